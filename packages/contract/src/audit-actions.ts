@@ -1,0 +1,12 @@
+/** Audit action names, `entity.verb` in the past tense. One list, so reports and tests agree on spelling. */
+export const AUDIT_ACTIONS = [
+  'setup.completed',
+  'auth.login_succeeded',
+  'auth.login_failed',
+  'auth.logged_out',
+  'access.denied',
+  'user.created',
+  'demo.seeded',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,0 +1,40 @@
+/**
+ * The permission catalogue: every permission a role can hold, as `resource:action`.
+ * Roles are data (db `roles`), but the permissions they may reference are this typed list,
+ * so a typo in a procedure's permission is a compile error, not a silent denial.
+ */
+export const PERMISSIONS = [
+  'orders:read',
+  'invoices:read',
+  'shipments:read',
+  'statements:read',
+  'purchase-orders:read',
+  'purchase-orders:acknowledge',
+  'documents:read',
+  'documents:upload',
+  'documents:review',
+  'change-requests:create',
+  'change-requests:handle',
+  'users:read',
+  'users:manage',
+  'roles:read',
+  'roles:manage',
+  'approvals:read',
+  'approvals:decide',
+  'approval-policies:manage',
+  'audit:read',
+  'audit:export',
+  'parties:read',
+  'parties:manage',
+  'policies:manage',
+  'integrations:manage',
+  'exports:create',
+  /** Internal staff only: lifts the party scope to every party (shown as such in the audit log). */
+  'parties:cross',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}

@@ -1,0 +1,106 @@
+import type { PartyKind } from './parties.ts';
+import type { Permission } from './permissions.ts';
+
+export interface RoleDefinition {
+  key: string;
+  name: string;
+  partyKind: PartyKind;
+  /** May a customer/supplier admin of the same party kind hand this role on? */
+  delegable: boolean;
+  permissions: readonly Permission[];
+}
+
+const customerRead: Permission[] = ['orders:read', 'invoices:read', 'shipments:read', 'statements:read'];
+const supplierWork: Permission[] = [
+  'purchase-orders:read',
+  'purchase-orders:acknowledge',
+  'documents:read',
+  'documents:upload',
+];
+
+/** Built-in roles, each least-privilege. Seeded into `roles` by migration; custom roles come later as data. */
+export const BUILT_IN_ROLES = [
+  {
+    key: 'customer-user',
+    name: 'Customer user',
+    partyKind: 'customer',
+    delegable: true,
+    permissions: customerRead,
+  },
+  {
+    key: 'customer-admin',
+    name: 'Customer admin',
+    partyKind: 'customer',
+    delegable: true,
+    permissions: [...customerRead, 'users:read', 'users:manage', 'audit:read'],
+  },
+  {
+    key: 'supplier-user',
+    name: 'Supplier user',
+    partyKind: 'supplier',
+    delegable: true,
+    permissions: supplierWork,
+  },
+  {
+    key: 'supplier-admin',
+    name: 'Supplier admin',
+    partyKind: 'supplier',
+    delegable: true,
+    permissions: [...supplierWork, 'change-requests:create', 'users:read', 'users:manage', 'audit:read'],
+  },
+  {
+    key: 'operator',
+    name: 'Operator',
+    partyKind: 'internal',
+    delegable: false,
+    permissions: [
+      'parties:cross',
+      'parties:read',
+      'parties:manage',
+      'users:read',
+      'users:manage',
+      'orders:read',
+      'invoices:read',
+      'shipments:read',
+      'purchase-orders:read',
+      'documents:read',
+      'documents:review',
+      'change-requests:handle',
+    ],
+  },
+  {
+    key: 'approver',
+    name: 'Approver',
+    partyKind: 'internal',
+    delegable: false,
+    permissions: ['parties:cross', 'approvals:read', 'approvals:decide'],
+  },
+  {
+    key: 'auditor',
+    name: 'Auditor',
+    partyKind: 'internal',
+    delegable: false,
+    permissions: ['parties:cross', 'audit:read', 'audit:export', 'parties:read', 'users:read', 'roles:read'],
+  },
+  {
+    key: 'system-admin',
+    name: 'System admin',
+    partyKind: 'internal',
+    delegable: false,
+    permissions: [
+      'parties:cross',
+      'parties:read',
+      'parties:manage',
+      'users:read',
+      'users:manage',
+      'roles:read',
+      'roles:manage',
+      'policies:manage',
+      'integrations:manage',
+      'approval-policies:manage',
+      'audit:read',
+    ],
+  },
+] as const satisfies readonly RoleDefinition[];
+
+export type BuiltInRoleKey = (typeof BUILT_IN_ROLES)[number]['key'];

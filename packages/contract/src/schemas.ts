@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { PARTY_KINDS } from './parties.ts';
+import { PERMISSIONS } from './permissions.ts';
+
+/** Limits in one place, so the server enforces and the SPA shows the same numbers. */
+export const LIMITS = {
+  pageSizeMax: 200,
+  pageSizeDefault: 50,
+  searchMax: 100,
+  emailMax: 254,
+  passwordMax: 128,
+  passwordMin: 12,
+  nameMax: 200,
+} as const;
+
+export const uuid = z.uuid();
+export const email = z.string().trim().toLowerCase().max(LIMITS.emailMax).pipe(z.email());
+
+// ---- auth
+export const loginInput = z.object({
+  email: z.string().trim().toLowerCase().min(1).max(LIMITS.emailMax),
+  password: z.string().min(1).max(LIMITS.passwordMax),
+});
+export const meOutput = z.object({
+  user: z.object({ id: uuid, email: z.string(), displayName: z.string() }),
+  party: z.object({ id: uuid, name: z.string(), kind: z.enum(PARTY_KINDS) }),
+  roles: z.array(z.string()),
+  permissions: z.array(z.enum(PERMISSIONS)),
+});
+export type Me = z.infer<typeof meOutput>;
+export const loginOutput = z.object({ status: z.literal('signed-in'), me: meOutput });
+
+export const setupInput = z.object({
+  token: z.string().min(10).max(200),
+  email,
+  displayName: z.string().trim().min(1).max(LIMITS.nameMax),
+  organisationName: z.string().trim().min(1).max(LIMITS.nameMax),
+  password: z
+    .string()
+    .min(LIMITS.passwordMin, `Use at least ${LIMITS.passwordMin} characters.`)
+    .max(LIMITS.passwordMax),
+});
+
+// ---- paging: keyset cursors only (no deep OFFSET)
+export const pageInput = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+});
+
+export const money = z.object({ currency: z.string().length(3), minor: z.bigint() });
+
+// ---- orders
+export const ORDER_STATUSES = ['open', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
+export const ordersListInput = pageInput.extend({
+  status: z.enum(ORDER_STATUSES).optional(),
+  search: z.string().trim().max(LIMITS.searchMax).optional(),
+  /** Internal staff with cross-party permission may narrow to one party; ignored for everyone else. */
+  partyId: uuid.optional(),
+});
+export const orderSummary = z.object({
+  id: uuid,
+  partyId: uuid,
+  number: z.string(),
+  customerReference: z.string().nullable(),
+  status: z.enum(ORDER_STATUSES),
+  orderDate: z.string(),
+  currency: z.string(),
+  totalMinor: z.bigint(),
+});
+export const ordersListOutput = z.object({ items: z.array(orderSummary), nextCursor: z.string().nullable() });
+export const orderLine = z.object({
+  lineNo: z.number().int(),
+  sku: z.string(),
+  description: z.string(),
+  quantity: z.string(),
+  unitPriceMinor: z.bigint(),
+  amountMinor: z.bigint(),
+});
+export const orderDetail = orderSummary.extend({ lines: z.array(orderLine) });
+export const idInput = z.object({ id: uuid });
+
+// ---- invoices
+export const INVOICE_STATUSES = ['open', 'paid', 'cancelled'] as const;
+export const invoicesListInput = pageInput.extend({
+  status: z.enum(INVOICE_STATUSES).optional(),
+  partyId: uuid.optional(),
+});
+export const invoiceSummary = z.object({
+  id: uuid,
+  partyId: uuid,
+  orderId: uuid.nullable(),
+  number: z.string(),
+  status: z.enum(INVOICE_STATUSES),
+  issueDate: z.string(),
+  dueDate: z.string(),
+  currency: z.string(),
+  totalMinor: z.bigint(),
+  openMinor: z.bigint(),
+});
+export const invoicesListOutput = z.object({ items: z.array(invoiceSummary), nextCursor: z.string().nullable() });

@@ -1,0 +1,98 @@
+import type { Permission } from '@gatehouse/contract';
+import { type Database, sessionsRepo, type TenantScope } from '@gatehouse/db';
+import { hashSecret, randomToken, secretMatches } from './tokens.ts';
+
+/**
+ * Sessions after Lucia's current guide. The cookie carries `<id>.<secret>`; the database keeps the id
+ * and SHA-256 of the secret, compared in constant time, so a stolen database row is not a session.
+ * Idle expiry slides (extended at most once per minute), the absolute expiry never moves.
+ */
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface SessionPolicy {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export interface Actor {
+  sessionId: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  partyId: string;
+  partyName: string;
+  partyKind: 'internal' | 'customer' | 'supplier';
+  roles: string[];
+  permissions: ReadonlySet<Permission>;
+}
+
+const SYSTEM: TenantScope = { kind: 'all', reason: 'system' };
+const TOUCH_EVERY_MS = 60_000;
+
+/** Inserts a session inside the caller's (party-scoped) transaction. */
+export async function createSession(
+  clock: Clock,
+  policy: SessionPolicy,
+  user: { id: string; partyId: string },
+  meta: { ip: string; userAgent: string | undefined },
+): Promise<{ token: string; expiresAt: Date }> {
+  const id = randomToken(15);
+  const secret = randomToken(20);
+  const now = clock.now();
+  const idleExpiresAt = new Date(now + policy.idleMs);
+  const absoluteExpiresAt = new Date(now + policy.absoluteMs);
+  await sessionsRepo.insert({
+    id,
+    partyId: user.partyId,
+    userId: user.id,
+    secretHash: hashSecret(secret),
+    createdAt: new Date(now),
+    lastSeenAt: new Date(now),
+    idleExpiresAt,
+    absoluteExpiresAt,
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+  });
+  return { token: `${id}.${secret}`, expiresAt: absoluteExpiresAt };
+}
+
+const TOKEN_SHAPE = /^[a-z2-7]{24}\.[a-z2-7]{32}$/;
+
+/** The actor behind a token, or null for anything not a live session of an active user and party. */
+export async function validateSession(
+  db: Database,
+  clock: Clock,
+  policy: SessionPolicy,
+  token: string,
+): Promise<Actor | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const [id, secret] = token.split('.') as [string, string];
+  return db.tx(SYSTEM, async () => {
+    const s = await sessionsRepo.getWithUser(id);
+    if (!s || !secretMatches(secret, s.secretHash)) return null;
+    const now = clock.now();
+    if (now >= s.absoluteExpiresAt.getTime() || now >= s.idleExpiresAt.getTime()) {
+      await sessionsRepo.remove(id);
+      return null;
+    }
+    if (s.userStatus !== 'active' || s.partyStatus !== 'active') return null;
+    if (now - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+      const idle = Math.min(now + policy.idleMs, s.absoluteExpiresAt.getTime());
+      await sessionsRepo.touch(id, new Date(idle));
+    }
+    return {
+      sessionId: id,
+      userId: s.userId,
+      email: s.email,
+      displayName: s.displayName,
+      partyId: s.partyId,
+      partyName: s.partyName,
+      partyKind: s.partyKind,
+      roles: s.roleKeys,
+      permissions: new Set(s.permissions as Permission[]),
+    };
+  });
+}

@@ -1,0 +1,122 @@
+import path from 'node:path';
+import {
+  appUrlFrom,
+  createDatabase,
+  type Database,
+  type EmbeddedDatabase,
+  migrate,
+  startEmbedded,
+} from '@gatehouse/db';
+import { type Clock, systemClock } from './auth/sessions.ts';
+import type { Config } from './config.ts';
+import type { AppServices } from './context.ts';
+import { createHttpApp } from './http.ts';
+import { appRolePassword, contextKey } from './keys.ts';
+import type { Logger } from './logger.ts';
+import { setupLinkIfNeeded } from './services/setup.ts';
+
+export interface OpenDatabase {
+  db: Database;
+  ownerUrl: string;
+  embedded: EmbeddedDatabase | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The database, ready for the app role: embedded (default) or DATABASE_URL, migrated, with the
+ * tenant-context key installed. Used by the server and by every CLI command alike.
+ */
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  opts: { attach?: boolean } = {},
+): Promise<OpenDatabase> {
+  let embedded: EmbeddedDatabase | undefined;
+  let ownerUrl = config.databaseUrl;
+  if (!ownerUrl) {
+    embedded = await startEmbedded({
+      dataDir: path.join(config.dataDir, 'postgres'),
+      database: 'gatehouse',
+      attach: opts.attach ?? false,
+      log: (m) => log.debug({ postgres: m }),
+    });
+    ownerUrl = embedded.ownerUrl;
+  }
+  try {
+    const managedPassword = config.appDatabaseUrl ? undefined : appRolePassword(config.secret);
+    const { applied } = await migrate({
+      ownerUrl,
+      contextKey: contextKey(config.secret),
+      appPassword: managedPassword,
+    });
+    if (applied > 0) log.info({ applied }, 'migrations applied');
+    const appUrl = config.appDatabaseUrl ?? appUrlFrom(ownerUrl, managedPassword as string);
+    const db = createDatabase({
+      appUrl,
+      contextKey: contextKey(config.secret),
+      maxConnections: config.dbPoolMax,
+      onError: (err) => log.warn({ err: (err as Error).message }, 'database check failed'),
+    });
+    return {
+      db,
+      ownerUrl,
+      embedded,
+      async close() {
+        await db.close().catch(() => undefined);
+        await embedded?.stop();
+      },
+    };
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: AppServices;
+  setupLink: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger, opts: { clock?: Clock } = {}): Promise<RunningServer> {
+  const database = await openDatabase(config, log);
+  const services: AppServices = {
+    config,
+    db: database.db,
+    log,
+    clock: opts.clock ?? systemClock,
+    sessionPolicy: config.session,
+  };
+  const app = createHttpApp(services);
+  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  }).catch(async (e) => {
+    await database.close();
+    throw e;
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const setupLink = await setupLinkIfNeeded(database.db, config.publicOrigin);
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
+    port,
+    services,
+    setupLink,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        });
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { createInterface } from 'node:readline/promises';
+import { email as emailSchema, LIMITS } from '@gatehouse/contract';
+import { openDatabase } from './boot.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { DomainError, EmbeddedStartError, MigrationError } from './errors.ts';
+import { createLogger } from './logger.ts';
+import { seedDemo } from './services/demo.ts';
+import { createFirstAdmin } from './services/setup.ts';
+
+const HELP = `Usage: pnpm gatehouse <command>
+
+Commands:
+  migrate        apply database migrations (the server also does this on start)
+  create-admin   create the first system administrator
+                 (--email, --name, --organisation; the password is read from GATEHOUSE_ADMIN_PASSWORD
+                 or asked for on the terminal, never taken as an argument)
+  seed-demo      load the demo data set and print its sign-ins (refused if real accounts exist)
+  help           show this text
+
+With no DATABASE_URL the embedded PostgreSQL under GATEHOUSE_DATA_DIR (./data) is used; if a
+Gatehouse server is running on it, the command connects to that server's database.`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function askHidden(question: string): Promise<string> {
+  if (!process.stdin.isTTY)
+    throw new DomainError('BAD_REQUEST', 'Set GATEHOUSE_ADMIN_PASSWORD (no terminal to ask on).');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+  out._writeToOutput = (s: string) => out.output.write(s.includes(question) ? s : '');
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+    process.stdout.write('\n');
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(HELP);
+    return command ? 0 : 2;
+  }
+  if (!['migrate', 'create-admin', 'seed-demo'].includes(command)) {
+    console.error(`Unknown command "${command}".\n\n${HELP}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const database = await openDatabase(config, log, { attach: true });
+  try {
+    if (command === 'migrate') {
+      console.log('Database is up to date.');
+    } else if (command === 'create-admin') {
+      const email = emailSchema.safeParse(flag(args, 'email') ?? '');
+      if (!email.success) throw new DomainError('BAD_REQUEST', '--email must be a valid email address.');
+      const displayName = flag(args, 'name') ?? 'System administrator';
+      const organisationName = flag(args, 'organisation') ?? 'Our organisation';
+      const password =
+        process.env.GATEHOUSE_ADMIN_PASSWORD ?? (await askHidden('Password for the new administrator: '));
+      if (password.length < LIMITS.passwordMin || password.length > LIMITS.passwordMax) {
+        throw new DomainError(
+          'BAD_REQUEST',
+          `The password must be ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters.`,
+        );
+      }
+      await createFirstAdmin(
+        database.db,
+        { email: email.data, displayName, organisationName, password },
+        { cli: true },
+      );
+      console.log(`Created system administrator ${email.data}. Sign in at ${config.publicOrigin}`);
+    } else if (command === 'seed-demo') {
+      const signIns = await seedDemo(database.db);
+      console.log('Demo data loaded (marked as demo). Sign-ins — passwords are shown only now:\n');
+      console.table(signIns);
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (e) {
+  if (
+    e instanceof ConfigError ||
+    e instanceof EmbeddedStartError ||
+    e instanceof MigrationError ||
+    e instanceof DomainError
+  ) {
+    console.error(e.message);
+    process.exitCode = 1;
+  } else {
+    throw e;
+  }
+}

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration, validated once at boot. Every bad variable is reported together, in plain words.
+ * There are no secret defaults: GATEHOUSE_SECRET is required with an external database or in production;
+ * only the embedded default generates one per installation (kept in the data directory, mode 0600).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    if (v === 'none' || v === 'false' || v === '0') return { kind: 'none' as const };
+    if (/^\d+$/.test(v)) return { kind: 'hops' as const, hops: Number(v) };
+    if (v === 'true') return { kind: 'any' as const };
+    const cidrs = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = cidrs.filter((c) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(c));
+    if (cidrs.length === 0 || bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `not "none", a hop count or a CIDR list: ${bad.join(', ') || v}` });
+      return z.NEVER;
+    }
+    return { kind: 'cidrs' as const, cidrs };
+  });
+
+const origin = z.string().transform((v, ctx) => {
+  try {
+    const u = new URL(v);
+    if (u.origin === 'null' || !['http:', 'https:'].includes(u.protocol)) throw new Error();
+    return u.origin;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not an http(s) origin: ${v}` });
+    return z.NEVER;
+  }
+});
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  GATEHOUSE_DATA_DIR: z.string().default('./data'),
+  GATEHOUSE_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 48)').optional(),
+  TRUST_PROXY: trustProxy.optional(),
+  PUBLIC_ORIGIN: origin.optional(),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(z.array(origin)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(20),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Owner URL for migrations, or undefined for the embedded default. */
+  databaseUrl: string | undefined;
+  appDatabaseUrl: string | undefined;
+  secret: Buffer;
+  trustProxy: { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'cidrs'; cidrs: string[] };
+  publicOrigin: string;
+  /** Origins allowed to call the API with credentials (the SPA on a CDN); publicOrigin is always in. */
+  allowedOrigins: string[];
+  logLevel: Env['LOG_LEVEL'];
+  session: { idleMs: number; absoluteMs: number };
+  dbPoolMax: number;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Gatehouse cannot start, the configuration has problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  if (e.TRUST_PROXY?.kind === 'any') {
+    problems.push('TRUST_PROXY: "true" would trust any X-Forwarded-For; give a hop count or the proxies\' CIDRs');
+  }
+  if (production && !e.TRUST_PROXY) {
+    problems.push('TRUST_PROXY: required in production ("none", a hop count, or the proxies\' CIDR list)');
+  }
+  if (production && !e.PUBLIC_ORIGIN)
+    problems.push('PUBLIC_ORIGIN: required in production (e.g. https://portal.example.com)');
+  if ((e.DATABASE_URL || production) && !e.GATEHOUSE_SECRET) {
+    problems.push('GATEHOUSE_SECRET: required with DATABASE_URL or in production (at least 32 random characters)');
+  }
+  if (e.APP_DATABASE_URL && !e.DATABASE_URL)
+    problems.push('APP_DATABASE_URL: only meaningful together with DATABASE_URL');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.GATEHOUSE_DATA_DIR);
+  const publicOrigin = e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`;
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    appDatabaseUrl: e.APP_DATABASE_URL,
+    secret: e.GATEHOUSE_SECRET ? Buffer.from(e.GATEHOUSE_SECRET, 'utf8') : installationSecret(dataDir),
+    trustProxy: (e.TRUST_PROXY as Config['trustProxy'] | undefined) ?? { kind: 'none' },
+    publicOrigin,
+    allowedOrigins: [...new Set([publicOrigin, ...e.CORS_ORIGINS])],
+    logLevel: e.LOG_LEVEL,
+    session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
+    dbPoolMax: e.DB_POOL_MAX,
+  };
+}
+
+/** Embedded default only: a random secret made on first start and kept with the data it protects. */
+function installationSecret(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}

@@ -1,0 +1,34 @@
+import type { Database } from '@gatehouse/db';
+import type { Actor, Clock, SessionPolicy } from './auth/sessions.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+/** What every request and every job shares: built once at boot. */
+export interface AppServices {
+  config: Config;
+  db: Database;
+  log: Logger;
+  clock: Clock;
+  sessionPolicy: SessionPolicy;
+}
+
+/** Request metadata: built by the HTTP layer, or by a test without any HTTP at all. */
+export interface RequestMeta {
+  requestId: string;
+  ip: string;
+  userAgent: string | undefined;
+  /** Session token from the cookie (undefined when none). */
+  sessionToken: string | undefined;
+  setCookie(value: string): void;
+}
+
+export interface Context extends AppServices {
+  req: RequestMeta;
+  /** Resolved lazily by authedProcedure, so public procedures never touch the session table. */
+  actor: Actor | null;
+}
+
+/** tRPC's "inner context": no HTTP objects, so tests can build it directly. */
+export function createContextInner(app: AppServices, req: RequestMeta): Context {
+  return { ...app, req, actor: null };
+}

@@ -1,0 +1,56 @@
+import { BadCursor, EmbeddedStartError, MigrationError, NoTenantTransaction } from '@gatehouse/db';
+import { TRPCError } from '@trpc/server';
+
+/** Domain errors thrown by services. Mapped to tRPC codes in exactly one place (toTRPCError). */
+export class DomainError extends Error {
+  constructor(
+    public readonly code: 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'CONFLICT' | 'TOO_MANY_REQUESTS',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+export const notFound = (what = 'That item') => new DomainError('NOT_FOUND', `${what} was not found.`);
+
+/** PostgreSQL or the network is down: 503, and the server keeps running. */
+export class ServiceUnavailable extends Error {}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01', // admin_shutdown
+  '57P02',
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECTION_CODES.has(code);
+}
+
+export function toTRPCError(err: unknown): TRPCError {
+  if (err instanceof TRPCError) return err;
+  if (err instanceof DomainError) return new TRPCError({ code: err.code, message: err.message });
+  if (err instanceof BadCursor)
+    return new TRPCError({ code: 'BAD_REQUEST', message: 'That page link is not valid; start from the first page.' });
+  if (err instanceof ServiceUnavailable || isDatabaseUnavailable(err)) {
+    return new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The service is temporarily unavailable. Please try again shortly.',
+    });
+  }
+  // Unknown: generic message out, cause kept for the log only.
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.', cause: err });
+}
+
+export { EmbeddedStartError, MigrationError, NoTenantTransaction };

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { parseCookie } from 'cookie';
+import cors from 'cors';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { AppServices, RequestMeta } from './context.ts';
+import { createContextInner } from './context.ts';
+import { appRouter } from './router.ts';
+import { sessionCookieName } from './services/auth.ts';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+/** Largest request body tRPC will read. Uploads get their own streaming route later. */
+export const MAX_BODY_BYTES = 100 * 1024;
+/** One HTTP request may carry at most this many calls (tRPC's default is unlimited). */
+export const MAX_BATCH = 10;
+
+/**
+ * The HTTP shell, outside in:
+ * security headers -> request id -> trusted-proxy client IP -> CORS (configured origins only)
+ * -> /trpc: body limit, JSON-only and same-origin mutations -> tRPC -> static SPA.
+ */
+export function createHttpApp(app: AppServices) {
+  const { config, log } = app;
+  const server = express();
+  server.disable('x-powered-by');
+  // Client IP: only from the configured proxies (proxy-addr semantics); a spoofed X-Forwarded-For
+  // from anyone else is ignored because req.ip is then the socket peer.
+  const tp = config.trustProxy;
+  server.set('trust proxy', tp.kind === 'none' ? false : tp.kind === 'hops' ? tp.hops : tp.cidrs);
+
+  server.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: config.publicOrigin.startsWith('https:'),
+    }),
+  );
+
+  server.use((_req, res, next) => {
+    const id = randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    next();
+  });
+
+  // The SPA may sit on a CDN with the API here: only configured origins, with credentials.
+  const corsMiddleware = cors({
+    origin: (origin, cb) => cb(null, origin !== undefined && config.allowedOrigins.includes(origin)),
+    credentials: true,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'trpc-accept', 'x-trpc-source'],
+    maxAge: 600,
+  });
+
+  server.get('/healthz', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ status: 'ok' });
+  });
+  server.get('/readyz', async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const ok = await app.db.ping();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unavailable' });
+  });
+
+  server.use('/trpc', corsMiddleware, guardTrpc(config.allowedOrigins), (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  server.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      maxBatchSize: MAX_BATCH,
+      maxBodySize: MAX_BODY_BYTES,
+      allowMethodOverride: false,
+      createContext: ({ req, res }) => createContextInner(app, requestMeta(req, res, sessionCookieName(app))),
+      onError: ({ error, path: procedure, ctx }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          log.error({ err: error.cause ?? error, procedure, requestId: ctx?.req.requestId }, 'procedure failed');
+        } else if (error.code === 'SERVICE_UNAVAILABLE') {
+          log.warn({ procedure }, 'database unavailable');
+        }
+      },
+    }),
+  );
+
+  serveSpa(server);
+
+  server.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error({ err }, 'unhandled HTTP error');
+    if (!res.headersSent) res.status(500).json({ error: 'Something went wrong on our side.' });
+  });
+  return server;
+}
+
+function requestMeta(req: Request, res: Response, cookieName: string): RequestMeta {
+  const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
+  return {
+    requestId: String(res.locals.requestId),
+    ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    userAgent: req.headers['user-agent'],
+    sessionToken: cookies[cookieName],
+    setCookie: (value) => res.append('Set-Cookie', value),
+  };
+}
+
+/**
+ * tRPC's defaults would run a mutation sent as a plain HTML form (multipart/form-data, no preflight)
+ * and read unlimited bodies. Here: mutations only as application/json, only from an allowed origin
+ * (browsers always send Origin on cross-site POSTs; non-browser clients send none and carry no
+ * ambient cookies of a victim), and a declared body above the limit is refused before it is read.
+ */
+function guardTrpc(allowedOrigins: string[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      res.status(413).json({ error: { message: 'Request body too large.', code: 'PAYLOAD_TOO_LARGE' } });
+      return;
+    }
+    if (req.method === 'POST') {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/json') {
+        res
+          .status(415)
+          .json({ error: { message: 'Send mutations as application/json.', code: 'UNSUPPORTED_MEDIA_TYPE' } });
+        return;
+      }
+      const origin = req.headers.origin;
+      const site = req.headers['sec-fetch-site'];
+      if (
+        (origin !== undefined && !allowedOrigins.includes(origin)) ||
+        (origin === undefined && site === 'cross-site')
+      ) {
+        res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
+        return;
+      }
+    } else if (req.method !== 'GET' && req.method !== 'OPTIONS') {
+      res.status(405).json({ error: { message: 'Method not allowed.', code: 'METHOD_NOT_SUPPORTED' } });
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * Content-hashed assets are immutable for a year; index.html is never cached, so a new build takes
+ * effect on the next navigation. The same dist/ can be put on a CDN with these two rules.
+ */
+function serveSpa(server: express.Express) {
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
+    server.get('/', (_req, res) => {
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The web app is not built. Run `pnpm build` (pnpm start does it for you).');
+    });
+    return;
+  }
+  server.use(
+    '/assets',
+    express.static(path.join(WEB_DIST, 'assets'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      fallthrough: false,
+    }),
+  );
+  server.use(
+    express.static(WEB_DIST, {
+      index: false,
+      maxAge: 0,
+      setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+    }),
+  );
+  server.get(/^\/(?!trpc\/|assets\/|healthz$|readyz$).*/, (req, res, next) => {
+    if (!req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-store');
+    res.sendFile(path.join(WEB_DIST, 'index.html'));
+  });
+}

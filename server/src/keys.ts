@@ -1,0 +1,13 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Every key Gatehouse needs is derived from GATEHOUSE_SECRET with a distinct label, so one secret is
+ * configured and no two uses share a key. Instances with the same secret derive the same keys.
+ */
+export function deriveKey(secret: Buffer, label: string): Buffer {
+  return createHmac('sha256', secret).update(`gatehouse:${label}`).digest();
+}
+
+export const contextKey = (secret: Buffer) => deriveKey(secret, 'tenant-context-v1');
+/** Password of the gatehouse_app database role, when Gatehouse manages that role. */
+export const appRolePassword = (secret: Buffer) => deriveKey(secret, 'db-app-role-v1').toString('base64url');

@@ -1,0 +1,56 @@
+import { startServer } from './boot.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { EmbeddedStartError, MigrationError } from './errors.ts';
+import { createLogger } from './logger.ts';
+
+/** `pnpm start`: the portal on one port, API and SPA together. */
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const log = createLogger(config.logLevel);
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(config, log);
+  } catch (e) {
+    if (e instanceof EmbeddedStartError || e instanceof MigrationError) {
+      console.error(`Gatehouse cannot start: ${e.message}`);
+      process.exit(1);
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(`Gatehouse cannot start: port ${config.port} is in use. Set PORT to another port.`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  log.info({ url: running.url, database: config.databaseUrl ? 'external' : 'embedded' }, 'Gatehouse is listening');
+  console.log(`\nGatehouse is running at ${config.publicOrigin}`);
+  if (running.setupLink) {
+    console.log(
+      `\nNo administrator exists yet. Open this one-time link to create the first system administrator\n(valid 24 hours; a restart prints a new one and voids this):\n\n  ${running.setupLink}\n`,
+    );
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // A database that goes away must not take the process with it: log, keep serving 503s.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+}
+
+await main();

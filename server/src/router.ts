@@ -1,0 +1,13 @@
+import { authRouter, setupRouter } from './routers/auth.ts';
+import { invoicesRouter, ordersRouter } from './routers/orders.ts';
+import { router } from './trpc.ts';
+
+/** The public contract: procedure names here are relied on by the SPA, integrations and tests. */
+export const appRouter = router({
+  auth: authRouter,
+  setup: setupRouter,
+  orders: ordersRouter,
+  invoices: invoicesRouter,
+});
+
+export type AppRouter = typeof appRouter;

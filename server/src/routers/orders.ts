@@ -1,0 +1,33 @@
+import {
+  idInput,
+  invoiceSummary,
+  invoicesListInput,
+  invoicesListOutput,
+  orderDetail,
+  ordersListInput,
+  ordersListOutput,
+} from '@gatehouse/contract';
+import * as orders from '../services/orders.ts';
+import { permission, router } from '../trpc.ts';
+
+export const ordersRouter = router({
+  list: permission('orders:read')
+    .input(ordersListInput)
+    .output(ordersListOutput)
+    .query(({ ctx, input }) => orders.listOrders(ctx, ctx.actor, input)),
+  get: permission('orders:read')
+    .input(idInput)
+    .output(orderDetail)
+    .query(({ ctx, input }) => orders.getOrder(ctx, ctx.actor, input.id)),
+});
+
+export const invoicesRouter = router({
+  list: permission('invoices:read')
+    .input(invoicesListInput)
+    .output(invoicesListOutput)
+    .query(({ ctx, input }) => orders.listInvoices(ctx, ctx.actor, input)),
+  get: permission('invoices:read')
+    .input(idInput)
+    .output(invoiceSummary)
+    .query(({ ctx, input }) => orders.getInvoice(ctx, ctx.actor, input.id)),
+});

@@ -1,0 +1,21 @@
+import type { Permission } from '@gatehouse/contract';
+import { auditRepo } from '@gatehouse/db';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { requestFields } from './scope.ts';
+
+/** A denied call is itself an event: who, which procedure, which permission was missing. */
+export async function recordDenial(ctx: Context, actor: Actor, missing: Permission, path: string) {
+  await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, () =>
+    auditRepo.record({
+      action: 'access.denied',
+      outcome: 'denied',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'procedure',
+      entityId: path,
+      details: { missingPermission: missing },
+      ...requestFields(ctx),
+    }),
+  );
+}

@@ -1,0 +1,75 @@
+import { auditRepo, type Database, partiesRepo, setupRepo, usersRepo } from '@gatehouse/db';
+import { hashPassword } from '../auth/password.ts';
+import { hashSecret, randomToken } from '../auth/tokens.ts';
+import { DomainError } from '../errors.ts';
+import { SYSTEM_SCOPE } from './scope.ts';
+
+const SETUP_LINK_TTL_MS = 24 * 3_600_000;
+
+/**
+ * No default credentials: while no system admin exists, each start prints a fresh one-time link
+ * (only its hash is stored; older links stop working). Returns the link, or null when setup is done.
+ */
+export async function setupLinkIfNeeded(db: Database, publicOrigin: string): Promise<string | null> {
+  return db.tx(SYSTEM_SCOPE, async () => {
+    if ((await usersRepo.countWithRole('system-admin')) > 0) return null;
+    const token = randomToken(24);
+    await setupRepo.insertToken(hashSecret(token), new Date(Date.now() + SETUP_LINK_TTL_MS));
+    return `${publicOrigin}/setup#token=${token}`;
+  });
+}
+
+export interface FirstAdmin {
+  email: string;
+  displayName: string;
+  organisationName: string;
+  password: string;
+}
+
+/** Creates the internal organisation and its first system admin, in one transaction with its audit entry. */
+export async function createFirstAdmin(
+  db: Database,
+  input: FirstAdmin,
+  how: { token: string } | { cli: true },
+  meta: { requestId?: string; ip?: string; userAgent?: string } = {},
+) {
+  const passwordHash = await hashPassword(input.password);
+  return db.tx(SYSTEM_SCOPE, async () => {
+    if ('token' in how) {
+      if (!(await setupRepo.consume(hashSecret(how.token)))) {
+        throw new DomainError(
+          'FORBIDDEN',
+          'This setup link is not valid any more. Restart Gatehouse to print a new one.',
+        );
+      }
+    }
+    if ((await usersRepo.countWithRole('system-admin')) > 0) {
+      throw new DomainError('CONFLICT', 'A system administrator already exists.');
+    }
+    const party = await partiesRepo.create({ kind: 'internal', name: input.organisationName });
+    const user = await usersRepo
+      .create({
+        partyId: party.id,
+        email: input.email,
+        displayName: input.displayName,
+        passwordHash,
+        status: 'active',
+      })
+      .catch((e: { code?: string }) => {
+        if (e.code === '23505') throw new DomainError('CONFLICT', 'That email address is already in use.');
+        throw e;
+      });
+    await usersRepo.grantRoles(user.id, party.id, ['system-admin']);
+    await auditRepo.record({
+      action: 'setup.completed',
+      outcome: 'success',
+      partyId: party.id,
+      actorUserId: user.id,
+      entityType: 'user',
+      entityId: user.id,
+      details: { via: 'token' in how ? 'setup-link' : 'cli', email: input.email },
+      ...meta,
+    });
+    return { partyId: party.id, userId: user.id };
+  });
+}

@@ -1,0 +1,72 @@
+import type { Permission } from '@gatehouse/contract';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { validateSession } from './auth/sessions.ts';
+import type { Context } from './context.ts';
+import { toTRPCError } from './errors.ts';
+import { recordDenial } from './services/audit.ts';
+
+/**
+ * tRPC, initialised once. Procedure builders read in order of strength:
+ *   publicProcedure -> authedProcedure -> partyProcedure -> permission('orders:read')
+ * Every data procedure starts from permission(...); a test walks the router to hold that line.
+ */
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    // Never send stacks or causes: the client gets code + message, the log gets the rest.
+    errorFormatter({ shape }) {
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, data };
+    },
+    isDev: false,
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps domain and database errors to tRPC codes, once, for every procedure. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  // tRPC wraps anything thrown that is not a TRPCError as INTERNAL_SERVER_ERROR with it as `cause`;
+  // those are the ones to map. Its own errors (input validation, auth) pass through unchanged.
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && result.error.cause) {
+    (result as { error: TRPCError }).error = toTRPCError(result.error.cause);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Requires a live session (idle and absolute expiry checked, user and party active). */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const token = ctx.req.sessionToken;
+  const actor = token ? await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, token) : null;
+  if (!actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  return next({ ctx: { ...ctx, actor } });
+});
+
+/**
+ * Requires an active party. (The session check already refuses suspended parties; the IP allowlist of
+ * the authentication issue hooks in here.)
+ */
+export const partyProcedure = authedProcedure;
+
+/** For procedures any signed-in user may call about themselves (auth.me, auth.logout). */
+export const signedInProcedure = authedProcedure.meta({ signedIn: true });
+
+/** Requires `perm` among the caller's role permissions. Denials are audited with the missing permission. */
+export const permission = (perm: Permission) =>
+  partyProcedure.meta({ permission: perm }).use(async ({ ctx, next, path }) => {
+    if (!ctx.actor.permissions.has(perm)) {
+      await recordDenial(ctx, ctx.actor, perm, path);
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
+    }
+    return next();
+  });
+
+/** Procedures that are public on purpose say so, so the "every procedure has a permission" test can tell. */
+export const explicitlyPublic = publicProcedure.meta({ public: true });
+export type ProcedureMeta = { permission?: Permission; public?: boolean; signedIn?: boolean };

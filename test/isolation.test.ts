@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { demoRepo, signContext } from '@gatehouse/db';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextKey } from '../server/src/keys.ts';
+import { createPartyWithUser, createTestDatabase, SYSTEM } from './support/harness.ts';
+
+/**
+ * Tenant isolation, the database's wall, proven as the app role against the live catalogue:
+ * every table with a party column is found by querying pg_catalog (not a hand-kept list), and for each:
+ * (a) RLS is enabled and forced, (b) another party's rows are invisible and refused for writes,
+ * (c) a forged or tampered context opens nothing. Positive controls make sure a missing policy,
+ * which would hide everything, fails the test too.
+ */
+let t: Awaited<ReturnType<typeof createTestDatabase>>;
+let owner: postgres.Sql;
+let app: postgres.Sql;
+let a: { partyId: string };
+let b: { partyId: string };
+let tables: { table: string; column: string }[];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  owner = postgres(t.ownerUrl, { max: 1, onnotice: () => {} });
+  app = t.db.appSql;
+  a = await createPartyWithUser(t.db, 'customer', ['customer-admin']);
+  b = await createPartyWithUser(t.db, 'customer', ['customer-admin']);
+  // Every party-scoped table gets rows for both parties.
+  await t.db.tx(SYSTEM, async () => {
+    await demoRepo.generateOrders(a.partyId, 5, 'EUR');
+    await demoRepo.generateOrders(b.partyId, 5, 'EUR');
+  });
+  await asApp(signContext(contextKeyOf(), SYSTEM), async (sql) => {
+    await sql`insert into sessions (id, party_id, user_id, secret_hash, idle_expires_at, absolute_expires_at)
+              select 's-' || u.id, u.party_id, u.id, 'x', now() + interval '1 hour', now() + interval '1 hour' from users u`;
+    await sql`insert into audit_events (party_id, action, outcome) select id, 'user.created', 'success' from parties`;
+  });
+  tables = (await owner`
+    select c.relname as table, a.attname as column
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and a.attname = 'party_id'
+    order by 1`) as unknown as { table: string; column: string }[];
+  tables.push({ table: 'parties', column: 'id' });
+});
+
+afterAll(async () => {
+  await owner?.end();
+  await t?.db.close();
+});
+
+/** Runs `fn` as the app role in a transaction whose context is `ctx` (a raw set_config value). */
+async function asApp<T>(ctx: string | null, fn: (sql: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  return (await app.begin(async (sql) => {
+    if (ctx !== null) await sql`select set_config('app.ctx', ${ctx}, true)`;
+    return fn(sql);
+  })) as T;
+}
+const key = () => Buffer.from(randomBytes(32));
+const partyCtx = (partyId: string) => signContext(contextKeyOf(), { kind: 'party', partyId });
+// The test database was migrated with the harness's derived key; recover it the same way.
+const contextKeyOf = () => contextKey(t.secret);
+
+const count = async (sql: postgres.TransactionSql, table: string, where = 'true') =>
+  Number((await sql.unsafe(`select count(*)::int as n from ${table} where ${where}`))[0]?.n);
+
+describe('catalogue', () => {
+  it('finds the party-scoped tables', () => {
+    expect(tables.map((x) => x.table)).toEqual(
+      expect.arrayContaining([
+        'audit_events',
+        'invoices',
+        'order_lines',
+        'orders',
+        'parties',
+        'sessions',
+        'user_roles',
+        'users',
+      ]),
+    );
+  });
+
+  it('no party-scoped table lacks ENABLE + FORCE row-level security or an app-role policy', async () => {
+    const rows = await owner`
+      select c.relname as table, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
+             (select count(*) from pg_policy p where p.polrelid = c.oid
+                and 'gatehouse_app'::regrole = any(p.polroles))::int as policies
+      from pg_class c where c.relname in ${owner(tables.map((x) => x.table))} and c.relnamespace = 'public'::regnamespace`;
+    for (const r of rows)
+      expect({ table: r.table, enabled: r.enabled, forced: r.forced, hasPolicy: r.policies > 0 }).toEqual({
+        table: r.table,
+        enabled: true,
+        forced: true,
+        hasPolicy: true,
+      });
+    expect(rows).toHaveLength(tables.length);
+  });
+
+  it('the app role is no superuser, has no BYPASSRLS and owns no table', async () => {
+    const [role] =
+      await owner`select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = 'gatehouse_app'`;
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false });
+    const owned = await owner`select relname from pg_class where relowner = 'gatehouse_app'::regrole`;
+    expect(owned).toHaveLength(0);
+    const [who] = await app`select current_user as u`;
+    expect(who?.u).toBe('gatehouse_app');
+  });
+
+  it('the app role cannot read the context key', async () => {
+    await expect(app`select * from gh_private.context_key`).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe.each(['orders', 'order_lines', 'invoices', 'users', 'user_roles', 'sessions', 'audit_events', 'parties'])(
+  '%s',
+  (table) => {
+    const col = () => (table === 'parties' ? 'id' : 'party_id');
+
+    it('party A sees its own rows and none of party B', async () => {
+      await asApp(partyCtx(a.partyId), async (sql) => {
+        expect(await count(sql, table, `${col()} = '${a.partyId}'`)).toBeGreaterThan(0); // positive control
+        expect(await count(sql, table, `${col()} = '${b.partyId}'`)).toBe(0);
+        expect(await count(sql, table, `${col()} <> '${a.partyId}'`)).toBe(0);
+      });
+    });
+
+    it("party A cannot update or delete party B's rows", async () => {
+      await asApp(partyCtx(a.partyId), async (sql) => {
+        const setCol = table === 'parties' ? 'name = name' : 'party_id = party_id';
+        if (table !== 'audit_events') {
+          expect((await sql.unsafe(`update ${table} set ${setCol} where ${col()} = '${b.partyId}'`)).count).toBe(0);
+          expect((await sql.unsafe(`delete from ${table} where ${col()} = '${b.partyId}'`)).count).toBe(0);
+        }
+      });
+      await asApp(partyCtx(b.partyId), async (sql) =>
+        expect(await count(sql, table, `${col()} = '${b.partyId}'`)).toBeGreaterThan(0),
+      );
+    });
+
+    it('a forged, tampered, expired or missing context sees zero rows', async () => {
+      const good = partyCtx(a.partyId);
+      const parts = good.split('.');
+      const forged = [
+        `v1.all.-.${Date.now() + 60_000}.nonce.${'0'.repeat(64)}`,
+        [parts[0], 'all', '-', parts[3], parts[4], parts[5]].join('.'), // valid signature, scope swapped
+        [parts[0], parts[1], b.partyId, parts[3], parts[4], parts[5]].join('.'), // valid signature, party swapped
+        signContext(key(), { kind: 'all', reason: 'system' }), // signed with a key that is not the installed one
+        signContext(contextKeyOf(), { kind: 'all', reason: 'system' }, Date.now() - 11 * 60_000), // expired
+        b.partyId,
+        '',
+      ];
+      for (const ctx of forged) {
+        await asApp(ctx, async (sql) => expect(await count(sql, table)).toBe(0));
+      }
+      await asApp(null, async (sql) => expect(await count(sql, table)).toBe(0));
+    });
+
+    it('SQL injected into a party-A transaction cannot switch to another party with set_config', async () => {
+      await asApp(partyCtx(a.partyId), async (sql) => {
+        await sql`select set_config('app.ctx', ${`v1.party.${b.partyId}.${Date.now() + 60_000}.x.${'a'.repeat(64)}`}, true)`;
+        expect(await count(sql, table, `${col()} = '${b.partyId}'`)).toBe(0);
+        await sql.unsafe(`select set_config('app.ctx', 'v1.all.-.99999999999999.x.deadbeef', false)`);
+        expect(await count(sql, table)).toBe(0);
+      });
+    });
+  },
+);
+
+describe('writes', () => {
+  it('party A cannot insert rows for party B (WITH CHECK)', async () => {
+    await expect(
+      asApp(
+        partyCtx(a.partyId),
+        (sql) =>
+          sql`insert into orders (party_id, number, status, order_date, currency, total_minor)
+            values (${b.partyId}, 'X-1', 'open', current_date, 'EUR', 1)`,
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asApp(
+        partyCtx(a.partyId),
+        (sql) =>
+          sql`insert into audit_events (party_id, action, outcome) values (${b.partyId}, 'user.created', 'success')`,
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('party A cannot move its own row to party B', async () => {
+    await expect(
+      asApp(partyCtx(a.partyId), (sql) => sql`update orders set party_id = ${b.partyId} where party_id = ${a.partyId}`),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('the app role cannot UPDATE, DELETE or TRUNCATE the audit log, even in the all-parties scope', async () => {
+    const all = signContext(contextKeyOf(), SYSTEM);
+    await expect(asApp(all, (sql) => sql`update audit_events set action = 'x'`)).rejects.toThrow(/permission denied/);
+    await expect(asApp(all, (sql) => sql`delete from audit_events`)).rejects.toThrow(/permission denied/);
+    await expect(asApp(all, (sql) => sql`truncate audit_events`)).rejects.toThrow(/permission denied/);
+  });
+
+  it('the owner cannot edit the audit log outside the maintenance path', async () => {
+    await expect(owner`truncate audit_events`).rejects.toThrow(/append-only/);
+    // Row triggers fire only on rows the owner can see: with FORCE RLS a non-superuser owner sees none.
+    const [{ su }] = (await owner`select rolsuper as su from pg_roles where rolname = current_user`) as unknown as [
+      { su: boolean },
+    ];
+    if (su) {
+      await expect(owner`update audit_events set action = 'x'`).rejects.toThrow(/append-only/);
+      await expect(owner`delete from audit_events`).rejects.toThrow(/append-only/);
+    }
+    await asApp(signContext(contextKeyOf(), SYSTEM), async (sql) =>
+      expect(await count(sql, 'audit_events')).toBeGreaterThan(0),
+    );
+  });
+});
+
+describe('staff scope', () => {
+  it('an all-parties context sees both parties, and only a server-signed one', async () => {
+    await asApp(signContext(contextKeyOf(), { kind: 'all', reason: 'staff' }), async (sql) => {
+      expect(await count(sql, 'orders', `party_id in ('${a.partyId}', '${b.partyId}')`)).toBe(10);
+    });
+  });
+});

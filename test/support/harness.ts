@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type { BuiltInRoleKey } from '@gatehouse/contract';
+import {
+  appUrlFrom,
+  createDatabase,
+  type Database,
+  freeLoopbackPort,
+  migrate,
+  partiesRepo,
+  usersRepo,
+} from '@gatehouse/db';
+import type { AppRouter } from '@gatehouse/server';
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
+import postgres from 'postgres';
+import superjson from 'superjson';
+import { inject } from 'vitest';
+import { hashPassword } from '../../server/src/auth/password.ts';
+import type { Clock } from '../../server/src/auth/sessions.ts';
+import { startServer } from '../../server/src/boot.ts';
+import { type Config, loadConfig } from '../../server/src/config.ts';
+import { appRolePassword, contextKey } from '../../server/src/keys.ts';
+import { createLogger } from '../../server/src/logger.ts';
+
+export const SYSTEM = { kind: 'all', reason: 'system' } as const;
+
+/** A clock tests can move: session timeouts are tested by moving it, never by waiting. */
+export class TestClock implements Clock {
+  offsetMs = 0;
+  now() {
+    return Date.now() + this.offsetMs;
+  }
+  advance(ms: number) {
+    this.offsetMs += ms;
+  }
+}
+
+/** A fresh database in the run's cluster, migrated; its owner URL and the app role's Database. */
+export async function createTestDatabase() {
+  const clusterUrl = inject('clusterUrl');
+  const secret = Buffer.from(inject('testSecret'));
+  const name = `gh_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(`${clusterUrl}postgres`, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const ownerUrl = `${clusterUrl}${name}`;
+  await migrate({ ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
+  const db = createDatabase({ appUrl: appUrlFrom(ownerUrl, appRolePassword(secret)), contextKey: contextKey(secret) });
+  return { name, ownerUrl, secret, db };
+}
+
+export function testConfig(overrides: Record<string, string>): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    GATEHOUSE_SECRET: inject('testSecret'),
+    LOG_LEVEL: 'silent',
+    TRUST_PROXY: 'none',
+    ...overrides,
+  });
+}
+
+/** The real server (Express + tRPC + migrations) on a free port, over a fresh database. */
+export async function startTestServer(env: Record<string, string> = {}) {
+  const clock = new TestClock();
+  const { ownerUrl, db: fixturesDb, name } = await createTestDatabase();
+  const port = await freeLoopbackPort();
+  const config = testConfig({
+    DATABASE_URL: ownerUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_ORIGIN: `http://localhost:${port}`,
+    ...env,
+  });
+  const server = await startServer(config, createLogger('silent'), { clock });
+  return {
+    ...server,
+    origin: `http://localhost:${port}`,
+    clock,
+    db: fixturesDb,
+    ownerUrl,
+    databaseName: name,
+    async close() {
+      await server.stop();
+      await fixturesDb.close();
+    },
+  };
+}
+
+let seq = 0;
+/** A party with one user holding `roles`; returns its ids and the plain password. */
+export async function createPartyWithUser(
+  db: Database,
+  kind: 'internal' | 'customer' | 'supplier',
+  roles: BuiltInRoleKey[],
+  opts: { partyId?: string; status?: 'active' | 'suspended' | 'deactivated' | 'invited' } = {},
+) {
+  const password = `pw-${randomBytes(9).toString('base64url')}`;
+  const hash = await hashPassword(password);
+  seq += 1;
+  const email = `${roles[0] ?? 'user'}-${seq}-${randomBytes(3).toString('hex')}@test.example`;
+  return db.tx(SYSTEM, async () => {
+    const partyId = opts.partyId ?? (await partiesRepo.create({ kind, name: `${kind} ${seq}` })).id;
+    const user = await usersRepo.create({
+      partyId,
+      email,
+      displayName: `User ${seq}`,
+      passwordHash: hash,
+      status: opts.status ?? 'active',
+    });
+    if (roles.length > 0) await usersRepo.grantRoles(user.id, partyId, roles);
+    return { partyId, userId: user.id, email, password };
+  });
+}
+
+/** A tRPC client with its own cookie jar, speaking to the test server like the SPA does. */
+export function client(origin: string, opts: { batch?: boolean; headers?: Record<string, string> } = {}) {
+  const jar = new Map<string, string>();
+  const fetchWithJar: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('origin', origin);
+    for (const [k, v] of Object.entries(opts.headers ?? {})) headers.set(k, v);
+    if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(input, { ...init, headers });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, v] = (pair ?? '').split('=');
+      if (!k) continue;
+      if (!v || /max-age=0/i.test(c)) jar.delete(k);
+      else jar.set(k, v);
+    }
+    return res;
+  };
+  const link = (opts.batch ? httpBatchLink : httpLink)({
+    url: `${origin}/trpc`,
+    transformer: superjson,
+    fetch: fetchWithJar,
+  });
+  const trpc = createTRPCClient<AppRouter>({ links: [link] });
+  jars.set(trpc, jar);
+  return trpc;
+}
+
+const jars = new WeakMap<object, Map<string, string>>();
+/** The cookie jar of a client made by client(): tests read and replace the session cookie through it. */
+export function jarOf(c: object): Map<string, string> {
+  const jar = jars.get(c);
+  if (!jar) throw new Error('not a test client');
+  return jar;
+}
+
+/** The tRPC error code of a rejected call, for `expect(await codeOf(...)).toBe('NOT_FOUND')`. */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'OK';
+  } catch (e) {
+    if (e instanceof TRPCClientError) return (e.data as { code?: string } | undefined)?.code ?? 'UNKNOWN';
+    throw e;
+  }
+}

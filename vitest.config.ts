@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'db/src/**/*.test.ts', 'server/src/**/*.test.ts'],
+    // One PostgreSQL cluster for the run; every test file gets its own database in it.
+    globalSetup: ['test/support/global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
