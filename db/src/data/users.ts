@@ -1,0 +1,62 @@
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { db } from '../connection.ts';
+import { parties, roles, userRoles, users } from '../schema/index.ts';
+import { partyPredicate, writeParty } from './scope.ts';
+
+export type UserRow = typeof users.$inferSelect;
+
+/** Sign-in lookup by address (system scope: the party is not known yet). */
+export async function findForLogin(email: string) {
+  const [row] = await db
+    .select({
+      id: users.id,
+      partyId: users.partyId,
+      passwordHash: users.passwordHash,
+      status: users.status,
+      partyStatus: parties.status,
+    })
+    .from(users)
+    .innerJoin(parties, eq(parties.id, users.partyId))
+    .where(eq(users.email, email));
+  return row;
+}
+
+export async function create(input: {
+  partyId?: string;
+  email: string;
+  displayName: string;
+  passwordHash: string | null;
+  status: UserRow['status'];
+}) {
+  const [row] = await db
+    .insert(users)
+    .values({ ...input, partyId: writeParty(input.partyId) })
+    .returning({ id: users.id, partyId: users.partyId });
+  return row as { id: string; partyId: string };
+}
+
+export async function grantRoles(userId: string, partyId: string | undefined, roleKeys: string[]) {
+  const party = writeParty(partyId);
+  const found = await db.select({ id: roles.id }).from(roles).where(inArray(roles.key, roleKeys));
+  if (found.length !== roleKeys.length) throw new Error(`unknown role among ${roleKeys.join(', ')}`);
+  await db.insert(userRoles).values(found.map((r) => ({ partyId: party, userId, roleId: r.id })));
+}
+
+export async function setPasswordHash(userId: string, hash: string) {
+  await db.update(users).set({ passwordHash: hash }).where(and(eq(users.id, userId), partyPredicate(users.partyId)));
+}
+
+export async function markSignedIn(userId: string) {
+  await db.update(users).set({ lastSignInAt: sql`now()` }).where(and(eq(users.id, userId), partyPredicate(users.partyId)));
+}
+
+/** Users holding a role with this key (system scope): "is there a system admin yet?" */
+export async function countWithRole(roleKey: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .innerJoin(users, eq(users.id, userRoles.userId))
+    .where(and(eq(roles.key, roleKey), eq(users.status, 'active'), partyPredicate(userRoles.partyId)));
+  return row?.n ?? 0;
+}
