@@ -308,6 +308,25 @@ describe('transport', () => {
   });
 });
 
+describe('read-only transactions', () => {
+  it('PostgreSQL refuses a write inside db.read, and the connection is fine afterwards', async () => {
+    const attempt = srv.db.read({ kind: 'party', partyId: acme.partyId }, () =>
+      auditRepo.record({ action: 'user.created', outcome: 'success', partyId: acme.partyId, actorUserId: null }),
+    );
+    const err = await attempt.then(
+      () => null,
+      (e: { cause?: Error }) => e,
+    );
+    expect(err?.cause?.message).toMatch(/read-only transaction/);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        srv.db.read({ kind: 'party', partyId: acme.partyId }, () => ordersRepo.list({ limit: 1 })),
+      ),
+    );
+    expect(results.every((r) => r.items[0]?.partyId === acme.partyId)).toBe(true);
+  });
+});
+
 describe('audit in the same transaction', () => {
   it('a change whose audit entry cannot be written rolls back', async () => {
     const attempt = srv.db.tx({ kind: 'party', partyId: acme.partyId }, async () => {

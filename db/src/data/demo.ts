@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { db } from '../connection.ts';
-import { currentScope } from '../connection.ts';
+import { currentScope, db } from '../connection.ts';
 
 /**
  * Generates a party's orders (with lines) and invoices in a few set-based statements, so a demo

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { db } from '../connection.ts';
 import { invoices } from '../schema/index.ts';
 import { BadCursor } from './orders.ts';

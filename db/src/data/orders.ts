@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { db } from '../connection.ts';
 import { orderLines, orders } from '../schema/index.ts';
 import { decodeCursor, encodeCursor, partyPredicate } from './scope.ts';

@@ -6,7 +6,10 @@ import { partyPredicate } from './scope.ts';
 export type PartyRow = typeof parties.$inferSelect;
 
 export async function get(id: string): Promise<PartyRow | undefined> {
-  const [row] = await db.select().from(parties).where(and(eq(parties.id, id), partyPredicate(parties.id)));
+  const [row] = await db
+    .select()
+    .from(parties)
+    .where(and(eq(parties.id, id), partyPredicate(parties.id)));
   return row;
 }
 

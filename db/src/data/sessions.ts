@@ -28,8 +28,12 @@ const byIdQuery = db
     partyName: parties.name,
     partyKind: parties.kind,
     partyStatus: parties.status,
-    roleKeys: sql<string[]>`coalesce((select array_agg(r.key order by r.key) from ${userRoles} ur join ${roles} r on r.id = ur.role_id where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
-    permissions: sql<string[]>`coalesce((select array_agg(distinct p) from ${userRoles} ur join ${roles} r on r.id = ur.role_id, unnest(r.permissions) p where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
+    roleKeys: sql<
+      string[]
+    >`coalesce((select array_agg(r.key order by r.key) from ${userRoles} ur join ${roles} r on r.id = ur.role_id where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
+    permissions: sql<
+      string[]
+    >`coalesce((select array_agg(distinct p) from ${userRoles} ur join ${roles} r on r.id = ur.role_id, unnest(r.permissions) p where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
   })
   .from(sessions)
   .innerJoin(users, eq(users.id, sessions.userId))
@@ -45,10 +49,10 @@ export async function getWithUser(id: string): Promise<SessionWithUser | undefin
   return row;
 }
 
-export async function touch(id: string, idleExpiresAt: Date) {
+export async function touch(id: string, idleExpiresAt: Date, lastSeenAt: Date) {
   await db
     .update(sessions)
-    .set({ lastSeenAt: sql`now()`, idleExpiresAt })
+    .set({ lastSeenAt, idleExpiresAt })
     .where(and(eq(sessions.id, id), partyPredicate(sessions.partyId)));
 }
 

@@ -43,11 +43,17 @@ export async function grantRoles(userId: string, partyId: string | undefined, ro
 }
 
 export async function setPasswordHash(userId: string, hash: string) {
-  await db.update(users).set({ passwordHash: hash }).where(and(eq(users.id, userId), partyPredicate(users.partyId)));
+  await db
+    .update(users)
+    .set({ passwordHash: hash })
+    .where(and(eq(users.id, userId), partyPredicate(users.partyId)));
 }
 
 export async function markSignedIn(userId: string) {
-  await db.update(users).set({ lastSignInAt: sql`now()` }).where(and(eq(users.id, userId), partyPredicate(users.partyId)));
+  await db
+    .update(users)
+    .set({ lastSignInAt: sql`now()` })
+    .where(and(eq(users.id, userId), partyPredicate(users.partyId)));
 }
 
 /** Users holding a role with this key (system scope): "is there a system admin yet?" */

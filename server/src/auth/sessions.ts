@@ -70,29 +70,29 @@ export async function validateSession(
 ): Promise<Actor | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
   const [id, secret] = token.split('.') as [string, string];
-  return db.tx(SYSTEM, async () => {
-    const s = await sessionsRepo.getWithUser(id);
-    if (!s || !secretMatches(secret, s.secretHash)) return null;
-    const now = clock.now();
-    if (now >= s.absoluteExpiresAt.getTime() || now >= s.idleExpiresAt.getTime()) {
-      await sessionsRepo.remove(id);
-      return null;
-    }
-    if (s.userStatus !== 'active' || s.partyStatus !== 'active') return null;
-    if (now - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-      const idle = Math.min(now + policy.idleMs, s.absoluteExpiresAt.getTime());
-      await sessionsRepo.touch(id, new Date(idle));
-    }
-    return {
-      sessionId: id,
-      userId: s.userId,
-      email: s.email,
-      displayName: s.displayName,
-      partyId: s.partyId,
-      partyName: s.partyName,
-      partyKind: s.partyKind,
-      roles: s.roleKeys,
-      permissions: new Set(s.permissions as Permission[]),
-    };
-  });
+  const s = await db.read(SYSTEM, () => sessionsRepo.getWithUser(id));
+  if (!s || !secretMatches(secret, s.secretHash)) return null;
+  const now = clock.now();
+  const scope: TenantScope = { kind: 'party', partyId: s.partyId };
+  if (now >= s.absoluteExpiresAt.getTime() || now >= s.idleExpiresAt.getTime()) {
+    await db.tx(scope, () => sessionsRepo.remove(id));
+    return null;
+  }
+  if (s.userStatus !== 'active' || s.partyStatus !== 'active') return null;
+  // Sliding idle expiry, written at most once a minute per session: most requests only read.
+  if (now - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+    const idle = Math.min(now + policy.idleMs, s.absoluteExpiresAt.getTime());
+    await db.tx(scope, () => sessionsRepo.touch(id, new Date(idle), new Date(now)));
+  }
+  return {
+    sessionId: id,
+    userId: s.userId,
+    email: s.email,
+    displayName: s.displayName,
+    partyId: s.partyId,
+    partyName: s.partyName,
+    partyKind: s.partyKind,
+    roles: s.roleKeys,
+    permissions: new Set(s.permissions as Permission[]),
+  };
 }

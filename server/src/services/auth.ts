@@ -39,7 +39,7 @@ export function toMe(actor: Actor): Me {
  * (Throttling, second factor and lockout arrive with the authentication issue.)
  */
 export async function login(ctx: Context, input: { email: string; password: string }): Promise<Me> {
-  const user = await ctx.db.tx(SYSTEM_SCOPE, () => usersRepo.findForLogin(input.email));
+  const user = await ctx.db.read(SYSTEM_SCOPE, () => usersRepo.findForLogin(input.email));
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   const allowed = ok && user?.status === 'active' && user.partyStatus === 'active';
   if (!user || !allowed) {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const secret = 'x'.repeat(40);
+
+describe('configuration', () => {
+  it('reports every bad variable together, in plain words, without echoing secrets', () => {
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://nope',
+        GATEHOUSE_SECRET: 'short-secret-value',
+        LOG_LEVEL: 'loud',
+      });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/PORT/);
+      expect(msg).toMatch(/DATABASE_URL/);
+      expect(msg).toMatch(/GATEHOUSE_SECRET: must be at least 32 characters/);
+      expect(msg).toMatch(/LOG_LEVEL/);
+      expect(msg).not.toContain('short-secret-value');
+    }
+  });
+
+  it('has no secret default: an external database requires GATEHOUSE_SECRET', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db/gatehouse' })).toThrow(/GATEHOUSE_SECRET: required/);
+  });
+
+  it('production requires an explicit TRUST_PROXY and PUBLIC_ORIGIN, and refuses "true"', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', GATEHOUSE_SECRET: secret, DATABASE_URL: 'postgres://u@h/d' }),
+    ).toThrow(/TRUST_PROXY: required/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        GATEHOUSE_SECRET: secret,
+        TRUST_PROXY: 'true',
+        PUBLIC_ORIGIN: 'https://p.example',
+      }),
+    ).toThrow(/TRUST_PROXY: "true"/);
+  });
+
+  it('parses hop counts and CIDR lists, rejects garbage', () => {
+    const base = { GATEHOUSE_SECRET: secret, GATEHOUSE_DATA_DIR: '/tmp/unused' };
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, fd00::/8' }).trustProxy).toEqual({
+      kind: 'cidrs',
+      cidrs: ['10.0.0.0/8', 'fd00::/8'],
+    });
+    expect(() => loadConfig({ ...base, TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('always admits its own origin and the configured CDN origins for CORS', () => {
+    const c = loadConfig({
+      GATEHOUSE_SECRET: secret,
+      PUBLIC_ORIGIN: 'https://portal.example/',
+      CORS_ORIGINS: 'https://cdn.example',
+    });
+    expect(c.allowedOrigins).toEqual(['https://portal.example', 'https://cdn.example']);
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, CORS_ORIGINS: 'javascript:alert(1)' })).toThrow(/CORS_ORIGINS/);
+  });
+});
