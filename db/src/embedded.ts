@@ -136,6 +136,8 @@ export async function startEmbedded(opts: {
    * (and leave it running when done).
    */
   attach?: boolean;
+  /** A fixed port (tests that restart the cluster under a running server); default: a free one. */
+  port?: number;
   log?: (msg: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
@@ -173,7 +175,7 @@ export async function startEmbedded(opts: {
     };
   }
 
-  const port = await freeLoopbackPort();
+  const port = opts.port ?? (await freeLoopbackPort());
   const output: string[] = [];
   const keep = (m: unknown) => {
     const s = String(m);

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freeLoopbackPort } from '@gatehouse/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** `pnpm start` as a user runs it: a real process on the embedded PostgreSQL, stopped by signals. */
+const ROOT = path.resolve(import.meta.dirname, '..');
+let dir: string;
+let port: number;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'gh-life-'));
+  await chmod(dir, 0o711);
+  port = await freeLoopbackPort();
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await rm(dir, { recursive: true, force: true });
+});
+
+function run(script: string, env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, GATEHOUSE_DATA_DIR: path.join(dir, 'data'), PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function ready(p: ReturnType<typeof run>, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (p.child.exitCode !== null) throw new Error(`exited ${p.child.exitCode}: ${p.output()}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`not ready: ${p.output()}`);
+}
+
+const pidFile = () => path.join(dir, 'data', 'postgres', 'cluster', 'postmaster.pid');
+
+describe('pnpm start on the embedded database', () => {
+  let signIn: { email: string; password: string };
+
+  it('starts on an empty data directory, prints a setup link, and stops cleanly on SIGTERM', async () => {
+    const p = run('server/src/main.ts', {});
+    await ready(p);
+    expect(p.output()).toMatch(/\/setup#token=[a-z2-7]+/);
+    expect(p.output()).not.toMatch(/password/i);
+    // The CLI attaches to the running server's database rather than refusing.
+    const seed = run('server/src/cli.ts', {}, ['seed-demo']);
+    expect(await seed.exited).toBe(0);
+    const match = /(customer-user@acme-retail\.demo\.example)'\s*│\s*'([^']+)'/.exec(seed.output());
+    expect(match).not.toBeNull();
+    signIn = { email: match?.[1] as string, password: match?.[2] as string };
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(existsSync(pidFile())).toBe(false); // PostgreSQL stopped with it
+    expect(p.output()).not.toMatch(/TypeError|at \w+ \(/);
+  });
+
+  it('a second start reuses the data', async () => {
+    const p = run('server/src/main.ts', {});
+    await ready(p);
+    const res = await fetch(`http://127.0.0.1:${port}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://localhost:${port}` },
+      body: JSON.stringify({ json: signIn }),
+    });
+    expect(res.status).toBe(200);
+    p.child.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+  });
+
+  it('recovers after the previous server was killed with SIGKILL (orphaned PostgreSQL, stale lock)', async () => {
+    const p = run('server/src/main.ts', {});
+    await ready(p);
+    p.child.kill('SIGKILL');
+    await p.exited;
+    expect(existsSync(pidFile())).toBe(true); // its PostgreSQL is still running
+    const again = run('server/src/main.ts', {});
+    await ready(again);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('refuses a second server on the same data with a clear message, no stack trace', async () => {
+    const first = run('server/src/main.ts', {});
+    await ready(first);
+    const second = run('server/src/main.ts', { PORT: String(await freeLoopbackPort()) });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/is in use by process \d+/);
+    expect(second.output()).not.toMatch(/\n\s+at /);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+
+  it('reports bad configuration plainly and exits 78', async () => {
+    const p = run('server/src/main.ts', { PORT: 'eighty', TRUST_PROXY: 'true' });
+    expect(await p.exited).toBe(78);
+    expect(p.output()).toMatch(/PORT/);
+    expect(p.output()).not.toMatch(/\n\s+at /);
+  });
+});
