@@ -94,6 +94,19 @@ describe('sign-in', () => {
     expect(await codeOf(c.auth.login.mutate({ email: 'a@b.c', password: 'x'.repeat(129) }))).toBe('BAD_REQUEST');
     expect(await codeOf(c.auth.login.mutate({ email: 42 } as never))).toBe('BAD_REQUEST');
   });
+
+  it('explains a validation failure by field, in words', async () => {
+    const c = await signedIn(acme);
+    const res = await fetch(
+      `${srv.origin}/trpc/orders.get?input=${encodeURIComponent(JSON.stringify({ json: { id: 'nope' } }))}`,
+      { headers: { cookie: `gh_session=${jarOf(c).get('gh_session')}` } },
+    );
+    const body = (await res.json()) as { error: { json: { message: string; data: { issues: { path: string }[] } } } };
+    expect(res.status).toBe(400);
+    expect(body.error.json.message).toMatch(/^id: /);
+    expect(body.error.json.message).not.toContain('[');
+    expect(body.error.json.data.issues[0]?.path).toBe('id');
+  });
 });
 
 describe('sessions', () => {

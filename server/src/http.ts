@@ -104,6 +104,12 @@ export function createHttpApp(app: AppServices) {
   serveSpa(server);
 
   server.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // Errors that carry an HTTP status (a missing asset, a malformed URL) keep it; anything else is ours.
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      if (!res.headersSent) res.status(status).json({ error: status === 404 ? 'Not found.' : 'Bad request.' });
+      return;
+    }
     log.error({ err }, 'unhandled HTTP error');
     if (!res.headersSent) res.status(500).json({ error: 'Something went wrong on our side.' });
   });

@@ -17,12 +17,28 @@ const t = initTRPC
   .create({
     transformer: superjson,
     // Never send stacks or causes: the client gets code + message, the log gets the rest.
-    errorFormatter({ shape }) {
+    errorFormatter({ shape, error }) {
       const { stack: _stack, ...data } = shape.data;
+      // Input validation: a readable message ("email: Invalid email address") and the issues by field,
+      // instead of zod's raw JSON dump.
+      const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
+      if (issues) {
+        const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+        return { ...shape, message, data: { ...data, issues } };
+      }
       return { ...shape, data };
     },
     isDev: false,
   });
+
+function validationIssues(cause: unknown): { path: string; message: string }[] | null {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return null;
+  return issues.slice(0, 20).map((i: { path?: PropertyKey[]; message?: string }) => ({
+    path: (i.path ?? []).map(String).join('.'),
+    message: String(i.message ?? 'Invalid value'),
+  }));
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -1,4 +1,5 @@
 export * from './audit-actions.ts';
+export * from './constants.ts';
 export * from './errors.ts';
 export * from './money.ts';
 export * from './parties.ts';

@@ -1,17 +1,7 @@
 import { z } from 'zod';
+import { INVOICE_STATUSES, LIMITS, ORDER_STATUSES } from './constants.ts';
 import { PARTY_KINDS } from './parties.ts';
 import { PERMISSIONS } from './permissions.ts';
-
-/** Limits in one place, so the server enforces and the SPA shows the same numbers. */
-export const LIMITS = {
-  pageSizeMax: 200,
-  pageSizeDefault: 50,
-  searchMax: 100,
-  emailMax: 254,
-  passwordMax: 128,
-  passwordMin: 12,
-  nameMax: 200,
-} as const;
 
 export const uuid = z.uuid();
 export const email = z.string().trim().toLowerCase().max(LIMITS.emailMax).pipe(z.email());
@@ -50,7 +40,6 @@ export const pageInput = z.object({
 export const money = z.object({ currency: z.string().length(3), minor: z.bigint() });
 
 // ---- orders
-export const ORDER_STATUSES = ['open', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
 export const ordersListInput = pageInput.extend({
   status: z.enum(ORDER_STATUSES).optional(),
   search: z.string().trim().max(LIMITS.searchMax).optional(),
@@ -80,7 +69,6 @@ export const orderDetail = orderSummary.extend({ lines: z.array(orderLine) });
 export const idInput = z.object({ id: uuid });
 
 // ---- invoices
-export const INVOICE_STATUSES = ['open', 'paid', 'cancelled'] as const;
 export const invoicesListInput = pageInput.extend({
   status: z.enum(INVOICE_STATUSES).optional(),
   partyId: uuid.optional(),

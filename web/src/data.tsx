@@ -1,0 +1,195 @@
+import { type Accessor, createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js';
+import { guard } from './auth.ts';
+import { errorMessage } from './errors.ts';
+import { label } from './format.ts';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type ListPhase = 'loading' | 'ready' | 'error';
+
+export interface PagedList<T> {
+  items: Accessor<T[]>;
+  phase: Accessor<ListPhase>;
+  error: Accessor<string | null>;
+  hasMore: Accessor<boolean>;
+  loadingMore: Accessor<boolean>;
+  moreError: Accessor<string | null>;
+  reload: () => void;
+  loadMore: () => void;
+}
+
+/**
+ * Keyset-paginated list: reloads the first page whenever `filters` changes, appends on loadMore.
+ * Answers to superseded requests (filters changed meanwhile) are dropped.
+ */
+export function createPagedList<F, T>(
+  filters: Accessor<F>,
+  fetchPage: (filters: F, cursor: string | undefined) => Promise<Page<T>>,
+): PagedList<T> {
+  const [items, setItems] = createSignal<T[]>([]);
+  const [cursor, setCursor] = createSignal<string | null>(null);
+  const [phase, setPhase] = createSignal<ListPhase>('loading');
+  const [error, setError] = createSignal<string | null>(null);
+  const [loadingMore, setLoadingMore] = createSignal(false);
+  const [moreError, setMoreError] = createSignal<string | null>(null);
+  let generation = 0;
+
+  async function reload() {
+    const current = ++generation;
+    setPhase('loading');
+    setError(null);
+    setMoreError(null);
+    setLoadingMore(false);
+    try {
+      const page = await guard(fetchPage(filters(), undefined));
+      if (current !== generation) return;
+      setItems(page.items);
+      setCursor(page.nextCursor);
+      setPhase('ready');
+    } catch (err) {
+      if (current !== generation) return;
+      setError(errorMessage(err));
+      setPhase('error');
+    }
+  }
+
+  async function loadMore() {
+    const next = cursor();
+    if (next === null || loadingMore()) return;
+    const current = generation;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await guard(fetchPage(filters(), next));
+      if (current !== generation) return;
+      setItems((prev) => [...prev, ...page.items]);
+      setCursor(page.nextCursor);
+    } catch (err) {
+      if (current === generation) setMoreError(errorMessage(err));
+    } finally {
+      if (current === generation) setLoadingMore(false);
+    }
+  }
+
+  createEffect(on(filters, () => void reload()));
+
+  return {
+    items,
+    phase,
+    error,
+    hasMore: () => cursor() !== null,
+    loadingMore,
+    moreError,
+    reload: () => void reload(),
+    loadMore: () => void loadMore(),
+  };
+}
+
+/** Calls `fn` once input has been quiet for `ms`; pending calls are dropped when the owner is disposed. */
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): (...args: A) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(timer));
+  return (...args: A) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+export function usePageTitle(title: () => string): void {
+  createEffect(() => {
+    document.title = `${title()} · Gatehouse`;
+  });
+}
+
+/** Status with its word always visible (colour is only a second cue). */
+export function StatusBadge(props: { status: string }) {
+  return <span class={`badge badge-${props.status}`}>{label(props.status)}</span>;
+}
+
+export function ErrorPanel(props: { message: string; onRetry?: () => void }) {
+  return (
+    <div class="error-panel" data-testid="error-panel">
+      <p role="alert">{props.message}</p>
+      <Show when={props.onRetry}>
+        {(retry) => (
+          <button type="button" class="button" onClick={() => retry()()}>
+            Retry
+          </button>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+/** Loading, error and empty states around a list's table; the table shows once there is something in it. */
+export function ListStates<T>(props: { list: PagedList<T>; noun: string; emptyText: string; children: JSX.Element }) {
+  const { list } = props;
+  return (
+    <>
+      <Show when={list.phase() === 'error'}>
+        <ErrorPanel message={list.error() ?? ''} onRetry={list.reload} />
+      </Show>
+      <Show when={list.phase() === 'loading' && list.items().length === 0}>
+        <p class="list-message" role="status">
+          Loading {props.noun}…
+        </p>
+      </Show>
+      <Show when={list.phase() === 'ready' && list.items().length === 0}>
+        <p class="list-message" data-testid="list-empty">
+          {props.emptyText}
+        </p>
+      </Show>
+      <Show when={list.phase() !== 'error' && list.items().length > 0}>
+        {props.children}
+        <ListFooter list={list} noun={props.noun} />
+      </Show>
+    </>
+  );
+}
+
+function ListFooter<T>(props: { list: PagedList<T>; noun: string }) {
+  const { list } = props;
+  const count = () => list.items().length;
+  return (
+    <div class="list-footer">
+      <p role="status" data-testid="list-count">
+        {list.phase() === 'loading' ? `Updating ${props.noun}…` : `Showing ${count()} ${noun(props.noun, count())}`}
+      </p>
+      <Show when={list.moreError()}>{(message) => <p role="alert">{message()}</p>}</Show>
+      <Show when={list.hasMore() && list.phase() === 'ready'}>
+        <button
+          type="button"
+          class="button"
+          onClick={list.loadMore}
+          aria-disabled={list.loadingMore()}
+          aria-busy={list.loadingMore()}
+        >
+          {list.loadingMore() ? 'Loading…' : 'Load more'}
+        </button>
+      </Show>
+    </div>
+  );
+}
+
+/** 'orders' -> 'order' for a count of one. */
+function noun(plural: string, count: number): string {
+  return count === 1 && plural.endsWith('s') ? plural.slice(0, -1) : plural;
+}
+
+/** Shown for an empty cell: a dash for the eye, a word for screen readers. */
+export function NoValue() {
+  return (
+    <>
+      <span aria-hidden="true">—</span>
+      <span class="visually-hidden">None</span>
+    </>
+  );
+}
+
+// Each list's address as last seen (with its filters), so a detail page's back link returns there.
+const lastListHref = new Map<string, string>();
+export const rememberListHref = (list: string, href: string) => lastListHref.set(list, href);
+export const listHref = (list: string) => lastListHref.get(list) ?? list;

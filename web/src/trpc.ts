@@ -1,0 +1,21 @@
+import type { AppRouter } from '@gatehouse/server';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import superjson from 'superjson';
+
+/** The one API client. Same origin, session cookie only; the server caps a batch at 10 calls. */
+export const trpc = createTRPCClient<AppRouter>({
+  links: [
+    httpBatchLink({
+      url: '/trpc',
+      transformer: superjson,
+      maxItems: 10,
+      fetch: (url, opts) => fetch(url, { ...opts, credentials: 'same-origin' }),
+    }),
+  ],
+});
+
+export type Me = Awaited<ReturnType<typeof trpc.auth.me.query>>;
+export type Permission = Me['permissions'][number];
+export type OrderSummary = Awaited<ReturnType<typeof trpc.orders.list.query>>['items'][number];
+export type OrderDetail = Awaited<ReturnType<typeof trpc.orders.get.query>>;
+export type InvoiceSummary = Awaited<ReturnType<typeof trpc.invoices.list.query>>['items'][number];
