@@ -147,6 +147,8 @@ describe('the SPA in a real browser', () => {
   });
 
   it('raised no console errors and no CSP violations', () => {
-    expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p))).toEqual([]);
+    expect(
+      problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
+    ).toEqual([]);
   });
 });
