@@ -52,6 +52,13 @@ async function ready(p: ReturnType<typeof run>, timeoutMs = 60_000) {
   throw new Error(`not ready: ${p.output()}`);
 }
 
+/** /readyz answers as soon as the server listens; the setup link is printed just after. */
+async function outputMatching(p: ReturnType<typeof run>, re: RegExp, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  while (!re.test(p.output()) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  return p.output();
+}
+
 const pidFile = () => path.join(dir, 'data', 'postgres', 'cluster', 'postmaster.pid');
 
 describe('pnpm start on the embedded database', () => {
@@ -60,7 +67,7 @@ describe('pnpm start on the embedded database', () => {
   it('starts on an empty data directory, prints a setup link, and stops cleanly on SIGTERM', async () => {
     const p = run('server/src/main.ts', {});
     await ready(p);
-    expect(p.output()).toMatch(/\/setup#token=[a-z2-7]+/);
+    expect(await outputMatching(p, /\/setup#token=[a-z2-7]+/)).toMatch(/\/setup#token=[a-z2-7]+/);
     expect(p.output()).not.toMatch(/password/i);
     // The CLI attaches to the running server's database rather than refusing.
     const seed = run('server/src/cli.ts', {}, ['seed-demo']);
