@@ -48,7 +48,7 @@ describe('sign-in', () => {
     const raw = await fetch(`${srv.origin}/trpc/auth.login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: srv.origin },
-      body: JSON.stringify({ json: { email: acme.email, password: acme.password } }),
+      body: JSON.stringify({ email: acme.email, password: acme.password }),
     });
     const cookie = raw.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^gh_session=[a-z2-7]{24}\.[a-z2-7]{32};/);
@@ -68,7 +68,7 @@ describe('sign-in', () => {
       const res = await fetch(`${srv.origin}/trpc/auth.login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: srv.origin },
-        body: JSON.stringify({ json: body }),
+        body: JSON.stringify(body),
       });
       answers.push({ status: res.status, body: await res.text(), cookie: res.headers.get('set-cookie') });
     }
@@ -98,14 +98,14 @@ describe('sign-in', () => {
   it('explains a validation failure by field, in words', async () => {
     const c = await signedIn(acme);
     const res = await fetch(
-      `${srv.origin}/trpc/orders.get?input=${encodeURIComponent(JSON.stringify({ json: { id: 'nope' } }))}`,
+      `${srv.origin}/trpc/orders.get?input=${encodeURIComponent(JSON.stringify({ id: 'nope' }))}`,
       { headers: { cookie: `gh_session=${jarOf(c).get('gh_session')}` } },
     );
-    const body = (await res.json()) as { error: { json: { message: string; data: { issues: { path: string }[] } } } };
+    const body = (await res.json()) as { error: { message: string; data: { issues: { path: string }[] } } };
     expect(res.status).toBe(400);
-    expect(body.error.json.message).toMatch(/^id: /);
-    expect(body.error.json.message).not.toContain('[');
-    expect(body.error.json.data.issues[0]?.path).toBe('id');
+    expect(body.error.message).toMatch(/^id: /);
+    expect(body.error.message).not.toContain('[');
+    expect(body.error.data.issues[0]?.path).toBe('id');
   });
 });
 
@@ -239,7 +239,7 @@ describe('transport', () => {
     fetch(`${srv.origin}${path}`, { method: 'POST', ...init });
 
   it('refuses a mutation sent as a form (no preflight), as text/plain, or from another origin', async () => {
-    const body = JSON.stringify({ json: { email: acme.email, password: acme.password } });
+    const body = JSON.stringify({ email: acme.email, password: acme.password });
     expect((await post('/trpc/auth.login', { body: new URLSearchParams({ a: 'b' }) })).status).toBe(415);
     expect((await post('/trpc/auth.login', { body, headers: { 'content-type': 'text/plain' } })).status).toBe(415);
     const form = new FormData();
@@ -264,7 +264,7 @@ describe('transport', () => {
   });
 
   it('refuses a body over the limit and a batch over the limit', async () => {
-    const big = JSON.stringify({ json: { email: 'a@b.c', password: 'x'.repeat(200_000) } });
+    const big = JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(200_000) });
     const res = await post('/trpc/auth.login', {
       body: big,
       headers: { 'content-type': 'application/json', origin: srv.origin },
@@ -276,9 +276,7 @@ describe('transport', () => {
   });
 
   it('never sends stack traces', async () => {
-    const res = await fetch(
-      `${srv.origin}/trpc/orders.get?input=${encodeURIComponent(JSON.stringify({ json: { id: 'x' } }))}`,
-    );
+    const res = await fetch(`${srv.origin}/trpc/orders.get?input=${encodeURIComponent(JSON.stringify({ id: 'x' }))}`);
     const text = await res.text();
     expect(text).not.toMatch(/stack|at \w+ \(|node_modules/);
   });

@@ -87,7 +87,7 @@ describe('pnpm start on the embedded database', () => {
     const res = await fetch(`http://127.0.0.1:${port}/trpc/auth.login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: `http://localhost:${port}` },
-      body: JSON.stringify({ json: signIn }),
+      body: JSON.stringify(signIn),
     });
     expect(res.status).toBe(200);
     p.child.kill('SIGINT');
@@ -115,6 +115,47 @@ describe('pnpm start on the embedded database', () => {
     expect(second.output()).not.toMatch(/\n\s+at /);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+  });
+
+  it('pnpm gatehouse create-admin makes the first admin (password from the environment, never an argument)', async () => {
+    // Its own, empty installation: the demo data above already holds a system admin.
+    const fresh = { GATEHOUSE_DATA_DIR: path.join(dir, 'fresh') };
+    const password = 'a long enough admin password';
+    const bad = run('server/src/cli.ts', { ...fresh, GATEHOUSE_ADMIN_PASSWORD: password }, [
+      'create-admin',
+      '--email',
+      'not-an-email',
+    ]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/--email must be a valid email address/);
+    const ok = run('server/src/cli.ts', { ...fresh, GATEHOUSE_ADMIN_PASSWORD: password }, [
+      'create-admin',
+      '--email',
+      'Root@Example.com',
+      '--organisation',
+      'Northwind',
+    ]);
+    expect(await ok.exited).toBe(0);
+    expect(ok.output()).toMatch(/Created system administrator root@example\.com/);
+    expect(ok.output()).not.toContain(password);
+    const again = run('server/src/cli.ts', { ...fresh, GATEHOUSE_ADMIN_PASSWORD: password }, [
+      'create-admin',
+      '--email',
+      'x@example.com',
+    ]);
+    expect(await again.exited).toBe(1);
+    expect(again.output()).toMatch(/already exists/);
+    const p = run('server/src/main.ts', fresh);
+    await ready(p);
+    const res = await fetch(`http://127.0.0.1:${port}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://localhost:${port}` },
+      body: JSON.stringify({ email: 'root@example.com', password }),
+    });
+    expect(res.status).toBe(200);
+    expect(await outputMatching(p, /Gatehouse is running/)).not.toMatch(/setup#token/);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
   });
 
   it('reports bad configuration plainly and exits 78', async () => {

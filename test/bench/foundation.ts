@@ -11,7 +11,8 @@
  *    Reports req/s, p50/p99 latency and server CPU per request (from /proc), medians over rounds.
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_PARTIES (5000),
- * BENCH_ORDERS_PER_PARTY (200).
+ * BENCH_ORDERS_PER_PARTY (200), BENCH_SKIP_START=1 (skip part 1), BENCH_NODE_ARGS (extra node flags for the
+ * Gatehouse servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -20,7 +21,6 @@ import path from 'node:path';
 import { appUrlFrom, freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import superjson from 'superjson';
 import { hashSecret, randomToken } from '../../server/src/auth/tokens.ts';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
 
@@ -51,8 +51,8 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
   throw new Error(`${url} not ready in ${timeoutMs} ms`);
 }
 
-function startNode(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+function startNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -161,7 +161,9 @@ async function runLoad(t: Target, tokens: string[]) {
 async function main() {
   console.log(`Gatehouse foundation benchmark — ${os.cpus().length} cores, node ${process.version}`);
   console.log('\n1) Cold start to /readyz 200 (includes tsx transpile and migrations check)');
-  const starts = await coldStarts();
+  const starts = process.env.BENCH_SKIP_START
+    ? { empty: Number.NaN, existing: Number.NaN, existingRuns: [] }
+    : await coldStarts();
   console.log(`   empty data directory (initdb + migrations): ${starts.empty.toFixed(0)} ms`);
   console.log(
     `   existing data directory: median ${starts.existing.toFixed(0)} ms (runs: ${starts.existingRuns.map((x) => x.toFixed(0)).join(', ')})`,
@@ -199,7 +201,7 @@ async function main() {
     }
     await noRls.end();
 
-    const input = encodeURIComponent(JSON.stringify(superjson.serialize({ limit: 50 })));
+    const input = encodeURIComponent(JSON.stringify({ limit: 50 }));
     const ghEnv = (dbUrl: string, port: number) => ({
       NODE_ENV: 'production',
       DATABASE_URL: dbUrl,
@@ -233,8 +235,10 @@ async function main() {
         path: `/trpc/orders.list?input=${input}`,
       },
     ];
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the Gatehouse servers only.
+    const ghArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     for (const s of specs) {
-      const child = startNode(s.script, s.env);
+      const child = startNode(s.script, s.env, s.name === 'raw' ? [] : ghArgs);
       await waitReady(`http://127.0.0.1:${s.port}/readyz`, child);
       targets.push({ name: s.name, child, url: `http://127.0.0.1:${s.port}${s.path}` });
     }

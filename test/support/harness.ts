@@ -12,7 +12,6 @@ import {
 import type { AppRouter } from '@gatehouse/server';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import postgres from 'postgres';
-import superjson from 'superjson';
 import { inject } from 'vitest';
 import { hashPassword } from '../../server/src/auth/password.ts';
 import type { Clock } from '../../server/src/auth/sessions.ts';
@@ -131,7 +130,6 @@ export function client(origin: string, opts: { batch?: boolean; headers?: Record
   };
   const link = (opts.batch ? httpBatchLink : httpLink)({
     url: `${origin}/trpc`,
-    transformer: superjson,
     fetch: fetchWithJar,
   });
   const trpc = createTRPCClient<AppRouter>({ links: [link] });

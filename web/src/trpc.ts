@@ -1,13 +1,11 @@
 import type { AppRouter } from '@gatehouse/server';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import superjson from 'superjson';
 
 /** The one API client. Same origin, session cookie only; the server caps a batch at 10 calls. */
 export const trpc = createTRPCClient<AppRouter>({
   links: [
     httpBatchLink({
       url: '/trpc',
-      transformer: superjson,
       maxItems: 10,
       fetch: (url, opts) => fetch(url, { ...opts, credentials: 'same-origin' }),
     }),

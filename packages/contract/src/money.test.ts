@@ -7,6 +7,7 @@ describe('formatMinor', () => {
     expect(formatMinor(5n, 'USD')).toBe('0.05 USD');
     expect(formatMinor(-100n, 'EUR')).toBe('-1.00 EUR');
     expect(formatMinor(1000n, 'JPY', 0)).toBe('1,000 JPY');
+    expect(formatMinor('4852694', 'EUR')).toBe('48,526.94 EUR');
   });
 
   it('stays exact beyond floating point precision', () => {

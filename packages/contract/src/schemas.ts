@@ -37,7 +37,11 @@ export const pageInput = z.object({
   limit: z.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
 });
 
-export const money = z.object({ currency: z.string().length(3), minor: z.bigint() });
+/**
+ * Money on the wire: integer minor units as a decimal string ("4852694" = 48,526.94 EUR). Exact, plain
+ * JSON that any integration can read; the server holds bigint and converts here, in the output schema.
+ */
+export const minorUnits = z.bigint().transform((v) => v.toString());
 
 // ---- orders
 export const ordersListInput = pageInput.extend({
@@ -54,7 +58,7 @@ export const orderSummary = z.object({
   status: z.enum(ORDER_STATUSES),
   orderDate: z.string(),
   currency: z.string(),
-  totalMinor: z.bigint(),
+  totalMinor: minorUnits,
 });
 export const ordersListOutput = z.object({ items: z.array(orderSummary), nextCursor: z.string().nullable() });
 export const orderLine = z.object({
@@ -62,8 +66,8 @@ export const orderLine = z.object({
   sku: z.string(),
   description: z.string(),
   quantity: z.string(),
-  unitPriceMinor: z.bigint(),
-  amountMinor: z.bigint(),
+  unitPriceMinor: minorUnits,
+  amountMinor: minorUnits,
 });
 export const orderDetail = orderSummary.extend({ lines: z.array(orderLine) });
 export const idInput = z.object({ id: uuid });
@@ -82,7 +86,7 @@ export const invoiceSummary = z.object({
   issueDate: z.string(),
   dueDate: z.string(),
   currency: z.string(),
-  totalMinor: z.bigint(),
-  openMinor: z.bigint(),
+  totalMinor: minorUnits,
+  openMinor: minorUnits,
 });
 export const invoicesListOutput = z.object({ items: z.array(invoiceSummary), nextCursor: z.string().nullable() });
