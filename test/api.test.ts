@@ -18,9 +18,9 @@ beforeAll(async () => {
   borealis = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
   supplier = await createPartyWithUser(srv.db, 'supplier', ['supplier-user']);
   operator = await createPartyWithUser(srv.db, 'internal', ['operator']);
-  await srv.db.tx(SYSTEM, async () => {
-    await demoRepo.generateOrders(acme.partyId, 120, 'EUR');
-    await demoRepo.generateOrders(borealis.partyId, 30, 'USD');
+  await srv.db.tx(SYSTEM, async (tx) => {
+    await demoRepo.generateOrders(tx, acme.partyId, 120, 'EUR');
+    await demoRepo.generateOrders(tx, borealis.partyId, 30, 'USD');
   });
 });
 afterAll(async () => {
@@ -190,7 +190,9 @@ describe('tenant isolation through the API', () => {
   });
 
   it("another party's order or invoice id answers NOT_FOUND, exactly like a missing one", async () => {
-    const theirs = await srv.db.tx({ kind: 'party', partyId: borealis.partyId }, () => ordersRepo.list({ limit: 1 }));
+    const theirs = await srv.db.tx({ kind: 'party', partyId: borealis.partyId }, (tx) =>
+      ordersRepo.list(tx, { limit: 1 }),
+    );
     const id = theirs.items[0]?.id as string;
     const c = await signedIn(acme);
     expect(await codeOf(c.orders.get.query({ id }))).toBe('NOT_FOUND');
@@ -321,8 +323,8 @@ describe('transport', () => {
 
 describe('read-only transactions', () => {
   it('PostgreSQL refuses a write inside db.read, and the connection is fine afterwards', async () => {
-    const attempt = srv.db.read({ kind: 'party', partyId: acme.partyId }, () =>
-      auditRepo.record({ action: 'user.created', outcome: 'success', partyId: acme.partyId, actorUserId: null }),
+    const attempt = srv.db.read({ kind: 'party', partyId: acme.partyId }, (tx) =>
+      auditRepo.record(tx, { action: 'user.created', outcome: 'success', partyId: acme.partyId, actorUserId: null }),
     );
     const err = await attempt.then(
       () => null,
@@ -331,19 +333,64 @@ describe('read-only transactions', () => {
     expect(err?.cause?.message).toMatch(/read-only transaction/);
     const results = await Promise.all(
       Array.from({ length: 40 }, () =>
-        srv.db.read({ kind: 'party', partyId: acme.partyId }, () => ordersRepo.list({ limit: 1 })),
+        srv.db.read({ kind: 'party', partyId: acme.partyId }, (tx) => ordersRepo.list(tx, { limit: 1 })),
       ),
     );
     expect(results.every((r) => r.items[0]?.partyId === acme.partyId)).toBe(true);
   });
 });
 
+describe('single-statement reads (db.readOne)', () => {
+  it('return the right rows under heavy concurrency, and refuse a second statement or a write', async () => {
+    const scopeA = { kind: 'party', partyId: acme.partyId } as const;
+    const scopeB = { kind: 'party', partyId: borealis.partyId } as const;
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        srv.db.readOne(i % 2 ? scopeA : scopeB, (tx) => ordersRepo.list(tx, { limit: 3 })).then((r) => ({ i, r })),
+      ),
+    );
+    for (const { i, r } of results) {
+      expect(r.items).toHaveLength(3);
+      expect(r.items.every((o) => o.partyId === (i % 2 ? acme.partyId : borealis.partyId))).toBe(true);
+    }
+    const second = await srv.db
+      .readOne(scopeA, async (tx) => {
+        await ordersRepo.list(tx, { limit: 1 });
+        return ordersRepo.list(tx, { limit: 1 });
+      })
+      .then(
+        () => null,
+        (e: Error & { cause?: Error }) => e,
+      );
+    expect(second?.cause?.message ?? second?.message).toMatch(/exactly one statement/);
+    const write = await srv.db
+      .readOne(scopeA, (tx) =>
+        auditRepo.record(tx, { action: 'user.created', outcome: 'success', partyId: acme.partyId, actorUserId: null }),
+      )
+      .then(
+        () => null,
+        (e: { cause?: Error }) => e,
+      );
+    expect(write?.cause?.message).toMatch(/read-only transaction/);
+    // The pool is healthy afterwards: every connection still answers in the right scope.
+    const after = await Promise.all(
+      Array.from({ length: 30 }, () => srv.db.readOne(scopeB, (tx) => ordersRepo.list(tx, { limit: 1 }))),
+    );
+    expect(after.every((r) => r.items[0]?.partyId === borealis.partyId)).toBe(true);
+  });
+});
+
 describe('audit in the same transaction', () => {
   it('a change whose audit entry cannot be written rolls back', async () => {
-    const attempt = srv.db.tx({ kind: 'party', partyId: acme.partyId }, async () => {
-      await auditRepo.record({ action: 'user.created', outcome: 'success', partyId: acme.partyId, actorUserId: null });
+    const attempt = srv.db.tx({ kind: 'party', partyId: acme.partyId }, async (tx) => {
+      await auditRepo.record(tx, {
+        action: 'user.created',
+        outcome: 'success',
+        partyId: acme.partyId,
+        actorUserId: null,
+      });
       // A second entry for another party violates RLS WITH CHECK: the whole transaction must go.
-      await auditRepo.record({
+      await auditRepo.record(tx, {
         action: 'user.created',
         outcome: 'success',
         partyId: borealis.partyId,

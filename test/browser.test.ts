@@ -21,9 +21,9 @@ beforeAll(async () => {
   srv = await startTestServer();
   customer = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
   other = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-  await srv.db.tx(SYSTEM, async () => {
-    await demoRepo.generateOrders(customer.partyId, 75, 'EUR');
-    await demoRepo.generateOrders(other.partyId, 20, 'USD');
+  await srv.db.tx(SYSTEM, async (tx) => {
+    await demoRepo.generateOrders(tx, customer.partyId, 75, 'EUR');
+    await demoRepo.generateOrders(tx, other.partyId, 20, 'USD');
   });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -87,7 +87,9 @@ describe('the SPA in a real browser', () => {
     await signIn(page, customer.email, customer.password);
     await page.waitForURL(/\/orders$/);
     await page.locator('[data-testid="order-row"]').first().waitFor();
-    const first = await srv.db.read({ kind: 'party', partyId: customer.partyId }, () => ordersRepo.list({ limit: 50 }));
+    const first = await srv.db.read({ kind: 'party', partyId: customer.partyId }, (tx) =>
+      ordersRepo.list(tx, { limit: 50 }),
+    );
     const shown = await page.locator('[data-testid="order-row"]').count();
     expect(shown).toBe(50);
     const text = await page.locator('[data-testid="orders-table"]').textContent();
@@ -115,7 +117,9 @@ describe('the SPA in a real browser', () => {
   });
 
   it("another party's order id shows not found", async () => {
-    const theirs = await srv.db.read({ kind: 'party', partyId: other.partyId }, () => ordersRepo.list({ limit: 1 }));
+    const theirs = await srv.db.read({ kind: 'party', partyId: other.partyId }, (tx) =>
+      ordersRepo.list(tx, { limit: 1 }),
+    );
     const page = await newPage();
     await signIn(page, customer.email, customer.password);
     await page.waitForURL(/\/orders$/);

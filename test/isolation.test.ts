@@ -26,9 +26,9 @@ beforeAll(async () => {
   a = await createPartyWithUser(t.db, 'customer', ['customer-admin']);
   b = await createPartyWithUser(t.db, 'customer', ['customer-admin']);
   // Every party-scoped table gets rows for both parties.
-  await t.db.tx(SYSTEM, async () => {
-    await demoRepo.generateOrders(a.partyId, 5, 'EUR');
-    await demoRepo.generateOrders(b.partyId, 5, 'EUR');
+  await t.db.tx(SYSTEM, async (tx) => {
+    await demoRepo.generateOrders(tx, a.partyId, 5, 'EUR');
+    await demoRepo.generateOrders(tx, b.partyId, 5, 'EUR');
   });
   await asApp(signContext(contextKeyOf(), SYSTEM), async (sql) => {
     await sql`insert into sessions (id, party_id, user_id, secret_hash, idle_expires_at, absolute_expires_at)

@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('database outage', () => {
   it('answers 503 while PostgreSQL is down and recovers when it is back', async () => {
     const user = await createPartyWithUser(server.services.db, 'customer', ['customer-user']);
-    await server.services.db.tx(SYSTEM, () => demoRepo.generateOrders(user.partyId, 3, 'EUR'));
+    await server.services.db.tx(SYSTEM, (tx) => demoRepo.generateOrders(tx, user.partyId, 3, 'EUR'));
     const c = client(origin);
     await c.auth.login.mutate({ email: user.email, password: user.password });
     expect((await c.orders.list.query({})).items).toHaveLength(3);

@@ -1,44 +1,19 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { drizzle } from 'drizzle-orm/postgres-js';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type ReservedSql, type Sql } from 'postgres';
 import { signContext, type TenantScope } from './context.ts';
-import * as schema from './schema/index.ts';
 
 /**
- * The one way to reach data: `database.tx(scope, fn)`. It reserves a connection, pipelines
- * BEGIN + the signed tenant context in front of fn's first query (one network round trip instead of
- * three), and routes every Drizzle query made inside fn to that connection through AsyncLocalStorage.
- * A query made outside a tenant transaction throws: there is no unscoped path to party data.
+ * The one way to reach data: `database.tx(scope, (tx) => ...)`. It reserves a connection, pipelines
+ * BEGIN + the signed tenant context in front of the first statement, and hands the callback a `Tx`:
+ * a Drizzle handle bound to that connection plus the scope. Repositories (src/data) take a `Tx` as their
+ * first argument and nothing else can make one, so there is no unscoped path to party data.
+ *
+ * (An earlier version routed a module-level Drizzle through AsyncLocalStorage; on Node 20 that enables
+ * async hooks for every promise in the process and cost ~9% of the server's CPU on the hot path.)
  */
-const current = new AsyncLocalStorage<{ conn: ReservedSql; scope: TenantScope }>();
-
-export class NoTenantTransaction extends Error {
-  constructor() {
-    super('data access outside a tenant transaction');
-  }
-}
-
-const routedClient = {
-  // Drizzle replaces the date/time parsers of the client it is given; the real pools get the same
-  // treatment in createDatabase (see TRANSPARENT_TYPES), so this object only needs the shape.
-  options: { parsers: {}, serializers: {} },
-  unsafe(query: string, params?: unknown[], opts?: { prepare?: boolean }) {
-    const store = current.getStore();
-    if (!store) throw new NoTenantTransaction();
-    // Always use server-side prepared statements: re-planning every call doubled PostgreSQL's CPU.
-    return store.conn.unsafe(query, params as never[], { ...opts, prepare: true });
-  },
-};
-
-/** The data layer's Drizzle handle. Only db/src/data/* should import it. */
-export const db = drizzle(routedClient as unknown as Sql, { schema });
-export type Db = typeof db;
-
-/** The scope of the transaction we are in (the data layer uses it to add its own party filter). */
-export function currentScope(): TenantScope {
-  const store = current.getStore();
-  if (!store) throw new NoTenantTransaction();
-  return store.scope;
+export interface Tx {
+  readonly db: PostgresJsDatabase;
+  readonly scope: TenantScope;
 }
 
 // Same list drizzle-orm's postgres-js driver makes transparent: Drizzle maps these types itself.
@@ -54,18 +29,51 @@ export interface DatabaseOptions {
 }
 
 export interface Database {
-  tx<T>(scope: TenantScope, fn: () => Promise<T>): Promise<T>;
+  /** A read-write transaction; its COMMIT is awaited. */
+  tx<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * A read-only transaction (BEGIN READ ONLY): PostgreSQL refuses any write inside it. Its COMMIT is sent
    * but not awaited (the connection keeps order, so the next user queues behind it), which saves a round
    * trip on every read; a read's COMMIT has nothing to lose if it fails.
    */
-  read<T>(scope: TenantScope, fn: () => Promise<T>): Promise<T>;
+  read<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A read-only transaction of exactly one statement, sent with its BEGIN, context and COMMIT in one
+   * network write and one round trip (the hot path: session lookup, list pages). A second statement
+   * inside it throws.
+   */
+  readOne<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** true when PostgreSQL answers; never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /** Raw pool as the app role, for tests and benchmarks that must prove what the app role can do. */
   readonly appSql: Sql;
+}
+
+type Mode = 'write' | 'read' | 'one';
+
+/**
+ * The client Drizzle sees inside one transaction: every statement goes to the reserved connection, as a
+ * server-side prepared statement (re-planning every call doubled PostgreSQL's CPU). In 'one' mode the
+ * COMMIT is queued right behind the first statement: postgres.js hands queries to the connection in call
+ * order and writes them in one batch, so BEGIN + context + statement + COMMIT is one round trip.
+ */
+function transactionClient(conn: ReservedSql, options: Sql['options'], mode: Mode) {
+  let statements = 0;
+  return {
+    options, // the pool's: a reserved connection shares them but does not expose them
+    statements: () => statements,
+    unsafe(query: string, params?: unknown[], opts?: { prepare?: boolean }) {
+      statements += 1;
+      if (mode === 'one' && statements > 1) throw new Error('readOne allows exactly one statement');
+      const q = conn.unsafe(query, params as never[], { ...opts, prepare: true });
+      if (mode === 'one') {
+        q.execute();
+        conn`commit`.execute().catch(() => {});
+      }
+      return q;
+    },
+  };
 }
 
 export function createDatabase(opts: DatabaseOptions): Database {
@@ -84,21 +92,23 @@ export function createDatabase(opts: DatabaseOptions): Database {
   for (const t of ['114', '3802'])
     (sql.options.serializers as Record<string, (v: unknown) => unknown>)[t] = (v: unknown) => v;
 
-  async function run<T>(scope: TenantScope, fn: () => Promise<T>, readOnly: boolean): Promise<T> {
-    if (current.getStore()) throw new Error('nested tenant transaction');
+  async function run<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>, mode: Mode): Promise<T> {
     const conn = await sql.reserve();
     let finished = false;
     try {
-      // Sent now, answered before fn's first query: postgres.js pipelines on the reserved connection.
+      // Sent now, answered before fn's first statement: postgres.js pipelines on the reserved connection.
       const preamble = Promise.all([
-        (readOnly ? conn`begin read only` : conn`begin`).execute(),
+        (mode === 'write' ? conn`begin` : conn`begin read only`).execute(),
         conn`select set_config('app.ctx', ${signContext(opts.contextKey, scope)}, true)`.execute(),
       ]);
       preamble.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-      const result = await current.run({ conn, scope }, fn);
+      const client = transactionClient(conn, sql.options, mode);
+      // drizzle() over the transaction's client costs ~4 µs; it must not be given a schema (that builds
+      // relational-query metadata on every call). Its parser setup mutates the shared options, as above.
+      const result = await fn({ db: drizzle(client as unknown as Sql), scope });
       await preamble;
-      if (readOnly) conn`commit`.execute().catch(() => {});
-      else await conn`commit`;
+      if (mode === 'read' || (mode === 'one' && client.statements() === 0)) conn`commit`.execute().catch(() => {});
+      else if (mode === 'write') await conn`commit`;
       finished = true;
       return result;
     } finally {
@@ -108,8 +118,9 @@ export function createDatabase(opts: DatabaseOptions): Database {
   }
 
   return {
-    tx: (scope, fn) => run(scope, fn, false),
-    read: (scope, fn) => run(scope, fn, true),
+    tx: (scope, fn) => run(scope, fn, 'write'),
+    read: (scope, fn) => run(scope, fn, 'read'),
+    readOne: (scope, fn) => run(scope, fn, 'one'),
     appSql: sql,
     async ping() {
       try {

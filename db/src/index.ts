@@ -1,10 +1,4 @@
-export {
-  createDatabase,
-  currentScope,
-  type Database,
-  type DatabaseOptions,
-  NoTenantTransaction,
-} from './connection.ts';
+export { createDatabase, type Database, type DatabaseOptions, type Tx } from './connection.ts';
 export { keyPads, signContext, type TenantScope } from './context.ts';
 export * as auditRepo from './data/audit.ts';
 export * as demoRepo from './data/demo.ts';

@@ -1,4 +1,4 @@
-import { BadCursor, EmbeddedStartError, MigrationError, NoTenantTransaction } from '@gatehouse/db';
+import { BadCursor, EmbeddedStartError, MigrationError } from '@gatehouse/db';
 import { TRPCError } from '@trpc/server';
 
 /** Domain errors thrown by services. Mapped to tRPC codes in exactly one place (toTRPCError). */
@@ -53,4 +53,4 @@ export function toTRPCError(err: unknown): TRPCError {
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.', cause: err });
 }
 
-export { EmbeddedStartError, MigrationError, NoTenantTransaction };
+export { EmbeddedStartError, MigrationError };

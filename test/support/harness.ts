@@ -96,16 +96,16 @@ export async function createPartyWithUser(
   const hash = await hashPassword(password);
   seq += 1;
   const email = `${roles[0] ?? 'user'}-${seq}-${randomBytes(3).toString('hex')}@test.example`;
-  return db.tx(SYSTEM, async () => {
-    const partyId = opts.partyId ?? (await partiesRepo.create({ kind, name: `${kind} ${seq}` })).id;
-    const user = await usersRepo.create({
+  return db.tx(SYSTEM, async (tx) => {
+    const partyId = opts.partyId ?? (await partiesRepo.create(tx, { kind, name: `${kind} ${seq}` })).id;
+    const user = await usersRepo.create(tx, {
       partyId,
       email,
       displayName: `User ${seq}`,
       passwordHash: hash,
       status: opts.status ?? 'active',
     });
-    if (roles.length > 0) await usersRepo.grantRoles(user.id, partyId, roles);
+    if (roles.length > 0) await usersRepo.grantRoles(tx, user.id, partyId, roles);
     return { partyId, userId: user.id, email, password };
   });
 }

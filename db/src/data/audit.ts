@@ -1,5 +1,5 @@
 import type { AuditAction } from '@gatehouse/contract';
-import { db } from '../connection.ts';
+import type { Tx } from '../connection.ts';
 import { auditEvents } from '../schema/index.ts';
 
 export interface AuditEntry {
@@ -17,8 +17,8 @@ export interface AuditEntry {
 }
 
 /** Appends inside the caller's transaction: if this insert fails, the change it records rolls back. */
-export async function record(e: AuditEntry) {
-  await db.insert(auditEvents).values({
+export async function record(tx: Tx, e: AuditEntry) {
+  await tx.db.insert(auditEvents).values({
     action: e.action,
     outcome: e.outcome,
     partyId: e.partyId,

@@ -1,20 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { currentScope, db } from '../connection.ts';
+import type { Tx } from '../connection.ts';
 
 /**
  * Generates a party's orders (with lines) and invoices in a few set-based statements, so a demo
  * or benchmark data set of thousands of rows loads in seconds. Deterministic per (party, count).
  */
-export async function generateOrders(partyId: string, count: number, currency: string) {
-  if (currentScope().kind !== 'all') throw new Error('demo data is generated under the system scope');
-  await db.execute(sql`
+export async function generateOrders(tx: Tx, partyId: string, count: number, currency: string) {
+  if (tx.scope.kind !== 'all') throw new Error('demo data is generated under the system scope');
+  await tx.db.execute(sql`
     insert into orders (party_id, number, customer_reference, status, order_date, currency, total_minor)
     select ${partyId}::uuid, 'SO-' || lpad(g::text, 7, '0'),
            case when g % 3 <> 0 then 'PO-' || (100000 + (g * 7919) % 900000)::text end,
            (array['open','confirmed','shipped','delivered','delivered','cancelled'])[1 + (g * 31) % 6],
            current_date - ((g * 17) % 730), ${currency}, 0
     from generate_series(1, ${count}::int) g`);
-  await db.execute(sql`
+  await tx.db.execute(sql`
     insert into order_lines (party_id, order_id, line_no, sku, description, quantity, unit_price_minor, amount_minor)
     select o.party_id, o.id, l,
            'SKU-' || lpad(((abs(hashtext(o.number)) + l * 101) % 5000)::text, 5, '0'),
@@ -24,11 +24,11 @@ export async function generateOrders(partyId: string, count: number, currency: s
            (1 + (abs(hashtext(o.number)) + l) % 40) * (250 + (abs(hashtext(o.number || l::text)) % 50000))::bigint
     from orders o, generate_series(1, 1 + abs(hashtext(o.number)) % 4) l
     where o.party_id = ${partyId}::uuid`);
-  await db.execute(sql`
+  await tx.db.execute(sql`
     update orders o set total_minor = s.total
     from (select order_id, sum(amount_minor)::bigint total from order_lines where party_id = ${partyId}::uuid group by order_id) s
     where o.party_id = ${partyId}::uuid and o.id = s.order_id`);
-  await db.execute(sql`
+  await tx.db.execute(sql`
     insert into invoices (party_id, order_id, number, status, issue_date, due_date, currency, total_minor, open_minor)
     select o.party_id, o.id, 'INV-' || substr(o.number, 4),
            case when o.order_date < current_date - 60 then 'paid' else 'open' end,

@@ -1,5 +1,5 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
-import { db } from '../connection.ts';
+import type { Tx } from '../connection.ts';
 import { invoices } from '../schema/index.ts';
 import { BadCursor } from './orders.ts';
 import { decodeCursor, encodeCursor, partyPredicate } from './scope.ts';
@@ -17,20 +17,23 @@ const summary = {
   openMinor: invoices.openMinor,
 };
 
-export async function list(q: {
-  partyId?: string;
-  status?: (typeof invoices.$inferSelect)['status'];
-  cursor?: string;
-  limit: number;
-}) {
-  const where: (SQL | undefined)[] = [partyPredicate(invoices.partyId, q.partyId)];
+export async function list(
+  tx: Tx,
+  q: {
+    partyId?: string;
+    status?: (typeof invoices.$inferSelect)['status'];
+    cursor?: string;
+    limit: number;
+  },
+) {
+  const where: (SQL | undefined)[] = [partyPredicate(tx, invoices.partyId, q.partyId)];
   if (q.status) where.push(eq(invoices.status, q.status));
   if (q.cursor) {
     const c = decodeCursor(q.cursor, 2);
     if (!c || !/^\d{4}-\d{2}-\d{2}$/.test(c[0] as string)) throw new BadCursor();
     where.push(sql`(${invoices.issueDate}, ${invoices.id}) < (${c[0]}::date, ${c[1]}::uuid)`);
   }
-  const rows = await db
+  const rows = await tx.db
     .select(summary)
     .from(invoices)
     .where(and(...where))
@@ -42,10 +45,10 @@ export async function list(q: {
   return { items, nextCursor: more && last ? encodeCursor([last.issueDate, last.id]) : null };
 }
 
-export async function get(id: string) {
-  const [row] = await db
+export async function get(tx: Tx, id: string) {
+  const [row] = await tx.db
     .select(summary)
     .from(invoices)
-    .where(and(eq(invoices.id, id), partyPredicate(invoices.partyId)));
+    .where(and(eq(invoices.id, id), partyPredicate(tx, invoices.partyId)));
   return row;
 }

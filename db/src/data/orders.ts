@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
-import { db } from '../connection.ts';
+import type { Tx } from '../connection.ts';
 import { orderLines, orders } from '../schema/index.ts';
 import { decodeCursor, encodeCursor, partyPredicate } from './scope.ts';
 
@@ -25,8 +25,8 @@ export interface ListOrders {
 }
 
 /** Newest first, keyset-paged on (order_date, id): page 1,000 costs what page 1 does. */
-export async function list(q: ListOrders) {
-  const where: (SQL | undefined)[] = [partyPredicate(orders.partyId, q.partyId)];
+export async function list(tx: Tx, q: ListOrders) {
+  const where: (SQL | undefined)[] = [partyPredicate(tx, orders.partyId, q.partyId)];
   if (q.status) where.push(eq(orders.status, q.status));
   if (q.search) {
     const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -37,7 +37,7 @@ export async function list(q: ListOrders) {
     if (!c || !/^\d{4}-\d{2}-\d{2}$/.test(c[0] as string)) throw new BadCursor();
     where.push(sql`(${orders.orderDate}, ${orders.id}) < (${c[0]}::date, ${c[1]}::uuid)`);
   }
-  const rows = await db
+  const rows = await tx.db
     .select(summary)
     .from(orders)
     .where(and(...where))
@@ -49,13 +49,13 @@ export async function list(q: ListOrders) {
   return { items, nextCursor: more && last ? encodeCursor([last.orderDate, last.id]) : null };
 }
 
-export async function get(id: string) {
-  const [order] = await db
+export async function get(tx: Tx, id: string) {
+  const [order] = await tx.db
     .select(summary)
     .from(orders)
-    .where(and(eq(orders.id, id), partyPredicate(orders.partyId)));
+    .where(and(eq(orders.id, id), partyPredicate(tx, orders.partyId)));
   if (!order) return undefined;
-  const lines = await db
+  const lines = await tx.db
     .select({
       lineNo: orderLines.lineNo,
       sku: orderLines.sku,
@@ -65,7 +65,9 @@ export async function get(id: string) {
       amountMinor: orderLines.amountMinor,
     })
     .from(orderLines)
-    .where(and(eq(orderLines.partyId, order.partyId), eq(orderLines.orderId, id), partyPredicate(orderLines.partyId)))
+    .where(
+      and(eq(orderLines.partyId, order.partyId), eq(orderLines.orderId, id), partyPredicate(tx, orderLines.partyId)),
+    )
     .orderBy(asc(orderLines.lineNo));
   return { ...order, lines };
 }

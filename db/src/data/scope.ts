@@ -1,21 +1,21 @@
 import { eq, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { currentScope } from '../connection.ts';
+import type { Tx } from '../connection.ts';
 
 /**
  * The data layer's own tenant wall (RLS is the other): a predicate on the table's party column for
  * the current transaction's scope. Under a party scope it is always that party; under an "all" scope
  * it narrows to `partyId` when the caller asked for one, else it is empty (every party).
  */
-export function partyPredicate(column: PgColumn, partyId?: string): SQL | undefined {
-  const scope = currentScope();
+export function partyPredicate(tx: Tx, column: PgColumn, partyId?: string): SQL | undefined {
+  const { scope } = tx;
   if (scope.kind === 'party') return eq(column, scope.partyId);
   return partyId ? eq(column, partyId) : undefined;
 }
 
 /** The party a write goes to: the scope's own party, never one taken from input under a party scope. */
-export function writeParty(requested?: string): string {
-  const scope = currentScope();
+export function writeParty(tx: Tx, requested?: string): string {
+  const { scope } = tx;
   if (scope.kind === 'party') return scope.partyId;
   if (!requested) throw new Error('a write under an all-parties scope must name its party');
   return requested;

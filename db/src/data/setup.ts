@@ -1,16 +1,16 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { db } from '../connection.ts';
+import type { Tx } from '../connection.ts';
 import { setupTokens } from '../schema/index.ts';
 
-export async function insertToken(tokenHash: string, expiresAt: Date) {
+export async function insertToken(tx: Tx, tokenHash: string, expiresAt: Date) {
   // Any older unused link stops working: only the newest printed link is valid.
-  await db.update(setupTokens).set({ usedAt: sql`now()` }).where(isNull(setupTokens.usedAt));
-  await db.insert(setupTokens).values({ tokenHash, expiresAt });
+  await tx.db.update(setupTokens).set({ usedAt: sql`now()` }).where(isNull(setupTokens.usedAt));
+  await tx.db.insert(setupTokens).values({ tokenHash, expiresAt });
 }
 
 /** Marks the token used; true only for the one caller that consumed a live, unused token. */
-export async function consume(tokenHash: string): Promise<boolean> {
-  const rows = await db
+export async function consume(tx: Tx, tokenHash: string): Promise<boolean> {
+  const rows = await tx.db
     .update(setupTokens)
     .set({ usedAt: sql`now()` })
     .where(and(eq(setupTokens.tokenHash, tokenHash), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, sql`now()`)))

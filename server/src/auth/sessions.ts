@@ -1,5 +1,5 @@
 import type { Permission } from '@gatehouse/contract';
-import { type Database, sessionsRepo, type TenantScope } from '@gatehouse/db';
+import { type Database, sessionsRepo, type TenantScope, type Tx } from '@gatehouse/db';
 import { hashSecret, randomToken, secretMatches } from './tokens.ts';
 
 /**
@@ -34,6 +34,7 @@ const TOUCH_EVERY_MS = 60_000;
 
 /** Inserts a session inside the caller's (party-scoped) transaction. */
 export async function createSession(
+  tx: Tx,
   clock: Clock,
   policy: SessionPolicy,
   user: { id: string; partyId: string },
@@ -44,7 +45,7 @@ export async function createSession(
   const now = clock.now();
   const idleExpiresAt = new Date(now + policy.idleMs);
   const absoluteExpiresAt = new Date(now + policy.absoluteMs);
-  await sessionsRepo.insert({
+  await sessionsRepo.insert(tx, {
     id,
     partyId: user.partyId,
     userId: user.id,
@@ -70,19 +71,19 @@ export async function validateSession(
 ): Promise<Actor | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
   const [id, secret] = token.split('.') as [string, string];
-  const s = await db.read(SYSTEM, () => sessionsRepo.getWithUser(id));
+  const s = await db.readOne(SYSTEM, (tx) => sessionsRepo.getWithUser(tx, id));
   if (!s || !secretMatches(secret, s.secretHash)) return null;
   const now = clock.now();
   const scope: TenantScope = { kind: 'party', partyId: s.partyId };
   if (now >= s.absoluteExpiresAt.getTime() || now >= s.idleExpiresAt.getTime()) {
-    await db.tx(scope, () => sessionsRepo.remove(id));
+    await db.tx(scope, (tx) => sessionsRepo.remove(tx, id));
     return null;
   }
   if (s.userStatus !== 'active' || s.partyStatus !== 'active') return null;
   // Sliding idle expiry, written at most once a minute per session: most requests only read.
   if (now - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
     const idle = Math.min(now + policy.idleMs, s.absoluteExpiresAt.getTime());
-    await db.tx(scope, () => sessionsRepo.touch(id, new Date(idle), new Date(now)));
+    await db.tx(scope, (tx) => sessionsRepo.touch(tx, id, new Date(idle), new Date(now)));
   }
   return {
     sessionId: id,

@@ -6,8 +6,8 @@ import { requestFields } from './scope.ts';
 
 /** A denied call is itself an event: who, which procedure, which permission was missing. */
 export async function recordDenial(ctx: Context, actor: Actor, missing: Permission, path: string) {
-  await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, () =>
-    auditRepo.record({
+  await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, (tx) =>
+    auditRepo.record(tx, {
       action: 'access.denied',
       outcome: 'denied',
       partyId: actor.partyId,

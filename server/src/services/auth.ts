@@ -39,12 +39,12 @@ export function toMe(actor: Actor): Me {
  * (Throttling, second factor and lockout arrive with the authentication issue.)
  */
 export async function login(ctx: Context, input: { email: string; password: string }): Promise<Me> {
-  const user = await ctx.db.read(SYSTEM_SCOPE, () => usersRepo.findForLogin(input.email));
+  const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findForLogin(tx, input.email));
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   const allowed = ok && user?.status === 'active' && user.partyStatus === 'active';
   if (!user || !allowed) {
-    await ctx.db.tx(SYSTEM_SCOPE, () =>
-      auditRepo.record({
+    await ctx.db.tx(SYSTEM_SCOPE, (tx) =>
+      auditRepo.record(tx, {
         action: 'auth.login_failed',
         outcome: 'failure',
         partyId: user?.partyId ?? null,
@@ -57,14 +57,14 @@ export async function login(ctx: Context, input: { email: string; password: stri
     throw new DomainError('UNAUTHORIZED', LOGIN_FAILED_MESSAGE);
   }
   const rehash = user.passwordHash && needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
-  const session = await ctx.db.tx({ kind: 'party', partyId: user.partyId }, async () => {
-    if (rehash) await usersRepo.setPasswordHash(user.id, rehash);
-    await usersRepo.markSignedIn(user.id);
-    const s = await createSession(ctx.clock, ctx.sessionPolicy, user, {
+  const session = await ctx.db.tx({ kind: 'party', partyId: user.partyId }, async (tx) => {
+    if (rehash) await usersRepo.setPasswordHash(tx, user.id, rehash);
+    await usersRepo.markSignedIn(tx, user.id);
+    const s = await createSession(tx, ctx.clock, ctx.sessionPolicy, user, {
       ip: ctx.req.ip,
       userAgent: ctx.req.userAgent,
     });
-    await auditRepo.record({
+    await auditRepo.record(tx, {
       action: 'auth.login_succeeded',
       outcome: 'success',
       partyId: user.partyId,
@@ -81,9 +81,9 @@ export async function login(ctx: Context, input: { email: string; password: stri
 }
 
 export async function logout(ctx: Context, actor: Actor): Promise<void> {
-  await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, async () => {
-    await sessionsRepo.remove(actor.sessionId);
-    await auditRepo.record({
+  await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, async (tx) => {
+    await sessionsRepo.remove(tx, actor.sessionId);
+    await auditRepo.record(tx, {
       action: 'auth.logged_out',
       outcome: 'success',
       partyId: actor.partyId,

@@ -42,8 +42,8 @@ export async function seedDemo(db: Database): Promise<DemoSignIn[]> {
     }),
   );
 
-  return db.tx(SYSTEM_SCOPE, async () => {
-    const counts = await partiesRepo.countAccountsByDemo();
+  return db.tx(SYSTEM_SCOPE, async (tx) => {
+    const counts = await partiesRepo.countAccountsByDemo(tx);
     if (counts.real > 0)
       throw new DomainError(
         'CONFLICT',
@@ -53,7 +53,7 @@ export async function seedDemo(db: Database): Promise<DemoSignIn[]> {
     const partyIds = new Map<string, string>();
     for (const s of signIns) {
       if (!partyIds.has(s.party)) {
-        const party = await partiesRepo.create({
+        const party = await partiesRepo.create(tx, {
           kind: s.kind,
           name: s.party,
           erpRef: `DEMO-${s.slug.toUpperCase()}`,
@@ -61,19 +61,20 @@ export async function seedDemo(db: Database): Promise<DemoSignIn[]> {
         });
         partyIds.set(s.party, party.id);
         const account = ACCOUNTS.find((a) => a.name === s.party);
-        if (account && 'orders' in account) await demoRepo.generateOrders(party.id, account.orders, account.currency);
+        if (account && 'orders' in account)
+          await demoRepo.generateOrders(tx, party.id, account.orders, account.currency);
       }
       const partyId = partyIds.get(s.party) as string;
-      const user = await usersRepo.create({
+      const user = await usersRepo.create(tx, {
         partyId,
         email: s.email,
         displayName: `${s.role} (demo)`,
         passwordHash: s.hash,
         status: 'active',
       });
-      await usersRepo.grantRoles(user.id, partyId, [s.role]);
+      await usersRepo.grantRoles(tx, user.id, partyId, [s.role]);
     }
-    await auditRepo.record({
+    await auditRepo.record(tx, {
       action: 'demo.seeded',
       outcome: 'success',
       partyId: null,

@@ -9,21 +9,21 @@ import { scopeFor } from './scope.ts';
 // Read verbs: the scope comes from the actor; the data layer scopes its statements and RLS checks again.
 
 export function listOrders(ctx: Context, actor: Actor, input: z.output<typeof ordersListInput>) {
-  return ctx.db.read(scopeFor(actor), () => ordersRepo.list(input));
+  return ctx.db.readOne(scopeFor(actor), (tx) => ordersRepo.list(tx, input));
 }
 
 export async function getOrder(ctx: Context, actor: Actor, id: string) {
-  const order = await ctx.db.read(scopeFor(actor), () => ordersRepo.get(id));
+  const order = await ctx.db.read(scopeFor(actor), (tx) => ordersRepo.get(tx, id));
   if (!order) throw notFound('That order');
   return order;
 }
 
 export function listInvoices(ctx: Context, actor: Actor, input: z.output<typeof invoicesListInput>) {
-  return ctx.db.read(scopeFor(actor), () => invoicesRepo.list(input));
+  return ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.list(tx, input));
 }
 
 export async function getInvoice(ctx: Context, actor: Actor, id: string) {
-  const invoice = await ctx.db.read(scopeFor(actor), () => invoicesRepo.get(id));
+  const invoice = await ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.get(tx, id));
   if (!invoice) throw notFound('That invoice');
   return invoice;
 }

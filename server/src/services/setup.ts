@@ -11,10 +11,10 @@ const SETUP_LINK_TTL_MS = 24 * 3_600_000;
  * (only its hash is stored; older links stop working). Returns the link, or null when setup is done.
  */
 export async function setupLinkIfNeeded(db: Database, publicOrigin: string): Promise<string | null> {
-  return db.tx(SYSTEM_SCOPE, async () => {
-    if ((await usersRepo.countWithRole('system-admin')) > 0) return null;
+  return db.tx(SYSTEM_SCOPE, async (tx) => {
+    if ((await usersRepo.countWithRole(tx, 'system-admin')) > 0) return null;
     const token = randomToken(24);
-    await setupRepo.insertToken(hashSecret(token), new Date(Date.now() + SETUP_LINK_TTL_MS));
+    await setupRepo.insertToken(tx, hashSecret(token), new Date(Date.now() + SETUP_LINK_TTL_MS));
     return `${publicOrigin}/setup#token=${token}`;
   });
 }
@@ -34,21 +34,21 @@ export async function createFirstAdmin(
   meta: { requestId?: string; ip?: string; userAgent?: string } = {},
 ) {
   const passwordHash = await hashPassword(input.password);
-  return db.tx(SYSTEM_SCOPE, async () => {
+  return db.tx(SYSTEM_SCOPE, async (tx) => {
     if ('token' in how) {
-      if (!(await setupRepo.consume(hashSecret(how.token)))) {
+      if (!(await setupRepo.consume(tx, hashSecret(how.token)))) {
         throw new DomainError(
           'FORBIDDEN',
           'This setup link is not valid any more. Restart Gatehouse to print a new one.',
         );
       }
     }
-    if ((await usersRepo.countWithRole('system-admin')) > 0) {
+    if ((await usersRepo.countWithRole(tx, 'system-admin')) > 0) {
       throw new DomainError('CONFLICT', 'A system administrator already exists.');
     }
-    const party = await partiesRepo.create({ kind: 'internal', name: input.organisationName });
+    const party = await partiesRepo.create(tx, { kind: 'internal', name: input.organisationName });
     const user = await usersRepo
-      .create({
+      .create(tx, {
         partyId: party.id,
         email: input.email,
         displayName: input.displayName,
@@ -59,8 +59,8 @@ export async function createFirstAdmin(
         if (e.code === '23505') throw new DomainError('CONFLICT', 'That email address is already in use.');
         throw e;
       });
-    await usersRepo.grantRoles(user.id, party.id, ['system-admin']);
-    await auditRepo.record({
+    await usersRepo.grantRoles(tx, user.id, party.id, ['system-admin']);
+    await auditRepo.record(tx, {
       action: 'setup.completed',
       outcome: 'success',
       partyId: party.id,
