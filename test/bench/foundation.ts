@@ -11,7 +11,7 @@
  *    Reports req/s, p50/p99 latency and server CPU per request (from /proc), medians over rounds.
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_PARTIES (5000),
- * BENCH_ORDERS_PER_PARTY (200), BENCH_SKIP_START=1 (skip part 1), BENCH_NODE_ARGS (extra node flags for the
+ * BENCH_ORDERS_PER_PARTY (200), BENCH_WARMUP_SECONDS (10, per target, before the rounds), BENCH_SKIP_START=1 (skip part 1), BENCH_NODE_ARGS (extra node flags for the
  * Gatehouse servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -130,12 +130,12 @@ interface Target {
   url: string;
 }
 
-async function runLoad(t: Target, tokens: string[]) {
+async function runLoad(t: Target, tokens: string[], seconds = SECONDS) {
   const before = await cpuTicks(t.child.pid as number);
   const result = await autocannon({
     url: t.url,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     requests: [
       {
         method: 'GET',
@@ -250,8 +250,9 @@ async function main() {
         throw new Error(`${t.name} answered ${res.status}: ${text.slice(0, 200)}`);
     }
     // Warm-up, then interleaved rounds (rotating the order so no target always runs first).
-    for (const t of targets)
-      await autocannon({ url: t.url, connections: 10, duration: 2, headers: { cookie: `gh_session=${tokens[0]}` } });
+    // JIT warm-up matters: Gatehouse's CPU per request fell from ~6 ms to ~2.5 ms over its first 15 s.
+    const warm = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
+    for (const t of targets) await runLoad(t, tokens, warm);
     const results = new Map<string, Awaited<ReturnType<typeof runLoad>>[]>();
     for (let r = 0; r < ROUNDS; r++) {
       const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target);
