@@ -4,7 +4,7 @@ export * as auditRepo from './data/audit.ts';
 export * as demoRepo from './data/demo.ts';
 export * as invoicesRepo from './data/invoices.ts';
 export * as ordersRepo from './data/orders.ts';
-export { BadCursor } from './data/orders.ts';
+export { BadCursor } from './data/paging.ts';
 export * as partiesRepo from './data/parties.ts';
 export * as sessionsRepo from './data/sessions.ts';
 export * as setupRepo from './data/setup.ts';

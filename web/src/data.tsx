@@ -1,4 +1,4 @@
-import { type Accessor, createEffect, createSignal, type JSX, on, onCleanup, Show } from 'solid-js';
+import { type Accessor, createEffect, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
 import { guard } from './auth.ts';
 import { errorMessage } from './errors.ts';
 import { label } from './format.ts';
@@ -102,6 +102,29 @@ export function usePageTitle(title: () => string): void {
   createEffect(() => {
     document.title = `${title()} · Gatehouse`;
   });
+}
+
+/** The status filter of a list page: a labelled select whose value lives in the URL (`?status=`). */
+export function StatusFilter(props: {
+  id: string;
+  statuses: readonly string[];
+  value: string | undefined;
+  onChange: (status: string | undefined) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>Status</label>
+      <select
+        id={props.id}
+        name="status"
+        value={props.value ?? ''}
+        onChange={(e) => props.onChange(e.currentTarget.value || undefined)}
+      >
+        <option value="">All statuses</option>
+        <For each={props.statuses}>{(s) => <option value={s}>{label(s)}</option>}</For>
+      </select>
+    </div>
+  );
 }
 
 /** Status with its word always visible (colour is only a second cue). */

@@ -1,9 +1,8 @@
-import { and, asc, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { orderLines, orders } from '../schema/index.ts';
-import { decodeCursor, encodeCursor, partyPredicate } from './scope.ts';
-
-export class BadCursor extends Error {}
+import { afterCursor, page } from './paging.ts';
+import { partyPredicate } from './scope.ts';
 
 const summary = {
   id: orders.id,
@@ -32,21 +31,14 @@ export async function list(tx: Tx, q: ListOrders) {
     const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(orders.number, pattern), ilike(orders.customerReference, pattern)));
   }
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor, 2);
-    if (!c || !/^\d{4}-\d{2}-\d{2}$/.test(c[0] as string)) throw new BadCursor();
-    where.push(sql`(${orders.orderDate}, ${orders.id}) < (${c[0]}::date, ${c[1]}::uuid)`);
-  }
+  where.push(afterCursor(q.cursor, orders.orderDate, orders.id));
   const rows = await tx.db
     .select(summary)
     .from(orders)
     .where(and(...where))
     .orderBy(desc(orders.orderDate), desc(orders.id))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items.at(-1);
-  return { items, nextCursor: more && last ? encodeCursor([last.orderDate, last.id]) : null };
+  return page(rows, q.limit, (r) => [r.orderDate, r.id]);
 }
 
 export async function get(tx: Tx, id: string) {

@@ -20,13 +20,3 @@ export function writeParty(tx: Tx, requested?: string): string {
   if (!requested) throw new Error('a write under an all-parties scope must name its party');
   return requested;
 }
-
-export function encodeCursor(parts: string[]): string {
-  return Buffer.from(parts.join('|')).toString('base64url');
-}
-
-/** Returns null for a cursor that is not ours (the caller answers BAD_REQUEST). */
-export function decodeCursor(cursor: string, arity: number): string[] | null {
-  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  return parts.length === arity && parts.every((p) => p.length > 0 && p.length < 100) ? parts : null;
-}

@@ -1,8 +1,8 @@
 import { INVOICE_STATUSES } from '@gatehouse/contract';
 import { useLocation, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, For, Show } from 'solid-js';
-import { createPagedList, ListStates, rememberListHref, StatusBadge, usePageTitle } from '../data.tsx';
-import { formatDate, formatMinor, label, todayIso } from '../format.ts';
+import { createPagedList, ListStates, rememberListHref, StatusBadge, StatusFilter, usePageTitle } from '../data.tsx';
+import { formatDate, formatMinor, todayIso } from '../format.ts';
 import { type InvoiceSummary, trpc } from '../trpc.ts';
 
 const PAGE_SIZE = 50;
@@ -26,18 +26,12 @@ export default function Invoices() {
     <section aria-labelledby="invoices-title">
       <h1 id="invoices-title">Invoices</h1>
       <form class="filters" aria-label="Filter invoices" onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="invoices-status">Status</label>
-          <select
-            id="invoices-status"
-            name="status"
-            value={status() ?? ''}
-            onChange={(e) => setParams({ status: e.currentTarget.value || undefined }, { replace: true })}
-          >
-            <option value="">All statuses</option>
-            <For each={INVOICE_STATUSES}>{(s) => <option value={s}>{label(s)}</option>}</For>
-          </select>
-        </div>
+        <StatusFilter
+          id="invoices-status"
+          statuses={INVOICE_STATUSES}
+          value={status()}
+          onChange={(s) => setParams({ status: s }, { replace: true })}
+        />
       </form>
 
       <ListStates list={list} noun="invoices" emptyText="No invoices match.">

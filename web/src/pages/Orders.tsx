@@ -8,12 +8,12 @@ import {
   NoValue,
   rememberListHref,
   StatusBadge,
+  StatusFilter,
   usePageTitle,
 } from '../data.tsx';
-import { formatDate, formatMinor, label } from '../format.ts';
+import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 
-type OrderStatus = (typeof ORDER_STATUSES)[number];
 const PAGE_SIZE = 50;
 
 export default function Orders() {
@@ -39,18 +39,12 @@ export default function Orders() {
     <section aria-labelledby="orders-title">
       <h1 id="orders-title">Orders</h1>
       <form class="filters" aria-label="Filter orders" onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="orders-status">Status</label>
-          <select
-            id="orders-status"
-            name="status"
-            value={status() ?? ''}
-            onChange={(e) => setParams({ status: e.currentTarget.value || undefined }, { replace: true })}
-          >
-            <option value="">All statuses</option>
-            <For each={ORDER_STATUSES}>{(s: OrderStatus) => <option value={s}>{label(s)}</option>}</For>
-          </select>
-        </div>
+        <StatusFilter
+          id="orders-status"
+          statuses={ORDER_STATUSES}
+          value={status()}
+          onChange={(s) => setParams({ status: s }, { replace: true })}
+        />
         <div class="field field-grow">
           <label for="orders-search">Search</label>
           <input
