@@ -11,3 +11,4 @@ export * as setupRepo from './data/setup.ts';
 export * as usersRepo from './data/users.ts';
 export { type EmbeddedDatabase, EmbeddedStartError, freeLoopbackPort, startEmbedded } from './embedded.ts';
 export { appUrlFrom, MIGRATIONS_DIR, MigrationError, migrate } from './migrate.ts';
+export { createLimiter, type Limiter, RateLimiterRes } from './throttle.ts';

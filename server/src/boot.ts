@@ -8,6 +8,7 @@ import {
   startEmbedded,
 } from '@gatehouse/db';
 import { type Clock, systemClock } from './auth/sessions.ts';
+import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
 import type { Config } from './config.ts';
 import type { AppServices } from './context.ts';
 import { createHttpApp } from './http.ts';
@@ -80,7 +81,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger, opts: { clock?: Clock } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger,
+  opts: { clock?: Clock; throttle?: ThrottlePolicy } = {},
+): Promise<RunningServer> {
   const database = await openDatabase(config, log);
   const services: AppServices = {
     config,
@@ -88,6 +93,7 @@ export async function startServer(config: Config, log: Logger, opts: { clock?: C
     log,
     clock: opts.clock ?? systemClock,
     sessionPolicy: config.session,
+    throttle: createLoginThrottle(database.db, opts.throttle),
   };
   const app = createHttpApp(services);
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import type { Database } from '@gatehouse/db';
 import type { Actor, Clock, SessionPolicy } from './auth/sessions.ts';
+import type { LoginThrottle } from './auth/throttle.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
@@ -10,6 +11,7 @@ export interface AppServices {
   log: Logger;
   clock: Clock;
   sessionPolicy: SessionPolicy;
+  throttle: LoginThrottle;
 }
 
 /** Request metadata: built by the HTTP layer, or by a test without any HTTP at all. */
@@ -20,6 +22,7 @@ export interface RequestMeta {
   /** Session token from the cookie (undefined when none). */
   sessionToken: string | undefined;
   setCookie(value: string): void;
+  setHeader(name: string, value: string): void;
 }
 
 export interface Context extends AppServices {

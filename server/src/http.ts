@@ -136,6 +136,7 @@ function requestMeta(req: Request, res: Response, cookieName: string): RequestMe
     userAgent: req.headers['user-agent'],
     sessionToken: cookies[cookieName],
     setCookie: (value) => res.append('Set-Cookie', value),
+    setHeader: (name, value) => res.setHeader(name, value),
   };
 }
 

@@ -15,6 +15,7 @@ import postgres from 'postgres';
 import { inject } from 'vitest';
 import { hashPassword } from '../../server/src/auth/password.ts';
 import type { Clock } from '../../server/src/auth/sessions.ts';
+import type { ThrottlePolicy } from '../../server/src/auth/throttle.ts';
 import { startServer } from '../../server/src/boot.ts';
 import { type Config, loadConfig } from '../../server/src/config.ts';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
@@ -33,14 +34,17 @@ export class TestClock implements Clock {
   }
 }
 
-/** A fresh database in the run's cluster, migrated; its owner URL and the app role's Database. */
-export async function createTestDatabase() {
+/** A fresh database in the run's cluster (or `existing`, for a second server on the same one), migrated. */
+export async function createTestDatabase(existing?: string) {
   const clusterUrl = inject('clusterUrl');
   const secret = Buffer.from(inject('testSecret'));
-  const name = `gh_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(`${clusterUrl}postgres`, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
+  let name = existing ? (new URL(existing).pathname.slice(1) as string) : `gh_${randomBytes(6).toString('hex')}`;
+  if (!existing) {
+    const admin = postgres(`${clusterUrl}postgres`, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    await admin.end();
+  }
+  name = name.replace(/[^a-z0-9_]/g, '');
   const ownerUrl = `${clusterUrl}${name}`;
   await migrate({ ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
   const db = createDatabase({ appUrl: appUrlFrom(ownerUrl, appRolePassword(secret)), contextKey: contextKey(secret) });
@@ -58,9 +62,12 @@ export function testConfig(overrides: Record<string, string>): Config {
 }
 
 /** The real server (Express + tRPC + migrations) on a free port, over a fresh database. */
-export async function startTestServer(env: Record<string, string> = {}) {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { throttle?: ThrottlePolicy; ownerUrl?: string } = {},
+) {
   const clock = new TestClock();
-  const { ownerUrl, db: fixturesDb, name } = await createTestDatabase();
+  const { ownerUrl, db: fixturesDb, name } = await createTestDatabase(opts.ownerUrl);
   const port = await freeLoopbackPort();
   const config = testConfig({
     DATABASE_URL: ownerUrl,
@@ -69,7 +76,7 @@ export async function startTestServer(env: Record<string, string> = {}) {
     PUBLIC_ORIGIN: `http://localhost:${port}`,
     ...env,
   });
-  const server = await startServer(config, createLogger('silent'), { clock });
+  const server = await startServer(config, createLogger('silent'), { clock, throttle: opts.throttle });
   return {
     ...server,
     origin: `http://localhost:${port}`,

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { parties, roles, sessions, userRoles, users } from '../schema/index.ts';
 import { partyPredicate } from './scope.ts';
@@ -55,4 +55,45 @@ export async function touch(tx: Tx, id: string, idleExpiresAt: Date, lastSeenAt:
 
 export async function remove(tx: Tx, id: string) {
   await tx.db.delete(sessions).where(and(eq(sessions.id, id), partyPredicate(tx, sessions.partyId)));
+}
+
+/** A user's live sessions, newest activity first (the secret hash never leaves this function). */
+export async function listForUser(tx: Tx, userId: string, now: Date) {
+  return tx.db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        partyPredicate(tx, sessions.partyId),
+        gt(sessions.idleExpiresAt, now),
+        gt(sessions.absoluteExpiresAt, now),
+      ),
+    )
+    .orderBy(desc(sessions.lastSeenAt))
+    .limit(100);
+}
+
+/** Ends one session of the user; false when it is not the user's (or not there). */
+export async function removeForUser(tx: Tx, userId: string, id: string): Promise<boolean> {
+  const rows = await tx.db
+    .delete(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), partyPredicate(tx, sessions.partyId)))
+    .returning({ id: sessions.id });
+  return rows.length === 1;
+}
+
+/** Ends every session of the user except `keep` (all of them when keep is undefined); returns how many. */
+export async function removeAllForUser(tx: Tx, userId: string, keep?: string): Promise<number> {
+  const rows = await tx.db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), partyPredicate(tx, sessions.partyId), keep ? ne(sessions.id, keep) : undefined))
+    .returning({ id: sessions.id });
+  return rows.length;
 }

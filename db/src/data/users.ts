@@ -69,3 +69,12 @@ export async function countWithRole(tx: Tx, roleKey: string): Promise<number> {
     .where(and(eq(roles.key, roleKey), eq(users.status, 'active'), partyPredicate(tx, userRoles.partyId)));
   return row?.n ?? 0;
 }
+
+/** The stored hash of a user of the current scope, for re-checking a password. */
+export async function passwordHash(tx: Tx, userId: string): Promise<string | null> {
+  const [row] = await tx.db
+    .select({ hash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, userId), partyPredicate(tx, users.partyId)));
+  return row?.hash ?? null;
+}

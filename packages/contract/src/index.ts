@@ -3,6 +3,7 @@ export * from './constants.ts';
 export * from './errors.ts';
 export * from './money.ts';
 export * from './parties.ts';
+export * from './password-rules.ts';
 export * from './permissions.ts';
 export * from './roles.ts';
 export * from './schemas.ts';

@@ -20,6 +20,28 @@ export const meOutput = z.object({
 export type Me = z.infer<typeof meOutput>;
 export const loginOutput = z.object({ status: z.literal('signed-in'), me: meOutput });
 
+/** Timestamps on the wire: ISO 8601 strings (plain JSON), converted from Date in the output schema. */
+export const isoTime = z.date().transform((d) => d.toISOString());
+
+export const sessionsListOutput = z.array(
+  z.object({
+    id: z.string(),
+    current: z.boolean(),
+    createdAt: isoTime,
+    lastSeenAt: isoTime,
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+  }),
+);
+export const sessionsRevokeInput = z.union([
+  z.object({ id: z.string().min(1).max(100) }),
+  z.object({ allOthers: z.literal(true) }),
+]);
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(LIMITS.passwordMax),
+  newPassword: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),
+});
+
 export const setupInput = z.object({
   token: z.string().min(10).max(200),
   email,

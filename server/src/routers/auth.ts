@@ -1,4 +1,12 @@
-import { loginInput, loginOutput, meOutput, setupInput } from '@gatehouse/contract';
+import {
+  changePasswordInput,
+  loginInput,
+  loginOutput,
+  meOutput,
+  sessionsListOutput,
+  sessionsRevokeInput,
+  setupInput,
+} from '@gatehouse/contract';
 import { z } from 'zod';
 import * as auth from '../services/auth.ts';
 import { requestFields } from '../services/scope.ts';
@@ -15,6 +23,17 @@ export const authRouter = router({
     return { ok: true as const };
   }),
   me: signedInProcedure.output(meOutput).query(({ ctx }) => auth.toMe(ctx.actor)),
+  changePassword: signedInProcedure
+    .input(changePasswordInput)
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(({ ctx, input }) => auth.changePassword(ctx, ctx.actor, input)),
+  sessions: router({
+    list: signedInProcedure.output(sessionsListOutput).query(({ ctx }) => auth.listSessions(ctx, ctx.actor)),
+    revoke: signedInProcedure
+      .input(sessionsRevokeInput)
+      .output(z.object({ ended: z.number().int() }))
+      .mutation(({ ctx, input }) => auth.revokeSessions(ctx, ctx.actor, input)),
+  }),
 });
 
 export const setupRouter = router({

@@ -1,10 +1,10 @@
-import { LOGIN_FAILED_MESSAGE, type Me } from '@gatehouse/contract';
+import { LOGIN_FAILED_MESSAGE, type Me, passwordProblem } from '@gatehouse/contract';
 import { auditRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import { stringifySetCookie } from 'cookie';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/password.ts';
 import { type Actor, createSession, validateSession } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, notFound } from '../errors.ts';
 import { requestFields, SYSTEM_SCOPE } from './scope.ts';
 
 export function sessionCookieName(ctx: Pick<Context, 'config'>): string {
@@ -39,23 +39,35 @@ export function toMe(actor: Actor): Me {
  * (Throttling, second factor and lockout arrive with the authentication issue.)
  */
 export async function login(ctx: Context, input: { email: string; password: string }): Promise<Me> {
-  const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findForLogin(tx, input.email));
-  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
-  const allowed = ok && user?.status === 'active' && user.partyStatus === 'active';
-  if (!user || !allowed) {
-    await ctx.db.tx(SYSTEM_SCOPE, (tx) =>
-      auditRepo.record(tx, {
-        action: 'auth.login_failed',
-        outcome: 'failure',
-        partyId: user?.partyId ?? null,
-        actorUserId: user?.id ?? null,
-        // The reason stays in the audit trail for investigators; the caller never sees it.
-        details: { reason: !user ? 'unknown-email' : !ok ? 'wrong-password' : 'inactive' },
-        ...requestFields(ctx),
-      }),
+  const { ip } = ctx.req;
+  // Counted before anything is checked, on every axis, atomically (see auth/throttle.ts).
+  const verdict = await ctx.throttle.attempt(input.email, ip);
+  if (!verdict.ok && verdict.reason === 'ip') {
+    await recordFailure(ctx, null, { reason: 'throttled-ip' });
+    ctx.req.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+    throw new DomainError(
+      'TOO_MANY_REQUESTS',
+      `Too many sign-in attempts from your network. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
     );
+  }
+  const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findForLogin(tx, input.email));
+  // Always the same argon2 work, locked or not, known or not: timing tells nothing.
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+  const allowed = verdict.ok && ok && user?.status === 'active' && user.partyStatus === 'active';
+  if (!user || !allowed) {
+    const lock = verdict.ok ? await ctx.throttle.failed(input.email, ip) : null;
+    // The reason stays in the audit trail for investigators; the caller never sees it.
+    const reason = !verdict.ok
+      ? `locked-${verdict.reason}`
+      : !user
+        ? 'unknown-email'
+        : !ok
+          ? 'wrong-password'
+          : 'inactive';
+    await recordFailure(ctx, user ?? null, { reason }, lock);
     throw new DomainError('UNAUTHORIZED', LOGIN_FAILED_MESSAGE);
   }
+  await ctx.throttle.succeeded(input.email, ip);
   const rehash = user.passwordHash && needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
   const session = await ctx.db.tx({ kind: 'party', partyId: user.partyId }, async (tx) => {
     if (rehash) await usersRepo.setPasswordHash(tx, user.id, rehash);
@@ -80,6 +92,27 @@ export async function login(ctx: Context, input: { email: string; password: stri
   return toMe(actor);
 }
 
+/** A failed sign-in, and the lockout it caused if any, in one transaction. */
+async function recordFailure(
+  ctx: Context,
+  user: { id: string; partyId: string } | null,
+  details: { reason: string },
+  lock: { lockedForSeconds: number } | null = null,
+) {
+  await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
+    const who = { partyId: user?.partyId ?? null, actorUserId: user?.id ?? null, ...requestFields(ctx) };
+    await auditRepo.record(tx, { action: 'auth.login_failed', outcome: 'failure', details, ...who });
+    if (lock) {
+      await auditRepo.record(tx, {
+        action: 'auth.locked_out',
+        outcome: 'failure',
+        details: { scope: 'account-ip', seconds: lock.lockedForSeconds },
+        ...who,
+      });
+    }
+  });
+}
+
 export async function logout(ctx: Context, actor: Actor): Promise<void> {
   await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, async (tx) => {
     await sessionsRepo.remove(tx, actor.sessionId);
@@ -93,4 +126,93 @@ export async function logout(ctx: Context, actor: Actor): Promise<void> {
     });
   });
   ctx.req.setCookie(sessionCookie(ctx, '', 0));
+}
+
+const own = (actor: Actor) => ({ kind: 'party', partyId: actor.partyId }) as const;
+
+/** The signed-in user's live sessions (device, IP, last seen), the current one marked. */
+export async function listSessions(ctx: Context, actor: Actor) {
+  const rows = await ctx.db.readOne(own(actor), (tx) =>
+    sessionsRepo.listForUser(tx, actor.userId, new Date(ctx.clock.now())),
+  );
+  return rows.map((r) => ({ ...r, current: r.id === actor.sessionId }));
+}
+
+/** Ends one of the user's own sessions, or all the others. Another user's session id is NOT_FOUND. */
+export async function revokeSessions(ctx: Context, actor: Actor, input: { id: string } | { allOthers: true }) {
+  const ended = await ctx.db.tx(own(actor), async (tx) => {
+    const n =
+      'id' in input
+        ? Number(await sessionsRepo.removeForUser(tx, actor.userId, input.id))
+        : await sessionsRepo.removeAllForUser(tx, actor.userId, actor.sessionId);
+    if ('id' in input && n === 0) throw notFound('That session');
+    await auditRepo.record(tx, {
+      action: 'session.revoked',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'session',
+      details: { scope: 'id' in input ? (input.id === actor.sessionId ? 'current' : 'one') : 'all-others', ended: n },
+      ...requestFields(ctx),
+    });
+    return n;
+  });
+  if ('id' in input && input.id === actor.sessionId) ctx.req.setCookie(sessionCookie(ctx, '', 0));
+  return { ended };
+}
+
+/**
+ * Re-checks the current password (throttled like a sign-in), applies the password rules, then in one
+ * transaction: the new hash, every session of the user ended, a fresh session for this browser, the audit.
+ */
+export async function changePassword(
+  ctx: Context,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+) {
+  const verdict = await ctx.throttle.attempt(actor.email, ctx.req.ip);
+  if (!verdict.ok) {
+    throw new DomainError(
+      'TOO_MANY_REQUESTS',
+      `Too many attempts. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
+    );
+  }
+  const stored = await ctx.db.readOne(own(actor), (tx) => usersRepo.passwordHash(tx, actor.userId));
+  if (!(await verifyPassword(stored ?? (await dummyPasswordHash()), input.currentPassword))) {
+    await ctx.throttle.failed(actor.email, ctx.req.ip);
+    throw new DomainError('BAD_REQUEST', 'Your current password is not correct.');
+  }
+  await ctx.throttle.succeeded(actor.email, ctx.req.ip);
+  const problem =
+    passwordProblem(input.newPassword, { email: actor.email, name: actor.displayName, company: actor.partyName }) ??
+    (input.newPassword === input.currentPassword ? 'Choose a password different from the current one.' : null);
+  if (problem) throw new DomainError('BAD_REQUEST', problem);
+  const hash = await hashPassword(input.newPassword);
+  const session = await ctx.db.tx(own(actor), async (tx) => {
+    await usersRepo.setPasswordHash(tx, actor.userId, hash);
+    const ended = await sessionsRepo.removeAllForUser(tx, actor.userId);
+    const s = await createSession(
+      tx,
+      ctx.clock,
+      ctx.sessionPolicy,
+      { id: actor.userId, partyId: actor.partyId },
+      {
+        ip: ctx.req.ip,
+        userAgent: ctx.req.userAgent,
+      },
+    );
+    await auditRepo.record(tx, {
+      action: 'auth.password_changed',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'user',
+      entityId: actor.userId,
+      details: { sessionsEnded: ended },
+      ...requestFields(ctx),
+    });
+    return s;
+  });
+  ctx.req.setCookie(sessionCookie(ctx, session.token, Math.floor(ctx.sessionPolicy.absoluteMs / 1000)));
+  return { ok: true as const };
 }

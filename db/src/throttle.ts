@@ -1,0 +1,21 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { RateLimiterDrizzle } from 'rate-limiter-flexible';
+import type { Database } from './connection.ts';
+import { authThrottle } from './schema/throttle.ts';
+
+/**
+ * A counter in PostgreSQL (atomic INSERT ... ON CONFLICT ... RETURNING), so limits hold across server
+ * instances and restarts and no race lets extra attempts through. `points` per `durationSeconds`.
+ */
+export function createLimiter(database: Database, opts: { keyPrefix: string; points: number; durationSeconds: number }) {
+  return new RateLimiterDrizzle({
+    storeClient: drizzle(database.appSql),
+    schema: authThrottle,
+    keyPrefix: opts.keyPrefix,
+    points: opts.points,
+    duration: opts.durationSeconds,
+  });
+}
+
+export type Limiter = ReturnType<typeof createLimiter>;
+export { RateLimiterRes } from 'rate-limiter-flexible';

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { createLimiter, type Database, type Limiter, RateLimiterRes } from '@gatehouse/db';
+
+/**
+ * Sign-in throttling on every axis, in PostgreSQL (shared by all instances, survives restarts):
+ *  - per account + IP: consecutive failures; past the limit the pair is blocked with exponential backoff
+ *    (base x 2^(lockouts - 1), capped), and each further lockout within a day doubles it;
+ *  - per IP: failures from one address whatever the account (unknown addresses count: password spraying);
+ *  - per account from all IPs: at most `accountFailures` a day (NIST SP 800-63B: no more than 100), then
+ *    the account is locked for the rest of that day.
+ * Every attempt consumes its points *before* the password is checked, atomically, so concurrent attempts
+ * cannot slip past a limit; a successful sign-in gives its points back. The second factor will get its own
+ * counters, so password guessing can never lock a user out of the code step or the other way round.
+ */
+export interface ThrottlePolicy {
+  consecutivePerAccountIp: number;
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
+  failuresPerIpPerHour: number;
+  failuresPerAccountPerDay: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottlePolicy = {
+  consecutivePerAccountIp: 5,
+  backoffBaseSeconds: 30,
+  backoffMaxSeconds: 3600,
+  failuresPerIpPerHour: 100,
+  failuresPerAccountPerDay: 100,
+};
+
+export type ThrottleVerdict =
+  | { ok: true }
+  /** Too many failures from this IP: the answer may say so (it reveals nothing about any account). */
+  | { ok: false; reason: 'ip'; retryAfterSeconds: number }
+  /** The account (or account + IP) is blocked: the answer must look exactly like a wrong password. */
+  | { ok: false; reason: 'account' | 'account-ip'; retryAfterSeconds: number };
+
+export interface LoginThrottle {
+  /** Counts one attempt on every axis; tells whether it may be checked at all. */
+  attempt(email: string, ip: string): Promise<ThrottleVerdict>;
+  /** After a failed check: blocks the account + IP pair with backoff once it has failed too often. */
+  failed(email: string, ip: string): Promise<{ lockedForSeconds: number } | null>;
+  /** After a successful sign-in: the attempt was not a failure. */
+  succeeded(email: string, ip: string): Promise<void>;
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);
+const retryAfter = (res: unknown) =>
+  res instanceof RateLimiterRes ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 60;
+
+export function createLoginThrottle(database: Database, policy: ThrottlePolicy = DEFAULT_THROTTLE): LoginThrottle {
+  const accountIp: Limiter = createLimiter(database, {
+    keyPrefix: 'login:acct-ip',
+    points: policy.consecutivePerAccountIp,
+    durationSeconds: 24 * 3600,
+  });
+  const lockouts: Limiter = createLimiter(database, {
+    keyPrefix: 'login:lockouts',
+    points: 1_000,
+    durationSeconds: 24 * 3600,
+  });
+  const perIp: Limiter = createLimiter(database, {
+    keyPrefix: 'login:ip',
+    points: policy.failuresPerIpPerHour,
+    durationSeconds: 3600,
+  });
+  const perAccount: Limiter = createLimiter(database, {
+    keyPrefix: 'login:acct',
+    points: policy.failuresPerAccountPerDay,
+    durationSeconds: 24 * 3600,
+  });
+  const keys = (email: string, ip: string) => ({ account: hash(email), pair: `${hash(email)}:${ip}`, ip });
+
+  async function take(limiter: Limiter, key: string): Promise<RateLimiterRes | null> {
+    try {
+      await limiter.consume(key, 1);
+      return null;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return e;
+      throw e; // the database: the caller fails closed
+    }
+  }
+
+  return {
+    async attempt(email, ip) {
+      const k = keys(email, ip);
+      // All three counted for every attempt, whatever the first refusal, so each axis sees everything.
+      const [byIp, byAccount, byPair] = await Promise.all([
+        take(perIp, k.ip),
+        take(perAccount, k.account),
+        take(accountIp, k.pair),
+      ]);
+      if (byIp) return { ok: false, reason: 'ip', retryAfterSeconds: retryAfter(byIp) };
+      if (byAccount) return { ok: false, reason: 'account', retryAfterSeconds: retryAfter(byAccount) };
+      if (byPair) return { ok: false, reason: 'account-ip', retryAfterSeconds: retryAfter(byPair) };
+      return { ok: true };
+    },
+    async failed(email, ip) {
+      const k = keys(email, ip);
+      const pair = await accountIp.get(k.pair);
+      if (!pair || pair.consumedPoints < policy.consecutivePerAccountIp) return null;
+      const count = (await lockouts.consume(k.pair, 1)).consumedPoints;
+      const seconds = Math.min(policy.backoffBaseSeconds * 2 ** (count - 1), policy.backoffMaxSeconds);
+      await accountIp.block(k.pair, seconds);
+      return { lockedForSeconds: seconds };
+    },
+    async succeeded(email, ip) {
+      const k = keys(email, ip);
+      await Promise.all([accountIp.delete(k.pair), perIp.reward(k.ip, 1), perAccount.reward(k.account, 1)]);
+    },
+  };
+}
