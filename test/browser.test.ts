@@ -102,8 +102,8 @@ describe('the SPA in a real browser', () => {
 
     await page.locator('[data-testid="order-row"] a').first().click();
     await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(first.items[0]?.number);
+    // The heading says "Order" while loading, then the number: wait for the loaded state.
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(first.items[0]?.number);
     await page.screenshot({ path: path.join(SHOTS, 'order-detail.png'), fullPage: true });
 
     await page
