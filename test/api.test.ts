@@ -2,7 +2,7 @@ import { LOGIN_FAILED_MESSAGE } from '@gatehouse/contract';
 import { auditRepo, demoRepo, ordersRepo } from '@gatehouse/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, codeOf, createPartyWithUser, jarOf, SYSTEM, startTestServer } from './support/harness.ts';
+import { client, codeOf, createPartyWithUser, jarOf, SYSTEM, signedInMe, startTestServer } from './support/harness.ts';
 
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 let acme: Awaited<ReturnType<typeof createPartyWithUser>>;
@@ -40,9 +40,9 @@ const auditCount = async (action: string) =>
 describe('sign-in', () => {
   it('signs in, sets an HttpOnly SameSite cookie, and auth.me answers who and which party', async () => {
     const c = client(srv.origin);
-    const res = await c.auth.login.mutate({ email: acme.email, password: acme.password });
-    expect(res.me.party.id).toBe(acme.partyId);
-    expect(res.me.permissions).toContain('orders:read');
+    const me1 = signedInMe(await c.auth.login.mutate({ email: acme.email, password: acme.password }));
+    expect(me1.party.id).toBe(acme.partyId);
+    expect(me1.permissions).toContain('orders:read');
     const me = await c.auth.me.query();
     expect(me.user.email).toBe(acme.email);
     const raw = await fetch(`${srv.origin}/trpc/auth.login`, {

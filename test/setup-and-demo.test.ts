@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../server/src/services/demo.ts';
 import { setupLinkIfNeeded } from '../server/src/services/setup.ts';
-import { client, codeOf, createPartyWithUser, startTestServer } from './support/harness.ts';
+import { client, codeOf, createPartyWithUser, signedInMe, startTestServer } from './support/harness.ts';
 
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 let owner: postgres.Sql;
@@ -48,9 +48,9 @@ describe('first-run setup', () => {
     );
     expect(results.filter((r) => r === 'OK')).toHaveLength(1);
     expect(results.filter((r) => r !== 'OK').every((r) => r === 'FORBIDDEN')).toBe(true);
-    const me = await c.auth.login.mutate({ email: admin.email, password: admin.password });
-    expect(me.me.roles).toEqual(['system-admin']);
-    expect(me.me.party.kind).toBe('internal');
+    const me = signedInMe(await c.auth.login.mutate({ email: admin.email, password: admin.password }));
+    expect(me.roles).toEqual(['system-admin']);
+    expect(me.party.kind).toBe('internal');
     const [audit] = await owner`select action, details from audit_events where action = 'setup.completed'`;
     expect(JSON.stringify(audit)).not.toContain(admin.password);
   });

@@ -7,7 +7,10 @@ import { authThrottle } from './schema/throttle.ts';
  * A counter in PostgreSQL (atomic INSERT ... ON CONFLICT ... RETURNING), so limits hold across server
  * instances and restarts and no race lets extra attempts through. `points` per `durationSeconds`.
  */
-export function createLimiter(database: Database, opts: { keyPrefix: string; points: number; durationSeconds: number }) {
+export function createLimiter(
+  database: Database,
+  opts: { keyPrefix: string; points: number; durationSeconds: number },
+) {
   return new RateLimiterDrizzle({
     storeClient: drizzle(database.appSql),
     schema: authThrottle,

@@ -9,5 +9,7 @@ export function deriveKey(secret: Buffer, label: string): Buffer {
 }
 
 export const contextKey = (secret: Buffer) => deriveKey(secret, 'tenant-context-v1');
+/** Seals TOTP secrets at rest. */
+export const totpSealKey = (secret: Buffer) => deriveKey(secret, 'totp-seal-v1');
 /** Password of the gatehouse_app database role, when Gatehouse manages that role. */
 export const appRolePassword = (secret: Buffer) => deriveKey(secret, 'db-app-role-v1').toString('base64url');

@@ -152,6 +152,12 @@ export function jarOf(c: object): Map<string, string> {
   return jar;
 }
 
+/** The `me` of a sign-in that completed in one step (fails the test if it asked for a second factor). */
+export function signedInMe<M>(res: { status: 'signed-in'; me: M } | { status: 'second-factor'; challenge: string }): M {
+  if (res.status !== 'signed-in') throw new Error(`expected a completed sign-in, got ${res.status}`);
+  return res.me;
+}
+
 /** The tRPC error code of a rejected call, for `expect(await codeOf(...)).toBe('NOT_FOUND')`. */
 export async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

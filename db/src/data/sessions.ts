@@ -93,7 +93,9 @@ export async function removeForUser(tx: Tx, userId: string, id: string): Promise
 export async function removeAllForUser(tx: Tx, userId: string, keep?: string): Promise<number> {
   const rows = await tx.db
     .delete(sessions)
-    .where(and(eq(sessions.userId, userId), partyPredicate(tx, sessions.partyId), keep ? ne(sessions.id, keep) : undefined))
+    .where(
+      and(eq(sessions.userId, userId), partyPredicate(tx, sessions.partyId), keep ? ne(sessions.id, keep) : undefined),
+    )
     .returning({ id: sessions.id });
   return rows.length;
 }

@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { parties, roles, userRoles, users } from '../schema/index.ts';
+import { mfaTotp, parties, roles, userRoles, users } from '../schema/index.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
 export type UserRow = typeof users.$inferSelect;
@@ -14,9 +14,11 @@ export async function findForLogin(tx: Tx, email: string) {
       passwordHash: users.passwordHash,
       status: users.status,
       partyStatus: parties.status,
+      totpOn: sql<boolean>`${mfaTotp.confirmedAt} is not null`,
     })
     .from(users)
     .innerJoin(parties, eq(parties.id, users.partyId))
+    .leftJoin(mfaTotp, eq(mfaTotp.userId, users.id))
     .where(eq(users.email, email));
   return row;
 }

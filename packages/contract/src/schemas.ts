@@ -18,7 +18,21 @@ export const meOutput = z.object({
   permissions: z.array(z.enum(PERMISSIONS)),
 });
 export type Me = z.infer<typeof meOutput>;
-export const loginOutput = z.object({ status: z.literal('signed-in'), me: meOutput });
+/** A correct password either signs in, or (2FA on) earns a short-lived, single-use second-factor challenge. */
+export const loginOutput = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signed-in'), me: meOutput }),
+  z.object({ status: z.literal('second-factor'), challenge: z.string() }),
+]);
+const totpCode = z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.');
+export const verifySecondFactorInput = z.union([
+  z.object({ challenge: z.string().min(1).max(100), code: totpCode }),
+  z.object({ challenge: z.string().min(1).max(100), recoveryCode: z.string().trim().min(1).max(40) }),
+]);
+export const twoFactorStatusOutput = z.object({ totp: z.boolean(), pending: z.boolean(), recoveryCodesLeft: z.number().int() });
+export const passwordConfirmInput = z.object({ password: z.string().min(1).max(LIMITS.passwordMax) });
+export const beginTotpOutput = z.object({ secret: z.string(), uri: z.string() });
+export const confirmTotpInput = z.object({ code: totpCode });
+export const recoveryCodesOutput = z.object({ recoveryCodes: z.array(z.string()) });
 
 /** Timestamps on the wire: ISO 8601 strings (plain JSON), converted from Date in the output schema. */
 export const isoTime = z.date().transform((d) => d.toISOString());

@@ -18,6 +18,7 @@ export interface ThrottlePolicy {
   backoffMaxSeconds: number;
   failuresPerIpPerHour: number;
   failuresPerAccountPerDay: number;
+  codeAttemptsPer15Minutes: number;
 }
 
 export const DEFAULT_THROTTLE: ThrottlePolicy = {
@@ -26,6 +27,7 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = {
   backoffMaxSeconds: 3600,
   failuresPerIpPerHour: 100,
   failuresPerAccountPerDay: 100,
+  codeAttemptsPer15Minutes: 10,
 };
 
 export type ThrottleVerdict =
@@ -42,6 +44,9 @@ export interface LoginThrottle {
   failed(email: string, ip: string): Promise<{ lockedForSeconds: number } | null>;
   /** After a successful sign-in: the attempt was not a failure. */
   succeeded(email: string, ip: string): Promise<void>;
+  /** Second-factor codes: a counter of their own per user, so neither step can lock the other out. */
+  codeAttempt(userId: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
+  codeSucceeded(userId: string): Promise<void>;
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);
@@ -68,6 +73,11 @@ export function createLoginThrottle(database: Database, policy: ThrottlePolicy =
     keyPrefix: 'login:acct',
     points: policy.failuresPerAccountPerDay,
     durationSeconds: 24 * 3600,
+  });
+  const codes: Limiter = createLimiter(database, {
+    keyPrefix: 'mfa:user',
+    points: policy.codeAttemptsPer15Minutes,
+    durationSeconds: 900,
   });
   const keys = (email: string, ip: string) => ({ account: hash(email), pair: `${hash(email)}:${ip}`, ip });
 
@@ -103,6 +113,13 @@ export function createLoginThrottle(database: Database, policy: ThrottlePolicy =
       const seconds = Math.min(policy.backoffBaseSeconds * 2 ** (count - 1), policy.backoffMaxSeconds);
       await accountIp.block(k.pair, seconds);
       return { lockedForSeconds: seconds };
+    },
+    async codeAttempt(userId) {
+      const refused = await take(codes, userId);
+      return refused ? { ok: false, retryAfterSeconds: retryAfter(refused) } : { ok: true };
+    },
+    async codeSucceeded(userId) {
+      await codes.delete(userId);
     },
     async succeeded(email, ip) {
       const k = keys(email, ip);

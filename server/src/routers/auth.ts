@@ -1,23 +1,34 @@
 import {
+  beginTotpOutput,
   changePasswordInput,
+  confirmTotpInput,
   loginInput,
   loginOutput,
   meOutput,
+  passwordConfirmInput,
+  recoveryCodesOutput,
   sessionsListOutput,
   sessionsRevokeInput,
   setupInput,
+  twoFactorStatusOutput,
+  verifySecondFactorInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as auth from '../services/auth.ts';
 import { requestFields } from '../services/scope.ts';
 import { createFirstAdmin } from '../services/setup.ts';
+import * as twoFactor from '../services/two-factor.ts';
 import { explicitlyPublic, router, signedInProcedure } from '../trpc.ts';
 
 export const authRouter = router({
   login: explicitlyPublic
     .input(loginInput)
     .output(loginOutput)
-    .mutation(async ({ ctx, input }) => ({ status: 'signed-in' as const, me: await auth.login(ctx, input) })),
+    .mutation(({ ctx, input }) => auth.login(ctx, input)),
+  verifySecondFactor: explicitlyPublic
+    .input(verifySecondFactorInput)
+    .output(loginOutput)
+    .mutation(({ ctx, input }) => auth.verifySecondFactor(ctx, input)),
   logout: signedInProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
     await auth.logout(ctx, ctx.actor);
     return { ok: true as const };
@@ -27,6 +38,21 @@ export const authRouter = router({
     .input(changePasswordInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => auth.changePassword(ctx, ctx.actor, input)),
+  twoFactor: router({
+    status: signedInProcedure.output(twoFactorStatusOutput).query(({ ctx }) => twoFactor.status(ctx, ctx.actor)),
+    beginTotp: signedInProcedure
+      .input(passwordConfirmInput)
+      .output(beginTotpOutput)
+      .mutation(({ ctx, input }) => twoFactor.beginTotp(ctx, ctx.actor, input.password)),
+    confirmTotp: signedInProcedure
+      .input(confirmTotpInput)
+      .output(recoveryCodesOutput)
+      .mutation(({ ctx, input }) => twoFactor.confirmTotp(ctx, ctx.actor, input.code)),
+    regenerateRecoveryCodes: signedInProcedure
+      .input(passwordConfirmInput)
+      .output(recoveryCodesOutput)
+      .mutation(({ ctx, input }) => twoFactor.regenerateRecoveryCodes(ctx, ctx.actor, input.password)),
+  }),
   sessions: router({
     list: signedInProcedure.output(sessionsListOutput).query(({ ctx }) => auth.listSessions(ctx, ctx.actor)),
     revoke: signedInProcedure

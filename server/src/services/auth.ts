@@ -1,11 +1,16 @@
 import { LOGIN_FAILED_MESSAGE, type Me, passwordProblem } from '@gatehouse/contract';
-import { auditRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
+import { auditRepo, mfaRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import { stringifySetCookie } from 'cookie';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/password.ts';
+import { unseal } from '../auth/seal.ts';
 import { type Actor, createSession, validateSession } from '../auth/sessions.ts';
+import { secretMatches } from '../auth/tokens.ts';
+import { matchingStep } from '../auth/totp.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { totpSealKey } from '../keys.ts';
 import { requestFields, SYSTEM_SCOPE } from './scope.ts';
+import { hashRecoveryCode, issueChallenge } from './two-factor.ts';
 
 export function sessionCookieName(ctx: Pick<Context, 'config'>): string {
   return ctx.config.publicOrigin.startsWith('https:') ? '__Host-gh_session' : 'gh_session';
@@ -38,7 +43,9 @@ export function toMe(actor: Actor): Me {
  * and the same argon2 work (a dummy hash for unknown addresses), so none can be told apart.
  * (Throttling, second factor and lockout arrive with the authentication issue.)
  */
-export async function login(ctx: Context, input: { email: string; password: string }): Promise<Me> {
+export type LoginResult = { status: 'signed-in'; me: Me } | { status: 'second-factor'; challenge: string };
+
+export async function login(ctx: Context, input: { email: string; password: string }): Promise<LoginResult> {
   const { ip } = ctx.req;
   // Counted before anything is checked, on every axis, atomically (see auth/throttle.ts).
   const verdict = await ctx.throttle.attempt(input.email, ip);
@@ -68,9 +75,81 @@ export async function login(ctx: Context, input: { email: string; password: stri
     throw new DomainError('UNAUTHORIZED', LOGIN_FAILED_MESSAGE);
   }
   await ctx.throttle.succeeded(input.email, ip);
-  const rehash = user.passwordHash && needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
+  if (user.passwordHash && needsRehash(user.passwordHash)) {
+    // Parameters changed since this hash was made: store one made with today's, while we have the password.
+    const rehash = await hashPassword(input.password);
+    await ctx.db.tx({ kind: 'party', partyId: user.partyId }, (tx) => usersRepo.setPasswordHash(tx, user.id, rehash));
+  }
+  if (user.totpOn) {
+    // The password's work is done; it is not kept. The second step proves the second factor.
+    return { status: 'second-factor', challenge: await issueChallenge(ctx, user) };
+  }
+  return { status: 'signed-in', me: await startSession(ctx, user) };
+}
+
+/**
+ * The second step: a single-use challenge plus a TOTP code (each time step accepted once) or a recovery
+ * code (each accepted once). Code attempts have their own counter, apart from the password counters.
+ */
+export async function verifySecondFactor(
+  ctx: Context,
+  input: { challenge: string; code: string } | { challenge: string; recoveryCode: string },
+): Promise<LoginResult> {
+  const expired = new DomainError('UNAUTHORIZED', 'This sign-in has expired. Please sign in again.');
+  const [id, secret] = input.challenge.split('.');
+  if (!id || !secret) throw expired;
+  const challenge = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => mfaRepo.getChallenge(tx, id));
+  if (
+    !challenge ||
+    challenge.usedAt ||
+    challenge.expiresAt.getTime() <= ctx.clock.now() ||
+    !secretMatches(secret, challenge.secretHash)
+  ) {
+    throw expired;
+  }
+  const user = { id: challenge.userId, partyId: challenge.partyId };
+  const verdict = await ctx.throttle.codeAttempt(user.id);
+  if (!verdict.ok) {
+    ctx.req.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+    throw new DomainError(
+      'TOO_MANY_REQUESTS',
+      `Too many codes tried. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
+    );
+  }
+  const scope = { kind: 'party', partyId: user.partyId } as const;
+  const method = 'code' in input ? 'totp' : 'recovery-code';
+  const accepted = await ctx.db.tx(scope, async (tx) => {
+    let ok = false;
+    if ('code' in input) {
+      const totp = await mfaRepo.getTotp(tx, user.id);
+      const step = totp?.confirmedAt
+        ? matchingStep(unseal(totpSealKey(ctx.config.secret), totp.secretSealed), input.code, ctx.clock.now())
+        : null;
+      ok = step !== null && (await mfaRepo.spendStep(tx, user.id, step));
+    } else {
+      ok = await mfaRepo.spendRecoveryCode(tx, user.id, hashRecoveryCode(input.recoveryCode));
+    }
+    if (ok && !(await mfaRepo.spendChallenge(tx, id))) throw expired; // a concurrent request won
+    return ok;
+  });
+  await ctx.db.tx(scope, (tx) =>
+    auditRepo.record(tx, {
+      action: accepted ? 'auth.second_factor_succeeded' : 'auth.second_factor_failed',
+      outcome: accepted ? 'success' : 'failure',
+      partyId: user.partyId,
+      actorUserId: user.id,
+      details: { method },
+      ...requestFields(ctx),
+    }),
+  );
+  if (!accepted) throw new DomainError('UNAUTHORIZED', 'That code is not correct.');
+  await ctx.throttle.codeSucceeded(user.id);
+  return { status: 'signed-in', me: await startSession(ctx, user) };
+}
+
+/** A new session (never a reused one: the id rotates at every sign-in), its audit entry, the cookie. */
+async function startSession(ctx: Context, user: { id: string; partyId: string }): Promise<Me> {
   const session = await ctx.db.tx({ kind: 'party', partyId: user.partyId }, async (tx) => {
-    if (rehash) await usersRepo.setPasswordHash(tx, user.id, rehash);
     await usersRepo.markSignedIn(tx, user.id);
     const s = await createSession(tx, ctx.clock, ctx.sessionPolicy, user, {
       ip: ctx.req.ip,
