@@ -3,6 +3,7 @@ export { keyPads, signContext, type TenantScope } from './context.ts';
 export * as auditRepo from './data/audit.ts';
 export * as demoRepo from './data/demo.ts';
 export * as invoicesRepo from './data/invoices.ts';
+export * as mailRepo from './data/mail.ts';
 export * as mfaRepo from './data/mfa.ts';
 export * as ordersRepo from './data/orders.ts';
 export { BadCursor } from './data/paging.ts';

@@ -14,7 +14,15 @@ import type { AppServices } from './context.ts';
 import { createHttpApp } from './http.ts';
 import { appRolePassword, contextKey } from './keys.ts';
 import type { Logger } from './logger.ts';
+import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.ts';
+import { startMailWorker } from './mail/worker.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
+
+export function mailTransport(config: Config): MailTransport {
+  return config.mail.smtpUrl
+    ? smtpTransport(config.mail.smtpUrl, config.mail.from)
+    : fileTransport(config.mail.fileDir, config.mail.from);
+}
 
 export interface OpenDatabase {
   db: Database;
@@ -87,19 +95,25 @@ export async function startServer(
   opts: { clock?: Clock; throttle?: ThrottlePolicy } = {},
 ): Promise<RunningServer> {
   const database = await openDatabase(config, log);
+  const clock = opts.clock ?? systemClock;
+  const transport = mailTransport(config);
+  const mailWorker = startMailWorker(database.db, transport, clock, log);
+  log.info({ mail: transport.description }, 'mail delivery');
   const services: AppServices = {
     config,
     db: database.db,
     log,
-    clock: opts.clock ?? systemClock,
+    clock,
     sessionPolicy: config.session,
     throttle: createLoginThrottle(database.db, opts.throttle),
+    mail: mailWorker,
   };
   const app = createHttpApp(services);
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   }).catch(async (e) => {
+    await mailWorker.stop();
     await database.close();
     throw e;
   });
@@ -120,6 +134,7 @@ export async function startServer(
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
+        await mailWorker.stop();
         await database.close();
       })();
       return stopping;

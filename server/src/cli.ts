@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { email as emailSchema, LIMITS } from '@gatehouse/contract';
-import { openDatabase } from './boot.ts';
+import { mailRepo } from '@gatehouse/db';
+import { mailTransport, openDatabase } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError, EmbeddedStartError, MigrationError } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -15,6 +17,7 @@ Commands:
                  (--email, --name, --organisation; the password is read from GATEHOUSE_ADMIN_PASSWORD
                  or asked for on the terminal, never taken as an argument)
   seed-demo      load the demo data set and print its sign-ins (refused if real accounts exist)
+  mail           list the newest mail in the outbox (to, subject, status, where the file is)
   help           show this text
 
 With no DATABASE_URL the embedded PostgreSQL under GATEHOUSE_DATA_DIR (./data) is used; if a
@@ -45,7 +48,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return command ? 0 : 2;
   }
-  if (!['migrate', 'create-admin', 'seed-demo'].includes(command)) {
+  if (!['migrate', 'create-admin', 'seed-demo', 'mail'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
@@ -74,6 +77,20 @@ async function run(argv: string[]): Promise<number> {
         { cli: true },
       );
       console.log(`Created system administrator ${email.data}. Sign in at ${config.publicOrigin}`);
+    } else if (command === 'mail') {
+      const rows = await database.db.read({ kind: 'all', reason: 'system' }, (tx) => mailRepo.recent(tx, 50));
+      if (rows.length === 0) console.log('The outbox is empty.');
+      const transport = mailTransport(config);
+      console.log(`Delivery: ${transport.description}\n`);
+      console.table(
+        rows.map((m) => ({
+          created: m.createdAt.toISOString(),
+          to: m.toAddress,
+          subject: m.subject,
+          status: m.sentAt ? 'sent' : m.lastError ? `retrying (${m.lastError})` : 'queued',
+          file: config.mail.smtpUrl || !m.sentAt ? '' : path.join(config.mail.fileDir, `${m.id}.eml`),
+        })),
+      );
     } else if (command === 'seed-demo') {
       const signIns = await seedDemo(database.db);
       console.log('Demo data loaded (marked as demo). Sign-ins — passwords are shown only now:\n');

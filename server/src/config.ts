@@ -74,6 +74,8 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(12),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(20),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().trim().min(3).max(200).default('Gatehouse <no-reply@gatehouse.invalid>'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -94,6 +96,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   session: { idleMs: number; absoluteMs: number };
   dbPoolMax: number;
+  /** SMTP when configured; otherwise mail is written as .eml files under <dataDir>/mail. */
+  mail: { smtpUrl: string | undefined; from: string; fileDir: string };
 }
 
 export class ConfigError extends Error {
@@ -141,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     dbPoolMax: e.DB_POOL_MAX,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fileDir: path.join(dataDir, 'mail') },
   };
 }
 

@@ -12,6 +12,8 @@ export interface AppServices {
   clock: Clock;
   sessionPolicy: SessionPolicy;
   throttle: LoginThrottle;
+  /** Asks the mail worker to deliver now (it also runs every few seconds). */
+  mail: { kick(): void };
 }
 
 /** Request metadata: built by the HTTP layer, or by a test without any HTTP at all. */

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { BuiltInRoleKey } from '@gatehouse/contract';
 import {
   appUrlFrom,
@@ -69,7 +72,9 @@ export async function startTestServer(
   const clock = new TestClock();
   const { ownerUrl, db: fixturesDb, name } = await createTestDatabase(opts.ownerUrl);
   const port = await freeLoopbackPort();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gh-srv-'));
   const config = testConfig({
+    GATEHOUSE_DATA_DIR: dataDir,
     DATABASE_URL: ownerUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -84,9 +89,11 @@ export async function startTestServer(
     db: fixturesDb,
     ownerUrl,
     databaseName: name,
+    config,
     async close() {
       await server.stop();
       await fixturesDb.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

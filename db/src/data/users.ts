@@ -80,3 +80,27 @@ export async function passwordHash(tx: Tx, userId: string): Promise<string | nul
     .where(and(eq(users.id, userId), partyPredicate(tx, users.partyId)));
   return row?.hash ?? null;
 }
+
+/** Password-reset lookup by address (system scope). */
+export async function findByEmail(tx: Tx, email: string) {
+  const [row] = await tx.db
+    .select({
+      id: users.id,
+      partyId: users.partyId,
+      status: users.status,
+      displayName: users.displayName,
+      partyStatus: parties.status,
+    })
+    .from(users)
+    .innerJoin(parties, eq(parties.id, users.partyId))
+    .where(eq(users.email, email));
+  return row;
+}
+
+export async function findById(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select({ id: users.id, email: users.email, displayName: users.displayName, status: users.status })
+    .from(users)
+    .where(and(eq(users.id, id), partyPredicate(tx, users.partyId)));
+  return row;
+}

@@ -1,5 +1,6 @@
 export * from './audit.ts';
 export * from './business.ts';
+export * from './mail.ts';
 export * from './mfa.ts';
 export * from './parties.ts';
 export * from './throttle.ts';

@@ -7,6 +7,8 @@ export const AUDIT_ACTIONS = [
   'auth.logged_out',
   'session.revoked',
   'auth.password_changed',
+  'auth.password_reset_requested',
+  'auth.password_reset',
   'auth.second_factor_succeeded',
   'auth.second_factor_failed',
   'mfa.totp_enabled',

@@ -56,6 +56,12 @@ export const changePasswordInput = z.object({
   newPassword: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),
 });
 
+export const requestPasswordResetInput = z.object({ email: z.string().trim().toLowerCase().min(1).max(LIMITS.emailMax) });
+export const resetPasswordInput = z.object({
+  token: z.string().min(10).max(200),
+  newPassword: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),
+});
+
 export const setupInput = z.object({
   token: z.string().min(10).max(200),
   email,

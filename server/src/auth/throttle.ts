@@ -47,6 +47,8 @@ export interface LoginThrottle {
   /** Second-factor codes: a counter of their own per user, so neither step can lock the other out. */
   codeAttempt(userId: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
   codeSucceeded(userId: string): Promise<void>;
+  /** Password-reset requests: a few per address and per IP an hour, so the outbox cannot be used to flood. */
+  resetAllowed(email: string, ip: string): Promise<boolean>;
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);
@@ -79,6 +81,12 @@ export function createLoginThrottle(database: Database, policy: ThrottlePolicy =
     points: policy.codeAttemptsPer15Minutes,
     durationSeconds: 900,
   });
+  const resetsByEmail: Limiter = createLimiter(database, {
+    keyPrefix: 'reset:email',
+    points: 3,
+    durationSeconds: 3600,
+  });
+  const resetsByIp: Limiter = createLimiter(database, { keyPrefix: 'reset:ip', points: 20, durationSeconds: 3600 });
   const keys = (email: string, ip: string) => ({ account: hash(email), pair: `${hash(email)}:${ip}`, ip });
 
   async function take(limiter: Limiter, key: string): Promise<RateLimiterRes | null> {
@@ -117,6 +125,10 @@ export function createLoginThrottle(database: Database, policy: ThrottlePolicy =
     async codeAttempt(userId) {
       const refused = await take(codes, userId);
       return refused ? { ok: false, retryAfterSeconds: retryAfter(refused) } : { ok: true };
+    },
+    async resetAllowed(email, ip) {
+      const [byEmail, byIp] = await Promise.all([take(resetsByEmail, hash(email)), take(resetsByIp, ip)]);
+      return !byEmail && !byIp;
     },
     async codeSucceeded(userId) {
       await codes.delete(userId);

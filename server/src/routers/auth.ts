@@ -7,6 +7,8 @@ import {
   meOutput,
   passwordConfirmInput,
   recoveryCodesOutput,
+  requestPasswordResetInput,
+  resetPasswordInput,
   sessionsListOutput,
   sessionsRevokeInput,
   setupInput,
@@ -15,6 +17,7 @@ import {
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as auth from '../services/auth.ts';
+import * as reset from '../services/password-reset.ts';
 import { requestFields } from '../services/scope.ts';
 import { createFirstAdmin } from '../services/setup.ts';
 import * as twoFactor from '../services/two-factor.ts';
@@ -53,6 +56,14 @@ export const authRouter = router({
       .output(recoveryCodesOutput)
       .mutation(({ ctx, input }) => twoFactor.regenerateRecoveryCodes(ctx, ctx.actor, input.password)),
   }),
+  requestPasswordReset: explicitlyPublic
+    .input(requestPasswordResetInput)
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(({ ctx, input }) => reset.requestPasswordReset(ctx, input)),
+  resetPassword: explicitlyPublic
+    .input(resetPasswordInput)
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(({ ctx, input }) => reset.resetPassword(ctx, input)),
   sessions: router({
     list: signedInProcedure.output(sessionsListOutput).query(({ ctx }) => auth.listSessions(ctx, ctx.actor)),
     revoke: signedInProcedure

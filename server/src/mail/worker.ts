@@ -1,0 +1,55 @@
+import { type Database, mailRepo } from '@gatehouse/db';
+import type { Clock } from '../auth/sessions.ts';
+import type { Logger } from '../logger.ts';
+import type { MailTransport } from './transport.ts';
+
+const SYSTEM = { kind: 'all', reason: 'system' } as const;
+const BATCH = 20;
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Delivers due mail once. Rows are claimed FOR UPDATE SKIP LOCKED inside one transaction, so several
+ * instances running this at once never send a mail twice; a failure is retried with growing delays
+ * (1, 4, 9 ... minutes) up to 8 attempts, and its error kept for the operator.
+ */
+export async function deliverDue(db: Database, transport: MailTransport, clock: Clock, log?: Logger): Promise<number> {
+  return db.tx(SYSTEM, async (tx) => {
+    const due = await mailRepo.claimDue(tx, BATCH, new Date(clock.now()));
+    let sent = 0;
+    for (const m of due) {
+      try {
+        await transport.send({ id: m.id, to: m.toAddress, subject: m.subject, text: m.bodyText });
+        await mailRepo.markSent(tx, m.id, new Date(clock.now()));
+        sent += 1;
+      } catch (e) {
+        const attempts = m.attempts + 1;
+        const next = attempts >= MAX_ATTEMPTS ? new Date(8.64e15) : new Date(clock.now() + attempts ** 2 * 60_000);
+        await mailRepo.markFailed(tx, m.id, (e as Error).message, next);
+        log?.warn({ mailId: m.id, kind: m.kind, attempts, err: (e as Error).message }, 'mail delivery failed');
+      }
+    }
+    return sent;
+  });
+}
+
+/** Runs deliverDue every few seconds and on kick(); stop() waits for a run in progress. */
+export function startMailWorker(db: Database, transport: MailTransport, clock: Clock, log: Logger, everyMs = 5_000) {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    if (stopped) return;
+    running = running
+      .then(() => deliverDue(db, transport, clock, log))
+      .catch((err) => log.warn({ err: (err as Error).message }, 'mail worker run failed'));
+  };
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return {
+    kick: run,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { freeLoopbackPort, mailRepo } from '@gatehouse/db';
+import postgres from 'postgres';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDue } from '../server/src/mail/worker.ts';
+import { client, codeOf, createPartyWithUser, SYSTEM, startTestServer } from './support/harness.ts';
+
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+let owner: postgres.Sql;
+beforeAll(async () => {
+  srv = await startTestServer();
+  owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
+});
+afterAll(async () => {
+  await owner?.end();
+  await srv?.close();
+});
+
+/** Waits for the mail worker to write a file whose text matches, and returns that text. */
+async function mailFile(match: RegExp, timeoutMs = 10_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const files = await readdir(srv.config.mail.fileDir).catch(() => [] as string[]);
+    for (const f of files) {
+      const text = await readFile(path.join(srv.config.mail.fileDir, f), 'utf8');
+      if (match.test(text)) return text;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail matching ${match}`);
+}
+/** The reset token in a mail file (its text part is quoted-printable: soft breaks and =XX escapes). */
+const tokenIn = (mail: string) => {
+  const text = mail
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  return /reset-password#token=([a-z2-7]+\.[a-z2-7]+)/.exec(text)?.[1] as string;
+};
+const outboxCount = async (to: string) =>
+  Number((await owner`select count(*)::int n from mail_outbox where to_address = ${to}`)[0]?.n);
+
+describe('forgot password', () => {
+  it('answers the same for an unknown address, and queues nothing', async () => {
+    const c = client(srv.origin);
+    expect(await c.auth.requestPasswordReset.mutate({ email: 'nobody@test.example' })).toEqual({ ok: true });
+    expect(await outboxCount('nobody@test.example')).toBe(0);
+  });
+
+  it('mails a single-use link; the new password must follow the rules; every session ends', async () => {
+    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const signedIn = client(srv.origin);
+    await signedIn.auth.login.mutate(u);
+    const c = client(srv.origin);
+    expect(await c.auth.requestPasswordReset.mutate({ email: u.email })).toEqual({ ok: true });
+    const mail = await mailFile(new RegExp(u.email.replace(/[.+]/g, '\\$&')));
+    expect(mail).toMatch(/Subject: Reset your Gatehouse password/);
+    const token = tokenIn(mail);
+    expect(token).toBeDefined();
+    const weak = await c.auth.resetPassword.mutate({ token, newPassword: 'short' }).catch((e) => e);
+    expect(weak.message).toBe('Use at least 12 characters.');
+    expect(await c.auth.resetPassword.mutate({ token, newPassword: 'a completely new passphrase' })).toEqual({
+      ok: true,
+    });
+    expect(await codeOf(signedIn.auth.me.query())).toBe('UNAUTHORIZED');
+    expect(
+      await codeOf(client(srv.origin).auth.login.mutate({ email: u.email, password: 'a completely new passphrase' })),
+    ).toBe('OK');
+    const again = await c.auth.resetPassword.mutate({ token, newPassword: 'yet another passphrase' }).catch((e) => e);
+    expect(again.message).toMatch(/not valid any more/);
+    const [audit] =
+      await owner`select count(*)::int n from audit_events where action = 'auth.password_reset' and actor_user_id = ${u.userId}`;
+    expect(audit?.n).toBe(1);
+  });
+
+  it('a link expires after 30 minutes', async () => {
+    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    await client(srv.origin).auth.requestPasswordReset.mutate({ email: u.email });
+    const token = tokenIn(await mailFile(new RegExp(u.email.replace(/[.+]/g, '\\$&'))));
+    srv.clock.advance(31 * 60_000);
+    const late = await client(srv.origin)
+      .auth.resetPassword.mutate({ token, newPassword: 'a completely new passphrase' })
+      .catch((e) => e);
+    expect(late.message).toMatch(/not valid any more/);
+    srv.clock.advance(-31 * 60_000);
+  });
+
+  it('is throttled per address without changing the answer', async () => {
+    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    for (let i = 0; i < 5; i++)
+      expect(await client(srv.origin).auth.requestPasswordReset.mutate({ email: u.email })).toEqual({ ok: true });
+    expect(await outboxCount(u.email)).toBe(3);
+  });
+});
+
+describe('mail delivery', () => {
+  it('several workers at once send each queued mail exactly once (SKIP LOCKED)', async () => {
+    await srv.db.tx(SYSTEM, async (tx) => {
+      for (let i = 0; i < 30; i++)
+        await mailRepo.enqueue(tx, { to: `bulk-${i}@test.example`, subject: 's', bodyText: 'b', kind: 'test' });
+    });
+    const sent: string[] = [];
+    const slow = {
+      description: 'test',
+      async send(m: { to: string }) {
+        await new Promise((r) => setTimeout(r, 5));
+        sent.push(m.to);
+      },
+    };
+    await Promise.all([
+      deliverDue(srv.db, slow, srv.clock),
+      deliverDue(srv.db, slow, srv.clock),
+      deliverDue(srv.db, slow, srv.clock),
+    ]);
+    await Promise.all([deliverDue(srv.db, slow, srv.clock), deliverDue(srv.db, slow, srv.clock)]);
+    const bulk = sent.filter((t) => t.startsWith('bulk-'));
+    expect(bulk).toHaveLength(30);
+    expect(new Set(bulk).size).toBe(30);
+  });
+
+  it('goes over SMTP when SMTP_URL is set', async () => {
+    const received: string[] = [];
+    const port = await freeLoopbackPort();
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, done) {
+        let text = '';
+        stream.on('data', (d) => {
+          text += d;
+        });
+        stream.on('end', () => {
+          received.push(text);
+          done();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(port, '127.0.0.1', r));
+    const viaSmtp = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    try {
+      const u = await createPartyWithUser(viaSmtp.db, 'customer', ['customer-user']);
+      await client(viaSmtp.origin).auth.requestPasswordReset.mutate({ email: u.email });
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatch(/Subject: Reset your Gatehouse password/);
+    } finally {
+      await viaSmtp.close();
+      await new Promise<void>((r) => smtp.close(() => r()));
+    }
+  });
+});
