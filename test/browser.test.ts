@@ -3,7 +3,7 @@ import path from 'node:path';
 import { demoRepo, ordersRepo } from '@gatehouse/db';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartyWithUser, SYSTEM, startTestServer } from './support/harness.ts';
+import { client, codeOf, createPartyWithUser, SYSTEM, signedInMe, startTestServer } from './support/harness.ts';
 
 /**
  * The built SPA (pnpm test builds it first) in Debian's chromium against the real server.
@@ -147,6 +147,88 @@ describe('the SPA in a real browser', () => {
     await page.goto(`${srv.origin}/invoices`);
     await page.waitForURL(/\/sign-in/);
     srv.clock.advance(-13 * 3_600_000);
+    await page.close();
+  });
+
+  it('the profile lists sessions, signs out another one and changes the password', async () => {
+    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const page = await newPage();
+    await signIn(page, user.email, user.password);
+    await page.waitForURL(/\/orders$/);
+    // A second session elsewhere, from another kind of device.
+    const second = client(srv.origin, {
+      headers: {
+        'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0',
+      },
+    });
+    signedInMe(await second.auth.login.mutate({ email: user.email, password: user.password }));
+
+    await page.locator('[data-testid="nav-profile"]').click();
+    await page.waitForURL(/\/profile$/);
+    const rows = page.locator('[data-testid="session-row"]');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator('[data-testid="this-device"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="session-row"][data-current="true"]').textContent()).toContain(
+      'Chrome on Linux',
+    );
+
+    await page.screenshot({ path: path.join(SHOTS, 'profile-sessions.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Sign out session from Firefox on macOS' }).click();
+    await expect
+      .poll(() => page.locator('[data-testid="sessions-status"]').textContent())
+      .toContain('Signed out the session from Firefox on macOS.');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await codeOf(second.auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await page.locator('[data-testid="revoke-others"]').isDisabled()).toBe(true);
+
+    // Rules are checked before anything is sent.
+    await page.fill('input[name="currentPassword"]', user.password);
+    await page.fill('input[name="newPassword"]', 'short');
+    await page.fill('input[name="confirmPassword"]', 'short');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => page.locator('[data-testid="password-error"]').textContent())
+      .toBe('Use at least 12 characters.');
+
+    // A wrong current password is the server's 400, which Chromium logs as a failed load: expected here.
+    const newPassword = 'correct horse battery staple';
+    const logged = problems.length;
+    await page.fill('input[name="currentPassword"]', 'not-my-password');
+    await page.fill('input[name="newPassword"]', newPassword);
+    await page.fill('input[name="confirmPassword"]', newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => page.locator('[data-testid="password-error"]').textContent())
+      .toBe('Your current password is not correct.');
+    problems.push(...problems.splice(logged).filter((p) => !/status of 400/.test(p)));
+
+    await page.fill('input[name="currentPassword"]', user.password);
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('[data-testid="password-changed"]').textContent())
+      .toBe('Password changed. You were signed out everywhere else.');
+    expect(await page.locator('[data-testid="password-error"]').count()).toBe(0);
+    expect(await page.inputValue('input[name="currentPassword"]')).toBe('');
+    expect(await page.inputValue('input[name="newPassword"]')).toBe('');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'profile.png'), fullPage: true });
+
+    // Only the new password works; this browser stayed signed in (a new session cookie).
+    const third = client(srv.origin);
+    expect(await codeOf(third.auth.login.mutate({ email: user.email, password: user.password }))).toBe('UNAUTHORIZED');
+    signedInMe(await third.auth.login.mutate({ email: user.email, password: newPassword }));
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.reload();
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.screenshot({ path: path.join(SHOTS, 'profile-mobile.png'), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    expect(overflow).toBe(false);
+    await page.locator('[data-testid="revoke-others"]').click();
+    await expect
+      .poll(() => page.locator('[data-testid="sessions-status"]').textContent())
+      .toContain('Signed out 1 other session.');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await codeOf(third.auth.me.query())).toBe('UNAUTHORIZED');
     await page.close();
   });
 

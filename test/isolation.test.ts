@@ -38,6 +38,8 @@ beforeAll(async () => {
     await sql`insert into mfa_recovery_codes (party_id, user_id, code_hash) select party_id, id, 'h' from users`;
     await sql`insert into login_challenges (id, party_id, user_id, secret_hash, expires_at)
               select 'c-' || id, party_id, id, 'x', now() + interval '5 minutes' from users`;
+    await sql`insert into password_resets (id, party_id, user_id, secret_hash, expires_at)
+              select 'r-' || id, party_id, id, 'x', now() + interval '30 minutes' from users`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -127,6 +129,7 @@ const SCOPED = [
   'mfa_totp',
   'mfa_recovery_codes',
   'login_challenges',
+  'password_resets',
 ];
 
 describe('coverage', () => {

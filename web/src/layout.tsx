@@ -100,9 +100,10 @@ function Frame(props: { me: Me; children: RouteSectionProps['children'] }) {
               <span class="who-party" data-testid="party-name">
                 {props.me.party.name}
               </span>
-              <span class="who-user" data-testid="user-name">
-                {props.me.user.displayName}
-              </span>
+              <A href="/profile" class="who-user" data-testid="nav-profile">
+                <span data-testid="user-name">{props.me.user.displayName}</span>
+                <span class="visually-hidden"> (your profile)</span>
+              </A>
             </p>
             <button
               type="button"

@@ -8,6 +8,7 @@ import Invoices from './pages/Invoices.tsx';
 import NotFound from './pages/NotFound.tsx';
 import OrderDetail from './pages/OrderDetail.tsx';
 import Orders from './pages/Orders.tsx';
+import Profile from './pages/Profile.tsx';
 import Setup from './pages/Setup.tsx';
 import SignIn from './pages/SignIn.tsx';
 
@@ -27,6 +28,7 @@ render(
         <Route path="/orders" component={Orders} />
         <Route path="/orders/:id" component={OrderDetail} />
         <Route path="/invoices" component={Invoices} />
+        <Route path="/profile" component={Profile} />
         <Route path="*404" component={NotFound} />
       </Route>
     </Router>

@@ -23,12 +23,19 @@ export const loginOutput = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-in'), me: meOutput }),
   z.object({ status: z.literal('second-factor'), challenge: z.string() }),
 ]);
-const totpCode = z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.');
+const totpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.');
 export const verifySecondFactorInput = z.union([
   z.object({ challenge: z.string().min(1).max(100), code: totpCode }),
   z.object({ challenge: z.string().min(1).max(100), recoveryCode: z.string().trim().min(1).max(40) }),
 ]);
-export const twoFactorStatusOutput = z.object({ totp: z.boolean(), pending: z.boolean(), recoveryCodesLeft: z.number().int() });
+export const twoFactorStatusOutput = z.object({
+  totp: z.boolean(),
+  pending: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+});
 export const passwordConfirmInput = z.object({ password: z.string().min(1).max(LIMITS.passwordMax) });
 export const beginTotpOutput = z.object({ secret: z.string(), uri: z.string() });
 export const confirmTotpInput = z.object({ code: totpCode });
@@ -56,7 +63,9 @@ export const changePasswordInput = z.object({
   newPassword: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),
 });
 
-export const requestPasswordResetInput = z.object({ email: z.string().trim().toLowerCase().min(1).max(LIMITS.emailMax) });
+export const requestPasswordResetInput = z.object({
+  email: z.string().trim().toLowerCase().min(1).max(LIMITS.emailMax),
+});
 export const resetPasswordInput = z.object({
   token: z.string().min(10).max(200),
   newPassword: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),

@@ -74,7 +74,7 @@ export async function resetPassword(ctx: Context, input: { token: string; newPas
   }
   const scope = { kind: 'party', partyId: reset.partyId } as const;
   const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findById(tx, reset.userId));
-  if (!user || user.status !== 'active') throw invalid;
+  if (user?.status !== 'active') throw invalid;
   const problem = passwordProblem(input.newPassword, { email: user.email, name: user.displayName });
   if (problem) throw new DomainError('BAD_REQUEST', problem);
   const hash = await hashPassword(input.newPassword);
