@@ -1,30 +1,20 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freeLoopbackPort, mailRepo } from '@gatehouse/db';
-import postgres from 'postgres';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverDue } from '../server/src/mail/worker.ts';
-import { client, codeOf, createPartyWithUser, SYSTEM, startTestServer } from './support/harness.ts';
+import { client, codeOf, createPartyWithUser, SYSTEM, startTestServer, useTestServer } from './support/harness.ts';
 
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let owner: postgres.Sql;
-beforeAll(async () => {
-  srv = await startTestServer();
-  owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
-});
-afterAll(async () => {
-  await owner?.end();
-  await srv?.close();
-});
+const t = useTestServer();
 
 /** Waits for the mail worker to write a file whose text matches, and returns that text. */
 async function mailFile(match: RegExp, timeoutMs = 10_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const files = await readdir(srv.config.mail.fileDir).catch(() => [] as string[]);
+    const files = await readdir(t.srv.config.mail.fileDir).catch(() => [] as string[]);
     for (const f of files) {
-      const text = await readFile(path.join(srv.config.mail.fileDir, f), 'utf8');
+      const text = await readFile(path.join(t.srv.config.mail.fileDir, f), 'utf8');
       if (match.test(text)) return text;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -39,20 +29,20 @@ const tokenIn = (mail: string) => {
   return /reset-password#token=([a-z2-7]+\.[a-z2-7]+)/.exec(text)?.[1] as string;
 };
 const outboxCount = async (to: string) =>
-  Number((await owner`select count(*)::int n from mail_outbox where to_address = ${to}`)[0]?.n);
+  Number((await t.owner`select count(*)::int n from mail_outbox where to_address = ${to}`)[0]?.n);
 
 describe('forgot password', () => {
   it('answers the same for an unknown address, and queues nothing', async () => {
-    const c = client(srv.origin);
+    const c = client(t.srv.origin);
     expect(await c.auth.requestPasswordReset.mutate({ email: 'nobody@test.example' })).toEqual({ ok: true });
     expect(await outboxCount('nobody@test.example')).toBe(0);
   });
 
   it('mails a single-use link; the new password must follow the rules; every session ends', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    const signedIn = client(srv.origin);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    const signedIn = client(t.srv.origin);
     await signedIn.auth.login.mutate(u);
-    const c = client(srv.origin);
+    const c = client(t.srv.origin);
     expect(await c.auth.requestPasswordReset.mutate({ email: u.email })).toEqual({ ok: true });
     const mail = await mailFile(new RegExp(u.email.replace(/[.+]/g, '\\$&')));
     expect(mail).toMatch(/Subject: Reset your Gatehouse password/);
@@ -65,38 +55,38 @@ describe('forgot password', () => {
     });
     expect(await codeOf(signedIn.auth.me.query())).toBe('UNAUTHORIZED');
     expect(
-      await codeOf(client(srv.origin).auth.login.mutate({ email: u.email, password: 'a completely new passphrase' })),
+      await codeOf(client(t.srv.origin).auth.login.mutate({ email: u.email, password: 'a completely new passphrase' })),
     ).toBe('OK');
     const again = await c.auth.resetPassword.mutate({ token, newPassword: 'yet another passphrase' }).catch((e) => e);
     expect(again.message).toMatch(/not valid any more/);
     const [audit] =
-      await owner`select count(*)::int n from audit_events where action = 'auth.password_reset' and actor_user_id = ${u.userId}`;
+      await t.owner`select count(*)::int n from audit_events where action = 'auth.password_reset' and actor_user_id = ${u.userId}`;
     expect(audit?.n).toBe(1);
   });
 
   it('a link expires after 30 minutes', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    await client(srv.origin).auth.requestPasswordReset.mutate({ email: u.email });
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    await client(t.srv.origin).auth.requestPasswordReset.mutate({ email: u.email });
     const token = tokenIn(await mailFile(new RegExp(u.email.replace(/[.+]/g, '\\$&'))));
-    srv.clock.advance(31 * 60_000);
-    const late = await client(srv.origin)
+    t.srv.clock.advance(31 * 60_000);
+    const late = await client(t.srv.origin)
       .auth.resetPassword.mutate({ token, newPassword: 'a completely new passphrase' })
       .catch((e) => e);
     expect(late.message).toMatch(/not valid any more/);
-    srv.clock.advance(-31 * 60_000);
+    t.srv.clock.advance(-31 * 60_000);
   });
 
   it('is throttled per address without changing the answer', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     for (let i = 0; i < 5; i++)
-      expect(await client(srv.origin).auth.requestPasswordReset.mutate({ email: u.email })).toEqual({ ok: true });
+      expect(await client(t.srv.origin).auth.requestPasswordReset.mutate({ email: u.email })).toEqual({ ok: true });
     expect(await outboxCount(u.email)).toBe(3);
   });
 });
 
 describe('mail delivery', () => {
   it('several workers at once send each queued mail exactly once (SKIP LOCKED)', async () => {
-    await srv.db.tx(SYSTEM, async (tx) => {
+    await t.srv.db.tx(SYSTEM, async (tx) => {
       for (let i = 0; i < 30; i++)
         await mailRepo.enqueue(tx, { to: `bulk-${i}@test.example`, subject: 's', bodyText: 'b', kind: 'test' });
     });
@@ -109,11 +99,11 @@ describe('mail delivery', () => {
       },
     };
     await Promise.all([
-      deliverDue(srv.db, slow, srv.clock),
-      deliverDue(srv.db, slow, srv.clock),
-      deliverDue(srv.db, slow, srv.clock),
+      deliverDue(t.srv.db, slow, t.srv.clock),
+      deliverDue(t.srv.db, slow, t.srv.clock),
+      deliverDue(t.srv.db, slow, t.srv.clock),
     ]);
-    await Promise.all([deliverDue(srv.db, slow, srv.clock), deliverDue(srv.db, slow, srv.clock)]);
+    await Promise.all([deliverDue(t.srv.db, slow, t.srv.clock), deliverDue(t.srv.db, slow, t.srv.clock)]);
     const bulk = sent.filter((t) => t.startsWith('bulk-'));
     expect(bulk).toHaveLength(30);
     expect(new Set(bulk).size).toBe(30);

@@ -1,27 +1,17 @@
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, codeOf, createPartyWithUser, jarOf, startTestServer } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { client, codeOf, createPartyWithUser, jarOf, useTestServer } from './support/harness.ts';
 
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let owner: postgres.Sql;
-beforeAll(async () => {
-  srv = await startTestServer();
-  owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
-});
-afterAll(async () => {
-  await owner?.end();
-  await srv?.close();
-});
+const t = useTestServer();
 
 async function signedIn(u: { email: string; password: string }) {
-  const c = client(srv.origin);
+  const c = client(t.srv.origin);
   await c.auth.login.mutate({ email: u.email, password: u.password });
   return c;
 }
 
 describe('auth.sessions', () => {
   it('lists the user’s live sessions with the current one marked, and nothing secret', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     const a = await signedIn(u);
     await signedIn(u);
     const list = await a.auth.sessions.list.query();
@@ -33,7 +23,7 @@ describe('auth.sessions', () => {
   });
 
   it('revoking one session ends it on its next request, and is audited', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     const a = await signedIn(u);
     const b = await signedIn(u);
     const other = (await a.auth.sessions.list.query()).find((s) => !s.current);
@@ -41,13 +31,13 @@ describe('auth.sessions', () => {
     expect(await codeOf(b.auth.me.query())).toBe('UNAUTHORIZED');
     expect((await a.auth.me.query()).user.email).toBe(u.email);
     const [row] =
-      await owner`select details from audit_events where action = 'session.revoked' and actor_user_id = ${u.userId}`;
+      await t.owner`select details from audit_events where action = 'session.revoked' and actor_user_id = ${u.userId}`;
     expect(row?.details).toEqual({ scope: 'one', ended: 1 });
   });
 
   it("another user's session id is NOT_FOUND and stays alive", async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    const v = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    const v = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     const a = await signedIn(u);
     const victim = await signedIn(v);
     const victimId = jarOf(victim).get('gh_session')?.split('.')[0] as string;
@@ -56,7 +46,7 @@ describe('auth.sessions', () => {
   });
 
   it('"all others" ends every other session and keeps this one', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     const a = await signedIn(u);
     const others = [await signedIn(u), await signedIn(u)];
     expect(await a.auth.sessions.revoke.mutate({ allOthers: true })).toEqual({ ended: 2 });
@@ -67,7 +57,7 @@ describe('auth.sessions', () => {
 
 describe('auth.changePassword', () => {
   it('refuses a wrong current password and a weak new one, saying which rule failed', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     const a = await signedIn(u);
     const wrong = await a.auth.changePassword
       .mutate({ currentPassword: 'not-it-at-all', newPassword: 'a fine new passphrase' })
@@ -85,7 +75,7 @@ describe('auth.changePassword', () => {
   });
 
   it('ends every session of the user, rotates this one, and only the new password works', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     const a = await signedIn(u);
     const b = await signedIn(u);
     const before = jarOf(a).get('gh_session');
@@ -93,17 +83,17 @@ describe('auth.changePassword', () => {
     expect(jarOf(a).get('gh_session')).not.toBe(before); // rotated
     expect(await codeOf(a.auth.me.query())).toBe('OK');
     expect(await codeOf(b.auth.me.query())).toBe('UNAUTHORIZED');
-    const stale = client(srv.origin);
+    const stale = client(t.srv.origin);
     jarOf(stale).set('gh_session', before as string);
     expect(await codeOf(stale.auth.me.query())).toBe('UNAUTHORIZED');
-    expect(await codeOf(client(srv.origin).auth.login.mutate({ email: u.email, password: u.password }))).toBe(
+    expect(await codeOf(client(t.srv.origin).auth.login.mutate({ email: u.email, password: u.password }))).toBe(
       'UNAUTHORIZED',
     );
     expect(
-      await codeOf(client(srv.origin).auth.login.mutate({ email: u.email, password: 'a brand new passphrase' })),
+      await codeOf(client(t.srv.origin).auth.login.mutate({ email: u.email, password: 'a brand new passphrase' })),
     ).toBe('OK');
     const [row] =
-      await owner`select details from audit_events where action = 'auth.password_changed' and actor_user_id = ${u.userId}`;
+      await t.owner`select details from audit_events where action = 'auth.password_changed' and actor_user_id = ${u.userId}`;
     expect(row?.details).toEqual({ sessionsEnded: 2 });
   });
 });

@@ -1,40 +1,30 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, codeOf, createPartyWithUser, jarOf, signedInMe, startTestServer } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { client, codeOf, createPartyWithUser, jarOf, signedInMe, useTestServer } from './support/harness.ts';
 
 /** TOTP second factor, on the server's controllable clock (time is moved, never waited for). */
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let owner: postgres.Sql;
-beforeAll(async () => {
-  srv = await startTestServer();
-  owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
-});
-afterAll(async () => {
-  await owner?.end();
-  await srv?.close();
-});
+const t = useTestServer();
 
-const step = (offset = 0) => Math.floor(srv.clock.now() / 30_000) + offset;
+const step = (offset = 0) => Math.floor(t.srv.clock.now() / 30_000) + offset;
 const codeAt = (secret: string, s: number) => generateHOTP(decodeBase32IgnorePadding(secret), BigInt(s), 6);
 
 /** A user with TOTP on: returns the secret, its recovery codes, and a signed-in client. */
 async function enrolled() {
-  const u = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-  const c = client(srv.origin);
+  const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']);
+  const c = client(t.srv.origin);
   signedInMe(await c.auth.login.mutate(u));
   const { secret, uri } = await c.auth.twoFactor.beginTotp.mutate({ password: u.password });
   expect(uri).toMatch(/^otpauth:\/\/totp\/Gatehouse:.+\?.*secret=/);
   const { recoveryCodes } = await c.auth.twoFactor.confirmTotp.mutate({ code: codeAt(secret, step()) });
-  srv.clock.advance(30_000); // the enrolment code's step is spent
+  t.srv.clock.advance(30_000); // the enrolment code's step is spent
   return { u, c, secret, recoveryCodes };
 }
 
 describe('enrolment', () => {
   it('needs the password again, a correct code from the app, and gives 10 recovery codes once', async () => {
-    const u = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    const c = client(srv.origin);
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    const c = client(t.srv.origin);
     await c.auth.login.mutate(u);
     expect(await codeOf(c.auth.twoFactor.beginTotp.mutate({ password: 'not the password' }))).toBe('BAD_REQUEST');
     const { secret } = await c.auth.twoFactor.beginTotp.mutate({ password: u.password });
@@ -51,10 +41,10 @@ describe('enrolment', () => {
 
   it('stores the secret sealed and the recovery codes hashed', async () => {
     const { u, secret, recoveryCodes } = await enrolled();
-    const [totp] = await owner`select secret_sealed from mfa_totp where user_id = ${u.userId}`;
+    const [totp] = await t.owner`select secret_sealed from mfa_totp where user_id = ${u.userId}`;
     expect(totp?.secret_sealed).toMatch(/^v1\./);
     expect(totp?.secret_sealed).not.toContain(secret);
-    const codes = await owner`select code_hash from mfa_recovery_codes where user_id = ${u.userId}`;
+    const codes = await t.owner`select code_hash from mfa_recovery_codes where user_id = ${u.userId}`;
     expect(codes).toHaveLength(10);
     for (const r of codes) for (const code of recoveryCodes) expect(r.code_hash).not.toContain(code);
   });
@@ -63,7 +53,7 @@ describe('enrolment', () => {
 describe('sign-in with a second factor', () => {
   it('a correct password earns a challenge, not a session; the code completes it', async () => {
     const { u, secret } = await enrolled();
-    const c = client(srv.origin);
+    const c = client(t.srv.origin);
     const first = await c.auth.login.mutate(u);
     expect(first.status).toBe('second-factor');
     expect(jarOf(c).has('gh_session')).toBe(false);
@@ -77,31 +67,31 @@ describe('sign-in with a second factor', () => {
   it('refuses a replayed code (same time step), accepts the next step', async () => {
     const { u, secret } = await enrolled();
     const code = codeAt(secret, step());
-    const a = client(srv.origin);
+    const a = client(t.srv.origin);
     const ca = await a.auth.login.mutate(u);
     await a.auth.verifySecondFactor.mutate({ challenge: ca.status === 'second-factor' ? ca.challenge : '', code });
-    const b = client(srv.origin);
+    const b = client(t.srv.origin);
     const cb = await b.auth.login.mutate(u);
     const challenge = cb.status === 'second-factor' ? cb.challenge : '';
     expect(await codeOf(b.auth.verifySecondFactor.mutate({ challenge, code }))).toBe('UNAUTHORIZED');
-    srv.clock.advance(30_000);
+    t.srv.clock.advance(30_000);
     expect(await codeOf(b.auth.verifySecondFactor.mutate({ challenge, code: codeAt(secret, step()) }))).toBe('OK');
   });
 
   it('a challenge is single use and expires after 5 minutes', async () => {
     const { u, secret } = await enrolled();
-    const c = client(srv.origin);
+    const c = client(t.srv.origin);
     const r = await c.auth.login.mutate(u);
     const challenge = r.status === 'second-factor' ? r.challenge : '';
-    srv.clock.advance(5 * 60_000 + 1);
+    t.srv.clock.advance(5 * 60_000 + 1);
     expect(await codeOf(c.auth.verifySecondFactor.mutate({ challenge, code: codeAt(secret, step()) }))).toBe(
       'UNAUTHORIZED',
     );
     const r2 = await c.auth.login.mutate(u);
     const ch2 = r2.status === 'second-factor' ? r2.challenge : '';
     await c.auth.verifySecondFactor.mutate({ challenge: ch2, code: codeAt(secret, step()) });
-    srv.clock.advance(30_000);
-    const reuse = client(srv.origin);
+    t.srv.clock.advance(30_000);
+    const reuse = client(t.srv.origin);
     expect(await codeOf(reuse.auth.verifySecondFactor.mutate({ challenge: ch2, code: codeAt(secret, step()) }))).toBe(
       'UNAUTHORIZED',
     );
@@ -110,14 +100,14 @@ describe('sign-in with a second factor', () => {
   it('a recovery code works once', async () => {
     const { u, recoveryCodes } = await enrolled();
     const code = recoveryCodes[0] as string;
-    const c = client(srv.origin);
+    const c = client(t.srv.origin);
     const r = await c.auth.login.mutate(u);
     await c.auth.verifySecondFactor.mutate({
       challenge: r.status === 'second-factor' ? r.challenge : '',
       recoveryCode: code.toUpperCase(),
     });
     expect((await c.auth.twoFactor.status.query()).recoveryCodesLeft).toBe(9);
-    const d = client(srv.origin);
+    const d = client(t.srv.origin);
     const r2 = await d.auth.login.mutate(u);
     expect(
       await codeOf(
@@ -131,7 +121,7 @@ describe('sign-in with a second factor', () => {
 
   it('code guessing has its own counter: it locks the code step, not the password step, and vice versa', async () => {
     const { u } = await enrolled();
-    const c = client(srv.origin);
+    const c = client(t.srv.origin);
     const r = await c.auth.login.mutate(u);
     const challenge = r.status === 'second-factor' ? r.challenge : '';
     const results = [];
@@ -140,12 +130,12 @@ describe('sign-in with a second factor', () => {
     expect(results.slice(0, 10).every((x) => x === 'UNAUTHORIZED')).toBe(true);
     expect(results[10]).toBe('TOO_MANY_REQUESTS');
     // The password step is untouched by code guessing...
-    expect((await client(srv.origin).auth.login.mutate(u)).status).toBe('second-factor');
+    expect((await client(t.srv.origin).auth.login.mutate(u)).status).toBe('second-factor');
     // ...and four wrong passwords do not lock a fresh user's code step.
     const other = await enrolled();
     for (let i = 0; i < 4; i++)
-      await codeOf(client(srv.origin).auth.login.mutate({ email: other.u.email, password: 'wrong-wrong-wrong' }));
-    const o = client(srv.origin);
+      await codeOf(client(t.srv.origin).auth.login.mutate({ email: other.u.email, password: 'wrong-wrong-wrong' }));
+    const o = client(t.srv.origin);
     const ro = await o.auth.login.mutate(other.u);
     expect(
       await codeOf(
@@ -158,7 +148,7 @@ describe('sign-in with a second factor', () => {
   });
 
   it('audits second-factor outcomes without the code', async () => {
-    const rows = await owner`select action, details from audit_events where action like 'auth.second_factor%'`;
+    const rows = await t.owner`select action, details from audit_events where action like 'auth.second_factor%'`;
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => ['totp', 'recovery-code'].includes(r.details.method))).toBe(true);
   });

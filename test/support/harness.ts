@@ -15,7 +15,7 @@ import {
 import type { AppRouter } from '@gatehouse/server';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { hashPassword } from '../../server/src/auth/password.ts';
 import type { Clock } from '../../server/src/auth/sessions.ts';
 import type { ThrottlePolicy } from '../../server/src/auth/throttle.ts';
@@ -174,4 +174,21 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
     if (e instanceof TRPCClientError) return (e.data as { code?: string } | undefined)?.code ?? 'UNKNOWN';
     throw e;
   }
+}
+
+/**
+ * One test file's server: started before its tests, stopped after, with an owner connection for
+ * assertions about what is stored. Read `t.srv` / `t.owner` inside tests and hooks.
+ */
+export function useTestServer(env: Record<string, string> = {}, opts: { throttle?: ThrottlePolicy } = {}) {
+  const t = {} as { srv: Awaited<ReturnType<typeof startTestServer>>; owner: postgres.Sql };
+  beforeAll(async () => {
+    t.srv = await startTestServer(env, opts);
+    t.owner = postgres(t.srv.ownerUrl, { max: 1, onnotice: () => {} });
+  });
+  afterAll(async () => {
+    await t.owner?.end();
+    await t.srv?.close();
+  });
+  return t;
 }
