@@ -79,6 +79,10 @@ describe('sign-in with a second factor', () => {
   });
 
   it('a challenge is single use and expires after 5 minutes', async () => {
+    const anyone = client(t.srv.origin);
+    for (const challenge of ['garbage', 'a.b', `${'a'.repeat(24)}.${'b'.repeat(32)}`]) {
+      expect(await codeOf(anyone.auth.verifySecondFactor.mutate({ challenge, code: '123456' }))).toBe('UNAUTHORIZED');
+    }
     const { u, secret } = await enrolled();
     const c = client(t.srv.origin);
     const r = await c.auth.login.mutate(u);

@@ -1,6 +1,6 @@
 import type { Permission } from '@gatehouse/contract';
 import { type Database, sessionsRepo, type TenantScope, type Tx } from '@gatehouse/db';
-import { hashSecret, randomToken, secretMatches } from './tokens.ts';
+import { mintSplitToken, parseSplitToken, secretMatches } from './tokens.ts';
 
 /**
  * Sessions after Lucia's current guide. The cookie carries `<id>.<secret>`; the database keeps the id
@@ -40,8 +40,7 @@ export async function createSession(
   user: { id: string; partyId: string },
   meta: { ip: string; userAgent: string | undefined },
 ): Promise<{ token: string; expiresAt: Date }> {
-  const id = randomToken(15);
-  const secret = randomToken(20);
+  const { id, token, secretHash } = mintSplitToken();
   const now = clock.now();
   const idleExpiresAt = new Date(now + policy.idleMs);
   const absoluteExpiresAt = new Date(now + policy.absoluteMs);
@@ -49,7 +48,7 @@ export async function createSession(
     id,
     partyId: user.partyId,
     userId: user.id,
-    secretHash: hashSecret(secret),
+    secretHash,
     createdAt: new Date(now),
     lastSeenAt: new Date(now),
     idleExpiresAt,
@@ -57,10 +56,8 @@ export async function createSession(
     ip: meta.ip,
     userAgent: meta.userAgent?.slice(0, 300) ?? null,
   });
-  return { token: `${id}.${secret}`, expiresAt: absoluteExpiresAt };
+  return { token, expiresAt: absoluteExpiresAt };
 }
-
-const TOKEN_SHAPE = /^[a-z2-7]{24}\.[a-z2-7]{32}$/;
 
 /** The actor behind a token, or null for anything not a live session of an active user and party. */
 export async function validateSession(
@@ -69,8 +66,9 @@ export async function validateSession(
   policy: SessionPolicy,
   token: string,
 ): Promise<Actor | null> {
-  if (!TOKEN_SHAPE.test(token)) return null;
-  const [id, secret] = token.split('.') as [string, string];
+  const parsed = parseSplitToken(token);
+  if (!parsed) return null;
+  const { id, secret } = parsed;
   const s = await db.readOne(SYSTEM, (tx) => sessionsRepo.getWithUser(tx, id));
   if (!s || !secretMatches(secret, s.secretHash)) return null;
   const now = clock.now();

@@ -4,12 +4,13 @@ import { stringifySetCookie } from 'cookie';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/password.ts';
 import { unseal } from '../auth/seal.ts';
 import { type Actor, createSession, validateSession } from '../auth/sessions.ts';
-import { secretMatches } from '../auth/tokens.ts';
+import { parseSplitToken, secretMatches } from '../auth/tokens.ts';
 import { matchingStep } from '../auth/totp.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
-import { requestFields, SYSTEM_SCOPE } from './scope.ts';
+import { confirmPassword, tooManyAttempts } from './reauth.ts';
+import { ownScope, requestFields, SYSTEM_SCOPE } from './scope.ts';
 import { hashRecoveryCode, issueChallenge } from './two-factor.ts';
 
 export function sessionCookieName(ctx: Pick<Context, 'config'>): string {
@@ -51,11 +52,7 @@ export async function login(ctx: Context, input: { email: string; password: stri
   const verdict = await ctx.throttle.attempt(input.email, ip);
   if (!verdict.ok && verdict.reason === 'ip') {
     await recordFailure(ctx, null, { reason: 'throttled-ip' });
-    ctx.req.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-    throw new DomainError(
-      'TOO_MANY_REQUESTS',
-      `Too many sign-in attempts from your network. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
-    );
+    throw tooManyAttempts(ctx, 'Too many sign-in attempts from your network.', verdict.retryAfterSeconds);
   }
   const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findForLogin(tx, input.email));
   // Always the same argon2 work, locked or not, known or not: timing tells nothing.
@@ -96,8 +93,9 @@ export async function verifySecondFactor(
   input: { challenge: string; code: string } | { challenge: string; recoveryCode: string },
 ): Promise<LoginResult> {
   const expired = new DomainError('UNAUTHORIZED', 'This sign-in has expired. Please sign in again.');
-  const [id, secret] = input.challenge.split('.');
-  if (!id || !secret) throw expired;
+  const parsed = parseSplitToken(input.challenge);
+  if (!parsed) throw expired;
+  const { id, secret } = parsed;
   const challenge = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => mfaRepo.getChallenge(tx, id));
   if (
     !challenge ||
@@ -109,13 +107,7 @@ export async function verifySecondFactor(
   }
   const user = { id: challenge.userId, partyId: challenge.partyId };
   const verdict = await ctx.throttle.codeAttempt(user.id);
-  if (!verdict.ok) {
-    ctx.req.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-    throw new DomainError(
-      'TOO_MANY_REQUESTS',
-      `Too many codes tried. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
-    );
-  }
+  if (!verdict.ok) throw tooManyAttempts(ctx, 'Too many codes tried.', verdict.retryAfterSeconds);
   const scope = { kind: 'party', partyId: user.partyId } as const;
   const method = 'code' in input ? 'totp' : 'recovery-code';
   const accepted = await ctx.db.tx(scope, async (tx) => {
@@ -130,18 +122,17 @@ export async function verifySecondFactor(
       ok = await mfaRepo.spendRecoveryCode(tx, user.id, hashRecoveryCode(input.recoveryCode));
     }
     if (ok && !(await mfaRepo.spendChallenge(tx, id))) throw expired; // a concurrent request won
-    return ok;
-  });
-  await ctx.db.tx(scope, (tx) =>
-    auditRepo.record(tx, {
-      action: accepted ? 'auth.second_factor_succeeded' : 'auth.second_factor_failed',
-      outcome: accepted ? 'success' : 'failure',
+    // Same transaction as the spent step or recovery code: no code is ever used without its trail.
+    await auditRepo.record(tx, {
+      action: ok ? 'auth.second_factor_succeeded' : 'auth.second_factor_failed',
+      outcome: ok ? 'success' : 'failure',
       partyId: user.partyId,
       actorUserId: user.id,
       details: { method },
       ...requestFields(ctx),
-    }),
-  );
+    });
+    return ok;
+  });
   if (!accepted) throw new DomainError('UNAUTHORIZED', 'That code is not correct.');
   await ctx.throttle.codeSucceeded(user.id);
   return { status: 'signed-in', me: await startSession(ctx, user) };
@@ -207,11 +198,9 @@ export async function logout(ctx: Context, actor: Actor): Promise<void> {
   ctx.req.setCookie(sessionCookie(ctx, '', 0));
 }
 
-const own = (actor: Actor) => ({ kind: 'party', partyId: actor.partyId }) as const;
-
 /** The signed-in user's live sessions (device, IP, last seen), the current one marked. */
 export async function listSessions(ctx: Context, actor: Actor) {
-  const rows = await ctx.db.readOne(own(actor), (tx) =>
+  const rows = await ctx.db.readOne(ownScope(actor), (tx) =>
     sessionsRepo.listForUser(tx, actor.userId, new Date(ctx.clock.now())),
   );
   return rows.map((r) => ({ ...r, current: r.id === actor.sessionId }));
@@ -219,7 +208,7 @@ export async function listSessions(ctx: Context, actor: Actor) {
 
 /** Ends one of the user's own sessions, or all the others. Another user's session id is NOT_FOUND. */
 export async function revokeSessions(ctx: Context, actor: Actor, input: { id: string } | { allOthers: true }) {
-  const ended = await ctx.db.tx(own(actor), async (tx) => {
+  const ended = await ctx.db.tx(ownScope(actor), async (tx) => {
     const n =
       'id' in input
         ? Number(await sessionsRepo.removeForUser(tx, actor.userId, input.id))
@@ -249,25 +238,13 @@ export async function changePassword(
   actor: Actor,
   input: { currentPassword: string; newPassword: string },
 ) {
-  const verdict = await ctx.throttle.attempt(actor.email, ctx.req.ip);
-  if (!verdict.ok) {
-    throw new DomainError(
-      'TOO_MANY_REQUESTS',
-      `Too many attempts. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
-    );
-  }
-  const stored = await ctx.db.readOne(own(actor), (tx) => usersRepo.passwordHash(tx, actor.userId));
-  if (!(await verifyPassword(stored ?? (await dummyPasswordHash()), input.currentPassword))) {
-    await ctx.throttle.failed(actor.email, ctx.req.ip);
-    throw new DomainError('BAD_REQUEST', 'Your current password is not correct.');
-  }
-  await ctx.throttle.succeeded(actor.email, ctx.req.ip);
+  await confirmPassword(ctx, actor, input.currentPassword);
   const problem =
     passwordProblem(input.newPassword, { email: actor.email, name: actor.displayName, company: actor.partyName }) ??
     (input.newPassword === input.currentPassword ? 'Choose a password different from the current one.' : null);
   if (problem) throw new DomainError('BAD_REQUEST', problem);
   const hash = await hashPassword(input.newPassword);
-  const session = await ctx.db.tx(own(actor), async (tx) => {
+  const session = await ctx.db.tx(ownScope(actor), async (tx) => {
     await usersRepo.setPasswordHash(tx, actor.userId, hash);
     const ended = await sessionsRepo.removeAllForUser(tx, actor.userId);
     const s = await createSession(

@@ -1,7 +1,7 @@
 import { passwordProblem } from '@gatehouse/contract';
 import { auditRepo, mailRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import { hashPassword } from '../auth/password.ts';
-import { hashSecret, randomToken, secretMatches } from '../auth/tokens.ts';
+import { mintSplitToken, parseSplitToken, secretMatches } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { requestFields, SYSTEM_SCOPE } from './scope.ts';
@@ -17,15 +17,14 @@ export async function requestPasswordReset(ctx: Context, input: { email: string 
   const allowed = await ctx.throttle.resetAllowed(input.email, ctx.req.ip);
   const user = allowed ? await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findByEmail(tx, input.email)) : undefined;
   if (user && user.status === 'active' && user.partyStatus === 'active') {
-    const id = randomToken(15);
-    const secret = randomToken(20);
-    const link = `${ctx.config.publicOrigin}/reset-password#token=${id}.${secret}`;
+    const { id, token, secretHash } = mintSplitToken();
+    const link = `${ctx.config.publicOrigin}/reset-password#token=${token}`;
     await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
       await mailRepo.insertReset(tx, {
         id,
         partyId: user.partyId,
         userId: user.id,
-        secretHash: hashSecret(secret),
+        secretHash,
         expiresAt: new Date(ctx.clock.now() + RESET_TTL_MS),
       });
       await mailRepo.enqueue(tx, {
@@ -61,8 +60,9 @@ export async function requestPasswordReset(ctx: Context, input: { email: string 
 /** Sets a new password from a reset link: rules checked, link spent, every session of the user ended. */
 export async function resetPassword(ctx: Context, input: { token: string; newPassword: string }) {
   const invalid = new DomainError('BAD_REQUEST', 'This reset link is not valid any more. Ask for a new one.');
-  const [id, secret] = input.token.split('.');
-  if (!id || !secret) throw invalid;
+  const parsed = parseSplitToken(input.token);
+  if (!parsed) throw invalid;
+  const { id, secret } = parsed;
   const reset = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => mailRepo.getReset(tx, id));
   if (
     !reset ||

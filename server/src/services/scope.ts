@@ -12,6 +12,11 @@ export function scopeFor(actor: Actor): TenantScope {
   return { kind: 'party', partyId: actor.partyId };
 }
 
+/** The caller's own party, whatever else it may see: for what belongs to the user (sessions, password, 2FA). */
+export function ownScope(actor: Actor): TenantScope {
+  return { kind: 'party', partyId: actor.partyId };
+}
+
 export const SYSTEM_SCOPE: TenantScope = { kind: 'all', reason: 'system' };
 
 /** Request fields every audit entry carries. */

@@ -1,38 +1,20 @@
 import { getRandomValues } from 'node:crypto';
-import { auditRepo, mfaRepo, usersRepo } from '@gatehouse/db';
+import { auditRepo, mfaRepo } from '@gatehouse/db';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
-import { dummyPasswordHash, verifyPassword } from '../auth/password.ts';
 import { seal, unseal } from '../auth/seal.ts';
 import type { Actor } from '../auth/sessions.ts';
-import { hashSecret, randomToken } from '../auth/tokens.ts';
+import { hashSecret, mintSplitToken, randomToken } from '../auth/tokens.ts';
 import { matchingStep, totpUri } from '../auth/totp.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
-import { requestFields } from './scope.ts';
+import { confirmPassword } from './reauth.ts';
+import { ownScope, requestFields } from './scope.ts';
 
-const own = (actor: Actor) => ({ kind: 'party', partyId: actor.partyId }) as const;
 const RECOVERY_CODES = 10;
 
-/** Re-entering the password guards every 2FA change; it is throttled like a sign-in. */
-export async function confirmPassword(ctx: Context, actor: Actor, password: string) {
-  const verdict = await ctx.throttle.attempt(actor.email, ctx.req.ip);
-  if (!verdict.ok) {
-    throw new DomainError(
-      'TOO_MANY_REQUESTS',
-      `Too many attempts. Try again in ${Math.ceil(verdict.retryAfterSeconds / 60)} minute(s).`,
-    );
-  }
-  const stored = await ctx.db.readOne(own(actor), (tx) => usersRepo.passwordHash(tx, actor.userId));
-  if (!(await verifyPassword(stored ?? (await dummyPasswordHash()), password))) {
-    await ctx.throttle.failed(actor.email, ctx.req.ip);
-    throw new DomainError('BAD_REQUEST', 'Your current password is not correct.');
-  }
-  await ctx.throttle.succeeded(actor.email, ctx.req.ip);
-}
-
 export async function status(ctx: Context, actor: Actor) {
-  return ctx.db.read(own(actor), async (tx) => {
+  return ctx.db.read(ownScope(actor), async (tx) => {
     const totp = await mfaRepo.getTotp(tx, actor.userId);
     return {
       totp: Boolean(totp?.confirmedAt),
@@ -46,7 +28,7 @@ export async function status(ctx: Context, actor: Actor) {
 export async function beginTotp(ctx: Context, actor: Actor, password: string) {
   await confirmPassword(ctx, actor, password);
   const key = getRandomValues(new Uint8Array(20));
-  const stored = await ctx.db.tx(own(actor), (tx) =>
+  const stored = await ctx.db.tx(ownScope(actor), (tx) =>
     mfaRepo.putPendingTotp(tx, actor.userId, actor.partyId, seal(totpSealKey(ctx.config.secret), key)),
   );
   if (!stored) throw new DomainError('CONFLICT', 'Two-factor authentication is already on.');
@@ -65,7 +47,7 @@ const hashRecoveryCode = (code: string) => hashSecret(code.toLowerCase().replace
 /** Turns TOTP on once the user proves the app produces codes; returns the recovery codes, once. */
 export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
   const { codes, hashes } = newRecoveryCodes();
-  await ctx.db.tx(own(actor), async (tx) => {
+  await ctx.db.tx(ownScope(actor), async (tx) => {
     const totp = await mfaRepo.getTotp(tx, actor.userId);
     if (!totp || totp.confirmedAt)
       throw new DomainError('CONFLICT', 'Start setting up two-factor authentication first.');
@@ -93,7 +75,7 @@ export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
 export async function regenerateRecoveryCodes(ctx: Context, actor: Actor, password: string) {
   await confirmPassword(ctx, actor, password);
   const { codes, hashes } = newRecoveryCodes();
-  await ctx.db.tx(own(actor), async (tx) => {
+  await ctx.db.tx(ownScope(actor), async (tx) => {
     if (!(await mfaRepo.getTotp(tx, actor.userId))?.confirmedAt) {
       throw new DomainError('CONFLICT', 'Turn on two-factor authentication first.');
     }
@@ -113,18 +95,17 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 
 /** After a correct password for a 2FA user: a challenge instead of a session. */
 export async function issueChallenge(ctx: Context, user: { id: string; partyId: string }) {
-  const id = randomToken(15);
-  const secret = randomToken(20);
+  const { id, token, secretHash } = mintSplitToken();
   await ctx.db.tx({ kind: 'party', partyId: user.partyId }, (tx) =>
     mfaRepo.insertChallenge(tx, {
       id,
       partyId: user.partyId,
       userId: user.id,
-      secretHash: hashSecret(secret),
+      secretHash,
       expiresAt: new Date(ctx.clock.now() + CHALLENGE_TTL_MS),
     }),
   );
-  return `${id}.${secret}`;
+  return token;
 }
 
 export { hashRecoveryCode };
