@@ -40,6 +40,8 @@ beforeAll(async () => {
               select 'c-' || id, party_id, id, 'x', now() + interval '5 minutes' from users`;
     await sql`insert into password_resets (id, party_id, user_id, secret_hash, expires_at)
               select 'r-' || id, party_id, id, 'x', now() + interval '30 minutes' from users`;
+    await sql`insert into invitations (id, party_id, user_id, secret_hash, expires_at)
+              select 'i-' || id, party_id, id, 'x', now() + interval '7 days' from users`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -130,6 +132,7 @@ const SCOPED = [
   'mfa_recovery_codes',
   'login_challenges',
   'password_resets',
+  'invitations',
 ];
 
 describe('coverage', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILT_IN_ROLES } from '@gatehouse/contract';
+import { BUILT_IN_ROLES, type RoleDefinition } from '@gatehouse/contract';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -43,8 +43,12 @@ export async function migrate(opts: {
       await sql.unsafe(`alter role gatehouse_app with login password '${opts.appPassword}'`);
     }
     for (const role of BUILT_IN_ROLES) {
-      await sql`insert into roles (key, name, party_kind, delegable, built_in, permissions)
-                values (${role.key}, ${role.name}, ${role.partyKind}, ${role.delegable}, true, ${sql.array([...role.permissions])})
+      // The policy columns are defaults for a new role only: an admin's later choice is never overwritten.
+      const r: RoleDefinition = role;
+      await sql`insert into roles (key, name, party_kind, delegable, built_in, permissions,
+                                   require_totp, session_idle_minutes, session_absolute_hours)
+                values (${r.key}, ${r.name}, ${r.partyKind}, ${r.delegable}, true, ${sql.array([...r.permissions])},
+                        ${r.requireTotp}, ${r.sessionIdleMinutes ?? null}, ${r.sessionAbsoluteHours ?? null})
                 on conflict (key) do update set name = excluded.name, party_kind = excluded.party_kind,
                   delegable = excluded.delegable, built_in = true, permissions = excluded.permissions`;
     }

@@ -22,3 +22,15 @@ export function createLimiter(
 
 export type Limiter = ReturnType<typeof createLimiter>;
 export { RateLimiterRes } from 'rate-limiter-flexible';
+
+/**
+ * Deletes throttle counters by exact key and by key prefix (an admin unlocking an account clears its
+ * per-account counter and every account+IP pair). starts_with, not LIKE: keys contain `_`.
+ */
+export async function clearThrottleKeys(database: Database, exact: string[], prefixes: string[]): Promise<number> {
+  const rows = await database.appSql`
+    delete from auth_throttle
+    where key = any(${exact}) or exists (select 1 from unnest(${prefixes}::text[]) p where starts_with(key, p))
+    returning key`;
+  return rows.length;
+}

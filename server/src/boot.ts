@@ -7,6 +7,7 @@ import {
   migrate,
   startEmbedded,
 } from '@gatehouse/db';
+import { loadCommonPasswords } from './auth/password-policy.ts';
 import { type Clock, systemClock } from './auth/sessions.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
 import type { Config } from './config.ts';
@@ -94,6 +95,8 @@ export async function startServer(
   log: Logger,
   opts: { clock?: Clock; throttle?: ThrottlePolicy } = {},
 ): Promise<RunningServer> {
+  // The common-password list loads in the background (off the main thread), before the first use.
+  void loadCommonPasswords().catch((err: unknown) => log.warn({ err }, 'common-password list not loaded yet'));
   const database = await openDatabase(config, log);
   const clock = opts.clock ?? systemClock;
   const transport = mailTransport(config);

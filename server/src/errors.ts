@@ -1,3 +1,4 @@
+import type { ErrorReason } from '@gatehouse/contract';
 import { BadCursor, EmbeddedStartError, MigrationError } from '@gatehouse/db';
 import { TRPCError } from '@trpc/server';
 
@@ -6,11 +7,19 @@ export class DomainError extends Error {
   constructor(
     public readonly code: 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'CONFLICT' | 'TOO_MANY_REQUESTS',
     message: string,
+    /** What the SPA can do about it (sent as `data.reason`), see ERROR_REASONS. */
+    public readonly reason?: ErrorReason,
   ) {
     super(message);
   }
 }
 export const notFound = (what = 'That item') => new DomainError('NOT_FOUND', `${what} was not found.`);
+export const ipNotAllowed = (ip: string) =>
+  new DomainError(
+    'FORBIDDEN',
+    `Your organisation does not allow access from your current network (${ip}).`,
+    'ip-not-allowed',
+  );
 
 /** PostgreSQL or the network is down: 503, and the server keeps running. */
 export class ServiceUnavailable extends Error {}
@@ -40,9 +49,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof TRPCError) return err;
-  if (err instanceof DomainError) return new TRPCError({ code: err.code, message: err.message });
+  // The DomainError rides along as `cause` so the error formatter can send its `reason` (and nothing else).
+  if (err instanceof DomainError) return new TRPCError({ code: err.code, message: err.message, cause: err });
   if (err instanceof BadCursor)
     return new TRPCError({ code: 'BAD_REQUEST', message: 'That page link is not valid; start from the first page.' });
+  // A unique constraint lost to a concurrent request (two invitations of one address at once).
+  if ((err as { code?: unknown } | null)?.code === '23505')
+    return new TRPCError({
+      code: 'CONFLICT',
+      message: 'That already exists (it was just created by another request).',
+    });
   if (err instanceof ServiceUnavailable || isDatabaseUnavailable(err)) {
     return new TRPCError({
       code: 'SERVICE_UNAVAILABLE',
@@ -54,3 +70,9 @@ export function toTRPCError(err: unknown): TRPCError {
 }
 
 export { EmbeddedStartError, MigrationError };
+
+/** The `data.reason` of an error on its way out, if a DomainError gave one. */
+export function reasonOf(err: unknown): ErrorReason | undefined {
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause instanceof DomainError ? cause.reason : undefined;
+}

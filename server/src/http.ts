@@ -10,7 +10,7 @@ import helmet from 'helmet';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { appRouter } from './router.ts';
-import { sessionCookieName } from './services/auth.ts';
+import { sessionCookieName } from './services/session-issue.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 /** Largest request body tRPC will read. Uploads get their own streaming route later. */

@@ -1,3 +1,4 @@
+import { policiesRouter, usersRouter } from './routers/admin.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { invoicesRouter, ordersRouter } from './routers/orders.ts';
 import { router } from './trpc.ts';
@@ -8,6 +9,8 @@ export const appRouter = router({
   setup: setupRouter,
   orders: ordersRouter,
   invoices: invoicesRouter,
+  users: usersRouter,
+  policies: policiesRouter,
 });
 
 export type AppRouter = typeof appRouter;

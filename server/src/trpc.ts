@@ -1,9 +1,10 @@
-import type { Permission } from '@gatehouse/contract';
+import { type Permission, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { ipAllowed } from './auth/policy.ts';
 import { validateSession } from './auth/sessions.ts';
 import type { Context } from './context.ts';
-import { toTRPCError } from './errors.ts';
-import { recordDenial } from './services/audit.ts';
+import { DomainError, ipNotAllowed, reasonOf, toTRPCError } from './errors.ts';
+import { recordDenial, recordIpDenial } from './services/audit.ts';
 
 /**
  * tRPC, initialised once. Procedure builders read in order of strength:
@@ -24,7 +25,8 @@ const t = initTRPC
         const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
         return { ...shape, message, data: { ...data, issues } };
       }
-      return { ...shape, data };
+      const reason = reasonOf(error);
+      return { ...shape, data: reason ? { ...data, reason } : data };
     },
     isDev: false,
   });
@@ -54,19 +56,33 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(mapErrors);
 
-/** Requires a live session (idle and absolute expiry checked, user and party active). */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * Requires a live session (idle and absolute expiry by the user's effective policy, user and party
+ * active) used from an address every IP allowlist of the user's party and roles admits. The allowlist is
+ * checked on every request, not only at sign-in: a session carried to another network stops working.
+ */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
   const token = ctx.req.sessionToken;
   const actor = token ? await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, token) : null;
   if (!actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  if (!ipAllowed(actor.policy.allowlists, ctx.req.ip)) {
+    await recordIpDenial(ctx, actor, path);
+    throw ipNotAllowed(ctx.req.ip);
+  }
   return next({ ctx: { ...ctx, actor } });
 });
 
-/**
- * Requires an active party. (The session check already refuses suspended parties; the IP allowlist of
- * the authentication issue hooks in here.)
- */
-export const partyProcedure = authedProcedure;
+/** Requires an active party (checked with the session) and the second factor its policy requires. */
+export const partyProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.mustEnrolTotp) {
+    throw new DomainError(
+      'FORBIDDEN',
+      'Your organisation requires two-factor authentication. Set it up to continue.',
+      'totp-enrolment-required',
+    );
+  }
+  return next();
+});
 
 /** For procedures any signed-in user may call about themselves (auth.me, auth.logout). */
 export const signedInProcedure = authedProcedure.meta({ signedIn: true });
@@ -77,6 +93,19 @@ export const permission = (perm: Permission) =>
     if (!ctx.actor.permissions.has(perm)) {
       await recordDenial(ctx, ctx.actor, perm, path);
       throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
+    }
+    return next();
+  });
+
+/**
+ * A sensitive action: `perm`, and the password proven in this session within the last
+ * REAUTH_WINDOW_MINUTES (at sign-in or with auth.reauthenticate). A stolen, idle session cannot change
+ * security settings without the password.
+ */
+export const sensitive = (perm: Permission) =>
+  permission(perm).use(({ ctx, next }) => {
+    if (ctx.clock.now() - ctx.actor.recentAuthAt > REAUTH_WINDOW_MINUTES * 60_000) {
+      throw new DomainError('FORBIDDEN', 'Please confirm your password to continue.', 'reauth-required');
     }
     return next();
   });

@@ -37,8 +37,13 @@ export class TestClock implements Clock {
   }
 }
 
-/** A fresh database in the run's cluster (or `existing`, for a second server on the same one), migrated. */
-export async function createTestDatabase(existing?: string) {
+/**
+ * A fresh database in the run's cluster (or `existing`, for a second server on the same one), migrated.
+ * The shipped role policies require a second factor of admins and staff; tests about other things turn
+ * that requirement off here (data, not a code path) unless they ask for `shippedRolePolicies`, as the
+ * policy tests do.
+ */
+export async function createTestDatabase(existing?: string, opts: { shippedRolePolicies?: boolean } = {}) {
   const clusterUrl = inject('clusterUrl');
   const secret = Buffer.from(inject('testSecret'));
   let name = existing ? (new URL(existing).pathname.slice(1) as string) : `gh_${randomBytes(6).toString('hex')}`;
@@ -50,6 +55,11 @@ export async function createTestDatabase(existing?: string) {
   name = name.replace(/[^a-z0-9_]/g, '');
   const ownerUrl = `${clusterUrl}${name}`;
   await migrate({ ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
+  if (!existing && !opts.shippedRolePolicies) {
+    const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+    await owner`update roles set require_totp = false`;
+    await owner.end();
+  }
   const db = createDatabase({ appUrl: appUrlFrom(ownerUrl, appRolePassword(secret)), contextKey: contextKey(secret) });
   return { name, ownerUrl, secret, db };
 }
@@ -67,10 +77,10 @@ export function testConfig(overrides: Record<string, string>): Config {
 /** The real server (Express + tRPC + migrations) on a free port, over a fresh database. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { throttle?: ThrottlePolicy; ownerUrl?: string } = {},
+  opts: { throttle?: ThrottlePolicy; ownerUrl?: string; shippedRolePolicies?: boolean } = {},
 ) {
   const clock = new TestClock();
-  const { ownerUrl, db: fixturesDb, name } = await createTestDatabase(opts.ownerUrl);
+  const { ownerUrl, db: fixturesDb, name } = await createTestDatabase(opts.ownerUrl, opts);
   const port = await freeLoopbackPort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gh-srv-'));
   const config = testConfig({
@@ -180,7 +190,10 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
  * One test file's server: started before its tests, stopped after, with an owner connection for
  * assertions about what is stored. Read `t.srv` / `t.owner` inside tests and hooks.
  */
-export function useTestServer(env: Record<string, string> = {}, opts: { throttle?: ThrottlePolicy } = {}) {
+export function useTestServer(
+  env: Record<string, string> = {},
+  opts: { throttle?: ThrottlePolicy; shippedRolePolicies?: boolean } = {},
+) {
   const t = {} as { srv: Awaited<ReturnType<typeof startTestServer>>; owner: postgres.Sql };
   beforeAll(async () => {
     t.srv = await startTestServer(env, opts);
@@ -191,4 +204,16 @@ export function useTestServer(env: Record<string, string> = {}, opts: { throttle
     await t.srv?.close();
   });
   return t;
+}
+
+/** Code, `data.reason` and message of a rejected call ('OK' when it succeeded). */
+export async function errorOf(p: Promise<unknown>): Promise<{ code: string; reason?: string; message?: string }> {
+  try {
+    await p;
+    return { code: 'OK' };
+  } catch (e) {
+    if (!(e instanceof TRPCClientError)) throw e;
+    const data = e.data as { code?: string; reason?: string } | undefined;
+    return { code: data?.code ?? 'UNKNOWN', reason: data?.reason, message: e.message };
+  }
 }

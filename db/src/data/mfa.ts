@@ -104,3 +104,18 @@ export async function spendChallenge(tx: Tx, id: string) {
     .returning({ id: loginChallenges.id });
   return rows.length === 1;
 }
+
+/** Turns a user's second factor off entirely (admin reset): TOTP, recovery codes, pending challenges. */
+export async function removeAll(tx: Tx, userId: string): Promise<boolean> {
+  const totp = await tx.db
+    .delete(mfaTotp)
+    .where(and(eq(mfaTotp.userId, userId), partyPredicate(tx, mfaTotp.partyId)))
+    .returning({ id: mfaTotp.userId });
+  await tx.db
+    .delete(mfaRecoveryCodes)
+    .where(and(eq(mfaRecoveryCodes.userId, userId), partyPredicate(tx, mfaRecoveryCodes.partyId)));
+  await tx.db
+    .delete(loginChallenges)
+    .where(and(eq(loginChallenges.userId, userId), partyPredicate(tx, loginChallenges.partyId)));
+  return totp.length === 1;
+}

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { parties, roles, sessions, userRoles, users } from '../schema/index.ts';
+import { policyColumns, roleKeysOf } from './policies.ts';
 import { partyPredicate } from './scope.ts';
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -22,6 +23,8 @@ export async function getWithUser(tx: Tx, id: string) {
       idleExpiresAt: sessions.idleExpiresAt,
       absoluteExpiresAt: sessions.absoluteExpiresAt,
       lastSeenAt: sessions.lastSeenAt,
+      createdAt: sessions.createdAt,
+      recentAuthAt: sessions.recentAuthAt,
       userId: users.id,
       email: users.email,
       displayName: users.displayName,
@@ -30,12 +33,11 @@ export async function getWithUser(tx: Tx, id: string) {
       partyName: parties.name,
       partyKind: parties.kind,
       partyStatus: parties.status,
-      roleKeys: sql<
-        string[]
-      >`coalesce((select array_agg(r.key order by r.key) from ${userRoles} ur join ${roles} r on r.id = ur.role_id where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
+      roleKeys: roleKeysOf(users.id, users.partyId),
       permissions: sql<
         string[]
       >`coalesce((select array_agg(distinct p) from ${userRoles} ur join ${roles} r on r.id = ur.role_id, unnest(r.permissions) p where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
+      ...policyColumns(users.id, users.partyId),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -50,6 +52,14 @@ export async function touch(tx: Tx, id: string, idleExpiresAt: Date, lastSeenAt:
   await tx.db
     .update(sessions)
     .set({ lastSeenAt, idleExpiresAt })
+    .where(and(eq(sessions.id, id), partyPredicate(tx, sessions.partyId)));
+}
+
+/** Marks the password as just proven in this session (re-authentication for sensitive actions). */
+export async function setRecentAuth(tx: Tx, id: string, at: Date) {
+  await tx.db
+    .update(sessions)
+    .set({ recentAuthAt: at })
     .where(and(eq(sessions.id, id), partyPredicate(tx, sessions.partyId)));
 }
 

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { mfaTotp, parties, roles, userRoles, users } from '../schema/index.ts';
+import { parties, roles, userRoles, users } from '../schema/index.ts';
+import { policyColumns } from './policies.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
 export type UserRow = typeof users.$inferSelect;
@@ -11,14 +12,15 @@ export async function findForLogin(tx: Tx, email: string) {
     .select({
       id: users.id,
       partyId: users.partyId,
+      email: users.email,
+      displayName: users.displayName,
       passwordHash: users.passwordHash,
       status: users.status,
       partyStatus: parties.status,
-      totpOn: sql<boolean>`${mfaTotp.confirmedAt} is not null`,
+      ...policyColumns(users.id, users.partyId),
     })
     .from(users)
     .innerJoin(parties, eq(parties.id, users.partyId))
-    .leftJoin(mfaTotp, eq(mfaTotp.userId, users.id))
     .where(eq(users.email, email));
   return row;
 }
@@ -103,4 +105,59 @@ export async function findById(tx: Tx, id: string) {
     .from(users)
     .where(and(eq(users.id, id), partyPredicate(tx, users.partyId)));
   return row;
+}
+
+/** Roles by key with what the grant rule needs (roles are data, global: no party). */
+export async function rolesByKeys(tx: Tx, keys: string[]) {
+  if (keys.length === 0) return [];
+  return tx.db
+    .select({
+      key: roles.key,
+      partyKind: roles.partyKind,
+      delegable: roles.delegable,
+      permissions: roles.permissions,
+    })
+    .from(roles)
+    .where(inArray(roles.key, keys));
+}
+
+/** Replaces a user's roles (current scope). */
+export async function setRoles(tx: Tx, userId: string, partyId: string, roleKeys: string[]) {
+  await tx.db.delete(userRoles).where(and(eq(userRoles.userId, userId), partyPredicate(tx, userRoles.partyId)));
+  if (roleKeys.length > 0) await grantRoles(tx, userId, partyId, roleKeys);
+}
+
+/**
+ * A user as an administrator acting on it sees it: status, party kind and the union of its role
+ * permissions (for the rule that nobody administers someone holding more than they do). Locked FOR
+ * UPDATE of the user row, so two admins acting at once are serialised.
+ */
+export async function getForAdmin(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select({
+      id: users.id,
+      partyId: users.partyId,
+      email: users.email,
+      displayName: users.displayName,
+      status: users.status,
+      partyKind: parties.kind,
+      partyName: parties.name,
+      permissions: sql<
+        string[]
+      >`coalesce((select array_agg(distinct p) from ${userRoles} ur join ${roles} r on r.id = ur.role_id, unnest(r.permissions) p where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
+    })
+    .from(users)
+    .innerJoin(parties, eq(parties.id, users.partyId))
+    .where(and(eq(users.id, id), partyPredicate(tx, users.partyId)))
+    .for('update', { of: users });
+  return row;
+}
+
+export async function activate(tx: Tx, userId: string, passwordHash: string) {
+  const rows = await tx.db
+    .update(users)
+    .set({ status: 'active', passwordHash })
+    .where(and(eq(users.id, userId), eq(users.status, 'invited'), partyPredicate(tx, users.partyId)))
+    .returning({ id: users.id });
+  return rows.length === 1;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The internal organisation, customer accounts and suppliers. A party is a tenant. */
 export const parties = pgTable(
@@ -15,6 +15,12 @@ export const parties = pgTable(
     /** Demo data is marked, so `seed-demo` can refuse a database with real data in it. */
     isDemo: boolean('is_demo').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // The party's own security policy: it can only tighten the global and role policies
+    // (require_totp true or null; shorter timeouts; an allowlist that must also admit the address).
+    requireTotp: boolean('require_totp'),
+    sessionIdleMinutes: integer('session_idle_minutes'),
+    sessionAbsoluteHours: integer('session_absolute_hours'),
+    ipAllowlist: text('ip_allowlist').array(),
   },
   (t) => [index('parties_kind_idx').on(t.kind)],
 );

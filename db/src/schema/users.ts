@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { parties } from './parties.ts';
 
 // Note: no tenant column has a default. A row's party is always stated by the code that writes it.
@@ -31,6 +31,13 @@ export const roles = pgTable(
     delegable: boolean('delegable').notNull(),
     builtIn: boolean('built_in').notNull(),
     permissions: text('permissions').array().notNull(),
+    // Security policy of the role (null: the global default). A user's effective policy is the strictest
+    // of the global one, every role it holds and its party's (see server/src/auth/policy.ts).
+    requireTotp: boolean('require_totp').notNull().default(false),
+    sessionIdleMinutes: integer('session_idle_minutes'),
+    sessionAbsoluteHours: integer('session_absolute_hours'),
+    /** CIDR networks the role may be used from; null: any address. */
+    ipAllowlist: text('ip_allowlist').array(),
   },
   (t) => [uniqueIndex('roles_key_key').on(t.key)],
 );
@@ -70,6 +77,8 @@ export const sessions = pgTable(
     absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true }).notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** Last time the user proved the password in this session (sign-in or re-authentication). */
+    recentAuthAt: timestamp('recent_auth_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('sessions_user_idx').on(t.partyId, t.userId)],
 );
@@ -82,3 +91,26 @@ export const setupTokens = pgTable('setup_tokens', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
 });
+
+/**
+ * Invitations: the token is `<id>.<secret>` (only SHA-256 of the secret stored), single use, short-lived.
+ * The invited user exists with status `invited` and no password until the invitation is accepted.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    partyId: uuid('party_id')
+      .notNull()
+      .references(() => parties.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    secretHash: text('secret_hash').notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  },
+  (t) => [index('invitations_user_idx').on(t.partyId, t.userId)],
+);

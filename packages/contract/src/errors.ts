@@ -16,3 +16,22 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Identical for unknown user, wrong password, deactivated user and locked account. */
 export const LOGIN_FAILED_MESSAGE = 'Email or password is incorrect.';
+
+/**
+ * Why a call was refused, when the SPA can do something about it. Sent as `data.reason` beside the code.
+ *  - reauth-required (FORBIDDEN): a sensitive action needs the password re-entered (auth.reauthenticate).
+ *  - totp-enrolment-required (FORBIDDEN): policy requires 2FA and this user has not set it up yet.
+ *  - ip-not-allowed (FORBIDDEN): an IP allowlist of the user's party or role does not admit this address.
+ *  - own-ip-excluded (CONFLICT): saving this allowlist would lock out the caller's own address; resend with
+ *    `confirmOwnLockout: true` to save anyway.
+ */
+export const ERROR_REASONS = [
+  'reauth-required',
+  'totp-enrolment-required',
+  'ip-not-allowed',
+  'own-ip-excluded',
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+/** How long a password re-entry counts as recent for sensitive actions (OWASP ASVS: re-authenticate). */
+export const REAUTH_WINDOW_MINUTES = 10;

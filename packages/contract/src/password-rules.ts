@@ -3,7 +3,8 @@ import { LIMITS } from './constants.ts';
 /**
  * Password rules after NIST SP 800-63B: length (12 to 128), no composition rules, and nothing built
  * from who you are. Returns the rule that failed, in words, or null. Shared so the SPA says the same.
- * (The bundled list of common and breached passwords arrives with the rest of the authentication issue.)
+ * The server adds the bundled list of common and breached passwords (server/src/auth/password-policy.ts),
+ * which stays out of the SPA bundle.
  */
 export function passwordProblem(
   password: string,

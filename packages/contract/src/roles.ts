@@ -8,6 +8,13 @@ export interface RoleDefinition {
   /** May a customer/supplier admin of the same party kind hand this role on? */
   delegable: boolean;
   permissions: readonly Permission[];
+  /**
+   * Default security policy, applied when the role is first created (system admins change it later with
+   * policies.setRole): a second factor for internal staff and for customer/supplier admins.
+   */
+  requireTotp: boolean;
+  sessionIdleMinutes?: number;
+  sessionAbsoluteHours?: number;
 }
 
 const customerRead: Permission[] = ['orders:read', 'invoices:read', 'shipments:read', 'statements:read'];
@@ -25,6 +32,7 @@ export const BUILT_IN_ROLES = [
     name: 'Customer user',
     partyKind: 'customer',
     delegable: true,
+    requireTotp: false,
     permissions: customerRead,
   },
   {
@@ -32,6 +40,7 @@ export const BUILT_IN_ROLES = [
     name: 'Customer admin',
     partyKind: 'customer',
     delegable: true,
+    requireTotp: true,
     permissions: [...customerRead, 'users:read', 'users:manage', 'audit:read'],
   },
   {
@@ -39,6 +48,7 @@ export const BUILT_IN_ROLES = [
     name: 'Supplier user',
     partyKind: 'supplier',
     delegable: true,
+    requireTotp: false,
     permissions: supplierWork,
   },
   {
@@ -46,6 +56,7 @@ export const BUILT_IN_ROLES = [
     name: 'Supplier admin',
     partyKind: 'supplier',
     delegable: true,
+    requireTotp: true,
     permissions: [...supplierWork, 'change-requests:create', 'users:read', 'users:manage', 'audit:read'],
   },
   {
@@ -53,6 +64,7 @@ export const BUILT_IN_ROLES = [
     name: 'Operator',
     partyKind: 'internal',
     delegable: false,
+    requireTotp: true,
     permissions: [
       'parties:cross',
       'parties:read',
@@ -73,6 +85,7 @@ export const BUILT_IN_ROLES = [
     name: 'Approver',
     partyKind: 'internal',
     delegable: false,
+    requireTotp: true,
     permissions: ['parties:cross', 'approvals:read', 'approvals:decide'],
   },
   {
@@ -80,6 +93,7 @@ export const BUILT_IN_ROLES = [
     name: 'Auditor',
     partyKind: 'internal',
     delegable: false,
+    requireTotp: true,
     permissions: ['parties:cross', 'audit:read', 'audit:export', 'parties:read', 'users:read', 'roles:read'],
   },
   {
@@ -87,6 +101,9 @@ export const BUILT_IN_ROLES = [
     name: 'System admin',
     partyKind: 'internal',
     delegable: false,
+    requireTotp: true,
+    sessionIdleMinutes: 15,
+    sessionAbsoluteHours: 8,
     permissions: [
       'parties:cross',
       'parties:read',

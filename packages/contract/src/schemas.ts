@@ -16,6 +16,14 @@ export const meOutput = z.object({
   party: z.object({ id: uuid, name: z.string(), kind: z.enum(PARTY_KINDS) }),
   roles: z.array(z.string()),
   permissions: z.array(z.enum(PERMISSIONS)),
+  security: z.object({
+    /** TOTP is on for this user. */
+    totp: z.boolean(),
+    /** Policy requires a second factor and none is set up: only enrolment (and sign-out) works until it is. */
+    mustEnrolTotp: z.boolean(),
+    /** Until when sensitive actions need no password re-entry (ISO time); null when they need it now. */
+    recentAuthUntil: z.string().nullable(),
+  }),
 });
 export type Me = z.infer<typeof meOutput>;
 /** A correct password either signs in, or (2FA on) earns a short-lived, single-use second-factor challenge. */
@@ -37,6 +45,7 @@ export const twoFactorStatusOutput = z.object({
   recoveryCodesLeft: z.number().int(),
 });
 export const passwordConfirmInput = z.object({ password: z.string().min(1).max(LIMITS.passwordMax) });
+export const reauthenticateOutput = z.object({ recentAuthUntil: z.string() });
 export const beginTotpOutput = z.object({ secret: z.string(), uri: z.string() });
 export const confirmTotpInput = z.object({ code: totpCode });
 export const recoveryCodesOutput = z.object({ recoveryCodes: z.array(z.string()) });
@@ -69,6 +78,75 @@ export const requestPasswordResetInput = z.object({
 export const resetPasswordInput = z.object({
   token: z.string().min(10).max(200),
   newPassword: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),
+});
+
+// ---- invitations (accepted by the invitee, signed out)
+export const invitationTokenInput = z.object({ token: z.string().min(10).max(200) });
+export const invitationInfoOutput = z.object({
+  email: z.string(),
+  displayName: z.string(),
+  partyName: z.string(),
+  expiresAt: isoTime,
+});
+export const acceptInvitationInput = z.object({
+  token: z.string().min(10).max(200),
+  password: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),
+});
+
+// ---- user administration (the parts authentication needs; the rest with delegated administration)
+export const inviteUserInput = z.object({
+  email,
+  displayName: z.string().trim().min(1).max(LIMITS.nameMax),
+  /** Role keys to grant on acceptance; each must be one the inviter may grant. */
+  roles: z.array(z.string().min(1).max(100)).min(1).max(20),
+  /** Internal staff with parties:manage may invite into another party; everyone else invites into their own. */
+  partyId: uuid.optional(),
+});
+export const inviteUserOutput = z.object({ userId: uuid, expiresAt: isoTime });
+export const userIdInput = z.object({ userId: uuid });
+
+// ---- security policies (sessions, 2FA, IP allowlists): per role, and per party that may only tighten
+export const cidr = z
+  .string()
+  .trim()
+  .max(60)
+  .pipe(
+    z.union([z.cidrv4(), z.cidrv6()], { error: 'Enter a network in CIDR form, e.g. 203.0.113.0/24 or 2001:db8::/32.' }),
+  );
+const policyFields = {
+  sessionIdleMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .nullable(),
+  sessionAbsoluteHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .nullable(),
+  /** null: no allowlist (any address); a list: only these networks. */
+  ipAllowlist: z.array(cidr).max(100).nullable(),
+};
+export const rolePolicy = z.object({ requireTotp: z.boolean(), ...policyFields });
+/** A party can only tighten: requireTotp true or null (inherit), limits at or below the global ones. */
+export const partyPolicy = z.object({ requireTotp: z.literal(true).nullable(), ...policyFields });
+export const policiesGetInput = z.object({ partyId: uuid.optional() });
+export const policiesGetOutput = z.object({
+  global: z.object({ sessionIdleMinutes: z.number().int(), sessionAbsoluteHours: z.number().int() }),
+  roles: z.array(rolePolicy.extend({ key: z.string(), name: z.string(), partyKind: z.enum(PARTY_KINDS) })),
+  party: partyPolicy.extend({ partyId: uuid, partyName: z.string() }).nullable(),
+  /** The caller's address as the server sees it, so an editor can tell whether a list admits it. */
+  yourIp: z.string(),
+});
+export const setRolePolicyInput = rolePolicy.extend({
+  roleKey: z.string().min(1).max(100),
+  confirmOwnLockout: z.boolean().default(false),
+});
+export const setPartyPolicyInput = partyPolicy.extend({
+  partyId: uuid,
+  confirmOwnLockout: z.boolean().default(false),
 });
 
 export const setupInput = z.object({

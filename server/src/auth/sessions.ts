@@ -1,5 +1,6 @@
 import type { Permission } from '@gatehouse/contract';
 import { type Database, sessionsRepo, type TenantScope, type Tx } from '@gatehouse/db';
+import { type EffectivePolicy, effectivePolicy } from './policy.ts';
 import { mintSplitToken, parseSplitToken, secretMatches } from './tokens.ts';
 
 /**
@@ -27,16 +28,26 @@ export interface Actor {
   partyKind: 'internal' | 'customer' | 'supplier';
   roles: string[];
   permissions: ReadonlySet<Permission>;
+  /** The user's effective security policy (global, roles and party combined), read with the session. */
+  policy: EffectivePolicy;
+  totpOn: boolean;
+  /** Policy requires a second factor that the user has not set up: only enrolment works until it is. */
+  mustEnrolTotp: boolean;
+  /** When the password was last proven in this session (ms): sign-in or re-authentication. */
+  recentAuthAt: number;
 }
 
 const SYSTEM: TenantScope = { kind: 'all', reason: 'system' };
 const TOUCH_EVERY_MS = 60_000;
 
-/** Inserts a session inside the caller's (party-scoped) transaction. */
+/**
+ * Inserts a session inside the caller's (party-scoped) transaction. `policy` is the user's effective one;
+ * it is read again on every request, so a policy tightened later applies to this session at once.
+ */
 export async function createSession(
   tx: Tx,
   clock: Clock,
-  policy: SessionPolicy,
+  policy: Pick<EffectivePolicy, 'idleMs' | 'absoluteMs'>,
   user: { id: string; partyId: string },
   meta: { ip: string; userAgent: string | undefined },
 ): Promise<{ token: string; expiresAt: Date }> {
@@ -55,6 +66,7 @@ export async function createSession(
     absoluteExpiresAt,
     ip: meta.ip,
     userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    recentAuthAt: new Date(now),
   });
   return { token, expiresAt: absoluteExpiresAt };
 }
@@ -73,14 +85,18 @@ export async function validateSession(
   if (!s || !secretMatches(secret, s.secretHash)) return null;
   const now = clock.now();
   const scope: TenantScope = { kind: 'party', partyId: s.partyId };
-  if (now >= s.absoluteExpiresAt.getTime() || now >= s.idleExpiresAt.getTime()) {
+  // The stored expiries, or sooner if the policy was tightened since the session began.
+  const effective = effectivePolicy(policy, s);
+  const absoluteAt = Math.min(s.absoluteExpiresAt.getTime(), s.createdAt.getTime() + effective.absoluteMs);
+  const idleAt = Math.min(s.idleExpiresAt.getTime(), s.lastSeenAt.getTime() + effective.idleMs);
+  if (now >= absoluteAt || now >= idleAt) {
     await db.tx(scope, (tx) => sessionsRepo.remove(tx, id));
     return null;
   }
   if (s.userStatus !== 'active' || s.partyStatus !== 'active') return null;
   // Sliding idle expiry, written at most once a minute per session: most requests only read.
   if (now - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    const idle = Math.min(now + policy.idleMs, s.absoluteExpiresAt.getTime());
+    const idle = Math.min(now + effective.idleMs, absoluteAt);
     await db.tx(scope, (tx) => sessionsRepo.touch(tx, id, new Date(idle), new Date(now)));
   }
   return {
@@ -93,5 +109,9 @@ export async function validateSession(
     partyKind: s.partyKind,
     roles: s.roleKeys,
     permissions: new Set(s.permissions as Permission[]),
+    policy: effective,
+    totpOn: s.totpOn,
+    mustEnrolTotp: effective.requireTotp && !s.totpOn,
+    recentAuthAt: s.recentAuthAt.getTime(),
   };
 }

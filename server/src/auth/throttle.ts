@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createLimiter, type Database, type Limiter, RateLimiterRes } from '@gatehouse/db';
+import { clearThrottleKeys, createLimiter, type Database, type Limiter, RateLimiterRes } from '@gatehouse/db';
 
 /**
  * Sign-in throttling on every axis, in PostgreSQL (shared by all instances, survives restarts):
@@ -34,8 +34,12 @@ export type ThrottleVerdict =
   | { ok: true }
   /** Too many failures from this IP: the answer may say so (it reveals nothing about any account). */
   | { ok: false; reason: 'ip'; retryAfterSeconds: number }
-  /** The account (or account + IP) is blocked: the answer must look exactly like a wrong password. */
-  | { ok: false; reason: 'account' | 'account-ip'; retryAfterSeconds: number };
+  /**
+   * The account (or account + IP) is blocked: the answer must look exactly like a wrong password.
+   * `justLocked`: this attempt is the one that locked the account for the day (tell the user, once).
+   */
+  | { ok: false; reason: 'account'; retryAfterSeconds: number; justLocked: boolean }
+  | { ok: false; reason: 'account-ip'; retryAfterSeconds: number };
 
 export interface LoginThrottle {
   /** Counts one attempt on every axis; tells whether it may be checked at all. */
@@ -47,6 +51,8 @@ export interface LoginThrottle {
   /** Second-factor codes: a counter of their own per user, so neither step can lock the other out. */
   codeAttempt(userId: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
   codeSucceeded(userId: string): Promise<void>;
+  /** An admin lifts every block on an account: per account, every account + IP pair, its code counter. */
+  unlock(email: string, userId: string): Promise<number>;
   /** Password-reset requests: a few per address and per IP an hour, so the outbox cannot be used to flood. */
   resetAllowed(email: string, ip: string): Promise<boolean>;
 }
@@ -109,7 +115,10 @@ export function createLoginThrottle(database: Database, policy: ThrottlePolicy =
         take(accountIp, k.pair),
       ]);
       if (byIp) return { ok: false, reason: 'ip', retryAfterSeconds: retryAfter(byIp) };
-      if (byAccount) return { ok: false, reason: 'account', retryAfterSeconds: retryAfter(byAccount) };
+      if (byAccount) {
+        const justLocked = byAccount.consumedPoints === policy.failuresPerAccountPerDay + 1;
+        return { ok: false, reason: 'account', retryAfterSeconds: retryAfter(byAccount), justLocked };
+      }
       if (byPair) return { ok: false, reason: 'account-ip', retryAfterSeconds: retryAfter(byPair) };
       return { ok: true };
     },
@@ -129,6 +138,14 @@ export function createLoginThrottle(database: Database, policy: ThrottlePolicy =
     async resetAllowed(email, ip) {
       const [byEmail, byIp] = await Promise.all([take(resetsByEmail, hash(email)), take(resetsByIp, ip)]);
       return !byEmail && !byIp;
+    },
+    async unlock(email, userId) {
+      const account = hash(email);
+      return clearThrottleKeys(
+        database,
+        [`login:acct:${account}`, `mfa:user:${userId}`],
+        [`login:acct-ip:${account}:`, `login:lockouts:${account}:`],
+      );
     },
     async codeSucceeded(userId) {
       await codes.delete(userId);

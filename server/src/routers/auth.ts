@@ -1,11 +1,15 @@
 import {
+  acceptInvitationInput,
   beginTotpOutput,
   changePasswordInput,
   confirmTotpInput,
+  invitationInfoOutput,
+  invitationTokenInput,
   loginInput,
   loginOutput,
   meOutput,
   passwordConfirmInput,
+  reauthenticateOutput,
   recoveryCodesOutput,
   requestPasswordResetInput,
   resetPasswordInput,
@@ -17,8 +21,11 @@ import {
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as auth from '../services/auth.ts';
+import * as invitations from '../services/invitations.ts';
 import * as reset from '../services/password-reset.ts';
+import { confirmPassword } from '../services/reauth.ts';
 import { requestFields } from '../services/scope.ts';
+import { reauthenticated } from '../services/session-issue.ts';
 import { createFirstAdmin } from '../services/setup.ts';
 import * as twoFactor from '../services/two-factor.ts';
 import { explicitlyPublic, router, signedInProcedure } from '../trpc.ts';
@@ -36,11 +43,27 @@ export const authRouter = router({
     await auth.logout(ctx, ctx.actor);
     return { ok: true as const };
   }),
-  me: signedInProcedure.output(meOutput).query(({ ctx }) => auth.toMe(ctx.actor)),
+  me: signedInProcedure.output(meOutput).query(({ ctx }) => auth.toMe(ctx.actor, ctx.clock.now())),
   changePassword: signedInProcedure
     .input(changePasswordInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => auth.changePassword(ctx, ctx.actor, input)),
+  /** Proves the password again: sensitive actions are allowed for the next 10 minutes; the id rotates. */
+  reauthenticate: signedInProcedure
+    .input(passwordConfirmInput)
+    .output(reauthenticateOutput)
+    .mutation(async ({ ctx, input }) => {
+      await confirmPassword(ctx, ctx.actor, input.password);
+      return reauthenticated(ctx, ctx.actor);
+    }),
+  invitationInfo: explicitlyPublic
+    .input(invitationTokenInput)
+    .output(invitationInfoOutput)
+    .query(({ ctx, input }) => invitations.invitationInfo(ctx, input)),
+  acceptInvitation: explicitlyPublic
+    .input(acceptInvitationInput)
+    .output(loginOutput)
+    .mutation(({ ctx, input }) => invitations.acceptInvitation(ctx, input)),
   twoFactor: router({
     status: signedInProcedure.output(twoFactorStatusOutput).query(({ ctx }) => twoFactor.status(ctx, ctx.actor)),
     beginTotp: signedInProcedure

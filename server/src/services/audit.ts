@@ -19,3 +19,18 @@ export async function recordDenial(ctx: Context, actor: Actor, missing: Permissi
     }),
   );
 }
+
+/** A request from an address an IP allowlist of the user's party or roles does not admit. */
+export async function recordIpDenial(ctx: Context, actor: Pick<Actor, 'userId' | 'partyId'>, path: string) {
+  await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, (tx) =>
+    auditRepo.record(tx, {
+      action: 'auth.ip_denied',
+      outcome: 'denied',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'procedure',
+      entityId: path,
+      ...requestFields(ctx),
+    }),
+  );
+}

@@ -1,48 +1,40 @@
-import { LOGIN_FAILED_MESSAGE, type Me, passwordProblem } from '@gatehouse/contract';
-import { auditRepo, mfaRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
-import { stringifySetCookie } from 'cookie';
+import { LOGIN_FAILED_MESSAGE, type Me, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
+import { auditRepo, mailRepo, mfaRepo, sessionsRepo, type Tx, usersRepo } from '@gatehouse/db';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/password.ts';
+import { newPasswordProblem } from '../auth/password-policy.ts';
+import { effectivePolicy, ipAllowed } from '../auth/policy.ts';
 import { unseal } from '../auth/seal.ts';
-import { type Actor, createSession, validateSession } from '../auth/sessions.ts';
+import { type Actor, validateSession } from '../auth/sessions.ts';
 import { parseSplitToken, secretMatches } from '../auth/tokens.ts';
 import { matchingStep } from '../auth/totp.ts';
 import type { Context } from '../context.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, ipNotAllowed, notFound } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
+import { recordIpDenial } from './audit.ts';
 import { confirmPassword, tooManyAttempts } from './reauth.ts';
 import { ownScope, requestFields, SYSTEM_SCOPE } from './scope.ts';
+import { clearSessionCookie, issueSession, setSessionCookie } from './session-issue.ts';
 import { hashRecoveryCode, issueChallenge } from './two-factor.ts';
 
-export function sessionCookieName(ctx: Pick<Context, 'config'>): string {
-  return ctx.config.publicOrigin.startsWith('https:') ? '__Host-gh_session' : 'gh_session';
-}
-
-/** HttpOnly, SameSite=Lax, Path=/; Secure and the __Host- prefix whenever the portal is served over HTTPS. */
-function sessionCookie(ctx: Context, token: string, maxAgeSeconds: number): string {
-  return stringifySetCookie({
-    name: sessionCookieName(ctx),
-    value: token,
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    maxAge: maxAgeSeconds,
-    secure: ctx.config.publicOrigin.startsWith('https:'),
-  });
-}
-
-export function toMe(actor: Actor): Me {
+export function toMe(actor: Actor, now: number): Me {
+  const recentAuthUntil = actor.recentAuthAt + REAUTH_WINDOW_MINUTES * 60_000;
   return {
     user: { id: actor.userId, email: actor.email, displayName: actor.displayName },
     party: { id: actor.partyId, name: actor.partyName, kind: actor.partyKind },
     roles: actor.roles,
     permissions: [...actor.permissions].sort(),
+    security: {
+      totp: actor.totpOn,
+      mustEnrolTotp: actor.mustEnrolTotp,
+      recentAuthUntil: recentAuthUntil > now ? new Date(recentAuthUntil).toISOString() : null,
+    },
   };
 }
 
 /**
- * First factor. Unknown address, wrong password, inactive user or party: one answer, one message,
- * and the same argon2 work (a dummy hash for unknown addresses), so none can be told apart.
- * (Throttling, second factor and lockout arrive with the authentication issue.)
+ * First factor. Unknown address, wrong password, inactive user or party, locked account: one answer,
+ * one message, and the same argon2 work (a dummy hash for unknown addresses), so none can be told apart.
+ * Only after a correct password may the answer differ: the IP allowlist refusal, or a second-factor step.
  */
 export type LoginResult = { status: 'signed-in'; me: Me } | { status: 'second-factor'; challenge: string };
 
@@ -68,10 +60,21 @@ export async function login(ctx: Context, input: { email: string; password: stri
         : !ok
           ? 'wrong-password'
           : 'inactive';
-    await recordFailure(ctx, user ?? null, { reason }, lock);
+    const accountLock = !verdict.ok && verdict.reason === 'account' && verdict.justLocked;
+    await recordFailure(
+      ctx,
+      user ?? null,
+      { reason },
+      lock ? { scope: 'account-ip', seconds: lock.lockedForSeconds } : accountLock ? { scope: 'account' } : null,
+    );
     throw new DomainError('UNAUTHORIZED', LOGIN_FAILED_MESSAGE);
   }
   await ctx.throttle.succeeded(input.email, ip);
+  if (!ipAllowed(effectivePolicy(ctx.sessionPolicy, user).allowlists, ip)) {
+    // The password was right, so saying why is safe; the attempt is audited like any other denial.
+    await recordIpDenial(ctx, { userId: user.id, partyId: user.partyId }, 'auth.login');
+    throw ipNotAllowed(ip);
+  }
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     // Parameters changed since this hash was made: store one made with today's, while we have the password.
     const rehash = await hashPassword(input.password);
@@ -138,14 +141,19 @@ export async function verifySecondFactor(
   return { status: 'signed-in', me: await startSession(ctx, user) };
 }
 
-/** A new session (never a reused one: the id rotates at every sign-in), its audit entry, the cookie. */
-async function startSession(ctx: Context, user: { id: string; partyId: string }): Promise<Me> {
+/**
+ * A new session (never a reused one: the id rotates at every sign-in), its audit entry, the cookie.
+ * `inTx` lets a caller make its own change (accepting an invitation) in the same transaction.
+ */
+export async function startSession(
+  ctx: Context,
+  user: { id: string; partyId: string },
+  inTx?: (tx: Tx) => Promise<void>,
+): Promise<Me> {
   const session = await ctx.db.tx({ kind: 'party', partyId: user.partyId }, async (tx) => {
+    await inTx?.(tx);
     await usersRepo.markSignedIn(tx, user.id);
-    const s = await createSession(tx, ctx.clock, ctx.sessionPolicy, user, {
-      ip: ctx.req.ip,
-      userAgent: ctx.req.userAgent,
-    });
+    const s = await issueSession(ctx, tx, user);
     await auditRepo.record(tx, {
       action: 'auth.login_succeeded',
       outcome: 'success',
@@ -156,31 +164,54 @@ async function startSession(ctx: Context, user: { id: string; partyId: string })
     });
     return s;
   });
-  ctx.req.setCookie(sessionCookie(ctx, session.token, Math.floor(ctx.sessionPolicy.absoluteMs / 1000)));
+  setSessionCookie(ctx, session.token, session.maxAgeMs);
   const actor = await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, session.token);
   if (!actor) throw new Error('a session just created did not validate');
-  return toMe(actor);
+  return toMe(actor, ctx.clock.now());
 }
 
-/** A failed sign-in, and the lockout it caused if any, in one transaction. */
+type Lockout = { scope: 'account-ip'; seconds: number } | { scope: 'account' };
+
+/**
+ * A failed sign-in, and the lockout it caused if any, in one transaction. A locked user is told by mail
+ * (queued in the same transaction), never by the sign-in answer, which stays the same for everyone.
+ */
 async function recordFailure(
   ctx: Context,
-  user: { id: string; partyId: string } | null,
+  user: { id: string; partyId: string; email: string; displayName: string } | null,
   details: { reason: string },
-  lock: { lockedForSeconds: number } | null = null,
+  lock: Lockout | null = null,
 ) {
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
     const who = { partyId: user?.partyId ?? null, actorUserId: user?.id ?? null, ...requestFields(ctx) };
     await auditRepo.record(tx, { action: 'auth.login_failed', outcome: 'failure', details, ...who });
     if (lock) {
-      await auditRepo.record(tx, {
-        action: 'auth.locked_out',
-        outcome: 'failure',
-        details: { scope: 'account-ip', seconds: lock.lockedForSeconds },
-        ...who,
-      });
+      await auditRepo.record(tx, { action: 'auth.locked_out', outcome: 'failure', details: lock, ...who });
+      if (user) await mailRepo.enqueue(tx, lockoutMail(user, lock, ctx.req.ip));
     }
   });
+  if (lock && user) ctx.mail.kick();
+}
+
+function lockoutMail(user: { email: string; displayName: string }, lock: Lockout, ip: string) {
+  const what =
+    lock.scope === 'account'
+      ? 'we have blocked sign-in to your account from every network for the rest of the day'
+      : `we have blocked sign-in to your account from the network ${ip} for ${Math.ceil(lock.seconds / 60)} minute(s)`;
+  return {
+    to: user.email,
+    kind: 'lockout',
+    subject: 'Sign-in to your Gatehouse account was blocked',
+    bodyText: [
+      `Hello ${user.displayName},`,
+      '',
+      `After repeated sign-in attempts with a wrong password, ${what}.`,
+      '',
+      'If this was you, wait and try again, or reset your password from the sign-in page.',
+      'If it was not you, someone may be guessing your password: change it, and tell your administrator,',
+      'who can also lift the block.',
+    ].join('\n'),
+  };
 }
 
 export async function logout(ctx: Context, actor: Actor): Promise<void> {
@@ -195,7 +226,7 @@ export async function logout(ctx: Context, actor: Actor): Promise<void> {
       ...requestFields(ctx),
     });
   });
-  ctx.req.setCookie(sessionCookie(ctx, '', 0));
+  clearSessionCookie(ctx);
 }
 
 /** The signed-in user's live sessions (device, IP, last seen), the current one marked. */
@@ -225,7 +256,7 @@ export async function revokeSessions(ctx: Context, actor: Actor, input: { id: st
     });
     return n;
   });
-  if ('id' in input && input.id === actor.sessionId) ctx.req.setCookie(sessionCookie(ctx, '', 0));
+  if ('id' in input && input.id === actor.sessionId) clearSessionCookie(ctx);
   return { ended };
 }
 
@@ -240,23 +271,17 @@ export async function changePassword(
 ) {
   await confirmPassword(ctx, actor, input.currentPassword);
   const problem =
-    passwordProblem(input.newPassword, { email: actor.email, name: actor.displayName, company: actor.partyName }) ??
-    (input.newPassword === input.currentPassword ? 'Choose a password different from the current one.' : null);
+    (await newPasswordProblem(input.newPassword, {
+      email: actor.email,
+      name: actor.displayName,
+      company: actor.partyName,
+    })) ?? (input.newPassword === input.currentPassword ? 'Choose a password different from the current one.' : null);
   if (problem) throw new DomainError('BAD_REQUEST', problem);
   const hash = await hashPassword(input.newPassword);
   const session = await ctx.db.tx(ownScope(actor), async (tx) => {
     await usersRepo.setPasswordHash(tx, actor.userId, hash);
     const ended = await sessionsRepo.removeAllForUser(tx, actor.userId);
-    const s = await createSession(
-      tx,
-      ctx.clock,
-      ctx.sessionPolicy,
-      { id: actor.userId, partyId: actor.partyId },
-      {
-        ip: ctx.req.ip,
-        userAgent: ctx.req.userAgent,
-      },
-    );
+    const s = await issueSession(ctx, tx, { id: actor.userId, partyId: actor.partyId });
     await auditRepo.record(tx, {
       action: 'auth.password_changed',
       outcome: 'success',
@@ -269,6 +294,6 @@ export async function changePassword(
     });
     return s;
   });
-  ctx.req.setCookie(sessionCookie(ctx, session.token, Math.floor(ctx.sessionPolicy.absoluteMs / 1000)));
+  setSessionCookie(ctx, session.token, session.maxAgeMs);
   return { ok: true as const };
 }

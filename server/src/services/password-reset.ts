@@ -1,6 +1,6 @@
-import { passwordProblem } from '@gatehouse/contract';
 import { auditRepo, mailRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import { hashPassword } from '../auth/password.ts';
+import { newPasswordProblem } from '../auth/password-policy.ts';
 import { mintSplitToken, parseSplitToken, secretMatches } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
@@ -75,7 +75,7 @@ export async function resetPassword(ctx: Context, input: { token: string; newPas
   const scope = { kind: 'party', partyId: reset.partyId } as const;
   const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findById(tx, reset.userId));
   if (user?.status !== 'active') throw invalid;
-  const problem = passwordProblem(input.newPassword, { email: user.email, name: user.displayName });
+  const problem = await newPasswordProblem(input.newPassword, { email: user.email, name: user.displayName });
   if (problem) throw new DomainError('BAD_REQUEST', problem);
   const hash = await hashPassword(input.newPassword);
   await ctx.db.tx(scope, async (tx) => {

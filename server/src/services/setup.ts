@@ -1,5 +1,6 @@
 import { auditRepo, type Database, partiesRepo, setupRepo, usersRepo } from '@gatehouse/db';
 import { hashPassword } from '../auth/password.ts';
+import { newPasswordProblem } from '../auth/password-policy.ts';
 import { hashSecret, randomToken } from '../auth/tokens.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from './scope.ts';
@@ -33,6 +34,12 @@ export async function createFirstAdmin(
   how: { token: string } | { cli: true },
   meta: { requestId?: string; ip?: string; userAgent?: string } = {},
 ) {
+  const problem = await newPasswordProblem(input.password, {
+    email: input.email,
+    name: input.displayName,
+    company: input.organisationName,
+  });
+  if (problem) throw new DomainError('BAD_REQUEST', problem);
   const passwordHash = await hashPassword(input.password);
   return db.tx(SYSTEM_SCOPE, async (tx) => {
     if ('token' in how) {

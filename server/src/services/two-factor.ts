@@ -10,6 +10,7 @@ import { DomainError } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
 import { confirmPassword } from './reauth.ts';
 import { ownScope, requestFields } from './scope.ts';
+import { rotateSession } from './session-issue.ts';
 
 const RECOVERY_CODES = 10;
 
@@ -47,7 +48,7 @@ const hashRecoveryCode = (code: string) => hashSecret(code.toLowerCase().replace
 /** Turns TOTP on once the user proves the app produces codes; returns the recovery codes, once. */
 export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
   const { codes, hashes } = newRecoveryCodes();
-  await ctx.db.tx(ownScope(actor), async (tx) => {
+  const setCookie = await ctx.db.tx(ownScope(actor), async (tx) => {
     const totp = await mfaRepo.getTotp(tx, actor.userId);
     if (!totp || totp.confirmedAt)
       throw new DomainError('CONFLICT', 'Start setting up two-factor authentication first.');
@@ -68,7 +69,10 @@ export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
       entityId: actor.userId,
       ...requestFields(ctx),
     });
+    // A privilege change (the session now counts as two-factor): the session id rotates.
+    return rotateSession(ctx, actor, tx);
   });
+  setCookie();
   return { recoveryCodes: codes };
 }
 

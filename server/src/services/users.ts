@@ -1,0 +1,177 @@
+import {
+  auditRepo,
+  invitationsRepo,
+  mailRepo,
+  mfaRepo,
+  partiesRepo,
+  sessionsRepo,
+  type Tx,
+  usersRepo,
+} from '@gatehouse/db';
+import type { Actor } from '../auth/sessions.ts';
+import { mintSplitToken } from '../auth/tokens.ts';
+import type { Context } from '../context.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { administerProblem, grantProblem } from './grant-rules.ts';
+import { requestFields, scopeFor } from './scope.ts';
+
+/**
+ * User administration verbs that authentication needs: inviting, unlocking a throttled account and
+ * resetting a second factor. Each checks the grant rules (grant-rules.ts) inside the transaction that
+ * acts, writes its audit entry there, and tells the affected user by mail.
+ */
+
+export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
+
+/** The target user as the actor may see it (NOT_FOUND across parties), after the administer rule. */
+async function administrable(tx: Tx, actor: Actor, userId: string) {
+  const target = await usersRepo.getForAdmin(tx, userId);
+  if (!target) throw notFound('That user');
+  const problem = administerProblem(
+    { userId: actor.userId, partyKind: actor.partyKind, permissions: actor.permissions },
+    { userId: target.id, partyKind: target.partyKind, permissions: target.permissions },
+  );
+  if (problem) throw new DomainError('FORBIDDEN', problem);
+  return target;
+}
+
+const acting = (ctx: Context, actor: Actor, target: { id: string; partyId: string }) => ({
+  partyId: target.partyId,
+  actorUserId: actor.userId,
+  entityType: 'user',
+  entityId: target.id,
+  crossParty: target.partyId !== actor.partyId,
+  ...requestFields(ctx),
+});
+
+/**
+ * Invites a user into the actor's party (internal staff: into `partyId`), with roles the actor may grant.
+ * The user exists as `invited` with no password; a 7-day single-use link goes to the outbox. Inviting an
+ * address already invited into the same party sends a fresh link (the old one stops working).
+ */
+export async function invite(
+  ctx: Context,
+  actor: Actor,
+  input: { email: string; displayName: string; roles: string[]; partyId?: string | undefined },
+) {
+  const scope = scopeFor(actor);
+  const partyId = scope.kind === 'all' ? (input.partyId ?? actor.partyId) : actor.partyId;
+  if (scope.kind === 'party' && input.partyId && input.partyId !== actor.partyId) throw notFound('That party');
+  const roleKeys = [...new Set(input.roles)];
+  const { id, token, secretHash } = mintSplitToken();
+  const expiresAt = new Date(ctx.clock.now() + INVITATION_TTL_MS);
+  const userId = await ctx.db.tx(scope, async (tx) => {
+    const party = await partiesRepo.get(tx, partyId);
+    if (!party) throw notFound('That party');
+    if (party.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
+    const found = await usersRepo.rolesByKeys(tx, roleKeys);
+    for (const key of roleKeys) {
+      const role = found.find((r) => r.key === key);
+      if (!role) throw new DomainError('BAD_REQUEST', `roles: there is no role ${key}.`);
+      const problem = grantProblem(
+        { userId: actor.userId, partyKind: actor.partyKind, permissions: actor.permissions },
+        role,
+        party.kind,
+      );
+      if (problem) throw new DomainError('FORBIDDEN', problem);
+    }
+    // The address is global (one account per address); looked up across parties on purpose.
+    const existing = await ctx.db.readOne({ kind: 'all', reason: 'system' }, (t) =>
+      usersRepo.findByEmail(t, input.email),
+    );
+    let user: { id: string; partyId: string };
+    if (existing) {
+      if (existing.status !== 'invited' || existing.partyId !== partyId) {
+        throw new DomainError('CONFLICT', 'A user with that email address already exists.');
+      }
+      user = { id: existing.id, partyId };
+      await invitationsRepo.revokePendingForUser(tx, user.id);
+      await usersRepo.setRoles(tx, user.id, partyId, roleKeys);
+    } else {
+      user = await usersRepo.create(tx, {
+        partyId,
+        email: input.email,
+        displayName: input.displayName,
+        passwordHash: null,
+        status: 'invited',
+      });
+      await usersRepo.grantRoles(tx, user.id, partyId, roleKeys);
+    }
+    await invitationsRepo.insert(tx, { id, partyId, userId: user.id, secretHash, invitedBy: actor.userId, expiresAt });
+    await mailRepo.enqueue(tx, {
+      to: input.email,
+      kind: 'invitation',
+      subject: `You are invited to ${party.name} on Gatehouse`,
+      bodyText: [
+        `Hello ${input.displayName},`,
+        '',
+        `${actor.displayName} has invited you to use Gatehouse for ${party.name}.`,
+        'Open this link within 7 days to choose your password and sign in:',
+        '',
+        `${ctx.config.publicOrigin}/accept-invitation#token=${token}`,
+        '',
+        'If you did not expect this, ignore this message.',
+      ].join('\n'),
+    });
+    await auditRepo.record(tx, {
+      action: 'invitation.created',
+      outcome: 'success',
+      details: { roles: roleKeys, resent: Boolean(existing) },
+      ...acting(ctx, actor, user),
+    });
+    return user.id;
+  });
+  ctx.mail.kick();
+  return { userId, expiresAt };
+}
+
+/** Lifts every sign-in block on a user's account (account, account + IP, second-factor codes). */
+export async function unlock(ctx: Context, actor: Actor, userId: string) {
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const target = await administrable(tx, actor, userId);
+    // The counters live outside the transaction (they must hold across instances); the audit entry is
+    // written only once they are cleared, so no unlock is recorded that did not happen.
+    const cleared = await ctx.throttle.unlock(target.email, target.id);
+    await auditRepo.record(tx, {
+      action: 'auth.unlocked',
+      outcome: 'success',
+      details: { countersCleared: cleared },
+      ...acting(ctx, actor, target),
+    });
+  });
+  return { ok: true as const };
+}
+
+/**
+ * Turns a user's second factor off (lost phone): TOTP and recovery codes removed, every session ended,
+ * audited, and the user told by mail. If policy requires 2FA, the next sign-in goes to enrolment.
+ */
+export async function resetTwoFactor(ctx: Context, actor: Actor, userId: string) {
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const target = await administrable(tx, actor, userId);
+    const had = await mfaRepo.removeAll(tx, target.id);
+    if (!had) throw new DomainError('CONFLICT', 'This user has no second factor to reset.');
+    const ended = await sessionsRepo.removeAllForUser(tx, target.id);
+    await auditRepo.record(tx, {
+      action: 'mfa.reset_by_admin',
+      outcome: 'success',
+      details: { sessionsEnded: ended },
+      ...acting(ctx, actor, target),
+    });
+    await mailRepo.enqueue(tx, {
+      to: target.email,
+      kind: 'mfa-reset',
+      subject: 'Two-factor authentication on your Gatehouse account was reset',
+      bodyText: [
+        `Hello ${target.displayName},`,
+        '',
+        `${actor.displayName} has turned off two-factor authentication on your account and signed you out`,
+        'everywhere. Sign in again and set it up anew (your organisation may require it).',
+        '',
+        'If you did not ask for this, contact your administrator at once.',
+      ].join('\n'),
+    });
+  });
+  ctx.mail.kick();
+  return { ok: true as const };
+}
