@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { email as emailSchema, LIMITS } from '@gatehouse/contract';
+import { email as emailSchema } from '@gatehouse/contract';
 import { mailRepo } from '@gatehouse/db';
 import { mailTransport, openDatabase } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -65,16 +65,13 @@ async function run(argv: string[]): Promise<number> {
       const organisationName = flag(args, 'organisation') ?? 'Our organisation';
       const password =
         process.env.GATEHOUSE_ADMIN_PASSWORD ?? (await askHidden('Password for the new administrator: '));
-      if (password.length < LIMITS.passwordMin || password.length > LIMITS.passwordMax) {
-        throw new DomainError(
-          'BAD_REQUEST',
-          `The password must be ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters.`,
-        );
-      }
+      // The same rules as every other new password (length, personal, common list), said by rule.
       await createFirstAdmin(
         database.db,
         { email: email.data, displayName, organisationName, password },
         { cli: true },
+        {},
+        config.passwordMinLength,
       );
       console.log(`Created system administrator ${email.data}. Sign in at ${config.publicOrigin}`);
     } else if (command === 'mail') {

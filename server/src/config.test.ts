@@ -61,4 +61,10 @@ describe('configuration', () => {
     expect(c.allowedOrigins).toEqual(['https://portal.example', 'https://cdn.example']);
     expect(() => loadConfig({ GATEHOUSE_SECRET: secret, CORS_ORIGINS: 'javascript:alert(1)' })).toThrow(/CORS_ORIGINS/);
   });
+
+  it('lets PASSWORD_MIN_LENGTH raise the minimum password length, never below 12', () => {
+    expect(loadConfig({ GATEHOUSE_SECRET: secret }).passwordMinLength).toBe(12);
+    expect(loadConfig({ GATEHOUSE_SECRET: secret, PASSWORD_MIN_LENGTH: '15' }).passwordMinLength).toBe(15);
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, PASSWORD_MIN_LENGTH: '8' })).toThrow(/PASSWORD_MIN_LENGTH/);
+  });
 });

@@ -96,6 +96,11 @@ describe('newPasswordProblem', () => {
     expect(await newPasswordProblem('jane', about)).toBe('Use at least 12 characters.');
   });
 
+  it('an installation may raise the minimum (PASSWORD_MIN_LENGTH), never lower it below 12', async () => {
+    expect(await newPasswordProblem('quiet harbour 5', about, 16)).toBe('Use at least 16 characters.');
+    expect(await newPasswordProblem('quiet harbour 58', about, 16)).toBeNull();
+  });
+
   it('is fast once loaded (timing printed; asserted loosely)', async () => {
     await loadCommonPasswords();
     const inputs = [

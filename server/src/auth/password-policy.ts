@@ -23,7 +23,13 @@ export const SHORT_PATTERN_MESSAGE = 'Do not use a short pattern repeated.';
 
 export type PasswordAbout = { email?: string; name?: string; company?: string };
 
-export async function newPasswordProblem(password: string, about: PasswordAbout = {}): Promise<string | null> {
+export async function newPasswordProblem(
+  password: string,
+  about: PasswordAbout = {},
+  /** PASSWORD_MIN_LENGTH: an installation may raise the minimum of 12 (never lower it). */
+  minLength = 12,
+): Promise<string | null> {
+  if (password.length < minLength) return `Use at least ${minLength} characters.`;
   const basic = passwordProblem(password, about);
   if (basic) return basic;
 

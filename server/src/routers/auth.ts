@@ -103,7 +103,7 @@ export const setupRouter = router({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const { token, ...admin } = input;
-      await createFirstAdmin(ctx.db, admin, { token }, requestFields(ctx));
+      await createFirstAdmin(ctx.db, admin, { token }, requestFields(ctx), ctx.config.passwordMinLength);
       return { ok: true as const };
     }),
 });

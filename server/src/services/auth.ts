@@ -271,11 +271,15 @@ export async function changePassword(
 ) {
   await confirmPassword(ctx, actor, input.currentPassword);
   const problem =
-    (await newPasswordProblem(input.newPassword, {
-      email: actor.email,
-      name: actor.displayName,
-      company: actor.partyName,
-    })) ?? (input.newPassword === input.currentPassword ? 'Choose a password different from the current one.' : null);
+    (await newPasswordProblem(
+      input.newPassword,
+      {
+        email: actor.email,
+        name: actor.displayName,
+        company: actor.partyName,
+      },
+      ctx.config.passwordMinLength,
+    )) ?? (input.newPassword === input.currentPassword ? 'Choose a password different from the current one.' : null);
   if (problem) throw new DomainError('BAD_REQUEST', problem);
   const hash = await hashPassword(input.newPassword);
   const session = await ctx.db.tx(ownScope(actor), async (tx) => {

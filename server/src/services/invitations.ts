@@ -41,11 +41,15 @@ export async function invitationInfo(ctx: Context, input: { token: string }) {
  */
 export async function acceptInvitation(ctx: Context, input: { token: string; password: string }) {
   const inv = await liveInvitation(ctx, input.token);
-  const problem = await newPasswordProblem(input.password, {
-    email: inv.email,
-    name: inv.displayName,
-    company: inv.partyName,
-  });
+  const problem = await newPasswordProblem(
+    input.password,
+    {
+      email: inv.email,
+      name: inv.displayName,
+      company: inv.partyName,
+    },
+    ctx.config.passwordMinLength,
+  );
   if (problem) throw new DomainError('BAD_REQUEST', problem);
   const hash = await hashPassword(input.password);
   const me = await startSession(ctx, { id: inv.userId, partyId: inv.partyId }, async (tx) => {

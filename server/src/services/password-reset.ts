@@ -75,7 +75,11 @@ export async function resetPassword(ctx: Context, input: { token: string; newPas
   const scope = { kind: 'party', partyId: reset.partyId } as const;
   const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findById(tx, reset.userId));
   if (user?.status !== 'active') throw invalid;
-  const problem = await newPasswordProblem(input.newPassword, { email: user.email, name: user.displayName });
+  const problem = await newPasswordProblem(
+    input.newPassword,
+    { email: user.email, name: user.displayName },
+    ctx.config.passwordMinLength,
+  );
   if (problem) throw new DomainError('BAD_REQUEST', problem);
   const hash = await hashPassword(input.newPassword);
   await ctx.db.tx(scope, async (tx) => {

@@ -33,12 +33,13 @@ export async function createFirstAdmin(
   input: FirstAdmin,
   how: { token: string } | { cli: true },
   meta: { requestId?: string; ip?: string; userAgent?: string } = {},
+  passwordMinLength = 12,
 ) {
-  const problem = await newPasswordProblem(input.password, {
-    email: input.email,
-    name: input.displayName,
-    company: input.organisationName,
-  });
+  const problem = await newPasswordProblem(
+    input.password,
+    { email: input.email, name: input.displayName, company: input.organisationName },
+    passwordMinLength,
+  );
   if (problem) throw new DomainError('BAD_REQUEST', problem);
   const passwordHash = await hashPassword(input.password);
   return db.tx(SYSTEM_SCOPE, async (tx) => {
