@@ -1,6 +1,8 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { demoRepo, ordersRepo } from '@gatehouse/db';
+import { demoRepo, ordersRepo, policiesRepo } from '@gatehouse/db';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, codeOf, createPartyWithUser, SYSTEM, signedInMe, startTestServer } from './support/harness.ts';
@@ -60,6 +62,68 @@ async function signIn(page: Page, email: string, password: string) {
   await page.fill('input[name="password"]', password);
   await page.keyboard.press('Enter');
 }
+
+/** The current TOTP code of a base32 secret on the server's clock (moved by tests, never waited for). */
+const totpNow = (secret: string) =>
+  generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(srv.clock.now() / 30_000)), 6);
+
+/** Waits for the mail worker to write a mail file whose text matches; returns it decoded (quoted-printable). */
+async function mailTo(address: string, timeoutMs = 10_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const files = await readdir(srv.config.mail.fileDir).catch(() => [] as string[]);
+    for (const f of files) {
+      const text = (await readFile(path.join(srv.config.mail.fileDir, f), 'utf8'))
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+      if (text.includes(`To: ${address}`)) return text;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail to ${address}`);
+}
+
+/** A customer administrator signed in over the API, to invite users; `totp`: with a second factor set up. */
+async function customerAdmin(opts: { totp: boolean }) {
+  const admin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
+  const api = client(srv.origin);
+  signedInMe(await api.auth.login.mutate(admin));
+  if (opts.totp) {
+    const { secret } = await api.auth.twoFactor.beginTotp.mutate({ password: admin.password });
+    await api.auth.twoFactor.confirmTotp.mutate({ code: totpNow(secret) });
+    srv.clock.advance(30_000); // that code's time step is spent
+  }
+  return { admin, api };
+}
+
+/** The party's own security policy (a party may only tighten the roles' policies). */
+const setPartyPolicy = (partyId: string, policy: { requireTotp?: true; ipAllowlist?: string[] }) =>
+  srv.db.tx(SYSTEM, (tx) =>
+    policiesRepo.setParty(tx, partyId, {
+      requireTotp: policy.requireTotp ?? null,
+      sessionIdleMinutes: null,
+      sessionAbsoluteHours: null,
+      ipAllowlist: policy.ipAllowlist ?? null,
+    }),
+  );
+
+/** What has keyboard focus: `tag#id[name]` and its text, to follow a keyboard-only pass. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el) return '';
+    const name = el.getAttribute('name');
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${name ? `[${name}]` : ''} ${el.textContent?.trim() ?? ''}`.trim();
+  });
+
+/** Expected failures (a 400 for a wrong code) are logged by Chromium as failed loads: drop those only. */
+function allowFailedLoads(from: number, status: number) {
+  const pattern = new RegExp(`status of ${status}`);
+  problems.push(...problems.splice(from).filter((p) => !pattern.test(p)));
+}
+
+/** No horizontal scrolling at the page's current width. */
+const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 describe('the SPA in a real browser', () => {
   it('is served with edge-friendly cache rules', async () => {
@@ -229,6 +293,344 @@ describe('the SPA in a real browser', () => {
       .toContain('Signed out 1 other session.');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await codeOf(third.auth.me.query())).toBe('UNAUTHORIZED');
+    await page.close();
+  });
+
+  it('forgot password by keyboard only: the mailed link sets a new password, which then signs in', async () => {
+    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const page = await newPage();
+    await page.goto(`${srv.origin}/sign-in`);
+    await page.locator('input[name="email"]').waitFor();
+    // Sign-in tab order: email, password, the button, then "Forgot your password?".
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('a Forgot your password?');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/forgot-password$/);
+    expect(await page.title()).toBe('Reset your password · Gatehouse');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('input#forgot-email[email]');
+    await page.screenshot({ path: path.join(SHOTS, 'forgot-password.png'), fullPage: true });
+    // A malformed address is caught before anything is sent.
+    await page.keyboard.type('not-an-address');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('#forgot-error').textContent())
+      .toBe('Enter the email address you sign in with.');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(user.email);
+    await page.keyboard.press('Enter');
+    const sent = page.locator('[data-testid="forgot-sent"]');
+    await expect
+      .poll(() => sent.textContent())
+      .toBe('If an account exists for that address, we have sent a link to it. The link works once, for 30 minutes.');
+    expect(await focused(page)).toBe('h1 Check your email');
+    await page.screenshot({ path: path.join(SHOTS, 'forgot-password-sent.png'), fullPage: true });
+
+    // An unknown address gets exactly the same answer.
+    await page.getByRole('button', { name: 'try another address' }).click();
+    expect(await focused(page)).toBe('input#forgot-email[email]');
+    await page.fill('input[name="email"]', 'nobody-at-all@test.example');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => sent.textContent())
+      .toBe('If an account exists for that address, we have sent a link to it. The link works once, for 30 minutes.');
+
+    const mail = await mailTo(user.email);
+    const link = /(http:\/\/\S+\/reset-password#token=[a-z2-7.]+)/.exec(mail)?.[1] as string;
+    expect(link.startsWith(`${srv.origin}/reset-password#token=`)).toBe(true);
+    await page.goto(link);
+    await page.locator('[data-testid="reset-form"]').waitFor();
+    // The token leaves the address bar (and so the history) at once.
+    await expect.poll(() => page.url()).toBe(`${srv.origin}/reset-password`);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('input#reset-new-password[newPassword]');
+    const newPassword = 'a brand new passphrase for me';
+    await page.keyboard.type(newPassword);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('input#reset-confirm-password[confirmPassword]');
+    await page.keyboard.type('a brand new passphrase for mE');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#reset-error').textContent()).toBe('The two passwords do not match.');
+    expect(await focused(page)).toBe('input#reset-confirm-password[confirmPassword]');
+    await page.screenshot({ path: path.join(SHOTS, 'reset-password-error.png'), fullPage: true });
+    await page.keyboard.type(newPassword);
+    await page.keyboard.press('Enter');
+
+    await page.waitForURL(/\/sign-in$/);
+    await expect
+      .poll(() => page.locator('[data-testid="sign-in-notice"]').textContent())
+      .toBe('Password changed. Sign in with your new password.');
+    await page.screenshot({ path: path.join(SHOTS, 'sign-in-after-reset.png'), fullPage: true });
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('input#sign-in-email[email]');
+    await page.keyboard.type(user.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(newPassword);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/orders$/);
+
+    // The link was single use: opening it again says so, with a way to ask for a new one.
+    const logged = problems.length;
+    await page.goto(link);
+    await page.fill('input[name="newPassword"]', 'yet another passphrase here');
+    await page.fill('input[name="confirmPassword"]', 'yet another passphrase here');
+    await page.keyboard.press('Enter');
+    const problem = page.locator('[data-testid="reset-link-problem"]');
+    await expect.poll(() => problem.textContent()).toContain('This reset link is not valid any more.');
+    expect(await problem.getByRole('link', { name: 'Ask for a new link' }).getAttribute('href')).toBe(
+      '/forgot-password',
+    );
+    allowFailedLoads(logged, 400);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SHOTS, 'reset-password-invalid-mobile.png'), fullPage: true });
+    expect(await overflows(page)).toBe(false);
+    await page.close();
+  });
+
+  it('sets up two-factor authentication from the profile with the QR code, then signs in with a code', async () => {
+    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const page = await newPage();
+    await signIn(page, user.email, user.password);
+    await page.waitForURL(/\/orders$/);
+    await page.locator('[data-testid="nav-profile"]').click();
+    await page.waitForURL(/\/profile$/);
+    const panel = page.locator('[data-testid="two-factor-panel"]');
+    await panel.locator('[data-testid="two-factor-off"]').waitFor();
+    await panel.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    expect(await focused(page)).toBe('h3 Step 1 of 3: confirm it is you');
+    await page.fill('#two-factor-password', user.password);
+    await page.keyboard.press('Enter');
+
+    const qr = page.locator('svg[data-testid="totp-qr"]');
+    await qr.waitFor();
+    expect(await qr.getAttribute('role')).toBe('img');
+    expect((await qr.locator('path').getAttribute('d'))?.length).toBeGreaterThan(500);
+    const box = await qr.boundingBox();
+    expect(box?.width).toBeGreaterThan(150);
+    const shown = (await page.locator('[data-testid="totp-secret"]').textContent()) as string;
+    expect(shown).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/); // grouped in fours for reading and typing
+    const secret = shown.replace(/\s+/g, '');
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'two-factor-scan.png'), fullPage: true });
+
+    // A wrong code is refused with the server's words; the right one turns it on.
+    const logged = problems.length;
+    const wrong = String((Number(totpNow(secret)) + 1) % 1_000_000).padStart(6, '0');
+    await page.fill('#totp-code', wrong);
+    await page.keyboard.press('Enter');
+    await page.locator('#totp-code-error').waitFor();
+    allowFailedLoads(logged, 400);
+    expect(await focused(page)).toBe('input#totp-code[code]');
+    await page.fill('#totp-code', totpNow(secret));
+    await page.keyboard.press('Enter');
+
+    const codes = page.locator('[data-testid="recovery-codes"] .codes li');
+    await expect.poll(() => codes.count()).toBe(10);
+    expect(await focused(page)).toBe('h3 Save your recovery codes');
+    const recovery = (await codes.allTextContents()).map((c) => c.trim());
+    expect(new Set(recovery).size).toBe(10);
+    await page.screenshot({ path: path.join(SHOTS, 'recovery-codes.png'), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="download-codes"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('gatehouse-recovery-codes.txt');
+    const file = await readFile((await download.path()) as string, 'utf8');
+    for (const code of recovery) expect(file).toContain(code);
+    expect(file).toContain(user.email);
+
+    // Leaving before "I have saved them" asks first; declining keeps the codes on screen.
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.dismiss();
+    });
+    await page.locator('[data-testid="nav-orders"]').click();
+    await expect.poll(() => asked).toContain('shown only now');
+    expect(page.url()).toMatch(/\/profile$/);
+    expect(await codes.count()).toBe(10);
+    await page.locator('[data-testid="codes-saved"]').click();
+    await expect
+      .poll(() => page.locator('[data-testid="two-factor-status-message"]').textContent())
+      .toContain('Two-factor authentication is on.');
+    await expect.poll(() => panel.locator('[data-testid="recovery-left"]').textContent()).toContain('10 of 10');
+    await page.screenshot({ path: path.join(SHOTS, 'two-factor-on.png'), fullPage: true });
+
+    // Sign out, and back in: the password now asks for a code from the app.
+    srv.clock.advance(30_000); // the enrolment code's time step is spent
+    await page.locator('[data-testid="sign-out"]').click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.fill('input[name="email"]', user.email);
+    await page.fill('input[name="password"]', user.password);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="second-factor-form"]').waitFor();
+    await page.fill('#sign-in-code', totpNow(secret));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/orders$/);
+
+    // New recovery codes need the password; the old ones stop working.
+    await page.goto(`${srv.origin}/security/two-factor`);
+    await page.getByRole('button', { name: 'Create new recovery codes' }).click();
+    await page.fill('#two-factor-password', user.password);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => codes.count()).toBe(10);
+    const fresh = (await codes.allTextContents()).map((c) => c.trim());
+    expect(fresh.some((c) => recovery.includes(c))).toBe(false);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SHOTS, 'recovery-codes-mobile.png'), fullPage: true });
+    expect(await overflows(page)).toBe(false);
+    await page.locator('[data-testid="codes-saved"]').click();
+    await page.locator('[data-testid="two-factor-on"]').waitFor();
+    srv.clock.advance(30_000);
+    await page.close();
+  });
+
+  it('shows the enrolment QR code on a phone-sized screen', async () => {
+    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const page = await newPage(390, 844);
+    await signIn(page, user.email, user.password);
+    await page.waitForURL(/\/orders$/);
+    await page.goto(`${srv.origin}/security/two-factor`);
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    await page.fill('#two-factor-password', user.password);
+    await page.keyboard.press('Enter');
+    await page.locator('svg[data-testid="totp-qr"]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'two-factor-scan-mobile.png'), fullPage: true });
+    expect(await overflows(page)).toBe(false);
+    await page.close();
+  });
+
+  it('sends a user whose organisation requires two-factor authentication straight to enrolment', async () => {
+    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    await setPartyPolicy(user.partyId, { requireTotp: true });
+    const page = await newPage();
+    await page.goto(`${srv.origin}/orders`);
+    await page.waitForURL(/\/sign-in\?next=%2Forders$/);
+    await page.fill('input[name="email"]', user.email);
+    await page.fill('input[name="password"]', user.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/security\/two-factor\?next=%2Forders$/);
+    await expect
+      .poll(() => page.locator('[data-testid="enrolment-reason"]').textContent())
+      .toContain('Your organisation requires two-factor authentication');
+    expect(await page.title()).toBe('Set up two-factor authentication · Gatehouse');
+    // Nowhere else to go: no navigation, no profile link, no way back; sign-out stays.
+    expect(await page.locator('[data-testid="nav-orders"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="nav-profile"]').count()).toBe(0);
+    expect(await page.locator('a.brand').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    expect(await page.locator('[data-testid="sign-out"]').isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'enrolment-required.png'), fullPage: true });
+    await page.goto(`${srv.origin}/invoices`);
+    await page.waitForURL(/\/security\/two-factor\?next=%2Finvoices$/);
+
+    await page.fill('#two-factor-password', user.password);
+    await page.keyboard.press('Enter');
+    const secret = ((await page.locator('[data-testid="totp-secret"]').textContent()) as string).replace(/\s+/g, '');
+    expect(await page.locator('svg[data-testid="totp-qr"]').isVisible()).toBe(true);
+    await page.fill('#totp-code', totpNow(secret));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="recovery-codes"] .codes li').count()).toBe(10);
+    await page.screenshot({ path: path.join(SHOTS, 'enrolment-required-codes.png'), fullPage: true });
+    await page.locator('[data-testid="codes-saved"]').click();
+    // On to where the user was going, with the whole app back.
+    await page.waitForURL(/\/invoices$/);
+    await page.locator('[data-testid="invoices-table"], [data-testid="list-empty"]').first().waitFor();
+    expect(await page.locator('[data-testid="nav-profile"]').count()).toBe(1);
+    srv.clock.advance(30_000);
+    await page.close();
+  });
+
+  it('accepts an invitation from the mailed link and signs the new user in', async () => {
+    const { admin, api } = await customerAdmin({ totp: false });
+    const email = `invitee-${Date.now()}@test.example`;
+    await api.users.invite.mutate({ email, displayName: 'Ines Invitee', roles: ['customer-user'] });
+    const mail = await mailTo(email);
+    const link = /(http:\/\/\S+\/accept-invitation#token=[a-z2-7.]+)/.exec(mail)?.[1] as string;
+    expect(link.startsWith(`${srv.origin}/accept-invitation#token=`)).toBe(true);
+
+    const page = await newPage();
+    await page.goto(link);
+    const greeting = page.locator('[data-testid="invitation-greeting"]');
+    await expect.poll(() => greeting.textContent()).toMatch(/^Join customer \d+ on Gatehouse$/);
+    expect(await page.locator('[data-testid="invitation-form"]').textContent()).not.toContain('token');
+    expect(await page.inputValue('#invitation-email')).toBe(email);
+    await expect.poll(() => page.url()).toBe(`${srv.origin}/accept-invitation`);
+    const partyName = (await greeting.textContent())?.replace(/^Join | on Gatehouse$/g, '');
+    expect(await page.title()).toBe(`Join ${partyName} · Gatehouse`);
+    // The rules are checked before sending: nothing from the user's own name.
+    await page.fill('#invitation-new-password', 'ines-invitee-password');
+    await page.fill('#invitation-confirm-password', 'ines-invitee-password');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('#invitation-error').textContent())
+      .toBe('Do not use your email address, name or company name in the password.');
+    await page.screenshot({ path: path.join(SHOTS, 'accept-invitation.png'), fullPage: true });
+    const password = 'lantern orchard pebble';
+    await page.fill('#invitation-new-password', password);
+    await page.fill('#invitation-confirm-password', password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/orders$/);
+    expect(await page.locator('[data-testid="user-name"]').textContent()).toBe('Ines Invitee');
+    expect(admin.email).not.toBe(email);
+
+    // The link is spent: opening it again says so, and what to do.
+    const logged = problems.length;
+    await page.goto(link);
+    const problem = page.locator('[data-testid="invitation-problem"]');
+    await expect.poll(() => problem.textContent()).toContain('This invitation is not valid any more.');
+    expect(await problem.textContent()).toMatch(/administrator/);
+    allowFailedLoads(logged, 400);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SHOTS, 'accept-invitation-invalid-mobile.png'), fullPage: true });
+    expect(await overflows(page)).toBe(false);
+    await page.close();
+  });
+
+  it('an invitee whose organisation requires two-factor authentication sets it up right after accepting', async () => {
+    const { admin, api } = await customerAdmin({ totp: true });
+    await setPartyPolicy(admin.partyId, { requireTotp: true });
+    const email = `invited-${Date.now()}@test.example`;
+    await api.users.invite.mutate({ email, displayName: 'Ada Lovelace', roles: ['customer-user'] });
+    const link = /(http:\/\/\S+\/accept-invitation#token=[a-z2-7.]+)/.exec(await mailTo(email))?.[1] as string;
+    const page = await newPage(390, 844);
+    await page.goto(link);
+    await page.locator('[data-testid="invitation-form"]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'accept-invitation-mobile.png'), fullPage: true });
+    expect(await overflows(page)).toBe(false);
+    await page.fill('#invitation-new-password', 'copper kettle meadow');
+    await page.fill('#invitation-confirm-password', 'copper kettle meadow');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/security\/two-factor$/);
+    await page.locator('[data-testid="enrolment-required"]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'enrolment-required-mobile.png'), fullPage: true });
+    expect(await overflows(page)).toBe(false);
+    await page.close();
+  });
+
+  it("says clearly when the organisation does not allow the user's network", async () => {
+    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const page = await newPage();
+    await signIn(page, user.email, user.password);
+    await page.waitForURL(/\/orders$/);
+    await page.locator('[data-testid="list-empty"]').waitFor(); // the first page is in, nothing in flight
+    // The list changes while signed in: the next call is refused and the app says why.
+    await setPartyPolicy(user.partyId, { ipAllowlist: ['203.0.113.0/24'] });
+    const logged = problems.length;
+    await page.locator('[data-testid="nav-invoices"]').click();
+    const blocked = page.locator('[data-testid="network-blocked"]');
+    await expect.poll(() => blocked.textContent()).toContain('Your network is not allowed');
+    expect(await blocked.textContent()).toContain('does not allow access from your current network');
+    await page.screenshot({ path: path.join(SHOTS, 'network-blocked.png'), fullPage: true });
+    // Signing in again from here is refused with the same explanation.
+    await page.context().clearCookies();
+    await signIn(page, user.email, user.password);
+    await expect
+      .poll(() => page.locator('[data-testid="sign-in-error"]').textContent())
+      .toContain('Your network is not allowed');
+    await page.screenshot({ path: path.join(SHOTS, 'sign-in-network-blocked.png'), fullPage: true });
+    allowFailedLoads(logged, 403);
+    await setPartyPolicy(user.partyId, {});
     await page.close();
   });
 

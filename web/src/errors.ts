@@ -1,3 +1,4 @@
+import { ERROR_REASONS, type ErrorReason } from '@gatehouse/contract';
 import { TRPCClientError } from '@trpc/client';
 
 /** The tRPC error code of a failed call (UNAUTHORIZED, NOT_FOUND, ...), or undefined for network failures. */
@@ -8,8 +9,30 @@ export function errorCode(err: unknown): string | undefined {
   return typeof data.code === 'string' ? data.code : undefined;
 }
 
+/**
+ * Why the server refused a call, when the SPA can act on it (`data.reason` beside the code):
+ * 'reauth-required', 'totp-enrolment-required', 'ip-not-allowed', 'own-ip-excluded'. Undefined otherwise.
+ */
+export function errorReason(err: unknown): ErrorReason | undefined {
+  if (!(err instanceof TRPCClientError)) return undefined;
+  const data: unknown = err.data;
+  if (typeof data !== 'object' || data === null || !('reason' in data)) return undefined;
+  const reason = data.reason;
+  return ERROR_REASONS.find((r) => r === reason);
+}
+
 export const isUnauthorized = (err: unknown) => errorCode(err) === 'UNAUTHORIZED';
 export const isNotFound = (err: unknown) => errorCode(err) === 'NOT_FOUND';
+export const isTooManyRequests = (err: unknown) => errorCode(err) === 'TOO_MANY_REQUESTS';
+
+/** Said when an IP allowlist refuses the user's address and the server sent no words of its own. */
+export const IP_NOT_ALLOWED = 'Your organisation does not allow access from the network you are using.';
+/** What to do about it, shown under the message. */
+export const IP_NOT_ALLOWED_HELP =
+  'Connect from a network your organisation allows (for example your office network or VPN), or ask your administrator.';
+
+/** An error raised in the SPA itself whose message is written for the user (e.g. a cancelled confirmation). */
+export class UserFacingError extends Error {}
 
 const OFFLINE = 'Gatehouse could not be reached. Check your connection and try again.';
 const GENERIC = 'Something went wrong. Please try again.';
@@ -19,9 +42,11 @@ const GENERIC = 'Something went wrong. Please try again.';
  * stacks); input validation errors arrive as a JSON list of issues, of which the first is shown.
  */
 export function errorMessage(err: unknown): string {
+  if (err instanceof UserFacingError) return err.message;
   const code = errorCode(err);
   if (code === undefined) return err instanceof TRPCClientError || err instanceof TypeError ? OFFLINE : GENERIC;
   const message = err instanceof Error ? err.message : '';
+  if (errorReason(err) === 'ip-not-allowed') return message || IP_NOT_ALLOWED;
   if (code === 'BAD_REQUEST' && message.startsWith('[')) return firstIssue(message) ?? 'Please check what you entered.';
   return message || GENERIC;
 }

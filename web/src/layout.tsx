@@ -1,12 +1,28 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
-import { createEffect, createSignal, Match, on, Show, Switch } from 'solid-js';
-import { auth, authError, can, currentMe, loadMe, signInHref, signOut } from './auth.ts';
-import { ErrorPanel } from './data.tsx';
+import { createEffect, createSignal, Match, on, onMount, Show, Switch } from 'solid-js';
+import {
+  auth,
+  authError,
+  blockedMessage,
+  can,
+  currentMe,
+  ENROL_PATH,
+  enrolHref,
+  loadMe,
+  mustEnrolTotp,
+  signInHref,
+  signOut,
+} from './auth.ts';
+import { ErrorPanel, usePageTitle } from './data.tsx';
+import { IP_NOT_ALLOWED_HELP } from './errors.ts';
+import { EnrolmentRequired } from './pages/TwoFactor.tsx';
+import { ReauthDialog } from './reauth.tsx';
 import type { Me } from './trpc.ts';
 
 /**
  * The signed-in shell: loads who the user is, sends signed-out users to /sign-in (remembering the way
- * back), and frames every page with the header, navigation and the main landmark.
+ * back), and frames every page with the header, navigation and the main landmark. While the organisation
+ * requires two-factor authentication that the user has not set up, every page is the enrolment.
  */
 export function Shell(props: RouteSectionProps) {
   const location = useLocation();
@@ -16,6 +32,12 @@ export function Shell(props: RouteSectionProps) {
     const state = auth();
     if (state.status !== 'signed-out') return;
     navigate(state.returnTo ? signInHref(location.pathname + location.search) : '/sign-in', { replace: true });
+  });
+
+  createEffect(() => {
+    if (mustEnrolTotp() && location.pathname !== ENROL_PATH) {
+      navigate(enrolHref(location.pathname + location.search), { replace: true });
+    }
   });
 
   return (
@@ -33,12 +55,41 @@ export function Shell(props: RouteSectionProps) {
           </main>
         )}
       </Match>
-      <Match when={currentMe()}>{(me) => <Frame me={me()}>{props.children}</Frame>}</Match>
+      <Match when={blockedMessage()}>{(message) => <NetworkBlocked message={message()} />}</Match>
+      <Match when={currentMe()}>
+        {(me) => (
+          <Frame me={me()} restricted={me().security.mustEnrolTotp}>
+            <Show when={!me().security.mustEnrolTotp} fallback={<EnrolmentRequired />}>
+              {props.children}
+            </Show>
+          </Frame>
+        )}
+      </Match>
     </Switch>
   );
 }
 
-function Frame(props: { me: Me; children: RouteSectionProps['children'] }) {
+/** An IP allowlist of the user's organisation or role refuses this network: nothing else can work. */
+function NetworkBlocked(props: { message: string }) {
+  usePageTitle(() => 'Network not allowed');
+  return (
+    <main id="main" class="page-message" tabindex="-1" data-testid="network-blocked">
+      <h1>Your network is not allowed</h1>
+      <p class="form-error" role="alert">
+        {props.message}
+      </p>
+      <p>{IP_NOT_ALLOWED_HELP}</p>
+      <p>
+        <button type="button" class="button" onClick={() => void loadMe()}>
+          Try again
+        </button>
+      </p>
+    </main>
+  );
+}
+
+/** `restricted`: only sign-out in the header (two-factor enrolment is required before anything else). */
+function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps['children'] }) {
   const location = useLocation();
   let main: HTMLElement | undefined;
   const [signOutError, setSignOutError] = createSignal<string | null>(null);
@@ -72,10 +123,12 @@ function Frame(props: { me: Me; children: RouteSectionProps['children'] }) {
       </a>
       <header class="site-header">
         <div class="header-inner">
-          <A href="/" class="brand" end>
-            Gatehouse
-          </A>
-          <Show when={can('orders:read') || can('invoices:read')}>
+          <Show when={!props.restricted} fallback={<span class="brand">Gatehouse</span>}>
+            <A href="/" class="brand" end>
+              Gatehouse
+            </A>
+          </Show>
+          <Show when={!props.restricted && (can('orders:read') || can('invoices:read'))}>
             <nav class="site-nav" aria-label="Main">
               <ul>
                 <Show when={can('orders:read')}>
@@ -100,10 +153,19 @@ function Frame(props: { me: Me; children: RouteSectionProps['children'] }) {
               <span class="who-party" data-testid="party-name">
                 {props.me.party.name}
               </span>
-              <A href="/profile" class="who-user" data-testid="nav-profile">
-                <span data-testid="user-name">{props.me.user.displayName}</span>
-                <span class="visually-hidden"> (your profile)</span>
-              </A>
+              <Show
+                when={!props.restricted}
+                fallback={
+                  <span class="who-user" data-testid="user-name">
+                    {props.me.user.displayName}
+                  </span>
+                }
+              >
+                <A href="/profile" class="who-user" data-testid="nav-profile">
+                  <span data-testid="user-name">{props.me.user.displayName}</span>
+                  <span class="visually-hidden"> (your profile)</span>
+                </A>
+              </Show>
             </p>
             <button
               type="button"
@@ -127,14 +189,23 @@ function Frame(props: { me: Me; children: RouteSectionProps['children'] }) {
       <main id="main" class="content" tabindex="-1" ref={main}>
         {props.children}
       </main>
+      <ReauthDialog />
     </>
   );
 }
 
-/** Frame for the pages used before signing in (sign-in, setup). */
+/** The first page the app shows keeps the browser's own start; pages reached in the app start at their content. */
+let firstPublicPage = true;
+
+/** Frame for the pages used signed out (sign-in, setup, password reset, invitations). */
 export function PublicFrame(props: { children: RouteSectionProps['children'] }) {
+  let main: HTMLElement | undefined;
+  onMount(() => {
+    if (!firstPublicPage) main?.focus({ preventScroll: true });
+    firstPublicPage = false;
+  });
   return (
-    <main id="main" class="public" tabindex="-1">
+    <main id="main" class="public" tabindex="-1" ref={main}>
       <div class="public-card">
         <p class="public-brand">Gatehouse</p>
         {props.children}

@@ -3,14 +3,18 @@ import { Route, Router } from '@solidjs/router';
 import { render } from 'solid-js/web';
 import { loadMe } from './auth.ts';
 import { Shell } from './layout.tsx';
+import AcceptInvitation from './pages/AcceptInvitation.tsx';
+import ForgotPassword from './pages/ForgotPassword.tsx';
 import Home from './pages/Home.tsx';
 import Invoices from './pages/Invoices.tsx';
 import NotFound from './pages/NotFound.tsx';
 import OrderDetail from './pages/OrderDetail.tsx';
 import Orders from './pages/Orders.tsx';
 import Profile from './pages/Profile.tsx';
+import ResetPassword from './pages/ResetPassword.tsx';
 import Setup from './pages/Setup.tsx';
 import SignIn from './pages/SignIn.tsx';
+import TwoFactor from './pages/TwoFactor.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -23,12 +27,16 @@ render(
     <Router>
       <Route path="/sign-in" component={SignIn} />
       <Route path="/setup" component={Setup} />
+      <Route path="/forgot-password" component={ForgotPassword} />
+      <Route path="/reset-password" component={ResetPassword} />
+      <Route path="/accept-invitation" component={AcceptInvitation} />
       <Route component={Shell}>
         <Route path="/" component={Home} />
         <Route path="/orders" component={Orders} />
         <Route path="/orders/:id" component={OrderDetail} />
         <Route path="/invoices" component={Invoices} />
         <Route path="/profile" component={Profile} />
+        <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="*404" component={NotFound} />
       </Route>
     </Router>

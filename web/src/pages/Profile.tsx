@@ -4,11 +4,13 @@ import { currentMe, guard } from '../auth.ts';
 import { ErrorPanel, usePageTitle } from '../data.tsx';
 import { errorMessage, isNotFound } from '../errors.ts';
 import { describeDevice, formatDateTime, formatTimeAgo, label } from '../format.ts';
+import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
+import { TwoFactorPanel } from './TwoFactor.tsx';
 
 type Session = Awaited<ReturnType<typeof trpc.auth.sessions.list.query>>[number];
 
-/** Who you are, your password, and where you are signed in. The Shell renders this only when signed in. */
+/** Who you are, your password, two-factor authentication, and where you are signed in. The Shell renders this only when signed in. */
 export default function Profile() {
   usePageTitle(() => 'Profile');
   const sessions = createSessions();
@@ -36,7 +38,10 @@ export default function Profile() {
           </dl>
         )}
       </Show>
-      <ChangePassword onChanged={sessions.reload} />
+      <div class="panel-grid">
+        <ChangePassword onChanged={sessions.reload} />
+        <TwoFactorPanel />
+      </div>
       <Sessions sessions={sessions} />
     </section>
   );
@@ -80,7 +85,7 @@ function ChangePassword(props: { onChanged: () => void }) {
     setSubmitting(true);
     setError(null);
     try {
-      await guard(trpc.auth.changePassword.mutate({ currentPassword, newPassword }));
+      await withReauth(() => trpc.auth.changePassword.mutate({ currentPassword, newPassword }));
       form.reset();
       setDone('Password changed. You were signed out everywhere else.');
       props.onChanged();
@@ -210,7 +215,7 @@ function Sessions(props: { sessions: SessionsState }) {
     setAnnouncement(null);
     setRevokeError(null);
     try {
-      const { ended } = await guard(trpc.auth.sessions.revoke.mutate(input));
+      const { ended } = await withReauth(() => trpc.auth.sessions.revoke.mutate(input));
       setAnnouncement(
         device
           ? `Signed out the session from ${device}.`

@@ -1,36 +1,19 @@
 import { LIMITS } from '@gatehouse/contract';
 import { A, useNavigate } from '@solidjs/router';
-import { createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { setNotice } from '../auth.ts';
 import { usePageTitle } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
+import { useHashToken } from '../hash-token.ts';
 import { PublicFrame } from '../layout.tsx';
 import { trpc } from '../trpc.ts';
 
-/** The token arrives in the URL fragment (never sent to a server, so never in a log). */
-function tokenFromHash(): string | null {
-  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
-  return token && token.length >= 10 ? token : null;
-}
-
 export default function Setup() {
   const navigate = useNavigate();
-  const [token, setToken] = createSignal(tokenFromHash());
+  const token = useHashToken();
   const [error, setError] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
   usePageTitle(() => 'Set up Gatehouse');
-
-  // Keep the token in memory only: out of the address bar, and so out of history and screen shares.
-  const takeToken = () => {
-    const fromHash = tokenFromHash();
-    if (fromHash) setToken(fromHash);
-    if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname);
-  };
-  onMount(() => {
-    takeToken();
-    window.addEventListener('hashchange', takeToken);
-  });
-  onCleanup(() => window.removeEventListener('hashchange', takeToken));
 
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();

@@ -1,8 +1,8 @@
-import { useNavigate, useSearchParams } from '@solidjs/router';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createEffect, createSignal, Show } from 'solid-js';
-import { auth, notice, safeNext, signedIn } from '../auth.ts';
+import { auth, enrolHref, notice, safeNext, signedIn } from '../auth.ts';
 import { usePageTitle } from '../data.tsx';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, errorReason, IP_NOT_ALLOWED_HELP } from '../errors.ts';
 import { PublicFrame } from '../layout.tsx';
 import { trpc } from '../trpc.ts';
 
@@ -14,15 +14,20 @@ export default function SignIn() {
   /** Set after a correct password when the account has two-factor authentication on. */
   const [challenge, setChallenge] = createSignal<string | null>(null);
   const [useRecovery, setUseRecovery] = createSignal(false);
+  /** The refusal was an IP allowlist: say what that means, not only that it failed. */
+  const [networkRefused, setNetworkRefused] = createSignal(false);
   let passwordInput: HTMLInputElement | undefined;
   let codeInput: HTMLInputElement | undefined;
   usePageTitle(() => 'Sign in');
 
   const next = () => safeNext(typeof params.next === 'string' ? params.next : undefined);
 
-  // Signed in (just now, or already when the page opened): continue to where the user was going.
+  // Signed in (just now, or already when the page opened): continue to where the user was going, by way
+  // of two-factor enrolment when the organisation requires it and it is not set up yet.
   createEffect(() => {
-    if (auth().status === 'signed-in') navigate(next(), { replace: true });
+    const state = auth();
+    if (state.status !== 'signed-in') return;
+    navigate(state.me.security.mustEnrolTotp ? enrolHref(next()) : next(), { replace: true });
   });
 
   const onSubmit = async (event: SubmitEvent) => {
@@ -37,6 +42,7 @@ export default function SignIn() {
     }
     setSubmitting(true);
     setError(null);
+    setNetworkRefused(false);
     try {
       const result = await trpc.auth.login.mutate({ email, password });
       if (result.status === 'signed-in') {
@@ -48,6 +54,7 @@ export default function SignIn() {
       }
     } catch (err) {
       setError(errorMessage(err));
+      setNetworkRefused(errorReason(err) === 'ip-not-allowed');
       setSubmitting(false);
       passwordInput?.select();
       passwordInput?.focus();
@@ -74,6 +81,7 @@ export default function SignIn() {
       if (result.status === 'signed-in') signedIn(result.me);
     } catch (err) {
       setError(errorMessage(err));
+      setNetworkRefused(errorReason(err) === 'ip-not-allowed');
       setSubmitting(false);
       // An expired challenge means starting again from the password.
       if (/expired/i.test(errorMessage(err))) setChallenge(null);
@@ -126,9 +134,13 @@ export default function SignIn() {
         <form class="form" onSubmit={onSubmit} novalidate aria-describedby={error() ? 'sign-in-error' : undefined}>
           <Show when={error()}>
             {(message) => (
-              <p class="form-error" role="alert" id="sign-in-error" data-testid="sign-in-error">
-                {message()}
-              </p>
+              <div class="form-error" role="alert" id="sign-in-error" data-testid="sign-in-error">
+                <Show when={networkRefused()} fallback={message()}>
+                  <strong class="form-error-title">Your network is not allowed</strong>
+                  <span class="form-error-line">{message()}</span>
+                  <span class="form-error-line">{IP_NOT_ALLOWED_HELP}</span>
+                </Show>
+              </div>
             )}
           </Show>
           <div class="field">
@@ -160,6 +172,11 @@ export default function SignIn() {
             Sign in
           </button>
         </form>
+        <p class="form-links">
+          <A href="/forgot-password" data-testid="forgot-link">
+            Forgot your password?
+          </A>
+        </p>
       </Show>
     </PublicFrame>
   );
