@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { invitations, parties, users } from '../schema/index.ts';
 import { partyPredicate, writeParty } from './scope.ts';
@@ -47,4 +47,15 @@ export async function revokePendingForUser(tx: Tx, userId: string): Promise<numb
     .where(and(eq(invitations.userId, userId), isNull(invitations.acceptedAt), partyPredicate(tx, invitations.partyId)))
     .returning({ id: invitations.id });
   return rows.length;
+}
+
+/** When the user's pending invitation expires, or null when none is pending. */
+export async function pendingExpiry(tx: Tx, userId: string): Promise<Date | null> {
+  const [row] = await tx.db
+    .select({ expiresAt: invitations.expiresAt })
+    .from(invitations)
+    .where(and(eq(invitations.userId, userId), isNull(invitations.acceptedAt), partyPredicate(tx, invitations.partyId)))
+    .orderBy(desc(invitations.expiresAt))
+    .limit(1);
+  return row?.expiresAt ?? null;
 }

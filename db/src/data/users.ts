@@ -1,6 +1,7 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { parties, roles, userRoles, users } from '../schema/index.ts';
+import { BadCursor } from './paging.ts';
 import { policyColumns } from './policies.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
@@ -160,4 +161,123 @@ export async function activate(tx: Tx, userId: string, passwordHash: string) {
     .where(and(eq(users.id, userId), eq(users.status, 'invited'), partyPredicate(tx, users.partyId)))
     .returning({ id: users.id });
   return rows.length === 1;
+}
+
+export type UserStatus = UserRow['status'];
+
+export interface ListUsers {
+  partyId?: string;
+  status?: UserStatus;
+  search?: string;
+  role?: string;
+  cursor?: string;
+  limit: number;
+}
+
+const hasTotp = sql<boolean>`exists (select 1 from mfa_totp m where m.user_id = ${users.id} and m.confirmed_at is not null)`;
+
+const adminSummary = {
+  id: users.id,
+  partyId: users.partyId,
+  partyName: parties.name,
+  email: users.email,
+  displayName: users.displayName,
+  status: users.status,
+  roles: sql<
+    string[]
+  >`coalesce((select array_agg(r.key order by r.key) from ${userRoles} ur join ${roles} r on r.id = ur.role_id where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
+  totp: hasTotp,
+  lastSignInAt: users.lastSignInAt,
+  createdAt: users.createdAt,
+};
+
+/**
+ * Users of the current scope by address (unique), keyset-paged: the cursor is the last address seen.
+ * Filters: status, a role key, and a case-insensitive "contains" over address and name.
+ */
+export async function listForAdmin(tx: Tx, q: ListUsers) {
+  const where: (SQL | undefined)[] = [partyPredicate(tx, users.partyId, q.partyId)];
+  if (q.status) where.push(eq(users.status, q.status));
+  if (q.search) {
+    const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(users.email, pattern), ilike(users.displayName, pattern)));
+  }
+  if (q.role) {
+    where.push(
+      sql`exists (select 1 from ${userRoles} ur join ${roles} r on r.id = ur.role_id
+                  where ur.user_id = ${users.id} and ur.party_id = ${users.partyId} and r.key = ${q.role})`,
+    );
+  }
+  if (q.cursor) {
+    const after = Buffer.from(q.cursor, 'base64url').toString('utf8');
+    if (!after.includes('@') || after.length > 254) throw new BadCursor();
+    where.push(gt(users.email, after));
+  }
+  const rows = await tx.db
+    .select(adminSummary)
+    .from(users)
+    .innerJoin(parties, eq(parties.id, users.partyId))
+    .where(and(...where))
+    .orderBy(asc(users.email))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? Buffer.from(last.email).toString('base64url') : null };
+}
+
+/** One user as the users list shows it (current scope). */
+export async function summaryById(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select(adminSummary)
+    .from(users)
+    .innerJoin(parties, eq(parties.id, users.partyId))
+    .where(and(eq(users.id, id), partyPredicate(tx, users.partyId)));
+  return row;
+}
+
+export async function allRoles(tx: Tx) {
+  return tx.db
+    .select({
+      key: roles.key,
+      name: roles.name,
+      partyKind: roles.partyKind,
+      delegable: roles.delegable,
+      permissions: roles.permissions,
+    })
+    .from(roles)
+    .orderBy(roles.partyKind, roles.key);
+}
+
+export async function setStatus(tx: Tx, userId: string, status: UserStatus) {
+  await tx.db
+    .update(users)
+    .set({ status })
+    .where(and(eq(users.id, userId), partyPredicate(tx, users.partyId)));
+}
+
+/**
+ * Active users of a party other than `except` holding `permission` through a role: "is there another
+ * admin left?". The caller holds the party's admin lock (lockPartyAdmins) so two removals cannot race.
+ */
+export async function countOthersWith(tx: Tx, partyId: string, permission: string, except: string) {
+  const [row] = await tx.db
+    .select({ n: count() })
+    .from(users)
+    .where(
+      and(
+        eq(users.partyId, partyId),
+        partyPredicate(tx, users.partyId),
+        eq(users.status, 'active'),
+        sql`${users.id} <> ${except}`,
+        sql`exists (select 1 from ${userRoles} ur join ${roles} r on r.id = ur.role_id
+                    where ur.user_id = ${users.id} and ur.party_id = ${users.partyId} and ${permission} = any(r.permissions))`,
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/** Serialises changes to a party's administrators (role changes, deactivations) for this transaction. */
+export async function lockPartyAdmins(tx: Tx, partyId: string) {
+  await tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`party-admins:${partyId}`}, 0))`);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INVOICE_STATUSES, LIMITS, ORDER_STATUSES } from './constants.ts';
-import { PARTY_KINDS } from './parties.ts';
+import { PARTY_KINDS, USER_STATUSES } from './parties.ts';
 import { PERMISSIONS } from './permissions.ts';
 
 export const uuid = z.uuid();
@@ -104,7 +104,6 @@ export const inviteUserInput = z.object({
 });
 export const inviteUserOutput = z.object({ userId: uuid, expiresAt: isoTime });
 export const userIdInput = z.object({ userId: uuid });
-
 // ---- security policies (sessions, 2FA, IP allowlists): per role, and per party that may only tighten
 export const cidr = z
   .string()
@@ -219,3 +218,44 @@ export const invoiceSummary = z.object({
   openMinor: minorUnits,
 });
 export const invoicesListOutput = z.object({ items: z.array(invoiceSummary), nextCursor: z.string().nullable() });
+
+// ---- user administration: lists and detail
+export const usersListInput = pageInput.extend({
+  status: z.enum(USER_STATUSES).optional(),
+  /** Matches email or name (case-insensitive, contains). */
+  search: z.string().trim().max(LIMITS.searchMax).optional(),
+  role: z.string().min(1).max(100).optional(),
+  /** Internal staff with cross-party permission may narrow to one party; ignored for everyone else. */
+  partyId: uuid.optional(),
+});
+export const userSummary = z.object({
+  id: uuid,
+  partyId: uuid,
+  partyName: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  status: z.enum(USER_STATUSES),
+  roles: z.array(z.string()),
+  totp: z.boolean(),
+  lastSignInAt: isoTime.nullable(),
+  createdAt: isoTime,
+});
+export const usersListOutput = z.object({ items: z.array(userSummary), nextCursor: z.string().nullable() });
+export const userDetailOutput = userSummary.extend({
+  sessions: z.array(
+    z.object({
+      id: z.string(),
+      createdAt: isoTime,
+      lastSeenAt: isoTime,
+      ip: z.string().nullable(),
+      userAgent: z.string().nullable(),
+    }),
+  ),
+  invitationExpiresAt: isoTime.nullable(),
+});
+export const setRolesInput = z.object({ userId: uuid, roles: z.array(z.string().min(1).max(100)).max(20) });
+/** Roles the caller may grant to users of `partyId` (own party when absent), for the invite and role dialogs. */
+export const grantableRolesInput = z.object({ partyId: uuid.optional() });
+export const grantableRolesOutput = z.array(
+  z.object({ key: z.string(), name: z.string(), partyKind: z.enum(PARTY_KINDS), permissions: z.array(z.string()) }),
+);

@@ -1,11 +1,17 @@
 import {
+  grantableRolesInput,
+  grantableRolesOutput,
   inviteUserInput,
   inviteUserOutput,
   policiesGetInput,
   policiesGetOutput,
   setPartyPolicyInput,
   setRolePolicyInput,
+  setRolesInput,
+  userDetailOutput,
   userIdInput,
+  usersListInput,
+  usersListOutput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as policies from '../services/policies.ts';
@@ -19,6 +25,35 @@ const ok = z.object({ ok: z.literal(true) });
  * they need the password proven within the last 10 minutes (auth.reauthenticate).
  */
 export const usersRouter = router({
+  list: permission('users:read')
+    .input(usersListInput)
+    .output(usersListOutput)
+    .query(({ ctx, input }) => users.list(ctx, ctx.actor, input)),
+  get: permission('users:read')
+    .input(userIdInput)
+    .output(userDetailOutput)
+    .query(({ ctx, input }) => users.get(ctx, ctx.actor, input.userId)),
+  grantableRoles: permission('users:manage')
+    .input(grantableRolesInput)
+    .output(grantableRolesOutput)
+    .query(({ ctx, input }) => users.grantableRoles(ctx, ctx.actor, input.partyId)),
+  /** A privilege change: needs a recent password; ends the user's sessions. */
+  setRoles: sensitive('users:manage')
+    .input(setRolesInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => users.setRoles(ctx, ctx.actor, input)),
+  deactivate: permission('users:manage')
+    .input(userIdInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => users.deactivate(ctx, ctx.actor, input.userId)),
+  reactivate: permission('users:manage')
+    .input(userIdInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => users.reactivate(ctx, ctx.actor, input.userId)),
+  signOutEverywhere: permission('users:manage')
+    .input(userIdInput)
+    .output(z.object({ ended: z.number().int() }))
+    .mutation(({ ctx, input }) => users.signOutEverywhere(ctx, ctx.actor, input.userId)),
   invite: permission('users:manage')
     .input(inviteUserInput)
     .output(inviteUserOutput)

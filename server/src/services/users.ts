@@ -175,3 +175,144 @@ export async function resetTwoFactor(ctx: Context, actor: Actor, userId: string)
   ctx.mail.kick();
   return { ok: true as const };
 }
+
+// ---- delegated administration: list, detail, roles, status, sessions
+
+const principal = (actor: Actor) => ({
+  userId: actor.userId,
+  partyKind: actor.partyKind,
+  permissions: actor.permissions,
+});
+
+export function list(
+  ctx: Context,
+  actor: Actor,
+  input: Omit<usersRepo.ListUsers, 'partyId'> & { partyId?: string | undefined },
+) {
+  const scope = scopeFor(actor);
+  // Only staff may narrow to a party; for everyone else the scope already is their party.
+  const { partyId, ...rest } = input;
+  return ctx.db.readOne(scope, (tx) =>
+    usersRepo.listForAdmin(tx, { ...rest, ...(scope.kind === 'all' && partyId ? { partyId } : {}) }),
+  );
+}
+
+export async function get(ctx: Context, actor: Actor, userId: string) {
+  const detail = await ctx.db.read(scopeFor(actor), async (tx) => {
+    const user = await usersRepo.summaryById(tx, userId);
+    if (!user) return undefined;
+    const sessions = await sessionsRepo.listForUser(tx, userId, new Date(ctx.clock.now()));
+    const invitationExpiresAt = await invitationsRepo.pendingExpiry(tx, userId);
+    return { ...user, sessions, invitationExpiresAt };
+  });
+  if (!detail) throw notFound('That user');
+  return detail;
+}
+
+/** Roles the actor may grant to users of `partyId` (its own party when absent). */
+export async function grantableRoles(ctx: Context, actor: Actor, partyId?: string) {
+  const scope = scopeFor(actor);
+  if (scope.kind === 'party' && partyId && partyId !== actor.partyId) throw notFound('That party');
+  return ctx.db.read(scope, async (tx) => {
+    const party = await partiesRepo.get(tx, partyId ?? actor.partyId);
+    if (!party) throw notFound('That party');
+    const all = await usersRepo.allRoles(tx);
+    return all
+      .filter((r) => grantProblem(principal(actor), r, party.kind) === null)
+      .map(({ key, name, partyKind, permissions }) => ({ key, name, partyKind, permissions }));
+  });
+}
+
+/** "Nobody can remove the last admin of a party": the last active holder of users:manage stays one. */
+async function keepLastAdmin(tx: Tx, target: { id: string; partyId: string; permissions: string[] }, losing: boolean) {
+  if (!losing || !target.permissions.includes('users:manage')) return;
+  if ((await usersRepo.countOthersWith(tx, target.partyId, 'users:manage', target.id)) === 0) {
+    throw new DomainError('CONFLICT', 'This is the last administrator of the account; make someone else one first.');
+  }
+}
+
+/**
+ * Replaces a user's roles. Every role added and every role removed must be one the actor may grant (a
+ * customer admin cannot strip a role it could not have given); the last admin stays; the user's sessions
+ * end (a privilege change), and the audit entry has before and after.
+ */
+export async function setRoles(ctx: Context, actor: Actor, input: { userId: string; roles: string[] }) {
+  const wanted = [...new Set(input.roles)].sort();
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const target = await administrable(tx, actor, input.userId);
+    await usersRepo.lockPartyAdmins(tx, target.partyId);
+    const current = (await usersRepo.summaryById(tx, target.id))?.roles ?? [];
+    const changed = [...wanted.filter((k) => !current.includes(k)), ...current.filter((k) => !wanted.includes(k))];
+    if (changed.length === 0) return;
+    const found = await usersRepo.rolesByKeys(tx, changed);
+    for (const key of changed) {
+      const role = found.find((r) => r.key === key);
+      if (!role) throw new DomainError('BAD_REQUEST', `roles: there is no role ${key}.`);
+      const problem = grantProblem(principal(actor), role, target.partyKind);
+      if (problem) throw new DomainError('FORBIDDEN', problem);
+    }
+    const after = await usersRepo.rolesByKeys(tx, wanted);
+    await keepLastAdmin(tx, target, !after.some((r) => r.permissions.includes('users:manage')));
+    await usersRepo.setRoles(tx, target.id, target.partyId, wanted);
+    const ended = await sessionsRepo.removeAllForUser(tx, target.id);
+    await auditRepo.record(tx, {
+      action: 'user.roles_changed',
+      outcome: 'success',
+      details: { before: current, after: wanted, sessionsEnded: ended },
+      ...acting(ctx, actor, target),
+    });
+  });
+  return { ok: true as const };
+}
+
+/** Deactivation: at once, every session and pending invitation of the user ends. The last admin stays. */
+export async function deactivate(ctx: Context, actor: Actor, userId: string) {
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const target = await administrable(tx, actor, userId);
+    if (target.status === 'deactivated') return;
+    await usersRepo.lockPartyAdmins(tx, target.partyId);
+    await keepLastAdmin(tx, target, true);
+    await usersRepo.setStatus(tx, target.id, 'deactivated');
+    const ended = await sessionsRepo.removeAllForUser(tx, target.id);
+    const invitations = await invitationsRepo.revokePendingForUser(tx, target.id);
+    await auditRepo.record(tx, {
+      action: 'user.deactivated',
+      outcome: 'success',
+      details: { before: target.status, sessionsEnded: ended, invitationsRevoked: invitations },
+      ...acting(ctx, actor, target),
+    });
+  });
+  return { ok: true as const };
+}
+
+export async function reactivate(ctx: Context, actor: Actor, userId: string) {
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const target = await administrable(tx, actor, userId);
+    if (target.status === 'active') return;
+    if (target.status === 'invited')
+      throw new DomainError('CONFLICT', 'This user has not accepted the invitation yet; invite them again instead.');
+    await usersRepo.setStatus(tx, target.id, 'active');
+    await auditRepo.record(tx, {
+      action: 'user.reactivated',
+      outcome: 'success',
+      details: { before: target.status },
+      ...acting(ctx, actor, target),
+    });
+  });
+  return { ok: true as const };
+}
+
+export async function signOutEverywhere(ctx: Context, actor: Actor, userId: string) {
+  const ended = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const target = await administrable(tx, actor, userId);
+    const n = await sessionsRepo.removeAllForUser(tx, target.id);
+    await auditRepo.record(tx, {
+      action: 'user.signed_out_everywhere',
+      outcome: 'success',
+      details: { sessionsEnded: n },
+      ...acting(ctx, actor, target),
+    });
+    return n;
+  });
+  return { ended };
+}
