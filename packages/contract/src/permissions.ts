@@ -1,3 +1,5 @@
+import type { PartyKind } from './parties.ts';
+
 /**
  * The permission catalogue: every permission a role can hold, as `resource:action`.
  * Roles are data (db `roles`), but the permissions they may reference are this typed list,
@@ -38,3 +40,33 @@ export type Permission = (typeof PERMISSIONS)[number];
 export function isPermission(value: string): value is Permission {
   return (PERMISSIONS as readonly string[]).includes(value);
 }
+
+/**
+ * Which permissions a role of each party kind may carry. Cross-party and internal work never reach a
+ * customer or supplier role, whoever defines it: custom roles are checked against this list.
+ */
+export const PERMISSIONS_FOR_KIND: Record<PartyKind, readonly Permission[]> = {
+  customer: [
+    'orders:read',
+    'invoices:read',
+    'shipments:read',
+    'statements:read',
+    'documents:read',
+    'users:read',
+    'users:manage',
+    'audit:read',
+    'exports:create',
+  ],
+  supplier: [
+    'purchase-orders:read',
+    'purchase-orders:acknowledge',
+    'documents:read',
+    'documents:upload',
+    'change-requests:create',
+    'users:read',
+    'users:manage',
+    'audit:read',
+    'exports:create',
+  ],
+  internal: PERMISSIONS,
+};

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { BUILT_IN_ROLES, type Permission } from '@gatehouse/contract';
+import { demoRepo, ordersRepo } from '@gatehouse/db';
+import type { AnyProcedure } from '@trpc/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../server/src/router.ts';
+import type { ProcedureMeta } from '../server/src/trpc.ts';
+import { client, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
+
+/**
+ * The role x procedure matrix, generated from the catalogue: every procedure that declares a permission
+ * is called as every built-in role. A role without the permission gets FORBIDDEN (the permission
+ * denial); a role with it is never refused for permission, and when it is a customer or supplier role,
+ * another party's objects answer NOT_FOUND and lists carry none of that party's rows.
+ */
+const t = useTestServer();
+const DENIED = 'You do not have permission to do that.';
+
+type Fixture = { partyId: string; userId: string; victimId: string; orderId: string; invoiceId: string };
+let other: Fixture;
+
+/** A sample input per procedure, aimed at another party's objects. A new procedure must add one here. */
+const SAMPLES: Record<string, (o: Fixture) => unknown> = {
+  'orders.list': () => ({}),
+  'orders.get': (o) => ({ id: o.orderId }),
+  'invoices.list': () => ({}),
+  'invoices.get': (o) => ({ id: o.invoiceId }),
+  'users.list': () => ({}),
+  'users.get': (o) => ({ userId: o.userId }),
+  'users.grantableRoles': () => ({}),
+  'users.setRoles': (o) => ({ userId: o.userId, roles: ['customer-user'] }),
+  'users.deactivate': (o) => ({ userId: o.victimId }),
+  'users.reactivate': (o) => ({ userId: o.victimId }),
+  'users.signOutEverywhere': (o) => ({ userId: o.userId }),
+  'users.invite': (o) => ({
+    email: `matrix-${randomUUID()}@invitee.example`,
+    displayName: 'Matrix Invitee',
+    roles: ['customer-user'],
+    partyId: o.partyId,
+  }),
+  'users.unlock': (o) => ({ userId: o.userId }),
+  'users.resetTwoFactor': (o) => ({ userId: o.userId }),
+  'policies.get': (o) => ({ partyId: o.partyId }),
+  'policies.setRole': () => ({
+    roleKey: 'customer-user',
+    requireTotp: false,
+    sessionIdleMinutes: null,
+    sessionAbsoluteHours: null,
+    ipAllowlist: null,
+  }),
+  'policies.setParty': (o) => ({
+    partyId: o.partyId,
+    requireTotp: null,
+    sessionIdleMinutes: null,
+    sessionAbsoluteHours: null,
+    ipAllowlist: null,
+  }),
+};
+
+const guarded = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>)
+  .map(([path, p]) => ({ path, type: p._def.type, permission: (p._def.meta as ProcedureMeta | undefined)?.permission }))
+  .filter((p): p is { path: string; type: 'query' | 'mutation'; permission: Permission } => Boolean(p.permission));
+
+beforeAll(async () => {
+  const o = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+  const victim = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: o.partyId });
+  await createPartyWithUser(t.srv.db, 'customer', ['customer-admin'], { partyId: o.partyId });
+  const orderId = await t.srv.db.tx(SYSTEM, async (tx) => {
+    await demoRepo.generateOrders(tx, o.partyId, 40, 'EUR');
+    const { items } = await ordersRepo.list(tx, { partyId: o.partyId, limit: 1 });
+    return items[0]?.id ?? '';
+  });
+  const [inv] = await t.owner`select id from invoices where party_id = ${o.partyId} limit 1`;
+  if (!inv) throw new Error('fixture: no invoice generated');
+  const ids = { orderId, invoiceId: String(inv.id) };
+  other = { partyId: o.partyId, userId: o.userId, victimId: victim.userId, ...ids };
+});
+
+describe('role x procedure matrix', () => {
+  it('has a sample input for every permission-guarded procedure', () => {
+    expect(guarded.map((g) => g.path).filter((p) => !SAMPLES[p])).toEqual([]);
+  });
+
+  describe.each(BUILT_IN_ROLES.map((r) => [r.key, r] as const))('as %s', (_key, role) => {
+    it.each(guarded.map((g) => [g.path, g] as const))('%s', async (_path, proc) => {
+      const user = await createPartyWithUser(t.srv.db, role.partyKind, [role.key]);
+      const c = client(t.srv.origin);
+      await c.auth.login.mutate(user);
+      const target = proc.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c) as {
+        query(input: unknown): Promise<unknown>;
+        mutate(input: unknown): Promise<unknown>;
+      };
+      const input = SAMPLES[proc.path]?.(other);
+      let result: unknown;
+      const outcome = await errorOf(
+        (proc.type === 'query' ? target.query(input) : target.mutate(input)).then((r) => {
+          result = r;
+        }),
+      );
+      const allowed = (role.permissions as readonly string[]).includes(proc.permission);
+      if (!allowed) {
+        expect(outcome).toMatchObject({ code: 'FORBIDDEN', message: DENIED });
+        return;
+      }
+      expect(outcome.message).not.toBe(DENIED);
+      if (role.partyKind === 'internal') return;
+      // A customer or supplier role: nothing of the other party, ever.
+      if (outcome.code === 'OK') {
+        expect(JSON.stringify(result)).not.toContain(other.partyId);
+      } else {
+        expect(outcome.code).toBe('NOT_FOUND');
+      }
+    });
+  });
+});
