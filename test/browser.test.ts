@@ -4,6 +4,7 @@ import { demoRepo, ordersRepo, policiesRepo } from '@gatehouse/db';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, codeOf, createPartyWithUser, SYSTEM, signedInMe, startTestServer } from './support/harness.ts';
 
@@ -635,6 +636,123 @@ describe('the SPA in a real browser', () => {
   });
 
   it('raised no console errors and no CSP violations', () => {
+    expect(
+      problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
+    ).toEqual([]);
+  });
+});
+
+describe('user administration in a real browser', () => {
+  it("a customer admin lists its party's users, invites one, and deactivates another", async () => {
+    const admin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
+    const member = await createPartyWithUser(srv.db, 'customer', ['customer-user'], { partyId: admin.partyId });
+    const outsider = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
+    // The member is signed in elsewhere: deactivation must end that session.
+    const memberApi = client(srv.origin);
+    signedInMe(await memberApi.auth.login.mutate(member));
+    const logged = problems.length;
+
+    const page = await newPage();
+    page.setDefaultTimeout(10_000);
+    await signIn(page, admin.email, admin.password);
+    await page.locator('[data-testid="nav-users"]').click();
+    await page.waitForURL(/\/users$/);
+    await page.locator('[data-testid="user-row"]').first().waitFor();
+    const table = page.locator('[data-testid="users-table"]');
+    await expect.poll(() => page.locator('[data-testid="user-row"]').count()).toBe(2);
+    expect(await table.textContent()).toContain(member.email);
+    expect(await table.textContent()).toContain(admin.email);
+    expect(await table.textContent()).not.toContain(outsider.email);
+    expect(await table.textContent()).toContain('Customer user');
+    expect(await page.title()).toBe('Users · Gatehouse');
+    await page.screenshot({ path: path.join(SHOTS, 'users-list.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SHOTS, 'users-list-mobile.png'), fullPage: true });
+    expect(await overflows(page)).toBe(false);
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // The invitation dialog: focus moves in, Escape closes it and gives focus back to its button.
+    await page.locator('[data-testid="invite-open"]').click();
+    const dialog = page.locator('[data-testid="invite-dialog"]');
+    await dialog.waitFor();
+    await expect.poll(() => focused(page)).toMatch(/^input#invite-email/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toBe('button Invite user');
+
+    await page.locator('[data-testid="invite-open"]').click();
+    await dialog.waitFor();
+    const email = `new-colleague-${Date.now()}@test.example`;
+    // A role is required: said in the dialog, nothing sent.
+    await page.fill('#invite-email', email);
+    await page.fill('#invite-name', 'Nora Newcomer');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#invite-error').textContent()).toBe('Choose at least one role.');
+    await page.locator('#invite-role-customer-user').check();
+    await page.screenshot({ path: path.join(SHOTS, 'users-invite-dialog.png'), fullPage: true });
+    await page.locator('[data-testid="invite-dialog"] button[type="submit"]').click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.locator('[data-testid="users-status"]').textContent())
+      .toMatch(new RegExp(`^Invitation sent to ${email}; the link is valid until .+\\.$`));
+    await expect.poll(() => page.locator('[data-testid="user-row"]').count()).toBe(3);
+    const owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
+    try {
+      const mails = await owner`select kind from mail_outbox where to_address = ${email} and kind = 'invitation'`;
+      expect(mails.length).toBe(1);
+    } finally {
+      await owner.end();
+    }
+
+    // Inviting an address that already has an account: the server's refusal is shown in the dialog.
+    await page.locator('[data-testid="invite-open"]').click();
+    await dialog.waitFor();
+    await page.fill('#invite-email', member.email);
+    await page.fill('#invite-name', 'Someone Else');
+    await page.locator('#invite-role-customer-user').check();
+    await page.locator('[data-testid="invite-dialog"] button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('#invite-error').textContent())
+      .toBe('A user with that email address already exists.');
+    await page.locator('[data-testid="invite-dialog"] button', { hasText: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    allowFailedLoads(logged, 409);
+
+    // The member's page: details, their session, then deactivation after a confirmation.
+    await page.locator('[data-testid="user-row"]', { hasText: member.email }).locator('a').click();
+    await page.waitForURL(new RegExp(`/users/${member.userId}$`));
+    const title = page.locator('[data-testid="user-title"]');
+    await expect.poll(() => title.textContent()).toMatch(/^User \d+$/);
+    expect(await page.locator('[data-testid="user-summary"]').textContent()).toContain(member.email);
+    expect(await page.locator('[data-testid="user-session-row"]').count()).toBe(1);
+    expect(await page.isChecked('#user-role-customer-user')).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'user-detail.png'), fullPage: true });
+    await page.locator('[data-testid="deactivate"]').click();
+    await expect.poll(() => focused(page)).toBe('button#confirm-yes Yes, deactivate');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('[data-testid="user-status"]').textContent())
+      .toContain('is deactivated and signed out everywhere.');
+    await expect.poll(() => page.locator('.detail-header .badge').textContent()).toBe('Deactivated');
+    await page.locator('[data-testid="reactivate"]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'user-detail-deactivated.png'), fullPage: true });
+    expect(await codeOf(memberApi.auth.me.query())).toBe('UNAUTHORIZED');
+
+    // Not its own account: the server's words are shown.
+    await page.goto(`${srv.origin}/users/${admin.userId}`);
+    await page.locator('[data-testid="deactivate"]').click();
+    await page.locator('#confirm-yes').click();
+    await expect.poll(() => page.locator('[data-testid="user-error"]').textContent()).not.toBe(null);
+    const refusal = await page.locator('[data-testid="user-error"]').textContent();
+    // Another party's user is simply not found.
+    await page.goto(`${srv.origin}/users/${outsider.userId}`);
+    await page.locator('[data-testid="user-not-found"]').waitFor();
+    allowFailedLoads(logged, 404);
+    expect(refusal).toMatch(/own account/);
+    await page.close();
+  }, 60_000);
+
+  it('raised no console errors', () => {
     expect(
       problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
     ).toEqual([]);

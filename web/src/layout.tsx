@@ -128,7 +128,7 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               Gatehouse
             </A>
           </Show>
-          <Show when={!props.restricted && (can('orders:read') || can('invoices:read'))}>
+          <Show when={!props.restricted && (can('orders:read') || can('invoices:read') || can('users:read'))}>
             <nav class="site-nav" aria-label="Main">
               <ul>
                 <Show when={can('orders:read')}>
@@ -142,6 +142,13 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                   <li>
                     <A href="/invoices" data-testid="nav-invoices">
                       Invoices
+                    </A>
+                  </li>
+                </Show>
+                <Show when={can('users:read')}>
+                  <li>
+                    <A href="/users" data-testid="nav-users">
+                      Users
                     </A>
                   </li>
                 </Show>

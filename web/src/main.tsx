@@ -15,6 +15,8 @@ import ResetPassword from './pages/ResetPassword.tsx';
 import Setup from './pages/Setup.tsx';
 import SignIn from './pages/SignIn.tsx';
 import TwoFactor from './pages/TwoFactor.tsx';
+import UserDetail from './pages/UserDetail.tsx';
+import Users from './pages/Users.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -35,6 +37,8 @@ render(
         <Route path="/orders" component={Orders} />
         <Route path="/orders/:id" component={OrderDetail} />
         <Route path="/invoices" component={Invoices} />
+        <Route path="/users" component={Users} />
+        <Route path="/users/:id" component={UserDetail} />
         <Route path="/profile" component={Profile} />
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="*404" component={NotFound} />

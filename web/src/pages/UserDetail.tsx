@@ -1,0 +1,381 @@
+import { A, useParams } from '@solidjs/router';
+import { createEffect, createResource, createSignal, For, Match, on, Show, Switch } from 'solid-js';
+import { can, guard } from '../auth.ts';
+import { ErrorPanel, listHref, StatusBadge, usePageTitle } from '../data.tsx';
+import { errorCode, errorMessage } from '../errors.ts';
+import { describeDevice, formatDateTime } from '../format.ts';
+import { withReauth } from '../reauth.tsx';
+import { createGrantableRoles, RoleCheckboxes, roleName } from '../roles.tsx';
+import { trpc, type UserDetail as User } from '../trpc.ts';
+import { LastSignIn, TwoFactorBadge } from './Users.tsx';
+
+type Confirming = 'deactivate' | 'reset-two-factor' | null;
+
+export default function UserDetail() {
+  const params = useParams();
+  const [user, { refetch }] = createResource(
+    () => params.id,
+    (userId) => guard(trpc.users.get.query({ userId })),
+  );
+  const ready = () => (user.state === 'ready' || user.state === 'refreshing' ? user() : undefined);
+  // An id that is not even well-formed is as absent as one of another party.
+  const notFound = () => user.state === 'errored' && ['NOT_FOUND', 'BAD_REQUEST'].includes(errorCode(user.error) ?? '');
+  usePageTitle(() => ready()?.displayName ?? 'User');
+
+  return (
+    <section aria-labelledby="user-title" class="detail">
+      <p class="back">
+        <A href={listHref('/users')}>← Back to users</A>
+      </p>
+      <Switch>
+        <Match when={user.state === 'pending' || user.state === 'unresolved'}>
+          <h1 id="user-title">User</h1>
+          <p class="list-message" role="status">
+            Loading the user…
+          </p>
+        </Match>
+        <Match when={notFound()}>
+          <h1 id="user-title">User not found</h1>
+          <p role="alert" class="form-error" data-testid="user-not-found">
+            That user was not found.
+          </p>
+        </Match>
+        <Match when={user.state === 'errored'}>
+          <h1 id="user-title">User</h1>
+          <ErrorPanel message={errorMessage(user.error)} onRetry={() => void refetch()} />
+        </Match>
+        <Match when={ready()}>{(u) => <UserView user={u()} refresh={() => void refetch()} />}</Match>
+      </Switch>
+    </section>
+  );
+}
+
+function UserView(props: { user: User; refresh: () => void }) {
+  const manage = () => can('users:manage');
+  const roles = createGrantableRoles();
+  const roleOptions = () => (roles.state === 'ready' ? roles() : []);
+  const [selected, setSelected] = createSignal<string[]>([...props.user.roles]);
+  // When the server's answer changes (after a save or an action), the boxes show what is stored.
+  createEffect(
+    on(
+      () => props.user.roles.join(','),
+      () => setSelected([...props.user.roles]),
+      { defer: true },
+    ),
+  );
+  const rolesChanged = () => [...selected()].sort().join(',') !== [...props.user.roles].sort().join(',');
+
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [announcement, setAnnouncement] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  const [confirming, setConfirming] = createSignal<Confirming>(null);
+  let heading: HTMLHeadingElement | undefined;
+
+  const run = async <T,>(name: string, call: () => Promise<T>, done: (result: T) => string) => {
+    if (busy()) return;
+    setBusy(name);
+    setAnnouncement(null);
+    setError(null);
+    try {
+      const result = await withReauth(call);
+      setAnnouncement(done(result));
+      setConfirming(null);
+      props.refresh();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const userId = () => props.user.id;
+  const name = () => props.user.displayName;
+
+  const saveRoles = (event: SubmitEvent) => {
+    event.preventDefault();
+    void run(
+      'roles',
+      () => trpc.users.setRoles.mutate({ userId: userId(), roles: selected() }),
+      () => `Roles of ${name()} saved.`,
+    );
+  };
+  const deactivate = () =>
+    run(
+      'deactivate',
+      () => trpc.users.deactivate.mutate({ userId: userId() }),
+      () => `${name()} is deactivated and signed out everywhere.`,
+    ).then(() => heading?.focus());
+  const reactivate = () =>
+    run(
+      'reactivate',
+      () => trpc.users.reactivate.mutate({ userId: userId() }),
+      () => `${name()} is active again.`,
+    );
+  const signOutEverywhere = () =>
+    run(
+      'sign-out',
+      () => trpc.users.signOutEverywhere.mutate({ userId: userId() }),
+      ({ ended }) => (ended === 1 ? 'Ended 1 session.' : `Ended ${ended} sessions.`),
+    );
+  const unlock = () =>
+    run(
+      'unlock',
+      () => trpc.users.unlock.mutate({ userId: userId() }),
+      () => `Sign-in for ${name()} is unlocked.`,
+    );
+  const resetTwoFactor = () =>
+    run(
+      'reset-two-factor',
+      () => trpc.users.resetTwoFactor.mutate({ userId: userId() }),
+      () => `Two-factor authentication of ${name()} is reset; they set it up again at their next sign-in.`,
+    ).then(() => heading?.focus());
+
+  const ask = (what: Confirming) => {
+    setAnnouncement(null);
+    setError(null);
+    setConfirming(what);
+    queueMicrotask(() => document.getElementById('confirm-yes')?.focus());
+  };
+
+  return (
+    <>
+      <div class="detail-header">
+        <h1 id="user-title" data-testid="user-title" class="focus-target" tabindex="-1" ref={heading}>
+          {props.user.displayName}
+        </h1>
+        <StatusBadge status={props.user.status} />
+      </div>
+      <div role="status" aria-live="polite" data-testid="user-status">
+        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
+      </div>
+      <Show when={error()}>
+        {(message) => (
+          <p class="form-error" role="alert" data-testid="user-error">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <dl class="summary" data-testid="user-summary">
+        <div>
+          <dt>Email</dt>
+          <dd>{props.user.email}</dd>
+        </div>
+        <div>
+          <dt>Organisation</dt>
+          <dd>{props.user.partyName}</dd>
+        </div>
+        <div>
+          <dt>Two-factor</dt>
+          <dd>
+            <TwoFactorBadge on={props.user.totp} />
+          </dd>
+        </div>
+        <div>
+          <dt>Last sign-in</dt>
+          <dd>
+            <LastSignIn at={props.user.lastSignInAt} />
+          </dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd>
+            <time datetime={props.user.createdAt}>{formatDateTime(props.user.createdAt)}</time>
+          </dd>
+        </div>
+        <Show when={props.user.invitationExpiresAt}>
+          {(at) => (
+            <div>
+              <dt>Invitation valid until</dt>
+              <dd>
+                <time datetime={at()}>{formatDateTime(at())}</time>
+              </dd>
+            </div>
+          )}
+        </Show>
+      </dl>
+
+      <div class="panel-grid">
+        <section class="panel" aria-labelledby="user-roles-title">
+          <h2 id="user-roles-title">Roles</h2>
+          <Show
+            when={manage()}
+            fallback={
+              <p data-testid="user-roles">
+                {props.user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || 'No roles'}
+              </p>
+            }
+          >
+            <form class="form" onSubmit={saveRoles} data-testid="roles-form">
+              <RoleCheckboxes
+                idPrefix="user"
+                legend={`Roles of ${props.user.displayName}`}
+                hideLegend
+                roles={roleOptions()}
+                selected={selected()}
+                onChange={setSelected}
+                disabled={busy() !== null}
+              />
+              <div class="button-row">
+                <button
+                  type="submit"
+                  class="button button-primary"
+                  disabled={busy() !== null || !rolesChanged()}
+                  aria-busy={busy() === 'roles'}
+                >
+                  Save roles
+                </button>
+              </div>
+            </form>
+          </Show>
+        </section>
+
+        <Show when={manage()}>
+          <section class="panel" aria-labelledby="user-actions-title">
+            <h2 id="user-actions-title">Account</h2>
+            <Show
+              when={confirming()}
+              fallback={
+                <div class="panel-actions">
+                  <Show
+                    when={props.user.status === 'deactivated'}
+                    fallback={
+                      <button
+                        type="button"
+                        class="button"
+                        data-testid="deactivate"
+                        disabled={busy() !== null}
+                        onClick={() => ask('deactivate')}
+                      >
+                        Deactivate
+                      </button>
+                    }
+                  >
+                    <button
+                      type="button"
+                      class="button"
+                      data-testid="reactivate"
+                      disabled={busy() !== null}
+                      aria-busy={busy() === 'reactivate'}
+                      onClick={() => void reactivate()}
+                    >
+                      Reactivate
+                    </button>
+                  </Show>
+                  <button
+                    type="button"
+                    class="button"
+                    data-testid="sign-out-everywhere"
+                    disabled={busy() !== null}
+                    aria-busy={busy() === 'sign-out'}
+                    onClick={() => void signOutEverywhere()}
+                  >
+                    Sign out everywhere
+                  </button>
+                  <button
+                    type="button"
+                    class="button"
+                    data-testid="unlock"
+                    disabled={busy() !== null}
+                    aria-busy={busy() === 'unlock'}
+                    onClick={() => void unlock()}
+                  >
+                    Unlock sign-in
+                  </button>
+                  <Show when={props.user.totp}>
+                    <button
+                      type="button"
+                      class="button"
+                      data-testid="reset-two-factor"
+                      disabled={busy() !== null}
+                      onClick={() => ask('reset-two-factor')}
+                    >
+                      Reset two-factor
+                    </button>
+                  </Show>
+                </div>
+              }
+            >
+              {(what) => (
+                <div class="confirm" data-testid="confirm">
+                  <p id="confirm-text" class="confirm-text">
+                    {what() === 'deactivate'
+                      ? `Deactivate ${props.user.displayName}? They are signed out everywhere and can no longer sign in until reactivated.`
+                      : `Reset two-factor authentication of ${props.user.displayName}? Their authenticator app and recovery codes stop working; they set up a new one at their next sign-in.`}
+                  </p>
+                  <div class="button-row">
+                    <button
+                      type="button"
+                      id="confirm-yes"
+                      class="button button-danger"
+                      aria-describedby="confirm-text"
+                      disabled={busy() !== null}
+                      aria-busy={busy() !== null}
+                      onClick={() => void (what() === 'deactivate' ? deactivate() : resetTwoFactor())}
+                    >
+                      {what() === 'deactivate' ? 'Yes, deactivate' : 'Yes, reset two-factor'}
+                    </button>
+                    <button
+                      type="button"
+                      class="button"
+                      onClick={() => {
+                        setConfirming(null);
+                        heading?.focus();
+                      }}
+                    >
+                      Cancel
+                    </button>
+                  </div>
+                </div>
+              )}
+            </Show>
+          </section>
+        </Show>
+      </div>
+
+      <section class="panel panel-wide" aria-labelledby="user-sessions-title">
+        <h2 id="user-sessions-title">Sessions</h2>
+        <Show
+          when={props.user.sessions.length > 0}
+          fallback={
+            <p class="list-message" data-testid="user-sessions-empty">
+              No active sessions.
+            </p>
+          }
+        >
+          <div class="table-wrap stack">
+            <table class="data-table" data-testid="user-sessions">
+              <caption class="visually-hidden">Sessions of {props.user.displayName}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Device</th>
+                  <th scope="col">IP address</th>
+                  <th scope="col">Signed in</th>
+                  <th scope="col">Last active</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={props.user.sessions}>
+                  {(session) => (
+                    <tr data-testid="user-session-row">
+                      <th scope="row" class="wrap">
+                        {describeDevice(session.userAgent)}
+                      </th>
+                      <td data-label="IP address">
+                        <span class="mono">{session.ip ?? 'Unknown'}</span>
+                      </td>
+                      <td data-label="Signed in">
+                        <time datetime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
+                      </td>
+                      <td data-label="Last active">
+                        <time datetime={session.lastSeenAt}>{formatDateTime(session.lastSeenAt)}</time>
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        </Show>
+      </section>
+    </>
+  );
+}
