@@ -40,6 +40,16 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'users.unlock': (o) => ({ userId: o.userId }),
   'users.resetTwoFactor': (o) => ({ userId: o.userId }),
+  'roles.list': () => undefined,
+  'roles.create': () => ({
+    key: `matrix-${randomUUID().slice(0, 8)}`,
+    name: 'Matrix role',
+    partyKind: 'customer',
+    delegable: true,
+    permissions: ['orders:read'],
+  }),
+  'roles.update': () => ({ key: 'customer-user', name: 'Customer user' }),
+  'roles.delete': () => ({ key: 'no-such-role' }),
   'policies.get': (o) => ({ partyId: o.partyId }),
   'policies.setRole': () => ({
     roleKey: 'customer-user',

@@ -43,14 +43,15 @@ export async function migrate(opts: {
       await sql.unsafe(`alter role gatehouse_app with login password '${opts.appPassword}'`);
     }
     for (const role of BUILT_IN_ROLES) {
-      // The policy columns are defaults for a new role only: an admin's later choice is never overwritten.
+      // Built-in permissions follow the code; `delegable` and the policy columns are defaults for a new role
+      // only: a system admin's later choice (policies.setRole, roles.update) is never overwritten.
       const r: RoleDefinition = role;
       await sql`insert into roles (key, name, party_kind, delegable, built_in, permissions,
                                    require_totp, session_idle_minutes, session_absolute_hours)
                 values (${r.key}, ${r.name}, ${r.partyKind}, ${r.delegable}, true, ${sql.array([...r.permissions])},
                         ${r.requireTotp}, ${r.sessionIdleMinutes ?? null}, ${r.sessionAbsoluteHours ?? null})
                 on conflict (key) do update set name = excluded.name, party_kind = excluded.party_kind,
-                  delegable = excluded.delegable, built_in = true, permissions = excluded.permissions`;
+                  built_in = true, permissions = excluded.permissions`;
     }
     const after = await countApplied(sql);
     await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;

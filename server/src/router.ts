@@ -1,4 +1,4 @@
-import { policiesRouter, usersRouter } from './routers/admin.ts';
+import { policiesRouter, rolesRouter, usersRouter } from './routers/admin.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { invoicesRouter, ordersRouter } from './routers/orders.ts';
 import { router } from './trpc.ts';
@@ -11,6 +11,7 @@ export const appRouter = router({
   invoices: invoicesRouter,
   users: usersRouter,
   policies: policiesRouter,
+  roles: rolesRouter,
 });
 
 export type AppRouter = typeof appRouter;

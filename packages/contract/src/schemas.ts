@@ -259,3 +259,33 @@ export const grantableRolesInput = z.object({ partyId: uuid.optional() });
 export const grantableRolesOutput = z.array(
   z.object({ key: z.string(), name: z.string(), partyKind: z.enum(PARTY_KINDS), permissions: z.array(z.string()) }),
 );
+
+// ---- roles (data): built-in and custom, managed by system admins
+export const roleKey = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9-]{1,49}$/, 'Use 2 to 50 lower-case letters, digits and dashes, starting with a letter.');
+export const roleSummary = z.object({
+  key: z.string(),
+  name: z.string(),
+  partyKind: z.enum(PARTY_KINDS),
+  delegable: z.boolean(),
+  builtIn: z.boolean(),
+  permissions: z.array(z.enum(PERMISSIONS)),
+  holders: z.number().int(),
+});
+export const rolesListOutput = z.array(roleSummary);
+export const createRoleInput = z.object({
+  key: roleKey,
+  name: z.string().trim().min(1).max(LIMITS.nameMax),
+  partyKind: z.enum(PARTY_KINDS),
+  delegable: z.boolean(),
+  permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
+});
+export const updateRoleInput = z.object({
+  key: z.string().min(1).max(100),
+  name: z.string().trim().min(1).max(LIMITS.nameMax).optional(),
+  delegable: z.boolean().optional(),
+  permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).optional(),
+});
+export const roleKeyInput = z.object({ key: z.string().min(1).max(100) });

@@ -1,13 +1,17 @@
 import {
+  createRoleInput,
   grantableRolesInput,
   grantableRolesOutput,
   inviteUserInput,
   inviteUserOutput,
   policiesGetInput,
   policiesGetOutput,
+  roleKeyInput,
+  rolesListOutput,
   setPartyPolicyInput,
   setRolePolicyInput,
   setRolesInput,
+  updateRoleInput,
   userDetailOutput,
   userIdInput,
   usersListInput,
@@ -15,6 +19,7 @@ import {
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as policies from '../services/policies.ts';
+import * as roles from '../services/roles.ts';
 import * as users from '../services/users.ts';
 import { permission, router, sensitive } from '../trpc.ts';
 
@@ -82,4 +87,23 @@ export const policiesRouter = router({
     .input(setPartyPolicyInput)
     .output(ok)
     .mutation(({ ctx, input }) => policies.setParty(ctx, ctx.actor, input)),
+});
+
+/** Roles are data: built-in and custom. Changing them is a sensitive action of system admins. */
+export const rolesRouter = router({
+  list: permission('roles:read')
+    .output(rolesListOutput)
+    .query(({ ctx }) => roles.list(ctx, ctx.actor)),
+  create: sensitive('roles:manage')
+    .input(createRoleInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => roles.create(ctx, ctx.actor, input)),
+  update: sensitive('roles:manage')
+    .input(updateRoleInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => roles.update(ctx, ctx.actor, input)),
+  delete: sensitive('roles:manage')
+    .input(roleKeyInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => roles.remove(ctx, ctx.actor, input.key)),
 });
