@@ -13,6 +13,8 @@ import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
 import type { Config } from './config.ts';
 import type { AppServices } from './context.ts';
 import { createHttpApp } from './http.ts';
+import { suspendDormant } from './jobs/dormant.ts';
+import { startPeriodic } from './jobs/periodic.ts';
 import { appRolePassword, contextKey } from './keys.ts';
 import type { Logger } from './logger.ts';
 import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.ts';
@@ -101,6 +103,16 @@ export async function startServer(
   const clock = opts.clock ?? systemClock;
   const transport = mailTransport(config);
   const mailWorker = startMailWorker(database.db, transport, clock, log);
+  const dormantJob = startPeriodic(
+    'suspend-dormant',
+    3_600_000,
+    async () => {
+      const n = await suspendDormant(database.db, clock, config.dormantDays);
+      if (n > 0) log.info({ suspended: n, days: config.dormantDays }, 'dormant accounts suspended');
+    },
+    log,
+  );
+  dormantJob.kick();
   log.info({ mail: transport.description }, 'mail delivery');
   const services: AppServices = {
     config,
@@ -116,6 +128,7 @@ export async function startServer(
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   }).catch(async (e) => {
+    await dormantJob.stop();
     await mailWorker.stop();
     await database.close();
     throw e;
@@ -137,6 +150,7 @@ export async function startServer(
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
+        await dormantJob.stop();
         await mailWorker.stop();
         await database.close();
       })();

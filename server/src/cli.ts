@@ -2,9 +2,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { email as emailSchema } from '@gatehouse/contract';
 import { mailRepo } from '@gatehouse/db';
+import { systemClock } from './auth/sessions.ts';
 import { mailTransport, openDatabase } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError, EmbeddedStartError, MigrationError } from './errors.ts';
+import { suspendDormant } from './jobs/dormant.ts';
 import { createLogger } from './logger.ts';
 import { seedDemo } from './services/demo.ts';
 import { createFirstAdmin } from './services/setup.ts';
@@ -18,6 +20,8 @@ Commands:
                  or asked for on the terminal, never taken as an argument)
   seed-demo      load the demo data set and print its sign-ins (refused if real accounts exist)
   mail           list the newest mail in the outbox (to, subject, status, where the file is)
+  suspend-dormant  suspend accounts unused for DORMANT_DAYS (default 90) now; the server also runs
+                 this hourly
   help           show this text
 
 With no DATABASE_URL the embedded PostgreSQL under GATEHOUSE_DATA_DIR (./data) is used; if a
@@ -74,6 +78,9 @@ async function run(argv: string[]): Promise<number> {
         config.passwordMinLength,
       );
       console.log(`Created system administrator ${email.data}. Sign in at ${config.publicOrigin}`);
+    } else if (command === 'suspend-dormant') {
+      const n = await suspendDormant(database.db, systemClock, config.dormantDays);
+      console.log(`Suspended ${n} account(s) unused for ${config.dormantDays} days.`);
     } else if (command === 'mail') {
       const rows = await database.db.read({ kind: 'all', reason: 'system' }, (tx) => mailRepo.recent(tx, 50));
       if (rows.length === 0) console.log('The outbox is empty.');

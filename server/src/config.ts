@@ -67,6 +67,8 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(30),
+  /** Accounts unused this many days are suspended by a daily job; 0 turns the job off. */
+  DORMANT_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   /** NIST SP 800-63B: 15 is recommended where no second factor is used; never below 12. */
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(12).max(64).default(12),
   SESSION_ABSOLUTE_HOURS: z.coerce
@@ -99,6 +101,8 @@ export interface Config {
   session: { idleMs: number; absoluteMs: number };
   /** Minimum length of a new password (PASSWORD_MIN_LENGTH, 12 to 64). */
   passwordMinLength: number;
+  /** DORMANT_DAYS: suspend accounts unused this long (0: never). */
+  dormantDays: number;
   dbPoolMax: number;
   /** SMTP when configured; otherwise mail is written as .eml files under <dataDir>/mail. */
   mail: { smtpUrl: string | undefined; from: string; fileDir: string };
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    dormantDays: e.DORMANT_DAYS,
     dbPoolMax: e.DB_POOL_MAX,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fileDir: path.join(dataDir, 'mail') },
   };

@@ -281,3 +281,26 @@ export async function countOthersWith(tx: Tx, partyId: string, permission: strin
 export async function lockPartyAdmins(tx: Tx, partyId: string) {
   await tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`party-admins:${partyId}`}, 0))`);
 }
+
+/**
+ * Suspends active users who have not signed in since `cutoff` (or, never signed in, were created before
+ * it), at most `limit` per call; only one caller at a time gets the job's advisory lock (several
+ * instances may run the job). Returns who was suspended, or null when another instance holds the lock.
+ */
+export async function suspendDormant(tx: Tx, cutoff: Date, limit: number) {
+  const [lock] = await tx.db.execute<{ ok: boolean }>(
+    sql`select pg_try_advisory_xact_lock(hashtextextended('job:suspend-dormant', 0)) as ok`,
+  );
+  if (!lock?.ok) return null;
+  return tx.db
+    .update(users)
+    .set({ status: 'suspended' })
+    .where(
+      and(
+        sql`${users.id} in (select id from ${users} where status = 'active'
+              and coalesce(last_sign_in_at, created_at) < ${cutoff.toISOString()}::timestamptz order by id limit ${limit} for update skip locked)`,
+        partyPredicate(tx, users.partyId),
+      ),
+    )
+    .returning({ id: users.id, partyId: users.partyId, lastSignInAt: users.lastSignInAt });
+}

@@ -1,5 +1,6 @@
 import { type Database, mailRepo } from '@gatehouse/db';
 import type { Clock } from '../auth/sessions.ts';
+import { startPeriodic } from '../jobs/periodic.ts';
 import type { Logger } from '../logger.ts';
 import type { MailTransport } from './transport.ts';
 
@@ -34,22 +35,5 @@ export async function deliverDue(db: Database, transport: MailTransport, clock: 
 
 /** Runs deliverDue every few seconds and on kick(); stop() waits for a run in progress. */
 export function startMailWorker(db: Database, transport: MailTransport, clock: Clock, log: Logger, everyMs = 5_000) {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const run = () => {
-    if (stopped) return;
-    running = running
-      .then(() => deliverDue(db, transport, clock, log))
-      .catch((err) => log.warn({ err: (err as Error).message }, 'mail worker run failed'));
-  };
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  return {
-    kick: run,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic('mail', everyMs, () => deliverDue(db, transport, clock, log), log);
 }
