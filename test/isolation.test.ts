@@ -42,6 +42,10 @@ beforeAll(async () => {
               select 'r-' || id, party_id, id, 'x', now() + interval '30 minutes' from users`;
     await sql`insert into invitations (id, party_id, user_id, secret_hash, expires_at)
               select 'i-' || id, party_id, id, 'x', now() + interval '7 days' from users`;
+    const [review] = await sql`insert into access_reviews (name, started_at, deadline, status)
+                               values ('isolation', now(), now() + interval '7 days', 'open') returning id`;
+    await sql`insert into access_review_items (review_id, party_id, user_id, role_key)
+              select ${review?.id}, party_id, id, 'customer-user' from users`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -133,6 +137,7 @@ const SCOPED = [
   'login_challenges',
   'password_resets',
   'invitations',
+  'access_review_items',
 ];
 
 describe('coverage', () => {
@@ -157,6 +162,12 @@ describe.each(SCOPED)('%s', (table) => {
       const setCol = table === 'parties' ? 'name = name' : 'party_id = party_id';
       if (table !== 'audit_events') {
         expect((await sql.unsafe(`update ${table} set ${setCol} where ${col()} = '${b.partyId}'`)).count).toBe(0);
+      }
+      // Evidence tables (audit, access review items) grant no DELETE at all; the rest delete nothing of B's.
+      if (table === 'audit_events' || table === 'access_review_items') {
+        const [g] = await sql.unsafe(`select has_table_privilege(current_user, '${table}', 'DELETE') as ok`);
+        expect(g?.ok).toBe(false);
+      } else {
         expect((await sql.unsafe(`delete from ${table} where ${col()} = '${b.partyId}'`)).count).toBe(0);
       }
     });

@@ -40,6 +40,16 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'users.unlock': (o) => ({ userId: o.userId }),
   'users.resetTwoFactor': (o) => ({ userId: o.userId }),
+  'accessReviews.start': (o) => ({
+    name: 'Matrix review',
+    deadline: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    partyIds: [o.partyId],
+  }),
+  'accessReviews.list': () => undefined,
+  'accessReviews.items': () => ({ reviewId: randomUUID() }),
+  'accessReviews.decide': () => ({ itemId: randomUUID(), decision: 'keep' }),
+  'accessReviews.close': () => ({ reviewId: randomUUID() }),
+  'accessReviews.export': () => ({ reviewId: randomUUID() }),
   'roles.list': () => undefined,
   'roles.create': () => ({
     key: `matrix-${randomUUID().slice(0, 8)}`,

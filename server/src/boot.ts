@@ -19,6 +19,7 @@ import { appRolePassword, contextKey } from './keys.ts';
 import type { Logger } from './logger.ts';
 import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.ts';
 import { startMailWorker } from './mail/worker.ts';
+import { closeOverdue } from './services/access-reviews.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
 
 export function mailTransport(config: Config): MailTransport {
@@ -113,6 +114,7 @@ export async function startServer(
     log,
   );
   dormantJob.kick();
+  const reviewsJob = startPeriodic('close-access-reviews', 60_000, () => closeOverdue(database.db, clock), log);
   log.info({ mail: transport.description }, 'mail delivery');
   const services: AppServices = {
     config,
@@ -129,6 +131,7 @@ export async function startServer(
     s.once('error', reject);
   }).catch(async (e) => {
     await dormantJob.stop();
+    await reviewsJob.stop();
     await mailWorker.stop();
     await database.close();
     throw e;
@@ -151,6 +154,7 @@ export async function startServer(
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
         await dormantJob.stop();
+        await reviewsJob.stop();
         await mailWorker.stop();
         await database.close();
       })();

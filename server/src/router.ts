@@ -1,4 +1,4 @@
-import { policiesRouter, rolesRouter, usersRouter } from './routers/admin.ts';
+import { accessReviewsRouter, policiesRouter, rolesRouter, usersRouter } from './routers/admin.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { invoicesRouter, ordersRouter } from './routers/orders.ts';
 import { router } from './trpc.ts';
@@ -12,6 +12,7 @@ export const appRouter = router({
   users: usersRouter,
   policies: policiesRouter,
   roles: rolesRouter,
+  accessReviews: accessReviewsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -31,6 +31,8 @@ export const PERMISSIONS = [
   'policies:manage',
   'integrations:manage',
   'exports:create',
+  /** Start, close and export access review campaigns (attesting uses users:manage). */
+  'access-reviews:manage',
   /** Internal staff only: lifts the party scope to every party (shown as such in the audit log). */
   'parties:cross',
 ] as const;

@@ -116,6 +116,7 @@ export const BUILT_IN_ROLES = [
       'integrations:manage',
       'approval-policies:manage',
       'audit:read',
+      'access-reviews:manage',
     ],
   },
 ] as const satisfies readonly RoleDefinition[];

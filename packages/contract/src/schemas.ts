@@ -289,3 +289,43 @@ export const updateRoleInput = z.object({
   permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).optional(),
 });
 export const roleKeyInput = z.object({ key: z.string().min(1).max(100) });
+
+// ---- access review campaigns
+export const REVIEW_DECISIONS = ['keep', 'revoke'] as const;
+export const startReviewInput = z.object({
+  name: z.string().trim().min(1).max(LIMITS.nameMax),
+  /** ISO date-time; what is not attested by then is suspended. */
+  deadline: z.iso.datetime({ offset: true }),
+  /** Limit the campaign to these parties; all parties when absent. */
+  partyIds: z.array(uuid).min(1).max(1000).optional(),
+});
+export const startReviewOutput = z.object({ id: uuid, items: z.number().int() });
+export const reviewSummary = z.object({
+  id: uuid,
+  name: z.string(),
+  status: z.enum(['open', 'closed']),
+  startedAt: isoTime,
+  deadline: isoTime,
+  closedAt: isoTime.nullable(),
+  /** Counted within the caller's scope: a customer admin sees its own party's items only. */
+  total: z.number().int(),
+  decided: z.number().int(),
+});
+export const reviewsListOutput = z.array(reviewSummary);
+export const reviewItemsInput = pageInput.extend({ reviewId: uuid, pendingOnly: z.boolean().default(false) });
+export const reviewItem = z.object({
+  id: uuid,
+  partyId: uuid,
+  partyName: z.string(),
+  userId: uuid,
+  email: z.string(),
+  displayName: z.string(),
+  roleKey: z.string(),
+  decision: z.enum(['keep', 'revoke', 'expired']).nullable(),
+  decidedAt: isoTime.nullable(),
+});
+export const reviewItemsOutput = z.object({ items: z.array(reviewItem), nextCursor: z.string().nullable() });
+export const decideReviewItemInput = z.object({ itemId: uuid, decision: z.enum(REVIEW_DECISIONS) });
+export const reviewIdInput = z.object({ reviewId: uuid });
+export const closeReviewOutput = z.object({ expired: z.number().int(), usersSuspended: z.number().int() });
+export const exportReviewOutput = z.object({ filename: z.string(), csv: z.string() });

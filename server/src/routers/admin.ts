@@ -1,16 +1,25 @@
 import {
+  closeReviewOutput,
   createRoleInput,
+  decideReviewItemInput,
+  exportReviewOutput,
   grantableRolesInput,
   grantableRolesOutput,
   inviteUserInput,
   inviteUserOutput,
   policiesGetInput,
   policiesGetOutput,
+  reviewIdInput,
+  reviewItemsInput,
+  reviewItemsOutput,
+  reviewsListOutput,
   roleKeyInput,
   rolesListOutput,
   setPartyPolicyInput,
   setRolePolicyInput,
   setRolesInput,
+  startReviewInput,
+  startReviewOutput,
   updateRoleInput,
   userDetailOutput,
   userIdInput,
@@ -18,6 +27,7 @@ import {
   usersListOutput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
+import * as reviews from '../services/access-reviews.ts';
 import * as policies from '../services/policies.ts';
 import * as roles from '../services/roles.ts';
 import * as users from '../services/users.ts';
@@ -106,4 +116,34 @@ export const rolesRouter = router({
     .input(roleKeyInput)
     .output(ok)
     .mutation(({ ctx, input }) => roles.remove(ctx, ctx.actor, input.key)),
+});
+
+/**
+ * Access review campaigns: system admins start, close and export them; every admin attests the items in
+ * its scope (users:manage), under the same rule as any user administration.
+ */
+export const accessReviewsRouter = router({
+  start: sensitive('access-reviews:manage')
+    .input(startReviewInput)
+    .output(startReviewOutput)
+    .mutation(({ ctx, input }) => reviews.start(ctx, ctx.actor, input)),
+  list: permission('users:manage')
+    .output(reviewsListOutput)
+    .query(({ ctx }) => reviews.list(ctx, ctx.actor)),
+  items: permission('users:manage')
+    .input(reviewItemsInput)
+    .output(reviewItemsOutput)
+    .query(({ ctx, input }) => reviews.items(ctx, ctx.actor, input)),
+  decide: permission('users:manage')
+    .input(decideReviewItemInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => reviews.decide(ctx, ctx.actor, input)),
+  close: sensitive('access-reviews:manage')
+    .input(reviewIdInput)
+    .output(closeReviewOutput)
+    .mutation(({ ctx, input }) => reviews.close(ctx, ctx.actor, input.reviewId)),
+  export: permission('access-reviews:manage')
+    .input(reviewIdInput)
+    .output(exportReviewOutput)
+    .mutation(({ ctx, input }) => reviews.exportCsv(ctx, ctx.actor, input.reviewId)),
 });

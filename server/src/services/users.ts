@@ -23,8 +23,10 @@ import { requestFields, scopeFor } from './scope.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
 
+export type Administrable = NonNullable<Awaited<ReturnType<typeof usersRepo.getForAdmin>>>;
+
 /** The target user as the actor may see it (NOT_FOUND across parties), after the administer rule. */
-async function administrable(tx: Tx, actor: Actor, userId: string) {
+export async function administrable(tx: Tx, actor: Actor, userId: string) {
   const target = await usersRepo.getForAdmin(tx, userId);
   if (!target) throw notFound('That user');
   const problem = administerProblem(
@@ -35,7 +37,7 @@ async function administrable(tx: Tx, actor: Actor, userId: string) {
   return target;
 }
 
-const acting = (ctx: Context, actor: Actor, target: { id: string; partyId: string }) => ({
+export const acting = (ctx: Context, actor: Actor, target: { id: string; partyId: string }) => ({
   partyId: target.partyId,
   actorUserId: actor.userId,
   entityType: 'user',
@@ -237,32 +239,48 @@ async function keepLastAdmin(tx: Tx, target: { id: string; partyId: string; perm
  * end (a privilege change), and the audit entry has before and after.
  */
 export async function setRoles(ctx: Context, actor: Actor, input: { userId: string; roles: string[] }) {
-  const wanted = [...new Set(input.roles)].sort();
   await ctx.db.tx(scopeFor(actor), async (tx) => {
     const target = await administrable(tx, actor, input.userId);
-    await usersRepo.lockPartyAdmins(tx, target.partyId);
-    const current = (await usersRepo.summaryById(tx, target.id))?.roles ?? [];
-    const changed = [...wanted.filter((k) => !current.includes(k)), ...current.filter((k) => !wanted.includes(k))];
-    if (changed.length === 0) return;
-    const found = await usersRepo.rolesByKeys(tx, changed);
-    for (const key of changed) {
-      const role = found.find((r) => r.key === key);
-      if (!role) throw new DomainError('BAD_REQUEST', `roles: there is no role ${key}.`);
-      const problem = grantProblem(principal(actor), role, target.partyKind);
-      if (problem) throw new DomainError('FORBIDDEN', problem);
-    }
-    const after = await usersRepo.rolesByKeys(tx, wanted);
-    await keepLastAdmin(tx, target, !after.some((r) => r.permissions.includes('users:manage')));
-    await usersRepo.setRoles(tx, target.id, target.partyId, wanted);
-    const ended = await sessionsRepo.removeAllForUser(tx, target.id);
-    await auditRepo.record(tx, {
-      action: 'user.roles_changed',
-      outcome: 'success',
-      details: { before: current, after: wanted, sessionsEnded: ended },
-      ...acting(ctx, actor, target),
-    });
+    await applyRoles(ctx, tx, actor, target, () => input.roles, {});
   });
   return { ok: true as const };
+}
+
+/**
+ * The one path by which a user's roles change (users.setRoles, an access review's revoke): the grant
+ * rule for every role added or removed, the last admin kept, the user's sessions ended, the audit entry.
+ * `target` comes from administrable() in the same transaction.
+ */
+export async function applyRoles(
+  ctx: Context,
+  tx: Tx,
+  actor: Actor,
+  target: Administrable,
+  next: (current: string[]) => string[],
+  details: Record<string, unknown>,
+) {
+  await usersRepo.lockPartyAdmins(tx, target.partyId);
+  const current = (await usersRepo.summaryById(tx, target.id))?.roles ?? [];
+  const wanted = [...new Set(next(current))].sort();
+  const changed = [...wanted.filter((k) => !current.includes(k)), ...current.filter((k) => !wanted.includes(k))];
+  if (changed.length === 0) return;
+  const found = await usersRepo.rolesByKeys(tx, changed);
+  for (const key of changed) {
+    const role = found.find((r) => r.key === key);
+    if (!role) throw new DomainError('BAD_REQUEST', `roles: there is no role ${key}.`);
+    const problem = grantProblem(principal(actor), role, target.partyKind);
+    if (problem) throw new DomainError('FORBIDDEN', problem);
+  }
+  const after = await usersRepo.rolesByKeys(tx, wanted);
+  await keepLastAdmin(tx, target, !after.some((r) => r.permissions.includes('users:manage')));
+  await usersRepo.setRoles(tx, target.id, target.partyId, wanted);
+  const ended = await sessionsRepo.removeAllForUser(tx, target.id);
+  await auditRepo.record(tx, {
+    action: 'user.roles_changed',
+    outcome: 'success',
+    details: { before: current, after: wanted, sessionsEnded: ended, ...details },
+    ...acting(ctx, actor, target),
+  });
 }
 
 /** Deactivation: at once, every session and pending invitation of the user ends. The last admin stays. */
