@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PERMISSIONS } from '@gatehouse/contract';
 import { demoRepo, ordersRepo, policiesRepo } from '@gatehouse/db';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
@@ -53,6 +54,18 @@ async function newPage(width = 1280, height = 800): Promise<Page> {
     if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
+  return page;
+}
+
+/** A page in a browser context of its own (its own cookies): two people at two computers. */
+async function newPageInOwnContext(width = 1280, height = 800): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.setDefaultTimeout(10_000);
   return page;
 }
 
@@ -751,6 +764,201 @@ describe('user administration in a real browser', () => {
     expect(refusal).toMatch(/own account/);
     await page.close();
   }, 60_000);
+
+  it('raised no console errors', () => {
+    expect(
+      problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
+    ).toEqual([]);
+  });
+});
+
+describe('delegated administration, end to end in a real browser', () => {
+  it('a customer admin invites a user, who joins, sees only its own orders, and is cut off on deactivation', async () => {
+    const admin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
+    const stranger = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    await srv.db.tx(SYSTEM, async (tx) => {
+      await demoRepo.generateOrders(tx, admin.partyId, 5, 'EUR');
+      await demoRepo.generateOrders(tx, stranger.partyId, 8, 'USD');
+    });
+    const ours = await srv.db.read({ kind: 'party', partyId: admin.partyId }, (tx) =>
+      ordersRepo.list(tx, { limit: 5 }),
+    );
+    // Numbers run per party: the other party's SO-0000008 has no twin here.
+    const theirs = await srv.db.read({ kind: 'party', partyId: stranger.partyId }, (tx) =>
+      ordersRepo.list(tx, { limit: 10 }),
+    );
+    const theirOnly = theirs.items.find((o) => !ours.items.some((m) => m.number === o.number))?.number;
+    expect(theirOnly).toBeDefined();
+    const logged = problems.length;
+
+    // The admin, in the first browser context, invites a colleague through the dialog.
+    const adminPage = await newPageInOwnContext();
+    await signIn(adminPage, admin.email, admin.password);
+    await adminPage.locator('[data-testid="nav-users"]').click();
+    await adminPage.waitForURL(/\/users$/);
+    await expect.poll(() => adminPage.locator('[data-testid="user-row"]').count()).toBe(1);
+    await adminPage.locator('[data-testid="invite-open"]').click();
+    const dialog = adminPage.locator('[data-testid="invite-dialog"]');
+    await dialog.waitFor();
+    const email = `delegated-${Date.now()}@test.example`;
+    await adminPage.fill('#invite-email', email);
+    await adminPage.fill('#invite-name', 'Della Delegate');
+    await adminPage.locator('#invite-role-customer-user').check();
+    await adminPage.screenshot({ path: path.join(SHOTS, 'journey-1-invite.png'), fullPage: true });
+    await adminPage.locator('[data-testid="invite-dialog"] button[type="submit"]').click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => adminPage.locator('[data-testid="users-status"]').textContent())
+      .toContain(`Invitation sent to ${email}`);
+    await expect.poll(() => adminPage.locator('[data-testid="user-row"]').count()).toBe(2);
+
+    // The link, as mailed (the outbox holds the rendered body).
+    const owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
+    let link = '';
+    try {
+      await expect
+        .poll(async () => {
+          const rows = await owner<{ body_text: string }[]>`
+            select body_text from mail_outbox where to_address = ${email} and kind = 'invitation'`;
+          link = /(http:\/\/\S+\/accept-invitation#token=[a-z2-7.]+)/.exec(rows[0]?.body_text ?? '')?.[1] ?? '';
+          return link;
+        })
+        .toMatch(/\/accept-invitation#token=/);
+    } finally {
+      await owner.end();
+    }
+    expect(link.startsWith(`${srv.origin}/accept-invitation#token=`)).toBe(true);
+
+    // The invitee, in a second context (its own cookies), joins and sees only its party's orders.
+    const inviteePage = await newPageInOwnContext();
+    await inviteePage.goto(link);
+    await inviteePage.locator('[data-testid="invitation-form"]').waitFor();
+    expect(await inviteePage.inputValue('#invitation-email')).toBe(email);
+    await inviteePage.fill('#invitation-new-password', 'quiet harbour lantern 58');
+    await inviteePage.fill('#invitation-confirm-password', 'quiet harbour lantern 58');
+    await inviteePage.screenshot({ path: path.join(SHOTS, 'journey-2-accept.png'), fullPage: true });
+    await inviteePage.keyboard.press('Enter');
+    await inviteePage.waitForURL(/\/orders$/);
+    expect(await inviteePage.locator('[data-testid="user-name"]').textContent()).toBe('Della Delegate');
+    await inviteePage.locator('[data-testid="nav-orders"]').click();
+    await expect.poll(() => inviteePage.locator('[data-testid="order-row"]').count()).toBe(5);
+    const orders = (await inviteePage.locator('[data-testid="orders-table"]').textContent()) ?? '';
+    expect(orders).toContain(ours.items[0]?.number);
+    expect(orders).not.toContain(theirOnly);
+    expect(orders).not.toContain('USD');
+    expect(await inviteePage.locator('[data-testid="nav-users"]').count()).toBe(0); // a user, not an admin
+    await inviteePage.screenshot({ path: path.join(SHOTS, 'journey-3-invitee-orders.png'), fullPage: true });
+
+    // The admin deactivates the new user from its detail page.
+    await adminPage.locator('[data-testid="user-row"]', { hasText: email }).locator('a').click();
+    await adminPage.waitForURL(/\/users\/[0-9a-f-]{36}$/);
+    await expect.poll(() => adminPage.locator('[data-testid="user-summary"]').textContent()).toContain(email);
+    await adminPage.locator('[data-testid="deactivate"]').click();
+    await adminPage.locator('#confirm-yes').click();
+    await expect
+      .poll(() => adminPage.locator('[data-testid="user-status"]').textContent())
+      .toContain('is deactivated and signed out everywhere.');
+    await adminPage.screenshot({ path: path.join(SHOTS, 'journey-4-deactivated.png'), fullPage: true });
+
+    // The invitee's next step is refused: back to sign-in.
+    await inviteePage.locator('[data-testid="nav-invoices"]').click();
+    await inviteePage.waitForURL(/\/sign-in/);
+    await inviteePage.locator('input[name="email"]').waitFor();
+    await inviteePage.screenshot({ path: path.join(SHOTS, 'journey-5-invitee-signed-out.png'), fullPage: true });
+    allowFailedLoads(logged, 401);
+    await inviteePage.context().close();
+    await adminPage.context().close();
+  }, 60_000);
+
+  it('a system admin reads the role matrix, creates a custom customer role, makes it non-delegable, deletes it', async () => {
+    const sysadmin = await createPartyWithUser(srv.db, 'internal', ['system-admin']);
+    const logged = problems.length;
+    const page = await newPageInOwnContext();
+    await signIn(page, sysadmin.email, sysadmin.password);
+    await page.locator('[data-testid="nav-roles"]').click();
+    await page.waitForURL(/\/roles$/);
+    const matrix = page.locator('[data-testid="roles-matrix"]');
+    await matrix.waitFor();
+    expect(await page.title()).toBe('Roles · Gatehouse');
+    expect(await page.locator('[data-testid="permission-row"]').count()).toBe(PERMISSIONS.length);
+    expect(await matrix.locator('thead th[scope="colgroup"]').allTextContents()).toEqual([
+      'Internal roles',
+      'Customer roles',
+      'Supplier roles',
+    ]);
+    expect(await page.locator('[data-testid="cell-system-admin-roles:manage"]').getAttribute('data-held')).toBe('true');
+    expect(await page.locator('[data-testid="cell-customer-user-orders:read"]').getAttribute('data-held')).toBe('true');
+    expect(await page.locator('[data-testid="cell-customer-user-users:manage"]').getAttribute('data-held')).toBeNull();
+    expect(await page.locator('[data-testid="role-type-customer-user"]').textContent()).toBe('Built-in');
+    await page.screenshot({ path: path.join(SHOTS, 'roles-matrix.png'), fullPage: true });
+
+    // A new customer role: only the permissions a customer role may carry are offered.
+    await page.locator('[data-testid="role-new"]').click();
+    const dialog = page.locator('[data-testid="role-dialog"]');
+    await dialog.waitFor();
+    await expect.poll(() => focused(page)).toMatch(/^input#role-key/);
+    expect(await page.locator('#role-permission-parties-cross').count()).toBe(0);
+    await page.selectOption('#role-kind', 'internal');
+    expect(await page.locator('#role-delegable').isDisabled()).toBe(true);
+    expect(await page.locator('#role-permission-parties-cross').count()).toBe(1);
+    await page.selectOption('#role-kind', 'customer');
+    // A key that is taken: the server's refusal is shown in the dialog.
+    await page.fill('#role-key', 'customer-user');
+    await page.fill('#role-name', 'Order viewer');
+    await page.locator('#role-delegable').check();
+    await page.locator('#role-permission-orders-read').check();
+    await page.locator('[data-testid="role-dialog"] button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('#role-dialog-error').textContent())
+      .toBe('A role customer-user already exists.');
+    allowFailedLoads(logged, 409);
+    await page.fill('#role-key', 'order-viewer');
+    await page.screenshot({ path: path.join(SHOTS, 'roles-new-dialog.png'), fullPage: true });
+    await page.locator('[data-testid="role-dialog"] button[type="submit"]').click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.locator('[data-testid="roles-status"]').textContent())
+      .toBe('Role Order viewer created.');
+    const column = page.locator('[data-testid="role-col-order-viewer"]');
+    await column.waitFor();
+    expect(await column.textContent()).toContain('Order viewer');
+    expect(await page.locator('[data-testid="role-type-order-viewer"]').textContent()).toBe('Custom');
+    expect(await page.locator('[data-testid="role-holders-order-viewer"]').textContent()).toBe('0');
+    expect(await page.locator('[data-testid="cell-order-viewer-orders:read"]').getAttribute('data-held')).toBe('true');
+    expect(await page.locator('[data-testid="role-delegable-order-viewer"]').textContent()).toContain('Yes');
+
+    // Not delegable any more.
+    await page.getByRole('button', { name: 'Turn off delegation of Order viewer' }).click();
+    await expect.poll(() => page.locator('[data-testid="role-delegable-order-viewer"]').textContent()).toMatch(/^No/);
+    expect(await page.locator('[data-testid="roles-status"]').textContent()).toContain('is no longer delegable');
+    await page.locator('[data-testid="role-col-order-viewer"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'roles-matrix-custom.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SHOTS, 'roles-matrix-mobile.png'), fullPage: true });
+    expect(await overflows(page)).toBe(false); // only the table scrolls sideways
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Deleted after a confirmation.
+    await page.locator('[data-testid="role-delete-order-viewer"]').click();
+    await page.locator('[data-testid="role-delete-dialog"]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'roles-delete-dialog.png'), fullPage: true });
+    await page.locator('[data-testid="role-delete-confirm"]').click();
+    await page.locator('[data-testid="role-delete-dialog"]').waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.locator('[data-testid="roles-status"]').textContent())
+      .toBe('Role Order viewer deleted.');
+    await expect.poll(() => column.count()).toBe(0);
+    await page.context().close();
+  }, 60_000);
+
+  it('a customer admin sees no Roles link', async () => {
+    const admin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
+    const page = await newPageInOwnContext();
+    await signIn(page, admin.email, admin.password);
+    await page.locator('[data-testid="nav-users"]').waitFor();
+    expect(await page.locator('[data-testid="nav-roles"]').count()).toBe(0);
+    await page.context().close();
+  });
 
   it('raised no console errors', () => {
     expect(

@@ -128,7 +128,16 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               Gatehouse
             </A>
           </Show>
-          <Show when={!props.restricted && (can('orders:read') || can('invoices:read') || can('users:read'))}>
+          <Show
+            when={
+              !props.restricted &&
+              (can('orders:read') ||
+                can('invoices:read') ||
+                can('users:read') ||
+                can('roles:read') ||
+                can('users:manage'))
+            }
+          >
             <nav class="site-nav" aria-label="Main">
               <ul>
                 <Show when={can('orders:read')}>
@@ -149,6 +158,20 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                   <li>
                     <A href="/users" data-testid="nav-users">
                       Users
+                    </A>
+                  </li>
+                </Show>
+                <Show when={can('users:manage')}>
+                  <li>
+                    <A href="/access-reviews" data-testid="nav-access-reviews">
+                      Access reviews
+                    </A>
+                  </li>
+                </Show>
+                <Show when={can('roles:read')}>
+                  <li>
+                    <A href="/roles" data-testid="nav-roles">
+                      Roles
                     </A>
                   </li>
                 </Show>

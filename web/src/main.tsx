@@ -4,6 +4,8 @@ import { render } from 'solid-js/web';
 import { loadMe } from './auth.ts';
 import { Shell } from './layout.tsx';
 import AcceptInvitation from './pages/AcceptInvitation.tsx';
+import AccessReviewDetail from './pages/AccessReviewDetail.tsx';
+import AccessReviews from './pages/AccessReviews.tsx';
 import ForgotPassword from './pages/ForgotPassword.tsx';
 import Home from './pages/Home.tsx';
 import Invoices from './pages/Invoices.tsx';
@@ -12,6 +14,7 @@ import OrderDetail from './pages/OrderDetail.tsx';
 import Orders from './pages/Orders.tsx';
 import Profile from './pages/Profile.tsx';
 import ResetPassword from './pages/ResetPassword.tsx';
+import Roles from './pages/Roles.tsx';
 import Setup from './pages/Setup.tsx';
 import SignIn from './pages/SignIn.tsx';
 import TwoFactor from './pages/TwoFactor.tsx';
@@ -39,6 +42,9 @@ render(
         <Route path="/invoices" component={Invoices} />
         <Route path="/users" component={Users} />
         <Route path="/users/:id" component={UserDetail} />
+        <Route path="/roles" component={Roles} />
+        <Route path="/access-reviews" component={AccessReviews} />
+        <Route path="/access-reviews/:id" component={AccessReviewDetail} />
         <Route path="/profile" component={Profile} />
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="*404" component={NotFound} />

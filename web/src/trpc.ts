@@ -20,3 +20,4 @@ export type InvoiceSummary = Awaited<ReturnType<typeof trpc.invoices.list.query>
 export type UserSummary = Awaited<ReturnType<typeof trpc.users.list.query>>['items'][number];
 export type UserDetail = Awaited<ReturnType<typeof trpc.users.get.query>>;
 export type GrantableRole = Awaited<ReturnType<typeof trpc.users.grantableRoles.query>>[number];
+export type RoleSummary = Awaited<ReturnType<typeof trpc.roles.list.query>>[number];
