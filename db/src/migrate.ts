@@ -21,6 +21,8 @@ export async function migrate(opts: {
   contextKey: Buffer;
   /** Set the gatehouse_app role's password (omit when the operator manages that role). */
   appPassword?: string;
+  /** Another migrations folder: only the upgrade test uses it, to build an older installation. */
+  migrationsFolder?: string;
 }): Promise<{ applied: number }> {
   const sql = postgres(opts.ownerUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
@@ -29,7 +31,7 @@ export async function migrate(opts: {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
     const before = await countApplied(sql);
     try {
-      await drizzleMigrate(drizzle(sql), { migrationsFolder: MIGRATIONS_DIR });
+      await drizzleMigrate(drizzle(sql), { migrationsFolder: opts.migrationsFolder ?? MIGRATIONS_DIR });
     } catch (e) {
       // drizzle wraps the PostgreSQL error; the useful message is in `cause`.
       const cause = (e as { cause?: Error }).cause ?? e;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { email as emailSchema } from '@gatehouse/contract';
 import { mailRepo } from '@gatehouse/db';
+import { verifyAuditChains } from './audit/verify.ts';
 import { systemClock } from './auth/sessions.ts';
 import { mailTransport, openDatabase } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -19,6 +20,8 @@ Commands:
                  (--email, --name, --organisation; the password is read from GATEHOUSE_ADMIN_PASSWORD
                  or asked for on the terminal, never taken as an argument)
   seed-demo      load the demo data set and print its sign-ins (refused if real accounts exist)
+  audit verify   walk every audit hash chain; report the first entry changed, removed, inserted or
+                 reordered (exit code 1), or how many entries hold (exit code 0)
   mail           list the newest mail in the outbox (to, subject, status, where the file is)
   suspend-dormant  suspend accounts unused for DORMANT_DAYS (default 90) now; the server also runs
                  this hourly
@@ -52,7 +55,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return command ? 0 : 2;
   }
-  if (!['migrate', 'create-admin', 'seed-demo', 'mail'].includes(command)) {
+  if (!['migrate', 'create-admin', 'seed-demo', 'mail', 'suspend-dormant', 'audit'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
@@ -78,6 +81,20 @@ async function run(argv: string[]): Promise<number> {
         config.passwordMinLength,
       );
       console.log(`Created system administrator ${email.data}. Sign in at ${config.publicOrigin}`);
+    } else if (command === 'audit') {
+      if (args[0] !== 'verify') {
+        console.error(`Unknown audit command "${args[0] ?? ''}": try "pnpm gatehouse audit verify".`);
+        return 2;
+      }
+      const result = await verifyAuditChains(database.db);
+      if (result.problem) {
+        console.error(
+          `Audit log NOT intact: ${result.problem.message} (chain ${result.problem.chainKey}, seq ${result.problem.seq}).`,
+        );
+        return 1;
+      } else {
+        console.log(`Audit log intact: ${result.entries} entries in ${result.chains} chain(s).`);
+      }
     } else if (command === 'suspend-dormant') {
       const n = await suspendDormant(database.db, systemClock, config.dormantDays);
       console.log(`Suspended ${n} account(s) unused for ${config.dormantDays} days.`);

@@ -1,4 +1,19 @@
-import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 /**
  * Append-only: the app role has INSERT and SELECT only (see migration 0002), and a trigger refuses
@@ -22,6 +37,35 @@ export const auditEvents = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
     details: jsonb('details'),
+    // Tamper evidence (migration 0010, docs/adr/0002-audit-hash-chain.md): one chain per party (and one
+    // for events outside any party), each entry hashing its content and its predecessor's hash. Set by a
+    // trigger, never by the app.
+    // The app inserts NULL here and the trigger fills the chain columns before NOT NULL is checked.
+    chainKey: text('chain_key')
+      .notNull()
+      .$defaultFn(() => sql`null`),
+    chainSeq: bigint('chain_seq', { mode: 'bigint' })
+      .notNull()
+      .$defaultFn(() => sql`null`),
+    prevHash: bytea('prev_hash'),
+    hash: bytea('hash')
+      .notNull()
+      .$defaultFn(() => sql`null`),
   },
-  (t) => [index('audit_party_at_idx').on(t.partyId, t.at.desc()), index('audit_at_idx').on(t.at.desc())],
+  (t) => [
+    index('audit_party_at_idx').on(t.partyId, t.at.desc()),
+    index('audit_at_idx').on(t.at.desc()),
+    uniqueIndex('audit_chain_idx').on(t.chainKey, t.chainSeq),
+  ],
 );
+
+/**
+ * The head of each audit chain: its last sequence number and hash. Updating it row-locks the chain until
+ * the inserting transaction commits, so entries of one chain are numbered in commit order while different
+ * parties' chains proceed in parallel. A cache only: verification recomputes everything from the entries.
+ */
+export const auditChainHeads = pgTable('audit_chain_heads', {
+  chainKey: text('chain_key').primaryKey(),
+  seq: bigint('seq', { mode: 'bigint' }).notNull(),
+  hash: bytea('hash').notNull(),
+});
