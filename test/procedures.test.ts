@@ -51,6 +51,7 @@ describe('procedure catalogue', () => {
         'auth.twoFactor.status',
         'roles.list',
         'accessReviews.list',
+        'audit.verify',
       ].includes(_name)
     )
       expect(def.inputs.length).toBeGreaterThan(0);

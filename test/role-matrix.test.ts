@@ -50,6 +50,9 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'accessReviews.decide': () => ({ itemId: randomUUID(), decision: 'keep' }),
   'accessReviews.close': () => ({ reviewId: randomUUID() }),
   'accessReviews.export': () => ({ reviewId: randomUUID() }),
+  'audit.search': () => ({}),
+  'audit.get': () => ({ id: '1' }),
+  'audit.verify': () => undefined,
   'roles.list': () => undefined,
   'roles.create': () => ({
     key: `matrix-${randomUUID().slice(0, 8)}`,

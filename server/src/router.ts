@@ -1,4 +1,4 @@
-import { accessReviewsRouter, policiesRouter, rolesRouter, usersRouter } from './routers/admin.ts';
+import { accessReviewsRouter, auditRouter, policiesRouter, rolesRouter, usersRouter } from './routers/admin.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { invoicesRouter, ordersRouter } from './routers/orders.ts';
 import { router } from './trpc.ts';
@@ -13,6 +13,7 @@ export const appRouter = router({
   policies: policiesRouter,
   roles: rolesRouter,
   accessReviews: accessReviewsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,9 @@
 import type { AuditAction } from '@gatehouse/contract';
-import { sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { auditEvents } from '../schema/index.ts';
+import { auditEvents, parties, users } from '../schema/index.ts';
+import { BadCursor } from './paging.ts';
+import { partyPredicate } from './scope.ts';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -82,4 +84,89 @@ export async function chainPage(
     hash: r.hash,
     contentOk: r.content_ok,
   }));
+}
+
+export interface AuditSearch {
+  from?: string;
+  to?: string;
+  actorUserId?: string;
+  partyId?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  outcome?: 'success' | 'failure' | 'denied';
+  ip?: string;
+  cursor?: string;
+  limit: number;
+}
+
+const entryColumns = {
+  id: sql<string>`${auditEvents.id}::text`,
+  at: auditEvents.at,
+  partyId: auditEvents.partyId,
+  partyName: sql<string | null>`(select p.name from ${parties} p where p.id = ${auditEvents.partyId})`,
+  actorUserId: auditEvents.actorUserId,
+  actorEmail: sql<string | null>`(select u.email from ${users} u where u.id = ${auditEvents.actorUserId})`,
+  action: auditEvents.action,
+  entityType: auditEvents.entityType,
+  entityId: auditEvents.entityId,
+  outcome: auditEvents.outcome,
+  crossParty: auditEvents.crossParty,
+  requestId: auditEvents.requestId,
+  ip: auditEvents.ip,
+  userAgent: auditEvents.userAgent,
+  details: sql<Record<string, unknown> | null>`${auditEvents.details}`,
+};
+
+/**
+ * Newest first, keyset-paged on (at, id): any filter combination, any depth, same cost per page. The
+ * cursor is "<at in microseconds>|<id>". Party scope: own party's entries only (RLS underneath).
+ */
+export async function search(tx: Tx, q: AuditSearch) {
+  const where: (SQL | undefined)[] = [partyPredicate(tx, auditEvents.partyId, q.partyId)];
+  if (tx.scope.kind === 'party') where.push(isNotNull(auditEvents.partyId));
+  if (q.from) where.push(gte(auditEvents.at, new Date(q.from)));
+  if (q.to) where.push(lt(auditEvents.at, new Date(q.to)));
+  if (q.actorUserId) where.push(eq(auditEvents.actorUserId, q.actorUserId));
+  if (q.action) where.push(eq(auditEvents.action, q.action));
+  if (q.entityType) where.push(eq(auditEvents.entityType, q.entityType));
+  if (q.entityId) where.push(eq(auditEvents.entityId, q.entityId));
+  if (q.outcome) where.push(eq(auditEvents.outcome, q.outcome));
+  if (q.ip) where.push(eq(auditEvents.ip, q.ip));
+  if (q.cursor) {
+    const [micros, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
+    if (!micros || !id || rest.length > 0 || !/^\d{1,20}$/.test(micros) || !/^\d{1,19}$/.test(id))
+      throw new BadCursor();
+    where.push(
+      sql`(${auditEvents.at}, ${auditEvents.id}) < (to_timestamp(${micros}::numeric / 1000000), ${id}::bigint)`,
+    );
+  }
+  const rows = await tx.db
+    .select({ ...entryColumns, micros: sql<string>`(extract(epoch from ${auditEvents.at}) * 1000000)::bigint::text` })
+    .from(auditEvents)
+    .where(and(...where))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const items = (more ? rows.slice(0, q.limit) : rows).map(({ micros: _m, ...r }) => r);
+  const last = more ? rows[q.limit - 1] : undefined;
+  return { items, nextCursor: last ? Buffer.from(`${last.micros}|${last.id}`).toString('base64url') : null };
+}
+
+/** One entry with its chain position and whether its hash still matches its content. */
+export async function getEntry(tx: Tx, id: string) {
+  const where: (SQL | undefined)[] = [eq(auditEvents.id, BigInt(id)), partyPredicate(tx, auditEvents.partyId)];
+  if (tx.scope.kind === 'party') where.push(isNotNull(auditEvents.partyId));
+  const [row] = await tx.db
+    .select({
+      ...entryColumns,
+      chainKey: auditEvents.chainKey,
+      chainSeq: sql<string>`${auditEvents.chainSeq}::text`,
+      hash: sql<string>`encode(${auditEvents.hash}, 'hex')`,
+      prevHash: sql<string | null>`encode(${auditEvents.prevHash}, 'hex')`,
+      intact: sql<boolean>`public.gh_audit_digest(${auditEvents}, ${auditEvents.prevHash}) = ${auditEvents.hash}`,
+    })
+    .from(auditEvents)
+    .where(and(...where));
+  return row;
 }

@@ -329,3 +329,61 @@ export const decideReviewItemInput = z.object({ itemId: uuid, decision: z.enum(R
 export const reviewIdInput = z.object({ reviewId: uuid });
 export const closeReviewOutput = z.object({ expired: z.number().int(), usersSuspended: z.number().int() });
 export const exportReviewOutput = z.object({ filename: z.string(), csv: z.string() });
+
+// ---- audit log review
+export const auditSearchInput = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  actorUserId: uuid.optional(),
+  /** Internal staff may narrow to one party; for everyone else the scope already is their party. */
+  partyId: uuid.optional(),
+  action: z.string().trim().max(100).optional(),
+  entityType: z.string().trim().max(100).optional(),
+  entityId: z.string().trim().max(200).optional(),
+  outcome: z.enum(['success', 'failure', 'denied']).optional(),
+  ip: z.string().trim().max(60).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+});
+export const auditEntry = z.object({
+  id: z.string(),
+  at: isoTime,
+  partyId: uuid.nullable(),
+  partyName: z.string().nullable(),
+  actorUserId: uuid.nullable(),
+  actorEmail: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  outcome: z.enum(['success', 'failure', 'denied']),
+  crossParty: z.boolean(),
+  requestId: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+export const auditSearchOutput = z.object({ items: z.array(auditEntry), nextCursor: z.string().nullable() });
+export const auditGetInput = z.object({ id: z.string().regex(/^\d{1,19}$/, 'Not an audit entry id.') });
+export const auditGetOutput = auditEntry.extend({
+  chain: z.object({
+    key: z.string(),
+    seq: z.string(),
+    hash: z.string(),
+    prevHash: z.string().nullable(),
+    intact: z.boolean(),
+  }),
+});
+export const auditVerifyOutput = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  chains: z.number().int(),
+  problem: z
+    .object({
+      kind: z.enum(['changed', 'removed', 'inserted-or-reordered']),
+      chainKey: z.string(),
+      seq: z.string(),
+      entryId: z.string().nullable(),
+      message: z.string(),
+    })
+    .nullable(),
+});

@@ -1,4 +1,9 @@
 import {
+  auditGetInput,
+  auditGetOutput,
+  auditSearchInput,
+  auditSearchOutput,
+  auditVerifyOutput,
   closeReviewOutput,
   createRoleInput,
   decideReviewItemInput,
@@ -28,6 +33,7 @@ import {
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as reviews from '../services/access-reviews.ts';
+import * as auditReview from '../services/audit-review.ts';
 import * as policies from '../services/policies.ts';
 import * as roles from '../services/roles.ts';
 import * as users from '../services/users.ts';
@@ -146,4 +152,19 @@ export const accessReviewsRouter = router({
     .input(reviewIdInput)
     .output(exportReviewOutput)
     .mutation(({ ctx, input }) => reviews.exportCsv(ctx, ctx.actor, input.reviewId)),
+});
+
+/** The audit trail: search with filters (keyset-paged) and one entry with its place in the hash chain. */
+export const auditRouter = router({
+  search: permission('audit:read')
+    .input(auditSearchInput)
+    .output(auditSearchOutput)
+    .query(({ ctx, input }) => auditReview.search(ctx, ctx.actor, input)),
+  get: permission('audit:read')
+    .input(auditGetInput)
+    .output(auditGetOutput)
+    .query(({ ctx, input }) => auditReview.get(ctx, ctx.actor, input.id)),
+  verify: permission('audit:read')
+    .output(auditVerifyOutput)
+    .query(({ ctx }) => auditReview.verify(ctx, ctx.actor)),
 });

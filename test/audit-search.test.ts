@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { client, codeOf, createPartyWithUser, useTestServer } from './support/harness.ts';
+
+/** Reviewing the trail: filters, keyset paging, each party its own trail, staff across parties. */
+const t = useTestServer();
+
+async function signedIn(u: { email: string; password: string }) {
+  const c = client(t.srv.origin);
+  await c.auth.login.mutate(u);
+  return c;
+}
+
+describe('audit.search and audit.get', () => {
+  it("a customer admin reviews its own party's trail only, filtered and paged", async () => {
+    const admin = await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']);
+    const user = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: admin.partyId });
+    const stranger = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    await signedIn(stranger);
+    for (let i = 0; i < 3; i++) await signedIn(user);
+    await codeOf(client(t.srv.origin).auth.login.mutate({ ...user, password: 'wrong password here' }));
+    await codeOf(client(t.srv.origin).auth.login.mutate({ email: 'nobody@nowhere.example', password: 'x' }));
+    const a = await signedIn(admin);
+
+    const all = await a.audit.search.query({});
+    expect(all.items.length).toBeGreaterThanOrEqual(5);
+    expect(all.items.every((e) => e.partyId === admin.partyId)).toBe(true); // no stranger, no system entries
+    const logins = await a.audit.search.query({ action: 'auth.login_succeeded', actorUserId: user.userId });
+    expect(logins.items).toHaveLength(3);
+    expect(logins.items[0]).toMatchObject({
+      actorEmail: user.email,
+      outcome: 'success',
+      partyName: expect.any(String),
+    });
+    const failures = await a.audit.search.query({ outcome: 'failure' });
+    expect(failures.items.map((e) => e.action)).toEqual(['auth.login_failed']);
+    expect(failures.items[0]?.details).toEqual({ reason: 'wrong-password' });
+
+    // Keyset paging: pages do not overlap and end.
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await a.audit.search.query({ limit: 2, ...(cursor ? { cursor } : {}) });
+      for (const e of page.items) {
+        expect(seen.has(e.id)).toBe(false);
+        seen.add(e.id);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.size).toBe(all.items.length);
+    expect(await codeOf(a.audit.search.query({ cursor: 'forged' }))).toBe('BAD_REQUEST');
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await a.audit.search.query({ from: future })).items).toEqual([]);
+
+    const one = await a.audit.get.query({ id: logins.items[0]?.id ?? '' });
+    expect(one.chain).toMatchObject({ key: admin.partyId, intact: true });
+    const theirs = await t.owner`select id::text from audit_events where party_id = ${stranger.partyId} limit 1`;
+    expect(await codeOf(a.audit.get.query({ id: String(theirs[0]?.id) }))).toBe('NOT_FOUND');
+    expect(await codeOf((await signedIn(user)).audit.search.query({}))).toBe('FORBIDDEN');
+    // Its own chain verifies (and only its own is walked).
+    expect(await a.audit.verify.query()).toMatchObject({ ok: true, chains: 1, problem: null });
+  });
+
+  it('an auditor sees every party and the events outside any party, and may narrow to one', async () => {
+    const auditor = await signedIn(await createPartyWithUser(t.srv.db, 'internal', ['auditor']));
+    await codeOf(client(t.srv.origin).auth.login.mutate({ email: 'ghost@nowhere.example', password: 'x' }));
+    const unknown = await auditor.audit.search.query({ action: 'auth.login_failed' });
+    expect(unknown.items.some((e) => e.partyId === null && e.details?.reason === 'unknown-email')).toBe(true);
+    const party = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-user']);
+    await signedIn(party);
+    const narrowed = await auditor.audit.search.query({ partyId: party.partyId });
+    expect(narrowed.items.length).toBeGreaterThan(0);
+    expect(narrowed.items.every((e) => e.partyId === party.partyId)).toBe(true);
+  });
+});
