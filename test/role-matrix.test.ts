@@ -53,6 +53,9 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'audit.search': () => ({}),
   'audit.get': () => ({ id: '1' }),
   'audit.verify': () => undefined,
+  'parties.list': () => ({}),
+  'parties.create': () => ({ kind: 'customer', name: 'Matrix customer' }),
+  'parties.update': (o) => ({ partyId: o.partyId, name: 'Other customer' }),
   'roles.list': () => undefined,
   'roles.create': () => ({
     key: `matrix-${randomUUID().slice(0, 8)}`,

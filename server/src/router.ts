@@ -1,4 +1,11 @@
-import { accessReviewsRouter, auditRouter, policiesRouter, rolesRouter, usersRouter } from './routers/admin.ts';
+import {
+  accessReviewsRouter,
+  auditRouter,
+  partiesRouter,
+  policiesRouter,
+  rolesRouter,
+  usersRouter,
+} from './routers/admin.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { invoicesRouter, ordersRouter } from './routers/orders.ts';
 import { router } from './trpc.ts';
@@ -14,6 +21,7 @@ export const appRouter = router({
   roles: rolesRouter,
   accessReviews: accessReviewsRouter,
   audit: auditRouter,
+  parties: partiesRouter,
 });
 
 export type AppRouter = typeof appRouter;

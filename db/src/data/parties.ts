@@ -1,6 +1,7 @@
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { parties } from '../schema/index.ts';
+import { parties, users } from '../schema/index.ts';
+import { BadCursor } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
 export type PartyRow = typeof parties.$inferSelect;
@@ -38,4 +39,70 @@ export async function countAccountsByDemo(tx: Tx): Promise<{ demo: number; real:
     demo: rows.find((r) => r.isDemo)?.n ?? 0,
     real: rows.find((r) => !r.isDemo)?.n ?? 0,
   };
+}
+
+export interface ListParties {
+  kind?: PartyRow['kind'];
+  status?: PartyRow['status'];
+  search?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** Accounts by name (then id), keyset-paged; the cursor is "<name>|<id>". Staff scope in practice. */
+export async function list(tx: Tx, q: ListParties) {
+  const where: (SQL | undefined)[] = [partyPredicate(tx, parties.id)];
+  if (q.kind) where.push(eq(parties.kind, q.kind));
+  if (q.status) where.push(eq(parties.status, q.status));
+  if (q.search) {
+    const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(parties.name, pattern), ilike(parties.erpRef, pattern)));
+  }
+  if (q.cursor) {
+    const decoded = Buffer.from(q.cursor, 'base64url').toString('utf8');
+    const cut = decoded.lastIndexOf('|');
+    const name = decoded.slice(0, cut);
+    const id = decoded.slice(cut + 1);
+    if (cut < 0 || !/^[0-9a-f-]{36}$/.test(id)) throw new BadCursor();
+    where.push(sql`(${parties.name}, ${parties.id}) > (${name}, ${id}::uuid)`);
+  }
+  const rows = await tx.db
+    .select({
+      id: parties.id,
+      kind: parties.kind,
+      name: parties.name,
+      erpRef: parties.erpRef,
+      status: parties.status,
+      isDemo: parties.isDemo,
+      users: sql<number>`(select count(*)::int from ${users} u where u.party_id = ${parties.id})`,
+      createdAt: parties.createdAt,
+    })
+    .from(parties)
+    .where(and(...where))
+    .orderBy(asc(parties.name), asc(parties.id))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? Buffer.from(`${last.name}|${last.id}`).toString('base64url') : null };
+}
+
+export async function getForUpdate(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select()
+    .from(parties)
+    .where(and(eq(parties.id, id), partyPredicate(tx, parties.id)))
+    .for('update');
+  return row;
+}
+
+export async function update(
+  tx: Tx,
+  id: string,
+  change: { name?: string; erpRef?: string | null; status?: PartyRow['status'] },
+) {
+  await tx.db
+    .update(parties)
+    .set(change)
+    .where(and(eq(parties.id, id), partyPredicate(tx, parties.id)));
 }

@@ -109,3 +109,12 @@ export async function removeAllForUser(tx: Tx, userId: string, keep?: string): P
     .returning({ id: sessions.id });
   return rows.length;
 }
+
+/** Ends every session of a party's users (the party was suspended); returns how many. */
+export async function removeAllForParty(tx: Tx, partyId: string): Promise<number> {
+  const rows = await tx.db
+    .delete(sessions)
+    .where(and(eq(sessions.partyId, partyId), partyPredicate(tx, sessions.partyId, partyId)))
+    .returning({ id: sessions.id });
+  return rows.length;
+}

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'access_review.closed',
   'access_review.exported',
   'policy.party_changed',
+  'party.created',
+  'party.updated',
   'user.created',
   'demo.seeded',
 ] as const;

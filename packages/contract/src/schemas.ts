@@ -387,3 +387,32 @@ export const auditVerifyOutput = z.object({
     })
     .nullable(),
 });
+
+// ---- parties (accounts): internal staff manage customer and supplier accounts
+export const partiesListInput = pageInput.extend({
+  kind: z.enum(PARTY_KINDS).optional(),
+  status: z.enum(['active', 'suspended']).optional(),
+  search: z.string().trim().max(LIMITS.searchMax).optional(),
+});
+export const partySummary = z.object({
+  id: uuid,
+  kind: z.enum(PARTY_KINDS),
+  name: z.string(),
+  erpRef: z.string().nullable(),
+  status: z.enum(['active', 'suspended']),
+  isDemo: z.boolean(),
+  users: z.number().int(),
+  createdAt: isoTime,
+});
+export const partiesListOutput = z.object({ items: z.array(partySummary), nextCursor: z.string().nullable() });
+export const createPartyInput = z.object({
+  kind: z.enum(['customer', 'supplier']),
+  name: z.string().trim().min(1).max(LIMITS.nameMax),
+  erpRef: z.string().trim().min(1).max(100).optional(),
+});
+export const updatePartyInput = z.object({
+  partyId: uuid,
+  name: z.string().trim().min(1).max(LIMITS.nameMax).optional(),
+  erpRef: z.string().trim().min(1).max(100).nullable().optional(),
+  status: z.enum(['active', 'suspended']).optional(),
+});

@@ -5,6 +5,7 @@ import {
   auditSearchOutput,
   auditVerifyOutput,
   closeReviewOutput,
+  createPartyInput,
   createRoleInput,
   decideReviewItemInput,
   exportReviewOutput,
@@ -12,6 +13,8 @@ import {
   grantableRolesOutput,
   inviteUserInput,
   inviteUserOutput,
+  partiesListInput,
+  partiesListOutput,
   policiesGetInput,
   policiesGetOutput,
   reviewIdInput,
@@ -25,6 +28,7 @@ import {
   setRolesInput,
   startReviewInput,
   startReviewOutput,
+  updatePartyInput,
   updateRoleInput,
   userDetailOutput,
   userIdInput,
@@ -34,6 +38,7 @@ import {
 import { z } from 'zod';
 import * as reviews from '../services/access-reviews.ts';
 import * as auditReview from '../services/audit-review.ts';
+import * as parties from '../services/parties.ts';
 import * as policies from '../services/policies.ts';
 import * as roles from '../services/roles.ts';
 import * as users from '../services/users.ts';
@@ -167,4 +172,20 @@ export const auditRouter = router({
   verify: permission('audit:read')
     .output(auditVerifyOutput)
     .query(({ ctx }) => auditReview.verify(ctx, ctx.actor)),
+});
+
+/** Customer and supplier accounts, for internal staff. */
+export const partiesRouter = router({
+  list: permission('parties:read')
+    .input(partiesListInput)
+    .output(partiesListOutput)
+    .query(({ ctx, input }) => parties.list(ctx, ctx.actor, input)),
+  create: permission('parties:manage')
+    .input(createPartyInput)
+    .output(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => parties.create(ctx, ctx.actor, input)),
+  update: permission('parties:manage')
+    .input(updatePartyInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => parties.update(ctx, ctx.actor, input)),
 });

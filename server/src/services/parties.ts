@@ -1,0 +1,100 @@
+import { auditRepo, partiesRepo, sessionsRepo } from '@gatehouse/db';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { requestFields, scopeFor } from './scope.ts';
+
+/**
+ * Customer and supplier accounts, managed by internal staff (parties:read / parties:manage). Every write
+ * is marked cross-party in the audit trail. Suspending an account ends its users' sessions at once (and
+ * sign-in and every request already refuse users of a suspended party); the internal organisation itself
+ * is never suspended here.
+ */
+export function list(
+  ctx: Context,
+  actor: Actor,
+  input: {
+    kind?: 'internal' | 'customer' | 'supplier' | undefined;
+    status?: 'active' | 'suspended' | undefined;
+    search?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
+) {
+  return ctx.db.readOne(scopeFor(actor), (tx) => partiesRepo.list(tx, input));
+}
+
+export async function create(
+  ctx: Context,
+  actor: Actor,
+  input: { kind: 'customer' | 'supplier'; name: string; erpRef?: string | undefined },
+) {
+  const scope = scopeFor(actor);
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff create accounts.');
+  return ctx.db.tx(scope, async (tx) => {
+    const party = await partiesRepo.create(tx, {
+      kind: input.kind,
+      name: input.name,
+      ...(input.erpRef ? { erpRef: input.erpRef } : {}),
+    });
+    await auditRepo.record(tx, {
+      action: 'party.created',
+      outcome: 'success',
+      partyId: party.id,
+      actorUserId: actor.userId,
+      entityType: 'party',
+      entityId: party.id,
+      crossParty: true,
+      details: { after: { kind: input.kind, name: input.name, erpRef: input.erpRef ?? null } },
+      ...requestFields(ctx),
+    });
+    return { id: party.id };
+  });
+}
+
+export async function update(
+  ctx: Context,
+  actor: Actor,
+  input: {
+    partyId: string;
+    name?: string | undefined;
+    erpRef?: string | null | undefined;
+    status?: 'active' | 'suspended' | undefined;
+  },
+) {
+  const scope = scopeFor(actor);
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff change accounts.');
+  await ctx.db.tx(scope, async (tx) => {
+    const before = await partiesRepo.getForUpdate(tx, input.partyId);
+    if (!before) throw notFound('That account');
+    if (input.status === 'suspended' && before.kind === 'internal')
+      throw new DomainError('CONFLICT', 'The internal organisation cannot be suspended.');
+    const change = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.erpRef !== undefined ? { erpRef: input.erpRef } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+    };
+    if (Object.keys(change).length === 0) return;
+    await partiesRepo.update(tx, input.partyId, change);
+    const ended =
+      input.status === 'suspended' && before.status !== 'suspended'
+        ? await sessionsRepo.removeAllForParty(tx, input.partyId)
+        : 0;
+    await auditRepo.record(tx, {
+      action: 'party.updated',
+      outcome: 'success',
+      partyId: input.partyId,
+      actorUserId: actor.userId,
+      entityType: 'party',
+      entityId: input.partyId,
+      crossParty: input.partyId !== actor.partyId,
+      details: {
+        before: { name: before.name, erpRef: before.erpRef, status: before.status },
+        after: change,
+        sessionsEnded: ended,
+      },
+      ...requestFields(ctx),
+    });
+  });
+  return { ok: true as const };
+}
