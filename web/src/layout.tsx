@@ -135,7 +135,8 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                 can('invoices:read') ||
                 can('users:read') ||
                 can('roles:read') ||
-                can('users:manage'))
+                can('users:manage') ||
+                can('audit:read'))
             }
           >
             <nav class="site-nav" aria-label="Main">
@@ -172,6 +173,13 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                   <li>
                     <A href="/roles" data-testid="nav-roles">
                       Roles
+                    </A>
+                  </li>
+                </Show>
+                <Show when={can('audit:read')}>
+                  <li>
+                    <A href="/audit" data-testid="nav-audit">
+                      Audit log
                     </A>
                   </li>
                 </Show>

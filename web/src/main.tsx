@@ -6,6 +6,8 @@ import { Shell } from './layout.tsx';
 import AcceptInvitation from './pages/AcceptInvitation.tsx';
 import AccessReviewDetail from './pages/AccessReviewDetail.tsx';
 import AccessReviews from './pages/AccessReviews.tsx';
+import AuditEntry from './pages/AuditEntry.tsx';
+import AuditLog from './pages/AuditLog.tsx';
 import ForgotPassword from './pages/ForgotPassword.tsx';
 import Home from './pages/Home.tsx';
 import Invoices from './pages/Invoices.tsx';
@@ -45,6 +47,8 @@ render(
         <Route path="/roles" component={Roles} />
         <Route path="/access-reviews" component={AccessReviews} />
         <Route path="/access-reviews/:id" component={AccessReviewDetail} />
+        <Route path="/audit" component={AuditLog} />
+        <Route path="/audit/:id" component={AuditEntry} />
         <Route path="/profile" component={Profile} />
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="*404" component={NotFound} />

@@ -1,0 +1,290 @@
+import { A, useParams } from '@solidjs/router';
+import { createResource, For, Match, Show, Switch } from 'solid-js';
+import { guard } from '../auth.ts';
+import { ErrorPanel, listHref, NoValue, usePageTitle } from '../data.tsx';
+import { errorCode, errorMessage } from '../errors.ts';
+import { describeDevice } from '../format.ts';
+import { trpc } from '../trpc.ts';
+import { CrossPartyBadge, formatAuditTime, OutcomeBadge } from './AuditLog.tsx';
+
+type Entry = Awaited<ReturnType<typeof trpc.audit.get.query>>;
+
+export default function AuditEntry() {
+  const params = useParams();
+  const [entry, { refetch }] = createResource(
+    () => params.id,
+    (id) => guard(trpc.audit.get.query({ id })),
+  );
+  const ready = () => (entry.state === 'ready' || entry.state === 'refreshing' ? entry() : undefined);
+  // An id that is not even well-formed is as absent as one of another party.
+  const notFound = () =>
+    entry.state === 'errored' && ['NOT_FOUND', 'BAD_REQUEST'].includes(errorCode(entry.error) ?? '');
+  usePageTitle(() => (ready() ? `Audit entry ${ready()?.id}` : 'Audit entry'));
+
+  return (
+    <section aria-labelledby="audit-entry-title" class="detail">
+      <p class="back">
+        <A href={listHref('/audit')}>← Back to audit log</A>
+      </p>
+      <Switch>
+        <Match when={entry.state === 'pending' || entry.state === 'unresolved'}>
+          <h1 id="audit-entry-title">Audit entry</h1>
+          <p class="list-message" role="status">
+            Loading the entry…
+          </p>
+        </Match>
+        <Match when={notFound()}>
+          <h1 id="audit-entry-title">Audit entry not found</h1>
+          <p role="alert" class="form-error" data-testid="audit-entry-not-found">
+            That audit entry was not found.
+          </p>
+        </Match>
+        <Match when={entry.state === 'errored'}>
+          <h1 id="audit-entry-title">Audit entry</h1>
+          <ErrorPanel message={errorMessage(entry.error)} onRetry={() => void refetch()} />
+        </Match>
+        <Match when={ready()}>{(e) => <EntryView entry={e()} />}</Match>
+      </Switch>
+    </section>
+  );
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A value as text: strings as they are, everything else as JSON. */
+function show(value: unknown, pretty = false): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  return JSON.stringify(value, null, pretty ? 2 : undefined) ?? String(value);
+}
+
+interface Change {
+  key: string;
+  before: unknown;
+  after: unknown;
+  hasBefore: boolean;
+  hasAfter: boolean;
+}
+
+/** The keys whose values differ between `before` and `after`; one row "value" when they are not objects. */
+export function changedKeys(before: unknown, after: unknown): Change[] {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys
+      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+      .map((k) => ({ key: k, before: before[k], after: after[k], hasBefore: k in before, hasAfter: k in after }));
+  }
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  return [{ key: '(whole value)', before, after, hasBefore: true, hasAfter: true }];
+}
+
+/** For lists (such as role keys): what was added and what was removed. */
+function listChange(before: unknown, after: unknown): { added: string[]; removed: string[] } | null {
+  if (!Array.isArray(before) || !Array.isArray(after)) return null;
+  const b = before.map((v) => show(v));
+  const a = after.map((v) => show(v));
+  return { added: a.filter((v) => !b.includes(v)), removed: b.filter((v) => !a.includes(v)) };
+}
+
+function EntryView(props: { entry: Entry }) {
+  const e = () => props.entry;
+  const details = () => e().details ?? {};
+  const hasDiff = () => 'before' in details() && 'after' in details();
+  const changes = () => (hasDiff() ? changedKeys(details().before, details().after) : []);
+  const otherDetails = () =>
+    Object.entries(details()).filter(([k]) => !(hasDiff() && (k === 'before' || k === 'after')));
+
+  return (
+    <>
+      <div class="detail-header">
+        <h1 id="audit-entry-title" class="audit-entry-title">
+          <span class="mono">{e().action}</span>
+        </h1>
+        <OutcomeBadge outcome={e().outcome} />
+        <Show when={e().crossParty}>
+          <CrossPartyBadge />
+        </Show>
+      </div>
+
+      <dl class="summary" data-testid="audit-entry-summary">
+        <div>
+          <dt>Time</dt>
+          <dd>
+            <time datetime={e().at}>{formatAuditTime(e().at)}</time>
+          </dd>
+        </div>
+        <div>
+          <dt>Actor</dt>
+          <dd data-testid="audit-entry-actor">
+            <Show when={e().actorEmail || e().actorUserId} fallback="system">
+              <Show when={e().actorEmail} fallback={<span class="mono break">{e().actorUserId}</span>}>
+                {e().actorEmail}
+                <span class="mono muted audit-sub">{e().actorUserId}</span>
+              </Show>
+            </Show>
+          </dd>
+        </div>
+        <div>
+          <dt>Organisation</dt>
+          <dd>
+            <Show when={e().partyName || e().partyId} fallback={<NoValue />}>
+              {e().partyName ?? ''}
+              <Show when={e().partyId}>{(id) => <span class="mono muted audit-sub">{id()}</span>}</Show>
+            </Show>
+          </dd>
+        </div>
+        <div>
+          <dt>Entity</dt>
+          <dd>
+            <Show when={e().entityType || e().entityId} fallback={<NoValue />}>
+              {e().entityType ?? ''}
+              <Show when={e().entityId}>{(id) => <span class="mono muted audit-sub">{id()}</span>}</Show>
+            </Show>
+          </dd>
+        </div>
+        <div>
+          <dt>IP address</dt>
+          <dd class="mono">{e().ip ?? <NoValue />}</dd>
+        </div>
+        <div>
+          <dt>Device</dt>
+          <dd>
+            <Show when={e().userAgent} fallback={<NoValue />}>
+              {(ua) => (
+                <>
+                  {describeDevice(ua())}
+                  <span class="muted audit-sub audit-ua">{ua()}</span>
+                </>
+              )}
+            </Show>
+          </dd>
+        </div>
+        <div>
+          <dt>Request id</dt>
+          <dd class="mono">{e().requestId ?? <NoValue />}</dd>
+        </div>
+        <div>
+          <dt>Entry id</dt>
+          <dd class="mono">{e().id}</dd>
+        </div>
+      </dl>
+
+      <Show when={hasDiff()}>
+        <section class="panel panel-wide audit-panel" aria-labelledby="audit-diff-title" data-testid="audit-diff">
+          <h2 id="audit-diff-title">What changed</h2>
+          <Show when={changes().length > 0} fallback={<p class="muted">Before and after are the same.</p>}>
+            <div class="table-wrap">
+              <table class="data-table audit-diff">
+                <caption class="visually-hidden">Changed values, before and after</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Field</th>
+                    <th scope="col">Before</th>
+                    <th scope="col">After</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={changes()}>
+                    {(c) => (
+                      <tr data-testid="audit-diff-row" data-key={c.key}>
+                        <th scope="row" class="mono">
+                          {c.key}
+                        </th>
+                        <td class="audit-before" data-testid="audit-diff-before">
+                          <Show when={c.hasBefore} fallback={<span class="muted">(absent)</span>}>
+                            <code class="audit-value">{JSON.stringify(c.before) ?? 'undefined'}</code>
+                          </Show>
+                        </td>
+                        <td class="audit-after" data-testid="audit-diff-after">
+                          <Show when={c.hasAfter} fallback={<span class="muted">(absent)</span>}>
+                            <code class="audit-value">{JSON.stringify(c.after) ?? 'undefined'}</code>
+                          </Show>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </Show>
+          <Show when={listChange(details().before, details().after)}>
+            {(c) => (
+              <p class="audit-list-change" data-testid="audit-list-change">
+                <span>
+                  Added: <strong>{c().added.join(', ') || 'nothing'}</strong>
+                </span>
+                <span>
+                  Removed: <strong>{c().removed.join(', ') || 'nothing'}</strong>
+                </span>
+              </p>
+            )}
+          </Show>
+        </section>
+      </Show>
+
+      <section class="panel panel-wide audit-panel" aria-labelledby="audit-details-title" data-testid="audit-details">
+        <h2 id="audit-details-title">{hasDiff() ? 'Other details' : 'Details'}</h2>
+        <Show when={otherDetails().length > 0} fallback={<p class="muted">No further details.</p>}>
+          <dl class="audit-details">
+            <For each={otherDetails()}>
+              {([key, value]) => (
+                <div>
+                  <dt class="mono">{key}</dt>
+                  <dd>
+                    <Show when={typeof value === 'object' && value !== null} fallback={show(value)}>
+                      <pre class="audit-json">{show(value, true)}</pre>
+                    </Show>
+                  </dd>
+                </div>
+              )}
+            </For>
+          </dl>
+        </Show>
+      </section>
+
+      <section class="panel panel-wide audit-panel" aria-labelledby="audit-chain-title" data-testid="audit-chain">
+        <div class="audit-chain-head">
+          <h2 id="audit-chain-title" class="audit-chain-title">
+            Hash chain
+          </h2>
+          <Show
+            when={e().chain.intact}
+            fallback={
+              <span class="badge badge-chain-changed" data-testid="audit-chain-status">
+                Changed
+              </span>
+            }
+          >
+            <span class="badge badge-chain-intact" data-testid="audit-chain-status">
+              Intact
+            </span>
+          </Show>
+        </div>
+        <p class={`audit-chain-note ${e().chain.intact ? 'hint' : 'form-error'}`}>
+          {e().chain.intact
+            ? 'This entry’s hash matches its content and the entry before it.'
+            : 'This entry’s content no longer matches its recorded hash: it was changed after it was written.'}
+        </p>
+        <dl class="audit-chain">
+          <div>
+            <dt>Chain</dt>
+            <dd class="mono">{e().chain.key}</dd>
+          </div>
+          <div>
+            <dt>Sequence</dt>
+            <dd class="mono">{e().chain.seq}</dd>
+          </div>
+          <div>
+            <dt>Hash</dt>
+            <dd class="mono audit-hash">{e().chain.hash}</dd>
+          </div>
+          <div>
+            <dt>Previous hash</dt>
+            <dd class="mono audit-hash">{e().chain.prevHash ?? <span class="muted">none (first in chain)</span>}</dd>
+          </div>
+        </dl>
+      </section>
+    </>
+  );
+}
