@@ -153,7 +153,8 @@ export const accessReviewsRouter = router({
     .input(reviewIdInput)
     .output(closeReviewOutput)
     .mutation(({ ctx, input }) => reviews.close(ctx, ctx.actor, input.reviewId)),
-  export: permission('access-reviews:manage')
+  /** An export is sensitive: it needs the password proven in the last 10 minutes. */
+  export: sensitive('access-reviews:manage')
     .input(reviewIdInput)
     .output(exportReviewOutput)
     .mutation(({ ctx, input }) => reviews.exportCsv(ctx, ctx.actor, input.reviewId)),
