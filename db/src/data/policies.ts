@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../connection.ts';
 import { mfaTotp, parties, roles, userRoles, users } from '../schema/index.ts';
@@ -15,6 +15,9 @@ export interface PolicyInputs {
     idleMinutes: number | null;
     absoluteHours: number | null;
     allowlists: string[][];
+    /** The user's role keys, sorted, and each role's permissions (one list per role; may repeat). */
+    keys: string[];
+    permissions: string[][];
   };
   partyRequireTotp: boolean | null;
   partyIdleMinutes: number | null;
@@ -23,14 +26,20 @@ export interface PolicyInputs {
   totpOn: boolean;
 }
 
-/** Select columns giving PolicyInputs for the user in `userId` (a users.id column) of its party. */
+/**
+ * Select columns giving PolicyInputs for the user in `userId` (a users.id column) of its party. Everything
+ * about the user's roles comes from ONE subquery over user_roles, because each row-level-security table a
+ * statement names costs a verification of the signed tenant context (the session lookup runs per request).
+ */
 export function policyColumns(userId: PgColumn, partyId: PgColumn) {
   return {
     role: sql<PolicyInputs['role']>`(select jsonb_build_object(
         'requireTotp', coalesce(bool_or(r.require_totp), false),
         'idleMinutes', min(r.session_idle_minutes),
         'absoluteHours', min(r.session_absolute_hours),
-        'allowlists', coalesce(jsonb_agg(r.ip_allowlist) filter (where r.ip_allowlist is not null), '[]'::jsonb))
+        'allowlists', coalesce(jsonb_agg(r.ip_allowlist) filter (where r.ip_allowlist is not null), '[]'::jsonb),
+        'keys', coalesce(jsonb_agg(r.key order by r.key), '[]'::jsonb),
+        'permissions', coalesce(jsonb_agg(r.permissions), '[]'::jsonb))
       from ${userRoles} ur join ${roles} r on r.id = ur.role_id
       where ur.user_id = ${userId} and ur.party_id = ${partyId})`,
     partyRequireTotp: parties.requireTotp,
@@ -120,11 +129,4 @@ export async function setParty(
     .update(parties)
     .set(policy)
     .where(and(eq(parties.id, partyId), partyPredicate(tx, parties.id)));
-}
-
-/** Role keys the user holds (current scope). */
-export function roleKeysOf(userId: PgColumn, partyId: PgColumn): SQL<string[]> {
-  return sql<
-    string[]
-  >`coalesce((select array_agg(r.key order by r.key) from ${userRoles} ur join ${roles} r on r.id = ur.role_id where ur.user_id = ${userId} and ur.party_id = ${partyId}), '{}')`;
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, ne } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { parties, roles, sessions, userRoles, users } from '../schema/index.ts';
-import { policyColumns, roleKeysOf } from './policies.ts';
+import { parties, sessions, users } from '../schema/index.ts';
+import { policyColumns } from './policies.ts';
 import { partyPredicate } from './scope.ts';
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -33,10 +33,6 @@ export async function getWithUser(tx: Tx, id: string) {
       partyName: parties.name,
       partyKind: parties.kind,
       partyStatus: parties.status,
-      roleKeys: roleKeysOf(users.id, users.partyId),
-      permissions: sql<
-        string[]
-      >`coalesce((select array_agg(distinct p) from ${userRoles} ur join ${roles} r on r.id = ur.role_id, unnest(r.permissions) p where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}), '{}')`,
       ...policyColumns(users.id, users.partyId),
     })
     .from(sessions)

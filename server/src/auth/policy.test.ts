@@ -3,7 +3,7 @@ import { effectivePolicy, ipAllowed, listAdmits } from './policy.ts';
 
 const global = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
 const none = {
-  role: { requireTotp: false, idleMinutes: null, absoluteHours: null, allowlists: [] },
+  role: { requireTotp: false, idleMinutes: null, absoluteHours: null, allowlists: [], keys: [], permissions: [] },
   partyRequireTotp: null,
   partyIdleMinutes: null,
   partyAbsoluteHours: null,
@@ -19,7 +19,14 @@ describe('effective policy', () => {
   it('takes the strictest of global, role and party, and nothing loosens it', () => {
     const p = effectivePolicy(global, {
       ...none,
-      role: { requireTotp: false, idleMinutes: 15, absoluteHours: 24, allowlists: [['10.0.0.0/8']] },
+      role: {
+        requireTotp: false,
+        idleMinutes: 15,
+        absoluteHours: 24,
+        allowlists: [['10.0.0.0/8']],
+        keys: [],
+        permissions: [],
+      },
       partyIdleMinutes: 60,
       partyAbsoluteHours: 4,
       partyRequireTotp: true,
