@@ -136,7 +136,8 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                 can('users:read') ||
                 can('roles:read') ||
                 can('users:manage') ||
-                can('audit:read'))
+                can('audit:read') ||
+                can('policies:manage'))
             }
           >
             <nav class="site-nav" aria-label="Main">
@@ -173,6 +174,13 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                   <li>
                     <A href="/roles" data-testid="nav-roles">
                       Roles
+                    </A>
+                  </li>
+                </Show>
+                <Show when={can('policies:manage')}>
+                  <li>
+                    <A href="/policies" data-testid="nav-policies">
+                      Security policies
                     </A>
                   </li>
                 </Show>

@@ -14,6 +14,7 @@ import Invoices from './pages/Invoices.tsx';
 import NotFound from './pages/NotFound.tsx';
 import OrderDetail from './pages/OrderDetail.tsx';
 import Orders from './pages/Orders.tsx';
+import Policies from './pages/Policies.tsx';
 import Profile from './pages/Profile.tsx';
 import ResetPassword from './pages/ResetPassword.tsx';
 import Roles from './pages/Roles.tsx';
@@ -45,6 +46,7 @@ render(
         <Route path="/users" component={Users} />
         <Route path="/users/:id" component={UserDetail} />
         <Route path="/roles" component={Roles} />
+        <Route path="/policies" component={Policies} />
         <Route path="/access-reviews" component={AccessReviews} />
         <Route path="/access-reviews/:id" component={AccessReviewDetail} />
         <Route path="/audit" component={AuditLog} />
