@@ -7,6 +7,8 @@ import {
   migrate,
   startEmbedded,
 } from '@gatehouse/db';
+import { createCheckpoint } from './audit/checkpoints.ts';
+import { loadAuditSigner } from './audit/signing.ts';
 import { loadCommonPasswords } from './auth/password-policy.ts';
 import { type Clock, systemClock } from './auth/sessions.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
@@ -115,6 +117,13 @@ export async function startServer(
   );
   dormantJob.kick();
   const reviewsJob = startPeriodic('close-access-reviews', 60_000, () => closeOverdue(database.db, clock), log);
+  const auditSigner = loadAuditSigner(config.auditKeyFile);
+  const checkpointJob = startPeriodic(
+    'audit-checkpoint',
+    3_600_000,
+    () => createCheckpoint(database.db, auditSigner, clock),
+    log,
+  );
   log.info({ mail: transport.description }, 'mail delivery');
   const services: AppServices = {
     config,
@@ -124,6 +133,7 @@ export async function startServer(
     sessionPolicy: config.session,
     throttle: createLoginThrottle(database.db, opts.throttle),
     mail: mailWorker,
+    auditSigner,
   };
   const app = createHttpApp(services);
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {
@@ -132,6 +142,7 @@ export async function startServer(
   }).catch(async (e) => {
     await dormantJob.stop();
     await reviewsJob.stop();
+    await checkpointJob.stop();
     await mailWorker.stop();
     await database.close();
     throw e;
@@ -155,6 +166,7 @@ export async function startServer(
         });
         await dormantJob.stop();
         await reviewsJob.stop();
+        await checkpointJob.stop();
         await mailWorker.stop();
         await database.close();
       })();

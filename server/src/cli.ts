@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { email as emailSchema } from '@gatehouse/contract';
 import { mailRepo } from '@gatehouse/db';
+import { createCheckpoint, verifyCheckpoints } from './audit/checkpoints.ts';
+import { loadAuditSigner } from './audit/signing.ts';
 import { verifyAuditChains } from './audit/verify.ts';
 import { systemClock } from './auth/sessions.ts';
 import { mailTransport, openDatabase } from './boot.ts';
@@ -20,8 +23,10 @@ Commands:
                  (--email, --name, --organisation; the password is read from GATEHOUSE_ADMIN_PASSWORD
                  or asked for on the terminal, never taken as an argument)
   seed-demo      load the demo data set and print its sign-ins (refused if real accounts exist)
-  audit verify   walk every audit hash chain; report the first entry changed, removed, inserted or
-                 reordered (exit code 1), or how many entries hold (exit code 0)
+  audit verify   walk every audit hash chain and check the signed checkpoints (--public-key FILE to use
+                 an auditor's copy of the key); report the first entry changed, removed, inserted or
+                 reordered, or history rewritten before a checkpoint (exit code 1)
+  audit checkpoint  sign the current chain heads now (the server also does this hourly)
   mail           list the newest mail in the outbox (to, subject, status, where the file is)
   suspend-dormant  suspend accounts unused for DORMANT_DAYS (default 90) now; the server also runs
                  this hourly
@@ -82,6 +87,12 @@ async function run(argv: string[]): Promise<number> {
       );
       console.log(`Created system administrator ${email.data}. Sign in at ${config.publicOrigin}`);
     } else if (command === 'audit') {
+      const signer = loadAuditSigner(config.auditKeyFile);
+      if (args[0] === 'checkpoint') {
+        const { id, chains } = await createCheckpoint(database.db, signer, systemClock);
+        console.log(`Signed checkpoint ${id} of ${chains} chain(s). Public key:\n${signer.publicKeyPem}`);
+        return 0;
+      }
       if (args[0] !== 'verify') {
         console.error(`Unknown audit command "${args[0] ?? ''}": try "pnpm gatehouse audit verify".`);
         return 2;
@@ -92,9 +103,20 @@ async function run(argv: string[]): Promise<number> {
           `Audit log NOT intact: ${result.problem.message} (chain ${result.problem.chainKey}, seq ${result.problem.seq}).`,
         );
         return 1;
-      } else {
-        console.log(`Audit log intact: ${result.entries} entries in ${result.chains} chain(s).`);
       }
+      // An auditor may pass the public key it was given, instead of trusting the key file on this host.
+      const publicKey = flag(args, 'public-key');
+      const cps = await verifyCheckpoints(
+        database.db,
+        publicKey ? readFileSync(publicKey, 'utf8') : signer.publicKeyPem,
+      );
+      if (cps.problem) {
+        console.error(`Audit log NOT intact: ${cps.problem.message}.`);
+        return 1;
+      }
+      console.log(
+        `Audit log intact: ${result.entries} entries in ${result.chains} chain(s); ${cps.checked} signed checkpoint(s) hold.`,
+      );
     } else if (command === 'suspend-dormant') {
       const n = await suspendDormant(database.db, systemClock, config.dormantDays);
       console.log(`Suspended ${n} account(s) unused for ${config.dormantDays} days.`);

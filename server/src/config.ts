@@ -45,6 +45,8 @@ const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   GATEHOUSE_DATA_DIR: z.string().default('./data'),
+  /** Ed25519 private key (PEM) that signs audit checkpoints and export manifests; keep it off the database host. */
+  AUDIT_SIGNING_KEY_FILE: z.string().optional(),
   GATEHOUSE_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 48)').optional(),
   TRUST_PROXY: trustProxy.optional(),
   PUBLIC_ORIGIN: origin.optional(),
@@ -89,6 +91,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** AUDIT_SIGNING_KEY_FILE, default <dataDir>/audit-signing-key.pem (made on first use). */
+  auditKeyFile: string;
   /** Owner URL for migrations, or undefined for the embedded default. */
   databaseUrl: string | undefined;
   appDatabaseUrl: string | undefined;
@@ -144,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     dataDir,
+    auditKeyFile: e.AUDIT_SIGNING_KEY_FILE
+      ? path.resolve(e.AUDIT_SIGNING_KEY_FILE)
+      : path.join(dataDir, 'audit-signing-key.pem'),
     databaseUrl: e.DATABASE_URL,
     appDatabaseUrl: e.APP_DATABASE_URL,
     secret: e.GATEHOUSE_SECRET ? Buffer.from(e.GATEHOUSE_SECRET, 'utf8') : installationSecret(dataDir),

@@ -1,4 +1,5 @@
 import type { Database } from '@gatehouse/db';
+import type { AuditSigner } from './audit/signing.ts';
 import type { Actor, Clock, SessionPolicy } from './auth/sessions.ts';
 import type { LoginThrottle } from './auth/throttle.ts';
 import type { Config } from './config.ts';
@@ -12,6 +13,8 @@ export interface AppServices {
   clock: Clock;
   sessionPolicy: SessionPolicy;
   throttle: LoginThrottle;
+  /** Signs audit checkpoints and export manifests (key outside the database). */
+  auditSigner: AuditSigner;
   /** Asks the mail worker to deliver now (it also runs every few seconds). */
   mail: { kick(): void };
 }

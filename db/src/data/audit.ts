@@ -1,7 +1,7 @@
 import type { AuditAction } from '@gatehouse/contract';
 import { and, desc, eq, gte, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { auditEvents, parties, users } from '../schema/index.ts';
+import { auditCheckpoints, auditEvents, parties, users } from '../schema/index.ts';
 import { BadCursor } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
@@ -169,4 +169,38 @@ export async function getEntry(tx: Tx, id: string) {
     .from(auditEvents)
     .where(and(...where));
   return row;
+}
+
+export async function insertCheckpoint(
+  tx: Tx,
+  row: { at: Date; payload: string; signature: string; publicKey: string; heads: unknown },
+) {
+  const [r] = await tx.db
+    .insert(auditCheckpoints)
+    .values(row)
+    .returning({ id: sql<string>`${auditCheckpoints.id}::text` });
+  return (r as { id: string }).id;
+}
+
+export async function checkpoints(tx: Tx, limit: number) {
+  return tx.db
+    .select({
+      id: sql<string>`${auditCheckpoints.id}::text`,
+      at: auditCheckpoints.at,
+      payload: auditCheckpoints.payload,
+      signature: auditCheckpoints.signature,
+      publicKey: auditCheckpoints.publicKey,
+    })
+    .from(auditCheckpoints)
+    .orderBy(desc(auditCheckpoints.id))
+    .limit(limit);
+}
+
+/** The stored hash of the entry at (chain, seq), hex, or null when there is none. */
+export async function hashAt(tx: Tx, chainKey: string, seq: string): Promise<string | null> {
+  const [row] = await tx.db
+    .select({ hash: sql<string>`encode(${auditEvents.hash}, 'hex')` })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.chainKey, chainKey), eq(auditEvents.chainSeq, BigInt(seq))));
+  return row?.hash ?? null;
 }

@@ -1,4 +1,5 @@
 export * from './audit.ts';
+export * from './audit-checkpoints.ts';
 export * from './business.ts';
 export * from './mail.ts';
 export * from './mfa.ts';

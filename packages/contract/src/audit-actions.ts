@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'access_review.decided',
   'access_review.closed',
   'access_review.exported',
+  'audit.exported',
+  'audit.checkpointed',
   'policy.party_changed',
   'party.created',
   'party.updated',

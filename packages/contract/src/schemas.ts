@@ -375,6 +375,8 @@ export const auditGetOutput = auditEntry.extend({
 });
 export const auditVerifyOutput = z.object({
   ok: z.boolean(),
+  /** Signed checkpoints checked against the installation's audit key (staff only; 0 for a party admin). */
+  checkpoints: z.object({ checked: z.number().int(), problem: z.string().nullable() }),
   entries: z.number().int(),
   chains: z.number().int(),
   problem: z

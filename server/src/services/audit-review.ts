@@ -1,4 +1,5 @@
 import { auditRepo } from '@gatehouse/db';
+import { verifyCheckpoints } from '../audit/checkpoints.ts';
 import { verifyAuditChains } from '../audit/verify.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
@@ -32,7 +33,14 @@ export async function get(ctx: Context, actor: Actor, id: string) {
  * Checks the hash chains the caller may see: staff every chain, a party admin its own party's. (The same
  * walk as `pnpm gatehouse audit verify`; it reveals positions and hashes, never another party's content.)
  */
-export function verify(ctx: Context, actor: Actor) {
+export async function verify(ctx: Context, actor: Actor) {
   const scope = scopeFor(actor);
-  return verifyAuditChains(ctx.db, scope.kind === 'all' ? {} : { chainKey: actor.partyId });
+  const chains = await verifyAuditChains(ctx.db, scope.kind === 'all' ? {} : { chainKey: actor.partyId });
+  if (scope.kind !== 'all') return { ...chains, checkpoints: { checked: 0, problem: null } };
+  const cps = await verifyCheckpoints(ctx.db, ctx.auditSigner.publicKeyPem);
+  return {
+    ...chains,
+    ok: chains.ok && cps.ok,
+    checkpoints: { checked: cps.checked, problem: cps.problem?.message ?? null },
+  };
 }
