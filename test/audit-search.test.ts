@@ -1,3 +1,5 @@
+import { createHash, verify } from 'node:crypto';
+import { auditRepo } from '@gatehouse/db';
 import { describe, expect, it } from 'vitest';
 import { client, codeOf, createPartyWithUser, useTestServer } from './support/harness.ts';
 
@@ -70,5 +72,44 @@ describe('audit.search and audit.get', () => {
     const narrowed = await auditor.audit.search.query({ partyId: party.partyId });
     expect(narrowed.items.length).toBeGreaterThan(0);
     expect(narrowed.items.every((e) => e.partyId === party.partyId)).toBe(true);
+  });
+
+  it('exports a filtered range as formula-safe CSV with a signed manifest, and audits the export', async () => {
+    const party = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    await t.srv.db.tx({ kind: 'party', partyId: party.partyId }, (tx) =>
+      auditRepo.record(tx, {
+        action: 'session.revoked',
+        outcome: 'success',
+        partyId: party.partyId,
+        actorUserId: party.userId,
+        entityType: 'session',
+        entityId: '=HYPERLINK("http://evil.example")',
+      }),
+    );
+    const auditorUser = await createPartyWithUser(t.srv.db, 'internal', ['auditor']);
+    const auditor = await signedIn(auditorUser);
+    const out = await auditor.audit.export.mutate({ partyId: party.partyId, action: 'session.revoked' });
+    const lines = out.csv.trim().split('\r\n');
+    expect(lines[0]).toBe('id,at,party,actor,action,entity_type,entity_id,outcome,cross_party,ip,request_id,details');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    const manifest = JSON.parse(out.manifest.payload) as { count: number; csvSha256: string; chainHeads: string[][] };
+    expect(manifest.count).toBe(1);
+    expect(manifest.csvSha256).toBe(createHash('sha256').update(out.csv).digest('hex'));
+    expect(manifest.chainHeads.map((h) => h[0])).toEqual([party.partyId]);
+    expect(
+      verify(
+        null,
+        Buffer.from(out.manifest.payload),
+        out.manifest.publicKey,
+        Buffer.from(out.manifest.signature, 'base64'),
+      ),
+    ).toBe(true);
+    const [audited] =
+      await t.owner`select count(*)::int n from audit_events where action = 'audit.exported' and actor_user_id = ${auditorUser.userId}`;
+    expect(audited?.n).toBe(1);
+    // Exports need audit:export: a customer admin (audit:read only) is refused.
+    const admin = await signedIn(await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']));
+    expect(await codeOf(admin.audit.export.mutate({}))).toBe('FORBIDDEN');
   });
 });

@@ -153,6 +153,8 @@ export async function search(tx: Tx, q: AuditSearch) {
   return { items, nextCursor: last ? Buffer.from(`${last.micros}|${last.id}`).toString('base64url') : null };
 }
 
+export type AuditRow = Awaited<ReturnType<typeof search>>['items'][number];
+
 /** One entry with its chain position and whether its hash still matches its content. */
 export async function getEntry(tx: Tx, id: string) {
   const where: (SQL | undefined)[] = [eq(auditEvents.id, BigInt(id)), partyPredicate(tx, auditEvents.partyId)];

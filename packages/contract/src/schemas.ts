@@ -418,3 +418,15 @@ export const updatePartyInput = z.object({
   erpRef: z.string().trim().min(1).max(100).nullable().optional(),
   status: z.enum(['active', 'suspended']).optional(),
 });
+export const auditExportInput = auditSearchInput.omit({ cursor: true, limit: true });
+export const AUDIT_EXPORT_MAX_ROWS = 100_000;
+export const auditExportOutput = z.object({
+  filename: z.string(),
+  csv: z.string(),
+  /** Signed with the installation's audit key: what was exported, how much, and where the chains stood. */
+  manifest: z.object({
+    payload: z.string(),
+    signature: z.string(),
+    publicKey: z.string(),
+  }),
+});

@@ -1,4 +1,6 @@
 import {
+  auditExportInput,
+  auditExportOutput,
   auditGetInput,
   auditGetOutput,
   auditSearchInput,
@@ -170,6 +172,11 @@ export const auditRouter = router({
     .input(auditGetInput)
     .output(auditGetOutput)
     .query(({ ctx, input }) => auditReview.get(ctx, ctx.actor, input.id)),
+  /** A filtered range as CSV with a signed manifest; sensitive (recent password), and itself audited. */
+  export: sensitive('audit:export')
+    .input(auditExportInput)
+    .output(auditExportOutput)
+    .mutation(({ ctx, input }) => auditReview.exportCsv(ctx, ctx.actor, input)),
   verify: permission('audit:read')
     .output(auditVerifyOutput)
     .query(({ ctx }) => auditReview.verify(ctx, ctx.actor)),

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
+import { AUDIT_EXPORT_MAX_ROWS } from '@gatehouse/contract';
 import { auditRepo } from '@gatehouse/db';
 import { verifyCheckpoints } from '../audit/checkpoints.ts';
 import { verifyAuditChains } from '../audit/verify.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { notFound } from '../errors.ts';
-import { scopeFor } from './scope.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { toCsv } from './csv.ts';
+import { requestFields, scopeFor } from './scope.ts';
 
 /**
  * Reviewing the audit trail. Customer and supplier admins see their own party's trail only (scope and
@@ -43,4 +46,93 @@ export async function verify(ctx: Context, actor: Actor) {
     ok: chains.ok && cps.ok,
     checkpoints: { checked: cps.checked, problem: cps.problem?.message ?? null },
   };
+}
+
+/**
+ * A filtered range as CSV (formula-looking cells neutralised), with a manifest signed by the audit key:
+ * the filters, the row count, the first and last time, the SHA-256 of the CSV and the chain heads at the
+ * time of export. The export is itself audited, in the transaction that read the rows.
+ */
+export async function exportCsv(
+  ctx: Context,
+  actor: Actor,
+  input: Omit<auditRepo.AuditSearch, 'partyId' | 'cursor' | 'limit'> & { partyId?: string | undefined },
+) {
+  const scope = scopeFor(actor);
+  const { partyId, ...filters } = input;
+  const query = { ...filters, ...(scope.kind === 'all' && partyId ? { partyId } : {}) };
+  return ctx.db.tx(scope, async (tx) => {
+    const rows: auditRepo.AuditRow[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await auditRepo.search(tx, { ...query, limit: 1_000, ...(cursor ? { cursor } : {}) });
+      rows.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+      if (rows.length > AUDIT_EXPORT_MAX_ROWS)
+        throw new DomainError(
+          'BAD_REQUEST',
+          `That range has more than ${AUDIT_EXPORT_MAX_ROWS} entries; narrow the filters.`,
+        );
+    } while (cursor);
+    const csv = toCsv(
+      [
+        'id',
+        'at',
+        'party',
+        'actor',
+        'action',
+        'entity_type',
+        'entity_id',
+        'outcome',
+        'cross_party',
+        'ip',
+        'request_id',
+        'details',
+      ],
+      rows.map((r) => [
+        r.id,
+        r.at,
+        r.partyName ?? r.partyId ?? '',
+        r.actorEmail ?? r.actorUserId ?? '',
+        r.action,
+        r.entityType,
+        r.entityId,
+        r.outcome,
+        r.crossParty,
+        r.ip,
+        r.requestId,
+        r.details ? JSON.stringify(r.details) : '',
+      ]),
+    );
+    const heads = await auditRepo.chainHeads(tx);
+    const chains = new Set(rows.map((r) => r.partyId ?? 'system'));
+    const payload = JSON.stringify({
+      v: 1,
+      exportedAt: new Date(ctx.clock.now()).toISOString(),
+      exportedBy: actor.email,
+      filters: query,
+      count: rows.length,
+      first: rows.at(-1)?.at.toISOString() ?? null,
+      last: rows.at(0)?.at.toISOString() ?? null,
+      csvSha256: createHash('sha256').update(csv).digest('hex'),
+      chainHeads: [...heads]
+        .filter(([k]) => chains.has(k))
+        .map(([k, h]) => [k, h.seq.toString(), h.hash.toString('hex')]),
+    });
+    await auditRepo.record(tx, {
+      action: 'audit.exported',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'audit_export',
+      crossParty: scope.kind === 'all',
+      details: { filters: query, count: rows.length },
+      ...requestFields(ctx),
+    });
+    return {
+      filename: `gatehouse-audit-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.csv`,
+      csv,
+      manifest: { payload, signature: ctx.auditSigner.sign(payload), publicKey: ctx.auditSigner.publicKeyPem },
+    };
+  });
 }
