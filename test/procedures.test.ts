@@ -52,6 +52,7 @@ describe('procedure catalogue', () => {
         'roles.list',
         'accessReviews.list',
         'audit.verify',
+        'audit.posture',
       ].includes(_name)
     )
       expect(def.inputs.length).toBeGreaterThan(0);

@@ -53,6 +53,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'audit.search': () => ({}),
   'audit.get': () => ({ id: '1' }),
   'audit.verify': () => undefined,
+  'audit.posture': () => undefined,
   'audit.export': () => ({ action: 'auth.login_succeeded' }),
   'parties.list': () => ({}),
   'parties.create': () => ({ kind: 'customer', name: 'Matrix customer' }),

@@ -11,6 +11,7 @@ export { BadCursor } from './data/paging.ts';
 export * as partiesRepo from './data/parties.ts';
 export type { PolicyInputs } from './data/policies.ts';
 export * as policiesRepo from './data/policies.ts';
+export * as postureRepo from './data/posture.ts';
 export * as reviewsRepo from './data/reviews.ts';
 export * as rolesRepo from './data/roles.ts';
 export * as sessionsRepo from './data/sessions.ts';

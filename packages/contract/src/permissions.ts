@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'exports:create',
   /** Start, close and export access review campaigns (attesting uses users:manage). */
   'access-reviews:manage',
+  /** The live security posture page (counts across every party: internal staff only). */
+  'security-posture:read',
   /** Internal staff only: lifts the party scope to every party (shown as such in the audit log). */
   'parties:cross',
 ] as const;

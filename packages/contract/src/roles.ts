@@ -94,7 +94,15 @@ export const BUILT_IN_ROLES = [
     partyKind: 'internal',
     delegable: false,
     requireTotp: true,
-    permissions: ['parties:cross', 'audit:read', 'audit:export', 'parties:read', 'users:read', 'roles:read'],
+    permissions: [
+      'parties:cross',
+      'audit:read',
+      'audit:export',
+      'parties:read',
+      'users:read',
+      'roles:read',
+      'security-posture:read',
+    ],
   },
   {
     key: 'system-admin',
@@ -117,6 +125,7 @@ export const BUILT_IN_ROLES = [
       'approval-policies:manage',
       'audit:read',
       'access-reviews:manage',
+      'security-posture:read',
     ],
   },
 ] as const satisfies readonly RoleDefinition[];

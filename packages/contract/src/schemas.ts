@@ -430,3 +430,20 @@ export const auditExportOutput = z.object({
     publicKey: z.string(),
   }),
 });
+
+// ---- security posture (staff)
+const postureStatus = z.enum(['good', 'warn', 'bad', 'info']);
+export const postureOutput = z.object({
+  generatedAt: isoTime,
+  items: z.array(
+    z.object({
+      key: z.string(),
+      title: z.string(),
+      status: postureStatus,
+      summary: z.string(),
+      good: z.string(),
+      fixAt: z.string().nullable(),
+      rows: z.array(z.object({ label: z.string(), value: z.string(), status: postureStatus })),
+    }),
+  ),
+});

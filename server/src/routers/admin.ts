@@ -19,6 +19,7 @@ import {
   partiesListOutput,
   policiesGetInput,
   policiesGetOutput,
+  postureOutput,
   reviewIdInput,
   reviewItemsInput,
   reviewItemsOutput,
@@ -42,6 +43,7 @@ import * as reviews from '../services/access-reviews.ts';
 import * as auditReview from '../services/audit-review.ts';
 import * as parties from '../services/parties.ts';
 import * as policies from '../services/policies.ts';
+import * as posture from '../services/posture.ts';
 import * as roles from '../services/roles.ts';
 import * as users from '../services/users.ts';
 import { permission, router, sensitive } from '../trpc.ts';
@@ -177,6 +179,10 @@ export const auditRouter = router({
     .input(auditExportInput)
     .output(auditExportOutput)
     .mutation(({ ctx, input }) => auditReview.exportCsv(ctx, ctx.actor, input)),
+  /** The live security posture (staff: system admins and auditors). */
+  posture: permission('security-posture:read')
+    .output(postureOutput)
+    .query(({ ctx }) => posture.posture(ctx, ctx.actor)),
   verify: permission('audit:read')
     .output(auditVerifyOutput)
     .query(({ ctx }) => auditReview.verify(ctx, ctx.actor)),
