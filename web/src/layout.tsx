@@ -137,7 +137,8 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                 can('roles:read') ||
                 can('users:manage') ||
                 can('audit:read') ||
-                can('policies:manage'))
+                can('policies:manage') ||
+                can('security-posture:read'))
             }
           >
             <nav class="site-nav" aria-label="Main">
@@ -188,6 +189,13 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                   <li>
                     <A href="/audit" data-testid="nav-audit">
                       Audit log
+                    </A>
+                  </li>
+                </Show>
+                <Show when={can('security-posture:read')}>
+                  <li>
+                    <A href="/security" data-testid="nav-security-posture" end>
+                      Security posture
                     </A>
                   </li>
                 </Show>

@@ -15,6 +15,7 @@ import NotFound from './pages/NotFound.tsx';
 import OrderDetail from './pages/OrderDetail.tsx';
 import Orders from './pages/Orders.tsx';
 import Policies from './pages/Policies.tsx';
+import Posture from './pages/Posture.tsx';
 import Profile from './pages/Profile.tsx';
 import ResetPassword from './pages/ResetPassword.tsx';
 import Roles from './pages/Roles.tsx';
@@ -52,6 +53,7 @@ render(
         <Route path="/audit" component={AuditLog} />
         <Route path="/audit/:id" component={AuditEntry} />
         <Route path="/profile" component={Profile} />
+        <Route path="/security" component={Posture} />
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="*404" component={NotFound} />
       </Route>
