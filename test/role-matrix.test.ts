@@ -54,6 +54,8 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'audit.get': () => ({ id: '1' }),
   'audit.verify': () => undefined,
   'audit.posture': () => undefined,
+  'alerts.list': () => ({}),
+  'alerts.acknowledge': () => ({ id: '999999999' }),
   'audit.export': () => ({ action: 'auth.login_succeeded' }),
   'parties.list': () => ({}),
   'parties.create': () => ({ kind: 'customer', name: 'Matrix customer' }),

@@ -1,5 +1,6 @@
 export { createDatabase, type Database, type DatabaseOptions, type Tx } from './connection.ts';
 export { keyPads, signContext, type TenantScope } from './context.ts';
+export * as alertsRepo from './data/alerts.ts';
 export * as auditRepo from './data/audit.ts';
 export * as demoRepo from './data/demo.ts';
 export * as invitationsRepo from './data/invitations.ts';

@@ -22,6 +22,7 @@ import type { Logger } from './logger.ts';
 import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.ts';
 import { startMailWorker } from './mail/worker.ts';
 import { closeOverdue } from './services/access-reviews.ts';
+import { checkSignInSpike } from './services/alerts.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
 
 export function mailTransport(config: Config): MailTransport {
@@ -117,6 +118,7 @@ export async function startServer(
   );
   dormantJob.kick();
   const reviewsJob = startPeriodic('close-access-reviews', 60_000, () => closeOverdue(database.db, clock), log);
+  const spikeJob = startPeriodic('sign-in-spike', 300_000, () => checkSignInSpike(database.db, clock), log);
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
@@ -143,6 +145,7 @@ export async function startServer(
     await dormantJob.stop();
     await reviewsJob.stop();
     await checkpointJob.stop();
+    await spikeJob.stop();
     await mailWorker.stop();
     await database.close();
     throw e;
@@ -167,6 +170,7 @@ export async function startServer(
         await dormantJob.stop();
         await reviewsJob.stop();
         await checkpointJob.stop();
+        await spikeJob.stop();
         await mailWorker.stop();
         await database.close();
       })();

@@ -1,5 +1,6 @@
 import {
   accessReviewsRouter,
+  alertsRouter,
   auditRouter,
   partiesRouter,
   policiesRouter,
@@ -21,6 +22,7 @@ export const appRouter = router({
   roles: rolesRouter,
   accessReviews: accessReviewsRouter,
   audit: auditRouter,
+  alerts: alertsRouter,
   parties: partiesRouter,
 });
 

@@ -447,3 +447,29 @@ export const postureOutput = z.object({
     }),
   ),
 });
+
+// ---- security alerts (staff)
+export const alertsListInput = z.object({
+  openOnly: z.boolean().default(true),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
+  limit: z.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+});
+export const alertsListOutput = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: isoTime,
+      rule: z.string(),
+      severity: z.enum(['info', 'warning', 'critical']),
+      title: z.string(),
+      details: z.record(z.string(), z.unknown()).nullable(),
+      acknowledgedAt: isoTime.nullable(),
+      acknowledgedBy: z.string().nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export const alertIdInput = z.object({ id: z.string().regex(/^\d{1,19}$/, 'Not an alert id.') });

@@ -1,4 +1,7 @@
 import {
+  alertIdInput,
+  alertsListInput,
+  alertsListOutput,
   auditExportInput,
   auditExportOutput,
   auditGetInput,
@@ -40,6 +43,7 @@ import {
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as reviews from '../services/access-reviews.ts';
+import * as alerts from '../services/alerts.ts';
 import * as auditReview from '../services/audit-review.ts';
 import * as parties from '../services/parties.ts';
 import * as policies from '../services/policies.ts';
@@ -202,4 +206,16 @@ export const partiesRouter = router({
     .input(updatePartyInput)
     .output(ok)
     .mutation(({ ctx, input }) => parties.update(ctx, ctx.actor, input)),
+});
+
+/** Security alerts for staff: what the rules raised, and acknowledging them. */
+export const alertsRouter = router({
+  list: permission('security-posture:read')
+    .input(alertsListInput)
+    .output(alertsListOutput)
+    .query(({ ctx, input }) => alerts.list(ctx, ctx.actor, input)),
+  acknowledge: permission('security-posture:read')
+    .input(alertIdInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => alerts.acknowledge(ctx, ctx.actor, input.id)),
 });

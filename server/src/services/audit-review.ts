@@ -6,6 +6,7 @@ import { verifyAuditChains } from '../audit/verify.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { LARGE_EXPORT_ROWS, raiseAlert } from './alerts.ts';
 import { toCsv } from './csv.ts';
 import { requestFields, scopeFor } from './scope.ts';
 
@@ -119,6 +120,14 @@ export async function exportCsv(
         .filter(([k]) => chains.has(k))
         .map(([k, h]) => [k, h.seq.toString(), h.hash.toString('hex')]),
     });
+    if (rows.length > LARGE_EXPORT_ROWS) {
+      await raiseAlert(tx, new Date(ctx.clock.now()), {
+        rule: 'large-export',
+        severity: 'info',
+        title: `${actor.email} exported ${rows.length} audit entries`,
+        details: { by: actor.email, rows: rows.length, filters: query },
+      });
+    }
     await auditRepo.record(tx, {
       action: 'audit.exported',
       outcome: 'success',

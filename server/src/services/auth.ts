@@ -10,6 +10,7 @@ import { matchingStep } from '../auth/totp.ts';
 import type { Context } from '../context.ts';
 import { DomainError, ipNotAllowed, notFound } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
+import { raiseAlert } from './alerts.ts';
 import { recordIpDenial } from './audit.ts';
 import { confirmPassword, tooManyAttempts } from './reauth.ts';
 import { ownScope, requestFields, SYSTEM_SCOPE } from './scope.ts';
@@ -188,6 +189,14 @@ async function recordFailure(
     if (lock) {
       await auditRepo.record(tx, { action: 'auth.locked_out', outcome: 'failure', details: lock, ...who });
       if (user) await mailRepo.enqueue(tx, lockoutMail(user, lock, ctx.req.ip));
+      if (user && lock.scope === 'account') {
+        await raiseAlert(tx, new Date(ctx.clock.now()), {
+          rule: 'account-locked',
+          severity: 'warning',
+          title: `Account ${user.email} locked for the day after repeated failed sign-ins`,
+          details: { user: user.email, lastIp: ctx.req.ip },
+        });
+      }
     }
   });
   if (lock && user) ctx.mail.kick();

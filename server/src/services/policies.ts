@@ -1,8 +1,9 @@
-import { auditRepo, policiesRepo } from '@gatehouse/db';
+import { auditRepo, policiesRepo, type Tx } from '@gatehouse/db';
 import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { raiseAlert } from './alerts.ts';
 import { requestFields, scopeFor } from './scope.ts';
 
 /**
@@ -64,6 +65,44 @@ function checkList(list: string[] | null) {
 
 const dedupe = (list: string[] | null) => (list ? [...new Set(list)] : null);
 
+type PolicyValues = {
+  requireTotp: boolean | null;
+  sessionIdleMinutes: number | null;
+  sessionAbsoluteHours: number | null;
+  ipAllowlist: string[] | null;
+};
+
+/** What about a policy change loosens it (empty when nothing does). `null` timeouts mean "the global one". */
+export function weakenings(before: PolicyValues, after: PolicyValues): string[] {
+  const out: string[] = [];
+  if (before.requireTotp && !after.requireTotp) out.push('second factor no longer required');
+  const longer = (b: number | null, a: number | null) => b !== null && (a === null || a > b);
+  if (longer(before.sessionIdleMinutes, after.sessionIdleMinutes)) out.push('longer idle timeout');
+  if (longer(before.sessionAbsoluteHours, after.sessionAbsoluteHours)) out.push('longer session lifetime');
+  if (before.ipAllowlist && !after.ipAllowlist) out.push('IP allowlist removed');
+  else if (before.ipAllowlist && after.ipAllowlist?.some((c) => !before.ipAllowlist?.includes(c)))
+    out.push('networks added to the IP allowlist');
+  return out;
+}
+
+async function alertIfWeakened(
+  tx: Tx,
+  ctx: Context,
+  actor: Actor,
+  what: string,
+  before: PolicyValues,
+  after: PolicyValues,
+) {
+  const changes = weakenings(before, after);
+  if (changes.length === 0) return;
+  await raiseAlert(tx, new Date(ctx.clock.now()), {
+    rule: 'policy-weakened',
+    severity: 'warning',
+    title: `Security policy of ${what} weakened by ${actor.email}: ${changes.join(', ')}`,
+    details: { policy: what, by: actor.email, changes, before, after },
+  });
+}
+
 export async function setRole(
   ctx: Context,
   actor: Actor,
@@ -82,6 +121,7 @@ export async function setRole(
     };
     await policiesRepo.setRole(tx, input.roleKey, after);
     const { key: _k, name: _n, partyKind: _p, ...was } = before;
+    await alertIfWeakened(tx, ctx, actor, `role ${input.roleKey}`, was, after);
     await auditRepo.record(tx, {
       action: 'policy.role_changed',
       outcome: 'success',
@@ -126,6 +166,7 @@ export async function setParty(
     };
     await policiesRepo.setParty(tx, input.partyId, after);
     const { partyId: _i, partyName: _n, partyKind: _k, ...was } = before;
+    await alertIfWeakened(tx, ctx, actor, `account ${before.partyName}`, was, after);
     await auditRepo.record(tx, {
       action: 'policy.party_changed',
       outcome: 'success',

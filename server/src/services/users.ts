@@ -12,6 +12,7 @@ import type { Actor } from '../auth/sessions.ts';
 import { mintSplitToken } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { raiseAlert } from './alerts.ts';
 import { administerProblem, grantProblem } from './grant-rules.ts';
 import { requestFields, scopeFor } from './scope.ts';
 
@@ -100,6 +101,7 @@ export async function invite(
       await usersRepo.grantRoles(tx, user.id, partyId, roleKeys);
     }
     await invitationsRepo.insert(tx, { id, partyId, userId: user.id, secretHash, invitedBy: actor.userId, expiresAt });
+    if (roleKeys.includes('system-admin')) await newSystemAdminAlert(tx, ctx, actor, input.email);
     await mailRepo.enqueue(tx, {
       to: input.email,
       kind: 'invitation',
@@ -274,6 +276,9 @@ export async function applyRoles(
   const after = await usersRepo.rolesByKeys(tx, wanted);
   await keepLastAdmin(tx, target, !after.some((r) => r.permissions.includes('users:manage')));
   await usersRepo.setRoles(tx, target.id, target.partyId, wanted);
+  if (wanted.includes('system-admin') && !current.includes('system-admin')) {
+    await newSystemAdminAlert(tx, ctx, actor, target.email);
+  }
   const ended = await sessionsRepo.removeAllForUser(tx, target.id);
   await auditRepo.record(tx, {
     action: 'user.roles_changed',
@@ -333,4 +338,14 @@ export async function signOutEverywhere(ctx: Context, actor: Actor, userId: stri
     return n;
   });
   return { ended };
+}
+
+/** Rule: a new system admin is always worth a second look. */
+function newSystemAdminAlert(tx: Tx, ctx: Context, actor: Actor, email: string) {
+  return raiseAlert(tx, new Date(ctx.clock.now()), {
+    rule: 'new-system-admin',
+    severity: 'warning',
+    title: `${email} was made a system administrator by ${actor.email}`,
+    details: { user: email, by: actor.email },
+  });
 }

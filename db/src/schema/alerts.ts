@@ -1,0 +1,17 @@
+import { bigserial, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from './users.ts';
+
+/**
+ * Security alerts for internal staff (failed sign-in spikes, lockouts, a new system admin, a weakened
+ * policy, a large export). Internal data: no party column, reached only through the staff scope.
+ */
+export const alerts = pgTable('alerts', {
+  id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  rule: text('rule').notNull(),
+  severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+  title: text('title').notNull(),
+  details: jsonb('details'),
+  acknowledgedBy: uuid('acknowledged_by').references(() => users.id),
+  acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+});
