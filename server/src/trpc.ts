@@ -1,4 +1,4 @@
-import { type Permission, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
+import { type AuditAction, type Permission, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ipAllowed } from './auth/policy.ts';
 import { validateSession } from './auth/sessions.ts';
@@ -112,4 +112,10 @@ export const sensitive = (perm: Permission) =>
 
 /** Procedures that are public on purpose say so, so the "every procedure has a permission" test can tell. */
 export const explicitlyPublic = publicProcedure.meta({ public: true });
-export type ProcedureMeta = { permission?: Permission; public?: boolean; signedIn?: boolean };
+export type ProcedureMeta = {
+  permission?: Permission;
+  public?: boolean;
+  signedIn?: boolean;
+  /** The audit action a successful call of this mutation writes (test/audit-every-mutation.test.ts holds it). */
+  audit?: AuditAction;
+};

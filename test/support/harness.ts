@@ -143,6 +143,7 @@ export function client(origin: string, opts: { batch?: boolean; headers?: Record
     for (const [k, v] of Object.entries(opts.headers ?? {})) headers.set(k, v);
     if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await fetch(input, { ...init, headers });
+    lastIds.set(jar, res.headers.get('x-request-id'));
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const [k, v] = (pair ?? '').split('=');
@@ -162,6 +163,11 @@ export function client(origin: string, opts: { batch?: boolean; headers?: Record
 }
 
 const jars = new WeakMap<object, Map<string, string>>();
+const lastIds = new WeakMap<object, string | null>();
+/** The X-Request-Id of the last response a client made by client() received (audit rows carry it). */
+export function lastRequestIdOf(c: object): string | null {
+  return lastIds.get(jarOf(c)) ?? null;
+}
 /** The cookie jar of a client made by client(): tests read and replace the session cookie through it. */
 export function jarOf(c: object): Map<string, string> {
   const jar = jars.get(c);

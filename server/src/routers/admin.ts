@@ -73,30 +73,37 @@ export const usersRouter = router({
     .query(({ ctx, input }) => users.grantableRoles(ctx, ctx.actor, input.partyId)),
   /** A privilege change: needs a recent password; ends the user's sessions. */
   setRoles: sensitive('users:manage')
+    .meta({ audit: 'user.roles_changed' })
     .input(setRolesInput)
     .output(ok)
     .mutation(({ ctx, input }) => users.setRoles(ctx, ctx.actor, input)),
   deactivate: permission('users:manage')
+    .meta({ audit: 'user.deactivated' })
     .input(userIdInput)
     .output(ok)
     .mutation(({ ctx, input }) => users.deactivate(ctx, ctx.actor, input.userId)),
   reactivate: permission('users:manage')
+    .meta({ audit: 'user.reactivated' })
     .input(userIdInput)
     .output(ok)
     .mutation(({ ctx, input }) => users.reactivate(ctx, ctx.actor, input.userId)),
   signOutEverywhere: permission('users:manage')
+    .meta({ audit: 'user.signed_out_everywhere' })
     .input(userIdInput)
     .output(z.object({ ended: z.number().int() }))
     .mutation(({ ctx, input }) => users.signOutEverywhere(ctx, ctx.actor, input.userId)),
   invite: permission('users:manage')
+    .meta({ audit: 'invitation.created' })
     .input(inviteUserInput)
     .output(inviteUserOutput)
     .mutation(({ ctx, input }) => users.invite(ctx, ctx.actor, input)),
   unlock: sensitive('users:manage')
+    .meta({ audit: 'auth.unlocked' })
     .input(userIdInput)
     .output(ok)
     .mutation(({ ctx, input }) => users.unlock(ctx, ctx.actor, input.userId)),
   resetTwoFactor: sensitive('users:manage')
+    .meta({ audit: 'mfa.reset_by_admin' })
     .input(userIdInput)
     .output(ok)
     .mutation(({ ctx, input }) => users.resetTwoFactor(ctx, ctx.actor, input.userId)),
@@ -109,10 +116,12 @@ export const policiesRouter = router({
     .output(policiesGetOutput)
     .query(({ ctx, input }) => policies.get(ctx, ctx.actor, input)),
   setRole: sensitive('policies:manage')
+    .meta({ audit: 'policy.role_changed' })
     .input(setRolePolicyInput)
     .output(ok)
     .mutation(({ ctx, input }) => policies.setRole(ctx, ctx.actor, input)),
   setParty: sensitive('policies:manage')
+    .meta({ audit: 'policy.party_changed' })
     .input(setPartyPolicyInput)
     .output(ok)
     .mutation(({ ctx, input }) => policies.setParty(ctx, ctx.actor, input)),
@@ -124,14 +133,17 @@ export const rolesRouter = router({
     .output(rolesListOutput)
     .query(({ ctx }) => roles.list(ctx, ctx.actor)),
   create: sensitive('roles:manage')
+    .meta({ audit: 'role.created' })
     .input(createRoleInput)
     .output(ok)
     .mutation(({ ctx, input }) => roles.create(ctx, ctx.actor, input)),
   update: sensitive('roles:manage')
+    .meta({ audit: 'role.updated' })
     .input(updateRoleInput)
     .output(ok)
     .mutation(({ ctx, input }) => roles.update(ctx, ctx.actor, input)),
   delete: sensitive('roles:manage')
+    .meta({ audit: 'role.deleted' })
     .input(roleKeyInput)
     .output(ok)
     .mutation(({ ctx, input }) => roles.remove(ctx, ctx.actor, input.key)),
@@ -143,6 +155,7 @@ export const rolesRouter = router({
  */
 export const accessReviewsRouter = router({
   start: sensitive('access-reviews:manage')
+    .meta({ audit: 'access_review.started' })
     .input(startReviewInput)
     .output(startReviewOutput)
     .mutation(({ ctx, input }) => reviews.start(ctx, ctx.actor, input)),
@@ -154,15 +167,18 @@ export const accessReviewsRouter = router({
     .output(reviewItemsOutput)
     .query(({ ctx, input }) => reviews.items(ctx, ctx.actor, input)),
   decide: permission('users:manage')
+    .meta({ audit: 'access_review.decided' })
     .input(decideReviewItemInput)
     .output(ok)
     .mutation(({ ctx, input }) => reviews.decide(ctx, ctx.actor, input)),
   close: sensitive('access-reviews:manage')
+    .meta({ audit: 'access_review.closed' })
     .input(reviewIdInput)
     .output(closeReviewOutput)
     .mutation(({ ctx, input }) => reviews.close(ctx, ctx.actor, input.reviewId)),
   /** An export is sensitive: it needs the password proven in the last 10 minutes. */
   export: sensitive('access-reviews:manage')
+    .meta({ audit: 'access_review.exported' })
     .input(reviewIdInput)
     .output(exportReviewOutput)
     .mutation(({ ctx, input }) => reviews.exportCsv(ctx, ctx.actor, input.reviewId)),
@@ -180,6 +196,7 @@ export const auditRouter = router({
     .query(({ ctx, input }) => auditReview.get(ctx, ctx.actor, input.id)),
   /** A filtered range as CSV with a signed manifest; sensitive (recent password), and itself audited. */
   export: sensitive('audit:export')
+    .meta({ audit: 'audit.exported' })
     .input(auditExportInput)
     .output(auditExportOutput)
     .mutation(({ ctx, input }) => auditReview.exportCsv(ctx, ctx.actor, input)),
@@ -199,10 +216,12 @@ export const partiesRouter = router({
     .output(partiesListOutput)
     .query(({ ctx, input }) => parties.list(ctx, ctx.actor, input)),
   create: permission('parties:manage')
+    .meta({ audit: 'party.created' })
     .input(createPartyInput)
     .output(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => parties.create(ctx, ctx.actor, input)),
   update: permission('parties:manage')
+    .meta({ audit: 'party.updated' })
     .input(updatePartyInput)
     .output(ok)
     .mutation(({ ctx, input }) => parties.update(ctx, ctx.actor, input)),
@@ -215,6 +234,7 @@ export const alertsRouter = router({
     .output(alertsListOutput)
     .query(({ ctx, input }) => alerts.list(ctx, ctx.actor, input)),
   acknowledge: permission('security-posture:read')
+    .meta({ audit: 'alert.acknowledged' })
     .input(alertIdInput)
     .output(ok)
     .mutation(({ ctx, input }) => alerts.acknowledge(ctx, ctx.actor, input.id)),

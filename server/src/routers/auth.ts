@@ -32,24 +32,31 @@ import { explicitlyPublic, router, signedInProcedure } from '../trpc.ts';
 
 export const authRouter = router({
   login: explicitlyPublic
+    .meta({ audit: 'auth.login_succeeded' })
     .input(loginInput)
     .output(loginOutput)
     .mutation(({ ctx, input }) => auth.login(ctx, input)),
   verifySecondFactor: explicitlyPublic
+    .meta({ audit: 'auth.second_factor_succeeded' })
     .input(verifySecondFactorInput)
     .output(loginOutput)
     .mutation(({ ctx, input }) => auth.verifySecondFactor(ctx, input)),
-  logout: signedInProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
-    await auth.logout(ctx, ctx.actor);
-    return { ok: true as const };
-  }),
+  logout: signedInProcedure
+    .meta({ audit: 'auth.logged_out' })
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx }) => {
+      await auth.logout(ctx, ctx.actor);
+      return { ok: true as const };
+    }),
   me: signedInProcedure.output(meOutput).query(({ ctx }) => auth.toMe(ctx.actor, ctx.clock.now())),
   changePassword: signedInProcedure
+    .meta({ audit: 'auth.password_changed' })
     .input(changePasswordInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => auth.changePassword(ctx, ctx.actor, input)),
   /** Proves the password again: sensitive actions are allowed for the next 10 minutes; the id rotates. */
   reauthenticate: signedInProcedure
+    .meta({ audit: 'auth.reauthenticated' })
     .input(passwordConfirmInput)
     .output(reauthenticateOutput)
     .mutation(async ({ ctx, input }) => {
@@ -61,35 +68,42 @@ export const authRouter = router({
     .output(invitationInfoOutput)
     .query(({ ctx, input }) => invitations.invitationInfo(ctx, input)),
   acceptInvitation: explicitlyPublic
+    .meta({ audit: 'invitation.accepted' })
     .input(acceptInvitationInput)
     .output(loginOutput)
     .mutation(({ ctx, input }) => invitations.acceptInvitation(ctx, input)),
   twoFactor: router({
     status: signedInProcedure.output(twoFactorStatusOutput).query(({ ctx }) => twoFactor.status(ctx, ctx.actor)),
     beginTotp: signedInProcedure
+      .meta({ audit: 'mfa.totp_enrolment_started' })
       .input(passwordConfirmInput)
       .output(beginTotpOutput)
       .mutation(({ ctx, input }) => twoFactor.beginTotp(ctx, ctx.actor, input.password)),
     confirmTotp: signedInProcedure
+      .meta({ audit: 'mfa.totp_enabled' })
       .input(confirmTotpInput)
       .output(recoveryCodesOutput)
       .mutation(({ ctx, input }) => twoFactor.confirmTotp(ctx, ctx.actor, input.code)),
     regenerateRecoveryCodes: signedInProcedure
+      .meta({ audit: 'mfa.recovery_codes_regenerated' })
       .input(passwordConfirmInput)
       .output(recoveryCodesOutput)
       .mutation(({ ctx, input }) => twoFactor.regenerateRecoveryCodes(ctx, ctx.actor, input.password)),
   }),
   requestPasswordReset: explicitlyPublic
+    .meta({ audit: 'auth.password_reset_requested' })
     .input(requestPasswordResetInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => reset.requestPasswordReset(ctx, input)),
   resetPassword: explicitlyPublic
+    .meta({ audit: 'auth.password_reset' })
     .input(resetPasswordInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => reset.resetPassword(ctx, input)),
   sessions: router({
     list: signedInProcedure.output(sessionsListOutput).query(({ ctx }) => auth.listSessions(ctx, ctx.actor)),
     revoke: signedInProcedure
+      .meta({ audit: 'session.revoked' })
       .input(sessionsRevokeInput)
       .output(z.object({ ended: z.number().int() }))
       .mutation(({ ctx, input }) => auth.revokeSessions(ctx, ctx.actor, input)),
@@ -99,6 +113,7 @@ export const authRouter = router({
 export const setupRouter = router({
   /** Completes first-run setup from the one-time link printed at start. */
   complete: explicitlyPublic
+    .meta({ audit: 'setup.completed' })
     .input(setupInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {

@@ -1,8 +1,8 @@
-import { alertsRepo, type Database, mailRepo, type Tx } from '@gatehouse/db';
+import { alertsRepo, auditRepo, type Database, mailRepo, type Tx } from '@gatehouse/db';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { SYSTEM_SCOPE, scopeFor } from './scope.ts';
+import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
 /**
  * Security alerts: raised inside the transaction of the event that causes them (so an alert exists
@@ -82,7 +82,18 @@ export async function list(
 export async function acknowledge(ctx: Context, actor: Actor, id: string) {
   const scope = scopeFor(actor);
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Alerts are for internal staff.');
-  const done = await ctx.db.tx(scope, (tx) => alertsRepo.acknowledge(tx, id, actor.userId, new Date(ctx.clock.now())));
-  if (!done) throw notFound('That open alert');
+  await ctx.db.tx(scope, async (tx) => {
+    if (!(await alertsRepo.acknowledge(tx, id, actor.userId, new Date(ctx.clock.now()))))
+      throw notFound('That open alert');
+    await auditRepo.record(tx, {
+      action: 'alert.acknowledged',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'alert',
+      entityId: id,
+      ...requestFields(ctx),
+    });
+  });
   return { ok: true as const };
 }

@@ -29,9 +29,21 @@ export async function status(ctx: Context, actor: Actor) {
 export async function beginTotp(ctx: Context, actor: Actor, password: string) {
   await confirmPassword(ctx, actor, password);
   const key = getRandomValues(new Uint8Array(20));
-  const stored = await ctx.db.tx(ownScope(actor), (tx) =>
-    mfaRepo.putPendingTotp(tx, actor.userId, actor.partyId, seal(totpSealKey(ctx.config.secret), key)),
-  );
+  const stored = await ctx.db.tx(ownScope(actor), async (tx) => {
+    const ok = await mfaRepo.putPendingTotp(tx, actor.userId, actor.partyId, seal(totpSealKey(ctx.config.secret), key));
+    if (ok) {
+      await auditRepo.record(tx, {
+        action: 'mfa.totp_enrolment_started',
+        outcome: 'success',
+        partyId: actor.partyId,
+        actorUserId: actor.userId,
+        entityType: 'user',
+        entityId: actor.userId,
+        ...requestFields(ctx),
+      });
+    }
+    return ok;
+  });
   if (!stored) throw new DomainError('CONFLICT', 'Two-factor authentication is already on.');
   return { secret: encodeBase32UpperCaseNoPadding(key), uri: totpUri(actor.email, key) };
 }

@@ -1,0 +1,217 @@
+import { AUDIT_ACTIONS, type AuditAction } from '@gatehouse/contract';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
+import type { AnyProcedure } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { appRouter } from '../server/src/router.ts';
+import type { ProcedureMeta } from '../server/src/trpc.ts';
+import { client, createPartyWithUser, lastRequestIdOf, signedInMe, useTestServer } from './support/harness.ts';
+
+/**
+ * Every mutating procedure writes exactly one audit entry with the action it declares (`meta.audit`),
+ * found by the request id of the call; a few also write named companion entries (completing a sign-in
+ * also records the session; closing a review records each suspension). The test walks the router: a
+ * new mutation without a declared action, or without a successful call below, fails it.
+ */
+const t = useTestServer();
+
+const mutations = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>)
+  .filter(([, p]) => p._def.type === 'mutation')
+  .map(([path, p]) => ({ path, audit: (p._def.meta as ProcedureMeta | undefined)?.audit }));
+
+const covered = new Set<string>();
+type Client = ReturnType<typeof client>;
+
+/** Runs one successful call and checks the entries written under its request id. */
+async function audited<T>(path: string, c: Client, call: Promise<T>, companions: AuditAction[] = []): Promise<T> {
+  const result = await call;
+  const requestId = lastRequestIdOf(c);
+  const rows = await t.owner`select action from audit_events where request_id = ${requestId}`;
+  const declared = mutations.find((m) => m.path === path)?.audit;
+  expect(declared, `${path} declares no audit action`).toBeDefined();
+  const actions = rows.map((r) => String(r.action));
+  expect(
+    actions.filter((a) => a === declared),
+    `${path}: ${actions.join(', ')}`,
+  ).toHaveLength(1);
+  expect(
+    actions.filter((a) => a !== declared && !companions.includes(a as AuditAction)),
+    path,
+  ).toEqual([]);
+  covered.add(path);
+  return result;
+}
+
+async function mailedToken(to: string, kind: string, marker: string): Promise<string> {
+  const [mail] = await t.owner`select body_text from mail_outbox where to_address = ${to} and kind = ${kind}
+                               order by created_at desc limit 1`;
+  const token = new RegExp(`${marker}#token=(\\S+)`).exec(String(mail?.body_text))?.[1];
+  if (!token) throw new Error(`no ${kind} mail to ${to}`);
+  return token;
+}
+const code = (secret: string) =>
+  generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(t.srv.clock.now() / 30_000)), 6);
+const noPolicy = { sessionIdleMinutes: null, sessionAbsoluteHours: null, ipAllowlist: null };
+
+describe('every mutation writes exactly its audit entry', () => {
+  it('declares an audit action from the catalogue on every mutation', () => {
+    const undeclared = mutations.filter((m) => !m.audit || !(AUDIT_ACTIONS as readonly string[]).includes(m.audit));
+    expect(undeclared.map((m) => m.path)).toEqual([]);
+  });
+
+  it('writes it, once, for a successful call of each', async () => {
+    // First run: the one-time setup link makes the first system admin.
+    const token = /#token=(.+)$/.exec(t.srv.setupLink ?? '')?.[1] ?? '';
+    const anon = client(t.srv.origin);
+    const admin = { email: 'first-admin@example.test', password: 'granite harbour lantern 42' };
+    await audited(
+      'setup.complete',
+      anon,
+      anon.setup.complete.mutate({ token, ...admin, displayName: 'Ada Admin', organisationName: 'Acme Internal' }),
+    );
+    const sys = client(t.srv.origin);
+    await audited('auth.login', sys, sys.auth.login.mutate(admin));
+
+    // Accounts and policies.
+    const { id: partyId } = await audited(
+      'parties.create',
+      sys,
+      sys.parties.create.mutate({ kind: 'customer', name: 'Walk Customer' }),
+    );
+    await audited('parties.update', sys, sys.parties.update.mutate({ partyId, erpRef: 'C-1' }));
+    await audited(
+      'policies.setRole',
+      sys,
+      sys.policies.setRole.mutate({ roleKey: 'approver', requireTotp: true, ...noPolicy }),
+    );
+    await audited('policies.setParty', sys, sys.policies.setParty.mutate({ partyId, requireTotp: null, ...noPolicy }));
+
+    // Invitations: staff invites a customer admin, who invites a user.
+    const cadminEmail = 'walk-admin@customer.test';
+    await audited(
+      'users.invite',
+      sys,
+      sys.users.invite.mutate({ email: cadminEmail, displayName: 'Cara Admin', roles: ['customer-admin'], partyId }),
+    );
+    const ca = client(t.srv.origin);
+    const cadmin = { email: cadminEmail, password: 'velvet orchard compass 17' };
+    await audited(
+      'auth.acceptInvitation',
+      ca,
+      ca.auth.acceptInvitation.mutate({
+        token: await mailedToken(cadminEmail, 'invitation', 'accept-invitation'),
+        password: cadmin.password,
+      }),
+      ['auth.login_succeeded'],
+    );
+    const userEmail = 'walk-user@customer.test';
+    await ca.users.invite.mutate({ email: userEmail, displayName: 'Uma User', roles: ['customer-user'] });
+    const u = client(t.srv.origin);
+    let userPassword = 'meadow lantern pebble 93';
+    const me = signedInMe(
+      await u.auth.acceptInvitation.mutate({
+        token: await mailedToken(userEmail, 'invitation', 'accept-invitation'),
+        password: userPassword,
+      }),
+    );
+    const userId = me.user.id;
+
+    // The customer admin administers the user.
+    await audited(
+      'users.setRoles',
+      ca,
+      ca.users.setRoles.mutate({ userId, roles: ['customer-user', 'customer-admin'] }),
+    );
+    await audited('users.deactivate', ca, ca.users.deactivate.mutate({ userId }));
+    await audited('users.reactivate', ca, ca.users.reactivate.mutate({ userId }));
+    await u.auth.login.mutate({ email: userEmail, password: userPassword });
+    await audited('users.signOutEverywhere', ca, ca.users.signOutEverywhere.mutate({ userId }));
+
+    // The user's own security.
+    await u.auth.login.mutate({ email: userEmail, password: userPassword });
+    const newPassword = 'cobalt meadow tractor 58';
+    await audited(
+      'auth.changePassword',
+      u,
+      u.auth.changePassword.mutate({ currentPassword: userPassword, newPassword }),
+    );
+    userPassword = newPassword;
+    await audited('auth.reauthenticate', u, u.auth.reauthenticate.mutate({ password: userPassword }));
+    await client(t.srv.origin).auth.login.mutate({ email: userEmail, password: userPassword });
+    await audited('auth.sessions.revoke', u, u.auth.sessions.revoke.mutate({ allOthers: true }));
+    const { secret } = await audited(
+      'auth.twoFactor.beginTotp',
+      u,
+      u.auth.twoFactor.beginTotp.mutate({ password: userPassword }),
+    );
+    await audited('auth.twoFactor.confirmTotp', u, u.auth.twoFactor.confirmTotp.mutate({ code: code(secret) }));
+    t.srv.clock.advance(30_000);
+    await audited(
+      'auth.twoFactor.regenerateRecoveryCodes',
+      u,
+      u.auth.twoFactor.regenerateRecoveryCodes.mutate({ password: userPassword }),
+    );
+    await audited('auth.logout', u, u.auth.logout.mutate());
+    const step = await u.auth.login.mutate({ email: userEmail, password: userPassword });
+    if (step.status !== 'second-factor') throw new Error('expected a second-factor step');
+    await audited(
+      'auth.verifySecondFactor',
+      u,
+      u.auth.verifySecondFactor.mutate({ challenge: step.challenge, code: code(secret) }),
+      ['auth.login_succeeded'],
+    );
+
+    // Admin help for a stuck user.
+    await audited('users.resetTwoFactor', ca, ca.users.resetTwoFactor.mutate({ userId }));
+    await audited('users.unlock', ca, ca.users.unlock.mutate({ userId }));
+    await audited('auth.requestPasswordReset', anon, anon.auth.requestPasswordReset.mutate({ email: userEmail }));
+    await audited(
+      'auth.resetPassword',
+      anon,
+      anon.auth.resetPassword.mutate({
+        token: await mailedToken(userEmail, 'password-reset', 'reset-password'),
+        newPassword: 'saffron kettle ladder 31',
+      }),
+    );
+
+    // Roles, reviews, exports, alerts.
+    await audited(
+      'roles.create',
+      sys,
+      sys.roles.create.mutate({
+        key: 'walk-viewer',
+        name: 'Walk viewer',
+        partyKind: 'customer',
+        delegable: true,
+        permissions: ['orders:read'],
+      }),
+    );
+    await audited('roles.update', sys, sys.roles.update.mutate({ key: 'walk-viewer', name: 'Walk viewer (read)' }));
+    await audited('roles.delete', sys, sys.roles.delete.mutate({ key: 'walk-viewer' }));
+    const deadline = new Date(t.srv.clock.now() + 7 * 86_400_000).toISOString();
+    const review = await audited(
+      'accessReviews.start',
+      sys,
+      sys.accessReviews.start.mutate({ name: 'Walk review', deadline, partyIds: [partyId] }),
+    );
+    const items = await ca.accessReviews.items.query({ reviewId: review.id });
+    const item = items.items.find((i) => i.userId === userId);
+    await audited(
+      'accessReviews.decide',
+      ca,
+      ca.accessReviews.decide.mutate({ itemId: item?.id ?? '', decision: 'keep' }),
+    );
+    await audited('accessReviews.export', sys, sys.accessReviews.export.mutate({ reviewId: review.id }));
+    await audited('accessReviews.close', sys, sys.accessReviews.close.mutate({ reviewId: review.id }), [
+      'user.suspended_unattested',
+    ]);
+    const auditor = client(t.srv.origin);
+    await auditor.auth.login.mutate(await createPartyWithUser(t.srv.db, 'internal', ['auditor']));
+    await audited('audit.export', auditor, auditor.audit.export.mutate({ action: 'auth.login_succeeded' }));
+    await sys.policies.setRole.mutate({ roleKey: 'approver', requireTotp: false, ...noPolicy }); // weakened: an alert
+    const [alert] = (await sys.alerts.list.query({})).items;
+    await audited('alerts.acknowledge', sys, sys.alerts.acknowledge.mutate({ id: alert?.id ?? '' }));
+
+    expect(mutations.map((m) => m.path).filter((p) => !covered.has(p))).toEqual([]);
+  });
+});
