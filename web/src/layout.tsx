@@ -199,6 +199,13 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                     </A>
                   </li>
                 </Show>
+                <Show when={can('security-posture:read')}>
+                  <li>
+                    <A href="/alerts" data-testid="nav-alerts">
+                      Alerts
+                    </A>
+                  </li>
+                </Show>
               </ul>
             </nav>
           </Show>

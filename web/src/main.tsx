@@ -6,6 +6,7 @@ import { Shell } from './layout.tsx';
 import AcceptInvitation from './pages/AcceptInvitation.tsx';
 import AccessReviewDetail from './pages/AccessReviewDetail.tsx';
 import AccessReviews from './pages/AccessReviews.tsx';
+import Alerts from './pages/Alerts.tsx';
 import AuditEntry from './pages/AuditEntry.tsx';
 import AuditLog from './pages/AuditLog.tsx';
 import ForgotPassword from './pages/ForgotPassword.tsx';
@@ -55,6 +56,7 @@ render(
         <Route path="/profile" component={Profile} />
         <Route path="/security" component={Posture} />
         <Route path="/security/two-factor" component={TwoFactor} />
+        <Route path="/alerts" component={Alerts} />
         <Route path="*404" component={NotFound} />
       </Route>
     </Router>

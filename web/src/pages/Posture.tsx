@@ -1,3 +1,4 @@
+import { LIMITS } from '@gatehouse/contract';
 import { A } from '@solidjs/router';
 import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../auth.ts';
@@ -136,6 +137,18 @@ export default function PosturePage() {
   };
   onMount(() => void load());
 
+  // How many alerts wait for acknowledgement: up to a page's worth counted, beyond that "200+".
+  const [openAlerts, setOpenAlerts] = createSignal<string | null>(null);
+  const loadAlerts = async () => {
+    try {
+      const page = await guard(trpc.alerts.list.query({ openOnly: true, limit: LIMITS.pageSizeMax }));
+      setOpenAlerts(`${page.items.length}${page.nextCursor ? '+' : ''}`);
+    } catch {
+      setOpenAlerts(null);
+    }
+  };
+  onMount(() => void loadAlerts());
+
   const items = createMemo(() =>
     [...(posture()?.items ?? [])].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status)),
   );
@@ -143,6 +156,20 @@ export default function PosturePage() {
 
   return (
     <section aria-labelledby="posture-title" class="posture">
+      <Show when={openAlerts()}>
+        {(count) => (
+          <p class="posture-alerts">
+            <A
+              href="/alerts"
+              class="posture-alerts-link"
+              classList={{ 'posture-alerts-link-some': count() !== '0' }}
+              data-testid="posture-open-alerts"
+            >
+              Open alerts: <span data-testid="posture-open-alerts-count">{count()}</span>
+            </A>
+          </p>
+        )}
+      </Show>
       <div class="detail-header list-header posture-header">
         <div>
           <h1 id="posture-title">Security posture</h1>
@@ -160,7 +187,10 @@ export default function PosturePage() {
           type="button"
           class="button"
           data-testid="posture-refresh"
-          onClick={() => void load()}
+          onClick={() => {
+            void load();
+            void loadAlerts();
+          }}
           aria-disabled={loading()}
           aria-busy={loading()}
         >
