@@ -10,6 +10,7 @@ export * as mfaRepo from './data/mfa.ts';
 export * as ordersRepo from './data/orders.ts';
 export { BadCursor } from './data/paging.ts';
 export * as partiesRepo from './data/parties.ts';
+export type { AuditEntry } from './data/audit.ts';
 export type { PolicyInputs } from './data/policies.ts';
 export * as policiesRepo from './data/policies.ts';
 export * as postureRepo from './data/posture.ts';

@@ -1,4 +1,4 @@
-import { auditRepo, policiesRepo, type Tx } from '@gatehouse/db';
+import { type AuditEntry, auditRepo, policiesRepo, type Tx } from '@gatehouse/db';
 import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
@@ -103,46 +103,74 @@ async function alertIfWeakened(
   });
 }
 
-export async function setRole(
+/**
+ * The one path by which a policy changes, for roles and parties alike: the list checked, the lock-out
+ * guard, then in one transaction the row locked and read, the new values written, an alert if anything
+ * loosened, and the audit entry with before and after.
+ */
+async function savePolicy<T extends PolicyValues>(
   ctx: Context,
   actor: Actor,
-  input: PolicyChange & { roleKey: string; requireTotp: boolean },
+  input: PolicyChange & { requireTotp: T['requireTotp'] },
+  target: {
+    appliesToCaller: boolean;
+    load: (tx: Tx) => Promise<{ label: string; values: PolicyValues } | undefined>;
+    save: (tx: Tx, values: PolicyValues & { requireTotp: T['requireTotp'] }) => Promise<void>;
+    audit: Pick<AuditEntry, 'action' | 'partyId' | 'entityType' | 'entityId' | 'crossParty'>;
+    missing: string;
+  },
 ) {
   checkList(input.ipAllowlist);
-  checkOwnLockout(ctx, actor.roles.includes(input.roleKey), input);
+  checkOwnLockout(ctx, target.appliesToCaller, input);
   await ctx.db.tx(scopeFor(actor), async (tx) => {
-    const before = await policiesRepo.getRole(tx, input.roleKey);
-    if (!before) throw notFound('That role');
+    const before = await target.load(tx);
+    if (!before) throw notFound(target.missing);
     const after = {
       requireTotp: input.requireTotp,
       sessionIdleMinutes: input.sessionIdleMinutes,
       sessionAbsoluteHours: input.sessionAbsoluteHours,
       ipAllowlist: dedupe(input.ipAllowlist),
     };
-    await policiesRepo.setRole(tx, input.roleKey, after);
-    const { key: _k, name: _n, partyKind: _p, ...was } = before;
-    await alertIfWeakened(tx, ctx, actor, `role ${input.roleKey}`, was, after);
+    await target.save(tx, after);
+    await alertIfWeakened(tx, ctx, actor, before.label, before.values, after);
     await auditRepo.record(tx, {
-      action: 'policy.role_changed',
+      ...target.audit,
       outcome: 'success',
-      partyId: actor.partyId,
       actorUserId: actor.userId,
-      entityType: 'role',
-      entityId: input.roleKey,
-      details: { before: was, after },
+      details: { before: before.values, after },
       ...requestFields(ctx),
     });
   });
   return { ok: true as const };
 }
 
+const valuesOf = (row: PolicyValues): PolicyValues => ({
+  requireTotp: row.requireTotp,
+  sessionIdleMinutes: row.sessionIdleMinutes,
+  sessionAbsoluteHours: row.sessionAbsoluteHours,
+  ipAllowlist: row.ipAllowlist,
+});
+
+export function setRole(ctx: Context, actor: Actor, input: PolicyChange & { roleKey: string; requireTotp: boolean }) {
+  return savePolicy(ctx, actor, input, {
+    appliesToCaller: actor.roles.includes(input.roleKey),
+    load: async (tx) => {
+      const row = await policiesRepo.getRole(tx, input.roleKey);
+      return row && { label: `role ${input.roleKey}`, values: valuesOf(row) };
+    },
+    save: (tx, values) =>
+      policiesRepo.setRole(tx, input.roleKey, { ...values, requireTotp: values.requireTotp === true }),
+    audit: { action: 'policy.role_changed', partyId: actor.partyId, entityType: 'role', entityId: input.roleKey },
+    missing: 'That role',
+  });
+}
+
 /** A party's policy may only tighten the global one: longer timeouts than the global are refused. */
-export async function setParty(
+export function setParty(
   ctx: Context,
   actor: Actor,
   input: PolicyChange & { partyId: string; requireTotp: true | null },
 ) {
-  checkList(input.ipAllowlist);
   const global = globalMinutes(ctx);
   if (input.sessionIdleMinutes !== null && input.sessionIdleMinutes > global.sessionIdleMinutes)
     throw new DomainError(
@@ -154,30 +182,21 @@ export async function setParty(
       'BAD_REQUEST',
       `sessionAbsoluteHours: a party can only tighten the global ${global.sessionAbsoluteHours} hours.`,
     );
-  checkOwnLockout(ctx, input.partyId === actor.partyId, input);
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
-    const before = await policiesRepo.getParty(tx, input.partyId, true);
-    if (!before) throw notFound('That party');
-    const after = {
-      requireTotp: input.requireTotp,
-      sessionIdleMinutes: input.sessionIdleMinutes,
-      sessionAbsoluteHours: input.sessionAbsoluteHours,
-      ipAllowlist: dedupe(input.ipAllowlist),
-    };
-    await policiesRepo.setParty(tx, input.partyId, after);
-    const { partyId: _i, partyName: _n, partyKind: _k, ...was } = before;
-    await alertIfWeakened(tx, ctx, actor, `account ${before.partyName}`, was, after);
-    await auditRepo.record(tx, {
+  return savePolicy(ctx, actor, input, {
+    appliesToCaller: input.partyId === actor.partyId,
+    load: async (tx) => {
+      const row = await policiesRepo.getParty(tx, input.partyId, true);
+      return row && { label: `account ${row.partyName}`, values: valuesOf(row) };
+    },
+    save: (tx, values) =>
+      policiesRepo.setParty(tx, input.partyId, { ...values, requireTotp: values.requireTotp ? true : null }),
+    audit: {
       action: 'policy.party_changed',
-      outcome: 'success',
       partyId: input.partyId,
-      actorUserId: actor.userId,
       entityType: 'party',
       entityId: input.partyId,
       crossParty: input.partyId !== actor.partyId,
-      details: { before: was, after },
-      ...requestFields(ctx),
-    });
+    },
+    missing: 'That party',
   });
-  return { ok: true as const };
 }
