@@ -1,17 +1,14 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createPartyWithUser, startTestServer } from './support/harness.ts';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
  * Access review campaigns in the built SPA (pnpm test builds it first), Debian's chromium against the real
  * server: a system admin starts and closes one, a customer admin attests its own party's access.
  * Screenshots land in test-results/ as artifacts to look at.
  */
-const SHOTS = path.resolve(import.meta.dirname, '../test-results');
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let sysAdmin: Seeded;
 let secondSysAdmin: Seeded;
@@ -19,68 +16,26 @@ let customerAdmin: Seeded;
 let keepUser: Seeded;
 let revokeUser: Seeded;
 let otherParty: Seeded;
-const problems: string[] = [];
+
+const s = useBrowserSuite({}, { allowedConsole: /status of 40[13]/ });
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  srv = await startTestServer();
-  sysAdmin = await createPartyWithUser(srv.db, 'internal', ['system-admin']);
-  secondSysAdmin = await createPartyWithUser(srv.db, 'internal', ['system-admin'], { partyId: sysAdmin.partyId });
-  customerAdmin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
+  sysAdmin = await createPartyWithUser(s.srv.db, 'internal', ['system-admin']);
+  secondSysAdmin = await createPartyWithUser(s.srv.db, 'internal', ['system-admin'], { partyId: sysAdmin.partyId });
+  customerAdmin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
   const partyId = customerAdmin.partyId;
-  keepUser = await createPartyWithUser(srv.db, 'customer', ['customer-user'], { partyId });
-  revokeUser = await createPartyWithUser(srv.db, 'customer', ['customer-user'], { partyId });
-  otherParty = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  keepUser = await createPartyWithUser(s.srv.db, 'customer', ['customer-user'], { partyId });
+  revokeUser = await createPartyWithUser(s.srv.db, 'customer', ['customer-user'], { partyId });
+  otherParty = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
 });
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
-});
-
-/** A page in a browser context of its own (its own cookies): two people at two computers. */
-async function newPageInOwnContext(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.setDefaultTimeout(10_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${srv.origin}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid="sign-out"]');
-}
-
-/** No horizontal scrolling at the page's current width. */
-const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 const row = (page: Page, email: string) => page.locator(`[data-testid="review-item"][data-email="${email}"]`);
 
 describe('access reviews in the browser', () => {
   it('a system admin starts a review, a customer admin attests its own party, the admin exports and closes it', async () => {
     // The system admin starts a campaign from the list page.
-    const admin = await newPageInOwnContext();
-    await signIn(admin, sysAdmin.email, sysAdmin.password);
+    const admin = await newPage(s, { acceptDownloads: true });
+    await signIn(admin, s.srv.origin, sysAdmin.email, sysAdmin.password);
     await admin.click('[data-testid="nav-access-reviews"]');
     await admin.waitForURL(/\/access-reviews$/);
     await admin.waitForSelector('[data-testid="list-empty"]');
@@ -100,8 +55,8 @@ describe('access reviews in the browser', () => {
     expect(await admin.textContent('h1')).toBe('Q1 access review');
 
     // The customer admin, at another computer, sees only its own party's access.
-    const customer = await newPageInOwnContext();
-    await signIn(customer, customerAdmin.email, customerAdmin.password);
+    const customer = await newPage(s, { acceptDownloads: true });
+    await signIn(customer, s.srv.origin, customerAdmin.email, customerAdmin.password);
     await customer.click('[data-testid="nav-access-reviews"]');
     await customer.waitForURL(/\/access-reviews$/);
     const listRow = customer.locator('[data-testid="review-row"]');
@@ -109,7 +64,7 @@ describe('access reviews in the browser', () => {
     expect(await listRow.count()).toBe(1);
     expect(await listRow.locator('[data-testid="review-progress"]').textContent()).toBe('0 of 3 decided');
     expect(await listRow.textContent()).toContain('days left');
-    await customer.screenshot({ path: path.join(SHOTS, 'access-reviews-list.png'), fullPage: true });
+    await shot(customer, 'access-reviews-list');
     await listRow.locator('a').click();
     await customer.waitForURL((url) => url.pathname === reviewPath);
     await customer.waitForSelector('[data-testid="review-item"]');
@@ -135,7 +90,7 @@ describe('access reviews in the browser', () => {
     await row(customer, revokeUser.email).locator('[data-testid="review-revoke"]').click();
     const confirm = row(customer, revokeUser.email).locator('[data-testid="review-revoke-confirm"]');
     expect(await confirm.textContent()).toContain('takes effect immediately');
-    await customer.screenshot({ path: path.join(SHOTS, 'access-review-detail-confirm.png'), fullPage: true });
+    await shot(customer, 'access-review-detail-confirm');
     await confirm.locator('[data-testid="review-revoke-yes"]').click();
     await expect
       .poll(() => row(customer, revokeUser.email).locator('[data-testid="review-decision"]').textContent())
@@ -150,7 +105,7 @@ describe('access reviews in the browser', () => {
     expect(await row(customer, customerAdmin.email).locator('[data-testid="review-decision"]').textContent()).toBe(
       'Pending',
     );
-    await customer.screenshot({ path: path.join(SHOTS, 'access-review-detail.png'), fullPage: true });
+    await shot(customer, 'access-review-detail');
 
     // Pending only: what is left to decide after a reload.
     await customer.check('[data-testid="review-pending-only"]');
@@ -162,7 +117,7 @@ describe('access reviews in the browser', () => {
     await customer.uncheck('[data-testid="review-pending-only"]');
     await expect.poll(() => customer.locator('[data-testid="review-item"]').count()).toBe(3);
     expect(await overflows(customer)).toBe(false);
-    await customer.screenshot({ path: path.join(SHOTS, 'access-review-detail-390.png'), fullPage: true });
+    await shot(customer, 'access-review-detail-390');
 
     // The system admin exports the evidence, then closes the review.
     await admin.reload();
@@ -182,7 +137,7 @@ describe('access reviews in the browser', () => {
     await admin.waitForSelector('[data-testid="review-close-self"]');
     await admin.click('[data-testid="review-close-confirm"] >> text=Cancel');
     // Another system admin attests it (over the API), as one's own access is never one's to attest.
-    const second = client(srv.origin);
+    const second = client(s.srv.origin);
     await second.auth.login.mutate(secondSysAdmin);
     const own = await second.accessReviews.items.query({ reviewId: reviewPath.split('/').at(-1) ?? '' });
     const ownItem = own.items.find((i) => i.userId === sysAdmin.userId);
@@ -201,8 +156,8 @@ describe('access reviews in the browser', () => {
       .toBe('Review closed: 3 items expired, 3 users suspended.');
     await admin.waitForSelector('.detail-header .badge-closed');
     expect(await admin.locator('[data-testid="review-keep"]').count()).toBe(0);
-    await admin.screenshot({ path: path.join(SHOTS, 'access-review-closed.png'), fullPage: true });
+    await shot(admin, 'access-review-closed');
 
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   }, 60_000);
 });

@@ -1,86 +1,41 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createPartyWithUser, startTestServer } from './support/harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
  * The alerts page in the built SPA, Debian's chromium against the real server: a system admin makes
  * another user a system admin (which raises an alert), opens Alerts from the navigation, acknowledges it,
  * and finds it under All with who acknowledged it. Screenshots land in test-results/ as artifacts to look at.
  */
-const SHOTS = path.resolve(import.meta.dirname, '../test-results');
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let sysAdmin: Seeded;
-const problems: string[] = [];
+
+const s = useBrowserSuite();
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  srv = await startTestServer();
-  sysAdmin = await createPartyWithUser(srv.db, 'internal', ['system-admin']);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  sysAdmin = await createPartyWithUser(s.srv.db, 'internal', ['system-admin']);
 });
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
-});
-
-async function newPageInOwnContext(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.setDefaultTimeout(10_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${srv.origin}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid="sign-out"]');
-}
-
-/** No horizontal scrolling at the page's current width. */
-const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 const alertCard = (page: Page, rule: string) => page.locator(`[data-testid="alert-item"][data-rule="${rule}"]`);
 
 describe('security alerts in the browser', () => {
   it('a system admin sees a new-system-admin alert, acknowledges it and finds it under All', async () => {
     // The cause: the admin makes a colleague a system admin.
-    const api = client(srv.origin);
+    const api = client(s.srv.origin);
     await api.auth.login.mutate({ email: sysAdmin.email, password: sysAdmin.password });
-    const newcomer = await createPartyWithUser(srv.db, 'internal', [], { partyId: sysAdmin.partyId });
+    const newcomer = await createPartyWithUser(s.srv.db, 'internal', [], { partyId: sysAdmin.partyId });
     await api.users.setRoles.mutate({ userId: newcomer.userId, roles: ['system-admin'] });
 
-    const page = await newPageInOwnContext();
-    await signIn(page, sysAdmin.email, sysAdmin.password);
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
 
     // The posture page counts it and links here.
     await page.click('[data-testid="nav-security-posture"]');
     await page.waitForSelector('[data-testid="posture-open-alerts"]');
     expect(await page.textContent('[data-testid="posture-open-alerts"]')).toBe('Open alerts: 1');
     expect(await page.getAttribute('[data-testid="posture-open-alerts"]', 'href')).toBe('/alerts');
-    await page.screenshot({ path: path.join(SHOTS, 'alerts-posture-link.png') });
+    await shot(page, 'alerts-posture-link', { fullPage: false });
 
     await page.click('[data-testid="nav-alerts"]');
     await page.waitForURL(/\/alerts$/);
@@ -95,10 +50,10 @@ describe('security alerts in the browser', () => {
     expect(severity).toMatch(/Info|Warning|Critical/);
     expect(await card.locator('[data-testid="alert-title"]').textContent()).not.toBe('');
     expect(await card.locator('time').first().getAttribute('datetime')).toMatch(/^\d{4}-/);
-    await page.screenshot({ path: path.join(SHOTS, 'alerts.png'), fullPage: true });
+    await shot(page, 'alerts');
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'alerts-390.png'), fullPage: true });
+    await shot(page, 'alerts-390');
     expect(await overflows(page)).toBe(false);
     await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -109,7 +64,7 @@ describe('security alerts in the browser', () => {
     expect(await card.getAttribute('data-state')).toBe('acknowledged');
     expect(await card.locator('[data-testid="alert-acknowledge"]').count()).toBe(0);
     expect(await card.locator('[data-testid="alert-acknowledged-by"]').textContent()).toBe(sysAdmin.email);
-    await page.screenshot({ path: path.join(SHOTS, 'alerts-acknowledged.png'), fullPage: true });
+    await shot(page, 'alerts-acknowledged');
 
     // Under All it is there, with who acknowledged it.
     await page.click('[data-testid="alerts-show-all"]');
@@ -117,7 +72,7 @@ describe('security alerts in the browser', () => {
     expect(await page.getAttribute('[data-testid="alerts-show-all"]', 'aria-pressed')).toBe('true');
     await page.waitForSelector('[data-testid="alert-item"][data-rule="new-system-admin"][data-state="acknowledged"]');
     expect(await card.textContent()).toContain(`Acknowledged by ${sysAdmin.email}`);
-    await page.screenshot({ path: path.join(SHOTS, 'alerts-all.png'), fullPage: true });
+    await shot(page, 'alerts-all');
 
     // Back under Open: gone, and the empty state says so.
     await page.click('[data-testid="alerts-show-open"]');
@@ -125,9 +80,9 @@ describe('security alerts in the browser', () => {
     expect(await page.textContent('[data-testid="list-empty"]')).toBe('No open alerts — good.');
     expect(await alertCard(page, 'new-system-admin').count()).toBe(0);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'alerts-empty-390.png'), fullPage: true });
+    await shot(page, 'alerts-empty-390');
     expect(await overflows(page)).toBe(false);
 
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   }, 60_000);
 });

@@ -1,72 +1,27 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createPartyWithUser, startTestServer } from './support/harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
  * The audit log in the built SPA (pnpm test builds it first), Debian's chromium against the real server: a
  * customer admin reviews its own party's trail, filters it, opens entries and verifies the hash chains.
  * Screenshots land in test-results/ as artifacts to look at.
  */
-const SHOTS = path.resolve(import.meta.dirname, '../test-results');
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let sysAdmin: Seeded;
 let customerAdmin: Seeded;
 let member: Seeded;
 let otherParty: Seeded;
-const problems: string[] = [];
+
+const s = useBrowserSuite();
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  srv = await startTestServer();
-  sysAdmin = await createPartyWithUser(srv.db, 'internal', ['system-admin']);
-  customerAdmin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-  member = await createPartyWithUser(srv.db, 'customer', ['customer-user'], { partyId: customerAdmin.partyId });
-  otherParty = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  sysAdmin = await createPartyWithUser(s.srv.db, 'internal', ['system-admin']);
+  customerAdmin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
+  member = await createPartyWithUser(s.srv.db, 'customer', ['customer-user'], { partyId: customerAdmin.partyId });
+  otherParty = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
 });
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
-});
-
-async function newPageInOwnContext(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.setDefaultTimeout(10_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${srv.origin}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid="sign-out"]');
-}
-
-/** No horizontal scrolling at the page's current width. */
-const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 const actions = (page: Page) =>
   page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
@@ -74,19 +29,19 @@ const actions = (page: Page) =>
 describe('audit log in the browser', () => {
   it('a customer admin reviews, filters and verifies its own party’s trail', async () => {
     // Entries: the member signs in twice and mistypes once; a user of another party signs in too.
-    await client(srv.origin).auth.login.mutate({ email: member.email, password: member.password });
-    await client(srv.origin).auth.login.mutate({ email: member.email, password: member.password });
-    await client(srv.origin)
+    await client(s.srv.origin).auth.login.mutate({ email: member.email, password: member.password });
+    await client(s.srv.origin).auth.login.mutate({ email: member.email, password: member.password });
+    await client(s.srv.origin)
       .auth.login.mutate({ email: member.email, password: 'not-the-password' })
       .catch(() => undefined);
-    await client(srv.origin).auth.login.mutate({ email: otherParty.email, password: otherParty.password });
+    await client(s.srv.origin).auth.login.mutate({ email: otherParty.email, password: otherParty.password });
     // A policy change with a before and an after: a system admin grants the member another role.
-    const sys = client(srv.origin);
+    const sys = client(s.srv.origin);
     await sys.auth.login.mutate({ email: sysAdmin.email, password: sysAdmin.password });
     await sys.users.setRoles.mutate({ userId: member.userId, roles: ['customer-user', 'customer-admin'] });
 
-    const page = await newPageInOwnContext();
-    await signIn(page, customerAdmin.email, customerAdmin.password);
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, customerAdmin.email, customerAdmin.password);
     await page.click('[data-testid="nav-audit"]');
     await page.waitForURL(/\/audit$/);
     await page.waitForSelector('[data-testid="audit-row"]');
@@ -100,7 +55,7 @@ describe('audit log in the browser', () => {
     // The system admin's change in this party is marked as cross-party.
     const change = page.locator('[data-testid="audit-row"][data-action="user.roles_changed"]');
     expect(await change.locator('[data-testid="audit-cross-party"]').count()).toBe(1);
-    await page.screenshot({ path: path.join(SHOTS, 'audit-list.png'), fullPage: true });
+    await shot(page, 'audit-list');
 
     // Failures only: the mistyped password, and the filter is in the address.
     await page.selectOption('#audit-outcome', 'failure');
@@ -108,12 +63,12 @@ describe('audit log in the browser', () => {
     await expect.poll(() => actions(page)).toEqual(['auth.login_failed']);
     expect(await page.textContent('[data-testid="list-count"]')).toBe('Showing 1 event');
     expect(await page.textContent('[data-testid="audit-row"] [data-testid="audit-outcome"]')).toBe('Failure');
-    await page.screenshot({ path: path.join(SHOTS, 'audit-list-failures.png'), fullPage: true });
+    await shot(page, 'audit-list-failures');
 
     // A shared link opens the same view.
     const shared = page.url();
-    const second = await newPageInOwnContext();
-    await signIn(second, customerAdmin.email, customerAdmin.password);
+    const second = await newPage(s);
+    await signIn(second, s.srv.origin, customerAdmin.email, customerAdmin.password);
     await second.goto(shared);
     await second.waitForSelector('[data-testid="audit-row"]');
     expect(await actions(second)).toEqual(['auth.login_failed']);
@@ -145,14 +100,14 @@ describe('audit log in the browser', () => {
     );
     expect(await page.textContent('[data-testid="audit-list-change"]')).toBe('Added: customer-adminRemoved: nothing');
     expect(await page.textContent('[data-testid="audit-chain-status"]')).toBe('Intact');
-    await page.screenshot({ path: path.join(SHOTS, 'audit-entry-diff.png'), fullPage: true });
+    await shot(page, 'audit-entry-diff');
 
     // An entry of another party is as absent as one that never was.
-    await page.goto(`${srv.origin}/audit/999999999`);
+    await page.goto(`${s.srv.origin}/audit/999999999`);
     await page.waitForSelector('[data-testid="audit-entry-not-found"]');
 
     // Verify integrity.
-    await page.goto(`${srv.origin}/audit`);
+    await page.goto(`${s.srv.origin}/audit`);
     await page.waitForSelector('[data-testid="audit-row"]');
     await page.click('[data-testid="audit-verify"]');
     await page.waitForSelector('[data-testid="audit-verify-ok"]');
@@ -160,9 +115,9 @@ describe('audit log in the browser', () => {
 
     // The list on a phone: cards, no horizontal scrolling.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'audit-list-390.png'), fullPage: true });
+    await shot(page, 'audit-list-390');
     expect(await overflows(page)).toBe(false);
 
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   }, 60_000);
 });

@@ -1,93 +1,52 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PERMISSIONS } from '@gatehouse/contract';
 import { demoRepo, ordersRepo, policiesRepo } from '@gatehouse/db';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, codeOf, createPartyWithUser, SYSTEM, signedInMe, startTestServer } from './support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { client, codeOf, createPartyWithUser, SYSTEM, signedInMe } from './support/harness.ts';
 
 /**
  * The built SPA (pnpm test builds it first) in Debian's chromium against the real server.
  * Screenshots land in test-results/ as artifacts to look at.
  */
-const SHOTS = path.resolve(import.meta.dirname, '../test-results');
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
 let customer: Awaited<ReturnType<typeof createPartyWithUser>>;
 let other: Awaited<ReturnType<typeof createPartyWithUser>>;
-const problems: string[] = [];
+
+const s = useBrowserSuite({}, { allowedConsole: /status of 40[13]/ });
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  srv = await startTestServer();
-  customer = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-  other = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-  await srv.db.tx(SYSTEM, async (tx) => {
+  customer = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+  other = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+  await s.srv.db.tx(SYSTEM, async (tx) => {
     await demoRepo.generateOrders(tx, customer.partyId, 75, 'EUR');
     await demoRepo.generateOrders(tx, other.partyId, 20, 'USD');
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
 });
 
-async function newPage(width = 1280, height = 800): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return page;
-}
+/** A page whose context closes with it, on Playwright's default timeout (`newPage(s)`: 10 s, context kept). */
+const plainPage = (width?: number, height?: number) =>
+  newPage(s, { width, height, timeout: null, closesWithPage: true });
 
-/** A page in a browser context of its own (its own cookies): two people at two computers. */
-async function newPageInOwnContext(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.setDefaultTimeout(10_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${srv.origin}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await page.keyboard.press('Enter');
-}
+/** Submits the sign-in form without waiting to be signed in: some sign-ins here fail or ask for a second factor. */
+const submitSignIn = (page: Page, email: string, password: string) =>
+  signIn(page, s.srv.origin, email, password, { wait: false });
 
 /** The current TOTP code of a base32 secret on the server's clock (moved by tests, never waited for). */
 const totpNow = (secret: string) =>
-  generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(srv.clock.now() / 30_000)), 6);
+  generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(s.srv.clock.now() / 30_000)), 6);
 
 /** Waits for the mail worker to write a mail file whose text matches; returns it decoded (quoted-printable). */
 async function mailTo(address: string, timeoutMs = 10_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const files = await readdir(srv.config.mail.fileDir).catch(() => [] as string[]);
+    const files = await readdir(s.srv.config.mail.fileDir).catch(() => [] as string[]);
     for (const f of files) {
-      const text = (await readFile(path.join(srv.config.mail.fileDir, f), 'utf8'))
+      const text = (await readFile(path.join(s.srv.config.mail.fileDir, f), 'utf8'))
         .replace(/=\r?\n/g, '')
         .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
       if (text.includes(`To: ${address}`)) return text;
@@ -99,20 +58,20 @@ async function mailTo(address: string, timeoutMs = 10_000): Promise<string> {
 
 /** A customer administrator signed in over the API, to invite users; `totp`: with a second factor set up. */
 async function customerAdmin(opts: { totp: boolean }) {
-  const admin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-  const api = client(srv.origin);
+  const admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
+  const api = client(s.srv.origin);
   signedInMe(await api.auth.login.mutate(admin));
   if (opts.totp) {
     const { secret } = await api.auth.twoFactor.beginTotp.mutate({ password: admin.password });
     await api.auth.twoFactor.confirmTotp.mutate({ code: totpNow(secret) });
-    srv.clock.advance(30_000); // that code's time step is spent
+    s.srv.clock.advance(30_000); // that code's time step is spent
   }
   return { admin, api };
 }
 
 /** The party's own security policy (a party may only tighten the roles' policies). */
 const setPartyPolicy = (partyId: string, policy: { requireTotp?: true; ipAllowlist?: string[] }) =>
-  srv.db.tx(SYSTEM, (tx) =>
+  s.srv.db.tx(SYSTEM, (tx) =>
     policiesRepo.setParty(tx, partyId, {
       requireTotp: policy.requireTotp ?? null,
       sessionIdleMinutes: null,
@@ -133,39 +92,36 @@ const focused = (page: Page) =>
 /** Expected failures (a 400 for a wrong code) are logged by Chromium as failed loads: drop those only. */
 function allowFailedLoads(from: number, status: number) {
   const pattern = new RegExp(`status of ${status}`);
-  problems.push(...problems.splice(from).filter((p) => !pattern.test(p)));
+  s.problems.push(...s.problems.splice(from).filter((p) => !pattern.test(p)));
 }
-
-/** No horizontal scrolling at the page's current width. */
-const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 describe('the SPA in a real browser', () => {
   it('is served with edge-friendly cache rules', async () => {
-    const index = await fetch(`${srv.origin}/orders`, { headers: { accept: 'text/html' } });
+    const index = await fetch(`${s.srv.origin}/orders`, { headers: { accept: 'text/html' } });
     expect(index.status).toBe(200);
     expect(index.headers.get('cache-control')).toMatch(/no-(store|cache)/);
     const html = await index.text();
     const asset = /\/assets\/[^"]+\.js/.exec(html)?.[0];
     expect(asset).toBeDefined();
-    const js = await fetch(`${srv.origin}${asset}`);
+    const js = await fetch(`${s.srv.origin}${asset}`);
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toMatch(/max-age=31536000.*immutable|immutable.*max-age=31536000/);
-    expect((await fetch(`${srv.origin}/assets/missing-abc123.js`)).status).toBe(404);
+    expect((await fetch(`${s.srv.origin}/assets/missing-abc123.js`)).status).toBe(404);
   });
 
   it('a wrong password shows the one generic message', async () => {
-    const page = await newPage();
-    await signIn(page, customer.email, 'definitely-not-it');
+    const page = await plainPage();
+    await submitSignIn(page, customer.email, 'definitely-not-it');
     await expect.poll(() => page.locator('[role="alert"]').textContent()).toContain('Email or password is incorrect.');
     await page.close();
   });
 
   it('a customer signs in, sees only its own orders, opens one, then its invoices', async () => {
-    const page = await newPage();
-    await signIn(page, customer.email, customer.password);
+    const page = await plainPage();
+    await submitSignIn(page, customer.email, customer.password);
     await page.waitForURL(/\/orders$/);
     await page.locator('[data-testid="order-row"]').first().waitFor();
-    const first = await srv.db.read({ kind: 'party', partyId: customer.partyId }, (tx) =>
+    const first = await s.srv.db.read({ kind: 'party', partyId: customer.partyId }, (tx) =>
       ordersRepo.list(tx, { limit: 50 }),
     );
     const shown = await page.locator('[data-testid="order-row"]').count();
@@ -173,7 +129,7 @@ describe('the SPA in a real browser', () => {
     const text = await page.locator('[data-testid="orders-table"]').textContent();
     expect(text).toContain(first.items[0]?.number);
     expect(text).not.toContain('USD'); // the other party's currency never shows
-    await page.screenshot({ path: path.join(SHOTS, 'orders-list.png'), fullPage: true });
+    await shot(page, 'orders-list');
 
     await page.getByRole('button', { name: /load more/i }).click();
     await expect.poll(() => page.locator('[data-testid="order-row"]').count()).toBe(75);
@@ -182,7 +138,7 @@ describe('the SPA in a real browser', () => {
     await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
     // The heading says "Order" while loading, then the number: wait for the loaded state.
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(first.items[0]?.number);
-    await page.screenshot({ path: path.join(SHOTS, 'order-detail.png'), fullPage: true });
+    await shot(page, 'order-detail');
 
     await page
       .getByRole('link', { name: /invoices/i })
@@ -190,51 +146,51 @@ describe('the SPA in a real browser', () => {
       .click();
     await page.waitForURL(/\/invoices$/);
     await page.locator('[data-testid="invoices-table"]').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'invoices-list.png'), fullPage: true });
+    await shot(page, 'invoices-list');
     await page.close();
   });
 
   it("another party's order id shows not found", async () => {
-    const theirs = await srv.db.read({ kind: 'party', partyId: other.partyId }, (tx) =>
+    const theirs = await s.srv.db.read({ kind: 'party', partyId: other.partyId }, (tx) =>
       ordersRepo.list(tx, { limit: 1 }),
     );
-    const page = await newPage();
-    await signIn(page, customer.email, customer.password);
+    const page = await plainPage();
+    await submitSignIn(page, customer.email, customer.password);
     await page.waitForURL(/\/orders$/);
-    await page.goto(`${srv.origin}/orders/${theirs.items[0]?.id}`);
+    await page.goto(`${s.srv.origin}/orders/${theirs.items[0]?.id}`);
     await expect.poll(() => page.locator('[role="alert"]').textContent()).toMatch(/not found/i);
     await page.close();
   });
 
   it('works on a phone-sized screen', async () => {
-    const page = await newPage(375, 812);
-    await signIn(page, customer.email, customer.password);
+    const page = await plainPage(375, 812);
+    await submitSignIn(page, customer.email, customer.password);
     await page.waitForURL(/\/orders$/);
     await page.locator('[data-testid="order-row"]').first().waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'orders-mobile.png'), fullPage: true });
+    await shot(page, 'orders-mobile');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     expect(overflow).toBe(false);
     await page.close();
   });
 
   it('an ended session sends the user back to sign-in', async () => {
-    const page = await newPage();
-    await signIn(page, customer.email, customer.password);
+    const page = await plainPage();
+    await submitSignIn(page, customer.email, customer.password);
     await page.waitForURL(/\/orders$/);
-    srv.clock.advance(13 * 3_600_000);
-    await page.goto(`${srv.origin}/invoices`);
+    s.srv.clock.advance(13 * 3_600_000);
+    await page.goto(`${s.srv.origin}/invoices`);
     await page.waitForURL(/\/sign-in/);
-    srv.clock.advance(-13 * 3_600_000);
+    s.srv.clock.advance(-13 * 3_600_000);
     await page.close();
   });
 
   it('the profile lists sessions, signs out another one and changes the password', async () => {
-    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    const page = await newPage();
-    await signIn(page, user.email, user.password);
+    const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    const page = await plainPage();
+    await submitSignIn(page, user.email, user.password);
     await page.waitForURL(/\/orders$/);
     // A second session elsewhere, from another kind of device.
-    const second = client(srv.origin, {
+    const second = client(s.srv.origin, {
       headers: {
         'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0',
       },
@@ -250,7 +206,7 @@ describe('the SPA in a real browser', () => {
       'Chrome on Linux',
     );
 
-    await page.screenshot({ path: path.join(SHOTS, 'profile-sessions.png'), fullPage: true });
+    await shot(page, 'profile-sessions');
     await page.getByRole('button', { name: 'Sign out session from Firefox on macOS' }).click();
     await expect
       .poll(() => page.locator('[data-testid="sessions-status"]').textContent())
@@ -270,7 +226,7 @@ describe('the SPA in a real browser', () => {
 
     // A wrong current password is the server's 400, which Chromium logs as a failed load: expected here.
     const newPassword = 'correct horse battery staple';
-    const logged = problems.length;
+    const logged = s.problems.length;
     await page.fill('input[name="currentPassword"]', 'not-my-password');
     await page.fill('input[name="newPassword"]', newPassword);
     await page.fill('input[name="confirmPassword"]', newPassword);
@@ -278,7 +234,7 @@ describe('the SPA in a real browser', () => {
     await expect
       .poll(() => page.locator('[data-testid="password-error"]').textContent())
       .toBe('Your current password is not correct.');
-    problems.push(...problems.splice(logged).filter((p) => !/status of 400/.test(p)));
+    s.problems.push(...s.problems.splice(logged).filter((p) => !/status of 400/.test(p)));
 
     await page.fill('input[name="currentPassword"]', user.password);
     await page.keyboard.press('Enter');
@@ -289,16 +245,16 @@ describe('the SPA in a real browser', () => {
     expect(await page.inputValue('input[name="currentPassword"]')).toBe('');
     expect(await page.inputValue('input[name="newPassword"]')).toBe('');
     await expect.poll(() => rows.count()).toBe(1);
-    await page.screenshot({ path: path.join(SHOTS, 'profile.png'), fullPage: true });
+    await shot(page, 'profile');
 
     // Only the new password works; this browser stayed signed in (a new session cookie).
-    const third = client(srv.origin);
+    const third = client(s.srv.origin);
     expect(await codeOf(third.auth.login.mutate({ email: user.email, password: user.password }))).toBe('UNAUTHORIZED');
     signedInMe(await third.auth.login.mutate({ email: user.email, password: newPassword }));
     await page.setViewportSize({ width: 375, height: 812 });
     await page.reload();
     await expect.poll(() => rows.count()).toBe(2);
-    await page.screenshot({ path: path.join(SHOTS, 'profile-mobile.png'), fullPage: true });
+    await shot(page, 'profile-mobile');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     expect(overflow).toBe(false);
     await page.locator('[data-testid="revoke-others"]').click();
@@ -311,9 +267,9 @@ describe('the SPA in a real browser', () => {
   });
 
   it('forgot password by keyboard only: the mailed link sets a new password, which then signs in', async () => {
-    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    const page = await newPage();
-    await page.goto(`${srv.origin}/sign-in`);
+    const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    const page = await plainPage();
+    await page.goto(`${s.srv.origin}/sign-in`);
     await page.locator('input[name="email"]').waitFor();
     // Sign-in tab order: email, password, the button, then "Forgot your password?".
     for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
@@ -323,7 +279,7 @@ describe('the SPA in a real browser', () => {
     expect(await page.title()).toBe('Reset your password · Gatehouse');
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('input#forgot-email[email]');
-    await page.screenshot({ path: path.join(SHOTS, 'forgot-password.png'), fullPage: true });
+    await shot(page, 'forgot-password');
     // A malformed address is caught before anything is sent.
     await page.keyboard.type('not-an-address');
     await page.keyboard.press('Enter');
@@ -338,7 +294,7 @@ describe('the SPA in a real browser', () => {
       .poll(() => sent.textContent())
       .toBe('If an account exists for that address, we have sent a link to it. The link works once, for 30 minutes.');
     expect(await focused(page)).toBe('h1 Check your email');
-    await page.screenshot({ path: path.join(SHOTS, 'forgot-password-sent.png'), fullPage: true });
+    await shot(page, 'forgot-password-sent');
 
     // An unknown address gets exactly the same answer.
     await page.getByRole('button', { name: 'try another address' }).click();
@@ -351,11 +307,11 @@ describe('the SPA in a real browser', () => {
 
     const mail = await mailTo(user.email);
     const link = /(http:\/\/\S+\/reset-password#token=[a-z2-7.]+)/.exec(mail)?.[1] as string;
-    expect(link.startsWith(`${srv.origin}/reset-password#token=`)).toBe(true);
+    expect(link.startsWith(`${s.srv.origin}/reset-password#token=`)).toBe(true);
     await page.goto(link);
     await page.locator('[data-testid="reset-form"]').waitFor();
     // The token leaves the address bar (and so the history) at once.
-    await expect.poll(() => page.url()).toBe(`${srv.origin}/reset-password`);
+    await expect.poll(() => page.url()).toBe(`${s.srv.origin}/reset-password`);
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('input#reset-new-password[newPassword]');
     const newPassword = 'a brand new passphrase for me';
@@ -366,7 +322,7 @@ describe('the SPA in a real browser', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#reset-error').textContent()).toBe('The two passwords do not match.');
     expect(await focused(page)).toBe('input#reset-confirm-password[confirmPassword]');
-    await page.screenshot({ path: path.join(SHOTS, 'reset-password-error.png'), fullPage: true });
+    await shot(page, 'reset-password-error');
     await page.keyboard.type(newPassword);
     await page.keyboard.press('Enter');
 
@@ -374,7 +330,7 @@ describe('the SPA in a real browser', () => {
     await expect
       .poll(() => page.locator('[data-testid="sign-in-notice"]').textContent())
       .toBe('Password changed. Sign in with your new password.');
-    await page.screenshot({ path: path.join(SHOTS, 'sign-in-after-reset.png'), fullPage: true });
+    await shot(page, 'sign-in-after-reset');
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('input#sign-in-email[email]');
     await page.keyboard.type(user.email);
@@ -384,7 +340,7 @@ describe('the SPA in a real browser', () => {
     await page.waitForURL(/\/orders$/);
 
     // The link was single use: opening it again says so, with a way to ask for a new one.
-    const logged = problems.length;
+    const logged = s.problems.length;
     await page.goto(link);
     await page.fill('input[name="newPassword"]', 'yet another passphrase here');
     await page.fill('input[name="confirmPassword"]', 'yet another passphrase here');
@@ -396,15 +352,15 @@ describe('the SPA in a real browser', () => {
     );
     allowFailedLoads(logged, 400);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'reset-password-invalid-mobile.png'), fullPage: true });
+    await shot(page, 'reset-password-invalid-mobile');
     expect(await overflows(page)).toBe(false);
     await page.close();
   });
 
   it('sets up two-factor authentication from the profile with the QR code, then signs in with a code', async () => {
-    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    const page = await newPage();
-    await signIn(page, user.email, user.password);
+    const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    const page = await plainPage();
+    await submitSignIn(page, user.email, user.password);
     await page.waitForURL(/\/orders$/);
     await page.locator('[data-testid="nav-profile"]').click();
     await page.waitForURL(/\/profile$/);
@@ -425,10 +381,10 @@ describe('the SPA in a real browser', () => {
     expect(shown).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/); // grouped in fours for reading and typing
     const secret = shown.replace(/\s+/g, '');
     await panel.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SHOTS, 'two-factor-scan.png'), fullPage: true });
+    await shot(page, 'two-factor-scan');
 
     // A wrong code is refused with the server's words; the right one turns it on.
-    const logged = problems.length;
+    const logged = s.problems.length;
     const wrong = String((Number(totpNow(secret)) + 1) % 1_000_000).padStart(6, '0');
     await page.fill('#totp-code', wrong);
     await page.keyboard.press('Enter');
@@ -443,7 +399,7 @@ describe('the SPA in a real browser', () => {
     expect(await focused(page)).toBe('h3 Save your recovery codes');
     const recovery = (await codes.allTextContents()).map((c) => c.trim());
     expect(new Set(recovery).size).toBe(10);
-    await page.screenshot({ path: path.join(SHOTS, 'recovery-codes.png'), fullPage: true });
+    await shot(page, 'recovery-codes');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.locator('[data-testid="download-codes"]').click(),
@@ -468,10 +424,10 @@ describe('the SPA in a real browser', () => {
       .poll(() => page.locator('[data-testid="two-factor-status-message"]').textContent())
       .toContain('Two-factor authentication is on.');
     await expect.poll(() => panel.locator('[data-testid="recovery-left"]').textContent()).toContain('10 of 10');
-    await page.screenshot({ path: path.join(SHOTS, 'two-factor-on.png'), fullPage: true });
+    await shot(page, 'two-factor-on');
 
     // Sign out, and back in: the password now asks for a code from the app.
-    srv.clock.advance(30_000); // the enrolment code's time step is spent
+    s.srv.clock.advance(30_000); // the enrolment code's time step is spent
     await page.locator('[data-testid="sign-out"]').click();
     await page.waitForURL(/\/sign-in$/);
     await page.fill('input[name="email"]', user.email);
@@ -483,7 +439,7 @@ describe('the SPA in a real browser', () => {
     await page.waitForURL(/\/orders$/);
 
     // New recovery codes need the password; the old ones stop working.
-    await page.goto(`${srv.origin}/security/two-factor`);
+    await page.goto(`${s.srv.origin}/security/two-factor`);
     await page.getByRole('button', { name: 'Create new recovery codes' }).click();
     await page.fill('#two-factor-password', user.password);
     await page.keyboard.press('Enter');
@@ -491,34 +447,34 @@ describe('the SPA in a real browser', () => {
     const fresh = (await codes.allTextContents()).map((c) => c.trim());
     expect(fresh.some((c) => recovery.includes(c))).toBe(false);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'recovery-codes-mobile.png'), fullPage: true });
+    await shot(page, 'recovery-codes-mobile');
     expect(await overflows(page)).toBe(false);
     await page.locator('[data-testid="codes-saved"]').click();
     await page.locator('[data-testid="two-factor-on"]').waitFor();
-    srv.clock.advance(30_000);
+    s.srv.clock.advance(30_000);
     await page.close();
   });
 
   it('shows the enrolment QR code on a phone-sized screen', async () => {
-    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    const page = await newPage(390, 844);
-    await signIn(page, user.email, user.password);
+    const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    const page = await plainPage(390, 844);
+    await submitSignIn(page, user.email, user.password);
     await page.waitForURL(/\/orders$/);
-    await page.goto(`${srv.origin}/security/two-factor`);
+    await page.goto(`${s.srv.origin}/security/two-factor`);
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
     await page.fill('#two-factor-password', user.password);
     await page.keyboard.press('Enter');
     await page.locator('svg[data-testid="totp-qr"]').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'two-factor-scan-mobile.png'), fullPage: true });
+    await shot(page, 'two-factor-scan-mobile');
     expect(await overflows(page)).toBe(false);
     await page.close();
   });
 
   it('sends a user whose organisation requires two-factor authentication straight to enrolment', async () => {
-    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
+    const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     await setPartyPolicy(user.partyId, { requireTotp: true });
-    const page = await newPage();
-    await page.goto(`${srv.origin}/orders`);
+    const page = await plainPage();
+    await page.goto(`${s.srv.origin}/orders`);
     await page.waitForURL(/\/sign-in\?next=%2Forders$/);
     await page.fill('input[name="email"]', user.email);
     await page.fill('input[name="password"]', user.password);
@@ -534,8 +490,8 @@ describe('the SPA in a real browser', () => {
     expect(await page.locator('a.brand').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
     expect(await page.locator('[data-testid="sign-out"]').isVisible()).toBe(true);
-    await page.screenshot({ path: path.join(SHOTS, 'enrolment-required.png'), fullPage: true });
-    await page.goto(`${srv.origin}/invoices`);
+    await shot(page, 'enrolment-required');
+    await page.goto(`${s.srv.origin}/invoices`);
     await page.waitForURL(/\/security\/two-factor\?next=%2Finvoices$/);
 
     await page.fill('#two-factor-password', user.password);
@@ -545,13 +501,13 @@ describe('the SPA in a real browser', () => {
     await page.fill('#totp-code', totpNow(secret));
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-testid="recovery-codes"] .codes li').count()).toBe(10);
-    await page.screenshot({ path: path.join(SHOTS, 'enrolment-required-codes.png'), fullPage: true });
+    await shot(page, 'enrolment-required-codes');
     await page.locator('[data-testid="codes-saved"]').click();
     // On to where the user was going, with the whole app back.
     await page.waitForURL(/\/invoices$/);
     await page.locator('[data-testid="invoices-table"], [data-testid="list-empty"]').first().waitFor();
     expect(await page.locator('[data-testid="nav-profile"]').count()).toBe(1);
-    srv.clock.advance(30_000);
+    s.srv.clock.advance(30_000);
     await page.close();
   });
 
@@ -561,15 +517,15 @@ describe('the SPA in a real browser', () => {
     await api.users.invite.mutate({ email, displayName: 'Ines Invitee', roles: ['customer-user'] });
     const mail = await mailTo(email);
     const link = /(http:\/\/\S+\/accept-invitation#token=[a-z2-7.]+)/.exec(mail)?.[1] as string;
-    expect(link.startsWith(`${srv.origin}/accept-invitation#token=`)).toBe(true);
+    expect(link.startsWith(`${s.srv.origin}/accept-invitation#token=`)).toBe(true);
 
-    const page = await newPage();
+    const page = await plainPage();
     await page.goto(link);
     const greeting = page.locator('[data-testid="invitation-greeting"]');
     await expect.poll(() => greeting.textContent()).toMatch(/^Join customer \d+ on Gatehouse$/);
     expect(await page.locator('[data-testid="invitation-form"]').textContent()).not.toContain('token');
     expect(await page.inputValue('#invitation-email')).toBe(email);
-    await expect.poll(() => page.url()).toBe(`${srv.origin}/accept-invitation`);
+    await expect.poll(() => page.url()).toBe(`${s.srv.origin}/accept-invitation`);
     const partyName = (await greeting.textContent())?.replace(/^Join | on Gatehouse$/g, '');
     expect(await page.title()).toBe(`Join ${partyName} · Gatehouse`);
     // The rules are checked before sending: nothing from the user's own name.
@@ -579,7 +535,7 @@ describe('the SPA in a real browser', () => {
     await expect
       .poll(() => page.locator('#invitation-error').textContent())
       .toBe('Do not use your email address, name or company name in the password.');
-    await page.screenshot({ path: path.join(SHOTS, 'accept-invitation.png'), fullPage: true });
+    await shot(page, 'accept-invitation');
     const password = 'lantern orchard pebble';
     await page.fill('#invitation-new-password', password);
     await page.fill('#invitation-confirm-password', password);
@@ -589,14 +545,14 @@ describe('the SPA in a real browser', () => {
     expect(admin.email).not.toBe(email);
 
     // The link is spent: opening it again says so, and what to do.
-    const logged = problems.length;
+    const logged = s.problems.length;
     await page.goto(link);
     const problem = page.locator('[data-testid="invitation-problem"]');
     await expect.poll(() => problem.textContent()).toContain('This invitation is not valid any more.');
     expect(await problem.textContent()).toMatch(/administrator/);
     allowFailedLoads(logged, 400);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'accept-invitation-invalid-mobile.png'), fullPage: true });
+    await shot(page, 'accept-invitation-invalid-mobile');
     expect(await overflows(page)).toBe(false);
     await page.close();
   });
@@ -607,42 +563,42 @@ describe('the SPA in a real browser', () => {
     const email = `invited-${Date.now()}@test.example`;
     await api.users.invite.mutate({ email, displayName: 'Ada Lovelace', roles: ['customer-user'] });
     const link = /(http:\/\/\S+\/accept-invitation#token=[a-z2-7.]+)/.exec(await mailTo(email))?.[1] as string;
-    const page = await newPage(390, 844);
+    const page = await plainPage(390, 844);
     await page.goto(link);
     await page.locator('[data-testid="invitation-form"]').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'accept-invitation-mobile.png'), fullPage: true });
+    await shot(page, 'accept-invitation-mobile');
     expect(await overflows(page)).toBe(false);
     await page.fill('#invitation-new-password', 'copper kettle meadow');
     await page.fill('#invitation-confirm-password', 'copper kettle meadow');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/security\/two-factor$/);
     await page.locator('[data-testid="enrolment-required"]').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'enrolment-required-mobile.png'), fullPage: true });
+    await shot(page, 'enrolment-required-mobile');
     expect(await overflows(page)).toBe(false);
     await page.close();
   });
 
   it("says clearly when the organisation does not allow the user's network", async () => {
-    const user = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    const page = await newPage();
-    await signIn(page, user.email, user.password);
+    const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    const page = await plainPage();
+    await submitSignIn(page, user.email, user.password);
     await page.waitForURL(/\/orders$/);
     await page.locator('[data-testid="list-empty"]').waitFor(); // the first page is in, nothing in flight
     // The list changes while signed in: the next call is refused and the app says why.
     await setPartyPolicy(user.partyId, { ipAllowlist: ['203.0.113.0/24'] });
-    const logged = problems.length;
+    const logged = s.problems.length;
     await page.locator('[data-testid="nav-invoices"]').click();
     const blocked = page.locator('[data-testid="network-blocked"]');
     await expect.poll(() => blocked.textContent()).toContain('Your network is not allowed');
     expect(await blocked.textContent()).toContain('does not allow access from your current network');
-    await page.screenshot({ path: path.join(SHOTS, 'network-blocked.png'), fullPage: true });
+    await shot(page, 'network-blocked');
     // Signing in again from here is refused with the same explanation.
     await page.context().clearCookies();
-    await signIn(page, user.email, user.password);
+    await submitSignIn(page, user.email, user.password);
     await expect
       .poll(() => page.locator('[data-testid="sign-in-error"]').textContent())
       .toContain('Your network is not allowed');
-    await page.screenshot({ path: path.join(SHOTS, 'sign-in-network-blocked.png'), fullPage: true });
+    await shot(page, 'sign-in-network-blocked');
     allowFailedLoads(logged, 403);
     await setPartyPolicy(user.partyId, {});
     await page.close();
@@ -650,24 +606,24 @@ describe('the SPA in a real browser', () => {
 
   it('raised no console errors and no CSP violations', () => {
     expect(
-      problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
+      s.problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
     ).toEqual([]);
   });
 });
 
 describe('user administration in a real browser', () => {
   it("a customer admin lists its party's users, invites one, and deactivates another", async () => {
-    const admin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-    const member = await createPartyWithUser(srv.db, 'customer', ['customer-user'], { partyId: admin.partyId });
-    const outsider = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
+    const admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
+    const member = await createPartyWithUser(s.srv.db, 'customer', ['customer-user'], { partyId: admin.partyId });
+    const outsider = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
     // The member is signed in elsewhere: deactivation must end that session.
-    const memberApi = client(srv.origin);
+    const memberApi = client(s.srv.origin);
     signedInMe(await memberApi.auth.login.mutate(member));
-    const logged = problems.length;
+    const logged = s.problems.length;
 
-    const page = await newPage();
+    const page = await plainPage();
     page.setDefaultTimeout(10_000);
-    await signIn(page, admin.email, admin.password);
+    await submitSignIn(page, admin.email, admin.password);
     await page.locator('[data-testid="nav-users"]').click();
     await page.waitForURL(/\/users$/);
     await page.locator('[data-testid="user-row"]').first().waitFor();
@@ -678,9 +634,9 @@ describe('user administration in a real browser', () => {
     expect(await table.textContent()).not.toContain(outsider.email);
     expect(await table.textContent()).toContain('Customer user');
     expect(await page.title()).toBe('Users · Gatehouse');
-    await page.screenshot({ path: path.join(SHOTS, 'users-list.png'), fullPage: true });
+    await shot(page, 'users-list');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'users-list-mobile.png'), fullPage: true });
+    await shot(page, 'users-list-mobile');
     expect(await overflows(page)).toBe(false);
     await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -702,14 +658,14 @@ describe('user administration in a real browser', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#invite-error').textContent()).toBe('Choose at least one role.');
     await page.locator('#invite-role-customer-user').check();
-    await page.screenshot({ path: path.join(SHOTS, 'users-invite-dialog.png'), fullPage: true });
+    await shot(page, 'users-invite-dialog');
     await page.locator('[data-testid="invite-dialog"] button[type="submit"]').click();
     await dialog.waitFor({ state: 'detached' });
     await expect
       .poll(() => page.locator('[data-testid="users-status"]').textContent())
       .toMatch(new RegExp(`^Invitation sent to ${email}; the link is valid until .+\\.$`));
     await expect.poll(() => page.locator('[data-testid="user-row"]').count()).toBe(3);
-    const owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
+    const owner = postgres(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
     try {
       const mails = await owner`select kind from mail_outbox where to_address = ${email} and kind = 'invitation'`;
       expect(mails.length).toBe(1);
@@ -739,7 +695,7 @@ describe('user administration in a real browser', () => {
     expect(await page.locator('[data-testid="user-summary"]').textContent()).toContain(member.email);
     expect(await page.locator('[data-testid="user-session-row"]').count()).toBe(1);
     expect(await page.isChecked('#user-role-customer-user')).toBe(true);
-    await page.screenshot({ path: path.join(SHOTS, 'user-detail.png'), fullPage: true });
+    await shot(page, 'user-detail');
     await page.locator('[data-testid="deactivate"]').click();
     await expect.poll(() => focused(page)).toBe('button#confirm-yes Yes, deactivate');
     await page.keyboard.press('Enter');
@@ -748,17 +704,17 @@ describe('user administration in a real browser', () => {
       .toContain('is deactivated and signed out everywhere.');
     await expect.poll(() => page.locator('.detail-header .badge').textContent()).toBe('Deactivated');
     await page.locator('[data-testid="reactivate"]').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'user-detail-deactivated.png'), fullPage: true });
+    await shot(page, 'user-detail-deactivated');
     expect(await codeOf(memberApi.auth.me.query())).toBe('UNAUTHORIZED');
 
     // Not its own account: the server's words are shown.
-    await page.goto(`${srv.origin}/users/${admin.userId}`);
+    await page.goto(`${s.srv.origin}/users/${admin.userId}`);
     await page.locator('[data-testid="deactivate"]').click();
     await page.locator('#confirm-yes').click();
     await expect.poll(() => page.locator('[data-testid="user-error"]').textContent()).not.toBe(null);
     const refusal = await page.locator('[data-testid="user-error"]').textContent();
     // Another party's user is simply not found.
-    await page.goto(`${srv.origin}/users/${outsider.userId}`);
+    await page.goto(`${s.srv.origin}/users/${outsider.userId}`);
     await page.locator('[data-testid="user-not-found"]').waitFor();
     allowFailedLoads(logged, 404);
     expect(refusal).toMatch(/own account/);
@@ -767,33 +723,33 @@ describe('user administration in a real browser', () => {
 
   it('raised no console errors', () => {
     expect(
-      problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
+      s.problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
     ).toEqual([]);
   });
 });
 
 describe('delegated administration, end to end in a real browser', () => {
   it('a customer admin invites a user, who joins, sees only its own orders, and is cut off on deactivation', async () => {
-    const admin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-    const stranger = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-    await srv.db.tx(SYSTEM, async (tx) => {
+    const admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
+    const stranger = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    await s.srv.db.tx(SYSTEM, async (tx) => {
       await demoRepo.generateOrders(tx, admin.partyId, 5, 'EUR');
       await demoRepo.generateOrders(tx, stranger.partyId, 8, 'USD');
     });
-    const ours = await srv.db.read({ kind: 'party', partyId: admin.partyId }, (tx) =>
+    const ours = await s.srv.db.read({ kind: 'party', partyId: admin.partyId }, (tx) =>
       ordersRepo.list(tx, { limit: 5 }),
     );
     // Numbers run per party: the other party's SO-0000008 has no twin here.
-    const theirs = await srv.db.read({ kind: 'party', partyId: stranger.partyId }, (tx) =>
+    const theirs = await s.srv.db.read({ kind: 'party', partyId: stranger.partyId }, (tx) =>
       ordersRepo.list(tx, { limit: 10 }),
     );
     const theirOnly = theirs.items.find((o) => !ours.items.some((m) => m.number === o.number))?.number;
     expect(theirOnly).toBeDefined();
-    const logged = problems.length;
+    const logged = s.problems.length;
 
     // The admin, in the first browser context, invites a colleague through the dialog.
-    const adminPage = await newPageInOwnContext();
-    await signIn(adminPage, admin.email, admin.password);
+    const adminPage = await newPage(s);
+    await submitSignIn(adminPage, admin.email, admin.password);
     await adminPage.locator('[data-testid="nav-users"]').click();
     await adminPage.waitForURL(/\/users$/);
     await expect.poll(() => adminPage.locator('[data-testid="user-row"]').count()).toBe(1);
@@ -804,7 +760,7 @@ describe('delegated administration, end to end in a real browser', () => {
     await adminPage.fill('#invite-email', email);
     await adminPage.fill('#invite-name', 'Della Delegate');
     await adminPage.locator('#invite-role-customer-user').check();
-    await adminPage.screenshot({ path: path.join(SHOTS, 'journey-1-invite.png'), fullPage: true });
+    await shot(adminPage, 'journey-1-invite');
     await adminPage.locator('[data-testid="invite-dialog"] button[type="submit"]').click();
     await dialog.waitFor({ state: 'detached' });
     await expect
@@ -813,7 +769,7 @@ describe('delegated administration, end to end in a real browser', () => {
     await expect.poll(() => adminPage.locator('[data-testid="user-row"]').count()).toBe(2);
 
     // The link, as mailed (the outbox holds the rendered body).
-    const owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
+    const owner = postgres(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
     let link = '';
     try {
       await expect
@@ -827,16 +783,16 @@ describe('delegated administration, end to end in a real browser', () => {
     } finally {
       await owner.end();
     }
-    expect(link.startsWith(`${srv.origin}/accept-invitation#token=`)).toBe(true);
+    expect(link.startsWith(`${s.srv.origin}/accept-invitation#token=`)).toBe(true);
 
     // The invitee, in a second context (its own cookies), joins and sees only its party's orders.
-    const inviteePage = await newPageInOwnContext();
+    const inviteePage = await newPage(s);
     await inviteePage.goto(link);
     await inviteePage.locator('[data-testid="invitation-form"]').waitFor();
     expect(await inviteePage.inputValue('#invitation-email')).toBe(email);
     await inviteePage.fill('#invitation-new-password', 'quiet harbour lantern 58');
     await inviteePage.fill('#invitation-confirm-password', 'quiet harbour lantern 58');
-    await inviteePage.screenshot({ path: path.join(SHOTS, 'journey-2-accept.png'), fullPage: true });
+    await shot(inviteePage, 'journey-2-accept');
     await inviteePage.keyboard.press('Enter');
     await inviteePage.waitForURL(/\/orders$/);
     expect(await inviteePage.locator('[data-testid="user-name"]').textContent()).toBe('Della Delegate');
@@ -847,7 +803,7 @@ describe('delegated administration, end to end in a real browser', () => {
     expect(orders).not.toContain(theirOnly);
     expect(orders).not.toContain('USD');
     expect(await inviteePage.locator('[data-testid="nav-users"]').count()).toBe(0); // a user, not an admin
-    await inviteePage.screenshot({ path: path.join(SHOTS, 'journey-3-invitee-orders.png'), fullPage: true });
+    await shot(inviteePage, 'journey-3-invitee-orders');
 
     // The admin deactivates the new user from its detail page.
     await adminPage.locator('[data-testid="user-row"]', { hasText: email }).locator('a').click();
@@ -858,23 +814,23 @@ describe('delegated administration, end to end in a real browser', () => {
     await expect
       .poll(() => adminPage.locator('[data-testid="user-status"]').textContent())
       .toContain('is deactivated and signed out everywhere.');
-    await adminPage.screenshot({ path: path.join(SHOTS, 'journey-4-deactivated.png'), fullPage: true });
+    await shot(adminPage, 'journey-4-deactivated');
 
     // The invitee's next step is refused: back to sign-in.
     await inviteePage.locator('[data-testid="nav-invoices"]').click();
     await inviteePage.waitForURL(/\/sign-in/);
     await inviteePage.locator('input[name="email"]').waitFor();
-    await inviteePage.screenshot({ path: path.join(SHOTS, 'journey-5-invitee-signed-out.png'), fullPage: true });
+    await shot(inviteePage, 'journey-5-invitee-signed-out');
     allowFailedLoads(logged, 401);
     await inviteePage.context().close();
     await adminPage.context().close();
   }, 60_000);
 
   it('a system admin reads the role matrix, creates a custom customer role, makes it non-delegable, deletes it', async () => {
-    const sysadmin = await createPartyWithUser(srv.db, 'internal', ['system-admin']);
-    const logged = problems.length;
-    const page = await newPageInOwnContext();
-    await signIn(page, sysadmin.email, sysadmin.password);
+    const sysadmin = await createPartyWithUser(s.srv.db, 'internal', ['system-admin']);
+    const logged = s.problems.length;
+    const page = await newPage(s);
+    await submitSignIn(page, sysadmin.email, sysadmin.password);
     await page.locator('[data-testid="nav-roles"]').click();
     await page.waitForURL(/\/roles$/);
     const matrix = page.locator('[data-testid="roles-matrix"]');
@@ -890,7 +846,7 @@ describe('delegated administration, end to end in a real browser', () => {
     expect(await page.locator('[data-testid="cell-customer-user-orders:read"]').getAttribute('data-held')).toBe('true');
     expect(await page.locator('[data-testid="cell-customer-user-users:manage"]').getAttribute('data-held')).toBeNull();
     expect(await page.locator('[data-testid="role-type-customer-user"]').textContent()).toBe('Built-in');
-    await page.screenshot({ path: path.join(SHOTS, 'roles-matrix.png'), fullPage: true });
+    await shot(page, 'roles-matrix');
 
     // A new customer role: only the permissions a customer role may carry are offered.
     await page.locator('[data-testid="role-new"]').click();
@@ -913,7 +869,7 @@ describe('delegated administration, end to end in a real browser', () => {
       .toBe('A role customer-user already exists.');
     allowFailedLoads(logged, 409);
     await page.fill('#role-key', 'order-viewer');
-    await page.screenshot({ path: path.join(SHOTS, 'roles-new-dialog.png'), fullPage: true });
+    await shot(page, 'roles-new-dialog');
     await page.locator('[data-testid="role-dialog"] button[type="submit"]').click();
     await dialog.waitFor({ state: 'detached' });
     await expect
@@ -932,16 +888,16 @@ describe('delegated administration, end to end in a real browser', () => {
     await expect.poll(() => page.locator('[data-testid="role-delegable-order-viewer"]').textContent()).toMatch(/^No/);
     expect(await page.locator('[data-testid="roles-status"]').textContent()).toContain('is no longer delegable');
     await page.locator('[data-testid="role-col-order-viewer"]').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SHOTS, 'roles-matrix-custom.png'), fullPage: true });
+    await shot(page, 'roles-matrix-custom');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'roles-matrix-mobile.png'), fullPage: true });
+    await shot(page, 'roles-matrix-mobile');
     expect(await overflows(page)).toBe(false); // only the table scrolls sideways
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Deleted after a confirmation.
     await page.locator('[data-testid="role-delete-order-viewer"]').click();
     await page.locator('[data-testid="role-delete-dialog"]').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'roles-delete-dialog.png'), fullPage: true });
+    await shot(page, 'roles-delete-dialog');
     await page.locator('[data-testid="role-delete-confirm"]').click();
     await page.locator('[data-testid="role-delete-dialog"]').waitFor({ state: 'detached' });
     await expect
@@ -952,9 +908,9 @@ describe('delegated administration, end to end in a real browser', () => {
   }, 60_000);
 
   it('a customer admin sees no Roles link', async () => {
-    const admin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-    const page = await newPageInOwnContext();
-    await signIn(page, admin.email, admin.password);
+    const admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
+    const page = await newPage(s);
+    await submitSignIn(page, admin.email, admin.password);
     await page.locator('[data-testid="nav-users"]').waitFor();
     expect(await page.locator('[data-testid="nav-roles"]').count()).toBe(0);
     await page.context().close();
@@ -962,7 +918,7 @@ describe('delegated administration, end to end in a real browser', () => {
 
   it('raised no console errors', () => {
     expect(
-      problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
+      s.problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)),
     ).toEqual([]);
   });
 });

@@ -1,79 +1,35 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartyWithUser, startTestServer } from './support/harness.ts';
+import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { createPartyWithUser } from './support/harness.ts';
 
 /**
  * Security policies in the built SPA (pnpm test builds it first), Debian's chromium against the real server: a
  * system admin shortens a role's idle timeout, is warned before an allowlist would lock it out, and tightens a
  * customer organisation's policy. Screenshots land in test-results/ as artifacts to look at.
  */
-const SHOTS = path.resolve(import.meta.dirname, '../test-results');
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
 let owner: postgres.Sql;
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let sysAdmin: Seeded;
 let customer: Seeded;
-const problems: string[] = [];
+
+const s = useBrowserSuite({}, { allowedConsole: /status of 40[0139]/ });
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  srv = await startTestServer();
-  owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
-  sysAdmin = await createPartyWithUser(srv.db, 'internal', ['system-admin']);
-  customer = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  owner = postgres(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
+  sysAdmin = await createPartyWithUser(s.srv.db, 'internal', ['system-admin']);
+  customer = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
 });
 afterAll(async () => {
-  await browser?.close();
   await owner?.end();
-  await srv?.close();
 });
-
-async function newPageInOwnContext(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[0139]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.setDefaultTimeout(10_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${srv.origin}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid="sign-out"]');
-}
-
-/** No horizontal scrolling at the page's current width. */
-const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 const dialog = '[data-testid="policy-dialog"]';
 
 describe('security policies in the browser', () => {
   it('a system admin edits role and organisation policies', async () => {
-    const page = await newPageInOwnContext();
-    await signIn(page, sysAdmin.email, sysAdmin.password);
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
     await page.click('[data-testid="nav-policies"]');
     await page.waitForURL(/\/policies$/);
     await page.waitForSelector('[data-testid="role-policies"]');
@@ -82,14 +38,14 @@ describe('security policies in the browser', () => {
     expect(await page.textContent('[data-testid="global-idle"]')).toBe('30 minutes');
     expect(await page.textContent('[data-testid="role-allowlist-system-admin"]')).toBe('Any address');
     expect(await page.textContent('[data-testid="role-idle-system-admin"]')).toBe('15 minutes');
-    await page.screenshot({ path: path.join(SHOTS, 'policies-page.png'), fullPage: true });
+    await shot(page, 'policies-page');
 
     // Customer user: 20 minutes idle. Signed in just now, so no password prompt.
     await page.click('[data-testid="role-policy-edit-customer-user"]');
     await page.waitForSelector(`${dialog}[open]`);
     expect(await page.inputValue('#policy-idle')).toBe('');
     await page.fill('#policy-idle', '20');
-    await page.screenshot({ path: path.join(SHOTS, 'policies-edit-dialog.png') });
+    await shot(page, 'policies-edit-dialog', { fullPage: false });
     await page.click('[data-testid="policy-save"]');
     await page.waitForSelector(dialog, { state: 'detached' });
     await expect
@@ -109,7 +65,7 @@ describe('security policies in the browser', () => {
     expect(await fieldError.textContent()).toContain('IP allowlist, line 2');
     expect(await fieldError.textContent()).toContain('Enter a network in CIDR form');
     expect(await page.getAttribute('#policy-allowlist', 'aria-invalid')).toBe('true');
-    await page.screenshot({ path: path.join(SHOTS, 'policies-field-error.png') });
+    await shot(page, 'policies-field-error', { fullPage: false });
     await page.click('[data-testid="policy-cancel"]');
     await page.waitForSelector(dialog, { state: 'detached' });
 
@@ -122,7 +78,7 @@ describe('security policies in the browser', () => {
     await warning.waitFor();
     expect(await warning.textContent()).toContain('127.0.0.1');
     expect(await page.textContent('[data-testid="policy-lockout-confirm"]')).toBe('Save anyway and lock me out');
-    await page.screenshot({ path: path.join(SHOTS, 'policies-lockout.png') });
+    await shot(page, 'policies-lockout', { fullPage: false });
     await page.click('[data-testid="policy-cancel"]');
     await page.waitForSelector(dialog, { state: 'detached' });
     const [sa] = await owner`select ip_allowlist from roles where key = 'system-admin'`;
@@ -158,17 +114,17 @@ describe('security policies in the browser', () => {
     const [p] = await owner`select require_totp, ip_allowlist from parties where id = ${customer.partyId}`;
     expect(p?.require_totp).toBe(true);
     expect(p?.ip_allowlist).toEqual(['127.0.0.0/8']);
-    await page.screenshot({ path: path.join(SHOTS, 'policies-party.png'), fullPage: true });
+    await shot(page, 'policies-party');
 
     // On a phone: no sideways scrolling; the dialog fits.
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflows(page)).toBe(false);
-    await page.screenshot({ path: path.join(SHOTS, 'policies-390.png'), fullPage: true });
+    await shot(page, 'policies-390');
     await page.click('[data-testid="role-policy-edit-customer-user"]');
     await page.waitForSelector(`${dialog}[open]`);
     expect(await overflows(page)).toBe(false);
-    await page.screenshot({ path: path.join(SHOTS, 'policies-390-dialog.png') });
+    await shot(page, 'policies-390-dialog', { fullPage: false });
 
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   });
 });

@@ -1,68 +1,23 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartyWithUser, startTestServer } from './support/harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { createPartyWithUser } from './support/harness.ts';
 
 /**
  * The security posture page in the built SPA, Debian's chromium against the real server: a system admin
  * opens it from the navigation, reads the checks (most urgent first) and follows a "Fix" link; a customer
  * admin has no link to it. Screenshots land in test-results/ as artifacts to look at.
  */
-const SHOTS = path.resolve(import.meta.dirname, '../test-results');
-let srv: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let sysAdmin: Seeded;
 let customerAdmin: Seeded;
-const problems: string[] = [];
+
+const s = useBrowserSuite();
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  srv = await startTestServer();
-  sysAdmin = await createPartyWithUser(srv.db, 'internal', ['system-admin']);
-  customerAdmin = await createPartyWithUser(srv.db, 'customer', ['customer-admin']);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  sysAdmin = await createPartyWithUser(s.srv.db, 'internal', ['system-admin']);
+  customerAdmin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
 });
-afterAll(async () => {
-  await browser?.close();
-  await srv?.close();
-});
-
-async function newPageInOwnContext(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.setDefaultTimeout(10_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${srv.origin}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid="sign-out"]');
-}
-
-/** No horizontal scrolling at the page's current width. */
-const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 const card = (page: Page, title: string) =>
   page.locator('[data-testid="posture-item"]').filter({
@@ -73,8 +28,8 @@ const RANK = { bad: 0, warn: 1, info: 2, good: 3 } as const;
 
 describe('security posture in the browser', () => {
   it('a system admin reads the posture and follows a fix link', async () => {
-    const page = await newPageInOwnContext();
-    await signIn(page, sysAdmin.email, sysAdmin.password);
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
     await page.click('[data-testid="nav-security-posture"]');
     await page.waitForURL(/\/security$/);
     await page.waitForSelector('[data-testid="posture-item"]');
@@ -105,7 +60,7 @@ describe('security posture in the browser', () => {
 
     const allowlists = card(page, 'IP allowlists on privileged roles');
     expect(await allowlists.count()).toBe(1);
-    await page.screenshot({ path: path.join(SHOTS, 'posture.png'), fullPage: true });
+    await shot(page, 'posture');
 
     // Refresh computes again.
     await page.click('[data-testid="posture-refresh"]');
@@ -114,7 +69,7 @@ describe('security posture in the browser', () => {
 
     // On a phone: no horizontal scrolling.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, 'posture-390.png'), fullPage: true });
+    await shot(page, 'posture-390');
     expect(await overflows(page)).toBe(false);
     await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -124,14 +79,14 @@ describe('security posture in the browser', () => {
     await fix.click();
     await page.waitForURL(/\/policies$/);
 
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   }, 60_000);
 
   it('a customer admin has no link to it', async () => {
-    const page = await newPageInOwnContext();
-    await signIn(page, customerAdmin.email, customerAdmin.password);
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, customerAdmin.email, customerAdmin.password);
     await page.waitForSelector('nav[aria-label="Main"]');
     expect(await page.locator('[data-testid="nav-security-posture"]').count()).toBe(0);
-    expect(problems).toEqual([]);
+    expect(s.problems).toEqual([]);
   }, 30_000);
 });

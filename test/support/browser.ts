@@ -1,0 +1,102 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer } from './harness.ts';
+
+/**
+ * The shared setup of the browser tests: the built SPA (pnpm test builds it first) in Debian's chromium
+ * against the real server. Screenshots land in test-results/ as artifacts to look at.
+ */
+export const SHOTS = path.resolve(import.meta.dirname, '../../test-results');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export type BrowserSuite = {
+  srv: Awaited<ReturnType<typeof startTestServer>>;
+  browser: Browser;
+  /** Console errors and page errors of every page opened with `newPage`; a test expects it empty. */
+  problems: string[];
+  /** Console errors matching this are expected (failed loads with these statuses) and not collected. */
+  allowedConsole: RegExp;
+};
+
+/**
+ * Registers beforeAll/afterAll that start the test server, launch chromium (CHROMIUM_PATH overrides the
+ * Debian path) and close both after. The fields of the returned object are set by the hook: read them
+ * inside tests and hooks. A file's own seeding goes in a beforeAll registered after this call.
+ */
+export function useBrowserSuite(
+  env: Record<string, string> = {},
+  opts: { allowedConsole?: RegExp; server?: Parameters<typeof startTestServer>[1] } = {},
+): BrowserSuite {
+  const s = { problems: [] as string[], allowedConsole: opts.allowedConsole ?? /status of 40[134]/ } as BrowserSuite;
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    s.srv = await startTestServer(env, opts.server);
+    s.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
+  });
+  afterAll(async () => {
+    await s.browser?.close();
+    await s.srv?.close();
+  });
+  return s;
+}
+
+/**
+ * A page in a browser context of its own (its own cookies): two people at two computers. Console errors
+ * (but the suite's allowed ones) and page errors go to `s.problems`. `timeout`: the page's default
+ * timeout (null: Playwright's own); `closesWithPage`: the context is closed when the page is.
+ */
+export async function newPage(
+  s: BrowserSuite,
+  opts: {
+    width?: number;
+    height?: number;
+    acceptDownloads?: boolean;
+    timeout?: number | null;
+    closesWithPage?: boolean;
+  } = {},
+): Promise<Page> {
+  const { width = 1280, height = 800, acceptDownloads, timeout = 10_000, closesWithPage = false } = opts;
+  const contextOptions = { viewport: { width, height }, ...(acceptDownloads ? { acceptDownloads } : {}) };
+  const page = closesWithPage
+    ? await s.browser.newPage(contextOptions)
+    : await (await s.browser.newContext(contextOptions)).newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !s.allowedConsole.test(m.text())) s.problems.push(m.text());
+  });
+  page.on('pageerror', (e) => s.problems.push(e.message));
+  if (timeout !== null) page.setDefaultTimeout(timeout);
+  return page;
+}
+
+/** Signs in through the form; waits until signed in unless `wait: false` (a wrong password, a second factor). */
+export async function signIn(page: Page, origin: string, email: string, password: string, opts = { wait: true }) {
+  await page.goto(`${origin}/`);
+  await page.waitForURL(/\/sign-in/);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await page.keyboard.press('Enter');
+  if (opts.wait) await page.waitForSelector('[data-testid="sign-out"]');
+}
+
+/** No horizontal scrolling at the page's current width. */
+export const overflows = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+
+/** A screenshot to test-results/<name>.png, of the full page unless `fullPage: false`. */
+export const shot = (page: Page, name: string, opts = { fullPage: true }) =>
+  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: opts.fullPage });
