@@ -1,6 +1,7 @@
 export { createDatabase, type Database, type DatabaseOptions, type Tx } from './connection.ts';
 export { keyPads, signContext, type TenantScope } from './context.ts';
 export * as alertsRepo from './data/alerts.ts';
+export type { AuditEntry } from './data/audit.ts';
 export * as auditRepo from './data/audit.ts';
 export * as demoRepo from './data/demo.ts';
 export * as invitationsRepo from './data/invitations.ts';
@@ -10,7 +11,6 @@ export * as mfaRepo from './data/mfa.ts';
 export * as ordersRepo from './data/orders.ts';
 export { BadCursor } from './data/paging.ts';
 export * as partiesRepo from './data/parties.ts';
-export type { AuditEntry } from './data/audit.ts';
 export type { PolicyInputs } from './data/policies.ts';
 export * as policiesRepo from './data/policies.ts';
 export * as postureRepo from './data/posture.ts';

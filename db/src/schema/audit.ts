@@ -53,8 +53,12 @@ export const auditEvents = pgTable(
       .$defaultFn(() => sql`null`),
   },
   (t) => [
-    index('audit_party_at_idx').on(t.partyId, t.at.desc()),
-    index('audit_at_idx').on(t.at.desc()),
+    // Keyset search orders by (at, id): indexes that match it let a page stop after 50 rows instead of
+    // sorting a whole party (measured with pnpm bench:audit over 5M entries, README).
+    index('audit_party_at_idx').on(t.partyId, t.at.desc(), t.id.desc()),
+    index('audit_party_action_at_idx').on(t.partyId, t.action, t.at.desc(), t.id.desc()),
+    index('audit_actor_at_idx').on(t.actorUserId, t.at.desc(), t.id.desc()),
+    index('audit_at_idx').on(t.at.desc(), t.id.desc()),
     uniqueIndex('audit_chain_idx').on(t.chainKey, t.chainSeq),
   ],
 );
