@@ -357,7 +357,7 @@ async function searchRun(db: Database, list: Shape[], perShape: number, budgetMs
       if ((spent[k] as number) > budgetMs) continue;
       const { scope, q, where } = shape.make();
       const t0 = performance.now();
-      const page = await db.readOne(scope, (tx) => auditRepo.search(tx, q));
+      const page = await db.read(scope, (tx) => auditRepo.search(tx, q));
       const ms = performance.now() - t0;
       if (page.items.length > 50) throw new Error('search returned more than its limit');
       (lat[k] as number[]).push(ms);

@@ -21,7 +21,7 @@ export function search(
 ) {
   const scope = scopeFor(actor);
   const { partyId, ...rest } = input;
-  return ctx.db.readOne(scope, (tx) =>
+  return ctx.db.read(scope, (tx) =>
     auditRepo.search(tx, { ...rest, ...(scope.kind === 'all' && partyId ? { partyId } : {}) }),
   );
 }
