@@ -138,6 +138,8 @@ const SCOPED = [
   'password_resets',
   'invitations',
   'access_review_items',
+  'shipments',
+  'shipment_lines',
 ];
 
 describe('coverage', () => {

@@ -53,6 +53,7 @@ describe('procedure catalogue', () => {
         'accessReviews.list',
         'audit.verify',
         'audit.posture',
+        'statements.get',
       ].includes(_name)
     )
       expect(def.inputs.length).toBeGreaterThan(0);

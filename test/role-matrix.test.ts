@@ -16,7 +16,14 @@ import { client, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './s
 const t = useTestServer();
 const DENIED = 'You do not have permission to do that.';
 
-type Fixture = { partyId: string; userId: string; victimId: string; orderId: string; invoiceId: string };
+type Fixture = {
+  partyId: string;
+  userId: string;
+  victimId: string;
+  orderId: string;
+  invoiceId: string;
+  shipmentId: string;
+};
 let other: Fixture;
 
 /** A sample input per procedure, aimed at another party's objects. A new procedure must add one here. */
@@ -24,6 +31,9 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'orders.list': () => ({}),
   'orders.get': (o) => ({ id: o.orderId }),
   'invoices.list': () => ({}),
+  'shipments.list': () => ({}),
+  'shipments.get': (o) => ({ id: o.shipmentId }),
+  'statements.get': () => undefined,
   'invoices.get': (o) => ({ id: o.invoiceId }),
   'users.list': () => ({}),
   'users.get': (o) => ({ userId: o.userId }),
@@ -102,7 +112,9 @@ beforeAll(async () => {
   });
   const [inv] = await t.owner`select id from invoices where party_id = ${o.partyId} limit 1`;
   if (!inv) throw new Error('fixture: no invoice generated');
-  const ids = { orderId, invoiceId: String(inv.id) };
+  const [ship] = await t.owner`select id from shipments where party_id = ${o.partyId} limit 1`;
+  if (!ship) throw new Error('fixture: no shipment generated');
+  const ids = { orderId, invoiceId: String(inv.id), shipmentId: String(ship.id) };
   other = { partyId: o.partyId, userId: o.userId, victimId: victim.userId, ...ids };
 });
 

@@ -18,6 +18,8 @@ export * as reviewsRepo from './data/reviews.ts';
 export * as rolesRepo from './data/roles.ts';
 export * as sessionsRepo from './data/sessions.ts';
 export * as setupRepo from './data/setup.ts';
+export * as shipmentsRepo from './data/shipments.ts';
+export * as statementsRepo from './data/statements.ts';
 export * as usersRepo from './data/users.ts';
 export { type EmbeddedDatabase, EmbeddedStartError, freeLoopbackPort, startEmbedded } from './embedded.ts';
 export { appUrlFrom, MIGRATIONS_DIR, MigrationError, migrate } from './migrate.ts';

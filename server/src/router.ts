@@ -8,7 +8,7 @@ import {
   usersRouter,
 } from './routers/admin.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
-import { invoicesRouter, ordersRouter } from './routers/orders.ts';
+import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { router } from './trpc.ts';
 
 /** The public contract: procedure names here are relied on by the SPA, integrations and tests. */
@@ -17,6 +17,8 @@ export const appRouter = router({
   setup: setupRouter,
   orders: ordersRouter,
   invoices: invoicesRouter,
+  shipments: shipmentsRouter,
+  statements: statementsRouter,
   users: usersRouter,
   policies: policiesRouter,
   roles: rolesRouter,

@@ -35,4 +35,18 @@ export async function generateOrders(tx: Tx, partyId: string, count: number, cur
            o.order_date + 2, o.order_date + 32, o.currency, o.total_minor,
            case when o.order_date < current_date - 60 then 0 else o.total_minor end
     from orders o where o.party_id = ${partyId}::uuid and o.status in ('shipped', 'delivered')`);
+  // One shipment per shipped or delivered order, carrying every line in full.
+  await tx.db.execute(sql`
+    insert into shipments (party_id, order_id, number, carrier, tracking_ref, status, shipped_on, delivered_on)
+    select o.party_id, o.id, 'DN-' || substr(o.number, 4),
+           (array['DHL Freight','DB Schenker','UPS','Kuehne+Nagel'])[1 + abs(hashtext(o.number)) % 4],
+           'TRK' || lpad((abs(hashtext(o.number || 'trk')) % 1000000000)::text, 10, '0'),
+           case when o.status = 'delivered' then 'delivered' else 'in-transit' end,
+           o.order_date + 1, case when o.status = 'delivered' then o.order_date + 4 end
+    from orders o where o.party_id = ${partyId}::uuid and o.status in ('shipped', 'delivered')`);
+  await tx.db.execute(sql`
+    insert into shipment_lines (party_id, shipment_id, order_line_no, quantity)
+    select s.party_id, s.id, l.line_no, l.quantity
+    from shipments s join order_lines l on l.party_id = s.party_id and l.order_id = s.order_id
+    where s.party_id = ${partyId}::uuid`);
 }

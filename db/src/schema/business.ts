@@ -78,3 +78,44 @@ export const invoices = pgTable(
     index('invoices_party_date_idx').on(t.partyId, t.issueDate.desc(), t.id.desc()),
   ],
 );
+
+/** What shipped against which order: a delivery note with its carrier and tracking reference. */
+export const shipments = pgTable(
+  'shipments',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    partyId: uuid('party_id')
+      .notNull()
+      .references(() => parties.id),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    number: text('number').notNull(),
+    carrier: text('carrier').notNull(),
+    trackingRef: text('tracking_ref'),
+    status: text('status', { enum: ['in-transit', 'delivered'] }).notNull(),
+    shippedOn: date('shipped_on', { mode: 'string' }).notNull(),
+    deliveredOn: date('delivered_on', { mode: 'string' }),
+  },
+  (t) => [
+    uniqueIndex('shipments_party_number_key').on(t.partyId, t.number),
+    index('shipments_party_date_idx').on(t.partyId, t.shippedOn.desc(), t.id.desc()),
+    index('shipments_party_order_idx').on(t.partyId, t.orderId),
+  ],
+);
+
+export const shipmentLines = pgTable(
+  'shipment_lines',
+  {
+    partyId: uuid('party_id')
+      .notNull()
+      .references(() => parties.id),
+    shipmentId: uuid('shipment_id')
+      .notNull()
+      .references(() => shipments.id),
+    /** The order line (order_lines.line_no of the shipment's order) this quantity fulfils. */
+    orderLineNo: integer('order_line_no').notNull(),
+    quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull(),
+  },
+  (t) => [uniqueIndex('shipment_lines_key').on(t.partyId, t.shipmentId, t.orderLineNo)],
+);

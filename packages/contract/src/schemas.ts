@@ -197,7 +197,23 @@ export const orderLine = z.object({
   unitPriceMinor: minorUnits,
   amountMinor: minorUnits,
 });
-export const orderDetail = orderSummary.extend({ lines: z.array(orderLine) });
+export const shipmentSummary = z.object({
+  id: uuid,
+  partyId: uuid,
+  orderId: uuid,
+  orderNumber: z.string(),
+  number: z.string(),
+  carrier: z.string(),
+  trackingRef: z.string().nullable(),
+  status: z.enum(['in-transit', 'delivered']),
+  shippedOn: z.string(),
+  deliveredOn: z.string().nullable(),
+});
+export const orderDetail = orderSummary.extend({
+  lines: z.array(orderLine),
+  /** What shipped against this order (delivery notes), newest first. */
+  shipments: z.array(shipmentSummary),
+});
 export const idInput = z.object({ id: uuid });
 
 // ---- invoices
@@ -473,3 +489,45 @@ export const alertsListOutput = z.object({
   nextCursor: z.string().nullable(),
 });
 export const alertIdInput = z.object({ id: z.string().regex(/^\d{1,19}$/, 'Not an alert id.') });
+
+// ---- shipments and the account statement (customers)
+export const shipmentsListInput = pageInput.extend({
+  orderId: uuid.optional(),
+  status: z.enum(['in-transit', 'delivered']).optional(),
+  search: z.string().trim().max(LIMITS.searchMax).optional(),
+  partyId: uuid.optional(),
+});
+export const shipmentsListOutput = z.object({ items: z.array(shipmentSummary), nextCursor: z.string().nullable() });
+export const shipmentDetail = shipmentSummary.extend({
+  lines: z.array(
+    z.object({ lineNo: z.number().int(), sku: z.string(), description: z.string(), quantity: z.string() }),
+  ),
+});
+export const STATEMENT_ITEMS_MAX = 500;
+const ageing = z.object({
+  current: minorUnits,
+  days1to30: minorUnits,
+  days31to60: minorUnits,
+  days61to90: minorUnits,
+  over90: minorUnits,
+});
+export const statementOutput = z.object({
+  /** The day the ageing is computed for (YYYY-MM-DD). */
+  asOf: z.string(),
+  /** Per currency: the open total and how much of it is how many days past due. Never summed across currencies. */
+  currencies: z.array(z.object({ currency: z.string(), openMinor: minorUnits, ageing })),
+  openItems: z.array(
+    z.object({
+      id: uuid,
+      number: z.string(),
+      issueDate: z.string(),
+      dueDate: z.string(),
+      currency: z.string(),
+      totalMinor: minorUnits,
+      openMinor: minorUnits,
+      daysOverdue: z.number().int(),
+    }),
+  ),
+  /** More open items exist than the statement lists (the oldest due first are shown). */
+  truncated: z.boolean(),
+});

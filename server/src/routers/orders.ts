@@ -6,6 +6,10 @@ import {
   orderDetail,
   ordersListInput,
   ordersListOutput,
+  shipmentDetail,
+  shipmentsListInput,
+  shipmentsListOutput,
+  statementOutput,
 } from '@gatehouse/contract';
 import * as orders from '../services/orders.ts';
 import { permission, router } from '../trpc.ts';
@@ -30,4 +34,22 @@ export const invoicesRouter = router({
     .input(idInput)
     .output(invoiceSummary)
     .query(({ ctx, input }) => orders.getInvoice(ctx, ctx.actor, input.id)),
+});
+
+export const shipmentsRouter = router({
+  list: permission('shipments:read')
+    .input(shipmentsListInput)
+    .output(shipmentsListOutput)
+    .query(({ ctx, input }) => orders.listShipments(ctx, ctx.actor, input)),
+  get: permission('shipments:read')
+    .input(idInput)
+    .output(shipmentDetail)
+    .query(({ ctx, input }) => orders.getShipment(ctx, ctx.actor, input.id)),
+});
+
+export const statementsRouter = router({
+  /** The caller's own account statement: open items and ageing per currency, as of today. */
+  get: permission('statements:read')
+    .output(statementOutput)
+    .query(({ ctx }) => orders.statement(ctx, ctx.actor)),
 });

@@ -1,10 +1,15 @@
-import type { invoicesListInput, ordersListInput } from '@gatehouse/contract';
-import { invoicesRepo, ordersRepo } from '@gatehouse/db';
+import {
+  type invoicesListInput,
+  type ordersListInput,
+  STATEMENT_ITEMS_MAX,
+  type shipmentsListInput,
+} from '@gatehouse/contract';
+import { invoicesRepo, ordersRepo, shipmentsRepo, statementsRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { scopeFor } from './scope.ts';
+import { ownScope, scopeFor } from './scope.ts';
 
 // Read verbs: the scope comes from the actor; the data layer scopes its statements and RLS checks again.
 
@@ -13,9 +18,35 @@ export function listOrders(ctx: Context, actor: Actor, input: z.output<typeof or
 }
 
 export async function getOrder(ctx: Context, actor: Actor, id: string) {
-  const order = await ctx.db.read(scopeFor(actor), (tx) => ordersRepo.get(tx, id));
+  const order = await ctx.db.read(scopeFor(actor), async (tx) => {
+    const o = await ordersRepo.get(tx, id);
+    if (!o) return undefined;
+    // Shipments are their own permission: a role that may read orders but not shipments sees none.
+    const shipments = actor.permissions.has('shipments:read') ? await shipmentsRepo.forOrder(tx, o.partyId, o.id) : [];
+    return { ...o, shipments };
+  });
   if (!order) throw notFound('That order');
   return order;
+}
+
+export function listShipments(ctx: Context, actor: Actor, input: z.output<typeof shipmentsListInput>) {
+  return ctx.db.readOne(scopeFor(actor), (tx) => shipmentsRepo.list(tx, input));
+}
+
+export async function getShipment(ctx: Context, actor: Actor, id: string) {
+  const shipment = await ctx.db.read(scopeFor(actor), (tx) => shipmentsRepo.get(tx, id));
+  if (!shipment) throw notFound('That shipment');
+  return shipment;
+}
+
+/**
+ * The caller's own account statement as of today (the server's clock). Always the caller's own party:
+ * staff reading a customer's statement is a later "view as customer" feature, not a filter here.
+ */
+export async function statement(ctx: Context, actor: Actor) {
+  const asOf = new Date(ctx.clock.now()).toISOString().slice(0, 10);
+  const s = await ctx.db.read(ownScope(actor), (tx) => statementsRepo.statement(tx, asOf, STATEMENT_ITEMS_MAX));
+  return { asOf, ...s };
 }
 
 export function listInvoices(ctx: Context, actor: Actor, input: z.output<typeof invoicesListInput>) {
