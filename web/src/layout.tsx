@@ -133,6 +133,8 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               !props.restricted &&
               (can('orders:read') ||
                 can('invoices:read') ||
+                can('shipments:read') ||
+                can('statements:read') ||
                 can('users:read') ||
                 can('roles:read') ||
                 can('users:manage') ||
@@ -154,6 +156,20 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                   <li>
                     <A href="/invoices" data-testid="nav-invoices">
                       Invoices
+                    </A>
+                  </li>
+                </Show>
+                <Show when={can('shipments:read')}>
+                  <li>
+                    <A href="/shipments" data-testid="nav-shipments">
+                      Shipments
+                    </A>
+                  </li>
+                </Show>
+                <Show when={can('statements:read')}>
+                  <li>
+                    <A href="/statement" data-testid="nav-statement">
+                      Statement
                     </A>
                   </li>
                 </Show>

@@ -21,7 +21,10 @@ import Profile from './pages/Profile.tsx';
 import ResetPassword from './pages/ResetPassword.tsx';
 import Roles from './pages/Roles.tsx';
 import Setup from './pages/Setup.tsx';
+import ShipmentDetail from './pages/ShipmentDetail.tsx';
+import Shipments from './pages/Shipments.tsx';
 import SignIn from './pages/SignIn.tsx';
+import Statement from './pages/Statement.tsx';
 import TwoFactor from './pages/TwoFactor.tsx';
 import UserDetail from './pages/UserDetail.tsx';
 import Users from './pages/Users.tsx';
@@ -45,6 +48,9 @@ render(
         <Route path="/orders" component={Orders} />
         <Route path="/orders/:id" component={OrderDetail} />
         <Route path="/invoices" component={Invoices} />
+        <Route path="/shipments" component={Shipments} />
+        <Route path="/shipments/:id" component={ShipmentDetail} />
+        <Route path="/statement" component={Statement} />
         <Route path="/users" component={Users} />
         <Route path="/users/:id" component={UserDetail} />
         <Route path="/roles" component={Roles} />

@@ -5,6 +5,7 @@ import { ErrorPanel, listHref, NoValue, StatusBadge, usePageTitle } from '../dat
 import { errorCode, errorMessage } from '../errors.ts';
 import { formatDate, formatMinor, formatQuantity } from '../format.ts';
 import { trpc } from '../trpc.ts';
+import { OrderShipments } from './Shipments.tsx';
 
 export default function OrderDetail() {
   const params = useParams();
@@ -133,6 +134,9 @@ export default function OrderDetail() {
                   </tfoot>
                 </table>
               </div>
+
+              <h2 id="order-shipments-title">Shipments</h2>
+              <OrderShipments shipments={o().shipments} />
             </>
           )}
         </Match>

@@ -1,0 +1,215 @@
+import { createResource, For, Match, Show, Switch } from 'solid-js';
+import { guard } from '../auth.ts';
+import { ErrorPanel, usePageTitle } from '../data.tsx';
+import { errorMessage } from '../errors.ts';
+import { formatDate, formatMinor } from '../format.ts';
+import { trpc } from '../trpc.ts';
+
+type Statement = Awaited<ReturnType<typeof trpc.statements.get.query>>;
+type CurrencyTotals = Statement['currencies'][number];
+type Ageing = CurrencyTotals['ageing'];
+
+/** The ageing buckets, left (not yet due) to right (longest overdue). */
+const BUCKETS: { key: keyof Ageing; label: string }[] = [
+  { key: 'current', label: 'Current (not yet due)' },
+  { key: 'days1to30', label: '1–30 days overdue' },
+  { key: 'days31to60', label: '31–60 days overdue' },
+  { key: 'days61to90', label: '61–90 days overdue' },
+  { key: 'over90', label: 'Over 90 days overdue' },
+];
+
+const BAR_WIDTH = 1000n;
+
+/** Each bucket's share of the bar in whole thousandths, from the minor-unit strings (no floats). */
+function barSegments(ageing: Ageing): { key: keyof Ageing; x: number; width: number }[] {
+  const amounts = BUCKETS.map((b) => BigInt(ageing[b.key]));
+  const total = amounts.reduce((a, b) => a + b, 0n);
+  if (total <= 0n) return [];
+  let x = 0n;
+  let before = 0n;
+  return BUCKETS.map((b, i) => {
+    before += amounts[i] ?? 0n;
+    const end = (before * BAR_WIDTH) / total;
+    const segment = { key: b.key, x: Number(x), width: Number(end - x) };
+    x = end;
+    return segment;
+  }).filter((s) => s.width > 0);
+}
+
+const overdueText = (days: number) => (days === 1 ? '1 day overdue' : `${days} days overdue`);
+
+export default function Statement() {
+  usePageTitle(() => 'Account statement');
+  const [statement, { refetch }] = createResource(() => guard(trpc.statements.get.query()));
+  const ready = () => (statement.state === 'ready' || statement.state === 'refreshing' ? statement() : undefined);
+
+  return (
+    <section aria-labelledby="statement-title" class="statement">
+      <Switch>
+        <Match when={statement.state === 'pending' || statement.state === 'unresolved'}>
+          <h1 id="statement-title">Account statement</h1>
+          <p class="list-message" role="status">
+            Loading your statement…
+          </p>
+        </Match>
+        <Match when={statement.state === 'errored'}>
+          <h1 id="statement-title">Account statement</h1>
+          <ErrorPanel message={errorMessage(statement.error)} onRetry={() => void refetch()} />
+        </Match>
+        <Match when={ready()}>
+          {(st) => (
+            <>
+              <div class="detail-header statement-header">
+                <h1 id="statement-title" data-testid="statement-title">
+                  Account statement as of <time datetime={st().asOf}>{formatDate(st().asOf)}</time>
+                </h1>
+                <button
+                  type="button"
+                  class="button statement-print"
+                  data-testid="statement-print"
+                  onClick={() => window.print()}
+                >
+                  Print
+                </button>
+              </div>
+
+              <Show
+                when={st().currencies.length > 0}
+                fallback={
+                  <p class="list-message" data-testid="statement-empty">
+                    Nothing is open on your account.
+                  </p>
+                }
+              >
+                <div class="statement-currencies">
+                  <For each={st().currencies}>{(c) => <CurrencyAgeing totals={c} />}</For>
+                </div>
+
+                <h2 id="statement-items-title">Open items</h2>
+                <Show when={st().truncated}>
+                  <p class="notice statement-truncated" data-testid="statement-truncated">
+                    Only the {st().openItems.length} open items due first are listed here; your account has more. The
+                    totals above include them all.
+                  </p>
+                </Show>
+                <div class="table-wrap stack">
+                  <table class="data-table" data-testid="statement-items" aria-labelledby="statement-items-title">
+                    <thead>
+                      <tr>
+                        <th scope="col">Invoice</th>
+                        <th scope="col">Issue date</th>
+                        <th scope="col">Due date</th>
+                        <th scope="col">Overdue</th>
+                        <th scope="col" class="num">
+                          Total
+                        </th>
+                        <th scope="col" class="num">
+                          Open
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={st().openItems}>
+                        {(item) => (
+                          <tr
+                            data-testid="statement-item"
+                            data-overdue={item.daysOverdue > 0 ? 'true' : undefined}
+                            class={item.daysOverdue > 0 ? 'overdue' : ''}
+                          >
+                            <th scope="row">{item.number}</th>
+                            <td data-label="Issue date">
+                              <time datetime={item.issueDate}>{formatDate(item.issueDate)}</time>
+                            </td>
+                            <td data-label="Due date">
+                              <time datetime={item.dueDate}>{formatDate(item.dueDate)}</time>
+                            </td>
+                            <td data-label="Overdue">
+                              <Show when={item.daysOverdue > 0} fallback={<span class="muted">Not yet due</span>}>
+                                <span class="badge badge-overdue" data-testid="statement-overdue">
+                                  {overdueText(item.daysOverdue)}
+                                </span>
+                              </Show>
+                            </td>
+                            <td class="num" data-label="Total">
+                              {formatMinor(item.totalMinor, item.currency)}
+                            </td>
+                            <td class="num" data-label="Open">
+                              {formatMinor(item.openMinor, item.currency)}
+                            </td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              </Show>
+            </>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+}
+
+/** One currency's ageing: a bar of the buckets' shares (an image with a text alternative) and the table. */
+function CurrencyAgeing(props: { totals: CurrencyTotals }) {
+  const c = () => props.totals;
+  const titleId = () => `ageing-${c().currency}-title`;
+  const segments = () => barSegments(c().ageing);
+  const barLabel = () =>
+    `Ageing of ${formatMinor(c().openMinor, c().currency)} open: ${BUCKETS.map(
+      (b) => `${b.label} ${formatMinor(c().ageing[b.key], c().currency)}`,
+    ).join('; ')}`;
+  return (
+    <section class="statement-currency" aria-labelledby={titleId()} data-testid={`ageing-${c().currency}`}>
+      <h2 id={titleId()}>
+        Open in {c().currency} <span class="statement-open">{formatMinor(c().openMinor, c().currency)}</span>
+      </h2>
+      <Show when={segments().length > 0}>
+        <svg
+          class="ageing-bar"
+          viewBox={`0 0 ${BAR_WIDTH} 24`}
+          preserveAspectRatio="none"
+          role="img"
+          aria-label={barLabel()}
+        >
+          <For each={segments()}>
+            {(seg) => <rect class={`ageing-${seg.key}`} x={seg.x} y={0} width={seg.width} height={24} />}
+          </For>
+        </svg>
+      </Show>
+      <table class="data-table ageing-table" data-testid="ageing-table">
+        <caption class="visually-hidden">Ageing in {c().currency}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            <th scope="col" class="num">
+              Amount
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={BUCKETS}>
+            {(b) => (
+              <tr data-testid={`ageing-${b.key}`}>
+                <th scope="row">
+                  <span class={`ageing-key ageing-${b.key}`} aria-hidden="true" />
+                  {b.label}
+                </th>
+                <td class="num">{formatMinor(c().ageing[b.key], c().currency)}</td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total open</th>
+            <td class="num" data-testid="ageing-total">
+              {formatMinor(c().openMinor, c().currency)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </section>
+  );
+}
