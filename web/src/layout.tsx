@@ -1,5 +1,5 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
-import { createEffect, createSignal, Match, on, onMount, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, For, Match, on, onMount, Show, Switch } from 'solid-js';
 import {
   auth,
   authError,
@@ -17,7 +17,28 @@ import { ErrorPanel, usePageTitle } from './data.tsx';
 import { IP_NOT_ALLOWED_HELP } from './errors.ts';
 import { EnrolmentRequired } from './pages/TwoFactor.tsx';
 import { ReauthDialog } from './reauth.tsx';
-import type { Me } from './trpc.ts';
+import type { Me, Permission } from './trpc.ts';
+
+/** The main navigation, each link shown only with its permission (a courtesy: the server decides). */
+const NAV: { href: string; label: string; testId: string; permission: Permission; end?: boolean }[] = [
+  { href: '/orders', label: 'Orders', testId: 'nav-orders', permission: 'orders:read' },
+  { href: '/invoices', label: 'Invoices', testId: 'nav-invoices', permission: 'invoices:read' },
+  { href: '/shipments', label: 'Shipments', testId: 'nav-shipments', permission: 'shipments:read' },
+  { href: '/statement', label: 'Statement', testId: 'nav-statement', permission: 'statements:read' },
+  { href: '/users', label: 'Users', testId: 'nav-users', permission: 'users:read' },
+  { href: '/access-reviews', label: 'Access reviews', testId: 'nav-access-reviews', permission: 'users:manage' },
+  { href: '/roles', label: 'Roles', testId: 'nav-roles', permission: 'roles:read' },
+  { href: '/policies', label: 'Security policies', testId: 'nav-policies', permission: 'policies:manage' },
+  { href: '/audit', label: 'Audit log', testId: 'nav-audit', permission: 'audit:read' },
+  {
+    href: '/security',
+    label: 'Security posture',
+    testId: 'nav-security-posture',
+    permission: 'security-posture:read',
+    end: true,
+  },
+  { href: '/alerts', label: 'Alerts', testId: 'nav-alerts', permission: 'security-posture:read' },
+];
 
 /**
  * The signed-in shell: loads who the user is, sends signed-out users to /sign-in (remembering the way
@@ -128,100 +149,18 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               Gatehouse
             </A>
           </Show>
-          <Show
-            when={
-              !props.restricted &&
-              (can('orders:read') ||
-                can('invoices:read') ||
-                can('shipments:read') ||
-                can('statements:read') ||
-                can('users:read') ||
-                can('roles:read') ||
-                can('users:manage') ||
-                can('audit:read') ||
-                can('policies:manage') ||
-                can('security-posture:read'))
-            }
-          >
+          <Show when={!props.restricted && NAV.some((n) => can(n.permission))}>
             <nav class="site-nav" aria-label="Main">
               <ul>
-                <Show when={can('orders:read')}>
-                  <li>
-                    <A href="/orders" data-testid="nav-orders">
-                      Orders
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('invoices:read')}>
-                  <li>
-                    <A href="/invoices" data-testid="nav-invoices">
-                      Invoices
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('shipments:read')}>
-                  <li>
-                    <A href="/shipments" data-testid="nav-shipments">
-                      Shipments
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('statements:read')}>
-                  <li>
-                    <A href="/statement" data-testid="nav-statement">
-                      Statement
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('users:read')}>
-                  <li>
-                    <A href="/users" data-testid="nav-users">
-                      Users
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('users:manage')}>
-                  <li>
-                    <A href="/access-reviews" data-testid="nav-access-reviews">
-                      Access reviews
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('roles:read')}>
-                  <li>
-                    <A href="/roles" data-testid="nav-roles">
-                      Roles
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('policies:manage')}>
-                  <li>
-                    <A href="/policies" data-testid="nav-policies">
-                      Security policies
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('audit:read')}>
-                  <li>
-                    <A href="/audit" data-testid="nav-audit">
-                      Audit log
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('security-posture:read')}>
-                  <li>
-                    <A href="/security" data-testid="nav-security-posture" end>
-                      Security posture
-                    </A>
-                  </li>
-                </Show>
-                <Show when={can('security-posture:read')}>
-                  <li>
-                    <A href="/alerts" data-testid="nav-alerts">
-                      Alerts
-                    </A>
-                  </li>
-                </Show>
+                <For each={NAV.filter((n) => can(n.permission))}>
+                  {(n) => (
+                    <li>
+                      <A href={n.href} data-testid={n.testId} end={n.end ?? false}>
+                        {n.label}
+                      </A>
+                    </li>
+                  )}
+                </For>
               </ul>
             </nav>
           </Show>
