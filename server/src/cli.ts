@@ -13,6 +13,7 @@ import { DomainError, EmbeddedStartError, MigrationError } from './errors.ts';
 import { suspendDormant } from './jobs/dormant.ts';
 import { createLogger } from './logger.ts';
 import { seedDemo } from './services/demo.ts';
+import { SYSTEM_SCOPE } from './services/scope.ts';
 import { createFirstAdmin } from './services/setup.ts';
 
 const HELP = `Usage: pnpm gatehouse <command>
@@ -121,7 +122,7 @@ async function run(argv: string[]): Promise<number> {
       const n = await suspendDormant(database.db, systemClock, config.dormantDays);
       console.log(`Suspended ${n} account(s) unused for ${config.dormantDays} days.`);
     } else if (command === 'mail') {
-      const rows = await database.db.read({ kind: 'all', reason: 'system' }, (tx) => mailRepo.recent(tx, 50));
+      const rows = await database.db.read(SYSTEM_SCOPE, (tx) => mailRepo.recent(tx, 50));
       if (rows.length === 0) console.log('The outbox is empty.');
       const transport = mailTransport(config);
       console.log(`Delivery: ${transport.description}\n`);

@@ -206,11 +206,18 @@ export async function checkpoints(tx: Tx, limit: number) {
     .limit(limit);
 }
 
-/** The stored hash of the entry at (chain, seq), hex, or null when there is none. */
-export async function hashAt(tx: Tx, chainKey: string, seq: string): Promise<string | null> {
-  const [row] = await tx.db
-    .select({ hash: sql<string>`encode(${auditEvents.hash}, 'hex')` })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.chainKey, chainKey), eq(auditEvents.chainSeq, BigInt(seq))));
-  return row?.hash ?? null;
+/**
+ * The first of `heads` ([chain, seq, hashHex], as a checkpoint signed them) whose entry is missing or has
+ * another hash now, with the hash found (hex, or null when missing); undefined when all match.
+ */
+export async function firstHeadMismatch(tx: Tx, heads: [string, string, string][]) {
+  if (heads.length === 0) return undefined;
+  const [row] = await tx.db.execute<{ i: number; hash: string | null }>(sql`
+    select h.i::int as i, encode(a.hash, 'hex') as hash
+    from jsonb_array_elements(${JSON.stringify(heads)}::jsonb) with ordinality h(v, i)
+    left join audit_events a on a.chain_key = h.v->>0 and a.chain_seq = (h.v->>1)::bigint
+    where a.hash is distinct from decode(h.v->>2, 'hex')
+    order by h.i limit 1`);
+  if (!row) return undefined;
+  return { head: heads[row.i - 1] as [string, string, string], hash: row.hash };
 }

@@ -1,4 +1,5 @@
 import { auditRepo, type Database } from '@gatehouse/db';
+import { SYSTEM_SCOPE } from '../services/scope.ts';
 
 /**
  * Walks every audit chain and reports the first entry that does not hold (docs/adr/0002):
@@ -17,11 +18,10 @@ export type ChainProblem = {
 };
 export type VerifyResult = { ok: boolean; entries: number; chains: number; problem: ChainProblem | null };
 
-const SYSTEM = { kind: 'all', reason: 'system' } as const;
 const PAGE = 5_000;
 
 export async function verifyAuditChains(db: Database, opts: { chainKey?: string } = {}): Promise<VerifyResult> {
-  const all = await db.read(SYSTEM, (tx) => auditRepo.chainHeads(tx));
+  const all = await db.read(SYSTEM_SCOPE, (tx) => auditRepo.chainHeads(tx));
   const heads = opts.chainKey ? new Map([...all].filter(([k]) => k === opts.chainKey)) : all;
   let entries = 0;
   let chain: { key: string; seq: bigint; hash: Buffer | null } | null = null;
@@ -42,7 +42,7 @@ export async function verifyAuditChains(db: Database, opts: { chainKey?: string 
   };
   let after: { chainKey: string; seq: bigint } | null = null;
   for (;;) {
-    const rows = await db.read(SYSTEM, (tx) => auditRepo.chainPage(tx, after, PAGE, opts.chainKey));
+    const rows = await db.read(SYSTEM_SCOPE, (tx) => auditRepo.chainPage(tx, after, PAGE, opts.chainKey));
     for (const r of rows) {
       const head = heads.get(r.chainKey);
       if (head && r.seq > head.seq) continue; // written after the walk began

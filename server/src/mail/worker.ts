@@ -2,9 +2,9 @@ import { type Database, mailRepo } from '@gatehouse/db';
 import type { Clock } from '../auth/sessions.ts';
 import { startPeriodic } from '../jobs/periodic.ts';
 import type { Logger } from '../logger.ts';
+import { SYSTEM_SCOPE } from '../services/scope.ts';
 import type { MailTransport } from './transport.ts';
 
-const SYSTEM = { kind: 'all', reason: 'system' } as const;
 const BATCH = 20;
 const MAX_ATTEMPTS = 8;
 
@@ -14,7 +14,7 @@ const MAX_ATTEMPTS = 8;
  * (1, 4, 9 ... minutes) up to 8 attempts, and its error kept for the operator.
  */
 export async function deliverDue(db: Database, transport: MailTransport, clock: Clock, log?: Logger): Promise<number> {
-  return db.tx(SYSTEM, async (tx) => {
+  return db.tx(SYSTEM_SCOPE, async (tx) => {
     const due = await mailRepo.claimDue(tx, BATCH, new Date(clock.now()));
     let sent = 0;
     for (const m of due) {

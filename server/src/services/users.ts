@@ -14,7 +14,7 @@ import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { raiseAlert } from './alerts.ts';
 import { administerProblem, grantProblem } from './grant-rules.ts';
-import { requestFields, scopeFor } from './scope.ts';
+import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
 /**
  * User administration verbs that authentication needs: inviting, unlocking a throttled account and
@@ -63,6 +63,9 @@ export async function invite(
   const roleKeys = [...new Set(input.roles)];
   const { id, token, secretHash } = mintSplitToken();
   const expiresAt = new Date(ctx.clock.now() + INVITATION_TTL_MS);
+  // The address is global (one account per address): looked up across parties on purpose, before the
+  // transaction; an address taken meanwhile hits the unique index and answers CONFLICT.
+  const existing = await ctx.db.readOne(SYSTEM_SCOPE, (t) => usersRepo.findByEmail(t, input.email));
   const userId = await ctx.db.tx(scope, async (tx) => {
     const party = await partiesRepo.get(tx, partyId);
     if (!party) throw notFound('That party');
@@ -78,10 +81,6 @@ export async function invite(
       );
       if (problem) throw new DomainError('FORBIDDEN', problem);
     }
-    // The address is global (one account per address); looked up across parties on purpose.
-    const existing = await ctx.db.readOne({ kind: 'all', reason: 'system' }, (t) =>
-      usersRepo.findByEmail(t, input.email),
-    );
     let user: { id: string; partyId: string };
     if (existing) {
       if (existing.status !== 'invited' || existing.partyId !== partyId) {
