@@ -50,6 +50,10 @@ describe('audit.search and audit.get', () => {
     } while (cursor);
     expect(seen.size).toBe(all.items.length);
     expect(await codeOf(a.audit.search.query({ cursor: 'forged' }))).toBe('BAD_REQUEST');
+    // Ids and cursors that would overflow PostgreSQL's bigint are bad input (400), not a server error.
+    const huge = Buffer.from(`1700000000000000|99999999999999999999`).toString('base64url');
+    expect(await codeOf(a.audit.search.query({ cursor: huge }))).toBe('BAD_REQUEST');
+    expect(await codeOf(a.audit.get.query({ id: '9999999999999999999' }))).toBe('BAD_REQUEST');
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect((await a.audit.search.query({ from: future })).items).toEqual([]);
 

@@ -52,6 +52,8 @@ describe('parties (accounts)', () => {
       'Paging Gamma',
     ]);
     expect(second.nextCursor).toBeNull();
+    const forged = Buffer.from('Paging|------------------------------------').toString('base64url');
+    expect(await codeOf(o.parties.list.query({ cursor: forged }))).toBe('BAD_REQUEST');
     expect(await codeOf(o.parties.update.mutate({ partyId: op.partyId, status: 'suspended' }))).toBe('CONFLICT');
     const auditor = await signedIn(await createPartyWithUser(t.srv.db, 'internal', ['auditor']));
     expect(await codeOf(auditor.parties.list.query({}))).toBe('OK');

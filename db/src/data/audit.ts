@@ -2,7 +2,7 @@ import type { AuditAction } from '@gatehouse/contract';
 import { and, desc, eq, gte, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { auditCheckpoints, auditEvents, parties, users } from '../schema/index.ts';
-import { BadCursor } from './paging.ts';
+import { BadCursor, isBigintId } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
 export interface AuditEntry {
@@ -143,8 +143,7 @@ export async function search(tx: Tx, q: AuditSearch) {
   if (q.ip) where.push(eq(auditEvents.ip, q.ip));
   if (q.cursor) {
     const [micros, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
-    if (!micros || !id || rest.length > 0 || !/^\d{1,20}$/.test(micros) || !/^\d{1,19}$/.test(id))
-      throw new BadCursor();
+    if (!micros || !id || rest.length > 0 || !/^\d{1,17}$/.test(micros) || !isBigintId(id)) throw new BadCursor();
     where.push(
       sql`(${auditEvents.at}, ${auditEvents.id}) < (to_timestamp(${micros}::numeric / 1000000), ${id}::bigint)`,
     );

@@ -10,6 +10,11 @@ export class BadCursor extends Error {}
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Cursor parts are checked here, so a forged one is a BadCursor (400), never a PostgreSQL cast error (500). */
+export const isUuid = (s: string) => UUID.test(s);
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+export const isBigintId = (s: string) => /^\d{1,19}$/.test(s) && BigInt(s) <= BIGINT_MAX;
+
 /** The predicate "after this cursor", or undefined for the first page; throws BadCursor for a forged one. */
 export function afterCursor(cursor: string | undefined, date: PgColumn, id: PgColumn): SQL | undefined {
   if (!cursor) return undefined;

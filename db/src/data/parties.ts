@@ -1,7 +1,7 @@
 import { and, asc, count, eq, ilike, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { parties, users } from '../schema/index.ts';
-import { BadCursor } from './paging.ts';
+import { BadCursor, isUuid } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
 export type PartyRow = typeof parties.$inferSelect;
@@ -63,7 +63,7 @@ export async function list(tx: Tx, q: ListParties) {
     const cut = decoded.lastIndexOf('|');
     const name = decoded.slice(0, cut);
     const id = decoded.slice(cut + 1);
-    if (cut < 0 || !/^[0-9a-f-]{36}$/.test(id)) throw new BadCursor();
+    if (cut < 0 || !isUuid(id)) throw new BadCursor();
     where.push(sql`(${parties.name}, ${parties.id}) > (${name}, ${id}::uuid)`);
   }
   const rows = await tx.db

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { accessReviewItems, accessReviews, parties, roles, userRoles, users } from '../schema/index.ts';
-import { BadCursor } from './paging.ts';
+import { BadCursor, isUuid } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
 /** A campaign header (staff scope only writes it). */
@@ -84,7 +84,7 @@ export async function items(tx: Tx, q: { reviewId: string; pendingOnly: boolean;
   if (q.pendingOnly) where.push(isNull(accessReviewItems.decision));
   if (q.cursor) {
     const after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-    if (!/^[0-9a-f-]{36}$/.test(after)) throw new BadCursor();
+    if (!isUuid(after)) throw new BadCursor();
     where.push(gt(accessReviewItems.id, after));
   }
   const rows = await tx.db

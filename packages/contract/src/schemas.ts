@@ -159,6 +159,13 @@ export const setupInput = z.object({
     .max(LIMITS.passwordMax),
 });
 
+/** A bigserial id on the wire (audit entries, alerts): digits that fit PostgreSQL's bigint. */
+const bigintId = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,19}$/, `Not ${what}.`)
+    .refine((v) => BigInt(v) <= 9_223_372_036_854_775_807n, `Not ${what}.`);
+
 // ---- paging: keyset cursors only (no deep OFFSET)
 export const pageInput = z.object({
   cursor: z.string().max(200).optional(),
@@ -379,7 +386,7 @@ export const auditEntry = z.object({
   details: z.record(z.string(), z.unknown()).nullable(),
 });
 export const auditSearchOutput = z.object({ items: z.array(auditEntry), nextCursor: z.string().nullable() });
-export const auditGetInput = z.object({ id: z.string().regex(/^\d{1,19}$/, 'Not an audit entry id.') });
+export const auditGetInput = z.object({ id: bigintId('an audit entry id') });
 export const auditGetOutput = auditEntry.extend({
   chain: z.object({
     key: z.string(),
@@ -467,10 +474,7 @@ export const postureOutput = z.object({
 // ---- security alerts (staff)
 export const alertsListInput = z.object({
   openOnly: z.boolean().default(true),
-  cursor: z
-    .string()
-    .regex(/^\d{1,19}$/)
-    .optional(),
+  cursor: bigintId('a page link').optional(),
   limit: z.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
 });
 export const alertsListOutput = z.object({
@@ -488,7 +492,7 @@ export const alertsListOutput = z.object({
   ),
   nextCursor: z.string().nullable(),
 });
-export const alertIdInput = z.object({ id: z.string().regex(/^\d{1,19}$/, 'Not an alert id.') });
+export const alertIdInput = z.object({ id: bigintId('an alert id') });
 
 // ---- shipments and the account statement (customers)
 export const shipmentsListInput = pageInput.extend({
