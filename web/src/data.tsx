@@ -1,6 +1,19 @@
-import { type Accessor, createEffect, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
+import { A, useParams } from '@solidjs/router';
+import {
+  type Accessor,
+  createEffect,
+  createResource,
+  createSignal,
+  For,
+  type JSX,
+  Match,
+  on,
+  onCleanup,
+  Show,
+  Switch,
+} from 'solid-js';
 import { guard } from './auth.ts';
-import { errorMessage } from './errors.ts';
+import { errorCode, errorMessage } from './errors.ts';
 import { label } from './format.ts';
 
 export interface Page<T> {
@@ -216,3 +229,60 @@ export function NoValue() {
 const lastListHref = new Map<string, string>();
 export const rememberListHref = (list: string, href: string) => lastListHref.set(list, href);
 export const listHref = (list: string) => lastListHref.get(list) ?? list;
+
+/**
+ * A page showing one object fetched by the `:id` in its URL, with the four states every detail page has:
+ * loading, not found (another party's id and a malformed one alike: the server says NOT_FOUND or
+ * BAD_REQUEST, and neither reveals anything), an error with retry, and the object. The object's own view
+ * renders the page heading with id `${props.id}-title`.
+ */
+export function DetailPage<T>(props: {
+  /** Prefix of the heading id and the not-found test id, e.g. "order". */
+  id: string;
+  /** The object's name for people, e.g. "Order" ("Order not found", "That order was not found."). */
+  noun: string;
+  back: { href: string; label: string };
+  fetch: (id: string) => Promise<T>;
+  pageTitle: (item: T) => string;
+  children: (item: Accessor<T>, refetch: () => void) => JSX.Element;
+}) {
+  const params = useParams();
+  const [item, { refetch }] = createResource(
+    () => params.id,
+    (id) => guard(props.fetch(id)),
+  );
+  const ready = () => (item.state === 'ready' || item.state === 'refreshing' ? item() : undefined);
+  const notFound = () => item.state === 'errored' && ['NOT_FOUND', 'BAD_REQUEST'].includes(errorCode(item.error) ?? '');
+  const lower = props.noun.toLowerCase();
+  const titleId = `${props.id}-title`;
+  usePageTitle(() => {
+    const i = ready();
+    return i ? props.pageTitle(i) : props.noun;
+  });
+  return (
+    <section aria-labelledby={titleId} class="detail">
+      <p class="back">
+        <A href={listHref(props.back.href)}>← {props.back.label}</A>
+      </p>
+      <Switch>
+        <Match when={item.state === 'pending' || item.state === 'unresolved'}>
+          <h1 id={titleId}>{props.noun}</h1>
+          <p class="list-message" role="status">
+            Loading the {lower}…
+          </p>
+        </Match>
+        <Match when={notFound()}>
+          <h1 id={titleId}>{props.noun} not found</h1>
+          <p role="alert" class="form-error" data-testid={`${props.id}-not-found`}>
+            That {lower} was not found.
+          </p>
+        </Match>
+        <Match when={item.state === 'errored'}>
+          <h1 id={titleId}>{props.noun}</h1>
+          <ErrorPanel message={errorMessage(item.error)} onRetry={() => void refetch()} />
+        </Match>
+        <Match when={ready()}>{(i) => props.children(i, () => void refetch())}</Match>
+      </Switch>
+    </section>
+  );
+}

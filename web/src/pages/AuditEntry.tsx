@@ -1,8 +1,5 @@
-import { A, useParams } from '@solidjs/router';
-import { createResource, For, Match, Show, Switch } from 'solid-js';
-import { guard } from '../auth.ts';
-import { ErrorPanel, listHref, NoValue, usePageTitle } from '../data.tsx';
-import { errorCode, errorMessage } from '../errors.ts';
+import { For, Show } from 'solid-js';
+import { DetailPage, NoValue } from '../data.tsx';
 import { describeDevice } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { CrossPartyBadge, formatAuditTime, OutcomeBadge } from './AuditLog.tsx';
@@ -10,42 +7,16 @@ import { CrossPartyBadge, formatAuditTime, OutcomeBadge } from './AuditLog.tsx';
 type Entry = Awaited<ReturnType<typeof trpc.audit.get.query>>;
 
 export default function AuditEntry() {
-  const params = useParams();
-  const [entry, { refetch }] = createResource(
-    () => params.id,
-    (id) => guard(trpc.audit.get.query({ id })),
-  );
-  const ready = () => (entry.state === 'ready' || entry.state === 'refreshing' ? entry() : undefined);
-  // An id that is not even well-formed is as absent as one of another party.
-  const notFound = () =>
-    entry.state === 'errored' && ['NOT_FOUND', 'BAD_REQUEST'].includes(errorCode(entry.error) ?? '');
-  usePageTitle(() => (ready() ? `Audit entry ${ready()?.id}` : 'Audit entry'));
-
   return (
-    <section aria-labelledby="audit-entry-title" class="detail">
-      <p class="back">
-        <A href={listHref('/audit')}>← Back to audit log</A>
-      </p>
-      <Switch>
-        <Match when={entry.state === 'pending' || entry.state === 'unresolved'}>
-          <h1 id="audit-entry-title">Audit entry</h1>
-          <p class="list-message" role="status">
-            Loading the entry…
-          </p>
-        </Match>
-        <Match when={notFound()}>
-          <h1 id="audit-entry-title">Audit entry not found</h1>
-          <p role="alert" class="form-error" data-testid="audit-entry-not-found">
-            That audit entry was not found.
-          </p>
-        </Match>
-        <Match when={entry.state === 'errored'}>
-          <h1 id="audit-entry-title">Audit entry</h1>
-          <ErrorPanel message={errorMessage(entry.error)} onRetry={() => void refetch()} />
-        </Match>
-        <Match when={ready()}>{(e) => <EntryView entry={e()} />}</Match>
-      </Switch>
-    </section>
+    <DetailPage
+      id="audit-entry"
+      noun="Audit entry"
+      back={{ href: '/audit', label: 'Back to audit log' }}
+      fetch={(id) => trpc.audit.get.query({ id })}
+      pageTitle={(e) => `Audit entry ${e.id}`}
+    >
+      {(e) => <EntryView entry={e()} />}
+    </DetailPage>
   );
 }
 

@@ -1,8 +1,7 @@
-import { A, useParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, Match, on, Show, Switch } from 'solid-js';
-import { can, guard } from '../auth.ts';
-import { ErrorPanel, listHref, StatusBadge, usePageTitle } from '../data.tsx';
-import { errorCode, errorMessage } from '../errors.ts';
+import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { can } from '../auth.ts';
+import { DetailPage, StatusBadge } from '../data.tsx';
+import { errorMessage } from '../errors.ts';
 import { describeDevice, formatDateTime } from '../format.ts';
 import { withReauth } from '../reauth.tsx';
 import { createGrantableRoles, RoleCheckboxes, roleName } from '../roles.tsx';
@@ -12,41 +11,16 @@ import { LastSignIn, TwoFactorBadge } from './Users.tsx';
 type Confirming = 'deactivate' | 'reset-two-factor' | null;
 
 export default function UserDetail() {
-  const params = useParams();
-  const [user, { refetch }] = createResource(
-    () => params.id,
-    (userId) => guard(trpc.users.get.query({ userId })),
-  );
-  const ready = () => (user.state === 'ready' || user.state === 'refreshing' ? user() : undefined);
-  // An id that is not even well-formed is as absent as one of another party.
-  const notFound = () => user.state === 'errored' && ['NOT_FOUND', 'BAD_REQUEST'].includes(errorCode(user.error) ?? '');
-  usePageTitle(() => ready()?.displayName ?? 'User');
-
   return (
-    <section aria-labelledby="user-title" class="detail">
-      <p class="back">
-        <A href={listHref('/users')}>← Back to users</A>
-      </p>
-      <Switch>
-        <Match when={user.state === 'pending' || user.state === 'unresolved'}>
-          <h1 id="user-title">User</h1>
-          <p class="list-message" role="status">
-            Loading the user…
-          </p>
-        </Match>
-        <Match when={notFound()}>
-          <h1 id="user-title">User not found</h1>
-          <p role="alert" class="form-error" data-testid="user-not-found">
-            That user was not found.
-          </p>
-        </Match>
-        <Match when={user.state === 'errored'}>
-          <h1 id="user-title">User</h1>
-          <ErrorPanel message={errorMessage(user.error)} onRetry={() => void refetch()} />
-        </Match>
-        <Match when={ready()}>{(u) => <UserView user={u()} refresh={() => void refetch()} />}</Match>
-      </Switch>
-    </section>
+    <DetailPage
+      id="user"
+      noun="User"
+      back={{ href: '/users', label: 'Back to users' }}
+      fetch={(userId) => trpc.users.get.query({ userId })}
+      pageTitle={(u) => u.displayName}
+    >
+      {(u, refetch) => <UserView user={u()} refresh={refetch} />}
+    </DetailPage>
   );
 }
 
