@@ -35,6 +35,8 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex('orders_party_number_key').on(t.partyId, t.number),
     index('orders_party_date_idx').on(t.partyId, t.orderDate.desc(), t.id.desc()),
+    // Sorting a party's orders by amount pages by keyset too (orders.list sort: 'total-desc' / 'total-asc').
+    index('orders_party_total_idx').on(t.partyId, t.totalMinor.desc(), t.id.desc()),
   ],
 );
 
@@ -76,6 +78,8 @@ export const invoices = pgTable(
   (t) => [
     uniqueIndex('invoices_party_number_key').on(t.partyId, t.number),
     index('invoices_party_date_idx').on(t.partyId, t.issueDate.desc(), t.id.desc()),
+    // Open items by due date: the overdue filter and the statement read a party's open invoices this way.
+    index('invoices_party_open_due_idx').on(t.partyId, t.dueDate, t.id).where(sql`status = 'open'`),
   ],
 );
 

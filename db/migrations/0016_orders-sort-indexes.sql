@@ -1,0 +1,2 @@
+CREATE INDEX "invoices_party_open_due_idx" ON "invoices" USING btree ("party_id","due_date","id") WHERE status = 'open';--> statement-breakpoint
+CREATE INDEX "orders_party_total_idx" ON "orders" USING btree ("party_id","total_minor" DESC NULLS LAST,"id" DESC NULLS LAST);
