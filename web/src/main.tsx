@@ -11,6 +11,7 @@ import AuditEntry from './pages/AuditEntry.tsx';
 import AuditLog from './pages/AuditLog.tsx';
 import ForgotPassword from './pages/ForgotPassword.tsx';
 import Home from './pages/Home.tsx';
+import InvoiceDetail from './pages/InvoiceDetail.tsx';
 import Invoices from './pages/Invoices.tsx';
 import NotFound from './pages/NotFound.tsx';
 import OrderDetail from './pages/OrderDetail.tsx';
@@ -48,6 +49,7 @@ render(
         <Route path="/orders" component={Orders} />
         <Route path="/orders/:id" component={OrderDetail} />
         <Route path="/invoices" component={Invoices} />
+        <Route path="/invoices/:id" component={InvoiceDetail} />
         <Route path="/shipments" component={Shipments} />
         <Route path="/shipments/:id" component={ShipmentDetail} />
         <Route path="/statement" component={Statement} />

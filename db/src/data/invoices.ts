@@ -1,7 +1,7 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { invoices } from '../schema/index.ts';
-import { afterCursor, page } from './paging.ts';
+import { invoices, orderLines, orders, parties } from '../schema/index.ts';
+import { afterCursor, type Keyset, newestFirst, orderOf, page } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
 const summary = {
@@ -17,31 +17,85 @@ const summary = {
   openMinor: invoices.openMinor,
 };
 
-export async function list(
-  tx: Tx,
-  q: {
-    partyId?: string;
-    status?: (typeof invoices.$inferSelect)['status'];
-    cursor?: string;
-    limit: number;
-  },
-) {
-  const where: (SQL | undefined)[] = [partyPredicate(tx, invoices.partyId, q.partyId)];
-  if (q.status) where.push(eq(invoices.status, q.status));
-  where.push(afterCursor(q.cursor, invoices.issueDate, invoices.id));
-  const rows = await tx.db
-    .select(summary)
-    .from(invoices)
-    .where(and(...where))
-    .orderBy(desc(invoices.issueDate), desc(invoices.id))
-    .limit(q.limit + 1);
-  return page(rows, q.limit, (r) => [r.issueDate, r.id]);
+/**
+ * Overdue on `asOf` (a 'YYYY-MM-DD' day, the server's today): open, something still open, due before it.
+ * The same rule as the account statement's ageing. `'open'` is a literal so the planner matches the
+ * partial index invoices_party_open_due_idx.
+ */
+const overdueOn = (asOf: string) =>
+  sql`(${invoices.status} = 'open' and ${invoices.openMinor} > 0 and ${invoices.dueDate} < ${asOf}::date)`;
+
+const withOverdue = (asOf: string) => ({ ...summary, overdue: sql<boolean>`${overdueOn(asOf)}`.as('overdue') });
+
+/** Newest issued first; the overdue filter reads open invoices by due date, longest overdue first. */
+const NEWEST = newestFirst(invoices.issueDate, invoices.id);
+const LONGEST_OVERDUE: Keyset = { key: invoices.dueDate, kind: 'date', id: invoices.id, dir: 'asc' };
+
+export interface ListInvoices {
+  partyId?: string;
+  status?: (typeof invoices.$inferSelect)['status'];
+  /** Only those overdue on `asOf`, ordered by due date (oldest first) instead of issue date. */
+  overdue?: boolean;
+  /** Today ('YYYY-MM-DD'), for each item's `overdue` and the overdue filter. */
+  asOf: string;
+  cursor?: string;
+  limit: number;
 }
 
-export async function get(tx: Tx, id: string) {
+export async function list(tx: Tx, q: ListInvoices) {
+  const where: (SQL | undefined)[] = [partyPredicate(tx, invoices.partyId, q.partyId)];
+  if (q.status) where.push(eq(invoices.status, q.status));
+  if (q.overdue) where.push(overdueOn(q.asOf));
+  // A cursor names its keyset, so one from the full list is refused under the overdue filter and back.
+  const keyset = q.overdue ? LONGEST_OVERDUE : NEWEST;
+  where.push(afterCursor(q.cursor, keyset));
+  const rows = await tx.db
+    .select(withOverdue(q.asOf))
+    .from(invoices)
+    .where(and(...where))
+    .orderBy(...orderOf(keyset))
+    .limit(q.limit + 1);
+  return page(rows, q.limit, keyset, (r) => [q.overdue ? r.dueDate : r.issueDate, r.id]);
+}
+
+/**
+ * A printable invoice: the invoice with `overdue` on `asOf`, whom it bills (the party's name), and the
+ * lines of its order when it has one (same party: an order id never reaches across parties).
+ */
+export async function get(tx: Tx, id: string, asOf: string) {
   const [row] = await tx.db
-    .select(summary)
+    .select({
+      ...withOverdue(asOf),
+      billToName: sql<string>`(select p.name from ${parties} p where p.id = ${invoices.partyId})`.as('bill_to_name'),
+      orderNumber: sql<
+        string | null
+      >`(select o.number from ${orders} o where o.id = ${invoices.orderId} and o.party_id = ${invoices.partyId})`.as(
+        'order_number',
+      ),
+    })
     .from(invoices)
     .where(and(eq(invoices.id, id), partyPredicate(tx, invoices.partyId)));
-  return row;
+  if (!row) return undefined;
+  const { billToName, ...invoice } = row;
+  const lines = row.orderId
+    ? await tx.db
+        .select({
+          lineNo: orderLines.lineNo,
+          sku: orderLines.sku,
+          description: orderLines.description,
+          quantity: orderLines.quantity,
+          unitPriceMinor: orderLines.unitPriceMinor,
+          amountMinor: orderLines.amountMinor,
+        })
+        .from(orderLines)
+        .where(
+          and(
+            eq(orderLines.partyId, row.partyId),
+            eq(orderLines.orderId, row.orderId),
+            partyPredicate(tx, orderLines.partyId),
+          ),
+        )
+        .orderBy(asc(orderLines.lineNo))
+    : [];
+  return { ...invoice, billTo: { name: billToName }, lines };
 }

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, ilike, lte, or, type SQL } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { orderLines, orders } from '../schema/index.ts';
-import { afterCursor, page } from './paging.ts';
+import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
 const summary = {
@@ -15,30 +15,51 @@ const summary = {
   totalMinor: orders.totalMinor,
 };
 
+export type OrderSort = 'newest' | 'oldest' | 'total-desc' | 'total-asc';
+
+/** Each sort is a keyset served by an index, scanned forwards or backwards (orders_party_date_idx, orders_party_total_idx). */
+const SORTS: Record<OrderSort, Keyset> = {
+  newest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'desc' },
+  oldest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'asc' },
+  'total-desc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'desc' },
+  'total-asc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'asc' },
+};
+
 export interface ListOrders {
   partyId?: string;
   status?: (typeof orders.$inferSelect)['status'];
   search?: string;
+  /** Order dates, both inclusive ('YYYY-MM-DD'). */
+  from?: string;
+  to?: string;
+  /** Newest first unless asked otherwise. */
+  sort?: OrderSort;
   cursor?: string;
   limit: number;
 }
 
-/** Newest first, keyset-paged on (order_date, id): page 1,000 costs what page 1 does. */
+/**
+ * Keyset-paged on (order_date, id) or (total_minor, id) in the sort's direction: page 1,000 costs what
+ * page 1 does. A cursor carries its sort, so one from another sort is a BadCursor.
+ */
 export async function list(tx: Tx, q: ListOrders) {
+  const sort = SORTS[q.sort ?? 'newest'];
   const where: (SQL | undefined)[] = [partyPredicate(tx, orders.partyId, q.partyId)];
   if (q.status) where.push(eq(orders.status, q.status));
   if (q.search) {
     const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(orders.number, pattern), ilike(orders.customerReference, pattern)));
   }
-  where.push(afterCursor(q.cursor, orders.orderDate, orders.id));
+  if (q.from) where.push(gte(orders.orderDate, q.from));
+  if (q.to) where.push(lte(orders.orderDate, q.to));
+  where.push(afterCursor(q.cursor, sort));
   const rows = await tx.db
     .select(summary)
     .from(orders)
     .where(and(...where))
-    .orderBy(desc(orders.orderDate), desc(orders.id))
+    .orderBy(...orderOf(sort))
     .limit(q.limit + 1);
-  return page(rows, q.limit, (r) => [r.orderDate, r.id]);
+  return page(rows, q.limit, sort, (r) => [sort.kind === 'date' ? r.orderDate : r.totalMinor, r.id]);
 }
 
 export async function get(tx: Tx, id: string) {

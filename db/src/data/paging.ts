@@ -1,9 +1,11 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { asc, desc, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 
 /**
- * Keyset paging on (date, id), newest first: page 1,000 costs what page 1 does, and rows inserted
- * meanwhile never shift a page. The cursor is opaque to clients (base64url of "date|id").
+ * Keyset paging on (sort key, id): page 1,000 costs what page 1 does, and rows inserted meanwhile never
+ * shift a page. The sort key is a date or a bigint (an amount), either direction. The cursor is opaque to
+ * clients: base64url of "column:direction|key|id", so a cursor names the sort it was made under and one
+ * from another sort or another list is a BadCursor (400), never a silently wrong page.
  */
 export class BadCursor extends Error {}
 
@@ -15,18 +17,59 @@ export const isUuid = (s: string) => UUID.test(s);
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
 export const isBigintId = (s: string) => /^\d{1,19}$/.test(s) && BigInt(s) <= BIGINT_MAX;
 
-/** The predicate "after this cursor", or undefined for the first page; throws BadCursor for a forged one. */
-export function afterCursor(cursor: string | undefined, date: PgColumn, id: PgColumn): SQL | undefined {
-  if (!cursor) return undefined;
-  const [d, i, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!d || !i || rest.length > 0 || !DATE.test(d) || !UUID.test(i)) throw new BadCursor();
-  return sql`(${date}, ${id}) < (${d}::date, ${i}::uuid)`;
+/**
+ * One sort order of a list: its key column (a date or a bigint), the id as tie-breaker, and the direction
+ * (both columns the same way, so a row comparison and one index, scanned either way, serve it).
+ */
+export interface Keyset {
+  key: PgColumn;
+  kind: 'date' | 'bigint';
+  id: PgColumn;
+  dir: 'asc' | 'desc';
 }
 
-/** Cuts the extra row a query fetched (limit + 1) and makes the next page's cursor from the last row. */
-export function page<T>(rows: T[], limit: number, key: (row: T) => [date: string, id: string]) {
+/** The common one: newest first by a date column. */
+export const newestFirst = (key: PgColumn, id: PgColumn): Keyset => ({ key, kind: 'date', id, dir: 'desc' });
+
+const BIGINT_MIN = -9_223_372_036_854_775_808n;
+const isBigint = (s: string) => /^-?\d{1,19}$/.test(s) && BigInt(s) >= BIGINT_MIN && BigInt(s) <= BIGINT_MAX;
+/** 'YYYY-MM-DD' naming a real day (not 2024-02-30) that PostgreSQL's date takes (year 1 on). */
+function isCalendarDate(s: string): boolean {
+  if (!DATE.test(s) || s.startsWith('0000')) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+const tagOf = (k: Keyset) => `${k.key.name}:${k.dir}`;
+
+/** ORDER BY for a keyset: key then id, both in its direction. */
+export function orderOf(k: Keyset): SQL[] {
+  const by = k.dir === 'desc' ? desc : asc;
+  return [by(k.key), by(k.id)];
+}
+
+/** The predicate "after this cursor", or undefined for the first page; throws BadCursor for a forged one. */
+export function afterCursor(cursor: string | undefined, k: Keyset): SQL | undefined {
+  if (!cursor) return undefined;
+  const [tag, v, i, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (tag !== tagOf(k) || !v || !i || rest.length > 0 || !UUID.test(i)) throw new BadCursor();
+  const op = k.dir === 'desc' ? sql.raw('<') : sql.raw('>');
+  if (k.kind === 'date') {
+    if (!isCalendarDate(v)) throw new BadCursor();
+    return sql`(${k.key}, ${k.id}) ${op} (${v}::date, ${i}::uuid)`;
+  }
+  if (!isBigint(v)) throw new BadCursor();
+  return sql`(${k.key}, ${k.id}) ${op} (${v}::bigint, ${i}::uuid)`;
+}
+
+/**
+ * Cuts the extra row a query fetched (limit + 1) and makes the next page's cursor from the last row's
+ * sort key (a 'YYYY-MM-DD' date or a bigint) and id.
+ */
+export function page<T>(rows: T[], limit: number, k: Keyset, key: (row: T) => [key: string | bigint, id: string]) {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items.at(-1);
-  return { items, nextCursor: more && last ? Buffer.from(key(last).join('|')).toString('base64url') : null };
+  if (!more || !last) return { items, nextCursor: null };
+  const [v, id] = key(last);
+  return { items, nextCursor: Buffer.from(`${tagOf(k)}|${v}|${id}`).toString('base64url') };
 }

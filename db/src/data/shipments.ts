@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { orderLines, orders, shipmentLines, shipments } from '../schema/index.ts';
-import { afterCursor, page } from './paging.ts';
+import { afterCursor, newestFirst, orderOf, page } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
 const summary = {
@@ -26,6 +26,8 @@ export interface ListShipments {
   limit: number;
 }
 
+const NEWEST = newestFirst(shipments.shippedOn, shipments.id);
+
 /** Newest first, keyset-paged on (shipped_on, id). Search matches the delivery note or tracking reference. */
 export async function list(tx: Tx, q: ListShipments) {
   const where: (SQL | undefined)[] = [partyPredicate(tx, shipments.partyId, q.partyId)];
@@ -35,14 +37,14 @@ export async function list(tx: Tx, q: ListShipments) {
     const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(shipments.number, pattern), ilike(shipments.trackingRef, pattern)));
   }
-  where.push(afterCursor(q.cursor, shipments.shippedOn, shipments.id));
+  where.push(afterCursor(q.cursor, NEWEST));
   const rows = await tx.db
     .select(summary)
     .from(shipments)
     .where(and(...where))
-    .orderBy(desc(shipments.shippedOn), desc(shipments.id))
+    .orderBy(...orderOf(NEWEST))
     .limit(q.limit + 1);
-  return page(rows, q.limit, (r) => [r.shippedOn, r.id]);
+  return page(rows, q.limit, NEWEST, (r) => [r.shippedOn, r.id]);
 }
 
 export async function forOrder(tx: Tx, partyId: string, orderId: string) {

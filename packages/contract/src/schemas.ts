@@ -178,13 +178,27 @@ export const pageInput = z.object({
  */
 export const minorUnits = z.bigint().transform((v) => v.toString());
 
+/** A calendar date on the wire: 'YYYY-MM-DD', a real day. */
+export const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD.' });
+
 // ---- orders
-export const ordersListInput = pageInput.extend({
-  status: z.enum(ORDER_STATUSES).optional(),
-  search: z.string().trim().max(LIMITS.searchMax).optional(),
-  /** Internal staff with cross-party permission may narrow to one party; ignored for everyone else. */
-  partyId: uuid.optional(),
-});
+/** How orders.list sorts: by order date or by total, each either way. Every sort pages by keyset. */
+export const ORDER_SORTS = ['newest', 'oldest', 'total-desc', 'total-asc'] as const;
+export const ordersListInput = pageInput
+  .extend({
+    status: z.enum(ORDER_STATUSES).optional(),
+    search: z.string().trim().max(LIMITS.searchMax).optional(),
+    /** Order dates from and to, both inclusive. */
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    sort: z.enum(ORDER_SORTS).default('newest'),
+    /** Internal staff with cross-party permission may narrow to one party; ignored for everyone else. */
+    partyId: uuid.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    path: ['to'],
+    message: 'The end date must be on or after the start date.',
+  });
 export const orderSummary = z.object({
   id: uuid,
   partyId: uuid,
@@ -226,6 +240,8 @@ export const idInput = z.object({ id: uuid });
 // ---- invoices
 export const invoicesListInput = pageInput.extend({
   status: z.enum(INVOICE_STATUSES).optional(),
+  /** Only invoices overdue today (open, something open, due before today), longest overdue first. */
+  overdue: z.literal(true).optional(),
   partyId: uuid.optional(),
 });
 export const invoiceSummary = z.object({
@@ -239,8 +255,16 @@ export const invoiceSummary = z.object({
   currency: z.string(),
   totalMinor: minorUnits,
   openMinor: minorUnits,
+  /** Open, something still open and due before the server's today. */
+  overdue: z.boolean(),
 });
 export const invoicesListOutput = z.object({ items: z.array(invoiceSummary), nextCursor: z.string().nullable() });
+/** A printable invoice: whom it bills and the lines of its order (none when it has no order). */
+export const invoiceDetail = invoiceSummary.extend({
+  orderNumber: z.string().nullable(),
+  billTo: z.object({ name: z.string() }),
+  lines: z.array(orderLine),
+});
 
 // ---- user administration: lists and detail
 export const usersListInput = pageInput.extend({

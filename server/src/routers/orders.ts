@@ -1,6 +1,6 @@
 import {
   idInput,
-  invoiceSummary,
+  invoiceDetail,
   invoicesListInput,
   invoicesListOutput,
   orderDetail,
@@ -32,7 +32,7 @@ export const invoicesRouter = router({
     .query(({ ctx, input }) => orders.listInvoices(ctx, ctx.actor, input)),
   get: permission('invoices:read')
     .input(idInput)
-    .output(invoiceSummary)
+    .output(invoiceDetail)
     .query(({ ctx, input }) => orders.getInvoice(ctx, ctx.actor, input.id)),
 });
 

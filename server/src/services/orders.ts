@@ -9,10 +9,12 @@ import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { today } from './dates.ts';
 import { ownScope, scopeFor } from './scope.ts';
 
 // Read verbs: the scope comes from the actor; the data layer scopes its statements and RLS checks again.
 
+/** `from` <= `to` is checked by the input schema; a cursor from another sort is a BadCursor (400). */
 export function listOrders(ctx: Context, actor: Actor, input: z.output<typeof ordersListInput>) {
   return ctx.db.readOne(scopeFor(actor), (tx) => ordersRepo.list(tx, input));
 }
@@ -44,17 +46,22 @@ export async function getShipment(ctx: Context, actor: Actor, id: string) {
  * staff reading a customer's statement is a later "view as customer" feature, not a filter here.
  */
 export async function statement(ctx: Context, actor: Actor) {
-  const asOf = new Date(ctx.clock.now()).toISOString().slice(0, 10);
+  const asOf = today(ctx);
   const s = await ctx.db.read(ownScope(actor), (tx) => statementsRepo.statement(tx, asOf, STATEMENT_ITEMS_MAX));
   return { asOf, ...s };
 }
 
+/** Today on the server's clock (UTC calendar day): what "overdue" is measured against. */
+
 export function listInvoices(ctx: Context, actor: Actor, input: z.output<typeof invoicesListInput>) {
-  return ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.list(tx, input));
+  const asOf = today(ctx);
+  return ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.list(tx, { ...input, asOf }));
 }
 
+/** A printable invoice: itself, whether it is overdue today, whom it bills, its order's lines. */
 export async function getInvoice(ctx: Context, actor: Actor, id: string) {
-  const invoice = await ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.get(tx, id));
+  const asOf = today(ctx);
+  const invoice = await ctx.db.read(scopeFor(actor), (tx) => invoicesRepo.get(tx, id, asOf));
   if (!invoice) throw notFound('That invoice');
   return invoice;
 }

@@ -1,26 +1,36 @@
 import { INVOICE_STATUSES } from '@gatehouse/contract';
-import { useLocation, useSearchParams } from '@solidjs/router';
+import { A, useLocation, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, For, Show } from 'solid-js';
 import { createPagedList, ListStates, rememberListHref, StatusBadge, StatusFilter, usePageTitle } from '../data.tsx';
-import { formatDate, formatMinor, todayIso } from '../format.ts';
-import { type InvoiceSummary, trpc } from '../trpc.ts';
+import { formatDate, formatMinor } from '../format.ts';
+import { trpc } from '../trpc.ts';
 
 const PAGE_SIZE = 50;
 
-/** Open and past its due date. Dates are calendar dates, so string comparison is date comparison. */
-const isOverdue = (invoice: InvoiceSummary, today: string) => invoice.status === 'open' && invoice.dueDate < today;
+/** "Overdue" on an invoice, in words (colour and the row's tint are second cues). */
+export function OverdueBadge() {
+  return (
+    <span class="badge badge-overdue" data-testid="overdue-badge">
+      Overdue
+    </span>
+  );
+}
 
 export default function Invoices() {
   usePageTitle(() => 'Invoices');
   const location = useLocation();
   const [params, setParams] = useSearchParams();
-  const status = createMemo(() => INVOICE_STATUSES.find((s) => s === params.status));
+  const status = () => INVOICE_STATUSES.find((s) => s === params.status);
+  const overdueOnly = () => params.overdue === '1';
+  const filters = createMemo(() => ({ status: status(), overdue: overdueOnly() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.overdue === b.overdue,
+  });
   createEffect(() => rememberListHref('/invoices', location.pathname + location.search));
 
-  const list = createPagedList(status, (s, cursor) =>
-    trpc.invoices.list.query({ limit: PAGE_SIZE, cursor, status: s }),
+  // Overdue is the server's word (its today), so the list and the invoice page always agree.
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.invoices.list.query({ limit: PAGE_SIZE, cursor, status: f.status, overdue: f.overdue || undefined }),
   );
-  const today = todayIso();
 
   return (
     <section aria-labelledby="invoices-title">
@@ -32,9 +42,26 @@ export default function Invoices() {
           value={status()}
           onChange={(s) => setParams({ status: s }, { replace: true })}
         />
+        <div class="checkbox filter-checkbox">
+          <input
+            type="checkbox"
+            id="invoices-overdue"
+            name="overdue"
+            data-testid="invoices-overdue-only"
+            checked={overdueOnly()}
+            aria-describedby={overdueOnly() ? 'invoices-overdue-hint' : undefined}
+            onChange={(e) => setParams({ overdue: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
+          />
+          <label for="invoices-overdue">Overdue only</label>
+        </div>
+        <Show when={overdueOnly()}>
+          <p class="hint filters-note" id="invoices-overdue-hint">
+            Longest overdue first.
+          </p>
+        </Show>
       </form>
 
-      <ListStates list={list} noun="invoices" emptyText="No invoices match.">
+      <ListStates list={list} noun="invoices" emptyText={overdueOnly() ? 'Nothing is overdue.' : 'No invoices match.'}>
         <div class="table-wrap stack">
           <table class="data-table" data-testid="invoices-table" aria-busy={list.phase() === 'loading'}>
             <caption class="visually-hidden">Invoices</caption>
@@ -55,14 +82,18 @@ export default function Invoices() {
             <tbody>
               <For each={list.items()}>
                 {(invoice) => {
-                  const overdue = isOverdue(invoice, today);
+                  const overdue = invoice.overdue;
                   return (
                     <tr
                       data-testid="invoice-row"
                       data-overdue={overdue ? 'true' : undefined}
                       class={overdue ? 'overdue' : ''}
                     >
-                      <th scope="row">{invoice.number}</th>
+                      <th scope="row">
+                        <A href={`/invoices/${invoice.id}`} data-testid="invoice-link">
+                          {invoice.number}
+                        </A>
+                      </th>
                       <td data-label="Issue date">
                         <time datetime={invoice.issueDate}>{formatDate(invoice.issueDate)}</time>
                       </td>
@@ -73,9 +104,7 @@ export default function Invoices() {
                         <span class="badges">
                           <StatusBadge status={invoice.status} />
                           <Show when={overdue}>
-                            <span class="badge badge-overdue" data-testid="overdue-badge">
-                              Overdue
-                            </span>
+                            <OverdueBadge />
                           </Show>
                         </span>
                       </td>

@@ -1,6 +1,6 @@
-import { LIMITS, ORDER_STATUSES } from '@gatehouse/contract';
+import { LIMITS, ORDER_SORTS, ORDER_STATUSES } from '@gatehouse/contract';
 import { A, useLocation, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
 import {
   createPagedList,
   debounce,
@@ -16,6 +16,16 @@ import { trpc } from '../trpc.ts';
 
 const PAGE_SIZE = 50;
 
+const SORT_LABELS: Record<(typeof ORDER_SORTS)[number], string> = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  'total-desc': 'Highest total first',
+  'total-asc': 'Lowest total first',
+};
+
+/** A 'YYYY-MM-DD' from the URL, or undefined (a hand-edited address is ignored, not sent). */
+const dateParam = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+
 export default function Orders() {
   usePageTitle(() => 'Orders');
   const location = useLocation();
@@ -23,13 +33,38 @@ export default function Orders() {
   // Filters live in the URL, so Back from an order and a reload keep them.
   const status = () => ORDER_STATUSES.find((s) => s === params.status);
   const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
-  const filters = createMemo(() => ({ status: status(), search: search() }), undefined, {
-    equals: (a, b) => a.status === b.status && a.search === b.search,
-  });
+  const from = () => dateParam(params.from);
+  const to = () => dateParam(params.to);
+  const sort = () => ORDER_SORTS.find((s) => s === params.sort) ?? 'newest';
+  // Dates are calendar dates, so string comparison is date comparison.
+  const badRange = () => {
+    const f = from();
+    const t = to();
+    return f !== undefined && t !== undefined && f > t;
+  };
+  const filters = createMemo(
+    () => ({ status: status(), search: search(), from: from(), to: to(), sort: sort(), badRange: badRange() }),
+    undefined,
+    {
+      equals: (a, b) =>
+        a.status === b.status && a.search === b.search && a.from === b.from && a.to === b.to && a.sort === b.sort,
+    },
+  );
   createEffect(() => rememberListHref('/orders', location.pathname + location.search));
 
   const list = createPagedList(filters, (f, cursor) =>
-    trpc.orders.list.query({ limit: PAGE_SIZE, cursor, status: f.status, search: f.search || undefined }),
+    // An end before the start matches nothing; the form says why instead of asking the server.
+    f.badRange
+      ? Promise.resolve({ items: [], nextCursor: null })
+      : trpc.orders.list.query({
+          limit: PAGE_SIZE,
+          cursor,
+          status: f.status,
+          search: f.search || undefined,
+          from: f.from,
+          to: f.to,
+          sort: f.sort,
+        }),
   );
 
   const [text, setText] = createSignal(typeof params.q === 'string' ? params.q : '');
@@ -61,9 +96,60 @@ export default function Orders() {
             }}
           />
         </div>
+        <div class="field field-date">
+          <label for="orders-from">From</label>
+          <input
+            id="orders-from"
+            name="from"
+            type="date"
+            value={from() ?? ''}
+            max={to()}
+            aria-describedby={badRange() ? 'orders-range-error' : undefined}
+            onChange={(e) => setParams({ from: e.currentTarget.value || undefined }, { replace: true })}
+          />
+        </div>
+        <div class="field field-date">
+          <label for="orders-to">To</label>
+          <input
+            id="orders-to"
+            name="to"
+            type="date"
+            value={to() ?? ''}
+            min={from()}
+            aria-invalid={badRange() ? 'true' : undefined}
+            aria-describedby={badRange() ? 'orders-range-error' : undefined}
+            onChange={(e) => setParams({ to: e.currentTarget.value || undefined }, { replace: true })}
+          />
+        </div>
+        <div class="field">
+          <label for="orders-sort">Sort</label>
+          <select
+            id="orders-sort"
+            name="sort"
+            value={sort()}
+            onChange={(e) =>
+              setParams(
+                { sort: e.currentTarget.value === 'newest' ? undefined : e.currentTarget.value },
+                { replace: true },
+              )
+            }
+          >
+            <For each={ORDER_SORTS}>{(s) => <option value={s}>{SORT_LABELS[s]}</option>}</For>
+          </select>
+        </div>
+        <Show when={badRange()}>
+          <p
+            class="hint field-error filters-error"
+            id="orders-range-error"
+            role="alert"
+            data-testid="orders-range-error"
+          >
+            The end date must be on or after the start date.
+          </p>
+        </Show>
       </form>
 
-      <ListStates list={list} noun="orders" emptyText="No orders match.">
+      <ListStates list={list} noun="orders" emptyText={badRange() ? 'No orders in that range.' : 'No orders match.'}>
         <div class="table-wrap stack">
           <table class="data-table" data-testid="orders-table" aria-busy={list.phase() === 'loading'}>
             <caption class="visually-hidden">Orders</caption>
