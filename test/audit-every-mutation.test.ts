@@ -212,6 +212,47 @@ describe('every mutation writes exactly its audit entry', () => {
     const [alert] = (await sys.alerts.list.query({})).items;
     await audited('alerts.acknowledge', sys, sys.alerts.acknowledge.mutate({ id: alert?.id ?? '' }));
 
+    // The supplier side: a PO acknowledged and flagged, a document reviewed, change requests.
+    const sup = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);
+    const sc = client(t.srv.origin);
+    await sc.auth.login.mutate(sup);
+    const [po] = await t.owner`insert into purchase_orders (party_id, number, status, order_date, currency, total_minor)
+                               values (${sup.partyId}, 'PO-WALK', 'open', current_date, 'EUR', 100) returning id`;
+    const promised = new Date(t.srv.clock.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await audited(
+      'purchaseOrders.flagProblem',
+      sc,
+      sc.purchaseOrders.flagProblem.mutate({ id: po?.id, note: 'Late.' }),
+    );
+    await audited(
+      'purchaseOrders.acknowledge',
+      sc,
+      sc.purchaseOrders.acknowledge.mutate({ id: po?.id, promisedDate: promised }),
+    );
+    const [type] = await t.owner`select id from document_types where key = 'tax-form'`;
+    const [version] =
+      await t.owner`insert into document_versions (party_id, type_id, version_no, file_name, content_type,
+                                      size_bytes, sha256, status, uploaded_by)
+                                    values (${sup.partyId}, ${type?.id}, 1, 'w9.pdf', 'application/pdf', 10,
+                                            ${'0'.repeat(64)}, 'submitted', ${sup.userId}) returning id`;
+    const op = client(t.srv.origin);
+    await op.auth.login.mutate(await createPartyWithUser(t.srv.db, 'internal', ['operator']));
+    await audited('documents.startReview', op, op.documents.startReview.mutate({ versionId: version?.id }));
+    await audited('documents.decide', op, op.documents.decide.mutate({ versionId: version?.id, decision: 'approve' }));
+    const address = { street: 'Kai 1', postalCode: '20457', city: 'Hamburg', country: 'DE' };
+    const first = await audited(
+      'changeRequests.create',
+      sc,
+      sc.changeRequests.create.mutate({ kind: 'address', address }),
+    );
+    await audited('changeRequests.withdraw', sc, sc.changeRequests.withdraw.mutate({ id: first.id }));
+    const second = await sc.changeRequests.create.mutate({ kind: 'address', address });
+    await audited(
+      'changeRequests.decide',
+      op,
+      op.changeRequests.decide.mutate({ id: second.id, version: 1, decision: 'accept' }),
+    );
+
     expect(mutations.map((m) => m.path).filter((p) => !covered.has(p))).toEqual([]);
   });
 });

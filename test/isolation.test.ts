@@ -29,6 +29,9 @@ beforeAll(async () => {
   await t.db.tx(SYSTEM, async (tx) => {
     await demoRepo.generateOrders(tx, a.partyId, 5, 'EUR');
     await demoRepo.generateOrders(tx, b.partyId, 5, 'EUR');
+    // Purchase orders are a supplier's; the table's wall is the same whatever the party's kind.
+    await demoRepo.generatePurchaseOrders(tx, a.partyId, 3, 'EUR', 'manufacturing');
+    await demoRepo.generatePurchaseOrders(tx, b.partyId, 3, 'EUR', 'manufacturing');
   });
   await asApp(signContext(contextKeyOf(), SYSTEM), async (sql) => {
     await sql`insert into sessions (id, party_id, user_id, secret_hash, idle_expires_at, absolute_expires_at)
@@ -46,6 +49,12 @@ beforeAll(async () => {
                                values ('isolation', now(), now() + interval '7 days', 'open') returning id`;
     await sql`insert into access_review_items (review_id, party_id, user_id, role_key)
               select ${review?.id}, party_id, id, 'customer-user' from users`;
+    await sql`insert into document_versions (party_id, type_id, version_no, file_name, content_type, size_bytes, sha256, status, uploaded_by)
+              select u.party_id, (select id from document_types limit 1), 1, 'f.pdf', 'application/pdf', 1, repeat('0', 64), 'submitted', u.id
+              from users u`;
+    await sql`insert into party_master_data (party_id, address) select id, '{}'::jsonb from parties`;
+    await sql`insert into change_requests (party_id, kind, status, proposed, requested_by)
+              select party_id, 'address', 'pending', '{}'::jsonb, id from users`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -140,6 +149,22 @@ const SCOPED = [
   'access_review_items',
   'shipments',
   'shipment_lines',
+  'purchase_orders',
+  'purchase_order_lines',
+  'document_versions',
+  'party_master_data',
+  'change_requests',
+];
+
+/** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
+const NO_DELETE = [
+  'audit_events',
+  'access_review_items',
+  'purchase_orders',
+  'purchase_order_lines',
+  'document_versions',
+  'party_master_data',
+  'change_requests',
 ];
 
 describe('coverage', () => {
@@ -165,8 +190,8 @@ describe.each(SCOPED)('%s', (table) => {
       if (table !== 'audit_events') {
         expect((await sql.unsafe(`update ${table} set ${setCol} where ${col()} = '${b.partyId}'`)).count).toBe(0);
       }
-      // Evidence tables (audit, access review items) grant no DELETE at all; the rest delete nothing of B's.
-      if (table === 'audit_events' || table === 'access_review_items') {
+      // Evidence and history tables grant no DELETE at all; the rest delete nothing of B's.
+      if (NO_DELETE.includes(table)) {
         const [g] = await sql.unsafe(`select has_table_privilege(current_user, '${table}', 'DELETE') as ok`);
         expect(g?.ok).toBe(false);
       } else {

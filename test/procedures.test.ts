@@ -54,6 +54,7 @@ describe('procedure catalogue', () => {
         'audit.verify',
         'audit.posture',
         'statements.get',
+        'masterData.get',
       ].includes(_name)
     )
       expect(def.inputs.length).toBeGreaterThan(0);

@@ -23,6 +23,12 @@ type Fixture = {
   orderId: string;
   invoiceId: string;
   shipmentId: string;
+  /** Another supplier's purchase order, document version and change request. */
+  supplierPartyId: string;
+  purchaseOrderId: string;
+  versionId: string;
+  typeId: string;
+  changeRequestId: string;
 };
 let other: Fixture;
 
@@ -80,6 +86,30 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'roles.update': () => ({ key: 'customer-user', name: 'Customer user' }),
   'roles.delete': () => ({ key: 'no-such-role' }),
+  'purchaseOrders.list': (o) => ({ partyId: o.supplierPartyId }),
+  'purchaseOrders.get': (o) => ({ id: o.purchaseOrderId }),
+  'purchaseOrders.acknowledge': (o) => ({
+    id: o.purchaseOrderId,
+    promisedDate: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+  }),
+  'purchaseOrders.flagProblem': (o) => ({ id: o.purchaseOrderId, note: 'Matrix problem' }),
+  'documents.requirements': (o) => ({ partyId: o.supplierPartyId }),
+  'documents.history': (o) => ({ typeId: o.typeId, partyId: o.supplierPartyId }),
+  'documents.get': (o) => ({ versionId: o.versionId }),
+  'documents.downloadLink': (o) => ({ versionId: o.versionId }),
+  'documents.queue': () => ({}),
+  'documents.startReview': (o) => ({ versionId: o.versionId }),
+  'documents.decide': (o) => ({ versionId: o.versionId, decision: 'reject', reason: 'Matrix rejection' }),
+  'masterData.get': () => undefined,
+  'changeRequests.create': () => ({
+    kind: 'address',
+    address: { street: 'Matrix 1', postalCode: '1000', city: 'Matrix', country: 'DE' },
+  }),
+  'changeRequests.list': (o) => ({ partyId: o.supplierPartyId }),
+  'changeRequests.withdraw': (o) => ({ id: o.changeRequestId }),
+  'changeRequests.queue': () => ({}),
+  'changeRequests.get': (o) => ({ id: o.changeRequestId }),
+  'changeRequests.decide': (o) => ({ id: o.changeRequestId, version: 1, decision: 'reject', reason: 'Matrix' }),
   'policies.get': (o) => ({ partyId: o.partyId }),
   'policies.setRole': () => ({
     roleKey: 'customer-user',
@@ -115,7 +145,28 @@ beforeAll(async () => {
   const [ship] = await t.owner`select id from shipments where party_id = ${o.partyId} limit 1`;
   if (!ship) throw new Error('fixture: no shipment generated');
   const ids = { orderId, invoiceId: String(inv.id), shipmentId: String(ship.id) };
-  other = { partyId: o.partyId, userId: o.userId, victimId: victim.userId, ...ids };
+  const s = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);
+  await t.srv.db.tx(SYSTEM, (tx) => demoRepo.generatePurchaseOrders(tx, s.partyId, 5, 'EUR', 'manufacturing'));
+  const [po] = await t.owner`select id from purchase_orders where party_id = ${s.partyId} and status = 'open' limit 1`;
+  const [type] = await t.owner`select id from document_types where key = 'tax-form'`;
+  const [version] = await t.owner`insert into document_versions (party_id, type_id, version_no, file_name, content_type,
+                                    size_bytes, sha256, status, uploaded_by)
+                                  values (${s.partyId}, ${type?.id}, 1, 'w9.pdf', 'application/pdf', 10,
+                                          ${'0'.repeat(64)}, 'submitted', ${s.userId}) returning id`;
+  const [cr] = await t.owner`insert into change_requests (party_id, kind, status, proposed, requested_by)
+                             values (${s.partyId}, 'address', 'pending', '{}'::jsonb, ${s.userId}) returning id`;
+  if (!po || !type || !version || !cr) throw new Error('fixture: supplier objects not made');
+  other = {
+    partyId: o.partyId,
+    userId: o.userId,
+    victimId: victim.userId,
+    ...ids,
+    supplierPartyId: s.partyId,
+    purchaseOrderId: String(po.id),
+    typeId: String(type.id),
+    versionId: String(version.id),
+    changeRequestId: String(cr.id),
+  };
 });
 
 describe('role x procedure matrix', () => {
@@ -149,6 +200,7 @@ describe('role x procedure matrix', () => {
       // A customer or supplier role: nothing of the other party, ever.
       if (outcome.code === 'OK') {
         expect(JSON.stringify(result)).not.toContain(other.partyId);
+        expect(JSON.stringify(result)).not.toContain(other.supplierPartyId);
       } else {
         expect(outcome.code).toBe('NOT_FOUND');
       }

@@ -14,6 +14,7 @@ import { type Clock, systemClock } from './auth/sessions.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
 import type { Config } from './config.ts';
 import type { AppServices } from './context.ts';
+import { fsBlobStore } from './files/store.ts';
 import { createHttpApp } from './http.ts';
 import { suspendDormant } from './jobs/dormant.ts';
 import { startPeriodic } from './jobs/periodic.ts';
@@ -136,6 +137,7 @@ export async function startServer(
     throttle: createLoginThrottle(database.db, opts.throttle),
     mail: mailWorker,
     auditSigner,
+    files: fsBlobStore(config.files.dir),
   };
   const app = createHttpApp(services);
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {

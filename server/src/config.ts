@@ -80,6 +80,12 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(12),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(20),
+  /** Uploaded files (content-addressed); default <dataDir>/files. */
+  FILES_DIR: z.string().optional(),
+  /** Largest file a supplier may upload, in MB (default 20). */
+  UPLOAD_MAX_MB: z.coerce.number().min(0.001).max(1024).default(20),
+  /** Approved documents are marked expiring this many days before their expiry date (default 30). */
+  DOCUMENT_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(3).max(200).default('Gatehouse <no-reply@gatehouse.invalid>'),
 });
@@ -108,6 +114,8 @@ export interface Config {
   /** DORMANT_DAYS: suspend accounts unused this long (0: never). */
   dormantDays: number;
   dbPoolMax: number;
+  /** Uploaded files: where they are stored, the largest accepted, and the expiry warning window. */
+  files: { dir: string; maxBytes: number; expiryWarningDays: number };
   /** SMTP when configured; otherwise mail is written as .eml files under <dataDir>/mail. */
   mail: { smtpUrl: string | undefined; from: string; fileDir: string };
 }
@@ -162,6 +170,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     dormantDays: e.DORMANT_DAYS,
     dbPoolMax: e.DB_POOL_MAX,
+    files: {
+      dir: e.FILES_DIR ? path.resolve(e.FILES_DIR) : path.join(dataDir, 'files'),
+      maxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
+      expiryWarningDays: e.DOCUMENT_EXPIRY_WARNING_DAYS,
+    },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fileDir: path.join(dataDir, 'mail') },
   };
 }

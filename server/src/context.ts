@@ -3,6 +3,7 @@ import type { AuditSigner } from './audit/signing.ts';
 import type { Actor, Clock, SessionPolicy } from './auth/sessions.ts';
 import type { LoginThrottle } from './auth/throttle.ts';
 import type { Config } from './config.ts';
+import type { BlobStore } from './files/store.ts';
 import type { Logger } from './logger.ts';
 
 /** What every request and every job shares: built once at boot. */
@@ -15,6 +16,8 @@ export interface AppServices {
   throttle: LoginThrottle;
   /** Signs audit checkpoints and export manifests (key outside the database). */
   auditSigner: AuditSigner;
+  /** Uploaded files (content-addressed, outside the web root). */
+  files: BlobStore;
   /** Asks the mail worker to deliver now (it also runs every few seconds). */
   mail: { kick(): void };
 }

@@ -47,6 +47,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return typeof code === 'string' && CONNECTION_CODES.has(code);
 }
 
+/** A unique index refused the write (also when Drizzle wraps the driver's error as its cause). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
 export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof TRPCError) return err;
   // The DomainError rides along as `cause` so the error formatter can send its `reason` (and nothing else).
@@ -54,7 +60,7 @@ export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof BadCursor)
     return new TRPCError({ code: 'BAD_REQUEST', message: 'That page link is not valid; start from the first page.' });
   // A unique constraint lost to a concurrent request (two invitations of one address at once).
-  if ((err as { code?: unknown } | null)?.code === '23505')
+  if (isUniqueViolation(err))
     return new TRPCError({
       code: 'CONFLICT',
       message: 'That already exists (it was just created by another request).',

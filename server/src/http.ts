@@ -9,11 +9,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
+import { downloadDocument, uploadDocument } from './files/routes.ts';
 import { appRouter } from './router.ts';
 import { sessionCookieName } from './services/session-issue.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
-/** Largest request body tRPC will read. Uploads get their own streaming route later. */
+/** Largest request body tRPC will read. Files go through their own streaming route (/files). */
 export const MAX_BODY_BYTES = 100 * 1024;
 /** One HTTP request may carry at most this many calls (tRPC's default is unlimited). */
 export const MAX_BATCH = 10;
@@ -91,6 +92,24 @@ export function createHttpApp(app: AppServices) {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unavailable' });
   });
 
+  // Files: streamed uploads and minted download links (server/src/files/routes.ts), same checks as /trpc.
+  const makeContext = (req: Request, res: Response) =>
+    createContextInner(app, requestMeta(req, res, sessionCookieName(app)));
+  server.use('/files', corsMiddleware, (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  server.post(
+    '/files/documents',
+    (req, res, next) => {
+      if (!crossOriginRefused(req, config.allowedOrigins)) return next();
+      req.resume();
+      res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
+    },
+    uploadDocument(makeContext),
+  );
+  server.get('/files/download/:token', downloadDocument(makeContext));
+
   server.use('/trpc', corsMiddleware, guardTrpc(config.allowedOrigins), (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -161,12 +180,7 @@ function guardTrpc(allowedOrigins: string[]) {
           .json({ error: { message: 'Send mutations as application/json.', code: 'UNSUPPORTED_MEDIA_TYPE' } });
         return;
       }
-      const origin = req.headers.origin;
-      const site = req.headers['sec-fetch-site'];
-      if (
-        (origin !== undefined && !allowedOrigins.includes(origin)) ||
-        (origin === undefined && site === 'cross-site')
-      ) {
+      if (crossOriginRefused(req, allowedOrigins)) {
         res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
         return;
       }
@@ -176,6 +190,16 @@ function guardTrpc(allowedOrigins: string[]) {
     }
     next();
   };
+}
+
+/**
+ * A state-changing request from a page of another origin: browsers always send Origin on cross-site
+ * POSTs; non-browser clients send none and carry no ambient cookies of a victim.
+ */
+function crossOriginRefused(req: Request, allowedOrigins: string[]): boolean {
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  return (origin !== undefined && !allowedOrigins.includes(origin)) || (origin === undefined && site === 'cross-site');
 }
 
 /**
@@ -208,7 +232,7 @@ function serveSpa(server: express.Express) {
       setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
     }),
   );
-  server.get(/^\/(?!trpc\/|assets\/|healthz$|readyz$).*/, (req, res, next) => {
+  server.get(/^\/(?!trpc\/|files\/|assets\/|healthz$|readyz$).*/, (req, res, next) => {
     if (!req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-store');
     res.sendFile(path.join(WEB_DIST, 'index.html'));

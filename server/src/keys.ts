@@ -13,3 +13,5 @@ export const contextKey = (secret: Buffer) => deriveKey(secret, 'tenant-context-
 export const totpSealKey = (secret: Buffer) => deriveKey(secret, 'totp-seal-v1');
 /** Password of the gatehouse_app database role, when Gatehouse manages that role. */
 export const appRolePassword = (secret: Buffer) => deriveKey(secret, 'db-app-role-v1').toString('base64url');
+/** Signs short-lived download links (documents.downloadLink). */
+export const downloadLinkKey = (secret: Buffer) => deriveKey(secret, 'download-link-v1');

@@ -9,6 +9,7 @@ import {
 } from './routers/admin.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
+import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
 import { router } from './trpc.ts';
 
 /** The public contract: procedure names here are relied on by the SPA, integrations and tests. */
@@ -26,6 +27,10 @@ export const appRouter = router({
   audit: auditRouter,
   alerts: alertsRouter,
   parties: partiesRouter,
+  purchaseOrders: purchaseOrdersRouter,
+  documents: documentsRouter,
+  masterData: masterDataRouter,
+  changeRequests: changeRequestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,10 +1,8 @@
 import { type AuditAction, type Permission, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
-import { initTRPC, TRPCError } from '@trpc/server';
-import { ipAllowed } from './auth/policy.ts';
-import { validateSession } from './auth/sessions.ts';
+import { initTRPC, type TRPCError } from '@trpc/server';
+import { authenticate, requireEnrolled, requirePermission } from './auth/guard.ts';
 import type { Context } from './context.ts';
-import { DomainError, ipNotAllowed, reasonOf, toTRPCError } from './errors.ts';
-import { recordDenial, recordIpDenial } from './services/audit.ts';
+import { DomainError, reasonOf, toTRPCError } from './errors.ts';
 
 /**
  * tRPC, initialised once. Procedure builders read in order of strength:
@@ -62,25 +60,13 @@ export const publicProcedure = t.procedure.use(mapErrors);
  * checked on every request, not only at sign-in: a session carried to another network stops working.
  */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
-  const token = ctx.req.sessionToken;
-  const actor = token ? await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, token) : null;
-  if (!actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
-  if (!ipAllowed(actor.policy.allowlists, ctx.req.ip)) {
-    await recordIpDenial(ctx, actor, path);
-    throw ipNotAllowed(ctx.req.ip);
-  }
+  const actor = await authenticate(ctx, path);
   return next({ ctx: { ...ctx, actor } });
 });
 
 /** Requires an active party (checked with the session) and the second factor its policy requires. */
 export const partyProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.actor.mustEnrolTotp) {
-    throw new DomainError(
-      'FORBIDDEN',
-      'Your organisation requires two-factor authentication. Set it up to continue.',
-      'totp-enrolment-required',
-    );
-  }
+  requireEnrolled(ctx.actor);
   return next();
 });
 
@@ -90,10 +76,7 @@ export const signedInProcedure = authedProcedure.meta({ signedIn: true });
 /** Requires `perm` among the caller's role permissions. Denials are audited with the missing permission. */
 export const permission = (perm: Permission) =>
   partyProcedure.meta({ permission: perm }).use(async ({ ctx, next, path }) => {
-    if (!ctx.actor.permissions.has(perm)) {
-      await recordDenial(ctx, ctx.actor, perm, path);
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
-    }
+    await requirePermission(ctx, ctx.actor, perm, path);
     return next();
   });
 

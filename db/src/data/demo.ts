@@ -50,3 +50,39 @@ export async function generateOrders(tx: Tx, partyId: string, count: number, cur
     from shipments s join order_lines l on l.party_id = s.party_id and l.order_id = s.order_id
     where s.party_id = ${partyId}::uuid`);
 }
+
+/**
+ * A supplier's purchase orders (with lines), its category and current master data, set-based like
+ * generateOrders. Deterministic per (party, count). Recent POs are open; older ones received.
+ */
+export async function generatePurchaseOrders(
+  tx: Tx,
+  partyId: string,
+  count: number,
+  currency: string,
+  category: string,
+) {
+  if (tx.scope.kind !== 'all') throw new Error('demo data is generated under the system scope');
+  await tx.db.execute(sql`update parties set supplier_category = ${category} where id = ${partyId}::uuid`);
+  await tx.db.execute(sql`
+    insert into purchase_orders (party_id, number, status, order_date, requested_date, currency, total_minor)
+    select ${partyId}::uuid, 'PO-' || lpad(g::text, 6, '0'),
+           case when g <= 12 then 'open' when g % 17 = 0 then 'cancelled' else 'received' end,
+           current_date - g * 3, current_date - g * 3 + 21, ${currency}, 0
+    from generate_series(1, ${count}::int) g`);
+  await tx.db.execute(sql`
+    insert into purchase_order_lines (party_id, purchase_order_id, line_no, sku, description, quantity, unit_price_minor, amount_minor)
+    select p.party_id, p.id, l,
+           'RM-' || lpad(((abs(hashtext(p.number)) + l * 37) % 900)::text, 4, '0'),
+           (array['Cold-rolled steel coil','Aluminium sheet 2mm','Corrugated carton','Stretch film roll','Copper wire 1.5mm'])[1 + (abs(hashtext(p.number)) + l) % 5],
+           (10 + (abs(hashtext(p.number)) + l) % 500)::numeric,
+           (120 + (abs(hashtext(p.number || l::text)) % 9000))::bigint,
+           (10 + (abs(hashtext(p.number)) + l) % 500) * (120 + (abs(hashtext(p.number || l::text)) % 9000))::bigint
+    from purchase_orders p, generate_series(1, 1 + abs(hashtext(p.number)) % 3) l
+    where p.party_id = ${partyId}::uuid`);
+  await tx.db.execute(sql`
+    update purchase_orders p set total_minor = s.total
+    from (select purchase_order_id, sum(amount_minor)::bigint total from purchase_order_lines
+          where party_id = ${partyId}::uuid group by purchase_order_id) s
+    where p.party_id = ${partyId}::uuid and p.id = s.purchase_order_id`);
+}

@@ -304,3 +304,29 @@ export async function suspendDormant(tx: Tx, cutoff: Date, limit: number) {
     )
     .returning({ id: users.id, partyId: users.partyId, lastSignInAt: users.lastSignInAt });
 }
+
+/** Addresses of a party's active users holding `permission` through any role (who to tell about its documents). */
+export async function emailsWithPermission(tx: Tx, partyId: string, permission: string): Promise<string[]> {
+  const rows = await tx.db
+    .select({ email: users.email })
+    .from(users)
+    .where(
+      and(
+        eq(users.partyId, partyId),
+        partyPredicate(tx, users.partyId),
+        eq(users.status, 'active'),
+        sql`exists (select 1 from ${userRoles} ur join ${roles} r on r.id = ur.role_id
+                    where ur.user_id = ${users.id} and ur.party_id = ${users.partyId} and ${permission} = any(r.permissions))`,
+      ),
+    );
+  return rows.map((r) => r.email);
+}
+
+/** An active user's address, or undefined (suspended, deactivated, or outside the scope). */
+export async function activeEmail(tx: Tx, userId: string): Promise<string | undefined> {
+  const [row] = await tx.db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.status, 'active'), partyPredicate(tx, users.partyId)));
+  return row?.email;
+}

@@ -21,6 +21,8 @@ export const parties = pgTable(
     sessionIdleMinutes: integer('session_idle_minutes'),
     sessionAbsoluteHours: integer('session_absolute_hours'),
     ipAllowlist: text('ip_allowlist').array(),
+    /** Suppliers: the category that decides which compliance documents they must keep (document_types). */
+    supplierCategory: text('supplier_category'),
   },
   (t) => [index('parties_kind_idx').on(t.kind)],
 );

@@ -43,6 +43,20 @@ export const AUDIT_ACTIONS = [
   'party.updated',
   'user.created',
   'demo.seeded',
+  'purchase_order.acknowledged',
+  'purchase_order.problem_flagged',
+  'document.uploaded',
+  'document.review_started',
+  'document.approved',
+  'document.rejected',
+  'document.downloaded',
+  'document.upload_refused',
+  'document.expiring',
+  'document.expired',
+  'change_request.created',
+  'change_request.withdrawn',
+  'change_request.accepted',
+  'change_request.rejected',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

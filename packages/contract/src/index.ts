@@ -7,3 +7,4 @@ export * from './password-rules.ts';
 export * from './permissions.ts';
 export * from './roles.ts';
 export * from './schemas.ts';
+export * from './supplier.ts';

@@ -15,15 +15,30 @@ export interface DemoSignIn {
 const ACCOUNTS = [
   { kind: 'customer', name: 'Acme Retail (demo)', slug: 'acme-retail', currency: 'EUR', orders: 1800 },
   { kind: 'customer', name: 'Borealis Foods (demo)', slug: 'borealis-foods', currency: 'USD', orders: 1200 },
-  { kind: 'supplier', name: 'Castor Metals (demo)', slug: 'castor-metals' },
-  { kind: 'supplier', name: 'Delta Packaging (demo)', slug: 'delta-packaging' },
+  {
+    kind: 'supplier',
+    name: 'Castor Metals (demo)',
+    slug: 'castor-metals',
+    currency: 'EUR',
+    purchaseOrders: 60,
+    category: 'manufacturing',
+  },
+  {
+    kind: 'supplier',
+    name: 'Delta Packaging (demo)',
+    slug: 'delta-packaging',
+    currency: 'EUR',
+    purchaseOrders: 40,
+    category: 'packaging',
+  },
 ] as const;
 
 const STAFF: BuiltInRoleKey[] = ['operator', 'approver', 'auditor', 'system-admin'];
 
 /**
  * Loads the demo data set: two customers, two suppliers, a user of every built-in role, and about
- * 3,000 orders with lines and invoices. Every party is marked demo. Refused when real customer or
+ * 3,000 orders with lines and invoices; the suppliers get purchase orders and a category that decides
+ * which compliance documents they must keep. Every party is marked demo. Refused when real customer or
  * supplier accounts exist, or when the demo is already loaded. Passwords are random and returned once.
  */
 export async function seedDemo(db: Database): Promise<DemoSignIn[]> {
@@ -63,6 +78,14 @@ export async function seedDemo(db: Database): Promise<DemoSignIn[]> {
         const account = ACCOUNTS.find((a) => a.name === s.party);
         if (account && 'orders' in account)
           await demoRepo.generateOrders(tx, party.id, account.orders, account.currency);
+        if (account && 'purchaseOrders' in account)
+          await demoRepo.generatePurchaseOrders(
+            tx,
+            party.id,
+            account.purchaseOrders,
+            account.currency,
+            account.category,
+          );
       }
       const partyId = partyIds.get(s.party) as string;
       const user = await usersRepo.create(tx, {

@@ -1,0 +1,153 @@
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import type { Tx } from '../connection.ts';
+import { changeRequests, parties, partyMasterData, users } from '../schema/index.ts';
+import { BadCursor, isUuid } from './paging.ts';
+import { partyPredicate, writeParty } from './scope.ts';
+
+export type ChangeRequestRow = typeof changeRequests.$inferSelect;
+type Kind = ChangeRequestRow['kind'];
+type Status = ChangeRequestRow['status'];
+
+const userName = (col: typeof changeRequests.requestedBy | typeof changeRequests.decidedBy) =>
+  sql<string | null>`(select u.display_name from ${users} u where u.id = ${col})`;
+
+const view = {
+  id: changeRequests.id,
+  partyId: changeRequests.partyId,
+  partyName: parties.name,
+  kind: changeRequests.kind,
+  status: changeRequests.status,
+  proposed: changeRequests.proposed,
+  previous: changeRequests.previous,
+  note: changeRequests.note,
+  requestedById: changeRequests.requestedBy,
+  requestedBy: userName(changeRequests.requestedBy),
+  requestedAt: changeRequests.requestedAt,
+  decidedBy: userName(changeRequests.decidedBy),
+  decidedAt: changeRequests.decidedAt,
+  reason: changeRequests.reason,
+  version: changeRequests.version,
+};
+
+/** The party's current (accepted) master data, or undefined when none was ever recorded. */
+export async function masterData(tx: Tx, partyId: string) {
+  const [row] = await tx.db
+    .select()
+    .from(partyMasterData)
+    .where(and(eq(partyMasterData.partyId, partyId), partyPredicate(tx, partyMasterData.partyId)));
+  return row;
+}
+
+/** Applies an accepted change: the one write path into party_master_data besides the ERP load. */
+export async function applyMasterData(
+  tx: Tx,
+  partyId: string,
+  change: { address?: unknown; bankDetails?: unknown },
+  at: Date,
+  changeRequestId: string | null,
+) {
+  const party = writeParty(tx, partyId);
+  await tx.db
+    .insert(partyMasterData)
+    .values({ partyId: party, ...change, updatedAt: at, changeRequestId })
+    .onConflictDoUpdate({ target: partyMasterData.partyId, set: { ...change, updatedAt: at, changeRequestId } });
+}
+
+export async function insert(
+  tx: Tx,
+  row: {
+    partyId: string;
+    kind: Kind;
+    proposed: unknown;
+    previous: unknown;
+    note: string | null;
+    requestedBy: string;
+    at: Date;
+  },
+) {
+  const [r] = await tx.db
+    .insert(changeRequests)
+    .values({
+      partyId: writeParty(tx, row.partyId),
+      kind: row.kind,
+      status: 'pending',
+      proposed: row.proposed,
+      previous: row.previous ?? null,
+      note: row.note,
+      requestedBy: row.requestedBy,
+      requestedAt: row.at,
+    })
+    .returning({ id: changeRequests.id });
+  return (r as { id: string }).id;
+}
+
+export async function get(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select(view)
+    .from(changeRequests)
+    .innerJoin(parties, eq(parties.id, changeRequests.partyId))
+    .where(and(eq(changeRequests.id, id), partyPredicate(tx, changeRequests.partyId)));
+  return row;
+}
+
+export async function getForUpdate(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select()
+    .from(changeRequests)
+    .where(and(eq(changeRequests.id, id), partyPredicate(tx, changeRequests.partyId)))
+    .for('update');
+  return row;
+}
+
+/** Moves a pending request to its outcome and bumps its version. */
+export async function close(
+  tx: Tx,
+  id: string,
+  d: { status: Exclude<Status, 'pending'>; decidedBy: string; at: Date; reason: string | null },
+) {
+  await tx.db
+    .update(changeRequests)
+    .set({
+      status: d.status,
+      decidedBy: d.decidedBy,
+      decidedAt: d.at,
+      reason: d.reason,
+      version: sql`${changeRequests.version} + 1`,
+    })
+    .where(and(eq(changeRequests.id, id), partyPredicate(tx, changeRequests.partyId)));
+}
+
+/**
+ * Requests, keyset-paged. A party sees its own newest first; the handlers' queue (pending, across
+ * parties) reads oldest first, so what waited longest comes first. Cursor: "<iso time>|<id>".
+ */
+export async function list(
+  tx: Tx,
+  q: { status?: Status; kind?: Kind; partyId?: string; cursor?: string; limit: number; oldestFirst?: boolean },
+) {
+  const where: (SQL | undefined)[] = [partyPredicate(tx, changeRequests.partyId, q.partyId)];
+  if (q.status) where.push(eq(changeRequests.status, q.status));
+  if (q.kind) where.push(eq(changeRequests.kind, q.kind));
+  const cmp = q.oldestFirst ? sql`>` : sql`<`;
+  if (q.cursor) {
+    const [at, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
+    if (!at || !id || rest.length > 0 || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new BadCursor();
+    where.push(sql`(${changeRequests.requestedAt}, ${changeRequests.id}) ${cmp} (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const order = q.oldestFirst
+    ? [asc(changeRequests.requestedAt), asc(changeRequests.id)]
+    : [desc(changeRequests.requestedAt), desc(changeRequests.id)];
+  const rows = await tx.db
+    .select(view)
+    .from(changeRequests)
+    .innerJoin(parties, eq(parties.id, changeRequests.partyId))
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items.at(-1);
+  const nextCursor =
+    more && last ? Buffer.from(`${last.requestedAt.toISOString()}|${last.id}`).toString('base64url') : null;
+  return { items, nextCursor };
+}

@@ -1,0 +1,227 @@
+import { and, asc, eq, inArray, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
+import type { Tx } from '../connection.ts';
+import { documentTypes, documentVersions, parties, users } from '../schema/index.ts';
+import { BadCursor, isUuid } from './paging.ts';
+import { partyPredicate } from './scope.ts';
+
+export type VersionStatus = (typeof documentVersions.$inferSelect)['status'];
+
+const userName = (col: typeof documentVersions.uploadedBy | typeof documentVersions.reviewerId) =>
+  sql<string | null>`(select u.display_name from ${users} u where u.id = ${col})`;
+
+/** A version as callers see it: names instead of user ids (null where RLS hides the user). */
+const version = {
+  id: documentVersions.id,
+  partyId: documentVersions.partyId,
+  typeId: documentVersions.typeId,
+  versionNo: documentVersions.versionNo,
+  fileName: documentVersions.fileName,
+  contentType: documentVersions.contentType,
+  sizeBytes: documentVersions.sizeBytes,
+  sha256: documentVersions.sha256,
+  status: documentVersions.status,
+  expiresOn: documentVersions.expiresOn,
+  expiryState: documentVersions.expiryState,
+  uploadedById: documentVersions.uploadedBy,
+  uploadedBy: userName(documentVersions.uploadedBy),
+  uploadedAt: documentVersions.uploadedAt,
+  reviewerId: documentVersions.reviewerId,
+  reviewer: userName(documentVersions.reviewerId),
+  decidedAt: documentVersions.decidedAt,
+  reason: documentVersions.reason,
+};
+
+const typeColumns = {
+  id: documentTypes.id,
+  key: documentTypes.key,
+  name: documentTypes.name,
+  description: documentTypes.description,
+  categories: documentTypes.categories,
+  requiresExpiry: documentTypes.requiresExpiry,
+};
+
+/** The whole catalogue (shared reference data, a handful of rows). */
+export function types(tx: Tx) {
+  return tx.db.select(typeColumns).from(documentTypes).orderBy(asc(documentTypes.name));
+}
+
+export async function type(tx: Tx, id: string) {
+  const [row] = await tx.db.select(typeColumns).from(documentTypes).where(eq(documentTypes.id, id));
+  return row;
+}
+
+/** Every version a party holds, newest first per type (a supplier has tens, not thousands). */
+export function versionsOf(tx: Tx, partyId: string, typeId?: string) {
+  return tx.db
+    .select(version)
+    .from(documentVersions)
+    .where(
+      and(
+        eq(documentVersions.partyId, partyId),
+        typeId ? eq(documentVersions.typeId, typeId) : undefined,
+        partyPredicate(tx, documentVersions.partyId),
+      ),
+    )
+    .orderBy(asc(documentVersions.typeId), sql`${documentVersions.versionNo} desc`);
+}
+
+export async function get(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select({ ...version, partyName: parties.name })
+    .from(documentVersions)
+    .innerJoin(parties, eq(parties.id, documentVersions.partyId))
+    .where(and(eq(documentVersions.id, id), partyPredicate(tx, documentVersions.partyId)));
+  return row;
+}
+
+export async function getForUpdate(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select()
+    .from(documentVersions)
+    .where(and(eq(documentVersions.id, id), partyPredicate(tx, documentVersions.partyId)))
+    .for('update');
+  return row;
+}
+
+/**
+ * The next version number of (party, type), under a transaction-scoped advisory lock on that pair, so
+ * two uploads at once get 1 and 2 rather than one unique-violation.
+ */
+export async function nextVersionNo(tx: Tx, partyId: string, typeId: string) {
+  await tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`doc:${partyId}:${typeId}`}, 0))`);
+  const [row] = await tx.db
+    .select({ n: sql<number>`coalesce(max(${documentVersions.versionNo}), 0)::int + 1` })
+    .from(documentVersions)
+    .where(
+      and(
+        eq(documentVersions.partyId, partyId),
+        eq(documentVersions.typeId, typeId),
+        partyPredicate(tx, documentVersions.partyId),
+      ),
+    );
+  return (row as { n: number }).n;
+}
+
+export async function insert(tx: Tx, row: typeof documentVersions.$inferInsert) {
+  const [r] = await tx.db.insert(documentVersions).values(row).returning({ id: documentVersions.id });
+  return (r as { id: string }).id;
+}
+
+export async function startReview(tx: Tx, id: string, reviewerId: string, at: Date) {
+  await tx.db
+    .update(documentVersions)
+    .set({ status: 'under-review', reviewerId, reviewStartedAt: at })
+    .where(and(eq(documentVersions.id, id), partyPredicate(tx, documentVersions.partyId)));
+}
+
+export async function decide(
+  tx: Tx,
+  id: string,
+  d: { status: 'approved' | 'rejected'; reviewerId: string; at: Date; reason: string | null },
+) {
+  await tx.db
+    .update(documentVersions)
+    .set({ status: d.status, reviewerId: d.reviewerId, decidedAt: d.at, reason: d.reason })
+    .where(and(eq(documentVersions.id, id), partyPredicate(tx, documentVersions.partyId)));
+}
+
+/** An approval replaces the version in force: older approved versions of the same type are superseded. */
+export async function supersedeApproved(tx: Tx, partyId: string, typeId: string, exceptId: string) {
+  await tx.db
+    .update(documentVersions)
+    .set({ status: 'superseded' })
+    .where(
+      and(
+        eq(documentVersions.partyId, partyId),
+        eq(documentVersions.typeId, typeId),
+        eq(documentVersions.status, 'approved'),
+        ne(documentVersions.id, exceptId),
+        partyPredicate(tx, documentVersions.partyId),
+      ),
+    );
+}
+
+/**
+ * The reviewers' queue across parties (staff scope): versions awaiting a decision, oldest first,
+ * keyset-paged on (uploaded_at, id); the cursor is "<iso time>|<id>".
+ */
+export async function queue(
+  tx: Tx,
+  q: { status?: 'submitted' | 'under-review'; partyId?: string; typeId?: string; cursor?: string; limit: number },
+) {
+  const where: (SQL | undefined)[] = [
+    partyPredicate(tx, documentVersions.partyId, q.partyId),
+    q.status ? eq(documentVersions.status, q.status) : inArray(documentVersions.status, ['submitted', 'under-review']),
+    // Repeat the queue index's own predicate so the planner can use it with an equality filter above.
+    sql`${documentVersions.status} in ('submitted', 'under-review')`,
+  ];
+  if (q.typeId) where.push(eq(documentVersions.typeId, q.typeId));
+  if (q.cursor) {
+    const [at, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
+    if (!at || !id || rest.length > 0 || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new BadCursor();
+    where.push(sql`(${documentVersions.uploadedAt}, ${documentVersions.id}) > (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await tx.db
+    .select({ ...version, partyName: parties.name, typeName: documentTypes.name })
+    .from(documentVersions)
+    .innerJoin(parties, eq(parties.id, documentVersions.partyId))
+    .innerJoin(documentTypes, eq(documentTypes.id, documentVersions.typeId))
+    .where(and(...where))
+    .orderBy(asc(documentVersions.uploadedAt), asc(documentVersions.id))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items.at(-1);
+  const nextCursor =
+    more && last ? Buffer.from(`${last.uploadedAt.toISOString()}|${last.id}`).toString('base64url') : null;
+  return { items, nextCursor };
+}
+
+export interface ExpiryChange {
+  id: string;
+  partyId: string;
+  typeId: string;
+  expiresOn: string | null;
+  reviewerId: string | null;
+  uploadedBy: string;
+}
+
+/**
+ * Moves approved versions along current -> expiring (expires on or before `warnUntil`) -> expired
+ * (expired before `today`), each step once (system scope). Returns the versions that changed.
+ */
+export async function markExpiries(tx: Tx, today: string, warnUntil: string) {
+  const returning = {
+    id: documentVersions.id,
+    partyId: documentVersions.partyId,
+    typeId: documentVersions.typeId,
+    expiresOn: documentVersions.expiresOn,
+    reviewerId: documentVersions.reviewerId,
+    uploadedBy: documentVersions.uploadedBy,
+  };
+  const expired: ExpiryChange[] = await tx.db
+    .update(documentVersions)
+    .set({ expiryState: 'expired' })
+    .where(
+      and(
+        eq(documentVersions.status, 'approved'),
+        lt(documentVersions.expiresOn, today),
+        ne(documentVersions.expiryState, 'expired'),
+        partyPredicate(tx, documentVersions.partyId),
+      ),
+    )
+    .returning(returning);
+  const expiring: ExpiryChange[] = await tx.db
+    .update(documentVersions)
+    .set({ expiryState: 'expiring' })
+    .where(
+      and(
+        eq(documentVersions.status, 'approved'),
+        lte(documentVersions.expiresOn, warnUntil),
+        eq(documentVersions.expiryState, 'current'),
+        partyPredicate(tx, documentVersions.partyId),
+      ),
+    )
+    .returning(returning);
+  return { expiring, expired };
+}

@@ -1,0 +1,41 @@
+import type { Permission } from '@gatehouse/contract';
+import type { Context } from '../context.ts';
+import { DomainError, ipNotAllowed } from '../errors.ts';
+import { recordDenial, recordIpDenial } from '../services/audit.ts';
+import { ipAllowed } from './policy.ts';
+import { type Actor, validateSession } from './sessions.ts';
+
+/**
+ * The checks every authenticated call passes, in one place for tRPC procedures and the file routes alike:
+ * a live session, an address the user's allowlists admit, the second factor its policy requires, and the
+ * permission. `path` names the procedure or route in the audit entry of a denial.
+ */
+export async function authenticate(ctx: Context, path: string): Promise<Actor> {
+  const token = ctx.req.sessionToken;
+  const actor = token ? await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, token) : null;
+  if (!actor) throw new DomainError('UNAUTHORIZED', 'Please sign in.');
+  // The allowlist is checked on every request, not only at sign-in: a session carried to another network stops.
+  if (!ipAllowed(actor.policy.allowlists, ctx.req.ip)) {
+    await recordIpDenial(ctx, actor, path);
+    throw ipNotAllowed(ctx.req.ip);
+  }
+  return actor;
+}
+
+export function requireEnrolled(actor: Actor) {
+  if (actor.mustEnrolTotp) {
+    throw new DomainError(
+      'FORBIDDEN',
+      'Your organisation requires two-factor authentication. Set it up to continue.',
+      'totp-enrolment-required',
+    );
+  }
+}
+
+/** `perm` among the caller's role permissions; a denial is audited with the missing permission. */
+export async function requirePermission(ctx: Context, actor: Actor, perm: Permission, path: string) {
+  if (!actor.permissions.has(perm)) {
+    await recordDenial(ctx, actor, perm, path);
+    throw new DomainError('FORBIDDEN', 'You do not have permission to do that.');
+  }
+}

@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import { documentUploadFields, UPLOAD_TYPES } from '@gatehouse/contract';
+import busboy from 'busboy';
+import { create as contentDisposition } from 'content-disposition';
+import type { NextFunction, Request, Response } from 'express';
+import { fileTypeFromBuffer } from 'file-type';
+import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.ts';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { DomainError, toTRPCError } from '../errors.ts';
+import * as documents from '../services/documents.ts';
+import type { StagedBlob } from './store.ts';
+
+/**
+ * The file routes, outside tRPC because files are streams, not JSON:
+ *   POST /files/documents?typeId=…&expiresOn=…  multipart/form-data with one part named "file"
+ *   GET  /files/download/:token                 a link minted by documents.downloadLink
+ * Both pass the same checks as tRPC procedures (guard.ts) and answer errors as { error: { message, code } }.
+ */
+
+/** How many bytes decide the type: file-type reads at most this much of the start of a file. */
+const SNIFF_BYTES = 4100;
+const NAME_MAX = 200;
+
+class UploadRefused extends Error {
+  constructor(
+    public readonly status: number,
+    message: string,
+    /** Audited as document.upload_refused (content-based refusals; a plain malformed request is not). */
+    public readonly audit = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A file name as given by the browser, checked rather than silently rewritten: no path (a `../../` or
+ * `C:\` name is refused), no control or bidirectional-override characters, NFC-normalised, at most
+ * NAME_MAX characters. Returns the name or throws UploadRefused.
+ */
+export function checkFileName(raw: string | undefined): string {
+  const name = (raw ?? '').normalize('NFC').trim();
+  if (name === '') throw new UploadRefused(400, 'The file has no name.');
+  if (/[/\\]/.test(name) || name === '.' || name === '..' || name.startsWith('..'))
+    throw new UploadRefused(400, 'The file name must not contain a path (no "/", "\\" or "..").', true);
+  // C0/C1 controls, DEL, and the Unicode bidi overrides that make "exe.pdf" display as "fdp.exe".
+  if ([...name].some(isControl)) throw new UploadRefused(400, 'The file name contains control characters.', true);
+  if (name.length > NAME_MAX) throw new UploadRefused(400, `The file name is longer than ${NAME_MAX} characters.`);
+  return name;
+}
+
+/** C0/C1 controls and DEL, and the bidi overrides/isolates (U+202A-202E, U+2066-2069). */
+function isControl(ch: string) {
+  const c = ch.codePointAt(0) ?? 0;
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+function sendError(res: Response, status: number, message: string, code: string) {
+  if (res.headersSent) return;
+  res.status(status).json({ error: { message, code } });
+}
+
+const STATUS: Record<string, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/** Domain and database errors as the tRPC routes map them, so both kinds of route answer alike. */
+function sendMapped(ctx: Context, res: Response, err: unknown) {
+  const e = toTRPCError(err);
+  if (e.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err, requestId: ctx.req.requestId }, 'file route failed');
+  const reason = err instanceof DomainError ? err.reason : undefined;
+  if (res.headersSent) return;
+  res
+    .status(STATUS[e.code] ?? 500)
+    .json({ error: { message: e.message, code: e.code, ...(reason ? { reason } : {}) } });
+}
+
+async function guard(ctx: Context, path: string, perm: 'documents:upload' | 'documents:read'): Promise<Actor> {
+  const actor = await authenticate(ctx, path);
+  requireEnrolled(actor);
+  await requirePermission(ctx, actor, perm, path);
+  return actor;
+}
+
+export function uploadDocument(makeContext: (req: Request, res: Response) => Context) {
+  return async (req: Request, res: Response, _next: NextFunction) => {
+    const ctx = makeContext(req, res);
+    const maxBytes = ctx.config.files.maxBytes;
+    let actor: Actor;
+    let fields: { typeId: string; expiresOn?: string | undefined };
+    try {
+      actor = await guard(ctx, 'files.uploadDocument', 'documents:upload');
+      const parsed = documentUploadFields.safeParse(req.query);
+      if (!parsed.success) {
+        const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+        return sendError(res, 400, message, 'BAD_REQUEST');
+      }
+      fields = parsed.data;
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      if (type !== 'multipart/form-data')
+        return sendError(res, 415, 'Send the file as multipart/form-data.', 'UNSUPPORTED_MEDIA_TYPE');
+      // A declared body far over the limit is refused before a byte is read (multipart adds a little).
+      if (Number(req.headers['content-length'] ?? 0) > maxBytes + 64 * 1024) {
+        req.resume();
+        return sendError(res, 413, tooLarge(maxBytes), 'PAYLOAD_TOO_LARGE');
+      }
+      await documents.checkUpload(ctx, actor, fields);
+    } catch (err) {
+      req.resume();
+      return sendMapped(ctx, res, err);
+    }
+
+    let staged: StagedBlob | undefined;
+    try {
+      const file = await receive(ctx, req, maxBytes, async () => {
+        staged = await ctx.files.stage();
+        return staged;
+      });
+      const { created } = await (staged as StagedBlob).commit(file.sha256);
+      try {
+        const out = await documents.recordUpload(ctx, actor, { ...fields, ...file, expiresOn: fields.expiresOn });
+        res.status(201).json(out);
+      } catch (err) {
+        // No row, no file: a blob this upload created goes again (one shared with an earlier upload stays).
+        if (created) await ctx.files.remove(file.sha256).catch(() => undefined);
+        throw err;
+      }
+    } catch (err) {
+      await staged?.discard().catch(() => undefined);
+      if (err instanceof UploadRefused) {
+        if (err.audit)
+          await documents
+            .recordRefusedUpload(ctx, actor, err.message, { typeId: fields.typeId })
+            .catch((e: unknown) => ctx.log.warn({ err: e }, 'refused upload not audited'));
+        // Drain what the client still sends, so it reads our answer instead of a reset connection.
+        req.resume();
+        return sendError(res, err.status, err.message, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
+      }
+      return sendMapped(ctx, res, err);
+    }
+  };
+}
+
+const tooLarge = (max: number) => `The file is larger than ${Math.round((max / 1024 / 1024) * 10) / 10} MB.`;
+
+/**
+ * Streams the one "file" part into a staged blob while hashing it and keeping its first bytes, then
+ * decides its type from those bytes. Rejects with UploadRefused for anything wrong; an interrupted
+ * request rejects too (the caller discards what was staged).
+ */
+function receive(
+  ctx: Context,
+  req: Request,
+  maxBytes: number,
+  stage: () => Promise<StagedBlob>,
+): Promise<{ fileName: string; contentType: string; sizeBytes: number; sha256: string }> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(bb);
+      reject(err);
+    };
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({
+        headers: req.headers,
+        limits: { files: 1, fileSize: maxBytes, fields: 0, parts: 1, headerPairs: 20 },
+        defParamCharset: 'utf8',
+        // The name as sent, so a path in it is refused rather than silently cut to its last part.
+        preservePath: true,
+      });
+    } catch {
+      return reject(new UploadRefused(400, 'The upload is not valid multipart/form-data.'));
+    }
+    let sawFile = false;
+    let result: Promise<{ fileName: string; contentType: string; sizeBytes: number; sha256: string }> | undefined;
+    bb.on('file', (field, stream, info) => {
+      if (field !== 'file' || sawFile) {
+        stream.resume();
+        return fail(new UploadRefused(400, 'Send exactly one file, in a part named "file".'));
+      }
+      sawFile = true;
+      let fileName: string;
+      try {
+        fileName = checkFileName(info.filename);
+      } catch (e) {
+        stream.resume();
+        return fail(e);
+      }
+      result = (async () => {
+        const blob = await stage();
+        const hash = createHash('sha256');
+        const head: Buffer[] = [];
+        let headBytes = 0;
+        let size = 0;
+        let truncated = false;
+        stream.on('limit', () => {
+          truncated = true;
+        });
+        await new Promise<void>((done, broke) => {
+          stream.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            hash.update(chunk);
+            if (headBytes < SNIFF_BYTES) {
+              head.push(chunk);
+              headBytes += chunk.length;
+            }
+            if (!blob.stream.write(chunk)) {
+              stream.pause();
+              blob.stream.once('drain', () => stream.resume());
+            }
+          });
+          stream.once('end', () => blob.stream.end(() => done()));
+          stream.once('error', broke);
+          blob.stream.once('error', broke);
+        });
+        if (truncated) throw new UploadRefused(413, tooLarge(maxBytes));
+        if (size === 0) throw new UploadRefused(400, 'The file is empty.');
+        const sniffed = await fileTypeFromBuffer(Buffer.concat(head).subarray(0, SNIFF_BYTES));
+        if (!sniffed || !(UPLOAD_TYPES as readonly string[]).includes(sniffed.mime)) {
+          const what = sniffed ? `a ${sniffed.ext.toUpperCase()} file (${sniffed.mime})` : 'not a file type we accept';
+          throw new UploadRefused(415, `This file is ${what}. Upload a PDF, PNG or JPEG.`, true);
+        }
+        return { fileName, contentType: sniffed.mime, sizeBytes: size, sha256: hash.digest('hex') };
+      })();
+      result.catch(fail);
+    });
+    // busboy emits partsLimit on reaching the limit (the one allowed part), not on exceeding it: parts after
+    // it are skipped. A second file is refused.
+    bb.on('filesLimit', () => fail(new UploadRefused(400, 'Send exactly one file.')));
+    bb.on('error', () =>
+      fail(new UploadRefused(400, 'The upload was interrupted or is not valid multipart/form-data.')),
+    );
+    bb.on('close', () => {
+      if (!sawFile) return fail(new UploadRefused(400, 'The upload carries no file.'));
+      result?.then((r) => {
+        if (!settled) {
+          settled = true;
+          resolve(r);
+        }
+      }, fail);
+    });
+    req.on('aborted', () => fail(new UploadRefused(400, 'The upload was interrupted.')));
+    req.on('error', () => fail(new UploadRefused(400, 'The upload was interrupted.')));
+    ctx.log.debug({ requestId: ctx.req.requestId }, 'upload started');
+    req.pipe(bb);
+  });
+}
+
+export function downloadDocument(makeContext: (req: Request, res: Response) => Context) {
+  return async (req: Request, res: Response) => {
+    const ctx = makeContext(req, res);
+    try {
+      const actor = await guard(ctx, 'files.download', 'documents:read');
+      const file = await documents.openDownload(ctx, actor, String(req.params.token ?? ''));
+      res.setHeader('Content-Type', file.contentType);
+      res.setHeader('Content-Length', String(file.size));
+      res.setHeader('Content-Disposition', contentDisposition(file.fileName, { type: 'attachment' }));
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      file.stream.on('error', (err) => {
+        ctx.log.error({ err }, 'download stream failed');
+        res.destroy();
+      });
+      file.stream.pipe(res);
+    } catch (err) {
+      sendMapped(ctx, res, err);
+    }
+  };
+}

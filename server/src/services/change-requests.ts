@@ -1,0 +1,221 @@
+import type {
+  BankDetails,
+  changeRequestsListInput,
+  createChangeRequestInput,
+  PostalAddress,
+} from '@gatehouse/contract';
+import { auditRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
+import type { z } from 'zod';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
+import { ownScope, requestFields, scopeFor } from './scope.ts';
+
+/**
+ * Master-data change requests: a supplier admin asks for new bank details or a new address; the request
+ * is held as pending and the party's master data (what the ERP reads) changes only when a handler
+ * accepts it, in the same transaction as the decision. One pending request per kind and party.
+ */
+
+const KIND_NAME = { 'bank-details': 'bank-detail change', address: 'address change' } as const;
+
+/** Bank details checked (IBAN country format and check digits, BIC shape) and normalised. */
+export function normaliseBankDetails(b: BankDetails): BankDetails {
+  const iban = electronicFormatIBAN(b.iban) ?? '';
+  if (!isValidIBAN(iban)) throw new DomainError('BAD_REQUEST', 'bankDetails.iban: That IBAN is not valid; check it.');
+  const bic = b.bic ? b.bic.replace(/\s+/g, '').toUpperCase() : undefined;
+  if (bic && !isValidBIC(bic)) throw new DomainError('BAD_REQUEST', 'bankDetails.bic: That BIC is not valid.');
+  return { accountHolder: b.accountHolder, iban, ...(bic ? { bic } : {}) };
+}
+
+/** For the audit trail: enough to recognise an account, not a full account number in every log reader's view. */
+export function maskIban(iban: string) {
+  return iban.length > 8 ? `${iban.slice(0, 4)}${'•'.repeat(iban.length - 8)}${iban.slice(-4)}` : '••••';
+}
+
+function auditView(kind: 'bank-details' | 'address', v: unknown) {
+  if (!v) return null;
+  if (kind === 'address') return v;
+  const b = v as BankDetails;
+  return { accountHolder: b.accountHolder, iban: maskIban(b.iban), bic: b.bic ?? null };
+}
+
+export async function masterData(ctx: Context, actor: Actor) {
+  const row = await ctx.db.readOne(ownScope(actor), (tx) => changeRequestsRepo.masterData(tx, actor.partyId));
+  return {
+    address: (row?.address as PostalAddress | null) ?? null,
+    bankDetails: (row?.bankDetails as BankDetails | null) ?? null,
+    updatedAt: row?.updatedAt ?? null,
+  };
+}
+
+function present(r: NonNullable<Awaited<ReturnType<typeof changeRequestsRepo.get>>>) {
+  const { requestedById: _r, ...rest } = r;
+  return {
+    ...rest,
+    proposed: r.proposed as BankDetails | PostalAddress,
+    previous: (r.previous as BankDetails | PostalAddress | null) ?? null,
+    requestedBy: r.requestedBy ?? 'Former user',
+    decidedBy: r.decidedAt ? (r.decidedBy ?? 'Gatehouse staff') : null,
+  };
+}
+
+export async function create(ctx: Context, actor: Actor, input: z.output<typeof createChangeRequestInput>) {
+  if (actor.partyKind !== 'supplier')
+    throw new DomainError('FORBIDDEN', 'Only suppliers request master-data changes here.');
+  const proposed = input.kind === 'bank-details' ? normaliseBankDetails(input.bankDetails) : input.address;
+  return ctx.db.tx(ownScope(actor), async (tx) => {
+    const current = await changeRequestsRepo.masterData(tx, actor.partyId);
+    const previous = (input.kind === 'bank-details' ? current?.bankDetails : current?.address) ?? null;
+    if (previous && JSON.stringify(previous) === JSON.stringify(proposed))
+      throw new DomainError('BAD_REQUEST', 'That is what is already recorded; nothing would change.');
+    const id = await changeRequestsRepo
+      .insert(tx, {
+        partyId: actor.partyId,
+        kind: input.kind,
+        proposed,
+        previous,
+        note: input.note?.trim() || null,
+        requestedBy: actor.userId,
+        at: new Date(ctx.clock.now()),
+      })
+      .catch((e: unknown) => {
+        if (isUniqueViolation(e))
+          throw new DomainError(
+            'CONFLICT',
+            `A ${KIND_NAME[input.kind]} is already pending. Withdraw it first, or wait for its decision.`,
+          );
+        throw e;
+      });
+    await auditRepo.record(tx, {
+      action: 'change_request.created',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: id,
+      details: { kind: input.kind, before: auditView(input.kind, previous), after: auditView(input.kind, proposed) },
+      ...requestFields(ctx),
+    });
+    return { id };
+  });
+}
+
+/** The caller's own party's requests, newest first. */
+export function listOwn(ctx: Context, actor: Actor, input: z.output<typeof changeRequestsListInput>) {
+  return ctx.db
+    .readOne(ownScope(actor), (tx) => changeRequestsRepo.list(tx, { ...input, partyId: undefined }))
+    .then((p) => ({ ...p, items: p.items.map(present) }));
+}
+
+/** The handlers' queue across parties, oldest first (pending by default). */
+export function queue(ctx: Context, actor: Actor, input: z.output<typeof changeRequestsListInput>) {
+  return ctx.db
+    .readOne(scopeFor(actor), (tx) =>
+      changeRequestsRepo.list(tx, { ...input, status: input.status ?? 'pending', oldestFirst: true }),
+    )
+    .then((p) => ({ ...p, items: p.items.map(present) }));
+}
+
+export async function get(ctx: Context, actor: Actor, id: string) {
+  const r = await ctx.db.readOne(scopeFor(actor), (tx) => changeRequestsRepo.get(tx, id));
+  if (!r) throw notFound('That change request');
+  return present(r);
+}
+
+async function pendingForUpdate(tx: Tx, id: string, version?: number) {
+  const r = await changeRequestsRepo.getForUpdate(tx, id);
+  if (!r) throw notFound('That change request');
+  if (r.status !== 'pending') throw new DomainError('CONFLICT', `This request was already ${r.status}.`);
+  if (version !== undefined && r.version !== version)
+    throw new DomainError('CONFLICT', 'This request changed since you opened it; reload it and decide again.');
+  return r;
+}
+
+/** The requesting party takes its pending request back. */
+export async function withdraw(ctx: Context, actor: Actor, id: string) {
+  return ctx.db.tx(ownScope(actor), async (tx) => {
+    const r = await pendingForUpdate(tx, id);
+    await changeRequestsRepo.close(tx, r.id, {
+      status: 'withdrawn',
+      decidedBy: actor.userId,
+      at: new Date(ctx.clock.now()),
+      reason: null,
+    });
+    await auditRepo.record(tx, {
+      action: 'change_request.withdrawn',
+      outcome: 'success',
+      partyId: r.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: r.id,
+      details: { kind: r.kind },
+      ...requestFields(ctx),
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * A handler accepts or rejects (with a reason) the version of the request it saw. Accepting applies the
+ * change to the party's master data in the same transaction. The requester is told by mail.
+ * (Issue 7 routes acceptance through multi-level approval; this is its single-step form.)
+ */
+export async function decide(
+  ctx: Context,
+  actor: Actor,
+  input: { id: string; version: number; decision: 'accept' | 'reject'; reason?: string | undefined },
+) {
+  const now = new Date(ctx.clock.now());
+  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const r = await pendingForUpdate(tx, input.id, input.version);
+    if (r.requestedBy === actor.userId) throw new DomainError('FORBIDDEN', 'You cannot decide your own request.');
+    const status = input.decision === 'accept' ? ('accepted' as const) : ('rejected' as const);
+    const reason = input.reason?.trim() || null;
+    await changeRequestsRepo.close(tx, r.id, { status, decidedBy: actor.userId, at: now, reason });
+    if (status === 'accepted') {
+      await changeRequestsRepo.applyMasterData(
+        tx,
+        r.partyId,
+        r.kind === 'bank-details' ? { bankDetails: r.proposed } : { address: r.proposed },
+        now,
+        r.id,
+      );
+    }
+    await auditRepo.record(tx, {
+      action: status === 'accepted' ? 'change_request.accepted' : 'change_request.rejected',
+      outcome: 'success',
+      partyId: r.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: r.id,
+      crossParty: r.partyId !== actor.partyId,
+      details: {
+        kind: r.kind,
+        reason,
+        ...(status === 'accepted'
+          ? { before: auditView(r.kind, r.previous), after: auditView(r.kind, r.proposed) }
+          : {}),
+      },
+      ...requestFields(ctx),
+    });
+    const to = await usersRepo.activeEmail(tx, r.requestedBy);
+    if (to) {
+      await mailRepo.enqueue(tx, {
+        to,
+        kind: 'change-request-decided',
+        subject: `Your ${KIND_NAME[r.kind]} was ${status}`,
+        bodyText: [
+          `Your ${KIND_NAME[r.kind]} request was ${status}.`,
+          ...(reason ? ['', `Reason: ${reason}`] : []),
+          '',
+          `See Company details in Gatehouse: ${ctx.config.publicOrigin}/company`,
+        ].join('\n'),
+      });
+    }
+    return { ok: true as const, status };
+  });
+  ctx.mail.kick();
+  return out;
+}
