@@ -24,6 +24,7 @@ import { fileTransport, type MailTransport, smtpTransport } from './mail/transpo
 import { startMailWorker } from './mail/worker.ts';
 import { closeOverdue } from './services/access-reviews.ts';
 import { checkSignInSpike } from './services/alerts.ts';
+import { markExpiries } from './services/documents.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
 
 export function mailTransport(config: Config): MailTransport {
@@ -120,6 +121,16 @@ export async function startServer(
   dormantJob.kick();
   const reviewsJob = startPeriodic('close-access-reviews', 60_000, () => closeOverdue(database.db, clock), log);
   const spikeJob = startPeriodic('sign-in-spike', 300_000, () => checkSignInSpike(database.db, clock), log);
+  const expiryJob = startPeriodic(
+    'document-expiry',
+    3_600_000,
+    async () => {
+      const n = await markExpiries(database.db, clock, config.files.expiryWarningDays, config.publicOrigin);
+      if (n.expiring + n.expired > 0) log.info(n, 'compliance documents marked expiring or expired');
+    },
+    log,
+  );
+  expiryJob.kick();
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
@@ -148,6 +159,7 @@ export async function startServer(
     await reviewsJob.stop();
     await checkpointJob.stop();
     await spikeJob.stop();
+    await expiryJob.stop();
     await mailWorker.stop();
     await database.close();
     throw e;
@@ -173,6 +185,7 @@ export async function startServer(
         await reviewsJob.stop();
         await checkpointJob.stop();
         await spikeJob.stop();
+        await expiryJob.stop();
         await mailWorker.stop();
         await database.close();
       })();

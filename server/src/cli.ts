@@ -13,6 +13,7 @@ import { DomainError, EmbeddedStartError, MigrationError } from './errors.ts';
 import { suspendDormant } from './jobs/dormant.ts';
 import { createLogger } from './logger.ts';
 import { seedDemo } from './services/demo.ts';
+import { markExpiries } from './services/documents.ts';
 import { SYSTEM_SCOPE } from './services/scope.ts';
 import { createFirstAdmin } from './services/setup.ts';
 
@@ -31,6 +32,8 @@ Commands:
   mail           list the newest mail in the outbox (to, subject, status, where the file is)
   suspend-dormant  suspend accounts unused for DORMANT_DAYS (default 90) now; the server also runs
                  this hourly
+  document-expiry  mark approved compliance documents expiring (DOCUMENT_EXPIRY_WARNING_DAYS, default
+                 30) or expired now and mail the suppliers and reviewers; the server also runs this hourly
   help           show this text
 
 With no DATABASE_URL the embedded PostgreSQL under GATEHOUSE_DATA_DIR (./data) is used; if a
@@ -61,7 +64,9 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return command ? 0 : 2;
   }
-  if (!['migrate', 'create-admin', 'seed-demo', 'mail', 'suspend-dormant', 'audit'].includes(command)) {
+  if (
+    !['migrate', 'create-admin', 'seed-demo', 'mail', 'suspend-dormant', 'document-expiry', 'audit'].includes(command)
+  ) {
     console.error(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
@@ -121,6 +126,9 @@ async function run(argv: string[]): Promise<number> {
     } else if (command === 'suspend-dormant') {
       const n = await suspendDormant(database.db, systemClock, config.dormantDays);
       console.log(`Suspended ${n} account(s) unused for ${config.dormantDays} days.`);
+    } else if (command === 'document-expiry') {
+      const n = await markExpiries(database.db, systemClock, config.files.expiryWarningDays, config.publicOrigin);
+      console.log(`Marked ${n.expiring} document(s) expiring and ${n.expired} expired; the mail is in the outbox.`);
     } else if (command === 'mail') {
       const rows = await database.db.read(SYSTEM_SCOPE, (tx) => mailRepo.recent(tx, 50));
       if (rows.length === 0) console.log('The outbox is empty.');
