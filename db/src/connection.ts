@@ -60,16 +60,19 @@ type Mode = 'write' | 'read' | 'one';
  */
 function transactionClient(conn: ReservedSql, options: Sql['options'], mode: Mode) {
   let statements = 0;
+  let commit: Promise<unknown> | undefined;
   return {
     options, // the pool's: a reserved connection shares them but does not expose them
     statements: () => statements,
+    /** The COMMIT queued behind the one statement of a readOne (undefined until it is). */
+    queuedCommit: () => commit,
     unsafe(query: string, params?: unknown[], opts?: { prepare?: boolean }) {
       statements += 1;
       if (mode === 'one' && statements > 1) throw new Error('readOne allows exactly one statement');
       const q = conn.unsafe(query, params as never[], { ...opts, prepare: true });
       if (mode === 'one') {
         q.execute();
-        conn`commit`.execute().catch(() => {});
+        commit = conn`commit`.execute().catch(() => {});
       }
       return q;
     },
@@ -95,6 +98,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
   async function run<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>, mode: Mode): Promise<T> {
     const conn = await sql.reserve();
     let finished = false;
+    let unawaitedCommit: Promise<unknown> | undefined;
     try {
       // Sent now, answered before fn's first statement: postgres.js pipelines on the reserved connection.
       const preamble = Promise.all([
@@ -107,13 +111,18 @@ export function createDatabase(opts: DatabaseOptions): Database {
       // relational-query metadata on every call). Its parser setup mutates the shared options, as above.
       const result = await fn({ db: drizzle(client as unknown as Sql), scope });
       await preamble;
-      if (mode === 'read' || (mode === 'one' && client.statements() === 0)) conn`commit`.execute().catch(() => {});
-      else if (mode === 'write') await conn`commit`;
+      if (mode === 'write') await conn`commit`;
+      else unawaitedCommit = client.queuedCommit() ?? conn`commit`.execute().catch(() => {});
       finished = true;
       return result;
     } finally {
       if (!finished) await conn`rollback`.catch(() => {});
-      conn.release();
+      // A read's COMMIT is not awaited, but the connection goes back to the pool only once it is done:
+      // postgres.js keeps queries a busy reserved connection cannot take yet in a private queue that
+      // release() drops, so releasing earlier could return a connection still inside this transaction
+      // (read only, with this request's tenant context) to the next user of the pool.
+      if (unawaitedCommit) void unawaitedCommit.finally(() => conn.release());
+      else conn.release();
     }
   }
 
