@@ -9,6 +9,9 @@ import AccessReviews from './pages/AccessReviews.tsx';
 import Alerts from './pages/Alerts.tsx';
 import AuditEntry from './pages/AuditEntry.tsx';
 import AuditLog from './pages/AuditLog.tsx';
+import CompanyDetails from './pages/CompanyDetails.tsx';
+import DocumentHistory from './pages/DocumentHistory.tsx';
+import Documents from './pages/Documents.tsx';
 import ForgotPassword from './pages/ForgotPassword.tsx';
 import Home from './pages/Home.tsx';
 import InvoiceDetail from './pages/InvoiceDetail.tsx';
@@ -19,6 +22,8 @@ import Orders from './pages/Orders.tsx';
 import Policies from './pages/Policies.tsx';
 import Posture from './pages/Posture.tsx';
 import Profile from './pages/Profile.tsx';
+import PurchaseOrderDetail from './pages/PurchaseOrderDetail.tsx';
+import PurchaseOrders from './pages/PurchaseOrders.tsx';
 import ResetPassword from './pages/ResetPassword.tsx';
 import Roles from './pages/Roles.tsx';
 import Setup from './pages/Setup.tsx';
@@ -29,6 +34,9 @@ import Statement from './pages/Statement.tsx';
 import TwoFactor from './pages/TwoFactor.tsx';
 import UserDetail from './pages/UserDetail.tsx';
 import Users from './pages/Users.tsx';
+import WorkQueue from './pages/WorkQueue.tsx';
+import WorkQueueChangeRequest from './pages/WorkQueueChangeRequest.tsx';
+import WorkQueueDocument from './pages/WorkQueueDocument.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -53,6 +61,14 @@ render(
         <Route path="/shipments" component={Shipments} />
         <Route path="/shipments/:id" component={ShipmentDetail} />
         <Route path="/statement" component={Statement} />
+        <Route path="/purchase-orders" component={PurchaseOrders} />
+        <Route path="/purchase-orders/:id" component={PurchaseOrderDetail} />
+        <Route path="/documents" component={Documents} />
+        <Route path="/documents/:id" component={DocumentHistory} />
+        <Route path="/company" component={CompanyDetails} />
+        <Route path="/work-queue" component={WorkQueue} />
+        <Route path="/work-queue/documents/:id" component={WorkQueueDocument} />
+        <Route path="/work-queue/change-requests/:id" component={WorkQueueChangeRequest} />
         <Route path="/users" component={Users} />
         <Route path="/users/:id" component={UserDetail} />
         <Route path="/roles" component={Roles} />
