@@ -14,64 +14,32 @@
  * BENCH_ORDERS_PER_PARTY (200), BENCH_WARMUP_SECONDS (10, per target, before the rounds), BENCH_SKIP_START=1 (skip part 1), BENCH_NODE_ARGS (extra node flags for the
  * Gatehouse servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { appUrlFrom, freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { hashSecret, randomToken } from '../../server/src/auth/tokens.ts';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
+import {
+  CLK_TCK,
+  cpuTicks,
+  createSessions,
+  ghEnv,
+  median,
+  SECRET,
+  seedPartiesAndUsers,
+  startNode,
+  stopChild,
+  waitReady,
+} from './common.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PARTIES = Number(process.env.BENCH_PARTIES ?? 5000);
 const PER_PARTY = Number(process.env.BENCH_ORDERS_PER_PARTY ?? 200);
-const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
-const CLK_TCK = 100;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`${url} not ready in ${timeoutMs} ms`);
-}
-
-function startNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
-}
-
-async function stopChild(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function cpuTicks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
 
 async function coldStarts() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-start-'));
@@ -94,31 +62,12 @@ async function coldStarts() {
 async function loadData(ownerUrl: string) {
   const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
   const t0 = performance.now();
-  await sql`insert into parties (kind, name) select 'customer', 'Bench customer ' || g from generate_series(1, ${PARTIES}::int) g`;
-  await sql`insert into users (party_id, email, display_name, status)
-            select id, 'user-' || id || '@bench.example', 'Bench user', 'active' from parties`;
-  await sql`insert into user_roles (party_id, user_id, role_id)
-            select u.party_id, u.id, r.id from users u, roles r where r.key = 'customer-user'`;
+  await seedPartiesAndUsers(sql, PARTIES);
   await sql`insert into orders (party_id, number, customer_reference, status, order_date, currency, total_minor)
             select p.id, 'SO-' || lpad(g::text, 7, '0'), 'PO-' || g, (array['open','confirmed','shipped','delivered'])[1 + g % 4],
                    current_date - ((g * 17) % 730), 'EUR', (g * 7919) % 1000000
             from parties p, generate_series(1, ${PER_PARTY}::int) g`;
-  const users = await sql`select id, party_id from users`;
-  const tokens: string[] = [];
-  const rows = users.map((u) => {
-    const id = randomToken(15);
-    const secret = randomToken(20);
-    tokens.push(`${id}.${secret}`);
-    return { id, party_id: u.party_id, user_id: u.id, secret_hash: hashSecret(secret) };
-  });
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000).map((r) => ({
-      ...r,
-      idle_expires_at: new Date(Date.now() + 4 * 3_600_000),
-      absolute_expires_at: new Date(Date.now() + 4 * 3_600_000),
-    }));
-    await sql`insert into sessions ${sql(chunk)}`;
-  }
+  const tokens = (await createSessions(sql)).map((s) => s.token);
   await sql`vacuum analyze`;
   await sql.end();
   return { tokens, loadSeconds: (performance.now() - t0) / 1000 };
@@ -202,15 +151,6 @@ async function main() {
     await noRls.end();
 
     const input = encodeURIComponent(JSON.stringify({ limit: 50 }));
-    const ghEnv = (dbUrl: string, port: number) => ({
-      NODE_ENV: 'production',
-      DATABASE_URL: dbUrl,
-      GATEHOUSE_SECRET: SECRET,
-      PORT: String(port),
-      PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
-      TRUST_PROXY: 'none',
-      LOG_LEVEL: 'warn',
-    });
     const ports = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()] as const;
     const specs = [
       {

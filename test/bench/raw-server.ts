@@ -1,6 +1,9 @@
 /**
  * Benchmark-only "raw floor": node:http + postgres.js running the same session lookup and the same
- * orders query as Gatehouse, with nothing else (no tRPC, no Express, no RLS, no transaction).
+ * queries as Gatehouse, with nothing else (no tRPC, no Express, no RLS, no transaction).
+ *   GET /orders         orders.list, first page of 50 (foundation.ts, portal.ts)
+ *   GET /orders/<uuid>  orders.get: the order within the session's party, its lines and shipments (portal.ts)
+ *   GET /invoices       invoices.list, first page of 50, newest first (portal.ts)
  * Usage: RAW_DATABASE_URL=... PORT=... node --import tsx test/bench/raw-server.ts
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -10,7 +13,12 @@ import postgres from 'postgres';
 const sql = postgres(process.env.RAW_DATABASE_URL as string, { max: 20, onnotice: () => {} });
 const port = Number(process.env.PORT);
 
+const UUID = /^\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+  const url = req.url ?? '';
+  const orderId = UUID.exec(url)?.[1];
+  const route = url === '/invoices' ? 'invoices' : orderId ? 'order' : 'orders';
   const token = /gh_session=([a-z2-7]{24})\.([a-z2-7]{32})/.exec(req.headers.cookie ?? '');
   if (!token) {
     res.writeHead(401).end();
@@ -29,14 +37,42 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   if (
     !session ||
     !timingSafeEqual(Buffer.from(hash), Buffer.from(session.secret_hash)) ||
-    !session.permissions.includes('orders:read')
+    !session.permissions.includes(route === 'invoices' ? 'invoices:read' : 'orders:read')
   ) {
     res.writeHead(401).end();
     return;
   }
-  const rows = await sql`
-    select id, party_id, number, customer_reference, status, order_date, currency, total_minor
-    from orders where party_id = ${session.party_id} order by order_date desc, id desc limit 51`;
+  if (route === 'order') {
+    const [order] = await sql`
+      select id, party_id, number, customer_reference, status, order_date, currency, total_minor
+      from orders where id = ${orderId as string} and party_id = ${session.party_id}`;
+    if (!order) {
+      res.writeHead(404).end();
+      return;
+    }
+    const lines = await sql`
+      select line_no, sku, description, quantity, unit_price_minor, amount_minor
+      from order_lines where party_id = ${order.party_id} and order_id = ${order.id} order by line_no`;
+    const shipments = session.permissions.includes('shipments:read')
+      ? await sql`
+          select s.id, s.party_id, s.order_id,
+                 (select o.number from orders o where o.id = s.order_id and o.party_id = s.party_id) as order_number,
+                 s.number, s.carrier, s.tracking_ref, s.status, s.shipped_on, s.delivered_on
+          from shipments s
+          where s.party_id = ${order.party_id} and s.order_id = ${order.id} order by s.shipped_on desc, s.id desc`
+      : [];
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...order, lines, shipments }));
+    return;
+  }
+  const rows =
+    route === 'invoices'
+      ? await sql`
+          select id, party_id, order_id, number, status, issue_date, due_date, currency, total_minor, open_minor
+          from invoices where party_id = ${session.party_id} order by issue_date desc, id desc limit 51`
+      : await sql`
+          select id, party_id, number, customer_reference, status, order_date, currency, total_minor
+          from orders where party_id = ${session.party_id} order by order_date desc, id desc limit 51`;
   const items = rows.slice(0, 50);
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ items, nextCursor: rows.length > 50 ? 'x' : null }));

@@ -1,0 +1,102 @@
+/**
+ * Helpers shared by the throughput benchmarks (foundation.ts, portal.ts): child servers, readiness,
+ * /proc sampling, and the bench parties / users / sessions seeding.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type postgres from 'postgres';
+import { hashSecret, randomToken } from '../../server/src/auth/tokens.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+export const CLK_TCK = 100;
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+export async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${url} not ready in ${timeoutMs} ms`);
+}
+
+export function startNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+export async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export async function cpuTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+/** Resident set size of a process in MB (VmRSS from /proc/<pid>/status). */
+export async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!kb) throw new Error(`no VmRSS for ${pid}`);
+  return Number(kb[1]) / 1024;
+}
+
+/** Environment for a Gatehouse server (server/src/main.ts) on `port` over `dbUrl`. */
+export const ghEnv = (dbUrl: string, port: number) => ({
+  NODE_ENV: 'production',
+  DATABASE_URL: dbUrl,
+  GATEHOUSE_SECRET: SECRET,
+  PORT: String(port),
+  PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+  TRUST_PROXY: 'none',
+  LOG_LEVEL: 'warn',
+});
+
+/** `count` customer parties, each with one active customer-user. */
+export async function seedPartiesAndUsers(sql: postgres.Sql, count: number) {
+  await sql`insert into parties (kind, name) select 'customer', 'Bench customer ' || g from generate_series(1, ${count}::int) g`;
+  await sql`insert into users (party_id, email, display_name, status)
+            select id, 'user-' || id || '@bench.example', 'Bench user', 'active' from parties`;
+  await sql`insert into user_roles (party_id, user_id, role_id)
+            select u.party_id, u.id, r.id from users u, roles r where r.key = 'customer-user'`;
+}
+
+/** One live session per user; returns each session's cookie token and party. */
+export async function createSessions(sql: postgres.Sql): Promise<{ token: string; partyId: string }[]> {
+  const users = await sql`select id, party_id from users`;
+  const sessions: { token: string; partyId: string }[] = [];
+  const rows = users.map((u) => {
+    const id = randomToken(15);
+    const secret = randomToken(20);
+    sessions.push({ token: `${id}.${secret}`, partyId: u.party_id });
+    return { id, party_id: u.party_id, user_id: u.id, secret_hash: hashSecret(secret) };
+  });
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000).map((r) => ({
+      ...r,
+      idle_expires_at: new Date(Date.now() + 4 * 3_600_000),
+      absolute_expires_at: new Date(Date.now() + 4 * 3_600_000),
+    }));
+    await sql`insert into sessions ${sql(chunk)}`;
+  }
+  return sessions;
+}

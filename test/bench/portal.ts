@@ -1,0 +1,533 @@
+/**
+ * Portal read benchmark (not a test: it measures and prints). Run: pnpm bench:portal
+ *
+ * Data: BENCH_ORDERS orders (1,000,000) across BENCH_PARTIES customer parties (5,000), skewed: the
+ * BENCH_HEAVY_PARTIES (10) largest hold 20,000 to 50,000 orders each (scaled by BENCH_ORDERS / 1,000,000),
+ * the rest share the remainder evenly. Each order has 1-3 lines and one invoice (open or paid; due 30
+ * days after issue, so older open ones are overdue). One user and one session per party. All set-based SQL.
+ *
+ * Targets, both over the same database:
+ *   raw   test/bench/raw-server.ts: node:http + postgres.js, same session lookup and the same SQL per
+ *         procedure, as the cluster superuser (RLS bypassed), no transaction, no tRPC, no Express
+ *   gh    Gatehouse as shipped (server/src/main.ts: Express + tRPC + signed tenant context + forced RLS)
+ * Requests come from a random session; BENCH_HEAVY_SHARE (0.1) of them from the heavy parties' sessions.
+ * orders.get asks for one of BENCH_IDS_PER_PARTY (20) random orders of the session's own party.
+ *
+ * A) Max throughput per procedure (orders.list, orders.get, invoices.list), BENCH_CONNECTIONS (50)
+ *    connections, BENCH_ROUNDS (3) interleaved rounds of BENCH_SECONDS (10) after BENCH_WARMUP_SECONDS (10)
+ *    per target: req/s, p50/p99, server CPU per request, medians. Goal: gh >= 0.7x raw.
+ * B) Fixed offered rate per procedure: half the raw server's median max from A, open loop (wrk2-like:
+ *    latency from each request's due time, at most BENCH_CONNECTIONS keep-alive connections), same rounds
+ *    and duration: p50/p99, medians. Goal: gh p99 < 20 ms.
+ * C) Memory: the three procedures mixed at random against gh for BENCH_MEMORY_SECONDS (300) at a constant
+ *    BENCH_MEMORY_RATE req/s (open loop as in B; default: half gh's mean max from A), VmRSS sampled every
+ *    BENCH_RSS_INTERVAL (5) s. Goal: RSS at the end <= 250 MB.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { appRolePassword, contextKey } from '../../server/src/keys.ts';
+import {
+  CLK_TCK,
+  cpuTicks,
+  createSessions,
+  ghEnv,
+  median,
+  rssMb,
+  SECRET,
+  seedPartiesAndUsers,
+  startNode,
+  stopChild,
+  waitReady,
+} from './common.ts';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ROUNDS = env('BENCH_ROUNDS', 3);
+const SECONDS = env('BENCH_SECONDS', 10);
+const WARMUP = env('BENCH_WARMUP_SECONDS', 10);
+const CONNECTIONS = env('BENCH_CONNECTIONS', 50);
+const PARTIES = env('BENCH_PARTIES', 5000);
+const ORDERS = env('BENCH_ORDERS', 1_000_000);
+const HEAVY = env('BENCH_HEAVY_PARTIES', 10);
+const HEAVY_SHARE = env('BENCH_HEAVY_SHARE', 0.1);
+const IDS_PER_PARTY = env('BENCH_IDS_PER_PARTY', 20);
+const MEMORY_SECONDS = env('BENCH_MEMORY_SECONDS', 300);
+const RSS_INTERVAL = env('BENCH_RSS_INTERVAL', 5);
+
+const GOAL_RATIO = 0.7;
+const GOAL_P99_MS = 20;
+const GOAL_RSS_MB = 250;
+
+const PROCS = ['orders.list', 'orders.get', 'invoices.list'] as const;
+type Proc = (typeof PROCS)[number];
+type TargetName = 'raw' | 'gh';
+
+interface Session {
+  token: string;
+  partyId: string;
+  rawGet: string[];
+  ghGet: string[];
+}
+
+/** Orders per party: HEAVY parties with 20k..50k (scaled), the others the remainder, spread evenly. */
+function allocation() {
+  if (PARTIES <= HEAVY) throw new Error('BENCH_PARTIES must exceed BENCH_HEAVY_PARTIES');
+  const scale = ORDERS / 1_000_000;
+  const heavy = Array.from({ length: HEAVY }, (_, i) =>
+    Math.round((20_000 + (HEAVY > 1 ? (30_000 * i) / (HEAVY - 1) : 0)) * scale),
+  );
+  const rest = ORDERS - heavy.reduce((a, b) => a + b, 0);
+  if (rest < PARTIES - HEAVY) throw new Error('too few orders for the other parties: raise BENCH_ORDERS');
+  return { heavy, base: Math.floor(rest / (PARTIES - HEAVY)), extra: rest % (PARTIES - HEAVY) };
+}
+
+async function loadData(ownerUrl: string) {
+  const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  const t0 = performance.now();
+  const step = async (what: string, run: () => Promise<unknown>) => {
+    const t = performance.now();
+    await run();
+    console.log(`   ${what.padEnd(34)} ${((performance.now() - t) / 1000).toFixed(1).padStart(6)} s`);
+  };
+  const { heavy, base, extra } = allocation();
+  await sql`set synchronous_commit = off`;
+  await sql`set maintenance_work_mem = '256MB'`;
+  await step('parties, users, roles', () => seedPartiesAndUsers(sql, PARTIES));
+  await step('allocation', async () => {
+    await sql`create temp table bench_alloc as
+              select id as party_id, (row_number() over (order by id))::int as idx from parties`;
+    await sql`alter table bench_alloc add column n int`;
+    await sql`update bench_alloc set n = case when idx <= ${HEAVY}::int then (${heavy}::int[])[idx]
+                                              else ${base}::int + (case when idx - ${HEAVY}::int <= ${extra}::int then 1 else 0 end) end`;
+  });
+  await step(
+    `orders (${ORDERS.toLocaleString('en')})`,
+    () =>
+      sql`insert into orders (party_id, number, customer_reference, status, order_date, currency, total_minor)
+        select a.party_id, 'SO-' || lpad(g::text, 7, '0'), 'PO-' || g,
+               (array['open','confirmed','shipped','delivered'])[1 + (g + a.idx) % 4],
+               current_date - ((g * 17 + a.idx) % 730), 'EUR', (g::bigint * 7919 + a.idx * 104729) % 1000000
+        from bench_alloc a, generate_series(1, a.n) g`,
+  );
+  await step(
+    'order lines (1-3 per order)',
+    () =>
+      sql`insert into order_lines (party_id, order_id, line_no, sku, description, quantity, unit_price_minor, amount_minor)
+        select o.party_id, o.id, l, 'SKU-' || lpad(((o.total_minor + l * 7) % 5000)::text, 5, '0'), 'Bench item ' || l,
+               1 + (o.total_minor + l) % 20, 100 + (o.total_minor + l) % 9900,
+               (1 + (o.total_minor + l) % 20) * (100 + (o.total_minor + l) % 9900)
+        from orders o, generate_series(1, 1 + (o.total_minor % 3)::int) l`,
+  );
+  // Open: everything of the last 60 days and a fifth of the older ones (overdue: due 30 days after issue).
+  await step(
+    'invoices (one per order)',
+    () =>
+      sql`insert into invoices (party_id, order_id, number, status, issue_date, due_date, currency, total_minor, open_minor)
+        select party_id, id, 'INV-' || substr(number, 4), st, order_date + 1, order_date + 31, currency, total_minor,
+               case when st = 'open' then total_minor else 0 end
+        from (select o.*, case when o.order_date > current_date - 60 or o.total_minor % 10 < 2 then 'open' else 'paid' end as st
+              from orders o) x`,
+  );
+  let sessions: { token: string; partyId: string }[] = [];
+  await step('sessions', async () => {
+    sessions = await createSessions(sql);
+  });
+  await step('vacuum analyze', () => sql`vacuum analyze`);
+  const heavyIds = new Set(
+    (await sql`select party_id from bench_alloc where idx <= ${HEAVY}::int`).map((r) => r.party_id),
+  );
+  const ids = new Map<string, string[]>();
+  for (const r of await sql`
+      select party_id, array_agg(id::text) as ids
+      from (select party_id, id, row_number() over (partition by party_id order by random()) as rn from orders) x
+      where rn <= ${IDS_PER_PARTY}::int group by party_id`)
+    ids.set(r.party_id, r.ids);
+  const [stats] = await sql`
+    select (select count(*) from orders)::int as orders, (select count(*) from order_lines)::int as lines,
+           (select count(*) from invoices)::int as invoices,
+           (select count(*) from invoices where status = 'open')::int as open,
+           (select count(*) from invoices where status = 'open' and due_date < current_date)::int as overdue,
+           (select min(n) from bench_alloc)::int as min_n, (select max(n) from bench_alloc)::int as max_n,
+           (select coalesce(sum(n), 0) from bench_alloc where idx <= ${HEAVY}::int)::int as heavy_n`;
+  await sql.end();
+  const all: Session[] = sessions.map((s) => {
+    const orderIds = ids.get(s.partyId) ?? [];
+    return {
+      ...s,
+      rawGet: orderIds.map((id) => `/orders/${id}`),
+      ghGet: orderIds.map((id) => `/trpc/orders.get?input=${encodeURIComponent(JSON.stringify({ id }))}`),
+    };
+  });
+  return {
+    heavy: all.filter((s) => heavyIds.has(s.partyId)),
+    light: all.filter((s) => !heavyIds.has(s.partyId)),
+    stats: stats as Record<string, number>,
+    loadSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
+const LIST_INPUT = encodeURIComponent(JSON.stringify({ limit: 50 }));
+const pickOf = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)] as T;
+
+function pathFor(target: TargetName, proc: Proc, s: Session): string {
+  if (proc === 'orders.get') return pickOf(target === 'raw' ? s.rawGet : s.ghGet);
+  if (target === 'raw') return proc === 'orders.list' ? '/orders' : '/invoices';
+  return `/trpc/${proc}?input=${LIST_INPUT}`;
+}
+
+interface Target {
+  name: TargetName;
+  pid: number;
+  base: string;
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMsPerReq: number;
+  non2xx: number;
+  /** Counts of non-2xx status codes, e.g. { 500: 3 }. */
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
+
+/** Closed loop at full speed: CONNECTIONS connections, each sending its next request on a response. */
+async function runLoad(
+  t: Target,
+  proc: Proc | 'mixed',
+  sessions: { heavy: Session[]; light: Session[] },
+  opts: { seconds: number },
+): Promise<LoadResult> {
+  const pickSession = () =>
+    sessions.heavy.length > 0 && Math.random() < HEAVY_SHARE ? pickOf(sessions.heavy) : pickOf(sessions.light);
+  const before = await cpuTicks(t.pid);
+  const result = await autocannon({
+    url: t.base,
+    connections: CONNECTIONS,
+    duration: opts.seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req: autocannon.Request) => {
+          const s = pickSession();
+          return {
+            ...req,
+            path: pathFor(t.name, proc === 'mixed' ? pickOf([...PROCS]) : proc, s),
+            headers: { ...req.headers, cookie: `gh_session=${s.token}` },
+          };
+        },
+      },
+    ],
+  } as autocannon.Options);
+  const after = await cpuTicks(t.pid);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMsPerReq: (((after - before) / CLK_TCK) * 1000) / Math.max(1, result.requests.total),
+    non2xx: result.non2xx,
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {})
+        .filter(([code]) => !code.startsWith('2'))
+        .map(([code, v]) => [code, (v as { count: number }).count]),
+    ),
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+/**
+ * Open-loop load at a constant offered rate (wrk2-like): request i is due at start + i / rate and its
+ * latency counts from that due time, so queueing behind a slow server is measured, not hidden
+ * (autocannon's overallRate sends each connection's per-second quota in a burst at the top of the
+ * second, which measures bursts, not a steady rate). At most CONNECTIONS keep-alive connections.
+ */
+async function runRate(
+  t: Target,
+  proc: Proc | 'mixed',
+  sessions: { heavy: Session[]; light: Session[] },
+  opts: { seconds: number; rate: number },
+): Promise<LoadResult> {
+  const pickSession = () =>
+    sessions.heavy.length > 0 && Math.random() < HEAVY_SHARE ? pickOf(sessions.heavy) : pickOf(sessions.light);
+  const url = new URL(t.base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  let non2xx = 0;
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let done = 0;
+  const total = Math.max(1, Math.floor(opts.seconds * opts.rate));
+  const interval = 1000 / opts.rate;
+  const before = await cpuTicks(t.pid);
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    const finish = () => {
+      if (++done === total) resolve();
+    };
+    const fire = (due: number) => {
+      const s = pickSession();
+      const req = http.get(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: pathFor(t.name, proc === 'mixed' ? pickOf([...PROCS]) : proc, s),
+          headers: { cookie: `gh_session=${s.token}` },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) latencies.push(performance.now() - due);
+            else {
+              non2xx++;
+              statuses[String(res.statusCode)] = (statuses[String(res.statusCode)] ?? 0) + 1;
+            }
+            finish();
+          });
+        },
+      );
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        errors++;
+        finish();
+      });
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
+      while (sent < due) fire(start + sent++ * interval);
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    tick();
+  });
+  const elapsed = (performance.now() - start) / 1000;
+  const after = await cpuTicks(t.pid);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number) =>
+    Number((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN).toFixed(1));
+  return {
+    rps: done / elapsed,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    cpuMsPerReq: (((after - before) / CLK_TCK) * 1000) / Math.max(1, done),
+    non2xx,
+    statuses,
+    errors,
+    timeouts: 0,
+  };
+}
+
+const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req${r.non2xx || r.errors ? `  non2xx ${r.non2xx} ${JSON.stringify(r.statuses)} errors ${r.errors} timeouts ${r.timeouts}` : ''}`;
+
+const medians = (rs: LoadResult[]) => ({
+  rps: median(rs.map((x) => x.rps)),
+  p50: median(rs.map((x) => x.p50)),
+  p99: median(rs.map((x) => x.p99)),
+  cpu: median(rs.map((x) => x.cpuMsPerReq)),
+  bad: rs.reduce((a, x) => a + x.non2xx + x.errors, 0),
+});
+
+/** Each target answers every procedure with its own party's data, and refuses another party's order. */
+async function sanity(targets: Target[], sessions: { heavy: Session[]; light: Session[] }) {
+  const a = sessions.heavy[0] ?? (sessions.light[0] as Session);
+  const b = sessions.light[1] as Session;
+  for (const t of targets) {
+    const expect: Record<Proc, string> = {
+      'orders.list': 'SO-',
+      'orders.get': t.name === 'raw' ? '"line_no"' : '"lineNo"',
+      'invoices.list': 'INV-',
+    };
+    for (const proc of PROCS) {
+      const res = await fetch(t.base + pathFor(t.name, proc, a), { headers: { cookie: `gh_session=${a.token}` } });
+      const text = await res.text();
+      if (res.status !== 200 || !text.includes(expect[proc]) || !text.includes(a.partyId))
+        throw new Error(`${t.name} ${proc} answered ${res.status}: ${text.slice(0, 300)}`);
+    }
+    const foreign = await fetch(t.base + pathFor(t.name, 'orders.get', b), {
+      headers: { cookie: `gh_session=${a.token}` },
+    });
+    if (foreign.status === 200) throw new Error(`${t.name} orders.get served another party's order`);
+    await foreign.text();
+  }
+}
+
+async function main() {
+  console.log(`Gatehouse portal benchmark — ${os.cpus().length} cores, node ${process.version}`);
+  console.log(
+    `   ${ORDERS.toLocaleString('en')} orders and invoices, ${PARTIES} parties (${HEAVY} heavy, ${HEAVY_SHARE * 100}% of requests), ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s, memory ${MEMORY_SECONDS} s`,
+  );
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-portal-'));
+  const pg = await startEmbedded({ dataDir: path.join(dir, 'postgres'), database: 'bench' });
+  const children: ReturnType<typeof startNode>[] = [];
+  try {
+    const secret = Buffer.from(SECRET);
+    await migrate({ ownerUrl: pg.ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
+    console.log('\nSeeding');
+    const data = await loadData(pg.ownerUrl);
+    const s = data.stats;
+    console.log(
+      `   loaded in ${data.loadSeconds.toFixed(1)} s: ${s.orders} orders, ${s.lines} lines, ${s.invoices} invoices (${s.open} open, ${s.overdue} overdue); orders per party ${s.min_n}..${s.max_n}, heavy parties hold ${s.heavy_n}`,
+    );
+
+    const ports = { raw: await freeLoopbackPort(), gh: await freeLoopbackPort() };
+    const specs = [
+      {
+        name: 'raw' as const,
+        script: 'test/bench/raw-server.ts',
+        env: { RAW_DATABASE_URL: pg.ownerUrl, PORT: String(ports.raw) },
+      },
+      { name: 'gh' as const, script: 'server/src/main.ts', env: ghEnv(pg.ownerUrl, ports.gh) },
+    ];
+    const targets: Target[] = [];
+    for (const spec of specs) {
+      const child = startNode(spec.script, spec.env);
+      children.push(child);
+      await waitReady(`http://127.0.0.1:${ports[spec.name]}/readyz`, child);
+      targets.push({ name: spec.name, pid: child.pid as number, base: `http://127.0.0.1:${ports[spec.name]}` });
+    }
+    const gh = targets.find((t) => t.name === 'gh') as Target;
+    const rssReady = await rssMb(gh.pid);
+    await sanity(targets, data);
+
+    // A) max throughput
+    console.log(`\nA) Max throughput, ${CONNECTIONS} connections (warm-up ${WARMUP} s per target, mixed)`);
+    for (const t of targets) await runLoad(t, 'mixed', data, { seconds: WARMUP });
+    const maxRuns = new Map<string, LoadResult[]>();
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const proc of PROCS) {
+        const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target);
+        for (const t of order) {
+          const res = await runLoad(t, proc, data, { seconds: SECONDS });
+          maxRuns.set(`${proc}|${t.name}`, [...(maxRuns.get(`${proc}|${t.name}`) ?? []), res]);
+          console.log(`   round ${r + 1} ${proc.padEnd(13)} ${t.name.padEnd(3)} ${fmt(res)}`);
+        }
+      }
+    }
+    const maxOf = (proc: Proc, t: TargetName) => medians(maxRuns.get(`${proc}|${t}`) ?? []);
+    console.log('\n   medians                 req/s   p50 ms   p99 ms  CPU ms/req   gh/raw');
+    for (const proc of PROCS) {
+      for (const t of ['raw', 'gh'] as const) {
+        const m = maxOf(proc, t);
+        const ratio = t === 'gh' ? `${(m.rps / maxOf(proc, 'raw').rps).toFixed(2)}x` : '';
+        console.log(
+          `   ${proc.padEnd(13)} ${t.padEnd(3)} ${m.rps.toFixed(0).padStart(8)} ${String(m.p50).padStart(8)} ${String(m.p99).padStart(8)} ${m.cpu.toFixed(3).padStart(11)} ${ratio.padStart(8)}`,
+        );
+      }
+    }
+
+    // B) fixed offered rate: half the raw maximum
+    console.log(`\nB) Fixed offered rate (half the raw max), ${CONNECTIONS} connections`);
+    const rateRuns = new Map<string, LoadResult[]>();
+    const rates = Object.fromEntries(PROCS.map((p) => [p, Math.max(1, Math.round(maxOf(p, 'raw').rps / 2))])) as Record<
+      Proc,
+      number
+    >;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const proc of PROCS) {
+        const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target);
+        for (const t of order) {
+          const res = await runRate(t, proc, data, { seconds: SECONDS, rate: rates[proc] });
+          rateRuns.set(`${proc}|${t.name}`, [...(rateRuns.get(`${proc}|${t.name}`) ?? []), res]);
+          console.log(`   round ${r + 1} ${proc.padEnd(13)} ${t.name.padEnd(3)} @ ${rates[proc]} req/s: ${fmt(res)}`);
+        }
+      }
+    }
+    const rateOf = (proc: Proc, t: TargetName) => medians(rateRuns.get(`${proc}|${t}`) ?? []);
+    console.log('\n   medians                 offered  achieved   p50 ms   p99 ms');
+    for (const proc of PROCS) {
+      for (const t of ['raw', 'gh'] as const) {
+        const m = rateOf(proc, t);
+        console.log(
+          `   ${proc.padEnd(13)} ${t.padEnd(3)} ${String(rates[proc]).padStart(10)} ${m.rps.toFixed(0).padStart(9)} ${String(m.p50).padStart(8)} ${String(m.p99).padStart(8)}`,
+        );
+      }
+    }
+
+    // C) memory under mixed load
+    const memRate = env('BENCH_MEMORY_RATE', Math.round(PROCS.reduce((a, p) => a + maxOf(p, 'gh').rps, 0) / 3 / 2));
+    console.log(`\nC) Memory: mixed load against Gatehouse, ${memRate} req/s for ${MEMORY_SECONDS} s`);
+    const rssStart = await rssMb(gh.pid);
+    const samples: { at: number; mb: number }[] = [{ at: 0, mb: rssStart }];
+    const t0 = performance.now();
+    const timer = setInterval(() => {
+      rssMb(gh.pid).then(
+        (mb) => samples.push({ at: (performance.now() - t0) / 1000, mb }),
+        () => {},
+      );
+    }, RSS_INTERVAL * 1000);
+    let mem: LoadResult;
+    try {
+      mem = await runRate(gh, 'mixed', data, { seconds: MEMORY_SECONDS, rate: memRate });
+    } finally {
+      clearInterval(timer);
+    }
+    const rssEnd = await rssMb(gh.pid);
+    samples.push({ at: (performance.now() - t0) / 1000, mb: rssEnd });
+    const rssMax = Math.max(...samples.map((x) => x.mb));
+    const every = Math.max(1, Math.floor(samples.length / 12));
+    console.log(
+      `   RSS samples (s: MB): ${samples
+        .filter((_, i) => i % every === 0 || i === samples.length - 1)
+        .map((x) => `${x.at.toFixed(0)}: ${x.mb.toFixed(0)}`)
+        .join(', ')}`,
+    );
+    console.log(`   load: ${fmt(mem)}`);
+    console.log(
+      `   RSS after start ${rssReady.toFixed(0)} MB, before load ${rssStart.toFixed(0)} MB, max ${rssMax.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB`,
+    );
+
+    // Summary
+    const rows: [string, string, string, boolean][] = [];
+    for (const proc of PROCS) {
+      const ratio = maxOf(proc, 'gh').rps / maxOf(proc, 'raw').rps;
+      rows.push([
+        `${proc} req/s gh/raw (${maxOf(proc, 'gh').rps.toFixed(0)} / ${maxOf(proc, 'raw').rps.toFixed(0)})`,
+        `${ratio.toFixed(2)}x`,
+        `>= ${GOAL_RATIO.toFixed(2)}x`,
+        ratio >= GOAL_RATIO,
+      ]);
+    }
+    for (const proc of PROCS) {
+      const m = rateOf(proc, 'gh');
+      rows.push([
+        `${proc} gh p99 @ ${rates[proc]} req/s (raw p99 ${rateOf(proc, 'raw').p99} ms)`,
+        `${m.p99} ms`,
+        `< ${GOAL_P99_MS} ms`,
+        m.p99 < GOAL_P99_MS,
+      ]);
+    }
+    rows.push([
+      `gh RSS after ${MEMORY_SECONDS} s mixed @ ${memRate} req/s (max ${rssMax.toFixed(0)} MB)`,
+      `${rssEnd.toFixed(0)} MB`,
+      `<= ${GOAL_RSS_MB} MB`,
+      rssEnd <= GOAL_RSS_MB,
+    ]);
+    console.log('\nSummary');
+    console.log(`   ${'measure'.padEnd(62)} ${'figure'.padStart(9)}  ${'goal'.padEnd(10)} result`);
+    for (const [what, figure, goal, met] of rows)
+      console.log(`   ${what.padEnd(62)} ${figure.padStart(9)}  ${goal.padEnd(10)} ${met ? 'met' : 'NOT met'}`);
+    const bad =
+      PROCS.reduce(
+        (a, p) => a + maxOf(p, 'gh').bad + rateOf(p, 'gh').bad + maxOf(p, 'raw').bad + rateOf(p, 'raw').bad,
+        0,
+      ) +
+      mem.non2xx +
+      mem.errors;
+    if (bad > 0) console.log(`   WARNING: ${bad} non-2xx responses or errors across the runs (see above)`);
+  } finally {
+    for (const c of children) await stopChild(c);
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
