@@ -253,6 +253,54 @@ describe('every mutation writes exactly its audit entry', () => {
       op.changeRequests.decide.mutate({ id: second.id, version: 1, decision: 'accept' }),
     );
 
+    // Approvals: policy and limits (system admin), a credit note (operator), decisions (approver).
+    const ap = client(t.srv.origin);
+    const apUser = await createPartyWithUser(t.srv.db, 'internal', ['approver']);
+    await ap.auth.login.mutate(apUser);
+    await audited(
+      'approvalPolicies.setLimit',
+      sys,
+      sys.approvalPolicies.setLimit.mutate({ userId: apUser.userId, currency: 'EUR', maxMinor: '100000000' }),
+    );
+    const oneLevel = [{ minMinor: null, maxMinor: null, roles: ['approver'], approvalsRequired: 1, escalateTo: [] }];
+    await audited(
+      'approvalPolicies.set',
+      sys,
+      sys.approvalPolicies.set.mutate({ type: 'bank-details-change', currency: null, levels: oneLevel }),
+    );
+    const note = { type: 'credit-note' as const, partyId, currency: 'EUR', amountMinor: '5000', reason: 'Damaged.' };
+    const cn = await audited('approvals.submit', op, op.approvals.submit.mutate(note));
+    await ap.approvals.decide.mutate({ id: cn.id, version: 1, decision: 'request-changes', reason: 'Less.' });
+    await audited(
+      'approvals.resubmit',
+      op,
+      op.approvals.resubmit.mutate({ id: cn.id, version: 2, amountMinor: '4000' }),
+    );
+    await audited('approvals.decide', ap, ap.approvals.decide.mutate({ id: cn.id, version: 3, decision: 'approve' }), [
+      'approval.applied',
+    ]);
+    const cn2 = await op.approvals.submit.mutate(note);
+    await audited('approvals.withdraw', op, op.approvals.withdraw.mutate({ id: cn2.id }));
+    const bank = await audited(
+      'changeRequests.create',
+      sc,
+      sc.changeRequests.create.mutate({
+        kind: 'bank-details',
+        bankDetails: { accountHolder: 'Walk', iban: 'DE89370400440532013000' },
+      }),
+      ['approval.submitted'],
+    );
+    const bankApproval = (await sc.changeRequests.list.query({})).items.find((r) => r.id === bank.id)?.approvalId ?? '';
+    await ap.approvals.decide.mutate({ id: bankApproval, version: 1, decision: 'request-changes', reason: 'Name.' });
+    await audited(
+      'changeRequests.resubmit',
+      sc,
+      sc.changeRequests.resubmit.mutate({
+        id: bank.id,
+        bankDetails: { accountHolder: 'Walk GmbH', iban: 'DE89370400440532013000' },
+      }),
+    );
+
     expect(mutations.map((m) => m.path).filter((p) => !covered.has(p))).toEqual([]);
   });
 });

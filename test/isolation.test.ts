@@ -55,6 +55,10 @@ beforeAll(async () => {
     await sql`insert into party_master_data (party_id, address) select id, '{}'::jsonb from parties`;
     await sql`insert into change_requests (party_id, kind, status, proposed, requested_by)
               select party_id, 'address', 'pending', '{}'::jsonb, id from users`;
+    await sql`insert into approval_requests (party_id, type, title, status, rule, payload, submitted_by, submitted_at, last_edited_by, level_since)
+              select party_id, 'credit-note', 't', 'pending', '{}'::jsonb, '{}'::jsonb, id, now(), id, now() from users`;
+    await sql`insert into approval_steps (party_id, request_id, round, level, decision, decided_by, at)
+              select party_id, id, 1, 1, 'submitted', submitted_by, now() from approval_requests`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -154,6 +158,8 @@ const SCOPED = [
   'document_versions',
   'party_master_data',
   'change_requests',
+  'approval_requests',
+  'approval_steps',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -165,7 +171,12 @@ const NO_DELETE = [
   'document_versions',
   'party_master_data',
   'change_requests',
+  'approval_requests',
+  'approval_steps',
 ];
+
+/** Trails the app role may only append to. */
+const APPEND_ONLY = ['audit_events', 'approval_steps'];
 
 describe('coverage', () => {
   it('the per-table checks below cover every party-scoped table in the live catalogue', () => {
@@ -187,7 +198,10 @@ describe.each(SCOPED)('%s', (table) => {
   it("party A cannot update or delete party B's rows", async () => {
     await asApp(partyCtx(a.partyId), async (sql) => {
       const setCol = table === 'parties' ? 'name = name' : 'party_id = party_id';
-      if (table !== 'audit_events') {
+      if (APPEND_ONLY.includes(table)) {
+        const [g] = await sql.unsafe(`select has_table_privilege(current_user, '${table}', 'UPDATE') as ok`);
+        expect(g?.ok).toBe(false);
+      } else {
         expect((await sql.unsafe(`update ${table} set ${setCol} where ${col()} = '${b.partyId}'`)).count).toBe(0);
       }
       // Evidence and history tables grant no DELETE at all; the rest delete nothing of B's.

@@ -55,6 +55,8 @@ describe('procedure catalogue', () => {
         'audit.posture',
         'statements.get',
         'masterData.get',
+        'approvalPolicies.list',
+        'approvalPolicies.approvers',
       ].includes(_name)
     )
       expect(def.inputs.length).toBeGreaterThan(0);

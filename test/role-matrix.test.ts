@@ -29,6 +29,8 @@ type Fixture = {
   versionId: string;
   typeId: string;
   changeRequestId: string;
+  /** An approval request about the other customer. */
+  approvalId: string;
 };
 let other: Fixture;
 
@@ -110,6 +112,30 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'changeRequests.queue': () => ({}),
   'changeRequests.get': (o) => ({ id: o.changeRequestId }),
   'changeRequests.decide': (o) => ({ id: o.changeRequestId, version: 1, decision: 'reject', reason: 'Matrix' }),
+  'changeRequests.resubmit': (o) => ({
+    id: o.changeRequestId,
+    bankDetails: { accountHolder: 'Matrix', iban: 'DE89370400440532013000' },
+  }),
+  'approvals.list': () => ({ view: 'all' }),
+  'approvals.get': (o) => ({ id: o.approvalId }),
+  'approvals.decide': (o) => ({ id: o.approvalId, version: 1, decision: 'reject', reason: 'Matrix rejection' }),
+  'approvals.submit': (o) => ({
+    type: 'credit-note',
+    partyId: o.partyId,
+    currency: 'EUR',
+    amountMinor: '1000',
+    reason: 'Matrix credit note',
+  }),
+  'approvals.resubmit': (o) => ({ id: o.approvalId, version: 1 }),
+  'approvals.withdraw': (o) => ({ id: o.approvalId }),
+  'approvalPolicies.list': () => undefined,
+  'approvalPolicies.set': () => ({
+    type: 'bank-details-change',
+    currency: null,
+    levels: [{ minMinor: null, maxMinor: null, roles: ['approver'], approvalsRequired: 1, escalateTo: [] }],
+  }),
+  'approvalPolicies.approvers': () => undefined,
+  'approvalPolicies.setLimit': (o) => ({ userId: o.userId, currency: 'EUR', maxMinor: '100' }),
   'policies.get': (o) => ({ partyId: o.partyId }),
   'policies.setRole': () => ({
     roleKey: 'customer-user',
@@ -155,7 +181,12 @@ beforeAll(async () => {
                                           ${'0'.repeat(64)}, 'submitted', ${s.userId}) returning id`;
   const [cr] = await t.owner`insert into change_requests (party_id, kind, status, proposed, requested_by)
                              values (${s.partyId}, 'address', 'pending', '{}'::jsonb, ${s.userId}) returning id`;
-  if (!po || !type || !version || !cr) throw new Error('fixture: supplier objects not made');
+  const [approval] = await t.owner`insert into approval_requests (party_id, type, title, status, rule, payload,
+                                     submitted_by, submitted_at, last_edited_by, level_since)
+                                   values (${o.partyId}, 'credit-note', 'Matrix', 'pending',
+                                     ${'{"policyVersion":1,"needed":1,"levels":[{"minMinor":"0","maxMinor":null,"roles":["approver"],"approvalsRequired":1,"escalateTo":[]}]}'}::jsonb,
+                                     '{}'::jsonb, ${o.userId}, now(), ${o.userId}, now()) returning id`;
+  if (!po || !type || !version || !cr || !approval) throw new Error('fixture: supplier objects not made');
   other = {
     partyId: o.partyId,
     userId: o.userId,
@@ -166,6 +197,7 @@ beforeAll(async () => {
     typeId: String(type.id),
     versionId: String(version.id),
     changeRequestId: String(cr.id),
+    approvalId: String(approval.id),
   };
 });
 

@@ -1,6 +1,7 @@
 export { createDatabase, type Database, type DatabaseOptions, type Tx } from './connection.ts';
 export { keyPads, signContext, type TenantScope } from './context.ts';
 export * as alertsRepo from './data/alerts.ts';
+export * as approvalsRepo from './data/approvals.ts';
 export type { AuditEntry } from './data/audit.ts';
 export * as auditRepo from './data/audit.ts';
 export * as changeRequestsRepo from './data/change-requests.ts';

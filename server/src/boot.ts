@@ -24,6 +24,7 @@ import { fileTransport, type MailTransport, smtpTransport } from './mail/transpo
 import { startMailWorker } from './mail/worker.ts';
 import { closeOverdue } from './services/access-reviews.ts';
 import { checkSignInSpike } from './services/alerts.ts';
+import { remindAndEscalate } from './services/approvals.ts';
 import { markExpiries } from './services/documents.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
 
@@ -131,6 +132,18 @@ export async function startServer(
     log,
   );
   expiryJob.kick();
+  const approvalsJob = startPeriodic(
+    'approval-reminders',
+    900_000,
+    () =>
+      remindAndEscalate(
+        database.db,
+        clock,
+        { remind: config.approvals.remindHours, escalate: config.approvals.escalateHours },
+        config.publicOrigin,
+      ),
+    log,
+  );
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
@@ -160,6 +173,7 @@ export async function startServer(
     await checkpointJob.stop();
     await spikeJob.stop();
     await expiryJob.stop();
+    await approvalsJob.stop();
     await mailWorker.stop();
     await database.close();
     throw e;
@@ -186,6 +200,7 @@ export async function startServer(
         await checkpointJob.stop();
         await spikeJob.stop();
         await expiryJob.stop();
+        await approvalsJob.stop();
         await mailWorker.stop();
         await database.close();
       })();

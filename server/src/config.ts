@@ -86,6 +86,9 @@ const envSchema = z.object({
   UPLOAD_MAX_MB: z.coerce.number().min(0.001).max(1024).default(20),
   /** Approved documents are marked expiring this many days before their expiry date (default 30). */
   DOCUMENT_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Approvers are reminded when a level has waited this long, and it escalates after the second. */
+  APPROVAL_REMIND_HOURS: z.coerce.number().min(0.01).max(720).default(24),
+  APPROVAL_ESCALATE_HOURS: z.coerce.number().min(0.01).max(2160).default(72),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(3).max(200).default('Gatehouse <no-reply@gatehouse.invalid>'),
 });
@@ -116,6 +119,8 @@ export interface Config {
   dbPoolMax: number;
   /** Uploaded files: where they are stored, the largest accepted, and the expiry warning window. */
   files: { dir: string; maxBytes: number; expiryWarningDays: number };
+  /** Hours a level waits before its approvers are reminded / it escalates to its escalation roles. */
+  approvals: { remindHours: number; escalateHours: number };
   /** SMTP when configured; otherwise mail is written as .eml files under <dataDir>/mail. */
   mail: { smtpUrl: string | undefined; from: string; fileDir: string };
 }
@@ -175,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
       expiryWarningDays: e.DOCUMENT_EXPIRY_WARNING_DAYS,
     },
+    approvals: { remindHours: e.APPROVAL_REMIND_HOURS, escalateHours: e.APPROVAL_ESCALATE_HOURS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fileDir: path.join(dataDir, 'mail') },
   };
 }

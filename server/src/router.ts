@@ -7,6 +7,7 @@ import {
   rolesRouter,
   usersRouter,
 } from './routers/admin.ts';
+import { approvalPoliciesRouter, approvalsRouter } from './routers/approvals.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
@@ -31,6 +32,8 @@ export const appRouter = router({
   documents: documentsRouter,
   masterData: masterDataRouter,
   changeRequests: changeRequestsRouter,
+  approvals: approvalsRouter,
+  approvalPolicies: approvalPoliciesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,6 +27,9 @@ const view = {
   decidedAt: changeRequests.decidedAt,
   reason: changeRequests.reason,
   version: changeRequests.version,
+  /** The approval request deciding it (bank-detail changes), newest first. */
+  approvalId: sql<string | null>`(select a.id from approval_requests a where a.subject_type = 'change_request'
+    and a.subject_id = ${changeRequests.id} order by a.submitted_at desc limit 1)`,
 };
 
 /** The party's current (accepted) master data, or undefined when none was ever recorded. */
@@ -150,4 +153,12 @@ export async function list(
   const nextCursor =
     more && last ? Buffer.from(`${last.requestedAt.toISOString()}|${last.id}`).toString('base64url') : null;
   return { items, nextCursor };
+}
+
+/** The requester corrects a pending request's proposed values (a bank-detail change sent back by an approver). */
+export async function updateProposed(tx: Tx, id: string, proposed: unknown, note: string | null) {
+  await tx.db
+    .update(changeRequests)
+    .set({ proposed, ...(note ? { note } : {}), version: sql`${changeRequests.version} + 1` })
+    .where(and(eq(changeRequests.id, id), partyPredicate(tx, changeRequests.partyId)));
 }

@@ -1,4 +1,5 @@
 export * from './alerts.ts';
+export * from './approvals.ts';
 export * from './audit.ts';
 export * from './audit-checkpoints.ts';
 export * from './business.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The internal organisation, customer accounts and suppliers. A party is a tenant. */
 export const parties = pgTable(
@@ -23,6 +23,9 @@ export const parties = pgTable(
     ipAllowlist: text('ip_allowlist').array(),
     /** Suppliers: the category that decides which compliance documents they must keep (document_types). */
     supplierCategory: text('supplier_category'),
+    /** Customers: the credit limit in force (changed only through an approved credit-limit-change). */
+    creditLimitMinor: bigint('credit_limit_minor', { mode: 'bigint' }),
+    creditCurrency: text('credit_currency'),
   },
   (t) => [index('parties_kind_idx').on(t.kind)],
 );

@@ -57,6 +57,17 @@ export const AUDIT_ACTIONS = [
   'change_request.withdrawn',
   'change_request.accepted',
   'change_request.rejected',
+  'approval_policy.changed',
+  'approver_limit.changed',
+  'approval.submitted',
+  'approval.approved',
+  'approval.rejected',
+  'approval.changes_requested',
+  'approval.resubmitted',
+  'approval.withdrawn',
+  'approval.reminded',
+  'approval.escalated',
+  'approval.applied',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

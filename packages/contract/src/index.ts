@@ -1,3 +1,4 @@
+export * from './approvals.ts';
 export * from './audit-actions.ts';
 export * from './constants.ts';
 export * from './errors.ts';

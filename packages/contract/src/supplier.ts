@@ -170,6 +170,8 @@ export const changeRequest = z.object({
   decidedAt: isoTime.nullable(),
   reason: z.string().nullable(),
   version: z.number().int(),
+  /** Bank-detail changes: the approval request that decides it. */
+  approvalId: uuid.nullable(),
 });
 export const changeRequestsListInput = pageInput.extend({
   status: z.enum(CHANGE_REQUEST_STATUSES).optional(),
@@ -194,3 +196,8 @@ export const decideChangeRequestInput = z.discriminatedUnion('decision', [
     reason: note('on why it is rejected'),
   }),
 ]);
+export const resubmitChangeRequestInput = z.object({
+  id: uuid,
+  bankDetails,
+  note: z.string().trim().max(2000).optional(),
+});

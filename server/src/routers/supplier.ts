@@ -22,6 +22,7 @@ import {
   purchaseOrderDetail,
   purchaseOrdersListInput,
   purchaseOrdersListOutput,
+  resubmitChangeRequestInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as changeRequests from '../services/change-requests.ts';
@@ -109,6 +110,12 @@ export const changeRequestsRouter = router({
     .input(changeRequestsListInput)
     .output(changeRequestsListOutput)
     .query(({ ctx, input }) => changeRequests.listOwn(ctx, ctx.actor, input)),
+  /** Corrects a bank-detail change an approver sent back; its approval starts a new round. */
+  resubmit: permission('change-requests:create')
+    .meta({ audit: 'approval.resubmitted' })
+    .input(resubmitChangeRequestInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => changeRequests.resubmit(ctx, ctx.actor, input)),
   withdraw: permission('change-requests:create')
     .meta({ audit: 'change_request.withdrawn' })
     .input(changeRequestIdInput)
@@ -123,7 +130,7 @@ export const changeRequestsRouter = router({
     .input(changeRequestIdInput)
     .output(changeRequest)
     .query(({ ctx, input }) => changeRequests.get(ctx, ctx.actor, input.id)),
-  /** Accept (applies the change) or reject with a reason. Sensitive: bank details are a fraud target. */
+  /** Address changes: accept (applies the change) or reject with a reason. Bank details go through approvals. */
   decide: sensitive('change-requests:handle')
     .meta({ audit: 'change_request.accepted' })
     .input(decideChangeRequestInput)

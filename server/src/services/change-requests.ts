@@ -4,18 +4,21 @@ import type {
   createChangeRequestInput,
   PostalAddress,
 } from '@gatehouse/contract';
-import { auditRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { approvalsRepo, auditRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
+import * as approvals from './approvals.ts';
 import { ownScope, requestFields, scopeFor } from './scope.ts';
 
 /**
  * Master-data change requests: a supplier admin asks for new bank details or a new address; the request
- * is held as pending and the party's master data (what the ERP reads) changes only when a handler
- * accepts it, in the same transaction as the decision. One pending request per kind and party.
+ * is held as pending and the party's master data (what the ERP reads) changes only when it is accepted,
+ * in the same transaction as the deciding step: an address by one handler (decide below), bank details by
+ * the approval workflow (an approval request is submitted with the change request). One pending request
+ * per kind and party.
  */
 
 const KIND_NAME = { 'bank-details': 'bank-detail change', address: 'address change' } as const;
@@ -65,7 +68,7 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
   if (actor.partyKind !== 'supplier')
     throw new DomainError('FORBIDDEN', 'Only suppliers request master-data changes here.');
   const proposed = input.kind === 'bank-details' ? normaliseBankDetails(input.bankDetails) : input.address;
-  return ctx.db.tx(ownScope(actor), async (tx) => {
+  const out = await ctx.db.tx(ownScope(actor), async (tx) => {
     const current = await changeRequestsRepo.masterData(tx, actor.partyId);
     const previous = (input.kind === 'bank-details' ? current?.bankDetails : current?.address) ?? null;
     if (previous && JSON.stringify(previous) === JSON.stringify(proposed))
@@ -98,8 +101,34 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
       details: { kind: input.kind, before: auditView(input.kind, previous), after: auditView(input.kind, proposed) },
       ...requestFields(ctx),
     });
-    return { id };
+    // Bank details are a fraud target: they go through approval (two approvers by the shipped policy).
+    const approvalId =
+      input.kind === 'bank-details'
+        ? await approvals.submitInTx(
+            tx,
+            new Date(ctx.clock.now()),
+            {
+              type: 'bank-details-change',
+              partyId: actor.partyId,
+              title: `New bank details for ${actor.partyName}`,
+              amountMinor: null,
+              currency: null,
+              payload: { bankDetails: proposed },
+              previous: previous ? { bankDetails: previous } : null,
+              subject: { type: 'change_request', id },
+              submittedBy: actor.userId,
+              request: requestFields(ctx),
+            },
+            ctx.config.publicOrigin,
+          )
+        : null;
+    return { id, approvalId };
   });
+  if (out.approvalId) {
+    await approvals.notifySubmitted(ctx.db, out.approvalId, ctx.config.publicOrigin);
+    ctx.mail.kick();
+  }
+  return { id: out.id };
 }
 
 /** The caller's own party's requests, newest first. */
@@ -137,6 +166,8 @@ async function pendingForUpdate(tx: Tx, id: string, version?: number) {
 export async function withdraw(ctx: Context, actor: Actor, id: string) {
   return ctx.db.tx(ownScope(actor), async (tx) => {
     const r = await pendingForUpdate(tx, id);
+    const approvalId = await approvalsRepo.forSubject(tx, 'change_request', r.id);
+    if (approvalId) await approvals.withdrawInTx(tx, ctx, actor, approvalId);
     await changeRequestsRepo.close(tx, r.id, {
       status: 'withdrawn',
       decidedBy: actor.userId,
@@ -160,7 +191,7 @@ export async function withdraw(ctx: Context, actor: Actor, id: string) {
 /**
  * A handler accepts or rejects (with a reason) the version of the request it saw. Accepting applies the
  * change to the party's master data in the same transaction. The requester is told by mail.
- * (Issue 7 routes acceptance through multi-level approval; this is its single-step form.)
+ * Address changes only: bank-detail changes go through approvals (approvals.ts), which settles them.
  */
 export async function decide(
   ctx: Context,
@@ -170,18 +201,14 @@ export async function decide(
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
     const r = await pendingForUpdate(tx, input.id, input.version);
+    if (r.kind === 'bank-details')
+      throw new DomainError('CONFLICT', 'Bank-detail changes are decided through approvals (Approvals inbox).');
     if (r.requestedBy === actor.userId) throw new DomainError('FORBIDDEN', 'You cannot decide your own request.');
     const status = input.decision === 'accept' ? ('accepted' as const) : ('rejected' as const);
     const reason = input.reason?.trim() || null;
     await changeRequestsRepo.close(tx, r.id, { status, decidedBy: actor.userId, at: now, reason });
     if (status === 'accepted') {
-      await changeRequestsRepo.applyMasterData(
-        tx,
-        r.partyId,
-        r.kind === 'bank-details' ? { bankDetails: r.proposed } : { address: r.proposed },
-        now,
-        r.id,
-      );
+      await changeRequestsRepo.applyMasterData(tx, r.partyId, { address: r.proposed }, now, r.id);
     }
     await auditRepo.record(tx, {
       action: status === 'accepted' ? 'change_request.accepted' : 'change_request.rejected',
@@ -218,4 +245,34 @@ export async function decide(
   });
   ctx.mail.kick();
   return out;
+}
+
+/**
+ * The supplier corrects a bank-detail change an approver sent back ("request changes"): new details,
+ * and the approval starts a new round at level 1 with this user as its maker.
+ */
+export async function resubmit(
+  ctx: Context,
+  actor: Actor,
+  input: { id: string; bankDetails: BankDetails; note?: string | undefined },
+) {
+  const proposed = normaliseBankDetails(input.bankDetails);
+  const approvalId = await ctx.db.tx(ownScope(actor), async (tx) => {
+    const r = await pendingForUpdate(tx, input.id);
+    if (r.kind !== 'bank-details') throw new DomainError('BAD_REQUEST', 'Only bank-detail changes are resubmitted.');
+    const id = await approvalsRepo.forSubject(tx, 'change_request', r.id);
+    const approval = id ? await approvalsRepo.getForUpdate(tx, id) : undefined;
+    if (!approval) throw notFound('That approval request');
+    await changeRequestsRepo.updateProposed(tx, r.id, proposed, input.note?.trim() || null);
+    await approvals.resubmitInTx(tx, ctx, actor, {
+      id: approval.id,
+      version: approval.version,
+      payload: { bankDetails: proposed },
+      reason: input.note?.trim() || null,
+    });
+    return approval.id;
+  });
+  await approvals.notifySubmitted(ctx.db, approvalId, ctx.config.publicOrigin);
+  ctx.mail.kick();
+  return { ok: true as const };
 }

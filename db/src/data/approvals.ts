@@ -1,0 +1,361 @@
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Tx } from '../connection.ts';
+import {
+  approvalPolicies,
+  approvalRequests,
+  approvalSteps,
+  approverLimits,
+  parties,
+  roles,
+  userRoles,
+  users,
+} from '../schema/index.ts';
+import { BadCursor, isUuid } from './paging.ts';
+import { partyPredicate, writeParty } from './scope.ts';
+
+export type RequestRow = typeof approvalRequests.$inferSelect;
+export interface PolicyLevel {
+  minMinor: string | null;
+  maxMinor: string | null;
+  roles: string[];
+  approvalsRequired: number;
+  escalateTo: string[];
+}
+export interface Rule {
+  policyVersion: number;
+  /** Every level of the policy at submission. */
+  levels: PolicyLevel[];
+  /** How many of them this request goes through (from level 1). */
+  needed: number;
+}
+
+const nameOf = (col: SQL | typeof approvalRequests.submittedBy) =>
+  sql<string | null>`(select u.display_name from ${users} u where u.id = ${col})`;
+
+// ---- policies (configuration: internal staff only reach these procedures)
+
+export function policies(tx: Tx) {
+  return tx.db
+    .select({
+      id: approvalPolicies.id,
+      type: approvalPolicies.type,
+      currency: approvalPolicies.currency,
+      version: approvalPolicies.version,
+      levels: approvalPolicies.levels,
+      updatedAt: approvalPolicies.updatedAt,
+      updatedBy: nameOf(approvalPolicies.updatedBy as never),
+    })
+    .from(approvalPolicies)
+    .orderBy(asc(approvalPolicies.type), asc(approvalPolicies.currency));
+}
+
+export async function policyFor(tx: Tx, type: string, currency: string | null) {
+  const [row] = await tx.db
+    .select()
+    .from(approvalPolicies)
+    .where(sql`${approvalPolicies.type} = ${type} and coalesce(${approvalPolicies.currency}, '') = ${currency ?? ''}`);
+  return row;
+}
+
+/** Updates a type's (and currency's) policy, bumping its version, or creates it at version 1. */
+export async function savePolicy(
+  tx: Tx,
+  p: { type: string; currency: string | null; levels: PolicyLevel[]; by: string; at: Date },
+) {
+  const same = sql`${approvalPolicies.type} = ${p.type} and coalesce(${approvalPolicies.currency}, '') = ${p.currency ?? ''}`;
+  const [updated] = await tx.db
+    .update(approvalPolicies)
+    .set({ levels: p.levels, updatedBy: p.by, updatedAt: p.at, version: sql`${approvalPolicies.version} + 1` })
+    .where(same)
+    .returning({ version: approvalPolicies.version });
+  if (updated) return updated.version;
+  // A concurrent first save of the same policy meets the unique index (a CONFLICT for the later one).
+  const [row] = await tx.db
+    .insert(approvalPolicies)
+    .values({ type: p.type, currency: p.currency, levels: p.levels, updatedBy: p.by, updatedAt: p.at })
+    .returning({ version: approvalPolicies.version });
+  return (row as { version: number }).version;
+}
+
+// ---- approvers and their limits
+
+/** Internal roles holding approvals:decide (what a policy level may name). */
+export function deciderRoles(tx: Tx) {
+  return tx.db
+    .select({ key: roles.key, name: roles.name })
+    .from(roles)
+    .where(and(eq(roles.partyKind, 'internal'), sql`'approvals:decide' = any(${roles.permissions})`))
+    .orderBy(asc(roles.name));
+}
+
+/** Active internal users who may decide approvals, with their roles and per-currency limits. */
+export async function approvers(tx: Tx) {
+  const rows = await tx.db.execute<{
+    user_id: string;
+    display_name: string;
+    email: string;
+    roles: string[];
+    limits: { currency: string; maxMinor: string }[];
+  }>(sql`
+    select u.id as user_id, u.display_name, u.email,
+           array_agg(distinct r.key order by r.key) as roles,
+           coalesce((select json_agg(json_build_object('currency', l.currency, 'maxMinor', l.max_minor::text) order by l.currency)
+                     from ${approverLimits} l where l.user_id = u.id), '[]') as limits
+    from ${users} u
+    join ${userRoles} ur on ur.user_id = u.id and ur.party_id = u.party_id
+    join ${roles} r on r.id = ur.role_id
+    join ${parties} p on p.id = u.party_id and p.kind = 'internal'
+    where u.status = 'active' and 'approvals:decide' = any(r.permissions)
+    group by u.id, u.display_name, u.email
+    order by u.display_name, u.id`);
+  return rows.map((r) => ({
+    userId: r.user_id,
+    displayName: r.display_name,
+    email: r.email,
+    roles: r.roles,
+    limits: r.limits.map((l) => ({ currency: l.currency, maxMinor: BigInt(l.maxMinor) })),
+  }));
+}
+
+export async function limitOf(tx: Tx, userId: string, currency: string) {
+  const [row] = await tx.db
+    .select({ maxMinor: approverLimits.maxMinor })
+    .from(approverLimits)
+    .where(and(eq(approverLimits.userId, userId), eq(approverLimits.currency, currency)));
+  return row?.maxMinor;
+}
+
+export async function setLimit(
+  tx: Tx,
+  userId: string,
+  currency: string,
+  maxMinor: bigint | null,
+  by: string,
+  at: Date,
+) {
+  if (maxMinor === null) {
+    await tx.db
+      .delete(approverLimits)
+      .where(and(eq(approverLimits.userId, userId), eq(approverLimits.currency, currency)));
+    return;
+  }
+  await tx.db
+    .insert(approverLimits)
+    .values({ userId, currency, maxMinor, updatedBy: by, updatedAt: at })
+    .onConflictDoUpdate({
+      target: [approverLimits.userId, approverLimits.currency],
+      set: { maxMinor, updatedBy: by, updatedAt: at },
+    });
+}
+
+/** Addresses of active internal users holding any of `roleKeys`. */
+export async function emailsWithRoles(tx: Tx, roleKeys: string[]): Promise<string[]> {
+  if (roleKeys.length === 0) return [];
+  const rows = await tx.db
+    .selectDistinct({ email: users.email })
+    .from(users)
+    .innerJoin(userRoles, and(eq(userRoles.userId, users.id), eq(userRoles.partyId, users.partyId)))
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .where(and(eq(users.status, 'active'), eq(roles.partyKind, 'internal'), inArray(roles.key, roleKeys)));
+  return rows.map((r) => r.email);
+}
+
+// ---- requests
+
+const summary = {
+  id: approvalRequests.id,
+  type: approvalRequests.type,
+  partyId: approvalRequests.partyId,
+  partyName: parties.name,
+  title: approvalRequests.title,
+  amountMinor: approvalRequests.amountMinor,
+  currency: approvalRequests.currency,
+  status: approvalRequests.status,
+  currentLevel: approvalRequests.currentLevel,
+  rule: approvalRequests.rule,
+  submittedById: approvalRequests.submittedBy,
+  submittedBy: nameOf(approvalRequests.submittedBy),
+  submittedAt: approvalRequests.submittedAt,
+  lastEditedBy: approvalRequests.lastEditedBy,
+  levelSince: approvalRequests.levelSince,
+  escalatedAt: approvalRequests.escalatedAt,
+  round: approvalRequests.round,
+  version: approvalRequests.version,
+};
+
+export async function insert(
+  tx: Tx,
+  r: Omit<typeof approvalRequests.$inferInsert, 'id' | 'status' | 'currentLevel' | 'round' | 'version'>,
+) {
+  const [row] = await tx.db
+    .insert(approvalRequests)
+    .values({ ...r, partyId: writeParty(tx, r.partyId), status: 'pending' })
+    .returning({ id: approvalRequests.id });
+  return (row as { id: string }).id;
+}
+
+export async function get(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select({ ...summary, payload: approvalRequests.payload, previous: approvalRequests.previous })
+    .from(approvalRequests)
+    .innerJoin(parties, eq(parties.id, approvalRequests.partyId))
+    .where(and(eq(approvalRequests.id, id), partyPredicate(tx, approvalRequests.partyId)));
+  return row;
+}
+
+export async function getForUpdate(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select()
+    .from(approvalRequests)
+    .where(and(eq(approvalRequests.id, id), partyPredicate(tx, approvalRequests.partyId)))
+    .for('update');
+  return row;
+}
+
+export async function forSubject(tx: Tx, subjectType: string, subjectId: string) {
+  const [row] = await tx.db
+    .select({ id: approvalRequests.id })
+    .from(approvalRequests)
+    .where(
+      and(
+        eq(approvalRequests.subjectType, subjectType),
+        eq(approvalRequests.subjectId, subjectId),
+        partyPredicate(tx, approvalRequests.partyId),
+      ),
+    )
+    .orderBy(desc(approvalRequests.submittedAt))
+    .limit(1);
+  return row?.id;
+}
+
+/** Changes a request and bumps its version (every change does: a decision on the old one is stale). */
+export async function update(tx: Tx, id: string, change: Partial<typeof approvalRequests.$inferInsert>) {
+  await tx.db
+    .update(approvalRequests)
+    .set({ ...change, version: sql`${approvalRequests.version} + 1` })
+    .where(and(eq(approvalRequests.id, id), partyPredicate(tx, approvalRequests.partyId)));
+}
+
+export async function insertStep(tx: Tx, s: Omit<typeof approvalSteps.$inferInsert, 'id'>) {
+  await tx.db.insert(approvalSteps).values({ ...s, partyId: writeParty(tx, s.partyId) });
+}
+
+export async function steps(tx: Tx, partyId: string, requestId: string) {
+  return tx.db
+    .select({
+      level: approvalSteps.level,
+      round: approvalSteps.round,
+      decision: approvalSteps.decision,
+      decidedById: approvalSteps.decidedBy,
+      by: nameOf(approvalSteps.decidedBy as never),
+      at: approvalSteps.at,
+      reason: approvalSteps.reason,
+      limitCurrency: approvalSteps.limitCurrency,
+      limitMinor: approvalSteps.limitMinor,
+      role: approvalSteps.role,
+    })
+    .from(approvalSteps)
+    .where(
+      and(
+        eq(approvalSteps.partyId, partyId),
+        eq(approvalSteps.requestId, requestId),
+        partyPredicate(tx, approvalSteps.partyId),
+      ),
+    )
+    .orderBy(asc(approvalSteps.at), asc(approvalSteps.id));
+}
+
+/**
+ * Requests, keyset-paged. `waitingFor`: only pending ones whose current level the user may decide now
+ * (one of its roles, or an escalation role once escalated), that it did not make and has not decided in
+ * this round; oldest waiting first. Otherwise every request in scope, newest first.
+ */
+export async function list(
+  tx: Tx,
+  q: {
+    status?: RequestRow['status'];
+    type?: string;
+    waitingFor?: { userId: string; roleKeys: string[] };
+    cursor?: string;
+    limit: number;
+  },
+) {
+  const where: (SQL | undefined)[] = [partyPredicate(tx, approvalRequests.partyId)];
+  if (q.status) where.push(eq(approvalRequests.status, q.status));
+  if (q.type) where.push(eq(approvalRequests.type, q.type));
+  const w = q.waitingFor;
+  const oldestFirst = Boolean(w);
+  const key = oldestFirst ? approvalRequests.levelSince : approvalRequests.submittedAt;
+  if (w) {
+    const level = sql`(${approvalRequests.rule} -> 'levels' -> (${approvalRequests.currentLevel} - 1))`;
+    const rolesArr = sql`${`{${w.roleKeys.map((k) => `"${k.replace(/["\\]/g, '')}"`).join(',')}}`}::text[]`;
+    where.push(
+      eq(approvalRequests.status, 'pending'),
+      sql`${approvalRequests.submittedBy} <> ${w.userId} and ${approvalRequests.lastEditedBy} <> ${w.userId}`,
+      sql`((${level} -> 'roles') ?| ${rolesArr} or (${approvalRequests.escalatedAt} is not null and (${level} -> 'escalateTo') ?| ${rolesArr}))`,
+      sql`not exists (select 1 from ${approvalSteps} s where s.request_id = ${approvalRequests.id}
+                      and s.round = ${approvalRequests.round} and s.decided_by = ${w.userId}
+                      and s.decision in ('approve', 'reject', 'request-changes'))`,
+    );
+  }
+  if (q.cursor) {
+    const [at, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
+    if (!at || !id || rest.length > 0 || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new BadCursor();
+    where.push(
+      oldestFirst
+        ? sql`(${key}, ${approvalRequests.id}) > (${at}::timestamptz, ${id}::uuid)`
+        : sql`(${key}, ${approvalRequests.id}) < (${at}::timestamptz, ${id}::uuid)`,
+    );
+  }
+  const rows = await tx.db
+    .select(summary)
+    .from(approvalRequests)
+    .innerJoin(parties, eq(parties.id, approvalRequests.partyId))
+    .where(and(...where))
+    .orderBy(...(oldestFirst ? [asc(key), asc(approvalRequests.id)] : [desc(key), desc(approvalRequests.id)]))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items.at(-1);
+  const lastKey = last ? (oldestFirst ? last.levelSince : last.submittedAt) : null;
+  const nextCursor =
+    more && last && lastKey ? Buffer.from(`${lastKey.toISOString()}|${last.id}`).toString('base64url') : null;
+  return { items, nextCursor };
+}
+
+/** Pending requests whose current level has waited since before `before` and was not yet reminded (system scope). */
+export function dueForReminder(tx: Tx, before: Date) {
+  return tx.db
+    .select()
+    .from(approvalRequests)
+    .where(
+      and(
+        eq(approvalRequests.status, 'pending'),
+        sql`${approvalRequests.levelSince} < ${before.toISOString()}::timestamptz`,
+        sql`(${approvalRequests.remindedAt} is null or ${approvalRequests.remindedAt} < ${approvalRequests.levelSince})`,
+      ),
+    )
+    .for('update', { skipLocked: true });
+}
+
+export function dueForEscalation(tx: Tx, before: Date) {
+  return tx.db
+    .select()
+    .from(approvalRequests)
+    .where(
+      and(
+        eq(approvalRequests.status, 'pending'),
+        sql`${approvalRequests.levelSince} < ${before.toISOString()}::timestamptz`,
+        sql`(${approvalRequests.escalatedAt} is null or ${approvalRequests.escalatedAt} < ${approvalRequests.levelSince})`,
+        sql`jsonb_array_length(${approvalRequests.rule} -> 'levels' -> (${approvalRequests.currentLevel} - 1) -> 'escalateTo') > 0`,
+      ),
+    )
+    .for('update', { skipLocked: true });
+}
+
+export async function setCreditLimit(tx: Tx, partyId: string, currency: string, amountMinor: bigint) {
+  await tx.db
+    .update(parties)
+    .set({ creditLimitMinor: amountMinor, creditCurrency: currency })
+    .where(and(eq(parties.id, partyId), partyPredicate(tx, parties.id)));
+}

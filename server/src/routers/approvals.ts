@@ -1,0 +1,78 @@
+import {
+  approvalDetail,
+  approvalIdInput,
+  approvalPoliciesOutput,
+  approvalsListInput,
+  approvalsListOutput,
+  approverLimitsOutput,
+  decideApprovalInput,
+  resubmitApprovalInput,
+  setApprovalPolicyInput,
+  setApproverLimitInput,
+  submitApprovalInput,
+} from '@gatehouse/contract';
+import { z } from 'zod';
+import * as approvals from '../services/approvals.ts';
+import { permission, router, sensitive } from '../trpc.ts';
+
+const ok = z.object({ ok: z.literal(true) });
+
+export const approvalsRouter = router({
+  /** The inbox ('mine': what waits for my decision now, oldest first) or every request ('all'). */
+  list: permission('approvals:read')
+    .input(approvalsListInput)
+    .output(approvalsListOutput)
+    .query(({ ctx, input }) => approvals.list(ctx, ctx.actor, input)),
+  /** One request with its rule snapshot, held change, full trail, and whether the caller may decide it. */
+  get: permission('approvals:read')
+    .input(approvalIdInput)
+    .output(approvalDetail)
+    .query(({ ctx, input }) => approvals.get(ctx, ctx.actor, input.id)),
+  /** Approve, reject (reason) or request changes (reason) on the version seen. Writes the matching action. */
+  decide: permission('approvals:decide')
+    .meta({ audit: 'approval.approved' })
+    .input(decideApprovalInput)
+    .output(
+      ok.extend({
+        status: z.enum(['pending', 'changes-requested', 'approved', 'rejected', 'withdrawn']),
+        currentLevel: z.number().int(),
+      }),
+    )
+    .mutation(({ ctx, input }) => approvals.decide(ctx, ctx.actor, input)),
+  /** Staff: a credit-limit change or a credit note for a customer. */
+  submit: permission('parties:manage')
+    .meta({ audit: 'approval.submitted' })
+    .input(submitApprovalInput)
+    .output(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => approvals.submit(ctx, ctx.actor, input)),
+  resubmit: permission('parties:manage')
+    .meta({ audit: 'approval.resubmitted' })
+    .input(resubmitApprovalInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => approvals.resubmit(ctx, ctx.actor, input)),
+  withdraw: permission('parties:manage')
+    .meta({ audit: 'approval.withdrawn' })
+    .input(approvalIdInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => approvals.withdraw(ctx, ctx.actor, input.id)),
+});
+
+export const approvalPoliciesRouter = router({
+  list: permission('approval-policies:manage')
+    .output(approvalPoliciesOutput)
+    .query(({ ctx }) => approvals.policies(ctx, ctx.actor)),
+  /** Replaces a type's (and currency's) levels; validated: deciding roles, no gaps or overlaps in amounts. */
+  set: sensitive('approval-policies:manage')
+    .meta({ audit: 'approval_policy.changed' })
+    .input(setApprovalPolicyInput)
+    .output(ok.extend({ version: z.number().int() }))
+    .mutation(({ ctx, input }) => approvals.setPolicy(ctx, ctx.actor, input)),
+  approvers: permission('approval-policies:manage')
+    .output(approverLimitsOutput)
+    .query(({ ctx }) => approvals.approvers(ctx, ctx.actor)),
+  setLimit: sensitive('approval-policies:manage')
+    .meta({ audit: 'approver_limit.changed' })
+    .input(setApproverLimitInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => approvals.setLimit(ctx, ctx.actor, input)),
+});
