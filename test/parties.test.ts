@@ -23,6 +23,7 @@ describe('parties (accounts)', () => {
 
     const member = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-user'], { partyId: id });
     const m = await signedIn(member);
+    expect((await o.parties.list.query({ search: 'SUP-9001' })).items[0]?.users).toBe(1);
     await o.parties.update.mutate({ partyId: id, status: 'suspended' });
     expect(await codeOf(m.auth.me.query())).toBe('UNAUTHORIZED');
     expect(await codeOf(client(t.srv.origin).auth.login.mutate(member))).toBe('UNAUTHORIZED');

@@ -1,6 +1,7 @@
-import { and, asc, eq, gte, ilike, lte, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../connection.ts';
-import { orderLines, orders } from '../schema/index.ts';
+import { orderLines, orders, shipments } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
@@ -62,25 +63,69 @@ export async function list(tx: Tx, q: ListOrders) {
   return page(rows, q.limit, sort, (r) => [sort.kind === 'date' ? r.orderDate : r.totalMinor, r.id]);
 }
 
-export async function get(tx: Tx, id: string) {
-  const [order] = await tx.db
-    .select(summary)
-    .from(orders)
-    .where(and(eq(orders.id, id), partyPredicate(tx, orders.partyId)));
-  if (!order) return undefined;
-  const lines = await tx.db
+interface LineJson {
+  lineNo: number;
+  sku: string;
+  description: string;
+  quantity: string;
+  unitPriceMinor: string;
+  amountMinor: string;
+}
+interface ShipmentJson {
+  id: string;
+  partyId: string;
+  orderId: string;
+  orderNumber: string;
+  number: string;
+  carrier: string;
+  trackingRef: string | null;
+  status: 'in-transit' | 'delivered';
+  shippedOn: string;
+  deliveredOn: string | null;
+}
+
+/**
+ * An order with its lines and (when `withShipments`) its shipments, in ONE statement, so the detail is a
+ * one-round-trip read (db.readOne) like a list page. Amounts travel as text inside the JSON (a JSON
+ * number would lose precision above 2^53) and become bigint here. Every subquery is scoped twice too.
+ */
+export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } = {}) {
+  const lines = sql<LineJson[]>`(select coalesce(json_agg(json_build_object(
+      'lineNo', l.line_no, 'sku', l.sku, 'description', l.description, 'quantity', l.quantity::text,
+      'unitPriceMinor', l.unit_price_minor::text, 'amountMinor', l.amount_minor::text) order by l.line_no), '[]')
+    from ${orderLines} l where l.party_id = o.party_id and l.order_id = o.id)`;
+  const shipmentsJson = opts.withShipments
+    ? sql<ShipmentJson[]>`(select coalesce(json_agg(json_build_object(
+        'id', s.id, 'partyId', s.party_id, 'orderId', s.order_id, 'orderNumber', o.number, 'number', s.number,
+        'carrier', s.carrier, 'trackingRef', s.tracking_ref, 'status', s.status, 'shippedOn', s.shipped_on::text,
+        'deliveredOn', s.delivered_on::text) order by s.shipped_on desc, s.id desc), '[]')
+      from ${shipments} s where s.party_id = o.party_id and s.order_id = o.id)`
+    : sql<ShipmentJson[]>`'[]'::json`;
+  // Drizzle leaves columns unqualified in a one-table select, so the subqueries name the outer row by an
+  // alias: an unqualified "id" inside them would bind to the inner table.
+  const o = alias(orders, 'o');
+  const [row] = await tx.db
     .select({
-      lineNo: orderLines.lineNo,
-      sku: orderLines.sku,
-      description: orderLines.description,
-      quantity: orderLines.quantity,
-      unitPriceMinor: orderLines.unitPriceMinor,
-      amountMinor: orderLines.amountMinor,
+      id: o.id,
+      partyId: o.partyId,
+      number: o.number,
+      customerReference: o.customerReference,
+      status: o.status,
+      orderDate: o.orderDate,
+      currency: o.currency,
+      totalMinor: o.totalMinor,
+      lines: lines.as('lines'),
+      shipments: shipmentsJson.as('shipments'),
     })
-    .from(orderLines)
-    .where(
-      and(eq(orderLines.partyId, order.partyId), eq(orderLines.orderId, id), partyPredicate(tx, orderLines.partyId)),
-    )
-    .orderBy(asc(orderLines.lineNo));
-  return { ...order, lines };
+    .from(o)
+    .where(and(eq(o.id, id), partyPredicate(tx, o.partyId)));
+  if (!row) return undefined;
+  return {
+    ...row,
+    lines: row.lines.map((l) => ({
+      ...l,
+      unitPriceMinor: BigInt(l.unitPriceMinor),
+      amountMinor: BigInt(l.amountMinor),
+    })),
+  };
 }

@@ -74,7 +74,9 @@ export async function list(tx: Tx, q: ListParties) {
       erpRef: parties.erpRef,
       status: parties.status,
       isDemo: parties.isDemo,
-      users: sql<number>`(select count(*)::int from ${users} u where u.party_id = ${parties.id})`,
+      // Qualified by hand: Drizzle leaves a one-table select's columns unqualified, and a bare "id" in
+      // this subquery would be the user's own id (the count was always 0).
+      users: sql<number>`(select count(*)::int from ${users} u where u.party_id = "parties"."id")`,
       createdAt: parties.createdAt,
     })
     .from(parties)

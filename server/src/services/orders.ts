@@ -20,13 +20,9 @@ export function listOrders(ctx: Context, actor: Actor, input: z.output<typeof or
 }
 
 export async function getOrder(ctx: Context, actor: Actor, id: string) {
-  const order = await ctx.db.read(scopeFor(actor), async (tx) => {
-    const o = await ordersRepo.get(tx, id);
-    if (!o) return undefined;
-    // Shipments are their own permission: a role that may read orders but not shipments sees none.
-    const shipments = actor.permissions.has('shipments:read') ? await shipmentsRepo.forOrder(tx, o.partyId, o.id) : [];
-    return { ...o, shipments };
-  });
+  // Shipments are their own permission: a role that may read orders but not shipments sees none.
+  const withShipments = actor.permissions.has('shipments:read');
+  const order = await ctx.db.readOne(scopeFor(actor), (tx) => ordersRepo.get(tx, id, { withShipments }));
   if (!order) throw notFound('That order');
   return order;
 }
