@@ -377,3 +377,32 @@ describe('reminders and escalation', () => {
     expect(mails.some((m) => /still waits/.test(m.subject) || /escalated/.test(m.subject))).toBe(true);
   });
 });
+
+describe('the inbox', () => {
+  it('pages by keyset, oldest waiting first for "mine", and refuses a page link from the other view', async () => {
+    // Earlier tests moved the clock by days: the shared sessions have timed out.
+    await admin.c.auth.login.mutate(admin);
+    await operator.c.auth.login.mutate(operator);
+    const a = await approver();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      t.srv.clock.advance(1000);
+      ids.push((await creditLimit(100 + i)).id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const p = await a.c.approvals.list.query({ view: 'mine', limit: 1, ...(cursor ? { cursor } : {}) });
+      seen.push(...p.items.map((r) => r.id));
+      cursor = p.nextCursor;
+    } while (cursor);
+    expect(seen.filter((id) => ids.includes(id))).toEqual(ids);
+    expect(new Set(seen).size).toBe(seen.length);
+    const mine = await a.c.approvals.list.query({ view: 'mine', limit: 1 });
+    expect(await codeOf(a.c.approvals.list.query({ view: 'all', cursor: mine.nextCursor ?? '' }))).toBe('BAD_REQUEST');
+    expect(await codeOf(a.c.approvals.list.query({ view: 'all', cursor: 'bm90LWEtY3Vyc29y' }))).toBe('BAD_REQUEST');
+    const all = await a.c.approvals.list.query({ view: 'all', type: 'credit-limit-change', limit: 2 });
+    expect(all.items).toHaveLength(2);
+    expect(all.items[0]?.id).toBe(ids[2]); // newest first
+  });
+});

@@ -10,7 +10,7 @@ import {
   userRoles,
   users,
 } from '../schema/index.ts';
-import { BadCursor, isUuid } from './paging.ts';
+import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
 export type RequestRow = typeof approvalRequests.$inferSelect;
@@ -284,8 +284,6 @@ export async function list(
   if (q.status) where.push(eq(approvalRequests.status, q.status));
   if (q.type) where.push(eq(approvalRequests.type, q.type));
   const w = q.waitingFor;
-  const oldestFirst = Boolean(w);
-  const key = oldestFirst ? approvalRequests.levelSince : approvalRequests.submittedAt;
   if (w) {
     const level = sql`(${approvalRequests.rule} -> 'levels' -> (${approvalRequests.currentLevel} - 1))`;
     const rolesArr = sql`${`{${w.roleKeys.map((k) => `"${k.replace(/["\\]/g, '')}"`).join(',')}}`}::text[]`;
@@ -298,29 +296,18 @@ export async function list(
                       and s.decision in ('approve', 'reject', 'request-changes'))`,
     );
   }
-  if (q.cursor) {
-    const [at, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
-    if (!at || !id || rest.length > 0 || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new BadCursor();
-    where.push(
-      oldestFirst
-        ? sql`(${key}, ${approvalRequests.id}) > (${at}::timestamptz, ${id}::uuid)`
-        : sql`(${key}, ${approvalRequests.id}) < (${at}::timestamptz, ${id}::uuid)`,
-    );
-  }
+  const keyset: Keyset = w
+    ? { key: approvalRequests.levelSince, kind: 'time', id: approvalRequests.id, dir: 'asc' }
+    : { key: approvalRequests.submittedAt, kind: 'time', id: approvalRequests.id, dir: 'desc' };
+  where.push(afterCursor(q.cursor, keyset));
   const rows = await tx.db
     .select(summary)
     .from(approvalRequests)
     .innerJoin(parties, eq(parties.id, approvalRequests.partyId))
     .where(and(...where))
-    .orderBy(...(oldestFirst ? [asc(key), asc(approvalRequests.id)] : [desc(key), desc(approvalRequests.id)]))
+    .orderBy(...orderOf(keyset))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items.at(-1);
-  const lastKey = last ? (oldestFirst ? last.levelSince : last.submittedAt) : null;
-  const nextCursor =
-    more && last && lastKey ? Buffer.from(`${lastKey.toISOString()}|${last.id}`).toString('base64url') : null;
-  return { items, nextCursor };
+  return page(rows, q.limit, keyset, (r) => [w ? r.levelSince : r.submittedAt, r.id]);
 }
 
 /** Pending requests whose current level has waited since before `before` and was not yet reminded (system scope). */

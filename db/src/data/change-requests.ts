@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { changeRequests, parties, partyMasterData, users } from '../schema/index.ts';
-import { BadCursor, isUuid } from './paging.ts';
+import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
 export type ChangeRequestRow = typeof changeRequests.$inferSelect;
@@ -122,7 +122,7 @@ export async function close(
 
 /**
  * Requests, keyset-paged. A party sees its own newest first; the handlers' queue (pending, across
- * parties) reads oldest first, so what waited longest comes first. Cursor: "<iso time>|<id>".
+ * parties) reads oldest first, so what waited longest comes first.
  */
 export async function list(
   tx: Tx,
@@ -131,28 +131,21 @@ export async function list(
   const where: (SQL | undefined)[] = [partyPredicate(tx, changeRequests.partyId, q.partyId)];
   if (q.status) where.push(eq(changeRequests.status, q.status));
   if (q.kind) where.push(eq(changeRequests.kind, q.kind));
-  const cmp = q.oldestFirst ? sql`>` : sql`<`;
-  if (q.cursor) {
-    const [at, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
-    if (!at || !id || rest.length > 0 || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new BadCursor();
-    where.push(sql`(${changeRequests.requestedAt}, ${changeRequests.id}) ${cmp} (${at}::timestamptz, ${id}::uuid)`);
-  }
-  const order = q.oldestFirst
-    ? [asc(changeRequests.requestedAt), asc(changeRequests.id)]
-    : [desc(changeRequests.requestedAt), desc(changeRequests.id)];
+  const keyset: Keyset = {
+    key: changeRequests.requestedAt,
+    kind: 'time',
+    id: changeRequests.id,
+    dir: q.oldestFirst ? 'asc' : 'desc',
+  };
+  where.push(afterCursor(q.cursor, keyset));
   const rows = await tx.db
     .select(view)
     .from(changeRequests)
     .innerJoin(parties, eq(parties.id, changeRequests.partyId))
     .where(and(...where))
-    .orderBy(...order)
+    .orderBy(...orderOf(keyset))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items.at(-1);
-  const nextCursor =
-    more && last ? Buffer.from(`${last.requestedAt.toISOString()}|${last.id}`).toString('base64url') : null;
-  return { items, nextCursor };
+  return page(rows, q.limit, keyset, (r) => [r.requestedAt, r.id]);
 }
 
 /** The requester corrects a pending request's proposed values (a bank-detail change sent back by an approver). */

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { documentTypes, documentVersions, parties, users } from '../schema/index.ts';
-import { BadCursor, isUuid } from './paging.ts';
+import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
 export type VersionStatus = (typeof documentVersions.$inferSelect)['status'];
@@ -141,10 +141,9 @@ export async function supersedeApproved(tx: Tx, partyId: string, typeId: string,
     );
 }
 
-/**
- * The reviewers' queue across parties (staff scope): versions awaiting a decision, oldest first,
- * keyset-paged on (uploaded_at, id); the cursor is "<iso time>|<id>".
- */
+/** The reviewers' queue across parties (staff scope): versions awaiting a decision, oldest first. */
+const QUEUE: Keyset = { key: documentVersions.uploadedAt, kind: 'time', id: documentVersions.id, dir: 'asc' };
+
 export async function queue(
   tx: Tx,
   q: { status?: 'submitted' | 'under-review'; partyId?: string; typeId?: string; cursor?: string; limit: number },
@@ -156,25 +155,16 @@ export async function queue(
     sql`${documentVersions.status} in ('submitted', 'under-review')`,
   ];
   if (q.typeId) where.push(eq(documentVersions.typeId, q.typeId));
-  if (q.cursor) {
-    const [at, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
-    if (!at || !id || rest.length > 0 || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new BadCursor();
-    where.push(sql`(${documentVersions.uploadedAt}, ${documentVersions.id}) > (${at}::timestamptz, ${id}::uuid)`);
-  }
+  where.push(afterCursor(q.cursor, QUEUE));
   const rows = await tx.db
     .select({ ...version, partyName: parties.name, typeName: documentTypes.name })
     .from(documentVersions)
     .innerJoin(parties, eq(parties.id, documentVersions.partyId))
     .innerJoin(documentTypes, eq(documentTypes.id, documentVersions.typeId))
     .where(and(...where))
-    .orderBy(asc(documentVersions.uploadedAt), asc(documentVersions.id))
+    .orderBy(...orderOf(QUEUE))
     .limit(q.limit + 1);
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items.at(-1);
-  const nextCursor =
-    more && last ? Buffer.from(`${last.uploadedAt.toISOString()}|${last.id}`).toString('base64url') : null;
-  return { items, nextCursor };
+  return page(rows, q.limit, QUEUE, (r) => [r.uploadedAt, r.id]);
 }
 
 export interface ExpiryChange {

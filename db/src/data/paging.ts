@@ -23,7 +23,11 @@ export const isBigintId = (s: string) => /^\d{1,19}$/.test(s) && BigInt(s) <= BI
  */
 export interface Keyset {
   key: PgColumn;
-  kind: 'date' | 'bigint';
+  /**
+   * 'date': YYYY-MM-DD; 'bigint': an integer amount; 'time': a timestamptz, carried in the cursor to the
+   * millisecond, so a 'time' key must be written from a JS Date (as the services do), not by now().
+   */
+  kind: 'date' | 'time' | 'bigint';
   id: PgColumn;
   dir: 'asc' | 'desc';
 }
@@ -39,6 +43,7 @@ function isCalendarDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const tagOf = (k: Keyset) => `${k.key.name}:${k.dir}`;
 
 /** ORDER BY for a keyset: key then id, both in its direction. */
@@ -57,6 +62,10 @@ export function afterCursor(cursor: string | undefined, k: Keyset): SQL | undefi
     if (!isCalendarDate(v)) throw new BadCursor();
     return sql`(${k.key}, ${k.id}) ${op} (${v}::date, ${i}::uuid)`;
   }
+  if (k.kind === 'time') {
+    if (!ISO_TIME.test(v) || Number.isNaN(Date.parse(v))) throw new BadCursor();
+    return sql`(${k.key}, ${k.id}) ${op} (${v}::timestamptz, ${i}::uuid)`;
+  }
   if (!isBigint(v)) throw new BadCursor();
   return sql`(${k.key}, ${k.id}) ${op} (${v}::bigint, ${i}::uuid)`;
 }
@@ -65,11 +74,17 @@ export function afterCursor(cursor: string | undefined, k: Keyset): SQL | undefi
  * Cuts the extra row a query fetched (limit + 1) and makes the next page's cursor from the last row's
  * sort key (a 'YYYY-MM-DD' date or a bigint) and id.
  */
-export function page<T>(rows: T[], limit: number, k: Keyset, key: (row: T) => [key: string | bigint, id: string]) {
+export function page<T>(
+  rows: T[],
+  limit: number,
+  k: Keyset,
+  key: (row: T) => [key: string | bigint | Date, id: string],
+) {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items.at(-1);
   if (!more || !last) return { items, nextCursor: null };
   const [v, id] = key(last);
-  return { items, nextCursor: Buffer.from(`${tagOf(k)}|${v}|${id}`).toString('base64url') };
+  const value = v instanceof Date ? v.toISOString() : v;
+  return { items, nextCursor: Buffer.from(`${tagOf(k)}|${value}|${id}`).toString('base64url') };
 }
