@@ -101,6 +101,9 @@ describe('purchase orders', () => {
     // Operators read every supplier's POs but acknowledge none.
     const op = await staff();
     expect((await op.c.purchaseOrders.get.query({ id: a.id })).number).toBe(a.number);
+    const [party] = await t.owner`select name from parties where id = ${me.partyId}`;
+    const staffList = await op.c.purchaseOrders.list.query({ partyId: me.partyId, limit: 5 });
+    expect(staffList.items.every((p) => p.partyId === me.partyId && p.partyName === party?.name)).toBe(true);
     expect(await codeOf(op.c.purchaseOrders.acknowledge.mutate({ id: a.id, promisedDate: day(5) }))).toBe('FORBIDDEN');
   });
 });

@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { purchaseOrderLines, purchaseOrders, users } from '../schema/index.ts';
+import { parties, purchaseOrderLines, purchaseOrders, users } from '../schema/index.ts';
 import { afterCursor, newestFirst, orderOf, page } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
@@ -9,6 +9,8 @@ type Status = (typeof purchaseOrders.$inferSelect)['status'];
 const summary = {
   id: purchaseOrders.id,
   partyId: purchaseOrders.partyId,
+  // Qualified by hand: in a one-table select Drizzle leaves columns unqualified.
+  partyName: sql<string>`(select p.name from ${parties} p where p.id = "purchase_orders"."party_id")`,
   number: purchaseOrders.number,
   status: purchaseOrders.status,
   orderDate: purchaseOrders.orderDate,

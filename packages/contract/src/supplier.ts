@@ -18,6 +18,8 @@ export const purchaseOrdersListInput = pageInput.extend({
 export const purchaseOrderSummary = z.object({
   id: uuid,
   partyId: uuid,
+  /** The supplier's name (staff see every supplier's orders). */
+  partyName: z.string(),
   number: z.string(),
   status: z.enum(PURCHASE_ORDER_STATUSES),
   orderDate: z.string(),

@@ -1,6 +1,7 @@
 import { LIMITS, PURCHASE_ORDER_STATUSES } from '@gatehouse/contract';
 import { A, useLocation, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
+import { currentMe } from '../auth.ts';
 import { createPagedList, debounce, ListStates, NoValue, rememberListHref, usePageTitle } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
@@ -24,6 +25,8 @@ export function DateCell(props: { date: string | null }) {
 /** The supplier's purchase orders (staff: every supplier's, or one with `?partyId=`), newest first. */
 export default function PurchaseOrders() {
   usePageTitle(() => 'Purchase orders');
+  // Staff see every supplier's orders, so each row names its supplier.
+  const staff = () => currentMe()?.party.kind === 'internal';
   const location = useLocation();
   const [params, setParams] = useSearchParams();
   // Filters live in the URL, so Back from a purchase order and a reload keep them.
@@ -89,6 +92,9 @@ export default function PurchaseOrders() {
             <thead>
               <tr>
                 <th scope="col">Number</th>
+                <Show when={staff()}>
+                  <th scope="col">Supplier</th>
+                </Show>
                 <th scope="col">Order date</th>
                 <th scope="col">Requested</th>
                 <th scope="col">Promised</th>
@@ -105,6 +111,9 @@ export default function PurchaseOrders() {
                     <th scope="row">
                       <A href={`/purchase-orders/${po.id}`}>{po.number}</A>
                     </th>
+                    <Show when={staff()}>
+                      <td data-label="Supplier">{po.partyName}</td>
+                    </Show>
                     <td data-label="Order date">
                       <DateCell date={po.orderDate} />
                     </td>
