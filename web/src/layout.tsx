@@ -34,6 +34,13 @@ const NAV: { href: string; label: string; testId: string; permission: Permission
   { href: '/documents', label: 'Documents', testId: 'nav-documents', permission: 'documents:upload' },
   { href: '/company', label: 'Company details', testId: 'nav-company', permission: 'change-requests:create' },
   { href: '/work-queue', label: 'Work queue', testId: 'nav-work-queue', permission: 'documents:review' },
+  { href: '/approvals', label: 'Approvals', testId: 'nav-approvals', permission: 'approvals:read', end: true },
+  {
+    href: '/approvals/policies',
+    label: 'Approval policies',
+    testId: 'nav-approval-policies',
+    permission: 'approval-policies:manage',
+  },
   { href: '/users', label: 'Users', testId: 'nav-users', permission: 'users:read' },
   { href: '/access-reviews', label: 'Access reviews', testId: 'nav-access-reviews', permission: 'users:manage' },
   { href: '/roles', label: 'Roles', testId: 'nav-roles', permission: 'roles:read' },

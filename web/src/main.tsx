@@ -7,6 +7,9 @@ import AcceptInvitation from './pages/AcceptInvitation.tsx';
 import AccessReviewDetail from './pages/AccessReviewDetail.tsx';
 import AccessReviews from './pages/AccessReviews.tsx';
 import Alerts from './pages/Alerts.tsx';
+import ApprovalDetail from './pages/ApprovalDetail.tsx';
+import ApprovalPolicies from './pages/ApprovalPolicies.tsx';
+import Approvals from './pages/Approvals.tsx';
 import AuditEntry from './pages/AuditEntry.tsx';
 import AuditLog from './pages/AuditLog.tsx';
 import CompanyDetails from './pages/CompanyDetails.tsx';
@@ -69,6 +72,9 @@ render(
         <Route path="/work-queue" component={WorkQueue} />
         <Route path="/work-queue/documents/:id" component={WorkQueueDocument} />
         <Route path="/work-queue/change-requests/:id" component={WorkQueueChangeRequest} />
+        <Route path="/approvals" component={Approvals} />
+        <Route path="/approvals/policies" component={ApprovalPolicies} />
+        <Route path="/approvals/:id" component={ApprovalDetail} />
         <Route path="/users" component={Users} />
         <Route path="/users/:id" component={UserDetail} />
         <Route path="/roles" component={Roles} />

@@ -78,6 +78,8 @@ export const BUILT_IN_ROLES = [
       'documents:read',
       'documents:review',
       'change-requests:handle',
+      // Operators submit credit-limit changes and credit notes (parties:manage) and follow them here.
+      'approvals:read',
     ],
   },
   {

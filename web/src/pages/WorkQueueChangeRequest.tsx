@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { can } from '../auth.ts';
 import { DetailPage, NoValue } from '../data.tsx';
@@ -149,6 +150,16 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         <p class="notice after-panel" role="note" data-testid="change-request-via-approvals">
           Bank-detail changes are decided through approvals: two approvers accept or reject this request in their
           approvals inbox. It stays pending until then.
+          <Show when={can('approvals:read') ? r().approvalId : null}>
+            {(approvalId) => (
+              <>
+                {' '}
+                <A href={`/approvals/${approvalId()}`} data-testid="change-request-approval-link">
+                  Open the approval request
+                </A>
+              </>
+            )}
+          </Show>
         </p>
       </Show>
       <Show when={pending() && !r().approvalId && can('change-requests:handle')}>

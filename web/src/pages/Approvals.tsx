@@ -1,0 +1,472 @@
+import { APPROVAL_STATUSES, APPROVAL_TYPES } from '@gatehouse/contract';
+import { A, useLocation, useNavigate, useSearchParams } from '@solidjs/router';
+import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
+import { can, guard } from '../auth.ts';
+import { createPagedList, debounce, ListStates, rememberListHref, usePageTitle } from '../data.tsx';
+import { errorMessage } from '../errors.ts';
+import { FormError } from '../forms.tsx';
+import { trpc } from '../trpc.ts';
+import { type ApprovalType, formatWait, Money, parseMajor, TYPE_LABELS, waitWords } from './approvals-shared.tsx';
+import { Badge, ModalDialog, words } from './supplier-shared.tsx';
+
+const PAGE_SIZE = 50;
+
+type View = 'mine' | 'all';
+const VIEWS: { key: View; label: string }[] = [
+  { key: 'mine', label: 'Waiting for me' },
+  { key: 'all', label: 'All requests' },
+];
+
+/**
+ * The approvals inbox: what waits for my decision now (oldest first), or every request with status and
+ * type filters, all in the URL. Staff who manage customers start a credit-limit change or a credit note here.
+ */
+export default function Approvals() {
+  usePageTitle(() => 'Approvals');
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  createEffect(() => rememberListHref('/approvals', location.pathname + location.search));
+  const view = (): View => (params.view === 'all' ? 'all' : 'mine');
+  const status = () => APPROVAL_STATUSES.find((s) => s === params.status);
+  const type = () => APPROVAL_TYPES.find((t) => t === params.type);
+  const [creating, setCreating] = createSignal(false);
+  const tabButtons: Partial<Record<View, HTMLButtonElement>> = {};
+  let newButton: HTMLButtonElement | undefined;
+
+  const filters = createMemo(
+    () => ({
+      view: view(),
+      status: view() === 'all' ? status() : undefined,
+      type: view() === 'all' ? type() : undefined,
+    }),
+    undefined,
+    { equals: (a, b) => a.view === b.view && a.status === b.status && a.type === b.type },
+  );
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.approvals.list.query({ limit: PAGE_SIZE, cursor, view: f.view, status: f.status, type: f.type }),
+  );
+
+  const select = (v: View, focus = false) => {
+    setParams({ view: v === 'mine' ? undefined : v }, { replace: true });
+    if (focus) tabButtons[v]?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    const index = VIEWS.findIndex((v) => v.key === view());
+    let next: number | null = null;
+    if (event.key === 'ArrowRight') next = (index + 1) % VIEWS.length;
+    else if (event.key === 'ArrowLeft') next = (index - 1 + VIEWS.length) % VIEWS.length;
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = VIEWS.length - 1;
+    if (next === null) return;
+    event.preventDefault();
+    const v = VIEWS[next];
+    if (v) select(v.key, true);
+  };
+
+  return (
+    <section aria-labelledby="approvals-title">
+      <div class="detail-header list-header">
+        <h1 id="approvals-title">Approvals</h1>
+        <Show when={can('parties:manage')}>
+          <button
+            type="button"
+            class="button button-primary"
+            data-testid="approval-new"
+            ref={newButton}
+            onClick={() => setCreating(true)}
+          >
+            New request
+          </button>
+        </Show>
+      </div>
+      <Show
+        when={can('approvals:read')}
+        fallback={
+          <p class="hint">
+            You may start a credit-limit change or a credit note here; approvers decide it in their inbox.
+          </p>
+        }
+      >
+        <div class="tabs" role="tablist" aria-label="Approvals" onKeyDown={onKeyDown}>
+          <For each={VIEWS}>
+            {(v) => (
+              <button
+                type="button"
+                role="tab"
+                class="tab"
+                id={`tab-approvals-${v.key}`}
+                data-testid={`tab-approvals-${v.key}`}
+                aria-selected={view() === v.key}
+                aria-controls="panel-approvals"
+                tabindex={view() === v.key ? 0 : -1}
+                ref={(el) => {
+                  tabButtons[v.key] = el;
+                }}
+                onClick={() => select(v.key)}
+              >
+                {v.label}
+              </button>
+            )}
+          </For>
+        </div>
+        <div role="tabpanel" id="panel-approvals" aria-labelledby={`tab-approvals-${view()}`} class="tab-panel">
+          <Show
+            when={view() === 'all'}
+            fallback={
+              <p class="hint approvals-intro">Requests waiting for your decision, the longest waiting first.</p>
+            }
+          >
+            <form class="filters" aria-label="Filter approval requests" onSubmit={(e) => e.preventDefault()}>
+              <div class="field">
+                <label for="approvals-status">Status</label>
+                <select
+                  id="approvals-status"
+                  name="status"
+                  value={status() ?? ''}
+                  onChange={(e) => setParams({ status: e.currentTarget.value || undefined }, { replace: true })}
+                >
+                  <option value="">All statuses</option>
+                  <For each={APPROVAL_STATUSES}>{(s) => <option value={s}>{words(s)}</option>}</For>
+                </select>
+              </div>
+              <div class="field">
+                <label for="approvals-type">Type</label>
+                <select
+                  id="approvals-type"
+                  name="type"
+                  value={type() ?? ''}
+                  onChange={(e) => setParams({ type: e.currentTarget.value || undefined }, { replace: true })}
+                >
+                  <option value="">All types</option>
+                  <For each={APPROVAL_TYPES}>{(t) => <option value={t}>{TYPE_LABELS[t]}</option>}</For>
+                </select>
+              </div>
+            </form>
+          </Show>
+          <ListStates
+            list={list}
+            noun="requests"
+            emptyText={view() === 'mine' ? 'Nothing waits for your decision.' : 'No approval requests match.'}
+          >
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="approvals-table" aria-busy={list.phase() === 'loading'}>
+                <caption class="visually-hidden">
+                  {view() === 'mine' ? 'Requests waiting for your decision, oldest first' : 'Approval requests'}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Request</th>
+                    <th scope="col">Party</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Amount</th>
+                    <th scope="col">Level</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Waiting</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={list.items()}>
+                    {(r) => (
+                      <tr data-testid="approval-row" data-id={r.id} data-type={r.type}>
+                        <th scope="row" class="wrap">
+                          <A href={`/approvals/${r.id}`} data-testid="approval-link">
+                            {r.title}
+                          </A>
+                        </th>
+                        <td class="wrap" data-label="Party">
+                          {r.partyName}
+                        </td>
+                        <td data-label="Type">{TYPE_LABELS[r.type]}</td>
+                        <td data-label="Amount" class="numeric">
+                          <Money minor={r.amountMinor} currency={r.currency} />
+                        </td>
+                        <td data-label="Level" data-testid="approval-level">
+                          {r.currentLevel} of {r.levels}
+                        </td>
+                        <td data-label="Status">
+                          <Badge status={r.status} testId="approval-status" />
+                        </td>
+                        <td data-label="Waiting">
+                          <Show when={r.status === 'pending' || r.status === 'changes-requested'} fallback="—">
+                            <time datetime={r.waitingSince} title={`Waiting ${waitWords(r.waitingSince)}`}>
+                              <span aria-hidden="true">{formatWait(r.waitingSince)}</span>
+                              <span class="visually-hidden">{waitWords(r.waitingSince)}</span>
+                            </time>
+                          </Show>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </ListStates>
+        </div>
+      </Show>
+      <Show when={creating()}>
+        <NewRequestDialog
+          onClose={() => {
+            setCreating(false);
+            newButton?.focus();
+          }}
+          onCreated={(id) => navigate(`/approvals/${id}`)}
+        />
+      </Show>
+    </section>
+  );
+}
+
+type Customer = Awaited<ReturnType<typeof trpc.parties.list.query>>['items'][number];
+type SubmitType = Extract<ApprovalType, 'credit-limit-change' | 'credit-note'>;
+
+/** Staff: a credit-limit change or a credit note for a customer, sent for approval (approvals.submit). */
+function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) => void }) {
+  const [type, setType] = createSignal<SubmitType>('credit-limit-change');
+  const [customer, setCustomer] = createSignal<Customer | null>(null);
+  const [results, setResults] = createSignal<Customer[] | null>(null);
+  const [searchError, setSearchError] = createSignal<string | null>(null);
+  const [searching, setSearching] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const [invalid, setInvalid] = createSignal<string | null>(null);
+  const [submitting, setSubmitting] = createSignal(false);
+  let firstRadio: HTMLInputElement | undefined;
+  let seq = 0;
+
+  const search = async (text: string) => {
+    const mine = ++seq;
+    setSearching(true);
+    try {
+      const page = await guard(
+        trpc.parties.list.query({ kind: 'customer', limit: 10, ...(text.trim() ? { search: text.trim() } : {}) }),
+      );
+      if (mine !== seq) return;
+      setResults(page.items);
+      setSearchError(null);
+    } catch (err) {
+      if (mine === seq) setSearchError(errorMessage(err));
+    } finally {
+      if (mine === seq) setSearching(false);
+    }
+  };
+  const searchSoon = debounce((text: string) => void search(text), 250);
+  void search('');
+
+  const fail = (message: string, field: string, form: HTMLFormElement) => {
+    setError(message);
+    setInvalid(field);
+    form.querySelector<HTMLElement>(`#new-approval-${field}`)?.focus();
+  };
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (submitting()) return;
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? '').trim();
+    const picked = customer();
+    const currency = text('currency').toUpperCase();
+    const amountMinor = parseMajor(text('amount'));
+    const reason = text('reason');
+    const invoiceNumber = text('invoiceNumber');
+    if (!picked) return fail('Choose the customer.', 'search', form);
+    if (!/^[A-Z]{3}$/.test(currency)) return fail('Use a three-letter currency code (EUR, USD…).', 'currency', form);
+    if (amountMinor === null) return fail('Enter the amount like 10,000.00 (at most two decimals).', 'amount', form);
+    if (reason.length < 3) return fail('Say why (at least three characters); approvers read this.', 'reason', form);
+    setSubmitting(true);
+    setError(null);
+    setInvalid(null);
+    try {
+      const base = { partyId: picked.id, currency, amountMinor, reason };
+      const { id } = await guard(
+        type() === 'credit-note'
+          ? trpc.approvals.submit.mutate({
+              type: 'credit-note',
+              ...base,
+              ...(invoiceNumber ? { invoiceNumber } : {}),
+            })
+          : trpc.approvals.submit.mutate({ type: 'credit-limit-change', ...base }),
+      );
+      props.onCreated(id);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const described = (field: string) => (invalid() === field ? 'new-approval-error' : undefined);
+
+  return (
+    <ModalDialog
+      id="new-approval"
+      title="New approval request"
+      testId="new-approval-dialog"
+      wide
+      initialFocus={() => firstRadio}
+      onClose={props.onClose}
+    >
+      {(close) => (
+        <form class="form" onSubmit={(e) => void submit(e)} novalidate>
+          <h2 id="new-approval-title">New approval request</h2>
+          <p class="hint">Approvers decide it in their inbox; it takes effect once every level has approved.</p>
+          <FormError id="new-approval-error" message={error()} />
+          <fieldset class="checkboxes">
+            <legend>Request</legend>
+            <label class="checkbox">
+              <input
+                type="radio"
+                name="type"
+                value="credit-limit-change"
+                checked={type() === 'credit-limit-change'}
+                onChange={() => setType('credit-limit-change')}
+                ref={firstRadio}
+              />
+              Credit-limit change
+            </label>
+            <label class="checkbox">
+              <input
+                type="radio"
+                name="type"
+                value="credit-note"
+                checked={type() === 'credit-note'}
+                onChange={() => setType('credit-note')}
+                data-testid="new-approval-type-credit-note"
+              />
+              Credit note
+            </label>
+          </fieldset>
+          <div class="field">
+            <label for="new-approval-search">Customer</label>
+            <input
+              id="new-approval-search"
+              type="search"
+              autocomplete="off"
+              placeholder="Name or ERP reference"
+              aria-controls="new-approval-results"
+              aria-describedby={described('search') ?? 'new-approval-customer'}
+              aria-invalid={invalid() === 'search' ? 'true' : undefined}
+              onInput={(e) => searchSoon(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  void search(e.currentTarget.value);
+                }
+              }}
+            />
+            <p class="hint" id="new-approval-customer" data-testid="new-approval-customer">
+              {customer() ? `Chosen: ${customer()?.name}` : 'Search, then choose a customer below.'}
+            </p>
+          </div>
+          <FormError id="new-approval-search-error" message={searchError()} />
+          <div id="new-approval-results" aria-live="polite" aria-busy={searching()}>
+            <Show when={results()}>
+              {(list) => (
+                <Show when={list().length > 0} fallback={<p class="list-message">No customer matches.</p>}>
+                  <ul class="party-results" data-testid="new-approval-results">
+                    <For each={list()}>
+                      {(party) => (
+                        <li>
+                          <button
+                            type="button"
+                            class="party-result"
+                            data-testid="new-approval-customer-option"
+                            data-party-id={party.id}
+                            aria-pressed={customer()?.id === party.id}
+                            onClick={() => {
+                              setCustomer(party);
+                              if (invalid() === 'search') {
+                                setError(null);
+                                setInvalid(null);
+                              }
+                            }}
+                          >
+                            {party.name}
+                            <Show when={party.erpRef}>{(ref) => <span class="muted mono"> {ref()}</span>}</Show>
+                          </button>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </Show>
+              )}
+            </Show>
+          </div>
+          <div class="approval-amount-fields">
+            <div class="field">
+              <label for="new-approval-currency">Currency</label>
+              <input
+                id="new-approval-currency"
+                name="currency"
+                type="text"
+                class="mono"
+                value="EUR"
+                maxlength={3}
+                autocomplete="off"
+                aria-invalid={invalid() === 'currency' ? 'true' : undefined}
+                aria-describedby={described('currency')}
+              />
+            </div>
+            <div class="field field-grow">
+              <label for="new-approval-amount">{type() === 'credit-note' ? 'Amount' : 'New credit limit'}</label>
+              <input
+                id="new-approval-amount"
+                name="amount"
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                placeholder="10,000.00"
+                aria-invalid={invalid() === 'amount' ? 'true' : undefined}
+                aria-describedby={described('amount') ?? 'new-approval-amount-hint'}
+              />
+              <p class="hint" id="new-approval-amount-hint">
+                In units of the currency, e.g. 10,000.00.
+              </p>
+            </div>
+          </div>
+          <Show when={type() === 'credit-note'}>
+            <div class="field">
+              <label for="new-approval-invoiceNumber">
+                Invoice number<span class="muted"> (optional)</span>
+              </label>
+              <input
+                id="new-approval-invoiceNumber"
+                name="invoiceNumber"
+                type="text"
+                maxlength={60}
+                autocomplete="off"
+              />
+            </div>
+          </Show>
+          <div class="field">
+            <label for="new-approval-reason">Reason</label>
+            <textarea
+              id="new-approval-reason"
+              name="reason"
+              class="textarea"
+              rows={3}
+              maxlength={2000}
+              required
+              aria-invalid={invalid() === 'reason' ? 'true' : undefined}
+              aria-describedby={described('reason')}
+            />
+          </div>
+          <div class="button-row">
+            <button
+              type="submit"
+              class="button button-primary"
+              data-testid="new-approval-submit"
+              disabled={submitting()}
+              aria-busy={submitting()}
+            >
+              Send for approval
+            </button>
+            <button type="button" class="button" onClick={close}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </ModalDialog>
+  );
+}
