@@ -141,6 +141,12 @@ describe('a supplier bank-detail change', () => {
       reason: 'The account holder must be the legal name.',
     });
     expect((await a2.c.approvals.get.query({ id: second.id })).status).toBe('changes-requested');
+    // The supplier sees that it was sent back, and why, on its own list (it cannot read approvals).
+    expect((await sup.c.changeRequests.list.query({})).items.find((r) => r.id === second.crId)).toMatchObject({
+      status: 'pending',
+      approvalStatus: 'changes-requested',
+      approvalNote: 'The account holder must be the legal name.',
+    });
     expect(await codeOf(a2.c.approvals.decide.mutate({ id: second.id, version: 2, decision: 'approve' }))).toBe(
       'CONFLICT',
     );

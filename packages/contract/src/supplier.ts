@@ -174,6 +174,10 @@ export const changeRequest = z.object({
   version: z.number().int(),
   /** Bank-detail changes: the approval request that decides it. */
   approvalId: uuid.nullable(),
+  /** Where that approval stands ('changes-requested': the requester corrects it with changeRequests.resubmit). */
+  approvalStatus: z.enum(['pending', 'changes-requested', 'approved', 'rejected', 'withdrawn']).nullable(),
+  /** The last reason an approver gave for sending it back or rejecting it. */
+  approvalNote: z.string().nullable(),
 });
 export const changeRequestsListInput = pageInput.extend({
   status: z.enum(CHANGE_REQUEST_STATUSES).optional(),

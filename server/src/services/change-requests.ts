@@ -60,6 +60,7 @@ function present(r: NonNullable<Awaited<ReturnType<typeof changeRequestsRepo.get
     proposed: r.proposed as BankDetails | PostalAddress,
     previous: (r.previous as BankDetails | PostalAddress | null) ?? null,
     requestedBy: r.requestedBy ?? 'Former user',
+    approvalStatus: r.approvalStatus as 'pending' | 'changes-requested' | 'approved' | 'rejected' | 'withdrawn' | null,
     decidedBy: r.decidedAt ? (r.decidedBy ?? 'Gatehouse staff') : null,
   };
 }
