@@ -1,4 +1,5 @@
-import { A, useParams } from '@solidjs/router';
+import { LIMITS } from '@gatehouse/contract';
+import { A, useLocation, useParams, useSearchParams } from '@solidjs/router';
 import {
   type Accessor,
   createEffect,
@@ -117,25 +118,82 @@ export function usePageTitle(title: () => string): void {
   });
 }
 
+/**
+ * A filter of a list page: a labelled select whose value lives in the URL (`?${param}=`); the first
+ * option (`allLabel`) clears it.
+ */
+export function FilterSelect<V extends string>(props: {
+  id: string;
+  label: string;
+  /** The URL parameter; also the select's name unless `name` says otherwise. */
+  param: string;
+  name?: string;
+  options: readonly V[];
+  optionLabel: (value: V) => string;
+  allLabel: string;
+  value: string | undefined;
+}) {
+  const [, setParams] = useSearchParams();
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        name={props.name ?? props.param}
+        value={props.value ?? ''}
+        onChange={(e) => setParams({ [props.param]: e.currentTarget.value || undefined }, { replace: true })}
+      >
+        <option value="">{props.allLabel}</option>
+        <For each={props.options}>{(o) => <option value={o}>{props.optionLabel(o)}</option>}</For>
+      </select>
+    </div>
+  );
+}
+
 /** The status filter of a list page: a labelled select whose value lives in the URL (`?status=`). */
 export function StatusFilter(props: {
   id: string;
   statuses: readonly string[];
   value: string | undefined;
-  onChange: (status: string | undefined) => void;
+  optionLabel?: (status: string) => string;
 }) {
   return (
-    <div class="field">
-      <label for={props.id}>Status</label>
-      <select
+    <FilterSelect
+      id={props.id}
+      label="Status"
+      param="status"
+      options={props.statuses}
+      optionLabel={props.optionLabel ?? label}
+      allLabel="All statuses"
+      value={props.value}
+    />
+  );
+}
+
+/**
+ * The text search of a list page: what is typed shows at once, and goes to the URL (`?q=`) once typing
+ * has paused, which reloads the list.
+ */
+export function SearchField(props: { id: string; placeholder: string; label?: string }) {
+  const [params, setParams] = useSearchParams();
+  const [text, setText] = createSignal(typeof params.q === 'string' ? params.q : '');
+  const apply = debounce((value: string) => setParams({ q: value.trim() || undefined }, { replace: true }), 300);
+  return (
+    <div class="field field-grow">
+      <label for={props.id}>{props.label ?? 'Search'}</label>
+      <input
         id={props.id}
-        name="status"
-        value={props.value ?? ''}
-        onChange={(e) => props.onChange(e.currentTarget.value || undefined)}
-      >
-        <option value="">All statuses</option>
-        <For each={props.statuses}>{(s) => <option value={s}>{label(s)}</option>}</For>
-      </select>
+        name="search"
+        type="search"
+        placeholder={props.placeholder}
+        maxlength={LIMITS.searchMax}
+        autocomplete="off"
+        value={text()}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          apply(e.currentTarget.value);
+        }}
+      />
     </div>
   );
 }
@@ -186,6 +244,36 @@ export function ListStates<T>(props: { list: PagedList<T>; noun: string; emptyTe
   );
 }
 
+/**
+ * A list page's table inside its ListStates: caption for screen readers, column heads, a row per item, and
+ * aria-busy while a new first page loads.
+ */
+export function ListTable<T>(props: {
+  list: PagedList<T>;
+  noun: string;
+  emptyText: string;
+  testId: string;
+  caption: JSX.Element;
+  head: JSX.Element;
+  children: (item: T) => JSX.Element;
+}) {
+  return (
+    <ListStates list={props.list} noun={props.noun} emptyText={props.emptyText}>
+      <div class="table-wrap stack">
+        <table class="data-table" data-testid={props.testId} aria-busy={props.list.phase() === 'loading'}>
+          <caption class="visually-hidden">{props.caption}</caption>
+          <thead>
+            <tr>{props.head}</tr>
+          </thead>
+          <tbody>
+            <For each={props.list.items()}>{(item) => props.children(item)}</For>
+          </tbody>
+        </table>
+      </div>
+    </ListStates>
+  );
+}
+
 function ListFooter<T>(props: { list: PagedList<T>; noun: string }) {
   const { list } = props;
   const count = () => list.items().length;
@@ -229,6 +317,11 @@ export function NoValue() {
 const lastListHref = new Map<string, string>();
 export const rememberListHref = (list: string, href: string) => lastListHref.set(list, href);
 export const listHref = (list: string) => lastListHref.get(list) ?? list;
+/** Remembers this list page's address (with its filters) while it is shown, for rememberListHref. */
+export function useRememberedList(list: string): void {
+  const location = useLocation();
+  createEffect(() => rememberListHref(list, location.pathname + location.search));
+}
 
 /**
  * A page showing one object fetched by the `:id` in its URL, with the four states every detail page has:

@@ -33,7 +33,9 @@ const view = {
   /** Where that approval stands, and the last reason an approver gave (sent back or rejected). */
   approvalStatus: sql<string | null>`(select a.status from approval_requests a where a.subject_type = 'change_request'
     and a.subject_id = ${changeRequests.id} order by a.submitted_at desc limit 1)`,
-  approvalNote: sql<string | null>`(select s.reason from approval_requests a join approval_steps s on s.request_id = a.id
+  approvalNote: sql<
+    string | null
+  >`(select s.reason from approval_requests a join approval_steps s on s.request_id = a.id
     where a.subject_type = 'change_request' and a.subject_id = ${changeRequests.id}
       and s.decision in ('request-changes', 'reject') order by s.at desc limit 1)`,
 };

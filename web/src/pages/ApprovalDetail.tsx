@@ -1,34 +1,51 @@
 import { createSignal, For, type JSX, Show } from 'solid-js';
-import { guard } from '../auth.ts';
+import { can, guard } from '../auth.ts';
+import { Announcement, createDialogs, FormDialog, ReasonDialog } from '../components.tsx';
 import { DetailPage, NoValue } from '../data.tsx';
 import { errorCode, errorMessage } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
-import { FormError } from '../forms.tsx';
 import { trpc } from '../trpc.ts';
-import { DECISION_LABELS, formatMajor, formatWait, Money, TYPE_LABELS, waitWords } from './approvals-shared.tsx';
-import { BANK_FIELDS, FIELD_LABELS, fieldValue } from './CompanyDetails.tsx';
-import { Badge, ModalDialog } from './supplier-shared.tsx';
+import {
+  DECISION_LABELS,
+  formatMajor,
+  formatWait,
+  Money,
+  parseMajor,
+  TYPE_LABELS,
+  waitWords,
+} from './approvals-shared.tsx';
+import { BANK_FIELDS, ComparisonTable } from './CompanyDetails.tsx';
+import { Badge } from './supplier-shared.tsx';
 
 type Request = Awaited<ReturnType<typeof trpc.approvals.get.query>>;
 type Decision = 'approve' | 'reject' | 'request-changes';
 
-const DECISION_TEXT: Record<Decision, { button: string; title: string; submit: string; what: string }> = {
+const DECISION_TEXT: Record<
+  Decision,
+  { button: string; title: string; submit: string; submitClass: string; what: string; label: string }
+> = {
   approve: {
     button: 'Approve',
     title: 'Approve',
     submit: 'Approve request',
+    submitClass: 'button button-primary',
+    label: 'Note',
     what: 'Your approval counts for the current level. On the last level the change applies at once.',
   },
   reject: {
     button: 'Reject',
     title: 'Reject',
     submit: 'Reject request',
+    submitClass: 'button button-danger',
+    label: 'Reason',
     what: 'Nothing changes; the request ends and whoever made it reads your reason.',
   },
   'request-changes': {
     button: 'Request changes',
     title: 'Request changes to',
     submit: 'Send back',
+    submitClass: 'button',
+    label: 'What should change',
     what: 'The request goes back to whoever made it, with your reason, to correct and resubmit.',
   },
 };
@@ -53,13 +70,29 @@ export default function ApprovalDetail() {
 }
 
 function RequestView(props: { request: Request; refresh: () => void }) {
-  const [deciding, setDeciding] = createSignal<Decision | null>(null);
+  const dialogs = createDialogs<Decision | 'withdraw' | 'resubmit'>(() => heading);
   const [announcement, setAnnouncement] = createSignal<string | null>(null);
   const [conflict, setConflict] = createSignal<string | null>(null);
-  const buttons: Partial<Record<Decision, HTMLButtonElement>> = {};
   let heading: HTMLHeadingElement | undefined;
   const r = () => props.request;
   const open = () => r().status === 'pending' || r().status === 'changes-requested';
+  // Staff who manage customers make credit-limit changes and credit notes, and may take them back.
+  const maker = () => can('parties:manage') && (r().type === 'credit-limit-change' || r().type === 'credit-note');
+  const decisionOpen = (): Decision | null => {
+    const which = dialogs.open();
+    return which === 'withdraw' || which === 'resubmit' ? null : which;
+  };
+  const start = (which: Decision | 'withdraw' | 'resubmit') => {
+    setAnnouncement(null);
+    setConflict(null);
+    dialogs.show(which);
+  };
+  const conflicted = (err: unknown) => {
+    if (errorCode(err) !== 'CONFLICT') return false;
+    setConflict(errorMessage(err));
+    props.refresh();
+    return true;
+  };
 
   return (
     <>
@@ -69,9 +102,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         </h1>
         <Badge status={r().status} testId="approval-status" />
       </div>
-      <div role="status" aria-live="polite" data-testid="approval-announcement">
-        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
-      </div>
+      <Announcement testId="approval-announcement" message={announcement()} />
       <Show when={conflict()}>
         {(message) => (
           <p class="form-error" role="alert" data-testid="approval-conflict">
@@ -142,16 +173,10 @@ function RequestView(props: { request: Request; refresh: () => void }) {
               {(d) => (
                 <button
                   type="button"
-                  class={d === 'approve' ? 'button button-primary' : d === 'reject' ? 'button button-danger' : 'button'}
+                  class={DECISION_TEXT[d].submitClass}
                   data-testid={`approval-${d}`}
-                  ref={(el) => {
-                    buttons[d] = el;
-                  }}
-                  onClick={() => {
-                    setAnnouncement(null);
-                    setConflict(null);
-                    setDeciding(d);
-                  }}
+                  ref={dialogs.opener(d)}
+                  onClick={() => start(d)}
                 >
                   {DECISION_TEXT[d].button}
                 </button>
@@ -160,6 +185,39 @@ function RequestView(props: { request: Request; refresh: () => void }) {
           </div>
         </Show>
       </section>
+
+      <Show when={maker() && open()}>
+        <section class="panel approval-decision" aria-labelledby="approval-maker-title" data-testid="approval-maker">
+          <h2 id="approval-maker-title">Your request</h2>
+          <p class="hint">
+            {r().status === 'changes-requested'
+              ? 'An approver sent this request back. Correct the amount and resubmit it, or withdraw it.'
+              : 'While it waits for approval you may withdraw it.'}
+          </p>
+          <div class="button-row">
+            <Show when={r().status === 'changes-requested'}>
+              <button
+                type="button"
+                class="button button-primary"
+                data-testid="approval-resubmit"
+                ref={dialogs.opener('resubmit')}
+                onClick={() => start('resubmit')}
+              >
+                Correct and resubmit
+              </button>
+            </Show>
+            <button
+              type="button"
+              class="button button-danger"
+              data-testid="approval-withdraw"
+              ref={dialogs.opener('withdraw')}
+              onClick={() => start('withdraw')}
+            >
+              Withdraw
+            </button>
+          </div>
+        </section>
+      </Show>
 
       <h2 id="approval-change-title">The change</h2>
       <HeldChange request={r()} />
@@ -244,18 +302,43 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         </For>
       </ol>
 
-      <Show when={deciding()}>
+      <Show when={dialogs.open() === 'withdraw'}>
+        <FormDialog
+          id="approval-withdraw"
+          title="Withdraw"
+          testId="approval-withdraw-dialog"
+          heading={<>Withdraw “{r().title}”?</>}
+          intro={<p class="hint">The request ends and nothing changes. Approvers no longer see it waiting.</p>}
+          onClose={dialogs.close}
+          submitLabel="Withdraw request"
+          submitClass="button button-danger"
+          submitTestId="approval-withdraw-submit"
+          send={async () => {
+            await guard(trpc.approvals.withdraw.mutate({ id: r().id }));
+            setAnnouncement('Withdrawn: the request ends and nothing changes.');
+            props.refresh();
+          }}
+          onRefused={conflicted}
+        />
+      </Show>
+      <Show when={dialogs.open() === 'resubmit'}>
+        <ResubmitDialog
+          request={r()}
+          onClose={dialogs.close}
+          onDone={() => {
+            setAnnouncement('Resubmitted: the corrected request goes through approval again.');
+            props.refresh();
+          }}
+          onRefused={conflicted}
+        />
+      </Show>
+
+      <Show when={decisionOpen()}>
         {(decision) => (
           <DecideDialog
             decision={decision()}
             request={r()}
-            onClose={() => {
-              const which = deciding();
-              setDeciding(null);
-              const button = which ? buttons[which] : undefined;
-              if (button?.isConnected) button.focus();
-              else heading?.focus();
-            }}
+            onClose={dialogs.close}
             onDone={(out) => {
               setAnnouncement(outcome(out.status, out.currentLevel, r().levels));
               props.refresh();
@@ -287,70 +370,23 @@ function range(min: string | null, max: string | null, currency: string): string
 
 const str = (v: unknown): string =>
   typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
-const record = (v: unknown): Record<string, unknown> | null =>
-  typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+const record = (v: unknown): Parameters<typeof ComparisonTable>[0]['previous'] =>
+  typeof v === 'object' && v !== null ? (v as Parameters<typeof ComparisonTable>[0]['previous']) : null;
 
 /** The held change beside what it replaces: bank details field by field, amounts, or the raw values. */
 function HeldChange(props: { request: Request }) {
   const r = () => props.request;
   return (
     <Show when={r().type === 'bank-details-change'} fallback={<AmountChange request={r()} />}>
-      <BankComparison proposed={record(r().payload.bankDetails)} previous={record(r().previous?.bankDetails ?? null)} />
+      <ComparisonTable
+        testId="approval-comparison"
+        labelledBy="approval-change-title"
+        fields={BANK_FIELDS}
+        proposed={record(r().payload.bankDetails)}
+        previous={record(r().previous?.bankDetails ?? null)}
+        proposedLabel="Requested"
+      />
     </Show>
-  );
-}
-
-function BankComparison(props: { proposed: Record<string, unknown> | null; previous: Record<string, unknown> | null }) {
-  const value = (values: Record<string, unknown> | null, f: string) =>
-    fieldValue(values as Parameters<typeof fieldValue>[0], f);
-  const changed = (f: string) => value(props.previous, f) !== value(props.proposed, f);
-  const mono = (f: string) => f === 'iban' || f === 'bic';
-  return (
-    <>
-      <p class="hint comparison-hint">Changed fields are marked “Changed” and highlighted.</p>
-      <div class="table-wrap stack">
-        <table class="data-table comparison" data-testid="approval-comparison" aria-labelledby="approval-change-title">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">On record</th>
-              <th scope="col">Requested</th>
-              <th scope="col">
-                <span class="visually-hidden">Changed?</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={BANK_FIELDS}>
-              {(f) => (
-                <tr classList={{ 'comparison-changed': changed(f) }} data-testid="comparison-row" data-field={f}>
-                  <th scope="row">{FIELD_LABELS[f]}</th>
-                  <td data-label="On record" class="wrap">
-                    <span classList={{ mono: mono(f) && !!value(props.previous, f) }}>
-                      {value(props.previous, f) || <NoValue />}
-                    </span>
-                  </td>
-                  <td data-label="Requested" class="wrap" data-testid="comparison-proposed">
-                    <Show when={changed(f)} fallback={value(props.proposed, f) || <NoValue />}>
-                      <strong classList={{ mono: mono(f) && !!value(props.proposed, f) }}>
-                        {value(props.proposed, f) || <NoValue />}
-                      </strong>
-                    </Show>
-                  </td>
-                  <td class="actions">
-                    <Show when={changed(f)} fallback={<span class="visually-hidden">Unchanged</span>}>
-                      <span class="badge badge-changed" data-testid="comparison-changed">
-                        Changed
-                      </span>
-                    </Show>
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
-    </>
   );
 }
 
@@ -408,107 +444,122 @@ function DecideDialog(props: {
   /** Someone decided or changed the request meanwhile: say so on the page and load it again. */
   onConflict: (message: string) => void;
 }) {
-  let reasonInput: HTMLTextAreaElement | undefined;
-  const [error, setError] = createSignal<string | null>(null);
-  const [submitting, setSubmitting] = createSignal(false);
-  const needsReason = () => props.decision !== 'approve';
   const text = () => DECISION_TEXT[props.decision];
-
-  const submit = async (event: SubmitEvent, close: () => void) => {
-    event.preventDefault();
-    if (submitting()) return;
-    const reason = (reasonInput?.value ?? '').trim();
-    if (needsReason() && reason.length < 3) {
-      setError(
-        props.decision === 'reject'
-          ? 'Give a reason for the rejection (at least three characters).'
-          : 'Say what should change (at least three characters).',
-      );
-      reasonInput?.focus();
-      return;
-    }
-    setSubmitting(true);
-    setError(null);
-    const { id, version } = props.request;
-    try {
-      const out = await guard(
-        props.decision === 'approve'
-          ? trpc.approvals.decide.mutate({ id, version, decision: 'approve', ...(reason ? { reason } : {}) })
-          : trpc.approvals.decide.mutate({ id, version, decision: props.decision, reason }),
-      );
-      props.onDone(out);
-      close();
-    } catch (err) {
-      if (errorCode(err) === 'CONFLICT') {
-        props.onConflict(errorMessage(err));
-        close();
-        return;
-      }
-      setError(errorMessage(err));
-      reasonInput?.focus();
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
   return (
-    <ModalDialog
+    <ReasonDialog
       id="approval-decide"
       title={text().title}
       testId={`approval-${props.decision}-dialog`}
-      initialFocus={() => reasonInput}
+      heading={
+        <>
+          {text().title} “{props.request.title}”
+        </>
+      }
+      what={text().what}
+      label={text().label}
+      optional={props.decision === 'approve'}
+      missing={
+        props.decision === 'reject'
+          ? 'Give a reason for the rejection (at least three characters).'
+          : 'Say what should change (at least three characters).'
+      }
+      submitLabel={text().submit}
+      submitClass={text().submitClass}
+      submitTestId="approval-decide-submit"
+      send={async (reason) => {
+        const { id, version } = props.request;
+        const out = await guard(
+          props.decision === 'approve'
+            ? trpc.approvals.decide.mutate({ id, version, decision: 'approve', ...(reason ? { reason } : {}) })
+            : trpc.approvals.decide.mutate({ id, version, decision: props.decision, reason }),
+        );
+        props.onDone(out);
+      }}
+      onRefused={(err) => {
+        if (errorCode(err) !== 'CONFLICT') return false;
+        props.onConflict(errorMessage(err));
+        return true;
+      }}
       onClose={props.onClose}
+    />
+  );
+}
+
+/** The maker corrects a request an approver sent back: the amount (typed in major units) and a note. */
+function ResubmitDialog(props: {
+  request: Request;
+  onClose: () => void;
+  onDone: () => void;
+  onRefused: (err: unknown) => boolean;
+}) {
+  let amountInput: HTMLInputElement | undefined;
+  let noteInput: HTMLTextAreaElement | undefined;
+  const amount = () => parseMajor(amountInput?.value ?? '');
+  const label = () => (props.request.type === 'credit-limit-change' ? 'New credit limit' : 'Amount');
+  return (
+    <FormDialog
+      id="approval-resubmit"
+      title="Correct and resubmit"
+      testId="approval-resubmit-dialog"
+      heading={<>Correct and resubmit “{props.request.title}”</>}
+      intro={
+        <p class="hint" id="approval-resubmit-what">
+          The corrected request goes through approval again from the first level.
+        </p>
+      }
+      initialFocus={() => amountInput}
+      onClose={props.onClose}
+      submitLabel="Resubmit"
+      submitTestId="approval-resubmit-submit"
+      check={() =>
+        amount() === null ? 'Enter the amount as a number with at most two decimals, e.g. 12500.00.' : null
+      }
+      send={async () => {
+        const reason = (noteInput?.value ?? '').trim();
+        const { id, version } = props.request;
+        await guard(
+          trpc.approvals.resubmit.mutate({ id, version, amountMinor: amount() ?? '0', ...(reason ? { reason } : {}) }),
+        );
+        props.onDone();
+      }}
+      onRefused={props.onRefused}
     >
-      {(close) => (
-        <form class="form" onSubmit={(e) => void submit(e, close)} novalidate>
-          <h2 id="approval-decide-title">
-            {text().title} “{props.request.title}”
-          </h2>
-          <p class="hint" id="approval-decide-what">
-            {text().what}
-          </p>
-          <FormError id="approval-decide-error" message={error()} />
-          <div class="field">
-            <label for="approval-decide-reason">
-              {props.decision === 'approve' ? 'Note' : props.decision === 'reject' ? 'Reason' : 'What should change'}
-              <Show when={!needsReason()}>
-                <span class="muted"> (optional)</span>
-              </Show>
+      {(error) => (
+        <>
+          <div class="field field-narrow">
+            <label for="approval-resubmit-amount">
+              {label()}
+              <Show when={props.request.currency}>{(c) => <span class="muted"> ({c()})</span>}</Show>
             </label>
-            <textarea
-              id="approval-decide-reason"
-              name="reason"
-              class="textarea"
-              rows={4}
-              maxlength={2000}
-              required={needsReason()}
-              aria-invalid={error() && needsReason() ? 'true' : undefined}
-              aria-describedby={error() ? 'approval-decide-error approval-decide-what' : 'approval-decide-what'}
-              ref={reasonInput}
+            <input
+              id="approval-resubmit-amount"
+              name="amount"
+              type="text"
+              inputmode="decimal"
+              autocomplete="off"
+              class="mono"
+              value={props.request.amountMinor ? formatMajor(props.request.amountMinor) : ''}
+              required
+              aria-invalid={error() ? 'true' : undefined}
+              aria-describedby={error() ? 'approval-resubmit-error approval-resubmit-what' : 'approval-resubmit-what'}
+              ref={amountInput}
             />
           </div>
-          <div class="button-row">
-            <button
-              type="submit"
-              class={
-                props.decision === 'approve'
-                  ? 'button button-primary'
-                  : props.decision === 'reject'
-                    ? 'button button-danger'
-                    : 'button'
-              }
-              data-testid="approval-decide-submit"
-              disabled={submitting()}
-              aria-busy={submitting()}
-            >
-              {text().submit}
-            </button>
-            <button type="button" class="button" onClick={close}>
-              Cancel
-            </button>
+          <div class="field">
+            <label for="approval-resubmit-note">
+              What you changed<span class="muted"> (optional)</span>
+            </label>
+            <textarea
+              id="approval-resubmit-note"
+              name="reason"
+              class="textarea"
+              rows={3}
+              maxlength={2000}
+              ref={noteInput}
+            />
           </div>
-        </form>
+        </>
       )}
-    </ModalDialog>
+    </FormDialog>
   );
 }

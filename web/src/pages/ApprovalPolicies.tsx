@@ -1,6 +1,7 @@
 import { AMOUNT_BASED, APPROVAL_TYPES } from '@gatehouse/contract';
 import { createMemo, createSignal, For, Index, onMount, Show } from 'solid-js';
 import { guard } from '../auth.ts';
+import { Announcement } from '../components.tsx';
 import { ErrorPanel, usePageTitle } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
@@ -127,9 +128,7 @@ export default function ApprovalPolicies() {
         a policy per currency, and a request stops at the level its amount falls in. A request keeps the policy it was
         made under; changes here apply to new requests.
       </p>
-      <div role="status" aria-live="polite" data-testid="approval-policies-status">
-        <Show when={notice()}>{(message) => <p class="notice">{message()}</p>}</Show>
-      </div>
+      <Announcement testId="approval-policies-status" message={notice()} />
       <Show when={loadError()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
       <Show when={!loadError() && data() === null}>
         <p class="list-message" role="status">

@@ -1,8 +1,17 @@
 import { APPROVAL_STATUSES, APPROVAL_TYPES } from '@gatehouse/contract';
-import { A, useLocation, useNavigate, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
+import { createMemo, createSignal, For, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
-import { createPagedList, debounce, ListStates, rememberListHref, usePageTitle } from '../data.tsx';
+import { Tabs } from '../components.tsx';
+import {
+  createPagedList,
+  debounce,
+  FilterSelect,
+  ListTable,
+  StatusFilter,
+  usePageTitle,
+  useRememberedList,
+} from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { FormError } from '../forms.tsx';
 import { trpc } from '../trpc.ts';
@@ -23,15 +32,13 @@ const VIEWS: { key: View; label: string }[] = [
  */
 export default function Approvals() {
   usePageTitle(() => 'Approvals');
-  const location = useLocation();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  createEffect(() => rememberListHref('/approvals', location.pathname + location.search));
+  useRememberedList('/approvals');
   const view = (): View => (params.view === 'all' ? 'all' : 'mine');
   const status = () => APPROVAL_STATUSES.find((s) => s === params.status);
   const type = () => APPROVAL_TYPES.find((t) => t === params.type);
   const [creating, setCreating] = createSignal(false);
-  const tabButtons: Partial<Record<View, HTMLButtonElement>> = {};
   let newButton: HTMLButtonElement | undefined;
 
   const filters = createMemo(
@@ -47,22 +54,7 @@ export default function Approvals() {
     trpc.approvals.list.query({ limit: PAGE_SIZE, cursor, view: f.view, status: f.status, type: f.type }),
   );
 
-  const select = (v: View, focus = false) => {
-    setParams({ view: v === 'mine' ? undefined : v }, { replace: true });
-    if (focus) tabButtons[v]?.focus();
-  };
-  const onKeyDown = (event: KeyboardEvent) => {
-    const index = VIEWS.findIndex((v) => v.key === view());
-    let next: number | null = null;
-    if (event.key === 'ArrowRight') next = (index + 1) % VIEWS.length;
-    else if (event.key === 'ArrowLeft') next = (index - 1 + VIEWS.length) % VIEWS.length;
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = VIEWS.length - 1;
-    if (next === null) return;
-    event.preventDefault();
-    const v = VIEWS[next];
-    if (v) select(v.key, true);
-  };
+  const select = (v: View) => setParams({ view: v === 'mine' ? undefined : v }, { replace: true });
 
   return (
     <section aria-labelledby="approvals-title">
@@ -88,28 +80,14 @@ export default function Approvals() {
           </p>
         }
       >
-        <div class="tabs" role="tablist" aria-label="Approvals" onKeyDown={onKeyDown}>
-          <For each={VIEWS}>
-            {(v) => (
-              <button
-                type="button"
-                role="tab"
-                class="tab"
-                id={`tab-approvals-${v.key}`}
-                data-testid={`tab-approvals-${v.key}`}
-                aria-selected={view() === v.key}
-                aria-controls="panel-approvals"
-                tabindex={view() === v.key ? 0 : -1}
-                ref={(el) => {
-                  tabButtons[v.key] = el;
-                }}
-                onClick={() => select(v.key)}
-              >
-                {v.label}
-              </button>
-            )}
-          </For>
-        </div>
+        <Tabs
+          label="Approvals"
+          tabs={VIEWS}
+          active={view()}
+          onSelect={select}
+          idPrefix="tab-approvals-"
+          controls={() => 'panel-approvals'}
+        />
         <div role="tabpanel" id="panel-approvals" aria-labelledby={`tab-approvals-${view()}`} class="tab-panel">
           <Show
             when={view() === 'all'}
@@ -118,90 +96,67 @@ export default function Approvals() {
             }
           >
             <form class="filters" aria-label="Filter approval requests" onSubmit={(e) => e.preventDefault()}>
-              <div class="field">
-                <label for="approvals-status">Status</label>
-                <select
-                  id="approvals-status"
-                  name="status"
-                  value={status() ?? ''}
-                  onChange={(e) => setParams({ status: e.currentTarget.value || undefined }, { replace: true })}
-                >
-                  <option value="">All statuses</option>
-                  <For each={APPROVAL_STATUSES}>{(s) => <option value={s}>{words(s)}</option>}</For>
-                </select>
-              </div>
-              <div class="field">
-                <label for="approvals-type">Type</label>
-                <select
-                  id="approvals-type"
-                  name="type"
-                  value={type() ?? ''}
-                  onChange={(e) => setParams({ type: e.currentTarget.value || undefined }, { replace: true })}
-                >
-                  <option value="">All types</option>
-                  <For each={APPROVAL_TYPES}>{(t) => <option value={t}>{TYPE_LABELS[t]}</option>}</For>
-                </select>
-              </div>
+              <StatusFilter id="approvals-status" statuses={APPROVAL_STATUSES} value={status()} optionLabel={words} />
+              <FilterSelect
+                id="approvals-type"
+                label="Type"
+                param="type"
+                options={APPROVAL_TYPES}
+                optionLabel={(t) => TYPE_LABELS[t]}
+                allLabel="All types"
+                value={type()}
+              />
             </form>
           </Show>
-          <ListStates
+          <ListTable
             list={list}
             noun="requests"
             emptyText={view() === 'mine' ? 'Nothing waits for your decision.' : 'No approval requests match.'}
+            testId="approvals-table"
+            caption={view() === 'mine' ? 'Requests waiting for your decision, oldest first' : 'Approval requests'}
+            head={
+              <>
+                <th scope="col">Request</th>
+                <th scope="col">Party</th>
+                <th scope="col">Type</th>
+                <th scope="col">Amount</th>
+                <th scope="col">Level</th>
+                <th scope="col">Status</th>
+                <th scope="col">Waiting</th>
+              </>
+            }
           >
-            <div class="table-wrap stack">
-              <table class="data-table" data-testid="approvals-table" aria-busy={list.phase() === 'loading'}>
-                <caption class="visually-hidden">
-                  {view() === 'mine' ? 'Requests waiting for your decision, oldest first' : 'Approval requests'}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Request</th>
-                    <th scope="col">Party</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Amount</th>
-                    <th scope="col">Level</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Waiting</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list.items()}>
-                    {(r) => (
-                      <tr data-testid="approval-row" data-id={r.id} data-type={r.type}>
-                        <th scope="row" class="wrap">
-                          <A href={`/approvals/${r.id}`} data-testid="approval-link">
-                            {r.title}
-                          </A>
-                        </th>
-                        <td class="wrap" data-label="Party">
-                          {r.partyName}
-                        </td>
-                        <td data-label="Type">{TYPE_LABELS[r.type]}</td>
-                        <td data-label="Amount" class="numeric">
-                          <Money minor={r.amountMinor} currency={r.currency} />
-                        </td>
-                        <td data-label="Level" data-testid="approval-level">
-                          {r.currentLevel} of {r.levels}
-                        </td>
-                        <td data-label="Status">
-                          <Badge status={r.status} testId="approval-status" />
-                        </td>
-                        <td data-label="Waiting">
-                          <Show when={r.status === 'pending' || r.status === 'changes-requested'} fallback="—">
-                            <time datetime={r.waitingSince} title={`Waiting ${waitWords(r.waitingSince)}`}>
-                              <span aria-hidden="true">{formatWait(r.waitingSince)}</span>
-                              <span class="visually-hidden">{waitWords(r.waitingSince)}</span>
-                            </time>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </ListStates>
+            {(r) => (
+              <tr data-testid="approval-row" data-id={r.id} data-type={r.type}>
+                <th scope="row" class="wrap">
+                  <A href={`/approvals/${r.id}`} data-testid="approval-link">
+                    {r.title}
+                  </A>
+                </th>
+                <td class="wrap" data-label="Party">
+                  {r.partyName}
+                </td>
+                <td data-label="Type">{TYPE_LABELS[r.type]}</td>
+                <td data-label="Amount" class="numeric">
+                  <Money minor={r.amountMinor} currency={r.currency} />
+                </td>
+                <td data-label="Level" data-testid="approval-level">
+                  {r.currentLevel} of {r.levels}
+                </td>
+                <td data-label="Status">
+                  <Badge status={r.status} testId="approval-status" />
+                </td>
+                <td data-label="Waiting">
+                  <Show when={r.status === 'pending' || r.status === 'changes-requested'} fallback="—">
+                    <time datetime={r.waitingSince} title={`Waiting ${waitWords(r.waitingSince)}`}>
+                      <span aria-hidden="true">{formatWait(r.waitingSince)}</span>
+                      <span class="visually-hidden">{waitWords(r.waitingSince)}</span>
+                    </time>
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </ListTable>
         </div>
       </Show>
       <Show when={creating()}>

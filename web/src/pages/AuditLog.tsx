@@ -1,9 +1,18 @@
 import { AUDIT_ACTIONS } from '@gatehouse/contract';
-import { A, useLocation, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { currentMe, guard } from '../auth.ts';
-import { createPagedList, debounce, ListStates, NoValue, rememberListHref, usePageTitle } from '../data.tsx';
+import {
+  createPagedList,
+  debounce,
+  FilterSelect,
+  ListStates,
+  NoValue,
+  usePageTitle,
+  useRememberedList,
+} from '../data.tsx';
 import { errorMessage } from '../errors.ts';
+import { label } from '../format.ts';
 import { trpc } from '../trpc.ts';
 
 const PAGE_SIZE = 50;
@@ -78,7 +87,6 @@ export function actorText(entry: Pick<AuditItem, 'actorEmail' | 'actorUserId'>):
 
 export default function AuditLog() {
   usePageTitle(() => 'Audit log');
-  const location = useLocation();
   const [params, setParams] = useSearchParams();
   const staff = () => currentMe()?.party.kind === 'internal';
 
@@ -121,7 +129,7 @@ export default function AuditLog() {
     undefined,
     { equals: (a, b) => a.key === b.key },
   );
-  createEffect(() => rememberListHref('/audit', location.pathname + location.search));
+  useRememberedList('/audit');
 
   const list = createPagedList(filters, (f, cursor) =>
     trpc.audit.search.query({
@@ -263,32 +271,24 @@ export default function AuditLog() {
             />
           </div>
         </Show>
-        <div class="field">
-          <label for="audit-action">Action</label>
-          <select
-            id="audit-action"
-            name="action"
-            value={action() ?? ''}
-            onChange={(e) => setParams({ action: e.currentTarget.value || undefined }, { replace: true })}
-          >
-            <option value="">All actions</option>
-            <For each={[...AUDIT_ACTIONS].sort()}>{(a) => <option value={a}>{a}</option>}</For>
-          </select>
-        </div>
-        <div class="field">
-          <label for="audit-outcome">Outcome</label>
-          <select
-            id="audit-outcome"
-            name="outcome"
-            value={outcome() ?? ''}
-            onChange={(e) => setParams({ outcome: e.currentTarget.value || undefined }, { replace: true })}
-          >
-            <option value="">All outcomes</option>
-            <option value="success">Success</option>
-            <option value="failure">Failure</option>
-            <option value="denied">Denied</option>
-          </select>
-        </div>
+        <FilterSelect
+          id="audit-action"
+          label="Action"
+          param="action"
+          options={[...AUDIT_ACTIONS].sort()}
+          optionLabel={(a) => a}
+          allLabel="All actions"
+          value={action()}
+        />
+        <FilterSelect
+          id="audit-outcome"
+          label="Outcome"
+          param="outcome"
+          options={OUTCOMES}
+          optionLabel={label}
+          allLabel="All outcomes"
+          value={outcome()}
+        />
         <div class="field">
           <label for="audit-ip">IP address</label>
           <input

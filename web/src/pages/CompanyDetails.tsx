@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { guard } from '../auth.ts';
+import { Announcement } from '../components.tsx';
 import { createPagedList, ErrorPanel, ListStates, NoValue, usePageTitle } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
@@ -29,11 +30,84 @@ export const KIND_LABELS: Record<ChangeRequest['kind'], string> = {
   address: 'Address',
 };
 
+/** Where a bank-detail request stands in approvals, in words. */
+const APPROVAL_STATUS_WORDS: Record<NonNullable<ChangeRequest['approvalStatus']>, string> = {
+  pending: 'Waiting for approval',
+  'changes-requested': 'Changes requested',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+};
+
 /** One field of master data as shown: IBANs grouped in fours, empty as a dash. */
 export function fieldValue(values: Values | null, field: string): string {
   const raw = values ? (values as Record<string, string | undefined>)[field] : undefined;
   if (!raw) return '';
   return field === 'iban' ? formatIban(raw) : raw;
+}
+
+/**
+ * What is on record beside what is proposed, field by field, with changed fields marked in words and
+ * highlighted (the handler's change request and the approver's bank-detail change).
+ */
+export function ComparisonTable(props: {
+  testId: string;
+  labelledBy: string;
+  fields: readonly string[];
+  previous: Values | null;
+  proposed: Values | null;
+  /** The heading of the new values' column. */
+  proposedLabel: string;
+}) {
+  const changed = (f: string) => fieldValue(props.previous, f) !== fieldValue(props.proposed, f);
+  const mono = (f: string, values: Values | null) => (f === 'iban' || f === 'bic') && !!fieldValue(values, f);
+  return (
+    <>
+      <p class="hint comparison-hint">Changed fields are marked “Changed” and highlighted.</p>
+      <div class="table-wrap stack">
+        <table class="data-table comparison" data-testid={props.testId} aria-labelledby={props.labelledBy}>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">On record</th>
+              <th scope="col">{props.proposedLabel}</th>
+              <th scope="col">
+                <span class="visually-hidden">Changed?</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.fields}>
+              {(f) => (
+                <tr classList={{ 'comparison-changed': changed(f) }} data-testid="comparison-row" data-field={f}>
+                  <th scope="row">{FIELD_LABELS[f]}</th>
+                  <td data-label="On record" class="wrap">
+                    <span classList={{ mono: mono(f, props.previous) }}>
+                      {fieldValue(props.previous, f) || <NoValue />}
+                    </span>
+                  </td>
+                  <td data-label={props.proposedLabel} class="wrap" data-testid="comparison-proposed">
+                    <Show when={changed(f)} fallback={fieldValue(props.proposed, f) || <NoValue />}>
+                      <strong classList={{ mono: mono(f, props.proposed) }}>
+                        {fieldValue(props.proposed, f) || <NoValue />}
+                      </strong>
+                    </Show>
+                  </td>
+                  <td class="actions">
+                    <Show when={changed(f)} fallback={<span class="visually-hidden">Unchanged</span>}>
+                      <span class="badge badge-changed" data-testid="comparison-changed">
+                        Changed
+                      </span>
+                    </Show>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
 }
 
 /**
@@ -74,6 +148,12 @@ export default function CompanyDetails() {
     void refetch();
   };
 
+  const resent = () => {
+    setAnnouncement('Your corrected bank details were resubmitted. They take effect once approved.');
+    list.reload();
+    void refetch();
+  };
+
   return (
     <section aria-labelledby="company-title">
       <h1 id="company-title">Company details</h1>
@@ -81,9 +161,7 @@ export default function CompanyDetails() {
         The address and bank details we hold for your company. Changes are requested here and take effect once our staff
         have checked them.
       </p>
-      <div role="status" aria-live="polite" data-testid="company-announcement">
-        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
-      </div>
+      <Announcement testId="company-announcement" message={announcement()} />
 
       <h2 id="company-current-title">On record</h2>
       <Switch>
@@ -195,6 +273,13 @@ export default function CompanyDetails() {
                     <th scope="row">{KIND_LABELS[r.kind]}</th>
                     <td data-label="Status">
                       <Badge status={r.status} testId="change-request-status" />
+                      <Show when={r.approvalStatus}>
+                        {(status) => (
+                          <span class="approval-state" data-testid="change-request-approval-status">
+                            {APPROVAL_STATUS_WORDS[status()]}
+                          </span>
+                        )}
+                      </Show>
                     </td>
                     <td class="wrap" data-label="Proposed">
                       <ProposedValues request={r} />
@@ -211,6 +296,11 @@ export default function CompanyDetails() {
                             <Show when={r.reason}>{(reason) => <span class="version-reason">{reason()}</span>}</Show>
                           </>
                         )}
+                      </Show>
+                      <Show when={!r.decidedAt && r.approvalStatus === 'changes-requested'}>
+                        <span class="version-reason" data-testid="change-request-approval-note">
+                          {r.approvalNote ?? 'No reason was given.'}
+                        </span>
                       </Show>
                     </td>
                     <td class="actions">
@@ -234,6 +324,9 @@ export default function CompanyDetails() {
           </table>
         </div>
       </ListStates>
+      <For each={list.items().filter((r) => r.approvalStatus === 'changes-requested' && r.status === 'pending')}>
+        {(r) => <ResubmitForm request={r} onSent={() => resent()} />}
+      </For>
     </section>
   );
 }
@@ -262,33 +355,100 @@ function ProposedValues(props: { request: ChangeRequest }) {
   );
 }
 
-/** The state of one request form: its error (with the field it belongs to) and whether it is sending. */
-function createFormState(prefix: string) {
+/**
+ * The state of one request form: its error (with the field it belongs to), whether it is sending, and the
+ * submit that checks, sends, and on a refusal marks the fields the server names.
+ */
+function createFormState(prefix: string, fields: readonly string[]) {
   const [issues, setIssues] = createSignal<FieldIssue[]>([]);
   const [general, setGeneral] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
   /** The message for a field, by the last part of its path ('bankDetails.iban' -> 'iban'). */
   const forField = (field: string) => issues().find((i) => i.path.split('.').pop() === field)?.message ?? null;
-  const fail = (err: unknown, fields: readonly string[], form: HTMLFormElement) => {
-    const found = fieldIssues(err).filter((i) => fields.includes(i.path.split('.').pop() ?? ''));
-    setIssues(found);
-    setGeneral(found[0]?.message ?? errorMessage(err));
-    const first = found[0]?.path.split('.').pop();
-    const target = first ? form.querySelector<HTMLElement>(`#${prefix}-${first}`) : null;
-    target?.focus();
-  };
-  const reset = () => {
+  const focus = (form: HTMLFormElement, field: string | undefined) =>
+    (field ? form.querySelector<HTMLElement>(`[id="${prefix}-${field}"]`) : null)?.focus();
+  /**
+   * `read` returns the field left empty (with its message), or the call to make. After the call the form
+   * is emptied and `onSent` runs.
+   */
+  const submit = async (
+    event: SubmitEvent,
+    read: (data: FormData) => { missing: string; message: string } | (() => Promise<unknown>),
+    onSent: () => void,
+  ) => {
+    event.preventDefault();
+    if (submitting()) return;
+    const form = event.currentTarget as HTMLFormElement;
+    const call = read(new FormData(form));
+    if (typeof call !== 'function') {
+      setIssues([{ path: call.missing, message: call.message }]);
+      setGeneral('Please correct the marked field.');
+      focus(form, call.missing);
+      return;
+    }
+    setSubmitting(true);
     setIssues([]);
     setGeneral(null);
+    try {
+      await guard(call());
+      form.reset();
+      onSent();
+    } catch (err) {
+      const found = fieldIssues(err).filter((i) => fields.includes(i.path.split('.').pop() ?? ''));
+      setIssues(found);
+      setGeneral(found[0]?.message ?? errorMessage(err));
+      focus(form, found[0]?.path.split('.').pop());
+    } finally {
+      setSubmitting(false);
+    }
   };
-  return { issues, setIssues, general, setGeneral, submitting, setSubmitting, forField, fail, reset };
+  return { prefix, general, submitting, forField, submit };
+}
+type FormState = ReturnType<typeof createFormState>;
+
+/** A request form in its panel: heading, the form's error, its fields, a note for staff, the submit button. */
+function RequestForm(props: {
+  state: FormState;
+  title: string;
+  testId: string;
+  submitTestId: string;
+  submitLabel: string;
+  onSubmit: (event: SubmitEvent) => void;
+  children: JSX.Element;
+}) {
+  const s = () => props.state;
+  return (
+    <section class="panel" aria-labelledby={`${s().prefix}-form-title`}>
+      <h2 id={`${s().prefix}-form-title`}>{props.title}</h2>
+      <form class="form" onSubmit={(e) => props.onSubmit(e)} novalidate data-testid={props.testId}>
+        <FormError id={`${s().prefix}-error`} message={s().general()} />
+        {props.children}
+        <div class="field">
+          <label for={`${s().prefix}-note`}>
+            Note for our staff<span class="muted"> (optional)</span>
+          </label>
+          <textarea id={`${s().prefix}-note`} name="note" class="textarea" rows={3} maxlength={2000} />
+        </div>
+        <div class="button-row">
+          <button
+            type="submit"
+            class="button button-primary"
+            data-testid={props.submitTestId}
+            disabled={s().submitting()}
+            aria-busy={s().submitting()}
+          >
+            {props.submitLabel}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
 }
 
 function Field(props: {
-  prefix: string;
+  state: FormState;
   name: string;
   label: string;
-  error: string | null;
   hint?: string;
   autocomplete?: string;
   maxlength: number;
@@ -296,9 +456,10 @@ function Field(props: {
   class?: string;
   inputClass?: string;
 }): JSX.Element {
-  const id = () => `${props.prefix}-${props.name}`;
+  const id = () => `${props.state.prefix}-${props.name}`;
+  const error = () => props.state.forField(props.name);
   const described = () =>
-    [props.error ? `${id()}-error` : null, props.hint ? `${id()}-hint` : null].filter(Boolean).join(' ') || undefined;
+    [error() ? `${id()}-error` : null, props.hint ? `${id()}-hint` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div class={props.class ? `field ${props.class}` : 'field'}>
       <label for={id()}>
@@ -315,7 +476,7 @@ function Field(props: {
         autocomplete={props.autocomplete ?? 'off'}
         maxlength={props.maxlength}
         required={!props.optional}
-        aria-invalid={props.error ? 'true' : undefined}
+        aria-invalid={error() ? 'true' : undefined}
         aria-describedby={described()}
       />
       <Show when={props.hint}>
@@ -325,7 +486,7 @@ function Field(props: {
           </p>
         )}
       </Show>
-      <Show when={props.error}>
+      <Show when={error()}>
         {(message) => (
           <p class="hint field-error" id={`${id()}-error`} data-testid={`${id()}-error`}>
             {message()}
@@ -336,110 +497,111 @@ function Field(props: {
   );
 }
 
-function NoteField(props: { prefix: string }) {
+const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
+
+/** Account holder, IBAN and BIC: the fields of a bank-detail request and of its correction. */
+function BankFields(props: { state: FormState }) {
   return (
-    <div class="field">
-      <label for={`${props.prefix}-note`}>
-        Note for our staff<span class="muted"> (optional)</span>
-      </label>
-      <textarea id={`${props.prefix}-note`} name="note" class="textarea" rows={3} maxlength={2000} />
-    </div>
+    <>
+      <Field state={props.state} name="accountHolder" label="Account holder" maxlength={140} />
+      <Field
+        state={props.state}
+        name="iban"
+        label="IBAN"
+        maxlength={42}
+        inputClass="mono"
+        hint="With or without spaces, e.g. DE89 3704 0044 0532 0130 00."
+      />
+      <Field
+        state={props.state}
+        name="bic"
+        label="BIC"
+        maxlength={11}
+        optional
+        inputClass="mono"
+        class="field-narrow"
+      />
+    </>
   );
 }
 
-const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
+type BankDetails = { accountHolder: string; iban: string; bic?: string };
+
+/** The bank details and note typed, or the required field left empty. */
+function readBank(
+  data: FormData,
+  send: (bankDetails: BankDetails, note: string | undefined) => Promise<unknown>,
+): { missing: string; message: string } | (() => Promise<unknown>) {
+  const accountHolder = text(data, 'accountHolder');
+  const iban = text(data, 'iban');
+  const bic = text(data, 'bic');
+  const note = text(data, 'note');
+  if (!accountHolder) return { missing: 'accountHolder', message: 'Enter the account holder.' };
+  if (!iban) return { missing: 'iban', message: 'Enter the IBAN.' };
+  return () => send({ accountHolder, iban, ...(bic ? { bic } : {}) }, note || undefined);
+}
 
 function BankForm(props: { onSent: () => void }) {
-  const s = createFormState('bank');
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    if (s.submitting()) return;
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const accountHolder = text(data, 'accountHolder');
-    const iban = text(data, 'iban');
-    const bic = text(data, 'bic');
-    const note = text(data, 'note');
-    const missing = !accountHolder ? 'accountHolder' : !iban ? 'iban' : null;
-    if (missing) {
-      s.setIssues([{ path: missing, message: missing === 'iban' ? 'Enter the IBAN.' : 'Enter the account holder.' }]);
-      s.setGeneral('Please correct the marked field.');
-      form.querySelector<HTMLElement>(`#bank-${missing}`)?.focus();
-      return;
-    }
-    s.setSubmitting(true);
-    s.reset();
-    try {
-      await guard(
-        trpc.changeRequests.create.mutate({
-          kind: 'bank-details',
-          bankDetails: { accountHolder, iban, ...(bic ? { bic } : {}) },
-          ...(note ? { note } : {}),
-        }),
-      );
-      form.reset();
-      props.onSent();
-    } catch (err) {
-      s.fail(err, BANK_FIELDS, form);
-    } finally {
-      s.setSubmitting(false);
-    }
-  };
+  const s = createFormState('bank', BANK_FIELDS);
   return (
-    <section class="panel" aria-labelledby="bank-form-title">
-      <h2 id="bank-form-title">Change bank details</h2>
-      <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="bank-form">
-        <FormError id="bank-error" message={s.general()} />
-        <Field
-          prefix="bank"
-          name="accountHolder"
-          label="Account holder"
-          maxlength={140}
-          error={s.forField('accountHolder')}
-        />
-        <Field
-          prefix="bank"
-          name="iban"
-          label="IBAN"
-          maxlength={42}
-          inputClass="mono"
-          hint="With or without spaces, e.g. DE89 3704 0044 0532 0130 00."
-          error={s.forField('iban')}
-        />
-        <Field
-          prefix="bank"
-          name="bic"
-          label="BIC"
-          maxlength={11}
-          optional
-          inputClass="mono"
-          class="field-narrow"
-          error={s.forField('bic')}
-        />
-        <NoteField prefix="bank" />
-        <div class="button-row">
-          <button
-            type="submit"
-            class="button button-primary"
-            data-testid="bank-submit"
-            disabled={s.submitting()}
-            aria-busy={s.submitting()}
-          >
-            Request the change
-          </button>
-        </div>
-      </form>
-    </section>
+    <RequestForm
+      state={s}
+      title="Change bank details"
+      testId="bank-form"
+      submitTestId="bank-submit"
+      submitLabel="Request the change"
+      onSubmit={(e) =>
+        void s.submit(
+          e,
+          (data) =>
+            readBank(data, (bankDetails, note) =>
+              trpc.changeRequests.create.mutate({ kind: 'bank-details', bankDetails, ...(note ? { note } : {}) }),
+            ),
+          props.onSent,
+        )
+      }
+    >
+      <BankFields state={s} />
+    </RequestForm>
+  );
+}
+
+/** A bank-detail request an approver sent back: the corrected details go through approvals again. */
+function ResubmitForm(props: { request: ChangeRequest; onSent: () => void }) {
+  const s = createFormState(`resubmit-${props.request.id}`, BANK_FIELDS);
+  return (
+    <RequestForm
+      state={s}
+      title="Correct and resubmit"
+      testId="resubmit-form"
+      submitTestId="resubmit-submit"
+      submitLabel="Resubmit the change"
+      onSubmit={(e) =>
+        void s.submit(
+          e,
+          (data) =>
+            readBank(data, (bankDetails, note) =>
+              trpc.changeRequests.resubmit.mutate({ id: props.request.id, bankDetails, ...(note ? { note } : {}) }),
+            ),
+          props.onSent,
+        )
+      }
+    >
+      <p class="hint">
+        Requested <time datetime={props.request.requestedAt}>{formatDateTime(props.request.requestedAt)}</time>. The
+        approver asked for changes:
+      </p>
+      <p class="notice" data-testid="resubmit-approval-note">
+        {props.request.approvalNote ?? 'No reason was given.'}
+      </p>
+      <BankFields state={s} />
+    </RequestForm>
   );
 }
 
 function AddressForm(props: { onSent: () => void }) {
-  const s = createFormState('address');
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    if (s.submitting()) return;
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
+  const s = createFormState('address', ADDRESS_FIELDS);
+  const read = (data: FormData) => {
     const address = {
       street: text(data, 'street'),
       postalCode: text(data, 'postalCode'),
@@ -448,78 +610,32 @@ function AddressForm(props: { onSent: () => void }) {
     };
     const note = text(data, 'note');
     const missing = ADDRESS_FIELDS.find((f) => !address[f]);
-    if (missing) {
-      s.setIssues([{ path: missing, message: `Enter the ${FIELD_LABELS[missing]?.toLowerCase()}.` }]);
-      s.setGeneral('Please correct the marked field.');
-      form.querySelector<HTMLElement>(`#address-${missing}`)?.focus();
-      return;
-    }
-    s.setSubmitting(true);
-    s.reset();
-    try {
-      await guard(trpc.changeRequests.create.mutate({ kind: 'address', address, ...(note ? { note } : {}) }));
-      form.reset();
-      props.onSent();
-    } catch (err) {
-      s.fail(err, ADDRESS_FIELDS, form);
-    } finally {
-      s.setSubmitting(false);
-    }
+    if (missing) return { missing, message: `Enter the ${FIELD_LABELS[missing]?.toLowerCase()}.` };
+    return () => trpc.changeRequests.create.mutate({ kind: 'address', address, ...(note ? { note } : {}) });
   };
   return (
-    <section class="panel" aria-labelledby="address-form-title">
-      <h2 id="address-form-title">Change address</h2>
-      <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="address-form">
-        <FormError id="address-error" message={s.general()} />
-        <Field
-          prefix="address"
-          name="street"
-          label="Street and number"
-          maxlength={200}
-          autocomplete="street-address"
-          error={s.forField('street')}
-        />
-        <div class="field-pair">
-          <Field
-            prefix="address"
-            name="postalCode"
-            label="Postal code"
-            maxlength={20}
-            autocomplete="postal-code"
-            error={s.forField('postalCode')}
-          />
-          <Field
-            prefix="address"
-            name="city"
-            label="City"
-            maxlength={100}
-            autocomplete="address-level2"
-            error={s.forField('city')}
-          />
-        </div>
-        <Field
-          prefix="address"
-          name="country"
-          label="Country code"
-          maxlength={2}
-          class="field-narrow"
-          autocomplete="country"
-          hint="Two letters: DE, FR, GB…"
-          error={s.forField('country')}
-        />
-        <NoteField prefix="address" />
-        <div class="button-row">
-          <button
-            type="submit"
-            class="button button-primary"
-            data-testid="address-submit"
-            disabled={s.submitting()}
-            aria-busy={s.submitting()}
-          >
-            Request the change
-          </button>
-        </div>
-      </form>
-    </section>
+    <RequestForm
+      state={s}
+      title="Change address"
+      testId="address-form"
+      submitTestId="address-submit"
+      submitLabel="Request the change"
+      onSubmit={(e) => void s.submit(e, read, props.onSent)}
+    >
+      <Field state={s} name="street" label="Street and number" maxlength={200} autocomplete="street-address" />
+      <div class="field-pair">
+        <Field state={s} name="postalCode" label="Postal code" maxlength={20} autocomplete="postal-code" />
+        <Field state={s} name="city" label="City" maxlength={100} autocomplete="address-level2" />
+      </div>
+      <Field
+        state={s}
+        name="country"
+        label="Country code"
+        maxlength={2}
+        class="field-narrow"
+        autocomplete="country"
+        hint="Two letters: DE, FR, GB…"
+      />
+    </RequestForm>
   );
 }

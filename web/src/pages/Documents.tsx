@@ -1,7 +1,8 @@
-import { A, useLocation, useSearchParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
+import { A, useSearchParams } from '@solidjs/router';
+import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
 import { can, guard, refreshMe } from '../auth.ts';
-import { ErrorPanel, NoValue, rememberListHref, usePageTitle } from '../data.tsx';
+import { Announcement } from '../components.tsx';
+import { ErrorPanel, NoValue, usePageTitle, useRememberedList } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDate } from '../format.ts';
 import { FormError } from '../forms.tsx';
@@ -26,10 +27,9 @@ export const withParty = (href: string, partyId: string | undefined) =>
  * Staff open a supplier's with `?partyId=` (from the work queue).
  */
 export default function Documents() {
-  const location = useLocation();
   const [params] = useSearchParams();
   const partyId = () => uuidParam(params.partyId);
-  createEffect(() => rememberListHref('/documents', location.pathname + location.search));
+  useRememberedList('/documents');
   const [data, { refetch }] = createResource(
     () => ({ partyId: partyId() }),
     (input) => guard(trpc.documents.requirements.query(input)),
@@ -55,9 +55,7 @@ export default function Documents() {
           </p>
         )}
       </Show>
-      <div role="status" aria-live="polite" data-testid="documents-announcement">
-        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
-      </div>
+      <Announcement testId="documents-announcement" message={announcement()} />
       <Switch>
         <Match when={data.state === 'errored'}>
           <ErrorPanel message={errorMessage(data.error)} onRetry={() => void refetch()} />

@@ -1,7 +1,8 @@
 import { A } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { Show } from 'solid-js';
+import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, StatusBadge } from '../data.tsx';
-import { formatDate, formatMinor, formatQuantity } from '../format.ts';
+import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { OverdueBadge } from './Invoices.tsx';
 
@@ -76,80 +77,24 @@ export default function InvoiceDetail() {
             </Show>
           </dl>
 
-          <h2 id="invoice-lines-title">Lines</h2>
-          <div class="table-wrap stack">
-            <table class="data-table" data-testid="invoice-lines" aria-labelledby="invoice-lines-title">
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Line
-                  </th>
-                  <th scope="col">SKU</th>
-                  <th scope="col">Description</th>
-                  <th scope="col" class="num">
-                    Quantity
-                  </th>
-                  <th scope="col" class="num">
-                    Unit price
-                  </th>
-                  <th scope="col" class="num">
-                    Amount
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For
-                  each={i().lines}
-                  fallback={
-                    <tr>
-                      <td colSpan={6}>This invoice has no order lines.</td>
-                    </tr>
-                  }
-                >
-                  {(line) => (
-                    <tr data-testid="invoice-line">
-                      <td class="num" data-label="Line">
-                        {line.lineNo}
-                      </td>
-                      <td class="mono" data-label="SKU">
-                        {line.sku}
-                      </td>
-                      <td class="wrap" data-label="Description">
-                        {line.description}
-                      </td>
-                      <td class="num" data-label="Quantity">
-                        {formatQuantity(line.quantity)}
-                      </td>
-                      <td class="num" data-label="Unit price">
-                        {formatMinor(line.unitPriceMinor, i().currency)}
-                      </td>
-                      <td class="num" data-label="Amount">
-                        {formatMinor(line.amountMinor, i().currency)}
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row" colSpan={5} class="num">
-                    Total
-                  </th>
-                  <td class="num" data-testid="invoice-total">
-                    {formatMinor(i().totalMinor, i().currency)}
-                  </td>
-                </tr>
-                <tr classList={{ 'invoice-open-row': true, overdue: i().overdue }}>
-                  <th scope="row" colSpan={5} class="num">
-                    Open balance
-                  </th>
-                  <td class="num" data-testid="invoice-open">
-                    {formatMinor(i().openMinor, i().currency)}
-                  </td>
-                </tr>
-              </tfoot>
-            </table>
-          </div>
+          <LinesTable
+            id="invoice"
+            lines={i().lines}
+            emptyText="This invoice has no order lines."
+            currency={i().currency}
+            footer={
+              <>
+                <TotalRow label="Total" minor={i().totalMinor} currency={i().currency} testId="invoice-total" />
+                <TotalRow
+                  label="Open balance"
+                  minor={i().openMinor}
+                  currency={i().currency}
+                  testId="invoice-open"
+                  classList={{ 'invoice-open-row': true, overdue: i().overdue }}
+                />
+              </>
+            }
+          />
         </article>
       )}
     </DetailPage>

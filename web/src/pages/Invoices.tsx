@@ -1,7 +1,7 @@
 import { INVOICE_STATUSES } from '@gatehouse/contract';
-import { A, useLocation, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, For, Show } from 'solid-js';
-import { createPagedList, ListStates, rememberListHref, StatusBadge, StatusFilter, usePageTitle } from '../data.tsx';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, Show } from 'solid-js';
+import { createPagedList, ListTable, StatusBadge, StatusFilter, usePageTitle, useRememberedList } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 
@@ -18,14 +18,13 @@ export function OverdueBadge() {
 
 export default function Invoices() {
   usePageTitle(() => 'Invoices');
-  const location = useLocation();
   const [params, setParams] = useSearchParams();
   const status = () => INVOICE_STATUSES.find((s) => s === params.status);
   const overdueOnly = () => params.overdue === '1';
   const filters = createMemo(() => ({ status: status(), overdue: overdueOnly() }), undefined, {
     equals: (a, b) => a.status === b.status && a.overdue === b.overdue,
   });
-  createEffect(() => rememberListHref('/invoices', location.pathname + location.search));
+  useRememberedList('/invoices');
 
   // Overdue is the server's word (its today), so the list and the invoice page always agree.
   const list = createPagedList(filters, (f, cursor) =>
@@ -36,12 +35,7 @@ export default function Invoices() {
     <section aria-labelledby="invoices-title">
       <h1 id="invoices-title">Invoices</h1>
       <form class="filters" aria-label="Filter invoices" onSubmit={(e) => e.preventDefault()}>
-        <StatusFilter
-          id="invoices-status"
-          statuses={INVOICE_STATUSES}
-          value={status()}
-          onChange={(s) => setParams({ status: s }, { replace: true })}
-        />
+        <StatusFilter id="invoices-status" statuses={INVOICE_STATUSES} value={status()} />
         <div class="checkbox filter-checkbox">
           <input
             type="checkbox"
@@ -61,67 +55,60 @@ export default function Invoices() {
         </Show>
       </form>
 
-      <ListStates list={list} noun="invoices" emptyText={overdueOnly() ? 'Nothing is overdue.' : 'No invoices match.'}>
-        <div class="table-wrap stack">
-          <table class="data-table" data-testid="invoices-table" aria-busy={list.phase() === 'loading'}>
-            <caption class="visually-hidden">Invoices</caption>
-            <thead>
-              <tr>
-                <th scope="col">Number</th>
-                <th scope="col">Issue date</th>
-                <th scope="col">Due date</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Total
-                </th>
-                <th scope="col" class="num">
-                  Open
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list.items()}>
-                {(invoice) => {
-                  const overdue = invoice.overdue;
-                  return (
-                    <tr
-                      data-testid="invoice-row"
-                      data-overdue={overdue ? 'true' : undefined}
-                      class={overdue ? 'overdue' : ''}
-                    >
-                      <th scope="row">
-                        <A href={`/invoices/${invoice.id}`} data-testid="invoice-link">
-                          {invoice.number}
-                        </A>
-                      </th>
-                      <td data-label="Issue date">
-                        <time datetime={invoice.issueDate}>{formatDate(invoice.issueDate)}</time>
-                      </td>
-                      <td data-label="Due date">
-                        <time datetime={invoice.dueDate}>{formatDate(invoice.dueDate)}</time>
-                      </td>
-                      <td data-label="Status">
-                        <span class="badges">
-                          <StatusBadge status={invoice.status} />
-                          <Show when={overdue}>
-                            <OverdueBadge />
-                          </Show>
-                        </span>
-                      </td>
-                      <td class="num" data-label="Total">
-                        {formatMinor(invoice.totalMinor, invoice.currency)}
-                      </td>
-                      <td class="num" data-label="Open">
-                        {formatMinor(invoice.openMinor, invoice.currency)}
-                      </td>
-                    </tr>
-                  );
-                }}
-              </For>
-            </tbody>
-          </table>
-        </div>
-      </ListStates>
+      <ListTable
+        list={list}
+        noun="invoices"
+        emptyText={overdueOnly() ? 'Nothing is overdue.' : 'No invoices match.'}
+        testId="invoices-table"
+        caption="Invoices"
+        head={
+          <>
+            <th scope="col">Number</th>
+            <th scope="col">Issue date</th>
+            <th scope="col">Due date</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+            <th scope="col" class="num">
+              Open
+            </th>
+          </>
+        }
+      >
+        {(invoice) => {
+          const overdue = invoice.overdue;
+          return (
+            <tr data-testid="invoice-row" data-overdue={overdue ? 'true' : undefined} class={overdue ? 'overdue' : ''}>
+              <th scope="row">
+                <A href={`/invoices/${invoice.id}`} data-testid="invoice-link">
+                  {invoice.number}
+                </A>
+              </th>
+              <td data-label="Issue date">
+                <time datetime={invoice.issueDate}>{formatDate(invoice.issueDate)}</time>
+              </td>
+              <td data-label="Due date">
+                <time datetime={invoice.dueDate}>{formatDate(invoice.dueDate)}</time>
+              </td>
+              <td data-label="Status">
+                <span class="badges">
+                  <StatusBadge status={invoice.status} />
+                  <Show when={overdue}>
+                    <OverdueBadge />
+                  </Show>
+                </span>
+              </td>
+              <td class="num" data-label="Total">
+                {formatMinor(invoice.totalMinor, invoice.currency)}
+              </td>
+              <td class="num" data-label="Open">
+                {formatMinor(invoice.openMinor, invoice.currency)}
+              </td>
+            </tr>
+          );
+        }}
+      </ListTable>
     </section>
   );
 }

@@ -1,6 +1,6 @@
-import { For } from 'solid-js';
+import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, NoValue, StatusBadge } from '../data.tsx';
-import { formatDate, formatMinor, formatQuantity } from '../format.ts';
+import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { OrderShipments } from './Shipments.tsx';
 
@@ -38,70 +38,13 @@ export default function OrderDetail() {
             </div>
           </dl>
 
-          <h2 id="order-lines-title">Lines</h2>
-          <div class="table-wrap stack">
-            <table class="data-table" data-testid="order-lines" aria-labelledby="order-lines-title">
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Line
-                  </th>
-                  <th scope="col">SKU</th>
-                  <th scope="col">Description</th>
-                  <th scope="col" class="num">
-                    Quantity
-                  </th>
-                  <th scope="col" class="num">
-                    Unit price
-                  </th>
-                  <th scope="col" class="num">
-                    Amount
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For
-                  each={o().lines}
-                  fallback={
-                    <tr>
-                      <td colSpan={6}>This order has no lines.</td>
-                    </tr>
-                  }
-                >
-                  {(line) => (
-                    <tr data-testid="order-line">
-                      <td class="num" data-label="Line">
-                        {line.lineNo}
-                      </td>
-                      <td class="mono" data-label="SKU">
-                        {line.sku}
-                      </td>
-                      <td class="wrap" data-label="Description">
-                        {line.description}
-                      </td>
-                      <td class="num" data-label="Quantity">
-                        {formatQuantity(line.quantity)}
-                      </td>
-                      <td class="num" data-label="Unit price">
-                        {formatMinor(line.unitPriceMinor, o().currency)}
-                      </td>
-                      <td class="num" data-label="Amount">
-                        {formatMinor(line.amountMinor, o().currency)}
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row" colSpan={5} class="num">
-                    Total
-                  </th>
-                  <td class="num">{formatMinor(o().totalMinor, o().currency)}</td>
-                </tr>
-              </tfoot>
-            </table>
-          </div>
+          <LinesTable
+            id="order"
+            lines={o().lines}
+            emptyText="This order has no lines."
+            currency={o().currency}
+            footer={<TotalRow label="Total" minor={o().totalMinor} currency={o().currency} />}
+          />
 
           <h2 id="order-shipments-title">Shipments</h2>
           <OrderShipments shipments={o().shipments} />

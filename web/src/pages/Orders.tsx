@@ -1,15 +1,15 @@
 import { LIMITS, ORDER_SORTS, ORDER_STATUSES } from '@gatehouse/contract';
-import { A, useLocation, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, For, Show } from 'solid-js';
 import {
   createPagedList,
-  debounce,
-  ListStates,
+  ListTable,
   NoValue,
-  rememberListHref,
+  SearchField,
   StatusBadge,
   StatusFilter,
   usePageTitle,
+  useRememberedList,
 } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
@@ -28,7 +28,6 @@ const dateParam = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$
 
 export default function Orders() {
   usePageTitle(() => 'Orders');
-  const location = useLocation();
   const [params, setParams] = useSearchParams();
   // Filters live in the URL, so Back from an order and a reload keep them.
   const status = () => ORDER_STATUSES.find((s) => s === params.status);
@@ -50,7 +49,7 @@ export default function Orders() {
         a.status === b.status && a.search === b.search && a.from === b.from && a.to === b.to && a.sort === b.sort,
     },
   );
-  createEffect(() => rememberListHref('/orders', location.pathname + location.search));
+  useRememberedList('/orders');
 
   const list = createPagedList(filters, (f, cursor) =>
     // An end before the start matches nothing; the form says why instead of asking the server.
@@ -67,35 +66,12 @@ export default function Orders() {
         }),
   );
 
-  const [text, setText] = createSignal(typeof params.q === 'string' ? params.q : '');
-  const applySearch = debounce((value: string) => setParams({ q: value.trim() || undefined }, { replace: true }), 300);
-
   return (
     <section aria-labelledby="orders-title">
       <h1 id="orders-title">Orders</h1>
       <form class="filters" aria-label="Filter orders" onSubmit={(e) => e.preventDefault()}>
-        <StatusFilter
-          id="orders-status"
-          statuses={ORDER_STATUSES}
-          value={status()}
-          onChange={(s) => setParams({ status: s }, { replace: true })}
-        />
-        <div class="field field-grow">
-          <label for="orders-search">Search</label>
-          <input
-            id="orders-search"
-            name="search"
-            type="search"
-            placeholder="Order number or your reference"
-            maxlength={LIMITS.searchMax}
-            autocomplete="off"
-            value={text()}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              applySearch(e.currentTarget.value);
-            }}
-          />
-        </div>
+        <StatusFilter id="orders-status" statuses={ORDER_STATUSES} value={status()} />
+        <SearchField id="orders-search" placeholder="Order number or your reference" />
         <div class="field field-date">
           <label for="orders-from">From</label>
           <input
@@ -149,45 +125,42 @@ export default function Orders() {
         </Show>
       </form>
 
-      <ListStates list={list} noun="orders" emptyText={badRange() ? 'No orders in that range.' : 'No orders match.'}>
-        <div class="table-wrap stack">
-          <table class="data-table" data-testid="orders-table" aria-busy={list.phase() === 'loading'}>
-            <caption class="visually-hidden">Orders</caption>
-            <thead>
-              <tr>
-                <th scope="col">Number</th>
-                <th scope="col">Your reference</th>
-                <th scope="col">Date</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Total
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list.items()}>
-                {(order) => (
-                  <tr data-testid="order-row">
-                    <th scope="row">
-                      <A href={`/orders/${order.id}`}>{order.number}</A>
-                    </th>
-                    <td data-label="Your reference">{order.customerReference ?? <NoValue />}</td>
-                    <td data-label="Date">
-                      <time datetime={order.orderDate}>{formatDate(order.orderDate)}</time>
-                    </td>
-                    <td data-label="Status">
-                      <StatusBadge status={order.status} />
-                    </td>
-                    <td class="num" data-label="Total">
-                      {formatMinor(order.totalMinor, order.currency)}
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
-      </ListStates>
+      <ListTable
+        list={list}
+        noun="orders"
+        emptyText={badRange() ? 'No orders in that range.' : 'No orders match.'}
+        testId="orders-table"
+        caption="Orders"
+        head={
+          <>
+            <th scope="col">Number</th>
+            <th scope="col">Your reference</th>
+            <th scope="col">Date</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+          </>
+        }
+      >
+        {(order) => (
+          <tr data-testid="order-row">
+            <th scope="row">
+              <A href={`/orders/${order.id}`}>{order.number}</A>
+            </th>
+            <td data-label="Your reference">{order.customerReference ?? <NoValue />}</td>
+            <td data-label="Date">
+              <time datetime={order.orderDate}>{formatDate(order.orderDate)}</time>
+            </td>
+            <td data-label="Status">
+              <StatusBadge status={order.status} />
+            </td>
+            <td class="num" data-label="Total">
+              {formatMinor(order.totalMinor, order.currency)}
+            </td>
+          </tr>
+        )}
+      </ListTable>
     </section>
   );
 }

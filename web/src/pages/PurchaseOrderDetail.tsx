@@ -1,12 +1,11 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
+import { Announcement, createDialogs, FormDialog, LinesTable, ReasonDialog, TotalRow } from '../components.tsx';
 import { DetailPage } from '../data.tsx';
-import { errorMessage } from '../errors.ts';
-import { formatDate, formatDateTime, formatMinor, formatQuantity, todayIso } from '../format.ts';
-import { FormError } from '../forms.tsx';
+import { formatDate, formatDateTime, formatMinor, todayIso } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { DateCell } from './PurchaseOrders.tsx';
-import { Badge, ModalDialog } from './supplier-shared.tsx';
+import { Badge } from './supplier-shared.tsx';
 
 type PurchaseOrder = Awaited<ReturnType<typeof trpc.purchaseOrders.get.query>>;
 
@@ -28,19 +27,12 @@ export default function PurchaseOrderDetail() {
 }
 
 function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
-  const [dialog, setDialog] = createSignal<'acknowledge' | 'problem' | null>(null);
+  const dialogs = createDialogs<'acknowledge' | 'problem'>();
   const [announcement, setAnnouncement] = createSignal<string | null>(null);
-  let acknowledgeButton: HTMLButtonElement | undefined;
-  let problemButton: HTMLButtonElement | undefined;
   const actionable = () => can('purchase-orders:acknowledge') && OPEN_STATUSES.includes(props.po.status);
-  const closeDialog = () => {
-    const which = dialog();
-    setDialog(null);
-    (which === 'problem' ? problemButton : acknowledgeButton)?.focus();
-  };
   const open = (which: 'acknowledge' | 'problem') => {
     setAnnouncement(null);
-    setDialog(which);
+    dialogs.show(which);
   };
 
   return (
@@ -56,7 +48,7 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
               type="button"
               class="button button-primary"
               data-testid="po-acknowledge"
-              ref={acknowledgeButton}
+              ref={dialogs.opener('acknowledge')}
               onClick={() => open('acknowledge')}
             >
               Acknowledge
@@ -65,7 +57,7 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
               type="button"
               class="button"
               data-testid="po-flag-problem"
-              ref={problemButton}
+              ref={dialogs.opener('problem')}
               onClick={() => open('problem')}
             >
               Flag a problem
@@ -73,9 +65,7 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
           </div>
         </Show>
       </div>
-      <div role="status" aria-live="polite" data-testid="purchase-order-announcement">
-        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
-      </div>
+      <Announcement testId="purchase-order-announcement" message={announcement()} />
 
       <Show when={props.po.status === 'problem' && props.po.problemNote}>
         {(note) => (
@@ -142,75 +132,18 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
         </Show>
       </dl>
 
-      <h2 id="purchase-order-lines-title">Lines</h2>
-      <div class="table-wrap stack">
-        <table class="data-table" data-testid="purchase-order-lines" aria-labelledby="purchase-order-lines-title">
-          <thead>
-            <tr>
-              <th scope="col" class="num">
-                Line
-              </th>
-              <th scope="col">SKU</th>
-              <th scope="col">Description</th>
-              <th scope="col" class="num">
-                Quantity
-              </th>
-              <th scope="col" class="num">
-                Unit price
-              </th>
-              <th scope="col" class="num">
-                Amount
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <For
-              each={props.po.lines}
-              fallback={
-                <tr>
-                  <td colSpan={6}>This purchase order has no lines.</td>
-                </tr>
-              }
-            >
-              {(line) => (
-                <tr data-testid="purchase-order-line">
-                  <td class="num" data-label="Line">
-                    {line.lineNo}
-                  </td>
-                  <td class="mono" data-label="SKU">
-                    {line.sku}
-                  </td>
-                  <td class="wrap" data-label="Description">
-                    {line.description}
-                  </td>
-                  <td class="num" data-label="Quantity">
-                    {formatQuantity(line.quantity)}
-                  </td>
-                  <td class="num" data-label="Unit price">
-                    {formatMinor(line.unitPriceMinor, props.po.currency)}
-                  </td>
-                  <td class="num" data-label="Amount">
-                    {formatMinor(line.amountMinor, props.po.currency)}
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={5} class="num">
-                Total
-              </th>
-              <td class="num">{formatMinor(props.po.totalMinor, props.po.currency)}</td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>
+      <LinesTable
+        id="purchase-order"
+        lines={props.po.lines}
+        emptyText="This purchase order has no lines."
+        currency={props.po.currency}
+        footer={<TotalRow label="Total" minor={props.po.totalMinor} currency={props.po.currency} />}
+      />
 
-      <Show when={dialog() === 'acknowledge'}>
+      <Show when={dialogs.open() === 'acknowledge'}>
         <AcknowledgeDialog
           po={props.po}
-          onClose={closeDialog}
+          onClose={dialogs.close}
           onDone={(date) => {
             setAnnouncement(
               `Purchase order ${props.po.number} acknowledged: delivery promised for ${formatDate(date)}.`,
@@ -219,10 +152,10 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
           }}
         />
       </Show>
-      <Show when={dialog() === 'problem'}>
+      <Show when={dialogs.open() === 'problem'}>
         <ProblemDialog
           po={props.po}
-          onClose={closeDialog}
+          onClose={dialogs.close}
           onDone={() => {
             setAnnouncement(`A problem with purchase order ${props.po.number} was reported to the buyer.`);
             props.refresh();
@@ -235,161 +168,76 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
 
 function AcknowledgeDialog(props: { po: PurchaseOrder; onClose: () => void; onDone: (date: string) => void }) {
   let dateInput: HTMLInputElement | undefined;
-  const [error, setError] = createSignal<string | null>(null);
-  const [submitting, setSubmitting] = createSignal(false);
   const today = todayIso();
-
-  const submit = async (event: SubmitEvent, close: () => void) => {
-    event.preventDefault();
-    if (submitting()) return;
-    const date = dateInput?.value ?? '';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-      setError('Choose the date you promise delivery by.');
-      dateInput?.focus();
-      return;
-    }
-    if (date < today) {
-      setError('The promised date cannot be in the past.');
-      dateInput?.focus();
-      return;
-    }
-    setSubmitting(true);
-    setError(null);
-    try {
-      await guard(trpc.purchaseOrders.acknowledge.mutate({ id: props.po.id, promisedDate: date }));
-      props.onDone(date);
-      close();
-    } catch (err) {
-      setError(errorMessage(err));
-      dateInput?.focus();
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
+  const date = () => dateInput?.value ?? '';
   return (
-    <ModalDialog
+    <FormDialog
       id="acknowledge"
       title="Acknowledge"
       testId="acknowledge-dialog"
+      heading={<>Acknowledge purchase order {props.po.number}</>}
+      intro={
+        <p class="hint" id="acknowledge-why">
+          Confirm that you will deliver this order, and by when.
+          <Show when={props.po.requestedDate}>{(d) => <> The buyer asked for delivery by {formatDate(d())}.</>}</Show>
+        </p>
+      }
       initialFocus={() => dateInput}
       onClose={props.onClose}
+      submitLabel="Acknowledge"
+      submitTestId="acknowledge-submit"
+      check={() =>
+        !/^\d{4}-\d{2}-\d{2}$/.test(date())
+          ? 'Choose the date you promise delivery by.'
+          : date() < today
+            ? 'The promised date cannot be in the past.'
+            : null
+      }
+      send={async () => {
+        const promisedDate = date();
+        await guard(trpc.purchaseOrders.acknowledge.mutate({ id: props.po.id, promisedDate }));
+        props.onDone(promisedDate);
+      }}
     >
-      {(close) => (
-        <form class="form" onSubmit={(e) => void submit(e, close)} novalidate>
-          <h2 id="acknowledge-title">Acknowledge purchase order {props.po.number}</h2>
-          <p class="hint" id="acknowledge-why">
-            Confirm that you will deliver this order, and by when.
-            <Show when={props.po.requestedDate}>{(d) => <> The buyer asked for delivery by {formatDate(d())}.</>}</Show>
-          </p>
-          <FormError id="acknowledge-error" message={error()} />
-          <div class="field field-narrow">
-            <label for="acknowledge-date">Promised delivery date</label>
-            <input
-              id="acknowledge-date"
-              name="promisedDate"
-              type="date"
-              min={today}
-              value={props.po.promisedDate && props.po.promisedDate >= today ? props.po.promisedDate : ''}
-              required
-              aria-invalid={error() ? 'true' : undefined}
-              aria-describedby={error() ? 'acknowledge-error acknowledge-why' : 'acknowledge-why'}
-              ref={dateInput}
-            />
-          </div>
-          <div class="button-row">
-            <button
-              type="submit"
-              class="button button-primary"
-              data-testid="acknowledge-submit"
-              disabled={submitting()}
-              aria-busy={submitting()}
-            >
-              Acknowledge
-            </button>
-            <button type="button" class="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </form>
+      {(error) => (
+        <div class="field field-narrow">
+          <label for="acknowledge-date">Promised delivery date</label>
+          <input
+            id="acknowledge-date"
+            name="promisedDate"
+            type="date"
+            min={today}
+            value={props.po.promisedDate && props.po.promisedDate >= today ? props.po.promisedDate : ''}
+            required
+            aria-invalid={error() ? 'true' : undefined}
+            aria-describedby={error() ? 'acknowledge-error acknowledge-why' : 'acknowledge-why'}
+            ref={dateInput}
+          />
+        </div>
       )}
-    </ModalDialog>
+    </FormDialog>
   );
 }
 
 function ProblemDialog(props: { po: PurchaseOrder; onClose: () => void; onDone: () => void }) {
-  let noteInput: HTMLTextAreaElement | undefined;
-  const [error, setError] = createSignal<string | null>(null);
-  const [submitting, setSubmitting] = createSignal(false);
-
-  const submit = async (event: SubmitEvent, close: () => void) => {
-    event.preventDefault();
-    if (submitting()) return;
-    const note = (noteInput?.value ?? '').trim();
-    if (note.length < 3) {
-      setError('Describe the problem in a few words.');
-      noteInput?.focus();
-      return;
-    }
-    setSubmitting(true);
-    setError(null);
-    try {
-      await guard(trpc.purchaseOrders.flagProblem.mutate({ id: props.po.id, note }));
-      props.onDone();
-      close();
-    } catch (err) {
-      setError(errorMessage(err));
-      noteInput?.focus();
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
   return (
-    <ModalDialog
+    <ReasonDialog
       id="problem"
       title="Flag a problem"
       testId="problem-dialog"
-      initialFocus={() => noteInput}
+      heading={<>Flag a problem with {props.po.number}</>}
+      label="What is the problem?"
+      name="note"
+      rows={5}
+      hint="For example a quantity or date you cannot meet. The buyer sees this note."
+      missing="Describe the problem in a few words."
+      submitLabel="Flag the problem"
+      submitTestId="problem-submit"
+      send={async (note) => {
+        await guard(trpc.purchaseOrders.flagProblem.mutate({ id: props.po.id, note }));
+        props.onDone();
+      }}
       onClose={props.onClose}
-    >
-      {(close) => (
-        <form class="form" onSubmit={(e) => void submit(e, close)} novalidate>
-          <h2 id="problem-title">Flag a problem with {props.po.number}</h2>
-          <FormError id="problem-error" message={error()} />
-          <div class="field">
-            <label for="problem-note">What is the problem?</label>
-            <textarea
-              id="problem-note"
-              name="note"
-              class="textarea"
-              rows={5}
-              maxlength={2000}
-              required
-              aria-invalid={error() ? 'true' : undefined}
-              aria-describedby={error() ? 'problem-error problem-hint' : 'problem-hint'}
-              ref={noteInput}
-            />
-            <p class="hint" id="problem-hint">
-              For example a quantity or date you cannot meet. The buyer sees this note.
-            </p>
-          </div>
-          <div class="button-row">
-            <button
-              type="submit"
-              class="button button-primary"
-              data-testid="problem-submit"
-              disabled={submitting()}
-              aria-busy={submitting()}
-            >
-              Flag the problem
-            </button>
-            <button type="button" class="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      )}
-    </ModalDialog>
+    />
   );
 }

@@ -1,8 +1,16 @@
 import { LIMITS, PURCHASE_ORDER_STATUSES } from '@gatehouse/contract';
-import { A, useLocation, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, Show } from 'solid-js';
 import { currentMe } from '../auth.ts';
-import { createPagedList, debounce, ListStates, NoValue, rememberListHref, usePageTitle } from '../data.tsx';
+import {
+  createPagedList,
+  ListTable,
+  NoValue,
+  SearchField,
+  StatusFilter,
+  usePageTitle,
+  useRememberedList,
+} from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { Badge, words } from './supplier-shared.tsx';
@@ -27,8 +35,7 @@ export default function PurchaseOrders() {
   usePageTitle(() => 'Purchase orders');
   // Staff see every supplier's orders, so each row names its supplier.
   const staff = () => currentMe()?.party.kind === 'internal';
-  const location = useLocation();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   // Filters live in the URL, so Back from a purchase order and a reload keep them.
   const status = () => PURCHASE_ORDER_STATUSES.find((s) => s === params.status);
   const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
@@ -36,7 +43,7 @@ export default function PurchaseOrders() {
   const filters = createMemo(() => ({ status: status(), search: search(), partyId: partyId() }), undefined, {
     equals: (a, b) => a.status === b.status && a.search === b.search && a.partyId === b.partyId,
   });
-  createEffect(() => rememberListHref('/purchase-orders', location.pathname + location.search));
+  useRememberedList('/purchase-orders');
 
   const list = createPagedList(filters, (f, cursor) =>
     trpc.purchaseOrders.list.query({
@@ -48,94 +55,67 @@ export default function PurchaseOrders() {
     }),
   );
 
-  const [text, setText] = createSignal(typeof params.q === 'string' ? params.q : '');
-  const applySearch = debounce((value: string) => setParams({ q: value.trim() || undefined }, { replace: true }), 300);
-
   return (
     <section aria-labelledby="purchase-orders-title">
       <h1 id="purchase-orders-title">Purchase orders</h1>
       <form class="filters" aria-label="Filter purchase orders" onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="purchase-orders-status">Status</label>
-          <select
-            id="purchase-orders-status"
-            name="status"
-            value={status() ?? ''}
-            onChange={(e) => setParams({ status: e.currentTarget.value || undefined }, { replace: true })}
-          >
-            <option value="">All statuses</option>
-            <For each={PURCHASE_ORDER_STATUSES}>{(s) => <option value={s}>{words(s)}</option>}</For>
-          </select>
-        </div>
-        <div class="field field-grow">
-          <label for="purchase-orders-search">Search</label>
-          <input
-            id="purchase-orders-search"
-            name="search"
-            type="search"
-            placeholder="Purchase order number"
-            maxlength={LIMITS.searchMax}
-            autocomplete="off"
-            value={text()}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              applySearch(e.currentTarget.value);
-            }}
-          />
-        </div>
+        <StatusFilter
+          id="purchase-orders-status"
+          statuses={PURCHASE_ORDER_STATUSES}
+          value={status()}
+          optionLabel={words}
+        />
+        <SearchField id="purchase-orders-search" placeholder="Purchase order number" />
       </form>
 
-      <ListStates list={list} noun="purchase orders" emptyText="No purchase orders match.">
-        <div class="table-wrap stack">
-          <table class="data-table" data-testid="purchase-orders-table" aria-busy={list.phase() === 'loading'}>
-            <caption class="visually-hidden">Purchase orders</caption>
-            <thead>
-              <tr>
-                <th scope="col">Number</th>
-                <Show when={staff()}>
-                  <th scope="col">Supplier</th>
-                </Show>
-                <th scope="col">Order date</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Promised</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Total
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list.items()}>
-                {(po) => (
-                  <tr data-testid="purchase-order-row" data-status={po.status}>
-                    <th scope="row">
-                      <A href={`/purchase-orders/${po.id}`}>{po.number}</A>
-                    </th>
-                    <Show when={staff()}>
-                      <td data-label="Supplier">{po.partyName}</td>
-                    </Show>
-                    <td data-label="Order date">
-                      <DateCell date={po.orderDate} />
-                    </td>
-                    <td data-label="Requested">
-                      <DateCell date={po.requestedDate} />
-                    </td>
-                    <td data-label="Promised">
-                      <DateCell date={po.promisedDate} />
-                    </td>
-                    <td data-label="Status">
-                      <Badge status={po.status} />
-                    </td>
-                    <td class="num" data-label="Total">
-                      {formatMinor(po.totalMinor, po.currency)}
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
-      </ListStates>
+      <ListTable
+        list={list}
+        noun="purchase orders"
+        emptyText="No purchase orders match."
+        testId="purchase-orders-table"
+        caption="Purchase orders"
+        head={
+          <>
+            <th scope="col">Number</th>
+            <Show when={staff()}>
+              <th scope="col">Supplier</th>
+            </Show>
+            <th scope="col">Order date</th>
+            <th scope="col">Requested</th>
+            <th scope="col">Promised</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+          </>
+        }
+      >
+        {(po) => (
+          <tr data-testid="purchase-order-row" data-status={po.status}>
+            <th scope="row">
+              <A href={`/purchase-orders/${po.id}`}>{po.number}</A>
+            </th>
+            <Show when={staff()}>
+              <td data-label="Supplier">{po.partyName}</td>
+            </Show>
+            <td data-label="Order date">
+              <DateCell date={po.orderDate} />
+            </td>
+            <td data-label="Requested">
+              <DateCell date={po.requestedDate} />
+            </td>
+            <td data-label="Promised">
+              <DateCell date={po.promisedDate} />
+            </td>
+            <td data-label="Status">
+              <Badge status={po.status} />
+            </td>
+            <td class="num" data-label="Total">
+              {formatMinor(po.totalMinor, po.currency)}
+            </td>
+          </tr>
+        )}
+      </ListTable>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
-import { For } from 'solid-js';
+import { LinesTable } from '../components.tsx';
 import { DetailPage, NoValue } from '../data.tsx';
-import { formatDate, formatQuantity } from '../format.ts';
+import { formatDate } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { ShipmentStatus } from './Shipments.tsx';
 
@@ -58,50 +58,7 @@ export default function ShipmentDetail() {
             </div>
           </dl>
 
-          <h2 id="shipment-lines-title">Lines</h2>
-          <div class="table-wrap stack">
-            <table class="data-table" data-testid="shipment-lines" aria-labelledby="shipment-lines-title">
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Order line
-                  </th>
-                  <th scope="col">SKU</th>
-                  <th scope="col">Description</th>
-                  <th scope="col" class="num">
-                    Quantity
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For
-                  each={s().lines}
-                  fallback={
-                    <tr>
-                      <td colSpan={4}>This shipment has no lines.</td>
-                    </tr>
-                  }
-                >
-                  {(line) => (
-                    <tr data-testid="shipment-line">
-                      <td class="num" data-label="Order line">
-                        {line.lineNo}
-                      </td>
-                      <td class="mono" data-label="SKU">
-                        {line.sku}
-                      </td>
-                      <td class="wrap" data-label="Description">
-                        {line.description}
-                      </td>
-                      <td class="num" data-label="Quantity">
-                        {formatQuantity(line.quantity)}
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
+          <LinesTable id="shipment" lines={s().lines} emptyText="This shipment has no lines." lineLabel="Order line" />
         </>
       )}
     </DetailPage>

@@ -1,7 +1,15 @@
 import { LIMITS } from '@gatehouse/contract';
-import { A, useLocation, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
-import { createPagedList, debounce, ListStates, NoValue, rememberListHref, usePageTitle } from '../data.tsx';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, For, Show } from 'solid-js';
+import {
+  createPagedList,
+  ListTable,
+  NoValue,
+  SearchField,
+  StatusFilter,
+  usePageTitle,
+  useRememberedList,
+} from '../data.tsx';
 import { formatDate } from '../format.ts';
 import { trpc } from '../trpc.ts';
 
@@ -26,112 +34,84 @@ export function ShipmentStatus(props: { status: string }) {
 
 export default function Shipments() {
   usePageTitle(() => 'Shipments');
-  const location = useLocation();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   // Filters live in the URL, so Back from a shipment and a reload keep them.
   const status = () => SHIPMENT_STATUSES.find((s) => s === params.status);
   const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
   const filters = createMemo(() => ({ status: status(), search: search() }), undefined, {
     equals: (a, b) => a.status === b.status && a.search === b.search,
   });
-  createEffect(() => rememberListHref('/shipments', location.pathname + location.search));
+  useRememberedList('/shipments');
 
   const list = createPagedList(filters, (f, cursor) =>
     trpc.shipments.list.query({ limit: PAGE_SIZE, cursor, status: f.status, search: f.search || undefined }),
   );
 
-  const [text, setText] = createSignal(typeof params.q === 'string' ? params.q : '');
-  const applySearch = debounce((value: string) => setParams({ q: value.trim() || undefined }, { replace: true }), 300);
-
   return (
     <section aria-labelledby="shipments-title">
       <h1 id="shipments-title">Shipments</h1>
       <form class="filters" aria-label="Filter shipments" onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="shipments-status">Status</label>
-          <select
-            id="shipments-status"
-            name="status"
-            value={status() ?? ''}
-            onChange={(e) => setParams({ status: e.currentTarget.value || undefined }, { replace: true })}
-          >
-            <option value="">All statuses</option>
-            <For each={SHIPMENT_STATUSES}>{(s) => <option value={s}>{shipmentStatusLabel(s)}</option>}</For>
-          </select>
-        </div>
-        <div class="field field-grow">
-          <label for="shipments-search">Search</label>
-          <input
-            id="shipments-search"
-            name="search"
-            type="search"
-            placeholder="Delivery note or tracking reference"
-            maxlength={LIMITS.searchMax}
-            autocomplete="off"
-            value={text()}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              applySearch(e.currentTarget.value);
-            }}
-          />
-        </div>
+        <StatusFilter
+          id="shipments-status"
+          statuses={SHIPMENT_STATUSES}
+          value={status()}
+          optionLabel={shipmentStatusLabel}
+        />
+        <SearchField id="shipments-search" placeholder="Delivery note or tracking reference" />
       </form>
 
-      <ListStates list={list} noun="shipments" emptyText="No shipments match.">
-        <div class="table-wrap stack">
-          <table class="data-table" data-testid="shipments-table" aria-busy={list.phase() === 'loading'}>
-            <caption class="visually-hidden">Shipments</caption>
-            <thead>
-              <tr>
-                <th scope="col">Delivery note</th>
-                <th scope="col">Order</th>
-                <th scope="col">Carrier</th>
-                <th scope="col">Tracking reference</th>
-                <th scope="col">Shipped</th>
-                <th scope="col">Delivered</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list.items()}>
-                {(shipment) => (
-                  <tr data-testid="shipment-row">
-                    <th scope="row">
-                      <A href={`/shipments/${shipment.id}`} data-testid="shipment-link">
-                        {shipment.number}
-                      </A>
-                    </th>
-                    <td data-label="Order">
-                      <A href={`/orders/${shipment.orderId}`} data-testid="shipment-order-link">
-                        {shipment.orderNumber}
-                      </A>
-                    </td>
-                    <td class="wrap" data-label="Carrier">
-                      {shipment.carrier}
-                    </td>
-                    <td class="mono" data-label="Tracking reference">
-                      {shipment.trackingRef ?? <NoValue />}
-                    </td>
-                    <td data-label="Shipped">
-                      <time datetime={shipment.shippedOn}>{formatDate(shipment.shippedOn)}</time>
-                    </td>
-                    <td data-label="Delivered">
-                      {shipment.deliveredOn ? (
-                        <time datetime={shipment.deliveredOn}>{formatDate(shipment.deliveredOn)}</time>
-                      ) : (
-                        <NoValue />
-                      )}
-                    </td>
-                    <td data-label="Status">
-                      <ShipmentStatus status={shipment.status} />
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
-      </ListStates>
+      <ListTable
+        list={list}
+        noun="shipments"
+        emptyText="No shipments match."
+        testId="shipments-table"
+        caption="Shipments"
+        head={
+          <>
+            <th scope="col">Delivery note</th>
+            <th scope="col">Order</th>
+            <th scope="col">Carrier</th>
+            <th scope="col">Tracking reference</th>
+            <th scope="col">Shipped</th>
+            <th scope="col">Delivered</th>
+            <th scope="col">Status</th>
+          </>
+        }
+      >
+        {(shipment) => (
+          <tr data-testid="shipment-row">
+            <th scope="row">
+              <A href={`/shipments/${shipment.id}`} data-testid="shipment-link">
+                {shipment.number}
+              </A>
+            </th>
+            <td data-label="Order">
+              <A href={`/orders/${shipment.orderId}`} data-testid="shipment-order-link">
+                {shipment.orderNumber}
+              </A>
+            </td>
+            <td class="wrap" data-label="Carrier">
+              {shipment.carrier}
+            </td>
+            <td class="mono" data-label="Tracking reference">
+              {shipment.trackingRef ?? <NoValue />}
+            </td>
+            <td data-label="Shipped">
+              <time datetime={shipment.shippedOn}>{formatDate(shipment.shippedOn)}</time>
+            </td>
+            <td data-label="Delivered">
+              {shipment.deliveredOn ? (
+                <time datetime={shipment.deliveredOn}>{formatDate(shipment.deliveredOn)}</time>
+              ) : (
+                <NoValue />
+              )}
+            </td>
+            <td data-label="Status">
+              <ShipmentStatus status={shipment.status} />
+            </td>
+          </tr>
+        )}
+      </ListTable>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { can } from '../auth.ts';
+import { Announcement } from '../components.tsx';
 import { DetailPage, StatusBadge } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { describeDevice, formatDateTime } from '../format.ts';
@@ -118,9 +119,7 @@ function UserView(props: { user: User; refresh: () => void }) {
         </h1>
         <StatusBadge status={props.user.status} />
       </div>
-      <div role="status" aria-live="polite" data-testid="user-status">
-        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
-      </div>
+      <Announcement testId="user-status" message={announcement()} />
       <Show when={error()}>
         {(message) => (
           <p class="form-error" role="alert" data-testid="user-error">

@@ -1,15 +1,16 @@
 import { LIMITS, USER_STATUSES } from '@gatehouse/contract';
-import { A, useLocation, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, createSignal, Show } from 'solid-js';
 import { can } from '../auth.ts';
 import {
   createPagedList,
-  debounce,
-  ListStates,
-  rememberListHref,
+  FilterSelect,
+  ListTable,
+  SearchField,
   StatusBadge,
   StatusFilter,
   usePageTitle,
+  useRememberedList,
 } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDateTime, formatTimeAgo } from '../format.ts';
@@ -22,8 +23,7 @@ const PAGE_SIZE = 50;
 
 export default function Users() {
   usePageTitle(() => 'Users');
-  const location = useLocation();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   // Filters live in the URL, so Back from a user and a reload keep them.
   const status = () => USER_STATUSES.find((s) => s === params.status);
   const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
@@ -31,7 +31,7 @@ export default function Users() {
   const filters = createMemo(() => ({ status: status(), search: search(), role: role() }), undefined, {
     equals: (a, b) => a.status === b.status && a.search === b.search && a.role === b.role,
   });
-  createEffect(() => rememberListHref('/users', location.pathname + location.search));
+  useRememberedList('/users');
 
   const list = createPagedList(filters, (f, cursor) =>
     trpc.users.list.query({ limit: PAGE_SIZE, cursor, status: f.status, search: f.search || undefined, role: f.role }),
@@ -40,9 +40,6 @@ export default function Users() {
   const roleOptions = () => (roles.state === 'ready' ? roles() : []);
   // Staff see users of several parties: then say whose each one is.
   const manyParties = () => new Set(list.items().map((u) => u.partyId)).size > 1;
-
-  const [text, setText] = createSignal(typeof params.q === 'string' ? params.q : '');
-  const applySearch = debounce((value: string) => setParams({ q: value.trim() || undefined }, { replace: true }), 300);
 
   const [invited, setInvited] = createSignal<string | null>(null);
   const [inviting, setInviting] = createSignal(false);
@@ -71,95 +68,69 @@ export default function Users() {
         <Show when={invited()}>{(message) => <p class="notice">{message()}</p>}</Show>
       </div>
       <form class="filters" aria-label="Filter users" onSubmit={(e) => e.preventDefault()}>
-        <StatusFilter
-          id="users-status-filter"
-          statuses={USER_STATUSES}
-          value={status()}
-          onChange={(s) => setParams({ status: s }, { replace: true })}
-        />
+        <StatusFilter id="users-status-filter" statuses={USER_STATUSES} value={status()} />
         <Show when={roleOptions().length > 0}>
-          <div class="field">
-            <label for="users-role">Role</label>
-            <select
-              id="users-role"
-              name="role"
-              value={role() ?? ''}
-              onChange={(e) => setParams({ role: e.currentTarget.value || undefined }, { replace: true })}
-            >
-              <option value="">All roles</option>
-              <For each={roleOptions()}>{(r) => <option value={r.key}>{r.name}</option>}</For>
-            </select>
-          </div>
-        </Show>
-        <div class="field field-grow">
-          <label for="users-search">Search</label>
-          <input
-            id="users-search"
-            name="search"
-            type="search"
-            placeholder="Email or name"
-            maxlength={LIMITS.searchMax}
-            autocomplete="off"
-            value={text()}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              applySearch(e.currentTarget.value);
-            }}
+          <FilterSelect
+            id="users-role"
+            label="Role"
+            param="role"
+            options={roleOptions().map((r) => r.key)}
+            optionLabel={(key) => roleOptions().find((r) => r.key === key)?.name ?? key}
+            allLabel="All roles"
+            value={role()}
           />
-        </div>
+        </Show>
+        <SearchField id="users-search" placeholder="Email or name" />
       </form>
 
-      <ListStates list={list} noun="users" emptyText="No users match.">
-        <div class="table-wrap stack">
-          <table class="data-table" data-testid="users-table" aria-busy={list.phase() === 'loading'}>
-            <caption class="visually-hidden">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <Show when={manyParties()}>
-                  <th scope="col">Organisation</th>
-                </Show>
-                <th scope="col">Status</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Two-factor</th>
-                <th scope="col">Last sign-in</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list.items()}>
-                {(user) => (
-                  <tr data-testid="user-row">
-                    <th scope="row" class="wrap">
-                      <A href={`/users/${user.id}`}>{user.displayName}</A>
-                    </th>
-                    <td class="wrap" data-label="Email">
-                      {user.email}
-                    </td>
-                    <Show when={manyParties()}>
-                      <td class="wrap" data-label="Organisation">
-                        {user.partyName}
-                      </td>
-                    </Show>
-                    <td data-label="Status">
-                      <StatusBadge status={user.status} />
-                    </td>
-                    <td class="wrap" data-label="Roles">
-                      {user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || 'None'}
-                    </td>
-                    <td data-label="Two-factor">
-                      <TwoFactorBadge on={user.totp} />
-                    </td>
-                    <td data-label="Last sign-in">
-                      <LastSignIn at={user.lastSignInAt} />
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
-      </ListStates>
+      <ListTable
+        list={list}
+        noun="users"
+        emptyText="No users match."
+        testId="users-table"
+        caption="Users"
+        head={
+          <>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <Show when={manyParties()}>
+              <th scope="col">Organisation</th>
+            </Show>
+            <th scope="col">Status</th>
+            <th scope="col">Roles</th>
+            <th scope="col">Two-factor</th>
+            <th scope="col">Last sign-in</th>
+          </>
+        }
+      >
+        {(user) => (
+          <tr data-testid="user-row">
+            <th scope="row" class="wrap">
+              <A href={`/users/${user.id}`}>{user.displayName}</A>
+            </th>
+            <td class="wrap" data-label="Email">
+              {user.email}
+            </td>
+            <Show when={manyParties()}>
+              <td class="wrap" data-label="Organisation">
+                {user.partyName}
+              </td>
+            </Show>
+            <td data-label="Status">
+              <StatusBadge status={user.status} />
+            </td>
+            <td class="wrap" data-label="Roles">
+              {user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || 'None'}
+            </td>
+            <td data-label="Two-factor">
+              <TwoFactorBadge on={user.totp} />
+            </td>
+            <td data-label="Last sign-in">
+              <LastSignIn at={user.lastSignInAt} />
+            </td>
+          </tr>
+        )}
+      </ListTable>
 
       <Show when={inviting()}>
         <InviteDialog

@@ -1,14 +1,14 @@
 import { A } from '@solidjs/router';
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { can } from '../auth.ts';
+import { Announcement, createDialogs, ReasonDialog } from '../components.tsx';
 import { DetailPage, NoValue } from '../data.tsx';
-import { errorCode, errorMessage } from '../errors.ts';
+import { errorCode } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
-import { FormError } from '../forms.tsx';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
-import { ADDRESS_FIELDS, BANK_FIELDS, FIELD_LABELS, fieldValue, KIND_LABELS } from './CompanyDetails.tsx';
-import { Badge, ModalDialog } from './supplier-shared.tsx';
+import { ADDRESS_FIELDS, BANK_FIELDS, ComparisonTable, KIND_LABELS } from './CompanyDetails.tsx';
+import { Badge } from './supplier-shared.tsx';
 
 type Request = Awaited<ReturnType<typeof trpc.changeRequests.get.query>>;
 type Decision = 'accept' | 'reject';
@@ -33,14 +33,11 @@ export default function WorkQueueChangeRequest() {
 }
 
 function RequestView(props: { request: Request; refresh: () => void }) {
-  const [deciding, setDeciding] = createSignal<Decision | null>(null);
+  const dialogs = createDialogs<Decision>(() => heading);
   const [announcement, setAnnouncement] = createSignal<string | null>(null);
-  let acceptButton: HTMLButtonElement | undefined;
-  let rejectButton: HTMLButtonElement | undefined;
   let heading: HTMLHeadingElement | undefined;
   const r = () => props.request;
   const fields = () => (r().kind === 'bank-details' ? BANK_FIELDS : ADDRESS_FIELDS);
-  const changed = (f: string) => fieldValue(r().previous, f) !== fieldValue(r().proposed, f);
   const pending = () => r().status === 'pending';
 
   return (
@@ -57,9 +54,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         </h1>
         <Badge status={r().status} testId="queue-change-request-status" />
       </div>
-      <div role="status" aria-live="polite" data-testid="queue-change-request-announcement">
-        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
-      </div>
+      <Announcement testId="queue-change-request-announcement" message={announcement()} />
 
       <dl class="summary" data-testid="queue-change-request-summary">
         <div>
@@ -102,49 +97,14 @@ function RequestView(props: { request: Request; refresh: () => void }) {
       </dl>
 
       <h2 id="comparison-title">On record and proposed</h2>
-      <p class="hint comparison-hint">Changed fields are marked “Changed” and highlighted.</p>
-      <div class="table-wrap stack">
-        <table class="data-table comparison" data-testid="comparison" aria-labelledby="comparison-title">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">On record</th>
-              <th scope="col">Proposed</th>
-              <th scope="col">
-                <span class="visually-hidden">Changed?</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={fields()}>
-              {(f) => (
-                <tr classList={{ 'comparison-changed': changed(f) }} data-testid="comparison-row" data-field={f}>
-                  <th scope="row">{FIELD_LABELS[f]}</th>
-                  <td data-label="On record" class="wrap">
-                    <span classList={{ mono: (f === 'iban' || f === 'bic') && !!fieldValue(r().previous, f) }}>
-                      {fieldValue(r().previous, f) || <NoValue />}
-                    </span>
-                  </td>
-                  <td data-label="Proposed" class="wrap" data-testid="comparison-proposed">
-                    <Show when={changed(f)} fallback={fieldValue(r().proposed, f) || <NoValue />}>
-                      <strong classList={{ mono: (f === 'iban' || f === 'bic') && !!fieldValue(r().proposed, f) }}>
-                        {fieldValue(r().proposed, f) || <NoValue />}
-                      </strong>
-                    </Show>
-                  </td>
-                  <td class="actions">
-                    <Show when={changed(f)} fallback={<span class="visually-hidden">Unchanged</span>}>
-                      <span class="badge badge-changed" data-testid="comparison-changed">
-                        Changed
-                      </span>
-                    </Show>
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
+      <ComparisonTable
+        testId="comparison"
+        labelledBy="comparison-title"
+        fields={fields()}
+        previous={r().previous}
+        proposed={r().proposed}
+        proposedLabel="Proposed"
+      />
 
       <Show when={pending() && r().approvalId}>
         <p class="notice after-panel" role="note" data-testid="change-request-via-approvals">
@@ -168,10 +128,10 @@ function RequestView(props: { request: Request; refresh: () => void }) {
             type="button"
             class="button button-primary"
             data-testid="change-request-accept"
-            ref={acceptButton}
+            ref={dialogs.opener('accept')}
             onClick={() => {
               setAnnouncement(null);
-              setDeciding('accept');
+              dialogs.show('accept');
             }}
           >
             Accept
@@ -180,10 +140,10 @@ function RequestView(props: { request: Request; refresh: () => void }) {
             type="button"
             class="button button-danger"
             data-testid="change-request-reject"
-            ref={rejectButton}
+            ref={dialogs.opener('reject')}
             onClick={() => {
               setAnnouncement(null);
-              setDeciding('reject');
+              dialogs.show('reject');
             }}
           >
             Reject
@@ -191,17 +151,12 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         </div>
       </Show>
 
-      <Show when={deciding()}>
+      <Show when={dialogs.open()}>
         {(decision) => (
           <DecideDialog
             decision={decision()}
             request={r()}
-            onClose={() => {
-              const which = deciding();
-              setDeciding(null);
-              if (pending()) (which === 'reject' ? rejectButton : acceptButton)?.focus();
-              else heading?.focus();
-            }}
+            onClose={dialogs.close}
             onDone={(status) => {
               setAnnouncement(
                 status === 'accepted'
@@ -226,97 +181,45 @@ function DecideDialog(props: {
   /** The request changed meanwhile: load it again (the dialog stays, saying so). */
   onStale: () => void;
 }) {
-  let reasonInput: HTMLTextAreaElement | undefined;
-  const [error, setError] = createSignal<string | null>(null);
-  const [submitting, setSubmitting] = createSignal(false);
   const reject = () => props.decision === 'reject';
-
-  const submit = async (event: SubmitEvent, close: () => void) => {
-    event.preventDefault();
-    if (submitting()) return;
-    const reason = (reasonInput?.value ?? '').trim();
-    if (reject() && reason.length < 3) {
-      setError('Say why the request is rejected; the supplier reads this.');
-      reasonInput?.focus();
-      return;
-    }
-    setSubmitting(true);
-    setError(null);
-    const { id, version } = props.request;
-    try {
-      const { status } = await withReauth(() =>
-        reject()
-          ? trpc.changeRequests.decide.mutate({ id, version, decision: 'reject', reason })
-          : trpc.changeRequests.decide.mutate({ id, version, decision: 'accept', ...(reason ? { reason } : {}) }),
-      );
-      props.onDone(status);
-      close();
-    } catch (err) {
-      setError(errorMessage(err));
-      if (errorCode(err) === 'CONFLICT') props.onStale();
-      reasonInput?.focus();
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
   return (
-    <ModalDialog
+    <ReasonDialog
       id="cr-decide"
       title={reject() ? 'Reject' : 'Accept'}
       testId={reject() ? 'cr-reject-dialog' : 'cr-accept-dialog'}
-      initialFocus={() => reasonInput}
+      heading={
+        <>
+          {reject() ? 'Reject' : 'Accept'} the {KIND_LABELS[props.request.kind].toLowerCase()} change
+        </>
+      }
+      what={
+        (reject()
+          ? `${props.request.partyName} keeps what is on record and is told your reason.`
+          : `What ${props.request.partyName} proposed replaces what is on record at once.`) +
+        (props.request.kind === 'bank-details' && !reject()
+          ? ' Confirm the new bank details with the supplier through a known contact first.'
+          : '')
+      }
+      label={reject() ? 'Reason for the rejection' : 'Note'}
+      optional={!reject()}
+      missing="Say why the request is rejected; the supplier reads this."
+      submitLabel={reject() ? 'Reject request' : 'Accept request'}
+      submitClass={reject() ? 'button button-danger' : 'button button-primary'}
+      submitTestId="cr-decide-submit"
+      send={async (reason) => {
+        const { id, version } = props.request;
+        const { status } = await withReauth(() =>
+          reject()
+            ? trpc.changeRequests.decide.mutate({ id, version, decision: 'reject', reason })
+            : trpc.changeRequests.decide.mutate({ id, version, decision: 'accept', ...(reason ? { reason } : {}) }),
+        );
+        props.onDone(status);
+      }}
+      onRefused={(err) => {
+        if (errorCode(err) === 'CONFLICT') props.onStale();
+        return false;
+      }}
       onClose={props.onClose}
-    >
-      {(close) => (
-        <form class="form" onSubmit={(e) => void submit(e, close)} novalidate>
-          <h2 id="cr-decide-title">
-            {reject() ? 'Reject' : 'Accept'} the {KIND_LABELS[props.request.kind].toLowerCase()} change
-          </h2>
-          <p class="hint" id="cr-decide-what">
-            {reject()
-              ? `${props.request.partyName} keeps what is on record and is told your reason.`
-              : `What ${props.request.partyName} proposed replaces what is on record at once.`}
-            {props.request.kind === 'bank-details' && !reject()
-              ? ' Confirm the new bank details with the supplier through a known contact first.'
-              : ''}
-          </p>
-          <FormError id="cr-decide-error" message={error()} />
-          <div class="field">
-            <label for="cr-decide-reason">
-              {reject() ? 'Reason for the rejection' : 'Note'}
-              <Show when={!reject()}>
-                <span class="muted"> (optional)</span>
-              </Show>
-            </label>
-            <textarea
-              id="cr-decide-reason"
-              name="reason"
-              class="textarea"
-              rows={4}
-              maxlength={2000}
-              required={reject()}
-              aria-invalid={error() && reject() ? 'true' : undefined}
-              aria-describedby={error() ? 'cr-decide-error cr-decide-what' : 'cr-decide-what'}
-              ref={reasonInput}
-            />
-          </div>
-          <div class="button-row">
-            <button
-              type="submit"
-              class={reject() ? 'button button-danger' : 'button button-primary'}
-              data-testid="cr-decide-submit"
-              disabled={submitting()}
-              aria-busy={submitting()}
-            >
-              {reject() ? 'Reject request' : 'Accept request'}
-            </button>
-            <button type="button" class="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      )}
-    </ModalDialog>
+    />
   );
 }

@@ -1,13 +1,13 @@
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
+import { Announcement, createDialogs, ReasonDialog } from '../components.tsx';
 import { DetailPage, NoValue } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDate, formatDateTime } from '../format.ts';
-import { FormError } from '../forms.tsx';
 import { trpc } from '../trpc.ts';
 import { withParty } from './Documents.tsx';
-import { Badge, downloadVersion, formatBytes, ModalDialog } from './supplier-shared.tsx';
+import { Badge, downloadVersion, formatBytes } from './supplier-shared.tsx';
 
 type Version = Awaited<ReturnType<typeof trpc.documents.get.query>>;
 type Decision = 'approve' | 'reject';
@@ -31,9 +31,7 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
   const [busy, setBusy] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [announcement, setAnnouncement] = createSignal<string | null>(null);
-  const [deciding, setDeciding] = createSignal<Decision | null>(null);
-  let approveButton: HTMLButtonElement | undefined;
-  let rejectButton: HTMLButtonElement | undefined;
+  const dialogs = createDialogs<Decision>(() => heading);
   let heading: HTMLHeadingElement | undefined;
   const v = () => props.version;
   const reviewer = () => can('documents:review');
@@ -81,9 +79,7 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
           All documents of this supplier
         </A>
       </p>
-      <div role="status" aria-live="polite" data-testid="queue-document-announcement">
-        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
-      </div>
+      <Announcement testId="queue-document-announcement" message={announcement()} />
       <Show when={error()}>
         {(message) => (
           <p class="form-error after-panel" role="alert" data-testid="queue-document-error">
@@ -127,11 +123,11 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
             class="button button-primary"
             data-testid="queue-document-approve"
             disabled={busy() !== null}
-            ref={approveButton}
+            ref={dialogs.opener('approve')}
             onClick={() => {
               setError(null);
               setAnnouncement(null);
-              setDeciding('approve');
+              dialogs.show('approve');
             }}
           >
             Approve
@@ -141,11 +137,11 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
             class="button button-danger"
             data-testid="queue-document-reject"
             disabled={busy() !== null}
-            ref={rejectButton}
+            ref={dialogs.opener('reject')}
             onClick={() => {
               setError(null);
               setAnnouncement(null);
-              setDeciding('reject');
+              dialogs.show('reject');
             }}
           >
             Reject
@@ -220,17 +216,12 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
         </div>
       </dl>
 
-      <Show when={deciding()}>
+      <Show when={dialogs.open()}>
         {(decision) => (
           <DecideDialog
             decision={decision()}
             version={v()}
-            onClose={() => {
-              const which = deciding();
-              setDeciding(null);
-              if (open()) (which === 'reject' ? rejectButton : approveButton)?.focus();
-              else heading?.focus();
-            }}
+            onClose={dialogs.close}
             onDone={(status) => {
               setAnnouncement(
                 status === 'approved'
@@ -252,92 +243,39 @@ function DecideDialog(props: {
   onClose: () => void;
   onDone: (status: 'approved' | 'rejected') => void;
 }) {
-  let reasonInput: HTMLTextAreaElement | undefined;
-  const [error, setError] = createSignal<string | null>(null);
-  const [submitting, setSubmitting] = createSignal(false);
   const reject = () => props.decision === 'reject';
-
-  const submit = async (event: SubmitEvent, close: () => void) => {
-    event.preventDefault();
-    if (submitting()) return;
-    const reason = (reasonInput?.value ?? '').trim();
-    if (reject() && reason.length < 3) {
-      setError('Say why the document is rejected; the supplier reads this.');
-      reasonInput?.focus();
-      return;
-    }
-    setSubmitting(true);
-    setError(null);
-    try {
-      const versionId = props.version.id;
-      const { status } = await guard(
-        reject()
-          ? trpc.documents.decide.mutate({ versionId, decision: 'reject', reason })
-          : trpc.documents.decide.mutate({ versionId, decision: 'approve', ...(reason ? { reason } : {}) }),
-      );
-      props.onDone(status);
-      close();
-    } catch (err) {
-      setError(errorMessage(err));
-      reasonInput?.focus();
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
   return (
-    <ModalDialog
+    <ReasonDialog
       id="decide"
       title={reject() ? 'Reject' : 'Approve'}
       testId={reject() ? 'reject-dialog' : 'approve-dialog'}
-      initialFocus={() => reasonInput}
+      heading={
+        <>
+          {reject() ? 'Reject' : 'Approve'} {props.version.type.name}
+        </>
+      }
+      what={
+        <>
+          Version {props.version.versionNo} from {props.version.partyName}, file {props.version.fileName}
+          {props.version.expiresOn ? `, valid until ${formatDate(props.version.expiresOn)}` : ''}.
+        </>
+      }
+      label={reject() ? 'Reason for the rejection' : 'Note'}
+      optional={!reject()}
+      missing="Say why the document is rejected; the supplier reads this."
+      submitLabel={reject() ? 'Reject document' : 'Approve document'}
+      submitClass={reject() ? 'button button-danger' : 'button button-primary'}
+      submitTestId="decide-submit"
+      send={async (reason) => {
+        const versionId = props.version.id;
+        const { status } = await guard(
+          reject()
+            ? trpc.documents.decide.mutate({ versionId, decision: 'reject', reason })
+            : trpc.documents.decide.mutate({ versionId, decision: 'approve', ...(reason ? { reason } : {}) }),
+        );
+        props.onDone(status);
+      }}
       onClose={props.onClose}
-    >
-      {(close) => (
-        <form class="form" onSubmit={(e) => void submit(e, close)} novalidate>
-          <h2 id="decide-title">
-            {reject() ? 'Reject' : 'Approve'} {props.version.type.name}
-          </h2>
-          <p class="hint" id="decide-what">
-            Version {props.version.versionNo} from {props.version.partyName}, file {props.version.fileName}
-            {props.version.expiresOn ? `, valid until ${formatDate(props.version.expiresOn)}` : ''}.
-          </p>
-          <FormError id="decide-error" message={error()} />
-          <div class="field">
-            <label for="decide-reason">
-              {reject() ? 'Reason for the rejection' : 'Note'}
-              <Show when={!reject()}>
-                <span class="muted"> (optional)</span>
-              </Show>
-            </label>
-            <textarea
-              id="decide-reason"
-              name="reason"
-              class="textarea"
-              rows={4}
-              maxlength={2000}
-              required={reject()}
-              aria-invalid={error() && reject() ? 'true' : undefined}
-              aria-describedby={error() ? 'decide-error decide-what' : 'decide-what'}
-              ref={reasonInput}
-            />
-          </div>
-          <div class="button-row">
-            <button
-              type="submit"
-              class={reject() ? 'button button-danger' : 'button button-primary'}
-              data-testid="decide-submit"
-              disabled={submitting()}
-              aria-busy={submitting()}
-            >
-              {reject() ? 'Reject document' : 'Approve document'}
-            </button>
-            <button type="button" class="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      )}
-    </ModalDialog>
+    />
   );
 }
