@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,13 +6,19 @@ import path from 'node:path';
 import { freeLoopbackPort } from '@gatehouse/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** `pnpm start` as a user runs it: a real process on the embedded PostgreSQL, stopped by signals. */
+/**
+ * `pnpm start` as a user runs it: the built server (server/dist/main.mjs, rebuilt here from the sources)
+ * as a real process on the embedded PostgreSQL, stopped by signals. The CLI runs from source (tsx).
+ */
 const ROOT = path.resolve(import.meta.dirname, '..');
 let dir: string;
 let port: number;
 const children: ChildProcess[] = [];
 
+const SERVER = 'server/dist/main.mjs';
+
 beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'pipe' });
   dir = await mkdtemp(path.join(os.tmpdir(), 'gh-life-'));
   await chmod(dir, 0o711);
   port = await freeLoopbackPort();
@@ -23,7 +29,8 @@ afterAll(async () => {
 });
 
 function run(script: string, env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, [...loader, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, GATEHOUSE_DATA_DIR: path.join(dir, 'data'), PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +72,7 @@ describe('pnpm start on the embedded database', () => {
   let signIn: { email: string; password: string };
 
   it('starts on an empty data directory, prints a setup link, and stops cleanly on SIGTERM', async () => {
-    const p = run('server/src/main.ts', {});
+    const p = run(SERVER, {});
     await ready(p);
     expect(await outputMatching(p, /\/setup#token=[a-z2-7]+/)).toMatch(/\/setup#token=[a-z2-7]+/);
     expect(p.output()).not.toMatch(/password/i);
@@ -82,7 +89,7 @@ describe('pnpm start on the embedded database', () => {
   });
 
   it('a second start reuses the data', async () => {
-    const p = run('server/src/main.ts', {});
+    const p = run(SERVER, {});
     await ready(p);
     const res = await fetch(`http://127.0.0.1:${port}/trpc/auth.login`, {
       method: 'POST',
@@ -95,21 +102,21 @@ describe('pnpm start on the embedded database', () => {
   });
 
   it('recovers after the previous server was killed with SIGKILL (orphaned PostgreSQL, stale lock)', async () => {
-    const p = run('server/src/main.ts', {});
+    const p = run(SERVER, {});
     await ready(p);
     p.child.kill('SIGKILL');
     await p.exited;
     expect(existsSync(pidFile())).toBe(true); // its PostgreSQL is still running
-    const again = run('server/src/main.ts', {});
+    const again = run(SERVER, {});
     await ready(again);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
   });
 
   it('refuses a second server on the same data with a clear message, no stack trace', async () => {
-    const first = run('server/src/main.ts', {});
+    const first = run(SERVER, {});
     await ready(first);
-    const second = run('server/src/main.ts', { PORT: String(await freeLoopbackPort()) });
+    const second = run(SERVER, { PORT: String(await freeLoopbackPort()) });
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/is in use by process \d+/);
     expect(second.output()).not.toMatch(/\n\s+at /);
@@ -145,7 +152,7 @@ describe('pnpm start on the embedded database', () => {
     ]);
     expect(await again.exited).toBe(1);
     expect(again.output()).toMatch(/already exists/);
-    const p = run('server/src/main.ts', fresh);
+    const p = run(SERVER, fresh);
     await ready(p);
     const res = await fetch(`http://127.0.0.1:${port}/trpc/auth.login`, {
       method: 'POST',
@@ -159,7 +166,7 @@ describe('pnpm start on the embedded database', () => {
   });
 
   it('reports bad configuration plainly and exits 78', async () => {
-    const p = run('server/src/main.ts', { PORT: 'eighty', TRUST_PROXY: 'true' });
+    const p = run(SERVER, { PORT: 'eighty', TRUST_PROXY: 'true' });
     expect(await p.exited).toBe(78);
     expect(p.output()).toMatch(/PORT/);
     expect(p.output()).not.toMatch(/\n\s+at /);

@@ -2,7 +2,7 @@
  * Helpers shared by the throughput benchmarks (foundation.ts, portal.ts): child servers, readiness,
  * /proc sampling, and the bench parties / users / sessions seeding.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type postgres from 'postgres';
@@ -30,8 +30,19 @@ export async function waitReady(url: string, child: ChildProcess, timeoutMs = 60
   throw new Error(`${url} not ready in ${timeoutMs} ms`);
 }
 
+/**
+ * Gatehouse as `pnpm start` runs it: the built server, rebuilt from the sources by buildServer().
+ * BENCH_GH_SCRIPT=server/src/main.ts measures the sources under tsx instead.
+ */
+export const GATEHOUSE = process.env.BENCH_GH_SCRIPT ?? 'server/dist/main.mjs';
+export function buildServer() {
+  execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** A node process: TypeScript through tsx, a built .mjs as is. */
 export function startNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,7 +1,7 @@
 /**
  * Foundation benchmark (not a test: it measures and prints). Run: pnpm bench
  *
- * 1. Cold start of `server/src/main.ts` to /readyz 200: on an empty data directory (initdb included)
+ * 1. Cold start of the built server (`server/dist/main.mjs`, what `pnpm start` runs) to /readyz 200: on an empty data directory (initdb included)
  *    and on an existing one (median of 3).
  * 2. orders.list, first page of 50, over 1,000,000 orders across 5,000 parties, a random party's session
  *    per request, 50 connections, in interleaved rounds against:
@@ -23,9 +23,11 @@ import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
 import {
+  buildServer,
   CLK_TCK,
   cpuTicks,
   createSessions,
+  GATEHOUSE,
   ghEnv,
   median,
   SECRET,
@@ -47,7 +49,7 @@ async function coldStarts() {
   const env = { GATEHOUSE_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn' };
   const once = async () => {
     const t0 = performance.now();
-    const child = startNode('server/src/main.ts', env);
+    const child = startNode(GATEHOUSE, env);
     await waitReady(`http://127.0.0.1:${port}/readyz`, child);
     const ms = performance.now() - t0;
     await stopChild(child);
@@ -108,6 +110,7 @@ async function runLoad(t: Target, tokens: string[], seconds = SECONDS) {
 }
 
 async function main() {
+  buildServer(); // what `pnpm start` runs
   console.log(`Gatehouse foundation benchmark — ${os.cpus().length} cores, node ${process.version}`);
   console.log('\n1) Cold start to /readyz 200 (includes tsx transpile and migrations check)');
   const starts = process.env.BENCH_SKIP_START
@@ -162,14 +165,14 @@ async function main() {
       },
       {
         name: 'gh-rls',
-        script: 'server/src/main.ts',
+        script: GATEHOUSE,
         env: ghEnv(pg.ownerUrl, ports[1]),
         port: ports[1],
         path: `/trpc/orders.list?input=${input}`,
       },
       {
         name: 'gh-norls',
-        script: 'server/src/main.ts',
+        script: GATEHOUSE,
         env: ghEnv(noRlsUrl, ports[2]),
         port: ports[2],
         path: `/trpc/orders.list?input=${input}`,
