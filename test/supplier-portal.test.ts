@@ -437,6 +437,36 @@ describe('compliance documents', () => {
         resolve();
       }, 300);
     });
+    // Refused before reading (no session): the server answers 401 and stops reading after about one
+    // upload's worth, closing the connection rather than swallowing an endless body.
+    const unread = await new Promise<{ status: number | null; sent: number }>((resolve) => {
+      let status: number | null = null;
+      let sent = 0;
+      const req = request(`${t.srv.origin}/files/documents?typeId=${tax}`, {
+        method: 'POST',
+        headers: {
+          origin: t.srv.origin,
+          'content-type': 'multipart/form-data; boundary=x',
+          'content-length': String(8 * 1024 * 1024),
+        },
+      });
+      req.on('response', (res) => {
+        status = res.statusCode ?? null;
+        res.resume();
+      });
+      const chunk = Buffer.alloc(64 * 1024, 0x41);
+      const pump = () => {
+        while (sent < 8 * 1024 * 1024 && !req.destroyed) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+      };
+      req.on('error', () => undefined);
+      req.on('close', () => resolve({ status, sent }));
+      pump();
+    });
+    expect(unread.status).toBe(401);
+    expect(unread.sent).toBeLessThan(8 * 1024 * 1024);
     await expect.poll(async () => (await counts()).staged, { timeout: 5000 }).toBe(0);
     expect(await counts()).toEqual(before);
     const refused =

@@ -107,12 +107,12 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
         return sendError(res, 415, 'Send the file as multipart/form-data.', 'UNSUPPORTED_MEDIA_TYPE');
       // A declared body far over the limit is refused before a byte is read (multipart adds a little).
       if (Number(req.headers['content-length'] ?? 0) > maxBytes + 64 * 1024) {
-        req.resume();
+        drain(req, maxBytes);
         return sendError(res, 413, tooLarge(maxBytes), 'PAYLOAD_TOO_LARGE');
       }
       await documents.checkUpload(ctx, actor, fields);
     } catch (err) {
-      req.resume();
+      drain(req, maxBytes);
       return sendMapped(ctx, res, err);
     }
 
@@ -138,13 +138,26 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
           await documents
             .recordRefusedUpload(ctx, actor, err.message, { typeId: fields.typeId })
             .catch((e: unknown) => ctx.log.warn({ err: e }, 'refused upload not audited'));
-        // Drain what the client still sends, so it reads our answer instead of a reset connection.
-        req.resume();
+        drain(req, maxBytes);
         return sendError(res, err.status, err.message, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
       }
       return sendMapped(ctx, res, err);
     }
   };
+}
+
+/**
+ * Reads and discards what the client still sends after a refusal, so it gets our answer rather than a
+ * reset connection; but only up to about one more upload's worth: past that the connection is closed, so
+ * nobody can keep the server reading a body it has refused (an unauthenticated one included).
+ */
+function drain(req: Request, maxBytes: number) {
+  let left = maxBytes + 64 * 1024;
+  req.on('data', (chunk: Buffer) => {
+    left -= chunk.length;
+    if (left < 0) req.destroy();
+  });
+  req.resume();
 }
 
 const tooLarge = (max: number) => `The file is larger than ${Math.round((max / 1024 / 1024) * 10) / 10} MB.`;
