@@ -154,10 +154,15 @@ describe('customer portal in the browser', () => {
     await page.waitForSelector('[data-testid="invoice-row"]');
     await page.check('[data-testid="invoices-overdue-only"]');
     await page.waitForURL(/overdue=1/);
-    await page.waitForFunction(
-      (n) => [...document.querySelectorAll('[data-testid="invoice-link"]')].some((a) => a.textContent === n),
-      target.invoiceNumber,
-    );
+    // Wait for the filtered page itself: the unfiltered one also lists the target invoice.
+    await page.waitForFunction((n) => {
+      const rows = [...document.querySelectorAll('[data-testid="invoice-row"]')];
+      return (
+        rows.length > 0 &&
+        rows.every((r) => r.classList.contains('overdue')) &&
+        [...document.querySelectorAll('[data-testid="invoice-link"]')].some((a) => a.textContent === n)
+      );
+    }, target.invoiceNumber);
     const overdueRows = page.locator('[data-testid="invoice-row"]');
     const count = await overdueRows.count();
     expect(count).toBeGreaterThan(0);
