@@ -437,6 +437,49 @@ describe('compliance documents', () => {
         resolve();
       }, 300);
     });
+    // A body cut off before its closing boundary, sent whole: refused, and the server lives on.
+    const cut = await fetch(`${t.srv.origin}/files/documents?typeId=${tax}`, {
+      method: 'POST',
+      body: new Uint8Array(
+        Buffer.concat([
+          Buffer.from(
+            '--cut\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n',
+          ),
+          pdfBytes(3000),
+        ]),
+      ),
+      headers: { origin: t.srv.origin, cookie: cookieOf(me.c), 'content-type': 'multipart/form-data; boundary=cut' },
+    });
+    expect(cut.status).toBe(400);
+    expect((await fetch(`${t.srv.origin}/healthz`)).status).toBe(200);
+    // A valid file followed by more parts than allowed, chunked (no declared length): refused past the limit.
+    const chunked = await new Promise<number | null>((resolve) => {
+      const req = request(`${t.srv.origin}/files/documents?typeId=${tax}`, {
+        method: 'POST',
+        headers: { origin: t.srv.origin, cookie: cookieOf(me.c), 'content-type': 'multipart/form-data; boundary=b' },
+      });
+      let status: number | null = null;
+      req.on('response', (res) => {
+        status = res.statusCode ?? null;
+        res.resume();
+        res.on('end', () => resolve(status));
+      });
+      req.on('error', () => resolve(status));
+      req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n');
+      req.write(pdfBytes(1000));
+      req.write('\r\n--b\r\nContent-Disposition: form-data; name="more"; filename="b.pdf"\r\n\r\n');
+      let sent = 0;
+      const pump = () => {
+        while (sent < 4 * 1024 * 1024 && !req.destroyed) {
+          sent += 64 * 1024;
+          if (!req.write(Buffer.alloc(64 * 1024, 0x42))) return void req.once('drain', pump);
+        }
+        if (!req.destroyed) req.end();
+      };
+      pump();
+    });
+    expect([400, 413, null]).toContain(chunked);
+    expect(chunked).not.toBe(201);
     // Refused before reading (no session): the server answers 401 and stops reading after about one
     // upload's worth, closing the connection rather than swallowing an endless body.
     const unread = await new Promise<{ status: number | null; sent: number }>((resolve) => {

@@ -118,11 +118,10 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
 
     let staged: StagedBlob | undefined;
     try {
-      const file = await receive(ctx, req, maxBytes, async () => {
-        staged = await ctx.files.stage();
-        return staged;
-      });
-      const { created } = await (staged as StagedBlob).commit(file.sha256);
+      const received = await receive(ctx, req, maxBytes);
+      const file = received.file;
+      staged = received.blob;
+      const { created } = await staged.commit(file.sha256);
       try {
         const out = await documents.recordUpload(ctx, actor, { ...fields, ...file, expiresOn: fields.expiresOn });
         res.status(201).json(out);
@@ -162,23 +161,25 @@ function drain(req: Request, maxBytes: number) {
 
 const tooLarge = (max: number) => `The file is larger than ${Math.round((max / 1024 / 1024) * 10) / 10} MB.`;
 
+type Received = { fileName: string; contentType: string; sizeBytes: number; sha256: string };
+
 /**
  * Streams the one "file" part into a staged blob while hashing it and keeping its first bytes, then
- * decides its type from those bytes. Rejects with UploadRefused for anything wrong; an interrupted
- * request rejects too (the caller discards what was staged).
+ * decides its type from those bytes. Resolves with the file and its staged blob (the caller commits or
+ * discards it); on anything wrong it discards what it staged itself and rejects with UploadRefused. The
+ * whole body is bounded too (a chunked request declares no length): past one file and a little framing
+ * the request is refused and no longer read.
  */
-function receive(
-  ctx: Context,
-  req: Request,
-  maxBytes: number,
-  stage: () => Promise<StagedBlob>,
-): Promise<{ fileName: string; contentType: string; sizeBytes: number; sha256: string }> {
+function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: Received; blob: StagedBlob }> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    let staging: Promise<StagedBlob> | undefined;
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
       req.unpipe(bb);
+      // Whatever was staged goes, also when staging is still under way.
+      staging?.then((b) => b.discard()).catch(() => undefined);
       reject(err);
     };
     let bb: busboy.Busboy;
@@ -193,9 +194,26 @@ function receive(
     } catch {
       return reject(new UploadRefused(400, 'The upload is not valid multipart/form-data.'));
     }
+    let bodyBytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bodyBytes += chunk.length;
+      if (bodyBytes > maxBytes + 64 * 1024) fail(new UploadRefused(413, tooLarge(maxBytes)));
+    });
     let sawFile = false;
-    let result: Promise<{ fileName: string; contentType: string; sizeBytes: number; sha256: string }> | undefined;
+    let result: Promise<{ file: Received; blob: StagedBlob }> | undefined;
     bb.on('file', (field, stream, info) => {
+      // Listeners first, before any await: busboy may emit on this stream (a cut-off body's "Unexpected
+      // end of form") before staging is ready, and an error with no listener would end the process.
+      let streamError: unknown;
+      let truncated = false;
+      stream.on('error', (e) => {
+        streamError = e;
+        fail(new UploadRefused(400, 'The upload was interrupted or is not valid multipart/form-data.'));
+      });
+      stream.on('limit', () => {
+        truncated = true;
+      });
+      stream.pause();
       if (field !== 'file' || sawFile) {
         stream.resume();
         return fail(new UploadRefused(400, 'Send exactly one file, in a part named "file".'));
@@ -208,17 +226,15 @@ function receive(
         stream.resume();
         return fail(e);
       }
+      staging = ctx.files.stage();
       result = (async () => {
-        const blob = await stage();
+        const blob = await (staging as Promise<StagedBlob>);
         const hash = createHash('sha256');
         const head: Buffer[] = [];
         let headBytes = 0;
         let size = 0;
-        let truncated = false;
-        stream.on('limit', () => {
-          truncated = true;
-        });
         await new Promise<void>((done, broke) => {
+          if (streamError) return broke(streamError);
           stream.on('data', (chunk: Buffer) => {
             size += chunk.length;
             hash.update(chunk);
@@ -234,6 +250,7 @@ function receive(
           stream.once('end', () => blob.stream.end(() => done()));
           stream.once('error', broke);
           blob.stream.once('error', broke);
+          stream.resume();
         });
         if (truncated) throw new UploadRefused(413, tooLarge(maxBytes));
         if (size === 0) throw new UploadRefused(400, 'The file is empty.');
@@ -242,12 +259,12 @@ function receive(
           const what = sniffed ? `a ${sniffed.ext.toUpperCase()} file (${sniffed.mime})` : 'not a file type we accept';
           throw new UploadRefused(415, `This file is ${what}. Upload a PDF, PNG or JPEG.`, true);
         }
-        return { fileName, contentType: sniffed.mime, sizeBytes: size, sha256: hash.digest('hex') };
+        return { file: { fileName, contentType: sniffed.mime, sizeBytes: size, sha256: hash.digest('hex') }, blob };
       })();
       result.catch(fail);
     });
     // busboy emits partsLimit on reaching the limit (the one allowed part), not on exceeding it: parts after
-    // it are skipped. A second file is refused.
+    // it are skipped (and the body is bounded above). A second file is refused.
     bb.on('filesLimit', () => fail(new UploadRefused(400, 'Send exactly one file.')));
     bb.on('error', () =>
       fail(new UploadRefused(400, 'The upload was interrupted or is not valid multipart/form-data.')),
@@ -258,7 +275,7 @@ function receive(
         if (!settled) {
           settled = true;
           resolve(r);
-        }
+        } else void r.blob.discard().catch(() => undefined);
       }, fail);
     });
     req.on('aborted', () => fail(new UploadRefused(400, 'The upload was interrupted.')));
