@@ -233,6 +233,31 @@ describe('compliance documents', () => {
       [2, 'rejected'],
       [1, 'superseded'],
     ]);
+    // Approving an older version after a newer one is refused: the newer one stays in force.
+    const v4 = await uploadDocument(
+      t.srv.origin,
+      me.c,
+      { typeId: iso, expiresOn: day(500) },
+      { name: 'iso-v4.pdf', bytes: pdfBytes(3000, 'v4') },
+    );
+    const v5 = await uploadDocument(
+      t.srv.origin,
+      me.c,
+      { typeId: iso, expiresOn: day(800) },
+      { name: 'iso-v5.pdf', bytes: pdfBytes(3000, 'v5') },
+    );
+    await op.c.documents.decide.mutate({ versionId: v5.body.id as string, decision: 'approve' });
+    expect(
+      (await errorOf(op.c.documents.decide.mutate({ versionId: v4.body.id as string, decision: 'approve' }))).message,
+    ).toMatch(/newer version/);
+    await op.c.documents.decide.mutate({
+      versionId: v4.body.id as string,
+      decision: 'reject',
+      reason: 'Superseded by v5.',
+    });
+    expect(
+      (await me.c.documents.requirements.query({})).items.find((i) => i.type.key === 'iso-9001')?.current?.id,
+    ).toBe(v5.body.id);
     // The uploader was told each outcome by mail.
     const mails =
       await t.owner`select subject from mail_outbox where kind = 'document-decided' and to_address = ${me.email} order by id`;
@@ -240,6 +265,8 @@ describe('compliance documents', () => {
       'Your ISO 9001 certificate (version 1) was approved',
       'Your ISO 9001 certificate (version 2) was rejected',
       'Your ISO 9001 certificate (version 3) was approved',
+      'Your ISO 9001 certificate (version 4) was rejected',
+      'Your ISO 9001 certificate (version 5) was approved',
     ]);
     const audit =
       await t.owner`select action, cross_party from audit_events where party_id = ${me.partyId} and entity_type = 'document_version' order by id`;
@@ -251,6 +278,10 @@ describe('compliance documents', () => {
       'document.rejected',
       'document.uploaded',
       'document.approved',
+      'document.uploaded',
+      'document.uploaded',
+      'document.approved',
+      'document.rejected',
     ]);
     expect(audit.filter((r) => r.action !== 'document.uploaded').every((r) => r.cross_party)).toBe(true);
 
@@ -578,6 +609,18 @@ describe('master-data change requests', () => {
     const me = await supplier();
     const op = await staff();
     expect(await me.c.masterData.get.query()).toEqual({ address: null, bankDetails: null, updatedAt: null });
+    // Changing master data needs a recent password: after 11 idle-free minutes, confirm it first.
+    t.srv.clock.advance(11 * 60_000);
+    await me.c.auth.me.query();
+    const stale = await errorOf(
+      me.c.changeRequests.create.mutate({
+        kind: 'address',
+        address: { street: 'Kai 1', postalCode: '1', city: 'X', country: 'DE' },
+      }),
+    );
+    expect(stale).toMatchObject({ code: 'FORBIDDEN', reason: 'reauth-required' });
+    await me.c.auth.reauthenticate.mutate({ password: me.password });
+    await op.c.auth.login.mutate(op); // the handler's decisions are sensitive too
     expect(
       (
         await errorOf(

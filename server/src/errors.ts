@@ -65,6 +65,12 @@ export function toTRPCError(err: unknown): TRPCError {
       code: 'CONFLICT',
       message: 'That already exists (it was just created by another request).',
     });
+  // Two transactions that met head-on (deadlock, serialization failure): one lost; trying again works.
+  const code =
+    (err as { code?: unknown; cause?: { code?: unknown } } | null)?.code ??
+    (err as { cause?: { code?: unknown } })?.cause?.code;
+  if (code === '40P01' || code === '40001')
+    return new TRPCError({ code: 'CONFLICT', message: 'Someone changed this at the same moment; please try again.' });
   if (err instanceof ServiceUnavailable || isDatabaseUnavailable(err)) {
     return new TRPCError({
       code: 'SERVICE_UNAVAILABLE',

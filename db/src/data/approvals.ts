@@ -294,6 +294,9 @@ export async function list(
       sql`not exists (select 1 from ${approvalSteps} s where s.request_id = ${approvalRequests.id}
                       and s.round = ${approvalRequests.round} and s.decided_by = ${w.userId}
                       and s.decision in ('approve', 'reject', 'request-changes'))`,
+      // Whoever resubmitted it is one of its makers.
+      sql`not exists (select 1 from ${approvalSteps} s where s.request_id = ${approvalRequests.id}
+                      and s.decided_by = ${w.userId} and s.decision = 'resubmitted')`,
     );
   }
   const keyset: Keyset = w

@@ -88,7 +88,7 @@ export async function getForUpdate(tx: Tx, id: string) {
  * two uploads at once get 1 and 2 rather than one unique-violation.
  */
 export async function nextVersionNo(tx: Tx, partyId: string, typeId: string) {
-  await tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`doc:${partyId}:${typeId}`}, 0))`);
+  await lockType(tx, partyId, typeId);
   const [row] = await tx.db
     .select({ n: sql<number>`coalesce(max(${documentVersions.versionNo}), 0)::int + 1` })
     .from(documentVersions)
@@ -123,6 +123,29 @@ export async function decide(
     .update(documentVersions)
     .set({ status: d.status, reviewerId: d.reviewerId, decidedAt: d.at, reason: d.reason })
     .where(and(eq(documentVersions.id, id), partyPredicate(tx, documentVersions.partyId)));
+}
+
+/** Serialises changes to one (party, type)'s versions: numbering new ones and approving them. */
+export async function lockType(tx: Tx, partyId: string, typeId: string) {
+  await tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`doc:${partyId}:${typeId}`}, 0))`);
+}
+
+/** Whether a version newer than `versionNo` of (party, type) is already approved. */
+export async function newerApproved(tx: Tx, partyId: string, typeId: string, versionNo: number) {
+  const [row] = await tx.db
+    .select({ id: documentVersions.id })
+    .from(documentVersions)
+    .where(
+      and(
+        eq(documentVersions.partyId, partyId),
+        eq(documentVersions.typeId, typeId),
+        eq(documentVersions.status, 'approved'),
+        sql`${documentVersions.versionNo} > ${versionNo}`,
+        partyPredicate(tx, documentVersions.partyId),
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
 }
 
 /** An approval replaces the version in force: older approved versions of the same type are superseded. */

@@ -69,7 +69,7 @@ export async function get(tx: Tx, id: string, asOf: string) {
       billToName: sql<string>`(select p.name from ${parties} p where p.id = ${invoices.partyId})`.as('bill_to_name'),
       orderNumber: sql<
         string | null
-      >`(select o.number from ${orders} o where o.id = ${invoices.orderId} and o.party_id = ${invoices.partyId})`.as(
+      >`(select o.number from ${orders} o where o.id = "invoices"."order_id" and o.party_id = "invoices"."party_id")`.as(
         'order_number',
       ),
     })

@@ -100,7 +100,8 @@ export const masterDataRouter = router({
 });
 
 export const changeRequestsRouter = router({
-  create: permission('change-requests:create')
+  /** Master data (bank details above all) is a fraud target: the password must be recent. */
+  create: sensitive('change-requests:create')
     .meta({ audit: 'change_request.created' })
     .input(createChangeRequestInput)
     .output(z.object({ id: z.uuid() }))
@@ -111,7 +112,7 @@ export const changeRequestsRouter = router({
     .output(changeRequestsListOutput)
     .query(({ ctx, input }) => changeRequests.listOwn(ctx, ctx.actor, input)),
   /** Corrects a bank-detail change an approver sent back; its approval starts a new round. */
-  resubmit: permission('change-requests:create')
+  resubmit: sensitive('change-requests:create')
     .meta({ audit: 'approval.resubmitted' })
     .input(resubmitChangeRequestInput)
     .output(ok)

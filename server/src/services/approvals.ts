@@ -398,7 +398,11 @@ async function whyNot(tx: Tx, r: RequestRow | Awaited<ReturnType<typeof approval
   const rule = r.rule as Rule;
   if (r.status !== 'pending') return { why: `This request is ${r.status}.` };
   const maker = 'submittedById' in r ? r.submittedById : r.submittedBy;
-  if (maker === actor.userId || r.lastEditedBy === actor.userId)
+  const steps = await approvalsRepo.steps(tx, r.partyId, r.id);
+  // Makers: the submitter and everyone who ever resubmitted it (not only the last editor), so handing
+  // a request back and forth cannot clear one's name from it.
+  const resubmitted = steps.some((s) => s.decision === 'resubmitted' && s.decidedById === actor.userId);
+  if (maker === actor.userId || r.lastEditedBy === actor.userId || resubmitted)
     return { why: 'You made this request; someone else must decide it.', code: 'FORBIDDEN' as const };
   if (!actor.permissions.has('approvals:decide'))
     return { why: 'You do not have permission to decide approvals.', code: 'FORBIDDEN' as const };
@@ -412,7 +416,7 @@ async function whyNot(tx: Tx, r: RequestRow | Awaited<ReturnType<typeof approval
       why: `Level ${r.currentLevel} is decided by ${level.roles.join(', ')}${escalated && level.escalateTo.length ? ` or ${level.escalateTo.join(', ')}` : ''}.`,
       code: 'FORBIDDEN' as const,
     };
-  const decided = (await approvalsRepo.steps(tx, r.partyId, r.id)).some(
+  const decided = steps.some(
     (s) =>
       s.round === r.round &&
       s.decidedById === actor.userId &&
@@ -623,6 +627,9 @@ export async function resubmitInTx(
     payload: Record<string, unknown>;
     amountMinor?: bigint | null;
     reason?: string | null;
+    title?: string;
+    /** What changed, for the audit entry (bank details masked by the caller). */
+    changes?: { before: unknown; after: unknown };
   },
 ) {
   const now = new Date(ctx.clock.now());
@@ -649,6 +656,7 @@ export async function resubmitInTx(
     remindedAt: null,
     escalatedAt: null,
     lastEditedBy: actor.userId,
+    ...(input.title ? { title: input.title } : {}),
   });
   await approvalsRepo.insertStep(tx, {
     partyId: r.partyId,
@@ -668,7 +676,12 @@ export async function resubmitInTx(
     entityType: 'approval_request',
     entityId: r.id,
     crossParty: r.partyId !== actor.partyId,
-    details: { round: r.round + 1, amountMinor: amountMinor?.toString() ?? null, reason: input.reason ?? null },
+    details: {
+      round: r.round + 1,
+      amountMinor: amountMinor?.toString() ?? null,
+      reason: input.reason ?? null,
+      ...(input.changes ?? { before: { amountMinor: r.amountMinor?.toString() ?? null } }),
+    },
     ...requestFields(ctx),
   });
   if (tx.scope.kind === 'all')
@@ -687,11 +700,18 @@ export async function resubmit(
     if (!r) throw notFound('That approval request');
     if (r.type !== 'credit-limit-change' && r.type !== 'credit-note')
       throw new DomainError('BAD_REQUEST', 'Bank-detail changes are corrected by the supplier (Company details).');
+    if (r.submittedBy !== actor.userId)
+      throw new DomainError('FORBIDDEN', 'Only whoever submitted this request corrects it.');
     const payload = {
       ...(r.payload as Record<string, unknown>),
       ...(input.amountMinor !== undefined ? { amountMinor: input.amountMinor.toString() } : {}),
     };
-    await resubmitInTx(tx, ctx, actor, { ...input, payload, amountMinor: input.amountMinor ?? r.amountMinor });
+    // The title names the amount: keep it true.
+    const title =
+      input.amountMinor !== undefined && r.currency
+        ? r.title.replace(money(r.amountMinor ?? 0n, r.currency), money(input.amountMinor, r.currency))
+        : r.title;
+    await resubmitInTx(tx, ctx, actor, { ...input, payload, amountMinor: input.amountMinor ?? r.amountMinor, title });
     return { ok: true as const };
   });
   ctx.mail.kick();
@@ -734,6 +754,8 @@ export async function withdraw(ctx: Context, actor: Actor, id: string) {
     if (!r) throw notFound('That approval request');
     if (r.type === 'bank-details-change')
       throw new DomainError('BAD_REQUEST', 'The supplier withdraws its bank-detail change (Company details).');
+    if (r.submittedBy !== actor.userId)
+      throw new DomainError('FORBIDDEN', 'Only whoever submitted this request withdraws it.');
     await withdrawInTx(tx, ctx, actor, id);
     return { ok: true as const };
   });

@@ -166,8 +166,10 @@ async function pendingForUpdate(tx: Tx, id: string, version?: number) {
 /** The requesting party takes its pending request back. */
 export async function withdraw(ctx: Context, actor: Actor, id: string) {
   return ctx.db.tx(ownScope(actor), async (tx) => {
+    // Lock order: the approval before its change request, as a deciding approver does (else a deadlock).
+    const approvalId = await approvalsRepo.forSubject(tx, 'change_request', id);
+    if (approvalId) await approvalsRepo.getForUpdate(tx, approvalId);
     const r = await pendingForUpdate(tx, id);
-    const approvalId = await approvalsRepo.forSubject(tx, 'change_request', r.id);
     if (approvalId) await approvals.withdrawInTx(tx, ctx, actor, approvalId);
     await changeRequestsRepo.close(tx, r.id, {
       status: 'withdrawn',
@@ -259,10 +261,11 @@ export async function resubmit(
 ) {
   const proposed = normaliseBankDetails(input.bankDetails);
   const approvalId = await ctx.db.tx(ownScope(actor), async (tx) => {
+    // Lock order: the approval before its change request, as a deciding approver does (else a deadlock).
+    const id = await approvalsRepo.forSubject(tx, 'change_request', input.id);
+    const approval = id ? await approvalsRepo.getForUpdate(tx, id) : undefined;
     const r = await pendingForUpdate(tx, input.id);
     if (r.kind !== 'bank-details') throw new DomainError('BAD_REQUEST', 'Only bank-detail changes are resubmitted.');
-    const id = await approvalsRepo.forSubject(tx, 'change_request', r.id);
-    const approval = id ? await approvalsRepo.getForUpdate(tx, id) : undefined;
     if (!approval) throw notFound('That approval request');
     await changeRequestsRepo.updateProposed(tx, r.id, proposed, input.note?.trim() || null);
     await approvals.resubmitInTx(tx, ctx, actor, {
@@ -270,6 +273,7 @@ export async function resubmit(
       version: approval.version,
       payload: { bankDetails: proposed },
       reason: input.note?.trim() || null,
+      changes: { before: auditView('bank-details', r.proposed), after: auditView('bank-details', proposed) },
     });
     return approval.id;
   });

@@ -242,6 +242,10 @@ export async function decide(
 ) {
   const now = new Date(ctx.clock.now());
   const outcome = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const found = await documentsRepo.get(tx, input.versionId);
+    if (!found) throw notFound('That document');
+    // Two approvals of one type at once (versions 2 and 3, say) are taken one after the other.
+    await documentsRepo.lockType(tx, found.partyId, found.typeId);
     const v = await documentsRepo.getForUpdate(tx, input.versionId);
     if (!v) throw notFound('That document');
     mustNotBeUploader(v, actor);
@@ -257,6 +261,8 @@ export async function decide(
         'CONFLICT',
         'This document has expired since it was uploaded; reject it and ask for a current one.',
       );
+    if (input.decision === 'approve' && (await documentsRepo.newerApproved(tx, v.partyId, v.typeId, v.versionNo)))
+      throw new DomainError('CONFLICT', 'A newer version of this document is already in force; reject this one.');
     const status = input.decision === 'approve' ? ('approved' as const) : ('rejected' as const);
     const reason = input.reason?.trim() || null;
     await documentsRepo.decide(tx, v.id, { status, reviewerId: actor.userId, at: now, reason });

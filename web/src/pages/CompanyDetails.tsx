@@ -5,6 +5,7 @@ import { createPagedList, ErrorPanel, ListStates, NoValue, usePageTitle } from '
 import { errorMessage } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { FormError } from '../forms.tsx';
+import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
 import { Badge, type FieldIssue, fieldIssues, formatIban } from './supplier-shared.tsx';
 
@@ -555,7 +556,9 @@ function BankForm(props: { onSent: () => void }) {
           e,
           (data) =>
             readBank(data, (bankDetails, note) =>
-              trpc.changeRequests.create.mutate({ kind: 'bank-details', bankDetails, ...(note ? { note } : {}) }),
+              withReauth(() =>
+                trpc.changeRequests.create.mutate({ kind: 'bank-details', bankDetails, ...(note ? { note } : {}) }),
+              ),
             ),
           props.onSent,
         )
@@ -581,7 +584,9 @@ function ResubmitForm(props: { request: ChangeRequest; onSent: () => void }) {
           e,
           (data) =>
             readBank(data, (bankDetails, note) =>
-              trpc.changeRequests.resubmit.mutate({ id: props.request.id, bankDetails, ...(note ? { note } : {}) }),
+              withReauth(() =>
+                trpc.changeRequests.resubmit.mutate({ id: props.request.id, bankDetails, ...(note ? { note } : {}) }),
+              ),
             ),
           props.onSent,
         )
@@ -611,7 +616,8 @@ function AddressForm(props: { onSent: () => void }) {
     const note = text(data, 'note');
     const missing = ADDRESS_FIELDS.find((f) => !address[f]);
     if (missing) return { missing, message: `Enter the ${FIELD_LABELS[missing]?.toLowerCase()}.` };
-    return () => trpc.changeRequests.create.mutate({ kind: 'address', address, ...(note ? { note } : {}) });
+    return () =>
+      withReauth(() => trpc.changeRequests.create.mutate({ kind: 'address', address, ...(note ? { note } : {}) }));
   };
   return (
     <RequestForm
