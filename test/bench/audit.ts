@@ -26,7 +26,7 @@
  * BENCH_AUDIT_ROWS (5000000), BENCH_PARTIES (2000), BENCH_MUTATION_PARTIES (200), BENCH_QUERIES (300 per
  * shape), BENCH_WARMUP_SECONDS (3, per side), BENCH_TRY_INDEXES (1: test a missing index when a shape misses).
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AUDIT_ACTIONS, type AuditAction } from '@gatehouse/contract';
@@ -42,8 +42,8 @@ import {
 } from '@gatehouse/db';
 import postgres from 'postgres';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
+import { CLK_TCK, clusterTicks, env, f, machineBusyTicks, median, quantile, SECRET } from './common.ts';
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const SECONDS = env('BENCH_SECONDS', 20);
 const WRITERS = env('BENCH_WRITERS', 16);
@@ -56,23 +56,11 @@ const TRY_INDEXES = env('BENCH_TRY_INDEXES', 1) === 1;
 const BUDGET_S = env('BENCH_SHAPE_BUDGET_SECONDS', 30);
 const USERS_PER_PARTY = 5;
 const SKEW = 3; // party index = floor(PARTIES * random^SKEW): party 0 gets ~8% of all entries at 2,000 parties
-const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
-const CLK_TCK = 100;
 const STAFF = { kind: 'all', reason: 'staff' } as const;
 const RATE_GOAL = 1000;
 const RATIO_GOAL = 0.6;
 const P99_GOAL = 50;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number);
-};
-const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const verdict = (ok: boolean) => (ok ? 'goal met' : 'goal NOT met');
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)] as T;
 
@@ -93,33 +81,6 @@ const COMMON: AuditAction[] = [
 const ACTIONS: AuditAction[] = [...COMMON, ...AUDIT_ACTIONS.filter((a) => !COMMON.includes(a))];
 
 // ------------------------------------------------------------------------------------------------- CPU (as auth.ts)
-
-async function procTicks(pid: number, withChildren = false): Promise<{ ticks: number; ppid: number }> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const own = Number(fields[11]) + Number(fields[12]);
-  return { ticks: own + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0), ppid: Number(fields[1]) };
-}
-
-/** CPU ticks of the whole PostgreSQL cluster: the postmaster, its live backends and the ones it reaped. */
-async function clusterTicks(postmasterPid: number): Promise<number> {
-  let total = (await procTicks(postmasterPid, true)).ticks;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const p = await procTicks(Number(entry));
-      if (p.ppid === postmasterPid) total += p.ticks;
-    } catch {} // gone meanwhile
-  }
-  return total;
-}
-
-/** Busy ticks of the whole machine (steal included: a neighbour's time is contention too). */
-async function machineBusyTicks(): Promise<number> {
-  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
-}
 
 const nodeTicks = () => {
   const u = process.cpuUsage();

@@ -28,8 +28,8 @@
  * verify,sign-in,list,list+load,validation: all by default), BENCH_NODE_ARGS (extra node
  * flags for the Gatehouse server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,9 +49,21 @@ import postgres from 'postgres';
 import { ARGON2_CONCURRENCY, hashPassword } from '../../server/src/auth/password.ts';
 import { systemClock, validateSession } from '../../server/src/auth/sessions.ts';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
+import {
+  CLK_TCK,
+  clusterTicks,
+  env,
+  f,
+  machineBusyTicks,
+  median,
+  procTicks,
+  quantile,
+  SECRET,
+  startNode,
+  stopChild,
+  waitReady,
+} from './common.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const SECONDS = env('BENCH_SECONDS', 30);
 const USERS = env('BENCH_USERS', 200);
@@ -61,72 +73,11 @@ const SIGNIN_RATE = env('BENCH_SIGNIN_RATE', 150);
 const VALIDATIONS = env('BENCH_VALIDATIONS', 2000);
 const WARMUP = env('BENCH_WARMUP_SECONDS', 5);
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'verify,sign-in,list,list+load,validation').split(','));
-const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const PASSWORD = 'correct horse battery staple 42';
-const CLK_TCK = 100;
 const SYSTEM = { kind: 'all', reason: 'system' } as const;
 const LIST_PATH = `/trpc/orders.list?input=${encodeURIComponent(JSON.stringify({ limit: 50 }))}`;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number);
-};
-const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
-
 // ---------------------------------------------------------------------------------------------- processes
-
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`${url} not ready in ${timeoutMs} ms`);
-}
-
-function startNode(script: string, extraEnv: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    cwd: ROOT,
-    env: { ...process.env, ...extraEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function stopChild(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** utime + stime (+ reaped children's, for the postmaster) of a process, in clock ticks. */
-async function procTicks(pid: number, withChildren = false): Promise<{ ticks: number; ppid: number }> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const own = Number(fields[11]) + Number(fields[12]);
-  return { ticks: own + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0), ppid: Number(fields[1]) };
-}
-
-/** CPU ticks of the whole PostgreSQL cluster: the postmaster, its live backends and the ones it reaped. */
-async function clusterTicks(postmasterPid: number): Promise<number> {
-  let total = (await procTicks(postmasterPid, true)).ticks;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const p = await procTicks(Number(entry));
-      if (p.ppid === postmasterPid) total += p.ticks;
-    } catch {} // gone meanwhile
-  }
-  return total;
-}
 
 interface Meter {
   name: string;
@@ -145,13 +96,6 @@ const mainThreadMeter = (name: string, child: ChildProcess): Meter => ({
     return Number(fields[11]) + Number(fields[12]);
   },
 });
-
-/** Busy ticks of the whole machine (steal included: a neighbour's time is contention too). */
-async function machineBusyTicks(): Promise<number> {
-  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
-}
 
 /** Every process of this benchmark (set once they run): what is left of the machine's busy time is others'. */
 const ours: Meter[] = [

@@ -1,9 +1,9 @@
 /**
- * Helpers shared by the throughput benchmarks (foundation.ts, portal.ts): child servers, readiness,
- * /proc sampling, and the bench parties / users / sessions seeding.
+ * Helpers shared by the benchmarks (foundation, portal, auth, audit): statistics, child servers,
+ * readiness, /proc sampling, and the bench parties / users / sessions seeding.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type postgres from 'postgres';
 import { hashSecret, randomToken } from '../../server/src/auth/tokens.ts';
@@ -12,11 +12,21 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 export const CLK_TCK = 100;
 
+export const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+/** Median of `xs` (NaN for none). */
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
+/** The `q` quantile of `xs` (nearest rank; NaN for none). */
+export const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number);
+};
+/** A figure for a table: `digits` decimals, or '-' when there is none. */
+export const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 
 export async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -51,16 +61,40 @@ export function startNode(script: string, env: Record<string, string>, nodeArgs:
 }
 
 export async function stopChild(child: ChildProcess) {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
 }
 
-export async function cpuTicks(pid: number): Promise<number> {
+/** utime + stime (+ reaped children's, for the postmaster) of a process, in clock ticks. */
+export async function procTicks(pid: number, withChildren = false): Promise<{ ticks: number; ppid: number }> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
+  const own = Number(fields[11]) + Number(fields[12]);
+  return { ticks: own + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0), ppid: Number(fields[1]) };
+}
+
+export const cpuTicks = async (pid: number) => (await procTicks(pid)).ticks;
+
+/** CPU ticks of the whole PostgreSQL cluster: the postmaster, its live backends and the ones it reaped. */
+export async function clusterTicks(postmasterPid: number): Promise<number> {
+  let total = (await procTicks(postmasterPid, true)).ticks;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const p = await procTicks(Number(entry));
+      if (p.ppid === postmasterPid) total += p.ticks;
+    } catch {} // gone meanwhile
+  }
+  return total;
+}
+
+/** Busy ticks of the whole machine (steal included: a neighbour's time is contention too). */
+export async function machineBusyTicks(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
 }
 
 /** Resident set size of a process in MB (VmRSS from /proc/<pid>/status). */

@@ -32,6 +32,31 @@ export function ShipmentStatus(props: { status: string }) {
   );
 }
 
+/** The cells both shipment tables show after the delivery note (and, in the list, the order). */
+function ShipmentCells(props: { shipment: ShipmentSummary }) {
+  return (
+    <>
+      <td class="wrap" data-label="Carrier">
+        {props.shipment.carrier}
+      </td>
+      <td class="mono" data-label="Tracking reference">
+        {props.shipment.trackingRef ?? <NoValue />}
+      </td>
+      <td data-label="Shipped">
+        <time datetime={props.shipment.shippedOn}>{formatDate(props.shipment.shippedOn)}</time>
+      </td>
+      <td data-label="Delivered">
+        <Show when={props.shipment.deliveredOn} fallback={<NoValue />}>
+          {(day) => <time datetime={day()}>{formatDate(day())}</time>}
+        </Show>
+      </td>
+      <td data-label="Status">
+        <ShipmentStatus status={props.shipment.status} />
+      </td>
+    </>
+  );
+}
+
 export default function Shipments() {
   usePageTitle(() => 'Shipments');
   const [params] = useSearchParams();
@@ -90,25 +115,7 @@ export default function Shipments() {
                 {shipment.orderNumber}
               </A>
             </td>
-            <td class="wrap" data-label="Carrier">
-              {shipment.carrier}
-            </td>
-            <td class="mono" data-label="Tracking reference">
-              {shipment.trackingRef ?? <NoValue />}
-            </td>
-            <td data-label="Shipped">
-              <time datetime={shipment.shippedOn}>{formatDate(shipment.shippedOn)}</time>
-            </td>
-            <td data-label="Delivered">
-              {shipment.deliveredOn ? (
-                <time datetime={shipment.deliveredOn}>{formatDate(shipment.deliveredOn)}</time>
-              ) : (
-                <NoValue />
-              )}
-            </td>
-            <td data-label="Status">
-              <ShipmentStatus status={shipment.status} />
-            </td>
+            <ShipmentCells shipment={shipment} />
           </tr>
         )}
       </ListTable>
@@ -146,25 +153,7 @@ export function OrderShipments(props: { shipments: ShipmentSummary[] }) {
                   <th scope="row">
                     <A href={`/shipments/${shipment.id}`}>{shipment.number}</A>
                   </th>
-                  <td class="wrap" data-label="Carrier">
-                    {shipment.carrier}
-                  </td>
-                  <td class="mono" data-label="Tracking reference">
-                    {shipment.trackingRef ?? <NoValue />}
-                  </td>
-                  <td data-label="Shipped">
-                    <time datetime={shipment.shippedOn}>{formatDate(shipment.shippedOn)}</time>
-                  </td>
-                  <td data-label="Delivered">
-                    {shipment.deliveredOn ? (
-                      <time datetime={shipment.deliveredOn}>{formatDate(shipment.deliveredOn)}</time>
-                    ) : (
-                      <NoValue />
-                    )}
-                  </td>
-                  <td data-label="Status">
-                    <ShipmentStatus status={shipment.status} />
-                  </td>
+                  <ShipmentCells shipment={shipment} />
                 </tr>
               )}
             </For>
