@@ -36,7 +36,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node24',
   external: external.flatMap((d) => [d, `${d}/*`]),
   // Bundled CommonJS dependencies may call require(); give the ES module one.
   banner: {

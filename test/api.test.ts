@@ -315,8 +315,11 @@ describe('transport', () => {
     expect(row?.ip).toMatch(/127\.0\.0\.1/);
   });
 
-  it('/healthz and /readyz answer', async () => {
-    expect((await fetch(`${srv.origin}/healthz`)).status).toBe(200);
+  it('/healthz and /readyz answer, and the server runs on a supported Node (24 LTS)', async () => {
+    const health = await fetch(`${srv.origin}/healthz`);
+    expect(health.status).toBe(200);
+    const { node } = (await health.json()) as { node: string };
+    expect(Number(node.split('.')[0])).toBeGreaterThanOrEqual(24);
     expect(await (await fetch(`${srv.origin}/readyz`)).json()).toEqual({ status: 'ready' });
   });
 });

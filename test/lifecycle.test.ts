@@ -76,6 +76,7 @@ describe('pnpm start on the embedded database', () => {
     await ready(p);
     expect(await outputMatching(p, /\/setup#token=[a-z2-7]+/)).toMatch(/\/setup#token=[a-z2-7]+/);
     expect(p.output()).not.toMatch(/password/i);
+    expect(p.output()).toMatch(/running at \S+ on Node 2[4-9]\./); // the startup line names a supported runtime
     // The CLI attaches to the running server's database rather than refusing.
     const seed = run('server/src/cli.ts', {}, ['seed-demo']);
     expect(await seed.exited).toBe(0);

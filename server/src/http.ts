@@ -84,7 +84,7 @@ export function createHttpApp(app: AppServices) {
 
   server.get('/healthz', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', node: process.versions.node });
   });
   server.get('/readyz', async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');

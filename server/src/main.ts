@@ -53,8 +53,19 @@ async function main() {
     }
     throw e;
   }
-  log.info({ url: running.url, database: config.databaseUrl ? 'external' : 'embedded' }, 'Gatehouse is listening');
-  console.log(`\nGatehouse is running at ${config.publicOrigin}`);
+  log.info(
+    { url: running.url, database: config.databaseUrl ? 'external' : 'embedded', node: process.versions.node },
+    'Gatehouse is listening',
+  );
+  console.log(`\nGatehouse is running at ${config.publicOrigin} on Node ${process.versions.node}`);
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    // Node 20 reached end of life on 2026-04-30: no more security fixes. `pnpm start` runs the Node 24 that
+    // pnpm installs into node_modules/.bin; a service manager should start that binary too (README: Operations).
+    log.warn(
+      { node: process.versions.node },
+      'This Node is end of life: run Gatehouse on Node 24 (node_modules/.bin/node)',
+    );
+  }
   if (running.setupLink) {
     console.log(
       `\nNo administrator exists yet. Open this one-time link to create the first system administrator\n(valid 24 hours; a restart prints a new one and voids this):\n\n  ${running.setupLink}\n`,
