@@ -212,6 +212,25 @@ describe('every mutation writes exactly its audit entry', () => {
     const [alert] = (await sys.alerts.list.query({})).items;
     await audited('alerts.acknowledge', sys, sys.alerts.acknowledge.mutate({ id: alert?.id ?? '' }));
 
+    // Integration keys: minted (with its integration, the first time), rotated, revoked.
+    const key = await audited(
+      'integrations.createKey',
+      sys,
+      sys.integrations.createKey.mutate({
+        integrationName: 'Walk ERP',
+        scopes: ['events:read'],
+        ipAllowlist: ['192.0.2.0/24'],
+        expiresInDays: 30,
+      }),
+      ['integration.created'],
+    );
+    const rotated = await audited(
+      'integrations.rotateKey',
+      sys,
+      sys.integrations.rotateKey.mutate({ keyId: key.keyId, expiresInDays: 30, overlapDays: 1 }),
+    );
+    await audited('integrations.revokeKey', sys, sys.integrations.revokeKey.mutate({ keyId: rotated.keyId }));
+
     // The supplier side: a PO acknowledged and flagged, a document reviewed, change requests.
     const sup = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);
     const sc = client(t.srv.origin);

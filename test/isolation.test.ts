@@ -59,6 +59,8 @@ beforeAll(async () => {
               select party_id, 'credit-note', 't', 'pending', '{}'::jsonb, '{}'::jsonb, id, now(), id, now() from users`;
     await sql`insert into approval_steps (party_id, request_id, round, level, decision, decided_by, at)
               select party_id, id, 1, 1, 'submitted', submitted_by, now() from approval_requests`;
+    await sql`insert into integration_events (type, party_id, subject, payload, occurred_at)
+              select 'party.address_changed', id, '{}'::jsonb, '{}'::jsonb, now() from parties`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -160,6 +162,7 @@ const SCOPED = [
   'change_requests',
   'approval_requests',
   'approval_steps',
+  'integration_events',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -173,10 +176,11 @@ const NO_DELETE = [
   'change_requests',
   'approval_requests',
   'approval_steps',
+  'integration_events',
 ];
 
 /** Trails the app role may only append to. */
-const APPEND_ONLY = ['audit_events', 'approval_steps'];
+const APPEND_ONLY = ['audit_events', 'approval_steps', 'integration_events'];
 
 describe('coverage', () => {
   it('the per-table checks below cover every party-scoped table in the live catalogue', () => {

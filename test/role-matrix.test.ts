@@ -88,6 +88,15 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'roles.update': () => ({ key: 'customer-user', name: 'Customer user' }),
   'roles.delete': () => ({ key: 'no-such-role' }),
+  'integrations.keys': () => undefined,
+  'integrations.createKey': () => ({
+    integrationName: 'Matrix ERP',
+    scopes: ['events:read'],
+    ipAllowlist: ['192.0.2.0/24'],
+    expiresInDays: 30,
+  }),
+  'integrations.rotateKey': () => ({ keyId: 'nosuchkey000', expiresInDays: 30, overlapDays: 0 }),
+  'integrations.revokeKey': () => ({ keyId: 'nosuchkey000' }),
   'purchaseOrders.list': (o) => ({ partyId: o.supplierPartyId }),
   'purchaseOrders.get': (o) => ({ id: o.purchaseOrderId }),
   'purchaseOrders.acknowledge': (o) => ({

@@ -7,6 +7,7 @@ import { parseCookie } from 'cookie';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { apiV1 } from './api/v1.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { downloadDocument, uploadDocument } from './files/routes.ts';
@@ -109,6 +110,9 @@ export function createHttpApp(app: AppServices) {
     uploadDocument(makeContext),
   );
   server.get('/files/download/:token', downloadDocument(makeContext));
+
+  // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).
+  server.use('/api/v1', apiV1(app));
 
   server.use('/trpc', corsMiddleware, guardTrpc(config.allowedOrigins), (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -232,7 +236,7 @@ function serveSpa(server: express.Express) {
       setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
     }),
   );
-  server.get(/^\/(?!trpc\/|files\/|assets\/|healthz$|readyz$).*/, (req, res, next) => {
+  server.get(/^\/(?!trpc\/|files\/|api\/|assets\/|healthz$|readyz$).*/, (req, res, next) => {
     if (!req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-store');
     res.sendFile(path.join(WEB_DIST, 'index.html'));

@@ -9,6 +9,7 @@ import {
 } from './routers/admin.ts';
 import { approvalPoliciesRouter, approvalsRouter } from './routers/approvals.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
+import { integrationsRouter } from './routers/integrations.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
 import { router } from './trpc.ts';
@@ -34,6 +35,7 @@ export const appRouter = router({
   changeRequests: changeRequestsRouter,
   approvals: approvalsRouter,
   approvalPolicies: approvalPoliciesRouter,
+  integrations: integrationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ export * from './approvals.ts';
 export * from './audit.ts';
 export * from './audit-checkpoints.ts';
 export * from './business.ts';
+export * from './integrations.ts';
 export * from './mail.ts';
 export * from './mfa.ts';
 export * from './parties.ts';

@@ -68,6 +68,13 @@ export const AUDIT_ACTIONS = [
   'approval.reminded',
   'approval.escalated',
   'approval.applied',
+  'integration.created',
+  'integration_key.created',
+  'integration_key.rotated',
+  'integration_key.revoked',
+  'integration_key.used_from_new_ip',
+  'integration.auth_failed',
+  'integration.key_in_url_refused',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -10,7 +10,13 @@ import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
  * outbox. The rules: a spike of failed sign-ins, an account locked for the day, a new system admin, a
  * weakened policy, a large export. The transaction must have an all-parties scope.
  */
-export type AlertRule = 'sign-in-spike' | 'account-locked' | 'new-system-admin' | 'policy-weakened' | 'large-export';
+export type AlertRule =
+  | 'sign-in-spike'
+  | 'account-locked'
+  | 'new-system-admin'
+  | 'policy-weakened'
+  | 'large-export'
+  | 'integration-key-new-ip';
 
 export const LARGE_EXPORT_ROWS = 10_000;
 export const SPIKE = { windowMinutes: 15, failures: 50 };

@@ -20,6 +20,7 @@ import type { z } from 'zod';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
+import * as outbox from './outbox.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
 /**
@@ -484,12 +485,33 @@ async function settle(tx: Tx, r: RequestRow, outcome: 'approved' | 'rejected' | 
       at: now,
       reason: null,
     });
-    if (outcome === 'approved')
+    if (outcome === 'approved') {
       await changeRequestsRepo.applyMasterData(tx, r.partyId, { bankDetails: payload.bankDetails }, now, r.subjectId);
+      // Thin event: the ERP learns that the bank details changed, never the details themselves.
+      await outbox.record(tx, now, {
+        type: 'party.bank_details_changed',
+        partyId: r.partyId,
+        subject: { approvalRequestId: r.id, changeRequestId: r.subjectId },
+      });
+    }
   }
-  if (r.type === 'credit-limit-change' && outcome === 'approved')
+  if (r.type === 'credit-limit-change' && outcome === 'approved') {
     await approvalsRepo.setCreditLimit(tx, r.partyId, String(payload.currency), BigInt(String(payload.amountMinor)));
-  // Credit notes: the ERP reads approved requests (the integration API); nothing else changes here.
+    await outbox.record(tx, now, {
+      type: 'party.credit_limit_changed',
+      partyId: r.partyId,
+      subject: { approvalRequestId: r.id },
+      payload: { currency: String(payload.currency), amountMinor: String(payload.amountMinor) },
+    });
+  }
+  // Credit notes change nothing here: the ERP learns of an approved one from the feed and issues it.
+  if (r.type === 'credit-note' && outcome === 'approved')
+    await outbox.record(tx, now, {
+      type: 'credit_note.approved',
+      partyId: r.partyId,
+      subject: { approvalRequestId: r.id },
+      payload: { ...payload, amountMinor: String(payload.amountMinor) },
+    });
 }
 
 export async function decide(

@@ -11,6 +11,7 @@ import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import * as approvals from './approvals.ts';
+import * as outbox from './outbox.ts';
 import { ownScope, requestFields, scopeFor } from './scope.ts';
 
 /**
@@ -212,6 +213,12 @@ export async function decide(
     await changeRequestsRepo.close(tx, r.id, { status, decidedBy: actor.userId, at: now, reason });
     if (status === 'accepted') {
       await changeRequestsRepo.applyMasterData(tx, r.partyId, { address: r.proposed }, now, r.id);
+      await outbox.record(tx, now, {
+        type: 'party.address_changed',
+        partyId: r.partyId,
+        subject: { changeRequestId: r.id },
+        payload: { address: r.proposed },
+      });
     }
     await auditRepo.record(tx, {
       action: status === 'accepted' ? 'change_request.accepted' : 'change_request.rejected',

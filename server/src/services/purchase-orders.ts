@@ -5,6 +5,7 @@ import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { addDays, today } from './dates.ts';
+import * as outbox from './outbox.ts';
 import { requestFields, scopeFor } from './scope.ts';
 
 /** How far ahead a promised delivery date may lie (a typo like 2062 is refused). */
@@ -35,7 +36,14 @@ export async function acknowledge(ctx: Context, actor: Actor, input: { id: strin
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
       throw new DomainError('CONFLICT', `This purchase order is ${po.status} and can no longer be acknowledged.`);
-    await purchaseOrdersRepo.acknowledge(tx, po.id, input.promisedDate, actor.userId, new Date(ctx.clock.now()));
+    const now = new Date(ctx.clock.now());
+    await purchaseOrdersRepo.acknowledge(tx, po.id, input.promisedDate, actor.userId, now);
+    await outbox.record(tx, now, {
+      type: 'purchase_order.acknowledged',
+      partyId: po.partyId,
+      subject: { purchaseOrderNumber: po.number },
+      payload: { promisedDate: input.promisedDate },
+    });
     await auditRepo.record(tx, {
       action: 'purchase_order.acknowledged',
       outcome: 'success',
@@ -62,7 +70,14 @@ export async function flagProblem(ctx: Context, actor: Actor, input: { id: strin
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
       throw new DomainError('CONFLICT', `This purchase order is ${po.status}; a problem can no longer be flagged.`);
-    await purchaseOrdersRepo.flagProblem(tx, po.id, input.note, actor.userId, new Date(ctx.clock.now()));
+    const now = new Date(ctx.clock.now());
+    await purchaseOrdersRepo.flagProblem(tx, po.id, input.note, actor.userId, now);
+    await outbox.record(tx, now, {
+      type: 'purchase_order.problem_flagged',
+      partyId: po.partyId,
+      subject: { purchaseOrderNumber: po.number },
+      payload: { note: input.note },
+    });
     await auditRepo.record(tx, {
       action: 'purchase_order.problem_flagged',
       outcome: 'success',

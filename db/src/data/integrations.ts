@@ -1,0 +1,191 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Tx } from '../connection.ts';
+import { integrationEvents, integrationKeys, integrations, parties, users } from '../schema/index.ts';
+import { writeParty } from './scope.ts';
+
+// ---- integrations and keys: system data (the system scope, or staff under the all-parties scope)
+
+/** The integration of that name, made on first use: keys are what staff manage; the principal follows. */
+export async function findOrCreateIntegration(tx: Tx, name: string, createdBy: string) {
+  const [existing] = await tx.db
+    .select({ id: integrations.id, status: integrations.status })
+    .from(integrations)
+    .where(eq(integrations.name, name));
+  if (existing) return { id: existing.id, created: false };
+  const [row] = await tx.db.insert(integrations).values({ name, createdBy }).returning({ id: integrations.id });
+  return { id: (row as { id: string }).id, created: true };
+}
+
+export async function insertKey(
+  tx: Tx,
+  k: {
+    id: string;
+    integrationId: string;
+    secretHmac: Buffer;
+    scopes: string[];
+    ipAllowlist: string[];
+    requestsPerMinute: number;
+    expiresAt: Date;
+    createdBy: string;
+    createdAt: Date;
+    replaces?: string;
+  },
+) {
+  await tx.db.insert(integrationKeys).values({ ...k, replaces: k.replaces ?? null });
+}
+
+/** A key with its integration, for the auth check (no row: unknown id). */
+export async function keyForAuth(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select({
+      id: integrationKeys.id,
+      integrationId: integrationKeys.integrationId,
+      integrationName: integrations.name,
+      integrationStatus: integrations.status,
+      secretHmac: integrationKeys.secretHmac,
+      scopes: integrationKeys.scopes,
+      ipAllowlist: integrationKeys.ipAllowlist,
+      requestsPerMinute: integrationKeys.requestsPerMinute,
+      expiresAt: integrationKeys.expiresAt,
+      revokedAt: integrationKeys.revokedAt,
+      lastUsedAt: integrationKeys.lastUsedAt,
+      lastUsedIp: integrationKeys.lastUsedIp,
+    })
+    .from(integrationKeys)
+    .innerJoin(integrations, eq(integrations.id, integrationKeys.integrationId))
+    .where(eq(integrationKeys.id, id));
+  return row ?? null;
+}
+
+export async function getKeyForUpdate(tx: Tx, id: string) {
+  const [row] = await tx.db.select().from(integrationKeys).where(eq(integrationKeys.id, id)).for('update');
+  return row ?? null;
+}
+
+/** Records a use: at most once a minute per key (the caller decides), so busy keys do not write on every call. */
+export async function touchKey(tx: Tx, id: string, at: Date, ip: string) {
+  await tx.db.update(integrationKeys).set({ lastUsedAt: at, lastUsedIp: ip }).where(eq(integrationKeys.id, id));
+}
+
+export async function revokeKey(tx: Tx, id: string, by: string, at: Date) {
+  const rows = await tx.db
+    .update(integrationKeys)
+    .set({ revokedAt: at, revokedBy: by })
+    .where(and(eq(integrationKeys.id, id), isNull(integrationKeys.revokedAt)))
+    .returning({ id: integrationKeys.id });
+  return rows.length === 1;
+}
+
+/** Shortens a key's life (the overlap after a rotation); never lengthens it. */
+export async function expireKeyBy(tx: Tx, id: string, at: Date) {
+  await tx.db
+    .update(integrationKeys)
+    .set({ expiresAt: at })
+    .where(and(eq(integrationKeys.id, id), gt(integrationKeys.expiresAt, at)));
+}
+
+export async function listKeys(tx: Tx) {
+  return tx.db
+    .select({
+      keyId: integrationKeys.id,
+      integrationId: integrationKeys.integrationId,
+      integrationName: integrations.name,
+      scopes: integrationKeys.scopes,
+      ipAllowlist: integrationKeys.ipAllowlist,
+      requestsPerMinute: integrationKeys.requestsPerMinute,
+      createdAt: integrationKeys.createdAt,
+      createdByEmail: users.email,
+      expiresAt: integrationKeys.expiresAt,
+      lastUsedAt: integrationKeys.lastUsedAt,
+      lastUsedIp: integrationKeys.lastUsedIp,
+      revokedAt: integrationKeys.revokedAt,
+      replaces: integrationKeys.replaces,
+    })
+    .from(integrationKeys)
+    .innerJoin(integrations, eq(integrations.id, integrationKeys.integrationId))
+    .innerJoin(users, eq(users.id, integrationKeys.createdBy))
+    .orderBy(asc(integrations.name), desc(integrationKeys.createdAt))
+    .limit(500);
+}
+
+/**
+ * Keys that are live and either expire before `warnBefore` (not yet warned) or have not been used since
+ * `unusedSince` (or ever, if created before it): what the daily job mails about.
+ */
+export async function keysNeedingWarning(tx: Tx, now: Date, warnBefore: Date, unusedSince: Date) {
+  return tx.db
+    .select({
+      keyId: integrationKeys.id,
+      integrationName: integrations.name,
+      expiresAt: integrationKeys.expiresAt,
+      lastUsedAt: integrationKeys.lastUsedAt,
+      createdAt: integrationKeys.createdAt,
+      expiryWarnedAt: integrationKeys.expiryWarnedAt,
+    })
+    .from(integrationKeys)
+    .innerJoin(integrations, eq(integrations.id, integrationKeys.integrationId))
+    .where(
+      and(
+        isNull(integrationKeys.revokedAt),
+        gt(integrationKeys.expiresAt, now),
+        or(
+          and(lt(integrationKeys.expiresAt, warnBefore), isNull(integrationKeys.expiryWarnedAt)),
+          and(
+            lt(integrationKeys.createdAt, unusedSince),
+            or(isNull(integrationKeys.lastUsedAt), lt(integrationKeys.lastUsedAt, unusedSince)),
+          ),
+        ),
+      ),
+    );
+}
+
+export async function markExpiryWarned(tx: Tx, ids: string[], at: Date) {
+  if (ids.length === 0) return;
+  await tx.db.update(integrationKeys).set({ expiryWarnedAt: at }).where(inArray(integrationKeys.id, ids));
+}
+
+// ---- the outbox: party data, written in the transaction of the decision it reports
+
+export async function recordEvent(
+  tx: Tx,
+  e: { type: string; partyId: string; subject: Record<string, unknown>; payload: Record<string, unknown>; at: Date },
+) {
+  const [row] = await tx.db
+    .insert(integrationEvents)
+    .values({
+      type: e.type,
+      partyId: writeParty(tx, e.partyId),
+      subject: e.subject,
+      payload: e.payload,
+      occurredAt: e.at,
+    })
+    .returning({ eventId: integrationEvents.eventId });
+  return (row as { eventId: string }).eventId;
+}
+
+/** The pull feed: events after `after` in their total order, with the party's ERP reference and kind. */
+export async function eventsAfter(tx: Tx, q: { after: bigint; limit: number; types?: string[] }) {
+  const rows = await tx.db
+    .select({
+      id: sql<string>`${integrationEvents.id}::text`,
+      eventId: integrationEvents.eventId,
+      type: integrationEvents.type,
+      occurredAt: integrationEvents.occurredAt,
+      partyKind: parties.kind,
+      partyErpRef: parties.erpRef,
+      partyName: parties.name,
+      subject: sql<Record<string, unknown>>`${integrationEvents.subject}`,
+      payload: sql<Record<string, unknown>>`${integrationEvents.payload}`,
+    })
+    .from(integrationEvents)
+    .innerJoin(parties, eq(parties.id, integrationEvents.partyId))
+    .where(
+      and(
+        gt(integrationEvents.id, q.after),
+        q.types && q.types.length > 0 ? inArray(integrationEvents.type, q.types) : undefined,
+      ),
+    )
+    .orderBy(asc(integrationEvents.id))
+    .limit(q.limit);
+  return rows;
+}

@@ -1,0 +1,177 @@
+import { INTEGRATION_EVENT_TYPES, type IntegrationScope } from '@gatehouse/contract';
+import { auditRepo, createLimiter, type Limiter, RateLimiterRes } from '@gatehouse/db';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { normaliseIp } from '../auth/policy.ts';
+import type { AppServices } from '../context.ts';
+import { isDatabaseUnavailable } from '../errors.ts';
+import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
+import * as outbox from '../services/outbox.ts';
+import { SYSTEM_SCOPE } from '../services/scope.ts';
+
+/**
+ * The integration API: for ERPs and middleware, never for browsers. Keys only (`Authorization: Bearer
+ * ghk_…`); session cookies are ignored, so there is no CSRF surface and no CORS. A key in the URL is
+ * refused (it would land in proxy and server logs). Every failure to authenticate gets the same 401 body,
+ * byte for byte, and repeated failures from one address are throttled. Errors use one envelope:
+ * `{ error: { code, message, details? } }`.
+ */
+export const API_FAILURES_PER_IP = { points: 30, durationSeconds: 15 * 60 };
+const UNAUTHENTICATED = { error: { code: 'unauthenticated', message: 'A valid integration key is required.' } };
+const KEY_PARAMS = ['api_key', 'apikey', 'key', 'token', 'access_token'];
+
+type Locals = { principal: IntegrationPrincipal; ip: string };
+
+export function apiV1(app: AppServices) {
+  const router = express.Router();
+  const failures: Limiter = createLimiter(app.db, { keyPrefix: 'api:auth-fail-ip', ...API_FAILURES_PER_IP });
+  const budgets = new Map<number, Limiter>();
+  const budget = (perMinute: number) => {
+    let l = budgets.get(perMinute);
+    if (!l) {
+      l = createLimiter(app.db, { keyPrefix: `api:req:${perMinute}`, points: perMinute, durationSeconds: 60 });
+      budgets.set(perMinute, l);
+    }
+    return l;
+  };
+
+  router.use((req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  // A key in the query string is refused before anything else, and audited (without the key).
+  router.use(
+    wrap(async (req, res, next) => {
+      const leaked = KEY_PARAMS.filter((p) => p in req.query);
+      if (leaked.length === 0) return next();
+      await app.db.tx(SYSTEM_SCOPE, (tx) =>
+        auditRepo.record(tx, {
+          action: 'integration.key_in_url_refused',
+          outcome: 'denied',
+          partyId: null,
+          actorUserId: null,
+          ip: clientIp(req),
+          requestId: String(res.locals.requestId),
+          details: { path: req.path, parameters: leaked },
+        }),
+      );
+      send(res, 400, 'key_in_url', 'Send the key in the Authorization header, never in the URL. Rotate this key now.');
+    }),
+  );
+
+  router.use(
+    wrap(async (req, res, next) => {
+      const ip = clientIp(req);
+      const blocked = await failures.get(ip);
+      if (blocked && blocked.consumedPoints >= API_FAILURES_PER_IP.points) {
+        res.setHeader('Retry-After', String(retryAfter(blocked)));
+        return send(res, 429, 'too_many_failures', 'Too many failed attempts from this address. Try again later.');
+      }
+      const header = req.headers.authorization ?? '';
+      const token = /^Bearer ([^\s]+)$/.exec(header)?.[1] ?? '';
+      const check = await checkKey(app, token, ip);
+      if (!check.ok && check.reason === 'unauthenticated') {
+        const consumed = await failures.consume(ip).catch((r: unknown) => r);
+        const res2 = consumed instanceof RateLimiterRes ? consumed : null;
+        // One audit entry when an address starts failing and one when it is blocked, not one per guess.
+        if (res2 && (res2.consumedPoints === 1 || res2.consumedPoints === API_FAILURES_PER_IP.points)) {
+          await app.db.tx(SYSTEM_SCOPE, (tx) =>
+            auditRepo.record(tx, {
+              action: 'integration.auth_failed',
+              outcome: 'failure',
+              partyId: null,
+              actorUserId: null,
+              entityType: check.keyId ? 'integration_key' : undefined,
+              entityId: check.keyId ?? undefined,
+              ip,
+              requestId: String(res.locals.requestId),
+              details: {
+                failuresInWindow: res2.consumedPoints,
+                blocked: res2.consumedPoints >= API_FAILURES_PER_IP.points,
+              },
+            }),
+          );
+        }
+        res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="gatehouse"').json(UNAUTHENTICATED);
+        return;
+      }
+      if (!check.ok) return send(res, 403, 'network_denied', 'This key may not be used from this network address.');
+      const { principal } = check;
+      const spent = await budget(principal.requestsPerMinute)
+        .consume(principal.keyId)
+        .catch((r: unknown) => r);
+      if (spent instanceof RateLimiterRes) {
+        res.setHeader('RateLimit-Limit', String(principal.requestsPerMinute));
+        res.setHeader('RateLimit-Remaining', String(Math.max(0, spent.remainingPoints)));
+        res.setHeader('RateLimit-Reset', String(retryAfter(spent)));
+        if (spent.consumedPoints > principal.requestsPerMinute) {
+          res.setHeader('Retry-After', String(retryAfter(spent)));
+          return send(res, 429, 'rate_limited', `This key may make ${principal.requestsPerMinute} requests a minute.`);
+        }
+      } else throw spent;
+      (res.locals as Locals).principal = principal;
+      (res.locals as Locals).ip = ip;
+      next();
+    }),
+  );
+
+  /** The outbound pull feed: decisions the ERP must apply, in a total order; the consumer keeps its cursor. */
+  const eventsQuery = z.object({
+    after: z
+      .string()
+      .regex(/^\d{1,18}$/, 'after is the nextCursor of the previous page (a number), or 0 to start')
+      .default('0'),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    types: z
+      .string()
+      .optional()
+      .transform((s) => (s ? s.split(',') : []))
+      .pipe(z.array(z.enum(INTEGRATION_EVENT_TYPES))),
+  });
+  router.get(
+    '/events',
+    requireScope('events:read'),
+    wrap(async (req, res) => {
+      const q = eventsQuery.safeParse(req.query);
+      if (!q.success) return send(res, 400, 'invalid_query', 'The query is not valid.', z.flattenError(q.error));
+      res.json(await outbox.feed(app, q.data));
+    }),
+  );
+
+  router.use((_req, res) => send(res, 404, 'not_found', 'No such endpoint.'));
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(err)) {
+      res.setHeader('Retry-After', '5');
+      return send(res, 503, 'unavailable', 'The service is briefly unavailable. Retry shortly.');
+    }
+    app.log.error({ err, requestId: res.locals.requestId }, 'integration API failed');
+    send(res, 500, 'internal', 'Something went wrong on our side.');
+  });
+  return router;
+}
+
+function requireScope(scope: IntegrationScope) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    if (hasScope((res.locals as Locals).principal, scope)) return next();
+    send(res, 403, 'scope_missing', `This key lacks the ${scope} scope.`);
+  };
+}
+
+function send(res: Response, status: number, code: string, message: string, details?: unknown) {
+  res.status(status).json({ error: details === undefined ? { code, message } : { code, message, details } });
+}
+
+function clientIp(req: Request): string {
+  return normaliseIp(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+}
+
+function retryAfter(r: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+}
+
+function wrap(fn: (req: Request, res: Response, next: NextFunction) => Promise<void>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    fn(req, res, next).catch(next);
+  };
+}
