@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { demoRepo } from '@gatehouse/db';
 import { describe, expect, it } from 'vitest';
 import { API_FAILURES_PER_IP } from '../server/src/api/v1.ts';
+import { warnAboutKeys } from '../server/src/jobs/integration-keys.ts';
 import { keySecretHmacKey } from '../server/src/services/integrations.ts';
 import { client, codeOf, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
 
@@ -242,6 +243,33 @@ describe('integration keys', () => {
     expect(alerts.items.some((al) => al.title.includes(key.keyId))).toBe(true);
     const [used] = await t.owner`select last_used_ip from integration_keys where id = ${key.keyId}`;
     expect(used?.last_used_ip).toBe('192.0.2.11');
+  });
+});
+
+describe('the daily key job', () => {
+  it('mails system admins once about keys near expiry and once per period about unused ones', async () => {
+    const a = await admin();
+    // Keys from earlier tests exist too: mark them all warned, so this test sees only its own two.
+    await t.owner`update integration_keys set expiry_warned_at = now(), unused_warned_at = now() + interval '10 years'`;
+    const soon = await newKey(a, { expiresInDays: 10 });
+    const idle = await newKey(a, { expiresInDays: 200 });
+    const mails = async () =>
+      (await t.owner`select to_address, body_text from mail_outbox where kind = 'integration-keys'`).filter((m) =>
+        String(m.body_text).includes(soon.keyId),
+      );
+    const run = () => warnAboutKeys(t.srv.db, t.srv.clock, t.srv.config.publicOrigin);
+    expect(await run()).toEqual({ expiring: 1, unused: 0 });
+    expect((await mails()).map((m) => m.to_address)).toContain(a.email);
+    expect(await run()).toEqual({ expiring: 0, unused: 0 }); // once per key
+    // 31 days on: the idle key has never been used; the other one (used) is not reported as unused.
+    expect((await api('/events', { token: soon.token })).status).toBe(200);
+    t.srv.clock.advance(31 * 86_400_000);
+    const later = await run();
+    expect(later).toEqual({ expiring: 0, unused: 1 });
+    const [mail] = await t.owner`select body_text from mail_outbox where kind = 'integration-keys'
+                                 and body_text like ${`%${idle.keyId}%`}`;
+    expect(String(mail?.body_text)).toMatch(/has not been used at all/);
+    expect(await run()).toEqual({ expiring: 0, unused: 0 });
   });
 });
 

@@ -24,7 +24,8 @@ CREATE TABLE "integration_keys" (
 	"revoked_at" timestamp with time zone,
 	"revoked_by" uuid,
 	"replaces" text,
-	"expiry_warned_at" timestamp with time zone
+	"expiry_warned_at" timestamp with time zone,
+	"unused_warned_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "integrations" (

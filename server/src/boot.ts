@@ -17,6 +17,7 @@ import type { AppServices } from './context.ts';
 import { fsBlobStore } from './files/store.ts';
 import { createHttpApp } from './http.ts';
 import { suspendDormant } from './jobs/dormant.ts';
+import { warnAboutKeys } from './jobs/integration-keys.ts';
 import { startPeriodic } from './jobs/periodic.ts';
 import { appRolePassword, contextKey } from './keys.ts';
 import type { Logger } from './logger.ts';
@@ -144,6 +145,13 @@ export async function startServer(
       ),
     log,
   );
+  const keysJob = startPeriodic(
+    'integration-key-warnings',
+    24 * 3_600_000,
+    () => warnAboutKeys(database.db, clock, config.publicOrigin),
+    log,
+  );
+  keysJob.kick();
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
@@ -173,6 +181,7 @@ export async function startServer(
     await checkpointJob.stop();
     await spikeJob.stop();
     await expiryJob.stop();
+    await keysJob.stop();
     await approvalsJob.stop();
     await mailWorker.stop();
     await database.close();
@@ -200,6 +209,7 @@ export async function startServer(
         await checkpointJob.stop();
         await spikeJob.stop();
         await expiryJob.stop();
+        await keysJob.stop();
         await approvalsJob.stop();
         await mailWorker.stop();
         await database.close();

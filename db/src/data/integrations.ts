@@ -109,39 +109,37 @@ export async function listKeys(tx: Tx) {
 }
 
 /**
- * Keys that are live and either expire before `warnBefore` (not yet warned) or have not been used since
- * `unusedSince` (or ever, if created before it): what the daily job mails about.
+ * Live keys that expire before `warnBefore` and were not warned yet, or that have gone unused since
+ * `unusedSince` (or were never used, made before it) and were not warned about that since: what the daily
+ * job mails about. The rows are locked (SKIP LOCKED), so two instances never mail the same warning.
  */
 export async function keysNeedingWarning(tx: Tx, now: Date, warnBefore: Date, unusedSince: Date) {
+  const expiring = and(lt(integrationKeys.expiresAt, warnBefore), isNull(integrationKeys.expiryWarnedAt));
+  const unused = and(
+    lt(integrationKeys.createdAt, unusedSince),
+    or(isNull(integrationKeys.lastUsedAt), lt(integrationKeys.lastUsedAt, unusedSince)),
+    or(isNull(integrationKeys.unusedWarnedAt), lt(integrationKeys.unusedWarnedAt, unusedSince)),
+  );
   return tx.db
     .select({
       keyId: integrationKeys.id,
       integrationName: integrations.name,
       expiresAt: integrationKeys.expiresAt,
       lastUsedAt: integrationKeys.lastUsedAt,
-      createdAt: integrationKeys.createdAt,
-      expiryWarnedAt: integrationKeys.expiryWarnedAt,
+      expiring: sql<boolean>`coalesce(${expiring}, false)`,
+      unused: sql<boolean>`coalesce(${unused}, false)`,
     })
     .from(integrationKeys)
     .innerJoin(integrations, eq(integrations.id, integrationKeys.integrationId))
-    .where(
-      and(
-        isNull(integrationKeys.revokedAt),
-        gt(integrationKeys.expiresAt, now),
-        or(
-          and(lt(integrationKeys.expiresAt, warnBefore), isNull(integrationKeys.expiryWarnedAt)),
-          and(
-            lt(integrationKeys.createdAt, unusedSince),
-            or(isNull(integrationKeys.lastUsedAt), lt(integrationKeys.lastUsedAt, unusedSince)),
-          ),
-        ),
-      ),
-    );
+    .where(and(isNull(integrationKeys.revokedAt), gt(integrationKeys.expiresAt, now), or(expiring, unused)))
+    .for('update', { of: integrationKeys, skipLocked: true });
 }
 
-export async function markExpiryWarned(tx: Tx, ids: string[], at: Date) {
-  if (ids.length === 0) return;
-  await tx.db.update(integrationKeys).set({ expiryWarnedAt: at }).where(inArray(integrationKeys.id, ids));
+export async function markWarned(tx: Tx, expiring: string[], unused: string[], at: Date) {
+  if (expiring.length > 0)
+    await tx.db.update(integrationKeys).set({ expiryWarnedAt: at }).where(inArray(integrationKeys.id, expiring));
+  if (unused.length > 0)
+    await tx.db.update(integrationKeys).set({ unusedWarnedAt: at }).where(inArray(integrationKeys.id, unused));
 }
 
 // ---- the outbox: party data, written in the transaction of the decision it reports

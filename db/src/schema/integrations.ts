@@ -54,6 +54,8 @@ export const integrationKeys = pgTable(
     replaces: text('replaces'),
     /** The daily job mailed its expiry warning (once per key). */
     expiryWarnedAt: timestamp('expiry_warned_at', { withTimezone: true, mode: 'date' }),
+    /** The daily job last mailed that the key goes unused (again at most once per unused period). */
+    unusedWarnedAt: timestamp('unused_warned_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('integration_keys_integration_idx').on(t.integrationId)],
 );
