@@ -54,6 +54,7 @@ const NAV: { href: string; label: string; testId: string; permission: Permission
     end: true,
   },
   { href: '/alerts', label: 'Alerts', testId: 'nav-alerts', permission: 'security-posture:read' },
+  { href: '/integrations', label: 'Integrations', testId: 'nav-integrations', permission: 'integrations:manage' },
 ];
 
 /**

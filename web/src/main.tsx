@@ -17,6 +17,7 @@ import DocumentHistory from './pages/DocumentHistory.tsx';
 import Documents from './pages/Documents.tsx';
 import ForgotPassword from './pages/ForgotPassword.tsx';
 import Home from './pages/Home.tsx';
+import Integrations from './pages/Integrations.tsx';
 import InvoiceDetail from './pages/InvoiceDetail.tsx';
 import Invoices from './pages/Invoices.tsx';
 import NotFound from './pages/NotFound.tsx';
@@ -87,6 +88,7 @@ render(
         <Route path="/security" component={Posture} />
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="/alerts" component={Alerts} />
+        <Route path="/integrations" component={Integrations} />
         <Route path="*404" component={NotFound} />
       </Route>
     </Router>
