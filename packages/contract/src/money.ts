@@ -8,3 +8,79 @@ export function formatMinor(value: bigint | string, currency: string, fractionDi
   const frac = fractionDigits > 0 ? `.${(abs % scale).toString().padStart(fractionDigits, '0')}` : '';
   return `${negative ? '-' : ''}${whole}${frac} ${currency}`;
 }
+
+/** The largest amount a `bigint` column holds: ERP amounts beyond it are refused, never wrapped. */
+export const MAX_MINOR = 9_223_372_036_854_775_807n;
+
+const exponents = new Map<string, number>();
+/**
+ * Decimal places of a currency's minor unit (ISO 4217): EUR 2, JPY 0, KWD 3. Taken from the runtime's
+ * Intl data (browsers and Node agree), so no table is kept by hand. Unknown but well-formed codes get 2.
+ */
+export function currencyExponent(currency: string): number {
+  let e = exponents.get(currency);
+  if (e === undefined) {
+    if (!/^[A-Z]{3}$/.test(currency)) throw new MoneyError(`${currency} is not an ISO 4217 currency code.`);
+    e = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    exponents.set(currency, e);
+  }
+  return e;
+}
+
+export class MoneyError extends Error {}
+
+const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * An ERP amount (a decimal string such as "-1234.50", or a JavaScript number) as exact integer minor units
+ * of `currency`, with no floating point anywhere. A document amount with more decimals than the currency
+ * has is refused (`exact`, the default): an ERP total is already rounded, so extra digits mean a wrong
+ * currency or a wrong field. Unit prices may be rounded half to even (`round`). Numbers are accepted only
+ * where they are exact: a float that prints with an exponent, or an integer beyond 2^53, is refused and the
+ * sender is told to send a string.
+ */
+export function toMinor(value: string | number, currency: string, mode: 'exact' | 'round' = 'exact'): bigint {
+  const exp = currencyExponent(currency);
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new MoneyError('An amount must be a finite number.');
+    if (Number.isInteger(value) && !Number.isSafeInteger(value))
+      throw new MoneyError('This amount is too large to be exact as a number: send it as a decimal string.');
+    text = String(value);
+    if (/e/i.test(text)) throw new MoneyError('Send this amount as a decimal string, e.g. "0.0000001".');
+  } else text = value.trim();
+  const m = DECIMAL.exec(text);
+  if (!m) throw new MoneyError(`"${String(value).slice(0, 40)}" is not a decimal amount like 1234.50.`);
+  const [, sign = '', whole = '0', rawFraction = ''] = m;
+  const fraction = rawFraction.replace(/0+$/, '');
+  let minor = BigInt(whole) * 10n ** BigInt(exp);
+  if (fraction.length <= exp) {
+    minor += BigInt(fraction.padEnd(exp, '0') || '0');
+  } else {
+    if (mode === 'exact')
+      throw new MoneyError(
+        exp === 0
+          ? `${currency} has no decimal places; this amount has ${fraction.length}.`
+          : `${currency} has ${exp} decimal places; this amount has ${fraction.length}.`,
+      );
+    const kept = BigInt(fraction.slice(0, exp) || '0');
+    const rest = fraction.slice(exp);
+    minor += kept;
+    // Half to even on the dropped digits: above half rounds up, exactly half rounds to the even neighbour.
+    const half = `5${'0'.repeat(rest.length - 1)}`;
+    if (rest > half || (rest === half && minor % 2n === 1n)) minor += 1n;
+  }
+  const signed = sign === '-' ? -minor : minor;
+  if (signed > MAX_MINOR || signed < -MAX_MINOR) throw new MoneyError('This amount is beyond what can be stored.');
+  return signed === 0n ? 0n : signed;
+}
+
+/** Minor units as the plain decimal string an ERP sends: -123450n EUR -> "-1234.50", 5n JPY -> "5". */
+export function minorToDecimal(minor: bigint, currency: string): string {
+  const exp = currencyExponent(currency);
+  const negative = minor < 0n;
+  const abs = negative ? -minor : minor;
+  const scale = 10n ** BigInt(exp);
+  const frac = exp > 0 ? `.${(abs % scale).toString().padStart(exp, '0')}` : '';
+  return `${negative ? '-' : ''}${abs / scale}${frac}`;
+}
