@@ -85,4 +85,34 @@ describe('security alerts in the browser', () => {
 
     expect(s.problems).toEqual([]);
   }, 60_000);
+
+  it('a weakened policy shows what changed as the audit entry’s diff does, not as raw JSON', async () => {
+    const api = client(s.srv.origin);
+    await api.auth.login.mutate({ email: sysAdmin.email, password: sysAdmin.password });
+    const policy = { sessionIdleMinutes: null, sessionAbsoluteHours: null, ipAllowlist: null };
+    await api.policies.setRole.mutate({ roleKey: 'auditor', requireTotp: true, ...policy });
+    await api.policies.setRole.mutate({ roleKey: 'auditor', requireTotp: false, ...policy });
+
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
+    await page.goto(`${s.srv.origin}/alerts`);
+    const card = alertCard(page, 'policy-weakened');
+    await card.waitFor();
+    const diff = card.locator('[data-testid="alert-diff"]');
+    expect(await diff.count()).toBe(1);
+    const row = diff.locator('[data-testid="audit-diff-row"]');
+    expect(await row.count()).toBe(1);
+    expect(await row.getAttribute('data-key')).toBe('requireTotp');
+    expect(await row.locator('[data-testid="audit-diff-before"]').textContent()).toBe('true');
+    expect(await row.locator('[data-testid="audit-diff-after"]').textContent()).toBe('false');
+    // Before and after are no longer printed as JSON blobs among the other details.
+    const detailTerms = await card.locator('[data-testid="alert-details"] dt').allTextContents();
+    expect(detailTerms).not.toContain('Before');
+    expect(detailTerms).not.toContain('After');
+    expect(await card.locator('[data-testid="alert-details"]').textContent()).not.toContain('{"');
+    await shot(page, 'alerts-policy-diff');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await overflows(page)).toBe(false);
+    expect(s.problems).toEqual([]);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ let sysAdmin: Seeded;
 let customerAdmin: Seeded;
 let member: Seeded;
 let otherParty: Seeded;
+let auditor: Seeded;
 
 const s = useBrowserSuite();
 
@@ -21,7 +22,33 @@ beforeAll(async () => {
   customerAdmin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
   member = await createPartyWithUser(s.srv.db, 'customer', ['customer-user'], { partyId: customerAdmin.partyId });
   otherParty = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
+  auditor = await createPartyWithUser(s.srv.db, 'internal', ['auditor']);
 });
+
+/**
+ * Each visual line of an element's text (characters grouped by the top of their box): what a reader sees,
+ * whatever the markup inside.
+ */
+const visualLines = (page: Page, selector: string) =>
+  page.locator(selector).evaluateAll((cells) =>
+    cells.map((cell) => {
+      const lines = new Map<number, string>();
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (let i = 0; i < text.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getBoundingClientRect();
+          if (rect.width === 0 && rect.height === 0) continue;
+          const top = Math.round(rect.top);
+          lines.set(top, (lines.get(top) ?? '') + text[i]);
+        }
+      }
+      return [...lines.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t.trim());
+    }),
+  );
 
 const actions = (page: Page) =>
   page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
@@ -78,7 +105,8 @@ describe('audit log in the browser', () => {
     await page.click('[data-testid="audit-link"]');
     await page.waitForURL(/\/audit\/\d+$/);
     await page.waitForSelector('[data-testid="audit-chain"]');
-    expect(await page.textContent('h1')).toBe('auth.login_failed');
+    expect(await page.textContent('h1')).toBe('Sign-in failed');
+    expect(await page.textContent('[data-testid="audit-entry-action-key"]')).toBe('auth.login_failed');
     expect(await page.textContent('[data-testid="audit-entry-actor"]')).toContain(member.email);
     expect(await page.textContent('[data-testid="audit-chain-status"]')).toBe('Intact');
     expect(await page.locator('[data-testid="audit-diff"]').count()).toBe(0);
@@ -118,6 +146,49 @@ describe('audit log in the browser', () => {
     await shot(page, 'audit-list-390');
     expect(await overflows(page)).toBe(false);
 
+    expect(s.problems).toEqual([]);
+  }, 60_000);
+
+  it('at 1366 px a staff reviewer reads whole emails and readable actions grouped by area', async () => {
+    // Long addresses in several parties, so the Organisation column is shown too.
+    const long = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    await client(s.srv.origin).auth.login.mutate({ email: long.email, password: long.password });
+    const page = await newPage(s, { width: 1366, height: 800 });
+    await signIn(page, s.srv.origin, auditor.email, auditor.password);
+    await page.goto(`${s.srv.origin}/audit`);
+    await page.waitForSelector('[data-testid="audit-row"]');
+
+    // Actions read as words; the key stays available as the tooltip.
+    const first = page.locator('[data-testid="audit-row"][data-action="auth.login_succeeded"]').first();
+    expect(await first.locator('[data-testid="audit-action"]').textContent()).toBe('Signed in');
+    expect(await first.locator('[data-testid="audit-action"]').getAttribute('title')).toBe('auth.login_succeeded');
+    const table = (await page.textContent('[data-testid="audit-table"]')) ?? '';
+    expect(table).not.toContain('auth.login_succeeded');
+
+    // The action filter: optgroups by area with readable options.
+    const groups = await page
+      .locator('#audit-action optgroup')
+      .evaluateAll((gs) => gs.map((g) => (g as HTMLOptGroupElement).label));
+    expect(groups).toContain('Sign-in and sessions');
+    expect(groups).toContain('Two-factor');
+    expect(groups.length).toBeGreaterThanOrEqual(8);
+    expect(
+      await page.locator('#audit-action optgroup[label="Two-factor"] option[value="mfa.totp_enabled"]').textContent(),
+    ).toBe('Authenticator app turned on');
+    expect(await page.locator('#audit-action > option').count()).toBe(1); // only "All actions" outside a group
+
+    // The actor column: every email on one line, or broken only before its @ (never into fragments).
+    const cells = await visualLines(page, '[data-testid="audit-row"] [data-testid="audit-actor"]');
+    expect(cells.length).toBeGreaterThan(3);
+    for (const lines of cells) {
+      const text = lines.join('');
+      if (!text.includes('@')) continue;
+      expect(lines.length, JSON.stringify(lines)).toBeLessThanOrEqual(2);
+      if (lines.length === 2) expect(lines[1]?.startsWith('@'), JSON.stringify(lines)).toBe(true);
+    }
+    expect(cells.some((lines) => lines.join('') === long.email)).toBe(true);
+    await shot(page, 'audit-list-1366');
+    expect(await overflows(page)).toBe(false);
     expect(s.problems).toEqual([]);
   }, 60_000);
 });

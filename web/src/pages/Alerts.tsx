@@ -2,6 +2,7 @@ import { useSearchParams } from '@solidjs/router';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { currentMe, guard } from '../auth.ts';
 import { createPagedList, ListStates, usePageTitle } from '../data.tsx';
+import { BeforeAfterDiff, hasBeforeAfter } from '../diff.tsx';
 import { errorCode, errorMessage } from '../errors.ts';
 import { trpc } from '../trpc.ts';
 import { formatAuditTime } from './AuditLog.tsx';
@@ -74,7 +75,10 @@ function AlertCard(props: {
     (props.alert.acknowledgedAt
       ? { at: props.alert.acknowledgedAt, by: props.alert.acknowledgedBy ?? 'a removed account' }
       : null);
-  const details = () => Object.entries(props.alert.details ?? {});
+  // A change (a weakened policy) shows as the audit entry's diff does; the rest as label and value.
+  const diff = () => (hasBeforeAfter(props.alert.details) ? (props.alert.details ?? {}) : null);
+  const details = () =>
+    Object.entries(props.alert.details ?? {}).filter(([k]) => !(diff() && (k === 'before' || k === 'after')));
   return (
     <li>
       <article
@@ -107,6 +111,14 @@ function AlertCard(props: {
               )}
             </For>
           </dl>
+        </Show>
+        <Show when={diff()}>
+          {(d) => (
+            <section class="alert-diff" aria-label="What changed" data-testid="alert-diff">
+              <h3 class="alert-diff-title">What changed</h3>
+              <BeforeAfterDiff before={d().before} after={d().after} />
+            </section>
+          )}
         </Show>
         <Show
           when={ack()}

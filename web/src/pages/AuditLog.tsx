@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS } from '@gatehouse/contract';
+import { type AuditAction, auditActionLabel, auditActionsByArea } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { currentMe, guard } from '../auth.ts';
@@ -26,6 +26,12 @@ const RANGES = [
   { key: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
 ] as const;
 type RangeKey = (typeof RANGES)[number]['key'] | 'custom';
+
+/** The action filter: readable labels in `<optgroup>`s by area. */
+const ACTION_GROUPS = auditActionsByArea().map((g) => ({
+  label: g.area,
+  options: g.actions.map((a): AuditAction => a.key),
+}));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,6 +89,27 @@ export function CrossPartyBadge() {
 /** Who acted: their email, their id when the account is gone, or "system" for the server itself. */
 export function actorText(entry: Pick<AuditItem, 'actorEmail' | 'actorUserId'>): string {
   return entry.actorEmail ?? entry.actorUserId ?? 'system';
+}
+
+/**
+ * An email (or an id) that may wrap only where a reader expects: before the @ (and after an id's hyphens),
+ * never inside a word. The table cell keeps `overflow-wrap: normal`, so the column is at least as wide as
+ * the longest piece instead of shrinking to fragments of two to four letters.
+ */
+export function BreakableText(props: { text: string }) {
+  const parts = () => props.text.split(props.text.includes('@') ? /(?=@)/ : /(?<=-)/);
+  return (
+    <span class="breakable">
+      <For each={parts()}>
+        {(part, i) => (
+          <>
+            {i() > 0 ? <wbr /> : null}
+            <span class="breakable-part">{part}</span>
+          </>
+        )}
+      </For>
+    </span>
+  );
 }
 
 export default function AuditLog() {
@@ -275,8 +302,9 @@ export default function AuditLog() {
           id="audit-action"
           label="Action"
           param="action"
-          options={[...AUDIT_ACTIONS].sort()}
-          optionLabel={(a) => a}
+          options={[]}
+          groups={ACTION_GROUPS}
+          optionLabel={auditActionLabel}
           allLabel="All actions"
           value={action()}
         />
@@ -399,9 +427,9 @@ export default function AuditLog() {
                         <time datetime={entry.at}>{formatAuditTime(entry.at)}</time>
                       </A>
                     </th>
-                    <td class="wrap break" data-label="Actor" data-testid="audit-actor">
+                    <td class="wrap audit-actor-cell" data-label="Actor" data-testid="audit-actor">
                       <Show when={entry.actorEmail || entry.actorUserId} fallback={<span class="muted">system</span>}>
-                        {actorText(entry)}
+                        <BreakableText text={actorText(entry)} />
                       </Show>
                     </td>
                     <Show when={showParty()}>
@@ -411,8 +439,8 @@ export default function AuditLog() {
                     </Show>
                     <td class="wrap" data-label="Action">
                       <span class="audit-action">
-                        <span class="mono" data-testid="audit-action">
-                          {entry.action}
+                        <span data-testid="audit-action" title={entry.action}>
+                          {auditActionLabel(entry.action)}
                         </span>
                         <Show when={entry.crossParty}>
                           <CrossPartyBadge />
