@@ -411,7 +411,9 @@ export default function AuditLog() {
           data-testid="audit-export-panel"
           data-phase={exportPhase()}
         >
-          <h2 id="audit-export-title">Export the audit log</h2>
+          <h2 id="audit-export-title" class="audit-export-title">
+            Export the audit log
+          </h2>
           <dl class="audit-export-filters" data-testid="audit-export-filters">
             <For each={filterSummary()}>
               {([name, value]) => (
