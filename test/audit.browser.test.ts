@@ -111,6 +111,9 @@ describe('audit log in the browser', () => {
     expect(await page.textContent('h1')).toBe('Sign-in failed');
     expect(await page.textContent('[data-testid="audit-entry-action-key"]')).toBe('auth.login_failed');
     expect(await page.textContent('[data-testid="audit-entry-actor"]')).toContain(member.email);
+    expect(await page.getAttribute('[data-testid="audit-entry-actor-filter"]', 'href')).toBe(
+      `/audit?actor=${member.userId}`,
+    );
     expect(await page.textContent('[data-testid="audit-chain-status"]')).toBe('Intact');
     expect(await page.locator('[data-testid="audit-diff"]').count()).toBe(0);
 

@@ -1,4 +1,5 @@
 import { auditActionLabel } from '@gatehouse/contract';
+import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { DetailPage, NoValue } from '../data.tsx';
 import { BeforeAfterDiff, hasBeforeAfter, showValue } from '../diff.tsx';
@@ -59,6 +60,9 @@ function EntryView(props: { entry: Entry }) {
                 {e().actorEmail}
                 <span class="mono muted audit-sub">{e().actorUserId}</span>
               </Show>
+              <A class="audit-sub" href={`/audit?actor=${e().actorUserId}`} data-testid="audit-entry-actor-filter">
+                Everything this user did
+              </A>
             </Show>
           </dd>
         </div>
