@@ -250,6 +250,14 @@ describe('audit log in the browser', () => {
     expect(summary).toContain(target.email);
     expect(summary).toContain('Picker Parts Ltd');
     await shot(page, 'audit-export-confirm');
+    // Changing a filter while it asks counts again: the panel always says what would be exported.
+    await page.selectOption('#audit-outcome', 'failure');
+    await page.waitForSelector('[data-testid="audit-export-status"]:has-text("No entries match these filters")');
+    expect(await page.locator('[data-testid="audit-export-confirm"]').count()).toBe(0);
+    expect(await page.textContent('[data-testid="audit-export-filters"]')).toContain('Failure');
+    await page.selectOption('#audit-outcome', '');
+    await page.waitForSelector('[data-testid="audit-export-count"]');
+    expect(await page.textContent('[data-testid="audit-export-count"]')).toMatch(/^3 entries will be exported/);
     const downloads: Download[] = [];
     page.on('download', (d) => downloads.push(d));
     await page.click('[data-testid="audit-export-confirm"]');

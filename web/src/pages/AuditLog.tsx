@@ -1,6 +1,6 @@
 import { type AuditAction, auditActionLabel, auditActionsByArea } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
-import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../auth.ts';
 import { Combobox } from '../combobox.tsx';
 import {
@@ -238,7 +238,7 @@ export default function AuditLog() {
   const [exportCount, setExportCount] = createSignal<{ count: number; overLimit: boolean; limit: number } | null>(null);
   const [exportError, setExportError] = createSignal('');
   const [exported, setExported] = createSignal<Exported | null>(null);
-  let exportFilters: ReturnType<typeof exportInput> | null = null;
+  const [exportFilters, setExportFilters] = createSignal<ReturnType<typeof exportInput> | null>(null);
   const exportInput = () => {
     const f = filters();
     return {
@@ -253,7 +253,7 @@ export default function AuditLog() {
     };
   };
   const filterSummary = (): [string, string][] => {
-    const f = exportFilters ?? exportInput();
+    const f = exportFilters() ?? exportInput();
     const preset = RANGES.find((r) => r.key === range());
     const out: [string, string][] = [
       [
@@ -285,20 +285,24 @@ export default function AuditLog() {
   const startExport = async () => {
     if (exportPhase() === 'counting' || exportPhase() === 'exporting') return;
     releaseExport();
-    exportFilters = exportInput();
+    const input = exportInput();
+    const key = filters().key;
+    setExportFilters(input);
     setExportCount(null);
     setExportError('');
     setExportPhase('counting');
     try {
-      setExportCount(await guard(trpc.audit.count.query(exportFilters)));
+      const counted = await guard(trpc.audit.count.query(input));
+      setExportCount(counted);
       setExportPhase('confirm');
+      if (filters().key !== key) void startExport(); // a filter changed while counting: count those
     } catch (err) {
       setExportError(`Counting failed: ${errorMessage(err)}`);
       setExportPhase('error');
     }
   };
   const runExport = async () => {
-    const input = exportFilters;
+    const input = exportFilters();
     if (!input || exportPhase() !== 'confirm') return;
     setExportPhase('exporting');
     try {
@@ -329,6 +333,16 @@ export default function AuditLog() {
       setExportPhase('error');
     }
   };
+  // The panel always describes the filters in force: changing one while it asks for confirmation counts again.
+  createEffect(
+    on(
+      () => filters().key,
+      () => {
+        if (exportPhase() === 'confirm' || exportPhase() === 'error') void startExport();
+      },
+      { defer: true },
+    ),
+  );
   const closeExport = () => {
     releaseExport();
     setExportPhase('closed');
