@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { raiseAlert } from '../server/src/services/alerts.ts';
 import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
-import { client, createPartyWithUser } from './support/harness.ts';
+import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
  * The alerts page in the built SPA, Debian's chromium against the real server: a system admin makes
@@ -113,6 +114,32 @@ describe('security alerts in the browser', () => {
     await shot(page, 'alerts-policy-diff');
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflows(page)).toBe(false);
+    expect(s.problems).toEqual([]);
+  }, 60_000);
+
+  it('an alert names audit actions by their labels and shows an export’s filters as words', async () => {
+    await s.srv.db.tx(SYSTEM, (tx) =>
+      raiseAlert(tx, new Date(), {
+        rule: 'large-export',
+        severity: 'info',
+        title: 'auditor@example.com exported 12000 audit entries',
+        details: {
+          by: 'auditor@example.com',
+          rows: 12000,
+          filters: { action: 'mfa.totp_enabled', outcome: 'success' },
+        },
+      }),
+    );
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
+    await page.goto(`${s.srv.origin}/alerts`);
+    const card = alertCard(page, 'large-export');
+    await card.waitFor();
+    const details = (await card.locator('[data-testid="alert-details"]').textContent()) ?? '';
+    expect(details).toContain('Action: Authenticator app turned on');
+    expect(details).toContain('Outcome: success');
+    expect(details).not.toContain('mfa.totp_enabled');
+    expect(details).not.toContain('{"');
     expect(s.problems).toEqual([]);
   }, 60_000);
 });

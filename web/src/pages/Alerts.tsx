@@ -1,3 +1,4 @@
+import { auditActionLabel } from '@gatehouse/contract';
 import { useSearchParams } from '@solidjs/router';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { currentMe, guard } from '../auth.ts';
@@ -37,12 +38,19 @@ function keyLabel(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function valueText(value: unknown): string {
+function valueText(value: unknown, key?: string): string {
   if (value === null || value === undefined) return '—';
+  if (key === 'action' && typeof value === 'string') return auditActionLabel(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
     return value.join(', ');
+  // An object (an export's filters): its fields as words, an audit action by its label.
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const fields = Object.entries(value as Record<string, unknown>);
+    if (fields.length === 0) return 'none';
+    return fields.map(([k, v]) => `${keyLabel(k)}: ${valueText(v, k)}`).join(' · ');
+  }
   return JSON.stringify(value);
 }
 
@@ -106,7 +114,7 @@ function AlertCard(props: {
               {([key, value]) => (
                 <div class="alert-detail">
                   <dt>{keyLabel(key)}</dt>
-                  <dd>{valueText(value)}</dd>
+                  <dd>{valueText(value, key)}</dd>
                 </div>
               )}
             </For>
