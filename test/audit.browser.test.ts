@@ -223,6 +223,7 @@ describe('audit log in the browser', () => {
     expect(await option.first().textContent()).toContain(target.email);
     expect(await option.first().textContent()).toContain('Picker Parts Ltd');
     expect(await actorBox.getAttribute('aria-activedescendant')).toBe('audit-actor-option-0');
+    await shot(page, 'audit-actor-options', { fullPage: false });
     await actorBox.press('Enter');
     await page.waitForURL(new RegExp(`actor=${target.userId}`));
     expect(await page.textContent('[data-testid="audit-actor-chosen"]')).toContain(target.email);
