@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { raiseAlert } from '../server/src/services/alerts.ts';
 import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
-import { client, createPartyWithUser } from './support/harness.ts';
+import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
  * The alerts page in the built SPA, Debian's chromium against the real server: a system admin makes
@@ -83,6 +84,62 @@ describe('security alerts in the browser', () => {
     await shot(page, 'alerts-empty-390');
     expect(await overflows(page)).toBe(false);
 
+    expect(s.problems).toEqual([]);
+  }, 60_000);
+
+  it('a weakened policy shows what changed as the audit entry’s diff does, not as raw JSON', async () => {
+    const api = client(s.srv.origin);
+    await api.auth.login.mutate({ email: sysAdmin.email, password: sysAdmin.password });
+    const policy = { sessionIdleMinutes: null, sessionAbsoluteHours: null, ipAllowlist: null };
+    await api.policies.setRole.mutate({ roleKey: 'auditor', requireTotp: true, ...policy });
+    await api.policies.setRole.mutate({ roleKey: 'auditor', requireTotp: false, ...policy });
+
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
+    await page.goto(`${s.srv.origin}/alerts`);
+    const card = alertCard(page, 'policy-weakened');
+    await card.waitFor();
+    const diff = card.locator('[data-testid="alert-diff"]');
+    expect(await diff.count()).toBe(1);
+    const row = diff.locator('[data-testid="audit-diff-row"]');
+    expect(await row.count()).toBe(1);
+    expect(await row.getAttribute('data-key')).toBe('requireTotp');
+    expect(await row.locator('[data-testid="audit-diff-before"]').textContent()).toBe('true');
+    expect(await row.locator('[data-testid="audit-diff-after"]').textContent()).toBe('false');
+    // Before and after are no longer printed as JSON blobs among the other details.
+    const detailTerms = await card.locator('[data-testid="alert-details"] dt').allTextContents();
+    expect(detailTerms).not.toContain('Before');
+    expect(detailTerms).not.toContain('After');
+    expect(await card.locator('[data-testid="alert-details"]').textContent()).not.toContain('{"');
+    await shot(page, 'alerts-policy-diff');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await overflows(page)).toBe(false);
+    expect(s.problems).toEqual([]);
+  }, 60_000);
+
+  it('an alert names audit actions by their labels and shows an export’s filters as words', async () => {
+    await s.srv.db.tx(SYSTEM, (tx) =>
+      raiseAlert(tx, new Date(), {
+        rule: 'large-export',
+        severity: 'info',
+        title: 'auditor@example.com exported 12000 audit entries',
+        details: {
+          by: 'auditor@example.com',
+          rows: 12000,
+          filters: { action: 'mfa.totp_enabled', outcome: 'success' },
+        },
+      }),
+    );
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
+    await page.goto(`${s.srv.origin}/alerts`);
+    const card = alertCard(page, 'large-export');
+    await card.waitFor();
+    const details = (await card.locator('[data-testid="alert-details"]').textContent()) ?? '';
+    expect(details).toContain('Action: Authenticator app turned on');
+    expect(details).toContain('Outcome: success');
+    expect(details).not.toContain('mfa.totp_enabled');
+    expect(details).not.toContain('{"');
     expect(s.problems).toEqual([]);
   }, 60_000);
 });

@@ -116,4 +116,50 @@ describe('audit.search and audit.get', () => {
     const admin = await signedIn(await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']));
     expect(await codeOf(admin.audit.export.mutate({}))).toBe('FORBIDDEN');
   });
+
+  it('the actor and organisation pickers find by email, name or organisation name, within the caller’s scope', async () => {
+    const mine = await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']);
+    const colleague = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: mine.partyId });
+    const stranger = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);
+    await t.owner`update users set display_name = 'Zelda Quartermain' where id = ${colleague.userId}`;
+    await t.owner`update users set display_name = 'Zelda Outsider' where id = ${stranger.userId}`;
+    await t.owner`update parties set name = 'Quokka Supplies' where id = ${stranger.partyId}`;
+
+    // A party admin: its own party's users only, by name or by part of the address.
+    const admin = await signedIn(mine);
+    const byName = await admin.audit.actors.query({ search: 'zelda' });
+    expect(byName.map((u) => u.id)).toEqual([colleague.userId]);
+    expect(byName[0]).toMatchObject({ email: colleague.email, displayName: 'Zelda Quartermain' });
+    expect(await admin.audit.actors.query({ search: stranger.email })).toEqual([]);
+    expect((await admin.audit.actors.query({ search: colleague.email.slice(0, 12) })).map((u) => u.id)).toContain(
+      colleague.userId,
+    );
+    // Its organisation picker finds only its own organisation.
+    expect(await admin.audit.parties.query({ search: 'Quokka' })).toEqual([]);
+
+    // Staff: every party's users and organisations.
+    const auditor = await signedIn(await createPartyWithUser(t.srv.db, 'internal', ['auditor']));
+    const both = await auditor.audit.actors.query({ search: 'zelda' });
+    expect(both.map((u) => u.id).sort()).toEqual([colleague.userId, stranger.userId].sort());
+    expect(both.find((u) => u.id === stranger.userId)?.partyName).toBe('Quokka Supplies');
+    expect(await auditor.audit.parties.query({ search: 'quokka' })).toEqual([
+      { id: stranger.partyId, name: 'Quokka Supplies', kind: 'supplier' },
+    ]);
+    // LIKE wildcards are text, not patterns.
+    expect(await auditor.audit.actors.query({ search: '%' })).toEqual([]);
+    // Without audit:read: refused.
+    const user = await signedIn(colleague);
+    expect(await codeOf(user.audit.actors.query({ search: 'zelda' }))).toBe('FORBIDDEN');
+  });
+
+  it('counts what an export would hold before exporting', async () => {
+    const party = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    await signedIn(party);
+    await signedIn(party);
+    const auditor = await signedIn(await createPartyWithUser(t.srv.db, 'internal', ['auditor']));
+    const counted = await auditor.audit.count.query({ partyId: party.partyId, action: 'auth.login_succeeded' });
+    expect(counted).toEqual({ count: 2, overLimit: false, limit: 100_000 });
+    const out = await auditor.audit.export.mutate({ partyId: party.partyId, action: 'auth.login_succeeded' });
+    expect((JSON.parse(out.manifest.payload) as { count: number }).count).toBe(counted.count);
+  });
 });

@@ -129,6 +129,8 @@ export function FilterSelect<V extends string>(props: {
   param: string;
   name?: string;
   options: readonly V[];
+  /** Shown as `<optgroup>`s after the flat `options` (a long list reads better by area). */
+  groups?: readonly { label: string; options: readonly V[] }[];
   optionLabel: (value: V) => string;
   allLabel: string;
   value: string | undefined;
@@ -145,6 +147,13 @@ export function FilterSelect<V extends string>(props: {
       >
         <option value="">{props.allLabel}</option>
         <For each={props.options}>{(o) => <option value={o}>{props.optionLabel(o)}</option>}</For>
+        <For each={props.groups ?? []}>
+          {(g) => (
+            <optgroup label={g.label}>
+              <For each={g.options}>{(o) => <option value={o}>{props.optionLabel(o)}</option>}</For>
+            </optgroup>
+          )}
+        </For>
       </select>
     </div>
   );

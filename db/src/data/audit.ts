@@ -122,15 +122,8 @@ const entryColumns = {
  * Newest first, keyset-paged on (at, id): any filter combination, any depth, same cost per page. The
  * cursor is "<at in microseconds>|<id>". Party scope: own party's entries only (RLS underneath).
  */
-export async function search(tx: Tx, q: AuditSearch) {
-  // The planner multiplies the row-level-security filter (party_id = <context>) with the search's own
-  // party_id = X as if they were independent, estimates a few dozen matching rows, and so reads a whole
-  // party's trail through a bitmap scan and sorts it (p99 335 ms for a 78k-entry party over 1M entries)
-  // instead of walking the (party, at, id) index for 51 rows. Every filter shape has an index in the
-  // keyset order (migration 0014), so this transaction turns bitmap scans and sorts off: the page is then
-  // read from an index in order and stops after limit + 1 rows.
-  await tx.db.execute(sql`set local enable_bitmapscan = off`);
-  await tx.db.execute(sql`set local enable_sort = off`);
+/** The search's filters (scope first), shared by the page query and the count. */
+function filterPredicates(tx: Tx, q: Omit<AuditSearch, 'cursor' | 'limit'>): (SQL | undefined)[] {
   const where: (SQL | undefined)[] = [partyPredicate(tx, auditEvents.partyId, q.partyId)];
   if (tx.scope.kind === 'party') where.push(isNotNull(auditEvents.partyId));
   if (q.from) where.push(gte(auditEvents.at, new Date(q.from)));
@@ -141,6 +134,34 @@ export async function search(tx: Tx, q: AuditSearch) {
   if (q.entityId) where.push(eq(auditEvents.entityId, q.entityId));
   if (q.outcome) where.push(eq(auditEvents.outcome, q.outcome));
   if (q.ip) where.push(eq(auditEvents.ip, q.ip));
+  return where;
+}
+
+/**
+ * How many entries the filters match, counting no further than `cap` (an export's limit plus one): no
+ * exact count over all history, which would read every entry of a large trail.
+ */
+export async function countUpTo(tx: Tx, q: Omit<AuditSearch, 'cursor' | 'limit'>, cap: number): Promise<number> {
+  const inner = tx.db
+    .select({ one: sql<number>`1`.as('one') })
+    .from(auditEvents)
+    .where(and(...filterPredicates(tx, q)))
+    .limit(cap)
+    .as('matched');
+  const [row] = await tx.db.select({ n: sql<number>`count(*)::int` }).from(inner);
+  return row?.n ?? 0;
+}
+
+export async function search(tx: Tx, q: AuditSearch) {
+  // The planner multiplies the row-level-security filter (party_id = <context>) with the search's own
+  // party_id = X as if they were independent, estimates a few dozen matching rows, and so reads a whole
+  // party's trail through a bitmap scan and sorts it (p99 335 ms for a 78k-entry party over 1M entries)
+  // instead of walking the (party, at, id) index for 51 rows. Every filter shape has an index in the
+  // keyset order (migration 0014), so this transaction turns bitmap scans and sorts off: the page is then
+  // read from an index in order and stops after limit + 1 rows.
+  await tx.db.execute(sql`set local enable_bitmapscan = off`);
+  await tx.db.execute(sql`set local enable_sort = off`);
+  const where = filterPredicates(tx, q);
   if (q.cursor) {
     const [micros, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
     if (!micros || !id || rest.length > 0 || !/^\d{1,17}$/.test(micros) || !isBigintId(id)) throw new BadCursor();

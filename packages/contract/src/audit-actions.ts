@@ -78,3 +78,118 @@ export const AUDIT_ACTIONS = [
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The areas the audit log groups actions by (the action filter's groups), in the order they are shown. */
+export const AUDIT_AREAS = [
+  'Sign-in and sessions',
+  'Two-factor',
+  'Users and invitations',
+  'Roles and policies',
+  'Access reviews',
+  'Audit and alerts',
+  'Organisations',
+  'Purchase orders',
+  'Documents',
+  'Change requests',
+  'Approvals',
+  'Integrations',
+  'Installation',
+] as const;
+export type AuditArea = (typeof AUDIT_AREAS)[number];
+
+/**
+ * What a person reads for each action, and its area. A `Record` over every action: a new action without a
+ * label does not typecheck (and `audit-actions.test.ts` checks the same at run time).
+ */
+export const AUDIT_ACTION_INFO: Record<AuditAction, { label: string; area: AuditArea }> = {
+  'setup.completed': { label: 'Setup completed', area: 'Installation' },
+  'demo.seeded': { label: 'Demo data loaded', area: 'Installation' },
+  'auth.login_succeeded': { label: 'Signed in', area: 'Sign-in and sessions' },
+  'auth.login_failed': { label: 'Sign-in failed', area: 'Sign-in and sessions' },
+  'auth.locked_out': { label: 'Account locked out', area: 'Sign-in and sessions' },
+  'auth.logged_out': { label: 'Signed out', area: 'Sign-in and sessions' },
+  'session.revoked': { label: 'Session ended', area: 'Sign-in and sessions' },
+  'auth.password_changed': { label: 'Password changed', area: 'Sign-in and sessions' },
+  'auth.password_reset_requested': { label: 'Password reset requested', area: 'Sign-in and sessions' },
+  'auth.password_reset': { label: 'Password reset', area: 'Sign-in and sessions' },
+  'auth.reauthenticated': { label: 'Password confirmed for a sensitive action', area: 'Sign-in and sessions' },
+  'auth.ip_denied': { label: 'Refused by IP allowlist', area: 'Sign-in and sessions' },
+  'auth.unlocked': { label: 'Account unlocked', area: 'Sign-in and sessions' },
+  'access.denied': { label: 'Access denied', area: 'Sign-in and sessions' },
+  'auth.second_factor_succeeded': { label: 'Second factor accepted', area: 'Two-factor' },
+  'auth.second_factor_failed': { label: 'Second factor failed', area: 'Two-factor' },
+  'mfa.totp_enrolment_started': { label: 'Authenticator app set-up started', area: 'Two-factor' },
+  'mfa.totp_enabled': { label: 'Authenticator app turned on', area: 'Two-factor' },
+  'mfa.recovery_codes_regenerated': { label: 'Recovery codes regenerated', area: 'Two-factor' },
+  'mfa.reset_by_admin': { label: 'Two-factor reset by an admin', area: 'Two-factor' },
+  'invitation.created': { label: 'User invited', area: 'Users and invitations' },
+  'invitation.accepted': { label: 'Invitation accepted', area: 'Users and invitations' },
+  'user.created': { label: 'User created', area: 'Users and invitations' },
+  'user.roles_changed': { label: 'Roles changed', area: 'Users and invitations' },
+  'user.deactivated': { label: 'User deactivated', area: 'Users and invitations' },
+  'user.reactivated': { label: 'User reactivated', area: 'Users and invitations' },
+  'user.signed_out_everywhere': { label: 'User signed out everywhere', area: 'Users and invitations' },
+  'user.suspended_dormant': { label: 'User suspended (dormant)', area: 'Users and invitations' },
+  'user.suspended_unattested': { label: 'User suspended (not attested)', area: 'Users and invitations' },
+  'policy.role_changed': { label: 'Role security policy changed', area: 'Roles and policies' },
+  'policy.party_changed': { label: 'Organisation security policy changed', area: 'Roles and policies' },
+  'role.created': { label: 'Role created', area: 'Roles and policies' },
+  'role.updated': { label: 'Role changed', area: 'Roles and policies' },
+  'role.deleted': { label: 'Role deleted', area: 'Roles and policies' },
+  'access_review.started': { label: 'Access review started', area: 'Access reviews' },
+  'access_review.decided': { label: 'Access review decision', area: 'Access reviews' },
+  'access_review.closed': { label: 'Access review closed', area: 'Access reviews' },
+  'access_review.exported': { label: 'Access review exported', area: 'Access reviews' },
+  'audit.exported': { label: 'Audit log exported', area: 'Audit and alerts' },
+  'audit.checkpointed': { label: 'Audit chains signed', area: 'Audit and alerts' },
+  'alert.acknowledged': { label: 'Alert acknowledged', area: 'Audit and alerts' },
+  'party.created': { label: 'Organisation created', area: 'Organisations' },
+  'party.updated': { label: 'Organisation changed', area: 'Organisations' },
+  'purchase_order.acknowledged': { label: 'Purchase order acknowledged', area: 'Purchase orders' },
+  'purchase_order.problem_flagged': { label: 'Purchase order problem flagged', area: 'Purchase orders' },
+  'document.uploaded': { label: 'Document uploaded', area: 'Documents' },
+  'document.review_started': { label: 'Document review started', area: 'Documents' },
+  'document.approved': { label: 'Document approved', area: 'Documents' },
+  'document.rejected': { label: 'Document rejected', area: 'Documents' },
+  'document.downloaded': { label: 'Document downloaded', area: 'Documents' },
+  'document.upload_refused': { label: 'Document upload refused', area: 'Documents' },
+  'document.expiring': { label: 'Document expiring soon', area: 'Documents' },
+  'document.expired': { label: 'Document expired', area: 'Documents' },
+  'change_request.created': { label: 'Change request submitted', area: 'Change requests' },
+  'change_request.withdrawn': { label: 'Change request withdrawn', area: 'Change requests' },
+  'change_request.accepted': { label: 'Change request accepted', area: 'Change requests' },
+  'change_request.rejected': { label: 'Change request rejected', area: 'Change requests' },
+  'approval_policy.changed': { label: 'Approval policy changed', area: 'Approvals' },
+  'approver_limit.changed': { label: 'Approval limit changed', area: 'Approvals' },
+  'approval.submitted': { label: 'Approval requested', area: 'Approvals' },
+  'approval.approved': { label: 'Approved', area: 'Approvals' },
+  'approval.rejected': { label: 'Rejected', area: 'Approvals' },
+  'approval.changes_requested': { label: 'Changes requested', area: 'Approvals' },
+  'approval.resubmitted': { label: 'Approval request resubmitted', area: 'Approvals' },
+  'approval.withdrawn': { label: 'Approval request withdrawn', area: 'Approvals' },
+  'approval.reminded': { label: 'Approvers reminded', area: 'Approvals' },
+  'approval.escalated': { label: 'Approval escalated', area: 'Approvals' },
+  'approval.applied': { label: 'Approved change applied', area: 'Approvals' },
+  'integration.created': { label: 'Integration created', area: 'Integrations' },
+  'integration.auth_failed': { label: 'Integration sign-in failed', area: 'Integrations' },
+  'integration.key_in_url_refused': { label: 'API key in URL refused', area: 'Integrations' },
+  'integration_key.created': { label: 'API key created', area: 'Integrations' },
+  'integration_key.rotated': { label: 'API key rotated', area: 'Integrations' },
+  'integration_key.revoked': { label: 'API key revoked', area: 'Integrations' },
+  'integration_key.used_from_new_ip': { label: 'API key used from a new address', area: 'Integrations' },
+};
+
+/** A readable label for an action; an unknown key (an entry written by a newer version) shows as it is. */
+export function auditActionLabel(action: string): string {
+  return (AUDIT_ACTION_INFO as Record<string, { label: string } | undefined>)[action]?.label ?? action;
+}
+
+/** The actions grouped by area, in area order, each group sorted by label: the action filter's optgroups. */
+export function auditActionsByArea(): { area: AuditArea; actions: { key: AuditAction; label: string }[] }[] {
+  return AUDIT_AREAS.map((area) => ({
+    area,
+    actions: AUDIT_ACTIONS.filter((a) => AUDIT_ACTION_INFO[a].area === area)
+      .map((key) => ({ key, label: AUDIT_ACTION_INFO[key].label }))
+      .sort((x, y) => x.label.localeCompare(y.label)),
+  })).filter((g) => g.actions.length > 0);
+}

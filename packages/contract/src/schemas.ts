@@ -467,6 +467,17 @@ export const updatePartyInput = z.object({
 });
 export const auditExportInput = auditSearchInput.omit({ cursor: true, limit: true });
 export const AUDIT_EXPORT_MAX_ROWS = 100_000;
+/** How many entries an export of these filters would hold, counted up to the limit plus one. */
+export const auditCountOutput = z.object({ count: z.number().int(), overLimit: z.boolean(), limit: z.number().int() });
+/** The actor and organisation pickers of the audit log: a few matches by email, name or organisation. */
+export const auditPickerInput = z.object({
+  search: z.string().trim().min(1).max(LIMITS.searchMax),
+  limit: z.number().int().min(1).max(20).default(10),
+});
+export const auditActorsOutput = z.array(
+  z.object({ id: uuid, email: z.string(), displayName: z.string(), partyName: z.string() }),
+);
+export const auditPartiesOutput = z.array(z.object({ id: uuid, name: z.string(), kind: z.enum(PARTY_KINDS) }));
 export const auditExportOutput = z.object({
   filename: z.string(),
   csv: z.string(),

@@ -2,10 +2,14 @@ import {
   alertIdInput,
   alertsListInput,
   alertsListOutput,
+  auditActorsOutput,
+  auditCountOutput,
   auditExportInput,
   auditExportOutput,
   auditGetInput,
   auditGetOutput,
+  auditPartiesOutput,
+  auditPickerInput,
   auditSearchInput,
   auditSearchOutput,
   auditVerifyOutput,
@@ -194,6 +198,21 @@ export const auditRouter = router({
     .input(auditGetInput)
     .output(auditGetOutput)
     .query(({ ctx, input }) => auditReview.get(ctx, ctx.actor, input.id)),
+  /** How many entries an export of these filters would hold: the export button asks first. */
+  count: permission('audit:export')
+    .input(auditExportInput)
+    .output(auditCountOutput)
+    .query(({ ctx, input }) => auditReview.countForExport(ctx, ctx.actor, input)),
+  /** The actor filter's type-ahead: users in the caller's scope by email or name. */
+  actors: permission('audit:read')
+    .input(auditPickerInput)
+    .output(auditActorsOutput)
+    .query(({ ctx, input }) => auditReview.findActors(ctx, ctx.actor, input)),
+  /** The organisation filter's type-ahead: organisations in the caller's scope by name. */
+  parties: permission('audit:read')
+    .input(auditPickerInput)
+    .output(auditPartiesOutput)
+    .query(({ ctx, input }) => auditReview.findParties(ctx, ctx.actor, input)),
   /** A filtered range as CSV with a signed manifest; sensitive (recent password), and itself audited. */
   export: sensitive('audit:export')
     .meta({ audit: 'audit.exported' })

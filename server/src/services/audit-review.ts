@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AUDIT_EXPORT_MAX_ROWS } from '@gatehouse/contract';
-import { auditRepo } from '@gatehouse/db';
+import { auditRepo, partiesRepo, usersRepo } from '@gatehouse/db';
 import { verifyCheckpoints } from '../audit/checkpoints.ts';
 import { verifyAuditChains } from '../audit/verify.ts';
 import type { Actor } from '../auth/sessions.ts';
@@ -49,19 +49,48 @@ export async function verify(ctx: Context, actor: Actor) {
   };
 }
 
+type ExportFilters = Omit<auditRepo.AuditSearch, 'partyId' | 'cursor' | 'limit'> & { partyId?: string | undefined };
+
+/** The filters as the caller may apply them: a party only for staff (everyone else already sees one). */
+function exportQuery(actor: Actor, input: ExportFilters) {
+  const scope = scopeFor(actor);
+  const { partyId, ...filters } = input;
+  return { scope, query: { ...filters, ...(scope.kind === 'all' && partyId ? { partyId } : {}) } };
+}
+
+/** How many entries an export of these filters would hold (counted up to the limit plus one). */
+export async function countForExport(ctx: Context, actor: Actor, input: ExportFilters) {
+  const { scope, query } = exportQuery(actor, input);
+  const count = await ctx.db.read(scope, (tx) => auditRepo.countUpTo(tx, query, AUDIT_EXPORT_MAX_ROWS + 1));
+  return { count, overLimit: count > AUDIT_EXPORT_MAX_ROWS, limit: AUDIT_EXPORT_MAX_ROWS };
+}
+
+/**
+ * The actor picker: users in the caller's scope whose address or name contains the text (a party admin
+ * finds its own party's users only; staff every party's).
+ */
+export async function findActors(ctx: Context, actor: Actor, input: { search: string; limit: number }) {
+  const { items } = await ctx.db.read(scopeFor(actor), (tx) =>
+    usersRepo.listForAdmin(tx, { search: input.search, limit: input.limit }),
+  );
+  return items.map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, partyName: u.partyName }));
+}
+
+/** The organisation picker: organisations in the caller's scope whose name or ERP reference contains the text. */
+export async function findParties(ctx: Context, actor: Actor, input: { search: string; limit: number }) {
+  const { items } = await ctx.db.read(scopeFor(actor), (tx) =>
+    partiesRepo.list(tx, { search: input.search, limit: input.limit }),
+  );
+  return items.map((p) => ({ id: p.id, name: p.name, kind: p.kind }));
+}
+
 /**
  * A filtered range as CSV (formula-looking cells neutralised), with a manifest signed by the audit key:
  * the filters, the row count, the first and last time, the SHA-256 of the CSV and the chain heads at the
  * time of export. The export is itself audited, in the transaction that read the rows.
  */
-export async function exportCsv(
-  ctx: Context,
-  actor: Actor,
-  input: Omit<auditRepo.AuditSearch, 'partyId' | 'cursor' | 'limit'> & { partyId?: string | undefined },
-) {
-  const scope = scopeFor(actor);
-  const { partyId, ...filters } = input;
-  const query = { ...filters, ...(scope.kind === 'all' && partyId ? { partyId } : {}) };
+export async function exportCsv(ctx: Context, actor: Actor, input: ExportFilters) {
+  const { scope, query } = exportQuery(actor, input);
   return ctx.db.tx(scope, async (tx) => {
     const rows: auditRepo.AuditRow[] = [];
     let cursor: string | undefined;

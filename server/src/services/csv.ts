@@ -1,14 +1,34 @@
 import { stringify } from 'csv-stringify/sync';
 
 /**
- * CSV for exports (RFC 4180 quoting by csv-stringify). A cell that a spreadsheet would run as a formula
- * (starting with = + - @, a tab or a carriage return) is prefixed with an apostrophe (OWASP: CSV injection).
+ * A spreadsheet runs a cell as a formula when it starts with = + - @ (and, after trimming, a tab or a
+ * carriage return). OWASP: CSV injection.
+ */
+const FORMULA_START = /^[=+\-@\t\r\n]/;
+/**
+ * A line break inside a cell: a spreadsheet that does not honour the quotes (or a cell that was not quoted)
+ * starts a new row there, so what follows the break is a cell start too.
+ */
+const AFTER_BREAK = /(\r\n|\r|\n)(?=[=+\-@\t])/g;
+
+/**
+ * A cell made safe to open in a spreadsheet: an apostrophe before the first character and before the
+ * first character after every line break (CRLF, bare CR, bare LF) when it could start a formula.
  */
 export function neutralise(value: unknown): string {
   const s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const inner = s.replace(AFTER_BREAK, "$1'");
+  return FORMULA_START.test(inner) ? `'${inner}` : inner;
 }
 
+/**
+ * CSV for exports (RFC 4180, CRLF between records). Every cell holding a CR or an LF is quoted: csv-stringify
+ * quotes only cells that contain the record delimiter itself (CRLF), and a bare CR or LF left unquoted is a
+ * new row to a spreadsheet or any CSV parser, so the file would hold more rows than its manifest counts.
+ */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return stringify([header, ...rows.map((r) => r.map(neutralise))], { record_delimiter: '\r\n' });
+  return stringify([header, ...rows.map((r) => r.map(neutralise))], {
+    record_delimiter: '\r\n',
+    quoted_match: /[\r\n]/,
+  });
 }

@@ -2,6 +2,7 @@ import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../auth.ts';
 import { createPagedList, ErrorPanel, ListStates, StatusBadge, usePageTitle } from '../data.tsx';
+import { saveTextFile } from '../download.ts';
 import { errorMessage } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { withReauth } from '../reauth.tsx';
@@ -166,14 +167,7 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
     setActionError(null);
     try {
       const { filename, csv } = await withReauth(() => trpc.accessReviews.export.mutate({ reviewId: reviewId() }));
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveTextFile(filename, csv, 'text/csv;charset=utf-8');
       setAnnouncement(`Downloaded ${filename}.`);
     } catch (err) {
       setActionError(errorMessage(err));

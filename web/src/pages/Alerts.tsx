@@ -1,7 +1,9 @@
+import { auditActionLabel } from '@gatehouse/contract';
 import { useSearchParams } from '@solidjs/router';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { currentMe, guard } from '../auth.ts';
 import { createPagedList, ListStates, usePageTitle } from '../data.tsx';
+import { BeforeAfterDiff, hasBeforeAfter } from '../diff.tsx';
 import { errorCode, errorMessage } from '../errors.ts';
 import { trpc } from '../trpc.ts';
 import { formatAuditTime } from './AuditLog.tsx';
@@ -24,6 +26,7 @@ const RULES: Record<string, string> = {
   'new-system-admin': 'New system admin',
   'policy-weakened': 'Policy weakened',
   'large-export': 'Large export',
+  'integration-key-new-ip': 'Integration key from a new address',
 };
 
 /** A details key as words: 'windowMinutes' -> 'Window minutes', 'user_id' -> 'User id'. */
@@ -36,12 +39,19 @@ function keyLabel(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function valueText(value: unknown): string {
+function valueText(value: unknown, key?: string): string {
   if (value === null || value === undefined) return '—';
+  if (key === 'action' && typeof value === 'string') return auditActionLabel(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
     return value.join(', ');
+  // An object (an export's filters): its fields as words, an audit action by its label.
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const fields = Object.entries(value as Record<string, unknown>);
+    if (fields.length === 0) return 'none';
+    return fields.map(([k, v]) => `${keyLabel(k)}: ${valueText(v, k)}`).join(' · ');
+  }
   return JSON.stringify(value);
 }
 
@@ -74,7 +84,10 @@ function AlertCard(props: {
     (props.alert.acknowledgedAt
       ? { at: props.alert.acknowledgedAt, by: props.alert.acknowledgedBy ?? 'a removed account' }
       : null);
-  const details = () => Object.entries(props.alert.details ?? {});
+  // A change (a weakened policy) shows as the audit entry's diff does; the rest as label and value.
+  const diff = () => (hasBeforeAfter(props.alert.details) ? (props.alert.details ?? {}) : null);
+  const details = () =>
+    Object.entries(props.alert.details ?? {}).filter(([k]) => !(diff() && (k === 'before' || k === 'after')));
   return (
     <li>
       <article
@@ -102,11 +115,19 @@ function AlertCard(props: {
               {([key, value]) => (
                 <div class="alert-detail">
                   <dt>{keyLabel(key)}</dt>
-                  <dd>{valueText(value)}</dd>
+                  <dd>{valueText(value, key)}</dd>
                 </div>
               )}
             </For>
           </dl>
+        </Show>
+        <Show when={diff()}>
+          {(d) => (
+            <section class="alert-diff" aria-label="What changed" data-testid="alert-diff">
+              <h3 class="alert-diff-title">What changed</h3>
+              <BeforeAfterDiff before={d().before} after={d().after} />
+            </section>
+          )}
         </Show>
         <Show
           when={ack()}

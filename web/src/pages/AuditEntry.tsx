@@ -1,5 +1,8 @@
+import { auditActionLabel } from '@gatehouse/contract';
+import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { DetailPage, NoValue } from '../data.tsx';
+import { BeforeAfterDiff, hasBeforeAfter, showValue } from '../diff.tsx';
 import { describeDevice } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { CrossPartyBadge, formatAuditTime, OutcomeBadge } from './AuditLog.tsx';
@@ -13,56 +16,17 @@ export default function AuditEntry() {
       noun="Audit entry"
       back={{ href: '/audit', label: 'Back to audit log' }}
       fetch={(id) => trpc.audit.get.query({ id })}
-      pageTitle={(e) => `Audit entry ${e.id}`}
+      pageTitle={(e) => `${auditActionLabel(e.action)} · audit entry`}
     >
       {(e) => <EntryView entry={e()} />}
     </DetailPage>
   );
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A value as text: strings as they are, everything else as JSON. */
-function show(value: unknown, pretty = false): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined) return '';
-  return JSON.stringify(value, null, pretty ? 2 : undefined) ?? String(value);
-}
-
-interface Change {
-  key: string;
-  before: unknown;
-  after: unknown;
-  hasBefore: boolean;
-  hasAfter: boolean;
-}
-
-/** The keys whose values differ between `before` and `after`; one row "value" when they are not objects. */
-export function changedKeys(before: unknown, after: unknown): Change[] {
-  if (isPlainObject(before) && isPlainObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys
-      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-      .map((k) => ({ key: k, before: before[k], after: after[k], hasBefore: k in before, hasAfter: k in after }));
-  }
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  return [{ key: '(whole value)', before, after, hasBefore: true, hasAfter: true }];
-}
-
-/** For lists (such as role keys): what was added and what was removed. */
-function listChange(before: unknown, after: unknown): { added: string[]; removed: string[] } | null {
-  if (!Array.isArray(before) || !Array.isArray(after)) return null;
-  const b = before.map((v) => show(v));
-  const a = after.map((v) => show(v));
-  return { added: a.filter((v) => !b.includes(v)), removed: b.filter((v) => !a.includes(v)) };
-}
-
 function EntryView(props: { entry: Entry }) {
   const e = () => props.entry;
   const details = () => e().details ?? {};
-  const hasDiff = () => 'before' in details() && 'after' in details();
-  const changes = () => (hasDiff() ? changedKeys(details().before, details().after) : []);
+  const hasDiff = () => hasBeforeAfter(details());
   const otherDetails = () =>
     Object.entries(details()).filter(([k]) => !(hasDiff() && (k === 'before' || k === 'after')));
 
@@ -70,8 +34,11 @@ function EntryView(props: { entry: Entry }) {
     <>
       <div class="detail-header">
         <h1 id="audit-entry-title" class="audit-entry-title">
-          <span class="mono">{e().action}</span>
+          {auditActionLabel(e().action)}
         </h1>
+        <span class="mono muted" data-testid="audit-entry-action-key">
+          {e().action}
+        </span>
         <OutcomeBadge outcome={e().outcome} />
         <Show when={e().crossParty}>
           <CrossPartyBadge />
@@ -93,6 +60,9 @@ function EntryView(props: { entry: Entry }) {
                 {e().actorEmail}
                 <span class="mono muted audit-sub">{e().actorUserId}</span>
               </Show>
+              <A class="audit-sub" href={`/audit?actor=${e().actorUserId}`} data-testid="audit-entry-actor-filter">
+                Everything this user did
+              </A>
             </Show>
           </dd>
         </div>
@@ -144,53 +114,7 @@ function EntryView(props: { entry: Entry }) {
       <Show when={hasDiff()}>
         <section class="panel panel-wide audit-panel" aria-labelledby="audit-diff-title" data-testid="audit-diff">
           <h2 id="audit-diff-title">What changed</h2>
-          <Show when={changes().length > 0} fallback={<p class="muted">Before and after are the same.</p>}>
-            <div class="table-wrap">
-              <table class="data-table audit-diff">
-                <caption class="visually-hidden">Changed values, before and after</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Field</th>
-                    <th scope="col">Before</th>
-                    <th scope="col">After</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={changes()}>
-                    {(c) => (
-                      <tr data-testid="audit-diff-row" data-key={c.key}>
-                        <th scope="row" class="mono">
-                          {c.key}
-                        </th>
-                        <td class="audit-before" data-testid="audit-diff-before">
-                          <Show when={c.hasBefore} fallback={<span class="muted">(absent)</span>}>
-                            <code class="audit-value">{JSON.stringify(c.before) ?? 'undefined'}</code>
-                          </Show>
-                        </td>
-                        <td class="audit-after" data-testid="audit-diff-after">
-                          <Show when={c.hasAfter} fallback={<span class="muted">(absent)</span>}>
-                            <code class="audit-value">{JSON.stringify(c.after) ?? 'undefined'}</code>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
-          <Show when={listChange(details().before, details().after)}>
-            {(c) => (
-              <p class="audit-list-change" data-testid="audit-list-change">
-                <span>
-                  Added: <strong>{c().added.join(', ') || 'nothing'}</strong>
-                </span>
-                <span>
-                  Removed: <strong>{c().removed.join(', ') || 'nothing'}</strong>
-                </span>
-              </p>
-            )}
-          </Show>
+          <BeforeAfterDiff before={details().before} after={details().after} />
         </section>
       </Show>
 
@@ -203,8 +127,8 @@ function EntryView(props: { entry: Entry }) {
                 <div>
                   <dt class="mono">{key}</dt>
                   <dd>
-                    <Show when={typeof value === 'object' && value !== null} fallback={show(value)}>
-                      <pre class="audit-json">{show(value, true)}</pre>
+                    <Show when={typeof value === 'object' && value !== null} fallback={showValue(value)}>
+                      <pre class="audit-json">{showValue(value, true)}</pre>
                     </Show>
                   </dd>
                 </div>

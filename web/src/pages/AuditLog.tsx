@@ -1,7 +1,8 @@
-import { AUDIT_ACTIONS } from '@gatehouse/contract';
+import { type AuditAction, auditActionLabel, auditActionsByArea } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
-import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { currentMe, guard } from '../auth.ts';
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from 'solid-js';
+import { can, currentMe, guard } from '../auth.ts';
+import { Combobox } from '../combobox.tsx';
 import {
   createPagedList,
   debounce,
@@ -11,8 +12,10 @@ import {
   usePageTitle,
   useRememberedList,
 } from '../data.tsx';
+import { saveTextFile } from '../download.ts';
 import { errorMessage } from '../errors.ts';
 import { label } from '../format.ts';
+import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
 
 const PAGE_SIZE = 50;
@@ -26,6 +29,12 @@ const RANGES = [
   { key: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
 ] as const;
 type RangeKey = (typeof RANGES)[number]['key'] | 'custom';
+
+/** The action filter: readable labels in `<optgroup>`s by area. */
+const ACTION_GROUPS = auditActionsByArea().map((g) => ({
+  label: g.area,
+  options: g.actions.map((a): AuditAction => a.key),
+}));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,6 +92,27 @@ export function CrossPartyBadge() {
 /** Who acted: their email, their id when the account is gone, or "system" for the server itself. */
 export function actorText(entry: Pick<AuditItem, 'actorEmail' | 'actorUserId'>): string {
   return entry.actorEmail ?? entry.actorUserId ?? 'system';
+}
+
+/**
+ * An email (or an id) that may wrap only where a reader expects: before the @ (and after an id's hyphens),
+ * never inside a word. The table cell keeps `overflow-wrap: normal`, so the column is at least as wide as
+ * the longest piece instead of shrinking to fragments of two to four letters.
+ */
+export function BreakableText(props: { text: string }) {
+  const parts = () => props.text.split(props.text.includes('@') ? /(?=@)/ : /(?<=-)/);
+  return (
+    <span class="breakable">
+      <For each={parts()}>
+        {(part, i) => (
+          <>
+            {i() > 0 ? <wbr /> : null}
+            <span class="breakable-part">{part}</span>
+          </>
+        )}
+      </For>
+    </span>
+  );
 }
 
 export default function AuditLog() {
@@ -150,14 +180,28 @@ export default function AuditLog() {
   // Free-text filters: typed here, applied to the URL once typing pauses.
   const [ipText, setIpText] = createSignal(typeof params.ip === 'string' ? params.ip : '');
   const [entityText, setEntityText] = createSignal(typeof params.entity === 'string' ? params.entity : '');
-  const [actorText_, setActorText] = createSignal(typeof params.actor === 'string' ? params.actor : '');
-  const [partyText, setPartyText] = createSignal(typeof params.party === 'string' ? params.party : '');
   const applyText = debounce(
-    (name: 'ip' | 'entity' | 'actor' | 'party', value: string) =>
-      setParams({ [name]: value.trim() || undefined }, { replace: true }),
+    (name: 'ip' | 'entity', value: string) => setParams({ [name]: value.trim() || undefined }, { replace: true }),
     300,
   );
-  const badId = (value: string) => value.trim() !== '' && !UUID.test(value.trim());
+  // The actor and organisation filters hold ids (in the URL); they show what was picked, or for a shared
+  // link what the entries say (every entry shown has that actor / organisation), or the id itself.
+  const [chosen, setChosen] = createSignal<{
+    actor?: { id: string; text: string };
+    party?: { id: string; text: string };
+  }>({});
+  const actorLabel = () => {
+    const id = actor();
+    if (!id) return null;
+    if (chosen().actor?.id === id) return chosen().actor?.text ?? id;
+    return list.items().find((e) => e.actorUserId === id)?.actorEmail ?? id;
+  };
+  const partyLabel = () => {
+    const id = party();
+    if (!id) return null;
+    if (chosen().party?.id === id) return chosen().party?.text ?? id;
+    return list.items().find((e) => e.partyId === id)?.partyName ?? id;
+  };
 
   const setRange = (value: string) => {
     if (value === 'custom') {
@@ -186,20 +230,153 @@ export default function AuditLog() {
     }
   };
 
+  // Export: count first (and refuse a range over the limit before any work), then the CSV and its signed
+  // manifest as two downloads. The filters are the ones in force when Export was pressed.
+  type ExportPhase = 'closed' | 'counting' | 'confirm' | 'exporting' | 'done' | 'error';
+  type Exported = { count: number; csvName: string; csvUrl: string; manifestName: string; manifestUrl: string };
+  const [exportPhase, setExportPhase] = createSignal<ExportPhase>('closed');
+  const [exportCount, setExportCount] = createSignal<{ count: number; overLimit: boolean; limit: number } | null>(null);
+  const [exportError, setExportError] = createSignal('');
+  const [exported, setExported] = createSignal<Exported | null>(null);
+  const [exportFilters, setExportFilters] = createSignal<ReturnType<typeof exportInput> | null>(null);
+  const exportInput = () => {
+    const f = filters();
+    return {
+      from: f.from,
+      to: f.to,
+      action: f.action,
+      outcome: f.outcome,
+      ip: f.ip,
+      entityId: f.entityId,
+      actorUserId: f.actorUserId,
+      partyId: f.partyId,
+    };
+  };
+  const filterSummary = (): [string, string][] => {
+    const f = exportFilters() ?? exportInput();
+    const preset = RANGES.find((r) => r.key === range());
+    const out: [string, string][] = [
+      [
+        'Time',
+        preset
+          ? preset.label
+          : f.from || f.to
+            ? `${f.from ? formatAuditTime(f.from) : 'the start'} to ${f.to ? formatAuditTime(f.to) : 'now'}`
+            : 'Any time',
+      ],
+    ];
+    if (f.action) out.push(['Action', auditActionLabel(f.action)]);
+    if (f.outcome) out.push(['Outcome', label(f.outcome)]);
+    if (f.actorUserId) out.push(['Actor', actorLabel() ?? f.actorUserId]);
+    if (f.partyId) out.push(['Organisation', partyLabel() ?? f.partyId]);
+    if (f.ip) out.push(['IP address', f.ip]);
+    if (f.entityId) out.push(['Entity id', f.entityId]);
+    return out;
+  };
+  const releaseExport = () => {
+    const x = exported();
+    if (x) {
+      URL.revokeObjectURL(x.csvUrl);
+      URL.revokeObjectURL(x.manifestUrl);
+    }
+    setExported(null);
+  };
+  onCleanup(releaseExport);
+  const startExport = async () => {
+    if (exportPhase() === 'counting' || exportPhase() === 'exporting') return;
+    releaseExport();
+    const input = exportInput();
+    const key = filters().key;
+    setExportFilters(input);
+    setExportCount(null);
+    setExportError('');
+    setExportPhase('counting');
+    try {
+      const counted = await guard(trpc.audit.count.query(input));
+      setExportCount(counted);
+      setExportPhase('confirm');
+      if (filters().key !== key) void startExport(); // a filter changed while counting: count those
+    } catch (err) {
+      setExportError(`Counting failed: ${errorMessage(err)}`);
+      setExportPhase('error');
+    }
+  };
+  const runExport = async () => {
+    const input = exportFilters();
+    if (!input || exportPhase() !== 'confirm') return;
+    setExportPhase('exporting');
+    try {
+      const out = await withReauth(() => trpc.audit.export.mutate(input));
+      const manifestName = out.filename.replace(/\.csv$/, '.manifest.json');
+      const manifest = `${JSON.stringify(
+        {
+          file: out.filename,
+          signatureAlgorithm: 'Ed25519',
+          payload: out.manifest.payload,
+          signature: out.manifest.signature,
+          publicKey: out.manifest.publicKey,
+          howToVerify:
+            'The signature (base64) is over the payload string exactly as given. The payload names the CSV’s SHA-256 and its row count.',
+        },
+        null,
+        2,
+      )}\n`;
+      const csvUrl = URL.createObjectURL(new Blob([out.csv], { type: 'text/csv;charset=utf-8' }));
+      const manifestUrl = URL.createObjectURL(new Blob([manifest], { type: 'application/json' }));
+      const count = (JSON.parse(out.manifest.payload) as { count: number }).count;
+      setExported({ count, csvName: out.filename, csvUrl, manifestName, manifestUrl });
+      setExportPhase('done');
+      saveTextFile(out.filename, out.csv, 'text/csv;charset=utf-8');
+      saveTextFile(manifestName, manifest, 'application/json');
+    } catch (err) {
+      setExportError(`Export failed: ${errorMessage(err)}`);
+      setExportPhase('error');
+    }
+  };
+  // The panel always describes the filters in force: changing one while it asks for confirmation counts again.
+  createEffect(
+    on(
+      () => filters().key,
+      () => {
+        if (exportPhase() === 'confirm' || exportPhase() === 'error') void startExport();
+      },
+      { defer: true },
+    ),
+  );
+  const closeExport = () => {
+    releaseExport();
+    setExportPhase('closed');
+    document.querySelector<HTMLButtonElement>('[data-testid="audit-export"]')?.focus();
+  };
+
   return (
     <section aria-labelledby="audit-title">
       <div class="detail-header list-header">
         <h1 id="audit-title">Audit log</h1>
-        <button
-          type="button"
-          class="button"
-          data-testid="audit-verify"
-          onClick={() => void verify()}
-          aria-disabled={verifying()}
-          aria-busy={verifying()}
-        >
-          {verifying() ? 'Verifying…' : 'Verify integrity'}
-        </button>
+        <div class="button-row audit-header-actions">
+          <Show when={can('audit:export')}>
+            <button
+              type="button"
+              class="button"
+              data-testid="audit-export"
+              aria-expanded={exportPhase() !== 'closed'}
+              aria-controls="audit-export-panel"
+              onClick={() => void startExport()}
+            >
+              Export…
+            </button>
+          </Show>
+          <button
+            type="button"
+            class="button"
+            data-testid="audit-verify"
+            onClick={() => void verify()}
+            aria-disabled={verifying()}
+            aria-busy={verifying()}
+          >
+            {verifying() ? 'Verifying…' : 'Verify integrity'}
+          </button>
+        </div>
       </div>
       <div role="status" data-testid="audit-verify-status" class="audit-verify-status">
         <Switch>
@@ -240,6 +417,110 @@ export default function AuditLog() {
         </Switch>
       </div>
 
+      <Show when={exportPhase() !== 'closed'}>
+        <section
+          id="audit-export-panel"
+          class="panel panel-wide audit-export"
+          aria-labelledby="audit-export-title"
+          data-testid="audit-export-panel"
+          data-phase={exportPhase()}
+        >
+          <h2 id="audit-export-title" class="audit-export-title">
+            Export the audit log
+          </h2>
+          <dl class="audit-export-filters" data-testid="audit-export-filters">
+            <For each={filterSummary()}>
+              {([name, value]) => (
+                <div>
+                  <dt>{name}</dt>
+                  <dd>{value}</dd>
+                </div>
+              )}
+            </For>
+          </dl>
+          <div role="status" aria-live="polite" class="audit-export-status" data-testid="audit-export-status">
+            <Switch>
+              <Match when={exportPhase() === 'counting'}>
+                <p>Counting the matching entries…</p>
+                <progress class="audit-export-progress" aria-label="Counting" />
+              </Match>
+              <Match when={exportPhase() === 'confirm' && exportCount()}>
+                {(c) => (
+                  <Switch>
+                    <Match when={c().overLimit}>
+                      <p class="form-error">
+                        More than {c().limit.toLocaleString()} entries match. Narrow the time range or the filters, then
+                        export again.
+                      </p>
+                    </Match>
+                    <Match when={c().count === 0}>
+                      <p>No entries match these filters: there is nothing to export.</p>
+                    </Match>
+                    <Match when={true}>
+                      <p data-testid="audit-export-count">
+                        {c().count.toLocaleString()} {c().count === 1 ? 'entry' : 'entries'} will be exported as two
+                        files: the CSV, and its manifest signed with the audit key (the filters, the count, the CSV’s
+                        SHA-256 and the chain heads). Keep them together.
+                      </p>
+                    </Match>
+                  </Switch>
+                )}
+              </Match>
+              <Match when={exportPhase() === 'exporting'}>
+                <p>
+                  Preparing {(exportCount()?.count ?? 0).toLocaleString()} entries
+                  {(exportCount()?.count ?? 0) > 10_000 ? '; a large range takes up to a minute' : ''}…
+                </p>
+                <progress class="audit-export-progress" aria-label="Exporting" data-testid="audit-export-progress" />
+              </Match>
+              <Match when={exportPhase() === 'done' && exported()}>
+                {(x) => (
+                  <p class="notice" data-testid="audit-export-done">
+                    Downloaded {x().count.toLocaleString()} {x().count === 1 ? 'entry' : 'entries'}:{' '}
+                    <a href={x().csvUrl} download={x().csvName} data-testid="audit-export-csv">
+                      {x().csvName}
+                    </a>{' '}
+                    and{' '}
+                    <a href={x().manifestUrl} download={x().manifestName} data-testid="audit-export-manifest">
+                      {x().manifestName}
+                    </a>
+                    .
+                  </p>
+                )}
+              </Match>
+              <Match when={exportPhase() === 'error'}>
+                <p class="form-error" data-testid="audit-export-error">
+                  {exportError()}
+                </p>
+              </Match>
+            </Switch>
+          </div>
+          <div class="button-row">
+            <Show
+              when={exportPhase() === 'confirm' && exportCount() && !exportCount()?.overLimit && exportCount()?.count}
+            >
+              <button
+                type="button"
+                class="button button-primary"
+                data-testid="audit-export-confirm"
+                onClick={() => void runExport()}
+              >
+                Export {(exportCount()?.count ?? 0).toLocaleString()} {exportCount()?.count === 1 ? 'entry' : 'entries'}
+              </button>
+            </Show>
+            <button
+              type="button"
+              class="button"
+              data-testid="audit-export-close"
+              disabled={exportPhase() === 'exporting'}
+              onClick={closeExport}
+            >
+              {exportPhase() === 'done' ? 'Close' : 'Cancel'}
+            </button>
+          </div>
+        </section>
+      </Show>
+
       <form class="filters audit-filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="audit-range">Time</label>
@@ -275,8 +556,9 @@ export default function AuditLog() {
           id="audit-action"
           label="Action"
           param="action"
-          options={[...AUDIT_ACTIONS].sort()}
-          optionLabel={(a) => a}
+          options={[]}
+          groups={ACTION_GROUPS}
+          optionLabel={auditActionLabel}
           allLabel="All actions"
           value={action()}
         />
@@ -319,53 +601,39 @@ export default function AuditLog() {
             }}
           />
         </div>
-        <div class="field field-grow">
-          <label for="audit-actor">Actor user id</label>
-          <input
-            id="audit-actor"
-            name="actor"
-            type="search"
-            maxlength={36}
-            autocomplete="off"
-            spellcheck={false}
-            aria-invalid={badId(actorText_())}
-            aria-describedby={badId(actorText_()) ? 'audit-actor-error' : undefined}
-            value={actorText_()}
-            onInput={(e) => {
-              setActorText(e.currentTarget.value);
-              applyText('actor', e.currentTarget.value);
+        <Combobox
+          id="audit-actor"
+          label="Actor"
+          hint={staff() ? 'Email or name, in any organisation' : 'Email or name of a user of your organisation'}
+          search={(text) =>
+            trpc.audit.actors
+              .query({ search: text })
+              .then((users) =>
+                users.map((u) => ({ id: u.id, text: u.email, detail: `${u.displayName} · ${u.partyName}` })),
+              )
+          }
+          selected={actorLabel()}
+          onSelect={(o) => {
+            setChosen((c) => ({ ...c, actor: o ? { id: o.id, text: o.text } : undefined }));
+            setParams({ actor: o?.id }, { replace: true });
+          }}
+        />
+        <Show when={staff()}>
+          <Combobox
+            id="audit-party"
+            label="Organisation"
+            hint="Organisation name"
+            search={(text) =>
+              trpc.audit.parties
+                .query({ search: text })
+                .then((parties) => parties.map((p) => ({ id: p.id, text: p.name, detail: label(p.kind) })))
+            }
+            selected={partyLabel()}
+            onSelect={(o) => {
+              setChosen((c) => ({ ...c, party: o ? { id: o.id, text: o.text } : undefined }));
+              setParams({ party: o?.id }, { replace: true });
             }}
           />
-          <Show when={badId(actorText_())}>
-            <p class="hint field-error" id="audit-actor-error">
-              A user id looks like 8-4-4-4-12 hex digits; not applied.
-            </p>
-          </Show>
-        </div>
-        <Show when={staff()}>
-          <div class="field field-grow">
-            <label for="audit-party">Organisation id</label>
-            <input
-              id="audit-party"
-              name="party"
-              type="search"
-              maxlength={36}
-              autocomplete="off"
-              spellcheck={false}
-              aria-invalid={badId(partyText())}
-              aria-describedby={badId(partyText()) ? 'audit-party-error' : undefined}
-              value={partyText()}
-              onInput={(e) => {
-                setPartyText(e.currentTarget.value);
-                applyText('party', e.currentTarget.value);
-              }}
-            />
-            <Show when={badId(partyText())}>
-              <p class="hint field-error" id="audit-party-error">
-                An organisation id looks like 8-4-4-4-12 hex digits; not applied.
-              </p>
-            </Show>
-          </div>
         </Show>
       </form>
 
@@ -399,9 +667,9 @@ export default function AuditLog() {
                         <time datetime={entry.at}>{formatAuditTime(entry.at)}</time>
                       </A>
                     </th>
-                    <td class="wrap break" data-label="Actor" data-testid="audit-actor">
+                    <td class="wrap audit-actor-cell" data-label="Actor" data-testid="audit-actor">
                       <Show when={entry.actorEmail || entry.actorUserId} fallback={<span class="muted">system</span>}>
-                        {actorText(entry)}
+                        <BreakableText text={actorText(entry)} />
                       </Show>
                     </td>
                     <Show when={showParty()}>
@@ -411,8 +679,8 @@ export default function AuditLog() {
                     </Show>
                     <td class="wrap" data-label="Action">
                       <span class="audit-action">
-                        <span class="mono" data-testid="audit-action">
-                          {entry.action}
+                        <span data-testid="audit-action" title={entry.action}>
+                          {auditActionLabel(entry.action)}
                         </span>
                         <Show when={entry.crossParty}>
                           <CrossPartyBadge />
