@@ -57,6 +57,7 @@ describe('procedure catalogue', () => {
         'masterData.get',
         'approvalPolicies.list',
         'approvalPolicies.approvers',
+        'home.summary',
       ].includes(_name)
     )
       expect(def.inputs.length).toBeGreaterThan(0);
