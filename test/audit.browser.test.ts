@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -42,7 +42,7 @@ describe('audit log in the browser', () => {
 
     const page = await newPage(s);
     await signIn(page, s.srv.origin, customerAdmin.email, customerAdmin.password);
-    await page.click('[data-testid="nav-audit"]');
+    await navTo(page, 'nav-audit');
     await page.waitForURL(/\/audit$/);
     await page.waitForSelector('[data-testid="audit-row"]');
     const all = await actions(page);

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../connection.ts';
 import {
@@ -91,16 +91,12 @@ export function documentsToReview(tx: Tx) {
   );
 }
 
-/** Denied requests (permission and network) since `since` (the audit log filtered by action). */
+/** Requests refused for a missing permission since `since` (the audit log filtered by that action). */
 export function denialsSince(tx: Tx, since: Date) {
   return cappedCount(
     tx,
     auditEvents,
-    and(
-      partyPredicate(tx, auditEvents.partyId),
-      inArray(auditEvents.action, ['access.denied', 'auth.ip_denied']),
-      gte(auditEvents.at, since),
-    ),
+    and(partyPredicate(tx, auditEvents.partyId), eq(auditEvents.action, 'access.denied'), gte(auditEvents.at, since)),
   );
 }
 
