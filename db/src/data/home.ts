@@ -136,7 +136,7 @@ export async function people(tx: Tx, locked: LockedRule) {
       count(*) filter (where ${users.status} = 'invited' and exists (
         select 1 from ${invitations} i where i.user_id = ${users.id} and i.party_id = ${users.partyId}
           and i.accepted_at is null and i.expires_at > ${locked.now.toISOString()}::timestamptz))::int as invited,
-      count(*) filter (where ${users.status} = 'active' and ${lockedNow(locked)})::int as locked
+      count(*) filter (where ${lockedNow(locked)})::int as locked
     from ${users}
     where ${partyPredicate(tx, users.partyId) ?? sql`true`}`);
   return {

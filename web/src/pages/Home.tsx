@@ -3,7 +3,7 @@ import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../auth.ts';
 import { ErrorPanel, usePageTitle } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
-import { formatDate, formatMinor, formatTimeAgo } from '../format.ts';
+import { formatDate, formatMinor } from '../format.ts';
 import { type HomeSummary, trpc } from '../trpc.ts';
 import { PostureBadge } from './Posture.tsx';
 
@@ -130,6 +130,16 @@ function Stat(props: {
       </A>
     </li>
   );
+}
+
+/** How long something has waited: "less than a minute", "40 minutes", "5 hours", "3 days". */
+function age(since: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 60) return unit(minutes, 'minute');
+  if (minutes < 48 * 60) return unit(Math.floor(minutes / 60), 'hour');
+  return unit(Math.floor(minutes / 1440), 'day');
 }
 
 function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
@@ -293,7 +303,7 @@ function ApprovalsCard(props: { a: Section<'approvals'> }) {
                   <Show when={r.amountMinor !== null && r.currency}>
                     , <strong>{formatMinor(r.amountMinor ?? '0', r.currency ?? '')}</strong>
                   </Show>
-                  , waiting since {formatTimeAgo(r.waitingSince).toLowerCase()}
+                  , waiting for {age(r.waitingSince)}
                 </span>
               </li>
             )}
