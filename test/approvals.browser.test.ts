@@ -160,7 +160,7 @@ describe('approvals in the browser', () => {
     expect(actions.filter((a) => a === 'approval.applied')).toHaveLength(1);
     await shot(aud, 'approvals-audit');
     expect(s.problems).toEqual([]);
-  });
+  }, 60_000); // five people sign in, each landing on their home first
 
   it('a maker who also approves submits a credit-limit change and cannot decide it', async () => {
     const page = await newPage(s);

@@ -191,6 +191,19 @@ describe('the demo roles each land on their work', () => {
     await page.locator('[data-testid="home-chain-status"]').waitFor();
     expect(await page.getAttribute('[data-testid="home-chain-status"]', 'data-ok')).toBe('true');
     expect(await page.textContent('[data-testid="home-chain-status"]')).toMatch(/Audit chain intact: [\d,]+ entries/);
+    // The walk reads every entry: once per visit to the app, again only when asked.
+    const walks: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('audit.verify')) walks.push(r.url());
+    });
+    await navTo(page, 'nav-users');
+    await page.waitForURL(/\/users$/);
+    await page.click('a.brand');
+    await page.locator('[data-testid="home-chain-status"]').waitFor();
+    expect(walks).toHaveLength(0);
+    await page.click('[data-testid="home-chain-again"]');
+    await expect.poll(() => walks.length).toBe(1);
+    await page.locator('[data-testid="home-chain-status"]').waitFor();
     expect(await page.textContent('[data-testid="home-posture-counts"]')).toMatch(/\d+ need action/);
     expect(await page.locator('[data-testid="home-checklist"]').count()).toBe(0);
     await shots(page, 'auditor');
