@@ -103,6 +103,13 @@ describe('the demo roles each land on their work', () => {
   it('customer admin: the account, plus its users, invitations and locked accounts', async () => {
     const who = as('customer-admin', 'Acme');
     const party = await partyOf(who.email);
+    // The account's user mistypes a password five times in a row: that sign-in is blocked for a while.
+    const user = as('customer-user', 'Acme');
+    for (let i = 0; i < 5; i++) {
+      await client(s.srv.origin)
+        .auth.login.mutate({ email: user.email, password: 'not-the-password' })
+        .catch(() => undefined);
+    }
     const page = await home(who);
     const active = await one(
       owner`select count(*)::int as n from users where party_id = ${party} and status = 'active'`,
@@ -110,9 +117,16 @@ describe('the demo roles each land on their work', () => {
     expect(active).toBe(2);
     expect(await stat(page, 'users-active').textContent()).toBe('2');
     expect(await stat(page, 'users-invited').textContent()).toBe('0');
-    expect(await stat(page, 'users-locked').textContent()).toBe('0');
+    expect(await stat(page, 'users-locked').textContent()).toBe('1');
     expect(await stat(page, 'open-orders').count()).toBe(1);
     await shots(page, 'customer-admin');
+    // The count opens the users list filtered to blocked sign-ins.
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.click('[data-testid="stat-users-locked"]');
+    await page.waitForURL(/\/users\?locked=1$/);
+    await expect.poll(() => page.locator('[data-testid="user-row"]').count()).toBe(1);
+    expect(await page.textContent('[data-testid="user-row"]')).toContain(user.email);
+    expect(await page.isChecked('[data-testid="users-locked-only"]')).toBe(true);
     expect(s.problems).toEqual([]);
     await page.context().close();
   }, 60_000);

@@ -54,6 +54,19 @@ describe('home.summary', () => {
     },
   );
 
+  it('a user with several roles sees the sections of each', async () => {
+    const u = await createPartyWithUser(t.srv.db, 'internal', ['operator', 'approver', 'auditor']);
+    const home = await (await signedIn(u)).home.summary.query();
+    expect(SECTIONS.filter((s) => home[s as keyof typeof home] !== null)).toEqual([
+      'queue',
+      'approvals',
+      'audit',
+      'alerts',
+      'people',
+      'posture',
+    ]);
+  });
+
   it('a customer counts only its own orders, overdue invoices and shipments, as its lists filter them', async () => {
     const home = await (await signedIn(customer)).home.summary.query();
     const c = home.customer;
