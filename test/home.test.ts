@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { BUILT_IN_ROLES } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +146,17 @@ describe('home.summary', () => {
       done: false,
       fixAt: '/security/two-factor',
     });
+  });
+
+  it('the web app promises nothing it does not have: no "coming soon" or "on its way" placeholders', async () => {
+    const dir = path.resolve(import.meta.dirname, '../web/src');
+    const files = (await readdir(dir, { recursive: true })).filter((f) => /\.(tsx?|css)$/.test(f));
+    expect(files.length).toBeGreaterThan(20);
+    for (const f of files) {
+      expect(await readFile(path.join(dir, f), 'utf8'), f).not.toMatch(
+        /coming soon|on its way|nothing here for your roles/i,
+      );
+    }
   });
 
   it('is refused without a session', async () => {
