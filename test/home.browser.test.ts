@@ -242,6 +242,49 @@ describe('the demo roles each land on their work', () => {
 });
 
 describe('screens around the home', () => {
+  it('the home says when it is loading, when it failed (with a retry) and when nothing waits', async () => {
+    const who = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    const page = await newPage(s, { width: 1366, height: 800 });
+    await signIn(page, s.srv.origin, who.email, who.password);
+    await page.locator('[data-testid="home-sections"]').waitFor();
+
+    // Slow, then failing: the loading line, then the error with Retry.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/trpc/*home.summary*', async (route) => {
+      await held;
+      await route.fulfill({ status: 500, contentType: 'text/plain', body: 'down' });
+    });
+    const logged = s.problems.length;
+    await page.reload();
+    await page.locator('[data-testid="home-loading"]').waitFor();
+    expect(await page.textContent('[data-testid="home-loading"]')).toBe('Loading your work…');
+    release();
+    await page.locator('[data-testid="error-panel"]').waitFor();
+    expect(await page.locator('[data-testid="home-sections"]').count()).toBe(0);
+    await shot(page, 'home-error');
+    await page.unroute('**/trpc/*home.summary*');
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('[data-testid="home-sections"]').waitFor();
+    expect(await page.locator('[data-testid="error-panel"]').count()).toBe(0);
+    // The refused load is logged by Chromium as a failed request: expected here.
+    s.problems.push(...s.problems.splice(logged).filter((p) => !/status of 500/.test(p)));
+    await page.context().close();
+
+    // A user whose roles give no work: said plainly.
+    const idle = await createPartyWithUser(s.srv.db, 'customer', []);
+    const empty = await newPage(s, { width: 390, height: 844 });
+    await signIn(empty, s.srv.origin, idle.email, idle.password);
+    await empty.locator('[data-testid="home-empty"]').waitFor();
+    expect(await empty.textContent('[data-testid="home-empty"]')).toContain('Nothing waits for you.');
+    expect(await empty.locator('[data-testid="site-nav"]').count()).toBe(0);
+    await shot(empty, 'home-empty-390');
+    expect(s.problems).toEqual([]);
+    await empty.context().close();
+  }, 60_000);
+
   it('a forbidden deep link shows a plain no-access page, and asks the server nothing', async () => {
     const who = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     const page = await newPage(s, { width: 1366, height: 800 });
