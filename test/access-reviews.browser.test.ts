@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -36,7 +36,7 @@ describe('access reviews in the browser', () => {
     // The system admin starts a campaign from the list page.
     const admin = await newPage(s, { acceptDownloads: true });
     await signIn(admin, s.srv.origin, sysAdmin.email, sysAdmin.password);
-    await admin.click('[data-testid="nav-access-reviews"]');
+    await navTo(admin, 'nav-access-reviews');
     await admin.waitForURL(/\/access-reviews$/);
     await admin.waitForSelector('[data-testid="list-empty"]');
     await admin.click('[data-testid="review-start-open"]');
@@ -57,7 +57,7 @@ describe('access reviews in the browser', () => {
     // The customer admin, at another computer, sees only its own party's access.
     const customer = await newPage(s, { acceptDownloads: true });
     await signIn(customer, s.srv.origin, customerAdmin.email, customerAdmin.password);
-    await customer.click('[data-testid="nav-access-reviews"]');
+    await navTo(customer, 'nav-access-reviews');
     await customer.waitForURL(/\/access-reviews$/);
     const listRow = customer.locator('[data-testid="review-row"]');
     await listRow.waitFor();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../server/src/services/alerts.ts';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
@@ -32,13 +32,13 @@ describe('security alerts in the browser', () => {
     await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
 
     // The posture page counts it and links here.
-    await page.click('[data-testid="nav-security-posture"]');
+    await navTo(page, 'nav-security-posture');
     await page.waitForSelector('[data-testid="posture-open-alerts"]');
     expect(await page.textContent('[data-testid="posture-open-alerts"]')).toBe('Open alerts: 1');
     expect(await page.getAttribute('[data-testid="posture-open-alerts"]', 'href')).toBe('/alerts');
     await shot(page, 'alerts-posture-link', { fullPage: false });
 
-    await page.click('[data-testid="nav-alerts"]');
+    await navTo(page, 'nav-alerts');
     await page.waitForURL(/\/alerts$/);
     expect(await page.textContent('h1')).toBe('Alerts');
     expect(await page.getAttribute('[data-testid="alerts-show-open"]', 'aria-pressed')).toBe('true');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -63,7 +63,7 @@ describe('approvals in the browser', () => {
     // Level 1: the first approver finds it in the inbox, oldest first, and approves it.
     const a1 = await newPage(s);
     await signIn(a1, s.srv.origin, approver1.email, approver1.password);
-    await a1.click('[data-testid="nav-approvals"]');
+    await navTo(a1, 'nav-approvals');
     await a1.waitForURL(/\/approvals$/);
     const row = a1.locator('[data-testid="approval-row"][data-type="bank-details-change"]').first();
     await row.waitFor();
@@ -160,12 +160,12 @@ describe('approvals in the browser', () => {
     expect(actions.filter((a) => a === 'approval.applied')).toHaveLength(1);
     await shot(aud, 'approvals-audit');
     expect(s.problems).toEqual([]);
-  });
+  }, 60_000); // five people sign in, each landing on their home first
 
   it('a maker who also approves submits a credit-limit change and cannot decide it', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, makerApprover.email, makerApprover.password);
-    await page.click('[data-testid="nav-approvals"]');
+    await navTo(page, 'nav-approvals');
     await page.waitForURL(/\/approvals$/);
     await page.click('[data-testid="approval-new"]');
     await page.waitForSelector('[data-testid="new-approval-dialog"][open]');
@@ -199,7 +199,7 @@ describe('approvals in the browser', () => {
   it('a system admin catches a gap before saving, saves the policy and sets an approver’s limit', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
-    await page.click('[data-testid="nav-approval-policies"]');
+    await navTo(page, 'nav-approval-policies');
     await page.waitForURL(/\/approvals\/policies$/);
     const policy = page.locator('[data-testid="approval-policy"][data-policy="credit-limit-change:EUR"]');
     await policy.waitFor();

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { Download, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -72,7 +72,7 @@ describe('audit log in the browser', () => {
 
     const page = await newPage(s);
     await signIn(page, s.srv.origin, customerAdmin.email, customerAdmin.password);
-    await page.click('[data-testid="nav-audit"]');
+    await navTo(page, 'nav-audit');
     await page.waitForURL(/\/audit$/);
     await page.waitForSelector('[data-testid="audit-row"]');
     const all = await actions(page);

@@ -7,7 +7,7 @@ import { generateHOTP } from '@oslojs/otp';
 import type { Page } from 'playwright-core';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, codeOf, createPartyWithUser, SYSTEM, signedInMe } from './support/harness.ts';
 
 /**
@@ -119,6 +119,8 @@ describe('the SPA in a real browser', () => {
   it('a customer signs in, sees only its own orders, opens one, then its invoices', async () => {
     const page = await plainPage();
     await submitSignIn(page, customer.email, customer.password);
+    await page.waitForURL(/\/$/); // home first, then the orders
+    await navTo(page, 'nav-orders');
     await page.waitForURL(/\/orders$/);
     await page.locator('[data-testid="order-row"]').first().waitFor();
     const first = await s.srv.db.read({ kind: 'party', partyId: customer.partyId }, (tx) =>
@@ -156,7 +158,7 @@ describe('the SPA in a real browser', () => {
     );
     const page = await plainPage();
     await submitSignIn(page, customer.email, customer.password);
-    await page.waitForURL(/\/orders$/);
+    await page.waitForURL(/\/$/); // home: what waits for this user
     await page.goto(`${s.srv.origin}/orders/${theirs.items[0]?.id}`);
     await expect.poll(() => page.locator('[role="alert"]').textContent()).toMatch(/not found/i);
     await page.close();
@@ -165,6 +167,8 @@ describe('the SPA in a real browser', () => {
   it('works on a phone-sized screen', async () => {
     const page = await plainPage(375, 812);
     await submitSignIn(page, customer.email, customer.password);
+    await page.waitForURL(/\/$/); // home first, then the orders
+    await navTo(page, 'nav-orders');
     await page.waitForURL(/\/orders$/);
     await page.locator('[data-testid="order-row"]').first().waitFor();
     await shot(page, 'orders-mobile');
@@ -176,7 +180,7 @@ describe('the SPA in a real browser', () => {
   it('an ended session sends the user back to sign-in', async () => {
     const page = await plainPage();
     await submitSignIn(page, customer.email, customer.password);
-    await page.waitForURL(/\/orders$/);
+    await page.waitForURL(/\/$/); // home: what waits for this user
     s.srv.clock.advance(13 * 3_600_000);
     await page.goto(`${s.srv.origin}/invoices`);
     await page.waitForURL(/\/sign-in/);
@@ -188,7 +192,7 @@ describe('the SPA in a real browser', () => {
     const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     const page = await plainPage();
     await submitSignIn(page, user.email, user.password);
-    await page.waitForURL(/\/orders$/);
+    await page.waitForURL(/\/$/); // home: what waits for this user
     // A second session elsewhere, from another kind of device.
     const second = client(s.srv.origin, {
       headers: {
@@ -337,7 +341,7 @@ describe('the SPA in a real browser', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(newPassword);
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/orders$/);
+    await page.waitForURL(/\/$/); // home: what waits for this user
 
     // The link was single use: opening it again says so, with a way to ask for a new one.
     const logged = s.problems.length;
@@ -361,7 +365,7 @@ describe('the SPA in a real browser', () => {
     const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     const page = await plainPage();
     await submitSignIn(page, user.email, user.password);
-    await page.waitForURL(/\/orders$/);
+    await page.waitForURL(/\/$/); // home: what waits for this user
     await page.locator('[data-testid="nav-profile"]').click();
     await page.waitForURL(/\/profile$/);
     const panel = page.locator('[data-testid="two-factor-panel"]');
@@ -415,7 +419,7 @@ describe('the SPA in a real browser', () => {
       asked = d.message();
       void d.dismiss();
     });
-    await page.locator('[data-testid="nav-orders"]').click();
+    await navTo(page, 'nav-orders');
     await expect.poll(() => asked).toContain('shown only now');
     expect(page.url()).toMatch(/\/profile$/);
     expect(await codes.count()).toBe(10);
@@ -436,7 +440,7 @@ describe('the SPA in a real browser', () => {
     await page.locator('[data-testid="second-factor-form"]').waitFor();
     await page.fill('#sign-in-code', totpNow(secret));
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/orders$/);
+    await page.waitForURL(/\/$/); // home: what waits for this user
 
     // New recovery codes need the password; the old ones stop working.
     await page.goto(`${s.srv.origin}/security/two-factor`);
@@ -459,7 +463,7 @@ describe('the SPA in a real browser', () => {
     const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     const page = await plainPage(390, 844);
     await submitSignIn(page, user.email, user.password);
-    await page.waitForURL(/\/orders$/);
+    await page.waitForURL(/\/$/); // home: what waits for this user
     await page.goto(`${s.srv.origin}/security/two-factor`);
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
     await page.fill('#two-factor-password', user.password);
@@ -540,7 +544,7 @@ describe('the SPA in a real browser', () => {
     await page.fill('#invitation-new-password', password);
     await page.fill('#invitation-confirm-password', password);
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/orders$/);
+    await page.waitForURL(/\/$/); // home: what waits for this user
     expect(await page.locator('[data-testid="user-name"]').textContent()).toBe('Ines Invitee');
     expect(admin.email).not.toBe(email);
 
@@ -582,12 +586,14 @@ describe('the SPA in a real browser', () => {
     const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     const page = await plainPage();
     await submitSignIn(page, user.email, user.password);
+    await page.waitForURL(/\/$/); // home first, then the orders
+    await navTo(page, 'nav-orders');
     await page.waitForURL(/\/orders$/);
     await page.locator('[data-testid="list-empty"]').waitFor(); // the first page is in, nothing in flight
     // The list changes while signed in: the next call is refused and the app says why.
     await setPartyPolicy(user.partyId, { ipAllowlist: ['203.0.113.0/24'] });
     const logged = s.problems.length;
-    await page.locator('[data-testid="nav-invoices"]').click();
+    await navTo(page, 'nav-invoices');
     const blocked = page.locator('[data-testid="network-blocked"]');
     await expect.poll(() => blocked.textContent()).toContain('Your network is not allowed');
     expect(await blocked.textContent()).toContain('does not allow access from your current network');
@@ -624,7 +630,7 @@ describe('user administration in a real browser', () => {
     const page = await plainPage();
     page.setDefaultTimeout(10_000);
     await submitSignIn(page, admin.email, admin.password);
-    await page.locator('[data-testid="nav-users"]').click();
+    await navTo(page, 'nav-users');
     await page.waitForURL(/\/users$/);
     await page.locator('[data-testid="user-row"]').first().waitFor();
     const table = page.locator('[data-testid="users-table"]');
@@ -750,7 +756,7 @@ describe('delegated administration, end to end in a real browser', () => {
     // The admin, in the first browser context, invites a colleague through the dialog.
     const adminPage = await newPage(s);
     await submitSignIn(adminPage, admin.email, admin.password);
-    await adminPage.locator('[data-testid="nav-users"]').click();
+    await navTo(adminPage, 'nav-users');
     await adminPage.waitForURL(/\/users$/);
     await expect.poll(() => adminPage.locator('[data-testid="user-row"]').count()).toBe(1);
     await adminPage.locator('[data-testid="invite-open"]').click();
@@ -794,9 +800,9 @@ describe('delegated administration, end to end in a real browser', () => {
     await inviteePage.fill('#invitation-confirm-password', 'quiet harbour lantern 58');
     await shot(inviteePage, 'journey-2-accept');
     await inviteePage.keyboard.press('Enter');
-    await inviteePage.waitForURL(/\/orders$/);
+    await inviteePage.waitForURL(/\/$/);
     expect(await inviteePage.locator('[data-testid="user-name"]').textContent()).toBe('Della Delegate');
-    await inviteePage.locator('[data-testid="nav-orders"]').click();
+    await navTo(inviteePage, 'nav-orders');
     await expect.poll(() => inviteePage.locator('[data-testid="order-row"]').count()).toBe(5);
     const orders = (await inviteePage.locator('[data-testid="orders-table"]').textContent()) ?? '';
     expect(orders).toContain(ours.items[0]?.number);
@@ -817,7 +823,7 @@ describe('delegated administration, end to end in a real browser', () => {
     await shot(adminPage, 'journey-4-deactivated');
 
     // The invitee's next step is refused: back to sign-in.
-    await inviteePage.locator('[data-testid="nav-invoices"]').click();
+    await navTo(inviteePage, 'nav-invoices');
     await inviteePage.waitForURL(/\/sign-in/);
     await inviteePage.locator('input[name="email"]').waitFor();
     await shot(inviteePage, 'journey-5-invitee-signed-out');
@@ -831,7 +837,7 @@ describe('delegated administration, end to end in a real browser', () => {
     const logged = s.problems.length;
     const page = await newPage(s);
     await submitSignIn(page, sysadmin.email, sysadmin.password);
-    await page.locator('[data-testid="nav-roles"]').click();
+    await navTo(page, 'nav-roles');
     await page.waitForURL(/\/roles$/);
     const matrix = page.locator('[data-testid="roles-matrix"]');
     await matrix.waitFor();
@@ -911,7 +917,7 @@ describe('delegated administration, end to end in a real browser', () => {
     const admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
     const page = await newPage(s);
     await submitSignIn(page, admin.email, admin.password);
-    await page.locator('[data-testid="nav-users"]').waitFor();
+    await page.locator('[data-testid="nav-users"]').waitFor({ state: 'attached' });
     expect(await page.locator('[data-testid="nav-roles"]').count()).toBe(0);
     await page.context().close();
   });

@@ -2,7 +2,7 @@ import { demoRepo } from '@gatehouse/db';
 import type { Page } from 'playwright-core';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
@@ -69,7 +69,7 @@ describe('customer portal in the browser', () => {
   it('orders by date range and sort, an order, then its overdue invoice as a printable page', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, customer.email, customer.password);
-    await page.click('[data-testid="nav-orders"]');
+    await navTo(page, 'nav-orders');
     await page.waitForURL(/\/orders$/);
     await page.waitForSelector('[data-testid="order-row"]');
     expect(await page.textContent('h1')).toBe('Orders');
@@ -149,7 +149,7 @@ describe('customer portal in the browser', () => {
     expect(await page.locator('#orders-from').inputValue()).toBe(to);
 
     // Invoices: overdue ones say so in words and are marked; "Overdue only" narrows to them.
-    await page.click('[data-testid="nav-invoices"]');
+    await navTo(page, 'nav-invoices');
     await page.waitForURL(/\/invoices$/);
     await page.waitForSelector('[data-testid="invoice-row"]');
     await page.check('[data-testid="invoices-overdue-only"]');

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -24,7 +24,7 @@ describe('integration keys in the browser', () => {
   it('a system admin creates a key shown once, rotates it and revokes it', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
-    await page.click('[data-testid="nav-integrations"]');
+    await navTo(page, 'nav-integrations');
     await page.waitForSelector('[data-testid="keys-empty"]');
 
     // A refused form says why and sends nothing.

@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -30,7 +30,7 @@ describe('security policies in the browser', () => {
   it('a system admin edits role and organisation policies', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
-    await page.click('[data-testid="nav-policies"]');
+    await navTo(page, 'nav-policies');
     await page.waitForURL(/\/policies$/);
     await page.waitForSelector('[data-testid="role-policies"]');
     expect(await page.textContent('h1')).toBe('Security policies');

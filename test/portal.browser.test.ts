@@ -1,6 +1,6 @@
 import { demoRepo, shipmentsRepo } from '@gatehouse/db';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
@@ -27,7 +27,7 @@ describe('shipments and statement in the browser', () => {
   it('a customer opens a shipment, follows it to its order and sees it listed there', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, customer.email, customer.password);
-    await page.click('[data-testid="nav-shipments"]');
+    await navTo(page, 'nav-shipments');
     await page.waitForURL(/\/shipments$/);
     await page.waitForSelector('[data-testid="shipment-row"]');
     expect(await page.textContent('h1')).toBe('Shipments');
@@ -90,7 +90,7 @@ describe('shipments and statement in the browser', () => {
   it('the statement shows the EUR ageing and the open items', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, customer.email, customer.password);
-    await page.click('[data-testid="nav-statement"]');
+    await navTo(page, 'nav-statement');
     await page.waitForURL(/\/statement$/);
     await page.waitForSelector('[data-testid="statement-title"]');
     expect(await page.textContent('[data-testid="statement-title"]')).toMatch(

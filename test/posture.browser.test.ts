@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -30,7 +30,7 @@ describe('security posture in the browser', () => {
   it('a system admin reads the posture and follows a fix link', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
-    await page.click('[data-testid="nav-security-posture"]');
+    await navTo(page, 'nav-security-posture');
     await page.waitForURL(/\/security$/);
     await page.waitForSelector('[data-testid="posture-item"]');
     expect(await page.textContent('h1')).toBe('Security posture');

@@ -58,6 +58,7 @@ describe('procedure catalogue', () => {
         'approvalPolicies.list',
         'approvalPolicies.approvers',
         'integrations.keys',
+        'home.summary',
       ].includes(_name)
     )
       expect(def.inputs.length).toBeGreaterThan(0);

@@ -251,3 +251,20 @@ describe('role x procedure matrix', () => {
     });
   });
 });
+
+/**
+ * home.summary has no single permission (each section checks its own, see test/home.test.ts): as every
+ * role it answers, and a customer or supplier role's home carries nothing of the other parties.
+ */
+describe('home.summary x role', () => {
+  it.each(BUILT_IN_ROLES.map((r) => [r.key, r] as const))('as %s', async (_key, role) => {
+    const user = await createPartyWithUser(t.srv.db, role.partyKind, [role.key]);
+    const c = client(t.srv.origin);
+    await c.auth.login.mutate(user);
+    const home = await c.home.summary.query();
+    expect(home.cap).toBeGreaterThan(0);
+    if (role.partyKind === 'internal') return;
+    expect(JSON.stringify(home)).not.toContain(other.partyId);
+    expect(JSON.stringify(home)).not.toContain(other.supplierPartyId);
+  });
+});

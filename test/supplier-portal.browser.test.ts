@@ -2,7 +2,7 @@ import { demoRepo } from '@gatehouse/db';
 import type { Page } from 'playwright-core';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { pdfBytes } from './support/files.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
@@ -65,7 +65,7 @@ describe('supplier portal in the browser', () => {
   it('a certificate: uploaded by the supplier, downloaded, reviewed and approved by an operator', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, supplier.email, supplier.password);
-    await page.click('[data-testid="nav-documents"]');
+    await navTo(page, 'nav-documents');
     await page.waitForURL(/\/documents$/);
     await page.waitForSelector(isoRow);
     expect(await page.textContent('h1')).toBe('Compliance documents');
@@ -108,7 +108,7 @@ describe('supplier portal in the browser', () => {
     // The operator, at another computer: the work queue, the document, its file, review and approval.
     const op = await newPage(s, { acceptDownloads: true });
     await signIn(op, s.srv.origin, operator.email, operator.password);
-    await op.click('[data-testid="nav-work-queue"]');
+    await navTo(op, 'nav-work-queue');
     await op.waitForURL(/\/work-queue$/);
     expect(await op.getAttribute('[data-testid="tab-documents"]', 'aria-selected')).toBe('true');
     const row = op.locator('[data-testid="queue-document-row"]', { hasText: partyName });
@@ -193,7 +193,7 @@ describe('supplier portal in the browser', () => {
   it('purchase orders: acknowledges one with a promised date and flags a problem on another', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, supplier.email, supplier.password);
-    await page.click('[data-testid="nav-purchase-orders"]');
+    await navTo(page, 'nav-purchase-orders');
     await page.waitForURL(/\/purchase-orders$/);
     await page.waitForSelector('[data-testid="purchase-order-row"]');
     expect(await page.textContent('h1')).toBe('Purchase orders');
@@ -271,7 +271,7 @@ describe('supplier portal in the browser', () => {
   it('company details: refused IBAN, then a bank change via approvals and an address change accepted in the queue', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, supplier.email, supplier.password);
-    await page.click('[data-testid="nav-company"]');
+    await navTo(page, 'nav-company');
     await page.waitForURL(/\/company$/);
     await page.waitForSelector('[data-testid="company-bank"]');
     expect(await page.textContent('[data-testid="company-bank"]')).toContain('No bank details on record');

@@ -9,6 +9,7 @@ import {
 } from './routers/admin.ts';
 import { approvalPoliciesRouter, approvalsRouter } from './routers/approvals.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
+import { homeRouter } from './routers/home.ts';
 import { integrationsRouter } from './routers/integrations.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
@@ -18,6 +19,7 @@ import { router } from './trpc.ts';
 export const appRouter = router({
   auth: authRouter,
   setup: setupRouter,
+  home: homeRouter,
   orders: ordersRouter,
   invoices: invoicesRouter,
   shipments: shipmentsRouter,

@@ -73,6 +73,13 @@ export const partyProcedure = authedProcedure.use(({ ctx, next }) => {
 /** For procedures any signed-in user may call about themselves (auth.me, auth.logout). */
 export const signedInProcedure = authedProcedure.meta({ signedIn: true });
 
+/**
+ * For procedures any signed-in user with an active party (and the second factor its policy requires)
+ * may call, whose answer is shaped by the caller's permissions inside the service (home.summary): no
+ * single permission guards them, so each part must check its own.
+ */
+export const enrolledProcedure = partyProcedure.meta({ signedIn: true });
+
 /** Requires `perm` among the caller's role permissions. Denials are audited with the missing permission. */
 export const permission = (perm: Permission) =>
   partyProcedure.meta({ permission: perm }).use(async ({ ctx, next, path }) => {

@@ -100,3 +100,16 @@ export const overflows = (page: Page) =>
 /** A screenshot to test-results/<name>.png, of the full page unless `fullPage: false`. */
 export const shot = (page: Page, name: string, opts = { fullPage: true }) =>
   page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: opts.fullPage });
+
+/**
+ * Follows a main-navigation link by its test id. With many links the navigation groups them into menus:
+ * then the link's menu is opened first, as a user would.
+ */
+export async function navTo(page: Page, testId: string) {
+  const link = page.locator(`[data-testid="${testId}"]`);
+  await link.waitFor({ state: 'attached' });
+  if (!(await link.isVisible())) {
+    await page.locator('.nav-menu', { has: link }).locator('button.nav-menu-button').click();
+  }
+  await link.click();
+}

@@ -1,5 +1,5 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
-import { createEffect, createSignal, For, Match, on, onMount, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import {
   auth,
   authError,
@@ -19,43 +19,170 @@ import { EnrolmentRequired } from './pages/TwoFactor.tsx';
 import { ReauthDialog } from './reauth.tsx';
 import type { Me, Permission } from './trpc.ts';
 
-/** The main navigation, each link shown only with its permission (a courtesy: the server decides). */
-const NAV: { href: string; label: string; testId: string; permission: Permission; end?: boolean }[] = [
-  { href: '/orders', label: 'Orders', testId: 'nav-orders', permission: 'orders:read' },
-  { href: '/invoices', label: 'Invoices', testId: 'nav-invoices', permission: 'invoices:read' },
-  { href: '/shipments', label: 'Shipments', testId: 'nav-shipments', permission: 'shipments:read' },
-  { href: '/statement', label: 'Statement', testId: 'nav-statement', permission: 'statements:read' },
+type NavItem = { href: string; label: string; testId: string; permission: Permission; end?: boolean };
+type NavGroup = { key: string; label: string; items: NavItem[] };
+
+/**
+ * The main navigation in groups, each link shown only with its permission (a courtesy: the server
+ * decides). A user with a few links sees them side by side; with more, each group of two or more becomes a
+ * menu, so the header stays one row at laptop widths whatever the roles.
+ */
+const NAV: NavGroup[] = [
   {
-    href: '/purchase-orders',
-    label: 'Purchase orders',
-    testId: 'nav-purchase-orders',
-    permission: 'purchase-orders:read',
+    key: 'orders',
+    label: 'Orders & billing',
+    items: [
+      { href: '/orders', label: 'Orders', testId: 'nav-orders', permission: 'orders:read' },
+      { href: '/invoices', label: 'Invoices', testId: 'nav-invoices', permission: 'invoices:read' },
+      { href: '/shipments', label: 'Shipments', testId: 'nav-shipments', permission: 'shipments:read' },
+      { href: '/statement', label: 'Statement', testId: 'nav-statement', permission: 'statements:read' },
+    ],
   },
-  { href: '/documents', label: 'Documents', testId: 'nav-documents', permission: 'documents:upload' },
-  { href: '/company', label: 'Company details', testId: 'nav-company', permission: 'change-requests:create' },
-  { href: '/work-queue', label: 'Work queue', testId: 'nav-work-queue', permission: 'documents:review' },
-  { href: '/approvals', label: 'Approvals', testId: 'nav-approvals', permission: 'approvals:read', end: true },
   {
-    href: '/approvals/policies',
-    label: 'Approval policies',
-    testId: 'nav-approval-policies',
-    permission: 'approval-policies:manage',
+    key: 'supplier',
+    label: 'Supplier',
+    items: [
+      {
+        href: '/purchase-orders',
+        label: 'Purchase orders',
+        testId: 'nav-purchase-orders',
+        permission: 'purchase-orders:read',
+      },
+      { href: '/documents', label: 'Documents', testId: 'nav-documents', permission: 'documents:upload' },
+      { href: '/company', label: 'Company details', testId: 'nav-company', permission: 'change-requests:create' },
+    ],
   },
-  { href: '/users', label: 'Users', testId: 'nav-users', permission: 'users:read' },
-  { href: '/access-reviews', label: 'Access reviews', testId: 'nav-access-reviews', permission: 'users:manage' },
-  { href: '/roles', label: 'Roles', testId: 'nav-roles', permission: 'roles:read' },
-  { href: '/policies', label: 'Security policies', testId: 'nav-policies', permission: 'policies:manage' },
-  { href: '/audit', label: 'Audit log', testId: 'nav-audit', permission: 'audit:read' },
   {
-    href: '/security',
-    label: 'Security posture',
-    testId: 'nav-security-posture',
-    permission: 'security-posture:read',
-    end: true,
+    key: 'work',
+    label: 'Work',
+    items: [
+      { href: '/work-queue', label: 'Work queue', testId: 'nav-work-queue', permission: 'documents:review' },
+      { href: '/approvals', label: 'Approvals', testId: 'nav-approvals', permission: 'approvals:read', end: true },
+      {
+        href: '/approvals/policies',
+        label: 'Approval policies',
+        testId: 'nav-approval-policies',
+        permission: 'approval-policies:manage',
+      },
+    ],
   },
-  { href: '/alerts', label: 'Alerts', testId: 'nav-alerts', permission: 'security-posture:read' },
-  { href: '/integrations', label: 'Integrations', testId: 'nav-integrations', permission: 'integrations:manage' },
+  {
+    key: 'admin',
+    label: 'Administration',
+    items: [
+      { href: '/users', label: 'Users', testId: 'nav-users', permission: 'users:read' },
+      { href: '/access-reviews', label: 'Access reviews', testId: 'nav-access-reviews', permission: 'users:manage' },
+      { href: '/roles', label: 'Roles', testId: 'nav-roles', permission: 'roles:read' },
+      { href: '/policies', label: 'Security policies', testId: 'nav-policies', permission: 'policies:manage' },
+      { href: '/integrations', label: 'Integrations', testId: 'nav-integrations', permission: 'integrations:manage' },
+    ],
+  },
+  {
+    key: 'security',
+    label: 'Audit & security',
+    items: [
+      { href: '/audit', label: 'Audit log', testId: 'nav-audit', permission: 'audit:read' },
+      {
+        href: '/security',
+        label: 'Security posture',
+        testId: 'nav-security-posture',
+        permission: 'security-posture:read',
+        end: true,
+      },
+      { href: '/alerts', label: 'Alerts', testId: 'nav-alerts', permission: 'security-posture:read' },
+    ],
+  },
 ];
+
+/** Up to this many links sit side by side; past it, groups of two or more become menus. */
+const FLAT_MAX = 5;
+
+/** The navigation's top-level entries for the current user: links, and menus of links. */
+type NavEntry = { kind: 'link'; item: NavItem } | { kind: 'menu'; group: NavGroup };
+function navEntries(): NavEntry[] {
+  const groups = NAV.map((g) => ({ ...g, items: g.items.filter((i) => can(i.permission)) })).filter(
+    (g) => g.items.length > 0,
+  );
+  const total = groups.reduce((n, g) => n + g.items.length, 0);
+  return groups.flatMap((g): NavEntry[] =>
+    total <= FLAT_MAX || g.items.length === 1
+      ? g.items.map((item) => ({ kind: 'link', item }))
+      : [{ kind: 'menu', group: g }],
+  );
+}
+
+/** Is `href` the current page or a page under it (menus mark the group holding the current page)? */
+const within = (pathname: string, href: string) => pathname === href || pathname.startsWith(`${href}/`);
+
+/**
+ * A group of links behind a disclosure button (not an ARIA menu: its items are plain links in the tab
+ * order). Escape closes it and returns focus to the button; so do leaving it, a click outside and following
+ * one of its links.
+ */
+function NavMenu(props: { group: NavGroup }) {
+  const location = useLocation();
+  const [open, setOpen] = createSignal(false);
+  let root: HTMLLIElement | undefined;
+  let button: HTMLButtonElement | undefined;
+  const current = () => props.group.items.some((i) => within(location.pathname, i.href));
+  createEffect(
+    on(
+      () => location.pathname,
+      () => setOpen(false),
+      { defer: true },
+    ),
+  );
+  const onDocumentClick = (e: MouseEvent) => {
+    if (open() && root && !root.contains(e.target as Node)) setOpen(false);
+  };
+  onMount(() => document.addEventListener('click', onDocumentClick));
+  onCleanup(() => document.removeEventListener('click', onDocumentClick));
+  const panelId = `nav-menu-${props.group.key}`;
+  return (
+    <li
+      class="nav-menu"
+      ref={root}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open()) {
+          e.preventDefault();
+          setOpen(false);
+          button?.focus();
+        }
+      }}
+      onFocusOut={(e) => {
+        if (root && !root.contains(e.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
+      <button
+        type="button"
+        class="nav-menu-button"
+        classList={{ active: current() }}
+        ref={button}
+        aria-expanded={open()}
+        aria-controls={panelId}
+        data-testid={`nav-group-${props.group.key}`}
+        onClick={() => setOpen(!open())}
+      >
+        {props.group.label}
+        <Show when={current()}>
+          <span class="visually-hidden"> (current section)</span>
+        </Show>
+        <span class="nav-menu-caret" aria-hidden="true" />
+      </button>
+      <ul id={panelId} class="nav-menu-panel" hidden={!open()}>
+        <For each={props.group.items}>
+          {(n) => (
+            <li>
+              <A href={n.href} data-testid={n.testId} end={n.end ?? false}>
+                {n.label}
+              </A>
+            </li>
+          )}
+        </For>
+      </ul>
+    </li>
+  );
+}
 
 /**
  * The signed-in shell: loads who the user is, sends signed-out users to /sign-in (remembering the way
@@ -166,17 +293,21 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               Gatehouse
             </A>
           </Show>
-          <Show when={!props.restricted && NAV.some((n) => can(n.permission))}>
-            <nav class="site-nav" aria-label="Main">
-              <ul>
-                <For each={NAV.filter((n) => can(n.permission))}>
-                  {(n) => (
-                    <li>
-                      <A href={n.href} data-testid={n.testId} end={n.end ?? false}>
-                        {n.label}
-                      </A>
-                    </li>
-                  )}
+          <Show when={!props.restricted && navEntries().length > 0}>
+            <nav class="site-nav" aria-label="Main" data-testid="site-nav">
+              <ul class="nav-top">
+                <For each={navEntries()}>
+                  {(entry) =>
+                    entry.kind === 'menu' ? (
+                      <NavMenu group={entry.group} />
+                    ) : (
+                      <li>
+                        <A href={entry.item.href} data-testid={entry.item.testId} end={entry.item.end ?? false}>
+                          {entry.item.label}
+                        </A>
+                      </li>
+                    )
+                  }
                 </For>
               </ul>
             </nav>

@@ -20,6 +20,7 @@ import Home from './pages/Home.tsx';
 import Integrations from './pages/Integrations.tsx';
 import InvoiceDetail from './pages/InvoiceDetail.tsx';
 import Invoices from './pages/Invoices.tsx';
+import { requires } from './pages/NoAccess.tsx';
 import NotFound from './pages/NotFound.tsx';
 import OrderDetail from './pages/OrderDetail.tsx';
 import Orders from './pages/Orders.tsx';
@@ -56,39 +57,43 @@ render(
       <Route path="/forgot-password" component={ForgotPassword} />
       <Route path="/reset-password" component={ResetPassword} />
       <Route path="/accept-invitation" component={AcceptInvitation} />
+      {/* Each signed-in page with the permission that opens it (requires: the no-access page otherwise). */}
       <Route component={Shell}>
         <Route path="/" component={Home} />
-        <Route path="/orders" component={Orders} />
-        <Route path="/orders/:id" component={OrderDetail} />
-        <Route path="/invoices" component={Invoices} />
-        <Route path="/invoices/:id" component={InvoiceDetail} />
-        <Route path="/shipments" component={Shipments} />
-        <Route path="/shipments/:id" component={ShipmentDetail} />
-        <Route path="/statement" component={Statement} />
-        <Route path="/purchase-orders" component={PurchaseOrders} />
-        <Route path="/purchase-orders/:id" component={PurchaseOrderDetail} />
-        <Route path="/documents" component={Documents} />
-        <Route path="/documents/:id" component={DocumentHistory} />
-        <Route path="/company" component={CompanyDetails} />
-        <Route path="/work-queue" component={WorkQueue} />
-        <Route path="/work-queue/documents/:id" component={WorkQueueDocument} />
-        <Route path="/work-queue/change-requests/:id" component={WorkQueueChangeRequest} />
-        <Route path="/approvals" component={Approvals} />
-        <Route path="/approvals/policies" component={ApprovalPolicies} />
-        <Route path="/approvals/:id" component={ApprovalDetail} />
-        <Route path="/users" component={Users} />
-        <Route path="/users/:id" component={UserDetail} />
-        <Route path="/roles" component={Roles} />
-        <Route path="/policies" component={Policies} />
-        <Route path="/access-reviews" component={AccessReviews} />
-        <Route path="/access-reviews/:id" component={AccessReviewDetail} />
-        <Route path="/audit" component={AuditLog} />
-        <Route path="/audit/:id" component={AuditEntry} />
+        <Route path="/orders" component={requires('orders:read', Orders)} />
+        <Route path="/orders/:id" component={requires('orders:read', OrderDetail)} />
+        <Route path="/invoices" component={requires('invoices:read', Invoices)} />
+        <Route path="/invoices/:id" component={requires('invoices:read', InvoiceDetail)} />
+        <Route path="/shipments" component={requires('shipments:read', Shipments)} />
+        <Route path="/shipments/:id" component={requires('shipments:read', ShipmentDetail)} />
+        <Route path="/statement" component={requires('statements:read', Statement)} />
+        <Route path="/purchase-orders" component={requires('purchase-orders:read', PurchaseOrders)} />
+        <Route path="/purchase-orders/:id" component={requires('purchase-orders:read', PurchaseOrderDetail)} />
+        <Route path="/documents" component={requires('documents:read', Documents)} />
+        <Route path="/documents/:id" component={requires('documents:read', DocumentHistory)} />
+        <Route path="/company" component={requires('change-requests:create', CompanyDetails)} />
+        <Route path="/work-queue" component={requires(['documents:review', 'change-requests:handle'], WorkQueue)} />
+        <Route path="/work-queue/documents/:id" component={requires('documents:review', WorkQueueDocument)} />
+        <Route
+          path="/work-queue/change-requests/:id"
+          component={requires('change-requests:handle', WorkQueueChangeRequest)}
+        />
+        <Route path="/approvals" component={requires('approvals:read', Approvals)} />
+        <Route path="/approvals/policies" component={requires('approval-policies:manage', ApprovalPolicies)} />
+        <Route path="/approvals/:id" component={requires('approvals:read', ApprovalDetail)} />
+        <Route path="/users" component={requires('users:read', Users)} />
+        <Route path="/users/:id" component={requires('users:read', UserDetail)} />
+        <Route path="/roles" component={requires('roles:read', Roles)} />
+        <Route path="/policies" component={requires('policies:manage', Policies)} />
+        <Route path="/access-reviews" component={requires('users:manage', AccessReviews)} />
+        <Route path="/access-reviews/:id" component={requires('users:manage', AccessReviewDetail)} />
+        <Route path="/audit" component={requires('audit:read', AuditLog)} />
+        <Route path="/audit/:id" component={requires('audit:read', AuditEntry)} />
         <Route path="/profile" component={Profile} />
-        <Route path="/security" component={Posture} />
+        <Route path="/security" component={requires('security-posture:read', Posture)} />
         <Route path="/security/two-factor" component={TwoFactor} />
-        <Route path="/alerts" component={Alerts} />
-        <Route path="/integrations" component={Integrations} />
+        <Route path="/alerts" component={requires('security-posture:read', Alerts)} />
+        <Route path="/integrations" component={requires('integrations:manage', Integrations)} />
         <Route path="*404" component={NotFound} />
       </Route>
     </Router>

@@ -21,3 +21,4 @@ export type UserSummary = Awaited<ReturnType<typeof trpc.users.list.query>>['ite
 export type UserDetail = Awaited<ReturnType<typeof trpc.users.get.query>>;
 export type GrantableRole = Awaited<ReturnType<typeof trpc.users.grantableRoles.query>>[number];
 export type RoleSummary = Awaited<ReturnType<typeof trpc.roles.list.query>>[number];
+export type HomeSummary = Awaited<ReturnType<typeof trpc.home.summary.query>>;

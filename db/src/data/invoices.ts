@@ -22,7 +22,7 @@ const summary = {
  * The same rule as the account statement's ageing. `'open'` is a literal so the planner matches the
  * partial index invoices_party_open_due_idx.
  */
-const overdueOn = (asOf: string) =>
+export const overdueOn = (asOf: string) =>
   sql`(${invoices.status} = 'open' and ${invoices.openMinor} > 0 and ${invoices.dueDate} < ${asOf}::date)`;
 
 const withOverdue = (asOf: string) => ({ ...summary, overdue: sql<boolean>`${overdueOn(asOf)}`.as('overdue') });

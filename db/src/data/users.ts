@@ -170,8 +170,31 @@ export interface ListUsers {
   status?: UserStatus;
   search?: string;
   role?: string;
+  /** Only users whose sign-in is blocked now (see `lockedNow`). */
+  locked?: LockedRule;
   cursor?: string;
   limit: number;
+}
+
+/** The throttle's limits and the time "now" for `lockedNow`. */
+export interface LockedRule {
+  now: Date;
+  perAccount: number;
+  perAccountIp: number;
+}
+
+/**
+ * A user whose sign-in the throttle blocks now: the account over its daily failures, or any account + IP
+ * pair in back-off (what users.unlock clears). The throttle keys an account by the first 32 characters of
+ * base64url(SHA-256(lower-case email)) (server/src/auth/throttle.ts); this computes the same key in SQL.
+ */
+export function lockedNow(rule: LockedRule): SQL {
+  const account = sql`left(translate(encode(sha256(convert_to(${users.email}, 'UTF8')), 'base64'), '+/', '-_'), 32)`;
+  const now = rule.now.toISOString();
+  return sql`(exists (select 1 from auth_throttle t where t.key = 'login:acct:' || ${account}
+                 and t.expire > ${now}::timestamptz and t.points > ${rule.perAccount})
+           or exists (select 1 from auth_throttle t where starts_with(t.key, 'login:acct-ip:' || ${account} || ':')
+                 and t.expire > ${now}::timestamptz and t.points > ${rule.perAccountIp}))`;
 }
 
 const hasTotp = sql<boolean>`exists (select 1 from mfa_totp m where m.user_id = ${users.id} and m.confirmed_at is not null)`;
@@ -208,6 +231,7 @@ export async function listForAdmin(tx: Tx, q: ListUsers) {
                   where ur.user_id = ${users.id} and ur.party_id = ${users.partyId} and r.key = ${q.role})`,
     );
   }
+  if (q.locked) where.push(lockedNow(q.locked));
   if (q.cursor) {
     const after = Buffer.from(q.cursor, 'base64url').toString('utf8');
     if (!after.includes('@') || after.length > 254) throw new BadCursor();

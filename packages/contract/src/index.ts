@@ -2,6 +2,7 @@ export * from './approvals.ts';
 export * from './audit-actions.ts';
 export * from './constants.ts';
 export * from './errors.ts';
+export * from './home.ts';
 export * from './integrations.ts';
 export * from './money.ts';
 export * from './parties.ts';

@@ -272,6 +272,8 @@ export const usersListInput = pageInput.extend({
   /** Matches email or name (case-insensitive, contains). */
   search: z.string().trim().max(LIMITS.searchMax).optional(),
   role: z.string().min(1).max(100).optional(),
+  /** Only users whose sign-in is blocked now by the throttle (what users.unlock lifts). */
+  locked: z.boolean().optional(),
   /** Internal staff with cross-party permission may narrow to one party; ignored for everyone else. */
   partyId: uuid.optional(),
 });

@@ -9,6 +9,7 @@ import {
   usersRepo,
 } from '@gatehouse/db';
 import type { Actor } from '../auth/sessions.ts';
+import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import { mintSplitToken } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
@@ -187,16 +188,30 @@ const principal = (actor: Actor) => ({
   permissions: actor.permissions,
 });
 
+/** "Locked" as the users list and the home count it: the throttle's own limits, now. */
+export const lockedRule = (ctx: Context): usersRepo.LockedRule => ({
+  now: new Date(ctx.clock.now()),
+  perAccount: DEFAULT_THROTTLE.failuresPerAccountPerDay,
+  perAccountIp: DEFAULT_THROTTLE.consecutivePerAccountIp,
+});
+
 export function list(
   ctx: Context,
   actor: Actor,
-  input: Omit<usersRepo.ListUsers, 'partyId'> & { partyId?: string | undefined },
+  input: Omit<usersRepo.ListUsers, 'partyId' | 'locked'> & {
+    partyId?: string | undefined;
+    locked?: boolean | undefined;
+  },
 ) {
   const scope = scopeFor(actor);
   // Only staff may narrow to a party; for everyone else the scope already is their party.
-  const { partyId, ...rest } = input;
+  const { partyId, locked, ...rest } = input;
   return ctx.db.readOne(scope, (tx) =>
-    usersRepo.listForAdmin(tx, { ...rest, ...(scope.kind === 'all' && partyId ? { partyId } : {}) }),
+    usersRepo.listForAdmin(tx, {
+      ...rest,
+      ...(locked ? { locked: lockedRule(ctx) } : {}),
+      ...(scope.kind === 'all' && partyId ? { partyId } : {}),
+    }),
   );
 }
 

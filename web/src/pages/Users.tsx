@@ -23,18 +23,30 @@ const PAGE_SIZE = 50;
 
 export default function Users() {
   usePageTitle(() => 'Users');
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   // Filters live in the URL, so Back from a user and a reload keep them.
   const status = () => USER_STATUSES.find((s) => s === params.status);
   const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
   const role = () => (typeof params.role === 'string' && params.role ? params.role.slice(0, 100) : undefined);
-  const filters = createMemo(() => ({ status: status(), search: search(), role: role() }), undefined, {
-    equals: (a, b) => a.status === b.status && a.search === b.search && a.role === b.role,
-  });
+  const lockedOnly = () => params.locked === '1';
+  const filters = createMemo(
+    () => ({ status: status(), search: search(), role: role(), locked: lockedOnly() }),
+    undefined,
+    {
+      equals: (a, b) => a.status === b.status && a.search === b.search && a.role === b.role && a.locked === b.locked,
+    },
+  );
   useRememberedList('/users');
 
   const list = createPagedList(filters, (f, cursor) =>
-    trpc.users.list.query({ limit: PAGE_SIZE, cursor, status: f.status, search: f.search || undefined, role: f.role }),
+    trpc.users.list.query({
+      limit: PAGE_SIZE,
+      cursor,
+      status: f.status,
+      search: f.search || undefined,
+      role: f.role,
+      locked: f.locked || undefined,
+    }),
   );
   const roles = createGrantableRoles();
   const roleOptions = () => (roles.state === 'ready' ? roles() : []);
@@ -80,13 +92,24 @@ export default function Users() {
             value={role()}
           />
         </Show>
+        <div class="checkbox filter-checkbox">
+          <input
+            type="checkbox"
+            id="users-locked"
+            name="locked"
+            data-testid="users-locked-only"
+            checked={lockedOnly()}
+            onChange={(e) => setParams({ locked: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
+          />
+          <label for="users-locked">Locked only</label>
+        </div>
         <SearchField id="users-search" placeholder="Email or name" />
       </form>
 
       <ListTable
         list={list}
         noun="users"
-        emptyText="No users match."
+        emptyText={lockedOnly() ? 'No sign-in is blocked.' : 'No users match.'}
         testId="users-table"
         caption="Users"
         head={
