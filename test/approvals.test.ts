@@ -489,6 +489,30 @@ describe('requests nobody can decide', () => {
     expect((await twoLevels()).warnings).toEqual([
       'Requests of 1,000.00 JPY and above: Levels 1–2 need 2 different people (nobody decides twice in a request), but only 1 eligible person is there.',
     ]);
+    // A supplier's bank-detail change under such a policy: the supplier is not told about staffing, the
+    // system admins are, by mail.
+    const bankLevels = (roles: string[]) => [level(roles, null), level(roles, null)];
+    await admin.c.approvalPolicies.set.mutate({
+      type: 'bank-details-change',
+      currency: null,
+      levels: bankLevels(['treasurer']),
+    });
+    const sup = await signIn('supplier', ['supplier-admin']);
+    await sup.c.changeRequests.create.mutate({
+      kind: 'bank-details',
+      bankDetails: { accountHolder: 'Castor Metals GmbH', iban: 'DE89370400440532013000' },
+    });
+    const unstaffed = await t.owner`select to_address, body_text from mail_outbox
+                                    where kind = 'approval-unstaffed' and to_address = ${admin.email}`;
+    expect(unstaffed).toHaveLength(1);
+    expect(unstaffed[0]?.body_text).toContain(
+      '- Levels 1–2 need 2 different people (nobody decides twice in a request, and whoever made it decides none), but only 1 eligible person is there.',
+    );
+    await admin.c.approvalPolicies.set.mutate({
+      type: 'bank-details-change',
+      currency: null,
+      levels: bankLevels(['approver']),
+    });
     const small = await creditNote('JPY', 500); // one level: fine
     expect(small.warnings).toEqual([]);
     const big = await creditNote('JPY', 5_000);

@@ -50,5 +50,8 @@ describe('approval eligibility', () => {
     expect(staffingProblems([level(['director'], 1)], { ...none, makers: new Set(['a']) }, people)).toEqual([
       'Level 1: the only director who could decide it made the request.',
     ]);
+    expect(staffingProblems([level(['treasurer'], 1, 1, ['director'])], none, people)).toEqual([
+      'Level 1: nobody active holds treasurer. It waits until it escalates to director.',
+    ]);
   });
 });

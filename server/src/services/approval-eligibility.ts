@@ -130,9 +130,12 @@ export function staffingProblems(
       (r) => !r.e.ok && r.e.why.reason !== 'maker' && l.roles.some((k) => r.p.roles.includes(k)),
     );
     const why = new Set(others.map((r) => (r.e.ok ? '' : r.e.why.reason)));
-    if (!people.some((p) => l.roles.some((k) => p.roles.includes(k))))
-      problems.push(`Level ${l.level}: nobody active holds ${roles}.`);
-    else if (others.length === 0)
+    if (!people.some((p) => l.roles.some((k) => p.roles.includes(k)))) {
+      const later = l.escalateTo.filter((k) => people.some((p) => p.roles.includes(k)));
+      problems.push(
+        `Level ${l.level}: nobody active holds ${roles}.${later.length > 0 ? ` It waits until it escalates to ${later.join(' or ')}.` : ''}`,
+      );
+    } else if (others.length === 0)
       problems.push(`Level ${l.level}: the only ${roles} who could decide it made the request.`);
     else if (why.has('decided'))
       problems.push(`Level ${l.level}: every ${roles} who could decide it has decided this request already.`);

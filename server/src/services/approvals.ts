@@ -7,6 +7,7 @@ import {
 } from '@gatehouse/contract';
 import {
   type approvalsRepo as ApprovalsRepo,
+  alertsRepo,
   approvalsRepo,
   auditRepo,
   changeRequestsRepo,
@@ -298,17 +299,37 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, origin: strin
   return id;
 }
 
-/** Tells level 1 of a request submitted from a party-scoped transaction (after it committed). */
+/**
+ * Tells level 1 of a request submitted from a party-scoped transaction (after it committed). Its
+ * submitter is a customer or supplier, who is not told about the portal's staffing; when nobody could
+ * decide a level, the system admins (who fix roles and limits) are told instead.
+ */
 export async function notifySubmitted(db: Database, id: string, origin: string) {
   await db.tx(SYSTEM_SCOPE, async (tx) => {
     const r = await approvalsRepo.get(tx, id);
-    if (r)
-      await notifyLevel(
-        tx,
-        { id, title: r.title, rule: r.rule, currentLevel: r.currentLevel },
-        origin,
-        'waits for your decision',
-      );
+    if (!r) return;
+    await notifyLevel(
+      tx,
+      { id, title: r.title, rule: r.rule, currentLevel: r.currentLevel },
+      origin,
+      'waits for your decision',
+    );
+    const warnings = await staffing(tx, r, await approvalsRepo.steps(tx, r.partyId, r.id));
+    if (warnings.length === 0) return;
+    for (const to of await alertsRepo.systemAdminEmails(tx))
+      await mailRepo.enqueue(tx, {
+        to,
+        kind: 'approval-unstaffed',
+        subject: `Approval: nobody can complete ${r.title}`,
+        bodyText: [
+          `${r.title} (from ${r.partyName}) waits for approval, but with today's approvers and limits it can never complete:`,
+          '',
+          ...warnings.map((w) => `- ${w}`),
+          '',
+          'Give the deciding roles to more people (Users) or set approver limits (Approval policies).',
+          `Open it in Gatehouse: ${origin}/approvals/${r.id}`,
+        ].join('\n'),
+      });
   });
 }
 
