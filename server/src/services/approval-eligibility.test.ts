@@ -53,5 +53,9 @@ describe('approval eligibility', () => {
     expect(staffingProblems([level(['treasurer'], 1, 1, ['director'])], none, people)).toEqual([
       'Level 1: nobody active holds treasurer. It waits until it escalates to director.',
     ]);
+    // Once escalated, the escalation role decides it.
+    expect(staffingProblems([level(['treasurer'], 1, 1, ['director'])], { ...none, escalated: true }, people)).toEqual(
+      [],
+    );
   });
 });

@@ -108,8 +108,9 @@ export function whyNotForYou(
 /**
  * Why the levels still ahead of a request can never all be decided by the people there are, in words
  * for whoever submits it, edits its policy or reads it; empty when they can. `levels[i]` needs
- * `remaining[i]` more approvals (its approvalsRequired, less approvals already given). Escalation is
- * left out: a level nobody can decide before it escalates is worth a warning.
+ * `remaining[i]` more approvals (its approvalsRequired, less approvals already given). Escalation roles
+ * count only on the first level once it has escalated: a level nobody can decide before it escalates is
+ * worth a warning.
  */
 export function staffingProblems(
   levels: readonly (Level & { level: number; remaining: number })[],
@@ -119,8 +120,9 @@ export function staffingProblems(
   const money = (m: bigint) => formatMinor(m, c.currency ?? '');
   const problems: string[] = [];
   const eligible: Set<string>[] = [];
-  for (const l of levels) {
-    const results = people.map((p) => ({ p, e: eligibility(p, l, { ...c, escalated: false }) }));
+  for (const [i, l] of levels.entries()) {
+    // Only the first level (the current one) may have escalated already.
+    const results = people.map((p) => ({ p, e: eligibility(p, l, { ...c, escalated: i === 0 && c.escalated }) }));
     const ok = new Set(results.filter((r) => r.e.ok).map((r) => r.p.userId));
     eligible.push(ok);
     if (ok.size > 0 || l.remaining <= 0) continue;
