@@ -271,12 +271,14 @@ function RequestView(props: { request: Request; refresh: () => void }) {
                   </th>
                   <Show when={r().amountMinor !== null}>
                     <td data-label="Requests that stop here" class="wrap">
-                      {range(l.minMinor, l.maxMinor, r().currency ?? '')}
-                      <Show when={l.level === r().levels}>
-                        <span class="muted approval-stop-level" data-testid="approval-stop-level">
-                          this request’s amount
-                        </span>
-                      </Show>
+                      <div>
+                        {range(l.minMinor, l.maxMinor, r().currency ?? '')}
+                        <Show when={l.level === r().levels}>
+                          <span class="muted approval-stop-level" data-testid="approval-stop-level">
+                            this request’s amount
+                          </span>
+                        </Show>
+                      </div>
                     </td>
                   </Show>
                   <td data-label="Decided by" class="wrap">
