@@ -77,7 +77,11 @@ describe('a supplier bank-detail change', () => {
       allowed: false,
       why: 'You already decided this request.',
     });
-    expect((await a1.c.approvals.list.query({})).items.map((r) => r.id)).not.toContain(id);
+    // It stays in a1's inbox, saying why a1 cannot decide it now.
+    expect((await a1.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toEqual({
+      allowed: false,
+      why: 'You already decided this request.',
+    });
     // A stale version is refused.
     expect((await errorOf(a2.c.approvals.decide.mutate({ id, version: seen.version, decision: 'approve' }))).code).toBe(
       'CONFLICT',
@@ -182,7 +186,10 @@ describe('segregation of duties', () => {
     expect(await codeOf(both.c.approvals.decide.mutate({ id, version: mine.version, decision: 'approve' }))).toBe(
       'FORBIDDEN',
     );
-    expect((await both.c.approvals.list.query({})).items.map((r) => r.id)).not.toContain(id);
+    expect((await both.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toEqual({
+      allowed: false,
+      why: 'You made this request; someone else must decide it.',
+    });
     // Sent back: only its submitter corrects or withdraws it (another operator gets FORBIDDEN), and the
     // resubmitted amount is in its title.
     const made = await creditLimit(6_000);
@@ -202,7 +209,7 @@ describe('segregation of duties', () => {
     // may not decide either: made so here by hand, since no role both edits and decides one.
     await t.owner`update approval_requests set last_edited_by = ${both.userId} where id = ${made.id}`;
     expect((await both.c.approvals.get.query({ id: made.id })).canDecide.why).toMatch(/You made this request/);
-    expect((await both.c.approvals.list.query({})).items.map((r) => r.id)).not.toContain(made.id);
+    expect((await both.c.approvals.list.query({})).items.find((r) => r.id === made.id)?.canDecide?.allowed).toBe(false);
     // The database refuses it too, whatever the service did.
     await expect(
       t.srv.db.tx(SYSTEM, (tx) =>
@@ -371,7 +378,12 @@ describe('reminders and escalation', () => {
       amountMinor: EUR(800),
       reason: 'Damaged goods on delivery DN-0001.',
     });
-    expect((await director.c.approvals.get.query({ id })).canDecide.why).toMatch(/decided by approver/);
+    expect((await director.c.approvals.get.query({ id })).canDecide.why).toBe(
+      'Waiting for escalation: you decide level 1 only once it has waited 72 hours.',
+    );
+    expect((await director.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide?.why).toMatch(
+      /Waiting for escalation/,
+    );
     const run = () => remindAndEscalate(t.srv.services.db, t.srv.clock, { remind: 24, escalate: 72 }, t.srv.origin);
     expect(await run()).toEqual({ reminded: 0, escalated: 0 });
     t.srv.clock.advance(25 * 3_600_000);
@@ -391,6 +403,134 @@ describe('reminders and escalation', () => {
     await director.c.approvals.decide.mutate({ id, version: r.version, decision: 'approve' });
     const mails = await t.owner`select subject from mail_outbox where subject like ${'%Credit note of 800.00 EUR%'}`;
     expect(mails.some((m) => /still waits/.test(m.subject) || /escalated/.test(m.subject))).toBe(true);
+  });
+});
+
+describe('requests nobody can decide', () => {
+  const level = (roles: string[], min: string | null = '0', max: string | null = null) => ({
+    minMinor: min,
+    maxMinor: max,
+    roles,
+    approvalsRequired: 1,
+    escalateTo: [],
+  });
+  const creditNote = (currency: string, units: number, by = operator) =>
+    by.c.approvals.submit.mutate({
+      type: 'credit-note',
+      partyId: customerId,
+      currency,
+      amountMinor: EUR(units),
+      reason: 'Damaged goods on delivery.',
+    });
+
+  it('no limit in the currency, or none high enough: saving and submitting warn; the inbox says why', async () => {
+    await admin.c.auth.login.mutate(admin);
+    await operator.c.auth.login.mutate(operator);
+    const a = await approver(); // a EUR limit only
+    const saved = await admin.c.approvalPolicies.set.mutate({
+      type: 'credit-note',
+      currency: 'CHF',
+      levels: [level(['approver'])],
+    });
+    expect(saved.warnings).toEqual([
+      'Requests of 0.00 CHF and above: Level 1: no approver has an approval limit in CHF.',
+    ]);
+    const { id, warnings } = await creditNote('CHF', 500);
+    expect(warnings).toEqual(['Level 1: no approver has an approval limit in CHF.']);
+    // Submitted all the same; the approver sees it waiting at its role, and why it cannot decide it.
+    const mine = (await a.c.approvals.list.query({})).items.find((r) => r.id === id);
+    expect(mine?.canDecide).toEqual({
+      allowed: false,
+      why: 'You have no approval limit in CHF; a system admin sets limits.',
+    });
+    await limit(a, 100, 'CHF');
+    expect((await a.c.approvals.get.query({ id })).staffing).toEqual([
+      'Level 1: no approver may approve 500.00 CHF (the highest CHF limit is 100.00 CHF).',
+    ]);
+    expect((await a.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide?.why).toBe(
+      'This request (500.00 CHF) is above your approval limit (100.00 CHF).',
+    );
+    await limit(a, 1_000, 'CHF');
+    const now = await a.c.approvals.get.query({ id });
+    expect(now.staffing).toEqual([]);
+    expect(now.canDecide).toEqual({ allowed: true, why: null });
+    expect((await a.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toEqual({
+      allowed: true,
+      why: null,
+    });
+    // With the limits in place, saving warns no more.
+    expect(
+      (
+        await admin.c.approvalPolicies.set.mutate({
+          type: 'credit-note',
+          currency: 'CHF',
+          levels: [level(['approver'])],
+        })
+      ).warnings,
+    ).toEqual([]);
+  });
+
+  it('two levels needing one role held by one person: nobody decides twice, so it is said at once', async () => {
+    await t.owner`insert into roles (key, name, party_kind, delegable, built_in, permissions)
+                  values ('treasurer', 'Treasurer', 'internal', false, false, '{parties:cross,approvals:read,approvals:decide}')
+                  on conflict do nothing`;
+    const twoLevels = () =>
+      admin.c.approvalPolicies.set.mutate({
+        type: 'credit-note',
+        currency: 'JPY',
+        levels: [level(['treasurer'], '0', '100000'), level(['treasurer'], '100000')],
+      });
+    expect((await twoLevels()).warnings).toEqual([
+      'Requests of 0.00 JPY to under 1,000.00 JPY: Level 1: nobody active holds treasurer.',
+      'Requests of 1,000.00 JPY and above: Level 2: nobody active holds treasurer.',
+    ]);
+    const first = await signIn('internal', ['treasurer' as 'approver']);
+    await limit(first, 1_000_000, 'JPY');
+    expect((await twoLevels()).warnings).toEqual([
+      'Requests of 1,000.00 JPY and above: Levels 1–2 need 2 different people (nobody decides twice in a request), but only 1 eligible person is there.',
+    ]);
+    // A supplier's bank-detail change under such a policy: the supplier is not told about staffing, the
+    // system admins are, by mail.
+    const bankLevels = (roles: string[]) => [level(roles, null), level(roles, null)];
+    await admin.c.approvalPolicies.set.mutate({
+      type: 'bank-details-change',
+      currency: null,
+      levels: bankLevels(['treasurer']),
+    });
+    const sup = await signIn('supplier', ['supplier-admin']);
+    await sup.c.changeRequests.create.mutate({
+      kind: 'bank-details',
+      bankDetails: { accountHolder: 'Castor Metals GmbH', iban: 'DE89370400440532013000' },
+    });
+    const unstaffed = await t.owner`select to_address, body_text from mail_outbox
+                                    where kind = 'approval-unstaffed' and to_address = ${admin.email}`;
+    expect(unstaffed).toHaveLength(1);
+    expect(unstaffed[0]?.body_text).toContain(
+      '- Levels 1–2 need 2 different people (nobody decides twice in a request, and whoever made it decides none), but only 1 eligible person is there.',
+    );
+    await admin.c.approvalPolicies.set.mutate({
+      type: 'bank-details-change',
+      currency: null,
+      levels: bankLevels(['approver']),
+    });
+    const small = await creditNote('JPY', 500); // one level: fine
+    expect(small.warnings).toEqual([]);
+    const big = await creditNote('JPY', 5_000);
+    expect(big.warnings).toEqual([
+      'Levels 1–2 need 2 different people (nobody decides twice in a request, and whoever made it decides none), but only 1 eligible person is there.',
+    ]);
+    // After the first decision the request page still says why it cannot complete.
+    await first.c.approvals.decide.mutate({ id: big.id, version: 1, decision: 'approve' });
+    expect((await first.c.approvals.get.query({ id: big.id })).staffing).toEqual([
+      'Level 2: every treasurer who could decide it has decided this request already.',
+    ]);
+    const second = await signIn('internal', ['treasurer' as 'approver']);
+    await limit(second, 1_000_000, 'JPY');
+    expect((await second.c.approvals.get.query({ id: big.id })).staffing).toEqual([]);
+    expect((await twoLevels()).warnings).toEqual([]);
+    expect((await second.c.approvals.decide.mutate({ id: big.id, version: 2, decision: 'approve' })).status).toBe(
+      'approved',
+    );
   });
 });
 

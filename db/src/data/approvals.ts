@@ -117,6 +117,14 @@ export async function approvers(tx: Tx) {
   }));
 }
 
+/** Every approval limit of a user, per currency. */
+export function limitsOf(tx: Tx, userId: string) {
+  return tx.db
+    .select({ currency: approverLimits.currency, maxMinor: approverLimits.maxMinor })
+    .from(approverLimits)
+    .where(eq(approverLimits.userId, userId));
+}
+
 export async function limitOf(tx: Tx, userId: string, currency: string) {
   const [row] = await tx.db
     .select({ maxMinor: approverLimits.maxMinor })
@@ -265,10 +273,26 @@ export async function steps(tx: Tx, partyId: string, requestId: string) {
     .orderBy(asc(approvalSteps.at), asc(approvalSteps.id));
 }
 
+/** The steps of several requests (the inbox's page), for who made and who decided each. */
+export function stepsOf(tx: Tx, requestIds: string[]) {
+  if (requestIds.length === 0) return Promise.resolve([]);
+  return tx.db
+    .select({
+      requestId: approvalSteps.requestId,
+      level: approvalSteps.level,
+      round: approvalSteps.round,
+      decision: approvalSteps.decision,
+      decidedById: approvalSteps.decidedBy,
+    })
+    .from(approvalSteps)
+    .where(and(inArray(approvalSteps.requestId, requestIds), partyPredicate(tx, approvalSteps.partyId)));
+}
+
 /**
- * Requests, keyset-paged. `waitingFor`: only pending ones whose current level the user may decide now
- * (one of its roles, or an escalation role once escalated), that it did not make and has not decided in
- * this round; oldest waiting first. Otherwise every request in scope, newest first.
+ * Requests, keyset-paged. `waitingFor`: pending ones whose current level names one of the user's roles
+ * among its deciding or escalation roles, oldest waiting first; whether the user may decide each now
+ * (maker, already decided, limit, not escalated yet) is the service's to say, by row. Otherwise every
+ * request in scope, newest first.
  */
 export async function list(
   tx: Tx,
@@ -289,14 +313,7 @@ export async function list(
     const rolesArr = sql`${`{${w.roleKeys.map((k) => `"${k.replace(/["\\]/g, '')}"`).join(',')}}`}::text[]`;
     where.push(
       eq(approvalRequests.status, 'pending'),
-      sql`${approvalRequests.submittedBy} <> ${w.userId} and ${approvalRequests.lastEditedBy} <> ${w.userId}`,
-      sql`((${level} -> 'roles') ?| ${rolesArr} or (${approvalRequests.escalatedAt} is not null and (${level} -> 'escalateTo') ?| ${rolesArr}))`,
-      sql`not exists (select 1 from ${approvalSteps} s where s.request_id = ${approvalRequests.id}
-                      and s.round = ${approvalRequests.round} and s.decided_by = ${w.userId}
-                      and s.decision in ('approve', 'reject', 'request-changes'))`,
-      // Whoever resubmitted it is one of its makers.
-      sql`not exists (select 1 from ${approvalSteps} s where s.request_id = ${approvalRequests.id}
-                      and s.decided_by = ${w.userId} and s.decision = 'resubmitted')`,
+      sql`((${level} -> 'roles') ?| ${rolesArr} or (${level} -> 'escalateTo') ?| ${rolesArr})`,
     );
   }
   const keyset: Keyset = w

@@ -142,7 +142,16 @@ export const approvalsListInput = pageInput.extend({
   status: z.enum(APPROVAL_STATUSES).optional(),
   type: z.enum(APPROVAL_TYPES).optional(),
 });
-export const approvalsListOutput = z.object({ items: z.array(approvalSummary), nextCursor: z.string().nullable() });
+const canDecide = z.object({ allowed: z.boolean(), why: z.string().nullable() });
+export const approvalsListOutput = z.object({
+  items: z.array(
+    approvalSummary.extend({
+      /** View 'mine': whether I may decide it now, or why not (null in view 'all'). */
+      canDecide: canDecide.nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
 export const approvalDetail = approvalSummary.extend({
   /** The rule snapshotted at submission: the levels this request goes through. */
   rule: z.object({ policyVersion: z.number().int(), levels: z.array(levelOut) }),
@@ -152,8 +161,10 @@ export const approvalDetail = approvalSummary.extend({
   previous: z.record(z.string(), z.unknown()).nullable(),
   round: z.number().int(),
   steps: z.array(approvalStep),
-  /** Whether the caller may decide now, or why not (maker, already decided, limit, role). */
-  canDecide: z.object({ allowed: z.boolean(), why: z.string().nullable() }),
+  /** Whether the caller may decide now, or why not (maker, already decided, limit, role, escalation). */
+  canDecide,
+  /** Pending: why the levels still ahead can never all be decided by today's approvers (empty when they can). */
+  staffing: z.array(z.string()),
 });
 export const approvalIdInput = z.object({ id: uuid });
 export const decideApprovalInput = z.discriminatedUnion('decision', [

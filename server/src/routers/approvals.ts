@@ -43,7 +43,13 @@ export const approvalsRouter = router({
   submit: permission('parties:manage')
     .meta({ audit: 'approval.submitted' })
     .input(submitApprovalInput)
-    .output(z.object({ id: z.uuid() }))
+    .output(
+      z.object({
+        id: z.uuid(),
+        /** Levels nobody could decide today (the request is submitted all the same). */
+        warnings: z.array(z.string()),
+      }),
+    )
     .mutation(({ ctx, input }) => approvals.submit(ctx, ctx.actor, input)),
   resubmit: permission('parties:manage')
     .meta({ audit: 'approval.resubmitted' })
@@ -65,7 +71,7 @@ export const approvalPoliciesRouter = router({
   set: sensitive('approval-policies:manage')
     .meta({ audit: 'approval_policy.changed' })
     .input(setApprovalPolicyInput)
-    .output(ok.extend({ version: z.number().int() }))
+    .output(ok.extend({ version: z.number().int(), warnings: z.array(z.string()) }))
     .mutation(({ ctx, input }) => approvals.setPolicy(ctx, ctx.actor, input)),
   approvers: permission('approval-policies:manage')
     .output(approverLimitsOutput)

@@ -9,8 +9,9 @@ import { acting, administrable, applyRoles } from './users.ts';
 /**
  * Access review campaigns. A system admin starts one: every active user's roles (in all parties, or the
  * chosen ones) are snapshotted as items. Each customer/supplier admin attests its own party's items, and
- * internal managers the internal ones, keep or revoke, under the same rule as any administration (never
- * one's own access, never someone holding more). A revoke takes the role away at once. At the deadline
+ * internal managers the internal ones, keep or revoke, under the same rule as any administration
+ * (grant-rules.ts: never one's own access; never someone holding more, except a system admin over other
+ * internal users). A revoke takes the role away at once. At the deadline
  * (or when closed early) every item nobody attested expires and its user is suspended. The result exports
  * as CSV evidence, itself audited.
  */

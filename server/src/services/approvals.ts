@@ -7,6 +7,7 @@ import {
 } from '@gatehouse/contract';
 import {
   type approvalsRepo as ApprovalsRepo,
+  alertsRepo,
   approvalsRepo,
   auditRepo,
   changeRequestsRepo,
@@ -20,6 +21,7 @@ import type { z } from 'zod';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
+import { type Case, eligibility, type Person, staffingProblems, whyNotForYou } from './approval-eligibility.ts';
 import * as outbox from './outbox.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
@@ -128,6 +130,7 @@ export async function setPolicy(ctx: Context, actor: Actor, input: z.output<type
       by: actor.userId,
       at: new Date(ctx.clock.now()),
     });
+    const warnings = policyWarnings(input.type, input.currency, levels, await approvalsRepo.approvers(tx));
     await auditRepo.record(tx, {
       action: 'approval_policy.changed',
       outcome: 'success',
@@ -135,11 +138,38 @@ export async function setPolicy(ctx: Context, actor: Actor, input: z.output<type
       actorUserId: actor.userId,
       entityType: 'approval_policy',
       entityId: `${input.type}${input.currency ? `:${input.currency}` : ''}`,
-      details: { before: before?.levels ?? null, after: levels, version },
+      details: { before: before?.levels ?? null, after: levels, version, ...(warnings.length ? { warnings } : {}) },
       ...requestFields(ctx),
     });
-    return { ok: true as const, version };
+    return { ok: true as const, version, warnings };
   });
+}
+
+/**
+ * What saving a policy warns about: levels nobody (active) could decide with today's approvers and
+ * limits, and levels that together need more different people than there are. Amount-based policies are
+ * checked per range, at its lowest amount, through every level a request of that range passes.
+ */
+export function policyWarnings(
+  type: ApprovalType,
+  currency: string | null,
+  levels: PolicyLevel[],
+  people: Person[],
+): string[] {
+  const base = { currency, makers: new Set<string>(), decided: new Set<string>(), escalated: false };
+  const all = levels.map((l, i) => ({ ...l, level: i + 1, remaining: l.approvalsRequired }));
+  if (!AMOUNT_BASED[type] || !currency) return staffingProblems(all, { ...base, amountMinor: null }, people);
+  const out: string[] = [];
+  for (const [i, l] of levels.entries()) {
+    const from = BigInt(l.minMinor ?? '0');
+    const range =
+      l.maxMinor === null
+        ? `${money(from, currency)} and above`
+        : `${money(from, currency)} to under ${money(BigInt(l.maxMinor), currency)}`;
+    for (const p of staffingProblems(all.slice(0, i + 1), { ...base, amountMinor: from }, people))
+      if (!out.some((o) => o.endsWith(p))) out.push(`Requests of ${range}: ${p}`);
+  }
+  return out;
 }
 
 export async function approvers(ctx: Context, actor: Actor) {
@@ -270,17 +300,37 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, origin: strin
   return id;
 }
 
-/** Tells level 1 of a request submitted from a party-scoped transaction (after it committed). */
+/**
+ * Tells level 1 of a request submitted from a party-scoped transaction (after it committed). Its
+ * submitter is a customer or supplier, who is not told about the portal's staffing; when nobody could
+ * decide a level, the system admins (who fix roles and limits) are told instead.
+ */
 export async function notifySubmitted(db: Database, id: string, origin: string) {
   await db.tx(SYSTEM_SCOPE, async (tx) => {
     const r = await approvalsRepo.get(tx, id);
-    if (r)
-      await notifyLevel(
-        tx,
-        { id, title: r.title, rule: r.rule, currentLevel: r.currentLevel },
-        origin,
-        'waits for your decision',
-      );
+    if (!r) return;
+    await notifyLevel(
+      tx,
+      { id, title: r.title, rule: r.rule, currentLevel: r.currentLevel },
+      origin,
+      'waits for your decision',
+    );
+    const warnings = await staffing(tx, r, await approvalsRepo.steps(tx, r.partyId, r.id));
+    if (warnings.length === 0) return;
+    for (const to of await alertsRepo.systemAdminEmails(tx))
+      await mailRepo.enqueue(tx, {
+        to,
+        kind: 'approval-unstaffed',
+        subject: `Approval: nobody can complete ${r.title}`,
+        bodyText: [
+          `${r.title} (from ${r.partyName}) waits for approval, but with today's approvers and limits it can never complete:`,
+          '',
+          ...warnings.map((w) => `- ${w}`),
+          '',
+          'Give the deciding roles to more people (Users) or set approver limits (Approval policies).',
+          `Open it in Gatehouse: ${origin}/approvals/${r.id}`,
+        ].join('\n'),
+      });
   });
 }
 
@@ -323,7 +373,7 @@ export async function submit(
   const scope = scopeFor(actor);
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff submit these requests.');
   const now = new Date(ctx.clock.now());
-  const id = await ctx.db.tx(scope, async (tx) => {
+  const out = await ctx.db.tx(scope, async (tx) => {
     const party = await partiesRepo.get(tx, input.partyId);
     if (party?.kind !== 'customer') throw notFound('That customer');
     const amount = money(input.amountMinor, input.currency);
@@ -335,7 +385,7 @@ export async function submit(
       input.type === 'credit-limit-change' && party.creditLimitMinor !== null
         ? { creditLimitMinor: party.creditLimitMinor.toString(), currency: party.creditCurrency }
         : null;
-    return submitInTx(
+    const id = await submitInTx(
       tx,
       now,
       {
@@ -356,9 +406,12 @@ export async function submit(
       },
       ctx.config.publicOrigin,
     );
+    // Submitted all the same (staff may fix the staffing next), but the submitter is told at once.
+    const r = await approvalsRepo.get(tx, id);
+    return { id, warnings: r ? await staffing(tx, r, await approvalsRepo.steps(tx, r.partyId, id)) : [] };
   });
   ctx.mail.kick();
-  return { id };
+  return out;
 }
 
 // ---- reading
@@ -383,63 +436,125 @@ function present(r: NonNullable<Awaited<ReturnType<typeof approvalsRepo.get>>>) 
   };
 }
 
+/**
+ * The inbox. View 'mine': every pending request whose current level one of my roles decides (or decides
+ * once escalated), each saying whether I may decide it now or why not (the same check decide() makes).
+ */
 export async function list(ctx: Context, actor: Actor, input: z.output<typeof approvalsListInput>) {
-  const page = await ctx.db.readOne(scopeFor(actor), (tx) =>
-    approvalsRepo.list(tx, {
+  const escalateHours = ctx.config.approvals.escalateHours;
+  if (input.view !== 'mine') {
+    // One statement, one round trip: the list page's hot path.
+    const page = await ctx.db.readOne(scopeFor(actor), (tx) => approvalsRepo.list(tx, input));
+    return {
+      ...page,
+      items: page.items.map((r) => ({ ...present({ ...r, payload: null, previous: null }), canDecide: null })),
+    };
+  }
+  return ctx.db.read(scopeFor(actor), async (tx) => {
+    const page = await approvalsRepo.list(tx, {
       ...input,
-      ...(input.view === 'mine' ? { waitingFor: { userId: actor.userId, roleKeys: actor.roles } } : {}),
-    }),
-  );
-  return { ...page, items: page.items.map((r) => present({ ...r, payload: null, previous: null })) };
+      waitingFor: { userId: actor.userId, roleKeys: actor.roles },
+    });
+    const steps = await approvalsRepo.stepsOf(
+      tx,
+      page.items.map((r) => r.id),
+    );
+    const limits = await approvalsRepo.limitsOf(tx, actor.userId);
+    return {
+      ...page,
+      items: page.items.map((r) => {
+        const can = decideCheck(
+          { ...r, payload: null, previous: null },
+          steps.filter((s) => s.requestId === r.id),
+          actor,
+          limits,
+          escalateHours,
+        );
+        return {
+          ...present({ ...r, payload: null, previous: null }),
+          canDecide: { allowed: can.why === null, why: can.why },
+        };
+      }),
+    };
+  });
 }
 
-/** Whether `actor` may decide `r` now, and if not, why (the same checks decide() makes). */
-async function whyNot(tx: Tx, r: RequestRow | Awaited<ReturnType<typeof approvalsRepo.get>>, actor: Actor) {
-  if (!r) return { why: 'not found' };
-  const rule = r.rule as Rule;
+type AnyRequest = RequestRow | NonNullable<Awaited<ReturnType<typeof approvalsRepo.get>>>;
+type StepRow = { round: number; level: number; decision: string; decidedById: string | null };
+
+/**
+ * The request as eligibility sees it (approval-eligibility.ts). Makers: the submitter, its last editor
+ * and everyone who ever resubmitted it (not only the last editor), so handing a request back and forth
+ * cannot clear one's name from it. Decided: whoever decided in this round, at any level.
+ */
+function caseOf(r: AnyRequest, steps: readonly StepRow[]): Case {
+  const submitter = 'submittedById' in r ? r.submittedById : r.submittedBy;
+  const makers = new Set<string>([submitter, r.lastEditedBy].filter((x): x is string => Boolean(x)));
+  for (const s of steps) if (s.decision === 'resubmitted' && s.decidedById) makers.add(s.decidedById);
+  const decided = new Set<string>();
+  for (const s of steps)
+    if (s.round === r.round && s.decidedById && ['approve', 'reject', 'request-changes'].includes(s.decision))
+      decided.add(s.decidedById);
+  return {
+    amountMinor: r.amountMinor,
+    currency: r.currency,
+    makers,
+    decided,
+    escalated: r.escalatedAt !== null && r.escalatedAt >= r.levelSince,
+  };
+}
+
+/**
+ * Whether `actor` may decide `r` now, and if not, why: the checks decide() makes, and the inbox and the
+ * request page show. `limits`: the actor's approval limits (those in the request's currency suffice).
+ */
+function decideCheck(
+  r: AnyRequest,
+  steps: readonly StepRow[],
+  actor: Actor,
+  limits: Person['limits'],
+  escalateHours: number,
+):
+  | { why: null; role: string; limit: { currency: string; maxMinor: bigint } | null; code?: undefined }
+  | { why: string; code?: 'FORBIDDEN' | 'CONFLICT' } {
   if (r.status !== 'pending') return { why: `This request is ${r.status}.` };
-  const maker = 'submittedById' in r ? r.submittedById : r.submittedBy;
-  const steps = await approvalsRepo.steps(tx, r.partyId, r.id);
-  // Makers: the submitter and everyone who ever resubmitted it (not only the last editor), so handing
-  // a request back and forth cannot clear one's name from it.
-  const resubmitted = steps.some((s) => s.decision === 'resubmitted' && s.decidedById === actor.userId);
-  if (maker === actor.userId || r.lastEditedBy === actor.userId || resubmitted)
-    return { why: 'You made this request; someone else must decide it.', code: 'FORBIDDEN' as const };
-  if (!actor.permissions.has('approvals:decide'))
-    return { why: 'You do not have permission to decide approvals.', code: 'FORBIDDEN' as const };
-  const level = rule.levels[r.currentLevel - 1] as PolicyLevel;
-  const escalated = r.escalatedAt !== null && r.escalatedAt >= r.levelSince;
-  const role =
-    level.roles.find((k) => actor.roles.includes(k)) ??
-    (escalated ? level.escalateTo.find((k) => actor.roles.includes(k)) : undefined);
-  if (!role)
-    return {
-      why: `Level ${r.currentLevel} is decided by ${level.roles.join(', ')}${escalated && level.escalateTo.length ? ` or ${level.escalateTo.join(', ')}` : ''}.`,
-      code: 'FORBIDDEN' as const,
-    };
-  const decided = steps.some(
-    (s) =>
-      s.round === r.round &&
-      s.decidedById === actor.userId &&
-      ['approve', 'reject', 'request-changes'].includes(s.decision),
-  );
-  if (decided) return { why: 'You already decided this request.', code: 'CONFLICT' as const };
-  let limit: { currency: string; maxMinor: bigint } | null = null;
-  if (r.amountMinor !== null && r.currency) {
-    const max = await approvalsRepo.limitOf(tx, actor.userId, r.currency);
-    if (max === undefined)
-      return {
-        why: `You have no approval limit in ${r.currency}; a system admin sets limits.`,
-        code: 'FORBIDDEN' as const,
-      };
-    if (r.amountMinor > max)
-      return {
-        why: `This request (${money(r.amountMinor, r.currency)}) is above your approval limit (${money(max, r.currency)}).`,
-        code: 'FORBIDDEN' as const,
-      };
-    limit = { currency: r.currency, maxMinor: max };
+  const c = caseOf(r, steps);
+  const level = (r.rule as Rule).levels[r.currentLevel - 1] as PolicyLevel;
+  const me: Person = { userId: actor.userId, roles: actor.roles, limits };
+  if (c.makers.has(actor.userId) || actor.permissions.has('approvals:decide')) {
+    const e = eligibility(me, level, c);
+    if (e.ok) return { why: null, role: e.role, limit: e.limit };
+    const out = whyNotForYou(e.why, { level: r.currentLevel, amountMinor: r.amountMinor, escalateHours });
+    return { why: out.message, code: out.code };
   }
-  return { why: null, role, limit };
+  return { why: 'You do not have permission to decide approvals.', code: 'FORBIDDEN' };
+}
+
+async function whyNot(tx: Tx, r: AnyRequest, actor: Actor, escalateHours: number) {
+  const steps = await approvalsRepo.steps(tx, r.partyId, r.id);
+  const limit = r.currency ? await approvalsRepo.limitOf(tx, actor.userId, r.currency) : undefined;
+  const limits = limit !== undefined && r.currency ? [{ currency: r.currency, maxMinor: limit }] : [];
+  return decideCheck(r, steps, actor, limits, escalateHours);
+}
+
+/**
+ * Why the levels still ahead of a pending request can never all be decided by the approvers there are
+ * (nobody holds the role, no limit in the currency or none high enough, too few different people once
+ * the maker and earlier deciders are left out); empty when they can. Needs an all-parties transaction
+ * (approvers are internal users).
+ */
+async function staffing(tx: Tx, r: AnyRequest, steps: readonly StepRow[]): Promise<string[]> {
+  if (r.status !== 'pending' || tx.scope.kind !== 'all') return [];
+  const rule = r.rule as Rule;
+  const given = steps.filter(
+    (s) => s.round === r.round && s.level === r.currentLevel && s.decision === 'approve',
+  ).length;
+  const levels = rule.levels.slice(r.currentLevel - 1, rule.needed).map((l, i) => ({
+    ...l,
+    level: r.currentLevel + i,
+    remaining: i === 0 ? l.approvalsRequired - given : l.approvalsRequired,
+  }));
+  return staffingProblems(levels, caseOf(r, steps), await approvalsRepo.approvers(tx));
 }
 
 export async function get(ctx: Context, actor: Actor, id: string) {
@@ -447,11 +562,11 @@ export async function get(ctx: Context, actor: Actor, id: string) {
     const r = await approvalsRepo.get(tx, id);
     if (!r) return undefined;
     const steps = await approvalsRepo.steps(tx, r.partyId, r.id);
-    const can = await whyNot(tx, r, actor);
-    return { r, steps, can };
+    const can = await whyNot(tx, r, actor, ctx.config.approvals.escalateHours);
+    return { r, steps, can, warnings: await staffing(tx, r, steps) };
   });
   if (!out) throw notFound('That approval request');
-  const { r, steps, can } = out;
+  const { r, steps, can, warnings } = out;
   const rule = r.rule as Rule;
   return {
     ...present(r),
@@ -470,6 +585,7 @@ export async function get(ctx: Context, actor: Actor, id: string) {
       role: s.role,
     })),
     canDecide: { allowed: can.why === null, why: can.why },
+    staffing: warnings,
   };
 }
 
@@ -531,7 +647,7 @@ export async function decide(
     if (r.status !== 'pending') throw new DomainError('CONFLICT', `This request was already ${r.status}.`);
     if (r.version !== input.version)
       throw new DomainError('CONFLICT', 'Someone decided or changed this request since you opened it; reload it.');
-    const can = await whyNot(tx, r, actor);
+    const can = await whyNot(tx, r, actor, ctx.config.approvals.escalateHours);
     if (can.why !== null) throw new DomainError(can.code ?? 'FORBIDDEN', can.why);
     const rule = r.rule as Rule;
     const level = rule.levels[r.currentLevel - 1] as PolicyLevel;

@@ -8,7 +8,8 @@ import { scopeFor } from './scope.ts';
 /**
  * The grant rule as properties over random actors, roles and targets (1,000 cases each): whatever the
  * role sets, nobody ends up able to hand out more than they hold, except staff handing customer/supplier
- * roles, and nobody acts on themselves.
+ * roles and internal administrators (users:manage + roles:manage) handing internal roles, which only they
+ * hand out (segregation of duties: whoever assigns a role need not hold it); nobody acts on themselves.
  */
 const RUNS = { numRuns: 1_000 };
 const kind = fc.constantFrom<PartyKind>(...PARTY_KINDS);
@@ -34,6 +35,7 @@ const role: fc.Arbitrary<GrantableRole> = kind.chain((k) =>
 const holds = (p: Principal['permissions'], wanted: readonly string[]) =>
   wanted.every((w) => (p as ReadonlySet<string>).has(w));
 const isStaff = (a: Principal) => a.partyKind === 'internal' && holds(a.permissions, ['parties:cross']);
+const isAdmin = (a: Principal) => a.partyKind === 'internal' && holds(a.permissions, ['users:manage', 'roles:manage']);
 
 describe('grant rule properties', () => {
   it('a granted role is always of the target party kind', () => {
@@ -58,20 +60,20 @@ describe('grant rule properties', () => {
     );
   });
 
-  it('nobody grants an internal role holding a permission they lack', () => {
+  it('only an internal administrator (users:manage + roles:manage) grants an internal role', () => {
     fc.assert(
       fc.property(actor, role, (a, r) => {
         fc.pre(r.partyKind === 'internal');
-        if (grantProblem(a, r, 'internal') === null) expect(holds(a.permissions, r.permissions)).toBe(true);
+        expect(grantProblem(a, r, 'internal') === null).toBe(isAdmin(a));
       }),
       RUNS,
     );
   });
 
-  it('outside staff handing out customer/supplier roles, a grant never exceeds the grantor', () => {
+  it('outside staff handing customer/supplier roles and internal admins handing internal ones, a grant never exceeds the grantor', () => {
     fc.assert(
       fc.property(actor, role, kind, (a, r, target) => {
-        fc.pre(!(isStaff(a) && r.partyKind !== 'internal'));
+        fc.pre(!(isStaff(a) && r.partyKind !== 'internal') && !(isAdmin(a) && r.partyKind === 'internal'));
         if (grantProblem(a, r, target) === null) expect(holds(a.permissions, r.permissions)).toBe(true);
       }),
       RUNS,
@@ -87,13 +89,25 @@ describe('grant rule properties', () => {
     );
   });
 
-  it('nobody but staff over customer/supplier users administers someone holding more', () => {
+  it('nobody but staff over customer/supplier users, or an internal admin over internal users, administers someone holding more', () => {
     fc.assert(
       fc.property(actor, actor, (a, target) => {
         fc.pre(a.userId !== target.userId);
-        if (administerProblem(a, target) === null && !(isStaff(a) && target.partyKind !== 'internal')) {
+        const exempt =
+          (isStaff(a) && target.partyKind !== 'internal') || (isAdmin(a) && target.partyKind === 'internal');
+        if (administerProblem(a, target) === null && !exempt) {
           expect(holds(a.permissions, [...target.permissions])).toBe(true);
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('an internal admin administers every other internal user, whatever they hold', () => {
+    fc.assert(
+      fc.property(actor, actor, (a, target) => {
+        fc.pre(a.userId !== target.userId && isAdmin(a) && target.partyKind === 'internal');
+        expect(administerProblem(a, target)).toBeNull();
       }),
       RUNS,
     );

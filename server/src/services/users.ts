@@ -14,7 +14,7 @@ import { mintSplitToken } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { raiseAlert } from './alerts.ts';
-import { administerProblem, grantProblem } from './grant-rules.ts';
+import { administerProblem, grantProblem, isAdminRole } from './grant-rules.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
 /**
@@ -101,7 +101,9 @@ export async function invite(
       await usersRepo.grantRoles(tx, user.id, partyId, roleKeys);
     }
     await invitationsRepo.insert(tx, { id, partyId, userId: user.id, secretHash, invitedBy: actor.userId, expiresAt });
-    if (roleKeys.includes('system-admin')) await newSystemAdminAlert(tx, ctx, actor, input.email);
+    const adminGrant = found.some(isAdminRole)
+      ? await newSystemAdminAlert(tx, ctx, actor, input.email, found.filter(isAdminRole))
+      : null;
     await mailRepo.enqueue(tx, {
       to: input.email,
       kind: 'invitation',
@@ -120,7 +122,11 @@ export async function invite(
     await auditRepo.record(tx, {
       action: 'invitation.created',
       outcome: 'success',
-      details: { roles: roleKeys, resent: Boolean(existing) },
+      details: {
+        roles: roleKeys,
+        resent: Boolean(existing),
+        ...(adminGrant ? { systemAdminGranted: adminGrant } : {}),
+      },
       ...acting(ctx, actor, user),
     });
     return user.id;
@@ -290,14 +296,19 @@ export async function applyRoles(
   const after = await usersRepo.rolesByKeys(tx, wanted);
   await keepLastAdmin(tx, target, !after.some((r) => r.permissions.includes('users:manage')));
   await usersRepo.setRoles(tx, target.id, target.partyId, wanted);
-  if (wanted.includes('system-admin') && !current.includes('system-admin')) {
-    await newSystemAdminAlert(tx, ctx, actor, target.email);
-  }
+  const adminRoles = found.filter((r) => isAdminRole(r) && wanted.includes(r.key));
+  const adminGrant = adminRoles.length > 0 ? await newSystemAdminAlert(tx, ctx, actor, target.email, adminRoles) : null;
   const ended = await sessionsRepo.removeAllForUser(tx, target.id);
   await auditRepo.record(tx, {
     action: 'user.roles_changed',
     outcome: 'success',
-    details: { before: current, after: wanted, sessionsEnded: ended, ...details },
+    details: {
+      before: current,
+      after: wanted,
+      sessionsEnded: ended,
+      ...(adminGrant ? { systemAdminGranted: adminGrant } : {}),
+      ...details,
+    },
     ...acting(ctx, actor, target),
   });
 }
@@ -354,12 +365,23 @@ export async function signOutEverywhere(ctx: Context, actor: Actor, userId: stri
   return { ended };
 }
 
-/** Rule: a new system admin is always worth a second look. */
-function newSystemAdminAlert(tx: Tx, ctx: Context, actor: Actor, email: string) {
-  return raiseAlert(tx, new Date(ctx.clock.now()), {
+/**
+ * Rule: a new system admin (any role carrying the internal administrator permissions) is always worth a
+ * second look. Returns what the grant's audit entry carries to mark it: the roles and the alert raised.
+ */
+async function newSystemAdminAlert(
+  tx: Tx,
+  ctx: Context,
+  actor: Actor,
+  email: string,
+  roles: readonly { key: string }[],
+) {
+  const keys = roles.map((r) => r.key);
+  const alertId = await raiseAlert(tx, new Date(ctx.clock.now()), {
     rule: 'new-system-admin',
     severity: 'warning',
     title: `${email} was made a system administrator by ${actor.email}`,
-    details: { user: email, by: actor.email },
+    details: { user: email, by: actor.email, roles: keys },
   });
+  return { roles: keys, alertId };
 }

@@ -151,6 +151,23 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         </Show>
       </dl>
 
+      <Show when={r().staffing.length > 0}>
+        <section
+          class="notice approval-staffing"
+          aria-labelledby="approval-staffing-title"
+          data-testid="approval-staffing"
+        >
+          <h2 id="approval-staffing-title">Nobody can complete this request yet</h2>
+          <ul>
+            <For each={r().staffing}>{(w) => <li>{w}</li>}</For>
+          </ul>
+          <p class="hint">
+            A system admin fixes this under Users (roles) and Approval policies (approver limits); the request waits
+            until then.
+          </p>
+        </section>
+      </Show>
+
       <section
         class="panel approval-decision"
         aria-labelledby="approval-decision-title"
@@ -223,9 +240,11 @@ function RequestView(props: { request: Request; refresh: () => void }) {
       <HeldChange request={r()} />
 
       <h2 id="approval-rule-title">The rule that applies</h2>
+      <p class="approval-rule-why" data-testid="approval-rule-why">
+        {ruleWhy(r())}
+      </p>
       <p class="hint" data-testid="approval-policy-version">
-        Policy version {r().rule.policyVersion}, as it stood when the request was made. This request goes through{' '}
-        {r().levels === 1 ? 'one level' : `${r().levels} levels`}.
+        Policy version {r().rule.policyVersion}, as it stood when the request was made.
       </p>
       <div class="table-wrap stack">
         <table class="data-table" data-testid="approval-rule" aria-labelledby="approval-rule-title">
@@ -233,7 +252,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
             <tr>
               <th scope="col">Level</th>
               <Show when={r().amountMinor !== null}>
-                <th scope="col">Amount</th>
+                <th scope="col">Requests that stop here</th>
               </Show>
               <th scope="col">Decided by</th>
               <th scope="col">Approvals required</th>
@@ -251,7 +270,16 @@ function RequestView(props: { request: Request; refresh: () => void }) {
                     </Show>
                   </th>
                   <Show when={r().amountMinor !== null}>
-                    <td data-label="Amount">{range(l.minMinor, l.maxMinor, r().currency ?? '')}</td>
+                    <td data-label="Requests that stop here" class="wrap">
+                      <div>
+                        {range(l.minMinor, l.maxMinor, r().currency ?? '')}
+                        <Show when={l.level === r().levels}>
+                          <span class="muted approval-stop-level" data-testid="approval-stop-level">
+                            this request’s amount
+                          </span>
+                        </Show>
+                      </div>
+                    </td>
                   </Show>
                   <td data-label="Decided by" class="wrap">
                     {l.roles.join(', ')}
@@ -360,6 +388,22 @@ function outcome(status: string, level: number, levels: number): string {
   if (status === 'rejected') return 'Rejected: nothing changes, and the maker is told why.';
   if (status === 'changes-requested') return 'Sent back: the maker is asked to change it and resubmit.';
   return `The request is now ${status}.`;
+}
+
+/**
+ * Which levels this request passes, and why, in the words of the policy page: every level from level 1
+ * up to the one whose amount range holds the amount (a level's range says where requests stop, not which
+ * requests it sees), and every approver on the way needs a limit covering the whole amount.
+ */
+function ruleWhy(r: Request): string {
+  const n = r.levels;
+  const levels = n === 1 ? 'level 1 only' : `levels 1–${n}`;
+  if (r.amountMinor === null || !r.currency)
+    return `This request passes ${n === 1 ? 'its one level' : `all ${n} levels of its policy, in order`}.`;
+  const amount = `${formatMajor(r.amountMinor)} ${r.currency}`;
+  const last = r.rule.levels[n - 1];
+  const where = last ? range(last.minMinor, last.maxMinor, r.currency) : '';
+  return `This ${amount} request passes ${levels}: every level up to the one whose range holds its amount (level ${n}: ${where}). Whoever approves it, at any level, needs a ${r.currency} limit of at least ${amount}.`;
 }
 
 /** 0 - 10,000.00 EUR; 10,000.00 EUR and above. */

@@ -90,6 +90,8 @@ export default function ApprovalPolicies() {
   const [loadError, setLoadError] = createSignal<string | null>(null);
   const [drafts, setDrafts] = createSignal<Draft[]>([]);
   const [notice, setNotice] = createSignal<string | null>(null);
+  // What the last save warned about: levels nobody could decide today (saved all the same).
+  const [warnings, setWarnings] = createSignal<{ name: string; items: string[] } | null>(null);
 
   const load = async () => {
     setLoadError(null);
@@ -125,10 +127,31 @@ export default function ApprovalPolicies() {
       <h1 id="approval-policies-title">Approval policies</h1>
       <p class="hint policies-intro">
         Each type of request goes through the levels of its policy, in order. Credit-limit changes and credit notes have
-        a policy per currency, and a request stops at the level its amount falls in. A request keeps the policy it was
-        made under; changes here apply to new requests.
+        a policy per currency: a request passes every level from level 1 up to the one whose range holds its amount, and
+        stops there (a 250,000.00 EUR request passes every level up to the one for 250,000.00 EUR), and each approver on
+        the way needs a limit covering the whole amount. A request keeps the policy it was made under; changes here
+        apply to new requests.
       </p>
       <Announcement testId="approval-policies-status" message={notice()} />
+      <Show when={warnings()}>
+        {(w) => (
+          <section
+            class="notice approval-staffing"
+            aria-labelledby="approval-policies-warnings-title"
+            data-testid="policy-warnings"
+          >
+            <h2 id="approval-policies-warnings-title">Saved, but some requests could never be decided</h2>
+            <p>With today’s approvers and limits, under the {w().name} policy:</p>
+            <ul>
+              <For each={w().items}>{(item) => <li>{item}</li>}</For>
+            </ul>
+            <p class="hint">
+              Give the role to more people (Users), or set approver limits in that currency below. Nobody decides twice
+              in a request, and nobody decides their own.
+            </p>
+          </section>
+        )}
+      </Show>
       <Show when={loadError()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
       <Show when={!loadError() && data() === null}>
         <p class="list-message" role="status">
@@ -143,8 +166,9 @@ export default function ApprovalPolicies() {
                 <PolicyEditor
                   draft={d}
                   roles={loaded().deciderRoles}
-                  onSaved={(message) => {
+                  onSaved={(message, saved) => {
                     setNotice(message);
+                    setWarnings(saved);
                     void load();
                   }}
                   onDiscard={() => setDrafts((all) => all.filter((x) => x.key !== d.key))}
@@ -163,6 +187,7 @@ export default function ApprovalPolicies() {
               roles={loaded().deciderRoles}
               onSaved={(message) => {
                 setNotice(message);
+                setWarnings(null);
                 void load();
               }}
             />
@@ -188,7 +213,7 @@ function toDraft(policy: Policy | null, roles: Role[]): DraftLevel[] {
 function PolicyEditor(props: {
   draft: Draft;
   roles: Role[];
-  onSaved: (message: string) => void;
+  onSaved: (message: string, warnings: { name: string; items: string[] } | null) => void;
   onDiscard: () => void;
 }) {
   const d = props.draft;
@@ -245,7 +270,7 @@ function PolicyEditor(props: {
     setSaving(true);
     setServerError(null);
     try {
-      const { version } = await withReauth(() =>
+      const { version, warnings } = await withReauth(() =>
         trpc.approvalPolicies.set.mutate({
           type: d.type,
           currency: d.currency,
@@ -258,7 +283,10 @@ function PolicyEditor(props: {
           })),
         }),
       );
-      props.onSaved(`Saved the ${name} policy (version ${version}). New requests follow it.`);
+      props.onSaved(
+        `Saved the ${name} policy (version ${version}). New requests follow it.`,
+        warnings.length > 0 ? { name, items: warnings } : null,
+      );
     } catch (err) {
       setServerError(errorMessage(err));
     } finally {

@@ -92,7 +92,10 @@ export default function Approvals() {
           <Show
             when={view() === 'all'}
             fallback={
-              <p class="hint approvals-intro">Requests waiting for your decision, the longest waiting first.</p>
+              <p class="hint approvals-intro">
+                Requests waiting at a level your roles decide, the longest waiting first. Those you cannot decide now
+                say why.
+              </p>
             }
           >
             <form class="filters" aria-label="Filter approval requests" onSubmit={(e) => e.preventDefault()}>
@@ -111,9 +114,13 @@ export default function Approvals() {
           <ListTable
             list={list}
             noun="requests"
-            emptyText={view() === 'mine' ? 'Nothing waits for your decision.' : 'No approval requests match.'}
+            emptyText={view() === 'mine' ? 'Nothing waits at your roles.' : 'No approval requests match.'}
             testId="approvals-table"
-            caption={view() === 'mine' ? 'Requests waiting for your decision, oldest first' : 'Approval requests'}
+            caption={
+              view() === 'mine'
+                ? 'Requests waiting at your roles, oldest first, with whether you can decide each now'
+                : 'Approval requests'
+            }
             head={
               <>
                 <th scope="col">Request</th>
@@ -123,11 +130,19 @@ export default function Approvals() {
                 <th scope="col">Level</th>
                 <th scope="col">Status</th>
                 <th scope="col">Waiting</th>
+                <Show when={view() === 'mine'}>
+                  <th scope="col">Your decision</th>
+                </Show>
               </>
             }
           >
             {(r) => (
-              <tr data-testid="approval-row" data-id={r.id} data-type={r.type}>
+              <tr
+                data-testid="approval-row"
+                data-id={r.id}
+                data-type={r.type}
+                data-can-decide={r.canDecide ? String(r.canDecide.allowed) : undefined}
+              >
                 <th scope="row" class="wrap">
                   <A href={`/approvals/${r.id}`} data-testid="approval-link">
                     {r.title}
@@ -154,6 +169,18 @@ export default function Approvals() {
                     </time>
                   </Show>
                 </td>
+                <Show when={r.canDecide}>
+                  {(can) => (
+                    <td data-label="Your decision" class="wrap" data-testid="approval-yours">
+                      <Show
+                        when={can().allowed}
+                        fallback={<span class="muted approval-why">Not now: {can().why}</span>}
+                      >
+                        <span class="approval-yours">You can decide now</span>
+                      </Show>
+                    </td>
+                  )}
+                </Show>
               </tr>
             )}
           </ListTable>
