@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -172,4 +172,108 @@ describe('pnpm start on the embedded database', () => {
     expect(p.output()).toMatch(/PORT/);
     expect(p.output()).not.toMatch(/\n\s+at /);
   });
+});
+
+/**
+ * `pnpm start` as systemd or a container runtime sees it: they signal the main process (pnpm, or the
+ * process it starts). It ran the server behind `sh -c`, so SIGTERM reached only the shell and left the
+ * server and PostgreSQL running as orphans.
+ */
+describe('pnpm start and signals', () => {
+  const pnpmBin = execFileSync('sh', ['-c', 'command -v pnpm'], { encoding: 'utf8' }).trim();
+
+  /** Direct children of a process, from /proc. */
+  function childrenOf(pid: number): number[] {
+    const out: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === pid) out.push(Number(entry));
+      } catch {}
+    }
+    return out;
+  }
+  /** Live processes whose command line names `dataDir` (the embedded PostgreSQL runs with -D <dir>). */
+  function processesUsing(dataDir: string): number[] {
+    const out: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue; // exited, not yet reaped
+        if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dataDir)) out.push(Number(entry));
+      } catch {}
+    }
+    return out;
+  }
+  function isGone(pid: number): boolean {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+    } catch {
+      return true;
+    }
+  }
+  async function until(check: () => boolean, ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (check()) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return check();
+  }
+
+  function pnpmStart(dataDir: string) {
+    const child = spawn(pnpmBin, ['start'], {
+      cwd: ROOT,
+      env: { ...process.env, GATEHOUSE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    child.stderr?.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    return { child, output: () => out, exited };
+  }
+
+  afterAll(() => {
+    // Only when a test failed: a PostgreSQL left behind under this file's directory.
+    for (const pid of processesUsing(dir)) process.kill(pid, 'SIGKILL');
+  });
+
+  for (const target of ['the process pnpm starts', 'pnpm itself'] as const) {
+    it(`SIGTERM to ${target} stops the server and its PostgreSQL within 10 s`, async () => {
+      const dataDir = path.join(dir, `signals-${target === 'pnpm itself' ? 'pnpm' : 'server'}`);
+      const p = pnpmStart(dataDir);
+      await ready(p, 120_000);
+      expect(processesUsing(path.join(dataDir, 'postgres')).length).toBeGreaterThan(0); // PostgreSQL runs
+      const pnpmPid = p.child.pid as number;
+      const [server] = childrenOf(pnpmPid);
+      expect(server).toBeDefined();
+      const serverCommand = readFileSync(`/proc/${server}/cmdline`, 'utf8');
+      const sent = Date.now();
+      process.kill(target === 'pnpm itself' ? pnpmPid : (server as number), 'SIGTERM');
+      const pgDir = path.join(dataDir, 'postgres');
+      const stopped = await until(
+        () =>
+          isGone(server as number) &&
+          processesUsing(pgDir).length === 0 &&
+          !existsSync(path.join(pgDir, 'cluster', 'postmaster.pid')),
+        10_000,
+      );
+      expect(stopped, p.output()).toBe(true);
+      expect(Date.now() - sent).toBeLessThan(10_000);
+      await p.exited;
+      expect(p.output()).not.toMatch(/TypeError|\n\s+at /);
+      // The process pnpm starts is the server itself: no shell in between.
+      expect(serverCommand).toContain('scripts/start.mjs');
+    }, 180_000);
+  }
 });

@@ -25,8 +25,29 @@ export interface DatabaseOptions {
   /** Key that signs tenant contexts; the same one migrate() installs in gh_private. */
   contextKey: Buffer;
   maxConnections?: number;
+  /**
+   * How long a transaction waits for a pooled connection before it gives up with a DatabaseUnavailable
+   * (the server answers 503). Also bounds opening a new connection. Default 5000 ms.
+   */
+  acquireTimeoutMs?: number;
   onError?: (err: unknown) => void;
 }
+
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
+
+/**
+ * No connection could be had in time (PostgreSQL is down, unreachable or every connection is busy).
+ * `code` is what the server's error mapping recognises, like the driver's own connection errors.
+ */
+export class DatabaseUnavailable extends Error {
+  readonly code = 'ACQUIRE_TIMEOUT';
+}
+
+/**
+ * Reconnection backoff, in seconds. postgres.js's default grows to 20 s after a few failed attempts, so
+ * after an outage the pool kept waiting long after PostgreSQL was back; this one stays under half a second.
+ */
+const reconnectBackoff = (retries: number) => Math.min(0.025 * 2 ** retries, 0.5) * (0.5 + Math.random() / 2);
 
 export interface Database {
   /** A read-write transaction; its COMMIT is awaited. */
@@ -43,8 +64,13 @@ export interface Database {
    * inside it throws.
    */
   readOne<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** true when PostgreSQL answers; never throws. */
+  /** true when PostgreSQL answers (within the acquire deadline); never throws. */
   ping(): Promise<boolean>;
+  /**
+   * A statement on the raw pool (appSql), bounded like a transaction's wait for a connection: past
+   * acquireTimeoutMs it rejects with DatabaseUnavailable (the statement itself may still run later).
+   */
+  withDeadline<T>(work: PromiseLike<T>): Promise<T>;
   close(): Promise<void>;
   /** Raw pool as the app role, for tests and benchmarks that must prove what the app role can do. */
   readonly appSql: Sql;
@@ -80,10 +106,13 @@ function transactionClient(conn: ReservedSql, options: Sql['options'], mode: Mod
 }
 
 export function createDatabase(opts: DatabaseOptions): Database {
+  const acquireTimeoutMs = opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
   const sql = postgres(opts.appUrl, {
     max: opts.maxConnections ?? 20,
     idle_timeout: 60,
-    connect_timeout: 5,
+    // Seconds; an unreachable host (packets dropped, no refusal) fails within the acquire deadline.
+    connect_timeout: Math.max(1, Math.floor(acquireTimeoutMs / 1000)),
+    backoff: reconnectBackoff,
     onnotice: () => {},
     connection: { application_name: 'gatehouse' },
   });
@@ -95,8 +124,32 @@ export function createDatabase(opts: DatabaseOptions): Database {
   for (const t of ['114', '3802'])
     (sql.options.serializers as Record<string, (v: unknown) => unknown>)[t] = (v: unknown) => v;
 
+  /**
+   * sql.reserve() has no deadline: while PostgreSQL was down, requests queued for a connection waited
+   * minutes. This one gives up after acquireTimeoutMs; a connection that arrives later goes straight back.
+   */
+  async function withDeadline<T>(work: PromiseLike<T>, onLate?: (late: T) => void): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DatabaseUnavailable(`no database connection within ${acquireTimeoutMs} ms`)),
+        acquireTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (e) {
+      // Given up on: whatever it yields later is dropped (a connection goes straight back to the pool).
+      work.then(onLate, () => {});
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const reserve = () => withDeadline(sql.reserve(), (late) => late.release());
+
   async function run<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>, mode: Mode): Promise<T> {
-    const conn = await sql.reserve();
+    const conn = await reserve();
     let finished = false;
     let unawaitedCommit: Promise<unknown> | undefined;
     try {
@@ -131,9 +184,10 @@ export function createDatabase(opts: DatabaseOptions): Database {
     read: (scope, fn) => run(scope, fn, 'read'),
     readOne: (scope, fn) => run(scope, fn, 'one'),
     appSql: sql,
+    withDeadline: (work) => withDeadline(work),
     async ping() {
       try {
-        await sql`select 1`;
+        await withDeadline(sql`select 1`.execute());
         return true;
       } catch (e) {
         opts.onError?.(e);

@@ -1,4 +1,11 @@
-export { createDatabase, type Database, type DatabaseOptions, type Tx } from './connection.ts';
+export {
+  createDatabase,
+  type Database,
+  type DatabaseOptions,
+  DatabaseUnavailable,
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
+  type Tx,
+} from './connection.ts';
 export { keyPads, signContext, type TenantScope } from './context.ts';
 export * as alertsRepo from './data/alerts.ts';
 export * as approvalsRepo from './data/approvals.ts';

@@ -75,6 +75,7 @@ export async function openDatabase(
       appUrl,
       contextKey: contextKey(config.secret),
       maxConnections: config.dbPoolMax,
+      acquireTimeoutMs: config.dbAcquireTimeoutMs,
       onError: (err) => log.warn({ err: (err as Error).message }, 'database check failed'),
     });
     return {

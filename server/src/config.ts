@@ -80,6 +80,8 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(12),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(20),
+  /** How long a request waits for a database connection before it answers 503 (also the connect timeout). */
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Uploaded files (content-addressed); default <dataDir>/files. */
   FILES_DIR: z.string().optional(),
   /** Largest file a supplier may upload, in MB (default 20). */
@@ -117,6 +119,8 @@ export interface Config {
   /** DORMANT_DAYS: suspend accounts unused this long (0: never). */
   dormantDays: number;
   dbPoolMax: number;
+  /** DB_ACQUIRE_TIMEOUT_MS: the deadline for getting a connection (then 503 with Retry-After). */
+  dbAcquireTimeoutMs: number;
   /** Uploaded files: where they are stored, the largest accepted, and the expiry warning window. */
   files: { dir: string; maxBytes: number; expiryWarningDays: number };
   /** Hours a level waits before its approvers are reminded / it escalates to its escalation roles. */
@@ -175,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     dormantDays: e.DORMANT_DAYS,
     dbPoolMax: e.DB_POOL_MAX,
+    dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     files: {
       dir: e.FILES_DIR ? path.resolve(e.FILES_DIR) : path.join(dataDir, 'files'),
       maxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),

@@ -1,5 +1,5 @@
 import type { ErrorReason } from '@gatehouse/contract';
-import { BadCursor, EmbeddedStartError, MigrationError } from '@gatehouse/db';
+import { BadCursor, DatabaseUnavailable, EmbeddedStartError, MigrationError } from '@gatehouse/db';
 import { TRPCError } from '@trpc/server';
 
 /** Domain errors thrown by services. Mapped to tRPC codes in exactly one place (toTRPCError). */
@@ -24,8 +24,16 @@ export const ipNotAllowed = (ip: string) =>
 /** PostgreSQL or the network is down: 503, and the server keeps running. */
 export class ServiceUnavailable extends Error {}
 
+/** Seconds a 503 tells the client to wait (Retry-After) before it tries again. */
+export const RETRY_AFTER_SECONDS = 5;
+
 const CONNECTION_CODES = new Set([
+  'ACQUIRE_TIMEOUT', // DatabaseUnavailable: no pooled connection within DB_ACQUIRE_TIMEOUT_MS
   'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
@@ -42,9 +50,19 @@ const CONNECTION_CODES = new Set([
   '08006',
 ]);
 
+/**
+ * A lost or unreachable database, also when another layer wrapped the driver's error as its `cause`
+ * (Drizzle's query error, the sign-in throttle's store): the whole cause chain is looked at.
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && CONNECTION_CODES.has(code);
+  let e = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 10; depth++) {
+    if (e instanceof ServiceUnavailable || e instanceof DatabaseUnavailable) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** A unique index refused the write (also when Drizzle wraps the driver's error as its cause). */
@@ -71,7 +89,7 @@ export function toTRPCError(err: unknown): TRPCError {
     (err as { cause?: { code?: unknown } })?.cause?.code;
   if (code === '40P01' || code === '40001')
     return new TRPCError({ code: 'CONFLICT', message: 'Someone changed this at the same moment; please try again.' });
-  if (err instanceof ServiceUnavailable || isDatabaseUnavailable(err)) {
+  if (isDatabaseUnavailable(err)) {
     return new TRPCError({
       code: 'SERVICE_UNAVAILABLE',
       message: 'The service is temporarily unavailable. Please try again shortly.',

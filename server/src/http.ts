@@ -10,6 +10,7 @@ import helmet from 'helmet';
 import { apiV1 } from './api/v1.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
+import { RETRY_AFTER_SECONDS } from './errors.ts';
 import { downloadDocument, uploadDocument } from './files/routes.ts';
 import { appRouter } from './router.ts';
 import { sessionCookieName } from './services/session-issue.ts';
@@ -90,6 +91,7 @@ export function createHttpApp(app: AppServices) {
   server.get('/readyz', async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const ok = await app.db.ping();
+    if (!ok) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unavailable' });
   });
 
@@ -126,6 +128,11 @@ export function createHttpApp(app: AppServices) {
       maxBodySize: MAX_BODY_BYTES,
       allowMethodOverride: false,
       createContext: ({ req, res }) => createContextInner(app, requestMeta(req, res, sessionCookieName(app))),
+      // The database is away: tell clients (and load balancers) when to try again.
+      responseMeta: ({ errors }) =>
+        errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')
+          ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } }
+          : {},
       onError: ({ error, path: procedure, ctx }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           log.error({ err: error.cause ?? error, procedure, requestId: ctx?.req.requestId }, 'procedure failed');

@@ -7,7 +7,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { DomainError, toTRPCError } from '../errors.ts';
+import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
 import * as documents from '../services/documents.ts';
 import type { StagedBlob } from './store.ts';
 
@@ -76,6 +76,7 @@ function sendMapped(ctx: Context, res: Response, err: unknown) {
   if (e.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err, requestId: ctx.req.requestId }, 'file route failed');
   const reason = err instanceof DomainError ? err.reason : undefined;
   if (res.headersSent) return;
+  if (e.code === 'SERVICE_UNAVAILABLE') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res
     .status(STATUS[e.code] ?? 500)
     .json({ error: { message: e.message, code: e.code, ...(reason ? { reason } : {}) } });
