@@ -226,9 +226,15 @@ describe('pnpm start and signals', () => {
   }
 
   function pnpmStart(dataDir: string) {
+    // As from a user's shell or a supervisor: without the node_modules/.bin entries that `pnpm test` put on
+    // this PATH (there, pnpm's own shebang would find pnpm's node shim, a shell, in front of pnpm itself).
+    const PATH = (process.env.PATH ?? '')
+      .split(':')
+      .filter((d) => !d.includes('node_modules'))
+      .join(':');
     const child = spawn(pnpmBin, ['start'], {
       cwd: ROOT,
-      env: { ...process.env, GATEHOUSE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+      env: { ...process.env, PATH, GATEHOUSE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
