@@ -12,7 +12,7 @@ import {
   useRememberedList,
 } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
-import { label } from '../format.ts';
+import { formatPreciseDateTime, label } from '../format.ts';
 import { trpc } from '../trpc.ts';
 
 const PAGE_SIZE = 50;
@@ -32,13 +32,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type AuditItem = Awaited<ReturnType<typeof trpc.audit.search.query>>['items'][number];
 type Verification = Awaited<ReturnType<typeof trpc.audit.verify.query>>;
 
-const preciseFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
-
-/** An audit instant to the second, in the user's time zone: '3 Mar 2025, 14:05:09'. */
-export function formatAuditTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : preciseFormat.format(date);
-}
+/** An audit instant to the second, in the user's time zone and locale: '3 Mar 2025, 14:05:09'. */
+export const formatAuditTime = (iso: string): string => formatPreciseDateTime(iso);
 
 /** An ISO instant as the value of a datetime-local input (the user's time zone); '' when unusable. */
 function toLocalInput(iso: string | undefined): string {
