@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normaliseIp } from '@gatehouse/contract';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { parseCookie } from 'cookie';
 import cors from 'cors';
@@ -65,7 +66,7 @@ export function createHttpApp(app: AppServices) {
       res.once('finish', () => {
         const ms = Math.round((performance.now() - started) * 10) / 10;
         log.info(
-          { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms, ip: req.ip },
+          { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms, ip: clientIp(req) },
           'request',
         );
       });
@@ -147,11 +148,20 @@ export function createHttpApp(app: AppServices) {
   return server;
 }
 
+/**
+ * The client's address: from a configured trusted proxy's X-Forwarded-For, else the socket peer (Express
+ * `trust proxy`). The one place it is determined: an IPv4 client of a server listening on `::` arrives
+ * as `::ffff:127.0.0.1` and is stored, logged and checked as `127.0.0.1`.
+ */
+export function clientIp(req: Request): string {
+  return normaliseIp(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+}
+
 function requestMeta(req: Request, res: Response, cookieName: string): RequestMeta {
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   return {
     requestId: String(res.locals.requestId),
-    ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    ip: clientIp(req),
     userAgent: req.headers['user-agent'],
     sessionToken: cookies[cookieName],
     setCookie: (value) => res.append('Set-Cookie', value),

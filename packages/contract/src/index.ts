@@ -2,6 +2,7 @@ export * from './approvals.ts';
 export * from './audit-actions.ts';
 export * from './constants.ts';
 export * from './errors.ts';
+export * from './ip.ts';
 export * from './money.ts';
 export * from './parties.ts';
 export * from './password-rules.ts';

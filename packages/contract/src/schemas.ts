@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INVOICE_STATUSES, LIMITS, ORDER_STATUSES } from './constants.ts';
+import { normaliseIp } from './ip.ts';
 import { PARTY_KINDS, USER_STATUSES } from './parties.ts';
 import { PERMISSIONS } from './permissions.ts';
 
@@ -388,7 +389,8 @@ export const auditSearchInput = z.object({
   entityType: z.string().trim().max(100).optional(),
   entityId: z.string().trim().max(200).optional(),
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
-  ip: z.string().trim().max(60).optional(),
+  /** Stored IPv4 clients are plain IPv4: '::ffff:127.0.0.1' finds them too (normaliseIp). */
+  ip: z.string().trim().max(60).transform(normaliseIp).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
 });
