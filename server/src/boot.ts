@@ -74,7 +74,7 @@ export async function openDatabase(
       appUrl,
       contextKey: contextKey(config.secret),
       maxConnections: config.dbPoolMax,
-      onError: (err) => log.warn({ err: (err as Error).message }, 'database check failed'),
+      onError: (err) => log.warn({ err }, 'database check failed'),
     });
     return {
       db,
