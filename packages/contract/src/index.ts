@@ -3,6 +3,7 @@ export * from './audit-actions.ts';
 export * from './constants.ts';
 export * from './errors.ts';
 export * from './ip.ts';
+export * from './issues.ts';
 export * from './money.ts';
 export * from './parties.ts';
 export * from './password-rules.ts';

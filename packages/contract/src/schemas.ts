@@ -111,7 +111,11 @@ export const cidr = z
   .trim()
   .max(60)
   .pipe(
-    z.union([z.cidrv4(), z.cidrv6()], { error: 'Enter a network in CIDR form, e.g. 203.0.113.0/24 or 2001:db8::/32.' }),
+    // A plain address is a network of one (/32, /128); the message quotes what was typed.
+    z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()], {
+      error: (issue) =>
+        `${String(issue.input).slice(0, 60)} is not a valid IPv4/IPv6 address or CIDR network (e.g. 203.0.113.0/24 or 2001:db8::/32).`,
+    }),
   );
 const policyFields = {
   sessionIdleMinutes: z
