@@ -80,6 +80,9 @@ export const resetPasswordInput = z.object({
   token: z.string().min(10).max(200),
   newPassword: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),
 });
+/** Any text: a damaged link is simply not valid (an answer, not an error). */
+export const passwordResetInfoInput = z.object({ token: z.string().max(200) });
+export const passwordResetInfoOutput = z.object({ valid: z.boolean() });
 
 // ---- invitations (accepted by the invitee, signed out)
 export const invitationTokenInput = z.object({ token: z.string().min(10).max(200) });
