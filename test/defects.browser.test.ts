@@ -1,6 +1,6 @@
 import { demoRepo } from '@gatehouse/db';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
@@ -95,4 +95,42 @@ describe('dates follow the browser locale', () => {
       await page.context().close();
     });
   }
+});
+
+describe('the credit-limit request form', () => {
+  it("shows the customer's current limit and open exposure, from the server", async () => {
+    const op = await createPartyWithUser(s.srv.db, 'internal', ['operator']);
+    const cust = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+    const name = `Exposure Test ${Date.now()}`;
+    const owner = (await import('postgres')).default(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
+    try {
+      await owner`update parties set name = ${name}, credit_limit_minor = 5000000, credit_currency = 'EUR'
+                  where id = ${cust.partyId}`;
+      await owner`insert into orders (party_id, number, status, order_date, currency, total_minor) values
+                    (${cust.partyId}, 'SO-X1', 'confirmed', '2026-01-10', 'EUR', 120050)`;
+      await owner`insert into invoices (party_id, number, status, issue_date, due_date, currency, total_minor, open_minor)
+                  values (${cust.partyId}, 'INV-X1', 'open', '2026-01-03', '2026-02-03', 'EUR', 70000, 20000)`;
+    } finally {
+      await owner.end();
+    }
+    for (const width of [1280, 390]) {
+      const page = await newPage(s, { width });
+      await signIn(page, s.srv.origin, op.email, op.password);
+      await page.goto(`${s.srv.origin}/approvals`);
+      await page.click('[data-testid="approval-new"]');
+      await page.waitForSelector('[data-testid="new-approval-dialog"][open]');
+      await page.fill('#new-approval-search', name);
+      await page.click(`[data-testid="new-approval-customer-option"]:has-text("${name}")`);
+      const limit = page.locator('[data-testid="credit-exposure-limit"]');
+      await limit.waitFor();
+      expect(await limit.textContent()).toContain('50,000.00');
+      expect(await limit.textContent()).toContain('EUR');
+      expect(await page.textContent('[data-testid="credit-exposure-invoices"]')).toContain('200.00');
+      expect(await page.textContent('[data-testid="credit-exposure-orders"]')).toContain('1,200.50');
+      expect(await overflows(page)).toBe(false);
+      await shot(page, `credit-exposure-${width}`, { fullPage: false });
+      await page.context().close();
+    }
+    expect(s.problems).toEqual([]);
+  });
 });

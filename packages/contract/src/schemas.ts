@@ -463,6 +463,19 @@ export const partySummary = z.object({
   createdAt: isoTime,
 });
 export const partiesListOutput = z.object({ items: z.array(partySummary), nextCursor: z.string().nullable() });
+export const creditExposureInput = z.object({ partyId: uuid });
+const amountByCurrency = z.object({ currency: z.string(), amountMinor: minorUnits, count: z.number().int() });
+/** A customer's credit position, for whoever asks approvers to change its limit. */
+export const creditExposureOutput = z.object({
+  partyId: uuid,
+  name: z.string(),
+  /** The limit in force; null when none was ever approved. */
+  creditLimit: z.object({ amountMinor: minorUnits, currency: z.string() }).nullable(),
+  /** Open invoices' unpaid balance, per currency. */
+  openInvoices: z.array(amountByCurrency),
+  /** Open or confirmed orders with no live invoice yet, per currency. */
+  openOrders: z.array(amountByCurrency),
+});
 export const createPartyInput = z.object({
   kind: z.enum(['customer', 'supplier']),
   name: z.string().trim().min(1).max(LIMITS.nameMax),
