@@ -103,7 +103,7 @@ describe('sign-in', () => {
     );
     const body = (await res.json()) as { error: { message: string; data: { issues: { path: string }[] } } };
     expect(res.status).toBe(400);
-    expect(body.error.message).toMatch(/^id: /);
+    expect(body.error.message).toMatch(/^ID: /);
     expect(body.error.message).not.toContain('[');
     expect(body.error.data.issues[0]?.path).toBe('id');
   });

@@ -96,7 +96,7 @@ describe('orders.list: date range and sorting', () => {
   it('a start date after the end date is a BAD_REQUEST that says so', async () => {
     const err = await errorOf(me.c.orders.list.query({ from: '2025-03-06', to: '2025-03-03' }));
     expect(err.code).toBe('BAD_REQUEST');
-    expect(err.message).toBe('to: The end date must be on or after the start date.');
+    expect(err.message).toBe('To: The end date must be on or after the start date.');
     expect(await codeOf(me.c.orders.list.query({ from: '2025-02-30' }))).toBe('BAD_REQUEST');
     expect(await codeOf(me.c.orders.list.query({ to: '6 March' }))).toBe('BAD_REQUEST');
     expect(await codeOf(me.c.orders.list.query({ from: '2025-03-06', to: '2025-03-06' }))).toBe('OK');

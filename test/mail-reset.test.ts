@@ -140,3 +140,42 @@ describe('mail delivery', () => {
     }
   });
 });
+
+describe('auth.passwordResetInfo: the link is judged when the page opens', () => {
+  it('says valid for a live link and invalid once used, expired or damaged, and nothing else', async () => {
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    const c = client(t.srv.origin);
+    await c.auth.requestPasswordReset.mutate({ email: u.email });
+    const token = tokenIn(await mailFile(new RegExp(`To: ${u.email.replace(/[.+]/g, '\\$&')}`)));
+    expect(await c.auth.passwordResetInfo.query({ token })).toEqual({ valid: true });
+    // Asking does not spend it.
+    expect(await c.auth.passwordResetInfo.query({ token })).toEqual({ valid: true });
+    await c.auth.resetPassword.mutate({ token, newPassword: 'a completely new passphrase' });
+    expect(await c.auth.passwordResetInfo.query({ token })).toEqual({ valid: false });
+    const [id] = token.split('.');
+    expect(await c.auth.passwordResetInfo.query({ token: `${id}.${'a'.repeat(20)}` })).toEqual({ valid: false });
+    expect(await c.auth.passwordResetInfo.query({ token: 'x' })).toEqual({ valid: false });
+
+    const v = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    await c.auth.requestPasswordReset.mutate({ email: v.email });
+    const late = tokenIn(await mailFile(new RegExp(`To: ${v.email.replace(/[.+]/g, '\\$&')}`)));
+    t.srv.clock.advance(31 * 60_000);
+    try {
+      expect(await c.auth.passwordResetInfo.query({ token: late })).toEqual({ valid: false });
+    } finally {
+      t.srv.clock.advance(-31 * 60_000);
+    }
+  });
+
+  it('is throttled per IP', async () => {
+    const c = client(t.srv.origin);
+    let refused = 0;
+    for (let i = 0; i < 70; i++) {
+      if ((await codeOf(c.auth.passwordResetInfo.query({ token: `guess${i}.guess` }))) === 'TOO_MANY_REQUESTS')
+        refused++;
+    }
+    // 60 an hour from one address, minus the few the test above used.
+    expect(refused).toBeGreaterThanOrEqual(10);
+    expect(refused).toBeLessThan(70);
+  });
+});

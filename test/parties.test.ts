@@ -1,3 +1,4 @@
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { client, codeOf, createPartyWithUser, useTestServer } from './support/harness.ts';
 
@@ -61,5 +62,56 @@ describe('parties (accounts)', () => {
     expect(await codeOf(auditor.parties.create.mutate({ kind: 'customer', name: 'Nope' }))).toBe('FORBIDDEN');
     const customer = await signedIn(await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']));
     expect(await codeOf(customer.parties.list.query({}))).toBe('FORBIDDEN');
+  });
+});
+
+describe('parties.creditExposure', () => {
+  it("gives staff a customer's limit, open invoice balance and open orders not yet invoiced", async () => {
+    const op = await createPartyWithUser(t.srv.db, 'internal', ['operator']);
+    const o = await signedIn(op);
+    const cust = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    const owner = postgres(t.srv.ownerUrl, { max: 1, onnotice: () => {} });
+    try {
+      await owner`update parties set credit_limit_minor = 5000000, credit_currency = 'EUR' where id = ${cust.partyId}`;
+      const orders = await owner`
+        insert into orders (party_id, number, status, order_date, currency, total_minor) values
+          (${cust.partyId}, 'SO-1', 'open', '2026-01-10', 'EUR', 120000),
+          (${cust.partyId}, 'SO-2', 'confirmed', '2026-01-11', 'EUR', 30000),
+          (${cust.partyId}, 'SO-3', 'confirmed', '2026-01-12', 'EUR', 99999),
+          (${cust.partyId}, 'SO-4', 'delivered', '2026-01-02', 'EUR', 70000),
+          (${cust.partyId}, 'SO-5', 'open', '2026-01-13', 'USD', 4500)
+        returning id, number`;
+      const idOf = (n: string) => orders.find((r) => r.number === n)?.id;
+      // SO-3 is already invoiced (counted there, not twice); SO-4 delivered and invoiced, partly paid.
+      await owner`
+        insert into invoices (party_id, order_id, number, status, issue_date, due_date, currency, total_minor, open_minor) values
+          (${cust.partyId}, ${idOf('SO-3')}, 'INV-3', 'open', '2026-01-12', '2026-02-12', 'EUR', 99999, 99999),
+          (${cust.partyId}, ${idOf('SO-4')}, 'INV-4', 'open', '2026-01-03', '2026-02-03', 'EUR', 70000, 20000),
+          (${cust.partyId}, null, 'INV-9', 'paid', '2025-12-01', '2026-01-01', 'EUR', 5000, 0)`;
+    } finally {
+      await owner.end();
+    }
+    expect(await o.parties.creditExposure.query({ partyId: cust.partyId })).toEqual({
+      partyId: cust.partyId,
+      name: expect.any(String),
+      creditLimit: { amountMinor: '5000000', currency: 'EUR' },
+      openInvoices: [{ currency: 'EUR', amountMinor: '119999', count: 2 }],
+      openOrders: [
+        { currency: 'EUR', amountMinor: '150000', count: 2 },
+        { currency: 'USD', amountMinor: '4500', count: 1 },
+      ],
+    });
+    // A customer with nothing yet: no limit, nothing open.
+    const fresh = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    expect(await o.parties.creditExposure.query({ partyId: fresh.partyId })).toMatchObject({
+      creditLimit: null,
+      openInvoices: [],
+      openOrders: [],
+    });
+    // Not a customer: not found. A customer's own user: no permission.
+    const supplier = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-user']);
+    expect(await codeOf(o.parties.creditExposure.query({ partyId: supplier.partyId }))).toBe('NOT_FOUND');
+    const c = await signedIn(cust);
+    expect(await codeOf(c.parties.creditExposure.query({ partyId: cust.partyId }))).toBe('FORBIDDEN');
   });
 });

@@ -58,12 +58,15 @@ describe('security policies in the browser', () => {
     // An invalid network: the server's field message, the form stays open.
     await page.click('[data-testid="role-policy-edit-customer-user"]');
     await page.waitForSelector(`${dialog}[open]`);
-    await page.fill('#policy-allowlist', '10.0.0.0/8\n10.0.0.300/33');
+    await page.fill('#policy-allowlist', '10.0.0.0/8\n10.0.0.300/33\nnot-a-network');
     await page.click('[data-testid="policy-save"]');
     const fieldError = page.locator('[data-testid="policy-dialog-error"]');
     await fieldError.waitFor();
     expect(await fieldError.textContent()).toContain('IP allowlist, line 2');
-    expect(await fieldError.textContent()).toContain('Enter a network in CIDR form');
+    expect(await fieldError.textContent()).toContain('10.0.0.300/33 is not a valid IPv4/IPv6 address or CIDR');
+    // Every refused line in words, counted from 1: no internal field name, no zero-based index.
+    expect(await fieldError.textContent()).toContain('IP allowlist, line 3: not-a-network is not a valid');
+    expect(await fieldError.textContent()).not.toContain('ipAllowlist');
     expect(await page.getAttribute('#policy-allowlist', 'aria-invalid')).toBe('true');
     await shot(page, 'policies-field-error', { fullPage: false });
     await page.click('[data-testid="policy-cancel"]');

@@ -46,6 +46,7 @@ describe('procedure catalogue', () => {
     if (
       ![
         'auth.me',
+        'auth.session',
         'auth.logout',
         'auth.sessions.list',
         'auth.twoFactor.status',

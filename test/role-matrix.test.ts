@@ -81,6 +81,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'parties.list': () => ({}),
   'parties.create': () => ({ kind: 'customer', name: 'Matrix customer' }),
   'parties.update': (o) => ({ partyId: o.partyId, name: 'Other customer' }),
+  'parties.creditExposure': (o) => ({ partyId: o.partyId }),
   'roles.list': () => undefined,
   'roles.create': () => ({
     key: `matrix-${randomUUID().slice(0, 8)}`,

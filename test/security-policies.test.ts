@@ -157,7 +157,9 @@ describe('re-authentication for sensitive actions', () => {
       }),
     );
     expect(bad.code).toBe('BAD_REQUEST');
-    expect(bad.message).toMatch(/ipAllowlist/);
+    expect(bad.message).toBe(
+      'IP allowlist, line 1: 10.0.0.0/33 is not a valid IPv4/IPv6 address or CIDR network (e.g. 203.0.113.0/24 or 2001:db8::/32).',
+    );
     const got = await sys.c.policies.get.query({ partyId: u.partyId });
     expect(got.yourIp).toBe('198.51.100.1');
     expect(got.roles.find((r) => r.key === 'system-admin')).toMatchObject({
@@ -213,6 +215,42 @@ describe('IP allowlists', () => {
     expect(await errorOf(c.auth.me.query())).toMatchObject({ reason: 'ip-not-allowed' });
     await sys.c.policies.setRole.mutate({ roleKey: 'auditor', requireTotp: true, ...noPolicy });
     expect(await codeOf(c.auth.me.query())).toBe('OK');
+  });
+
+  it('a correct second factor from a refused address gets no session: refused, audited, the code unspent', async () => {
+    const sys = await systemAdmin('198.51.100.2');
+    const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    const office = from('203.0.113.30');
+    await office.auth.login.mutate(u);
+    const secret = await enrol(office, u.password);
+    await sys.c.policies.setParty.mutate({
+      partyId: u.partyId,
+      requireTotp: null,
+      ...noPolicy,
+      ipAllowlist: ['203.0.113.0/24'],
+    });
+    // The password step from the office earns a challenge; the code is sent from another network.
+    const first = await from('203.0.113.30').auth.login.mutate(u);
+    if (first.status !== 'second-factor') throw new Error('expected a second-factor step');
+    const sessionsBefore = await t.owner`select count(*)::int n from sessions where user_id = ${u.userId}`;
+    const home = from('192.0.2.44');
+    const refused = await errorOf(
+      home.auth.verifySecondFactor.mutate({ challenge: first.challenge, code: codeFor(secret) }),
+    );
+    // The same answer as every other allowlist denial, and no cookie, no session row.
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', reason: 'ip-not-allowed' });
+    expect(refused.message).toContain('192.0.2.44');
+    expect(jarOf(home).size).toBe(0);
+    const sessionsAfter = await t.owner`select count(*)::int n from sessions where user_id = ${u.userId}`;
+    expect(sessionsAfter[0]?.n).toBe(sessionsBefore[0]?.n);
+    const denials = await t.owner`select entity_id from audit_events
+                                  where action = 'auth.ip_denied' and actor_user_id = ${u.userId} and ip = '192.0.2.44'`;
+    expect(denials.map((d) => d.entity_id)).toEqual(['auth.verifySecondFactor']);
+    // The code was not spent on the refusal: from the office it completes the sign-in.
+    const office2 = from('203.0.113.31');
+    const done = await office2.auth.verifySecondFactor.mutate({ challenge: first.challenge, code: codeFor(secret) });
+    expect(done.status).toBe('signed-in');
+    expect(await codeOf(office2.orders.list.query({}))).toBe('OK');
   });
 
   it('an admin cannot lock out its own address without confirming', async () => {

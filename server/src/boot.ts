@@ -76,7 +76,7 @@ export async function openDatabase(
       contextKey: contextKey(config.secret),
       maxConnections: config.dbPoolMax,
       acquireTimeoutMs: config.dbAcquireTimeoutMs,
-      onError: (err) => log.warn({ err: (err as Error).message }, 'database check failed'),
+      onError: (err) => log.warn({ err }, 'database check failed'),
     });
     return {
       db,

@@ -9,10 +9,15 @@ export class DomainError extends Error {
     message: string,
     /** What the SPA can do about it (sent as `data.reason`), see ERROR_REASONS. */
     public readonly reason?: ErrorReason,
+    /** The input field it is about (a zod-style path): worded and sent as `data.issues` like a validation error. */
+    public readonly field?: readonly (string | number)[],
   ) {
     super(message);
   }
 }
+/** A service's own check of one input field refused it: "IBAN: That IBAN is not valid", never `bankDetails.iban`. */
+export const invalidField = (field: readonly (string | number)[], message: string) =>
+  new DomainError('BAD_REQUEST', message, undefined, field);
 export const notFound = (what = 'That item') => new DomainError('NOT_FOUND', `${what} was not found.`);
 export const ipNotAllowed = (ip: string) =>
   new DomainError(
@@ -100,6 +105,12 @@ export function toTRPCError(err: unknown): TRPCError {
 }
 
 export { EmbeddedStartError, MigrationError };
+
+/** The input field of an error on its way out, if a DomainError named one (invalidField). */
+export function fieldOf(err: unknown): readonly (string | number)[] | undefined {
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause instanceof DomainError ? cause.field : undefined;
+}
 
 /** The `data.reason` of an error on its way out, if a DomainError gave one. */
 export function reasonOf(err: unknown): ErrorReason | undefined {

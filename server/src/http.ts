@@ -8,6 +8,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { apiV1 } from './api/v1.ts';
+import { clientIp } from './client-ip.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
@@ -67,7 +68,7 @@ export function createHttpApp(app: AppServices) {
       res.once('finish', () => {
         const ms = Math.round((performance.now() - started) * 10) / 10;
         log.info(
-          { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms, ip: req.ip },
+          { requestId: id, method: req.method, path: req.path, status: res.statusCode, ms, ip: clientIp(req) },
           'request',
         );
       });
@@ -162,7 +163,7 @@ function requestMeta(req: Request, res: Response, cookieName: string): RequestMe
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   return {
     requestId: String(res.locals.requestId),
-    ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    ip: clientIp(req),
     userAgent: req.headers['user-agent'],
     sessionToken: cookies[cookieName],
     setCookie: (value) => res.append('Set-Cookie', value),

@@ -1,8 +1,8 @@
-import { type AuditAction, type Permission, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
+import { type AuditAction, describeIssuePath, type Permission, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import { initTRPC, type TRPCError } from '@trpc/server';
 import { authenticate, requireEnrolled, requirePermission } from './auth/guard.ts';
 import type { Context } from './context.ts';
-import { DomainError, reasonOf, toTRPCError } from './errors.ts';
+import { DomainError, fieldOf, reasonOf, toTRPCError } from './errors.ts';
 
 /**
  * tRPC, initialised once. Procedure builders read in order of strength:
@@ -16,11 +16,17 @@ const t = initTRPC
     // Never send stacks or causes: the client gets code + message, the log gets the rest.
     errorFormatter({ shape, error }) {
       const { stack: _stack, ...data } = shape.data;
-      // Input validation: a readable message ("email: Invalid email address") and the issues by field,
-      // instead of zod's raw JSON dump.
-      const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
+      // Input validation: a message in words ("IP allowlist, line 2: …", never `ipAllowlist.1`) and the
+      // issues by field (`path` for programs, `label` for people), instead of zod's raw JSON dump.
+      const field = fieldOf(error);
+      const issues =
+        error.code !== 'BAD_REQUEST'
+          ? null
+          : field
+            ? [{ path: field.map(String).join('.'), label: describeIssuePath(field), message: error.message }]
+            : validationIssues(error.cause);
       if (issues) {
-        const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+        const message = issues.map((i) => (i.label ? `${i.label}: ${i.message}` : i.message)).join('; ');
         return { ...shape, message, data: { ...data, issues } };
       }
       const reason = reasonOf(error);
@@ -29,11 +35,12 @@ const t = initTRPC
     isDev: false,
   });
 
-function validationIssues(cause: unknown): { path: string; message: string }[] | null {
+function validationIssues(cause: unknown): { path: string; label: string; message: string }[] | null {
   const issues = (cause as { issues?: unknown } | undefined)?.issues;
   if (!Array.isArray(issues)) return null;
   return issues.slice(0, 20).map((i: { path?: PropertyKey[]; message?: string }) => ({
     path: (i.path ?? []).map(String).join('.'),
+    label: describeIssuePath(i.path ?? []),
     message: String(i.message ?? 'Invalid value'),
   }));
 }

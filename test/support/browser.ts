@@ -58,7 +58,8 @@ export function useBrowserSuite(
 /**
  * A page in a browser context of its own (its own cookies): two people at two computers. Console errors
  * (but the suite's allowed ones) and page errors go to `s.problems`. `timeout`: the page's default
- * timeout (null: Playwright's own); `closesWithPage`: the context is closed when the page is.
+ * timeout (null: Playwright's own); `closesWithPage`: the context is closed when the page is; `locale`: the
+ * browser's language and date convention (en-GB by default).
  */
 export async function newPage(
   s: BrowserSuite,
@@ -68,10 +69,16 @@ export async function newPage(
     acceptDownloads?: boolean;
     timeout?: number | null;
     closesWithPage?: boolean;
+    /** The browser's locale (dates follow it): en-GB unless a test is about another. */
+    locale?: string;
   } = {},
 ): Promise<Page> {
   const { width = 1280, height = 800, acceptDownloads, timeout = 10_000, closesWithPage = false } = opts;
-  const contextOptions = { viewport: { width, height }, ...(acceptDownloads ? { acceptDownloads } : {}) };
+  const contextOptions = {
+    viewport: { width, height },
+    locale: opts.locale ?? 'en-GB',
+    ...(acceptDownloads ? { acceptDownloads } : {}),
+  };
   const page = closesWithPage
     ? await s.browser.newPage(contextOptions)
     : await (await s.browser.newContext(contextOptions)).newPage();

@@ -77,7 +77,13 @@ export function testConfig(overrides: Record<string, string>): Config {
 /** The real server (Express + tRPC + migrations) on a free port, over a fresh database. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { throttle?: ThrottlePolicy; ownerUrl?: string; shippedRolePolicies?: boolean } = {},
+  opts: {
+    throttle?: ThrottlePolicy;
+    ownerUrl?: string;
+    shippedRolePolicies?: boolean;
+    /** Where the server's log lines go (a test that reads them); silent otherwise. */
+    logTo?: { write(line: string): void };
+  } = {},
 ) {
   const clock = new TestClock();
   const { ownerUrl, db: fixturesDb, name } = await createTestDatabase(opts.ownerUrl, opts);
@@ -91,7 +97,8 @@ export async function startTestServer(
     PUBLIC_ORIGIN: `http://localhost:${port}`,
     ...env,
   });
-  const server = await startServer(config, createLogger('silent'), { clock, throttle: opts.throttle });
+  const log = opts.logTo ? createLogger('info', opts.logTo) : createLogger('silent');
+  const server = await startServer(config, log, { clock, throttle: opts.throttle });
   return {
     ...server,
     origin: `http://localhost:${port}`,
@@ -196,10 +203,7 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
  * One test file's server: started before its tests, stopped after, with an owner connection for
  * assertions about what is stored. Read `t.srv` / `t.owner` inside tests and hooks.
  */
-export function useTestServer(
-  env: Record<string, string> = {},
-  opts: { throttle?: ThrottlePolicy; shippedRolePolicies?: boolean } = {},
-) {
+export function useTestServer(env: Record<string, string> = {}, opts: Parameters<typeof startTestServer>[1] = {}) {
   const t = {} as { srv: Awaited<ReturnType<typeof startTestServer>>; owner: postgres.Sql };
   beforeAll(async () => {
     t.srv = await startTestServer(env, opts);

@@ -28,10 +28,14 @@ export async function loadMe(): Promise<void> {
   await refreshMe();
 }
 
-/** Asks the server who we are again without passing through 'loading' (pages stay on screen meanwhile). */
+/**
+ * Asks the server who we are again without passing through 'loading' (pages stay on screen meanwhile).
+ * auth.session answers null when signed out: public pages make no call that fails (no 401 in the console).
+ */
 export async function refreshMe(): Promise<void> {
   try {
-    setAuth({ status: 'signed-in', me: await trpc.auth.me.query() });
+    const me = await trpc.auth.session.query();
+    setAuth(me ? { status: 'signed-in', me } : { status: 'signed-out', returnTo: true });
   } catch (err) {
     if (isUnauthorized(err)) setAuth({ status: 'signed-out', returnTo: true });
     else if (errorReason(err) === 'ip-not-allowed') setAuth({ status: 'blocked', message: errorMessage(err) });

@@ -21,6 +21,19 @@ export function errorReason(err: unknown): ErrorReason | undefined {
   return ERROR_REASONS.find((r) => r === reason);
 }
 
+/**
+ * The input fields a refused call names (`data.issues[].path`, e.g. 'ipAllowlist.1'), for focus and
+ * aria-invalid; never for display: the message already names them in words.
+ */
+export function issueFields(err: unknown): string[] {
+  if (!(err instanceof TRPCClientError)) return [];
+  const data: unknown = err.data;
+  if (typeof data !== 'object' || data === null || !('issues' in data) || !Array.isArray(data.issues)) return [];
+  return data.issues.flatMap((i: unknown) =>
+    typeof i === 'object' && i !== null && 'path' in i && typeof i.path === 'string' ? [i.path] : [],
+  );
+}
+
 export const isUnauthorized = (err: unknown) => errorCode(err) === 'UNAUTHORIZED';
 export const isNotFound = (err: unknown) => errorCode(err) === 'NOT_FOUND';
 export const isTooManyRequests = (err: unknown) => errorCode(err) === 'TOO_MANY_REQUESTS';

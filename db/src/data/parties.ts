@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { parties, users } from '../schema/index.ts';
+import { invoices, orders, parties, users } from '../schema/index.ts';
 import { BadCursor, isUuid } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
@@ -107,4 +107,59 @@ export async function update(
     .update(parties)
     .set(change)
     .where(and(eq(parties.id, id), partyPredicate(tx, parties.id)));
+}
+
+/**
+ * A customer's credit position: the limit in force, its open invoice balance and its open orders not yet
+ * invoiced (open or confirmed, no live invoice against them), each per currency. Undefined when the party
+ * is not visible or not a customer.
+ */
+export async function creditExposure(tx: Tx, partyId: string) {
+  const [party] = await tx.db
+    .select({
+      id: parties.id,
+      name: parties.name,
+      kind: parties.kind,
+      creditLimitMinor: parties.creditLimitMinor,
+      creditCurrency: parties.creditCurrency,
+    })
+    .from(parties)
+    .where(and(eq(parties.id, partyId), partyPredicate(tx, parties.id)));
+  if (party?.kind !== 'customer') return undefined;
+  const openInvoices = await tx.db
+    .select({
+      currency: invoices.currency,
+      amountMinor: sql<bigint>`coalesce(sum(${invoices.openMinor}), 0)::bigint`.mapWith(BigInt),
+      count: count(),
+    })
+    .from(invoices)
+    .where(
+      and(
+        eq(invoices.partyId, partyId),
+        partyPredicate(tx, invoices.partyId),
+        eq(invoices.status, 'open'),
+        sql`${invoices.openMinor} > 0`,
+      ),
+    )
+    .groupBy(invoices.currency)
+    .orderBy(asc(invoices.currency));
+  const openOrders = await tx.db
+    .select({
+      currency: orders.currency,
+      amountMinor: sql<bigint>`coalesce(sum(${orders.totalMinor}), 0)::bigint`.mapWith(BigInt),
+      count: count(),
+    })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.partyId, partyId),
+        partyPredicate(tx, orders.partyId),
+        sql`${orders.status} in ('open', 'confirmed')`,
+        sql`not exists (select 1 from ${invoices} i where i.party_id = ${orders.partyId}
+              and i.order_id = ${orders.id} and i.status <> 'cancelled')`,
+      ),
+    )
+    .groupBy(orders.currency)
+    .orderBy(asc(orders.currency));
+  return { party, openInvoices, openOrders };
 }

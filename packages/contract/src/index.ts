@@ -4,6 +4,8 @@ export * from './constants.ts';
 export * from './errors.ts';
 export * from './home.ts';
 export * from './integrations.ts';
+export * from './ip.ts';
+export * from './issues.ts';
 export * from './money.ts';
 export * from './parties.ts';
 export * from './password-rules.ts';

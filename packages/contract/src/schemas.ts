@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INVOICE_STATUSES, LIMITS, ORDER_STATUSES } from './constants.ts';
+import { normaliseIp } from './ip.ts';
 import { PARTY_KINDS, USER_STATUSES } from './parties.ts';
 import { PERMISSIONS } from './permissions.ts';
 
@@ -79,6 +80,9 @@ export const resetPasswordInput = z.object({
   token: z.string().min(10).max(200),
   newPassword: z.string().max(LIMITS.passwordMax, `Use at most ${LIMITS.passwordMax} characters.`),
 });
+/** Any text: a damaged link is simply not valid (an answer, not an error). */
+export const passwordResetInfoInput = z.object({ token: z.string().max(200) });
+export const passwordResetInfoOutput = z.object({ valid: z.boolean() });
 
 // ---- invitations (accepted by the invitee, signed out)
 export const invitationTokenInput = z.object({ token: z.string().min(10).max(200) });
@@ -110,7 +114,11 @@ export const cidr = z
   .trim()
   .max(60)
   .pipe(
-    z.union([z.cidrv4(), z.cidrv6()], { error: 'Enter a network in CIDR form, e.g. 203.0.113.0/24 or 2001:db8::/32.' }),
+    // A plain address is a network of one (/32, /128); the message quotes what was typed.
+    z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()], {
+      error: (issue) =>
+        `${String(issue.input).slice(0, 60)} is not a valid IPv4/IPv6 address or CIDR network (e.g. 203.0.113.0/24 or 2001:db8::/32).`,
+    }),
   );
 const policyFields = {
   sessionIdleMinutes: z
@@ -390,7 +398,8 @@ export const auditSearchInput = z.object({
   entityType: z.string().trim().max(100).optional(),
   entityId: z.string().trim().max(200).optional(),
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
-  ip: z.string().trim().max(60).optional(),
+  /** Stored IPv4 clients are plain IPv4: '::ffff:127.0.0.1' finds them too (normaliseIp). */
+  ip: z.string().trim().max(60).transform(normaliseIp).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
 });
@@ -456,6 +465,19 @@ export const partySummary = z.object({
   createdAt: isoTime,
 });
 export const partiesListOutput = z.object({ items: z.array(partySummary), nextCursor: z.string().nullable() });
+export const creditExposureInput = z.object({ partyId: uuid });
+const amountByCurrency = z.object({ currency: z.string(), amountMinor: minorUnits, count: z.number().int() });
+/** A customer's credit position, for whoever asks approvers to change its limit. */
+export const creditExposureOutput = z.object({
+  partyId: uuid,
+  name: z.string(),
+  /** The limit in force; null when none was ever approved. */
+  creditLimit: z.object({ amountMinor: minorUnits, currency: z.string() }).nullable(),
+  /** Open invoices' unpaid balance, per currency. */
+  openInvoices: z.array(amountByCurrency),
+  /** Open or confirmed orders with no live invoice yet, per currency. */
+  openOrders: z.array(amountByCurrency),
+});
 export const createPartyInput = z.object({
   kind: z.enum(['customer', 'supplier']),
   name: z.string().trim().min(1).max(LIMITS.nameMax),

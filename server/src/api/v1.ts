@@ -2,7 +2,7 @@ import { INTEGRATION_EVENT_TYPES, type IntegrationScope } from '@gatehouse/contr
 import { auditRepo, createLimiter, type Limiter, RateLimiterRes } from '@gatehouse/db';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { normaliseIp } from '../auth/policy.ts';
+import { clientIp } from '../client-ip.ts';
 import type { AppServices } from '../context.ts';
 import { isDatabaseUnavailable } from '../errors.ts';
 import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
@@ -160,10 +160,6 @@ function requireScope(scope: IntegrationScope) {
 
 function send(res: Response, status: number, code: string, message: string, details?: unknown) {
   res.status(status).json({ error: details === undefined ? { code, message } : { code, message, details } });
-}
-
-function clientIp(req: Request): string {
-  return normaliseIp(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 }
 
 function retryAfter(r: RateLimiterRes): number {

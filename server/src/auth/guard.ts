@@ -11,9 +11,20 @@ import { type Actor, validateSession } from './sessions.ts';
  * permission. `path` names the procedure or route in the audit entry of a denial.
  */
 export async function authenticate(ctx: Context, path: string): Promise<Actor> {
+  const actor = await currentActor(ctx, path);
+  if (!actor) throw new DomainError('UNAUTHORIZED', 'Please sign in.');
+  return actor;
+}
+
+/**
+ * The caller's live session, or null when there is none (signed out, expired, revoked): the same checks as
+ * `authenticate`, for the one question a signed-out visitor may ask (auth.session). An address the
+ * allowlists refuse is still refused and audited.
+ */
+export async function currentActor(ctx: Context, path: string): Promise<Actor | null> {
   const token = ctx.req.sessionToken;
   const actor = token ? await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, token) : null;
-  if (!actor) throw new DomainError('UNAUTHORIZED', 'Please sign in.');
+  if (!actor) return null;
   // The allowlist is checked on every request, not only at sign-in: a session carried to another network stops.
   if (!ipAllowed(actor.policy.allowlists, ctx.req.ip)) {
     await recordIpDenial(ctx, actor, path);

@@ -1,4 +1,5 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { normaliseIp } from '@gatehouse/contract';
 import type { PolicyInputs } from '@gatehouse/db';
 import type { SessionPolicy } from './sessions.ts';
 
@@ -35,12 +36,6 @@ export function effectivePolicy(global: SessionPolicy, p: PolicyInputs): Effecti
     requireTotp: p.role.requireTotp || p.partyRequireTotp === true,
     allowlists: p.partyAllowlist ? [...p.role.allowlists, p.partyAllowlist] : p.role.allowlists,
   };
-}
-
-/** An IPv4 address seen as IPv6 (`::ffff:203.0.113.9`, a dual-stack socket) is the IPv4 address. */
-export function normaliseIp(ip: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return m?.[1] ?? ip;
 }
 
 // Compiled lists, keyed by their text: the same few lists are checked on every request.

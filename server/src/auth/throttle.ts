@@ -55,7 +55,12 @@ export interface LoginThrottle {
   unlock(email: string, userId: string): Promise<number>;
   /** Password-reset requests: a few per address and per IP an hour, so the outbox cannot be used to flood. */
   resetAllowed(email: string, ip: string): Promise<boolean>;
+  /** Public checks of a link's token (is this reset link still good?): per IP, so none can be used to guess. */
+  tokenCheck(ip: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
 }
+
+/** Token checks per IP and hour: far above what opening one's own links takes, far below guessing. */
+export const TOKEN_CHECKS_PER_IP_PER_HOUR = 60;
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);
 const retryAfter = (res: unknown) =>
@@ -93,6 +98,11 @@ export function createLoginThrottle(database: Database, policy: ThrottlePolicy =
     durationSeconds: 3600,
   });
   const resetsByIp: Limiter = createLimiter(database, { keyPrefix: 'reset:ip', points: 20, durationSeconds: 3600 });
+  const tokenChecks: Limiter = createLimiter(database, {
+    keyPrefix: 'token:ip',
+    points: TOKEN_CHECKS_PER_IP_PER_HOUR,
+    durationSeconds: 3600,
+  });
   const keys = (email: string, ip: string) => ({ account: hash(email), pair: `${hash(email)}:${ip}`, ip });
 
   async function take(limiter: Limiter, key: string): Promise<RateLimiterRes | null> {
@@ -138,6 +148,10 @@ export function createLoginThrottle(database: Database, policy: ThrottlePolicy =
     async resetAllowed(email, ip) {
       const [byEmail, byIp] = await Promise.all([take(resetsByEmail, hash(email)), take(resetsByIp, ip)]);
       return !byEmail && !byIp;
+    },
+    async tokenCheck(ip) {
+      const refused = await take(tokenChecks, ip);
+      return refused ? { ok: false, retryAfterSeconds: retryAfter(refused) } : { ok: true };
     },
     async unlock(email, userId) {
       const account = hash(email);

@@ -9,7 +9,7 @@ export function startPeriodic(name: string, everyMs: number, job: () => Promise<
   let stopped = false;
   const run = () => {
     if (stopped) return;
-    running = running.then(job).catch((err) => log.warn({ job: name, err: (err as Error).message }, 'job run failed'));
+    running = running.then(job).catch((err) => log.warn({ job: name, err }, 'job run failed'));
   };
   const timer = setInterval(run, everyMs);
   timer.unref();

@@ -16,6 +16,8 @@ import {
   closeReviewOutput,
   createPartyInput,
   createRoleInput,
+  creditExposureInput,
+  creditExposureOutput,
   decideReviewItemInput,
   exportReviewOutput,
   grantableRolesInput,
@@ -244,6 +246,11 @@ export const partiesRouter = router({
     .input(updatePartyInput)
     .output(ok)
     .mutation(({ ctx, input }) => parties.update(ctx, ctx.actor, input)),
+  /** A customer's limit in force, open invoice balance and open orders: beside a credit-limit request. */
+  creditExposure: permission('parties:manage')
+    .input(creditExposureInput)
+    .output(creditExposureOutput)
+    .query(({ ctx, input }) => parties.creditExposure(ctx, ctx.actor, input)),
 });
 
 /** Security alerts for staff: what the rules raised, and acknowledging them. */

@@ -9,6 +9,8 @@ import {
   loginOutput,
   meOutput,
   passwordConfirmInput,
+  passwordResetInfoInput,
+  passwordResetInfoOutput,
   reauthenticateOutput,
   recoveryCodesOutput,
   requestPasswordResetInput,
@@ -20,6 +22,7 @@ import {
   verifySecondFactorInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
+import { currentActor } from '../auth/guard.ts';
 import * as auth from '../services/auth.ts';
 import * as invitations from '../services/invitations.ts';
 import * as reset from '../services/password-reset.ts';
@@ -49,6 +52,14 @@ export const authRouter = router({
       return { ok: true as const };
     }),
   me: signedInProcedure.output(meOutput).query(({ ctx }) => auth.toMe(ctx.actor, ctx.clock.now())),
+  /**
+   * Who am I, if anyone: the SPA asks this at start on every page, public ones included, so a signed-out
+   * visitor gets `null` rather than a 401 (auth.me stays the signed-in-only question).
+   */
+  session: explicitlyPublic.output(meOutput.nullable()).query(async ({ ctx }) => {
+    const actor = await currentActor(ctx, 'auth.session');
+    return actor ? auth.toMe(actor, ctx.clock.now()) : null;
+  }),
   changePassword: signedInProcedure
     .meta({ audit: 'auth.password_changed' })
     .input(changePasswordInput)
@@ -95,6 +106,11 @@ export const authRouter = router({
     .input(requestPasswordResetInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => reset.requestPasswordReset(ctx, input)),
+  /** Is a reset link still good? Asked as the page opens; only valid or not, throttled per IP. */
+  passwordResetInfo: explicitlyPublic
+    .input(passwordResetInfoInput)
+    .output(passwordResetInfoOutput)
+    .query(({ ctx, input }) => reset.passwordResetInfo(ctx, input)),
   resetPassword: explicitlyPublic
     .meta({ audit: 'auth.password_reset' })
     .input(resetPasswordInput)

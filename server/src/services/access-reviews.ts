@@ -1,7 +1,7 @@
 import { auditRepo, type Database, reviewsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
 import { toCsv } from './csv.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 import { acting, administrable, applyRoles } from './users.ts';
@@ -22,8 +22,7 @@ export async function start(
   input: { name: string; deadline: string; partyIds?: string[] | undefined },
 ) {
   const deadline = new Date(input.deadline);
-  if (deadline.getTime() <= ctx.clock.now())
-    throw new DomainError('BAD_REQUEST', 'deadline: choose a time in the future.');
+  if (deadline.getTime() <= ctx.clock.now()) throw invalidField(['deadline'], 'Choose a time in the future.');
   return ctx.db.tx(scopeFor(actor), async (tx) => {
     const id = await reviewsRepo.insert(tx, {
       name: input.name,

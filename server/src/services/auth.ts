@@ -1,5 +1,14 @@
 import { LOGIN_FAILED_MESSAGE, type Me, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
-import { auditRepo, mailRepo, mfaRepo, sessionsRepo, type Tx, usersRepo } from '@gatehouse/db';
+import {
+  auditRepo,
+  mailRepo,
+  mfaRepo,
+  type PolicyInputs,
+  policiesRepo,
+  sessionsRepo,
+  type Tx,
+  usersRepo,
+} from '@gatehouse/db';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/password.ts';
 import { newPasswordProblem } from '../auth/password-policy.ts';
 import { effectivePolicy, ipAllowed } from '../auth/policy.ts';
@@ -71,11 +80,8 @@ export async function login(ctx: Context, input: { email: string; password: stri
     throw new DomainError('UNAUTHORIZED', LOGIN_FAILED_MESSAGE);
   }
   await ctx.throttle.succeeded(input.email, ip);
-  if (!ipAllowed(effectivePolicy(ctx.sessionPolicy, user).allowlists, ip)) {
-    // The password was right, so saying why is safe; the attempt is audited like any other denial.
-    await recordIpDenial(ctx, { userId: user.id, partyId: user.partyId }, 'auth.login');
-    throw ipNotAllowed(ip);
-  }
+  // The password was right, so saying why is safe; the attempt is audited like any other denial.
+  await requireAllowedAddress(ctx, user, user, 'auth.login');
   if (user.passwordHash && needsRehash(user.passwordHash)) {
     // Parameters changed since this hash was made: store one made with today's, while we have the password.
     const rehash = await hashPassword(input.password);
@@ -110,6 +116,14 @@ export async function verifySecondFactor(
     throw expired;
   }
   const user = { id: challenge.userId, partyId: challenge.partyId };
+  // No session from an address the allowlists refuse, however good the code: checked before the code is
+  // tried (and spent), with the answer and audit entry of every other allowlist denial. The challenge may
+  // have been earned from another network, or a list may have changed since.
+  const policy = await ctx.db.readOne({ kind: 'party', partyId: user.partyId }, (tx) =>
+    policiesRepo.forUser(tx, user.id),
+  );
+  if (!policy) throw expired;
+  await requireAllowedAddress(ctx, user, policy, 'auth.verifySecondFactor');
   const verdict = await ctx.throttle.codeAttempt(user.id);
   if (!verdict.ok) throw tooManyAttempts(ctx, 'Too many codes tried.', verdict.retryAfterSeconds);
   const scope = { kind: 'party', partyId: user.partyId } as const;
@@ -140,6 +154,22 @@ export async function verifySecondFactor(
   if (!accepted) throw new DomainError('UNAUTHORIZED', 'That code is not correct.');
   await ctx.throttle.codeSucceeded(user.id);
   return { status: 'signed-in', me: await startSession(ctx, user) };
+}
+
+/**
+ * Refuses a sign-in step from an address that one of the user's allowlists (party, each role) does not
+ * admit: FORBIDDEN `ip-not-allowed` and an `auth.ip_denied` entry naming the step, as on any request.
+ * Every path that creates a session calls it first, so a refused address never gets one.
+ */
+export async function requireAllowedAddress(
+  ctx: Context,
+  user: { id: string; partyId: string },
+  policy: PolicyInputs,
+  path: string,
+): Promise<void> {
+  if (ipAllowed(effectivePolicy(ctx.sessionPolicy, policy).allowlists, ctx.req.ip)) return;
+  await recordIpDenial(ctx, { userId: user.id, partyId: user.partyId }, path);
+  throw ipNotAllowed(ctx.req.ip);
 }
 
 /**

@@ -9,7 +9,7 @@ import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
+import { DomainError, invalidField, isUniqueViolation, notFound } from '../errors.ts';
 import * as approvals from './approvals.ts';
 import * as outbox from './outbox.ts';
 import { ownScope, requestFields, scopeFor } from './scope.ts';
@@ -27,9 +27,9 @@ const KIND_NAME = { 'bank-details': 'bank-detail change', address: 'address chan
 /** Bank details checked (IBAN country format and check digits, BIC shape) and normalised. */
 export function normaliseBankDetails(b: BankDetails): BankDetails {
   const iban = electronicFormatIBAN(b.iban) ?? '';
-  if (!isValidIBAN(iban)) throw new DomainError('BAD_REQUEST', 'bankDetails.iban: That IBAN is not valid; check it.');
+  if (!isValidIBAN(iban)) throw invalidField(['bankDetails', 'iban'], 'That IBAN is not valid; check it.');
   const bic = b.bic ? b.bic.replace(/\s+/g, '').toUpperCase() : undefined;
-  if (bic && !isValidBIC(bic)) throw new DomainError('BAD_REQUEST', 'bankDetails.bic: That BIC is not valid.');
+  if (bic && !isValidBIC(bic)) throw invalidField(['bankDetails', 'bic'], 'That BIC is not valid.');
   return { accountHolder: b.accountHolder, iban, ...(bic ? { bic } : {}) };
 }
 

@@ -4,10 +4,11 @@ import {
   type IntegrationScope,
   type integrationKeyCreateInput,
   type integrationKeyRotateInput,
+  normaliseIp,
 } from '@gatehouse/contract';
 import { auditRepo, integrationsRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
-import { listAdmits, normaliseIp } from '../auth/policy.ts';
+import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { AppServices, Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';

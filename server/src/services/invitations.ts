@@ -1,10 +1,10 @@
-import { auditRepo, invitationsRepo, usersRepo } from '@gatehouse/db';
+import { auditRepo, invitationsRepo, policiesRepo, usersRepo } from '@gatehouse/db';
 import { hashPassword } from '../auth/password.ts';
 import { newPasswordProblem } from '../auth/password-policy.ts';
 import { parseSplitToken, secretMatches } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { startSession } from './auth.ts';
+import { requireAllowedAddress, startSession } from './auth.ts';
 import { requestFields, SYSTEM_SCOPE } from './scope.ts';
 
 const invalid = () =>
@@ -51,6 +51,12 @@ export async function acceptInvitation(ctx: Context, input: { token: string; pas
     ctx.config.passwordMinLength,
   );
   if (problem) throw new DomainError('BAD_REQUEST', problem);
+  // No session from a network the new user's allowlists refuse; the invitation stays unspent meanwhile.
+  const policy = await ctx.db.readOne({ kind: 'party', partyId: inv.partyId }, (tx) =>
+    policiesRepo.forUser(tx, inv.userId),
+  );
+  if (!policy) throw invalid();
+  await requireAllowedAddress(ctx, { id: inv.userId, partyId: inv.partyId }, policy, 'auth.acceptInvitation');
   const hash = await hashPassword(input.password);
   const me = await startSession(ctx, { id: inv.userId, partyId: inv.partyId }, async (tx) => {
     if (!(await invitationsRepo.spend(tx, inv.id, new Date(ctx.clock.now())))) throw invalid();

@@ -98,3 +98,25 @@ export async function update(
   });
   return { ok: true as const };
 }
+
+/**
+ * What a credit-limit request is measured against: the customer's limit in force, its open invoice
+ * balance and its open orders not yet invoiced, per currency. Staff only, like submitting the request.
+ */
+export async function creditExposure(ctx: Context, actor: Actor, input: { partyId: string }) {
+  const scope = scopeFor(actor);
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff see credit exposure.');
+  const found = await ctx.db.read(scope, (tx) => partiesRepo.creditExposure(tx, input.partyId));
+  if (!found) throw notFound('That customer');
+  const { party, openInvoices, openOrders } = found;
+  return {
+    partyId: party.id,
+    name: party.name,
+    creditLimit:
+      party.creditLimitMinor !== null && party.creditCurrency
+        ? { amountMinor: party.creditLimitMinor, currency: party.creditCurrency }
+        : null,
+    openInvoices,
+    openOrders,
+  };
+}

@@ -4,6 +4,7 @@ import { newPasswordProblem } from '../auth/password-policy.ts';
 import { mintSplitToken, parseSplitToken, secretMatches } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { tooManyAttempts } from './reauth.ts';
 import { requestFields, SYSTEM_SCOPE } from './scope.ts';
 
 export const RESET_TTL_MS = 30 * 60_000;
@@ -57,24 +58,46 @@ export async function requestPasswordReset(ctx: Context, input: { email: string 
   return { ok: true as const };
 }
 
-/** Sets a new password from a reset link: rules checked, link spent, every session of the user ended. */
-export async function resetPassword(ctx: Context, input: { token: string; newPassword: string }) {
-  const invalid = new DomainError('BAD_REQUEST', 'This reset link is not valid any more. Ask for a new one.');
-  const parsed = parseSplitToken(input.token);
-  if (!parsed) throw invalid;
-  const { id, secret } = parsed;
-  const reset = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => mailRepo.getReset(tx, id));
+const invalidLink = () => new DomainError('BAD_REQUEST', 'This reset link is not valid any more. Ask for a new one.');
+
+/**
+ * The reset and its user when the link can still set a password: known, unused, unexpired, the secret
+ * matching, the user active. Null otherwise, without saying which. The one place a link is judged.
+ */
+async function liveReset(ctx: Context, token: string) {
+  const parsed = parseSplitToken(token);
+  if (!parsed) return null;
+  const reset = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => mailRepo.getReset(tx, parsed.id));
   if (
     !reset ||
     reset.usedAt ||
     reset.expiresAt.getTime() <= ctx.clock.now() ||
-    !secretMatches(secret, reset.secretHash)
+    !secretMatches(parsed.secret, reset.secretHash)
   ) {
-    throw invalid;
+    return null;
   }
-  const scope = { kind: 'party', partyId: reset.partyId } as const;
   const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findById(tx, reset.userId));
-  if (user?.status !== 'active') throw invalid;
+  if (user?.status !== 'active') return null;
+  return { id: parsed.id, reset, user };
+}
+
+/**
+ * Is this reset link still good? Asked when the page opens, so a used or expired link says so before
+ * anyone types a new password. Answers only valid or not (nothing about whose link it is); throttled per IP.
+ */
+export async function passwordResetInfo(ctx: Context, input: { token: string }) {
+  const verdict = await ctx.throttle.tokenCheck(ctx.req.ip);
+  if (!verdict.ok) throw tooManyAttempts(ctx, 'Too many links checked from your network.', verdict.retryAfterSeconds);
+  return { valid: (await liveReset(ctx, input.token)) !== null };
+}
+
+/** Sets a new password from a reset link: rules checked, link spent, every session of the user ended. */
+export async function resetPassword(ctx: Context, input: { token: string; newPassword: string }) {
+  const invalid = invalidLink();
+  const live = await liveReset(ctx, input.token);
+  if (!live) throw invalid;
+  const { id, reset, user } = live;
+  const scope = { kind: 'party', partyId: reset.partyId } as const;
   const problem = await newPasswordProblem(
     input.newPassword,
     { email: user.email, name: user.displayName },

@@ -2,7 +2,7 @@ import { type AuditEntry, auditRepo, policiesRepo, type Tx } from '@gatehouse/db
 import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
 import { raiseAlert } from './alerts.ts';
 import { requestFields, scopeFor } from './scope.ts';
 
@@ -60,7 +60,7 @@ function checkOwnLockout(ctx: Context, appliesToCaller: boolean, change: PolicyC
 
 function checkList(list: string[] | null) {
   if (list && list.length === 0)
-    throw new DomainError('BAD_REQUEST', 'ipAllowlist: an empty list admits nobody; use none (null) for any address.');
+    throw invalidField(['ipAllowlist'], 'An empty list admits nobody; use none (null) for any address.');
 }
 
 const dedupe = (list: string[] | null) => (list ? [...new Set(list)] : null);
@@ -173,14 +173,14 @@ export function setParty(
 ) {
   const global = globalMinutes(ctx);
   if (input.sessionIdleMinutes !== null && input.sessionIdleMinutes > global.sessionIdleMinutes)
-    throw new DomainError(
-      'BAD_REQUEST',
-      `sessionIdleMinutes: a party can only tighten the global ${global.sessionIdleMinutes} minutes.`,
+    throw invalidField(
+      ['sessionIdleMinutes'],
+      `An organisation can only tighten the global ${global.sessionIdleMinutes} minutes.`,
     );
   if (input.sessionAbsoluteHours !== null && input.sessionAbsoluteHours > global.sessionAbsoluteHours)
-    throw new DomainError(
-      'BAD_REQUEST',
-      `sessionAbsoluteHours: a party can only tighten the global ${global.sessionAbsoluteHours} hours.`,
+    throw invalidField(
+      ['sessionAbsoluteHours'],
+      `An organisation can only tighten the global ${global.sessionAbsoluteHours} hours.`,
     );
   return savePolicy(ctx, actor, input, {
     appliesToCaller: input.partyId === actor.partyId,

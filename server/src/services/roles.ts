@@ -2,7 +2,7 @@ import { isPermission, type PartyKind, PERMISSIONS_FOR_KIND, type Permission } f
 import { auditRepo, rolesRepo, sessionsRepo, type Tx } from '@gatehouse/db';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
 /**
@@ -27,7 +27,7 @@ function checkPermissions(actor: Actor, partyKind: PartyKind, permissions: strin
   const allowed = PERMISSIONS_FOR_KIND[partyKind] as readonly string[];
   const foreign = permissions.filter((p) => !allowed.includes(p));
   if (foreign.length > 0)
-    throw new DomainError('BAD_REQUEST', `permissions: a ${partyKind} role cannot carry ${foreign.join(', ')}.`);
+    throw invalidField(['permissions'], `A ${partyKind} role cannot carry ${foreign.join(', ')}.`);
   if (partyKind === 'internal') {
     const missing = permissions.filter((p) => !(actor.permissions as ReadonlySet<string>).has(p));
     if (missing.length > 0)
@@ -39,8 +39,7 @@ function checkPermissions(actor: Actor, partyKind: PartyKind, permissions: strin
 }
 
 function checkDelegable(partyKind: PartyKind, delegable: boolean) {
-  if (partyKind === 'internal' && delegable)
-    throw new DomainError('BAD_REQUEST', 'delegable: internal roles are never delegated.');
+  if (partyKind === 'internal' && delegable) throw invalidField(['delegable'], 'Internal roles are never delegated.');
 }
 
 const audit = (

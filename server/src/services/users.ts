@@ -12,7 +12,7 @@ import type { Actor } from '../auth/sessions.ts';
 import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import { mintSplitToken } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
 import { raiseAlert } from './alerts.ts';
 import { administerProblem, grantProblem, isAdminRole } from './grant-rules.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
@@ -74,7 +74,7 @@ export async function invite(
     const found = await usersRepo.rolesByKeys(tx, roleKeys);
     for (const key of roleKeys) {
       const role = found.find((r) => r.key === key);
-      if (!role) throw new DomainError('BAD_REQUEST', `roles: there is no role ${key}.`);
+      if (!role) throw invalidField(['roles'], `There is no role ${key}.`);
       const problem = grantProblem(
         { userId: actor.userId, partyKind: actor.partyKind, permissions: actor.permissions },
         role,
@@ -289,7 +289,7 @@ export async function applyRoles(
   const found = await usersRepo.rolesByKeys(tx, changed);
   for (const key of changed) {
     const role = found.find((r) => r.key === key);
-    if (!role) throw new DomainError('BAD_REQUEST', `roles: there is no role ${key}.`);
+    if (!role) throw invalidField(['roles'], `There is no role ${key}.`);
     const problem = grantProblem(principal(actor), role, target.partyKind);
     if (problem) throw new DomainError('FORBIDDEN', problem);
   }

@@ -4,7 +4,7 @@ import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js
 import { can, guard } from '../auth.ts';
 import { ErrorPanel, StatusBadge, usePageTitle } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
-import { formatDateTime } from '../format.ts';
+import { deadlineLeft, formatDateTime } from '../format.ts';
 import { FormError } from '../forms.tsx';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
@@ -13,14 +13,9 @@ export type ReviewSummary = Awaited<ReturnType<typeof trpc.accessReviews.list.qu
 
 const DAY = 86_400_000;
 
-/** How the deadline stands: 'Overdue', 'Due today', '3 days left'; nothing once the review is closed. */
+/** How the deadline stands (web/src/format.ts `deadlineLeft`); nothing once the review is closed. */
 export function deadlineState(review: ReviewSummary, now = Date.now()): { overdue: boolean; text: string } | null {
-  if (review.status === 'closed') return null;
-  const left = new Date(review.deadline).getTime() - now;
-  if (left <= 0) return { overdue: true, text: 'Overdue' };
-  const days = Math.floor(left / DAY);
-  if (days === 0) return { overdue: false, text: 'Less than a day left' };
-  return { overdue: false, text: `${days} ${days === 1 ? 'day' : 'days'} left` };
+  return review.status === 'closed' ? null : deadlineLeft(review.deadline, now);
 }
 
 /** Deadline as a date-time, with how much time is left (or "Overdue") while the review is open. */

@@ -1,6 +1,6 @@
 import { APPROVAL_STATUSES, APPROVAL_TYPES } from '@gatehouse/contract';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
 import { Tabs } from '../components.tsx';
 import {
@@ -200,6 +200,71 @@ export default function Approvals() {
 }
 
 type Customer = Awaited<ReturnType<typeof trpc.parties.list.query>>['items'][number];
+type Exposure = Awaited<ReturnType<typeof trpc.parties.creditExposure.query>>;
+
+/** Amounts per currency as one line: '1,200.00 EUR (2 orders) · 45.00 USD (1 order)'; 'None' when none. */
+function PerCurrency(props: { rows: Exposure['openInvoices']; noun: string; testId: string }) {
+  return (
+    <dd data-testid={props.testId}>
+      <Show when={props.rows.length > 0} fallback={<span class="muted">None</span>}>
+        <For each={props.rows}>
+          {(row, i) => (
+            <>
+              {i() > 0 ? ' · ' : ''}
+              <Money minor={row.amountMinor} currency={row.currency} />
+              <span class="muted">
+                {' '}
+                ({row.count} {row.count === 1 ? props.noun : `${props.noun}s`})
+              </span>
+            </>
+          )}
+        </For>
+      </Show>
+    </dd>
+  );
+}
+
+/**
+ * What the request is measured against, from the server (parties.creditExposure): the customer's limit in
+ * force, its open invoice balance and its open orders not yet invoiced.
+ */
+function CreditExposure(props: { customer: Customer }) {
+  const [exposure] = createResource(
+    () => props.customer.id,
+    (partyId) => guard(trpc.parties.creditExposure.query({ partyId })),
+  );
+  return (
+    <section aria-label={`Credit position of ${props.customer.name}`} aria-live="polite" data-testid="credit-exposure">
+      <Show
+        when={!exposure.error}
+        fallback={<FormError id="credit-exposure-error" message={errorMessage(exposure.error)} />}
+      >
+        <Show when={exposure()} fallback={<p class="hint">Loading the credit position…</p>}>
+          {(e) => (
+            <dl class="summary">
+              <div>
+                <dt>Current credit limit</dt>
+                <dd data-testid="credit-exposure-limit">
+                  <Show when={e().creditLimit} fallback={<span class="muted">None set</span>}>
+                    {(limit) => <Money minor={limit().amountMinor} currency={limit().currency} />}
+                  </Show>
+                </dd>
+              </div>
+              <div>
+                <dt>Open invoices (unpaid)</dt>
+                <PerCurrency rows={e().openInvoices} noun="invoice" testId="credit-exposure-invoices" />
+              </div>
+              <div>
+                <dt>Open orders, not yet invoiced</dt>
+                <PerCurrency rows={e().openOrders} noun="order" testId="credit-exposure-orders" />
+              </div>
+            </dl>
+          )}
+        </Show>
+      </Show>
+    </section>
+  );
+}
 type SubmitType = Extract<ApprovalType, 'credit-limit-change' | 'credit-note'>;
 
 /** Staff: a credit-limit change or a credit note for a customer, sent for approval (approvals.submit). */
@@ -374,6 +439,7 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
               )}
             </Show>
           </div>
+          <Show when={customer()}>{(picked) => <CreditExposure customer={picked()} />}</Show>
           <div class="approval-amount-fields">
             <div class="field">
               <label for="new-approval-currency">Currency</label>

@@ -14,7 +14,7 @@ import {
 } from '../data.tsx';
 import { saveTextFile } from '../download.ts';
 import { errorMessage } from '../errors.ts';
-import { label } from '../format.ts';
+import { formatPreciseDateTime, label } from '../format.ts';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
 
@@ -41,13 +41,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type AuditItem = Awaited<ReturnType<typeof trpc.audit.search.query>>['items'][number];
 type Verification = Awaited<ReturnType<typeof trpc.audit.verify.query>>;
 
-const preciseFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
-
-/** An audit instant to the second, in the user's time zone: '3 Mar 2025, 14:05:09'. */
-export function formatAuditTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : preciseFormat.format(date);
-}
+/** An audit instant to the second, in the user's time zone and locale: '3 Mar 2025, 14:05:09'. */
+export const formatAuditTime = (iso: string): string => formatPreciseDateTime(iso);
 
 /** An ISO instant as the value of a datetime-local input (the user's time zone); '' when unusable. */
 function toLocalInput(iso: string | undefined): string {

@@ -2,7 +2,7 @@ import { PARTY_KINDS, type PartyKind } from '@gatehouse/contract';
 import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../auth.ts';
 import { debounce, ErrorPanel, usePageTitle } from '../data.tsx';
-import { errorCode, errorMessage, errorReason } from '../errors.ts';
+import { errorMessage, errorReason, issueFields } from '../errors.ts';
 import { FormError } from '../forms.tsx';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
@@ -15,27 +15,16 @@ type Global = Policies['global'];
 
 const KIND_NAMES: Record<PartyKind, string> = { internal: 'Internal', customer: 'Customer', supplier: 'Supplier' };
 
-/** The server's field names, as the form calls them. */
-const FIELD_LABELS: Record<string, string> = {
-  requireTotp: 'Two-factor authentication',
-  sessionIdleMinutes: 'Idle timeout',
-  sessionAbsoluteHours: 'Absolute timeout',
-  ipAllowlist: 'IP allowlist',
-};
+/** The form's fields, by the server's names: a refused one gets the focus. */
+const POLICY_FIELDS = new Set(['requireTotp', 'sessionIdleMinutes', 'sessionAbsoluteHours', 'ipAllowlist']);
 
 /**
- * The server's words for a refused policy ("field: message" or "ipAllowlist.2: message"), with the field
- * named as the form names it (and the allowlist line counted from 1). Which field it was, for focus.
+ * The server words a refused policy itself ("IP allowlist, line 2: 10.0.0.300/33 is not a valid …");
+ * which field it was comes from its issues, for focus.
  */
 function policyError(err: unknown): { message: string; field?: string } {
-  const message = errorMessage(err);
-  if (errorCode(err) !== 'BAD_REQUEST') return { message };
-  const match = /^([A-Za-z]+)(?:\.(\d+))?: ([\s\S]*)$/.exec(message);
-  const field = match?.[1];
-  const label = field ? FIELD_LABELS[field] : undefined;
-  if (!match || !field || !label) return { message };
-  const line = match[2] === undefined ? '' : `, line ${Number(match[2]) + 1}`;
-  return { message: `${label}${line}: ${match[3]}`, field };
+  const field = issueFields(err)[0]?.split('.')[0];
+  return { message: errorMessage(err), ...(field && POLICY_FIELDS.has(field) ? { field } : {}) };
 }
 
 const minutes = (n: number) => `${n} minute${n === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import { passwordProblem } from '@gatehouse/contract';
 import { A, useNavigate } from '@solidjs/router';
-import { createSignal, Show } from 'solid-js';
+import { createResource, createSignal, Show } from 'solid-js';
 import { signedOutBecause } from '../auth.ts';
 import { usePageTitle } from '../data.tsx';
 import { errorCode, errorMessage } from '../errors.ts';
@@ -10,6 +10,8 @@ import { PublicFrame } from '../layout.tsx';
 import { trpc } from '../trpc.ts';
 
 export const PASSWORD_RESET_DONE = 'Password changed. Sign in with your new password.';
+/** Said as soon as the page opens with a spent, expired or damaged link: before anyone types a password. */
+export const RESET_LINK_SPENT = 'This link has been used or has expired.';
 
 /** Chooses a new password from the mailed link (`/reset-password#token=...`). */
 export default function ResetPassword() {
@@ -21,6 +23,16 @@ export default function ResetPassword() {
   /** The server's word that the link is spent, expired or wrong: the form goes, a way to a new link stays. */
   const [linkProblem, setLinkProblem] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
+  // Is the link still good? Asked once as the page opens (auth.passwordResetInfo: valid or not, nothing more).
+  const [check] = createResource(token, async (t) => {
+    try {
+      return { valid: (await trpc.auth.passwordResetInfo.query({ token: t })).valid, error: null };
+    } catch (err) {
+      // Could not tell (offline, throttled): say so, and let the server judge the link on submit.
+      return { valid: true, error: errorMessage(err) };
+    }
+  });
+  const problem = () => linkProblem() ?? (check()?.valid === false ? RESET_LINK_SPENT : null);
   let newInput: HTMLInputElement | undefined;
   let confirmInput: HTMLInputElement | undefined;
 
@@ -62,44 +74,46 @@ export default function ResetPassword() {
   return (
     <PublicFrame>
       <h1>Choose a new password</h1>
-      <Show
-        when={token() && !linkProblem()}
-        fallback={
-          <div data-testid="reset-link-problem">
-            <p class="form-error" role="alert">
-              {linkProblem() ??
-                'This page needs the link from the password reset email. Open the link from the email again, or ask for a new one.'}
-            </p>
-            <p class="form-links">
-              <A href="/forgot-password">Ask for a new link</A>
-              <A href="/sign-in">Back to sign in</A>
-            </p>
-          </div>
-        }
-      >
-        <p>Choose a new password for your account. Every device signed in to it will be signed out.</p>
-        <form
-          class="form"
-          onSubmit={onSubmit}
-          novalidate
-          data-testid="reset-form"
-          aria-describedby={error() ? 'reset-error' : undefined}
+      <Show when={!(token() && check.loading)} fallback={<p aria-busy="true">Checking the link…</p>}>
+        <Show
+          when={token() && !problem()}
+          fallback={
+            <div data-testid="reset-link-problem">
+              <p class="form-error" role="alert">
+                {problem() ??
+                  'This page needs the link from the password reset email. Open the link from the email again, or ask for a new one.'}
+              </p>
+              <p class="form-links">
+                <A href="/forgot-password">Ask for a new link</A>
+                <A href="/sign-in">Back to sign in</A>
+              </p>
+            </div>
+          }
         >
-          <FormError id="reset-error" message={error()} />
-          <NewPasswordFields
-            idPrefix="reset"
-            invalid={invalid()}
-            newRef={(el) => {
-              newInput = el;
-            }}
-            confirmRef={(el) => {
-              confirmInput = el;
-            }}
-          />
-          <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            Set new password
-          </button>
-        </form>
+          <p>Choose a new password for your account. Every device signed in to it will be signed out.</p>
+          <form
+            class="form"
+            onSubmit={onSubmit}
+            novalidate
+            data-testid="reset-form"
+            aria-describedby={error() ? 'reset-error' : undefined}
+          >
+            <FormError id="reset-error" message={error() ?? check()?.error ?? null} />
+            <NewPasswordFields
+              idPrefix="reset"
+              invalid={invalid()}
+              newRef={(el) => {
+                newInput = el;
+              }}
+              confirmRef={(el) => {
+                confirmInput = el;
+              }}
+            />
+            <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
+              Set new password
+            </button>
+          </form>
+        </Show>
       </Show>
     </PublicFrame>
   );

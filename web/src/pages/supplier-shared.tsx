@@ -70,21 +70,18 @@ export interface FieldIssue {
 }
 
 /**
- * The fields a refused call names. Input validation answers carry `data.issues` ({ path, message });
- * the server's own checks say "bankDetails.iban: That IBAN is not valid; check it." in the message.
+ * The fields a refused call names: validation answers and the server's own field checks (invalidField)
+ * both carry `data.issues` ({ path, message }), so the message can sit beside its field.
  */
 export function fieldIssues(err: unknown): FieldIssue[] {
   if (!(err instanceof TRPCClientError)) return [];
   const data: unknown = err.data;
-  if (typeof data === 'object' && data !== null && 'issues' in data && Array.isArray(data.issues)) {
-    return data.issues.flatMap((i: unknown) =>
-      typeof i === 'object' && i !== null && 'message' in i && typeof i.message === 'string'
-        ? [{ path: 'path' in i && typeof i.path === 'string' ? i.path : '', message: i.message }]
-        : [],
-    );
-  }
-  const match = /^([A-Za-z]+(?:\.[A-Za-z]+)*): (.+)$/s.exec(err.message);
-  return match?.[1] && match[2] ? [{ path: match[1], message: match[2] }] : [];
+  if (typeof data !== 'object' || data === null || !('issues' in data) || !Array.isArray(data.issues)) return [];
+  return data.issues.flatMap((i: unknown) =>
+    typeof i === 'object' && i !== null && 'message' in i && typeof i.message === 'string'
+      ? [{ path: 'path' in i && typeof i.path === 'string' ? i.path : '', message: i.message }]
+      : [],
+  );
 }
 
 /**

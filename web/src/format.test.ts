@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { deadlineLeft, formatDate, formatDateTime } from './format.ts';
+
+// Local-time constructors: the count is in the user's calendar days, whatever the machine's time zone.
+const at = (y: number, m: number, d: number, h = 0, min = 0, s = 0, ms = 0) =>
+  new Date(y, m - 1, d, h, min, s, ms).getTime();
+const iso = (t: number) => new Date(t).toISOString();
+
+describe('deadlineLeft: days left counted in calendar days', () => {
+  const now = at(2026, 3, 1, 12, 0);
+
+  it('exactly 14 days to go is 14 days left, also a moment after the review was started', () => {
+    expect(deadlineLeft(iso(at(2026, 3, 15, 12, 0)), now).text).toBe('14 days left');
+    // The page renders a few seconds after the campaign was started with "now + 14 days".
+    expect(deadlineLeft(iso(at(2026, 3, 15, 12, 0)), now + 5_000).text).toBe('14 days left');
+  });
+
+  it('counts the deadline date, not the hours: the first and last moment of that day', () => {
+    expect(deadlineLeft(iso(at(2026, 3, 15, 0, 0)), now).text).toBe('14 days left');
+    expect(deadlineLeft(iso(at(2026, 3, 15, 23, 59, 59, 999)), now).text).toBe('14 days left');
+    expect(deadlineLeft(iso(at(2026, 3, 14, 23, 59, 59, 999)), now).text).toBe('13 days left');
+    expect(deadlineLeft(iso(at(2026, 3, 16, 0, 0)), now).text).toBe('15 days left');
+  });
+
+  it('tomorrow is one day, later today is due today, the deadline itself and after are overdue', () => {
+    expect(deadlineLeft(iso(at(2026, 3, 2, 0, 0)), now)).toEqual({ overdue: false, text: '1 day left' });
+    expect(deadlineLeft(iso(now + 1), now)).toEqual({ overdue: false, text: 'Due today' });
+    expect(deadlineLeft(iso(at(2026, 3, 1, 23, 59, 59, 999)), now).text).toBe('Due today');
+    expect(deadlineLeft(iso(now), now)).toEqual({ overdue: true, text: 'Overdue' });
+    expect(deadlineLeft(iso(now - 1), now)).toEqual({ overdue: true, text: 'Overdue' });
+  });
+
+  it('a daylight-saving change in between does not shift the count', () => {
+    // Europe and North America change clocks in March and in October/November.
+    expect(deadlineLeft(iso(at(2026, 4, 15, 12, 0)), now).text).toBe('45 days left');
+    expect(deadlineLeft(iso(at(2026, 11, 15, 12, 0)), at(2026, 10, 1, 12, 0)).text).toBe('45 days left');
+  });
+});
+
+describe('dates in the user locale', () => {
+  it('formats a calendar date the way the locale writes it (as its date inputs do)', () => {
+    expect(formatDate('2025-03-14', 'en-GB')).toBe('14 Mar 2025');
+    expect(formatDate('2025-03-14', 'en-US')).toBe('Mar 14, 2025');
+    expect(formatDate('2025-03-14', 'de-DE')).toBe('14.03.2025');
+    expect(formatDate('not a date', 'de-DE')).toBe('not a date');
+  });
+
+  it('formats an instant in the locale too', () => {
+    const text = formatDateTime('2025-03-14T10:05:00Z', 'en-US');
+    expect(text).toMatch(/^Mar 14, 2025/);
+    expect(formatDateTime('2025-03-14T10:05:00Z', 'de-DE')).toMatch(/^14\.03\.2025/);
+  });
+});
