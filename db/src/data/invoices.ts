@@ -29,7 +29,7 @@ const withOverdue = (asOf: string) => ({ ...summary, overdue: sql<boolean>`${ove
 
 /** Newest issued first; the overdue filter reads open invoices by due date, longest overdue first. */
 const NEWEST = newestFirst(invoices.issueDate, invoices.id);
-const LONGEST_OVERDUE: Keyset = { key: invoices.dueDate, kind: 'date', id: invoices.id, dir: 'asc' };
+const LONGEST_OVERDUE: Keyset = { key: invoices.dueDate, kind: 'date', id: invoices.id, dir: 'asc', index: 'asc' };
 
 export interface ListInvoices {
   partyId?: string;

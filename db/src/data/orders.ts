@@ -20,10 +20,10 @@ export type OrderSort = 'newest' | 'oldest' | 'total-desc' | 'total-asc';
 
 /** Each sort is a keyset served by an index, scanned forwards or backwards (orders_party_date_idx, orders_party_total_idx). */
 const SORTS: Record<OrderSort, Keyset> = {
-  newest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'desc' },
-  oldest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'asc' },
-  'total-desc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'desc' },
-  'total-asc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'asc' },
+  newest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'desc', index: 'desc' },
+  oldest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'asc', index: 'desc' },
+  'total-desc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'desc', index: 'desc' },
+  'total-asc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'asc', index: 'desc' },
 };
 
 export interface ListOrders {
