@@ -104,6 +104,13 @@ export const inviteUserInput = z.object({
 });
 export const inviteUserOutput = z.object({ userId: uuid, expiresAt: isoTime });
 export const userIdInput = z.object({ userId: uuid });
+/**
+ * A fresh link for a pending invitation; the old link stops working. Only the link's hash is stored, so
+ * the old link can never be shown again: 'mail' sends the new one to the invitee, 'link' hands it to the
+ * admin once (to pass on another way) and mails nothing.
+ */
+export const resendInvitationInput = z.object({ userId: uuid, delivery: z.enum(['mail', 'link']).default('mail') });
+export const resendInvitationOutput = z.object({ expiresAt: isoTime, link: z.string().nullable() });
 // ---- security policies (sessions, 2FA, IP allowlists): per role, and per party that may only tighten
 export const cidr = z
   .string()
