@@ -129,7 +129,7 @@ async function planOf(scope: TenantScope, fn: (tx: Tx) => Promise<unknown>) {
     await c`select set_config('app.ctx', ${signContext(key, scope)}, true)`;
     for (const s of settings) await c.unsafe(s.query, s.params as never[]);
     const [row] = await c.unsafe(`explain (format json) ${stmt.query}`, stmt.params as never[]);
-    return (row as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan;
+    return (row as unknown as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan;
   });
   return nodes(plan);
 }

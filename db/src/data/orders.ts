@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../connection.ts';
 import { orderLines, orders, shipments } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
-import { partyPredicate } from './scope.ts';
+import { partyNameIfCross, partyPredicate } from './scope.ts';
 
 const summary = {
   id: orders.id,
@@ -55,7 +55,7 @@ export async function list(tx: Tx, q: ListOrders) {
   if (q.to) where.push(lte(orders.orderDate, q.to));
   where.push(afterCursor(q.cursor, sort));
   const rows = await tx.db
-    .select(summary)
+    .select({ ...summary, partyName: partyNameIfCross(tx, 'orders').as('party_name') })
     .from(orders)
     .where(and(...where))
     .orderBy(...orderOf(sort))

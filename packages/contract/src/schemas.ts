@@ -216,7 +216,15 @@ export const orderSummary = z.object({
   currency: z.string(),
   totalMinor: minorUnits,
 });
-export const ordersListOutput = z.object({ items: z.array(orderSummary), nextCursor: z.string().nullable() });
+/**
+ * Whose row it is: the party's name for staff (cross-party) callers, whose lists mix parties; null for a
+ * customer's or supplier's own users, who only ever see their own.
+ */
+const partyNameForStaff = z.string().nullable();
+export const ordersListOutput = z.object({
+  items: z.array(orderSummary.extend({ partyName: partyNameForStaff })),
+  nextCursor: z.string().nullable(),
+});
 export const orderLine = z.object({
   lineNo: z.number().int(),
   sku: z.string(),
@@ -265,7 +273,10 @@ export const invoiceSummary = z.object({
   /** Open, something still open and due before the server's today. */
   overdue: z.boolean(),
 });
-export const invoicesListOutput = z.object({ items: z.array(invoiceSummary), nextCursor: z.string().nullable() });
+export const invoicesListOutput = z.object({
+  items: z.array(invoiceSummary.extend({ partyName: partyNameForStaff })),
+  nextCursor: z.string().nullable(),
+});
 /** A printable invoice: whom it bills and the lines of its order (none when it has no order). */
 export const invoiceDetail = invoiceSummary.extend({
   orderNumber: z.string().nullable(),
@@ -532,7 +543,10 @@ export const shipmentsListInput = pageInput.extend({
   search: z.string().trim().max(LIMITS.searchMax).optional(),
   partyId: uuid.optional(),
 });
-export const shipmentsListOutput = z.object({ items: z.array(shipmentSummary), nextCursor: z.string().nullable() });
+export const shipmentsListOutput = z.object({
+  items: z.array(shipmentSummary.extend({ partyName: partyNameForStaff })),
+  nextCursor: z.string().nullable(),
+});
 export const shipmentDetail = shipmentSummary.extend({
   lines: z.array(
     z.object({ lineNo: z.number().int(), sku: z.string(), description: z.string(), quantity: z.string() }),

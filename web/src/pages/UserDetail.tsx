@@ -270,7 +270,7 @@ function UserView(props: { user: User; refresh: () => void }) {
           </Show>
           <Show when={copiedLink()}>
             {(link) => (
-              <div class="form stack">
+              <div class="form invitation-link">
                 <label for="invitation-link">Invitation link (shown once; pass it on privately)</label>
                 <input
                   id="invitation-link"
