@@ -15,6 +15,8 @@ let alpha: Seeded;
 let beta: Seeded;
 let operator: Seeded;
 let admin: Seeded;
+let north: Seeded;
+let south: Seeded;
 const names: Record<string, string> = {};
 
 const s = useBrowserSuite();
@@ -24,15 +26,28 @@ beforeAll(async () => {
   beta = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
   admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin'], { partyId: alpha.partyId });
   operator = await createPartyWithUser(s.srv.db, 'internal', ['operator']);
+  north = await createPartyWithUser(s.srv.db, 'supplier', ['supplier-user']);
+  south = await createPartyWithUser(s.srv.db, 'supplier', ['supplier-user']);
   // Both customers' ERPs number their orders alike: each has an SO-0000730.
   await s.srv.db.tx(SYSTEM, async (tx) => {
     await demoRepo.generateOrders(tx, alpha.partyId, 760, 'EUR');
     await demoRepo.generateOrders(tx, beta.partyId, 740, 'EUR');
+    await demoRepo.generatePurchaseOrders(tx, north.partyId, 30, 'EUR', 'manufacturing');
+    await demoRepo.generatePurchaseOrders(tx, south.partyId, 30, 'EUR', 'manufacturing');
   });
   const owner = postgres(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
   try {
     await owner`update parties set name = 'Alpha Steel GmbH' where id = ${alpha.partyId}`;
     await owner`update parties set name = 'Beta Foods Ltd', erp_ref = 'C-0042' where id = ${beta.partyId}`;
+    await owner`update parties set name = 'North Metals AB' where id = ${north.partyId}`;
+    await owner`update parties set name = 'South Plastics SpA' where id = ${south.partyId}`;
+    // Each supplier has a document waiting for review.
+    const [type] = await owner`select id from document_types where key = 'tax-form'`;
+    for (const sup of [north, south])
+      await owner`insert into document_versions (party_id, type_id, version_no, file_name, content_type, size_bytes,
+                                                 sha256, status, uploaded_by)
+                  values (${sup.partyId}, ${type?.id}, 1, 'w9.pdf', 'application/pdf', 10, ${'0'.repeat(64)},
+                          'submitted', ${sup.userId})`;
   } finally {
     await owner.end();
   }
@@ -70,14 +85,15 @@ describe('staff lists name each row’s party', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 1);
     expect(await rows(page)).toEqual([{ number: 'SO-0000730', party: 'Beta Foods Ltd' }]);
     expect(await page.textContent('[data-testid="party-filter-chosen"]')).toBe('Beta Foods Ltd');
+    // "All customers" takes the filter off again.
+    await page.click('[data-testid="party-filter-clear"]');
+    await page.waitForURL((u) => !u.searchParams.has('partyId'));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 2);
+    await page.waitForSelector('[data-testid="party-filter"]');
     // Without the search: only Beta's orders, newest first, every row Beta's.
     await page.goto(`${s.srv.origin}/orders?partyId=${beta.partyId}`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 50);
     expect(new Set((await rows(page)).map((r) => r.party))).toEqual(new Set(['Beta Foods Ltd']));
-    await page.click('[data-testid="party-filter-clear"]');
-    await page.waitForURL((u) => !u.searchParams.has('partyId'));
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 50);
-    expect(new Set((await rows(page)).map((r) => r.party))).toEqual(new Set(['Alpha Steel GmbH', 'Beta Foods Ltd']));
 
     // Invoices and shipments name their customer too, and filter by it.
     for (const [path, row] of [
@@ -99,6 +115,38 @@ describe('staff lists name each row’s party', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 2);
     expect(await overflows(page)).toBe(false);
     await shot(page, 'staff-orders-two-customers-390');
+    expect(s.problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('purchase orders and the review queue name their supplier and narrow to one', async () => {
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, operator.email, operator.password);
+    const parties = (row: string) =>
+      page.$$eval(`[data-testid="${row}"] [data-testid="row-party"]`, (tds) => tds.map((td) => td.textContent?.trim()));
+    await page.goto(`${s.srv.origin}/purchase-orders`);
+    await page.waitForSelector('[data-testid="purchase-order-row"]');
+    expect(new Set(await parties('purchase-order-row'))).toEqual(new Set(['North Metals AB', 'South Plastics SpA']));
+    await page.click('#purchase-orders-party');
+    await page.fill('#purchase-orders-party', 'South');
+    await page.waitForSelector('#purchase-orders-party-options option[value="South Plastics SpA"]', {
+      state: 'attached',
+    });
+    await page.fill('#purchase-orders-party', 'South Plastics SpA');
+    await page.waitForURL((u) => u.searchParams.get('partyId') === south.partyId);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="purchase-order-row"] [data-testid="row-party"]')].every(
+        (td) => td.textContent?.trim() === 'South Plastics SpA',
+      ),
+    );
+    expect(await page.textContent('[data-testid="party-filter-chosen"]')).toBe('South Plastics SpA');
+
+    await page.goto(`${s.srv.origin}/work-queue`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="queue-document-row"]').length === 2);
+    expect(new Set(await parties('queue-document-row'))).toEqual(new Set(['North Metals AB', 'South Plastics SpA']));
+    await page.goto(`${s.srv.origin}/work-queue?partyId=${north.partyId}`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="queue-document-row"]').length === 1);
+    expect(await parties('queue-document-row')).toEqual(['North Metals AB']);
     expect(s.problems).toEqual([]);
     await page.context().close();
   });
