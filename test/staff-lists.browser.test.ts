@@ -85,6 +85,12 @@ describe('staff lists name each row’s party', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 1);
     expect(await rows(page)).toEqual([{ number: 'SO-0000730', party: 'Beta Foods Ltd' }]);
     expect(await page.textContent('[data-testid="party-filter-chosen"]')).toBe('Beta Foods Ltd');
+    // The order itself says whose it is, and Back returns to the filtered list.
+    await page.click('[data-testid="order-row"] th a');
+    await page.waitForSelector('[data-testid="detail-party"]');
+    expect(await page.textContent('[data-testid="detail-party"]')).toBe('Beta Foods Ltd');
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 1);
     // "All customers" takes the filter off again.
     await page.click('[data-testid="party-filter-clear"]');
     await page.waitForURL((u) => !u.searchParams.has('partyId'));
@@ -177,6 +183,10 @@ describe('the party on the wire', () => {
       expect(new Set(one.items.map((i) => i.partyId))).toEqual(new Set([beta.partyId]));
       expect(await codeOf(list.query({ partyId: 'not-a-uuid' } as never))).toBe('BAD_REQUEST');
     }
+    const [order] = (await op.orders.list.query({ limit: 1, partyId: alpha.partyId })).items;
+    const [shipment] = (await op.shipments.list.query({ limit: 1, partyId: alpha.partyId })).items;
+    expect((await op.orders.get.query({ id: order?.id ?? '' })).partyName).toBe('Alpha Steel GmbH');
+    expect((await op.shipments.get.query({ id: shipment?.id ?? '' })).partyName).toBe('Alpha Steel GmbH');
     const customer = client(s.srv.origin);
     await customer.auth.login.mutate(alpha);
     for (const list of [customer.orders.list, customer.invoices.list, customer.shipments.list] as const) {
@@ -185,6 +195,8 @@ describe('the party on the wire', () => {
       expect(new Set(own.items.map((i) => i.partyId))).toEqual(new Set([alpha.partyId]));
       expect(new Set(own.items.map((i) => i.partyName))).toEqual(new Set([null]));
     }
+    expect((await customer.orders.get.query({ id: order?.id ?? '' })).partyName).toBeNull();
+    expect((await customer.shipments.get.query({ id: shipment?.id ?? '' })).partyName).toBeNull();
   });
 });
 

@@ -114,6 +114,7 @@ export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } 
       orderDate: o.orderDate,
       currency: o.currency,
       totalMinor: o.totalMinor,
+      partyName: partyNameIfCross(tx, 'o').as('party_name'),
       lines: lines.as('lines'),
       shipments: shipmentsJson.as('shipments'),
     })

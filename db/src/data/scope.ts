@@ -25,9 +25,9 @@ export function writeParty(tx: Tx, requested?: string): string {
  * The row's party name for a list read under an all-parties scope (staff see every party's rows, so each
  * must say whose it is), else null: a party's own users see only their own rows, and their hot path
  * names no extra table. `table` is the list's table, qualified by hand because Drizzle leaves columns
- * unqualified in a one-table select.
+ * unqualified in a one-table select (`o`: the alias orders.get reads its order under).
  */
-export function partyNameIfCross(tx: Tx, table: 'orders' | 'invoices' | 'shipments') {
+export function partyNameIfCross(tx: Tx, table: 'orders' | 'invoices' | 'shipments' | 'o') {
   return tx.scope.kind === 'all'
     ? sql<string | null>`(select p.name from parties p where p.id = ${sql.raw(`"${table}"."party_id"`)})`
     : sql<string | null>`null::text`;

@@ -57,7 +57,7 @@ export async function forOrder(tx: Tx, partyId: string, orderId: string) {
 
 export async function get(tx: Tx, id: string) {
   const [shipment] = await tx.db
-    .select(summary)
+    .select({ ...summary, partyName: partyNameIfCross(tx, 'shipments').as('party_name') })
     .from(shipments)
     .where(and(eq(shipments.id, id), partyPredicate(tx, shipments.partyId)));
   if (!shipment) return undefined;

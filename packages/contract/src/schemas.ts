@@ -246,6 +246,7 @@ export const shipmentSummary = z.object({
   deliveredOn: z.string().nullable(),
 });
 export const orderDetail = orderSummary.extend({
+  partyName: partyNameForStaff,
   lines: z.array(orderLine),
   /** What shipped against this order (delivery notes), newest first. */
   shipments: z.array(shipmentSummary),
@@ -548,6 +549,7 @@ export const shipmentsListOutput = z.object({
   nextCursor: z.string().nullable(),
 });
 export const shipmentDetail = shipmentSummary.extend({
+  partyName: partyNameForStaff,
   lines: z.array(
     z.object({ lineNo: z.number().int(), sku: z.string(), description: z.string(), quantity: z.string() }),
   ),
