@@ -272,6 +272,9 @@ describe('pending invitations on the user page', () => {
     expect(await codeOf(anon.auth.invitationInfo.query({ token: fresh }))).toBe('OK');
     expect(await page.textContent('[data-testid="user-status"]')).toContain('earlier link no longer works');
     await shot(page, 'invitation-new-link');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await overflows(page)).toBe(false);
+    await shot(page, 'invitation-new-link-390');
 
     await page.click('[data-testid="revoke-invitation"]');
     await page.click('#confirm-yes');
@@ -279,7 +282,6 @@ describe('pending invitations on the user page', () => {
     expect(await page.textContent('[data-testid="user-status"]')).toContain('revoked');
     expect(await codeOf(anon.auth.invitationInfo.query({ token: fresh }))).toBe('BAD_REQUEST');
     expect(await page.textContent('.detail-header')).toContain('Deactivated');
-    await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflows(page)).toBe(false);
     expect(s.problems).toEqual([]);
     await page.context().close();
