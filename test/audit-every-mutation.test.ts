@@ -105,7 +105,18 @@ describe('every mutation writes exactly its audit entry', () => {
       ['auth.login_succeeded'],
     );
     const userEmail = 'walk-user@customer.test';
-    await ca.users.invite.mutate({ email: userEmail, displayName: 'Uma User', roles: ['customer-user'] });
+    const invited = await ca.users.invite.mutate({
+      email: userEmail,
+      displayName: 'Uma User',
+      roles: ['customer-user'],
+    });
+    await audited('invitations.resend', ca, ca.invitations.resend.mutate({ userId: invited.userId }));
+    const revokable = await ca.users.invite.mutate({
+      email: 'walk-revoked@customer.test',
+      displayName: 'Rex Revoked',
+      roles: ['customer-user'],
+    });
+    await audited('invitations.revoke', ca, ca.invitations.revoke.mutate({ userId: revokable.userId }));
     const u = client(t.srv.origin);
     let userPassword = 'meadow lantern pebble 93';
     const me = signedInMe(

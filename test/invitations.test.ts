@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { client, codeOf, createPartyWithUser, errorOf, signedInMe, useTestServer } from './support/harness.ts';
+import { client, codeOf, createPartyWithUser, errorOf, jarOf, signedInMe, useTestServer } from './support/harness.ts';
 
 /** Invitations through the mail outbox: random, hashed, single-use, short-lived; roles the inviter may grant. */
 const t = useTestServer();
@@ -86,7 +86,7 @@ describe('invitations', () => {
     expect(results.filter((r) => r === 'BAD_REQUEST')).toHaveLength(2);
   });
 
-  it('refuses roles the inviter may not grant, other parties, existing addresses and plain users', async () => {
+  it('refuses roles the inviter may not grant, other parties, own existing addresses and plain users', async () => {
     const admin = await customerAdmin();
     const other = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     const fresh = () => ({ email: `x-${Math.random().toString(36).slice(2)}@invitee.example`, displayName: 'X Y' });
@@ -96,8 +96,9 @@ describe('invitations', () => {
     expect(
       await codeOf(admin.c.users.invite.mutate({ ...fresh(), roles: ['customer-user'], partyId: other.partyId })),
     ).toBe('NOT_FOUND');
+    // An address in the inviter's own party is a plain CONFLICT (another party's: see below).
     expect(
-      await codeOf(admin.c.users.invite.mutate({ email: other.email, displayName: 'Dup', roles: ['customer-user'] })),
+      await codeOf(admin.c.users.invite.mutate({ email: admin.email, displayName: 'Dup', roles: ['customer-user'] })),
     ).toBe('CONFLICT');
     const plain = client(t.srv.origin);
     await plain.auth.login.mutate(other);
@@ -128,5 +129,136 @@ describe('invitations', () => {
     expect(await codeOf(client(t.srv.origin).auth.login.mutate({ email, password: 'anything at all 123' }))).toBe(
       'UNAUTHORIZED',
     );
+  });
+
+  it("another party's address and a staff address answer exactly as a fresh one; the owner is told by mail", async () => {
+    const admin = await customerAdmin();
+    const otherCustomer = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    const staff = await createPartyWithUser(t.srv.db, 'internal', ['operator']);
+    const freshEmail = `fresh-${Date.now()}@invitee.example`;
+    const answers: Record<string, { status: number; body: unknown; keys: string[] }> = {};
+    // Raw HTTP, so the whole answer (status, shape, message) is compared, not just what the client keeps.
+    const cookie = [...jarOf(admin.c)].map(([k, v]) => `${k}=${v}`).join('; ');
+    for (const [name, email] of [
+      ['fresh', freshEmail],
+      ['other customer', otherCustomer.email],
+      ['staff', staff.email],
+    ] as const) {
+      const res = await fetch(`${t.srv.origin}/trpc/users.invite`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: t.srv.origin, cookie },
+        body: JSON.stringify({ email, displayName: 'Someone New', roles: ['customer-user'] }),
+      });
+      const body = (await res.json()) as { result?: { data?: Record<string, unknown> } };
+      const data = body.result?.data ?? {};
+      answers[name] = { status: res.status, body, keys: Object.keys(data).sort() };
+      expect(res.status, name).toBe(200);
+      expect(Date.parse(String(data.expiresAt)) - t.srv.clock.now(), name).toBeGreaterThan(7 * 86_400_000 - 60_000);
+    }
+    expect(answers['other customer']?.keys).toEqual(answers.fresh?.keys);
+    expect(answers.staff?.keys).toEqual(answers.fresh?.keys);
+    // Nothing usable was made for the taken addresses: their accounts are untouched, no invitation exists.
+    for (const u of [otherCustomer, staff]) {
+      const [row] = await t.owner`select party_id, status from users where email = ${u.email}`;
+      expect(row).toMatchObject({ party_id: u.partyId, status: 'active' });
+      const [inv] = await t.owner`select count(*)::int n from invitations where user_id = ${u.userId}`;
+      expect(inv?.n).toBe(0);
+      const mails = await t.owner`select kind, subject from mail_outbox where to_address = ${u.email}`;
+      expect(mails.map((m) => m.kind)).toEqual(['invitation-address-taken']);
+      const [attempt] = await t.owner`select party_id, actor_user_id from audit_events
+                                      where action = 'invitation.address_taken' and entity_id = ${u.userId}`;
+      expect(attempt).toMatchObject({ party_id: u.partyId, actor_user_id: admin.userId });
+    }
+    // The inviting party's own trail shows three alike invitations and nothing about the other parties.
+    const trail = await admin.c.audit.search.query({ action: 'invitation.created' });
+    expect(trail.items).toHaveLength(3);
+    expect(JSON.stringify(trail)).not.toContain(otherCustomer.partyId);
+    expect(JSON.stringify(trail)).not.toContain(staff.partyId);
+    const taken = await admin.c.audit.search.query({ action: 'invitation.address_taken' });
+    expect(taken.items).toHaveLength(0);
+  });
+
+  it('resend and copy-link replace the old link; revoke ends it; re-inviting reopens', async () => {
+    const admin = await customerAdmin();
+    const email = `pending-${Date.now()}@invitee.example`;
+    const { userId } = await admin.c.users.invite.mutate({
+      email,
+      displayName: 'Pat Pending',
+      roles: ['customer-user'],
+    });
+    const first = await invitationToken(email);
+    const anon = client(t.srv.origin);
+
+    // Resend by mail: a new link, and the first one is dead.
+    await admin.c.invitations.resend.mutate({ userId });
+    const second = await invitationToken(email);
+    expect(second).not.toBe(first);
+    expect(await codeOf(anon.auth.invitationInfo.query({ token: first }))).toBe('BAD_REQUEST');
+    expect(await codeOf(anon.auth.invitationInfo.query({ token: second }))).toBe('OK');
+
+    // Copy link: handed to the admin once, nothing mailed, the mailed link is dead.
+    const mailsBefore = await t.owner`select count(*)::int n from mail_outbox where to_address = ${email}`;
+    const copied = await admin.c.invitations.resend.mutate({ userId, delivery: 'link' });
+    const third = /accept-invitation#token=(\S+)$/.exec(copied.link ?? '')?.[1] ?? '';
+    expect(copied.link?.startsWith(`${t.srv.origin}/accept-invitation#token=`)).toBe(true);
+    const mailsAfter = await t.owner`select count(*)::int n from mail_outbox where to_address = ${email}`;
+    expect(mailsAfter[0]?.n).toBe(mailsBefore[0]?.n);
+    expect(await codeOf(anon.auth.invitationInfo.query({ token: second }))).toBe('BAD_REQUEST');
+    expect(await codeOf(anon.auth.invitationInfo.query({ token: third }))).toBe('OK');
+    const [live] =
+      await t.owner`select count(*)::int n from invitations where user_id = ${userId} and accepted_at is null`;
+    expect(live?.n).toBe(1);
+
+    // Inviting the same address again: still one live invitation.
+    await admin.c.users.invite.mutate({ email, displayName: 'Pat Pending', roles: ['customer-user'] });
+    const [afterReinvite] =
+      await t.owner`select count(*)::int n from invitations where user_id = ${userId} and accepted_at is null`;
+    expect(afterReinvite?.n).toBe(1);
+    expect(await codeOf(anon.auth.invitationInfo.query({ token: third }))).toBe('BAD_REQUEST');
+
+    // Revoke: no live link, the user is deactivated; resend is then a CONFLICT.
+    const fourth = await invitationToken(email);
+    await admin.c.invitations.revoke.mutate({ userId });
+    expect(await codeOf(anon.auth.invitationInfo.query({ token: fourth }))).toBe('BAD_REQUEST');
+    const [row] = await t.owner`select status from users where id = ${userId}`;
+    expect(row?.status).toBe('deactivated');
+    expect(await codeOf(admin.c.invitations.resend.mutate({ userId }))).toBe('CONFLICT');
+    expect(await codeOf(admin.c.invitations.revoke.mutate({ userId }))).toBe('CONFLICT');
+
+    // Inviting a revoked address again reopens it, with a working link.
+    const again = await admin.c.users.invite.mutate({ email, displayName: 'Pat Pending', roles: ['customer-user'] });
+    expect(again.userId).toBe(userId);
+    expect(await codeOf(anon.auth.invitationInfo.query({ token: await invitationToken(email) }))).toBe('OK');
+
+    const actions = await t.owner`select action, details from audit_events where entity_id = ${userId} order by id`;
+    expect(actions.map((a) => a.action)).toEqual([
+      'invitation.created',
+      'invitation.resent',
+      'invitation.resent',
+      'invitation.created',
+      'invitation.revoked',
+      'invitation.created',
+    ]);
+    expect(actions[2]?.details).toMatchObject({ delivery: 'link', invitationsReplaced: 1 });
+  });
+
+  it("another party's pending invitation answers NOT_FOUND; a plain user may not resend", async () => {
+    const admin = await customerAdmin();
+    const otherAdmin = await customerAdmin();
+    const { userId } = await otherAdmin.c.users.invite.mutate({
+      email: `theirs-${Date.now()}@invitee.example`,
+      displayName: 'Their Invitee',
+      roles: ['customer-user'],
+    });
+    expect(await errorOf(admin.c.invitations.resend.mutate({ userId, delivery: 'link' }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await codeOf(admin.c.invitations.revoke.mutate({ userId }))).toBe('NOT_FOUND');
+    const plain = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: otherAdmin.partyId });
+    const pc = client(t.srv.origin);
+    await pc.auth.login.mutate(plain);
+    expect(await codeOf(pc.invitations.resend.mutate({ userId }))).toBe('FORBIDDEN');
+    const [row] = await t.owner`select status from users where id = ${userId}`;
+    expect(row?.status).toBe('invited');
   });
 });

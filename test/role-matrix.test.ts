@@ -20,6 +20,8 @@ type Fixture = {
   partyId: string;
   userId: string;
   victimId: string;
+  /** A user of the other customer with a pending invitation. */
+  invitedId: string;
   orderId: string;
   invoiceId: string;
   shipmentId: string;
@@ -58,6 +60,8 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'users.unlock': (o) => ({ userId: o.userId }),
   'users.resetTwoFactor': (o) => ({ userId: o.userId }),
+  'invitations.resend': (o) => ({ userId: o.invitedId, delivery: 'link' }),
+  'invitations.revoke': (o) => ({ userId: o.invitedId }),
   'accessReviews.start': (o) => ({
     name: 'Matrix review',
     deadline: new Date(Date.now() + 7 * 86_400_000).toISOString(),
@@ -174,6 +178,10 @@ beforeAll(async () => {
   const o = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
   const victim = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: o.partyId });
   await createPartyWithUser(t.srv.db, 'customer', ['customer-admin'], { partyId: o.partyId });
+  const invited = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], {
+    partyId: o.partyId,
+    status: 'invited',
+  });
   const orderId = await t.srv.db.tx(SYSTEM, async (tx) => {
     await demoRepo.generateOrders(tx, o.partyId, 40, 'EUR');
     const { items } = await ordersRepo.list(tx, { partyId: o.partyId, limit: 1 });
@@ -204,6 +212,7 @@ beforeAll(async () => {
     partyId: o.partyId,
     userId: o.userId,
     victimId: victim.userId,
+    invitedId: invited.userId,
     ...ids,
     supplierPartyId: s.partyId,
     purchaseOrderId: String(po.id),

@@ -1,5 +1,5 @@
 import { LIMITS } from '@gatehouse/contract';
-import { A, useLocation, useParams, useSearchParams } from '@solidjs/router';
+import { A, useBeforeLeave, useLocation, useParams, useSearchParams } from '@solidjs/router';
 import {
   type Accessor,
   createEffect,
@@ -13,9 +13,10 @@ import {
   Show,
   Switch,
 } from 'solid-js';
-import { guard } from './auth.ts';
+import { can, guard } from './auth.ts';
 import { errorCode, errorMessage } from './errors.ts';
 import { label } from './format.ts';
+import { trpc } from './trpc.ts';
 
 export interface Page<T> {
   items: T[];
@@ -36,8 +37,28 @@ export interface PagedList<T> {
 }
 
 /**
+ * Where a list was: its filters, how many pages were shown, how far it was scrolled. Kept in the history
+ * entry's state (not in memory), so Back from a detail page, and a reload, return to the same place.
+ * Only the page count is kept, never the rows: they are fetched again (fresh statuses), page by page with
+ * the server's own cursors, and the scroll position is restored once they are all there.
+ */
+interface ListPlace {
+  /** The list instance that wrote it: only that one updates it (a Back lands on another entry first). */
+  id: string;
+  filters: string;
+  pages: number;
+  scrollY: number;
+}
+const PLACE = 'gatehouseList';
+const placeInHistory = (): ListPlace | undefined =>
+  (window.history.state as Record<string, ListPlace | undefined> | null)?.[PLACE];
+const keepPlace = (place: ListPlace) =>
+  window.history.replaceState({ ...(window.history.state ?? {}), [PLACE]: place }, '');
+
+/**
  * Keyset-paginated list: reloads the first page whenever `filters` changes, appends on loadMore.
- * Answers to superseded requests (filters changed meanwhile) are dropped.
+ * Answers to superseded requests (filters changed meanwhile) are dropped. Back to a list shows as many
+ * pages as were loaded, scrolled where it was (ListPlace).
  */
 export function createPagedList<F, T>(
   filters: Accessor<F>,
@@ -50,9 +71,29 @@ export function createPagedList<F, T>(
   const [loadingMore, setLoadingMore] = createSignal(false);
   const [moreError, setMoreError] = createSignal<string | null>(null);
   let generation = 0;
+  const id = Math.random().toString(36).slice(2);
+  let pages = 0;
+  let disposed = false;
+  onCleanup(() => {
+    disposed = true;
+  });
+  const filtersKey = () => JSON.stringify(filters());
+  // The place this history entry remembers, if it was left with these filters (Back, or a reload).
+  const remembered = placeInHistory();
+  let restore = remembered && remembered.filters === filtersKey() ? remembered : undefined;
+  const remember = (scrollY = window.scrollY) => {
+    if (!disposed) keepPlace({ id, filters: filtersKey(), pages, scrollY });
+  };
+  // Before a link or Back leaves the list, its scroll position goes with the entry. On Back the browser
+  // has already moved to the previous entry, which this list must not write to: hence the id.
+  useBeforeLeave(() => {
+    if (!disposed && placeInHistory()?.id === id) remember();
+  });
 
   async function reload() {
     const current = ++generation;
+    const target = restore;
+    restore = undefined;
     setPhase('loading');
     setError(null);
     setMoreError(null);
@@ -60,9 +101,22 @@ export function createPagedList<F, T>(
     try {
       const page = await guard(fetchPage(filters(), undefined));
       if (current !== generation) return;
-      setItems(page.items);
-      setCursor(page.nextCursor);
+      let rows = page.items;
+      let next = page.nextCursor;
+      pages = 1;
+      // Back to where the user was: the same number of pages, one after another by their cursors.
+      while (target && pages < target.pages && next !== null) {
+        const more = await guard(fetchPage(filters(), next));
+        if (current !== generation) return;
+        rows = [...rows, ...more.items];
+        next = more.nextCursor;
+        pages += 1;
+      }
+      setItems(rows);
+      setCursor(next);
       setPhase('ready');
+      if (target) requestAnimationFrame(() => window.scrollTo(0, target.scrollY));
+      remember(target?.scrollY);
     } catch (err) {
       if (current !== generation) return;
       setError(errorMessage(err));
@@ -81,6 +135,8 @@ export function createPagedList<F, T>(
       if (current !== generation) return;
       setItems((prev) => [...prev, ...page.items]);
       setCursor(page.nextCursor);
+      pages += 1;
+      remember();
     } catch (err) {
       if (current === generation) setMoreError(errorMessage(err));
     } finally {
@@ -176,6 +232,102 @@ export function StatusFilter(props: {
       allLabel="All statuses"
       value={props.value}
     />
+  );
+}
+
+/** A uuid from the URL (staff narrowing to one party), or undefined: a hand-edited address is ignored. */
+export const uuidParam = (v: unknown) =>
+  typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v : undefined;
+
+/**
+ * The signed-in user works across parties (internal staff holding parties:cross): their lists mix
+ * customers or suppliers, so each row names its party and the list can be narrowed to one.
+ */
+export const crossParty = () => can('parties:cross');
+
+/**
+ * A staff list's party filter: find a customer or supplier by name or ERP reference (parties.list,
+ * searched on the server) and narrow the list to it. The choice lives in the URL (`?partyId=`) like
+ * every filter; the server takes it only from cross-party staff and scopes the list by it (RLS under it).
+ * `chosenName` names the chosen party (the rows carry it); without rows it says "one customer".
+ */
+export function PartyFilter(props: {
+  id: string;
+  kind: 'customer' | 'supplier';
+  label: string;
+  chosenName?: string | null | undefined;
+}) {
+  const [params, setParams] = useSearchParams();
+  const [results, setResults] = createSignal<{ id: string; label: string }[]>([]);
+  const [text, setText] = createSignal('');
+  let seq = 0;
+  const search = async (term: string) => {
+    const mine = ++seq;
+    try {
+      const page = await guard(
+        trpc.parties.list.query({ kind: props.kind, limit: 20, ...(term.trim() ? { search: term.trim() } : {}) }),
+      );
+      if (mine === seq)
+        setResults(page.items.map((p) => ({ id: p.id, label: p.erpRef ? `${p.name} (${p.erpRef})` : p.name })));
+    } catch {
+      if (mine === seq) setResults([]);
+    }
+  };
+  const searchSoon = debounce((term: string) => void search(term), 250);
+  // Choosing an option of the list (or typing one exactly) narrows the list at once.
+  const pick = (value: string) => {
+    const found = results().find((r) => r.label === value);
+    if (!found) return false;
+    setParams({ partyId: found.id }, { replace: true });
+    setText('');
+    return true;
+  };
+  const chosen = () => uuidParam(params.partyId);
+  return (
+    <div class="field field-party">
+      <label for={props.id}>{props.label}</label>
+      <Show
+        when={chosen()}
+        fallback={
+          <>
+            <input
+              id={props.id}
+              name="party"
+              type="search"
+              list={`${props.id}-options`}
+              placeholder="Name or ERP reference"
+              autocomplete="off"
+              data-testid="party-filter"
+              value={text()}
+              onFocus={() => {
+                if (results().length === 0) void search(text());
+              }}
+              onInput={(e) => {
+                setText(e.currentTarget.value);
+                if (!pick(e.currentTarget.value)) searchSoon(e.currentTarget.value);
+              }}
+              onChange={(e) => pick(e.currentTarget.value)}
+            />
+            <datalist id={`${props.id}-options`}>
+              <For each={results()}>{(r) => <option value={r.label} />}</For>
+            </datalist>
+          </>
+        }
+      >
+        <div class="party-chosen">
+          <span data-testid="party-filter-chosen">{props.chosenName ?? `One ${props.kind}`}</span>
+          <button
+            id={props.id}
+            type="button"
+            class="button"
+            data-testid="party-filter-clear"
+            onClick={() => setParams({ partyId: undefined }, { replace: true })}
+          >
+            All {props.kind}s
+          </button>
+        </div>
+      </Show>
+    </div>
   );
 }
 

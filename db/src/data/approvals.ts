@@ -317,8 +317,8 @@ export async function list(
     );
   }
   const keyset: Keyset = w
-    ? { key: approvalRequests.levelSince, kind: 'time', id: approvalRequests.id, dir: 'asc' }
-    : { key: approvalRequests.submittedAt, kind: 'time', id: approvalRequests.id, dir: 'desc' };
+    ? { key: approvalRequests.levelSince, kind: 'time', id: approvalRequests.id, dir: 'asc', index: 'asc' }
+    : { key: approvalRequests.submittedAt, kind: 'time', id: approvalRequests.id, dir: 'desc', index: 'desc' };
   where.push(afterCursor(q.cursor, keyset));
   const rows = await tx.db
     .select(summary)

@@ -173,7 +173,9 @@ export async function search(tx: Tx, q: AuditSearch) {
     .select({ ...entryColumns, micros: sql<string>`(extract(epoch from ${auditEvents.at}) * 1000000)::bigint::text` })
     .from(auditEvents)
     .where(and(...where))
-    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    // NULLS LAST as the indexes of migration 0014 are declared (Drizzle's .desc()); plain DESC means
+    // NULLS FIRST, which none of them serves (see paging.ts orderOf).
+    .orderBy(sql`${auditEvents.at} desc nulls last`, sql`${auditEvents.id} desc nulls last`)
     .limit(q.limit + 1);
   const more = rows.length > q.limit;
   const items = (more ? rows.slice(0, q.limit) : rows).map(({ micros: _m, ...r }) => r);

@@ -144,6 +144,9 @@ export async function list(
     kind: 'time',
     id: changeRequests.id,
     dir: q.oldestFirst ? 'asc' : 'desc',
+    // Newest first walks change_requests_party_idx (DESC); the handlers' pending queue, oldest first,
+    // walks change_requests_pending_idx (ASC).
+    index: q.oldestFirst ? 'asc' : 'desc',
   };
   where.push(afterCursor(q.cursor, keyset));
   const rows = await tx.db

@@ -165,7 +165,13 @@ export async function supersedeApproved(tx: Tx, partyId: string, typeId: string,
 }
 
 /** The reviewers' queue across parties (staff scope): versions awaiting a decision, oldest first. */
-const QUEUE: Keyset = { key: documentVersions.uploadedAt, kind: 'time', id: documentVersions.id, dir: 'asc' };
+const QUEUE: Keyset = {
+  key: documentVersions.uploadedAt,
+  kind: 'time',
+  id: documentVersions.id,
+  dir: 'asc',
+  index: 'asc',
+};
 
 export async function queue(
   tx: Tx,

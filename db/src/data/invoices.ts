@@ -2,7 +2,7 @@ import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { invoices, orderLines, orders, parties } from '../schema/index.ts';
 import { afterCursor, type Keyset, newestFirst, orderOf, page } from './paging.ts';
-import { partyPredicate } from './scope.ts';
+import { partyNameIfCross, partyPredicate } from './scope.ts';
 
 const summary = {
   id: invoices.id,
@@ -29,7 +29,7 @@ const withOverdue = (asOf: string) => ({ ...summary, overdue: sql<boolean>`${ove
 
 /** Newest issued first; the overdue filter reads open invoices by due date, longest overdue first. */
 const NEWEST = newestFirst(invoices.issueDate, invoices.id);
-const LONGEST_OVERDUE: Keyset = { key: invoices.dueDate, kind: 'date', id: invoices.id, dir: 'asc' };
+const LONGEST_OVERDUE: Keyset = { key: invoices.dueDate, kind: 'date', id: invoices.id, dir: 'asc', index: 'asc' };
 
 export interface ListInvoices {
   partyId?: string;
@@ -50,7 +50,7 @@ export async function list(tx: Tx, q: ListInvoices) {
   const keyset = q.overdue ? LONGEST_OVERDUE : NEWEST;
   where.push(afterCursor(q.cursor, keyset));
   const rows = await tx.db
-    .select(withOverdue(q.asOf))
+    .select({ ...withOverdue(q.asOf), partyName: partyNameIfCross(tx, 'invoices').as('party_name') })
     .from(invoices)
     .where(and(...where))
     .orderBy(...orderOf(keyset))

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../connection.ts';
 import { orderLines, orders, shipments } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
-import { partyPredicate } from './scope.ts';
+import { partyNameIfCross, partyPredicate } from './scope.ts';
 
 const summary = {
   id: orders.id,
@@ -20,10 +20,10 @@ export type OrderSort = 'newest' | 'oldest' | 'total-desc' | 'total-asc';
 
 /** Each sort is a keyset served by an index, scanned forwards or backwards (orders_party_date_idx, orders_party_total_idx). */
 const SORTS: Record<OrderSort, Keyset> = {
-  newest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'desc' },
-  oldest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'asc' },
-  'total-desc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'desc' },
-  'total-asc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'asc' },
+  newest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'desc', index: 'desc' },
+  oldest: { key: orders.orderDate, kind: 'date', id: orders.id, dir: 'asc', index: 'desc' },
+  'total-desc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'desc', index: 'desc' },
+  'total-asc': { key: orders.totalMinor, kind: 'bigint', id: orders.id, dir: 'asc', index: 'desc' },
 };
 
 export interface ListOrders {
@@ -55,7 +55,7 @@ export async function list(tx: Tx, q: ListOrders) {
   if (q.to) where.push(lte(orders.orderDate, q.to));
   where.push(afterCursor(q.cursor, sort));
   const rows = await tx.db
-    .select(summary)
+    .select({ ...summary, partyName: partyNameIfCross(tx, 'orders').as('party_name') })
     .from(orders)
     .where(and(...where))
     .orderBy(...orderOf(sort))
@@ -114,6 +114,7 @@ export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } 
       orderDate: o.orderDate,
       currency: o.currency,
       totalMinor: o.totalMinor,
+      partyName: partyNameIfCross(tx, 'o').as('party_name'),
       lines: lines.as('lines'),
       shipments: shipmentsJson.as('shipments'),
     })

@@ -1,4 +1,4 @@
-import { asc, desc, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 
 /**
@@ -30,10 +30,23 @@ export interface Keyset {
   kind: 'date' | 'time' | 'bigint';
   id: PgColumn;
   dir: 'asc' | 'desc';
+  /**
+   * How the index that serves this keyset declares (key, id): 'desc' for Drizzle's `.desc()` (which
+   * writes `DESC NULLS LAST`), 'asc' for a plain one (`ASC`, nulls last). The ORDER BY must name the
+   * nulls placement the index has in the direction it is scanned, or PostgreSQL cannot walk it and
+   * reads and sorts the party's every row instead (see orderOf).
+   */
+  index: 'asc' | 'desc';
 }
 
-/** The common one: newest first by a date column. */
-export const newestFirst = (key: PgColumn, id: PgColumn): Keyset => ({ key, kind: 'date', id, dir: 'desc' });
+/** The common one: newest first by a date column, served by a `(party_id, key DESC, id DESC)` index. */
+export const newestFirst = (key: PgColumn, id: PgColumn): Keyset => ({
+  key,
+  kind: 'date',
+  id,
+  dir: 'desc',
+  index: 'desc',
+});
 
 const BIGINT_MIN = -9_223_372_036_854_775_808n;
 const isBigint = (s: string) => /^-?\d{1,19}$/.test(s) && BigInt(s) >= BIGINT_MIN && BigInt(s) <= BIGINT_MAX;
@@ -46,10 +59,18 @@ function isCalendarDate(s: string): boolean {
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const tagOf = (k: Keyset) => `${k.key.name}:${k.dir}`;
 
-/** ORDER BY for a keyset: key then id, both in its direction. */
+/**
+ * ORDER BY for a keyset: key then id, both in its direction, with the nulls placement its index has when
+ * scanned that way. A `DESC NULLS LAST` index read forwards gives `DESC NULLS LAST`, read backwards
+ * `ASC NULLS FIRST`; an `ASC` (nulls last) one gives `ASC NULLS LAST` or `DESC NULLS FIRST`. Plain `DESC`
+ * means `DESC NULLS FIRST`, which no `.desc()` index serves: PostgreSQL then sorts every row of the party
+ * (16.7 ms instead of 0.36 ms for 30,000 orders), even though the columns are NOT NULL
+ * (test/list-plans.test.ts holds every keyset list to an index scan without a sort).
+ */
 export function orderOf(k: Keyset): SQL[] {
-  const by = k.dir === 'desc' ? desc : asc;
-  return [by(k.key), by(k.id)];
+  const dir = sql.raw(k.dir === 'desc' ? 'desc' : 'asc');
+  const nulls = sql.raw(k.dir === k.index ? 'nulls last' : 'nulls first');
+  return [sql`${k.key} ${dir} ${nulls}`, sql`${k.id} ${dir} ${nulls}`];
 }
 
 /** The predicate "after this cursor", or undefined for the first page; throws BadCursor for a forged one. */

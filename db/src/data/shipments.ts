@@ -2,7 +2,7 @@ import { and, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { orderLines, orders, shipmentLines, shipments } from '../schema/index.ts';
 import { afterCursor, newestFirst, orderOf, page } from './paging.ts';
-import { partyPredicate } from './scope.ts';
+import { partyNameIfCross, partyPredicate } from './scope.ts';
 
 const summary = {
   id: shipments.id,
@@ -39,7 +39,7 @@ export async function list(tx: Tx, q: ListShipments) {
   }
   where.push(afterCursor(q.cursor, NEWEST));
   const rows = await tx.db
-    .select(summary)
+    .select({ ...summary, partyName: partyNameIfCross(tx, 'shipments').as('party_name') })
     .from(shipments)
     .where(and(...where))
     .orderBy(...orderOf(NEWEST))
@@ -57,7 +57,7 @@ export async function forOrder(tx: Tx, partyId: string, orderId: string) {
 
 export async function get(tx: Tx, id: string) {
   const [shipment] = await tx.db
-    .select(summary)
+    .select({ ...summary, partyName: partyNameIfCross(tx, 'shipments').as('party_name') })
     .from(shipments)
     .where(and(eq(shipments.id, id), partyPredicate(tx, shipments.partyId)));
   if (!shipment) return undefined;

@@ -93,6 +93,8 @@ export async function findByEmail(tx: Tx, email: string) {
       status: users.status,
       displayName: users.displayName,
       partyStatus: parties.status,
+      /** Never accepted an invitation (no password ever set): a revoked invitation may be sent again. */
+      neverActivated: sql<boolean>`${users.passwordHash} is null`,
     })
     .from(users)
     .innerJoin(parties, eq(parties.id, users.partyId))

@@ -108,6 +108,13 @@ export const inviteUserInput = z.object({
 });
 export const inviteUserOutput = z.object({ userId: uuid, expiresAt: isoTime });
 export const userIdInput = z.object({ userId: uuid });
+/**
+ * A fresh link for a pending invitation; the old link stops working. Only the link's hash is stored, so
+ * the old link can never be shown again: 'mail' sends the new one to the invitee, 'link' hands it to the
+ * admin once (to pass on another way) and mails nothing.
+ */
+export const resendInvitationInput = z.object({ userId: uuid, delivery: z.enum(['mail', 'link']).default('mail') });
+export const resendInvitationOutput = z.object({ expiresAt: isoTime, link: z.string().nullable() });
 // ---- security policies (sessions, 2FA, IP allowlists): per role, and per party that may only tighten
 export const cidr = z
   .string()
@@ -217,7 +224,15 @@ export const orderSummary = z.object({
   currency: z.string(),
   totalMinor: minorUnits,
 });
-export const ordersListOutput = z.object({ items: z.array(orderSummary), nextCursor: z.string().nullable() });
+/**
+ * Whose row it is: the party's name for staff (cross-party) callers, whose lists mix parties; null for a
+ * customer's or supplier's own users, who only ever see their own.
+ */
+const partyNameForStaff = z.string().nullable();
+export const ordersListOutput = z.object({
+  items: z.array(orderSummary.extend({ partyName: partyNameForStaff })),
+  nextCursor: z.string().nullable(),
+});
 export const orderLine = z.object({
   lineNo: z.number().int(),
   sku: z.string(),
@@ -239,6 +254,7 @@ export const shipmentSummary = z.object({
   deliveredOn: z.string().nullable(),
 });
 export const orderDetail = orderSummary.extend({
+  partyName: partyNameForStaff,
   lines: z.array(orderLine),
   /** What shipped against this order (delivery notes), newest first. */
   shipments: z.array(shipmentSummary),
@@ -266,7 +282,10 @@ export const invoiceSummary = z.object({
   /** Open, something still open and due before the server's today. */
   overdue: z.boolean(),
 });
-export const invoicesListOutput = z.object({ items: z.array(invoiceSummary), nextCursor: z.string().nullable() });
+export const invoicesListOutput = z.object({
+  items: z.array(invoiceSummary.extend({ partyName: partyNameForStaff })),
+  nextCursor: z.string().nullable(),
+});
 /** A printable invoice: whom it bills and the lines of its order (none when it has no order). */
 export const invoiceDetail = invoiceSummary.extend({
   orderNumber: z.string().nullable(),
@@ -560,8 +579,12 @@ export const shipmentsListInput = pageInput.extend({
   search: z.string().trim().max(LIMITS.searchMax).optional(),
   partyId: uuid.optional(),
 });
-export const shipmentsListOutput = z.object({ items: z.array(shipmentSummary), nextCursor: z.string().nullable() });
+export const shipmentsListOutput = z.object({
+  items: z.array(shipmentSummary.extend({ partyName: partyNameForStaff })),
+  nextCursor: z.string().nullable(),
+});
 export const shipmentDetail = shipmentSummary.extend({
+  partyName: partyNameForStaff,
   lines: z.array(
     z.object({ lineNo: z.number().int(), sku: z.string(), description: z.string(), quantity: z.string() }),
   ),

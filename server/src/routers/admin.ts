@@ -29,6 +29,8 @@ import {
   policiesGetInput,
   policiesGetOutput,
   postureOutput,
+  resendInvitationInput,
+  resendInvitationOutput,
   reviewIdInput,
   reviewItemsInput,
   reviewItemsOutput,
@@ -113,6 +115,24 @@ export const usersRouter = router({
     .input(userIdInput)
     .output(ok)
     .mutation(({ ctx, input }) => users.resetTwoFactor(ctx, ctx.actor, input.userId)),
+});
+
+/**
+ * Pending invitations (users.list with `status: 'invited'` lists them; users.get has the expiry): a fresh
+ * link by mail or to copy (the old one dies), or revoke. Own party only (staff: any party); another
+ * party's user is NOT_FOUND.
+ */
+export const invitationsRouter = router({
+  resend: permission('users:manage')
+    .meta({ audit: 'invitation.resent' })
+    .input(resendInvitationInput)
+    .output(resendInvitationOutput)
+    .mutation(({ ctx, input }) => users.resendInvitation(ctx, ctx.actor, input)),
+  revoke: permission('users:manage')
+    .meta({ audit: 'invitation.revoked' })
+    .input(userIdInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => users.revokeInvitation(ctx, ctx.actor, input.userId)),
 });
 
 /** Session, second-factor and IP allowlist policies, per role and per party. Changing them is sensitive. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   auditRepo,
   invitationsRepo,
@@ -48,10 +49,60 @@ export const acting = (ctx: Context, actor: Actor, target: { id: string; partyId
   ...requestFields(ctx),
 });
 
+/** The invitation mail: the link is the only credential, so it goes only to the invitee's address. */
+function invitationMail(
+  ctx: Context,
+  actor: Actor,
+  to: { email: string; displayName: string },
+  partyName: string,
+  link: string,
+) {
+  return {
+    to: to.email,
+    kind: 'invitation',
+    subject: `You are invited to ${partyName} on Gatehouse`,
+    bodyText: [
+      `Hello ${to.displayName},`,
+      '',
+      `${actor.displayName} has invited you to use Gatehouse for ${partyName}.`,
+      'Open this link within 7 days to choose your password and sign in:',
+      '',
+      link,
+      '',
+      'If you did not expect this, ignore this message.',
+    ].join('\n'),
+  };
+}
+
+/** A new single-use link for `userId`, replacing every pending one (the old links stop working at once). */
+async function issueInvitation(tx: Tx, ctx: Context, actor: Actor, user: { id: string; partyId: string }) {
+  const { id, token, secretHash } = mintSplitToken();
+  const expiresAt = new Date(ctx.clock.now() + INVITATION_TTL_MS);
+  const revoked = await invitationsRepo.revokePendingForUser(tx, user.id);
+  await invitationsRepo.insert(tx, {
+    id,
+    partyId: user.partyId,
+    userId: user.id,
+    secretHash,
+    invitedBy: actor.userId,
+    expiresAt,
+  });
+  return { expiresAt, revoked, link: `${ctx.config.publicOrigin}/accept-invitation#token=${token}` };
+}
+
 /**
  * Invites a user into the actor's party (internal staff: into `partyId`), with roles the actor may grant.
  * The user exists as `invited` with no password; a 7-day single-use link goes to the outbox. Inviting an
- * address already invited into the same party sends a fresh link (the old one stops working).
+ * address already invited into the same party (or whose invitation was revoked) sends a fresh link and the
+ * old one stops working: there is never a second live invitation.
+ *
+ * Addresses are global (one account per address), but a customer or supplier admin must not learn which
+ * addresses exist outside its own party. So an address that belongs to another party (a customer's user,
+ * internal staff) gets the very answer a fresh address gets, after the same checks, and nothing usable is
+ * made: no user, no invitation. The address's owner is told by mail that someone tried to invite them; the
+ * inviting party's trail shows the invitation as sent, and the owner's party's trail records the attempt
+ * (`invitation.address_taken`), so staff can see both. Within the caller's own party, and for staff who
+ * see every party anyway, an existing address is a plain CONFLICT.
  */
 export async function invite(
   ctx: Context,
@@ -62,12 +113,11 @@ export async function invite(
   const partyId = scope.kind === 'all' ? (input.partyId ?? actor.partyId) : actor.partyId;
   if (scope.kind === 'party' && input.partyId && input.partyId !== actor.partyId) throw notFound('That party');
   const roleKeys = [...new Set(input.roles)];
-  const { id, token, secretHash } = mintSplitToken();
-  const expiresAt = new Date(ctx.clock.now() + INVITATION_TTL_MS);
   // The address is global (one account per address): looked up across parties on purpose, before the
   // transaction; an address taken meanwhile hits the unique index and answers CONFLICT.
   const existing = await ctx.db.readOne(SYSTEM_SCOPE, (t) => usersRepo.findByEmail(t, input.email));
-  const userId = await ctx.db.tx(scope, async (tx) => {
+  const elsewhere = Boolean(existing && scope.kind === 'party' && existing.partyId !== partyId);
+  const result = await ctx.db.tx(scope, async (tx) => {
     const party = await partiesRepo.get(tx, partyId);
     if (!party) throw notFound('That party');
     if (party.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
@@ -82,13 +132,15 @@ export async function invite(
       );
       if (problem) throw new DomainError('FORBIDDEN', problem);
     }
+    if (elsewhere) return { userId: randomUUID(), expiresAt: new Date(ctx.clock.now() + INVITATION_TTL_MS), party };
     let user: { id: string; partyId: string };
     if (existing) {
-      if (existing.status !== 'invited' || existing.partyId !== partyId) {
+      const reopen = existing.status === 'invited' || (existing.status === 'deactivated' && existing.neverActivated);
+      if (!reopen || existing.partyId !== partyId) {
         throw new DomainError('CONFLICT', 'A user with that email address already exists.');
       }
       user = { id: existing.id, partyId };
-      await invitationsRepo.revokePendingForUser(tx, user.id);
+      if (existing.status !== 'invited') await usersRepo.setStatus(tx, user.id, 'invited');
       await usersRepo.setRoles(tx, user.id, partyId, roleKeys);
     } else {
       user = await usersRepo.create(tx, {
@@ -100,25 +152,11 @@ export async function invite(
       });
       await usersRepo.grantRoles(tx, user.id, partyId, roleKeys);
     }
-    await invitationsRepo.insert(tx, { id, partyId, userId: user.id, secretHash, invitedBy: actor.userId, expiresAt });
+    const issued = await issueInvitation(tx, ctx, actor, user);
     const adminGrant = found.some(isAdminRole)
       ? await newSystemAdminAlert(tx, ctx, actor, input.email, found.filter(isAdminRole))
       : null;
-    await mailRepo.enqueue(tx, {
-      to: input.email,
-      kind: 'invitation',
-      subject: `You are invited to ${party.name} on Gatehouse`,
-      bodyText: [
-        `Hello ${input.displayName},`,
-        '',
-        `${actor.displayName} has invited you to use Gatehouse for ${party.name}.`,
-        'Open this link within 7 days to choose your password and sign in:',
-        '',
-        `${ctx.config.publicOrigin}/accept-invitation#token=${token}`,
-        '',
-        'If you did not expect this, ignore this message.',
-      ].join('\n'),
-    });
+    await mailRepo.enqueue(tx, invitationMail(ctx, actor, input, party.name, issued.link));
     await auditRepo.record(tx, {
       action: 'invitation.created',
       outcome: 'success',
@@ -129,10 +167,104 @@ export async function invite(
       },
       ...acting(ctx, actor, user),
     });
-    return user.id;
+    return { userId: user.id, expiresAt: issued.expiresAt, party };
   });
+  if (elsewhere && existing) {
+    // Under the system scope: the attempt is recorded in the owner's party too, which the caller's own
+    // scope cannot write to. The caller's trail gets the entry a fresh invitation would have written.
+    await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
+      await auditRepo.record(tx, {
+        action: 'invitation.created',
+        outcome: 'success',
+        details: { roles: roleKeys, resent: false },
+        ...acting(ctx, actor, { id: result.userId, partyId }),
+      });
+      await auditRepo.record(tx, {
+        action: 'invitation.address_taken',
+        outcome: 'failure',
+        partyId: existing.partyId,
+        actorUserId: actor.userId,
+        entityType: 'user',
+        entityId: existing.id,
+        crossParty: true,
+        details: { invitingPartyId: partyId, roles: roleKeys },
+        ...requestFields(ctx),
+      });
+      await mailRepo.enqueue(tx, {
+        to: input.email,
+        kind: 'invitation-address-taken',
+        subject: 'Someone tried to invite you to Gatehouse',
+        bodyText: [
+          `Hello ${existing.displayName},`,
+          '',
+          `${actor.displayName} of ${result.party.name} tried to invite this address to Gatehouse. You already`,
+          'have an account here, so nothing was created and nothing changed on your account. If you expected to',
+          `work for ${result.party.name} in Gatehouse, ask them to invite another address of yours.`,
+          '',
+          'If you do not know why, you can ignore this message.',
+        ].join('\n'),
+      });
+    });
+  }
   ctx.mail.kick();
-  return { userId, expiresAt };
+  return { userId: result.userId, expiresAt: result.expiresAt };
+}
+
+/** A pending invitation's target: the user as the actor may administer it, still waiting to accept. */
+async function pendingInvitee(tx: Tx, actor: Actor, userId: string) {
+  const target = await administrable(tx, actor, userId);
+  if (target.status !== 'invited') {
+    throw new DomainError('CONFLICT', 'This user has no pending invitation (already accepted, or revoked).');
+  }
+  return target;
+}
+
+/**
+ * A fresh 7-day link for a pending (or expired) invitation; the old link stops working in the same
+ * transaction. Only a link's hash is stored, so "copy link" cannot show the old one: it mints a new one
+ * and hands it to the admin once (`delivery: 'link'`) instead of mailing it.
+ */
+export async function resendInvitation(
+  ctx: Context,
+  actor: Actor,
+  input: { userId: string; delivery: 'mail' | 'link' },
+) {
+  const issued = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const target = await pendingInvitee(tx, actor, input.userId);
+    const party = await partiesRepo.get(tx, target.partyId);
+    if (!party || party.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
+    const fresh = await issueInvitation(tx, ctx, actor, target);
+    if (input.delivery === 'mail')
+      await mailRepo.enqueue(tx, invitationMail(ctx, actor, target, party.name, fresh.link));
+    await auditRepo.record(tx, {
+      action: 'invitation.resent',
+      outcome: 'success',
+      details: { delivery: input.delivery, invitationsReplaced: fresh.revoked },
+      ...acting(ctx, actor, target),
+    });
+    return fresh;
+  });
+  if (input.delivery === 'mail') ctx.mail.kick();
+  return { expiresAt: issued.expiresAt, link: input.delivery === 'link' ? issued.link : null };
+}
+
+/**
+ * Revokes a pending invitation: every link of it stops working and the never-activated user is
+ * deactivated (it stays listed, as any deactivated user). Inviting the address again reopens it.
+ */
+export async function revokeInvitation(ctx: Context, actor: Actor, userId: string) {
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const target = await pendingInvitee(tx, actor, userId);
+    const revoked = await invitationsRepo.revokePendingForUser(tx, target.id);
+    await usersRepo.setStatus(tx, target.id, 'deactivated');
+    await auditRepo.record(tx, {
+      action: 'invitation.revoked',
+      outcome: 'success',
+      details: { invitationsRevoked: revoked },
+      ...acting(ctx, actor, target),
+    });
+  });
+  return { ok: true as const };
 }
 
 /** Lifts every sign-in block on a user's account (account, account + IP, second-factor codes). */

@@ -1,12 +1,11 @@
 import { useSearchParams } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { can } from '../auth.ts';
-import { DetailPage, NoValue } from '../data.tsx';
+import { DetailPage, NoValue, uuidParam } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { type DocumentType, UploadDialog } from './Documents.tsx';
-import { uuidParam } from './PurchaseOrders.tsx';
 import { Badge, downloadVersion, formatBytes } from './supplier-shared.tsx';
 
 type History = Awaited<ReturnType<typeof trpc.documents.history.query>>;

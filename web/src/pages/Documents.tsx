@@ -2,12 +2,11 @@ import { A, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
 import { can, guard, refreshMe } from '../auth.ts';
 import { Announcement } from '../components.tsx';
-import { ErrorPanel, NoValue, usePageTitle, useRememberedList } from '../data.tsx';
+import { ErrorPanel, NoValue, usePageTitle, useRememberedList, uuidParam } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDate } from '../format.ts';
 import { FormError } from '../forms.tsx';
 import { trpc } from '../trpc.ts';
-import { uuidParam } from './PurchaseOrders.tsx';
 import { apiUrl, Badge, ModalDialog, tomorrowIso } from './supplier-shared.tsx';
 
 type Requirements = Awaited<ReturnType<typeof trpc.documents.requirements.query>>;

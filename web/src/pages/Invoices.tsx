@@ -1,7 +1,17 @@
 import { INVOICE_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
-import { createPagedList, ListTable, StatusBadge, StatusFilter, usePageTitle, useRememberedList } from '../data.tsx';
+import {
+  createPagedList,
+  crossParty,
+  ListTable,
+  PartyFilter,
+  StatusBadge,
+  StatusFilter,
+  usePageTitle,
+  useRememberedList,
+  uuidParam,
+} from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 
@@ -21,14 +31,23 @@ export default function Invoices() {
   const [params, setParams] = useSearchParams();
   const status = () => INVOICE_STATUSES.find((s) => s === params.status);
   const overdueOnly = () => params.overdue === '1';
-  const filters = createMemo(() => ({ status: status(), overdue: overdueOnly() }), undefined, {
-    equals: (a, b) => a.status === b.status && a.overdue === b.overdue,
+  // Staff see every customer's invoices: each row names its customer, and the list narrows to one.
+  const staff = crossParty;
+  const partyId = () => (staff() ? uuidParam(params.partyId) : undefined);
+  const filters = createMemo(() => ({ status: status(), overdue: overdueOnly(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.overdue === b.overdue && a.partyId === b.partyId,
   });
   useRememberedList('/invoices');
 
   // Overdue is the server's word (its today), so the list and the invoice page always agree.
   const list = createPagedList(filters, (f, cursor) =>
-    trpc.invoices.list.query({ limit: PAGE_SIZE, cursor, status: f.status, overdue: f.overdue || undefined }),
+    trpc.invoices.list.query({
+      limit: PAGE_SIZE,
+      cursor,
+      status: f.status,
+      overdue: f.overdue || undefined,
+      partyId: f.partyId,
+    }),
   );
 
   return (
@@ -48,6 +67,14 @@ export default function Invoices() {
           />
           <label for="invoices-overdue">Overdue only</label>
         </div>
+        <Show when={staff()}>
+          <PartyFilter
+            id="invoices-party"
+            kind="customer"
+            label="Customer"
+            chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+          />
+        </Show>
         <Show when={overdueOnly()}>
           <p class="hint filters-note" id="invoices-overdue-hint">
             Longest overdue first.
@@ -64,6 +91,9 @@ export default function Invoices() {
         head={
           <>
             <th scope="col">Number</th>
+            <Show when={staff()}>
+              <th scope="col">Customer</th>
+            </Show>
             <th scope="col">Issue date</th>
             <th scope="col">Due date</th>
             <th scope="col">Status</th>
@@ -85,6 +115,11 @@ export default function Invoices() {
                   {invoice.number}
                 </A>
               </th>
+              <Show when={staff()}>
+                <td data-label="Customer" data-testid="row-party">
+                  {invoice.partyName}
+                </td>
+              </Show>
               <td data-label="Issue date">
                 <time datetime={invoice.issueDate}>{formatDate(invoice.issueDate)}</time>
               </td>

@@ -1,3 +1,4 @@
+import { Show } from 'solid-js';
 import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, NoValue, StatusBadge } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
@@ -22,6 +23,15 @@ export default function OrderDetail() {
             <StatusBadge status={o().status} />
           </div>
           <dl class="summary" data-testid="order-summary">
+            {/* Staff read every customer's orders: the order says whose it is. */}
+            <Show when={o().partyName}>
+              {(name) => (
+                <div>
+                  <dt>Customer</dt>
+                  <dd data-testid="detail-party">{name()}</dd>
+                </div>
+              )}
+            </Show>
             <div>
               <dt>Order date</dt>
               <dd>

@@ -3,13 +3,16 @@ import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, For, Show } from 'solid-js';
 import {
   createPagedList,
+  crossParty,
   ListTable,
   NoValue,
+  PartyFilter,
   SearchField,
   StatusBadge,
   StatusFilter,
   usePageTitle,
   useRememberedList,
+  uuidParam,
 } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
@@ -35,6 +38,9 @@ export default function Orders() {
   const from = () => dateParam(params.from);
   const to = () => dateParam(params.to);
   const sort = () => ORDER_SORTS.find((s) => s === params.sort) ?? 'newest';
+  // Staff see every customer's orders: each row names its customer, and the list narrows to one.
+  const staff = crossParty;
+  const partyId = () => (staff() ? uuidParam(params.partyId) : undefined);
   // Dates are calendar dates, so string comparison is date comparison.
   const badRange = () => {
     const f = from();
@@ -42,11 +48,24 @@ export default function Orders() {
     return f !== undefined && t !== undefined && f > t;
   };
   const filters = createMemo(
-    () => ({ status: status(), search: search(), from: from(), to: to(), sort: sort(), badRange: badRange() }),
+    () => ({
+      status: status(),
+      search: search(),
+      from: from(),
+      to: to(),
+      sort: sort(),
+      partyId: partyId(),
+      badRange: badRange(),
+    }),
     undefined,
     {
       equals: (a, b) =>
-        a.status === b.status && a.search === b.search && a.from === b.from && a.to === b.to && a.sort === b.sort,
+        a.status === b.status &&
+        a.search === b.search &&
+        a.from === b.from &&
+        a.to === b.to &&
+        a.sort === b.sort &&
+        a.partyId === b.partyId,
     },
   );
   useRememberedList('/orders');
@@ -63,6 +82,7 @@ export default function Orders() {
           from: f.from,
           to: f.to,
           sort: f.sort,
+          partyId: f.partyId,
         }),
   );
 
@@ -71,7 +91,18 @@ export default function Orders() {
       <h1 id="orders-title">Orders</h1>
       <form class="filters" aria-label="Filter orders" onSubmit={(e) => e.preventDefault()}>
         <StatusFilter id="orders-status" statuses={ORDER_STATUSES} value={status()} />
-        <SearchField id="orders-search" placeholder="Order number or your reference" />
+        <SearchField
+          id="orders-search"
+          placeholder={staff() ? 'Order number or customer reference' : 'Order number or your reference'}
+        />
+        <Show when={staff()}>
+          <PartyFilter
+            id="orders-party"
+            kind="customer"
+            label="Customer"
+            chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+          />
+        </Show>
         <div class="field field-date">
           <label for="orders-from">From</label>
           <input
@@ -134,7 +165,10 @@ export default function Orders() {
         head={
           <>
             <th scope="col">Number</th>
-            <th scope="col">Your reference</th>
+            <Show when={staff()}>
+              <th scope="col">Customer</th>
+            </Show>
+            <th scope="col">{staff() ? 'Customer reference' : 'Your reference'}</th>
             <th scope="col">Date</th>
             <th scope="col">Status</th>
             <th scope="col" class="num">
@@ -148,7 +182,14 @@ export default function Orders() {
             <th scope="row">
               <A href={`/orders/${order.id}`}>{order.number}</A>
             </th>
-            <td data-label="Your reference">{order.customerReference ?? <NoValue />}</td>
+            <Show when={staff()}>
+              <td data-label="Customer" data-testid="row-party">
+                {order.partyName}
+              </td>
+            </Show>
+            <td data-label={staff() ? 'Customer reference' : 'Your reference'}>
+              {order.customerReference ?? <NoValue />}
+            </td>
             <td data-label="Date">
               <time datetime={order.orderDate}>{formatDate(order.orderDate)}</time>
             </td>

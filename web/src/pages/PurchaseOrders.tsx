@@ -1,25 +1,23 @@
 import { LIMITS, PURCHASE_ORDER_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
-import { currentMe } from '../auth.ts';
 import {
   createPagedList,
+  crossParty,
   ListTable,
   NoValue,
+  PartyFilter,
   SearchField,
   StatusFilter,
   usePageTitle,
   useRememberedList,
+  uuidParam,
 } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { Badge, words } from './supplier-shared.tsx';
 
 const PAGE_SIZE = 50;
-
-/** A uuid from the URL (staff narrowing to one supplier), or undefined. */
-export const uuidParam = (v: unknown) =>
-  typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v : undefined;
 
 /** A calendar date or a dash. */
 export function DateCell(props: { date: string | null }) {
@@ -34,7 +32,7 @@ export function DateCell(props: { date: string | null }) {
 export default function PurchaseOrders() {
   usePageTitle(() => 'Purchase orders');
   // Staff see every supplier's orders, so each row names its supplier.
-  const staff = () => currentMe()?.party.kind === 'internal';
+  const staff = crossParty;
   const [params] = useSearchParams();
   // Filters live in the URL, so Back from a purchase order and a reload keep them.
   const status = () => PURCHASE_ORDER_STATUSES.find((s) => s === params.status);
@@ -66,6 +64,14 @@ export default function PurchaseOrders() {
           optionLabel={words}
         />
         <SearchField id="purchase-orders-search" placeholder="Purchase order number" />
+        <Show when={staff()}>
+          <PartyFilter
+            id="purchase-orders-party"
+            kind="supplier"
+            label="Supplier"
+            chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+          />
+        </Show>
       </form>
 
       <ListTable
@@ -96,7 +102,9 @@ export default function PurchaseOrders() {
               <A href={`/purchase-orders/${po.id}`}>{po.number}</A>
             </th>
             <Show when={staff()}>
-              <td data-label="Supplier">{po.partyName}</td>
+              <td data-label="Supplier" data-testid="row-party">
+                {po.partyName}
+              </td>
             </Show>
             <td data-label="Order date">
               <DateCell date={po.orderDate} />

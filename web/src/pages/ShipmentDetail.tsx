@@ -1,4 +1,5 @@
 import { A } from '@solidjs/router';
+import { Show } from 'solid-js';
 import { LinesTable } from '../components.tsx';
 import { DetailPage, NoValue } from '../data.tsx';
 import { formatDate } from '../format.ts';
@@ -23,6 +24,14 @@ export default function ShipmentDetail() {
             <ShipmentStatus status={s().status} />
           </div>
           <dl class="summary" data-testid="shipment-summary">
+            <Show when={s().partyName}>
+              {(name) => (
+                <div>
+                  <dt>Customer</dt>
+                  <dd data-testid="detail-party">{name()}</dd>
+                </div>
+              )}
+            </Show>
             <div>
               <dt>Order</dt>
               <dd>

@@ -3,17 +3,21 @@ import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, For, Show } from 'solid-js';
 import {
   createPagedList,
+  crossParty,
   ListTable,
   NoValue,
+  PartyFilter,
   SearchField,
   StatusFilter,
   usePageTitle,
   useRememberedList,
+  uuidParam,
 } from '../data.tsx';
 import { formatDate } from '../format.ts';
 import { trpc } from '../trpc.ts';
 
-export type ShipmentSummary = Awaited<ReturnType<typeof trpc.shipments.list.query>>['items'][number];
+/** A shipment as both tables show it (the list's rows also name their customer, for staff). */
+export type ShipmentSummary = Omit<Awaited<ReturnType<typeof trpc.shipments.list.query>>['items'][number], 'partyName'>;
 
 const PAGE_SIZE = 50;
 
@@ -63,13 +67,22 @@ export default function Shipments() {
   // Filters live in the URL, so Back from a shipment and a reload keep them.
   const status = () => SHIPMENT_STATUSES.find((s) => s === params.status);
   const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
-  const filters = createMemo(() => ({ status: status(), search: search() }), undefined, {
-    equals: (a, b) => a.status === b.status && a.search === b.search,
+  // Staff see every customer's shipments: each row names its customer, and the list narrows to one.
+  const staff = crossParty;
+  const partyId = () => (staff() ? uuidParam(params.partyId) : undefined);
+  const filters = createMemo(() => ({ status: status(), search: search(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.search === b.search && a.partyId === b.partyId,
   });
   useRememberedList('/shipments');
 
   const list = createPagedList(filters, (f, cursor) =>
-    trpc.shipments.list.query({ limit: PAGE_SIZE, cursor, status: f.status, search: f.search || undefined }),
+    trpc.shipments.list.query({
+      limit: PAGE_SIZE,
+      cursor,
+      status: f.status,
+      search: f.search || undefined,
+      partyId: f.partyId,
+    }),
   );
 
   return (
@@ -83,6 +96,14 @@ export default function Shipments() {
           optionLabel={shipmentStatusLabel}
         />
         <SearchField id="shipments-search" placeholder="Delivery note or tracking reference" />
+        <Show when={staff()}>
+          <PartyFilter
+            id="shipments-party"
+            kind="customer"
+            label="Customer"
+            chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+          />
+        </Show>
       </form>
 
       <ListTable
@@ -94,6 +115,9 @@ export default function Shipments() {
         head={
           <>
             <th scope="col">Delivery note</th>
+            <Show when={staff()}>
+              <th scope="col">Customer</th>
+            </Show>
             <th scope="col">Order</th>
             <th scope="col">Carrier</th>
             <th scope="col">Tracking reference</th>
@@ -110,6 +134,11 @@ export default function Shipments() {
                 {shipment.number}
               </A>
             </th>
+            <Show when={staff()}>
+              <td data-label="Customer" data-testid="row-party">
+                {shipment.partyName}
+              </td>
+            </Show>
             <td data-label="Order">
               <A href={`/orders/${shipment.orderId}`} data-testid="shipment-order-link">
                 {shipment.orderNumber}

@@ -9,7 +9,7 @@ import { createGrantableRoles, RoleCheckboxes, roleName } from '../roles.tsx';
 import { trpc, type UserDetail as User } from '../trpc.ts';
 import { LastSignIn, TwoFactorBadge } from './Users.tsx';
 
-type Confirming = 'deactivate' | 'reset-two-factor' | null;
+type Confirming = 'deactivate' | 'reset-two-factor' | 'revoke-invitation' | null;
 
 export default function UserDetail() {
   return (
@@ -104,6 +104,39 @@ function UserView(props: { user: User; refresh: () => void }) {
       () => `Two-factor authentication of ${name()} is reset; they set it up again at their next sign-in.`,
     ).then(() => heading?.focus());
 
+  // A fresh invitation link handed to the admin once ("copy link"): only its hash is stored, so it can
+  // never be shown again, and minting it stops every earlier link.
+  const [copiedLink, setCopiedLink] = createSignal<string | null>(null);
+  const resendInvitation = () =>
+    run(
+      'resend-invitation',
+      () => trpc.invitations.resend.mutate({ userId: userId(), delivery: 'mail' }),
+      () => `A new invitation is on its way to ${props.user.email}; the earlier link no longer works.`,
+    ).then(() => setCopiedLink(null));
+  const newInvitationLink = () =>
+    run(
+      'copy-invitation',
+      () => trpc.invitations.resend.mutate({ userId: userId(), delivery: 'link' }),
+      (r) => {
+        setCopiedLink(r.link);
+        if (r.link) void navigator.clipboard?.writeText(r.link).catch(() => {});
+        return `A new invitation link for ${name()} is below; the earlier link no longer works. Nothing was mailed.`;
+      },
+    ).then(() =>
+      queueMicrotask(() => (document.getElementById('invitation-link') as HTMLInputElement | null)?.select()),
+    );
+  const revokeInvitation = () =>
+    run(
+      'revoke-invitation',
+      () => trpc.invitations.revoke.mutate({ userId: userId() }),
+      () => `The invitation of ${name()} is revoked; its link no longer works.`,
+    ).then(() => {
+      setCopiedLink(null);
+      heading?.focus();
+    });
+  const invitationExpired = () =>
+    props.user.invitationExpiresAt !== null && Date.parse(props.user.invitationExpiresAt) <= Date.now();
+
   const ask = (what: Confirming) => {
     setAnnouncement(null);
     setError(null);
@@ -157,14 +190,117 @@ function UserView(props: { user: User; refresh: () => void }) {
         <Show when={props.user.invitationExpiresAt}>
           {(at) => (
             <div>
-              <dt>Invitation valid until</dt>
-              <dd>
+              <dt>{invitationExpired() ? 'Invitation expired' : 'Invitation valid until'}</dt>
+              <dd data-testid="invitation-expiry">
                 <time datetime={at()}>{formatDateTime(at())}</time>
               </dd>
             </div>
           )}
         </Show>
       </dl>
+
+      <Show when={manage() && props.user.status === 'invited'}>
+        <section class="panel panel-wide" aria-labelledby="user-invitation-title" data-testid="invitation-panel">
+          <h2 id="user-invitation-title">Invitation</h2>
+          <p class="list-message">
+            {props.user.invitationExpiresAt === null
+              ? `${name()} has no live invitation link. Send a new one.`
+              : invitationExpired()
+                ? `The invitation link expired; ${name()} cannot accept it any more. Send a new one.`
+                : `${name()} has not accepted yet. A new link replaces the old one, which stops working at once.`}
+          </p>
+          <Show
+            when={confirming() === 'revoke-invitation'}
+            fallback={
+              <div class="panel-actions">
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="resend-invitation"
+                  disabled={busy() !== null}
+                  aria-busy={busy() === 'resend-invitation'}
+                  onClick={() => void resendInvitation()}
+                >
+                  Send a new link by mail
+                </button>
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="copy-invitation"
+                  disabled={busy() !== null}
+                  aria-busy={busy() === 'copy-invitation'}
+                  onClick={() => void newInvitationLink()}
+                >
+                  Make a new link to copy
+                </button>
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="revoke-invitation"
+                  disabled={busy() !== null}
+                  onClick={() => ask('revoke-invitation')}
+                >
+                  Revoke invitation
+                </button>
+              </div>
+            }
+          >
+            <div class="confirm" data-testid="confirm">
+              <p id="confirm-revoke-text" class="confirm-text">
+                Revoke the invitation of {props.user.displayName}? Its link stops working and the user is deactivated.
+                You can invite the address again later.
+              </p>
+              <div class="button-row">
+                <button
+                  type="button"
+                  id="confirm-yes"
+                  class="button button-danger"
+                  aria-describedby="confirm-revoke-text"
+                  disabled={busy() !== null}
+                  aria-busy={busy() !== null}
+                  onClick={() => void revokeInvitation()}
+                >
+                  Yes, revoke
+                </button>
+                <button type="button" class="button" onClick={() => setConfirming(null)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          </Show>
+          <Show when={copiedLink()}>
+            {(link) => (
+              <div class="form invitation-link">
+                <label for="invitation-link">Invitation link (shown once; pass it on privately)</label>
+                <input
+                  id="invitation-link"
+                  data-testid="invitation-link"
+                  class="mono"
+                  type="text"
+                  readonly
+                  value={link()}
+                  onFocus={(e) => e.currentTarget.select()}
+                />
+                <div class="button-row">
+                  <button
+                    type="button"
+                    class="button"
+                    data-testid="copy-invitation-link"
+                    onClick={() => {
+                      void navigator.clipboard
+                        ?.writeText(link())
+                        .then(() => setAnnouncement('Invitation link copied.'))
+                        .catch(() => setAnnouncement('Copying was refused; select the link and copy it.'));
+                    }}
+                  >
+                    Copy link
+                  </button>
+                </div>
+              </div>
+            )}
+          </Show>
+        </section>
+      </Show>
 
       <div class="panel-grid">
         <section class="panel" aria-labelledby="user-roles-title">
@@ -205,7 +341,7 @@ function UserView(props: { user: User; refresh: () => void }) {
           <section class="panel" aria-labelledby="user-actions-title">
             <h2 id="user-actions-title">Account</h2>
             <Show
-              when={confirming()}
+              when={confirming() !== 'revoke-invitation' && confirming()}
               fallback={
                 <div class="panel-actions">
                   <Show

@@ -3,7 +3,16 @@ import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
 import { can } from '../auth.ts';
 import { Tabs } from '../components.tsx';
-import { createPagedList, FilterSelect, ListTable, NoValue, usePageTitle, useRememberedList } from '../data.tsx';
+import {
+  createPagedList,
+  FilterSelect,
+  ListTable,
+  NoValue,
+  PartyFilter,
+  usePageTitle,
+  useRememberedList,
+  uuidParam,
+} from '../data.tsx';
 import { formatDateTime } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { KIND_LABELS } from './CompanyDetails.tsx';
@@ -70,9 +79,13 @@ export default function WorkQueue() {
 function DocumentsQueue() {
   const [params] = useSearchParams();
   const status = () => DOCUMENT_QUEUE_STATUSES.find((s) => s === params.docStatus);
-  const filters = createMemo(() => ({ status: status() }), undefined, { equals: (a, b) => a.status === b.status });
+  // One supplier's documents (`?partyId=`, shared with the change-request tab).
+  const partyId = () => uuidParam(params.partyId);
+  const filters = createMemo(() => ({ status: status(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.partyId === b.partyId,
+  });
   const list = createPagedList(filters, (f, cursor) =>
-    trpc.documents.queue.query({ limit: PAGE_SIZE, cursor, status: f.status }),
+    trpc.documents.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId }),
   );
   return (
     <>
@@ -86,6 +99,12 @@ function DocumentsQueue() {
           optionLabel={words}
           allLabel="Submitted and under review"
           value={status()}
+        />
+        <PartyFilter
+          id="queue-doc-party"
+          kind="supplier"
+          label="Supplier"
+          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
         />
       </form>
       <ListTable
@@ -113,7 +132,7 @@ function DocumentsQueue() {
               </A>
               <span class="muted"> · version {v.versionNo}</span>
             </th>
-            <td class="wrap" data-label="Supplier">
+            <td class="wrap" data-label="Supplier" data-testid="row-party">
               {v.partyName}
             </td>
             <td class="wrap" data-label="File">
@@ -137,11 +156,12 @@ function ChangeRequestsQueue() {
   const [params] = useSearchParams();
   const kind = () => CHANGE_REQUEST_KINDS.find((k) => k === params.kind);
   const status = () => CHANGE_REQUEST_STATUSES.find((s) => s === params.crStatus);
-  const filters = createMemo(() => ({ kind: kind(), status: status() }), undefined, {
-    equals: (a, b) => a.kind === b.kind && a.status === b.status,
+  const partyId = () => uuidParam(params.partyId);
+  const filters = createMemo(() => ({ kind: kind(), status: status(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.kind === b.kind && a.status === b.status && a.partyId === b.partyId,
   });
   const list = createPagedList(filters, (f, cursor) =>
-    trpc.changeRequests.queue.query({ limit: PAGE_SIZE, cursor, kind: f.kind, status: f.status }),
+    trpc.changeRequests.queue.query({ limit: PAGE_SIZE, cursor, kind: f.kind, status: f.status, partyId: f.partyId }),
   );
   return (
     <>
@@ -164,6 +184,12 @@ function ChangeRequestsQueue() {
           optionLabel={words}
           allLabel="Pending"
           value={status()}
+        />
+        <PartyFilter
+          id="queue-cr-party"
+          kind="supplier"
+          label="Supplier"
+          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
         />
       </form>
       <ListTable
@@ -190,7 +216,7 @@ function ChangeRequestsQueue() {
                 {KIND_LABELS[r.kind]}
               </A>
             </th>
-            <td class="wrap" data-label="Supplier">
+            <td class="wrap" data-label="Supplier" data-testid="row-party">
               {r.partyName}
             </td>
             <td data-label="Status">
