@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { newPage, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, shot, signIn, useBrowserSuite } from './support/browser.ts';
 
 /**
  * A fresh install with no demo data, in the built SPA: the setup link makes the first system admin, who
@@ -63,7 +63,7 @@ describe('a fresh install', () => {
     await approver.fill('#invitation-confirm-password', 'quiet harbour lantern 58');
     await approver.keyboard.press('Enter');
     await approver.waitForSelector('[data-testid="nav-approvals"]');
-    await approver.click('[data-testid="nav-approvals"]');
+    await navTo(approver, 'nav-approvals');
     await approver.waitForURL(/\/approvals$/);
     await approver.waitForSelector('[data-testid="tab-approvals-mine"]');
     await shot(approver, 'fresh-install-approver');

@@ -2,7 +2,7 @@ import { demoRepo } from '@gatehouse/db';
 import type { Page } from 'playwright-core';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, codeOf, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
@@ -237,7 +237,7 @@ describe('Back after "Load more"', () => {
     await page.reload();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 150);
     // A fresh visit from the navigation (a new history entry) starts at the first page, at the top.
-    await page.click('[data-testid="nav-orders"]');
+    await navTo(page, 'nav-orders');
     await page.waitForURL((u) => u.pathname === '/orders' && !u.searchParams.has('status'));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-row"]').length === 50);
     expect(s.problems).toEqual([]);
