@@ -70,6 +70,7 @@ const NAV: NavGroup[] = [
     key: 'admin',
     label: 'Administration',
     items: [
+      { href: '/accounts', label: 'Accounts', testId: 'nav-accounts', permission: 'parties:read' },
       { href: '/users', label: 'Users', testId: 'nav-users', permission: 'users:read' },
       { href: '/access-reviews', label: 'Access reviews', testId: 'nav-access-reviews', permission: 'users:manage' },
       { href: '/roles', label: 'Roles', testId: 'nav-roles', permission: 'roles:read' },

@@ -6,6 +6,7 @@ import { Shell } from './layout.tsx';
 import AcceptInvitation from './pages/AcceptInvitation.tsx';
 import AccessReviewDetail from './pages/AccessReviewDetail.tsx';
 import AccessReviews from './pages/AccessReviews.tsx';
+import Accounts from './pages/Accounts.tsx';
 import Alerts from './pages/Alerts.tsx';
 import ApprovalDetail from './pages/ApprovalDetail.tsx';
 import ApprovalPolicies from './pages/ApprovalPolicies.tsx';
@@ -94,6 +95,7 @@ render(
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="/alerts" component={requires('security-posture:read', Alerts)} />
         <Route path="/integrations" component={requires('integrations:manage', Integrations)} />
+        <Route path="/accounts" component={requires('parties:read', Accounts)} />
         <Route path="*404" component={NotFound} />
       </Route>
     </Router>

@@ -193,9 +193,11 @@ export function LastSignIn(props: { at: string | null }) {
  * "Invite user": the browser's own modal <dialog> (focus stays inside, Escape closes), opened on mount.
  * Closing returns focus to the button that opened it (the page does that in onClose).
  */
-function InviteDialog(props: {
+export function InviteDialog(props: {
   roles: readonly GrantableRole[];
   rolesError: string | null;
+  /** Staff inviting into another organisation (the Accounts screen): its id and name. */
+  party?: { id: string; name: string };
   onClose: () => void;
   onInvited: (email: string, expiresAt: string) => void;
 }) {
@@ -234,7 +236,14 @@ function InviteDialog(props: {
     setSubmitting(true);
     setError(null);
     try {
-      const { expiresAt } = await withReauth(() => trpc.users.invite.mutate({ email, displayName, roles: selected() }));
+      const { expiresAt } = await withReauth(() =>
+        trpc.users.invite.mutate({
+          email,
+          displayName,
+          roles: selected(),
+          ...(props.party ? { partyId: props.party.id } : {}),
+        }),
+      );
       props.onInvited(email, expiresAt);
       close();
     } catch (err) {
@@ -256,8 +265,10 @@ function InviteDialog(props: {
       }}
     >
       <form class="form" onSubmit={onSubmit} novalidate>
-        <h2 id="invite-title">Invite user</h2>
-        <p class="hint">We email them a link to choose a password and join your organisation.</p>
+        <h2 id="invite-title">{props.party ? `Invite a user to ${props.party.name}` : 'Invite user'}</h2>
+        <p class="hint">
+          We email them a link to choose a password and join {props.party ? props.party.name : 'your organisation'}.
+        </p>
         <FormError id="invite-error" message={error() ?? props.rolesError} />
         <div class="field">
           <label for="invite-email">Email</label>
