@@ -35,7 +35,7 @@ export function apiV1(app: AppServices) {
     return l;
   };
 
-  router.use((req, res, next) => {
+  router.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });

@@ -144,6 +144,7 @@ export function staffingProblems(
     else if (why.has('above-limit')) {
       const max = others
         .flatMap((r) => r.p.limits.filter((x) => x.currency === c.currency).map((x) => x.maxMinor))
+        // biome-ignore lint/complexity/useMathMinMax: bigint amounts, which Math.max does not take
         .reduce((a, b) => (b > a ? b : a), 0n);
       problems.push(
         `Level ${l.level}: no ${roles} may approve ${money(c.amountMinor ?? 0n)} (the highest ${c.currency} limit is ${money(max)}).`,

@@ -50,13 +50,7 @@ export const acting = (ctx: Context, actor: Actor, target: { id: string; partyId
 });
 
 /** The invitation mail: the link is the only credential, so it goes only to the invitee's address. */
-function invitationMail(
-  ctx: Context,
-  actor: Actor,
-  to: { email: string; displayName: string },
-  partyName: string,
-  link: string,
-) {
+function invitationMail(actor: Actor, to: { email: string; displayName: string }, partyName: string, link: string) {
   return {
     to: to.email,
     kind: 'invitation',
@@ -156,7 +150,7 @@ export async function invite(
     const adminGrant = found.some(isAdminRole)
       ? await newSystemAdminAlert(tx, ctx, actor, input.email, found.filter(isAdminRole))
       : null;
-    await mailRepo.enqueue(tx, invitationMail(ctx, actor, input, party.name, issued.link));
+    await mailRepo.enqueue(tx, invitationMail(actor, input, party.name, issued.link));
     await auditRepo.record(tx, {
       action: 'invitation.created',
       outcome: 'success',
@@ -232,10 +226,9 @@ export async function resendInvitation(
   const issued = await ctx.db.tx(scopeFor(actor), async (tx) => {
     const target = await pendingInvitee(tx, actor, input.userId);
     const party = await partiesRepo.get(tx, target.partyId);
-    if (!party || party.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
+    if (party?.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
     const fresh = await issueInvitation(tx, ctx, actor, target);
-    if (input.delivery === 'mail')
-      await mailRepo.enqueue(tx, invitationMail(ctx, actor, target, party.name, fresh.link));
+    if (input.delivery === 'mail') await mailRepo.enqueue(tx, invitationMail(actor, target, party.name, fresh.link));
     await auditRepo.record(tx, {
       action: 'invitation.resent',
       outcome: 'success',
