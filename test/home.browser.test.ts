@@ -331,7 +331,7 @@ describe('screens around the home', () => {
     await page.keyboard.press('Enter');
     expect(await group.getAttribute('aria-expanded')).toBe('true');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-users');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-accounts');
     await shot(page, 'nav-1366-open', { fullPage: false });
     await page.keyboard.press('Escape');
     expect(await group.getAttribute('aria-expanded')).toBe('false');

@@ -111,7 +111,7 @@ function UserView(props: { user: User; refresh: () => void }) {
     run(
       'resend-invitation',
       () => trpc.invitations.resend.mutate({ userId: userId(), delivery: 'mail' }),
-      () => `A new invitation is on its way to ${props.user.email}; the earlier link no longer works.`,
+      () => `A new invitation was mailed to ${props.user.email}; the earlier link no longer works.`,
     ).then(() => setCopiedLink(null));
   const newInvitationLink = () =>
     run(
