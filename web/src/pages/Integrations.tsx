@@ -348,28 +348,20 @@ export default function Integrations() {
                 </p>
               </div>
               <div class="field-pair">
-                <div class="field">
-                  <label for="key-days">Expires in (days)</label>
-                  <input
-                    id="key-days"
-                    class="input"
-                    inputMode="numeric"
-                    value={days()}
-                    onInput={(e) => setDays(e.currentTarget.value)}
-                    data-testid="key-days"
-                  />
-                </div>
-                <div class="field">
-                  <label for="key-rate">Requests per minute</label>
-                  <input
-                    id="key-rate"
-                    class="input"
-                    inputMode="numeric"
-                    value={perMinute()}
-                    onInput={(e) => setPerMinute(e.currentTarget.value)}
-                    data-testid="key-rate"
-                  />
-                </div>
+                <WholeNumberField
+                  id="key-days"
+                  label="Expires in (days)"
+                  testId="key-days"
+                  value={days()}
+                  onInput={setDays}
+                />
+                <WholeNumberField
+                  id="key-rate"
+                  label="Requests per minute"
+                  testId="key-rate"
+                  value={perMinute()}
+                  onInput={setPerMinute}
+                />
               </div>
             </>
           )}
@@ -416,29 +408,23 @@ export default function Integrations() {
           >
             {() => (
               <div class="field-pair">
-                <div class="field">
-                  <label for="rotate-days">New key expires in (days)</label>
-                  <input
-                    id="rotate-days"
-                    class="input"
-                    inputMode="numeric"
-                    ref={rotateInput}
-                    value={rotateDays()}
-                    onInput={(e) => setRotateDays(e.currentTarget.value)}
-                    data-testid="rotate-days"
-                  />
-                </div>
-                <div class="field">
-                  <label for="rotate-overlap">Old key keeps working (days)</label>
-                  <input
-                    id="rotate-overlap"
-                    class="input"
-                    inputMode="numeric"
-                    value={overlap()}
-                    onInput={(e) => setOverlap(e.currentTarget.value)}
-                    data-testid="rotate-overlap"
-                  />
-                </div>
+                <WholeNumberField
+                  id="rotate-days"
+                  label="New key expires in (days)"
+                  testId="rotate-days"
+                  value={rotateDays()}
+                  onInput={setRotateDays}
+                  inputRef={(el) => {
+                    rotateInput = el;
+                  }}
+                />
+                <WholeNumberField
+                  id="rotate-overlap"
+                  label="Old key keeps working (days)"
+                  testId="rotate-overlap"
+                  value={overlap()}
+                  onInput={setOverlap}
+                />
               </div>
             )}
           </FormDialog>
@@ -472,5 +458,30 @@ export default function Integrations() {
         )}
       </Show>
     </section>
+  );
+}
+
+/** A labelled whole-number input whose text the form checks on submit (wholeNumber), with a test id. */
+function WholeNumberField(props: {
+  id: string;
+  label: string;
+  testId: string;
+  value: string;
+  onInput: (value: string) => void;
+  inputRef?: (el: HTMLInputElement) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        class="input"
+        inputMode="numeric"
+        ref={(el) => props.inputRef?.(el)}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        data-testid={props.testId}
+      />
+    </div>
   );
 }
