@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { eventsPage } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
 import { describe, expect, it } from 'vitest';
 import { API_FAILURES_PER_IP } from '../server/src/api/v1.ts';
@@ -357,6 +358,31 @@ describe('the outbound event feed', () => {
       tx.db.execute('select count(*)::int as n from integration_events' as never),
     );
     expect((seen as unknown as { n: number }[])[0]?.n).toBe(0);
+  });
+
+  it('/api/v1/openapi.json describes the API from the same schemas, with every reference resolved', async () => {
+    const res = await fetch(`${t.srv.origin}/api/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { parameters: { name: string }[]; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Error', 'EventsPage', 'IntegrationEvent']);
+    expect(doc.components.securitySchemes.integrationKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const events = doc.paths['/events']?.get;
+    expect(events?.parameters.map((p) => p.name).sort()).toEqual(['after', 'limit', 'types']);
+    expect(Object.keys(events?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '429', '503']);
+    // No dangling reference anywhere in the document.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(doc.components.schemas, ref).toHaveProperty(ref as string);
+    // And a live answer matches the schema it documents.
+    const a = await admin();
+    const key = await newKey(a);
+    const page = JSON.parse((await api('/events?limit=5', { token: key.token })).text);
+    expect(eventsPage.safeParse(page).success).toBe(true);
   });
 
   it('an unknown path on /api/v1 is a 404 in the API envelope, not the web app', async () => {

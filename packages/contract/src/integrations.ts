@@ -67,3 +67,55 @@ export const integrationKeysListOutput = z.object({
     }),
   ),
 });
+
+// ---- /api/v1 wire schemas: the route validates with these and /api/v1/openapi.json is generated from them
+
+/** `GET /api/v1/events` query. */
+export const eventsQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,18}$/, 'after is the nextCursor of the previous page (a number), or 0 to start')
+    .default('0')
+    .meta({ description: 'The `nextCursor` of the previous page; 0 starts from the oldest event kept.' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Events per page, 1 to 500.' }),
+  types: z
+    .string()
+    .optional()
+    .meta({ description: `Comma-separated event types to keep: ${INTEGRATION_EVENT_TYPES.join(', ')}.` }),
+});
+/** The `types` parameter as a list of known types (an unknown one is a 400). */
+export const eventTypesParam = z
+  .string()
+  .optional()
+  .transform((s) => (s ? s.split(',') : []))
+  .pipe(z.array(z.enum(INTEGRATION_EVENT_TYPES)));
+
+export const integrationEvent = z
+  .object({
+    cursor: z.string().meta({ description: 'Its place in the feed’s total order.' }),
+    eventId: uuid.meta({ description: 'Stable id: the consumer’s idempotency key (delivery is at least once).' }),
+    type: z.enum(INTEGRATION_EVENT_TYPES),
+    occurredAt: z.string().meta({ description: 'ISO 8601 time of the decision.' }),
+    party: z.object({
+      kind: z.enum(['internal', 'customer', 'supplier']),
+      erpRef: z.string().nullable().meta({ description: 'The customer or vendor id in the ERP.' }),
+      name: z.string(),
+    }),
+    subject: z.record(z.string(), z.unknown()).meta({ description: 'What the event is about (numbers, ids).' }),
+    payload: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'The decision’s values; never bank details (fetch those through an audited call).' }),
+  })
+  .meta({ id: 'IntegrationEvent' });
+export const eventsPage = z
+  .object({
+    events: z.array(integrationEvent),
+    nextCursor: z.string().meta({ description: 'Pass as `after` next time; equals `after` when nothing is new.' }),
+    hasMore: z.boolean(),
+  })
+  .meta({ id: 'EventsPage' });
+export const apiError = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  })
+  .meta({ id: 'Error' });

@@ -1,4 +1,4 @@
-import { INTEGRATION_EVENT_TYPES, type IntegrationScope } from '@gatehouse/contract';
+import { eventsQuery, eventTypesParam, type IntegrationScope } from '@gatehouse/contract';
 import { auditRepo, createLimiter, type Limiter, RateLimiterRes } from '@gatehouse/db';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from '../errors.ts';
 import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
 import * as outbox from '../services/outbox.ts';
 import { SYSTEM_SCOPE } from '../services/scope.ts';
+import { openApiDocument } from './openapi.ts';
 
 /**
  * The integration API: for ERPs and middleware, never for browsers. Keys only (`Authorization: Bearer
@@ -38,6 +39,12 @@ export function apiV1(app: AppServices) {
   router.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
+  });
+
+  // The API's description is public (it holds no data): ERP developers and tools read it without a key.
+  const document = openApiDocument();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
   });
 
   // A key in the query string is refused before anything else, and audited (without the key).
@@ -117,25 +124,16 @@ export function apiV1(app: AppServices) {
   );
 
   /** The outbound pull feed: decisions the ERP must apply, in a total order; the consumer keeps its cursor. */
-  const eventsQuery = z.object({
-    after: z
-      .string()
-      .regex(/^\d{1,18}$/, 'after is the nextCursor of the previous page (a number), or 0 to start')
-      .default('0'),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    types: z
-      .string()
-      .optional()
-      .transform((s) => (s ? s.split(',') : []))
-      .pipe(z.array(z.enum(INTEGRATION_EVENT_TYPES))),
-  });
   router.get(
     '/events',
     requireScope('events:read'),
     wrap(async (req, res) => {
       const q = eventsQuery.safeParse(req.query);
+      const types = eventTypesParam.safeParse(req.query.types);
       if (!q.success) return send(res, 400, 'invalid_query', 'The query is not valid.', z.flattenError(q.error));
-      res.json(await outbox.feed(app, q.data));
+      if (!types.success)
+        return send(res, 400, 'invalid_query', 'The query is not valid.', z.flattenError(types.error));
+      res.json(await outbox.feed(app, { ...q.data, types: types.data }));
     }),
   );
 
