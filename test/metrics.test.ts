@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THROTTLE } from '../server/src/auth/throttle.ts';
 import { startPeriodic } from '../server/src/jobs/periodic.ts';
 import { createLogger } from '../server/src/logger.ts';
-import { client, createPartyWithUser, startTestServer } from './support/harness.ts';
+import { client, createPartyWithUser, SYSTEM, startTestServer } from './support/harness.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdefghijklmnop';
 
@@ -16,7 +16,8 @@ beforeAll(async () => {
     { METRICS_TOKEN: TOKEN },
     { throttle: { ...DEFAULT_THROTTLE, consecutivePerAccountIp: 2 } },
   );
-  listenerOnly = await startTestServer({ METRICS_PORT: '0' });
+  // The smallest pool, so the pool test can exhaust it.
+  listenerOnly = await startTestServer({ METRICS_PORT: '0', DB_POOL_MAX: '2' });
   owner = postgres(withToken.ownerUrl, { max: 1, onnotice: () => {} });
 });
 afterAll(async () => {
@@ -133,6 +134,29 @@ describe('what is measured', () => {
     const text = await scrape();
     expect(seriesValue(text, 'gatehouse_job_runs_total{job="test-failing"}')).toBe(1);
     expect(seriesValue(text, 'gatehouse_job_failures_total{job="test-failing"}')).toBe(1);
+  });
+
+  it('counts connections held by transactions and transactions waiting; a scrape still answers', async () => {
+    const db = listenerOnly.services.db;
+    const scrapeListener = async () => (await fetch(listenerOnly.metricsUrl as string)).text();
+    await expect.poll(async () => seriesValue(await scrapeListener(), 'gatehouse_db_pool_in_use')).toBe(0);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holders = [1, 2].map(() => db.read(SYSTEM, () => held));
+    const third = db.read(SYSTEM, async () => 'ran');
+    await expect.poll(() => db.poolStats()).toEqual({ inUse: 2, waiting: 1, max: 2 });
+    const text = await scrapeListener();
+    expect(seriesValue(text, 'gatehouse_db_pool_in_use')).toBe(2);
+    expect(seriesValue(text, 'gatehouse_db_pool_waiting')).toBeGreaterThanOrEqual(1);
+    expect(seriesValue(text, 'gatehouse_db_pool_max')).toBe(2);
+    // The outbox query found no connection within its limit: no value rather than a stale one.
+    expect(seriesValue(text, 'gatehouse_mail_outbox_oldest_unsent_age_seconds')).toBeUndefined();
+    release();
+    await Promise.all(holders);
+    expect(await third).toBe('ran');
+    await expect.poll(() => db.poolStats()).toEqual({ inUse: 0, waiting: 0, max: 2 });
   });
 
   it('reports the age of the oldest unsent mail, read on scrape', async () => {

@@ -87,15 +87,14 @@ export function createMetrics(opts: { procedures: Iterable<string>; db: Database
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('outbox query timed out')), OUTBOX_QUERY_TIMEOUT_MS);
         });
-        const age = await Promise.race([
-          opts.db.readOne(SYSTEM_SCOPE, (tx) => mailRepo.oldestUnsentAgeSeconds(tx)),
-          timeout,
-        ]);
-        this.reset();
-        this.set(age);
+        const query = opts.db.readOne(SYSTEM_SCOPE, (tx) => mailRepo.oldestUnsentAgeSeconds(tx));
+        query.catch(() => {}); // given up on after the limit: its later failure is nobody's business
+        this.set(await Promise.race([query, timeout]));
       } catch (err) {
-        // A scrape must not fail because the database is slow or away: no value rather than a stale one.
+        // A scrape must not fail because the database is slow or away: no sample rather than a stale one
+        // (reset() alone would leave 0, which reads as "nothing waiting").
         this.reset();
+        this.remove();
         opts.log.debug({ err }, 'outbox age not collected');
       } finally {
         clearTimeout(timer);
