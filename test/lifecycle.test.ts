@@ -47,7 +47,7 @@ function run(script: string, env: Record<string, string>, args: string[] = []) {
   return { child, output: () => out, exited };
 }
 
-async function ready(p: ReturnType<typeof run>, timeoutMs = 60_000) {
+async function ready(p: { child: ChildProcess; output(): string }, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (p.child.exitCode !== null) throw new Error(`exited ${p.child.exitCode}: ${p.output()}`);
@@ -60,7 +60,7 @@ async function ready(p: ReturnType<typeof run>, timeoutMs = 60_000) {
 }
 
 /** /readyz answers as soon as the server listens; the setup link is printed just after. */
-async function outputMatching(p: ReturnType<typeof run>, re: RegExp, timeoutMs = 15_000) {
+async function outputMatching(p: { output(): string }, re: RegExp, timeoutMs = 15_000) {
   const until = Date.now() + timeoutMs;
   while (!re.test(p.output()) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   return p.output();
@@ -253,6 +253,48 @@ describe('pnpm start and signals', () => {
     // Only when a test failed: a PostgreSQL left behind under this file's directory.
     for (const pid of processesUsing(dir)) process.kill(pid, 'SIGKILL');
   });
+
+  it('at a terminal the bundle logs readable lines (pino-pretty), and METRICS_PORT serves /metrics there only', async () => {
+    const dataDir = path.join(dir, 'tty');
+    const metricsPort = await freeLoopbackPort();
+    // script(1) gives the server a pseudo-terminal as stdout; exec, so its child is the server itself.
+    const child = spawn('script', ['-qec', `exec ${process.execPath} ${SERVER}`, '/dev/null'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        GATEHOUSE_DATA_DIR: dataDir,
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        METRICS_PORT: String(metricsPort),
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    child.stderr?.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const p = { child, output: () => out, exited };
+    await ready(p, 120_000);
+    expect(await outputMatching(p, /Gatehouse is listening/)).toMatch(/INFO\S*: \S*Gatehouse is listening/);
+    expect(p.output()).not.toContain('{"level":');
+    const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('gatehouse_job_runs_total');
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404); // no METRICS_TOKEN
+    const [server] = childrenOf(child.pid as number);
+    expect(server).toBeDefined();
+    process.kill(server as number, 'SIGTERM');
+    const pgDir = path.join(dataDir, 'postgres');
+    expect(await until(() => isGone(server as number) && processesUsing(pgDir).length === 0, 10_000)).toBe(true);
+    child.stdin?.end();
+    await exited;
+  }, 180_000);
 
   for (const target of ['the process pnpm starts', 'pnpm itself'] as const) {
     it(`SIGTERM to ${target} stops the server and its PostgreSQL within 10 s`, async () => {

@@ -71,6 +71,11 @@ export interface Database {
    * acquireTimeoutMs it rejects with DatabaseUnavailable (the statement itself may still run later).
    */
   withDeadline<T>(work: PromiseLike<T>): Promise<T>;
+  /**
+   * Connections reserved by transactions right now, transactions waiting for one, and the pool's size:
+   * counted where connections are reserved (raw-pool statements such as ping are not included).
+   */
+  poolStats(): { inUse: number; waiting: number; max: number };
   close(): Promise<void>;
   /** Raw pool as the app role, for tests and benchmarks that must prove what the app role can do. */
   readonly appSql: Sql;
@@ -108,7 +113,7 @@ function transactionClient(conn: ReservedSql, options: Sql['options'], mode: Mod
 export function createDatabase(opts: DatabaseOptions): Database {
   const acquireTimeoutMs = opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
   const sql = postgres(opts.appUrl, {
-    max: opts.maxConnections ?? 20,
+    max: opts.maxConnections ?? 20, // poolStats().max says the same
     idle_timeout: 60,
     // Seconds; an unreachable host (packets dropped, no refusal) fails within the acquire deadline.
     connect_timeout: Math.max(1, Math.floor(acquireTimeoutMs / 1000)),
@@ -147,9 +152,23 @@ export function createDatabase(opts: DatabaseOptions): Database {
     }
   }
   const reserve = () => withDeadline(sql.reserve(), (late) => late.release());
+  const max = opts.maxConnections ?? 20;
+  let inUse = 0;
+  let waiting = 0;
 
   async function run<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>, mode: Mode): Promise<T> {
-    const conn = await reserve();
+    waiting += 1;
+    let conn: ReservedSql;
+    try {
+      conn = await reserve();
+    } finally {
+      waiting -= 1;
+    }
+    inUse += 1;
+    const release = () => {
+      inUse -= 1;
+      conn.release();
+    };
     let finished = false;
     let unawaitedCommit: Promise<unknown> | undefined;
     try {
@@ -174,8 +193,8 @@ export function createDatabase(opts: DatabaseOptions): Database {
       // postgres.js keeps queries a busy reserved connection cannot take yet in a private queue that
       // release() drops, so releasing earlier could return a connection still inside this transaction
       // (read only, with this request's tenant context) to the next user of the pool.
-      if (unawaitedCommit) void unawaitedCommit.finally(() => conn.release());
-      else conn.release();
+      if (unawaitedCommit) void unawaitedCommit.finally(release);
+      else release();
     }
   }
 
@@ -185,6 +204,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
     readOne: (scope, fn) => run(scope, fn, 'one'),
     appSql: sql,
     withDeadline: (work) => withDeadline(work),
+    poolStats: () => ({ inUse, waiting, max }),
     async ping() {
       try {
         await withDeadline(sql`select 1`.execute());

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import {
   appUrlFrom,
@@ -23,6 +24,8 @@ import { appRolePassword, contextKey } from './keys.ts';
 import type { Logger } from './logger.ts';
 import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.ts';
 import { startMailWorker } from './mail/worker.ts';
+import { createMetrics, type Metrics, sendMetrics } from './metrics.ts';
+import { appRouter } from './router.ts';
 import { closeOverdue } from './services/access-reviews.ts';
 import { checkSignInSpike } from './services/alerts.ts';
 import { remindAndEscalate } from './services/approvals.ts';
@@ -95,6 +98,8 @@ export async function openDatabase(
 
 export interface RunningServer {
   url: string;
+  /** The separate metrics listener's /metrics (METRICS_PORT), or null when it is off. */
+  metricsUrl: string | null;
   port: number;
   services: AppServices;
   setupLink: string | null;
@@ -111,7 +116,9 @@ export async function startServer(
   const database = await openDatabase(config, log);
   const clock = opts.clock ?? systemClock;
   const transport = mailTransport(config);
-  const mailWorker = startMailWorker(database.db, transport, clock, log);
+  // One registry per server instance (tests start several in one process); procedure names from the router.
+  const metrics = createMetrics({ procedures: Object.keys(appRouter._def.procedures), db: database.db, log });
+  const mailWorker = startMailWorker(database.db, transport, clock, log, undefined, metrics);
   const dormantJob = startPeriodic(
     'suspend-dormant',
     3_600_000,
@@ -120,10 +127,17 @@ export async function startServer(
       if (n > 0) log.info({ suspended: n, days: config.dormantDays }, 'dormant accounts suspended');
     },
     log,
+    metrics,
   );
   dormantJob.kick();
-  const reviewsJob = startPeriodic('close-access-reviews', 60_000, () => closeOverdue(database.db, clock), log);
-  const spikeJob = startPeriodic('sign-in-spike', 300_000, () => checkSignInSpike(database.db, clock), log);
+  const reviewsJob = startPeriodic(
+    'close-access-reviews',
+    60_000,
+    () => closeOverdue(database.db, clock),
+    log,
+    metrics,
+  );
+  const spikeJob = startPeriodic('sign-in-spike', 300_000, () => checkSignInSpike(database.db, clock), log, metrics);
   const expiryJob = startPeriodic(
     'document-expiry',
     3_600_000,
@@ -132,6 +146,7 @@ export async function startServer(
       if (n.expiring + n.expired > 0) log.info(n, 'compliance documents marked expiring or expired');
     },
     log,
+    metrics,
   );
   expiryJob.kick();
   const approvalsJob = startPeriodic(
@@ -145,12 +160,14 @@ export async function startServer(
         config.publicOrigin,
       ),
     log,
+    metrics,
   );
   const keysJob = startPeriodic(
     'integration-key-warnings',
     24 * 3_600_000,
     () => warnAboutKeys(database.db, clock, config.publicOrigin),
     log,
+    metrics,
   );
   keysJob.kick();
   const auditSigner = loadAuditSigner(config.auditKeyFile);
@@ -159,6 +176,7 @@ export async function startServer(
     3_600_000,
     () => createCheckpoint(database.db, auditSigner, clock),
     log,
+    metrics,
   );
   log.info({ mail: transport.description }, 'mail delivery');
   const services: AppServices = {
@@ -171,12 +189,9 @@ export async function startServer(
     mail: mailWorker,
     auditSigner,
     files: fsBlobStore(config.files.dir),
+    metrics,
   };
-  const app = createHttpApp(services);
-  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  }).catch(async (e) => {
+  const stopJobs = async () => {
     await dormantJob.stop();
     await reviewsJob.stop();
     await checkpointJob.stop();
@@ -186,9 +201,21 @@ export async function startServer(
     await approvalsJob.stop();
     await mailWorker.stop();
     await database.close();
+  };
+  const app = createHttpApp(services);
+  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  }).catch(async (e) => {
+    await stopJobs();
     throw e;
   });
   server.keepAliveTimeout = 65_000;
+  const metricsServer = await startMetricsListener(config, metrics).catch(async (e) => {
+    server.close();
+    await stopJobs();
+    throw e;
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const setupLink = await setupLinkIfNeeded(database.db, config.publicOrigin);
@@ -198,6 +225,7 @@ export async function startServer(
     port,
     services,
     setupLink,
+    metricsUrl: metricsServer ? `http://${urlHost(config.metrics.host)}:${listenerPort(metricsServer)}/metrics` : null,
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -205,17 +233,42 @@ export async function startServer(
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
-        await dormantJob.stop();
-        await reviewsJob.stop();
-        await checkpointJob.stop();
-        await spikeJob.stop();
-        await expiryJob.stop();
-        await keysJob.stop();
-        await approvalsJob.stop();
-        await mailWorker.stop();
-        await database.close();
+        await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+        await stopJobs();
       })();
       return stopping;
     },
   };
 }
+
+/**
+ * METRICS_PORT: a listener that serves /metrics and nothing else, without a token: whoever can reach it
+ * may read it, so it binds to METRICS_HOST (loopback by default) for a scraper on the host or a sidecar.
+ */
+async function startMetricsListener(config: Config, metrics: Metrics): Promise<Server | null> {
+  if (config.metrics.port === undefined) return null;
+  const server = createServer((req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && pathname === '/metrics') {
+      sendMetrics(metrics, res).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+      return;
+    }
+    res.statusCode = 404;
+    res.setHeader('Content-Type', 'text/plain');
+    res.end('Not found.');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.metrics.port, config.metrics.host, () => resolve());
+  });
+  return server;
+}
+
+const listenerPort = (s: Server) => {
+  const a = s.address();
+  return typeof a === 'object' && a ? a.port : 0;
+};
+const urlHost = (host: string) => (host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host);

@@ -67,4 +67,23 @@ describe('configuration', () => {
     expect(loadConfig({ GATEHOUSE_SECRET: secret, PASSWORD_MIN_LENGTH: '15' }).passwordMinLength).toBe(15);
     expect(() => loadConfig({ GATEHOUSE_SECRET: secret, PASSWORD_MIN_LENGTH: '8' })).toThrow(/PASSWORD_MIN_LENGTH/);
   });
+
+  it('keeps metrics off by default and validates their token, port and host', () => {
+    expect(loadConfig({ GATEHOUSE_SECRET: secret }).metrics).toEqual({
+      token: undefined,
+      port: undefined,
+      host: '127.0.0.1',
+    });
+    const token = 'm'.repeat(32);
+    expect(loadConfig({ GATEHOUSE_SECRET: secret, METRICS_TOKEN: token, METRICS_PORT: '9464' }).metrics).toEqual({
+      token,
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, METRICS_PORT: '3000', PORT: '3000' })).toThrow(
+      /METRICS_PORT: must differ/,
+    );
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/);
+  });
 });

@@ -91,6 +91,15 @@ const envSchema = z.object({
   /** Approvers are reminded when a level has waited this long, and it escalates after the second. */
   APPROVAL_REMIND_HOURS: z.coerce.number().min(0.01).max(720).default(24),
   APPROVAL_ESCALATE_HOURS: z.coerce.number().min(0.01).max(2160).default(72),
+  /** Bearer token for /metrics on the main port; without it /metrics there answers 404. */
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters (try: openssl rand -base64 32)')
+    .regex(/^\S+$/, 'must not contain spaces')
+    .optional(),
+  /** A separate listener for /metrics only (no token); off unless set. 0 picks a free port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(3).max(200).default('Gatehouse <no-reply@gatehouse.invalid>'),
 });
@@ -127,6 +136,11 @@ export interface Config {
   approvals: { remindHours: number; escalateHours: number };
   /** SMTP when configured; otherwise mail is written as .eml files under <dataDir>/mail. */
   mail: { smtpUrl: string | undefined; from: string; fileDir: string };
+  /**
+   * Prometheus metrics, never public: on the main port only with `Authorization: Bearer <token>` (no
+   * token: 404), and/or on a separate listener (port undefined: none), loopback unless METRICS_HOST says.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
 }
 
 export class ConfigError extends Error {
@@ -156,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.APP_DATABASE_URL && !e.DATABASE_URL)
     problems.push('APP_DATABASE_URL: only meaningful together with DATABASE_URL');
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT)
+    problems.push('METRICS_PORT: must differ from PORT (the metrics listener is a separate one)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.GATEHOUSE_DATA_DIR);
@@ -187,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     approvals: { remindHours: e.APPROVAL_REMIND_HOURS, escalateHours: e.APPROVAL_ESCALATE_HOURS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fileDir: path.join(dataDir, 'mail') },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }
 

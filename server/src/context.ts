@@ -5,6 +5,7 @@ import type { LoginThrottle } from './auth/throttle.ts';
 import type { Config } from './config.ts';
 import type { BlobStore } from './files/store.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 
 /** What every request and every job shares: built once at boot. */
 export interface AppServices {
@@ -20,6 +21,8 @@ export interface AppServices {
   files: BlobStore;
   /** Asks the mail worker to deliver now (it also runs every few seconds). */
   mail: { kick(): void };
+  /** Prometheus metrics of this instance (server/src/metrics.ts). */
+  metrics: Metrics;
 }
 
 /** Request metadata: built by the HTTP layer, or by a test without any HTTP at all. */

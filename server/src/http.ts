@@ -13,6 +13,7 @@ import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
 import { downloadDocument, uploadDocument } from './files/routes.ts';
+import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
 import { sessionCookieName } from './services/session-issue.ts';
 
@@ -28,7 +29,7 @@ export const MAX_BATCH = 10;
  * -> /trpc: body limit, JSON-only and same-origin mutations -> tRPC -> static SPA.
  */
 export function createHttpApp(app: AppServices) {
-  const { config, log } = app;
+  const { config, log, metrics } = app;
   const server = express();
   server.disable('x-powered-by');
   // Client IP: only from the configured proxies (proxy-addr semantics); a spoofed X-Forwarded-For
@@ -99,7 +100,26 @@ export function createHttpApp(app: AppServices) {
   // Files: streamed uploads and minted download links (server/src/files/routes.ts), same checks as /trpc.
   const makeContext = (req: Request, res: Response) =>
     createContextInner(app, requestMeta(req, res, sessionCookieName(app)));
-  server.use('/files', corsMiddleware, (_req, res, next) => {
+  // Prometheus metrics on this port only with the bearer token; without one configured, not at all.
+  const metricsToken = config.metrics.token;
+  server.get('/metrics', (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (metricsToken === undefined) {
+      res.status(404).json({ error: 'Not found.' });
+      return;
+    }
+    if (!bearerMatches(req.headers.authorization, metricsToken)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.status(401).json({ error: 'A valid metrics token is required.' });
+      return;
+    }
+    sendMetrics(metrics, res).catch((err: unknown) => {
+      log.error({ err }, 'metrics not collected');
+      if (!res.headersSent) res.status(500).json({ error: 'Something went wrong on our side.' });
+    });
+  });
+
+  server.use('/files', metrics.timed('files'), corsMiddleware, (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
@@ -115,12 +135,18 @@ export function createHttpApp(app: AppServices) {
   server.get('/files/download/:token', downloadDocument(makeContext));
 
   // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).
-  server.use('/api/v1', apiV1(app));
+  server.use('/api/v1', metrics.timed('api_v1'), apiV1(app));
 
-  server.use('/trpc', corsMiddleware, guardTrpc(config.allowedOrigins), (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  server.use(
+    '/trpc',
+    metrics.timed('trpc', MAX_BATCH),
+    corsMiddleware,
+    guardTrpc(config.allowedOrigins),
+    (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+  );
   server.use(
     '/trpc',
     createExpressMiddleware({
@@ -134,7 +160,8 @@ export function createHttpApp(app: AppServices) {
         errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')
           ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } }
           : {},
-      onError: ({ error, path: procedure, ctx }) => {
+      onError: ({ error, path: procedure, ctx, req }) => {
+        metrics.trpcFailed(req.res as Response, procedure, error);
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           log.error({ err: error.cause ?? error, procedure, requestId: ctx?.req.requestId }, 'procedure failed');
         } else if (error.code === 'SERVICE_UNAVAILABLE') {

@@ -1,7 +1,21 @@
 import pino from 'pino';
+import pretty from 'pino-pretty';
 
-/** Structured logs. Redaction is a second net: code never logs passwords, tokens or cookies on purpose. */
-export function createLogger(level: string, destination?: pino.DestinationStream) {
+/**
+ * Readable lines for a developer at a terminal; JSON lines (for a log collector) everywhere else,
+ * and always in production, whatever the terminal.
+ */
+export function wantsPrettyLogs(env: string | undefined, stdoutIsTty: boolean | undefined): boolean {
+  return stdoutIsTty === true && env !== 'production';
+}
+
+/**
+ * Structured logs. Redaction is a second net: code never logs passwords, tokens or cookies on purpose.
+ * `pretty`: pino-pretty as a stream in this thread, not as a transport (transports run in a worker
+ * thread that loads its module by name, which an esbuild bundle does not guarantee); the same
+ * redaction and error serializer apply, since they run before the line reaches the stream.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, opts: { pretty?: boolean } = {}) {
   const options: pino.LoggerOptions = {
     level,
     redact: {
@@ -18,6 +32,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     serializers: { err: serializeError },
   };
+  if (opts.pretty) {
+    return pino(
+      options,
+      pretty({ destination: destination ?? 1, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+    );
+  }
   return destination ? pino(options, destination) : pino(options);
 }
 export type Logger = pino.Logger;

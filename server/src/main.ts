@@ -1,7 +1,7 @@
 import { startServer } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { EmbeddedStartError, MigrationError } from './errors.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, wantsPrettyLogs } from './logger.ts';
 
 /** `pnpm start`: the portal on one port, API and SPA together. */
 async function main() {
@@ -15,7 +15,9 @@ async function main() {
     }
     throw e;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, {
+    pretty: wantsPrettyLogs(config.env, process.stdout.isTTY),
+  });
   // Signals are handled from the first moment: one that arrives while starting waits for the start to
   // finish (or fail), then stops everything in order (HTTP, pool, PostgreSQL).
   const starting = startServer(config, log);

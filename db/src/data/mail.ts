@@ -40,6 +40,19 @@ export async function markFailed(tx: Tx, id: string, error: string, nextAttemptA
     .where(eq(mailOutbox.id, id));
 }
 
+/**
+ * Seconds since the oldest mail still waiting to go out was queued, 0 when none waits (system scope).
+ * Measured by the database's clock, the one that stamped created_at. Only unsent rows are read (the
+ * due index covers exactly those).
+ */
+export async function oldestUnsentAgeSeconds(tx: Tx): Promise<number> {
+  const [row] = await tx.db
+    .select({ age: sql<string | null>`extract(epoch from now() - min(${mailOutbox.createdAt}))` })
+    .from(mailOutbox)
+    .where(isNull(mailOutbox.sentAt));
+  return row?.age ? Math.max(0, Number(row.age)) : 0;
+}
+
 export async function recent(tx: Tx, limit: number) {
   return tx.db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(limit);
 }

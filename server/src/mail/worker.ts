@@ -2,6 +2,7 @@ import { type Database, mailRepo } from '@gatehouse/db';
 import type { Clock } from '../auth/sessions.ts';
 import { startPeriodic } from '../jobs/periodic.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { SYSTEM_SCOPE } from '../services/scope.ts';
 import type { MailTransport } from './transport.ts';
 
@@ -34,6 +35,13 @@ export async function deliverDue(db: Database, transport: MailTransport, clock: 
 }
 
 /** Runs deliverDue every few seconds and on kick(); stop() waits for a run in progress. */
-export function startMailWorker(db: Database, transport: MailTransport, clock: Clock, log: Logger, everyMs = 5_000) {
-  return startPeriodic('mail', everyMs, () => deliverDue(db, transport, clock, log), log);
+export function startMailWorker(
+  db: Database,
+  transport: MailTransport,
+  clock: Clock,
+  log: Logger,
+  everyMs = 5_000,
+  metrics?: Pick<Metrics, 'job'>,
+) {
+  return startPeriodic('mail', everyMs, () => deliverDue(db, transport, clock, log), log, metrics);
 }

@@ -52,7 +52,9 @@ export async function login(ctx: Context, input: { email: string; password: stri
   const { ip } = ctx.req;
   // Counted before anything is checked, on every axis, atomically (see auth/throttle.ts).
   const verdict = await ctx.throttle.attempt(input.email, ip);
+  if (!verdict.ok) ctx.metrics.throttleDenied(verdict.reason);
   if (!verdict.ok && verdict.reason === 'ip') {
+    ctx.metrics.signInFailed();
     await recordFailure(ctx, null, { reason: 'throttled-ip' });
     throw tooManyAttempts(ctx, 'Too many sign-in attempts from your network.', verdict.retryAfterSeconds);
   }
@@ -61,6 +63,7 @@ export async function login(ctx: Context, input: { email: string; password: stri
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   const allowed = verdict.ok && ok && user?.status === 'active' && user.partyStatus === 'active';
   if (!user || !allowed) {
+    ctx.metrics.signInFailed();
     const lock = verdict.ok ? await ctx.throttle.failed(input.email, ip) : null;
     // The reason stays in the audit trail for investigators; the caller never sees it.
     const reason = !verdict.ok
