@@ -35,6 +35,11 @@ function run(script: string, env: Record<string, string>, args: string[] = []) {
     env: { ...process.env, GATEHOUSE_DATA_DIR: path.join(dir, 'data'), PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watch(child);
+}
+
+/** Collects a spawned process's output and exit code; afterAll kills it if a test left it running. */
+function watch(child: ChildProcess) {
   children.push(child);
   let out = '';
   child.stdout?.on('data', (d) => {
@@ -237,16 +242,7 @@ describe('pnpm start and signals', () => {
       env: { ...process.env, PATH, GATEHOUSE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-    });
-    child.stderr?.on('data', (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    return { child, output: () => out, exited };
+    return watch(child);
   }
 
   afterAll(() => {
@@ -270,16 +266,7 @@ describe('pnpm start and signals', () => {
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-    });
-    child.stderr?.on('data', (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const p = { child, output: () => out, exited };
+    const p = watch(child);
     await ready(p, 120_000);
     expect(await outputMatching(p, /Gatehouse is listening/)).toMatch(/INFO\S*: \S*Gatehouse is listening/);
     expect(p.output()).not.toContain('{"level":');
@@ -293,7 +280,7 @@ describe('pnpm start and signals', () => {
     const pgDir = path.join(dataDir, 'postgres');
     expect(await until(() => isGone(server as number) && processesUsing(pgDir).length === 0, 10_000)).toBe(true);
     child.stdin?.end();
-    await exited;
+    await p.exited;
   }, 180_000);
 
   for (const target of ['the process pnpm starts', 'pnpm itself'] as const) {
