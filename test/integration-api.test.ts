@@ -242,8 +242,15 @@ describe('integration keys', () => {
     expect(row?.details).toMatchObject({ previousIp: '192.0.2.10' });
     const alerts = await a.c.alerts.list.query({});
     expect(alerts.items.some((al) => al.title.includes(key.keyId))).toBe(true);
-    const [used] = await t.owner`select last_used_ip from integration_keys where id = ${key.keyId}`;
-    expect(used?.last_used_ip).toBe('192.0.2.11');
+    const [used] = await t.owner`select last_used_ip, seen_ips from integration_keys where id = ${key.keyId}`;
+    expect(used).toEqual({ last_used_ip: '192.0.2.11', seen_ips: ['192.0.2.11', '192.0.2.10'] });
+    // An ERP behind two egress addresses alternating between them is not news: no further entry or alert.
+    for (const ip of ['192.0.2.10', '192.0.2.11', '192.0.2.10'])
+      expect((await api('/events', { token: key.token, ip })).status).toBe(200);
+    const entries = await t.owner`select 1 from audit_events
+                                  where action = 'integration_key.used_from_new_ip' and entity_id = ${key.keyId}`;
+    expect(entries).toHaveLength(1);
+    expect((await a.c.alerts.list.query({})).items.filter((al) => al.title.includes(key.keyId))).toHaveLength(1);
   });
 });
 

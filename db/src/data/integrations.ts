@@ -50,6 +50,7 @@ export async function keyForAuth(tx: Tx, id: string) {
       revokedAt: integrationKeys.revokedAt,
       lastUsedAt: integrationKeys.lastUsedAt,
       lastUsedIp: integrationKeys.lastUsedIp,
+      seenIps: integrationKeys.seenIps,
     })
     .from(integrationKeys)
     .innerJoin(integrations, eq(integrations.id, integrationKeys.integrationId))
@@ -62,9 +63,22 @@ export async function getKeyForUpdate(tx: Tx, id: string) {
   return row ?? null;
 }
 
-/** Records a use: at most once a minute per key (the caller decides), so busy keys do not write on every call. */
+/** How many addresses a key remembers having been used from (the most recent ones). */
+const SEEN_IPS_KEPT = 50;
+
+/**
+ * Records a use: at most once a minute per key or on a new address (the caller decides), so busy keys do not
+ * write on every call. The address joins the key's remembered ones (most recent first, bounded).
+ */
 export async function touchKey(tx: Tx, id: string, at: Date, ip: string) {
-  await tx.db.update(integrationKeys).set({ lastUsedAt: at, lastUsedIp: ip }).where(eq(integrationKeys.id, id));
+  await tx.db
+    .update(integrationKeys)
+    .set({
+      lastUsedAt: at,
+      lastUsedIp: ip,
+      seenIps: sql`(array_prepend(${ip}::text, array_remove(${integrationKeys.seenIps}, ${ip}::text)))[1:${SEEN_IPS_KEPT}]`,
+    })
+    .where(eq(integrationKeys.id, id));
 }
 
 export async function revokeKey(tx: Tx, id: string, by: string, at: Date) {

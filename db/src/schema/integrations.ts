@@ -48,6 +48,11 @@ export const integrationKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
     lastUsedIp: text('last_used_ip'),
+    /**
+     * The addresses this key has been used from (the most recent 50), so only a truly new one is audited
+     * and alerts: an ERP behind two egress addresses alternating between them is not news every minute.
+     */
+    seenIps: text('seen_ips').array().notNull().default(sql`'{}'::text[]`),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
     revokedBy: uuid('revoked_by').references(() => users.id),
     /** The key this one was rotated from (that one then expires after the overlap window). */

@@ -199,10 +199,11 @@ export async function checkKey(app: AppServices, token: string, ip: string): Pro
     return { ok: false, reason: 'unauthenticated', keyId: row ? id : null };
   if (!listAdmits(row.ipAllowlist, ip)) return { ok: false, reason: 'network', keyId: id };
   const address = normaliseIp(ip);
-  // Record use at most once a minute per key; a use from a new address is audited and raises an alert.
+  // Record use at most once a minute per key, or when the address changes. An address the key was never
+  // used from (after its first) is audited and raises an alert; switching between known ones is not news.
   const stale = !row.lastUsedAt || now - row.lastUsedAt.getTime() >= 60_000;
-  const newIp = row.lastUsedIp !== null && row.lastUsedIp !== address;
-  if (stale || newIp) {
+  const newIp = row.seenIps.length > 0 && !row.seenIps.includes(address);
+  if (stale || newIp || row.lastUsedIp !== address) {
     await app.db.tx(SYSTEM_SCOPE, async (tx) => {
       await integrationsRepo.touchKey(tx, id, new Date(now), address);
       if (newIp) {

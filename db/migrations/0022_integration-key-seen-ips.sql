@@ -1,0 +1,1 @@
+ALTER TABLE "integration_keys" ADD COLUMN "seen_ips" text[] DEFAULT '{}'::text[] NOT NULL;
