@@ -61,6 +61,8 @@ beforeAll(async () => {
               select party_id, id, 1, 1, 'submitted', submitted_by, now() from approval_requests`;
     await sql`insert into integration_events (type, party_id, subject, payload, occurred_at)
               select 'party.address_changed', id, '{}'::jsonb, '{}'::jsonb, now() from parties`;
+    await sql`insert into erp_pending_echoes (party_id, field, value, event_id)
+              select id, 'address', '{}'::jsonb, gen_random_uuid() from parties`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -163,6 +165,8 @@ const SCOPED = [
   'approval_requests',
   'approval_steps',
   'integration_events',
+  'invoice_lines',
+  'erp_pending_echoes',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -177,6 +181,7 @@ const NO_DELETE = [
   'approval_requests',
   'approval_steps',
   'integration_events',
+  'erp_pending_echoes',
 ];
 
 /** Trails the app role may only append to. */

@@ -97,7 +97,11 @@ async function capture(scope: TenantScope, fn: (tx: Tx) => Promise<unknown>): Pr
       return rows;
     },
   };
-  await fn({ db: drizzle(client as never), scope });
+  await fn({
+    db: drizzle(client as never),
+    scope,
+    copyIn: () => Promise.reject(new Error('the list queries never COPY')),
+  });
   return seen;
 }
 

@@ -14,6 +14,48 @@ import { signContext, type TenantScope } from './context.ts';
 export interface Tx {
   readonly db: PostgresJsDatabase;
   readonly scope: TenantScope;
+  /**
+   * COPY rows into a table (a bulk writer's temporary stage) on this transaction's connection: text
+   * format, values as strings or null. Identifiers are the caller's constants, never input.
+   */
+  copyIn(table: string, columns: readonly string[], rows: Iterable<readonly (string | null)[]>): Promise<void>;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+/** One value in COPY's text format: backslash, tab, newline and carriage return escaped; null is \N. */
+const copyValue = (v: string | null) =>
+  v === null
+    ? '\\N'
+    : v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string);
+
+async function copyRows(
+  conn: ReservedSql,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly (string | null)[]>,
+) {
+  if (!IDENT.test(table) || !columns.every((c) => IDENT.test(c))) throw new Error('copyIn: not an identifier');
+  const writable = await conn.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable();
+  const chunks: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (chunks.length === 0) return;
+    const data = chunks.join('');
+    chunks.length = 0;
+    size = 0;
+    if (!writable.write(data)) await new Promise<void>((resolve) => writable.once('drain', () => resolve()));
+  };
+  for (const row of rows) {
+    const line = `${row.map(copyValue).join('\t')}\n`;
+    chunks.push(line);
+    size += line.length;
+    if (size > 64 * 1024) await flush();
+  }
+  await flush();
+  await new Promise<void>((resolve, reject) => {
+    writable.once('error', reject);
+    writable.end(() => resolve());
+  });
 }
 
 // Same list drizzle-orm's postgres-js driver makes transparent: Drizzle maps these types itself.
@@ -31,6 +73,8 @@ export interface DatabaseOptions {
    */
   acquireTimeoutMs?: number;
   onError?: (err: unknown) => void;
+  /** application_name of its connections (pg_stat_activity); 'gatehouse' unless said. */
+  applicationName?: string;
 }
 
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
@@ -119,7 +163,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
     connect_timeout: Math.max(1, Math.floor(acquireTimeoutMs / 1000)),
     backoff: reconnectBackoff,
     onnotice: () => {},
-    connection: { application_name: 'gatehouse' },
+    connection: { application_name: opts.applicationName ?? 'gatehouse' },
   });
   for (const t of TRANSPARENT_TYPES) {
     (sql.options.parsers as Record<string, (v: string) => unknown>)[t] = (v: string) => v;
@@ -181,7 +225,14 @@ export function createDatabase(opts: DatabaseOptions): Database {
       const client = transactionClient(conn, sql.options, mode);
       // drizzle() over the transaction's client costs ~4 µs; it must not be given a schema (that builds
       // relational-query metadata on every call). Its parser setup mutates the shared options, as above.
-      const result = await fn({ db: drizzle(client as unknown as Sql), scope });
+      const result = await fn({
+        db: drizzle(client as unknown as Sql),
+        scope,
+        copyIn: async (table, columns, rows) => {
+          await preamble; // the COPY must run inside this transaction, after its BEGIN and context
+          await copyRows(conn, table, columns, rows);
+        },
+      });
       await preamble;
       if (mode === 'write') await conn`commit`;
       else unawaitedCommit = client.queuedCommit() ?? conn`commit`.execute().catch(() => {});

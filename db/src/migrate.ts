@@ -21,6 +21,8 @@ export async function migrate(opts: {
   contextKey: Buffer;
   /** Set the gatehouse_app role's password (omit when the operator manages that role). */
   appPassword?: string;
+  /** Let the gatehouse_sync role (the ERP mirror writer) log in with this password (omit: stays NOLOGIN). */
+  syncPassword?: string;
   /** Another migrations folder: only the upgrade test uses it, to build an older installation. */
   migrationsFolder?: string;
 }): Promise<{ applied: number }> {
@@ -43,6 +45,10 @@ export async function migrate(opts: {
     if (opts.appPassword !== undefined) {
       if (!/^[A-Za-z0-9_-]{20,}$/.test(opts.appPassword)) throw new MigrationError('unexpected app password format');
       await sql.unsafe(`alter role gatehouse_app with login password '${opts.appPassword}'`);
+    }
+    if (opts.syncPassword !== undefined) {
+      if (!/^[A-Za-z0-9_-]{20,}$/.test(opts.syncPassword)) throw new MigrationError('unexpected sync password format');
+      await sql.unsafe(`alter role gatehouse_sync with login password '${opts.syncPassword}'`);
     }
     for (const role of BUILT_IN_ROLES) {
       // Built-in permissions follow the code; `delegable` and the policy columns are defaults for a new role
@@ -72,9 +78,9 @@ async function countApplied(sql: postgres.Sql): Promise<number> {
 }
 
 /** The app role's connection URL: same server and database as the owner's, as gatehouse_app. */
-export function appUrlFrom(ownerUrl: string, password: string): string {
+export function appUrlFrom(ownerUrl: string, password: string, role = 'gatehouse_app'): string {
   const u = new URL(ownerUrl);
-  u.username = 'gatehouse_app';
+  u.username = role;
   u.password = password;
   return u.toString();
 }

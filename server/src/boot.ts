@@ -20,7 +20,7 @@ import { createHttpApp } from './http.ts';
 import { suspendDormant } from './jobs/dormant.ts';
 import { warnAboutKeys } from './jobs/integration-keys.ts';
 import { startPeriodic } from './jobs/periodic.ts';
-import { appRolePassword, contextKey } from './keys.ts';
+import { appRolePassword, contextKey, syncRolePassword } from './keys.ts';
 import type { Logger } from './logger.ts';
 import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.ts';
 import { startMailWorker } from './mail/worker.ts';
@@ -40,6 +40,11 @@ export function mailTransport(config: Config): MailTransport {
 
 export interface OpenDatabase {
   db: Database;
+  /**
+   * The ERP mirror writer's small pool, as gatehouse_sync (null when the operator manages the roles and
+   * gave no SYNC_DATABASE_URL: the batch API then answers that ERP writes are not configured).
+   */
+  syncDb: Database | null;
   ownerUrl: string;
   embedded: EmbeddedDatabase | undefined;
   close(): Promise<void>;
@@ -67,10 +72,12 @@ export async function openDatabase(
   }
   try {
     const managedPassword = config.appDatabaseUrl ? undefined : appRolePassword(config.secret);
+    const managedSyncPassword = config.appDatabaseUrl ? undefined : syncRolePassword(config.secret);
     const { applied } = await migrate({
       ownerUrl,
       contextKey: contextKey(config.secret),
       appPassword: managedPassword,
+      syncPassword: managedSyncPassword,
     });
     if (applied > 0) log.info({ applied }, 'migrations applied');
     const appUrl = config.appDatabaseUrl ?? appUrlFrom(ownerUrl, managedPassword as string);
@@ -81,11 +88,27 @@ export async function openDatabase(
       acquireTimeoutMs: config.dbAcquireTimeoutMs,
       onError: (err) => log.warn({ err }, 'database check failed'),
     });
+    const syncUrl =
+      config.syncDatabaseUrl ??
+      (managedSyncPassword ? appUrlFrom(ownerUrl, managedSyncPassword, 'gatehouse_sync') : undefined);
+    // Small on purpose: ERP batches commit page by page and must not starve the portal's readers.
+    const syncDb = syncUrl
+      ? createDatabase({
+          appUrl: syncUrl,
+          contextKey: contextKey(config.secret),
+          maxConnections: 4,
+          acquireTimeoutMs: config.dbAcquireTimeoutMs,
+          applicationName: 'gatehouse-sync',
+          onError: (err) => log.warn({ err }, 'sync database check failed'),
+        })
+      : null;
     return {
       db,
+      syncDb,
       ownerUrl,
       embedded,
       async close() {
+        await syncDb?.close().catch(() => undefined);
         await db.close().catch(() => undefined);
         await embedded?.stop();
       },
@@ -182,6 +205,7 @@ export async function startServer(
   const services: AppServices = {
     config,
     db: database.db,
+    syncDb: database.syncDb,
     log,
     clock,
     sessionPolicy: config.session,

@@ -44,6 +44,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** The ERP mirror writer's connection (role gatehouse_sync), when the operator manages the roles. */
+  SYNC_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   GATEHOUSE_DATA_DIR: z.string().default('./data'),
   /** Ed25519 private key (PEM) that signs audit checkpoints and export manifests; keep it off the database host. */
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
@@ -116,6 +118,7 @@ export interface Config {
   /** Owner URL for migrations, or undefined for the embedded default. */
   databaseUrl: string | undefined;
   appDatabaseUrl: string | undefined;
+  syncDatabaseUrl: string | undefined;
   secret: Buffer;
   trustProxy: { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'cidrs'; cidrs: string[] };
   publicOrigin: string;
@@ -170,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.APP_DATABASE_URL && !e.DATABASE_URL)
     problems.push('APP_DATABASE_URL: only meaningful together with DATABASE_URL');
+  if (e.SYNC_DATABASE_URL && !e.APP_DATABASE_URL)
+    problems.push('SYNC_DATABASE_URL: only meaningful together with APP_DATABASE_URL (otherwise Gatehouse manages it)');
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT)
     problems.push('METRICS_PORT: must differ from PORT (the metrics listener is a separate one)');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -186,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : path.join(dataDir, 'audit-signing-key.pem'),
     databaseUrl: e.DATABASE_URL,
     appDatabaseUrl: e.APP_DATABASE_URL,
+    syncDatabaseUrl: e.SYNC_DATABASE_URL,
     secret: e.GATEHOUSE_SECRET ? Buffer.from(e.GATEHOUSE_SECRET, 'utf8') : installationSecret(dataDir),
     trustProxy: (e.TRUST_PROXY as Config['trustProxy'] | undefined) ?? { kind: 'none' },
     publicOrigin,

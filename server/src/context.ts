@@ -11,6 +11,8 @@ import type { Metrics } from './metrics.ts';
 export interface AppServices {
   config: Config;
   db: Database;
+  /** The ERP mirror writer's pool, as the least-privilege gatehouse_sync role (null: not configured). */
+  syncDb: Database | null;
   log: Logger;
   clock: Clock;
   sessionPolicy: SessionPolicy;

@@ -13,5 +13,7 @@ export const contextKey = (secret: Buffer) => deriveKey(secret, 'tenant-context-
 export const totpSealKey = (secret: Buffer) => deriveKey(secret, 'totp-seal-v1');
 /** Password of the gatehouse_app database role, when Gatehouse manages that role. */
 export const appRolePassword = (secret: Buffer) => deriveKey(secret, 'db-app-role-v1').toString('base64url');
+/** Password of the gatehouse_sync database role (the ERP mirror writer), when Gatehouse manages roles. */
+export const syncRolePassword = (secret: Buffer) => deriveKey(secret, 'db-sync-role-v1').toString('base64url');
 /** Signs short-lived download links (documents.downloadLink). */
 export const downloadLinkKey = (secret: Buffer) => deriveKey(secret, 'download-link-v1');

@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { type Accessor, createSignal, For, type JSX, Show } from 'solid-js';
 import { errorMessage } from './errors.ts';
 import { formatMinor, formatQuantity } from './format.ts';
@@ -198,6 +199,8 @@ export interface Line {
   sku: string;
   description: string;
   quantity: Parameters<typeof formatQuantity>[0];
+  /** A shipment's line names its order: shown beside the line number when the lines span several orders. */
+  orderNumber?: string;
   unitPriceMinor?: Minor;
   amountMinor?: Minor;
 }
@@ -220,6 +223,7 @@ export function LinesTable(props: {
   const titleId = () => `${props.id}-lines-title`;
   const lineLabel = () => props.lineLabel ?? 'Line';
   const priced = () => props.currency !== undefined;
+  const severalOrders = () => new Set(props.lines.map((l) => l.orderNumber)).size > 1;
   return (
     <>
       <h2 id={titleId()}>Lines</h2>
@@ -257,7 +261,7 @@ export function LinesTable(props: {
               {(line) => (
                 <tr data-testid={`${props.id}-line`}>
                   <td class="num" data-label={lineLabel()}>
-                    {line.lineNo}
+                    {severalOrders() ? `${line.orderNumber} / ${line.lineNo}` : line.lineNo}
                   </td>
                   <td class="mono" data-label="SKU">
                     {line.sku}
@@ -400,4 +404,21 @@ export function createDialogs<K extends string>(fallback?: () => HTMLElement | u
       else fallback?.()?.focus();
     },
   };
+}
+
+/** Links to the orders a shipment carries (usually one), separated by commas. */
+export function OrderLinks(props: { orders: readonly { id: string; number: string }[]; prefix?: string }) {
+  return (
+    <For each={props.orders} fallback={<span class="muted">None</span>}>
+      {(o, i) => (
+        <>
+          {i() > 0 ? ', ' : ''}
+          <A href={`/orders/${o.id}`} data-testid="shipment-order-link">
+            {props.prefix ?? ''}
+            {o.number}
+          </A>
+        </>
+      )}
+    </For>
+  );
 }

@@ -35,6 +35,12 @@ export async function generateOrders(tx: Tx, partyId: string, count: number, cur
            o.order_date + 2, o.order_date + 32, o.currency, o.total_minor,
            case when o.order_date < current_date - 60 then 0 else o.total_minor end
     from orders o where o.party_id = ${partyId}::uuid and o.status in ('shipped', 'delivered')`);
+  // The invoice bills the order's lines as they are.
+  await tx.db.execute(sql`
+    insert into invoice_lines (party_id, invoice_id, line_no, sku, description, quantity, uom, unit_price_minor, amount_minor)
+    select i.party_id, i.id, l.line_no, l.sku, l.description, l.quantity, l.uom, l.unit_price_minor, l.amount_minor
+    from invoices i join order_lines l on l.party_id = i.party_id and l.order_id = i.order_id
+    where i.party_id = ${partyId}::uuid`);
   // One shipment per shipped or delivered order, carrying every line in full.
   await tx.db.execute(sql`
     insert into shipments (party_id, order_id, number, carrier, tracking_ref, status, shipped_on, delivered_on)
@@ -42,11 +48,12 @@ export async function generateOrders(tx: Tx, partyId: string, count: number, cur
            (array['DHL Freight','DB Schenker','UPS','Kuehne+Nagel'])[1 + abs(hashtext(o.number)) % 4],
            'TRK' || lpad((abs(hashtext(o.number || 'trk')) % 1000000000)::text, 10, '0'),
            case when o.status = 'delivered' then 'delivered' else 'in-transit' end,
-           o.order_date + 1, case when o.status = 'delivered' then o.order_date + 4 end
+           least(o.order_date + 1, current_date),
+           case when o.status = 'delivered' then least(o.order_date + 4, current_date) end
     from orders o where o.party_id = ${partyId}::uuid and o.status in ('shipped', 'delivered')`);
   await tx.db.execute(sql`
-    insert into shipment_lines (party_id, shipment_id, order_line_no, quantity)
-    select s.party_id, s.id, l.line_no, l.quantity
+    insert into shipment_lines (party_id, shipment_id, order_id, order_line_no, quantity)
+    select s.party_id, s.id, s.order_id, l.line_no, l.quantity
     from shipments s join order_lines l on l.party_id = s.party_id and l.order_id = s.order_id
     where s.party_id = ${partyId}::uuid`);
 }

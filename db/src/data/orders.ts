@@ -1,7 +1,7 @@
 import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../connection.ts';
-import { orderLines, orders, shipments } from '../schema/index.ts';
+import { orderLines, orders, shipmentLines, shipments } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyNameIfCross, partyPredicate } from './scope.ts';
 
@@ -74,8 +74,7 @@ interface LineJson {
 interface ShipmentJson {
   id: string;
   partyId: string;
-  orderId: string;
-  orderNumber: string;
+  orders: { id: string; number: string }[];
   number: string;
   carrier: string;
   trackingRef: string | null;
@@ -96,10 +95,14 @@ export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } 
     from ${orderLines} l where l.party_id = o.party_id and l.order_id = o.id)`;
   const shipmentsJson = opts.withShipments
     ? sql<ShipmentJson[]>`(select coalesce(json_agg(json_build_object(
-        'id', s.id, 'partyId', s.party_id, 'orderId', s.order_id, 'orderNumber', o.number, 'number', s.number,
+        'id', s.id, 'partyId', s.party_id, 'number', s.number,
+        'orders', (select json_agg(json_build_object('id', x.id, 'number', x.number) order by x.number)
+                     from ${orders} x where x.party_id = s.party_id and (x.id = s.order_id or x.id in
+                       (select sl.order_id from ${shipmentLines} sl where sl.party_id = s.party_id and sl.shipment_id = s.id))),
         'carrier', s.carrier, 'trackingRef', s.tracking_ref, 'status', s.status, 'shippedOn', s.shipped_on::text,
         'deliveredOn', s.delivered_on::text) order by s.shipped_on desc, s.id desc), '[]')
-      from ${shipments} s where s.party_id = o.party_id and s.order_id = o.id)`
+      from ${shipments} s where s.party_id = o.party_id and (s.order_id = o.id or exists (
+        select 1 from ${shipmentLines} sl where sl.party_id = s.party_id and sl.shipment_id = s.id and sl.order_id = o.id)))`
     : sql<ShipmentJson[]>`'[]'::json`;
   // Drizzle leaves columns unqualified in a one-table select, so the subqueries name the outer row by an
   // alias: an unqualified "id" inside them would bind to the inner table.

@@ -4,11 +4,31 @@ import { orderLines, orders, shipmentLines, shipments } from '../schema/index.ts
 import { afterCursor, newestFirst, orderOf, page } from './paging.ts';
 import { partyNameIfCross, partyPredicate } from './scope.ts';
 
+/**
+ * The orders a shipment carries: a pack may hold lines of several orders (each line names its order), so
+ * this is every order its lines name, by number; a shipment with no lines yet shows its header's order.
+ */
+const shipmentOrders = sql<{ id: string; number: string }[]>`coalesce(
+  (select json_agg(json_build_object('id', o.id, 'number', o.number) order by o.number)
+     from ${orders} o
+    where o.party_id = ${shipments.partyId}
+      and (o.id = ${shipments.orderId}
+           or o.id in (select sl.order_id from ${shipmentLines} sl
+                        where sl.party_id = ${shipments.partyId} and sl.shipment_id = ${shipments.id}))),
+  '[]'::json)`;
+
+/** Shipments carrying (lines of) an order. */
+const carries = (orderId: string) =>
+  or(
+    eq(shipments.orderId, orderId),
+    sql`exists (select 1 from ${shipmentLines} sl where sl.party_id = ${shipments.partyId}
+                  and sl.shipment_id = ${shipments.id} and sl.order_id = ${orderId})`,
+  );
+
 const summary = {
   id: shipments.id,
   partyId: shipments.partyId,
-  orderId: shipments.orderId,
-  orderNumber: sql<string>`(select o.number from ${orders} o where o.id = ${shipments.orderId} and o.party_id = ${shipments.partyId})`,
+  orders: shipmentOrders,
   number: shipments.number,
   carrier: shipments.carrier,
   trackingRef: shipments.trackingRef,
@@ -31,7 +51,7 @@ const NEWEST = newestFirst(shipments.shippedOn, shipments.id);
 /** Newest first, keyset-paged on (shipped_on, id). Search matches the delivery note or tracking reference. */
 export async function list(tx: Tx, q: ListShipments) {
   const where: (SQL | undefined)[] = [partyPredicate(tx, shipments.partyId, q.partyId)];
-  if (q.orderId) where.push(eq(shipments.orderId, q.orderId));
+  if (q.orderId) where.push(carries(q.orderId));
   if (q.status) where.push(eq(shipments.status, q.status));
   if (q.search) {
     const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -51,7 +71,7 @@ export async function forOrder(tx: Tx, partyId: string, orderId: string) {
   return tx.db
     .select(summary)
     .from(shipments)
-    .where(and(eq(shipments.partyId, partyId), eq(shipments.orderId, orderId), partyPredicate(tx, shipments.partyId)))
+    .where(and(eq(shipments.partyId, partyId), carries(orderId), partyPredicate(tx, shipments.partyId)))
     .orderBy(desc(shipments.shippedOn), desc(shipments.id));
 }
 
@@ -63,6 +83,8 @@ export async function get(tx: Tx, id: string) {
   if (!shipment) return undefined;
   const lines = await tx.db
     .select({
+      orderId: shipmentLines.orderId,
+      orderNumber: orders.number,
       lineNo: shipmentLines.orderLineNo,
       sku: orderLines.sku,
       description: orderLines.description,
@@ -73,10 +95,11 @@ export async function get(tx: Tx, id: string) {
       orderLines,
       and(
         eq(orderLines.partyId, shipmentLines.partyId),
-        eq(orderLines.orderId, shipment.orderId),
+        eq(orderLines.orderId, shipmentLines.orderId),
         eq(orderLines.lineNo, shipmentLines.orderLineNo),
       ),
     )
+    .innerJoin(orders, and(eq(orders.partyId, shipmentLines.partyId), eq(orders.id, shipmentLines.orderId)))
     .where(
       and(
         eq(shipmentLines.partyId, shipment.partyId),
@@ -84,6 +107,6 @@ export async function get(tx: Tx, id: string) {
         partyPredicate(tx, shipmentLines.partyId),
       ),
     )
-    .orderBy(shipmentLines.orderLineNo);
+    .orderBy(orders.number, shipmentLines.orderLineNo);
   return { ...shipment, lines };
 }

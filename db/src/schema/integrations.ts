@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, customType, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { parties } from './parties.ts';
 import { users } from './users.ts';
 
@@ -19,6 +32,11 @@ export const integrations = pgTable('integrations', {
   status: text('status', { enum: ['active', 'disabled'] })
     .notNull()
     .default('active'),
+  /**
+   * The integration is a source of ERP data: when the ERP marks a customer or supplier inactive, suspend
+   * its portal access (the default). Changing it is audited.
+   */
+  suspendInactive: boolean('suspend_inactive').notNull().default(true),
   createdBy: uuid('created_by')
     .notNull()
     .references(() => users.id),
@@ -85,4 +103,30 @@ export const integrationEvents = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [index('integration_events_party_idx').on(t.partyId, t.id)],
+);
+
+/**
+ * Stripe-style idempotency for batch POSTs: one row per (integration, endpoint, key). The finished row is
+ * written in the same transaction as the batch's data, so after a crash there is either both or neither;
+ * a concurrent duplicate is held off by a transaction-scoped advisory lock on the same triple. Replays
+ * return the stored status and body. System data, pruned after `expires_at`.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id),
+    endpoint: text('endpoint').notNull(),
+    key: text('key').notNull(),
+    requestSha256: text('request_sha256').notNull(),
+    status: smallint('status').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.endpoint, t.key] }),
+    index('idempotency_keys_expiry_idx').on(t.expiresAt),
+  ],
 );

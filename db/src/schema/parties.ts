@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** The internal organisation, customer accounts and suppliers. A party is a tenant. */
 export const parties = pgTable(
@@ -26,6 +26,15 @@ export const parties = pgTable(
     /** Customers: the credit limit in force (changed only through an approved credit-limit-change). */
     creditLimitMinor: bigint('credit_limit_minor', { mode: 'bigint' }),
     creditCurrency: text('credit_currency'),
+    /** The ERP marked the party inactive and its source suspends such parties (lifted when the ERP reactivates it). */
+    suspendedByErp: boolean('suspended_by_erp').notNull().default(false),
+    erpKey: text('erp_key'),
+    erpRev: bigint('erp_rev', { mode: 'bigint' }),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
   },
-  (t) => [index('parties_kind_idx').on(t.kind)],
+  (t) => [
+    index('parties_kind_idx').on(t.kind),
+    uniqueIndex('parties_erp_key').on(t.erpKey),
+    uniqueIndex('parties_kind_erp_ref_key').on(t.kind, t.erpRef).where(sql`erp_ref is not null`),
+  ],
 );

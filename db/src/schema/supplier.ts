@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { erpColumns } from './business.ts';
 import { parties } from './parties.ts';
 import { users } from './users.ts';
 
@@ -41,9 +42,11 @@ export const purchaseOrders = pgTable(
     problemNote: text('problem_note'),
     problemAt: timestamp('problem_at', { withTimezone: true }),
     problemBy: uuid('problem_by').references(() => users.id),
+    ...erpColumns(),
   },
   (t) => [
     uniqueIndex('purchase_orders_party_number_key').on(t.partyId, t.number),
+    uniqueIndex('purchase_orders_erp_key').on(t.erpKey),
     index('purchase_orders_party_date_idx').on(t.partyId, t.orderDate.desc(), t.id.desc()),
   ],
 );
@@ -61,7 +64,11 @@ export const purchaseOrderLines = pgTable(
     sku: text('sku').notNull(),
     description: text('description').notNull(),
     quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull(),
+    /** Unit of measure as the ERP names it (EA, KG, M…). */
+    uom: text('uom'),
     unitPriceMinor: bigint('unit_price_minor', { mode: 'bigint' }).notNull(),
+    /** The exact unit price when it has more decimals than the currency (up to 6). */
+    unitPrice: numeric('unit_price', { precision: 20, scale: 6 }),
     amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
   },
   (t) => [uniqueIndex('purchase_order_lines_key').on(t.partyId, t.purchaseOrderId, t.lineNo)],
@@ -134,7 +141,34 @@ export const partyMasterData = pgTable('party_master_data', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   /** The change request that made the current values (null: loaded from the ERP). */
   changeRequestId: uuid('change_request_id'),
+  /** The ERP revision last applied (master data from the ERP applies only a higher one). */
+  erpRev: bigint('erp_rev', { mode: 'bigint' }),
+  syncedAt: timestamp('synced_at', { withTimezone: true }),
 });
+
+/**
+ * Portal decisions the ERP has yet to echo (design note §6.5): an accepted address, an approved bank
+ * change or credit limit. Until the ERP sends the new value back, a sync carrying the old one leaves the
+ * portal's value in place; the same value settles it as confirmed; a third value means the ERP changed it
+ * itself, and the ERP wins (audited, and for bank details the supplier's admins are mailed).
+ */
+export const erpPendingEchoes = pgTable(
+  'erp_pending_echoes',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    partyId: uuid('party_id')
+      .notNull()
+      .references(() => parties.id),
+    field: text('field', { enum: ['address', 'bank_details', 'credit_limit'] }).notNull(),
+    value: jsonb('value').notNull(),
+    previous: jsonb('previous'),
+    eventId: uuid('event_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+    outcome: text('outcome', { enum: ['confirmed', 'overridden', 'replaced'] }),
+  },
+  (t) => [uniqueIndex('erp_pending_echoes_open_key').on(t.partyId, t.field).where(sql`settled_at is null`)],
+);
 
 export const changeRequests = pgTable(
   'change_requests',

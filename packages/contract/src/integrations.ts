@@ -2,10 +2,20 @@ import { z } from 'zod';
 import { cidr, isoTime, uuid } from './schemas.ts';
 
 /**
- * What an integration key may do, as `entity:action`. An empty list grants nothing. This first set reads
- * the outbound feed; the batch-write scopes arrive with the mirror writer (issue 14, part 1).
+ * What an integration key may do, as `entity:action`. An empty list grants nothing. Reads: the outbound
+ * feed and master data (bank details, addresses). Writes: one scope per batch endpoint (erp-batches.ts).
  */
-export const INTEGRATION_SCOPES = ['events:read'] as const;
+export const INTEGRATION_SCOPES = [
+  'events:read',
+  'master-data:read',
+  'parties:write',
+  'master-data:write',
+  'credit-limits:write',
+  'orders:write',
+  'invoices:write',
+  'shipments:write',
+  'purchase-orders:write',
+] as const;
 export type IntegrationScope = (typeof INTEGRATION_SCOPES)[number];
 
 /** Longest life of a key: expiry is mandatory, and a year is the most it may be. */

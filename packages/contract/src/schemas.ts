@@ -244,8 +244,8 @@ export const orderLine = z.object({
 export const shipmentSummary = z.object({
   id: uuid,
   partyId: uuid,
-  orderId: uuid,
-  orderNumber: z.string(),
+  /** Every order the shipment carries lines of (usually one), by number. */
+  orders: z.array(z.object({ id: uuid, number: z.string() })),
   number: z.string(),
   carrier: z.string(),
   trackingRef: z.string().nullable(),
@@ -586,7 +586,14 @@ export const shipmentsListOutput = z.object({
 export const shipmentDetail = shipmentSummary.extend({
   partyName: partyNameForStaff,
   lines: z.array(
-    z.object({ lineNo: z.number().int(), sku: z.string(), description: z.string(), quantity: z.string() }),
+    z.object({
+      orderId: uuid,
+      orderNumber: z.string(),
+      lineNo: z.number().int(),
+      sku: z.string(),
+      description: z.string(),
+      quantity: z.string(),
+    }),
   ),
 });
 export const STATEMENT_ITEMS_MAX = 500;

@@ -42,7 +42,7 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
             latest: (await shipmentsRepo.list(tx, { limit: 3 })).items.map((s) => ({
               id: s.id,
               number: s.number,
-              orderNumber: s.orderNumber,
+              orderNumber: s.orders.map((o) => o.number).join(', '),
               status: s.status,
               shippedOn: s.shippedOn,
             })),

@@ -17,6 +17,14 @@ type Key = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['keys'][numb
 type Minted = { keyId: string; token: string; expiresAt: string; what: string };
 
 const SCOPE_TEXT: Record<IntegrationScope, string> = {
+  'master-data:read': 'read a customer’s or supplier’s current address and bank details (each read is audited).',
+  'parties:write': 'create and update customers and suppliers, and suspend those the ERP marks inactive.',
+  'master-data:write': 'send addresses and bank details (changes to bank details are mailed to the supplier’s admins).',
+  'credit-limits:write': 'send customers’ credit limits.',
+  'orders:write': 'send sales orders with their lines.',
+  'invoices:write': 'send invoices and credit notes with their lines.',
+  'shipments:write': 'send shipments (delivery notes) with their lines.',
+  'purchase-orders:write': 'send purchase orders with their lines.',
   'events:read':
     'Read the event feed (acknowledged POs, approved bank, address and credit-limit changes, credit notes)',
 };

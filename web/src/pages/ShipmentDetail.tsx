@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
-import { LinesTable } from '../components.tsx';
+import { LinesTable, OrderLinks } from '../components.tsx';
 import { DetailPage, NoValue } from '../data.tsx';
 import { formatDate } from '../format.ts';
 import { trpc } from '../trpc.ts';
@@ -33,11 +33,9 @@ export default function ShipmentDetail() {
               )}
             </Show>
             <div>
-              <dt>Order</dt>
+              <dt>{s().orders.length > 1 ? 'Orders' : 'Order'}</dt>
               <dd>
-                <A href={`/orders/${s().orderId}`} data-testid="shipment-order-link">
-                  Order {s().orderNumber}
-                </A>
+                <OrderLinks orders={s().orders} prefix="Order " />
               </dd>
             </div>
             <div>
@@ -67,7 +65,12 @@ export default function ShipmentDetail() {
             </div>
           </dl>
 
-          <LinesTable id="shipment" lines={s().lines} emptyText="This shipment has no lines." lineLabel="Order line" />
+          <LinesTable
+            id="shipment"
+            lines={s().lines}
+            emptyText="This shipment has no lines."
+            lineLabel={s().orders.length > 1 ? 'Order / line' : 'Order line'}
+          />
         </>
       )}
     </DetailPage>

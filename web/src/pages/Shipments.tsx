@@ -1,6 +1,7 @@
 import { LIMITS } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, For, Show } from 'solid-js';
+import { OrderLinks } from '../components.tsx';
 import {
   createPagedList,
   crossParty,
@@ -140,9 +141,7 @@ export default function Shipments() {
               </td>
             </Show>
             <td data-label="Order">
-              <A href={`/orders/${shipment.orderId}`} data-testid="shipment-order-link">
-                {shipment.orderNumber}
-              </A>
+              <OrderLinks orders={shipment.orders} />
             </td>
             <ShipmentCells shipment={shipment} />
           </tr>
