@@ -1,4 +1,3 @@
-import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { LinesTable, OrderLinks } from '../components.tsx';
 import { DetailPage, NoValue } from '../data.tsx';
