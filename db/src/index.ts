@@ -20,6 +20,7 @@ export * as invitationsRepo from './data/invitations.ts';
 export * as invoicesRepo from './data/invoices.ts';
 export * as mailRepo from './data/mail.ts';
 export * as mfaRepo from './data/mfa.ts';
+export * as mirrorRepo from './data/mirror.ts';
 export * as ordersRepo from './data/orders.ts';
 export { BadCursor } from './data/paging.ts';
 export * as partiesRepo from './data/parties.ts';

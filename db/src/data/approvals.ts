@@ -360,9 +360,16 @@ export function dueForEscalation(tx: Tx, before: Date) {
     .for('update', { skipLocked: true });
 }
 
+/** Sets the credit limit in force; returns the one it replaces (what the ERP still has until it echoes). */
 export async function setCreditLimit(tx: Tx, partyId: string, currency: string, amountMinor: bigint) {
+  const [before] = await tx.db
+    .select({ currency: parties.creditCurrency, amountMinor: parties.creditLimitMinor })
+    .from(parties)
+    .where(and(eq(parties.id, partyId), partyPredicate(tx, parties.id)))
+    .for('update');
   await tx.db
     .update(parties)
     .set({ creditLimitMinor: amountMinor, creditCurrency: currency })
     .where(and(eq(parties.id, partyId), partyPredicate(tx, parties.id)));
+  return { currency: before?.currency ?? null, amountMinor: before?.amountMinor?.toString() ?? null };
 }

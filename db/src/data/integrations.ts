@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { integrationEvents, integrationKeys, integrations, parties, users } from '../schema/index.ts';
+import { erpPendingEchoes, integrationEvents, integrationKeys, integrations, parties, users } from '../schema/index.ts';
 import { writeParty } from './scope.ts';
 
 // ---- integrations and keys: system data (the system scope, or staff under the all-parties scope)
@@ -42,6 +42,7 @@ export async function keyForAuth(tx: Tx, id: string) {
       integrationId: integrationKeys.integrationId,
       integrationName: integrations.name,
       integrationStatus: integrations.status,
+      suspendInactive: integrations.suspendInactive,
       secretHmac: integrationKeys.secretHmac,
       scopes: integrationKeys.scopes,
       ipAllowlist: integrationKeys.ipAllowlist,
@@ -173,6 +174,38 @@ export async function recordEvent(
     })
     .returning({ eventId: integrationEvents.eventId });
   return (row as { eventId: string }).eventId;
+}
+
+/**
+ * A portal decision the ERP must echo (design note §6.5): until it does, a sync carrying the old value
+ * leaves the portal's in place. A newer decision on the same field replaces an older one still pending.
+ */
+export async function expectEcho(
+  tx: Tx,
+  e: {
+    partyId: string;
+    field: 'address' | 'bank_details' | 'credit_limit';
+    value: unknown;
+    previous: unknown;
+    eventId: string;
+    at: Date;
+  },
+) {
+  const party = writeParty(tx, e.partyId);
+  await tx.db
+    .update(erpPendingEchoes)
+    .set({ settledAt: e.at, outcome: 'replaced' })
+    .where(
+      and(eq(erpPendingEchoes.partyId, party), eq(erpPendingEchoes.field, e.field), isNull(erpPendingEchoes.settledAt)),
+    );
+  await tx.db.insert(erpPendingEchoes).values({
+    partyId: party,
+    field: e.field,
+    value: e.value,
+    previous: e.previous ?? null,
+    eventId: e.eventId,
+    createdAt: e.at,
+  });
 }
 
 /** The pull feed: events after `after` in their total order, with the party's ERP reference and kind. */

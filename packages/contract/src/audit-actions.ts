@@ -78,6 +78,12 @@ export const AUDIT_ACTIONS = [
   'integration_key.used_from_new_ip',
   'integration.auth_failed',
   'integration.key_in_url_refused',
+  'integration.batch_applied',
+  'integration.batch_rejected',
+  'party.suspended_by_erp',
+  'party.reactivated_by_erp',
+  'master_data.changed_by_erp',
+  'party.credit_limit_changed_by_erp',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -183,6 +189,12 @@ export const AUDIT_ACTION_INFO: Record<AuditAction, { label: string; area: Audit
   'integration_key.rotated': { label: 'API key rotated', area: 'Integrations' },
   'integration_key.revoked': { label: 'API key revoked', area: 'Integrations' },
   'integration_key.used_from_new_ip': { label: 'API key used from a new address', area: 'Integrations' },
+  'integration.batch_applied': { label: 'ERP batch applied', area: 'Integrations' },
+  'integration.batch_rejected': { label: 'ERP batch rejected', area: 'Integrations' },
+  'party.suspended_by_erp': { label: 'Account suspended by the ERP', area: 'Integrations' },
+  'party.reactivated_by_erp': { label: 'Account reactivated by the ERP', area: 'Integrations' },
+  'master_data.changed_by_erp': { label: 'Master data changed by the ERP', area: 'Integrations' },
+  'party.credit_limit_changed_by_erp': { label: 'Credit limit changed by the ERP', area: 'Integrations' },
 };
 
 /** A readable label for an action; an unknown key (an entry written by a newer version) shows as it is. */

@@ -1,4 +1,13 @@
-import { eventsQuery, eventTypesParam, type IntegrationScope } from '@gatehouse/contract';
+import {
+  BATCH_ENTITIES,
+  BATCH_MAX_BYTES,
+  BATCH_MAX_ROWS,
+  BATCH_SCOPE,
+  type BatchEntity,
+  eventsQuery,
+  eventTypesParam,
+  type IntegrationScope,
+} from '@gatehouse/contract';
 import { auditRepo, createLimiter, type Limiter, RateLimiterRes } from '@gatehouse/db';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -6,6 +15,7 @@ import { clientIp } from '../client-ip.ts';
 import type { AppServices } from '../context.ts';
 import { isDatabaseUnavailable } from '../errors.ts';
 import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
+import { applyBatch, IDEMPOTENCY_KEY, sha256Hex } from '../services/mirror.ts';
 import * as outbox from '../services/outbox.ts';
 import { SYSTEM_SCOPE } from '../services/scope.ts';
 import { openApiDocument } from './openapi.ts';
@@ -137,8 +147,71 @@ export function apiV1(app: AppServices) {
     }),
   );
 
+  /**
+   * ERP data in: one batch of up to 1,000 rows of one entity, atomic unless it says partial, idempotent by
+   * the required Idempotency-Key. The body is read raw (at most 5 MB: a larger one is refused with 413
+   * before it is parsed) so its SHA-256 identifies it for idempotency and the audit trail.
+   */
+  router.post(
+    '/batches/:entity',
+    (req, res, next) => {
+      const entity = req.params.entity as BatchEntity;
+      if (!BATCH_ENTITIES.includes(entity))
+        return send(
+          res,
+          404,
+          'not_found',
+          `No batch endpoint "${req.params.entity}". Try: ${BATCH_ENTITIES.join(', ')}.`,
+        );
+      requireScope(BATCH_SCOPE[entity])(req, res, next);
+    },
+    (req, res, next) => {
+      if (!req.is('application/json'))
+        return send(res, 415, 'unsupported_media_type', 'Send the batch as application/json.');
+      const key = req.get('Idempotency-Key');
+      if (!key)
+        return send(res, 400, 'idempotency_key_missing', 'Send an Idempotency-Key header (up to 255 characters).');
+      if (!IDEMPOTENCY_KEY.test(key))
+        return send(
+          res,
+          400,
+          'idempotency_key_invalid',
+          'The Idempotency-Key must be 1 to 255 visible ASCII characters.',
+        );
+      next();
+    },
+    express.raw({ type: () => true, limit: BATCH_MAX_BYTES }),
+    wrap(async (req, res) => {
+      const raw = req.body as Buffer;
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return send(res, 400, 'invalid_json', 'The body is not valid JSON.');
+      }
+      const rows = (body as { rows?: unknown } | null)?.rows;
+      if (Array.isArray(rows) && rows.length > BATCH_MAX_ROWS)
+        return send(res, 413, 'too_many_rows', `At most ${BATCH_MAX_ROWS} rows per batch; split it.`);
+      const { principal, ip } = res.locals as Locals;
+      const answer = await applyBatch(app, principal, req.params.entity as BatchEntity, {
+        body,
+        bodySha256: sha256Hex(raw),
+        idempotencyKey: req.get('Idempotency-Key') as string,
+        requestId: String(res.locals.requestId),
+        ip,
+      });
+      if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.status(answer.status).json(answer.body);
+    }),
+  );
+
   router.use((_req, res) => send(res, 404, 'not_found', 'No such endpoint.'));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const type = (err as { type?: string } | null)?.type;
+    if (type === 'entity.too.large')
+      return send(res, 413, 'body_too_large', `A batch body is at most ${BATCH_MAX_BYTES / 1024 / 1024} MB.`);
+    if (type === 'request.aborted' || type === 'request.size.invalid')
+      return send(res, 400, 'invalid_body', 'The body did not arrive whole.');
     if (isDatabaseUnavailable(err)) {
       res.setHeader('Retry-After', '5');
       return send(res, 503, 'unavailable', 'The service is briefly unavailable. Retry shortly.');

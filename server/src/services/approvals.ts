@@ -602,22 +602,26 @@ async function settle(tx: Tx, r: RequestRow, outcome: 'approved' | 'rejected' | 
       reason: null,
     });
     if (outcome === 'approved') {
+      const before = await changeRequestsRepo.masterData(tx, r.partyId);
       await changeRequestsRepo.applyMasterData(tx, r.partyId, { bankDetails: payload.bankDetails }, now, r.subjectId);
       // Thin event: the ERP learns that the bank details changed, never the details themselves.
       await outbox.record(tx, now, {
         type: 'party.bank_details_changed',
         partyId: r.partyId,
         subject: { approvalRequestId: r.id, changeRequestId: r.subjectId },
+        echo: { field: 'bank_details', value: payload.bankDetails, previous: before?.bankDetails ?? null },
       });
     }
   }
   if (r.type === 'credit-limit-change' && outcome === 'approved') {
-    await approvalsRepo.setCreditLimit(tx, r.partyId, String(payload.currency), BigInt(String(payload.amountMinor)));
+    const limit = { currency: String(payload.currency), amountMinor: String(payload.amountMinor) };
+    const before = await approvalsRepo.setCreditLimit(tx, r.partyId, limit.currency, BigInt(limit.amountMinor));
     await outbox.record(tx, now, {
       type: 'party.credit_limit_changed',
       partyId: r.partyId,
       subject: { approvalRequestId: r.id },
-      payload: { currency: String(payload.currency), amountMinor: String(payload.amountMinor) },
+      payload: limit,
+      echo: { field: 'credit_limit', value: limit, previous: before },
     });
   }
   // Credit notes change nothing here: the ERP learns of an approved one from the feed and issues it.

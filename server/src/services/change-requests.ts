@@ -212,12 +212,14 @@ export async function decide(
     const reason = input.reason?.trim() || null;
     await changeRequestsRepo.close(tx, r.id, { status, decidedBy: actor.userId, at: now, reason });
     if (status === 'accepted') {
+      const before = await changeRequestsRepo.masterData(tx, r.partyId);
       await changeRequestsRepo.applyMasterData(tx, r.partyId, { address: r.proposed }, now, r.id);
       await outbox.record(tx, now, {
         type: 'party.address_changed',
         partyId: r.partyId,
         subject: { changeRequestId: r.id },
         payload: { address: r.proposed },
+        echo: { field: 'address', value: r.proposed, previous: before?.address ?? null },
       });
     }
     await auditRepo.record(tx, {

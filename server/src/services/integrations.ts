@@ -177,6 +177,8 @@ export interface IntegrationPrincipal {
   integrationName: string;
   scopes: ReadonlySet<string>;
   requestsPerMinute: number;
+  /** The integration's source setting: suspend the parties its ERP marks inactive. */
+  suspendInactive: boolean;
 }
 
 export type KeyCheck =
@@ -234,6 +236,7 @@ export async function checkKey(app: AppServices, token: string, ip: string): Pro
       integrationName: row.integrationName,
       scopes: new Set(row.scopes),
       requestsPerMinute: row.requestsPerMinute,
+      suspendInactive: row.suspendInactive,
     },
   };
 }

@@ -9,7 +9,7 @@ import { SYSTEM_SCOPE } from './scope.ts';
  * Sensitive values stay out of the payload: a bank change says which party and request, and the ERP
  * fetches the details through an audited call.
  */
-export function record(
+export async function record(
   tx: Tx,
   now: Date,
   e: {
@@ -17,9 +17,16 @@ export function record(
     partyId: string;
     subject: Record<string, unknown>;
     payload?: Record<string, unknown>;
+    /**
+     * The decision changes a value the ERP owns once it echoes it (an address, bank details, a credit
+     * limit): the new value and the one the ERP still has are kept until a sync brings the new one back.
+     */
+    echo?: { field: 'address' | 'bank_details' | 'credit_limit'; value: unknown; previous: unknown };
   },
 ) {
-  return integrationsRepo.recordEvent(tx, { ...e, payload: e.payload ?? {}, at: now });
+  const eventId = await integrationsRepo.recordEvent(tx, { ...e, payload: e.payload ?? {}, at: now });
+  if (e.echo) await integrationsRepo.expectEcho(tx, { ...e.echo, partyId: e.partyId, eventId, at: now });
+  return eventId;
 }
 
 /** One page of the pull feed after a cursor; `nextCursor` is the last id (the same cursor when empty). */

@@ -1,0 +1,770 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../connection.ts';
+
+/**
+ * The ERP mirror's SQL: one way for every channel (REST batches now; CSV, SQL staging and the Kinetic
+ * connector later) to write ERP data. It runs as gatehouse_sync under the all-parties context.
+ *
+ * Documents (orders, invoices, shipments, purchase orders) are staged with COPY into temporary tables
+ * (dropped at commit), checked there (unknown party, a number another record holds, a reference to an
+ * unknown order), then applied with ONE `INSERT … ON CONFLICT (erp_key) DO UPDATE … WHERE excluded.erp_rev
+ * > t.erp_rev` per table: a replay or a late page with an older revision changes nothing. A header that was
+ * created or updated gets its lines replaced from the stage; an unchanged one keeps its lines.
+ * Parties, master data and credit limits carry ownership rules and per-party audit, so their service reads
+ * the current rows first (locked) and decides row by row; they are few.
+ */
+
+export type Outcome = 'created' | 'updated' | 'unchanged';
+export interface Applied {
+  key: string;
+  id: string;
+  partyId: string;
+  outcome: Outcome;
+}
+/** A staged row the database refused before anything was applied (index = the row's index in the batch). */
+export interface StageProblem {
+  idx: number;
+  message: string;
+}
+
+type Cell = string | null;
+const s = (v: string | number | bigint | null | undefined): Cell => (v === null || v === undefined ? null : String(v));
+
+async function rows<T>(tx: Tx, q: ReturnType<typeof sql>): Promise<T[]> {
+  return (await tx.db.execute(q)) as unknown as T[];
+}
+
+// ---- documents: stage, check, apply
+
+export interface LineIn {
+  lineNo: number;
+  sku: string | null;
+  description: string;
+  quantity: string;
+  uom: string | null;
+  unitPriceMinor: bigint;
+  unitPrice: string;
+  amountMinor: bigint;
+  taxMinor?: bigint | null;
+}
+const LINE_COLUMNS = [
+  'idx',
+  'line_no',
+  'sku',
+  'description',
+  'quantity',
+  'uom',
+  'unit_price_minor',
+  'unit_price',
+  'amount_minor',
+  'tax_minor',
+] as const;
+const lineCells = (idx: number, l: LineIn): Cell[] => [
+  s(idx),
+  s(l.lineNo),
+  s(l.sku),
+  l.description,
+  l.quantity,
+  s(l.uom),
+  s(l.unitPriceMinor),
+  l.unitPrice,
+  s(l.amountMinor),
+  s(l.taxMinor),
+];
+async function stageLines(tx: Tx, table: string, docs: { idx: number; lines: LineIn[] }[]) {
+  await tx.db.execute(
+    sql.raw(`create temp table ${table} (idx int not null, line_no int not null, sku text, description text not null,
+      quantity numeric(18,4) not null, uom text, unit_price_minor bigint not null, unit_price numeric(20,6),
+      amount_minor bigint not null, tax_minor bigint) on commit drop`),
+  );
+  await tx.copyIn(
+    table,
+    LINE_COLUMNS,
+    docs.flatMap((d) => d.lines.map((l) => lineCells(d.idx, l))),
+  );
+}
+
+/** Rows whose party reference is unknown (or names a party of the other kind). */
+async function unknownParties(tx: Tx, stage: string, refColumn: string, kind: 'customer' | 'supplier') {
+  const r = await rows<{ idx: number; ref: string }>(
+    tx,
+    sql.raw(`select s.idx, s.${refColumn} as ref from ${stage} s
+             where not exists (select 1 from parties p where p.kind = '${kind}' and p.erp_ref = s.${refColumn})`),
+  );
+  return r.map((x) => ({ idx: x.idx, message: `No ${kind} has the ERP reference "${x.ref}".` }));
+}
+
+/** Rows whose document number another record of the same party holds (a different ERP key, or none). */
+async function numberTaken(tx: Tx, stage: string, table: string, refColumn: string, kind: string, noun: string) {
+  const r = await rows<{ idx: number; number: string }>(
+    tx,
+    sql.raw(`select s.idx, s.number from ${stage} s
+               join parties p on p.kind = '${kind}' and p.erp_ref = s.${refColumn}
+               join ${table} t on t.party_id = p.id and t.number = s.number
+              where t.erp_key is distinct from s.key`),
+  );
+  return r.map((x) => ({
+    idx: x.idx,
+    message: `${noun} number ${x.number} is already used by another record of this ${kind}.`,
+  }));
+}
+
+async function dropStaged(tx: Tx, stages: string[], idxs: number[]) {
+  if (idxs.length === 0) return;
+  for (const st of stages)
+    await tx.db.execute(
+      sql`delete from ${sql.raw(st)} where idx in (select jsonb_array_elements_text(${JSON.stringify(idxs)}::jsonb)::int)`,
+    );
+}
+
+/** Replaces the lines of every created or updated header from the stage; returns nothing. */
+async function replaceLines(tx: Tx, o: { table: string; parentColumn: string; stage: string; withTax: boolean }) {
+  await tx.db.execute(
+    sql.raw(`delete from ${o.table} l using applied a where a.outcome <> 'unchanged' and l.${o.parentColumn} = a.id`),
+  );
+  const cols = o.withTax
+    ? 'party_id, PARENT, line_no, sku, description, quantity, uom, unit_price_minor, unit_price, amount_minor, tax_minor'
+    : 'party_id, PARENT, line_no, sku, description, quantity, uom, unit_price_minor, unit_price, amount_minor';
+  const vals = o.withTax
+    ? 'a.party_id, a.id, l.line_no, l.sku, l.description, l.quantity, l.uom, l.unit_price_minor, l.unit_price, l.amount_minor, l.tax_minor'
+    : 'a.party_id, a.id, l.line_no, l.sku, l.description, l.quantity, l.uom, l.unit_price_minor, l.unit_price, l.amount_minor';
+  await tx.db.execute(
+    sql.raw(`insert into ${o.table} (${cols.replace('PARENT', o.parentColumn)})
+             select ${vals} from ${o.stage} l join applied a on a.idx = l.idx where a.outcome <> 'unchanged'`),
+  );
+}
+
+/**
+ * Runs one upsert (`insertSql`: an INSERT … ON CONFLICT … RETURNING id, erp_key, party_id, (xmax = 0)
+ * AS created) and records which staged rows it created or updated in the temp table `applied`; every
+ * staged key it did not return was unchanged (its revision was not above the stored one).
+ */
+async function upsert(tx: Tx, stage: string, table: string, insertSql: string): Promise<Applied[]> {
+  await tx.db.execute(
+    sql.raw(`create temp table applied (idx int, id uuid, key text, party_id uuid, outcome text) on commit drop`),
+  );
+  await tx.db.execute(
+    sql.raw(`with up as (${insertSql} returning id, erp_key, party_id, (xmax = 0) as created)
+             insert into applied select s.idx, up.id, up.erp_key, up.party_id,
+                                        case when up.created then 'created' else 'updated' end
+               from up join ${stage} s on s.key = up.erp_key`),
+  );
+  await tx.db.execute(
+    sql.raw(`insert into applied select s.idx, t.id, s.key, t.party_id, 'unchanged'
+               from ${stage} s join ${table} t on t.erp_key = s.key
+              where not exists (select 1 from applied a where a.key = s.key)`),
+  );
+  return rows<Applied>(tx, sql.raw(`select key, id, party_id as "partyId", outcome from applied`));
+}
+
+// ---- orders
+
+export interface OrderIn {
+  idx: number;
+  key: string;
+  customer: string;
+  number: string;
+  customerReference: string | null;
+  status: string;
+  orderDate: string;
+  currency: string;
+  totalMinor: bigint;
+  netMinor: bigint | null;
+  rev: bigint;
+  lines: LineIn[];
+}
+
+export async function stageOrders(tx: Tx, docs: OrderIn[]): Promise<StageProblem[]> {
+  await tx.db.execute(
+    sql.raw(`create temp table stage_orders (idx int not null, key text not null, customer text not null,
+      number text not null, customer_reference text, status text not null, order_date date not null,
+      currency text not null, total_minor bigint not null, net_minor bigint, rev bigint not null) on commit drop`),
+  );
+  await tx.copyIn(
+    'stage_orders',
+    [
+      'idx',
+      'key',
+      'customer',
+      'number',
+      'customer_reference',
+      'status',
+      'order_date',
+      'currency',
+      'total_minor',
+      'net_minor',
+      'rev',
+    ],
+    docs.map((d) => [
+      s(d.idx),
+      d.key,
+      d.customer,
+      d.number,
+      s(d.customerReference),
+      d.status,
+      d.orderDate,
+      d.currency,
+      s(d.totalMinor),
+      s(d.netMinor),
+      s(d.rev),
+    ]),
+  );
+  await stageLines(tx, 'stage_order_lines', docs);
+  return [
+    ...(await unknownParties(tx, 'stage_orders', 'customer', 'customer')),
+    ...(await numberTaken(tx, 'stage_orders', 'orders', 'customer', 'customer', 'Order')),
+  ];
+}
+
+export async function applyOrders(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
+  await dropStaged(tx, ['stage_orders', 'stage_order_lines'], skip);
+  const at = now.toISOString();
+  const applied = await upsert(
+    tx,
+    'stage_orders',
+    'orders',
+    `insert into orders as t (party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
+                              erp_key, erp_rev, synced_at)
+     select p.id, s.number, s.customer_reference, s.status, s.order_date, s.currency, s.total_minor, s.net_minor,
+            s.key, s.rev, '${at}'::timestamptz
+       from stage_orders s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
+     on conflict (erp_key) do update set party_id = excluded.party_id, number = excluded.number,
+        customer_reference = excluded.customer_reference, status = excluded.status, order_date = excluded.order_date,
+        currency = excluded.currency, total_minor = excluded.total_minor, net_minor = excluded.net_minor,
+        erp_rev = excluded.erp_rev, synced_at = excluded.synced_at
+      where excluded.erp_rev > t.erp_rev`,
+  );
+  await replaceLines(tx, {
+    table: 'order_lines',
+    parentColumn: 'order_id',
+    stage: 'stage_order_lines',
+    withTax: false,
+  });
+  return applied;
+}
+
+// ---- invoices
+
+export interface InvoiceIn {
+  idx: number;
+  key: string;
+  customer: string;
+  kind: 'invoice' | 'credit-note';
+  number: string;
+  legalNumber: string | null;
+  orderKey: string | null;
+  status: string;
+  issueDate: string;
+  dueDate: string;
+  currency: string;
+  totalMinor: bigint;
+  openMinor: bigint;
+  rev: bigint;
+  lines: LineIn[];
+}
+
+export async function stageInvoices(tx: Tx, docs: InvoiceIn[]): Promise<StageProblem[]> {
+  await tx.db.execute(
+    sql.raw(`create temp table stage_invoices (idx int not null, key text not null, customer text not null,
+      kind text not null, number text not null, legal_number text, order_key text, status text not null,
+      issue_date date not null, due_date date not null, currency text not null, total_minor bigint not null,
+      open_minor bigint not null, rev bigint not null) on commit drop`),
+  );
+  await tx.copyIn(
+    'stage_invoices',
+    [
+      'idx',
+      'key',
+      'customer',
+      'kind',
+      'number',
+      'legal_number',
+      'order_key',
+      'status',
+      'issue_date',
+      'due_date',
+      'currency',
+      'total_minor',
+      'open_minor',
+      'rev',
+    ],
+    docs.map((d) => [
+      s(d.idx),
+      d.key,
+      d.customer,
+      d.kind,
+      d.number,
+      s(d.legalNumber),
+      s(d.orderKey),
+      d.status,
+      d.issueDate,
+      d.dueDate,
+      d.currency,
+      s(d.totalMinor),
+      s(d.openMinor),
+      s(d.rev),
+    ]),
+  );
+  await stageLines(tx, 'stage_invoice_lines', docs);
+  const badOrder = await rows<{ idx: number; order_key: string }>(
+    tx,
+    sql.raw(`select s.idx, s.order_key from stage_invoices s
+               join parties p on p.kind = 'customer' and p.erp_ref = s.customer
+              where s.order_key is not null
+                and not exists (select 1 from orders o where o.erp_key = s.order_key and o.party_id = p.id)`),
+  );
+  return [
+    ...(await unknownParties(tx, 'stage_invoices', 'customer', 'customer')),
+    ...(await numberTaken(tx, 'stage_invoices', 'invoices', 'customer', 'customer', 'Invoice')),
+    ...badOrder.map((b) => ({
+      idx: b.idx,
+      message: `The order "${b.order_key}" is unknown for this customer (send the order first).`,
+    })),
+  ];
+}
+
+export async function applyInvoices(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
+  await dropStaged(tx, ['stage_invoices', 'stage_invoice_lines'], skip);
+  const applied = await upsert(
+    tx,
+    'stage_invoices',
+    'invoices',
+    `insert into invoices as t (party_id, order_id, number, kind, legal_number, status, issue_date, due_date, currency,
+                                total_minor, open_minor, erp_key, erp_rev, synced_at)
+     select p.id, o.id, s.number, s.kind, s.legal_number, s.status, s.issue_date, s.due_date, s.currency,
+            s.total_minor, s.open_minor, s.key, s.rev, '${now.toISOString()}'::timestamptz
+       from stage_invoices s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
+       left join orders o on o.erp_key = s.order_key and o.party_id = p.id
+     on conflict (erp_key) do update set party_id = excluded.party_id, order_id = excluded.order_id,
+        number = excluded.number, kind = excluded.kind, legal_number = excluded.legal_number, status = excluded.status,
+        issue_date = excluded.issue_date, due_date = excluded.due_date, currency = excluded.currency,
+        total_minor = excluded.total_minor, open_minor = excluded.open_minor, erp_rev = excluded.erp_rev,
+        synced_at = excluded.synced_at
+      where excluded.erp_rev > t.erp_rev`,
+  );
+  await replaceLines(tx, {
+    table: 'invoice_lines',
+    parentColumn: 'invoice_id',
+    stage: 'stage_invoice_lines',
+    withTax: true,
+  });
+  return applied;
+}
+
+// ---- shipments
+
+export interface ShipmentIn {
+  idx: number;
+  key: string;
+  customer: string;
+  number: string;
+  carrier: string;
+  trackingRef: string | null;
+  status: string;
+  shippedOn: string;
+  deliveredOn: string | null;
+  rev: bigint;
+  lines: { orderKey: string; lineNo: number; quantity: string }[];
+}
+
+export async function stageShipments(tx: Tx, docs: ShipmentIn[]): Promise<StageProblem[]> {
+  await tx.db.execute(
+    sql.raw(`create temp table stage_shipments (idx int not null, key text not null, customer text not null,
+      number text not null, carrier text not null, tracking_ref text, status text not null, shipped_on date not null,
+      delivered_on date, rev bigint not null) on commit drop`),
+  );
+  await tx.copyIn(
+    'stage_shipments',
+    ['idx', 'key', 'customer', 'number', 'carrier', 'tracking_ref', 'status', 'shipped_on', 'delivered_on', 'rev'],
+    docs.map((d) => [
+      s(d.idx),
+      d.key,
+      d.customer,
+      d.number,
+      d.carrier,
+      s(d.trackingRef),
+      d.status,
+      d.shippedOn,
+      s(d.deliveredOn),
+      s(d.rev),
+    ]),
+  );
+  await tx.db.execute(
+    sql.raw(`create temp table stage_shipment_lines (idx int not null, order_key text not null, line_no int not null,
+      quantity numeric(18,4) not null) on commit drop`),
+  );
+  await tx.copyIn(
+    'stage_shipment_lines',
+    ['idx', 'order_key', 'line_no', 'quantity'],
+    docs.flatMap((d) => d.lines.map((l) => [s(d.idx), l.orderKey, s(l.lineNo), l.quantity])),
+  );
+  const badLines = await rows<{ idx: number; order_key: string; line_no: number; why: string }>(
+    tx,
+    sql.raw(`select l.idx, l.order_key, l.line_no,
+                    case when o.id is null then 'order' else 'line' end as why
+               from stage_shipment_lines l
+               join stage_shipments s on s.idx = l.idx
+               join parties p on p.kind = 'customer' and p.erp_ref = s.customer
+               left join orders o on o.erp_key = l.order_key and o.party_id = p.id
+              where o.id is null
+                 or not exists (select 1 from order_lines ol where ol.party_id = o.party_id and ol.order_id = o.id
+                                   and ol.line_no = l.line_no)`),
+  );
+  return [
+    ...(await unknownParties(tx, 'stage_shipments', 'customer', 'customer')),
+    ...(await numberTaken(tx, 'stage_shipments', 'shipments', 'customer', 'customer', 'Shipment')),
+    ...badLines.map((b) => ({
+      idx: b.idx,
+      message:
+        b.why === 'order'
+          ? `The order "${b.order_key}" is unknown for this customer (send the order first).`
+          : `The order "${b.order_key}" has no line ${b.line_no}.`,
+    })),
+  ];
+}
+
+export async function applyShipments(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
+  await dropStaged(tx, ['stage_shipments', 'stage_shipment_lines'], skip);
+  const applied = await upsert(
+    tx,
+    'stage_shipments',
+    'shipments',
+    `insert into shipments as t (party_id, order_id, number, carrier, tracking_ref, status, shipped_on, delivered_on,
+                                 erp_key, erp_rev, synced_at)
+     select p.id,
+            (select o.id from stage_shipment_lines l join orders o on o.erp_key = l.order_key and o.party_id = p.id
+              where l.idx = s.idx order by o.number limit 1),
+            s.number, s.carrier, s.tracking_ref, s.status, s.shipped_on, s.delivered_on, s.key, s.rev,
+            '${now.toISOString()}'::timestamptz
+       from stage_shipments s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
+     on conflict (erp_key) do update set party_id = excluded.party_id, order_id = excluded.order_id,
+        number = excluded.number, carrier = excluded.carrier, tracking_ref = excluded.tracking_ref,
+        status = excluded.status, shipped_on = excluded.shipped_on, delivered_on = excluded.delivered_on,
+        erp_rev = excluded.erp_rev, synced_at = excluded.synced_at
+      where excluded.erp_rev > t.erp_rev`,
+  );
+  await tx.db.execute(
+    sql.raw(`delete from shipment_lines l using applied a where a.outcome <> 'unchanged' and l.shipment_id = a.id`),
+  );
+  await tx.db.execute(
+    sql.raw(`insert into shipment_lines (party_id, shipment_id, order_id, order_line_no, quantity)
+             select a.party_id, a.id, o.id, l.line_no, sum(l.quantity)
+               from stage_shipment_lines l join applied a on a.idx = l.idx
+               join orders o on o.erp_key = l.order_key and o.party_id = a.party_id
+              where a.outcome <> 'unchanged'
+              group by a.party_id, a.id, o.id, l.line_no`),
+  );
+  return applied;
+}
+
+// ---- purchase orders
+
+export interface PurchaseOrderIn {
+  idx: number;
+  key: string;
+  supplier: string;
+  number: string;
+  status: string;
+  orderDate: string;
+  requestedDate: string | null;
+  promisedDate: string | null;
+  currency: string;
+  totalMinor: bigint;
+  rev: bigint;
+  lines: LineIn[];
+}
+
+export async function stagePurchaseOrders(tx: Tx, docs: PurchaseOrderIn[]): Promise<StageProblem[]> {
+  await tx.db.execute(
+    sql.raw(`create temp table stage_purchase_orders (idx int not null, key text not null, supplier text not null,
+      number text not null, status text not null, order_date date not null, requested_date date, promised_date date,
+      currency text not null, total_minor bigint not null, rev bigint not null) on commit drop`),
+  );
+  await tx.copyIn(
+    'stage_purchase_orders',
+    [
+      'idx',
+      'key',
+      'supplier',
+      'number',
+      'status',
+      'order_date',
+      'requested_date',
+      'promised_date',
+      'currency',
+      'total_minor',
+      'rev',
+    ],
+    docs.map((d) => [
+      s(d.idx),
+      d.key,
+      d.supplier,
+      d.number,
+      d.status,
+      d.orderDate,
+      s(d.requestedDate),
+      s(d.promisedDate),
+      d.currency,
+      s(d.totalMinor),
+      s(d.rev),
+    ]),
+  );
+  await stageLines(tx, 'stage_purchase_order_lines', docs);
+  return [
+    ...(await unknownParties(tx, 'stage_purchase_orders', 'supplier', 'supplier')),
+    ...(await numberTaken(tx, 'stage_purchase_orders', 'purchase_orders', 'supplier', 'supplier', 'Purchase order')),
+  ];
+}
+
+/**
+ * The portal owns acknowledgements and problem flags: while the ERP says a PO is open, the portal's
+ * 'acknowledged' or 'problem' stands; received or cancelled in the ERP wins. The promised date follows the
+ * ERP only until the supplier acknowledges.
+ */
+export async function applyPurchaseOrders(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
+  await dropStaged(tx, ['stage_purchase_orders', 'stage_purchase_order_lines'], skip);
+  const applied = await upsert(
+    tx,
+    'stage_purchase_orders',
+    'purchase_orders',
+    `insert into purchase_orders as t (party_id, number, status, order_date, requested_date, promised_date, currency,
+                                       total_minor, erp_key, erp_rev, synced_at)
+     select p.id, s.number, s.status, s.order_date, s.requested_date, s.promised_date, s.currency, s.total_minor,
+            s.key, s.rev, '${now.toISOString()}'::timestamptz
+       from stage_purchase_orders s join parties p on p.kind = 'supplier' and p.erp_ref = s.supplier
+     on conflict (erp_key) do update set party_id = excluded.party_id, number = excluded.number,
+        status = case when excluded.status = 'open' and t.status in ('acknowledged', 'problem') then t.status
+                      else excluded.status end,
+        order_date = excluded.order_date, requested_date = excluded.requested_date,
+        promised_date = case when t.acknowledged_at is null then excluded.promised_date else t.promised_date end,
+        currency = excluded.currency, total_minor = excluded.total_minor, erp_rev = excluded.erp_rev,
+        synced_at = excluded.synced_at
+      where excluded.erp_rev > t.erp_rev`,
+  );
+  await replaceLines(tx, {
+    table: 'purchase_order_lines',
+    parentColumn: 'purchase_order_id',
+    stage: 'stage_purchase_order_lines',
+    withTax: false,
+  });
+  return applied;
+}
+
+// ---- parties, master data, credit limits: read (locked), decide in the service, write
+
+export interface PartyNow {
+  id: string;
+  key: string | null;
+  kind: 'customer' | 'supplier';
+  ref: string | null;
+  name: string;
+  status: 'active' | 'suspended';
+  suspendedByErp: boolean;
+  supplierCategory: string | null;
+  rev: string | null;
+}
+
+/** The parties these ERP keys or (kind, ref) pairs name, locked for the rest of the transaction. */
+export async function partiesForUpdate(tx: Tx, keys: string[], refs: { kind: string; ref: string }[]) {
+  return rows<PartyNow>(
+    tx,
+    sql`select id, erp_key as key, kind, erp_ref as ref, name, status, suspended_by_erp as "suspendedByErp",
+               supplier_category as "supplierCategory", erp_rev::text as rev
+          from parties
+         where erp_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))
+            or (kind, erp_ref) in (${pairs(refs)})
+         for update`,
+  );
+}
+
+export async function insertParty(
+  tx: Tx,
+  p: {
+    key: string;
+    kind: string;
+    ref: string;
+    name: string;
+    status: string;
+    suspendedByErp: boolean;
+    supplierCategory: string | null;
+    rev: bigint;
+    at: Date;
+  },
+) {
+  const [row] = await rows<{ id: string }>(
+    tx,
+    sql`insert into parties (kind, name, erp_ref, status, suspended_by_erp, supplier_category, erp_key, erp_rev, synced_at)
+        values (${p.kind}, ${p.name}, ${p.ref}, ${p.status}, ${p.suspendedByErp}, ${p.supplierCategory}, ${p.key},
+                ${p.rev.toString()}, ${p.at.toISOString()}) returning id`,
+  );
+  return (row as { id: string }).id;
+}
+
+export async function updateParty(
+  tx: Tx,
+  id: string,
+  p: {
+    key: string;
+    ref: string;
+    name: string;
+    status: string;
+    suspendedByErp: boolean;
+    supplierCategory: string | null;
+    rev: bigint;
+    at: Date;
+  },
+) {
+  await tx.db.execute(
+    sql`update parties set erp_key = ${p.key}, erp_ref = ${p.ref}, name = ${p.name}, status = ${p.status},
+               suspended_by_erp = ${p.suspendedByErp}, supplier_category = ${p.supplierCategory},
+               erp_rev = ${p.rev.toString()}, synced_at = ${p.at.toISOString()}
+         where id = ${id}`,
+  );
+}
+
+export interface MasterNow {
+  partyId: string;
+  kind: 'customer' | 'supplier';
+  ref: string;
+  name: string;
+  address: unknown;
+  bankDetails: unknown;
+  rev: string | null;
+  creditLimitMinor: string | null;
+  creditCurrency: string | null;
+}
+
+/** Master data and credit limit of the parties these refs name (locked). */
+export async function masterForUpdate(tx: Tx, refs: { kind: string; ref: string }[]) {
+  return rows<MasterNow>(
+    tx,
+    sql`select p.id as "partyId", p.kind, p.erp_ref as ref, p.name, m.address, m.bank_details as "bankDetails",
+               m.erp_rev::text as rev, p.credit_limit_minor::text as "creditLimitMinor",
+               p.credit_currency as "creditCurrency"
+          from parties p left join party_master_data m on m.party_id = p.id
+         where (p.kind, p.erp_ref) in (${pairs(refs)})
+         for update of p`,
+  );
+}
+
+export async function writeMasterData(
+  tx: Tx,
+  partyId: string,
+  v: { address?: unknown; bankDetails?: unknown; rev: bigint; at: Date },
+) {
+  const address = v.address === undefined ? sql`m.address` : sql`${JSON.stringify(v.address)}::jsonb`;
+  const bank = v.bankDetails === undefined ? sql`m.bank_details` : sql`${JSON.stringify(v.bankDetails)}::jsonb`;
+  await tx.db.execute(
+    sql`insert into party_master_data as m (party_id, address, bank_details, updated_at, change_request_id, erp_rev, synced_at)
+        values (${partyId}, ${v.address === undefined ? null : JSON.stringify(v.address)}::jsonb,
+                ${v.bankDetails === undefined ? null : JSON.stringify(v.bankDetails)}::jsonb,
+                ${v.at.toISOString()}, null, ${v.rev.toString()}, ${v.at.toISOString()})
+        on conflict (party_id) do update set address = ${address}, bank_details = ${bank},
+           updated_at = excluded.updated_at, change_request_id = null, erp_rev = excluded.erp_rev,
+           synced_at = excluded.synced_at`,
+  );
+}
+
+/** Records that the ERP sent a revision (nothing changed), so older ones are skipped from now on. */
+export async function touchMasterData(tx: Tx, partyId: string, rev: bigint, at: Date) {
+  await tx.db.execute(
+    sql`update party_master_data set erp_rev = ${rev.toString()}, synced_at = ${at.toISOString()} where party_id = ${partyId}`,
+  );
+}
+
+export async function writeCreditLimit(tx: Tx, partyId: string, currency: string | null, minor: bigint | null) {
+  await tx.db.execute(
+    sql`update parties set credit_limit_minor = ${minor === null ? null : minor.toString()},
+                           credit_currency = ${currency} where id = ${partyId}`,
+  );
+}
+
+export interface PendingEcho {
+  id: string;
+  partyId: string;
+  field: 'address' | 'bank_details' | 'credit_limit';
+  value: unknown;
+  previous: unknown;
+  createdAt: Date;
+}
+
+export async function pendingEchoes(tx: Tx, partyIds: string[]) {
+  if (partyIds.length === 0) return [];
+  return rows<PendingEcho>(
+    tx,
+    sql`select id, party_id as "partyId", field, value, previous, created_at as "createdAt"
+          from erp_pending_echoes
+         where settled_at is null and party_id in (select jsonb_array_elements_text(${JSON.stringify(partyIds)}::jsonb)::uuid)
+          for update`,
+  );
+}
+
+export async function settleEcho(tx: Tx, id: string, outcome: 'confirmed' | 'overridden', at: Date) {
+  await tx.db.execute(
+    sql`update erp_pending_echoes set settled_at = ${at.toISOString()}, outcome = ${outcome} where id = ${id}`,
+  );
+}
+
+/** Queues a mail to each active admin of the party (a SECURITY DEFINER function: the writer cannot read users). */
+export async function mailPartyAdmins(tx: Tx, partyId: string, subject: string, body: string, kind: string) {
+  const [r] = await rows<{ n: number }>(
+    tx,
+    sql`select gh_mail_party_admins(${partyId}, ${subject}, ${body}, ${kind}) as n`,
+  );
+  return Number(r?.n ?? 0);
+}
+
+// ---- idempotency (Stripe semantics; see server/src/services/mirror.ts)
+
+/**
+ * Holds the (integration, endpoint, key) for the rest of the transaction, or returns false when another
+ * transaction holds it (a concurrent duplicate).
+ */
+export async function lockIdempotencyKey(tx: Tx, integrationId: string, endpoint: string, key: string) {
+  const [r] = await rows<{ ok: boolean }>(
+    tx,
+    sql`select pg_try_advisory_xact_lock(hashtextextended(${`${integrationId} ${endpoint} ${key}`}, 7)) as ok`,
+  );
+  return r?.ok === true;
+}
+
+export async function idempotencyRecord(tx: Tx, integrationId: string, endpoint: string, key: string) {
+  const [r] = await rows<{ requestSha256: string; status: number; response: unknown }>(
+    tx,
+    sql`select request_sha256 as "requestSha256", status, response from idempotency_keys
+         where integration_id = ${integrationId} and endpoint = ${endpoint} and key = ${key} and expires_at > now()`,
+  );
+  return r;
+}
+
+export async function saveIdempotencyRecord(
+  tx: Tx,
+  r: {
+    integrationId: string;
+    endpoint: string;
+    key: string;
+    requestSha256: string;
+    status: number;
+    response: unknown;
+    expiresAt: Date;
+  },
+) {
+  // An expired record with the same key is replaced (the key may be reused after retention).
+  await tx.db.execute(
+    sql`insert into idempotency_keys (integration_id, endpoint, key, request_sha256, status, response, expires_at)
+        values (${r.integrationId}, ${r.endpoint}, ${r.key}, ${r.requestSha256}, ${r.status},
+                ${JSON.stringify(r.response)}::jsonb, ${r.expiresAt.toISOString()})`,
+  );
+}
+
+/** Drops records past their retention (the daily job, as the app role under the system scope). */
+export async function pruneIdempotencyKeys(tx: Tx, now: Date) {
+  const r = await tx.db.execute(sql`delete from idempotency_keys where expires_at <= ${now.toISOString()}`);
+  return (r as unknown as { count: number }).count ?? 0;
+}
+
+// ---- helpers
+
+/** (kind, ref) pairs as a subquery over one JSON parameter (drizzle binds no arrays of tuples). */
+const pairs = (refs: { kind: string; ref: string }[]) =>
+  sql`select x->>0, x->>1 from jsonb_array_elements(${JSON.stringify(refs.map((r) => [r.kind, r.ref]))}::jsonb) x`;
