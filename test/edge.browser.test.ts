@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { demoRepo, freeLoopbackPort } from '@gatehouse/db';
 import type { Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { startEdge } from './support/edge.ts';
+import { pdfBytes } from './support/files.ts';
 import { createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
@@ -20,6 +22,7 @@ let ownOrigin: Edge;
 let strange: Edge;
 let badConfig: Edge;
 let customer: Awaited<ReturnType<typeof createPartyWithUser>>;
+let supplier: Awaited<ReturnType<typeof createPartyWithUser>>;
 let orderNumbers: string[];
 
 // The edges' origins must be known before Gatehouse starts (PUBLIC_ORIGIN, CORS_ORIGINS): ports first.
@@ -40,8 +43,10 @@ beforeAll(async () => {
   badConfig = await startEdge({ config: { apiOrigin: `${api}/trpc` }, connectSrc: api });
   customer = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
   await s.srv.db.tx(SYSTEM, (tx) => demoRepo.generateOrders(tx, customer.partyId, 30, 'EUR'));
+  supplier = await createPartyWithUser(s.srv.db, 'supplier', ['supplier-admin']);
   const owner = postgres(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
   try {
+    await owner`update parties set supplier_category = 'manufacturing' where id = ${supplier.partyId}`;
     const rows = await owner`select number from orders where party_id = ${customer.partyId}`;
     orderNumbers = rows.map((r) => r.number as string);
   } finally {
@@ -75,6 +80,41 @@ async function sessionCount(): Promise<number> {
   } finally {
     await owner.end();
   }
+}
+
+/**
+ * A supplier admin, signed in at `origin`, uploads a certificate of `typeKey` and downloads it from the
+ * document's history: the bytes come back as sent, and the page stays on the SPA.
+ */
+async function uploadAndDownload(origin: string, typeKey: string) {
+  const page = await newPage(s, { acceptDownloads: true });
+  const urls = recordRequests(page);
+  const row = `[data-testid="document-row"][data-type-key="${typeKey}"]`;
+  await signIn(page, origin, supplier.email, supplier.password);
+  await navTo(page, 'nav-documents');
+  await page.waitForSelector(row);
+  await page.click(`${row} [data-testid="document-upload"]`);
+  await page.waitForSelector('[data-testid="upload-dialog"][open]');
+  const file = pdfBytes(30_000, typeKey);
+  await page.setInputFiles('#upload-file', {
+    name: `${typeKey} at the edge.pdf`,
+    mimeType: 'application/pdf',
+    buffer: file,
+  });
+  await page.fill('#upload-expiry', new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10));
+  await page.click('[data-testid="upload-submit"]');
+  await page.waitForSelector('[data-testid="upload-dialog"]', { state: 'detached' });
+  expect(await page.textContent('[data-testid="documents-announcement"]')).toMatch(/uploaded as version 1/);
+  // The version's file: a navigation to the minted link, saved as an attachment.
+  await page.click(`${row} [data-testid="document-link"]`);
+  await page.waitForSelector('[data-testid="version-download"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="version-download"]')]);
+  expect(download.suggestedFilename()).toBe(`${typeKey} at the edge.pdf`);
+  expect((await readFile(await download.path())).equals(file)).toBe(true);
+  expect(page.url().startsWith(`${origin}/documents/`)).toBe(true);
+  expect(s.problems).toEqual([]);
+  await page.context().close();
+  return { downloadUrl: download.url(), urls };
 }
 
 describe('the SPA at the edge', () => {
@@ -117,6 +157,23 @@ describe('the SPA at the edge', () => {
     await page.waitForURL(/\/sign-in/);
     expect(s.problems).toEqual([]);
     await page.context().close();
+  });
+
+  it('edge in front, one origin: a supplier uploads a certificate and downloads it, through the edge', async () => {
+    const { downloadUrl, urls } = await uploadAndDownload(oneOrigin.origin, 'iso-14001');
+    expect(downloadUrl.startsWith(`${oneOrigin.origin}/files/download/`)).toBe(true);
+    expect(urls.every((u) => u.startsWith(`${oneOrigin.origin}/`))).toBe(true);
+    expect(oneOrigin.requests.some((r) => r.proxied && r.method === 'POST' && r.url === '/files/documents')).toBe(true);
+    expect(oneOrigin.requests.some((r) => r.proxied && r.url.startsWith('/files/download/'))).toBe(true);
+  });
+
+  it('SPA on its own origin: a supplier uploads a certificate to the API origin and downloads it again', async () => {
+    const { downloadUrl, urls } = await uploadAndDownload(ownOrigin.origin, 'iso-9001');
+    expect(downloadUrl.startsWith(`${s.srv.origin}/files/download/`)).toBe(true);
+    const uploads = urls.filter((u) => u.includes('/files/documents'));
+    expect(uploads.length).toBe(1);
+    expect(uploads[0]?.startsWith(`${s.srv.origin}/`)).toBe(true);
+    expect(ownOrigin.requests.some((r) => r.url.startsWith('/files/'))).toBe(false);
   });
 
   it('a page of an origin that is not configured gets nothing, even beside a live session', async () => {
