@@ -121,8 +121,16 @@ describe('the SPA at the edge', () => {
   it('edge in front, one origin: the static server routes /trpc to Gatehouse; sign in and list orders', async () => {
     const page = await newPage(s);
     const urls = recordRequests(page);
+    const warnings: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
     await signIn(page, oneOrigin.origin, customer.email, customer.password);
     const rows = await listOrders(page);
+    // config.json once per load: the preload in index.html is the request the SPA uses.
+    expect(urls.filter((u) => u.endsWith('/config.json'))).toEqual([`${oneOrigin.origin}/config.json`]);
+    expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
+    expect(oneOrigin.requests.filter((r) => r.url === '/config.json').length).toBe(1);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((text) => orderNumbers.some((n) => text.includes(n)))).toBe(true);
     await shot(page, 'edge-one-origin-orders');

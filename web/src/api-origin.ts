@@ -29,8 +29,9 @@ export async function apiUrl(path: string): Promise<string> {
 async function loadApiBase(): Promise<ApiBase> {
   let res: Response;
   try {
-    // Same origin as the page, no cookies; Cache-Control comes from whoever serves it (no-cache).
-    res = await fetch('/config.json', { credentials: 'omit', headers: { accept: 'application/json' } });
+    // Same origin as the page, Cache-Control from whoever serves it (no-cache). Exactly the request
+    // index.html preloads (<link rel="preload" as="fetch" crossorigin="anonymous">), so it is used, not repeated.
+    res = await fetch('/config.json', { credentials: 'same-origin' });
   } catch {
     return { origin: '' }; // offline: the first API call will say so in its own words
   }
