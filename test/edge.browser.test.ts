@@ -244,6 +244,25 @@ describe('the SPA at the edge', () => {
     await context.close();
   });
 
+  it('a static host without config.json (404): the SPA takes its own origin for the API', async () => {
+    const bare = await startEdge({ port: await freeLoopbackPort(), proxyTo: s.srv.origin, config: null });
+    try {
+      const page = await newPage(s);
+      const urls = recordRequests(page);
+      await page.goto(`${bare.origin}/orders`);
+      // auth.session answered through the edge (signed out): the SPA sends the visitor to sign in.
+      await page.waitForURL(/\/sign-in/);
+      await page.waitForSelector('input[name="email"]');
+      expect(bare.requests.some((r) => !r.proxied && r.url === '/config.json')).toBe(true);
+      expect(bare.requests.some((r) => r.proxied && r.url.startsWith('/trpc/auth.session'))).toBe(true);
+      expect(urls.every((u) => u.startsWith(`${bare.origin}/`))).toBe(true);
+      expect(s.problems).toEqual([]); // the 404 is the only console line, and an expected one
+      await page.context().close();
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('a config.json naming something other than an origin is an error in words, not a silent fallback', async () => {
     const page = await newPage(s);
     await page.goto(`${badConfig.origin}/`);

@@ -14,7 +14,7 @@ import { WEB_DIST } from '../../server/src/http.ts';
 export type EdgeOptions = {
   /** Route /trpc, /files, /api, /healthz and /readyz to this origin (one origin for SPA and API). */
   proxyTo?: string;
-  /** The body served as /config.json instead of the built file. */
+  /** The body served as /config.json instead of the built file; null: no config.json at all (404). */
   config?: unknown;
   /** The API origin the CSP's connect-src admits besides 'self' (the SPA on its own origin). */
   connectSrc?: string;
@@ -104,6 +104,10 @@ async function serveStatic(pathname: string, req: http.IncomingMessage, res: htt
     return;
   }
   const headers = edgeSecurityHeaders(opts.connectSrc);
+  if (pathname === '/config.json' && opts.config === null) {
+    res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('Not found');
+    return;
+  }
   if (pathname === '/config.json' && opts.config !== undefined) {
     res.writeHead(200, { ...headers, 'content-type': TYPES['.json'], 'cache-control': 'no-cache' });
     res.end(JSON.stringify(opts.config));
