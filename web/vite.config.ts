@@ -1,8 +1,9 @@
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 
-// `pnpm dev` serves the SPA on :5173 and proxies /trpc to the API server. The server refuses mutations from
-// origins it does not know, so start it with CORS_ORIGINS=http://localhost:5173 while developing.
+// `pnpm dev` serves the SPA on :5173 and proxies /trpc and /files to the API server (one origin, as an edge
+// proxy would: docs/edge.md). The server refuses calls from origins it does not know, and the browser's
+// Origin is Vite's, so start it with CORS_ORIGINS=http://localhost:5173 while developing.
 const apiOrigin = process.env.GATEHOUSE_API_ORIGIN ?? 'http://localhost:3000';
 
 // Output: dist/index.html plus content-hashed files under dist/assets (served immutable by the server).
@@ -19,6 +20,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/trpc': { target: apiOrigin },
+      '/files': { target: apiOrigin },
     },
   },
 });

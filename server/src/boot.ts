@@ -13,7 +13,7 @@ import { loadAuditSigner } from './audit/signing.ts';
 import { loadCommonPasswords } from './auth/password-policy.ts';
 import { type Clock, systemClock } from './auth/sessions.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
-import type { Config } from './config.ts';
+import { type Config, crossSiteCorsOrigins } from './config.ts';
 import type { AppServices } from './context.ts';
 import { fsBlobStore } from './files/store.ts';
 import { createHttpApp } from './http.ts';
@@ -202,6 +202,13 @@ export async function startServer(
     metrics,
   );
   log.info({ mail: transport.description }, 'mail delivery');
+  const crossSite = crossSiteCorsOrigins(config);
+  if (crossSite.length > 0) {
+    log.warn(
+      { origins: crossSite, publicOrigin: config.publicOrigin },
+      'CORS_ORIGINS names origins on another site than PUBLIC_ORIGIN: browsers will not send the session cookie from there, so the SPA cannot sign in (docs/edge.md)',
+    );
+  }
   const services: AppServices = {
     config,
     db: database.db,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, crossSiteCorsOrigins, loadConfig } from './config.ts';
 
 const secret = 'x'.repeat(40);
 
@@ -60,6 +60,35 @@ describe('configuration', () => {
     });
     expect(c.allowedOrigins).toEqual(['https://portal.example', 'https://cdn.example']);
     expect(() => loadConfig({ GATEHOUSE_SECRET: secret, CORS_ORIGINS: 'javascript:alert(1)' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('refuses a wildcard CORS origin, and a plain-HTTP one for an HTTPS portal', () => {
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, CORS_ORIGINS: '*' })).toThrow(
+      /CORS_ORIGINS\.0: not an http\(s\) origin: \*/,
+    );
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, CORS_ORIGINS: 'null' })).toThrow(/CORS_ORIGINS/);
+    expect(() =>
+      loadConfig({
+        GATEHOUSE_SECRET: secret,
+        PUBLIC_ORIGIN: 'https://api.example.com',
+        CORS_ORIGINS: 'https://app.example.com, http://app.example.com',
+      }),
+    ).toThrow(/CORS_ORIGINS: http:\/\/app\.example\.com is plain HTTP while PUBLIC_ORIGIN is HTTPS/);
+    // Development over plain HTTP keeps working (the Vite dev server, the tests).
+    expect(
+      loadConfig({ GATEHOUSE_SECRET: secret, PORT: '3000', CORS_ORIGINS: 'http://localhost:5173' }).allowedOrigins,
+    ).toEqual(['http://localhost:3000', 'http://localhost:5173']);
+  });
+
+  it('names the CORS origins on another site than PUBLIC_ORIGIN (their SPA could not sign in)', () => {
+    const c = loadConfig({
+      GATEHOUSE_SECRET: secret,
+      PUBLIC_ORIGIN: 'https://api.example.com',
+      CORS_ORIGINS: 'https://app.example.com,https://example.com:8443,https://app.example.net,https://10.0.0.5',
+    });
+    expect(crossSiteCorsOrigins(c)).toEqual(['https://app.example.net', 'https://10.0.0.5']);
+    const local = loadConfig({ GATEHOUSE_SECRET: secret, PORT: '3000', CORS_ORIGINS: 'http://localhost:5173' });
+    expect(crossSiteCorsOrigins(local)).toEqual([]);
   });
 
   it('lets PASSWORD_MIN_LENGTH raise the minimum password length, never below 12', () => {

@@ -171,6 +171,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.DATABASE_URL || production) && !e.GATEHOUSE_SECRET) {
     problems.push('GATEHOUSE_SECRET: required with DATABASE_URL or in production (at least 32 random characters)');
   }
+  // A page on plain HTTP can be rewritten on the way; it must not drive an HTTPS portal's sessions
+  // (and browsers treat http and https of one host as different sites, so its cookie would not go).
+  const plainCors = e.PUBLIC_ORIGIN?.startsWith('https:') ? e.CORS_ORIGINS.filter((o) => o.startsWith('http:')) : [];
+  if (plainCors.length > 0)
+    problems.push(`CORS_ORIGINS: ${plainCors.join(', ')} is plain HTTP while PUBLIC_ORIGIN is HTTPS; use https:`);
   if (e.APP_DATABASE_URL && !e.DATABASE_URL)
     problems.push('APP_DATABASE_URL: only meaningful together with DATABASE_URL');
   if (e.SYNC_DATABASE_URL && !e.APP_DATABASE_URL)
@@ -211,6 +216,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fileDir: path.join(dataDir, 'mail') },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
+}
+
+/**
+ * CORS origins that are surely on another site than PUBLIC_ORIGIN: another scheme, or a host whose last
+ * two labels differ (an IP address counts whole). Browsers do not send a SameSite=Lax cookie from such a
+ * page, so an SPA there cannot sign in (docs/edge.md). Without the public-suffix list this misses some
+ * cross-site pairs (two *.github.io sites), never calls a same-site pair cross-site.
+ */
+export function crossSiteCorsOrigins(config: Pick<Config, 'publicOrigin' | 'allowedOrigins'>): string[] {
+  const site = (origin: string) => {
+    const { protocol, hostname } = new URL(origin);
+    const ip = /^[\d.]+$/.test(hostname) || hostname.startsWith('[');
+    return `${protocol}//${ip ? hostname : hostname.split('.').slice(-2).join('.')}`;
+  };
+  const own = site(config.publicOrigin);
+  return config.allowedOrigins.filter((o) => site(o) !== own);
 }
 
 /** Embedded default only: a random secret made on first start and kept with the data it protects. */

@@ -200,9 +200,10 @@ function requestMeta(req: Request, res: Response, cookieName: string): RequestMe
 
 /**
  * tRPC's defaults would run a mutation sent as a plain HTML form (multipart/form-data, no preflight)
- * and read unlimited bodies. Here: mutations only as application/json, only from an allowed origin
- * (browsers always send Origin on cross-site POSTs; non-browser clients send none and carry no
- * ambient cookies of a victim), and a declared body above the limit is refused before it is read.
+ * and read unlimited bodies. Here: mutations only as application/json; every call (queries too) only
+ * from an allowed origin (browsers send Origin on every cross-origin fetch and on every POST;
+ * non-browser clients send none and carry no ambient cookies of a victim); and a declared body above
+ * the limit is refused before it is read.
  */
 function guardTrpc(allowedOrigins: string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -211,16 +212,18 @@ function guardTrpc(allowedOrigins: string[]) {
       res.status(413).json({ error: { message: 'Request body too large.', code: 'PAYLOAD_TOO_LARGE' } });
       return;
     }
+    // Any method, preflights too: a page of an origin that is not configured gets a refusal, not data
+    // (the browser would hide a response without CORS headers from it anyway; this way nothing runs).
+    if (crossOriginRefused(req, allowedOrigins)) {
+      res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
+      return;
+    }
     if (req.method === 'POST') {
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/json') {
         res
           .status(415)
           .json({ error: { message: 'Send mutations as application/json.', code: 'UNSUPPORTED_MEDIA_TYPE' } });
-        return;
-      }
-      if (crossOriginRefused(req, allowedOrigins)) {
-        res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
         return;
       }
     } else if (req.method !== 'GET' && req.method !== 'OPTIONS') {
@@ -232,8 +235,10 @@ function guardTrpc(allowedOrigins: string[]) {
 }
 
 /**
- * A state-changing request from a page of another origin: browsers always send Origin on cross-site
- * POSTs; non-browser clients send none and carry no ambient cookies of a victim.
+ * A request from a page of an origin that is not allowed (PUBLIC_ORIGIN and CORS_ORIGINS are): browsers
+ * send Origin on every cross-origin fetch and every POST, and Sec-Fetch-Site on everything; a
+ * same-origin GET carries no Origin. Non-browser clients send neither and carry no ambient cookies of a
+ * victim.
  */
 function crossOriginRefused(req: Request, allowedOrigins: string[]): boolean {
   const origin = req.headers.origin;

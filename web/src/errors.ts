@@ -56,6 +56,8 @@ const GENERIC = 'Something went wrong. Please try again.';
  */
 export function errorMessage(err: unknown): string {
   if (err instanceof UserFacingError) return err.message;
+  // Raised before the request left (an unusable config.json): tRPC wraps it, its words stay.
+  if (err instanceof TRPCClientError && err.cause instanceof UserFacingError) return err.cause.message;
   const code = errorCode(err);
   if (code === undefined) return err instanceof TRPCClientError || err instanceof TypeError ? OFFLINE : GENERIC;
   const message = err instanceof Error ? err.message : '';

@@ -1,13 +1,18 @@
 import type { AppRouter } from '@gatehouse/server';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { apiOrigin } from './api-origin.ts';
 
-/** The one API client. Same origin, session cookie only; the server caps a batch at 10 calls. */
+/**
+ * The one API client, on the API's origin (config.json, see api-origin.ts; the SPA's own by default)
+ * with the session cookie: `include` so it also goes to an API on another origin of the same site.
+ * The server caps a batch at 10 calls.
+ */
 export const trpc = createTRPCClient<AppRouter>({
   links: [
     httpBatchLink({
       url: '/trpc',
       maxItems: 10,
-      fetch: (url, opts) => fetch(url, { ...opts, credentials: 'same-origin' }),
+      fetch: async (url, opts) => fetch(`${await apiOrigin()}${String(url)}`, { ...opts, credentials: 'include' }),
     }),
   ],
 });

@@ -1,5 +1,6 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
+import { apiUrl } from '../api-origin.ts';
 import { can, guard, refreshMe } from '../auth.ts';
 import { Announcement } from '../components.tsx';
 import { ErrorPanel, NoValue, usePageTitle, useRememberedList, uuidParam } from '../data.tsx';
@@ -7,7 +8,7 @@ import { errorMessage } from '../errors.ts';
 import { formatDate } from '../format.ts';
 import { FormError } from '../forms.tsx';
 import { trpc } from '../trpc.ts';
-import { apiUrl, Badge, ModalDialog, tomorrowIso } from './supplier-shared.tsx';
+import { Badge, ModalDialog, tomorrowIso } from './supplier-shared.tsx';
 
 type Requirements = Awaited<ReturnType<typeof trpc.documents.requirements.query>>;
 export type DocumentType = Requirements['items'][number]['type'];
@@ -291,7 +292,7 @@ export function UploadDialog(props: {
     setInvalid(null);
     setProgress(0);
     try {
-      const result = await sendFile(apiUrl(`/files/documents?${query}`), file, setProgress, signal);
+      const result = await sendFile(await apiUrl(`/files/documents?${query}`), file, setProgress, signal);
       props.onUploaded(result.versionNo);
       setProgress(null);
       close();

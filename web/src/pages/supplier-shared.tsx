@@ -1,5 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { type JSX, onCleanup } from 'solid-js';
+import { apiUrl } from '../api-origin.ts';
 import { guard } from '../auth.ts';
 import { trpc } from '../trpc.ts';
 
@@ -7,15 +8,6 @@ import { trpc } from '../trpc.ts';
  * Pieces shared by the supplier-side pages (purchase orders, compliance documents, company details, the
  * operators' work queue): status words, sizes, IBANs, the modal dialog, field errors, file links.
  */
-
-/**
- * The address of a non-tRPC API route (/files/…). The API is reached where trpc.ts reaches it (same
- * origin, a root-relative '/trpc'), so the file routes are root-relative too; the session cookie goes
- * along on its own.
- */
-export function apiUrl(path: string): string {
-  return path.startsWith('/') ? path : `/${path}`;
-}
 
 /** 'under-review' -> 'Under review'. */
 export function words(value: string): string {
@@ -90,7 +82,7 @@ export function fieldIssues(err: unknown): FieldIssue[] {
  */
 export async function downloadVersion(versionId: string): Promise<void> {
   const { url } = await guard(trpc.documents.downloadLink.query({ versionId }));
-  window.location.assign(apiUrl(url));
+  window.location.assign(await apiUrl(url));
 }
 
 /**
