@@ -10,7 +10,7 @@ import { client, createPartyWithUser, errorOf, useTestServer } from './support/h
  */
 const t = useTestServer();
 
-async function signedIn(kind: 'customer' | 'supplier' | 'internal', roles: string[]) {
+async function signedIn(kind: 'customer' | 'supplier' | 'internal', roles: Parameters<typeof createPartyWithUser>[2]) {
   const u = await createPartyWithUser(t.srv.db, kind, roles);
   const c = client(t.srv.origin);
   await c.auth.login.mutate(u);
