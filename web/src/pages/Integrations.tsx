@@ -101,7 +101,7 @@ export default function Integrations() {
           : `${source.name}: customers and suppliers the ERP marks inactive now keep their access.`,
       );
     } catch (err) {
-      setNotice(`${source.name}: the setting was not changed. ${errorMessage(err)}`);
+      setNotice(`${source.name}: ${errorMessage(err)}`);
     } finally {
       setSaving(null);
     }
