@@ -101,7 +101,7 @@ describe('ERP fields in the browser', () => {
     expect(s.problems).toEqual([]);
   });
 
-  it('a system admin turns off suspending ERP-inactive parties for one source, and back on', async () => {
+  it('a system admin turns off suspending ERP-inactive parties for one source, and back on; later it asks for the password', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
     await navTo(page, 'nav-integrations');
@@ -140,6 +140,26 @@ describe('ERP fields in the browser', () => {
         owner`select count(*)::int as n from audit_events where action = 'integration.source_settings_changed'`,
     );
     expect(audited[0]?.n).toBe(2);
+
+    // Eleven minutes on, the change asks for the password: cancelled, nothing changes; confirmed, it saves.
+    s.srv.clock.advance(11 * 60_000);
+    await toggle.click();
+    await page.waitForSelector('[data-testid="reauth-dialog"][open]');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() =>
+      /needs your password/.test(document.querySelector('[data-testid="keys-status"]')?.textContent ?? ''),
+    );
+    expect(await toggle.isChecked()).toBe(true);
+    expect((await stored())[0]?.suspend_inactive).toBe(true);
+    await toggle.click();
+    await page.waitForSelector('[data-testid="reauth-dialog"][open]');
+    await page.fill('#reauth-password', sysAdmin.password);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() =>
+      /now keep their access/.test(document.querySelector('[data-testid="keys-status"]')?.textContent ?? ''),
+    );
+    expect(await toggle.isChecked()).toBe(false);
+    expect((await stored())[0]?.suspend_inactive).toBe(false);
     await page.setViewportSize({ width: 390, height: 800 });
     expect(await overflows(page)).toBe(false);
     expect(s.problems).toEqual([]);
