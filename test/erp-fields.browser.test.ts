@@ -88,7 +88,8 @@ describe('ERP fields in the browser', () => {
     );
     expect(lines).toEqual([
       ['1', 'BOLT-M8', 'Hex bolt M8 (returned)', '-4 EA', '5.00 EUR', '-3.80 EUR', '-20.00 EUR'],
-      ['2', '', 'Restocking correction', '1', '0.00 EUR', 'None', '0.00 EUR'],
+      // No article and no tax on the correction: a dash (and "None" for screen readers).
+      ['2', '—None', 'Restocking correction', '1', '0.00 EUR', '—None', '0.00 EUR'],
     ]);
     expect(await page.textContent('[data-testid="invoice-total"]')).toBe('-23.80 EUR');
     expect(await page.textContent('[data-testid="invoice-open"]')).toBe('-23.80 EUR');

@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
 import { type Accessor, createContext, createSignal, For, type JSX, Show, useContext } from 'solid-js';
+import { NoValue } from './data.tsx';
 import { errorMessage } from './errors.ts';
 import { formatMinor, formatQuantityUom, formatUnitPrice } from './format.ts';
 import { FormError } from './forms.tsx';
@@ -281,7 +282,7 @@ export function LinesTable(props: {
                     {severalOrders() ? `${line.orderNumber} / ${line.lineNo}` : line.lineNo}
                   </td>
                   <td class="mono" data-label="SKU">
-                    {line.sku ?? ''}
+                    {line.sku ?? <NoValue />}
                   </td>
                   <td class="wrap" data-label="Description">
                     {line.description}
@@ -303,7 +304,7 @@ export function LinesTable(props: {
                             {line.taxMinor !== null && line.taxMinor !== undefined ? (
                               formatMinor(line.taxMinor, currency())
                             ) : (
-                              <span class="muted">None</span>
+                              <NoValue />
                             )}
                           </td>
                         </Show>
