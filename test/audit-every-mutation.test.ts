@@ -241,6 +241,12 @@ describe('every mutation writes exactly its audit entry', () => {
       sys.integrations.rotateKey.mutate({ keyId: key.keyId, expiresInDays: 30, overlapDays: 1 }),
     );
     await audited('integrations.revokeKey', sys, sys.integrations.revokeKey.mutate({ keyId: rotated.keyId }));
+    const walkErp = (await sys.integrations.keys.query()).integrations.find((i) => i.name === 'Walk ERP');
+    await audited(
+      'integrations.setSuspendInactive',
+      sys,
+      sys.integrations.setSuspendInactive.mutate({ integrationId: walkErp?.id ?? '', suspendInactive: false }),
+    );
 
     // The supplier side: a PO acknowledged and flagged, a document reviewed, change requests.
     const sup = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);

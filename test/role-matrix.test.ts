@@ -105,6 +105,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'integrations.rotateKey': () => ({ keyId: 'nosuchkey000', expiresInDays: 30, overlapDays: 0 }),
   'integrations.revokeKey': () => ({ keyId: 'nosuchkey000' }),
+  'integrations.setSuspendInactive': () => ({ integrationId: randomUUID(), suspendInactive: false }),
   'purchaseOrders.list': (o) => ({ partyId: o.supplierPartyId }),
   'purchaseOrders.get': (o) => ({ id: o.purchaseOrderId }),
   'purchaseOrders.acknowledge': (o) => ({

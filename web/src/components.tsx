@@ -1,7 +1,8 @@
 import { A } from '@solidjs/router';
-import { type Accessor, createSignal, For, type JSX, Show } from 'solid-js';
+import { type Accessor, createContext, createSignal, For, type JSX, Show, useContext } from 'solid-js';
+import { NoValue } from './data.tsx';
 import { errorMessage } from './errors.ts';
-import { formatMinor, formatQuantity } from './format.ts';
+import { formatMinor, formatQuantityUom, formatUnitPrice } from './format.ts';
 import { FormError } from './forms.tsx';
 import { ModalDialog } from './pages/supplier-shared.tsx';
 
@@ -196,14 +197,24 @@ type Minor = Parameters<typeof formatMinor>[0];
 /** A line of an order, invoice, purchase order or shipment; shipments carry no prices. */
 export interface Line {
   lineNo: number;
-  sku: string;
+  /** Null on an invoice line with no article (freight, a correction). */
+  sku: string | null;
   description: string;
-  quantity: Parameters<typeof formatQuantity>[0];
+  quantity: string;
+  /** Unit of measure, shown after the quantity ('12 EA'). */
+  uom?: string | null;
   /** A shipment's line names its order: shown beside the line number when the lines span several orders. */
   orderNumber?: string;
   unitPriceMinor?: Minor;
+  /** The exact unit price (decimal string), shown when it is finer than the currency's minor unit. */
+  unitPrice?: string | null;
   amountMinor?: Minor;
+  /** An invoice line's tax: a Tax column appears when any line has one. */
+  taxMinor?: Minor | null;
 }
+
+/** How many columns a priced LinesTable has before "Amount": TotalRow spans them. */
+const LinesColumns = createContext<Accessor<number>>(() => 5);
 
 /**
  * The "Lines" heading and table of a detail page. With a `currency` the lines are priced (unit price and
@@ -224,8 +235,10 @@ export function LinesTable(props: {
   const lineLabel = () => props.lineLabel ?? 'Line';
   const priced = () => props.currency !== undefined;
   const severalOrders = () => new Set(props.lines.map((l) => l.orderNumber)).size > 1;
+  const taxed = () => priced() && props.lines.some((l) => l.taxMinor !== null && l.taxMinor !== undefined);
+  const columns = () => 4 + (priced() ? 2 : 0) + (taxed() ? 1 : 0);
   return (
-    <>
+    <LinesColumns.Provider value={() => columns() - 1}>
       <h2 id={titleId()}>Lines</h2>
       <div class="table-wrap stack">
         <table class="data-table" data-testid={`${props.id}-lines`} aria-labelledby={titleId()}>
@@ -243,6 +256,11 @@ export function LinesTable(props: {
                 <th scope="col" class="num">
                   Unit price
                 </th>
+                <Show when={taxed()}>
+                  <th scope="col" class="num">
+                    Tax
+                  </th>
+                </Show>
                 <th scope="col" class="num">
                   Amount
                 </th>
@@ -254,7 +272,7 @@ export function LinesTable(props: {
               each={props.lines}
               fallback={
                 <tr>
-                  <td colSpan={priced() ? 6 : 4}>{props.emptyText}</td>
+                  <td colSpan={columns()}>{props.emptyText}</td>
                 </tr>
               }
             >
@@ -264,20 +282,32 @@ export function LinesTable(props: {
                     {severalOrders() ? `${line.orderNumber} / ${line.lineNo}` : line.lineNo}
                   </td>
                   <td class="mono" data-label="SKU">
-                    {line.sku}
+                    {line.sku ?? <NoValue />}
                   </td>
                   <td class="wrap" data-label="Description">
                     {line.description}
                   </td>
-                  <td class="num" data-label="Quantity">
-                    {formatQuantity(line.quantity)}
+                  <td class="num" data-label="Quantity" data-testid={`${props.id}-line-quantity`}>
+                    {formatQuantityUom(line.quantity, line.uom)}
                   </td>
                   <Show when={props.currency}>
                     {(currency) => (
                       <>
-                        <td class="num" data-label="Unit price">
-                          {formatMinor(line.unitPriceMinor ?? '0', currency())}
+                        <td class="num" data-label="Unit price" data-testid={`${props.id}-line-unit-price`}>
+                          {formatUnitPrice(
+                            { unitPriceMinor: line.unitPriceMinor ?? '0', unitPrice: line.unitPrice },
+                            currency(),
+                          )}
                         </td>
+                        <Show when={taxed()}>
+                          <td class="num" data-label="Tax">
+                            {line.taxMinor !== null && line.taxMinor !== undefined ? (
+                              formatMinor(line.taxMinor, currency())
+                            ) : (
+                              <NoValue />
+                            )}
+                          </td>
+                        </Show>
                         <td class="num" data-label="Amount">
                           {formatMinor(line.amountMinor ?? '0', currency())}
                         </td>
@@ -293,11 +323,11 @@ export function LinesTable(props: {
           </Show>
         </table>
       </div>
-    </>
+    </LinesColumns.Provider>
   );
 }
 
-/** A total under priced lines: its name across the first five columns, the amount under "Amount". */
+/** A total under priced lines: its name across the columns before "Amount", the amount under it. */
 export function TotalRow(props: {
   label: string;
   minor: Minor;
@@ -305,9 +335,10 @@ export function TotalRow(props: {
   testId?: string;
   classList?: Record<string, boolean>;
 }) {
+  const span = useContext(LinesColumns);
   return (
     <tr classList={props.classList}>
-      <th scope="row" colSpan={5} class="num">
+      <th scope="row" colSpan={span()} class="num">
         {props.label}
       </th>
       <td class="num" data-testid={props.testId}>

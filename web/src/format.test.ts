@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineLeft, formatDate, formatDateTime } from './format.ts';
+import { deadlineLeft, formatDate, formatDateTime, formatQuantityUom, formatUnitPrice } from './format.ts';
 
 // Local-time constructors: the count is in the user's calendar days, whatever the machine's time zone.
 const at = (y: number, m: number, d: number, h = 0, min = 0, s = 0, ms = 0) =>
@@ -49,5 +49,32 @@ describe('dates in the user locale', () => {
     const text = formatDateTime('2025-03-14T10:05:00Z', 'en-US');
     expect(text).toMatch(/^Mar 14, 2025/);
     expect(formatDateTime('2025-03-14T10:05:00Z', 'de-DE')).toMatch(/^14\.03\.2025/);
+  });
+});
+
+describe('formatUnitPrice: the exact price only where it is finer than the currency', () => {
+  it('shows the rounded price when the exact one has no more decimals than the minor unit', () => {
+    expect(formatUnitPrice({ unitPriceMinor: '500', unitPrice: '5.000000' }, 'EUR')).toBe('5.00 EUR');
+    expect(formatUnitPrice({ unitPriceMinor: '512', unitPrice: '5.120000' }, 'EUR')).toBe('5.12 EUR');
+    expect(formatUnitPrice({ unitPriceMinor: '500', unitPrice: null }, 'EUR')).toBe('5.00 EUR');
+    expect(formatUnitPrice({ unitPriceMinor: '-250' }, 'EUR')).toBe('-2.50 EUR');
+  });
+
+  it('shows the exact price, trailing zeros trimmed and grouped, when it is finer than a cent (or a yen)', () => {
+    expect(formatUnitPrice({ unitPriceMinor: '1', unitPrice: '0.006500' }, 'EUR')).toBe('0.0065 EUR');
+    expect(formatUnitPrice({ unitPriceMinor: '123456790', unitPrice: '1234567.894500' }, 'EUR')).toBe(
+      '1,234,567.8945 EUR',
+    );
+    expect(formatUnitPrice({ unitPriceMinor: '-1', unitPrice: '-0.012000' }, 'USD')).toBe('-0.012 USD');
+    // KWD has three decimals (fils): 1.2345 is finer than a fils.
+    expect(formatUnitPrice({ unitPriceMinor: '1235', unitPrice: '1.234500' }, 'KWD')).toBe('1.2345 KWD');
+    // JPY has none: 0.5 yen a piece is finer than a yen.
+    expect(formatUnitPrice({ unitPriceMinor: '0', unitPrice: '0.500000' }, 'JPY')).toBe('0.5 JPY');
+  });
+
+  it('puts the unit after the quantity when there is one', () => {
+    expect(formatQuantityUom('12.0000', 'EA')).toBe('12 EA');
+    expect(formatQuantityUom('10000.5000', 'KG')).toBe('10,000.5 KG');
+    expect(formatQuantityUom('-4.0000', null)).toBe('-4');
   });
 });

@@ -1,4 +1,4 @@
-import { formatMinor } from '@gatehouse/contract';
+import { currencyExponent, formatMinor } from '@gatehouse/contract';
 
 export { formatMinor };
 
@@ -42,6 +42,35 @@ export function formatQuantity(quantity: string): string {
   const grouped = whole.replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const trimmed = fraction.replace(/0+$/, '');
   return `${sign}${grouped}${trimmed ? `.${trimmed}` : ''}`;
+}
+
+/** A quantity with its unit of measure when there is one: '12 EA', '2.5 KG', or just '12'. */
+export function formatQuantityUom(quantity: string, uom: string | null | undefined): string {
+  const q = formatQuantity(quantity);
+  return uom ? `${q} ${uom}` : q;
+}
+
+/**
+ * A line's unit price: the exact one ('0.012345 EUR') when the ERP sent one with more decimals than the
+ * currency's minor unit has, else the rounded one (what the line's amount is made of) as any amount.
+ */
+export function formatUnitPrice(
+  line: { unitPriceMinor: bigint | string; unitPrice?: string | null },
+  currency: string,
+): string {
+  let exponent = 2;
+  try {
+    exponent = currencyExponent(currency);
+  } catch {
+    // Not an ISO code: show it as any amount is shown.
+  }
+  const exact = line.unitPrice ? /^(-?)(\d+)(?:\.(\d*))?$/.exec(line.unitPrice.trim()) : null;
+  if (exact) {
+    const [, sign = '', whole = '0', fraction = ''] = exact;
+    const digits = fraction.replace(/0+$/, '');
+    if (digits.length > exponent) return `${sign}${formatQuantity(whole)}.${digits} ${currency}`;
+  }
+  return formatMinor(line.unitPriceMinor, currency);
 }
 
 /** 'open' -> 'Open'. */

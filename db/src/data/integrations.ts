@@ -123,6 +123,33 @@ export async function listKeys(tx: Tx) {
     .limit(500);
 }
 
+/** Every integration (source) with its settings, by name: what the Integrations screen lists. */
+export async function listIntegrations(tx: Tx) {
+  return tx.db
+    .select({
+      id: integrations.id,
+      name: integrations.name,
+      status: integrations.status,
+      suspendInactive: integrations.suspendInactive,
+    })
+    .from(integrations)
+    .orderBy(asc(integrations.name))
+    .limit(500);
+}
+
+export async function getIntegrationForUpdate(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select({ id: integrations.id, name: integrations.name, suspendInactive: integrations.suspendInactive })
+    .from(integrations)
+    .where(eq(integrations.id, id))
+    .for('update');
+  return row ?? null;
+}
+
+export async function setSuspendInactive(tx: Tx, id: string, suspendInactive: boolean) {
+  await tx.db.update(integrations).set({ suspendInactive }).where(eq(integrations.id, id));
+}
+
 /**
  * Live keys that expire before `warnBefore` and were not warned yet, or that have gone unused since
  * `unusedSince` (or were never used, made before it) and were not warned about that since: what the daily

@@ -1,6 +1,6 @@
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { invoices, orderLines, orders, parties } from '../schema/index.ts';
+import { invoiceLines, invoices, orderLines, orders, parties } from '../schema/index.ts';
 import { afterCursor, type Keyset, newestFirst, orderOf, page } from './paging.ts';
 import { partyNameIfCross, partyPredicate } from './scope.ts';
 
@@ -8,7 +8,9 @@ const summary = {
   id: invoices.id,
   partyId: invoices.partyId,
   orderId: invoices.orderId,
+  kind: invoices.kind,
   number: invoices.number,
+  legalNumber: invoices.legalNumber,
   status: invoices.status,
   issueDate: invoices.issueDate,
   dueDate: invoices.dueDate,
@@ -34,6 +36,11 @@ const LONGEST_OVERDUE: Keyset = { key: invoices.dueDate, kind: 'date', id: invoi
 export interface ListInvoices {
   partyId?: string;
   status?: (typeof invoices.$inferSelect)['status'];
+  /**
+   * Only invoices or only credit notes: a filter over the party's keyset scan (credit notes are few, so it
+   * reads further for a page of them, but never beyond the one party's rows).
+   */
+  kind?: (typeof invoices.$inferSelect)['kind'];
   /** Only those overdue on `asOf`, ordered by due date (oldest first) instead of issue date. */
   overdue?: boolean;
   /** Today ('YYYY-MM-DD'), for each item's `overdue` and the overdue filter. */
@@ -45,6 +52,7 @@ export interface ListInvoices {
 export async function list(tx: Tx, q: ListInvoices) {
   const where: (SQL | undefined)[] = [partyPredicate(tx, invoices.partyId, q.partyId)];
   if (q.status) where.push(eq(invoices.status, q.status));
+  if (q.kind) where.push(eq(invoices.kind, q.kind));
   if (q.overdue) where.push(overdueOn(q.asOf));
   // A cursor names its keyset, so one from the full list is refused under the overdue filter and back.
   const keyset = q.overdue ? LONGEST_OVERDUE : NEWEST;
@@ -59,8 +67,9 @@ export async function list(tx: Tx, q: ListInvoices) {
 }
 
 /**
- * A printable invoice: the invoice with `overdue` on `asOf`, whom it bills (the party's name), and the
- * lines of its order when it has one (same party: an order id never reaches across parties).
+ * A printable invoice: the invoice with `overdue` on `asOf`, whom it bills (the party's name), and its
+ * lines: its own (invoice_lines) when it has any, else those of its order when it has one (invoices
+ * mirrored before invoices carried lines; same party: an order id never reaches across parties).
  */
 export async function get(tx: Tx, id: string, asOf: string) {
   const [row] = await tx.db
@@ -77,25 +86,50 @@ export async function get(tx: Tx, id: string, asOf: string) {
     .where(and(eq(invoices.id, id), partyPredicate(tx, invoices.partyId)));
   if (!row) return undefined;
   const { billToName, ...invoice } = row;
-  const lines = row.orderId
-    ? await tx.db
-        .select({
-          lineNo: orderLines.lineNo,
-          sku: orderLines.sku,
-          description: orderLines.description,
-          quantity: orderLines.quantity,
-          unitPriceMinor: orderLines.unitPriceMinor,
-          amountMinor: orderLines.amountMinor,
-        })
-        .from(orderLines)
-        .where(
-          and(
-            eq(orderLines.partyId, row.partyId),
-            eq(orderLines.orderId, row.orderId),
-            partyPredicate(tx, orderLines.partyId),
-          ),
-        )
-        .orderBy(asc(orderLines.lineNo))
-    : [];
+  const own = await tx.db
+    .select({
+      lineNo: invoiceLines.lineNo,
+      sku: invoiceLines.sku,
+      description: invoiceLines.description,
+      quantity: invoiceLines.quantity,
+      uom: invoiceLines.uom,
+      unitPriceMinor: invoiceLines.unitPriceMinor,
+      unitPrice: invoiceLines.unitPrice,
+      amountMinor: invoiceLines.amountMinor,
+      taxMinor: invoiceLines.taxMinor,
+    })
+    .from(invoiceLines)
+    .where(
+      and(
+        eq(invoiceLines.partyId, row.partyId),
+        eq(invoiceLines.invoiceId, row.id),
+        partyPredicate(tx, invoiceLines.partyId),
+      ),
+    )
+    .orderBy(asc(invoiceLines.lineNo));
+  const lines =
+    own.length > 0 || !row.orderId
+      ? own
+      : await tx.db
+          .select({
+            lineNo: orderLines.lineNo,
+            sku: orderLines.sku,
+            description: orderLines.description,
+            quantity: orderLines.quantity,
+            uom: orderLines.uom,
+            unitPriceMinor: orderLines.unitPriceMinor,
+            unitPrice: orderLines.unitPrice,
+            amountMinor: orderLines.amountMinor,
+            taxMinor: sql<bigint | null>`null::bigint`,
+          })
+          .from(orderLines)
+          .where(
+            and(
+              eq(orderLines.partyId, row.partyId),
+              eq(orderLines.orderId, row.orderId),
+              partyPredicate(tx, orderLines.partyId),
+            ),
+          )
+          .orderBy(asc(orderLines.lineNo));
   return { ...invoice, billTo: { name: billToName }, lines };
 }

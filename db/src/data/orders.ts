@@ -68,7 +68,9 @@ interface LineJson {
   sku: string;
   description: string;
   quantity: string;
+  uom: string | null;
   unitPriceMinor: string;
+  unitPrice: string | null;
   amountMinor: string;
 }
 interface ShipmentJson {
@@ -90,8 +92,9 @@ interface ShipmentJson {
  */
 export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } = {}) {
   const lines = sql<LineJson[]>`(select coalesce(json_agg(json_build_object(
-      'lineNo', l.line_no, 'sku', l.sku, 'description', l.description, 'quantity', l.quantity::text,
-      'unitPriceMinor', l.unit_price_minor::text, 'amountMinor', l.amount_minor::text) order by l.line_no), '[]')
+      'lineNo', l.line_no, 'sku', l.sku, 'description', l.description, 'quantity', l.quantity::text, 'uom', l.uom,
+      'unitPriceMinor', l.unit_price_minor::text, 'unitPrice', l.unit_price::text,
+      'amountMinor', l.amount_minor::text) order by l.line_no), '[]')
     from ${orderLines} l where l.party_id = o.party_id and l.order_id = o.id)`;
   const shipmentsJson = opts.withShipments
     ? sql<ShipmentJson[]>`(select coalesce(json_agg(json_build_object(
@@ -117,6 +120,7 @@ export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } 
       orderDate: o.orderDate,
       currency: o.currency,
       totalMinor: o.totalMinor,
+      netMinor: o.netMinor,
       partyName: partyNameIfCross(tx, 'o').as('party_name'),
       lines: lines.as('lines'),
       shipments: shipmentsJson.as('shipments'),

@@ -62,7 +62,9 @@ export async function get(tx: Tx, id: string) {
       sku: purchaseOrderLines.sku,
       description: purchaseOrderLines.description,
       quantity: purchaseOrderLines.quantity,
+      uom: purchaseOrderLines.uom,
       unitPriceMinor: purchaseOrderLines.unitPriceMinor,
+      unitPrice: purchaseOrderLines.unitPrice,
       amountMinor: purchaseOrderLines.amountMinor,
     })
     .from(purchaseOrderLines)

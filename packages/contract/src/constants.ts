@@ -14,3 +14,5 @@ export const LIMITS = {
 
 export const ORDER_STATUSES = ['open', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
 export const INVOICE_STATUSES = ['open', 'paid', 'cancelled'] as const;
+/** An invoice bills; a credit note (negative amounts) gives money back. */
+export const INVOICE_KINDS = ['invoice', 'credit-note'] as const;

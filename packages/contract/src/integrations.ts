@@ -56,8 +56,22 @@ export const integrationKeyRotateInput = integrationKeyIdInput.extend({
 /** The one time the secret is shown: the whole token, to be copied into the ERP's configuration. */
 export const integrationKeySecretOutput = z.object({ keyId: z.string(), token: z.string(), expiresAt: isoTime });
 
+/** A source's settings: whether an ERP "inactive" customer or supplier loses its portal access. */
+export const integrationSetSuspendInactiveInput = z.object({ integrationId: uuid, suspendInactive: z.boolean() });
+export const integrationSettingsOutput = z.object({ integrationId: uuid, suspendInactive: z.boolean() });
+
 const keyStatus = z.enum(['active', 'expiring', 'expired', 'revoked']);
 export const integrationKeysListOutput = z.object({
+  /** Every integration (source), with its settings, whether or not it still has keys. */
+  integrations: z.array(
+    z.object({
+      id: uuid,
+      name: z.string(),
+      status: z.enum(['active', 'disabled']),
+      /** When the ERP marks a customer or supplier inactive, its portal access is suspended (default on). */
+      suspendInactive: z.boolean(),
+    }),
+  ),
   keys: z.array(
     z.object({
       keyId: z.string(),

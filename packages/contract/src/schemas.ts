@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INVOICE_STATUSES, LIMITS, ORDER_STATUSES } from './constants.ts';
+import { INVOICE_KINDS, INVOICE_STATUSES, LIMITS, ORDER_STATUSES } from './constants.ts';
 import { normaliseIp } from './ip.ts';
 import { PARTY_KINDS, USER_STATUSES } from './parties.ts';
 import { PERMISSIONS } from './permissions.ts';
@@ -238,7 +238,15 @@ export const orderLine = z.object({
   sku: z.string(),
   description: z.string(),
   quantity: z.string(),
+  /** The unit of measure the quantity counts ('EA', 'KG'); null when the ERP sent none. */
+  uom: z.string().nullable(),
+  /** The unit price rounded to the currency's minor unit (what the amounts are made of). */
   unitPriceMinor: minorUnits,
+  /**
+   * The exact unit price as a decimal string ('0.012345'), when the ERP sent one; it may carry more decimals
+   * than the currency's minor unit (price per piece of a part sold by the thousand).
+   */
+  unitPrice: z.string().nullable(),
   amountMinor: minorUnits,
 });
 export const shipmentSummary = z.object({
@@ -255,6 +263,8 @@ export const shipmentSummary = z.object({
 });
 export const orderDetail = orderSummary.extend({
   partyName: partyNameForStaff,
+  /** The total before tax and charges, when the ERP sent it; `totalMinor` is always the gross total. */
+  netMinor: minorUnits.nullable(),
   lines: z.array(orderLine),
   /** What shipped against this order (delivery notes), newest first. */
   shipments: z.array(shipmentSummary),
@@ -264,6 +274,7 @@ export const idInput = z.object({ id: uuid });
 // ---- invoices
 export const invoicesListInput = pageInput.extend({
   status: z.enum(INVOICE_STATUSES).optional(),
+  kind: z.enum(INVOICE_KINDS).optional(),
   /** Only invoices overdue today (open, something open, due before today), longest overdue first. */
   overdue: z.literal(true).optional(),
   partyId: uuid.optional(),
@@ -272,7 +283,11 @@ export const invoiceSummary = z.object({
   id: uuid,
   partyId: uuid,
   orderId: uuid.nullable(),
+  kind: z.enum(INVOICE_KINDS),
+  /** Gatehouse's (the ERP's internal) document number. */
   number: z.string(),
+  /** The number printed on the legal document (fiscal numbering), when the ERP sent one. */
+  legalNumber: z.string().nullable(),
   status: z.enum(INVOICE_STATUSES),
   issueDate: z.string(),
   dueDate: z.string(),
@@ -286,11 +301,21 @@ export const invoicesListOutput = z.object({
   items: z.array(invoiceSummary.extend({ partyName: partyNameForStaff })),
   nextCursor: z.string().nullable(),
 });
-/** A printable invoice: whom it bills and the lines of its order (none when it has no order). */
+/** A line of an invoice or credit note as billed (a credit note's amounts are negative). */
+export const invoiceLine = orderLine.extend({
+  /** Null for a line with no article (freight, a discount, a correction). */
+  sku: z.string().nullable(),
+  /** Tax on the line in minor units, when the ERP sent it per line. */
+  taxMinor: minorUnits.nullable(),
+});
+/**
+ * A printable invoice: whom it bills and its lines: the invoice's own lines when it has any, else its
+ * order's lines (older invoices were mirrored without lines), else none.
+ */
 export const invoiceDetail = invoiceSummary.extend({
   orderNumber: z.string().nullable(),
   billTo: z.object({ name: z.string() }),
-  lines: z.array(orderLine),
+  lines: z.array(invoiceLine),
 });
 
 // ---- user administration: lists and detail

@@ -4,6 +4,8 @@ import {
   integrationKeyRotateInput,
   integrationKeySecretOutput,
   integrationKeysListOutput,
+  integrationSetSuspendInactiveInput,
+  integrationSettingsOutput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as integrations from '../services/integrations.ts';
@@ -32,4 +34,10 @@ export const integrationsRouter = router({
     .input(integrationKeyIdInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => integrations.revokeKey(ctx, ctx.actor, input.keyId)),
+  /** Whether the ERP marking a customer or supplier inactive suspends its portal access (this source). */
+  setSuspendInactive: sensitive('integrations:manage')
+    .meta({ audit: 'integration.source_settings_changed' })
+    .input(integrationSetSuspendInactiveInput)
+    .output(integrationSettingsOutput)
+    .mutation(({ ctx, input }) => integrations.setSuspendInactive(ctx, ctx.actor, input)),
 });

@@ -4,6 +4,7 @@ import {
   type IntegrationScope,
   type integrationKeyCreateInput,
   type integrationKeyRotateInput,
+  type integrationSetSuspendInactiveInput,
   normaliseIp,
 } from '@gatehouse/contract';
 import { auditRepo, integrationsRepo, type Tx } from '@gatehouse/db';
@@ -130,6 +131,31 @@ export async function revokeKey(ctx: Context, actor: Actor, keyId: string) {
   });
 }
 
+/**
+ * Whether an ERP "inactive" customer or supplier sent by this source loses its portal access (the mirror
+ * writer reads the setting). Turning it off leaves ERP-inactive accounts able to sign in, so it is a
+ * sensitive change like a key's: recent password, audited with before and after (every call is, even one
+ * that sets the value it already has: the entry then says so).
+ */
+export async function setSuspendInactive(
+  ctx: Context,
+  actor: Actor,
+  input: z.output<typeof integrationSetSuspendInactiveInput>,
+) {
+  requireInternal(actor);
+  return ctx.db.tx(scopeFor(actor), async (tx) => {
+    const integration = await integrationsRepo.getIntegrationForUpdate(tx, input.integrationId);
+    if (!integration) throw notFound('That integration');
+    await integrationsRepo.setSuspendInactive(tx, integration.id, input.suspendInactive);
+    await audit(ctx, tx, actor, 'integration.source_settings_changed', integration.id, {
+      integration: integration.name,
+      before: { suspendInactive: integration.suspendInactive },
+      after: { suspendInactive: input.suspendInactive },
+    });
+    return { integrationId: integration.id, suspendInactive: input.suspendInactive };
+  });
+}
+
 export type KeyStatus = 'active' | 'expiring' | 'expired' | 'revoked';
 /** Expiring: within 14 days, when the daily job warns. */
 export const EXPIRY_WARNING_DAYS = 14;
@@ -144,16 +170,24 @@ export function keyStatus(k: { revokedAt: Date | null; expiresAt: Date }, now: n
 
 export async function listKeys(ctx: Context, actor: Actor) {
   requireInternal(actor);
-  const rows = await ctx.db.read(scopeFor(actor), (tx) => integrationsRepo.listKeys(tx));
+  const [sources, rows] = await ctx.db.read(scopeFor(actor), async (tx) => [
+    await integrationsRepo.listIntegrations(tx),
+    await integrationsRepo.listKeys(tx),
+  ]);
   const now = ctx.clock.now();
-  return { keys: rows.map((r) => ({ ...r, status: keyStatus(r, now) })) };
+  return { integrations: sources, keys: rows.map((r) => ({ ...r, status: keyStatus(r, now) })) };
 }
 
 function audit(
   ctx: Context,
   tx: Tx,
   actor: Actor,
-  action: 'integration.created' | 'integration_key.created' | 'integration_key.rotated' | 'integration_key.revoked',
+  action:
+    | 'integration.created'
+    | 'integration.source_settings_changed'
+    | 'integration_key.created'
+    | 'integration_key.rotated'
+    | 'integration_key.revoked',
   entityId: string,
   details: Record<string, unknown>,
 ) {

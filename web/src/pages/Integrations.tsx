@@ -14,6 +14,7 @@ import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
 
 type Key = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['keys'][number];
+type Source = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['integrations'][number];
 type Minted = { keyId: string; token: string; expiresAt: string; what: string };
 
 const SCOPE_TEXT: Record<IntegrationScope, string> = {
@@ -44,6 +45,9 @@ const networksOf = (text: string) =>
 export default function Integrations() {
   usePageTitle(() => 'Integrations');
   const [keys, setKeys] = createSignal<Key[] | null>(null);
+  const [sources, setSources] = createSignal<Source[]>([]);
+  /** The source whose setting is being saved (its checkbox is disabled meanwhile). */
+  const [saving, setSaving] = createSignal<string | null>(null);
   const [loadError, setLoadError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
   const [minted, setMinted] = createSignal<Minted | null>(null);
@@ -55,7 +59,9 @@ export default function Integrations() {
   const load = async () => {
     setLoadError(null);
     try {
-      setKeys((await guard(trpc.integrations.keys.query())).keys);
+      const listed = await guard(trpc.integrations.keys.query());
+      setKeys(listed.keys);
+      setSources(listed.integrations);
     } catch (err) {
       setLoadError(errorMessage(err));
     }
@@ -80,6 +86,26 @@ export default function Integrations() {
   const [rotateDays, setRotateDays] = createSignal('90');
   const [overlap, setOverlap] = createSignal('1');
   let rotateInput: HTMLInputElement | undefined;
+
+  const setSuspendInactive = async (source: Source, suspendInactive: boolean) => {
+    setSaving(source.id);
+    setNotice(null);
+    try {
+      await withReauth(() =>
+        trpc.integrations.setSuspendInactive.mutate({ integrationId: source.id, suspendInactive }),
+      );
+      setSources((all) => all.map((s) => (s.id === source.id ? { ...s, suspendInactive } : s)));
+      setNotice(
+        suspendInactive
+          ? `${source.name}: customers and suppliers the ERP marks inactive are now suspended.`
+          : `${source.name}: customers and suppliers the ERP marks inactive now keep their access.`,
+      );
+    } catch (err) {
+      setNotice(`${source.name}: ${errorMessage(err)}`);
+    } finally {
+      setSaving(null);
+    }
+  };
 
   const wholeNumber = (raw: string, min: number, max: number, what: string) => {
     const n = Number(raw);
@@ -268,6 +294,45 @@ export default function Integrations() {
             </Show>
           )}
         </Show>
+      </Show>
+
+      <Show when={!loadError() && sources().length > 0}>
+        <section class="stack" aria-labelledby="sources-title" data-testid="sources">
+          <h2 id="sources-title">Sources</h2>
+          <p class="hint" id="sources-hint">
+            When the ERP marks a customer or supplier inactive, Gatehouse suspends that account's portal access: its
+            users can no longer sign in until the ERP marks it active again. Turn this off for a source whose “inactive”
+            means something else (e.g. no new orders), so its accounts keep their access. Changing it asks for your
+            password and is recorded in the audit log.
+          </p>
+          <ul class="plain-list">
+            <For each={sources()}>
+              {(source) => (
+                <li data-testid="source-row" data-source={source.name}>
+                  <div class="checkbox">
+                    <input
+                      type="checkbox"
+                      id={`source-suspend-${source.id}`}
+                      data-testid="source-suspend-inactive"
+                      checked={source.suspendInactive}
+                      disabled={saving() === source.id}
+                      aria-describedby="sources-hint"
+                      onChange={(e) => {
+                        const wanted = e.currentTarget.checked;
+                        // Show the saved state until the server agrees (a cancelled password prompt changes nothing).
+                        e.currentTarget.checked = source.suspendInactive;
+                        void setSuspendInactive(source, wanted);
+                      }}
+                    />
+                    <label for={`source-suspend-${source.id}`}>
+                      <strong>{source.name}</strong>: suspend customers and suppliers the ERP marks inactive
+                    </label>
+                  </div>
+                </li>
+              )}
+            </For>
+          </ul>
+        </section>
       </Show>
 
       <Show when={dialogs.open() === 'create'}>

@@ -4,11 +4,12 @@ import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, StatusBadge } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
-import { OverdueBadge } from './Invoices.tsx';
+import { CreditNoteBadge, kindLabel, OverdueBadge } from './Invoices.tsx';
 
 /**
- * One invoice as a printable document: who it bills, its dates, its order's lines, the total and what is
- * still open. Print (and the browser's own print) hides the navigation and the buttons.
+ * One invoice or credit note as a printable document: who it bills, its dates, its lines, the total and
+ * what is still open. It goes by its legal (printed) number when the ERP sent one, with Gatehouse's
+ * internal number beside it. Print (and the browser's own print) hides the navigation and the buttons.
  */
 export default function InvoiceDetail() {
   return (
@@ -17,15 +18,18 @@ export default function InvoiceDetail() {
       noun="Invoice"
       back={{ href: '/invoices', label: 'Back to invoices' }}
       fetch={(id) => trpc.invoices.get.query({ id })}
-      pageTitle={(i) => `Invoice ${i.number}`}
+      pageTitle={(i) => `${kindLabel(i.kind)} ${i.legalNumber ?? i.number}`}
     >
       {(i) => (
         <article class="invoice-document" data-testid="invoice-document">
           <div class="detail-header invoice-header">
             <h1 id="invoice-title" data-testid="invoice-title">
-              Invoice {i().number}
+              {kindLabel(i().kind)} {i().legalNumber ?? i().number}
             </h1>
             <span class="badges">
+              <Show when={i().kind === 'credit-note'}>
+                <CreditNoteBadge />
+              </Show>
               <StatusBadge status={i().status} />
               <Show when={i().overdue}>
                 <OverdueBadge />
@@ -53,6 +57,14 @@ export default function InvoiceDetail() {
               <dt>Bill to</dt>
               <dd data-testid="invoice-bill-to">{i().billTo.name}</dd>
             </div>
+            <Show when={i().legalNumber}>
+              <div>
+                <dt>Internal number</dt>
+                <dd class="mono" data-testid="invoice-internal-number">
+                  {i().number}
+                </dd>
+              </div>
+            </Show>
             <div>
               <dt>Issue date</dt>
               <dd>
@@ -80,7 +92,7 @@ export default function InvoiceDetail() {
           <LinesTable
             id="invoice"
             lines={i().lines}
-            emptyText="This invoice has no order lines."
+            emptyText={i().kind === 'credit-note' ? 'This credit note has no lines.' : 'This invoice has no lines.'}
             currency={i().currency}
             footer={
               <>

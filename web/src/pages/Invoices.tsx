@@ -1,9 +1,10 @@
-import { INVOICE_STATUSES } from '@gatehouse/contract';
+import { INVOICE_KINDS, INVOICE_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
 import {
   createPagedList,
   crossParty,
+  FilterSelect,
   ListTable,
   PartyFilter,
   StatusBadge,
@@ -26,17 +27,35 @@ export function OverdueBadge() {
   );
 }
 
+/** "Credit note" on a credit note, in words; an ordinary invoice carries no badge. */
+export function CreditNoteBadge() {
+  return (
+    <span class="badge badge-credit-note" data-testid="credit-note-badge">
+      Credit note
+    </span>
+  );
+}
+
+/** The document's kind in words: 'Invoice' or 'Credit note'. */
+export const kindLabel = (kind: (typeof INVOICE_KINDS)[number]) => (kind === 'credit-note' ? 'Credit note' : 'Invoice');
+
 export default function Invoices() {
   usePageTitle(() => 'Invoices');
   const [params, setParams] = useSearchParams();
   const status = () => INVOICE_STATUSES.find((s) => s === params.status);
+  const kind = () => INVOICE_KINDS.find((k) => k === params.kind);
   const overdueOnly = () => params.overdue === '1';
   // Staff see every customer's invoices: each row names its customer, and the list narrows to one.
   const staff = crossParty;
   const partyId = () => (staff() ? uuidParam(params.partyId) : undefined);
-  const filters = createMemo(() => ({ status: status(), overdue: overdueOnly(), partyId: partyId() }), undefined, {
-    equals: (a, b) => a.status === b.status && a.overdue === b.overdue && a.partyId === b.partyId,
-  });
+  const filters = createMemo(
+    () => ({ status: status(), kind: kind(), overdue: overdueOnly(), partyId: partyId() }),
+    undefined,
+    {
+      equals: (a, b) =>
+        a.status === b.status && a.kind === b.kind && a.overdue === b.overdue && a.partyId === b.partyId,
+    },
+  );
   useRememberedList('/invoices');
 
   // Overdue is the server's word (its today), so the list and the invoice page always agree.
@@ -45,6 +64,7 @@ export default function Invoices() {
       limit: PAGE_SIZE,
       cursor,
       status: f.status,
+      kind: f.kind,
       overdue: f.overdue || undefined,
       partyId: f.partyId,
     }),
@@ -55,6 +75,15 @@ export default function Invoices() {
       <h1 id="invoices-title">Invoices</h1>
       <form class="filters" aria-label="Filter invoices" onSubmit={(e) => e.preventDefault()}>
         <StatusFilter id="invoices-status" statuses={INVOICE_STATUSES} value={status()} />
+        <FilterSelect
+          id="invoices-kind"
+          label="Kind"
+          param="kind"
+          options={INVOICE_KINDS}
+          optionLabel={(k) => (k === 'credit-note' ? 'Credit notes' : 'Invoices')}
+          allLabel="Invoices and credit notes"
+          value={kind()}
+        />
         <div class="checkbox filter-checkbox">
           <input
             type="checkbox"
@@ -85,7 +114,13 @@ export default function Invoices() {
       <ListTable
         list={list}
         noun="invoices"
-        emptyText={overdueOnly() ? 'Nothing is overdue.' : 'No invoices match.'}
+        emptyText={
+          overdueOnly()
+            ? 'Nothing is overdue.'
+            : kind() === 'credit-note'
+              ? 'No credit notes match.'
+              : 'No invoices match.'
+        }
         testId="invoices-table"
         caption="Invoices"
         head={
@@ -111,9 +146,13 @@ export default function Invoices() {
           return (
             <tr data-testid="invoice-row" data-overdue={overdue ? 'true' : undefined} class={overdue ? 'overdue' : ''}>
               <th scope="row">
+                {/* The legal (printed) number when there is one: what the customer's own books hold. */}
                 <A href={`/invoices/${invoice.id}`} data-testid="invoice-link">
-                  {invoice.number}
+                  {invoice.legalNumber ?? invoice.number}
                 </A>
+                <Show when={invoice.legalNumber}>
+                  <div class="hint mono">{invoice.number}</div>
+                </Show>
               </th>
               <Show when={staff()}>
                 <td data-label="Customer" data-testid="row-party">
@@ -128,6 +167,9 @@ export default function Invoices() {
               </td>
               <td data-label="Status">
                 <span class="badges">
+                  <Show when={invoice.kind === 'credit-note'}>
+                    <CreditNoteBadge />
+                  </Show>
                   <StatusBadge status={invoice.status} />
                   <Show when={overdue}>
                     <OverdueBadge />

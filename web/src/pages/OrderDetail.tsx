@@ -53,7 +53,25 @@ export default function OrderDetail() {
             lines={o().lines}
             emptyText="This order has no lines."
             currency={o().currency}
-            footer={<TotalRow label="Total" minor={o().totalMinor} currency={o().currency} />}
+            footer={
+              <>
+                {/* Net is known when the ERP sent it: tax and charges are what lies between it and the gross total. */}
+                <Show when={o().netMinor}>
+                  {(net) => (
+                    <>
+                      <TotalRow label="Net" minor={net()} currency={o().currency} testId="order-net" />
+                      <TotalRow
+                        label="Tax and charges"
+                        minor={BigInt(o().totalMinor) - BigInt(net())}
+                        currency={o().currency}
+                        testId="order-tax"
+                      />
+                    </>
+                  )}
+                </Show>
+                <TotalRow label="Total" minor={o().totalMinor} currency={o().currency} testId="order-lines-total" />
+              </>
+            }
           />
 
           <h2 id="order-shipments-title">Shipments</h2>
