@@ -451,6 +451,9 @@ describe('compliance documents', () => {
       const boundary = 'gh-boundary';
       const req = request(`${t.srv.origin}/files/documents?typeId=${tax}`, {
         method: 'POST',
+        // A connection of its own: the server closes one after refusing a body, so a kept-alive socket the
+        // agent would hand the next request may already be closing.
+        agent: false,
         headers: {
           origin: t.srv.origin,
           cookie: cookieOf(me.c),
@@ -487,6 +490,9 @@ describe('compliance documents', () => {
     const chunked = await new Promise<number | null>((resolve) => {
       const req = request(`${t.srv.origin}/files/documents?typeId=${tax}`, {
         method: 'POST',
+        // A connection of its own: the server closes one after refusing a body, so a kept-alive socket the
+        // agent would hand the next request may already be closing.
+        agent: false,
         headers: { origin: t.srv.origin, cookie: cookieOf(me.c), 'content-type': 'multipart/form-data; boundary=b' },
       });
       let status: number | null = null;
@@ -518,6 +524,9 @@ describe('compliance documents', () => {
       let sent = 0;
       const req = request(`${t.srv.origin}/files/documents?typeId=${tax}`, {
         method: 'POST',
+        // A connection of its own: the server closes one after refusing a body, so a kept-alive socket the
+        // agent would hand the next request may already be closing.
+        agent: false,
         headers: {
           origin: t.srv.origin,
           'content-type': 'multipart/form-data; boundary=x',

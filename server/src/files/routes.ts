@@ -108,12 +108,12 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
         return sendError(res, 415, 'Send the file as multipart/form-data.', 'UNSUPPORTED_MEDIA_TYPE');
       // A declared body far over the limit is refused before a byte is read (multipart adds a little).
       if (Number(req.headers['content-length'] ?? 0) > maxBytes + 64 * 1024) {
-        drain(req, maxBytes);
+        drain(req, res, maxBytes);
         return sendError(res, 413, tooLarge(maxBytes), 'PAYLOAD_TOO_LARGE');
       }
       await documents.checkUpload(ctx, actor, fields);
     } catch (err) {
-      drain(req, maxBytes);
+      drain(req, res, maxBytes);
       return sendMapped(ctx, res, err);
     }
 
@@ -138,7 +138,7 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
           await documents
             .recordRefusedUpload(ctx, actor, err.message, { typeId: fields.typeId })
             .catch((e: unknown) => ctx.log.warn({ err: e }, 'refused upload not audited'));
-        drain(req, maxBytes);
+        drain(req, res, maxBytes);
         return sendError(res, err.status, err.message, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
       }
       return sendMapped(ctx, res, err);
@@ -151,14 +151,27 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
  * reset connection; but only up to about one more upload's worth: past that the connection is closed, so
  * nobody can keep the server reading a body it has refused (an unauthenticated one included).
  */
-function drain(req: Request, maxBytes: number) {
+function drain(req: Request, res: Response, maxBytes: number) {
   let left = maxBytes + 64 * 1024;
-  req.on('data', (chunk: Buffer) => {
+  const close = () => {
+    // Close our side once the answer is out, and let the connection linger a moment before it is reset:
+    // a reset while the client is still sending makes its kernel drop our answer unread (nginx's
+    // lingering close).
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  };
+  const onData = (chunk: Buffer) => {
     left -= chunk.length;
-    if (left < 0) req.destroy();
-  });
+    if (left >= 0) return;
+    req.off('data', onData);
+    req.pause();
+    if (res.writableFinished) close();
+    else res.once('finish', close);
+  };
+  req.on('data', onData);
   req.resume();
 }
+const LINGER_MS = 2_000;
 
 const tooLarge = (max: number) => `The file is larger than ${Math.round((max / 1024 / 1024) * 10) / 10} MB.`;
 
