@@ -212,8 +212,9 @@ describe('two server processes on one database and one bucket', () => {
     // Neither instance wrote it to its own disk.
     for (const n of ['a', 'b']) expect(existsSync(path.join(tmp, `instance-${n}`, 'files'))).toBe(false);
     expect(await owner`select 1 from document_versions where id = ${id}`).toHaveLength(1);
+    // The link is minted on A, the file fetched on B (the balancer may send the two requests anywhere).
+    const link = await onA.documents.downloadLink.query({ versionId: id });
     const onB = sameBrowser(onA, B);
-    const link = await onB.documents.downloadLink.query({ versionId: id });
     const res = await fetch(`${url(B)}${link.url}`, { headers: { cookie: cookieOf(onB) } });
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
