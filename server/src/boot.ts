@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import {
   appUrlFrom,
@@ -15,11 +17,11 @@ import { type Clock, systemClock } from './auth/sessions.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
 import { type Config, crossSiteCorsOrigins } from './config.ts';
 import type { AppServices } from './context.ts';
-import { fsBlobStore } from './files/store.ts';
+import { openBlobStore } from './files/stores.ts';
 import { createHttpApp } from './http.ts';
 import { suspendDormant } from './jobs/dormant.ts';
 import { warnAboutKeys } from './jobs/integration-keys.ts';
-import { startPeriodic } from './jobs/periodic.ts';
+import { periodClaim, startPeriodic } from './jobs/periodic.ts';
 import { appRolePassword, contextKey, syncRolePassword } from './keys.ts';
 import type { Logger } from './logger.ts';
 import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.ts';
@@ -142,6 +144,10 @@ export async function startServer(
   // One registry per server instance (tests start several in one process); procedure names from the router.
   const metrics = createMetrics({ procedures: Object.keys(appRouter._def.procedures), db: database.db, log });
   const mailWorker = startMailWorker(database.db, transport, clock, log, undefined, metrics);
+  // Scheduled jobs run once per period across every instance sharing the database (job_runs); the
+  // mail worker is a SKIP LOCKED queue that every instance drains, so it claims nothing.
+  const instance = `${os.hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  const claim = periodClaim(database.db, instance);
   const dormantJob = startPeriodic(
     'suspend-dormant',
     3_600_000,
@@ -151,6 +157,7 @@ export async function startServer(
     },
     log,
     metrics,
+    claim,
   );
   dormantJob.kick();
   const reviewsJob = startPeriodic(
@@ -159,8 +166,16 @@ export async function startServer(
     () => closeOverdue(database.db, clock),
     log,
     metrics,
+    claim,
   );
-  const spikeJob = startPeriodic('sign-in-spike', 300_000, () => checkSignInSpike(database.db, clock), log, metrics);
+  const spikeJob = startPeriodic(
+    'sign-in-spike',
+    300_000,
+    () => checkSignInSpike(database.db, clock),
+    log,
+    metrics,
+    claim,
+  );
   const expiryJob = startPeriodic(
     'document-expiry',
     3_600_000,
@@ -170,6 +185,7 @@ export async function startServer(
     },
     log,
     metrics,
+    claim,
   );
   expiryJob.kick();
   const approvalsJob = startPeriodic(
@@ -184,6 +200,7 @@ export async function startServer(
       ),
     log,
     metrics,
+    claim,
   );
   const keysJob = startPeriodic(
     'integration-key-warnings',
@@ -191,6 +208,7 @@ export async function startServer(
     () => warnAboutKeys(database.db, clock, config.publicOrigin),
     log,
     metrics,
+    claim,
   );
   keysJob.kick();
   const auditSigner = loadAuditSigner(config.auditKeyFile);
@@ -200,6 +218,7 @@ export async function startServer(
     () => createCheckpoint(database.db, auditSigner, clock),
     log,
     metrics,
+    claim,
   );
   log.info({ mail: transport.description }, 'mail delivery');
   const crossSite = crossSiteCorsOrigins(config);
@@ -219,7 +238,7 @@ export async function startServer(
     throttle: createLoginThrottle(database.db, opts.throttle),
     mail: mailWorker,
     auditSigner,
-    files: fsBlobStore(config.files.dir),
+    files: openBlobStore(config, database.db),
     metrics,
   };
   const stopJobs = async () => {

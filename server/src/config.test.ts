@@ -115,4 +115,29 @@ describe('configuration', () => {
     );
     expect(() => loadConfig({ GATEHOUSE_SECRET: secret, METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/);
   });
+  it('keeps files on this disk by default; FILES_STORE=s3 needs a bucket, and keys come in pairs', () => {
+    const base = { GATEHOUSE_SECRET: secret, GATEHOUSE_DATA_DIR: '/tmp/gh-cfg' };
+    expect(loadConfig(base).files).toMatchObject({ store: 'fs', dir: '/tmp/gh-cfg/files', s3: undefined });
+    expect(loadConfig({ ...base, FILES_STORE: 'postgres' }).files.store).toBe('postgres');
+    expect(() => loadConfig({ ...base, FILES_STORE: 'disk' })).toThrow(/FILES_STORE/);
+    expect(() => loadConfig({ ...base, FILES_STORE: 's3' })).toThrow(/S3_BUCKET: required with FILES_STORE=s3/);
+    expect(() => loadConfig({ ...base, FILES_STORE: 's3', S3_BUCKET: 'b-1', S3_ACCESS_KEY_ID: 'AK' })).toThrow(
+      /give both, or neither/,
+    );
+    // An S3-compatible endpoint implies path-style URLs; the prefix gets its slash.
+    expect(
+      loadConfig({ ...base, FILES_STORE: 's3', S3_BUCKET: 'b-1', S3_ENDPOINT: 'http://s3.lan:9000', S3_PREFIX: 'gh' })
+        .files.s3,
+    ).toEqual({
+      bucket: 'b-1',
+      region: 'us-east-1',
+      endpoint: 'http://s3.lan:9000',
+      prefix: 'gh/',
+      forcePathStyle: true,
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+    });
+    // AWS itself: virtual-hosted URLs unless told otherwise.
+    expect(loadConfig({ ...base, FILES_STORE: 's3', S3_BUCKET: 'b-1' }).files.s3?.forcePathStyle).toBe(false);
+  });
 });

@@ -86,6 +86,22 @@ const envSchema = z.object({
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Uploaded files (content-addressed); default <dataDir>/files. */
   FILES_DIR: z.string().optional(),
+  /** Where uploaded files live: this machine's disk, or shared by every instance (docs/adr/0004). */
+  FILES_STORE: z.enum(['fs', 'postgres', 's3']).default('fs'),
+  S3_BUCKET: z.string().trim().min(3).max(63).optional(),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  /** An S3-compatible service's URL; unset: AWS S3 itself. */
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Key prefix inside the bucket (a bucket shared with other data); "/" is added when missing. */
+  S3_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "letters, digits and !_.*'()/- only")
+    .default(''),
+  /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible servers need; default: on with S3_ENDPOINT. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
   /** Largest file a supplier may upload, in MB (default 20). */
   UPLOAD_MAX_MB: z.coerce.number().min(0.001).max(1024).default(20),
   /** Approved documents are marked expiring this many days before their expiry date (default 30). */
@@ -133,8 +149,28 @@ export interface Config {
   dbPoolMax: number;
   /** DB_ACQUIRE_TIMEOUT_MS: the deadline for getting a connection (then 503 with Retry-After). */
   dbAcquireTimeoutMs: number;
-  /** Uploaded files: where they are stored, the largest accepted, and the expiry warning window. */
-  files: { dir: string; maxBytes: number; expiryWarningDays: number };
+  /**
+   * Uploaded files: the store (FILES_STORE), its directory (fs) or bucket (s3), the largest accepted,
+   * and the expiry warning window.
+   */
+  files: {
+    store: Env['FILES_STORE'];
+    dir: string;
+    /** Set when store is 's3'. Keys absent: the AWS SDK's own credential chain. */
+    s3:
+      | {
+          bucket: string;
+          region: string;
+          endpoint: string | undefined;
+          prefix: string;
+          forcePathStyle: boolean;
+          accessKeyId: string | undefined;
+          secretAccessKey: string | undefined;
+        }
+      | undefined;
+    maxBytes: number;
+    expiryWarningDays: number;
+  };
   /** Hours a level waits before its approvers are reminded / it escalates to its escalation roles. */
   approvals: { remindHours: number; escalateHours: number };
   /** SMTP when configured; otherwise mail is written as .eml files under <dataDir>/mail. */
@@ -182,6 +218,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('SYNC_DATABASE_URL: only meaningful together with APP_DATABASE_URL (otherwise Gatehouse manages it)');
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT)
     problems.push('METRICS_PORT: must differ from PORT (the metrics listener is a separate one)');
+  if (e.FILES_STORE === 's3' && !e.S3_BUCKET) problems.push('S3_BUCKET: required with FILES_STORE=s3');
+  if (!!e.S3_ACCESS_KEY_ID !== !!e.S3_SECRET_ACCESS_KEY)
+    problems.push(
+      'S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: give both, or neither (the AWS SDK then finds credentials itself)',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.GATEHOUSE_DATA_DIR);
@@ -208,7 +249,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: e.DB_POOL_MAX,
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     files: {
+      store: e.FILES_STORE,
       dir: e.FILES_DIR ? path.resolve(e.FILES_DIR) : path.join(dataDir, 'files'),
+      s3:
+        e.FILES_STORE === 's3' && e.S3_BUCKET
+          ? {
+              bucket: e.S3_BUCKET,
+              region: e.S3_REGION,
+              endpoint: e.S3_ENDPOINT,
+              prefix: e.S3_PREFIX && !e.S3_PREFIX.endsWith('/') ? `${e.S3_PREFIX}/` : e.S3_PREFIX,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : !!e.S3_ENDPOINT,
+              accessKeyId: e.S3_ACCESS_KEY_ID,
+              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            }
+          : undefined,
       maxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
       expiryWarningDays: e.DOCUMENT_EXPIRY_WARNING_DAYS,
     },

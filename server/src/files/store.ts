@@ -5,8 +5,9 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 /**
- * Where uploaded files live: addressed by their SHA-256, outside the web root, behind this interface so
- * an S3-compatible store can take the filesystem's place. A file is first written to a staging area
+ * Where uploaded files live: addressed by their SHA-256, outside the web root, behind this interface.
+ * FILES_STORE picks one (docs/adr/0004): the filesystem (`fsBlobStore`, one machine's disk), PostgreSQL
+ * (`pgBlobStore`) or an S3-compatible bucket (`s3BlobStore`); the last two let several instances share files. A file is first written to a staging area
  * (`stage`), checked, and only then committed under its hash, or discarded: nothing half-written is ever
  * addressable.
  */
@@ -32,12 +33,17 @@ export interface StagedBlob {
 
 const HASH = /^[0-9a-f]{64}$/;
 
+/** Every store refuses a name that is not a SHA-256 hex digest (no path, no key, no other object). */
+export function assertHash(sha256: string) {
+  if (!HASH.test(sha256)) throw new Error('not a SHA-256 hex digest');
+}
+
 /** The default store: `<root>/blobs/ab/abcdef…` (sharded by the first byte) and `<root>/staging/`. */
 export function fsBlobStore(root: string): BlobStore {
   const blobs = path.join(root, 'blobs');
   const staging = path.join(root, 'staging');
   const pathOf = (sha256: string) => {
-    if (!HASH.test(sha256)) throw new Error('not a SHA-256 hex digest');
+    assertHash(sha256);
     return path.join(blobs, sha256.slice(0, 2), sha256);
   };
   return {
