@@ -32,15 +32,15 @@ const ALL_WRITES = [
   'purchase-orders:write',
 ] as const;
 
-async function keyFor(
-  scopes: Parameters<Signed['c']['integrations']['createKey']['mutate']>[0]['scopes'] = [...ALL_WRITES],
-) {
+type KeyInput = Parameters<Signed['c']['integrations']['createKey']['mutate']>[0];
+async function keyFor(scopes: KeyInput['scopes'] = [...ALL_WRITES], over: Partial<KeyInput> = {}) {
   const admin = await signIn('internal', ['system-admin']);
   const k = await admin.c.integrations.createKey.mutate({
     integrationName: `ERP ${uid()}`,
     scopes,
     ipAllowlist: ['0.0.0.0/0', '::/0'],
     expiresInDays: 30,
+    ...over,
   });
   return k.token;
 }
@@ -408,6 +408,44 @@ describe('the batch endpoint refuses', () => {
     expect([huge.status, huge.body.error.code]).toEqual([413, 'body_too_large']);
     const empty = await post('orders', { rows: [] }, { token });
     expect([empty.status, empty.body.error.code]).toEqual([400, 'invalid_body']);
+  });
+});
+
+describe('budgets and reads', () => {
+  it('a key spends its row budget across batches: past it, 429 with Retry-After', async () => {
+    const token = await keyFor(['orders:write'], { rowsPerMinute: 1000 });
+    const rows = Array.from({ length: 600 }, () => ({ key: 'x' }));
+    const first = await post('orders', { rows }, { token });
+    expect(first.status).toBe(422); // spent, even though every row was refused
+    const second = await post('orders', { rows }, { token });
+    expect([second.status, second.body.error.code]).toEqual([429, 'row_budget_spent']);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('GET /master-data/{kind}/{ref} gives the ERP the unmasked values, audited on the party; scope and 404', async () => {
+    const token = await keyFor(['master-data:write', 'master-data:read']);
+    const sup = await signIn('supplier', ['supplier-admin']);
+    const ref = `V-${uid()}`;
+    await t.owner`update parties set erp_ref = ${ref} where id = ${sup.partyId}`;
+    const bank = { accountHolder: 'Castor Metals GmbH', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' };
+    await post('master-data', { rows: [{ party: { kind: 'supplier', ref }, bankDetails: bank }] }, { token });
+    const get = (path: string, tok = token) =>
+      fetch(`${t.srv.origin}/api/v1${path}`, {
+        headers: { authorization: `Bearer ${tok}`, 'x-forwarded-for': '203.0.113.250' },
+      });
+    const res = await get(`/master-data/supplier/${ref}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      party: { kind: 'supplier', ref },
+      bankDetails: { accountHolder: 'Castor Metals GmbH', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' },
+      address: null,
+    });
+    const [audit] = await t.owner`select count(*)::int as n from audit_events
+                                  where action = 'integration.master_data_read' and party_id = ${sup.partyId}`;
+    expect(audit?.n).toBe(1);
+    expect((await get(`/master-data/customer/${ref}`)).status).toBe(404); // a supplier's ref is no customer's
+    const writeOnly = await keyFor(['master-data:write']);
+    expect((await get(`/master-data/supplier/${ref}`, writeOnly)).status).toBe(403);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { eventsPage } from '@gatehouse/contract';
+import { BATCH_ENTITIES, eventsPage } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
 import { describe, expect, it } from 'vitest';
 import { API_FAILURES_PER_IP } from '../server/src/api/v1.ts';
@@ -376,7 +376,32 @@ describe('the outbound event feed', () => {
       components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Error', 'EventsPage', 'IntegrationEvent']);
+    expect(Object.keys(doc.components.schemas).sort()).toEqual([
+      'BatchResult',
+      'CreditLimitRow',
+      'Error',
+      'EventsPage',
+      'IntegrationEvent',
+      'InvoiceRow',
+      'MasterData',
+      'MasterDataRow',
+      'OrderRow',
+      'PartyRow',
+      'PurchaseOrderRow',
+      'ShipmentRow',
+    ]);
+    // One batch endpoint per entity, each needing its Idempotency-Key.
+    for (const entity of BATCH_ENTITIES) {
+      const post = doc.paths[`/batches/${entity}`]?.post;
+      expect(
+        post?.parameters.map((p) => p.name),
+        entity,
+      ).toEqual(['idempotency-key']);
+      expect(Object.keys(post?.responses ?? {}), entity).toEqual(
+        expect.arrayContaining(['200', '409', '413', '422', '429']),
+      );
+    }
+    expect(doc.paths['/master-data/{kind}/{ref}']?.get?.parameters.map((p) => p.name)).toEqual(['kind', 'ref']);
     expect(doc.components.securitySchemes.integrationKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     const events = doc.paths['/events']?.get;
     expect(events?.parameters.map((p) => p.name).sort()).toEqual(['after', 'limit', 'types']);

@@ -25,6 +25,7 @@ export async function insertKey(
     scopes: string[];
     ipAllowlist: string[];
     requestsPerMinute: number;
+    rowsPerMinute: number;
     expiresAt: Date;
     createdBy: string;
     createdAt: Date;
@@ -47,6 +48,7 @@ export async function keyForAuth(tx: Tx, id: string) {
       scopes: integrationKeys.scopes,
       ipAllowlist: integrationKeys.ipAllowlist,
       requestsPerMinute: integrationKeys.requestsPerMinute,
+      rowsPerMinute: integrationKeys.rowsPerMinute,
       expiresAt: integrationKeys.expiresAt,
       revokedAt: integrationKeys.revokedAt,
       lastUsedAt: integrationKeys.lastUsedAt,
@@ -108,6 +110,7 @@ export async function listKeys(tx: Tx) {
       scopes: integrationKeys.scopes,
       ipAllowlist: integrationKeys.ipAllowlist,
       requestsPerMinute: integrationKeys.requestsPerMinute,
+      rowsPerMinute: integrationKeys.rowsPerMinute,
       createdAt: integrationKeys.createdAt,
       createdByEmail: users.email,
       expiresAt: integrationKeys.expiresAt,

@@ -714,6 +714,17 @@ export async function mailPartyAdmins(tx: Tx, partyId: string, subject: string, 
   return Number(r?.n ?? 0);
 }
 
+/** A customer or supplier by its ERP reference, with its current master data (the ERP's audited read). */
+export async function partyByRef(tx: Tx, kind: 'customer' | 'supplier', ref: string) {
+  const [r] = await rows<{ id: string; name: string; address: unknown; bankDetails: unknown; updatedAt: Date | null }>(
+    tx,
+    sql`select p.id, p.name, m.address, m.bank_details as "bankDetails", m.updated_at as "updatedAt"
+          from parties p left join party_master_data m on m.party_id = p.id
+         where p.kind = ${kind} and p.erp_ref = ${ref}`,
+  );
+  return r;
+}
+
 // ---- idempotency (Stripe semantics; see server/src/services/mirror.ts)
 
 /**

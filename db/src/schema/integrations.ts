@@ -59,6 +59,8 @@ export const integrationKeys = pgTable(
     scopes: text('scopes').array().notNull(),
     ipAllowlist: text('ip_allowlist').array().notNull(),
     requestsPerMinute: integer('requests_per_minute').notNull(),
+    /** Rows a minute the key may send in batches (counted like requests, across instances). */
+    rowsPerMinute: integer('rows_per_minute').notNull().default(120_000),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
     createdBy: uuid('created_by')
       .notNull()

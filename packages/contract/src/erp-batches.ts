@@ -206,6 +206,20 @@ export const batchBody = z
   })
   .strict();
 
+/** `GET /api/v1/master-data/{kind}/{ref}`: the party's current values, as the ERP must apply them. */
+export const masterDataParams = z.object({
+  kind: z.enum(['customer', 'supplier']),
+  ref: erpRef,
+});
+export const erpMasterData = z
+  .object({
+    party: z.object({ kind: z.enum(['customer', 'supplier']), ref: z.string(), name: z.string() }),
+    address: postalAddress.nullable(),
+    bankDetails: bankDetails.nullable().meta({ description: 'The IBAN in electronic format, unmasked.' }),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'MasterData' });
+
 export const BATCH_OUTCOMES = ['created', 'updated', 'unchanged', 'rejected'] as const;
 export const batchResult = z
   .object({

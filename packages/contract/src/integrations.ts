@@ -45,6 +45,8 @@ const keyFields = {
     .min(1)
     .max(INTEGRATION_KEY_MAX_DAYS, `A key lives ${INTEGRATION_KEY_MAX_DAYS} days at most.`),
   requestsPerMinute: z.number().int().min(1).max(6_000).default(600),
+  /** Rows a minute in batches (the bulk budget; a 1,000-row batch spends 1,000). */
+  rowsPerMinute: z.number().int().min(1_000).max(5_000_000).default(120_000),
 };
 export const integrationKeyCreateInput = z.object({ integrationName: keyName, ...keyFields });
 export const integrationKeyIdInput = z.object({ keyId: z.string().regex(/^[a-z0-9]{12}$/, 'Not a key id.') });
@@ -80,6 +82,7 @@ export const integrationKeysListOutput = z.object({
       scopes: z.array(z.string()),
       ipAllowlist: z.array(z.string()),
       requestsPerMinute: z.number().int(),
+      rowsPerMinute: z.number().int(),
       status: keyStatus,
       createdAt: isoTime,
       createdByEmail: z.string(),

@@ -1,4 +1,17 @@
-import { apiError, eventsPage, eventsQuery, INTEGRATION_EVENT_TYPES } from '@gatehouse/contract';
+import {
+  apiError,
+  BATCH_ENTITIES,
+  BATCH_MAX_ROWS,
+  BATCH_ROW_SCHEMAS,
+  BATCH_SCOPE,
+  batchResult,
+  erpMasterData,
+  eventsPage,
+  eventsQuery,
+  INTEGRATION_EVENT_TYPES,
+  masterDataParams,
+} from '@gatehouse/contract';
+import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: apiError } } });
@@ -8,6 +21,58 @@ const error = (description: string) => ({ description, content: { 'application/j
  * so the document cannot drift from what the server accepts and answers.
  */
 export function openApiDocument() {
+  const batchPaths = Object.fromEntries(
+    BATCH_ENTITIES.map((entity) => [
+      `/batches/${entity}`,
+      {
+        post: {
+          operationId: `batch_${entity.replace(/-/g, '_')}`,
+          summary: `Upsert ${entity} by ERP key`,
+          description:
+            `Scope \`${BATCH_SCOPE[entity]}\`. At most ${BATCH_MAX_ROWS} rows and 5 MB. ` +
+            'Atomic by default: any rejected row answers 422 and changes nothing; `mode: "partial"` applies the good rows. ' +
+            'A row applies only when its `rev` is above the stored one, so replays and late pages are harmless.',
+          requestParams: {
+            header: z.object({
+              'idempotency-key': z
+                .string()
+                .max(255)
+                .meta({ description: 'Required. The same key and body replay the stored answer (72 h).' }),
+            }),
+          },
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: z.object({
+                  mode: z.enum(['atomic', 'partial']).optional(),
+                  rows: z.array(BATCH_ROW_SCHEMAS[entity]).min(1).max(BATCH_MAX_ROWS),
+                }),
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'Applied; each row’s outcome (replays carry `Idempotent-Replayed: true`)',
+              content: { 'application/json': { schema: batchResult } },
+            },
+            '400': error('The body is not JSON, not { mode?, rows }, or the Idempotency-Key is missing'),
+            '401': error('No valid key (the same answer for every reason)'),
+            '403': error('The key may not be used from this address, or lacks the scope'),
+            '409': error('A request with this Idempotency-Key is still running'),
+            '413': error('More than 1,000 rows, or more than 5 MB'),
+            '415': error('The body is not application/json'),
+            '422': {
+              description:
+                'An atomic batch with a rejected row (nothing applied; every row’s errors listed), or the Idempotency-Key was used with another body',
+              content: { 'application/json': { schema: batchResult.or(apiError) } },
+            },
+            '429': error('The key’s request or row budget is spent; retry after Retry-After seconds'),
+            '503': error('The database is briefly unavailable, or ERP writes are not configured'),
+          },
+        },
+      },
+    ]),
+  );
   return createDocument({
     openapi: '3.1.0',
     info: {
@@ -23,6 +88,21 @@ export function openApiDocument() {
     },
     security: [{ integrationKey: [] }],
     paths: {
+      ...batchPaths,
+      '/master-data/{kind}/{ref}': {
+        get: {
+          operationId: 'getMasterData',
+          summary: 'A customer’s or supplier’s current address and bank details',
+          description: 'Scope `master-data:read`. Every read is audited on the party.',
+          requestParams: { path: masterDataParams },
+          responses: {
+            '200': { description: 'The current values', content: { 'application/json': { schema: erpMasterData } } },
+            '401': error('No valid key'),
+            '403': error('The key lacks the scope or the address'),
+            '404': error('No party of that kind has the ERP reference'),
+          },
+        },
+      },
       '/events': {
         get: {
           operationId: 'listEvents',

@@ -7,6 +7,7 @@ import {
   eventsQuery,
   eventTypesParam,
   type IntegrationScope,
+  masterDataParams,
 } from '@gatehouse/contract';
 import { auditRepo, createLimiter, type Limiter, RateLimiterRes } from '@gatehouse/db';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -15,7 +16,7 @@ import { clientIp } from '../client-ip.ts';
 import type { AppServices } from '../context.ts';
 import { isDatabaseUnavailable } from '../errors.ts';
 import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
-import { applyBatch, IDEMPOTENCY_KEY, sha256Hex } from '../services/mirror.ts';
+import { applyBatch, IDEMPOTENCY_KEY, masterDataForErp, sha256Hex } from '../services/mirror.ts';
 import * as outbox from '../services/outbox.ts';
 import { SYSTEM_SCOPE } from '../services/scope.ts';
 import { openApiDocument } from './openapi.ts';
@@ -36,12 +37,13 @@ type Locals = { principal: IntegrationPrincipal; ip: string };
 export function apiV1(app: AppServices) {
   const router = express.Router();
   const failures: Limiter = createLimiter(app.db, { keyPrefix: 'api:auth-fail-ip', ...API_FAILURES_PER_IP });
-  const budgets = new Map<number, Limiter>();
-  const budget = (perMinute: number) => {
-    let l = budgets.get(perMinute);
+  const budgets = new Map<string, Limiter>();
+  /** A per-minute budget of `kind` ('req' requests, 'rows' batch rows) at `perMinute`, shared by instances. */
+  const budget = (kind: 'req' | 'rows', perMinute: number) => {
+    let l = budgets.get(`${kind}:${perMinute}`);
     if (!l) {
-      l = createLimiter(app.db, { keyPrefix: `api:req:${perMinute}`, points: perMinute, durationSeconds: 60 });
-      budgets.set(perMinute, l);
+      l = createLimiter(app.db, { keyPrefix: `api:${kind}:${perMinute}`, points: perMinute, durationSeconds: 60 });
+      budgets.set(`${kind}:${perMinute}`, l);
     }
     return l;
   };
@@ -115,7 +117,7 @@ export function apiV1(app: AppServices) {
       }
       if (!check.ok) return send(res, 403, 'network_denied', 'This key may not be used from this network address.');
       const { principal } = check;
-      const spent = await budget(principal.requestsPerMinute)
+      const spent = await budget('req', principal.requestsPerMinute)
         .consume(principal.keyId)
         .catch((r: unknown) => r);
       if (spent instanceof RateLimiterRes) {
@@ -144,6 +146,25 @@ export function apiV1(app: AppServices) {
       if (!types.success)
         return send(res, 400, 'invalid_query', 'The query is not valid.', z.flattenError(types.error));
       res.json(await outbox.feed(app, { ...q.data, types: types.data }));
+    }),
+  );
+
+  /** A party's current address and bank details, for the ERP to apply (each read is audited). */
+  router.get(
+    '/master-data/:kind/:ref',
+    requireScope('master-data:read'),
+    wrap(async (req, res) => {
+      const p = masterDataParams.safeParse(req.params);
+      if (!p.success)
+        return send(res, 400, 'invalid_path', 'Use /master-data/customer/{ref} or /master-data/supplier/{ref}.');
+      const { ip } = res.locals as Locals;
+      const found = await masterDataForErp(app, (res.locals as Locals).principal, {
+        ...p.data,
+        requestId: String(res.locals.requestId),
+        ip,
+      });
+      if (!found) return send(res, 404, 'not_found', `No ${p.data.kind} has the ERP reference "${p.data.ref}".`);
+      res.json(found);
     }),
   );
 
@@ -193,6 +214,16 @@ export function apiV1(app: AppServices) {
       if (Array.isArray(rows) && rows.length > BATCH_MAX_ROWS)
         return send(res, 413, 'too_many_rows', `At most ${BATCH_MAX_ROWS} rows per batch; split it.`);
       const { principal, ip } = res.locals as Locals;
+      if (Array.isArray(rows) && rows.length > 0) {
+        const spent = await budget('rows', principal.rowsPerMinute)
+          .consume(principal.keyId, Math.min(rows.length, principal.rowsPerMinute))
+          .catch((r: unknown) => r);
+        if (!(spent instanceof RateLimiterRes)) throw spent;
+        if (spent.consumedPoints > principal.rowsPerMinute) {
+          res.setHeader('Retry-After', String(retryAfter(spent)));
+          return send(res, 429, 'row_budget_spent', `This key may send ${principal.rowsPerMinute} rows a minute.`);
+        }
+      }
       const answer = await applyBatch(app, principal, req.params.entity as BatchEntity, {
         body,
         bodySha256: sha256Hex(raw),

@@ -65,6 +65,7 @@ export async function createKey(ctx: Context, actor: Actor, input: z.output<type
       scopes: input.scopes,
       ipAllowlist: input.ipAllowlist,
       requestsPerMinute: input.requestsPerMinute,
+      rowsPerMinute: input.rowsPerMinute,
       expiresAt,
       createdBy: actor.userId,
       createdAt: now,
@@ -74,6 +75,7 @@ export async function createKey(ctx: Context, actor: Actor, input: z.output<type
       scopes: input.scopes,
       ipAllowlist: input.ipAllowlist,
       requestsPerMinute: input.requestsPerMinute,
+      rowsPerMinute: input.rowsPerMinute,
       expiresAt: expiresAt.toISOString(),
     });
   });
@@ -102,6 +104,7 @@ export async function rotateKey(ctx: Context, actor: Actor, input: z.output<type
       scopes: old.scopes,
       ipAllowlist: old.ipAllowlist,
       requestsPerMinute: old.requestsPerMinute,
+      rowsPerMinute: old.rowsPerMinute,
       expiresAt,
       createdBy: actor.userId,
       createdAt: now,
@@ -211,6 +214,7 @@ export interface IntegrationPrincipal {
   integrationName: string;
   scopes: ReadonlySet<string>;
   requestsPerMinute: number;
+  rowsPerMinute: number;
   /** The integration's source setting: suspend the parties its ERP marks inactive. */
   suspendInactive: boolean;
 }
@@ -270,6 +274,7 @@ export async function checkKey(app: AppServices, token: string, ip: string): Pro
       integrationName: row.integrationName,
       scopes: new Set(row.scopes),
       requestsPerMinute: row.requestsPerMinute,
+      rowsPerMinute: row.rowsPerMinute,
       suspendInactive: row.suspendInactive,
     },
   };

@@ -149,6 +149,39 @@ export async function applyBatch(
   return answer;
 }
 
+/**
+ * The current address and bank details of a customer or supplier, for the ERP (thin events point here:
+ * the feed never carries bank details). Every read is audited on the party.
+ */
+export async function masterDataForErp(
+  app: AppServices,
+  principal: IntegrationPrincipal,
+  q: { kind: 'customer' | 'supplier'; ref: string; requestId: string; ip: string },
+) {
+  return app.db.tx(SYSTEM_SCOPE, async (tx) => {
+    const p = await mirrorRepo.partyByRef(tx, q.kind, q.ref);
+    if (!p) return null;
+    await auditRepo.record(tx, {
+      action: 'integration.master_data_read',
+      outcome: 'success',
+      partyId: p.id,
+      actorUserId: null,
+      entityType: 'party',
+      entityId: p.id,
+      requestId: q.requestId,
+      ip: q.ip,
+      details: { integration: principal.integrationName, keyId: principal.keyId },
+    });
+    const updated = p.updatedAt ? new Date(p.updatedAt) : null;
+    return {
+      party: { kind: q.kind, ref: q.ref, name: p.name },
+      address: (p.address ?? null) as PostalAddress | null,
+      bankDetails: (p.bankDetails ?? null) as BankDetails | null,
+      updatedAt: updated ? updated.toISOString() : null,
+    };
+  });
+}
+
 export const sha256Hex = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 // ---- validation: every row on its own, so each error names its row

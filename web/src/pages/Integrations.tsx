@@ -81,6 +81,7 @@ export default function Integrations() {
   const [networks, setNetworks] = createSignal('');
   const [days, setDays] = createSignal('90');
   const [perMinute, setPerMinute] = createSignal('600');
+  const [rowsPerMinute, setRowsPerMinute] = createSignal('120000');
   let nameInput: HTMLInputElement | undefined;
   // Rotate form state.
   const [rotateDays, setRotateDays] = createSignal('90');
@@ -353,7 +354,8 @@ export default function Integrations() {
               return 'List at least one network the ERP calls from (0.0.0.0/0 means anywhere).';
             return (
               wholeNumber(days(), 1, INTEGRATION_KEY_MAX_DAYS, 'Days until it expires') ??
-              wholeNumber(perMinute(), 1, 6000, 'Requests per minute')
+              wholeNumber(perMinute(), 1, 6000, 'Requests per minute') ??
+              wholeNumber(rowsPerMinute(), 1000, 5_000_000, 'Rows per minute')
             );
           }}
           send={async () => {
@@ -364,6 +366,7 @@ export default function Integrations() {
                 ipAllowlist: networksOf(networks()),
                 expiresInDays: Number(days()),
                 requestsPerMinute: Number(perMinute()),
+                rowsPerMinute: Number(rowsPerMinute()),
               }),
             );
             show({ ...m, what: `Key ${m.keyId} was created for ${name().trim()}.` });
@@ -434,6 +437,13 @@ export default function Integrations() {
                   testId="key-rate"
                   value={perMinute()}
                   onInput={setPerMinute}
+                />
+                <WholeNumberField
+                  id="key-rows"
+                  label="Batch rows per minute"
+                  testId="key-rows"
+                  value={rowsPerMinute()}
+                  onInput={setRowsPerMinute}
                 />
               </div>
             </>

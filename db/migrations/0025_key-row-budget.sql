@@ -1,0 +1,1 @@
+ALTER TABLE "integration_keys" ADD COLUMN "rows_per_minute" integer DEFAULT 120000 NOT NULL;
