@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
+import { pruneIdempotencyKeys } from '../server/src/jobs/idempotency.ts';
 import { client, createPartyWithUser, useTestServer } from './support/harness.ts';
 
 /**
@@ -390,6 +391,22 @@ describe('idempotency', () => {
     const retry = await post('orders', body, { token, key });
     expect(retry.status).toBe(200);
     expect(retry.body.counts.created).toBe(1);
+  });
+});
+
+describe('idempotency retention', () => {
+  it('records past 72 hours are pruned by the daily job, and the key may then be used again', async () => {
+    const token = await keyFor();
+    const c = await customer(token);
+    const key = `old-${uid()}`;
+    const first = await post('orders', { rows: [order(c.ref, `SO:${uid()}`)] }, { token, key });
+    expect(first.status).toBe(200);
+    t.srv.clock.advance(73 * 3_600_000);
+    expect(await pruneIdempotencyKeys(t.srv.services.db, t.srv.clock)).toBeGreaterThanOrEqual(1);
+    const [left] = await t.owner`select count(*)::int as n from idempotency_keys where key = ${key}`;
+    expect(left?.n).toBe(0);
+    const reused = await post('orders', { rows: [order(c.ref, `SO:${uid()}`)] }, { token, key });
+    expect([reused.status, reused.headers.get('idempotent-replayed')]).toEqual([200, null]);
   });
 });
 

@@ -122,6 +122,42 @@ describe('gatehouse_sync', () => {
       ).rejects.toThrow(/permission denied/);
   });
 
+  it('mails a party’s admins only through the one SECURITY DEFINER function, which reads nothing back', async () => {
+    const supplier = await createPartyWithUser(t.db, 'supplier', ['supplier-admin']);
+    const queued = await asSync(
+      all(),
+      (sql) =>
+        sql`select gh_mail_party_admins(${supplier.partyId}, 'Subject', 'Body', 'bank-details-changed-by-erp') as n`,
+    );
+    expect(queued[0]?.n).toBe(1);
+    const [mail] = await owner`select to_address from mail_outbox where kind = 'bank-details-changed-by-erp'`;
+    expect(mail?.to_address).toBe(supplier.email);
+    // Not without the signed all-parties context, and not for the app role at all.
+    await expect(
+      asSync(null, (sql) => sql`select gh_mail_party_admins(${supplier.partyId}, 's', 'b', 'k')`),
+    ).rejects.toThrow(/all-parties context/);
+    await expect(t.db.appSql`select gh_mail_party_admins(${supplier.partyId}, 's', 'b', 'k')`).rejects.toThrow(
+      /permission denied/,
+    );
+  });
+
+  it('writes invoice lines, settles pending echoes and keeps idempotency records, but deletes neither', async () => {
+    await asSync(all(), async (sql) => {
+      expect(await countOf(sql, 'invoice_lines')).toBeGreaterThan(0);
+      expect(await countOf(sql, 'erp_pending_echoes')).toBe(0);
+      expect(await countOf(sql, 'idempotency_keys')).toBe(0);
+    });
+    for (const statement of [
+      'delete from erp_pending_echoes',
+      'delete from idempotency_keys',
+      "insert into erp_pending_echoes (party_id, field, value, event_id) values (gen_random_uuid(), 'address', '{}', gen_random_uuid())",
+    ])
+      await expect(
+        asSync(all(), (sql) => sql.unsafe(statement)),
+        statement,
+      ).rejects.toThrow(/permission denied/);
+  });
+
   it('cannot read users, sessions, roles, second factors, invitations, approvals, change requests, keys or mail', async () => {
     const forbidden = [
       'users',

@@ -20,6 +20,7 @@ import type { AppServices } from './context.ts';
 import { openBlobStore } from './files/stores.ts';
 import { createHttpApp } from './http.ts';
 import { suspendDormant } from './jobs/dormant.ts';
+import { pruneIdempotencyKeys } from './jobs/idempotency.ts';
 import { warnAboutKeys } from './jobs/integration-keys.ts';
 import { periodClaim, startPeriodic } from './jobs/periodic.ts';
 import { appRolePassword, contextKey, syncRolePassword } from './keys.ts';
@@ -205,7 +206,10 @@ export async function startServer(
   const keysJob = startPeriodic(
     'integration-key-warnings',
     24 * 3_600_000,
-    () => warnAboutKeys(database.db, clock, config.publicOrigin),
+    async () => {
+      await warnAboutKeys(database.db, clock, config.publicOrigin);
+      await pruneIdempotencyKeys(database.db, clock);
+    },
     log,
     metrics,
     claim,

@@ -739,11 +739,12 @@ export async function lockIdempotencyKey(tx: Tx, integrationId: string, endpoint
   return r?.ok === true;
 }
 
-export async function idempotencyRecord(tx: Tx, integrationId: string, endpoint: string, key: string) {
+export async function idempotencyRecord(tx: Tx, integrationId: string, endpoint: string, key: string, now: Date) {
   const [r] = await rows<{ requestSha256: string; status: number; response: unknown }>(
     tx,
     sql`select request_sha256 as "requestSha256", status, response from idempotency_keys
-         where integration_id = ${integrationId} and endpoint = ${endpoint} and key = ${key} and expires_at > now()`,
+         where integration_id = ${integrationId} and endpoint = ${endpoint} and key = ${key}
+           and expires_at > ${now.toISOString()}`,
   );
   return r;
 }
@@ -757,14 +758,18 @@ export async function saveIdempotencyRecord(
     requestSha256: string;
     status: number;
     response: unknown;
+    createdAt: Date;
     expiresAt: Date;
   },
 ) {
-  // An expired record with the same key is replaced (the key may be reused after retention).
+  // Called only when no live record exists (under the key's lock): an expired one not yet pruned is replaced.
   await tx.db.execute(
-    sql`insert into idempotency_keys (integration_id, endpoint, key, request_sha256, status, response, expires_at)
+    sql`insert into idempotency_keys (integration_id, endpoint, key, request_sha256, status, response, created_at, expires_at)
         values (${r.integrationId}, ${r.endpoint}, ${r.key}, ${r.requestSha256}, ${r.status},
-                ${JSON.stringify(r.response)}::jsonb, ${r.expiresAt.toISOString()})`,
+                ${JSON.stringify(r.response)}::jsonb, ${r.createdAt.toISOString()}, ${r.expiresAt.toISOString()})
+        on conflict (integration_id, endpoint, key) do update set request_sha256 = excluded.request_sha256,
+           status = excluded.status, response = excluded.response, created_at = excluded.created_at,
+           expires_at = excluded.expires_at`,
   );
 }
 

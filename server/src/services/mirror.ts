@@ -95,7 +95,7 @@ export async function applyBatch(
         replayed: false,
         body: apiError('idempotency_in_progress', 'A request with this Idempotency-Key is still running. Retry later.'),
       };
-    const prior = await mirrorRepo.idempotencyRecord(tx, principal.integrationId, entity, req.idempotencyKey);
+    const prior = await mirrorRepo.idempotencyRecord(tx, principal.integrationId, entity, req.idempotencyKey, now);
     if (prior) {
       if (prior.requestSha256 !== req.bodySha256)
         return {
@@ -141,6 +141,7 @@ export async function applyBatch(
       requestSha256: req.bodySha256,
       status,
       response: body,
+      createdAt: now,
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS),
     });
     return { status, body, replayed: false };
