@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { pruneIdempotencyKeys } from '../server/src/jobs/idempotency.ts';
@@ -165,6 +166,31 @@ describe('parties', () => {
     );
     expect(again.status).toBe(422);
     expect(again.body.results[0].errors[0]?.message).toContain(`has the ERP reference "${ref}"`);
+  });
+});
+
+describe("the README's curl example", () => {
+  it('works as written: its bodies, sent to its endpoints, create the customer and the order', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const calls = [
+      ...readme.matchAll(
+        /curl -s -X POST http:\/\/localhost:3000\/api\/v1\/batches\/([a-z-]+)[^']*'Content-Type: application\/json'[^-]*-H "Idempotency-Key: ([^"]+)" \\\n\s*-d '([^']+)'/g,
+      ),
+    ];
+    expect(calls.map((c) => c[1])).toEqual(['parties', 'orders']);
+    const token = await keyFor(['parties:write', 'orders:write']);
+    // The example's refs are fixed; this database may have run it already, so a fresh ref keeps it independent.
+    const ref = `C100-${uid()}`;
+    for (const [, entity, , body] of calls) {
+      const r = await post(entity as string, null, {
+        token,
+        raw: (body as string)
+          .replaceAll('"C100"', `"${ref}"`)
+          .replaceAll('"SO-5001"', `"SO-${ref}"`)
+          .replaceAll('"5001"', `"5001-${ref}"`),
+      });
+      expect([r.status, r.body.counts?.created], entity).toEqual([200, 1]);
+    }
   });
 });
 
