@@ -41,7 +41,7 @@ export interface RowError {
   path: string;
   message: string;
 }
-interface Checked<T> {
+export interface Checked<T> {
   idx: number;
   key: string | null;
   value: T | null;
@@ -105,11 +105,13 @@ export async function applyBatch(
         };
       return { status: prior.status, body: prior.response, replayed: true };
     }
-    const written = await WRITERS[entity](tx, checked as never, { mode, now, principal });
+    const written = await writeRows(tx, entity, checked, {
+      mode,
+      now,
+      source: { name: principal.integrationName, suspendInactive: principal.suspendInactive },
+    });
     mails = written.mails;
-    const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
-    for (const r of written.results) counts[r.outcome] += 1;
-    const applied = !(mode === 'atomic' && counts.rejected > 0);
+    const { counts, applied } = written;
     const batchId = randomUUID();
     const body: BatchResult = { batchId, entity, mode, applied, results: written.results, counts };
     const status = applied ? 200 : 422;
@@ -191,7 +193,12 @@ function issuesOf(e: z.ZodError): RowError[] {
   return e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
-function check(entity: BatchEntity, rows: unknown[], now: Date): Checked<unknown>[] {
+/**
+ * Validates and normalises rows of one entity, each on its own (the errors name the row): the first half of
+ * the mirror writer, with no database. Every channel (REST, CSV, SQL staging, Kinetic) calls it, then
+ * `writeRows` in its own transaction on the sync pool.
+ */
+export function check(entity: BatchEntity, rows: unknown[], now: Date): Checked<unknown>[] {
   const schema = BATCH_ROW_SCHEMAS[entity];
   const seen = new Map<string, number>();
   const defaultRev = BigInt(now.getTime());
@@ -375,10 +382,28 @@ const NORMALISE: { [E in BatchEntity]: (r: Rows[E], rev: bigint, errors: RowErro
 
 // ---- writing
 
+/** Where rows come from: its name goes in the audit trail; its setting decides on ERP-inactive parties. */
+export interface RowSource {
+  name: string;
+  suspendInactive: boolean;
+}
 interface WriteOpts {
   mode: 'atomic' | 'partial';
   now: Date;
-  principal: IntegrationPrincipal;
+  source: RowSource;
+}
+
+/**
+ * The second half of the mirror writer: applies checked rows in `tx` (a transaction on the sync pool, under
+ * the system scope) and reports each row's outcome. Atomic: nothing is applied when any row is rejected.
+ * Per-party audit entries are written here; the caller writes its one batch entry after it. `mails` says
+ * whether mail was queued (kick the worker after commit).
+ */
+export async function writeRows(tx: Tx, entity: BatchEntity, rows: Checked<unknown>[], o: WriteOpts) {
+  const written = await WRITERS[entity](tx, rows as never, o);
+  const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  for (const r of written.results) counts[r.outcome] += 1;
+  return { ...written, counts, applied: !(o.mode === 'atomic' && counts.rejected > 0) };
 }
 interface Written {
   results: RowResult[];
@@ -498,7 +523,7 @@ const writeParties: Writer<PartyIn> = async (tx, rows, o) => {
     };
   const audits: Parameters<typeof auditRepo.record>[1][] = [];
   for (const { r, v, target } of plans) {
-    const suspend = v.inactive && o.principal.suspendInactive;
+    const suspend = v.inactive && o.source.suspendInactive;
     if (!target) {
       await mirrorRepo.insertParty(tx, {
         ...v,
@@ -527,7 +552,7 @@ const writeParties: Writer<PartyIn> = async (tx, rows, o) => {
         entityType: 'party',
         entityId: target.id,
         details: {
-          integration: o.principal.integrationName,
+          integration: o.source.name,
           erpRef: v.ref,
           before: { status: target.status },
           after: { status },
@@ -671,7 +696,7 @@ const writeMasterData: Writer<MasterIn> = async (tx, rows, o) => {
         entityId: now.partyId,
         details: {
           field,
-          integration: o.principal.integrationName,
+          integration: o.source.name,
           before: view(currentValue),
           after: view(incoming),
           overrodePortalChange: rule === 'override',
@@ -747,7 +772,7 @@ const writeCreditLimits: Writer<CreditIn> = async (tx, rows, o) => {
       entityType: 'party',
       entityId: now.partyId,
       details: {
-        integration: o.principal.integrationName,
+        integration: o.source.name,
         before: currentValue,
         after: incoming,
         overrodePortalChange: rule === 'override',
