@@ -36,6 +36,40 @@ async function rows<T>(tx: Tx, q: ReturnType<typeof sql>): Promise<T[]> {
 
 // ---- documents: stage, check, apply
 
+/** One column of a stage table: its name, its SQL type, and how a document gives its value. */
+type Column<T> = readonly [name: string, type: string, value: (d: T) => Cell];
+
+/** A temporary stage table (dropped at commit) of these columns, filled by COPY from the documents. */
+async function stage<T>(tx: Tx, table: string, columns: readonly Column<T>[], docs: readonly T[]) {
+  const ddl = columns.map(([name, type]) => `${name} ${type}`).join(', ');
+  await tx.db.execute(sql.raw(`create temp table ${table} (${ddl}) on commit drop`));
+  await tx.copyIn(
+    table,
+    columns.map(([name]) => name),
+    docs.map((d) => columns.map(([, , value]) => value(d))),
+  );
+}
+
+/** The checks every document header gets: its party is known and of its kind, its number is its own. */
+async function headerProblems(tx: Tx, o: { stage: string; table: string; ref: 'customer' | 'supplier'; noun: string }) {
+  return [
+    ...(await unknownParties(tx, o.stage, o.ref, o.ref)),
+    ...(await numberTaken(tx, o.stage, o.table, o.ref, o.ref, o.noun)),
+  ];
+}
+
+/** Columns every staged header starts with: its place in the batch, its ERP key and revision. */
+const HEAD = <T extends { idx: number; key: string; rev: bigint }>(): Column<T>[] => [
+  ['idx', 'int not null', (d) => s(d.idx)],
+  ['key', 'text not null', (d) => d.key],
+  ['rev', 'bigint not null', (d) => s(d.rev)],
+];
+const text = <T>(name: string, value: (d: T) => string | null, notNull = true): Column<T> => [
+  name,
+  notNull ? 'text not null' : 'text',
+  (d) => s(value(d)),
+];
+
 export interface LineIn {
   lineNo: number;
   sku: string | null;
@@ -47,41 +81,21 @@ export interface LineIn {
   amountMinor: bigint;
   taxMinor?: bigint | null;
 }
-const LINE_COLUMNS = [
-  'idx',
-  'line_no',
-  'sku',
-  'description',
-  'quantity',
-  'uom',
-  'unit_price_minor',
-  'unit_price',
-  'amount_minor',
-  'tax_minor',
-] as const;
-const lineCells = (idx: number, l: LineIn): Cell[] => [
-  s(idx),
-  s(l.lineNo),
-  s(l.sku),
-  l.description,
-  l.quantity,
-  s(l.uom),
-  s(l.unitPriceMinor),
-  l.unitPrice,
-  s(l.amountMinor),
-  s(l.taxMinor),
+const LINE_STAGE: readonly Column<{ idx: number; l: LineIn }>[] = [
+  ['idx', 'int not null', (r) => s(r.idx)],
+  ['line_no', 'int not null', (r) => s(r.l.lineNo)],
+  ['sku', 'text', (r) => s(r.l.sku)],
+  ['description', 'text not null', (r) => r.l.description],
+  ['quantity', 'numeric(18,4) not null', (r) => r.l.quantity],
+  ['uom', 'text', (r) => s(r.l.uom)],
+  ['unit_price_minor', 'bigint not null', (r) => s(r.l.unitPriceMinor)],
+  ['unit_price', 'numeric(20,6)', (r) => r.l.unitPrice],
+  ['amount_minor', 'bigint not null', (r) => s(r.l.amountMinor)],
+  ['tax_minor', 'bigint', (r) => s(r.l.taxMinor)],
 ];
 async function stageLines(tx: Tx, table: string, docs: { idx: number; lines: LineIn[] }[]) {
-  await tx.db.execute(
-    sql.raw(`create temp table ${table} (idx int not null, line_no int not null, sku text, description text not null,
-      quantity numeric(18,4) not null, uom text, unit_price_minor bigint not null, unit_price numeric(20,6),
-      amount_minor bigint not null, tax_minor bigint) on commit drop`),
-  );
-  await tx.copyIn(
-    table,
-    LINE_COLUMNS,
-    docs.flatMap((d) => d.lines.map((l) => lineCells(d.idx, l))),
-  );
+  const rows = docs.flatMap((d) => d.lines.map((l) => ({ idx: d.idx, l })));
+  await stage(tx, table, LINE_STAGE, rows);
 }
 
 /** Rows whose party reference is unknown (or names a party of the other kind). */
@@ -175,46 +189,21 @@ export interface OrderIn {
 }
 
 export async function stageOrders(tx: Tx, docs: OrderIn[]): Promise<StageProblem[]> {
-  await tx.db.execute(
-    sql.raw(`create temp table stage_orders (idx int not null, key text not null, customer text not null,
-      number text not null, customer_reference text, status text not null, order_date date not null,
-      currency text not null, total_minor bigint not null, net_minor bigint, rev bigint not null) on commit drop`),
-  );
-  await tx.copyIn(
-    'stage_orders',
-    [
-      'idx',
-      'key',
-      'customer',
-      'number',
-      'customer_reference',
-      'status',
-      'order_date',
-      'currency',
-      'total_minor',
-      'net_minor',
-      'rev',
-    ],
-    docs.map((d) => [
-      s(d.idx),
-      d.key,
-      d.customer,
-      d.number,
-      s(d.customerReference),
-      d.status,
-      d.orderDate,
-      d.currency,
-      s(d.totalMinor),
-      s(d.netMinor),
-      s(d.rev),
-    ]),
-  );
+  await stage(tx, 'stage_orders', ORDER_STAGE, docs);
   await stageLines(tx, 'stage_order_lines', docs);
-  return [
-    ...(await unknownParties(tx, 'stage_orders', 'customer', 'customer')),
-    ...(await numberTaken(tx, 'stage_orders', 'orders', 'customer', 'customer', 'Order')),
-  ];
+  return headerProblems(tx, { stage: 'stage_orders', table: 'orders', ref: 'customer', noun: 'Order' });
 }
+const ORDER_STAGE: readonly Column<OrderIn>[] = [
+  ...HEAD<OrderIn>(),
+  text('customer', (d) => d.customer),
+  text('number', (d) => d.number),
+  text('customer_reference', (d) => d.customerReference, false),
+  text('status', (d) => d.status),
+  ['order_date', 'date not null', (d) => d.orderDate],
+  text('currency', (d) => d.currency),
+  ['total_minor', 'bigint not null', (d) => s(d.totalMinor)],
+  ['net_minor', 'bigint', (d) => s(d.netMinor)],
+];
 
 export async function applyOrders(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
   await dropStaged(tx, ['stage_orders', 'stage_order_lines'], skip);
@@ -264,47 +253,7 @@ export interface InvoiceIn {
 }
 
 export async function stageInvoices(tx: Tx, docs: InvoiceIn[]): Promise<StageProblem[]> {
-  await tx.db.execute(
-    sql.raw(`create temp table stage_invoices (idx int not null, key text not null, customer text not null,
-      kind text not null, number text not null, legal_number text, order_key text, status text not null,
-      issue_date date not null, due_date date not null, currency text not null, total_minor bigint not null,
-      open_minor bigint not null, rev bigint not null) on commit drop`),
-  );
-  await tx.copyIn(
-    'stage_invoices',
-    [
-      'idx',
-      'key',
-      'customer',
-      'kind',
-      'number',
-      'legal_number',
-      'order_key',
-      'status',
-      'issue_date',
-      'due_date',
-      'currency',
-      'total_minor',
-      'open_minor',
-      'rev',
-    ],
-    docs.map((d) => [
-      s(d.idx),
-      d.key,
-      d.customer,
-      d.kind,
-      d.number,
-      s(d.legalNumber),
-      s(d.orderKey),
-      d.status,
-      d.issueDate,
-      d.dueDate,
-      d.currency,
-      s(d.totalMinor),
-      s(d.openMinor),
-      s(d.rev),
-    ]),
-  );
+  await stage(tx, 'stage_invoices', INVOICE_STAGE, docs);
   await stageLines(tx, 'stage_invoice_lines', docs);
   const badOrder = await rows<{ idx: number; order_key: string }>(
     tx,
@@ -314,14 +263,27 @@ export async function stageInvoices(tx: Tx, docs: InvoiceIn[]): Promise<StagePro
                 and not exists (select 1 from orders o where o.erp_key = s.order_key and o.party_id = p.id)`),
   );
   return [
-    ...(await unknownParties(tx, 'stage_invoices', 'customer', 'customer')),
-    ...(await numberTaken(tx, 'stage_invoices', 'invoices', 'customer', 'customer', 'Invoice')),
+    ...(await headerProblems(tx, { stage: 'stage_invoices', table: 'invoices', ref: 'customer', noun: 'Invoice' })),
     ...badOrder.map((b) => ({
       idx: b.idx,
       message: `The order "${b.order_key}" is unknown for this customer (send the order first).`,
     })),
   ];
 }
+const INVOICE_STAGE: readonly Column<InvoiceIn>[] = [
+  ...HEAD<InvoiceIn>(),
+  text('customer', (d) => d.customer),
+  text('kind', (d) => d.kind),
+  text('number', (d) => d.number),
+  text('legal_number', (d) => d.legalNumber, false),
+  text('order_key', (d) => d.orderKey, false),
+  text('status', (d) => d.status),
+  ['issue_date', 'date not null', (d) => d.issueDate],
+  ['due_date', 'date not null', (d) => d.dueDate],
+  text('currency', (d) => d.currency),
+  ['total_minor', 'bigint not null', (d) => s(d.totalMinor)],
+  ['open_minor', 'bigint not null', (d) => s(d.openMinor)],
+];
 
 export async function applyInvoices(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
   await dropStaged(tx, ['stage_invoices', 'stage_invoice_lines'], skip);
@@ -368,35 +330,12 @@ export interface ShipmentIn {
 }
 
 export async function stageShipments(tx: Tx, docs: ShipmentIn[]): Promise<StageProblem[]> {
-  await tx.db.execute(
-    sql.raw(`create temp table stage_shipments (idx int not null, key text not null, customer text not null,
-      number text not null, carrier text not null, tracking_ref text, status text not null, shipped_on date not null,
-      delivered_on date, rev bigint not null) on commit drop`),
-  );
-  await tx.copyIn(
-    'stage_shipments',
-    ['idx', 'key', 'customer', 'number', 'carrier', 'tracking_ref', 'status', 'shipped_on', 'delivered_on', 'rev'],
-    docs.map((d) => [
-      s(d.idx),
-      d.key,
-      d.customer,
-      d.number,
-      d.carrier,
-      s(d.trackingRef),
-      d.status,
-      d.shippedOn,
-      s(d.deliveredOn),
-      s(d.rev),
-    ]),
-  );
-  await tx.db.execute(
-    sql.raw(`create temp table stage_shipment_lines (idx int not null, order_key text not null, line_no int not null,
-      quantity numeric(18,4) not null) on commit drop`),
-  );
-  await tx.copyIn(
+  await stage(tx, 'stage_shipments', SHIPMENT_STAGE, docs);
+  await stage(
+    tx,
     'stage_shipment_lines',
-    ['idx', 'order_key', 'line_no', 'quantity'],
-    docs.flatMap((d) => d.lines.map((l) => [s(d.idx), l.orderKey, s(l.lineNo), l.quantity])),
+    SHIPMENT_LINE_STAGE,
+    docs.flatMap((d) => d.lines.map((l) => ({ idx: d.idx, l }))),
   );
   const badLines = await rows<{ idx: number; order_key: string; line_no: number; why: string }>(
     tx,
@@ -411,8 +350,7 @@ export async function stageShipments(tx: Tx, docs: ShipmentIn[]): Promise<StageP
                                    and ol.line_no = l.line_no)`),
   );
   return [
-    ...(await unknownParties(tx, 'stage_shipments', 'customer', 'customer')),
-    ...(await numberTaken(tx, 'stage_shipments', 'shipments', 'customer', 'customer', 'Shipment')),
+    ...(await headerProblems(tx, { stage: 'stage_shipments', table: 'shipments', ref: 'customer', noun: 'Shipment' })),
     ...badLines.map((b) => ({
       idx: b.idx,
       message:
@@ -422,6 +360,23 @@ export async function stageShipments(tx: Tx, docs: ShipmentIn[]): Promise<StageP
     })),
   ];
 }
+
+const SHIPMENT_STAGE: readonly Column<ShipmentIn>[] = [
+  ...HEAD<ShipmentIn>(),
+  text('customer', (d) => d.customer),
+  text('number', (d) => d.number),
+  text('carrier', (d) => d.carrier),
+  text('tracking_ref', (d) => d.trackingRef, false),
+  text('status', (d) => d.status),
+  ['shipped_on', 'date not null', (d) => d.shippedOn],
+  ['delivered_on', 'date', (d) => s(d.deliveredOn)],
+];
+const SHIPMENT_LINE_STAGE: readonly Column<{ idx: number; l: ShipmentIn['lines'][number] }>[] = [
+  ['idx', 'int not null', (r) => s(r.idx)],
+  ['order_key', 'text not null', (r) => r.l.orderKey],
+  ['line_no', 'int not null', (r) => s(r.l.lineNo)],
+  ['quantity', 'numeric(18,4) not null', (r) => r.l.quantity],
+];
 
 export async function applyShipments(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
   await dropStaged(tx, ['stage_shipments', 'stage_shipment_lines'], skip);
@@ -475,46 +430,26 @@ export interface PurchaseOrderIn {
 }
 
 export async function stagePurchaseOrders(tx: Tx, docs: PurchaseOrderIn[]): Promise<StageProblem[]> {
-  await tx.db.execute(
-    sql.raw(`create temp table stage_purchase_orders (idx int not null, key text not null, supplier text not null,
-      number text not null, status text not null, order_date date not null, requested_date date, promised_date date,
-      currency text not null, total_minor bigint not null, rev bigint not null) on commit drop`),
-  );
-  await tx.copyIn(
-    'stage_purchase_orders',
-    [
-      'idx',
-      'key',
-      'supplier',
-      'number',
-      'status',
-      'order_date',
-      'requested_date',
-      'promised_date',
-      'currency',
-      'total_minor',
-      'rev',
-    ],
-    docs.map((d) => [
-      s(d.idx),
-      d.key,
-      d.supplier,
-      d.number,
-      d.status,
-      d.orderDate,
-      s(d.requestedDate),
-      s(d.promisedDate),
-      d.currency,
-      s(d.totalMinor),
-      s(d.rev),
-    ]),
-  );
+  await stage(tx, 'stage_purchase_orders', PURCHASE_ORDER_STAGE, docs);
   await stageLines(tx, 'stage_purchase_order_lines', docs);
-  return [
-    ...(await unknownParties(tx, 'stage_purchase_orders', 'supplier', 'supplier')),
-    ...(await numberTaken(tx, 'stage_purchase_orders', 'purchase_orders', 'supplier', 'supplier', 'Purchase order')),
-  ];
+  return headerProblems(tx, {
+    stage: 'stage_purchase_orders',
+    table: 'purchase_orders',
+    ref: 'supplier',
+    noun: 'Purchase order',
+  });
 }
+const PURCHASE_ORDER_STAGE: readonly Column<PurchaseOrderIn>[] = [
+  ...HEAD<PurchaseOrderIn>(),
+  text('supplier', (d) => d.supplier),
+  text('number', (d) => d.number),
+  text('status', (d) => d.status),
+  ['order_date', 'date not null', (d) => d.orderDate],
+  ['requested_date', 'date', (d) => s(d.requestedDate)],
+  ['promised_date', 'date', (d) => s(d.promisedDate)],
+  text('currency', (d) => d.currency),
+  ['total_minor', 'bigint not null', (d) => s(d.totalMinor)],
+];
 
 /**
  * The portal owns acknowledgements and problem flags: while the ERP says a PO is open, the portal's
