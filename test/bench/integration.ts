@@ -21,6 +21,7 @@
  *   copy-direct  postgres.js as the owner, one transaction per 1,000 orders: COPY straight into orders and
  *                order_lines (ids and party ids made by the client): the ceiling
  * Rows are order headers (lines/s printed beside). Latency is per batch, from request to answer.
+ * BENCH_SETUP_SQL runs as the owner after seeding (e.g. a candidate index), BENCH_UPDATES=0 skips rest-update.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -56,6 +57,8 @@ const BATCH = env('BENCH_BATCH_ROWS', 1000);
 const CUSTOMERS = env('BENCH_CUSTOMERS', 50);
 const PRELOAD = env('BENCH_PRELOAD', 200_000);
 const UPDATES = (process.env.BENCH_UPDATES ?? '1') !== '0';
+/** SQL run as the owner after seeding, to measure a what-if (an index, a setting) without editing the schema. */
+const SETUP_SQL = process.env.BENCH_SETUP_SQL ?? '';
 
 const GOAL_ROWS_PER_S = 20_000;
 const GOAL_P95_MS = 500;
@@ -295,6 +298,8 @@ interface RunResult {
   firstFailure: string | null;
   ghCpuMs: number;
   pgCpuMs: number;
+  /** CPU of the bench process itself (the clients: row generation, JSON, COPY text). */
+  benchCpuMs: number;
   machineBusy: number;
 }
 
@@ -339,6 +344,7 @@ async function run(ctx: Ctx, target: TargetName, seconds: number): Promise<RunRe
   let failures = 0;
   let firstFailure: string | null = null;
   const [gh0, pg0, m0] = [await cpuTicks(ctx.ghPid), await clusterTicks(ctx.postmasterPid), await machineBusyTicks()];
+  const own0 = process.cpuUsage();
   const t0 = performance.now();
   const until = t0 + seconds * 1000;
   const client = async (c: number) => {
@@ -384,26 +390,28 @@ async function run(ctx: Ctx, target: TargetName, seconds: number): Promise<RunRe
   };
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
   // Batches still running at the deadline are not counted, so the window is exactly `seconds`.
+  const own = process.cpuUsage(own0);
   const [gh1, pg1, m1] = [await cpuTicks(ctx.ghPid), await clusterTicks(ctx.postmasterPid), await machineBusyTicks()];
-  const elapsed = seconds;
   const tickMs = 1000 / CLK_TCK;
   return {
     batches: latencies.length,
     rows,
     lines,
-    seconds: elapsed,
+    seconds,
     latencies,
     failures,
     firstFailure,
     ghCpuMs: (gh1 - gh0) * tickMs,
     pgCpuMs: (pg1 - pg0) * tickMs,
+    benchCpuMs: (own.user + own.system) / 1000,
     machineBusy: ((m1 - m0) * tickMs) / 1000 / ((performance.now() - t0) / 1000),
   };
 }
 
 const fmt = (r: RunResult) =>
   `${f(r.rows / r.seconds).padStart(7)} rows/s ${f(r.lines / r.seconds).padStart(7)} lines/s  batch p50 ${f(median(r.latencies)).padStart(5)} p95 ${f(quantile(r.latencies, 0.95)).padStart(5)} ms` +
-  `  CPU/batch gh ${f(r.ghCpuMs / Math.max(1, r.batches)).padStart(4)} pg ${f(r.pgCpuMs / Math.max(1, r.batches)).padStart(4)} ms  busy ${f(r.machineBusy, 2)} cores` +
+  `  CPU/batch gh ${f(r.ghCpuMs / Math.max(1, r.batches)).padStart(4)} pg ${f(r.pgCpuMs / Math.max(1, r.batches)).padStart(4)} ms` +
+  `  cores: ours ${f((r.ghCpuMs + r.pgCpuMs + r.benchCpuMs) / 1000 / r.seconds, 2)} of ${f(r.machineBusy, 2)} busy` +
   (r.failures ? `  FAILED ${r.failures}: ${r.firstFailure}` : '');
 
 async function seed(ownerUrl: string) {
@@ -428,6 +436,7 @@ async function seed(ownerUrl: string) {
             select o.party_id, o.id, l, 'BLT-M8-040', 'Hex head bolt M8 x 40, DIN 933, 8.8, zinc plated', 10, 'EA', 512,
                    5.12345, 5120
               from orders o, generate_series(1, 2 + (o.total_minor % 2)::int) l`;
+  if (SETUP_SQL) await sql.unsafe(SETUP_SQL);
   await sql`vacuum analyze`;
   const partyOf = new Map<string, string>(
     (await sql`select erp_ref, id from parties where kind = 'customer'`).map((r) => [r.erp_ref, r.id]),
@@ -466,6 +475,7 @@ async function main() {
   try {
     const secret = Buffer.from(SECRET);
     await migrate({ ownerUrl: pg.ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
+    if (SETUP_SQL) console.log(`   BENCH_SETUP_SQL: ${SETUP_SQL}`);
     const seeded = await seed(pg.ownerUrl);
     console.log(
       `   seeded in ${seeded.seconds.toFixed(1)} s: ${seeded.counts?.orders} orders, ${seeded.counts?.lines} lines`,
@@ -527,18 +537,20 @@ async function main() {
         p99: quantile(all, 0.99),
         ghMs: median(rs.map((x) => x.ghCpuMs / Math.max(1, x.batches))),
         pgMs: median(rs.map((x) => x.pgCpuMs / Math.max(1, x.batches))),
+        // Rows per CPU-second of Gatehouse + PostgreSQL: what the box could do if its cores were ours alone.
+        rowsPerCpuS: median(rs.map((x) => (x.rows / Math.max(1, x.ghCpuMs + x.pgCpuMs)) * 1000)),
         failures: rs.reduce((a, x) => a + x.failures, 0),
       };
     };
     console.log(
-      '\n   medians over rounds   rows/s  lines/s   batch p50   p95   p99 ms   CPU/batch gh   pg ms   x copy-direct   x copy-stage',
+      '\n   medians over rounds   rows/s  lines/s   batch p50   p95   p99 ms   CPU/batch gh   pg ms   rows/CPU-s   x copy-direct   x copy-stage',
     );
     const direct = med('copy-direct');
     const staged = med('copy-stage');
     for (const t of targets) {
       const m = med(t);
       console.log(
-        `   ${t.padEnd(18)} ${f(m.rowsPerS).padStart(8)} ${f(m.linesPerS).padStart(8)} ${f(m.p50).padStart(11)} ${f(m.p95).padStart(5)} ${f(m.p99).padStart(6)} ${f(m.ghMs).padStart(14)} ${f(m.pgMs).padStart(7)} ${f(m.rowsPerS / direct.rowsPerS, 2).padStart(15)} ${f(m.rowsPerS / staged.rowsPerS, 2).padStart(14)}` +
+        `   ${t.padEnd(18)} ${f(m.rowsPerS).padStart(8)} ${f(m.linesPerS).padStart(8)} ${f(m.p50).padStart(11)} ${f(m.p95).padStart(5)} ${f(m.p99).padStart(6)} ${f(m.ghMs).padStart(14)} ${f(m.pgMs).padStart(7)} ${f(m.rowsPerCpuS).padStart(12)} ${f(m.rowsPerS / direct.rowsPerS, 2).padStart(15)} ${f(m.rowsPerS / staged.rowsPerS, 2).padStart(14)}` +
           (m.failures ? `  (${m.failures} failed batches)` : ''),
       );
     }
@@ -549,6 +561,9 @@ async function main() {
     );
     console.log(
       `   throughput >= ${GOAL_ROWS_PER_S.toLocaleString('en')} rows/s: ${ins.rowsPerS >= GOAL_ROWS_PER_S ? 'met' : 'NOT met'}; p95 per batch ${f(ins.p95)} ms < ${GOAL_P95_MS} ms: ${ins.p95 < GOAL_P95_MS ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `   per CPU-second of Gatehouse + PostgreSQL: REST ${f(ins.rowsPerCpuS)} rows, COPY ${f(direct.rowsPerCpuS)} rows (${f(ins.rowsPerCpuS / direct.rowsPerCpuS, 2)}x); ${os.cpus().length} idle cores would give REST at most about ${f(ins.rowsPerCpuS * os.cpus().length)} rows/s`,
     );
     if (UPDATES) {
       const up = med('rest-update');
