@@ -1,0 +1,589 @@
+/**
+ * ERP REST batch benchmark (not a test: it measures and prints). Run: pnpm bench:integration
+ *
+ * Goal (shared/INTEGRATION.md §12, issue 14): `POST /api/v1/batches/orders` sustains >= 20,000 rows/s with
+ * 4 clients x 1,000-row batches, p95 per batch < 500 ms. The anchor is raw COPY of the same rows into the
+ * same tables, measured in the same run.
+ *
+ * Data: BENCH_CUSTOMERS (50) customer parties known by ERP reference, and BENCH_PRELOAD (200,000) orders
+ * with 2-3 lines each already in the tables (so the unique and foreign indexes have a realistic depth).
+ * Every batch holds 1,000 orders of 2-3 lines (realistic field sizes, about 0.8 MB of JSON) spread over the
+ * customers; new ERP keys each batch, so they are inserts.
+ *
+ * Targets, each driven by BENCH_CLIENTS (4) concurrent clients for BENCH_SECONDS (10) per round, BENCH_ROUNDS
+ * (3) interleaved rounds after BENCH_WARMUP_SECONDS (3) of each:
+ *   rest-insert  Gatehouse as `pnpm start` runs it (the built server): Bearer key, Idempotency-Key, JSON,
+ *                zod validation, exact money, the mirror writer as gatehouse_sync, audit, idempotency record
+ *   rest-update  the same endpoint re-sending batches rest-insert created, with a higher `rev` (lines replaced)
+ *   copy-stage   postgres.js as the owner, one transaction per 1,000 orders: COPY into temp stages, then
+ *                INSERT … SELECT into orders (party by erp_ref) and order_lines (the writer's shape, minus
+ *                validation, conflict handling, audit and HTTP)
+ *   copy-direct  postgres.js as the owner, one transaction per 1,000 orders: COPY straight into orders and
+ *                order_lines (ids and party ids made by the client): the ceiling
+ * Rows are order headers (lines/s printed beside). Latency is per batch, from request to answer.
+ * BENCH_SETUP_SQL runs as the owner after seeding (e.g. a candidate index), BENCH_UPDATES=0 skips rest-update.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
+import postgres from 'postgres';
+import { appRolePassword, contextKey } from '../../server/src/keys.ts';
+import { keySecretHmacKey } from '../../server/src/services/integrations.ts';
+import {
+  buildServer,
+  CLK_TCK,
+  clusterTicks,
+  cpuTicks,
+  env,
+  f,
+  GATEHOUSE,
+  ghEnv,
+  machineBusyTicks,
+  median,
+  quantile,
+  SECRET,
+  startNode,
+  stopChild,
+  waitReady,
+} from './common.ts';
+
+const ROUNDS = env('BENCH_ROUNDS', 3);
+const SECONDS = env('BENCH_SECONDS', 10);
+const WARMUP = env('BENCH_WARMUP_SECONDS', 3);
+const CLIENTS = env('BENCH_CLIENTS', 4);
+const BATCH = env('BENCH_BATCH_ROWS', 1000);
+const CUSTOMERS = env('BENCH_CUSTOMERS', 50);
+const PRELOAD = env('BENCH_PRELOAD', 200_000);
+const UPDATES = (process.env.BENCH_UPDATES ?? '1') !== '0';
+/** SQL run as the owner after seeding, to measure a what-if (an index, a setting) without editing the schema. */
+const SETUP_SQL = process.env.BENCH_SETUP_SQL ?? '';
+
+const GOAL_ROWS_PER_S = 20_000;
+const GOAL_P95_MS = 500;
+
+type TargetName = 'rest-insert' | 'rest-update' | 'copy-stage' | 'copy-direct';
+
+// ---- the rows: one generator for every target, so REST and COPY write the same data
+
+interface Line {
+  lineNo: number;
+  sku: string;
+  description: string;
+  quantity: string;
+  uom: string;
+  unitPrice: string;
+  amount: string;
+}
+interface Order {
+  key: string;
+  customer: string;
+  number: string;
+  customerReference: string;
+  status: string;
+  orderDate: string;
+  currency: string;
+  total: string;
+  net: string;
+  lines: Line[];
+  rev: number;
+}
+
+const ITEMS = [
+  ['BLT-M8-040', 'Hex head bolt M8 x 40, DIN 933, 8.8, zinc plated'],
+  ['NUT-M8-ZP', 'Hex nut M8, DIN 934, class 8, zinc plated'],
+  ['WSH-M8-A2', 'Flat washer M8, DIN 125-A, stainless A2'],
+  ['BRG-6204-2RS', 'Deep groove ball bearing 6204-2RS, 20 x 47 x 14 mm'],
+  ['PLT-S235-10', 'Steel plate S235JR, 10 mm, cut to 500 x 500 mm'],
+  ['GSK-DN50-PN16', 'Flange gasket DN50 PN16, EPDM, 3 mm'],
+] as const;
+const STATUSES = ['open', 'confirmed', 'shipped', 'delivered'] as const;
+const ref = (c: number) => `BC-${String(c + 1).padStart(4, '0')}`;
+const cents = (n: number) => `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
+
+/** Order `i` of batch `batch` (a bench-wide unique number), at revision `rev`. */
+function order(batch: number, i: number, rev: number): Order {
+  const seq = batch * BATCH + i;
+  const nLines = 2 + (seq % 2);
+  const lines: Line[] = [];
+  let net = 0;
+  for (let l = 1; l <= nLines; l++) {
+    const [sku, description] = ITEMS[(seq + l) % ITEMS.length] as (typeof ITEMS)[number];
+    const qty = 1 + ((seq * 7 + l) % 40);
+    const unit = 1 + ((seq * 13 + l * 101) % 90_000); // in 1/1000: 0.001 .. 90.000
+    const amount = Math.round((qty * unit) / 10); // cents
+    net += amount;
+    lines.push({
+      lineNo: l,
+      sku,
+      description,
+      quantity: String(qty),
+      uom: 'EA',
+      unitPrice: `${Math.floor(unit / 1000)}.${String(unit % 1000).padStart(3, '0')}`,
+      amount: cents(amount),
+    });
+  }
+  const day = 1 + (seq % 28);
+  return {
+    key: `SO:${seq}`,
+    customer: ref(seq % CUSTOMERS),
+    number: `SO-${String(seq).padStart(9, '0')}`,
+    customerReference: `PO-${(seq * 31) % 1_000_000}/${2026}`,
+    status: STATUSES[(seq + rev) % STATUSES.length] as string,
+    orderDate: `2026-11-${String(day).padStart(2, '0')}`,
+    currency: 'EUR',
+    total: cents(Math.round(net * 1.19)),
+    net: cents(net),
+    lines,
+    rev,
+  };
+}
+const batchOf = (batch: number, rev: number) => Array.from({ length: BATCH }, (_, i) => order(batch, i, rev));
+
+// ---- COPY anchors (owner connection; the same escaping as the writer's copyIn)
+
+const copyValue = (v: string | null) =>
+  v === null
+    ? '\\N'
+    : v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string);
+const copyText = (rows: (string | null)[][]) => rows.map((r) => `${r.map(copyValue).join('\t')}\n`).join('');
+
+async function copyInto(conn: postgres.ReservedSql, target: string, text: string) {
+  const writable = await conn.unsafe(`copy ${target} from stdin`).writable();
+  await new Promise<void>((resolve, reject) => {
+    writable.once('error', reject);
+    writable.write(text);
+    writable.end(() => resolve());
+  });
+}
+
+const toMinor = (money: string) => {
+  const [whole = '0', frac = ''] = money.split('.');
+  return String(BigInt(whole) * 100n + BigInt(`${frac}00`.slice(0, 2)));
+};
+
+/** Staged like the writer: temp stages, then one INSERT … SELECT per table (no conflict handling). */
+async function copyStage(conn: postgres.ReservedSql, orders: Order[], at: string) {
+  await conn`begin`;
+  try {
+    await conn.unsafe(`create temp table s_orders (idx int, key text, customer text, number text,
+      customer_reference text, status text, order_date date, currency text, total_minor bigint, net_minor bigint,
+      rev bigint) on commit drop`);
+    await conn.unsafe(`create temp table s_lines (idx int, line_no int, sku text, description text,
+      quantity numeric(18,4), uom text, unit_price_minor bigint, unit_price numeric(20,6), amount_minor bigint)
+      on commit drop`);
+    await copyInto(
+      conn,
+      's_orders',
+      copyText(
+        orders.map((o, idx) => [
+          String(idx),
+          o.key,
+          o.customer,
+          o.number,
+          o.customerReference,
+          o.status,
+          o.orderDate,
+          o.currency,
+          toMinor(o.total),
+          toMinor(o.net),
+          String(o.rev),
+        ]),
+      ),
+    );
+    await copyInto(
+      conn,
+      's_lines',
+      copyText(
+        orders.flatMap((o, idx) =>
+          o.lines.map((l) => [
+            String(idx),
+            String(l.lineNo),
+            l.sku,
+            l.description,
+            l.quantity,
+            l.uom,
+            String(Math.round(Number(l.unitPrice) * 100)),
+            l.unitPrice,
+            toMinor(l.amount),
+          ]),
+        ),
+      ),
+    );
+    await conn.unsafe(`create temp table s_ids on commit drop as
+      with ins as (
+        insert into orders (party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
+                            erp_key, erp_rev, synced_at)
+        select p.id, s.number, s.customer_reference, s.status, s.order_date, s.currency, s.total_minor, s.net_minor,
+               s.key, s.rev, '${at}'::timestamptz
+          from s_orders s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
+        returning id, party_id, erp_key)
+      select s.idx, ins.id, ins.party_id from ins join s_orders s on s.key = ins.erp_key`);
+    await conn.unsafe(`insert into order_lines (party_id, order_id, line_no, sku, description, quantity, uom,
+                                                unit_price_minor, unit_price, amount_minor)
+      select i.party_id, i.id, l.line_no, l.sku, l.description, l.quantity, l.uom, l.unit_price_minor, l.unit_price,
+             l.amount_minor
+        from s_lines l join s_ids i on i.idx = l.idx`);
+    await conn`commit`;
+  } catch (err) {
+    await conn`rollback`;
+    throw err;
+  }
+}
+
+/** Straight into the tables: ids and party ids from the client. */
+async function copyDirect(conn: postgres.ReservedSql, orders: Order[], partyOf: Map<string, string>, at: string) {
+  const ids = orders.map(() => crypto.randomUUID());
+  await conn`begin`;
+  try {
+    await copyInto(
+      conn,
+      `orders (id, party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
+               erp_key, erp_rev, synced_at)`,
+      copyText(
+        orders.map((o, i) => [
+          ids[i] as string,
+          partyOf.get(o.customer) as string,
+          o.number,
+          o.customerReference,
+          o.status,
+          o.orderDate,
+          o.currency,
+          toMinor(o.total),
+          toMinor(o.net),
+          o.key,
+          String(o.rev),
+          at,
+        ]),
+      ),
+    );
+    await copyInto(
+      conn,
+      `order_lines (party_id, order_id, line_no, sku, description, quantity, uom, unit_price_minor, unit_price,
+                    amount_minor)`,
+      copyText(
+        orders.flatMap((o, i) =>
+          o.lines.map((l) => [
+            partyOf.get(o.customer) as string,
+            ids[i] as string,
+            String(l.lineNo),
+            l.sku,
+            l.description,
+            l.quantity,
+            l.uom,
+            String(Math.round(Number(l.unitPrice) * 100)),
+            l.unitPrice,
+            toMinor(l.amount),
+          ]),
+        ),
+      ),
+    );
+    await conn`commit`;
+  } catch (err) {
+    await conn`rollback`;
+    throw err;
+  }
+}
+
+// ---- the run
+
+interface RunResult {
+  batches: number;
+  rows: number;
+  lines: number;
+  seconds: number;
+  latencies: number[];
+  failures: number;
+  firstFailure: string | null;
+  ghCpuMs: number;
+  pgCpuMs: number;
+  /** CPU of the bench process itself (the clients: row generation, JSON, COPY text). */
+  benchCpuMs: number;
+  machineBusy: number;
+}
+
+interface Ctx {
+  base: string;
+  token: string;
+  ghPid: number;
+  postmasterPid: number;
+  ownerConns: postgres.ReservedSql[];
+  partyOf: Map<string, string>;
+  nextBatch: () => number;
+  /** Batches rest-insert created, with their current revision (rest-update re-sends them one higher). */
+  created: { batch: number; rev: number }[];
+  updateCursor: number;
+}
+
+const linesOf = (orders: Order[]) => orders.reduce((a, o) => a + o.lines.length, 0);
+
+async function postBatch(ctx: Ctx, orders: Order[]): Promise<{ ok: boolean; detail: string }> {
+  const res = await fetch(`${ctx.base}/api/v1/batches/orders`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${ctx.token}`,
+      'content-type': 'application/json',
+      'idempotency-key': `bench-${randomBytes(9).toString('base64url')}`,
+    },
+    body: JSON.stringify({ rows: orders }),
+  });
+  const text = await res.text();
+  if (res.status !== 200) return { ok: false, detail: `${res.status} ${text.slice(0, 300)}` };
+  const body = JSON.parse(text) as { counts: Record<string, number> };
+  const changed = (body.counts.created ?? 0) + (body.counts.updated ?? 0);
+  return changed === orders.length
+    ? { ok: true, detail: '' }
+    : { ok: false, detail: `200 but ${JSON.stringify(body.counts)}` };
+}
+
+async function run(ctx: Ctx, target: TargetName, seconds: number): Promise<RunResult> {
+  const latencies: number[] = [];
+  let rows = 0;
+  let lines = 0;
+  let failures = 0;
+  let firstFailure: string | null = null;
+  const [gh0, pg0, m0] = [await cpuTicks(ctx.ghPid), await clusterTicks(ctx.postmasterPid), await machineBusyTicks()];
+  const own0 = process.cpuUsage();
+  const t0 = performance.now();
+  const until = t0 + seconds * 1000;
+  const client = async (c: number) => {
+    while (performance.now() < until) {
+      let orders: Order[];
+      let createdAs: { batch: number; rev: number } | null = null;
+      if (target === 'rest-update') {
+        const pick = ctx.created[ctx.updateCursor++ % ctx.created.length];
+        if (!pick) throw new Error('rest-update needs batches rest-insert created');
+        pick.rev += 1;
+        orders = batchOf(pick.batch, pick.rev);
+      } else {
+        const batch = ctx.nextBatch();
+        orders = batchOf(batch, 1);
+        if (target === 'rest-insert') createdAs = { batch, rev: 1 };
+      }
+      const at = new Date().toISOString();
+      const start = performance.now();
+      let ok = true;
+      let detail = '';
+      try {
+        if (target === 'copy-stage') await copyStage(ctx.ownerConns[c] as postgres.ReservedSql, orders, at);
+        else if (target === 'copy-direct')
+          await copyDirect(ctx.ownerConns[c] as postgres.ReservedSql, orders, ctx.partyOf, at);
+        else ({ ok, detail } = await postBatch(ctx, orders));
+      } catch (err) {
+        ok = false;
+        detail = String(err);
+      }
+      const end = performance.now();
+      if (!ok) {
+        failures++;
+        firstFailure ??= detail;
+        continue;
+      }
+      if (end <= until) {
+        latencies.push(end - start);
+        rows += orders.length;
+        lines += linesOf(orders);
+      }
+      if (createdAs) ctx.created.push(createdAs);
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+  // Batches still running at the deadline are not counted, so the window is exactly `seconds`.
+  const own = process.cpuUsage(own0);
+  const [gh1, pg1, m1] = [await cpuTicks(ctx.ghPid), await clusterTicks(ctx.postmasterPid), await machineBusyTicks()];
+  const tickMs = 1000 / CLK_TCK;
+  return {
+    batches: latencies.length,
+    rows,
+    lines,
+    seconds,
+    latencies,
+    failures,
+    firstFailure,
+    ghCpuMs: (gh1 - gh0) * tickMs,
+    pgCpuMs: (pg1 - pg0) * tickMs,
+    benchCpuMs: (own.user + own.system) / 1000,
+    machineBusy: ((m1 - m0) * tickMs) / 1000 / ((performance.now() - t0) / 1000),
+  };
+}
+
+const fmt = (r: RunResult) =>
+  `${f(r.rows / r.seconds).padStart(7)} rows/s ${f(r.lines / r.seconds).padStart(7)} lines/s  batch p50 ${f(median(r.latencies)).padStart(5)} p95 ${f(quantile(r.latencies, 0.95)).padStart(5)} ms` +
+  `  CPU/batch gh ${f(r.ghCpuMs / Math.max(1, r.batches)).padStart(4)} pg ${f(r.pgCpuMs / Math.max(1, r.batches)).padStart(4)} ms` +
+  `  cores: ours ${f((r.ghCpuMs + r.pgCpuMs + r.benchCpuMs) / 1000 / r.seconds, 2)} of ${f(r.machineBusy, 2)} busy` +
+  (r.failures ? `  FAILED ${r.failures}: ${r.firstFailure}` : '');
+
+async function seed(ownerUrl: string) {
+  const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  const t0 = performance.now();
+  await sql`insert into parties (kind, name) values ('internal', 'Bench operator')`;
+  const [admin] = await sql`insert into users (party_id, email, display_name, status)
+                            select id, 'ops@bench.example', 'Bench operator', 'active' from parties where kind = 'internal'
+                            returning id`;
+  await sql`insert into parties (kind, name, erp_ref, erp_key)
+            select 'customer', 'Bench customer ' || g, 'BC-' || lpad(g::text, 4, '0'), 'customer:BC-' || lpad(g::text, 4, '0')
+              from generate_series(1, ${CUSTOMERS}::int) g`;
+  // The preload: the same shape as the batches, set-based (keys PRE:n, so they never meet the batches').
+  await sql`insert into orders (party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
+                                erp_key, erp_rev, synced_at)
+            select p.id, 'PRE-' || lpad(g::text, 9, '0'), 'PO-' || g, (array['open','confirmed','shipped','delivered'])[1 + g % 4],
+                   date '2026-01-01' + g % 330, 'EUR', 11900 + g % 100000, 10000 + g % 84000, 'PRE:' || g, 1, now()
+              from generate_series(1, ${PRELOAD}::int) g
+              join parties p on p.kind = 'customer' and p.erp_ref = 'BC-' || lpad((1 + g % ${CUSTOMERS}::int)::text, 4, '0')`;
+  await sql`insert into order_lines (party_id, order_id, line_no, sku, description, quantity, uom, unit_price_minor,
+                                     unit_price, amount_minor)
+            select o.party_id, o.id, l, 'BLT-M8-040', 'Hex head bolt M8 x 40, DIN 933, 8.8, zinc plated', 10, 'EA', 512,
+                   5.12345, 5120
+              from orders o, generate_series(1, 2 + (o.total_minor % 2)::int) l`;
+  if (SETUP_SQL) await sql.unsafe(SETUP_SQL);
+  await sql`vacuum analyze`;
+  const partyOf = new Map<string, string>(
+    (await sql`select erp_ref, id from parties where kind = 'customer'`).map((r) => [r.erp_ref, r.id]),
+  );
+  // An integration key made as integrations.createKey makes it (HMAC of the secret under the derived key),
+  // with the largest budgets the contract allows, so the bench measures the writer, not the limiter.
+  const [integration] = await sql`insert into integrations (name, created_by) values ('Bench ERP', ${admin?.id})
+                                  returning id`;
+  const id = 'bench0000001';
+  const secret = randomBytes(32).toString('base64url');
+  const hmac = createHmac('sha256', keySecretHmacKey(Buffer.from(SECRET)))
+    .update(secret)
+    .digest();
+  await sql`insert into integration_keys (id, integration_id, secret_hmac, scopes, ip_allowlist, requests_per_minute,
+                                          rows_per_minute, expires_at, created_by)
+            values (${id}, ${integration?.id}, ${hmac}, ${['orders:write']}, ${['0.0.0.0/0', '::/0']}, 6000, 5000000,
+                    now() + interval '30 days', ${admin?.id})`;
+  const [n] =
+    await sql`select (select count(*) from orders)::int as orders, (select count(*) from order_lines)::int as lines`;
+  await sql.end();
+  return { token: `ghk_${id}_${secret}`, partyOf, seconds: (performance.now() - t0) / 1000, counts: n };
+}
+
+async function main() {
+  buildServer();
+  const load = os.loadavg().map((x) => x.toFixed(2));
+  console.log(`Gatehouse ERP batch benchmark — ${os.cpus().length} cores, node ${process.version}`);
+  console.log(
+    `   ${CLIENTS} clients x ${BATCH}-row order batches, ${CUSTOMERS} customers, ${PRELOAD.toLocaleString('en')} orders preloaded, ${ROUNDS} rounds x ${SECONDS} s (warm-up ${WARMUP} s); load average at start ${load.join(' ')}`,
+  );
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-integration-'));
+  const pgDataDir = path.join(dir, 'postgres');
+  const pg = await startEmbedded({ dataDir: pgDataDir, database: 'bench' });
+  let child: ReturnType<typeof startNode> | null = null;
+  const owner = postgres(pg.ownerUrl, { max: CLIENTS, onnotice: () => {} });
+  try {
+    const secret = Buffer.from(SECRET);
+    await migrate({ ownerUrl: pg.ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
+    if (SETUP_SQL) console.log(`   BENCH_SETUP_SQL: ${SETUP_SQL}`);
+    const seeded = await seed(pg.ownerUrl);
+    console.log(
+      `   seeded in ${seeded.seconds.toFixed(1)} s: ${seeded.counts?.orders} orders, ${seeded.counts?.lines} lines`,
+    );
+    const port = await freeLoopbackPort();
+    child = startNode(GATEHOUSE, ghEnv(pg.ownerUrl, port));
+    await waitReady(`http://127.0.0.1:${port}/readyz`, child);
+    const postmasterPid = Number(
+      (await readFile(path.join(pgDataDir, 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    const ownerConns = await Promise.all(Array.from({ length: CLIENTS }, () => owner.reserve()));
+    let batchSeq = 0;
+    const ctx: Ctx = {
+      base: `http://127.0.0.1:${port}`,
+      token: seeded.token,
+      ghPid: child.pid as number,
+      postmasterPid,
+      ownerConns,
+      partyOf: seeded.partyOf,
+      nextBatch: () => batchSeq++,
+      created: [],
+      updateCursor: 0,
+    };
+    const targets: TargetName[] = [
+      'rest-insert',
+      ...(UPDATES ? (['rest-update'] as const) : []),
+      'copy-stage',
+      'copy-direct',
+    ];
+
+    // The size of a body as the API sees it.
+    const sample = JSON.stringify({ rows: batchOf(1_000_000, 1) });
+    console.log(
+      `   one batch: ${(sample.length / 1024).toFixed(0)} kB of JSON, ${linesOf(batchOf(1_000_000, 1))} lines`,
+    );
+
+    console.log(`\nWarm-up (${WARMUP} s each)`);
+    for (const t of targets) console.log(`   ${t.padEnd(11)} ${fmt(await run(ctx, t, WARMUP))}`);
+
+    const results = new Map<TargetName, RunResult[]>();
+    console.log(`\nRounds (${ROUNDS} x ${SECONDS} s, order rotated each round)`);
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = targets.map((_, i) => targets[(i + r) % targets.length] as TargetName);
+      for (const t of order) {
+        const res = await run(ctx, t, SECONDS);
+        results.set(t, [...(results.get(t) ?? []), res]);
+        console.log(`   round ${r + 1} ${t.padEnd(11)} ${fmt(res)}`);
+      }
+    }
+
+    const med = (t: TargetName) => {
+      const rs = results.get(t) ?? [];
+      const all = rs.flatMap((x) => x.latencies);
+      return {
+        rowsPerS: median(rs.map((x) => x.rows / x.seconds)),
+        linesPerS: median(rs.map((x) => x.lines / x.seconds)),
+        p50: median(all),
+        p95: quantile(all, 0.95),
+        p99: quantile(all, 0.99),
+        ghMs: median(rs.map((x) => x.ghCpuMs / Math.max(1, x.batches))),
+        pgMs: median(rs.map((x) => x.pgCpuMs / Math.max(1, x.batches))),
+        // Rows per CPU-second of Gatehouse + PostgreSQL: what the box could do if its cores were ours alone.
+        rowsPerCpuS: median(rs.map((x) => (x.rows / Math.max(1, x.ghCpuMs + x.pgCpuMs)) * 1000)),
+        failures: rs.reduce((a, x) => a + x.failures, 0),
+      };
+    };
+    console.log(
+      '\n   medians over rounds   rows/s  lines/s   batch p50   p95   p99 ms   CPU/batch gh   pg ms   rows/CPU-s   x copy-direct   x copy-stage',
+    );
+    const direct = med('copy-direct');
+    const staged = med('copy-stage');
+    for (const t of targets) {
+      const m = med(t);
+      console.log(
+        `   ${t.padEnd(18)} ${f(m.rowsPerS).padStart(8)} ${f(m.linesPerS).padStart(8)} ${f(m.p50).padStart(11)} ${f(m.p95).padStart(5)} ${f(m.p99).padStart(6)} ${f(m.ghMs).padStart(14)} ${f(m.pgMs).padStart(7)} ${f(m.rowsPerCpuS).padStart(12)} ${f(m.rowsPerS / direct.rowsPerS, 2).padStart(15)} ${f(m.rowsPerS / staged.rowsPerS, 2).padStart(14)}` +
+          (m.failures ? `  (${m.failures} failed batches)` : ''),
+      );
+    }
+    const ins = med('rest-insert');
+    console.log('\nSummary');
+    console.log(
+      `   REST inserts ${f(ins.rowsPerS)} rows/s (${f(ins.linesPerS)} lines/s), ${f(ins.rowsPerS / direct.rowsPerS, 2)}x raw COPY (${f(direct.rowsPerS)} rows/s), ${f(ins.rowsPerS / staged.rowsPerS, 2)}x COPY + INSERT…SELECT (${f(staged.rowsPerS)} rows/s)`,
+    );
+    console.log(
+      `   throughput >= ${GOAL_ROWS_PER_S.toLocaleString('en')} rows/s: ${ins.rowsPerS >= GOAL_ROWS_PER_S ? 'met' : 'NOT met'}; p95 per batch ${f(ins.p95)} ms < ${GOAL_P95_MS} ms: ${ins.p95 < GOAL_P95_MS ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `   per CPU-second of Gatehouse + PostgreSQL: REST ${f(ins.rowsPerCpuS)} rows, COPY ${f(direct.rowsPerCpuS)} rows (${f(ins.rowsPerCpuS / direct.rowsPerCpuS, 2)}x); ${os.cpus().length} idle cores would give REST at most about ${f(ins.rowsPerCpuS * os.cpus().length)} rows/s`,
+    );
+    if (UPDATES) {
+      const up = med('rest-update');
+      console.log(
+        `   REST updates (higher rev, lines replaced) ${f(up.rowsPerS)} rows/s, p95 ${f(up.p95)} ms: ${up.rowsPerS >= GOAL_ROWS_PER_S && up.p95 < GOAL_P95_MS ? 'met' : 'NOT met'}`,
+      );
+    }
+    console.log(
+      `   load average at the end ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+    for (const c of ownerConns) c.release();
+  } finally {
+    if (child) await stopChild(child);
+    await owner.end();
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
