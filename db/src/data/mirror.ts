@@ -134,7 +134,7 @@ async function dropStaged(tx: Tx, stages: string[], idxs: number[]) {
 /** Replaces the lines of every created or updated header from the stage; returns nothing. */
 async function replaceLines(tx: Tx, o: { table: string; parentColumn: string; stage: string; withTax: boolean }) {
   await tx.db.execute(
-    sql.raw(`delete from ${o.table} l using applied a where a.outcome <> 'unchanged' and l.${o.parentColumn} = a.id`),
+    sql.raw(`delete from ${o.table} l using applied a where a.outcome = 'updated' and l.${o.parentColumn} = a.id`),
   );
   const cols = o.withTax
     ? 'party_id, PARENT, line_no, sku, description, quantity, uom, unit_price_minor, unit_price, amount_minor, tax_minor'
@@ -399,7 +399,7 @@ export async function applyShipments(tx: Tx, skip: number[], now: Date): Promise
       where excluded.erp_rev > t.erp_rev`,
   );
   await tx.db.execute(
-    sql.raw(`delete from shipment_lines l using applied a where a.outcome <> 'unchanged' and l.shipment_id = a.id`),
+    sql.raw(`delete from shipment_lines l using applied a where a.outcome = 'updated' and l.shipment_id = a.id`),
   );
   await tx.db.execute(
     sql.raw(`insert into shipment_lines (party_id, shipment_id, order_id, order_line_no, quantity)

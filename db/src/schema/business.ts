@@ -76,7 +76,11 @@ export const orderLines = pgTable(
     unitPrice: numeric('unit_price', { precision: 20, scale: 6 }),
     amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
   },
-  (t) => [uniqueIndex('order_lines_key').on(t.partyId, t.orderId, t.lineNo)],
+  (t) => [
+    uniqueIndex('order_lines_key').on(t.partyId, t.orderId, t.lineNo),
+    // The mirror writer replaces a header's lines by its id (and the header may have moved party).
+    index('order_lines_order_idx').on(t.orderId),
+  ],
 );
 
 export const invoices = pgTable(
@@ -132,7 +136,10 @@ export const invoiceLines = pgTable(
     /** Tax on the line, when the ERP sends it. */
     taxMinor: bigint('tax_minor', { mode: 'bigint' }),
   },
-  (t) => [uniqueIndex('invoice_lines_key').on(t.partyId, t.invoiceId, t.lineNo)],
+  (t) => [
+    uniqueIndex('invoice_lines_key').on(t.partyId, t.invoiceId, t.lineNo),
+    index('invoice_lines_invoice_idx').on(t.invoiceId),
+  ],
 );
 
 /**
@@ -184,5 +191,6 @@ export const shipmentLines = pgTable(
   (t) => [
     uniqueIndex('shipment_lines_key').on(t.partyId, t.shipmentId, t.orderId, t.orderLineNo),
     index('shipment_lines_order_idx').on(t.partyId, t.orderId),
+    index('shipment_lines_shipment_idx').on(t.shipmentId),
   ],
 );

@@ -71,7 +71,10 @@ export const purchaseOrderLines = pgTable(
     unitPrice: numeric('unit_price', { precision: 20, scale: 6 }),
     amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
   },
-  (t) => [uniqueIndex('purchase_order_lines_key').on(t.partyId, t.purchaseOrderId, t.lineNo)],
+  (t) => [
+    uniqueIndex('purchase_order_lines_key').on(t.partyId, t.purchaseOrderId, t.lineNo),
+    index('purchase_order_lines_po_idx').on(t.purchaseOrderId),
+  ],
 );
 
 /**
