@@ -13,6 +13,7 @@ import { loadAuditSigner } from './audit/signing.ts';
 import { loadCommonPasswords } from './auth/password-policy.ts';
 import { type Clock, systemClock } from './auth/sessions.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
+import { scheduledBackup } from './backup/service.ts';
 import type { Config } from './config.ts';
 import type { AppServices } from './context.ts';
 import { fsBlobStore } from './files/store.ts';
@@ -178,6 +179,24 @@ export async function startServer(
     log,
     metrics,
   );
+  const files = fsBlobStore(config.files.dir);
+  // Every 10 minutes: a backup when the schedule's slot has none yet (one instance at a time), then the
+  // restore drill and the staleness rule (README, Backups). Off unless BACKUP_RECIPIENT is set.
+  const backupJob = startPeriodic(
+    'backup',
+    600_000,
+    () =>
+      scheduledBackup({
+        config,
+        db: database.db,
+        ownerUrl: database.ownerUrl,
+        store: files,
+        signer: auditSigner,
+        clock,
+      }),
+    log,
+    metrics,
+  );
   log.info({ mail: transport.description }, 'mail delivery');
   const services: AppServices = {
     config,
@@ -188,7 +207,7 @@ export async function startServer(
     throttle: createLoginThrottle(database.db, opts.throttle),
     mail: mailWorker,
     auditSigner,
-    files: fsBlobStore(config.files.dir),
+    files,
     metrics,
   };
   const stopJobs = async () => {
@@ -199,6 +218,7 @@ export async function startServer(
     await expiryJob.stop();
     await keysJob.stop();
     await approvalsJob.stop();
+    await backupJob.stop();
     await mailWorker.stop();
     await database.close();
   };
