@@ -9,7 +9,14 @@ import { createCheckpoint, verifyCheckpoints } from '../server/src/audit/checkpo
 import { verifyAuditChains } from '../server/src/audit/verify.ts';
 import { MANIFEST, type Manifest } from '../server/src/backup/backup.ts';
 import { generateBackupKey, readIdentity, restoreBackup, verifyBackup } from '../server/src/backup/restore.ts';
-import { type BackupDeps, runBackup, runVerify } from '../server/src/backup/service.ts';
+import {
+  type BackupDeps,
+  checkStale,
+  currentSlot,
+  runBackup,
+  runVerify,
+  scheduledBackup,
+} from '../server/src/backup/service.ts';
 import { type RunningServer, startServer } from '../server/src/boot.ts';
 import { createLogger } from '../server/src/logger.ts';
 import { seedDemo } from '../server/src/services/demo.ts';
@@ -293,14 +300,58 @@ describe('backup verify names what was tampered with', () => {
 
   it('an edited audit chain entry', async () => {
     // A superuser edits history in the live database; the next backup carries it, and the drill finds it.
-    const [entry] = await owner`select id from audit_events where action = 'party.created' order by id limit 1`;
-    await owner.begin(async (tx) => {
-      await tx`select set_config('gatehouse.audit_maintenance', 'on', true)`;
-      await tx`update audit_events set details = '{"edited": true}' where id = ${entry?.id}`;
-    });
-    const result = await runBackup(deps);
-    const r = await verify(result.path);
-    expect(r.ok).toBe(false);
-    expect(r.failure).toMatch(new RegExp(`^audit: entry ${entry?.id} was changed after it was written`));
+    const [entry] =
+      await owner`select id, details from audit_events where action = 'party.created' order by id limit 1`;
+    const edit = (details: unknown) =>
+      owner.begin(async (tx) => {
+        await tx`select set_config('gatehouse.audit_maintenance', 'on', true)`;
+        await tx`update audit_events set details = ${details === null ? null : tx.json(details as postgres.JSONValue)} where id = ${entry?.id}`;
+      });
+    await edit({ edited: true });
+    try {
+      const result = await runBackup(deps);
+      const r = await verify(result.path);
+      expect(r.ok).toBe(false);
+      expect(r.failure).toMatch(new RegExp(`^audit: entry ${entry?.id} was changed after it was written`));
+    } finally {
+      await edit(entry?.details ?? null); // the schedule test below needs a live database that verifies
+    }
   }, 120_000);
+});
+
+describe('the schedule', () => {
+  it('backs up once per slot, drills after, and alerts when good backups are overdue', async () => {
+    // Just backed up in this slot: not due, and nothing overdue.
+    expect(await scheduledBackup(deps)).toBe('not-due');
+    const stale = async () =>
+      (await owner`select count(*)::int n from alerts where rule = 'backup-stale'`)[0]?.n as number;
+    expect(await stale()).toBe(0);
+    // A day later the next slot has none: one instance takes it (a second one waiting on the lock is busy).
+    clock.advance(25 * 3_600_000);
+    const lockHolder = postgres(deps.ownerUrl, { max: 1, onnotice: () => {} });
+    await lockHolder`select pg_advisory_lock(hashtextextended('job:backup', 0))`;
+    expect(await scheduledBackup(deps)).toBe('busy');
+    await lockHolder.end();
+    const before = (await owner`select count(*)::int n from backup_runs where ok`)[0]?.n as number;
+    expect(await scheduledBackup(deps)).toBe('done');
+    const runs = await owner`select kind, ok from backup_runs order by id desc limit 2`;
+    expect(runs.map((r) => `${r.kind}:${r.ok}`)).toEqual(['verify:true', 'backup:true']);
+    expect((await owner`select count(*)::int n from backup_runs where ok`)[0]?.n).toBe(before + 2);
+    expect(await stale()).toBe(0);
+    // Nothing for longer than a day and two hours (the job did not run): one alert, not one per check.
+    clock.advance(27 * 3_600_000);
+    await checkStale(deps);
+    await checkStale(deps);
+    expect(await stale()).toBe(1);
+  }, 180_000);
+});
+
+describe('schedule slots', () => {
+  it('start at BACKUP_HOUR (UTC) and every interval after it', () => {
+    const at = (iso: string) => new Date(iso);
+    expect(currentSlot(at('2026-12-05T01:59:00Z'), 2, 24).toISOString()).toBe('2026-12-04T02:00:00.000Z');
+    expect(currentSlot(at('2026-12-05T02:00:00Z'), 2, 24).toISOString()).toBe('2026-12-05T02:00:00.000Z');
+    expect(currentSlot(at('2026-12-05T13:30:00Z'), 2, 6).toISOString()).toBe('2026-12-05T08:00:00.000Z');
+    expect(currentSlot(at('2026-12-05T01:00:00Z'), 2, 6).toISOString()).toBe('2026-12-04T20:00:00.000Z');
+  });
 });

@@ -8,7 +8,7 @@ import { Encrypter } from 'age-encryption';
 import postgres from 'postgres';
 import type { AuditSigner } from '../audit/signing.ts';
 import type { BlobStore } from '../files/store.ts';
-import { TarWriter } from './tar.ts';
+import { pullStream, TarWriter } from './tar.ts';
 
 /**
  * Backups (docs/adr/0004-backups.md). One backup is a directory `gatehouse-<UTC time>` holding:
@@ -169,7 +169,7 @@ async function encryptedPart(file: string, recipient: string, produce: (tar: Tar
   const plain = new PassThrough({ highWaterMark: 1 << 20 });
   const encrypter = new Encrypter();
   encrypter.addRecipient(recipient);
-  const encrypted = await encrypter.encrypt(Readable.toWeb(plain) as ReadableStream<Uint8Array>);
+  const encrypted = await encrypter.encrypt(pullStream(plain));
   const hash = createHash('sha256');
   let bytes = 0;
   const count = new Transform({

@@ -15,7 +15,7 @@ import { signatureValid } from '../audit/signing.ts';
 import { verifyAuditChains } from '../audit/verify.ts';
 import { appRolePassword, contextKey } from '../keys.ts';
 import { listBackups, MANIFEST, MANIFEST_SIG, type Manifest, sha256File } from './backup.ts';
-import { readTar } from './tar.ts';
+import { pullStream, readTar } from './tar.ts';
 
 export class BackupCheckError extends Error {}
 
@@ -69,7 +69,7 @@ export async function unpackBackup(backup: string, identity: string, target: str
     let plain: Readable;
     try {
       const web = await decrypter.decrypt(
-        Readable.toWeb(createReadStream(path.join(backup, p.name))) as ReadableStream<Uint8Array>,
+        pullStream(createReadStream(path.join(backup, p.name), { highWaterMark: 1 << 20 })),
       );
       plain = Readable.fromWeb(web as import('node:stream/web').ReadableStream<Uint8Array>);
     } catch (e) {

@@ -198,3 +198,23 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
     if (rest > 0) await r.exactly(BLOCK - rest);
   }
 }
+
+/**
+ * A pull-based web stream over a Node stream (what age-encryption reads). Node's Readable.toWeb pushes:
+ * when the consumer fails half-way (a damaged archive) it keeps enqueueing into the closed controller and
+ * throws an uncaught ERR_INVALID_STATE; pulling stops reading, and cancel() destroys the source.
+ */
+export function pullStream(source: Readable): ReadableStream<Uint8Array> {
+  const it = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const r = await it.next();
+      if (r.done) controller.close();
+      else controller.enqueue(new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.byteLength));
+    },
+    async cancel() {
+      await it.return?.();
+      source.destroy();
+    },
+  });
+}
