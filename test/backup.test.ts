@@ -21,7 +21,7 @@ import { type RunningServer, startServer } from '../server/src/boot.ts';
 import { createLogger } from '../server/src/logger.ts';
 import { seedDemo } from '../server/src/services/demo.ts';
 import { pdfBytes, uploadDocument } from './support/files.ts';
-import { client, createPartyWithUser, SYSTEM, TestClock, testConfig } from './support/harness.ts';
+import { client, createPartyWithUser, SYSTEM, startTestServer, TestClock, testConfig } from './support/harness.ts';
 
 /**
  * Backups of a running installation on the embedded PostgreSQL (its own cluster, not the shared test
@@ -227,6 +227,12 @@ describe('backup and restore', () => {
     expect(good?.summary).toMatch(/^Backed up .* a restore drill passed/);
     expect(good?.rows.find((r) => r.label === 'Last backup')?.value).toMatch(/MB, .* s \(gatehouse-\d{8}T\d{9}Z\)$/);
     expect(good?.rows.find((r) => r.label === 'Checked: audit')?.status).toBe('good');
+    // ... and the metrics carry the backup's age.
+    const metrics = await server.services.metrics.registry.metrics();
+    const age = Number(/^gatehouse_backup_last_success_age_seconds (\S+)$/m.exec(metrics)?.[1]);
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(600);
+    expect(metrics).toMatch(/^gatehouse_backup_last_verified_age_seconds \d/m);
 
     // A drill of a damaged backup fails: recorded, shown, alerted.
     const bad = path.join(root, 'damaged');
@@ -354,4 +360,31 @@ describe('schedule slots', () => {
     expect(currentSlot(at('2026-12-05T13:30:00Z'), 2, 6).toISOString()).toBe('2026-12-05T08:00:00.000Z');
     expect(currentSlot(at('2026-12-05T01:00:00Z'), 2, 6).toISOString()).toBe('2026-12-04T20:00:00.000Z');
   });
+});
+
+describe('with an external PostgreSQL (DATABASE_URL)', () => {
+  it('backs up files and the audit key, and says the database is not in the backup', async () => {
+    const recipient = (await readFile(path.join(root, 'backup-identity.txt'), 'utf8')).match(/age1\w+/)?.[0] ?? '';
+    const ext = await startTestServer({ BACKUP_RECIPIENT: recipient, BACKUP_DIR: path.join(root, 'external') });
+    try {
+      const extDeps: BackupDeps = {
+        config: ext.config,
+        db: ext.services.db,
+        ownerUrl: ext.ownerUrl,
+        store: ext.services.files,
+        signer: ext.services.auditSigner,
+        clock: ext.clock,
+      };
+      const result = await runBackup(extDeps);
+      expect(result.manifest.database).toEqual({ included: false, reason: expect.stringMatching(/^DATABASE_URL/) });
+      expect(result.manifest.parts.map((p) => p.name)).toEqual(['files.tar.age']);
+      expect(result.manifest.keys).toEqual(['audit-signing-key.pem']);
+      const report = await runVerify(extDeps, { identityFile: path.join(root, 'backup-identity.txt') });
+      expect(report.failure).toBeNull();
+      expect(report.checks.map((ch) => ch.name)).toEqual(['archive', 'manifest', 'files', 'database']);
+      expect(report.checks.at(-1)?.detail).toMatch(/^not in this backup: DATABASE_URL/);
+    } finally {
+      await ext.close();
+    }
+  }, 120_000);
 });

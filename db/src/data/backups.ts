@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { backupRuns } from '../schema/index.ts';
 
@@ -27,4 +27,20 @@ export async function latest(tx: Tx, kind: 'backup' | 'verify') {
     .orderBy(desc(backupRuns.finishedAt))
     .limit(1);
   return { last: last ?? null, lastOk: lastOk ?? null };
+}
+
+/** Seconds since the newest successful backup and drill (null when there has been none), in one statement. */
+export async function ages(tx: Tx): Promise<{ backup: number | null; verify: number | null }> {
+  const [row] = await tx.db
+    .select({
+      backup: sql<
+        string | null
+      >`extract(epoch from now() - max(${backupRuns.finishedAt}) filter (where ${backupRuns.kind} = 'backup' and ${backupRuns.ok}))`,
+      verify: sql<
+        string | null
+      >`extract(epoch from now() - max(${backupRuns.finishedAt}) filter (where ${backupRuns.kind} = 'verify' and ${backupRuns.ok}))`,
+    })
+    .from(backupRuns);
+  const n = (v: string | null | undefined) => (v == null ? null : Math.max(0, Number(v)));
+  return { backup: n(row?.backup), verify: n(row?.verify) };
 }
