@@ -217,6 +217,13 @@ describe('backup and restore', () => {
     expect(report.checks.find((ch) => ch.name === 'documents')?.detail).toMatch(/^2 file/);
   }, 240_000);
 
+  it('restore refuses a running installation even with --force', async () => {
+    await expect(
+      restoreBackup({ backup: firstBackup, identity, target: path.join(root, 'live'), force: true }),
+    ).rejects.toThrow(/holds a running PostgreSQL .*stop Gatehouse first/);
+    expect((await owner`select count(*)::int n from parties`)[0]?.n).toBeGreaterThan(0); // untouched
+  });
+
   it('shows the last backup and drill on the security posture, and raises an alert when a drill fails', async () => {
     const admin = await createPartyWithUser(server.services.db, 'internal', ['system-admin']);
     const c = client(`http://localhost:${server.port}`);

@@ -6,8 +6,9 @@
  * (server/dist/main.mjs) serves it.
  *
  * Measures, in BENCH_ROUNDS (2) interleaved rounds:
- *  - orders.list at a fixed open-loop rate of BENCH_RATE req/s (100; latency from each request's due
- *    time) for as long as a backup takes, once idle and once while `createBackup` runs: p50/p99.
+ *  - orders.list at a fixed open-loop rate of BENCH_RATE req/s (50; latency from each request's due
+ *    time), idle (for as long as the last backup took; BENCH_IDLE_SECONDS, 30, the first time) and while
+ *    `pnpm gatehouse backup` runs, each with a fresh load generator: p50/p99.
  *    Goal: p99 during a backup at most 2x idle.
  *  - backup throughput: the database archive's bytes (before encryption) per second of the whole
  *    `pnpm gatehouse backup` process (start, copy, WAL, encryption, counts, files), and how long writes
@@ -51,7 +52,8 @@ import {
 
 const ORDERS = env('BENCH_ORDERS', 1_000_000);
 const PARTIES = env('BENCH_PARTIES', 2_000);
-const RATE = env('BENCH_RATE', 100);
+const RATE = env('BENCH_RATE', 50);
+const IDLE_SECONDS = env('BENCH_IDLE_SECONDS', 30);
 const ROUNDS = env('BENCH_ROUNDS', 2);
 const GOAL_P99_RATIO = 2;
 
@@ -185,7 +187,16 @@ async function main() {
     }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const backupDir = path.join(dir, `backups-${round}`);
-      // The backup, under the fixed-rate load.
+      // Idle: the fixed-rate load alone, for as long as the last backup took (BENCH_IDLE_SECONDS the first time).
+      const idleMs = rows.at(-1)?.backupS ? (rows.at(-1)?.backupS ?? 0) * 1000 : IDLE_SECONDS * 1000;
+      const idleLoad = openLoop(base, data.sessions);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const i0 = performance.now();
+      await new Promise((r) => setTimeout(r, idleMs));
+      const i1 = performance.now();
+      const idleRun = await idleLoad.stop();
+      await new Promise((r) => setTimeout(r, 3_000));
+      // The backup, under the same load (a fresh generator: no backlog carried over).
       const load = openLoop(base, data.sessions);
       await new Promise((r) => setTimeout(r, 1_000));
       const b0 = performance.now();
@@ -204,16 +215,12 @@ async function main() {
       });
       const code = await new Promise((r) => cli.once('exit', r));
       const b1 = performance.now();
+      const duringRun = await load.stop();
       if (code !== 0) throw new Error(`pnpm gatehouse backup exited with ${code}`);
       const [made] = await listBackups(backupDir);
       if (!made) throw new Error('no backup written');
       const result = { path: made.path, manifest: (await readManifest(made.path)).manifest };
-      // Idle: the same load for as long as the backup took, right after it.
-      await new Promise((r) => setTimeout(r, 1_000));
-      const i0 = performance.now();
-      await new Promise((r) => setTimeout(r, b1 - b0));
-      const i1 = performance.now();
-      const { samples, bad } = await load.stop();
+      const bad = idleRun.bad + duringRun.bad;
       const m = result.manifest;
       const dbPart = m.parts.find((p) => p.name === 'database.tar.age');
       const plainMb = (dbPart?.plainBytes ?? 0) / 1_048_576;
@@ -228,8 +235,8 @@ async function main() {
       const v1 = performance.now();
       await rm(backupDir, { recursive: true, force: true });
       const row = {
-        idle: pcts(samples, i0, i1),
-        during: pcts(samples, b0, b1),
+        idle: pcts(idleRun.samples, i0, i1),
+        during: pcts(duringRun.samples, b0, b1),
         backupS: (b1 - b0) / 1000,
         plainMb,
         encMb: (dbPart?.bytes ?? 0) / 1_048_576,

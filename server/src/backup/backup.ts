@@ -370,7 +370,11 @@ async function holdWritesAndStop(
         snapshot = String(r?.s);
       } catch (e) {
         await t`rollback`;
-        if ((e as { code?: string }).code !== '55P03' || attempt >= LOCK_ATTEMPTS) throw e;
+        if ((e as { code?: string }).code !== '55P03') throw e;
+        if (attempt >= LOCK_ATTEMPTS)
+          throw new Error(
+            `writes did not pause for the consistency point in ${LOCK_ATTEMPTS} attempts of ${LOCK_TIMEOUT_MS} ms (a long-running write transaction?)`,
+          );
         await new Promise((r) => setTimeout(r, 20 + Math.random() * 100));
       }
     }
