@@ -8,8 +8,7 @@ import { createCheckpoint, verifyCheckpoints } from './audit/checkpoints.ts';
 import { loadAuditSigner } from './audit/signing.ts';
 import { verifyAuditChains } from './audit/verify.ts';
 import { systemClock } from './auth/sessions.ts';
-import { BackupCheckError, generateBackupKey, readIdentity, resolveBackup, restoreBackup } from './backup/restore.ts';
-import { BackupNotConfigured, runBackup, runVerify } from './backup/service.ts';
+import { BackupCheckError, BackupNotConfigured } from './backup/errors.ts';
 import { mailTransport, openDatabase } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError, EmbeddedStartError, MigrationError } from './errors.ts';
@@ -99,6 +98,7 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'backup' && args[0] === 'keygen') {
     const out = flag(args, 'out');
     if (!out) throw new DomainError('BAD_REQUEST', 'Give the file for the new identity: --out FILE.');
+    const { generateBackupKey } = await import('./backup/restore.ts');
     const recipient = await generateBackupKey(out);
     console.log(`Wrote the identity to ${out} (keep it off this server).\nBACKUP_RECIPIENT=${recipient}`);
     return 0;
@@ -161,6 +161,7 @@ async function run(argv: string[]): Promise<number> {
       try {
         os.setPriority(os.constants.priority.PRIORITY_LOW);
       } catch {}
+      const { runBackup, runVerify } = await import('./backup/service.ts');
       const deps = {
         config,
         db: database.db,
@@ -244,6 +245,7 @@ async function restore(config: ReturnType<typeof loadConfig>, args: string[]): P
     console.error('Usage: pnpm gatehouse restore BACKUP --target DIR [--identity FILE] [--force]');
     return 2;
   }
+  const { readIdentity, resolveBackup, restoreBackup } = await import('./backup/restore.ts');
   const backup = await resolveBackup(config.backup.dir, which);
   const { manifest } = await restoreBackup({
     backup,

@@ -15,9 +15,10 @@ import { signatureValid } from '../audit/signing.ts';
 import { verifyAuditChains } from '../audit/verify.ts';
 import { appRolePassword, contextKey } from '../keys.ts';
 import { listBackups, MANIFEST, MANIFEST_SIG, type Manifest, sha256File } from './backup.ts';
+import { BackupCheckError } from './errors.ts';
 import { pullStream, readTar } from './tar.ts';
 
-export class BackupCheckError extends Error {}
+export { BackupCheckError };
 
 /** A backup directory given as a path, or an id within `dir`; "latest" (or nothing) means the newest. */
 export async function resolveBackup(dir: string, which?: string): Promise<string> {

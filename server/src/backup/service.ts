@@ -9,6 +9,7 @@ import type { BlobStore } from '../files/store.ts';
 import { raiseAlert } from '../services/alerts.ts';
 import { SYSTEM_SCOPE } from '../services/scope.ts';
 import { type BackupResult, createBackup } from './backup.ts';
+import { BackupNotConfigured } from './errors.ts';
 import { readIdentity, resolveBackup, type VerifyReport, verifyBackup } from './restore.ts';
 
 /**
@@ -25,7 +26,7 @@ export interface BackupDeps {
   clock: Clock;
 }
 
-export class BackupNotConfigured extends Error {}
+export { BackupNotConfigured } from './errors.ts';
 
 async function recordRun(
   deps: BackupDeps,
