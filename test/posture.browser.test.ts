@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser } from './support/harness.ts';
@@ -79,6 +80,34 @@ describe('security posture in the browser', () => {
     await fix.click();
     await page.waitForURL(/\/policies$/);
 
+    expect(s.problems).toEqual([]);
+  }, 60_000);
+
+  it('shows the last backup and restore drill with what the drill checked', async () => {
+    const owner = postgres(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
+    try {
+      await owner`insert into backup_runs (kind, backup_id, started_at, finished_at, ok, bytes, duration_ms, details)
+                  values ('backup', 'gatehouse-20261205T020000000Z', now(), now(), true, 5242880, 2100, '{}'),
+                         ('verify', 'gatehouse-20261205T020000000Z', now(), now(), true, 5242880, 9400,
+                          ${owner.json({ checks: [{ name: 'audit', ok: true, detail: '12 entries in 2 chain(s) verify; 1 signed checkpoint(s) hold' }] })})`;
+    } finally {
+      await owner.end();
+    }
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
+    await navTo(page, 'nav-security-posture');
+    await page.waitForSelector('[data-testid="posture-item"]');
+    const backups = card(page, 'Last backup and last verified restore');
+    expect(await backups.getAttribute('data-status')).toBe('good');
+    expect(await backups.locator('[data-testid="posture-summary"]').textContent()).toMatch(
+      /^Backed up \d{4}-\d\d-\d\d \d\d:\d\d UTC; a restore drill passed/,
+    );
+    const text = await backups.textContent();
+    expect(text).toContain('5.0 MB, 2.1 s (gatehouse-20261205T020000000Z)');
+    expect(text).toContain('Checked: audit');
+    expect(text).toContain('1 signed checkpoint(s) hold');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await overflows(page)).toBe(false);
     expect(s.problems).toEqual([]);
   }, 60_000);
 

@@ -11,6 +11,7 @@ export * as alertsRepo from './data/alerts.ts';
 export * as approvalsRepo from './data/approvals.ts';
 export type { AuditEntry } from './data/audit.ts';
 export * as auditRepo from './data/audit.ts';
+export * as backupsRepo from './data/backups.ts';
 export * as blobsRepo from './data/blobs.ts';
 export * as changeRequestsRepo from './data/change-requests.ts';
 export * as demoRepo from './data/demo.ts';

@@ -15,6 +15,7 @@ import { loadAuditSigner } from './audit/signing.ts';
 import { loadCommonPasswords } from './auth/password-policy.ts';
 import { type Clock, systemClock } from './auth/sessions.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
+import { scheduledBackup } from './backup/service.ts';
 import { type Config, crossSiteCorsOrigins } from './config.ts';
 import type { AppServices } from './context.ts';
 import { openBlobStore } from './files/stores.ts';
@@ -224,6 +225,24 @@ export async function startServer(
     metrics,
     claim,
   );
+  const files = openBlobStore(config, database.db);
+  // Every 10 minutes: a backup when the schedule's slot has none yet (one instance at a time), then the
+  // restore drill and the staleness rule (README, Backups). Off unless BACKUP_RECIPIENT is set.
+  const backupJob = startPeriodic(
+    'backup',
+    600_000,
+    () =>
+      scheduledBackup({
+        config,
+        db: database.db,
+        ownerUrl: database.ownerUrl,
+        store: files,
+        signer: auditSigner,
+        clock,
+      }),
+    log,
+    metrics,
+  );
   log.info({ mail: transport.description }, 'mail delivery');
   const crossSite = crossSiteCorsOrigins(config);
   if (crossSite.length > 0) {
@@ -242,7 +261,7 @@ export async function startServer(
     throttle: createLoginThrottle(database.db, opts.throttle),
     mail: mailWorker,
     auditSigner,
-    files: openBlobStore(config, database.db),
+    files,
     metrics,
   };
   const stopJobs = async () => {
@@ -253,6 +272,7 @@ export async function startServer(
     await expiryJob.stop();
     await keysJob.stop();
     await approvalsJob.stop();
+    await backupJob.stop();
     await mailWorker.stop();
     await database.close();
   };

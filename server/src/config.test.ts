@@ -97,6 +97,24 @@ describe('configuration', () => {
     expect(() => loadConfig({ GATEHOUSE_SECRET: secret, PASSWORD_MIN_LENGTH: '8' })).toThrow(/PASSWORD_MIN_LENGTH/);
   });
 
+  it('keeps backups unscheduled without a recipient, daily at 02:00 UTC by default, and checks the key', () => {
+    const base = loadConfig({ GATEHOUSE_SECRET: secret, GATEHOUSE_DATA_DIR: '/srv/gh' });
+    expect(base.backup).toMatchObject({
+      dir: '/srv/gh/backups',
+      recipient: undefined,
+      hour: 2,
+      intervalHours: 24,
+      retain: { count: 7, days: 30 },
+    });
+    const recipient = `age1${'q'.repeat(58)}`;
+    const set = loadConfig({ GATEHOUSE_SECRET: secret, BACKUP_RECIPIENT: recipient, BACKUP_HOUR: '23' });
+    expect(set.backup).toMatchObject({ recipient, hour: 23 });
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, BACKUP_RECIPIENT: 'AGE-SECRET-KEY-1ABC' })).toThrow(
+      /BACKUP_RECIPIENT: must be an age X25519 public key/,
+    );
+    expect(() => loadConfig({ GATEHOUSE_SECRET: secret, BACKUP_HOUR: '24' })).toThrow(/BACKUP_HOUR/);
+  });
+
   it('keeps metrics off by default and validates their token, port and host', () => {
     expect(loadConfig({ GATEHOUSE_SECRET: secret }).metrics).toEqual({
       token: undefined,

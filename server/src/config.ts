@@ -118,6 +118,20 @@ const envSchema = z.object({
   /** A separate listener for /metrics only (no token); off unless set. 0 picks a free port. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** Backups: where they go, the age public key they are encrypted to, and the identity that reads them. */
+  BACKUP_DIR: z.string().optional(),
+  BACKUP_RECIPIENT: z
+    .string()
+    .trim()
+    .regex(/^age1[02-9ac-hj-np-z]{58}$/, 'must be an age X25519 public key (age1..., 62 characters)')
+    .optional(),
+  BACKUP_IDENTITY_FILE: z.string().optional(),
+  BACKUP_HOUR: z.coerce.number().int().min(0).max(23).default(2),
+  BACKUP_INTERVAL_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  BACKUP_RETAIN_COUNT: z.coerce.number().int().min(1).max(1000).default(7),
+  BACKUP_RETAIN_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  BACKUP_COPY_DIR: z.string().optional(),
+  BACKUP_SCRATCH_DIR: z.string().optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(3).max(200).default('Gatehouse <no-reply@gatehouse.invalid>'),
 });
@@ -180,6 +194,21 @@ export interface Config {
    * token: 404), and/or on a separate listener (port undefined: none), loopback unless METRICS_HOST says.
    */
   metrics: { token: string | undefined; port: number | undefined; host: string };
+  /**
+   * Backups (README, Backups): scheduled only when `recipient` is set; verified after each scheduled
+   * backup only when `identityFile` is set (the server can then read its backups: see the ADR).
+   */
+  backup: {
+    dir: string;
+    recipient: string | undefined;
+    identityFile: string | undefined;
+    /** UTC hour of the first backup of a day, and hours between backups. */
+    hour: number;
+    intervalHours: number;
+    retain: { count: number; days: number };
+    copyDir: string | undefined;
+    scratchDir: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -269,6 +298,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     approvals: { remindHours: e.APPROVAL_REMIND_HOURS, escalateHours: e.APPROVAL_ESCALATE_HOURS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fileDir: path.join(dataDir, 'mail') },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    backup: {
+      dir: e.BACKUP_DIR ? path.resolve(e.BACKUP_DIR) : path.join(dataDir, 'backups'),
+      recipient: e.BACKUP_RECIPIENT,
+      identityFile: e.BACKUP_IDENTITY_FILE ? path.resolve(e.BACKUP_IDENTITY_FILE) : undefined,
+      hour: e.BACKUP_HOUR,
+      intervalHours: e.BACKUP_INTERVAL_HOURS,
+      retain: { count: e.BACKUP_RETAIN_COUNT, days: e.BACKUP_RETAIN_DAYS },
+      copyDir: e.BACKUP_COPY_DIR ? path.resolve(e.BACKUP_COPY_DIR) : undefined,
+      scratchDir: e.BACKUP_SCRATCH_DIR ? path.resolve(e.BACKUP_SCRATCH_DIR) : undefined,
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type Database, mailRepo } from '@gatehouse/db';
+import { backupsRepo, type Database, mailRepo } from '@gatehouse/db';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -77,28 +77,67 @@ export function createMetrics(opts: { procedures: Iterable<string>; db: Database
       this.set(opts.db.poolStats().max);
     },
   });
+  /**
+   * A gauge read from the database on scrape. A scrape must not fail because the database is slow or
+   * away: past the limit (or on an error) the gauge has no sample rather than a stale one (reset() alone
+   * would leave 0, which reads as "nothing waiting" / "just backed up").
+   */
+  const fromDatabase = async (gauge: Gauge, what: string, query: () => Promise<number | null>) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} query timed out`)), OUTBOX_QUERY_TIMEOUT_MS);
+      });
+      const q = query();
+      q.catch(() => {}); // given up on after the limit: its later failure is nobody's business
+      const value = await Promise.race([q, timeout]);
+      gauge.reset();
+      if (value === null) gauge.remove();
+      else gauge.set(value);
+    } catch (err) {
+      gauge.reset();
+      gauge.remove();
+      opts.log.debug({ err }, `${what} not collected`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   new Gauge({
     name: 'gatehouse_mail_outbox_oldest_unsent_age_seconds',
     help: 'Age of the oldest mail not yet sent (0 when none waits); empty when the database did not answer',
     registers: [registry],
     async collect() {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('outbox query timed out')), OUTBOX_QUERY_TIMEOUT_MS);
+      await fromDatabase(this, 'outbox age', () =>
+        opts.db.readOne(SYSTEM_SCOPE, (tx) => mailRepo.oldestUnsentAgeSeconds(tx)),
+      );
+    },
+  });
+  // Both backup gauges come from one statement per scrape.
+  let backupAges: Promise<{ backup: number | null; verify: number | null }> | null = null;
+  const ages = () => {
+    backupAges ??= opts.db
+      .readOne(SYSTEM_SCOPE, (tx) => backupsRepo.ages(tx))
+      .finally(() => {
+        setImmediate(() => {
+          backupAges = null;
         });
-        const query = opts.db.readOne(SYSTEM_SCOPE, (tx) => mailRepo.oldestUnsentAgeSeconds(tx));
-        query.catch(() => {}); // given up on after the limit: its later failure is nobody's business
-        this.set(await Promise.race([query, timeout]));
-      } catch (err) {
-        // A scrape must not fail because the database is slow or away: no sample rather than a stale one
-        // (reset() alone would leave 0, which reads as "nothing waiting").
-        this.reset();
-        this.remove();
-        opts.log.debug({ err }, 'outbox age not collected');
-      } finally {
-        clearTimeout(timer);
-      }
+      });
+    return backupAges;
+  };
+  new Gauge({
+    name: 'gatehouse_backup_last_success_age_seconds',
+    help: 'Seconds since the newest successful backup; empty when there has been none (or the database did not answer)',
+    registers: [registry],
+    async collect() {
+      await fromDatabase(this, 'backup age', async () => (await ages()).backup);
+    },
+  });
+  new Gauge({
+    name: 'gatehouse_backup_last_verified_age_seconds',
+    help: 'Seconds since the newest restore drill that passed; empty when none has',
+    registers: [registry],
+    async collect() {
+      await fromDatabase(this, 'backup drill age', async () => (await ages()).verify);
     },
   });
 

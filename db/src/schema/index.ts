@@ -2,6 +2,7 @@ export * from './alerts.ts';
 export * from './approvals.ts';
 export * from './audit.ts';
 export * from './audit-checkpoints.ts';
+export * from './backups.ts';
 export * from './blobs.ts';
 export * from './business.ts';
 export * from './integrations.ts';

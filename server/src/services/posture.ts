@@ -1,4 +1,4 @@
-import { postureRepo } from '@gatehouse/db';
+import { backupsRepo, postureRepo } from '@gatehouse/db';
 import type { Actor } from '../auth/sessions.ts';
 import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import type { Context } from '../context.ts';
@@ -120,15 +120,80 @@ export async function posture(ctx: Context, actor: Actor): Promise<{ generatedAt
       fixAt: null,
       rows: [],
     },
-    {
-      key: 'backups',
-      title: 'Last backup and last verified restore',
-      status: 'info',
-      summary: 'Gatehouse does not track backups yet: check your PostgreSQL backup tooling.',
-      good: 'A backup in the last 24 hours and a restore tested in the last 90 days.',
-      fixAt: null,
-      rows: [],
-    },
+    await backupItem(ctx, now, scope),
   ];
   return { generatedAt: now, items };
+}
+
+const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+
+/** Backups and restore drills as recorded in backup_runs (README, Backups), against the schedule. */
+async function backupItem(ctx: Context, now: Date, scope: ReturnType<typeof scopeFor>): Promise<PostureItem> {
+  const cfg = ctx.config.backup;
+  const { backup, verify } = await ctx.db.read(scope, async (tx) => ({
+    backup: await backupsRepo.latest(tx, 'backup'),
+    verify: await backupsRepo.latest(tx, 'verify'),
+  }));
+  const limitMs = (cfg.intervalHours + 2) * 3_600_000;
+  const fresh = (d: Date | undefined) => d !== undefined && now.getTime() - d.getTime() <= limitMs;
+  const rows: PostureItem['rows'] = [];
+  const schedule = cfg.recipient
+    ? `every ${cfg.intervalHours} h from ${String(cfg.hour).padStart(2, '0')}:00 UTC into ${cfg.dir}${cfg.copyDir ? `, copied to ${cfg.copyDir}` : ''}; keep ${cfg.retain.count} / ${cfg.retain.days} days${cfg.identityFile ? '; drill after each' : '; no identity here, so drills run elsewhere'}`
+    : 'not configured (BACKUP_RECIPIENT unset)';
+  rows.push({ label: 'Schedule', value: schedule, status: cfg.recipient ? 'good' : 'warn' });
+  if (ctx.config.databaseUrl)
+    rows.push({
+      label: 'Database',
+      value: 'external PostgreSQL (DATABASE_URL): back it up with its own tools; Gatehouse backs up files and keys',
+      status: 'info',
+    });
+  const b = backup.last;
+  if (b)
+    rows.push({
+      label: 'Last backup',
+      value: b.ok
+        ? `${when(b.finishedAt)}, ${mb(b.bytes)}, ${(b.durationMs / 1000).toFixed(1)} s (${b.backupId})`
+        : `${when(b.finishedAt)} FAILED: ${b.error ?? 'unknown error'}`,
+      status: b.ok ? (fresh(b.finishedAt) ? 'good' : 'bad') : 'bad',
+    });
+  if (b && !b.ok && backup.lastOk)
+    rows.push({ label: 'Last good backup', value: when(backup.lastOk.finishedAt), status: 'warn' });
+  const v = verify.last;
+  if (v) {
+    rows.push({
+      label: 'Last restore drill',
+      value: `${when(v.finishedAt)} of ${v.backupId || '(no backup)'}, ${(v.durationMs / 1000).toFixed(1)} s: ${v.ok ? 'passed' : `FAILED: ${v.error ?? ''}`}`,
+      status: v.ok ? (fresh(v.finishedAt) ? 'good' : 'warn') : 'bad',
+    });
+    const checks = ((v.details as { checks?: { name: string; ok: boolean; detail: string }[] }).checks ?? []).filter(
+      (c) => c.ok,
+    );
+    for (const c of checks) rows.push({ label: `Checked: ${c.name}`, value: c.detail, status: 'good' });
+  }
+  const failed = (b && !b.ok) || (v && !v.ok);
+  const status: PostureItem['status'] =
+    failed || !fresh(backup.lastOk?.finishedAt) ? 'bad' : fresh(verify.lastOk?.finishedAt) ? 'good' : 'warn';
+  const summary = failed
+    ? `The last ${b && !b.ok ? 'backup' : 'restore drill'} failed: ${(b && !b.ok ? b.error : v?.error) ?? ''}`
+    : !backup.lastOk
+      ? cfg.recipient
+        ? 'No backup has been taken yet.'
+        : 'Backups are not configured: set BACKUP_RECIPIENT (see README, Backups).'
+      : !fresh(backup.lastOk.finishedAt)
+        ? `The last good backup is from ${when(backup.lastOk.finishedAt)}, older than the schedule allows.`
+        : !verify.lastOk
+          ? `Backed up ${when(backup.lastOk.finishedAt)}, but no restore drill has passed yet (pnpm gatehouse backup verify).`
+          : fresh(verify.lastOk.finishedAt)
+            ? `Backed up ${when(backup.lastOk.finishedAt)}; a restore drill passed ${when(verify.lastOk.finishedAt)}.`
+            : `Backed up ${when(backup.lastOk.finishedAt)}, but the last passed restore drill is from ${when(verify.lastOk.finishedAt)}.`;
+  return {
+    key: 'backups',
+    title: 'Last backup and last verified restore',
+    status,
+    summary,
+    good: `A backup within its schedule (every ${cfg.intervalHours} h) and a restore drill that passed after it.`,
+    fixAt: null,
+    rows,
+  };
 }
