@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { signContext } from '@gatehouse/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -218,6 +219,31 @@ describe.each(['postgres', 's3'])('uploads and downloads through the server on t
       expect(refused.status).toBe(415);
       expect((await srv.services.files.list()).length).toBe(before);
       expect(await srv.services.files.pendingStaged()).toBe(0);
+
+      // A client that goes away mid-download: the store's stream is destroyed, not left open (an S3
+      // connection or the next chunk query held for nothing).
+      const opened: Readable[] = [];
+      const store = srv.services.files;
+      const open = store.open.bind(store);
+      store.open = async (hash) => {
+        const got = await open(hash);
+        if (got) opened.push(got.stream);
+        return got;
+      };
+      try {
+        const again = await c.documents.downloadLink.query({ versionId: up.body.id as string });
+        const abort = new AbortController();
+        const partial = await fetch(`${srv.origin}${again.url}`, {
+          headers: { cookie: cookieOf(c) },
+          signal: abort.signal,
+        });
+        const reader = partial.body?.getReader();
+        await reader?.read();
+        abort.abort();
+        await expect.poll(() => opened[0]?.destroyed ?? false).toBe(true);
+      } finally {
+        store.open = open;
+      }
     } finally {
       await owner.end();
     }
