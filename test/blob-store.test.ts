@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { signContext } from '@gatehouse/db';
+import { freeLoopbackPort, signContext } from '@gatehouse/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgBlobStore } from '../server/src/files/pg-store.ts';
@@ -139,6 +139,30 @@ describe.each(['fs', 'postgres', 's3'])('the %s store', (kind) => {
     await expect(staged.commit('not-a-hash')).rejects.toThrow(/SHA-256/);
     await staged.discard();
   });
+});
+
+describe('the s3 store when the bucket is unreachable', () => {
+  // lib-storage destroys the body it reads when the upload fails; pinned here because the upload route
+  // waits for 'drain', which would never come if the stream were merely left unread.
+  it('fails the upload stream instead of leaving its writer waiting for ever', async () => {
+    const dead = s3BlobStore({
+      bucket: 'nowhere',
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${await freeLoopbackPort()}`,
+      prefix: '',
+      forcePathStyle: true,
+      accessKeyId: 'x',
+      secretAccessKey: 'y',
+    });
+    const staged = await dead.stage();
+    const failed = new Promise<Error>((resolve) => staged.stream.once('error', resolve));
+    // More than one part (5 MB): the SDK must send something, and finds nobody there.
+    const chunk = randomBytes(1024 * 1024);
+    for (let i = 0; i < 8 && !staged.stream.destroyed; i++)
+      if (!staged.stream.write(chunk)) await Promise.race([new Promise((r) => staged.stream.once('drain', r)), failed]);
+    expect(await failed).toBeInstanceOf(Error);
+    await staged.discard();
+  }, 60_000);
 });
 
 describe('the postgres store in the database', () => {
