@@ -12,7 +12,9 @@ import { BackupCheckError, BackupNotConfigured } from './backup/errors.ts';
 import { mailTransport, openDatabase } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DomainError, EmbeddedStartError, MigrationError } from './errors.ts';
+import { copyBlobs } from './files/copy.ts';
 import { fsBlobStore } from './files/store.ts';
+import { openBlobStore } from './files/stores.ts';
 import { suspendDormant } from './jobs/dormant.ts';
 import { createLogger } from './logger.ts';
 import { seedDemo } from './services/demo.ts';
@@ -46,6 +48,9 @@ Commands:
                  this hourly
   document-expiry  mark approved compliance documents expiring (DOCUMENT_EXPIRY_WARNING_DAYS, default
                  30) or expired now and mail the suppliers and reviewers; the server also runs this hourly
+  files import   copy every uploaded file from FILES_DIR (the fs store) into the store FILES_STORE names
+                 (postgres or s3), checking each against its SHA-256; safe to re-run. Run it once when
+                 moving to several instances, before starting them on the shared store
   help           show this text
 
 With no DATABASE_URL the embedded PostgreSQL under GATEHOUSE_DATA_DIR (./data) is used; if a
@@ -87,6 +92,7 @@ async function run(argv: string[]): Promise<number> {
       'audit',
       'backup',
       'restore',
+      'files',
     ].includes(command)
   ) {
     console.error(`Unknown command "${command}".\n\n${HELP}`);
@@ -166,7 +172,7 @@ async function run(argv: string[]): Promise<number> {
         config,
         db: database.db,
         ownerUrl: database.ownerUrl,
-        store: fsBlobStore(config.files.dir),
+        store: openBlobStore(config, database.db),
         signer: loadAuditSigner(config.auditKeyFile),
         clock: systemClock,
       };
@@ -226,6 +232,25 @@ async function run(argv: string[]): Promise<number> {
           file: config.mail.smtpUrl || !m.sentAt ? '' : path.join(config.mail.fileDir, `${m.id}.eml`),
         })),
       );
+    } else if (command === 'files') {
+      if (args[0] !== 'import') {
+        console.error(`Unknown files command "${args[0] ?? ''}": try "pnpm gatehouse files import".`);
+        return 2;
+      }
+      if (config.files.store === 'fs') {
+        console.error('FILES_STORE is fs: set it to postgres or s3 (and its settings) to import FILES_DIR into it.');
+        return 2;
+      }
+      const result = await copyBlobs(fsBlobStore(config.files.dir), openBlobStore(config, database.db));
+      console.log(
+        `Imported ${result.copied} file(s) from ${config.files.dir} into the ${config.files.store} store; ${result.skipped} were there already.`,
+      );
+      if (result.corrupt.length > 0) {
+        console.error(
+          `${result.corrupt.length} file(s) do not match their SHA-256 and were NOT imported:\n${result.corrupt.join('\n')}`,
+        );
+        return 1;
+      }
     } else if (command === 'seed-demo') {
       const signIns = await seedDemo(database.db);
       console.log('Demo data loaded (marked as demo). Sign-ins — passwords are shown only now:\n');

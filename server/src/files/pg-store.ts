@@ -35,7 +35,7 @@ export function pgBlobStore(db: Database, chunkBytes = PG_CHUNK_BYTES): BlobStor
           pending = rest.length > 0 ? [rest] : [];
           pendingBytes = rest.length;
           const n = seq++;
-          writing = system((tx) => blobsRepo.appendChunk(tx, contentId, n, Buffer.from(piece)));
+          writing = system((tx) => blobsRepo.appendChunk(tx, contentId, n, piece));
           await writing;
         }
       };

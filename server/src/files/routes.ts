@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { documentUploadFields, UPLOAD_TYPES } from '@gatehouse/contract';
 import busboy from 'busboy';
 import { create as contentDisposition } from 'content-disposition';
@@ -310,11 +311,11 @@ export function downloadDocument(makeContext: (req: Request, res: Response) => C
       res.setHeader('Content-Disposition', contentDisposition(file.fileName, { type: 'attachment' }));
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-      file.stream.on('error', (err) => {
-        ctx.log.error({ err }, 'download stream failed');
-        res.destroy();
+      // pipeline, not pipe: when the client goes away mid-download the store's stream is destroyed too,
+      // rather than left paused holding its file descriptor, its S3 connection or its next chunk query.
+      pipeline(file.stream, res).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') ctx.log.error({ err }, 'download stream failed');
       });
-      file.stream.pipe(res);
     } catch (err) {
       sendMapped(ctx, res, err);
     }
