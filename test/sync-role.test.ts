@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { demoRepo, signContext } from '@gatehouse/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextKey } from '../server/src/keys.ts';
+import { contextKey, syncRolePassword } from '../server/src/keys.ts';
 import { createPartyWithUser, createTestDatabase, SYSTEM } from './support/harness.ts';
 
 /**
@@ -18,9 +17,9 @@ let customer: { partyId: string };
 beforeAll(async () => {
   t = await createTestDatabase();
   owner = postgres(t.ownerUrl, { max: 1, onnotice: () => {} });
-  // The migration leaves the role without a login; a deployment gives it one (issue 14's writer will).
-  const password = randomBytes(18).toString('base64url');
-  await owner.unsafe(`alter role gatehouse_sync with login password '${password}'`);
+  // Migrations give the role the password derived from the secret (when Gatehouse manages the roles). Roles
+  // are cluster-wide: another password here would lock out the test servers running beside this file.
+  const password = syncRolePassword(t.secret);
   const url = new URL(t.ownerUrl);
   url.username = 'gatehouse_sync';
   url.password = password;

@@ -21,7 +21,7 @@ import type { Clock } from '../../server/src/auth/sessions.ts';
 import type { ThrottlePolicy } from '../../server/src/auth/throttle.ts';
 import { startServer } from '../../server/src/boot.ts';
 import { type Config, loadConfig } from '../../server/src/config.ts';
-import { appRolePassword, contextKey } from '../../server/src/keys.ts';
+import { appRolePassword, contextKey, syncRolePassword } from '../../server/src/keys.ts';
 import { createLogger } from '../../server/src/logger.ts';
 
 export const SYSTEM = { kind: 'all', reason: 'system' } as const;
@@ -54,7 +54,12 @@ export async function createTestDatabase(existing?: string, opts: { shippedRoleP
   }
   name = name.replace(/[^a-z0-9_]/g, '');
   const ownerUrl = `${clusterUrl}${name}`;
-  await migrate({ ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
+  await migrate({
+    ownerUrl,
+    contextKey: contextKey(secret),
+    appPassword: appRolePassword(secret),
+    syncPassword: syncRolePassword(secret),
+  });
   if (!existing && !opts.shippedRolePolicies) {
     const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
     await owner`update roles set require_totp = false`;
