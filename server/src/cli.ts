@@ -16,6 +16,7 @@ import { seedDemo } from './services/demo.ts';
 import { markExpiries } from './services/documents.ts';
 import { SYSTEM_SCOPE } from './services/scope.ts';
 import { createFirstAdmin } from './services/setup.ts';
+import { createLoader, dropLoader, mergeStaged, purgeStaging, rotateLoader } from './services/sql-staging.ts';
 
 const HELP = `Usage: pnpm gatehouse <command>
 
@@ -34,6 +35,11 @@ Commands:
                  this hourly
   document-expiry  mark approved compliance documents expiring (DOCUMENT_EXPIRY_WARNING_DAYS, default
                  30) or expired now and mail the suppliers and reviewers; the server also runs this hourly
+  sql-loader create|rotate|drop <name>
+                 SQL staging (docs/sql-staging.md): make, re-password or remove the database login role
+                 gh_loader_<name> an ERP uses to push rows into erp_staging; create and rotate print the
+                 password once (create: --connections N, default 4; --statement-timeout D, default 120s)
+  sql-staging merge  merge the complete staged batches now (the server also does this every 10 s)
   help           show this text
 
 With no DATABASE_URL the embedded PostgreSQL under GATEHOUSE_DATA_DIR (./data) is used; if a
@@ -65,7 +71,17 @@ async function run(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (
-    !['migrate', 'create-admin', 'seed-demo', 'mail', 'suspend-dormant', 'document-expiry', 'audit'].includes(command)
+    ![
+      'migrate',
+      'create-admin',
+      'seed-demo',
+      'mail',
+      'suspend-dormant',
+      'document-expiry',
+      'audit',
+      'sql-loader',
+      'sql-staging',
+    ].includes(command)
   ) {
     console.error(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
@@ -142,6 +158,44 @@ async function run(argv: string[]): Promise<number> {
           status: m.sentAt ? 'sent' : m.lastError ? `retrying (${m.lastError})` : 'queued',
           file: config.mail.smtpUrl || !m.sentAt ? '' : path.join(config.mail.fileDir, `${m.id}.eml`),
         })),
+      );
+    } else if (command === 'sql-loader') {
+      const [verb, name] = args;
+      const owner = { db: database.db, ownerUrl: database.ownerUrl };
+      if (verb === 'create' || verb === 'rotate') {
+        const connections = flag(args, 'connections');
+        const { role, password } =
+          verb === 'create'
+            ? await createLoader(owner, name ?? '', {
+                connectionLimit: connections === undefined ? undefined : Number(connections),
+                statementTimeout: flag(args, 'statement-timeout'),
+              })
+            : await rotateLoader(owner, name ?? '');
+        console.log(
+          `Loader ${name}: role ${role}, password (shown only now):\n${password}\n\nConnect to database ` +
+            `"${new URL(database.ownerUrl).pathname.slice(1)}" as ${role}; see docs/sql-staging.md.`,
+        );
+      } else if (verb === 'drop') {
+        const { role } = await dropLoader(owner, name ?? '');
+        console.log(`Dropped loader ${name} (role ${role}); its unmerged rows are purged within a day.`);
+      } else {
+        console.error('Usage: pnpm gatehouse sql-loader create|rotate|drop <name>');
+        return 2;
+      }
+    } else if (command === 'sql-staging') {
+      if (args[0] !== 'merge' || !database.syncDb) {
+        console.error(
+          database.syncDb
+            ? 'Usage: pnpm gatehouse sql-staging merge'
+            : 'ERP writes are not configured (SYNC_DATABASE_URL), so nothing can be merged.',
+        );
+        return 2;
+      }
+      const n = await mergeStaged(database.syncDb, () => new Date(systemClock.now()));
+      const purged = await purgeStaging(database.syncDb, new Date(systemClock.now()));
+      console.log(
+        `Merged ${n.merged} batch(es); ${n.rejected} rejected, ${n.failed} failed (count mismatch). ` +
+          `Purged ${purged.rows} stale staged row(s) and ${purged.results} old result(s).`,
       );
     } else if (command === 'seed-demo') {
       const signIns = await seedDemo(database.db);
