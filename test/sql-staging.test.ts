@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { appUrlFrom, createDatabase, type Database } from '@gatehouse/db';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextKey } from '../server/src/keys.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { contextKey, syncRolePassword } from '../server/src/keys.ts';
 import { createLoader, dropLoader, mergeStaged, rotateLoader } from '../server/src/services/sql-staging.ts';
-import { createTestDatabase } from './support/harness.ts';
+import { createTestDatabase, startTestServer } from './support/harness.ts';
 
 /**
  * SQL staging (issue 15, "loader abuse is refused"; design note §13 row 18), proven on raw connections as
@@ -78,7 +80,8 @@ const stagedRows = async (loaderRole: string, batchId: string) =>
 beforeAll(async () => {
   t = await createTestDatabase();
   owner = postgres(t.ownerUrl, { max: 1, onnotice: () => {} });
-  const syncPassword = randomBytes(18).toString('base64url');
+  // The password every test server gives the cluster-wide role (a random one would lock them out).
+  const syncPassword = syncRolePassword(t.secret);
   await owner.unsafe(`alter role gatehouse_sync with login password '${syncPassword}'`);
   syncDb = createDatabase({
     appUrl: appUrlFrom(t.ownerUrl, syncPassword, 'gatehouse_sync'),
@@ -277,4 +280,57 @@ describe('sql-loader rotate and drop', () => {
     ]);
     await expect(rotateLoader({ db: t.db, ownerUrl: t.ownerUrl }, name)).rejects.toThrow(/No loader/);
   });
+});
+
+describe('wired in', () => {
+  const ROOT = path.resolve(import.meta.dirname, '..');
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: t.ownerUrl, GATEHOUSE_SECRET: inject('testSecret'), LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+
+  it('pnpm gatehouse sql-loader create prints the password once; sql-staging merge merges; drop removes', async () => {
+    const name = `c${run}`;
+    const made = cli(['sql-loader', 'create', name, '--connections', '2']);
+    expect(made.stderr).toBe('');
+    expect(made.status).toBe(0);
+    const password = made.stdout.split('\n')[1] as string;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const [role] = await owner`select rolconnlimit from pg_roles where rolname = ${`gh_loader_${name}`}`;
+    expect(role?.rolconnlimit).toBe(2);
+    const loader = connectAs(`gh_loader_${name}`, password);
+    await stage(loader, 'orders', 'orders', 'cli-1', [order(`SO:${run}:cli`)]);
+    const merged = cli(['sql-staging', 'merge']);
+    expect(merged.stdout).toMatch(/^Merged 1 batch\(es\); 0 rejected, 0 failed/);
+    expect(await ordersOf()).toContain(`SO:${run}:cli`);
+    await loader.end();
+    expect(cli(['sql-loader', 'drop', name]).status).toBe(0);
+    expect(await owner`select 1 from pg_roles where rolname = ${`gh_loader_${name}`}`).toHaveLength(0);
+  }, 120_000);
+
+  it('the server merges staged batches by itself (the 10 s job)', async () => {
+    const srv = await startTestServer();
+    try {
+      const name = `s${run}`;
+      const made = await createLoader({ db: srv.db, ownerUrl: srv.ownerUrl }, name);
+      const url = new URL(srv.ownerUrl);
+      url.username = made.role;
+      url.password = made.password;
+      const loader = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      conns.push(loader);
+      await stage(loader, 'parties', 'parties', 'srv-1', [{ kind: 'customer', ref: 'C-SRV', name: 'Server Ltd' }]);
+      let result: postgres.Row | undefined;
+      for (let i = 0; i < 60 && !result; i++) {
+        [result] = await loader`select outcome, counts from erp_staging.batch_results where batch_id = 'srv-1'`;
+        if (!result) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(result).toMatchObject({ outcome: 'merged', counts: { created: 1 } });
+      await loader.end();
+      await dropLoader({ db: srv.db, ownerUrl: srv.ownerUrl }, name);
+    } finally {
+      await srv.close();
+    }
+  }, 60_000);
 });

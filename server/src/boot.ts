@@ -233,6 +233,7 @@ export async function startServer(
         claim,
       )
     : null;
+  stagingJob?.kick();
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
