@@ -258,6 +258,36 @@ describe('merge', () => {
   });
 });
 
+describe('merge, page by page', () => {
+  it('a duplicate key across pages is found (partial mode skips only it), named by seq', async () => {
+    const many = Array.from({ length: 1_001 }, (_, i) => order(`SO:${run}:p${String(i).padStart(4, '0')}`));
+    many[1_000] = order(`SO:${run}:p0000`, { number: 'SO-dup' });
+    await owner.begin(async (tx) => {
+      await tx`set local role ${tx(`gh_loader_${B}`)}`;
+      await tx`insert into erp_staging.orders (batch_id, seq, row)
+               select 'big-2', i, r from jsonb_array_elements(${tx.json(many as never)}) with ordinality as x(r, i)`;
+    });
+    await asB`insert into erp_staging.manifests (batch_id, entity, row_count, mode) values ('big-2', 'orders', 1001, 'partial')`;
+    expect(await mergeStaged(syncDb, now)).toEqual({ merged: 1, rejected: 0, failed: 0 });
+    const [r] = await asB`select counts, errors from erp_staging.batch_results where batch_id = 'big-2'`;
+    expect(r?.counts).toEqual({ created: 1_000, updated: 0, unchanged: 0, rejected: 1 });
+    expect(r?.errors).toEqual([
+      { seq: 1001, key: `SO:${run}:p0000`, errors: [{ path: 'key', message: 'The same record is already at seq 1.' }] },
+    ]);
+  }, 60_000);
+
+  it('rows not numbered 1 to row_count fail as a count mismatch does', async () => {
+    await asB`insert into erp_staging.orders (batch_id, seq, row) values
+                ('gap-1', 1, ${asB.json(order(`SO:${run}:gap1`) as never)}),
+                ('gap-1', 3, ${asB.json(order(`SO:${run}:gap3`) as never)})`;
+    await asB`insert into erp_staging.manifests (batch_id, entity, row_count) values ('gap-1', 'orders', 2)`;
+    expect(await mergeStaged(syncDb, now)).toEqual({ merged: 0, rejected: 0, failed: 1 });
+    const [r] = await asB`select outcome, message from erp_staging.batch_results where batch_id = 'gap-1'`;
+    expect(r).toEqual({ outcome: 'failed', message: expect.stringMatching(/not numbered 1 to 2/) });
+    expect(await ordersOf()).not.toContain(`SO:${run}:gap1`);
+  });
+});
+
 describe('sql-loader rotate and drop', () => {
   it('rotate: the old password stops working, the new one works; drop removes the role; both audited', async () => {
     const name = `r${run}`;

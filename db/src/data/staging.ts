@@ -59,13 +59,14 @@ export async function claimReadyManifest(tx: Tx): Promise<Manifest | null> {
     : null;
 }
 
+/** How many rows the batch has staged, and its highest seq. */
 export async function stagedCount(tx: Tx, m: Pick<Manifest, 'loader' | 'batchId' | 'entity'>) {
   const t = TABLE[m.entity];
   const [r] = await tx.db
-    .select({ n: sql<number>`count(*)::int` })
+    .select({ n: sql<number>`count(*)::int`, maxSeq: sql<number | null>`max(${t.seq})` })
     .from(t)
     .where(and(eq(t.loader, m.loader), eq(t.batchId, m.batchId)));
-  return r?.n ?? 0;
+  return { n: r?.n ?? 0, maxSeq: r?.maxSeq ?? null };
 }
 
 /** The batch's rows in `seq` order, `limit` after `afterSeq` (keyset pages). */

@@ -156,7 +156,7 @@ export interface MergeSummary {
 
 /**
  * Merges every ready batch, one transaction each, until none is left (or `maxBatches`): the rows are read
- * in `seq` order, checked together (a duplicate across chunks is caught), written 1,000 at a time, and,
+ * in `seq` order 1,000 at a time, checked (a duplicate across pages is caught) and written, and,
  * for an atomic batch with any rejected row, rolled back to before the first chunk. One audit entry per
  * batch, written last. `kickMail` runs after a commit that queued mail.
  */
@@ -187,54 +187,71 @@ type Outcome = 'merged' | 'rejected' | 'failed';
 async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ outcome: Outcome; mails: number }> {
   const staged = await stagingRepo.stagedCount(tx, m);
   const zero = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
-  if (staged !== m.rowCount) {
-    const message = `The manifest says ${m.rowCount} row(s) but ${staged} are staged for batch ${m.batchId}; nothing was merged.`;
-    await stagingRepo.finish(tx, m, { outcome: 'failed', message, stagedCount: staged, counts: zero, errors: [], now });
-    await auditBatch(tx, m, 'failed', zero, staged);
+  // seq is unique per batch and at least 1, so count = max = row_count means exactly 1..row_count.
+  if (staged.n !== m.rowCount || staged.maxSeq !== m.rowCount) {
+    const message =
+      staged.n !== m.rowCount
+        ? `The manifest says ${m.rowCount} row(s) but ${staged.n} are staged for batch ${m.batchId}; nothing was merged.`
+        : `The rows of batch ${m.batchId} are not numbered 1 to ${m.rowCount} (the highest seq is ${staged.maxSeq}); nothing was merged.`;
+    await stagingRepo.finish(tx, m, {
+      outcome: 'failed',
+      message,
+      stagedCount: staged.n,
+      counts: zero,
+      errors: [],
+      now,
+    });
+    await auditBatch(tx, m, 'failed', zero, staged.n);
     return { outcome: 'failed', mails: 0 };
   }
-  const rows: { seq: number; row: unknown }[] = [];
-  for (let after = 0; ; ) {
-    const page = await stagingRepo.stagedRows(tx, m, after, 10_000);
-    rows.push(...page);
-    if (page.length < 10_000) break;
-    after = page[page.length - 1]?.seq ?? after;
-  }
-  const checked = check(
-    m.entity,
-    rows.map((r) => r.row),
-    now,
-  );
-  await tx.db.execute(sql`savepoint staging_merge`);
-  const results: { index: number; key: string | null; outcome: string; errors?: RowError[] }[] = [];
+  // Page by page: only the keys seen (for duplicates across pages), the counts and the rejected rows stay in
+  // memory, so a batch of millions of rows does not.
+  const seen = new Map<string, number>();
+  const counts = { ...zero };
+  const errors: { seq: number; key: string | null; errors: RowError[] }[] = [];
   let mails = 0;
-  for (let from = 0; from < checked.length; from += MERGE_CHUNK) {
-    // The mirror writer's temporary stages are ON COMMIT DROP; the next chunk makes them afresh.
-    if (from > 0) await tx.db.execute(sql`discard temp`);
-    const chunk: Checked<unknown>[] = checked.slice(from, from + MERGE_CHUNK);
-    const written = await writeRows(tx, m.entity, chunk, {
+  await tx.db.execute(sql`savepoint staging_merge`);
+  for (let after = 0; after < m.rowCount; ) {
+    const page = await stagingRepo.stagedRows(tx, m, after, MERGE_CHUNK);
+    if (page.length === 0) break;
+    // The mirror writer's temporary stages are ON COMMIT DROP; the next page makes them afresh.
+    if (after > 0) await tx.db.execute(sql`discard temp`);
+    const checked: Checked<unknown>[] = check(
+      m.entity,
+      page.map((r) => r.row),
+      now,
+      { offset: after, seen },
+    );
+    const written = await writeRows(tx, m.entity, checked, {
       mode: m.mode,
       now,
       source: { name: `sql:${m.name}`, suspendInactive: true },
     });
-    results.push(...written.results);
+    for (const r of written.results) {
+      counts[r.outcome] += 1;
+      if (r.outcome === 'rejected')
+        errors.push({
+          seq: r.index + 1,
+          key: r.key,
+          // The writer counts rows from 0; a loader numbers them from 1.
+          errors: (r.errors ?? []).map((e) => ({
+            ...e,
+            message: e.message.replace(/already in row (\d+)\./, (_, n) => `already at seq ${Number(n) + 1}.`),
+          })),
+        });
+    }
     mails += written.mails;
-  }
-  const anyRejected = results.some((r) => r.outcome === 'rejected');
-  const refused = m.mode === 'atomic' && anyRejected;
-  if (refused) {
-    // Nothing of an atomic batch stays when any row is rejected, whichever chunk it was in.
-    await tx.db.execute(sql`rollback to savepoint staging_merge`);
-    mails = 0;
+    after = page[page.length - 1]?.seq ?? m.rowCount;
   }
   await tx.db.execute(sql`discard temp`);
-  const counts = { ...zero };
-  const errors: { seq: number; key: string | null; errors: RowError[] }[] = [];
-  for (const r of results) {
-    const outcome = refused && r.outcome !== 'rejected' ? 'unchanged' : r.outcome;
-    counts[outcome as keyof typeof counts] += 1;
-    if (r.outcome === 'rejected')
-      errors.push({ seq: rows[r.index]?.seq ?? r.index + 1, key: r.key, errors: r.errors ?? [] });
+  const refused = m.mode === 'atomic' && counts.rejected > 0;
+  if (refused) {
+    // Nothing of an atomic batch stays when any row is rejected, whichever page it was on.
+    await tx.db.execute(sql`rollback to savepoint staging_merge`);
+    mails = 0;
+    counts.unchanged += counts.created + counts.updated;
+    counts.created = 0;
+    counts.updated = 0;
   }
   const outcome: Outcome = refused ? 'rejected' : 'merged';
   const message = refused
@@ -242,8 +259,8 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
     : counts.rejected > 0
       ? `${counts.rejected} row(s) rejected and skipped (partial mode).`
       : null;
-  await stagingRepo.finish(tx, m, { outcome, message, stagedCount: staged, counts, errors, now });
-  await auditBatch(tx, m, outcome, counts, staged);
+  await stagingRepo.finish(tx, m, { outcome, message, stagedCount: staged.n, counts, errors, now });
+  await auditBatch(tx, m, outcome, counts, staged.n);
   return { outcome, mails };
 }
 
