@@ -170,6 +170,26 @@ describe('loader abuse is refused (raw connection as the loader role)', () => {
     expect(rls).toEqual({ relrowsecurity: true, relforcerowsecurity: true });
   });
 
+  it('cannot become the group role, and a role that is no loader of this database is never merged', async () => {
+    await expect(asA`set role gatehouse_loaders`).rejects.toThrow(/permission denied/);
+    // Roles are cluster-wide: a loader made for another database on the same server is not registered here.
+    const stranger = `gh_loader_z${run}`;
+    await owner.unsafe(`create role ${stranger} nologin in role gatehouse_loaders`);
+    try {
+      await owner.begin(async (tx) => {
+        await tx`set local role ${tx(stranger)}`;
+        await tx`insert into erp_staging.orders (batch_id, seq, row) values ('z-1', 1, ${tx.json(order(`SO:${run}:z`) as never)})`;
+        await tx`insert into erp_staging.manifests (batch_id, entity, row_count) values ('z-1', 'orders', 1)`;
+      });
+      expect(await mergeStaged(syncDb, now)).toEqual({ merged: 0, rejected: 0, failed: 0 });
+      expect(await ordersOf()).not.toContain(`SO:${run}:z`);
+    } finally {
+      await owner`delete from erp_staging.orders where loader = ${stranger}`;
+      await owner`delete from erp_staging.manifests where loader = ${stranger}`;
+      await owner.unsafe(`drop role ${stranger}`);
+    }
+  });
+
   it('a batch without its manifest is never merged', async () => {
     await stage(asA, 'orders', 'orders', 'no-manifest', [order(`SO:${run}:nm`)], null);
     expect(await mergeStaged(syncDb, now)).toEqual({ merged: 0, rejected: 0, failed: 0 });
