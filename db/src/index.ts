@@ -36,6 +36,7 @@ export * as rolesRepo from './data/roles.ts';
 export * as sessionsRepo from './data/sessions.ts';
 export * as setupRepo from './data/setup.ts';
 export * as shipmentsRepo from './data/shipments.ts';
+export * as stagingRepo from './data/staging.ts';
 export * as statementsRepo from './data/statements.ts';
 export * as usersRepo from './data/users.ts';
 export { type EmbeddedDatabase, EmbeddedStartError, freeLoopbackPort, startEmbedded } from './embedded.ts';

@@ -35,6 +35,7 @@ import { checkSignInSpike } from './services/alerts.ts';
 import { remindAndEscalate } from './services/approvals.ts';
 import { markExpiries } from './services/documents.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
+import { mergeStaged, purgeStaging } from './services/sql-staging.ts';
 
 export function mailTransport(config: Config): MailTransport {
   return config.mail.smtpUrl
@@ -216,6 +217,24 @@ export async function startServer(
     claim,
   );
   keysJob.kick();
+  // SQL staging (docs/sql-staging.md): merge complete batches every 10 s, once per period across instances
+  // (the manifests are also claimed FOR UPDATE SKIP LOCKED). Needs the sync pool.
+  const syncDb = database.syncDb;
+  const stagingJob = syncDb
+    ? startPeriodic(
+        'sql-staging-merge',
+        10_000,
+        async () => {
+          const n = await mergeStaged(syncDb, () => new Date(clock.now()), { kickMail: () => mailWorker.kick() });
+          if (n.merged + n.rejected + n.failed > 0) log.info(n, 'SQL staging batches merged');
+          await purgeStaging(syncDb, new Date(clock.now()));
+        },
+        log,
+        metrics,
+        claim,
+      )
+    : null;
+  stagingJob?.kick();
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
@@ -273,6 +292,7 @@ export async function startServer(
     await keysJob.stop();
     await approvalsJob.stop();
     await backupJob.stop();
+    await stagingJob?.stop();
     await mailWorker.stop();
     await database.close();
   };

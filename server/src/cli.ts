@@ -21,6 +21,7 @@ import { seedDemo } from './services/demo.ts';
 import { markExpiries } from './services/documents.ts';
 import { SYSTEM_SCOPE } from './services/scope.ts';
 import { createFirstAdmin } from './services/setup.ts';
+import { createLoader, dropLoader, mergeStaged, purgeStaging, rotateLoader } from './services/sql-staging.ts';
 
 const HELP = `Usage: pnpm gatehouse <command>
 
@@ -51,6 +52,11 @@ Commands:
   files import   copy every uploaded file from FILES_DIR (the fs store) into the store FILES_STORE names
                  (postgres or s3), checking each against its SHA-256; safe to re-run. Run it once when
                  moving to several instances, before starting them on the shared store
+  sql-loader create|rotate|drop <name>
+                 SQL staging (docs/sql-staging.md): make, re-password or remove the database login role
+                 gh_loader_<name> an ERP uses to push rows into erp_staging; create and rotate print the
+                 password once (create: --connections N, default 4; --statement-timeout D, default 120s)
+  sql-staging merge  merge the complete staged batches now (the server also does this every 10 s)
   help           show this text
 
 With no DATABASE_URL the embedded PostgreSQL under GATEHOUSE_DATA_DIR (./data) is used; if a
@@ -93,6 +99,8 @@ async function run(argv: string[]): Promise<number> {
       'backup',
       'restore',
       'files',
+      'sql-loader',
+      'sql-staging',
     ].includes(command)
   ) {
     console.error(`Unknown command "${command}".\n\n${HELP}`);
@@ -251,6 +259,44 @@ async function run(argv: string[]): Promise<number> {
         );
         return 1;
       }
+    } else if (command === 'sql-loader') {
+      const [verb, name] = args;
+      const owner = { db: database.db, ownerUrl: database.ownerUrl };
+      if (verb === 'create' || verb === 'rotate') {
+        const connections = flag(args, 'connections');
+        const { role, password } =
+          verb === 'create'
+            ? await createLoader(owner, name ?? '', {
+                connectionLimit: connections === undefined ? undefined : Number(connections),
+                statementTimeout: flag(args, 'statement-timeout'),
+              })
+            : await rotateLoader(owner, name ?? '');
+        console.log(
+          `Loader ${name}: role ${role}, password (shown only now):\n${password}\n\nConnect to database ` +
+            `"${new URL(database.ownerUrl).pathname.slice(1)}" as ${role}; see docs/sql-staging.md.`,
+        );
+      } else if (verb === 'drop') {
+        const { role } = await dropLoader(owner, name ?? '');
+        console.log(`Dropped loader ${name} (role ${role}); its unmerged rows are purged within a day.`);
+      } else {
+        console.error('Usage: pnpm gatehouse sql-loader create|rotate|drop <name>');
+        return 2;
+      }
+    } else if (command === 'sql-staging') {
+      if (args[0] !== 'merge' || !database.syncDb) {
+        console.error(
+          database.syncDb
+            ? 'Usage: pnpm gatehouse sql-staging merge'
+            : 'ERP writes are not configured (SYNC_DATABASE_URL), so nothing can be merged.',
+        );
+        return 2;
+      }
+      const n = await mergeStaged(database.syncDb, () => new Date(systemClock.now()));
+      const purged = await purgeStaging(database.syncDb, new Date(systemClock.now()));
+      console.log(
+        `Merged ${n.merged} batch(es); ${n.rejected} rejected, ${n.failed} failed (count mismatch). ` +
+          `Purged ${purged.rows} stale staged row(s) and ${purged.results} old result(s).`,
+      );
     } else if (command === 'seed-demo') {
       const signIns = await seedDemo(database.db);
       console.log('Demo data loaded (marked as demo). Sign-ins — passwords are shown only now:\n');

@@ -10,6 +10,7 @@ export * from './mail.ts';
 export * from './mfa.ts';
 export * from './parties.ts';
 export * from './reviews.ts';
+export * from './staging.ts';
 export * from './supplier.ts';
 export * from './throttle.ts';
 export * from './users.ts';

@@ -198,11 +198,18 @@ function issuesOf(e: z.ZodError): RowError[] {
  * the mirror writer, with no database. Every channel (REST, CSV, SQL staging, Kinetic) calls it, then
  * `writeRows` in its own transaction on the sync pool.
  */
-export function check(entity: BatchEntity, rows: unknown[], now: Date): Checked<unknown>[] {
+export function check(
+  entity: BatchEntity,
+  rows: unknown[],
+  now: Date,
+  /** For a batch checked in pages: the page's first index, and the keys seen on earlier pages. */
+  page: { offset: number; seen: Map<string, number> } = { offset: 0, seen: new Map() },
+): Checked<unknown>[] {
   const schema = BATCH_ROW_SCHEMAS[entity];
-  const seen = new Map<string, number>();
+  const seen = page.seen;
   const defaultRev = BigInt(now.getTime());
-  return rows.map((raw, idx) => {
+  return rows.map((raw, i) => {
+    const idx = page.offset + i;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { idx, key: keyOf(raw), value: null, errors: issuesOf(parsed.error) };
     const errors: RowError[] = [];

@@ -1,0 +1,136 @@
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import type { Tx } from '../connection.ts';
+import {
+  type STAGING_TABLES,
+  stagedCreditLimits,
+  stagedInvoices,
+  stagedMasterData,
+  stagedOrders,
+  stagedParties,
+  stagedPurchaseOrders,
+  stagedShipments,
+  stagingBatchResults,
+  stagingManifests,
+} from '../schema/index.ts';
+
+/**
+ * The merge job's side of SQL staging (as gatehouse_sync under the system scope): claim a ready manifest
+ * of a loader registered in this database, read its staged rows in order, record the result and clear
+ * the rows. Loaders never come here; they only INSERT (see the migration's grants).
+ */
+
+type Entity = keyof typeof STAGING_TABLES;
+const TABLE = {
+  parties: stagedParties,
+  'master-data': stagedMasterData,
+  'credit-limits': stagedCreditLimits,
+  orders: stagedOrders,
+  invoices: stagedInvoices,
+  shipments: stagedShipments,
+  'purchase-orders': stagedPurchaseOrders,
+} as const satisfies Record<Entity, unknown>;
+
+export interface Manifest {
+  loader: string;
+  /** The loader's name in the registry (the role is `loader`). */
+  name: string;
+  batchId: string;
+  entity: Entity;
+  rowCount: number;
+  mode: 'atomic' | 'partial';
+}
+
+/** The oldest ready manifest of a registered loader, locked (another merger skips it). */
+export async function claimReadyManifest(tx: Tx): Promise<Manifest | null> {
+  // Raw: Drizzle qualifies the FOR UPDATE OF relation with its schema, which PostgreSQL refuses.
+  const rows = await tx.db.execute<{
+    loader: string;
+    name: string;
+    batch_id: string;
+    entity: Entity;
+    row_count: number;
+    mode: 'atomic' | 'partial';
+  }>(sql`select m.loader, l.name, m.batch_id, m.entity, m.row_count, m.mode
+         from erp_staging.manifests m join erp_staging.loaders l on l.role = m.loader
+         where m.state = 'ready' order by m.created_at limit 1 for update of m skip locked`);
+  const r = [...rows][0];
+  return r
+    ? { loader: r.loader, name: r.name, batchId: r.batch_id, entity: r.entity, rowCount: r.row_count, mode: r.mode }
+    : null;
+}
+
+/** How many rows the batch has staged, and its highest seq. */
+export async function stagedCount(tx: Tx, m: Pick<Manifest, 'loader' | 'batchId' | 'entity'>) {
+  const t = TABLE[m.entity];
+  const [r] = await tx.db
+    .select({ n: sql<number>`count(*)::int`, maxSeq: sql<number | null>`max(${t.seq})` })
+    .from(t)
+    .where(and(eq(t.loader, m.loader), eq(t.batchId, m.batchId)));
+  return { n: r?.n ?? 0, maxSeq: r?.maxSeq ?? null };
+}
+
+/** The batch's rows in `seq` order, `limit` after `afterSeq` (keyset pages). */
+export async function stagedRows(
+  tx: Tx,
+  m: Pick<Manifest, 'loader' | 'batchId' | 'entity'>,
+  afterSeq: number,
+  limit: number,
+) {
+  const t = TABLE[m.entity];
+  return tx.db
+    .select({ seq: t.seq, row: t.row })
+    .from(t)
+    .where(and(eq(t.loader, m.loader), eq(t.batchId, m.batchId), sql`${t.seq} > ${afterSeq}`))
+    .orderBy(asc(t.seq))
+    .limit(limit);
+}
+
+export async function deleteStaged(tx: Tx, m: Pick<Manifest, 'loader' | 'batchId' | 'entity'>) {
+  const t = TABLE[m.entity];
+  await tx.db.delete(t).where(and(eq(t.loader, m.loader), eq(t.batchId, m.batchId)));
+}
+
+export async function finish(
+  tx: Tx,
+  m: Manifest,
+  r: {
+    outcome: 'merged' | 'rejected' | 'failed';
+    message: string | null;
+    stagedCount: number;
+    counts: Record<string, number>;
+    errors: unknown[];
+    now: Date;
+  },
+) {
+  await tx.db.insert(stagingBatchResults).values({
+    loader: m.loader,
+    batchId: m.batchId,
+    entity: m.entity,
+    mode: m.mode,
+    outcome: r.outcome,
+    message: r.message,
+    rowCount: m.rowCount,
+    stagedCount: r.stagedCount,
+    counts: r.counts,
+    errors: r.errors,
+    finishedAt: r.now,
+  });
+  await tx.db
+    .update(stagingManifests)
+    .set({ state: r.outcome })
+    .where(and(eq(stagingManifests.loader, m.loader), eq(stagingManifests.batchId, m.batchId)));
+  await deleteStaged(tx, m);
+}
+
+/**
+ * Purges staged rows older than `rowsBefore` (a batch whose manifest never came, or of a loader that is
+ * gone) and results with their manifests older than `resultsBefore`.
+ */
+export async function purge(tx: Tx, rowsBefore: Date, resultsBefore: Date) {
+  let rows = 0;
+  for (const t of Object.values(TABLE)) rows += (await tx.db.delete(t).where(lt(t.createdAt, rowsBefore))).count;
+  const results = (await tx.db.delete(stagingBatchResults).where(lt(stagingBatchResults.finishedAt, resultsBefore)))
+    .count;
+  const manifests = (await tx.db.delete(stagingManifests).where(lt(stagingManifests.createdAt, resultsBefore))).count;
+  return { rows, results, manifests };
+}
