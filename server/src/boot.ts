@@ -34,6 +34,7 @@ import { checkSignInSpike } from './services/alerts.ts';
 import { remindAndEscalate } from './services/approvals.ts';
 import { markExpiries } from './services/documents.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
+import { startWebhookWorker } from './webhooks/worker.ts';
 
 export function mailTransport(config: Config): MailTransport {
   return config.mail.smtpUrl
@@ -215,6 +216,11 @@ export async function startServer(
     claim,
   );
   keysJob.kick();
+  // Webhook deliveries are a SKIP LOCKED queue like mail: every instance drains it, no period claim.
+  const webhookWorker =
+    config.webhookWorkerMs > 0
+      ? startWebhookWorker({ db: database.db, clock, config, log }, config.webhookWorkerMs, metrics)
+      : null;
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
@@ -253,6 +259,7 @@ export async function startServer(
     await expiryJob.stop();
     await keysJob.stop();
     await approvalsJob.stop();
+    await webhookWorker?.stop();
     await mailWorker.stop();
     await database.close();
   };

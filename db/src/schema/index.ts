@@ -12,3 +12,4 @@ export * from './reviews.ts';
 export * from './supplier.ts';
 export * from './throttle.ts';
 export * from './users.ts';
+export * from './webhooks.ts';

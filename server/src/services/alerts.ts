@@ -16,7 +16,9 @@ export type AlertRule =
   | 'new-system-admin'
   | 'policy-weakened'
   | 'large-export'
-  | 'integration-key-new-ip';
+  | 'integration-key-new-ip'
+  | 'webhook-endpoint-gone'
+  | 'webhook-delivery-dead';
 
 export const LARGE_EXPORT_ROWS = 10_000;
 export const SPIKE = { windowMinutes: 15, failures: 50 };

@@ -27,6 +27,8 @@ const RULES: Record<string, string> = {
   'policy-weakened': 'Policy weakened',
   'large-export': 'Large export',
   'integration-key-new-ip': 'Integration key from a new address',
+  'webhook-endpoint-gone': 'Webhook endpoint gone (410)',
+  'webhook-delivery-dead': 'Webhook delivery given up',
 };
 
 /** A details key as words: 'windowMinutes' -> 'Window minutes', 'user_id' -> 'User id'. */
