@@ -159,7 +159,7 @@ export function WebhooksSection() {
               }
             >
               <div class="table-wrap">
-                <table class="data-table" data-testid="webhooks-table">
+                <table class="data-table webhooks-table" data-testid="webhooks-table">
                   <caption class="visually-hidden">Webhook endpoints</caption>
                   <thead>
                     <tr>
@@ -210,6 +210,8 @@ export function WebhooksSection() {
                               onClick={() => {
                                 if (open() === e.id) return setOpen(null);
                                 setOpen(e.id);
+                                // The counts beside it are refreshed too, so both say the same.
+                                void load();
                                 void loadDeliveries(e.id);
                               }}
                             >
