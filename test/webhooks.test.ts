@@ -3,7 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhooks, MAX_ATTEMPTS, RETRY_SCHEDULE_MS, retryDelay } from '../server/src/webhooks/worker.ts';
+import {
+  deliverWebhooks,
+  MAX_ATTEMPTS,
+  RETRY_SCHEDULE_MS,
+  retryDelay,
+  startWebhookWorker,
+} from '../server/src/webhooks/worker.ts';
 import { client, createPartyWithUser, errorOf, useTestServer } from './support/harness.ts';
 
 /**
@@ -153,6 +159,44 @@ describe('signing (Standard Webhooks)', () => {
     await tick();
     const [second] = received.filter((r) => r.headers['webhook-id'] === later.eventId);
     expect(String(second?.headers['webhook-signature']).split(' ')).toHaveLength(1);
+  });
+});
+
+describe('the running worker', () => {
+  it('delivers a committed event within 5 s at the default 2 s tick, each event once', async () => {
+    const a = await admin();
+    await endpoint(a);
+    const worker = startWebhookWorker(t.srv.services, 2_000, undefined, { resolve });
+    try {
+      const latencies: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const started = Date.now();
+        const ev = await event();
+        await expect
+          .poll(() => received.filter((r) => r.headers['webhook-id'] === ev.eventId).length, {
+            timeout: 5_000,
+            interval: 50,
+          })
+          .toBe(1);
+        latencies.push(Date.now() - started);
+      }
+      expect(Math.max(...latencies)).toBeLessThan(5_000);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('two instances ticking at once send each event once (SKIP LOCKED claims with a lease)', async () => {
+    const a = await admin();
+    await endpoint(a);
+    const events = [await event(), await event(), await event(), await event(), await event()];
+    const runs = await Promise.all([tick(), tick(), tick()]);
+    expect(runs.reduce((n, r) => n + r.delivered, 0)).toBe(events.length);
+    for (const ev of events)
+      expect(
+        received.filter((r) => r.headers['webhook-id'] === ev.eventId),
+        ev.eventId,
+      ).toHaveLength(1);
   });
 });
 
