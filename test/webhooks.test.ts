@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -408,6 +409,24 @@ describe('SSRF guard', () => {
     await tick();
     expect(asked).toHaveLength(0);
     expect((await delivery(literal.endpointId, ev.eventId))[0]?.last_error).toContain('refused to connect to 10.0.0.5');
+  });
+
+  it('endpoints and deliveries are system data: a party scope sees none of them (forced RLS)', async () => {
+    const a = await admin();
+    await endpoint(a);
+    await event();
+    await tick();
+    const [seen] = await t.srv.db.read({ kind: 'party', partyId: party }, (tx) =>
+      tx.db.execute<{ e: number; d: number }>(
+        sql`select (select count(*) from webhook_endpoints)::int as e, (select count(*) from webhook_deliveries)::int as d`,
+      ),
+    );
+    expect(seen).toEqual({ e: 0, d: 0 });
+    const [all] = await t.owner`select count(*)::int as n from webhook_deliveries`;
+    expect(all?.n).toBeGreaterThan(0);
+    const forced = await t.owner`select relname, relforcerowsecurity as f from pg_class
+                                 where relname in ('webhook_endpoints', 'webhook_deliveries')`;
+    expect(forced.map((r) => r.f)).toEqual([true, true]);
   });
 
   it('only integrations:manage holders see or change webhooks', async () => {
