@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '../server/src/webhooks/ssrf.ts';
 import {
   deliverWebhooks,
   MAX_ATTEMPTS,
@@ -354,7 +355,17 @@ describe('SSRF guard', () => {
     const a = await admin();
     const ep = await endpoint(a, { url: 'https://erp-hooks.example.test/in', allowedCidrs: [] });
     const ev = await event();
-    for (const address of ['127.0.0.1', '169.254.169.254', '10.0.0.5', '::1', 'fd00::1', '100.64.1.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '169.254.169.254',
+      '10.0.0.5',
+      '::1',
+      'fd00::1',
+      '100.64.1.1',
+      '::ffff:169.254.169.254',
+      '::a9fe:a9fe',
+      'fe80::1',
+    ]) {
       dnsAnswer = address;
       const before = received.length;
       asked.length = 0;
@@ -367,7 +378,7 @@ describe('SSRF guard', () => {
       const [d] = await delivery(ep.endpointId, ev.eventId);
       expect(d?.state).toBe('pending');
       expect(d?.last_error).toContain('refused to connect to erp-hooks.example.test');
-      expect(d?.last_error).toContain(address);
+      expect(d?.last_error).toMatch(/private, loopback, link-local or reserved/);
     }
     dnsAnswer = '127.0.0.1';
   });
@@ -391,6 +402,25 @@ describe('SSRF guard', () => {
     await tick();
     expect((await delivery(ep.endpointId, ev.eventId))[0]?.last_error).toContain('10.0.0.5');
     dnsAnswer = '127.0.0.1';
+  });
+
+  it('public addresses pass over https; http needs the allowlist; one allowlisted network opens only itself', () => {
+    const https = { allowedCidrs: [], plainHttp: false };
+    for (const ok of ['93.184.216.34', '2606:2800:220:1::1', '2001:4860:4860::8888'])
+      expect(refusal(ok, https)).toBeNull();
+    for (const bad of [
+      '172.16.0.1',
+      '192.168.1.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '2001:db8::1',
+      '2002:a00:5::1',
+      '64:ff9b::a00:5',
+    ])
+      expect(refusal(bad, https), bad).toMatch(/private, loopback/);
+    expect(refusal('93.184.216.34', { allowedCidrs: [], plainHttp: true })).toMatch(/use https/);
+    expect(refusal('10.1.2.3', { allowedCidrs: ['10.1.0.0/16'], plainHttp: true })).toBeNull();
+    expect(refusal('10.2.0.1', { allowedCidrs: ['10.1.0.0/16'], plainHttp: false })).toMatch(/private/);
   });
 
   it('create refuses plain http without an allowlist and literal internal addresses outside it', async () => {

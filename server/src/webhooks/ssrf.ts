@@ -10,7 +10,10 @@ import { listAdmits } from '../auth/policy.ts';
  * and multicast ranges are refused unless the endpoint's admin-allowlisted CIDRs admit the address;
  * plain http is allowed only to an allowlisted address.
  */
-const DENIED = new BlockList();
+// Two lists: node's BlockList also matches an IPv4 address against IPv6 rules for its mapped form
+// (::ffff:a.b.c.d), so one list holding ::ffff:0:0/96 would refuse every IPv4 address.
+const DENIED_V4 = new BlockList();
+const DENIED_V6 = new BlockList();
 for (const [net, bits] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -28,11 +31,14 @@ for (const [net, bits] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const)
-  DENIED.addSubnet(net, bits, 'ipv4');
+  DENIED_V4.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
+  // :: and ::1, and the deprecated IPv4-compatible form (::a.b.c.d).
+  ['::', 96],
   ['::ffff:0:0', 96],
+  // 6to4 and Teredo carry an IPv4 address inside; a receiver has no business there.
+  ['2002::', 16],
+  ['2001::', 32],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -42,7 +48,7 @@ for (const [net, bits] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const)
-  DENIED.addSubnet(net, bits, 'ipv6');
+  DENIED_V6.addSubnet(net, bits, 'ipv6');
 
 export class SsrfRefused extends Error {
   override name = 'SsrfRefused';
@@ -63,7 +69,7 @@ export function refusal(address: string, opts: { allowedCidrs: readonly string[]
   if (!kind) return `${address} is not an IP address`;
   if (opts.allowedCidrs.length > 0 && listAdmits(opts.allowedCidrs, ip)) return null;
   if (opts.plainHttp) return `http is allowed only to an allowlisted address (${ip} is not); use https`;
-  if (DENIED.check(ip, isIPv4(ip) ? 'ipv4' : 'ipv6'))
+  if (isIPv4(ip) ? DENIED_V4.check(ip, 'ipv4') : DENIED_V6.check(ip, 'ipv6'))
     return `${ip} is a private, loopback, link-local or reserved address; allowlist its network on the endpoint to allow it`;
   return null;
 }
