@@ -421,6 +421,9 @@ describe('SSRF guard', () => {
     expect(refusal('93.184.216.34', { allowedCidrs: [], plainHttp: true })).toMatch(/use https/);
     expect(refusal('10.1.2.3', { allowedCidrs: ['10.1.0.0/16'], plainHttp: true })).toBeNull();
     expect(refusal('10.2.0.1', { allowedCidrs: ['10.1.0.0/16'], plainHttp: false })).toMatch(/private/);
+    expect(refusal('10.2.0.1', { allowedCidrs: ['::/0'], plainHttp: false }), 'an IPv6 entry admits no IPv4').toMatch(
+      /private/,
+    );
   });
 
   it('create refuses plain http without an allowlist and literal internal addresses outside it', async () => {

@@ -67,7 +67,11 @@ export function refusal(address: string, opts: { allowedCidrs: readonly string[]
   const ip = normaliseIp(address);
   const kind = isIP(ip);
   if (!kind) return `${address} is not an IP address`;
-  if (opts.allowedCidrs.length > 0 && listAdmits(opts.allowedCidrs, ip)) return null;
+  // Only networks of the address's own family: node's BlockList would let an IPv6 entry such as ::/0 admit
+  // every IPv4 address through its mapped form, which is not what an admin writing ::/0 means.
+  const v4 = isIPv4(ip);
+  const allowed = opts.allowedCidrs.filter((c) => isIPv4(c.split('/')[0] ?? '') === v4);
+  if (allowed.length > 0 && listAdmits(allowed, ip)) return null;
   if (opts.plainHttp) return `http is allowed only to an allowlisted address (${ip} is not); use https`;
   if (isIPv4(ip) ? DENIED_V4.check(ip, 'ipv4') : DENIED_V6.check(ip, 'ipv6'))
     return `${ip} is a private, loopback, link-local or reserved address; allowlist its network on the endpoint to allow it`;
