@@ -307,10 +307,25 @@ describe('retries', () => {
     const mails = await t.owner`select to_address from mail_outbox where kind = 'security-alert'
                                 and subject like '%given up%' and to_address = ${a.email}`;
     expect(mails.length).toBeGreaterThan(0);
+    // A second delivery dying within the hour is audited but raises no second alert (no mail storm).
+    const other = await event();
+    script = [{ status: 500 }, { status: 500 }];
+    await tick(); // fanned out, first attempt failed
+    await t.owner`update webhook_deliveries set attempts = ${MAX_ATTEMPTS - 1}, next_attempt_at = now() - interval '1 day'
+                  where event_id = ${other.eventId}`;
+    t.srv.clock.advance(-25 * 3_600_000 + 60_000); // a minute after the first death
+    await tick();
+    expect((await delivery(ep.endpointId, other.eventId))[0]?.state).toBe('dead');
+    const alerts = await t.owner`select 1 from alerts where rule = 'webhook-delivery-dead'
+                                 and details->>'endpoint' = ${ep.endpointId}`;
+    expect(alerts).toHaveLength(1);
+    const dying = await t.owner`select 1 from audit_events where action = 'webhook_delivery.dead'
+                                and details->>'endpoint' = ${ep.endpointId}`;
+    expect(dying).toHaveLength(2);
     // The failure is visible to an admin (signed in afresh: the clock moved days), with its error.
     const b = await admin();
     const dead = await b.c.webhooks.deliveries.query({ endpointId: ep.endpointId, state: 'dead' });
-    expect(dead.items[0]).toMatchObject({ eventId: ev.eventId, lastError: 'HTTP 500', lastStatus: 500 });
+    expect(dead.items.find((i) => i.eventId === ev.eventId)).toMatchObject({ lastError: 'HTTP 500', lastStatus: 500 });
   });
 });
 

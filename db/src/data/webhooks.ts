@@ -248,3 +248,17 @@ export async function insertReplays(tx: Tx, endpointId: string, eventIds: string
     .insert(webhookDeliveries)
     .values(eventIds.map((eventId) => ({ endpointId, eventId, replayedBy: by, nextAttemptAt: now, createdAt: now })));
 }
+
+/**
+ * Whether a dead-delivery alert about this endpoint was raised since `since`: an endpoint down for days
+ * lets many deliveries die together, and its admins want one alert (and one mail) an hour about it, not
+ * one per event. The deliveries themselves are each audited and listed.
+ */
+export async function deadAlertSince(tx: Tx, endpointId: string, since: Date): Promise<boolean> {
+  const rows = await tx.db.execute<{ one: number }>(sql`
+    select 1 as one from alerts
+     where rule = 'webhook-delivery-dead' and at >= ${since.toISOString()}::timestamptz
+       and details->>'endpoint' = ${endpointId}
+     limit 1`);
+  return rows.length > 0;
+}

@@ -36,6 +36,8 @@ const RETRY_AFTER_CAP_MS = 24 * HOUR;
 /** A claimed delivery is due again after this long if its sender never reports (a crash). */
 const LEASE_MS = 2 * MINUTE;
 const BATCH = 20;
+/** At most one dead-delivery alert (and mail) per endpoint this often; every dead delivery is audited. */
+const DEAD_ALERT_EVERY_MS = HOUR;
 
 export function retryDelay(failedAttempts: number, random: () => number = Math.random): number {
   const step = Math.min(failedAttempts, RETRY_SCHEDULE_MS.length) - 1;
@@ -163,6 +165,7 @@ export async function deliverWebhooks(app: WebhookDeps, opts: WebhookOptions = {
             attempts,
             lastError: error,
           });
+          if (await webhooksRepo.deadAlertSince(tx, ep.id, new Date(at.getTime() - DEAD_ALERT_EVERY_MS))) return;
           await raiseAlert(tx, at, {
             rule: 'webhook-delivery-dead',
             severity: 'warning',
