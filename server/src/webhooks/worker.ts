@@ -96,104 +96,124 @@ export async function deliverWebhooks(app: WebhookDeps, opts: WebhookOptions = {
   const outcome = { delivered: 0, failed: 0, dead: 0, disabled: 0 };
   await Promise.all(
     claimed.due.map(async (d) => {
-      const ep = claimed.endpoints.get(d.endpointId);
-      if (!ep) return;
-      const sentAt = app.clock.now();
-      const keys = [unseal(key, ep.secretSealed)];
-      if (ep.previousSecretSealed && ep.previousUntil && ep.previousUntil.getTime() > sentAt)
-        keys.push(unseal(key, ep.previousSecretSealed));
-      const body = bodyOf(d);
-      const timestamp = Math.floor(sentAt / 1000);
-      const result: SendResult = await post(
-        new URL(ep.url),
-        {
-          'webhook-id': d.eventId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': sign(keys, d.eventId, timestamp, body),
-        },
-        body,
-        { resolve, allowedCidrs: ep.allowedCidrs, timeoutMs: opts.timeoutMs, now: sentAt },
-      );
-      const attempts = d.attempts + 1;
-      const at = new Date(app.clock.now());
-      await app.db.tx(SYSTEM_SCOPE, async (tx) => {
-        if (result.ok && result.status >= 200 && result.status < 300) {
-          outcome.delivered += 1;
-          return webhooksRepo.recordAttempt(tx, d.id, {
-            state: 'delivered',
-            attempts,
-            at,
-            nextAttemptAt: at,
-            status: result.status,
-            error: null,
-          });
-        }
-        const status = result.ok ? result.status : null;
-        const error = result.ok ? `HTTP ${result.status}` : result.error;
-        if (status === 410) {
-          // The receiver says the endpoint is gone for good: stop sending to it (an admin can enable it again).
-          outcome.disabled += 1;
-          await webhooksRepo.recordAttempt(tx, d.id, { state: 'dead', attempts, at, nextAttemptAt: at, status, error });
-          const current = await webhooksRepo.getEndpointForUpdate(tx, ep.id);
-          if (current?.status === 'active') {
-            await webhooksRepo.updateEndpoint(tx, ep.id, {
-              status: 'disabled',
-              disabledReason: 'The receiver answered 410 Gone.',
-            });
-            await systemAudit(tx, 'webhook_endpoint.disabled', 'webhook_endpoint', ep.id, {
-              url: ep.url,
-              reason: '410 Gone',
-              eventId: d.eventId,
-            });
-            await raiseAlert(tx, at, {
-              rule: 'webhook-endpoint-gone',
-              severity: 'warning',
-              title: `Webhook endpoint ${ep.url} answered 410 Gone and was disabled`,
-              details: { endpoint: ep.id, url: ep.url, eventId: d.eventId },
+      // One delivery's trouble (a database error while recording it) never stops the others; its lease
+      // makes it due again.
+      try {
+        const ep = claimed.endpoints.get(d.endpointId);
+        if (!ep) return;
+        const sentAt = app.clock.now();
+        const keys = [unseal(key, ep.secretSealed)];
+        if (ep.previousSecretSealed && ep.previousUntil && ep.previousUntil.getTime() > sentAt)
+          keys.push(unseal(key, ep.previousSecretSealed));
+        const body = bodyOf(d);
+        const timestamp = Math.floor(sentAt / 1000);
+        const result: SendResult = await post(
+          new URL(ep.url),
+          {
+            'webhook-id': d.eventId,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': sign(keys, d.eventId, timestamp, body),
+          },
+          body,
+          { resolve, allowedCidrs: ep.allowedCidrs, timeoutMs: opts.timeoutMs, now: sentAt },
+        );
+        const attempts = d.attempts + 1;
+        const at = new Date(app.clock.now());
+        await app.db.tx(SYSTEM_SCOPE, async (tx) => {
+          if (result.ok && result.status >= 200 && result.status < 300) {
+            outcome.delivered += 1;
+            return webhooksRepo.recordAttempt(tx, d.id, {
+              state: 'delivered',
+              attempts,
+              at,
+              nextAttemptAt: at,
+              status: result.status,
+              error: null,
             });
           }
-          return;
-        }
-        if (attempts >= MAX_ATTEMPTS) {
-          outcome.dead += 1;
-          await webhooksRepo.recordAttempt(tx, d.id, { state: 'dead', attempts, at, nextAttemptAt: at, status, error });
-          await systemAudit(tx, 'webhook_delivery.dead', 'webhook_delivery', d.id, {
-            endpoint: ep.id,
-            url: ep.url,
-            eventId: d.eventId,
-            type: d.type,
+          const status = result.ok ? result.status : null;
+          const error = result.ok ? `HTTP ${result.status}` : result.error;
+          if (status === 410) {
+            // The receiver says the endpoint is gone for good: stop sending to it (an admin can enable it again).
+            outcome.disabled += 1;
+            await webhooksRepo.recordAttempt(tx, d.id, {
+              state: 'dead',
+              attempts,
+              at,
+              nextAttemptAt: at,
+              status,
+              error,
+            });
+            const current = await webhooksRepo.getEndpointForUpdate(tx, ep.id);
+            if (current?.status === 'active') {
+              await webhooksRepo.updateEndpoint(tx, ep.id, {
+                status: 'disabled',
+                disabledReason: 'The receiver answered 410 Gone.',
+              });
+              await systemAudit(tx, 'webhook_endpoint.disabled', 'webhook_endpoint', ep.id, {
+                url: ep.url,
+                reason: '410 Gone',
+                eventId: d.eventId,
+              });
+              await raiseAlert(tx, at, {
+                rule: 'webhook-endpoint-gone',
+                severity: 'warning',
+                title: `Webhook endpoint ${ep.url} answered 410 Gone and was disabled`,
+                details: { endpoint: ep.id, url: ep.url, eventId: d.eventId },
+              });
+            }
+            return;
+          }
+          if (attempts >= MAX_ATTEMPTS) {
+            outcome.dead += 1;
+            await webhooksRepo.recordAttempt(tx, d.id, {
+              state: 'dead',
+              attempts,
+              at,
+              nextAttemptAt: at,
+              status,
+              error,
+            });
+            await systemAudit(tx, 'webhook_delivery.dead', 'webhook_delivery', d.id, {
+              endpoint: ep.id,
+              url: ep.url,
+              eventId: d.eventId,
+              type: d.type,
+              attempts,
+              lastError: error,
+            });
+            if (await webhooksRepo.deadAlertSince(tx, ep.id, new Date(at.getTime() - DEAD_ALERT_EVERY_MS))) return;
+            await raiseAlert(tx, at, {
+              rule: 'webhook-delivery-dead',
+              severity: 'warning',
+              title: `Webhook delivery of ${d.type} to ${ep.url} failed ${attempts} times and was given up`,
+              details: { endpoint: ep.id, url: ep.url, eventId: d.eventId, cursor: d.cursor, lastError: error },
+            });
+            return;
+          }
+          outcome.failed += 1;
+          const retryAfter =
+            result.ok && (status === 429 || status === 503) && result.retryAfterMs !== null
+              ? Math.min(Math.max(result.retryAfterMs, SECOND), RETRY_AFTER_CAP_MS)
+              : null;
+          const wait = retryAfter ?? retryDelay(attempts, random);
+          await webhooksRepo.recordAttempt(tx, d.id, {
+            state: 'pending',
             attempts,
-            lastError: error,
+            at,
+            nextAttemptAt: new Date(at.getTime() + wait),
+            status,
+            error,
           });
-          if (await webhooksRepo.deadAlertSince(tx, ep.id, new Date(at.getTime() - DEAD_ALERT_EVERY_MS))) return;
-          await raiseAlert(tx, at, {
-            rule: 'webhook-delivery-dead',
-            severity: 'warning',
-            title: `Webhook delivery of ${d.type} to ${ep.url} failed ${attempts} times and was given up`,
-            details: { endpoint: ep.id, url: ep.url, eventId: d.eventId, cursor: d.cursor, lastError: error },
-          });
-          return;
-        }
-        outcome.failed += 1;
-        const retryAfter =
-          result.ok && (status === 429 || status === 503) && result.retryAfterMs !== null
-            ? Math.min(Math.max(result.retryAfterMs, SECOND), RETRY_AFTER_CAP_MS)
-            : null;
-        const wait = retryAfter ?? retryDelay(attempts, random);
-        await webhooksRepo.recordAttempt(tx, d.id, {
-          state: 'pending',
-          attempts,
-          at,
-          nextAttemptAt: new Date(at.getTime() + wait),
-          status,
-          error,
         });
-      });
-      if (!result.ok || result.status < 200 || result.status >= 300)
-        app.log?.warn(
-          { webhook: ep.id, eventId: d.eventId, attempts, err: result.ok ? `HTTP ${result.status}` : result.error },
-          'webhook delivery failed',
-        );
+        if (!result.ok || result.status < 200 || result.status >= 300)
+          app.log?.warn(
+            { webhook: ep.id, eventId: d.eventId, attempts, err: result.ok ? `HTTP ${result.status}` : result.error },
+            'webhook delivery failed',
+          );
+      } catch (err) {
+        app.log?.warn({ webhook: d.endpointId, eventId: d.eventId, err }, 'webhook delivery not recorded');
+      }
     }),
   );
   return outcome;
