@@ -40,6 +40,7 @@ beforeAll(async () => {
     req.on('end', () => {
       received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const next = script.shift() ?? { status: 200 };
+      if (next.status === 0) return; // hang: never answer (the sender's timeout ends it)
       res.writeHead(next.status, next.headers ?? {});
       res.end('ok');
     });
@@ -236,6 +237,22 @@ describe('retries', () => {
     expect(sent).toHaveLength(3);
     const page = await a.c.webhooks.deliveries.query({ endpointId: ep.endpointId });
     expect(page.items[0]).toMatchObject({ eventId: ev.eventId, state: 'delivered', attempts: 3 });
+  });
+
+  it('a receiver that never answers is cut off at the timeout and retried', async () => {
+    const a = await admin();
+    const ep = await endpoint(a);
+    const ev = await event();
+    script = [{ status: 0 }];
+    const started = Date.now();
+    await deliverWebhooks(t.srv.services, { resolve, random: () => 0.5, timeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await delivery(ep.endpointId, ev.eventId))[0]).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      last_status: null,
+      last_error: 'no answer within 0.3 s',
+    });
   });
 
   it('429 with Retry-After waits exactly that long; 503 too', async () => {
