@@ -248,6 +248,25 @@ describe('every mutation writes exactly its audit entry', () => {
       sys.integrations.setSuspendInactive.mutate({ integrationId: walkErp?.id ?? '', suspendInactive: false }),
     );
 
+    // Webhook endpoints: created (secret shown once), rotated, disabled, enabled, replayed.
+    const hook = await audited(
+      'webhooks.create',
+      sys,
+      sys.webhooks.create.mutate({ url: 'https://erp.walk.invalid/hook', eventTypes: ['credit_note.approved'] }),
+    );
+    await audited(
+      'webhooks.rotateSecret',
+      sys,
+      sys.webhooks.rotateSecret.mutate({ endpointId: hook.endpointId, overlapHours: 1 }),
+    );
+    await audited('webhooks.disable', sys, sys.webhooks.disable.mutate({ endpointId: hook.endpointId }));
+    await audited('webhooks.enable', sys, sys.webhooks.enable.mutate({ endpointId: hook.endpointId }));
+    await audited(
+      'webhooks.replay',
+      sys,
+      sys.webhooks.replay.mutate({ by: 'range', endpointId: hook.endpointId, fromCursor: '1', toCursor: '10' }),
+    );
+
     // The supplier side: a PO acknowledged and flagged, a document reviewed, change requests.
     const sup = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);
     const sc = client(t.srv.origin);

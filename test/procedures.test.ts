@@ -59,6 +59,7 @@ describe('procedure catalogue', () => {
         'approvalPolicies.list',
         'approvalPolicies.approvers',
         'integrations.keys',
+        'webhooks.list',
         'home.summary',
       ].includes(_name)
     )

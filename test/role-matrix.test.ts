@@ -106,6 +106,13 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'integrations.rotateKey': () => ({ keyId: 'nosuchkey000', expiresInDays: 30, overlapDays: 0 }),
   'integrations.revokeKey': () => ({ keyId: 'nosuchkey000' }),
   'integrations.setSuspendInactive': () => ({ integrationId: randomUUID(), suspendInactive: false }),
+  'webhooks.list': () => undefined,
+  'webhooks.deliveries': () => ({ endpointId: randomUUID() }),
+  'webhooks.create': () => ({ url: 'https://erp.matrix.invalid/hook' }),
+  'webhooks.rotateSecret': () => ({ endpointId: randomUUID(), overlapHours: 0 }),
+  'webhooks.disable': () => ({ endpointId: randomUUID() }),
+  'webhooks.enable': () => ({ endpointId: randomUUID() }),
+  'webhooks.replay': () => ({ by: 'event', endpointId: randomUUID(), eventId: randomUUID() }),
   'purchaseOrders.list': (o) => ({ partyId: o.supplierPartyId }),
   'purchaseOrders.get': (o) => ({ id: o.purchaseOrderId }),
   'purchaseOrders.acknowledge': (o) => ({

@@ -39,6 +39,7 @@ export * as shipmentsRepo from './data/shipments.ts';
 export * as stagingRepo from './data/staging.ts';
 export * as statementsRepo from './data/statements.ts';
 export * as usersRepo from './data/users.ts';
+export * as webhooksRepo from './data/webhooks.ts';
 export { type EmbeddedDatabase, EmbeddedStartError, freeLoopbackPort, startEmbedded } from './embedded.ts';
 export { appUrlFrom, MIGRATIONS_DIR, MigrationError, migrate } from './migrate.ts';
 export { clearThrottleKeys, createLimiter, type Limiter, RateLimiterRes } from './throttle.ts';

@@ -36,6 +36,7 @@ import { remindAndEscalate } from './services/approvals.ts';
 import { markExpiries } from './services/documents.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
 import { mergeStaged, purgeStaging } from './services/sql-staging.ts';
+import { startWebhookWorker } from './webhooks/worker.ts';
 
 export function mailTransport(config: Config): MailTransport {
   return config.mail.smtpUrl
@@ -235,6 +236,11 @@ export async function startServer(
       )
     : null;
   stagingJob?.kick();
+  // Webhook deliveries are a SKIP LOCKED queue like mail: every instance drains it, no period claim.
+  const webhookWorker =
+    config.webhookWorkerMs > 0
+      ? startWebhookWorker({ db: database.db, clock, config, log }, config.webhookWorkerMs, metrics)
+      : null;
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
@@ -293,6 +299,7 @@ export async function startServer(
     await approvalsJob.stop();
     await backupJob.stop();
     await stagingJob?.stop();
+    await webhookWorker?.stop();
     await mailWorker.stop();
     await database.close();
   };

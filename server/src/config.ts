@@ -73,6 +73,8 @@ const envSchema = z.object({
     .default(30),
   /** Accounts unused this many days are suspended by a daily job; 0 turns the job off. */
   DORMANT_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  /** How often the webhook worker looks for due deliveries, in ms (0: no worker in this instance). */
+  WEBHOOK_WORKER_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
   /** NIST SP 800-63B: 15 is recommended where no second factor is used; never below 12. */
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(12).max(64).default(12),
   SESSION_ABSOLUTE_HOURS: z.coerce
@@ -160,6 +162,8 @@ export interface Config {
   passwordMinLength: number;
   /** DORMANT_DAYS: suspend accounts unused this long (0: never). */
   dormantDays: number;
+  /** WEBHOOK_WORKER_MS: the webhook delivery worker's tick (0: this instance runs no worker). */
+  webhookWorkerMs: number;
   dbPoolMax: number;
   /** DB_ACQUIRE_TIMEOUT_MS: the deadline for getting a connection (then 503 with Retry-After). */
   dbAcquireTimeoutMs: number;
@@ -275,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     dormantDays: e.DORMANT_DAYS,
+    webhookWorkerMs: e.WEBHOOK_WORKER_MS,
     dbPoolMax: e.DB_POOL_MAX,
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     files: {

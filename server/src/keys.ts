@@ -17,3 +17,5 @@ export const appRolePassword = (secret: Buffer) => deriveKey(secret, 'db-app-rol
 export const syncRolePassword = (secret: Buffer) => deriveKey(secret, 'db-sync-role-v1').toString('base64url');
 /** Signs short-lived download links (documents.downloadLink). */
 export const downloadLinkKey = (secret: Buffer) => deriveKey(secret, 'download-link-v1');
+/** Seals integration secrets the server must sign with (webhook secrets). */
+export const integrationSealKey = (secret: Buffer) => deriveKey(secret, 'integration-secrets-v1');

@@ -14,6 +14,7 @@ import { homeRouter } from './routers/home.ts';
 import { integrationsRouter } from './routers/integrations.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
+import { webhooksRouter } from './routers/webhooks.ts';
 import { router } from './trpc.ts';
 
 /** The public contract: procedure names here are relied on by the SPA, integrations and tests. */
@@ -40,6 +41,7 @@ export const appRouter = router({
   approvals: approvalsRouter,
   approvalPolicies: approvalPoliciesRouter,
   integrations: integrationsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

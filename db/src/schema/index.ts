@@ -14,3 +14,4 @@ export * from './staging.ts';
 export * from './supplier.ts';
 export * from './throttle.ts';
 export * from './users.ts';
+export * from './webhooks.ts';

@@ -93,6 +93,12 @@ export const AUDIT_ACTIONS = [
   'party.reactivated_by_erp',
   'master_data.changed_by_erp',
   'party.credit_limit_changed_by_erp',
+  'webhook_endpoint.created',
+  'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.disabled',
+  'webhook_endpoint.enabled',
+  'webhook.replayed',
+  'webhook_delivery.dead',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -212,6 +218,12 @@ export const AUDIT_ACTION_INFO: Record<AuditAction, { label: string; area: Audit
   'party.suspended_by_erp': { label: 'Account suspended by the ERP', area: 'Integrations' },
   'party.reactivated_by_erp': { label: 'Account reactivated by the ERP', area: 'Integrations' },
   'master_data.changed_by_erp': { label: 'Master data changed by the ERP', area: 'Integrations' },
+  'webhook_endpoint.created': { label: 'Webhook endpoint created', area: 'Integrations' },
+  'webhook_endpoint.secret_rotated': { label: 'Webhook secret rotated', area: 'Integrations' },
+  'webhook_endpoint.disabled': { label: 'Webhook endpoint disabled', area: 'Integrations' },
+  'webhook_endpoint.enabled': { label: 'Webhook endpoint enabled', area: 'Integrations' },
+  'webhook.replayed': { label: 'Webhook events replayed', area: 'Integrations' },
+  'webhook_delivery.dead': { label: 'Webhook delivery given up', area: 'Integrations' },
   'party.credit_limit_changed_by_erp': { label: 'Credit limit changed by the ERP', area: 'Integrations' },
 };
 

@@ -14,3 +14,4 @@ export * from './permissions.ts';
 export * from './roles.ts';
 export * from './schemas.ts';
 export * from './supplier.ts';
+export * from './webhooks.ts';

@@ -18,7 +18,9 @@ export type AlertRule =
   | 'large-export'
   | 'integration-key-new-ip'
   | 'backup-failed'
-  | 'backup-stale';
+  | 'backup-stale'
+  | 'webhook-endpoint-gone'
+  | 'webhook-delivery-dead';
 
 export const LARGE_EXPORT_ROWS = 10_000;
 export const SPIKE = { windowMinutes: 15, failures: 50 };

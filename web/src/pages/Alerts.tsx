@@ -29,6 +29,8 @@ const RULES: Record<string, string> = {
   'integration-key-new-ip': 'Integration key from a new address',
   'backup-failed': 'Backup or restore drill failed',
   'backup-stale': 'Backups overdue',
+  'webhook-endpoint-gone': 'Webhook endpoint gone (410)',
+  'webhook-delivery-dead': 'Webhook delivery given up',
 };
 
 /** A details key as words: 'windowMinutes' -> 'Window minutes', 'user_id' -> 'User id'. */

@@ -12,6 +12,7 @@ import { errorMessage } from '../errors.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
+import { WebhooksSection } from './Webhooks.tsx';
 
 type Key = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['keys'][number];
 type Source = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['integrations'][number];
@@ -335,6 +336,8 @@ export default function Integrations() {
           </ul>
         </section>
       </Show>
+
+      <WebhooksSection />
 
       <Show when={dialogs.open() === 'create'}>
         <FormDialog
