@@ -48,6 +48,14 @@ describe('IP allowlists', () => {
     expect(listAdmits(['2001:db8::/32'], '203.0.113.77')).toBe(false);
   });
 
+  it('an IPv6 rule never admits an IPv4 address, nor an IPv4 rule an IPv6 one (::/0 means any IPv6 only)', () => {
+    expect(listAdmits(['::/0'], '203.0.113.77')).toBe(false);
+    expect(listAdmits(['::/0'], '::ffff:203.0.113.77')).toBe(false);
+    expect(listAdmits(['::/0'], '2001:db8::1')).toBe(true);
+    expect(listAdmits(['0.0.0.0/0'], '2001:db8::1')).toBe(false);
+    expect(listAdmits(['0.0.0.0/0', '::/0'], '203.0.113.77')).toBe(true);
+  });
+
   it('treats an IPv4-mapped IPv6 address as the IPv4 address', () => {
     expect(listAdmits(['127.0.0.0/8'], '::ffff:127.0.0.1')).toBe(true);
   });

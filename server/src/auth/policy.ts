@@ -38,19 +38,21 @@ export function effectivePolicy(global: SessionPolicy, p: PolicyInputs): Effecti
   };
 }
 
-// Compiled lists, keyed by their text: the same few lists are checked on every request.
-const compiled = new Map<string, BlockList>();
+// Compiled lists, keyed by their text: the same few lists are checked on every request. One BlockList per
+// address family: Node's BlockList matches an IPv4 address against IPv6 rules through its ::ffff: form, so
+// in one list `::/0` (meant as "any IPv6 address") would admit every IPv4 address too.
+const compiled = new Map<string, { ipv4: BlockList; ipv6: BlockList }>();
 
-function compile(list: readonly string[]): BlockList {
+function compile(list: readonly string[]) {
   const key = list.join(',');
   let block = compiled.get(key);
   if (!block) {
-    block = new BlockList();
+    block = { ipv4: new BlockList(), ipv6: new BlockList() };
     for (const entry of list) {
       const [address = '', bits] = entry.split('/');
       const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
       if (!type) continue; // validated on save (contract `cidr`); never widen on a bad entry
-      block.addSubnet(address, bits === undefined ? (type === 'ipv4' ? 32 : 128) : Number(bits), type);
+      block[type].addSubnet(address, bits === undefined ? (type === 'ipv4' ? 32 : 128) : Number(bits), type);
     }
     if (compiled.size > 1_000) compiled.clear();
     compiled.set(key, block);
@@ -63,7 +65,7 @@ export function listAdmits(list: readonly string[], ip: string): boolean {
   const address = normaliseIp(ip);
   const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
   if (!type) return false;
-  return compile(list).check(address, type);
+  return compile(list)[type].check(address, type);
 }
 
 /** Does every applicable list admit the address? */
