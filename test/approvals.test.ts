@@ -90,6 +90,8 @@ describe('a supplier bank-detail change', () => {
     expect(done).toMatchObject({ status: 'approved' });
     expect((await sup.c.masterData.get.query()).bankDetails).toEqual({
       accountHolder: 'Castor Metals GmbH',
+      scheme: 'iban',
+      country: 'DE',
       iban: 'DE89370400440532013000',
     });
     expect((await sup.c.changeRequests.list.query({})).items.find((r) => r.id === crId)?.status).toBe('accepted');
@@ -109,6 +111,45 @@ describe('a supplier bank-detail change', () => {
     ]);
     expect(audit.map((r) => r.actor_user_id)).toEqual([sup.userId, a1.userId, a2.userId, a2.userId]);
     expect(JSON.stringify(audit)).not.toContain('370400440532013000');
+  });
+
+  it('takes a US routing and account number, or a UK sort code, through the same approvals with the same masking', async () => {
+    const sup = await signIn('supplier', ['supplier-admin']);
+    const [a1, a2] = [await approver(), await approver()];
+    const us = {
+      accountHolder: 'Castor Metals Inc',
+      country: 'US',
+      routingNumber: '021000021',
+      accountNumber: '9876543210',
+    };
+    // A mistyped routing number is refused before anything is held.
+    const wrong = await errorOf(
+      sup.c.changeRequests.create.mutate({ kind: 'bank-details', bankDetails: { ...us, routingNumber: '021000012' } }),
+    );
+    expect(wrong.message).toMatch(/routing number is not valid/);
+    expect((await sup.c.changeRequests.list.query({})).items).toEqual([]);
+    const { id: crId } = await sup.c.changeRequests.create.mutate({ kind: 'bank-details', bankDetails: us });
+    const id = (await sup.c.changeRequests.list.query({})).items.find((r) => r.id === crId)?.approvalId as string;
+    const held = await a1.c.approvals.get.query({ id });
+    expect(held.payload.bankDetails).toEqual({ ...us, scheme: 'us-aba' });
+    await a1.c.approvals.decide.mutate({ id, version: held.version, decision: 'approve' });
+    await a2.c.approvals.decide.mutate({ id, version: await version(a2, id), decision: 'approve' });
+    expect((await sup.c.masterData.get.query()).bankDetails).toEqual({ ...us, scheme: 'us-aba' });
+    const audit =
+      await t.owner`select action, details from audit_events where entity_id in (${id}, ${crId}) order by id`;
+    expect(audit.map((r) => r.action)).toContain('approval.applied');
+    // The account number appears only masked; the routing number (a public bank identifier) in full.
+    expect(JSON.stringify(audit)).not.toContain('9876543210');
+    expect(JSON.stringify(audit)).toContain('••••••3210');
+    expect(JSON.stringify(audit)).toContain('021000021');
+
+    // Then a UK sort code and account number replaces it: the comparison's "previous" is the US account.
+    const gb = { accountHolder: 'Castor Metals Ltd', country: 'GB', sortCode: '40-47-84', accountNumber: '70872490' };
+    const second = await sup.c.changeRequests.create.mutate({ kind: 'bank-details', bankDetails: gb });
+    const id2 = (await sup.c.changeRequests.list.query({})).items.find((r) => r.id === second.id)?.approvalId as string;
+    const held2 = await a1.c.approvals.get.query({ id: id2 });
+    expect(held2.payload.bankDetails).toMatchObject({ scheme: 'gb-sort-code', sortCode: '404784' });
+    expect(held2.previous?.bankDetails).toMatchObject({ scheme: 'us-aba', routingNumber: '021000021' });
   });
 
   it('is rejected with a reason (nothing changes), or sent back and corrected by the supplier', async () => {

@@ -215,7 +215,9 @@ export const erpMasterData = z
   .object({
     party: z.object({ kind: z.enum(['customer', 'supplier']), ref: z.string(), name: z.string() }),
     address: postalAddress.nullable(),
-    bankDetails: bankDetails.nullable().meta({ description: 'The IBAN in electronic format, unmasked.' }),
+    bankDetails: bankDetails
+      .nullable()
+      .meta({ description: 'Unmasked and normalised, with its scheme and country (docs/integration-api.md).' }),
     updatedAt: z.string().nullable(),
   })
   .meta({ id: 'MasterData' });

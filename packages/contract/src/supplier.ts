@@ -129,11 +129,51 @@ export const downloadLinkOutput = z.object({ url: z.string(), expiresAt: z.strin
 export const CHANGE_REQUEST_KINDS = ['bank-details', 'address'] as const;
 export const CHANGE_REQUEST_STATUSES = ['pending', 'accepted', 'rejected', 'withdrawn'] as const;
 const line = (max: number) => z.string().trim().min(1, 'Required.').max(max);
+/**
+ * How a bank account is written, chosen by the bank's country (bankSchemesFor): an IBAN with an optional
+ * BIC; a US ABA routing number with an account number; a UK sort code with an account number. Details
+ * stored before schemes existed have none and are IBANs.
+ */
+export const BANK_SCHEMES = ['iban', 'us-aba', 'gb-sort-code'] as const;
+export type BankScheme = (typeof BANK_SCHEMES)[number];
+export const BANK_SCHEME_NAMES: Record<BankScheme, string> = {
+  iban: 'IBAN and BIC',
+  'us-aba': 'ABA routing number and account number',
+  'gb-sort-code': 'Sort code and account number',
+};
+/** The schemes a bank in this country (ISO 3166-1 alpha-2) is given in, the usual one first. */
+export function bankSchemesFor(country: string): readonly BankScheme[] {
+  const c = country.trim().toUpperCase();
+  if (c === 'US') return ['us-aba'];
+  if (c === 'GB') return ['gb-sort-code', 'iban'];
+  return ['iban'];
+}
+/** The scheme of stored details (none: an IBAN, as every account was before schemes existed). */
+export const bankSchemeOf = (b: { scheme?: BankScheme | undefined }): BankScheme => b.scheme ?? 'iban';
+
+/**
+ * A bank account. Which fields are needed follows the scheme; the server checks them (IBAN country
+ * format and mod-97 check digits, the ABA routing checksum, sort code and account number shapes) and
+ * stores them normalised, with the scheme and the bank's country always set.
+ */
 export const bankDetails = z.object({
   accountHolder: line(140),
-  /** Validated (country format and mod-97 check digits) and stored in electronic format by the server. */
-  iban: z.string().trim().min(15).max(42),
+  scheme: z.enum(BANK_SCHEMES).optional(),
+  /** The bank's country, ISO 3166-1 alpha-2 (for an IBAN, its first two letters). */
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "Use the bank's two-letter country code (US, GB, DE…).")
+    .optional(),
+  iban: z.string().trim().min(15).max(42).optional(),
   bic: z.string().trim().max(11).optional(),
+  /** US: the nine-digit ABA routing number. */
+  routingNumber: z.string().trim().max(11).optional(),
+  /** UK: the six-digit sort code (dashes and spaces allowed). */
+  sortCode: z.string().trim().max(8).optional(),
+  /** US and UK: the account number at that bank. */
+  accountNumber: z.string().trim().max(20).optional(),
 });
 export const postalAddress = z.object({
   street: line(200),

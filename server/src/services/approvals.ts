@@ -22,6 +22,7 @@ import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import { type Case, eligibility, type Person, staffingProblems, whyNotForYou } from './approval-eligibility.ts';
+import { maskedBankDetails } from './bank.ts';
 import * as outbox from './outbox.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
@@ -750,9 +751,7 @@ export async function decide(
 function auditPayload(r: RequestRow) {
   const p = r.payload as Record<string, unknown>;
   if (r.type !== 'bank-details-change') return p;
-  const b = p.bankDetails as { iban?: string; accountHolder?: string } | undefined;
-  const iban = b?.iban ?? '';
-  return { accountHolder: b?.accountHolder, iban: iban.length > 8 ? `${iban.slice(0, 4)}…${iban.slice(-4)}` : '…' };
+  return maskedBankDetails(p.bankDetails) ?? {};
 }
 
 /**

@@ -5,12 +5,12 @@ import type {
   PostalAddress,
 } from '@gatehouse/contract';
 import { approvalsRepo, auditRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
-import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { DomainError, invalidField, isUniqueViolation, notFound } from '../errors.ts';
+import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import * as approvals from './approvals.ts';
+import { maskedBankDetails, normaliseBankDetails } from './bank.ts';
 import * as outbox from './outbox.ts';
 import { ownScope, requestFields, scopeFor } from './scope.ts';
 
@@ -24,25 +24,9 @@ import { ownScope, requestFields, scopeFor } from './scope.ts';
 
 const KIND_NAME = { 'bank-details': 'bank-detail change', address: 'address change' } as const;
 
-/** Bank details checked (IBAN country format and check digits, BIC shape) and normalised. */
-export function normaliseBankDetails(b: BankDetails): BankDetails {
-  const iban = electronicFormatIBAN(b.iban) ?? '';
-  if (!isValidIBAN(iban)) throw invalidField(['bankDetails', 'iban'], 'That IBAN is not valid; check it.');
-  const bic = b.bic ? b.bic.replace(/\s+/g, '').toUpperCase() : undefined;
-  if (bic && !isValidBIC(bic)) throw invalidField(['bankDetails', 'bic'], 'That BIC is not valid.');
-  return { accountHolder: b.accountHolder, iban, ...(bic ? { bic } : {}) };
-}
-
-/** For the audit trail: enough to recognise an account, not a full account number in every log reader's view. */
-export function maskIban(iban: string) {
-  return iban.length > 8 ? `${iban.slice(0, 4)}${'•'.repeat(iban.length - 8)}${iban.slice(-4)}` : '••••';
-}
-
 function auditView(kind: 'bank-details' | 'address', v: unknown) {
   if (!v) return null;
-  if (kind === 'address') return v;
-  const b = v as BankDetails;
-  return { accountHolder: b.accountHolder, iban: maskIban(b.iban), bic: b.bic ?? null };
+  return kind === 'address' ? v : maskedBankDetails(v);
 }
 
 export async function masterData(ctx: Context, actor: Actor) {

@@ -13,7 +13,7 @@ import { auditRepo, mirrorRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
 import type { AppServices } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { maskIban, normaliseBankDetails } from './change-requests.ts';
+import { describeBankDetails, maskedBankDetails, normaliseBankDetails } from './bank.ts';
 import type { IntegrationPrincipal } from './integrations.ts';
 import { SYSTEM_SCOPE } from './scope.ts';
 
@@ -622,28 +622,17 @@ type MasterIn = {
   rev: bigint;
 };
 
-const bankView = (b: unknown) => {
-  if (!b) return null;
-  const v = b as BankDetails;
-  return { accountHolder: v.accountHolder, iban: maskIban(v.iban), bic: v.bic ?? null };
-};
-
 const BANK_MAIL_SUBJECT = 'Your bank details were changed in our ERP';
 const bankMailBody = (name: string, before: unknown, after: unknown) =>
   [
     `The bank details we hold for ${name} were changed in our ERP system.`,
     '',
-    `Before: ${describeBank(before)}`,
-    `After:  ${describeBank(after)}`,
+    `Before: ${describeBankDetails(before)}`,
+    `After:  ${describeBankDetails(after)}`,
     '',
     'If you did not ask for this change, contact us at once by a channel you already trust (not by replying to',
     'this mail): changed bank details are a common fraud.',
   ].join('\n');
-const describeBank = (b: unknown) => {
-  const v = bankView(b);
-  return v ? `${v.accountHolder}, ${v.iban}${v.bic ? `, ${v.bic}` : ''}` : 'none';
-};
-
 /** Addresses and bank details, per party, under the ownership rule. */
 const writeMasterData: Writer<MasterIn> = async (tx, rows, o) => {
   const valid = rows.filter((r) => r.value !== null).map((r) => r.value as MasterIn);
@@ -693,7 +682,7 @@ const writeMasterData: Writer<MasterIn> = async (tx, rows, o) => {
       if (rule === 'keep') continue;
       if (field === 'address') write.address = incoming;
       else write.bankDetails = incoming;
-      const view = field === 'address' ? (x: unknown) => x ?? null : bankView;
+      const view = field === 'address' ? (x: unknown) => x ?? null : maskedBankDetails;
       audits.push({
         action: 'master_data.changed_by_erp',
         outcome: 'success',

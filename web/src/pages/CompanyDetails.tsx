@@ -1,4 +1,5 @@
-import { createResource, createSignal, For, type JSX, Match, Show, Switch } from 'solid-js';
+import { BANK_SCHEME_NAMES, type BankDetails, type BankScheme, bankSchemesFor } from '@gatehouse/contract';
+import { createEffect, createResource, createSignal, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { guard } from '../auth.ts';
 import { Announcement } from '../components.tsx';
 import { createPagedList, ErrorPanel, ListStates, NoValue, usePageTitle } from '../data.tsx';
@@ -18,13 +19,27 @@ const PAGE_SIZE = 20;
 export const FIELD_LABELS: Record<string, string> = {
   accountHolder: 'Account holder',
   iban: 'IBAN',
+  routingNumber: 'Routing number',
+  sortCode: 'Sort code',
+  accountNumber: 'Account number',
   bic: 'BIC',
   street: 'Street',
   postalCode: 'Postal code',
   city: 'City',
   country: 'Country',
 };
-export const BANK_FIELDS = ['accountHolder', 'iban', 'bic'] as const;
+/** Every field any kind of account has; a comparison shows those set on either side. */
+export const BANK_FIELDS = [
+  'accountHolder',
+  'country',
+  'iban',
+  'routingNumber',
+  'sortCode',
+  'accountNumber',
+  'bic',
+] as const;
+/** Account identifiers, shown in a fixed-width font so people can compare them digit by digit. */
+const MONO_FIELDS = new Set(['iban', 'bic', 'routingNumber', 'sortCode', 'accountNumber']);
 export const ADDRESS_FIELDS = ['street', 'postalCode', 'city', 'country'] as const;
 export const KIND_LABELS: Record<ChangeRequest['kind'], string> = {
   'bank-details': 'Bank details',
@@ -40,12 +55,20 @@ const APPROVAL_STATUS_WORDS: Record<NonNullable<ChangeRequest['approvalStatus']>
   withdrawn: 'Withdrawn',
 };
 
-/** One field of master data as shown: IBANs grouped in fours, empty as a dash. */
+/**
+ * One field of master data as shown: IBANs grouped in fours, sort codes in pairs, empty as a dash. Bank
+ * details stored before they had a country take it from their IBAN.
+ */
 export function fieldValue(values: Values | null, field: string): string {
-  const raw = values ? (values as Record<string, string | undefined>)[field] : undefined;
+  const v = values as Record<string, string | undefined> | null;
+  const raw = v?.[field] ?? (field === 'country' && v?.iban ? v.iban.slice(0, 2) : undefined);
   if (!raw) return '';
-  return field === 'iban' ? formatIban(raw) : raw;
+  if (field === 'iban') return formatIban(raw);
+  if (field === 'sortCode') return formatSortCode(raw);
+  return raw;
 }
+/** '404784' -> '40-47-84'. */
+const formatSortCode = (s: string) => s.replace(/(\d\d)(?=\d)/g, '$1-');
 
 /**
  * What is on record beside what is proposed, field by field, with changed fields marked in words and
@@ -61,7 +84,8 @@ export function ComparisonTable(props: {
   proposedLabel: string;
 }) {
   const changed = (f: string) => fieldValue(props.previous, f) !== fieldValue(props.proposed, f);
-  const mono = (f: string, values: Values | null) => (f === 'iban' || f === 'bic') && !!fieldValue(values, f);
+  const mono = (f: string, values: Values | null) => MONO_FIELDS.has(f) && !!fieldValue(values, f);
+  const shown = () => props.fields.filter((f) => fieldValue(props.previous, f) || fieldValue(props.proposed, f));
   return (
     <>
       <p class="hint comparison-hint">Changed fields are marked “Changed” and highlighted.</p>
@@ -78,7 +102,7 @@ export function ComparisonTable(props: {
             </tr>
           </thead>
           <tbody>
-            <For each={props.fields}>
+            <For each={shown()}>
               {(f) => (
                 <tr classList={{ 'comparison-changed': changed(f) }} data-testid="comparison-row" data-field={f}>
                   <th scope="row">{FIELD_LABELS[f]}</th>
@@ -208,22 +232,16 @@ export default function CompanyDetails() {
                   }
                 >
                   {(b) => (
-                    <>
-                      <div>
-                        <dt>Account holder</dt>
-                        <dd>{b().accountHolder}</dd>
-                      </div>
-                      <div>
-                        <dt>IBAN</dt>
-                        <dd class="mono" data-testid="company-iban">
-                          {formatIban(b().iban)}
-                        </dd>
-                      </div>
-                      <div>
-                        <dt>BIC</dt>
-                        <dd class="mono">{b().bic || <NoValue />}</dd>
-                      </div>
-                    </>
+                    <For each={BANK_FIELDS.filter((f) => fieldValue(b(), f))}>
+                      {(f) => (
+                        <div>
+                          <dt>{f === 'country' ? "Bank's country" : FIELD_LABELS[f]}</dt>
+                          <dd class={MONO_FIELDS.has(f) ? 'mono' : undefined} data-testid={`company-${f}`}>
+                            {fieldValue(b(), f)}
+                          </dd>
+                        </div>
+                      )}
+                    </For>
                   )}
                 </Show>
               </dl>
@@ -240,7 +258,10 @@ export default function CompanyDetails() {
       </Switch>
 
       <div class="panel-grid">
-        <BankForm onSent={() => sent('bank-details')} />
+        <BankForm
+          onSent={() => sent('bank-details')}
+          defaultCountry={fieldValue(data()?.bankDetails ?? null, 'country') || (data()?.address?.country ?? '')}
+        />
         <AddressForm onSent={() => sent('address')} />
       </div>
 
@@ -340,7 +361,7 @@ function ProposedValues(props: { request: ChangeRequest }) {
         {(f) => (
           <div>
             <dt>{FIELD_LABELS[f]}</dt>
-            <dd class={f === 'iban' || f === 'bic' ? 'mono' : undefined}>{fieldValue(props.request.proposed, f)}</dd>
+            <dd class={MONO_FIELDS.has(f) ? 'mono' : undefined}>{fieldValue(props.request.proposed, f)}</dd>
           </div>
         )}
       </For>
@@ -456,6 +477,9 @@ function Field(props: {
   optional?: boolean;
   class?: string;
   inputClass?: string;
+  /** The value the field starts with. */
+  value?: string;
+  onInput?: (value: string) => void;
 }): JSX.Element {
   const id = () => `${props.state.prefix}-${props.name}`;
   const error = () => props.state.forField(props.name);
@@ -476,6 +500,13 @@ function Field(props: {
         class={props.inputClass}
         autocomplete={props.autocomplete ?? 'off'}
         maxlength={props.maxlength}
+        // The starting value is the input's default (its attribute): shown until typed over, restored by a reset.
+        ref={(el) =>
+          createEffect(() => {
+            el.defaultValue = props.value ?? '';
+          })
+        }
+        onInput={(e) => props.onInput?.(e.currentTarget.value)}
         required={!props.optional}
         aria-invalid={error() ? 'true' : undefined}
         aria-describedby={described()}
@@ -500,23 +531,109 @@ function Field(props: {
 
 const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
 
-/** Account holder, IBAN and BIC: the fields of a bank-detail request and of its correction. */
-function BankFields(props: { state: FormState }) {
+/**
+ * The fields of a bank-detail request and of its correction. The bank's country comes first and decides
+ * how the account is given (bankSchemesFor): IBAN and BIC; a US routing and account number; a UK sort
+ * code and account number (or an IBAN, which UK banks also give).
+ */
+function BankFields(props: { state: FormState; defaultCountry: string }) {
+  // What was typed, else the country on record (it may arrive after the form is drawn); a reset forgets it.
+  const [typed, setTyped] = createSignal<string | null>(null);
+  const country = () => typed() ?? props.defaultCountry.toUpperCase();
+  const schemes = () => (/^[A-Z]{2}$/.test(country()) ? bankSchemesFor(country()) : (['iban'] as const));
+  const [chosen, setChosen] = createSignal<BankScheme | null>(null);
+  const scheme = (): BankScheme => {
+    const c = chosen();
+    return c && schemes().includes(c) ? c : (schemes()[0] as BankScheme);
+  };
+  const p = () => props.state.prefix;
   return (
     <>
       <Field state={props.state} name="accountHolder" label="Account holder" maxlength={140} />
       <Field
         state={props.state}
-        name="iban"
-        label="IBAN"
-        maxlength={42}
+        name="country"
+        label="Bank's country"
+        maxlength={2}
+        class="field-narrow"
         inputClass="mono"
-        hint="With or without spaces, e.g. DE89 3704 0044 0532 0130 00."
+        optional={scheme() === 'iban'}
+        value={props.defaultCountry}
+        hint="Two letters, e.g. DE, GB or US. It decides which details are asked for."
+        onInput={(v) => setTyped(v.trim().toUpperCase())}
       />
+      <input
+        type="hidden"
+        name="scheme"
+        value={scheme()}
+        ref={(el) => queueMicrotask(() => el.form?.addEventListener('reset', () => setTyped(null)))}
+      />
+      <Show when={schemes().length > 1}>
+        <fieldset class="field" data-testid={`${p()}-scheme`}>
+          <legend>How is the account given?</legend>
+          <For each={schemes()}>
+            {(s) => (
+              <label class="choice">
+                <input
+                  type="radio"
+                  name={`${p()}-scheme-choice`}
+                  value={s}
+                  checked={scheme() === s}
+                  onChange={() => setChosen(s)}
+                />{' '}
+                {BANK_SCHEME_NAMES[s]}
+              </label>
+            )}
+          </For>
+        </fieldset>
+      </Show>
+      <Switch>
+        <Match when={scheme() === 'iban'}>
+          <Field
+            state={props.state}
+            name="iban"
+            label="IBAN"
+            maxlength={42}
+            inputClass="mono"
+            hint="With or without spaces, e.g. DE89 3704 0044 0532 0130 00."
+          />
+        </Match>
+        <Match when={scheme() === 'us-aba'}>
+          <Field
+            state={props.state}
+            name="routingNumber"
+            label="Routing number (ABA)"
+            maxlength={11}
+            inputClass="mono"
+            class="field-narrow"
+            hint="Nine digits, printed bottom left on a cheque."
+          />
+          <Field state={props.state} name="accountNumber" label="Account number" maxlength={20} inputClass="mono" />
+        </Match>
+        <Match when={scheme() === 'gb-sort-code'}>
+          <Field
+            state={props.state}
+            name="sortCode"
+            label="Sort code"
+            maxlength={8}
+            inputClass="mono"
+            class="field-narrow"
+            hint="Six digits, e.g. 40-47-84."
+          />
+          <Field
+            state={props.state}
+            name="accountNumber"
+            label="Account number"
+            maxlength={20}
+            inputClass="mono"
+            hint="Eight digits."
+          />
+        </Match>
+      </Switch>
       <Field
         state={props.state}
         name="bic"
-        label="BIC"
+        label={scheme() === 'iban' ? 'BIC' : 'BIC (SWIFT), for payments from abroad'}
         maxlength={11}
         optional
         inputClass="mono"
@@ -526,7 +643,18 @@ function BankFields(props: { state: FormState }) {
   );
 }
 
-type BankDetails = { accountHolder: string; iban: string; bic?: string };
+/** The fields each kind of account needs, with what to say when one is left empty. */
+const SCHEME_FIELDS: Record<BankScheme, readonly (readonly [string, string])[]> = {
+  iban: [['iban', 'Enter the IBAN.']],
+  'us-aba': [
+    ['routingNumber', 'Enter the routing number.'],
+    ['accountNumber', 'Enter the account number.'],
+  ],
+  'gb-sort-code': [
+    ['sortCode', 'Enter the sort code.'],
+    ['accountNumber', 'Enter the account number.'],
+  ],
+};
 
 /** The bank details and note typed, or the required field left empty. */
 function readBank(
@@ -534,15 +662,24 @@ function readBank(
   send: (bankDetails: BankDetails, note: string | undefined) => Promise<unknown>,
 ): { missing: string; message: string } | (() => Promise<unknown>) {
   const accountHolder = text(data, 'accountHolder');
-  const iban = text(data, 'iban');
-  const bic = text(data, 'bic');
+  const country = text(data, 'country').toUpperCase();
+  const scheme = (text(data, 'scheme') || 'iban') as BankScheme;
   const note = text(data, 'note');
   if (!accountHolder) return { missing: 'accountHolder', message: 'Enter the account holder.' };
-  if (!iban) return { missing: 'iban', message: 'Enter the IBAN.' };
-  return () => send({ accountHolder, iban, ...(bic ? { bic } : {}) }, note || undefined);
+  // An IBAN carries its country; every other kind of account needs it said.
+  if (!country && scheme !== 'iban') return { missing: 'country', message: "Enter the bank's country." };
+  const details: BankDetails = { accountHolder, scheme, ...(country ? { country } : {}) };
+  for (const [name, message] of SCHEME_FIELDS[scheme]) {
+    const value = text(data, name);
+    if (!value) return { missing: name, message };
+    Object.assign(details, { [name]: value });
+  }
+  const bic = text(data, 'bic');
+  if (bic) details.bic = bic;
+  return () => send(details, note || undefined);
 }
 
-function BankForm(props: { onSent: () => void }) {
+function BankForm(props: { onSent: () => void; defaultCountry: string }) {
   const s = createFormState('bank', BANK_FIELDS);
   return (
     <RequestForm
@@ -564,7 +701,7 @@ function BankForm(props: { onSent: () => void }) {
         )
       }
     >
-      <BankFields state={s} />
+      <BankFields state={s} defaultCountry={props.defaultCountry} />
     </RequestForm>
   );
 }
@@ -599,7 +736,7 @@ function ResubmitForm(props: { request: ChangeRequest; onSent: () => void }) {
       <p class="notice" data-testid="resubmit-approval-note">
         {props.request.approvalNote ?? 'No reason was given.'}
       </p>
-      <BankFields state={s} />
+      <BankFields state={s} defaultCountry={fieldValue(props.request.proposed, 'country')} />
     </RequestForm>
   );
 }
