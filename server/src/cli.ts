@@ -39,6 +39,9 @@ Commands:
   backup verify [BACKUP] [--identity FILE] [--public-key FILE]
                  restore BACKUP (default: the newest) into a scratch PostgreSQL and check it: checksums,
                  migrations, row counts, audit chains and checkpoints, document files (exit code 1 if not)
+  backup fetch [BACKUP]
+                 download a backup (default: the newest complete one) from BACKUP_S3_BUCKET into BACKUP_DIR,
+                 each part checked against its manifest; then backup verify or restore it. Needs no database
   backup keygen --out FILE
                  make an age identity (keep it off this server) and print its public key for BACKUP_RECIPIENT
   restore BACKUP --target DIR [--identity FILE] [--force]
@@ -107,8 +110,18 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  // These two need no database: a restore goes into a new directory, and a key is made offline.
+  // These need no database: a fetch and a restore goes into a new directory, and a key is made offline.
   if (command === 'restore') return restore(config, args);
+  if (command === 'backup' && args[0] === 'fetch') {
+    const { backupBucket } = await import('./backup/service.ts');
+    const { fetchFromS3 } = await import('./backup/s3-copy.ts');
+    const bucket = backupBucket(config);
+    if (!bucket) throw new DomainError('BAD_REQUEST', 'Set BACKUP_S3_BUCKET (and the S3_* settings) to fetch from it.');
+    const which = args[1] && !args[1].startsWith('--') ? args[1] : undefined;
+    const got = await fetchFromS3(bucket, config.backup.dir, which);
+    console.log(`Fetched ${got.id} into ${got.path}; check it with "pnpm gatehouse backup verify ${got.id}".`);
+    return 0;
+  }
   if (command === 'backup' && args[0] === 'keygen') {
     const out = flag(args, 'out');
     if (!out) throw new DomainError('BAD_REQUEST', 'Give the file for the new identity: --out FILE.');
@@ -201,7 +214,7 @@ async function run(argv: string[]): Promise<number> {
       }
       if (args[0]) {
         console.error(
-          `Unknown backup command "${args[0]}": try "pnpm gatehouse backup", "backup verify" or "backup keygen".`,
+          `Unknown backup command "${args[0]}": try "pnpm gatehouse backup", "backup verify", "backup fetch" or "backup keygen".`,
         );
         return 2;
       }
@@ -219,6 +232,7 @@ async function run(argv: string[]): Promise<number> {
         console.log(`  The database was NOT backed up: ${m.database.reason}.`);
       }
       if (r.copiedTo) console.log(`  copied to ${r.copiedTo}`);
+      if (r.s3CopiedTo) console.log(`  copied to ${r.s3CopiedTo}`);
       if (r.removed.length > 0) console.log(`  removed by retention: ${r.removed.join(', ')}`);
     } else if (command === 'suspend-dormant') {
       const n = await suspendDormant(database.db, systemClock, config.dormantDays);

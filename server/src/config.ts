@@ -133,12 +133,31 @@ const envSchema = z.object({
   BACKUP_RETAIN_COUNT: z.coerce.number().int().min(1).max(1000).default(7),
   BACKUP_RETAIN_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   BACKUP_COPY_DIR: z.string().optional(),
+  /** Off-host copy to this S3-compatible bucket (the S3_* connection settings apply). */
+  BACKUP_S3_BUCKET: z.string().trim().min(3).max(63).optional(),
+  BACKUP_S3_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "letters, digits and !_.*'()/- only")
+    .default('gatehouse-backups/'),
   BACKUP_SCRATCH_DIR: z.string().optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(3).max(200).default('Gatehouse <no-reply@gatehouse.invalid>'),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** An S3-compatible bucket and how to reach it. Keys absent: the AWS SDK's own credential chain. */
+export interface S3Settings {
+  bucket: string;
+  region: string;
+  endpoint: string | undefined;
+  /** Ends with "/" or is empty. */
+  prefix: string;
+  forcePathStyle: boolean;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+}
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -175,17 +194,7 @@ export interface Config {
     store: Env['FILES_STORE'];
     dir: string;
     /** Set when store is 's3'. Keys absent: the AWS SDK's own credential chain. */
-    s3:
-      | {
-          bucket: string;
-          region: string;
-          endpoint: string | undefined;
-          prefix: string;
-          forcePathStyle: boolean;
-          accessKeyId: string | undefined;
-          secretAccessKey: string | undefined;
-        }
-      | undefined;
+    s3: S3Settings | undefined;
     maxBytes: number;
     expiryWarningDays: number;
   };
@@ -211,6 +220,8 @@ export interface Config {
     intervalHours: number;
     retain: { count: number; days: number };
     copyDir: string | undefined;
+    /** The bucket of the off-host copy, with the S3_* connection settings. */
+    s3: S3Settings | undefined;
     scratchDir: string | undefined;
   };
 }
@@ -285,18 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     files: {
       store: e.FILES_STORE,
       dir: e.FILES_DIR ? path.resolve(e.FILES_DIR) : path.join(dataDir, 'files'),
-      s3:
-        e.FILES_STORE === 's3' && e.S3_BUCKET
-          ? {
-              bucket: e.S3_BUCKET,
-              region: e.S3_REGION,
-              endpoint: e.S3_ENDPOINT,
-              prefix: e.S3_PREFIX && !e.S3_PREFIX.endsWith('/') ? `${e.S3_PREFIX}/` : e.S3_PREFIX,
-              forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : !!e.S3_ENDPOINT,
-              accessKeyId: e.S3_ACCESS_KEY_ID,
-              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
-            }
-          : undefined,
+      s3: e.FILES_STORE === 's3' && e.S3_BUCKET ? s3Settings(e, e.S3_BUCKET, e.S3_PREFIX) : undefined,
       maxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
       expiryWarningDays: e.DOCUMENT_EXPIRY_WARNING_DAYS,
     },
@@ -311,8 +311,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       intervalHours: e.BACKUP_INTERVAL_HOURS,
       retain: { count: e.BACKUP_RETAIN_COUNT, days: e.BACKUP_RETAIN_DAYS },
       copyDir: e.BACKUP_COPY_DIR ? path.resolve(e.BACKUP_COPY_DIR) : undefined,
+      s3: e.BACKUP_S3_BUCKET ? s3Settings(e, e.BACKUP_S3_BUCKET, e.BACKUP_S3_PREFIX) : undefined,
       scratchDir: e.BACKUP_SCRATCH_DIR ? path.resolve(e.BACKUP_SCRATCH_DIR) : undefined,
     },
+  };
+}
+
+/** A bucket with the S3_* connection settings (uploaded files and the backups' off-host copy share them). */
+function s3Settings(e: Env, bucket: string, prefix: string): S3Settings {
+  return {
+    bucket,
+    region: e.S3_REGION,
+    endpoint: e.S3_ENDPOINT,
+    prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : !!e.S3_ENDPOINT,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
   };
 }
 

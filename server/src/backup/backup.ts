@@ -8,6 +8,7 @@ import { Encrypter } from 'age-encryption';
 import postgres from 'postgres';
 import type { AuditSigner } from '../audit/signing.ts';
 import type { BlobStore } from '../files/store.ts';
+import { applyS3Retention, copyToS3, type S3Target } from './s3-copy.ts';
 import { pullStream, TarWriter } from './tar.ts';
 
 /**
@@ -69,6 +70,8 @@ export interface BackupOptions {
   keyFiles: Record<string, string>;
   signer: AuditSigner | undefined;
   copyDir?: string | undefined;
+  /** The off-host copy in a bucket (s3-copy.ts). */
+  s3?: S3Target | undefined;
   retain: { count: number; days: number };
   now?: () => Date;
   /** Tests: called while writes are held at the consistency point. */
@@ -81,6 +84,8 @@ export interface BackupResult {
   manifest: Manifest;
   removed: string[];
   copiedTo: string | null;
+  /** The copy's s3:// URL when BACKUP_S3_BUCKET is set. */
+  s3CopiedTo: string | null;
 }
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('.', '');
@@ -157,7 +162,12 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
       copiedTo = await copyBackup(final, o.copyDir, manifest);
       removed.push(...(await applyRetention(o.copyDir, o.retain, finished)));
     }
-    return { id, path: final, manifest, removed, copiedTo };
+    let s3CopiedTo: string | null = null;
+    if (o.s3) {
+      s3CopiedTo = await copyToS3(o.s3, final, manifest);
+      removed.push(...(await applyS3Retention(o.s3, o.retain, finished)));
+    }
+    return { id, path: final, manifest, removed, copiedTo, s3CopiedTo };
   } catch (e) {
     await rm(partial, { recursive: true, force: true });
     throw e;
@@ -414,31 +424,38 @@ async function holdWritesAndStop(
   }
 }
 
+/** When a backup was taken, from its name `gatehouse-<UTC time>`. */
+export function timeOfBackup(id: string): Date {
+  const s = (BACKUP_NAME.exec(id) as RegExpExecArray)[1] as string;
+  return new Date(
+    `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}.${s.slice(15, 18)}Z`,
+  );
+}
+
 /** Backups in `dir`, newest first. */
 export async function listBackups(dir: string): Promise<{ id: string; at: Date; path: string }[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   return names
-    .map((n) => ({ n, m: BACKUP_NAME.exec(n) }))
-    .filter((x) => x.m && existsSync(path.join(dir, x.n, MANIFEST)))
-    .map(({ n, m }) => {
-      const s = (m as RegExpExecArray)[1] as string;
-      const iso = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}.${s.slice(15, 18)}Z`;
-      return { id: n, at: new Date(iso), path: path.join(dir, n) };
-    })
+    .filter((n) => BACKUP_NAME.test(n) && existsSync(path.join(dir, n, MANIFEST)))
+    .map((n) => ({ id: n, at: timeOfBackup(n), path: path.join(dir, n) }))
     .sort((x, y) => (x.id < y.id ? 1 : -1));
 }
 
-/** Keeps the newest `count` backups and none older than `days`, but always the newest one. */
-export async function applyRetention(dir: string, retain: { count: number; days: number }, now: Date) {
-  const all = await listBackups(dir);
+/**
+ * The retention rule, for a list newest first (on disk and in a bucket alike): keeps the newest `count`
+ * backups and none older than `days`, but always the newest one. Returns those to remove.
+ */
+export function retentionVictims<T extends { at: Date }>(all: T[], retain: { count: number; days: number }, now: Date) {
   const cutoff = now.getTime() - retain.days * 86_400_000;
+  return all.filter((b, i) => i > 0 && (i >= retain.count || b.at.getTime() < cutoff));
+}
+
+/** Applies the retention rule to the backups in `dir`; returns the ids removed. */
+export async function applyRetention(dir: string, retain: { count: number; days: number }, now: Date) {
   const removed: string[] = [];
-  for (const [i, b] of all.entries()) {
-    if (i === 0) continue;
-    if (i >= retain.count || b.at.getTime() < cutoff) {
-      await rm(b.path, { recursive: true, force: true });
-      removed.push(b.id);
-    }
+  for (const b of retentionVictims(await listBackups(dir), retain, now)) {
+    await rm(b.path, { recursive: true, force: true });
+    removed.push(b.id);
   }
   return removed;
 }

@@ -5,12 +5,20 @@ import postgres from 'postgres';
 import type { AuditSigner } from '../audit/signing.ts';
 import type { Clock } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
+import { s3Client } from '../files/s3-store.ts';
 import type { BlobStore } from '../files/store.ts';
 import { raiseAlert } from '../services/alerts.ts';
 import { SYSTEM_SCOPE } from '../services/scope.ts';
 import { type BackupResult, createBackup } from './backup.ts';
 import { BackupNotConfigured } from './errors.ts';
 import { readIdentity, resolveBackup, type VerifyReport, verifyBackup } from './restore.ts';
+import type { S3Target } from './s3-copy.ts';
+
+/** The bucket of the off-host copy (BACKUP_S3_BUCKET), or undefined. */
+export function backupBucket(config: Config): S3Target | undefined {
+  const s3 = config.backup.s3;
+  return s3 ? { client: s3Client(s3), bucket: s3.bucket, prefix: s3.prefix } : undefined;
+}
 
 /**
  * Backups and restore drills as the CLI and the schedule run them: each run is recorded (backup_runs)
@@ -91,6 +99,7 @@ export async function runBackup(
         : { secret: path.join(config.dataDir, 'secret'), 'audit-signing-key.pem': config.auditKeyFile },
       signer: deps.signer,
       copyDir: config.backup.copyDir,
+      s3: backupBucket(config),
       retain: config.backup.retain,
       now: () => new Date(deps.clock.now()),
       onConsistencyPoint: opts.onConsistencyPoint,
@@ -108,6 +117,7 @@ export async function runBackup(
           : { included: false },
         files: m.files.count,
         copiedTo: result.copiedTo,
+        s3CopiedTo: result.s3CopiedTo,
         removed: result.removed,
       },
       error: null,

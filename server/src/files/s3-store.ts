@@ -9,13 +9,13 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { Config } from '../config.ts';
+import type { S3Settings } from '../config.ts';
 import { assertHash, type BlobStore } from './store.ts';
 
 /** Multipart part size; lib-storage holds about one part per upload in memory (queueSize 1). */
 const PART_BYTES = 5 * 1024 * 1024;
 
-export type S3Settings = NonNullable<Config['files']['s3']>;
+export type { S3Settings };
 
 export function s3Client(s3: S3Settings): S3Client {
   return new S3Client({

@@ -139,7 +139,7 @@ async function backupItem(ctx: Context, now: Date, scope: ReturnType<typeof scop
   const fresh = (d: Date | undefined) => d !== undefined && now.getTime() - d.getTime() <= limitMs;
   const rows: PostureItem['rows'] = [];
   const schedule = cfg.recipient
-    ? `every ${cfg.intervalHours} h from ${String(cfg.hour).padStart(2, '0')}:00 UTC into ${cfg.dir}${cfg.copyDir ? `, copied to ${cfg.copyDir}` : ''}; keep ${cfg.retain.count} / ${cfg.retain.days} days${cfg.identityFile ? '; drill after each' : '; no identity here, so drills run elsewhere'}`
+    ? `every ${cfg.intervalHours} h from ${String(cfg.hour).padStart(2, '0')}:00 UTC into ${cfg.dir}${cfg.copyDir ? `, copied to ${cfg.copyDir}` : ''}${cfg.s3 ? `, copied to s3://${cfg.s3.bucket}/${cfg.s3.prefix}` : ''}; keep ${cfg.retain.count} / ${cfg.retain.days} days${cfg.identityFile ? '; drill after each' : '; no identity here, so drills run elsewhere'}`
     : 'not configured (BACKUP_RECIPIENT unset)';
   rows.push({ label: 'Schedule', value: schedule, status: cfg.recipient ? 'good' : 'warn' });
   if (ctx.config.databaseUrl)
