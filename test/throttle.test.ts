@@ -173,13 +173,21 @@ describe('across server processes', () => {
     });
     children.push(child);
     const b = `http://localhost:${port}`;
-    // tsx compiles the server at start: on a busy machine that alone took more than 10 s.
-    for (const until = Date.now() + 60_000; Date.now() < until; ) {
-      try {
-        if ((await fetch(`${b}/readyz`)).status === 200) break;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 100));
+    // tsx compiles the server at start: on a busy machine that alone took more than 10 s. The test goes on
+    // only once the second process answers ready (and stops at once if it exited).
+    let exited: number | null = null;
+    child.once('exit', (code) => {
+      exited = code ?? -1;
+    });
+    let ready = false;
+    for (const until = Date.now() + 60_000; !ready && exited === null && Date.now() < until; ) {
+      ready = await fetch(`${b}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
     }
+    expect({ ready, exited }).toEqual({ ready: true, exited: null });
     const wrong = { email: u.email, password: 'wrong-wrong-wrong' };
     for (let i = 0; i < 5; i++) await login(i % 2 ? b : a.origin, wrong, '198.51.100.50');
     expect((await login(b, { email: u.email, password: u.password }, '198.51.100.50')).status).toBe(401);

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import {
   COMMON_PASSWORD_MESSAGE,
@@ -13,17 +12,14 @@ const about = { email: 'jane.doe@acme.example', name: 'Jane Doe', company: 'Acme
 const PERSONAL = /email address, name or company/;
 
 describe('newPasswordProblem', () => {
-  // First in the file, so it measures the cold load (read + gunzip + Set) that the first check pays.
+  // Its load time and the cost of a check are measured by `pnpm bench:auth`, not asserted here.
   it('loads the bundled list once, lazily: >= 100,000 entries, shared by concurrent callers', async () => {
-    const started = performance.now();
     const [a, b] = await Promise.all([loadCommonPasswords(), loadCommonPasswords()]);
-    const loadMs = performance.now() - started;
     expect(a).toBe(b);
+    expect(await loadCommonPasswords()).toBe(a);
     expect(a.size).toBeGreaterThanOrEqual(100_000);
     expect(a.has('password')).toBe(true);
     expect(a.has('')).toBe(false);
-    console.log(`common-password list: ${a.size} entries, first load ${loadMs.toFixed(0)} ms`);
-    expect(loadMs).toBeLessThan(10_000); // loose: machines are noisy; ~0.1-0.2 s on 2 shared cores
   });
 
   it('refuses known common and breached passwords, saying so', async () => {
@@ -99,22 +95,5 @@ describe('newPasswordProblem', () => {
   it('an installation may raise the minimum (PASSWORD_MIN_LENGTH), never lower it below 12', async () => {
     expect(await newPasswordProblem('quiet harbour 5', about, 16)).toBe('Use at least 16 characters.');
     expect(await newPasswordProblem('quiet harbour 58', about, 16)).toBeNull();
-  });
-
-  it('is fast once loaded (timing printed; asserted loosely)', async () => {
-    await loadCommonPasswords();
-    const inputs = [
-      'violet tractor sandwich 1987',
-      'P@ssw0rd2024!',
-      'kT9#vLp2Wq8&m1!',
-      'ab1!'.repeat(31),
-      'x'.repeat(127),
-    ];
-    const rounds = 2_000;
-    const started = performance.now();
-    for (let i = 0; i < rounds; i++) await newPasswordProblem(inputs[i % inputs.length] as string, about);
-    const perCheckMs = (performance.now() - started) / rounds;
-    console.log(`newPasswordProblem: ${(perCheckMs * 1000).toFixed(0)} us a check (mean of ${rounds})`);
-    expect(perCheckMs).toBeLessThan(20);
   });
 });
