@@ -78,6 +78,8 @@ describe('invoice queries', () => {
     const queue = await op.c.invoiceQueries.queue.query({ partyId: me.partyId });
     expect(queue.items.map((q) => [q.id, q.lineNo, q.reason, q.status])).toEqual([[id, 2, 'price', 'open']]);
     expect((await mails(op.email, 'invoice-query-waiting')).length).toBe(1);
+    // The operator's home counts it in the work queue card.
+    expect((await op.c.home.summary.query()).queue?.invoiceQueries).toBeGreaterThanOrEqual(1);
     expect((await mails(me.email, 'invoice-query-raised')).length).toBe(1);
 
     await op.c.invoiceQueries.reply.mutate({ id, message: 'Checking with sales; the quote says 3.50.' });
