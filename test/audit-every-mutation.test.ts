@@ -356,6 +356,41 @@ describe('every mutation writes exactly its audit entry', () => {
       }),
     );
 
+    // Accounts payable: an invoice query (raised, added to, answered, closed) and a remittance advice.
+    const ap2 = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    const cu = client(t.srv.origin);
+    await cu.auth.login.mutate(ap2);
+    const [inv] =
+      await t.owner`insert into invoices (party_id, number, status, issue_date, due_date, currency, total_minor, open_minor)
+                                values (${ap2.partyId}, 'WALK-1', 'open', '2026-01-01', '2026-02-01', 'EUR', 5000, 5000) returning id`;
+    const query = await audited(
+      'invoiceQueries.raise',
+      cu,
+      cu.invoiceQueries.raise.mutate({ invoiceId: String(inv?.id), reason: 'price', message: 'Too dear.' }),
+    );
+    await audited(
+      'invoiceQueries.comment',
+      cu,
+      cu.invoiceQueries.comment.mutate({ id: query.id, message: 'See quote.' }),
+    );
+    await audited('invoiceQueries.reply', op, op.invoiceQueries.reply.mutate({ id: query.id, message: 'Checking.' }));
+    await audited(
+      'invoiceQueries.close',
+      op,
+      op.invoiceQueries.close.mutate({ id: query.id, version: 3, outcome: 'resolved', reason: 'Credit follows.' }),
+    );
+    await audited(
+      'remittances.create',
+      cu,
+      cu.remittances.create.mutate({
+        reference: 'WALK-PAY',
+        paymentDate: '2026-03-01',
+        currency: 'EUR',
+        totalMinor: '5000',
+        allocations: [{ invoiceId: String(inv?.id), amountMinor: '5000' }],
+      }),
+    );
+
     expect(mutations.map((m) => m.path).filter((p) => !covered.has(p))).toEqual([]);
   });
 });

@@ -63,6 +63,19 @@ beforeAll(async () => {
               select 'party.address_changed', id, '{}'::jsonb, '{}'::jsonb, now() from parties`;
     await sql`insert into erp_pending_echoes (party_id, field, value, event_id)
               select id, 'address', '{}'::jsonb, gen_random_uuid() from parties`;
+    await sql`insert into invoice_queries (party_id, invoice_id, reason, status, raised_by, raised_at, last_message_at, last_author_side)
+              select u.party_id, (select i.id from invoices i where i.party_id = u.party_id limit 1), 'price', 'open', u.id,
+                     now(), now(), 'customer'
+              from users u where exists (select 1 from invoices i where i.party_id = u.party_id)`;
+    await sql`insert into invoice_query_messages (party_id, query_id, author_id, author_side, body, at)
+              select party_id, id, raised_by, 'customer', 'x', now() from invoice_queries`;
+    await sql`insert into invoice_query_attachments (party_id, query_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
+              select party_id, id, 'f.pdf', 'application/pdf', 1, repeat('0', 64), raised_by, now() from invoice_queries`;
+    await sql`insert into remittances (party_id, reference, payment_date, currency, total_minor, submitted_by, submitted_at)
+              select party_id, 'R', '2026-01-01', 'EUR', 1, raised_by, now() from invoice_queries`;
+    await sql`insert into remittance_lines (party_id, remittance_id, invoice_id, amount_minor, open_minor_at_advice)
+              select r.party_id, r.id, (select i.id from invoices i where i.party_id = r.party_id limit 1), 1, 1
+              from remittances r`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -167,6 +180,11 @@ const SCOPED = [
   'integration_events',
   'invoice_lines',
   'erp_pending_echoes',
+  'invoice_queries',
+  'invoice_query_messages',
+  'invoice_query_attachments',
+  'remittances',
+  'remittance_lines',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -182,10 +200,23 @@ const NO_DELETE = [
   'approval_steps',
   'integration_events',
   'erp_pending_echoes',
+  'invoice_queries',
+  'invoice_query_messages',
+  'invoice_query_attachments',
+  'remittances',
+  'remittance_lines',
 ];
 
 /** Trails the app role may only append to. */
-const APPEND_ONLY = ['audit_events', 'approval_steps', 'integration_events'];
+const APPEND_ONLY = [
+  'audit_events',
+  'approval_steps',
+  'integration_events',
+  'invoice_query_messages',
+  'invoice_query_attachments',
+  'remittances',
+  'remittance_lines',
+];
 
 describe('coverage', () => {
   it('the per-table checks below cover every party-scoped table in the live catalogue', () => {

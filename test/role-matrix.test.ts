@@ -33,6 +33,9 @@ type Fixture = {
   changeRequestId: string;
   /** An approval request about the other customer. */
   approvalId: string;
+  /** An open invoice query of the other customer, and a file on it. */
+  invoiceQueryId: string;
+  attachmentId: string;
 };
 let other: Fixture;
 
@@ -45,6 +48,24 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'shipments.get': (o) => ({ id: o.shipmentId }),
   'statements.get': () => undefined,
   'invoices.get': (o) => ({ id: o.invoiceId }),
+  'invoiceQueries.raise': (o) => ({ invoiceId: o.invoiceId, reason: 'price', message: 'Matrix query' }),
+  'invoiceQueries.comment': (o) => ({ id: o.invoiceQueryId, message: 'Matrix comment' }),
+  'invoiceQueries.list': () => ({}),
+  'invoiceQueries.forInvoice': (o) => ({ id: o.invoiceId }),
+  'invoiceQueries.get': (o) => ({ id: o.invoiceQueryId }),
+  'invoiceQueries.attachmentLink': (o) => ({ attachmentId: o.attachmentId }),
+  'invoiceQueries.queue': () => ({}),
+  'invoiceQueries.reply': (o) => ({ id: o.invoiceQueryId, message: 'Matrix reply' }),
+  'invoiceQueries.close': (o) => ({ id: o.invoiceQueryId, version: 1, outcome: 'rejected', reason: 'Matrix close' }),
+  'remittances.create': (o) => ({
+    reference: 'MATRIX',
+    paymentDate: '2026-01-01',
+    currency: 'EUR',
+    totalMinor: '1',
+    allocations: [{ invoiceId: o.invoiceId, amountMinor: '1' }],
+  }),
+  'remittances.openItems': () => undefined,
+  'remittances.list': () => ({}),
   'users.list': () => ({}),
   'users.get': (o) => ({ userId: o.userId }),
   'users.grantableRoles': () => ({}),
@@ -216,6 +237,15 @@ beforeAll(async () => {
                                      ${'{"policyVersion":1,"needed":1,"levels":[{"minMinor":"0","maxMinor":null,"roles":["approver"],"approvalsRequired":1,"escalateTo":[]}]}'}::jsonb,
                                      '{}'::jsonb, ${o.userId}, now(), ${o.userId}, now()) returning id`;
   if (!po || !type || !version || !cr || !approval) throw new Error('fixture: supplier objects not made');
+  const [query] = await t.owner`insert into invoice_queries (party_id, invoice_id, reason, status, raised_by, raised_at,
+                                  last_message_at, last_author_side)
+                                values (${o.partyId}, ${ids.invoiceId}, 'price', 'open', ${o.userId}, now(), now(), 'customer')
+                                returning id`;
+  const [attachment] = await t.owner`insert into invoice_query_attachments (party_id, query_id, file_name, content_type,
+                                       size_bytes, sha256, uploaded_by, uploaded_at)
+                                     values (${o.partyId}, ${query?.id}, 'q.pdf', 'application/pdf', 10, ${'0'.repeat(64)},
+                                             ${o.userId}, now()) returning id`;
+  if (!query || !attachment) throw new Error('fixture: invoice query not made');
   other = {
     partyId: o.partyId,
     userId: o.userId,
@@ -228,6 +258,8 @@ beforeAll(async () => {
     versionId: String(version.id),
     changeRequestId: String(cr.id),
     approvalId: String(approval.id),
+    invoiceQueryId: String(query.id),
+    attachmentId: String(attachment.id),
   };
 });
 

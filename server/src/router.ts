@@ -12,6 +12,7 @@ import { approvalPoliciesRouter, approvalsRouter } from './routers/approvals.ts'
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { homeRouter } from './routers/home.ts';
 import { integrationsRouter } from './routers/integrations.ts';
+import { invoiceQueriesRouter, remittancesRouter } from './routers/invoice-queries.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
@@ -24,6 +25,8 @@ export const appRouter = router({
   home: homeRouter,
   orders: ordersRouter,
   invoices: invoicesRouter,
+  invoiceQueries: invoiceQueriesRouter,
+  remittances: remittancesRouter,
   shipments: shipmentsRouter,
   statements: statementsRouter,
   users: usersRouter,

@@ -36,6 +36,12 @@ const NAV: NavGroup[] = [
       { href: '/invoices', label: 'Invoices', testId: 'nav-invoices', permission: 'invoices:read' },
       { href: '/shipments', label: 'Shipments', testId: 'nav-shipments', permission: 'shipments:read' },
       { href: '/statement', label: 'Statement', testId: 'nav-statement', permission: 'statements:read' },
+      {
+        href: '/remittances',
+        label: 'Remittance advice',
+        testId: 'nav-remittances',
+        permission: 'remittances:create',
+      },
     ],
   },
   {

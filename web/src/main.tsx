@@ -30,6 +30,7 @@ import Posture from './pages/Posture.tsx';
 import Profile from './pages/Profile.tsx';
 import PurchaseOrderDetail from './pages/PurchaseOrderDetail.tsx';
 import PurchaseOrders from './pages/PurchaseOrders.tsx';
+import Remittances, { RemittanceNew } from './pages/Remittances.tsx';
 import ResetPassword from './pages/ResetPassword.tsx';
 import Roles from './pages/Roles.tsx';
 import Setup from './pages/Setup.tsx';
@@ -43,6 +44,7 @@ import Users from './pages/Users.tsx';
 import WorkQueue from './pages/WorkQueue.tsx';
 import WorkQueueChangeRequest from './pages/WorkQueueChangeRequest.tsx';
 import WorkQueueDocument from './pages/WorkQueueDocument.tsx';
+import WorkQueueInvoiceQuery from './pages/WorkQueueInvoiceQuery.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -68,12 +70,21 @@ render(
         <Route path="/shipments" component={requires('shipments:read', Shipments)} />
         <Route path="/shipments/:id" component={requires('shipments:read', ShipmentDetail)} />
         <Route path="/statement" component={requires('statements:read', Statement)} />
+        <Route path="/remittances" component={requires('remittances:create', Remittances)} />
+        <Route path="/remittances/new" component={requires('remittances:create', RemittanceNew)} />
         <Route path="/purchase-orders" component={requires('purchase-orders:read', PurchaseOrders)} />
         <Route path="/purchase-orders/:id" component={requires('purchase-orders:read', PurchaseOrderDetail)} />
         <Route path="/documents" component={requires('documents:read', Documents)} />
         <Route path="/documents/:id" component={requires('documents:read', DocumentHistory)} />
         <Route path="/company" component={requires('change-requests:create', CompanyDetails)} />
-        <Route path="/work-queue" component={requires(['documents:review', 'change-requests:handle'], WorkQueue)} />
+        <Route
+          path="/work-queue"
+          component={requires(['documents:review', 'change-requests:handle', 'invoice-queries:handle'], WorkQueue)}
+        />
+        <Route
+          path="/work-queue/invoice-queries/:id"
+          component={requires('invoice-queries:handle', WorkQueueInvoiceQuery)}
+        />
         <Route path="/work-queue/documents/:id" component={requires('documents:review', WorkQueueDocument)} />
         <Route
           path="/work-queue/change-requests/:id"

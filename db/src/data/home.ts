@@ -8,6 +8,7 @@ import {
   changeRequests,
   documentVersions,
   invitations,
+  invoiceQueries,
   invoices,
   mfaTotp,
   orders,
@@ -79,6 +80,15 @@ export function pendingChangeRequests(tx: Tx) {
     tx,
     changeRequests,
     and(partyPredicate(tx, changeRequests.partyId), eq(changeRequests.status, 'pending')),
+  );
+}
+
+/** Invoice queries still open (the work queue's invoice-queries tab). */
+export function openInvoiceQueries(tx: Tx) {
+  return cappedCount(
+    tx,
+    invoiceQueries,
+    and(partyPredicate(tx, invoiceQueries.partyId), eq(invoiceQueries.status, 'open')),
   );
 }
 

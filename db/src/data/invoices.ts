@@ -2,6 +2,7 @@ import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { invoiceLines, invoices, orderLines, orders, parties } from '../schema/index.ts';
 import { afterCursor, type Keyset, newestFirst, orderOf, page } from './paging.ts';
+import { pendingAdviceOn } from './remittances.ts';
 import { partyNameIfCross, partyPredicate } from './scope.ts';
 
 const summary = {
@@ -27,7 +28,24 @@ const summary = {
 export const overdueOn = (asOf: string) =>
   sql`(${invoices.status} = 'open' and ${invoices.openMinor} > 0 and ${invoices.dueDate} < ${asOf}::date)`;
 
-const withOverdue = (asOf: string) => ({ ...summary, overdue: sql<boolean>`${overdueOn(asOf)}`.as('overdue') });
+/**
+ * Accounts payable's marks on an invoice: its open queries (invoice_queries) and whether a remittance
+ * advice waits for the ERP's payment (remittances.ts: pendingAdviceOn says when that ends).
+ */
+const payablesMarks = {
+  openQueries: sql<number>`(select count(*)::int from invoice_queries q
+    where q.invoice_id = "invoices"."id" and q.party_id = "invoices"."party_id" and q.status = 'open')`.as(
+    'open_queries',
+  ),
+  paymentAdvised: sql<boolean>`exists (select 1 from remittance_lines rl
+    where rl.invoice_id = "invoices"."id" and ${pendingAdviceOn('rl', '"invoices"')})`.as('payment_advised'),
+};
+
+const withOverdue = (asOf: string) => ({
+  ...summary,
+  overdue: sql<boolean>`${overdueOn(asOf)}`.as('overdue'),
+  ...payablesMarks,
+});
 
 /** Newest issued first; the overdue filter reads open invoices by due date, longest overdue first. */
 const NEWEST = newestFirst(invoices.issueDate, invoices.id);

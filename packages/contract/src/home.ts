@@ -52,7 +52,9 @@ export const homeSummaryOutput = z.object({
     })
     .nullable(),
   /** Operators: the work queue. */
-  queue: z.object({ documents: capped.nullable(), changeRequests: capped.nullable() }).nullable(),
+  queue: z
+    .object({ documents: capped.nullable(), changeRequests: capped.nullable(), invoiceQueries: capped.nullable() })
+    .nullable(),
   /** Approvers: what waits for their decision now, oldest first, with amounts and age. */
   approvals: z
     .object({

@@ -5,6 +5,7 @@ export * from './erp-batches.ts';
 export * from './errors.ts';
 export * from './home.ts';
 export * from './integrations.ts';
+export * from './invoice-queries.ts';
 export * from './ip.ts';
 export * from './issues.ts';
 export * from './money.ts';

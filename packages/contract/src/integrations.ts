@@ -31,6 +31,9 @@ export const INTEGRATION_EVENT_TYPES = [
   'party.bank_details_changed',
   'party.credit_limit_changed',
   'credit_note.approved',
+  'invoice_query.resolved',
+  'invoice_query.rejected',
+  'remittance.advised',
 ] as const;
 export type IntegrationEventType = (typeof INTEGRATION_EVENT_TYPES)[number];
 

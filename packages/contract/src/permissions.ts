@@ -17,6 +17,12 @@ export const PERMISSIONS = [
   'documents:review',
   'change-requests:create',
   'change-requests:handle',
+  /** Customers: raise a query (dispute) on an invoice or a line, and add to its thread. */
+  'invoice-queries:create',
+  /** Staff: answer, resolve and reject customers' invoice queries. */
+  'invoice-queries:handle',
+  /** Customers: say which invoices and credit notes a payment settles (no money moves in Gatehouse). */
+  'remittances:create',
   'users:read',
   'users:manage',
   'roles:read',
@@ -55,6 +61,8 @@ export const PERMISSIONS_FOR_KIND: Record<PartyKind, readonly Permission[]> = {
     'invoices:read',
     'shipments:read',
     'statements:read',
+    'invoice-queries:create',
+    'remittances:create',
     'documents:read',
     'users:read',
     'users:manage',

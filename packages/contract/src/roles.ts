@@ -18,6 +18,8 @@ export interface RoleDefinition {
 }
 
 const customerRead: Permission[] = ['orders:read', 'invoices:read', 'shipments:read', 'statements:read'];
+/** Accounts payable's work on invoices: queries and remittance advice (customer user and admin alike). */
+const customerPayables: Permission[] = ['invoice-queries:create', 'remittances:create'];
 const supplierWork: Permission[] = [
   'purchase-orders:read',
   'purchase-orders:acknowledge',
@@ -33,7 +35,7 @@ export const BUILT_IN_ROLES = [
     partyKind: 'customer',
     delegable: true,
     requireTotp: false,
-    permissions: customerRead,
+    permissions: [...customerRead, ...customerPayables],
   },
   {
     key: 'customer-admin',
@@ -41,7 +43,7 @@ export const BUILT_IN_ROLES = [
     partyKind: 'customer',
     delegable: true,
     requireTotp: true,
-    permissions: [...customerRead, 'users:read', 'users:manage', 'audit:read'],
+    permissions: [...customerRead, ...customerPayables, 'users:read', 'users:manage', 'audit:read'],
   },
   {
     key: 'supplier-user',
@@ -78,6 +80,7 @@ export const BUILT_IN_ROLES = [
       'documents:read',
       'documents:review',
       'change-requests:handle',
+      'invoice-queries:handle',
       // Operators submit credit-limit changes and credit notes (parties:manage) and follow them here.
       'approvals:read',
     ],

@@ -296,6 +296,10 @@ export const invoiceSummary = z.object({
   openMinor: minorUnits,
   /** Open, something still open and due before the server's today. */
   overdue: z.boolean(),
+  /** Invoice queries (disputes) on it still open. */
+  openQueries: z.number().int(),
+  /** A remittance advice names it and the ERP's payment has not arrived yet (its balance is unchanged). */
+  paymentAdvised: z.boolean(),
 });
 export const invoicesListOutput = z.object({
   items: z.array(invoiceSummary.extend({ partyName: partyNameForStaff })),

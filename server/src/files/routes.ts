@@ -1,21 +1,26 @@
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { documentUploadFields, UPLOAD_TYPES } from '@gatehouse/contract';
+import { documentUploadFields, invoiceQueryUploadFields, type Permission, UPLOAD_TYPES } from '@gatehouse/contract';
 import busboy from 'busboy';
 import { create as contentDisposition } from 'content-disposition';
 import type { NextFunction, Request, Response } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
+import type { z } from 'zod';
 import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
 import * as documents from '../services/documents.ts';
+import * as invoiceQueries from '../services/invoice-queries.ts';
+import { verifyLink } from './links.ts';
 import type { StagedBlob } from './store.ts';
 
 /**
  * The file routes, outside tRPC because files are streams, not JSON:
- *   POST /files/documents?typeId=…&expiresOn=…  multipart/form-data with one part named "file"
- *   GET  /files/download/:token                 a link minted by documents.downloadLink
+ *   POST /files/documents?typeId=…&expiresOn=…          multipart/form-data with one part named "file"
+ *   POST /files/invoice-query-attachments?queryId=…     the same, onto an open invoice query
+ *   GET  /files/download/:token                         a link minted by documents.downloadLink or
+ *                                                       invoiceQueries.attachmentLink
  * Both pass the same checks as tRPC procedures (guard.ts) and answer errors as { error: { message, code } }.
  */
 
@@ -27,7 +32,7 @@ class UploadRefused extends Error {
   constructor(
     public readonly status: number,
     message: string,
-    /** Audited as document.upload_refused (content-based refusals; a plain malformed request is not). */
+    /** Audited by the route's `refused` (content-based refusals; a plain malformed request is not). */
     public readonly audit = false,
   ) {
     super(message);
@@ -83,22 +88,38 @@ function sendMapped(ctx: Context, res: Response, err: unknown) {
     .json({ error: { message: e.message, code: e.code, ...(reason ? { reason } : {}) } });
 }
 
-async function guard(ctx: Context, path: string, perm: 'documents:upload' | 'documents:read'): Promise<Actor> {
+async function guard(ctx: Context, path: string, perm: Permission): Promise<Actor> {
   const actor = await authenticate(ctx, path);
   requireEnrolled(actor);
   await requirePermission(ctx, actor, perm, path);
   return actor;
 }
 
-export function uploadDocument(makeContext: (req: Request, res: Response) => Context) {
+/**
+ * One upload route: who may call it, the fields it takes from the query string, the service's check before
+ * a byte is read, and what records the checked file. Every upload passes the same checks: size (declared
+ * and streamed), one part named "file", the file name, the content sniffed against UPLOAD_TYPES.
+ */
+export interface UploadSpec<F> {
+  /** As the guard audits a denial ('files.uploadDocument'). */
+  path: string;
+  permission: Permission;
+  fields: z.ZodType<F>;
+  check(ctx: Context, actor: Actor, fields: F): Promise<unknown>;
+  record(ctx: Context, actor: Actor, file: F & Received): Promise<object>;
+  /** Audits a content-based refusal (a disguised executable, a path in the name). */
+  refused(ctx: Context, actor: Actor, reason: string, fields: F): Promise<void>;
+}
+
+export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Context, spec: UploadSpec<F>) {
   return async (req: Request, res: Response, _next: NextFunction) => {
     const ctx = makeContext(req, res);
     const maxBytes = ctx.config.files.maxBytes;
     let actor: Actor;
-    let fields: { typeId: string; expiresOn?: string | undefined };
+    let fields: F;
     try {
-      actor = await guard(ctx, 'files.uploadDocument', 'documents:upload');
-      const parsed = documentUploadFields.safeParse(req.query);
+      actor = await guard(ctx, spec.path, spec.permission);
+      const parsed = spec.fields.safeParse(req.query);
       if (!parsed.success) {
         const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
         return sendError(res, 400, message, 'BAD_REQUEST');
@@ -112,7 +133,7 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
         drain(req, res, maxBytes);
         return sendError(res, 413, tooLarge(maxBytes), 'PAYLOAD_TOO_LARGE');
       }
-      await documents.checkUpload(ctx, actor, fields);
+      await spec.check(ctx, actor, fields);
     } catch (err) {
       drain(req, res, maxBytes);
       return sendMapped(ctx, res, err);
@@ -125,7 +146,7 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
       staged = received.blob;
       const { created } = await staged.commit(file.sha256);
       try {
-        const out = await documents.recordUpload(ctx, actor, { ...fields, ...file, expiresOn: fields.expiresOn });
+        const out = await spec.record(ctx, actor, { ...fields, ...file });
         res.status(201).json(out);
       } catch (err) {
         // No row, no file: a blob this upload created goes again (one shared with an earlier upload stays).
@@ -136,8 +157,8 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
       await staged?.discard().catch(() => undefined);
       if (err instanceof UploadRefused) {
         if (err.audit)
-          await documents
-            .recordRefusedUpload(ctx, actor, err.message, { typeId: fields.typeId })
+          await spec
+            .refused(ctx, actor, err.message, fields)
             .catch((e: unknown) => ctx.log.warn({ err: e }, 'refused upload not audited'));
         drain(req, res, maxBytes);
         return sendError(res, err.status, err.message, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
@@ -146,6 +167,28 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
     }
   };
 }
+
+/** POST /files/documents?typeId=…&expiresOn=…: a supplier's compliance document. */
+export const uploadDocument = (makeContext: (req: Request, res: Response) => Context) =>
+  uploadRoute(makeContext, {
+    path: 'files.uploadDocument',
+    permission: 'documents:upload',
+    fields: documentUploadFields,
+    check: documents.checkUpload,
+    record: (ctx, actor, f) => documents.recordUpload(ctx, actor, { ...f, expiresOn: f.expiresOn }),
+    refused: (ctx, actor, reason, f) => documents.recordRefusedUpload(ctx, actor, reason, { typeId: f.typeId }),
+  });
+
+/** POST /files/invoice-query-attachments?queryId=…: a file on the caller's own open invoice query. */
+export const uploadInvoiceQueryAttachment = (makeContext: (req: Request, res: Response) => Context) =>
+  uploadRoute(makeContext, {
+    path: 'files.uploadInvoiceQueryAttachment',
+    permission: 'invoice-queries:create',
+    fields: invoiceQueryUploadFields,
+    check: invoiceQueries.checkUpload,
+    record: invoiceQueries.recordUpload,
+    refused: invoiceQueries.recordRefusedUpload,
+  });
 
 /**
  * Reads and discards what the client still sends after a refusal, so it gets our answer rather than a
@@ -176,7 +219,7 @@ const LINGER_MS = 2_000;
 
 const tooLarge = (max: number) => `The file is larger than ${Math.round((max / 1024 / 1024) * 10) / 10} MB.`;
 
-type Received = { fileName: string; contentType: string; sizeBytes: number; sha256: string };
+export type Received = { fileName: string; contentType: string; sizeBytes: number; sha256: string };
 
 /**
  * Streams the one "file" part into a staged blob while hashing it and keeping its first bytes, then
@@ -300,12 +343,23 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
   });
 }
 
+/**
+ * GET /files/download/:token: whatever the link names (a document version, an invoice query's file), after
+ * the permission that file's own procedures need.
+ */
 export function downloadDocument(makeContext: (req: Request, res: Response) => Context) {
   return async (req: Request, res: Response) => {
     const ctx = makeContext(req, res);
     try {
-      const actor = await guard(ctx, 'files.download', 'documents:read');
-      const file = await documents.openDownload(ctx, actor, String(req.params.token ?? ''));
+      const token = String(req.params.token ?? '');
+      const actor = await authenticate(ctx, 'files.download');
+      requireEnrolled(actor);
+      const { k } = verifyLink(ctx, actor, token);
+      await requirePermission(ctx, actor, k === 'document' ? 'documents:read' : 'invoices:read', 'files.download');
+      const file =
+        k === 'document'
+          ? await documents.openDownload(ctx, actor, token)
+          : await invoiceQueries.openAttachment(ctx, actor, token);
       res.setHeader('Content-Type', file.contentType);
       res.setHeader('Content-Length', String(file.size));
       res.setHeader('Content-Disposition', contentDisposition(file.fileName, { type: 'attachment' }));

@@ -1,11 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DOCUMENT_STATUSES, documentsQueueInput } from '@gatehouse/contract';
 import { auditRepo, type Database, documentsRepo, mailRepo, partiesRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { downloadLinkKey } from '../keys.ts';
+import { mintLink, verifyLink } from '../files/links.ts';
 import { addDays, today } from './dates.ts';
 import { ownScope, requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
@@ -300,50 +299,13 @@ export async function decide(
   return outcome;
 }
 
-// ---- download links
+// ---- download links (minted and checked in files/links.ts)
 
-/** How long a minted download link works. */
-export const DOWNLOAD_LINK_SECONDS = 60;
-
-interface LinkClaims {
-  /** document version */
-  v: string;
-  /** the user it was minted for */
-  u: string;
-  /** expiry, ms since epoch */
-  e: number;
-}
-
-function sign(key: Buffer, payload: string) {
-  return createHmac('sha256', key).update(payload).digest('base64url');
-}
-
-/**
- * A link to one version's file, minted after the same read check as documents.get, for this user only
- * and for DOWNLOAD_LINK_SECONDS. It is useless without the user's session (the download checks both).
- */
+/** A link to one version's file, after the same read check as documents.get, for this user only. */
 export async function downloadLink(ctx: Context, actor: Actor, versionId: string) {
   const found = await ctx.db.readOne(scopeFor(actor), (tx) => documentsRepo.get(tx, versionId));
   if (!found) throw notFound('That document');
-  const e = ctx.clock.now() + DOWNLOAD_LINK_SECONDS * 1000;
-  const payload = Buffer.from(JSON.stringify({ v: versionId, u: actor.userId, e } satisfies LinkClaims)).toString(
-    'base64url',
-  );
-  const token = `${payload}.${sign(downloadLinkKey(ctx.config.secret), payload)}`;
-  return { url: `/files/download/${token}`, expiresAt: new Date(e).toISOString() };
-}
-
-function verifyLink(ctx: Context, token: string): LinkClaims {
-  const invalid = () => new DomainError('NOT_FOUND', 'This download link is not valid.');
-  const [payload, mac, ...rest] = token.split('.');
-  if (!payload || !mac || rest.length > 0 || token.length > 1000) throw invalid();
-  const expected = Buffer.from(sign(downloadLinkKey(ctx.config.secret), payload));
-  const given = Buffer.from(mac);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LinkClaims;
-  if (claims.e < ctx.clock.now())
-    throw new DomainError('NOT_FOUND', 'This download link has expired. Go back and choose Download again.');
-  return claims;
+  return mintLink(ctx, actor, 'document', versionId);
 }
 
 /**
@@ -351,8 +313,8 @@ function verifyLink(ctx: Context, token: string): LinkClaims {
  * user's scope (another party's answers NOT_FOUND). The download is audited before a byte is sent.
  */
 export async function openDownload(ctx: Context, actor: Actor, token: string) {
-  const claims = verifyLink(ctx, token);
-  if (claims.u !== actor.userId) throw new DomainError('NOT_FOUND', 'This download link is not valid.');
+  const claims = verifyLink(ctx, actor, token);
+  if (claims.k !== 'document') throw new DomainError('NOT_FOUND', 'This download link is not valid.');
   const v = await ctx.db.tx(scopeFor(actor), async (tx) => {
     const found = await documentsRepo.get(tx, claims.v);
     if (!found) throw notFound('That document');

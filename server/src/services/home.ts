@@ -75,10 +75,12 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
   };
 
   const queue = async (): Promise<Out['queue']> => {
-    if (!staff || (!has('documents:review') && !has('change-requests:handle'))) return null;
+    if (!staff || (!has('documents:review') && !has('change-requests:handle') && !has('invoice-queries:handle')))
+      return null;
     return ctx.db.read(scope, async (tx) => ({
       documents: has('documents:review') ? await homeRepo.documentsToReview(tx) : null,
       changeRequests: has('change-requests:handle') ? await homeRepo.pendingChangeRequests(tx) : null,
+      invoiceQueries: has('invoice-queries:handle') ? await homeRepo.openInvoiceQueries(tx) : null,
     }));
   };
 

@@ -279,6 +279,15 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
             attention={(props.q.changeRequests ?? 0) > 0}
           />
         </Show>
+        <Show when={props.q.invoiceQueries !== null}>
+          <Stat
+            id="queue-invoice-queries"
+            value={count(props.q.invoiceQueries ?? 0, props.cap)}
+            label="invoice queries to answer"
+            href="/work-queue?tab=invoice-queries"
+            attention={(props.q.invoiceQueries ?? 0) > 0}
+          />
+        </Show>
       </ul>
     </Card>
   );

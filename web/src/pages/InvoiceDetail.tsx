@@ -5,6 +5,7 @@ import { DetailPage, StatusBadge } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { CreditNoteBadge, kindLabel, OverdueBadge } from './Invoices.tsx';
+import { AdvisedBadge, InvoiceQueries, QueryBadge } from './payables-shared.tsx';
 
 /**
  * One invoice or credit note as a printable document: who it bills, its dates, its lines, the total and
@@ -20,7 +21,7 @@ export default function InvoiceDetail() {
       fetch={(id) => trpc.invoices.get.query({ id })}
       pageTitle={(i) => `${kindLabel(i.kind)} ${i.legalNumber ?? i.number}`}
     >
-      {(i) => (
+      {(i, refetch) => (
         <article class="invoice-document" data-testid="invoice-document">
           <div class="detail-header invoice-header">
             <h1 id="invoice-title" data-testid="invoice-title">
@@ -33,6 +34,12 @@ export default function InvoiceDetail() {
               <StatusBadge status={i().status} />
               <Show when={i().overdue}>
                 <OverdueBadge />
+              </Show>
+              <Show when={i().openQueries > 0}>
+                <QueryBadge count={i().openQueries} />
+              </Show>
+              <Show when={i().paymentAdvised}>
+                <AdvisedBadge />
               </Show>
             </span>
             <button
@@ -107,6 +114,9 @@ export default function InvoiceDetail() {
               </>
             }
           />
+          <div class="no-print">
+            <InvoiceQueries invoiceId={i().id} lines={i().lines} onChange={refetch} />
+          </div>
         </article>
       )}
     </DetailPage>

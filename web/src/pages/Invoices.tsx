@@ -15,6 +15,7 @@ import {
 } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
+import { AdvisedBadge, QueryBadge } from './payables-shared.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -173,6 +174,12 @@ export default function Invoices() {
                   <StatusBadge status={invoice.status} />
                   <Show when={overdue}>
                     <OverdueBadge />
+                  </Show>
+                  <Show when={invoice.openQueries > 0}>
+                    <QueryBadge count={invoice.openQueries} />
+                  </Show>
+                  <Show when={invoice.paymentAdvised}>
+                    <AdvisedBadge />
                   </Show>
                 </span>
               </td>

@@ -1,4 +1,4 @@
-import { CHANGE_REQUEST_KINDS, CHANGE_REQUEST_STATUSES } from '@gatehouse/contract';
+import { CHANGE_REQUEST_KINDS, CHANGE_REQUEST_STATUSES, INVOICE_QUERY_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
 import { can } from '../auth.ts';
@@ -16,19 +16,22 @@ import {
 import { formatDateTime } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { KIND_LABELS } from './CompanyDetails.tsx';
+import { reasonLabel } from './payables-shared.tsx';
 import { Badge, formatAge, words } from './supplier-shared.tsx';
 
 const PAGE_SIZE = 50;
 const DOCUMENT_QUEUE_STATUSES = ['submitted', 'under-review'] as const;
 
-type Tab = 'documents' | 'change-requests';
+type Tab = 'documents' | 'change-requests' | 'invoice-queries';
 const TABS: { key: Tab; label: string; allowed: () => boolean }[] = [
   { key: 'documents', label: 'Documents to review', allowed: () => can('documents:review') },
   { key: 'change-requests', label: 'Change requests', allowed: () => can('change-requests:handle') },
+  { key: 'invoice-queries', label: 'Invoice queries', allowed: () => can('invoice-queries:handle') },
 ];
 
 /**
- * The operators' work queue: supplier documents awaiting review and master-data change requests, each a
+ * The operators' work queue: supplier documents awaiting review, master-data change requests and customers'
+ * invoice queries, each a
  * tab (arrow keys move between them), oldest first, with filters in the URL and "Load more".
  */
 export default function WorkQueue() {
@@ -49,7 +52,7 @@ export default function WorkQueue() {
         when={tabs().length > 0}
         fallback={
           <p class="form-error" role="alert">
-            The work queue is for staff who review supplier documents or handle change requests.
+            The work queue is for staff who review supplier documents, handle change requests or answer invoice queries.
           </p>
         }
       >
@@ -69,6 +72,11 @@ export default function WorkQueue() {
         <Show when={active() === 'change-requests'}>
           <div role="tabpanel" id="panel-change-requests" aria-labelledby="tab-change-requests" class="tab-panel">
             <ChangeRequestsQueue />
+          </div>
+        </Show>
+        <Show when={active() === 'invoice-queries'}>
+          <div role="tabpanel" id="panel-invoice-queries" aria-labelledby="tab-invoice-queries" class="tab-panel">
+            <InvoiceQueriesQueue />
           </div>
         </Show>
       </Show>
@@ -229,6 +237,82 @@ function ChangeRequestsQueue() {
               <time datetime={r.requestedAt}>{formatDateTime(r.requestedAt)}</time>
             </td>
             <td data-label="Waiting">{r.status === 'pending' ? formatAge(r.requestedAt) : <NoValue />}</td>
+          </tr>
+        )}
+      </ListTable>
+    </>
+  );
+}
+
+function InvoiceQueriesQueue() {
+  const [params] = useSearchParams();
+  const status = () => INVOICE_QUERY_STATUSES.find((s) => s === params.iqStatus);
+  const partyId = () => uuidParam(params.partyId);
+  const filters = createMemo(() => ({ status: status(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.partyId === b.partyId,
+  });
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.invoiceQueries.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId }),
+  );
+  return (
+    <>
+      <form class="filters" aria-label="Filter invoice queries" onSubmit={(e) => e.preventDefault()}>
+        <FilterSelect
+          id="queue-iq-status"
+          label="Status"
+          param="iqStatus"
+          name="status"
+          options={INVOICE_QUERY_STATUSES.filter((s) => s !== 'open')}
+          optionLabel={words}
+          allLabel="Open"
+          value={status()}
+        />
+        <PartyFilter
+          id="queue-iq-party"
+          kind="customer"
+          label="Customer"
+          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+        />
+      </form>
+      <ListTable
+        list={list}
+        noun="queries"
+        emptyText="No invoice queries match."
+        testId="invoice-queries-queue"
+        caption="Invoice queries, oldest first"
+        head={
+          <>
+            <th scope="col">Invoice</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Status</th>
+            <th scope="col">Raised</th>
+            <th scope="col">Waiting</th>
+          </>
+        }
+      >
+        {(q) => (
+          <tr data-testid="queue-invoice-query-row">
+            <th scope="row" class="wrap">
+              <A href={`/work-queue/invoice-queries/${q.id}`} data-testid="queue-invoice-query-link">
+                {q.invoiceNumber}
+                {q.lineNo !== null ? `, line ${q.lineNo}` : ''}
+              </A>
+            </th>
+            <td class="wrap" data-label="Customer" data-testid="row-party">
+              {q.partyName}
+            </td>
+            <td data-label="Reason">{reasonLabel(q.reason)}</td>
+            <td data-label="Status">
+              <Badge status={q.status} />
+              <Show when={q.status === 'open' && q.lastAuthorSide === 'staff'}>
+                <span class="muted"> · answered</span>
+              </Show>
+            </td>
+            <td data-label="Raised">
+              <time datetime={q.raisedAt}>{formatDateTime(q.raisedAt)}</time> by {q.raisedBy}
+            </td>
+            <td data-label="Waiting">{q.status === 'open' ? formatAge(q.lastMessageAt) : <NoValue />}</td>
           </tr>
         )}
       </ListTable>

@@ -1,0 +1,92 @@
+import {
+  closeInvoiceQueryInput,
+  createRemittanceInput,
+  downloadLinkOutput,
+  idInput,
+  invoiceQueriesForInvoiceOutput,
+  invoiceQueriesListInput,
+  invoiceQueriesListOutput,
+  invoiceQueryAttachmentInput,
+  invoiceQueryDetail,
+  invoiceQueryIdInput,
+  raiseInvoiceQueryInput,
+  remittanceOpenItemsOutput,
+  remittancesListInput,
+  remittancesListOutput,
+  replyInvoiceQueryInput,
+} from '@gatehouse/contract';
+import { z } from 'zod';
+import * as invoiceQueries from '../services/invoice-queries.ts';
+import * as remittances from '../services/remittances.ts';
+import { permission, router } from '../trpc.ts';
+
+const ok = z.object({ ok: z.literal(true) });
+
+/** Invoice queries (disputes). Files go through POST /files/invoice-query-attachments and /files/download. */
+export const invoiceQueriesRouter = router({
+  /** A customer raises a query on its invoice or one of its lines. */
+  raise: permission('invoice-queries:create')
+    .meta({ audit: 'invoice_query.raised' })
+    .input(raiseInvoiceQueryInput)
+    .output(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => invoiceQueries.raise(ctx, ctx.actor, input)),
+  /** The customer adds to its open query's thread. */
+  comment: permission('invoice-queries:create')
+    .meta({ audit: 'invoice_query.replied' })
+    .input(replyInvoiceQueryInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => invoiceQueries.reply(ctx, ctx.actor, input, 'customer')),
+  /** The caller's queries (a customer's own party's), newest first. */
+  list: permission('invoices:read')
+    .input(invoiceQueriesListInput)
+    .output(invoiceQueriesListOutput)
+    .query(({ ctx, input }) => invoiceQueries.list(ctx, ctx.actor, input)),
+  /** The queries on one invoice with their threads (the invoice page). */
+  forInvoice: permission('invoices:read')
+    .input(idInput)
+    .output(invoiceQueriesForInvoiceOutput)
+    .query(({ ctx, input }) => invoiceQueries.forInvoice(ctx, ctx.actor, input.id)),
+  get: permission('invoices:read')
+    .input(invoiceQueryIdInput)
+    .output(invoiceQueryDetail)
+    .query(({ ctx, input }) => invoiceQueries.get(ctx, ctx.actor, input.id)),
+  /** A short-lived link (GET /files/download/…) to one file of a query, after the same check as get. */
+  attachmentLink: permission('invoices:read')
+    .input(invoiceQueryAttachmentInput)
+    .output(downloadLinkOutput)
+    .query(({ ctx, input }) => invoiceQueries.attachmentLink(ctx, ctx.actor, input.attachmentId)),
+  /** Staff: queries across parties, oldest first (open unless a status is given). */
+  queue: permission('invoice-queries:handle')
+    .input(invoiceQueriesListInput)
+    .output(invoiceQueriesListOutput)
+    .query(({ ctx, input }) => invoiceQueries.queue(ctx, ctx.actor, input)),
+  /** Staff answer in the thread; the customer is mailed. */
+  reply: permission('invoice-queries:handle')
+    .meta({ audit: 'invoice_query.replied' })
+    .input(replyInvoiceQueryInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => invoiceQueries.reply(ctx, ctx.actor, input, 'staff')),
+  /** Staff resolve or reject with a reason (writes invoice_query.rejected on a rejection); the ERP is told. */
+  close: permission('invoice-queries:handle')
+    .meta({ audit: 'invoice_query.resolved' })
+    .input(closeInvoiceQueryInput)
+    .output(ok.extend({ status: z.enum(['resolved', 'rejected']) }))
+    .mutation(({ ctx, input }) => invoiceQueries.close(ctx, ctx.actor, input)),
+});
+
+/** Remittance advice: what a payment settles. No money moves in Gatehouse. */
+export const remittancesRouter = router({
+  create: permission('remittances:create')
+    .meta({ audit: 'remittance.advised' })
+    .input(createRemittanceInput)
+    .output(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => remittances.create(ctx, ctx.actor, input)),
+  /** The caller's open invoices and credit notes, with what is still available to advise. */
+  openItems: permission('remittances:create')
+    .output(remittanceOpenItemsOutput)
+    .query(({ ctx }) => remittances.openItems(ctx, ctx.actor)),
+  list: permission('remittances:create')
+    .input(remittancesListInput)
+    .output(remittancesListOutput)
+    .query(({ ctx, input }) => remittances.list(ctx, ctx.actor, input)),
+});
