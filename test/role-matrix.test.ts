@@ -155,6 +155,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'changeRequests.list': (o) => ({ partyId: o.supplierPartyId }),
   'changeRequests.withdraw': (o) => ({ id: o.changeRequestId }),
+  'changeRequests.attachmentLink': () => ({ attachmentId: randomUUID() }),
   'changeRequests.queue': () => ({}),
   'changeRequests.get': (o) => ({ id: o.changeRequestId }),
   'changeRequests.decide': (o) => ({ id: o.changeRequestId, version: 1, decision: 'reject', reason: 'Matrix' }),
@@ -164,6 +165,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'approvals.list': () => ({ view: 'all' }),
   'approvals.get': (o) => ({ id: o.approvalId }),
+  'approvals.attachmentLink': (o) => ({ id: o.approvalId, attachmentId: randomUUID() }),
   'approvals.decide': (o) => ({ id: o.approvalId, version: 1, decision: 'reject', reason: 'Matrix rejection' }),
   'approvals.submit': (o) => ({
     type: 'credit-note',

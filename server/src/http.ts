@@ -12,7 +12,12 @@ import { clientIp } from './client-ip.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
-import { downloadDocument, uploadDocument, uploadInvoiceQueryAttachment } from './files/routes.ts';
+import {
+  downloadDocument,
+  uploadChangeRequestAttachment,
+  uploadDocument,
+  uploadInvoiceQueryAttachment,
+} from './files/routes.ts';
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
 import { sessionCookieName } from './services/session-issue.ts';
@@ -130,6 +135,7 @@ export function createHttpApp(app: AppServices) {
   };
   server.post('/files/documents', sameOriginUpload, uploadDocument(makeContext));
   server.post('/files/invoice-query-attachments', sameOriginUpload, uploadInvoiceQueryAttachment(makeContext));
+  server.post('/files/change-request-attachments', sameOriginUpload, uploadChangeRequestAttachment(makeContext));
   server.get('/files/download/:token', downloadDocument(makeContext));
 
   // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).

@@ -211,6 +211,15 @@ export async function get(tx: Tx, id: string) {
   return row;
 }
 
+/** What a request decides (a change request, say), within the caller's scope. */
+export async function subjectOf(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select({ type: approvalRequests.subjectType, id: approvalRequests.subjectId })
+    .from(approvalRequests)
+    .where(and(eq(approvalRequests.id, id), partyPredicate(tx, approvalRequests.partyId)));
+  return row;
+}
+
 export async function getForUpdate(tx: Tx, id: string) {
   const [row] = await tx.db
     .select()

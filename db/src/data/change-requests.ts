@@ -1,6 +1,6 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { changeRequests, parties, partyMasterData, users } from '../schema/index.ts';
+import { changeRequestAttachments, changeRequests, parties, partyMasterData, users } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
@@ -33,6 +33,12 @@ const view = {
   /** Where that approval stands, and the last reason an approver gave (sent back or rejected). */
   approvalStatus: sql<string | null>`(select a.status from approval_requests a where a.subject_type = 'change_request'
     and a.subject_id = ${changeRequests.id} order by a.submitted_at desc limit 1)`,
+  /** Evidence attached (a bank letter, a voided cheque), oldest first. */
+  attachments: sql<{ id: string; fileName: string; sizeBytes: number; uploadedAt: string }[]>`(
+    select coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'fileName', f.file_name, 'sizeBytes', f.size_bytes,
+      'uploadedAt', to_char(f.uploaded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+      order by f.uploaded_at, f.id), '[]'::jsonb)
+    from ${changeRequestAttachments} f where f.change_request_id = ${changeRequests.id})`,
   approvalNote: sql<
     string | null
   >`(select s.reason from approval_requests a join approval_steps s on s.request_id = a.id
@@ -165,4 +171,37 @@ export async function updateProposed(tx: Tx, id: string, proposed: unknown, note
     .update(changeRequests)
     .set({ proposed, ...(note ? { note } : {}), version: sql`${changeRequests.version} + 1` })
     .where(and(eq(changeRequests.id, id), partyPredicate(tx, changeRequests.partyId)));
+}
+
+export type AttachmentRow = typeof changeRequestAttachments.$inferSelect;
+
+/** How many files a request carries. */
+export async function attachmentCount(tx: Tx, changeRequestId: string) {
+  const [row] = await tx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(changeRequestAttachments)
+    .where(
+      and(
+        eq(changeRequestAttachments.changeRequestId, changeRequestId),
+        partyPredicate(tx, changeRequestAttachments.partyId),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+export async function addAttachment(tx: Tx, a: Omit<AttachmentRow, 'id'>) {
+  const [row] = await tx.db
+    .insert(changeRequestAttachments)
+    .values({ ...a, partyId: writeParty(tx, a.partyId) })
+    .returning({ id: changeRequestAttachments.id });
+  return (row as { id: string }).id;
+}
+
+/** One attached file, within the caller's scope (another party's: undefined). */
+export async function attachment(tx: Tx, id: string) {
+  const [row] = await tx.db
+    .select()
+    .from(changeRequestAttachments)
+    .where(and(eq(changeRequestAttachments.id, id), partyPredicate(tx, changeRequestAttachments.partyId)));
+  return row;
 }

@@ -165,7 +165,12 @@ export const approvalDetail = approvalSummary.extend({
   canDecide,
   /** Pending: why the levels still ahead can never all be decided by today's approvers (empty when they can). */
   staffing: z.array(z.string()),
+  /** Evidence the maker attached to the subject (a bank letter for a bank-detail change), oldest first. */
+  attachments: z.array(
+    z.object({ id: uuid, fileName: z.string(), sizeBytes: z.number().int(), uploadedAt: z.string() }),
+  ),
 });
+export const approvalAttachmentInput = z.object({ id: uuid, attachmentId: uuid });
 export const approvalIdInput = z.object({ id: uuid });
 export const decideApprovalInput = z.discriminatedUnion('decision', [
   z.object({

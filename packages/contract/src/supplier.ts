@@ -218,7 +218,15 @@ export const changeRequest = z.object({
   approvalStatus: z.enum(['pending', 'changes-requested', 'approved', 'rejected', 'withdrawn']).nullable(),
   /** The last reason an approver gave for sending it back or rejecting it. */
   approvalNote: z.string().nullable(),
+  /** Evidence for a bank-detail change (a bank letter, a voided cheque), oldest first. */
+  attachments: z.array(
+    z.object({ id: uuid, fileName: z.string(), sizeBytes: z.number().int(), uploadedAt: z.string() }),
+  ),
 });
+/** A bank letter or voided cheque goes on a pending bank-detail change; at most this many files. */
+export const CHANGE_REQUEST_ATTACHMENTS_MAX = 3;
+export const changeRequestUploadFields = z.object({ changeRequestId: uuid });
+export const changeRequestAttachmentInput = z.object({ attachmentId: uuid });
 export const changeRequestsListInput = pageInput.extend({
   status: z.enum(CHANGE_REQUEST_STATUSES).optional(),
   kind: z.enum(CHANGE_REQUEST_KINDS).optional(),

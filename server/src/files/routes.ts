@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { documentUploadFields, invoiceQueryUploadFields, type Permission, UPLOAD_TYPES } from '@gatehouse/contract';
+import {
+  changeRequestUploadFields,
+  documentUploadFields,
+  invoiceQueryUploadFields,
+  type Permission,
+  UPLOAD_TYPES,
+} from '@gatehouse/contract';
 import busboy from 'busboy';
 import { create as contentDisposition } from 'content-disposition';
 import type { NextFunction, Request, Response } from 'express';
@@ -10,17 +16,20 @@ import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
+import * as changeRequests from '../services/change-requests.ts';
 import * as documents from '../services/documents.ts';
 import * as invoiceQueries from '../services/invoice-queries.ts';
-import { verifyLink } from './links.ts';
+import { type LinkKind, verifyLink } from './links.ts';
 import type { StagedBlob } from './store.ts';
 
 /**
  * The file routes, outside tRPC because files are streams, not JSON:
  *   POST /files/documents?typeId=…&expiresOn=…          multipart/form-data with one part named "file"
  *   POST /files/invoice-query-attachments?queryId=…     the same, onto an open invoice query
- *   GET  /files/download/:token                         a link minted by documents.downloadLink or
- *                                                       invoiceQueries.attachmentLink
+ *   POST /files/change-request-attachments?changeRequestId=…  a bank letter onto a pending bank change
+ *   GET  /files/download/:token                         a link minted by documents.downloadLink,
+ *                                                       invoiceQueries.attachmentLink or
+ *                                                       changeRequests/approvals.attachmentLink
  * Both pass the same checks as tRPC procedures (guard.ts) and answer errors as { error: { message, code } }.
  */
 
@@ -190,6 +199,16 @@ export const uploadInvoiceQueryAttachment = (makeContext: (req: Request, res: Re
     refused: invoiceQueries.recordRefusedUpload,
   });
 
+export const uploadChangeRequestAttachment = (makeContext: (req: Request, res: Response) => Context) =>
+  uploadRoute(makeContext, {
+    path: 'files.uploadChangeRequestAttachment',
+    permission: 'change-requests:create',
+    fields: changeRequestUploadFields,
+    check: changeRequests.checkUpload,
+    record: changeRequests.recordUpload,
+    refused: changeRequests.recordRefusedUpload,
+  });
+
 /**
  * Reads and discards what the client still sends after a refusal, so it gets our answer rather than a
  * reset connection; but only up to about one more upload's worth: past that the connection is closed, so
@@ -344,6 +363,16 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
 }
 
 /**
+ * The permission a kind of file's own procedures need: a bank letter is read by the supplier that sent it
+ * and by the approvers who check it (the link itself was minted after that read check).
+ */
+function downloadPermission(k: LinkKind, actor: Actor): Permission {
+  if (k === 'document') return 'documents:read';
+  if (k === 'invoice-query-attachment') return 'invoices:read';
+  return actor.permissions.has('approvals:read') ? 'approvals:read' : 'change-requests:create';
+}
+
+/**
  * GET /files/download/:token: whatever the link names (a document version, an invoice query's file), after
  * the permission that file's own procedures need.
  */
@@ -355,11 +384,13 @@ export function downloadDocument(makeContext: (req: Request, res: Response) => C
       const actor = await authenticate(ctx, 'files.download');
       requireEnrolled(actor);
       const { k } = verifyLink(ctx, actor, token);
-      await requirePermission(ctx, actor, k === 'document' ? 'documents:read' : 'invoices:read', 'files.download');
+      await requirePermission(ctx, actor, downloadPermission(k, actor), 'files.download');
       const file =
         k === 'document'
           ? await documents.openDownload(ctx, actor, token)
-          : await invoiceQueries.openAttachment(ctx, actor, token);
+          : k === 'change-request-attachment'
+            ? await changeRequests.openAttachment(ctx, actor, token)
+            : await invoiceQueries.openAttachment(ctx, actor, token);
       res.setHeader('Content-Type', file.contentType);
       res.setHeader('Content-Length', String(file.size));
       res.setHeader('Content-Disposition', contentDisposition(file.fileName, { type: 'attachment' }));

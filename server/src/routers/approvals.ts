@@ -1,4 +1,5 @@
 import {
+  approvalAttachmentInput,
   approvalDetail,
   approvalIdInput,
   approvalPoliciesOutput,
@@ -6,6 +7,7 @@ import {
   approvalsListOutput,
   approverLimitsOutput,
   decideApprovalInput,
+  downloadLinkOutput,
   resubmitApprovalInput,
   setApprovalPolicyInput,
   setApproverLimitInput,
@@ -28,6 +30,11 @@ export const approvalsRouter = router({
     .input(approvalIdInput)
     .output(approvalDetail)
     .query(({ ctx, input }) => approvals.get(ctx, ctx.actor, input.id)),
+  /** A short-lived link to a file the maker attached (a bank letter), after the same check as get. */
+  attachmentLink: permission('approvals:read')
+    .input(approvalAttachmentInput)
+    .output(downloadLinkOutput)
+    .query(({ ctx, input }) => approvals.attachmentLink(ctx, ctx.actor, input.id, input.attachmentId)),
   /** Approve, reject (reason) or request changes (reason) on the version seen. Writes the matching action. */
   decide: permission('approvals:decide')
     .meta({ audit: 'approval.approved' })

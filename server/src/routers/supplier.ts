@@ -1,6 +1,7 @@
 import {
   acknowledgePurchaseOrderInput,
   changeRequest,
+  changeRequestAttachmentInput,
   changeRequestIdInput,
   changeRequestsListInput,
   changeRequestsListOutput,
@@ -117,6 +118,11 @@ export const changeRequestsRouter = router({
     .input(resubmitChangeRequestInput)
     .output(ok)
     .mutation(({ ctx, input }) => changeRequests.resubmit(ctx, ctx.actor, input)),
+  /** A short-lived link (GET /files/download/…) to a file of the caller's own request. */
+  attachmentLink: permission('change-requests:create')
+    .input(changeRequestAttachmentInput)
+    .output(downloadLinkOutput)
+    .query(({ ctx, input }) => changeRequests.attachmentLink(ctx, ctx.actor, input.attachmentId)),
   withdraw: permission('change-requests:create')
     .meta({ audit: 'change_request.withdrawn' })
     .input(changeRequestIdInput)

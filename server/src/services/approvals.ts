@@ -21,6 +21,7 @@ import type { z } from 'zod';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
+import { mintLink } from '../files/links.ts';
 import { type Case, eligibility, type Person, staffingProblems, whyNotForYou } from './approval-eligibility.ts';
 import { maskedBankDetails } from './bank.ts';
 import * as outbox from './outbox.ts';
@@ -564,10 +565,12 @@ export async function get(ctx: Context, actor: Actor, id: string) {
     if (!r) return undefined;
     const steps = await approvalsRepo.steps(tx, r.partyId, r.id);
     const can = await whyNot(tx, r, actor, ctx.config.approvals.escalateHours);
-    return { r, steps, can, warnings: await staffing(tx, r, steps) };
+    const of = await approvalsRepo.subjectOf(tx, r.id);
+    const subject = of?.type === 'change_request' && of.id ? await changeRequestsRepo.get(tx, of.id) : undefined;
+    return { r, steps, can, warnings: await staffing(tx, r, steps), attachments: subject?.attachments ?? [] };
   });
   if (!out) throw notFound('That approval request');
-  const { r, steps, can, warnings } = out;
+  const { r, steps, can, warnings, attachments } = out;
   const rule = r.rule as Rule;
   return {
     ...present(r),
@@ -587,6 +590,7 @@ export async function get(ctx: Context, actor: Actor, id: string) {
     })),
     canDecide: { allowed: can.why === null, why: can.why },
     staffing: warnings,
+    attachments,
   };
 }
 
@@ -745,6 +749,17 @@ export async function decide(
   });
   ctx.mail.kick();
   return out;
+}
+
+/** A link to a file attached to the request's subject (a bank letter), for whoever may read the request. */
+export async function attachmentLink(ctx: Context, actor: Actor, id: string, attachmentId: string) {
+  const ok = await ctx.db.read(scopeFor(actor), async (tx) => {
+    const of = await approvalsRepo.subjectOf(tx, id);
+    const file = await changeRequestsRepo.attachment(tx, attachmentId);
+    return !!of && !!file && of.type === 'change_request' && of.id === file.changeRequestId;
+  });
+  if (!ok) throw notFound('That file');
+  return mintLink(ctx, actor, 'change-request-attachment', attachmentId);
 }
 
 /** Bank details are masked in the audit trail, like change requests' entries. */

@@ -1,14 +1,16 @@
-import type {
-  BankDetails,
-  changeRequestsListInput,
-  createChangeRequestInput,
-  PostalAddress,
+import {
+  type BankDetails,
+  CHANGE_REQUEST_ATTACHMENTS_MAX,
+  type changeRequestsListInput,
+  type createChangeRequestInput,
+  type PostalAddress,
 } from '@gatehouse/contract';
 import { approvalsRepo, auditRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
+import { mintLink, verifyLink } from '../files/links.ts';
 import * as approvals from './approvals.ts';
 import { maskedBankDetails, normaliseBankDetails } from './bank.ts';
 import * as outbox from './outbox.ts';
@@ -273,4 +275,119 @@ export async function resubmit(
   await approvals.notifySubmitted(ctx.db, approvalId, ctx.config.publicOrigin);
   ctx.mail.kick();
   return { ok: true as const };
+}
+
+// ---- evidence: a bank letter or voided cheque (files arrive through POST /files/change-request-attachments)
+
+/** A pending bank-detail change of the caller's own party, locked when `forUpdate`; else NOT_FOUND/CONFLICT. */
+async function openBankRequest(tx: Tx, id: string, forUpdate: boolean) {
+  const r = forUpdate ? await changeRequestsRepo.getForUpdate(tx, id) : await changeRequestsRepo.get(tx, id);
+  if (!r) throw notFound('That change request');
+  if (r.kind !== 'bank-details')
+    throw new DomainError('BAD_REQUEST', 'A bank letter goes on a bank-detail change, not an address change.');
+  if (r.status !== 'pending')
+    throw new DomainError('CONFLICT', `This change was already ${r.status}; a letter goes on a pending one.`);
+  if ((await changeRequestsRepo.attachmentCount(tx, r.id)) >= CHANGE_REQUEST_ATTACHMENTS_MAX)
+    throw new DomainError('BAD_REQUEST', `A change request carries at most ${CHANGE_REQUEST_ATTACHMENTS_MAX} files.`);
+  return r;
+}
+
+/** Before a byte is read: the request is the caller's own pending bank-detail change with room for a file. */
+export async function checkUpload(ctx: Context, actor: Actor, fields: { changeRequestId: string }) {
+  await ctx.db.read(ownScope(actor), (tx) => openBankRequest(tx, fields.changeRequestId, false));
+}
+
+/** The checked file, recorded on the request; audited in the same transaction. */
+export async function recordUpload(
+  ctx: Context,
+  actor: Actor,
+  f: { changeRequestId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
+) {
+  return ctx.db.tx(ownScope(actor), async (tx) => {
+    // Checked again under the lock: the request may have been decided while the file streamed in.
+    const r = await openBankRequest(tx, f.changeRequestId, true);
+    const id = await changeRequestsRepo.addAttachment(tx, {
+      partyId: r.partyId,
+      changeRequestId: r.id,
+      fileName: f.fileName,
+      contentType: f.contentType,
+      sizeBytes: f.sizeBytes,
+      sha256: f.sha256,
+      uploadedBy: actor.userId,
+      uploadedAt: new Date(ctx.clock.now()),
+    });
+    await auditRepo.record(tx, {
+      action: 'change_request.attachment_added',
+      outcome: 'success',
+      partyId: r.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: r.id,
+      details: {
+        attachmentId: id,
+        fileName: f.fileName,
+        contentType: f.contentType,
+        sizeBytes: f.sizeBytes,
+        sha256: f.sha256,
+      },
+      ...requestFields(ctx),
+    });
+    return { id };
+  });
+}
+
+/** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
+export async function recordRefusedUpload(
+  ctx: Context,
+  actor: Actor,
+  reason: string,
+  fields: { changeRequestId: string },
+) {
+  await ctx.db.tx(ownScope(actor), (tx) =>
+    auditRepo.record(tx, {
+      action: 'change_request.attachment_refused',
+      outcome: 'denied',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: fields.changeRequestId,
+      details: { reason },
+      ...requestFields(ctx),
+    }),
+  );
+}
+
+/**
+ * A short-lived link to one file: for the supplier (its own requests) and for staff who read the request
+ * (approvers through approvals.attachmentLink); another party's file is NOT_FOUND.
+ */
+export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: string) {
+  const found = await ctx.db.readOne(scopeFor(actor), (tx) => changeRequestsRepo.attachment(tx, attachmentId));
+  if (!found) throw notFound('That file');
+  return mintLink(ctx, actor, 'change-request-attachment', attachmentId);
+}
+
+/** Serves a link minted by attachmentLink: audited (across parties when staff open it) before a byte is sent. */
+export async function openAttachment(ctx: Context, actor: Actor, token: string) {
+  const claims = verifyLink(ctx, actor, token);
+  if (claims.k !== 'change-request-attachment') throw new DomainError('NOT_FOUND', 'This download link is not valid.');
+  const a = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const found = await changeRequestsRepo.attachment(tx, claims.v);
+    if (!found) throw notFound('That file');
+    await auditRepo.record(tx, {
+      action: 'change_request.attachment_downloaded',
+      outcome: 'success',
+      partyId: found.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: found.changeRequestId,
+      crossParty: found.partyId !== actor.partyId,
+      details: { attachmentId: found.id, fileName: found.fileName, sha256: found.sha256 },
+      ...requestFields(ctx),
+    });
+    return found;
+  });
+  const blob = await ctx.files.open(a.sha256);
+  if (!blob) throw new Error(`blob ${a.sha256} of change request attachment ${a.id} is missing from the store`);
+  return { ...blob, fileName: a.fileName, contentType: a.contentType };
 }

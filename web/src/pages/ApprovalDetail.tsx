@@ -15,7 +15,7 @@ import {
   waitWords,
 } from './approvals-shared.tsx';
 import { BANK_FIELDS, ComparisonTable } from './CompanyDetails.tsx';
-import { Badge } from './supplier-shared.tsx';
+import { AttachedFiles, Badge } from './supplier-shared.tsx';
 
 type Request = Awaited<ReturnType<typeof trpc.approvals.get.query>>;
 type Decision = 'approve' | 'reject' | 'request-changes';
@@ -430,6 +430,15 @@ function HeldChange(props: { request: Request }) {
         previous={record(r().previous?.bankDetails ?? null)}
         proposedLabel="Requested"
       />
+      <Show when={r().attachments.length > 0}>
+        <h3 class="subheading">Evidence from the supplier</h3>
+        <p class="hint">Check the new account against the letter, and the letter against what you already know.</p>
+        <AttachedFiles
+          files={r().attachments}
+          link={(attachmentId) => trpc.approvals.attachmentLink.query({ id: r().id, attachmentId })}
+          testId="approval-files"
+        />
+      </Show>
     </Show>
   );
 }

@@ -1,5 +1,6 @@
 import { BANK_SCHEME_NAMES, type BankDetails, type BankScheme, bankSchemesFor } from '@gatehouse/contract';
 import { createEffect, createResource, createSignal, For, type JSX, Match, Show, Switch } from 'solid-js';
+import { apiUrl } from '../api-origin.ts';
 import { guard } from '../auth.ts';
 import { Announcement } from '../components.tsx';
 import { createPagedList, ErrorPanel, ListStates, NoValue, usePageTitle } from '../data.tsx';
@@ -8,7 +9,8 @@ import { formatDateTime } from '../format.ts';
 import { FormError } from '../forms.tsx';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
-import { Badge, type FieldIssue, fieldIssues, formatIban } from './supplier-shared.tsx';
+import { sendFile } from './Documents.tsx';
+import { AttachedFiles, Badge, type FieldIssue, fieldIssues, formatIban } from './supplier-shared.tsx';
 
 type ChangeRequest = Awaited<ReturnType<typeof trpc.changeRequests.list.query>>['items'][number];
 type Values = ChangeRequest['proposed'];
@@ -260,6 +262,7 @@ export default function CompanyDetails() {
       <div class="panel-grid">
         <BankForm
           onSent={() => sent('bank-details')}
+          onLetterFailed={setListError}
           defaultCountry={fieldValue(data()?.bankDetails ?? null, 'country') || (data()?.address?.country ?? '')}
         />
         <AddressForm onSent={() => sent('address')} />
@@ -347,7 +350,7 @@ export default function CompanyDetails() {
         </div>
       </ListStates>
       <For each={list.items().filter((r) => r.approvalStatus === 'changes-requested' && r.status === 'pending')}>
-        {(r) => <ResubmitForm request={r} onSent={() => resent()} />}
+        {(r) => <ResubmitForm request={r} onSent={() => resent()} onLetterFailed={setListError} />}
       </For>
     </section>
   );
@@ -372,6 +375,18 @@ function ProposedValues(props: { request: ChangeRequest }) {
             <dd>{note()}</dd>
           </div>
         )}
+      </Show>
+      <Show when={props.request.attachments.length > 0}>
+        <div>
+          <dt>Evidence</dt>
+          <dd>
+            <AttachedFiles
+              files={props.request.attachments}
+              link={(attachmentId) => trpc.changeRequests.attachmentLink.query({ attachmentId })}
+              testId="change-request-files"
+            />
+          </dd>
+        </div>
       </Show>
     </dl>
   );
@@ -639,6 +654,22 @@ function BankFields(props: { state: FormState; defaultCountry: string }) {
         inputClass="mono"
         class="field-narrow"
       />
+      <div class="field">
+        <label for={`${p()}-letter`}>
+          Bank letter or voided cheque<span class="muted"> (optional)</span>
+        </label>
+        <input
+          id={`${p()}-letter`}
+          name="letter"
+          type="file"
+          accept="application/pdf,image/png,image/jpeg"
+          aria-describedby={`${p()}-letter-hint`}
+        />
+        <p class="hint" id={`${p()}-letter-hint`}>
+          A letter from your bank or a voided cheque showing the account helps our approvers check it (PDF, PNG or
+          JPEG).
+        </p>
+      </div>
     </>
   );
 }
@@ -659,7 +690,7 @@ const SCHEME_FIELDS: Record<BankScheme, readonly (readonly [string, string])[]> 
 /** The bank details and note typed, or the required field left empty. */
 function readBank(
   data: FormData,
-  send: (bankDetails: BankDetails, note: string | undefined) => Promise<unknown>,
+  send: (bankDetails: BankDetails, note: string | undefined, letter: File | undefined) => Promise<unknown>,
 ): { missing: string; message: string } | (() => Promise<unknown>) {
   const accountHolder = text(data, 'accountHolder');
   const country = text(data, 'country').toUpperCase();
@@ -676,10 +707,29 @@ function readBank(
   }
   const bic = text(data, 'bic');
   if (bic) details.bic = bic;
-  return () => send(details, note || undefined);
+  const file = data.get('letter');
+  const letter = file instanceof File && file.size > 0 ? file : undefined;
+  return () => send(details, note || undefined, letter);
 }
 
-function BankForm(props: { onSent: () => void; defaultCountry: string }) {
+/**
+ * Sends the letter onto the request just made. The request stands whatever happens to the file: a refusal
+ * is said (onFailed) rather than thrown, since the details were sent.
+ */
+async function attachLetter(changeRequestId: string, letter: File, onFailed: (message: string) => void) {
+  try {
+    await sendFile(
+      await apiUrl(`/files/change-request-attachments?changeRequestId=${changeRequestId}`),
+      letter,
+      () => {},
+      {},
+    );
+  } catch (err) {
+    onFailed(`Your request was sent, but ${letter.name} was not attached: ${errorMessage(err)}`);
+  }
+}
+
+function BankForm(props: { onSent: () => void; defaultCountry: string; onLetterFailed: (message: string) => void }) {
   const s = createFormState('bank', BANK_FIELDS);
   return (
     <RequestForm
@@ -692,11 +742,12 @@ function BankForm(props: { onSent: () => void; defaultCountry: string }) {
         void s.submit(
           e,
           (data) =>
-            readBank(data, (bankDetails, note) =>
-              withReauth(() =>
+            readBank(data, async (bankDetails, note, letter) => {
+              const { id } = await withReauth(() =>
                 trpc.changeRequests.create.mutate({ kind: 'bank-details', bankDetails, ...(note ? { note } : {}) }),
-              ),
-            ),
+              );
+              if (letter) await attachLetter(id, letter, props.onLetterFailed);
+            }),
           props.onSent,
         )
       }
@@ -707,7 +758,11 @@ function BankForm(props: { onSent: () => void; defaultCountry: string }) {
 }
 
 /** A bank-detail request an approver sent back: the corrected details go through approvals again. */
-function ResubmitForm(props: { request: ChangeRequest; onSent: () => void }) {
+function ResubmitForm(props: {
+  request: ChangeRequest;
+  onSent: () => void;
+  onLetterFailed: (message: string) => void;
+}) {
   const s = createFormState(`resubmit-${props.request.id}`, BANK_FIELDS);
   return (
     <RequestForm
@@ -720,11 +775,12 @@ function ResubmitForm(props: { request: ChangeRequest; onSent: () => void }) {
         void s.submit(
           e,
           (data) =>
-            readBank(data, (bankDetails, note) =>
-              withReauth(() =>
+            readBank(data, async (bankDetails, note, letter) => {
+              await withReauth(() =>
                 trpc.changeRequests.resubmit.mutate({ id: props.request.id, bankDetails, ...(note ? { note } : {}) }),
-              ),
-            ),
+              );
+              if (letter) await attachLetter(props.request.id, letter, props.onLetterFailed);
+            }),
           props.onSent,
         )
       }

@@ -1,7 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
-import { type JSX, onCleanup } from 'solid-js';
+import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { apiUrl } from '../api-origin.ts';
 import { guard } from '../auth.ts';
+import { errorMessage } from '../errors.ts';
 import { trpc } from '../trpc.ts';
 
 /**
@@ -132,5 +133,54 @@ export function ModalDialog(props: {
     >
       {props.children(close)}
     </dialog>
+  );
+}
+
+/**
+ * Files attached to something (a bank letter on a change request), each a button that asks for a
+ * short-lived download link and sends the browser there; a failure is said under the list.
+ */
+export function AttachedFiles(props: {
+  files: readonly { id: string; fileName: string; sizeBytes: number }[];
+  link: (id: string) => Promise<{ url: string }>;
+  testId: string;
+}) {
+  const [error, setError] = createSignal<string | null>(null);
+  const open = async (id: string) => {
+    setError(null);
+    try {
+      const { url } = await guard(props.link(id));
+      window.location.assign(await apiUrl(url));
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <Show when={props.files.length > 0}>
+      <ul class="attached-files" data-testid={props.testId}>
+        <For each={props.files}>
+          {(f) => (
+            <li>
+              <button
+                type="button"
+                class="link-button"
+                data-testid={`${props.testId}-file`}
+                onClick={() => void open(f.id)}
+              >
+                {f.fileName}
+              </button>
+              <span class="muted"> · {formatBytes(f.sizeBytes)}</span>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={error()}>
+        {(m) => (
+          <p class="form-error" role="alert">
+            {m()}
+          </p>
+        )}
+      </Show>
+    </Show>
   );
 }
