@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
+import { pdfBytes } from './support/files.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -44,8 +45,15 @@ describe('bank details by country', () => {
     await shot(page, 'bank-us-routing-error');
 
     await page.fill('#bank-routingNumber', '021000021');
+    // With the bank's letter: it goes on the request through the upload route once the request exists.
+    await page.setInputFiles('#bank-letter', {
+      name: 'bank-letter.pdf',
+      mimeType: 'application/pdf',
+      buffer: pdfBytes(3000, 'letter'),
+    });
     await page.click('[data-testid="bank-submit"]');
-    await page.waitForSelector('[data-testid="change-request-row"]');
+    await page.waitForSelector('[data-testid="change-request-files-file"]');
+    expect(await page.textContent('[data-testid="change-request-files-file"]')).toBe('bank-letter.pdf');
     const row = await page.textContent('[data-testid="change-request-row"]');
     expect(row).toContain('021000021');
     expect(row).toContain('9876543210');
@@ -60,6 +68,9 @@ describe('bank details by country', () => {
       );
       if (!waiting) throw new Error(`approval level ${n}: nothing waits for the approver`);
       expect(waiting.type).toBe('bank-details-change');
+      expect((await c.approvals.get.query({ id: waiting.id })).attachments.map((a) => a.fileName)).toEqual([
+        'bank-letter.pdf',
+      ]);
       await c.approvals.decide.mutate({ id: waiting.id, version: waiting.version, decision: 'approve' });
     }
     await page.reload();
