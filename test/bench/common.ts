@@ -147,14 +147,14 @@ export async function createSessions(sql: postgres.Sql): Promise<{ token: string
 }
 
 /**
- * A figure as a reader wants it: at most three significant digits after the point and none beyond what
- * the size warrants (12631.650000000001 ms prints as 12,632 ms; 0.8512 as 0.851), '-' when there is none.
+ * A figure as a reader wants it: no more decimals than its size warrants and none for a whole number
+ * (12631.650000000001 ms prints as 12,632 ms; 0.8512 as 0.851; 55 as 55), '-' when there is none.
  */
 export function fig(x: number, unit = ''): string {
   if (!Number.isFinite(x)) return '-';
   if (x === 0) return unit ? `0 ${unit}` : '0';
   const abs = Math.abs(x);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  const digits = abs >= 100 || Number.isInteger(x) ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
   const text = x.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return unit ? `${text} ${unit}` : text;
 }
