@@ -280,6 +280,8 @@ describe('the SPA in a real browser', () => {
     expect(await focused(page)).toBe('a Forgot your password?');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/forgot-password$/);
+    // Each screen is its own chunk: the address changes first, the screen (and its title) once it loaded.
+    await page.locator('input#forgot-email').waitFor();
     expect(await page.title()).toBe('Reset your password · Gatehouse');
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('input#forgot-email[email]');
@@ -523,6 +525,7 @@ describe('the SPA in a real browser', () => {
     const page = await plainPage();
     await page.goto(link);
     const greeting = page.locator('[data-testid="invitation-greeting"]');
+    await greeting.waitFor();
     await expect.poll(() => greeting.textContent()).toMatch(/^Join customer \d+ on Gatehouse$/);
     expect(await page.locator('[data-testid="invitation-form"]').textContent()).not.toContain('token');
     expect(await page.inputValue('#invitation-email')).toBe(email);

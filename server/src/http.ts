@@ -21,6 +21,7 @@ import {
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
 import { sessionCookieName } from './services/session-issue.ts';
+import { precompressedAssets } from './static-assets.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 /** Largest request body tRPC will read. Files go through their own streaming route (/files). */
@@ -264,6 +265,8 @@ function serveSpa(server: express.Express) {
     });
     return;
   }
+  // Precompressed copies first (brotli or gzip, with Vary), then the plain file.
+  server.use('/assets', precompressedAssets(path.join(WEB_DIST, 'assets')));
   server.use(
     '/assets',
     express.static(path.join(WEB_DIST, 'assets'), {

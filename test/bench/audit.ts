@@ -42,7 +42,20 @@ import {
 } from '@gatehouse/db';
 import postgres from 'postgres';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
-import { CLK_TCK, clusterTicks, env, f, machineBusyTicks, median, quantile, SECRET } from './common.ts';
+import {
+  CLK_TCK,
+  clusterTicks,
+  env,
+  f,
+  fig,
+  type GoalRow,
+  machineBusyTicks,
+  median,
+  quantile,
+  ratio as ratioText,
+  reportGoals,
+  SECRET,
+} from './common.ts';
 
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const SECONDS = env('BENCH_SECONDS', 20);
@@ -481,6 +494,33 @@ async function main() {
     console.log(
       `   load: ${f(loadSeconds, 1)} s for ${ROWS.toLocaleString('en')} entries (chain trigger bypassed, benchmark-only)`,
     );
+    const goals: GoalRow[] = [
+      {
+        measure: `audited mutations/s, ${WRITERS} writers`,
+        goal: `>= ${RATE_GOAL}/s`,
+        raw: '',
+        gatehouse: fig(audRate),
+        ratio: '',
+        met: audRate >= RATE_GOAL,
+      },
+      {
+        measure: 'audited write (anchor: the same write without audit)',
+        goal: `>= ${RATIO_GOAL}x`,
+        raw: fig(plainRate),
+        gatehouse: fig(audRate),
+        ratio: ratioText(ratio),
+        met: ratio >= RATIO_GOAL,
+      },
+      ...results.map((x) => ({
+        measure: `audit.search p99, ${x.name} (${ROWS.toLocaleString('en')} entries)`,
+        goal: `< ${P99_GOAL} ms`,
+        raw: '',
+        gatehouse: fig(x.p99, 'ms'),
+        ratio: '',
+        met: x.p99 < P99_GOAL,
+      })),
+    ];
+    await reportGoals('audit', goals);
   } finally {
     await owner.end();
     await db?.close();

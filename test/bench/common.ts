@@ -3,7 +3,7 @@
  * readiness, /proc sampling, and the bench parties / users / sessions seeding.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type postgres from 'postgres';
 import { hashSecret, randomToken } from '../../server/src/auth/tokens.ts';
@@ -144,4 +144,65 @@ export async function createSessions(sql: postgres.Sql): Promise<{ token: string
     await sql`insert into sessions ${sql(chunk)}`;
   }
   return sessions;
+}
+
+/**
+ * A figure as a reader wants it: no more decimals than its size warrants and none for a whole number
+ * (12631.650000000001 ms prints as 12,632 ms; 0.8512 as 0.851; 55 as 55), '-' when there is none.
+ */
+export function fig(x: number, unit = ''): string {
+  if (!Number.isFinite(x)) return '-';
+  if (x === 0) return unit ? `0 ${unit}` : '0';
+  const abs = Math.abs(x);
+  const digits = abs >= 100 || Number.isInteger(x) ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  const text = x.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return unit ? `${text} ${unit}` : text;
+}
+
+/** A ratio as `0.53x`, '-' when either side is missing. */
+export const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : '-');
+
+/**
+ * One goal of a benchmark: what is measured, the goal, the anchor it is judged against (the raw server,
+ * argon2 alone, the same write without audit, raw COPY; '' when the goal is absolute), Gatehouse's
+ * figure, their ratio, and whether the goal is met (null when this run did not measure it).
+ */
+export interface GoalRow {
+  measure: string;
+  goal: string;
+  raw: string;
+  gatehouse: string;
+  ratio: string;
+  met: boolean | null;
+}
+
+const verdictOf = (met: boolean | null) => (met === null ? 'not run' : met ? 'met' : 'NOT met');
+
+/** The goal table, as `pnpm bench` and each benchmark print it. */
+export function goalTable(rows: (GoalRow & { bench?: string })[]): string {
+  const withBench = rows.some((r) => r.bench);
+  const head = [...(withBench ? ['bench'] : []), 'measure', 'goal', 'raw anchor', 'Gatehouse', 'ratio', 'result'];
+  const body = rows.map((r) => [
+    ...(withBench ? [r.bench ?? ''] : []),
+    r.measure,
+    r.goal,
+    r.raw || '-',
+    r.gatehouse,
+    r.ratio || '-',
+    verdictOf(r.met),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: string[]) => `   ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+/**
+ * Prints a benchmark's goal table and, under `pnpm bench` (test/bench/run.ts sets BENCH_SUMMARY_FILE),
+ * hands its rows to the runner's one summary.
+ */
+export async function reportGoals(bench: string, rows: GoalRow[]) {
+  console.log(`\nGoals (${bench})`);
+  console.log(goalTable(rows));
+  const file = process.env.BENCH_SUMMARY_FILE;
+  if (file) await appendFile(file, `${rows.map((r) => JSON.stringify({ bench, ...r })).join('\n')}\n`);
 }

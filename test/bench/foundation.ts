@@ -1,5 +1,5 @@
 /**
- * Foundation benchmark (not a test: it measures and prints). Run: pnpm bench
+ * Foundation benchmark (not a test: it measures and prints). Run: pnpm bench foundation (pnpm bench:foundation)
  *
  * 1. Cold start of the built server (`server/dist/main.mjs`, what `pnpm start` runs) to /readyz 200: on an empty data directory (initdb included)
  *    and on an existing one (median of 3).
@@ -27,9 +27,12 @@ import {
   CLK_TCK,
   cpuTicks,
   createSessions,
+  fig,
   GATEHOUSE,
   ghEnv,
   median,
+  ratio,
+  reportGoals,
   SECRET,
   seedPartiesAndUsers,
   startNode,
@@ -203,7 +206,7 @@ async function main() {
         const res = await runLoad(t, tokens);
         results.set(t.name, [...(results.get(t.name) ?? []), res]);
         console.log(
-          `   round ${r + 1} ${t.name.padEnd(9)} ${res.rps.toFixed(0).padStart(6)} req/s  p50 ${res.p50} ms  p99 ${res.p99} ms  cpu ${res.cpuMsPerReq.toFixed(3)} ms/req  non2xx ${res.non2xx} errors ${res.errors}`,
+          `   round ${r + 1} ${t.name.padEnd(9)} ${fig(res.rps).padStart(6)} req/s  p50 ${fig(res.p50)} ms  p99 ${fig(res.p99)} ms  cpu ${fig(res.cpuMsPerReq)} ms/req  non2xx ${res.non2xx} errors ${res.errors}`,
         );
       }
     }
@@ -221,15 +224,46 @@ async function main() {
     console.log('\n   medians          req/s    p50 ms   p99 ms   CPU ms/req');
     for (const [name, s] of Object.entries(summary)) {
       console.log(
-        `   ${name.padEnd(14)} ${s.rps.toFixed(0).padStart(7)} ${String(s.p50).padStart(9)} ${String(s.p99).padStart(8)} ${s.cpu.toFixed(3).padStart(12)}`,
+        `   ${name.padEnd(14)} ${fig(s.rps).padStart(7)} ${fig(s.p50).padStart(9)} ${fig(s.p99).padStart(8)} ${fig(s.cpu).padStart(12)}`,
       );
     }
-    const raw = summary.raw as { rps: number };
-    const rls = summary['gh-rls'] as { rps: number };
-    const norls = summary['gh-norls'] as { rps: number };
-    console.log(`\n   Gatehouse (RLS) / raw:      ${(rls.rps / raw.rps).toFixed(2)}x   (goal >= 0.70)`);
-    console.log(`   RLS on / RLS off:           ${(rls.rps / norls.rps).toFixed(2)}x   (goal >= 0.90)`);
-    console.log(`   warm start:                 ${starts.existing.toFixed(0)} ms   (goal < 3000)`);
+    const raw = summary.raw as (typeof summary)[string];
+    const rls = summary['gh-rls'] as (typeof summary)[string];
+    const norls = summary['gh-norls'] as (typeof summary)[string];
+    await reportGoals('foundation', [
+      {
+        measure: 'orders.list req/s (50 connections)',
+        goal: '>= 0.70x raw',
+        raw: fig(raw.rps),
+        gatehouse: fig(rls.rps),
+        ratio: ratio(rls.rps / raw.rps),
+        met: rls.rps / raw.rps >= 0.7,
+      },
+      {
+        measure: 'orders.list server CPU per request',
+        goal: '<= 1.5x raw',
+        raw: fig(raw.cpu, 'ms'),
+        gatehouse: fig(rls.cpu, 'ms'),
+        ratio: ratio(rls.cpu / raw.cpu),
+        met: rls.cpu / raw.cpu <= 1.5,
+      },
+      {
+        measure: 'orders.list req/s, RLS on vs off (anchor: RLS off)',
+        goal: '>= 0.95x',
+        raw: fig(norls.rps),
+        gatehouse: fig(rls.rps),
+        ratio: ratio(rls.rps / norls.rps),
+        met: rls.rps / norls.rps >= 0.95,
+      },
+      {
+        measure: 'warm start to /readyz (existing data)',
+        goal: '< 1 s',
+        raw: '',
+        gatehouse: fig(starts.existing, 'ms'),
+        ratio: '',
+        met: Number.isFinite(starts.existing) ? starts.existing < 1000 : null,
+      },
+    ]);
   } finally {
     for (const t of targets) await stopChild(t.child);
     await pg.stop();

@@ -38,11 +38,14 @@ import {
   cpuTicks,
   env,
   f,
+  fig,
   GATEHOUSE,
   ghEnv,
   machineBusyTicks,
   median,
   quantile,
+  ratio,
+  reportGoals,
   SECRET,
   startNode,
   stopChild,
@@ -571,6 +574,24 @@ async function main() {
         `   REST updates (higher rev, lines replaced) ${f(up.rowsPerS)} rows/s, p95 ${f(up.p95)} ms: ${up.rowsPerS >= GOAL_ROWS_PER_S && up.p95 < GOAL_P95_MS ? 'met' : 'NOT met'}`,
       );
     }
+    await reportGoals('integration', [
+      {
+        measure: 'ERP orders batch rows/s, 4 clients (anchor: raw COPY)',
+        goal: `>= ${GOAL_ROWS_PER_S.toLocaleString('en')}/s`,
+        raw: fig(direct.rowsPerS),
+        gatehouse: fig(ins.rowsPerS),
+        ratio: ratio(ins.rowsPerS / direct.rowsPerS),
+        met: ins.rowsPerS >= GOAL_ROWS_PER_S,
+      },
+      {
+        measure: 'ERP orders batch p95 (anchor: raw COPY)',
+        goal: `< ${GOAL_P95_MS} ms`,
+        raw: fig(direct.p95, 'ms'),
+        gatehouse: fig(ins.p95, 'ms'),
+        ratio: ratio(ins.p95 / direct.p95),
+        met: ins.p95 < GOAL_P95_MS,
+      },
+    ]);
     console.log(
       `   load average at the end ${os
         .loadavg()

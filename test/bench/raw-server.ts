@@ -65,14 +65,16 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     res.end(JSON.stringify({ ...order, lines, shipments }));
     return;
   }
+  // The nulls placement of the (party_id, date DESC NULLS LAST, id DESC NULLS LAST) indexes, as Gatehouse's
+  // lists write it (db/src/data/paging.ts orderOf): plain DESC would read and sort a heavy party's every row.
   const rows =
     route === 'invoices'
       ? await sql`
           select id, party_id, order_id, number, status, issue_date, due_date, currency, total_minor, open_minor
-          from invoices where party_id = ${session.party_id} order by issue_date desc, id desc limit 51`
+          from invoices where party_id = ${session.party_id} order by issue_date desc nulls last, id desc nulls last limit 51`
       : await sql`
           select id, party_id, number, customer_reference, status, order_date, currency, total_minor
-          from orders where party_id = ${session.party_id} order by order_date desc, id desc limit 51`;
+          from orders where party_id = ${session.party_id} order by order_date desc nulls last, id desc nulls last limit 51`;
   const items = rows.slice(0, 50);
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ items, nextCursor: rows.length > 50 ? 'x' : null }));

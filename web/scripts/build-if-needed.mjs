@@ -11,6 +11,7 @@ const inputs = [
   path.join(webDir, 'public'),
   path.join(webDir, 'index.html'),
   path.join(webDir, 'vite.config.ts'),
+  path.join(webDir, 'build-plugins.ts'),
   path.join(webDir, 'package.json'),
   path.join(webDir, '..', 'packages', 'contract', 'src'),
 ];

@@ -1,5 +1,5 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
-import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, For, lazy, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import {
   auth,
   authError,
@@ -15,9 +15,11 @@ import {
 } from './auth.ts';
 import { ErrorPanel, usePageTitle } from './data.tsx';
 import { IP_NOT_ALLOWED_HELP } from './errors.ts';
-import { EnrolmentRequired } from './pages/TwoFactor.tsx';
 import { ReauthDialog } from './reauth.tsx';
 import type { Me, Permission } from './trpc.ts';
+
+// Only a user who must enrol a second factor sees this; its chunk (with the QR code) loads for them alone.
+const EnrolmentRequired = lazy(() => import('./pages/TwoFactor.tsx').then((m) => ({ default: m.EnrolmentRequired })));
 
 type NavItem = { href: string; label: string; testId: string; permission: Permission; end?: boolean };
 type NavGroup = { key: string; label: string; items: NavItem[] };

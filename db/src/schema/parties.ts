@@ -34,6 +34,8 @@ export const parties = pgTable(
   },
   (t) => [
     index('parties_kind_idx').on(t.kind),
+    // parties.list (accounts by name, keyset on (name, id)) walks this instead of sorting every party.
+    index('parties_name_idx').on(t.name, t.id),
     uniqueIndex('parties_erp_key').on(t.erpKey),
     uniqueIndex('parties_kind_erp_ref_key').on(t.kind, t.erpRef).where(sql`erp_ref is not null`),
   ],

@@ -13,6 +13,8 @@ export const LIMITS = {
 } as const;
 
 export const ORDER_STATUSES = ['open', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
+/** How orders.list sorts: by order date or by total, each either way. Every sort pages by keyset. */
+export const ORDER_SORTS = ['newest', 'oldest', 'total-desc', 'total-asc'] as const;
 export const INVOICE_STATUSES = ['open', 'paid', 'cancelled'] as const;
 /** An invoice bills; a credit note (negative amounts) gives money back. */
 export const INVOICE_KINDS = ['invoice', 'credit-note'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INVOICE_KINDS, INVOICE_STATUSES, LIMITS, ORDER_STATUSES } from './constants.ts';
+import { INVOICE_KINDS, INVOICE_STATUSES, LIMITS, ORDER_SORTS, ORDER_STATUSES } from './constants.ts';
 import { normaliseIp } from './ip.ts';
 import { PARTY_KINDS, USER_STATUSES } from './parties.ts';
 import { PERMISSIONS } from './permissions.ts';
@@ -197,8 +197,6 @@ export const minorUnits = z.bigint().transform((v) => v.toString());
 export const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD.' });
 
 // ---- orders
-/** How orders.list sorts: by order date or by total, each either way. Every sort pages by keyset. */
-export const ORDER_SORTS = ['newest', 'oldest', 'total-desc', 'total-asc'] as const;
 export const ordersListInput = pageInput
   .extend({
     status: z.enum(ORDER_STATUSES).optional(),

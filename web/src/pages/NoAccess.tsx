@@ -22,11 +22,16 @@ export function NoAccess() {
  * The route guard: `Page` for users holding any of `permissions`, the no-access page for everyone else.
  * A courtesy only (the server refuses every call anyway), applied to the routes in main.tsx, one place.
  */
-export function requires(permissions: Permission | Permission[], Page: Component<RouteSectionProps>) {
+export function requires(
+  permissions: Permission | Permission[],
+  Page: Component<RouteSectionProps> & { preload?: () => Promise<unknown> },
+) {
   const any = Array.isArray(permissions) ? permissions : [permissions];
-  return (props: RouteSectionProps) => (
+  const guarded = (props: RouteSectionProps) => (
     <Show when={any.some((p) => can(p))} fallback={<NoAccess />}>
       <Page {...props} />
     </Show>
   );
+  // A lazy page keeps its preload, so the router fetches its chunk beside the shell's, not after it.
+  return Object.assign(guarded, { preload: Page.preload });
 }

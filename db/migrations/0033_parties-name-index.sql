@@ -1,0 +1,1 @@
+CREATE INDEX "parties_name_idx" ON "parties" USING btree ("name","id");
