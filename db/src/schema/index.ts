@@ -6,6 +6,7 @@ export * from './backups.ts';
 export * from './blobs.ts';
 export * from './business.ts';
 export * from './integrations.ts';
+export * from './kinetic.ts';
 export * from './mail.ts';
 export * from './mfa.ts';
 export * from './parties.ts';
