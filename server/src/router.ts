@@ -12,6 +12,7 @@ import { approvalPoliciesRouter, approvalsRouter } from './routers/approvals.ts'
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { homeRouter } from './routers/home.ts';
 import { integrationsRouter } from './routers/integrations.ts';
+import { kineticRouter } from './routers/kinetic.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
@@ -42,6 +43,7 @@ export const appRouter = router({
   approvalPolicies: approvalPoliciesRouter,
   integrations: integrationsRouter,
   webhooks: webhooksRouter,
+  kinetic: kineticRouter,
 });
 
 export type AppRouter = typeof appRouter;

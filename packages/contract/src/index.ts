@@ -7,6 +7,7 @@ export * from './home.ts';
 export * from './integrations.ts';
 export * from './ip.ts';
 export * from './issues.ts';
+export * from './kinetic.ts';
 export * from './money.ts';
 export * from './parties.ts';
 export * from './password-rules.ts';
