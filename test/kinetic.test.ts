@@ -199,6 +199,29 @@ describe('initial load and incremental sync', () => {
   });
 });
 
+describe('BAQ mode', () => {
+  it('reads changes through the GH_* BAQ (SinceRev, silently capped at 100) and the rows whole by key', async () => {
+    const f = await connect({ orders: 120 });
+    await runOne(deps(f), 'customers');
+    await runOne(deps(f), 'orders');
+    await owner`update kinetic_streams set mode = 'baq' where stream in ('orders', 'order-lines')`;
+    for (let n = 1; n <= 110; n++) f.update('SalesOrders', { OrderNum: n }, { PONum: `BAQ-${n}` });
+    f.update('OrderDtls', { OrderNum: 115, OrderLine: 1 }, { LineDesc: 'via the line BAQ' });
+    const sent = f.requests.length;
+    expect((await runOne(deps(f), 'orders')).outcome).toBe('ok');
+    expect((await runOne(deps(f), 'order-lines')).outcome).toBe('ok');
+    await expectOrdersEqual(f);
+    const mine = f.requests.slice(sent);
+    const baqReads = mine.filter((q) => q.path.endsWith('/BaqSvc/GH_OrderHeads/Data'));
+    expect(baqReads.length).toBeGreaterThanOrEqual(3); // 110 changes at ≤ 100 a page, then an empty page
+    expect(baqReads.every((q) => q.query.has('SinceRev'))).toBe(true);
+    expect(mine.some((q) => q.path.endsWith('/BaqSvc/GH_OrderDtls/Data'))).toBe(true);
+    expect(mine.some((q) => q.path.endsWith('/SalesOrders') && q.query.get('$filter')?.includes('SysRevID'))).toBe(
+      false,
+    );
+  });
+});
+
 describe('failures', () => {
   it('a 401 is retried once, then the connection is auth_failed with an alert, and runs stop calling', async () => {
     const f = await connect({}, { apiKey: 'wrong-key' });

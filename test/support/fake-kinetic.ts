@@ -39,6 +39,17 @@ export const SETS: Record<SetName, { svc: string; keys: string[]; child?: SetNam
   PODetails: { svc: 'Erp.BO.POSvc', keys: ['PONum', 'POLine'] },
 };
 
+/** The `GH_*` BAQs (docs/kinetic.md): BAQ id → entity set and the table its columns are named after. */
+export const BAQS: Record<string, { set: SetName; table: string }> = {
+  GH_Customers: { set: 'Customers', table: 'Customer' },
+  GH_Vendors: { set: 'Vendors', table: 'Vendor' },
+  GH_OrderHeads: { set: 'SalesOrders', table: 'OrderHed' },
+  GH_OrderDtls: { set: 'OrderDtls', table: 'OrderDtl' },
+  GH_ARInvoices: { set: 'ARInvoices', table: 'InvcHead' },
+  GH_CustShips: { set: 'CustShips', table: 'ShipHead' },
+  GH_POes: { set: 'POes', table: 'POHeader' },
+};
+
 export type Fault =
   | { status: number; retryAfter?: number; errorType?: string; plain?: boolean }
   | { kind: 'hang' }
@@ -460,6 +471,27 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
     }
   }
 
+  /**
+   * The shipped `GH_*` BAQs: rows of one table changed since `SinceRev`, by `GH_Rev`, columns named
+   * `{Table}_{Field}` as BAQs name them, capped silently at the BAQ limit (100 unless set lower).
+   */
+  function serveBaq(url: URL, baqId: string, send: (s: number, b: unknown) => void) {
+    const baq = BAQS[baqId];
+    if (!baq) return send(404, errorBody(404, 'Not Found', `BAQ ${baqId} not found.`));
+    const since = Number(url.searchParams.get('SinceRev') ?? 0);
+    const top = Math.min(Number(url.searchParams.get('$top') ?? 100), state.maxRows, 100);
+    const rows = data[baq.set]
+      .filter((r) => visible(r) && Number(r.SysRevID) > since)
+      .sort((a, b) => Number(a.SysRevID) - Number(b.SysRevID))
+      .slice(0, top)
+      .map((r) => ({
+        ...Object.fromEntries(Object.entries(r).map(([k, v]) => [`${baq.table}_${k}`, v])),
+        Calculated_GH_Rev: r.SysRevID,
+      }));
+    pagesServed += 1;
+    send(200, { '@odata.context': `${url.origin}/$metadata#${baqId}`, value: rows });
+  }
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     let status = 0;
@@ -511,6 +543,8 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
           403,
           errorBody(403, 'Forbidden', `The access scope of this API key does not include company ${company}.`),
         );
+      if (parts[5] === 'BaqSvc' && parts[7] === 'Data' && parts.length === 8)
+        return serveBaq(url, parts[6] ?? '', send);
       const setName = parts[6] as SetName | undefined;
       if (!setName || !(setName in SETS) || SETS[setName].svc !== parts[5] || parts.length !== 7)
         return send(404, errorBody(404, 'Not Found', `Resource not found: ${parts.slice(5).join('/')}`));

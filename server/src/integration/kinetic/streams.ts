@@ -23,6 +23,8 @@ export interface StreamDef {
   path: string;
   /** The integer key after Company (keyset for the initial load and reconciliation). */
   key: string;
+  /** BAQ mode: the `GH_*` BAQ that lists changed rows since a revision, and the table its columns are named by. */
+  baq: { id: string; table: string };
   select: readonly string[];
   /** Child set read with the header, and the fields kept of it. */
   expand?: { set: string; select: readonly string[] };
@@ -54,6 +56,7 @@ const text = (v: unknown, max: number) => (str(v) ?? '').replaceAll('\u0000', ''
 export const STREAMS: readonly StreamDef[] = [
   {
     name: 'customers',
+    baq: { id: 'GH_Customers', table: 'Customer' },
     path: 'Erp.BO.CustomerSvc/Customers',
     key: 'CustNum',
     select: ['Company', 'CustNum', 'CustID', 'Name', 'Inactive', 'SysRevID'],
@@ -76,6 +79,7 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'suppliers',
+    baq: { id: 'GH_Vendors', table: 'Vendor' },
     path: 'Erp.BO.VendorSvc/Vendors',
     key: 'VendorNum',
     select: ['Company', 'VendorNum', 'VendorID', 'Name', 'Inactive', 'SysRevID'],
@@ -98,6 +102,7 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'orders',
+    baq: { id: 'GH_OrderHeads', table: 'OrderHed' },
     path: 'Erp.BO.SalesOrderSvc/SalesOrders',
     key: 'OrderNum',
     select: [
@@ -168,6 +173,7 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'order-lines',
+    baq: { id: 'GH_OrderDtls', table: 'OrderDtl' },
     path: 'Erp.BO.SalesOrderSvc/OrderDtls',
     key: 'OrderNum',
     select: ['Company', 'OrderNum', 'OrderLine', 'SysRevID'],
@@ -176,6 +182,7 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'invoices',
+    baq: { id: 'GH_ARInvoices', table: 'InvcHead' },
     path: 'Erp.BO.ARInvoiceSvc/ARInvoices',
     key: 'InvoiceNum',
     select: [
@@ -225,6 +232,7 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'shipments',
+    baq: { id: 'GH_CustShips', table: 'ShipHead' },
     path: 'Erp.BO.CustShipSvc/CustShips',
     key: 'PackNum',
     select: [
@@ -281,6 +289,7 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'purchase-orders',
+    baq: { id: 'GH_POes', table: 'POHeader' },
     path: 'Erp.BO.POSvc/POes',
     key: 'PONum',
     select: [

@@ -169,11 +169,19 @@ export async function runStream(
       cursor = { ...cursor, rev: Math.max(cursor.rev ?? 0, cursor.pending.rev), pending: null };
     let from = cursor.inRun ? (cursor.read ?? 0) : (cursor.rev ?? 0);
     let url: URL | null = null;
+    const baq = runner.mode === 'baq';
     for (;;) {
-      url ??= client.odataUrl(def.path, query(def, `SysRevID gt ${from}`, 'SysRevID', pageSize));
+      // BAQ mode: the GH_* BAQ filters by revision in the database and names the changed keys; the rows are
+      // then read whole through the business object, by key.
+      url ??= baq
+        ? client.odataUrl(`BaqSvc/${def.baq.id}/Data`, {
+            SinceRev: String(from),
+            $top: String(Math.min(pageSize, 100)),
+          })
+        : client.odataUrl(def.path, query(def, `SysRevID gt ${from}`, 'SysRevID', pageSize));
       const page = await client.page(url);
       if (page.value.length === 0) break;
-      const last = Math.max(...page.value.map((r) => Number(r.SysRevID ?? 0)));
+      const last = Math.max(...page.value.map((r) => Number((baq ? r.Calculated_GH_Rev : r.SysRevID) ?? 0)));
       from = Math.max(from, last);
       cursor = { ...cursor, read: Math.max(cursor.read ?? 0, last), inRun: true };
       await runner.apply(client, page.value, cursor);
@@ -262,8 +270,14 @@ class PageRunner {
     private readonly result: RunResult,
   ) {}
 
+  mode: 'bo' | 'baq' = 'bo';
+
   async loadCursor() {
-    this.cursor = await this.cursorOf(this.def.name);
+    const s = await this.deps.syncDb.read(SYSTEM_SCOPE, (tx) => kineticRepo.listStreams(tx));
+    const row = s.find((x) => x.stream === this.def.name);
+    if (!row) throw new Error(`stream ${this.def.name} has no row`);
+    this.cursor = row.cursor as Cursor;
+    this.mode = row.mode;
   }
 
   async cursorOf(stream: string): Promise<Cursor> {
@@ -291,9 +305,13 @@ class PageRunner {
   async apply(client: KineticClient, rows: ODataRow[], cursor: Cursor) {
     let mapped: Mapped[];
     const parent = this.def.parent;
-    if (parent) {
-      const pdef = streamDef(parent.stream) as StreamDef;
-      const nums = [...new Set(rows.map((r) => Number(r[parent.field])))];
+    // Read again whole, by key: the parents of changed lines, and in BAQ mode the rows the BAQ named.
+    const byKey = parent || (this.mode === 'baq' && cursor.phase === 'incremental');
+    if (byKey) {
+      const pdef = parent ? (streamDef(parent.stream) as StreamDef) : this.def;
+      const field = parent ? parent.field : this.def.key;
+      const column = this.mode === 'baq' && cursor.phase === 'incremental' ? `${this.def.baq.table}_${field}` : field;
+      const nums = [...new Set(rows.map((r) => Number(r[column])))];
       const heads: ODataRow[] = [];
       for (let i = 0; i < nums.length; i += 25) {
         const chunk = nums.slice(i, i + 25);
