@@ -186,7 +186,8 @@ const OUTCOME_OF: Record<string, z.infer<typeof kineticTestOutput>['outcome']> =
  */
 export async function test(ctx: Context, actor: Actor): Promise<z.infer<typeof kineticTestOutput>> {
   requireInternal(actor);
-  const loaded = await ctx.db.read(scopeFor(actor), async () => loadConnection({ syncDb: ctx.db, config: ctx.config }));
+  // Read on the app pool (the sync pool may not be configured on this instance).
+  const loaded = await loadConnection(ctx.db, ctx.config.secret);
   if (!loaded) throw new DomainError('BAD_REQUEST', 'Save the connection first.');
   const client = new KineticClient(loaded.settings, { maxTries: 1, timeoutMs: 15_000 });
   let result: z.infer<typeof kineticTestOutput>;

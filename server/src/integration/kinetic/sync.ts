@@ -60,10 +60,10 @@ export interface RunResult {
 const SOURCE_NAME = 'Epicor Kinetic';
 
 /** The connection with its secrets unsealed (in memory only), or null when none is configured. */
-export async function loadConnection(deps: Pick<SyncDeps, 'syncDb' | 'config'>) {
-  const conn = await deps.syncDb.read(SYSTEM_SCOPE, (tx) => kineticRepo.getConnection(tx));
+export async function loadConnection(db: Database, secret: Buffer) {
+  const conn = await db.read(SYSTEM_SCOPE, (tx) => kineticRepo.getConnection(tx));
   if (!conn) return null;
-  const key = integrationSealKey(deps.config.secret);
+  const key = integrationSealKey(secret);
   const settings: KineticSettings = {
     baseUrl: conn.baseUrl,
     instance: conn.instance,
@@ -83,7 +83,7 @@ export async function loadConnection(deps: Pick<SyncDeps, 'syncDb' | 'config'>) 
  * whole connection (state `auth_failed`, an alert) until an administrator saves or tests it again.
  */
 export async function runDue(deps: SyncDeps, opts: { force?: boolean } = {}): Promise<RunResult[]> {
-  const loaded = await loadConnection(deps);
+  const loaded = await loadConnection(deps.syncDb, deps.config.secret);
   if (!loaded || loaded.conn.state === 'auth_failed') return [];
   await deps.syncDb.tx(SYSTEM_SCOPE, (tx) => kineticRepo.ensureStreams(tx, STREAM_NAMES));
   const streams = await deps.syncDb.read(SYSTEM_SCOPE, (tx) => kineticRepo.listStreams(tx));
@@ -104,7 +104,7 @@ export async function runDue(deps: SyncDeps, opts: { force?: boolean } = {}): Pr
 /** One run of one named stream now, whatever its schedule (tests, and a "sync now" for one stream). */
 export async function runOne(deps: SyncDeps, name: string): Promise<RunResult> {
   const def = streamDef(name);
-  const loaded = await loadConnection(deps);
+  const loaded = await loadConnection(deps.syncDb, deps.config.secret);
   if (!def || !loaded) throw new Error(`no Kinetic connection or no stream ${name}`);
   await deps.syncDb.tx(SYSTEM_SCOPE, (tx) => kineticRepo.ensureStreams(tx, STREAM_NAMES));
   const client = new KineticClient(loaded.settings, { now: () => deps.clock.now(), ...deps.client });
@@ -441,7 +441,7 @@ async function markAuthFailed(deps: SyncDeps, message: string) {
  * portal has no cancelled shipment state).
  */
 export async function reconcile(deps: SyncDeps): Promise<{ checked: number; missing: string[] }> {
-  const loaded = await loadConnection(deps);
+  const loaded = await loadConnection(deps.syncDb, deps.config.secret);
   if (!loaded || loaded.conn.state === 'auth_failed') return { checked: 0, missing: [] };
   const client = new KineticClient(loaded.settings, { now: () => deps.clock.now(), ...deps.client });
   const co = loaded.settings.company;
