@@ -267,6 +267,27 @@ describe('every mutation writes exactly its audit entry', () => {
       sys.webhooks.replay.mutate({ by: 'range', endpointId: hook.endpointId, fromCursor: '1', toCursor: '10' }),
     );
 
+    // The Kinetic connection: saved (secrets sealed), tested (here: the name does not resolve), a stream changed.
+    await audited(
+      'kinetic.save',
+      sys,
+      sys.kinetic.save.mutate({
+        baseUrl: 'https://kinetic.walk.invalid',
+        instance: 'KineticLive',
+        company: 'EPIC06',
+        authMode: 'basic',
+        username: 'svc-gatehouse',
+        apiKey: 'walk-key',
+        password: 'walk-password',
+      }),
+    );
+    await audited('kinetic.test', sys, sys.kinetic.test.mutate());
+    await audited(
+      'kinetic.setStream',
+      sys,
+      sys.kinetic.setStream.mutate({ stream: 'invoices', enabled: false, mode: 'bo', pollSeconds: 120 }),
+    );
+
     // The supplier side: a PO acknowledged and flagged, a document reviewed, change requests.
     const sup = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);
     const sc = client(t.srv.origin);

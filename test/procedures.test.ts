@@ -60,6 +60,8 @@ describe('procedure catalogue', () => {
         'approvalPolicies.approvers',
         'integrations.keys',
         'webhooks.list',
+        'kinetic.status',
+        'kinetic.test',
         'home.summary',
       ].includes(_name)
     )

@@ -134,6 +134,18 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'webhooks.disable': () => ({ endpointId: randomUUID() }),
   'webhooks.enable': () => ({ endpointId: randomUUID() }),
   'webhooks.replay': () => ({ by: 'event', endpointId: randomUUID(), eventId: randomUUID() }),
+  'kinetic.status': () => undefined,
+  'kinetic.save': () => ({
+    baseUrl: 'https://kinetic.matrix.invalid',
+    instance: 'KineticLive',
+    company: 'EPIC06',
+    authMode: 'basic',
+    username: 'svc-gatehouse',
+    apiKey: 'matrix-key',
+    password: 'matrix-password',
+  }),
+  'kinetic.test': () => undefined,
+  'kinetic.setStream': () => ({ stream: 'orders', enabled: true, mode: 'bo', pollSeconds: 60 }),
   'purchaseOrders.list': (o) => ({ partyId: o.supplierPartyId }),
   'purchaseOrders.get': (o) => ({ id: o.purchaseOrderId }),
   'purchaseOrders.acknowledge': (o) => ({

@@ -22,6 +22,7 @@ export * as invitationsRepo from './data/invitations.ts';
 export * as invoiceQueriesRepo from './data/invoice-queries.ts';
 export * as invoicesRepo from './data/invoices.ts';
 export * as jobsRepo from './data/jobs.ts';
+export * as kineticRepo from './data/kinetic.ts';
 export * as mailRepo from './data/mail.ts';
 export * as mfaRepo from './data/mfa.ts';
 export * as mirrorRepo from './data/mirror.ts';

@@ -20,6 +20,7 @@ import { type Config, crossSiteCorsOrigins } from './config.ts';
 import type { AppServices } from './context.ts';
 import { openBlobStore } from './files/stores.ts';
 import { createHttpApp } from './http.ts';
+import { reconcile, runDue } from './integration/kinetic/sync.ts';
 import { suspendDormant } from './jobs/dormant.ts';
 import { pruneIdempotencyKeys } from './jobs/idempotency.ts';
 import { warnAboutKeys } from './jobs/integration-keys.ts';
@@ -236,6 +237,17 @@ export async function startServer(
       )
     : null;
   stagingJob?.kick();
+  // The Kinetic connector (docs/kinetic.md): due streams every tick, once per period across instances; the
+  // key-only reconciliation nightly. Both need the sync pool and a saved connection (otherwise they do nothing).
+  const kineticDeps = syncDb ? { db: database.db, syncDb, clock, config, log } : null;
+  const kineticJob =
+    kineticDeps && config.kineticSyncMs > 0
+      ? startPeriodic('kinetic-sync', config.kineticSyncMs, () => runDue(kineticDeps), log, metrics, claim)
+      : null;
+  const kineticReconcileJob =
+    kineticDeps && config.kineticSyncMs > 0
+      ? startPeriodic('kinetic-reconcile', 24 * 3_600_000, () => reconcile(kineticDeps), log, metrics, claim)
+      : null;
   // Webhook deliveries are a SKIP LOCKED queue like mail: every instance drains it, no period claim.
   const webhookWorker =
     config.webhookWorkerMs > 0
@@ -299,6 +311,8 @@ export async function startServer(
     await approvalsJob.stop();
     await backupJob.stop();
     await stagingJob?.stop();
+    await kineticJob?.stop();
+    await kineticReconcileJob?.stop();
     await webhookWorker?.stop();
     await mailWorker.stop();
     await database.close();

@@ -75,6 +75,8 @@ const envSchema = z.object({
   DORMANT_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   /** How often the webhook worker looks for due deliveries, in ms (0: no worker in this instance). */
   WEBHOOK_WORKER_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+  /** How often the Kinetic sync looks for due streams, in ms (0: this instance runs no Kinetic sync). */
+  KINETIC_SYNC_MS: z.coerce.number().int().min(0).max(900_000).default(15_000),
   /** NIST SP 800-63B: 15 is recommended where no second factor is used; never below 12. */
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(12).max(64).default(12),
   SESSION_ABSOLUTE_HOURS: z.coerce
@@ -183,6 +185,8 @@ export interface Config {
   dormantDays: number;
   /** WEBHOOK_WORKER_MS: the webhook delivery worker's tick (0: this instance runs no worker). */
   webhookWorkerMs: number;
+  /** KINETIC_SYNC_MS: the Kinetic sync job's tick (0: off in this instance); each stream has its own poll interval. */
+  kineticSyncMs: number;
   dbPoolMax: number;
   /** DB_ACQUIRE_TIMEOUT_MS: the deadline for getting a connection (then 503 with Retry-After). */
   dbAcquireTimeoutMs: number;
@@ -291,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     dormantDays: e.DORMANT_DAYS,
     webhookWorkerMs: e.WEBHOOK_WORKER_MS,
+    kineticSyncMs: e.KINETIC_SYNC_MS,
     dbPoolMax: e.DB_POOL_MAX,
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     files: {

@@ -13,6 +13,7 @@ import { authRouter, setupRouter } from './routers/auth.ts';
 import { homeRouter } from './routers/home.ts';
 import { integrationsRouter } from './routers/integrations.ts';
 import { invoiceQueriesRouter, remittancesRouter } from './routers/invoice-queries.ts';
+import { kineticRouter } from './routers/kinetic.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
@@ -45,6 +46,7 @@ export const appRouter = router({
   approvalPolicies: approvalPoliciesRouter,
   integrations: integrationsRouter,
   webhooks: webhooksRouter,
+  kinetic: kineticRouter,
 });
 
 export type AppRouter = typeof appRouter;

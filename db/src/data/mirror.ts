@@ -719,3 +719,20 @@ export async function pruneIdempotencyKeys(tx: Tx, now: Date) {
 /** (kind, ref) pairs as a subquery over one JSON parameter (drizzle binds no arrays of tuples). */
 const pairs = (refs: { kind: string; ref: string }[]) =>
   sql`select x->>0, x->>1 from jsonb_array_elements(${JSON.stringify(refs.map((r) => [r.kind, r.ref]))}::jsonb) x`;
+
+const DOCUMENT_TABLES = ['orders', 'invoices', 'shipments', 'purchase_orders'] as const;
+/** The party each of these documents belongs to now (before an upsert may move it). */
+export async function partiesOfDocuments(
+  tx: Tx,
+  table: (typeof DOCUMENT_TABLES)[number],
+  keys: string[],
+): Promise<Map<string, { partyId: string; number: string }>> {
+  if (!DOCUMENT_TABLES.includes(table)) throw new Error('partiesOfDocuments: unknown table');
+  if (keys.length === 0) return new Map();
+  const r = await rows<{ key: string; partyId: string; number: string }>(
+    tx,
+    sql`select erp_key as key, party_id as "partyId", number from ${sql.raw(table)}
+         where erp_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`,
+  );
+  return new Map(r.map((x) => [x.key, { partyId: x.partyId, number: x.number }]));
+}

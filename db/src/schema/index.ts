@@ -8,6 +8,7 @@ export * from './business.ts';
 export * from './change-request-files.ts';
 export * from './integrations.ts';
 export * from './invoice-queries.ts';
+export * from './kinetic.ts';
 export * from './mail.ts';
 export * from './mfa.ts';
 export * from './parties.ts';

@@ -110,6 +110,13 @@ export const AUDIT_ACTIONS = [
   'webhook_endpoint.enabled',
   'webhook.replayed',
   'webhook_delivery.dead',
+  'document.moved_by_erp',
+  'kinetic.connection_saved',
+  'kinetic.connection_tested',
+  'kinetic.stream_changed',
+  'kinetic.sync_page_applied',
+  'kinetic.auth_failed',
+  'kinetic.reconciled',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -248,6 +255,13 @@ export const AUDIT_ACTION_INFO: Record<AuditAction, { label: string; area: Audit
   'webhook.replayed': { label: 'Webhook events replayed', area: 'Integrations' },
   'webhook_delivery.dead': { label: 'Webhook delivery given up', area: 'Integrations' },
   'party.credit_limit_changed_by_erp': { label: 'Credit limit changed by the ERP', area: 'Integrations' },
+  'document.moved_by_erp': { label: 'Document moved to another account by the ERP', area: 'Integrations' },
+  'kinetic.connection_saved': { label: 'Kinetic connection saved', area: 'Integrations' },
+  'kinetic.connection_tested': { label: 'Kinetic connection tested', area: 'Integrations' },
+  'kinetic.stream_changed': { label: 'Kinetic stream settings changed', area: 'Integrations' },
+  'kinetic.sync_page_applied': { label: 'Kinetic sync page applied', area: 'Integrations' },
+  'kinetic.auth_failed': { label: 'Kinetic refused the connector’s credentials', area: 'Integrations' },
+  'kinetic.reconciled': { label: 'Kinetic reconciliation run', area: 'Integrations' },
 };
 
 /** A readable label for an action; an unknown key (an entry written by a newer version) shows as it is. */

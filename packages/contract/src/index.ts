@@ -8,6 +8,7 @@ export * from './integrations.ts';
 export * from './invoice-queries.ts';
 export * from './ip.ts';
 export * from './issues.ts';
+export * from './kinetic.ts';
 export * from './money.ts';
 export * from './parties.ts';
 export * from './password-rules.ts';

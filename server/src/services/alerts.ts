@@ -20,7 +20,8 @@ export type AlertRule =
   | 'backup-failed'
   | 'backup-stale'
   | 'webhook-endpoint-gone'
-  | 'webhook-delivery-dead';
+  | 'webhook-delivery-dead'
+  | 'kinetic-auth-failed';
 
 export const LARGE_EXPORT_ROWS = 10_000;
 export const SPIKE = { windowMinutes: 15, failures: 50 };

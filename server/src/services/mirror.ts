@@ -430,6 +430,7 @@ const rejected = (c: { idx: number; key: string | null }, errors: RowError[]): R
  * another record holds, an unknown order), then, unless an atomic batch has a rejected row, apply.
  */
 function documentWriter<T extends { idx: number; key: string }>(
+  table: Parameters<typeof mirrorRepo.partiesOfDocuments>[1],
   stage: (tx: Tx, docs: T[]) => Promise<mirrorRepo.StageProblem[]>,
   apply: (tx: Tx, skip: number[], now: Date) => Promise<mirrorRepo.Applied[]>,
 ): Writer<Omit<T, 'idx'>> {
@@ -444,11 +445,44 @@ function documentWriter<T extends { idx: number; key: string }>(
     for (const p of problems) errorsOf.set(p.idx, [...(errorsOf.get(p.idx) ?? []), { path: '', message: p.message }]);
     if (o.mode === 'atomic' && errorsOf.size > 0)
       return { results: rows.map((r) => resultOf(r, errorsOf, undefined)), mails: 0 };
+    const before = await mirrorRepo.partiesOfDocuments(
+      tx,
+      table,
+      valid.filter((r) => !errorsOf.has(r.idx) && r.key !== null).map((r) => r.key as string),
+    );
     const applied = await apply(tx, [...errorsOf.keys()], o.now);
+    await auditMoves(tx, table, before, applied, o.source.name);
     const byKey = new Map(applied.map((a) => [a.key, a.outcome]));
     return { results: rows.map((r) => resultOf(r, errorsOf, byKey)), mails: 0 };
   };
 }
+/**
+ * A document the ERP gave to another customer or supplier moves with it (one erp_key), and both accounts'
+ * audit trails say so: the one it left and the one it joined.
+ */
+async function auditMoves(
+  tx: Tx,
+  table: string,
+  before: Map<string, { partyId: string; number: string }>,
+  applied: mirrorRepo.Applied[],
+  integration: string,
+) {
+  for (const a of applied) {
+    const was = before.get(a.key);
+    if (a.outcome !== 'updated' || !was || was.partyId === a.partyId) continue;
+    for (const partyId of [was.partyId, a.partyId])
+      await auditRepo.record(tx, {
+        action: 'document.moved_by_erp',
+        outcome: 'success',
+        partyId,
+        actorUserId: null,
+        entityType: table,
+        entityId: a.id,
+        details: { integration, erpKey: a.key, number: was.number, fromParty: was.partyId, toParty: a.partyId },
+      });
+  }
+}
+
 function resultOf(
   r: { idx: number; key: string | null },
   errorsOf: Map<number, RowError[]>,
@@ -784,8 +818,12 @@ const WRITERS: { [E in BatchEntity]: Writer<never> } = {
   parties: writeParties as Writer<never>,
   'master-data': writeMasterData as Writer<never>,
   'credit-limits': writeCreditLimits as Writer<never>,
-  orders: documentWriter(mirrorRepo.stageOrders, mirrorRepo.applyOrders) as Writer<never>,
-  invoices: documentWriter(mirrorRepo.stageInvoices, mirrorRepo.applyInvoices) as Writer<never>,
-  shipments: documentWriter(mirrorRepo.stageShipments, mirrorRepo.applyShipments) as Writer<never>,
-  'purchase-orders': documentWriter(mirrorRepo.stagePurchaseOrders, mirrorRepo.applyPurchaseOrders) as Writer<never>,
+  orders: documentWriter('orders', mirrorRepo.stageOrders, mirrorRepo.applyOrders) as Writer<never>,
+  invoices: documentWriter('invoices', mirrorRepo.stageInvoices, mirrorRepo.applyInvoices) as Writer<never>,
+  shipments: documentWriter('shipments', mirrorRepo.stageShipments, mirrorRepo.applyShipments) as Writer<never>,
+  'purchase-orders': documentWriter(
+    'purchase_orders',
+    mirrorRepo.stagePurchaseOrders,
+    mirrorRepo.applyPurchaseOrders,
+  ) as Writer<never>,
 };

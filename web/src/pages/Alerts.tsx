@@ -31,6 +31,7 @@ const RULES: Record<string, string> = {
   'backup-stale': 'Backups overdue',
   'webhook-endpoint-gone': 'Webhook endpoint gone (410)',
   'webhook-delivery-dead': 'Webhook delivery given up',
+  'kinetic-auth-failed': 'Kinetic refused the connector’s credentials',
 };
 
 /** A details key as words: 'windowMinutes' -> 'Window minutes', 'user_id' -> 'User id'. */

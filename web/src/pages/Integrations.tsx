@@ -12,6 +12,7 @@ import { errorMessage } from '../errors.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
+import { KineticSection } from './Kinetic.tsx';
 import { WebhooksSection } from './Webhooks.tsx';
 
 type Key = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['keys'][number];
@@ -338,6 +339,8 @@ export default function Integrations() {
       </Show>
 
       <WebhooksSection />
+
+      <KineticSection />
 
       <Show when={dialogs.open() === 'create'}>
         <FormDialog

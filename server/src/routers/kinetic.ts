@@ -1,0 +1,33 @@
+import {
+  kineticOkOutput,
+  kineticSaveInput,
+  kineticStatusOutput,
+  kineticStreamInput,
+  kineticTestOutput,
+} from '@gatehouse/contract';
+import * as kinetic from '../services/kinetic.ts';
+import { permission, router, sensitive } from '../trpc.ts';
+
+/**
+ * The Epicor Kinetic connection (docs/kinetic.md). Reading needs integrations:manage; saving settings,
+ * testing them and changing a stream also need a recent password, and are audited (secrets never are).
+ */
+export const kineticRouter = router({
+  status: permission('integrations:manage')
+    .output(kineticStatusOutput)
+    .query(({ ctx }) => kinetic.status(ctx, ctx.actor)),
+  save: sensitive('integrations:manage')
+    .meta({ audit: 'kinetic.connection_saved' })
+    .input(kineticSaveInput)
+    .output(kineticOkOutput)
+    .mutation(({ ctx, input }) => kinetic.save(ctx, ctx.actor, input)),
+  test: sensitive('integrations:manage')
+    .meta({ audit: 'kinetic.connection_tested' })
+    .output(kineticTestOutput)
+    .mutation(({ ctx }) => kinetic.test(ctx, ctx.actor)),
+  setStream: sensitive('integrations:manage')
+    .meta({ audit: 'kinetic.stream_changed' })
+    .input(kineticStreamInput)
+    .output(kineticOkOutput)
+    .mutation(({ ctx, input }) => kinetic.setStream(ctx, ctx.actor, input)),
+});

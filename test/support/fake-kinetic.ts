@@ -1,0 +1,639 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * An in-process Epicor Kinetic REST v2 server for tests (design note §11), built only from the documented
+ * request and response shapes: `x-api-key` plus Basic or Bearer (TokenResource), OData `$filter` (a subset:
+ * `and`/`or`, `eq ne gt ge lt le`, numbers, quoted strings, true/false, parentheses), `$select`, `$orderby`
+ * (≤ 2 keys), `$top`, `$skip`, `$expand` of the child set, page caps with or without `@odata.nextLink`, and
+ * the Kinetic error body. Faults and data changes are scripted per test through this object, never over
+ * HTTP. One database-wide SysRevID counter increments on every write, as rowversion does; ChangeDate comes
+ * from the fake's own clock, which also expires bearer tokens. No real timer runs except a scripted hang.
+ */
+
+export type Row = Record<string, unknown>;
+export type SetName =
+  | 'Customers'
+  | 'Vendors'
+  | 'SalesOrders'
+  | 'OrderDtls'
+  | 'ARInvoices'
+  | 'InvcDtls'
+  | 'CustShips'
+  | 'ShipDtls'
+  | 'POes'
+  | 'PODetails';
+
+/** Where each entity set lives, its key fields (after Company) and its child set for `$expand`. */
+export const SETS: Record<SetName, { svc: string; keys: string[]; child?: SetName }> = {
+  Customers: { svc: 'Erp.BO.CustomerSvc', keys: ['CustNum'] },
+  Vendors: { svc: 'Erp.BO.VendorSvc', keys: ['VendorNum'] },
+  SalesOrders: { svc: 'Erp.BO.SalesOrderSvc', keys: ['OrderNum'], child: 'OrderDtls' },
+  OrderDtls: { svc: 'Erp.BO.SalesOrderSvc', keys: ['OrderNum', 'OrderLine'] },
+  ARInvoices: { svc: 'Erp.BO.ARInvoiceSvc', keys: ['InvoiceNum'], child: 'InvcDtls' },
+  InvcDtls: { svc: 'Erp.BO.ARInvoiceSvc', keys: ['InvoiceNum', 'InvoiceLine'] },
+  CustShips: { svc: 'Erp.BO.CustShipSvc', keys: ['PackNum'], child: 'ShipDtls' },
+  ShipDtls: { svc: 'Erp.BO.CustShipSvc', keys: ['PackNum', 'PackLine'] },
+  POes: { svc: 'Erp.BO.POSvc', keys: ['PONum'], child: 'PODetails' },
+  PODetails: { svc: 'Erp.BO.POSvc', keys: ['PONum', 'POLine'] },
+};
+
+/** The `GH_*` BAQs (docs/kinetic.md): BAQ id → entity set and the table its columns are named after. */
+export const BAQS: Record<string, { set: SetName; table: string }> = {
+  GH_Customers: { set: 'Customers', table: 'Customer' },
+  GH_Vendors: { set: 'Vendors', table: 'Vendor' },
+  GH_OrderHeads: { set: 'SalesOrders', table: 'OrderHed' },
+  GH_OrderDtls: { set: 'OrderDtls', table: 'OrderDtl' },
+  GH_ARInvoices: { set: 'ARInvoices', table: 'InvcHead' },
+  GH_CustShips: { set: 'CustShips', table: 'ShipHead' },
+  GH_POes: { set: 'POes', table: 'POHeader' },
+};
+
+export type Fault =
+  | { status: number; retryAfter?: number; errorType?: string; plain?: boolean }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'truncate' }
+  | { kind: 'xml' };
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  status: number;
+}
+
+export interface FakeKineticOptions {
+  seed?: number;
+  customers?: number;
+  vendors?: number;
+  orders?: number;
+  maxRows?: number;
+  capMode?: 'nextLink' | 'silent';
+  decimalsAsStrings?: boolean;
+  tokenLifetimeS?: number;
+  /** The company id; customer and vendor ids start with it, so several fakes can share one database. */
+  company?: string;
+}
+
+/** mulberry32: a small deterministic PRNG, so a seed always builds the same dataset. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const COMPANY = 'EPIC06';
+export const INSTANCE = 'kinetic';
+
+export async function startFakeKinetic(o: FakeKineticOptions = {}) {
+  const rnd = prng(o.seed ?? 42);
+  const company = o.company ?? COMPANY;
+  const cid = (n: number) => `${company}-C${String(n).padStart(4, '0')}`;
+  const vid = (n: number) => `${company}-V${String(n).padStart(4, '0')}`;
+  const apiKey = `key-${randomBytes(8).toString('hex')}`;
+  const user = 'gatehouse-svc';
+  const password = `pw-${randomBytes(6).toString('hex')}`;
+  const state = {
+    now: Date.parse('2026-11-30T08:00:00Z'),
+    rev: 1000,
+    maxRows: o.maxRows ?? 100,
+    capMode: o.capMode ?? ('nextLink' as 'nextLink' | 'silent'),
+    decimalsAsStrings: o.decimalsAsStrings ?? false,
+    tokenLifetimeS: o.tokenLifetimeS ?? 3600,
+    companies: new Set([company]),
+  };
+  const data = Object.fromEntries(Object.keys(SETS).map((k) => [k, [] as Row[]])) as Record<SetName, Row[]>;
+  /** Rows committed late: invisible to reads until the fake's clock reaches `visibleAt`. */
+  const hidden = new WeakMap<Row, number>();
+  const tokens = new Map<string, number>();
+  const faults: { fault: Fault; match: RegExp | undefined }[] = [];
+  const afterPage = new Map<number, () => void>();
+  const requests: LoggedRequest[] = [];
+  const violations: string[] = [];
+  let pagesServed = 0;
+  let tokenCalls = 0;
+
+  const changeDate = () => `${new Date(state.now).toISOString().slice(0, 10)}T00:00:00`;
+  const changeTime = () => Math.floor((state.now % 86_400_000) / 1000);
+  const money = (cents: number) => (state.decimalsAsStrings ? (cents / 100).toFixed(2) : cents / 100);
+  const stamp = (r: Row) => {
+    state.rev += 1;
+    r.SysRevID = state.rev;
+    r.ChangeDate = changeDate();
+    r.ChangeTime = changeTime();
+    return r;
+  };
+  const insert = (set: SetName, r: Row) => {
+    const row = stamp({ Company: company, ...r });
+    data[set].push(row);
+    return row;
+  };
+
+  // ---- the seeded dataset
+  const nCust = o.customers ?? 8;
+  const nVend = o.vendors ?? 4;
+  const nOrders = o.orders ?? 60;
+  for (let i = 1; i <= nCust; i++)
+    insert('Customers', {
+      CustNum: i,
+      CustID: cid(i),
+      Name: `Customer ${i} Ltd`,
+      Inactive: i === nCust,
+      CreditLimit: i === 2 ? 0 : 10_000 * i,
+    });
+  for (let i = 1; i <= nVend; i++)
+    insert('Vendors', {
+      VendorNum: i,
+      VendorID: vid(i),
+      Name: `Vendor ${i} GmbH`,
+      Inactive: false,
+      GroupCode: i % 2 ? 'RAW' : 'SVC',
+    });
+  const currencies = ['EUR', 'EUR', 'USD', 'GBP'];
+  let pack = 1;
+  let invoice = 1;
+  for (let n = 1; n <= nOrders; n++) {
+    const cust = 1 + Math.floor(rnd() * (nCust - 1));
+    const currency = currencies[Math.floor(rnd() * currencies.length)] as string;
+    const lines = 1 + Math.floor(rnd() * 3);
+    let total = 0;
+    for (let l = 1; l <= lines; l++) {
+      const qty = 1 + Math.floor(rnd() * 20);
+      const price4 = 10_000 + Math.floor(rnd() * 500_000); // price × 10^4: sub-cent unit prices
+      const ext = Math.round((qty * price4) / 100);
+      const voidLine = lines > 1 && l === lines && n % 7 === 0;
+      if (!voidLine) total += ext;
+      insert('OrderDtls', {
+        OrderNum: n,
+        OrderLine: l,
+        PartNum: `P-${100 + Math.floor(rnd() * 50)}`,
+        LineDesc: `Part ${l} of order ${n}`,
+        SellingQuantity: qty,
+        SalesUM: 'EA',
+        DocUnitPrice: state.decimalsAsStrings ? (price4 / 10_000).toFixed(4) : price4 / 10_000,
+        DocExtPriceDtl: money(ext),
+        VoidLine: voidLine,
+      });
+    }
+    insert('SalesOrders', {
+      OrderNum: n,
+      CustNum: cust,
+      CustomerCustID: cid(cust),
+      PONum: `PO-${n}`,
+      OrderDate: `2026-11-${String(1 + (n % 28)).padStart(2, '0')}T00:00:00`,
+      CurrencyCode: currency,
+      DocOrderAmt: money(total),
+      OpenOrder: n % 5 !== 0,
+      VoidOrder: n % 11 === 0,
+      TotalShipped: n % 3 === 0 ? 1 : 0,
+    });
+    if (n % 3 === 0) {
+      insert('CustShips', {
+        PackNum: pack,
+        CustNum: cust,
+        CustomerCustID: cid(cust),
+        ShipDate: `2026-11-${String(1 + (n % 28)).padStart(2, '0')}T00:00:00`,
+        ShipViaCode: 'UPS',
+        TrackingNumber: `1Z${n}`,
+        Voided: n % 9 === 0,
+        ShipStatus: 'SHIPPED',
+        LegalNumber: '',
+      });
+      insert('ShipDtls', {
+        PackNum: pack,
+        PackLine: 1,
+        OrderNum: n,
+        OrderLine: 1,
+        SellingInventoryShipQty: 1,
+        SellingJobShipQty: 0,
+      });
+      pack += 1;
+    }
+    if (n % 2 === 0) {
+      insert('ARInvoices', {
+        InvoiceNum: invoice,
+        CustNum: cust,
+        CustomerCustID: cid(cust),
+        OrderNum: n,
+        LegalNumber: n % 4 === 0 ? `INV-2026-${invoice}` : '',
+        CreditMemo: false,
+        Posted: n % 10 !== 0,
+        OpenInvoice: n % 6 !== 0,
+        InvoiceDate: '2026-11-20T00:00:00',
+        DueDate: '2026-12-20T00:00:00',
+        CurrencyCode: currency,
+        DocInvoiceAmt: money(total),
+        DocInvoiceBal: money(n % 6 !== 0 ? total : 0),
+      });
+      invoice += 1;
+    }
+  }
+  for (let p = 1; p <= Math.max(2, Math.floor(nOrders / 6)); p++) {
+    const vend = 1 + (p % nVend);
+    insert('PODetails', {
+      PONum: p,
+      POLine: 1,
+      PartNum: `RM-${p}`,
+      VenPartNum: `V-RM-${p}`,
+      LineDesc: `Raw material ${p}`,
+      OrderQty: 10,
+      PUM: 'KG',
+      DocUnitCost: 2.5,
+      DocExtCost: money(2500),
+      VoidLine: false,
+    });
+    insert('POes', {
+      PONum: p,
+      VendorNum: vend,
+      VendorVendorID: vid(vend),
+      OrderDate: '2026-11-02T00:00:00',
+      DueDate: '2026-12-01T00:00:00',
+      PromiseDate: null,
+      CurrencyCode: 'EUR',
+      DocTotalOrder: money(2500),
+      OpenOrder: true,
+      VoidOrder: false,
+      Confirmed: p % 4 === 0,
+      ApprovalStatus: p % 5 === 0 ? 'P' : 'A',
+    });
+  }
+
+  // ---- OData: the subset of $filter the connector uses
+  type Pred = (r: Row) => boolean;
+  class Unsupported extends Error {}
+  function parseFilter(src: string): Pred {
+    const toks = src.match(/'(?:[^']|'')*'|\(|\)|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|\S+/g) ?? [];
+    let i = 0;
+    const peek = () => toks[i];
+    const next = () => toks[i++];
+    const value = (): unknown => {
+      const t = next();
+      if (t === undefined) throw new Unsupported('expression ends early');
+      if (t.startsWith("'")) return t.slice(1, -1).replaceAll("''", "'");
+      if (t === 'true' || t === 'false') return t === 'true';
+      if (t === 'null') return null;
+      if (/^-?\d/.test(t)) return Number(t);
+      throw new Unsupported(`unsupported value ${t}`);
+    };
+    const cmp = (): Pred => {
+      if (peek() === '(') {
+        next();
+        const p = or();
+        if (next() !== ')') throw new Unsupported('missing )');
+        return p;
+      }
+      const field = next();
+      if (!field || !/^[A-Za-z_]\w*$/.test(field)) throw new Unsupported(`unsupported token ${field}`);
+      const op = next();
+      const v = value();
+      const c = (a: unknown) => a as number | string;
+      switch (op) {
+        case 'eq':
+          return (r) => r[field] === v;
+        case 'ne':
+          return (r) => r[field] !== v;
+        case 'gt':
+          return (r) => c(r[field]) > c(v);
+        case 'ge':
+          return (r) => c(r[field]) >= c(v);
+        case 'lt':
+          return (r) => c(r[field]) < c(v);
+        case 'le':
+          return (r) => c(r[field]) <= c(v);
+        default:
+          throw new Unsupported(`unsupported operator ${op}`);
+      }
+    };
+    const and = (): Pred => {
+      let p = cmp();
+      while (peek() === 'and') {
+        next();
+        const a = p;
+        const b = cmp();
+        p = (r) => a(r) && b(r);
+      }
+      return p;
+    };
+    function or(): Pred {
+      let p = and();
+      while (peek() === 'or') {
+        next();
+        const a = p;
+        const b = and();
+        p = (r) => a(r) || b(r);
+      }
+      return p;
+    }
+    const p = or();
+    if (i !== toks.length) throw new Unsupported(`unexpected ${toks[i]}`);
+    return p;
+  }
+
+  const errorBody = (status: number, reason: string, message: string, errorType?: string) => ({
+    HttpStatus: status,
+    ReasonPhrase: reason,
+    ErrorMessage: message,
+    ErrorType: errorType ?? null,
+    CorrelationId: randomBytes(8).toString('hex'),
+    ErrorDetails: [{ Message: message, Type: 'Error', Table: '', Field: '', Program: '', Method: '' }],
+  });
+
+  const visible = (r: Row) => (hidden.get(r) ?? 0) <= state.now;
+  const project = (r: Row, select: string[] | null) =>
+    select ? Object.fromEntries(select.filter((f) => f in r).map((f) => [f, r[f]])) : { ...r };
+
+  function authorise(req: http.IncomingMessage, url: URL): [number, Row] | null {
+    if (url.searchParams.has('api-key') || url.searchParams.has('api_key') || url.searchParams.has('x-api-key'))
+      violations.push(`API key in the query string: ${url.pathname}`);
+    if (req.headers['x-api-key'] !== apiKey)
+      return [401, errorBody(401, 'Unauthorized', 'Invalid or missing API key.')];
+    const auth = req.headers.authorization ?? '';
+    if (auth.startsWith('Basic ')) {
+      if (Buffer.from(auth.slice(6), 'base64').toString() !== `${user}:${password}`)
+        return [401, errorBody(401, 'Unauthorized', 'Incorrect user name or password.')];
+    } else if (auth.startsWith('Bearer ')) {
+      const exp = tokens.get(auth.slice(7));
+      if (exp === undefined || exp <= state.now) return [401, errorBody(401, 'Unauthorized', 'The token has expired.')];
+    } else return [401, errorBody(401, 'Unauthorized', 'Authorization is required.')];
+    return null;
+  }
+
+  function applyFault(req: http.IncomingMessage, res: http.ServerResponse, path: string): boolean {
+    const at = faults.findIndex((f) => !f.match || f.match.test(path));
+    if (at < 0) return false;
+    const { fault } = faults.splice(at, 1)[0] as { fault: Fault };
+    if ('kind' in fault) {
+      if (fault.kind === 'hang') return true; // headers never sent; the client's timeout must end it
+      if (fault.kind === 'reset') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"value":[{"Company":');
+        setImmediate(() => req.socket.destroy());
+        return true;
+      }
+      if (fault.kind === 'truncate') {
+        const body = '{"@odata.context":"x","value":[{"Company":"EPIC06","SysRevID":1';
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+        res.end(body);
+        return true;
+      }
+      res.writeHead(500, { 'content-type': 'application/xml' });
+      res.end('<Error><Message>Internal error</Message></Error>');
+      return true;
+    }
+    const headers: Record<string, string> = { 'content-type': fault.plain ? 'text/plain' : 'application/json' };
+    if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+    res.writeHead(fault.status, headers);
+    res.end(
+      fault.plain
+        ? 'Service Unavailable'
+        : JSON.stringify(
+            errorBody(
+              fault.status,
+              http.STATUS_CODES[fault.status] ?? 'Error',
+              fault.errorType ? 'A business rule refused the request.' : 'Scripted failure.',
+              fault.errorType,
+            ),
+          ),
+    );
+    return true;
+  }
+
+  function serveSet(url: URL, setName: SetName, send: (s: number, b: unknown) => void) {
+    const q = url.searchParams;
+    const meta = SETS[setName];
+    let rows = data[setName].filter(visible);
+    try {
+      const f = q.get('$filter');
+      if (f) {
+        const p = parseFilter(f);
+        rows = rows.filter(p);
+      }
+    } catch (e) {
+      if (e instanceof Unsupported) return send(400, errorBody(400, 'Bad Request', `$filter: ${e.message}`));
+      throw e;
+    }
+    const orderby = (q.get('$orderby') ?? meta.keys.join(','))
+      .split(',')
+      .map((s) => s.trim().split(/\s+/) as [string, string?]);
+    if (orderby.length > 2) return send(400, errorBody(400, 'Bad Request', '$orderby: at most two keys.'));
+    rows = [...rows].sort((a, b) => {
+      for (const [f, dir] of orderby) {
+        const x = a[f] as number | string;
+        const y = b[f] as number | string;
+        if (x !== y) return (x < y ? -1 : 1) * (dir === 'desc' ? -1 : 1);
+      }
+      return 0;
+    });
+    const skip = Number(q.get('$skip') ?? 0);
+    const top = q.has('$top') ? Number(q.get('$top')) : Number.POSITIVE_INFINITY;
+    const want = Math.min(top, rows.length - skip);
+    const served = Math.max(0, Math.min(want, state.maxRows));
+    const page = rows.slice(skip, skip + served);
+    const select =
+      q
+        .get('$select')
+        ?.split(',')
+        .map((s) => s.trim()) ?? null;
+    const expand = q.get('$expand');
+    const body: Row = {
+      '@odata.context': `${url.origin}/${INSTANCE}/api/v2/odata/${company}/${meta.svc}/$metadata#${setName}`,
+      value: page.map((r) => {
+        const out = project(r, select);
+        if (expand && meta.child === expand) {
+          const parentKey = meta.keys[0] as string;
+          out[expand] = data[expand as SetName]
+            .filter((c) => visible(c) && c[parentKey] === r[parentKey])
+            .map((c) => ({ ...c }));
+        }
+        return out;
+      }),
+    };
+    if (served < want && state.capMode === 'nextLink') {
+      const nextQ = new URLSearchParams(q);
+      nextQ.set('$skip', String(skip + served));
+      if (Number.isFinite(top)) nextQ.set('$top', String(top - served));
+      body['@odata.nextLink'] = `${url.origin}${url.pathname}?${nextQ.toString()}`;
+    }
+    pagesServed += 1;
+    send(200, body);
+    const hook = afterPage.get(pagesServed);
+    if (hook) {
+      afterPage.delete(pagesServed);
+      hook();
+    }
+  }
+
+  /**
+   * The shipped `GH_*` BAQs: rows of one table changed since `SinceRev`, by `GH_Rev`, columns named
+   * `{Table}_{Field}` as BAQs name them, capped silently at the BAQ limit (100 unless set lower).
+   */
+  function serveBaq(url: URL, baqId: string, send: (s: number, b: unknown) => void) {
+    const baq = BAQS[baqId];
+    if (!baq) return send(404, errorBody(404, 'Not Found', `BAQ ${baqId} not found.`));
+    const since = Number(url.searchParams.get('SinceRev') ?? 0);
+    const top = Math.min(Number(url.searchParams.get('$top') ?? 100), state.maxRows, 100);
+    const rows = data[baq.set]
+      .filter((r) => visible(r) && Number(r.SysRevID) > since)
+      .sort((a, b) => Number(a.SysRevID) - Number(b.SysRevID))
+      .slice(0, top)
+      .map((r) => ({
+        ...Object.fromEntries(Object.entries(r).map(([k, v]) => [`${baq.table}_${k}`, v])),
+        Calculated_GH_Rev: r.SysRevID,
+      }));
+    pagesServed += 1;
+    send(200, { '@odata.context': `${url.origin}/$metadata#${baqId}`, value: rows });
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    let status = 0;
+    const send = (s: number, b: unknown) => {
+      status = s;
+      res.writeHead(s, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(b));
+    };
+    const log = () =>
+      requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        status,
+      });
+    res.on('finish', log);
+    res.on('close', () => {
+      if (!res.writableFinished) log();
+    });
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const parts = url.pathname.split('/').filter(Boolean);
+      if (parts[0] !== INSTANCE) return send(404, errorBody(404, 'Not Found', 'No such instance.'));
+      if (applyFault(req, res, url.pathname)) {
+        status = -1;
+        return;
+      }
+      if (parts[1] === 'TokenResource.svc' && req.method === 'POST') {
+        tokenCalls += 1;
+        if (req.headers['x-api-key'] !== apiKey)
+          return send(401, errorBody(401, 'Unauthorized', 'Invalid or missing API key.'));
+        const auth = req.headers.authorization ?? '';
+        if (!auth.startsWith('Basic ') || Buffer.from(auth.slice(6), 'base64').toString() !== `${user}:${password}`)
+          return send(401, errorBody(401, 'Unauthorized', 'Incorrect user name or password.'));
+        const token = randomBytes(16).toString('hex');
+        tokens.set(token, state.now + state.tokenLifetimeS * 1000);
+        return send(200, { AccessToken: token, ExpiresIn: state.tokenLifetimeS, TokenType: 'Bearer' });
+      }
+      // /{inst}/api/v2/odata/{Company}/{Svc}/{Set}
+      if (parts[1] !== 'api' || parts[2] !== 'v2' || parts[3] !== 'odata')
+        return send(404, errorBody(404, 'Not Found', 'No such resource.'));
+      const denied = authorise(req, url);
+      if (denied) return send(denied[0], denied[1]);
+      const company = parts[4] ?? '';
+      if (!state.companies.has(company))
+        return send(
+          403,
+          errorBody(403, 'Forbidden', `The access scope of this API key does not include company ${company}.`),
+        );
+      if (parts[5] === 'BaqSvc' && parts[7] === 'Data' && parts.length === 8)
+        return serveBaq(url, parts[6] ?? '', send);
+      const setName = parts[6] as SetName | undefined;
+      if (!setName || !(setName in SETS) || SETS[setName].svc !== parts[5] || parts.length !== 7)
+        return send(404, errorBody(404, 'Not Found', `Resource not found: ${parts.slice(5).join('/')}`));
+      serveSet(url, setName, send);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const find = (set: SetName, key: Record<string, unknown>) =>
+    data[set].find((r) => Object.entries(key).every(([k, v]) => r[k] === v));
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    instance: INSTANCE,
+    company,
+    customerId: cid,
+    vendorId: vid,
+    apiKey,
+    user,
+    password,
+    data,
+    requests,
+    violations,
+    get tokenCalls() {
+      return tokenCalls;
+    },
+    get maxRev() {
+      return state.rev;
+    },
+    clock: {
+      now: () => state.now,
+      advance(ms: number) {
+        state.now += ms;
+      },
+    },
+    setCap(maxRows: number, mode: 'nextLink' | 'silent') {
+      state.maxRows = maxRows;
+      state.capMode = mode;
+    },
+    setTokenLifetime(s: number) {
+      state.tokenLifetimeS = s;
+    },
+    /** Expires every bearer token issued so far (as a server restart or a short lifetime would). */
+    expireTokens() {
+      for (const k of tokens.keys()) tokens.set(k, state.now);
+    },
+    /** The next `n` requests whose path matches (any when absent) fail with `fault`. */
+    fail(n: number, fault: Fault, match?: RegExp) {
+      for (let k = 0; k < n; k++) faults.push({ fault, match });
+    },
+    /** Runs `fn` right after the n-th data page (counted from now) has been served. */
+    between(n: number, fn: () => void) {
+      afterPage.set(pagesServed + n, fn);
+    },
+    find,
+    insert(set: SetName, r: Row) {
+      return insert(set, r);
+    },
+    /** Changes a row in place and gives it a new SysRevID (a write). */
+    update(set: SetName, key: Record<string, unknown>, patch: Row) {
+      const r = find(set, key);
+      if (!r) throw new Error(`fake kinetic: no ${set} row ${JSON.stringify(key)}`);
+      Object.assign(r, patch);
+      stamp(r);
+      return r;
+    },
+    remove(set: SetName, key: Record<string, unknown>) {
+      const r = find(set, key);
+      if (r) data[set].splice(data[set].indexOf(r), 1);
+    },
+    /**
+     * A row written now (its SysRevID is taken now) by a transaction that commits `afterMs` later: until
+     * then no read sees it, while rows written after it, with higher SysRevIDs, are visible at once.
+     */
+    lateCommit(set: SetName, r: Row, afterMs: number) {
+      const row = insert(set, r);
+      hidden.set(row, state.now + afterMs);
+      return row;
+    },
+    /** Key-only checksum of a set as the connector mirrors it. */
+    rows(set: SetName) {
+      return data[set].filter(visible);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+export type FakeKinetic = Awaited<ReturnType<typeof startFakeKinetic>>;
