@@ -13,6 +13,7 @@ import { authRouter, setupRouter } from './routers/auth.ts';
 import { homeRouter } from './routers/home.ts';
 import { integrationsRouter } from './routers/integrations.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
+import { sellerRouter } from './routers/printing.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
 import { router } from './trpc.ts';
@@ -42,6 +43,7 @@ export const appRouter = router({
   approvalPolicies: approvalPoliciesRouter,
   integrations: integrationsRouter,
   webhooks: webhooksRouter,
+  seller: sellerRouter,
 });
 
 export type AppRouter = typeof appRouter;

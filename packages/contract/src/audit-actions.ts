@@ -99,6 +99,9 @@ export const AUDIT_ACTIONS = [
   'webhook_endpoint.enabled',
   'webhook.replayed',
   'webhook_delivery.dead',
+  'business_document.downloaded',
+  'statement.downloaded',
+  'seller_profile.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -225,6 +228,9 @@ export const AUDIT_ACTION_INFO: Record<AuditAction, { label: string; area: Audit
   'webhook.replayed': { label: 'Webhook events replayed', area: 'Integrations' },
   'webhook_delivery.dead': { label: 'Webhook delivery given up', area: 'Integrations' },
   'party.credit_limit_changed_by_erp': { label: 'Credit limit changed by the ERP', area: 'Integrations' },
+  'business_document.downloaded': { label: 'Invoice or order PDF downloaded', area: 'Documents' },
+  'statement.downloaded': { label: 'Account statement downloaded', area: 'Documents' },
+  'seller_profile.updated': { label: 'Seller details on documents changed', area: 'Installation' },
 };
 
 /** A readable label for an action; an unknown key (an entry written by a newer version) shows as it is. */

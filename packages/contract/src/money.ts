@@ -48,7 +48,9 @@ export function formatUnitPrice(exact: string | null | undefined, minor: bigint 
   const exp = exponentOf(currency);
   let frac = fraction.replace(/0+$/, '');
   if (frac.length < exp) frac = frac.padEnd(exp, '0');
-  const grouped = BigInt(whole).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const grouped = BigInt(whole)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const negative = sign === '-' && /[1-9]/.test(whole + fraction);
   return `${negative ? '-' : ''}${grouped}${frac ? `.${frac}` : ''} ${currency}`;
 }
