@@ -167,6 +167,8 @@ const SCOPED = [
   'integration_events',
   'invoice_lines',
   'erp_pending_echoes',
+  'payments',
+  'payment_allocations',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -182,10 +184,12 @@ const NO_DELETE = [
   'approval_steps',
   'integration_events',
   'erp_pending_echoes',
+  'payments',
+  'payment_allocations',
 ];
 
 /** Trails the app role may only append to. */
-const APPEND_ONLY = ['audit_events', 'approval_steps', 'integration_events'];
+const APPEND_ONLY = ['audit_events', 'approval_steps', 'integration_events', 'payments', 'payment_allocations'];
 
 describe('coverage', () => {
   it('the per-table checks below cover every party-scoped table in the live catalogue', () => {

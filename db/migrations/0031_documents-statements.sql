@@ -32,6 +32,15 @@ CREATE TABLE "seller_profile" (
 	CONSTRAINT "seller_profile_one_row" CHECK (id = 1)
 );
 --> statement-breakpoint
+CREATE TABLE "erp_staging"."payments" (
+	"loader" text DEFAULT current_user NOT NULL,
+	"batch_id" text NOT NULL,
+	"seq" integer NOT NULL,
+	"row" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "payments_loader_batch_id_seq_pk" PRIMARY KEY("loader","batch_id","seq")
+);
+--> statement-breakpoint
 ALTER TABLE "invoices" ADD COLUMN "erp_pdf_sha256" text;--> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "erp_pdf_sha256" text;--> statement-breakpoint
 ALTER TABLE "shipments" ADD COLUMN "erp_pdf_sha256" text;--> statement-breakpoint
@@ -47,6 +56,7 @@ CREATE INDEX "payment_allocations_payment_idx" ON "payment_allocations" USING bt
 CREATE INDEX "payment_allocations_invoice_idx" ON "payment_allocations" USING btree ("party_id","invoice_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "payments_erp_key" ON "payments" USING btree ("erp_key");--> statement-breakpoint
 CREATE INDEX "payments_party_date_idx" ON "payments" USING btree ("party_id","payment_date","id");--> statement-breakpoint
+CREATE INDEX "payments_created_idx" ON "erp_staging"."payments" USING btree ("created_at");--> statement-breakpoint
 -- Payments and their allocations are party data mirrored from the ERP (issue 18): ENABLE + FORCE RLS with
 -- the one-check policy of 0003. The app only reads them; the mirror writer (gatehouse_sync) writes them.
 DO $$
@@ -91,3 +101,28 @@ CREATE POLICY system_updates ON seller_profile AS PERMISSIVE FOR UPDATE TO gateh
   WITH CHECK ((SELECT public.gh_ctx()) = '00000000-0000-0000-0000-000000000000'::uuid);
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE ON seller_profile TO gatehouse_app;
+--> statement-breakpoint
+-- SQL staging (0029) carries payments like every batch entity: the same envelope checks, grants and policies.
+ALTER TABLE "erp_staging"."manifests" DROP CONSTRAINT "manifests_entity";
+--> statement-breakpoint
+ALTER TABLE "erp_staging"."manifests" ADD CONSTRAINT "manifests_entity" CHECK ("entity" IN
+  ('parties', 'master-data', 'credit-limits', 'orders', 'invoices', 'shipments', 'purchase-orders', 'payments'));
+--> statement-breakpoint
+ALTER TABLE erp_staging.payments ADD CONSTRAINT payments_seq CHECK (seq >= 1);
+--> statement-breakpoint
+ALTER TABLE erp_staging.payments ADD CONSTRAINT payments_batch_id CHECK (batch_id ~ '^[A-Za-z0-9._:-]{1,100}$');
+--> statement-breakpoint
+GRANT INSERT (batch_id, seq, "row") ON erp_staging.payments TO gatehouse_loaders;
+--> statement-breakpoint
+GRANT SELECT, DELETE ON erp_staging.payments TO gatehouse_sync;
+--> statement-breakpoint
+ALTER TABLE erp_staging.payments ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE erp_staging.payments FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY loader_inserts_own ON erp_staging.payments AS PERMISSIVE FOR INSERT TO gatehouse_loaders
+  WITH CHECK (loader = current_user);
+--> statement-breakpoint
+CREATE POLICY sync_all_loaders ON erp_staging.payments AS PERMISSIVE FOR ALL TO gatehouse_sync
+  USING ((SELECT public.gh_ctx()) = '00000000-0000-0000-0000-000000000000'::uuid)
+  WITH CHECK ((SELECT public.gh_ctx()) = '00000000-0000-0000-0000-000000000000'::uuid);

@@ -304,6 +304,7 @@ const NORMALISE: { [E in BatchEntity]: (r: Rows[E], rev: bigint, errors: RowErro
     name: r.name,
     inactive: r.inactive,
     supplierCategory: r.supplierCategory ?? null,
+    taxId: r.taxId ?? null,
     rev: revOf(r.rev, rev),
   }),
   'master-data': (r, rev) => ({
@@ -370,6 +371,33 @@ const NORMALISE: { [E in BatchEntity]: (r: Rows[E], rev: bigint, errors: RowErro
       deliveredOn: r.deliveredOn ?? null,
       rev: revOf(r.rev, rev),
       lines: r.lines.map((l) => ({ orderKey: l.order, lineNo: l.lineNo, quantity: l.quantity })),
+    };
+  },
+  payments: (r, rev, errors) => {
+    const amountMinor = minorOf(r.amount, r.currency, 'amount', errors);
+    if (amountMinor <= 0n) errors.push({ path: 'amount', message: 'A payment’s amount is positive.' });
+    const seen = new Set<string>();
+    let allocated = 0n;
+    const allocations = r.allocations.map((a, i) => {
+      if (seen.has(a.invoice))
+        errors.push({ path: `allocations.${i}.invoice`, message: `Invoice ${a.invoice} is allocated twice.` });
+      seen.add(a.invoice);
+      const minor = minorOf(a.amount, r.currency, `allocations.${i}.amount`, errors);
+      allocated += minor;
+      return { invoiceKey: a.invoice, amountMinor: minor };
+    });
+    // A credit note allocated negatively lets a payment settle more invoices than it pays; the net must fit.
+    if (allocated > amountMinor)
+      errors.push({ path: 'allocations', message: 'The allocations add up to more than the payment.' });
+    return {
+      key: r.key,
+      customer: r.customer,
+      paymentDate: r.paymentDate,
+      currency: r.currency,
+      amountMinor,
+      reference: r.reference ?? null,
+      rev: revOf(r.rev, rev),
+      allocations,
     };
   },
   'purchase-orders': (r, rev, errors) => ({
@@ -467,6 +495,7 @@ type PartyIn = {
   name: string;
   inactive: boolean;
   supplierCategory: string | null;
+  taxId: string | null;
   rev: bigint;
 };
 
@@ -570,7 +599,8 @@ const writeParties: Writer<PartyIn> = async (tx, rows, o) => {
       target.name === v.name &&
       target.ref === v.ref &&
       status === target.status &&
-      target.supplierCategory === v.supplierCategory;
+      target.supplierCategory === v.supplierCategory &&
+      target.taxId === v.taxId;
     results.set(r.idx, { index: r.idx, key: v.key, outcome: same ? 'unchanged' : 'updated' });
   }
   for (const a of audits) await auditRepo.record(tx, a);
@@ -799,4 +829,5 @@ const WRITERS: { [E in BatchEntity]: Writer<never> } = {
   invoices: documentWriter(mirrorRepo.stageInvoices, mirrorRepo.applyInvoices) as Writer<never>,
   shipments: documentWriter(mirrorRepo.stageShipments, mirrorRepo.applyShipments) as Writer<never>,
   'purchase-orders': documentWriter(mirrorRepo.stagePurchaseOrders, mirrorRepo.applyPurchaseOrders) as Writer<never>,
+  payments: documentWriter(mirrorRepo.stagePayments, mirrorRepo.applyPayments) as Writer<never>,
 };
