@@ -159,6 +159,7 @@ async function loadInvoice(tx: Tx, id: string, asOf: string, seller: printingRep
         totals: [
           ...(inv.lines.length > 0 ? [{ label: 'Net total', value: m(net) }] : []),
           ...taxes.map((t) => ({ label: `Tax ${t.rate}% on ${m(t.netMinor)}`, value: m(t.taxMinor) })),
+          ...(taxes.length > 0 ? [{ label: 'Total tax', value: m(itemisedTax) }] : []),
           ...(inv.lines.length > 0 && rest !== 0n
             ? [{ label: taxes.length > 0 ? 'Other tax and charges' : 'Tax and charges', value: m(rest) }]
             : []),
