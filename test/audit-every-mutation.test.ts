@@ -387,5 +387,5 @@ describe('every mutation writes exactly its audit entry', () => {
     );
 
     expect(mutations.map((m) => m.path).filter((p) => !covered.has(p))).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -192,8 +192,12 @@ function table(pdf: PDFKit.PDFDocument, s: PrintSection, y0: number, left: numbe
   if (y + 30 > bottom) y = newPage(pdf);
   header();
   for (const row of s.rows) {
+    // Only a cell wider than its column wraps: measuring its width is much cheaper than laying it out.
     const h = Math.max(
-      ...row.map((cell, i) => pdf.heightOfString(cell, { width: (widths[i] ?? 0) - 2 * pad })),
+      ...row.map((cell, i) => {
+        const w = (widths[i] ?? 0) - 2 * pad;
+        return pdf.widthOfString(cell) <= w ? SIZE.body + 2 : pdf.heightOfString(cell, { width: w });
+      }),
       SIZE.body + 2,
     );
     if (y + h > bottom) {
