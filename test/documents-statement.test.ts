@@ -232,6 +232,24 @@ describe('payments from the ERP', () => {
     const [audits] = await t.owner`select count(*)::int as n from audit_events
                                     where action = 'statement.downloaded' and party_id = ${party?.id}`;
     expect(audits?.n).toBe(2);
+
+    // The ERP sends its own PDF of the invoice: from then on that file is served instead of the rendered one.
+    const [invRow] = await t.owner`select id from invoices where erp_key = ${inv.key}`;
+    const rendered = await c.invoices.pdf.mutate({ id: String(invRow?.id) });
+    expect(rendered.source).toBe('rendered');
+    const erpFile = Buffer.from(pdf.base64, 'base64'); // any PDF: here the statement just downloaded
+    const put = (body: Buffer, contentType = 'application/pdf', key = inv.key) =>
+      fetch(`${t.srv.origin}/api/v1/documents/invoices/${encodeURIComponent(key)}/pdf`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'x-forwarded-for': '203.0.113.9' },
+        body,
+      });
+    expect((await put(Buffer.from('not a pdf'))).status).toBe(415);
+    expect((await put(erpFile, 'application/pdf', 'no-such-key')).status).toBe(404);
+    expect((await put(erpFile)).status).toBe(200);
+    const served = await c.invoices.pdf.mutate({ id: String(invRow?.id) });
+    expect(served.source).toBe('erp');
+    expect(Buffer.from(served.base64, 'base64').equals(erpFile)).toBe(true);
   });
 });
 

@@ -397,6 +397,26 @@ export async function applyPayments(tx: Tx, skip: number[], now: Date): Promise<
   return applied;
 }
 
+// ---- the ERP's own PDF of a document
+
+const PDF_TABLES = {
+  orders: 'orders',
+  invoices: 'invoices',
+  shipments: 'shipments',
+  'purchase-orders': 'purchase_orders',
+} as const;
+export type PdfEntity = keyof typeof PDF_TABLES;
+
+/** Points a document (by ERP key) at the ERP's own PDF in the blob store; returns its party, or undefined. */
+export async function setErpPdf(tx: Tx, entity: PdfEntity, key: string, sha256: string) {
+  const [row] = await rows<{ id: string; party_id: string }>(
+    tx,
+    sql`update ${sql.raw(PDF_TABLES[entity])} set erp_pdf_sha256 = ${sha256} where erp_key = ${key}
+        returning id, party_id`,
+  );
+  return row;
+}
+
 // ---- shipments
 
 export interface ShipmentIn {
