@@ -242,7 +242,7 @@ describe('payments from the ERP', () => {
       fetch(`${t.srv.origin}/api/v1/documents/invoices/${encodeURIComponent(key)}/pdf`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'x-forwarded-for': '203.0.113.9' },
-        body,
+        body: new Uint8Array(body),
       });
     expect((await put(Buffer.from('not a pdf'))).status).toBe(415);
     expect((await put(erpFile, 'application/pdf', 'no-such-key')).status).toBe(404);
