@@ -211,7 +211,10 @@ describe('payments from the ERP', () => {
     const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: String(party?.id) });
     const c = client(t.srv.origin);
     await c.auth.login.mutate(u);
+    await t.owner`update parties set credit_limit_minor = 100000, credit_currency = 'EUR' where id = ${party?.id}`;
     const s = await c.statements.get.query({ from: '2026-10-01', to: '2026-10-31' });
+    // Available credit: the limit less what is open today (the invoice's open 40.00).
+    expect(s.credit).toEqual({ currency: 'EUR', limitMinor: '100000', availableMinor: '96000' });
     expect(s.balances).toEqual([{ currency: 'EUR', openingMinor: '0', closingMinor: '4000', transactions: 2 }]);
     expect(s.lines.map((l) => [l.type, l.amountMinor, l.balanceMinor])).toEqual([
       ['invoice', '10000', '10000'],
