@@ -1,11 +1,12 @@
 import { AUDIT_ACTIONS, type AuditAction } from '@gatehouse/contract';
+import { demoRepo } from '@gatehouse/db';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../server/src/router.ts';
 import type { ProcedureMeta } from '../server/src/trpc.ts';
-import { client, createPartyWithUser, lastRequestIdOf, signedInMe, useTestServer } from './support/harness.ts';
+import { client, createPartyWithUser, lastRequestIdOf, SYSTEM, signedInMe, useTestServer } from './support/harness.ts';
 
 /**
  * Every mutating procedure writes exactly one audit entry with the action it declares (`meta.audit`),
@@ -85,6 +86,18 @@ describe('every mutation writes exactly its audit entry', () => {
       sys.policies.setRole.mutate({ roleKey: 'approver', requireTotp: true, ...noPolicy }),
     );
     await audited('policies.setParty', sys, sys.policies.setParty.mutate({ partyId, requireTotp: null, ...noPolicy }));
+    await audited(
+      'seller.update',
+      sys,
+      sys.seller.update.mutate({
+        legalName: 'Walk Seller GmbH',
+        address: 'Hafenstraße 1\n20457 Hamburg',
+        taxId: 'DE123456789',
+        bankDetails: 'IBAN DE89 3704 0044 0532 0130 00',
+        paymentInstructions: 'Quote the invoice number.',
+        paymentTerms: '30 days net',
+      }),
+    );
 
     // Invitations: staff invites a customer admin, who invites a user.
     const cadminEmail = 'walk-admin@customer.test';
@@ -295,6 +308,23 @@ describe('every mutation writes exactly its audit entry', () => {
     const [po] = await t.owner`insert into purchase_orders (party_id, number, status, order_date, currency, total_minor)
                                values (${sup.partyId}, 'PO-WALK', 'open', current_date, 'EUR', 100) returning id`;
     const promised = new Date(t.srv.clock.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await audited('purchaseOrders.pdf', sc, sc.purchaseOrders.pdf.mutate({ id: po?.id }));
+    // The customer side's printed documents and its statement.
+    const cust = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+    await t.srv.db.tx(SYSTEM, (tx) => demoRepo.generateOrders(tx, cust.partyId, 6, 'EUR'));
+    const cc = client(t.srv.origin);
+    await cc.auth.login.mutate(cust);
+    const [doc] = await t.owner`select i.id as invoice, i.order_id as order, s.id as shipment
+                                  from invoices i join shipments s on s.order_id = i.order_id
+                                 where i.party_id = ${cust.partyId} limit 1`;
+    await audited('invoices.pdf', cc, cc.invoices.pdf.mutate({ id: doc?.invoice }));
+    await audited('orders.pdf', cc, cc.orders.pdf.mutate({ id: doc?.order }));
+    await audited('shipments.pdf', cc, cc.shipments.pdf.mutate({ id: doc?.shipment }));
+    await audited(
+      'statements.download',
+      cc,
+      cc.statements.download.mutate({ from: '2020-01-01', to: promised, format: 'pdf' }),
+    );
     await audited(
       'purchaseOrders.flagProblem',
       sc,
@@ -413,5 +443,5 @@ describe('every mutation writes exactly its audit entry', () => {
     );
 
     expect(mutations.map((m) => m.path).filter((p) => !covered.has(p))).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -387,6 +387,7 @@ describe('the outbound event feed', () => {
       'MasterDataRow',
       'OrderRow',
       'PartyRow',
+      'PaymentRow',
       'PurchaseOrderRow',
       'ShipmentRow',
     ]);

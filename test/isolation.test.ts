@@ -185,6 +185,9 @@ const SCOPED = [
   'invoice_query_attachments',
   'remittances',
   'remittance_lines',
+  'payments',
+  'payment_allocations',
+  'change_request_attachments',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -205,6 +208,9 @@ const NO_DELETE = [
   'invoice_query_attachments',
   'remittances',
   'remittance_lines',
+  'payments',
+  'payment_allocations',
+  'change_request_attachments',
 ];
 
 /** Trails the app role may only append to. */
@@ -216,6 +222,9 @@ const APPEND_ONLY = [
   'invoice_query_attachments',
   'remittances',
   'remittance_lines',
+  'payments',
+  'payment_allocations',
+  'change_request_attachments',
 ];
 
 describe('coverage', () => {

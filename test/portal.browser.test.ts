@@ -94,7 +94,7 @@ describe('shipments and statement in the browser', () => {
     await page.waitForURL(/\/statement$/);
     await page.waitForSelector('[data-testid="statement-title"]');
     expect(await page.textContent('[data-testid="statement-title"]')).toMatch(
-      /^Account statement as of \d+ \w+ \d{4}$/,
+      /^Account statement \d+ \w+ \d{4} – \d+ \w+ \d{4}$/,
     );
 
     const eur = page.locator('[data-testid="ageing-EUR"]');

@@ -32,6 +32,7 @@ export * as partiesRepo from './data/parties.ts';
 export type { PolicyInputs } from './data/policies.ts';
 export * as policiesRepo from './data/policies.ts';
 export * as postureRepo from './data/posture.ts';
+export * as printingRepo from './data/printing.ts';
 export * as purchaseOrdersRepo from './data/purchase-orders.ts';
 export * as remittancesRepo from './data/remittances.ts';
 export * as reviewsRepo from './data/reviews.ts';

@@ -15,6 +15,7 @@ import { integrationsRouter } from './routers/integrations.ts';
 import { invoiceQueriesRouter, remittancesRouter } from './routers/invoice-queries.ts';
 import { kineticRouter } from './routers/kinetic.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
+import { sellerRouter } from './routers/printing.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
 import { router } from './trpc.ts';
@@ -47,6 +48,7 @@ export const appRouter = router({
   integrations: integrationsRouter,
   webhooks: webhooksRouter,
   kinetic: kineticRouter,
+  seller: sellerRouter,
 });
 
 export type AppRouter = typeof appRouter;

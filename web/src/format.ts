@@ -1,4 +1,4 @@
-import { currencyExponent, formatMinor } from '@gatehouse/contract';
+import { formatUnitPrice as exactUnitPrice, formatMinor } from '@gatehouse/contract';
 
 export { formatMinor };
 
@@ -58,19 +58,8 @@ export function formatUnitPrice(
   line: { unitPriceMinor: bigint | string; unitPrice?: string | null },
   currency: string,
 ): string {
-  let exponent = 2;
-  try {
-    exponent = currencyExponent(currency);
-  } catch {
-    // Not an ISO code: show it as any amount is shown.
-  }
-  const exact = line.unitPrice ? /^(-?)(\d+)(?:\.(\d*))?$/.exec(line.unitPrice.trim()) : null;
-  if (exact) {
-    const [, sign = '', whole = '0', fraction = ''] = exact;
-    const digits = fraction.replace(/0+$/, '');
-    if (digits.length > exponent) return `${sign}${formatQuantity(whole)}.${digits} ${currency}`;
-  }
-  return formatMinor(line.unitPriceMinor, currency);
+  // One rule for screens and printed documents (packages/contract/src/money.ts).
+  return exactUnitPrice(line.unitPrice, line.unitPriceMinor, currency);
 }
 
 /** 'open' -> 'Open'. */

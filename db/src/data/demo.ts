@@ -41,6 +41,18 @@ export async function generateOrders(tx: Tx, partyId: string, count: number, cur
     select i.party_id, i.id, l.line_no, l.sku, l.description, l.quantity, l.uom, l.unit_price_minor, l.amount_minor
     from invoices i join order_lines l on l.party_id = i.party_id and l.order_id = i.order_id
     where i.party_id = ${partyId}::uuid`);
+  // A payment received for each paid invoice, a few days before it was due, allocated to it in full
+  // (the account statement lists them; the reference names the invoice so the allocation can find it).
+  await tx.db.execute(sql`
+    insert into payments (party_id, payment_date, currency, amount_minor, reference)
+    select i.party_id, least(i.due_date - (abs(hashtext(i.number)) % 10), current_date), i.currency, i.total_minor,
+           'TRF-' || substr(i.number, 5)
+    from invoices i where i.party_id = ${partyId}::uuid and i.status = 'paid' and i.total_minor > 0`);
+  await tx.db.execute(sql`
+    insert into payment_allocations (party_id, payment_id, invoice_id, amount_minor)
+    select i.party_id, p.id, i.id, i.total_minor
+    from invoices i join payments p on p.party_id = i.party_id and p.reference = 'TRF-' || substr(i.number, 5)
+    where i.party_id = ${partyId}::uuid and i.status = 'paid'`);
   // One shipment per shipped or delivered order, carrying every line in full.
   await tx.db.execute(sql`
     insert into shipments (party_id, order_id, number, carrier, tracking_ref, status, shipped_on, delivered_on)

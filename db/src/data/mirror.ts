@@ -313,6 +313,110 @@ export async function applyInvoices(tx: Tx, skip: number[], now: Date): Promise<
   return applied;
 }
 
+// ---- payments
+
+export interface PaymentIn {
+  idx: number;
+  key: string;
+  customer: string;
+  paymentDate: string;
+  currency: string;
+  amountMinor: bigint;
+  reference: string | null;
+  rev: bigint;
+  allocations: { invoiceKey: string; amountMinor: bigint }[];
+}
+const PAYMENT_STAGE: readonly Column<PaymentIn>[] = [
+  ...HEAD<PaymentIn>(),
+  text('customer', (d) => d.customer),
+  ['payment_date', 'date not null', (d) => d.paymentDate],
+  text('currency', (d) => d.currency),
+  ['amount_minor', 'bigint not null', (d) => s(d.amountMinor)],
+  text('reference', (d) => d.reference, false),
+];
+const ALLOCATION_STAGE: readonly Column<{ idx: number; a: PaymentIn['allocations'][number] }>[] = [
+  ['idx', 'int not null', (r) => s(r.idx)],
+  ['invoice_key', 'text not null', (r) => r.a.invoiceKey],
+  ['amount_minor', 'bigint not null', (r) => s(r.a.amountMinor)],
+];
+
+/** Payments: the customer is known, and every allocation names an invoice of that customer in the payment's currency. */
+export async function stagePayments(tx: Tx, docs: PaymentIn[]): Promise<StageProblem[]> {
+  await stage(tx, 'stage_payments', PAYMENT_STAGE, docs);
+  await stage(
+    tx,
+    'stage_payment_allocations',
+    ALLOCATION_STAGE,
+    docs.flatMap((d) => d.allocations.map((a) => ({ idx: d.idx, a }))),
+  );
+  const bad = await rows<{ idx: number; invoice_key: string; currency: string | null }>(
+    tx,
+    sql.raw(`select a.idx, a.invoice_key, i.currency from stage_payment_allocations a
+               join stage_payments s on s.idx = a.idx
+               join parties p on p.kind = 'customer' and p.erp_ref = s.customer
+               left join invoices i on i.erp_key = a.invoice_key and i.party_id = p.id
+              where i.id is null or i.currency <> s.currency`),
+  );
+  return [
+    ...(await unknownParties(tx, 'stage_payments', 'customer', 'customer')),
+    ...bad.map((b) => ({
+      idx: b.idx,
+      message:
+        b.currency === null
+          ? `The invoice "${b.invoice_key}" is unknown for this customer (send the invoice first).`
+          : `The invoice "${b.invoice_key}" is in ${b.currency}, not in the payment's currency.`,
+    })),
+  ];
+}
+
+export async function applyPayments(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
+  await dropStaged(tx, ['stage_payments', 'stage_payment_allocations'], skip);
+  const applied = await upsert(
+    tx,
+    'stage_payments',
+    'payments',
+    `insert into payments as t (party_id, payment_date, currency, amount_minor, reference, erp_key, erp_rev, synced_at)
+     select p.id, s.payment_date, s.currency, s.amount_minor, s.reference, s.key, s.rev, '${now.toISOString()}'::timestamptz
+       from stage_payments s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
+     on conflict (erp_key) do update set party_id = excluded.party_id, payment_date = excluded.payment_date,
+        currency = excluded.currency, amount_minor = excluded.amount_minor, reference = excluded.reference,
+        erp_rev = excluded.erp_rev, synced_at = excluded.synced_at
+      where excluded.erp_rev > t.erp_rev`,
+  );
+  // Allocations are replaced with their payment, like lines with their header.
+  await tx.db.execute(
+    sql.raw(`delete from payment_allocations l using applied a where a.outcome = 'updated' and l.payment_id = a.id`),
+  );
+  await tx.db.execute(
+    sql.raw(`insert into payment_allocations (party_id, payment_id, invoice_id, amount_minor)
+             select a.party_id, a.id, i.id, l.amount_minor
+               from stage_payment_allocations l join applied a on a.idx = l.idx
+               join invoices i on i.erp_key = l.invoice_key and i.party_id = a.party_id
+              where a.outcome <> 'unchanged'`),
+  );
+  return applied;
+}
+
+// ---- the ERP's own PDF of a document
+
+const PDF_TABLES = {
+  orders: 'orders',
+  invoices: 'invoices',
+  shipments: 'shipments',
+  'purchase-orders': 'purchase_orders',
+} as const;
+export type PdfEntity = keyof typeof PDF_TABLES;
+
+/** Points a document (by ERP key) at the ERP's own PDF in the blob store; returns its party, or undefined. */
+export async function setErpPdf(tx: Tx, entity: PdfEntity, key: string, sha256: string) {
+  const [row] = await rows<{ id: string; party_id: string }>(
+    tx,
+    sql`update ${sql.raw(PDF_TABLES[entity])} set erp_pdf_sha256 = ${sha256} where erp_key = ${key}
+        returning id, party_id`,
+  );
+  return row;
+}
+
 // ---- shipments
 
 export interface ShipmentIn {
@@ -496,6 +600,7 @@ export interface PartyNow {
   status: 'active' | 'suspended';
   suspendedByErp: boolean;
   supplierCategory: string | null;
+  taxId: string | null;
   rev: string | null;
 }
 
@@ -504,7 +609,7 @@ export async function partiesForUpdate(tx: Tx, keys: string[], refs: { kind: str
   return rows<PartyNow>(
     tx,
     sql`select id, erp_key as key, kind, erp_ref as ref, name, status, suspended_by_erp as "suspendedByErp",
-               supplier_category as "supplierCategory", erp_rev::text as rev
+               supplier_category as "supplierCategory", tax_id as "taxId", erp_rev::text as rev
           from parties
          where erp_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))
             or (kind, erp_ref) in (${pairs(refs)})
@@ -522,14 +627,15 @@ export async function insertParty(
     status: string;
     suspendedByErp: boolean;
     supplierCategory: string | null;
+    taxId: string | null;
     rev: bigint;
     at: Date;
   },
 ) {
   const [row] = await rows<{ id: string }>(
     tx,
-    sql`insert into parties (kind, name, erp_ref, status, suspended_by_erp, supplier_category, erp_key, erp_rev, synced_at)
-        values (${p.kind}, ${p.name}, ${p.ref}, ${p.status}, ${p.suspendedByErp}, ${p.supplierCategory}, ${p.key},
+    sql`insert into parties (kind, name, erp_ref, status, suspended_by_erp, supplier_category, tax_id, erp_key, erp_rev, synced_at)
+        values (${p.kind}, ${p.name}, ${p.ref}, ${p.status}, ${p.suspendedByErp}, ${p.supplierCategory}, ${p.taxId}, ${p.key},
                 ${p.rev.toString()}, ${p.at.toISOString()}) returning id`,
   );
   return (row as { id: string }).id;
@@ -545,13 +651,14 @@ export async function updateParty(
     status: string;
     suspendedByErp: boolean;
     supplierCategory: string | null;
+    taxId: string | null;
     rev: bigint;
     at: Date;
   },
 ) {
   await tx.db.execute(
     sql`update parties set erp_key = ${p.key}, erp_ref = ${p.ref}, name = ${p.name}, status = ${p.status},
-               suspended_by_erp = ${p.suspendedByErp}, supplier_category = ${p.supplierCategory},
+               suspended_by_erp = ${p.suspendedByErp}, supplier_category = ${p.supplierCategory}, tax_id = ${p.taxId},
                erp_rev = ${p.rev.toString()}, synced_at = ${p.at.toISOString()}
          where id = ${id}`,
   );

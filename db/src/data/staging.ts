@@ -7,6 +7,7 @@ import {
   stagedMasterData,
   stagedOrders,
   stagedParties,
+  stagedPayments,
   stagedPurchaseOrders,
   stagedShipments,
   stagingBatchResults,
@@ -28,6 +29,7 @@ const TABLE = {
   invoices: stagedInvoices,
   shipments: stagedShipments,
   'purchase-orders': stagedPurchaseOrders,
+  payments: stagedPayments,
 } as const satisfies Record<Entity, unknown>;
 
 export interface Manifest {

@@ -28,6 +28,12 @@ export const erpColumns = () => ({
   syncedAt: timestamp('synced_at', { withTimezone: true }),
 });
 
+/**
+ * The ERP's own PDF of a document (SHA-256 in the blob store, sent with PUT /api/v1/documents/…/pdf):
+ * when set, it is served instead of the PDF Gatehouse renders.
+ */
+export const erpPdfColumn = () => ({ erpPdfSha256: text('erp_pdf_sha256') });
+
 export const orders = pgTable(
   'orders',
   {
@@ -46,6 +52,7 @@ export const orders = pgTable(
     netMinor: bigint('net_minor', { mode: 'bigint' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     ...erpColumns(),
+    ...erpPdfColumn(),
   },
   (t) => [
     uniqueIndex('orders_party_number_key').on(t.partyId, t.number),
@@ -105,6 +112,7 @@ export const invoices = pgTable(
     totalMinor: bigint('total_minor', { mode: 'bigint' }).notNull(),
     openMinor: bigint('open_minor', { mode: 'bigint' }).notNull(),
     ...erpColumns(),
+    ...erpPdfColumn(),
   },
   (t) => [
     uniqueIndex('invoices_party_number_key').on(t.partyId, t.number),
@@ -162,6 +170,7 @@ export const shipments = pgTable(
     shippedOn: date('shipped_on', { mode: 'string' }).notNull(),
     deliveredOn: date('delivered_on', { mode: 'string' }),
     ...erpColumns(),
+    ...erpPdfColumn(),
   },
   (t) => [
     uniqueIndex('shipments_party_number_key').on(t.partyId, t.number),

@@ -6,6 +6,7 @@ export * from './backups.ts';
 export * from './blobs.ts';
 export * from './business.ts';
 export * from './change-request-files.ts';
+export * from './documents.ts';
 export * from './integrations.ts';
 export * from './invoice-queries.ts';
 export * from './kinetic.ts';

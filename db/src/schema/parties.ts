@@ -26,6 +26,8 @@ export const parties = pgTable(
     /** Customers: the credit limit in force (changed only through an approved credit-limit-change). */
     creditLimitMinor: bigint('credit_limit_minor', { mode: 'bigint' }),
     creditCurrency: text('credit_currency'),
+    /** Customers and suppliers: the tax / VAT id printed on their documents (from the ERP). */
+    taxId: text('tax_id'),
     /** The ERP marked the party inactive and its source suspends such parties (lifted when the ERP reactivates it). */
     suspendedByErp: boolean('suspended_by_erp').notNull().default(false),
     erpKey: text('erp_key'),

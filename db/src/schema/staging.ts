@@ -29,6 +29,7 @@ export const STAGING_TABLES = {
   invoices: 'invoices',
   shipments: 'shipments',
   'purchase-orders': 'purchase_orders',
+  payments: 'payments',
 } as const;
 
 const stagingTable = (name: string) =>
@@ -51,6 +52,7 @@ export const stagedOrders = stagingTable('orders');
 export const stagedInvoices = stagingTable('invoices');
 export const stagedShipments = stagingTable('shipments');
 export const stagedPurchaseOrders = stagingTable('purchase_orders');
+export const stagedPayments = stagingTable('payments');
 
 /**
  * The manifest: written by the loader after all rows of its batch. `state` is the merge job's ('ready'

@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { erpColumns } from './business.ts';
+import { erpColumns, erpPdfColumn } from './business.ts';
 import { parties } from './parties.ts';
 import { users } from './users.ts';
 
@@ -43,6 +43,7 @@ export const purchaseOrders = pgTable(
     problemAt: timestamp('problem_at', { withTimezone: true }),
     problemBy: uuid('problem_by').references(() => users.id),
     ...erpColumns(),
+    ...erpPdfColumn(),
   },
   (t) => [
     uniqueIndex('purchase_orders_party_number_key').on(t.partyId, t.number),

@@ -117,6 +117,10 @@ export const AUDIT_ACTIONS = [
   'kinetic.sync_page_applied',
   'kinetic.auth_failed',
   'kinetic.reconciled',
+  'business_document.downloaded',
+  'statement.downloaded',
+  'seller_profile.updated',
+  'integration.document_pdf_received',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -262,6 +266,10 @@ export const AUDIT_ACTION_INFO: Record<AuditAction, { label: string; area: Audit
   'kinetic.sync_page_applied': { label: 'Kinetic sync page applied', area: 'Integrations' },
   'kinetic.auth_failed': { label: 'Kinetic refused the connector’s credentials', area: 'Integrations' },
   'kinetic.reconciled': { label: 'Kinetic reconciliation run', area: 'Integrations' },
+  'business_document.downloaded': { label: 'Invoice or order PDF downloaded', area: 'Documents' },
+  'statement.downloaded': { label: 'Account statement downloaded', area: 'Documents' },
+  'seller_profile.updated': { label: 'Seller details on documents changed', area: 'Installation' },
+  'integration.document_pdf_received': { label: 'ERP document PDF received', area: 'Integrations' },
 };
 
 /** A readable label for an action; an unknown key (an entry written by a newer version) shows as it is. */

@@ -16,6 +16,7 @@ export const BATCH_ENTITIES = [
   'invoices',
   'shipments',
   'purchase-orders',
+  'payments',
 ] as const;
 export type BatchEntity = (typeof BATCH_ENTITIES)[number];
 /** The write scope each batch endpoint needs. */
@@ -27,6 +28,7 @@ export const BATCH_SCOPE = {
   invoices: 'invoices:write',
   shipments: 'shipments:write',
   'purchase-orders': 'purchase-orders:write',
+  payments: 'payments:write',
 } as const satisfies Record<BatchEntity, string>;
 
 /** At most this many rows in one batch; a larger body is refused before it is parsed. */
@@ -78,6 +80,7 @@ export const partyRow = z
     name: text(200),
     inactive: z.boolean().default(false),
     supplierCategory: optionalText(100),
+    taxId: optionalText(50).meta({ description: 'The tax / VAT id printed on its documents.' }),
     rev,
   })
   .strict()
@@ -185,6 +188,30 @@ export const purchaseOrderRow = z
   .strict()
   .meta({ id: 'PurchaseOrderRow' });
 
+export const paymentRow = z
+  .object({
+    key: erpKey,
+    customer: erpRef,
+    paymentDate: isoDate,
+    currency,
+    amount: money.meta({ description: 'What the customer paid: positive.' }),
+    reference: optionalText(100).meta({ description: 'The transfer, cheque or remittance reference.' }),
+    allocations: z
+      .array(
+        z
+          .object({
+            invoice: erpKey.meta({ description: 'The key of the invoice or credit note it settles.' }),
+            amount: money,
+          })
+          .strict(),
+      )
+      .max(BATCH_MAX_LINES, `At most ${BATCH_MAX_LINES} allocations.`)
+      .default([]),
+    rev,
+  })
+  .strict()
+  .meta({ id: 'PaymentRow' });
+
 export const BATCH_ROW_SCHEMAS = {
   parties: partyRow,
   'master-data': masterDataRow,
@@ -193,6 +220,7 @@ export const BATCH_ROW_SCHEMAS = {
   invoices: invoiceRow,
   shipments: shipmentRow,
   'purchase-orders': purchaseOrderRow,
+  payments: paymentRow,
 } as const satisfies Record<BatchEntity, z.ZodType>;
 
 /** The envelope: rows are validated one by one afterwards, so each error names its row. */

@@ -15,6 +15,7 @@ export const INTEGRATION_SCOPES = [
   'invoices:write',
   'shipments:write',
   'purchase-orders:write',
+  'payments:write',
 ] as const;
 export type IntegrationScope = (typeof INTEGRATION_SCOPES)[number];
 

@@ -1,5 +1,8 @@
-/** Formats integer minor units without floating point: 123456n (or "123456") EUR -> "1,234.56 EUR". */
-export function formatMinor(value: bigint | string, currency: string, fractionDigits = 2): string {
+/**
+ * Formats integer minor units without floating point, with the currency's ISO 4217 exponent unless told
+ * otherwise: 123456n (or "123456") EUR -> "1,234.56 EUR", 1000n JPY -> "1,000 JPY", 1234n KWD -> "1.234 KWD".
+ */
+export function formatMinor(value: bigint | string, currency: string, fractionDigits = exponentOf(currency)): string {
   const minor = typeof value === 'bigint' ? value : BigInt(value);
   const negative = minor < 0n;
   const abs = negative ? -minor : minor;
@@ -28,6 +31,29 @@ export function currencyExponent(currency: string): number {
 }
 
 export class MoneyError extends Error {}
+
+/** The exponent of a well-formed code; 2 for anything else (a blank or placeholder currency). */
+function exponentOf(currency: string): number {
+  return /^[A-Z]{3}$/.test(currency) ? currencyExponent(currency) : 2;
+}
+
+/**
+ * An exact unit price as printed: the ERP's decimal (up to 6 places) with at least the currency's decimal
+ * places and no trailing zeros beyond them, grouped: "12.345000" EUR -> "12.345", "1500.000000" JPY ->
+ * "1,500", "2.5" EUR -> "2.50". Without the exact price, the rounded minor units.
+ */
+export function formatUnitPrice(exact: string | null | undefined, minor: bigint | string, currency: string): string {
+  if (exact === null || exact === undefined || !DECIMAL.test(exact.trim())) return formatMinor(minor, currency);
+  const [, sign = '', whole = '0', fraction = ''] = DECIMAL.exec(exact.trim()) as RegExpExecArray;
+  const exp = exponentOf(currency);
+  let frac = fraction.replace(/0+$/, '');
+  if (frac.length < exp) frac = frac.padEnd(exp, '0');
+  const grouped = BigInt(whole)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const negative = sign === '-' && /[1-9]/.test(whole + fraction);
+  return `${negative ? '-' : ''}${grouped}${frac ? `.${frac}` : ''} ${currency}`;
+}
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 

@@ -103,6 +103,38 @@ export function openApiDocument() {
           },
         },
       },
+      '/documents/{entity}/{key}/pdf': {
+        put: {
+          operationId: 'putDocumentPdf',
+          summary: 'The ERP’s own PDF of a document, served to users instead of the rendered one',
+          description:
+            'Scope: the entity’s batch write scope. Body `application/pdf`, at most 5 MB, starting with `%PDF-`. ' +
+            'The document must be mirrored already; sending again replaces the file. Audited on the party.',
+          requestParams: {
+            path: z.object({
+              entity: z.enum(['orders', 'invoices', 'shipments', 'purchase-orders']),
+              key: z.string().meta({ description: 'The document’s ERP key.' }),
+            }),
+          },
+          requestBody: { content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } },
+          responses: {
+            '200': {
+              description: 'Stored',
+              content: {
+                'application/json': {
+                  schema: z.object({ entity: z.string(), key: z.string(), sha256: z.string(), sizeBytes: z.number() }),
+                },
+              },
+            },
+            '401': error('No valid key'),
+            '403': error('The key lacks the scope or the address'),
+            '404': error('No document of that kind has the ERP key'),
+            '413': error('More than 5 MB'),
+            '415': error('The body is not a PDF'),
+            '503': error('The database is briefly unavailable, or ERP writes are not configured'),
+          },
+        },
+      },
       '/events': {
         get: {
           operationId: 'listEvents',

@@ -9,7 +9,7 @@ import {
   type IntegrationScope,
   masterDataParams,
 } from '@gatehouse/contract';
-import { auditRepo, createLimiter, type Limiter, RateLimiterRes } from '@gatehouse/db';
+import { auditRepo, createLimiter, type Limiter, mirrorRepo, RateLimiterRes } from '@gatehouse/db';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { clientIp } from '../client-ip.ts';
@@ -33,6 +33,8 @@ const UNAUTHENTICATED = { error: { code: 'unauthenticated', message: 'A valid in
 const KEY_PARAMS = ['api_key', 'apikey', 'key', 'token', 'access_token'];
 
 type Locals = { principal: IntegrationPrincipal; ip: string };
+
+const PDF_ENTITIES: readonly mirrorRepo.PdfEntity[] = ['orders', 'invoices', 'shipments', 'purchase-orders'];
 
 export function apiV1(app: AppServices) {
   const router = express.Router();
@@ -233,6 +235,72 @@ export function apiV1(app: AppServices) {
       });
       if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.status(answer.status).json(answer.body);
+    }),
+  );
+
+  /**
+   * The ERP's own PDF of an order confirmation, invoice or credit note, delivery note or purchase order
+   * (`PUT /documents/{entity}/{key}/pdf`, body application/pdf, at most 5 MB): stored in the file store by
+   * its SHA-256 and served to the portal's users instead of the PDF Gatehouse renders. Same scope as the
+   * entity's batch endpoint; the document must already be mirrored. Repeating it is harmless.
+   */
+  router.put(
+    '/documents/:entity/:key/pdf',
+    (req, res, next) => {
+      const entity = req.params.entity as mirrorRepo.PdfEntity;
+      if (!PDF_ENTITIES.includes(entity))
+        return send(res, 404, 'not_found', `No document kind "${req.params.entity}". Try: ${PDF_ENTITIES.join(', ')}.`);
+      requireScope(BATCH_SCOPE[entity])(req, res, next);
+    },
+    (req, res, next) => {
+      if (!req.is('application/pdf'))
+        return send(res, 415, 'unsupported_media_type', 'Send the file as application/pdf.');
+      next();
+    },
+    express.raw({ type: () => true, limit: BATCH_MAX_BYTES }),
+    wrap(async (req, res) => {
+      const raw = req.body as Buffer;
+      if (!Buffer.isBuffer(raw) || raw.subarray(0, 5).toString('latin1') !== '%PDF-')
+        return send(res, 415, 'not_a_pdf', 'The body is not a PDF file (it must start with %PDF-).');
+      const syncDb = app.syncDb;
+      if (!syncDb)
+        return send(
+          res,
+          503,
+          'sync_not_configured',
+          'ERP writes are not configured on this server (SYNC_DATABASE_URL).',
+        );
+      const entity = req.params.entity as mirrorRepo.PdfEntity;
+      const key = String(req.params.key);
+      const { principal, ip } = res.locals as Locals;
+      const sha256 = sha256Hex(raw);
+      const staged = await app.files.stage();
+      staged.stream.end(raw);
+      await staged.commit(sha256);
+      const doc = await syncDb.tx(SYSTEM_SCOPE, async (tx) => {
+        const found = await mirrorRepo.setErpPdf(tx, entity, key, sha256);
+        if (!found) return undefined;
+        await auditRepo.record(tx, {
+          action: 'integration.document_pdf_received',
+          outcome: 'success',
+          partyId: found.party_id,
+          actorUserId: null,
+          entityType: entity,
+          entityId: found.id,
+          requestId: String(res.locals.requestId),
+          ip,
+          details: {
+            key,
+            sha256,
+            sizeBytes: raw.length,
+            integration: principal.integrationName,
+            keyId: principal.keyId,
+          },
+        });
+        return found;
+      });
+      if (!doc) return send(res, 404, 'not_found', `No ${entity} has the ERP key "${key}" (send the document first).`);
+      res.json({ entity, key, sha256, sizeBytes: raw.length });
     }),
   );
 

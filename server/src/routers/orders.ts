@@ -1,4 +1,5 @@
 import {
+  downloadedFile,
   idInput,
   invoiceDetail,
   invoicesListInput,
@@ -9,9 +10,12 @@ import {
   shipmentDetail,
   shipmentsListInput,
   shipmentsListOutput,
-  statementOutput,
+  statementDownloadInput,
+  statementInput,
+  statementReport,
 } from '@gatehouse/contract';
 import * as orders from '../services/orders.ts';
+import * as printing from '../services/printing.ts';
 import { permission, router } from '../trpc.ts';
 
 export const ordersRouter = router({
@@ -23,6 +27,12 @@ export const ordersRouter = router({
     .input(idInput)
     .output(orderDetail)
     .query(({ ctx, input }) => orders.getOrder(ctx, ctx.actor, input.id)),
+  /** The order confirmation as a PDF (the ERP's own when it sent one); audited as a download. */
+  pdf: permission('orders:read')
+    .meta({ audit: 'business_document.downloaded' })
+    .input(idInput)
+    .output(downloadedFile)
+    .mutation(({ ctx, input }) => printing.documentPdf(ctx, ctx.actor, 'order', input.id)),
 });
 
 export const invoicesRouter = router({
@@ -34,6 +44,12 @@ export const invoicesRouter = router({
     .input(idInput)
     .output(invoiceDetail)
     .query(({ ctx, input }) => orders.getInvoice(ctx, ctx.actor, input.id)),
+  /** The invoice or credit note as a PDF (the ERP's own when it sent one); audited as a download. */
+  pdf: permission('invoices:read')
+    .meta({ audit: 'business_document.downloaded' })
+    .input(idInput)
+    .output(downloadedFile)
+    .mutation(({ ctx, input }) => printing.documentPdf(ctx, ctx.actor, 'invoice', input.id)),
 });
 
 export const shipmentsRouter = router({
@@ -45,11 +61,28 @@ export const shipmentsRouter = router({
     .input(idInput)
     .output(shipmentDetail)
     .query(({ ctx, input }) => orders.getShipment(ctx, ctx.actor, input.id)),
+  /** The delivery note as a PDF (the ERP's own when it sent one); audited as a download. */
+  pdf: permission('shipments:read')
+    .meta({ audit: 'business_document.downloaded' })
+    .input(idInput)
+    .output(downloadedFile)
+    .mutation(({ ctx, input }) => printing.documentPdf(ctx, ctx.actor, 'shipment', input.id)),
 });
 
 export const statementsRouter = router({
-  /** The caller's own account statement: open items and ageing per currency, as of today. */
+  /**
+   * The caller's own account statement for a period (default: the last 90 days): opening balance, every
+   * invoice, credit note and payment with the running balance, closing balance per currency; open items,
+   * ageing and available credit as of today.
+   */
   get: permission('statements:read')
-    .output(statementOutput)
-    .query(({ ctx }) => orders.statement(ctx, ctx.actor)),
+    .input(statementInput)
+    .output(statementReport)
+    .query(({ ctx, input }) => printing.statement(ctx, ctx.actor, input)),
+  /** The statement for a period as a PDF or CSV file (formula-safe cells); audited as a download. */
+  download: permission('statements:read')
+    .meta({ audit: 'statement.downloaded' })
+    .input(statementDownloadInput)
+    .output(downloadedFile)
+    .mutation(({ ctx, input }) => printing.statementDownload(ctx, ctx.actor, input)),
 });

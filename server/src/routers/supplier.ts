@@ -16,6 +16,7 @@ import {
   documentsRequirementsOutput,
   documentVersionDetail,
   documentVersionInput,
+  downloadedFile,
   downloadLinkOutput,
   flagPurchaseOrderInput,
   idInput,
@@ -28,6 +29,7 @@ import {
 import { z } from 'zod';
 import * as changeRequests from '../services/change-requests.ts';
 import * as documents from '../services/documents.ts';
+import * as printing from '../services/printing.ts';
 import * as purchaseOrders from '../services/purchase-orders.ts';
 import { permission, router, sensitive } from '../trpc.ts';
 
@@ -42,6 +44,12 @@ export const purchaseOrdersRouter = router({
     .input(idInput)
     .output(purchaseOrderDetail)
     .query(({ ctx, input }) => purchaseOrders.get(ctx, ctx.actor, input.id)),
+  /** The purchase order as a PDF (the ERP's own when it sent one); audited as a download. */
+  pdf: permission('purchase-orders:read')
+    .meta({ audit: 'business_document.downloaded' })
+    .input(idInput)
+    .output(downloadedFile)
+    .mutation(({ ctx, input }) => printing.documentPdf(ctx, ctx.actor, 'purchase-order', input.id)),
   /** Confirms delivery by a promised date (today or later). */
   acknowledge: permission('purchase-orders:acknowledge')
     .meta({ audit: 'purchase_order.acknowledged' })

@@ -304,6 +304,7 @@ const NORMALISE: { [E in BatchEntity]: (r: Rows[E], rev: bigint, errors: RowErro
     name: r.name,
     inactive: r.inactive,
     supplierCategory: r.supplierCategory ?? null,
+    taxId: r.taxId ?? null,
     rev: revOf(r.rev, rev),
   }),
   'master-data': (r, rev) => ({
@@ -372,6 +373,33 @@ const NORMALISE: { [E in BatchEntity]: (r: Rows[E], rev: bigint, errors: RowErro
       lines: r.lines.map((l) => ({ orderKey: l.order, lineNo: l.lineNo, quantity: l.quantity })),
     };
   },
+  payments: (r, rev, errors) => {
+    const amountMinor = minorOf(r.amount, r.currency, 'amount', errors);
+    if (amountMinor <= 0n) errors.push({ path: 'amount', message: 'A payment’s amount is positive.' });
+    const seen = new Set<string>();
+    let allocated = 0n;
+    const allocations = r.allocations.map((a, i) => {
+      if (seen.has(a.invoice))
+        errors.push({ path: `allocations.${i}.invoice`, message: `Invoice ${a.invoice} is allocated twice.` });
+      seen.add(a.invoice);
+      const minor = minorOf(a.amount, r.currency, `allocations.${i}.amount`, errors);
+      allocated += minor;
+      return { invoiceKey: a.invoice, amountMinor: minor };
+    });
+    // A credit note allocated negatively lets a payment settle more invoices than it pays; the net must fit.
+    if (allocated > amountMinor)
+      errors.push({ path: 'allocations', message: 'The allocations add up to more than the payment.' });
+    return {
+      key: r.key,
+      customer: r.customer,
+      paymentDate: r.paymentDate,
+      currency: r.currency,
+      amountMinor,
+      reference: r.reference ?? null,
+      rev: revOf(r.rev, rev),
+      allocations,
+    };
+  },
   'purchase-orders': (r, rev, errors) => ({
     key: r.key,
     supplier: r.supplier,
@@ -430,7 +458,8 @@ const rejected = (c: { idx: number; key: string | null }, errors: RowError[]): R
  * another record holds, an unknown order), then, unless an atomic batch has a rejected row, apply.
  */
 function documentWriter<T extends { idx: number; key: string }>(
-  table: Parameters<typeof mirrorRepo.partiesOfDocuments>[1],
+  /** The table whose documents can move between parties (audited on both); null: rows that never move. */
+  table: Parameters<typeof mirrorRepo.partiesOfDocuments>[1] | null,
   stage: (tx: Tx, docs: T[]) => Promise<mirrorRepo.StageProblem[]>,
   apply: (tx: Tx, skip: number[], now: Date) => Promise<mirrorRepo.Applied[]>,
 ): Writer<Omit<T, 'idx'>> {
@@ -445,13 +474,15 @@ function documentWriter<T extends { idx: number; key: string }>(
     for (const p of problems) errorsOf.set(p.idx, [...(errorsOf.get(p.idx) ?? []), { path: '', message: p.message }]);
     if (o.mode === 'atomic' && errorsOf.size > 0)
       return { results: rows.map((r) => resultOf(r, errorsOf, undefined)), mails: 0 };
-    const before = await mirrorRepo.partiesOfDocuments(
-      tx,
-      table,
-      valid.filter((r) => !errorsOf.has(r.idx) && r.key !== null).map((r) => r.key as string),
-    );
+    const before = table
+      ? await mirrorRepo.partiesOfDocuments(
+          tx,
+          table,
+          valid.filter((r) => !errorsOf.has(r.idx) && r.key !== null).map((r) => r.key as string),
+        )
+      : new Map();
     const applied = await apply(tx, [...errorsOf.keys()], o.now);
-    await auditMoves(tx, table, before, applied, o.source.name);
+    if (table) await auditMoves(tx, table, before, applied, o.source.name);
     const byKey = new Map(applied.map((a) => [a.key, a.outcome]));
     return { results: rows.map((r) => resultOf(r, errorsOf, byKey)), mails: 0 };
   };
@@ -501,6 +532,7 @@ type PartyIn = {
   name: string;
   inactive: boolean;
   supplierCategory: string | null;
+  taxId: string | null;
   rev: bigint;
 };
 
@@ -604,7 +636,8 @@ const writeParties: Writer<PartyIn> = async (tx, rows, o) => {
       target.name === v.name &&
       target.ref === v.ref &&
       status === target.status &&
-      target.supplierCategory === v.supplierCategory;
+      target.supplierCategory === v.supplierCategory &&
+      target.taxId === v.taxId;
     results.set(r.idx, { index: r.idx, key: v.key, outcome: same ? 'unchanged' : 'updated' });
   }
   for (const a of audits) await auditRepo.record(tx, a);
@@ -826,4 +859,5 @@ const WRITERS: { [E in BatchEntity]: Writer<never> } = {
     mirrorRepo.stagePurchaseOrders,
     mirrorRepo.applyPurchaseOrders,
   ) as Writer<never>,
+  payments: documentWriter(null, mirrorRepo.stagePayments, mirrorRepo.applyPayments) as Writer<never>,
 };

@@ -1,16 +1,11 @@
-import {
-  type invoicesListInput,
-  type ordersListInput,
-  STATEMENT_ITEMS_MAX,
-  type shipmentsListInput,
-} from '@gatehouse/contract';
-import { invoicesRepo, ordersRepo, shipmentsRepo, statementsRepo } from '@gatehouse/db';
+import type { invoicesListInput, ordersListInput, shipmentsListInput } from '@gatehouse/contract';
+import { invoicesRepo, ordersRepo, shipmentsRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { today } from './dates.ts';
-import { ownScope, scopeFor } from './scope.ts';
+import { scopeFor } from './scope.ts';
 
 // Read verbs: the scope comes from the actor; the data layer scopes its statements and RLS checks again.
 
@@ -35,16 +30,6 @@ export async function getShipment(ctx: Context, actor: Actor, id: string) {
   const shipment = await ctx.db.read(scopeFor(actor), (tx) => shipmentsRepo.get(tx, id));
   if (!shipment) throw notFound('That shipment');
   return shipment;
-}
-
-/**
- * The caller's own account statement as of today (the server's clock). Always the caller's own party:
- * staff reading a customer's statement is a later "view as customer" feature, not a filter here.
- */
-export async function statement(ctx: Context, actor: Actor) {
-  const asOf = today(ctx);
-  const s = await ctx.db.read(ownScope(actor), (tx) => statementsRepo.statement(tx, asOf, STATEMENT_ITEMS_MAX));
-  return { asOf, ...s };
 }
 
 /** Today on the server's clock (UTC calendar day): what "overdue" is measured against. */

@@ -26,6 +26,7 @@ const SCOPE_TEXT: Record<IntegrationScope, string> = {
   'credit-limits:write': 'send customers’ credit limits.',
   'orders:write': 'send sales orders with their lines.',
   'invoices:write': 'send invoices and credit notes with their lines.',
+  'payments:write': 'send customer payments and the invoices they settle.',
   'shipments:write': 'send shipments (delivery notes) with their lines.',
   'purchase-orders:write': 'send purchase orders with their lines.',
   'events:read':

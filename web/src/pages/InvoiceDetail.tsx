@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, StatusBadge } from '../data.tsx';
+import { DownloadButton } from '../download-button.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { CreditNoteBadge, kindLabel, OverdueBadge } from './Invoices.tsx';
@@ -50,6 +51,12 @@ export default function InvoiceDetail() {
             >
               Print
             </button>
+            <DownloadButton
+              label="Download PDF"
+              testId="invoice-pdf"
+              class="button invoice-print"
+              fetch={() => trpc.invoices.pdf.mutate({ id: i().id })}
+            />
           </div>
 
           <Show when={i().overdue}>

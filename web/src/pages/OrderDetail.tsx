@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, NoValue, StatusBadge } from '../data.tsx';
+import { DownloadButton } from '../download-button.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { OrderShipments } from './Shipments.tsx';
@@ -21,6 +22,11 @@ export default function OrderDetail() {
               Order {o().number}
             </h1>
             <StatusBadge status={o().status} />
+            <DownloadButton
+              label="Order confirmation PDF"
+              testId="order-pdf"
+              fetch={() => trpc.orders.pdf.mutate({ id: o().id })}
+            />
           </div>
           <dl class="summary" data-testid="order-summary">
             {/* Staff read every customer's orders: the order says whose it is. */}

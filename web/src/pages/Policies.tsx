@@ -6,6 +6,7 @@ import { errorMessage, errorReason, issueFields } from '../errors.ts';
 import { FormError } from '../forms.tsx';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
+import { SellerDetailsSection } from './SellerDetails.tsx';
 
 type Policies = Awaited<ReturnType<typeof trpc.policies.get.query>>;
 type RolePolicy = Policies['roles'][number];
@@ -309,6 +310,7 @@ export default function Policies() {
           </>
         )}
       </Show>
+      <SellerDetailsSection />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { createSignal, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
 import { Announcement, createDialogs, FormDialog, LinesTable, ReasonDialog, TotalRow } from '../components.tsx';
 import { DetailPage } from '../data.tsx';
+import { DownloadButton } from '../download-button.tsx';
 import { formatDate, formatDateTime, formatMinor, todayIso } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { DateCell } from './PurchaseOrders.tsx';
@@ -42,6 +43,11 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
           Purchase order {props.po.number}
         </h1>
         <Badge status={props.po.status} testId="purchase-order-status" />
+        <DownloadButton
+          label="Purchase order PDF"
+          testId="purchase-order-pdf"
+          fetch={() => trpc.purchaseOrders.pdf.mutate({ id: props.po.id })}
+        />
         <Show when={actionable()}>
           <div class="button-row po-actions">
             <button

@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import { LinesTable, OrderLinks } from '../components.tsx';
 import { DetailPage, NoValue } from '../data.tsx';
+import { DownloadButton } from '../download-button.tsx';
 import { formatDate } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { ShipmentStatus } from './Shipments.tsx';
@@ -21,6 +22,11 @@ export default function ShipmentDetail() {
               Shipment {s().number}
             </h1>
             <ShipmentStatus status={s().status} />
+            <DownloadButton
+              label="Delivery note PDF"
+              testId="shipment-pdf"
+              fetch={() => trpc.shipments.pdf.mutate({ id: s().id })}
+            />
           </div>
           <dl class="summary" data-testid="shipment-summary">
             <Show when={s().partyName}>

@@ -1,6 +1,8 @@
-import { createResource, For, Match, Show, Switch } from 'solid-js';
+import { A } from '@solidjs/router';
+import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { guard } from '../auth.ts';
 import { ErrorPanel, usePageTitle } from '../data.tsx';
+import { DownloadButton } from '../download-button.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
@@ -8,6 +10,14 @@ import { trpc } from '../trpc.ts';
 type Statement = Awaited<ReturnType<typeof trpc.statements.get.query>>;
 type CurrencyTotals = Statement['currencies'][number];
 type Ageing = CurrencyTotals['ageing'];
+type Line = Statement['lines'][number];
+
+const TYPE_LABEL: Record<Line['type'], string> = {
+  invoice: 'Invoice',
+  'credit-note': 'Credit note',
+  payment: 'Payment',
+};
+type Period = { from: string; to: string };
 
 /** The ageing buckets, left (not yet due) to right (longest overdue). */
 const BUCKETS: { key: keyof Ageing; label: string }[] = [
@@ -38,9 +48,31 @@ function barSegments(ageing: Ageing): { key: keyof Ageing; x: number; width: num
 
 const overdueText = (days: number) => (days === 1 ? '1 day overdue' : `${days} days overdue`);
 
+/**
+ * The account statement: for a chosen period (default the last 90 days) the opening balance, every
+ * invoice, credit note and payment with the running balance, and the closing balance, per currency; as of
+ * today the ageing of open items and the credit limit with what is left of it. PDF and CSV downloads.
+ */
 export default function Statement() {
   usePageTitle(() => 'Account statement');
-  const [statement, { refetch }] = createResource(() => guard(trpc.statements.get.query()));
+  // undefined: the server's default period; the inputs then show the period it chose.
+  const [period, setPeriod] = createSignal<Period | undefined>(undefined, { equals: false });
+  const [statement, { refetch }] = createResource(
+    () => ({ p: period() }),
+    ({ p }) => guard(trpc.statements.get.query(p)),
+  );
+  let fromInput: HTMLInputElement | undefined;
+  let toInput: HTMLInputElement | undefined;
+  const [periodError, setPeriodError] = createSignal<string | null>(null);
+  const apply = (e: SubmitEvent) => {
+    e.preventDefault();
+    const from = fromInput?.value ?? '';
+    const to = toInput?.value ?? '';
+    if (!from || !to) return setPeriodError('Choose both the first and the last day.');
+    if (from > to) return setPeriodError('The period must start on or before its end.');
+    setPeriodError(null);
+    setPeriod({ from, to });
+  };
   const ready = () => (statement.state === 'ready' || statement.state === 'refreshing' ? statement() : undefined);
 
   return (
@@ -61,8 +93,19 @@ export default function Statement() {
             <>
               <div class="detail-header statement-header">
                 <h1 id="statement-title" data-testid="statement-title">
-                  Account statement as of <time datetime={st().asOf}>{formatDate(st().asOf)}</time>
+                  Account statement <time datetime={st().from}>{formatDate(st().from)}</time> –{' '}
+                  <time datetime={st().to}>{formatDate(st().to)}</time>
                 </h1>
+                <DownloadButton
+                  label="PDF"
+                  testId="statement-pdf"
+                  fetch={() => trpc.statements.download.mutate({ from: st().from, to: st().to, format: 'pdf' })}
+                />
+                <DownloadButton
+                  label="CSV"
+                  testId="statement-csv"
+                  fetch={() => trpc.statements.download.mutate({ from: st().from, to: st().to, format: 'csv' })}
+                />
                 <button
                   type="button"
                   class="button statement-print"
@@ -73,6 +116,58 @@ export default function Statement() {
                 </button>
               </div>
 
+              <form class="statement-period filters" onSubmit={apply} data-testid="statement-period">
+                <label>
+                  From
+                  <input type="date" ref={fromInput} value={st().from} data-testid="statement-from" required />
+                </label>
+                <label>
+                  To
+                  <input type="date" ref={toInput} value={st().to} data-testid="statement-to" required />
+                </label>
+                <button type="submit" class="button">
+                  Show
+                </button>
+                <Show when={periodError()}>
+                  <span class="error" role="alert">
+                    {periodError()}
+                  </span>
+                </Show>
+              </form>
+
+              <Show when={st().credit}>
+                {(cr) => (
+                  <dl class="summary statement-credit" data-testid="statement-credit">
+                    <div>
+                      <dt>Credit limit</dt>
+                      <dd>{formatMinor(cr().limitMinor, cr().currency)}</dd>
+                    </div>
+                    <div>
+                      <dt>Available credit</dt>
+                      <dd data-testid="statement-available">{formatMinor(cr().availableMinor, cr().currency)}</dd>
+                    </div>
+                  </dl>
+                )}
+              </Show>
+
+              <Show
+                when={st().balances.length > 0}
+                fallback={
+                  <p class="list-message" data-testid="statement-no-activity">
+                    No invoices, credit notes or payments on your account up to {formatDate(st().to)}.
+                  </p>
+                }
+              >
+                <Show when={st().linesTruncated}>
+                  <p class="notice" data-testid="statement-lines-truncated">
+                    Only the first {st().lines.length} lines of this period are listed; the balances include every line.
+                    Choose a shorter period to see the rest.
+                  </p>
+                </Show>
+                <For each={st().balances}>{(b) => <Ledger balance={b} lines={st().lines} st={st()} />}</For>
+              </Show>
+
+              <h2>Ageing as of {formatDate(st().asOf)}</h2>
               <Show
                 when={st().currencies.length > 0}
                 fallback={
@@ -116,7 +211,9 @@ export default function Statement() {
                             data-overdue={item.daysOverdue > 0 ? 'true' : undefined}
                             class={item.daysOverdue > 0 ? 'overdue' : ''}
                           >
-                            <th scope="row">{item.number}</th>
+                            <th scope="row">
+                              <A href={`/invoices/${item.id}`}>{item.number}</A>
+                            </th>
                             <td data-label="Issue date">
                               <time datetime={item.issueDate}>{formatDate(item.issueDate)}</time>
                             </td>
@@ -147,6 +244,89 @@ export default function Statement() {
           )}
         </Match>
       </Switch>
+    </section>
+  );
+}
+
+/** One currency's ledger for the period: opening balance, each line with the running balance, closing balance. */
+function Ledger(props: { balance: Statement['balances'][number]; lines: Line[]; st: Statement }) {
+  const b = () => props.balance;
+  const m = (v: string) => formatMinor(v, b().currency);
+  const lines = () => props.lines.filter((l) => l.currency === b().currency);
+  const titleId = () => `ledger-${b().currency}-title`;
+  return (
+    <section class="statement-ledger" aria-labelledby={titleId()} data-testid={`ledger-${b().currency}`}>
+      <h2 id={titleId()}>{b().currency}</h2>
+      <div class="table-wrap stack">
+        <table class="data-table" aria-labelledby={titleId()}>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Type</th>
+              <th scope="col">Number</th>
+              <th scope="col">Due</th>
+              <th scope="col" class="num">
+                Amount
+              </th>
+              <th scope="col" class="num">
+                Balance
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr data-testid="ledger-opening">
+              <td data-label="Date">
+                <time datetime={props.st.from}>{formatDate(props.st.from)}</time>
+              </td>
+              <th scope="row" colSpan={4}>
+                Opening balance
+              </th>
+              <td class="num" data-label="Balance" data-testid="ledger-opening-amount">
+                {m(b().openingMinor)}
+              </td>
+            </tr>
+            <For each={lines()}>
+              {(l) => (
+                <tr data-testid="ledger-line" data-type={l.type}>
+                  <td data-label="Date">
+                    <time datetime={l.date}>{formatDate(l.date)}</time>
+                  </td>
+                  <td data-label="Type">{TYPE_LABEL[l.type]}</td>
+                  <th scope="row" data-label="Number">
+                    <Show when={l.type !== 'payment'} fallback={<span>{l.number}</span>}>
+                      <A href={`/invoices/${l.id}`} data-testid="ledger-invoice-link">
+                        {l.legalNumber ?? l.number}
+                      </A>
+                    </Show>
+                  </th>
+                  <td data-label="Due">
+                    <Show when={l.dueDate}>{(d) => <time datetime={d()}>{formatDate(d())}</time>}</Show>
+                  </td>
+                  <td class="num" data-label="Amount">
+                    {m(l.amountMinor)}
+                  </td>
+                  <td class="num" data-label="Balance" data-testid="ledger-balance">
+                    {m(l.balanceMinor)}
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+          <tfoot>
+            <tr>
+              <td>
+                <time datetime={props.st.to}>{formatDate(props.st.to)}</time>
+              </td>
+              <th scope="row" colSpan={4}>
+                Closing balance
+              </th>
+              <td class="num" data-testid="ledger-closing">
+                {m(b().closingMinor)}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
     </section>
   );
 }
