@@ -45,6 +45,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   'shipments.get': (o) => ({ id: o.shipmentId }),
   'statements.get': () => undefined,
   'invoices.get': (o) => ({ id: o.invoiceId }),
+  'invoices.totals': (o) => ({ partyId: o.partyId }),
   'users.list': () => ({}),
   'users.get': (o) => ({ userId: o.userId }),
   'users.grantableRoles': () => ({}),

@@ -272,12 +272,30 @@ export const orderDetail = orderSummary.extend({
 export const idInput = z.object({ id: uuid });
 
 // ---- invoices
-export const invoicesListInput = pageInput.extend({
+/** What the invoice list filters on; the list pages through them, invoices.totals sums them per currency. */
+const invoiceFilters = z.object({
   status: z.enum(INVOICE_STATUSES).optional(),
   kind: z.enum(INVOICE_KINDS).optional(),
   /** Only invoices overdue today (open, something open, due before today), longest overdue first. */
   overdue: z.literal(true).optional(),
+  /** Matches the invoice's number or its legal (printed) number (case-insensitive, contains). */
+  search: z.string().trim().max(LIMITS.searchMax).optional(),
+  /** Issue dates from and to, both inclusive. */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   partyId: uuid.optional(),
+});
+const datesInOrder = {
+  check: (q: { from?: string | undefined; to?: string | undefined }) => !q.from || !q.to || q.from <= q.to,
+  params: { path: ['to'], message: 'The end date must be on or after the start date.' },
+};
+export const invoicesListInput = pageInput.extend(invoiceFilters.shape).refine(datesInOrder.check, datesInOrder.params);
+export const invoicesTotalsInput = invoiceFilters.refine(datesInOrder.check, datesInOrder.params);
+/** Per currency, over every invoice the filters match (never summed across currencies). */
+export const invoicesTotalsOutput = z.object({
+  currencies: z.array(
+    z.object({ currency: z.string(), count: z.number().int(), totalMinor: minorUnits, openMinor: minorUnits }),
+  ),
 });
 export const invoiceSummary = z.object({
   id: uuid,
@@ -296,6 +314,8 @@ export const invoiceSummary = z.object({
   openMinor: minorUnits,
   /** Open, something still open and due before the server's today. */
   overdue: z.boolean(),
+  /** How many days past its due date an overdue invoice is today; null when it is not overdue. */
+  daysOverdue: z.number().int().nullable(),
 });
 export const invoicesListOutput = z.object({
   items: z.array(invoiceSummary.extend({ partyName: partyNameForStaff })),

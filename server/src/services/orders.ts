@@ -1,5 +1,6 @@
 import {
   type invoicesListInput,
+  type invoicesTotalsInput,
   type ordersListInput,
   STATEMENT_ITEMS_MAX,
   type shipmentsListInput,
@@ -52,6 +53,13 @@ export async function statement(ctx: Context, actor: Actor) {
 export function listInvoices(ctx: Context, actor: Actor, input: z.output<typeof invoicesListInput>) {
   const asOf = today(ctx);
   return ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.list(tx, { ...input, asOf }));
+}
+
+/** Per currency, the count, total and open amount of every invoice the list's filters match. */
+export async function invoiceTotals(ctx: Context, actor: Actor, input: z.output<typeof invoicesTotalsInput>) {
+  const asOf = today(ctx);
+  const currencies = await ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.totals(tx, { ...input, asOf }));
+  return { currencies };
 }
 
 /** A printable invoice: itself, whether it is overdue today, whom it bills, its order's lines. */
