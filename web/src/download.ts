@@ -9,3 +9,15 @@ export function saveTextFile(filename: string, text: string, type: string): void
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** Hands downloaded bytes to the browser as a file (the object URL is released shortly after). */
+export function saveBlobFile(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -268,6 +268,21 @@ export const orderDetail = orderSummary.extend({
   lines: z.array(orderLine),
   /** What shipped against this order (delivery notes), newest first. */
   shipments: z.array(shipmentSummary),
+  /** Its invoices and credit notes, oldest first (empty without invoices:read). */
+  invoices: z.array(
+    z.object({
+      id: uuid,
+      number: z.string(),
+      legalNumber: z.string().nullable(),
+      kind: z.enum(INVOICE_KINDS),
+      status: z.enum(INVOICE_STATUSES),
+      issueDate: z.string(),
+      dueDate: z.string(),
+      currency: z.string(),
+      totalMinor: minorUnits,
+      openMinor: minorUnits,
+    }),
+  ),
 });
 export const idInput = z.object({ id: uuid });
 

@@ -21,9 +21,10 @@ export function listOrders(ctx: Context, actor: Actor, input: z.output<typeof or
 }
 
 export async function getOrder(ctx: Context, actor: Actor, id: string) {
-  // Shipments are their own permission: a role that may read orders but not shipments sees none.
+  // Shipments and invoices are their own permissions: a role that may read orders but not them sees none.
   const withShipments = actor.permissions.has('shipments:read');
-  const order = await ctx.db.readOne(scopeFor(actor), (tx) => ordersRepo.get(tx, id, { withShipments }));
+  const withInvoices = actor.permissions.has('invoices:read');
+  const order = await ctx.db.readOne(scopeFor(actor), (tx) => ordersRepo.get(tx, id, { withShipments, withInvoices }));
   if (!order) throw notFound('That order');
   return order;
 }

@@ -2,7 +2,7 @@ import { CHANGE_REQUEST_KINDS, CHANGE_REQUEST_STATUSES } from '@gatehouse/contra
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
 import { can } from '../auth.ts';
-import { Tabs } from '../components.tsx';
+import { ExportButton, Tabs } from '../components.tsx';
 import {
   createPagedList,
   FilterSelect,
@@ -107,6 +107,7 @@ function DocumentsQueue() {
           chosenName={partyId() ? list.items()[0]?.partyName : undefined}
         />
       </form>
+      <ExportButton list="documents-queue" filters={filters} noun="documents to review" />
       <ListTable
         list={list}
         noun="documents"
