@@ -516,7 +516,8 @@ export function ExportButton(props: { list: ExportList; filters: () => Record<st
         setState({ phase: 'running', format, rows: Math.max(0, rows - 1), bytes });
       }
       const type = res.headers.get('content-type') ?? 'application/octet-stream';
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+      // The server's name for the file (a plain token, or quoted): gatehouse-<list>-<day>.<format>.
+      const name = /filename="?([\w.-]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1];
       saveBlobFile(name ?? `gatehouse-${props.list}.${format}`, new Blob(chunks, { type }));
       setState({ phase: 'done', format, rows: Math.max(0, rows - 1), bytes });
     } catch (err) {
