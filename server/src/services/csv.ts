@@ -22,6 +22,8 @@ const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
  */
 export function neutralise(value: unknown): string {
   const s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  // The common case first (one line, no formula start): no regex replace, no copy.
+  if (!s.includes('\n') && !s.includes('\r')) return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
   if (PLAIN_NUMBER.test(s)) return s;
   const inner = s.replace(AFTER_BREAK, "$1'");
   return FORMULA_START.test(inner) ? `'${inner}` : inner;

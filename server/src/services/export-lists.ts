@@ -38,7 +38,7 @@ export interface ExportListDef {
 }
 
 /** Rows per page: large enough that a round trip is cheap per row, small enough to hold in memory. */
-export const EXPORT_PAGE_ROWS = 1_000;
+export const EXPORT_PAGE_ROWS = 2_000;
 
 const money = (minor: bigint | string, currency: string) => minorToDecimal(BigInt(minor), currency);
 const time = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : d);

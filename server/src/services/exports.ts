@@ -109,16 +109,24 @@ export async function writeExport<T>(
   progress: ExportProgress = { rows: 0 },
 ): Promise<number> {
   const { columns, source } = spec;
+  // The next page is read while this one is formatted and written (PostgreSQL and Node work side by side),
+  // so at most two pages are in memory; none is read before the client has taken the one before.
   const pages = async (each: (items: readonly T[]) => void) => {
-    let cursor: string | undefined;
-    do {
-      await drained(out);
-      const page = await source(cursor);
+    let next: ReturnType<RowSource<T>> | undefined = source(undefined);
+    while (next) {
+      const page = await next;
+      next = undefined;
       if (out.destroyed) throw new ExportAborted();
+      const cursor = page.nextCursor ?? undefined;
+      if (cursor) {
+        next = source(cursor);
+        // Settled here if the export stops before awaiting it (the client went away).
+        next.catch(() => undefined);
+      }
       each(page.items);
       progress.rows += page.items.length;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+      await drained(out);
+    }
   };
 
   if (format === 'csv') {
