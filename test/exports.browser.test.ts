@@ -116,10 +116,10 @@ describe('exporting the overdue invoices', () => {
     expect(body.map((r) => r[col('Open')])).toEqual(screen.map((r) => Number(decimalOf(r.open))));
 
     // The totals per currency the screen shows are the sums of the file's rows.
-    const totals = await page.locator('[data-testid="invoice-total"]').evaluateAll((lis) =>
+    const totals = await page.locator('[data-testid="currency-total"]').evaluateAll((lis) =>
       lis.map((li) => ({
         currency: li.getAttribute('data-currency') ?? '',
-        open: li.querySelector('[data-testid="invoice-total-open"]')?.textContent?.trim() ?? '',
+        open: li.querySelector('[data-testid="currency-total-open"]')?.textContent?.trim() ?? '',
       })),
     );
     for (const t of totals) {
@@ -146,7 +146,7 @@ describe('lists people can search', () => {
     await page.fill('#invoices-search', 'OD-3');
     await page.waitForURL(/q=OD-3/);
     await expect.poll(() => page.locator('[data-testid="invoice-link"]').allTextContents()).toEqual(['OD-3']);
-    await expect.poll(() => page.locator('[data-testid="invoice-total"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="currency-total"]').count()).toBe(1);
     expect(await page.locator('[data-testid="days-overdue"]').first().textContent()).toBe('2');
 
     // An order that was invoiced: its page lists the invoice, and the link opens it.

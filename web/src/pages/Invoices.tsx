@@ -186,13 +186,13 @@ export default function Invoices() {
       </form>
 
       <Show when={(totals()?.currencies.length ?? 0) > 0}>
-        <ul class="invoice-totals" aria-label="Totals of the invoices shown" data-testid="invoice-totals">
+        <ul class="invoice-totals" aria-label="Totals of the invoices shown" data-testid="currency-totals">
           <For each={totals()?.currencies}>
             {(c) => (
-              <li data-testid="invoice-total" data-currency={c.currency}>
+              <li data-testid="currency-total" data-currency={c.currency}>
                 {c.count} {c.count === 1 ? 'document' : 'documents'}: total{' '}
                 <strong>{formatMinor(c.totalMinor, c.currency)}</strong>, open{' '}
-                <strong data-testid="invoice-total-open">{formatMinor(c.openMinor, c.currency)}</strong>
+                <strong data-testid="currency-total-open">{formatMinor(c.openMinor, c.currency)}</strong>
               </li>
             )}
           </For>
