@@ -80,6 +80,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
     paymentInstructions: '',
     paymentTerms: '',
   }),
+  'invoices.totals': (o) => ({ partyId: o.partyId }),
   'users.list': () => ({}),
   'users.get': (o) => ({ userId: o.userId }),
   'users.grantableRoles': () => ({}),

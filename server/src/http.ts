@@ -12,6 +12,7 @@ import { clientIp } from './client-ip.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
+import { exportList } from './files/export-route.ts';
 import {
   downloadDocument,
   uploadChangeRequestAttachment,
@@ -138,6 +139,25 @@ export function createHttpApp(app: AppServices) {
   server.post('/files/invoice-query-attachments', sameOriginUpload, uploadInvoiceQueryAttachment(makeContext));
   server.post('/files/change-request-attachments', sameOriginUpload, uploadChangeRequestAttachment(makeContext));
   server.get('/files/download/:token', downloadDocument(makeContext));
+  // Exports: a JSON body (a cross-site page cannot send one without a CORS preflight we refuse) from an
+  // allowed origin, as tRPC mutations; the file streams back (server/src/files/export-route.ts).
+  server.post(
+    '/files/exports/:list',
+    (req, res, next) => {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      if (crossOriginRefused(req, config.allowedOrigins)) {
+        req.resume();
+        res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
+      } else if (type !== 'application/json') {
+        req.resume();
+        res
+          .status(415)
+          .json({ error: { message: 'Send the export request as application/json.', code: 'UNSUPPORTED_MEDIA_TYPE' } });
+      } else next();
+    },
+    express.json({ limit: '16kb' }),
+    exportList(makeContext),
+  );
 
   // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).
   server.use('/api/v1', metrics.timed('api_v1'), apiV1(app));

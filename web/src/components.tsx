@@ -1,7 +1,11 @@
+import type { ExportFormat, ExportList } from '@gatehouse/contract';
 import { A } from '@solidjs/router';
 import { type Accessor, createContext, createSignal, For, type JSX, Show, useContext } from 'solid-js';
+import { apiUrl } from './api-origin.ts';
+import { refreshMe } from './auth.ts';
 import { NoValue } from './data.tsx';
-import { errorMessage } from './errors.ts';
+import { saveBlobFile } from './download.ts';
+import { errorMessage, UserFacingError } from './errors.ts';
 import { formatMinor, formatQuantityUom, formatUnitPrice } from './format.ts';
 import { FormError } from './forms.tsx';
 import { ModalDialog } from './pages/supplier-shared.tsx';
@@ -452,4 +456,139 @@ export function OrderLinks(props: { orders: readonly { id: string; number: strin
       )}
     </For>
   );
+}
+
+type ExportState =
+  | { phase: 'idle' }
+  | { phase: 'running'; format: ExportFormat; rows: number; bytes: number }
+  | { phase: 'done'; format: ExportFormat; rows: number; bytes: number }
+  | { phase: 'error'; message: string };
+
+const sizeLabel = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * Export (CSV / XLSX) of a list screen with the filters in force: one component for every list. The file
+ * streams from POST /files/exports/:list; while it comes, a counter shows the rows (CSV) or the size (XLSX)
+ * received so far, with Cancel; at the end the browser saves it. A refusal (the rate limit, a permission)
+ * shows the server's own words.
+ */
+export function ExportButton(props: { list: ExportList; filters: () => Record<string, unknown>; noun: string }) {
+  const [state, setState] = createSignal<ExportState>({ phase: 'idle' });
+  let abort: AbortController | undefined;
+
+  async function run(format: ExportFormat) {
+    abort = new AbortController();
+    let rows = 0;
+    let bytes = 0;
+    setState({ phase: 'running', format, rows, bytes });
+    try {
+      // Only the filters that are set: the server reads them as the list procedure does.
+      const filters = Object.fromEntries(
+        Object.entries(props.filters()).filter(([, v]) => v !== undefined && v !== '' && v !== false),
+      );
+      const res = await fetch(await apiUrl(`/files/exports/${props.list}`), {
+        method: 'POST',
+        credentials: 'include',
+        headers: { 'content-type': 'application/json', accept: 'application/json, */*' },
+        body: JSON.stringify({ format, filters }),
+        signal: abort.signal,
+      });
+      if (!res.ok || !res.body) {
+        const body: unknown = await res.json().catch(() => null);
+        if (res.status === 401) void refreshMe();
+        throw new UserFacingError(serverMessage(body) ?? `The export failed (status ${res.status}). Please try again.`);
+      }
+      const reader = res.body.getReader();
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      let previous = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value as Uint8Array<ArrayBuffer>);
+        bytes += value.length;
+        // A CSV record ends with CR LF: counting them counts the rows as they arrive (less the header).
+        if (format === 'csv')
+          for (let i = 0; i < value.length; i++) {
+            if (value[i] === 10 && (i > 0 ? value[i - 1] : previous) === 13) rows += 1;
+          }
+        previous = value[value.length - 1] ?? previous;
+        setState({ phase: 'running', format, rows: Math.max(0, rows - 1), bytes });
+      }
+      const type = res.headers.get('content-type') ?? 'application/octet-stream';
+      // The server's name for the file (a plain token, or quoted): gatehouse-<list>-<day>.<format>.
+      const name = /filename="?([\w.-]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+      saveBlobFile(name ?? `gatehouse-${props.list}.${format}`, new Blob(chunks, { type }));
+      setState({ phase: 'done', format, rows: Math.max(0, rows - 1), bytes });
+    } catch (err) {
+      if (abort?.signal.aborted) setState({ phase: 'error', message: 'The export was cancelled.' });
+      else
+        setState({
+          phase: 'error',
+          message:
+            err instanceof UserFacingError
+              ? err.message
+              : 'The export stopped before it finished: Gatehouse could not be reached or the connection broke. Please try again.',
+        });
+    } finally {
+      abort = undefined;
+    }
+  }
+
+  const running = () => state().phase === 'running';
+  const progress = () => {
+    const s = state();
+    if (s.phase !== 'running' && s.phase !== 'done') return '';
+    const what =
+      s.format === 'csv' ? `${s.rows.toLocaleString()} ${s.rows === 1 ? 'row' : 'rows'}` : sizeLabel(s.bytes);
+    return s.phase === 'running'
+      ? `Exporting ${props.noun}… ${what} so far`
+      : `Exported ${what} (${s.format.toUpperCase()}).`;
+  };
+
+  return (
+    <fieldset class="export-bar" data-testid="export">
+      <legend class="export-label">Export {props.noun}</legend>
+      <button
+        type="button"
+        class="button"
+        data-testid="export-csv"
+        aria-disabled={running()}
+        onClick={() => !running() && void run('csv')}
+      >
+        CSV
+      </button>
+      <button
+        type="button"
+        class="button"
+        data-testid="export-xlsx"
+        aria-disabled={running()}
+        onClick={() => !running() && void run('xlsx')}
+      >
+        Excel (XLSX)
+      </button>
+      <Show when={running()}>
+        <button type="button" class="button button-quiet" data-testid="export-cancel" onClick={() => abort?.abort()}>
+          Cancel
+        </button>
+      </Show>
+      <p class="hint export-status" role="status" data-testid="export-status" data-phase={state().phase}>
+        {progress()}
+      </p>
+      <Show when={state().phase === 'error' ? (state() as { message: string }).message : null}>
+        {(message) => (
+          <p class="field-error export-error" role="alert" data-testid="export-error">
+            {message()}
+          </p>
+        )}
+      </Show>
+    </fieldset>
+  );
+}
+
+function serverMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const error: unknown = body.error;
+  if (typeof error !== 'object' || error === null || !('message' in error)) return undefined;
+  return typeof error.message === 'string' && error.message ? error.message : undefined;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { invoiceLines, invoices, orderLines, orders, parties } from '../schema/index.ts';
 import { afterCursor, type Keyset, newestFirst, orderOf, page } from './paging.ts';
@@ -44,6 +44,9 @@ const payablesMarks = {
 const withOverdue = (asOf: string) => ({
   ...summary,
   overdue: sql<boolean>`${overdueOn(asOf)}`.as('overdue'),
+  daysOverdue: sql<number | null>`(case when ${overdueOn(asOf)} then ${asOf}::date - ${invoices.dueDate} end)::int`.as(
+    'days_overdue',
+  ),
   ...payablesMarks,
 });
 
@@ -61,17 +64,52 @@ export interface ListInvoices {
   kind?: (typeof invoices.$inferSelect)['kind'];
   /** Only those overdue on `asOf`, ordered by due date (oldest first) instead of issue date. */
   overdue?: boolean;
+  /** Number or legal number contains this (case-insensitive). */
+  search?: string;
+  /** Issue dates, both inclusive ('YYYY-MM-DD'). */
+  from?: string;
+  to?: string;
   /** Today ('YYYY-MM-DD'), for each item's `overdue` and the overdue filter. */
   asOf: string;
   cursor?: string;
   limit: number;
 }
 
-export async function list(tx: Tx, q: ListInvoices) {
+/** The filters of the list and of its totals, in one place so both always count the same invoices. */
+function filtersOf(tx: Tx, q: Omit<ListInvoices, 'cursor' | 'limit'>): (SQL | undefined)[] {
   const where: (SQL | undefined)[] = [partyPredicate(tx, invoices.partyId, q.partyId)];
   if (q.status) where.push(eq(invoices.status, q.status));
   if (q.kind) where.push(eq(invoices.kind, q.kind));
   if (q.overdue) where.push(overdueOn(q.asOf));
+  if (q.search) {
+    const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(invoices.number, pattern), ilike(invoices.legalNumber, pattern)));
+  }
+  if (q.from) where.push(gte(invoices.issueDate, q.from));
+  if (q.to) where.push(lte(invoices.issueDate, q.to));
+  return where;
+}
+
+/**
+ * Per currency, the count, total and open amount of every invoice the filters match (credit notes count
+ * negative, as they are stored). Never summed across currencies.
+ */
+export async function totals(tx: Tx, q: Omit<ListInvoices, 'cursor' | 'limit'>) {
+  return tx.db
+    .select({
+      currency: invoices.currency,
+      count: sql<number>`count(*)::int`,
+      totalMinor: sql<bigint>`coalesce(sum(${invoices.totalMinor}), 0)::bigint`.mapWith(BigInt),
+      openMinor: sql<bigint>`coalesce(sum(${invoices.openMinor}), 0)::bigint`.mapWith(BigInt),
+    })
+    .from(invoices)
+    .where(and(...filtersOf(tx, q)))
+    .groupBy(invoices.currency)
+    .orderBy(invoices.currency);
+}
+
+export async function list(tx: Tx, q: ListInvoices) {
+  const where = filtersOf(tx, q);
   // A cursor names its keyset, so one from the full list is refused under the overdue filter and back.
   const keyset = q.overdue ? LONGEST_OVERDUE : NEWEST;
   where.push(afterCursor(q.cursor, keyset));

@@ -1,7 +1,7 @@
 import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../connection.ts';
-import { orderLines, orders, shipmentLines, shipments } from '../schema/index.ts';
+import { invoices, orderLines, orders, shipmentLines, shipments } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyNameIfCross, partyPredicate } from './scope.ts';
 
@@ -90,7 +90,20 @@ interface ShipmentJson {
  * one-round-trip read (db.readOne) like a list page. Amounts travel as text inside the JSON (a JSON
  * number would lose precision above 2^53) and become bigint here. Every subquery is scoped twice too.
  */
-export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } = {}) {
+interface InvoiceJson {
+  id: string;
+  number: string;
+  legalNumber: string | null;
+  kind: 'invoice' | 'credit-note';
+  status: 'open' | 'paid' | 'cancelled';
+  issueDate: string;
+  dueDate: string;
+  currency: string;
+  totalMinor: string;
+  openMinor: string;
+}
+
+export async function get(tx: Tx, id: string, opts: { withShipments?: boolean; withInvoices?: boolean } = {}) {
   const lines = sql<LineJson[]>`(select coalesce(json_agg(json_build_object(
       'lineNo', l.line_no, 'sku', l.sku, 'description', l.description, 'quantity', l.quantity::text, 'uom', l.uom,
       'unitPriceMinor', l.unit_price_minor::text, 'unitPrice', l.unit_price::text,
@@ -107,6 +120,14 @@ export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } 
       from ${shipments} s where s.party_id = o.party_id and (s.order_id = o.id or exists (
         select 1 from ${shipmentLines} sl where sl.party_id = s.party_id and sl.shipment_id = s.id and sl.order_id = o.id)))`
     : sql<ShipmentJson[]>`'[]'::json`;
+  // The order's invoices and credit notes, oldest first (its own permission, like shipments).
+  const invoicesJson = opts.withInvoices
+    ? sql<InvoiceJson[]>`(select coalesce(json_agg(json_build_object(
+        'id', i.id, 'number', i.number, 'legalNumber', i.legal_number, 'kind', i.kind, 'status', i.status,
+        'issueDate', i.issue_date::text, 'dueDate', i.due_date::text, 'currency', i.currency,
+        'totalMinor', i.total_minor::text, 'openMinor', i.open_minor::text) order by i.issue_date, i.id), '[]')
+      from ${invoices} i where i.party_id = o.party_id and i.order_id = o.id)`
+    : sql<InvoiceJson[]>`'[]'::json`;
   // Drizzle leaves columns unqualified in a one-table select, so the subqueries name the outer row by an
   // alias: an unqualified "id" inside them would bind to the inner table.
   const o = alias(orders, 'o');
@@ -124,6 +145,7 @@ export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } 
       partyName: partyNameIfCross(tx, 'o').as('party_name'),
       lines: lines.as('lines'),
       shipments: shipmentsJson.as('shipments'),
+      invoices: invoicesJson.as('invoices'),
     })
     .from(o)
     .where(and(eq(o.id, id), partyPredicate(tx, o.partyId)));
@@ -135,5 +157,6 @@ export async function get(tx: Tx, id: string, opts: { withShipments?: boolean } 
       unitPriceMinor: BigInt(l.unitPriceMinor),
       amountMinor: BigInt(l.amountMinor),
     })),
+    invoices: row.invoices.map((i) => ({ ...i, totalMinor: BigInt(i.totalMinor), openMinor: BigInt(i.openMinor) })),
   };
 }

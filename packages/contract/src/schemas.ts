@@ -266,16 +266,49 @@ export const orderDetail = orderSummary.extend({
   lines: z.array(orderLine),
   /** What shipped against this order (delivery notes), newest first. */
   shipments: z.array(shipmentSummary),
+  /** Its invoices and credit notes, oldest first (empty without invoices:read). */
+  invoices: z.array(
+    z.object({
+      id: uuid,
+      number: z.string(),
+      legalNumber: z.string().nullable(),
+      kind: z.enum(INVOICE_KINDS),
+      status: z.enum(INVOICE_STATUSES),
+      issueDate: z.string(),
+      dueDate: z.string(),
+      currency: z.string(),
+      totalMinor: minorUnits,
+      openMinor: minorUnits,
+    }),
+  ),
 });
 export const idInput = z.object({ id: uuid });
 
 // ---- invoices
-export const invoicesListInput = pageInput.extend({
+/** What the invoice list filters on; the list pages through them, invoices.totals sums them per currency. */
+const invoiceFilters = z.object({
   status: z.enum(INVOICE_STATUSES).optional(),
   kind: z.enum(INVOICE_KINDS).optional(),
   /** Only invoices overdue today (open, something open, due before today), longest overdue first. */
   overdue: z.literal(true).optional(),
+  /** Matches the invoice's number or its legal (printed) number (case-insensitive, contains). */
+  search: z.string().trim().max(LIMITS.searchMax).optional(),
+  /** Issue dates from and to, both inclusive. */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   partyId: uuid.optional(),
+});
+const datesInOrder = {
+  check: (q: { from?: string | undefined; to?: string | undefined }) => !q.from || !q.to || q.from <= q.to,
+  params: { path: ['to'], message: 'The end date must be on or after the start date.' },
+};
+export const invoicesListInput = pageInput.extend(invoiceFilters.shape).refine(datesInOrder.check, datesInOrder.params);
+export const invoicesTotalsInput = invoiceFilters.refine(datesInOrder.check, datesInOrder.params);
+/** Per currency, over every invoice the filters match (never summed across currencies). */
+export const invoicesTotalsOutput = z.object({
+  currencies: z.array(
+    z.object({ currency: z.string(), count: z.number().int(), totalMinor: minorUnits, openMinor: minorUnits }),
+  ),
 });
 export const invoiceSummary = z.object({
   id: uuid,
@@ -298,6 +331,8 @@ export const invoiceSummary = z.object({
   openQueries: z.number().int(),
   /** A remittance advice names it and the ERP's payment has not arrived yet (its balance is unchanged). */
   paymentAdvised: z.boolean(),
+  /** How many days past its due date an overdue invoice is today; null when it is not overdue. */
+  daysOverdue: z.number().int().nullable(),
 });
 export const invoicesListOutput = z.object({
   items: z.array(invoiceSummary.extend({ partyName: partyNameForStaff })),

@@ -86,7 +86,7 @@ const STATUS: Record<string, number> = {
 };
 
 /** Domain and database errors as the tRPC routes map them, so both kinds of route answer alike. */
-function sendMapped(ctx: Context, res: Response, err: unknown) {
+export function sendMapped(ctx: Context, res: Response, err: unknown) {
   const e = toTRPCError(err);
   if (e.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err, requestId: ctx.req.requestId }, 'file route failed');
   const reason = err instanceof DomainError ? err.reason : undefined;

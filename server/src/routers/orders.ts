@@ -4,6 +4,8 @@ import {
   invoiceDetail,
   invoicesListInput,
   invoicesListOutput,
+  invoicesTotalsInput,
+  invoicesTotalsOutput,
   orderDetail,
   ordersListInput,
   ordersListOutput,
@@ -40,6 +42,11 @@ export const invoicesRouter = router({
     .input(invoicesListInput)
     .output(invoicesListOutput)
     .query(({ ctx, input }) => orders.listInvoices(ctx, ctx.actor, input)),
+  /** Per currency, the count, total and open amount of every invoice the list's filters match. */
+  totals: permission('invoices:read')
+    .input(invoicesTotalsInput)
+    .output(invoicesTotalsOutput)
+    .query(({ ctx, input }) => orders.invoiceTotals(ctx, ctx.actor, input)),
   get: permission('invoices:read')
     .input(idInput)
     .output(invoiceDetail)

@@ -20,6 +20,13 @@ describe('CSV export', () => {
     expect(neutralise(null)).toBe('');
   });
 
+  it('leaves a plain decimal number alone (a credit note amount), but not one that computes', () => {
+    expect(neutralise('-12.50')).toBe('-12.50');
+    expect(neutralise(-3)).toBe('-3');
+    expect(neutralise('-1+2')).toBe("'-1+2");
+    expect(neutralise('-12.50\n=1')).toBe("'-12.50\n'=1");
+  });
+
   it('neutralises after every line break, not only at the start of the cell', () => {
     expect(neutralise("x\r=cmd|' /C calc'!A0")).toBe("x\r'=cmd|' /C calc'!A0");
     expect(neutralise('Ann\n=1+1')).toBe("Ann\n'=1+1");

@@ -11,12 +11,20 @@ const FORMULA_START = /^[=+\-@\t\r\n]/;
  */
 const AFTER_BREAK = /(\r\n|\r|\n)(?=[=+\-@\t])/g;
 
+/** A plain decimal number ("-12.50", "3"): a spreadsheet reads it as that number and runs nothing. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
 /**
  * A cell made safe to open in a spreadsheet: an apostrophe before the first character and before the
- * first character after every line break (CRLF, bare CR, bare LF) when it could start a formula.
+ * first character after every line break (CRLF, bare CR, bare LF) when it could start a formula. A plain
+ * number ("-12.50": a credit note's amount) is left as it is, so amounts stay numbers. Every export (CSV
+ * and XLSX, services/exports.ts) writes its text cells through this one function.
  */
 export function neutralise(value: unknown): string {
   const s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  // The common case first (one line, no formula start): no regex replace, no copy.
+  if (!s.includes('\n') && !s.includes('\r')) return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+  if (PLAIN_NUMBER.test(s)) return s;
   const inner = s.replace(AFTER_BREAK, "$1'");
   return FORMULA_START.test(inner) ? `'${inner}` : inner;
 }
@@ -27,8 +35,13 @@ export function neutralise(value: unknown): string {
  * new row to a spreadsheet or any CSV parser, so the file would hold more rows than its manifest counts.
  */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return stringify([header, ...rows.map((r) => r.map(neutralise))], {
-    record_delimiter: '\r\n',
-    quoted_match: /[\r\n]/,
-  });
+  return csvRecords([header, ...rows]);
+}
+
+/** Records as CSV text, cells neutralised (the same rules as toCsv): one page of a streamed export. */
+export function csvRecords(rows: unknown[][]): string {
+  return stringify(
+    rows.map((r) => r.map(neutralise)),
+    { record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
+  );
 }

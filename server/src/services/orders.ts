@@ -1,4 +1,4 @@
-import type { invoicesListInput, ordersListInput, shipmentsListInput } from '@gatehouse/contract';
+import type { invoicesListInput, invoicesTotalsInput, ordersListInput, shipmentsListInput } from '@gatehouse/contract';
 import { invoicesRepo, ordersRepo, shipmentsRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
@@ -15,9 +15,10 @@ export function listOrders(ctx: Context, actor: Actor, input: z.output<typeof or
 }
 
 export async function getOrder(ctx: Context, actor: Actor, id: string) {
-  // Shipments are their own permission: a role that may read orders but not shipments sees none.
+  // Shipments and invoices are their own permissions: a role that may read orders but not them sees none.
   const withShipments = actor.permissions.has('shipments:read');
-  const order = await ctx.db.readOne(scopeFor(actor), (tx) => ordersRepo.get(tx, id, { withShipments }));
+  const withInvoices = actor.permissions.has('invoices:read');
+  const order = await ctx.db.readOne(scopeFor(actor), (tx) => ordersRepo.get(tx, id, { withShipments, withInvoices }));
   if (!order) throw notFound('That order');
   return order;
 }
@@ -37,6 +38,13 @@ export async function getShipment(ctx: Context, actor: Actor, id: string) {
 export function listInvoices(ctx: Context, actor: Actor, input: z.output<typeof invoicesListInput>) {
   const asOf = today(ctx);
   return ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.list(tx, { ...input, asOf }));
+}
+
+/** Per currency, the count, total and open amount of every invoice the list's filters match. */
+export async function invoiceTotals(ctx: Context, actor: Actor, input: z.output<typeof invoicesTotalsInput>) {
+  const asOf = today(ctx);
+  const currencies = await ctx.db.readOne(scopeFor(actor), (tx) => invoicesRepo.totals(tx, { ...input, asOf }));
+  return { currencies };
 }
 
 /** A printable invoice: itself, whether it is overdue today, whom it bills, its order's lines. */

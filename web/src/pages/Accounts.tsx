@@ -2,7 +2,7 @@ import { LIMITS } from '@gatehouse/contract';
 import { useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
-import { Announcement, FormDialog } from '../components.tsx';
+import { Announcement, ExportButton, FormDialog } from '../components.tsx';
 import {
   createPagedList,
   FilterSelect,
@@ -138,6 +138,7 @@ export default function Accounts() {
         />
         <SearchField id="accounts-search" placeholder="Name or ERP reference" />
       </form>
+      <ExportButton list="parties" filters={filters} noun="organisations" />
       <ListTable
         list={list}
         noun="accounts"

@@ -2,7 +2,7 @@ import { A, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
 import { apiUrl } from '../api-origin.ts';
 import { can, guard, refreshMe } from '../auth.ts';
-import { Announcement } from '../components.tsx';
+import { Announcement, ExportButton } from '../components.tsx';
 import { ErrorPanel, NoValue, usePageTitle, useRememberedList, uuidParam } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDate } from '../format.ts';
@@ -56,6 +56,7 @@ export default function Documents() {
         )}
       </Show>
       <Announcement testId="documents-announcement" message={announcement()} />
+      <ExportButton list="documents" filters={() => ({ partyId: partyId() })} noun="documents" />
       <Switch>
         <Match when={data.state === 'errored'}>
           <ErrorPanel message={errorMessage(data.error)} onRetry={() => void refetch()} />

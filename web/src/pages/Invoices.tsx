@@ -1,12 +1,14 @@
-import { INVOICE_KINDS, INVOICE_STATUSES } from '@gatehouse/contract';
+import { INVOICE_KINDS, INVOICE_STATUSES, LIMITS } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
-import { createMemo, Show } from 'solid-js';
+import { createMemo, createResource, For, Show } from 'solid-js';
+import { ExportButton } from '../components.tsx';
 import {
   createPagedList,
   crossParty,
   FilterSelect,
   ListTable,
   PartyFilter,
+  SearchField,
   StatusBadge,
   StatusFilter,
   usePageTitle,
@@ -40,41 +42,83 @@ export function CreditNoteBadge() {
 /** The document's kind in words: 'Invoice' or 'Credit note'. */
 export const kindLabel = (kind: (typeof INVOICE_KINDS)[number]) => (kind === 'credit-note' ? 'Credit note' : 'Invoice');
 
+/** A 'YYYY-MM-DD' from the URL, or undefined (a hand-edited address is ignored, not sent). */
+const dateParam = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+
 export default function Invoices() {
   usePageTitle(() => 'Invoices');
   const [params, setParams] = useSearchParams();
   const status = () => INVOICE_STATUSES.find((s) => s === params.status);
   const kind = () => INVOICE_KINDS.find((k) => k === params.kind);
   const overdueOnly = () => params.overdue === '1';
+  const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
+  const from = () => dateParam(params.from);
+  const to = () => dateParam(params.to);
+  // Dates are calendar dates, so string comparison is date comparison.
+  const badRange = () => {
+    const f = from();
+    const t = to();
+    return f !== undefined && t !== undefined && f > t;
+  };
   // Staff see every customer's invoices: each row names its customer, and the list narrows to one.
   const staff = crossParty;
   const partyId = () => (staff() ? uuidParam(params.partyId) : undefined);
   const filters = createMemo(
-    () => ({ status: status(), kind: kind(), overdue: overdueOnly(), partyId: partyId() }),
+    () => ({
+      status: status(),
+      kind: kind(),
+      overdue: overdueOnly(),
+      search: search(),
+      from: from(),
+      to: to(),
+      partyId: partyId(),
+      badRange: badRange(),
+    }),
     undefined,
     {
       equals: (a, b) =>
-        a.status === b.status && a.kind === b.kind && a.overdue === b.overdue && a.partyId === b.partyId,
+        a.status === b.status &&
+        a.kind === b.kind &&
+        a.overdue === b.overdue &&
+        a.search === b.search &&
+        a.from === b.from &&
+        a.to === b.to &&
+        a.partyId === b.partyId,
     },
   );
   useRememberedList('/invoices');
+  /** The filters as the server takes them (list, totals and export alike). */
+  const query = () => {
+    const f = filters();
+    return {
+      status: f.status,
+      kind: f.kind,
+      overdue: f.overdue ? (true as const) : undefined,
+      search: f.search || undefined,
+      from: f.from,
+      to: f.to,
+      partyId: f.partyId,
+    };
+  };
 
   // Overdue is the server's word (its today), so the list and the invoice page always agree.
   const list = createPagedList(filters, (f, cursor) =>
-    trpc.invoices.list.query({
-      limit: PAGE_SIZE,
-      cursor,
-      status: f.status,
-      kind: f.kind,
-      overdue: f.overdue || undefined,
-      partyId: f.partyId,
-    }),
+    // An end before the start matches nothing; the form says why instead of asking the server.
+    f.badRange
+      ? Promise.resolve({ items: [], nextCursor: null })
+      : trpc.invoices.list.query({ limit: PAGE_SIZE, cursor, ...query() }),
+  );
+  // Totals per currency of every invoice the filters match (not only the rows loaded so far).
+  const [totals] = createResource(
+    () => (filters().badRange ? null : query()),
+    (q) => trpc.invoices.totals.query(q),
   );
 
   return (
     <section aria-labelledby="invoices-title">
       <h1 id="invoices-title">Invoices</h1>
       <form class="filters" aria-label="Filter invoices" onSubmit={(e) => e.preventDefault()}>
+        <SearchField id="invoices-search" placeholder="Invoice number" />
         <StatusFilter id="invoices-status" statuses={INVOICE_STATUSES} value={status()} />
         <FilterSelect
           id="invoices-kind"
@@ -105,12 +149,57 @@ export default function Invoices() {
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
+        <div class="field field-date">
+          <label for="invoices-from">Issued from</label>
+          <input
+            id="invoices-from"
+            name="from"
+            type="date"
+            value={from() ?? ''}
+            max={to()}
+            aria-describedby={badRange() ? 'invoices-range-error' : undefined}
+            onChange={(e) => setParams({ from: e.currentTarget.value || undefined }, { replace: true })}
+          />
+        </div>
+        <div class="field field-date">
+          <label for="invoices-to">Issued to</label>
+          <input
+            id="invoices-to"
+            name="to"
+            type="date"
+            value={to() ?? ''}
+            min={from()}
+            aria-invalid={badRange() ? 'true' : undefined}
+            aria-describedby={badRange() ? 'invoices-range-error' : undefined}
+            onChange={(e) => setParams({ to: e.currentTarget.value || undefined }, { replace: true })}
+          />
+        </div>
+        <Show when={badRange()}>
+          <p class="hint field-error filters-error" id="invoices-range-error" role="alert">
+            The end date must be on or after the start date.
+          </p>
+        </Show>
         <Show when={overdueOnly()}>
           <p class="hint filters-note" id="invoices-overdue-hint">
             Longest overdue first.
           </p>
         </Show>
       </form>
+
+      <Show when={(totals()?.currencies.length ?? 0) > 0}>
+        <ul class="invoice-totals" aria-label="Totals of the invoices shown" data-testid="currency-totals">
+          <For each={totals()?.currencies}>
+            {(c) => (
+              <li data-testid="currency-total" data-currency={c.currency}>
+                {c.count} {c.count === 1 ? 'document' : 'documents'}: total{' '}
+                <strong>{formatMinor(c.totalMinor, c.currency)}</strong>, open{' '}
+                <strong data-testid="currency-total-open">{formatMinor(c.openMinor, c.currency)}</strong>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <ExportButton list="invoices" filters={query} noun="invoices" />
 
       <ListTable
         list={list}
@@ -132,6 +221,9 @@ export default function Invoices() {
             </Show>
             <th scope="col">Issue date</th>
             <th scope="col">Due date</th>
+            <th scope="col" class="num">
+              Days overdue
+            </th>
             <th scope="col">Status</th>
             <th scope="col" class="num">
               Total
@@ -166,6 +258,9 @@ export default function Invoices() {
               <td data-label="Due date">
                 <time datetime={invoice.dueDate}>{formatDate(invoice.dueDate)}</time>
               </td>
+              <td class="num" data-label="Days overdue" data-testid="days-overdue">
+                {invoice.daysOverdue ?? ''}
+              </td>
               <td data-label="Status">
                 <span class="badges">
                   <Show when={invoice.kind === 'credit-note'}>
@@ -183,10 +278,10 @@ export default function Invoices() {
                   </Show>
                 </span>
               </td>
-              <td class="num" data-label="Total">
+              <td class="num" data-label="Total" data-testid="invoice-total-cell">
                 {formatMinor(invoice.totalMinor, invoice.currency)}
               </td>
-              <td class="num" data-label="Open">
+              <td class="num" data-label="Open" data-testid="invoice-open-cell">
                 {formatMinor(invoice.openMinor, invoice.currency)}
               </td>
             </tr>

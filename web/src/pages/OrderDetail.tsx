@@ -1,9 +1,12 @@
-import { Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import { For, Show } from 'solid-js';
+import { can } from '../auth.ts';
 import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, NoValue, StatusBadge } from '../data.tsx';
 import { DownloadButton } from '../download-button.tsx';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
+import { CreditNoteBadge } from './Invoices.tsx';
 import { OrderShipments } from './Shipments.tsx';
 
 export default function OrderDetail() {
@@ -82,6 +85,71 @@ export default function OrderDetail() {
 
           <h2 id="order-shipments-title">Shipments</h2>
           <OrderShipments shipments={o().shipments} />
+
+          {/* Invoices are their own permission: a role without it sees no such section. */}
+          <Show when={can('invoices:read')}>
+            <h2 id="order-invoices-title">Invoices</h2>
+            <Show
+              when={o().invoices.length > 0}
+              fallback={
+                <p class="list-message" data-testid="order-no-invoices">
+                  Not invoiced yet.
+                </p>
+              }
+            >
+              <div class="table-wrap stack">
+                <table class="data-table" data-testid="order-invoices" aria-labelledby="order-invoices-title">
+                  <thead>
+                    <tr>
+                      <th scope="col">Number</th>
+                      <th scope="col">Issue date</th>
+                      <th scope="col">Due date</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" class="num">
+                        Total
+                      </th>
+                      <th scope="col" class="num">
+                        Open
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={o().invoices}>
+                      {(invoice) => (
+                        <tr data-testid="order-invoice">
+                          <th scope="row">
+                            <A href={`/invoices/${invoice.id}`} data-testid="order-invoice-link">
+                              {invoice.legalNumber ?? invoice.number}
+                            </A>
+                          </th>
+                          <td data-label="Issue date">
+                            <time datetime={invoice.issueDate}>{formatDate(invoice.issueDate)}</time>
+                          </td>
+                          <td data-label="Due date">
+                            <time datetime={invoice.dueDate}>{formatDate(invoice.dueDate)}</time>
+                          </td>
+                          <td data-label="Status">
+                            <span class="badges">
+                              <Show when={invoice.kind === 'credit-note'}>
+                                <CreditNoteBadge />
+                              </Show>
+                              <StatusBadge status={invoice.status} />
+                            </span>
+                          </td>
+                          <td class="num" data-label="Total">
+                            {formatMinor(invoice.totalMinor, invoice.currency)}
+                          </td>
+                          <td class="num" data-label="Open">
+                            {formatMinor(invoice.openMinor, invoice.currency)}
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </Show>
+          </Show>
         </>
       )}
     </DetailPage>

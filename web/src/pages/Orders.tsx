@@ -1,6 +1,7 @@
 import { LIMITS, ORDER_SORTS, ORDER_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, For, Show } from 'solid-js';
+import { ExportButton } from '../components.tsx';
 import {
   createPagedList,
   crossParty,
@@ -155,6 +156,14 @@ export default function Orders() {
           </p>
         </Show>
       </form>
+      <ExportButton
+        list="orders"
+        filters={() => {
+          const { badRange: _b, ...f } = filters();
+          return f;
+        }}
+        noun="orders"
+      />
 
       <ListTable
         list={list}

@@ -1,6 +1,7 @@
 import { LIMITS, PURCHASE_ORDER_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
+import { ExportButton } from '../components.tsx';
 import {
   createPagedList,
   crossParty,
@@ -73,6 +74,7 @@ export default function PurchaseOrders() {
           />
         </Show>
       </form>
+      <ExportButton list="purchase-orders" filters={filters} noun="purchase orders" />
 
       <ListTable
         list={list}

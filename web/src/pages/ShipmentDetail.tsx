@@ -1,10 +1,10 @@
 import { Show } from 'solid-js';
 import { LinesTable, OrderLinks } from '../components.tsx';
-import { DetailPage, NoValue } from '../data.tsx';
+import { DetailPage } from '../data.tsx';
 import { DownloadButton } from '../download-button.tsx';
 import { formatDate } from '../format.ts';
 import { trpc } from '../trpc.ts';
-import { ShipmentStatus } from './Shipments.tsx';
+import { ShipmentStatus, TrackingRef } from './Shipments.tsx';
 
 export default function ShipmentDetail() {
   return (
@@ -50,7 +50,7 @@ export default function ShipmentDetail() {
             <div>
               <dt>Tracking reference</dt>
               <dd class="mono" data-testid="shipment-tracking">
-                {s().trackingRef ?? <NoValue />}
+                <TrackingRef carrier={s().carrier} trackingRef={s().trackingRef} />
               </dd>
             </div>
             <div>

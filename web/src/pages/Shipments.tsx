@@ -1,7 +1,7 @@
-import { LIMITS } from '@gatehouse/contract';
+import { LIMITS, trackingUrl } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, For, Show } from 'solid-js';
-import { OrderLinks } from '../components.tsx';
+import { ExportButton, OrderLinks } from '../components.tsx';
 import {
   createPagedList,
   crossParty,
@@ -37,6 +37,27 @@ export function ShipmentStatus(props: { status: string }) {
   );
 }
 
+/**
+ * The tracking reference, linked to the carrier's tracking page when the carrier is a known one
+ * (CARRIER_TRACKING in packages/contract/src/carriers.ts); plain text otherwise.
+ */
+export function TrackingRef(props: { carrier: string; trackingRef: string | null }) {
+  return (
+    <Show when={props.trackingRef} fallback={<NoValue />}>
+      {(ref) => (
+        <Show when={trackingUrl(props.carrier, ref())} fallback={ref()}>
+          {(url) => (
+            <a href={url()} target="_blank" rel="noopener noreferrer" data-testid="tracking-link">
+              {ref()}
+              <span class="visually-hidden"> (track with {props.carrier}, opens in a new tab)</span>
+            </a>
+          )}
+        </Show>
+      )}
+    </Show>
+  );
+}
+
 /** The cells both shipment tables show after the delivery note (and, in the list, the order). */
 function ShipmentCells(props: { shipment: ShipmentSummary }) {
   return (
@@ -45,7 +66,7 @@ function ShipmentCells(props: { shipment: ShipmentSummary }) {
         {props.shipment.carrier}
       </td>
       <td class="mono" data-label="Tracking reference">
-        {props.shipment.trackingRef ?? <NoValue />}
+        <TrackingRef carrier={props.shipment.carrier} trackingRef={props.shipment.trackingRef} />
       </td>
       <td data-label="Shipped">
         <time datetime={props.shipment.shippedOn}>{formatDate(props.shipment.shippedOn)}</time>
@@ -106,6 +127,11 @@ export default function Shipments() {
           />
         </Show>
       </form>
+      <ExportButton
+        list="shipments"
+        filters={() => ({ status: filters().status, search: filters().search, partyId: filters().partyId })}
+        noun="shipments"
+      />
 
       <ListTable
         list={list}

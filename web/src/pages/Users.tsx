@@ -2,6 +2,7 @@ import { LIMITS, USER_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, createSignal, Show } from 'solid-js';
 import { can } from '../auth.ts';
+import { ExportButton } from '../components.tsx';
 import {
   createPagedList,
   FilterSelect,
@@ -105,6 +106,7 @@ export default function Users() {
         </div>
         <SearchField id="users-search" placeholder="Email or name" />
       </form>
+      <ExportButton list="users" filters={filters} noun="users" />
 
       <ListTable
         list={list}

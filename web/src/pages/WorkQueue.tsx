@@ -2,7 +2,7 @@ import { CHANGE_REQUEST_KINDS, CHANGE_REQUEST_STATUSES, INVOICE_QUERY_STATUSES }
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
 import { can } from '../auth.ts';
-import { Tabs } from '../components.tsx';
+import { ExportButton, Tabs } from '../components.tsx';
 import {
   createPagedList,
   FilterSelect,
@@ -115,6 +115,7 @@ function DocumentsQueue() {
           chosenName={partyId() ? list.items()[0]?.partyName : undefined}
         />
       </form>
+      <ExportButton list="documents-queue" filters={filters} noun="documents to review" />
       <ListTable
         list={list}
         noun="documents"

@@ -1,0 +1,246 @@
+import { BUILT_IN_ROLES, EXPORT_LISTS, EXPORTS_PER_USER_PER_HOUR } from '@gatehouse/contract';
+import { demoRepo } from '@gatehouse/db';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_CATALOGUE } from '../server/src/services/export-lists.ts';
+import { cookieOf } from './support/files.ts';
+import { client, createPartyWithUser, SYSTEM, useTestServer } from './support/harness.ts';
+
+/**
+ * List exports (POST /files/exports/:list): the caller's scope only, the screen's filters, formula-safe
+ * cells in CSV and XLSX, a per-user rate limit with a clear refusal, the row count audited at the end
+ * (also when the client goes away mid-stream), the large-export alert, and the same origin/JSON checks
+ * as tRPC mutations.
+ */
+const t = useTestServer();
+
+type Client = ReturnType<typeof client>;
+type Seeded = Awaited<ReturnType<typeof createPartyWithUser>> & { c: Client };
+let alpha: Seeded;
+let beta: Seeded;
+let operator: Seeded;
+let supplier: Seeded;
+
+const EVIL = "=cmd|' /C calc'!A0";
+
+async function signedIn(kind: 'customer' | 'supplier' | 'internal', roles: Parameters<typeof createPartyWithUser>[2]) {
+  const u = await createPartyWithUser(t.srv.db, kind, roles);
+  const c = client(t.srv.origin);
+  await c.auth.login.mutate(u);
+  return { ...u, c };
+}
+
+function exportOf(
+  who: { c: Client },
+  list: string,
+  body: unknown,
+  opts: { origin?: string; type?: string; signal?: AbortSignal } = {},
+) {
+  return fetch(`${t.srv.origin}/files/exports/${list}`, {
+    method: 'POST',
+    headers: {
+      origin: opts.origin ?? t.srv.origin,
+      cookie: cookieOf(who.c),
+      'content-type': opts.type ?? 'application/json',
+    },
+    body: JSON.stringify(body),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+}
+
+async function csvOf(res: Response): Promise<Record<string, string>[]> {
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/csv');
+  return parse(await res.text(), { columns: true, bom: true }) as Record<string, string>[];
+}
+
+async function xlsxOf(res: Response): Promise<Record<string, unknown>[]> {
+  expect(res.status).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(await res.arrayBuffer());
+  const sheet = wb.worksheets[0];
+  if (!sheet) throw new Error('no worksheet');
+  const rows: unknown[][] = [];
+  sheet.eachRow((row) => {
+    rows.push((row.values as unknown[]).slice(1));
+  });
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries((header as string[]).map((h, i) => [h, r[i] ?? null])));
+}
+
+async function auditOf(userId: string, action: string) {
+  return t.owner<{ outcome: string; details: Record<string, unknown> }[]>`
+    select outcome, details from audit_events where actor_user_id = ${userId} and action = ${action} order by id`;
+}
+
+beforeAll(async () => {
+  alpha = await signedIn('customer', ['customer-user']);
+  beta = await signedIn('customer', ['customer-user']);
+  operator = await signedIn('internal', ['operator']);
+  supplier = await signedIn('supplier', ['supplier-user']);
+  await t.srv.db.tx(SYSTEM, async (tx) => {
+    await demoRepo.generateOrders(tx, alpha.partyId, 60, 'EUR');
+    await demoRepo.generateOrders(tx, beta.partyId, 40, 'USD');
+  });
+  await t.owner`insert into orders (party_id, number, customer_reference, status, order_date, currency, total_minor)
+    values (${alpha.partyId}, 'EVIL-1', ${EVIL}, 'open', current_date, 'EUR', -1250)`;
+});
+
+describe('exports: scope and filters', () => {
+  it("a customer's export holds its own orders only, exactly the rows the list shows", async () => {
+    const rows = await csvOf(await exportOf(alpha, 'orders', { format: 'csv', filters: {} }));
+    const own = await t.owner<{ number: string }[]>`select number from orders where party_id = ${alpha.partyId}`;
+    expect(rows.map((r) => r.Order).sort()).toEqual(own.map((o) => o.number).sort());
+    const others = await t.owner<{ number: string }[]>`select number from orders where party_id = ${beta.partyId}`;
+    // Both parties number their orders SO-0000001…: the other party's rows are told apart by currency.
+    expect(others.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.Currency === 'EUR')).toBe(true);
+    expect(Object.keys(rows[0] ?? {})).not.toContain('Customer');
+  });
+
+  it("another party's id as a filter opens nothing of theirs (the scope comes from the session)", async () => {
+    const rows = await csvOf(await exportOf(alpha, 'invoices', { format: 'csv', filters: { partyId: beta.partyId } }));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.Currency === 'EUR')).toBe(true);
+  });
+
+  it('the filters in force apply: status and date range on orders, overdue on invoices', async () => {
+    const rows = await csvOf(await exportOf(alpha, 'orders', { format: 'csv', filters: { status: 'delivered' } }));
+    const [{ n }] = (await t.owner`select count(*)::int n from orders
+      where party_id = ${alpha.partyId} and status = 'delivered'`) as unknown as [{ n: number }];
+    expect(rows).toHaveLength(n);
+    expect(rows.every((r) => r.Status === 'delivered')).toBe(true);
+
+    const overdue = await csvOf(await exportOf(alpha, 'invoices', { format: 'csv', filters: { overdue: true } }));
+    const screen = await alpha.c.invoices.list.query({ overdue: true, limit: 200 });
+    expect(overdue.map((r) => r.Invoice)).toEqual(screen.items.map((i) => i.legalNumber ?? i.number));
+    expect(overdue.map((r) => Number(r['Days overdue']))).toEqual(screen.items.map((i) => i.daysOverdue));
+  });
+
+  it('staff exports span customers and name each row’s customer; a supplier may not export orders', async () => {
+    const rows = await csvOf(await exportOf(operator, 'orders', { format: 'csv', filters: { partyId: beta.partyId } }));
+    expect(rows.length).toBe(40);
+    expect(new Set(rows.map((r) => r.Customer)).size).toBe(1);
+    expect(rows.every((r) => r.Currency === 'USD')).toBe(true);
+
+    const refused = await exportOf(supplier, 'orders', { format: 'csv', filters: {} });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/permission/);
+  });
+
+  it('refuses a cross-origin page, a non-JSON body, an unknown list, bad filters and no session', async () => {
+    expect((await exportOf(alpha, 'orders', { format: 'csv' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await exportOf(alpha, 'orders', { format: 'csv' }, { type: 'text/plain' })).status).toBe(415);
+    expect((await exportOf(alpha, 'nope', { format: 'csv' })).status).toBe(404);
+    const bad = await exportOf(alpha, 'orders', { format: 'csv', filters: { from: 'yesterday' } });
+    expect(bad.status).toBe(400);
+    expect((await exportOf(alpha, 'orders', { format: 'pdf' })).status).toBe(400);
+    const anon = await fetch(`${t.srv.origin}/files/exports/orders`, {
+      method: 'POST',
+      headers: { origin: t.srv.origin, 'content-type': 'application/json' },
+      body: '{"format":"csv"}',
+    });
+    expect(anon.status).toBe(401);
+  });
+});
+
+describe('exports: formula-safe cells', () => {
+  it(`a cell "${EVIL}" comes out neutralised in CSV and XLSX; a negative amount stays a number`, async () => {
+    const csv = await csvOf(await exportOf(alpha, 'orders', { format: 'csv', filters: { search: 'EVIL' } }));
+    expect(csv).toHaveLength(1);
+    expect(csv[0]?.['Your reference']).toBe(`'${EVIL}`);
+    expect(csv[0]?.Total).toBe('-12.50');
+
+    const xlsx = await xlsxOf(await exportOf(alpha, 'orders', { format: 'xlsx', filters: { search: 'EVIL' } }));
+    expect(xlsx).toHaveLength(1);
+    expect(xlsx[0]?.['Your reference']).toBe(`'${EVIL}`);
+    expect(xlsx[0]?.Total).toBe(-12.5);
+  });
+
+  it('an XLSX export holds the same rows as the CSV of the same filters', async () => {
+    const csv = await csvOf(await exportOf(alpha, 'invoices', { format: 'csv', filters: {} }));
+    const xlsx = await xlsxOf(await exportOf(alpha, 'invoices', { format: 'xlsx', filters: {} }));
+    expect(xlsx.map((r) => r.Invoice)).toEqual(csv.map((r) => r.Invoice));
+    expect(xlsx.map((r) => r.Total)).toEqual(csv.map((r) => Number(r.Total)));
+  });
+});
+
+describe('exports: audit and limits', () => {
+  it('the row count is audited at the end, after a "started" entry written before the first row', async () => {
+    const me = await signedIn('customer', ['customer-user']);
+    await t.srv.db.tx(SYSTEM, (tx) => demoRepo.generateOrders(tx, me.partyId, 25, 'EUR'));
+    const rows = await csvOf(await exportOf(me, 'orders', { format: 'csv', filters: { sort: 'oldest' } }));
+    expect(rows).toHaveLength(25);
+    // The closing entry is written once the stream has ended: give it a moment.
+    await expect.poll(async () => (await auditOf(me.userId, 'list.exported')).length).toBe(1);
+    const [done] = await auditOf(me.userId, 'list.exported');
+    expect(done?.outcome).toBe('success');
+    expect(done?.details).toMatchObject({ list: 'orders', format: 'csv', rows: 25, complete: true });
+    const [started] = await auditOf(me.userId, 'list.export_started');
+    expect(started?.details).toMatchObject({ list: 'orders', format: 'csv', filters: { sort: 'oldest' } });
+  });
+
+  it('an export the client abandons is audited as incomplete with the rows sent; a large one raises the alert', async () => {
+    const me = await signedIn('customer', ['customer-user']);
+    await t.srv.db.tx(SYSTEM, (tx) => demoRepo.generateOrders(tx, me.partyId, 12_000, 'EUR'));
+    const whole = await csvOf(await exportOf(me, 'orders', { format: 'csv', filters: {} }));
+    expect(whole).toHaveLength(12_000);
+    await expect.poll(async () => (await auditOf(me.userId, 'list.exported')).length).toBe(1);
+    const alerts = await t.owner<{ title: string }[]>`select title from alerts where rule = 'large-export'`;
+    expect(alerts.some((a) => a.title === `${me.email} exported 12000 rows of orders`)).toBe(true);
+
+    const ac = new AbortController();
+    const res = await exportOf(me, 'orders', { format: 'csv', filters: {} }, { signal: ac.signal });
+    const reader = res.body?.getReader();
+    await reader?.read();
+    ac.abort();
+    await expect.poll(async () => (await auditOf(me.userId, 'list.exported')).length, { timeout: 10_000 }).toBe(2);
+    const [, cut] = await auditOf(me.userId, 'list.exported');
+    expect(cut?.outcome).toBe('failure');
+    expect(cut?.details).toMatchObject({ complete: false, error: 'client went away' });
+    expect(Number(cut?.details.rows)).toBeLessThan(12_000);
+  });
+
+  it(`a user may start ${EXPORTS_PER_USER_PER_HOUR} exports an hour; the next is refused with when to try again`, async () => {
+    const me = await signedIn('customer', ['customer-user']);
+    for (let i = 0; i < EXPORTS_PER_USER_PER_HOUR; i++) {
+      const res = await exportOf(me, 'orders', { format: 'csv', filters: {} });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    const refused = await exportOf(me, 'orders', { format: 'xlsx', filters: {} });
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as { error: { message: string; code: string } };
+    expect(body.error.code).toBe('TOO_MANY_REQUESTS');
+    expect(body.error.message).toMatch(/You have started 30 exports in the last hour.*Try again in \d+ minutes?\./);
+    // Another user is not affected.
+    expect((await exportOf(alpha, 'shipments', { format: 'csv', filters: {} })).status).toBe(200);
+  });
+});
+
+/**
+ * The export route's role matrix: every built-in role against every list. A role without the list's
+ * permission is refused (403, the permission denial); one with it gets the file. (What a permitted
+ * customer or supplier role gets is held to its own party above.)
+ */
+describe('export route x role', () => {
+  it.each(BUILT_IN_ROLES.map((r) => [r.key, r] as const))('as %s', async (_key, role) => {
+    const me = await signedIn(role.partyKind, [role.key]);
+    for (const list of EXPORT_LISTS) {
+      const res = await exportOf(me, list, { format: 'csv', filters: {} });
+      const body = await res.text();
+      const allowed = (role.permissions as readonly string[]).includes(EXPORT_CATALOGUE[list].permission);
+      if (!allowed) {
+        expect(res.status, `${role.key} ${list}`).toBe(403);
+        expect(body).toContain('You do not have permission to do that.');
+      } else {
+        // A supplier's documents list needs a supplier party; every other permitted export streams.
+        expect(
+          [200, ...(list === 'documents' && role.partyKind !== 'supplier' ? [400, 404] : [])],
+          `${role.key} ${list}`,
+        ).toContain(res.status);
+      }
+    }
+  });
+});
