@@ -12,7 +12,7 @@ import { clientIp } from './client-ip.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
-import { downloadDocument, uploadDocument } from './files/routes.ts';
+import { downloadDocument, uploadDocument, uploadSupplierInvoice } from './files/routes.ts';
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
 import { sessionCookieName } from './services/session-issue.ts';
@@ -123,15 +123,13 @@ export function createHttpApp(app: AppServices) {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  server.post(
-    '/files/documents',
-    (req, res, next) => {
-      if (!crossOriginRefused(req, config.allowedOrigins)) return next();
-      req.resume();
-      res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
-    },
-    uploadDocument(makeContext),
-  );
+  const sameOrigin = (req: Request, res: Response, next: NextFunction) => {
+    if (!crossOriginRefused(req, config.allowedOrigins)) return next();
+    req.resume();
+    res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
+  };
+  server.post('/files/documents', sameOrigin, uploadDocument(makeContext));
+  server.post('/files/supplier-invoices', sameOrigin, uploadSupplierInvoice(makeContext));
   server.get('/files/download/:token', downloadDocument(makeContext));
 
   // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).

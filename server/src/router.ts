@@ -14,6 +14,7 @@ import { homeRouter } from './routers/home.ts';
 import { integrationsRouter } from './routers/integrations.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
+import { shipNoticesRouter, supplierInvoicesRouter } from './routers/supplier-collab.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
 import { router } from './trpc.ts';
 
@@ -38,6 +39,8 @@ export const appRouter = router({
   documents: documentsRouter,
   masterData: masterDataRouter,
   changeRequests: changeRequestsRouter,
+  shipNotices: shipNoticesRouter,
+  supplierInvoices: supplierInvoicesRouter,
   approvals: approvalsRouter,
   approvalPolicies: approvalPoliciesRouter,
   integrations: integrationsRouter,

@@ -14,4 +14,5 @@ export * from './permissions.ts';
 export * from './roles.ts';
 export * from './schemas.ts';
 export * from './supplier.ts';
+export * from './supplier-collab.ts';
 export * from './webhooks.ts';

@@ -21,6 +21,9 @@ const customerRead: Permission[] = ['orders:read', 'invoices:read', 'shipments:r
 const supplierWork: Permission[] = [
   'purchase-orders:read',
   'purchase-orders:acknowledge',
+  'ship-notices:manage',
+  'supplier-invoices:read',
+  'supplier-invoices:submit',
   'documents:read',
   'documents:upload',
 ];
@@ -75,6 +78,8 @@ export const BUILT_IN_ROLES = [
       'invoices:read',
       'shipments:read',
       'purchase-orders:read',
+      'purchase-orders:review',
+      'supplier-invoices:read',
       'documents:read',
       'documents:review',
       'change-requests:handle',

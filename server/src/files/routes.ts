@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { documentUploadFields, UPLOAD_TYPES } from '@gatehouse/contract';
+import { documentUploadFields, supplierInvoiceUploadFields, UPLOAD_TYPES } from '@gatehouse/contract';
 import busboy from 'busboy';
 import { create as contentDisposition } from 'content-disposition';
 import type { NextFunction, Request, Response } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
+import type { z } from 'zod';
 import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
 import * as documents from '../services/documents.ts';
+import * as supplierCollab from '../services/supplier-collab.ts';
 import type { StagedBlob } from './store.ts';
 
 /**
  * The file routes, outside tRPC because files are streams, not JSON:
  *   POST /files/documents?typeId=…&expiresOn=…  multipart/form-data with one part named "file"
+ *   POST /files/supplier-invoices?invoiceId=…    the same, a supplier invoice's PDF copy
  *   GET  /files/download/:token                 a link minted by documents.downloadLink
  * Both pass the same checks as tRPC procedures (guard.ts) and answer errors as { error: { message, code } }.
  */
@@ -83,22 +86,67 @@ function sendMapped(ctx: Context, res: Response, err: unknown) {
     .json({ error: { message: e.message, code: e.code, ...(reason ? { reason } : {}) } });
 }
 
-async function guard(ctx: Context, path: string, perm: 'documents:upload' | 'documents:read'): Promise<Actor> {
+async function guard(
+  ctx: Context,
+  path: string,
+  perm: 'documents:upload' | 'documents:read' | 'supplier-invoices:submit',
+): Promise<Actor> {
   const actor = await authenticate(ctx, path);
   requireEnrolled(actor);
   await requirePermission(ctx, actor, perm, path);
   return actor;
 }
 
+/**
+ * What one upload route does besides the shared checks (authentication, permission, multipart, size,
+ * name, content sniffing): its query fields, a check before a byte is read, and recording the file.
+ */
+interface UploadSpec<F> {
+  path: string;
+  permission: 'documents:upload' | 'supplier-invoices:submit';
+  fields: z.ZodType<F>;
+  check: (ctx: Context, actor: Actor, fields: F) => Promise<unknown>;
+  record: (ctx: Context, actor: Actor, fields: F, file: Received) => Promise<unknown>;
+  /** Content-based refusals worth an audit entry (a plain malformed request is not). */
+  refused?: (ctx: Context, actor: Actor, message: string, fields: F) => Promise<unknown>;
+}
+
 export function uploadDocument(makeContext: (req: Request, res: Response) => Context) {
+  return uploadRoute(makeContext, {
+    path: 'files.uploadDocument',
+    permission: 'documents:upload',
+    fields: documentUploadFields,
+    check: (ctx, actor, fields) => documents.checkUpload(ctx, actor, fields),
+    record: (ctx, actor, fields, file) =>
+      documents.recordUpload(ctx, actor, { ...fields, ...file, expiresOn: fields.expiresOn }),
+    refused: (ctx, actor, message, fields) =>
+      documents.recordRefusedUpload(ctx, actor, message, { typeId: fields.typeId }),
+  });
+}
+
+/** POST /files/supplier-invoices?invoiceId=…: the PDF copy of a supplier invoice, through the same checks. */
+export function uploadSupplierInvoice(makeContext: (req: Request, res: Response) => Context) {
+  return uploadRoute(makeContext, {
+    path: 'files.uploadSupplierInvoice',
+    permission: 'supplier-invoices:submit',
+    fields: supplierInvoiceUploadFields,
+    check: (ctx, actor, fields) => supplierCollab.checkInvoiceUpload(ctx, actor, fields),
+    record: async (ctx, actor, fields, file) => {
+      const out = await supplierCollab.recordInvoiceFile(ctx, actor, { ...fields, ...file });
+      return { ...out, sizeBytes: file.sizeBytes };
+    },
+  });
+}
+
+function uploadRoute<F>(makeContext: (req: Request, res: Response) => Context, spec: UploadSpec<F>) {
   return async (req: Request, res: Response, _next: NextFunction) => {
     const ctx = makeContext(req, res);
     const maxBytes = ctx.config.files.maxBytes;
     let actor: Actor;
-    let fields: { typeId: string; expiresOn?: string | undefined };
+    let fields: F;
     try {
-      actor = await guard(ctx, 'files.uploadDocument', 'documents:upload');
-      const parsed = documentUploadFields.safeParse(req.query);
+      actor = await guard(ctx, spec.path, spec.permission);
+      const parsed = spec.fields.safeParse(req.query);
       if (!parsed.success) {
         const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
         return sendError(res, 400, message, 'BAD_REQUEST');
@@ -112,7 +160,7 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
         drain(req, res, maxBytes);
         return sendError(res, 413, tooLarge(maxBytes), 'PAYLOAD_TOO_LARGE');
       }
-      await documents.checkUpload(ctx, actor, fields);
+      await spec.check(ctx, actor, fields);
     } catch (err) {
       drain(req, res, maxBytes);
       return sendMapped(ctx, res, err);
@@ -125,7 +173,7 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
       staged = received.blob;
       const { created } = await staged.commit(file.sha256);
       try {
-        const out = await documents.recordUpload(ctx, actor, { ...fields, ...file, expiresOn: fields.expiresOn });
+        const out = await spec.record(ctx, actor, fields, file);
         res.status(201).json(out);
       } catch (err) {
         // No row, no file: a blob this upload created goes again (one shared with an earlier upload stays).
@@ -135,9 +183,9 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
     } catch (err) {
       await staged?.discard().catch(() => undefined);
       if (err instanceof UploadRefused) {
-        if (err.audit)
-          await documents
-            .recordRefusedUpload(ctx, actor, err.message, { typeId: fields.typeId })
+        if (err.audit && spec.refused)
+          await spec
+            .refused(ctx, actor, err.message, fields)
             .catch((e: unknown) => ctx.log.warn({ err: e }, 'refused upload not audited'));
         drain(req, res, maxBytes);
         return sendError(res, err.status, err.message, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
