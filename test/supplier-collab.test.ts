@@ -12,7 +12,10 @@ const t = useTestServer({ SUPPLIER_INVOICE_PRICE_TOLERANCE_PCT: '2', SUPPLIER_IN
 const day = (offset: number) => new Date(t.srv.clock.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const num = (p: string) => `${p}-${randomBytes(3).toString('hex')}`;
 
-async function signIn(kind: 'supplier' | 'internal', role: string) {
+async function signIn(
+  kind: 'supplier' | 'internal',
+  role: 'supplier-user' | 'supplier-admin' | 'operator' | 'system-admin',
+) {
   const u = await createPartyWithUser(t.srv.db, kind, [role]);
   const c = client(t.srv.origin);
   await c.auth.login.mutate(u);
