@@ -35,8 +35,10 @@ import Roles from './pages/Roles.tsx';
 import Setup from './pages/Setup.tsx';
 import ShipmentDetail from './pages/ShipmentDetail.tsx';
 import Shipments from './pages/Shipments.tsx';
+import ShipNotices, { NewShipNotice, ShipNoticeDetail } from './pages/ShipNotices.tsx';
 import SignIn from './pages/SignIn.tsx';
 import Statement from './pages/Statement.tsx';
+import SupplierInvoices, { NewSupplierInvoice, SupplierInvoiceDetail } from './pages/SupplierInvoices.tsx';
 import TwoFactor from './pages/TwoFactor.tsx';
 import UserDetail from './pages/UserDetail.tsx';
 import Users from './pages/Users.tsx';
@@ -70,6 +72,12 @@ render(
         <Route path="/statement" component={requires('statements:read', Statement)} />
         <Route path="/purchase-orders" component={requires('purchase-orders:read', PurchaseOrders)} />
         <Route path="/purchase-orders/:id" component={requires('purchase-orders:read', PurchaseOrderDetail)} />
+        <Route path="/ship-notices" component={requires('purchase-orders:read', ShipNotices)} />
+        <Route path="/ship-notices/new" component={requires('ship-notices:manage', NewShipNotice)} />
+        <Route path="/ship-notices/:id" component={requires('purchase-orders:read', ShipNoticeDetail)} />
+        <Route path="/supplier-invoices" component={requires('supplier-invoices:read', SupplierInvoices)} />
+        <Route path="/supplier-invoices/new" component={requires('supplier-invoices:submit', NewSupplierInvoice)} />
+        <Route path="/supplier-invoices/:id" component={requires('supplier-invoices:read', SupplierInvoiceDetail)} />
         <Route path="/documents" component={requires('documents:read', Documents)} />
         <Route path="/documents/:id" component={requires('documents:read', DocumentHistory)} />
         <Route path="/company" component={requires('change-requests:create', CompanyDetails)} />

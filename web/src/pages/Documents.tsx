@@ -198,7 +198,7 @@ type UploadResult = { id: string; versionNo: number; status: 'submitted' };
  * POST /files/documents as multipart form data (the part named "file"), with the session cookie, reporting
  * progress. Rejects with an Error whose message is the server's own ({ error: { message } }) or ours.
  */
-function sendFile(
+export function sendFile(
   url: string,
   file: File,
   onProgress: (fraction: number) => void,

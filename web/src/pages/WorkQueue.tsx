@@ -16,15 +16,17 @@ import {
 import { formatDateTime } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { KIND_LABELS } from './CompanyDetails.tsx';
+import { ConfirmationsQueue } from './po-collab.tsx';
 import { Badge, formatAge, words } from './supplier-shared.tsx';
 
 const PAGE_SIZE = 50;
 const DOCUMENT_QUEUE_STATUSES = ['submitted', 'under-review'] as const;
 
-type Tab = 'documents' | 'change-requests';
+type Tab = 'documents' | 'change-requests' | 'confirmations';
 const TABS: { key: Tab; label: string; allowed: () => boolean }[] = [
   { key: 'documents', label: 'Documents to review', allowed: () => can('documents:review') },
   { key: 'change-requests', label: 'Change requests', allowed: () => can('change-requests:handle') },
+  { key: 'confirmations', label: 'PO confirmations', allowed: () => can('purchase-orders:review') },
 ];
 
 /**
@@ -69,6 +71,11 @@ export default function WorkQueue() {
         <Show when={active() === 'change-requests'}>
           <div role="tabpanel" id="panel-change-requests" aria-labelledby="tab-change-requests" class="tab-panel">
             <ChangeRequestsQueue />
+          </div>
+        </Show>
+        <Show when={active() === 'confirmations'}>
+          <div role="tabpanel" id="panel-confirmations" aria-labelledby="tab-confirmations" class="tab-panel">
+            <ConfirmationsQueue />
           </div>
         </Show>
       </Show>
