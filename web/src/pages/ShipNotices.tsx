@@ -174,8 +174,8 @@ export function ShipNoticeDetail() {
                 )}
               </Show>
             </dl>
-            <div class="table-wrap">
-              <table class="table" data-testid="ship-notice-lines">
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="ship-notice-lines">
                 <caption>Lines shipped</caption>
                 <thead>
                   <tr>
@@ -342,8 +342,8 @@ export function NewShipNotice() {
         </div>
         <For each={chosen}>
           {(c) => (
-            <div class="table-wrap">
-              <table class="table" data-testid="asn-po" data-po-number={c.po.number}>
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="asn-po" data-po-number={c.po.number}>
                 <caption>Purchase order {c.po.number}</caption>
                 <thead>
                   <tr>

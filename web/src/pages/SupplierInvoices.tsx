@@ -225,8 +225,8 @@ export function SupplierInvoiceDetail() {
                 </dd>
               </div>
             </dl>
-            <div class="table-wrap">
-              <table class="table" data-testid="supplier-invoice-lines">
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="supplier-invoice-lines">
                 <caption>Lines checked against the purchase order</caption>
                 <thead>
                   <tr>
@@ -393,8 +393,8 @@ export function NewSupplierInvoice() {
                   <input id="invoice-date" type="date" class="input" value={todayIso()} required ref={date} />
                 </div>
               </div>
-              <div class="table-wrap">
-                <table class="table">
+              <div class="table-wrap stack">
+                <table class="data-table">
                   <caption>Lines</caption>
                   <thead>
                     <tr>

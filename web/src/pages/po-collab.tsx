@@ -249,8 +249,8 @@ export function ConfirmationRounds(props: {
                 <Show when={round.decidedBy}>{(by) => <> · decided by {by()}</>}</Show>
               </summary>
               <Show when={round.decisionReason}>{(r) => <p class="wrap-text">Decision note: {r()}</p>}</Show>
-              <div class="table-wrap">
-                <table class="table" data-testid="po-round-lines">
+              <div class="table-wrap stack">
+                <table class="data-table" data-testid="po-round-lines">
                   <caption class="visually-hidden">Round {round.round} lines</caption>
                   <thead>
                     <tr>
@@ -384,8 +384,8 @@ export function DeliveryProgress(props: { po: PurchaseOrder; progress: Progress 
       <Show when={!props.error} fallback={<ErrorPanel message={errorMessage(props.error)} />}>
         <Show when={props.progress} fallback={<p class="list-message">Loading deliveries…</p>}>
           {(p) => (
-            <div class="table-wrap">
-              <table class="table" data-testid="po-progress">
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="po-progress">
                 <caption class="visually-hidden">Delivery progress per line</caption>
                 <thead>
                   <tr>
@@ -466,8 +466,8 @@ export function ConfirmationsQueue() {
             when={q().items.length > 0}
             fallback={<p class="list-message">No confirmations wait for a decision.</p>}
           >
-            <div class="table-wrap">
-              <table class="table" data-testid="confirmations-queue">
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="confirmations-queue">
                 <caption>PO confirmations with changes, oldest first</caption>
                 <thead>
                   <tr>
