@@ -160,8 +160,7 @@ describe('quantity invariants (property, real database)', () => {
           expect(l?.shipped).toBe(shipped);
           expect(l?.open).toBe(ordered - shipped);
           // Nothing that would have fit was refused for a lock: a refused notice did not fit what was left.
-          for (const r of results)
-            if (r.status === 'rejected') expect(String(r.reason)).toMatch(/is open/);
+          for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toMatch(/is open/);
         },
       ),
       { numRuns: 10 },
