@@ -389,6 +389,8 @@ describe('the outbound event feed', () => {
       'PartyRow',
       'PurchaseOrderRow',
       'ShipmentRow',
+      'SupplierInvoiceStatus',
+      'SupplierInvoiceStatusResult',
     ]);
     // One batch endpoint per entity, each needing its Idempotency-Key.
     for (const entity of BATCH_ENTITIES) {

@@ -130,7 +130,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'purchaseOrders.confirmations': (o) => ({ id: o.purchaseOrderId }),
   'purchaseOrders.progress': (o) => ({ id: o.purchaseOrderId }),
-  'purchaseOrders.confirmationQueue': () => undefined,
+  'purchaseOrders.confirmationQueue': () => ({}),
   'purchaseOrders.decideConfirmation': (o) => ({ id: o.confirmationId, decision: 'reject', reason: 'Matrix' }),
   'shipNotices.list': (o) => ({ partyId: o.supplierPartyId }),
   'shipNotices.get': (o) => ({ id: o.shipNoticeId }),

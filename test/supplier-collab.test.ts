@@ -87,7 +87,7 @@ describe('per-line confirmations', () => {
     expect(l3).toMatchObject({ decision: 'reject', quantityChanged: true, reason: 'Discontinued' });
 
     // The operator's queue holds it; another supplier cannot see or decide it.
-    const queue = await op.c.purchaseOrders.confirmationQueue.query();
+    const queue = await op.c.purchaseOrders.confirmationQueue.query({});
     expect(queue.items.find((q) => q.id === second.id)).toMatchObject({ round: 2, changedLines: 2 });
     const stranger = await signIn('supplier', 'supplier-admin');
     expect(await codeOf(stranger.c.purchaseOrders.confirmations.query({ id }))).toBe('NOT_FOUND');
@@ -172,6 +172,15 @@ describe('ship notices', () => {
       ],
     });
     expect(made.number).toMatch(/^ASN-\d{6}$/);
+    // A retry with the same idempotency key returns the same notice and ships nothing more.
+    const keyed = {
+      ...notice,
+      idempotencyKey: `asn-${made.id}`,
+      lines: [{ purchaseOrderId: a, lineNo: 2, quantity: '1' }],
+    };
+    const once = await s.c.shipNotices.create.mutate(keyed);
+    expect(await s.c.shipNotices.create.mutate(keyed)).toEqual(once);
+    await s.c.shipNotices.cancel.mutate({ id: once.id, reason: 'Only a retry check' });
     expect((await s.c.purchaseOrders.progress.query({ id: a })).lines.map((l) => l.open)).toEqual(['6', '5']);
     expect((await s.c.purchaseOrders.progress.query({ id: b })).lines.map((l) => l.open)).toEqual(['0']);
     expect(

@@ -48,6 +48,7 @@ CREATE TABLE "ship_notices" (
 	"cancelled_by" uuid,
 	"cancelled_at" timestamp with time zone,
 	"cancel_reason" text,
+	"idempotency_key" text,
 	CONSTRAINT "ship_notices_packages_positive" CHECK ("ship_notices"."packages" > 0)
 );
 --> statement-breakpoint
@@ -111,11 +112,13 @@ CREATE INDEX "po_confirmations_queue_idx" ON "po_confirmations" USING btree ("su
 CREATE UNIQUE INDEX "ship_notice_lines_key" ON "ship_notice_lines" USING btree ("party_id","ship_notice_id","purchase_order_id","line_no");--> statement-breakpoint
 CREATE INDEX "ship_notice_lines_po_idx" ON "ship_notice_lines" USING btree ("party_id","purchase_order_id","line_no");--> statement-breakpoint
 CREATE UNIQUE INDEX "ship_notices_seq_key" ON "ship_notices" USING btree ("seq");--> statement-breakpoint
+CREATE UNIQUE INDEX "ship_notices_idempotency_key" ON "ship_notices" USING btree ("party_id","idempotency_key") WHERE idempotency_key is not null;--> statement-breakpoint
 CREATE INDEX "ship_notices_party_idx" ON "ship_notices" USING btree ("party_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "supplier_invoice_lines_key" ON "supplier_invoice_lines" USING btree ("party_id","invoice_id","line_no");--> statement-breakpoint
 CREATE INDEX "supplier_invoice_lines_po_idx" ON "supplier_invoice_lines" USING btree ("party_id","purchase_order_id","line_no");--> statement-breakpoint
 CREATE UNIQUE INDEX "supplier_invoices_number_key" ON "supplier_invoices" USING btree ("party_id","number");--> statement-breakpoint
-CREATE INDEX "supplier_invoices_party_idx" ON "supplier_invoices" USING btree ("party_id","submitted_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "supplier_invoices_party_idx" ON "supplier_invoices" USING btree ("party_id","submitted_at" DESC NULLS LAST,"id" DESC NULLS LAST);
+--> statement-breakpoint
 -- Party tables: the same tenant wall as the purchase orders they hang off (0017).
 DO $$
 DECLARE t text;

@@ -81,7 +81,10 @@ render(
         <Route path="/documents" component={requires('documents:read', Documents)} />
         <Route path="/documents/:id" component={requires('documents:read', DocumentHistory)} />
         <Route path="/company" component={requires('change-requests:create', CompanyDetails)} />
-        <Route path="/work-queue" component={requires(['documents:review', 'change-requests:handle'], WorkQueue)} />
+        <Route
+          path="/work-queue"
+          component={requires(['documents:review', 'change-requests:handle', 'purchase-orders:review'], WorkQueue)}
+        />
         <Route path="/work-queue/documents/:id" component={requires('documents:review', WorkQueueDocument)} />
         <Route
           path="/work-queue/change-requests/:id"

@@ -551,3 +551,12 @@ export async function reopen(tx: Tx, id: string, partyId: string) {
     .set({ status: 'open' })
     .where(and(eq(purchaseOrders.id, id), eq(purchaseOrders.partyId, partyId)));
 }
+
+/** The notice a create with this idempotency key already made, if any. */
+export async function noticeByIdempotencyKey(tx: Tx, partyId: string, key: string) {
+  const [row] = await tx.db
+    .select({ id: shipNotices.id, number: sql<string>`'ASN-' || lpad(${shipNotices.seq}::text, 6, '0')` })
+    .from(shipNotices)
+    .where(and(eq(shipNotices.partyId, partyId), eq(shipNotices.idempotencyKey, key)));
+  return row;
+}

@@ -99,9 +99,12 @@ export const shipNotices = pgTable(
     cancelledBy: uuid('cancelled_by').references(() => users.id),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     cancelReason: text('cancel_reason'),
+    /** The client's key for this create: a retried request returns the notice already made. */
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [
     uniqueIndex('ship_notices_seq_key').on(t.seq),
+    uniqueIndex('ship_notices_idempotency_key').on(t.partyId, t.idempotencyKey).where(sql`idempotency_key is not null`),
     index('ship_notices_party_idx').on(t.partyId, t.createdAt.desc(), t.id.desc()),
     check('ship_notices_packages_positive', sql`${t.packages} > 0`),
   ],

@@ -123,7 +123,8 @@ export const decideConfirmationInput = z.discriminatedUnion('decision', [
   z.object({ id: uuid, decision: z.literal('accept'), reason: reason.optional() }),
   z.object({ id: uuid, decision: z.literal('reject'), reason: reason.min(3, 'Say why the changes are rejected.') }),
 ]);
-/** Operators: confirmations awaiting a decision, across suppliers, oldest first. */
+/** Operators: confirmations awaiting a decision, across suppliers, oldest first (at most `limit`). */
+export const confirmationsQueueInput = z.object({ limit: z.number().int().min(1).max(200).default(200) });
 export const confirmationsQueueOutput = z.object({
   items: z.array(
     z.object({
@@ -157,6 +158,8 @@ export const createShipNoticeInput = z.object({
   trackingRef: text(100, 'tracking reference'),
   shipDate: isoDate,
   packages: z.number().int().min(1, 'At least one package.').max(100_000),
+  /** Retries are safe: the same key again returns the notice already made (per supplier). */
+  idempotencyKey: z.string().trim().min(1).max(255).optional(),
   lines: z
     .array(z.object({ purchaseOrderId: uuid, lineNo: z.number().int().min(1), quantity }))
     .min(1, 'Ship at least one line.')

@@ -1,6 +1,7 @@
 import {
   cancelShipNoticeInput,
   confirmationsOutput,
+  confirmationsQueueInput,
   confirmationsQueueOutput,
   confirmPurchaseOrderInput,
   createShipNoticeInput,
@@ -41,8 +42,9 @@ export const purchaseOrderCollabProcedures = {
     .query(({ ctx, input }) => collab.progress(ctx, ctx.actor, input.id)),
   /** Operators: rounds with differences awaiting a decision, oldest first. */
   confirmationQueue: permission('purchase-orders:review')
+    .input(confirmationsQueueInput)
     .output(confirmationsQueueOutput)
-    .query(({ ctx }) => collab.confirmationQueue(ctx, ctx.actor)),
+    .query(({ ctx, input }) => collab.confirmationQueue(ctx, ctx.actor, input.limit)),
   /** Operators accept or reject (with a reason) a waiting round. (Writes confirmation_rejected on a rejection.) */
   decideConfirmation: permission('purchase-orders:review')
     .meta({ audit: 'purchase_order.confirmation_accepted' })

@@ -265,8 +265,8 @@ export async function decideConfirmation(ctx: Context, actor: Actor, input: z.ou
   });
 }
 
-export async function confirmationQueue(ctx: Context, actor: Actor) {
-  const items = await ctx.db.read(scopeFor(actor), (tx) => repo.confirmationQueue(tx, 200));
+export async function confirmationQueue(ctx: Context, actor: Actor, limit: number) {
+  const items = await ctx.db.read(scopeFor(actor), (tx) => repo.confirmationQueue(tx, limit));
   return { items };
 }
 
@@ -294,6 +294,11 @@ export async function createShipNotice(ctx: Context, actor: Actor, input: z.outp
       if (!purchaseOrdersRepo.isOpen(p.status))
         throw new DomainError('CONFLICT', `Purchase order ${p.number} is ${p.status}; nothing more can ship on it.`);
     const lines = await repo.lineProgress(tx, partyId, poIds, true);
+    // A retry of a create that committed (same key, so the same POs, whose locks we now hold): its notice.
+    if (input.idempotencyKey) {
+      const done = await repo.noticeByIdempotencyKey(tx, partyId, input.idempotencyKey);
+      if (done) return done;
+    }
     const byKey = new Map(lines.map((l) => [lineKey(l.purchaseOrderId, l.lineNo), l]));
     const numberOf = new Map(pos.map((p) => [p.id, p.number]));
     const out = input.lines.map((l) => {
@@ -327,6 +332,7 @@ export async function createShipNotice(ctx: Context, actor: Actor, input: z.outp
         packages: input.packages,
         createdBy: actor.userId,
         createdAt: at,
+        idempotencyKey: input.idempotencyKey ?? null,
       },
       out.map(({ purchaseOrderNumber: _n, ...l }) => l),
     );

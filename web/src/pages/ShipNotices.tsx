@@ -21,7 +21,7 @@ import { FormError } from '../forms.tsx';
 import { trpc } from '../trpc.ts';
 import { Badge, words } from './supplier-shared.tsx';
 
-// Ship notices (ASN): the supplier tells the buyer what is on its way, against lines of one or more POs;
+// Ship notices (ASN): the supplier tells the buyer what has shipped, against lines of one or more POs;
 // operators see incoming shipments across suppliers.
 
 const PAGE_SIZE = 50;
@@ -244,6 +244,8 @@ export function NewShipNotice() {
   const [quantities, setQuantities] = createStore<Record<string, string>>({});
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  // One key per form: a double submit or a retry after a lost answer makes one notice.
+  const idempotencyKey = crypto.randomUUID();
   const [openPos] = createResource(() =>
     guard(trpc.purchaseOrders.list.query({ limit: 100 })).then((r) =>
       r.items.filter((p) => ['open', 'acknowledged', 'problem'].includes(p.status)),
@@ -287,6 +289,7 @@ export function NewShipNotice() {
           trackingRef: tracking?.value ?? '',
           shipDate: shipDate?.value ?? '',
           packages: Number(packages?.value ?? 0),
+          idempotencyKey,
           lines,
         }),
       );

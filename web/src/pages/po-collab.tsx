@@ -454,7 +454,7 @@ export function DeliveryProgress(props: { po: PurchaseOrder; progress: Progress 
 
 /** Operators: confirmation rounds with changes awaiting a decision, oldest first (the work queue's tab). */
 export function ConfirmationsQueue() {
-  const [queue, { refetch }] = createResource(() => guard(trpc.purchaseOrders.confirmationQueue.query()));
+  const [queue, { refetch }] = createResource(() => guard(trpc.purchaseOrders.confirmationQueue.query({})));
   return (
     <Show
       when={!queue.error}
