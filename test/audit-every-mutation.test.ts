@@ -345,6 +345,43 @@ describe('every mutation writes exactly its audit entry', () => {
     await op.auth.login.mutate(await createPartyWithUser(t.srv.db, 'internal', ['operator']));
     await audited('documents.startReview', op, op.documents.startReview.mutate({ versionId: version?.id }));
     await audited('documents.decide', op, op.documents.decide.mutate({ versionId: version?.id, decision: 'approve' }));
+    // Per-line confirmations, ship notices and supplier invoices (issue 19).
+    const [po2] =
+      await t.owner`insert into purchase_orders (party_id, number, status, order_date, requested_date, currency, total_minor)
+                                values (${sup.partyId}, 'PO-WALK-2', 'open', current_date, ${promised}, 'EUR', 1000) returning id`;
+    await t.owner`insert into purchase_order_lines (party_id, purchase_order_id, line_no, sku, description, quantity,
+                                                    unit_price_minor, unit_price, amount_minor)
+                  values (${sup.partyId}, ${po2?.id}, 1, 'W-1', 'Walk part', 10, 100, 1, 1000)`;
+    const round = await audited(
+      'purchaseOrders.confirm',
+      sc,
+      sc.purchaseOrders.confirm.mutate({
+        id: po2?.id,
+        lines: [{ lineNo: 1, decision: 'change', schedules: [{ quantity: '8', date: promised }], reason: 'Short.' }],
+      }),
+    );
+    await audited(
+      'purchaseOrders.decideConfirmation',
+      op,
+      op.purchaseOrders.decideConfirmation.mutate({ id: round.id, decision: 'accept' }),
+    );
+    const notice = { carrier: 'DHL', trackingRef: 'W1', shipDate: promised, packages: 1 };
+    const asn = await audited(
+      'shipNotices.create',
+      sc,
+      sc.shipNotices.create.mutate({ ...notice, lines: [{ purchaseOrderId: po2?.id, lineNo: 1, quantity: '2' }] }),
+    );
+    await audited('shipNotices.cancel', sc, sc.shipNotices.cancel.mutate({ id: asn.id, reason: 'Wrong truck.' }));
+    await audited(
+      'supplierInvoices.submit',
+      sc,
+      sc.supplierInvoices.submit.mutate({
+        purchaseOrderId: po2?.id,
+        number: 'WALK-INV-1',
+        invoiceDate: new Date(t.srv.clock.now()).toISOString().slice(0, 10),
+        lines: [{ lineNo: 1, quantity: '1', unitPrice: '1.00' }],
+      }),
+    );
     const address = { street: 'Kai 1', postalCode: '20457', city: 'Hamburg', country: 'DE' };
     const first = await audited(
       'changeRequests.create',

@@ -390,6 +390,8 @@ describe('the outbound event feed', () => {
       'PaymentRow',
       'PurchaseOrderRow',
       'ShipmentRow',
+      'SupplierInvoiceStatus',
+      'SupplierInvoiceStatusResult',
     ]);
     // One batch endpoint per entity, each needing its Idempotency-Key.
     for (const entity of BATCH_ENTITIES) {

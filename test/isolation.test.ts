@@ -76,6 +76,24 @@ beforeAll(async () => {
     await sql`insert into remittance_lines (party_id, remittance_id, invoice_id, amount_minor, open_minor_at_advice)
               select r.party_id, r.id, (select i.id from invoices i where i.party_id = r.party_id limit 1), 1, 1
               from remittances r`;
+    // Supplier collaboration (issue 19): a confirmation round, a ship notice and an invoice per PO party.
+    await sql`insert into po_confirmations (party_id, purchase_order_id, round, status, has_differences, submitted_by, submitted_at)
+              select po.party_id, po.id, 1, 'submitted', true, (select u.id from users u where u.party_id = po.party_id limit 1), now()
+              from purchase_orders po`;
+    await sql`insert into po_confirmation_lines (party_id, confirmation_id, line_no, decision, schedules, committed_quantity, ordered_quantity)
+              select c.party_id, c.id, 1, 'reject', '[]'::jsonb, 0, 1 from po_confirmations c`;
+    await sql`insert into ship_notices (party_id, status, carrier, tracking_ref, ship_date, packages, created_by, created_at)
+              select u.party_id, 'shipped', 'DHL', 'T', current_date, 1, u.id, now() from users u`;
+    await sql`insert into ship_notice_lines (party_id, ship_notice_id, purchase_order_id, line_no, quantity)
+              select n.party_id, n.id, (select po.id from purchase_orders po where po.party_id = n.party_id limit 1), 1, 1
+              from ship_notices n`;
+    await sql`insert into supplier_invoices (party_id, purchase_order_id, number, invoice_date, currency, total_minor, status, mismatch, submitted_by, submitted_at)
+              select n.party_id, (select po.id from purchase_orders po where po.party_id = n.party_id limit 1), 'I-' || n.id, current_date, 'EUR', 1, 'submitted', false, n.created_by, now()
+              from ship_notices n`;
+    await sql`insert into supplier_invoice_lines (party_id, invoice_id, purchase_order_id, line_no, quantity, unit_price, amount_minor, po_unit_price, shipped, price_mismatch, quantity_mismatch)
+              select i.party_id, i.id, i.purchase_order_id, 1, 1, 1, 1, 1, 1, false, false from supplier_invoices i`;
+    await sql`insert into change_request_attachments (party_id, change_request_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
+              select party_id, id, 'letter.pdf', 'application/pdf', 1, repeat('0', 64), requested_by, now() from change_requests`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -188,6 +206,12 @@ const SCOPED = [
   'payments',
   'payment_allocations',
   'change_request_attachments',
+  'po_confirmations',
+  'po_confirmation_lines',
+  'ship_notices',
+  'ship_notice_lines',
+  'supplier_invoices',
+  'supplier_invoice_lines',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -211,6 +235,12 @@ const NO_DELETE = [
   'payments',
   'payment_allocations',
   'change_request_attachments',
+  'po_confirmations',
+  'po_confirmation_lines',
+  'ship_notices',
+  'ship_notice_lines',
+  'supplier_invoices',
+  'supplier_invoice_lines',
 ];
 
 /** Trails the app role may only append to. */

@@ -31,6 +31,10 @@ type Fixture = {
   versionId: string;
   typeId: string;
   changeRequestId: string;
+  /** Another supplier's confirmation round (waiting), ship notice and supplier invoice. */
+  confirmationId: string;
+  shipNoticeId: string;
+  supplierInvoiceId: string;
   /** An approval request about the other customer. */
   approvalId: string;
   /** An open invoice query of the other customer, and a file on it. */
@@ -168,6 +172,32 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
     promisedDate: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
   }),
   'purchaseOrders.flagProblem': (o) => ({ id: o.purchaseOrderId, note: 'Matrix problem' }),
+  'purchaseOrders.confirm': (o) => ({
+    id: o.purchaseOrderId,
+    lines: [{ lineNo: 1, decision: 'reject', schedules: [], reason: 'Matrix rejection' }],
+  }),
+  'purchaseOrders.confirmations': (o) => ({ id: o.purchaseOrderId }),
+  'purchaseOrders.progress': (o) => ({ id: o.purchaseOrderId }),
+  'purchaseOrders.confirmationQueue': () => ({}),
+  'purchaseOrders.decideConfirmation': (o) => ({ id: o.confirmationId, decision: 'reject', reason: 'Matrix' }),
+  'shipNotices.list': (o) => ({ partyId: o.supplierPartyId }),
+  'shipNotices.get': (o) => ({ id: o.shipNoticeId }),
+  'shipNotices.create': (o) => ({
+    carrier: 'Matrix',
+    trackingRef: 'M1',
+    shipDate: new Date().toISOString().slice(0, 10),
+    packages: 1,
+    lines: [{ purchaseOrderId: o.purchaseOrderId, lineNo: 1, quantity: '1' }],
+  }),
+  'shipNotices.cancel': (o) => ({ id: o.shipNoticeId, reason: 'Matrix cancel' }),
+  'supplierInvoices.list': (o) => ({ partyId: o.supplierPartyId }),
+  'supplierInvoices.get': (o) => ({ id: o.supplierInvoiceId }),
+  'supplierInvoices.submit': (o) => ({
+    purchaseOrderId: o.purchaseOrderId,
+    number: `MATRIX-${randomUUID()}`,
+    invoiceDate: new Date().toISOString().slice(0, 10),
+    lines: [{ lineNo: 1, quantity: '1', unitPrice: '1.00' }],
+  }),
   'documents.requirements': (o) => ({ partyId: o.supplierPartyId }),
   'documents.history': (o) => ({ typeId: o.typeId, partyId: o.supplierPartyId }),
   'documents.get': (o) => ({ versionId: o.versionId }),
@@ -275,6 +305,19 @@ beforeAll(async () => {
                                      values (${o.partyId}, ${query?.id}, 'q.pdf', 'application/pdf', 10, ${'0'.repeat(64)},
                                              ${o.userId}, now()) returning id`;
   if (!query || !attachment) throw new Error('fixture: invoice query not made');
+  const [confirmation] = await t.owner`insert into po_confirmations (party_id, purchase_order_id, round, status,
+                                         has_differences, submitted_by, submitted_at)
+                                       values (${s.partyId}, ${po.id}, 1, 'submitted', true, ${s.userId}, now())
+                                       returning id`;
+  const [notice] = await t.owner`insert into ship_notices (party_id, status, carrier, tracking_ref, ship_date, packages,
+                                   created_by, created_at)
+                                 values (${s.partyId}, 'shipped', 'Matrix', 'M0', current_date, 1, ${s.userId}, now())
+                                 returning id`;
+  const [invoice] = await t.owner`insert into supplier_invoices (party_id, purchase_order_id, number, invoice_date,
+                                    currency, total_minor, status, mismatch, submitted_by, submitted_at)
+                                  values (${s.partyId}, ${po.id}, 'MATRIX-1', current_date, 'EUR', 100, 'submitted',
+                                          false, ${s.userId}, now()) returning id`;
+  if (!confirmation || !notice || !invoice) throw new Error('fixture: collaboration objects not made');
   other = {
     partyId: o.partyId,
     userId: o.userId,
@@ -286,6 +329,9 @@ beforeAll(async () => {
     typeId: String(type.id),
     versionId: String(version.id),
     changeRequestId: String(cr.id),
+    confirmationId: String(confirmation.id),
+    shipNoticeId: String(notice.id),
+    supplierInvoiceId: String(invoice.id),
     approvalId: String(approval.id),
     invoiceQueryId: String(query.id),
     attachmentId: String(attachment.id),

@@ -8,7 +8,7 @@ import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
  * The supplier side in the built SPA (Debian's chromium against the real server): a supplier admin uploads
- * a certificate that an operator reviews, downloads and approves; acknowledges a purchase order and flags
+ * a certificate that an operator reviews, downloads and approves; confirms a purchase order line by line and flags
  * a problem on another; requests a bank-detail change that the operator accepts. Screenshots land in
  * test-results/ as artifacts to look at.
  */
@@ -190,7 +190,7 @@ describe('supplier portal in the browser', () => {
     await page.context().close();
   }, 120_000);
 
-  it('purchase orders: acknowledges one with a promised date and flags a problem on another', async () => {
+  it('purchase orders: confirms one line by line (no Acknowledge left behind) and flags a problem on another', async () => {
     const page = await newPage(s);
     await signIn(page, s.srv.origin, supplier.email, supplier.password);
     await navTo(page, 'nav-purchase-orders');
@@ -222,25 +222,32 @@ describe('supplier portal in the browser', () => {
     expect(await page.locator('[data-testid="purchase-order-line"]').count()).toBeGreaterThan(0);
     await shot(page, 'supplier-purchase-order');
 
-    // A date in the past is refused in words; then a date two weeks away.
-    await page.click('[data-testid="po-acknowledge"]');
-    await page.waitForSelector('[data-testid="acknowledge-dialog"][open]');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('acknowledge-date');
-    await page.fill('#acknowledge-date', isoIn(-3));
-    await page.click('[data-testid="acknowledge-submit"]');
-    expect(await page.textContent('#acknowledge-error')).toBe('The promised date cannot be in the past.');
-    const promised = isoIn(14);
-    await page.fill('#acknowledge-date', promised);
-    await shot(page, 'supplier-acknowledge-dialog', { fullPage: false });
-    await page.click('[data-testid="acknowledge-submit"]');
+    // Per-line confirmation (issue 19) replaced the whole-PO "Acknowledge": a past date is refused in words;
+    // every line confirmed as ordered by the requested date is accepted at once.
+    expect(await page.textContent('[data-testid="po-confirm"]')).toBe('Confirm lines');
+    await page.click('[data-testid="po-confirm"]');
+    await page.waitForSelector('[data-testid="confirm-lines-dialog"][open]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirm-line-1-decision');
+    const requested = (await page.getAttribute('[data-testid="po-requested"] time', 'datetime')) ?? '';
+    await page.fill('#confirm-line-1-date-0', isoIn(-3));
+    await page.click('[data-testid="confirm-lines-submit"]');
+    expect(await page.textContent('#confirm-lines-error')).toBe('Line 1: A delivery date cannot be in the past.');
+    await page.fill('#confirm-line-1-date-0', requested);
+    await shot(page, 'supplier-confirm-dialog', { fullPage: false });
+    await page.click('[data-testid="confirm-lines-submit"]');
     await page.waitForFunction(
       () => document.querySelector('[data-testid="purchase-order-status"]')?.textContent === 'Acknowledged',
     );
-    expect(await page.textContent('[data-testid="po-promised"]')).toBe(shown(promised));
+    expect(await page.textContent('[data-testid="po-promised"]')).toBe(shown(requested));
     expect(await page.textContent('[data-testid="purchase-order-announcement"]')).toBe(
-      `Purchase order ${first} acknowledged: delivery promised for ${shown(promised)}.`,
+      `Purchase order ${first} confirmed as ordered.`,
     );
     expect(await page.textContent('[data-testid="po-acknowledged"]')).toMatch(/ by /);
+    // The button no longer reads "Acknowledge": the next answer is a new round.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="po-confirm"]')?.textContent === 'Change confirmation',
+    );
+    expect(await page.getAttribute('[data-testid="po-round"]', 'data-status')).toBe('accepted');
 
     // Another: flag a problem.
     await page.goto(`${s.srv.origin}/purchase-orders?status=open`);

@@ -42,6 +42,7 @@ export * as setupRepo from './data/setup.ts';
 export * as shipmentsRepo from './data/shipments.ts';
 export * as stagingRepo from './data/staging.ts';
 export * as statementsRepo from './data/statements.ts';
+export * as supplierCollabRepo from './data/supplier-collab.ts';
 export * as usersRepo from './data/users.ts';
 export * as webhooksRepo from './data/webhooks.ts';
 export { type EmbeddedDatabase, EmbeddedStartError, freeLoopbackPort, startEmbedded } from './embedded.ts';

@@ -143,6 +143,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "letters, digits and !_.*'()/- only")
     .default('gatehouse-backups/'),
   BACKUP_SCRATCH_DIR: z.string().optional(),
+  /** Supplier invoices: how far (percent) a line's unit price / quantity may be off the PO before it is flagged. */
+  SUPPLIER_INVOICE_PRICE_TOLERANCE_PCT: z.coerce.number().min(0).max(100).default(2),
+  SUPPLIER_INVOICE_QUANTITY_TOLERANCE_PCT: z.coerce.number().min(0).max(100).default(0),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(3).max(200).default('Gatehouse <no-reply@gatehouse.invalid>'),
 });
@@ -204,6 +207,8 @@ export interface Config {
   };
   /** Hours a level waits before its approvers are reminded / it escalates to its escalation roles. */
   approvals: { remindHours: number; escalateHours: number };
+  /** Supplier invoice matching tolerances, in percent (SUPPLIER_INVOICE_*_TOLERANCE_PCT). */
+  supplierInvoices: { pricePct: number; qtyPct: number };
   /** SMTP when configured; otherwise mail is written as .eml files under <dataDir>/mail. */
   mail: { smtpUrl: string | undefined; from: string; fileDir: string };
   /**
@@ -306,6 +311,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expiryWarningDays: e.DOCUMENT_EXPIRY_WARNING_DAYS,
     },
     approvals: { remindHours: e.APPROVAL_REMIND_HOURS, escalateHours: e.APPROVAL_ESCALATE_HOURS },
+    supplierInvoices: {
+      pricePct: e.SUPPLIER_INVOICE_PRICE_TOLERANCE_PCT,
+      qtyPct: e.SUPPLIER_INVOICE_QUANTITY_TOLERANCE_PCT,
+    },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, fileDir: path.join(dataDir, 'mail') },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     backup: {

@@ -18,6 +18,7 @@ import {
   uploadChangeRequestAttachment,
   uploadDocument,
   uploadInvoiceQueryAttachment,
+  uploadSupplierInvoice,
 } from './files/routes.ts';
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
@@ -138,6 +139,7 @@ export function createHttpApp(app: AppServices) {
   server.post('/files/documents', sameOriginUpload, uploadDocument(makeContext));
   server.post('/files/invoice-query-attachments', sameOriginUpload, uploadInvoiceQueryAttachment(makeContext));
   server.post('/files/change-request-attachments', sameOriginUpload, uploadChangeRequestAttachment(makeContext));
+  server.post('/files/supplier-invoices', sameOriginUpload, uploadSupplierInvoice(makeContext));
   server.get('/files/download/:token', downloadDocument(makeContext));
   // Exports: a JSON body (a cross-site page cannot send one without a CORS preflight we refuse) from an
   // allowed origin, as tRPC mutations; the file streams back (server/src/files/export-route.ts).

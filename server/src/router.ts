@@ -17,6 +17,7 @@ import { kineticRouter } from './routers/kinetic.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { sellerRouter } from './routers/printing.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
+import { shipNoticesRouter, supplierInvoicesRouter } from './routers/supplier-collab.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
 import { router } from './trpc.ts';
 
@@ -43,6 +44,8 @@ export const appRouter = router({
   documents: documentsRouter,
   masterData: masterDataRouter,
   changeRequests: changeRequestsRouter,
+  shipNotices: shipNoticesRouter,
+  supplierInvoices: supplierInvoicesRouter,
   approvals: approvalsRouter,
   approvalPolicies: approvalPoliciesRouter,
   integrations: integrationsRouter,

@@ -56,6 +56,13 @@ const NAV: NavGroup[] = [
         testId: 'nav-purchase-orders',
         permission: 'purchase-orders:read',
       },
+      { href: '/ship-notices', label: 'Ship notices', testId: 'nav-ship-notices', permission: 'purchase-orders:read' },
+      {
+        href: '/supplier-invoices',
+        label: 'Supplier invoices',
+        testId: 'nav-supplier-invoices',
+        permission: 'supplier-invoices:read',
+      },
       { href: '/documents', label: 'Documents', testId: 'nav-documents', permission: 'documents:upload' },
       { href: '/company', label: 'Company details', testId: 'nav-company', permission: 'change-requests:create' },
     ],

@@ -52,6 +52,16 @@ const WorkQueueDocument = lazy(() => import('./pages/WorkQueueDocument.tsx'));
 const Remittances = lazy(() => import('./pages/Remittances.tsx'));
 const RemittanceNew = lazy(() => import('./pages/Remittances.tsx').then((m) => ({ default: m.RemittanceNew })));
 const WorkQueueInvoiceQuery = lazy(() => import('./pages/WorkQueueInvoiceQuery.tsx'));
+const ShipNotices = lazy(() => import('./pages/ShipNotices.tsx'));
+const NewShipNotice = lazy(() => import('./pages/ShipNotices.tsx').then((m) => ({ default: m.NewShipNotice })));
+const ShipNoticeDetail = lazy(() => import('./pages/ShipNotices.tsx').then((m) => ({ default: m.ShipNoticeDetail })));
+const SupplierInvoices = lazy(() => import('./pages/SupplierInvoices.tsx'));
+const NewSupplierInvoice = lazy(() =>
+  import('./pages/SupplierInvoices.tsx').then((m) => ({ default: m.NewSupplierInvoice })),
+);
+const SupplierInvoiceDetail = lazy(() =>
+  import('./pages/SupplierInvoices.tsx').then((m) => ({ default: m.SupplierInvoiceDetail })),
+);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -81,12 +91,21 @@ render(
         <Route path="/remittances/new" component={requires('remittances:create', RemittanceNew)} />
         <Route path="/purchase-orders" component={requires('purchase-orders:read', PurchaseOrders)} />
         <Route path="/purchase-orders/:id" component={requires('purchase-orders:read', PurchaseOrderDetail)} />
+        <Route path="/ship-notices" component={requires('purchase-orders:read', ShipNotices)} />
+        <Route path="/ship-notices/new" component={requires('ship-notices:manage', NewShipNotice)} />
+        <Route path="/ship-notices/:id" component={requires('purchase-orders:read', ShipNoticeDetail)} />
+        <Route path="/supplier-invoices" component={requires('supplier-invoices:read', SupplierInvoices)} />
+        <Route path="/supplier-invoices/new" component={requires('supplier-invoices:submit', NewSupplierInvoice)} />
+        <Route path="/supplier-invoices/:id" component={requires('supplier-invoices:read', SupplierInvoiceDetail)} />
         <Route path="/documents" component={requires('documents:read', Documents)} />
         <Route path="/documents/:id" component={requires('documents:read', DocumentHistory)} />
         <Route path="/company" component={requires('change-requests:create', CompanyDetails)} />
         <Route
           path="/work-queue"
-          component={requires(['documents:review', 'change-requests:handle', 'invoice-queries:handle'], WorkQueue)}
+          component={requires(
+            ['documents:review', 'change-requests:handle', 'invoice-queries:handle', 'purchase-orders:review'],
+            WorkQueue,
+          )}
         />
         <Route
           path="/work-queue/invoice-queries/:id"

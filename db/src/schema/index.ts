@@ -16,6 +16,7 @@ export * from './parties.ts';
 export * from './reviews.ts';
 export * from './staging.ts';
 export * from './supplier.ts';
+export * from './supplier-collab.ts';
 export * from './throttle.ts';
 export * from './users.ts';
 export * from './webhooks.ts';

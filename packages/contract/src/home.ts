@@ -49,11 +49,24 @@ export const homeSummaryOutput = z.object({
         })
         .nullable(),
       pendingChangeRequests: capped.nullable(),
+      /** Confirmations the buyer still reviews, ship notices on their way, own invoices flagged off the PO. */
+      collab: z
+        .object({ confirmationsToReview: capped, shipmentsIncoming: capped, invoicesFlagged: capped })
+        .nullable()
+        .default(null),
     })
     .nullable(),
-  /** Operators: the work queue. */
+  /** Operators: the work queue (and, with purchase-orders:review, supplier collaboration). */
   queue: z
-    .object({ documents: capped.nullable(), changeRequests: capped.nullable(), invoiceQueries: capped.nullable() })
+    .object({
+      documents: capped.nullable(),
+      changeRequests: capped.nullable(),
+      invoiceQueries: capped.nullable(),
+      collab: z
+        .object({ confirmationsToReview: capped, shipmentsIncoming: capped, invoicesFlagged: capped })
+        .nullable()
+        .default(null),
+    })
     .nullable(),
   /** Approvers: what waits for their decision now, oldest first, with amounts and age. */
   approvals: z

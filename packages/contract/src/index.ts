@@ -19,4 +19,5 @@ export * from './permissions.ts';
 export * from './roles.ts';
 export * from './schemas.ts';
 export * from './supplier.ts';
+export * from './supplier-collab.ts';
 export * from './webhooks.ts';

@@ -16,6 +16,7 @@ export const INTEGRATION_SCOPES = [
   'shipments:write',
   'purchase-orders:write',
   'payments:write',
+  'supplier-invoices:write',
 ] as const;
 export type IntegrationScope = (typeof INTEGRATION_SCOPES)[number];
 
@@ -28,6 +29,12 @@ export const INTEGRATION_KEY_OVERLAP_DAYS = 7;
 export const INTEGRATION_EVENT_TYPES = [
   'purchase_order.acknowledged',
   'purchase_order.problem_flagged',
+  'purchase_order.confirmation_submitted',
+  'purchase_order.confirmation_accepted',
+  'purchase_order.confirmation_rejected',
+  'ship_notice.created',
+  'ship_notice.cancelled',
+  'supplier_invoice.submitted',
   'party.address_changed',
   'party.bank_details_changed',
   'party.credit_limit_changed',

@@ -12,6 +12,12 @@ export const PERMISSIONS = [
   'statements:read',
   'purchase-orders:read',
   'purchase-orders:acknowledge',
+  /** Internal: accept or reject the changes a supplier's PO confirmation proposes. */
+  'purchase-orders:review',
+  /** Suppliers: create and cancel ship notices (ASN). Reading them needs purchase-orders:read. */
+  'ship-notices:manage',
+  'supplier-invoices:read',
+  'supplier-invoices:submit',
   'documents:read',
   'documents:upload',
   'documents:review',
@@ -72,6 +78,9 @@ export const PERMISSIONS_FOR_KIND: Record<PartyKind, readonly Permission[]> = {
   supplier: [
     'purchase-orders:read',
     'purchase-orders:acknowledge',
+    'ship-notices:manage',
+    'supplier-invoices:read',
+    'supplier-invoices:submit',
     'documents:read',
     'documents:upload',
     'change-requests:create',

@@ -23,6 +23,9 @@ const customerPayables: Permission[] = ['invoice-queries:create', 'remittances:c
 const supplierWork: Permission[] = [
   'purchase-orders:read',
   'purchase-orders:acknowledge',
+  'ship-notices:manage',
+  'supplier-invoices:read',
+  'supplier-invoices:submit',
   'documents:read',
   'documents:upload',
 ];
@@ -77,6 +80,8 @@ export const BUILT_IN_ROLES = [
       'invoices:read',
       'shipments:read',
       'purchase-orders:read',
+      'purchase-orders:review',
+      'supplier-invoices:read',
       'documents:read',
       'documents:review',
       'change-requests:handle',

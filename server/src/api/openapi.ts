@@ -10,6 +10,8 @@ import {
   eventsQuery,
   INTEGRATION_EVENT_TYPES,
   masterDataParams,
+  supplierInvoiceStatusBody,
+  supplierInvoiceStatusResult,
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
@@ -132,6 +134,26 @@ export function openApiDocument() {
             '413': error('More than 5 MB'),
             '415': error('The body is not a PDF'),
             '503': error('The database is briefly unavailable, or ERP writes are not configured'),
+          },
+        },
+      },
+      '/supplier-invoices/status': {
+        post: {
+          operationId: 'setSupplierInvoiceStatus',
+          summary: 'Report a supplier invoice’s status (received, approved, scheduled, paid, rejected)',
+          description:
+            'Scope `supplier-invoices:write`. Audited on the supplier; the same status again changes nothing.',
+          requestBody: { content: { 'application/json': { schema: supplierInvoiceStatusBody } } },
+          responses: {
+            '200': {
+              description: 'The status now',
+              content: { 'application/json': { schema: supplierInvoiceStatusResult } },
+            },
+            '400': error('The body is not valid (a paid invoice needs its paymentDate)'),
+            '401': error('No valid key'),
+            '403': error('The key lacks the scope or the address'),
+            '404': error('No invoice of that number from that supplier'),
+            '409': error('The invoice is paid; its status no longer changes'),
           },
         },
       },

@@ -8,17 +8,19 @@ import {
   eventTypesParam,
   type IntegrationScope,
   masterDataParams,
+  supplierInvoiceStatusBody,
 } from '@gatehouse/contract';
 import { auditRepo, createLimiter, type Limiter, mirrorRepo, RateLimiterRes } from '@gatehouse/db';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { clientIp } from '../client-ip.ts';
 import type { AppServices } from '../context.ts';
-import { isDatabaseUnavailable } from '../errors.ts';
+import { DomainError, isDatabaseUnavailable } from '../errors.ts';
 import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
 import { applyBatch, IDEMPOTENCY_KEY, masterDataForErp, sha256Hex } from '../services/mirror.ts';
 import * as outbox from '../services/outbox.ts';
 import { SYSTEM_SCOPE } from '../services/scope.ts';
+import { setInvoiceStatusFromErp } from '../services/supplier-collab.ts';
 import { openApiDocument } from './openapi.ts';
 
 /**
@@ -167,6 +169,50 @@ export function apiV1(app: AppServices) {
       });
       if (!found) return send(res, 404, 'not_found', `No ${p.data.kind} has the ERP reference "${p.data.ref}".`);
       res.json(found);
+    }),
+  );
+
+  /**
+   * A supplier invoice's status from the ERP: received, approved, scheduled, paid (with the payment date)
+   * or rejected. Idempotent: the same status again answers changed: false. Audited on the supplier.
+   */
+  router.post(
+    '/supplier-invoices/status',
+    requireScope('supplier-invoices:write'),
+    express.json({ limit: '16kb' }),
+    wrap(async (req, res) => {
+      const p = supplierInvoiceStatusBody.safeParse(req.body);
+      if (!p.success) return send(res, 400, 'invalid_body', 'The body is not valid.', z.flattenError(p.error));
+      const { principal, ip } = res.locals as Locals;
+      try {
+        const out = await setInvoiceStatusFromErp(
+          app,
+          {
+            integrationName: principal.integrationName,
+            keyId: principal.keyId,
+            requestId: String(res.locals.requestId),
+            ip,
+          },
+          p.data,
+        );
+        if (!out)
+          return send(
+            res,
+            404,
+            'not_found',
+            `Supplier "${p.data.supplier}" has no invoice numbered "${p.data.number}".`,
+          );
+        res.json(out);
+      } catch (err) {
+        if (err instanceof DomainError)
+          return send(
+            res,
+            err.code === 'CONFLICT' ? 409 : 400,
+            err.code === 'CONFLICT' ? 'conflict' : 'invalid_body',
+            err.message,
+          );
+        throw err;
+      }
     }),
   );
 

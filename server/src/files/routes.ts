@@ -5,6 +5,7 @@ import {
   documentUploadFields,
   invoiceQueryUploadFields,
   type Permission,
+  supplierInvoiceUploadFields,
   UPLOAD_TYPES,
 } from '@gatehouse/contract';
 import busboy from 'busboy';
@@ -19,6 +20,7 @@ import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
 import * as changeRequests from '../services/change-requests.ts';
 import * as documents from '../services/documents.ts';
 import * as invoiceQueries from '../services/invoice-queries.ts';
+import * as supplierCollab from '../services/supplier-collab.ts';
 import { type LinkKind, verifyLink } from './links.ts';
 import type { StagedBlob } from './store.ts';
 
@@ -27,6 +29,7 @@ import type { StagedBlob } from './store.ts';
  *   POST /files/documents?typeId=…&expiresOn=…          multipart/form-data with one part named "file"
  *   POST /files/invoice-query-attachments?queryId=…     the same, onto an open invoice query
  *   POST /files/change-request-attachments?changeRequestId=…  a bank letter onto a pending bank change
+ *   POST /files/supplier-invoices?invoiceId=…           the same, a supplier invoice's PDF copy
  *   GET  /files/download/:token                         a link minted by documents.downloadLink,
  *                                                       invoiceQueries.attachmentLink or
  *                                                       changeRequests/approvals.attachmentLink
@@ -117,7 +120,7 @@ export interface UploadSpec<F> {
   check(ctx: Context, actor: Actor, fields: F): Promise<unknown>;
   record(ctx: Context, actor: Actor, file: F & Received): Promise<object>;
   /** Audits a content-based refusal (a disguised executable, a path in the name). */
-  refused(ctx: Context, actor: Actor, reason: string, fields: F): Promise<void>;
+  refused?(ctx: Context, actor: Actor, reason: string, fields: F): Promise<void>;
 }
 
 export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Context, spec: UploadSpec<F>) {
@@ -165,7 +168,7 @@ export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Con
     } catch (err) {
       await staged?.discard().catch(() => undefined);
       if (err instanceof UploadRefused) {
-        if (err.audit)
+        if (err.audit && spec.refused)
           await spec
             .refused(ctx, actor, err.message, fields)
             .catch((e: unknown) => ctx.log.warn({ err: e }, 'refused upload not audited'));
@@ -207,6 +210,19 @@ export const uploadChangeRequestAttachment = (makeContext: (req: Request, res: R
     check: changeRequests.checkUpload,
     record: changeRequests.recordUpload,
     refused: changeRequests.recordRefusedUpload,
+  });
+
+/** POST /files/supplier-invoices?invoiceId=…: the PDF copy of a supplier invoice, through the same checks. */
+export const uploadSupplierInvoice = (makeContext: (req: Request, res: Response) => Context) =>
+  uploadRoute(makeContext, {
+    path: 'files.uploadSupplierInvoice',
+    permission: 'supplier-invoices:submit',
+    fields: supplierInvoiceUploadFields,
+    check: (ctx, actor, fields) => supplierCollab.checkInvoiceUpload(ctx, actor, fields),
+    record: async (ctx, actor, file) => {
+      const out = await supplierCollab.recordInvoiceFile(ctx, actor, file);
+      return { ...out, sizeBytes: file.sizeBytes };
+    },
   });
 
 /**

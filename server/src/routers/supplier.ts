@@ -32,6 +32,7 @@ import * as documents from '../services/documents.ts';
 import * as printing from '../services/printing.ts';
 import * as purchaseOrders from '../services/purchase-orders.ts';
 import { permission, router, sensitive } from '../trpc.ts';
+import { purchaseOrderCollabProcedures } from './supplier-collab.ts';
 
 const ok = z.object({ ok: z.literal(true) });
 
@@ -61,6 +62,7 @@ export const purchaseOrdersRouter = router({
     .input(flagPurchaseOrderInput)
     .output(ok)
     .mutation(({ ctx, input }) => purchaseOrders.flagProblem(ctx, ctx.actor, input)),
+  ...purchaseOrderCollabProcedures,
 });
 
 /** Compliance documents. Uploads and downloads go through /files (streams); these are the rest. */

@@ -1,5 +1,5 @@
 import type { homeSummaryOutput, Permission } from '@gatehouse/contract';
-import { homeRepo, shipmentsRepo } from '@gatehouse/db';
+import { homeRepo, shipmentsRepo, supplierCollabRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
@@ -57,6 +57,7 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
     const counts = await ctx.db.read(scope, async (tx) => ({
       toAcknowledge: has('purchase-orders:acknowledge') ? await homeRepo.purchaseOrdersToAcknowledge(tx) : null,
       pendingChangeRequests: has('change-requests:create') ? await homeRepo.pendingChangeRequests(tx) : null,
+      collab: has('purchase-orders:read') ? await supplierCollabRepo.homeCounts(tx) : null,
     }));
     // The documents page's own statuses (missing, expiring...), so the home and that page agree.
     const docs = has('documents:read') ? (await documents.requirements(ctx, actor, {})).items : null;
@@ -75,12 +76,19 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
   };
 
   const queue = async (): Promise<Out['queue']> => {
-    if (!staff || (!has('documents:review') && !has('change-requests:handle') && !has('invoice-queries:handle')))
+    if (
+      !staff ||
+      (!has('documents:review') &&
+        !has('change-requests:handle') &&
+        !has('invoice-queries:handle') &&
+        !has('purchase-orders:review'))
+    )
       return null;
     return ctx.db.read(scope, async (tx) => ({
       documents: has('documents:review') ? await homeRepo.documentsToReview(tx) : null,
       changeRequests: has('change-requests:handle') ? await homeRepo.pendingChangeRequests(tx) : null,
       invoiceQueries: has('invoice-queries:handle') ? await homeRepo.openInvoiceQueries(tx) : null,
+      collab: has('purchase-orders:review') ? await supplierCollabRepo.homeCounts(tx) : null,
     }));
   };
 

@@ -244,6 +244,33 @@ function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
             </>
           )}
         </Show>
+        <Show when={props.s.collab}>
+          {(c) => (
+            <>
+              <Stat
+                id="supplier-confirmations"
+                value={count(c().confirmationsToReview, props.cap)}
+                label="confirmations the buyer is reviewing"
+                href="/purchase-orders?status=acknowledged"
+              />
+              <Stat
+                id="supplier-shipments"
+                value={count(c().shipmentsIncoming, props.cap)}
+                label="ship notices on their way"
+                href="/ship-notices?status=shipped"
+              />
+              <Show when={can('supplier-invoices:read')}>
+                <Stat
+                  id="supplier-invoices-flagged"
+                  value={count(c().invoicesFlagged, props.cap)}
+                  label="invoices flagged off the PO"
+                  href="/supplier-invoices?flagged=1"
+                  attention={c().invoicesFlagged > 0}
+                />
+              </Show>
+            </>
+          )}
+        </Show>
         <Show when={props.s.pendingChangeRequests !== null}>
           <Stat
             id="pending-change-requests"
@@ -287,6 +314,32 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
             href="/work-queue?tab=invoice-queries"
             attention={(props.q.invoiceQueries ?? 0) > 0}
           />
+        </Show>
+        <Show when={props.q.collab}>
+          {(c) => (
+            <>
+              <Stat
+                id="queue-confirmations"
+                value={count(c().confirmationsToReview, props.cap)}
+                label="PO confirmations with changes to review"
+                href="/work-queue?tab=confirmations"
+                attention={c().confirmationsToReview > 0}
+              />
+              <Stat
+                id="queue-shipments"
+                value={count(c().shipmentsIncoming, props.cap)}
+                label="incoming shipments"
+                href="/ship-notices?status=shipped"
+              />
+              <Stat
+                id="queue-invoices-flagged"
+                value={count(c().invoicesFlagged, props.cap)}
+                label="supplier invoices flagged"
+                href="/supplier-invoices?flagged=1"
+                attention={c().invoicesFlagged > 0}
+              />
+            </>
+          )}
         </Show>
       </ul>
     </Card>

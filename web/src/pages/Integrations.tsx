@@ -29,6 +29,7 @@ const SCOPE_TEXT: Record<IntegrationScope, string> = {
   'payments:write': 'send customer payments and the invoices they settle.',
   'shipments:write': 'send shipments (delivery notes) with their lines.',
   'purchase-orders:write': 'send purchase orders with their lines.',
+  'supplier-invoices:write': 'report supplier invoices’ status (received, approved, scheduled, paid with the date).',
   'events:read':
     'Read the event feed (acknowledged POs, approved bank, address and credit-limit changes, credit notes)',
 };

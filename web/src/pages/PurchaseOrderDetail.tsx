@@ -1,11 +1,12 @@
 import { createSignal, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
-import { Announcement, createDialogs, FormDialog, LinesTable, ReasonDialog, TotalRow } from '../components.tsx';
+import { Announcement, createDialogs, LinesTable, ReasonDialog, TotalRow } from '../components.tsx';
 import { DetailPage } from '../data.tsx';
 import { DownloadButton } from '../download-button.tsx';
-import { formatDate, formatDateTime, formatMinor, todayIso } from '../format.ts';
+import { formatDateTime, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { DateCell } from './PurchaseOrders.tsx';
+import { ConfirmationRounds, ConfirmLinesDialog, createCollab, DeliveryProgress } from './po-collab.tsx';
 import { Badge } from './supplier-shared.tsx';
 
 type PurchaseOrder = Awaited<ReturnType<typeof trpc.purchaseOrders.get.query>>;
@@ -28,10 +29,16 @@ export default function PurchaseOrderDetail() {
 }
 
 function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
-  const dialogs = createDialogs<'acknowledge' | 'problem'>();
+  const dialogs = createDialogs<'confirm' | 'problem'>();
   const [announcement, setAnnouncement] = createSignal<string | null>(null);
+  const collab = createCollab(() => props.po.id);
+  const latest = () => collab.rounds()?.items[0];
   const actionable = () => can('purchase-orders:acknowledge') && OPEN_STATUSES.includes(props.po.status);
-  const open = (which: 'acknowledge' | 'problem') => {
+  const refreshAll = () => {
+    props.refresh();
+    collab.refetch();
+  };
+  const open = (which: 'confirm' | 'problem') => {
     setAnnouncement(null);
     dialogs.show(which);
   };
@@ -50,14 +57,16 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
         />
         <Show when={actionable()}>
           <div class="button-row po-actions">
+            {/* Per line (issue 19): the first answer, then "Change confirmation" for a new round. */}
             <button
               type="button"
               class="button button-primary"
-              data-testid="po-acknowledge"
-              ref={dialogs.opener('acknowledge')}
-              onClick={() => open('acknowledge')}
+              data-testid="po-confirm"
+              ref={dialogs.opener('confirm')}
+              onClick={() => open('confirm')}
+              disabled={collab.rounds.loading}
             >
-              Acknowledge
+              {latest() ? 'Change confirmation' : 'Confirm lines'}
             </button>
             <button
               type="button"
@@ -146,15 +155,28 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
         footer={<TotalRow label="Total" minor={props.po.totalMinor} currency={props.po.currency} />}
       />
 
-      <Show when={dialogs.open() === 'acknowledge'}>
-        <AcknowledgeDialog
+      <ConfirmationRounds
+        po={props.po}
+        rounds={collab.rounds()?.items ?? []}
+        onDecided={(message) => {
+          setAnnouncement(message);
+          refreshAll();
+        }}
+      />
+      <DeliveryProgress po={props.po} progress={collab.progress()} error={collab.progress.error} />
+
+      <Show when={dialogs.open() === 'confirm'}>
+        <ConfirmLinesDialog
           po={props.po}
+          previous={latest()}
           onClose={dialogs.close}
-          onDone={(date) => {
+          onDone={(status) => {
             setAnnouncement(
-              `Purchase order ${props.po.number} acknowledged: delivery promised for ${formatDate(date)}.`,
+              status === 'accepted'
+                ? `Purchase order ${props.po.number} confirmed as ordered.`
+                : `Your confirmation of ${props.po.number} was sent; the buyer reviews the changes.`,
             );
-            props.refresh();
+            refreshAll();
           }}
         />
       </Show>
@@ -164,64 +186,11 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
           onClose={dialogs.close}
           onDone={() => {
             setAnnouncement(`A problem with purchase order ${props.po.number} was reported to the buyer.`);
-            props.refresh();
+            refreshAll();
           }}
         />
       </Show>
     </>
-  );
-}
-
-function AcknowledgeDialog(props: { po: PurchaseOrder; onClose: () => void; onDone: (date: string) => void }) {
-  let dateInput: HTMLInputElement | undefined;
-  const today = todayIso();
-  const date = () => dateInput?.value ?? '';
-  return (
-    <FormDialog
-      id="acknowledge"
-      title="Acknowledge"
-      testId="acknowledge-dialog"
-      heading={<>Acknowledge purchase order {props.po.number}</>}
-      intro={
-        <p class="hint" id="acknowledge-why">
-          Confirm that you will deliver this order, and by when.
-          <Show when={props.po.requestedDate}>{(d) => <> The buyer asked for delivery by {formatDate(d())}.</>}</Show>
-        </p>
-      }
-      initialFocus={() => dateInput}
-      onClose={props.onClose}
-      submitLabel="Acknowledge"
-      submitTestId="acknowledge-submit"
-      check={() =>
-        !/^\d{4}-\d{2}-\d{2}$/.test(date())
-          ? 'Choose the date you promise delivery by.'
-          : date() < today
-            ? 'The promised date cannot be in the past.'
-            : null
-      }
-      send={async () => {
-        const promisedDate = date();
-        await guard(trpc.purchaseOrders.acknowledge.mutate({ id: props.po.id, promisedDate }));
-        props.onDone(promisedDate);
-      }}
-    >
-      {(error) => (
-        <div class="field field-narrow">
-          <label for="acknowledge-date">Promised delivery date</label>
-          <input
-            id="acknowledge-date"
-            name="promisedDate"
-            type="date"
-            min={today}
-            value={props.po.promisedDate && props.po.promisedDate >= today ? props.po.promisedDate : ''}
-            required
-            aria-invalid={error() ? 'true' : undefined}
-            aria-describedby={error() ? 'acknowledge-error acknowledge-why' : 'acknowledge-why'}
-            ref={dateInput}
-          />
-        </div>
-      )}
-    </FormDialog>
   );
 }
 

@@ -17,16 +17,18 @@ import { formatDateTime } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { KIND_LABELS } from './CompanyDetails.tsx';
 import { reasonLabel } from './payables-shared.tsx';
+import { ConfirmationsQueue } from './po-collab.tsx';
 import { Badge, formatAge, words } from './supplier-shared.tsx';
 
 const PAGE_SIZE = 50;
 const DOCUMENT_QUEUE_STATUSES = ['submitted', 'under-review'] as const;
 
-type Tab = 'documents' | 'change-requests' | 'invoice-queries';
+type Tab = 'documents' | 'change-requests' | 'invoice-queries' | 'confirmations';
 const TABS: { key: Tab; label: string; allowed: () => boolean }[] = [
   { key: 'documents', label: 'Documents to review', allowed: () => can('documents:review') },
   { key: 'change-requests', label: 'Change requests', allowed: () => can('change-requests:handle') },
   { key: 'invoice-queries', label: 'Invoice queries', allowed: () => can('invoice-queries:handle') },
+  { key: 'confirmations', label: 'PO confirmations', allowed: () => can('purchase-orders:review') },
 ];
 
 /**
@@ -77,6 +79,11 @@ export default function WorkQueue() {
         <Show when={active() === 'invoice-queries'}>
           <div role="tabpanel" id="panel-invoice-queries" aria-labelledby="tab-invoice-queries" class="tab-panel">
             <InvoiceQueriesQueue />
+          </div>
+        </Show>
+        <Show when={active() === 'confirmations'}>
+          <div role="tabpanel" id="panel-confirmations" aria-labelledby="tab-confirmations" class="tab-panel">
+            <ConfirmationsQueue />
           </div>
         </Show>
       </Show>
