@@ -17,6 +17,7 @@ export * as changeRequestsRepo from './data/change-requests.ts';
 export * as demoRepo from './data/demo.ts';
 export * as documentsRepo from './data/documents.ts';
 export * as homeRepo from './data/home.ts';
+export * as importsRepo from './data/imports.ts';
 export * as integrationsRepo from './data/integrations.ts';
 export * as invitationsRepo from './data/invitations.ts';
 export * as invoicesRepo from './data/invoices.ts';

@@ -5,6 +5,7 @@ export * from './audit-checkpoints.ts';
 export * from './backups.ts';
 export * from './blobs.ts';
 export * from './business.ts';
+export * from './imports.ts';
 export * from './integrations.ts';
 export * from './mail.ts';
 export * from './mfa.ts';

@@ -1,6 +1,7 @@
 export * from './approvals.ts';
 export * from './audit-actions.ts';
 export * from './constants.ts';
+export * from './csv-columns.ts';
 export * from './erp-batches.ts';
 export * from './errors.ts';
 export * from './home.ts';

@@ -15,6 +15,8 @@ export const INTEGRATION_SCOPES = [
   'invoices:write',
   'shipments:write',
   'purchase-orders:write',
+  /** CSV exports of ERP data (GET /api/v1/exports/{entity}); imports need the entity's write scope. */
+  'exports:read',
 ] as const;
 export type IntegrationScope = (typeof INTEGRATION_SCOPES)[number];
 

@@ -27,6 +27,8 @@ const SCOPE_TEXT: Record<IntegrationScope, string> = {
   'invoices:write': 'send invoices and credit notes with their lines.',
   'shipments:write': 'send shipments (delivery notes) with their lines.',
   'purchase-orders:write': 'send purchase orders with their lines.',
+  'exports:read':
+    'download CSV exports of ERP data (parties, orders, invoices, shipments, purchase orders, credit limits).',
   'events:read':
     'Read the event feed (acknowledged POs, approved bank, address and credit-limit changes, credit notes)',
 };
