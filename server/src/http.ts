@@ -12,6 +12,7 @@ import { clientIp } from './client-ip.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
+import { importCsv } from './files/imports.ts';
 import { downloadDocument, uploadDocument } from './files/routes.ts';
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
@@ -133,6 +134,16 @@ export function createHttpApp(app: AppServices) {
     uploadDocument(makeContext),
   );
   server.get('/files/download/:token', downloadDocument(makeContext));
+  // CSV import for staff (docs/csv-import.md): the file is the body, streamed; same-origin only.
+  server.post(
+    '/files/imports/:entity',
+    (req, res, next) => {
+      if (!crossOriginRefused(req, config.allowedOrigins)) return next();
+      req.resume();
+      res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
+    },
+    importCsv(makeContext),
+  );
 
   // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).
   server.use('/api/v1', metrics.timed('api_v1'), apiV1(app));

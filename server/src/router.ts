@@ -11,6 +11,7 @@ import {
 import { approvalPoliciesRouter, approvalsRouter } from './routers/approvals.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { homeRouter } from './routers/home.ts';
+import { importsRouter } from './routers/imports.ts';
 import { integrationsRouter } from './routers/integrations.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
@@ -42,6 +43,7 @@ export const appRouter = router({
   approvalPolicies: approvalPoliciesRouter,
   integrations: integrationsRouter,
   webhooks: webhooksRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

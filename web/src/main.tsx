@@ -18,6 +18,7 @@ import DocumentHistory from './pages/DocumentHistory.tsx';
 import Documents from './pages/Documents.tsx';
 import ForgotPassword from './pages/ForgotPassword.tsx';
 import Home from './pages/Home.tsx';
+import Imports from './pages/Imports.tsx';
 import Integrations from './pages/Integrations.tsx';
 import InvoiceDetail from './pages/InvoiceDetail.tsx';
 import Invoices from './pages/Invoices.tsx';
@@ -95,6 +96,7 @@ render(
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="/alerts" component={requires('security-posture:read', Alerts)} />
         <Route path="/integrations" component={requires('integrations:manage', Integrations)} />
+        <Route path="/imports" component={requires('imports:run', Imports)} />
         <Route path="/accounts" component={requires('parties:read', Accounts)} />
         <Route path="*404" component={NotFound} />
       </Route>

@@ -1,4 +1,5 @@
-import type { BatchEntity } from './erp-batches.ts';
+import { z } from 'zod';
+import { BATCH_ENTITIES, type BatchEntity } from './erp-batches.ts';
 
 /**
  * The CSV form of the ERP batch rows (erp-batches.ts), for CSV import and export (docs/csv-import.md).
@@ -146,3 +147,52 @@ export const IMPORT_PHASES = ['upload', 'parse', 'validate', 'apply', 'done', 'f
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 export const IMPORT_ENCODINGS = ['utf-8', 'latin1'] as const;
 export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
+
+const importCounts = z.object({
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  rejected: z.number(),
+});
+/** One import job as the SPA shows it (tRPC `imports.get`) and the API answers it (GET /api/v1/imports/{id}). */
+export const importJobOutput = z.object({
+  id: z.string(),
+  entity: z.enum(BATCH_ENTITIES),
+  mode: z.string(),
+  dryRun: z.boolean(),
+  encoding: z.string(),
+  fileName: z.string().nullable(),
+  phase: z.enum(IMPORT_PHASES),
+  /** 0 to 100: reading is the first half (by bytes), applying the second (by records). */
+  percent: z.number(),
+  sha256: z.string().nullable(),
+  bytesTotal: z.number().nullable(),
+  bytesRead: z.number(),
+  rowsRead: z.number(),
+  recordsTotal: z.number().nullable(),
+  recordsChecked: z.number(),
+  recordsApplied: z.number(),
+  applied: z.boolean(),
+  counts: importCounts,
+  message: z.string().nullable(),
+  errorsTotal: z.number(),
+  /** The first 100 errors; the report CSV has up to 1,000. */
+  errors: z.array(z.object({ line: z.number(), column: z.string(), value: z.string(), message: z.string() })),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export const importJobsOutput = z.array(
+  z.object({
+    id: z.string(),
+    entity: z.string(),
+    mode: z.string(),
+    dryRun: z.boolean(),
+    fileName: z.string().nullable(),
+    phase: z.string(),
+    errorsTotal: z.number(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  }),
+);
+export const importJobInput = z.object({ id: z.uuid() });
+export const importReportOutput = z.object({ fileName: z.string(), csv: z.string() });

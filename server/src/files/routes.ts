@@ -56,7 +56,7 @@ function isControl(ch: string) {
   return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
-function sendError(res: Response, status: number, message: string, code: string) {
+export function sendError(res: Response, status: number, message: string, code: string) {
   if (res.headersSent) return;
   res.status(status).json({ error: { message, code } });
 }
@@ -72,7 +72,7 @@ const STATUS: Record<string, number> = {
 };
 
 /** Domain and database errors as the tRPC routes map them, so both kinds of route answer alike. */
-function sendMapped(ctx: Context, res: Response, err: unknown) {
+export function sendMapped(ctx: Context, res: Response, err: unknown) {
   const e = toTRPCError(err);
   if (e.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err, requestId: ctx.req.requestId }, 'file route failed');
   const reason = err instanceof DomainError ? err.reason : undefined;
@@ -83,7 +83,11 @@ function sendMapped(ctx: Context, res: Response, err: unknown) {
     .json({ error: { message: e.message, code: e.code, ...(reason ? { reason } : {}) } });
 }
 
-async function guard(ctx: Context, path: string, perm: 'documents:upload' | 'documents:read'): Promise<Actor> {
+export async function guard(
+  ctx: Context,
+  path: string,
+  perm: 'documents:upload' | 'documents:read' | 'imports:run',
+): Promise<Actor> {
   const actor = await authenticate(ctx, path);
   requireEnrolled(actor);
   await requirePermission(ctx, actor, perm, path);
@@ -152,7 +156,7 @@ export function uploadDocument(makeContext: (req: Request, res: Response) => Con
  * reset connection; but only up to about one more upload's worth: past that the connection is closed, so
  * nobody can keep the server reading a body it has refused (an unauthenticated one included).
  */
-function drain(req: Request, res: Response, maxBytes: number) {
+export function drain(req: Request, res: Response, maxBytes: number) {
   let left = maxBytes + 64 * 1024;
   const close = () => {
     // Close our side once the answer is out, and let the connection linger a moment before it is reset:
