@@ -335,3 +335,72 @@ describe('CSV import', () => {
     }
   });
 });
+
+describe('CSV export', () => {
+  it('round trip: an export re-imports unchanged; formula cells are neutralised; the manifest is signed', async () => {
+    const { signatureValid } = await import('../server/src/audit/signing.ts');
+    const { createHash } = await import('node:crypto');
+    const token = await keyFor();
+    const cust = await customer(token);
+    const p = `rt${uid()}`;
+    const header = `${ORDER_HEADER},rev,customerReference,net,line.uom`;
+    const file = [
+      header,
+      `${p}-1,${cust},SO-${p}-1,open,2026-01-05,EUR,30.00,1,SKU-1,=SUM(A1:A9),1.5,10.00,15.00,7,-ref,25.00,EA`,
+      `${p}-1,${cust},SO-${p}-1,open,2026-01-05,EUR,30.00,2,SKU-2,"+plus, ""quoted""",1,0.123456,15.00,7,-ref,25.00,`,
+      `${p}-2,${cust},SO-${p}-2,confirmed,2026-01-06,EUR,0.00,,,,,,,8,@at,,`,
+    ].join('\r\n');
+    const first = await importFile(token, 'orders', file);
+    expect(first.job?.applied, JSON.stringify(first.job?.errors)).toBe(true);
+    expect(first.job?.counts).toMatchObject({ created: 2, rejected: 0 });
+    const snapshot = async () =>
+      t.owner`select o.erp_key, o.number, o.customer_reference, o.status, o.order_date::text, o.total_minor::text,
+          o.net_minor::text, o.erp_rev::text, l.line_no, l.sku, l.description, l.quantity::text, l.uom,
+          l.unit_price::text, l.unit_price_minor::text, l.amount_minor::text
+        from orders o left join order_lines l on l.order_id = o.id where o.erp_key like ${`${p}-%`}
+        order by o.erp_key, l.line_no`;
+    const before = await snapshot();
+
+    const res = await fetch(`${t.srv.origin}/api/v1/exports/orders`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const body = await res.text();
+    const mine = body.split('\r\n').filter((l) => l.includes(`${p}-`));
+    expect(mine).toHaveLength(3);
+    expect(body).toContain("'=SUM(A1:A9)");
+    expect(body).toContain(`"'+plus, ""quoted"""`);
+    expect(body).toContain("'-ref");
+    expect(body).toContain("'@at");
+    // The manifest: signed by the audit key over the bytes sent.
+    const [entry] = await t.owner`select details from audit_events where action = 'integration.exported'
+      order by at desc limit 1`;
+    const details = entry?.details as { manifest: { payload: string; signature: string } } | undefined;
+    const manifest = details?.manifest ?? { payload: '', signature: '' };
+    expect(signatureValid(t.srv.services.auditSigner.publicKeyPem, manifest.payload, manifest.signature)).toBe(true);
+    expect(JSON.parse(manifest.payload)).toMatchObject({
+      entity: 'orders',
+      csvSha256: createHash('sha256').update(body).digest('hex'),
+    });
+
+    // The exported file (this source's rows and every other) imports unchanged.
+    const again = await importFile(token, 'orders', body);
+    expect(again.job?.applied, JSON.stringify(again.job?.errors)).toBe(true);
+    expect(again.job?.counts).toMatchObject({ created: 0, updated: 0, rejected: 0 });
+    expect(await snapshot()).toEqual(before);
+
+    // Parties too.
+    const parties = await fetch(`${t.srv.origin}/api/v1/exports/parties`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const partiesCsv = await parties.text();
+    expect(partiesCsv).toContain(`,customer,${cust},`);
+    const reParties = await importFile(token, 'parties', partiesCsv);
+    expect(reParties.job?.counts).toMatchObject({ created: 0, updated: 0, rejected: 0 });
+  });
+
+  it('needs the exports:read scope', async () => {
+    const token = await keyFor(['orders:write']);
+    const res = await fetch(`${t.srv.origin}/api/v1/exports/orders`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(403);
+  });
+});

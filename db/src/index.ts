@@ -16,6 +16,7 @@ export * as blobsRepo from './data/blobs.ts';
 export * as changeRequestsRepo from './data/change-requests.ts';
 export * as demoRepo from './data/demo.ts';
 export * as documentsRepo from './data/documents.ts';
+export * as exportsRepo from './data/exports.ts';
 export * as homeRepo from './data/home.ts';
 export * as importsRepo from './data/imports.ts';
 export * as integrationsRepo from './data/integrations.ts';

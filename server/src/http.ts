@@ -12,7 +12,7 @@ import { clientIp } from './client-ip.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
-import { importCsv } from './files/imports.ts';
+import { exportCsv, importCsv } from './files/imports.ts';
 import { downloadDocument, uploadDocument } from './files/routes.ts';
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
@@ -144,6 +144,7 @@ export function createHttpApp(app: AppServices) {
     },
     importCsv(makeContext),
   );
+  server.get('/files/exports/:entity', exportCsv(makeContext));
 
   // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).
   server.use('/api/v1', metrics.timed('api_v1'), apiV1(app));

@@ -4,6 +4,8 @@ import {
   BATCH_MAX_ROWS,
   BATCH_SCOPE,
   type BatchEntity,
+  CSV_EXPORT_ENTITIES,
+  type CsvExportEntity,
   eventsQuery,
   eventTypesParam,
   IMPORT_ENCODINGS,
@@ -16,6 +18,7 @@ import { z } from 'zod';
 import { clientIp } from '../client-ip.ts';
 import type { AppServices } from '../context.ts';
 import { isDatabaseUnavailable } from '../errors.ts';
+import { streamExport } from '../services/csv-export.ts';
 import * as imports from '../services/imports.ts';
 import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
 import { applyBatch, IDEMPOTENCY_KEY, masterDataForErp, sha256Hex } from '../services/mirror.ts';
@@ -317,6 +320,36 @@ export function apiV1(app: AppServices) {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="import-${req.params.id}-report.csv"`);
       res.send(csv);
+    }),
+  );
+
+  /**
+   * CSV export (docs/csv-import.md): the import's columns, streamed, formula cells neutralised, audited with
+   * a manifest signed by the audit key. Needs the exports:read scope.
+   */
+  router.get(
+    '/exports/:entity',
+    requireScope('exports:read'),
+    wrap(async (req, res) => {
+      const entity = String(req.params.entity).replace(/\.csv$/, '') as CsvExportEntity;
+      if (!CSV_EXPORT_ENTITIES.includes(entity))
+        return send(res, 404, 'not_found', `No export "${req.params.entity}". Try: ${CSV_EXPORT_ENTITIES.join(', ')}.`);
+      const { principal, ip } = res.locals as Locals;
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="gatehouse-${entity}.csv"`);
+      try {
+        await streamExport(app, entity, res, {
+          userId: null,
+          keyId: principal.keyId,
+          integration: principal.integrationName,
+          requestId: String(res.locals.requestId),
+          ip,
+        });
+        res.end();
+      } catch (err) {
+        app.log.error({ err, requestId: res.locals.requestId }, 'CSV export failed');
+        res.destroy();
+      }
     }),
   );
 

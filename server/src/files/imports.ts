@@ -1,7 +1,8 @@
-import { BATCH_ENTITIES, type BatchEntity } from '@gatehouse/contract';
+import { BATCH_ENTITIES, type BatchEntity, CSV_EXPORT_ENTITIES, type CsvExportEntity } from '@gatehouse/contract';
 import type { Request, Response } from 'express';
 import { importQuery } from '../api/v1.ts';
 import type { Context } from '../context.ts';
+import { streamExport } from '../services/csv-export.ts';
 import * as imports from '../services/imports.ts';
 import { drain, guard, sendError, sendMapped } from './routes.ts';
 
@@ -52,6 +53,34 @@ export function importCsv(makeContext: (req: Request, res: Response) => Context)
     } catch (err) {
       drain(req, res, limit);
       sendMapped(ctx, res, err);
+    }
+  };
+}
+
+/** CSV export for staff (`imports:run`): GET /files/exports/{entity}, streamed and audited (csv-export.ts). */
+export function exportCsv(makeContext: (req: Request, res: Response) => Context) {
+  return async (req: Request, res: Response) => {
+    const ctx = makeContext(req, res);
+    try {
+      const actor = await guard(ctx, 'files.exportCsv', 'imports:run');
+      const entity = String(req.params.entity) as CsvExportEntity;
+      if (!CSV_EXPORT_ENTITIES.includes(entity)) return sendError(res, 404, `No export "${entity}".`, 'NOT_FOUND');
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="gatehouse-${entity}.csv"`);
+      res.setHeader('Cache-Control', 'no-store');
+      await streamExport(ctx, entity, res, {
+        userId: actor.userId,
+        keyId: null,
+        integration: null,
+        requestId: ctx.req.requestId,
+        ip: ctx.req.ip,
+      });
+      res.end();
+    } catch (err) {
+      if (res.headersSent) {
+        ctx.log.error({ err }, 'CSV export failed');
+        res.destroy();
+      } else sendMapped(ctx, res, err);
     }
   };
 }

@@ -12,7 +12,7 @@ import { auditRepo, importsRepo, type Tx } from '@gatehouse/db';
 import { CsvError, parse } from 'csv-parse';
 import { sql } from 'drizzle-orm';
 import type { AppServices } from '../context.ts';
-import { neutralise } from './csv.ts';
+import { neutralise, unneutralise } from './csv.ts';
 import { type Checked, check, type RowError, writeRows } from './mirror.ts';
 import { SYSTEM_SCOPE } from './scope.ts';
 
@@ -216,7 +216,8 @@ function setPath(o: Record<string, unknown>, path: string, v: unknown) {
 }
 
 /** One cell as the batch row's field: empty is absent (or null), ints and booleans parsed, text as sent. */
-function cellValue(col: CsvColumn, raw: string, errors: RowError[], path: string): unknown {
+function cellValue(col: CsvColumn, cell: string, errors: RowError[], path: string): unknown {
+  const raw = unneutralise(cell);
   const v = raw.trim();
   if (v === '') return col.empty === 'null' ? null : undefined;
   if (col.type === 'int') {
