@@ -112,10 +112,10 @@ describe('a CSV import killed mid-apply', () => {
     }
 
     const rows = [
-      'key,customer,number,status,orderDate,currency,total,line.lineNo,line.description,line.quantity,line.unitPrice,line.amount',
+      'key,customer,number,status,orderDate,currency,total,line.lineNo,line.sku,line.description,line.quantity,line.unitPrice,line.amount',
     ];
     for (let i = 1; i <= 60_000; i++)
-      rows.push(`CR-${i},CRASH-1,SO-${i},open,2026-01-05,EUR,10.00,1,Widget,1,10.00,10.00`);
+      rows.push(`CR-${i},CRASH-1,SO-${i},open,2026-01-05,EUR,10.00,1,W-1,Widget,1,10.00,10.00`);
     const res = await post('orders', `${rows.join('\n')}\n`);
     expect(res.status).toBe(202);
     const jobId = ((await res.json()) as { id: string }).id;
@@ -124,6 +124,8 @@ describe('a CSV import killed mid-apply', () => {
     for (let i = 0; i < 1200 && !applying; i++) {
       const [j] = await owner`select phase, records_applied from import_jobs where id = ${jobId}`;
       applying = j?.phase === 'apply' && Number(j.records_applied) > 0;
+      if (j?.phase === 'failed' || (j?.phase === 'done' && !applying))
+        throw new Error(`the import ended (${j.phase}) before the kill`);
       if (j?.phase === 'done' || j?.phase === 'failed')
         throw new Error(`the import ended (${j.phase}) before the kill`);
       if (!applying) await new Promise((r) => setTimeout(r, 50));
