@@ -397,9 +397,14 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
       for await (const text of decode(counted, o.encoding)) {
         if (parser.destroyed) return;
         if (!parser.write(text))
-          await new Promise((r) => {
-            parser.once('drain', r);
-            parser.once('close', r);
+          await new Promise<void>((r) => {
+            const done = () => {
+              parser.off('drain', done);
+              parser.off('close', done);
+              r();
+            };
+            parser.once('drain', done);
+            parser.once('close', done);
           });
       }
       if (!parser.destroyed) parser.end();
