@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,6 +139,7 @@ describe('a CSV import killed mid-apply', () => {
     expect(n?.n).toBe(0);
     const [stuck] = await owner`select phase from import_jobs where id = ${jobId}`;
     expect(stuck?.phase).toBe('apply');
+    expect(existsSync(path.join(tmp, 'data', 'imports', `${jobId}.csv`))).toBe(true);
 
     await new Promise((r) => setTimeout(r, 1_500));
     const second = spawnServer();
@@ -145,6 +147,8 @@ describe('a CSV import killed mid-apply', () => {
     const [after] = await owner`select phase, message, finished_at from import_jobs where id = ${jobId}`;
     expect(after?.phase).toBe('failed');
     expect(after?.message).toMatch(/server stopped while this import ran; nothing of it was applied/);
+    // Its upload is gone from the data directory too.
+    expect(existsSync(path.join(tmp, 'data', 'imports', `${jobId}.csv`))).toBe(false);
     const view = await fetch(`${origin()}/api/v1/imports/${jobId}`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await view.json()) as { phase: string }).phase).toBe('failed');
     const [m] = await owner`select count(*)::int as n from orders where erp_key like 'CR-%'`;

@@ -396,7 +396,7 @@ describe('CSV export', () => {
     expect(partiesCsv).toContain(`,customer,${cust},`);
     const reParties = await importFile(token, 'parties', partiesCsv);
     expect(reParties.job?.counts).toMatchObject({ created: 0, updated: 0, rejected: 0 });
-  });
+  }, 300_000);
 
   it('needs the exports:read scope', async () => {
     const token = await keyFor(['orders:write']);

@@ -379,9 +379,11 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   // The last line of the last record the parser completed (ahead of what this loop has consumed): a parse
   // error belongs to the record that starts on the next line (where an unclosed quote opened).
   let parsedEnd = 0;
+  let headerCells: number | undefined;
   const parser = parse({
     on_record: (record: string[], context: { lines: number }) => {
       parsedEnd = context.lines;
+      headerCells ??= record.length;
       return record;
     },
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -460,8 +462,7 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   // A refused byte ends the parser too: the decoder's reason comes first. Otherwise the parser's (stopping
   // early destroys the file stream, which the decoder then sees as an abort: not the reason).
   if (decodeError instanceof ImportRefused) throw decodeError;
-  if (failure instanceof CsvError)
-    throw csvRefusal(failure, parsedEnd + 1, o.limits, (header as Header | null)?.columns.length);
+  if (failure instanceof CsvError) throw csvRefusal(failure, parsedEnd + 1, o.limits, headerCells);
   if (failure) throw failure;
   if (decodeError) throw decodeError;
   if (!header) throw new ImportRefused('The file is empty: it has no header row.', null);

@@ -239,5 +239,7 @@ export async function sweepOrphans(app: AppServices) {
     ),
   );
   if (failed.length > 0) app.log.warn({ jobs: failed.map((f) => f.id) }, 'orphaned CSV imports marked failed');
+  // Their uploads, when they were on this instance's disk.
+  for (const f of failed) await rm(path.join(app.config.imports.dir, `${f.id}.csv`), { force: true }).catch(() => {});
   return failed.length;
 }
