@@ -9,7 +9,7 @@ import {
   type ImportEncoding,
 } from '@gatehouse/contract';
 import { auditRepo, importsRepo, type Tx } from '@gatehouse/db';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, type Options, parse } from 'csv-parse';
 import { sql } from 'drizzle-orm';
 import type { AppServices } from '../context.ts';
 import { neutralise, unneutralise } from './csv.ts';
@@ -380,12 +380,14 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   // error belongs to the record that starts on the next line (where an unclosed quote opened).
   let parsedEnd = 0;
   let headerCells: number | undefined;
+  const onRecord = (record: unknown, context: { lines: number }) => {
+    parsedEnd = context.lines;
+    // With `info`, the record arrives here already wrapped as { info, record }.
+    headerCells ??= (Array.isArray(record) ? record : (record as { record: string[] }).record).length;
+    return record;
+  };
   const parser = parse({
-    on_record: (record: string[], context: { lines: number }) => {
-      parsedEnd = context.lines;
-      headerCells ??= record.length;
-      return record;
-    },
+    on_record: onRecord as Options['on_record'],
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: false,
     skip_empty_lines: true,
