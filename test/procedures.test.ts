@@ -60,6 +60,7 @@ describe('procedure catalogue', () => {
         'approvalPolicies.approvers',
         'integrations.keys',
         'webhooks.list',
+        'imports.list',
         'kinetic.status',
         'kinetic.test',
         'home.summary',

@@ -179,6 +179,7 @@ describe('gatehouse_sync', () => {
       'mail_outbox',
       'alerts',
       'auth_throttle',
+      'import_jobs',
     ];
     for (const table of forbidden)
       await expect(

@@ -35,6 +35,7 @@ import { closeOverdue } from './services/access-reviews.ts';
 import { checkSignInSpike } from './services/alerts.ts';
 import { remindAndEscalate } from './services/approvals.ts';
 import { markExpiries } from './services/documents.ts';
+import { sweepOrphans } from './services/imports.ts';
 import { setupLinkIfNeeded } from './services/setup.ts';
 import { mergeStaged, purgeStaging } from './services/sql-staging.ts';
 import { startWebhookWorker } from './webhooks/worker.ts';
@@ -301,7 +302,12 @@ export async function startServer(
     files,
     metrics,
   };
+  // CSV imports (docs/csv-import.md): a job left running by a process that died is marked failed at boot and
+  // every minute after (its data was never committed: the apply phase is one transaction).
+  await sweepOrphans(services).catch((err: unknown) => log.warn({ err }, 'orphaned CSV imports not swept'));
+  const importSweepJob = startPeriodic('csv-import-sweep', 60_000, () => sweepOrphans(services), log, metrics);
   const stopJobs = async () => {
+    await importSweepJob.stop();
     await dormantJob.stop();
     await reviewsJob.stop();
     await checkpointJob.stop();

@@ -108,6 +108,10 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
   /** Largest file a supplier may upload, in MB (default 20). */
   UPLOAD_MAX_MB: z.coerce.number().min(0.001).max(1024).default(20),
+  /** CSV imports (docs/csv-import.md): the largest file, the longest cell, when a silent job is orphaned. */
+  IMPORT_MAX_MB: z.coerce.number().min(0.001).max(10_240).default(200),
+  IMPORT_MAX_CELL_CHARS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  IMPORT_STALE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Approved documents are marked expiring this many days before their expiry date (default 30). */
   DOCUMENT_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Approvers are reminded when a level has waited this long, and it escalates after the second. */
@@ -205,6 +209,12 @@ export interface Config {
     maxBytes: number;
     expiryWarningDays: number;
   };
+  /**
+   * CSV imports: the largest file (IMPORT_MAX_MB) and cell (IMPORT_MAX_CELL_CHARS), where uploads wait
+   * while they run (<dataDir>/imports), and how long a running job may go without progress before the
+   * sweep marks it failed (IMPORT_STALE_SECONDS: its process died).
+   */
+  imports: { maxBytes: number; maxCellChars: number; staleSeconds: number; dir: string };
   /** Hours a level waits before its approvers are reminded / it escalates to its escalation roles. */
   approvals: { remindHours: number; escalateHours: number };
   /** Supplier invoice matching tolerances, in percent (SUPPLIER_INVOICE_*_TOLERANCE_PCT). */
@@ -309,6 +319,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       s3: e.FILES_STORE === 's3' && e.S3_BUCKET ? s3Settings(e, e.S3_BUCKET, e.S3_PREFIX) : undefined,
       maxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
       expiryWarningDays: e.DOCUMENT_EXPIRY_WARNING_DAYS,
+    },
+    imports: {
+      maxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024),
+      maxCellChars: e.IMPORT_MAX_CELL_CHARS,
+      staleSeconds: e.IMPORT_STALE_SECONDS,
+      dir: path.join(dataDir, 'imports'),
     },
     approvals: { remindHours: e.APPROVAL_REMIND_HOURS, escalateHours: e.APPROVAL_ESCALATE_HOURS },
     supplierInvoices: {

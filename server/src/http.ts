@@ -13,6 +13,7 @@ import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
 import { exportList } from './files/export-route.ts';
+import { exportCsv, importCsv } from './files/imports.ts';
 import {
   downloadDocument,
   uploadChangeRequestAttachment,
@@ -160,6 +161,17 @@ export function createHttpApp(app: AppServices) {
     express.json({ limit: '16kb' }),
     exportList(makeContext),
   );
+  // CSV import for staff (docs/csv-import.md): the file is the body, streamed; same-origin only.
+  server.post(
+    '/files/imports/:entity',
+    (req, res, next) => {
+      if (!crossOriginRefused(req, config.allowedOrigins)) return next();
+      req.resume();
+      res.status(403).json({ error: { message: 'Cross-origin request refused.', code: 'FORBIDDEN' } });
+    },
+    importCsv(makeContext),
+  );
+  server.get('/files/exports/:entity', exportCsv(makeContext));
 
   // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).
   server.use('/api/v1', metrics.timed('api_v1'), apiV1(app));

@@ -11,6 +11,7 @@ import {
 import { approvalPoliciesRouter, approvalsRouter } from './routers/approvals.ts';
 import { authRouter, setupRouter } from './routers/auth.ts';
 import { homeRouter } from './routers/home.ts';
+import { importsRouter } from './routers/imports.ts';
 import { integrationsRouter } from './routers/integrations.ts';
 import { invoiceQueriesRouter, remittancesRouter } from './routers/invoice-queries.ts';
 import { kineticRouter } from './routers/kinetic.ts';
@@ -52,6 +53,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   kinetic: kineticRouter,
   seller: sellerRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

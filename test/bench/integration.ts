@@ -22,11 +22,18 @@
  *                order_lines (ids and party ids made by the client): the ceiling
  * Rows are order headers (lines/s printed beside). Latency is per batch, from request to answer.
  * BENCH_SETUP_SQL runs as the owner after seeding (e.g. a candidate index), BENCH_UPDATES=0 skips rest-update.
+ *
+ * `pnpm bench:integration csv` (issue 15): one generated CSV file of BENCH_CSV_ORDERS (1,000,000) orders with
+ * their 2-3 lines (one CSV row per line) through POST /api/v1/imports/orders (upload, parse, validate, apply in
+ * one transaction), timed from the upload to the job's end; then raw COPY of as many orders into the same
+ * tables in the same run; and the server's RSS growth (VmRSS sampled every 200 ms) during the import.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
 import postgres from 'postgres';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
@@ -607,4 +614,161 @@ async function main() {
   }
 }
 
-await main();
+// ---- `pnpm bench:integration csv`: one CSV file of generated orders through POST /api/v1/imports/orders
+
+const CSV_ORDERS = env('BENCH_CSV_ORDERS', 1_000_000);
+const CSV_HEADER =
+  'key,customer,number,customerReference,status,orderDate,currency,total,net,rev,line.lineNo,line.sku,line.description,line.quantity,line.uom,line.unitPrice,line.amount';
+const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/** Writes `n` orders (2-3 lines each, the REST bench's rows) as a CSV file, one row per line. */
+async function writeOrdersCsv(file: string, n: number) {
+  const out = createWriteStream(file);
+  const write = (s: string) =>
+    out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
+  await write(`${CSV_HEADER}\n`);
+  let lines = 0;
+  for (let b = 0; b * BATCH < n; b++) {
+    let text = '';
+    for (let i = 0; i < BATCH && b * BATCH + i < n; i++) {
+      const o = order(b, i, 1);
+      const head = [
+        o.key,
+        o.customer,
+        o.number,
+        o.customerReference,
+        o.status,
+        o.orderDate,
+        o.currency,
+        o.total,
+        o.net,
+        '1',
+      ];
+      for (const l of o.lines)
+        text += `${[...head, String(l.lineNo), l.sku, l.description, l.quantity, l.uom, l.unitPrice, l.amount].map(csvCell).join(',')}\n`;
+      lines += o.lines.length;
+    }
+    await write(text);
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+  return lines;
+}
+
+const rssMb = async (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function csvMain() {
+  buildServer();
+  console.log(
+    `Gatehouse CSV import benchmark — ${os.cpus().length} cores, node ${process.version}, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-csv-'));
+  const pgDataDir = path.join(dir, 'postgres');
+  const pg = await startEmbedded({ dataDir: pgDataDir, database: 'bench' });
+  let child: ReturnType<typeof startNode> | null = null;
+  const owner = postgres(pg.ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    const secret = Buffer.from(SECRET);
+    await migrate({ ownerUrl: pg.ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
+    const seeded = await seed(pg.ownerUrl);
+    console.log(
+      `   seeded in ${seeded.seconds.toFixed(1)} s: ${seeded.counts?.orders} orders, ${seeded.counts?.lines} lines`,
+    );
+    const file = path.join(dir, 'orders.csv');
+    const t0 = performance.now();
+    const lines = await writeOrdersCsv(file, CSV_ORDERS);
+    const size = (await stat(file)).size;
+    console.log(
+      `   file: ${CSV_ORDERS.toLocaleString('en')} orders, ${lines.toLocaleString('en')} lines (CSV rows), ${f(size / 1024 / 1024)} MB, generated in ${f((performance.now() - t0) / 1000, 1)} s`,
+    );
+    const port = await freeLoopbackPort();
+    child = startNode(GATEHOUSE, { ...ghEnv(pg.ownerUrl, port), IMPORT_MAX_MB: '10240' });
+    await waitReady(`http://127.0.0.1:${port}/readyz`, child);
+    const pid = child.pid as number;
+    const rssBefore = await rssMb(pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      void rssMb(pid).then(
+        (m) => {
+          rssPeak = Math.max(rssPeak, m);
+        },
+        () => undefined,
+      );
+    }, 200);
+    const started = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/imports/orders?fileName=bench.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${seeded.token}`, 'content-type': 'text/csv' },
+      body: Readable.toWeb(createReadStream(file)) as unknown as BodyInit,
+      duplex: 'half',
+    } as RequestInit);
+    const accepted = (await res.json()) as { id: string; error?: unknown };
+    if (res.status !== 202) throw new Error(`import refused: ${res.status} ${JSON.stringify(accepted)}`);
+    const phases = new Map<string, number>();
+    type JobNow = { phase: string; counts: Record<string, number>; errorsTotal: number; message: string | null };
+    let job: JobNow;
+    for (;;) {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/imports/${accepted.id}`, {
+        headers: { authorization: `Bearer ${seeded.token}` },
+      });
+      job = (await r.json()) as JobNow;
+      if (!phases.has(job.phase)) phases.set(job.phase, performance.now());
+      if (job.phase === 'done' || job.phase === 'failed') break;
+      await new Promise((r2) => setTimeout(r2, 250));
+    }
+    clearInterval(sampler);
+    const seconds = (performance.now() - started) / 1000;
+    const applyAt = phases.get('apply');
+    console.log(
+      `   import: ${job.phase}, ${JSON.stringify(job.counts)}, ${job.errorsTotal} errors; ${job.message ?? ''}`,
+    );
+    console.log(
+      `   phases (first seen, s from upload): ${[...phases].map(([k, v]) => `${k} ${f((v - started) / 1000, 1)}`).join(', ')}`,
+    );
+
+    // The anchor: raw COPY of the same number of orders (new keys) into the same tables, same run.
+    const conn = await owner.reserve();
+    const c0 = performance.now();
+    const at = new Date().toISOString();
+    for (let b = 0; b * BATCH < CSV_ORDERS; b++)
+      await copyDirect(
+        conn,
+        batchOf(5_000_000 + b, 1).slice(0, Math.min(BATCH, CSV_ORDERS - b * BATCH)),
+        seeded.partyOf,
+        at,
+      );
+    const copySeconds = (performance.now() - c0) / 1000;
+    conn.release();
+
+    const perS = CSV_ORDERS / seconds;
+    const copyPerS = CSV_ORDERS / copySeconds;
+    console.log('\n   CSV import (upload + parse + validate + apply, one transaction) vs raw COPY');
+    console.log(
+      `   CSV   ${f(perS)} orders/s (${f(lines / seconds)} lines/s), ${f(seconds, 1)} s for ${CSV_ORDERS.toLocaleString('en')} orders${applyAt ? `; apply phase ${f(seconds - (applyAt - started) / 1000, 1)} s` : ''}`,
+    );
+    console.log(`   COPY  ${f(copyPerS)} orders/s (${f(lines / copySeconds)} lines/s), ${f(copySeconds, 1)} s`);
+    console.log(`   ratio ${f(perS / copyPerS, 2)}x COPY (goal >= 0.5x)`);
+    const per1M = (1_000_000 / perS).toFixed(0);
+    console.log(`   1M order headers would take ~${per1M} s at this rate (goal < 30 s)`);
+    console.log(
+      `   RSS of the server: ${f(rssBefore)} MB before, ${f(rssPeak)} MB peak, growth ${f(rssPeak - rssBefore)} MB (goal < 100 MB)`,
+    );
+    console.log(
+      `   load average at the end ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    if (child) await stopChild(child);
+    await owner.end();
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === 'csv') await csvMain();
+else await main();

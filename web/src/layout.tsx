@@ -91,6 +91,7 @@ const NAV: NavGroup[] = [
       { href: '/roles', label: 'Roles', testId: 'nav-roles', permission: 'roles:read' },
       { href: '/policies', label: 'Security policies', testId: 'nav-policies', permission: 'policies:manage' },
       { href: '/integrations', label: 'Integrations', testId: 'nav-integrations', permission: 'integrations:manage' },
+      { href: '/imports', label: 'CSV import/export', testId: 'nav-imports', permission: 'imports:run' },
     ],
   },
   {

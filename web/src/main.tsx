@@ -25,6 +25,7 @@ const DocumentHistory = lazy(() => import('./pages/DocumentHistory.tsx'));
 const Documents = lazy(() => import('./pages/Documents.tsx'));
 const ForgotPassword = lazy(() => import('./pages/ForgotPassword.tsx'));
 const Home = lazy(() => import('./pages/Home.tsx'));
+const Imports = lazy(() => import('./pages/Imports.tsx'));
 const Integrations = lazy(() => import('./pages/Integrations.tsx'));
 const InvoiceDetail = lazy(() => import('./pages/InvoiceDetail.tsx'));
 const Invoices = lazy(() => import('./pages/Invoices.tsx'));
@@ -132,6 +133,7 @@ render(
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="/alerts" component={requires('security-posture:read', Alerts)} />
         <Route path="/integrations" component={requires('integrations:manage', Integrations)} />
+        <Route path="/imports" component={requires('imports:run', Imports)} />
         <Route path="/accounts" component={requires('parties:read', Accounts)} />
         <Route path="*404" component={NotFound} />
       </Route>

@@ -7,6 +7,7 @@ export * from './blobs.ts';
 export * from './business.ts';
 export * from './change-request-files.ts';
 export * from './documents.ts';
+export * from './imports.ts';
 export * from './integrations.ts';
 export * from './invoice-queries.ts';
 export * from './kinetic.ts';

@@ -2,6 +2,7 @@ export * from './approvals.ts';
 export * from './audit-actions.ts';
 export * from './carriers.ts';
 export * from './constants.ts';
+export * from './csv-columns.ts';
 export * from './documents.ts';
 export * from './erp-batches.ts';
 export * from './errors.ts';

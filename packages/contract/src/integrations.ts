@@ -17,6 +17,8 @@ export const INTEGRATION_SCOPES = [
   'purchase-orders:write',
   'payments:write',
   'supplier-invoices:write',
+  /** CSV exports of ERP data (GET /api/v1/exports/{entity}); imports need the entity's write scope. */
+  'exports:read',
 ] as const;
 export type IntegrationScope = (typeof INTEGRATION_SCOPES)[number];
 

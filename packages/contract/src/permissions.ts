@@ -43,6 +43,8 @@ export const PERMISSIONS = [
   'policies:manage',
   'integrations:manage',
   'exports:create',
+  /** Internal staff: CSV imports and exports of ERP data (the mirror writer's CSV channel). */
+  'imports:run',
   /** Start, close and export access review campaigns (attesting uses users:manage). */
   'access-reviews:manage',
   /** The live security posture page (counts across every party: internal staff only). */

@@ -132,6 +132,7 @@ export const BUILT_IN_ROLES = [
       'roles:manage',
       'policies:manage',
       'integrations:manage',
+      'imports:run',
       'approval-policies:manage',
       'audit:read',
       'access-reviews:manage',

@@ -4,8 +4,11 @@ import {
   BATCH_MAX_ROWS,
   BATCH_SCOPE,
   type BatchEntity,
+  CSV_EXPORT_ENTITIES,
+  type CsvExportEntity,
   eventsQuery,
   eventTypesParam,
+  IMPORT_ENCODINGS,
   type IntegrationScope,
   masterDataParams,
   supplierInvoiceStatusBody,
@@ -16,6 +19,8 @@ import { z } from 'zod';
 import { clientIp } from '../client-ip.ts';
 import type { AppServices } from '../context.ts';
 import { DomainError, isDatabaseUnavailable } from '../errors.ts';
+import { streamExport } from '../services/csv-export.ts';
+import * as imports from '../services/imports.ts';
 import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
 import { applyBatch, IDEMPOTENCY_KEY, masterDataForErp, sha256Hex } from '../services/mirror.ts';
 import * as outbox from '../services/outbox.ts';
@@ -350,6 +355,118 @@ export function apiV1(app: AppServices) {
     }),
   );
 
+  /**
+   * CSV import (docs/csv-import.md): the body is the file itself (text/csv), streamed to a temporary file;
+   * 202 with the job once its header is accepted, 400 when the header or the file's start is refused
+   * (before any row is read), 409 while another import of this integration runs. Poll GET /imports/{id};
+   * the error report is GET /imports/{id}/report.csv. Needs the entity's write scope (as its batches).
+   */
+  router.post(
+    '/imports/:entity',
+    (req, res, next) => {
+      const entity = req.params.entity as BatchEntity;
+      if (!BATCH_ENTITIES.includes(entity)) {
+        req.resume();
+        return send(res, 404, 'not_found', `No import "${req.params.entity}". Try: ${BATCH_ENTITIES.join(', ')}.`);
+      }
+      requireScope(BATCH_SCOPE[entity])(req, res, next);
+    },
+    wrap(async (req, res) => {
+      const q = importQuery.safeParse(req.query);
+      if (!q.success) {
+        req.resume();
+        return send(res, 400, 'invalid_query', 'The query is not valid.', z.flattenError(q.error));
+      }
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!['text/csv', 'application/octet-stream', 'text/plain'].includes(type)) {
+        req.resume();
+        return send(res, 415, 'unsupported_media_type', 'Send the file itself as the body, as text/csv.');
+      }
+      const { principal, ip } = res.locals as Locals;
+      const answer = await imports.startImport(
+        app,
+        {
+          source: `integration:${principal.integrationId}`,
+          entity: req.params.entity as BatchEntity,
+          mode: q.data.mode,
+          dryRun: q.data.dryRun === 'true',
+          encoding: q.data.encoding,
+          fileName: q.data.fileName ?? null,
+          actor: {
+            userId: null,
+            keyId: principal.keyId,
+            sourceName: principal.integrationName,
+            suspendInactive: principal.suspendInactive,
+          },
+          requestId: String(res.locals.requestId),
+          ip,
+        },
+        req,
+      );
+      if (answer.status === 202) {
+        res.status(202).setHeader('Location', `/api/v1/imports/${answer.job.id}`);
+        res.json(answer.job);
+        return;
+      }
+      if (!req.readableEnded) req.resume();
+      res.status(answer.status).json({ error: { code: answer.code, message: answer.message }, job: answer.job });
+    }),
+  );
+
+  /** An import job of this integration: phase, live counts, the first 100 errors. */
+  router.get(
+    '/imports/:id',
+    wrap(async (req, res) => {
+      const { principal } = res.locals as Locals;
+      const job = await imports.getJob(app, String(req.params.id), `integration:${principal.integrationId}`);
+      if (!job) return send(res, 404, 'not_found', 'No such import job.');
+      res.json(job);
+    }),
+  );
+
+  /** The job's error report as CSV: line, column, value, message. */
+  router.get(
+    '/imports/:id/report.csv',
+    wrap(async (req, res) => {
+      const { principal } = res.locals as Locals;
+      const csv = await imports.reportCsv(app, String(req.params.id), `integration:${principal.integrationId}`);
+      if (csv === null) return send(res, 404, 'not_found', 'No such import job.');
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="import-${req.params.id}-report.csv"`);
+      res.send(csv);
+    }),
+  );
+
+  /**
+   * CSV export (docs/csv-import.md): the import's columns, streamed, formula cells neutralised, audited with
+   * a manifest signed by the audit key. Needs the exports:read scope.
+   */
+  router.get(
+    '/exports/:entity',
+    requireScope('exports:read'),
+    wrap(async (req, res) => {
+      const entity = String(req.params.entity).replace(/\.csv$/, '') as CsvExportEntity;
+      if (!CSV_EXPORT_ENTITIES.includes(entity))
+        return send(res, 404, 'not_found', `No export "${req.params.entity}". Try: ${CSV_EXPORT_ENTITIES.join(', ')}.`);
+      const { principal, ip } = res.locals as Locals;
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="gatehouse-${entity}.csv"`);
+      try {
+        await streamExport(app, entity, res, {
+          userId: null,
+          keyId: principal.keyId,
+          integration: principal.integrationName,
+          requestId: String(res.locals.requestId),
+          ip,
+        });
+        res.end();
+      } catch (err) {
+        app.log.error({ err, requestId: res.locals.requestId }, 'CSV export failed');
+        res.destroy();
+      }
+    }),
+  );
+
   router.use((_req, res) => send(res, 404, 'not_found', 'No such endpoint.'));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const type = (err as { type?: string } | null)?.type;
@@ -366,6 +483,16 @@ export function apiV1(app: AppServices) {
   });
   return router;
 }
+
+/** Query of POST /imports/{entity}. */
+export const importQuery = z
+  .object({
+    mode: z.enum(['atomic', 'partial']).default('atomic'),
+    dryRun: z.enum(['true', 'false']).default('false'),
+    encoding: z.enum(IMPORT_ENCODINGS).default('utf-8'),
+    fileName: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
 
 function requireScope(scope: IntegrationScope) {
   return (_req: Request, res: Response, next: NextFunction) => {

@@ -73,7 +73,7 @@ function isControl(ch: string) {
   return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
-function sendError(res: Response, status: number, message: string, code: string) {
+export function sendError(res: Response, status: number, message: string, code: string) {
   if (res.headersSent) return;
   res.status(status).json({ error: { message, code } });
 }
@@ -100,7 +100,7 @@ export function sendMapped(ctx: Context, res: Response, err: unknown) {
     .json({ error: { message: e.message, code: e.code, ...(reason ? { reason } : {}) } });
 }
 
-async function guard(ctx: Context, path: string, perm: Permission): Promise<Actor> {
+export async function guard(ctx: Context, path: string, perm: Permission): Promise<Actor> {
   const actor = await authenticate(ctx, path);
   requireEnrolled(actor);
   await requirePermission(ctx, actor, perm, path);
@@ -230,7 +230,7 @@ export const uploadSupplierInvoice = (makeContext: (req: Request, res: Response)
  * reset connection; but only up to about one more upload's worth: past that the connection is closed, so
  * nobody can keep the server reading a body it has refused (an unauthenticated one included).
  */
-function drain(req: Request, res: Response, maxBytes: number) {
+export function drain(req: Request, res: Response, maxBytes: number) {
   let left = maxBytes + 64 * 1024;
   const close = () => {
     // Close our side once the answer is out, and let the connection linger a moment before it is reset:

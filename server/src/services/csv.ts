@@ -45,3 +45,14 @@ export function csvRecords(rows: unknown[][]): string {
     { record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
   );
 }
+
+/**
+ * The inverse of `neutralise` for CSV imports, so an exported file imports unchanged: the apostrophe it put
+ * before a cell's (or a line's) first character that could start a formula is removed. A cell that really
+ * starts with an apostrophe and then = + - @ tab or CR loses that apostrophe too (docs/csv-import.md).
+ */
+export function unneutralise(cell: string): string {
+  if (!cell.includes("'")) return cell;
+  const inner = cell.replace(/(\r\n|\r|\n)'(?=[=+\-@\t])/g, '$1');
+  return /^'[=+\-@\t\r\n]/.test(inner) ? inner.slice(1) : inner;
+}

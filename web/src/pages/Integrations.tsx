@@ -30,6 +30,8 @@ const SCOPE_TEXT: Record<IntegrationScope, string> = {
   'shipments:write': 'send shipments (delivery notes) with their lines.',
   'purchase-orders:write': 'send purchase orders with their lines.',
   'supplier-invoices:write': 'report supplier invoices’ status (received, approved, scheduled, paid with the date).',
+  'exports:read':
+    'download CSV exports of ERP data (parties, orders, invoices, shipments, purchase orders, credit limits).',
   'events:read':
     'Read the event feed (acknowledged POs, approved bank, address and credit-limit changes, credit notes)',
 };
