@@ -75,6 +75,9 @@ describe('invoice queries', () => {
     expect((await me.c.invoices.get.query({ id: invoiceId })).openQueries).toBe(1);
     const listed = (await me.c.invoices.list.query({ status: 'open' })).items.find((i) => i.id === invoiceId);
     expect(listed?.openQueries).toBe(1);
+    // And on the statement's open items.
+    const onStatement = (await me.c.statements.get.query()).openItems.find((i) => i.id === invoiceId);
+    expect(onStatement?.openQueries).toBe(1);
     const queue = await op.c.invoiceQueries.queue.query({ partyId: me.partyId });
     expect(queue.items.map((q) => [q.id, q.lineNo, q.reason, q.status])).toEqual([[id, 2, 'price', 'open']]);
     expect((await mails(op.email, 'invoice-query-waiting')).length).toBe(1);
@@ -107,6 +110,7 @@ describe('invoice queries', () => {
     expect(mine).toMatchObject({ status: 'resolved', resolution: 'A credit note for 50.00 follows.' });
     expect(mine?.messages.map((m) => m.authorSide)).toEqual(['customer', 'staff']);
     expect((await me.c.invoices.get.query({ id: invoiceId })).openQueries).toBe(0);
+    expect((await me.c.statements.get.query()).openItems.find((i) => i.id === invoiceId)?.openQueries).toBe(0);
     expect((await mails(me.email, 'invoice-query-closed'))[0]?.subject).toMatch(/was resolved/);
     const [event] = await t.owner`select type, subject, payload from integration_events
                                   where party_id = ${me.partyId} and type like 'invoice_query.%'`;

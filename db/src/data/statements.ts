@@ -38,9 +38,12 @@ export async function statement(tx: Tx, asOf: string, maxItems: number) {
     total_minor: string;
     open_minor: string;
     days_overdue: number;
+    open_queries: number;
   }>(sql`
     select id, number, issue_date::text, due_date::text, currency, total_minor::text, open_minor::text,
-           greatest(${asOf}::date - due_date, 0)::int as days_overdue
+           greatest(${asOf}::date - due_date, 0)::int as days_overdue,
+           (select count(*)::int from invoice_queries q
+             where q.invoice_id = invoices.id and q.party_id = invoices.party_id and q.status = 'open') as open_queries
     from invoices
     where status = 'open' and open_minor > 0 and ${scope}
     order by due_date, number limit ${maxItems + 1}`);
@@ -66,6 +69,7 @@ export async function statement(tx: Tx, asOf: string, maxItems: number) {
       totalMinor: BigInt(r.total_minor),
       openMinor: BigInt(r.open_minor),
       daysOverdue: r.days_overdue,
+      openQueries: r.open_queries,
     })),
     truncated: rows.length > maxItems,
   };

@@ -681,6 +681,8 @@ export const statementOutput = z.object({
       totalMinor: minorUnits,
       openMinor: minorUnits,
       daysOverdue: z.number().int(),
+      /** Invoice queries (disputes) on it still open: the statement says the item is queried. */
+      openQueries: z.number().int(),
     }),
   ),
   /** More open items exist than the statement lists (the oldest due first are shown). */

@@ -6,6 +6,7 @@ import { DownloadButton } from '../download-button.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
+import { QueryBadge } from './payables-shared.tsx';
 
 type Statement = Awaited<ReturnType<typeof trpc.statements.get.query>>;
 type CurrencyTotals = Statement['currencies'][number];
@@ -213,6 +214,10 @@ export default function Statement() {
                           >
                             <th scope="row">
                               <A href={`/invoices/${item.id}`}>{item.number}</A>
+                              <Show when={item.openQueries > 0}>
+                                {' '}
+                                <QueryBadge count={item.openQueries} />
+                              </Show>
                             </th>
                             <td data-label="Issue date">
                               <time datetime={item.issueDate}>{formatDate(item.issueDate)}</time>
