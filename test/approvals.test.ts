@@ -522,13 +522,13 @@ describe('requests nobody can decide', () => {
         levels: [level(['treasurer'], '0', '100000'), level(['treasurer'], '100000')],
       });
     expect((await twoLevels()).warnings).toEqual([
-      'Requests of 0.00 JPY to under 1,000.00 JPY: Level 1: nobody active holds treasurer.',
-      'Requests of 1,000.00 JPY and above: Level 2: nobody active holds treasurer.',
+      'Requests of 0 JPY to under 100,000 JPY: Level 1: nobody active holds treasurer.',
+      'Requests of 100,000 JPY and above: Level 2: nobody active holds treasurer.',
     ]);
     const first = await signIn('internal', ['treasurer' as 'approver']);
     await limit(first, 1_000_000, 'JPY');
     expect((await twoLevels()).warnings).toEqual([
-      'Requests of 1,000.00 JPY and above: Levels 1–2 need 2 different people (nobody decides twice in a request), but only 1 eligible person is there.',
+      'Requests of 100,000 JPY and above: Levels 1–2 need 2 different people (nobody decides twice in a request), but only 1 eligible person is there.',
     ]);
     // A supplier's bank-detail change under such a policy: the supplier is not told about staffing, the
     // system admins are, by mail.

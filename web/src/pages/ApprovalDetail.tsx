@@ -6,7 +6,9 @@ import { errorCode, errorMessage } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import {
+  amountExample,
   DECISION_LABELS,
+  decimalsWord,
   formatMajor,
   formatWait,
   Money,
@@ -319,7 +321,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
                   {(limit) => (
                     <>
                       {' '}
-                      · limit {formatMajor(limit().maxMinor)} {limit().currency}
+                      · limit {formatMajor(limit().maxMinor, limit().currency)} {limit().currency}
                     </>
                   )}
                 </Show>
@@ -400,7 +402,7 @@ function ruleWhy(r: Request): string {
   const levels = n === 1 ? 'level 1 only' : `levels 1–${n}`;
   if (r.amountMinor === null || !r.currency)
     return `This request passes ${n === 1 ? 'its one level' : `all ${n} levels of its policy, in order`}.`;
-  const amount = `${formatMajor(r.amountMinor)} ${r.currency}`;
+  const amount = `${formatMajor(r.amountMinor, r.currency)} ${r.currency}`;
   const last = r.rule.levels[n - 1];
   const where = last ? range(last.minMinor, last.maxMinor, r.currency) : '';
   return `This ${amount} request passes ${levels}: every level up to the one whose range holds its amount (level ${n}: ${where}). Whoever approves it, at any level, needs a ${r.currency} limit of at least ${amount}.`;
@@ -408,8 +410,8 @@ function ruleWhy(r: Request): string {
 
 /** 0 - 10,000.00 EUR; 10,000.00 EUR and above. */
 function range(min: string | null, max: string | null, currency: string): string {
-  const from = formatMajor(min ?? '0');
-  return max === null ? `${from} ${currency} and above` : `${from} to under ${formatMajor(max)} ${currency}`;
+  const from = formatMajor(min ?? '0', currency);
+  return max === null ? `${from} ${currency} and above` : `${from} to under ${formatMajor(max, currency)} ${currency}`;
 }
 
 const str = (v: unknown): string =>
@@ -547,7 +549,7 @@ function ResubmitDialog(props: {
 }) {
   let amountInput: HTMLInputElement | undefined;
   let noteInput: HTMLTextAreaElement | undefined;
-  const amount = () => parseMajor(amountInput?.value ?? '');
+  const amount = () => parseMajor(amountInput?.value ?? '', props.request.currency ?? '');
   const label = () => (props.request.type === 'credit-limit-change' ? 'New credit limit' : 'Amount');
   return (
     <FormDialog
@@ -565,7 +567,9 @@ function ResubmitDialog(props: {
       submitLabel="Resubmit"
       submitTestId="approval-resubmit-submit"
       check={() =>
-        amount() === null ? 'Enter the amount as a number with at most two decimals, e.g. 12500.00.' : null
+        amount() === null
+          ? `Enter the amount as a number with at most ${decimalsWord(props.request.currency ?? '')}, e.g. ${amountExample(props.request.currency ?? '')}.`
+          : null
       }
       send={async () => {
         const reason = (noteInput?.value ?? '').trim();
@@ -591,7 +595,9 @@ function ResubmitDialog(props: {
               inputmode="decimal"
               autocomplete="off"
               class="mono"
-              value={props.request.amountMinor ? formatMajor(props.request.amountMinor) : ''}
+              value={
+                props.request.amountMinor ? formatMajor(props.request.amountMinor, props.request.currency ?? '') : ''
+              }
               required
               aria-invalid={error() ? 'true' : undefined}
               aria-describedby={error() ? 'approval-resubmit-error approval-resubmit-what' : 'approval-resubmit-what'}

@@ -8,7 +8,7 @@ import { formatDateTime } from '../format.ts';
 import { FormError } from '../forms.tsx';
 import { withReauth } from '../reauth.tsx';
 import { trpc } from '../trpc.ts';
-import { type ApprovalType, formatMajor, parseMajor, TYPE_LABELS } from './approvals-shared.tsx';
+import { type ApprovalType, amountExample, formatMajor, parseMajor, TYPE_LABELS } from './approvals-shared.tsx';
 
 type Loaded = Awaited<ReturnType<typeof trpc.approvalPolicies.list.query>>;
 type Policy = Loaded['policies'][number];
@@ -37,6 +37,7 @@ const AMOUNT_TYPES = APPROVAL_TYPES.filter((t) => AMOUNT_BASED[t]);
 export function levelsProblem(
   amountBased: boolean,
   levels: DraftLevel[],
+  currency = 'EUR',
 ): { message: string; level: number; field: string } | null {
   let previousMax: string | null | undefined;
   for (const [i, l] of levels.entries()) {
@@ -46,11 +47,16 @@ export function levelsProblem(
     if (!/^[1-5]$/.test(l.approvalsRequired.trim()))
       return { message: `Level ${n}: approvals required is a whole number from 1 to 5.`, level: n, field: 'required' };
     if (!amountBased) continue;
-    const min = parseMajor(l.from);
-    if (min === null) return { message: `Level ${n}: give the lower amount like 10,000.00.`, level: n, field: 'from' };
-    const max = l.to.trim() === '' ? null : parseMajor(l.to);
+    const min = parseMajor(l.from, currency);
+    if (min === null)
+      return { message: `Level ${n}: give the lower amount like ${amountExample(currency)}.`, level: n, field: 'from' };
+    const max = l.to.trim() === '' ? null : parseMajor(l.to, currency);
     if (l.to.trim() !== '' && max === null)
-      return { message: `Level ${n}: give the upper amount like 10,000.00, or leave it empty.`, level: n, field: 'to' };
+      return {
+        message: `Level ${n}: give the upper amount like ${amountExample(currency)}, or leave it empty.`,
+        level: n,
+        field: 'to',
+      };
     if (i === 0 && BigInt(min) !== 0n)
       return { message: 'Level 1 must start at 0, so every amount has a level.', level: n, field: 'from' };
     if (i > 0 && previousMax === null)
@@ -202,8 +208,8 @@ function toDraft(policy: Policy | null, roles: Role[]): DraftLevel[] {
   if (!policy)
     return [{ from: '0.00', to: '', roles: roles[0] ? [roles[0].key] : [], approvalsRequired: '1', escalateTo: [] }];
   return policy.levels.map((l) => ({
-    from: l.minMinor === null ? '' : formatMajor(l.minMinor),
-    to: l.maxMinor === null ? '' : formatMajor(l.maxMinor),
+    from: l.minMinor === null ? '' : formatMajor(l.minMinor, policy.currency ?? ''),
+    to: l.maxMinor === null ? '' : formatMajor(l.maxMinor, policy.currency ?? ''),
     roles: [...l.roles],
     approvalsRequired: String(l.approvalsRequired),
     escalateTo: [...l.escalateTo],
@@ -222,7 +228,7 @@ function PolicyEditor(props: {
   const [levels, setLevels] = createSignal<DraftLevel[]>(toDraft(d.policy, props.roles));
   const [serverError, setServerError] = createSignal<string | null>(null);
   const [saving, setSaving] = createSignal(false);
-  const problem = createMemo(() => levelsProblem(amountBased, levels()));
+  const problem = createMemo(() => levelsProblem(amountBased, levels(), d.currency ?? 'EUR'));
   const name = `${TYPE_LABELS[d.type]}${d.currency ? ` · ${d.currency}` : ''}`;
   let section: HTMLElement | undefined;
 
@@ -275,8 +281,8 @@ function PolicyEditor(props: {
           type: d.type,
           currency: d.currency,
           levels: levels().map((l) => ({
-            minMinor: amountBased ? parseMajor(l.from) : null,
-            maxMinor: amountBased && l.to.trim() !== '' ? parseMajor(l.to) : null,
+            minMinor: amountBased ? parseMajor(l.from, d.currency ?? '') : null,
+            maxMinor: amountBased && l.to.trim() !== '' ? parseMajor(l.to, d.currency ?? '') : null,
             roles: l.roles,
             approvalsRequired: Number(l.approvalsRequired.trim()),
             escalateTo: l.escalateTo,
@@ -594,9 +600,9 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
       form.querySelector<HTMLElement>('#limit-currency')?.focus();
       return;
     }
-    const maxMinor = remove ? null : parseMajor(String(data.get('amount') ?? ''));
+    const maxMinor = remove ? null : parseMajor(String(data.get('amount') ?? ''), currency);
     if (!remove && maxMinor === null) {
-      setError('Enter the limit like 10,000.00 (at most two decimals).');
+      setError(`Enter the limit like ${amountExample(currency)}.`);
       form.querySelector<HTMLElement>('#limit-amount')?.focus();
       return;
     }
@@ -607,7 +613,7 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
       props.onSaved(
         maxMinor === null
           ? `Removed the ${currency} limit of ${who.displayName}.`
-          : `${who.displayName} may now approve up to ${formatMajor(maxMinor)} ${currency}.`,
+          : `${who.displayName} may now approve up to ${formatMajor(maxMinor, currency)} ${currency}.`,
       );
     } catch (err) {
       setError(errorMessage(err));
@@ -653,7 +659,7 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
                           <For each={a.limits}>
                             {(l) => (
                               <li>
-                                {formatMajor(l.maxMinor)} {l.currency}
+                                {formatMajor(l.maxMinor, l.currency)} {l.currency}
                               </li>
                             )}
                           </For>

@@ -15,7 +15,16 @@ import {
 import { errorMessage } from '../errors.ts';
 import { FormError } from '../forms.tsx';
 import { trpc } from '../trpc.ts';
-import { type ApprovalType, formatWait, Money, parseMajor, TYPE_LABELS, waitWords } from './approvals-shared.tsx';
+import {
+  type ApprovalType,
+  amountExample,
+  decimalsWord,
+  formatWait,
+  Money,
+  parseMajor,
+  TYPE_LABELS,
+  waitWords,
+} from './approvals-shared.tsx';
 import { Badge, ModalDialog, words } from './supplier-shared.tsx';
 
 const PAGE_SIZE = 50;
@@ -313,12 +322,17 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
     const text = (name: string) => String(data.get(name) ?? '').trim();
     const picked = customer();
     const currency = text('currency').toUpperCase();
-    const amountMinor = parseMajor(text('amount'));
+    const amountMinor = parseMajor(text('amount'), currency);
     const reason = text('reason');
     const invoiceNumber = text('invoiceNumber');
     if (!picked) return fail('Choose the customer.', 'search', form);
     if (!/^[A-Z]{3}$/.test(currency)) return fail('Use a three-letter currency code (EUR, USD…).', 'currency', form);
-    if (amountMinor === null) return fail('Enter the amount like 10,000.00 (at most two decimals).', 'amount', form);
+    if (amountMinor === null)
+      return fail(
+        `Enter the amount like ${amountExample(currency)} (at most ${decimalsWord(currency)}).`,
+        'amount',
+        form,
+      );
     if (reason.length < 3) return fail('Say why (at least three characters); approvers read this.', 'reason', form);
     setSubmitting(true);
     setError(null);

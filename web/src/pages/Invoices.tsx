@@ -113,6 +113,9 @@ export default function Invoices() {
     () => (filters().badRange ? null : query()),
     (q) => trpc.invoices.totals.query(q),
   );
+  // A refused call (a network no longer allowed, an ended session) is said by the list beside it; reading the
+  // failed resource would throw out of the page.
+  const shownTotals = () => (totals.error ? undefined : totals());
 
   return (
     <section aria-labelledby="invoices-title">
@@ -186,9 +189,9 @@ export default function Invoices() {
         </Show>
       </form>
 
-      <Show when={(totals()?.currencies.length ?? 0) > 0}>
+      <Show when={(shownTotals()?.currencies.length ?? 0) > 0}>
         <ul class="invoice-totals" aria-label="Totals of the invoices shown" data-testid="currency-totals">
-          <For each={totals()?.currencies}>
+          <For each={shownTotals()?.currencies}>
             {(c) => (
               <li data-testid="currency-total" data-currency={c.currency}>
                 {c.count} {c.count === 1 ? 'document' : 'documents'}: total{' '}

@@ -1,4 +1,4 @@
-import type { APPROVAL_TYPES } from '@gatehouse/contract';
+import { type APPROVAL_TYPES, currencyExponent } from '@gatehouse/contract';
 import { Show } from 'solid-js';
 import { NoValue } from '../data.tsx';
 import { formatMinor } from '../format.ts';
@@ -29,34 +29,44 @@ export const DECISION_LABELS: Record<string, string> = {
   escalated: 'Escalated',
 };
 
-/** Every currency is shown and typed with two decimals (the server's formatMinor default). */
-const FRACTION_DIGITS = 2;
+/** Decimal places of a currency (ISO 4217); 2 while the code is not yet a well-formed one (being typed). */
+const digitsOf = (currency: string) => (/^[A-Z]{3}$/.test(currency) ? currencyExponent(currency) : 2);
 
-/** '1000000' -> '10,000.00' (major units, grouped; no currency). */
-export function formatMajor(minor: string | bigint): string {
-  return formatMinor(minor, '', FRACTION_DIGITS).trim();
+/** '1000000', 'EUR' -> '10,000.00'; 'JPY' -> '1,000,000' (major units, grouped, by the currency's exponent). */
+export function formatMajor(minor: string | bigint, currency: string): string {
+  return formatMinor(minor, '', digitsOf(currency)).trim();
 }
 
 /** An amount with its currency, or a dash for requests without one. */
 export function Money(props: { minor: string | bigint | null; currency: string | null }) {
   return (
     <Show when={props.minor !== null && props.currency ? props.minor : null} fallback={<NoValue />}>
-      {(minor) => <span class="amount">{formatMinor(minor(), props.currency ?? '', FRACTION_DIGITS)}</span>}
+      {(minor) => <span class="amount">{formatMinor(minor(), props.currency ?? '')}</span>}
     </Show>
   );
 }
 
+/** 'two decimals', 'no decimals' (JPY), 'three decimals' (KWD): what the amount may carry, in words. */
+export const decimalsWord = (currency: string) =>
+  ['no decimals', 'one decimal', 'two decimals', 'three decimals', 'four decimals'][digitsOf(currency)] ?? 'decimals';
+
+/** How an amount of this currency is written, for messages: '10,000.00 EUR', '10,000 JPY'. */
+export const amountExample = (currency: string) =>
+  formatMajor((10_000n * 10n ** BigInt(digitsOf(currency))).toString(), currency);
+
 /**
- * '10,000.00', '10000', '10 000.5' -> '1000000' (minor units). Parsed as text, digit by digit: a float
- * would round large amounts. null for anything that is not a non-negative amount with at most two decimals.
+ * '10,000.00', '10000', '10 000.5' -> '1000000' (minor units, by the currency's ISO exponent: JPY has
+ * none, KWD three). Parsed as text, digit by digit: a float would round large amounts. null for anything
+ * that is not a non-negative amount with at most that many decimals.
  */
-export function parseMajor(text: string): string | null {
+export function parseMajor(text: string, currency: string): string | null {
+  const digits = digitsOf(currency);
   const compact = text.trim().replace(/[\s,']/g, '');
-  const match = /^(\d{1,16})(?:\.(\d{0,2}))?$/.exec(compact);
-  if (!match) return null;
+  const match = /^(\d{1,16})(?:\.(\d*))?$/.exec(compact);
+  if (!match || (match[2] ?? '').length > digits) return null;
   const whole = match[1] ?? '0';
-  const fraction = (match[2] ?? '').padEnd(FRACTION_DIGITS, '0');
-  return (BigInt(whole) * 10n ** BigInt(FRACTION_DIGITS) + BigInt(fraction || '0')).toString();
+  const fraction = (match[2] ?? '').padEnd(digits, '0');
+  return (BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction || '0')).toString();
 }
 
 /** How long something has waited, short: '12 min', '3 h', '2 d'. */
