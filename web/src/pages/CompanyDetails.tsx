@@ -1,4 +1,10 @@
-import { BANK_SCHEME_NAMES, type BankDetails, type BankScheme, bankSchemesFor } from '@gatehouse/contract';
+import {
+  BANK_SCHEME_NAMES,
+  type BankDetails,
+  type BankScheme,
+  bankSchemeOf,
+  bankSchemesFor,
+} from '@gatehouse/contract';
 import { createEffect, createResource, createSignal, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { apiUrl } from '../api-origin.ts';
 import { guard } from '../auth.ts';
@@ -264,6 +270,7 @@ export default function CompanyDetails() {
           onSent={() => sent('bank-details')}
           onLetterFailed={setListError}
           defaultCountry={fieldValue(data()?.bankDetails ?? null, 'country') || (data()?.address?.country ?? '')}
+          defaultScheme={data()?.bankDetails ? bankSchemeOf(data()?.bankDetails as BankDetails) : undefined}
         />
         <AddressForm onSent={() => sent('address')} />
       </div>
@@ -551,14 +558,15 @@ const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim
  * how the account is given (bankSchemesFor): IBAN and BIC; a US routing and account number; a UK sort
  * code and account number (or an IBAN, which UK banks also give).
  */
-function BankFields(props: { state: FormState; defaultCountry: string }) {
+function BankFields(props: { state: FormState; defaultCountry: string; defaultScheme?: BankScheme | undefined }) {
   // What was typed, else the country on record (it may arrive after the form is drawn); a reset forgets it.
   const [typed, setTyped] = createSignal<string | null>(null);
   const country = () => typed() ?? props.defaultCountry.toUpperCase();
   const schemes = () => (/^[A-Z]{2}$/.test(country()) ? bankSchemesFor(country()) : (['iban'] as const));
+  // The way the account on record (or being corrected) is given, until the supplier picks another.
   const [chosen, setChosen] = createSignal<BankScheme | null>(null);
   const scheme = (): BankScheme => {
-    const c = chosen();
+    const c = chosen() ?? props.defaultScheme;
     return c && schemes().includes(c) ? c : (schemes()[0] as BankScheme);
   };
   const p = () => props.state.prefix;
@@ -581,7 +589,14 @@ function BankFields(props: { state: FormState; defaultCountry: string }) {
         type="hidden"
         name="scheme"
         value={scheme()}
-        ref={(el) => queueMicrotask(() => el.form?.addEventListener('reset', () => setTyped(null)))}
+        ref={(el) =>
+          queueMicrotask(() =>
+            el.form?.addEventListener('reset', () => {
+              setTyped(null);
+              setChosen(null);
+            }),
+          )
+        }
       />
       <Show when={schemes().length > 1}>
         <fieldset class="field" data-testid={`${p()}-scheme`}>
@@ -729,7 +744,12 @@ async function attachLetter(changeRequestId: string, letter: File, onFailed: (me
   }
 }
 
-function BankForm(props: { onSent: () => void; defaultCountry: string; onLetterFailed: (message: string) => void }) {
+function BankForm(props: {
+  onSent: () => void;
+  defaultCountry: string;
+  defaultScheme: BankScheme | undefined;
+  onLetterFailed: (message: string) => void;
+}) {
   const s = createFormState('bank', BANK_FIELDS);
   return (
     <RequestForm
@@ -752,7 +772,7 @@ function BankForm(props: { onSent: () => void; defaultCountry: string; onLetterF
         )
       }
     >
-      <BankFields state={s} defaultCountry={props.defaultCountry} />
+      <BankFields state={s} defaultCountry={props.defaultCountry} defaultScheme={props.defaultScheme} />
     </RequestForm>
   );
 }
@@ -792,7 +812,11 @@ function ResubmitForm(props: {
       <p class="notice" data-testid="resubmit-approval-note">
         {props.request.approvalNote ?? 'No reason was given.'}
       </p>
-      <BankFields state={s} defaultCountry={fieldValue(props.request.proposed, 'country')} />
+      <BankFields
+        state={s}
+        defaultCountry={fieldValue(props.request.proposed, 'country')}
+        defaultScheme={bankSchemeOf(props.request.proposed as BankDetails)}
+      />
     </RequestForm>
   );
 }
