@@ -73,9 +73,18 @@ describe("a customer's first screen", () => {
     );
   });
 
-  it('the orders page loads the entry, the shell and the orders screen', () => {
+  it('the orders page loads the entry, the shell, the orders screen and its export button', () => {
+    // shared:components and shared:download carry the list's Export (CSV / XLSX) button, which every list has.
     expect(ORDERS.map(nameOf).sort()).toEqual(
-      ['index.html', 'shared:forms', 'shared:reauth', 'src/layout.tsx', 'src/pages/Orders.tsx'].sort(),
+      [
+        'index.html',
+        'shared:components',
+        'shared:download',
+        'shared:forms',
+        'shared:reauth',
+        'src/layout.tsx',
+        'src/pages/Orders.tsx',
+      ].sort(),
     );
   });
 
