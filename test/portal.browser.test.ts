@@ -55,7 +55,9 @@ describe('shipments and statement in the browser', () => {
     await page.click('[data-testid="shipment-link"]');
     await page.waitForSelector('[data-testid="shipment-title"]');
     expect(await page.textContent('[data-testid="shipment-title"]')).toBe(`Shipment ${number}`);
-    expect(await page.textContent('[data-testid="shipment-tracking"]')).toMatch(/^TRK\d+$/);
+    expect(await page.textContent('[data-testid="shipment-tracking"]')).toMatch(
+      /^TRK\d+ \(track with [^,]+, opens in a new tab\)$/,
+    );
     expect(await page.locator('[data-testid="shipment-line"]').count()).toBeGreaterThan(0);
     await shot(page, 'shipment-detail');
 
