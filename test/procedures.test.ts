@@ -61,6 +61,8 @@ describe('procedure catalogue', () => {
         'integrations.keys',
         'webhooks.list',
         'imports.list',
+        'seller.get',
+        'remittances.openItems',
         'kinetic.status',
         'kinetic.test',
         'home.summary',
