@@ -10,8 +10,9 @@ import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
-import { mintLink, verifyLink } from '../files/links.ts';
+import { mintLink } from '../files/links.ts';
 import * as approvals from './approvals.ts';
+import * as attachments from './attachments.ts';
 import { maskedBankDetails, normaliseBankDetails } from './bank.ts';
 import * as outbox from './outbox.ts';
 import { ownScope, requestFields, scopeFor } from './scope.ts';
@@ -368,26 +369,11 @@ export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: s
 }
 
 /** Serves a link minted by attachmentLink: audited (across parties when staff open it) before a byte is sent. */
-export async function openAttachment(ctx: Context, actor: Actor, token: string) {
-  const claims = verifyLink(ctx, actor, token);
-  if (claims.k !== 'change-request-attachment') throw new DomainError('NOT_FOUND', 'This download link is not valid.');
-  const a = await ctx.db.tx(scopeFor(actor), async (tx) => {
-    const found = await changeRequestsRepo.attachment(tx, claims.v);
-    if (!found) throw notFound('That file');
-    await auditRepo.record(tx, {
-      action: 'change_request.attachment_downloaded',
-      outcome: 'success',
-      partyId: found.partyId,
-      actorUserId: actor.userId,
-      entityType: 'change_request',
-      entityId: found.changeRequestId,
-      crossParty: found.partyId !== actor.partyId,
-      details: { attachmentId: found.id, fileName: found.fileName, sha256: found.sha256 },
-      ...requestFields(ctx),
-    });
-    return found;
+export function openAttachment(ctx: Context, actor: Actor, token: string) {
+  return attachments.openAttachment(ctx, actor, token, {
+    kind: 'change-request-attachment',
+    find: changeRequestsRepo.attachment,
+    action: 'change_request.attachment_downloaded',
+    entity: (f) => ({ type: 'change_request', id: f.changeRequestId }),
   });
-  const blob = await ctx.files.open(a.sha256);
-  if (!blob) throw new Error(`blob ${a.sha256} of change request attachment ${a.id} is missing from the store`);
-  return { ...blob, fileName: a.fileName, contentType: a.contentType };
 }

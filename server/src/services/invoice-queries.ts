@@ -10,7 +10,8 @@ import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { mintLink, verifyLink } from '../files/links.ts';
+import { mintLink } from '../files/links.ts';
+import * as attachments from './attachments.ts';
 import * as outbox from './outbox.ts';
 import { ownScope, requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
 
@@ -346,28 +347,13 @@ export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: s
 }
 
 /** Serves a link minted by attachmentLink: audited before a byte is sent. */
-export async function openAttachment(ctx: Context, actor: Actor, token: string) {
-  const claims = verifyLink(ctx, actor, token);
-  if (claims.k !== 'invoice-query-attachment') throw new DomainError('NOT_FOUND', 'This download link is not valid.');
-  const a = await ctx.db.tx(scopeFor(actor), async (tx) => {
-    const found = await invoiceQueriesRepo.attachment(tx, claims.v);
-    if (!found) throw notFound('That file');
-    await auditRepo.record(tx, {
-      action: 'invoice_query.attachment_downloaded',
-      outcome: 'success',
-      partyId: found.partyId,
-      actorUserId: actor.userId,
-      entityType: 'invoice_query',
-      entityId: found.queryId,
-      crossParty: found.partyId !== actor.partyId,
-      details: { attachmentId: found.id, fileName: found.fileName, sha256: found.sha256 },
-      ...requestFields(ctx),
-    });
-    return found;
+export function openAttachment(ctx: Context, actor: Actor, token: string) {
+  return attachments.openAttachment(ctx, actor, token, {
+    kind: 'invoice-query-attachment',
+    find: invoiceQueriesRepo.attachment,
+    action: 'invoice_query.attachment_downloaded',
+    entity: (f) => ({ type: 'invoice_query', id: f.queryId }),
   });
-  const blob = await ctx.files.open(a.sha256);
-  if (!blob) throw new Error(`blob ${a.sha256} of invoice query attachment ${a.id} is missing from the store`);
-  return { ...blob, fileName: a.fileName, contentType: a.contentType };
 }
 
 /** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
