@@ -128,7 +128,29 @@ describe('quantity invariants (property, real database)', () => {
           }
         },
       ),
-      { numRuns: 12 },
+      {
+        numRuns: 12,
+        // Found by CI: a line invoiced, then rejected in a confirmation the operator accepts, left more
+        // invoiced than committed. Both run every time now.
+        examples: [
+          [
+            [1, 1],
+            [
+              { kind: 'invoice', line: 1, q: 1 },
+              { kind: 'confirm', line: 1, q: 0, accept: true },
+              { kind: 'ship', line: 1, q: 1 },
+            ],
+          ],
+          [
+            [1, 1],
+            [
+              { kind: 'invoice', line: 2, q: 1 },
+              { kind: 'confirm', line: 2, q: 0, accept: true },
+              { kind: 'invoice', line: 1, q: 1 },
+            ],
+          ],
+        ],
+      },
     );
   }, 240_000);
 

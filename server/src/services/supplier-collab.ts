@@ -137,10 +137,16 @@ export async function confirm(ctx: Context, actor: Actor, input: z.output<typeof
         throw new DomainError('BAD_REQUEST', `Line ${l.lineNo}: a date is more than two years away; check the year.`);
       const committed = committedOf(answer);
       const shipped = parseQty(l.shipped);
+      const invoiced = parseQty(l.invoiced);
       if (committed < shipped)
         throw new DomainError(
           'BAD_REQUEST',
           `Line ${l.lineNo}: ${formatQty(shipped)} already shipped; the quantity cannot go below that.`,
+        );
+      if (committed < invoiced)
+        throw new DomainError(
+          'BAD_REQUEST',
+          `Line ${l.lineNo}: ${formatQty(invoiced)} already invoiced; the quantity cannot go below that.`,
         );
       const later = po.requestedDate !== null && answer.schedules.some((s) => s.date > (po.requestedDate as string));
       return {
@@ -226,11 +232,18 @@ export async function decideConfirmation(ctx: Context, actor: Actor, input: z.ou
     if (accept) {
       const answers = await repo.confirmationLines(tx, c.partyId, [c.id]);
       for (const a of answers) {
-        const shipped = parseQty(lines.find((l) => l.lineNo === a.lineNo)?.shipped ?? '0');
+        const line = lines.find((l) => l.lineNo === a.lineNo);
+        const shipped = parseQty(line?.shipped ?? '0');
+        const invoiced = parseQty(line?.invoiced ?? '0');
         if (parseQty(a.committedQuantity) < shipped)
           throw new DomainError(
             'CONFLICT',
             `Line ${a.lineNo}: ${formatQty(shipped)} has shipped since; the supplier must confirm again.`,
+          );
+        if (parseQty(a.committedQuantity) < invoiced)
+          throw new DomainError(
+            'CONFLICT',
+            `Line ${a.lineNo}: ${formatQty(invoiced)} has been invoiced since; the supplier must confirm again.`,
           );
       }
     }
