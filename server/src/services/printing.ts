@@ -201,22 +201,7 @@ async function loadOrder(tx: Tx, id: string) {
     addressee: { label: 'Customer', name: to?.name ?? '', lines: addressLines(to?.address), taxId: to?.taxId ?? null },
     sections: [
       {
-        columns: [
-          { header: '#', width: 4 },
-          { header: 'Item', width: 13 },
-          { header: 'Description', width: 37 },
-          { header: 'Quantity', width: 12, align: 'right' },
-          { header: 'Unit price', width: 16, align: 'right' },
-          { header: 'Amount', width: 16, align: 'right' },
-        ],
-        rows: o.lines.map((l) => [
-          String(l.lineNo),
-          l.sku,
-          l.description,
-          quantity(l.quantity, l.uom),
-          formatUnitPrice(l.unitPrice, l.unitPriceMinor, o.currency),
-          m(l.amountMinor),
-        ]),
+        ...pricedLines(o.lines, o.currency, m),
         totals: [
           { label: 'Net total', value: m(o.netMinor ?? net) },
           ...(o.totalMinor !== (o.netMinor ?? net)
@@ -277,22 +262,7 @@ async function loadPurchaseOrder(tx: Tx, id: string) {
     addressee: { label: 'Supplier', name: to?.name ?? '', lines: addressLines(to?.address), taxId: to?.taxId ?? null },
     sections: [
       {
-        columns: [
-          { header: '#', width: 4 },
-          { header: 'Item', width: 13 },
-          { header: 'Description', width: 37 },
-          { header: 'Quantity', width: 12, align: 'right' },
-          { header: 'Unit price', width: 16, align: 'right' },
-          { header: 'Amount', width: 16, align: 'right' },
-        ],
-        rows: po.lines.map((l) => [
-          String(l.lineNo),
-          l.sku,
-          l.description,
-          quantity(l.quantity, l.uom),
-          formatUnitPrice(l.unitPrice, l.unitPriceMinor, po.currency),
-          m(l.amountMinor),
-        ]),
+        ...pricedLines(po.lines, po.currency, m),
         totals: [{ label: 'Total', value: m(po.totalMinor), strong: true }],
       },
     ],
@@ -596,4 +566,39 @@ export async function updateSeller(ctx: Context, actor: Actor, input: z.output<t
     });
   });
   return getSeller(ctx);
+}
+
+/** The priced-line table of an order confirmation and a purchase order: one layout for both. */
+function pricedLines(
+  lines: {
+    lineNo: number;
+    sku: string;
+    description: string;
+    quantity: string;
+    uom: string | null;
+    unitPrice: string | null;
+    unitPriceMinor: bigint;
+    amountMinor: bigint;
+  }[],
+  currency: string,
+  m: (minor: bigint) => string,
+) {
+  return {
+    columns: [
+      { header: '#', width: 4 },
+      { header: 'Item', width: 13 },
+      { header: 'Description', width: 37 },
+      { header: 'Quantity', width: 12, align: 'right' as const },
+      { header: 'Unit price', width: 16, align: 'right' as const },
+      { header: 'Amount', width: 16, align: 'right' as const },
+    ],
+    rows: lines.map((l) => [
+      String(l.lineNo),
+      l.sku,
+      l.description,
+      quantity(l.quantity, l.uom),
+      formatUnitPrice(l.unitPrice, l.unitPriceMinor, currency),
+      m(l.amountMinor),
+    ]),
+  };
 }
