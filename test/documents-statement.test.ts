@@ -121,12 +121,14 @@ describe('invoice PDF', () => {
     const [doc] = await t.owner`select i.id as invoice, i.order_id as order, s.id as shipment
                                   from invoices i join shipments s on s.order_id = i.order_id
                                  where i.party_id = ${b.partyId} limit 1`;
+    // Thunks, called one at a time: three promises created together would leave the
+    // later rejections unhandled while the first is awaited.
     for (const call of [
-      a.c.invoices.pdf.mutate({ id: String(doc?.invoice) }),
-      a.c.orders.pdf.mutate({ id: String(doc?.order) }),
-      a.c.shipments.pdf.mutate({ id: String(doc?.shipment) }),
+      () => a.c.invoices.pdf.mutate({ id: String(doc?.invoice) }),
+      () => a.c.orders.pdf.mutate({ id: String(doc?.order) }),
+      () => a.c.shipments.pdf.mutate({ id: String(doc?.shipment) }),
     ])
-      expect((await errorOf(call)).code).toBe('NOT_FOUND');
+      expect((await errorOf(call())).code).toBe('NOT_FOUND');
     const [n] = await t.owner`select count(*)::int as n from audit_events
                                where action = 'business_document.downloaded' and party_id = ${b.partyId}`;
     expect(n?.n).toBe(0);
