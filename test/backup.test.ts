@@ -19,7 +19,7 @@ import {
 } from '../server/src/backup/service.ts';
 import { type RunningServer, startServer } from '../server/src/boot.ts';
 import { createLogger } from '../server/src/logger.ts';
-import { seedDemo } from '../server/src/services/demo.ts';
+import { seedDemo } from '../server/src/parties/demo.ts';
 import { pdfBytes, uploadDocument } from './support/files.ts';
 import { client, createPartyWithUser, SYSTEM, startTestServer, TestClock, testConfig } from './support/harness.ts';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { pruneIdempotencyKeys } from '../server/src/jobs/idempotency.ts';
+import { pruneIdempotencyKeys } from '../server/src/integration/idempotency.ts';
 import { client, createPartyWithUser, useTestServer } from './support/harness.ts';
 
 /**

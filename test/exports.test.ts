@@ -3,7 +3,7 @@ import { demoRepo } from '@gatehouse/db';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_CATALOGUE } from '../server/src/services/export-lists.ts';
+import { EXPORT_CATALOGUE } from '../server/src/documents/export-lists.ts';
 import { cookieOf } from './support/files.ts';
 import { client, createPartyWithUser, SYSTEM, useTestServer } from './support/harness.ts';
 

@@ -3,8 +3,8 @@ import { BATCH_ENTITIES, eventsPage } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
 import { describe, expect, it } from 'vitest';
 import { API_FAILURES_PER_IP } from '../server/src/api/v1.ts';
-import { warnAboutKeys } from '../server/src/jobs/integration-keys.ts';
-import { keySecretHmacKey } from '../server/src/services/integrations.ts';
+import { keySecretHmacKey } from '../server/src/integration/integrations.ts';
+import { warnAboutKeys } from '../server/src/integration/key-warnings.ts';
 import { client, codeOf, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
 
 /**

@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { seedDemo } from '../server/src/services/demo.ts';
-import { setupLinkIfNeeded } from '../server/src/services/setup.ts';
+import { setupLinkIfNeeded } from '../server/src/auth/setup.ts';
+import { seedDemo } from '../server/src/parties/demo.ts';
 import { client, codeOf, createPartyWithUser, signedInMe, startTestServer, useTestServer } from './support/harness.ts';
 
 const t = useTestServer();

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { appUrlFrom, createDatabase, type Database } from '@gatehouse/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLoader, dropLoader, mergeStaged, rotateLoader } from '../server/src/integration/sql-staging.ts';
 import { contextKey, syncRolePassword } from '../server/src/keys.ts';
-import { createLoader, dropLoader, mergeStaged, rotateLoader } from '../server/src/services/sql-staging.ts';
 import { createTestDatabase, startTestServer } from './support/harness.ts';
 
 /**

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { integrationsRepo } from '@gatehouse/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhooks } from '../server/src/webhooks/worker.ts';
+import { deliverWebhooks } from '../server/src/integration/webhooks/worker.ts';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser, SYSTEM } from './support/harness.ts';
 

@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { refusal } from '../server/src/webhooks/ssrf.ts';
+import { refusal } from '../server/src/integration/webhooks/ssrf.ts';
 import {
   deliverWebhooks,
   MAX_ATTEMPTS,
   RETRY_SCHEDULE_MS,
   retryDelay,
   startWebhookWorker,
-} from '../server/src/webhooks/worker.ts';
+} from '../server/src/integration/webhooks/worker.ts';
 import { client, createPartyWithUser, errorOf, useTestServer } from './support/harness.ts';
 
 /**

@@ -10,20 +10,26 @@ import {
   migrate,
   startEmbedded,
 } from '@gatehouse/db';
+import { remindAndEscalate } from './approvals/approvals.ts';
+import { checkSignInSpike } from './audit/alerts.ts';
 import { createCheckpoint } from './audit/checkpoints.ts';
 import { loadAuditSigner } from './audit/signing.ts';
 import { loadCommonPasswords } from './auth/password-policy.ts';
 import { type Clock, systemClock } from './auth/sessions.ts';
+import { setupLinkIfNeeded } from './auth/setup.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
 import { scheduledBackup } from './backup/service.ts';
 import { type Config, crossSiteCorsOrigins } from './config.ts';
 import type { AppServices } from './context.ts';
+import { markExpiries } from './documents/documents.ts';
 import { openBlobStore } from './files/stores.ts';
 import { createHttpApp } from './http.ts';
+import { sweepOrphans } from './integration/csv/imports.ts';
+import { pruneIdempotencyKeys } from './integration/idempotency.ts';
+import { warnAboutKeys } from './integration/key-warnings.ts';
 import { reconcile, runDue } from './integration/kinetic/sync.ts';
-import { suspendDormant } from './jobs/dormant.ts';
-import { pruneIdempotencyKeys } from './jobs/idempotency.ts';
-import { warnAboutKeys } from './jobs/integration-keys.ts';
+import { mergeStaged, purgeStaging } from './integration/sql-staging.ts';
+import { startWebhookWorker } from './integration/webhooks/worker.ts';
 import { periodClaim, startPeriodic } from './jobs/periodic.ts';
 import { appRolePassword, contextKey, syncRolePassword } from './keys.ts';
 import type { Logger } from './logger.ts';
@@ -31,14 +37,8 @@ import { fileTransport, type MailTransport, smtpTransport } from './mail/transpo
 import { startMailWorker } from './mail/worker.ts';
 import { createMetrics, type Metrics, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
-import { closeOverdue } from './services/access-reviews.ts';
-import { checkSignInSpike } from './services/alerts.ts';
-import { remindAndEscalate } from './services/approvals.ts';
-import { markExpiries } from './services/documents.ts';
-import { sweepOrphans } from './services/imports.ts';
-import { setupLinkIfNeeded } from './services/setup.ts';
-import { mergeStaged, purgeStaging } from './services/sql-staging.ts';
-import { startWebhookWorker } from './webhooks/worker.ts';
+import { closeOverdue } from './users/access-reviews.ts';
+import { suspendDormant } from './users/dormant.ts';
 
 export function mailTransport(config: Config): MailTransport {
   return config.mail.smtpUrl

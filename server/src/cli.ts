@@ -8,20 +8,20 @@ import { createCheckpoint, verifyCheckpoints } from './audit/checkpoints.ts';
 import { loadAuditSigner } from './audit/signing.ts';
 import { verifyAuditChains } from './audit/verify.ts';
 import { systemClock } from './auth/sessions.ts';
+import { createFirstAdmin } from './auth/setup.ts';
 import { BackupCheckError, BackupNotConfigured } from './backup/errors.ts';
 import { mailTransport, openDatabase } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { markExpiries } from './documents/documents.ts';
 import { DomainError, EmbeddedStartError, MigrationError } from './errors.ts';
 import { copyBlobs } from './files/copy.ts';
 import { fsBlobStore } from './files/store.ts';
 import { openBlobStore } from './files/stores.ts';
-import { suspendDormant } from './jobs/dormant.ts';
+import { createLoader, dropLoader, mergeStaged, purgeStaging, rotateLoader } from './integration/sql-staging.ts';
 import { createLogger } from './logger.ts';
-import { seedDemo } from './services/demo.ts';
-import { markExpiries } from './services/documents.ts';
-import { SYSTEM_SCOPE } from './services/scope.ts';
-import { createFirstAdmin } from './services/setup.ts';
-import { createLoader, dropLoader, mergeStaged, purgeStaging, rotateLoader } from './services/sql-staging.ts';
+import { seedDemo } from './parties/demo.ts';
+import { SYSTEM_SCOPE } from './parties/scope.ts';
+import { suspendDormant } from './users/dormant.ts';
 
 const HELP = `Usage: pnpm gatehouse <command>
 

@@ -8,6 +8,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { apiV1 } from './api/v1.ts';
+import { sessionCookieName } from './auth/session-issue.ts';
 import { clientIp } from './client-ip.ts';
 import type { AppServices, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
@@ -23,7 +24,6 @@ import {
 } from './files/routes.ts';
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
-import { sessionCookieName } from './services/session-issue.ts';
 import { precompressedAssets } from './static-assets.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');

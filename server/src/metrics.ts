@@ -4,7 +4,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from './logger.ts';
-import { SYSTEM_SCOPE } from './services/scope.ts';
+import { SYSTEM_SCOPE } from './parties/scope.ts';
 
 /** How long a scrape waits for the outbox query before it leaves the gauge empty. */
 export const OUTBOX_QUERY_TIMEOUT_MS = 1_000;

@@ -4,8 +4,8 @@
  * download adds on top of its one read); `pnpm bench:documents`.
  */
 import { deflateSync } from 'node:zlib';
-import { renderPdf } from '../../server/src/services/pdf.ts';
-import { quantity, taxBreakdown } from '../../server/src/services/printing.ts';
+import { renderPdf } from '../../server/src/documents/pdf.ts';
+import { quantity, taxBreakdown } from '../../server/src/documents/printing.ts';
 
 /** A 64x32 PNG (solid colour), made here so the bench needs no file. */
 function png(): Buffer {

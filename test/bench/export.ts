@@ -32,9 +32,9 @@ import {
 import postgres from 'postgres';
 import type { Actor } from '../../server/src/auth/sessions.ts';
 import type { Context } from '../../server/src/context.ts';
+import { EXPORT_CATALOGUE } from '../../server/src/documents/export-lists.ts';
+import { writeExport } from '../../server/src/documents/exports.ts';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
-import { EXPORT_CATALOGUE } from '../../server/src/services/export-lists.ts';
-import { writeExport } from '../../server/src/services/exports.ts';
 import { env, f, median, SECRET } from './common.ts';
 
 const ROWS = env('BENCH_EXPORT_ROWS', 1_000_000);

@@ -36,8 +36,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
 import postgres from 'postgres';
+import { keySecretHmacKey } from '../../server/src/integration/integrations.ts';
 import { appRolePassword, contextKey } from '../../server/src/keys.ts';
-import { keySecretHmacKey } from '../../server/src/services/integrations.ts';
 import {
   buildServer,
   CLK_TCK,

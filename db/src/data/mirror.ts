@@ -767,7 +767,7 @@ export async function partyByRef(tx: Tx, kind: 'customer' | 'supplier', ref: str
   return r;
 }
 
-// ---- idempotency (Stripe semantics; see server/src/services/mirror.ts)
+// ---- idempotency (Stripe semantics; see server/src/integration/mirror.ts)
 
 /**
  * Holds the (integration, endpoint, key) for the rest of the transaction, or returns false when another

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// ---- list exports (POST /files/exports/:list, server/src/services/exports.ts)
+// ---- list exports (POST /files/exports/:list, server/src/documents/exports.ts)
 
 /** The lists a user can export, by the name the route takes (each with the permission its screen needs). */
 export const EXPORT_LISTS = [

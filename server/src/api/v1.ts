@@ -19,13 +19,13 @@ import { z } from 'zod';
 import { clientIp } from '../client-ip.ts';
 import type { AppServices } from '../context.ts';
 import { DomainError, isDatabaseUnavailable } from '../errors.ts';
-import { streamExport } from '../services/csv-export.ts';
-import * as imports from '../services/imports.ts';
-import { checkKey, hasScope, type IntegrationPrincipal } from '../services/integrations.ts';
-import { applyBatch, IDEMPOTENCY_KEY, masterDataForErp, sha256Hex } from '../services/mirror.ts';
-import * as outbox from '../services/outbox.ts';
-import { SYSTEM_SCOPE } from '../services/scope.ts';
-import { setInvoiceStatusFromErp } from '../services/supplier-collab.ts';
+import { streamExport } from '../integration/csv/csv-export.ts';
+import * as imports from '../integration/csv/imports.ts';
+import { checkKey, hasScope, type IntegrationPrincipal } from '../integration/integrations.ts';
+import { applyBatch, IDEMPOTENCY_KEY, masterDataForErp, sha256Hex } from '../integration/mirror.ts';
+import * as outbox from '../integration/outbox.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
+import { setInvoiceStatusFromErp } from '../suppliers/supplier-collab.ts';
 import { openApiDocument } from './openapi.ts';
 
 /**

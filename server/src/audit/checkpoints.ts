@@ -1,6 +1,6 @@
 import { auditRepo, type Database } from '@gatehouse/db';
 import type { Clock } from '../auth/sessions.ts';
-import { SYSTEM_SCOPE } from '../services/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { type AuditSigner, signatureValid } from './signing.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { auditRepo, type Database } from '@gatehouse/db';
-import { SYSTEM_SCOPE } from '../services/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
  * Walks every audit chain and reports the first entry that does not hold (docs/adr/0002):

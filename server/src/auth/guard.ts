@@ -1,7 +1,7 @@
 import type { Permission } from '@gatehouse/contract';
+import { recordDenial, recordIpDenial } from '../audit/audit.ts';
 import type { Context } from '../context.ts';
 import { DomainError, ipNotAllowed } from '../errors.ts';
-import { recordDenial, recordIpDenial } from '../services/audit.ts';
 import { ipAllowed } from './policy.ts';
 import { type Actor, validateSession } from './sessions.ts';
 

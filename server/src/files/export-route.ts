@@ -3,7 +3,7 @@ import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.ts';
 import type { Context } from '../context.ts';
-import { EXPORT_CATALOGUE } from '../services/export-lists.ts';
+import { EXPORT_CATALOGUE } from '../documents/export-lists.ts';
 import {
   EXPORT_CONTENT_TYPES,
   ExportAborted,
@@ -11,7 +11,7 @@ import {
   finishExport,
   startExport,
   writeExport,
-} from '../services/exports.ts';
+} from '../documents/exports.ts';
 import { sendMapped } from './routes.ts';
 
 /**

@@ -2,13 +2,13 @@ import { BATCH_ENTITIES, type BatchEntity, CSV_EXPORT_ENTITIES, type CsvExportEn
 import type { Request, Response } from 'express';
 import { importQuery } from '../api/v1.ts';
 import type { Context } from '../context.ts';
-import { streamExport } from '../services/csv-export.ts';
-import * as imports from '../services/imports.ts';
+import { streamExport } from '../integration/csv/csv-export.ts';
+import * as imports from '../integration/csv/imports.ts';
 import { drain, guard, sendError, sendMapped } from './routes.ts';
 
 /**
  * CSV import for staff in the SPA (`imports:run`): POST /files/imports/{entity}?mode=&dryRun=&encoding=
- * &fileName= with the file itself as the body. The same pipeline as the API's (services/imports.ts); all
+ * &fileName= with the file itself as the body. The same pipeline as the API's (integration/csv/imports.ts); all
  * staff share one source, `portal`, so one staff import runs at a time.
  */
 export function importCsv(makeContext: (req: Request, res: Response) => Context) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { blobsRepo, type Database, type Tx } from '@gatehouse/db';
-import { SYSTEM_SCOPE } from '../services/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { assertHash, type BlobStore } from './store.ts';
 
 /** Bytes per `blob_chunks` row: at most this much of a file is in memory at once, per upload or download. */

@@ -16,11 +16,11 @@ import type { z } from 'zod';
 import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
+import * as documents from '../documents/documents.ts';
 import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
-import * as changeRequests from '../services/change-requests.ts';
-import * as documents from '../services/documents.ts';
-import * as invoiceQueries from '../services/invoice-queries.ts';
-import * as supplierCollab from '../services/supplier-collab.ts';
+import * as invoiceQueries from '../orders/invoice-queries.ts';
+import * as changeRequests from '../suppliers/change-requests.ts';
+import * as supplierCollab from '../suppliers/supplier-collab.ts';
 import { type LinkKind, verifyLink } from './links.ts';
 import type { StagedBlob } from './store.ts';
 

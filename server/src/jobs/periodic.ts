@@ -1,7 +1,7 @@
 import { type Database, jobsRepo } from '@gatehouse/db';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { SYSTEM_SCOPE } from '../services/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
  * Asks whether this instance may run job `name` now: true for exactly one instance per period

@@ -3,7 +3,7 @@ import type { Clock } from '../auth/sessions.ts';
 import { startPeriodic } from '../jobs/periodic.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { SYSTEM_SCOPE } from '../services/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import type { MailTransport } from './transport.ts';
 
 const BATCH = 20;

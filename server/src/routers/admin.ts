@@ -50,15 +50,15 @@ import {
   usersListOutput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
-import * as reviews from '../services/access-reviews.ts';
-import * as alerts from '../services/alerts.ts';
-import * as auditReview from '../services/audit-review.ts';
-import * as parties from '../services/parties.ts';
-import * as policies from '../services/policies.ts';
-import * as posture from '../services/posture.ts';
-import * as roles from '../services/roles.ts';
-import * as users from '../services/users.ts';
+import * as alerts from '../audit/alerts.ts';
+import * as auditReview from '../audit/audit-review.ts';
+import * as posture from '../audit/posture.ts';
+import * as policies from '../auth/policies.ts';
+import * as parties from '../parties/parties.ts';
 import { permission, router, sensitive } from '../trpc.ts';
+import * as reviews from '../users/access-reviews.ts';
+import * as roles from '../users/roles.ts';
+import * as users from '../users/users.ts';
 
 const ok = z.object({ ok: z.literal(true) });
 

@@ -14,7 +14,7 @@ import {
   submitApprovalInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
-import * as approvals from '../services/approvals.ts';
+import * as approvals from '../approvals/approvals.ts';
 import { permission, router, sensitive } from '../trpc.ts';
 
 const ok = z.object({ ok: z.literal(true) });

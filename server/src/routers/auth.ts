@@ -23,15 +23,15 @@ import {
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import { currentActor } from '../auth/guard.ts';
-import * as auth from '../services/auth.ts';
-import * as invitations from '../services/invitations.ts';
-import * as reset from '../services/password-reset.ts';
-import { confirmPassword } from '../services/reauth.ts';
-import { requestFields } from '../services/scope.ts';
-import { reauthenticated } from '../services/session-issue.ts';
-import { createFirstAdmin } from '../services/setup.ts';
-import * as twoFactor from '../services/two-factor.ts';
+import * as reset from '../auth/password-reset.ts';
+import { confirmPassword } from '../auth/reauth.ts';
+import { reauthenticated } from '../auth/session-issue.ts';
+import { createFirstAdmin } from '../auth/setup.ts';
+import * as auth from '../auth/sign-in.ts';
+import * as twoFactor from '../auth/two-factor.ts';
+import { requestFields } from '../parties/scope.ts';
 import { explicitlyPublic, router, signedInProcedure } from '../trpc.ts';
+import * as invitations from '../users/invitations.ts';
 
 export const authRouter = router({
   login: explicitlyPublic

@@ -1,6 +1,6 @@
 import { importJobInput, importJobOutput, importJobsOutput, importReportOutput } from '@gatehouse/contract';
 import { DomainError } from '../errors.ts';
-import * as imports from '../services/imports.ts';
+import * as imports from '../integration/csv/imports.ts';
 import { permission, router } from '../trpc.ts';
 
 /**

@@ -8,7 +8,7 @@ import {
   integrationSettingsOutput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
-import * as integrations from '../services/integrations.ts';
+import * as integrations from '../integration/integrations.ts';
 import { permission, router, sensitive } from '../trpc.ts';
 
 /**

@@ -16,8 +16,8 @@ import {
   replyInvoiceQueryInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
-import * as invoiceQueries from '../services/invoice-queries.ts';
-import * as remittances from '../services/remittances.ts';
+import * as invoiceQueries from '../orders/invoice-queries.ts';
+import * as remittances from '../orders/remittances.ts';
 import { permission, router } from '../trpc.ts';
 
 const ok = z.object({ ok: z.literal(true) });

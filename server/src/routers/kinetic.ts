@@ -5,7 +5,7 @@ import {
   kineticStreamInput,
   kineticTestOutput,
 } from '@gatehouse/contract';
-import * as kinetic from '../services/kinetic.ts';
+import * as kinetic from '../integration/kinetic/service.ts';
 import { permission, router, sensitive } from '../trpc.ts';
 
 /**

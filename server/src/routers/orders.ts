@@ -16,8 +16,8 @@ import {
   statementInput,
   statementReport,
 } from '@gatehouse/contract';
-import * as orders from '../services/orders.ts';
-import * as printing from '../services/printing.ts';
+import * as printing from '../documents/printing.ts';
+import * as orders from '../orders/orders.ts';
 import { permission, router } from '../trpc.ts';
 
 export const ordersRouter = router({

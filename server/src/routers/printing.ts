@@ -1,5 +1,5 @@
 import { sellerProfileInput, sellerProfileOutput } from '@gatehouse/contract';
-import * as printing from '../services/printing.ts';
+import * as printing from '../documents/printing.ts';
 import { permission, router, sensitive } from '../trpc.ts';
 
 /**

@@ -17,7 +17,7 @@ import {
   supplierInvoicesListOutput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
-import * as collab from '../services/supplier-collab.ts';
+import * as collab from '../suppliers/supplier-collab.ts';
 import { permission, router } from '../trpc.ts';
 
 const ok = z.object({ ok: z.literal(true) });

@@ -27,10 +27,10 @@ import {
   resubmitChangeRequestInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
-import * as changeRequests from '../services/change-requests.ts';
-import * as documents from '../services/documents.ts';
-import * as printing from '../services/printing.ts';
-import * as purchaseOrders from '../services/purchase-orders.ts';
+import * as documents from '../documents/documents.ts';
+import * as printing from '../documents/printing.ts';
+import * as changeRequests from '../suppliers/change-requests.ts';
+import * as purchaseOrders from '../suppliers/purchase-orders.ts';
 import { permission, router, sensitive } from '../trpc.ts';
 import { purchaseOrderCollabProcedures } from './supplier-collab.ts';
 

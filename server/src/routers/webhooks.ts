@@ -11,7 +11,7 @@ import {
   webhookRotateInput,
   webhookSecretOutput,
 } from '@gatehouse/contract';
-import * as webhooks from '../services/webhooks.ts';
+import * as webhooks from '../integration/webhooks/service.ts';
 import { permission, router, sensitive } from '../trpc.ts';
 
 /**

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { retryAfterMs } from '../../webhooks/send.ts';
-import { guardedLookup, type Resolver, refusal, SsrfRefused, systemResolver } from '../../webhooks/ssrf.ts';
+import { retryAfterMs } from '../webhooks/send.ts';
+import { guardedLookup, type Resolver, refusal, SsrfRefused, systemResolver } from '../webhooks/ssrf.ts';
 
 /**
  * The Kinetic REST v2 client (design note §3): `x-api-key` on every call, in the header only; Basic for a

@@ -1,11 +1,11 @@
 import { auditRepo, type Database, kineticRepo, type Tx } from '@gatehouse/db';
+import { raiseAlert } from '../../audit/alerts.ts';
 import { unseal } from '../../auth/seal.ts';
 import type { Clock } from '../../auth/sessions.ts';
 import { integrationSealKey } from '../../keys.ts';
 import type { Logger } from '../../logger.ts';
-import { raiseAlert } from '../../services/alerts.ts';
-import { check, type RowSource, writeRows } from '../../services/mirror.ts';
-import { SYSTEM_SCOPE } from '../../services/scope.ts';
+import { SYSTEM_SCOPE } from '../../parties/scope.ts';
+import { check, type RowSource, writeRows } from '../mirror.ts';
 import { type ClientOptions, KineticClient, KineticError, type KineticSettings, type ODataRow } from './client.ts';
 import { erpKey, STREAM_NAMES, STREAMS, type StreamDef, streamDef } from './streams.ts';
 

@@ -1,0 +1,110 @@
+import { alertsRepo, auditRepo, type Database, mailRepo, type Tx } from '@gatehouse/db';
+import type { Actor, Clock } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+
+/**
+ * Security alerts: raised inside the transaction of the event that causes them (so an alert exists
+ * exactly when its cause committed), shown to staff and mailed to every active system admin through the
+ * outbox. The rules: a spike of failed sign-ins, an account locked for the day, a new system admin, a
+ * weakened policy, a large export. The transaction must have an all-parties scope.
+ */
+export type AlertRule =
+  | 'sign-in-spike'
+  | 'account-locked'
+  | 'new-system-admin'
+  | 'policy-weakened'
+  | 'large-export'
+  | 'integration-key-new-ip'
+  | 'backup-failed'
+  | 'backup-stale'
+  | 'webhook-endpoint-gone'
+  | 'webhook-delivery-dead'
+  | 'kinetic-auth-failed';
+
+export const LARGE_EXPORT_ROWS = 10_000;
+export const SPIKE = { windowMinutes: 15, failures: 50 };
+
+export async function raiseAlert(
+  tx: Tx,
+  now: Date,
+  alert: {
+    rule: AlertRule;
+    severity: 'info' | 'warning' | 'critical';
+    title: string;
+    details?: Record<string, unknown>;
+  },
+) {
+  if (tx.scope.kind !== 'all') throw new Error(`alert ${alert.rule} raised outside an all-parties transaction`);
+  const id = await alertsRepo.insert(tx, { at: now, ...alert });
+  for (const to of await alertsRepo.systemAdminEmails(tx)) {
+    await mailRepo.enqueue(tx, {
+      to,
+      kind: 'security-alert',
+      subject: `[Gatehouse ${alert.severity}] ${alert.title}`,
+      bodyText: [
+        alert.title,
+        '',
+        ...Object.entries(alert.details ?? {}).map(
+          ([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`,
+        ),
+        '',
+        'See Security posture and Alerts in Gatehouse; acknowledge the alert there once handled.',
+      ].join('\n'),
+    });
+  }
+  return id;
+}
+
+/** The spike rule, run by a job every few minutes: at most one alert per window. */
+export async function checkSignInSpike(db: Database, clock: Clock): Promise<boolean> {
+  const now = new Date(clock.now());
+  const since = new Date(now.getTime() - SPIKE.windowMinutes * 60_000);
+  return db.tx(SYSTEM_SCOPE, async (tx) => {
+    const failures = await alertsRepo.failuresSince(tx, since);
+    if (failures < SPIKE.failures || (await alertsRepo.raisedSince(tx, 'sign-in-spike', since))) return false;
+    await raiseAlert(tx, now, {
+      rule: 'sign-in-spike',
+      severity: 'critical',
+      title: `${failures} failed sign-ins in the last ${SPIKE.windowMinutes} minutes`,
+      details: { failures, windowMinutes: SPIKE.windowMinutes },
+    });
+    return true;
+  });
+}
+
+export async function list(
+  ctx: Context,
+  actor: Actor,
+  input: { openOnly: boolean; cursor?: string | undefined; limit: number },
+) {
+  const scope = scopeFor(actor);
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Alerts are for internal staff.');
+  return ctx.db.read(scope, (tx) =>
+    alertsRepo.list(tx, {
+      openOnly: input.openOnly,
+      limit: input.limit,
+      ...(input.cursor ? { before: input.cursor } : {}),
+    }),
+  );
+}
+
+export async function acknowledge(ctx: Context, actor: Actor, id: string) {
+  const scope = scopeFor(actor);
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Alerts are for internal staff.');
+  await ctx.db.tx(scope, async (tx) => {
+    if (!(await alertsRepo.acknowledge(tx, id, actor.userId, new Date(ctx.clock.now()))))
+      throw notFound('That open alert');
+    await auditRepo.record(tx, {
+      action: 'alert.acknowledged',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'alert',
+      entityId: id,
+      ...requestFields(ctx),
+    });
+  });
+  return { ok: true as const };
+}

@@ -1,0 +1,202 @@
+import { type AuditEntry, auditRepo, policiesRepo, type Tx } from '@gatehouse/db';
+import { raiseAlert } from '../audit/alerts.ts';
+import type { Context } from '../context.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
+import { requestFields, scopeFor } from '../parties/scope.ts';
+import { listAdmits } from './policy.ts';
+import type { Actor } from './sessions.ts';
+
+/**
+ * Security policies: per role (system admins) and per party, where a party may only tighten. The
+ * effective policy of a user is combined in auth/policy.ts; this is where they are read and changed.
+ */
+
+const globalMinutes = (ctx: Context) => ({
+  sessionIdleMinutes: Math.round(ctx.sessionPolicy.idleMs / 60_000),
+  sessionAbsoluteHours: Math.round(ctx.sessionPolicy.absoluteMs / 3_600_000),
+});
+
+export async function get(ctx: Context, actor: Actor, input: { partyId?: string | undefined }) {
+  return ctx.db.read(scopeFor(actor), async (tx) => {
+    const roles = await policiesRepo.listRoles(tx);
+    let party = null;
+    if (input.partyId) {
+      const p = await policiesRepo.getParty(tx, input.partyId);
+      if (!p) throw notFound('That party');
+      party = {
+        partyId: p.partyId,
+        partyName: p.partyName,
+        requireTotp: p.requireTotp ? (true as const) : null,
+        sessionIdleMinutes: p.sessionIdleMinutes,
+        sessionAbsoluteHours: p.sessionAbsoluteHours,
+        ipAllowlist: p.ipAllowlist,
+      };
+    }
+    return { global: globalMinutes(ctx), roles, party, yourIp: ctx.req.ip };
+  });
+}
+
+interface PolicyChange {
+  sessionIdleMinutes: number | null;
+  sessionAbsoluteHours: number | null;
+  ipAllowlist: string[] | null;
+  confirmOwnLockout: boolean;
+}
+
+/**
+ * Saving an allowlist that applies to the admin and does not admit the admin's current address would end
+ * the admin's own access on the next request: refused unless confirmed.
+ */
+function checkOwnLockout(ctx: Context, appliesToCaller: boolean, change: PolicyChange) {
+  if (!appliesToCaller || !change.ipAllowlist || change.confirmOwnLockout) return;
+  if (listAdmits(change.ipAllowlist, ctx.req.ip)) return;
+  throw new DomainError(
+    'CONFLICT',
+    `This list does not include your current address (${ctx.req.ip}): saving it would lock you out. ` +
+      'Add your network, or confirm to save anyway.',
+    'own-ip-excluded',
+  );
+}
+
+function checkList(list: string[] | null) {
+  if (list && list.length === 0)
+    throw invalidField(['ipAllowlist'], 'An empty list admits nobody; use none (null) for any address.');
+}
+
+const dedupe = (list: string[] | null) => (list ? [...new Set(list)] : null);
+
+type PolicyValues = {
+  requireTotp: boolean | null;
+  sessionIdleMinutes: number | null;
+  sessionAbsoluteHours: number | null;
+  ipAllowlist: string[] | null;
+};
+
+/** What about a policy change loosens it (empty when nothing does). `null` timeouts mean "the global one". */
+export function weakenings(before: PolicyValues, after: PolicyValues): string[] {
+  const out: string[] = [];
+  if (before.requireTotp && !after.requireTotp) out.push('second factor no longer required');
+  const longer = (b: number | null, a: number | null) => b !== null && (a === null || a > b);
+  if (longer(before.sessionIdleMinutes, after.sessionIdleMinutes)) out.push('longer idle timeout');
+  if (longer(before.sessionAbsoluteHours, after.sessionAbsoluteHours)) out.push('longer session lifetime');
+  if (before.ipAllowlist && !after.ipAllowlist) out.push('IP allowlist removed');
+  else if (before.ipAllowlist && after.ipAllowlist?.some((c) => !before.ipAllowlist?.includes(c)))
+    out.push('networks added to the IP allowlist');
+  return out;
+}
+
+async function alertIfWeakened(
+  tx: Tx,
+  ctx: Context,
+  actor: Actor,
+  what: string,
+  before: PolicyValues,
+  after: PolicyValues,
+) {
+  const changes = weakenings(before, after);
+  if (changes.length === 0) return;
+  await raiseAlert(tx, new Date(ctx.clock.now()), {
+    rule: 'policy-weakened',
+    severity: 'warning',
+    title: `Security policy of ${what} weakened by ${actor.email}: ${changes.join(', ')}`,
+    details: { policy: what, by: actor.email, changes, before, after },
+  });
+}
+
+/**
+ * The one path by which a policy changes, for roles and parties alike: the list checked, the lock-out
+ * guard, then in one transaction the row locked and read, the new values written, an alert if anything
+ * loosened, and the audit entry with before and after.
+ */
+async function savePolicy<T extends PolicyValues>(
+  ctx: Context,
+  actor: Actor,
+  input: PolicyChange & { requireTotp: T['requireTotp'] },
+  target: {
+    appliesToCaller: boolean;
+    load: (tx: Tx) => Promise<{ label: string; values: PolicyValues } | undefined>;
+    save: (tx: Tx, values: PolicyValues & { requireTotp: T['requireTotp'] }) => Promise<void>;
+    audit: Pick<AuditEntry, 'action' | 'partyId' | 'entityType' | 'entityId' | 'crossParty'>;
+    missing: string;
+  },
+) {
+  checkList(input.ipAllowlist);
+  checkOwnLockout(ctx, target.appliesToCaller, input);
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const before = await target.load(tx);
+    if (!before) throw notFound(target.missing);
+    const after = {
+      requireTotp: input.requireTotp,
+      sessionIdleMinutes: input.sessionIdleMinutes,
+      sessionAbsoluteHours: input.sessionAbsoluteHours,
+      ipAllowlist: dedupe(input.ipAllowlist),
+    };
+    await target.save(tx, after);
+    await alertIfWeakened(tx, ctx, actor, before.label, before.values, after);
+    await auditRepo.record(tx, {
+      ...target.audit,
+      outcome: 'success',
+      actorUserId: actor.userId,
+      details: { before: before.values, after },
+      ...requestFields(ctx),
+    });
+  });
+  return { ok: true as const };
+}
+
+const valuesOf = (row: PolicyValues): PolicyValues => ({
+  requireTotp: row.requireTotp,
+  sessionIdleMinutes: row.sessionIdleMinutes,
+  sessionAbsoluteHours: row.sessionAbsoluteHours,
+  ipAllowlist: row.ipAllowlist,
+});
+
+export function setRole(ctx: Context, actor: Actor, input: PolicyChange & { roleKey: string; requireTotp: boolean }) {
+  return savePolicy(ctx, actor, input, {
+    appliesToCaller: actor.roles.includes(input.roleKey),
+    load: async (tx) => {
+      const row = await policiesRepo.getRole(tx, input.roleKey);
+      return row && { label: `role ${input.roleKey}`, values: valuesOf(row) };
+    },
+    save: (tx, values) =>
+      policiesRepo.setRole(tx, input.roleKey, { ...values, requireTotp: values.requireTotp === true }),
+    audit: { action: 'policy.role_changed', partyId: actor.partyId, entityType: 'role', entityId: input.roleKey },
+    missing: 'That role',
+  });
+}
+
+/** A party's policy may only tighten the global one: longer timeouts than the global are refused. */
+export function setParty(
+  ctx: Context,
+  actor: Actor,
+  input: PolicyChange & { partyId: string; requireTotp: true | null },
+) {
+  const global = globalMinutes(ctx);
+  if (input.sessionIdleMinutes !== null && input.sessionIdleMinutes > global.sessionIdleMinutes)
+    throw invalidField(
+      ['sessionIdleMinutes'],
+      `An organisation can only tighten the global ${global.sessionIdleMinutes} minutes.`,
+    );
+  if (input.sessionAbsoluteHours !== null && input.sessionAbsoluteHours > global.sessionAbsoluteHours)
+    throw invalidField(
+      ['sessionAbsoluteHours'],
+      `An organisation can only tighten the global ${global.sessionAbsoluteHours} hours.`,
+    );
+  return savePolicy(ctx, actor, input, {
+    appliesToCaller: input.partyId === actor.partyId,
+    load: async (tx) => {
+      const row = await policiesRepo.getParty(tx, input.partyId, true);
+      return row && { label: `account ${row.partyName}`, values: valuesOf(row) };
+    },
+    save: (tx, values) =>
+      policiesRepo.setParty(tx, input.partyId, { ...values, requireTotp: values.requireTotp ? true : null }),
+    audit: {
+      action: 'policy.party_changed',
+      partyId: input.partyId,
+      entityType: 'party',
+      entityId: input.partyId,
+      crossParty: input.partyId !== actor.partyId,
+    },
+    missing: 'That party',
+  });
+}

@@ -1,0 +1,127 @@
+import { getRandomValues } from 'node:crypto';
+import { auditRepo, mfaRepo } from '@gatehouse/db';
+import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import type { Context } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { totpSealKey } from '../keys.ts';
+import { ownScope, requestFields } from '../parties/scope.ts';
+import { confirmPassword } from './reauth.ts';
+import { seal, unseal } from './seal.ts';
+import { rotateSession } from './session-issue.ts';
+import type { Actor } from './sessions.ts';
+import { hashSecret, mintSplitToken, randomToken } from './tokens.ts';
+import { matchingStep, totpUri } from './totp.ts';
+
+const RECOVERY_CODES = 10;
+
+export async function status(ctx: Context, actor: Actor) {
+  return ctx.db.read(ownScope(actor), async (tx) => {
+    const totp = await mfaRepo.getTotp(tx, actor.userId);
+    return {
+      totp: Boolean(totp?.confirmedAt),
+      pending: Boolean(totp && !totp.confirmedAt),
+      recoveryCodesLeft: await mfaRepo.recoveryCodesLeft(tx, actor.userId),
+    };
+  });
+}
+
+/** Starts enrolment: a fresh secret, sealed at rest, shown once (as text and as an otpauth URI for the QR). */
+export async function beginTotp(ctx: Context, actor: Actor, password: string) {
+  await confirmPassword(ctx, actor, password);
+  const key = getRandomValues(new Uint8Array(20));
+  const stored = await ctx.db.tx(ownScope(actor), async (tx) => {
+    const ok = await mfaRepo.putPendingTotp(tx, actor.userId, actor.partyId, seal(totpSealKey(ctx.config.secret), key));
+    if (ok) {
+      await auditRepo.record(tx, {
+        action: 'mfa.totp_enrolment_started',
+        outcome: 'success',
+        partyId: actor.partyId,
+        actorUserId: actor.userId,
+        entityType: 'user',
+        entityId: actor.userId,
+        ...requestFields(ctx),
+      });
+    }
+    return ok;
+  });
+  if (!stored) throw new DomainError('CONFLICT', 'Two-factor authentication is already on.');
+  return { secret: encodeBase32UpperCaseNoPadding(key), uri: totpUri(actor.email, key) };
+}
+
+function newRecoveryCodes() {
+  const codes = Array.from({ length: RECOVERY_CODES }, () => {
+    const c = randomToken(7).slice(0, 10); // 50 bits, base32
+    return `${c.slice(0, 5)}-${c.slice(5)}`;
+  });
+  return { codes, hashes: codes.map(hashRecoveryCode) };
+}
+const hashRecoveryCode = (code: string) => hashSecret(code.toLowerCase().replace(/[^a-z2-7]/g, ''));
+
+/** Turns TOTP on once the user proves the app produces codes; returns the recovery codes, once. */
+export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
+  const { codes, hashes } = newRecoveryCodes();
+  const setCookie = await ctx.db.tx(ownScope(actor), async (tx) => {
+    const totp = await mfaRepo.getTotp(tx, actor.userId);
+    if (!totp || totp.confirmedAt)
+      throw new DomainError('CONFLICT', 'Start setting up two-factor authentication first.');
+    const step = matchingStep(unseal(totpSealKey(ctx.config.secret), totp.secretSealed), code, ctx.clock.now());
+    if (step === null || !(await mfaRepo.spendStep(tx, actor.userId, step, true))) {
+      throw new DomainError(
+        'BAD_REQUEST',
+        'That code is not correct. Check the time on your device and try the next code.',
+      );
+    }
+    await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
+    await auditRepo.record(tx, {
+      action: 'mfa.totp_enabled',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'user',
+      entityId: actor.userId,
+      ...requestFields(ctx),
+    });
+    // A privilege change (the session now counts as two-factor): the session id rotates.
+    return rotateSession(ctx, actor, tx);
+  });
+  setCookie();
+  return { recoveryCodes: codes };
+}
+
+export async function regenerateRecoveryCodes(ctx: Context, actor: Actor, password: string) {
+  await confirmPassword(ctx, actor, password);
+  const { codes, hashes } = newRecoveryCodes();
+  await ctx.db.tx(ownScope(actor), async (tx) => {
+    if (!(await mfaRepo.getTotp(tx, actor.userId))?.confirmedAt) {
+      throw new DomainError('CONFLICT', 'Turn on two-factor authentication first.');
+    }
+    await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
+    await auditRepo.record(tx, {
+      action: 'mfa.recovery_codes_regenerated',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      ...requestFields(ctx),
+    });
+  });
+  return { recoveryCodes: codes };
+}
+
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+/** After a correct password for a 2FA user: a challenge instead of a session. */
+export async function issueChallenge(ctx: Context, user: { id: string; partyId: string }) {
+  const { id, token, secretHash } = mintSplitToken();
+  await ctx.db.tx({ kind: 'party', partyId: user.partyId }, (tx) =>
+    mfaRepo.insertChallenge(tx, {
+      id,
+      partyId: user.partyId,
+      userId: user.id,
+      secretHash,
+      expiresAt: new Date(ctx.clock.now() + CHALLENGE_TTL_MS),
+    }),
+  );
+  return token;
+}
+
+export { hashRecoveryCode };

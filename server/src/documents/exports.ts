@@ -1,0 +1,279 @@
+import type { Writable } from 'node:stream';
+import { EXPORTS_PER_USER_PER_HOUR, type ExportFormat, type ExportList, exportRequest } from '@gatehouse/contract';
+import { auditRepo, createLimiter, type Database, type Limiter, RateLimiterRes } from '@gatehouse/db';
+import ExcelJS from 'exceljs';
+import { ZodError } from 'zod';
+import { LARGE_EXPORT_ROWS, raiseAlert } from '../audit/alerts.ts';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { DomainError } from '../errors.ts';
+import { csvRecords, neutralise } from '../integration/csv/csv.ts';
+import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { EXPORT_CATALOGUE } from './export-lists.ts';
+
+/**
+ * The export engine: one function, `writeExport`, streams any list as CSV or XLSX from a row source and
+ * column definitions. Rows are read a page at a time through the list's own keyset paging (the same
+ * data-layer function, scope and RLS as the screen) and written as they come; the next page is read only
+ * once the client has taken the last one (back-pressure), so memory stays flat whatever the row count.
+ * Every text cell goes through `neutralise` (integration/csv/csv.ts): nothing a spreadsheet could run as a formula.
+ *
+ * To export a new list (statement lines, say): give it a row source and its columns, e.g.
+ *   writeExport(res, 'csv', { sheet: 'Statement', columns, source: (cursor) => repo.page(cursor) }, progress)
+ * and add it to the catalogue in documents/export-lists.ts so the route, the rate limit and the audit apply.
+ */
+
+/** A cell as a list gives it: text is neutralised; a 'number' column's plain decimal stays a number. */
+export type CellValue = string | number | bigint | boolean | Date | null | undefined;
+
+export interface ExportColumn<T> {
+  header: string;
+  value: (row: T) => CellValue;
+  /** 'number': a decimal string or number, written as a number in XLSX (amounts, counts). Default text. */
+  kind?: 'text' | 'number';
+}
+
+/** One page of rows after `cursor` (undefined: the first page); `nextCursor` null on the last page. */
+export type RowSource<T> = (
+  cursor: string | undefined,
+) => Promise<{ items: readonly T[]; nextCursor: string | null | undefined }>;
+
+export interface ExportSpec<T> {
+  /** The worksheet's name (XLSX). */
+  sheet: string;
+  columns: readonly ExportColumn<T>[];
+  source: RowSource<T>;
+}
+
+/** How far an export got: updated after every page, so whoever audits an aborted export knows what left. */
+export interface ExportProgress {
+  rows: number;
+}
+
+/** The client went away (or the response was destroyed) before the export finished. */
+export class ExportAborted extends Error {
+  constructor() {
+    super('The export was aborted before it finished.');
+  }
+}
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** A cell for XLSX: a number column's plain decimal as a number (when exact in a double), else neutral text. */
+function xlsxCell(value: CellValue, kind: 'text' | 'number' | undefined): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (kind === 'number') {
+    const s = String(value);
+    const n = Number(s);
+    // Exact only: a 19-digit amount would be rounded as a double, so it stays (neutral) text.
+    if (PLAIN_NUMBER.test(s) && Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER / 1000) return n;
+  }
+  return neutralise(value);
+}
+
+/**
+ * Waits until `out` takes more (its buffer drained), or throws ExportAborted when it is closed first.
+ * Listeners are removed either way, so a long export does not pile them up.
+ */
+function drained(out: Writable): Promise<void> {
+  if (out.destroyed || out.writableEnded) return Promise.reject(new ExportAborted());
+  if (!out.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new ExportAborted());
+    out.on('drain', onDrain);
+    out.on('close', onClose);
+  });
+}
+
+/**
+ * Streams every row of `spec.source` to `out` in `format`, page by page, and ends `out`. Resolves with the
+ * row count; rejects with ExportAborted when `out` closes first (the client went away), or with the
+ * source's error. `progress.rows` counts the rows handed to `out` so far, also when it rejects.
+ */
+export async function writeExport<T>(
+  out: Writable,
+  format: ExportFormat,
+  spec: ExportSpec<T>,
+  progress: ExportProgress = { rows: 0 },
+): Promise<number> {
+  const { columns, source } = spec;
+  // The next page is read while this one is formatted and written (PostgreSQL and Node work side by side),
+  // so at most two pages are in memory; none is read before the client has taken the one before.
+  const pages = async (each: (items: readonly T[]) => void) => {
+    let next: ReturnType<RowSource<T>> | undefined = source(undefined);
+    while (next) {
+      const page = await next;
+      next = undefined;
+      if (out.destroyed) throw new ExportAborted();
+      const cursor = page.nextCursor ?? undefined;
+      if (cursor) {
+        next = source(cursor);
+        // Settled here if the export stops before awaiting it (the client went away).
+        next.catch(() => undefined);
+      }
+      each(page.items);
+      progress.rows += page.items.length;
+      await drained(out);
+    }
+  };
+
+  if (format === 'csv') {
+    // A byte-order mark, so a spreadsheet opens the UTF-8 file as UTF-8 (names with accents intact).
+    out.write(`\uFEFF${csvRecords([columns.map((c) => c.header)])}`);
+    await pages((items) => {
+      if (items.length > 0) out.write(csvRecords(items.map((row) => columns.map((c) => c.value(row)))));
+    });
+    await new Promise<void>((resolve, reject) => {
+      out.once('error', reject);
+      out.end(() => resolve());
+    });
+    return progress.rows;
+  }
+
+  // XLSX through exceljs's streaming writer: each committed row is written out and forgotten; inline
+  // strings (no shared-strings table, which would hold every distinct text until the end).
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(spec.sheet.slice(0, 31));
+  sheet.addRow(columns.map((c) => c.header)).commit();
+  await pages((items) => {
+    for (const row of items) sheet.addRow(columns.map((c) => xlsxCell(c.value(row), c.kind))).commit();
+  });
+  sheet.commit();
+  await workbook.commit();
+  if (out.destroyed && !out.writableFinished) throw new ExportAborted();
+  return progress.rows;
+}
+
+// ---- an export as a user runs it: permission, filters, rate limit, audit at both ends, large-export alert
+
+const limiters = new WeakMap<Database, Limiter>();
+/** Per user, across instances (the sign-in throttle's PostgreSQL-backed limiter, its own key prefix). */
+function exportLimiter(db: Database): Limiter {
+  let limiter = limiters.get(db);
+  if (!limiter) {
+    limiter = createLimiter(db, { keyPrefix: 'export:user', points: EXPORTS_PER_USER_PER_HOUR, durationSeconds: 3600 });
+    limiters.set(db, limiter);
+  }
+  return limiter;
+}
+
+export interface StartedExport {
+  list: ExportList;
+  format: ExportFormat;
+  filename: string;
+  spec: ExportSpec<never>;
+  /** What the audit entries record about the request (the filters as parsed, never a cursor). */
+  details: { list: ExportList; format: ExportFormat; filters: Record<string, unknown> };
+}
+
+/**
+ * Checks and opens an export (the route has authenticated the caller and checked the list's permission):
+ * the filters as the list procedure takes them (400 otherwise), the per-user rate limit (429 with when to
+ * try again), then the "started" audit entry, written before the first row leaves: should the process die
+ * mid-stream, the trail still shows that an export of these filters began.
+ */
+export async function startExport(ctx: Context, actor: Actor, list: ExportList, body: unknown): Promise<StartedExport> {
+  const request = exportRequest.safeParse(body);
+  if (!request.success) throw new DomainError('BAD_REQUEST', 'Send { "format": "csv" | "xlsx", "filters": {…} }.');
+  const { format, filters } = request.data;
+  const def = EXPORT_CATALOGUE[list];
+  let spec: ExportSpec<never>;
+  try {
+    spec = def.open(ctx, actor, filters);
+  } catch (err) {
+    if (err instanceof ZodError)
+      throw new DomainError('BAD_REQUEST', err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    throw err;
+  }
+  try {
+    await exportLimiter(ctx.db).consume(actor.userId, 1);
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+    const minutes = Math.max(1, Math.ceil(e.msBeforeNext / 60_000));
+    throw new DomainError(
+      'TOO_MANY_REQUESTS',
+      `You have started ${EXPORTS_PER_USER_PER_HOUR} exports in the last hour, the most allowed. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    );
+  }
+  // The first page before any byte is sent: a refusal the list makes (another party's supplier, a missing
+  // choice) still answers with its status and message rather than a cut connection.
+  const first = await spec.source(undefined);
+  const rest = spec.source;
+  spec = { ...spec, source: (cursor) => (cursor === undefined ? Promise.resolve(first) : rest(cursor)) };
+  const { cursor: _c, limit: _l, ...kept } = filters;
+  const details = { list, format, filters: kept };
+  const scope = scopeFor(actor);
+  await ctx.db.tx(scope, (tx) =>
+    auditRepo.record(tx, {
+      action: 'list.export_started',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'list_export',
+      crossParty: scope.kind === 'all',
+      details,
+      ...requestFields(ctx),
+    }),
+  );
+  const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);
+  return { list, format, filename: `gatehouse-${list}-${day}.${format}`, spec, details };
+}
+
+/**
+ * The closing audit entry, once the stream has ended either way: how many rows left the server and
+ * whether the file is complete (outcome 'failure' when the client went away or a page failed: those rows
+ * may still have reached it). Past LARGE_EXPORT_ROWS rows the large-export alert is raised in the same
+ * transaction (an aborted export counts what it sent).
+ */
+export async function finishExport(
+  ctx: Context,
+  actor: Actor,
+  started: StartedExport,
+  result: { rows: number; complete: boolean; error?: string },
+) {
+  const now = new Date(ctx.clock.now());
+  await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
+    await auditRepo.record(tx, {
+      action: 'list.exported',
+      outcome: result.complete ? 'success' : 'failure',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'list_export',
+      crossParty: scopeFor(actor).kind === 'all',
+      details: {
+        ...started.details,
+        rows: result.rows,
+        complete: result.complete,
+        ...(result.error ? { error: result.error } : {}),
+      },
+      ...requestFields(ctx),
+    });
+    if (result.rows > LARGE_EXPORT_ROWS) {
+      await raiseAlert(tx, now, {
+        rule: 'large-export',
+        severity: 'info',
+        title: `${actor.email} exported ${result.rows} rows of ${started.list}`,
+        details: {
+          by: actor.email,
+          list: started.list,
+          format: started.format,
+          rows: result.rows,
+          complete: result.complete,
+          filters: started.details.filters,
+        },
+      });
+    }
+  });
+}

@@ -1,0 +1,810 @@
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import {
+  type BatchEntity,
+  CSV_COLUMNS,
+  CSV_FORBIDDEN_COLUMNS,
+  type CsvColumn,
+  csvChildKey,
+  hasLines,
+  type ImportEncoding,
+} from '@gatehouse/contract';
+import { auditRepo, importsRepo, type Tx } from '@gatehouse/db';
+import { CsvError, type Options, parse } from 'csv-parse';
+import { sql } from 'drizzle-orm';
+import type { AppServices } from '../../context.ts';
+import { SYSTEM_SCOPE } from '../../parties/scope.ts';
+import { type Checked, check, type RowError, writeRows } from '../mirror.ts';
+import { neutralise, unneutralise } from './csv.ts';
+
+/**
+ * CSV import (issue 15, docs/csv-import.md): a file of one entity's batch rows in the flat form of
+ * CSV_COLUMNS goes through the mirror writer (`check` + `writeRows`), the one write path for ERP data.
+ *
+ * The uploaded file is on disk (the route streamed it there, hashing it); it is read twice, never held whole:
+ *  - parse + validate: decoded strictly (UTF-8, or Latin-1 only when declared), header refused before any row
+ *    when a column is unknown or forbidden, rows grouped into records (a document and its lines), each record
+ *    checked by the contract's zod schema (no database);
+ *  - apply: read again and written chunk by chunk in ONE transaction on the sync pool; rolled back (to a
+ *    savepoint, so the audit entry still commits) when it is a dry run, or atomic with any rejected record.
+ * Progress is written to `import_jobs` (app pool, outside that transaction) so the SPA's bar moves live.
+ */
+
+/** Records per `check`/`writeRows` call: the REST batch size, so the writer works as it was measured. */
+export const IMPORT_CHUNK = 1_000;
+/** At most this many row errors are kept for the report; the total is still counted. */
+export const MAX_REPORTED_ERRORS = 1_000;
+/** The job row is updated at least this often while a phase runs (the orphan sweep reads its age). */
+const PROGRESS_MS = 1_000;
+
+export interface ImportLimits {
+  maxBytes: number;
+  maxCellChars: number;
+}
+
+export interface ReportRow {
+  line: number;
+  column: string;
+  value: string;
+  message: string;
+}
+
+/** A whole-file refusal: the reason, and the line it was found on when there is one. */
+export class ImportRefused extends Error {
+  constructor(
+    message: string,
+    public readonly line: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export type Counts = { created: number; updated: number; unchanged: number; rejected: number };
+const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, rejected: 0 });
+
+// ---- decoding: strict, streaming, with the line of the first bad byte
+
+/**
+ * Decodes a byte stream as the file declares: UTF-8 (a BOM is dropped) where every byte sequence must be
+ * valid, or Latin-1 when the caller said so. Undeclared Latin-1 (or any invalid UTF-8) is refused with the
+ * line it is on; nothing is guessed.
+ */
+export async function* decode(chunks: AsyncIterable<Buffer>, encoding: ImportEncoding): AsyncGenerator<string> {
+  let line = 1;
+  let carry: Buffer = Buffer.alloc(0);
+  let first = true;
+  for await (const raw of chunks) {
+    let buf: Buffer = carry.length > 0 ? Buffer.concat([carry, raw]) : raw;
+    if (first && buf.length >= 3) {
+      first = false;
+      if (encoding === 'utf-8' && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    } else if (first) {
+      carry = buf;
+      continue;
+    }
+    if (encoding === 'latin1') {
+      carry = Buffer.alloc(0);
+      yield buf.toString('latin1');
+      continue;
+    }
+    const { valid, bad } = utf8Prefix(buf);
+    if (bad !== null) {
+      line += countNewlines(buf, bad);
+      throw new ImportRefused(
+        `Line ${line} is not valid UTF-8 (byte 0x${(buf[bad] ?? 0).toString(16).padStart(2, '0')}). Save the file as UTF-8, or declare encoding=latin1 if it is Latin-1 (ISO 8859-1).`,
+        line,
+      );
+    }
+    line += countNewlines(buf, valid);
+    carry = Buffer.from(buf.subarray(valid));
+    if (valid > 0) yield buf.toString('utf8', 0, valid);
+  }
+  if (first && carry.length > 0) {
+    // A file of one or two bytes: no room for a BOM.
+    const { valid, bad } = utf8Prefix(carry);
+    if (bad !== null || valid !== carry.length)
+      throw new ImportRefused('Line 1 is not valid UTF-8. Save the file as UTF-8, or declare encoding=latin1.', 1);
+    yield carry.toString('utf8');
+    return;
+  }
+  if (carry.length > 0)
+    throw new ImportRefused(`Line ${line} ends in the middle of a UTF-8 character: the file is cut short.`, line);
+}
+
+function countNewlines(buf: Buffer, end: number) {
+  let n = 0;
+  for (let i = buf.indexOf(0x0a); i !== -1 && i < end; i = buf.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/**
+ * The longest prefix of `buf` that is complete, valid UTF-8 (`valid`), and the offset of the first invalid
+ * byte (`bad`), or null when the rest is only an incomplete sequence at the end (kept for the next chunk).
+ * Overlong forms, surrogates and code points above U+10FFFF are invalid (RFC 3629).
+ */
+function utf8Prefix(buf: Buffer): { valid: number; bad: number | null } {
+  let i = 0;
+  const n = buf.length;
+  while (i < n) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
+    else return { valid: i, bad: i };
+    if (i + need >= n) {
+      // Possibly cut by the chunk boundary: check what is there, decide with the next chunk.
+      for (let k = i + 1; k < n; k++) if (((buf[k] as number) & 0xc0) !== 0x80) return { valid: i, bad: i };
+      return { valid: i, bad: null };
+    }
+    let cp = b & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const c = buf[i + k] as number;
+      if ((c & 0xc0) !== 0x80) return { valid: i, bad: i };
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return { valid: i, bad: i };
+    i += need + 1;
+  }
+  return { valid: n, bad: null };
+}
+
+// ---- the header: refused before any row is read
+
+export interface Header {
+  columns: CsvColumn[];
+}
+
+export function checkHeader(entity: BatchEntity, names: string[]): Header {
+  const allowed = new Map(CSV_COLUMNS[entity].map((col) => [col.name, col]));
+  const trimmed = names.map((n) => n.trim());
+  const forbidden = trimmed.filter((n) => (CSV_FORBIDDEN_COLUMNS as readonly string[]).includes(n));
+  if (forbidden.length > 0)
+    throw new ImportRefused(
+      `The header names ${forbidden.map((f) => `"${f}"`).join(', ')}, which an import may not set (Gatehouse ids and portal-owned fields). Nothing was read.`,
+      1,
+    );
+  const unknown = trimmed.filter((n) => !allowed.has(n));
+  if (unknown.length > 0)
+    throw new ImportRefused(
+      `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown
+        .slice(0, 5)
+        .map((u) => `"${neutralise(u).slice(0, 40)}"`)
+        .join(', ')} for ${entity}. The columns are: ${[...allowed.keys()].join(', ')}. Nothing was read.`,
+      1,
+    );
+  const dup = trimmed.find((n, i) => trimmed.indexOf(n) !== i);
+  if (dup) throw new ImportRefused(`The column "${dup}" appears twice in the header. Nothing was read.`, 1);
+  const missing = CSV_COLUMNS[entity].filter((col) => col.required && !trimmed.includes(col.name));
+  if (missing.length > 0)
+    throw new ImportRefused(
+      `The header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => m.name).join(', ')}. Nothing was read.`,
+      1,
+    );
+  return { columns: trimmed.map((n) => allowed.get(n) as CsvColumn) };
+}
+
+// ---- rows to records
+
+interface SourceRow {
+  line: number;
+  cells: string[];
+}
+export interface CsvRecord {
+  /** The batch row, as the REST API would receive it. */
+  row: Record<string, unknown>;
+  /** The CSV rows it came from, in order (the first holds the document's fields). */
+  rows: SourceRow[];
+  /** For each entry of `row.lines`, the index in `rows` of the CSV row it came from. */
+  lineRows: number[];
+  /** Errors found while reading the cells (a non-integer, document fields that differ between rows). */
+  errors: RowError[];
+}
+
+function setPath(o: Record<string, unknown>, path: string, v: unknown) {
+  const parts = path.split('.');
+  let at = o;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof at[p] !== 'object' || at[p] === null) at[p] = {};
+    at = at[p] as Record<string, unknown>;
+  }
+  at[parts[parts.length - 1] as string] = v;
+}
+
+/** One cell as the batch row's field: empty is absent (or null), ints and booleans parsed, text as sent. */
+function cellValue(col: CsvColumn, cell: string, errors: RowError[], path: string): unknown {
+  const raw = unneutralise(cell);
+  const v = raw.trim();
+  if (v === '') return col.empty === 'null' ? null : undefined;
+  if (col.type === 'int') {
+    if (!/^-?\d{1,15}$/.test(v)) {
+      errors.push({ path, message: 'A whole number is expected.' });
+      return undefined;
+    }
+    return Number(v);
+  }
+  if (col.type === 'bool') {
+    if (/^(true|1|yes)$/i.test(v)) return true;
+    if (/^(false|0|no)$/i.test(v)) return false;
+    errors.push({ path, message: 'true or false is expected.' });
+    return undefined;
+  }
+  return raw;
+}
+
+/**
+ * Groups CSV rows into records. Entities with lines: consecutive rows with the same `key` are one document,
+ * their document cells must agree, and a row whose `line.*` cells are all empty adds no line.
+ */
+export class RecordBuilder {
+  private readonly lines: boolean;
+  /** Where the `line.*` cells go in the row (`lines`, or a payment's `allocations`). */
+  private readonly child: 'lines' | 'allocations';
+  private readonly headerIdx: number[];
+  private readonly lineIdx: number[];
+  private readonly keyIdx: number;
+  private current: CsvRecord | null = null;
+  private currentKey = '';
+  private currentHeader = '';
+
+  constructor(
+    private readonly entity: BatchEntity,
+    private readonly header: Header,
+  ) {
+    this.lines = hasLines(entity);
+    this.child = csvChildKey(entity);
+    const idx = header.columns.map((_, i) => i);
+    this.headerIdx = idx.filter((i) => !header.columns[i]?.name.startsWith('line.'));
+    this.lineIdx = idx.filter((i) => header.columns[i]?.name.startsWith('line.'));
+    this.keyIdx = header.columns.findIndex((c) => c.name === 'key');
+  }
+
+  /** Adds a row; returns the record it completed, if any. */
+  push(r: SourceRow): CsvRecord | null {
+    if (!this.lines) return this.build(r);
+    const key = this.keyIdx >= 0 ? (r.cells[this.keyIdx] ?? '').trim() : '';
+    const headerCells = this.headerIdx.map((i) => (r.cells[i] ?? '').trim()).join('\u0000');
+    let done: CsvRecord | null = null;
+    let rec = this.current;
+    if (rec && key !== '' && key === this.currentKey) {
+      rec.rows.push(r);
+      if (headerCells !== this.currentHeader)
+        rec.errors.push({
+          path: `@${rec.rows.length - 1}`,
+          message: `The document fields differ from line ${rec.rows[0]?.line} (same key); repeat them unchanged on each line.`,
+        });
+    } else {
+      done = rec;
+      rec = this.build(r);
+      rec.row[this.child] = [];
+      this.current = rec;
+      this.currentKey = key;
+      this.currentHeader = headerCells;
+    }
+    const at = rec.rows.length - 1;
+    const lines = rec.row[this.child] as unknown[];
+    const line: Record<string, unknown> = {};
+    let any = false;
+    for (const i of this.lineIdx) {
+      const col = this.header.columns[i] as CsvColumn;
+      const raw = r.cells[i] ?? '';
+      if (raw.trim() === '') continue;
+      any = true;
+      const v = cellValue(col, raw, rec.errors, `${this.child}.${lines.length}.${col.name.slice(5)}`);
+      if (v !== undefined) line[col.name.slice(5)] = v;
+    }
+    if (any) {
+      lines.push(line);
+      rec.lineRows.push(at);
+    } else if (at > 0) rec.errors.push({ path: `@${at}`, message: 'A repeated row of a document must hold a line.' });
+    return done;
+  }
+
+  /** The record in progress (call at the end of the file). */
+  flush(): CsvRecord | null {
+    const r = this.current;
+    this.current = null;
+    return r;
+  }
+
+  private build(r: SourceRow): CsvRecord {
+    const row: Record<string, unknown> = {};
+    const errors: RowError[] = [];
+    for (const i of this.headerIdx) {
+      const col = this.header.columns[i] as CsvColumn;
+      const v = cellValue(col, r.cells[i] ?? '', errors, col.name);
+      if (v !== undefined) setPath(row, col.name, v);
+    }
+    if (this.entity === 'master-data') {
+      // An address or bank details with every cell empty is not sent at all.
+      for (const k of ['address', 'bankDetails'] as const)
+        if (row[k] && Object.keys(row[k] as object).length === 0) delete row[k];
+    }
+    return { row, rows: [r], lineRows: [], errors };
+  }
+}
+
+/** The CSV line an error path points at: `lines.3.amount` is the row of line 3; anything else the first row. */
+function lineOf(rec: CsvRecord, path: string): number {
+  const inLine = /^(?:lines|allocations)\.(\d+)/.exec(path);
+  const inRow = /^@(\d+)/.exec(path);
+  const k = inLine ? (rec.lineRows[Number(inLine[1])] ?? 0) : inRow ? Number(inRow[1]) : 0;
+  return (rec.rows[k] ?? rec.rows[0])?.line ?? 0;
+}
+
+function columnOf(path: string): string {
+  if (path.startsWith('@')) return '';
+  const m = /^(?:lines|allocations)\.\d+\.(.+)$/.exec(path);
+  if (m) return `line.${m[1]}`;
+  return path;
+}
+
+function reportRows(entity: BatchEntity, header: Header, rec: CsvRecord, errors: RowError[]): ReportRow[] {
+  return errors.map((e) => {
+    const line = lineOf(rec, e.path);
+    const column = columnOf(e.path);
+    const at = header.columns.findIndex((c) => c.name === column);
+    const row = rec.rows.find((r) => r.line === line);
+    const value = at >= 0 && row ? (row.cells[at] ?? '').slice(0, 80) : '';
+    const known = CSV_COLUMNS[entity].some((c) => c.name === column);
+    return { line, column: known ? column : '', value, message: e.message };
+  });
+}
+
+// ---- reading a file: decode, parse, group
+
+interface ReadOpts {
+  file: string;
+  entity: BatchEntity;
+  encoding: ImportEncoding;
+  limits: ImportLimits;
+  /** Called once with the checked header, before any row is read. */
+  onHeader?: (h: Header) => void;
+  onRows?: (rowsRead: number, bytesRead: number) => Promise<void>;
+}
+
+const MAX_COLUMNS = 64;
+
+/** The records of a file, `IMPORT_CHUNK` at a time. Throws ImportRefused for anything that is not CSV. */
+export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
+  let bytes = 0;
+  const source = createReadStream(o.file, { highWaterMark: 256 * 1024 });
+  const counted = (async function* () {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  })();
+  // The last line of the last record the parser completed (ahead of what this loop has consumed): a parse
+  // error belongs to the record that starts on the next line (where an unclosed quote opened).
+  let parsedEnd = 0;
+  let headerCells: number | undefined;
+  const onRecord = (record: unknown, context: { lines: number }) => {
+    parsedEnd = context.lines;
+    // With `info`, the record arrives here already wrapped as { info, record }.
+    headerCells ??= (Array.isArray(record) ? record : (record as { record: string[] }).record).length;
+    return record;
+  };
+  const parser = parse({
+    on_record: onRecord as Options['on_record'],
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: false,
+    skip_empty_lines: true,
+    max_record_size: o.limits.maxCellChars * MAX_COLUMNS,
+    info: true,
+  });
+  // Text in, records out; a decode error ends the parser with our refusal.
+  let decodeError: unknown = null;
+  const feeding = (async () => {
+    try {
+      for await (const text of decode(counted, o.encoding)) {
+        if (parser.destroyed) return;
+        if (!parser.write(text))
+          await new Promise<void>((r) => {
+            const done = () => {
+              parser.off('drain', done);
+              parser.off('close', done);
+              r();
+            };
+            parser.once('drain', done);
+            parser.once('close', done);
+          });
+      }
+      if (!parser.destroyed) parser.end();
+    } catch (e) {
+      decodeError = e;
+      if (!parser.destroyed) parser.destroy(e instanceof Error ? e : new Error(String(e)));
+    }
+  })();
+  let header: Header | null = null;
+  let builder: RecordBuilder | null = null;
+  let lastLine = 0;
+  let rows = 0;
+  let chunk: CsvRecord[] = [];
+  let lastProgress = Date.now();
+  let failure: unknown = null;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const { record, info } = item;
+      if (!header) {
+        header = checkHeader(o.entity, record);
+        builder = new RecordBuilder(o.entity, header);
+        o.onHeader?.(header);
+        lastLine = info.lines;
+        continue;
+      }
+      const line = lastLine + 1;
+      lastLine = info.lines;
+      rows++;
+      const long = record.findIndex((c) => c.length > o.limits.maxCellChars);
+      if (long >= 0)
+        throw new ImportRefused(
+          `Line ${line}: the ${header.columns[long]?.name} cell is longer than ${o.limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS).`,
+          line,
+        );
+      const done = (builder as RecordBuilder).push({ line, cells: record });
+      if (done) chunk.push(done);
+      if (chunk.length >= IMPORT_CHUNK) {
+        yield chunk;
+        chunk = [];
+      }
+      if (o.onRows && Date.now() - lastProgress >= PROGRESS_MS) {
+        lastProgress = Date.now();
+        await o.onRows(rows, bytes);
+      }
+    }
+  } catch (e) {
+    failure = e;
+  } finally {
+    if (!parser.destroyed && (failure !== null || !parser.writableEnded)) parser.destroy();
+    source.destroy();
+    await feeding;
+  }
+  // A refused byte ends the parser too: the decoder's reason comes first. Otherwise the parser's (stopping
+  // early destroys the file stream, which the decoder then sees as an abort: not the reason).
+  if (decodeError instanceof ImportRefused) throw decodeError;
+  if (failure instanceof CsvError) throw csvRefusal(failure, parsedEnd + 1, o.limits, headerCells);
+  if (failure) throw failure;
+  if (decodeError) throw decodeError;
+  if (!header) throw new ImportRefused('The file is empty: it has no header row.', null);
+  const last = (builder as RecordBuilder).flush();
+  if (last) chunk.push(last);
+  if (rows === 0) throw new ImportRefused('The file has a header but no rows.', null);
+  if (chunk.length > 0) yield chunk;
+  await o.onRows?.(rows, bytes);
+}
+
+function csvRefusal(e: CsvError, line: number, limits: ImportLimits, columns: number | undefined): ImportRefused {
+  switch (e.code) {
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+      return new ImportRefused(
+        `Line ${line} has ${(e as unknown as { record?: unknown[] }).record?.length ?? 'a different number of'} cells; the header has ${
+          columns ?? 'another number'
+        }. Quote cells that contain commas.`,
+        line,
+      );
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new ImportRefused(`Line ${line}: a quoted cell is never closed (a missing ").`, line);
+    case 'CSV_MAX_RECORD_SIZE':
+      return new ImportRefused(
+        `Line ${line}: a cell is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS).`,
+        line,
+      );
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return new ImportRefused(
+        `Line ${line}: a quote inside a quoted cell must be doubled (""), and nothing may follow the closing quote.`,
+        line,
+      );
+    case 'CSV_QUOTE_UNEXPECTED' as string:
+    case 'INVALID_OPENING_QUOTE':
+      return new ImportRefused(`Line ${line}: a quote in the middle of an unquoted cell. Quote the whole cell.`, line);
+    default:
+      return new ImportRefused(`Line ${line}: this is not valid CSV (${e.message.split(':')[0]}).`, line);
+  }
+}
+
+// ---- the job
+
+export interface ImportJobInput {
+  jobId: string;
+  file: string;
+  sha256: string;
+  size: number;
+  entity: BatchEntity;
+  mode: 'atomic' | 'partial';
+  dryRun: boolean;
+  encoding: ImportEncoding;
+  fileName: string | null;
+  /** Who: an integration (name, key, source setting) or a staff user. */
+  actor: { userId: string | null; keyId: string | null; sourceName: string; suspendInactive: boolean };
+  requestId: string;
+  ip: string;
+}
+
+export interface ImportOutcome {
+  phase: 'done' | 'failed';
+  applied: boolean;
+  counts: Counts;
+  errors: ReportRow[];
+  errorsTotal: number;
+  message: string | null;
+}
+
+const progress = (app: AppServices, id: string, set: Parameters<typeof importsRepo.update>[2]) =>
+  app.db.tx(SYSTEM_SCOPE, (tx) => importsRepo.update(tx, id, set));
+
+/**
+ * Runs an uploaded file through parse, validate and apply. `header` settles as soon as the header is
+ * checked (the route answers then: a refused header is a 400 before any row is read); `done` when the job
+ * ends. The temporary file is removed at the end either way.
+ */
+export function runImport(
+  app: AppServices,
+  job: ImportJobInput,
+): { header: Promise<void>; done: Promise<ImportOutcome> } {
+  let headerOk: () => void = () => {};
+  let headerFailed: (e: unknown) => void = () => {};
+  const header = new Promise<void>((res, rej) => {
+    headerOk = res;
+    headerFailed = rej;
+  });
+  header.catch(() => undefined);
+  const done = (async () => {
+    try {
+      const outcome = await importFile(app, job, () => headerOk());
+      headerOk();
+      return outcome;
+    } catch (e) {
+      headerFailed(e);
+      const refused = e instanceof ImportRefused;
+      if (!refused) app.log.error({ err: e, jobId: job.jobId }, 'CSV import failed');
+      const message = refused ? e.message : 'The import stopped on an internal error; nothing was applied.';
+      const errors: ReportRow[] = [{ line: refused ? (e.line ?? 0) : 0, column: '', value: '', message }];
+      await app.db
+        .tx(SYSTEM_SCOPE, async (tx) => {
+          await importsRepo.update(tx, job.jobId, {
+            phase: 'failed',
+            message,
+            errors,
+            errorsTotal: 1,
+            finishedAt: new Date(app.clock.now()),
+          });
+          await audit(tx, job, 'integration.import_failed', { counts: zero(), message });
+        })
+        .catch((err: unknown) => app.log.error({ err, jobId: job.jobId }, 'CSV import failure not recorded'));
+      return { phase: 'failed' as const, applied: false, counts: zero(), errors, errorsTotal: 1, message };
+    } finally {
+      await rm(job.file, { force: true }).catch(() => undefined);
+    }
+  })();
+  return { header, done };
+}
+
+function audit(
+  tx: Tx,
+  job: ImportJobInput,
+  action: 'integration.import_applied' | 'integration.import_dry_run' | 'integration.import_failed',
+  d: { counts: Counts; message?: string | null; rows?: number; records?: number },
+) {
+  return auditRepo.record(tx, {
+    action,
+    outcome: action === 'integration.import_failed' ? 'failure' : 'success',
+    partyId: null,
+    actorUserId: job.actor.userId,
+    entityType: 'import_job',
+    entityId: job.jobId,
+    requestId: job.requestId,
+    ip: job.ip,
+    details: {
+      entity: job.entity,
+      mode: job.mode,
+      dryRun: job.dryRun,
+      fileName: job.fileName,
+      sha256: job.sha256,
+      bytes: job.size,
+      encoding: job.encoding,
+      rows: d.rows ?? 0,
+      records: d.records ?? 0,
+      counts: d.counts,
+      ...(d.message ? { message: d.message } : {}),
+      ...(job.actor.keyId ? { keyId: job.actor.keyId, integration: job.actor.sourceName } : {}),
+    },
+  });
+}
+
+class ErrorLog {
+  rows: ReportRow[] = [];
+  total = 0;
+  add(r: ReportRow[]) {
+    this.total += r.length;
+    for (const x of r) if (this.rows.length < MAX_REPORTED_ERRORS) this.rows.push(x);
+  }
+}
+
+/**
+ * `check` over one chunk of records, with the records' own cell errors added. `seen` (keys of earlier
+ * records, for duplicates across chunks) holds the first line of each key, so a duplicate names its line.
+ */
+function checkChunk(
+  entity: BatchEntity,
+  recs: CsvRecord[],
+  now: Date,
+  offset: number,
+  seen: Map<string, number>,
+): Checked<unknown>[] {
+  const checked = check(
+    entity,
+    recs.map((r) => r.row),
+    now,
+    { offset, seen },
+  );
+  checked.forEach((c, i) => {
+    const rec = recs[i] as CsvRecord;
+    if (rec.errors.length > 0) {
+      if (c.value !== null && c.key !== null && seen.get(c.key) === c.idx) seen.delete(c.key);
+      c.errors = [...rec.errors, ...c.errors];
+      c.value = null;
+    }
+    if (c.value !== null && c.key !== null) seen.set(c.key, rec.rows[0]?.line ?? 0);
+    c.errors = c.errors.map((e) =>
+      e.message.startsWith('The same record is already in row')
+        ? { ...e, message: `The same key is already on line ${seen.get(c.key ?? '') ?? '?'}.` }
+        : e,
+    );
+  });
+  return checked;
+}
+
+async function importFile(app: AppServices, job: ImportJobInput, headerChecked: () => void): Promise<ImportOutcome> {
+  const limits: ImportLimits = { maxBytes: app.config.imports.maxBytes, maxCellChars: app.config.imports.maxCellChars };
+  const now = new Date(app.clock.now());
+  let header: Header | null = null;
+  const read = (onRows?: ReadOpts['onRows']) =>
+    readRecords({
+      file: job.file,
+      entity: job.entity,
+      encoding: job.encoding,
+      limits,
+      onHeader: (h) => {
+        header = h;
+        headerChecked();
+      },
+      onRows,
+    });
+
+  // Pass 1: parse and validate, no database.
+  await progress(app, job.jobId, { phase: 'parse', bytesTotal: job.size, sha256: job.sha256 });
+  const errors1 = new ErrorLog();
+  const seen = new Map<string, number>();
+  let records = 0;
+  let rowsRead = 0;
+  let rejected1 = 0;
+  let phase1: 'parse' | 'validate' = 'parse';
+  for await (const recs of read(async (rows, bytes) => {
+    rowsRead = rows;
+    await progress(app, job.jobId, { phase: phase1, rowsRead: rows, bytesRead: bytes, recordsChecked: records });
+  })) {
+    if (phase1 === 'parse') phase1 = 'validate';
+    const checked = checkChunk(job.entity, recs, now, records, seen);
+    checked.forEach((c, i) => {
+      if (c.errors.length > 0) rejected1++;
+      if (c.errors.length > 0)
+        errors1.add(reportRows(job.entity, header as unknown as Header, recs[i] as CsvRecord, c.errors));
+    });
+    records += recs.length;
+  }
+  seen.clear();
+  await progress(app, job.jobId, {
+    phase: 'validate',
+    bytesRead: job.size,
+    recordsTotal: records,
+    recordsChecked: records,
+    errorsTotal: errors1.total,
+  });
+  const rowsTotal = rowsRead;
+
+  const syncDb = app.syncDb;
+  if (!syncDb) throw new ImportRefused('ERP writes are not configured on this server (SYNC_DATABASE_URL).');
+
+  // Atomic and already refused by validation: no need to touch the database (a dry run goes on, to also
+  // report what only the database can tell: unknown references, conflicts).
+  const skipApply = job.mode === 'atomic' && errors1.total > 0 && !job.dryRun;
+  let counts = zero();
+  let errors = errors1;
+  let applied = false;
+  let mails = 0;
+  if (!skipApply) {
+    await progress(app, job.jobId, { phase: 'apply', recordsApplied: 0 });
+    const errors2 = new ErrorLog();
+    const seen2 = new Map<string, number>();
+    counts = zero();
+    let done = 0;
+    let lastProgress = Date.now();
+    await syncDb.tx(SYSTEM_SCOPE, async (tx) => {
+      await tx.db.execute(sql`savepoint csv_import`);
+      for await (const recs of read()) {
+        // The mirror writer's temporary stages are ON COMMIT DROP; each chunk makes them afresh.
+        if (done > 0) await tx.db.execute(sql`discard temp`);
+        const checked = checkChunk(job.entity, recs, now, done, seen2);
+        const written = await writeRows(tx, job.entity, checked, {
+          // A dry run applies whatever it can (then rolls back) so its counts say what would happen.
+          mode: job.dryRun ? 'partial' : job.mode,
+          now,
+          source: { name: job.actor.sourceName, suspendInactive: job.actor.suspendInactive },
+        });
+        mails += written.mails;
+        for (const r of written.results) {
+          counts[r.outcome] += 1;
+          if (r.outcome === 'rejected')
+            errors2.add(
+              reportRows(
+                job.entity,
+                header as unknown as Header,
+                recs[r.index - done] as CsvRecord,
+                r.errors ?? [{ path: '', message: 'Rejected.' }],
+              ),
+            );
+        }
+        done += recs.length;
+        if (Date.now() - lastProgress >= PROGRESS_MS) {
+          lastProgress = Date.now();
+          await progress(app, job.jobId, { recordsApplied: done, counts, errorsTotal: errors2.total });
+        }
+      }
+      await tx.db.execute(sql`discard temp`);
+      const refused = job.mode === 'atomic' && counts.rejected > 0;
+      if (job.dryRun || refused) {
+        await tx.db.execute(sql`rollback to savepoint csv_import`);
+        mails = 0;
+        if (refused && !job.dryRun) {
+          counts.unchanged += counts.created + counts.updated;
+          counts.created = 0;
+          counts.updated = 0;
+        }
+      } else applied = true;
+      await audit(tx, job, job.dryRun ? 'integration.import_dry_run' : 'integration.import_applied', {
+        counts,
+        rows: rowsTotal,
+        records,
+        message: refused ? 'Rejected rows: nothing was applied (atomic).' : null,
+      });
+    });
+    errors = errors2;
+  } else {
+    counts.rejected = rejected1;
+    counts.unchanged = records - counts.rejected;
+    await app.syncDb?.tx(SYSTEM_SCOPE, (tx) =>
+      audit(tx, job, 'integration.import_applied', {
+        counts,
+        rows: rowsTotal,
+        records,
+        message: 'Rejected rows: nothing was applied (atomic).',
+      }),
+    );
+  }
+  if (mails > 0) app.mail.kick();
+  const message = job.dryRun
+    ? `Dry run: ${errors.total === 0 ? 'no errors' : `${errors.total} error(s)`}; nothing was changed.`
+    : applied
+      ? errors.total > 0
+        ? `Applied; ${counts.rejected} record(s) skipped (partial mode), listed in the report.`
+        : 'Applied.'
+      : `${errors.total} error(s): nothing was applied (all or nothing). Fix the file and import it again.`;
+  await progress(app, job.jobId, {
+    phase: 'done',
+    recordsApplied: records,
+    recordsChecked: records,
+    counts: { ...counts, applied },
+    errors: errors.rows,
+    errorsTotal: errors.total,
+    message,
+    finishedAt: new Date(app.clock.now()),
+  });
+  return { phase: 'done', applied, counts, errors: errors.rows, errorsTotal: errors.total, message };
+}

@@ -1,0 +1,219 @@
+import { isIP } from 'node:net';
+import {
+  KINETIC_STREAMS,
+  type kineticSaveInput,
+  type kineticStreamInput,
+  type kineticTestOutput,
+} from '@gatehouse/contract';
+import { auditRepo, kineticRepo } from '@gatehouse/db';
+import type { z } from 'zod';
+import { seal } from '../../auth/seal.ts';
+import type { Actor } from '../../auth/sessions.ts';
+import type { Context } from '../../context.ts';
+import { DomainError } from '../../errors.ts';
+import { integrationSealKey } from '../../keys.ts';
+import { requestFields, scopeFor } from '../../parties/scope.ts';
+import { refusal } from '../webhooks/ssrf.ts';
+import { KineticClient, KineticError } from './client.ts';
+import { loadConnection } from './sync.ts';
+
+/**
+ * The Epicor Kinetic connection, for system admins (integrations:manage; every change also needs a recent
+ * password and is audited, without secrets). The API key and password are sealed at rest and never sent
+ * back: the screen shows only whether one is stored. Saving or a passing test clears `auth_failed`, so the
+ * sync resumes.
+ */
+function requireInternal(actor: Actor) {
+  if (actor.partyKind !== 'internal')
+    throw new DomainError('FORBIDDEN', 'Only internal staff manage the Kinetic connection.');
+}
+
+export async function status(ctx: Context, actor: Actor) {
+  requireInternal(actor);
+  const now = ctx.clock.now();
+  return ctx.db.read(scopeFor(actor), async (tx) => {
+    const c = await kineticRepo.getConnection(tx);
+    const streams = await kineticRepo.listStreams(tx);
+    const counts = await kineticRepo.rejectCounts(tx);
+    const rejects = await kineticRepo.listRejects(tx, 50);
+    return {
+      connection: c
+        ? {
+            baseUrl: c.baseUrl,
+            instance: c.instance,
+            company: c.company,
+            authMode: c.authMode,
+            username: c.username,
+            hasApiKey: c.apiKeySealed !== '',
+            hasPassword: c.passwordSealed !== '',
+            caBundle: c.caBundle ?? '',
+            allowedCidrs: c.allowedCidrs,
+            settleSeconds: Math.round(c.settleMs / 1000),
+            pageSize: c.pageSize,
+            suspendInactive: c.suspendInactive,
+            state: c.state,
+            stateReason: c.stateReason,
+            stateAt: c.stateAt,
+            updatedAt: c.updatedAt,
+          }
+        : null,
+      streams: KINETIC_STREAMS.map((name) => {
+        const s = streams.find((x) => x.stream === name);
+        return {
+          stream: name,
+          enabled: s?.enabled ?? true,
+          mode: s?.mode ?? 'bo',
+          pollSeconds: s?.pollSeconds ?? 60,
+          lastRunAt: s?.lastRunAt ?? null,
+          lastSuccessAt: s?.lastSuccessAt ?? null,
+          lagSeconds: s?.lastSuccessAt ? Math.max(0, Math.round((now - s.lastSuccessAt.getTime()) / 1000)) : null,
+          lastError: s?.lastError ?? null,
+          lastRunRows: s?.lastRunRows ?? 0,
+          rowsTotal: s?.rowsTotal ?? 0,
+          rejects: counts[name] ?? 0,
+        };
+      }),
+      rejects,
+    };
+  });
+}
+
+export async function save(ctx: Context, actor: Actor, input: z.output<typeof kineticSaveInput>) {
+  requireInternal(actor);
+  const url = new URL(input.baseUrl);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (url.protocol === 'http:' && input.allowedCidrs.length === 0)
+    throw new DomainError('BAD_REQUEST', 'Use an https URL. Plain http is allowed only to a network you allowlist.');
+  if (isIP(host)) {
+    const why = refusal(host, { allowedCidrs: input.allowedCidrs, plainHttp: url.protocol === 'http:' });
+    if (why) throw new DomainError('BAD_REQUEST', `Gatehouse will not call ${host}: ${why}.`);
+  }
+  const key = integrationSealKey(ctx.config.secret);
+  const now = new Date(ctx.clock.now());
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const prior = await kineticRepo.getConnectionForUpdate(tx);
+    const apiKey = input.apiKey ? seal(key, Buffer.from(input.apiKey)) : prior?.apiKeySealed;
+    const password = input.password ? seal(key, Buffer.from(input.password)) : prior?.passwordSealed;
+    if (!apiKey)
+      throw new DomainError('BAD_REQUEST', 'Enter the API key (Kinetic shows it once, in API Key Maintenance).');
+    if (!password) throw new DomainError('BAD_REQUEST', 'Enter the service account’s password.');
+    await kineticRepo.upsertConnection(tx, {
+      baseUrl: input.baseUrl,
+      instance: input.instance,
+      company: input.company,
+      authMode: input.authMode,
+      username: input.username,
+      apiKeySealed: apiKey,
+      passwordSealed: password,
+      caBundle: input.caBundle || null,
+      allowedCidrs: input.allowedCidrs,
+      settleMs: input.settleSeconds * 1000,
+      pageSize: input.pageSize,
+      suspendInactive: input.suspendInactive,
+      state: 'ok',
+      stateReason: null,
+      stateAt: now,
+      updatedBy: actor.userId,
+      updatedAt: now,
+    });
+    await kineticRepo.ensureStreams(tx, KINETIC_STREAMS);
+    await auditRepo.record(tx, {
+      action: 'kinetic.connection_saved',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'kinetic_connection',
+      entityId: kineticRepo.CONNECTION_ID,
+      details: {
+        baseUrl: input.baseUrl,
+        instance: input.instance,
+        company: input.company,
+        authMode: input.authMode,
+        username: input.username,
+        apiKeyChanged: Boolean(input.apiKey),
+        passwordChanged: Boolean(input.password),
+        caBundle: Boolean(input.caBundle),
+        allowedCidrs: input.allowedCidrs,
+        wasAuthFailed: prior?.state === 'auth_failed',
+      },
+      ...requestFields(ctx),
+    });
+  });
+  return { ok: true as const };
+}
+
+export async function setStream(ctx: Context, actor: Actor, input: z.output<typeof kineticStreamInput>) {
+  requireInternal(actor);
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    if (!(await kineticRepo.getConnection(tx)))
+      throw new DomainError('BAD_REQUEST', 'Save the connection before changing its streams.');
+    await kineticRepo.ensureStreams(tx, KINETIC_STREAMS);
+    const before = await kineticRepo.streamForUpdate(tx, input.stream);
+    await kineticRepo.updateStream(tx, input.stream, {
+      enabled: input.enabled,
+      mode: input.mode,
+      pollSeconds: input.pollSeconds,
+    });
+    await auditRepo.record(tx, {
+      action: 'kinetic.stream_changed',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'kinetic_stream',
+      entityId: input.stream,
+      details: {
+        before: before ? { enabled: before.enabled, mode: before.mode, pollSeconds: before.pollSeconds } : null,
+        after: { enabled: input.enabled, mode: input.mode, pollSeconds: input.pollSeconds },
+      },
+      ...requestFields(ctx),
+    });
+  });
+  return { ok: true as const };
+}
+
+const OUTCOME_OF: Record<string, z.infer<typeof kineticTestOutput>['outcome']> = {
+  dns: 'dns_tls',
+  tls: 'dns_tls',
+  auth: 'auth',
+  scope: 'scope',
+  not_found: 'not_found',
+};
+
+/**
+ * Calls Kinetic once with the saved settings (one read of one customer key) and says which of the failure
+ * modes it met: DNS or TLS, authentication (API key or credentials), licence or access scope, not found
+ * (instance, company or service), or unreachable. No retries: the admin is waiting.
+ */
+export async function test(ctx: Context, actor: Actor): Promise<z.infer<typeof kineticTestOutput>> {
+  requireInternal(actor);
+  // Read on the app pool (the sync pool may not be configured on this instance).
+  const loaded = await loadConnection(ctx.db, ctx.config.secret);
+  if (!loaded) throw new DomainError('BAD_REQUEST', 'Save the connection first.');
+  const client = new KineticClient(loaded.settings, { maxTries: 1, timeoutMs: 15_000 });
+  let result: z.infer<typeof kineticTestOutput>;
+  try {
+    await client.page(client.odataUrl('Erp.BO.CustomerSvc/Customers', { $select: 'CustNum', $top: '1' }));
+    result = { outcome: 'ok', message: `Connected to ${loaded.settings.company} as ${loaded.settings.username}.` };
+  } catch (e) {
+    if (!(e instanceof KineticError)) throw e;
+    result = { outcome: OUTCOME_OF[e.kind] ?? 'unreachable', message: e.message.slice(0, 500) };
+  }
+  const now = new Date(ctx.clock.now());
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const c = await kineticRepo.getConnectionForUpdate(tx);
+    if (result.outcome === 'ok' && c?.state !== 'ok') await kineticRepo.setConnectionState(tx, 'ok', null, now);
+    if (result.outcome === 'auth' && c?.state !== 'auth_failed')
+      await kineticRepo.setConnectionState(tx, 'auth_failed', result.message, now);
+    await auditRepo.record(tx, {
+      action: 'kinetic.connection_tested',
+      outcome: result.outcome === 'ok' ? 'success' : 'failure',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'kinetic_connection',
+      entityId: kineticRepo.CONNECTION_ID,
+      details: { outcome: result.outcome, message: result.message },
+      ...requestFields(ctx),
+    });
+  });
+  return result;
+}

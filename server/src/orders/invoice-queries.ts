@@ -1,0 +1,373 @@
+import {
+  type closeInvoiceQueryInput,
+  INVOICE_QUERY_ATTACHMENTS_MAX,
+  INVOICE_QUERY_REASON_LABELS,
+  type invoiceQueriesListInput,
+  type raiseInvoiceQueryInput,
+} from '@gatehouse/contract';
+import { auditRepo, invoiceQueriesRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
+import type { z } from 'zod';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import * as attachments from '../documents/attachments.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { mintLink } from '../files/links.ts';
+import * as outbox from '../integration/outbox.ts';
+import { ownScope, requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+
+/**
+ * Invoice queries (disputes): a customer's accounts clerk raises a query on an invoice or one of its lines,
+ * with a reason, a message and files; staff answer in the same thread and resolve or reject it with a
+ * reason. Every step is audited in its own transaction and mailed to the other side; the outcome goes to
+ * the ERP through the integration outbox (invoice_query.resolved / invoice_query.rejected). Nothing here
+ * changes an amount: a credit note, if one follows, comes from the ERP like any other.
+ */
+
+const WHAT = 'That invoice query';
+type Summary = NonNullable<Awaited<ReturnType<typeof invoiceQueriesRepo.get>>>;
+
+function present(q: Summary) {
+  const { raisedById: _r, ...rest } = q;
+  return { ...rest, raisedBy: q.raisedBy ?? 'Former user' };
+}
+
+const subjectOf = (q: { invoiceNumber: string; lineNo: number | null }) =>
+  `invoice ${q.invoiceNumber}${q.lineNo !== null ? `, line ${q.lineNo}` : ''}`;
+
+/** A customer raises a query; the raiser gets a receipt and the handlers are told (after the commit). */
+export async function raise(ctx: Context, actor: Actor, input: z.output<typeof raiseInvoiceQueryInput>) {
+  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only customers raise invoice queries.');
+  const now = new Date(ctx.clock.now());
+  const out = await ctx.db.tx(ownScope(actor), async (tx) => {
+    const inv = await invoiceQueriesRepo.invoiceForQuery(tx, input.invoiceId);
+    if (!inv) throw notFound('That invoice');
+    if (inv.status === 'cancelled')
+      throw new DomainError('BAD_REQUEST', 'This invoice was cancelled; there is nothing to query.');
+    const line = input.lineNo !== undefined ? await invoiceQueriesRepo.lineOf(tx, inv, input.lineNo) : undefined;
+    if (input.lineNo !== undefined && !line)
+      throw new DomainError('BAD_REQUEST', `This invoice has no line ${input.lineNo}.`);
+    const id = await invoiceQueriesRepo.insert(tx, {
+      partyId: actor.partyId,
+      invoiceId: inv.id,
+      lineNo: input.lineNo ?? null,
+      reason: input.reason,
+      raisedBy: actor.userId,
+      message: input.message,
+      at: now,
+    });
+    await auditRepo.record(tx, {
+      action: 'invoice_query.raised',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'invoice_query',
+      entityId: id,
+      details: { invoiceId: inv.id, invoiceNumber: inv.number, lineNo: input.lineNo ?? null, reason: input.reason },
+      ...requestFields(ctx),
+    });
+    const subject = subjectOf({ invoiceNumber: inv.number, lineNo: input.lineNo ?? null });
+    const to = await usersRepo.activeEmail(tx, actor.userId);
+    if (to)
+      await mailRepo.enqueue(tx, {
+        to,
+        kind: 'invoice-query-raised',
+        subject: `We received your query on ${subject}`,
+        bodyText: [
+          `Your query on ${subject} (${INVOICE_QUERY_REASON_LABELS[input.reason]}) is with our team.`,
+          'You will get a mail when someone answers it.',
+          '',
+          `Follow it in Gatehouse: ${ctx.config.publicOrigin}/invoices/${inv.id}`,
+        ].join('\n'),
+      });
+    return { id, subject };
+  });
+  // Staff are another party: their addresses are read under the system scope once the query exists.
+  await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
+    for (const to of await invoiceQueriesRepo.handlerEmails(tx))
+      await mailRepo.enqueue(tx, {
+        to,
+        kind: 'invoice-query-waiting',
+        subject: `New invoice query from ${actor.partyName}: ${out.subject}`,
+        bodyText: [
+          `${actor.partyName} raised a query on ${out.subject} (${INVOICE_QUERY_REASON_LABELS[input.reason]}).`,
+          '',
+          `Answer it in the work queue: ${ctx.config.publicOrigin}/work-queue/invoice-queries/${out.id}`,
+        ].join('\n'),
+      });
+  });
+  ctx.mail.kick();
+  return { id: out.id };
+}
+
+async function detail(tx: Tx, q: Summary) {
+  const { messages, attachments } = await invoiceQueriesRepo.thread(tx, q.partyId, q.id);
+  const inv = await invoiceQueriesRepo.invoiceForQuery(tx, q.invoiceId);
+  const line = q.lineNo !== null && inv ? await invoiceQueriesRepo.lineOf(tx, inv, q.lineNo) : undefined;
+  return {
+    ...present(q),
+    line: line ?? null,
+    messages: messages.map((m) => ({ ...m, author: m.author ?? 'Former user' })),
+    attachments: attachments.map((a) => ({ ...a, uploadedBy: a.uploadedBy ?? 'Former user' })),
+  };
+}
+
+/** One query with its thread: the customer's own, or any for staff (another party's answers NOT_FOUND). */
+export async function get(ctx: Context, actor: Actor, id: string) {
+  return ctx.db.read(scopeFor(actor), async (tx) => {
+    const q = await invoiceQueriesRepo.get(tx, id);
+    if (!q) throw notFound(WHAT);
+    return detail(tx, q);
+  });
+}
+
+/** The queries on one invoice with their threads, newest first (the invoice page shows them). */
+export async function forInvoice(ctx: Context, actor: Actor, invoiceId: string) {
+  return ctx.db.read(scopeFor(actor), async (tx) => {
+    const inv = await invoiceQueriesRepo.invoiceForQuery(tx, invoiceId);
+    if (!inv) throw notFound('That invoice');
+    const rows = await invoiceQueriesRepo.forInvoice(tx, invoiceId);
+    const out = [];
+    for (const q of rows) out.push(await detail(tx, q));
+    return out;
+  });
+}
+
+/** The caller's queries (a customer: its own party's, newest first). */
+export function list(ctx: Context, actor: Actor, input: z.output<typeof invoiceQueriesListInput>) {
+  return ctx.db
+    .readOne(scopeFor(actor), (tx) => invoiceQueriesRepo.list(tx, input))
+    .then((p) => ({ ...p, items: p.items.map(present) }));
+}
+
+/** Staff: queries across parties, oldest first (open unless a status is given). */
+export function queue(ctx: Context, actor: Actor, input: z.output<typeof invoiceQueriesListInput>) {
+  return ctx.db
+    .readOne(scopeFor(actor), (tx) =>
+      invoiceQueriesRepo.list(tx, { ...input, status: input.status ?? 'open', oldestFirst: true }),
+    )
+    .then((p) => ({ ...p, items: p.items.map(present) }));
+}
+
+async function openForUpdate(tx: Tx, id: string, version?: number) {
+  const q = await invoiceQueriesRepo.getForUpdate(tx, id);
+  if (!q) throw notFound(WHAT);
+  if (q.status !== 'open') throw new DomainError('CONFLICT', `This query was already ${q.status}.`);
+  if (version !== undefined && q.version !== version)
+    throw new DomainError('CONFLICT', 'This query changed since you opened it; reload it and decide again.');
+  return q;
+}
+
+/**
+ * A message in the thread: from the customer (invoice-queries:create) or from staff (invoice-queries:handle),
+ * each side told by mail of the other's.
+ */
+export async function reply(
+  ctx: Context,
+  actor: Actor,
+  input: { id: string; message: string },
+  side: 'customer' | 'staff',
+) {
+  const now = new Date(ctx.clock.now());
+  if (side === 'customer' && actor.partyKind !== 'customer')
+    throw new DomainError('FORBIDDEN', 'Only the customer adds to its query here.');
+  const staffMails: { subject: string; id: string } | undefined = await ctx.db.tx(
+    side === 'customer' ? ownScope(actor) : scopeFor(actor),
+    async (tx) => {
+      await openForUpdate(tx, input.id);
+      const q = (await invoiceQueriesRepo.get(tx, input.id)) as Summary;
+      await invoiceQueriesRepo.addMessage(tx, {
+        partyId: q.partyId,
+        queryId: q.id,
+        authorId: actor.userId,
+        side,
+        body: input.message,
+        at: now,
+      });
+      await auditRepo.record(tx, {
+        action: 'invoice_query.replied',
+        outcome: 'success',
+        partyId: q.partyId,
+        actorUserId: actor.userId,
+        entityType: 'invoice_query',
+        entityId: q.id,
+        crossParty: q.partyId !== actor.partyId,
+        details: { side, invoiceNumber: q.invoiceNumber },
+        ...requestFields(ctx),
+      });
+      if (side === 'customer') return { subject: subjectOf(q), id: q.id };
+      const to = await usersRepo.activeEmail(tx, q.raisedById);
+      if (to)
+        await mailRepo.enqueue(tx, {
+          to,
+          kind: 'invoice-query-answered',
+          subject: `Your query on ${subjectOf(q)} was answered`,
+          bodyText: [
+            `${actor.displayName} answered your query on ${subjectOf(q)}:`,
+            '',
+            input.message,
+            '',
+            `Read the thread in Gatehouse: ${ctx.config.publicOrigin}/invoices/${q.invoiceId}`,
+          ].join('\n'),
+        });
+      return undefined;
+    },
+  );
+  if (staffMails)
+    await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
+      for (const to of await invoiceQueriesRepo.handlerEmails(tx))
+        await mailRepo.enqueue(tx, {
+          to,
+          kind: 'invoice-query-waiting',
+          subject: `${actor.partyName} added to its query on ${staffMails.subject}`,
+          bodyText: [
+            `${actor.partyName} added a message to its query on ${staffMails.subject}.`,
+            '',
+            `Answer it in the work queue: ${ctx.config.publicOrigin}/work-queue/invoice-queries/${staffMails.id}`,
+          ].join('\n'),
+        });
+    });
+  ctx.mail.kick();
+  return { ok: true as const };
+}
+
+/**
+ * Staff resolve or reject an open query with a reason, naming the version they saw: the row lock makes two
+ * handlers closing at once take turns, and the second finds it closed (CONFLICT). The ERP is told through
+ * the outbox in the same transaction; the customer by mail.
+ */
+export async function close(ctx: Context, actor: Actor, input: z.output<typeof closeInvoiceQueryInput>) {
+  const now = new Date(ctx.clock.now());
+  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    await openForUpdate(tx, input.id, input.version);
+    const q = (await invoiceQueriesRepo.get(tx, input.id)) as Summary;
+    await invoiceQueriesRepo.close(tx, q.id, {
+      status: input.outcome,
+      closedBy: actor.userId,
+      at: now,
+      resolution: input.reason,
+    });
+    await outbox.record(tx, now, {
+      type: input.outcome === 'resolved' ? 'invoice_query.resolved' : 'invoice_query.rejected',
+      partyId: q.partyId,
+      subject: { invoiceQueryId: q.id, invoiceId: q.invoiceId, invoiceNumber: q.invoiceNumber, lineNo: q.lineNo },
+      payload: { reason: q.reason, outcome: input.outcome, resolution: input.reason },
+    });
+    await auditRepo.record(tx, {
+      action: input.outcome === 'resolved' ? 'invoice_query.resolved' : 'invoice_query.rejected',
+      outcome: 'success',
+      partyId: q.partyId,
+      actorUserId: actor.userId,
+      entityType: 'invoice_query',
+      entityId: q.id,
+      crossParty: q.partyId !== actor.partyId,
+      details: { invoiceNumber: q.invoiceNumber, lineNo: q.lineNo, reason: input.reason },
+      ...requestFields(ctx),
+    });
+    const to = await usersRepo.activeEmail(tx, q.raisedById);
+    if (to)
+      await mailRepo.enqueue(tx, {
+        to,
+        kind: 'invoice-query-closed',
+        subject: `Your query on ${subjectOf(q)} was ${input.outcome}`,
+        bodyText: [
+          `Your query on ${subjectOf(q)} was ${input.outcome}.`,
+          '',
+          `Reason: ${input.reason}`,
+          '',
+          `See it in Gatehouse: ${ctx.config.publicOrigin}/invoices/${q.invoiceId}`,
+        ].join('\n'),
+      });
+    return { ok: true as const, status: input.outcome };
+  });
+  ctx.mail.kick();
+  return out;
+}
+
+// ---- attachments (files arrive through POST /files/invoice-query-attachments, server/src/files/routes.ts)
+
+/** Before a byte is read: the query is the caller's own, still open, and has room for another file. */
+export async function checkUpload(ctx: Context, actor: Actor, fields: { queryId: string }) {
+  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only the customer adds files to its query.');
+  await ctx.db.read(ownScope(actor), async (tx) => {
+    const q = await invoiceQueriesRepo.get(tx, fields.queryId);
+    if (!q) throw notFound(WHAT);
+    if (q.status !== 'open')
+      throw new DomainError('CONFLICT', `This query was already ${q.status}; files go on open queries.`);
+    if ((await invoiceQueriesRepo.attachmentCount(tx, q.partyId, q.id)) >= INVOICE_QUERY_ATTACHMENTS_MAX)
+      throw new DomainError('BAD_REQUEST', `A query carries at most ${INVOICE_QUERY_ATTACHMENTS_MAX} files.`);
+  });
+}
+
+/** The checked file, recorded on the query; audited in the same transaction. */
+export async function recordUpload(
+  ctx: Context,
+  actor: Actor,
+  f: { queryId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
+) {
+  return ctx.db.tx(ownScope(actor), async (tx) => {
+    // Checked again under the lock: the query may have closed while the file streamed in.
+    const q = await openForUpdate(tx, f.queryId);
+    if ((await invoiceQueriesRepo.attachmentCount(tx, q.partyId, q.id)) >= INVOICE_QUERY_ATTACHMENTS_MAX)
+      throw new DomainError('BAD_REQUEST', `A query carries at most ${INVOICE_QUERY_ATTACHMENTS_MAX} files.`);
+    const id = await invoiceQueriesRepo.addAttachment(tx, {
+      partyId: q.partyId,
+      queryId: q.id,
+      fileName: f.fileName,
+      contentType: f.contentType,
+      sizeBytes: f.sizeBytes,
+      sha256: f.sha256,
+      uploadedBy: actor.userId,
+      at: new Date(ctx.clock.now()),
+    });
+    await auditRepo.record(tx, {
+      action: 'invoice_query.attachment_added',
+      outcome: 'success',
+      partyId: q.partyId,
+      actorUserId: actor.userId,
+      entityType: 'invoice_query',
+      entityId: q.id,
+      details: {
+        attachmentId: id,
+        fileName: f.fileName,
+        contentType: f.contentType,
+        sizeBytes: f.sizeBytes,
+        sha256: f.sha256,
+      },
+      ...requestFields(ctx),
+    });
+    return { id };
+  });
+}
+
+/** A short-lived link to one file, after the same read check as invoiceQueries.get. */
+export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: string) {
+  const found = await ctx.db.readOne(scopeFor(actor), (tx) => invoiceQueriesRepo.attachment(tx, attachmentId));
+  if (!found) throw notFound('That file');
+  return mintLink(ctx, actor, 'invoice-query-attachment', attachmentId);
+}
+
+/** Serves a link minted by attachmentLink: audited before a byte is sent. */
+export function openAttachment(ctx: Context, actor: Actor, token: string) {
+  return attachments.openAttachment(ctx, actor, token, {
+    kind: 'invoice-query-attachment',
+    find: invoiceQueriesRepo.attachment,
+    action: 'invoice_query.attachment_downloaded',
+    entity: (f) => ({ type: 'invoice_query', id: f.queryId }),
+  });
+}
+
+/** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
+export async function recordRefusedUpload(ctx: Context, actor: Actor, reason: string, fields: { queryId: string }) {
+  await ctx.db.tx(ownScope(actor), (tx) =>
+    auditRepo.record(tx, {
+      action: 'invoice_query.attachment_refused',
+      outcome: 'denied',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'invoice_query',
+      entityId: fields.queryId,
+      details: { reason },
+      ...requestFields(ctx),
+    }),
+  );
+}

@@ -1,0 +1,167 @@
+import {
+  type createRemittanceInput,
+  formatMinor,
+  REMITTANCE_ITEMS_MAX,
+  type remittancesListInput,
+} from '@gatehouse/contract';
+import { auditRepo, mailRepo, remittancesRepo, usersRepo } from '@gatehouse/db';
+import type { z } from 'zod';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
+import * as outbox from '../integration/outbox.ts';
+import { ownScope, requestFields } from '../parties/scope.ts';
+
+/**
+ * Remittance advice: a customer says which open invoices and credit notes one payment settles. Nothing is
+ * paid here; the advice goes to the ERP through the integration outbox (remittance.advised) so its cash
+ * application can match the bank line, and each invoice shows "payment advised" until the ERP's payment
+ * lowers its balance (remittancesRepo.pendingAdviceOn is that rule).
+ *
+ * The advice must reconcile, all or nothing:
+ * - every item is the caller's own, open, in the advice's currency (another party's id: NOT_FOUND);
+ * - an invoice's amount is above zero and at most what is still open of it, less what earlier advices
+ *   still waiting for the ERP cover; a credit note's is below zero, within its (negative) balance alike;
+ * - the allocations sum to the stated total, and the total is above zero (credit notes cannot exceed what
+ *   the invoices settle: that would be a refund, not a payment).
+ */
+export async function create(ctx: Context, actor: Actor, input: z.output<typeof createRemittanceInput>) {
+  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only customers send remittance advice.');
+  const now = new Date(ctx.clock.now());
+  const out = await ctx.db.tx(ownScope(actor), async (tx) => {
+    const ids = input.allocations.map((a) => a.invoiceId);
+    const found = new Map((await remittancesRepo.invoicesForAdvice(tx, ids)).map((i) => [i.id, i]));
+    const lines = input.allocations.map((a, index) => {
+      const inv = found.get(a.invoiceId);
+      if (!inv) throw notFound('That invoice');
+      const field = ['allocations', index, 'amountMinor'];
+      if (inv.status !== 'open')
+        throw invalidField(field, `${inv.number} is ${inv.status}; only open items can be paid.`);
+      if (inv.currency !== input.currency)
+        throw invalidField(field, `${inv.number} is in ${inv.currency}; this payment is in ${input.currency}.`);
+      const available = inv.openMinor - inv.advisedMinor;
+      if (inv.kind === 'invoice') {
+        if (a.amountMinor <= 0n) throw invalidField(field, `The amount for invoice ${inv.number} must be above zero.`);
+        if (a.amountMinor > available)
+          throw invalidField(
+            field,
+            `${formatMinor(a.amountMinor, inv.currency)} is more than the ${formatMinor(available, inv.currency)} still open on ${inv.number}` +
+              (inv.advisedMinor > 0n ? ' after earlier advice.' : '.'),
+          );
+      } else {
+        if (a.amountMinor >= 0n)
+          throw invalidField(
+            field,
+            `A credit note is taken off the payment: its amount for ${inv.number} is negative.`,
+          );
+        if (a.amountMinor < available)
+          throw invalidField(
+            field,
+            `${formatMinor(a.amountMinor, inv.currency)} is more than credit note ${inv.number} has left (${formatMinor(available, inv.currency)}).`,
+          );
+      }
+      return {
+        invoiceId: inv.id,
+        number: inv.number,
+        kind: inv.kind,
+        amountMinor: a.amountMinor,
+        openMinor: inv.openMinor,
+      };
+    });
+    const sum = lines.reduce((s, l) => s + l.amountMinor, 0n);
+    if (sum !== input.totalMinor)
+      throw invalidField(
+        ['totalMinor'],
+        `The items add up to ${formatMinor(sum, input.currency)}, not the ${formatMinor(input.totalMinor, input.currency)} stated.`,
+      );
+    if (sum <= 0n)
+      throw invalidField(
+        ['totalMinor'],
+        'The payment must be above zero: the credit notes cannot exceed the invoices.',
+      );
+    const id = await remittancesRepo.insert(tx, {
+      partyId: actor.partyId,
+      reference: input.reference,
+      paymentDate: input.paymentDate,
+      currency: input.currency,
+      totalMinor: input.totalMinor,
+      note: input.note?.trim() || null,
+      submittedBy: actor.userId,
+      at: now,
+      lines,
+    });
+    const items = lines.map((l) => ({
+      invoiceId: l.invoiceId,
+      number: l.number,
+      kind: l.kind,
+      amountMinor: l.amountMinor.toString(),
+    }));
+    await outbox.record(tx, now, {
+      type: 'remittance.advised',
+      partyId: actor.partyId,
+      subject: { remittanceId: id, reference: input.reference },
+      payload: {
+        paymentDate: input.paymentDate,
+        currency: input.currency,
+        totalMinor: input.totalMinor.toString(),
+        items,
+        ...(input.note?.trim() ? { note: input.note.trim() } : {}),
+      },
+    });
+    await auditRepo.record(tx, {
+      action: 'remittance.advised',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'remittance',
+      entityId: id,
+      details: {
+        reference: input.reference,
+        paymentDate: input.paymentDate,
+        currency: input.currency,
+        totalMinor: input.totalMinor.toString(),
+        items,
+      },
+      ...requestFields(ctx),
+    });
+    const to = await usersRepo.activeEmail(tx, actor.userId);
+    if (to)
+      await mailRepo.enqueue(tx, {
+        to,
+        kind: 'remittance-advised',
+        subject: `Remittance advice ${input.reference} sent`,
+        bodyText: [
+          `Your remittance advice ${input.reference} for ${formatMinor(input.totalMinor, input.currency)}, paid on ${input.paymentDate}, was passed on:`,
+          '',
+          ...lines.map(
+            (l) =>
+              `- ${l.kind === 'credit-note' ? 'Credit note' : 'Invoice'} ${l.number}: ${formatMinor(l.amountMinor, input.currency)}`,
+          ),
+          '',
+          'The items show "payment advised" until your payment is booked.',
+          `See them in Gatehouse: ${ctx.config.publicOrigin}/remittances`,
+        ].join('\n'),
+      });
+    return { id };
+  });
+  ctx.mail.kick();
+  return out;
+}
+
+/** What the caller's party may still advise: open invoices and credit notes, oldest due first. */
+export async function openItems(ctx: Context, actor: Actor) {
+  const rows = await ctx.db.readOne(ownScope(actor), (tx) => remittancesRepo.openItems(tx, REMITTANCE_ITEMS_MAX + 1));
+  return {
+    items: rows.slice(0, REMITTANCE_ITEMS_MAX).map(({ advisedMinor, partyId: _p, ...r }) => ({
+      ...r,
+      availableMinor: r.openMinor - advisedMinor,
+    })),
+    truncated: rows.length > REMITTANCE_ITEMS_MAX,
+  };
+}
+
+export function list(ctx: Context, actor: Actor, input: z.output<typeof remittancesListInput>) {
+  return ctx.db
+    .read(ownScope(actor), (tx) => remittancesRepo.list(tx, input))
+    .then((p) => ({ ...p, items: p.items.map((r) => ({ ...r, submittedBy: r.submittedBy ?? 'Former user' })) }));
+}

@@ -1,0 +1,379 @@
+import {
+  type BankDetails,
+  CHANGE_REQUEST_ATTACHMENTS_MAX,
+  type changeRequestsListInput,
+  type createChangeRequestInput,
+  type PostalAddress,
+} from '@gatehouse/contract';
+import { approvalsRepo, auditRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
+import type { z } from 'zod';
+import * as approvals from '../approvals/approvals.ts';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import * as attachments from '../documents/attachments.ts';
+import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
+import { mintLink } from '../files/links.ts';
+import * as outbox from '../integration/outbox.ts';
+import { maskedBankDetails, normaliseBankDetails } from '../parties/bank.ts';
+import { ownScope, requestFields, scopeFor } from '../parties/scope.ts';
+
+/**
+ * Master-data change requests: a supplier admin asks for new bank details or a new address; the request
+ * is held as pending and the party's master data (what the ERP reads) changes only when it is accepted,
+ * in the same transaction as the deciding step: an address by one handler (decide below), bank details by
+ * the approval workflow (an approval request is submitted with the change request). One pending request
+ * per kind and party.
+ */
+
+const KIND_NAME = { 'bank-details': 'bank-detail change', address: 'address change' } as const;
+
+function auditView(kind: 'bank-details' | 'address', v: unknown) {
+  if (!v) return null;
+  return kind === 'address' ? v : maskedBankDetails(v);
+}
+
+export async function masterData(ctx: Context, actor: Actor) {
+  const row = await ctx.db.readOne(ownScope(actor), (tx) => changeRequestsRepo.masterData(tx, actor.partyId));
+  return {
+    address: (row?.address as PostalAddress | null) ?? null,
+    bankDetails: (row?.bankDetails as BankDetails | null) ?? null,
+    updatedAt: row?.updatedAt ?? null,
+  };
+}
+
+function present(r: NonNullable<Awaited<ReturnType<typeof changeRequestsRepo.get>>>) {
+  const { requestedById: _r, ...rest } = r;
+  return {
+    ...rest,
+    proposed: r.proposed as BankDetails | PostalAddress,
+    previous: (r.previous as BankDetails | PostalAddress | null) ?? null,
+    requestedBy: r.requestedBy ?? 'Former user',
+    approvalStatus: r.approvalStatus as 'pending' | 'changes-requested' | 'approved' | 'rejected' | 'withdrawn' | null,
+    decidedBy: r.decidedAt ? (r.decidedBy ?? 'Gatehouse staff') : null,
+  };
+}
+
+export async function create(ctx: Context, actor: Actor, input: z.output<typeof createChangeRequestInput>) {
+  if (actor.partyKind !== 'supplier')
+    throw new DomainError('FORBIDDEN', 'Only suppliers request master-data changes here.');
+  const proposed = input.kind === 'bank-details' ? normaliseBankDetails(input.bankDetails) : input.address;
+  const out = await ctx.db.tx(ownScope(actor), async (tx) => {
+    const current = await changeRequestsRepo.masterData(tx, actor.partyId);
+    const previous = (input.kind === 'bank-details' ? current?.bankDetails : current?.address) ?? null;
+    if (previous && JSON.stringify(previous) === JSON.stringify(proposed))
+      throw new DomainError('BAD_REQUEST', 'That is what is already recorded; nothing would change.');
+    const id = await changeRequestsRepo
+      .insert(tx, {
+        partyId: actor.partyId,
+        kind: input.kind,
+        proposed,
+        previous,
+        note: input.note?.trim() || null,
+        requestedBy: actor.userId,
+        at: new Date(ctx.clock.now()),
+      })
+      .catch((e: unknown) => {
+        if (isUniqueViolation(e))
+          throw new DomainError(
+            'CONFLICT',
+            `A ${KIND_NAME[input.kind]} is already pending. Withdraw it first, or wait for its decision.`,
+          );
+        throw e;
+      });
+    await auditRepo.record(tx, {
+      action: 'change_request.created',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: id,
+      details: { kind: input.kind, before: auditView(input.kind, previous), after: auditView(input.kind, proposed) },
+      ...requestFields(ctx),
+    });
+    // Bank details are a fraud target: they go through approval (two approvers by the shipped policy).
+    const approvalId =
+      input.kind === 'bank-details'
+        ? await approvals.submitInTx(
+            tx,
+            new Date(ctx.clock.now()),
+            {
+              type: 'bank-details-change',
+              partyId: actor.partyId,
+              title: `New bank details for ${actor.partyName}`,
+              amountMinor: null,
+              currency: null,
+              payload: { bankDetails: proposed },
+              previous: previous ? { bankDetails: previous } : null,
+              subject: { type: 'change_request', id },
+              submittedBy: actor.userId,
+              request: requestFields(ctx),
+            },
+            ctx.config.publicOrigin,
+          )
+        : null;
+    return { id, approvalId };
+  });
+  if (out.approvalId) {
+    await approvals.notifySubmitted(ctx.db, out.approvalId, ctx.config.publicOrigin);
+    ctx.mail.kick();
+  }
+  return { id: out.id };
+}
+
+/** The caller's own party's requests, newest first. */
+export function listOwn(ctx: Context, actor: Actor, input: z.output<typeof changeRequestsListInput>) {
+  return ctx.db
+    .readOne(ownScope(actor), (tx) => changeRequestsRepo.list(tx, { ...input, partyId: undefined }))
+    .then((p) => ({ ...p, items: p.items.map(present) }));
+}
+
+/** The handlers' queue across parties, oldest first (pending by default). */
+export function queue(ctx: Context, actor: Actor, input: z.output<typeof changeRequestsListInput>) {
+  return ctx.db
+    .readOne(scopeFor(actor), (tx) =>
+      changeRequestsRepo.list(tx, { ...input, status: input.status ?? 'pending', oldestFirst: true }),
+    )
+    .then((p) => ({ ...p, items: p.items.map(present) }));
+}
+
+export async function get(ctx: Context, actor: Actor, id: string) {
+  const r = await ctx.db.readOne(scopeFor(actor), (tx) => changeRequestsRepo.get(tx, id));
+  if (!r) throw notFound('That change request');
+  return present(r);
+}
+
+async function pendingForUpdate(tx: Tx, id: string, version?: number) {
+  const r = await changeRequestsRepo.getForUpdate(tx, id);
+  if (!r) throw notFound('That change request');
+  if (r.status !== 'pending') throw new DomainError('CONFLICT', `This request was already ${r.status}.`);
+  if (version !== undefined && r.version !== version)
+    throw new DomainError('CONFLICT', 'This request changed since you opened it; reload it and decide again.');
+  return r;
+}
+
+/** The requesting party takes its pending request back. */
+export async function withdraw(ctx: Context, actor: Actor, id: string) {
+  return ctx.db.tx(ownScope(actor), async (tx) => {
+    // Lock order: the approval before its change request, as a deciding approver does (else a deadlock).
+    const approvalId = await approvalsRepo.forSubject(tx, 'change_request', id);
+    if (approvalId) await approvalsRepo.getForUpdate(tx, approvalId);
+    const r = await pendingForUpdate(tx, id);
+    if (approvalId) await approvals.withdrawInTx(tx, ctx, actor, approvalId);
+    await changeRequestsRepo.close(tx, r.id, {
+      status: 'withdrawn',
+      decidedBy: actor.userId,
+      at: new Date(ctx.clock.now()),
+      reason: null,
+    });
+    await auditRepo.record(tx, {
+      action: 'change_request.withdrawn',
+      outcome: 'success',
+      partyId: r.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: r.id,
+      details: { kind: r.kind },
+      ...requestFields(ctx),
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * A handler accepts or rejects (with a reason) the version of the request it saw. Accepting applies the
+ * change to the party's master data in the same transaction. The requester is told by mail.
+ * Address changes only: bank-detail changes go through approvals (approvals.ts), which settles them.
+ */
+export async function decide(
+  ctx: Context,
+  actor: Actor,
+  input: { id: string; version: number; decision: 'accept' | 'reject'; reason?: string | undefined },
+) {
+  const now = new Date(ctx.clock.now());
+  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const r = await pendingForUpdate(tx, input.id, input.version);
+    if (r.kind === 'bank-details')
+      throw new DomainError('CONFLICT', 'Bank-detail changes are decided through approvals (Approvals inbox).');
+    if (r.requestedBy === actor.userId) throw new DomainError('FORBIDDEN', 'You cannot decide your own request.');
+    const status = input.decision === 'accept' ? ('accepted' as const) : ('rejected' as const);
+    const reason = input.reason?.trim() || null;
+    await changeRequestsRepo.close(tx, r.id, { status, decidedBy: actor.userId, at: now, reason });
+    if (status === 'accepted') {
+      const before = await changeRequestsRepo.masterData(tx, r.partyId);
+      await changeRequestsRepo.applyMasterData(tx, r.partyId, { address: r.proposed }, now, r.id);
+      await outbox.record(tx, now, {
+        type: 'party.address_changed',
+        partyId: r.partyId,
+        subject: { changeRequestId: r.id },
+        payload: { address: r.proposed },
+        echo: { field: 'address', value: r.proposed, previous: before?.address ?? null },
+      });
+    }
+    await auditRepo.record(tx, {
+      action: status === 'accepted' ? 'change_request.accepted' : 'change_request.rejected',
+      outcome: 'success',
+      partyId: r.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: r.id,
+      crossParty: r.partyId !== actor.partyId,
+      details: {
+        kind: r.kind,
+        reason,
+        ...(status === 'accepted'
+          ? { before: auditView(r.kind, r.previous), after: auditView(r.kind, r.proposed) }
+          : {}),
+      },
+      ...requestFields(ctx),
+    });
+    const to = await usersRepo.activeEmail(tx, r.requestedBy);
+    if (to) {
+      await mailRepo.enqueue(tx, {
+        to,
+        kind: 'change-request-decided',
+        subject: `Your ${KIND_NAME[r.kind]} was ${status}`,
+        bodyText: [
+          `Your ${KIND_NAME[r.kind]} request was ${status}.`,
+          ...(reason ? ['', `Reason: ${reason}`] : []),
+          '',
+          `See Company details in Gatehouse: ${ctx.config.publicOrigin}/company`,
+        ].join('\n'),
+      });
+    }
+    return { ok: true as const, status };
+  });
+  ctx.mail.kick();
+  return out;
+}
+
+/**
+ * The supplier corrects a bank-detail change an approver sent back ("request changes"): new details,
+ * and the approval starts a new round at level 1 with this user as its maker.
+ */
+export async function resubmit(
+  ctx: Context,
+  actor: Actor,
+  input: { id: string; bankDetails: BankDetails; note?: string | undefined },
+) {
+  const proposed = normaliseBankDetails(input.bankDetails);
+  const approvalId = await ctx.db.tx(ownScope(actor), async (tx) => {
+    // Lock order: the approval before its change request, as a deciding approver does (else a deadlock).
+    const id = await approvalsRepo.forSubject(tx, 'change_request', input.id);
+    const approval = id ? await approvalsRepo.getForUpdate(tx, id) : undefined;
+    const r = await pendingForUpdate(tx, input.id);
+    if (r.kind !== 'bank-details') throw new DomainError('BAD_REQUEST', 'Only bank-detail changes are resubmitted.');
+    if (!approval) throw notFound('That approval request');
+    await changeRequestsRepo.updateProposed(tx, r.id, proposed, input.note?.trim() || null);
+    await approvals.resubmitInTx(tx, ctx, actor, {
+      id: approval.id,
+      version: approval.version,
+      payload: { bankDetails: proposed },
+      reason: input.note?.trim() || null,
+      changes: { before: auditView('bank-details', r.proposed), after: auditView('bank-details', proposed) },
+    });
+    return approval.id;
+  });
+  await approvals.notifySubmitted(ctx.db, approvalId, ctx.config.publicOrigin);
+  ctx.mail.kick();
+  return { ok: true as const };
+}
+
+// ---- evidence: a bank letter or voided cheque (files arrive through POST /files/change-request-attachments)
+
+/** A pending bank-detail change of the caller's own party, locked when `forUpdate`; else NOT_FOUND/CONFLICT. */
+async function openBankRequest(tx: Tx, id: string, forUpdate: boolean) {
+  const r = forUpdate ? await changeRequestsRepo.getForUpdate(tx, id) : await changeRequestsRepo.get(tx, id);
+  if (!r) throw notFound('That change request');
+  if (r.kind !== 'bank-details')
+    throw new DomainError('BAD_REQUEST', 'A bank letter goes on a bank-detail change, not an address change.');
+  if (r.status !== 'pending')
+    throw new DomainError('CONFLICT', `This change was already ${r.status}; a letter goes on a pending one.`);
+  if ((await changeRequestsRepo.attachmentCount(tx, r.id)) >= CHANGE_REQUEST_ATTACHMENTS_MAX)
+    throw new DomainError('BAD_REQUEST', `A change request carries at most ${CHANGE_REQUEST_ATTACHMENTS_MAX} files.`);
+  return r;
+}
+
+/** Before a byte is read: the request is the caller's own pending bank-detail change with room for a file. */
+export async function checkUpload(ctx: Context, actor: Actor, fields: { changeRequestId: string }) {
+  await ctx.db.read(ownScope(actor), (tx) => openBankRequest(tx, fields.changeRequestId, false));
+}
+
+/** The checked file, recorded on the request; audited in the same transaction. */
+export async function recordUpload(
+  ctx: Context,
+  actor: Actor,
+  f: { changeRequestId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
+) {
+  return ctx.db.tx(ownScope(actor), async (tx) => {
+    // Checked again under the lock: the request may have been decided while the file streamed in.
+    const r = await openBankRequest(tx, f.changeRequestId, true);
+    const id = await changeRequestsRepo.addAttachment(tx, {
+      partyId: r.partyId,
+      changeRequestId: r.id,
+      fileName: f.fileName,
+      contentType: f.contentType,
+      sizeBytes: f.sizeBytes,
+      sha256: f.sha256,
+      uploadedBy: actor.userId,
+      uploadedAt: new Date(ctx.clock.now()),
+    });
+    await auditRepo.record(tx, {
+      action: 'change_request.attachment_added',
+      outcome: 'success',
+      partyId: r.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: r.id,
+      details: {
+        attachmentId: id,
+        fileName: f.fileName,
+        contentType: f.contentType,
+        sizeBytes: f.sizeBytes,
+        sha256: f.sha256,
+      },
+      ...requestFields(ctx),
+    });
+    return { id };
+  });
+}
+
+/** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
+export async function recordRefusedUpload(
+  ctx: Context,
+  actor: Actor,
+  reason: string,
+  fields: { changeRequestId: string },
+) {
+  await ctx.db.tx(ownScope(actor), (tx) =>
+    auditRepo.record(tx, {
+      action: 'change_request.attachment_refused',
+      outcome: 'denied',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'change_request',
+      entityId: fields.changeRequestId,
+      details: { reason },
+      ...requestFields(ctx),
+    }),
+  );
+}
+
+/**
+ * A short-lived link to one file: for the supplier (its own requests) and for staff who read the request
+ * (approvers through approvals.attachmentLink); another party's file is NOT_FOUND.
+ */
+export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: string) {
+  const found = await ctx.db.readOne(scopeFor(actor), (tx) => changeRequestsRepo.attachment(tx, attachmentId));
+  if (!found) throw notFound('That file');
+  return mintLink(ctx, actor, 'change-request-attachment', attachmentId);
+}
+
+/** Serves a link minted by attachmentLink: audited (across parties when staff open it) before a byte is sent. */
+export function openAttachment(ctx: Context, actor: Actor, token: string) {
+  return attachments.openAttachment(ctx, actor, token, {
+    kind: 'change-request-attachment',
+    find: changeRequestsRepo.attachment,
+    action: 'change_request.attachment_downloaded',
+    entity: (f) => ({ type: 'change_request', id: f.changeRequestId }),
+  });
+}

@@ -1,0 +1,94 @@
+import type { purchaseOrdersListInput } from '@gatehouse/contract';
+import { auditRepo, purchaseOrdersRepo } from '@gatehouse/db';
+import type { z } from 'zod';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { addDays, today } from '../dates.ts';
+import { DomainError, notFound } from '../errors.ts';
+import * as outbox from '../integration/outbox.ts';
+import { requestFields, scopeFor } from '../parties/scope.ts';
+
+/** How far ahead a promised delivery date may lie (a typo like 2062 is refused). */
+export const PROMISE_HORIZON_DAYS = 2 * 366;
+
+export function list(ctx: Context, actor: Actor, input: z.output<typeof purchaseOrdersListInput>) {
+  return ctx.db.readOne(scopeFor(actor), (tx) => purchaseOrdersRepo.list(tx, input));
+}
+
+export async function get(ctx: Context, actor: Actor, id: string) {
+  const po = await ctx.db.read(scopeFor(actor), (tx) => purchaseOrdersRepo.get(tx, id));
+  if (!po) throw notFound('That purchase order');
+  return po;
+}
+
+/**
+ * The supplier confirms it will deliver, by `promisedDate` (today or later). An open PO, one with a
+ * problem flagged, or one already acknowledged (a new date) may be acknowledged; received or cancelled
+ * ones may not. The row is locked, so two people acknowledging at once are applied one after the other.
+ */
+export async function acknowledge(ctx: Context, actor: Actor, input: { id: string; promisedDate: string }) {
+  const day = today(ctx);
+  if (input.promisedDate < day) throw new DomainError('BAD_REQUEST', 'The promised date cannot be in the past.');
+  if (input.promisedDate > addDays(day, PROMISE_HORIZON_DAYS))
+    throw new DomainError('BAD_REQUEST', 'The promised date is more than two years away; check the year.');
+  return ctx.db.tx(scopeFor(actor), async (tx) => {
+    const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
+    if (!po) throw notFound('That purchase order');
+    if (!purchaseOrdersRepo.isOpen(po.status))
+      throw new DomainError('CONFLICT', `This purchase order is ${po.status} and can no longer be acknowledged.`);
+    const now = new Date(ctx.clock.now());
+    await purchaseOrdersRepo.acknowledge(tx, po.id, input.promisedDate, actor.userId, now);
+    await outbox.record(tx, now, {
+      type: 'purchase_order.acknowledged',
+      partyId: po.partyId,
+      subject: { purchaseOrderNumber: po.number },
+      payload: { promisedDate: input.promisedDate },
+    });
+    await auditRepo.record(tx, {
+      action: 'purchase_order.acknowledged',
+      outcome: 'success',
+      partyId: po.partyId,
+      actorUserId: actor.userId,
+      entityType: 'purchase_order',
+      entityId: po.id,
+      crossParty: po.partyId !== actor.partyId,
+      details: {
+        number: po.number,
+        before: { status: po.status, promisedDate: po.promisedDate },
+        after: { status: 'acknowledged', promisedDate: input.promisedDate },
+      },
+      ...requestFields(ctx),
+    });
+    return { ok: true as const };
+  });
+}
+
+/** The supplier cannot deliver as ordered: the PO is marked 'problem' with a note for the buyer. */
+export async function flagProblem(ctx: Context, actor: Actor, input: { id: string; note: string }) {
+  return ctx.db.tx(scopeFor(actor), async (tx) => {
+    const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
+    if (!po) throw notFound('That purchase order');
+    if (!purchaseOrdersRepo.isOpen(po.status))
+      throw new DomainError('CONFLICT', `This purchase order is ${po.status}; a problem can no longer be flagged.`);
+    const now = new Date(ctx.clock.now());
+    await purchaseOrdersRepo.flagProblem(tx, po.id, input.note, actor.userId, now);
+    await outbox.record(tx, now, {
+      type: 'purchase_order.problem_flagged',
+      partyId: po.partyId,
+      subject: { purchaseOrderNumber: po.number },
+      payload: { note: input.note },
+    });
+    await auditRepo.record(tx, {
+      action: 'purchase_order.problem_flagged',
+      outcome: 'success',
+      partyId: po.partyId,
+      actorUserId: actor.userId,
+      entityType: 'purchase_order',
+      entityId: po.id,
+      crossParty: po.partyId !== actor.partyId,
+      details: { number: po.number, before: { status: po.status }, after: { status: 'problem' }, note: input.note },
+      ...requestFields(ctx),
+    });
+    return { ok: true as const };
+  });
+}

@@ -1,0 +1,194 @@
+import { auditRepo, type Database, reviewsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
+import type { Actor, Clock } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import { DomainError, invalidField, notFound } from '../errors.ts';
+import { toCsv } from '../integration/csv/csv.ts';
+import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { acting, administrable, applyRoles } from './users.ts';
+
+/**
+ * Access review campaigns. A system admin starts one: every active user's roles (in all parties, or the
+ * chosen ones) are snapshotted as items. Each customer/supplier admin attests its own party's items, and
+ * internal managers the internal ones, keep or revoke, under the same rule as any administration
+ * (grant-rules.ts: never one's own access; never someone holding more, except a system admin over other
+ * internal users). A revoke takes the role away at once. At the deadline
+ * (or when closed early) every item nobody attested expires and its user is suspended. The result exports
+ * as CSV evidence, itself audited.
+ */
+
+export async function start(
+  ctx: Context,
+  actor: Actor,
+  input: { name: string; deadline: string; partyIds?: string[] | undefined },
+) {
+  const deadline = new Date(input.deadline);
+  if (deadline.getTime() <= ctx.clock.now()) throw invalidField(['deadline'], 'Choose a time in the future.');
+  return ctx.db.tx(scopeFor(actor), async (tx) => {
+    const id = await reviewsRepo.insert(tx, {
+      name: input.name,
+      startedBy: actor.userId,
+      startedAt: new Date(ctx.clock.now()),
+      deadline,
+    });
+    const items = await reviewsRepo.snapshotItems(tx, id, input.partyIds);
+    await auditRepo.record(tx, {
+      action: 'access_review.started',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'access_review',
+      entityId: id,
+      details: { name: input.name, deadline: deadline.toISOString(), items, partyIds: input.partyIds ?? 'all' },
+      ...requestFields(ctx),
+    });
+    return { id, items };
+  });
+}
+
+export function list(ctx: Context, actor: Actor) {
+  return ctx.db.read(scopeFor(actor), (tx) => reviewsRepo.list(tx));
+}
+
+export async function items(
+  ctx: Context,
+  actor: Actor,
+  input: { reviewId: string; pendingOnly: boolean; cursor?: string | undefined; limit: number },
+) {
+  return ctx.db.read(scopeFor(actor), async (tx) => {
+    if (!(await reviewsRepo.get(tx, input.reviewId)) || (await reviewsRepo.itemCount(tx, input.reviewId)) === 0) {
+      throw notFound('That review');
+    }
+    return reviewsRepo.items(tx, input);
+  });
+}
+
+/** Keep or revoke one item. Race-safe: an item is decided once; a second decision is a CONFLICT. */
+export async function decide(ctx: Context, actor: Actor, input: { itemId: string; decision: 'keep' | 'revoke' }) {
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const item = await reviewsRepo.getItemForUpdate(tx, input.itemId);
+    if (!item) throw notFound('That review item');
+    const review = await reviewsRepo.get(tx, item.reviewId);
+    if (review?.status !== 'open' || review.deadline.getTime() <= ctx.clock.now())
+      throw new DomainError('CONFLICT', 'This review is closed.');
+    if (item.decision) throw new DomainError('CONFLICT', 'This item has already been decided.');
+    const target = await administrable(tx, actor, item.userId);
+    if (input.decision === 'revoke') {
+      await applyRoles(ctx, tx, actor, target, (current) => current.filter((k) => k !== item.roleKey), {
+        accessReview: review.id,
+      });
+    }
+    await reviewsRepo.decide(tx, item.id, input.decision, actor.userId, new Date(ctx.clock.now()));
+    await auditRepo.record(tx, {
+      action: 'access_review.decided',
+      outcome: 'success',
+      details: { review: review.id, item: item.id, role: item.roleKey, decision: input.decision },
+      ...acting(ctx, actor, target),
+    });
+  });
+  return { ok: true as const };
+}
+
+/**
+ * Closes a campaign: every item nobody attested expires, and its user is suspended (sessions ended, one
+ * audit entry each), all in one transaction. Called by a system admin, or by the job at the deadline.
+ */
+export async function closeReview(db: Database, clock: Clock, reviewId: string, by: Actor | null, meta = {}) {
+  return db.tx(SYSTEM_SCOPE, async (tx) => {
+    const review = await reviewsRepo.get(tx, reviewId, true);
+    if (!review) throw notFound('That review');
+    if (review.status === 'closed') throw new DomainError('CONFLICT', 'This review is already closed.');
+    const now = new Date(clock.now());
+    const { expired, users } = await reviewsRepo.expirePending(tx, reviewId, now);
+    let usersSuspended = 0;
+    for (const u of users) {
+      const user = await usersRepo.findById(tx, u.userId);
+      if (user?.status !== 'active') continue;
+      await usersRepo.setStatus(tx, u.userId, 'suspended');
+      const ended = await sessionsRepo.removeAllForUser(tx, u.userId);
+      usersSuspended += 1;
+      await auditRepo.record(tx, {
+        action: 'user.suspended_unattested',
+        outcome: 'success',
+        partyId: u.partyId,
+        actorUserId: by?.userId ?? null,
+        entityType: 'user',
+        entityId: u.userId,
+        details: { review: reviewId, sessionsEnded: ended },
+        ...meta,
+      });
+    }
+    await reviewsRepo.close(tx, reviewId, now);
+    await auditRepo.record(tx, {
+      action: 'access_review.closed',
+      outcome: 'success',
+      partyId: by?.partyId ?? null,
+      actorUserId: by?.userId ?? null,
+      entityType: 'access_review',
+      entityId: reviewId,
+      details: { expired, usersSuspended, by: by ? 'admin' : 'deadline' },
+      ...meta,
+    });
+    return { expired, usersSuspended };
+  });
+}
+
+export function close(ctx: Context, actor: Actor, reviewId: string) {
+  return closeReview(ctx.db, ctx.clock, reviewId, actor, requestFields(ctx));
+}
+
+/** The job: closes every open campaign past its deadline. */
+export async function closeOverdue(db: Database, clock: Clock): Promise<number> {
+  const due = await db.read(SYSTEM_SCOPE, (tx) => reviewsRepo.overdue(tx, new Date(clock.now())));
+  let closed = 0;
+  for (const r of due) {
+    try {
+      await closeReview(db, clock, r.id, null);
+      closed += 1;
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'CONFLICT')) throw e; // closed meanwhile by another instance
+    }
+  }
+  return closed;
+}
+
+/** The campaign as evidence: one row per item with who decided what and when. The export is audited. */
+export async function exportCsv(ctx: Context, actor: Actor, reviewId: string) {
+  return ctx.db.tx(scopeFor(actor), async (tx) => {
+    const review = await reviewsRepo.get(tx, reviewId);
+    if (!review) throw notFound('That review');
+    const rows: unknown[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await reviewsRepo.items(tx, { reviewId, pendingOnly: false, cursor, limit: 1000 });
+      for (const i of page.items) {
+        rows.push([
+          i.partyName,
+          i.email,
+          i.displayName,
+          i.roleKey,
+          i.decision ?? 'pending',
+          i.decidedByEmail,
+          i.decidedAt,
+        ]);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    await auditRepo.record(tx, {
+      action: 'access_review.exported',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'access_review',
+      entityId: reviewId,
+      details: { rows: rows.length },
+      ...requestFields(ctx),
+    });
+    const csv = toCsv(['party', 'email', 'name', 'role', 'decision', 'decided_by', 'decided_at'], rows);
+    const slug =
+      review.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'review';
+    return { filename: `access-review-${slug}.csv`, csv };
+  });
+}
