@@ -1,24 +1,32 @@
-import {
-  accessReviewsRouter,
-  alertsRouter,
-  auditRouter,
-  invitationsRouter,
-  partiesRouter,
-  policiesRouter,
-  rolesRouter,
-  usersRouter,
-} from './routers/admin.ts';
-import { approvalPoliciesRouter, approvalsRouter } from './routers/approvals.ts';
-import { authRouter, setupRouter } from './routers/auth.ts';
+import { accessReviewsRouter } from './routers/access-reviews.ts';
+import { alertsRouter } from './routers/alerts.ts';
+import { approvalPoliciesRouter } from './routers/approval-policies.ts';
+import { approvalsRouter } from './routers/approvals.ts';
+import { auditRouter } from './routers/audit.ts';
+import { authRouter } from './routers/auth.ts';
+import { changeRequestsRouter } from './routers/change-requests.ts';
+import { documentsRouter } from './routers/documents.ts';
 import { homeRouter } from './routers/home.ts';
 import { importsRouter } from './routers/imports.ts';
 import { integrationsRouter } from './routers/integrations.ts';
-import { invoiceQueriesRouter, remittancesRouter } from './routers/invoice-queries.ts';
+import { invitationsRouter } from './routers/invitations.ts';
+import { invoiceQueriesRouter } from './routers/invoice-queries.ts';
+import { invoicesRouter } from './routers/invoices.ts';
 import { kineticRouter } from './routers/kinetic.ts';
-import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
-import { sellerRouter } from './routers/printing.ts';
-import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
-import { shipNoticesRouter, supplierInvoicesRouter } from './routers/supplier-collab.ts';
+import { masterDataRouter } from './routers/master-data.ts';
+import { ordersRouter } from './routers/orders.ts';
+import { partiesRouter } from './routers/parties.ts';
+import { policiesRouter } from './routers/policies.ts';
+import { purchaseOrdersRouter } from './routers/purchase-orders.ts';
+import { remittancesRouter } from './routers/remittances.ts';
+import { rolesRouter } from './routers/roles.ts';
+import { sellerRouter } from './routers/seller.ts';
+import { setupRouter } from './routers/setup.ts';
+import { shipNoticesRouter } from './routers/ship-notices.ts';
+import { shipmentsRouter } from './routers/shipments.ts';
+import { statementsRouter } from './routers/statements.ts';
+import { supplierInvoicesRouter } from './routers/supplier-invoices.ts';
+import { usersRouter } from './routers/users.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
 import { router } from './trpc.ts';
 

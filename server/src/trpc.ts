@@ -1,5 +1,6 @@
 import { type AuditAction, describeIssuePath, type Permission, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import { initTRPC, type TRPCError } from '@trpc/server';
+import { z } from 'zod';
 import { authenticate, requireEnrolled, requirePermission } from './auth/guard.ts';
 import type { Context } from './context.ts';
 import { DomainError, fieldOf, reasonOf, toTRPCError } from './errors.ts';
@@ -116,3 +117,6 @@ export type ProcedureMeta = {
   /** The audit action a successful call of this mutation writes (test/audit-every-mutation.test.ts holds it). */
   audit?: AuditAction;
 };
+
+/** The output of a mutation that answers nothing but success. */
+export const ok = z.object({ ok: z.literal(true) });

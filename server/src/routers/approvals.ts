@@ -2,22 +2,16 @@ import {
   approvalAttachmentInput,
   approvalDetail,
   approvalIdInput,
-  approvalPoliciesOutput,
   approvalsListInput,
   approvalsListOutput,
-  approverLimitsOutput,
   decideApprovalInput,
   downloadLinkOutput,
   resubmitApprovalInput,
-  setApprovalPolicyInput,
-  setApproverLimitInput,
   submitApprovalInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as approvals from '../approvals/approvals.ts';
-import { permission, router, sensitive } from '../trpc.ts';
-
-const ok = z.object({ ok: z.literal(true) });
+import { ok, permission, router } from '../trpc.ts';
 
 export const approvalsRouter = router({
   /** The inbox ('mine': what waits for my decision now, oldest first) or every request ('all'). */
@@ -68,24 +62,4 @@ export const approvalsRouter = router({
     .input(approvalIdInput)
     .output(ok)
     .mutation(({ ctx, input }) => approvals.withdraw(ctx, ctx.actor, input.id)),
-});
-
-export const approvalPoliciesRouter = router({
-  list: permission('approval-policies:manage')
-    .output(approvalPoliciesOutput)
-    .query(({ ctx }) => approvals.policies(ctx, ctx.actor)),
-  /** Replaces a type's (and currency's) levels; validated: deciding roles, no gaps or overlaps in amounts. */
-  set: sensitive('approval-policies:manage')
-    .meta({ audit: 'approval_policy.changed' })
-    .input(setApprovalPolicyInput)
-    .output(ok.extend({ version: z.number().int(), warnings: z.array(z.string()) }))
-    .mutation(({ ctx, input }) => approvals.setPolicy(ctx, ctx.actor, input)),
-  approvers: permission('approval-policies:manage')
-    .output(approverLimitsOutput)
-    .query(({ ctx }) => approvals.approvers(ctx, ctx.actor)),
-  setLimit: sensitive('approval-policies:manage')
-    .meta({ audit: 'approver_limit.changed' })
-    .input(setApproverLimitInput)
-    .output(ok)
-    .mutation(({ ctx, input }) => approvals.setLimit(ctx, ctx.actor, input)),
 });

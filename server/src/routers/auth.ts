@@ -17,7 +17,6 @@ import {
   resetPasswordInput,
   sessionsListOutput,
   sessionsRevokeInput,
-  setupInput,
   twoFactorStatusOutput,
   verifySecondFactorInput,
 } from '@gatehouse/contract';
@@ -26,10 +25,8 @@ import { currentActor } from '../auth/guard.ts';
 import * as reset from '../auth/password-reset.ts';
 import { confirmPassword } from '../auth/reauth.ts';
 import { reauthenticated } from '../auth/session-issue.ts';
-import { createFirstAdmin } from '../auth/setup.ts';
 import * as auth from '../auth/sign-in.ts';
 import * as twoFactor from '../auth/two-factor.ts';
-import { requestFields } from '../parties/scope.ts';
 import { explicitlyPublic, router, signedInProcedure } from '../trpc.ts';
 import * as invitations from '../users/invitations.ts';
 
@@ -124,17 +121,4 @@ export const authRouter = router({
       .output(z.object({ ended: z.number().int() }))
       .mutation(({ ctx, input }) => auth.revokeSessions(ctx, ctx.actor, input)),
   }),
-});
-
-export const setupRouter = router({
-  /** Completes first-run setup from the one-time link printed at start. */
-  complete: explicitlyPublic
-    .meta({ audit: 'setup.completed' })
-    .input(setupInput)
-    .output(z.object({ ok: z.literal(true) }))
-    .mutation(async ({ ctx, input }) => {
-      const { token, ...admin } = input;
-      await createFirstAdmin(ctx.db, admin, { token }, requestFields(ctx), ctx.config.passwordMinLength);
-      return { ok: true as const };
-    }),
 });

@@ -1,6 +1,5 @@
 import {
   closeInvoiceQueryInput,
-  createRemittanceInput,
   downloadLinkOutput,
   idInput,
   invoiceQueriesForInvoiceOutput,
@@ -10,17 +9,11 @@ import {
   invoiceQueryDetail,
   invoiceQueryIdInput,
   raiseInvoiceQueryInput,
-  remittanceOpenItemsOutput,
-  remittancesListInput,
-  remittancesListOutput,
   replyInvoiceQueryInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
 import * as invoiceQueries from '../orders/invoice-queries.ts';
-import * as remittances from '../orders/remittances.ts';
-import { permission, router } from '../trpc.ts';
-
-const ok = z.object({ ok: z.literal(true) });
+import { ok, permission, router } from '../trpc.ts';
 
 /** Invoice queries (disputes). Files go through POST /files/invoice-query-attachments and /files/download. */
 export const invoiceQueriesRouter = router({
@@ -72,21 +65,4 @@ export const invoiceQueriesRouter = router({
     .input(closeInvoiceQueryInput)
     .output(ok.extend({ status: z.enum(['resolved', 'rejected']) }))
     .mutation(({ ctx, input }) => invoiceQueries.close(ctx, ctx.actor, input)),
-});
-
-/** Remittance advice: what a payment settles. No money moves in Gatehouse. */
-export const remittancesRouter = router({
-  create: permission('remittances:create')
-    .meta({ audit: 'remittance.advised' })
-    .input(createRemittanceInput)
-    .output(z.object({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => remittances.create(ctx, ctx.actor, input)),
-  /** The caller's open invoices and credit notes, with what is still available to advise. */
-  openItems: permission('remittances:create')
-    .output(remittanceOpenItemsOutput)
-    .query(({ ctx }) => remittances.openItems(ctx, ctx.actor)),
-  list: permission('remittances:create')
-    .input(remittancesListInput)
-    .output(remittancesListOutput)
-    .query(({ ctx, input }) => remittances.list(ctx, ctx.actor, input)),
 });

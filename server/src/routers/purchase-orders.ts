@@ -1,29 +1,26 @@
 import {
-  cancelShipNoticeInput,
+  acknowledgePurchaseOrderInput,
   confirmationsOutput,
   confirmationsQueueInput,
   confirmationsQueueOutput,
   confirmPurchaseOrderInput,
-  createShipNoticeInput,
   decideConfirmationInput,
+  downloadedFile,
+  flagPurchaseOrderInput,
   idInput,
   poProgressOutput,
-  shipNoticeDetail,
-  shipNoticesListInput,
-  shipNoticesListOutput,
-  submitSupplierInvoiceInput,
-  supplierInvoiceDetail,
-  supplierInvoicesListInput,
-  supplierInvoicesListOutput,
+  purchaseOrderDetail,
+  purchaseOrdersListInput,
+  purchaseOrdersListOutput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
+import * as printing from '../documents/printing.ts';
+import * as purchaseOrders from '../suppliers/purchase-orders.ts';
 import * as collab from '../suppliers/supplier-collab.ts';
-import { permission, router } from '../trpc.ts';
+import { ok, permission, router } from '../trpc.ts';
 
-const ok = z.object({ ok: z.literal(true) });
-
-/** Per-line confirmations and progress: part of purchaseOrders.* (spread into purchaseOrdersRouter). */
-export const purchaseOrderCollabProcedures = {
+/** Per-line confirmations and progress: part of purchaseOrders.* (spread into the router below). */
+const confirmationProcedures = {
   /** Every line answered: confirm, change (quantity, date, split) or reject, with reasons where needed. */
   confirm: permission('purchase-orders:acknowledge')
     .meta({ audit: 'purchase_order.confirmation_submitted' })
@@ -53,39 +50,31 @@ export const purchaseOrderCollabProcedures = {
     .mutation(({ ctx, input }) => collab.decideConfirmation(ctx, ctx.actor, input)),
 };
 
-export const shipNoticesRouter = router({
+export const purchaseOrdersRouter = router({
   list: permission('purchase-orders:read')
-    .input(shipNoticesListInput)
-    .output(shipNoticesListOutput)
-    .query(({ ctx, input }) => collab.listShipNotices(ctx, ctx.actor, input)),
+    .input(purchaseOrdersListInput)
+    .output(purchaseOrdersListOutput)
+    .query(({ ctx, input }) => purchaseOrders.list(ctx, ctx.actor, input)),
   get: permission('purchase-orders:read')
     .input(idInput)
-    .output(shipNoticeDetail)
-    .query(({ ctx, input }) => collab.getShipNotice(ctx, ctx.actor, input.id)),
-  create: permission('ship-notices:manage')
-    .meta({ audit: 'ship_notice.created' })
-    .input(createShipNoticeInput)
-    .output(z.object({ id: z.uuid(), number: z.string() }))
-    .mutation(({ ctx, input }) => collab.createShipNotice(ctx, ctx.actor, input)),
-  cancel: permission('ship-notices:manage')
-    .meta({ audit: 'ship_notice.cancelled' })
-    .input(cancelShipNoticeInput)
-    .output(ok)
-    .mutation(({ ctx, input }) => collab.cancelShipNotice(ctx, ctx.actor, input)),
-});
-
-export const supplierInvoicesRouter = router({
-  list: permission('supplier-invoices:read')
-    .input(supplierInvoicesListInput)
-    .output(supplierInvoicesListOutput)
-    .query(({ ctx, input }) => collab.listInvoices(ctx, ctx.actor, input)),
-  get: permission('supplier-invoices:read')
+    .output(purchaseOrderDetail)
+    .query(({ ctx, input }) => purchaseOrders.get(ctx, ctx.actor, input.id)),
+  /** The purchase order as a PDF (the ERP's own when it sent one); audited as a download. */
+  pdf: permission('purchase-orders:read')
+    .meta({ audit: 'business_document.downloaded' })
     .input(idInput)
-    .output(supplierInvoiceDetail)
-    .query(({ ctx, input }) => collab.getInvoice(ctx, ctx.actor, input.id)),
-  submit: permission('supplier-invoices:submit')
-    .meta({ audit: 'supplier_invoice.submitted' })
-    .input(submitSupplierInvoiceInput)
-    .output(z.object({ id: z.uuid(), mismatch: z.boolean() }))
-    .mutation(({ ctx, input }) => collab.submitInvoice(ctx, ctx.actor, input)),
+    .output(downloadedFile)
+    .mutation(({ ctx, input }) => printing.documentPdf(ctx, ctx.actor, 'purchase-order', input.id)),
+  /** Confirms delivery by a promised date (today or later). */
+  acknowledge: permission('purchase-orders:acknowledge')
+    .meta({ audit: 'purchase_order.acknowledged' })
+    .input(acknowledgePurchaseOrderInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => purchaseOrders.acknowledge(ctx, ctx.actor, input)),
+  flagProblem: permission('purchase-orders:acknowledge')
+    .meta({ audit: 'purchase_order.problem_flagged' })
+    .input(flagPurchaseOrderInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => purchaseOrders.flagProblem(ctx, ctx.actor, input)),
+  ...confirmationProcedures,
 });
