@@ -73,7 +73,9 @@ async function outputMatching(p: { output(): string }, re: RegExp, timeoutMs = 1
 
 const pidFile = () => path.join(dir, 'data', 'postgres', 'cluster', 'postmaster.pid');
 
-describe('pnpm start on the embedded database', () => {
+// Each test starts whole servers (initdb, 38 migrations, PostgreSQL start and stop): on a loaded 2-core machine
+// that alone can take 30 s, so these get a wider per-test timeout than the suite's default (no timing is asserted).
+describe('pnpm start on the embedded database', { timeout: 120_000 }, () => {
   let signIn: { email: string; password: string };
 
   it('starts on an empty data directory, prints a setup link, and stops cleanly on SIGTERM', async () => {
@@ -184,7 +186,7 @@ describe('pnpm start on the embedded database', () => {
  * process it starts). It ran the server behind `sh -c`, so SIGTERM reached only the shell and left the
  * server and PostgreSQL running as orphans.
  */
-describe('pnpm start and signals', () => {
+describe('pnpm start and signals', { timeout: 120_000 }, () => {
   const pnpmBin = execFileSync('sh', ['-c', 'command -v pnpm'], { encoding: 'utf8' }).trim();
 
   /** Direct children of a process, from /proc. */

@@ -10,35 +10,25 @@ import {
   migrate,
   startEmbedded,
 } from '@gatehouse/db';
-import { remindAndEscalate } from './approvals/approvals.ts';
-import { checkSignInSpike } from './audit/alerts.ts';
-import { createCheckpoint } from './audit/checkpoints.ts';
 import { loadAuditSigner } from './audit/signing.ts';
 import { loadCommonPasswords } from './auth/password-policy.ts';
 import { type Clock, systemClock } from './auth/sessions.ts';
 import { setupLinkIfNeeded } from './auth/setup.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
-import { scheduledBackup } from './backup/service.ts';
 import { type Config, crossSiteCorsOrigins } from './config.ts';
 import type { AppServices } from './context.ts';
-import { markExpiries } from './documents/documents.ts';
 import { openBlobStore } from './files/stores.ts';
 import { createHttpApp } from './http.ts';
 import { sweepOrphans } from './integration/csv/imports.ts';
-import { pruneIdempotencyKeys } from './integration/idempotency.ts';
-import { warnAboutKeys } from './integration/key-warnings.ts';
-import { reconcile, runDue } from './integration/kinetic/sync.ts';
-import { mergeStaged, purgeStaging } from './integration/sql-staging.ts';
 import { startWebhookWorker } from './integration/webhooks/worker.ts';
 import { periodClaim, startPeriodic } from './jobs/periodic.ts';
+import { scheduledJobs } from './jobs/registry.ts';
 import { appRolePassword, contextKey, syncRolePassword } from './keys.ts';
 import type { Logger } from './logger.ts';
 import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.ts';
 import { startMailWorker } from './mail/worker.ts';
 import { createMetrics, type Metrics, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
-import { closeOverdue } from './users/access-reviews.ts';
-import { suspendDormant } from './users/dormant.ts';
 
 export function mailTransport(config: Config): MailTransport {
   return config.mail.smtpUrl
@@ -150,137 +140,8 @@ export async function startServer(
   // One registry per server instance (tests start several in one process); procedure names from the router.
   const metrics = createMetrics({ procedures: Object.keys(appRouter._def.procedures), db: database.db, log });
   const mailWorker = startMailWorker(database.db, transport, clock, log, undefined, metrics);
-  // Scheduled jobs run once per period across every instance sharing the database (job_runs); the
-  // mail worker is a SKIP LOCKED queue that every instance drains, so it claims nothing.
-  const instance = `${os.hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-  const claim = periodClaim(database.db, instance);
-  const dormantJob = startPeriodic(
-    'suspend-dormant',
-    3_600_000,
-    async () => {
-      const n = await suspendDormant(database.db, clock, config.dormantDays);
-      if (n > 0) log.info({ suspended: n, days: config.dormantDays }, 'dormant accounts suspended');
-    },
-    log,
-    metrics,
-    claim,
-  );
-  dormantJob.kick();
-  const reviewsJob = startPeriodic(
-    'close-access-reviews',
-    60_000,
-    () => closeOverdue(database.db, clock),
-    log,
-    metrics,
-    claim,
-  );
-  const spikeJob = startPeriodic(
-    'sign-in-spike',
-    300_000,
-    () => checkSignInSpike(database.db, clock),
-    log,
-    metrics,
-    claim,
-  );
-  const expiryJob = startPeriodic(
-    'document-expiry',
-    3_600_000,
-    async () => {
-      const n = await markExpiries(database.db, clock, config.files.expiryWarningDays, config.publicOrigin);
-      if (n.expiring + n.expired > 0) log.info(n, 'compliance documents marked expiring or expired');
-    },
-    log,
-    metrics,
-    claim,
-  );
-  expiryJob.kick();
-  const approvalsJob = startPeriodic(
-    'approval-reminders',
-    900_000,
-    () =>
-      remindAndEscalate(
-        database.db,
-        clock,
-        { remind: config.approvals.remindHours, escalate: config.approvals.escalateHours },
-        config.publicOrigin,
-      ),
-    log,
-    metrics,
-    claim,
-  );
-  const keysJob = startPeriodic(
-    'integration-key-warnings',
-    24 * 3_600_000,
-    async () => {
-      await warnAboutKeys(database.db, clock, config.publicOrigin);
-      await pruneIdempotencyKeys(database.db, clock);
-    },
-    log,
-    metrics,
-    claim,
-  );
-  keysJob.kick();
-  // SQL staging (docs/sql-staging.md): merge complete batches every 10 s, once per period across instances
-  // (the manifests are also claimed FOR UPDATE SKIP LOCKED). Needs the sync pool.
-  const syncDb = database.syncDb;
-  const stagingJob = syncDb
-    ? startPeriodic(
-        'sql-staging-merge',
-        10_000,
-        async () => {
-          const n = await mergeStaged(syncDb, () => new Date(clock.now()), { kickMail: () => mailWorker.kick() });
-          if (n.merged + n.rejected + n.failed > 0) log.info(n, 'SQL staging batches merged');
-          await purgeStaging(syncDb, new Date(clock.now()));
-        },
-        log,
-        metrics,
-        claim,
-      )
-    : null;
-  stagingJob?.kick();
-  // The Kinetic connector (docs/kinetic.md): due streams every tick, once per period across instances; the
-  // key-only reconciliation nightly. Both need the sync pool and a saved connection (otherwise they do nothing).
-  const kineticDeps = syncDb ? { db: database.db, syncDb, clock, config, log } : null;
-  const kineticJob =
-    kineticDeps && config.kineticSyncMs > 0
-      ? startPeriodic('kinetic-sync', config.kineticSyncMs, () => runDue(kineticDeps), log, metrics, claim)
-      : null;
-  const kineticReconcileJob =
-    kineticDeps && config.kineticSyncMs > 0
-      ? startPeriodic('kinetic-reconcile', 24 * 3_600_000, () => reconcile(kineticDeps), log, metrics, claim)
-      : null;
-  // Webhook deliveries are a SKIP LOCKED queue like mail: every instance drains it, no period claim.
-  const webhookWorker =
-    config.webhookWorkerMs > 0
-      ? startWebhookWorker({ db: database.db, clock, config, log }, config.webhookWorkerMs, metrics)
-      : null;
   const auditSigner = loadAuditSigner(config.auditKeyFile);
-  const checkpointJob = startPeriodic(
-    'audit-checkpoint',
-    3_600_000,
-    () => createCheckpoint(database.db, auditSigner, clock),
-    log,
-    metrics,
-    claim,
-  );
   const files = openBlobStore(config, database.db);
-  // Every 10 minutes: a backup when the schedule's slot has none yet (one instance at a time), then the
-  // restore drill and the staleness rule (README, Backups). Off unless BACKUP_RECIPIENT is set.
-  const backupJob = startPeriodic(
-    'backup',
-    600_000,
-    () =>
-      scheduledBackup({
-        config,
-        db: database.db,
-        ownerUrl: database.ownerUrl,
-        store: files,
-        signer: auditSigner,
-        clock,
-      }),
-    log,
-    metrics,
-  );
   log.info({ mail: transport.description }, 'mail delivery');
   const crossSite = crossSiteCorsOrigins(config);
   if (crossSite.length > 0) {
@@ -302,23 +163,26 @@ export async function startServer(
     files,
     metrics,
   };
-  // CSV imports (docs/csv-import.md): a job left running by a process that died is marked failed at boot and
-  // every minute after (its data was never committed: the apply phase is one transaction).
+  // A CSV import left running by a process that died is failed before the first request (then every minute).
   await sweepOrphans(services).catch((err: unknown) => log.warn({ err }, 'orphaned CSV imports not swept'));
-  const importSweepJob = startPeriodic('csv-import-sweep', 60_000, () => sweepOrphans(services), log, metrics);
+  // Every scheduled job comes from the one registry (jobs/registry.ts). Claimed jobs run once per period across
+  // every instance sharing the database (job_runs).
+  const instance = `${os.hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  const claim = periodClaim(database.db, instance);
+  const jobs = scheduledJobs({ services, ownerUrl: database.ownerUrl })
+    .filter((j) => j.enabled)
+    .map((j) => {
+      const running = startPeriodic(j.name, j.everyMs, j.run, log, metrics, j.claimed ? claim : undefined);
+      if (j.atStart) running.kick();
+      return running;
+    });
+  // Webhook deliveries are a SKIP LOCKED queue like mail: every instance drains it, no period claim.
+  const webhookWorker =
+    config.webhookWorkerMs > 0
+      ? startWebhookWorker({ db: database.db, clock, config, log }, config.webhookWorkerMs, metrics)
+      : null;
   const stopJobs = async () => {
-    await importSweepJob.stop();
-    await dormantJob.stop();
-    await reviewsJob.stop();
-    await checkpointJob.stop();
-    await spikeJob.stop();
-    await expiryJob.stop();
-    await keysJob.stop();
-    await approvalsJob.stop();
-    await backupJob.stop();
-    await stagingJob?.stop();
-    await kineticJob?.stop();
-    await kineticReconcileJob?.stop();
+    for (const j of jobs) await j.stop();
     await webhookWorker?.stop();
     await mailWorker.stop();
     await database.close();
