@@ -56,8 +56,8 @@ const modulesOf = (list: ManifestChunk[]) => list.flatMap((c) => chunks[c.file]?
 const gzipBytes = (list: ManifestChunk[]) =>
   list.reduce((sum, c) => sum + gzipSync(readFileSync(path.join(DIST, c.file)), { level: 9 }).length, 0);
 
-const SIGN_IN = firstScreen(['src/pages/SignIn.tsx']);
-const ORDERS = firstScreen(['src/layout.tsx', 'src/pages/Orders.tsx']);
+const SIGN_IN = firstScreen(['src/features/auth/SignIn.tsx']);
+const ORDERS = firstScreen(['src/layout.tsx', 'src/features/orders/Orders.tsx']);
 
 /** Screens a customer never opens, and the validation library no customer screen needs. */
 const NOT_FOR_CUSTOMERS = [
@@ -69,7 +69,7 @@ const NOT_FOR_CUSTOMERS = [
 describe("a customer's first screen", () => {
   it('sign-in loads the entry and the sign-in screen (with the public frame it shares with the shell)', () => {
     expect(SIGN_IN.map(nameOf).sort()).toEqual(
-      ['index.html', 'shared:forms', 'shared:reauth', 'src/layout.tsx', 'src/pages/SignIn.tsx'].sort(),
+      ['index.html', 'shared:forms', 'shared:reauth', 'src/layout.tsx', 'src/features/auth/SignIn.tsx'].sort(),
     );
   });
 
@@ -83,7 +83,7 @@ describe("a customer's first screen", () => {
         'shared:forms',
         'shared:reauth',
         'src/layout.tsx',
-        'src/pages/Orders.tsx',
+        'src/features/orders/Orders.tsx',
       ].sort(),
     );
   });
@@ -96,7 +96,7 @@ describe("a customer's first screen", () => {
     }
     // The check above looks where it should: those screens are built, each in a chunk of its own.
     const all = Object.values(chunks).flatMap((c) => c.modules);
-    expect(all).toContain('web/src/pages/AuditLog.tsx');
+    expect(all).toContain('web/src/features/audit/AuditLog.tsx');
     expect(all.some((m) => m.startsWith('node_modules/zod/'))).toBe(true);
   });
 

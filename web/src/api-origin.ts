@@ -1,4 +1,4 @@
-import { UserFacingError } from './errors.ts';
+import { UserFacingError } from './shared/errors.ts';
 
 /**
  * Where the API lives. One build serves every deployment: `config.json` beside index.html (read once, at

@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import { errorMessage, errorReason, isUnauthorized } from './errors.ts';
+import { errorMessage, errorReason, isUnauthorized } from './shared/errors.ts';
 import { type Me, type Permission, trpc } from './trpc.ts';
 
 /**

@@ -13,13 +13,15 @@ import {
   signInHref,
   signOut,
 } from './auth.ts';
-import { ErrorPanel, usePageTitle } from './data.tsx';
-import { IP_NOT_ALLOWED_HELP } from './errors.ts';
-import { ReauthDialog } from './reauth.tsx';
+import { ErrorPanel, usePageTitle } from './shared/data.tsx';
+import { IP_NOT_ALLOWED_HELP } from './shared/errors.ts';
+import { ReauthDialog } from './shared/reauth.tsx';
 import type { Me, Permission } from './trpc.ts';
 
 // Only a user who must enrol a second factor sees this; its chunk (with the QR code) loads for them alone.
-const EnrolmentRequired = lazy(() => import('./pages/TwoFactor.tsx').then((m) => ({ default: m.EnrolmentRequired })));
+const EnrolmentRequired = lazy(() =>
+  import('./features/auth/TwoFactor.tsx').then((m) => ({ default: m.EnrolmentRequired })),
+);
 
 type NavItem = { href: string; label: string; testId: string; permission: Permission; end?: boolean };
 type NavGroup = { key: string; label: string; items: NavItem[] };

@@ -3,65 +3,71 @@ import { Route, Router } from '@solidjs/router';
 import { lazy } from 'solid-js';
 import { render } from 'solid-js/web';
 import { loadMe } from './auth.ts';
-import { requires } from './pages/NoAccess.tsx';
+import { requires } from './features/home/NoAccess.tsx';
 
 // Every screen is its own chunk, loaded when its route is opened (the router preloads a route's chunks all at
 // once: the shell's and the page's in parallel). A customer signing in downloads the sign-in screen and the
 // router, never the admin, audit or approval screens; test/spa-chunks.test.ts holds the first screens' chunk
 // lists to that.
 const Shell = lazy(() => import('./layout.tsx').then((m) => ({ default: m.Shell })));
-const AcceptInvitation = lazy(() => import('./pages/AcceptInvitation.tsx'));
-const AccessReviewDetail = lazy(() => import('./pages/AccessReviewDetail.tsx'));
-const AccessReviews = lazy(() => import('./pages/AccessReviews.tsx'));
-const Accounts = lazy(() => import('./pages/Accounts.tsx'));
-const Alerts = lazy(() => import('./pages/Alerts.tsx'));
-const ApprovalDetail = lazy(() => import('./pages/ApprovalDetail.tsx'));
-const ApprovalPolicies = lazy(() => import('./pages/ApprovalPolicies.tsx'));
-const Approvals = lazy(() => import('./pages/Approvals.tsx'));
-const AuditEntry = lazy(() => import('./pages/AuditEntry.tsx'));
-const AuditLog = lazy(() => import('./pages/AuditLog.tsx'));
-const CompanyDetails = lazy(() => import('./pages/CompanyDetails.tsx'));
-const DocumentHistory = lazy(() => import('./pages/DocumentHistory.tsx'));
-const Documents = lazy(() => import('./pages/Documents.tsx'));
-const ForgotPassword = lazy(() => import('./pages/ForgotPassword.tsx'));
-const Home = lazy(() => import('./pages/Home.tsx'));
-const Imports = lazy(() => import('./pages/Imports.tsx'));
-const Integrations = lazy(() => import('./pages/Integrations.tsx'));
-const InvoiceDetail = lazy(() => import('./pages/InvoiceDetail.tsx'));
-const Invoices = lazy(() => import('./pages/Invoices.tsx'));
-const NotFound = lazy(() => import('./pages/NotFound.tsx'));
-const OrderDetail = lazy(() => import('./pages/OrderDetail.tsx'));
-const Orders = lazy(() => import('./pages/Orders.tsx'));
-const Policies = lazy(() => import('./pages/Policies.tsx'));
-const Posture = lazy(() => import('./pages/Posture.tsx'));
-const Profile = lazy(() => import('./pages/Profile.tsx'));
-const PurchaseOrderDetail = lazy(() => import('./pages/PurchaseOrderDetail.tsx'));
-const PurchaseOrders = lazy(() => import('./pages/PurchaseOrders.tsx'));
-const ResetPassword = lazy(() => import('./pages/ResetPassword.tsx'));
-const Roles = lazy(() => import('./pages/Roles.tsx'));
-const Setup = lazy(() => import('./pages/Setup.tsx'));
-const ShipmentDetail = lazy(() => import('./pages/ShipmentDetail.tsx'));
-const Shipments = lazy(() => import('./pages/Shipments.tsx'));
-const SignIn = lazy(() => import('./pages/SignIn.tsx'));
-const Statement = lazy(() => import('./pages/Statement.tsx'));
-const TwoFactor = lazy(() => import('./pages/TwoFactor.tsx'));
-const UserDetail = lazy(() => import('./pages/UserDetail.tsx'));
-const Users = lazy(() => import('./pages/Users.tsx'));
-const WorkQueue = lazy(() => import('./pages/WorkQueue.tsx'));
-const WorkQueueChangeRequest = lazy(() => import('./pages/WorkQueueChangeRequest.tsx'));
-const WorkQueueDocument = lazy(() => import('./pages/WorkQueueDocument.tsx'));
-const Remittances = lazy(() => import('./pages/Remittances.tsx'));
-const RemittanceNew = lazy(() => import('./pages/Remittances.tsx').then((m) => ({ default: m.RemittanceNew })));
-const WorkQueueInvoiceQuery = lazy(() => import('./pages/WorkQueueInvoiceQuery.tsx'));
-const ShipNotices = lazy(() => import('./pages/ShipNotices.tsx'));
-const NewShipNotice = lazy(() => import('./pages/ShipNotices.tsx').then((m) => ({ default: m.NewShipNotice })));
-const ShipNoticeDetail = lazy(() => import('./pages/ShipNotices.tsx').then((m) => ({ default: m.ShipNoticeDetail })));
-const SupplierInvoices = lazy(() => import('./pages/SupplierInvoices.tsx'));
+const AcceptInvitation = lazy(() => import('./features/auth/AcceptInvitation.tsx'));
+const AccessReviewDetail = lazy(() => import('./features/users/AccessReviewDetail.tsx'));
+const AccessReviews = lazy(() => import('./features/users/AccessReviews.tsx'));
+const Accounts = lazy(() => import('./features/admin/Accounts.tsx'));
+const Alerts = lazy(() => import('./features/audit/Alerts.tsx'));
+const ApprovalDetail = lazy(() => import('./features/approvals/ApprovalDetail.tsx'));
+const ApprovalPolicies = lazy(() => import('./features/approvals/ApprovalPolicies.tsx'));
+const Approvals = lazy(() => import('./features/approvals/Approvals.tsx'));
+const AuditEntry = lazy(() => import('./features/audit/AuditEntry.tsx'));
+const AuditLog = lazy(() => import('./features/audit/AuditLog.tsx'));
+const CompanyDetails = lazy(() => import('./features/suppliers/CompanyDetails.tsx'));
+const DocumentHistory = lazy(() => import('./features/suppliers/DocumentHistory.tsx'));
+const Documents = lazy(() => import('./features/suppliers/Documents.tsx'));
+const ForgotPassword = lazy(() => import('./features/auth/ForgotPassword.tsx'));
+const Home = lazy(() => import('./features/home/Home.tsx'));
+const Imports = lazy(() => import('./features/integration/Imports.tsx'));
+const Integrations = lazy(() => import('./features/integration/Integrations.tsx'));
+const InvoiceDetail = lazy(() => import('./features/orders/InvoiceDetail.tsx'));
+const Invoices = lazy(() => import('./features/orders/Invoices.tsx'));
+const NotFound = lazy(() => import('./features/home/NotFound.tsx'));
+const OrderDetail = lazy(() => import('./features/orders/OrderDetail.tsx'));
+const Orders = lazy(() => import('./features/orders/Orders.tsx'));
+const Policies = lazy(() => import('./features/admin/Policies.tsx'));
+const Posture = lazy(() => import('./features/admin/Posture.tsx'));
+const Profile = lazy(() => import('./features/auth/Profile.tsx'));
+const PurchaseOrderDetail = lazy(() => import('./features/suppliers/PurchaseOrderDetail.tsx'));
+const PurchaseOrders = lazy(() => import('./features/suppliers/PurchaseOrders.tsx'));
+const ResetPassword = lazy(() => import('./features/auth/ResetPassword.tsx'));
+const Roles = lazy(() => import('./features/users/Roles.tsx'));
+const Setup = lazy(() => import('./features/auth/Setup.tsx'));
+const ShipmentDetail = lazy(() => import('./features/orders/ShipmentDetail.tsx'));
+const Shipments = lazy(() => import('./features/orders/Shipments.tsx'));
+const SignIn = lazy(() => import('./features/auth/SignIn.tsx'));
+const Statement = lazy(() => import('./features/orders/Statement.tsx'));
+const TwoFactor = lazy(() => import('./features/auth/TwoFactor.tsx'));
+const UserDetail = lazy(() => import('./features/users/UserDetail.tsx'));
+const Users = lazy(() => import('./features/users/Users.tsx'));
+const WorkQueue = lazy(() => import('./features/approvals/WorkQueue.tsx'));
+const WorkQueueChangeRequest = lazy(() => import('./features/approvals/WorkQueueChangeRequest.tsx'));
+const WorkQueueDocument = lazy(() => import('./features/approvals/WorkQueueDocument.tsx'));
+const Remittances = lazy(() => import('./features/orders/Remittances.tsx'));
+const RemittanceNew = lazy(() =>
+  import('./features/orders/Remittances.tsx').then((m) => ({ default: m.RemittanceNew })),
+);
+const WorkQueueInvoiceQuery = lazy(() => import('./features/approvals/WorkQueueInvoiceQuery.tsx'));
+const ShipNotices = lazy(() => import('./features/suppliers/ShipNotices.tsx'));
+const NewShipNotice = lazy(() =>
+  import('./features/suppliers/ShipNotices.tsx').then((m) => ({ default: m.NewShipNotice })),
+);
+const ShipNoticeDetail = lazy(() =>
+  import('./features/suppliers/ShipNotices.tsx').then((m) => ({ default: m.ShipNoticeDetail })),
+);
+const SupplierInvoices = lazy(() => import('./features/suppliers/SupplierInvoices.tsx'));
 const NewSupplierInvoice = lazy(() =>
-  import('./pages/SupplierInvoices.tsx').then((m) => ({ default: m.NewSupplierInvoice })),
+  import('./features/suppliers/SupplierInvoices.tsx').then((m) => ({ default: m.NewSupplierInvoice })),
 );
 const SupplierInvoiceDetail = lazy(() =>
-  import('./pages/SupplierInvoices.tsx').then((m) => ({ default: m.SupplierInvoiceDetail })),
+  import('./features/suppliers/SupplierInvoices.tsx').then((m) => ({ default: m.SupplierInvoiceDetail })),
 );
 
 const root = document.getElementById('root');

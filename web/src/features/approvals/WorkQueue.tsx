@@ -1,0 +1,329 @@
+import { CHANGE_REQUEST_KINDS, CHANGE_REQUEST_STATUSES, INVOICE_QUERY_STATUSES } from '@gatehouse/contract';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, Show } from 'solid-js';
+import { can } from '../../auth.ts';
+import { ExportButton, Tabs } from '../../shared/components.tsx';
+import {
+  createPagedList,
+  FilterSelect,
+  ListTable,
+  NoValue,
+  PartyFilter,
+  usePageTitle,
+  useRememberedList,
+  uuidParam,
+} from '../../shared/data.tsx';
+import { formatDateTime } from '../../shared/format.ts';
+import { trpc } from '../../trpc.ts';
+import { reasonLabel } from '../orders/payables-shared.tsx';
+import { KIND_LABELS } from '../suppliers/CompanyDetails.tsx';
+import { ConfirmationsQueue } from '../suppliers/po-collab.tsx';
+import { Badge, formatAge, words } from '../suppliers/supplier-shared.tsx';
+
+const PAGE_SIZE = 50;
+const DOCUMENT_QUEUE_STATUSES = ['submitted', 'under-review'] as const;
+
+type Tab = 'documents' | 'change-requests' | 'invoice-queries' | 'confirmations';
+const TABS: { key: Tab; label: string; allowed: () => boolean }[] = [
+  { key: 'documents', label: 'Documents to review', allowed: () => can('documents:review') },
+  { key: 'change-requests', label: 'Change requests', allowed: () => can('change-requests:handle') },
+  { key: 'invoice-queries', label: 'Invoice queries', allowed: () => can('invoice-queries:handle') },
+  { key: 'confirmations', label: 'PO confirmations', allowed: () => can('purchase-orders:review') },
+];
+
+/**
+ * The operators' work queue: supplier documents awaiting review, master-data change requests and customers'
+ * invoice queries, each a
+ * tab (arrow keys move between them), oldest first, with filters in the URL and "Load more".
+ */
+export default function WorkQueue() {
+  usePageTitle(() => 'Work queue');
+  const [params, setParams] = useSearchParams();
+  useRememberedList('/work-queue');
+  const tabs = () => TABS.filter((t) => t.allowed());
+  const active = (): Tab => {
+    const wanted = tabs().find((t) => t.key === params.tab);
+    return (wanted ?? tabs()[0])?.key ?? 'documents';
+  };
+  const select = (tab: Tab) => setParams({ tab: tab === 'documents' ? undefined : tab }, { replace: true });
+
+  return (
+    <section aria-labelledby="work-queue-title">
+      <h1 id="work-queue-title">Work queue</h1>
+      <Show
+        when={tabs().length > 0}
+        fallback={
+          <p class="form-error" role="alert">
+            The work queue is for staff who review supplier documents, handle change requests or answer invoice queries.
+          </p>
+        }
+      >
+        <Tabs
+          label="Work queue"
+          tabs={tabs()}
+          active={active()}
+          onSelect={select}
+          idPrefix="tab-"
+          controls={(key) => `panel-${key}`}
+        />
+        <Show when={active() === 'documents'}>
+          <div role="tabpanel" id="panel-documents" aria-labelledby="tab-documents" class="tab-panel">
+            <DocumentsQueue />
+          </div>
+        </Show>
+        <Show when={active() === 'change-requests'}>
+          <div role="tabpanel" id="panel-change-requests" aria-labelledby="tab-change-requests" class="tab-panel">
+            <ChangeRequestsQueue />
+          </div>
+        </Show>
+        <Show when={active() === 'invoice-queries'}>
+          <div role="tabpanel" id="panel-invoice-queries" aria-labelledby="tab-invoice-queries" class="tab-panel">
+            <InvoiceQueriesQueue />
+          </div>
+        </Show>
+        <Show when={active() === 'confirmations'}>
+          <div role="tabpanel" id="panel-confirmations" aria-labelledby="tab-confirmations" class="tab-panel">
+            <ConfirmationsQueue />
+          </div>
+        </Show>
+      </Show>
+    </section>
+  );
+}
+
+function DocumentsQueue() {
+  const [params] = useSearchParams();
+  const status = () => DOCUMENT_QUEUE_STATUSES.find((s) => s === params.docStatus);
+  // One supplier's documents (`?partyId=`, shared with the change-request tab).
+  const partyId = () => uuidParam(params.partyId);
+  const filters = createMemo(() => ({ status: status(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.partyId === b.partyId,
+  });
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.documents.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId }),
+  );
+  return (
+    <>
+      <form class="filters" aria-label="Filter documents" onSubmit={(e) => e.preventDefault()}>
+        <FilterSelect
+          id="queue-doc-status"
+          label="Status"
+          param="docStatus"
+          name="status"
+          options={DOCUMENT_QUEUE_STATUSES}
+          optionLabel={words}
+          allLabel="Submitted and under review"
+          value={status()}
+        />
+        <PartyFilter
+          id="queue-doc-party"
+          kind="supplier"
+          label="Supplier"
+          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+        />
+      </form>
+      <ExportButton list="documents-queue" filters={filters} noun="documents to review" />
+      <ListTable
+        list={list}
+        noun="documents"
+        emptyText="No documents are waiting for review."
+        testId="documents-queue"
+        caption="Documents to review, oldest first"
+        head={
+          <>
+            <th scope="col">Document</th>
+            <th scope="col">Supplier</th>
+            <th scope="col">File</th>
+            <th scope="col">Uploaded</th>
+            <th scope="col">Status</th>
+            <th scope="col">Waiting</th>
+          </>
+        }
+      >
+        {(v) => (
+          <tr data-testid="queue-document-row">
+            <th scope="row" class="wrap">
+              <A href={`/work-queue/documents/${v.id}`} data-testid="queue-document-link">
+                {v.typeName}
+              </A>
+              <span class="muted"> · version {v.versionNo}</span>
+            </th>
+            <td class="wrap" data-label="Supplier" data-testid="row-party">
+              {v.partyName}
+            </td>
+            <td class="wrap" data-label="File">
+              <span class="break">{v.fileName}</span>
+            </td>
+            <td data-label="Uploaded">
+              <time datetime={v.uploadedAt}>{formatDateTime(v.uploadedAt)}</time>
+            </td>
+            <td data-label="Status">
+              <Badge status={v.status} />
+            </td>
+            <td data-label="Waiting">{formatAge(v.uploadedAt)}</td>
+          </tr>
+        )}
+      </ListTable>
+    </>
+  );
+}
+
+function ChangeRequestsQueue() {
+  const [params] = useSearchParams();
+  const kind = () => CHANGE_REQUEST_KINDS.find((k) => k === params.kind);
+  const status = () => CHANGE_REQUEST_STATUSES.find((s) => s === params.crStatus);
+  const partyId = () => uuidParam(params.partyId);
+  const filters = createMemo(() => ({ kind: kind(), status: status(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.kind === b.kind && a.status === b.status && a.partyId === b.partyId,
+  });
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.changeRequests.queue.query({ limit: PAGE_SIZE, cursor, kind: f.kind, status: f.status, partyId: f.partyId }),
+  );
+  return (
+    <>
+      <form class="filters" aria-label="Filter change requests" onSubmit={(e) => e.preventDefault()}>
+        <FilterSelect
+          id="queue-cr-kind"
+          label="Change"
+          param="kind"
+          options={CHANGE_REQUEST_KINDS}
+          optionLabel={(k) => KIND_LABELS[k]}
+          allLabel="All changes"
+          value={kind()}
+        />
+        <FilterSelect
+          id="queue-cr-status"
+          label="Status"
+          param="crStatus"
+          name="status"
+          options={CHANGE_REQUEST_STATUSES.filter((s) => s !== 'pending')}
+          optionLabel={words}
+          allLabel="Pending"
+          value={status()}
+        />
+        <PartyFilter
+          id="queue-cr-party"
+          kind="supplier"
+          label="Supplier"
+          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+        />
+      </form>
+      <ListTable
+        list={list}
+        noun="requests"
+        emptyText="No change requests match."
+        testId="change-requests-queue"
+        caption="Change requests, oldest first"
+        head={
+          <>
+            <th scope="col">Change</th>
+            <th scope="col">Supplier</th>
+            <th scope="col">Status</th>
+            <th scope="col">Requested by</th>
+            <th scope="col">Requested</th>
+            <th scope="col">Waiting</th>
+          </>
+        }
+      >
+        {(r) => (
+          <tr data-testid="queue-change-request-row">
+            <th scope="row">
+              <A href={`/work-queue/change-requests/${r.id}`} data-testid="queue-change-request-link">
+                {KIND_LABELS[r.kind]}
+              </A>
+            </th>
+            <td class="wrap" data-label="Supplier" data-testid="row-party">
+              {r.partyName}
+            </td>
+            <td data-label="Status">
+              <Badge status={r.status} />
+            </td>
+            <td class="wrap" data-label="Requested by">
+              {r.requestedBy}
+            </td>
+            <td data-label="Requested">
+              <time datetime={r.requestedAt}>{formatDateTime(r.requestedAt)}</time>
+            </td>
+            <td data-label="Waiting">{r.status === 'pending' ? formatAge(r.requestedAt) : <NoValue />}</td>
+          </tr>
+        )}
+      </ListTable>
+    </>
+  );
+}
+
+function InvoiceQueriesQueue() {
+  const [params] = useSearchParams();
+  const status = () => INVOICE_QUERY_STATUSES.find((s) => s === params.iqStatus);
+  const partyId = () => uuidParam(params.partyId);
+  const filters = createMemo(() => ({ status: status(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.partyId === b.partyId,
+  });
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.invoiceQueries.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId }),
+  );
+  return (
+    <>
+      <form class="filters" aria-label="Filter invoice queries" onSubmit={(e) => e.preventDefault()}>
+        <FilterSelect
+          id="queue-iq-status"
+          label="Status"
+          param="iqStatus"
+          name="status"
+          options={INVOICE_QUERY_STATUSES.filter((s) => s !== 'open')}
+          optionLabel={words}
+          allLabel="Open"
+          value={status()}
+        />
+        <PartyFilter
+          id="queue-iq-party"
+          kind="customer"
+          label="Customer"
+          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+        />
+      </form>
+      <ListTable
+        list={list}
+        noun="queries"
+        emptyText="No invoice queries match."
+        testId="invoice-queries-queue"
+        caption="Invoice queries, oldest first"
+        head={
+          <>
+            <th scope="col">Invoice</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Status</th>
+            <th scope="col">Raised</th>
+            <th scope="col">Waiting</th>
+          </>
+        }
+      >
+        {(q) => (
+          <tr data-testid="queue-invoice-query-row">
+            <th scope="row" class="wrap">
+              <A href={`/work-queue/invoice-queries/${q.id}`} data-testid="queue-invoice-query-link">
+                {q.invoiceNumber}
+                {q.lineNo !== null ? `, line ${q.lineNo}` : ''}
+              </A>
+            </th>
+            <td class="wrap" data-label="Customer" data-testid="row-party">
+              {q.partyName}
+            </td>
+            <td data-label="Reason">{reasonLabel(q.reason)}</td>
+            <td data-label="Status">
+              <Badge status={q.status} />
+              <Show when={q.status === 'open' && q.lastAuthorSide === 'staff'}>
+                <span class="muted"> · answered</span>
+              </Show>
+            </td>
+            <td data-label="Raised">
+              <time datetime={q.raisedAt}>{formatDateTime(q.raisedAt)}</time> by {q.raisedBy}
+            </td>
+            <td data-label="Waiting">{q.status === 'open' ? formatAge(q.lastMessageAt) : <NoValue />}</td>
+          </tr>
+        )}
+      </ListTable>
+    </>
+  );
+}

@@ -1,0 +1,716 @@
+import { type AuditAction, auditActionLabel, auditActionsByArea } from '@gatehouse/contract';
+import { A, useSearchParams } from '@solidjs/router';
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from 'solid-js';
+import { can, currentMe, guard } from '../../auth.ts';
+import { Combobox } from '../../shared/combobox.tsx';
+import {
+  createPagedList,
+  debounce,
+  FilterSelect,
+  ListStates,
+  NoValue,
+  usePageTitle,
+  useRememberedList,
+} from '../../shared/data.tsx';
+import { saveTextFile } from '../../shared/download.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import { formatPreciseDateTime, label } from '../../shared/format.ts';
+import { withReauth } from '../../shared/reauth.tsx';
+import { trpc } from '../../trpc.ts';
+
+const PAGE_SIZE = 50;
+
+export const OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+const RANGES = [
+  { key: '24h', label: 'Last 24 hours', ms: 86_400_000 },
+  { key: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
+  { key: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
+] as const;
+type RangeKey = (typeof RANGES)[number]['key'] | 'custom';
+
+/** The action filter: readable labels in `<optgroup>`s by area. */
+const ACTION_GROUPS = auditActionsByArea().map((g) => ({
+  label: g.area,
+  options: g.actions.map((a): AuditAction => a.key),
+}));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type AuditItem = Awaited<ReturnType<typeof trpc.audit.search.query>>['items'][number];
+type Verification = Awaited<ReturnType<typeof trpc.audit.verify.query>>;
+
+/** An audit instant to the second, in the user's time zone and locale: '3 Mar 2025, 14:05:09'. */
+export const formatAuditTime = (iso: string): string => formatPreciseDateTime(iso);
+
+/** An ISO instant as the value of a datetime-local input (the user's time zone); '' when unusable. */
+function toLocalInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A datetime-local value as an ISO instant; undefined when empty or unparseable. */
+function fromLocalInput(value: string): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+const isoParam = (value: unknown) =>
+  typeof value === 'string' && value && !Number.isNaN(new Date(value).getTime())
+    ? new Date(value).toISOString()
+    : undefined;
+const textParam = (value: unknown, max: number) =>
+  typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : undefined;
+
+export function OutcomeBadge(props: { outcome: Outcome }) {
+  const text = () => ({ success: 'Success', failure: 'Failure', denied: 'Denied' })[props.outcome];
+  return (
+    <span class={`badge badge-outcome-${props.outcome}`} data-testid="audit-outcome">
+      {text()}
+    </span>
+  );
+}
+
+export function CrossPartyBadge() {
+  return (
+    <span class="badge badge-cross-party" data-testid="audit-cross-party" title="Acted on another organisation">
+      Cross-party
+    </span>
+  );
+}
+
+/** Who acted: their email, their id when the account is gone, or "system" for the server itself. */
+export function actorText(entry: Pick<AuditItem, 'actorEmail' | 'actorUserId'>): string {
+  return entry.actorEmail ?? entry.actorUserId ?? 'system';
+}
+
+/**
+ * An email (or an id) that may wrap only where a reader expects: before the @ (and after an id's hyphens),
+ * never inside a word. The table cell keeps `overflow-wrap: normal`, so the column is at least as wide as
+ * the longest piece instead of shrinking to fragments of two to four letters.
+ */
+export function BreakableText(props: { text: string }) {
+  const parts = () => props.text.split(props.text.includes('@') ? /(?=@)/ : /(?<=-)/);
+  return (
+    <span class="breakable">
+      <For each={parts()}>
+        {(part, i) => (
+          <>
+            {i() > 0 ? <wbr /> : null}
+            <span class="breakable-part">{part}</span>
+          </>
+        )}
+      </For>
+    </span>
+  );
+}
+
+export default function AuditLog() {
+  usePageTitle(() => 'Audit log');
+  const [params, setParams] = useSearchParams();
+  const staff = () => currentMe()?.party.kind === 'internal';
+
+  // Filters live in the URL, so a view can be shared and Back from an entry keeps it.
+  const range = (): RangeKey | undefined =>
+    params.range === 'custom' || RANGES.some((r) => r.key === params.range) ? (params.range as RangeKey) : undefined;
+  const customFrom = () => (range() === 'custom' ? isoParam(params.from) : undefined);
+  const customTo = () => (range() === 'custom' ? isoParam(params.to) : undefined);
+  const action = () => (typeof params.action === 'string' && params.action ? params.action.slice(0, 100) : undefined);
+  const outcome = () => OUTCOMES.find((o) => o === params.outcome);
+  const ip = () => textParam(params.ip, 60);
+  const entityId = () => textParam(params.entity, 200);
+  const actor = () => {
+    const v = textParam(params.actor, 36);
+    return v && UUID.test(v) ? v : undefined;
+  };
+  const party = () => {
+    const v = textParam(params.party, 36);
+    return staff() && v && UUID.test(v) ? v : undefined;
+  };
+
+  const key = () =>
+    [range(), customFrom(), customTo(), action(), outcome(), ip(), entityId(), actor(), party()].join('|');
+  // A preset's start is fixed when the filters change, so "Load more" pages through the same window.
+  const filters = createMemo(
+    () => {
+      const preset = RANGES.find((r) => r.key === range());
+      return {
+        key: key(),
+        from: preset ? new Date(Date.now() - preset.ms).toISOString() : customFrom(),
+        to: customTo(),
+        action: action(),
+        outcome: outcome(),
+        ip: ip(),
+        entityId: entityId(),
+        actorUserId: actor(),
+        partyId: party(),
+      };
+    },
+    undefined,
+    { equals: (a, b) => a.key === b.key },
+  );
+  useRememberedList('/audit');
+
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.audit.search.query({
+      limit: PAGE_SIZE,
+      cursor,
+      from: f.from,
+      to: f.to,
+      action: f.action,
+      outcome: f.outcome,
+      ip: f.ip,
+      entityId: f.entityId,
+      actorUserId: f.actorUserId,
+      partyId: f.partyId,
+    }),
+  );
+  const showParty = () => staff() || new Set(list.items().map((e) => e.partyId)).size > 1;
+
+  // Free-text filters: typed here, applied to the URL once typing pauses.
+  const [ipText, setIpText] = createSignal(typeof params.ip === 'string' ? params.ip : '');
+  const [entityText, setEntityText] = createSignal(typeof params.entity === 'string' ? params.entity : '');
+  const applyText = debounce(
+    (name: 'ip' | 'entity', value: string) => setParams({ [name]: value.trim() || undefined }, { replace: true }),
+    300,
+  );
+  // The actor and organisation filters hold ids (in the URL); they show what was picked, or for a shared
+  // link what the entries say (every entry shown has that actor / organisation), or the id itself.
+  const [chosen, setChosen] = createSignal<{
+    actor?: { id: string; text: string };
+    party?: { id: string; text: string };
+  }>({});
+  const actorLabel = () => {
+    const id = actor();
+    if (!id) return null;
+    if (chosen().actor?.id === id) return chosen().actor?.text ?? id;
+    return list.items().find((e) => e.actorUserId === id)?.actorEmail ?? id;
+  };
+  const partyLabel = () => {
+    const id = party();
+    if (!id) return null;
+    if (chosen().party?.id === id) return chosen().party?.text ?? id;
+    return list.items().find((e) => e.partyId === id)?.partyName ?? id;
+  };
+
+  const setRange = (value: string) => {
+    if (value === 'custom') {
+      // Start the custom window where the chosen preset was, so switching does not jump.
+      const f = filters();
+      setParams({ range: 'custom', from: f.from, to: f.to }, { replace: true });
+    } else {
+      setParams({ range: value || undefined, from: undefined, to: undefined }, { replace: true });
+    }
+  };
+
+  const [verifying, setVerifying] = createSignal(false);
+  const [verification, setVerification] = createSignal<Verification | null>(null);
+  const [verifyError, setVerifyError] = createSignal<string | null>(null);
+  const verify = async () => {
+    if (verifying()) return;
+    setVerifying(true);
+    setVerification(null);
+    setVerifyError(null);
+    try {
+      setVerification(await guard(trpc.audit.verify.query()));
+    } catch (err) {
+      setVerifyError(errorMessage(err));
+    } finally {
+      setVerifying(false);
+    }
+  };
+
+  // Export: count first (and refuse a range over the limit before any work), then the CSV and its signed
+  // manifest as two downloads. The filters are the ones in force when Export was pressed.
+  type ExportPhase = 'closed' | 'counting' | 'confirm' | 'exporting' | 'done' | 'error';
+  type Exported = { count: number; csvName: string; csvUrl: string; manifestName: string; manifestUrl: string };
+  const [exportPhase, setExportPhase] = createSignal<ExportPhase>('closed');
+  const [exportCount, setExportCount] = createSignal<{ count: number; overLimit: boolean; limit: number } | null>(null);
+  const [exportError, setExportError] = createSignal('');
+  const [exported, setExported] = createSignal<Exported | null>(null);
+  const [exportFilters, setExportFilters] = createSignal<ReturnType<typeof exportInput> | null>(null);
+  const exportInput = () => {
+    const f = filters();
+    return {
+      from: f.from,
+      to: f.to,
+      action: f.action,
+      outcome: f.outcome,
+      ip: f.ip,
+      entityId: f.entityId,
+      actorUserId: f.actorUserId,
+      partyId: f.partyId,
+    };
+  };
+  const filterSummary = (): [string, string][] => {
+    const f = exportFilters() ?? exportInput();
+    const preset = RANGES.find((r) => r.key === range());
+    const out: [string, string][] = [
+      [
+        'Time',
+        preset
+          ? preset.label
+          : f.from || f.to
+            ? `${f.from ? formatAuditTime(f.from) : 'the start'} to ${f.to ? formatAuditTime(f.to) : 'now'}`
+            : 'Any time',
+      ],
+    ];
+    if (f.action) out.push(['Action', auditActionLabel(f.action)]);
+    if (f.outcome) out.push(['Outcome', label(f.outcome)]);
+    if (f.actorUserId) out.push(['Actor', actorLabel() ?? f.actorUserId]);
+    if (f.partyId) out.push(['Organisation', partyLabel() ?? f.partyId]);
+    if (f.ip) out.push(['IP address', f.ip]);
+    if (f.entityId) out.push(['Entity id', f.entityId]);
+    return out;
+  };
+  const releaseExport = () => {
+    const x = exported();
+    if (x) {
+      URL.revokeObjectURL(x.csvUrl);
+      URL.revokeObjectURL(x.manifestUrl);
+    }
+    setExported(null);
+  };
+  onCleanup(releaseExport);
+  const startExport = async () => {
+    if (exportPhase() === 'counting' || exportPhase() === 'exporting') return;
+    releaseExport();
+    const input = exportInput();
+    const key = filters().key;
+    setExportFilters(input);
+    setExportCount(null);
+    setExportError('');
+    setExportPhase('counting');
+    try {
+      const counted = await guard(trpc.audit.count.query(input));
+      setExportCount(counted);
+      setExportPhase('confirm');
+      if (filters().key !== key) void startExport(); // a filter changed while counting: count those
+    } catch (err) {
+      setExportError(`Counting failed: ${errorMessage(err)}`);
+      setExportPhase('error');
+    }
+  };
+  const runExport = async () => {
+    const input = exportFilters();
+    if (!input || exportPhase() !== 'confirm') return;
+    setExportPhase('exporting');
+    try {
+      const out = await withReauth(() => trpc.audit.export.mutate(input));
+      const manifestName = out.filename.replace(/\.csv$/, '.manifest.json');
+      const manifest = `${JSON.stringify(
+        {
+          file: out.filename,
+          signatureAlgorithm: 'Ed25519',
+          payload: out.manifest.payload,
+          signature: out.manifest.signature,
+          publicKey: out.manifest.publicKey,
+          howToVerify:
+            'The signature (base64) is over the payload string exactly as given. The payload names the CSV’s SHA-256 and its row count.',
+        },
+        null,
+        2,
+      )}\n`;
+      const csvUrl = URL.createObjectURL(new Blob([out.csv], { type: 'text/csv;charset=utf-8' }));
+      const manifestUrl = URL.createObjectURL(new Blob([manifest], { type: 'application/json' }));
+      const count = (JSON.parse(out.manifest.payload) as { count: number }).count;
+      setExported({ count, csvName: out.filename, csvUrl, manifestName, manifestUrl });
+      setExportPhase('done');
+      saveTextFile(out.filename, out.csv, 'text/csv;charset=utf-8');
+      saveTextFile(manifestName, manifest, 'application/json');
+    } catch (err) {
+      setExportError(`Export failed: ${errorMessage(err)}`);
+      setExportPhase('error');
+    }
+  };
+  // The panel always describes the filters in force: changing one while it asks for confirmation counts again.
+  createEffect(
+    on(
+      () => filters().key,
+      () => {
+        if (exportPhase() === 'confirm' || exportPhase() === 'error') void startExport();
+      },
+      { defer: true },
+    ),
+  );
+  const closeExport = () => {
+    releaseExport();
+    setExportPhase('closed');
+    document.querySelector<HTMLButtonElement>('[data-testid="audit-export"]')?.focus();
+  };
+
+  return (
+    <section aria-labelledby="audit-title">
+      <div class="detail-header list-header">
+        <h1 id="audit-title">Audit log</h1>
+        <div class="button-row audit-header-actions">
+          <Show when={can('audit:export')}>
+            <button
+              type="button"
+              class="button"
+              data-testid="audit-export"
+              aria-expanded={exportPhase() !== 'closed'}
+              aria-controls="audit-export-panel"
+              onClick={() => void startExport()}
+            >
+              Export…
+            </button>
+          </Show>
+          <button
+            type="button"
+            class="button"
+            data-testid="audit-verify"
+            onClick={() => void verify()}
+            aria-disabled={verifying()}
+            aria-busy={verifying()}
+          >
+            {verifying() ? 'Verifying…' : 'Verify integrity'}
+          </button>
+        </div>
+      </div>
+      <div role="status" data-testid="audit-verify-status" class="audit-verify-status">
+        <Switch>
+          <Match when={verifyError()}>{(message) => <p class="form-error">Verifying failed: {message()}</p>}</Match>
+          <Match when={verification()}>
+            {(v) => (
+              <Show
+                when={v().ok}
+                fallback={
+                  <div class="audit-verify-problem" data-testid="audit-verify-problem">
+                    <p class="audit-verify-title">Integrity problem: the audit trail was altered.</p>
+                    <p class="audit-verify-line">{v().problem?.message ?? 'A hash chain does not verify.'}</p>
+                    <Show when={v().problem}>
+                      {(p) => (
+                        <p class="audit-verify-line mono break">
+                          Chain {p().chainKey}, sequence {p().seq}
+                          <Show when={p().entryId}>
+                            {(id) => (
+                              <>
+                                {' · '}
+                                <A href={`/audit/${id()}`}>Open entry {id()}</A>
+                              </>
+                            )}
+                          </Show>
+                        </p>
+                      )}
+                    </Show>
+                  </div>
+                }
+              >
+                <p class="notice audit-verify-ok" data-testid="audit-verify-ok">
+                  Intact: {v().entries} {v().entries === 1 ? 'entry' : 'entries'} in {v().chains}{' '}
+                  {v().chains === 1 ? 'chain' : 'chains'}.
+                </p>
+              </Show>
+            )}
+          </Match>
+        </Switch>
+      </div>
+
+      <Show when={exportPhase() !== 'closed'}>
+        <section
+          id="audit-export-panel"
+          class="panel panel-wide audit-export"
+          aria-labelledby="audit-export-title"
+          data-testid="audit-export-panel"
+          data-phase={exportPhase()}
+        >
+          <h2 id="audit-export-title" class="audit-export-title">
+            Export the audit log
+          </h2>
+          <dl class="audit-export-filters" data-testid="audit-export-filters">
+            <For each={filterSummary()}>
+              {([name, value]) => (
+                <div>
+                  <dt>{name}</dt>
+                  <dd>{value}</dd>
+                </div>
+              )}
+            </For>
+          </dl>
+          <div role="status" aria-live="polite" class="audit-export-status" data-testid="audit-export-status">
+            <Switch>
+              <Match when={exportPhase() === 'counting'}>
+                <p>Counting the matching entries…</p>
+                <progress class="audit-export-progress" aria-label="Counting" />
+              </Match>
+              <Match when={exportPhase() === 'confirm' && exportCount()}>
+                {(c) => (
+                  <Switch>
+                    <Match when={c().overLimit}>
+                      <p class="form-error">
+                        More than {c().limit.toLocaleString()} entries match. Narrow the time range or the filters, then
+                        export again.
+                      </p>
+                    </Match>
+                    <Match when={c().count === 0}>
+                      <p>No entries match these filters: there is nothing to export.</p>
+                    </Match>
+                    <Match when={true}>
+                      <p data-testid="audit-export-count">
+                        {c().count.toLocaleString()} {c().count === 1 ? 'entry' : 'entries'} will be exported as two
+                        files: the CSV, and its manifest signed with the audit key (the filters, the count, the CSV’s
+                        SHA-256 and the chain heads). Keep them together.
+                      </p>
+                    </Match>
+                  </Switch>
+                )}
+              </Match>
+              <Match when={exportPhase() === 'exporting'}>
+                <p>
+                  Preparing {(exportCount()?.count ?? 0).toLocaleString()} entries
+                  {(exportCount()?.count ?? 0) > 10_000 ? '; a large range takes up to a minute' : ''}…
+                </p>
+                <progress class="audit-export-progress" aria-label="Exporting" data-testid="audit-export-progress" />
+              </Match>
+              <Match when={exportPhase() === 'done' && exported()}>
+                {(x) => (
+                  <p class="notice" data-testid="audit-export-done">
+                    Downloaded {x().count.toLocaleString()} {x().count === 1 ? 'entry' : 'entries'}:{' '}
+                    <a href={x().csvUrl} download={x().csvName} data-testid="audit-export-csv">
+                      {x().csvName}
+                    </a>{' '}
+                    and{' '}
+                    <a href={x().manifestUrl} download={x().manifestName} data-testid="audit-export-manifest">
+                      {x().manifestName}
+                    </a>
+                    .
+                  </p>
+                )}
+              </Match>
+              <Match when={exportPhase() === 'error'}>
+                <p class="form-error" data-testid="audit-export-error">
+                  {exportError()}
+                </p>
+              </Match>
+            </Switch>
+          </div>
+          <div class="button-row">
+            <Show
+              when={exportPhase() === 'confirm' && exportCount() && !exportCount()?.overLimit && exportCount()?.count}
+            >
+              <button
+                type="button"
+                class="button button-primary"
+                data-testid="audit-export-confirm"
+                onClick={() => void runExport()}
+              >
+                Export {(exportCount()?.count ?? 0).toLocaleString()} {exportCount()?.count === 1 ? 'entry' : 'entries'}
+              </button>
+            </Show>
+            <button
+              type="button"
+              class="button"
+              data-testid="audit-export-close"
+              disabled={exportPhase() === 'exporting'}
+              onClick={closeExport}
+            >
+              {exportPhase() === 'done' ? 'Close' : 'Cancel'}
+            </button>
+          </div>
+        </section>
+      </Show>
+
+      <form class="filters audit-filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="audit-range">Time</label>
+          <select id="audit-range" name="range" value={range() ?? ''} onChange={(e) => setRange(e.currentTarget.value)}>
+            <option value="">Any time</option>
+            <For each={RANGES}>{(r) => <option value={r.key}>{r.label}</option>}</For>
+            <option value="custom">Custom…</option>
+          </select>
+        </div>
+        <Show when={range() === 'custom'}>
+          <div class="field">
+            <label for="audit-from">From</label>
+            <input
+              id="audit-from"
+              name="from"
+              type="datetime-local"
+              value={toLocalInput(customFrom())}
+              onChange={(e) => setParams({ from: fromLocalInput(e.currentTarget.value) }, { replace: true })}
+            />
+          </div>
+          <div class="field">
+            <label for="audit-to">To</label>
+            <input
+              id="audit-to"
+              name="to"
+              type="datetime-local"
+              value={toLocalInput(customTo())}
+              onChange={(e) => setParams({ to: fromLocalInput(e.currentTarget.value) }, { replace: true })}
+            />
+          </div>
+        </Show>
+        <FilterSelect
+          id="audit-action"
+          label="Action"
+          param="action"
+          options={[]}
+          groups={ACTION_GROUPS}
+          optionLabel={auditActionLabel}
+          allLabel="All actions"
+          value={action()}
+        />
+        <FilterSelect
+          id="audit-outcome"
+          label="Outcome"
+          param="outcome"
+          options={OUTCOMES}
+          optionLabel={label}
+          allLabel="All outcomes"
+          value={outcome()}
+        />
+        <div class="field">
+          <label for="audit-ip">IP address</label>
+          <input
+            id="audit-ip"
+            name="ip"
+            type="search"
+            maxlength={60}
+            autocomplete="off"
+            value={ipText()}
+            onInput={(e) => {
+              setIpText(e.currentTarget.value);
+              applyText('ip', e.currentTarget.value);
+            }}
+          />
+        </div>
+        <div class="field">
+          <label for="audit-entity">Entity id</label>
+          <input
+            id="audit-entity"
+            name="entity"
+            type="search"
+            maxlength={200}
+            autocomplete="off"
+            value={entityText()}
+            onInput={(e) => {
+              setEntityText(e.currentTarget.value);
+              applyText('entity', e.currentTarget.value);
+            }}
+          />
+        </div>
+        <Combobox
+          id="audit-actor"
+          label="Actor"
+          hint={staff() ? 'Email or name, in any organisation' : 'Email or name of a user of your organisation'}
+          search={(text) =>
+            trpc.audit.actors
+              .query({ search: text })
+              .then((users) =>
+                users.map((u) => ({ id: u.id, text: u.email, detail: `${u.displayName} · ${u.partyName}` })),
+              )
+          }
+          selected={actorLabel()}
+          onSelect={(o) => {
+            setChosen((c) => ({ ...c, actor: o ? { id: o.id, text: o.text } : undefined }));
+            setParams({ actor: o?.id }, { replace: true });
+          }}
+        />
+        <Show when={staff()}>
+          <Combobox
+            id="audit-party"
+            label="Organisation"
+            hint="Organisation name"
+            search={(text) =>
+              trpc.audit.parties
+                .query({ search: text })
+                .then((parties) => parties.map((p) => ({ id: p.id, text: p.name, detail: label(p.kind) })))
+            }
+            selected={partyLabel()}
+            onSelect={(o) => {
+              setChosen((c) => ({ ...c, party: o ? { id: o.id, text: o.text } : undefined }));
+              setParams({ party: o?.id }, { replace: true });
+            }}
+          />
+        </Show>
+      </form>
+
+      <ListStates list={list} noun="events" emptyText="No audit events match.">
+        <div class="table-wrap stack">
+          <table class="data-table audit-table" data-testid="audit-table" aria-busy={list.phase() === 'loading'}>
+            <caption class="visually-hidden">Audit entries, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Actor</th>
+                <Show when={showParty()}>
+                  <th scope="col">Organisation</th>
+                </Show>
+                <th scope="col">Action</th>
+                <th scope="col">Entity</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">IP address</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={list.items()}>
+                {(entry) => (
+                  <tr
+                    data-testid="audit-row"
+                    data-action={entry.action}
+                    classList={{ 'audit-row-denied': entry.outcome === 'denied' }}
+                  >
+                    <th scope="row">
+                      <A href={`/audit/${entry.id}`} data-testid="audit-link">
+                        <time datetime={entry.at}>{formatAuditTime(entry.at)}</time>
+                      </A>
+                    </th>
+                    <td class="wrap audit-actor-cell" data-label="Actor" data-testid="audit-actor">
+                      <Show when={entry.actorEmail || entry.actorUserId} fallback={<span class="muted">system</span>}>
+                        <BreakableText text={actorText(entry)} />
+                      </Show>
+                    </td>
+                    <Show when={showParty()}>
+                      <td class="wrap" data-label="Organisation">
+                        {entry.partyName ?? <NoValue />}
+                      </td>
+                    </Show>
+                    <td class="wrap" data-label="Action">
+                      <span class="audit-action">
+                        <span data-testid="audit-action" title={entry.action}>
+                          {auditActionLabel(entry.action)}
+                        </span>
+                        <Show when={entry.crossParty}>
+                          <CrossPartyBadge />
+                        </Show>
+                      </span>
+                    </td>
+                    <td class="wrap" data-label="Entity">
+                      <Show when={entry.entityType || entry.entityId} fallback={<NoValue />}>
+                        <span class="audit-entity">
+                          <span>{entry.entityType ?? ''}</span>{' '}
+                          <Show when={entry.entityId}>
+                            {(id) => (
+                              <span class="mono muted audit-entity-id" title={id()}>
+                                {id()}
+                              </span>
+                            )}
+                          </Show>
+                        </span>
+                      </Show>
+                    </td>
+                    <td data-label="Outcome">
+                      <OutcomeBadge outcome={entry.outcome} />
+                    </td>
+                    <td data-label="IP address">
+                      <Show when={entry.ip} fallback={<NoValue />}>
+                        {(ip) => <span class="mono">{ip()}</span>}
+                      </Show>
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </ListStates>
+    </section>
+  );
+}

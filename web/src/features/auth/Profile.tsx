@@ -1,0 +1,344 @@
+import { LIMITS, passwordProblem } from '@gatehouse/contract';
+import { createSignal, For, onMount, Show } from 'solid-js';
+import { currentMe, guard } from '../../auth.ts';
+import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
+import { errorMessage, isNotFound } from '../../shared/errors.ts';
+import { describeDevice, formatDateTime, formatTimeAgo, label } from '../../shared/format.ts';
+import { withReauth } from '../../shared/reauth.tsx';
+import { trpc } from '../../trpc.ts';
+import { TwoFactorPanel } from './TwoFactor.tsx';
+
+type Session = Awaited<ReturnType<typeof trpc.auth.sessions.list.query>>[number];
+
+/** Who you are, your password, two-factor authentication, and where you are signed in. The Shell renders this only when signed in. */
+export default function Profile() {
+  usePageTitle(() => 'Profile');
+  const sessions = createSessions();
+
+  return (
+    <section class="profile" aria-labelledby="profile-title">
+      <h1 id="profile-title">Profile</h1>
+      <Show when={currentMe()}>
+        {(me) => (
+          <dl class="summary" data-testid="profile-details">
+            <div>
+              <dt>Name</dt>
+              <dd>{me().user.displayName}</dd>
+            </div>
+            <div>
+              <dt>Email</dt>
+              <dd>{me().user.email}</dd>
+            </div>
+            <div>
+              <dt>Organisation</dt>
+              <dd>
+                {me().party.name} ({label(me().party.kind)})
+              </dd>
+            </div>
+          </dl>
+        )}
+      </Show>
+      <div class="panel-grid">
+        <ChangePassword onChanged={sessions.reload} />
+        <TwoFactorPanel />
+      </div>
+      <Sessions sessions={sessions} />
+    </section>
+  );
+}
+
+function ChangePassword(props: { onChanged: () => void }) {
+  const [error, setError] = createSignal<string | null>(null);
+  const [done, setDone] = createSignal<string | null>(null);
+  const [submitting, setSubmitting] = createSignal(false);
+  let currentInput: HTMLInputElement | undefined;
+  let newInput: HTMLInputElement | undefined;
+  let confirmInput: HTMLInputElement | undefined;
+
+  /** Shows the message and puts the caret in the field to fix. */
+  const fail = (message: string, field: HTMLInputElement | undefined) => {
+    setError(message);
+    field?.select();
+    field?.focus();
+  };
+
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (submitting()) return;
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const currentPassword = String(data.get('currentPassword') ?? '');
+    const newPassword = String(data.get('newPassword') ?? '');
+    const confirmPassword = String(data.get('confirmPassword') ?? '');
+    setDone(null);
+    if (!currentPassword) return fail('Enter your current password.', currentInput);
+    const me = currentMe();
+    const problem = passwordProblem(newPassword, {
+      email: me?.user.email,
+      name: me?.user.displayName,
+      company: me?.party.name,
+    });
+    if (problem) return fail(problem, newInput);
+    if (newPassword === currentPassword) return fail('Choose a password different from the current one.', newInput);
+    if (newPassword !== confirmPassword) return fail('The new passwords do not match.', confirmInput);
+
+    setSubmitting(true);
+    setError(null);
+    try {
+      await withReauth(() => trpc.auth.changePassword.mutate({ currentPassword, newPassword }));
+      form.reset();
+      setDone('Password changed. You were signed out everywhere else.');
+      props.onChanged();
+    } catch (err) {
+      const message = errorMessage(err);
+      fail(message, /current password/i.test(message) ? currentInput : newInput);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <section class="panel" aria-labelledby="password-title">
+      <h2 id="password-title">Change password</h2>
+      <form
+        class="form"
+        onSubmit={onSubmit}
+        novalidate
+        data-testid="password-form"
+        aria-describedby={error() ? 'password-error' : undefined}
+      >
+        <Show when={error()}>
+          {(message) => (
+            <p class="form-error" role="alert" id="password-error" data-testid="password-error">
+              {message()}
+            </p>
+          )}
+        </Show>
+        <div role="status" data-testid="password-changed">
+          <Show when={done()}>{(message) => <p class="notice">{message()}</p>}</Show>
+        </div>
+        <div class="field">
+          <label for="profile-current-password">Current password</label>
+          <input
+            id="profile-current-password"
+            name="currentPassword"
+            type="password"
+            autocomplete="current-password"
+            maxlength={LIMITS.passwordMax}
+            required
+            ref={currentInput}
+          />
+        </div>
+        <div class="field">
+          <label for="profile-new-password">New password</label>
+          <input
+            id="profile-new-password"
+            name="newPassword"
+            type="password"
+            autocomplete="new-password"
+            minlength={LIMITS.passwordMin}
+            maxlength={LIMITS.passwordMax}
+            aria-describedby="profile-new-password-hint"
+            required
+            ref={newInput}
+          />
+          <p class="hint" id="profile-new-password-hint">
+            At least {LIMITS.passwordMin} characters. A long passphrase is best.
+          </p>
+        </div>
+        <div class="field">
+          <label for="profile-confirm-password">Confirm new password</label>
+          <input
+            id="profile-confirm-password"
+            name="confirmPassword"
+            type="password"
+            autocomplete="new-password"
+            maxlength={LIMITS.passwordMax}
+            required
+            ref={confirmInput}
+          />
+        </div>
+        <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
+          Change password
+        </button>
+      </form>
+    </section>
+  );
+}
+
+interface SessionsState {
+  items: () => Session[];
+  phase: () => 'loading' | 'ready' | 'error';
+  error: () => string | null;
+  reload: () => void;
+}
+
+/** The user's sessions, reloaded on demand; answers to superseded requests are dropped. */
+function createSessions(): SessionsState {
+  const [items, setItems] = createSignal<Session[]>([]);
+  const [phase, setPhase] = createSignal<'loading' | 'ready' | 'error'>('loading');
+  const [error, setError] = createSignal<string | null>(null);
+  let generation = 0;
+
+  async function reload() {
+    const current = ++generation;
+    setPhase('loading');
+    setError(null);
+    try {
+      const list = await guard(trpc.auth.sessions.list.query());
+      if (current !== generation) return;
+      setItems(list);
+      setPhase('ready');
+    } catch (err) {
+      if (current !== generation) return;
+      setError(errorMessage(err));
+      setPhase('error');
+    }
+  }
+
+  onMount(() => void reload());
+  return { items, phase, error, reload: () => void reload() };
+}
+
+function Sessions(props: { sessions: SessionsState }) {
+  const { sessions } = props;
+  const [announcement, setAnnouncement] = createSignal<string | null>(null);
+  const [revokeError, setRevokeError] = createSignal<string | null>(null);
+  /** The session being signed out ('others' for all of them), or null. */
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const others = () => sessions.items().filter((s) => !s.current);
+  let heading: HTMLHeadingElement | undefined;
+
+  const revoke = async (input: { id: string } | { allOthers: true }, device?: string) => {
+    if (busy()) return;
+    setBusy('id' in input ? input.id : 'others');
+    setAnnouncement(null);
+    setRevokeError(null);
+    try {
+      const { ended } = await withReauth(() => trpc.auth.sessions.revoke.mutate(input));
+      setAnnouncement(
+        device
+          ? `Signed out the session from ${device}.`
+          : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.`,
+      );
+    } catch (err) {
+      if (isNotFound(err)) setAnnouncement('That session had already ended.');
+      else setRevokeError(errorMessage(err));
+    } finally {
+      setBusy(null);
+      sessions.reload();
+      // The pressed button is gone: continue from the section rather than the top of the page.
+      heading?.focus();
+    }
+  };
+
+  return (
+    <section class="panel panel-wide" aria-labelledby="sessions-title">
+      <h2 id="sessions-title" class="focus-target" tabindex="-1" ref={heading}>
+        Where you're signed in
+      </h2>
+      <div role="status" data-testid="sessions-status">
+        <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
+      </div>
+      <Show when={revokeError()}>
+        {(message) => (
+          <p class="form-error" role="alert" data-testid="sessions-error">
+            Signing out the session failed: {message()}
+          </p>
+        )}
+      </Show>
+      <Show when={sessions.phase() === 'error'}>
+        <ErrorPanel message={sessions.error() ?? ''} onRetry={sessions.reload} />
+      </Show>
+      <Show when={sessions.phase() === 'loading' && sessions.items().length === 0}>
+        <p class="list-message" role="status">
+          Loading sessions…
+        </p>
+      </Show>
+      <Show when={sessions.phase() === 'ready' && sessions.items().length === 0}>
+        <p class="list-message" data-testid="sessions-empty">
+          No active sessions.
+        </p>
+      </Show>
+      <Show when={sessions.phase() !== 'error' && sessions.items().length > 0}>
+        <div class="table-wrap stack">
+          <table class="data-table" data-testid="sessions-table" aria-busy={sessions.phase() === 'loading'}>
+            <caption class="visually-hidden">Sessions</caption>
+            <thead>
+              <tr>
+                <th scope="col">Device</th>
+                <th scope="col">IP address</th>
+                <th scope="col">Signed in</th>
+                <th scope="col">Last active</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={sessions.items()}>
+                {(session) => {
+                  const device = describeDevice(session.userAgent);
+                  return (
+                    <tr data-testid="session-row" data-current={session.current ? 'true' : undefined}>
+                      <th scope="row" class="wrap">
+                        <span class="device">
+                          {device}
+                          <Show when={session.current}>
+                            <span class="badge badge-current" data-testid="this-device">
+                              This device
+                            </span>
+                          </Show>
+                        </span>
+                      </th>
+                      <td data-label="IP address">
+                        <span class="mono">{session.ip ?? 'Unknown'}</span>
+                      </td>
+                      <td data-label="Signed in">
+                        <time datetime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
+                      </td>
+                      <td data-label="Last active">
+                        <time datetime={session.lastSeenAt} title={formatDateTime(session.lastSeenAt)}>
+                          {session.current ? 'Now' : formatTimeAgo(session.lastSeenAt)}
+                        </time>
+                      </td>
+                      <td class="actions">
+                        <Show when={!session.current}>
+                          <button
+                            type="button"
+                            class="button button-small"
+                            aria-label={`Sign out session from ${device}`}
+                            disabled={busy() !== null}
+                            aria-busy={busy() === session.id}
+                            onClick={() => void revoke({ id: session.id }, device)}
+                          >
+                            Sign out
+                          </button>
+                        </Show>
+                      </td>
+                    </tr>
+                  );
+                }}
+              </For>
+            </tbody>
+          </table>
+        </div>
+        <div class="panel-actions">
+          <button
+            type="button"
+            class="button"
+            data-testid="revoke-others"
+            disabled={others().length === 0 || busy() !== null}
+            aria-busy={busy() === 'others'}
+            onClick={() => void revoke({ allOthers: true })}
+          >
+            Sign out all other sessions
+          </button>
+          <Show when={others().length === 0 && sessions.phase() === 'ready'}>
+            <p class="hint">You are not signed in anywhere else.</p>
+          </Show>
+        </div>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,586 @@
+import { A } from '@solidjs/router';
+import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
+import { can, currentMe, guard } from '../../auth.ts';
+import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { formatDate, formatMinor } from '../../shared/format.ts';
+import { type HomeSummary, trpc } from '../../trpc.ts';
+import { PostureBadge } from '../admin/Posture.tsx';
+
+type Section<K extends keyof HomeSummary> = NonNullable<HomeSummary[K]>;
+
+const SECTIONS = [
+  'checklist',
+  'approvals',
+  'queue',
+  'customer',
+  'supplier',
+  'people',
+  'alerts',
+  'audit',
+  'posture',
+] as const;
+
+/**
+ * The home page: what waits for the signed-in user, one card per job their roles give them (home.summary
+ * computes only the sections their permissions allow). Every count links to the list filtered the same way.
+ */
+export default function Home() {
+  usePageTitle(() => 'Home');
+  const [summary, { refetch }] = createResource(() => guard(trpc.home.summary.query()));
+  const hasWork = (s: HomeSummary) => SECTIONS.some((k) => s[k] !== null);
+
+  return (
+    <section class="home" aria-labelledby="home-title">
+      <Show when={currentMe()}>
+        {(me) => (
+          <div class="home-head">
+            <h1 id="home-title">Welcome, {me().user.displayName}</h1>
+            <p class="hint" data-testid="home-who">
+              {me().party.name}
+              <Show when={me().roles.length > 0}> · {me().roles.join(', ')}</Show>
+            </p>
+          </div>
+        )}
+      </Show>
+      <Switch>
+        <Match when={summary.error as unknown}>
+          {(err) => <ErrorPanel message={errorMessage(err())} onRetry={() => void refetch()} />}
+        </Match>
+        <Match when={summary.loading && !summary.latest}>
+          <p role="status" class="page-message" data-testid="home-loading">
+            Loading your work…
+          </p>
+        </Match>
+        <Match when={summary.latest}>
+          {(s) => (
+            <Show
+              when={hasWork(s())}
+              fallback={
+                <div class="notice" data-testid="home-empty">
+                  <p>Nothing waits for you.</p>
+                  <p class="hint">
+                    Your roles give you no work in the portal. If that is wrong, ask your administrator.
+                  </p>
+                </div>
+              }
+            >
+              <div class="home-grid" data-testid="home-sections">
+                <Show when={s().checklist}>{(c) => <ChecklistCard items={c()} />}</Show>
+                <Show when={s().approvals}>{(a) => <ApprovalsCard a={a()} />}</Show>
+                <Show when={s().queue}>{(q) => <QueueCard q={q()} cap={s().cap} />}</Show>
+                <Show when={s().customer}>{(c) => <CustomerCard c={c()} cap={s().cap} />}</Show>
+                <Show when={s().supplier}>{(x) => <SupplierCard s={x()} cap={s().cap} />}</Show>
+                <Show when={s().people}>{(p) => <PeopleCard p={p()} />}</Show>
+                <Show when={s().alerts || s().audit}>
+                  <AuditCard alerts={s().alerts} audit={s().audit} cap={s().cap} />
+                </Show>
+                <Show when={s().posture}>{(p) => <PostureCard p={p()} />}</Show>
+              </div>
+            </Show>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+}
+
+/** A count capped by the server: "1,000+" past the cap. */
+const count = (n: number, cap = Number.POSITIVE_INFINITY) =>
+  n > cap ? `${cap.toLocaleString('en-GB')}+` : n.toLocaleString('en-GB');
+
+function Card(props: { id: string; title: string; children: JSX.Element; more?: { href: string; label: string } }) {
+  return (
+    <article class="home-card" aria-labelledby={`home-${props.id}`} data-testid={`home-${props.id}`}>
+      <h2 id={`home-${props.id}`}>{props.title}</h2>
+      {props.children}
+      <Show when={props.more}>
+        {(m) => (
+          <p class="home-more">
+            <A href={m().href}>{m().label}</A>
+          </p>
+        )}
+      </Show>
+    </article>
+  );
+}
+
+/** One figure that links to the list it counts. `attention`: a non-zero value wants action. */
+function Stat(props: {
+  id: string;
+  value: string;
+  label: string;
+  href: string;
+  attention?: boolean;
+  /** A money amount: the whole row. */
+  wide?: boolean;
+}) {
+  return (
+    <li classList={{ 'home-stat-wide': props.wide }}>
+      <A
+        href={props.href}
+        class="home-stat"
+        classList={{ 'home-stat-attention': props.attention }}
+        data-testid={`stat-${props.id}`}
+      >
+        <span class="home-stat-value" data-testid="stat-value">
+          {props.value}
+        </span>
+        <span class="home-stat-label">{props.label}</span>
+      </A>
+    </li>
+  );
+}
+
+/** How long something has waited: "less than a minute", "40 minutes", "5 hours", "3 days". */
+function age(since: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 60) return unit(minutes, 'minute');
+  if (minutes < 48 * 60) return unit(Math.floor(minutes / 60), 'hour');
+  return unit(Math.floor(minutes / 1440), 'day');
+}
+
+function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
+  return (
+    <Card
+      id="customer"
+      title="Your account"
+      more={can('statements:read') ? { href: '/statement', label: 'Account statement' } : undefined}
+    >
+      <ul class="home-stats">
+        <Show when={props.c.overdue}>
+          {(overdue) => (
+            <Show
+              when={overdue().length > 0}
+              fallback={<Stat id="overdue" value="0" label="invoices overdue" href="/invoices?overdue=1" />}
+            >
+              <For each={overdue()}>
+                {(o) => (
+                  <Stat
+                    id={`overdue-${o.currency}`}
+                    value={formatMinor(o.amountMinor, o.currency)}
+                    label={`overdue in ${count(o.invoices)} invoice${o.invoices === 1 ? '' : 's'}`}
+                    href="/invoices?overdue=1"
+                    attention
+                    wide
+                  />
+                )}
+              </For>
+            </Show>
+          )}
+        </Show>
+        <Show when={props.c.openOrders !== null}>
+          <Stat
+            id="open-orders"
+            value={count(props.c.openOrders ?? 0, props.cap)}
+            label="open orders"
+            href="/orders?status=open"
+          />
+        </Show>
+        <Show when={props.c.shipments}>
+          {(sh) => (
+            <Stat
+              id="in-transit"
+              value={count(sh().inTransit, props.cap)}
+              label="shipments on their way"
+              href="/shipments?status=in-transit"
+            />
+          )}
+        </Show>
+      </ul>
+      <Show when={props.c.shipments?.latest.length}>
+        <h3 class="home-subtitle">Recent shipments</h3>
+        <ul class="home-list" data-testid="home-recent-shipments">
+          <For each={props.c.shipments?.latest}>
+            {(sh) => (
+              <li>
+                <A href={`/shipments/${sh.id}`}>{sh.number}</A>
+                <span class="hint">
+                  {sh.orderNumber ? `order ${sh.orderNumber}, ` : ''}
+                  {sh.status === 'delivered' ? 'delivered' : 'in transit'}, shipped {formatDate(sh.shippedOn)}
+                </span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </Card>
+  );
+}
+
+function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
+  const docs = () => props.s.documents;
+  return (
+    <Card id="supplier" title="Your work as a supplier">
+      <ul class="home-stats">
+        <Show when={props.s.toAcknowledge !== null}>
+          <Stat
+            id="to-acknowledge"
+            value={count(props.s.toAcknowledge ?? 0, props.cap)}
+            label="purchase orders to acknowledge"
+            href="/purchase-orders?status=open"
+            attention={(props.s.toAcknowledge ?? 0) > 0}
+          />
+        </Show>
+        <Show when={docs()}>
+          {(d) => (
+            <>
+              <Stat
+                id="documents-missing"
+                value={count(d().missing + d().rejected)}
+                label="documents missing or rejected"
+                href="/documents"
+                attention={d().missing + d().rejected > 0}
+              />
+              <Stat
+                id="documents-expiring"
+                value={count(d().expiring + d().expired)}
+                label="documents expiring or expired"
+                href="/documents"
+                attention={d().expiring + d().expired > 0}
+              />
+            </>
+          )}
+        </Show>
+        <Show when={props.s.collab}>
+          {(c) => (
+            <>
+              <Stat
+                id="supplier-confirmations"
+                value={count(c().confirmationsToReview, props.cap)}
+                label="confirmations the buyer is reviewing"
+                href="/purchase-orders?status=acknowledged"
+              />
+              <Stat
+                id="supplier-shipments"
+                value={count(c().shipmentsIncoming, props.cap)}
+                label="ship notices on their way"
+                href="/ship-notices?status=shipped"
+              />
+              <Show when={can('supplier-invoices:read')}>
+                <Stat
+                  id="supplier-invoices-flagged"
+                  value={count(c().invoicesFlagged, props.cap)}
+                  label="invoices flagged off the PO"
+                  href="/supplier-invoices?flagged=1"
+                  attention={c().invoicesFlagged > 0}
+                />
+              </Show>
+            </>
+          )}
+        </Show>
+        <Show when={props.s.pendingChangeRequests !== null}>
+          <Stat
+            id="pending-change-requests"
+            value={count(props.s.pendingChangeRequests ?? 0, props.cap)}
+            label="change requests pending"
+            href="/company"
+          />
+        </Show>
+      </ul>
+    </Card>
+  );
+}
+
+function QueueCard(props: { q: Section<'queue'>; cap: number }) {
+  return (
+    <Card id="queue" title="Work queue">
+      <ul class="home-stats">
+        <Show when={props.q.documents !== null}>
+          <Stat
+            id="queue-documents"
+            value={count(props.q.documents ?? 0, props.cap)}
+            label="documents to review"
+            href="/work-queue"
+            attention={(props.q.documents ?? 0) > 0}
+          />
+        </Show>
+        <Show when={props.q.changeRequests !== null}>
+          <Stat
+            id="queue-change-requests"
+            value={count(props.q.changeRequests ?? 0, props.cap)}
+            label="change requests to handle"
+            href="/work-queue?tab=change-requests"
+            attention={(props.q.changeRequests ?? 0) > 0}
+          />
+        </Show>
+        <Show when={props.q.invoiceQueries !== null}>
+          <Stat
+            id="queue-invoice-queries"
+            value={count(props.q.invoiceQueries ?? 0, props.cap)}
+            label="invoice queries to answer"
+            href="/work-queue?tab=invoice-queries"
+            attention={(props.q.invoiceQueries ?? 0) > 0}
+          />
+        </Show>
+        <Show when={props.q.collab}>
+          {(c) => (
+            <>
+              <Stat
+                id="queue-confirmations"
+                value={count(c().confirmationsToReview, props.cap)}
+                label="PO confirmations with changes to review"
+                href="/work-queue?tab=confirmations"
+                attention={c().confirmationsToReview > 0}
+              />
+              <Stat
+                id="queue-shipments"
+                value={count(c().shipmentsIncoming, props.cap)}
+                label="incoming shipments"
+                href="/ship-notices?status=shipped"
+              />
+              <Stat
+                id="queue-invoices-flagged"
+                value={count(c().invoicesFlagged, props.cap)}
+                label="supplier invoices flagged"
+                href="/supplier-invoices?flagged=1"
+                attention={c().invoicesFlagged > 0}
+              />
+            </>
+          )}
+        </Show>
+      </ul>
+    </Card>
+  );
+}
+
+function ApprovalsCard(props: { a: Section<'approvals'> }) {
+  return (
+    <Card id="approvals" title="Waiting for your decision">
+      <ul class="home-stats">
+        <Stat
+          id="approvals-waiting"
+          value={`${props.a.count}${props.a.more ? '+' : ''}`}
+          label={props.a.count === 1 ? 'request waits for you' : 'requests wait for you'}
+          href="/approvals"
+          attention={props.a.count > 0}
+        />
+      </ul>
+      <Show when={props.a.items.length > 0} fallback={<p class="hint">Nothing waits for your decision.</p>}>
+        <ul class="home-list" data-testid="home-approvals-list">
+          <For each={props.a.items}>
+            {(r) => (
+              <li data-testid="home-approval">
+                <A href={`/approvals/${r.id}`}>{r.title}</A>
+                <span class="hint">
+                  {r.partyName}
+                  <Show when={r.amountMinor !== null && r.currency}>
+                    , <strong>{formatMinor(r.amountMinor ?? '0', r.currency ?? '')}</strong>
+                  </Show>
+                  , waiting for {age(r.waitingSince)}
+                </span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </Card>
+  );
+}
+
+function PeopleCard(props: { p: Section<'people'> }) {
+  return (
+    <Card id="people" title={can('parties:cross') ? 'Users (all organisations)' : 'Your users'}>
+      <ul class="home-stats">
+        <Stat id="users-active" value={count(props.p.active)} label="active users" href="/users?status=active" />
+        <Stat
+          id="users-invited"
+          value={count(props.p.invited)}
+          label="pending invitations"
+          href="/users?status=invited"
+        />
+        <Stat
+          id="users-locked"
+          value={count(props.p.locked)}
+          label="locked accounts"
+          href="/users?locked=1"
+          attention={props.p.locked > 0}
+        />
+        <Show when={props.p.suspended > 0}>
+          <Stat
+            id="users-suspended"
+            value={count(props.p.suspended)}
+            label="suspended"
+            href="/users?status=suspended"
+          />
+        </Show>
+      </ul>
+    </Card>
+  );
+}
+
+type Verification = Awaited<ReturnType<typeof trpc.audit.verify.query>>;
+
+/**
+ * The chain walk reads every audit entry, so the home runs it once per visit to the app (kept here while
+ * the tab lives) and again only when asked.
+ */
+let lastChain: { at: Date; v: Verification } | null = null;
+
+function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['audit']; cap: number }) {
+  // The chain is walked by audit.verify, the audit log's own check: on its own, so the rest shows first.
+  const [chain, { refetch }] = createResource(
+    () => props.audit !== null || undefined,
+    async (_: true, info): Promise<{ at: Date; v: Verification }> => {
+      if (lastChain && !info.refetching) return lastChain;
+      lastChain = { at: new Date(), v: await guard(trpc.audit.verify.query()) };
+      return lastChain;
+    },
+  );
+  return (
+    <Card id="audit" title="Audit and alerts" more={{ href: '/audit', label: 'Open the audit log' }}>
+      <ul class="home-stats">
+        <Show when={props.alerts}>
+          {(a) => (
+            <Stat
+              id="open-alerts"
+              value={count(a().open)}
+              label={a().critical > 0 ? `open alerts (${a().critical} critical)` : 'open alerts'}
+              href="/alerts"
+              attention={a().open > 0}
+            />
+          )}
+        </Show>
+        <Show when={props.audit}>
+          {(au) => (
+            <>
+              <Stat
+                id="denials"
+                value={count(au().deniedLast7Days, props.cap)}
+                label="denied requests, last 7 days"
+                href="/audit?action=access.denied&range=7d"
+              />
+              <Stat
+                id="failed-sign-ins"
+                value={count(au().failedSignInsLast24Hours, props.cap)}
+                label="failed sign-ins, last 24 hours"
+                href="/audit?action=auth.login_failed&range=24h"
+              />
+            </>
+          )}
+        </Show>
+      </ul>
+      <Show when={props.audit}>
+        <p class="home-chain" role="status" data-testid="home-chain">
+          <Switch>
+            <Match when={chain.error as unknown}>
+              {(err) => (
+                <span class="form-error">
+                  Could not check the audit chain: {errorMessage(err())}{' '}
+                  <button type="button" class="button home-chain-again" onClick={() => void refetch()}>
+                    Retry
+                  </button>
+                </span>
+              )}
+            </Match>
+            <Match when={chain.loading}>Checking the audit chain…</Match>
+            <Match when={chain()}>
+              {(checked) => (
+                <>
+                  <Show
+                    when={checked().v.ok}
+                    fallback={
+                      <strong class="home-chain-bad" data-testid="home-chain-status" data-ok="false">
+                        Audit chain broken:{' '}
+                        {checked().v.problem?.message ?? checked().v.checkpoints.problem ?? 'see the audit log'}
+                      </strong>
+                    }
+                  >
+                    <span class="home-chain-ok" data-testid="home-chain-status" data-ok="true">
+                      ✓ Audit chain intact: {checked().v.entries.toLocaleString('en-GB')} entries in{' '}
+                      {checked().v.chains} chain{checked().v.chains === 1 ? '' : 's'}
+                    </span>
+                  </Show>
+                  <span class="hint">
+                    {' '}
+                    (checked {checked().at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}){' '}
+                  </span>
+                  <button
+                    type="button"
+                    class="button home-chain-again"
+                    data-testid="home-chain-again"
+                    onClick={() => void refetch()}
+                  >
+                    Check again
+                  </button>
+                </>
+              )}
+            </Match>
+          </Switch>
+        </p>
+      </Show>
+    </Card>
+  );
+}
+
+function ChecklistCard(props: { items: Section<'checklist'> }) {
+  const open = () => props.items.filter((i) => !i.done).length;
+  return (
+    <Card id="checklist" title="First-run checklist">
+      <p class="hint" data-testid="checklist-progress">
+        {open() === 0
+          ? 'Everything is set up.'
+          : `${props.items.length - open()} of ${props.items.length} done. Until every item is, some roles cannot do their job.`}
+      </p>
+      <ol class="checklist">
+        <For each={props.items}>
+          {(item) => (
+            <li
+              class="checklist-item"
+              classList={{ 'checklist-done': item.done }}
+              data-testid="checklist-item"
+              data-key={item.key}
+              data-done={String(item.done)}
+            >
+              <span class="checklist-mark" aria-hidden="true">
+                {item.done ? '✓' : '○'}
+              </span>
+              <div>
+                <p class="checklist-title">
+                  {item.title}
+                  <span class="visually-hidden">{item.done ? ' (done)' : ' (to do)'}</span>
+                </p>
+                <p class="hint checklist-detail">{item.detail}</p>
+                <Show when={!item.done && item.fixAt}>
+                  {(href) => (
+                    <A href={href()} data-testid="checklist-fix">
+                      {item.fixLabel ?? 'Fix'}
+                    </A>
+                  )}
+                </Show>
+              </div>
+            </li>
+          )}
+        </For>
+      </ol>
+    </Card>
+  );
+}
+
+function PostureCard(props: { p: Section<'posture'> }) {
+  const of = (status: string) => props.p.items.filter((i) => i.status === status).length;
+  const attention = () => props.p.items.filter((i) => i.status === 'bad' || i.status === 'warn');
+  return (
+    <Card id="posture" title="Security posture" more={{ href: '/security', label: 'Open the security posture' }}>
+      <p data-testid="home-posture-counts">
+        {of('bad')} need action, {of('warn')} warning{of('warn') === 1 ? '' : 's'}, {of('good')} good
+      </p>
+      <Show when={attention().length > 0}>
+        <ul class="home-list">
+          <For each={attention()}>
+            {(i) => (
+              <li class="home-posture-item" data-testid="home-posture-item" data-key={i.key}>
+                <PostureBadge status={i.status} small />{' '}
+                <Show when={i.fixAt?.startsWith('/') && i.fixAt} fallback={i.title}>
+                  {(href) => <A href={href()}>{i.title}</A>}
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </Card>
+  );
+}

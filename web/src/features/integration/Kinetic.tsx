@@ -1,0 +1,491 @@
+import type { KINETIC_STREAMS } from '@gatehouse/contract';
+import { createSignal, For, onMount, Show } from 'solid-js';
+import { guard } from '../../auth.ts';
+import { Announcement } from '../../shared/components.tsx';
+import { ErrorPanel, NoValue, StatusBadge } from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { formatDateTime } from '../../shared/format.ts';
+import { withReauth } from '../../shared/reauth.tsx';
+import { trpc } from '../../trpc.ts';
+
+type Status = Awaited<ReturnType<typeof trpc.kinetic.status.query>>;
+type Stream = Status['streams'][number];
+type TestResult = Awaited<ReturnType<typeof trpc.kinetic.test.mutate>>;
+
+const STREAM_LABEL: Record<(typeof KINETIC_STREAMS)[number], string> = {
+  customers: 'Customers',
+  suppliers: 'Suppliers (vendors)',
+  orders: 'Sales orders',
+  'order-lines': 'Sales order lines',
+  invoices: 'AR invoices',
+  shipments: 'Shipments',
+  'purchase-orders': 'Purchase orders',
+};
+
+const TEST_LABEL: Record<TestResult['outcome'], string> = {
+  ok: 'Connected',
+  dns_tls: 'DNS or TLS problem',
+  auth: 'Authentication failed',
+  scope: 'Licence or access scope refused',
+  not_found: 'Not found',
+  unreachable: 'Unreachable',
+};
+
+const lines = (text: string) =>
+  text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const lag = (s: number | null) =>
+  s === null ? null : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+
+/**
+ * The Epicor Kinetic section of the Integrations screen: the connection (secrets are write-only: the
+ * screen says whether one is stored and never shows it), "Test connection" naming which of the failure
+ * modes it met, each stream's switch, mode and poll interval, and the sync's status with its rejects.
+ */
+export function KineticSection() {
+  const [status, setStatus] = createSignal<Status | null>(null);
+  const [loadError, setLoadError] = createSignal<string | null>(null);
+  const [notice, setNotice] = createSignal<string | null>(null);
+  const [formError, setFormError] = createSignal<string | null>(null);
+  const [test, setTest] = createSignal<TestResult | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  let heading: HTMLHeadingElement | undefined;
+
+  const [baseUrl, setBaseUrl] = createSignal('');
+  const [instance, setInstance] = createSignal('');
+  const [company, setCompany] = createSignal('');
+  const [authMode, setAuthMode] = createSignal<'basic' | 'bearer'>('basic');
+  const [username, setUsername] = createSignal('');
+  const [apiKey, setApiKey] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [caBundle, setCaBundle] = createSignal('');
+  const [cidrs, setCidrs] = createSignal('');
+
+  const load = async () => {
+    setLoadError(null);
+    try {
+      const s = await guard(trpc.kinetic.status.query());
+      setStatus(s);
+      const c = s.connection;
+      if (c) {
+        setBaseUrl(c.baseUrl);
+        setInstance(c.instance);
+        setCompany(c.company);
+        setAuthMode(c.authMode);
+        setUsername(c.username);
+        setCaBundle(c.caBundle);
+        setCidrs(c.allowedCidrs.join('\n'));
+      }
+    } catch (err) {
+      setLoadError(errorMessage(err));
+    }
+  };
+  onMount(() => void load());
+
+  const save = async (e: SubmitEvent) => {
+    e.preventDefault();
+    if (busy()) return;
+    setFormError(null);
+    setNotice(null);
+    const has = status()?.connection;
+    if (!/^https?:\/\/\S+$/.test(baseUrl().trim()))
+      return setFormError('Give the server’s address, e.g. https://erp.example.com.');
+    if (!instance().trim() || !company().trim() || !username().trim())
+      return setFormError('Instance, company and user name are required.');
+    if (!has?.hasApiKey && !apiKey()) return setFormError('Enter the API key.');
+    if (!has?.hasPassword && !password()) return setFormError('Enter the service account’s password.');
+    setBusy(true);
+    try {
+      await withReauth(() =>
+        trpc.kinetic.save.mutate({
+          baseUrl: baseUrl().trim(),
+          instance: instance().trim(),
+          company: company().trim(),
+          authMode: authMode(),
+          username: username().trim(),
+          ...(apiKey() ? { apiKey: apiKey() } : {}),
+          ...(password() ? { password: password() } : {}),
+          caBundle: caBundle().trim(),
+          allowedCidrs: lines(cidrs()),
+        }),
+      );
+      setApiKey('');
+      setPassword('');
+      setTest(null);
+      await load();
+      setNotice('The Kinetic connection was saved. Secrets are stored sealed and will not be shown again.');
+    } catch (err) {
+      setFormError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const runTest = async () => {
+    if (busy()) return;
+    setNotice(null);
+    setTest(null);
+    setBusy(true);
+    try {
+      setTest(await withReauth(() => trpc.kinetic.test.mutate()));
+      await load();
+    } catch (err) {
+      setNotice(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveStream = async (s: Stream, change: Partial<Pick<Stream, 'enabled' | 'mode' | 'pollSeconds'>>) => {
+    setNotice(null);
+    const next = { enabled: s.enabled, mode: s.mode, pollSeconds: s.pollSeconds, ...change };
+    try {
+      await withReauth(() => trpc.kinetic.setStream.mutate({ stream: s.stream, ...next }));
+      setNotice(
+        `${STREAM_LABEL[s.stream]}: ${next.enabled ? 'on' : 'off'}, ${next.mode === 'bo' ? 'business objects' : 'BAQ'}, every ${next.pollSeconds} s.`,
+      );
+      await load();
+    } catch (err) {
+      setNotice(errorMessage(err));
+      await load();
+    }
+  };
+
+  return (
+    <section class="stack" aria-labelledby="kinetic-title" data-testid="kinetic">
+      <h2 id="kinetic-title" class="focus-target" tabindex="-1" ref={heading}>
+        Epicor Kinetic
+      </h2>
+      <p class="hint">
+        Gatehouse reads customers, suppliers, sales orders, invoices, shipments and purchase orders from Kinetic’s REST
+        API v2 with a read-only service account. The Kinetic side is set up as in the administrator’s checklist
+        (docs/kinetic.md).
+      </p>
+      <Announcement testId="kinetic-status-message" message={notice()} />
+      <Show when={loadError()}>{(m) => <ErrorPanel message={m()} onRetry={() => void load()} />}</Show>
+      <Show when={!loadError()}>
+        <Show when={status()} fallback={<p aria-busy="true">Loading the Kinetic connection…</p>}>
+          {(s) => (
+            <>
+              <Show when={s().connection?.state === 'auth_failed'}>
+                <p class="form-error" role="alert" data-testid="kinetic-auth-failed">
+                  Kinetic refused the connector’s credentials; sync is paused until you save or test the connection
+                  again. {s().connection?.stateReason}
+                </p>
+              </Show>
+              <form
+                class="panel panel-wide stack"
+                onSubmit={(e) => void save(e)}
+                aria-labelledby="kinetic-conn-title"
+                novalidate
+              >
+                <h3 id="kinetic-conn-title">Connection</h3>
+                <div class="field">
+                  <label for="kin-url">Server address</label>
+                  <input
+                    id="kin-url"
+                    class="input mono"
+                    inputMode="url"
+                    maxLength={500}
+                    value={baseUrl()}
+                    onInput={(e) => setBaseUrl(e.currentTarget.value)}
+                    data-testid="kinetic-url"
+                    aria-describedby="kin-url-hint"
+                  />
+                  <p class="hint" id="kin-url-hint">
+                    https (http only to an allowlisted network), without the instance, e.g. https://erp.example.com.
+                  </p>
+                </div>
+                <div class="field">
+                  <label for="kin-instance">Instance</label>
+                  <input
+                    id="kin-instance"
+                    class="input"
+                    maxLength={100}
+                    value={instance()}
+                    onInput={(e) => setInstance(e.currentTarget.value)}
+                    data-testid="kinetic-instance"
+                  />
+                </div>
+                <div class="field">
+                  <label for="kin-company">Company</label>
+                  <input
+                    id="kin-company"
+                    class="input"
+                    maxLength={50}
+                    value={company()}
+                    onInput={(e) => setCompany(e.currentTarget.value)}
+                    data-testid="kinetic-company"
+                  />
+                </div>
+                <fieldset class="field">
+                  <legend>Sign-in</legend>
+                  <label class="checkbox">
+                    <input
+                      type="radio"
+                      name="kin-auth"
+                      checked={authMode() === 'basic'}
+                      onChange={() => setAuthMode('basic')}
+                      data-testid="kinetic-auth-basic"
+                    />{' '}
+                    Basic (service account)
+                  </label>
+                  <label class="checkbox">
+                    <input
+                      type="radio"
+                      name="kin-auth"
+                      checked={authMode() === 'bearer'}
+                      onChange={() => setAuthMode('bearer')}
+                      data-testid="kinetic-auth-bearer"
+                    />{' '}
+                    Bearer token (TokenResource)
+                  </label>
+                </fieldset>
+                <div class="field">
+                  <label for="kin-user">Service account</label>
+                  <input
+                    id="kin-user"
+                    class="input"
+                    autocomplete="off"
+                    maxLength={200}
+                    value={username()}
+                    onInput={(e) => setUsername(e.currentTarget.value)}
+                    data-testid="kinetic-username"
+                  />
+                </div>
+                <div class="field">
+                  <label for="kin-password">Password</label>
+                  <input
+                    id="kin-password"
+                    class="input"
+                    type="password"
+                    autocomplete="new-password"
+                    maxLength={2000}
+                    value={password()}
+                    onInput={(e) => setPassword(e.currentTarget.value)}
+                    data-testid="kinetic-password"
+                    aria-describedby="kin-password-hint"
+                  />
+                  <p class="hint" id="kin-password-hint" data-testid="kinetic-password-stored">
+                    {s().connection?.hasPassword
+                      ? 'A password is stored (sealed). Leave empty to keep it.'
+                      : 'Not stored yet.'}
+                  </p>
+                </div>
+                <div class="field">
+                  <label for="kin-key">API key</label>
+                  <input
+                    id="kin-key"
+                    class="input mono"
+                    type="password"
+                    autocomplete="off"
+                    maxLength={2000}
+                    value={apiKey()}
+                    onInput={(e) => setApiKey(e.currentTarget.value)}
+                    data-testid="kinetic-api-key"
+                    aria-describedby="kin-key-hint"
+                  />
+                  <p class="hint" id="kin-key-hint" data-testid="kinetic-key-stored">
+                    {s().connection?.hasApiKey
+                      ? 'An API key is stored (sealed). Leave empty to keep it.'
+                      : 'Not stored yet. Sent as the x-api-key header only.'}
+                  </p>
+                </div>
+                <div class="field">
+                  <label for="kin-ca">CA bundle (optional)</label>
+                  <textarea
+                    id="kin-ca"
+                    class="input mono"
+                    rows={3}
+                    value={caBundle()}
+                    onInput={(e) => setCaBundle(e.currentTarget.value)}
+                    data-testid="kinetic-ca"
+                    aria-describedby="kin-ca-hint"
+                  />
+                  <p class="hint" id="kin-ca-hint">
+                    PEM certificates of an on-premises CA; TLS is always verified.
+                  </p>
+                </div>
+                <div class="field">
+                  <label for="kin-cidrs">Allowlisted networks (optional)</label>
+                  <textarea
+                    id="kin-cidrs"
+                    class="input mono"
+                    rows={2}
+                    value={cidrs()}
+                    onInput={(e) => setCidrs(e.currentTarget.value)}
+                    data-testid="kinetic-cidrs"
+                    aria-describedby="kin-cidrs-hint"
+                  />
+                  <p class="hint" id="kin-cidrs-hint">
+                    Private, loopback or link-local addresses are refused unless their network is listed here (one per
+                    line).
+                  </p>
+                </div>
+                <Show when={formError()}>
+                  {(m) => (
+                    <p class="form-error" role="alert" id="kinetic-form-error" data-testid="kinetic-form-error">
+                      {m()}
+                    </p>
+                  )}
+                </Show>
+                <div class="actions">
+                  <button type="submit" class="button button-primary" disabled={busy()} data-testid="kinetic-save">
+                    Save connection
+                  </button>
+                  <button
+                    type="button"
+                    class="button"
+                    disabled={busy() || !s().connection}
+                    data-testid="kinetic-test"
+                    onClick={() => void runTest()}
+                  >
+                    Test connection
+                  </button>
+                </div>
+                <Show when={test()}>
+                  {(r) => (
+                    <p
+                      class={r().outcome === 'ok' ? 'notice' : 'form-error'}
+                      role="status"
+                      data-testid="kinetic-test-result"
+                      data-outcome={r().outcome}
+                    >
+                      <strong>{TEST_LABEL[r().outcome]}</strong>: {r().message}
+                    </p>
+                  )}
+                </Show>
+              </form>
+
+              <Show when={s().connection}>
+                <div class="table-wrap">
+                  <table class="data-table" data-testid="kinetic-streams">
+                    <caption>Streams</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Stream</th>
+                        <th scope="col">On</th>
+                        <th scope="col">Mode</th>
+                        <th scope="col">Poll (s)</th>
+                        <th scope="col">Last run</th>
+                        <th scope="col">Lag</th>
+                        <th scope="col">Rows</th>
+                        <th scope="col">Rejects</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={s().streams}>
+                        {(st) => (
+                          <tr data-testid="kinetic-stream-row" data-stream={st.stream}>
+                            <th scope="row" data-label="Stream">
+                              {STREAM_LABEL[st.stream]}
+                              <Show when={st.lastError}>
+                                {(err) => (
+                                  <div class="hint webhook-error" data-testid="kinetic-stream-error">
+                                    {err()}
+                                  </div>
+                                )}
+                              </Show>
+                            </th>
+                            <td data-label="On">
+                              <input
+                                type="checkbox"
+                                checked={st.enabled}
+                                aria-label={`Sync ${STREAM_LABEL[st.stream]}`}
+                                data-testid="kinetic-stream-enabled"
+                                onChange={(e) => void saveStream(st, { enabled: e.currentTarget.checked })}
+                              />
+                            </td>
+                            <td data-label="Mode">
+                              <select
+                                class="input"
+                                aria-label={`Mode of ${STREAM_LABEL[st.stream]}`}
+                                value={st.mode}
+                                data-testid="kinetic-stream-mode"
+                                onChange={(e) =>
+                                  void saveStream(st, { mode: e.currentTarget.value === 'baq' ? 'baq' : 'bo' })
+                                }
+                              >
+                                <option value="bo">Business object</option>
+                                <option value="baq">BAQ</option>
+                              </select>
+                            </td>
+                            <td data-label="Poll (s)">
+                              <input
+                                class="input"
+                                type="number"
+                                min={15}
+                                max={900}
+                                aria-label={`Poll interval of ${STREAM_LABEL[st.stream]} in seconds`}
+                                value={st.pollSeconds}
+                                data-testid="kinetic-stream-poll"
+                                onChange={(e) => {
+                                  const n = Number(e.currentTarget.value);
+                                  if (Number.isInteger(n) && n >= 15 && n <= 900)
+                                    void saveStream(st, { pollSeconds: n });
+                                  else setNotice('A poll interval is 15 to 900 seconds.');
+                                }}
+                              />
+                            </td>
+                            <td data-label="Last run">
+                              <Show when={st.lastRunAt} fallback={<NoValue />}>
+                                {(at) => formatDateTime(at())}
+                              </Show>
+                            </td>
+                            <td data-label="Lag">{lag(st.lagSeconds) ?? <NoValue />}</td>
+                            <td data-label="Rows">
+                              {st.rowsTotal}
+                              <div class="hint">last run: {st.lastRunRows}</div>
+                            </td>
+                            <td data-label="Rejects">{st.rejects}</td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+                <Show when={s().rejects.length > 0}>
+                  <div class="table-wrap">
+                    <table class="data-table" data-testid="kinetic-rejects">
+                      <caption>Rows not applied yet (retried every run)</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">Record</th>
+                          <th scope="col">Reason</th>
+                          <th scope="col">Since</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        <For each={s().rejects}>
+                          {(r) => (
+                            <tr data-testid="kinetic-reject-row">
+                              <td data-label="Record" class="mono">
+                                {r.erpKey}
+                                <div class="hint">{STREAM_LABEL[r.stream as Stream['stream']] ?? r.stream}</div>
+                              </td>
+                              <td data-label="Reason">{r.reason}</td>
+                              <td data-label="Since">
+                                {formatDateTime(r.firstSeen)}
+                                <div class="hint">{r.attempts} attempts</div>
+                              </td>
+                            </tr>
+                          )}
+                        </For>
+                      </tbody>
+                    </table>
+                  </div>
+                </Show>
+                <p class="hint">
+                  Connection state: <StatusBadge status={s().connection?.state ?? 'ok'} />
+                </p>
+              </Show>
+            </>
+          )}
+        </Show>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,332 @@
+import { MoneyError, minorToDecimal, toMinor } from '@gatehouse/contract';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createPagedList, ErrorPanel, ListTable, usePageTitle } from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { formatDate, formatDateTime, formatMinor, todayIso } from '../../shared/format.ts';
+import { FormError } from '../../shared/forms.tsx';
+import { trpc } from '../../trpc.ts';
+import { kindLabel } from './Invoices.tsx';
+
+/**
+ * Remittance advice: the customer says which open invoices and credit notes one payment settles. Nothing
+ * is paid here; the ERP is told, and each item shows "Payment advised" until the payment is booked.
+ */
+export default function Remittances() {
+  usePageTitle(() => 'Remittance advice');
+  const [params] = useSearchParams();
+  const list = createPagedList(
+    () => ({}),
+    (_f, cursor) => trpc.remittances.list.query({ limit: 50, cursor }),
+  );
+  return (
+    <section aria-labelledby="remittances-title">
+      <div class="detail-header">
+        <h1 id="remittances-title">Remittance advice</h1>
+        <A href="/remittances/new" class="button button-primary" data-testid="remittance-new">
+          New remittance advice
+        </A>
+      </div>
+      <Show when={typeof params.sent === 'string' ? params.sent : undefined}>
+        {(ref) => (
+          <p class="notice" role="status" data-testid="remittance-sent">
+            Remittance advice {ref()} was sent to our accounts team; a confirmation was mailed to you. The items show
+            “Payment advised” until your payment is booked.
+          </p>
+        )}
+      </Show>
+      <p class="hint">
+        Tell us which invoices and credit notes a payment settles, so it is booked against the right items. No payment
+        is made here.
+      </p>
+      <ListTable
+        list={list}
+        noun="remittance advices"
+        emptyText="You have not sent remittance advice yet."
+        testId="remittances-table"
+        caption="Remittance advice sent, newest first"
+        head={
+          <>
+            <th scope="col">Reference</th>
+            <th scope="col">Paid on</th>
+            <th scope="col">Items</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+            <th scope="col">Sent</th>
+          </>
+        }
+      >
+        {(r) => (
+          <tr data-testid="remittance-row">
+            <th scope="row" class="wrap">
+              {r.reference}
+            </th>
+            <td data-label="Paid on">
+              <time datetime={r.paymentDate}>{formatDate(r.paymentDate)}</time>
+            </td>
+            <td class="wrap" data-label="Items">
+              <For each={r.lines}>
+                {(l, i) => (
+                  <>
+                    {i() > 0 ? ', ' : ''}
+                    <A href={`/invoices/${l.invoiceId}`}>{l.number}</A> ({formatMinor(l.amountMinor, r.currency)})
+                  </>
+                )}
+              </For>
+              <Show when={r.pendingCount > 0}>
+                <div class="hint">{r.pendingCount} awaiting your payment’s booking</div>
+              </Show>
+            </td>
+            <td class="num" data-label="Total">
+              {formatMinor(r.totalMinor, r.currency)}
+            </td>
+            <td data-label="Sent">
+              <time datetime={r.submittedAt}>{formatDateTime(r.submittedAt)}</time> by {r.submittedBy}
+            </td>
+          </tr>
+        )}
+      </ListTable>
+    </section>
+  );
+}
+
+type Item = Awaited<ReturnType<typeof trpc.remittances.openItems.query>>['items'][number];
+
+/** Amount typed in the currency's own units ("1,250.00"), as exact minor units; null when not a number. */
+function parseAmount(text: string, currency: string): bigint | null {
+  try {
+    return toMinor(text.replace(/[,\s]/g, ''), currency);
+  } catch (e) {
+    if (e instanceof MoneyError) return null;
+    throw e;
+  }
+}
+
+export function RemittanceNew() {
+  usePageTitle(() => 'New remittance advice');
+  const navigate = useNavigate();
+  const [open, { refetch }] = createResource(() => trpc.remittances.openItems.query());
+  const currencies = createMemo(() => [...new Set((open()?.items ?? []).map((i) => i.currency))].sort());
+  const [currency, setCurrency] = createSignal<string | undefined>();
+  const shownCurrency = () => currency() ?? currencies()[0];
+  const items = createMemo(() => (open()?.items ?? []).filter((i) => i.currency === shownCurrency()));
+  /** The amount typed per chosen item (decimal text), by invoice id. */
+  const [chosen, setChosen] = createSignal<Record<string, string>>({});
+  const [reference, setReference] = createSignal('');
+  const [paymentDate, setPaymentDate] = createSignal(todayIso());
+  const [total, setTotal] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [sending, setSending] = createSignal(false);
+
+  const toggle = (item: Item, on: boolean) => {
+    const next = { ...chosen() };
+    if (on) next[item.id] = minorToDecimal(BigInt(item.availableMinor), item.currency);
+    else delete next[item.id];
+    setChosen(next);
+  };
+  const sum = createMemo(() => {
+    const c = shownCurrency();
+    if (!c) return null;
+    let s = 0n;
+    for (const text of Object.values(chosen())) {
+      const v = parseAmount(text, c);
+      if (v === null) return null;
+      s += v;
+    }
+    return s;
+  });
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const c = shownCurrency();
+    if (!c || sending()) return;
+    setError(null);
+    const entries = Object.entries(chosen());
+    if (entries.length === 0) return setError('Choose at least one invoice.');
+    if (!reference().trim()) return setError('Give the payment reference.');
+    const stated = parseAmount(total(), c);
+    if (stated === null) return setError('Give the total of the payment, e.g. 1250.00.');
+    const allocations: { invoiceId: string; amountMinor: string }[] = [];
+    for (const [invoiceId, text] of entries) {
+      const v = parseAmount(text, c);
+      const item = items().find((i) => i.id === invoiceId);
+      if (v === null) return setError(`The amount for ${item?.legalNumber ?? item?.number} is not a number.`);
+      allocations.push({ invoiceId, amountMinor: v.toString() });
+    }
+    setSending(true);
+    try {
+      await trpc.remittances.create.mutate({
+        reference: reference().trim(),
+        paymentDate: paymentDate(),
+        currency: c,
+        totalMinor: stated.toString(),
+        allocations,
+      });
+      navigate(`/remittances?sent=${encodeURIComponent(reference().trim())}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="remittance-new-title">
+      <p class="back">
+        <A href="/remittances">Back to remittance advice</A>
+      </p>
+      <h1 id="remittance-new-title">New remittance advice</h1>
+      <p class="hint">
+        Choose the invoices and credit notes your payment settles and what you pay of each. Credit notes are taken off
+        (negative amounts). No payment is made here.
+      </p>
+      <Show when={!open.error} fallback={<ErrorPanel message={errorMessage(open.error)} onRetry={refetch} />}>
+        <Show when={open()} fallback={<p class="muted">Loading open items…</p>}>
+          {(o) => (
+            <Show
+              when={o().items.length > 0}
+              fallback={<p data-testid="remittance-nothing-open">You have no open invoices or credit notes.</p>}
+            >
+              <form class="form" onSubmit={(e) => void submit(e)} novalidate aria-describedby="remittance-error">
+                <FormError id="remittance-error" message={error()} />
+                <Show when={currencies().length > 1}>
+                  <div class="field">
+                    <label for="remittance-currency">Currency</label>
+                    <select
+                      id="remittance-currency"
+                      value={shownCurrency()}
+                      onChange={(e) => {
+                        setCurrency(e.currentTarget.value);
+                        setChosen({});
+                      }}
+                    >
+                      <For each={currencies()}>{(c) => <option value={c}>{c}</option>}</For>
+                    </select>
+                  </div>
+                </Show>
+                <div class="table-wrap">
+                  <table class="data-table" data-testid="remittance-items">
+                    <caption class="visually-hidden">Open invoices and credit notes</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Pay</th>
+                        <th scope="col">Number</th>
+                        <th scope="col">Due</th>
+                        <th scope="col" class="num">
+                          Open
+                        </th>
+                        <th scope="col" class="num">
+                          Amount
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={items()}>
+                        {(item) => {
+                          const id = `pay-${item.id}`;
+                          const on = () => item.id in chosen();
+                          return (
+                            <tr data-testid="remittance-item">
+                              <td data-label="Pay">
+                                <input
+                                  type="checkbox"
+                                  id={id}
+                                  data-testid="remittance-item-pay"
+                                  checked={on()}
+                                  disabled={item.availableMinor === '0'}
+                                  onChange={(e) => toggle(item, e.currentTarget.checked)}
+                                />
+                              </td>
+                              <th scope="row">
+                                <label for={id}>
+                                  {kindLabel(item.kind)} {item.legalNumber ?? item.number}
+                                </label>
+                              </th>
+                              <td data-label="Due">
+                                <time datetime={item.dueDate}>{formatDate(item.dueDate)}</time>
+                              </td>
+                              <td class="num" data-label="Open">
+                                {formatMinor(item.openMinor, item.currency)}
+                                <Show when={item.availableMinor !== item.openMinor}>
+                                  <div class="hint">
+                                    {formatMinor(item.availableMinor, item.currency)} not yet advised
+                                  </div>
+                                </Show>
+                              </td>
+                              <td class="num" data-label="Amount">
+                                <input
+                                  type="text"
+                                  inputmode="decimal"
+                                  class="remittance-amount"
+                                  aria-label={`Amount for ${item.legalNumber ?? item.number}`}
+                                  data-testid="remittance-item-amount"
+                                  disabled={!on()}
+                                  value={chosen()[item.id] ?? ''}
+                                  onInput={(e) => setChosen({ ...chosen(), [item.id]: e.currentTarget.value })}
+                                />
+                              </td>
+                            </tr>
+                          );
+                        }}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+                <Show when={o().truncated}>
+                  <p class="hint">Only the 200 oldest open items are shown; send several advices for more.</p>
+                </Show>
+                <p class="remittance-total" data-testid="remittance-sum" aria-live="polite">
+                  Chosen items add up to {sum() === null ? '—' : formatMinor(sum() ?? 0n, shownCurrency() ?? '')}
+                </p>
+                <div class="field">
+                  <label for="remittance-total">Total of the payment ({shownCurrency()})</label>
+                  <input
+                    id="remittance-total"
+                    type="text"
+                    inputmode="decimal"
+                    data-testid="remittance-total"
+                    value={total()}
+                    onInput={(e) => setTotal(e.currentTarget.value)}
+                  />
+                </div>
+                <div class="field">
+                  <label for="remittance-reference">Payment reference</label>
+                  <input
+                    id="remittance-reference"
+                    type="text"
+                    maxlength={140}
+                    data-testid="remittance-reference"
+                    value={reference()}
+                    onInput={(e) => setReference(e.currentTarget.value)}
+                  />
+                </div>
+                <div class="field">
+                  <label for="remittance-date">Payment date</label>
+                  <input
+                    id="remittance-date"
+                    type="date"
+                    data-testid="remittance-date"
+                    value={paymentDate()}
+                    onInput={(e) => setPaymentDate(e.currentTarget.value)}
+                  />
+                </div>
+                <div class="button-row">
+                  <button
+                    type="submit"
+                    class="button button-primary"
+                    data-testid="remittance-submit"
+                    disabled={sending()}
+                    aria-busy={sending()}
+                  >
+                    Send remittance advice
+                  </button>
+                </div>
+              </form>
+            </Show>
+          )}
+        </Show>
+      </Show>
+    </section>
+  );
+}

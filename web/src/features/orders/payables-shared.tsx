@@ -1,0 +1,350 @@
+import { INVOICE_QUERY_REASON_LABELS, INVOICE_QUERY_REASONS, type InvoiceQueryReason } from '@gatehouse/contract';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { apiUrl } from '../../api-origin.ts';
+import { can } from '../../auth.ts';
+import { Announcement, FormDialog } from '../../shared/components.tsx';
+import { ErrorPanel } from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { formatDateTime } from '../../shared/format.ts';
+import { trpc } from '../../trpc.ts';
+import { sendFile } from '../suppliers/Documents.tsx';
+import { Badge, formatBytes } from '../suppliers/supplier-shared.tsx';
+
+// Accounts payable's marks and pieces: invoice queries (badge, thread, raise and add-to forms) and the
+// "payment advised" badge. Used by the invoice list and page and by the staff work queue.
+
+export type InvoiceQuery = Awaited<ReturnType<typeof trpc.invoiceQueries.get.query>>;
+
+/** "Query open" on an invoice that has one (or "2 queries open"). */
+export function QueryBadge(props: { count: number }) {
+  return (
+    <span class="badge badge-query" data-testid="query-badge">
+      {props.count === 1 ? 'Query open' : `${props.count} queries open`}
+    </span>
+  );
+}
+
+/** "Payment advised": a remittance advice names it and the ERP's payment has not arrived yet. */
+export function AdvisedBadge() {
+  return (
+    <span class="badge badge-advised" data-testid="advised-badge">
+      Payment advised
+    </span>
+  );
+}
+
+export const reasonLabel = (r: InvoiceQueryReason) => INVOICE_QUERY_REASON_LABELS[r];
+
+/** Opens one file of a query: a short-lived link (invoiceQueries.attachmentLink), then the browser saves it. */
+async function downloadAttachment(attachmentId: string) {
+  const { url } = await trpc.invoiceQueries.attachmentLink.query({ attachmentId });
+  window.location.assign(await apiUrl(url));
+}
+
+/** Sends files onto a query one after the other; the message of the first refusal, or null. */
+async function attachFiles(queryId: string, files: readonly File[]): Promise<string | null> {
+  for (const file of files) {
+    try {
+      await sendFile(await apiUrl(`/files/invoice-query-attachments?queryId=${queryId}`), file, () => {}, {});
+    } catch (err) {
+      return `${file.name}: ${errorMessage(err)}`;
+    }
+  }
+  return null;
+}
+
+/** A query's thread: who wrote what when (customer and staff told apart in words), then its files. */
+export function QueryThread(props: { query: InvoiceQuery }) {
+  const [downloadError, setDownloadError] = createSignal<string | null>(null);
+  const q = () => props.query;
+  return (
+    <div class="query-thread" data-testid="query-thread">
+      <ol class="query-messages" aria-label="Messages">
+        <For each={q().messages}>
+          {(m) => (
+            <li class={`query-message query-message-${m.authorSide}`} data-testid="query-message">
+              <p class="query-message-meta">
+                <strong>{m.author}</strong>
+                <span class="muted"> · {m.authorSide === 'staff' ? 'Gatehouse staff' : 'Customer'} · </span>
+                <time datetime={m.at}>{formatDateTime(m.at)}</time>
+              </p>
+              <p class="query-message-body">{m.body}</p>
+            </li>
+          )}
+        </For>
+      </ol>
+      <Show when={q().attachments.length > 0}>
+        <h4 class="query-files-title">Files</h4>
+        <ul class="query-files" data-testid="query-files">
+          <For each={q().attachments}>
+            {(a) => (
+              <li>
+                <button
+                  type="button"
+                  class="link-button"
+                  data-testid="query-file"
+                  onClick={() => {
+                    setDownloadError(null);
+                    downloadAttachment(a.id).catch((err: unknown) => setDownloadError(errorMessage(err)));
+                  }}
+                >
+                  {a.fileName}
+                </button>
+                <span class="muted">
+                  {' '}
+                  · {formatBytes(a.sizeBytes)} · {a.uploadedBy}
+                </span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={downloadError()}>
+        {(m) => (
+          <p class="form-error" role="alert">
+            {m()}
+          </p>
+        )}
+      </Show>
+      <Show when={q().status !== 'open' && q().resolution}>
+        <p class="notice" role="note" data-testid="query-outcome">
+          <strong>{q().status === 'resolved' ? 'Resolved' : 'Rejected'}</strong>
+          <Show when={q().closedBy}>{(by) => <> by {by()}</>}</Show>
+          <Show when={q().closedAt}>
+            {(at) => (
+              <>
+                {' '}
+                on <time datetime={at()}>{formatDateTime(at())}</time>
+              </>
+            )}
+          </Show>
+          : {q().resolution}
+        </p>
+      </Show>
+    </div>
+  );
+}
+
+type Line = { lineNo: number; description: string };
+
+/**
+ * The queries on one invoice for its page: each with its status and thread; a customer who may raise
+ * queries gets "Raise a query" (the invoice or one line, a reason, a message, files) and, on an open one,
+ * "Add a message".
+ */
+export function InvoiceQueries(props: { invoiceId: string; lines: readonly Line[]; onChange: () => void }) {
+  const [queries, { refetch }] = createResource(
+    () => props.invoiceId,
+    (id) => trpc.invoiceQueries.forInvoice.query({ id }),
+  );
+  const [dialog, setDialog] = createSignal<{ kind: 'raise' } | { kind: 'comment'; id: string } | null>(null);
+  const [announcement, setAnnouncement] = createSignal<string | null>(null);
+  const mayRaise = () => can('invoice-queries:create');
+  const changed = (message: string) => {
+    setAnnouncement(message);
+    void refetch();
+    props.onChange();
+  };
+  return (
+    <section class="invoice-queries after-panel" aria-labelledby="invoice-queries-title" data-testid="invoice-queries">
+      <div class="detail-header">
+        <h2 id="invoice-queries-title">Queries</h2>
+        <Show when={mayRaise()}>
+          <button
+            type="button"
+            class="button"
+            data-testid="query-raise"
+            onClick={() => {
+              setAnnouncement(null);
+              setDialog({ kind: 'raise' });
+            }}
+          >
+            Raise a query
+          </button>
+        </Show>
+      </div>
+      <Announcement testId="query-announcement" message={announcement()} />
+      <Show when={!queries.error} fallback={<ErrorPanel message={errorMessage(queries.error)} onRetry={refetch} />}>
+        <Show when={queries()} fallback={<p class="muted">Loading queries…</p>}>
+          {(list) => (
+            <Show
+              when={list().length > 0}
+              fallback={
+                <p class="muted" data-testid="queries-empty">
+                  No queries on this invoice.
+                </p>
+              }
+            >
+              <For each={list()}>
+                {(q) => (
+                  <article class="query" data-testid="invoice-query">
+                    <h3 class="query-title">
+                      {reasonLabel(q.reason)}
+                      {q.line ? ` · line ${q.line.lineNo}: ${q.line.description}` : ' · the whole invoice'}{' '}
+                      <Badge status={q.status} testId="query-status" />
+                    </h3>
+                    <QueryThread query={q} />
+                    <Show when={mayRaise() && q.status === 'open'}>
+                      <button
+                        type="button"
+                        class="button"
+                        data-testid="query-comment"
+                        onClick={() => {
+                          setAnnouncement(null);
+                          setDialog({ kind: 'comment', id: q.id });
+                        }}
+                      >
+                        Add a message or file
+                      </button>
+                    </Show>
+                  </article>
+                )}
+              </For>
+            </Show>
+          )}
+        </Show>
+      </Show>
+      <Show when={dialog()}>
+        {(d) => (
+          <QueryDialog
+            mode={d()}
+            invoiceId={props.invoiceId}
+            lines={props.lines}
+            onClose={() => setDialog(null)}
+            onDone={changed}
+          />
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function QueryDialog(props: {
+  mode: { kind: 'raise' } | { kind: 'comment'; id: string };
+  invoiceId: string;
+  lines: readonly Line[];
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  let message: HTMLTextAreaElement | undefined;
+  let files: HTMLInputElement | undefined;
+  let lineSelect: HTMLSelectElement | undefined;
+  const [line, setLine] = createSignal('');
+  const [reason, setReason] = createSignal<InvoiceQueryReason | ''>('');
+  const raising = () => props.mode.kind === 'raise';
+  const text = () => (message?.value ?? '').trim();
+  return (
+    <FormDialog
+      id="query-dialog"
+      title={raising() ? 'Raise a query' : 'Add to the query'}
+      testId="query-dialog"
+      heading={raising() ? 'Raise a query on this invoice' : 'Add a message or file'}
+      intro={
+        <p class="hint" id="query-dialog-what">
+          {raising()
+            ? 'Our accounts team answers here and by mail. Files: PDF, PNG or JPEG.'
+            : 'Our accounts team is told by mail.'}
+        </p>
+      }
+      wide
+      initialFocus={() => (raising() ? lineSelect : message)}
+      onClose={props.onClose}
+      submitLabel={raising() ? 'Raise query' : 'Send'}
+      submitTestId="query-submit"
+      check={() => {
+        if (raising() && !reason()) return 'Choose a reason.';
+        if (text().length < 3) return 'Write at least a few words.';
+        return null;
+      }}
+      send={async () => {
+        const chosen = [...(files?.files ?? [])];
+        let id: string;
+        if (props.mode.kind === 'raise') {
+          const r = reason() as InvoiceQueryReason;
+          const lineNo = line() === '' ? undefined : Number(line());
+          ({ id } = await trpc.invoiceQueries.raise.mutate({
+            invoiceId: props.invoiceId,
+            reason: r,
+            message: text(),
+            ...(lineNo !== undefined ? { lineNo } : {}),
+          }));
+        } else {
+          id = props.mode.id;
+          await trpc.invoiceQueries.comment.mutate({ id, message: text() });
+        }
+        const refused = await attachFiles(id, chosen);
+        props.onDone(
+          (raising() ? 'Your query was sent; our accounts team was told by mail.' : 'Your message was sent.') +
+            (refused ? ` A file was not added: ${refused}` : ''),
+        );
+      }}
+    >
+      {() => (
+        <>
+          <Show when={raising()}>
+            <div class="field">
+              <label for="query-line">About</label>
+              <select
+                id="query-line"
+                name="line"
+                data-testid="query-line"
+                ref={lineSelect}
+                value={line()}
+                onChange={(e) => setLine(e.currentTarget.value)}
+              >
+                <option value="">The whole invoice</option>
+                <For each={props.lines}>
+                  {(l) => (
+                    <option value={String(l.lineNo)}>
+                      Line {l.lineNo}: {l.description}
+                    </option>
+                  )}
+                </For>
+              </select>
+            </div>
+            <div class="field">
+              <label for="query-reason">Reason</label>
+              <select
+                id="query-reason"
+                name="reason"
+                data-testid="query-reason"
+                value={reason()}
+                onChange={(e) => setReason(e.currentTarget.value as InvoiceQueryReason)}
+              >
+                <option value="" disabled>
+                  Choose…
+                </option>
+                <For each={INVOICE_QUERY_REASONS}>{(r) => <option value={r}>{reasonLabel(r)}</option>}</For>
+              </select>
+            </div>
+          </Show>
+          <div class="field">
+            <label for="query-message">Message</label>
+            <textarea
+              id="query-message"
+              name="message"
+              rows={5}
+              maxlength={4000}
+              data-testid="query-message-input"
+              ref={message}
+            />
+          </div>
+          <div class="field">
+            <label for="query-files">
+              Files <span class="muted">(optional)</span>
+            </label>
+            <input
+              id="query-files"
+              type="file"
+              name="file"
+              multiple
+              accept="application/pdf,image/png,image/jpeg"
+              data-testid="query-files-input"
+              ref={files}
+            />
+          </div>
+        </>
+      )}
+    </FormDialog>
+  );
+}

@@ -1,0 +1,218 @@
+import { createSignal, Show } from 'solid-js';
+import { can, guard } from '../../auth.ts';
+import { Announcement, createDialogs, LinesTable, ReasonDialog, TotalRow } from '../../shared/components.tsx';
+import { DetailPage } from '../../shared/data.tsx';
+import { DownloadButton } from '../../shared/download-button.tsx';
+import { formatDateTime, formatMinor } from '../../shared/format.ts';
+import { trpc } from '../../trpc.ts';
+import { DateCell } from './PurchaseOrders.tsx';
+import { ConfirmationRounds, ConfirmLinesDialog, createCollab, DeliveryProgress } from './po-collab.tsx';
+import { Badge } from './supplier-shared.tsx';
+
+type PurchaseOrder = Awaited<ReturnType<typeof trpc.purchaseOrders.get.query>>;
+
+/** Statuses in which the supplier may still acknowledge or flag a problem (the server decides too). */
+const OPEN_STATUSES: readonly string[] = ['open', 'acknowledged', 'problem'];
+
+export default function PurchaseOrderDetail() {
+  return (
+    <DetailPage
+      id="purchase-order"
+      noun="Purchase order"
+      back={{ href: '/purchase-orders', label: 'Back to purchase orders' }}
+      fetch={(id) => trpc.purchaseOrders.get.query({ id })}
+      pageTitle={(po) => `Purchase order ${po.number}`}
+    >
+      {(po, refetch) => <PurchaseOrderView po={po()} refresh={refetch} />}
+    </DetailPage>
+  );
+}
+
+function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
+  const dialogs = createDialogs<'confirm' | 'problem'>();
+  const [announcement, setAnnouncement] = createSignal<string | null>(null);
+  const collab = createCollab(() => props.po.id);
+  const latest = () => collab.rounds()?.items[0];
+  const actionable = () => can('purchase-orders:acknowledge') && OPEN_STATUSES.includes(props.po.status);
+  const refreshAll = () => {
+    props.refresh();
+    collab.refetch();
+  };
+  const open = (which: 'confirm' | 'problem') => {
+    setAnnouncement(null);
+    dialogs.show(which);
+  };
+
+  return (
+    <>
+      <div class="detail-header">
+        <h1 id="purchase-order-title" data-testid="purchase-order-title">
+          Purchase order {props.po.number}
+        </h1>
+        <Badge status={props.po.status} testId="purchase-order-status" />
+        <DownloadButton
+          label="Purchase order PDF"
+          testId="purchase-order-pdf"
+          fetch={() => trpc.purchaseOrders.pdf.mutate({ id: props.po.id })}
+        />
+        <Show when={actionable()}>
+          <div class="button-row po-actions">
+            {/* Per line (issue 19): the first answer, then "Change confirmation" for a new round. */}
+            <button
+              type="button"
+              class="button button-primary"
+              data-testid="po-confirm"
+              ref={dialogs.opener('confirm')}
+              onClick={() => open('confirm')}
+              disabled={collab.rounds.loading}
+            >
+              {latest() ? 'Change confirmation' : 'Confirm lines'}
+            </button>
+            <button
+              type="button"
+              class="button"
+              data-testid="po-flag-problem"
+              ref={dialogs.opener('problem')}
+              onClick={() => open('problem')}
+            >
+              Flag a problem
+            </button>
+          </div>
+        </Show>
+      </div>
+      <Announcement testId="purchase-order-announcement" message={announcement()} />
+
+      <Show when={props.po.status === 'problem' && props.po.problemNote}>
+        {(note) => (
+          <div class="notice po-problem" role="note" data-testid="po-problem">
+            <p class="po-problem-line">
+              <strong>Problem reported</strong>
+              <Show when={props.po.problemBy}>{(by) => <> by {by()}</>}</Show>
+              <Show when={props.po.problemAt}>
+                {(at) => (
+                  <>
+                    {' '}
+                    on <time datetime={at()}>{formatDateTime(at())}</time>
+                  </>
+                )}
+              </Show>
+              :
+            </p>
+            <p class="po-problem-line po-problem-note">{note()}</p>
+          </div>
+        )}
+      </Show>
+
+      <dl class="summary" data-testid="purchase-order-summary">
+        <div>
+          <dt>Order date</dt>
+          <dd>
+            <DateCell date={props.po.orderDate} />
+          </dd>
+        </div>
+        <div>
+          <dt>Requested delivery</dt>
+          <dd data-testid="po-requested">
+            <DateCell date={props.po.requestedDate} />
+          </dd>
+        </div>
+        <div>
+          <dt>Promised delivery</dt>
+          <dd data-testid="po-promised">
+            <DateCell date={props.po.promisedDate} />
+          </dd>
+        </div>
+        <div>
+          <dt>Total</dt>
+          <dd data-testid="po-total">{formatMinor(props.po.totalMinor, props.po.currency)}</dd>
+        </div>
+        <Show when={props.po.acknowledgedAt}>
+          {(at) => (
+            <div>
+              <dt>Acknowledged</dt>
+              <dd data-testid="po-acknowledged">
+                <time datetime={at()}>{formatDateTime(at())}</time>
+                <Show when={props.po.acknowledgedBy}>{(by) => <> by {by()}</>}</Show>
+              </dd>
+            </div>
+          )}
+        </Show>
+        <Show when={props.po.status !== 'problem' && props.po.problemNote}>
+          {(note) => (
+            <div>
+              <dt>Earlier problem</dt>
+              <dd class="wrap-text">{note()}</dd>
+            </div>
+          )}
+        </Show>
+      </dl>
+
+      <LinesTable
+        id="purchase-order"
+        lines={props.po.lines}
+        emptyText="This purchase order has no lines."
+        currency={props.po.currency}
+        footer={<TotalRow label="Total" minor={props.po.totalMinor} currency={props.po.currency} />}
+      />
+
+      <ConfirmationRounds
+        po={props.po}
+        rounds={collab.rounds()?.items ?? []}
+        onDecided={(message) => {
+          setAnnouncement(message);
+          refreshAll();
+        }}
+      />
+      <DeliveryProgress po={props.po} progress={collab.progress()} error={collab.progress.error} />
+
+      <Show when={dialogs.open() === 'confirm'}>
+        <ConfirmLinesDialog
+          po={props.po}
+          previous={latest()}
+          onClose={dialogs.close}
+          onDone={(status) => {
+            setAnnouncement(
+              status === 'accepted'
+                ? `Purchase order ${props.po.number} confirmed as ordered.`
+                : `Your confirmation of ${props.po.number} was sent; the buyer reviews the changes.`,
+            );
+            refreshAll();
+          }}
+        />
+      </Show>
+      <Show when={dialogs.open() === 'problem'}>
+        <ProblemDialog
+          po={props.po}
+          onClose={dialogs.close}
+          onDone={() => {
+            setAnnouncement(`A problem with purchase order ${props.po.number} was reported to the buyer.`);
+            refreshAll();
+          }}
+        />
+      </Show>
+    </>
+  );
+}
+
+function ProblemDialog(props: { po: PurchaseOrder; onClose: () => void; onDone: () => void }) {
+  return (
+    <ReasonDialog
+      id="problem"
+      title="Flag a problem"
+      testId="problem-dialog"
+      heading={<>Flag a problem with {props.po.number}</>}
+      label="What is the problem?"
+      name="note"
+      rows={5}
+      hint="For example a quantity or date you cannot meet. The buyer sees this note."
+      missing="Describe the problem in a few words."
+      submitLabel="Flag the problem"
+      submitTestId="problem-submit"
+      send={async (note) => {
+        await guard(trpc.purchaseOrders.flagProblem.mutate({ id: props.po.id, note }));
+        props.onDone();
+      }}
+      onClose={props.onClose}
+    />
+  );
+}

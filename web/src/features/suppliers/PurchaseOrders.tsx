@@ -1,0 +1,131 @@
+import { LIMITS, PURCHASE_ORDER_STATUSES } from '@gatehouse/contract';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, Show } from 'solid-js';
+import { ExportButton } from '../../shared/components.tsx';
+import {
+  createPagedList,
+  crossParty,
+  ListTable,
+  NoValue,
+  PartyFilter,
+  SearchField,
+  StatusFilter,
+  usePageTitle,
+  useRememberedList,
+  uuidParam,
+} from '../../shared/data.tsx';
+import { formatDate, formatMinor } from '../../shared/format.ts';
+import { trpc } from '../../trpc.ts';
+import { Badge, words } from './supplier-shared.tsx';
+
+const PAGE_SIZE = 50;
+
+/** A calendar date or a dash. */
+export function DateCell(props: { date: string | null }) {
+  return (
+    <Show when={props.date} fallback={<NoValue />}>
+      {(date) => <time datetime={date()}>{formatDate(date())}</time>}
+    </Show>
+  );
+}
+
+/** The supplier's purchase orders (staff: every supplier's, or one with `?partyId=`), newest first. */
+export default function PurchaseOrders() {
+  usePageTitle(() => 'Purchase orders');
+  // Staff see every supplier's orders, so each row names its supplier.
+  const staff = crossParty;
+  const [params] = useSearchParams();
+  // Filters live in the URL, so Back from a purchase order and a reload keep them.
+  const status = () => PURCHASE_ORDER_STATUSES.find((s) => s === params.status);
+  const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
+  const partyId = () => uuidParam(params.partyId);
+  const filters = createMemo(() => ({ status: status(), search: search(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.search === b.search && a.partyId === b.partyId,
+  });
+  useRememberedList('/purchase-orders');
+
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.purchaseOrders.list.query({
+      limit: PAGE_SIZE,
+      cursor,
+      status: f.status,
+      search: f.search || undefined,
+      partyId: f.partyId,
+    }),
+  );
+
+  return (
+    <section aria-labelledby="purchase-orders-title">
+      <h1 id="purchase-orders-title">Purchase orders</h1>
+      <form class="filters" aria-label="Filter purchase orders" onSubmit={(e) => e.preventDefault()}>
+        <StatusFilter
+          id="purchase-orders-status"
+          statuses={PURCHASE_ORDER_STATUSES}
+          value={status()}
+          optionLabel={words}
+        />
+        <SearchField id="purchase-orders-search" placeholder="Purchase order number" />
+        <Show when={staff()}>
+          <PartyFilter
+            id="purchase-orders-party"
+            kind="supplier"
+            label="Supplier"
+            chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+          />
+        </Show>
+      </form>
+      <ExportButton list="purchase-orders" filters={filters} noun="purchase orders" />
+
+      <ListTable
+        list={list}
+        noun="purchase orders"
+        emptyText="No purchase orders match."
+        testId="purchase-orders-table"
+        caption="Purchase orders"
+        head={
+          <>
+            <th scope="col">Number</th>
+            <Show when={staff()}>
+              <th scope="col">Supplier</th>
+            </Show>
+            <th scope="col">Order date</th>
+            <th scope="col">Requested</th>
+            <th scope="col">Promised</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+          </>
+        }
+      >
+        {(po) => (
+          <tr data-testid="purchase-order-row" data-status={po.status}>
+            <th scope="row">
+              <A href={`/purchase-orders/${po.id}`}>{po.number}</A>
+            </th>
+            <Show when={staff()}>
+              <td data-label="Supplier" data-testid="row-party">
+                {po.partyName}
+              </td>
+            </Show>
+            <td data-label="Order date">
+              <DateCell date={po.orderDate} />
+            </td>
+            <td data-label="Requested">
+              <DateCell date={po.requestedDate} />
+            </td>
+            <td data-label="Promised">
+              <DateCell date={po.promisedDate} />
+            </td>
+            <td data-label="Status">
+              <Badge status={po.status} />
+            </td>
+            <td class="num" data-label="Total">
+              {formatMinor(po.totalMinor, po.currency)}
+            </td>
+          </tr>
+        )}
+      </ListTable>
+    </section>
+  );
+}

@@ -1,0 +1,405 @@
+import { SHIP_NOTICE_STATUSES } from '@gatehouse/contract';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { can, guard } from '../../auth.ts';
+import { Announcement, ReasonDialog } from '../../shared/components.tsx';
+import {
+  createPagedList,
+  crossParty,
+  DetailPage,
+  ListTable,
+  PartyFilter,
+  StatusFilter,
+  usePageTitle,
+  useRememberedList,
+  uuidParam,
+} from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { formatDate, formatDateTime, formatQuantity, todayIso } from '../../shared/format.ts';
+import { FormError } from '../../shared/forms.tsx';
+import { trpc } from '../../trpc.ts';
+import { Badge, words } from './supplier-shared.tsx';
+
+// Ship notices (ASN): the supplier tells the buyer what has shipped, against lines of one or more POs;
+// operators see incoming shipments across suppliers.
+
+const PAGE_SIZE = 50;
+
+export default function ShipNotices() {
+  usePageTitle(() => 'Ship notices');
+  const staff = crossParty;
+  const [params] = useSearchParams();
+  const status = () => SHIP_NOTICE_STATUSES.find((s) => s === params.status);
+  const partyId = () => (staff() ? uuidParam(params.partyId) : undefined);
+  const filters = createMemo(() => ({ status: status(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.partyId === b.partyId,
+  });
+  useRememberedList('/ship-notices');
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.shipNotices.list.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId }),
+  );
+  return (
+    <section aria-labelledby="ship-notices-title">
+      <h1 id="ship-notices-title">{staff() ? 'Incoming shipments' : 'Ship notices'}</h1>
+      <Show when={can('ship-notices:manage')}>
+        <p>
+          <A class="button button-primary" href="/ship-notices/new" data-testid="ship-notice-new">
+            New ship notice
+          </A>
+        </p>
+      </Show>
+      <form class="filters" aria-label="Filter ship notices" onSubmit={(e) => e.preventDefault()}>
+        <StatusFilter id="ship-notices-status" statuses={SHIP_NOTICE_STATUSES} value={status()} optionLabel={words} />
+        <Show when={staff()}>
+          <PartyFilter
+            id="ship-notices-party"
+            kind="supplier"
+            label="Supplier"
+            chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+          />
+        </Show>
+      </form>
+      <ListTable
+        list={list}
+        noun="ship notices"
+        emptyText="No ship notices match."
+        testId="ship-notices-table"
+        caption="Ship notices"
+        head={
+          <>
+            <th scope="col">Notice</th>
+            <Show when={staff()}>
+              <th scope="col">Supplier</th>
+            </Show>
+            <th scope="col">Purchase orders</th>
+            <th scope="col">Carrier</th>
+            <th scope="col">Tracking</th>
+            <th scope="col">Ship date</th>
+            <th scope="col">Status</th>
+          </>
+        }
+      >
+        {(n) => (
+          <tr data-testid="ship-notice-row" data-status={n.status}>
+            <th scope="row">
+              <A href={`/ship-notices/${n.id}`}>{n.number}</A>
+            </th>
+            <Show when={staff()}>
+              <td data-label="Supplier" data-testid="row-party">
+                {n.partyName}
+              </td>
+            </Show>
+            <td class="wrap" data-label="Purchase orders">
+              {n.purchaseOrders.join(', ')}
+            </td>
+            <td class="wrap" data-label="Carrier">
+              {n.carrier}
+            </td>
+            <td class="mono" data-label="Tracking">
+              {n.trackingRef}
+            </td>
+            <td data-label="Ship date">
+              <time datetime={n.shipDate}>{formatDate(n.shipDate)}</time>
+            </td>
+            <td data-label="Status">
+              <Badge status={n.status} />
+            </td>
+          </tr>
+        )}
+      </ListTable>
+    </section>
+  );
+}
+
+export function ShipNoticeDetail() {
+  return (
+    <DetailPage
+      id="ship-notice"
+      noun="Ship notice"
+      back={{ href: '/ship-notices', label: 'Back to ship notices' }}
+      fetch={(id) => trpc.shipNotices.get.query({ id })}
+      pageTitle={(n) => `Ship notice ${n.number}`}
+    >
+      {(n, refetch) => {
+        const [cancelling, setCancelling] = createSignal(false);
+        const [announcement, setAnnouncement] = createSignal<string | null>(null);
+        return (
+          <>
+            <div class="detail-header">
+              <h1 id="ship-notice-title">Ship notice {n().number}</h1>
+              <Badge status={n().status} testId="ship-notice-status" />
+              <Show when={n().status === 'shipped' && can('ship-notices:manage')}>
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="ship-notice-cancel"
+                  onClick={() => setCancelling(true)}
+                >
+                  Cancel the notice
+                </button>
+              </Show>
+            </div>
+            <Announcement testId="ship-notice-announcement" message={announcement()} />
+            <dl class="summary">
+              <div>
+                <dt>Carrier</dt>
+                <dd>{n().carrier}</dd>
+              </div>
+              <div>
+                <dt>Tracking reference</dt>
+                <dd class="mono">{n().trackingRef}</dd>
+              </div>
+              <div>
+                <dt>Ship date</dt>
+                <dd>{formatDate(n().shipDate)}</dd>
+              </div>
+              <div>
+                <dt>Packages</dt>
+                <dd>{n().packages}</dd>
+              </div>
+              <div>
+                <dt>Sent</dt>
+                <dd>
+                  {formatDateTime(n().createdAt)}
+                  <Show when={n().createdBy}>{(by) => <> by {by()}</>}</Show>
+                </dd>
+              </div>
+              <Show when={n().cancelReason}>
+                {(r) => (
+                  <div>
+                    <dt>Cancelled</dt>
+                    <dd class="wrap-text">{r()}</dd>
+                  </div>
+                )}
+              </Show>
+            </dl>
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="ship-notice-lines">
+                <caption>Lines shipped</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Purchase order</th>
+                    <th scope="col">Line</th>
+                    <th scope="col">Item</th>
+                    <th scope="col" class="num">
+                      Quantity
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={n().lines}>
+                    {(l) => (
+                      <tr>
+                        <th scope="row">
+                          <A href={`/purchase-orders/${l.purchaseOrderId}`}>{l.purchaseOrderNumber}</A>
+                        </th>
+                        <td data-label="Line">{l.lineNo}</td>
+                        <td class="wrap" data-label="Item">
+                          {l.sku} · {l.description}
+                        </td>
+                        <td class="num" data-label="Quantity">
+                          {formatQuantity(l.quantity)}
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+            <Show when={cancelling()}>
+              <ReasonDialog
+                id="cancel-notice"
+                title="Cancel the ship notice"
+                testId="cancel-notice-dialog"
+                heading={<>Cancel ship notice {n().number}</>}
+                what="Its quantities become open again; the buyer's ERP is told."
+                label="Why is it cancelled?"
+                submitLabel="Cancel the notice"
+                submitTestId="cancel-notice-submit"
+                send={async (reason) => {
+                  await guard(trpc.shipNotices.cancel.mutate({ id: n().id, reason }));
+                  setAnnouncement(`Ship notice ${n().number} cancelled.`);
+                  refetch();
+                }}
+                onClose={() => setCancelling(false)}
+              />
+            </Show>
+          </>
+        );
+      }}
+    </DetailPage>
+  );
+}
+
+type PoDetail = Awaited<ReturnType<typeof trpc.purchaseOrders.get.query>>;
+type Progress = Awaited<ReturnType<typeof trpc.purchaseOrders.progress.query>>;
+
+/** A new ship notice: lines of one or more of the supplier's open POs, each at most its open quantity. */
+export function NewShipNotice() {
+  usePageTitle(() => 'New ship notice');
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [chosen, setChosen] = createStore<{ po: PoDetail; progress: Progress }[]>([]);
+  const [quantities, setQuantities] = createStore<Record<string, string>>({});
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  // One key per form: a double submit or a retry after a lost answer makes one notice.
+  const idempotencyKey = crypto.randomUUID();
+  const [openPos] = createResource(() =>
+    guard(trpc.purchaseOrders.list.query({ limit: 100 })).then((r) =>
+      r.items.filter((p) => ['open', 'acknowledged', 'problem'].includes(p.status)),
+    ),
+  );
+  const add = async (id: string) => {
+    if (!id || chosen.some((c) => c.po.id === id)) return;
+    try {
+      const [po, progress] = await Promise.all([
+        guard(trpc.purchaseOrders.get.query({ id })),
+        guard(trpc.purchaseOrders.progress.query({ id })),
+      ]);
+      setChosen(chosen.length, { po, progress });
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  const first = uuidParam(params.po);
+  if (first) void add(first);
+  const key = (poId: string, lineNo: number) => `${poId}:${lineNo}`;
+  let carrier: HTMLInputElement | undefined;
+  let tracking: HTMLInputElement | undefined;
+  let shipDate: HTMLInputElement | undefined;
+  let packages: HTMLInputElement | undefined;
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setError(null);
+    const lines = Object.entries(quantities)
+      .filter(([, q]) => q.trim() !== '' && Number(q) !== 0)
+      .map(([k, quantity]) => {
+        const [purchaseOrderId = '', lineNo = '0'] = k.split(':');
+        return { purchaseOrderId, lineNo: Number(lineNo), quantity: quantity.trim() };
+      });
+    if (lines.length === 0) return setError('Enter a quantity to ship on at least one line.');
+    setBusy(true);
+    try {
+      const made = await guard(
+        trpc.shipNotices.create.mutate({
+          carrier: carrier?.value ?? '',
+          trackingRef: tracking?.value ?? '',
+          shipDate: shipDate?.value ?? '',
+          packages: Number(packages?.value ?? 0),
+          idempotencyKey,
+          lines,
+        }),
+      );
+      navigate(`/ship-notices/${made.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="new-ship-notice-title" class="detail">
+      <p class="back">
+        <A href="/ship-notices">← Back to ship notices</A>
+      </p>
+      <h1 id="new-ship-notice-title">New ship notice</h1>
+      <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="ship-notice-form">
+        <FormError id="ship-notice-error" message={error()} testId="ship-notice-error" />
+        <div class="field-row">
+          <div class="field">
+            <label for="asn-carrier">Carrier</label>
+            <input id="asn-carrier" class="input" maxlength={100} required ref={carrier} />
+          </div>
+          <div class="field">
+            <label for="asn-tracking">Tracking reference</label>
+            <input id="asn-tracking" class="input" maxlength={100} required ref={tracking} />
+          </div>
+          <div class="field field-narrow">
+            <label for="asn-date">Ship date</label>
+            <input id="asn-date" type="date" class="input" value={todayIso()} required ref={shipDate} />
+          </div>
+          <div class="field field-narrow">
+            <label for="asn-packages">Packages</label>
+            <input id="asn-packages" type="number" min={1} class="input" value="1" required ref={packages} />
+          </div>
+        </div>
+        <div class="field">
+          <label for="asn-add-po">Add a purchase order</label>
+          <select
+            id="asn-add-po"
+            class="select"
+            onChange={(e) => {
+              void add(e.currentTarget.value);
+              e.currentTarget.value = '';
+            }}
+          >
+            <option value="">Choose…</option>
+            <For each={openPos()?.filter((p) => !chosen.some((c) => c.po.id === p.id)) ?? []}>
+              {(p) => <option value={p.id}>{p.number}</option>}
+            </For>
+          </select>
+        </div>
+        <For each={chosen}>
+          {(c) => (
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="asn-po" data-po-number={c.po.number}>
+                <caption>Purchase order {c.po.number}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Line</th>
+                    <th scope="col">Item</th>
+                    <th scope="col" class="num">
+                      Open
+                    </th>
+                    <th scope="col">Ship now</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={c.po.lines}>
+                    {(l) => {
+                      const open = () => c.progress.lines.find((p) => p.lineNo === l.lineNo)?.open ?? '0';
+                      const id = `asn-qty-${c.po.number}-${l.lineNo}`.replace(/[^A-Za-z0-9-]/g, '-');
+                      return (
+                        <tr data-testid="asn-line" data-line={l.lineNo}>
+                          <th scope="row">{l.lineNo}</th>
+                          <td class="wrap" data-label="Item">
+                            {l.sku} · {l.description}
+                          </td>
+                          <td class="num" data-label="Open">
+                            {formatQuantity(open())}
+                          </td>
+                          <td data-label="Ship now">
+                            <label class="visually-hidden" for={id}>
+                              Quantity to ship, line {l.lineNo} of {c.po.number}
+                            </label>
+                            <input
+                              id={id}
+                              class="input input-narrow"
+                              inputmode="decimal"
+                              disabled={Number(open()) === 0}
+                              value={quantities[key(c.po.id, l.lineNo)] ?? ''}
+                              onInput={(e) => setQuantities(key(c.po.id, l.lineNo), e.currentTarget.value)}
+                            />
+                          </td>
+                        </tr>
+                      );
+                    }}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          )}
+        </For>
+        <div class="button-row">
+          <button type="submit" class="button button-primary" data-testid="ship-notice-submit" disabled={busy()}>
+            Send the ship notice
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,481 @@
+import { SUPPLIER_INVOICE_STATUSES } from '@gatehouse/contract';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { apiUrl } from '../../api-origin.ts';
+import { can, guard } from '../../auth.ts';
+import { Announcement } from '../../shared/components.tsx';
+import {
+  createPagedList,
+  crossParty,
+  DetailPage,
+  ListTable,
+  NoValue,
+  PartyFilter,
+  StatusFilter,
+  usePageTitle,
+  useRememberedList,
+  uuidParam,
+} from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { formatDate, formatDateTime, formatMinor, formatQuantity, todayIso } from '../../shared/format.ts';
+import { FormError } from '../../shared/forms.tsx';
+import { trpc } from '../../trpc.ts';
+import { sendFile } from './Documents.tsx';
+import { Badge, formatBytes, words } from './supplier-shared.tsx';
+
+// Supplier invoices against POs: the supplier submits, lines are matched against the PO (mismatches
+// flagged for the buyer), the ERP reports the status back (received, approved, scheduled, paid).
+
+const PAGE_SIZE = 50;
+
+export default function SupplierInvoices() {
+  usePageTitle(() => 'Supplier invoices');
+  const staff = crossParty;
+  const [params, setParams] = useSearchParams();
+  const status = () => SUPPLIER_INVOICE_STATUSES.find((s) => s === params.status);
+  const flagged = () => params.flagged === '1';
+  const partyId = () => (staff() ? uuidParam(params.partyId) : undefined);
+  const filters = createMemo(() => ({ status: status(), flagged: flagged(), partyId: partyId() }), undefined, {
+    equals: (a, b) => a.status === b.status && a.flagged === b.flagged && a.partyId === b.partyId,
+  });
+  useRememberedList('/supplier-invoices');
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.supplierInvoices.list.query({
+      limit: PAGE_SIZE,
+      cursor,
+      status: f.status,
+      mismatch: f.flagged ? true : undefined,
+      partyId: f.partyId,
+    }),
+  );
+  return (
+    <section aria-labelledby="supplier-invoices-title">
+      <h1 id="supplier-invoices-title">Supplier invoices</h1>
+      <form class="filters" aria-label="Filter supplier invoices" onSubmit={(e) => e.preventDefault()}>
+        <StatusFilter
+          id="supplier-invoices-status"
+          statuses={SUPPLIER_INVOICE_STATUSES}
+          value={status()}
+          optionLabel={words}
+        />
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            id="supplier-invoices-flagged"
+            checked={flagged()}
+            onChange={(e) => setParams({ flagged: e.currentTarget.checked ? '1' : undefined })}
+          />{' '}
+          Only flagged (off the PO)
+        </label>
+        <Show when={staff()}>
+          <PartyFilter
+            id="supplier-invoices-party"
+            kind="supplier"
+            label="Supplier"
+            chosenName={partyId() ? list.items()[0]?.partyName : undefined}
+          />
+        </Show>
+      </form>
+      <ListTable
+        list={list}
+        noun="invoices"
+        emptyText="No invoices match."
+        testId="supplier-invoices-table"
+        caption="Supplier invoices"
+        head={
+          <>
+            <th scope="col">Invoice</th>
+            <Show when={staff()}>
+              <th scope="col">Supplier</th>
+            </Show>
+            <th scope="col">Purchase order</th>
+            <th scope="col">Date</th>
+            <th scope="col">Check</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+          </>
+        }
+      >
+        {(inv) => (
+          <tr data-testid="supplier-invoice-row" data-mismatch={inv.mismatch ? 'true' : 'false'}>
+            <th scope="row">
+              <A href={`/supplier-invoices/${inv.id}`}>{inv.number}</A>
+            </th>
+            <Show when={staff()}>
+              <td data-label="Supplier" data-testid="row-party">
+                {inv.partyName}
+              </td>
+            </Show>
+            <td data-label="Purchase order">{inv.purchaseOrderNumber}</td>
+            <td data-label="Date">{formatDate(inv.invoiceDate)}</td>
+            <td data-label="Check">
+              <Show when={inv.mismatch} fallback={<span>Matches the PO</span>}>
+                <mark class="diff-mark" data-testid="supplier-invoice-flag">
+                  Off the PO
+                </mark>
+              </Show>
+            </td>
+            <td data-label="Status">
+              <Badge status={inv.status} />
+            </td>
+            <td class="num" data-label="Total">
+              {formatMinor(inv.totalMinor, inv.currency)}
+            </td>
+          </tr>
+        )}
+      </ListTable>
+    </section>
+  );
+}
+
+export function SupplierInvoiceDetail() {
+  return (
+    <DetailPage
+      id="supplier-invoice"
+      noun="Invoice"
+      back={{ href: '/supplier-invoices', label: 'Back to supplier invoices' }}
+      fetch={(id) => trpc.supplierInvoices.get.query({ id })}
+      pageTitle={(i) => `Invoice ${i.number}`}
+    >
+      {(inv, refetch) => {
+        const [announcement, setAnnouncement] = createSignal<string | null>(null);
+        const [uploadError, setUploadError] = createSignal<string | null>(null);
+        let file: HTMLInputElement | undefined;
+        const upload = async () => {
+          const f = file?.files?.[0];
+          setUploadError(null);
+          if (!f) return setUploadError('Choose the invoice PDF.');
+          try {
+            await sendFile(await apiUrl(`/files/supplier-invoices?invoiceId=${inv().id}`), f, () => {}, {});
+            setAnnouncement('The PDF copy is attached.');
+            refetch();
+          } catch (err) {
+            setUploadError(errorMessage(err));
+          }
+        };
+        return (
+          <>
+            <div class="detail-header">
+              <h1 id="supplier-invoice-title">Invoice {inv().number}</h1>
+              <Badge status={inv().status} testId="supplier-invoice-status" />
+              <Show when={inv().mismatch}>
+                <mark class="diff-mark" data-testid="supplier-invoice-flagged">
+                  Off the PO: check the marked lines
+                </mark>
+              </Show>
+            </div>
+            <Announcement testId="supplier-invoice-announcement" message={announcement()} />
+            <dl class="summary">
+              <Show when={crossParty()}>
+                <div>
+                  <dt>Supplier</dt>
+                  <dd>{inv().partyName}</dd>
+                </div>
+              </Show>
+              <div>
+                <dt>Purchase order</dt>
+                <dd>
+                  <A href={`/purchase-orders/${inv().purchaseOrderId}`}>{inv().purchaseOrderNumber}</A>
+                </dd>
+              </div>
+              <div>
+                <dt>Invoice date</dt>
+                <dd>{formatDate(inv().invoiceDate)}</dd>
+              </div>
+              <div>
+                <dt>Total</dt>
+                <dd data-testid="supplier-invoice-total">{formatMinor(inv().totalMinor, inv().currency)}</dd>
+              </div>
+              <div>
+                <dt>Submitted</dt>
+                <dd>
+                  {formatDateTime(inv().submittedAt)}
+                  <Show when={inv().submittedBy}>{(by) => <> by {by()}</>}</Show>
+                </dd>
+              </div>
+              <div>
+                <dt>Payment date</dt>
+                <dd data-testid="supplier-invoice-paid">
+                  <Show when={inv().paymentDate} fallback={<NoValue />}>
+                    {(d) => formatDate(d())}
+                  </Show>
+                </dd>
+              </div>
+              <Show when={inv().erpNote}>
+                {(n) => (
+                  <div>
+                    <dt>Note from the buyer</dt>
+                    <dd class="wrap-text">{n()}</dd>
+                  </div>
+                )}
+              </Show>
+              <div>
+                <dt>PDF copy</dt>
+                <dd data-testid="supplier-invoice-file">
+                  <Show when={inv().file} fallback={<NoValue />}>
+                    {(f) => (
+                      <>
+                        {f().fileName} ({formatBytes(f().sizeBytes)})
+                      </>
+                    )}
+                  </Show>
+                </dd>
+              </div>
+            </dl>
+            <div class="table-wrap stack">
+              <table class="data-table" data-testid="supplier-invoice-lines">
+                <caption>Lines checked against the purchase order</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Line</th>
+                    <th scope="col">Item</th>
+                    <th scope="col" class="num">
+                      Quantity
+                    </th>
+                    <th scope="col" class="num">
+                      Shipped
+                    </th>
+                    <th scope="col" class="num">
+                      Unit price
+                    </th>
+                    <th scope="col" class="num">
+                      PO price
+                    </th>
+                    <th scope="col" class="num">
+                      Amount
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={inv().lines}>
+                    {(l) => (
+                      <tr
+                        data-testid="supplier-invoice-line"
+                        data-line={l.lineNo}
+                        data-mismatch={l.priceMismatch || l.quantityMismatch ? 'true' : 'false'}
+                        classList={{ 'diff-row': l.priceMismatch || l.quantityMismatch }}
+                      >
+                        <th scope="row">{l.lineNo}</th>
+                        <td class="wrap" data-label="Item">
+                          {l.sku} · {l.description}
+                        </td>
+                        <td class="num" data-label="Quantity">
+                          <Show when={l.quantityMismatch} fallback={formatQuantity(l.quantity)}>
+                            <mark class="diff-mark" title="More than shipped">
+                              {formatQuantity(l.quantity)}
+                            </mark>
+                          </Show>
+                        </td>
+                        <td class="num" data-label="Shipped">
+                          {formatQuantity(l.shipped)}
+                        </td>
+                        <td class="num" data-label="Unit price">
+                          <Show when={l.priceMismatch} fallback={formatQuantity(l.unitPrice)}>
+                            <mark class="diff-mark" data-testid="price-mismatch" title="Off the PO price">
+                              {formatQuantity(l.unitPrice)}
+                            </mark>
+                          </Show>
+                        </td>
+                        <td class="num" data-label="PO price">
+                          {formatQuantity(l.poUnitPrice)}
+                        </td>
+                        <td class="num" data-label="Amount">
+                          {formatMinor(l.amountMinor, inv().currency)}
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+            <Show when={can('supplier-invoices:submit')}>
+              <form
+                class="form"
+                aria-labelledby="invoice-pdf-title"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void upload();
+                }}
+              >
+                <h2 id="invoice-pdf-title">{inv().file ? 'Replace the PDF copy' : 'Attach the PDF copy'}</h2>
+                <FormError id="invoice-pdf-error" message={uploadError()} testId="invoice-pdf-error" />
+                <div class="field">
+                  <label for="invoice-pdf">Invoice PDF</label>
+                  <input id="invoice-pdf" type="file" accept="application/pdf" ref={file} />
+                </div>
+                <button type="submit" class="button" data-testid="invoice-pdf-submit">
+                  Upload
+                </button>
+              </form>
+            </Show>
+          </>
+        );
+      }}
+    </DetailPage>
+  );
+}
+
+/** A new invoice against one PO: per line the quantity and unit price, prefilled from what shipped. */
+export function NewSupplierInvoice() {
+  usePageTitle(() => 'New invoice');
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const poId = () => uuidParam(params.po);
+  const [data] = createResource(poId, (id) =>
+    Promise.all([guard(trpc.purchaseOrders.get.query({ id })), guard(trpc.purchaseOrders.progress.query({ id }))]),
+  );
+  const [lines, setLines] = createStore<Record<number, { quantity: string; unitPrice: string }>>({});
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  let number: HTMLInputElement | undefined;
+  let date: HTMLInputElement | undefined;
+  const value = (lineNo: number, field: 'quantity' | 'unitPrice', fallback: string) =>
+    lines[lineNo]?.[field] ?? fallback;
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const d = data();
+    if (!d) return;
+    const [po, progress] = d;
+    const out = po.lines
+      .map((l) => {
+        const p = progress.lines.find((x) => x.lineNo === l.lineNo);
+        const toInvoice = Math.max(0, Number(p?.shipped ?? 0) - Number(p?.invoiced ?? 0));
+        return {
+          lineNo: l.lineNo,
+          quantity: value(l.lineNo, 'quantity', toInvoice ? String(toInvoice) : '').trim(),
+          unitPrice: value(l.lineNo, 'unitPrice', formatQuantity(l.unitPrice ?? '0').replace(/,/g, '')).trim(),
+        };
+      })
+      .filter((l) => l.quantity !== '' && Number(l.quantity) !== 0);
+    if (out.length === 0) return setError('Enter a quantity on at least one line.');
+    setBusy(true);
+    setError(null);
+    try {
+      const made = await guard(
+        trpc.supplierInvoices.submit.mutate({
+          purchaseOrderId: po.id,
+          number: number?.value ?? '',
+          invoiceDate: date?.value ?? '',
+          lines: out,
+        }),
+      );
+      navigate(`/supplier-invoices/${made.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="new-invoice-title" class="detail">
+      <p class="back">
+        <A href="/supplier-invoices">← Back to supplier invoices</A>
+      </p>
+      <h1 id="new-invoice-title">New invoice</h1>
+      <Show when={poId()} fallback={<p>Open a purchase order and choose "Submit an invoice".</p>}>
+        <Show when={data()} fallback={<p class="list-message">{data.error ? errorMessage(data.error) : 'Loading…'}</p>}>
+          {(d) => (
+            <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="invoice-form">
+              <p>
+                Against purchase order <A href={`/purchase-orders/${d()[0].id}`}>{d()[0].number}</A> ({d()[0].currency})
+              </p>
+              <FormError id="invoice-error" message={error()} testId="invoice-error" />
+              <div class="field-row">
+                <div class="field">
+                  <label for="invoice-number">Invoice number</label>
+                  <input id="invoice-number" class="input" maxlength={50} required ref={number} />
+                </div>
+                <div class="field field-narrow">
+                  <label for="invoice-date">Invoice date</label>
+                  <input id="invoice-date" type="date" class="input" value={todayIso()} required ref={date} />
+                </div>
+              </div>
+              <div class="table-wrap stack">
+                <table class="data-table">
+                  <caption>Lines</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Line</th>
+                      <th scope="col">Item</th>
+                      <th scope="col" class="num">
+                        Shipped
+                      </th>
+                      <th scope="col" class="num">
+                        Invoiced
+                      </th>
+                      <th scope="col">Quantity</th>
+                      <th scope="col">Unit price</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={d()[0].lines}>
+                      {(l) => {
+                        const p = () => d()[1].lines.find((x) => x.lineNo === l.lineNo);
+                        const toInvoice = () => Math.max(0, Number(p()?.shipped ?? 0) - Number(p()?.invoiced ?? 0));
+                        const price = formatQuantity(l.unitPrice ?? '0').replace(/,/g, '');
+                        return (
+                          <tr data-testid="invoice-line" data-line={l.lineNo}>
+                            <th scope="row">{l.lineNo}</th>
+                            <td class="wrap" data-label="Item">
+                              {l.sku} · {l.description}
+                            </td>
+                            <td class="num" data-label="Shipped">
+                              {formatQuantity(p()?.shipped ?? '0')}
+                            </td>
+                            <td class="num" data-label="Invoiced">
+                              {formatQuantity(p()?.invoiced ?? '0')}
+                            </td>
+                            <td data-label="Quantity">
+                              <label class="visually-hidden" for={`invoice-qty-${l.lineNo}`}>
+                                Quantity, line {l.lineNo}
+                              </label>
+                              <input
+                                id={`invoice-qty-${l.lineNo}`}
+                                class="input input-narrow"
+                                inputmode="decimal"
+                                value={value(l.lineNo, 'quantity', toInvoice() ? String(toInvoice()) : '')}
+                                onInput={(e) =>
+                                  setLines(l.lineNo, {
+                                    quantity: e.currentTarget.value,
+                                    unitPrice: value(l.lineNo, 'unitPrice', price),
+                                  })
+                                }
+                              />
+                            </td>
+                            <td data-label="Unit price">
+                              <label class="visually-hidden" for={`invoice-price-${l.lineNo}`}>
+                                Unit price, line {l.lineNo}
+                              </label>
+                              <input
+                                id={`invoice-price-${l.lineNo}`}
+                                class="input input-narrow"
+                                inputmode="decimal"
+                                value={value(l.lineNo, 'unitPrice', price)}
+                                onInput={(e) =>
+                                  setLines(l.lineNo, {
+                                    quantity: value(l.lineNo, 'quantity', toInvoice() ? String(toInvoice()) : ''),
+                                    unitPrice: e.currentTarget.value,
+                                  })
+                                }
+                              />
+                            </td>
+                          </tr>
+                        );
+                      }}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+              <button type="submit" class="button button-primary" data-testid="invoice-submit" disabled={busy()}>
+                Submit the invoice
+              </button>
+            </form>
+          )}
+        </Show>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,260 @@
+import { LIMITS } from '@gatehouse/contract';
+import { A, useNavigate } from '@solidjs/router';
+import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { can, guard } from '../../auth.ts';
+import { ErrorPanel, StatusBadge, usePageTitle } from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { deadlineLeft, formatDateTime } from '../../shared/format.ts';
+import { FormError } from '../../shared/forms.tsx';
+import { withReauth } from '../../shared/reauth.tsx';
+import { trpc } from '../../trpc.ts';
+
+export type ReviewSummary = Awaited<ReturnType<typeof trpc.accessReviews.list.query>>[number];
+
+const DAY = 86_400_000;
+
+/** How the deadline stands (web/src/shared/format.ts `deadlineLeft`); nothing once the review is closed. */
+export function deadlineState(review: ReviewSummary, now = Date.now()): { overdue: boolean; text: string } | null {
+  return review.status === 'closed' ? null : deadlineLeft(review.deadline, now);
+}
+
+/** Deadline as a date-time, with how much time is left (or "Overdue") while the review is open. */
+export function Deadline(props: { review: ReviewSummary }) {
+  const state = () => deadlineState(props.review);
+  return (
+    <span class="review-deadline">
+      <time datetime={props.review.deadline}>{formatDateTime(props.review.deadline)}</time>
+      <Show when={state()}>
+        {(s) => (
+          <Show when={s().overdue} fallback={<span class="muted"> · {s().text}</span>}>
+            {' '}
+            <span class="badge badge-overdue">{s().text}</span>
+          </Show>
+        )}
+      </Show>
+    </span>
+  );
+}
+
+/** Decided of total as a bar (a native <progress>, announced with its label) and always as words. */
+export function ReviewProgress(props: { decided: number; total: number; id: string }) {
+  const percent = () => (props.total === 0 ? 100 : Math.round((props.decided / props.total) * 100));
+  return (
+    <span class="review-progress">
+      <progress id={props.id} max={Math.max(props.total, 1)} value={props.total === 0 ? 1 : props.decided}>
+        {percent()}%
+      </progress>
+      <label for={props.id} class="review-progress-text" data-testid="review-progress">
+        {props.decided} of {props.total} decided
+      </label>
+    </span>
+  );
+}
+
+export default function AccessReviews() {
+  usePageTitle(() => 'Access reviews');
+  const navigate = useNavigate();
+  const [reviews, { refetch }] = createResource(() => guard(trpc.accessReviews.list.query()));
+  const [starting, setStarting] = createSignal(false);
+  let startButton: HTMLButtonElement | undefined;
+
+  return (
+    <section aria-labelledby="reviews-title">
+      <div class="detail-header list-header">
+        <h1 id="reviews-title">Access reviews</h1>
+        <Show when={can('access-reviews:manage')}>
+          <button
+            type="button"
+            class="button button-primary"
+            data-testid="review-start-open"
+            ref={startButton}
+            onClick={() => setStarting(true)}
+          >
+            Start review
+          </button>
+        </Show>
+      </div>
+      <p class="hint reviews-intro">
+        Each organisation's administrators confirm who keeps which role. Access nobody confirms by the deadline expires,
+        and those users are suspended.
+      </p>
+      <Switch>
+        <Match when={reviews.state === 'pending' || reviews.state === 'unresolved'}>
+          <p class="list-message" role="status">
+            Loading access reviews…
+          </p>
+        </Match>
+        <Match when={reviews.state === 'errored'}>
+          <ErrorPanel message={errorMessage(reviews.error)} onRetry={() => void refetch()} />
+        </Match>
+        <Match when={(reviews.state === 'ready' || reviews.state === 'refreshing') && reviews()?.length === 0}>
+          <p class="list-message" data-testid="list-empty">
+            No access reviews yet.
+          </p>
+        </Match>
+        <Match when={reviews.state === 'ready' || reviews.state === 'refreshing'}>
+          <div class="table-wrap stack">
+            <table class="data-table" data-testid="reviews-table">
+              <caption class="visually-hidden">Access reviews</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Deadline</th>
+                  <th scope="col">Progress</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={reviews()}>
+                  {(review) => (
+                    <tr data-testid="review-row">
+                      <th scope="row" class="wrap">
+                        <A href={`/access-reviews/${review.id}`}>{review.name}</A>
+                      </th>
+                      <td data-label="Status">
+                        <StatusBadge status={review.status} />
+                      </td>
+                      <td data-label="Deadline">
+                        <Deadline review={review} />
+                      </td>
+                      <td data-label="Progress">
+                        <ReviewProgress id={`progress-${review.id}`} decided={review.decided} total={review.total} />
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        </Match>
+      </Switch>
+
+      <Show when={starting()}>
+        <StartReviewDialog
+          onClose={() => {
+            setStarting(false);
+            startButton?.focus();
+          }}
+          onStarted={(id) => navigate(`/access-reviews/${id}`)}
+        />
+      </Show>
+    </section>
+  );
+}
+
+/** A value for <input type="datetime-local"> in the user's time zone: 'YYYY-MM-DDTHH:MM'. */
+function localDateTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function StartReviewDialog(props: { onClose: () => void; onStarted: (id: string) => void }) {
+  let dialog: HTMLDialogElement | undefined;
+  let nameInput: HTMLInputElement | undefined;
+  const [error, setError] = createSignal<string | null>(null);
+  const [submitting, setSubmitting] = createSignal(false);
+  const defaultDeadline = localDateTime(new Date(Date.now() + 14 * DAY));
+
+  const open = (el: HTMLDialogElement) => {
+    dialog = el;
+    queueMicrotask(() => {
+      if (!el.open) el.showModal();
+      nameInput?.focus();
+    });
+  };
+  const close = () => {
+    dialog?.close();
+    props.onClose();
+  };
+
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (submitting()) return;
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const name = String(data.get('name') ?? '').trim();
+    const deadlineText = String(data.get('deadline') ?? '');
+    const deadline = new Date(deadlineText); // no offset: read in the user's time zone
+    if (!name) {
+      setError('Enter a name for the review.');
+      nameInput?.focus();
+      return;
+    }
+    if (!deadlineText || Number.isNaN(deadline.getTime())) {
+      setError('Enter the deadline (date and time).');
+      return;
+    }
+    if (deadline.getTime() <= Date.now()) {
+      setError('Choose a deadline in the future.');
+      return;
+    }
+    setSubmitting(true);
+    setError(null);
+    try {
+      const { id } = await withReauth(() =>
+        trpc.accessReviews.start.mutate({ name, deadline: deadline.toISOString() }),
+      );
+      dialog?.close();
+      props.onStarted(id);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <dialog
+      class="dialog"
+      ref={open}
+      aria-labelledby="review-start-title"
+      data-testid="review-start-dialog"
+      onCancel={(event) => {
+        event.preventDefault();
+        close();
+      }}
+    >
+      <form class="form" onSubmit={onSubmit} novalidate>
+        <h2 id="review-start-title">Start access review</h2>
+        <p class="hint">
+          Every active user's roles in every organisation are listed for their administrators to keep or revoke.
+        </p>
+        <FormError id="review-start-error" message={error()} />
+        <div class="field">
+          <label for="review-name">Name</label>
+          <input
+            id="review-name"
+            name="name"
+            type="text"
+            autocomplete="off"
+            maxlength={LIMITS.nameMax}
+            placeholder="Q1 access review"
+            required
+            ref={nameInput}
+          />
+        </div>
+        <div class="field">
+          <label for="review-deadline">Deadline</label>
+          <input
+            id="review-deadline"
+            name="deadline"
+            type="datetime-local"
+            value={defaultDeadline}
+            aria-describedby="review-deadline-hint"
+            required
+          />
+          <p id="review-deadline-hint" class="hint">
+            In your time zone. Users whose access is not confirmed by then are suspended.
+          </p>
+        </div>
+        <div class="button-row">
+          <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
+            Start review
+          </button>
+          <button type="button" class="button" onClick={close}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

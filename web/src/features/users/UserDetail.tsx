@@ -1,0 +1,490 @@
+import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { can } from '../../auth.ts';
+import { Announcement } from '../../shared/components.tsx';
+import { DetailPage, StatusBadge } from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { describeDevice, formatDateTime } from '../../shared/format.ts';
+import { withReauth } from '../../shared/reauth.tsx';
+import { createGrantableRoles, RoleCheckboxes, roleName } from '../../shared/roles.tsx';
+import { trpc, type UserDetail as User } from '../../trpc.ts';
+import { LastSignIn, TwoFactorBadge } from './Users.tsx';
+
+type Confirming = 'deactivate' | 'reset-two-factor' | 'revoke-invitation' | null;
+
+export default function UserDetail() {
+  return (
+    <DetailPage
+      id="user"
+      noun="User"
+      back={{ href: '/users', label: 'Back to users' }}
+      fetch={(userId) => trpc.users.get.query({ userId })}
+      pageTitle={(u) => u.displayName}
+    >
+      {(u, refetch) => <UserView user={u()} refresh={refetch} />}
+    </DetailPage>
+  );
+}
+
+function UserView(props: { user: User; refresh: () => void }) {
+  const manage = () => can('users:manage');
+  const roles = createGrantableRoles();
+  const roleOptions = () => (roles.state === 'ready' ? roles() : []);
+  const [selected, setSelected] = createSignal<string[]>([...props.user.roles]);
+  // When the server's answer changes (after a save or an action), the boxes show what is stored.
+  createEffect(
+    on(
+      () => props.user.roles.join(','),
+      () => setSelected([...props.user.roles]),
+      { defer: true },
+    ),
+  );
+  const rolesChanged = () => [...selected()].sort().join(',') !== [...props.user.roles].sort().join(',');
+
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [announcement, setAnnouncement] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  const [confirming, setConfirming] = createSignal<Confirming>(null);
+  let heading: HTMLHeadingElement | undefined;
+
+  const run = async <T,>(name: string, call: () => Promise<T>, done: (result: T) => string) => {
+    if (busy()) return;
+    setBusy(name);
+    setAnnouncement(null);
+    setError(null);
+    try {
+      const result = await withReauth(call);
+      setAnnouncement(done(result));
+      setConfirming(null);
+      props.refresh();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const userId = () => props.user.id;
+  const name = () => props.user.displayName;
+
+  const saveRoles = (event: SubmitEvent) => {
+    event.preventDefault();
+    void run(
+      'roles',
+      () => trpc.users.setRoles.mutate({ userId: userId(), roles: selected() }),
+      () => `Roles of ${name()} saved.`,
+    );
+  };
+  const deactivate = () =>
+    run(
+      'deactivate',
+      () => trpc.users.deactivate.mutate({ userId: userId() }),
+      () => `${name()} is deactivated and signed out everywhere.`,
+    ).then(() => heading?.focus());
+  const reactivate = () =>
+    run(
+      'reactivate',
+      () => trpc.users.reactivate.mutate({ userId: userId() }),
+      () => `${name()} is active again.`,
+    );
+  const signOutEverywhere = () =>
+    run(
+      'sign-out',
+      () => trpc.users.signOutEverywhere.mutate({ userId: userId() }),
+      ({ ended }) => (ended === 1 ? 'Ended 1 session.' : `Ended ${ended} sessions.`),
+    );
+  const unlock = () =>
+    run(
+      'unlock',
+      () => trpc.users.unlock.mutate({ userId: userId() }),
+      () => `Sign-in for ${name()} is unlocked.`,
+    );
+  const resetTwoFactor = () =>
+    run(
+      'reset-two-factor',
+      () => trpc.users.resetTwoFactor.mutate({ userId: userId() }),
+      () => `Two-factor authentication of ${name()} is reset; they set it up again at their next sign-in.`,
+    ).then(() => heading?.focus());
+
+  // A fresh invitation link handed to the admin once ("copy link"): only its hash is stored, so it can
+  // never be shown again, and minting it stops every earlier link.
+  const [copiedLink, setCopiedLink] = createSignal<string | null>(null);
+  const resendInvitation = () =>
+    run(
+      'resend-invitation',
+      () => trpc.invitations.resend.mutate({ userId: userId(), delivery: 'mail' }),
+      () => `A new invitation was mailed to ${props.user.email}; the earlier link no longer works.`,
+    ).then(() => setCopiedLink(null));
+  const newInvitationLink = () =>
+    run(
+      'copy-invitation',
+      () => trpc.invitations.resend.mutate({ userId: userId(), delivery: 'link' }),
+      (r) => {
+        setCopiedLink(r.link);
+        if (r.link) void navigator.clipboard?.writeText(r.link).catch(() => {});
+        return `A new invitation link for ${name()} is below; the earlier link no longer works. Nothing was mailed.`;
+      },
+    ).then(() =>
+      queueMicrotask(() => (document.getElementById('invitation-link') as HTMLInputElement | null)?.select()),
+    );
+  const revokeInvitation = () =>
+    run(
+      'revoke-invitation',
+      () => trpc.invitations.revoke.mutate({ userId: userId() }),
+      () => `The invitation of ${name()} is revoked; its link no longer works.`,
+    ).then(() => {
+      setCopiedLink(null);
+      heading?.focus();
+    });
+  const invitationExpired = () =>
+    props.user.invitationExpiresAt !== null && Date.parse(props.user.invitationExpiresAt) <= Date.now();
+
+  const ask = (what: Confirming) => {
+    setAnnouncement(null);
+    setError(null);
+    setConfirming(what);
+    queueMicrotask(() => document.getElementById('confirm-yes')?.focus());
+  };
+
+  return (
+    <>
+      <div class="detail-header">
+        <h1 id="user-title" data-testid="user-title" class="focus-target" tabindex="-1" ref={heading}>
+          {props.user.displayName}
+        </h1>
+        <StatusBadge status={props.user.status} />
+      </div>
+      <Announcement testId="user-status" message={announcement()} />
+      <Show when={error()}>
+        {(message) => (
+          <p class="form-error" role="alert" data-testid="user-error">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <dl class="summary" data-testid="user-summary">
+        <div>
+          <dt>Email</dt>
+          <dd>{props.user.email}</dd>
+        </div>
+        <div>
+          <dt>Organisation</dt>
+          <dd>{props.user.partyName}</dd>
+        </div>
+        <div>
+          <dt>Two-factor</dt>
+          <dd>
+            <TwoFactorBadge on={props.user.totp} />
+          </dd>
+        </div>
+        <div>
+          <dt>Last sign-in</dt>
+          <dd>
+            <LastSignIn at={props.user.lastSignInAt} />
+          </dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd>
+            <time datetime={props.user.createdAt}>{formatDateTime(props.user.createdAt)}</time>
+          </dd>
+        </div>
+        <Show when={props.user.invitationExpiresAt}>
+          {(at) => (
+            <div>
+              <dt>{invitationExpired() ? 'Invitation expired' : 'Invitation valid until'}</dt>
+              <dd data-testid="invitation-expiry">
+                <time datetime={at()}>{formatDateTime(at())}</time>
+              </dd>
+            </div>
+          )}
+        </Show>
+      </dl>
+
+      <Show when={manage() && props.user.status === 'invited'}>
+        <section class="panel panel-wide" aria-labelledby="user-invitation-title" data-testid="invitation-panel">
+          <h2 id="user-invitation-title">Invitation</h2>
+          <p class="list-message">
+            {props.user.invitationExpiresAt === null
+              ? `${name()} has no live invitation link. Send a new one.`
+              : invitationExpired()
+                ? `The invitation link expired; ${name()} cannot accept it any more. Send a new one.`
+                : `${name()} has not accepted yet. A new link replaces the old one, which stops working at once.`}
+          </p>
+          <Show
+            when={confirming() === 'revoke-invitation'}
+            fallback={
+              <div class="panel-actions">
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="resend-invitation"
+                  disabled={busy() !== null}
+                  aria-busy={busy() === 'resend-invitation'}
+                  onClick={() => void resendInvitation()}
+                >
+                  Send a new link by mail
+                </button>
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="copy-invitation"
+                  disabled={busy() !== null}
+                  aria-busy={busy() === 'copy-invitation'}
+                  onClick={() => void newInvitationLink()}
+                >
+                  Make a new link to copy
+                </button>
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="revoke-invitation"
+                  disabled={busy() !== null}
+                  onClick={() => ask('revoke-invitation')}
+                >
+                  Revoke invitation
+                </button>
+              </div>
+            }
+          >
+            <div class="confirm" data-testid="confirm">
+              <p id="confirm-revoke-text" class="confirm-text">
+                Revoke the invitation of {props.user.displayName}? Its link stops working and the user is deactivated.
+                You can invite the address again later.
+              </p>
+              <div class="button-row">
+                <button
+                  type="button"
+                  id="confirm-yes"
+                  class="button button-danger"
+                  aria-describedby="confirm-revoke-text"
+                  disabled={busy() !== null}
+                  aria-busy={busy() !== null}
+                  onClick={() => void revokeInvitation()}
+                >
+                  Yes, revoke
+                </button>
+                <button type="button" class="button" onClick={() => setConfirming(null)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          </Show>
+          <Show when={copiedLink()}>
+            {(link) => (
+              <div class="form invitation-link">
+                <label for="invitation-link">Invitation link (shown once; pass it on privately)</label>
+                <input
+                  id="invitation-link"
+                  data-testid="invitation-link"
+                  class="mono"
+                  type="text"
+                  readonly
+                  value={link()}
+                  onFocus={(e) => e.currentTarget.select()}
+                />
+                <div class="button-row">
+                  <button
+                    type="button"
+                    class="button"
+                    data-testid="copy-invitation-link"
+                    onClick={() => {
+                      void navigator.clipboard
+                        ?.writeText(link())
+                        .then(() => setAnnouncement('Invitation link copied.'))
+                        .catch(() => setAnnouncement('Copying was refused; select the link and copy it.'));
+                    }}
+                  >
+                    Copy link
+                  </button>
+                </div>
+              </div>
+            )}
+          </Show>
+        </section>
+      </Show>
+
+      <div class="panel-grid">
+        <section class="panel" aria-labelledby="user-roles-title">
+          <h2 id="user-roles-title">Roles</h2>
+          <Show
+            when={manage()}
+            fallback={
+              <p data-testid="user-roles">
+                {props.user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || 'No roles'}
+              </p>
+            }
+          >
+            <form class="form" onSubmit={saveRoles} data-testid="roles-form">
+              <RoleCheckboxes
+                idPrefix="user"
+                legend={`Roles of ${props.user.displayName}`}
+                hideLegend
+                roles={roleOptions()}
+                selected={selected()}
+                onChange={setSelected}
+                disabled={busy() !== null}
+              />
+              <div class="button-row">
+                <button
+                  type="submit"
+                  class="button button-primary"
+                  disabled={busy() !== null || !rolesChanged()}
+                  aria-busy={busy() === 'roles'}
+                >
+                  Save roles
+                </button>
+              </div>
+            </form>
+          </Show>
+        </section>
+
+        <Show when={manage()}>
+          <section class="panel" aria-labelledby="user-actions-title">
+            <h2 id="user-actions-title">Account</h2>
+            <Show
+              when={confirming() !== 'revoke-invitation' && confirming()}
+              fallback={
+                <div class="panel-actions">
+                  <Show
+                    when={props.user.status === 'deactivated'}
+                    fallback={
+                      <button
+                        type="button"
+                        class="button"
+                        data-testid="deactivate"
+                        disabled={busy() !== null}
+                        onClick={() => ask('deactivate')}
+                      >
+                        Deactivate
+                      </button>
+                    }
+                  >
+                    <button
+                      type="button"
+                      class="button"
+                      data-testid="reactivate"
+                      disabled={busy() !== null}
+                      aria-busy={busy() === 'reactivate'}
+                      onClick={() => void reactivate()}
+                    >
+                      Reactivate
+                    </button>
+                  </Show>
+                  <button
+                    type="button"
+                    class="button"
+                    data-testid="sign-out-everywhere"
+                    disabled={busy() !== null}
+                    aria-busy={busy() === 'sign-out'}
+                    onClick={() => void signOutEverywhere()}
+                  >
+                    Sign out everywhere
+                  </button>
+                  <button
+                    type="button"
+                    class="button"
+                    data-testid="unlock"
+                    disabled={busy() !== null}
+                    aria-busy={busy() === 'unlock'}
+                    onClick={() => void unlock()}
+                  >
+                    Unlock sign-in
+                  </button>
+                  <Show when={props.user.totp}>
+                    <button
+                      type="button"
+                      class="button"
+                      data-testid="reset-two-factor"
+                      disabled={busy() !== null}
+                      onClick={() => ask('reset-two-factor')}
+                    >
+                      Reset two-factor
+                    </button>
+                  </Show>
+                </div>
+              }
+            >
+              {(what) => (
+                <div class="confirm" data-testid="confirm">
+                  <p id="confirm-text" class="confirm-text">
+                    {what() === 'deactivate'
+                      ? `Deactivate ${props.user.displayName}? They are signed out everywhere and can no longer sign in until reactivated.`
+                      : `Reset two-factor authentication of ${props.user.displayName}? Their authenticator app and recovery codes stop working; they set up a new one at their next sign-in.`}
+                  </p>
+                  <div class="button-row">
+                    <button
+                      type="button"
+                      id="confirm-yes"
+                      class="button button-danger"
+                      aria-describedby="confirm-text"
+                      disabled={busy() !== null}
+                      aria-busy={busy() !== null}
+                      onClick={() => void (what() === 'deactivate' ? deactivate() : resetTwoFactor())}
+                    >
+                      {what() === 'deactivate' ? 'Yes, deactivate' : 'Yes, reset two-factor'}
+                    </button>
+                    <button
+                      type="button"
+                      class="button"
+                      onClick={() => {
+                        setConfirming(null);
+                        heading?.focus();
+                      }}
+                    >
+                      Cancel
+                    </button>
+                  </div>
+                </div>
+              )}
+            </Show>
+          </section>
+        </Show>
+      </div>
+
+      <section class="panel panel-wide" aria-labelledby="user-sessions-title">
+        <h2 id="user-sessions-title">Sessions</h2>
+        <Show
+          when={props.user.sessions.length > 0}
+          fallback={
+            <p class="list-message" data-testid="user-sessions-empty">
+              No active sessions.
+            </p>
+          }
+        >
+          <div class="table-wrap stack">
+            <table class="data-table" data-testid="user-sessions">
+              <caption class="visually-hidden">Sessions of {props.user.displayName}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Device</th>
+                  <th scope="col">IP address</th>
+                  <th scope="col">Signed in</th>
+                  <th scope="col">Last active</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={props.user.sessions}>
+                  {(session) => (
+                    <tr data-testid="user-session-row">
+                      <th scope="row" class="wrap">
+                        {describeDevice(session.userAgent)}
+                      </th>
+                      <td data-label="IP address">
+                        <span class="mono">{session.ip ?? 'Unknown'}</span>
+                      </td>
+                      <td data-label="Signed in">
+                        <time datetime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
+                      </td>
+                      <td data-label="Last active">
+                        <time datetime={session.lastSeenAt}>{formatDateTime(session.lastSeenAt)}</time>
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        </Show>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,317 @@
+import { LIMITS, USER_STATUSES } from '@gatehouse/contract';
+import { A, useSearchParams } from '@solidjs/router';
+import { createMemo, createSignal, Show } from 'solid-js';
+import { can } from '../../auth.ts';
+import { ExportButton } from '../../shared/components.tsx';
+import {
+  createPagedList,
+  FilterSelect,
+  ListTable,
+  SearchField,
+  StatusBadge,
+  StatusFilter,
+  usePageTitle,
+  useRememberedList,
+} from '../../shared/data.tsx';
+import { errorMessage } from '../../shared/errors.ts';
+import { formatDateTime, formatTimeAgo } from '../../shared/format.ts';
+import { FormError } from '../../shared/forms.tsx';
+import { withReauth } from '../../shared/reauth.tsx';
+import { createGrantableRoles, RoleCheckboxes, roleName } from '../../shared/roles.tsx';
+import { type GrantableRole, trpc } from '../../trpc.ts';
+
+const PAGE_SIZE = 50;
+
+export default function Users() {
+  usePageTitle(() => 'Users');
+  const [params, setParams] = useSearchParams();
+  // Filters live in the URL, so Back from a user and a reload keep them.
+  const status = () => USER_STATUSES.find((s) => s === params.status);
+  const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
+  const role = () => (typeof params.role === 'string' && params.role ? params.role.slice(0, 100) : undefined);
+  const lockedOnly = () => params.locked === '1';
+  const filters = createMemo(
+    () => ({ status: status(), search: search(), role: role(), locked: lockedOnly() }),
+    undefined,
+    {
+      equals: (a, b) => a.status === b.status && a.search === b.search && a.role === b.role && a.locked === b.locked,
+    },
+  );
+  useRememberedList('/users');
+
+  const list = createPagedList(filters, (f, cursor) =>
+    trpc.users.list.query({
+      limit: PAGE_SIZE,
+      cursor,
+      status: f.status,
+      search: f.search || undefined,
+      role: f.role,
+      locked: f.locked || undefined,
+    }),
+  );
+  const roles = createGrantableRoles();
+  const roleOptions = () => (roles.state === 'ready' ? roles() : []);
+  // Staff see users of several parties: then say whose each one is.
+  const manyParties = () => new Set(list.items().map((u) => u.partyId)).size > 1;
+
+  const [invited, setInvited] = createSignal<string | null>(null);
+  const [inviting, setInviting] = createSignal(false);
+  let inviteButton: HTMLButtonElement | undefined;
+
+  return (
+    <section aria-labelledby="users-title">
+      <div class="detail-header list-header">
+        <h1 id="users-title">Users</h1>
+        <Show when={can('users:manage')}>
+          <button
+            type="button"
+            class="button button-primary"
+            data-testid="invite-open"
+            ref={inviteButton}
+            onClick={() => {
+              setInvited(null);
+              setInviting(true);
+            }}
+          >
+            Invite user
+          </button>
+        </Show>
+      </div>
+      <div role="status" data-testid="users-status">
+        <Show when={invited()}>{(message) => <p class="notice">{message()}</p>}</Show>
+      </div>
+      <form class="filters" aria-label="Filter users" onSubmit={(e) => e.preventDefault()}>
+        <StatusFilter id="users-status-filter" statuses={USER_STATUSES} value={status()} />
+        <Show when={roleOptions().length > 0}>
+          <FilterSelect
+            id="users-role"
+            label="Role"
+            param="role"
+            options={roleOptions().map((r) => r.key)}
+            optionLabel={(key) => roleOptions().find((r) => r.key === key)?.name ?? key}
+            allLabel="All roles"
+            value={role()}
+          />
+        </Show>
+        <div class="checkbox filter-checkbox">
+          <input
+            type="checkbox"
+            id="users-locked"
+            name="locked"
+            data-testid="users-locked-only"
+            checked={lockedOnly()}
+            onChange={(e) => setParams({ locked: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
+          />
+          <label for="users-locked">Locked only</label>
+        </div>
+        <SearchField id="users-search" placeholder="Email or name" />
+      </form>
+      <ExportButton list="users" filters={filters} noun="users" />
+
+      <ListTable
+        list={list}
+        noun="users"
+        emptyText={lockedOnly() ? 'No sign-in is blocked.' : 'No users match.'}
+        testId="users-table"
+        caption="Users"
+        head={
+          <>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <Show when={manyParties()}>
+              <th scope="col">Organisation</th>
+            </Show>
+            <th scope="col">Status</th>
+            <th scope="col">Roles</th>
+            <th scope="col">Two-factor</th>
+            <th scope="col">Last sign-in</th>
+          </>
+        }
+      >
+        {(user) => (
+          <tr data-testid="user-row">
+            <th scope="row" class="wrap">
+              <A href={`/users/${user.id}`}>{user.displayName}</A>
+            </th>
+            <td class="wrap" data-label="Email">
+              {user.email}
+            </td>
+            <Show when={manyParties()}>
+              <td class="wrap" data-label="Organisation">
+                {user.partyName}
+              </td>
+            </Show>
+            <td data-label="Status">
+              <StatusBadge status={user.status} />
+            </td>
+            <td class="wrap" data-label="Roles">
+              {user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || 'None'}
+            </td>
+            <td data-label="Two-factor">
+              <TwoFactorBadge on={user.totp} />
+            </td>
+            <td data-label="Last sign-in">
+              <LastSignIn at={user.lastSignInAt} />
+            </td>
+          </tr>
+        )}
+      </ListTable>
+
+      <Show when={inviting()}>
+        <InviteDialog
+          roles={roleOptions()}
+          rolesError={roles.state === 'errored' ? errorMessage(roles.error) : null}
+          onClose={() => {
+            setInviting(false);
+            inviteButton?.focus();
+          }}
+          onInvited={(email, expiresAt) => {
+            setInvited(`Invitation sent to ${email}; the link is valid until ${formatDateTime(expiresAt)}.`);
+            list.reload();
+          }}
+        />
+      </Show>
+    </section>
+  );
+}
+
+export function TwoFactorBadge(props: { on: boolean }) {
+  return <span class={`badge ${props.on ? 'badge-on' : 'badge-off'}`}>{props.on ? 'On' : 'Off'}</span>;
+}
+
+export function LastSignIn(props: { at: string | null }) {
+  return (
+    <Show when={props.at} fallback={<span class="muted">never</span>}>
+      {(at) => (
+        <time datetime={at()} title={formatDateTime(at())}>
+          {formatTimeAgo(at())}
+        </time>
+      )}
+    </Show>
+  );
+}
+
+/**
+ * "Invite user": the browser's own modal <dialog> (focus stays inside, Escape closes), opened on mount.
+ * Closing returns focus to the button that opened it (the page does that in onClose).
+ */
+export function InviteDialog(props: {
+  roles: readonly GrantableRole[];
+  rolesError: string | null;
+  /** Staff inviting into another organisation (the Accounts screen): its id and name. */
+  party?: { id: string; name: string };
+  onClose: () => void;
+  onInvited: (email: string, expiresAt: string) => void;
+}) {
+  let dialog: HTMLDialogElement | undefined;
+  let emailInput: HTMLInputElement | undefined;
+  const [selected, setSelected] = createSignal<string[]>([]);
+  const [error, setError] = createSignal<string | null>(null);
+  const [submitting, setSubmitting] = createSignal(false);
+
+  const open = (el: HTMLDialogElement) => {
+    dialog = el;
+    queueMicrotask(() => {
+      if (!el.open) el.showModal();
+      emailInput?.focus();
+    });
+  };
+  const close = () => {
+    dialog?.close();
+    props.onClose();
+  };
+
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (submitting()) return;
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const email = String(data.get('email') ?? '').trim();
+    const displayName = String(data.get('displayName') ?? '').trim();
+    if (!email || !displayName) {
+      setError(!email ? 'Enter the email address.' : 'Enter the name.');
+      return;
+    }
+    if (selected().length === 0) {
+      setError('Choose at least one role.');
+      return;
+    }
+    setSubmitting(true);
+    setError(null);
+    try {
+      const { expiresAt } = await withReauth(() =>
+        trpc.users.invite.mutate({
+          email,
+          displayName,
+          roles: selected(),
+          ...(props.party ? { partyId: props.party.id } : {}),
+        }),
+      );
+      props.onInvited(email, expiresAt);
+      close();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <dialog
+      class="dialog"
+      ref={open}
+      aria-labelledby="invite-title"
+      data-testid="invite-dialog"
+      onCancel={(event) => {
+        event.preventDefault(); // Escape: close through the same path as the Cancel button
+        close();
+      }}
+    >
+      <form class="form" onSubmit={onSubmit} novalidate>
+        <h2 id="invite-title">{props.party ? `Invite a user to ${props.party.name}` : 'Invite user'}</h2>
+        <p class="hint">
+          We email them a link to choose a password and join {props.party ? props.party.name : 'your organisation'}.
+        </p>
+        <FormError id="invite-error" message={error() ?? props.rolesError} />
+        <div class="field">
+          <label for="invite-email">Email</label>
+          <input
+            id="invite-email"
+            name="email"
+            type="email"
+            autocomplete="off"
+            maxlength={LIMITS.emailMax}
+            required
+            ref={emailInput}
+          />
+        </div>
+        <div class="field">
+          <label for="invite-name">Name</label>
+          <input
+            id="invite-name"
+            name="displayName"
+            type="text"
+            autocomplete="off"
+            maxlength={LIMITS.nameMax}
+            required
+          />
+        </div>
+        <RoleCheckboxes
+          idPrefix="invite"
+          legend="Roles"
+          roles={props.roles}
+          selected={selected()}
+          onChange={setSelected}
+          disabled={submitting()}
+        />
+        <div class="button-row">
+          <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
+            Send invitation
+          </button>
+          <button type="button" class="button" onClick={close}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
