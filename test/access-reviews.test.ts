@@ -1,5 +1,5 @@
+import { closeOverdue } from '@gatehouse/server/testing';
 import { describe, expect, it } from 'vitest';
-import { closeOverdue } from '../server/src/users/access-reviews.ts';
 import { client, codeOf, createPartyWithUser, useTestServer } from './support/harness.ts';
 
 /** Access review campaigns: snapshot, attest within scope, revoke at once, suspend what nobody attested. */

@@ -1,6 +1,6 @@
+import { raiseAlert } from '@gatehouse/server/testing';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { raiseAlert } from '../server/src/audit/alerts.ts';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 

@@ -1,6 +1,5 @@
+import { checkSignInSpike, weakenings } from '@gatehouse/server/testing';
 import { describe, expect, it } from 'vitest';
-import { checkSignInSpike } from '../server/src/audit/alerts.ts';
-import { weakenings } from '../server/src/auth/policies.ts';
 import { client, codeOf, createPartyWithUser, useTestServer } from './support/harness.ts';
 
 /** Alert rules raise in the transaction of their cause, show to staff, and go to system admins by mail. */

@@ -1,6 +1,6 @@
 import { approvalsRepo } from '@gatehouse/db';
+import { remindAndEscalate } from '@gatehouse/server/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { remindAndEscalate } from '../server/src/approvals/approvals.ts';
 import { client, codeOf, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
 
 /** Approval workflows: policies, limits, segregation of duties, race-safe decisions, the flow and its trail. */

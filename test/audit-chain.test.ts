@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { appUrlFrom, auditRepo } from '@gatehouse/db';
+import { appRolePassword, verifyAuditChains } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { verifyAuditChains } from '../server/src/audit/verify.ts';
-import { appRolePassword } from '../server/src/keys.ts';
 import { createPartyWithUser, useTestServer } from './support/harness.ts';
 
 /**

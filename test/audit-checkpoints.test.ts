@@ -1,8 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { auditRepo } from '@gatehouse/db';
+import { createCheckpoint, verifyAuditChains, verifyCheckpoints } from '@gatehouse/server/testing';
 import { describe, expect, it } from 'vitest';
-import { createCheckpoint, verifyCheckpoints } from '../server/src/audit/checkpoints.ts';
-import { verifyAuditChains } from '../server/src/audit/verify.ts';
 import { client, createPartyWithUser, useTestServer } from './support/harness.ts';
 
 /**

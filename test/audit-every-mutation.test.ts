@@ -1,11 +1,11 @@
 import { AUDIT_ACTIONS, type AuditAction } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
+import type { ProcedureMeta } from '@gatehouse/server/testing';
+import { appRouter } from '@gatehouse/server/testing';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { appRouter } from '../server/src/router.ts';
-import type { ProcedureMeta } from '../server/src/trpc.ts';
 import { client, createPartyWithUser, lastRequestIdOf, SYSTEM, signedInMe, useTestServer } from './support/harness.ts';
 
 /**

@@ -2,11 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  type BackupDeps,
+  backupBucket,
+  fetchFromS3,
+  generateBackupKey,
+  listS3Backups,
+  runBackup,
+  runVerify,
+} from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateBackupKey } from '../server/src/backup/restore.ts';
-import { fetchFromS3, listS3Backups } from '../server/src/backup/s3-copy.ts';
-import { type BackupDeps, backupBucket, runBackup, runVerify } from '../server/src/backup/service.ts';
 import { pdfBytes, uploadDocument } from './support/files.ts';
 import { client, createPartyWithUser, startTestServer } from './support/harness.ts';
 import { startS3 } from './support/s3.ts';

@@ -3,23 +3,29 @@ import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { auditRepo, freeLoopbackPort, partiesRepo, startEmbedded } from '@gatehouse/db';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckpoint, verifyCheckpoints } from '../server/src/audit/checkpoints.ts';
-import { verifyAuditChains } from '../server/src/audit/verify.ts';
-import { MANIFEST, type Manifest } from '../server/src/backup/backup.ts';
-import { generateBackupKey, readIdentity, restoreBackup, verifyBackup } from '../server/src/backup/restore.ts';
 import {
   type BackupDeps,
   checkStale,
+  createCheckpoint,
+  createLogger,
   currentSlot,
+  generateBackupKey,
+  MANIFEST,
+  type Manifest,
+  type RunningServer,
+  readIdentity,
+  restoreBackup,
   runBackup,
   runVerify,
   scheduledBackup,
-} from '../server/src/backup/service.ts';
-import { type RunningServer, startServer } from '../server/src/boot.ts';
-import { createLogger } from '../server/src/logger.ts';
-import { seedDemo } from '../server/src/parties/demo.ts';
+  seedDemo,
+  startServer,
+  verifyAuditChains,
+  verifyBackup,
+  verifyCheckpoints,
+} from '@gatehouse/server/testing';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfBytes, uploadDocument } from './support/files.ts';
 import { client, createPartyWithUser, SYSTEM, startTestServer, TestClock, testConfig } from './support/harness.ts';
 
@@ -287,7 +293,7 @@ describe('backup verify names what was tampered with', () => {
     // Even with the manifest's checksum forged to match, age's authentication refuses the changed chunk
     // (and then the manifest no longer carries the audit key's signature either).
     const manifest = JSON.parse(await readFile(path.join(b, MANIFEST), 'utf8')) as Manifest;
-    const { sha256File } = await import('../server/src/backup/backup.ts');
+    const { sha256File } = await import('@gatehouse/server/testing');
     for (const p of manifest.parts) if (p.name === 'database.tar.age') p.sha256 = await sha256File(file);
     await writeFile(path.join(b, MANIFEST), JSON.stringify(manifest));
     const forged = await verify(b);

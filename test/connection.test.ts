@@ -1,7 +1,7 @@
 import { appUrlFrom, createDatabase } from '@gatehouse/db';
+import { appRolePassword, contextKey } from '@gatehouse/server/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRolePassword, contextKey } from '../server/src/keys.ts';
 import { createTestDatabase, SYSTEM } from './support/harness.ts';
 
 /**

@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { appUrlFrom, createDatabase, type Database, freeLoopbackPort } from '@gatehouse/db';
+import { appRolePassword, contextKey } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { appRolePassword, contextKey } from '../server/src/keys.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
 
 /**

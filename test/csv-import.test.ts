@@ -338,7 +338,7 @@ describe('CSV import', () => {
 
 describe('CSV export', () => {
   it('round trip: an export re-imports unchanged; formula cells are neutralised; the manifest is signed', async () => {
-    const { signatureValid } = await import('../server/src/audit/signing.ts');
+    const { signatureValid } = await import('@gatehouse/server/testing');
     const { createHash } = await import('node:crypto');
     const token = await keyFor();
     const cust = await customer(token);

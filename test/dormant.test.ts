@@ -1,5 +1,5 @@
+import { suspendDormant } from '@gatehouse/server/testing';
 import { describe, expect, it } from 'vitest';
-import { suspendDormant } from '../server/src/users/dormant.ts';
 import { client, codeOf, createPartyWithUser, useTestServer } from './support/harness.ts';
 
 /** Accounts unused for DORMANT_DAYS are suspended by a job; time is moved on the test clock. */

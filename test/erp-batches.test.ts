@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { pruneIdempotencyKeys } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { pruneIdempotencyKeys } from '../server/src/integration/idempotency.ts';
 import { client, createPartyWithUser, useTestServer } from './support/harness.ts';
 
 /**

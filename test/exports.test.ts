@@ -1,9 +1,9 @@
 import { BUILT_IN_ROLES, EXPORT_LISTS, EXPORTS_PER_USER_PER_HOUR } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
+import { EXPORT_CATALOGUE } from '@gatehouse/server/testing';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_CATALOGUE } from '../server/src/documents/export-lists.ts';
 import { cookieOf } from './support/files.ts';
 import { client, createPartyWithUser, SYSTEM, useTestServer } from './support/harness.ts';
 

@@ -1,8 +1,8 @@
 import { formatMinor } from '@gatehouse/contract';
+import { type DemoSignIn, seedDemo } from '@gatehouse/server/testing';
 import type { Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoSignIn, seedDemo } from '../server/src/parties/demo.ts';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser, signedInMe } from './support/harness.ts';
 

@@ -1,10 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { BATCH_ENTITIES, eventsPage } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
+import { API_FAILURES_PER_IP, keySecretHmacKey, warnAboutKeys } from '@gatehouse/server/testing';
 import { describe, expect, it } from 'vitest';
-import { API_FAILURES_PER_IP } from '../server/src/api/v1.ts';
-import { keySecretHmacKey } from '../server/src/integration/integrations.ts';
-import { warnAboutKeys } from '../server/src/integration/key-warnings.ts';
 import { client, codeOf, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
 
 /**

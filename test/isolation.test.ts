@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { demoRepo, signContext } from '@gatehouse/db';
+import { contextKey } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextKey } from '../server/src/keys.ts';
 import { createPartyWithUser, createTestDatabase, SYSTEM } from './support/harness.ts';
 
 /**

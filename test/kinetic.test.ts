@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 import { appUrlFrom, createDatabase, type Database, kineticRepo } from '@gatehouse/db';
+import {
+  contextKey,
+  integrationSealKey,
+  reconcile,
+  runDue,
+  runOne,
+  SYSTEM_SCOPE,
+  type SyncDeps,
+  seal,
+  syncRolePassword,
+} from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seal } from '../server/src/auth/seal.ts';
-import { reconcile, runDue, runOne, type SyncDeps } from '../server/src/integration/kinetic/sync.ts';
-import { contextKey, integrationSealKey, syncRolePassword } from '../server/src/keys.ts';
-import { SYSTEM_SCOPE } from '../server/src/parties/scope.ts';
 import { type FakeKinetic, type FakeKineticOptions, startFakeKinetic } from './support/fake-kinetic.ts';
 import { createTestDatabase } from './support/harness.ts';
 

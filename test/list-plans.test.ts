@@ -15,11 +15,11 @@ import {
   type Tx,
   usersRepo,
 } from '@gatehouse/db';
+import { contextKey } from '@gatehouse/server/testing';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextKey } from '../server/src/keys.ts';
 import { createPartyWithUser, createTestDatabase, SYSTEM } from './support/harness.ts';
 
 /**

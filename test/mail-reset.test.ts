@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freeLoopbackPort, mailRepo } from '@gatehouse/db';
+import { deliverDue } from '@gatehouse/server/testing';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
-import { deliverDue } from '../server/src/mail/worker.ts';
 import { client, codeOf, createPartyWithUser, SYSTEM, startTestServer, useTestServer } from './support/harness.ts';
 
 const t = useTestServer();

@@ -1,8 +1,6 @@
+import { createLogger, DEFAULT_THROTTLE, startPeriodic } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_THROTTLE } from '../server/src/auth/throttle.ts';
-import { startPeriodic } from '../server/src/jobs/periodic.ts';
-import { createLogger } from '../server/src/logger.ts';
 import { client, createPartyWithUser, SYSTEM, startTestServer } from './support/harness.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdefghijklmnop';

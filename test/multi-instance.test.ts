@@ -4,12 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { appUrlFrom, createDatabase, type Database, freeLoopbackPort, MIGRATIONS_DIR } from '@gatehouse/db';
+import {
+  appRolePassword,
+  contextKey,
+  createLogger,
+  loadAuditSigner,
+  periodClaim,
+  startPeriodic,
+} from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadAuditSigner } from '../server/src/audit/signing.ts';
-import { periodClaim, startPeriodic } from '../server/src/jobs/periodic.ts';
-import { appRolePassword, contextKey } from '../server/src/keys.ts';
-import { createLogger } from '../server/src/logger.ts';
 import { cookieOf, pdfBytes } from './support/files.ts';
 import { client, codeOf, createPartyWithUser, jarOf } from './support/harness.ts';
 import { startS3 } from './support/s3.ts';

@@ -3,11 +3,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { demoRepo, type EmbeddedDatabase, freeLoopbackPort, startEmbedded } from '@gatehouse/db';
+import { createLogger, startServer } from '@gatehouse/server/testing';
 import { TRPCClientError } from '@trpc/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startServer } from '../server/src/boot.ts';
-import { createLogger } from '../server/src/logger.ts';
 import {
   client,
   codeOf,

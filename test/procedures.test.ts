@@ -1,8 +1,8 @@
 import { isPermission } from '@gatehouse/contract';
+import type { ProcedureMeta } from '@gatehouse/server/testing';
+import { appRouter } from '@gatehouse/server/testing';
 import type { AnyProcedure, AnyRouter } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { appRouter } from '../server/src/router.ts';
-import type { ProcedureMeta } from '../server/src/trpc.ts';
 
 /** Every procedure declares its permission, or says it is public or for any signed-in user on purpose. */
 function walk(router: AnyRouter): [string, AnyProcedure][] {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BUILT_IN_ROLES, type Permission } from '@gatehouse/contract';
 import { demoRepo, ordersRepo } from '@gatehouse/db';
+import type { ProcedureMeta } from '@gatehouse/server/testing';
+import { appRouter } from '@gatehouse/server/testing';
 import type { AnyProcedure } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appRouter } from '../server/src/router.ts';
-import type { ProcedureMeta } from '../server/src/trpc.ts';
 import { client, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
 
 /**

@@ -1,7 +1,6 @@
+import { seedDemo, setupLinkIfNeeded } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { setupLinkIfNeeded } from '../server/src/auth/setup.ts';
-import { seedDemo } from '../server/src/parties/demo.ts';
 import { client, codeOf, createPartyWithUser, signedInMe, startTestServer, useTestServer } from './support/harness.ts';
 
 const t = useTestServer();

@@ -2,10 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { appUrlFrom, createDatabase, type Database } from '@gatehouse/db';
+import {
+  contextKey,
+  createLoader,
+  dropLoader,
+  mergeStaged,
+  rotateLoader,
+  syncRolePassword,
+} from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLoader, dropLoader, mergeStaged, rotateLoader } from '../server/src/integration/sql-staging.ts';
-import { contextKey, syncRolePassword } from '../server/src/keys.ts';
 import { createTestDatabase, startTestServer } from './support/harness.ts';
 
 /**

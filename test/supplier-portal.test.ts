@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { demoRepo } from '@gatehouse/db';
+import { markExpiries } from '@gatehouse/server/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { markExpiries } from '../server/src/documents/documents.ts';
 import { cookieOf, exeBytes, pdfBytes, uploadDocument } from './support/files.ts';
 import { client, codeOf, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
 

@@ -1,7 +1,7 @@
 import { demoRepo, signContext } from '@gatehouse/db';
+import { contextKey, syncRolePassword } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextKey, syncRolePassword } from '../server/src/keys.ts';
 import { createPartyWithUser, createTestDatabase, SYSTEM } from './support/harness.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freeLoopbackPort } from '@gatehouse/db';
+import { DEFAULT_THROTTLE, type ThrottlePolicy } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_THROTTLE, type ThrottlePolicy } from '../server/src/auth/throttle.ts';
 import { createPartyWithUser, startTestServer } from './support/harness.ts';
 
 /** Sign-in throttling against the real server and database (see server/src/auth/throttle.ts). */

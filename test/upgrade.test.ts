@@ -2,10 +2,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { appUrlFrom, createDatabase, MIGRATIONS_DIR, migrate } from '@gatehouse/db';
+import { appRolePassword, contextKey, verifyAuditChains } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
-import { verifyAuditChains } from '../server/src/audit/verify.ts';
-import { appRolePassword, contextKey } from '../server/src/keys.ts';
 
 /**
  * An installation from before the audit hash chain (migrations up to 0009) upgrades in place: its

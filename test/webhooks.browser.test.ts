@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { integrationsRepo } from '@gatehouse/db';
+import { deliverWebhooks } from '@gatehouse/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhooks } from '../server/src/integration/webhooks/worker.ts';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser, SYSTEM } from './support/harness.ts';
 

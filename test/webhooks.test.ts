@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sql } from 'drizzle-orm';
-import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { refusal } from '../server/src/integration/webhooks/ssrf.ts';
 import {
   deliverWebhooks,
   MAX_ATTEMPTS,
   RETRY_SCHEDULE_MS,
+  refusal,
   retryDelay,
   startWebhookWorker,
-} from '../server/src/integration/webhooks/worker.ts';
+} from '@gatehouse/server/testing';
+import { sql } from 'drizzle-orm';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { client, createPartyWithUser, errorOf, useTestServer } from './support/harness.ts';
 
 /**

@@ -6,7 +6,7 @@
  * Usage: BENCH_HASH=... PORT=... node --import tsx test/bench/argon2-server.ts
  */
 import http from 'node:http';
-import { verifyPassword } from '../../server/src/auth/password.ts';
+import { verifyPassword } from '@gatehouse/server/testing';
 
 const storedHash = process.env.BENCH_HASH as string;
 const port = Number(process.env.PORT);

@@ -40,8 +40,8 @@ import {
   type TenantScope,
   usersRepo,
 } from '@gatehouse/db';
+import { appRolePassword, contextKey } from '@gatehouse/server/testing';
 import postgres from 'postgres';
-import { appRolePassword, contextKey } from '../../server/src/keys.ts';
 import {
   CLK_TCK,
   clusterTicks,

@@ -44,11 +44,16 @@ import {
   startEmbedded,
   usersRepo,
 } from '@gatehouse/db';
+import {
+  ARGON2_CONCURRENCY,
+  appRolePassword,
+  contextKey,
+  hashPassword,
+  systemClock,
+  validateSession,
+} from '@gatehouse/server/testing';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { ARGON2_CONCURRENCY, hashPassword } from '../../server/src/auth/password.ts';
-import { systemClock, validateSession } from '../../server/src/auth/sessions.ts';
-import { appRolePassword, contextKey } from '../../server/src/keys.ts';
 import {
   CLK_TCK,
   clusterTicks,

@@ -23,16 +23,17 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
-import postgres from 'postgres';
-import { listBackups } from '../../server/src/backup/backup.ts';
 import {
+  appRolePassword,
+  contextKey,
   generateBackupKey,
+  listBackups,
   readIdentity,
   readManifest,
   restoreBackup,
   verifyBackup,
-} from '../../server/src/backup/restore.ts';
-import { appRolePassword, contextKey } from '../../server/src/keys.ts';
+} from '@gatehouse/server/testing';
+import postgres from 'postgres';
 import {
   buildServer,
   createSessions,

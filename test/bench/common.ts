@@ -5,8 +5,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { appendFile, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hashSecret, randomToken } from '@gatehouse/server/testing';
 import type postgres from 'postgres';
-import { hashSecret, randomToken } from '../../server/src/auth/tokens.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';

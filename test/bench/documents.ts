@@ -4,8 +4,7 @@
  * download adds on top of its one read); `pnpm bench:documents`.
  */
 import { deflateSync } from 'node:zlib';
-import { renderPdf } from '../../server/src/documents/pdf.ts';
-import { quantity, taxBreakdown } from '../../server/src/documents/printing.ts';
+import { quantity, renderPdf, taxBreakdown } from '@gatehouse/server/testing';
 
 /** A 64x32 PNG (solid colour), made here so the bench needs no file. */
 function png(): Buffer {

@@ -29,12 +29,9 @@ import {
   signContext,
   startEmbedded,
 } from '@gatehouse/db';
+import type { Actor, Context } from '@gatehouse/server/testing';
+import { appRolePassword, contextKey, EXPORT_CATALOGUE, writeExport } from '@gatehouse/server/testing';
 import postgres from 'postgres';
-import type { Actor } from '../../server/src/auth/sessions.ts';
-import type { Context } from '../../server/src/context.ts';
-import { EXPORT_CATALOGUE } from '../../server/src/documents/export-lists.ts';
-import { writeExport } from '../../server/src/documents/exports.ts';
-import { appRolePassword, contextKey } from '../../server/src/keys.ts';
 import { env, f, median, SECRET } from './common.ts';
 
 const ROWS = env('BENCH_EXPORT_ROWS', 1_000_000);

@@ -19,9 +19,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { appUrlFrom, freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
+import { appRolePassword, contextKey } from '@gatehouse/server/testing';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { appRolePassword, contextKey } from '../../server/src/keys.ts';
 import {
   buildServer,
   CLK_TCK,

@@ -35,9 +35,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
+import { appRolePassword, contextKey, keySecretHmacKey } from '@gatehouse/server/testing';
 import postgres from 'postgres';
-import { keySecretHmacKey } from '../../server/src/integration/integrations.ts';
-import { appRolePassword, contextKey } from '../../server/src/keys.ts';
 import {
   buildServer,
   CLK_TCK,

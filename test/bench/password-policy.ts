@@ -6,7 +6,7 @@
  * These were asserted (loosely) in server/src/auth/password-policy.test.ts; timings belong here.
  */
 import { performance } from 'node:perf_hooks';
-import { loadCommonPasswords, newPasswordProblem } from '../../server/src/auth/password-policy.ts';
+import { loadCommonPasswords, newPasswordProblem } from '@gatehouse/server/testing';
 
 const about = { email: 'jane.doe@acme.example', name: 'Jane Doe', company: 'Acme Retail' };
 const inputs = ['violet tractor sandwich 1987', 'P@ssw0rd2024!', 'kT9#vLp2Wq8&m1!', 'ab1!'.repeat(31), 'x'.repeat(127)];

@@ -28,9 +28,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
+import { appRolePassword, contextKey } from '@gatehouse/server/testing';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { appRolePassword, contextKey } from '../../server/src/keys.ts';
 import {
   buildServer,
   CLK_TCK,

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WEB_DIST } from '../../server/src/http.ts';
+import { WEB_DIST } from '@gatehouse/server/testing';
 
 /**
  * A stand-in for a CDN or edge proxy in front of Gatehouse (docs/edge.md), on a port of its own: serves

@@ -13,16 +13,20 @@ import {
   usersRepo,
 } from '@gatehouse/db';
 import type { AppRouter } from '@gatehouse/server';
+import type { Clock, ThrottlePolicy } from '@gatehouse/server/testing';
+import {
+  appRolePassword,
+  type Config,
+  contextKey,
+  createLogger,
+  hashPassword,
+  loadConfig,
+  startServer,
+  syncRolePassword,
+} from '@gatehouse/server/testing';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { hashPassword } from '../../server/src/auth/password.ts';
-import type { Clock } from '../../server/src/auth/sessions.ts';
-import type { ThrottlePolicy } from '../../server/src/auth/throttle.ts';
-import { startServer } from '../../server/src/boot.ts';
-import { type Config, loadConfig } from '../../server/src/config.ts';
-import { appRolePassword, contextKey, syncRolePassword } from '../../server/src/keys.ts';
-import { createLogger } from '../../server/src/logger.ts';
 
 export const SYSTEM = { kind: 'all', reason: 'system' } as const;
 
