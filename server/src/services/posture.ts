@@ -179,7 +179,7 @@ async function backupItem(ctx: Context, now: Date, scope: ReturnType<typeof scop
     : !backup.lastOk
       ? cfg.recipient
         ? 'No backup has been taken yet.'
-        : 'Backups are not configured: set BACKUP_RECIPIENT (see README, Backups).'
+        : 'Backups are not configured: set BACKUP_RECIPIENT (see docs/operations.md, Backups and restore).'
       : !fresh(backup.lastOk.finishedAt)
         ? `The last good backup is from ${when(backup.lastOk.finishedAt)}, older than the schedule allows.`
         : !verify.lastOk
