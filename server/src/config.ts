@@ -227,7 +227,7 @@ export interface Config {
    */
   metrics: { token: string | undefined; port: number | undefined; host: string };
   /**
-   * Backups (README, Backups): scheduled only when `recipient` is set; verified after each scheduled
+   * Backups (docs/operations.md, Backups and restore): scheduled only when `recipient` is set; verified after each scheduled
    * backup only when `identityFile` is set (the server can then read its backups: see the ADR).
    */
   backup: {
