@@ -10,7 +10,8 @@ import type { ProcedureMeta } from './trpc.ts';
  * No `|` in a description: it would end the table cell.
  */
 export const PROCEDURE_DOCS: Record<string, string> = {
-  'accessReviews.close': 'close a campaign before its deadline; every item nobody attested expires',
+  'accessReviews.close':
+    'close a campaign before its deadline: every item nobody attested expires and its user is suspended (sessions ended)',
   'accessReviews.decide':
     "keep or revoke one item (never one's own access); a revoke takes the role away and ends the user's sessions at once; an item is decided once (a second answer is a CONFLICT)",
   'accessReviews.export': "the campaign's evidence as CSV (formula-looking cells neutralised); itself audited",
@@ -91,9 +92,9 @@ export const PROCEDURE_DOCS: Record<string, string> = {
     "request a bank-detail change (by the bank's country: IBAN/BIC, US routing + account number, UK sort code + account number; checked; submitted for approval at once; bank letters through `POST /files/change-request-attachments`, at most 3) or an address change, held as pending (one per kind)",
   'changeRequests.decide':
     'handlers: accept an address change (applied to the master data in the same transaction) or reject it with a reason, on the `version` seen; bank details are decided only through approvals',
-  'changeRequests.get': 'handlers: one change request with its history',
+  'changeRequests.get': 'handlers: one change request',
   'changeRequests.list': "the caller's own party's change requests",
-  'changeRequests.queue': 'handlers: pending change requests across parties, oldest first',
+  'changeRequests.queue': 'handlers: change requests across parties, oldest first (pending unless a status is given)',
   'changeRequests.resubmit':
     'correct a bank-detail change an approver sent back; its approval starts a new round at level 1',
   'changeRequests.withdraw': "withdraw one's own party's pending change request",
@@ -119,7 +120,8 @@ export const PROCEDURE_DOCS: Record<string, string> = {
 
   'integrations.createKey':
     'make an integration key for `/api/v1` (scopes, networks, expiry of at most 365 days, budgets); the token shown once, only an HMAC stored',
-  'integrations.keys': 'integrations with their settings and their keys (never a secret), with last use',
+  'integrations.keys':
+    'integrations with their settings and their keys (never a secret), with when and from where each was last used',
   'integrations.revokeKey': 'end a key now',
   'integrations.rotateKey': 'replace a key with an overlap of 0-7 days; the new token shown once',
   'integrations.setSuspendInactive':
