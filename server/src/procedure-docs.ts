@@ -1,3 +1,4 @@
+import { REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import type { AnyProcedure, AnyRouter } from '@trpc/server';
 import type { ProcedureMeta } from './trpc.ts';
 
@@ -297,7 +298,7 @@ export function renderProcedureDocs(router: AnyRouter): string {
 
 Every procedure of \`/trpc\`, generated from the router: its kind, who may call it (\`public\`; \`signed in\`:
 any live session; a permission from the catalogue in \`packages/contract\`; \`+ recent password\`: the
-password proven in this session within the last 10 minutes, else \`FORBIDDEN\` with \`reauth-required\`),
+password proven in this session within the last ${REAUTH_WINDOW_MINUTES} minutes, else \`FORBIDDEN\` with \`reauth-required\`),
 the audit action a successful mutation writes in its transaction, and what it does. Another party's id
 answers \`NOT_FOUND\`, never \`FORBIDDEN\`. File uploads and downloads, the wire format and the errors are in
 [server.md](server.md); the ERP's \`/api/v1\` in [integration-api.md](integration-api.md).
