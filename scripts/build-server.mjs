@@ -1,6 +1,6 @@
 // Builds the server into one ES module, server/dist/main.mjs, for `pnpm start` (tests and the CLI run
 // the TypeScript sources through tsx). Why: tsx compiles every module at start and keeps that work in
-// memory; the bundle starts faster and the process holds ~55 MB less (see the README's portal benchmark).
+// memory; the bundle starts faster and the process holds ~55 MB less (see docs/benchmarks.md, portal benchmark).
 //
 // Only the workspace's own TypeScript (@gatehouse/*) is bundled. npm packages stay outside and are
 // resolved from server/node_modules as usual: native ones must be (argon2, PostgreSQL's binaries), and

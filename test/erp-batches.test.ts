@@ -169,11 +169,11 @@ describe('parties', () => {
   });
 });
 
-describe("the README's curl example", () => {
+describe("the integration overview's curl example (docs/integration.md)", () => {
   it('works as written: its bodies, sent to its endpoints, create the customer and the order', async () => {
-    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const doc = await readFile(new URL('../docs/integration.md', import.meta.url), 'utf8');
     const calls = [
-      ...readme.matchAll(
+      ...doc.matchAll(
         /curl -s -X POST http:\/\/localhost:3000\/api\/v1\/batches\/([a-z-]+)[^']*'Content-Type: application\/json'[^-]*-H "Idempotency-Key: ([^"]+)" \\\n\s*-d '([^']+)'/g,
       ),
     ];

@@ -38,7 +38,7 @@ const origin = z.string().transform((v, ctx) => {
   }
 });
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -227,7 +227,7 @@ export interface Config {
    */
   metrics: { token: string | undefined; port: number | undefined; host: string };
   /**
-   * Backups (README, Backups): scheduled only when `recipient` is set; verified after each scheduled
+   * Backups (docs/operations.md, Backups and restore): scheduled only when `recipient` is set; verified after each scheduled
    * backup only when `identityFile` is set (the server can then read its backups: see the ADR).
    */
   backup: {

@@ -101,12 +101,14 @@ export const permission = (perm: Permission) =>
  * security settings without the password.
  */
 export const sensitive = (perm: Permission) =>
-  permission(perm).use(({ ctx, next }) => {
-    if (ctx.clock.now() - ctx.actor.recentAuthAt > REAUTH_WINDOW_MINUTES * 60_000) {
-      throw new DomainError('FORBIDDEN', 'Please confirm your password to continue.', 'reauth-required');
-    }
-    return next();
-  });
+  permission(perm)
+    .meta({ reauth: true })
+    .use(({ ctx, next }) => {
+      if (ctx.clock.now() - ctx.actor.recentAuthAt > REAUTH_WINDOW_MINUTES * 60_000) {
+        throw new DomainError('FORBIDDEN', 'Please confirm your password to continue.', 'reauth-required');
+      }
+      return next();
+    });
 
 /** Procedures that are public on purpose say so, so the "every procedure has a permission" test can tell. */
 export const explicitlyPublic = publicProcedure.meta({ public: true });
@@ -114,6 +116,8 @@ export type ProcedureMeta = {
   permission?: Permission;
   public?: boolean;
   signedIn?: boolean;
+  /** Set by `sensitive`: the password must have been proven in this session within REAUTH_WINDOW_MINUTES. */
+  reauth?: boolean;
   /** The audit action a successful call of this mutation writes (test/audit-every-mutation.test.ts holds it). */
   audit?: AuditAction;
 };

@@ -54,7 +54,7 @@ export const auditEvents = pgTable(
   },
   (t) => [
     // Keyset search orders by (at, id): indexes that match it let a page stop after 50 rows instead of
-    // sorting a whole party (measured with pnpm bench:audit over 5M entries, README).
+    // sorting a whole party (measured with pnpm bench:audit over 5M entries, docs/benchmarks.md).
     index('audit_party_at_idx').on(t.partyId, t.at.desc(), t.id.desc()),
     index('audit_party_action_at_idx').on(t.partyId, t.action, t.at.desc(), t.id.desc()),
     index('audit_actor_at_idx').on(t.actorUserId, t.at.desc(), t.id.desc()),

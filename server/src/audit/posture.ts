@@ -128,7 +128,7 @@ export async function posture(ctx: Context, actor: Actor): Promise<{ generatedAt
 const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
-/** Backups and restore drills as recorded in backup_runs (README, Backups), against the schedule. */
+/** Backups and restore drills as recorded in backup_runs (docs/operations.md, Backups and restore), against the schedule. */
 async function backupItem(ctx: Context, now: Date, scope: ReturnType<typeof scopeFor>): Promise<PostureItem> {
   const cfg = ctx.config.backup;
   const { backup, verify } = await ctx.db.read(scope, async (tx) => ({
@@ -179,7 +179,7 @@ async function backupItem(ctx: Context, now: Date, scope: ReturnType<typeof scop
     : !backup.lastOk
       ? cfg.recipient
         ? 'No backup has been taken yet.'
-        : 'Backups are not configured: set BACKUP_RECIPIENT (see README, Backups).'
+        : 'Backups are not configured: set BACKUP_RECIPIENT (see docs/operations.md, Backups and restore).'
       : !fresh(backup.lastOk.finishedAt)
         ? `The last good backup is from ${when(backup.lastOk.finishedAt)}, older than the schedule allows.`
         : !verify.lastOk

@@ -101,7 +101,8 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     const parts: PartInfo[] = [];
     let database: Manifest['database'] = {
       included: false,
-      reason: 'DATABASE_URL: an external PostgreSQL is backed up with its own tools (see README, Backups)',
+      reason:
+        'DATABASE_URL: an external PostgreSQL is backed up with its own tools (see docs/operations.md, Backups and restore)',
     };
     if (o.embedded) {
       const { embedded } = o;

@@ -5,8 +5,8 @@ import PDFDocument from 'pdfkit';
  * The one PDF layout for every document Gatehouse prints (invoices, credit notes, order confirmations,
  * delivery notes, purchase orders, account statements): the seller's identity and logo at the top, the
  * addressee with its tax id, the document's facts, one or more tables, totals, and the seller's payment
- * instructions and bank details at the end. pdfkit (chosen over pdf-lib by measurement: README,
- * dependencies) with its built-in Helvetica, so nothing is read from disk and a 20-line invoice renders in
+ * instructions and bank details at the end. pdfkit (chosen over pdf-lib by measurement: docs/adr/0014-pdfkit.md)
+ * with its built-in Helvetica, so nothing is read from disk and a 20-line invoice renders in
  * a few milliseconds. The built-in fonts cover Latin scripts (WinAnsi); other scripts need an embedded
  * font, which this layout does not ship yet.
  */
