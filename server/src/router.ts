@@ -18,7 +18,7 @@ import { kineticRouter } from './routers/kinetic.ts';
 import { invoicesRouter, ordersRouter, shipmentsRouter, statementsRouter } from './routers/orders.ts';
 import { sellerRouter } from './routers/printing.ts';
 import { changeRequestsRouter, documentsRouter, masterDataRouter, purchaseOrdersRouter } from './routers/supplier.ts';
-import { shipNoticesRouter, supplierInvoicesRouter } from './routers/supplier-collab.ts';
+import { poThreadsRouter, shipNoticesRouter, supplierInvoicesRouter } from './routers/supplier-collab.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
 import { router } from './trpc.ts';
 
@@ -42,6 +42,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   parties: partiesRouter,
   purchaseOrders: purchaseOrdersRouter,
+  poThreads: poThreadsRouter,
   documents: documentsRouter,
   masterData: masterDataRouter,
   changeRequests: changeRequestsRouter,

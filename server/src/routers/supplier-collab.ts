@@ -6,8 +6,14 @@ import {
   confirmPurchaseOrderInput,
   createShipNoticeInput,
   decideConfirmationInput,
+  downloadLinkOutput,
   idInput,
   poProgressOutput,
+  postPoMessageInput,
+  poThreadAttachmentInput,
+  poThreadInput,
+  poThreadOutput,
+  resolvePoThreadInput,
   shipNoticeDetail,
   shipNoticesListInput,
   shipNoticesListOutput,
@@ -17,6 +23,7 @@ import {
   supplierInvoicesListOutput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
+import * as poThreads from '../services/po-threads.ts';
 import * as collab from '../services/supplier-collab.ts';
 import { permission, router } from '../trpc.ts';
 
@@ -88,4 +95,45 @@ export const supplierInvoicesRouter = router({
     .input(submitSupplierInvoiceInput)
     .output(z.object({ id: z.uuid(), mismatch: z.boolean() }))
     .mutation(({ ctx, input }) => collab.submitInvoice(ctx, ctx.actor, input)),
+});
+
+/**
+ * Message threads on purchase orders: the supplier writes (post), the buyer's operators answer (reply) and
+ * resolve; files go through POST /files/po-thread-attachments and /files/download.
+ */
+export const poThreadsRouter = router({
+  /** The PO's thread with its messages, files and the caller's unread count (null while nobody wrote). */
+  get: permission('purchase-orders:read')
+    .input(poThreadInput)
+    .output(poThreadOutput)
+    .query(({ ctx, input }) => poThreads.get(ctx, ctx.actor, input.purchaseOrderId)),
+  /** The supplier writes on its PO's thread (opening or reopening it); the operators are mailed. */
+  post: permission('purchase-orders:acknowledge')
+    .meta({ audit: 'po_thread.message_posted' })
+    .input(postPoMessageInput)
+    .output(ok.extend({ threadId: z.uuid() }))
+    .mutation(({ ctx, input }) => poThreads.post(ctx, ctx.actor, input, 'supplier')),
+  /** An operator answers on a PO's thread; the supplier's users who handle POs are mailed. */
+  reply: permission('purchase-orders:review')
+    .meta({ audit: 'po_thread.message_posted' })
+    .input(postPoMessageInput)
+    .output(ok.extend({ threadId: z.uuid() }))
+    .mutation(({ ctx, input }) => poThreads.post(ctx, ctx.actor, input, 'staff')),
+  /** An operator resolves the thread (a PO marked "problem" goes back to acknowledged or open). */
+  resolve: permission('purchase-orders:review')
+    .meta({ audit: 'po_thread.resolved' })
+    .input(resolvePoThreadInput)
+    .output(ok.extend({ status: z.string() }))
+    .mutation(({ ctx, input }) => poThreads.resolve(ctx, ctx.actor, input)),
+  /** The caller has read the thread: its unread count drops to zero. */
+  markRead: permission('purchase-orders:read')
+    .meta({ audit: 'po_thread.read' })
+    .input(poThreadInput)
+    .output(ok)
+    .mutation(({ ctx, input }) => poThreads.markRead(ctx, ctx.actor, input.purchaseOrderId)),
+  /** A short-lived link (GET /files/download/…) to one file of a thread, after the same check as get. */
+  attachmentLink: permission('purchase-orders:read')
+    .input(poThreadAttachmentInput)
+    .output(downloadLinkOutput)
+    .query(({ ctx, input }) => poThreads.attachmentLink(ctx, ctx.actor, input.attachmentId)),
 });
