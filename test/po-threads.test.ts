@@ -55,7 +55,7 @@ describe('PO message threads', () => {
     expect(flagMail?.body_text).toContain('Line 1 cannot ship before March.');
     expect(flagMail?.body_text).toContain(`/purchase-orders/${po}`);
     const [flagAudit] = await auditsOn('purchase_order.problem_flagged', po);
-    expect((flagAudit?.details as { threadId?: string }).threadId).toBe(opened?.id);
+    expect(flagAudit?.details).toMatchObject({ threadId: opened?.id });
 
     // The operator sees one unread message on the list and the home; reading it clears both.
     expect((await rowOf(op.c, po))?.thread).toEqual({ status: 'open', unread: 1 });
@@ -121,7 +121,7 @@ describe('PO message threads', () => {
     await s.c.poThreads.post.mutate({ purchaseOrderId: po, message: 'One more question.' });
     expect(await s.c.poThreads.get.query({ purchaseOrderId: po })).toMatchObject({ status: 'open', resolution: null });
     const [reopened] = (await auditsOn('po_thread.message_posted', po)).slice(-1);
-    expect((reopened?.details as { reopened: boolean }).reopened).toBe(true);
+    expect(reopened?.details).toMatchObject({ reopened: true });
   });
 
   it('an acknowledged PO whose problem is resolved is acknowledged again', async () => {
