@@ -365,6 +365,24 @@ describe('every mutation writes exactly its audit entry', () => {
       op,
       op.purchaseOrders.decideConfirmation.mutate({ id: round.id, decision: 'accept' }),
     );
+    // PO message threads: the supplier writes (the problem flagged above opened it), staff read, answer, resolve.
+    await audited(
+      'poThreads.post',
+      sc,
+      sc.poThreads.post.mutate({ purchaseOrderId: po?.id, message: 'Half ships Friday.' }),
+    );
+    await audited('poThreads.markRead', op, op.poThreads.markRead.mutate({ purchaseOrderId: po?.id }));
+    await audited('poThreads.reply', op, op.poThreads.reply.mutate({ purchaseOrderId: po?.id, message: 'Fine.' }));
+    const walkThread = await op.poThreads.get.query({ purchaseOrderId: po?.id });
+    await audited(
+      'poThreads.resolve',
+      op,
+      op.poThreads.resolve.mutate({
+        purchaseOrderId: po?.id,
+        version: walkThread?.version ?? 0,
+        resolution: 'Agreed.',
+      }),
+    );
     const notice = { carrier: 'DHL', trackingRef: 'W1', shipDate: promised, packages: 1 };
     const asn = await audited(
       'shipNotices.create',

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { envSchema } from '@gatehouse/server/testing';
 import { describe, expect, it } from 'vitest';
-import { envSchema } from '../server/src/config.ts';
 
 /** Reference pages that list what the code has; each fails here when the code gains an entry they lack. */
 describe('the configuration reference (docs/configuration.md)', () => {

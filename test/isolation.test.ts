@@ -92,6 +92,17 @@ beforeAll(async () => {
               from ship_notices n`;
     await sql`insert into supplier_invoice_lines (party_id, invoice_id, purchase_order_id, line_no, quantity, unit_price, amount_minor, po_unit_price, shipped, price_mismatch, quantity_mismatch)
               select i.party_id, i.id, i.purchase_order_id, 1, 1, 1, 1, 1, 1, false, false from supplier_invoices i`;
+    // PO message threads (issue 19 item 4): a thread per PO with a message, a file and a reader's marker.
+    await sql`insert into po_threads (party_id, purchase_order_id, status, opened_at, last_message_at, last_author_side)
+              select party_id, id, 'open', now(), now(), 'supplier' from purchase_orders`;
+    await sql`insert into po_thread_messages (party_id, thread_id, author_id, author_side, kind, body, at)
+              select t.party_id, t.id, (select u.id from users u where u.party_id = t.party_id limit 1), 'supplier',
+                     'message', 'x', now() from po_threads t`;
+    await sql`insert into po_thread_attachments (party_id, thread_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploader_side, uploaded_at)
+              select party_id, thread_id, 'f.pdf', 'application/pdf', 1, repeat('0', 64), author_id, 'supplier', now()
+              from po_thread_messages`;
+    await sql`insert into po_thread_reads (party_id, thread_id, user_id, read_at)
+              select party_id, thread_id, author_id, now() from po_thread_messages`;
     await sql`insert into change_request_attachments (party_id, change_request_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
               select party_id, id, 'letter.pdf', 'application/pdf', 1, repeat('0', 64), requested_by, now() from change_requests`;
   });
@@ -212,6 +223,10 @@ const SCOPED = [
   'ship_notice_lines',
   'supplier_invoices',
   'supplier_invoice_lines',
+  'po_threads',
+  'po_thread_messages',
+  'po_thread_attachments',
+  'po_thread_reads',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -241,6 +256,10 @@ const NO_DELETE = [
   'ship_notice_lines',
   'supplier_invoices',
   'supplier_invoice_lines',
+  'po_threads',
+  'po_thread_messages',
+  'po_thread_attachments',
+  'po_thread_reads',
 ];
 
 /** Trails the app role may only append to. */
@@ -255,6 +274,8 @@ const APPEND_ONLY = [
   'payments',
   'payment_allocations',
   'change_request_attachments',
+  'po_thread_messages',
+  'po_thread_attachments',
 ];
 
 describe('coverage', () => {

@@ -217,7 +217,8 @@ describe('keyset lists walk their index (no sort) for a party with many rows', (
   });
   it('purchaseOrders.list', async () => {
     await expectIndexWalk(party(supplier), 'purchase_orders_party_date_idx', (tx) =>
-      purchaseOrdersRepo.list(tx, { limit }),
+      // With each row's thread status and unread count (per-row lookups by the thread's unique key).
+      purchaseOrdersRepo.list(tx, { limit }, { userId: '00000000-0000-0000-0000-000000000000', side: 'supplier' }),
     );
   });
   it("a supplier's change requests", async () => {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { appRouter, PROCEDURE_DOCS, procedureEntries, renderProcedureDocs } from '@gatehouse/server/testing';
 import { describe, expect, it } from 'vitest';
-import { PROCEDURE_DOCS, procedureEntries, renderProcedureDocs } from '../server/src/procedure-docs.ts';
-import { appRouter } from '../server/src/router.ts';
 
 /**
  * docs/procedures.md is generated from the router (`pnpm docs:procedures`), so it cannot go stale: this fails

@@ -40,6 +40,8 @@ type Fixture = {
   /** An open invoice query of the other customer, and a file on it. */
   invoiceQueryId: string;
   attachmentId: string;
+  /** A file on the other supplier's PO thread. */
+  poThreadAttachmentId: string;
 };
 let other: Fixture;
 
@@ -180,6 +182,12 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
     lines: [{ lineNo: 1, decision: 'reject', schedules: [], reason: 'Matrix rejection' }],
   }),
   'purchaseOrders.confirmations': (o) => ({ id: o.purchaseOrderId }),
+  'poThreads.get': (o) => ({ purchaseOrderId: o.purchaseOrderId }),
+  'poThreads.post': (o) => ({ purchaseOrderId: o.purchaseOrderId, message: 'Matrix message' }),
+  'poThreads.reply': (o) => ({ purchaseOrderId: o.purchaseOrderId, message: 'Matrix reply' }),
+  'poThreads.resolve': (o) => ({ purchaseOrderId: o.purchaseOrderId, version: 1, resolution: 'Matrix resolution' }),
+  'poThreads.markRead': (o) => ({ purchaseOrderId: o.purchaseOrderId }),
+  'poThreads.attachmentLink': (o) => ({ attachmentId: o.poThreadAttachmentId }),
   'purchaseOrders.progress': (o) => ({ id: o.purchaseOrderId }),
   'purchaseOrders.confirmationQueue': () => ({}),
   'purchaseOrders.decideConfirmation': (o) => ({ id: o.confirmationId, decision: 'reject', reason: 'Matrix' }),
@@ -321,6 +329,17 @@ beforeAll(async () => {
                                   values (${s.partyId}, ${po.id}, 'MATRIX-1', current_date, 'EUR', 100, 'submitted',
                                           false, ${s.userId}, now()) returning id`;
   if (!confirmation || !notice || !invoice) throw new Error('fixture: collaboration objects not made');
+  const [thread] =
+    await t.owner`insert into po_threads (party_id, purchase_order_id, status, opened_at, last_message_at,
+                                   last_author_side)
+                                 values (${s.partyId}, ${po.id}, 'open', now(), now(), 'supplier') returning id`;
+  await t.owner`insert into po_thread_messages (party_id, thread_id, author_id, author_side, kind, body, at)
+                values (${s.partyId}, ${thread?.id}, ${s.userId}, 'supplier', 'problem', 'Matrix problem', now())`;
+  const [threadFile] = await t.owner`insert into po_thread_attachments (party_id, thread_id, file_name, content_type,
+                                       size_bytes, sha256, uploaded_by, uploader_side, uploaded_at)
+                                     values (${s.partyId}, ${thread?.id}, 't.pdf', 'application/pdf', 10, ${'0'.repeat(64)},
+                                             ${s.userId}, 'supplier', now()) returning id`;
+  if (!threadFile) throw new Error('fixture: PO thread not made');
   other = {
     partyId: o.partyId,
     userId: o.userId,
@@ -338,6 +357,7 @@ beforeAll(async () => {
     approvalId: String(approval.id),
     invoiceQueryId: String(query.id),
     attachmentId: String(attachment.id),
+    poThreadAttachmentId: String(threadFile.id),
   };
 });
 

@@ -31,6 +31,7 @@ export * as mirrorRepo from './data/mirror.ts';
 export * as ordersRepo from './data/orders.ts';
 export { BadCursor } from './data/paging.ts';
 export * as partiesRepo from './data/parties.ts';
+export * as poThreadsRepo from './data/po-threads.ts';
 export type { PolicyInputs } from './data/policies.ts';
 export * as policiesRepo from './data/policies.ts';
 export * as postureRepo from './data/posture.ts';

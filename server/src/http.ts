@@ -20,6 +20,7 @@ import {
   uploadChangeRequestAttachment,
   uploadDocument,
   uploadInvoiceQueryAttachment,
+  uploadPoThreadAttachment,
   uploadSupplierInvoice,
 } from './files/routes.ts';
 import { bearerMatches, sendMetrics } from './metrics.ts';
@@ -141,6 +142,7 @@ export function createHttpApp(app: AppServices) {
   server.post('/files/invoice-query-attachments', sameOriginUpload, uploadInvoiceQueryAttachment(makeContext));
   server.post('/files/change-request-attachments', sameOriginUpload, uploadChangeRequestAttachment(makeContext));
   server.post('/files/supplier-invoices', sameOriginUpload, uploadSupplierInvoice(makeContext));
+  server.post('/files/po-thread-attachments', sameOriginUpload, uploadPoThreadAttachment(makeContext));
   server.get('/files/download/:token', downloadDocument(makeContext));
   // Exports: a JSON body (a cross-site page cannot send one without a CORS preflight we refuse) from an
   // allowed origin, as tRPC mutations; the file streams back (server/src/files/export-route.ts).

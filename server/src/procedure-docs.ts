@@ -191,6 +191,14 @@ export const PROCEDURE_DOCS: Record<string, string> = {
     'operators: accept a confirmation round, or reject it with a reason (the PO reopens); never below what was already shipped or invoiced',
   'purchaseOrders.flagProblem': 'flag a problem with a PO, with a note; open, acknowledged or problem POs only',
   'purchaseOrders.get': 'one purchase order with its lines, requested and promised dates, acknowledgement and problem',
+  'poThreads.get':
+    "a PO's message thread with its messages, files and the caller's unread count (null while nobody has written)",
+  'poThreads.post': "the supplier writes on its PO's thread, opening or reopening it; the buyer's operators are mailed",
+  'poThreads.reply': "an operator answers on a PO's thread; the supplier's users who handle POs are mailed",
+  'poThreads.resolve':
+    'an operator resolves the thread; a PO in "problem" goes back to acknowledged or open, and the ERP is told',
+  'poThreads.markRead': 'the caller has read the thread, so its unread count drops to zero',
+  'poThreads.attachmentLink': 'a short-lived download link to one file of a PO thread',
   'purchaseOrders.list': "a supplier's purchase orders (status, search by number; staff across suppliers)",
   'purchaseOrders.pdf':
     "the purchase order as a PDF (base64 in the answer): the ERP's own file when it sent one, else rendered",

@@ -16,6 +16,7 @@ import { kineticRouter } from './routers/kinetic.ts';
 import { masterDataRouter } from './routers/master-data.ts';
 import { ordersRouter } from './routers/orders.ts';
 import { partiesRouter } from './routers/parties.ts';
+import { poThreadsRouter } from './routers/po-threads.ts';
 import { policiesRouter } from './routers/policies.ts';
 import { purchaseOrdersRouter } from './routers/purchase-orders.ts';
 import { remittancesRouter } from './routers/remittances.ts';
@@ -50,6 +51,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   parties: partiesRouter,
   purchaseOrders: purchaseOrdersRouter,
+  poThreads: poThreadsRouter,
   documents: documentsRouter,
   masterData: masterDataRouter,
   changeRequests: changeRequestsRouter,

@@ -28,7 +28,7 @@ export { backupBucket, checkStale, currentSlot, runBackup, runVerify, scheduledB
 export type { RunningServer } from './boot.ts';
 export { startServer } from './boot.ts';
 export type { Config } from './config.ts';
-export { loadConfig } from './config.ts';
+export { envSchema, loadConfig } from './config.ts';
 export type { Context } from './context.ts';
 export { markExpiries } from './documents/documents.ts';
 export { EXPORT_CATALOGUE } from './documents/export-lists.ts';
@@ -61,6 +61,7 @@ export { deliverDue } from './mail/worker.ts';
 export type { DemoSignIn } from './parties/demo.ts';
 export { seedDemo } from './parties/demo.ts';
 export { SYSTEM_SCOPE } from './parties/scope.ts';
+export { PROCEDURE_DOCS, procedureEntries, renderProcedureDocs } from './procedure-docs.ts';
 export { appRouter } from './router.ts';
 export type { ProcedureMeta } from './trpc.ts';
 export { closeOverdue } from './users/access-reviews.ts';

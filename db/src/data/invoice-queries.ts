@@ -8,12 +8,11 @@ import {
   invoices,
   orderLines,
   parties,
-  roles,
-  userRoles,
   users,
 } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate, writeParty } from './scope.ts';
+import { staffEmailsWithPermission } from './users.ts';
 
 export type InvoiceQueryRow = typeof invoiceQueries.$inferSelect;
 type Side = InvoiceQueryRow['lastAuthorSide'];
@@ -326,18 +325,6 @@ export async function forInvoice(tx: Tx, invoiceId: string) {
 }
 
 /** Active internal staff who handle invoice queries (read under the system scope, after the customer's commit). */
-export async function handlerEmails(tx: Tx): Promise<string[]> {
-  const rows = await tx.db
-    .selectDistinct({ email: users.email })
-    .from(users)
-    .innerJoin(parties, and(eq(parties.id, users.partyId), eq(parties.kind, 'internal')))
-    .where(
-      and(
-        eq(users.status, 'active'),
-        sql`exists (select 1 from ${userRoles} ur join ${roles} r on r.id = ur.role_id
-                    where ur.user_id = ${users.id} and ur.party_id = ${users.partyId}
-                      and 'invoice-queries:handle' = any(r.permissions))`,
-      ),
-    );
-  return rows.map((r) => r.email);
+export function handlerEmails(tx: Tx): Promise<string[]> {
+  return staffEmailsWithPermission(tx, 'invoice-queries:handle');
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, ilike, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { parties, purchaseOrderLines, purchaseOrders, users } from '../schema/index.ts';
 import { afterCursor, newestFirst, orderOf, page } from './paging.ts';
+import { hasUnread, type Side, threadOfPo } from './po-threads.ts';
 import { partyPredicate } from './scope.ts';
 
 type Status = (typeof purchaseOrders.$inferSelect)['status'];
@@ -24,18 +25,26 @@ const summary = {
 const nameOf = (col: typeof purchaseOrders.acknowledgedBy | typeof purchaseOrders.problemBy) =>
   sql<string | null>`(select u.display_name from ${users} u where u.id = ${col})`;
 
-/** Newest first, keyset-paged on (order_date, id). Search matches the PO number. */
+/**
+ * Newest first, keyset-paged on (order_date, id). Search matches the PO number. Each row carries its
+ * message thread's status and the reader's unread count (null: no thread yet).
+ */
 export async function list(
   tx: Tx,
-  q: { partyId?: string; status?: Status; search?: string; cursor?: string; limit: number },
+  q: { partyId?: string; status?: Status; search?: string; unread?: boolean; cursor?: string; limit: number },
+  reader: { userId: string; side: Side },
 ) {
   const where: (SQL | undefined)[] = [partyPredicate(tx, purchaseOrders.partyId, q.partyId)];
   if (q.status) where.push(eq(purchaseOrders.status, q.status));
+  if (q.unread) where.push(hasUnread(sql`"purchase_orders"."id"`, sql`"purchase_orders"."party_id"`, reader));
   if (q.search) where.push(ilike(purchaseOrders.number, `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
   const k = newestFirst(purchaseOrders.orderDate, purchaseOrders.id);
   where.push(afterCursor(q.cursor, k));
   const rows = await tx.db
-    .select(summary)
+    .select({
+      ...summary,
+      thread: threadOfPo(sql`"purchase_orders"."id"`, sql`"purchase_orders"."party_id"`, reader),
+    })
     .from(purchaseOrders)
     .where(and(...where))
     .orderBy(...orderOf(k))
@@ -101,6 +110,16 @@ export async function flagProblem(tx: Tx, id: string, note: string, by: string, 
     .update(purchaseOrders)
     .set({ status: 'problem', problemNote: note, problemAt: at, problemBy: by })
     .where(and(eq(purchaseOrders.id, id), partyPredicate(tx, purchaseOrders.partyId)));
+}
+
+/** A resolved problem: the PO goes back to acknowledged (when it was) or open; the note stays as history. */
+export async function clearProblem(tx: Tx, id: string, status: 'open' | 'acknowledged') {
+  await tx.db
+    .update(purchaseOrders)
+    .set({ status })
+    .where(
+      and(eq(purchaseOrders.id, id), eq(purchaseOrders.status, 'problem'), partyPredicate(tx, purchaseOrders.partyId)),
+    );
 }
 
 /** Demo and test data (system scope): POs with their lines. */

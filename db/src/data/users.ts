@@ -348,6 +348,25 @@ export async function emailsWithPermission(tx: Tx, partyId: string, permission: 
   return rows.map((r) => r.email);
 }
 
+/**
+ * Addresses of the internal organisation's active users holding `permission` (the staff to tell about a
+ * party's request). Read under the system scope: staff are another party than the one that acted.
+ */
+export async function staffEmailsWithPermission(tx: Tx, permission: string): Promise<string[]> {
+  const rows = await tx.db
+    .selectDistinct({ email: users.email })
+    .from(users)
+    .innerJoin(parties, and(eq(parties.id, users.partyId), eq(parties.kind, 'internal')))
+    .where(
+      and(
+        eq(users.status, 'active'),
+        sql`exists (select 1 from ${userRoles} ur join ${roles} r on r.id = ur.role_id
+                    where ur.user_id = ${users.id} and ur.party_id = ${users.partyId} and ${permission} = any(r.permissions))`,
+      ),
+    );
+  return rows.map((r) => r.email);
+}
+
 /** An active user's address, or undefined (suspended, deactivated, or outside the scope). */
 export async function activeEmail(tx: Tx, userId: string): Promise<string | undefined> {
   const [row] = await tx.db

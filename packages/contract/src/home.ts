@@ -10,6 +10,8 @@ import { isoTime, minorUnits, uuid } from './schemas.ts';
 const capped = z.number().int();
 const postureStatus = z.enum(['good', 'warn', 'bad', 'info']);
 
+const poThreadCounts = z.object({ unreadThreads: capped, openThreads: capped }).nullable().default(null);
+
 export const homeSummaryOutput = z.object({
   cap: z.number().int(),
   /** A customer account: money overdue, open orders, shipments (each null without its permission). */
@@ -54,6 +56,8 @@ export const homeSummaryOutput = z.object({
         .object({ confirmationsToReview: capped, shipmentsIncoming: capped, invoicesFlagged: capped })
         .nullable()
         .default(null),
+      /** PO message threads: those with a message of the buyer not yet read by the caller, and open ones. */
+      poThreads: poThreadCounts,
     })
     .nullable(),
   /** Operators: the work queue (and, with purchase-orders:review, supplier collaboration). */
@@ -66,6 +70,8 @@ export const homeSummaryOutput = z.object({
         .object({ confirmationsToReview: capped, shipmentsIncoming: capped, invoicesFlagged: capped })
         .nullable()
         .default(null),
+      /** PO message threads: those with a supplier's message the caller has not read, and open ones. */
+      poThreads: poThreadCounts,
     })
     .nullable(),
   /** Approvers: what waits for their decision now, oldest first, with amounts and age. */

@@ -17,6 +17,7 @@ export * from './money.ts';
 export * from './parties.ts';
 export * from './password-rules.ts';
 export * from './permissions.ts';
+export * from './po-threads.ts';
 export * from './roles.ts';
 export * from './schemas.ts';
 export * from './supplier.ts';

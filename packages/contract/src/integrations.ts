@@ -31,6 +31,7 @@ export const INTEGRATION_KEY_OVERLAP_DAYS = 7;
 export const INTEGRATION_EVENT_TYPES = [
   'purchase_order.acknowledged',
   'purchase_order.problem_flagged',
+  'purchase_order.problem_resolved',
   'purchase_order.confirmation_submitted',
   'purchase_order.confirmation_accepted',
   'purchase_order.confirmation_rejected',

@@ -12,6 +12,8 @@ export const PURCHASE_ORDER_STATUSES = ['open', 'acknowledged', 'problem', 'rece
 export const purchaseOrdersListInput = pageInput.extend({
   status: z.enum(PURCHASE_ORDER_STATUSES).optional(),
   search: z.string().trim().max(LIMITS.searchMax).optional(),
+  /** Only POs whose message thread holds a message of the other side the caller has not read. */
+  unread: z.boolean().optional(),
   /** Internal staff with cross-party permission may narrow to one supplier; ignored for everyone else. */
   partyId: uuid.optional(),
 });
@@ -29,7 +31,12 @@ export const purchaseOrderSummary = z.object({
   totalMinor: minorUnits,
 });
 export const purchaseOrdersListOutput = z.object({
-  items: z.array(purchaseOrderSummary),
+  items: z.array(
+    purchaseOrderSummary.extend({
+      /** The PO's message thread: its status and the caller's unread messages (null: nobody wrote yet). */
+      thread: z.object({ status: z.enum(['open', 'resolved']), unread: z.number().int() }).nullable(),
+    }),
+  ),
   nextCursor: z.string().nullable(),
 });
 export const purchaseOrderDetail = purchaseOrderSummary.extend({

@@ -14,7 +14,7 @@ import { downloadLinkKey } from '../keys.ts';
 export const DOWNLOAD_LINK_SECONDS = 60;
 
 /** What a link opens. Links minted before kinds existed carry none and are documents. */
-export type LinkKind = 'document' | 'invoice-query-attachment' | 'change-request-attachment';
+export type LinkKind = 'document' | 'invoice-query-attachment' | 'change-request-attachment' | 'po-thread-attachment';
 
 interface LinkClaims {
   /** the id of what it opens (a document version, an attachment) */

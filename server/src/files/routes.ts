@@ -5,6 +5,7 @@ import {
   documentUploadFields,
   invoiceQueryUploadFields,
   type Permission,
+  poThreadUploadFields,
   supplierInvoiceUploadFields,
   UPLOAD_TYPES,
 } from '@gatehouse/contract';
@@ -20,6 +21,7 @@ import * as documents from '../documents/documents.ts';
 import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
 import * as invoiceQueries from '../orders/invoice-queries.ts';
 import * as changeRequests from '../suppliers/change-requests.ts';
+import * as poThreads from '../suppliers/po-threads.ts';
 import * as supplierCollab from '../suppliers/supplier-collab.ts';
 import { type LinkKind, verifyLink } from './links.ts';
 import type { StagedBlob } from './store.ts';
@@ -30,9 +32,11 @@ import type { StagedBlob } from './store.ts';
  *   POST /files/invoice-query-attachments?queryId=…     the same, onto an open invoice query
  *   POST /files/change-request-attachments?changeRequestId=…  a bank letter onto a pending bank change
  *   POST /files/supplier-invoices?invoiceId=…           the same, a supplier invoice's PDF copy
+ *   POST /files/po-thread-attachments?purchaseOrderId=…  a file on a PO's open message thread (either side)
  *   GET  /files/download/:token                         a link minted by documents.downloadLink,
  *                                                       invoiceQueries.attachmentLink or
- *                                                       changeRequests/approvals.attachmentLink
+ *                                                       changeRequests/approvals.attachmentLink or
+ *                                                       poThreads.attachmentLink
  * Both pass the same checks as tRPC procedures (guard.ts) and answer errors as { error: { message, code } }.
  */
 
@@ -212,6 +216,20 @@ export const uploadChangeRequestAttachment = (makeContext: (req: Request, res: R
     refused: changeRequests.recordRefusedUpload,
   });
 
+/**
+ * POST /files/po-thread-attachments?purchaseOrderId=…: a file on a PO's open thread, from the supplier
+ * (purchase-orders:acknowledge) or an operator (purchase-orders:review); the service checks which.
+ */
+export const uploadPoThreadAttachment = (makeContext: (req: Request, res: Response) => Context) =>
+  uploadRoute(makeContext, {
+    path: 'files.uploadPoThreadAttachment',
+    permission: 'purchase-orders:read',
+    fields: poThreadUploadFields,
+    check: poThreads.checkUpload,
+    record: poThreads.recordUpload,
+    refused: poThreads.recordRefusedUpload,
+  });
+
 /** POST /files/supplier-invoices?invoiceId=…: the PDF copy of a supplier invoice, through the same checks. */
 export const uploadSupplierInvoice = (makeContext: (req: Request, res: Response) => Context) =>
   uploadRoute(makeContext, {
@@ -385,6 +403,7 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
 function downloadPermission(k: LinkKind, actor: Actor): Permission {
   if (k === 'document') return 'documents:read';
   if (k === 'invoice-query-attachment') return 'invoices:read';
+  if (k === 'po-thread-attachment') return 'purchase-orders:read';
   return actor.permissions.has('approvals:read') ? 'approvals:read' : 'change-requests:create';
 }
 
@@ -406,7 +425,9 @@ export function downloadDocument(makeContext: (req: Request, res: Response) => C
           ? await documents.openDownload(ctx, actor, token)
           : k === 'change-request-attachment'
             ? await changeRequests.openAttachment(ctx, actor, token)
-            : await invoiceQueries.openAttachment(ctx, actor, token);
+            : k === 'po-thread-attachment'
+              ? await poThreads.openAttachment(ctx, actor, token)
+              : await invoiceQueries.openAttachment(ctx, actor, token);
       res.setHeader('Content-Type', file.contentType);
       res.setHeader('Content-Length', String(file.size));
       res.setHeader('Content-Disposition', contentDisposition(file.fileName, { type: 'attachment' }));

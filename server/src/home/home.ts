@@ -1,5 +1,5 @@
 import type { homeSummaryOutput, Permission } from '@gatehouse/contract';
-import { homeRepo, shipmentsRepo, supplierCollabRepo } from '@gatehouse/db';
+import { homeRepo, poThreadsRepo, shipmentsRepo, supplierCollabRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as approvals from '../approvals/approvals.ts';
 import * as posture from '../audit/posture.ts';
@@ -58,6 +58,9 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
       toAcknowledge: has('purchase-orders:acknowledge') ? await homeRepo.purchaseOrdersToAcknowledge(tx) : null,
       pendingChangeRequests: has('change-requests:create') ? await homeRepo.pendingChangeRequests(tx) : null,
       collab: has('purchase-orders:read') ? await supplierCollabRepo.homeCounts(tx) : null,
+      poThreads: has('purchase-orders:read')
+        ? await poThreadsRepo.homeCounts(tx, { userId: actor.userId, side: 'supplier' })
+        : null,
     }));
     // The documents page's own statuses (missing, expiring...), so the home and that page agree.
     const docs = has('documents:read') ? (await documents.requirements(ctx, actor, {})).items : null;
@@ -89,6 +92,9 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
       changeRequests: has('change-requests:handle') ? await homeRepo.pendingChangeRequests(tx) : null,
       invoiceQueries: has('invoice-queries:handle') ? await homeRepo.openInvoiceQueries(tx) : null,
       collab: has('purchase-orders:review') ? await supplierCollabRepo.homeCounts(tx) : null,
+      poThreads: has('purchase-orders:review')
+        ? await poThreadsRepo.homeCounts(tx, { userId: actor.userId, side: 'staff' })
+        : null,
     }));
   };
 

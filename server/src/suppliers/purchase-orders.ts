@@ -7,12 +7,15 @@ import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
 import { requestFields, scopeFor } from '../parties/scope.ts';
+import * as poThreads from './po-threads.ts';
 
 /** How far ahead a promised delivery date may lie (a typo like 2062 is refused). */
 export const PROMISE_HORIZON_DAYS = 2 * 366;
 
 export function list(ctx: Context, actor: Actor, input: z.output<typeof purchaseOrdersListInput>) {
-  return ctx.db.readOne(scopeFor(actor), (tx) => purchaseOrdersRepo.list(tx, input));
+  return ctx.db.readOne(scopeFor(actor), (tx) =>
+    purchaseOrdersRepo.list(tx, input, { userId: actor.userId, side: poThreads.sideOf(actor) }),
+  );
 }
 
 export async function get(ctx: Context, actor: Actor, id: string) {
@@ -63,15 +66,19 @@ export async function acknowledge(ctx: Context, actor: Actor, input: { id: strin
   });
 }
 
-/** The supplier cannot deliver as ordered: the PO is marked 'problem' with a note for the buyer. */
+/**
+ * The supplier cannot deliver as ordered: the PO is marked 'problem' with a note for the buyer, and the
+ * note opens (or reopens) the PO's message thread, whose operators are mailed once this commits.
+ */
 export async function flagProblem(ctx: Context, actor: Actor, input: { id: string; note: string }) {
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
       throw new DomainError('CONFLICT', `This purchase order is ${po.status}; a problem can no longer be flagged.`);
     const now = new Date(ctx.clock.now());
     await purchaseOrdersRepo.flagProblem(tx, po.id, input.note, actor.userId, now);
+    const thread = await poThreads.writeInTx(ctx, tx, actor, po, { kind: 'problem', body: input.note, at: now });
     await outbox.record(tx, now, {
       type: 'purchase_order.problem_flagged',
       partyId: po.partyId,
@@ -86,9 +93,17 @@ export async function flagProblem(ctx: Context, actor: Actor, input: { id: strin
       entityType: 'purchase_order',
       entityId: po.id,
       crossParty: po.partyId !== actor.partyId,
-      details: { number: po.number, before: { status: po.status }, after: { status: 'problem' }, note: input.note },
+      details: {
+        number: po.number,
+        before: { status: po.status },
+        after: { status: 'problem' },
+        note: input.note,
+        threadId: thread.threadId,
+      },
       ...requestFields(ctx),
     });
-    return { ok: true as const };
+    return thread.staffMail;
   });
+  await poThreads.tellStaff(ctx, out);
+  return { ok: true as const };
 }

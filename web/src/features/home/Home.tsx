@@ -271,6 +271,17 @@ function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
             </>
           )}
         </Show>
+        <Show when={props.s.poThreads}>
+          {(p) => (
+            <Stat
+              id="supplier-po-messages"
+              value={count(p().unreadThreads, props.cap)}
+              label="purchase orders with unread messages"
+              href="/purchase-orders?unread=1"
+              attention={p().unreadThreads > 0}
+            />
+          )}
+        </Show>
         <Show when={props.s.pendingChangeRequests !== null}>
           <Stat
             id="pending-change-requests"
@@ -339,6 +350,17 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
                 attention={c().invoicesFlagged > 0}
               />
             </>
+          )}
+        </Show>
+        <Show when={props.q.poThreads}>
+          {(p) => (
+            <Stat
+              id="queue-po-messages"
+              value={count(p().unreadThreads, props.cap)}
+              label="purchase orders with unread supplier messages"
+              href="/purchase-orders?unread=1"
+              attention={p().unreadThreads > 0}
+            />
           )}
         </Show>
       </ul>

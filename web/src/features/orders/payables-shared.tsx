@@ -1,5 +1,5 @@
 import { INVOICE_QUERY_REASON_LABELS, INVOICE_QUERY_REASONS, type InvoiceQueryReason } from '@gatehouse/contract';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, type JSX, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { can } from '../../auth.ts';
 import { Announcement, FormDialog } from '../../shared/components.tsx';
@@ -41,11 +41,11 @@ async function downloadAttachment(attachmentId: string) {
   window.location.assign(await apiUrl(url));
 }
 
-/** Sends files onto a query one after the other; the message of the first refusal, or null. */
-async function attachFiles(queryId: string, files: readonly File[]): Promise<string | null> {
+/** Sends files to an upload route one after the other; the message of the first refusal, or null. */
+export async function attachFiles(path: string, files: readonly File[]): Promise<string | null> {
   for (const file of files) {
     try {
-      await sendFile(await apiUrl(`/files/invoice-query-attachments?queryId=${queryId}`), file, () => {}, {});
+      await sendFile(await apiUrl(path), file, () => {}, {});
     } catch (err) {
       return `${file.name}: ${errorMessage(err)}`;
     }
@@ -53,19 +53,30 @@ async function attachFiles(queryId: string, files: readonly File[]): Promise<str
   return null;
 }
 
-/** A query's thread: who wrote what when (customer and staff told apart in words), then its files. */
-export function QueryThread(props: { query: InvoiceQuery }) {
+type ThreadMessage = { id: string; authorSide: string; author: string; body: string; at: string; kind?: string };
+type ThreadFile = { id: string; fileName: string; sizeBytes: number; uploadedBy: string };
+
+/**
+ * A conversation between two sides (an invoice query's, a purchase order's): who wrote what when, the
+ * sides told apart in words, then its files (each opened through `download`), then `children` (an outcome).
+ */
+export function MessageThread(props: {
+  messages: readonly ThreadMessage[];
+  attachments: readonly ThreadFile[];
+  sideLabel: (m: ThreadMessage) => string;
+  download: (attachmentId: string) => Promise<void>;
+  children?: JSX.Element;
+}) {
   const [downloadError, setDownloadError] = createSignal<string | null>(null);
-  const q = () => props.query;
   return (
     <div class="query-thread" data-testid="query-thread">
       <ol class="query-messages" aria-label="Messages">
-        <For each={q().messages}>
+        <For each={props.messages}>
           {(m) => (
-            <li class={`query-message query-message-${m.authorSide}`} data-testid="query-message">
+            <li class={`query-message query-message-${m.authorSide}`} data-testid="query-message" data-kind={m.kind}>
               <p class="query-message-meta">
                 <strong>{m.author}</strong>
-                <span class="muted"> · {m.authorSide === 'staff' ? 'Gatehouse staff' : 'Customer'} · </span>
+                <span class="muted"> · {props.sideLabel(m)} · </span>
                 <time datetime={m.at}>{formatDateTime(m.at)}</time>
               </p>
               <p class="query-message-body">{m.body}</p>
@@ -73,10 +84,10 @@ export function QueryThread(props: { query: InvoiceQuery }) {
           )}
         </For>
       </ol>
-      <Show when={q().attachments.length > 0}>
+      <Show when={props.attachments.length > 0}>
         <h4 class="query-files-title">Files</h4>
         <ul class="query-files" data-testid="query-files">
-          <For each={q().attachments}>
+          <For each={props.attachments}>
             {(a) => (
               <li>
                 <button
@@ -85,7 +96,7 @@ export function QueryThread(props: { query: InvoiceQuery }) {
                   data-testid="query-file"
                   onClick={() => {
                     setDownloadError(null);
-                    downloadAttachment(a.id).catch((err: unknown) => setDownloadError(errorMessage(err)));
+                    props.download(a.id).catch((err: unknown) => setDownloadError(errorMessage(err)));
                   }}
                 >
                   {a.fileName}
@@ -106,6 +117,21 @@ export function QueryThread(props: { query: InvoiceQuery }) {
           </p>
         )}
       </Show>
+      {props.children}
+    </div>
+  );
+}
+
+/** A query's thread: customer and staff messages, its files, and how it was closed. */
+export function QueryThread(props: { query: InvoiceQuery }) {
+  const q = () => props.query;
+  return (
+    <MessageThread
+      messages={q().messages}
+      attachments={q().attachments}
+      sideLabel={(m) => (m.authorSide === 'staff' ? 'Gatehouse staff' : 'Customer')}
+      download={downloadAttachment}
+    >
       <Show when={q().status !== 'open' && q().resolution}>
         <p class="notice" role="note" data-testid="query-outcome">
           <strong>{q().status === 'resolved' ? 'Resolved' : 'Rejected'}</strong>
@@ -121,7 +147,7 @@ export function QueryThread(props: { query: InvoiceQuery }) {
           : {q().resolution}
         </p>
       </Show>
-    </div>
+    </MessageThread>
   );
 }
 
@@ -272,7 +298,7 @@ function QueryDialog(props: {
           id = props.mode.id;
           await trpc.invoiceQueries.comment.mutate({ id, message: text() });
         }
-        const refused = await attachFiles(id, chosen);
+        const refused = await attachFiles(`/files/invoice-query-attachments?queryId=${id}`, chosen);
         props.onDone(
           (raising() ? 'Your query was sent; our accounts team was told by mail.' : 'Your message was sent.') +
             (refused ? ` A file was not added: ${refused}` : ''),

@@ -7,6 +7,7 @@ import { formatDateTime, formatMinor } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { DateCell } from './PurchaseOrders.tsx';
 import { ConfirmationRounds, ConfirmLinesDialog, createCollab, DeliveryProgress } from './po-collab.tsx';
+import { PoThread } from './po-thread.tsx';
 import { Badge } from './supplier-shared.tsx';
 
 type PurchaseOrder = Awaited<ReturnType<typeof trpc.purchaseOrders.get.query>>;
@@ -31,6 +32,8 @@ export default function PurchaseOrderDetail() {
 function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
   const dialogs = createDialogs<'confirm' | 'problem'>();
   const [announcement, setAnnouncement] = createSignal<string | null>(null);
+  // Bumped when the page itself writes on the thread (a problem flagged), so the thread reads again.
+  const [threadVersion, setThreadVersion] = createSignal(0);
   const collab = createCollab(() => props.po.id);
   const latest = () => collab.rounds()?.items[0];
   const actionable = () => can('purchase-orders:acknowledge') && OPEN_STATUSES.includes(props.po.status);
@@ -164,6 +167,12 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
         }}
       />
       <DeliveryProgress po={props.po} progress={collab.progress()} error={collab.progress.error} />
+      <PoThread
+        purchaseOrderId={props.po.id}
+        poNumber={props.po.number}
+        version={threadVersion()}
+        onChange={props.refresh}
+      />
 
       <Show when={dialogs.open() === 'confirm'}>
         <ConfirmLinesDialog
@@ -185,7 +194,10 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
           po={props.po}
           onClose={dialogs.close}
           onDone={() => {
-            setAnnouncement(`A problem with purchase order ${props.po.number} was reported to the buyer.`);
+            setAnnouncement(
+              `A problem with purchase order ${props.po.number} was reported to the buyer by mail; follow it under Messages.`,
+            );
+            setThreadVersion((v) => v + 1);
             refreshAll();
           }}
         />

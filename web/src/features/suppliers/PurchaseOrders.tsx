@@ -16,6 +16,7 @@ import {
 } from '../../shared/data.tsx';
 import { formatDate, formatMinor } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
+import { UnreadBadge } from './po-thread.tsx';
 import { Badge, words } from './supplier-shared.tsx';
 
 const PAGE_SIZE = 50;
@@ -34,14 +35,21 @@ export default function PurchaseOrders() {
   usePageTitle(() => 'Purchase orders');
   // Staff see every supplier's orders, so each row names its supplier.
   const staff = crossParty;
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   // Filters live in the URL, so Back from a purchase order and a reload keep them.
   const status = () => PURCHASE_ORDER_STATUSES.find((s) => s === params.status);
   const search = () => (typeof params.q === 'string' ? params.q.trim().slice(0, LIMITS.searchMax) : '');
   const partyId = () => uuidParam(params.partyId);
-  const filters = createMemo(() => ({ status: status(), search: search(), partyId: partyId() }), undefined, {
-    equals: (a, b) => a.status === b.status && a.search === b.search && a.partyId === b.partyId,
-  });
+  // ?unread=1: only POs whose thread holds a message the caller has not read (the home links here).
+  const unread = () => params.unread === '1';
+  const filters = createMemo(
+    () => ({ status: status(), search: search(), partyId: partyId(), unread: unread() }),
+    undefined,
+    {
+      equals: (a, b) =>
+        a.status === b.status && a.search === b.search && a.partyId === b.partyId && a.unread === b.unread,
+    },
+  );
   useRememberedList('/purchase-orders');
 
   const list = createPagedList(filters, (f, cursor) =>
@@ -51,6 +59,7 @@ export default function PurchaseOrders() {
       status: f.status,
       search: f.search || undefined,
       partyId: f.partyId,
+      unread: f.unread || undefined,
     }),
   );
 
@@ -65,6 +74,17 @@ export default function PurchaseOrders() {
           optionLabel={words}
         />
         <SearchField id="purchase-orders-search" placeholder="Purchase order number" />
+        <div class="checkbox filter-checkbox">
+          <input
+            type="checkbox"
+            id="purchase-orders-unread"
+            name="unread"
+            data-testid="purchase-orders-unread"
+            checked={unread()}
+            onChange={(e) => setParams({ unread: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
+          />
+          <label for="purchase-orders-unread">Unread messages only</label>
+        </div>
         <Show when={staff()}>
           <PartyFilter
             id="purchase-orders-party"
@@ -101,7 +121,7 @@ export default function PurchaseOrders() {
         {(po) => (
           <tr data-testid="purchase-order-row" data-status={po.status}>
             <th scope="row">
-              <A href={`/purchase-orders/${po.id}`}>{po.number}</A>
+              <A href={`/purchase-orders/${po.id}`}>{po.number}</A> <UnreadBadge count={po.thread?.unread ?? 0} />
             </th>
             <Show when={staff()}>
               <td data-label="Supplier" data-testid="row-party">

@@ -1,0 +1,348 @@
+import {
+  PO_THREAD_ATTACHMENTS_MAX,
+  type PoThreadSide,
+  type postPoMessageInput,
+  type resolvePoThreadInput,
+} from '@gatehouse/contract';
+import { auditRepo, mailRepo, poThreadsRepo, purchaseOrdersRepo, type Tx, usersRepo } from '@gatehouse/db';
+import type { z } from 'zod';
+import type { Actor } from '../auth/sessions.ts';
+import type { Context } from '../context.ts';
+import * as attachments from '../documents/attachments.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { mintLink } from '../files/links.ts';
+import * as outbox from '../integration/outbox.ts';
+import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+
+/**
+ * Message threads on purchase orders: the supplier (purchase-orders:acknowledge) and the buyer's operators
+ * (purchase-orders:review) write on a PO, with files; "Flag a problem" writes its note as the thread's
+ * problem message; an operator resolves the thread, which ends the PO's problem. Every message is audited
+ * in its transaction and mailed to the other side: the supplier's users who handle POs, or the operators.
+ */
+
+const PO = 'That purchase order';
+type PoRow = NonNullable<Awaited<ReturnType<typeof purchaseOrdersRepo.getForUpdate>>>;
+
+/** Which side of the conversation a caller writes on; only a supplier or internal staff have one. */
+export function sideOf(actor: Actor): PoThreadSide {
+  return actor.partyKind === 'supplier' ? 'supplier' : 'staff';
+}
+
+const reader = (actor: Actor) => ({ userId: actor.userId, side: sideOf(actor) });
+
+/** A mail for the operators, sent once the supplier's change committed (staff are another party). */
+type StaffMail = { subject: string; bodyText: string };
+
+/**
+ * The one rule for who is told of a thread message, and how: a message from staff goes to the supplier's
+ * users who handle POs (in the same transaction); one from the supplier goes to the operators who review
+ * POs, returned here to be queued by `tellStaff` after the commit.
+ */
+async function tellOtherSide(
+  ctx: Context,
+  tx: Tx,
+  actor: Actor,
+  po: PoRow,
+  side: PoThreadSide,
+  what: { kind: 'message' | 'problem' | 'resolved'; body: string },
+): Promise<StaffMail | undefined> {
+  const link = `${ctx.config.publicOrigin}/purchase-orders/${po.id}`;
+  if (side === 'supplier') {
+    const subject =
+      what.kind === 'problem'
+        ? `${actor.partyName} flagged a problem with purchase order ${po.number}`
+        : `${actor.partyName} wrote about purchase order ${po.number}`;
+    return {
+      subject,
+      bodyText: [
+        `${actor.displayName} (${actor.partyName}) wrote:`,
+        '',
+        what.body,
+        '',
+        `Answer it in Gatehouse: ${link}`,
+      ].join('\n'),
+    };
+  }
+  const subject =
+    what.kind === 'resolved'
+      ? `The buyer resolved the thread on purchase order ${po.number}`
+      : `The buyer wrote about purchase order ${po.number}`;
+  const intro = what.kind === 'resolved' ? `${actor.displayName} resolved it:` : `${actor.displayName} wrote:`;
+  for (const to of await usersRepo.emailsWithPermission(tx, po.partyId, 'purchase-orders:acknowledge'))
+    await mailRepo.enqueue(tx, {
+      to,
+      kind: what.kind === 'resolved' ? 'po-thread-resolved' : 'po-thread-message',
+      subject,
+      bodyText: [intro, '', what.body, '', `Read the thread in Gatehouse: ${link}`].join('\n'),
+    });
+  return undefined;
+}
+
+/** Queues the operators' mail under the system scope, after the supplier's own transaction committed. */
+export async function tellStaff(ctx: Context, mail: StaffMail | undefined) {
+  if (mail)
+    await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
+      for (const to of await usersRepo.staffEmailsWithPermission(tx, 'purchase-orders:review'))
+        await mailRepo.enqueue(tx, { to, kind: 'po-thread-message', ...mail });
+    });
+  ctx.mail.kick();
+}
+
+/**
+ * Writes a message on the PO's thread inside the caller's transaction (the PO row already locked):
+ * creates or reopens the thread and decides who is told. Used by `post` and by "Flag a problem".
+ */
+export async function writeInTx(
+  ctx: Context,
+  tx: Tx,
+  actor: Actor,
+  po: PoRow,
+  m: { kind: 'message' | 'problem'; body: string; at: Date },
+) {
+  const side = sideOf(actor);
+  const { thread, opened } = await poThreadsRepo.post(tx, {
+    partyId: po.partyId,
+    purchaseOrderId: po.id,
+    authorId: actor.userId,
+    side,
+    kind: m.kind,
+    body: m.body,
+    at: m.at,
+  });
+  const staffMail = await tellOtherSide(ctx, tx, actor, po, side, { kind: m.kind, body: m.body });
+  return { threadId: thread.id, opened, staffMail };
+}
+
+/** The PO's thread with its messages and files (null while nobody wrote); another party's PO: NOT_FOUND. */
+export async function get(ctx: Context, actor: Actor, purchaseOrderId: string) {
+  return ctx.db.read(scopeFor(actor), async (tx) => {
+    const t = await poThreadsRepo.forPo(tx, purchaseOrderId, reader(actor));
+    if (!t) {
+      if (!(await purchaseOrdersRepo.get(tx, purchaseOrderId))) throw notFound(PO);
+      return null;
+    }
+    const [messages, files] = [
+      await poThreadsRepo.messages(tx, t.partyId, t.id),
+      await poThreadsRepo.attachments(tx, t.partyId, t.id),
+    ];
+    const { partyId: _p, purchaseOrderId: _po, ...rest } = t;
+    return {
+      ...rest,
+      messages: messages.map((x) => ({ ...x, author: x.author ?? 'Former user' })),
+      attachments: files.map((a) => ({ ...a, uploadedBy: a.uploadedBy ?? 'Former user' })),
+    };
+  });
+}
+
+/**
+ * A message from the supplier (`side` supplier, its own PO) or from an operator (`side` staff); the
+ * router decides the side by the procedure, and the caller's party kind must match it.
+ */
+export async function post(ctx: Context, actor: Actor, input: z.output<typeof postPoMessageInput>, side: PoThreadSide) {
+  if (sideOf(actor) !== side || (side === 'staff' && actor.partyKind !== 'internal'))
+    throw new DomainError(
+      'FORBIDDEN',
+      side === 'supplier' ? 'Only the supplier writes here.' : 'Only the buyer answers here.',
+    );
+  const now = new Date(ctx.clock.now());
+  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const po = await purchaseOrdersRepo.getForUpdate(tx, input.purchaseOrderId);
+    if (!po) throw notFound(PO);
+    const w = await writeInTx(ctx, tx, actor, po, { kind: 'message', body: input.message, at: now });
+    await auditRepo.record(tx, {
+      action: 'po_thread.message_posted',
+      outcome: 'success',
+      partyId: po.partyId,
+      actorUserId: actor.userId,
+      entityType: 'purchase_order',
+      entityId: po.id,
+      crossParty: po.partyId !== actor.partyId,
+      details: { number: po.number, threadId: w.threadId, side, reopened: w.opened, length: input.message.length },
+      ...requestFields(ctx),
+    });
+    return w;
+  });
+  await tellStaff(ctx, out.staffMail);
+  return { ok: true as const, threadId: out.threadId };
+}
+
+/**
+ * An operator resolves the thread, naming the version they saw (a message since is a CONFLICT) and how it
+ * was resolved. A PO marked "problem" goes back to acknowledged or open; the ERP is told through the
+ * outbox and the supplier by mail, in the same transaction.
+ */
+export async function resolve(ctx: Context, actor: Actor, input: z.output<typeof resolvePoThreadInput>) {
+  const now = new Date(ctx.clock.now());
+  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+    const po = await purchaseOrdersRepo.getForUpdate(tx, input.purchaseOrderId);
+    if (!po) throw notFound(PO);
+    const t = await poThreadsRepo.forPoForUpdate(tx, po.id);
+    if (!t) throw notFound('A thread on that purchase order');
+    if (t.status === 'resolved') throw new DomainError('CONFLICT', 'This thread was already resolved.');
+    if (t.version !== input.version)
+      throw new DomainError('CONFLICT', 'Someone wrote on this thread since you opened it; read it and resolve again.');
+    await poThreadsRepo.resolve(tx, t.id, { by: actor.userId, at: now, resolution: input.resolution });
+    const after = po.status === 'problem' ? (po.acknowledgedAt ? 'acknowledged' : 'open') : po.status;
+    if (po.status === 'problem') await purchaseOrdersRepo.clearProblem(tx, po.id, after as 'open' | 'acknowledged');
+    await outbox.record(tx, now, {
+      type: 'purchase_order.problem_resolved',
+      partyId: po.partyId,
+      subject: { purchaseOrderNumber: po.number },
+      payload: { resolution: input.resolution, status: after },
+    });
+    await auditRepo.record(tx, {
+      action: 'po_thread.resolved',
+      outcome: 'success',
+      partyId: po.partyId,
+      actorUserId: actor.userId,
+      entityType: 'purchase_order',
+      entityId: po.id,
+      crossParty: po.partyId !== actor.partyId,
+      details: {
+        number: po.number,
+        threadId: t.id,
+        resolution: input.resolution,
+        before: { status: po.status },
+        after: { status: after },
+      },
+      ...requestFields(ctx),
+    });
+    await tellOtherSide(ctx, tx, actor, po, 'staff', { kind: 'resolved', body: input.resolution });
+    return { ok: true as const, status: after };
+  });
+  ctx.mail.kick();
+  return out;
+}
+
+/** The caller has read the thread up to now: its unread count drops to zero (home, list, page). */
+export async function markRead(ctx: Context, actor: Actor, purchaseOrderId: string) {
+  const now = new Date(ctx.clock.now());
+  return ctx.db.tx(scopeFor(actor), async (tx) => {
+    const t = await poThreadsRepo.forPo(tx, purchaseOrderId, reader(actor));
+    if (!t) throw notFound('A thread on that purchase order');
+    await poThreadsRepo.markRead(tx, { partyId: t.partyId, threadId: t.id, userId: actor.userId, at: now });
+    await auditRepo.record(tx, {
+      action: 'po_thread.read',
+      outcome: 'success',
+      partyId: t.partyId,
+      actorUserId: actor.userId,
+      entityType: 'purchase_order',
+      entityId: purchaseOrderId,
+      crossParty: t.partyId !== actor.partyId,
+      details: { threadId: t.id, unread: t.unread },
+      ...requestFields(ctx),
+    });
+    return { ok: true as const };
+  });
+}
+
+// ---- files (they arrive through POST /files/po-thread-attachments, server/src/files/routes.ts)
+
+/** Only a side that may write may add files: the supplier with acknowledge, operators with review. */
+function requireWriter(actor: Actor) {
+  const ok =
+    actor.partyKind === 'supplier'
+      ? actor.permissions.has('purchase-orders:acknowledge')
+      : actor.partyKind === 'internal' && actor.permissions.has('purchase-orders:review');
+  if (!ok) throw new DomainError('FORBIDDEN', 'You do not have permission to do that.');
+}
+
+async function openThreadForFiles(tx: Tx, actor: Actor, purchaseOrderId: string, lock: boolean) {
+  const t = lock
+    ? await poThreadsRepo.forPoForUpdate(tx, purchaseOrderId)
+    : await poThreadsRepo.forPo(tx, purchaseOrderId, reader(actor));
+  if (!t) throw notFound('A thread on that purchase order');
+  if (t.status !== 'open')
+    throw new DomainError('CONFLICT', 'This thread was resolved; write a message to reopen it first.');
+  if ((await poThreadsRepo.attachmentCount(tx, t.partyId, t.id)) >= PO_THREAD_ATTACHMENTS_MAX)
+    throw new DomainError('BAD_REQUEST', `A thread carries at most ${PO_THREAD_ATTACHMENTS_MAX} files.`);
+  return t;
+}
+
+/** Before a byte is read: a writer on this side, an open thread on a PO in scope, room for a file. */
+export async function checkUpload(ctx: Context, actor: Actor, fields: { purchaseOrderId: string }) {
+  requireWriter(actor);
+  await ctx.db.read(scopeFor(actor), (tx) => openThreadForFiles(tx, actor, fields.purchaseOrderId, false));
+}
+
+/** The checked file, recorded on the thread; audited in the same transaction. */
+export async function recordUpload(
+  ctx: Context,
+  actor: Actor,
+  f: { purchaseOrderId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
+) {
+  requireWriter(actor);
+  return ctx.db.tx(scopeFor(actor), async (tx) => {
+    // Checked again under the lock: the thread may have been resolved while the file streamed in.
+    const t = await openThreadForFiles(tx, actor, f.purchaseOrderId, true);
+    const id = await poThreadsRepo.addAttachment(tx, {
+      partyId: t.partyId,
+      threadId: t.id,
+      fileName: f.fileName,
+      contentType: f.contentType,
+      sizeBytes: f.sizeBytes,
+      sha256: f.sha256,
+      uploadedBy: actor.userId,
+      uploaderSide: sideOf(actor),
+      uploadedAt: new Date(ctx.clock.now()),
+    });
+    await auditRepo.record(tx, {
+      action: 'po_thread.attachment_added',
+      outcome: 'success',
+      partyId: t.partyId,
+      actorUserId: actor.userId,
+      entityType: 'purchase_order',
+      entityId: f.purchaseOrderId,
+      crossParty: t.partyId !== actor.partyId,
+      details: {
+        threadId: t.id,
+        attachmentId: id,
+        fileName: f.fileName,
+        contentType: f.contentType,
+        sizeBytes: f.sizeBytes,
+        sha256: f.sha256,
+      },
+      ...requestFields(ctx),
+    });
+    return { id };
+  });
+}
+
+/** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
+export async function recordRefusedUpload(
+  ctx: Context,
+  actor: Actor,
+  reason: string,
+  fields: { purchaseOrderId: string },
+) {
+  await ctx.db.tx(scopeFor(actor), (tx) =>
+    auditRepo.record(tx, {
+      action: 'po_thread.attachment_refused',
+      outcome: 'denied',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'purchase_order',
+      entityId: fields.purchaseOrderId,
+      details: { reason },
+      ...requestFields(ctx),
+    }),
+  );
+}
+
+/** A short-lived link to one file, after the same read check as poThreads.get. */
+export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: string) {
+  const found = await ctx.db.readOne(scopeFor(actor), (tx) => poThreadsRepo.attachment(tx, attachmentId));
+  if (!found) throw notFound('That file');
+  return mintLink(ctx, actor, 'po-thread-attachment', attachmentId);
+}
+
+/** Serves a link minted by attachmentLink: audited before a byte is sent. */
+export function openAttachment(ctx: Context, actor: Actor, token: string) {
+  return attachments.openAttachment(ctx, actor, token, {
+    kind: 'po-thread-attachment',
+    find: poThreadsRepo.attachment,
+    action: 'po_thread.attachment_downloaded',
+    entity: (f) => ({ type: 'po_thread', id: f.threadId }),
+  });
+}
