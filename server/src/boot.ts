@@ -21,6 +21,7 @@ import type { AppServices } from './context.ts';
 import { openBlobStore } from './files/stores.ts';
 import { createHttpApp } from './http.ts';
 import { reconcile, runDue } from './integration/kinetic/sync.ts';
+import { startKineticWriteback } from './integration/kinetic/writeback.ts';
 import { suspendDormant } from './jobs/dormant.ts';
 import { pruneIdempotencyKeys } from './jobs/idempotency.ts';
 import { warnAboutKeys } from './jobs/integration-keys.ts';
@@ -254,6 +255,12 @@ export async function startServer(
     config.webhookWorkerMs > 0
       ? startWebhookWorker({ db: database.db, clock, config, log }, config.webhookWorkerMs, metrics)
       : null;
+  // Kinetic write-back drains its queue like webhooks (SKIP LOCKED, every instance); it does nothing until an
+  // admin switches it on for a saved connection.
+  const kineticWriteback =
+    config.webhookWorkerMs > 0
+      ? startKineticWriteback({ db: database.db, clock, config, log }, config.webhookWorkerMs, metrics)
+      : null;
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const checkpointJob = startPeriodic(
     'audit-checkpoint',
@@ -319,6 +326,7 @@ export async function startServer(
     await stagingJob?.stop();
     await kineticJob?.stop();
     await kineticReconcileJob?.stop();
+    await kineticWriteback?.stop();
     await webhookWorker?.stop();
     await mailWorker.stop();
     await database.close();
