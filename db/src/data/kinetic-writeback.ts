@@ -86,9 +86,10 @@ export type NewWriteback = Omit<typeof kineticWritebacks.$inferInsert, 'id'>;
 /** The planned write-backs of a batch of events, and the cursor moved past them (one transaction). */
 export async function insertPlanned(tx: Tx, rows: NewWriteback[], cursor: bigint) {
   if (rows.length > 0) await tx.db.insert(kineticWritebacks).values(rows).onConflictDoNothing();
+  // greatest(): two instances planning at once never move the cursor back.
   await tx.db
     .update(kineticWritebackSettings)
-    .set({ fanoutCursor: cursor })
+    .set({ fanoutCursor: sql`greatest(${kineticWritebackSettings.fanoutCursor}, ${cursor.toString()}::bigint)` })
     .where(eq(kineticWritebackSettings.connectionId, CONNECTION_ID));
 }
 
