@@ -300,6 +300,11 @@ describe('every mutation writes exactly its audit entry', () => {
       sys,
       sys.kinetic.setStream.mutate({ stream: 'invoices', enabled: false, mode: 'bo', pollSeconds: 120 }),
     );
+    await audited(
+      'kinetic.setWriteback',
+      sys,
+      sys.kinetic.setWriteback.mutate({ mode: 'ud', confirmTimeoutHours: 12 }),
+    );
 
     // The supplier side: a PO acknowledged and flagged, a document reviewed, change requests.
     const sup = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);

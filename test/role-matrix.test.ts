@@ -170,6 +170,7 @@ const SAMPLES: Record<string, (o: Fixture) => unknown> = {
   }),
   'kinetic.test': () => undefined,
   'kinetic.setStream': () => ({ stream: 'orders', enabled: true, mode: 'bo', pollSeconds: 60 }),
+  'kinetic.setWriteback': () => ({ mode: 'ud', confirmTimeoutHours: 24 }),
   'purchaseOrders.list': (o) => ({ partyId: o.supplierPartyId }),
   'purchaseOrders.get': (o) => ({ id: o.purchaseOrderId }),
   'purchaseOrders.acknowledge': (o) => ({

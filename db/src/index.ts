@@ -25,6 +25,7 @@ export * as invoiceQueriesRepo from './data/invoice-queries.ts';
 export * as invoicesRepo from './data/invoices.ts';
 export * as jobsRepo from './data/jobs.ts';
 export * as kineticRepo from './data/kinetic.ts';
+export * as kineticWritebackRepo from './data/kinetic-writeback.ts';
 export * as mailRepo from './data/mail.ts';
 export * as mfaRepo from './data/mfa.ts';
 export * as mirrorRepo from './data/mirror.ts';

@@ -20,6 +20,7 @@ import type { AppServices } from './context.ts';
 import { openBlobStore } from './files/stores.ts';
 import { createHttpApp } from './http.ts';
 import { sweepOrphans } from './integration/csv/imports.ts';
+import { startKineticWriteback } from './integration/kinetic/writeback.ts';
 import { startWebhookWorker } from './integration/webhooks/worker.ts';
 import { periodClaim, startPeriodic } from './jobs/periodic.ts';
 import { scheduledJobs } from './jobs/registry.ts';
@@ -181,8 +182,15 @@ export async function startServer(
     config.webhookWorkerMs > 0
       ? startWebhookWorker({ db: database.db, clock, config, log }, config.webhookWorkerMs, metrics)
       : null;
+  // Kinetic write-back drains its queue like webhooks (SKIP LOCKED, every instance); it does nothing until an
+  // admin switches it on for a saved connection.
+  const kineticWriteback =
+    config.webhookWorkerMs > 0
+      ? startKineticWriteback({ db: database.db, clock, config, log }, config.webhookWorkerMs, metrics)
+      : null;
   const stopJobs = async () => {
     for (const j of jobs) await j.stop();
+    await kineticWriteback?.stop();
     await webhookWorker?.stop();
     await mailWorker.stop();
     await database.close();

@@ -153,6 +153,8 @@ export const PROCEDURE_DOCS: Record<string, string> = {
     "per currency, the count, total and open amount of every invoice the list's filters match (the same filter code as the list; never summed across currencies)",
 
   'kinetic.save': 'save the Kinetic connection (secrets sealed; empty keeps the stored one; clears `auth_failed`)',
+  'kinetic.setWriteback':
+    'switch Kinetic write-back off, to the Gatehouse functions or to the UD queue, and set the hours before an unconfirmed write-back raises an alert (switching on starts at the newest outbox event)',
   'kinetic.setStream': 'switch a Kinetic stream on or off, its mode and its poll interval (15-900 s)',
   'kinetic.status':
     "the Kinetic connection (never its secrets: only whether one is stored), its state, each stream's switch, mode, poll interval, last run, lag, rows and rejects, and the newest rejects with their reasons",

@@ -45,6 +45,9 @@ export { keySecretHmacKey } from './integration/integrations.ts';
 export { warnAboutKeys } from './integration/key-warnings.ts';
 export type { SyncDeps } from './integration/kinetic/sync.ts';
 export { reconcile, runDue, runOne } from './integration/kinetic/sync.ts';
+export type { WritebackDeps } from './integration/kinetic/writeback.ts';
+export { deliverKineticWritebacks, UD_KEY1 } from './integration/kinetic/writeback.ts';
+export { check, writeRows } from './integration/mirror.ts';
 export { createLoader, dropLoader, mergeStaged, rotateLoader } from './integration/sql-staging.ts';
 export { refusal } from './integration/webhooks/ssrf.ts';
 export {

@@ -23,7 +23,8 @@ export type SetName =
   | 'CustShips'
   | 'ShipDtls'
   | 'POes'
-  | 'PODetails';
+  | 'PODetails'
+  | 'UD40s';
 
 /** Where each entity set lives, its key fields (after Company) and its child set for `$expand`. */
 export const SETS: Record<SetName, { svc: string; keys: string[]; child?: SetName }> = {
@@ -37,7 +38,20 @@ export const SETS: Record<SetName, { svc: string; keys: string[]; child?: SetNam
   ShipDtls: { svc: 'Erp.BO.CustShipSvc', keys: ['PackNum', 'PackLine'] },
   POes: { svc: 'Erp.BO.POSvc', keys: ['PONum'], child: 'PODetails' },
   PODetails: { svc: 'Erp.BO.POSvc', keys: ['PONum', 'POLine'] },
+  /** The UD queue table write-back uses where no function exists (Key1='GATEHOUSE', Key2=<eventId>). */
+  UD40s: { svc: 'Ice.BO.UD40Svc', keys: ['Key1', 'Key2'] },
 };
+
+/** The Gatehouse function library the fake has installed (docs/kinetic.md, "Function library contract"). */
+export const GATEHOUSE_FUNCTIONS = ['AcknowledgePO', 'FlagPOProblem', 'ProposeAddress', 'ProposeCreditLimit'] as const;
+
+export interface EfxCall {
+  fn: string;
+  body: Row;
+  /** The event id was seen before: the stored result was answered and nothing applied again. */
+  replayed: boolean;
+  idempotencyKey: string | undefined;
+}
 
 /** The `GH_*` BAQs (docs/kinetic.md): BAQ id → entity set and the table its columns are named after. */
 export const BAQS: Record<string, { set: SetName; table: string }> = {
@@ -55,7 +69,9 @@ export type Fault =
   | { kind: 'hang' }
   | { kind: 'reset' }
   | { kind: 'truncate' }
-  | { kind: 'xml' };
+  | { kind: 'xml' }
+  /** The request is applied (an EFx function runs, a UD row is written), then the connection drops mid-answer. */
+  | { kind: 'resetAfterApply' };
 
 export interface LoggedRequest {
   method: string;
@@ -114,12 +130,18 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
   /** Rows committed late: invisible to reads until the fake's clock reaches `visibleAt`. */
   const hidden = new WeakMap<Row, number>();
   const tokens = new Map<string, number>();
-  const faults: { fault: Fault; match: RegExp | undefined }[] = [];
+  const faults: { fault: Fault; match: RegExp | undefined; method: string | undefined }[] = [];
   const afterPage = new Map<number, () => void>();
   const requests: LoggedRequest[] = [];
   const violations: string[] = [];
   let pagesServed = 0;
   let tokenCalls = 0;
+  /** Epicor Functions: every call, and the stored result per event id (the functions' idempotency). */
+  const efxCalls: EfxCall[] = [];
+  const efxResults = new Map<string, Row>();
+  const efxEffects: { fn: string; eventId: string; body: Row }[] = [];
+  const installed = new Set<string>(GATEHOUSE_FUNCTIONS);
+  let resetAfterApply = false;
 
   const changeDate = () => `${new Date(state.now).toISOString().slice(0, 10)}T00:00:00`;
   const changeTime = () => Math.floor((state.now % 86_400_000) / 1000);
@@ -367,9 +389,13 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
   }
 
   function applyFault(req: http.IncomingMessage, res: http.ServerResponse, path: string): boolean {
-    const at = faults.findIndex((f) => !f.match || f.match.test(path));
+    const at = faults.findIndex((f) => (!f.match || f.match.test(path)) && (!f.method || f.method === req.method));
     if (at < 0) return false;
     const { fault } = faults.splice(at, 1)[0] as { fault: Fault };
+    if ('kind' in fault && fault.kind === 'resetAfterApply') {
+      resetAfterApply = true;
+      return false;
+    }
     if ('kind' in fault) {
       if (fault.kind === 'hang') return true; // headers never sent; the client's timeout must end it
       if (fault.kind === 'reset') {
@@ -492,12 +518,84 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
     send(200, { '@odata.context': `${url.origin}/$metadata#${baqId}`, value: rows });
   }
 
+  const parseBody = (text: string): Row | null => {
+    try {
+      const b = JSON.parse(text) as unknown;
+      return b && typeof b === 'object' && !Array.isArray(b) ? (b as Row) : null;
+    } catch {
+      return null;
+    }
+  };
+
+  /**
+   * The Gatehouse function library. Each function is idempotent on `eventId`: a replay answers the stored
+   * result and applies nothing. AcknowledgePO refuses (a business-rule 500) a PO that does not exist or is
+   * not approved, as a BPM on POHeader would.
+   */
+  function serveEfx(
+    req: http.IncomingMessage,
+    library: string,
+    fn: string,
+    text: string,
+    send: (s: number, b: unknown) => void,
+  ) {
+    if (library !== 'Gatehouse' || !installed.has(fn))
+      return send(404, errorBody(404, 'Not Found', `Function ${library}/${fn} not found.`));
+    const body = parseBody(text);
+    const eventId = body?.eventId;
+    const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+    if (!body || typeof eventId !== 'string')
+      return send(400, errorBody(400, 'Bad Request', 'The request needs a JSON body with eventId.'));
+    const stored = efxResults.get(eventId);
+    efxCalls.push({ fn, body, replayed: Boolean(stored), idempotencyKey });
+    if (stored) return send(200, { ...stored, replayed: true });
+    let message: string;
+    if (fn === 'AcknowledgePO') {
+      const po = find('POes', { PONum: body.poNum });
+      if (po?.ApprovalStatus !== 'A')
+        return send(
+          500,
+          errorBody(500, 'Internal Server Error', `PO ${String(body.poNum)} cannot be confirmed.`, 'Ice.BLException'),
+        );
+      Object.assign(po, { Confirmed: true, ConfirmVia: 'web', PromiseDate: `${String(body.promisedDate)}T00:00:00` });
+      stamp(po);
+      message = `PO ${String(body.poNum)} confirmed for ${String(body.promisedDate)}`;
+    } else message = `${fn} recorded`;
+    efxEffects.push({ fn, eventId, body });
+    const result = { applied: true, message };
+    efxResults.set(eventId, result);
+    send(200, { ...result, replayed: false });
+  }
+
+  /** A UD table row (the write-back queue): its five keys are its primary key, so a duplicate is refused. */
+  function insertUd(setName: SetName, text: string, send: (s: number, b: unknown) => void) {
+    if (setName !== 'UD40s') return send(405, errorBody(405, 'Method Not Allowed', 'Use the business object.'));
+    const body = parseBody(text);
+    if (!body || typeof body.Key1 !== 'string' || typeof body.Key2 !== 'string')
+      return send(400, errorBody(400, 'Bad Request', 'Key1 and Key2 are required.'));
+    const key = (r: Row) => ['Key1', 'Key2', 'Key3', 'Key4', 'Key5'].map((k) => String(r[k] ?? '')).join('|');
+    if (data.UD40s.some((r) => key(r) === key(body)))
+      return send(
+        500,
+        errorBody(500, 'Internal Server Error', 'Record already exists.', 'Ice.Common.DuplicateRecordException'),
+      );
+    const row = insert('UD40s', body);
+    send(201, { ...row });
+  }
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     let status = 0;
     const send = (s: number, b: unknown) => {
       status = s;
       res.writeHead(s, { 'content-type': 'application/json' });
+      if (resetAfterApply) {
+        // Applied; the answer is cut off before the client can read it.
+        resetAfterApply = false;
+        res.write(JSON.stringify(b).slice(0, 5));
+        setImmediate(() => req.socket.destroy());
+        return;
+      }
       res.end(JSON.stringify(b));
     };
     const log = () =>
@@ -532,6 +630,14 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
         tokens.set(token, state.now + state.tokenLifetimeS * 1000);
         return send(200, { AccessToken: token, ExpiresIn: state.tokenLifetimeS, TokenType: 'Bearer' });
       }
+      // /{inst}/api/v2/efx/{Company}/{Library}/{Function}
+      if (parts[1] === 'api' && parts[2] === 'v2' && parts[3] === 'efx' && req.method === 'POST') {
+        const denied = authorise(req, url);
+        if (denied) return send(denied[0], denied[1]);
+        if (!state.companies.has(parts[4] ?? ''))
+          return send(403, errorBody(403, 'Forbidden', `The access scope does not include company ${parts[4]}.`));
+        return serveEfx(req, parts[5] ?? '', parts[6] ?? '', Buffer.concat(chunks).toString('utf8'), send);
+      }
       // /{inst}/api/v2/odata/{Company}/{Svc}/{Set}
       if (parts[1] !== 'api' || parts[2] !== 'v2' || parts[3] !== 'odata')
         return send(404, errorBody(404, 'Not Found', 'No such resource.'));
@@ -548,6 +654,7 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
       const setName = parts[6] as SetName | undefined;
       if (!setName || !(setName in SETS) || SETS[setName].svc !== parts[5] || parts.length !== 7)
         return send(404, errorBody(404, 'Not Found', `Resource not found: ${parts.slice(5).join('/')}`));
+      if (req.method === 'POST') return insertUd(setName, Buffer.concat(chunks).toString('utf8'), send);
       serveSet(url, setName, send);
     });
   });
@@ -592,9 +699,9 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
     expireTokens() {
       for (const k of tokens.keys()) tokens.set(k, state.now);
     },
-    /** The next `n` requests whose path matches (any when absent) fail with `fault`. */
-    fail(n: number, fault: Fault, match?: RegExp) {
-      for (let k = 0; k < n; k++) faults.push({ fault, match });
+    /** The next `n` requests whose path (and method, when given) matches (any when absent) fail with `fault`. */
+    fail(n: number, fault: Fault, match?: RegExp, method?: 'GET' | 'POST') {
+      for (let k = 0; k < n; k++) faults.push({ fault, match, method });
     },
     /** Runs `fn` right after the n-th data page (counted from now) has been served. */
     between(n: number, fn: () => void) {
@@ -624,6 +731,13 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
       const row = insert(set, r);
       hidden.set(row, state.now + afterMs);
       return row;
+    },
+    /** Every call of a Gatehouse function (replays included), and the effects applied (once per event id). */
+    efxCalls,
+    efxEffects,
+    /** Uninstalls a function (the library lacks it: 404). */
+    uninstall(fn: string) {
+      installed.delete(fn);
     },
     /** Key-only checksum of a set as the connector mirrors it. */
     rows(set: SetName) {

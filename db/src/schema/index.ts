@@ -11,6 +11,7 @@ export * from './imports.ts';
 export * from './integrations.ts';
 export * from './invoice-queries.ts';
 export * from './kinetic.ts';
+export * from './kinetic-writeback.ts';
 export * from './mail.ts';
 export * from './mfa.ts';
 export * from './parties.ts';

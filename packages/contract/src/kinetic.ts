@@ -60,6 +60,18 @@ export const kineticStreamInput = z.object({
   pollSeconds: z.number().int().min(15).max(900),
 });
 
+/**
+ * Write-back (docs/kinetic.md): off; `efx`: the Gatehouse function library, the UD queue for event types
+ * without a function; `ud`: the UD queue for everything. Bank details and credit memos are never written.
+ */
+export const KINETIC_WRITEBACK_MODES = ['off', 'efx', 'ud'] as const;
+export const KINETIC_WRITEBACK_STATES = ['pending', 'sent', 'confirmed', 'dead', 'skipped', 'overridden'] as const;
+export const kineticWritebackInput = z.object({
+  mode: z.enum(KINETIC_WRITEBACK_MODES),
+  /** A write-back Kinetic accepted whose echo no sync has seen after this long raises an alert. */
+  confirmTimeoutHours: z.number().int().min(1).max(720).default(24),
+});
+
 export const KINETIC_TEST_OUTCOMES = ['ok', 'dns_tls', 'auth', 'scope', 'not_found', 'unreachable'] as const;
 export const kineticTestOutput = z.object({
   outcome: z.enum(KINETIC_TEST_OUTCOMES),
@@ -105,6 +117,26 @@ export const kineticStatusOutput = z.object({
       rejects: z.number().int(),
     }),
   ),
+  writeback: z.object({
+    mode: z.enum(KINETIC_WRITEBACK_MODES),
+    confirmTimeoutHours: z.number().int(),
+    counts: z.record(z.enum(KINETIC_WRITEBACK_STATES), z.number().int()),
+    /** The newest write-backs, dead and skipped ones with their reasons. */
+    recent: z.array(
+      z.object({
+        eventId: z.string(),
+        type: z.string(),
+        route: z.enum(['efx', 'ud', 'skip']),
+        target: z.string().nullable(),
+        state: z.enum(KINETIC_WRITEBACK_STATES),
+        attempts: z.number().int(),
+        lastError: z.string().nullable(),
+        createdAt: isoTime,
+        sentAt: isoTime.nullable(),
+        confirmedAt: isoTime.nullable(),
+      }),
+    ),
+  }),
   rejects: z.array(
     z.object({
       stream: z.string(),

@@ -596,6 +596,36 @@ export async function get(ctx: Context, actor: Actor, id: string) {
 
 // ---- deciding
 
+/** Bank details compared as stored: keys sorted, absent and null the same. */
+function canonicalBank(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v !== 'object') return JSON.stringify(v);
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== null && o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalBank(o[k])}`)
+    .join(',')}}`;
+}
+
+/**
+ * A bank-detail change is approved against the details it was requested over. If the ERP (the system of
+ * record) changed them meanwhile, the request is stale: approving it would silently overwrite the ERP's
+ * new details, so approval is refused until the supplier submits the change again over the current ones.
+ * Rejecting or sending it back stays possible.
+ */
+async function assertBankBaselineCurrent(tx: Tx, r: RequestRow) {
+  if (r.type !== 'bank-details-change' || r.subjectType !== 'change_request' || !r.subjectId) return;
+  const cr = await changeRequestsRepo.getForUpdate(tx, r.subjectId);
+  if (!cr) return;
+  const current = await changeRequestsRepo.masterData(tx, r.partyId);
+  if (canonicalBank(current?.bankDetails ?? null) !== canonicalBank(cr.previous ?? null))
+    throw new DomainError(
+      'CONFLICT',
+      'The ERP changed this supplier’s bank details after the request was made, so this request is stale: approving it would overwrite them unseen. Reject it or send it back so the supplier submits the change again.',
+    );
+}
+
 /** What final approval or rejection does to the thing the request holds. */
 async function settle(tx: Tx, r: RequestRow, outcome: 'approved' | 'rejected' | 'withdrawn', by: string, now: Date) {
   const payload = r.payload as Record<string, unknown>;
@@ -658,6 +688,7 @@ export async function decide(
       throw new DomainError('CONFLICT', 'Someone decided or changed this request since you opened it; reload it.');
     const can = await whyNot(tx, r, actor, ctx.config.approvals.escalateHours);
     if (can.why !== null) throw new DomainError(can.code ?? 'FORBIDDEN', can.why);
+    if (input.decision === 'approve') await assertBankBaselineCurrent(tx, r);
     const rule = r.rule as Rule;
     const level = rule.levels[r.currentLevel - 1] as PolicyLevel;
     const reason = input.reason?.trim() || null;

@@ -21,7 +21,9 @@ export type AlertRule =
   | 'backup-stale'
   | 'webhook-endpoint-gone'
   | 'webhook-delivery-dead'
-  | 'kinetic-auth-failed';
+  | 'kinetic-auth-failed'
+  | 'kinetic-writeback-dead'
+  | 'kinetic-writeback-unconfirmed';
 
 export const LARGE_EXPORT_ROWS = 10_000;
 export const SPIKE = { windowMinutes: 15, failures: 50 };

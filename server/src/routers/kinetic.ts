@@ -4,6 +4,7 @@ import {
   kineticStatusOutput,
   kineticStreamInput,
   kineticTestOutput,
+  kineticWritebackInput,
 } from '@gatehouse/contract';
 import * as kinetic from '../integration/kinetic/service.ts';
 import { permission, router, sensitive } from '../trpc.ts';
@@ -30,4 +31,9 @@ export const kineticRouter = router({
     .input(kineticStreamInput)
     .output(kineticOkOutput)
     .mutation(({ ctx, input }) => kinetic.setStream(ctx, ctx.actor, input)),
+  setWriteback: sensitive('integrations:manage')
+    .meta({ audit: 'kinetic.writeback_changed' })
+    .input(kineticWritebackInput)
+    .output(kineticOkOutput)
+    .mutation(({ ctx, input }) => kinetic.setWriteback(ctx, ctx.actor, input)),
 });

@@ -35,6 +35,8 @@ export class KineticError extends Error {
     readonly kind: FailureKind,
     message: string,
     readonly status: number | null = null,
+    /** A 429/503's `Retry-After`, in milliseconds (null when absent). */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
@@ -150,6 +152,46 @@ export class KineticClient {
     }
   }
 
+  /** `{base}/{instance}/api/v2/efx/{company}/{library}/{fn}` (Epicor Functions). */
+  efxUrl(library: string, fn: string) {
+    return new URL(
+      `${this.settings.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(this.settings.instance)}/api/v2/efx/${encodeURIComponent(this.settings.company)}/${encodeURIComponent(library)}/${encodeURIComponent(fn)}`,
+    );
+  }
+
+  /**
+   * One POST of a JSON body, for write-back: a single try (its retries belong to the durable write-back queue,
+   * with the event id making them safe), except that a 401 re-tokens (or retries Basic) once. Answers the
+   * parsed JSON body (null when empty); a failure is classified as for reads, with `Retry-After` kept.
+   */
+  async postJson(url: URL, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+    const text = JSON.stringify(body);
+    for (let authRetried = false; ; authRetried = true) {
+      let a: Answer;
+      try {
+        a = await this.send('POST', url, await this.authHeader(), { text, headers });
+      } catch (e) {
+        throw classifyTransport(e);
+      }
+      if (a.status === 401 && !authRetried) {
+        this.token = null;
+        continue;
+      }
+      if (a.status === 401) throw new KineticError('auth', `Kinetic refused the credentials: ${messageOf(a)}`, 401);
+      if (a.status >= 200 && a.status < 300) {
+        if (a.body.trim() === '') return null;
+        try {
+          return JSON.parse(a.body);
+        } catch {
+          throw new KineticError('transport', 'Kinetic sent a truncated or non-JSON body.', a.status);
+        }
+      }
+      const failure = classifyStatus(a);
+      const wait = a.status === 429 || a.status === 503 ? retryAfterMs(header(a, 'retry-after'), this.now()) : null;
+      throw new KineticError(failure.kind, failure.message, failure.status, wait);
+    }
+  }
+
   private backoff(attempt: number) {
     const cap = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
     return this.sleep(Math.round(this.random() * cap));
@@ -196,7 +238,12 @@ export class KineticClient {
     return { value: body.AccessToken, expiresAt: this.now() + Math.max(0, life - 30) * 1000 };
   }
 
-  private send(method: 'GET' | 'POST', url: URL, authorization: string): Promise<Answer> {
+  private send(
+    method: 'GET' | 'POST',
+    url: URL,
+    authorization: string,
+    body?: { text: string; headers: Record<string, string> },
+  ): Promise<Answer> {
     const s = this.settings;
     const plainHttp = url.protocol === 'http:';
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -223,7 +270,8 @@ export class KineticClient {
           'x-api-key': s.apiKey,
           authorization,
           'user-agent': 'Gatehouse-Kinetic/1',
-          ...(method === 'POST' ? { 'content-length': '0' } : {}),
+          ...(method === 'POST' ? { 'content-length': String(Buffer.byteLength(body?.text ?? '')) } : {}),
+          ...(body ? { 'content-type': 'application/json', ...body.headers } : {}),
         },
       });
       const timer = setTimeout(
@@ -251,7 +299,7 @@ export class KineticClient {
         res.on('aborted', () => finish(() => reject(new Error('connection reset while reading the answer'))));
       });
       req.on('error', (e) => finish(() => reject(e)));
-      req.end();
+      req.end(body?.text);
     });
   }
 }

@@ -4,8 +4,9 @@ import {
   type kineticSaveInput,
   type kineticStreamInput,
   type kineticTestOutput,
+  type kineticWritebackInput,
 } from '@gatehouse/contract';
-import { auditRepo, kineticRepo } from '@gatehouse/db';
+import { auditRepo, kineticRepo, kineticWritebackRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import { seal } from '../../auth/seal.ts';
 import type { Actor } from '../../auth/sessions.ts';
@@ -16,6 +17,7 @@ import { requestFields, scopeFor } from '../../parties/scope.ts';
 import { refusal } from '../webhooks/ssrf.ts';
 import { KineticClient, KineticError } from './client.ts';
 import { loadConnection } from './sync.ts';
+import { settingsOf } from './writeback.ts';
 
 /**
  * The Epicor Kinetic connection, for system admins (integrations:manage; every change also needs a recent
@@ -36,7 +38,34 @@ export async function status(ctx: Context, actor: Actor) {
     const streams = await kineticRepo.listStreams(tx);
     const counts = await kineticRepo.rejectCounts(tx);
     const rejects = await kineticRepo.listRejects(tx, 50);
+    const wb = await settingsOf(tx);
+    const wbCounts = await kineticWritebackRepo.counts(tx);
+    const wbRecent = await kineticWritebackRepo.recent(tx, 25);
     return {
+      writeback: {
+        mode: wb.mode,
+        confirmTimeoutHours: Math.round(wb.confirmTimeoutMs / 3_600_000),
+        counts: {
+          pending: wbCounts.pending ?? 0,
+          sent: wbCounts.sent ?? 0,
+          confirmed: wbCounts.confirmed ?? 0,
+          dead: wbCounts.dead ?? 0,
+          skipped: wbCounts.skipped ?? 0,
+          overridden: wbCounts.overridden ?? 0,
+        },
+        recent: wbRecent.map((w) => ({
+          eventId: w.eventId,
+          type: w.type,
+          route: w.route,
+          target: w.target,
+          state: w.state,
+          attempts: w.attempts,
+          lastError: w.lastError,
+          createdAt: w.createdAt,
+          sentAt: w.sentAt,
+          confirmedAt: w.confirmedAt,
+        })),
+      },
       connection: c
         ? {
             baseUrl: c.baseUrl,
@@ -164,6 +193,37 @@ export async function setStream(ctx: Context, actor: Actor, input: z.output<type
       details: {
         before: before ? { enabled: before.enabled, mode: before.mode, pollSeconds: before.pollSeconds } : null,
         after: { enabled: input.enabled, mode: input.mode, pollSeconds: input.pollSeconds },
+      },
+      ...requestFields(ctx),
+    });
+  });
+  return { ok: true as const };
+}
+
+/**
+ * Write-back into Kinetic (docs/kinetic.md): off, the Gatehouse function library, or the UD queue, and how
+ * long a sent write-back may wait for its echo before an alert. Switching it on starts at the newest
+ * outbox event: decisions made while it was off are not written afterwards.
+ */
+export async function setWriteback(ctx: Context, actor: Actor, input: z.output<typeof kineticWritebackInput>) {
+  requireInternal(actor);
+  await ctx.db.tx(scopeFor(actor), async (tx) => {
+    if (!(await kineticRepo.getConnection(tx)))
+      throw new DomainError('BAD_REQUEST', 'Save the connection before switching write-back on.');
+    const confirmTimeoutMs = input.confirmTimeoutHours * 3_600_000;
+    const before = await kineticWritebackRepo.saveSettings(tx, { mode: input.mode, confirmTimeoutMs });
+    await auditRepo.record(tx, {
+      action: 'kinetic.writeback_changed',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'kinetic_connection',
+      entityId: kineticRepo.CONNECTION_ID,
+      details: {
+        before: before
+          ? { mode: before.mode, confirmTimeoutHours: Math.round(before.confirmTimeoutMs / 3_600_000) }
+          : null,
+        after: { mode: input.mode, confirmTimeoutHours: input.confirmTimeoutHours },
       },
       ...requestFields(ctx),
     });

@@ -35,6 +35,11 @@ export interface StreamDef {
   parent?: { stream: StreamName; field: string };
   /** The mirrored table reconciliation compares against (documents only). */
   table?: 'orders' | 'invoices' | 'purchase_orders';
+  /**
+   * The value a write-back expects to read back for this row (write-back.ts, `echo_value`), keyed by the
+   * row's ERP key: a PO's promised date confirms its acknowledgement.
+   */
+  echo?: (row: Record<string, unknown>) => string | null;
   /** The mirror-writer row, or null when the row is not shown in the portal (void, unposted…). */
   map?: (r: ODataRow, company: string) => { key: string; row: Record<string, unknown>; rev: bigint } | null;
 }
@@ -325,6 +330,7 @@ export const STREAMS: readonly StreamDef[] = [
     where: "ApprovalStatus eq 'A'",
     entity: 'purchase-orders',
     table: 'purchase_orders',
+    echo: (row) => (typeof row.promisedDate === 'string' ? row.promisedDate : null),
     map: (r, co) => {
       const lines = childRows(r, 'PODetails');
       const key = erpKey(co, 'PO', r.PONum);

@@ -1,4 +1,4 @@
-import { auditRepo, type Database, kineticRepo, type Tx } from '@gatehouse/db';
+import { auditRepo, type Database, kineticRepo, kineticWritebackRepo, type Tx } from '@gatehouse/db';
 import { raiseAlert } from '../../audit/alerts.ts';
 import { unseal } from '../../auth/seal.ts';
 import type { Clock } from '../../auth/sessions.ts';
@@ -345,6 +345,14 @@ class PageRunner {
       if (canonical(s.cursor) !== canonical(this.cursor))
         throw new Error(`stream ${this.def.name} was advanced by another run`);
       const counts = mapped.length > 0 ? await this.write(tx, mapped) : null;
+      // Write-backs this page echoes (a PO's promised date as acknowledged) are confirmed with the page.
+      const echoOf = (streamDef(this.def.parent?.stream ?? this.def.name) as StreamDef).echo;
+      if (echoOf && mapped.length > 0)
+        await kineticWritebackRepo.confirmEchoes(
+          tx,
+          mapped.map((m) => ({ key: m.key, value: echoOf(m.row) })),
+          now,
+        );
       if (read > 0) this.deps.onPage?.(n, 'inside');
       await kineticRepo.updateStream(tx, this.def.name, {
         cursor,
@@ -411,7 +419,7 @@ class PageRunner {
 }
 
 /** 401 after the one retry: the connection pauses, audited, with an alert to the system admins. */
-async function markAuthFailed(deps: SyncDeps, message: string) {
+export async function markAuthFailed(deps: SyncDeps, message: string) {
   const now = new Date(deps.clock.now());
   await deps.db.tx(SYSTEM_SCOPE, async (tx) => {
     const conn = await kineticRepo.getConnectionForUpdate(tx);

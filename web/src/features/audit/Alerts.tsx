@@ -32,6 +32,8 @@ const RULES: Record<string, string> = {
   'webhook-endpoint-gone': 'Webhook endpoint gone (410)',
   'webhook-delivery-dead': 'Webhook delivery given up',
   'kinetic-auth-failed': 'Kinetic refused the connector’s credentials',
+  'kinetic-writeback-dead': 'Kinetic write-back given up',
+  'kinetic-writeback-unconfirmed': 'Kinetic write-back not confirmed in time',
 };
 
 /** A details key as words: 'windowMinutes' -> 'Window minutes', 'user_id' -> 'User id'. */

@@ -1,4 +1,4 @@
-import type { KINETIC_STREAMS } from '@gatehouse/contract';
+import type { KINETIC_STREAMS, KINETIC_WRITEBACK_MODES, KINETIC_WRITEBACK_STATES } from '@gatehouse/contract';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
 import { Announcement } from '../../shared/components.tsx';
@@ -20,6 +20,21 @@ const STREAM_LABEL: Record<(typeof KINETIC_STREAMS)[number], string> = {
   invoices: 'AR invoices',
   shipments: 'Shipments',
   'purchase-orders': 'Purchase orders',
+};
+
+const WRITEBACK_MODE_LABEL: Record<(typeof KINETIC_WRITEBACK_MODES)[number], string> = {
+  off: 'Off',
+  efx: 'Gatehouse functions (UD queue where no function exists)',
+  ud: 'UD queue only (UD40)',
+};
+
+const WRITEBACK_STATE_LABEL: Record<(typeof KINETIC_WRITEBACK_STATES)[number], string> = {
+  pending: 'Waiting to send',
+  sent: 'Sent, awaiting echo',
+  confirmed: 'Confirmed by echo',
+  dead: 'Given up',
+  skipped: 'Never written',
+  overridden: 'Overridden by the ERP',
 };
 
 const TEST_LABEL: Record<TestResult['outcome'], string> = {
@@ -63,12 +78,17 @@ export function KineticSection() {
   const [password, setPassword] = createSignal('');
   const [caBundle, setCaBundle] = createSignal('');
   const [cidrs, setCidrs] = createSignal('');
+  const [wbMode, setWbMode] = createSignal<(typeof KINETIC_WRITEBACK_MODES)[number]>('off');
+  const [wbHours, setWbHours] = createSignal('24');
+  const [wbError, setWbError] = createSignal<string | null>(null);
 
   const load = async () => {
     setLoadError(null);
     try {
       const s = await guard(trpc.kinetic.status.query());
       setStatus(s);
+      setWbMode(s.writeback.mode);
+      setWbHours(String(s.writeback.confirmTimeoutHours));
       const c = s.connection;
       if (c) {
         setBaseUrl(c.baseUrl);
@@ -151,6 +171,26 @@ export function KineticSection() {
     } catch (err) {
       setNotice(errorMessage(err));
       await load();
+    }
+  };
+
+  const saveWriteback = async (e: SubmitEvent) => {
+    e.preventDefault();
+    if (busy()) return;
+    setWbError(null);
+    setNotice(null);
+    const hours = Number(wbHours());
+    if (!Number.isInteger(hours) || hours < 1 || hours > 720)
+      return setWbError('The confirmation timeout is 1 to 720 hours.');
+    setBusy(true);
+    try {
+      await withReauth(() => trpc.kinetic.setWriteback.mutate({ mode: wbMode(), confirmTimeoutHours: hours }));
+      await load();
+      setNotice(`Write-back: ${WRITEBACK_MODE_LABEL[wbMode()]}; alert after ${hours} h without confirmation.`);
+    } catch (err) {
+      setWbError(errorMessage(err));
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -481,6 +521,129 @@ export function KineticSection() {
                 <p class="hint">
                   Connection state: <StatusBadge status={s().connection?.state ?? 'ok'} />
                 </p>
+                <form
+                  class="panel panel-wide stack"
+                  onSubmit={(e) => void saveWriteback(e)}
+                  aria-labelledby="kinetic-wb-title"
+                  data-testid="kinetic-writeback"
+                  novalidate
+                >
+                  <h3 id="kinetic-wb-title">Write-back</h3>
+                  <p class="hint">
+                    Acknowledgements, problem flags, addresses and credit limits decided in the portal are written into
+                    Kinetic; a sync that reads the value back confirms them. Bank details and credit memos are never
+                    written: ERP staff enter those themselves.
+                  </p>
+                  <div class="field">
+                    <label for="kin-wb-mode">Mode</label>
+                    <select
+                      id="kin-wb-mode"
+                      class="input"
+                      value={wbMode()}
+                      data-testid="kinetic-writeback-mode"
+                      onChange={(e) => setWbMode(e.currentTarget.value as (typeof KINETIC_WRITEBACK_MODES)[number])}
+                    >
+                      <option value="off">{WRITEBACK_MODE_LABEL.off}</option>
+                      <option value="efx">{WRITEBACK_MODE_LABEL.efx}</option>
+                      <option value="ud">{WRITEBACK_MODE_LABEL.ud}</option>
+                    </select>
+                  </div>
+                  <div class="field">
+                    <label for="kin-wb-hours">Alert when not confirmed after (hours)</label>
+                    <input
+                      id="kin-wb-hours"
+                      class="input"
+                      type="number"
+                      min={1}
+                      max={720}
+                      value={wbHours()}
+                      onInput={(e) => setWbHours(e.currentTarget.value)}
+                      data-testid="kinetic-writeback-hours"
+                    />
+                  </div>
+                  <Show when={wbError()}>
+                    {(m) => (
+                      <p class="form-error" role="alert" data-testid="kinetic-writeback-error">
+                        {m()}
+                      </p>
+                    )}
+                  </Show>
+                  <div class="actions">
+                    <button
+                      type="submit"
+                      class="button button-primary"
+                      disabled={busy()}
+                      data-testid="kinetic-writeback-save"
+                    >
+                      Save write-back
+                    </button>
+                  </div>
+                  <p class="hint" data-testid="kinetic-writeback-counts">
+                    {(Object.keys(WRITEBACK_STATE_LABEL) as (typeof KINETIC_WRITEBACK_STATES)[number][])
+                      .map((k) => `${WRITEBACK_STATE_LABEL[k]}: ${s().writeback.counts[k] ?? 0}`)
+                      .join(' · ')}
+                  </p>
+                </form>
+                <Show
+                  when={s().writeback.recent.length > 0}
+                  fallback={
+                    <p class="hint" data-testid="kinetic-writeback-empty">
+                      Nothing has been written back yet.
+                    </p>
+                  }
+                >
+                  <div class="table-wrap">
+                    <table class="data-table" data-testid="kinetic-writebacks">
+                      <caption>Latest write-backs</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">Event</th>
+                          <th scope="col">Target</th>
+                          <th scope="col">State</th>
+                          <th scope="col">Recorded</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        <For each={s().writeback.recent}>
+                          {(w) => (
+                            <tr data-testid="kinetic-writeback-row" data-state={w.state} data-event={w.eventId}>
+                              <td data-label="Event">
+                                {w.type}
+                                <div class="hint mono">{w.eventId}</div>
+                              </td>
+                              <td data-label="Target">
+                                {w.route === 'efx'
+                                  ? `Function ${w.target ?? ''}`
+                                  : w.route === 'ud'
+                                    ? `UD queue ${w.target ?? ''}`
+                                    : 'None'}
+                              </td>
+                              <td data-label="State">
+                                {WRITEBACK_STATE_LABEL[w.state]}
+                                <Show when={w.attempts > 1}>
+                                  <div class="hint">{w.attempts} attempts</div>
+                                </Show>
+                                <Show when={w.lastError}>
+                                  {(err) => (
+                                    <div class="hint webhook-error" data-testid="kinetic-writeback-reason">
+                                      {err()}
+                                    </div>
+                                  )}
+                                </Show>
+                              </td>
+                              <td data-label="Recorded">
+                                {formatDateTime(w.createdAt)}
+                                <Show when={w.confirmedAt}>
+                                  {(at) => <div class="hint">confirmed {formatDateTime(at())}</div>}
+                                </Show>
+                              </td>
+                            </tr>
+                          )}
+                        </For>
+                      </tbody>
+                    </table>
+                  </div>
+                </Show>
               </Show>
             </>
           )}
