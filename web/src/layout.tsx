@@ -20,7 +20,7 @@ import type { Me, Permission } from './trpc.ts';
 
 // Only a user who must enrol a second factor sees this; its chunk (with the QR code) loads for them alone.
 const EnrolmentRequired = lazy(() =>
-  import('./features/auth/TwoFactor.tsx').then((m) => ({ default: m.EnrolmentRequired })),
+  import('./features/auth/two-factor.tsx').then((m) => ({ default: m.EnrolmentRequired })),
 );
 
 type NavItem = { href: string; label: string; testId: string; permission: Permission; end?: boolean };

@@ -17,7 +17,7 @@ import { errorMessage } from '../../shared/errors.ts';
 import { formatDateTime, label } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { InviteDialog } from '../users/Users.tsx';
+import { InviteDialog } from '../users/user-pieces.tsx';
 
 type Account = Awaited<ReturnType<typeof trpc.parties.list.query>>['items'][number];
 const KINDS = ['customer', 'supplier'] as const;

@@ -6,7 +6,7 @@ import { errorMessage, errorReason, issueFields } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { SellerDetailsSection } from './SellerDetails.tsx';
+import { SellerDetailsSection } from './seller-details-section.tsx';
 
 type Policies = Awaited<ReturnType<typeof trpc.policies.get.query>>;
 type RolePolicy = Policies['roles'][number];

@@ -5,41 +5,14 @@ import { guard } from '../../auth.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { trpc } from '../../trpc.ts';
-import { formatAuditTime } from '../audit/AuditLog.tsx';
-
-type Posture = Awaited<ReturnType<typeof trpc.audit.posture.query>>;
-type PostureItem = Posture['items'][number];
-export type PostureStatus = PostureItem['status'];
+import { formatAuditTime } from '../audit/audit-pieces.tsx';
+import { type Posture, PostureBadge, type PostureItem, type PostureStatus } from './posture-pieces.tsx';
 
 /** Most urgent first: the page is read top-down. */
 const ORDER: readonly PostureStatus[] = ['bad', 'warn', 'info', 'good'];
 
-/** Word and icon for each status: colour is only a second cue. */
-const STATUS: Record<PostureStatus, { text: string; icon: string }> = {
-  bad: { text: 'Needs action', icon: '✕' },
-  warn: { text: 'Warning', icon: '!' },
-  info: { text: 'Info', icon: 'i' },
-  good: { text: 'Good', icon: '✓' },
-};
-
 /** Only a path inside the app is followed (never another origin). */
 const appPath = (href: string | null) => (href?.startsWith('/') && !href.startsWith('//') ? href : null);
-
-export function PostureBadge(props: { status: PostureStatus; small?: boolean }) {
-  return (
-    <span
-      class={`badge posture-badge posture-badge-${props.status}`}
-      classList={{ 'posture-badge-small': props.small }}
-      data-testid="posture-status"
-      data-status={props.status}
-    >
-      <span class="posture-icon" aria-hidden="true">
-        {STATUS[props.status].icon}
-      </span>
-      {STATUS[props.status].text}
-    </span>
-  );
-}
 
 function PostureCard(props: { item: PostureItem }) {
   const headingId = () => `posture-${props.item.key}`;

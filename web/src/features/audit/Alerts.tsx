@@ -6,7 +6,7 @@ import { createPagedList, ListStates, usePageTitle } from '../../shared/data.tsx
 import { BeforeAfterDiff, hasBeforeAfter } from '../../shared/diff.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
 import { trpc } from '../../trpc.ts';
-import { formatAuditTime } from './AuditLog.tsx';
+import { formatAuditTime } from './audit-pieces.tsx';
 
 const PAGE_SIZE = 25;
 

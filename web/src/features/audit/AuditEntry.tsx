@@ -5,7 +5,7 @@ import { DetailPage, NoValue } from '../../shared/data.tsx';
 import { BeforeAfterDiff, hasBeforeAfter, showValue } from '../../shared/diff.tsx';
 import { describeDevice } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { CrossPartyBadge, formatAuditTime, OutcomeBadge } from './AuditLog.tsx';
+import { CrossPartyBadge, formatAuditTime, OutcomeBadge } from './audit-pieces.tsx';
 
 type Entry = Awaited<ReturnType<typeof trpc.audit.get.query>>;
 

@@ -14,20 +14,26 @@ import {
 } from '../../shared/data.tsx';
 import { saveTextFile } from '../../shared/download.ts';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatPreciseDateTime, label } from '../../shared/format.ts';
+import { label } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
+import {
+  actorText,
+  BreakableText,
+  CrossPartyBadge,
+  formatAuditTime,
+  OUTCOMES,
+  OutcomeBadge,
+} from './audit-pieces.tsx';
 
 const PAGE_SIZE = 50;
-
-export const OUTCOMES = ['success', 'failure', 'denied'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
 
 const RANGES = [
   { key: '24h', label: 'Last 24 hours', ms: 86_400_000 },
   { key: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
   { key: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
 ] as const;
+
 type RangeKey = (typeof RANGES)[number]['key'] | 'custom';
 
 /** The action filter: readable labels in `<optgroup>`s by area. */
@@ -38,11 +44,7 @@ const ACTION_GROUPS = auditActionsByArea().map((g) => ({
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type AuditItem = Awaited<ReturnType<typeof trpc.audit.search.query>>['items'][number];
 type Verification = Awaited<ReturnType<typeof trpc.audit.verify.query>>;
-
-/** An audit instant to the second, in the user's time zone and locale: '3 Mar 2025, 14:05:09'. */
-export const formatAuditTime = (iso: string): string => formatPreciseDateTime(iso);
 
 /** An ISO instant as the value of a datetime-local input (the user's time zone); '' when unusable. */
 function toLocalInput(iso: string | undefined): string {
@@ -64,51 +66,9 @@ const isoParam = (value: unknown) =>
   typeof value === 'string' && value && !Number.isNaN(new Date(value).getTime())
     ? new Date(value).toISOString()
     : undefined;
+
 const textParam = (value: unknown, max: number) =>
   typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : undefined;
-
-export function OutcomeBadge(props: { outcome: Outcome }) {
-  const text = () => ({ success: 'Success', failure: 'Failure', denied: 'Denied' })[props.outcome];
-  return (
-    <span class={`badge badge-outcome-${props.outcome}`} data-testid="audit-outcome">
-      {text()}
-    </span>
-  );
-}
-
-export function CrossPartyBadge() {
-  return (
-    <span class="badge badge-cross-party" data-testid="audit-cross-party" title="Acted on another organisation">
-      Cross-party
-    </span>
-  );
-}
-
-/** Who acted: their email, their id when the account is gone, or "system" for the server itself. */
-export function actorText(entry: Pick<AuditItem, 'actorEmail' | 'actorUserId'>): string {
-  return entry.actorEmail ?? entry.actorUserId ?? 'system';
-}
-
-/**
- * An email (or an id) that may wrap only where a reader expects: before the @ (and after an id's hyphens),
- * never inside a word. The table cell keeps `overflow-wrap: normal`, so the column is at least as wide as
- * the longest piece instead of shrinking to fragments of two to four letters.
- */
-export function BreakableText(props: { text: string }) {
-  const parts = () => props.text.split(props.text.includes('@') ? /(?=@)/ : /(?<=-)/);
-  return (
-    <span class="breakable">
-      <For each={parts()}>
-        {(part, i) => (
-          <>
-            {i() > 0 ? <wbr /> : null}
-            <span class="breakable-part">{part}</span>
-          </>
-        )}
-      </For>
-    </span>
-  );
-}
 
 export default function AuditLog() {
   usePageTitle(() => 'Audit log');

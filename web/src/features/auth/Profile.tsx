@@ -6,7 +6,7 @@ import { errorMessage, isNotFound } from '../../shared/errors.ts';
 import { describeDevice, formatDateTime, formatTimeAgo, label } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { TwoFactorPanel } from './TwoFactor.tsx';
+import { TwoFactorPanel } from './two-factor.tsx';
 
 type Session = Awaited<ReturnType<typeof trpc.auth.sessions.list.query>>[number];
 

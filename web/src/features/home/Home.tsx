@@ -5,7 +5,7 @@ import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatMinor } from '../../shared/format.ts';
 import { type HomeSummary, trpc } from '../../trpc.ts';
-import { PostureBadge } from '../admin/Posture.tsx';
+import { PostureBadge } from '../admin/posture-pieces.tsx';
 
 type Section<K extends keyof HomeSummary> = NonNullable<HomeSummary[K]>;
 

@@ -12,8 +12,8 @@ import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { KineticSection } from './Kinetic.tsx';
-import { WebhooksSection } from './Webhooks.tsx';
+import { KineticSection } from './kinetic-section.tsx';
+import { WebhooksSection } from './webhooks-section.tsx';
 
 type Key = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['keys'][number];
 type Source = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['integrations'][number];

@@ -8,7 +8,7 @@ import { formatDateTime } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { createGrantableRoles, roleName } from '../../shared/roles.tsx';
 import { trpc } from '../../trpc.ts';
-import { Deadline, ReviewProgress, type ReviewSummary } from './AccessReviews.tsx';
+import { Deadline, ReviewProgress, type ReviewSummary } from './access-review-pieces.tsx';
 
 type ReviewItem = Awaited<ReturnType<typeof trpc.accessReviews.items.query>>['items'][number];
 type Decision = 'keep' | 'revoke';

@@ -7,7 +7,7 @@ import { describeDevice, formatDateTime } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { createGrantableRoles, RoleCheckboxes, roleName } from '../../shared/roles.tsx';
 import { trpc, type UserDetail as User } from '../../trpc.ts';
-import { LastSignIn, TwoFactorBadge } from './Users.tsx';
+import { LastSignIn, TwoFactorBadge } from './user-pieces.tsx';
 
 type Confirming = 'deactivate' | 'reset-two-factor' | 'revoke-invitation' | null;
 
