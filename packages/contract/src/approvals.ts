@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoTime, minorUnits, pageInput, uuid } from './schemas.ts';
+import { isoTime } from './auth-schemas.ts';
+import { minorUnits, pageInput, uuid } from './paging.ts';
 import { bankDetails } from './supplier.ts';
 
 // Approval workflows: policies per request type, approver limits, requests and their decisions.

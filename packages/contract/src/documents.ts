@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoDate, minorUnits, statementOutput } from './schemas.ts';
+import { statementOutput } from './orders-schemas.ts';
+import { isoDate, minorUnits } from './paging.ts';
 
 /**
  * Printed documents (issue 18): invoices and credit notes, order confirmations, delivery notes and purchase

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalSummary } from './approvals.ts';
-import { isoTime, minorUnits, uuid } from './schemas.ts';
+import { isoTime } from './auth-schemas.ts';
+import { minorUnits, uuid } from './paging.ts';
 
 /**
  * home.summary: what waits for the signed-in user, one section per job. A section is null when the

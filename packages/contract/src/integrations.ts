@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { cidr, isoTime, uuid } from './schemas.ts';
+import { cidr, isoTime } from './auth-schemas.ts';
+import { uuid } from './paging.ts';
 
 /**
  * What an integration key may do, as `entity:action`. An empty list grants nothing. Reads: the outbound

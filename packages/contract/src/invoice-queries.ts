@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { isoTime } from './auth-schemas.ts';
 import { INVOICE_KINDS } from './constants.ts';
-import { isoDate, isoTime, minorUnits, pageInput, uuid } from './schemas.ts';
+import { isoDate, minorUnits, pageInput, uuid } from './paging.ts';
 
 // Accounts payable's side of an invoice: queries (disputes) on an invoice or one of its lines, and
 // remittance advice (what a customer says it is paying). Neither moves money: the ERP learns of both

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { partyPolicy } from './auth-schemas.ts';
 import { describeIssue, describeIssuePath } from './issues.ts';
-import { partyPolicy } from './schemas.ts';
 
 describe('validation issues in words', () => {
   it('names fields as people do and counts positions from 1', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidr, isoTime } from './schemas.ts';
+import { cidr, isoTime } from './auth-schemas.ts';
 
 /** The Kinetic streams, in run order (parents before children): server/src/integration/kinetic/streams.ts. */
 export const KINETIC_STREAMS = [

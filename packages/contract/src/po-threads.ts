@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoTime, uuid } from './schemas.ts';
+import { isoTime } from './auth-schemas.ts';
+import { uuid } from './paging.ts';
 
 // Message threads on purchase orders (issue 19 item 4): the supplier and the buyer's operators write on a
 // PO, with files; "Flag a problem" opens or reopens the thread; an operator resolves it. Every message is

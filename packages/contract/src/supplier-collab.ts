@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoDate, isoTime, minorUnits, pageInput, uuid } from './schemas.ts';
+import { isoTime } from './auth-schemas.ts';
+import { isoDate, minorUnits, pageInput, uuid } from './paging.ts';
 
 // Supplier collaboration on purchase orders: per-line confirmations (with split deliveries), ship notices
 // (ASN) and supplier invoices. The quantity rules live here as pure functions, so the server, the SPA and

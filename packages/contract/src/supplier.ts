@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { isoTime } from './auth-schemas.ts';
 import { LIMITS } from './constants.ts';
-import { isoDate, isoTime, minorUnits, orderLine, pageInput, uuid } from './schemas.ts';
+import { orderLine } from './orders-schemas.ts';
+import { isoDate, minorUnits, pageInput, uuid } from './paging.ts';
 
 // The supplier side of the portal: purchase orders, compliance documents, master-data change requests.
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { cidr, isoTime } from './auth-schemas.ts';
 import { INTEGRATION_EVENT_TYPES } from './integrations.ts';
-import { cidr, isoTime, uuid } from './schemas.ts';
+import { uuid } from './paging.ts';
 
 /** How long a rotated-out webhook secret keeps signing beside the new one, at most (hours). */
 export const WEBHOOK_SECRET_OVERLAP_MAX_HOURS = 168;
