@@ -1,4 +1,3 @@
-
 import type { trpc } from '../../trpc.ts';
 
 export type Posture = Awaited<ReturnType<typeof trpc.audit.posture.query>>;

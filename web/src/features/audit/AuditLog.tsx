@@ -17,14 +17,7 @@ import { errorMessage } from '../../shared/errors.ts';
 import { label } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import {
-  actorText,
-  BreakableText,
-  CrossPartyBadge,
-  formatAuditTime,
-  OUTCOMES,
-  OutcomeBadge,
-} from './audit-pieces.tsx';
+import { actorText, BreakableText, CrossPartyBadge, formatAuditTime, OUTCOMES, OutcomeBadge } from './audit-pieces.tsx';
 
 const PAGE_SIZE = 50;
 

@@ -1,6 +1,5 @@
-
-import { For, } from 'solid-js';
-import { formatPreciseDateTime, } from '../../shared/format.ts';
+import { For } from 'solid-js';
+import { formatPreciseDateTime } from '../../shared/format.ts';
 import type { trpc } from '../../trpc.ts';
 
 export const OUTCOMES = ['success', 'failure', 'denied'] as const;

@@ -1,5 +1,4 @@
-
-import { A, } from '@solidjs/router';
+import { A } from '@solidjs/router';
 import { usePageTitle } from '../../shared/data.tsx';
 import { TwoFactorSetup } from './two-factor.tsx';
 

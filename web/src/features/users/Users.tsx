@@ -14,7 +14,7 @@ import {
   useRememberedList,
 } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDateTime, } from '../../shared/format.ts';
+import { formatDateTime } from '../../shared/format.ts';
 import { createGrantableRoles, roleName } from '../../shared/roles.tsx';
 import { trpc } from '../../trpc.ts';
 import { InviteDialog, LastSignIn, TwoFactorBadge } from './user-pieces.tsx';

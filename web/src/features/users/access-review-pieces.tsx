@@ -1,5 +1,4 @@
-
-import { Show, } from 'solid-js';
+import { Show } from 'solid-js';
 import { deadlineLeft, formatDateTime } from '../../shared/format.ts';
 import type { trpc } from '../../trpc.ts';
 

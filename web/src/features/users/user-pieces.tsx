@@ -1,10 +1,10 @@
-import { LIMITS, } from '@gatehouse/contract';
+import { LIMITS } from '@gatehouse/contract';
 import { createSignal, Show } from 'solid-js';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDateTime, formatTimeAgo } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
-import { RoleCheckboxes, } from '../../shared/roles.tsx';
+import { RoleCheckboxes } from '../../shared/roles.tsx';
 import { type GrantableRole, trpc } from '../../trpc.ts';
 
 export function TwoFactorBadge(props: { on: boolean }) {
