@@ -5,7 +5,7 @@ import { DetailPage, NoValue } from '../../shared/data.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { BANK_FIELDS, ComparisonTable } from '../suppliers/CompanyDetails.tsx';
+import { BANK_FIELDS, ComparisonTable } from '../suppliers/change-request-pieces.tsx';
 import { AttachedFiles, Badge } from '../suppliers/supplier-shared.tsx';
 import {
   amountExample,

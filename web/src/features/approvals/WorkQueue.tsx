@@ -16,7 +16,7 @@ import {
 import { formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { reasonLabel } from '../orders/payables-shared.tsx';
-import { KIND_LABELS } from '../suppliers/CompanyDetails.tsx';
+import { KIND_LABELS } from '../suppliers/change-request-pieces.tsx';
 import { ConfirmationsQueue } from '../suppliers/po-collab.tsx';
 import { Badge, formatAge, words } from '../suppliers/supplier-shared.tsx';
 

@@ -7,7 +7,7 @@ import { errorCode } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { ADDRESS_FIELDS, BANK_FIELDS, ComparisonTable, KIND_LABELS } from '../suppliers/CompanyDetails.tsx';
+import { ADDRESS_FIELDS, BANK_FIELDS, ComparisonTable, KIND_LABELS } from '../suppliers/change-request-pieces.tsx';
 import { Badge } from '../suppliers/supplier-shared.tsx';
 
 type Request = Awaited<ReturnType<typeof trpc.changeRequests.get.query>>;

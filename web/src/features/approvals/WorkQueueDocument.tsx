@@ -6,7 +6,7 @@ import { DetailPage, NoValue } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { withParty } from '../suppliers/Documents.tsx';
+import { withParty } from '../suppliers/document-upload.tsx';
 import { Badge, downloadVersion, formatBytes } from '../suppliers/supplier-shared.tsx';
 
 type Version = Awaited<ReturnType<typeof trpc.documents.get.query>>;

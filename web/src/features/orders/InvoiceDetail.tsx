@@ -5,7 +5,7 @@ import { DetailPage, StatusBadge } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
 import { formatDate, formatMinor } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { CreditNoteBadge, kindLabel, OverdueBadge } from './Invoices.tsx';
+import { CreditNoteBadge, kindLabel, OverdueBadge } from './invoice-badges.tsx';
 import { AdvisedBadge, InvoiceQueries, QueryBadge } from './payables-shared.tsx';
 
 /**

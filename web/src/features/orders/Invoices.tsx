@@ -17,30 +17,10 @@ import {
 } from '../../shared/data.tsx';
 import { formatDate, formatMinor } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
+import { CreditNoteBadge, OverdueBadge } from './invoice-badges.tsx';
 import { AdvisedBadge, QueryBadge } from './payables-shared.tsx';
 
 const PAGE_SIZE = 50;
-
-/** "Overdue" on an invoice, in words (colour and the row's tint are second cues). */
-export function OverdueBadge() {
-  return (
-    <span class="badge badge-overdue" data-testid="overdue-badge">
-      Overdue
-    </span>
-  );
-}
-
-/** "Credit note" on a credit note, in words; an ordinary invoice carries no badge. */
-export function CreditNoteBadge() {
-  return (
-    <span class="badge badge-credit-note" data-testid="credit-note-badge">
-      Credit note
-    </span>
-  );
-}
-
-/** The document's kind in words: 'Invoice' or 'Credit note'. */
-export const kindLabel = (kind: (typeof INVOICE_KINDS)[number]) => (kind === 'credit-note' ? 'Credit note' : 'Invoice');
 
 /** A 'YYYY-MM-DD' from the URL, or undefined (a hand-edited address is ignored, not sent). */
 const dateParam = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);

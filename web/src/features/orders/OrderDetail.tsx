@@ -6,8 +6,8 @@ import { DetailPage, NoValue, StatusBadge } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
 import { formatDate, formatMinor } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { CreditNoteBadge } from './Invoices.tsx';
-import { OrderShipments } from './Shipments.tsx';
+import { CreditNoteBadge } from './invoice-badges.tsx';
+import { OrderShipments } from './shipment-pieces.tsx';
 
 export default function OrderDetail() {
   return (

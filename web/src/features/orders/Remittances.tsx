@@ -6,7 +6,7 @@ import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime, formatMinor, todayIso } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
-import { kindLabel } from './Invoices.tsx';
+import { kindLabel } from './invoice-badges.tsx';
 
 /**
  * Remittance advice: the customer says which open invoices and credit notes one payment settles. Nothing

@@ -4,7 +4,7 @@ import { DetailPage } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
 import { formatDate } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { ShipmentStatus, TrackingRef } from './Shipments.tsx';
+import { ShipmentStatus, TrackingRef } from './shipment-pieces.tsx';
 
 export default function ShipmentDetail() {
   return (

@@ -1,12 +1,11 @@
-import { LIMITS, trackingUrl } from '@gatehouse/contract';
+import { LIMITS } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
-import { createMemo, For, Show } from 'solid-js';
+import { createMemo, Show } from 'solid-js';
 import { ExportButton, OrderLinks } from '../../shared/components.tsx';
 import {
   createPagedList,
   crossParty,
   ListTable,
-  NoValue,
   PartyFilter,
   SearchField,
   StatusFilter,
@@ -14,74 +13,10 @@ import {
   useRememberedList,
   uuidParam,
 } from '../../shared/data.tsx';
-import { formatDate } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-
-/** A shipment as both tables show it (the list's rows also name their customer, for staff). */
-export type ShipmentSummary = Omit<Awaited<ReturnType<typeof trpc.shipments.list.query>>['items'][number], 'partyName'>;
+import { SHIPMENT_STATUSES, ShipmentCells, shipmentStatusLabel } from './shipment-pieces.tsx';
 
 const PAGE_SIZE = 50;
-
-export const SHIPMENT_STATUSES = ['in-transit', 'delivered'] as const;
-
-/** 'in-transit' -> 'In transit' (the status badge's word). */
-export const shipmentStatusLabel = (status: string) =>
-  status === 'in-transit' ? 'In transit' : status.charAt(0).toUpperCase() + status.slice(1);
-
-/** A shipment's status: the word always visible, colour a second cue. */
-export function ShipmentStatus(props: { status: string }) {
-  return (
-    <span class={`badge badge-${props.status}`} data-testid="shipment-status">
-      {shipmentStatusLabel(props.status)}
-    </span>
-  );
-}
-
-/**
- * The tracking reference, linked to the carrier's tracking page when the carrier is a known one
- * (CARRIER_TRACKING in packages/contract/src/carriers.ts); plain text otherwise.
- */
-export function TrackingRef(props: { carrier: string; trackingRef: string | null }) {
-  return (
-    <Show when={props.trackingRef} fallback={<NoValue />}>
-      {(ref) => (
-        <Show when={trackingUrl(props.carrier, ref())} fallback={ref()}>
-          {(url) => (
-            <a href={url()} target="_blank" rel="noopener noreferrer" data-testid="tracking-link">
-              {ref()}
-              <span class="visually-hidden"> (track with {props.carrier}, opens in a new tab)</span>
-            </a>
-          )}
-        </Show>
-      )}
-    </Show>
-  );
-}
-
-/** The cells both shipment tables show after the delivery note (and, in the list, the order). */
-function ShipmentCells(props: { shipment: ShipmentSummary }) {
-  return (
-    <>
-      <td class="wrap" data-label="Carrier">
-        {props.shipment.carrier}
-      </td>
-      <td class="mono" data-label="Tracking reference">
-        <TrackingRef carrier={props.shipment.carrier} trackingRef={props.shipment.trackingRef} />
-      </td>
-      <td data-label="Shipped">
-        <time datetime={props.shipment.shippedOn}>{formatDate(props.shipment.shippedOn)}</time>
-      </td>
-      <td data-label="Delivered">
-        <Show when={props.shipment.deliveredOn} fallback={<NoValue />}>
-          {(day) => <time datetime={day()}>{formatDate(day())}</time>}
-        </Show>
-      </td>
-      <td data-label="Status">
-        <ShipmentStatus status={props.shipment.status} />
-      </td>
-    </>
-  );
-}
 
 export default function Shipments() {
   usePageTitle(() => 'Shipments');
@@ -174,46 +109,5 @@ export default function Shipments() {
         )}
       </ListTable>
     </section>
-  );
-}
-
-/** The shipments of one order (its detail page): delivery note, carrier, tracking, dates, status. */
-export function OrderShipments(props: { shipments: ShipmentSummary[] }) {
-  return (
-    <Show
-      when={props.shipments.length > 0}
-      fallback={
-        <p class="list-message" data-testid="order-no-shipments">
-          Nothing shipped yet.
-        </p>
-      }
-    >
-      <div class="table-wrap stack">
-        <table class="data-table" data-testid="order-shipments" aria-labelledby="order-shipments-title">
-          <thead>
-            <tr>
-              <th scope="col">Delivery note</th>
-              <th scope="col">Carrier</th>
-              <th scope="col">Tracking reference</th>
-              <th scope="col">Shipped</th>
-              <th scope="col">Delivered</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={props.shipments}>
-              {(shipment) => (
-                <tr data-testid="order-shipment">
-                  <th scope="row">
-                    <A href={`/shipments/${shipment.id}`}>{shipment.number}</A>
-                  </th>
-                  <ShipmentCells shipment={shipment} />
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
-    </Show>
   );
 }

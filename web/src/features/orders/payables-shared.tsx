@@ -7,7 +7,7 @@ import { ErrorPanel } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { sendFile } from '../suppliers/Documents.tsx';
+import { sendFile } from '../suppliers/document-upload.tsx';
 import { Badge, formatBytes } from '../suppliers/supplier-shared.tsx';
 
 // Accounts payable's marks and pieces: invoice queries (badge, thread, raise and add-to forms) and the

@@ -5,7 +5,7 @@ import { DetailPage, NoValue, uuidParam } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { type DocumentType, UploadDialog } from './Documents.tsx';
+import { type DocumentType, UploadDialog } from './document-upload.tsx';
 import { Badge, downloadVersion, formatBytes } from './supplier-shared.tsx';
 
 type History = Awaited<ReturnType<typeof trpc.documents.history.query>>;

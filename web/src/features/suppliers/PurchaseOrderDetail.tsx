@@ -5,8 +5,8 @@ import { DetailPage } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
 import { formatDateTime, formatMinor } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { DateCell } from './PurchaseOrders.tsx';
 import { ConfirmationRounds, ConfirmLinesDialog, createCollab, DeliveryProgress } from './po-collab.tsx';
+import { DateCell } from './po-pieces.tsx';
 import { PoThread } from './po-thread.tsx';
 import { Badge } from './supplier-shared.tsx';
 

@@ -6,7 +6,6 @@ import {
   createPagedList,
   crossParty,
   ListTable,
-  NoValue,
   PartyFilter,
   SearchField,
   StatusFilter,
@@ -14,21 +13,13 @@ import {
   useRememberedList,
   uuidParam,
 } from '../../shared/data.tsx';
-import { formatDate, formatMinor } from '../../shared/format.ts';
+import { formatMinor } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
+import { DateCell } from './po-pieces.tsx';
 import { UnreadBadge } from './po-thread.tsx';
 import { Badge, words } from './supplier-shared.tsx';
 
 const PAGE_SIZE = 50;
-
-/** A calendar date or a dash. */
-export function DateCell(props: { date: string | null }) {
-  return (
-    <Show when={props.date} fallback={<NoValue />}>
-      {(date) => <time datetime={date()}>{formatDate(date())}</time>}
-    </Show>
-  );
-}
 
 /** The supplier's purchase orders (staff: every supplier's, or one with `?partyId=`), newest first. */
 export default function PurchaseOrders() {

@@ -21,7 +21,7 @@ import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime, formatMinor, formatQuantity, todayIso } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
-import { sendFile } from './Documents.tsx';
+import { sendFile } from './document-upload.tsx';
 import { Badge, formatBytes, words } from './supplier-shared.tsx';
 
 // Supplier invoices against POs: the supplier submits, lines are matched against the PO (mismatches
