@@ -22,7 +22,15 @@ import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
-import { type Case, eligibility, type Person, staffingProblems, whyNotForYou } from './approval-eligibility.ts';
+import {
+  type Case,
+  DECIDING_STEPS,
+  eligibility,
+  makersOf,
+  type Person,
+  staffingProblems,
+  whyNotForYou,
+} from './approval-eligibility.ts';
 import { maskedBankDetails } from './bank.ts';
 import * as outbox from './outbox.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from './scope.ts';
@@ -485,18 +493,15 @@ type AnyRequest = RequestRow | NonNullable<Awaited<ReturnType<typeof approvalsRe
 type StepRow = { round: number; level: number; decision: string; decidedById: string | null };
 
 /**
- * The request as eligibility sees it (approval-eligibility.ts). Makers: the submitter, its last editor
- * and everyone who ever resubmitted it (not only the last editor), so handing a request back and forth
- * cannot clear one's name from it. Decided: whoever decided in this round, at any level.
+ * The request as eligibility sees it (approval-eligibility.ts). Makers: makersOf, the segregation-of-duties
+ * rule. Decided: whoever decided in this round, at any level.
  */
 function caseOf(r: AnyRequest, steps: readonly StepRow[]): Case {
-  const submitter = 'submittedById' in r ? r.submittedById : r.submittedBy;
-  const makers = new Set<string>([submitter, r.lastEditedBy].filter((x): x is string => Boolean(x)));
-  for (const s of steps) if (s.decision === 'resubmitted' && s.decidedById) makers.add(s.decidedById);
+  const submittedBy = 'submittedById' in r ? r.submittedById : r.submittedBy;
+  const makers = makersOf({ submittedBy, lastEditedBy: r.lastEditedBy }, steps);
   const decided = new Set<string>();
   for (const s of steps)
-    if (s.round === r.round && s.decidedById && ['approve', 'reject', 'request-changes'].includes(s.decision))
-      decided.add(s.decidedById);
+    if (s.round === r.round && s.decidedById && DECIDING_STEPS.includes(s.decision)) decided.add(s.decidedById);
   return {
     amountMinor: r.amountMinor,
     currency: r.currency,
