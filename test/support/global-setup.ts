@@ -21,11 +21,13 @@ declare module 'vitest' {
 type Cluster = { clusterUrl: string; testSecret: string; templateDatabase: string; stop(): Promise<void> };
 
 /**
- * One cluster for the whole run, shared by every project that names this setup (integration and browser):
- * the module is evaluated once per run, so the promise below is too. The last project to finish stops it.
+ * One cluster for the whole run, shared by every project that names this setup (integration and browser).
+ * Vitest evaluates this module once per project, in the same process, so the cluster is kept on globalThis;
+ * the last project to finish stops it.
  */
-let cluster: Promise<Cluster> | undefined;
-let users = 0;
+const shared = globalThis as typeof globalThis & {
+  gatehouseTestCluster?: { cluster: Promise<Cluster>; users: number };
+};
 
 async function startCluster(): Promise<Cluster> {
   let embedded: EmbeddedDatabase | undefined;
@@ -77,16 +79,17 @@ async function startCluster(): Promise<Cluster> {
  * or an embedded one in a temporary directory on a free port.
  */
 export default async function setup(project: TestProject) {
-  users += 1;
-  cluster ??= startCluster();
-  const c = await cluster;
+  shared.gatehouseTestCluster ??= { cluster: startCluster(), users: 0 };
+  const run = shared.gatehouseTestCluster;
+  run.users += 1;
+  const c = await run.cluster;
   project.provide('clusterUrl', c.clusterUrl);
   project.provide('testSecret', c.testSecret);
   project.provide('templateDatabase', c.templateDatabase);
   return async () => {
-    users -= 1;
-    if (users > 0) return;
-    cluster = undefined;
+    run.users -= 1;
+    if (run.users > 0) return;
+    shared.gatehouseTestCluster = undefined;
     await c.stop();
   };
 }
