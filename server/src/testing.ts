@@ -4,6 +4,7 @@
  * Grouped by the domain folder each export lives in.
  */
 export { API_FAILURES_PER_IP } from './api/v1.ts';
+export { breaksSegregation, makersOf } from './approvals/approval-eligibility.ts';
 export { remindAndEscalate } from './approvals/approvals.ts';
 export { checkSignInSpike, raiseAlert } from './audit/alerts.ts';
 export { createCheckpoint, verifyCheckpoints } from './audit/checkpoints.ts';

@@ -42,7 +42,8 @@ export class TestClock implements Clock {
 }
 
 /**
- * A fresh database in the run's cluster (or `existing`, for a second server on the same one), migrated.
+ * A fresh database in the run's cluster, cloned from the run's migrated template (or `existing`, for a second
+ * server on the same one, migrated again as a second instance would).
  * The shipped role policies require a second factor of admins and staff; tests about other things turn
  * that requirement off here (data, not a code path) unless they ask for `shippedRolePolicies`, as the
  * policy tests do.
@@ -52,18 +53,22 @@ export async function createTestDatabase(existing?: string, opts: { shippedRoleP
   const secret = Buffer.from(inject('testSecret'));
   let name = existing ? (new URL(existing).pathname.slice(1) as string) : `gh_${randomBytes(6).toString('hex')}`;
   if (!existing) {
+    // A copy of the run's migrated template (test/support/global-setup.ts): what migrate() makes of an
+    // empty database, without running every migration again for every file.
     const admin = postgres(`${clusterUrl}postgres`, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
+    await admin.unsafe(`create database ${name} template ${inject('templateDatabase')}`);
     await admin.end();
   }
   name = name.replace(/[^a-z0-9_]/g, '');
   const ownerUrl = `${clusterUrl}${name}`;
-  await migrate({
-    ownerUrl,
-    contextKey: contextKey(secret),
-    appPassword: appRolePassword(secret),
-    syncPassword: syncRolePassword(secret),
-  });
+  if (existing) {
+    await migrate({
+      ownerUrl,
+      contextKey: contextKey(secret),
+      appPassword: appRolePassword(secret),
+      syncPassword: syncRolePassword(secret),
+    });
+  }
   if (!existing && !opts.shippedRolePolicies) {
     const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
     await owner`update roles set require_totp = false`;

@@ -12,6 +12,29 @@ import { formatMinor } from '@gatehouse/contract';
  * amount, they have an approval limit in its currency of at least the whole amount.
  */
 
+/**
+ * Segregation of duties, the one definition: a request's makers are its submitter, its last editor and
+ * everyone who ever resubmitted it (so handing a request back and forth cannot clear one's name from it),
+ * and no maker may take a deciding step on it. The database enforces the same rule a second time, under
+ * the service, in the trigger gh_private.approval_step_sod (migration 0019); test/approval-sod.test.ts runs
+ * this rule and that trigger over one table of cases and demands the same answer from both.
+ */
+export const DECIDING_STEPS: readonly string[] = ['approve', 'reject', 'request-changes'];
+
+export function makersOf(
+  request: { submittedBy: string | null; lastEditedBy: string | null },
+  steps: readonly { decision: string; decidedById: string | null }[],
+): Set<string> {
+  const makers = new Set<string>([request.submittedBy, request.lastEditedBy].filter((x): x is string => Boolean(x)));
+  for (const s of steps) if (s.decision === 'resubmitted' && s.decidedById) makers.add(s.decidedById);
+  return makers;
+}
+
+/** Whether a step `decision` by `decidedBy` breaks segregation of duties (an anonymous decision does too). */
+export function breaksSegregation(decision: string, decidedBy: string | null, makers: ReadonlySet<string>): boolean {
+  return DECIDING_STEPS.includes(decision) && (decidedBy === null || makers.has(decidedBy));
+}
+
 export interface Level {
   roles: readonly string[];
   approvalsRequired: number;

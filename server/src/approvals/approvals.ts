@@ -25,7 +25,15 @@ import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
 import { maskedBankDetails } from '../parties/bank.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
-import { type Case, eligibility, type Person, staffingProblems, whyNotForYou } from './approval-eligibility.ts';
+import {
+  type Case,
+  DECIDING_STEPS,
+  eligibility,
+  makersOf,
+  type Person,
+  staffingProblems,
+  whyNotForYou,
+} from './approval-eligibility.ts';
 
 /**
  * Approval workflows. A request snapshots its policy's levels when it is submitted and walks them in
@@ -485,18 +493,15 @@ type AnyRequest = RequestRow | NonNullable<Awaited<ReturnType<typeof approvalsRe
 type StepRow = { round: number; level: number; decision: string; decidedById: string | null };
 
 /**
- * The request as eligibility sees it (approval-eligibility.ts). Makers: the submitter, its last editor
- * and everyone who ever resubmitted it (not only the last editor), so handing a request back and forth
- * cannot clear one's name from it. Decided: whoever decided in this round, at any level.
+ * The request as eligibility sees it (approval-eligibility.ts). Makers: makersOf, the segregation-of-duties
+ * rule. Decided: whoever decided in this round, at any level.
  */
 function caseOf(r: AnyRequest, steps: readonly StepRow[]): Case {
-  const submitter = 'submittedById' in r ? r.submittedById : r.submittedBy;
-  const makers = new Set<string>([submitter, r.lastEditedBy].filter((x): x is string => Boolean(x)));
-  for (const s of steps) if (s.decision === 'resubmitted' && s.decidedById) makers.add(s.decidedById);
+  const submittedBy = 'submittedById' in r ? r.submittedById : r.submittedBy;
+  const makers = makersOf({ submittedBy, lastEditedBy: r.lastEditedBy }, steps);
   const decided = new Set<string>();
   for (const s of steps)
-    if (s.round === r.round && s.decidedById && ['approve', 'reject', 'request-changes'].includes(s.decision))
-      decided.add(s.decidedById);
+    if (s.round === r.round && s.decidedById && DECIDING_STEPS.includes(s.decision)) decided.add(s.decidedById);
   return {
     amountMinor: r.amountMinor,
     currency: r.currency,
