@@ -13,6 +13,7 @@ export * from './invoice-queries.ts';
 export * from './ip.ts';
 export * from './issues.ts';
 export * from './kinetic.ts';
+export * from './locales.ts';
 export * from './money.ts';
 export * from './parties.ts';
 export * from './password-rules.ts';
