@@ -14,8 +14,9 @@ import {
   useRememberedList,
   uuidParam,
 } from '../data.tsx';
-import { formatDate } from '../format.ts';
+import { formatDate, label } from '../format.ts';
 import { trpc } from '../trpc.ts';
+import { t } from '../i18n.ts';
 
 /** A shipment as both tables show it (the list's rows also name their customer, for staff). */
 export type ShipmentSummary = Omit<Awaited<ReturnType<typeof trpc.shipments.list.query>>['items'][number], 'partyName'>;
@@ -26,7 +27,7 @@ export const SHIPMENT_STATUSES = ['in-transit', 'delivered'] as const;
 
 /** 'in-transit' -> 'In transit' (the status badge's word). */
 export const shipmentStatusLabel = (status: string) =>
-  status === 'in-transit' ? 'In transit' : status.charAt(0).toUpperCase() + status.slice(1);
+  status === 'in-transit' ? t('status.in-transit') : label(status);
 
 /** A shipment's status: the word always visible, colour a second cue. */
 export function ShipmentStatus(props: { status: string }) {
@@ -49,7 +50,7 @@ export function TrackingRef(props: { carrier: string; trackingRef: string | null
           {(url) => (
             <a href={url()} target="_blank" rel="noopener noreferrer" data-testid="tracking-link">
               {ref()}
-              <span class="visually-hidden"> (track with {props.carrier}, opens in a new tab)</span>
+              <span class="visually-hidden"> {t('shipments.track', { carrier: props.carrier })}</span>
             </a>
           )}
         </Show>
@@ -62,21 +63,21 @@ export function TrackingRef(props: { carrier: string; trackingRef: string | null
 function ShipmentCells(props: { shipment: ShipmentSummary }) {
   return (
     <>
-      <td class="wrap" data-label="Carrier">
+      <td class="wrap" data-label={t('col.carrier')}>
         {props.shipment.carrier}
       </td>
-      <td class="mono" data-label="Tracking reference">
+      <td class="mono" data-label={t('col.trackingRef')}>
         <TrackingRef carrier={props.shipment.carrier} trackingRef={props.shipment.trackingRef} />
       </td>
-      <td data-label="Shipped">
+      <td data-label={t('col.shipped')}>
         <time datetime={props.shipment.shippedOn}>{formatDate(props.shipment.shippedOn)}</time>
       </td>
-      <td data-label="Delivered">
+      <td data-label={t('col.delivered')}>
         <Show when={props.shipment.deliveredOn} fallback={<NoValue />}>
           {(day) => <time datetime={day()}>{formatDate(day())}</time>}
         </Show>
       </td>
-      <td data-label="Status">
+      <td data-label={t('list.status')}>
         <ShipmentStatus status={props.shipment.status} />
       </td>
     </>
@@ -84,7 +85,7 @@ function ShipmentCells(props: { shipment: ShipmentSummary }) {
 }
 
 export default function Shipments() {
-  usePageTitle(() => 'Shipments');
+  usePageTitle(() => t('nav.shipments'));
   const [params] = useSearchParams();
   // Filters live in the URL, so Back from a shipment and a reload keep them.
   const status = () => SHIPMENT_STATUSES.find((s) => s === params.status);
@@ -109,20 +110,20 @@ export default function Shipments() {
 
   return (
     <section aria-labelledby="shipments-title">
-      <h1 id="shipments-title">Shipments</h1>
-      <form class="filters" aria-label="Filter shipments" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="shipments-title">{t('nav.shipments')}</h1>
+      <form class="filters" aria-label={t('shipments.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter
           id="shipments-status"
           statuses={SHIPMENT_STATUSES}
           value={status()}
           optionLabel={shipmentStatusLabel}
         />
-        <SearchField id="shipments-search" placeholder="Delivery note or tracking reference" />
+        <SearchField id="shipments-search" placeholder={t('shipments.search')} />
         <Show when={staff()}>
           <PartyFilter
             id="shipments-party"
             kind="customer"
-            label="Customer"
+            label={t('col.customer')}
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
@@ -130,27 +131,27 @@ export default function Shipments() {
       <ExportButton
         list="shipments"
         filters={() => ({ status: filters().status, search: filters().search, partyId: filters().partyId })}
-        noun="shipments"
+        noun={t('shipments.noun')}
       />
 
       <ListTable
         list={list}
-        noun="shipments"
-        emptyText="No shipments match."
+        noun={t('shipments.noun')}
+        emptyText={t('shipments.empty')}
         testId="shipments-table"
-        caption="Shipments"
+        caption={t('nav.shipments')}
         head={
           <>
-            <th scope="col">Delivery note</th>
+            <th scope="col">{t('col.deliveryNote')}</th>
             <Show when={staff()}>
-              <th scope="col">Customer</th>
+              <th scope="col">{t('col.customer')}</th>
             </Show>
-            <th scope="col">Order</th>
-            <th scope="col">Carrier</th>
-            <th scope="col">Tracking reference</th>
-            <th scope="col">Shipped</th>
-            <th scope="col">Delivered</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('col.order')}</th>
+            <th scope="col">{t('col.carrier')}</th>
+            <th scope="col">{t('col.trackingRef')}</th>
+            <th scope="col">{t('col.shipped')}</th>
+            <th scope="col">{t('col.delivered')}</th>
+            <th scope="col">{t('list.status')}</th>
           </>
         }
       >
@@ -162,11 +163,11 @@ export default function Shipments() {
               </A>
             </th>
             <Show when={staff()}>
-              <td data-label="Customer" data-testid="row-party">
+              <td data-label={t('col.customer')} data-testid="row-party">
                 {shipment.partyName}
               </td>
             </Show>
-            <td data-label="Order">
+            <td data-label={t('col.order')}>
               <OrderLinks orders={shipment.orders} />
             </td>
             <ShipmentCells shipment={shipment} />
@@ -184,7 +185,7 @@ export function OrderShipments(props: { shipments: ShipmentSummary[] }) {
       when={props.shipments.length > 0}
       fallback={
         <p class="list-message" data-testid="order-no-shipments">
-          Nothing shipped yet.
+          {t('shipments.none')}
         </p>
       }
     >
@@ -192,12 +193,12 @@ export function OrderShipments(props: { shipments: ShipmentSummary[] }) {
         <table class="data-table" data-testid="order-shipments" aria-labelledby="order-shipments-title">
           <thead>
             <tr>
-              <th scope="col">Delivery note</th>
-              <th scope="col">Carrier</th>
-              <th scope="col">Tracking reference</th>
-              <th scope="col">Shipped</th>
-              <th scope="col">Delivered</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('col.deliveryNote')}</th>
+              <th scope="col">{t('col.carrier')}</th>
+              <th scope="col">{t('col.trackingRef')}</th>
+              <th scope="col">{t('col.shipped')}</th>
+              <th scope="col">{t('col.delivered')}</th>
+              <th scope="col">{t('list.status')}</th>
             </tr>
           </thead>
           <tbody>

@@ -9,6 +9,7 @@ import { formatDateTime } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { sendFile } from './Documents.tsx';
 import { Badge, formatBytes } from './supplier-shared.tsx';
+import { t } from '../i18n.ts';
 
 // Accounts payable's marks and pieces: invoice queries (badge, thread, raise and add-to forms) and the
 // "payment advised" badge. Used by the invoice list and page and by the staff work queue.
@@ -19,7 +20,7 @@ export type InvoiceQuery = Awaited<ReturnType<typeof trpc.invoiceQueries.get.que
 export function QueryBadge(props: { count: number }) {
   return (
     <span class="badge badge-query" data-testid="query-badge">
-      {props.count === 1 ? 'Query open' : `${props.count} queries open`}
+      {t('invoices.queriesOpen', { count: props.count })}
     </span>
   );
 }
@@ -28,7 +29,7 @@ export function QueryBadge(props: { count: number }) {
 export function AdvisedBadge() {
   return (
     <span class="badge badge-advised" data-testid="advised-badge">
-      Payment advised
+      {t('invoices.advised')}
     </span>
   );
 }
