@@ -17,6 +17,7 @@ import {
 import { formatDate, formatMinor } from '../format.ts';
 import { trpc } from '../trpc.ts';
 import { Badge, words } from './supplier-shared.tsx';
+import { t } from '../i18n.ts';
 
 const PAGE_SIZE = 50;
 
@@ -31,7 +32,7 @@ export function DateCell(props: { date: string | null }) {
 
 /** The supplier's purchase orders (staff: every supplier's, or one with `?partyId=`), newest first. */
 export default function PurchaseOrders() {
-  usePageTitle(() => 'Purchase orders');
+  usePageTitle(() => t('nav.purchaseOrders'));
   // Staff see every supplier's orders, so each row names its supplier.
   const staff = crossParty;
   const [params] = useSearchParams();
@@ -56,44 +57,44 @@ export default function PurchaseOrders() {
 
   return (
     <section aria-labelledby="purchase-orders-title">
-      <h1 id="purchase-orders-title">Purchase orders</h1>
-      <form class="filters" aria-label="Filter purchase orders" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="purchase-orders-title">{t('nav.purchaseOrders')}</h1>
+      <form class="filters" aria-label={t('po.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter
           id="purchase-orders-status"
           statuses={PURCHASE_ORDER_STATUSES}
           value={status()}
           optionLabel={words}
         />
-        <SearchField id="purchase-orders-search" placeholder="Purchase order number" />
+        <SearchField id="purchase-orders-search" placeholder={t('po.search')} />
         <Show when={staff()}>
           <PartyFilter
             id="purchase-orders-party"
             kind="supplier"
-            label="Supplier"
+            label={t('col.supplier')}
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
       </form>
-      <ExportButton list="purchase-orders" filters={filters} noun="purchase orders" />
+      <ExportButton list="purchase-orders" filters={filters} noun={t('po.noun')} />
 
       <ListTable
         list={list}
-        noun="purchase orders"
-        emptyText="No purchase orders match."
+        noun={t('po.noun')}
+        emptyText={t('po.empty')}
         testId="purchase-orders-table"
-        caption="Purchase orders"
+        caption={t('nav.purchaseOrders')}
         head={
           <>
-            <th scope="col">Number</th>
+            <th scope="col">{t('col.number')}</th>
             <Show when={staff()}>
-              <th scope="col">Supplier</th>
+              <th scope="col">{t('col.supplier')}</th>
             </Show>
-            <th scope="col">Order date</th>
-            <th scope="col">Requested</th>
-            <th scope="col">Promised</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('order.date')}</th>
+            <th scope="col">{t('po.requested')}</th>
+            <th scope="col">{t('po.promised')}</th>
+            <th scope="col">{t('list.status')}</th>
             <th scope="col" class="num">
-              Total
+              {t('col.total')}
             </th>
           </>
         }
@@ -104,23 +105,23 @@ export default function PurchaseOrders() {
               <A href={`/purchase-orders/${po.id}`}>{po.number}</A>
             </th>
             <Show when={staff()}>
-              <td data-label="Supplier" data-testid="row-party">
+              <td data-label={t('col.supplier')} data-testid="row-party">
                 {po.partyName}
               </td>
             </Show>
-            <td data-label="Order date">
+            <td data-label={t('order.date')}>
               <DateCell date={po.orderDate} />
             </td>
-            <td data-label="Requested">
+            <td data-label={t('po.requested')}>
               <DateCell date={po.requestedDate} />
             </td>
-            <td data-label="Promised">
+            <td data-label={t('po.promised')}>
               <DateCell date={po.promisedDate} />
             </td>
-            <td data-label="Status">
+            <td data-label={t('list.status')}>
               <Badge status={po.status} />
             </td>
-            <td class="num" data-label="Total">
+            <td class="num" data-label={t('col.total')}>
               {formatMinor(po.totalMinor, po.currency)}
             </td>
           </tr>
