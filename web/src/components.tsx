@@ -8,8 +8,8 @@ import { saveBlobFile } from './download.ts';
 import { errorMessage, UserFacingError } from './errors.ts';
 import { formatMinor, formatQuantityUom, formatUnitPrice } from './format.ts';
 import { FormError } from './forms.tsx';
-import { ModalDialog } from './pages/supplier-shared.tsx';
 import { t } from './i18n.ts';
+import { ModalDialog } from './pages/supplier-shared.tsx';
 
 /**
  * Pieces several pages build the same way: a dialog holding one form (and its common kind, a reason in a
@@ -526,10 +526,7 @@ export function ExportButton(props: { list: ExportList; filters: () => Record<st
       else
         setState({
           phase: 'error',
-          message:
-            err instanceof UserFacingError
-              ? err.message
-              : t('export.broken'),
+          message: err instanceof UserFacingError ? err.message : t('export.broken'),
         });
     } finally {
       abort = undefined;
@@ -540,8 +537,7 @@ export function ExportButton(props: { list: ExportList; filters: () => Record<st
   const progress = () => {
     const s = state();
     if (s.phase !== 'running' && s.phase !== 'done') return '';
-    const what =
-      s.format === 'csv' ? t('export.rows', { count: s.rows }) : sizeLabel(s.bytes);
+    const what = s.format === 'csv' ? t('export.rows', { count: s.rows }) : sizeLabel(s.bytes);
     return s.phase === 'running'
       ? t('export.running', { noun: props.noun, what })
       : t('export.done', { what, format: s.format.toUpperCase() });

@@ -16,8 +16,8 @@ import {
 import { can, guard } from './auth.ts';
 import { errorCode, errorMessage } from './errors.ts';
 import { label } from './format.ts';
-import { trpc } from './trpc.ts';
 import { t } from './i18n.ts';
+import { trpc } from './trpc.ts';
 
 export interface Page<T> {
   items: T[];

@@ -34,7 +34,8 @@ export default {
   'detail.loading': 'Wird geladen …',
   'detail.notFound': 'Dieser Eintrag wurde nicht gefunden.',
   'detail.notFoundTitle': '{noun} nicht gefunden',
-  'export.broken': 'Der Export wurde vorzeitig beendet: Gatehouse war nicht erreichbar oder die Verbindung brach ab. Bitte versuchen Sie es erneut.',
+  'export.broken':
+    'Der Export wurde vorzeitig beendet: Gatehouse war nicht erreichbar oder die Verbindung brach ab. Bitte versuchen Sie es erneut.',
   'export.cancelled': 'Der Export wurde abgebrochen.',
   'export.done': 'Exportiert: {what} ({format}).',
   'export.legend': '{noun} exportieren',
@@ -48,7 +49,8 @@ export default {
   'home.invoicesFlagged': 'von der Bestellung abweichende Rechnungen',
   'home.invoicesOverdue': 'überfällige Rechnungen',
   'home.loading': 'Ihre Aufgaben werden geladen …',
-  'home.noRoles': 'Ihre Rollen sehen im Portal keine Aufgaben vor. Falls das nicht stimmt, wenden Sie sich an Ihre Administration.',
+  'home.noRoles':
+    'Ihre Rollen sehen im Portal keine Aufgaben vor. Falls das nicht stimmt, wenden Sie sich an Ihre Administration.',
   'home.nothing': 'Für Sie liegt nichts an.',
   'home.openOrders': 'offene Aufträge',
   'home.overdueIn': '{count, plural, one {überfällig in # Rechnung} other {überfällig in # Rechnungen}}',

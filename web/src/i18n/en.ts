@@ -32,7 +32,8 @@ export default {
   'detail.loading': 'Loading the {noun}…',
   'detail.notFound': 'That {noun} was not found.',
   'detail.notFoundTitle': '{noun} not found',
-  'export.broken': 'The export stopped before it finished: Gatehouse could not be reached or the connection broke. Please try again.',
+  'export.broken':
+    'The export stopped before it finished: Gatehouse could not be reached or the connection broke. Please try again.',
   'export.cancelled': 'The export was cancelled.',
   'export.done': 'Exported {what} ({format}).',
   'export.legend': 'Export {noun}',

@@ -4,9 +4,9 @@ import { can, currentMe, guard } from '../auth.ts';
 import { ErrorPanel, usePageTitle } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDate, formatMinor, formatNumber } from '../format.ts';
+import { t } from '../i18n.ts';
 import { type HomeSummary, trpc } from '../trpc.ts';
 import { PostureBadge } from './Posture.tsx';
-import { t } from '../i18n.ts';
 
 type Section<K extends keyof HomeSummary> = NonNullable<HomeSummary[K]>;
 
@@ -60,9 +60,7 @@ export default function Home() {
               fallback={
                 <div class="notice" data-testid="home-empty">
                   <p>{t('home.nothing')}</p>
-                  <p class="hint">
-                    {t('home.noRoles')}
-                  </p>
+                  <p class="hint">{t('home.noRoles')}</p>
                 </div>
               }
             >
@@ -87,8 +85,7 @@ export default function Home() {
 }
 
 /** A count capped by the server: "1,000+" past the cap. */
-const count = (n: number, cap = Number.POSITIVE_INFINITY) =>
-  n > cap ? `${formatNumber(cap)}+` : formatNumber(n);
+const count = (n: number, cap = Number.POSITIVE_INFINITY) => (n > cap ? `${formatNumber(cap)}+` : formatNumber(n));
 
 function Card(props: { id: string; title: string; children: JSX.Element; more?: { href: string; label: string } }) {
   return (

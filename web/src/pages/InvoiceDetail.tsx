@@ -4,10 +4,10 @@ import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, StatusBadge } from '../data.tsx';
 import { DownloadButton } from '../download-button.tsx';
 import { formatDate, formatMinor } from '../format.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { CreditNoteBadge, kindLabel, OverdueBadge } from './Invoices.tsx';
 import { AdvisedBadge, InvoiceQueries, QueryBadge } from './payables-shared.tsx';
-import { t } from '../i18n.ts';
 
 /**
  * One invoice or credit note as a printable document: who it bills, its dates, its lines, the total and
@@ -63,7 +63,10 @@ export default function InvoiceDetail() {
           <Show when={i().overdue}>
             <p class="notice invoice-overdue-notice" role="note" data-testid="invoice-overdue-notice">
               <strong>{t('invoices.overdueLabel')}</strong>{' '}
-              {t('invoices.overdueText', { amount: formatMinor(i().openMinor, i().currency), date: formatDate(i().dueDate) })}
+              {t('invoices.overdueText', {
+                amount: formatMinor(i().openMinor, i().currency),
+                date: formatDate(i().dueDate),
+              })}
             </p>
           </Show>
 
@@ -111,7 +114,12 @@ export default function InvoiceDetail() {
             currency={i().currency}
             footer={
               <>
-                <TotalRow label={t('col.total')} minor={i().totalMinor} currency={i().currency} testId="invoice-total" />
+                <TotalRow
+                  label={t('col.total')}
+                  minor={i().totalMinor}
+                  currency={i().currency}
+                  testId="invoice-total"
+                />
                 <TotalRow
                   label={t('invoices.openBalance')}
                   minor={i().openMinor}

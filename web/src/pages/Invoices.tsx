@@ -16,9 +16,9 @@ import {
   uuidParam,
 } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { AdvisedBadge, QueryBadge } from './payables-shared.tsx';
-import { t } from '../i18n.ts';
 
 const PAGE_SIZE = 50;
 
@@ -41,7 +41,8 @@ export function CreditNoteBadge() {
 }
 
 /** The document's kind in words: t('invoices.invoice') or t('invoices.creditNote'). */
-export const kindLabel = (kind: (typeof INVOICE_KINDS)[number]) => (kind === 'credit-note' ? t('invoices.creditNote') : t('invoices.invoice'));
+export const kindLabel = (kind: (typeof INVOICE_KINDS)[number]) =>
+  kind === 'credit-note' ? t('invoices.creditNote') : t('invoices.invoice');
 
 /** A 'YYYY-MM-DD' from the URL, or undefined (a hand-edited address is ignored, not sent). */
 const dateParam = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
@@ -195,8 +196,8 @@ export default function Invoices() {
           <For each={shownTotals()?.currencies}>
             {(c) => (
               <li data-testid="currency-total" data-currency={c.currency}>
-                {t('invoices.totalsCount', { count: c.count })}{' '}
-                <strong>{formatMinor(c.totalMinor, c.currency)}</strong>, {t('invoices.totalsOpen')}{' '}
+                {t('invoices.totalsCount', { count: c.count })} <strong>{formatMinor(c.totalMinor, c.currency)}</strong>
+                , {t('invoices.totalsOpen')}{' '}
                 <strong data-testid="currency-total-open">{formatMinor(c.openMinor, c.currency)}</strong>
               </li>
             )}

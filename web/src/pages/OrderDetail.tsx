@@ -5,10 +5,10 @@ import { LinesTable, TotalRow } from '../components.tsx';
 import { DetailPage, NoValue, StatusBadge } from '../data.tsx';
 import { DownloadButton } from '../download-button.tsx';
 import { formatDate, formatMinor } from '../format.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { CreditNoteBadge } from './Invoices.tsx';
 import { OrderShipments } from './Shipments.tsx';
-import { t } from '../i18n.ts';
 
 export default function OrderDetail() {
   return (
@@ -79,7 +79,12 @@ export default function OrderDetail() {
                     </>
                   )}
                 </Show>
-                <TotalRow label={t('col.total')} minor={o().totalMinor} currency={o().currency} testId="order-lines-total" />
+                <TotalRow
+                  label={t('col.total')}
+                  minor={o().totalMinor}
+                  currency={o().currency}
+                  testId="order-lines-total"
+                />
               </>
             }
           />

@@ -16,8 +16,8 @@ import {
   uuidParam,
 } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
-import { trpc } from '../trpc.ts';
 import { type MessageKey, t } from '../i18n.ts';
+import { trpc } from '../trpc.ts';
 
 const PAGE_SIZE = 50;
 
@@ -93,10 +93,7 @@ export default function Orders() {
       <h1 id="orders-title">{t('nav.orders')}</h1>
       <form class="filters" aria-label={t('orders.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter id="orders-status" statuses={ORDER_STATUSES} value={status()} />
-        <SearchField
-          id="orders-search"
-          placeholder={staff() ? t('orders.searchStaff') : t('orders.search')}
-        />
+        <SearchField id="orders-search" placeholder={staff() ? t('orders.searchStaff') : t('orders.search')} />
         <Show when={staff()}>
           <PartyFilter
             id="orders-party"

@@ -1,14 +1,13 @@
-import { LIMITS, type Locale, LOCALES, passwordProblem, pickLocale } from '@gatehouse/contract';
+import { LIMITS, LOCALES, type Locale, passwordProblem, pickLocale } from '@gatehouse/contract';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { currentMe, guard, preferencesChanged } from '../auth.ts';
 import { ErrorPanel, usePageTitle } from '../data.tsx';
 import { errorMessage, isNotFound } from '../errors.ts';
 import { describeDevice, formatDateTime, formatTimeAgo, label } from '../format.ts';
+import { browserTimeZone, language, t, timeZone } from '../i18n.ts';
 import { withReauth } from '../reauth.tsx';
-import { browserTimeZone, language, timeZone } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { TwoFactorPanel } from './TwoFactor.tsx';
-import { t } from '../i18n.ts';
 
 type Session = Awaited<ReturnType<typeof trpc.auth.sessions.list.query>>[number];
 

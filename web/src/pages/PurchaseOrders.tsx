@@ -15,9 +15,9 @@ import {
   uuidParam,
 } from '../data.tsx';
 import { formatDate, formatMinor } from '../format.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { Badge, words } from './supplier-shared.tsx';
-import { t } from '../i18n.ts';
 
 const PAGE_SIZE = 50;
 

@@ -3,9 +3,9 @@ import { LinesTable, OrderLinks } from '../components.tsx';
 import { DetailPage } from '../data.tsx';
 import { DownloadButton } from '../download-button.tsx';
 import { formatDate } from '../format.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { ShipmentStatus, TrackingRef } from './Shipments.tsx';
-import { t } from '../i18n.ts';
 
 export default function ShipmentDetail() {
   return (

@@ -15,8 +15,8 @@ import {
   uuidParam,
 } from '../data.tsx';
 import { formatDate, label } from '../format.ts';
-import { trpc } from '../trpc.ts';
 import { t } from '../i18n.ts';
+import { trpc } from '../trpc.ts';
 
 /** A shipment as both tables show it (the list's rows also name their customer, for staff). */
 export type ShipmentSummary = Omit<Awaited<ReturnType<typeof trpc.shipments.list.query>>['items'][number], 'partyName'>;

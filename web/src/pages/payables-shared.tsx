@@ -6,10 +6,10 @@ import { Announcement, FormDialog } from '../components.tsx';
 import { ErrorPanel } from '../data.tsx';
 import { errorMessage } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { sendFile } from './Documents.tsx';
 import { Badge, formatBytes } from './supplier-shared.tsx';
-import { t } from '../i18n.ts';
 
 // Accounts payable's marks and pieces: invoice queries (badge, thread, raise and add-to forms) and the
 // "payment advised" badge. Used by the invoice list and page and by the staff work queue.

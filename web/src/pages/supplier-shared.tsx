@@ -1,9 +1,9 @@
-import { has, type MessageKey, t } from '../i18n.ts';
 import { TRPCClientError } from '@trpc/client';
 import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { apiUrl } from '../api-origin.ts';
 import { guard } from '../auth.ts';
 import { errorMessage } from '../errors.ts';
+import { has, type MessageKey, t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 
 /**
