@@ -74,8 +74,8 @@ const ENGLISH = [
 /** The page's visible text once its screen has loaded (no "Wird geladen" left). */
 async function settledText(page: Page): Promise<string> {
   await page.waitForSelector('h1');
-  await page.waitForFunction(() => !/Wird geladen|aktualisiert/.test(document.body.innerText));
-  return page.evaluate(() => document.body.innerText);
+  await page.waitForFunction(() => !/Wird geladen|aktualisiert/.test(document.body.textContent ?? ''));
+  return page.evaluate(() => document.body.textContent ?? '');
 }
 
 /** Asserts the screen is German: no key, no replaced English word, German dates and amounts. */
