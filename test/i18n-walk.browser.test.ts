@@ -69,6 +69,13 @@ const ENGLISH = [
   'All statuses',
   'Export',
   'Skip to content',
+  'Account statement',
+  'Open items',
+  'Opening balance',
+  'Deliveries',
+  'Confirmations',
+  'Purchase order',
+  'Flag a problem',
 ];
 
 /** The page's visible text once its screen has loaded (no "Wird geladen" left). */
@@ -166,6 +173,12 @@ describe('the German UI walk', () => {
       await page.waitForSelector('[data-testid="shipment-status"]');
       await expectGerman(page, 'shipment detail');
     }
+
+    await page.goto(`${s.srv.origin}/statement`);
+    await page.waitForSelector('[data-testid="statement-title"]');
+    const statement = await expectGerman(page, 'statement');
+    expect(statement.text).toContain('Offene Posten');
+    expect(await page.textContent('[data-testid="ageing-total"]')).toMatch(EURO);
     expect(s.problems).toEqual([]);
   });
 
@@ -186,6 +199,12 @@ describe('the German UI walk', () => {
       cells.map((c) => c.textContent),
     );
     for (const total of totals) expect(total).toMatch(EURO);
+
+    await page.locator('[data-testid="purchase-order-row"] a').first().click();
+    await page.waitForSelector('[data-testid="po-progress"]');
+    const po = await expectGerman(page, 'purchase order detail');
+    expect(po.text).toContain('Lieferfortschritt je Position');
+    expect(await page.textContent('[data-testid="po-total"]')).toMatch(EURO);
     expect(s.problems).toEqual([]);
   });
 

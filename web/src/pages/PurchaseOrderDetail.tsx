@@ -4,11 +4,11 @@ import { Announcement, createDialogs, LinesTable, ReasonDialog, TotalRow } from 
 import { DetailPage } from '../data.tsx';
 import { DownloadButton } from '../download-button.tsx';
 import { formatDateTime, formatMinor } from '../format.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { DateCell } from './PurchaseOrders.tsx';
 import { ConfirmationRounds, ConfirmLinesDialog, createCollab, DeliveryProgress } from './po-collab.tsx';
 import { Badge } from './supplier-shared.tsx';
-import { t } from '../i18n.ts';
 
 type PurchaseOrder = Awaited<ReturnType<typeof trpc.purchaseOrders.get.query>>;
 
