@@ -23,6 +23,7 @@ import { FormError } from '../forms.tsx';
 import { trpc } from '../trpc.ts';
 import { sendFile } from './Documents.tsx';
 import { Badge, formatBytes, words } from './supplier-shared.tsx';
+import { t } from '../i18n.ts';
 
 // Supplier invoices against POs: the supplier submits, lines are matched against the PO (mismatches
 // flagged for the buyer), the ERP reports the status back (received, approved, scheduled, paid).
@@ -30,7 +31,7 @@ import { Badge, formatBytes, words } from './supplier-shared.tsx';
 const PAGE_SIZE = 50;
 
 export default function SupplierInvoices() {
-  usePageTitle(() => 'Supplier invoices');
+  usePageTitle(() => t('nav.supplierInvoices'));
   const staff = crossParty;
   const [params, setParams] = useSearchParams();
   const status = () => SUPPLIER_INVOICE_STATUSES.find((s) => s === params.status);
@@ -51,8 +52,8 @@ export default function SupplierInvoices() {
   );
   return (
     <section aria-labelledby="supplier-invoices-title">
-      <h1 id="supplier-invoices-title">Supplier invoices</h1>
-      <form class="filters" aria-label="Filter supplier invoices" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="supplier-invoices-title">{t('nav.supplierInvoices')}</h1>
+      <form class="filters" aria-label={t('si.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter
           id="supplier-invoices-status"
           statuses={SUPPLIER_INVOICE_STATUSES}
@@ -66,35 +67,35 @@ export default function SupplierInvoices() {
             checked={flagged()}
             onChange={(e) => setParams({ flagged: e.currentTarget.checked ? '1' : undefined })}
           />{' '}
-          Only flagged (off the PO)
+          {t('si.onlyFlagged')}
         </label>
         <Show when={staff()}>
           <PartyFilter
             id="supplier-invoices-party"
             kind="supplier"
-            label="Supplier"
+            label={t('col.supplier')}
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
       </form>
       <ListTable
         list={list}
-        noun="invoices"
-        emptyText="No invoices match."
+        noun={t('invoices.noun')}
+        emptyText={t('invoices.empty')}
         testId="supplier-invoices-table"
-        caption="Supplier invoices"
+        caption={t('nav.supplierInvoices')}
         head={
           <>
-            <th scope="col">Invoice</th>
+            <th scope="col">{t('invoices.invoice')}</th>
             <Show when={staff()}>
-              <th scope="col">Supplier</th>
+              <th scope="col">{t('col.supplier')}</th>
             </Show>
-            <th scope="col">Purchase order</th>
-            <th scope="col">Date</th>
-            <th scope="col">Check</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('po.noun1')}</th>
+            <th scope="col">{t('col.date')}</th>
+            <th scope="col">{t('si.check')}</th>
+            <th scope="col">{t('list.status')}</th>
             <th scope="col" class="num">
-              Total
+              {t('col.total')}
             </th>
           </>
         }
@@ -105,23 +106,23 @@ export default function SupplierInvoices() {
               <A href={`/supplier-invoices/${inv.id}`}>{inv.number}</A>
             </th>
             <Show when={staff()}>
-              <td data-label="Supplier" data-testid="row-party">
+              <td data-label={t('col.supplier')} data-testid="row-party">
                 {inv.partyName}
               </td>
             </Show>
-            <td data-label="Purchase order">{inv.purchaseOrderNumber}</td>
-            <td data-label="Date">{formatDate(inv.invoiceDate)}</td>
-            <td data-label="Check">
-              <Show when={inv.mismatch} fallback={<span>Matches the PO</span>}>
+            <td data-label={t('po.noun1')}>{inv.purchaseOrderNumber}</td>
+            <td data-label={t('col.date')}>{formatDate(inv.invoiceDate)}</td>
+            <td data-label={t('si.check')}>
+              <Show when={inv.mismatch} fallback={<span>{t('si.matches')}</span>}>
                 <mark class="diff-mark" data-testid="supplier-invoice-flag">
-                  Off the PO
+                  {t('si.off')}
                 </mark>
               </Show>
             </td>
-            <td data-label="Status">
+            <td data-label={t('list.status')}>
               <Badge status={inv.status} />
             </td>
-            <td class="num" data-label="Total">
+            <td class="num" data-label={t('col.total')}>
               {formatMinor(inv.totalMinor, inv.currency)}
             </td>
           </tr>
@@ -135,7 +136,7 @@ export function SupplierInvoiceDetail() {
   return (
     <DetailPage
       id="supplier-invoice"
-      noun="Invoice"
+      noun={t('invoices.invoice')}
       back={{ href: '/supplier-invoices', label: 'Back to supplier invoices' }}
       fetch={(id) => trpc.supplierInvoices.get.query({ id })}
       pageTitle={(i) => `Invoice ${i.number}`}
@@ -171,12 +172,12 @@ export function SupplierInvoiceDetail() {
             <dl class="summary">
               <Show when={crossParty()}>
                 <div>
-                  <dt>Supplier</dt>
+                  <dt>{t('col.supplier')}</dt>
                   <dd>{inv().partyName}</dd>
                 </div>
               </Show>
               <div>
-                <dt>Purchase order</dt>
+                <dt>{t('po.noun1')}</dt>
                 <dd>
                   <A href={`/purchase-orders/${inv().purchaseOrderId}`}>{inv().purchaseOrderNumber}</A>
                 </dd>
@@ -186,7 +187,7 @@ export function SupplierInvoiceDetail() {
                 <dd>{formatDate(inv().invoiceDate)}</dd>
               </div>
               <div>
-                <dt>Total</dt>
+                <dt>{t('col.total')}</dt>
                 <dd data-testid="supplier-invoice-total">{formatMinor(inv().totalMinor, inv().currency)}</dd>
               </div>
               <div>
