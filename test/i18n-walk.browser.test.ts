@@ -76,6 +76,19 @@ const ENGLISH = [
   'Confirmations',
   'Purchase order',
   'Flag a problem',
+  'Confirm your password',
+  'Ship notices',
+  'Supplier invoices',
+  'Compliance documents',
+  'Upload',
+  'No ship notices',
+  'No invoices',
+  // The nouns lists and exports name themselves with ("Export orders", "Loading documents…").
+  'orders',
+  'invoices',
+  'shipments',
+  'documents',
+  'ship notices',
 ];
 
 /** The page's visible text once its screen has loaded (no "Wird geladen" left). */
@@ -182,7 +195,7 @@ describe('the German UI walk', () => {
     expect(s.problems).toEqual([]);
   });
 
-  it('a German-speaking supplier signs in to German and walks home and purchase orders', async () => {
+  it('a German-speaking supplier signs in to German and walks home, purchase orders, notices, invoices, documents', async () => {
     const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
     await page.goto(`${s.srv.origin}/sign-in`);
     await page.fill('input[name="email"]', supplier.email);
@@ -205,6 +218,15 @@ describe('the German UI walk', () => {
     const po = await expectGerman(page, 'purchase order detail');
     expect(po.text).toContain('Lieferfortschritt je Position');
     expect(await page.textContent('[data-testid="po-total"]')).toMatch(EURO);
+
+    for (const [screen, path] of [
+      ['ship notices', '/ship-notices'],
+      ['supplier invoices', '/supplier-invoices'],
+      ['documents', '/documents'],
+    ] as const) {
+      await page.goto(`${s.srv.origin}${path}`);
+      await expectGerman(page, screen);
+    }
     expect(s.problems).toEqual([]);
   });
 

@@ -18,9 +18,9 @@ import {
 import { errorMessage } from '../errors.ts';
 import { formatDate, formatDateTime, formatQuantity, todayIso } from '../format.ts';
 import { FormError } from '../forms.tsx';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { Badge, words } from './supplier-shared.tsx';
-import { t } from '../i18n.ts';
 
 // Ship notices (ASN): the supplier tells the buyer what has shipped, against lines of one or more POs;
 // operators see incoming shipments across suppliers.

@@ -20,10 +20,10 @@ import {
 import { errorMessage } from '../errors.ts';
 import { formatDate, formatDateTime, formatMinor, formatQuantity, todayIso } from '../format.ts';
 import { FormError } from '../forms.tsx';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { sendFile } from './Documents.tsx';
 import { Badge, formatBytes, words } from './supplier-shared.tsx';
-import { t } from '../i18n.ts';
 
 // Supplier invoices against POs: the supplier submits, lines are matched against the PO (mismatches
 // flagged for the buyer), the ERP reports the status back (received, approved, scheduled, paid).
