@@ -91,10 +91,10 @@ const ENGLISH = [
   'ship notices',
 ];
 
-/** The page's visible text once its screen has loaded (no "Wird geladen" left). */
+/** The page's visible text once its screen has loaded (no "… geladen …" left). */
 async function settledText(page: Page): Promise<string> {
   await page.waitForSelector('h1');
-  await page.waitForFunction(() => !/Wird geladen|aktualisiert/.test(document.body.textContent ?? ''));
+  await page.waitForFunction(() => !/geladen …|aktualisiert …/.test(document.body.textContent ?? ''));
   return page.evaluate(() => document.body.textContent ?? '');
 }
 
