@@ -148,7 +148,7 @@ export function ShipNoticeDetail() {
                 <dd>{n().carrier}</dd>
               </div>
               <div>
-                <dt>Tracking reference</dt>
+                <dt>{t('col.trackingRef')}</dt>
                 <dd class="mono">{n().trackingRef}</dd>
               </div>
               <div>
@@ -156,20 +156,20 @@ export function ShipNoticeDetail() {
                 <dd>{formatDate(n().shipDate)}</dd>
               </div>
               <div>
-                <dt>Packages</dt>
+                <dt>{t('sn.packages')}</dt>
                 <dd>{n().packages}</dd>
               </div>
               <div>
-                <dt>Sent</dt>
+                <dt>{t('sn.sent')}</dt>
                 <dd>
                   {formatDateTime(n().createdAt)}
-                  <Show when={n().createdBy}>{(by) => <> by {by()}</>}</Show>
+                  <Show when={n().createdBy}>{(by) => <> {t('po.by', { name: by() })}</>}</Show>
                 </dd>
               </div>
               <Show when={n().cancelReason}>
                 {(r) => (
                   <div>
-                    <dt>Cancelled</dt>
+                    <dt>{t('status.cancelled')}</dt>
                     <dd class="wrap-text">{r()}</dd>
                   </div>
                 )}
@@ -177,14 +177,14 @@ export function ShipNoticeDetail() {
             </dl>
             <div class="table-wrap stack">
               <table class="data-table" data-testid="ship-notice-lines">
-                <caption>Lines shipped</caption>
+                <caption>{t('sn.linesShipped')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Purchase order</th>
-                    <th scope="col">Line</th>
-                    <th scope="col">Item</th>
+                    <th scope="col">{t('po.noun1')}</th>
+                    <th scope="col">{t('lines.line')}</th>
+                    <th scope="col">{t('sn.item')}</th>
                     <th scope="col" class="num">
-                      Quantity
+                      {t('lines.quantity')}
                     </th>
                   </tr>
                 </thead>
@@ -195,11 +195,11 @@ export function ShipNoticeDetail() {
                         <th scope="row">
                           <A href={`/purchase-orders/${l.purchaseOrderId}`}>{l.purchaseOrderNumber}</A>
                         </th>
-                        <td data-label="Line">{l.lineNo}</td>
-                        <td class="wrap" data-label="Item">
+                        <td data-label={t('lines.line')}>{l.lineNo}</td>
+                        <td class="wrap" data-label={t('sn.item')}>
                           {l.sku} · {l.description}
                         </td>
-                        <td class="num" data-label="Quantity">
+                        <td class="num" data-label={t('lines.quantity')}>
                           {formatQuantity(l.quantity)}
                         </td>
                       </tr>
@@ -211,16 +211,16 @@ export function ShipNoticeDetail() {
             <Show when={cancelling()}>
               <ReasonDialog
                 id="cancel-notice"
-                title="Cancel the ship notice"
+                title={t('sn.cancelTitle')}
                 testId="cancel-notice-dialog"
-                heading={<>Cancel ship notice {n().number}</>}
-                what="Its quantities become open again; the buyer's ERP is told."
-                label="Why is it cancelled?"
+                heading={<>{t('sn.cancelHeading', { number: n().number })}</>}
+                what={t('sn.cancelWhat')}
+                label={t('sn.cancelWhy')}
                 submitLabel={t('sn.cancel')}
                 submitTestId="cancel-notice-submit"
                 send={async (reason) => {
                   await guard(trpc.shipNotices.cancel.mutate({ id: n().id, reason }));
-                  setAnnouncement(`Ship notice ${n().number} cancelled.`);
+                  setAnnouncement(t('sn.cancelled', { number: n().number }));
                   refetch();
                 }}
                 onClose={() => setCancelling(false)}
@@ -324,7 +324,7 @@ export function NewShipNotice() {
             <input id="asn-date" type="date" class="input" value={todayIso()} required ref={shipDate} />
           </div>
           <div class="field field-narrow">
-            <label for="asn-packages">Packages</label>
+            <label for="asn-packages">{t('sn.packages')}</label>
             <input id="asn-packages" type="number" min={1} class="input" value="1" required ref={packages} />
           </div>
         </div>
@@ -351,8 +351,8 @@ export function NewShipNotice() {
                 <caption>Purchase order {c.po.number}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Line</th>
-                    <th scope="col">Item</th>
+                    <th scope="col">{t('lines.line')}</th>
+                    <th scope="col">{t('sn.item')}</th>
                     <th scope="col" class="num">
                       Open
                     </th>
@@ -367,7 +367,7 @@ export function NewShipNotice() {
                       return (
                         <tr data-testid="asn-line" data-line={l.lineNo}>
                           <th scope="row">{l.lineNo}</th>
-                          <td class="wrap" data-label="Item">
+                          <td class="wrap" data-label={t('sn.item')}>
                             {l.sku} · {l.description}
                           </td>
                           <td class="num" data-label="Open">
