@@ -4,7 +4,8 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../web/src/i18n/en.ts';
 import { newPage, shot, useBrowserSuite } from './support/browser.ts';
-import { createPartyWithUser, SYSTEM } from './support/harness.ts';
+import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
+import { makePurchaseOrder } from './support/purchase-orders.ts';
 
 /**
  * The German UI walk (issue 19, docs/i18n.md): a customer and a supplier whose browsers speak German sign in
@@ -15,7 +16,13 @@ import { createPartyWithUser, SYSTEM } from './support/harness.ts';
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let customer: Seeded;
 let supplier: Seeded;
-let ids: { orderId: string; invoiceId: string; shipmentId: string | null };
+let ids: {
+  orderId: string;
+  invoiceId: string;
+  shipmentId: string | null;
+  shipNoticeId: string;
+  supplierInvoiceId: string;
+};
 let owner: postgres.Sql;
 
 const s = useBrowserSuite();
@@ -36,7 +43,35 @@ beforeAll(async () => {
     returning i.id::text as invoice_id, i.order_id::text as order_id`;
   const [shipment] = await owner`select id::text from shipments where party_id = ${customer.partyId} limit 1`;
   if (!row) throw new Error('no invoice generated');
-  ids = { orderId: row.order_id, invoiceId: row.invoice_id, shipmentId: shipment?.id ?? null };
+  // The supplier ships part of a PO (1.200 of 2.000 pieces) and invoices it.
+  const today = new Date().toISOString().slice(0, 10);
+  const poId = await makePurchaseOrder(s.srv.db, supplier.partyId, {
+    number: 'PO-DE-1',
+    requestedDate: today,
+    lines: [{ quantity: '2000', unitPrice: '2.50' }],
+  });
+  const api = client(s.srv.origin);
+  await api.auth.login.mutate({ email: supplier.email, password: supplier.password });
+  const notice = await api.shipNotices.create.mutate({
+    carrier: 'DHL',
+    trackingRef: 'JD0001',
+    shipDate: today,
+    packages: 3,
+    lines: [{ purchaseOrderId: poId, lineNo: 1, quantity: '1200' }],
+  });
+  const invoice = await api.supplierInvoices.submit.mutate({
+    purchaseOrderId: poId,
+    number: 'RE-2026-1',
+    invoiceDate: today,
+    lines: [{ lineNo: 1, quantity: '1200', unitPrice: '2.51' }],
+  });
+  ids = {
+    orderId: row.order_id,
+    invoiceId: row.invoice_id,
+    shipmentId: shipment?.id ?? null,
+    shipNoticeId: notice.id,
+    supplierInvoiceId: invoice.id,
+  };
 });
 
 afterAll(async () => {
@@ -221,11 +256,19 @@ describe('the German UI walk', () => {
 
     for (const [screen, path] of [
       ['ship notices', '/ship-notices'],
+      ['ship notice', `/ship-notices/${ids.shipNoticeId}`],
       ['supplier invoices', '/supplier-invoices'],
+      ['supplier invoice', `/supplier-invoices/${ids.supplierInvoiceId}`],
       ['documents', '/documents'],
     ] as const) {
       await page.goto(`${s.srv.origin}${path}`);
-      await expectGerman(page, screen);
+      const shown = await expectGerman(page, screen);
+      if (screen === 'ship notice') expect(shown.text).toContain('1.200');
+      if (screen === 'supplier invoice') {
+        // A time, in the user's zone with the zone's name (Berlin in December: MEZ).
+        expect(shown.text).toMatch(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} MEZ von /);
+        expect(await page.textContent('[data-testid="supplier-invoice-total"]')).toBe('3.012,00\u00a0€');
+      }
     }
     expect(s.problems).toEqual([]);
   });

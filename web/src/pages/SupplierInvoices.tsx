@@ -137,9 +137,9 @@ export function SupplierInvoiceDetail() {
     <DetailPage
       id="supplier-invoice"
       noun={t('invoices.invoice')}
-      back={{ href: '/supplier-invoices', label: 'Back to supplier invoices' }}
+      back={{ href: '/supplier-invoices', label: t('si.back') }}
       fetch={(id) => trpc.supplierInvoices.get.query({ id })}
-      pageTitle={(i) => `Invoice ${i.number}`}
+      pageTitle={(i) => t('si.title', { number: i.number })}
     >
       {(inv, refetch) => {
         const [announcement, setAnnouncement] = createSignal<string | null>(null);
@@ -148,7 +148,7 @@ export function SupplierInvoiceDetail() {
         const upload = async () => {
           const f = file?.files?.[0];
           setUploadError(null);
-          if (!f) return setUploadError('Choose the invoice PDF.');
+          if (!f) return setUploadError(t('si.choosePdf'));
           try {
             await sendFile(await apiUrl(`/files/supplier-invoices?invoiceId=${inv().id}`), f, () => {}, {});
             setAnnouncement('The PDF copy is attached.');
@@ -160,11 +160,11 @@ export function SupplierInvoiceDetail() {
         return (
           <>
             <div class="detail-header">
-              <h1 id="supplier-invoice-title">Invoice {inv().number}</h1>
+              <h1 id="supplier-invoice-title">{t('si.title', { number: inv().number })}</h1>
               <Badge status={inv().status} testId="supplier-invoice-status" />
               <Show when={inv().mismatch}>
                 <mark class="diff-mark" data-testid="supplier-invoice-flagged">
-                  Off the PO: check the marked lines
+                  {t('si.offCheck')}
                 </mark>
               </Show>
             </div>
@@ -183,7 +183,7 @@ export function SupplierInvoiceDetail() {
                 </dd>
               </div>
               <div>
-                <dt>Invoice date</dt>
+                <dt>{t('si.invoiceDate')}</dt>
                 <dd>{formatDate(inv().invoiceDate)}</dd>
               </div>
               <div>
@@ -191,14 +191,14 @@ export function SupplierInvoiceDetail() {
                 <dd data-testid="supplier-invoice-total">{formatMinor(inv().totalMinor, inv().currency)}</dd>
               </div>
               <div>
-                <dt>Submitted</dt>
+                <dt>{t('status.submitted')}</dt>
                 <dd>
                   {formatDateTime(inv().submittedAt)}
-                  <Show when={inv().submittedBy}>{(by) => <> by {by()}</>}</Show>
+                  <Show when={inv().submittedBy}>{(by) => <> {t('po.by', { name: by() })}</>}</Show>
                 </dd>
               </div>
               <div>
-                <dt>Payment date</dt>
+                <dt>{t('si.paymentDate')}</dt>
                 <dd data-testid="supplier-invoice-paid">
                   <Show when={inv().paymentDate} fallback={<NoValue />}>
                     {(d) => formatDate(d())}
@@ -208,13 +208,13 @@ export function SupplierInvoiceDetail() {
               <Show when={inv().erpNote}>
                 {(n) => (
                   <div>
-                    <dt>Note from the buyer</dt>
+                    <dt>{t('si.buyerNote')}</dt>
                     <dd class="wrap-text">{n()}</dd>
                   </div>
                 )}
               </Show>
               <div>
-                <dt>PDF copy</dt>
+                <dt>{t('si.pdfCopy')}</dt>
                 <dd data-testid="supplier-invoice-file">
                   <Show when={inv().file} fallback={<NoValue />}>
                     {(f) => (
@@ -228,25 +228,25 @@ export function SupplierInvoiceDetail() {
             </dl>
             <div class="table-wrap stack">
               <table class="data-table" data-testid="supplier-invoice-lines">
-                <caption>Lines checked against the purchase order</caption>
+                <caption>{t('si.linesChecked')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Line</th>
-                    <th scope="col">Item</th>
+                    <th scope="col">{t('lines.line')}</th>
+                    <th scope="col">{t('sn.item')}</th>
                     <th scope="col" class="num">
-                      Quantity
+                      {t('lines.quantity')}
                     </th>
                     <th scope="col" class="num">
-                      Shipped
+                      {t('col.shipped')}
                     </th>
                     <th scope="col" class="num">
-                      Unit price
+                      {t('lines.unitPrice')}
                     </th>
                     <th scope="col" class="num">
-                      PO price
+                      {t('si.poPrice')}
                     </th>
                     <th scope="col" class="num">
-                      Amount
+                      {t('lines.amount')}
                     </th>
                   </tr>
                 </thead>
@@ -260,30 +260,30 @@ export function SupplierInvoiceDetail() {
                         classList={{ 'diff-row': l.priceMismatch || l.quantityMismatch }}
                       >
                         <th scope="row">{l.lineNo}</th>
-                        <td class="wrap" data-label="Item">
+                        <td class="wrap" data-label={t('sn.item')}>
                           {l.sku} · {l.description}
                         </td>
-                        <td class="num" data-label="Quantity">
+                        <td class="num" data-label={t('lines.quantity')}>
                           <Show when={l.quantityMismatch} fallback={formatQuantity(l.quantity)}>
-                            <mark class="diff-mark" title="More than shipped">
+                            <mark class="diff-mark" title={t('si.moreThanShipped')}>
                               {formatQuantity(l.quantity)}
                             </mark>
                           </Show>
                         </td>
-                        <td class="num" data-label="Shipped">
+                        <td class="num" data-label={t('col.shipped')}>
                           {formatQuantity(l.shipped)}
                         </td>
-                        <td class="num" data-label="Unit price">
+                        <td class="num" data-label={t('lines.unitPrice')}>
                           <Show when={l.priceMismatch} fallback={formatQuantity(l.unitPrice)}>
-                            <mark class="diff-mark" data-testid="price-mismatch" title="Off the PO price">
+                            <mark class="diff-mark" data-testid="price-mismatch" title={t('si.offPrice')}>
                               {formatQuantity(l.unitPrice)}
                             </mark>
                           </Show>
                         </td>
-                        <td class="num" data-label="PO price">
+                        <td class="num" data-label={t('si.poPrice')}>
                           {formatQuantity(l.poUnitPrice)}
                         </td>
-                        <td class="num" data-label="Amount">
+                        <td class="num" data-label={t('lines.amount')}>
                           {formatMinor(l.amountMinor, inv().currency)}
                         </td>
                       </tr>
@@ -301,14 +301,14 @@ export function SupplierInvoiceDetail() {
                   void upload();
                 }}
               >
-                <h2 id="invoice-pdf-title">{inv().file ? 'Replace the PDF copy' : 'Attach the PDF copy'}</h2>
+                <h2 id="invoice-pdf-title">{inv().file ? t('si.replacePdf') : t('si.attachPdf')}</h2>
                 <FormError id="invoice-pdf-error" message={uploadError()} testId="invoice-pdf-error" />
                 <div class="field">
-                  <label for="invoice-pdf">Invoice PDF</label>
+                  <label for="invoice-pdf">{t('si.invoicePdf')}</label>
                   <input id="invoice-pdf" type="file" accept="application/pdf" ref={file} />
                 </div>
                 <button type="submit" class="button" data-testid="invoice-pdf-submit">
-                  Upload
+                  {t('docs.upload')}
                 </button>
               </form>
             </Show>
@@ -399,16 +399,16 @@ export function NewSupplierInvoice() {
                   <caption>Lines</caption>
                   <thead>
                     <tr>
-                      <th scope="col">Line</th>
-                      <th scope="col">Item</th>
+                      <th scope="col">{t('lines.line')}</th>
+                      <th scope="col">{t('sn.item')}</th>
                       <th scope="col" class="num">
-                        Shipped
+                        {t('col.shipped')}
                       </th>
                       <th scope="col" class="num">
                         Invoiced
                       </th>
-                      <th scope="col">Quantity</th>
-                      <th scope="col">Unit price</th>
+                      <th scope="col">{t('lines.quantity')}</th>
+                      <th scope="col">{t('lines.unitPrice')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -420,16 +420,16 @@ export function NewSupplierInvoice() {
                         return (
                           <tr data-testid="invoice-line" data-line={l.lineNo}>
                             <th scope="row">{l.lineNo}</th>
-                            <td class="wrap" data-label="Item">
+                            <td class="wrap" data-label={t('sn.item')}>
                               {l.sku} · {l.description}
                             </td>
-                            <td class="num" data-label="Shipped">
+                            <td class="num" data-label={t('col.shipped')}>
                               {formatQuantity(p()?.shipped ?? '0')}
                             </td>
                             <td class="num" data-label="Invoiced">
                               {formatQuantity(p()?.invoiced ?? '0')}
                             </td>
-                            <td data-label="Quantity">
+                            <td data-label={t('lines.quantity')}>
                               <label class="visually-hidden" for={`invoice-qty-${l.lineNo}`}>
                                 Quantity, line {l.lineNo}
                               </label>
@@ -446,7 +446,7 @@ export function NewSupplierInvoice() {
                                 }
                               />
                             </td>
-                            <td data-label="Unit price">
+                            <td data-label={t('lines.unitPrice')}>
                               <label class="visually-hidden" for={`invoice-price-${l.lineNo}`}>
                                 Unit price, line {l.lineNo}
                               </label>
