@@ -213,7 +213,7 @@ export function ShipNoticeDetail() {
                 id="cancel-notice"
                 title={t('sn.cancelTitle')}
                 testId="cancel-notice-dialog"
-                heading={<>{t('sn.cancelHeading', { number: n().number })}</>}
+                heading={t('sn.cancelHeading', { number: n().number })}
                 what={t('sn.cancelWhat')}
                 label={t('sn.cancelWhy')}
                 submitLabel={t('sn.cancel')}
