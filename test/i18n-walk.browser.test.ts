@@ -124,6 +124,8 @@ const ENGLISH = [
   'shipments',
   'documents',
   'ship notices',
+  'Raise a query',
+  'No queries',
 ];
 
 /** The page's visible text once its screen has loaded (no "… geladen …" left). */

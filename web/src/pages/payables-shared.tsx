@@ -149,7 +149,7 @@ export function InvoiceQueries(props: { invoiceId: string; lines: readonly Line[
   return (
     <section class="invoice-queries after-panel" aria-labelledby="invoice-queries-title" data-testid="invoice-queries">
       <div class="detail-header">
-        <h2 id="invoice-queries-title">Queries</h2>
+        <h2 id="invoice-queries-title">{t('queries.title')}</h2>
         <Show when={mayRaise()}>
           <button
             type="button"
@@ -160,19 +160,19 @@ export function InvoiceQueries(props: { invoiceId: string; lines: readonly Line[
               setDialog({ kind: 'raise' });
             }}
           >
-            Raise a query
+            {t('queries.raise')}
           </button>
         </Show>
       </div>
       <Announcement testId="query-announcement" message={announcement()} />
       <Show when={!queries.error} fallback={<ErrorPanel message={errorMessage(queries.error)} onRetry={refetch} />}>
-        <Show when={queries()} fallback={<p class="muted">Loading queries…</p>}>
+        <Show when={queries()} fallback={<p class="muted">{t('queries.loading')}</p>}>
           {(list) => (
             <Show
               when={list().length > 0}
               fallback={
                 <p class="muted" data-testid="queries-empty">
-                  No queries on this invoice.
+                  {t('queries.none')}
                 </p>
               }
             >
@@ -195,7 +195,7 @@ export function InvoiceQueries(props: { invoiceId: string; lines: readonly Line[
                           setDialog({ kind: 'comment', id: q.id });
                         }}
                       >
-                        Add a message or file
+                        {t('queries.add')}
                       </button>
                     </Show>
                   </article>
