@@ -161,6 +161,7 @@ describe('every mutation writes exactly its audit entry', () => {
     );
     userPassword = newPassword;
     await audited('auth.reauthenticate', u, u.auth.reauthenticate.mutate({ password: userPassword }));
+    await audited('auth.setPreferences', u, u.auth.setPreferences.mutate({ locale: 'de', timeZone: 'Europe/Berlin' }));
     await client(t.srv.origin).auth.login.mutate({ email: userEmail, password: userPassword });
     await audited('auth.sessions.revoke', u, u.auth.sessions.revoke.mutate({ allOthers: true }));
     const { secret } = await audited(

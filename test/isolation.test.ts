@@ -39,6 +39,7 @@ beforeAll(async () => {
     await sql`insert into audit_events (party_id, action, outcome) select id, 'user.created', 'success' from parties`;
     await sql`insert into mfa_totp (user_id, party_id, secret_sealed) select id, party_id, 'v1.x.y.z' from users`;
     await sql`insert into mfa_recovery_codes (party_id, user_id, code_hash) select party_id, id, 'h' from users`;
+    await sql`insert into user_preferences (user_id, party_id, locale, time_zone) select id, party_id, 'de', 'UTC' from users`;
     await sql`insert into login_challenges (id, party_id, user_id, secret_hash, expires_at)
               select 'c-' || id, party_id, id, 'x', now() + interval '5 minutes' from users`;
     await sql`insert into password_resets (id, party_id, user_id, secret_hash, expires_at)
@@ -227,6 +228,7 @@ const SCOPED = [
   'po_thread_messages',
   'po_thread_attachments',
   'po_thread_reads',
+  'user_preferences',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -260,6 +262,7 @@ const NO_DELETE = [
   'po_thread_messages',
   'po_thread_attachments',
   'po_thread_reads',
+  'user_preferences',
 ];
 
 /** Trails the app role may only append to. */

@@ -77,6 +77,7 @@ export const PROCEDURE_DOCS: Record<string, string> = {
   'auth.resetPassword': 'set a new password with a reset link (the rules apply); ends every session',
   'auth.session':
     'who am I, if anyone: the same as `auth.me`, or `null` when signed out (no 401); the SPA asks it at start',
+  'auth.setPreferences': "set the signed-in user's own language and time zone (audited with before and after)",
   'auth.sessions.list': 'own live sessions (device, IP, last seen)',
   'auth.sessions.revoke': "end one of one's own sessions, or all the others",
   'auth.twoFactor.beginTotp':

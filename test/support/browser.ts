@@ -71,12 +71,15 @@ export async function newPage(
     closesWithPage?: boolean;
     /** The browser's locale (dates follow it): en-GB unless a test is about another. */
     locale?: string;
+    /** The browser's time zone (IANA): the machine's unless a test is about another. */
+    timeZone?: string;
   } = {},
 ): Promise<Page> {
   const { width = 1280, height = 800, acceptDownloads, timeout = 10_000, closesWithPage = false } = opts;
   const contextOptions = {
     viewport: { width, height },
     locale: opts.locale ?? 'en-GB',
+    ...(opts.timeZone ? { timezoneId: opts.timeZone } : {}),
     ...(acceptDownloads ? { acceptDownloads } : {}),
   };
   const page = closesWithPage

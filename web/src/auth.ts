@@ -1,4 +1,6 @@
+import { pickLocale } from '@gatehouse/contract';
 import { createSignal } from 'solid-js';
+import { applyPreferences, browserLanguage, browserTimeZone } from './i18n.ts';
 import { errorMessage, errorReason, isUnauthorized } from './shared/errors.ts';
 import { type Me, type Permission, trpc } from './trpc.ts';
 
@@ -35,7 +37,7 @@ export async function loadMe(): Promise<void> {
 export async function refreshMe(): Promise<void> {
   try {
     const me = await trpc.auth.session.query();
-    setAuth(me ? { status: 'signed-in', me } : { status: 'signed-out', returnTo: true });
+    setAuth(me ? { status: 'signed-in', me: await adoptPreferences(me) } : { status: 'signed-out', returnTo: true });
   } catch (err) {
     if (isUnauthorized(err)) setAuth({ status: 'signed-out', returnTo: true });
     else if (errorReason(err) === 'ip-not-allowed') setAuth({ status: 'blocked', message: errorMessage(err) });
@@ -79,6 +81,38 @@ export function can(permission: Permission): boolean {
 
 export function signedIn(me: Me): void {
   setNotice(null);
+  setAuth({ status: 'signed-in', me });
+  void adoptPreferences(me).then((adopted) => {
+    if (adopted !== me && currentMe()?.user.id === adopted.user.id) setAuth({ status: 'signed-in', me: adopted });
+  });
+}
+
+/**
+ * Shows the portal in the user's language and time zone (docs/i18n.md). A user who has none yet (first
+ * sign-in) gets the browser's, stored on the server so every later sign-in, on any device, keeps them.
+ */
+async function adoptPreferences(me: Me): Promise<Me> {
+  if (me.preferences) {
+    await applyPreferences(me.preferences);
+    return me;
+  }
+  try {
+    const stored = await trpc.auth.setPreferences.mutate({
+      locale: pickLocale(browserLanguage()),
+      timeZone: browserTimeZone(),
+    });
+    await applyPreferences(stored.preferences);
+    return stored;
+  } catch {
+    // Not stored this time (a second factor to set up first, say): the browser's own, asked again next time.
+    await applyPreferences(null);
+    return me;
+  }
+}
+
+/** After the Profile page saved a language or time zone: the whole portal follows at once. */
+export async function preferencesChanged(me: Me): Promise<void> {
+  await applyPreferences(me.preferences);
   setAuth({ status: 'signed-in', me });
 }
 

@@ -13,6 +13,7 @@ import {
   signInHref,
   signOut,
 } from './auth.ts';
+import { type MessageKey, t } from './i18n.ts';
 import { ErrorPanel, usePageTitle } from './shared/data.tsx';
 import { IP_NOT_ALLOWED_HELP } from './shared/errors.ts';
 import { ReauthDialog } from './shared/reauth.tsx';
@@ -23,8 +24,8 @@ const EnrolmentRequired = lazy(() =>
   import('./features/auth/two-factor.tsx').then((m) => ({ default: m.EnrolmentRequired })),
 );
 
-type NavItem = { href: string; label: string; testId: string; permission: Permission; end?: boolean };
-type NavGroup = { key: string; label: string; items: NavItem[] };
+type NavItem = { href: string; label: MessageKey; testId: string; permission: Permission; end?: boolean };
+type NavGroup = { key: string; label: MessageKey; items: NavItem[] };
 
 /**
  * The main navigation in groups, each link shown only with its permission (a courtesy: the server
@@ -34,15 +35,15 @@ type NavGroup = { key: string; label: string; items: NavItem[] };
 const NAV: NavGroup[] = [
   {
     key: 'orders',
-    label: 'Orders & billing',
+    label: 'nav.group.orders',
     items: [
-      { href: '/orders', label: 'Orders', testId: 'nav-orders', permission: 'orders:read' },
-      { href: '/invoices', label: 'Invoices', testId: 'nav-invoices', permission: 'invoices:read' },
-      { href: '/shipments', label: 'Shipments', testId: 'nav-shipments', permission: 'shipments:read' },
-      { href: '/statement', label: 'Statement', testId: 'nav-statement', permission: 'statements:read' },
+      { href: '/orders', label: 'nav.orders', testId: 'nav-orders', permission: 'orders:read' },
+      { href: '/invoices', label: 'nav.invoices', testId: 'nav-invoices', permission: 'invoices:read' },
+      { href: '/shipments', label: 'nav.shipments', testId: 'nav-shipments', permission: 'shipments:read' },
+      { href: '/statement', label: 'nav.statement', testId: 'nav-statement', permission: 'statements:read' },
       {
         href: '/remittances',
-        label: 'Remittance advice',
+        label: 'nav.remittances',
         testId: 'nav-remittances',
         permission: 'remittances:create',
       },
@@ -50,34 +51,39 @@ const NAV: NavGroup[] = [
   },
   {
     key: 'supplier',
-    label: 'Supplier',
+    label: 'nav.group.supplier',
     items: [
       {
         href: '/purchase-orders',
-        label: 'Purchase orders',
+        label: 'nav.purchaseOrders',
         testId: 'nav-purchase-orders',
         permission: 'purchase-orders:read',
       },
-      { href: '/ship-notices', label: 'Ship notices', testId: 'nav-ship-notices', permission: 'purchase-orders:read' },
+      {
+        href: '/ship-notices',
+        label: 'nav.shipNotices',
+        testId: 'nav-ship-notices',
+        permission: 'purchase-orders:read',
+      },
       {
         href: '/supplier-invoices',
-        label: 'Supplier invoices',
+        label: 'nav.supplierInvoices',
         testId: 'nav-supplier-invoices',
         permission: 'supplier-invoices:read',
       },
-      { href: '/documents', label: 'Documents', testId: 'nav-documents', permission: 'documents:upload' },
-      { href: '/company', label: 'Company details', testId: 'nav-company', permission: 'change-requests:create' },
+      { href: '/documents', label: 'nav.documents', testId: 'nav-documents', permission: 'documents:upload' },
+      { href: '/company', label: 'nav.company', testId: 'nav-company', permission: 'change-requests:create' },
     ],
   },
   {
     key: 'work',
-    label: 'Work',
+    label: 'nav.group.work',
     items: [
-      { href: '/work-queue', label: 'Work queue', testId: 'nav-work-queue', permission: 'documents:review' },
-      { href: '/approvals', label: 'Approvals', testId: 'nav-approvals', permission: 'approvals:read', end: true },
+      { href: '/work-queue', label: 'nav.workQueue', testId: 'nav-work-queue', permission: 'documents:review' },
+      { href: '/approvals', label: 'nav.approvals', testId: 'nav-approvals', permission: 'approvals:read', end: true },
       {
         href: '/approvals/policies',
-        label: 'Approval policies',
+        label: 'nav.approvalPolicies',
         testId: 'nav-approval-policies',
         permission: 'approval-policies:manage',
       },
@@ -85,30 +91,35 @@ const NAV: NavGroup[] = [
   },
   {
     key: 'admin',
-    label: 'Administration',
+    label: 'nav.group.admin',
     items: [
-      { href: '/accounts', label: 'Accounts', testId: 'nav-accounts', permission: 'parties:read' },
-      { href: '/users', label: 'Users', testId: 'nav-users', permission: 'users:read' },
-      { href: '/access-reviews', label: 'Access reviews', testId: 'nav-access-reviews', permission: 'users:manage' },
-      { href: '/roles', label: 'Roles', testId: 'nav-roles', permission: 'roles:read' },
-      { href: '/policies', label: 'Security policies', testId: 'nav-policies', permission: 'policies:manage' },
-      { href: '/integrations', label: 'Integrations', testId: 'nav-integrations', permission: 'integrations:manage' },
-      { href: '/imports', label: 'CSV import/export', testId: 'nav-imports', permission: 'imports:run' },
+      { href: '/accounts', label: 'nav.accounts', testId: 'nav-accounts', permission: 'parties:read' },
+      { href: '/users', label: 'nav.users', testId: 'nav-users', permission: 'users:read' },
+      { href: '/access-reviews', label: 'nav.accessReviews', testId: 'nav-access-reviews', permission: 'users:manage' },
+      { href: '/roles', label: 'nav.roles', testId: 'nav-roles', permission: 'roles:read' },
+      { href: '/policies', label: 'nav.policies', testId: 'nav-policies', permission: 'policies:manage' },
+      {
+        href: '/integrations',
+        label: 'nav.integrations',
+        testId: 'nav-integrations',
+        permission: 'integrations:manage',
+      },
+      { href: '/imports', label: 'nav.imports', testId: 'nav-imports', permission: 'imports:run' },
     ],
   },
   {
     key: 'security',
-    label: 'Audit & security',
+    label: 'nav.group.security',
     items: [
-      { href: '/audit', label: 'Audit log', testId: 'nav-audit', permission: 'audit:read' },
+      { href: '/audit', label: 'nav.audit', testId: 'nav-audit', permission: 'audit:read' },
       {
         href: '/security',
-        label: 'Security posture',
+        label: 'nav.securityPosture',
         testId: 'nav-security-posture',
         permission: 'security-posture:read',
         end: true,
       },
-      { href: '/alerts', label: 'Alerts', testId: 'nav-alerts', permission: 'security-posture:read' },
+      { href: '/alerts', label: 'nav.alerts', testId: 'nav-alerts', permission: 'security-posture:read' },
     ],
   },
 ];
@@ -182,9 +193,9 @@ function NavMenu(props: { group: NavGroup }) {
         data-testid={`nav-group-${props.group.key}`}
         onClick={() => setOpen(!open())}
       >
-        {props.group.label}
+        {t(props.group.label)}
         <Show when={current()}>
-          <span class="visually-hidden"> (current section)</span>
+          <span class="visually-hidden"> {t('nav.currentSection')}</span>
         </Show>
         <span class="nav-menu-caret" aria-hidden="true" />
       </button>
@@ -193,7 +204,7 @@ function NavMenu(props: { group: NavGroup }) {
           {(n) => (
             <li>
               <A href={n.href} data-testid={n.testId} end={n.end ?? false}>
-                {n.label}
+                {t(n.label)}
               </A>
             </li>
           )}
@@ -228,13 +239,13 @@ export function Shell(props: RouteSectionProps) {
     <Switch>
       <Match when={auth().status === 'loading'}>
         <p class="page-message" role="status">
-          Loading Gatehouse…
+          {t('shell.loading')}
         </p>
       </Match>
       <Match when={authError()}>
         {(message) => (
           <main class="page-message">
-            <h1>Gatehouse is not available</h1>
+            <h1>{t('shell.unavailable')}</h1>
             <ErrorPanel message={message()} onRetry={() => void loadMe()} />
           </main>
         )}
@@ -255,17 +266,17 @@ export function Shell(props: RouteSectionProps) {
 
 /** An IP allowlist of the user's organisation or role refuses this network: nothing else can work. */
 function NetworkBlocked(props: { message: string }) {
-  usePageTitle(() => 'Network not allowed');
+  usePageTitle(() => t('shell.networkTitle'));
   return (
     <main id="main" class="page-message" tabindex="-1" data-testid="network-blocked">
-      <h1>Your network is not allowed</h1>
+      <h1>{t('shell.networkHeading')}</h1>
       <p class="form-error" role="alert">
         {props.message}
       </p>
       <p>{IP_NOT_ALLOWED_HELP}</p>
       <p>
         <button type="button" class="button" onClick={() => void loadMe()}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       </p>
     </main>
@@ -303,7 +314,7 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
   return (
     <>
       <a class="skip-link" href="#main" on:click={skipToContent}>
-        Skip to content
+        {t('shell.skip')}
       </a>
       <header class="site-header">
         <div class="header-inner">
@@ -313,7 +324,7 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
             </A>
           </Show>
           <Show when={!props.restricted && navEntries().length > 0}>
-            <nav class="site-nav" aria-label="Main" data-testid="site-nav">
+            <nav class="site-nav" aria-label={t('nav.label')} data-testid="site-nav">
               <ul class="nav-top">
                 <For each={navEntries()}>
                   {(entry) =>
@@ -322,7 +333,7 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                     ) : (
                       <li>
                         <A href={entry.item.href} data-testid={entry.item.testId} end={entry.item.end ?? false}>
-                          {entry.item.label}
+                          {t(entry.item.label)}
                         </A>
                       </li>
                     )
@@ -346,7 +357,7 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               >
                 <A href="/profile" class="who-user" data-testid="nav-profile">
                   <span data-testid="user-name">{props.me.user.displayName}</span>
-                  <span class="visually-hidden"> (your profile)</span>
+                  <span class="visually-hidden"> {t('shell.yourProfile')}</span>
                 </A>
               </Show>
             </p>
@@ -357,14 +368,14 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               onClick={onSignOut}
               aria-busy={signingOut()}
             >
-              Sign out
+              {t('shell.signOut')}
             </button>
           </div>
         </div>
         <Show when={signOutError()}>
           {(message) => (
             <p class="header-alert" role="alert">
-              Signing out failed: {message()}
+              {t('shell.signOutFailed', { message: message() })}
             </p>
           )}
         </Show>

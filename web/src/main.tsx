@@ -1,9 +1,10 @@
 import './styles.css';
 import { Route, Router } from '@solidjs/router';
-import { lazy } from 'solid-js';
+import { lazy, type ParentProps, Show } from 'solid-js';
 import { render } from 'solid-js/web';
 import { loadMe } from './auth.ts';
 import { requires } from './features/home/NoAccess.tsx';
+import { catalogueReady, startI18n } from './i18n.ts';
 
 // Every screen is its own chunk, loaded when its route is opened (the router preloads a route's chunks all at
 // once: the shell's and the page's in parallel). A customer signing in downloads the sign-in screen and the
@@ -73,12 +74,17 @@ const SupplierInvoiceDetail = lazy(() =>
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-// Ask the server who we are once, at start; pages wait for the answer in the Shell.
+// Ask the server who we are once, at start; pages wait for the answer in the Shell. The language's
+// catalogue loads meanwhile (its own small chunk); screens render once it is there, so no key ever shows.
+void startI18n();
 void loadMe();
+
+/** Renders the routes once the catalogue is in (the router still preloads the route's chunks meanwhile). */
+const CatalogueGate = (props: ParentProps) => <Show when={catalogueReady()}>{props.children}</Show>;
 
 render(
   () => (
-    <Router>
+    <Router root={CatalogueGate}>
       <Route path="/sign-in" component={SignIn} />
       <Route path="/setup" component={Setup} />
       <Route path="/forgot-password" component={ForgotPassword} />

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, ne } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { parties, sessions, users } from '../schema/index.ts';
+import { parties, sessions, userPreferences, users } from '../schema/index.ts';
 import { policyColumns } from './policies.ts';
 import { partyPredicate } from './scope.ts';
 
@@ -33,11 +33,15 @@ export async function getWithUser(tx: Tx, id: string) {
       partyName: parties.name,
       partyKind: parties.kind,
       partyStatus: parties.status,
+      // The user's language and time zone ride along (one primary-key join, no extra round trip).
+      locale: userPreferences.locale,
+      timeZone: userPreferences.timeZone,
       ...policyColumns(users.id, users.partyId),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(parties, eq(parties.id, sessions.partyId))
+    .leftJoin(userPreferences, eq(userPreferences.userId, users.id))
     .where(eq(sessions.id, id));
   return row;
 }

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { parties, roles, userRoles, users } from '../schema/index.ts';
+import { parties, roles, userPreferences, userRoles, users } from '../schema/index.ts';
 import { BadCursor } from './paging.ts';
 import { policyColumns } from './policies.ts';
 import { partyPredicate, writeParty } from './scope.ts';
@@ -374,4 +374,26 @@ export async function activeEmail(tx: Tx, userId: string): Promise<string | unde
     .from(users)
     .where(and(eq(users.id, userId), eq(users.status, 'active'), partyPredicate(tx, users.partyId)));
   return row?.email;
+}
+
+/** The user's language and time zone, or undefined before they were first set (docs/i18n.md). */
+export async function getPreferences(tx: Tx, userId: string) {
+  const [row] = await tx.db
+    .select({ locale: userPreferences.locale, timeZone: userPreferences.timeZone })
+    .from(userPreferences)
+    .where(and(eq(userPreferences.userId, userId), partyPredicate(tx, userPreferences.partyId)));
+  return row;
+}
+
+/** Sets the user's language and time zone (one row per user, replaced). */
+export async function putPreferences(
+  tx: Tx,
+  userId: string,
+  partyId: string | undefined,
+  prefs: { locale: string; timeZone: string },
+) {
+  await tx.db
+    .insert(userPreferences)
+    .values({ userId, partyId: writeParty(tx, partyId), ...prefs })
+    .onConflictDoUpdate({ target: userPreferences.userId, set: { ...prefs, updatedAt: sql`now()` } });
 }

@@ -21,5 +21,6 @@ export * from './staging.ts';
 export * from './supplier.ts';
 export * from './supplier-collab.ts';
 export * from './throttle.ts';
+export * from './user-preferences.ts';
 export * from './users.ts';
 export * from './webhooks.ts';

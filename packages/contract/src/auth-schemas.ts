@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './constants.ts';
+import { isTimeZone, LOCALES } from './locales.ts';
 import { email, uuid } from './paging.ts';
 import { PARTY_KINDS } from './parties.ts';
 import { PERMISSIONS } from './permissions.ts';
@@ -9,8 +10,16 @@ export const loginInput = z.object({
   email: z.string().trim().toLowerCase().min(1).max(LIMITS.emailMax),
   password: z.string().min(1).max(LIMITS.passwordMax),
 });
+/** A user's language and time zone (docs/i18n.md): a shipped catalogue, and an IANA zone the runtime knows. */
+export const preferencesInput = z.object({
+  locale: z.enum(LOCALES),
+  timeZone: z.string().max(64).refine(isTimeZone, 'Choose a time zone from the list.'),
+});
+export type Preferences = z.infer<typeof preferencesInput>;
 export const meOutput = z.object({
   user: z.object({ id: uuid, email: z.string(), displayName: z.string() }),
+  /** null until first set: the SPA proposes the browser's language and zone at first sign-in. */
+  preferences: z.object({ locale: z.enum(LOCALES), timeZone: z.string() }).nullable(),
   party: z.object({ id: uuid, name: z.string(), kind: z.enum(PARTY_KINDS) }),
   roles: z.array(z.string()),
   permissions: z.array(z.enum(PERMISSIONS)),

@@ -15,6 +15,7 @@ export * from './invoice-queries.ts';
 export * from './ip.ts';
 export * from './issues.ts';
 export * from './kinetic.ts';
+export * from './locales.ts';
 export * from './money.ts';
 export * from './orders-schemas.ts';
 export * from './paging.ts';

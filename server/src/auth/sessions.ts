@@ -1,4 +1,4 @@
-import type { Permission } from '@gatehouse/contract';
+import { type Locale, type Permission, pickLocale } from '@gatehouse/contract';
 import { type Database, sessionsRepo, type TenantScope, type Tx } from '@gatehouse/db';
 import { type EffectivePolicy, effectivePolicy } from './policy.ts';
 import { mintSplitToken, parseSplitToken, secretMatches } from './tokens.ts';
@@ -35,6 +35,8 @@ export interface Actor {
   mustEnrolTotp: boolean;
   /** When the password was last proven in this session (ms): sign-in or re-authentication. */
   recentAuthAt: number;
+  /** The user's language and time zone; null until first set (docs/i18n.md). */
+  preferences: { locale: Locale; timeZone: string } | null;
 }
 
 const SYSTEM: TenantScope = { kind: 'all', reason: 'system' };
@@ -113,5 +115,6 @@ export async function validateSession(
     totpOn: s.totpOn,
     mustEnrolTotp: effective.requireTotp && !s.totpOn,
     recentAuthAt: s.recentAuthAt.getTime(),
+    preferences: s.locale && s.timeZone ? { locale: pickLocale(s.locale), timeZone: s.timeZone } : null,
   };
 }

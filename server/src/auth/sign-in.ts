@@ -1,4 +1,4 @@
-import { LOGIN_FAILED_MESSAGE, type Me, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
+import { LOGIN_FAILED_MESSAGE, type Me, type Preferences, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import {
   auditRepo,
   mailRepo,
@@ -30,6 +30,7 @@ export function toMe(actor: Actor, now: number): Me {
   const recentAuthUntil = actor.recentAuthAt + REAUTH_WINDOW_MINUTES * 60_000;
   return {
     user: { id: actor.userId, email: actor.email, displayName: actor.displayName },
+    preferences: actor.preferences,
     party: { id: actor.partyId, name: actor.partyName, kind: actor.partyKind },
     roles: actor.roles,
     permissions: [...actor.permissions].sort(),
@@ -300,6 +301,28 @@ export async function revokeSessions(ctx: Context, actor: Actor, input: { id: st
   });
   if ('id' in input && input.id === actor.sessionId) clearSessionCookie(ctx);
   return { ended };
+}
+
+/**
+ * The signed-in user's own language and time zone (docs/i18n.md): set by the SPA from the browser at first
+ * sign-in, then from the Profile page. Only ever the caller's own row; audited with before and after.
+ */
+export async function setPreferences(ctx: Context, actor: Actor, input: Preferences): Promise<Me> {
+  await ctx.db.tx(ownScope(actor), async (tx) => {
+    const before = (await usersRepo.getPreferences(tx, actor.userId)) ?? null;
+    await usersRepo.putPreferences(tx, actor.userId, actor.partyId, input);
+    await auditRepo.record(tx, {
+      action: 'user.preferences_changed',
+      outcome: 'success',
+      partyId: actor.partyId,
+      actorUserId: actor.userId,
+      entityType: 'user',
+      entityId: actor.userId,
+      details: { before, after: input },
+      ...requestFields(ctx),
+    });
+  });
+  return toMe({ ...actor, preferences: input }, ctx.clock.now());
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   passwordConfirmInput,
   passwordResetInfoInput,
   passwordResetInfoOutput,
+  preferencesInput,
   reauthenticateOutput,
   recoveryCodesOutput,
   requestPasswordResetInput,
@@ -62,6 +63,12 @@ export const authRouter = router({
     .input(changePasswordInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => auth.changePassword(ctx, ctx.actor, input)),
+  /** The caller's own language and time zone (no permission: every user sets their own). */
+  setPreferences: signedInProcedure
+    .meta({ audit: 'user.preferences_changed' })
+    .input(preferencesInput)
+    .output(meOutput)
+    .mutation(({ ctx, input }) => auth.setPreferences(ctx, ctx.actor, input)),
   /** Proves the password again: sensitive actions are allowed for the next 10 minutes; the id rotates. */
   reauthenticate: signedInProcedure
     .meta({ audit: 'auth.reauthenticated' })

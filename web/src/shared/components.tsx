@@ -4,6 +4,7 @@ import { type Accessor, createContext, createSignal, For, type JSX, Show, useCon
 import { apiUrl } from '../api-origin.ts';
 import { refreshMe } from '../auth.ts';
 import { ModalDialog } from '../features/suppliers/supplier-shared.tsx';
+import { t } from '../i18n.ts';
 import { NoValue } from './data.tsx';
 import { saveBlobFile } from './download.ts';
 import { errorMessage, UserFacingError } from './errors.ts';
@@ -101,7 +102,7 @@ export function FormDialog(props: {
               {props.submitLabel}
             </button>
             <button type="button" class="button" onClick={close} ref={cancelButton}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </form>
@@ -162,7 +163,7 @@ export function ReasonDialog(props: {
       submitLabel={props.submitLabel}
       submitClass={props.submitClass}
       submitTestId={props.submitTestId}
-      check={() => (!props.optional && reason().length < 3 ? (props.missing ?? 'Give a reason.') : null)}
+      check={() => (!props.optional && reason().length < 3 ? (props.missing ?? t('common.giveReason')) : null)}
       send={() => props.send(reason())}
       onRefused={props.onRefused}
     >
@@ -171,7 +172,7 @@ export function ReasonDialog(props: {
           <label for={fieldId()}>
             {props.label}
             <Show when={props.optional}>
-              <span class="muted"> (optional)</span>
+              <span class="muted"> {t('common.optional')}</span>
             </Show>
           </label>
           <textarea
@@ -236,14 +237,14 @@ export function LinesTable(props: {
   footer?: JSX.Element;
 }) {
   const titleId = () => `${props.id}-lines-title`;
-  const lineLabel = () => props.lineLabel ?? 'Line';
+  const lineLabel = () => props.lineLabel ?? t('lines.line');
   const priced = () => props.currency !== undefined;
   const severalOrders = () => new Set(props.lines.map((l) => l.orderNumber)).size > 1;
   const taxed = () => priced() && props.lines.some((l) => l.taxMinor !== null && l.taxMinor !== undefined);
   const columns = () => 4 + (priced() ? 2 : 0) + (taxed() ? 1 : 0);
   return (
     <LinesColumns.Provider value={() => columns() - 1}>
-      <h2 id={titleId()}>Lines</h2>
+      <h2 id={titleId()}>{t('lines.title')}</h2>
       <div class="table-wrap stack">
         <table class="data-table" data-testid={`${props.id}-lines`} aria-labelledby={titleId()}>
           <thead>
@@ -251,22 +252,22 @@ export function LinesTable(props: {
               <th scope="col" class="num">
                 {lineLabel()}
               </th>
-              <th scope="col">SKU</th>
-              <th scope="col">Description</th>
+              <th scope="col">{t('lines.sku')}</th>
+              <th scope="col">{t('lines.description')}</th>
               <th scope="col" class="num">
-                Quantity
+                {t('lines.quantity')}
               </th>
               <Show when={priced()}>
                 <th scope="col" class="num">
-                  Unit price
+                  {t('lines.unitPrice')}
                 </th>
                 <Show when={taxed()}>
                   <th scope="col" class="num">
-                    Tax
+                    {t('lines.tax')}
                   </th>
                 </Show>
                 <th scope="col" class="num">
-                  Amount
+                  {t('lines.amount')}
                 </th>
               </Show>
             </tr>
@@ -285,26 +286,26 @@ export function LinesTable(props: {
                   <td class="num" data-label={lineLabel()}>
                     {severalOrders() ? `${line.orderNumber} / ${line.lineNo}` : line.lineNo}
                   </td>
-                  <td class="mono" data-label="SKU">
+                  <td class="mono" data-label={t('lines.sku')}>
                     {line.sku ?? <NoValue />}
                   </td>
-                  <td class="wrap" data-label="Description">
+                  <td class="wrap" data-label={t('lines.description')}>
                     {line.description}
                   </td>
-                  <td class="num" data-label="Quantity" data-testid={`${props.id}-line-quantity`}>
+                  <td class="num" data-label={t('lines.quantity')} data-testid={`${props.id}-line-quantity`}>
                     {formatQuantityUom(line.quantity, line.uom)}
                   </td>
                   <Show when={props.currency}>
                     {(currency) => (
                       <>
-                        <td class="num" data-label="Unit price" data-testid={`${props.id}-line-unit-price`}>
+                        <td class="num" data-label={t('lines.unitPrice')} data-testid={`${props.id}-line-unit-price`}>
                           {formatUnitPrice(
                             { unitPriceMinor: line.unitPriceMinor ?? '0', unitPrice: line.unitPrice },
                             currency(),
                           )}
                         </td>
                         <Show when={taxed()}>
-                          <td class="num" data-label="Tax">
+                          <td class="num" data-label={t('lines.tax')}>
                             {line.taxMinor !== null && line.taxMinor !== undefined ? (
                               formatMinor(line.taxMinor, currency())
                             ) : (
@@ -312,7 +313,7 @@ export function LinesTable(props: {
                             )}
                           </td>
                         </Show>
-                        <td class="num" data-label="Amount">
+                        <td class="num" data-label={t('lines.amount')}>
                           {formatMinor(line.amountMinor ?? '0', currency())}
                         </td>
                       </>
@@ -444,7 +445,7 @@ export function createDialogs<K extends string>(fallback?: () => HTMLElement | u
 /** Links to the orders a shipment carries (usually one), separated by commas. */
 export function OrderLinks(props: { orders: readonly { id: string; number: string }[]; prefix?: string }) {
   return (
-    <For each={props.orders} fallback={<span class="muted">None</span>}>
+    <For each={props.orders} fallback={<span class="muted">{t('common.none')}</span>}>
       {(o, i) => (
         <>
           {i() > 0 ? ', ' : ''}
@@ -521,14 +522,11 @@ export function ExportButton(props: { list: ExportList; filters: () => Record<st
       saveBlobFile(name ?? `gatehouse-${props.list}.${format}`, new Blob(chunks, { type }));
       setState({ phase: 'done', format, rows: Math.max(0, rows - 1), bytes });
     } catch (err) {
-      if (abort?.signal.aborted) setState({ phase: 'error', message: 'The export was cancelled.' });
+      if (abort?.signal.aborted) setState({ phase: 'error', message: t('export.cancelled') });
       else
         setState({
           phase: 'error',
-          message:
-            err instanceof UserFacingError
-              ? err.message
-              : 'The export stopped before it finished: Gatehouse could not be reached or the connection broke. Please try again.',
+          message: err instanceof UserFacingError ? err.message : t('export.broken'),
         });
     } finally {
       abort = undefined;
@@ -539,16 +537,15 @@ export function ExportButton(props: { list: ExportList; filters: () => Record<st
   const progress = () => {
     const s = state();
     if (s.phase !== 'running' && s.phase !== 'done') return '';
-    const what =
-      s.format === 'csv' ? `${s.rows.toLocaleString()} ${s.rows === 1 ? 'row' : 'rows'}` : sizeLabel(s.bytes);
+    const what = s.format === 'csv' ? t('export.rows', { count: s.rows }) : sizeLabel(s.bytes);
     return s.phase === 'running'
-      ? `Exporting ${props.noun}… ${what} so far`
-      : `Exported ${what} (${s.format.toUpperCase()}).`;
+      ? t('export.running', { noun: props.noun, what })
+      : t('export.done', { what, format: s.format.toUpperCase() });
   };
 
   return (
     <fieldset class="export-bar" data-testid="export">
-      <legend class="export-label">Export {props.noun}</legend>
+      <legend class="export-label">{t('export.legend', { noun: props.noun })}</legend>
       <button
         type="button"
         class="button"
@@ -569,7 +566,7 @@ export function ExportButton(props: { list: ExportList; filters: () => Record<st
       </button>
       <Show when={running()}>
         <button type="button" class="button button-quiet" data-testid="export-cancel" onClick={() => abort?.abort()}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </Show>
       <p class="hint export-status" role="status" data-testid="export-status" data-phase={state().phase}>

@@ -14,6 +14,7 @@ import {
   Switch,
 } from 'solid-js';
 import { can, guard } from '../auth.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { errorCode, errorMessage } from './errors.ts';
 import { label } from './format.ts';
@@ -225,11 +226,11 @@ export function StatusFilter(props: {
   return (
     <FilterSelect
       id={props.id}
-      label="Status"
+      label={t('list.status')}
       param="status"
       options={props.statuses}
       optionLabel={props.optionLabel ?? label}
-      allLabel="All statuses"
+      allLabel={t('list.allStatuses')}
       value={props.value}
     />
   );
@@ -341,7 +342,7 @@ export function SearchField(props: { id: string; placeholder: string; label?: st
   const apply = debounce((value: string) => setParams({ q: value.trim() || undefined }, { replace: true }), 300);
   return (
     <div class="field field-grow">
-      <label for={props.id}>{props.label ?? 'Search'}</label>
+      <label for={props.id}>{props.label ?? t('list.search')}</label>
       <input
         id={props.id}
         name="search"
@@ -371,7 +372,7 @@ export function ErrorPanel(props: { message: string; onRetry?: () => void }) {
       <Show when={props.onRetry}>
         {(retry) => (
           <button type="button" class="button" onClick={() => retry()()}>
-            Retry
+            {t('common.retry')}
           </button>
         )}
       </Show>
@@ -389,7 +390,7 @@ export function ListStates<T>(props: { list: PagedList<T>; noun: string; emptyTe
       </Show>
       <Show when={list.phase() === 'loading' && list.items().length === 0}>
         <p class="list-message" role="status">
-          Loading {props.noun}…
+          {t('list.loading', { noun: props.noun })}
         </p>
       </Show>
       <Show when={list.phase() === 'ready' && list.items().length === 0}>
@@ -441,7 +442,9 @@ function ListFooter<T>(props: { list: PagedList<T>; noun: string }) {
   return (
     <div class="list-footer">
       <p role="status" data-testid="list-count">
-        {list.phase() === 'loading' ? `Updating ${props.noun}…` : `Showing ${count()} ${noun(props.noun, count())}`}
+        {list.phase() === 'loading'
+          ? t('list.updating', { noun: props.noun })
+          : t('list.showing', { count: count(), noun: noun(props.noun, count()) })}
       </p>
       <Show when={list.moreError()}>{(message) => <p role="alert">{message()}</p>}</Show>
       <Show when={list.hasMore() && list.phase() === 'ready'}>
@@ -452,7 +455,7 @@ function ListFooter<T>(props: { list: PagedList<T>; noun: string }) {
           aria-disabled={list.loadingMore()}
           aria-busy={list.loadingMore()}
         >
-          {list.loadingMore() ? 'Loading…' : 'Load more'}
+          {list.loadingMore() ? t('common.loading') : t('list.loadMore')}
         </button>
       </Show>
     </div>
@@ -469,7 +472,7 @@ export function NoValue() {
   return (
     <>
       <span aria-hidden="true">—</span>
-      <span class="visually-hidden">None</span>
+      <span class="visually-hidden">{t('common.none')}</span>
     </>
   );
 }
@@ -522,13 +525,13 @@ export function DetailPage<T>(props: {
         <Match when={item.state === 'pending' || item.state === 'unresolved'}>
           <h1 id={titleId}>{props.noun}</h1>
           <p class="list-message" role="status">
-            Loading the {lower}…
+            {t('detail.loading', { noun: lower })}
           </p>
         </Match>
         <Match when={notFound()}>
-          <h1 id={titleId}>{props.noun} not found</h1>
+          <h1 id={titleId}>{t('detail.notFoundTitle', { noun: props.noun })}</h1>
           <p role="alert" class="form-error" data-testid={`${props.id}-not-found`}>
-            That {lower} was not found.
+            {t('detail.notFound', { noun: lower })}
           </p>
         </Match>
         <Match when={item.state === 'errored'}>

@@ -1,5 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { deadlineLeft, formatDate, formatDateTime, formatQuantityUom, formatUnitPrice } from './format.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyPreferences, setLanguage } from '../i18n.ts';
+import {
+  deadlineLeft,
+  formatDate,
+  formatDateTime,
+  formatMinor,
+  formatQuantityUom,
+  formatTimeAgo,
+  formatUnitPrice,
+  todayIso,
+} from './format.ts';
+
+beforeAll(() => setLanguage('en'));
 
 // Local-time constructors: the count is in the user's calendar days, whatever the machine's time zone.
 const at = (y: number, m: number, d: number, h = 0, min = 0, s = 0, ms = 0) =>
@@ -76,5 +88,34 @@ describe('formatUnitPrice: the exact price only where it is finer than the curre
     expect(formatQuantityUom('12.0000', 'EA')).toBe('12 EA');
     expect(formatQuantityUom('10000.5000', 'KG')).toBe('10,000.5 KG');
     expect(formatQuantityUom('-4.0000', null)).toBe('-4');
+  });
+});
+
+describe("in German, with the user's own time zone (docs/i18n.md)", () => {
+  beforeAll(() => applyPreferences({ locale: 'de', timeZone: 'Europe/Berlin' }));
+  afterAll(() => applyPreferences({ locale: 'en', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }));
+
+  it('writes money the German way, exactly, whatever the size', () => {
+    expect(formatMinor(123456n, 'EUR')).toBe('1.234,56\u00a0€');
+    expect(formatMinor('-250', 'EUR')).toBe('-2,50\u00a0€');
+    expect(formatMinor('123456789012345678', 'EUR')).toBe('1.234.567.890.123.456,78\u00a0€');
+    expect(formatMinor('1000', 'JPY')).toBe('1.000\u00a0¥');
+    expect(formatUnitPrice({ unitPriceMinor: '1', unitPrice: '0.006500' }, 'EUR')).toBe('0,0065\u00a0€');
+    expect(formatQuantityUom('10000.5000', 'KG')).toBe('10.000,5 KG');
+  });
+
+  it('writes dates as 05.12.2026 and times in the chosen zone, with the zone', () => {
+    expect(formatDate('2026-12-05')).toBe('05.12.2026');
+    // 23:30 UTC is already the next day in Berlin.
+    expect(formatDateTime('2026-12-05T23:30:00Z', 'de-DE')).toBe('06.12.2026, 00:30 MEZ');
+    expect(todayIso(new Date('2026-12-05T23:30:00Z'))).toBe('2026-12-06');
+  });
+
+  it('counts days and says "just now" in German, plurals by German rules', () => {
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    expect(deadlineLeft('2026-12-06T10:00:00Z', now).text).toBe('noch 1 Tag');
+    expect(deadlineLeft('2026-12-08T10:00:00Z', now).text).toBe('noch 3 Tage');
+    expect(deadlineLeft('2026-12-04T10:00:00Z', now).text).toBe('Überfällig');
+    expect(formatTimeAgo('2026-12-05T10:00:00Z', now)).toBe('Gerade eben');
   });
 });

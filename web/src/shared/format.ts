@@ -1,25 +1,76 @@
-import { formatUnitPrice as exactUnitPrice, formatMinor } from '@gatehouse/contract';
-
-export { formatMinor };
+import { currencyExponent } from '@gatehouse/contract';
+import { formatLocale, has, language, type MessageKey, t, timeZone } from '../i18n.ts';
 
 /*
- * Dates and times are shown in the user's own convention: the browser's locale (the one its date inputs
- * follow), never a fixed one. Every page formats through these functions; `locale` is for tests only.
+ * The one place dates, times, numbers and money are formatted (docs/i18n.md): with Intl, in the user's
+ * language and time zone (their Profile setting; the browser's until they have one). `locale` parameters
+ * are for tests only.
  */
 const formats = new Map<string, Intl.DateTimeFormat>();
 function dateTimeFormat(options: Intl.DateTimeFormatOptions, locale?: string): Intl.DateTimeFormat {
-  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
+  const resolved = locale ?? formatLocale();
+  const zone = options.timeZone ?? timeZone();
+  const key = `${resolved}|${zone}|${JSON.stringify(options)}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, options);
+    format = new Intl.DateTimeFormat(resolved, { ...options, timeZone: zone });
     formats.set(key, format);
   }
   return format;
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const locale = formatLocale();
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { signDisplay: 'negative', ...options });
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+const WELL_FORMED = /^[A-Z]{3}$/;
+
+/**
+ * An exact decimal string ('-1234.5') in the user's locale, never through a float (Intl formats decimal
+ * strings exactly). With a currency: German (and every language but English) as Intl writes money there,
+ * '1.234,56 €'; English keeps the ISO code after the amount, '1,234.56 EUR', the portal's and its printed
+ * documents' long-standing, unambiguous multi-currency form.
+ */
+function formatDecimal(decimal: string, minFraction: number, maxFraction: number, currency?: string): string {
+  const digits = { minimumFractionDigits: minFraction, maximumFractionDigits: Math.max(minFraction, maxFraction) };
+  const value = decimal as Intl.StringNumericLiteral;
+  if (currency && WELL_FORMED.test(currency) && language() !== 'en') {
+    return numberFormat({ style: 'currency', currency, ...digits }).format(value);
+  }
+  const number = numberFormat(digits).format(value);
+  return currency ? `${number} ${currency}` : number;
+}
+
+const exponentOf = (currency: string) => (WELL_FORMED.test(currency) ? currencyExponent(currency) : 2);
+
+/**
+ * Integer minor units as money in the user's locale, with the currency's ISO 4217 exponent unless told
+ * otherwise: 123456n EUR -> '1,234.56 EUR' (en), '1.234,56 €' (de); 1000n JPY -> '1,000 JPY'.
+ */
+export function formatMinor(value: bigint | string, currency: string, fractionDigits = exponentOf(currency)): string {
+  const minor = typeof value === 'bigint' ? value : BigInt(value);
+  const abs = minor < 0n ? -minor : minor;
+  const scale = 10n ** BigInt(fractionDigits);
+  const fraction = fractionDigits > 0 ? `.${(abs % scale).toString().padStart(fractionDigits, '0')}` : '';
+  return formatDecimal(`${minor < 0n ? '-' : ''}${abs / scale}${fraction}`, fractionDigits, fractionDigits, currency);
+}
+
+/** A plain number in the user's locale: 1234.5 -> '1,234.5' (en), '1.234,5' (de). */
+export function formatNumber(value: number | bigint | string, maxFraction = 2): string {
+  return formatDecimal(String(value), 0, maxFraction);
+}
+
 /**
  * 'YYYY-MM-DD' (a calendar date, no time zone) in the user's locale: '3 Mar 2025' (en-GB), 'Mar 3, 2025'
- * (en-US), '03.03.2025' (de-DE). Unparseable input is shown as is.
+ * (en-US), '03.03.2025' (de). Unparseable input is shown as is.
  */
 export function formatDate(isoDate: string, locale?: string): string {
   const parsed = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
@@ -28,20 +79,23 @@ export function formatDate(isoDate: string, locale?: string): string {
   return dateTimeFormat({ dateStyle: 'medium', timeZone: 'UTC' }, locale).format(date);
 }
 
-/** Today's calendar date in the user's time zone, as 'YYYY-MM-DD' (comparable as a string). */
-export function todayIso(now = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+/** The calendar date of an instant in the user's time zone, as 'YYYY-MM-DD' (comparable as a string). */
+function isoDateIn(instant: Date, zone = timeZone()): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return dateTimeFormat({ year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone }, 'en-CA').format(instant);
 }
 
-/** A numeric string from the database ('12.5000') without trailing zeros and with grouping: '12.5'. */
+/** Today's calendar date in the user's time zone, as 'YYYY-MM-DD' (comparable as a string). */
+export function todayIso(now = new Date()): string {
+  return isoDateIn(now);
+}
+
+/** A numeric string from the database ('12.5000') without trailing zeros, grouped by locale: '12.5', '1.234,5'. */
 export function formatQuantity(quantity: string): string {
   const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(quantity.trim());
   if (!match) return quantity;
-  const [, sign = '', whole = '0', fraction = ''] = match;
-  const grouped = whole.replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const trimmed = fraction.replace(/0+$/, '');
-  return `${sign}${grouped}${trimmed ? `.${trimmed}` : ''}`;
+  const fraction = (match[3] ?? '').replace(/0+$/, '');
+  return formatDecimal(quantity.trim(), 0, fraction.length);
 }
 
 /** A quantity with its unit of measure when there is one: '12 EA', '2.5 KG', or just '12'. */
@@ -58,35 +112,50 @@ export function formatUnitPrice(
   line: { unitPriceMinor: bigint | string; unitPrice?: string | null },
   currency: string,
 ): string {
-  // One rule for screens and printed documents (packages/contract/src/money.ts).
-  return exactUnitPrice(line.unitPrice, line.unitPriceMinor, currency);
+  // The rule of printed documents (packages/contract/src/money.ts), in the user's locale.
+  const exact = line.unitPrice?.trim();
+  const match = exact ? /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(exact) : null;
+  if (!match) return formatMinor(line.unitPriceMinor, currency);
+  const exp = exponentOf(currency);
+  const fraction = (match[3] ?? '').replace(/0+$/, '');
+  return formatDecimal(`${match[1] === '-' ? '-' : ''}${match[2]}.${fraction || '0'}`, exp, fraction.length, currency);
 }
 
-/** 'open' -> 'Open'. */
+/**
+ * A status or kind as a label in the user's language: 'open' -> 'Open' / 'Offen' (catalogue key
+ * `status.open`); a value the catalogue does not know is capitalised as it comes.
+ */
 export function label(value: string): string {
-  return value.charAt(0).toUpperCase() + value.slice(1);
+  const key = `status.${value}`;
+  return has(key) ? t(key as MessageKey) : value.charAt(0).toUpperCase() + value.slice(1);
 }
 
-/** An instant (ISO 8601) in the user's time zone and locale: '3 Mar 2025, 14:05'. Unparseable: as is. */
+/**
+ * An instant (ISO 8601) in the user's time zone and locale, with the zone: 'Mar 3, 2025, 2:05 PM CET',
+ * '03.03.2025, 14:05 MEZ'. Unparseable input is shown as is.
+ */
 export function formatDateTime(iso: string, locale?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' }, locale).format(date);
+  return instant(iso, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }, locale);
 }
 
-/** An instant to the second (audit entries): '3 Mar 2025, 14:05:09'. Unparseable input is shown as is. */
+/** An instant to the second (audit entries), with its zone: '03.03.2025, 14:05:09 MEZ'. */
 export function formatPreciseDateTime(iso: string, locale?: string): string {
+  return instant(iso, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }, locale);
+}
+
+// dateStyle cannot be combined with timeZoneName: the locale's medium date, then the time with its zone.
+function instant(iso: string, time: Intl.DateTimeFormatOptions, locale?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return dateTimeFormat({ dateStyle: 'medium', timeStyle: 'medium' }, locale).format(date);
+  return `${dateTimeFormat({ dateStyle: 'medium' }, locale).format(date)}, ${dateTimeFormat(time, locale).format(date)}`;
 }
 
 const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
-function relativeFormat(locale?: string): Intl.RelativeTimeFormat {
-  let format = relativeFormats.get(locale ?? '');
+function relativeFormat(locale = formatLocale()): Intl.RelativeTimeFormat {
+  let format = relativeFormats.get(locale);
   if (!format) {
     format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-    relativeFormats.set(locale ?? '', format);
+    relativeFormats.set(locale, format);
   }
   return format;
 }
@@ -100,16 +169,11 @@ const DAY_MS = 86_400_000;
  */
 export function deadlineLeft(deadlineIso: string, now = Date.now()): { overdue: boolean; text: string } {
   const deadline = new Date(deadlineIso);
-  if (deadline.getTime() <= now) return { overdue: true, text: 'Overdue' };
-  const today = new Date(now);
-  // Local calendar dates compared as UTC midnights: a daylight-saving change cannot shift the count.
-  const days = Math.round(
-    (Date.UTC(deadline.getFullYear(), deadline.getMonth(), deadline.getDate()) -
-      Date.UTC(today.getFullYear(), today.getMonth(), today.getDate())) /
-      DAY_MS,
-  );
-  if (days <= 0) return { overdue: false, text: 'Due today' };
-  return { overdue: false, text: `${days} ${days === 1 ? 'day' : 'days'} left` };
+  if (deadline.getTime() <= now) return { overdue: true, text: t('time.overdue') };
+  // Calendar dates in the user's zone compared as UTC midnights: a daylight-saving change cannot shift the count.
+  const days = Math.round((Date.parse(isoDateIn(deadline)) - Date.parse(isoDateIn(new Date(now)))) / DAY_MS);
+  if (days <= 0) return { overdue: false, text: t('time.dueToday') };
+  return { overdue: false, text: t('time.daysLeft', { count: days }) };
 }
 
 /** How long ago an instant was: 'Just now', '5 minutes ago', 'yesterday'; older than a week as a date-time. */
@@ -117,7 +181,7 @@ export function formatTimeAgo(iso: string, now = Date.now()): string {
   const then = new Date(iso).getTime();
   if (Number.isNaN(then)) return iso;
   const minutes = Math.floor((now - then) / 60_000);
-  if (minutes < 1) return 'Just now';
+  if (minutes < 1) return t('time.justNow');
   if (minutes < 60) return relativeFormat().format(-minutes, 'minute');
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return relativeFormat().format(-hours, 'hour');

@@ -1,6 +1,7 @@
 import { LIMITS, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import { createEffect, createSignal, onCleanup, onMount } from 'solid-js';
 import { guard, setRecentAuthUntil } from '../auth.ts';
+import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { errorMessage, errorReason, isUnauthorized, UserFacingError } from './errors.ts';
 import { FormError } from './forms.tsx';
@@ -89,7 +90,7 @@ export function ReauthDialog() {
     if (submitting()) return;
     const password = String(new FormData(event.currentTarget as HTMLFormElement).get('password') ?? '');
     if (!password) {
-      setError('Enter your password.');
+      setError(t('reauth.enter'));
       passwordInput?.focus();
       return;
     }
@@ -125,14 +126,13 @@ export function ReauthDialog() {
       }}
     >
       <form class="form" onSubmit={onSubmit} novalidate ref={form}>
-        <h2 id="reauth-title">Confirm your password</h2>
+        <h2 id="reauth-title">{t('reauth.title')}</h2>
         <p id="reauth-why" class="hint">
-          This is a sensitive action. Enter your password to continue; you will not be asked again for{' '}
-          {REAUTH_WINDOW_MINUTES} minutes.
+          {t('reauth.why', { minutes: REAUTH_WINDOW_MINUTES })}
         </p>
         <FormError id="reauth-error" message={error()} />
         <div class="field">
-          <label for="reauth-password">Password</label>
+          <label for="reauth-password">{t('signIn.password')}</label>
           <input
             id="reauth-password"
             name="password"
@@ -146,10 +146,10 @@ export function ReauthDialog() {
         </div>
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            Confirm
+            {t('reauth.confirm')}
           </button>
           <button type="button" class="button" onClick={() => answer(false)}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>

@@ -1,6 +1,7 @@
-import { LIMITS, passwordProblem } from '@gatehouse/contract';
+import { LIMITS, LOCALES, type Locale, passwordProblem, pickLocale } from '@gatehouse/contract';
 import { createSignal, For, onMount, Show } from 'solid-js';
-import { currentMe, guard } from '../../auth.ts';
+import { currentMe, guard, preferencesChanged } from '../../auth.ts';
+import { browserTimeZone, language, t, timeZone } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage, isNotFound } from '../../shared/errors.ts';
 import { describeDevice, formatDateTime, formatTimeAgo, label } from '../../shared/format.ts';
@@ -12,25 +13,25 @@ type Session = Awaited<ReturnType<typeof trpc.auth.sessions.list.query>>[number]
 
 /** Who you are, your password, two-factor authentication, and where you are signed in. The Shell renders this only when signed in. */
 export default function Profile() {
-  usePageTitle(() => 'Profile');
+  usePageTitle(() => t('profile.title'));
   const sessions = createSessions();
 
   return (
     <section class="profile" aria-labelledby="profile-title">
-      <h1 id="profile-title">Profile</h1>
+      <h1 id="profile-title">{t('profile.title')}</h1>
       <Show when={currentMe()}>
         {(me) => (
           <dl class="summary" data-testid="profile-details">
             <div>
-              <dt>Name</dt>
+              <dt>{t('profile.name')}</dt>
               <dd>{me().user.displayName}</dd>
             </div>
             <div>
-              <dt>Email</dt>
+              <dt>{t('signIn.email')}</dt>
               <dd>{me().user.email}</dd>
             </div>
             <div>
-              <dt>Organisation</dt>
+              <dt>{t('profile.organisation')}</dt>
               <dd>
                 {me().party.name} ({label(me().party.kind)})
               </dd>
@@ -39,10 +40,107 @@ export default function Profile() {
         )}
       </Show>
       <div class="panel-grid">
+        <LanguagePanel />
         <ChangePassword onChanged={sessions.reload} />
         <TwoFactorPanel />
       </div>
       <Sessions sessions={sessions} />
+    </section>
+  );
+}
+
+/** Each language in its own name: a user who cannot read the current one still finds theirs. */
+const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', de: 'Deutsch' };
+
+/**
+ * The user's language and time zone (docs/i18n.md): set from the browser at first sign-in, changed here.
+ * Saving applies at once: every text, date and amount of the portal follows.
+ */
+function LanguagePanel() {
+  const [error, setError] = createSignal<string | null>(null);
+  const [done, setDone] = createSignal(false);
+  const [saving, setSaving] = createSignal(false);
+  const zones = (() => {
+    const all = Intl.supportedValuesOf('timeZone');
+    // The current and the browser's zone are offered even where the runtime lists them under another name.
+    return [...new Set([...all, 'UTC', timeZone(), browserTimeZone()])].sort();
+  })();
+
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (saving()) return;
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    setSaving(true);
+    setError(null);
+    setDone(false);
+    try {
+      const me = await guard(
+        trpc.auth.setPreferences.mutate({
+          locale: pickLocale(String(data.get('locale') ?? '')),
+          timeZone: String(data.get('timeZone') ?? ''),
+        }),
+      );
+      await preferencesChanged(me);
+      setDone(true);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <section class="panel" aria-labelledby="language-title">
+      <h2 id="language-title">{t('profile.languageTitle')}</h2>
+      <form class="form" onSubmit={onSubmit} novalidate data-testid="language-form">
+        <Show when={error()}>
+          {(message) => (
+            <p class="form-error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
+        <div role="status">
+          <Show when={done()}>
+            <p class="notice">{t('profile.languageSaved')}</p>
+          </Show>
+        </div>
+        <div class="field">
+          <label for="profile-locale">{t('profile.language')}</label>
+          <select id="profile-locale" name="locale" data-testid="profile-locale">
+            <For each={LOCALES}>
+              {(code) => (
+                <option value={code} lang={code} selected={code === language()}>
+                  {LANGUAGE_NAMES[code]}
+                </option>
+              )}
+            </For>
+          </select>
+        </div>
+        <div class="field">
+          <label for="profile-time-zone">{t('profile.timeZone')}</label>
+          <select
+            id="profile-time-zone"
+            name="timeZone"
+            data-testid="profile-time-zone"
+            aria-describedby="profile-time-zone-hint"
+          >
+            <For each={zones}>
+              {(zone) => (
+                <option value={zone} selected={zone === timeZone()}>
+                  {zone.replaceAll('_', ' ')}
+                </option>
+              )}
+            </For>
+          </select>
+          <p class="hint" id="profile-time-zone-hint">
+            {t('profile.timeZoneHint')}
+          </p>
+        </div>
+        <button type="submit" class="button button-primary" disabled={saving()} aria-busy={saving()}>
+          {t('profile.languageSave')}
+        </button>
+      </form>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createEffect, createSignal, Show } from 'solid-js';
 import { auth, enrolHref, notice, safeNext, signedIn } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { PublicFrame } from '../../layout.tsx';
 import { usePageTitle } from '../../shared/data.tsx';
 import { errorMessage, errorReason, IP_NOT_ALLOWED_HELP } from '../../shared/errors.ts';
@@ -18,7 +19,7 @@ export default function SignIn() {
   const [networkRefused, setNetworkRefused] = createSignal(false);
   let passwordInput: HTMLInputElement | undefined;
   let codeInput: HTMLInputElement | undefined;
-  usePageTitle(() => 'Sign in');
+  usePageTitle(() => t('signIn.title'));
 
   const next = () => safeNext(typeof params.next === 'string' ? params.next : undefined);
 
@@ -37,7 +38,7 @@ export default function SignIn() {
     const email = String(data.get('email') ?? '').trim();
     const password = String(data.get('password') ?? '');
     if (!email || !password) {
-      setError('Enter your email and password.');
+      setError(t('signIn.missing'));
       return;
     }
     setSubmitting(true);
@@ -67,9 +68,7 @@ export default function SignIn() {
     if (submitting() || !pending) return;
     const value = String(new FormData(event.currentTarget as HTMLFormElement).get('code') ?? '').trim();
     if (!value) {
-      setError(
-        useRecovery() ? 'Enter one of your recovery codes.' : 'Enter the 6-digit code from your authenticator app.',
-      );
+      setError(useRecovery() ? t('signIn.enterRecovery') : t('signIn.enterCode'));
       return;
     }
     setSubmitting(true);
@@ -91,7 +90,7 @@ export default function SignIn() {
 
   return (
     <PublicFrame>
-      <h1>Sign in</h1>
+      <h1>{t('signIn.title')}</h1>
       <Show when={challenge()}>
         <form class="form" onSubmit={onCode} novalidate data-testid="second-factor-form">
           <Show when={error()}>
@@ -102,7 +101,7 @@ export default function SignIn() {
             )}
           </Show>
           <div class="field">
-            <label for="sign-in-code">{useRecovery() ? 'Recovery code' : 'Code from your authenticator app'}</label>
+            <label for="sign-in-code">{useRecovery() ? t('signIn.recoveryCode') : t('signIn.appCode')}</label>
             <input
               id="sign-in-code"
               name="code"
@@ -116,10 +115,10 @@ export default function SignIn() {
             />
           </div>
           <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            Verify
+            {t('signIn.verify')}{' '}
           </button>
           <button type="button" class="button" onClick={() => setUseRecovery(!useRecovery())}>
-            {useRecovery() ? 'Use a code from the app instead' : 'Use a recovery code instead'}
+            {useRecovery() ? t('signIn.useApp') : t('signIn.useRecovery')}
           </button>
         </form>
       </Show>
@@ -136,7 +135,7 @@ export default function SignIn() {
             {(message) => (
               <div class="form-error" role="alert" id="sign-in-error" data-testid="sign-in-error">
                 <Show when={networkRefused()} fallback={message()}>
-                  <strong class="form-error-title">Your network is not allowed</strong>
+                  <strong class="form-error-title">{t('shell.networkHeading')}</strong>
                   <span class="form-error-line">{message()}</span>
                   <span class="form-error-line">{IP_NOT_ALLOWED_HELP}</span>
                 </Show>
@@ -144,7 +143,7 @@ export default function SignIn() {
             )}
           </Show>
           <div class="field">
-            <label for="sign-in-email">Email</label>
+            <label for="sign-in-email">{t('signIn.email')}</label>
             <input
               id="sign-in-email"
               name="email"
@@ -157,7 +156,7 @@ export default function SignIn() {
             />
           </div>
           <div class="field">
-            <label for="sign-in-password">Password</label>
+            <label for="sign-in-password">{t('signIn.password')}</label>
             <input
               id="sign-in-password"
               name="password"
@@ -169,12 +168,12 @@ export default function SignIn() {
             />
           </div>
           <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            Sign in
+            {t('signIn.submit')}
           </button>
         </form>
         <p class="form-links">
           <A href="/forgot-password" data-testid="forgot-link">
-            Forgot your password?
+            {t('signIn.forgot')}
           </A>
         </p>
       </Show>

@@ -1,9 +1,10 @@
 import { A } from '@solidjs/router';
 import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDate, formatMinor } from '../../shared/format.ts';
+import { formatDate, formatMinor, formatNumber } from '../../shared/format.ts';
 import { type HomeSummary, trpc } from '../../trpc.ts';
 import { PostureBadge } from '../admin/posture-pieces.tsx';
 
@@ -26,7 +27,7 @@ const SECTIONS = [
  * computes only the sections their permissions allow). Every count links to the list filtered the same way.
  */
 export default function Home() {
-  usePageTitle(() => 'Home');
+  usePageTitle(() => t('home.title'));
   const [summary, { refetch }] = createResource(() => guard(trpc.home.summary.query()));
   const hasWork = (s: HomeSummary) => SECTIONS.some((k) => s[k] !== null);
 
@@ -35,7 +36,7 @@ export default function Home() {
       <Show when={currentMe()}>
         {(me) => (
           <div class="home-head">
-            <h1 id="home-title">Welcome, {me().user.displayName}</h1>
+            <h1 id="home-title">{t('home.welcome', { name: me().user.displayName })}</h1>
             <p class="hint" data-testid="home-who">
               {me().party.name}
               <Show when={me().roles.length > 0}> · {me().roles.join(', ')}</Show>
@@ -49,7 +50,7 @@ export default function Home() {
         </Match>
         <Match when={summary.loading && !summary.latest}>
           <p role="status" class="page-message" data-testid="home-loading">
-            Loading your work…
+            {t('home.loading')}
           </p>
         </Match>
         <Match when={summary.latest}>
@@ -58,10 +59,8 @@ export default function Home() {
               when={hasWork(s())}
               fallback={
                 <div class="notice" data-testid="home-empty">
-                  <p>Nothing waits for you.</p>
-                  <p class="hint">
-                    Your roles give you no work in the portal. If that is wrong, ask your administrator.
-                  </p>
+                  <p>{t('home.nothing')}</p>
+                  <p class="hint">{t('home.noRoles')}</p>
                 </div>
               }
             >
@@ -86,8 +85,7 @@ export default function Home() {
 }
 
 /** A count capped by the server: "1,000+" past the cap. */
-const count = (n: number, cap = Number.POSITIVE_INFINITY) =>
-  n > cap ? `${cap.toLocaleString('en-GB')}+` : n.toLocaleString('en-GB');
+const count = (n: number, cap = Number.POSITIVE_INFINITY) => (n > cap ? `${formatNumber(cap)}+` : formatNumber(n));
 
 function Card(props: { id: string; title: string; children: JSX.Element; more?: { href: string; label: string } }) {
   return (
@@ -135,33 +133,32 @@ function Stat(props: {
 /** How long something has waited: "less than a minute", "40 minutes", "5 hours", "3 days". */
 function age(since: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (minutes < 1) return 'less than a minute';
-  if (minutes < 60) return unit(minutes, 'minute');
-  if (minutes < 48 * 60) return unit(Math.floor(minutes / 60), 'hour');
-  return unit(Math.floor(minutes / 1440), 'day');
+  if (minutes < 1) return t('age.lessThanMinute');
+  if (minutes < 60) return t('age.minutes', { count: minutes });
+  if (minutes < 48 * 60) return t('age.hours', { count: Math.floor(minutes / 60) });
+  return t('age.days', { count: Math.floor(minutes / 1440) });
 }
 
 function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
   return (
     <Card
       id="customer"
-      title="Your account"
-      more={can('statements:read') ? { href: '/statement', label: 'Account statement' } : undefined}
+      title={t('home.yourAccount')}
+      more={can('statements:read') ? { href: '/statement', label: t('home.statement') } : undefined}
     >
       <ul class="home-stats">
         <Show when={props.c.overdue}>
           {(overdue) => (
             <Show
               when={overdue().length > 0}
-              fallback={<Stat id="overdue" value="0" label="invoices overdue" href="/invoices?overdue=1" />}
+              fallback={<Stat id="overdue" value="0" label={t('home.invoicesOverdue')} href="/invoices?overdue=1" />}
             >
               <For each={overdue()}>
                 {(o) => (
                   <Stat
                     id={`overdue-${o.currency}`}
                     value={formatMinor(o.amountMinor, o.currency)}
-                    label={`overdue in ${count(o.invoices)} invoice${o.invoices === 1 ? '' : 's'}`}
+                    label={t('home.overdueIn', { count: o.invoices })}
                     href="/invoices?overdue=1"
                     attention
                     wide
@@ -175,7 +172,7 @@ function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
           <Stat
             id="open-orders"
             value={count(props.c.openOrders ?? 0, props.cap)}
-            label="open orders"
+            label={t('home.openOrders')}
             href="/orders?status=open"
           />
         </Show>
@@ -184,22 +181,24 @@ function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
             <Stat
               id="in-transit"
               value={count(sh().inTransit, props.cap)}
-              label="shipments on their way"
+              label={t('home.inTransit')}
               href="/shipments?status=in-transit"
             />
           )}
         </Show>
       </ul>
       <Show when={props.c.shipments?.latest.length}>
-        <h3 class="home-subtitle">Recent shipments</h3>
+        <h3 class="home-subtitle">{t('home.recentShipments')}</h3>
         <ul class="home-list" data-testid="home-recent-shipments">
           <For each={props.c.shipments?.latest}>
             {(sh) => (
               <li>
                 <A href={`/shipments/${sh.id}`}>{sh.number}</A>
                 <span class="hint">
-                  {sh.orderNumber ? `order ${sh.orderNumber}, ` : ''}
-                  {sh.status === 'delivered' ? 'delivered' : 'in transit'}, shipped {formatDate(sh.shippedOn)}
+                  {sh.orderNumber ? t('home.shipmentOrder', { number: sh.orderNumber }) : ''}
+                  {t(sh.status === 'delivered' ? 'home.shipmentDelivered' : 'home.shipmentInTransit', {
+                    date: formatDate(sh.shippedOn),
+                  })}
                 </span>
               </li>
             )}
@@ -213,13 +212,13 @@ function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
 function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
   const docs = () => props.s.documents;
   return (
-    <Card id="supplier" title="Your work as a supplier">
+    <Card id="supplier" title={t('home.supplierTitle')}>
       <ul class="home-stats">
         <Show when={props.s.toAcknowledge !== null}>
           <Stat
             id="to-acknowledge"
             value={count(props.s.toAcknowledge ?? 0, props.cap)}
-            label="purchase orders to acknowledge"
+            label={t('home.toAcknowledge')}
             href="/purchase-orders?status=open"
             attention={(props.s.toAcknowledge ?? 0) > 0}
           />
@@ -230,14 +229,14 @@ function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
               <Stat
                 id="documents-missing"
                 value={count(d().missing + d().rejected)}
-                label="documents missing or rejected"
+                label={t('home.docsMissing')}
                 href="/documents"
                 attention={d().missing + d().rejected > 0}
               />
               <Stat
                 id="documents-expiring"
                 value={count(d().expiring + d().expired)}
-                label="documents expiring or expired"
+                label={t('home.docsExpiring')}
                 href="/documents"
                 attention={d().expiring + d().expired > 0}
               />
@@ -250,20 +249,20 @@ function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
               <Stat
                 id="supplier-confirmations"
                 value={count(c().confirmationsToReview, props.cap)}
-                label="confirmations the buyer is reviewing"
+                label={t('home.confirmationsReviewing')}
                 href="/purchase-orders?status=acknowledged"
               />
               <Stat
                 id="supplier-shipments"
                 value={count(c().shipmentsIncoming, props.cap)}
-                label="ship notices on their way"
+                label={t('home.shipNoticesOnWay')}
                 href="/ship-notices?status=shipped"
               />
               <Show when={can('supplier-invoices:read')}>
                 <Stat
                   id="supplier-invoices-flagged"
                   value={count(c().invoicesFlagged, props.cap)}
-                  label="invoices flagged off the PO"
+                  label={t('home.invoicesFlagged')}
                   href="/supplier-invoices?flagged=1"
                   attention={c().invoicesFlagged > 0}
                 />
@@ -286,7 +285,7 @@ function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
           <Stat
             id="pending-change-requests"
             value={count(props.s.pendingChangeRequests ?? 0, props.cap)}
-            label="change requests pending"
+            label={t('home.changeRequestsPending')}
             href="/company"
           />
         </Show>

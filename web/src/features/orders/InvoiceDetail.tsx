@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { LinesTable, TotalRow } from '../../shared/components.tsx';
 import { DetailPage, StatusBadge } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
@@ -17,8 +18,8 @@ export default function InvoiceDetail() {
   return (
     <DetailPage
       id="invoice"
-      noun="Invoice"
-      back={{ href: '/invoices', label: 'Back to invoices' }}
+      noun={t('invoices.invoice')}
+      back={{ href: '/invoices', label: t('invoices.back') }}
       fetch={(id) => trpc.invoices.get.query({ id })}
       pageTitle={(i) => `${kindLabel(i.kind)} ${i.legalNumber ?? i.number}`}
     >
@@ -49,10 +50,10 @@ export default function InvoiceDetail() {
               data-testid="invoice-print"
               onClick={() => window.print()}
             >
-              Print
+              {t('common.print')}
             </button>
             <DownloadButton
-              label="Download PDF"
+              label={t('common.downloadPdf')}
               testId="invoice-pdf"
               class="button invoice-print"
               fetch={() => trpc.invoices.pdf.mutate({ id: i().id })}
@@ -61,39 +62,42 @@ export default function InvoiceDetail() {
 
           <Show when={i().overdue}>
             <p class="notice invoice-overdue-notice" role="note" data-testid="invoice-overdue-notice">
-              <strong>Overdue:</strong> {formatMinor(i().openMinor, i().currency)} was due on{' '}
-              <time datetime={i().dueDate}>{formatDate(i().dueDate)}</time>.
+              <strong>{t('invoices.overdueLabel')}</strong>{' '}
+              {t('invoices.overdueText', {
+                amount: formatMinor(i().openMinor, i().currency),
+                date: formatDate(i().dueDate),
+              })}
             </p>
           </Show>
 
           <dl class="summary invoice-summary" data-testid="invoice-summary">
             <div>
-              <dt>Bill to</dt>
+              <dt>{t('invoices.billTo')}</dt>
               <dd data-testid="invoice-bill-to">{i().billTo.name}</dd>
             </div>
             <Show when={i().legalNumber}>
               <div>
-                <dt>Internal number</dt>
+                <dt>{t('invoices.internalNumber')}</dt>
                 <dd class="mono" data-testid="invoice-internal-number">
                   {i().number}
                 </dd>
               </div>
             </Show>
             <div>
-              <dt>Issue date</dt>
+              <dt>{t('col.issueDate')}</dt>
               <dd>
                 <time datetime={i().issueDate}>{formatDate(i().issueDate)}</time>
               </dd>
             </div>
             <div>
-              <dt>Due date</dt>
+              <dt>{t('col.dueDate')}</dt>
               <dd data-testid="invoice-due">
                 <time datetime={i().dueDate}>{formatDate(i().dueDate)}</time>
               </dd>
             </div>
             <Show when={i().orderId && i().orderNumber}>
               <div>
-                <dt>Order</dt>
+                <dt>{t('col.order')}</dt>
                 <dd>
                   <A href={`/orders/${i().orderId}`} data-testid="invoice-order-link">
                     {i().orderNumber}
@@ -106,13 +110,18 @@ export default function InvoiceDetail() {
           <LinesTable
             id="invoice"
             lines={i().lines}
-            emptyText={i().kind === 'credit-note' ? 'This credit note has no lines.' : 'This invoice has no lines.'}
+            emptyText={i().kind === 'credit-note' ? t('invoices.noLinesCredit') : t('invoices.noLines')}
             currency={i().currency}
             footer={
               <>
-                <TotalRow label="Total" minor={i().totalMinor} currency={i().currency} testId="invoice-total" />
                 <TotalRow
-                  label="Open balance"
+                  label={t('col.total')}
+                  minor={i().totalMinor}
+                  currency={i().currency}
+                  testId="invoice-total"
+                />
+                <TotalRow
+                  label={t('invoices.openBalance')}
                   minor={i().openMinor}
                   currency={i().currency}
                   testId="invoice-open"

@@ -1,6 +1,7 @@
 import { INVOICE_KINDS, INVOICE_STATUSES, LIMITS } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, For, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { ExportButton } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -26,7 +27,7 @@ const PAGE_SIZE = 50;
 const dateParam = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 
 export default function Invoices() {
-  usePageTitle(() => 'Invoices');
+  usePageTitle(() => t('nav.invoices'));
   const [params, setParams] = useSearchParams();
   const status = () => INVOICE_STATUSES.find((s) => s === params.status);
   const kind = () => INVOICE_KINDS.find((k) => k === params.kind);
@@ -37,8 +38,8 @@ export default function Invoices() {
   // Dates are calendar dates, so string comparison is date comparison.
   const badRange = () => {
     const f = from();
-    const t = to();
-    return f !== undefined && t !== undefined && f > t;
+    const end = to();
+    return f !== undefined && end !== undefined && f > end;
   };
   // Staff see every customer's invoices: each row names its customer, and the list narrows to one.
   const staff = crossParty;
@@ -99,17 +100,17 @@ export default function Invoices() {
 
   return (
     <section aria-labelledby="invoices-title">
-      <h1 id="invoices-title">Invoices</h1>
-      <form class="filters" aria-label="Filter invoices" onSubmit={(e) => e.preventDefault()}>
-        <SearchField id="invoices-search" placeholder="Invoice number" />
+      <h1 id="invoices-title">{t('nav.invoices')}</h1>
+      <form class="filters" aria-label={t('invoices.filter')} onSubmit={(e) => e.preventDefault()}>
+        <SearchField id="invoices-search" placeholder={t('invoices.search')} />
         <StatusFilter id="invoices-status" statuses={INVOICE_STATUSES} value={status()} />
         <FilterSelect
           id="invoices-kind"
-          label="Kind"
+          label={t('invoices.kind')}
           param="kind"
           options={INVOICE_KINDS}
-          optionLabel={(k) => (k === 'credit-note' ? 'Credit notes' : 'Invoices')}
-          allLabel="Invoices and credit notes"
+          optionLabel={(k) => (k === 'credit-note' ? t('invoices.creditNotes') : t('nav.invoices'))}
+          allLabel={t('invoices.allKinds')}
           value={kind()}
         />
         <div class="checkbox filter-checkbox">
@@ -122,18 +123,18 @@ export default function Invoices() {
             aria-describedby={overdueOnly() ? 'invoices-overdue-hint' : undefined}
             onChange={(e) => setParams({ overdue: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
           />
-          <label for="invoices-overdue">Overdue only</label>
+          <label for="invoices-overdue">{t('invoices.overdueOnly')}</label>
         </div>
         <Show when={staff()}>
           <PartyFilter
             id="invoices-party"
             kind="customer"
-            label="Customer"
+            label={t('col.customer')}
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
         <div class="field field-date">
-          <label for="invoices-from">Issued from</label>
+          <label for="invoices-from">{t('invoices.from')}</label>
           <input
             id="invoices-from"
             name="from"
@@ -145,7 +146,7 @@ export default function Invoices() {
           />
         </div>
         <div class="field field-date">
-          <label for="invoices-to">Issued to</label>
+          <label for="invoices-to">{t('invoices.to')}</label>
           <input
             id="invoices-to"
             name="to"
@@ -159,60 +160,60 @@ export default function Invoices() {
         </div>
         <Show when={badRange()}>
           <p class="hint field-error filters-error" id="invoices-range-error" role="alert">
-            The end date must be on or after the start date.
+            {t('list.badRange')}
           </p>
         </Show>
         <Show when={overdueOnly()}>
           <p class="hint filters-note" id="invoices-overdue-hint">
-            Longest overdue first.
+            {t('invoices.longestFirst')}
           </p>
         </Show>
       </form>
 
       <Show when={(shownTotals()?.currencies.length ?? 0) > 0}>
-        <ul class="invoice-totals" aria-label="Totals of the invoices shown" data-testid="currency-totals">
+        <ul class="invoice-totals" aria-label={t('invoices.totalsLabel')} data-testid="currency-totals">
           <For each={shownTotals()?.currencies}>
             {(c) => (
               <li data-testid="currency-total" data-currency={c.currency}>
-                {c.count} {c.count === 1 ? 'document' : 'documents'}: total{' '}
-                <strong>{formatMinor(c.totalMinor, c.currency)}</strong>, open{' '}
+                {t('invoices.totalsCount', { count: c.count })} <strong>{formatMinor(c.totalMinor, c.currency)}</strong>
+                , {t('invoices.totalsOpen')}{' '}
                 <strong data-testid="currency-total-open">{formatMinor(c.openMinor, c.currency)}</strong>
               </li>
             )}
           </For>
         </ul>
       </Show>
-      <ExportButton list="invoices" filters={query} noun="invoices" />
+      <ExportButton list="invoices" filters={query} noun={t('invoices.noun')} />
 
       <ListTable
         list={list}
-        noun="invoices"
+        noun={t('invoices.noun')}
         emptyText={
           overdueOnly()
-            ? 'Nothing is overdue.'
+            ? t('invoices.nothingOverdue')
             : kind() === 'credit-note'
-              ? 'No credit notes match.'
-              : 'No invoices match.'
+              ? t('invoices.noCreditNotes')
+              : t('invoices.empty')
         }
         testId="invoices-table"
-        caption="Invoices"
+        caption={t('nav.invoices')}
         head={
           <>
-            <th scope="col">Number</th>
+            <th scope="col">{t('col.number')}</th>
             <Show when={staff()}>
-              <th scope="col">Customer</th>
+              <th scope="col">{t('col.customer')}</th>
             </Show>
-            <th scope="col">Issue date</th>
-            <th scope="col">Due date</th>
+            <th scope="col">{t('col.issueDate')}</th>
+            <th scope="col">{t('col.dueDate')}</th>
             <th scope="col" class="num">
-              Days overdue
+              {t('invoices.daysOverdue')}
             </th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('list.status')}</th>
             <th scope="col" class="num">
-              Total
+              {t('col.total')}
             </th>
             <th scope="col" class="num">
-              Open
+              {t('col.open')}
             </th>
           </>
         }
@@ -231,20 +232,20 @@ export default function Invoices() {
                 </Show>
               </th>
               <Show when={staff()}>
-                <td data-label="Customer" data-testid="row-party">
+                <td data-label={t('col.customer')} data-testid="row-party">
                   {invoice.partyName}
                 </td>
               </Show>
-              <td data-label="Issue date">
+              <td data-label={t('col.issueDate')}>
                 <time datetime={invoice.issueDate}>{formatDate(invoice.issueDate)}</time>
               </td>
-              <td data-label="Due date">
+              <td data-label={t('col.dueDate')}>
                 <time datetime={invoice.dueDate}>{formatDate(invoice.dueDate)}</time>
               </td>
-              <td class="num" data-label="Days overdue" data-testid="days-overdue">
+              <td class="num" data-label={t('invoices.daysOverdue')} data-testid="days-overdue">
                 {invoice.daysOverdue ?? ''}
               </td>
-              <td data-label="Status">
+              <td data-label={t('list.status')}>
                 <span class="badges">
                   <Show when={invoice.kind === 'credit-note'}>
                     <CreditNoteBadge />
@@ -261,10 +262,10 @@ export default function Invoices() {
                   </Show>
                 </span>
               </td>
-              <td class="num" data-label="Total" data-testid="invoice-total-cell">
+              <td class="num" data-label={t('col.total')} data-testid="invoice-total-cell">
                 {formatMinor(invoice.totalMinor, invoice.currency)}
               </td>
-              <td class="num" data-label="Open" data-testid="invoice-open-cell">
+              <td class="num" data-label={t('col.open')} data-testid="invoice-open-cell">
                 {formatMinor(invoice.openMinor, invoice.currency)}
               </td>
             </tr>

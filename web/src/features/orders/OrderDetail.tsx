@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { can } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { LinesTable, TotalRow } from '../../shared/components.tsx';
 import { DetailPage, NoValue, StatusBadge } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
@@ -13,20 +14,20 @@ export default function OrderDetail() {
   return (
     <DetailPage
       id="order"
-      noun="Order"
-      back={{ href: '/orders', label: 'Back to orders' }}
+      noun={t('order.noun')}
+      back={{ href: '/orders', label: t('order.back') }}
       fetch={(id) => trpc.orders.get.query({ id })}
-      pageTitle={(o) => `Order ${o.number}`}
+      pageTitle={(o) => t('order.title', { number: o.number })}
     >
       {(o) => (
         <>
           <div class="detail-header">
             <h1 id="order-title" data-testid="order-title">
-              Order {o().number}
+              {t('order.title', { number: o().number })}
             </h1>
             <StatusBadge status={o().status} />
             <DownloadButton
-              label="Order confirmation PDF"
+              label={t('order.pdf')}
               testId="order-pdf"
               fetch={() => trpc.orders.pdf.mutate({ id: o().id })}
             />
@@ -36,23 +37,23 @@ export default function OrderDetail() {
             <Show when={o().partyName}>
               {(name) => (
                 <div>
-                  <dt>Customer</dt>
+                  <dt>{t('col.customer')}</dt>
                   <dd data-testid="detail-party">{name()}</dd>
                 </div>
               )}
             </Show>
             <div>
-              <dt>Order date</dt>
+              <dt>{t('order.date')}</dt>
               <dd>
                 <time datetime={o().orderDate}>{formatDate(o().orderDate)}</time>
               </dd>
             </div>
             <div>
-              <dt>Your reference</dt>
+              <dt>{t('col.yourReference')}</dt>
               <dd>{o().customerReference ?? <NoValue />}</dd>
             </div>
             <div>
-              <dt>Total</dt>
+              <dt>{t('col.total')}</dt>
               <dd data-testid="order-total">{formatMinor(o().totalMinor, o().currency)}</dd>
             </div>
           </dl>
@@ -60,7 +61,7 @@ export default function OrderDetail() {
           <LinesTable
             id="order"
             lines={o().lines}
-            emptyText="This order has no lines."
+            emptyText={t('order.noLines')}
             currency={o().currency}
             footer={
               <>
@@ -68,9 +69,9 @@ export default function OrderDetail() {
                 <Show when={o().netMinor}>
                   {(net) => (
                     <>
-                      <TotalRow label="Net" minor={net()} currency={o().currency} testId="order-net" />
+                      <TotalRow label={t('totals.net')} minor={net()} currency={o().currency} testId="order-net" />
                       <TotalRow
-                        label="Tax and charges"
+                        label={t('totals.tax')}
                         minor={BigInt(o().totalMinor) - BigInt(net())}
                         currency={o().currency}
                         testId="order-tax"
@@ -78,22 +79,27 @@ export default function OrderDetail() {
                     </>
                   )}
                 </Show>
-                <TotalRow label="Total" minor={o().totalMinor} currency={o().currency} testId="order-lines-total" />
+                <TotalRow
+                  label={t('col.total')}
+                  minor={o().totalMinor}
+                  currency={o().currency}
+                  testId="order-lines-total"
+                />
               </>
             }
           />
 
-          <h2 id="order-shipments-title">Shipments</h2>
+          <h2 id="order-shipments-title">{t('nav.shipments')}</h2>
           <OrderShipments shipments={o().shipments} />
 
           {/* Invoices are their own permission: a role without it sees no such section. */}
           <Show when={can('invoices:read')}>
-            <h2 id="order-invoices-title">Invoices</h2>
+            <h2 id="order-invoices-title">{t('nav.invoices')}</h2>
             <Show
               when={o().invoices.length > 0}
               fallback={
                 <p class="list-message" data-testid="order-no-invoices">
-                  Not invoiced yet.
+                  {t('order.notInvoiced')}
                 </p>
               }
             >
@@ -101,15 +107,15 @@ export default function OrderDetail() {
                 <table class="data-table" data-testid="order-invoices" aria-labelledby="order-invoices-title">
                   <thead>
                     <tr>
-                      <th scope="col">Number</th>
-                      <th scope="col">Issue date</th>
-                      <th scope="col">Due date</th>
-                      <th scope="col">Status</th>
+                      <th scope="col">{t('col.number')}</th>
+                      <th scope="col">{t('col.issueDate')}</th>
+                      <th scope="col">{t('col.dueDate')}</th>
+                      <th scope="col">{t('list.status')}</th>
                       <th scope="col" class="num">
-                        Total
+                        {t('col.total')}
                       </th>
                       <th scope="col" class="num">
-                        Open
+                        {t('col.open')}
                       </th>
                     </tr>
                   </thead>
@@ -122,13 +128,13 @@ export default function OrderDetail() {
                               {invoice.legalNumber ?? invoice.number}
                             </A>
                           </th>
-                          <td data-label="Issue date">
+                          <td data-label={t('col.issueDate')}>
                             <time datetime={invoice.issueDate}>{formatDate(invoice.issueDate)}</time>
                           </td>
-                          <td data-label="Due date">
+                          <td data-label={t('col.dueDate')}>
                             <time datetime={invoice.dueDate}>{formatDate(invoice.dueDate)}</time>
                           </td>
-                          <td data-label="Status">
+                          <td data-label={t('list.status')}>
                             <span class="badges">
                               <Show when={invoice.kind === 'credit-note'}>
                                 <CreditNoteBadge />
@@ -136,10 +142,10 @@ export default function OrderDetail() {
                               <StatusBadge status={invoice.status} />
                             </span>
                           </td>
-                          <td class="num" data-label="Total">
+                          <td class="num" data-label={t('col.total')}>
                             {formatMinor(invoice.totalMinor, invoice.currency)}
                           </td>
-                          <td class="num" data-label="Open">
+                          <td class="num" data-label={t('col.open')}>
                             {formatMinor(invoice.openMinor, invoice.currency)}
                           </td>
                         </tr>

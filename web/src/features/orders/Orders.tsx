@@ -1,6 +1,7 @@
 import { LIMITS, ORDER_SORTS, ORDER_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, For, Show } from 'solid-js';
+import { type MessageKey, t } from '../../i18n.ts';
 import { ExportButton } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -20,18 +21,18 @@ import { trpc } from '../../trpc.ts';
 
 const PAGE_SIZE = 50;
 
-const SORT_LABELS: Record<(typeof ORDER_SORTS)[number], string> = {
-  newest: 'Newest first',
-  oldest: 'Oldest first',
-  'total-desc': 'Highest total first',
-  'total-asc': 'Lowest total first',
+const SORT_LABELS: Record<(typeof ORDER_SORTS)[number], MessageKey> = {
+  newest: 'orders.sort.newest',
+  oldest: 'orders.sort.oldest',
+  'total-desc': 'orders.sort.totalDesc',
+  'total-asc': 'orders.sort.totalAsc',
 };
 
 /** A 'YYYY-MM-DD' from the URL, or undefined (a hand-edited address is ignored, not sent). */
 const dateParam = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 
 export default function Orders() {
-  usePageTitle(() => 'Orders');
+  usePageTitle(() => t('nav.orders'));
   const [params, setParams] = useSearchParams();
   // Filters live in the URL, so Back from an order and a reload keep them.
   const status = () => ORDER_STATUSES.find((s) => s === params.status);
@@ -89,13 +90,10 @@ export default function Orders() {
 
   return (
     <section aria-labelledby="orders-title">
-      <h1 id="orders-title">Orders</h1>
-      <form class="filters" aria-label="Filter orders" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="orders-title">{t('nav.orders')}</h1>
+      <form class="filters" aria-label={t('orders.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter id="orders-status" statuses={ORDER_STATUSES} value={status()} />
-        <SearchField
-          id="orders-search"
-          placeholder={staff() ? 'Order number or customer reference' : 'Order number or your reference'}
-        />
+        <SearchField id="orders-search" placeholder={staff() ? t('orders.searchStaff') : t('orders.search')} />
         <Show when={staff()}>
           <PartyFilter
             id="orders-party"
@@ -105,7 +103,7 @@ export default function Orders() {
           />
         </Show>
         <div class="field field-date">
-          <label for="orders-from">From</label>
+          <label for="orders-from">{t('list.from')}</label>
           <input
             id="orders-from"
             name="from"
@@ -117,7 +115,7 @@ export default function Orders() {
           />
         </div>
         <div class="field field-date">
-          <label for="orders-to">To</label>
+          <label for="orders-to">{t('list.to')}</label>
           <input
             id="orders-to"
             name="to"
@@ -130,7 +128,7 @@ export default function Orders() {
           />
         </div>
         <div class="field">
-          <label for="orders-sort">Sort</label>
+          <label for="orders-sort">{t('list.sort')}</label>
           <select
             id="orders-sort"
             name="sort"
@@ -142,7 +140,7 @@ export default function Orders() {
               )
             }
           >
-            <For each={ORDER_SORTS}>{(s) => <option value={s}>{SORT_LABELS[s]}</option>}</For>
+            <For each={ORDER_SORTS}>{(s) => <option value={s}>{t(SORT_LABELS[s])}</option>}</For>
           </select>
         </div>
         <Show when={badRange()}>
@@ -152,7 +150,7 @@ export default function Orders() {
             role="alert"
             data-testid="orders-range-error"
           >
-            The end date must be on or after the start date.
+            {t('list.badRange')}
           </p>
         </Show>
       </form>
@@ -162,26 +160,26 @@ export default function Orders() {
           const { badRange: _b, ...f } = filters();
           return f;
         }}
-        noun="orders"
+        noun={t('orders.noun')}
       />
 
       <ListTable
         list={list}
-        noun="orders"
-        emptyText={badRange() ? 'No orders in that range.' : 'No orders match.'}
+        noun={t('orders.noun')}
+        emptyText={badRange() ? t('orders.emptyRange') : t('orders.empty')}
         testId="orders-table"
-        caption="Orders"
+        caption={t('nav.orders')}
         head={
           <>
-            <th scope="col">Number</th>
+            <th scope="col">{t('col.number')}</th>
             <Show when={staff()}>
-              <th scope="col">Customer</th>
+              <th scope="col">{t('col.customer')}</th>
             </Show>
-            <th scope="col">{staff() ? 'Customer reference' : 'Your reference'}</th>
-            <th scope="col">Date</th>
-            <th scope="col">Status</th>
+            <th scope="col">{staff() ? t('col.customerReference') : t('col.yourReference')}</th>
+            <th scope="col">{t('col.date')}</th>
+            <th scope="col">{t('list.status')}</th>
             <th scope="col" class="num">
-              Total
+              {t('col.total')}
             </th>
           </>
         }
@@ -192,20 +190,20 @@ export default function Orders() {
               <A href={`/orders/${order.id}`}>{order.number}</A>
             </th>
             <Show when={staff()}>
-              <td data-label="Customer" data-testid="row-party">
+              <td data-label={t('col.customer')} data-testid="row-party">
                 {order.partyName}
               </td>
             </Show>
-            <td data-label={staff() ? 'Customer reference' : 'Your reference'}>
+            <td data-label={staff() ? t('col.customerReference') : t('col.yourReference')}>
               {order.customerReference ?? <NoValue />}
             </td>
-            <td data-label="Date">
+            <td data-label={t('col.date')}>
               <time datetime={order.orderDate}>{formatDate(order.orderDate)}</time>
             </td>
-            <td data-label="Status">
+            <td data-label={t('list.status')}>
               <StatusBadge status={order.status} />
             </td>
-            <td class="num" data-label="Total">
+            <td class="num" data-label={t('col.total')}>
               {formatMinor(order.totalMinor, order.currency)}
             </td>
           </tr>

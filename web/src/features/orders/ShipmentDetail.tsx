@@ -1,4 +1,5 @@
 import { Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { LinesTable, OrderLinks } from '../../shared/components.tsx';
 import { DetailPage } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
@@ -10,20 +11,20 @@ export default function ShipmentDetail() {
   return (
     <DetailPage
       id="shipment"
-      noun="Shipment"
-      back={{ href: '/shipments', label: 'Back to shipments' }}
+      noun={t('shipment.noun')}
+      back={{ href: '/shipments', label: t('shipment.back') }}
       fetch={(id) => trpc.shipments.get.query({ id })}
-      pageTitle={(s) => `Shipment ${s.number}`}
+      pageTitle={(s) => t('shipment.title', { number: s.number })}
     >
       {(s) => (
         <>
           <div class="detail-header">
             <h1 id="shipment-title" data-testid="shipment-title">
-              Shipment {s().number}
+              {t('shipment.title', { number: s().number })}
             </h1>
             <ShipmentStatus status={s().status} />
             <DownloadButton
-              label="Delivery note PDF"
+              label={t('shipment.pdf')}
               testId="shipment-pdf"
               fetch={() => trpc.shipments.pdf.mutate({ id: s().id })}
             />
@@ -32,39 +33,39 @@ export default function ShipmentDetail() {
             <Show when={s().partyName}>
               {(name) => (
                 <div>
-                  <dt>Customer</dt>
+                  <dt>{t('col.customer')}</dt>
                   <dd data-testid="detail-party">{name()}</dd>
                 </div>
               )}
             </Show>
             <div>
-              <dt>{s().orders.length > 1 ? 'Orders' : 'Order'}</dt>
+              <dt>{s().orders.length > 1 ? t('nav.orders') : t('col.order')}</dt>
               <dd>
-                <OrderLinks orders={s().orders} prefix="Order " />
+                <OrderLinks orders={s().orders} prefix={`${t('col.order')} `} />
               </dd>
             </div>
             <div>
-              <dt>Carrier</dt>
+              <dt>{t('col.carrier')}</dt>
               <dd data-testid="shipment-carrier">{s().carrier}</dd>
             </div>
             <div>
-              <dt>Tracking reference</dt>
+              <dt>{t('col.trackingRef')}</dt>
               <dd class="mono" data-testid="shipment-tracking">
                 <TrackingRef carrier={s().carrier} trackingRef={s().trackingRef} />
               </dd>
             </div>
             <div>
-              <dt>Shipped</dt>
+              <dt>{t('col.shipped')}</dt>
               <dd>
                 <time datetime={s().shippedOn}>{formatDate(s().shippedOn)}</time>
               </dd>
             </div>
             <div>
-              <dt>Delivered</dt>
+              <dt>{t('col.delivered')}</dt>
               <dd>
                 {(() => {
                   const on = s().deliveredOn;
-                  return on ? <time datetime={on}>{formatDate(on)}</time> : 'Not yet';
+                  return on ? <time datetime={on}>{formatDate(on)}</time> : t('shipment.notYet');
                 })()}
               </dd>
             </div>
@@ -73,8 +74,8 @@ export default function ShipmentDetail() {
           <LinesTable
             id="shipment"
             lines={s().lines}
-            emptyText="This shipment has no lines."
-            lineLabel={s().orders.length > 1 ? 'Order / line' : 'Order line'}
+            emptyText={t('shipment.noLines')}
+            lineLabel={s().orders.length > 1 ? t('shipment.orderSlashLine') : t('shipment.orderLine')}
           />
         </>
       )}

@@ -1,6 +1,7 @@
 import { LIMITS } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { ExportButton, OrderLinks } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -19,7 +20,7 @@ import { SHIPMENT_STATUSES, ShipmentCells, shipmentStatusLabel } from './shipmen
 const PAGE_SIZE = 50;
 
 export default function Shipments() {
-  usePageTitle(() => 'Shipments');
+  usePageTitle(() => t('nav.shipments'));
   const [params] = useSearchParams();
   // Filters live in the URL, so Back from a shipment and a reload keep them.
   const status = () => SHIPMENT_STATUSES.find((s) => s === params.status);
@@ -44,20 +45,20 @@ export default function Shipments() {
 
   return (
     <section aria-labelledby="shipments-title">
-      <h1 id="shipments-title">Shipments</h1>
-      <form class="filters" aria-label="Filter shipments" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="shipments-title">{t('nav.shipments')}</h1>
+      <form class="filters" aria-label={t('shipments.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter
           id="shipments-status"
           statuses={SHIPMENT_STATUSES}
           value={status()}
           optionLabel={shipmentStatusLabel}
         />
-        <SearchField id="shipments-search" placeholder="Delivery note or tracking reference" />
+        <SearchField id="shipments-search" placeholder={t('shipments.search')} />
         <Show when={staff()}>
           <PartyFilter
             id="shipments-party"
             kind="customer"
-            label="Customer"
+            label={t('col.customer')}
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
@@ -65,27 +66,27 @@ export default function Shipments() {
       <ExportButton
         list="shipments"
         filters={() => ({ status: filters().status, search: filters().search, partyId: filters().partyId })}
-        noun="shipments"
+        noun={t('shipments.noun')}
       />
 
       <ListTable
         list={list}
-        noun="shipments"
-        emptyText="No shipments match."
+        noun={t('shipments.noun')}
+        emptyText={t('shipments.empty')}
         testId="shipments-table"
-        caption="Shipments"
+        caption={t('nav.shipments')}
         head={
           <>
-            <th scope="col">Delivery note</th>
+            <th scope="col">{t('col.deliveryNote')}</th>
             <Show when={staff()}>
-              <th scope="col">Customer</th>
+              <th scope="col">{t('col.customer')}</th>
             </Show>
-            <th scope="col">Order</th>
-            <th scope="col">Carrier</th>
-            <th scope="col">Tracking reference</th>
-            <th scope="col">Shipped</th>
-            <th scope="col">Delivered</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('col.order')}</th>
+            <th scope="col">{t('col.carrier')}</th>
+            <th scope="col">{t('col.trackingRef')}</th>
+            <th scope="col">{t('col.shipped')}</th>
+            <th scope="col">{t('col.delivered')}</th>
+            <th scope="col">{t('list.status')}</th>
           </>
         }
       >
@@ -97,11 +98,11 @@ export default function Shipments() {
               </A>
             </th>
             <Show when={staff()}>
-              <td data-label="Customer" data-testid="row-party">
+              <td data-label={t('col.customer')} data-testid="row-party">
                 {shipment.partyName}
               </td>
             </Show>
-            <td data-label="Order">
+            <td data-label={t('col.order')}>
               <OrderLinks orders={shipment.orders} />
             </td>
             <ShipmentCells shipment={shipment} />

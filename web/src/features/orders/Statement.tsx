@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { type MessageKey, t } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -13,20 +14,20 @@ type CurrencyTotals = Statement['currencies'][number];
 type Ageing = CurrencyTotals['ageing'];
 type Line = Statement['lines'][number];
 
-const TYPE_LABEL: Record<Line['type'], string> = {
-  invoice: 'Invoice',
-  'credit-note': 'Credit note',
-  payment: 'Payment',
+const TYPE_LABEL: Record<Line['type'], MessageKey> = {
+  invoice: 'invoices.invoice',
+  'credit-note': 'invoices.creditNote',
+  payment: 'statement.payment',
 };
 type Period = { from: string; to: string };
 
 /** The ageing buckets, left (not yet due) to right (longest overdue). */
-const BUCKETS: { key: keyof Ageing; label: string }[] = [
-  { key: 'current', label: 'Current (not yet due)' },
-  { key: 'days1to30', label: '1–30 days overdue' },
-  { key: 'days31to60', label: '31–60 days overdue' },
-  { key: 'days61to90', label: '61–90 days overdue' },
-  { key: 'over90', label: 'Over 90 days overdue' },
+const BUCKETS: { key: keyof Ageing; label: MessageKey }[] = [
+  { key: 'current', label: 'statement.bucket.current' },
+  { key: 'days1to30', label: 'statement.bucket.1to30' },
+  { key: 'days31to60', label: 'statement.bucket.31to60' },
+  { key: 'days61to90', label: 'statement.bucket.61to90' },
+  { key: 'over90', label: 'statement.bucket.over90' },
 ];
 
 const BAR_WIDTH = 1000n;
@@ -47,7 +48,7 @@ function barSegments(ageing: Ageing): { key: keyof Ageing; x: number; width: num
   }).filter((s) => s.width > 0);
 }
 
-const overdueText = (days: number) => (days === 1 ? '1 day overdue' : `${days} days overdue`);
+const overdueText = (days: number) => t('statement.daysOverdue', { count: days });
 
 /**
  * The account statement: for a chosen period (default the last 90 days) the opening balance, every
@@ -55,7 +56,7 @@ const overdueText = (days: number) => (days === 1 ? '1 day overdue' : `${days} d
  * today the ageing of open items and the credit limit with what is left of it. PDF and CSV downloads.
  */
 export default function Statement() {
-  usePageTitle(() => 'Account statement');
+  usePageTitle(() => t('home.statement'));
   // undefined: the server's default period; the inputs then show the period it chose.
   const [period, setPeriod] = createSignal<Period | undefined>(undefined, { equals: false });
   const [statement, { refetch }] = createResource(
@@ -69,8 +70,8 @@ export default function Statement() {
     e.preventDefault();
     const from = fromInput?.value ?? '';
     const to = toInput?.value ?? '';
-    if (!from || !to) return setPeriodError('Choose both the first and the last day.');
-    if (from > to) return setPeriodError('The period must start on or before its end.');
+    if (!from || !to) return setPeriodError(t('statement.chooseBoth'));
+    if (from > to) return setPeriodError(t('statement.badPeriod'));
     setPeriodError(null);
     setPeriod({ from, to });
   };
@@ -80,13 +81,13 @@ export default function Statement() {
     <section aria-labelledby="statement-title" class="statement">
       <Switch>
         <Match when={statement.state === 'pending' || statement.state === 'unresolved'}>
-          <h1 id="statement-title">Account statement</h1>
+          <h1 id="statement-title">{t('home.statement')}</h1>
           <p class="list-message" role="status">
-            Loading your statement…
+            {t('statement.loading')}
           </p>
         </Match>
         <Match when={statement.state === 'errored'}>
-          <h1 id="statement-title">Account statement</h1>
+          <h1 id="statement-title">{t('home.statement')}</h1>
           <ErrorPanel message={errorMessage(statement.error)} onRetry={() => void refetch()} />
         </Match>
         <Match when={ready()}>
@@ -94,7 +95,7 @@ export default function Statement() {
             <>
               <div class="detail-header statement-header">
                 <h1 id="statement-title" data-testid="statement-title">
-                  Account statement <time datetime={st().from}>{formatDate(st().from)}</time> –{' '}
+                  {t('home.statement')} <time datetime={st().from}>{formatDate(st().from)}</time> –{' '}
                   <time datetime={st().to}>{formatDate(st().to)}</time>
                 </h1>
                 <DownloadButton
@@ -113,21 +114,21 @@ export default function Statement() {
                   data-testid="statement-print"
                   onClick={() => window.print()}
                 >
-                  Print
+                  {t('common.print')}
                 </button>
               </div>
 
               <form class="statement-period filters" onSubmit={apply} data-testid="statement-period">
                 <label>
-                  From
+                  {t('list.from')}
                   <input type="date" ref={fromInput} value={st().from} data-testid="statement-from" required />
                 </label>
                 <label>
-                  To
+                  {t('list.to')}
                   <input type="date" ref={toInput} value={st().to} data-testid="statement-to" required />
                 </label>
                 <button type="submit" class="button">
-                  Show
+                  {t('statement.show')}
                 </button>
                 <Show when={periodError()}>
                   <span class="error" role="alert">
@@ -140,11 +141,11 @@ export default function Statement() {
                 {(cr) => (
                   <dl class="summary statement-credit" data-testid="statement-credit">
                     <div>
-                      <dt>Credit limit</dt>
+                      <dt>{t('statement.creditLimit')}</dt>
                       <dd>{formatMinor(cr().limitMinor, cr().currency)}</dd>
                     </div>
                     <div>
-                      <dt>Available credit</dt>
+                      <dt>{t('statement.available')}</dt>
                       <dd data-testid="statement-available">{formatMinor(cr().availableMinor, cr().currency)}</dd>
                     </div>
                   </dl>
@@ -155,25 +156,24 @@ export default function Statement() {
                 when={st().balances.length > 0}
                 fallback={
                   <p class="list-message" data-testid="statement-no-activity">
-                    No invoices, credit notes or payments on your account up to {formatDate(st().to)}.
+                    {t('statement.noActivity', { date: formatDate(st().to) })}
                   </p>
                 }
               >
                 <Show when={st().linesTruncated}>
                   <p class="notice" data-testid="statement-lines-truncated">
-                    Only the first {st().lines.length} lines of this period are listed; the balances include every line.
-                    Choose a shorter period to see the rest.
+                    {t('statement.linesTruncated', { count: st().lines.length })}
                   </p>
                 </Show>
                 <For each={st().balances}>{(b) => <Ledger balance={b} lines={st().lines} st={st()} />}</For>
               </Show>
 
-              <h2>Ageing as of {formatDate(st().asOf)}</h2>
+              <h2>{t('statement.ageingAsOf', { date: formatDate(st().asOf) })}</h2>
               <Show
                 when={st().currencies.length > 0}
                 fallback={
                   <p class="list-message" data-testid="statement-empty">
-                    Nothing is open on your account.
+                    {t('statement.nothingOpen')}
                   </p>
                 }
               >
@@ -181,26 +181,25 @@ export default function Statement() {
                   <For each={st().currencies}>{(c) => <CurrencyAgeing totals={c} />}</For>
                 </div>
 
-                <h2 id="statement-items-title">Open items</h2>
+                <h2 id="statement-items-title">{t('statement.openItems')}</h2>
                 <Show when={st().truncated}>
                   <p class="notice statement-truncated" data-testid="statement-truncated">
-                    Only the {st().openItems.length} open items due first are listed here; your account has more. The
-                    totals above include them all.
+                    {t('statement.itemsTruncated', { count: st().openItems.length })}
                   </p>
                 </Show>
                 <div class="table-wrap stack">
                   <table class="data-table" data-testid="statement-items" aria-labelledby="statement-items-title">
                     <thead>
                       <tr>
-                        <th scope="col">Invoice</th>
-                        <th scope="col">Issue date</th>
-                        <th scope="col">Due date</th>
-                        <th scope="col">Overdue</th>
+                        <th scope="col">{t('invoices.invoice')}</th>
+                        <th scope="col">{t('col.issueDate')}</th>
+                        <th scope="col">{t('col.dueDate')}</th>
+                        <th scope="col">{t('time.overdue')}</th>
                         <th scope="col" class="num">
-                          Total
+                          {t('col.total')}
                         </th>
                         <th scope="col" class="num">
-                          Open
+                          {t('col.open')}
                         </th>
                       </tr>
                     </thead>
@@ -219,23 +218,26 @@ export default function Statement() {
                                 <QueryBadge count={item.openQueries} />
                               </Show>
                             </th>
-                            <td data-label="Issue date">
+                            <td data-label={t('col.issueDate')}>
                               <time datetime={item.issueDate}>{formatDate(item.issueDate)}</time>
                             </td>
-                            <td data-label="Due date">
+                            <td data-label={t('col.dueDate')}>
                               <time datetime={item.dueDate}>{formatDate(item.dueDate)}</time>
                             </td>
-                            <td data-label="Overdue">
-                              <Show when={item.daysOverdue > 0} fallback={<span class="muted">Not yet due</span>}>
+                            <td data-label={t('time.overdue')}>
+                              <Show
+                                when={item.daysOverdue > 0}
+                                fallback={<span class="muted">{t('statement.notYetDue')}</span>}
+                              >
                                 <span class="badge badge-overdue" data-testid="statement-overdue">
                                   {overdueText(item.daysOverdue)}
                                 </span>
                               </Show>
                             </td>
-                            <td class="num" data-label="Total">
+                            <td class="num" data-label={t('col.total')}>
                               {formatMinor(item.totalMinor, item.currency)}
                             </td>
-                            <td class="num" data-label="Open">
+                            <td class="num" data-label={t('col.open')}>
                               {formatMinor(item.openMinor, item.currency)}
                             </td>
                           </tr>
@@ -266,51 +268,51 @@ function Ledger(props: { balance: Statement['balances'][number]; lines: Line[]; 
         <table class="data-table" aria-labelledby={titleId()}>
           <thead>
             <tr>
-              <th scope="col">Date</th>
+              <th scope="col">{t('col.date')}</th>
               <th scope="col">Type</th>
-              <th scope="col">Number</th>
-              <th scope="col">Due</th>
+              <th scope="col">{t('col.number')}</th>
+              <th scope="col">{t('statement.due')}</th>
               <th scope="col" class="num">
-                Amount
+                {t('lines.amount')}
               </th>
               <th scope="col" class="num">
-                Balance
+                {t('statement.balance')}
               </th>
             </tr>
           </thead>
           <tbody>
             <tr data-testid="ledger-opening">
-              <td data-label="Date">
+              <td data-label={t('col.date')}>
                 <time datetime={props.st.from}>{formatDate(props.st.from)}</time>
               </td>
               <th scope="row" colSpan={4}>
-                Opening balance
+                {t('statement.opening')}
               </th>
-              <td class="num" data-label="Balance" data-testid="ledger-opening-amount">
+              <td class="num" data-label={t('statement.balance')} data-testid="ledger-opening-amount">
                 {m(b().openingMinor)}
               </td>
             </tr>
             <For each={lines()}>
               {(l) => (
                 <tr data-testid="ledger-line" data-type={l.type}>
-                  <td data-label="Date">
+                  <td data-label={t('col.date')}>
                     <time datetime={l.date}>{formatDate(l.date)}</time>
                   </td>
-                  <td data-label="Type">{TYPE_LABEL[l.type]}</td>
-                  <th scope="row" data-label="Number">
+                  <td data-label={t('statement.type')}>{t(TYPE_LABEL[l.type])}</td>
+                  <th scope="row" data-label={t('col.number')}>
                     <Show when={l.type !== 'payment'} fallback={<span>{l.number}</span>}>
                       <A href={`/invoices/${l.id}`} data-testid="ledger-invoice-link">
                         {l.legalNumber ?? l.number}
                       </A>
                     </Show>
                   </th>
-                  <td data-label="Due">
+                  <td data-label={t('statement.due')}>
                     <Show when={l.dueDate}>{(d) => <time datetime={d()}>{formatDate(d())}</time>}</Show>
                   </td>
-                  <td class="num" data-label="Amount">
+                  <td class="num" data-label={t('lines.amount')}>
                     {m(l.amountMinor)}
                   </td>
-                  <td class="num" data-label="Balance" data-testid="ledger-balance">
+                  <td class="num" data-label={t('statement.balance')} data-testid="ledger-balance">
                     {m(l.balanceMinor)}
                   </td>
                 </tr>
@@ -323,7 +325,7 @@ function Ledger(props: { balance: Statement['balances'][number]; lines: Line[]; 
                 <time datetime={props.st.to}>{formatDate(props.st.to)}</time>
               </td>
               <th scope="row" colSpan={4}>
-                Closing balance
+                {t('statement.closing')}
               </th>
               <td class="num" data-testid="ledger-closing">
                 {m(b().closingMinor)}
@@ -342,13 +344,14 @@ function CurrencyAgeing(props: { totals: CurrencyTotals }) {
   const titleId = () => `ageing-${c().currency}-title`;
   const segments = () => barSegments(c().ageing);
   const barLabel = () =>
-    `Ageing of ${formatMinor(c().openMinor, c().currency)} open: ${BUCKETS.map(
-      (b) => `${b.label} ${formatMinor(c().ageing[b.key], c().currency)}`,
+    `${t('statement.ageingOf', { amount: formatMinor(c().openMinor, c().currency) })} ${BUCKETS.map(
+      (b) => `${t(b.label)} ${formatMinor(c().ageing[b.key], c().currency)}`,
     ).join('; ')}`;
   return (
     <section class="statement-currency" aria-labelledby={titleId()} data-testid={`ageing-${c().currency}`}>
       <h2 id={titleId()}>
-        Open in {c().currency} <span class="statement-open">{formatMinor(c().openMinor, c().currency)}</span>
+        {t('statement.openIn', { currency: c().currency })}{' '}
+        <span class="statement-open">{formatMinor(c().openMinor, c().currency)}</span>
       </h2>
       <Show when={segments().length > 0}>
         <svg
@@ -364,12 +367,12 @@ function CurrencyAgeing(props: { totals: CurrencyTotals }) {
         </svg>
       </Show>
       <table class="data-table ageing-table" data-testid="ageing-table">
-        <caption class="visually-hidden">Ageing in {c().currency}</caption>
+        <caption class="visually-hidden">{t('statement.ageingIn', { currency: c().currency })}</caption>
         <thead>
           <tr>
-            <th scope="col">Period</th>
+            <th scope="col">{t('statement.period')}</th>
             <th scope="col" class="num">
-              Amount
+              {t('lines.amount')}
             </th>
           </tr>
         </thead>
@@ -379,7 +382,7 @@ function CurrencyAgeing(props: { totals: CurrencyTotals }) {
               <tr data-testid={`ageing-${b.key}`}>
                 <th scope="row">
                   <span class={`ageing-key ageing-${b.key}`} aria-hidden="true" />
-                  {b.label}
+                  {t(b.label)}
                 </th>
                 <td class="num">{formatMinor(c().ageing[b.key], c().currency)}</td>
               </tr>
@@ -388,7 +391,7 @@ function CurrencyAgeing(props: { totals: CurrencyTotals }) {
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row">Total open</th>
+            <th scope="row">{t('statement.totalOpen')}</th>
             <td class="num" data-testid="ageing-total">
               {formatMinor(c().openMinor, c().currency)}
             </td>

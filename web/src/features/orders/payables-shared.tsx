@@ -2,6 +2,7 @@ import { INVOICE_QUERY_REASON_LABELS, INVOICE_QUERY_REASONS, type InvoiceQueryRe
 import { createResource, createSignal, For, type JSX, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { can } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, FormDialog } from '../../shared/components.tsx';
 import { ErrorPanel } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -19,7 +20,7 @@ export type InvoiceQuery = Awaited<ReturnType<typeof trpc.invoiceQueries.get.que
 export function QueryBadge(props: { count: number }) {
   return (
     <span class="badge badge-query" data-testid="query-badge">
-      {props.count === 1 ? 'Query open' : `${props.count} queries open`}
+      {t('invoices.queriesOpen', { count: props.count })}
     </span>
   );
 }
@@ -28,7 +29,7 @@ export function QueryBadge(props: { count: number }) {
 export function AdvisedBadge() {
   return (
     <span class="badge badge-advised" data-testid="advised-badge">
-      Payment advised
+      {t('invoices.advised')}
     </span>
   );
 }
@@ -174,7 +175,7 @@ export function InvoiceQueries(props: { invoiceId: string; lines: readonly Line[
   return (
     <section class="invoice-queries after-panel" aria-labelledby="invoice-queries-title" data-testid="invoice-queries">
       <div class="detail-header">
-        <h2 id="invoice-queries-title">Queries</h2>
+        <h2 id="invoice-queries-title">{t('queries.title')}</h2>
         <Show when={mayRaise()}>
           <button
             type="button"
@@ -185,19 +186,19 @@ export function InvoiceQueries(props: { invoiceId: string; lines: readonly Line[
               setDialog({ kind: 'raise' });
             }}
           >
-            Raise a query
+            {t('queries.raise')}
           </button>
         </Show>
       </div>
       <Announcement testId="query-announcement" message={announcement()} />
       <Show when={!queries.error} fallback={<ErrorPanel message={errorMessage(queries.error)} onRetry={refetch} />}>
-        <Show when={queries()} fallback={<p class="muted">Loading queries…</p>}>
+        <Show when={queries()} fallback={<p class="muted">{t('queries.loading')}</p>}>
           {(list) => (
             <Show
               when={list().length > 0}
               fallback={
                 <p class="muted" data-testid="queries-empty">
-                  No queries on this invoice.
+                  {t('queries.none')}
                 </p>
               }
             >
@@ -220,7 +221,7 @@ export function InvoiceQueries(props: { invoiceId: string; lines: readonly Line[
                           setDialog({ kind: 'comment', id: q.id });
                         }}
                       >
-                        Add a message or file
+                        {t('queries.add')}
                       </button>
                     </Show>
                   </article>

@@ -1,8 +1,9 @@
 import { trackingUrl } from '@gatehouse/contract';
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { NoValue } from '../../shared/data.tsx';
-import { formatDate } from '../../shared/format.ts';
+import { formatDate, label } from '../../shared/format.ts';
 import type { trpc } from '../../trpc.ts';
 
 /** A shipment as both tables show it (the list's rows also name their customer, for staff). */
@@ -12,7 +13,7 @@ export const SHIPMENT_STATUSES = ['in-transit', 'delivered'] as const;
 
 /** 'in-transit' -> 'In transit' (the status badge's word). */
 export const shipmentStatusLabel = (status: string) =>
-  status === 'in-transit' ? 'In transit' : status.charAt(0).toUpperCase() + status.slice(1);
+  status === 'in-transit' ? t('status.in-transit') : label(status);
 
 /** A shipment's status: the word always visible, colour a second cue. */
 export function ShipmentStatus(props: { status: string }) {
@@ -35,7 +36,7 @@ export function TrackingRef(props: { carrier: string; trackingRef: string | null
           {(url) => (
             <a href={url()} target="_blank" rel="noopener noreferrer" data-testid="tracking-link">
               {ref()}
-              <span class="visually-hidden"> (track with {props.carrier}, opens in a new tab)</span>
+              <span class="visually-hidden"> {t('shipments.track', { carrier: props.carrier })}</span>
             </a>
           )}
         </Show>
@@ -48,21 +49,21 @@ export function TrackingRef(props: { carrier: string; trackingRef: string | null
 export function ShipmentCells(props: { shipment: ShipmentSummary }) {
   return (
     <>
-      <td class="wrap" data-label="Carrier">
+      <td class="wrap" data-label={t('col.carrier')}>
         {props.shipment.carrier}
       </td>
-      <td class="mono" data-label="Tracking reference">
+      <td class="mono" data-label={t('col.trackingRef')}>
         <TrackingRef carrier={props.shipment.carrier} trackingRef={props.shipment.trackingRef} />
       </td>
-      <td data-label="Shipped">
+      <td data-label={t('col.shipped')}>
         <time datetime={props.shipment.shippedOn}>{formatDate(props.shipment.shippedOn)}</time>
       </td>
-      <td data-label="Delivered">
+      <td data-label={t('col.delivered')}>
         <Show when={props.shipment.deliveredOn} fallback={<NoValue />}>
           {(day) => <time datetime={day()}>{formatDate(day())}</time>}
         </Show>
       </td>
-      <td data-label="Status">
+      <td data-label={t('list.status')}>
         <ShipmentStatus status={props.shipment.status} />
       </td>
     </>
@@ -76,7 +77,7 @@ export function OrderShipments(props: { shipments: ShipmentSummary[] }) {
       when={props.shipments.length > 0}
       fallback={
         <p class="list-message" data-testid="order-no-shipments">
-          Nothing shipped yet.
+          {t('shipments.none')}
         </p>
       }
     >
@@ -84,12 +85,12 @@ export function OrderShipments(props: { shipments: ShipmentSummary[] }) {
         <table class="data-table" data-testid="order-shipments" aria-labelledby="order-shipments-title">
           <thead>
             <tr>
-              <th scope="col">Delivery note</th>
-              <th scope="col">Carrier</th>
-              <th scope="col">Tracking reference</th>
-              <th scope="col">Shipped</th>
-              <th scope="col">Delivered</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('col.deliveryNote')}</th>
+              <th scope="col">{t('col.carrier')}</th>
+              <th scope="col">{t('col.trackingRef')}</th>
+              <th scope="col">{t('col.shipped')}</th>
+              <th scope="col">{t('col.delivered')}</th>
+              <th scope="col">{t('list.status')}</th>
             </tr>
           </thead>
           <tbody>

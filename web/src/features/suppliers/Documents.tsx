@@ -1,6 +1,7 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, ExportButton } from '../../shared/components.tsx';
 import { ErrorPanel, NoValue, usePageTitle, useRememberedList, uuidParam } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -23,7 +24,7 @@ export default function Documents() {
     (input) => guard(trpc.documents.requirements.query(input)),
   );
   const ready = () => (data.state === 'ready' || data.state === 'refreshing' ? data() : undefined);
-  usePageTitle(() => 'Compliance documents');
+  usePageTitle(() => t('docs.title'));
   const mayUpload = () => can('documents:upload');
 
   const [uploading, setUploading] = createSignal<DocumentType | null>(null);
@@ -32,48 +33,48 @@ export default function Documents() {
 
   return (
     <section aria-labelledby="documents-title">
-      <h1 id="documents-title">Compliance documents</h1>
+      <h1 id="documents-title">{t('docs.title')}</h1>
       <Show when={ready()}>
         {(r) => (
           <p class="documents-intro" data-testid="documents-party">
-            <Show when={partyId()} fallback="The documents your company keeps on file with us, and where each stands.">
-              Documents of <strong>{r().party.name}</strong>
+            <Show when={partyId()} fallback={t('docs.intro')}>
+              {t('docs.of')} <strong>{r().party.name}</strong>
               {r().party.category ? ` (${r().party.category})` : ''}.
             </Show>
           </p>
         )}
       </Show>
       <Announcement testId="documents-announcement" message={announcement()} />
-      <ExportButton list="documents" filters={() => ({ partyId: partyId() })} noun="documents" />
+      <ExportButton list="documents" filters={() => ({ partyId: partyId() })} noun={t('docs.noun')} />
       <Switch>
         <Match when={data.state === 'errored'}>
           <ErrorPanel message={errorMessage(data.error)} onRetry={() => void refetch()} />
         </Match>
         <Match when={data.state === 'pending' || data.state === 'unresolved'}>
           <p class="list-message" role="status">
-            Loading documents…
+            {t('docs.loading')}
           </p>
         </Match>
         <Match when={ready()?.items.length === 0}>
           <p class="list-message" data-testid="list-empty">
-            No compliance documents are required here.
+            {t('docs.none')}
           </p>
         </Match>
         <Match when={ready()}>
           {(r) => (
             <div class="table-wrap stack">
               <table class="data-table" data-testid="documents-table" aria-busy={data.state === 'refreshing'}>
-                <caption class="visually-hidden">Compliance documents</caption>
+                <caption class="visually-hidden">{t('docs.title')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Document</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">In force</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Notes</th>
+                    <th scope="col">{t('docs.document')}</th>
+                    <th scope="col">{t('list.status')}</th>
+                    <th scope="col">{t('docs.inForce')}</th>
+                    <th scope="col">{t('docs.expires')}</th>
+                    <th scope="col">{t('docs.notes')}</th>
                     <Show when={mayUpload()}>
                       <th scope="col">
-                        <span class="visually-hidden">Actions</span>
+                        <span class="visually-hidden">{t('docs.actions')}</span>
                       </th>
                     </Show>
                   </tr>
@@ -90,20 +91,20 @@ export default function Documents() {
                             <span class="document-description">{item.type.description}</span>
                           </span>
                         </th>
-                        <td data-label="Status">
+                        <td data-label={t('list.status')}>
                           <Badge status={item.status} testId="document-status" />
                         </td>
-                        <td data-label="In force" data-testid="document-current">
+                        <td data-label={t('docs.inForce')} data-testid="document-current">
                           <Show when={item.current} fallback={<NoValue />}>
                             {(v) => <VersionName version={v()} />}
                           </Show>
                         </td>
-                        <td data-label="Expires" data-testid="document-expires">
+                        <td data-label={t('docs.expires')} data-testid="document-expires">
                           <Show when={item.current?.expiresOn} fallback={<NoValue />}>
                             {(d) => <time datetime={d()}>{formatDate(d())}</time>}
                           </Show>
                         </td>
-                        <td class="wrap" data-label="Notes" data-testid="document-notes">
+                        <td class="wrap" data-label={t('docs.notes')} data-testid="document-notes">
                           <Notes latest={item.latest} />
                         </td>
                         <Show when={mayUpload()}>
@@ -118,7 +119,8 @@ export default function Documents() {
                                 setUploading(item.type);
                               }}
                             >
-                              Upload<span class="visually-hidden"> {item.type.name}</span>
+                              {t('docs.upload')}
+                              <span class="visually-hidden"> {item.type.name}</span>
                             </button>
                           </td>
                         </Show>
@@ -140,7 +142,7 @@ export default function Documents() {
               opener?.focus();
             }}
             onUploaded={(versionNo) => {
-              setAnnouncement(`${type().name} uploaded as version ${versionNo}. It is now waiting for review.`);
+              setAnnouncement(t('docs.uploaded', { name: type().name, version: versionNo }));
               void refetch();
             }}
           />
@@ -153,7 +155,7 @@ export default function Documents() {
 function VersionName(props: { version: Version }) {
   return (
     <span class="version-name">
-      Version {props.version.versionNo}
+      {t('docs.version', { version: props.version.versionNo })}
       <span class="muted break"> · {props.version.fileName}</span>
     </span>
   );
@@ -167,12 +169,12 @@ function Notes(props: { latest: Version | null }) {
         <Switch>
           <Match when={v().status === 'rejected'}>
             <span data-testid="document-rejection">
-              Version {v().versionNo} rejected: {v().reason ?? 'no reason given'}
+              {t('docs.rejected', { version: v().versionNo, reason: v().reason ?? t('docs.noReason') })}
             </span>
           </Match>
           <Match when={v().status === 'submitted' || v().status === 'under-review'}>
             <span>
-              Version {v().versionNo} {v().status === 'submitted' ? 'awaits review' : 'is being reviewed'}
+              {t(v().status === 'submitted' ? 'docs.awaitsReview' : 'docs.beingReviewed', { version: v().versionNo })}
             </span>
           </Match>
         </Switch>

@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, createDialogs, LinesTable, ReasonDialog, TotalRow } from '../../shared/components.tsx';
 import { DetailPage } from '../../shared/data.tsx';
 import { DownloadButton } from '../../shared/download-button.tsx';
@@ -19,10 +20,10 @@ export default function PurchaseOrderDetail() {
   return (
     <DetailPage
       id="purchase-order"
-      noun="Purchase order"
-      back={{ href: '/purchase-orders', label: 'Back to purchase orders' }}
+      noun={t('po.noun1')}
+      back={{ href: '/purchase-orders', label: t('po.back') }}
       fetch={(id) => trpc.purchaseOrders.get.query({ id })}
-      pageTitle={(po) => `Purchase order ${po.number}`}
+      pageTitle={(po) => t('po.title', { number: po.number })}
     >
       {(po, refetch) => <PurchaseOrderView po={po()} refresh={refetch} />}
     </DetailPage>
@@ -50,11 +51,11 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
     <>
       <div class="detail-header">
         <h1 id="purchase-order-title" data-testid="purchase-order-title">
-          Purchase order {props.po.number}
+          {t('po.title', { number: props.po.number })}
         </h1>
         <Badge status={props.po.status} testId="purchase-order-status" />
         <DownloadButton
-          label="Purchase order PDF"
+          label={t('po.pdf')}
           testId="purchase-order-pdf"
           fetch={() => trpc.purchaseOrders.pdf.mutate({ id: props.po.id })}
         />
@@ -69,7 +70,7 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
               onClick={() => open('confirm')}
               disabled={collab.rounds.loading}
             >
-              {latest() ? 'Change confirmation' : 'Confirm lines'}
+              {latest() ? t('po.changeConfirmation') : t('po.confirmLines')}
             </button>
             <button
               type="button"
@@ -78,7 +79,7 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
               ref={dialogs.opener('problem')}
               onClick={() => open('problem')}
             >
-              Flag a problem
+              {t('po.flag')}
             </button>
           </div>
         </Show>
@@ -89,13 +90,13 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
         {(note) => (
           <div class="notice po-problem" role="note" data-testid="po-problem">
             <p class="po-problem-line">
-              <strong>Problem reported</strong>
-              <Show when={props.po.problemBy}>{(by) => <> by {by()}</>}</Show>
+              <strong>{t('po.problemReported')}</strong>
+              <Show when={props.po.problemBy}>{(by) => <> {t('po.by', { name: by() })}</>}</Show>
               <Show when={props.po.problemAt}>
                 {(at) => (
                   <>
                     {' '}
-                    on <time datetime={at()}>{formatDateTime(at())}</time>
+                    {t('po.on')} <time datetime={at()}>{formatDateTime(at())}</time>
                   </>
                 )}
               </Show>
@@ -108,34 +109,34 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
 
       <dl class="summary" data-testid="purchase-order-summary">
         <div>
-          <dt>Order date</dt>
+          <dt>{t('order.date')}</dt>
           <dd>
             <DateCell date={props.po.orderDate} />
           </dd>
         </div>
         <div>
-          <dt>Requested delivery</dt>
+          <dt>{t('po.requestedDelivery')}</dt>
           <dd data-testid="po-requested">
             <DateCell date={props.po.requestedDate} />
           </dd>
         </div>
         <div>
-          <dt>Promised delivery</dt>
+          <dt>{t('po.promisedDelivery')}</dt>
           <dd data-testid="po-promised">
             <DateCell date={props.po.promisedDate} />
           </dd>
         </div>
         <div>
-          <dt>Total</dt>
+          <dt>{t('col.total')}</dt>
           <dd data-testid="po-total">{formatMinor(props.po.totalMinor, props.po.currency)}</dd>
         </div>
         <Show when={props.po.acknowledgedAt}>
           {(at) => (
             <div>
-              <dt>Acknowledged</dt>
+              <dt>{t('status.acknowledged')}</dt>
               <dd data-testid="po-acknowledged">
                 <time datetime={at()}>{formatDateTime(at())}</time>
-                <Show when={props.po.acknowledgedBy}>{(by) => <> by {by()}</>}</Show>
+                <Show when={props.po.acknowledgedBy}>{(by) => <> {t('po.by', { name: by() })}</>}</Show>
               </dd>
             </div>
           )}
@@ -143,7 +144,7 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
         <Show when={props.po.status !== 'problem' && props.po.problemNote}>
           {(note) => (
             <div>
-              <dt>Earlier problem</dt>
+              <dt>{t('po.earlierProblem')}</dt>
               <dd class="wrap-text">{note()}</dd>
             </div>
           )}
@@ -153,9 +154,9 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
       <LinesTable
         id="purchase-order"
         lines={props.po.lines}
-        emptyText="This purchase order has no lines."
+        emptyText={t('po.noLines')}
         currency={props.po.currency}
-        footer={<TotalRow label="Total" minor={props.po.totalMinor} currency={props.po.currency} />}
+        footer={<TotalRow label={t('col.total')} minor={props.po.totalMinor} currency={props.po.currency} />}
       />
 
       <ConfirmationRounds
@@ -182,8 +183,8 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
           onDone={(status) => {
             setAnnouncement(
               status === 'accepted'
-                ? `Purchase order ${props.po.number} confirmed as ordered.`
-                : `Your confirmation of ${props.po.number} was sent; the buyer reviews the changes.`,
+                ? t('po.confirmedAsOrdered', { number: props.po.number })
+                : t('po.confirmationSent', { number: props.po.number }),
             );
             refreshAll();
           }}
@@ -194,9 +195,7 @@ function PurchaseOrderView(props: { po: PurchaseOrder; refresh: () => void }) {
           po={props.po}
           onClose={dialogs.close}
           onDone={() => {
-            setAnnouncement(
-              `A problem with purchase order ${props.po.number} was reported to the buyer by mail; follow it under Messages.`,
-            );
+            setAnnouncement(t('po.problemSent', { number: props.po.number }));
             setThreadVersion((v) => v + 1);
             refreshAll();
           }}
@@ -210,15 +209,15 @@ function ProblemDialog(props: { po: PurchaseOrder; onClose: () => void; onDone: 
   return (
     <ReasonDialog
       id="problem"
-      title="Flag a problem"
+      title={t('po.flag')}
       testId="problem-dialog"
       heading={<>Flag a problem with {props.po.number}</>}
-      label="What is the problem?"
+      label={t('po.whatProblem')}
       name="note"
       rows={5}
-      hint="For example a quantity or date you cannot meet. The buyer sees this note."
-      missing="Describe the problem in a few words."
-      submitLabel="Flag the problem"
+      hint={t('po.problemHint')}
+      missing={t('po.problemMissing')}
+      submitLabel={t('po.flagSubmit')}
       submitTestId="problem-submit"
       send={async (note) => {
         await guard(trpc.purchaseOrders.flagProblem.mutate({ id: props.po.id, note }));

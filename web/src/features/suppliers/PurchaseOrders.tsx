@@ -1,6 +1,7 @@
 import { LIMITS, PURCHASE_ORDER_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { ExportButton } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -23,7 +24,7 @@ const PAGE_SIZE = 50;
 
 /** The supplier's purchase orders (staff: every supplier's, or one with `?partyId=`), newest first. */
 export default function PurchaseOrders() {
-  usePageTitle(() => 'Purchase orders');
+  usePageTitle(() => t('nav.purchaseOrders'));
   // Staff see every supplier's orders, so each row names its supplier.
   const staff = crossParty;
   const [params, setParams] = useSearchParams();
@@ -56,15 +57,15 @@ export default function PurchaseOrders() {
 
   return (
     <section aria-labelledby="purchase-orders-title">
-      <h1 id="purchase-orders-title">Purchase orders</h1>
-      <form class="filters" aria-label="Filter purchase orders" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="purchase-orders-title">{t('nav.purchaseOrders')}</h1>
+      <form class="filters" aria-label={t('po.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter
           id="purchase-orders-status"
           statuses={PURCHASE_ORDER_STATUSES}
           value={status()}
           optionLabel={words}
         />
-        <SearchField id="purchase-orders-search" placeholder="Purchase order number" />
+        <SearchField id="purchase-orders-search" placeholder={t('po.search')} />
         <div class="checkbox filter-checkbox">
           <input
             type="checkbox"
@@ -74,37 +75,37 @@ export default function PurchaseOrders() {
             checked={unread()}
             onChange={(e) => setParams({ unread: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
           />
-          <label for="purchase-orders-unread">Unread messages only</label>
+          <label for="purchase-orders-unread">{t('po.unreadOnly')}</label>
         </div>
         <Show when={staff()}>
           <PartyFilter
             id="purchase-orders-party"
             kind="supplier"
-            label="Supplier"
+            label={t('col.supplier')}
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
       </form>
-      <ExportButton list="purchase-orders" filters={filters} noun="purchase orders" />
+      <ExportButton list="purchase-orders" filters={filters} noun={t('po.noun')} />
 
       <ListTable
         list={list}
-        noun="purchase orders"
-        emptyText="No purchase orders match."
+        noun={t('po.noun')}
+        emptyText={t('po.empty')}
         testId="purchase-orders-table"
-        caption="Purchase orders"
+        caption={t('nav.purchaseOrders')}
         head={
           <>
-            <th scope="col">Number</th>
+            <th scope="col">{t('col.number')}</th>
             <Show when={staff()}>
-              <th scope="col">Supplier</th>
+              <th scope="col">{t('col.supplier')}</th>
             </Show>
-            <th scope="col">Order date</th>
-            <th scope="col">Requested</th>
-            <th scope="col">Promised</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('order.date')}</th>
+            <th scope="col">{t('po.requested')}</th>
+            <th scope="col">{t('po.promised')}</th>
+            <th scope="col">{t('list.status')}</th>
             <th scope="col" class="num">
-              Total
+              {t('col.total')}
             </th>
           </>
         }
@@ -115,23 +116,23 @@ export default function PurchaseOrders() {
               <A href={`/purchase-orders/${po.id}`}>{po.number}</A> <UnreadBadge count={po.thread?.unread ?? 0} />
             </th>
             <Show when={staff()}>
-              <td data-label="Supplier" data-testid="row-party">
+              <td data-label={t('col.supplier')} data-testid="row-party">
                 {po.partyName}
               </td>
             </Show>
-            <td data-label="Order date">
+            <td data-label={t('order.date')}>
               <DateCell date={po.orderDate} />
             </td>
-            <td data-label="Requested">
+            <td data-label={t('po.requested')}>
               <DateCell date={po.requestedDate} />
             </td>
-            <td data-label="Promised">
+            <td data-label={t('po.promised')}>
               <DateCell date={po.promisedDate} />
             </td>
-            <td data-label="Status">
+            <td data-label={t('list.status')}>
               <Badge status={po.status} />
             </td>
-            <td class="num" data-label="Total">
+            <td class="num" data-label={t('col.total')}>
               {formatMinor(po.totalMinor, po.currency)}
             </td>
           </tr>

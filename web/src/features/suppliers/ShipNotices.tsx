@@ -3,6 +3,7 @@ import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, ReasonDialog } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -27,7 +28,7 @@ import { Badge, words } from './supplier-shared.tsx';
 const PAGE_SIZE = 50;
 
 export default function ShipNotices() {
-  usePageTitle(() => 'Ship notices');
+  usePageTitle(() => t('nav.shipNotices'));
   const staff = crossParty;
   const [params] = useSearchParams();
   const status = () => SHIP_NOTICE_STATUSES.find((s) => s === params.status);
@@ -41,42 +42,42 @@ export default function ShipNotices() {
   );
   return (
     <section aria-labelledby="ship-notices-title">
-      <h1 id="ship-notices-title">{staff() ? 'Incoming shipments' : 'Ship notices'}</h1>
+      <h1 id="ship-notices-title">{staff() ? t('sn.incoming') : t('nav.shipNotices')}</h1>
       <Show when={can('ship-notices:manage')}>
         <p>
           <A class="button button-primary" href="/ship-notices/new" data-testid="ship-notice-new">
-            New ship notice
+            {t('sn.new')}
           </A>
         </p>
       </Show>
-      <form class="filters" aria-label="Filter ship notices" onSubmit={(e) => e.preventDefault()}>
+      <form class="filters" aria-label={t('sn.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter id="ship-notices-status" statuses={SHIP_NOTICE_STATUSES} value={status()} optionLabel={words} />
         <Show when={staff()}>
           <PartyFilter
             id="ship-notices-party"
             kind="supplier"
-            label="Supplier"
+            label={t('col.supplier')}
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
       </form>
       <ListTable
         list={list}
-        noun="ship notices"
-        emptyText="No ship notices match."
+        noun={t('sn.noun')}
+        emptyText={t('sn.empty')}
         testId="ship-notices-table"
-        caption="Ship notices"
+        caption={t('nav.shipNotices')}
         head={
           <>
-            <th scope="col">Notice</th>
+            <th scope="col">{t('sn.notice')}</th>
             <Show when={staff()}>
-              <th scope="col">Supplier</th>
+              <th scope="col">{t('col.supplier')}</th>
             </Show>
-            <th scope="col">Purchase orders</th>
-            <th scope="col">Carrier</th>
-            <th scope="col">Tracking</th>
-            <th scope="col">Ship date</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('nav.purchaseOrders')}</th>
+            <th scope="col">{t('col.carrier')}</th>
+            <th scope="col">{t('sn.tracking')}</th>
+            <th scope="col">{t('sn.shipDate')}</th>
+            <th scope="col">{t('list.status')}</th>
           </>
         }
       >
@@ -86,23 +87,23 @@ export default function ShipNotices() {
               <A href={`/ship-notices/${n.id}`}>{n.number}</A>
             </th>
             <Show when={staff()}>
-              <td data-label="Supplier" data-testid="row-party">
+              <td data-label={t('col.supplier')} data-testid="row-party">
                 {n.partyName}
               </td>
             </Show>
-            <td class="wrap" data-label="Purchase orders">
+            <td class="wrap" data-label={t('nav.purchaseOrders')}>
               {n.purchaseOrders.join(', ')}
             </td>
-            <td class="wrap" data-label="Carrier">
+            <td class="wrap" data-label={t('col.carrier')}>
               {n.carrier}
             </td>
-            <td class="mono" data-label="Tracking">
+            <td class="mono" data-label={t('sn.tracking')}>
               {n.trackingRef}
             </td>
-            <td data-label="Ship date">
+            <td data-label={t('sn.shipDate')}>
               <time datetime={n.shipDate}>{formatDate(n.shipDate)}</time>
             </td>
-            <td data-label="Status">
+            <td data-label={t('list.status')}>
               <Badge status={n.status} />
             </td>
           </tr>
@@ -116,10 +117,10 @@ export function ShipNoticeDetail() {
   return (
     <DetailPage
       id="ship-notice"
-      noun="Ship notice"
-      back={{ href: '/ship-notices', label: 'Back to ship notices' }}
+      noun={t('sn.noun1')}
+      back={{ href: '/ship-notices', label: t('sn.back') }}
       fetch={(id) => trpc.shipNotices.get.query({ id })}
-      pageTitle={(n) => `Ship notice ${n.number}`}
+      pageTitle={(n) => t('sn.title', { number: n.number })}
     >
       {(n, refetch) => {
         const [cancelling, setCancelling] = createSignal(false);
@@ -127,7 +128,7 @@ export function ShipNoticeDetail() {
         return (
           <>
             <div class="detail-header">
-              <h1 id="ship-notice-title">Ship notice {n().number}</h1>
+              <h1 id="ship-notice-title">{t('sn.title', { number: n().number })}</h1>
               <Badge status={n().status} testId="ship-notice-status" />
               <Show when={n().status === 'shipped' && can('ship-notices:manage')}>
                 <button
@@ -136,39 +137,39 @@ export function ShipNoticeDetail() {
                   data-testid="ship-notice-cancel"
                   onClick={() => setCancelling(true)}
                 >
-                  Cancel the notice
+                  {t('sn.cancel')}
                 </button>
               </Show>
             </div>
             <Announcement testId="ship-notice-announcement" message={announcement()} />
             <dl class="summary">
               <div>
-                <dt>Carrier</dt>
+                <dt>{t('col.carrier')}</dt>
                 <dd>{n().carrier}</dd>
               </div>
               <div>
-                <dt>Tracking reference</dt>
+                <dt>{t('col.trackingRef')}</dt>
                 <dd class="mono">{n().trackingRef}</dd>
               </div>
               <div>
-                <dt>Ship date</dt>
+                <dt>{t('sn.shipDate')}</dt>
                 <dd>{formatDate(n().shipDate)}</dd>
               </div>
               <div>
-                <dt>Packages</dt>
+                <dt>{t('sn.packages')}</dt>
                 <dd>{n().packages}</dd>
               </div>
               <div>
-                <dt>Sent</dt>
+                <dt>{t('sn.sent')}</dt>
                 <dd>
                   {formatDateTime(n().createdAt)}
-                  <Show when={n().createdBy}>{(by) => <> by {by()}</>}</Show>
+                  <Show when={n().createdBy}>{(by) => <> {t('po.by', { name: by() })}</>}</Show>
                 </dd>
               </div>
               <Show when={n().cancelReason}>
                 {(r) => (
                   <div>
-                    <dt>Cancelled</dt>
+                    <dt>{t('status.cancelled')}</dt>
                     <dd class="wrap-text">{r()}</dd>
                   </div>
                 )}
@@ -176,14 +177,14 @@ export function ShipNoticeDetail() {
             </dl>
             <div class="table-wrap stack">
               <table class="data-table" data-testid="ship-notice-lines">
-                <caption>Lines shipped</caption>
+                <caption>{t('sn.linesShipped')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Purchase order</th>
-                    <th scope="col">Line</th>
-                    <th scope="col">Item</th>
+                    <th scope="col">{t('po.noun1')}</th>
+                    <th scope="col">{t('lines.line')}</th>
+                    <th scope="col">{t('sn.item')}</th>
                     <th scope="col" class="num">
-                      Quantity
+                      {t('lines.quantity')}
                     </th>
                   </tr>
                 </thead>
@@ -194,11 +195,11 @@ export function ShipNoticeDetail() {
                         <th scope="row">
                           <A href={`/purchase-orders/${l.purchaseOrderId}`}>{l.purchaseOrderNumber}</A>
                         </th>
-                        <td data-label="Line">{l.lineNo}</td>
-                        <td class="wrap" data-label="Item">
+                        <td data-label={t('lines.line')}>{l.lineNo}</td>
+                        <td class="wrap" data-label={t('sn.item')}>
                           {l.sku} · {l.description}
                         </td>
-                        <td class="num" data-label="Quantity">
+                        <td class="num" data-label={t('lines.quantity')}>
                           {formatQuantity(l.quantity)}
                         </td>
                       </tr>
@@ -210,16 +211,16 @@ export function ShipNoticeDetail() {
             <Show when={cancelling()}>
               <ReasonDialog
                 id="cancel-notice"
-                title="Cancel the ship notice"
+                title={t('sn.cancelTitle')}
                 testId="cancel-notice-dialog"
-                heading={<>Cancel ship notice {n().number}</>}
-                what="Its quantities become open again; the buyer's ERP is told."
-                label="Why is it cancelled?"
-                submitLabel="Cancel the notice"
+                heading={t('sn.cancelHeading', { number: n().number })}
+                what={t('sn.cancelWhat')}
+                label={t('sn.cancelWhy')}
+                submitLabel={t('sn.cancel')}
                 submitTestId="cancel-notice-submit"
                 send={async (reason) => {
                   await guard(trpc.shipNotices.cancel.mutate({ id: n().id, reason }));
-                  setAnnouncement(`Ship notice ${n().number} cancelled.`);
+                  setAnnouncement(t('sn.cancelled', { number: n().number }));
                   refetch();
                 }}
                 onClose={() => setCancelling(false)}
@@ -237,7 +238,7 @@ type Progress = Awaited<ReturnType<typeof trpc.purchaseOrders.progress.query>>;
 
 /** A new ship notice: lines of one or more of the supplier's open POs, each at most its open quantity. */
 export function NewShipNotice() {
-  usePageTitle(() => 'New ship notice');
+  usePageTitle(() => t('sn.new'));
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [chosen, setChosen] = createStore<{ po: PoDetail; progress: Progress }[]>([]);
@@ -306,12 +307,12 @@ export function NewShipNotice() {
       <p class="back">
         <A href="/ship-notices">← Back to ship notices</A>
       </p>
-      <h1 id="new-ship-notice-title">New ship notice</h1>
+      <h1 id="new-ship-notice-title">{t('sn.new')}</h1>
       <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="ship-notice-form">
         <FormError id="ship-notice-error" message={error()} testId="ship-notice-error" />
         <div class="field-row">
           <div class="field">
-            <label for="asn-carrier">Carrier</label>
+            <label for="asn-carrier">{t('col.carrier')}</label>
             <input id="asn-carrier" class="input" maxlength={100} required ref={carrier} />
           </div>
           <div class="field">
@@ -319,11 +320,11 @@ export function NewShipNotice() {
             <input id="asn-tracking" class="input" maxlength={100} required ref={tracking} />
           </div>
           <div class="field field-narrow">
-            <label for="asn-date">Ship date</label>
+            <label for="asn-date">{t('sn.shipDate')}</label>
             <input id="asn-date" type="date" class="input" value={todayIso()} required ref={shipDate} />
           </div>
           <div class="field field-narrow">
-            <label for="asn-packages">Packages</label>
+            <label for="asn-packages">{t('sn.packages')}</label>
             <input id="asn-packages" type="number" min={1} class="input" value="1" required ref={packages} />
           </div>
         </div>
@@ -350,8 +351,8 @@ export function NewShipNotice() {
                 <caption>Purchase order {c.po.number}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Line</th>
-                    <th scope="col">Item</th>
+                    <th scope="col">{t('lines.line')}</th>
+                    <th scope="col">{t('sn.item')}</th>
                     <th scope="col" class="num">
                       Open
                     </th>
@@ -366,7 +367,7 @@ export function NewShipNotice() {
                       return (
                         <tr data-testid="asn-line" data-line={l.lineNo}>
                           <th scope="row">{l.lineNo}</th>
-                          <td class="wrap" data-label="Item">
+                          <td class="wrap" data-label={t('sn.item')}>
                             {l.sku} · {l.description}
                           </td>
                           <td class="num" data-label="Open">

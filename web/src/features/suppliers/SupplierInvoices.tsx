@@ -4,6 +4,7 @@ import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { apiUrl } from '../../api-origin.ts';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -30,7 +31,7 @@ import { Badge, formatBytes, words } from './supplier-shared.tsx';
 const PAGE_SIZE = 50;
 
 export default function SupplierInvoices() {
-  usePageTitle(() => 'Supplier invoices');
+  usePageTitle(() => t('nav.supplierInvoices'));
   const staff = crossParty;
   const [params, setParams] = useSearchParams();
   const status = () => SUPPLIER_INVOICE_STATUSES.find((s) => s === params.status);
@@ -51,8 +52,8 @@ export default function SupplierInvoices() {
   );
   return (
     <section aria-labelledby="supplier-invoices-title">
-      <h1 id="supplier-invoices-title">Supplier invoices</h1>
-      <form class="filters" aria-label="Filter supplier invoices" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="supplier-invoices-title">{t('nav.supplierInvoices')}</h1>
+      <form class="filters" aria-label={t('si.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter
           id="supplier-invoices-status"
           statuses={SUPPLIER_INVOICE_STATUSES}
@@ -66,35 +67,35 @@ export default function SupplierInvoices() {
             checked={flagged()}
             onChange={(e) => setParams({ flagged: e.currentTarget.checked ? '1' : undefined })}
           />{' '}
-          Only flagged (off the PO)
+          {t('si.onlyFlagged')}
         </label>
         <Show when={staff()}>
           <PartyFilter
             id="supplier-invoices-party"
             kind="supplier"
-            label="Supplier"
+            label={t('col.supplier')}
             chosenName={partyId() ? list.items()[0]?.partyName : undefined}
           />
         </Show>
       </form>
       <ListTable
         list={list}
-        noun="invoices"
-        emptyText="No invoices match."
+        noun={t('invoices.noun')}
+        emptyText={t('invoices.empty')}
         testId="supplier-invoices-table"
-        caption="Supplier invoices"
+        caption={t('nav.supplierInvoices')}
         head={
           <>
-            <th scope="col">Invoice</th>
+            <th scope="col">{t('invoices.invoice')}</th>
             <Show when={staff()}>
-              <th scope="col">Supplier</th>
+              <th scope="col">{t('col.supplier')}</th>
             </Show>
-            <th scope="col">Purchase order</th>
-            <th scope="col">Date</th>
-            <th scope="col">Check</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('po.noun1')}</th>
+            <th scope="col">{t('col.date')}</th>
+            <th scope="col">{t('si.check')}</th>
+            <th scope="col">{t('list.status')}</th>
             <th scope="col" class="num">
-              Total
+              {t('col.total')}
             </th>
           </>
         }
@@ -105,23 +106,23 @@ export default function SupplierInvoices() {
               <A href={`/supplier-invoices/${inv.id}`}>{inv.number}</A>
             </th>
             <Show when={staff()}>
-              <td data-label="Supplier" data-testid="row-party">
+              <td data-label={t('col.supplier')} data-testid="row-party">
                 {inv.partyName}
               </td>
             </Show>
-            <td data-label="Purchase order">{inv.purchaseOrderNumber}</td>
-            <td data-label="Date">{formatDate(inv.invoiceDate)}</td>
-            <td data-label="Check">
-              <Show when={inv.mismatch} fallback={<span>Matches the PO</span>}>
+            <td data-label={t('po.noun1')}>{inv.purchaseOrderNumber}</td>
+            <td data-label={t('col.date')}>{formatDate(inv.invoiceDate)}</td>
+            <td data-label={t('si.check')}>
+              <Show when={inv.mismatch} fallback={<span>{t('si.matches')}</span>}>
                 <mark class="diff-mark" data-testid="supplier-invoice-flag">
-                  Off the PO
+                  {t('si.off')}
                 </mark>
               </Show>
             </td>
-            <td data-label="Status">
+            <td data-label={t('list.status')}>
               <Badge status={inv.status} />
             </td>
-            <td class="num" data-label="Total">
+            <td class="num" data-label={t('col.total')}>
               {formatMinor(inv.totalMinor, inv.currency)}
             </td>
           </tr>
@@ -135,10 +136,10 @@ export function SupplierInvoiceDetail() {
   return (
     <DetailPage
       id="supplier-invoice"
-      noun="Invoice"
-      back={{ href: '/supplier-invoices', label: 'Back to supplier invoices' }}
+      noun={t('invoices.invoice')}
+      back={{ href: '/supplier-invoices', label: t('si.back') }}
       fetch={(id) => trpc.supplierInvoices.get.query({ id })}
-      pageTitle={(i) => `Invoice ${i.number}`}
+      pageTitle={(i) => t('si.title', { number: i.number })}
     >
       {(inv, refetch) => {
         const [announcement, setAnnouncement] = createSignal<string | null>(null);
@@ -147,7 +148,7 @@ export function SupplierInvoiceDetail() {
         const upload = async () => {
           const f = file?.files?.[0];
           setUploadError(null);
-          if (!f) return setUploadError('Choose the invoice PDF.');
+          if (!f) return setUploadError(t('si.choosePdf'));
           try {
             await sendFile(await apiUrl(`/files/supplier-invoices?invoiceId=${inv().id}`), f, () => {}, {});
             setAnnouncement('The PDF copy is attached.');
@@ -159,11 +160,11 @@ export function SupplierInvoiceDetail() {
         return (
           <>
             <div class="detail-header">
-              <h1 id="supplier-invoice-title">Invoice {inv().number}</h1>
+              <h1 id="supplier-invoice-title">{t('si.title', { number: inv().number })}</h1>
               <Badge status={inv().status} testId="supplier-invoice-status" />
               <Show when={inv().mismatch}>
                 <mark class="diff-mark" data-testid="supplier-invoice-flagged">
-                  Off the PO: check the marked lines
+                  {t('si.offCheck')}
                 </mark>
               </Show>
             </div>
@@ -171,33 +172,33 @@ export function SupplierInvoiceDetail() {
             <dl class="summary">
               <Show when={crossParty()}>
                 <div>
-                  <dt>Supplier</dt>
+                  <dt>{t('col.supplier')}</dt>
                   <dd>{inv().partyName}</dd>
                 </div>
               </Show>
               <div>
-                <dt>Purchase order</dt>
+                <dt>{t('po.noun1')}</dt>
                 <dd>
                   <A href={`/purchase-orders/${inv().purchaseOrderId}`}>{inv().purchaseOrderNumber}</A>
                 </dd>
               </div>
               <div>
-                <dt>Invoice date</dt>
+                <dt>{t('si.invoiceDate')}</dt>
                 <dd>{formatDate(inv().invoiceDate)}</dd>
               </div>
               <div>
-                <dt>Total</dt>
+                <dt>{t('col.total')}</dt>
                 <dd data-testid="supplier-invoice-total">{formatMinor(inv().totalMinor, inv().currency)}</dd>
               </div>
               <div>
-                <dt>Submitted</dt>
+                <dt>{t('status.submitted')}</dt>
                 <dd>
                   {formatDateTime(inv().submittedAt)}
-                  <Show when={inv().submittedBy}>{(by) => <> by {by()}</>}</Show>
+                  <Show when={inv().submittedBy}>{(by) => <> {t('po.by', { name: by() })}</>}</Show>
                 </dd>
               </div>
               <div>
-                <dt>Payment date</dt>
+                <dt>{t('si.paymentDate')}</dt>
                 <dd data-testid="supplier-invoice-paid">
                   <Show when={inv().paymentDate} fallback={<NoValue />}>
                     {(d) => formatDate(d())}
@@ -207,13 +208,13 @@ export function SupplierInvoiceDetail() {
               <Show when={inv().erpNote}>
                 {(n) => (
                   <div>
-                    <dt>Note from the buyer</dt>
+                    <dt>{t('si.buyerNote')}</dt>
                     <dd class="wrap-text">{n()}</dd>
                   </div>
                 )}
               </Show>
               <div>
-                <dt>PDF copy</dt>
+                <dt>{t('si.pdfCopy')}</dt>
                 <dd data-testid="supplier-invoice-file">
                   <Show when={inv().file} fallback={<NoValue />}>
                     {(f) => (
@@ -227,25 +228,25 @@ export function SupplierInvoiceDetail() {
             </dl>
             <div class="table-wrap stack">
               <table class="data-table" data-testid="supplier-invoice-lines">
-                <caption>Lines checked against the purchase order</caption>
+                <caption>{t('si.linesChecked')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Line</th>
-                    <th scope="col">Item</th>
+                    <th scope="col">{t('lines.line')}</th>
+                    <th scope="col">{t('sn.item')}</th>
                     <th scope="col" class="num">
-                      Quantity
+                      {t('lines.quantity')}
                     </th>
                     <th scope="col" class="num">
-                      Shipped
+                      {t('col.shipped')}
                     </th>
                     <th scope="col" class="num">
-                      Unit price
+                      {t('lines.unitPrice')}
                     </th>
                     <th scope="col" class="num">
-                      PO price
+                      {t('si.poPrice')}
                     </th>
                     <th scope="col" class="num">
-                      Amount
+                      {t('lines.amount')}
                     </th>
                   </tr>
                 </thead>
@@ -259,30 +260,30 @@ export function SupplierInvoiceDetail() {
                         classList={{ 'diff-row': l.priceMismatch || l.quantityMismatch }}
                       >
                         <th scope="row">{l.lineNo}</th>
-                        <td class="wrap" data-label="Item">
+                        <td class="wrap" data-label={t('sn.item')}>
                           {l.sku} · {l.description}
                         </td>
-                        <td class="num" data-label="Quantity">
+                        <td class="num" data-label={t('lines.quantity')}>
                           <Show when={l.quantityMismatch} fallback={formatQuantity(l.quantity)}>
-                            <mark class="diff-mark" title="More than shipped">
+                            <mark class="diff-mark" title={t('si.moreThanShipped')}>
                               {formatQuantity(l.quantity)}
                             </mark>
                           </Show>
                         </td>
-                        <td class="num" data-label="Shipped">
+                        <td class="num" data-label={t('col.shipped')}>
                           {formatQuantity(l.shipped)}
                         </td>
-                        <td class="num" data-label="Unit price">
+                        <td class="num" data-label={t('lines.unitPrice')}>
                           <Show when={l.priceMismatch} fallback={formatQuantity(l.unitPrice)}>
-                            <mark class="diff-mark" data-testid="price-mismatch" title="Off the PO price">
+                            <mark class="diff-mark" data-testid="price-mismatch" title={t('si.offPrice')}>
                               {formatQuantity(l.unitPrice)}
                             </mark>
                           </Show>
                         </td>
-                        <td class="num" data-label="PO price">
+                        <td class="num" data-label={t('si.poPrice')}>
                           {formatQuantity(l.poUnitPrice)}
                         </td>
-                        <td class="num" data-label="Amount">
+                        <td class="num" data-label={t('lines.amount')}>
                           {formatMinor(l.amountMinor, inv().currency)}
                         </td>
                       </tr>
@@ -300,14 +301,14 @@ export function SupplierInvoiceDetail() {
                   void upload();
                 }}
               >
-                <h2 id="invoice-pdf-title">{inv().file ? 'Replace the PDF copy' : 'Attach the PDF copy'}</h2>
+                <h2 id="invoice-pdf-title">{inv().file ? t('si.replacePdf') : t('si.attachPdf')}</h2>
                 <FormError id="invoice-pdf-error" message={uploadError()} testId="invoice-pdf-error" />
                 <div class="field">
-                  <label for="invoice-pdf">Invoice PDF</label>
+                  <label for="invoice-pdf">{t('si.invoicePdf')}</label>
                   <input id="invoice-pdf" type="file" accept="application/pdf" ref={file} />
                 </div>
                 <button type="submit" class="button" data-testid="invoice-pdf-submit">
-                  Upload
+                  {t('docs.upload')}
                 </button>
               </form>
             </Show>
@@ -398,16 +399,16 @@ export function NewSupplierInvoice() {
                   <caption>Lines</caption>
                   <thead>
                     <tr>
-                      <th scope="col">Line</th>
-                      <th scope="col">Item</th>
+                      <th scope="col">{t('lines.line')}</th>
+                      <th scope="col">{t('sn.item')}</th>
                       <th scope="col" class="num">
-                        Shipped
+                        {t('col.shipped')}
                       </th>
                       <th scope="col" class="num">
                         Invoiced
                       </th>
-                      <th scope="col">Quantity</th>
-                      <th scope="col">Unit price</th>
+                      <th scope="col">{t('lines.quantity')}</th>
+                      <th scope="col">{t('lines.unitPrice')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -419,16 +420,16 @@ export function NewSupplierInvoice() {
                         return (
                           <tr data-testid="invoice-line" data-line={l.lineNo}>
                             <th scope="row">{l.lineNo}</th>
-                            <td class="wrap" data-label="Item">
+                            <td class="wrap" data-label={t('sn.item')}>
                               {l.sku} · {l.description}
                             </td>
-                            <td class="num" data-label="Shipped">
+                            <td class="num" data-label={t('col.shipped')}>
                               {formatQuantity(p()?.shipped ?? '0')}
                             </td>
                             <td class="num" data-label="Invoiced">
                               {formatQuantity(p()?.invoiced ?? '0')}
                             </td>
-                            <td data-label="Quantity">
+                            <td data-label={t('lines.quantity')}>
                               <label class="visually-hidden" for={`invoice-qty-${l.lineNo}`}>
                                 Quantity, line {l.lineNo}
                               </label>
@@ -445,7 +446,7 @@ export function NewSupplierInvoice() {
                                 }
                               />
                             </td>
-                            <td data-label="Unit price">
+                            <td data-label={t('lines.unitPrice')}>
                               <label class="visually-hidden" for={`invoice-price-${l.lineNo}`}>
                                 Unit price, line {l.lineNo}
                               </label>

@@ -3,6 +3,7 @@ import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Index, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { can, guard } from '../../auth.ts';
+import { type MessageKey, t } from '../../i18n.ts';
 import { FormDialog, ReasonDialog } from '../../shared/components.tsx';
 import { ErrorPanel, NoValue } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -16,7 +17,11 @@ import { Badge, words } from './supplier-shared.tsx';
 type PurchaseOrder = Awaited<ReturnType<typeof trpc.purchaseOrders.get.query>>;
 type Round = Awaited<ReturnType<typeof trpc.purchaseOrders.confirmations.query>>['items'][number];
 type Decision = (typeof LINE_DECISIONS)[number];
-const DECISION_LABEL: Record<Decision, string> = { confirm: 'Confirm as ordered', change: 'Change', reject: 'Reject' };
+const DECISION_LABEL: Record<Decision, MessageKey> = {
+  confirm: 'po.decision.confirm',
+  change: 'po.decision.change',
+  reject: 'po.decision.reject',
+};
 
 /** Loads the rounds and the progress of a PO together; `refetch` after any change. */
 export function createCollab(id: () => string) {
@@ -119,7 +124,7 @@ export function ConfirmLinesDialog(props: {
                   <Show when={item()?.uom}>{(u) => <> {u()}</>}</Show>
                 </legend>
                 <div class="field field-narrow">
-                  <label for={id('decision')}>Answer</label>
+                  <label for={id('decision')}>{t('po.answer')}</label>
                   <select
                     id={id('decision')}
                     class="select"
@@ -129,7 +134,7 @@ export function ConfirmLinesDialog(props: {
                     }}
                     onChange={(e) => setLines(i, 'decision', e.currentTarget.value as Decision)}
                   >
-                    <For each={LINE_DECISIONS}>{(d) => <option value={d}>{DECISION_LABEL[d]}</option>}</For>
+                    <For each={LINE_DECISIONS}>{(d) => <option value={d}>{t(DECISION_LABEL[d])}</option>}</For>
                   </select>
                 </div>
                 <Show when={line().decision !== 'reject'}>
@@ -189,7 +194,7 @@ export function ConfirmLinesDialog(props: {
                 </Show>
                 <Show when={line().decision !== 'confirm'}>
                   <div class="field">
-                    <label for={id('reason')}>Reason</label>
+                    <label for={id('reason')}>{t('po.reason')}</label>
                     <input
                       id={id('reason')}
                       class="input"
@@ -227,11 +232,8 @@ export function ConfirmationRounds(props: {
   };
   return (
     <section class="po-confirmations" aria-labelledby="po-confirmations-title" data-testid="po-confirmations">
-      <h2 id="po-confirmations-title">Confirmations</h2>
-      <Show
-        when={props.rounds.length > 0}
-        fallback={<p class="muted">The supplier has not confirmed the lines yet.</p>}
-      >
+      <h2 id="po-confirmations-title">{t('po.confirmations')}</h2>
+      <Show when={props.rounds.length > 0} fallback={<p class="muted">{t('po.notConfirmedYet')}</p>}>
         <Show when={error()}>
           {(e) => (
             <p class="form-error" role="alert">
@@ -243,25 +245,27 @@ export function ConfirmationRounds(props: {
           {(round, i) => (
             <details class="po-round" open={i() === 0} data-testid="po-round" data-status={round.status}>
               <summary>
-                Round {round.round} · <Badge status={round.status} testId="po-round-status" /> · sent{' '}
-                <time datetime={round.submittedAt}>{formatDateTime(round.submittedAt)}</time>
-                <Show when={round.submittedBy}>{(by) => <> by {by()}</>}</Show>
-                <Show when={round.decidedBy}>{(by) => <> · decided by {by()}</>}</Show>
+                {t('po.round', { round: round.round })} · <Badge status={round.status} testId="po-round-status" /> ·{' '}
+                {t('po.sent')} <time datetime={round.submittedAt}>{formatDateTime(round.submittedAt)}</time>
+                <Show when={round.submittedBy}>{(by) => <> {t('po.by', { name: by() })}</>}</Show>
+                <Show when={round.decidedBy}>{(by) => <> · {t('po.decidedBy', { name: by() })}</>}</Show>
               </summary>
-              <Show when={round.decisionReason}>{(r) => <p class="wrap-text">Decision note: {r()}</p>}</Show>
+              <Show when={round.decisionReason}>
+                {(r) => <p class="wrap-text">{t('po.decisionNote', { note: r() })}</p>}
+              </Show>
               <div class="table-wrap stack">
                 <table class="data-table" data-testid="po-round-lines">
-                  <caption class="visually-hidden">Round {round.round} lines</caption>
+                  <caption class="visually-hidden">{t('po.roundLines', { round: round.round })}</caption>
                   <thead>
                     <tr>
-                      <th scope="col">Line</th>
-                      <th scope="col">Answer</th>
+                      <th scope="col">{t('lines.line')}</th>
+                      <th scope="col">{t('po.answer')}</th>
                       <th scope="col" class="num">
-                        Ordered
+                        {t('po.ordered')}
                       </th>
-                      <th scope="col">Requested</th>
-                      <th scope="col">Deliveries</th>
-                      <th scope="col">Reason</th>
+                      <th scope="col">{t('po.requested')}</th>
+                      <th scope="col">{t('nav.deliveries')}</th>
+                      <th scope="col">{t('po.reason')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -274,22 +278,22 @@ export function ConfirmationRounds(props: {
                           classList={{ 'diff-row': l.decision !== 'confirm' || l.dateChanged }}
                         >
                           <th scope="row">{l.lineNo}</th>
-                          <td data-label="Answer">
-                            <Show when={l.decision !== 'confirm'} fallback={DECISION_LABEL[l.decision]}>
+                          <td data-label={t('po.answer')}>
+                            <Show when={l.decision !== 'confirm'} fallback={t(DECISION_LABEL[l.decision])}>
                               <mark class="diff-mark" data-testid="po-diff-decision">
                                 {words(l.decision === 'change' ? 'changed' : 'rejected')}
                               </mark>
                             </Show>
                           </td>
-                          <td class="num" data-label="Ordered">
+                          <td class="num" data-label={t('po.ordered')}>
                             {formatQuantity(l.orderedQuantity)}
                           </td>
-                          <td data-label="Requested">
+                          <td data-label={t('po.requested')}>
                             <Show when={l.requestedDate} fallback={<NoValue />}>
                               {(d) => formatDate(d())}
                             </Show>
                           </td>
-                          <td data-label="Deliveries">
+                          <td data-label={t('nav.deliveries')}>
                             <Show when={l.schedules.length > 0} fallback={<NoValue />}>
                               <ul class="plain-list">
                                 <For each={l.schedules}>
@@ -301,7 +305,7 @@ export function ConfirmationRounds(props: {
                                       >
                                         <mark class="diff-mark">{formatQuantity(s.quantity)}</mark>
                                       </Show>{' '}
-                                      on{' '}
+                                      {t('po.on')}{' '}
                                       <Show
                                         when={l.requestedDate && s.date > l.requestedDate}
                                         fallback={<span>{formatDate(s.date)}</span>}
@@ -314,7 +318,7 @@ export function ConfirmationRounds(props: {
                               </ul>
                             </Show>
                           </td>
-                          <td class="wrap" data-label="Reason">
+                          <td class="wrap" data-label={t('po.reason')}>
                             {l.reason ?? <NoValue />}
                           </td>
                         </tr>
@@ -380,30 +384,30 @@ type Progress = Awaited<ReturnType<typeof trpc.purchaseOrders.progress.query>>;
 export function DeliveryProgress(props: { po: PurchaseOrder; progress: Progress | undefined; error?: unknown }) {
   return (
     <section aria-labelledby="po-progress-title" class="po-progress">
-      <h2 id="po-progress-title">Deliveries</h2>
+      <h2 id="po-progress-title">{t('nav.deliveries')}</h2>
       <Show when={!props.error} fallback={<ErrorPanel message={errorMessage(props.error)} />}>
-        <Show when={props.progress} fallback={<p class="list-message">Loading deliveries…</p>}>
+        <Show when={props.progress} fallback={<p class="list-message">{t('po.loadingDeliveries')}</p>}>
           {(p) => (
             <div class="table-wrap stack">
               <table class="data-table" data-testid="po-progress">
-                <caption class="visually-hidden">Delivery progress per line</caption>
+                <caption class="visually-hidden">{t('po.progressCaption')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Line</th>
+                    <th scope="col">{t('lines.line')}</th>
                     <th scope="col" class="num">
-                      Ordered
+                      {t('po.ordered')}
                     </th>
                     <th scope="col" class="num">
-                      Confirmed
+                      {t('status.confirmed')}
                     </th>
                     <th scope="col" class="num">
-                      Shipped
+                      {t('col.shipped')}
                     </th>
                     <th scope="col" class="num">
-                      Invoiced
+                      {t('po.invoiced')}
                     </th>
                     <th scope="col" class="num">
-                      Open
+                      {t('col.open')}
                     </th>
                   </tr>
                 </thead>
@@ -412,19 +416,19 @@ export function DeliveryProgress(props: { po: PurchaseOrder; progress: Progress 
                     {(l) => (
                       <tr data-testid="po-progress-line" data-line={l.lineNo}>
                         <th scope="row">{l.lineNo}</th>
-                        <td class="num" data-label="Ordered">
+                        <td class="num" data-label={t('po.ordered')}>
                           {formatQuantity(l.ordered)}
                         </td>
-                        <td class="num" data-label="Confirmed">
+                        <td class="num" data-label={t('status.confirmed')}>
                           {formatQuantity(l.committed)}
                         </td>
-                        <td class="num" data-label="Shipped">
+                        <td class="num" data-label={t('col.shipped')}>
                           {formatQuantity(l.shipped)}
                         </td>
-                        <td class="num" data-label="Invoiced">
+                        <td class="num" data-label={t('po.invoiced')}>
                           {formatQuantity(l.invoiced)}
                         </td>
-                        <td class="num" data-label="Open" data-testid="po-open">
+                        <td class="num" data-label={t('col.open')} data-testid="po-open">
                           {formatQuantity(l.open)}
                         </td>
                       </tr>
@@ -439,12 +443,12 @@ export function DeliveryProgress(props: { po: PurchaseOrder; progress: Progress 
       <p class="button-row">
         <Show when={can('ship-notices:manage')}>
           <A class="button" href={`/ship-notices/new?po=${props.po.id}`} data-testid="po-new-ship-notice">
-            Send a ship notice
+            {t('po.sendShipNotice')}
           </A>
         </Show>
         <Show when={can('supplier-invoices:submit')}>
           <A class="button" href={`/supplier-invoices/new?po=${props.po.id}`} data-testid="po-new-invoice">
-            Submit an invoice
+            {t('po.submitInvoice')}
           </A>
         </Show>
       </p>

@@ -2,6 +2,7 @@ import { TRPCClientError } from '@trpc/client';
 import { createSignal, For, type JSX, onCleanup, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { guard } from '../../auth.ts';
+import { has, type MessageKey, t } from '../../i18n.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { trpc } from '../../trpc.ts';
 
@@ -12,6 +13,8 @@ import { trpc } from '../../trpc.ts';
 
 /** 'under-review' -> 'Under review'. */
 export function words(value: string): string {
+  const key = `status.${value}`;
+  if (has(key)) return t(key as MessageKey);
   const spaced = value.replace(/-/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }

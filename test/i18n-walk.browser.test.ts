@@ -1,0 +1,308 @@
+import { demoRepo } from '@gatehouse/db';
+import type { Page } from 'playwright-core';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import en from '../web/src/i18n/en.ts';
+import { newPage, shot, useBrowserSuite } from './support/browser.ts';
+import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
+import { makePurchaseOrder } from './support/purchase-orders.ts';
+
+/**
+ * The German UI walk (issue 19, docs/i18n.md): a customer and a supplier whose browsers speak German sign in
+ * for the first time, get German and their browser's time zone stored as their preference, and walk their
+ * journey's screens. No screen shows a catalogue key or one of the English words the catalogue replaced,
+ * calendar dates read 05.12.2026 and amounts 1.234,56 €.
+ */
+type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
+let customer: Seeded;
+let supplier: Seeded;
+let ids: {
+  orderId: string;
+  invoiceId: string;
+  shipmentId: string | null;
+  shipNoticeId: string;
+  supplierInvoiceId: string;
+};
+let owner: postgres.Sql;
+
+const s = useBrowserSuite();
+
+beforeAll(async () => {
+  customer = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
+  supplier = await createPartyWithUser(s.srv.db, 'supplier', ['supplier-admin']);
+  await s.srv.db.tx(SYSTEM, async (tx) => {
+    await demoRepo.generateOrders(tx, customer.partyId, 30, 'EUR');
+    await demoRepo.generatePurchaseOrders(tx, supplier.partyId, 5, 'EUR', 'manufacturing');
+  });
+  owner = postgres(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
+  // An order over a thousand euros, so grouping shows; its invoice overdue (the overdue notice is German too).
+  const [row] = await owner`
+    update invoices i set status = 'open', open_minor = i.total_minor, due_date = current_date - 3
+    where i.id = (select id from invoices where party_id = ${customer.partyId} and order_id is not null
+                  order by total_minor desc limit 1)
+    returning i.id::text as invoice_id, i.order_id::text as order_id`;
+  const [shipment] = await owner`select id::text from shipments where party_id = ${customer.partyId} limit 1`;
+  if (!row) throw new Error('no invoice generated');
+  // The supplier ships part of a PO (1.200 of 2.000 pieces) and invoices it.
+  const today = new Date().toISOString().slice(0, 10);
+  const poId = await makePurchaseOrder(s.srv.db, supplier.partyId, {
+    number: 'PO-DE-1',
+    requestedDate: today,
+    lines: [{ quantity: '2000', unitPrice: '2.50' }],
+  });
+  const api = client(s.srv.origin);
+  await api.auth.login.mutate({ email: supplier.email, password: supplier.password });
+  const notice = await api.shipNotices.create.mutate({
+    carrier: 'DHL',
+    trackingRef: 'JD0001',
+    shipDate: today,
+    packages: 3,
+    lines: [{ purchaseOrderId: poId, lineNo: 1, quantity: '1200' }],
+  });
+  const invoice = await api.supplierInvoices.submit.mutate({
+    purchaseOrderId: poId,
+    number: 'RE-2026-1',
+    invoiceDate: today,
+    lines: [{ lineNo: 1, quantity: '1200', unitPrice: '2.51' }],
+  });
+  ids = {
+    orderId: row.order_id,
+    invoiceId: row.invoice_id,
+    shipmentId: shipment?.id ?? null,
+    shipNoticeId: notice.id,
+    supplierInvoiceId: invoice.id,
+  };
+});
+
+afterAll(async () => {
+  await owner?.end();
+});
+
+/** Every key of the catalogue: none may ever show as text. */
+const KEYS = Object.keys(en);
+/** English words and phrases the catalogue replaced on these screens: a German screen shows none of them. */
+const ENGLISH = [
+  'Sign out',
+  'Orders',
+  'Invoices',
+  'Shipments',
+  'Loading',
+  'Showing',
+  'Load more',
+  'Due date',
+  'Issue date',
+  'Your reference',
+  'Delivery note',
+  'Purchase orders',
+  'Back to',
+  'Welcome',
+  'Overdue',
+  'Unit price',
+  'Quantity',
+  'Description',
+  'Search',
+  'All statuses',
+  'Export',
+  'Skip to content',
+  'Account statement',
+  'Open items',
+  'Opening balance',
+  'Deliveries',
+  'Confirmations',
+  'Purchase order',
+  'Flag a problem',
+  'Confirm your password',
+  'Ship notices',
+  'Supplier invoices',
+  'Compliance documents',
+  'Upload',
+  'No ship notices',
+  'No invoices',
+  // The nouns lists and exports name themselves with ("Export orders", "Loading documents…").
+  'orders',
+  'invoices',
+  'shipments',
+  'documents',
+  'ship notices',
+  'Raise a query',
+  'No queries',
+];
+
+/** The page's visible text once its screen has loaded (no "… geladen …" left). */
+async function settledText(page: Page): Promise<string> {
+  await page.waitForSelector('h1');
+  await page.waitForFunction(() => !/geladen …|aktualisiert …/.test(document.body.textContent ?? ''));
+  return page.evaluate(() => document.body.textContent ?? '');
+}
+
+/** Asserts the screen is German: no key, no replaced English word, German dates and amounts. */
+async function expectGerman(page: Page, screen: string) {
+  const text = await settledText(page);
+  if (process.env.I19_DUMP) console.log(`=== ${screen}\n${text}`);
+  expect(
+    KEYS.filter((k) => text.includes(k)),
+    `${screen}: catalogue keys shown`,
+  ).toEqual([]);
+  expect(
+    ENGLISH.filter((w) => new RegExp(`\\b${w}\\b`).test(text)),
+    `${screen}: English words shown`,
+  ).toEqual([]);
+  // Calendar dates: the <time datetime="YYYY-MM-DD"> elements read DD.MM.YYYY, the same day.
+  const dates = await page.$$eval('time[datetime]', (els) =>
+    els.map((e) => ({ iso: e.getAttribute('datetime') ?? '', text: e.textContent ?? '' })),
+  );
+  for (const d of dates.filter((x) => /^\d{4}-\d{2}-\d{2}$/.test(x.iso))) {
+    const [y, m, day] = d.iso.split('-');
+    expect(d.text, `${screen}: date ${d.iso}`).toBe(`${day}.${m}.${y}`);
+  }
+  // Amounts in euros: 1.234,56 € (a no-break space before the sign), never 1,234.56 EUR.
+  expect(text, `${screen}: English amounts`).not.toMatch(/\d\.\d{2} EUR/);
+  return { text, dates: dates.length };
+}
+
+const EURO = /^-?\d{1,3}(\.\d{3})*,\d{2}\u00a0€$/;
+
+describe('the German UI walk', () => {
+  it('a German-speaking customer signs in to German, with the browser zone stored, and walks the journey', async () => {
+    const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await page.goto(`${s.srv.origin}/`);
+    await page.waitForURL(/\/sign-in/);
+    // Signed out, the browser's language already: the sign-in page is German.
+    expect(await page.textContent('h1')).toBe('Anmelden');
+    expect(await page.getAttribute('html', 'lang')).toBe('de-DE');
+    await expectGerman(page, 'sign-in');
+    await page.fill('input[name="email"]', customer.email);
+    await page.fill('input[name="password"]', customer.password);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="sign-out"]');
+    expect(await page.textContent('[data-testid="sign-out"]')).toBe('Abmelden');
+
+    // First sign-in: the browser's language and zone are now the user's, on the server.
+    await expect
+      .poll(async () => {
+        const [p] = await owner`select locale, time_zone from user_preferences where user_id = ${customer.userId}`;
+        return p ? `${p.locale} ${p.time_zone}` : null;
+      })
+      .toBe('de Europe/Berlin');
+
+    const home = await expectGerman(page, 'home');
+    expect(home.text).toContain('Willkommen');
+    expect(home.text).toContain('offene Aufträge');
+
+    await page.goto(`${s.srv.origin}/orders`);
+    await page.waitForSelector('[data-testid="order-row"]');
+    const orders = await expectGerman(page, 'orders');
+    expect(orders.dates).toBeGreaterThan(5);
+    expect(orders.text).toMatch(/\d+ Einträge angezeigt/);
+    const totals = await page.$$eval('[data-testid="order-row"] td.num', (cells) => cells.map((c) => c.textContent));
+    expect(totals.length).toBeGreaterThan(5);
+    for (const total of totals) expect(total).toMatch(EURO);
+    expect(totals.some((x) => /^\d{1,3}\.\d{3},\d{2}/.test(x ?? ''))).toBe(true);
+    await shot(page, 'i18n-de-orders');
+
+    await page.goto(`${s.srv.origin}/orders/${ids.orderId}`);
+    await page.waitForSelector('[data-testid="order-title"]');
+    await expectGerman(page, 'order detail');
+    expect(await page.textContent('[data-testid="order-title"]')).toMatch(/^\s*Auftrag SO-/);
+    expect(await page.textContent('[data-testid="order-total"]')).toMatch(EURO);
+
+    await page.goto(`${s.srv.origin}/invoices`);
+    await page.waitForSelector('[data-testid="invoice-row"]');
+    await expectGerman(page, 'invoices');
+
+    await page.goto(`${s.srv.origin}/invoices/${ids.invoiceId}`);
+    await page.waitForSelector('[data-testid="invoice-overdue-notice"]');
+    const invoice = await expectGerman(page, 'invoice detail');
+    expect(invoice.text).toMatch(/Überfällig: -?\d{1,3}(\.\d{3})*,\d{2}\u00a0€ waren am \d{2}\.\d{2}\.\d{4} fällig\./);
+
+    await page.goto(`${s.srv.origin}/shipments`);
+    await page.waitForSelector('h1');
+    await expectGerman(page, 'shipments');
+    if (ids.shipmentId) {
+      await page.goto(`${s.srv.origin}/shipments/${ids.shipmentId}`);
+      await page.waitForSelector('[data-testid="shipment-status"]');
+      await expectGerman(page, 'shipment detail');
+    }
+
+    await page.goto(`${s.srv.origin}/statement`);
+    await page.waitForSelector('[data-testid="statement-title"]');
+    const statement = await expectGerman(page, 'statement');
+    expect(statement.text).toContain('Offene Posten');
+    expect(await page.textContent('[data-testid="ageing-total"]')).toMatch(EURO);
+    expect(s.problems).toEqual([]);
+  });
+
+  it('a German-speaking supplier signs in to German and walks home, purchase orders, notices, invoices, documents', async () => {
+    const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await page.goto(`${s.srv.origin}/sign-in`);
+    await page.fill('input[name="email"]', supplier.email);
+    await page.fill('input[name="password"]', supplier.password);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="sign-out"]');
+    const home = await expectGerman(page, 'supplier home');
+    expect(home.text).toContain('Ihre Aufgaben als Lieferant');
+
+    await page.goto(`${s.srv.origin}/purchase-orders`);
+    await page.waitForSelector('[data-testid="purchase-order-row"]');
+    await expectGerman(page, 'purchase orders');
+    const totals = await page.$$eval('[data-testid="purchase-order-row"] td.num', (cells) =>
+      cells.map((c) => c.textContent),
+    );
+    for (const total of totals) expect(total).toMatch(EURO);
+
+    await page.locator('[data-testid="purchase-order-row"] a').first().click();
+    await page.waitForSelector('[data-testid="po-progress"]');
+    const po = await expectGerman(page, 'purchase order detail');
+    expect(po.text).toContain('Lieferfortschritt je Position');
+    expect(await page.textContent('[data-testid="po-total"]')).toMatch(EURO);
+
+    for (const [screen, path] of [
+      ['ship notices', '/ship-notices'],
+      ['ship notice', `/ship-notices/${ids.shipNoticeId}`],
+      ['supplier invoices', '/supplier-invoices'],
+      ['supplier invoice', `/supplier-invoices/${ids.supplierInvoiceId}`],
+      ['documents', '/documents'],
+    ] as const) {
+      await page.goto(`${s.srv.origin}${path}`);
+      const shown = await expectGerman(page, screen);
+      if (screen === 'ship notice') expect(shown.text).toContain('1.200');
+      if (screen === 'supplier invoice') {
+        // A time, in the user's zone with the zone's name (Berlin in December: MEZ).
+        expect(shown.text).toMatch(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} MEZ von /);
+        expect(await page.textContent('[data-testid="supplier-invoice-total"]')).toBe('3.012,00\u00a0€');
+      }
+    }
+    expect(s.problems).toEqual([]);
+  });
+
+  it('the profile page changes language and time zone, and the whole portal follows at once', async () => {
+    const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await page.goto(`${s.srv.origin}/sign-in`);
+    await page.fill('input[name="email"]', customer.email);
+    await page.fill('input[name="password"]', customer.password);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="sign-out"]');
+    await page.goto(`${s.srv.origin}/profile`);
+    await page.waitForSelector('[data-testid="language-form"]');
+    expect(await page.locator('#profile-locale').inputValue()).toBe('de');
+    expect(await page.locator('#profile-time-zone').inputValue()).toBe('Europe/Berlin');
+    await page.selectOption('#profile-locale', 'en');
+    await page.selectOption('#profile-time-zone', 'America/New_York');
+    await page.locator('[data-testid="language-form"] button[type="submit"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sign-out"]')?.textContent === 'Sign out');
+    const [p] = await owner`select locale, time_zone from user_preferences where user_id = ${customer.userId}`;
+    expect(p).toEqual({ locale: 'en', time_zone: 'America/New_York' });
+    // The choice is the user's, not the browser's: a new sign-in from the German browser stays English.
+    const again = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await again.goto(`${s.srv.origin}/sign-in`);
+    await again.fill('input[name="email"]', customer.email);
+    await again.fill('input[name="password"]', customer.password);
+    await again.keyboard.press('Enter');
+    await again.waitForFunction(() => document.querySelector('[data-testid="sign-out"]')?.textContent === 'Sign out');
+    await again.goto(`${s.srv.origin}/orders`);
+    await again.waitForSelector('[data-testid="order-row"]');
+    expect(await again.textContent('h1')).toBe('Orders');
+    expect(await again.textContent('[data-testid="order-row"] td.num')).toMatch(/^-?\d{1,3}(,\d{3})*\.\d{2} EUR$/);
+    expect(s.problems).toEqual([]);
+  });
+});

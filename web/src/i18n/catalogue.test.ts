@@ -1,0 +1,143 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CONFIRMATION_STATUSES,
+  DOCUMENT_STATUSES,
+  INVOICE_KINDS,
+  INVOICE_STATUSES,
+  LOCALES,
+  ORDER_STATUSES,
+  PURCHASE_ORDER_STATUSES,
+  SHIP_NOTICE_STATUSES,
+  SUPPLIER_INVOICE_STATUSES,
+} from '@gatehouse/contract';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { describe, expect, it } from 'vitest';
+import de from './de.ts';
+import en from './en.ts';
+
+/**
+ * The catalogue check (docs/i18n.md): part of `pnpm test`, beside the typecheck, which already refuses a
+ * t('key') the English catalogue lacks and a German catalogue without exactly its keys. This test holds
+ * what types cannot: every catalogue has every key, every message parses as ICU MessageFormat, a translation
+ * uses only the placeholders its English message offers, every t('literal') in the SPA names a key, and the
+ * statuses the screens show have their words.
+ */
+type Catalogue = Record<string, string>;
+const CATALOGUES: Record<string, Catalogue> = { en, de };
+const WEB = path.resolve(import.meta.dirname, '..');
+/** Node types of the ICU parser's AST (@formatjs/icu-messageformat-parser TYPE): text, #, plural, select. */
+const LITERAL = 0;
+const SELECT = 5;
+const PLURAL = 6;
+const POUND = 7;
+
+/** Placeholder names of an ICU message ({name}, {count, plural, ...}), nested ones included. */
+function placeholders(message: string, locale: string): Set<string> {
+  const names = new Set<string>();
+  const walk = (nodes: ReturnType<IntlMessageFormat['getAst']>) => {
+    for (const node of nodes) {
+      if (node.type === LITERAL || node.type === POUND) continue;
+      names.add(node.value);
+      if (node.type === PLURAL || node.type === SELECT) {
+        for (const option of Object.values(node.options)) walk(option.value);
+      }
+    }
+  };
+  walk(new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }).getAst());
+  return names;
+}
+
+/** Every problem with a set of catalogues against the English one and the keys the code uses. */
+function catalogueProblems(catalogues: Record<string, Catalogue>, used: Iterable<string>): string[] {
+  const problems: string[] = [];
+  const source = catalogues.en ?? {};
+  const keys = Object.keys(source);
+  for (const [locale, messages] of Object.entries(catalogues)) {
+    for (const key of keys) if (!(key in messages)) problems.push(`${locale}: missing ${key}`);
+    for (const key of Object.keys(messages)) if (!(key in source)) problems.push(`${locale}: unknown ${key}`);
+    for (const [key, message] of Object.entries(messages)) {
+      try {
+        const offered = placeholders(source[key] ?? '', 'en');
+        for (const name of placeholders(message, locale)) {
+          if (!offered.has(name)) problems.push(`${locale}: ${key} uses {${name}}, which the English message lacks`);
+        }
+      } catch (err) {
+        problems.push(`${locale}: ${key} is not valid MessageFormat (${(err as Error).message})`);
+      }
+      if (!message.trim()) problems.push(`${locale}: ${key} is empty`);
+    }
+  }
+  for (const key of used) if (!(key in source)) problems.push(`code: t('${key}') is not in the catalogue`);
+  return problems;
+}
+
+/** Every t('literal') key in the SPA's sources (test files aside). */
+function usedKeys(): Set<string> {
+  const keys = new Set<string>();
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) visit(full);
+      else if (/\.tsx?$/.test(name) && !name.endsWith('.test.ts')) {
+        // Comments aside (they may show t('key') as an example).
+        const code = readFileSync(full, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+        for (const m of code.matchAll(/\bt\(\s*'([^']+)'/g)) if (m[1]) keys.add(m[1]);
+      }
+    }
+  };
+  visit(WEB);
+  return keys;
+}
+
+describe('message catalogues', () => {
+  it('ships a complete catalogue for every language the contract lists', () => {
+    expect(Object.keys(CATALOGUES).sort()).toEqual([...LOCALES].sort());
+    expect(catalogueProblems(CATALOGUES, usedKeys())).toEqual([]);
+    expect(usedKeys().size).toBeGreaterThan(100);
+  });
+
+  it('fails on a key missing in either catalogue, a broken message, a stray placeholder, an unknown t() key', () => {
+    const { 'nav.orders': _gone, ...withoutOne } = de as Catalogue;
+    expect(catalogueProblems({ en, de: withoutOne }, [])).toEqual(['de: missing nav.orders']);
+    const { 'nav.orders': _also, ...enWithout } = en as Catalogue;
+    expect(catalogueProblems({ en: enWithout, de }, [])).toContain('de: unknown nav.orders');
+    expect(catalogueProblems({ en, de: { ...de, 'nav.orders': 'Aufträge {' } }, [])[0]).toMatch(
+      /de: nav.orders is not valid MessageFormat/,
+    );
+    expect(catalogueProblems({ en, de: { ...de, 'nav.orders': 'Aufträge {anzahl}' } }, [])).toEqual([
+      'de: nav.orders uses {anzahl}, which the English message lacks',
+    ]);
+    expect(catalogueProblems({ en, de }, ['nav.nowhere'])).toEqual(["code: t('nav.nowhere') is not in the catalogue"]);
+  });
+
+  it('has a word for every status and kind the customer and supplier screens show', () => {
+    const statuses = new Set<string>([
+      ...ORDER_STATUSES,
+      ...INVOICE_STATUSES,
+      ...INVOICE_KINDS,
+      ...PURCHASE_ORDER_STATUSES,
+      ...CONFIRMATION_STATUSES,
+      ...SHIP_NOTICE_STATUSES,
+      ...SUPPLIER_INVOICE_STATUSES,
+      ...DOCUMENT_STATUSES,
+      'in-transit',
+    ]);
+    for (const [locale, messages] of Object.entries(CATALOGUES)) {
+      expect(
+        [...statuses].filter((s) => !(`status.${s}` in messages)),
+        locale,
+      ).toEqual([]);
+    }
+  });
+
+  it('formats plurals by each language: one and other', () => {
+    const format = (locale: string, message: string, count: number) =>
+      String(new IntlMessageFormat(message, locale).format({ count }));
+    expect(format('de', de['time.daysLeft'], 1)).toBe('noch 1 Tag');
+    expect(format('de', de['time.daysLeft'], 14)).toBe('noch 14 Tage');
+    expect(format('en', en['time.daysLeft'], 1)).toBe('1 day left');
+    expect(format('de', de['list.showing'], 1)).toBe('1 Eintrag angezeigt');
+    expect(format('de', de['list.showing'], 1_234)).toBe('1.234 Einträge angezeigt');
+  });
+});
