@@ -91,6 +91,8 @@ export function violations(file: string, imports: ImportRef[]): Violation[] {
       if (pkg === '@gatehouse/db' || pkg?.startsWith('@gatehouse/db/'))
         refuse(i, 'the SPA never imports the data layer');
       if (to && !to.startsWith('web/')) refuse(i, 'the SPA imports packages, not files outside web/');
+      if (to && file.startsWith('web/src/shared/') && to.startsWith('web/src/features/'))
+        refuse(i, 'shared SPA pieces never import a feature: move what they need into web/src/shared');
       if (to && isPage(file) && isPage(`${to.replace(/\.tsx$/, '')}.tsx`) && to !== file)
         refuse(i, 'a page never imports another page: move what both use into the feature folder or web/src/shared');
     }

@@ -36,6 +36,9 @@ describe('import boundaries (scripts/check-boundaries.ts, run by pnpm lint)', ()
     ]);
     expect(rulesFor(page, "import { X } from './invoice-badges.tsx';\nX();")).toEqual([]);
     expect(rulesFor(page, "import { X } from '../../shared/data.tsx';\nX();")).toEqual([]);
+    expect(rulesFor('web/src/shared/components.tsx', "import { X } from '../features/suppliers/x.tsx';\nX();")).toEqual(
+      ['shared SPA pieces never import a feature: move what they need into web/src/shared'],
+    );
   });
 
   it('refuses tests reaching into server/src by path, and the contract importing the workspace or Node', () => {

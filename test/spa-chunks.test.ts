@@ -82,11 +82,13 @@ describe("a customer's first screen", () => {
   });
 
   it('the orders page loads the entry, the shell, the orders screen and its export button', () => {
-    // shared:components and shared:download carry the list's Export (CSV / XLSX) button, which every list has.
+    // shared:components and shared:download carry the list's Export (CSV / XLSX) button, which every list has;
+    // shared:dialog is the modal its progress opens in (web/src/shared/dialog.tsx, no feature code).
     expect(ORDERS.map(nameOf).sort()).toEqual(
       [
         'index.html',
         'shared:components',
+        'shared:dialog',
         'shared:download',
         'shared:forms',
         'shared:reauth',

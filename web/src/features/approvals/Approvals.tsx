@@ -12,10 +12,11 @@ import {
   usePageTitle,
   useRememberedList,
 } from '../../shared/data.tsx';
+import { ModalDialog } from '../../shared/dialog.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
-import { Badge, ModalDialog, words } from '../suppliers/supplier-shared.tsx';
+import { Badge, words } from '../suppliers/supplier-shared.tsx';
 import {
   type ApprovalType,
   amountExample,

@@ -1,10 +1,11 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { refreshMe } from '../../auth.ts';
+import { ModalDialog } from '../../shared/dialog.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
 import type { trpc } from '../../trpc.ts';
-import { ModalDialog, tomorrowIso } from './supplier-shared.tsx';
+import { tomorrowIso } from './supplier-shared.tsx';
 
 export type Requirements = Awaited<ReturnType<typeof trpc.documents.requirements.query>>;
 
