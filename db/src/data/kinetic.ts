@@ -5,6 +5,7 @@ import { kineticConnections, kineticRejects, kineticStreams } from '../schema/in
 // ---- the Kinetic connector's own state: system data (the system scope; staff under the all-parties scope)
 
 export const CONNECTION_ID = 'default';
+export type { KineticCursor } from '../schema/kinetic.ts';
 export type Connection = typeof kineticConnections.$inferSelect;
 export type StreamRow = typeof kineticStreams.$inferSelect;
 
@@ -97,7 +98,7 @@ export type RejectRow = typeof kineticRejects.$inferSelect;
 /** Records (or refreshes) a refused row; a newer revision replaces the stored row, an older one never does. */
 export async function upsertReject(
   tx: Tx,
-  r: { stream: string; erpKey: string; reason: string; row: unknown; rev: bigint; at: Date },
+  r: { stream: string; erpKey: string; reason: string; row: RejectRow['row']; rev: bigint; at: Date },
 ) {
   await tx.db
     .insert(kineticRejects)

@@ -92,7 +92,7 @@ export async function policies(ctx: Context, actor: Actor) {
       policies: rows.map((p) => ({
         ...p,
         type: p.type as ApprovalType,
-        levels: (p.levels as PolicyLevel[]).map(levelOut),
+        levels: p.levels.map(levelOut),
       })),
       deciderRoles: await approvalsRepo.deciderRoles(tx),
     };
@@ -251,7 +251,7 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, origin: strin
       'CONFLICT',
       `No approval policy is configured for ${TYPE_NAME[s.type].toLowerCase()}s${s.currency ? ` in ${s.currency}` : ''}; a system admin must set one first.`,
     );
-  const levels = policy.levels as PolicyLevel[];
+  const levels = policy.levels;
   const rule: Rule = { policyVersion: policy.version, levels, needed: levelsNeeded(levels, s.amountMinor) };
   const id = await approvalsRepo.insert(tx, {
     partyId: s.partyId,
@@ -338,12 +338,12 @@ export async function notifySubmitted(db: Database, id: string, origin: string) 
 
 async function notifyLevel(
   tx: Tx,
-  r: { id: string; title: string; rule: unknown; currentLevel: number },
+  r: { id: string; title: string; rule: Rule; currentLevel: number },
   origin: string,
   what: string,
   roles?: string[],
 ) {
-  const level = (r.rule as Rule).levels[r.currentLevel - 1];
+  const level = r.rule.levels[r.currentLevel - 1];
   const to = await approvalsRepo.emailsWithRoles(tx, roles ?? level?.roles ?? []);
   for (const address of to) {
     await mailRepo.enqueue(tx, {
@@ -351,7 +351,7 @@ async function notifyLevel(
       kind: 'approval-waiting',
       subject: `Approval: ${r.title} ${what}`,
       bodyText: [
-        `${r.title} ${what} (level ${r.currentLevel} of ${(r.rule as Rule).needed}).`,
+        `${r.title} ${what} (level ${r.currentLevel} of ${r.rule.needed}).`,
         '',
         `Open it in Gatehouse: ${origin}/approvals/${r.id}`,
       ].join('\n'),
@@ -418,8 +418,11 @@ export async function submit(
 
 // ---- reading
 
-function present(r: NonNullable<Awaited<ReturnType<typeof approvalsRepo.get>>>) {
-  const rule = r.rule as Rule;
+type FullRequest = NonNullable<Awaited<ReturnType<typeof approvalsRepo.get>>>;
+type Headless<T> = Omit<T, 'payload' | 'previous'>;
+
+function present(r: Headless<FullRequest>) {
+  const rule = r.rule;
   return {
     id: r.id,
     type: r.type as ApprovalType,
@@ -449,7 +452,7 @@ export async function list(ctx: Context, actor: Actor, input: z.output<typeof ap
     const page = await ctx.db.readOne(scopeFor(actor), (tx) => approvalsRepo.list(tx, input));
     return {
       ...page,
-      items: page.items.map((r) => ({ ...present({ ...r, payload: null, previous: null }), canDecide: null })),
+      items: page.items.map((r) => ({ ...present(r), canDecide: null })),
     };
   }
   return ctx.db.read(scopeFor(actor), async (tx) => {
@@ -466,14 +469,14 @@ export async function list(ctx: Context, actor: Actor, input: z.output<typeof ap
       ...page,
       items: page.items.map((r) => {
         const can = decideCheck(
-          { ...r, payload: null, previous: null },
+          r,
           steps.filter((s) => s.requestId === r.id),
           actor,
           limits,
           escalateHours,
         );
         return {
-          ...present({ ...r, payload: null, previous: null }),
+          ...present(r),
           canDecide: { allowed: can.why === null, why: can.why },
         };
       }),
@@ -481,7 +484,8 @@ export async function list(ctx: Context, actor: Actor, input: z.output<typeof ap
   });
 }
 
-type AnyRequest = RequestRow | NonNullable<Awaited<ReturnType<typeof approvalsRepo.get>>>;
+/** A request as the checks read it: never its held change (the inbox list does not load it). */
+type AnyRequest = Headless<RequestRow> | Headless<FullRequest>;
 type StepRow = { round: number; level: number; decision: string; decidedById: string | null };
 
 /**
@@ -521,7 +525,7 @@ function decideCheck(
   | { why: string; code?: 'FORBIDDEN' | 'CONFLICT' } {
   if (r.status !== 'pending') return { why: `This request is ${r.status}.` };
   const c = caseOf(r, steps);
-  const level = (r.rule as Rule).levels[r.currentLevel - 1] as PolicyLevel;
+  const level = r.rule.levels[r.currentLevel - 1] as PolicyLevel;
   const me: Person = { userId: actor.userId, roles: actor.roles, limits };
   if (c.makers.has(actor.userId) || actor.permissions.has('approvals:decide')) {
     const e = eligibility(me, level, c);
@@ -547,7 +551,7 @@ async function whyNot(tx: Tx, r: AnyRequest, actor: Actor, escalateHours: number
  */
 async function staffing(tx: Tx, r: AnyRequest, steps: readonly StepRow[]): Promise<string[]> {
   if (r.status !== 'pending' || tx.scope.kind !== 'all') return [];
-  const rule = r.rule as Rule;
+  const rule = r.rule;
   const given = steps.filter(
     (s) => s.round === r.round && s.level === r.currentLevel && s.decision === 'approve',
   ).length;
@@ -571,12 +575,12 @@ export async function get(ctx: Context, actor: Actor, id: string) {
   });
   if (!out) throw notFound('That approval request');
   const { r, steps, can, warnings, attachments } = out;
-  const rule = r.rule as Rule;
+  const rule = r.rule;
   return {
     ...present(r),
     rule: { policyVersion: rule.policyVersion, levels: rule.levels.slice(0, rule.needed).map(levelOut) },
-    payload: r.payload as Record<string, unknown>,
-    previous: (r.previous as Record<string, unknown> | null) ?? null,
+    payload: r.payload,
+    previous: r.previous,
     round: r.round,
     steps: steps.map((s) => ({
       level: s.level,
@@ -628,7 +632,7 @@ async function assertBankBaselineCurrent(tx: Tx, r: RequestRow) {
 
 /** What final approval or rejection does to the thing the request holds. */
 async function settle(tx: Tx, r: RequestRow, outcome: 'approved' | 'rejected' | 'withdrawn', by: string, now: Date) {
-  const payload = r.payload as Record<string, unknown>;
+  const { payload } = r;
   if (r.type === 'bank-details-change' && r.subjectType === 'change_request' && r.subjectId) {
     await changeRequestsRepo.close(tx, r.subjectId, {
       status: outcome === 'approved' ? 'accepted' : outcome,
@@ -637,14 +641,17 @@ async function settle(tx: Tx, r: RequestRow, outcome: 'approved' | 'rejected' | 
       reason: null,
     });
     if (outcome === 'approved') {
+      // submit() always holds the details; without them the echo row below could not be written either.
+      const { bankDetails } = payload;
+      if (!bankDetails) throw new Error(`approval ${r.id} holds no bank details`);
       const before = await changeRequestsRepo.masterData(tx, r.partyId);
-      await changeRequestsRepo.applyMasterData(tx, r.partyId, { bankDetails: payload.bankDetails }, now, r.subjectId);
+      await changeRequestsRepo.applyMasterData(tx, r.partyId, { bankDetails }, now, r.subjectId);
       // Thin event: the ERP learns that the bank details changed, never the details themselves.
       await outbox.record(tx, now, {
         type: 'party.bank_details_changed',
         partyId: r.partyId,
         subject: { approvalRequestId: r.id, changeRequestId: r.subjectId },
-        echo: { field: 'bank_details', value: payload.bankDetails, previous: before?.bankDetails ?? null },
+        echo: { field: 'bank_details', value: bankDetails, previous: before?.bankDetails ?? null },
       });
     }
   }
@@ -689,7 +696,7 @@ export async function decide(
     const can = await whyNot(tx, r, actor, ctx.config.approvals.escalateHours);
     if (can.why !== null) throw new DomainError(can.code ?? 'FORBIDDEN', can.why);
     if (input.decision === 'approve') await assertBankBaselineCurrent(tx, r);
-    const rule = r.rule as Rule;
+    const rule = r.rule;
     const level = rule.levels[r.currentLevel - 1] as PolicyLevel;
     const reason = input.reason?.trim() || null;
     await approvalsRepo
@@ -795,7 +802,7 @@ export async function attachmentLink(ctx: Context, actor: Actor, id: string, att
 
 /** Bank details are masked in the audit trail, like change requests' entries. */
 function auditPayload(r: RequestRow) {
-  const p = r.payload as Record<string, unknown>;
+  const p = r.payload;
   if (r.type !== 'bank-details-change') return p;
   return maskedBankDetails(p.bankDetails) ?? {};
 }
@@ -829,7 +836,7 @@ export async function resubmitInTx(
     );
   if (r.version !== input.version)
     throw new DomainError('CONFLICT', 'This request changed since you opened it; reload it.');
-  const rule = r.rule as Rule;
+  const rule = r.rule;
   const amountMinor = input.amountMinor === undefined ? r.amountMinor : input.amountMinor;
   const newRule: Rule = { ...rule, needed: levelsNeeded(rule.levels, amountMinor) };
   await approvalsRepo.update(tx, r.id, {
@@ -890,7 +897,7 @@ export async function resubmit(
     if (r.submittedBy !== actor.userId)
       throw new DomainError('FORBIDDEN', 'Only whoever submitted this request corrects it.');
     const payload = {
-      ...(r.payload as Record<string, unknown>),
+      ...r.payload,
       ...(input.amountMinor !== undefined ? { amountMinor: input.amountMinor.toString() } : {}),
     };
     // The title names the amount: keep it true.
@@ -965,7 +972,7 @@ export async function remindAndEscalate(
     let reminded = 0;
     let escalated = 0;
     for (const r of await approvalsRepo.dueForEscalation(tx, new Date(now.getTime() - hours.escalate * 3_600_000))) {
-      const level = (r.rule as Rule).levels[r.currentLevel - 1] as PolicyLevel;
+      const level = r.rule.levels[r.currentLevel - 1] as PolicyLevel;
       await approvalsRepo.update(tx, r.id, { escalatedAt: now, remindedAt: now });
       await approvalsRepo.insertStep(tx, {
         partyId: r.partyId,
