@@ -44,10 +44,6 @@ export async function setConnectionState(
     .where(eq(kineticConnections.id, CONNECTION_ID));
 }
 
-export async function setReconciledAt(tx: Tx, at: Date) {
-  await tx.db.update(kineticConnections).set({ reconciledAt: at }).where(eq(kineticConnections.id, CONNECTION_ID));
-}
-
 /** Makes the rows of streams that do not exist yet (defaults: enabled, business objects, 60 s). */
 export async function ensureStreams(tx: Tx, names: readonly string[]) {
   if (names.length === 0) return;
