@@ -18,6 +18,7 @@ import {
   usersRepo,
 } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
@@ -133,15 +134,13 @@ export async function setPolicy(ctx: Context, actor: Actor, input: z.output<type
       at: new Date(ctx.clock.now()),
     });
     const warnings = policyWarnings(input.type, input.currency, levels, await approvalsRepo.approvers(tx));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'approval_policy.changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'approval_policy',
       entityId: `${input.type}${input.currency ? `:${input.currency}` : ''}`,
       details: { before: before?.levels ?? null, after: levels, version, ...(warnings.length ? { warnings } : {}) },
-      ...requestFields(ctx),
     });
     return { ok: true as const, version, warnings };
   });
@@ -199,11 +198,10 @@ export async function setLimit(
       actor.userId,
       new Date(ctx.clock.now()),
     );
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'approver_limit.changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: input.userId,
       details: {
@@ -211,7 +209,6 @@ export async function setLimit(
         before: before?.toString() ?? null,
         after: input.maxMinor?.toString() ?? null,
       },
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });
@@ -862,11 +859,10 @@ export async function resubmitInTx(
     at: now,
     reason: input.reason ?? null,
   });
-  await auditRepo.record(tx, {
+  await audit.record(tx, ctx, actor, {
     action: 'approval.resubmitted',
     outcome: 'success',
     partyId: r.partyId,
-    actorUserId: actor.userId,
     entityType: 'approval_request',
     entityId: r.id,
     crossParty: r.partyId !== actor.partyId,
@@ -876,7 +872,6 @@ export async function resubmitInTx(
       reason: input.reason ?? null,
       ...(input.changes ?? { before: { amountMinor: r.amountMinor?.toString() ?? null } }),
     },
-    ...requestFields(ctx),
   });
   if (tx.scope.kind === 'all')
     await notifyLevel(tx, { ...r, rule: newRule, currentLevel: 1 }, ctx.config.publicOrigin, 'was resubmitted');
@@ -929,15 +924,13 @@ export async function withdrawInTx(tx: Tx, ctx: Context, actor: Actor, id: strin
     decidedBy: actor.userId,
     at: now,
   });
-  await auditRepo.record(tx, {
+  await audit.record(tx, ctx, actor, {
     action: 'approval.withdrawn',
     outcome: 'success',
     partyId: r.partyId,
-    actorUserId: actor.userId,
     entityType: 'approval_request',
     entityId: r.id,
     crossParty: r.partyId !== actor.partyId,
-    ...requestFields(ctx),
   });
   return r;
 }

@@ -4,9 +4,10 @@ import {
   type changeRequestsListInput,
   type createChangeRequestInput,
 } from '@gatehouse/contract';
-import { approvalsRepo, auditRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { approvalsRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as approvals from '../approvals/approvals.ts';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../documents/attachments.ts';
@@ -79,15 +80,13 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
           );
         throw e;
       });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'change_request.created',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: id,
       details: { kind: input.kind, before: auditView(input.kind, previous), after: auditView(input.kind, proposed) },
-      ...requestFields(ctx),
     });
     // Bank details are a fraud target: they go through approval (two approvers by the shipped policy).
     const approvalId =
@@ -164,15 +163,13 @@ export async function withdraw(ctx: Context, actor: Actor, id: string) {
       at: new Date(ctx.clock.now()),
       reason: null,
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'change_request.withdrawn',
       outcome: 'success',
       partyId: r.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: r.id,
       details: { kind: r.kind },
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });
@@ -210,11 +207,10 @@ export async function decide(
         echo: { field: 'address', value: r.proposed, previous: before?.address ?? null },
       });
     }
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: status === 'accepted' ? 'change_request.accepted' : 'change_request.rejected',
       outcome: 'success',
       partyId: r.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: r.id,
       crossParty: r.partyId !== actor.partyId,
@@ -225,7 +221,6 @@ export async function decide(
           ? { before: auditView(r.kind, r.previous), after: auditView(r.kind, r.proposed) }
           : {}),
       },
-      ...requestFields(ctx),
     });
     const to = await usersRepo.activeEmail(tx, r.requestedBy);
     if (to) {
@@ -318,11 +313,10 @@ export async function recordUpload(
       uploadedBy: actor.userId,
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'change_request.attachment_added',
       outcome: 'success',
       partyId: r.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: r.id,
       details: {
@@ -332,7 +326,6 @@ export async function recordUpload(
         sizeBytes: f.sizeBytes,
         sha256: f.sha256,
       },
-      ...requestFields(ctx),
     });
     return { id };
   });
@@ -346,15 +339,13 @@ export async function recordRefusedUpload(
   fields: { changeRequestId: string },
 ) {
   await ctx.db.tx(ownScope(actor), (tx) =>
-    auditRepo.record(tx, {
+    audit.record(tx, ctx, actor, {
       action: 'change_request.attachment_refused',
       outcome: 'denied',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: fields.changeRequestId,
       details: { reason },
-      ...requestFields(ctx),
     }),
   );
 }
