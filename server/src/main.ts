@@ -62,7 +62,7 @@ async function main() {
   console.log(`\nGatehouse is running at ${config.publicOrigin} on Node ${process.versions.node}`);
   if (Number(process.versions.node.split('.')[0]) < 24) {
     // Node 20 reached end of life on 2026-04-30: no more security fixes. `pnpm start` runs the Node 24 that
-    // pnpm installs (node_modules/node/bin/node); a service manager should start that binary too (README).
+    // pnpm installs (node_modules/node/bin/node); a service manager should start that binary too (docs/operations.md).
     log.warn(
       { node: process.versions.node },
       'This Node is end of life: run Gatehouse on Node 24 (node_modules/node/bin/node)',

@@ -19,10 +19,7 @@ export const trpc = createTRPCClient<AppRouter>({
 
 export type Me = Awaited<ReturnType<typeof trpc.auth.me.query>>;
 export type Permission = Me['permissions'][number];
-export type OrderSummary = Awaited<ReturnType<typeof trpc.orders.list.query>>['items'][number];
 export type OrderDetail = Awaited<ReturnType<typeof trpc.orders.get.query>>;
-export type InvoiceSummary = Awaited<ReturnType<typeof trpc.invoices.list.query>>['items'][number];
-export type UserSummary = Awaited<ReturnType<typeof trpc.users.list.query>>['items'][number];
 export type UserDetail = Awaited<ReturnType<typeof trpc.users.get.query>>;
 export type GrantableRole = Awaited<ReturnType<typeof trpc.users.grantableRoles.query>>[number];
 export type RoleSummary = Awaited<ReturnType<typeof trpc.roles.list.query>>[number];

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
+import type { PolicyLevel } from '../schema/approvals.ts';
 import {
   approvalPolicies,
   approvalRequests,
@@ -14,20 +15,7 @@ import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
 export type RequestRow = typeof approvalRequests.$inferSelect;
-export interface PolicyLevel {
-  minMinor: string | null;
-  maxMinor: string | null;
-  roles: string[];
-  approvalsRequired: number;
-  escalateTo: string[];
-}
-export interface Rule {
-  policyVersion: number;
-  /** Every level of the policy at submission. */
-  levels: PolicyLevel[];
-  /** How many of them this request goes through (from level 1). */
-  needed: number;
-}
+export type { PolicyLevel, Rule } from '../schema/approvals.ts';
 
 const nameOf = (col: SQL | typeof approvalRequests.submittedBy) =>
   sql<string | null>`(select u.display_name from ${users} u where u.id = ${col})`;

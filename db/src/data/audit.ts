@@ -203,10 +203,7 @@ export async function getEntry(tx: Tx, id: string) {
   return row;
 }
 
-export async function insertCheckpoint(
-  tx: Tx,
-  row: { at: Date; payload: string; signature: string; publicKey: string; heads: unknown },
-) {
+export async function insertCheckpoint(tx: Tx, row: typeof auditCheckpoints.$inferInsert) {
   const [r] = await tx.db
     .insert(auditCheckpoints)
     .values(row)

@@ -2,8 +2,6 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { backupRuns } from '../schema/index.ts';
 
-export type BackupRun = typeof backupRuns.$inferSelect;
-
 export async function record(
   tx: Tx,
   run: Omit<typeof backupRuns.$inferInsert, 'id'> & { details: Record<string, unknown> },

@@ -7,6 +7,7 @@ import { partyPredicate, writeParty } from './scope.ts';
 export type ChangeRequestRow = typeof changeRequests.$inferSelect;
 type Kind = ChangeRequestRow['kind'];
 type Status = ChangeRequestRow['status'];
+type Proposed = ChangeRequestRow['proposed'];
 
 const userName = (col: typeof changeRequests.requestedBy | typeof changeRequests.decidedBy) =>
   sql<string | null>`(select u.display_name from ${users} u where u.id = ${col})`;
@@ -59,7 +60,7 @@ export async function masterData(tx: Tx, partyId: string) {
 export async function applyMasterData(
   tx: Tx,
   partyId: string,
-  change: { address?: unknown; bankDetails?: unknown },
+  change: Pick<typeof partyMasterData.$inferInsert, 'address' | 'bankDetails'>,
   at: Date,
   changeRequestId: string | null,
 ) {
@@ -75,8 +76,8 @@ export async function insert(
   row: {
     partyId: string;
     kind: Kind;
-    proposed: unknown;
-    previous: unknown;
+    proposed: Proposed;
+    previous: Proposed | null;
     note: string | null;
     requestedBy: string;
     at: Date;
@@ -166,7 +167,7 @@ export async function list(
 }
 
 /** The requester corrects a pending request's proposed values (a bank-detail change sent back by an approver). */
-export async function updateProposed(tx: Tx, id: string, proposed: unknown, note: string | null) {
+export async function updateProposed(tx: Tx, id: string, proposed: Proposed, note: string | null) {
   await tx.db
     .update(changeRequests)
     .set({ proposed, ...(note ? { note } : {}), version: sql`${changeRequests.version} + 1` })

@@ -4,8 +4,6 @@ import { documentTypes, documentVersions, parties, users } from '../schema/index
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate } from './scope.ts';
 
-export type VersionStatus = (typeof documentVersions.$inferSelect)['status'];
-
 const userName = (col: typeof documentVersions.uploadedBy | typeof documentVersions.reviewerId) =>
   sql<string | null>`(select u.display_name from ${users} u where u.id = ${col})`;
 

@@ -4,6 +4,8 @@ import { importJobs } from '../schema/index.ts';
 
 /** CSV import jobs (schema/imports.ts): created, advanced through their phases, listed and swept. */
 export type ImportJob = typeof importJobs.$inferSelect;
+export type { ImportCounts, ImportReportRow } from '../schema/imports.ts';
+
 const ENDED = ['done', 'failed'];
 
 /** Creates a job, or returns null when its source already has one running (the partial unique index). */

@@ -1,7 +1,17 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { erpPendingEchoes, integrationEvents, integrationKeys, integrations, parties, users } from '../schema/index.ts';
+import {
+  type EchoValue,
+  erpPendingEchoes,
+  integrationEvents,
+  integrationKeys,
+  integrations,
+  parties,
+  users,
+} from '../schema/index.ts';
 import { writeParty } from './scope.ts';
+
+export type { EchoValue } from '../schema/index.ts';
 
 // ---- integrations and keys: system data (the system scope, or staff under the all-parties scope)
 
@@ -215,8 +225,8 @@ export async function expectEcho(
   e: {
     partyId: string;
     field: 'address' | 'bank_details' | 'credit_limit';
-    value: unknown;
-    previous: unknown;
+    value: EchoValue;
+    previous: EchoValue | null;
     eventId: string;
     at: Date;
   },

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { kineticWritebackSettings, kineticWritebacks } from '../schema/index.ts';
 import { CONNECTION_ID } from './kinetic.ts';
@@ -196,12 +196,4 @@ export async function counts(tx: Tx): Promise<Partial<Record<WritebackState, num
 
 export async function recent(tx: Tx, limit: number) {
   return tx.db.select().from(kineticWritebacks).orderBy(desc(kineticWritebacks.id)).limit(limit);
-}
-
-export async function byEvent(tx: Tx, eventId: string) {
-  const [row] = await tx.db
-    .select()
-    .from(kineticWritebacks)
-    .where(and(eq(kineticWritebacks.eventId, eventId)));
-  return row ?? null;
 }

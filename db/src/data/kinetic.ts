@@ -5,6 +5,7 @@ import { kineticConnections, kineticRejects, kineticStreams } from '../schema/in
 // ---- the Kinetic connector's own state: system data (the system scope; staff under the all-parties scope)
 
 export const CONNECTION_ID = 'default';
+export type { KineticCursor } from '../schema/kinetic.ts';
 export type Connection = typeof kineticConnections.$inferSelect;
 export type StreamRow = typeof kineticStreams.$inferSelect;
 
@@ -41,10 +42,6 @@ export async function setConnectionState(
     .update(kineticConnections)
     .set({ state, stateReason: reason, stateAt: at })
     .where(eq(kineticConnections.id, CONNECTION_ID));
-}
-
-export async function setReconciledAt(tx: Tx, at: Date) {
-  await tx.db.update(kineticConnections).set({ reconciledAt: at }).where(eq(kineticConnections.id, CONNECTION_ID));
 }
 
 /** Makes the rows of streams that do not exist yet (defaults: enabled, business objects, 60 s). */
@@ -97,7 +94,7 @@ export type RejectRow = typeof kineticRejects.$inferSelect;
 /** Records (or refreshes) a refused row; a newer revision replaces the stored row, an older one never does. */
 export async function upsertReject(
   tx: Tx,
-  r: { stream: string; erpKey: string; reason: string; row: unknown; rev: bigint; at: Date },
+  r: { stream: string; erpKey: string; reason: string; row: RejectRow['row']; rev: bigint; at: Date },
 ) {
   await tx.db
     .insert(kineticRejects)

@@ -3,8 +3,6 @@ import type { Tx } from '../connection.ts';
 import { mailOutbox, passwordResets } from '../schema/index.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
-export type OutboxRow = typeof mailOutbox.$inferSelect;
-
 /** Queues a mail inside the caller's transaction: it goes out only if the change commits. */
 export async function enqueue(tx: Tx, mail: { to: string; subject: string; bodyText: string; kind: string }) {
   await tx.db

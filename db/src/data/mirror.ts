@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
+import type { EchoValue, idempotencyKeys, partyMasterData } from '../schema/index.ts';
+
+type MasterData = typeof partyMasterData.$inferSelect;
 
 /**
  * The ERP mirror's SQL: one way for every channel (REST batches now; CSV, SQL staging and the Kinetic
@@ -669,8 +672,8 @@ export interface MasterNow {
   kind: 'customer' | 'supplier';
   ref: string;
   name: string;
-  address: unknown;
-  bankDetails: unknown;
+  address: MasterData['address'];
+  bankDetails: MasterData['bankDetails'];
   rev: string | null;
   creditLimitMinor: string | null;
   creditCurrency: string | null;
@@ -725,8 +728,8 @@ export interface PendingEcho {
   id: string;
   partyId: string;
   field: 'address' | 'bank_details' | 'credit_limit';
-  value: unknown;
-  previous: unknown;
+  value: EchoValue;
+  previous: EchoValue | null;
   createdAt: Date;
 }
 
@@ -758,7 +761,13 @@ export async function mailPartyAdmins(tx: Tx, partyId: string, subject: string, 
 
 /** A customer or supplier by its ERP reference, with its current master data (the ERP's audited read). */
 export async function partyByRef(tx: Tx, kind: 'customer' | 'supplier', ref: string) {
-  const [r] = await rows<{ id: string; name: string; address: unknown; bankDetails: unknown; updatedAt: Date | null }>(
+  const [r] = await rows<{
+    id: string;
+    name: string;
+    address: MasterData['address'];
+    bankDetails: MasterData['bankDetails'];
+    updatedAt: Date | null;
+  }>(
     tx,
     sql`select p.id, p.name, m.address, m.bank_details as "bankDetails", m.updated_at as "updatedAt"
           from parties p left join party_master_data m on m.party_id = p.id
@@ -782,7 +791,7 @@ export async function lockIdempotencyKey(tx: Tx, integrationId: string, endpoint
 }
 
 export async function idempotencyRecord(tx: Tx, integrationId: string, endpoint: string, key: string, now: Date) {
-  const [r] = await rows<{ requestSha256: string; status: number; response: unknown }>(
+  const [r] = await rows<Pick<typeof idempotencyKeys.$inferSelect, 'requestSha256' | 'status' | 'response'>>(
     tx,
     sql`select request_sha256 as "requestSha256", status, response from idempotency_keys
          where integration_id = ${integrationId} and endpoint = ${endpoint} and key = ${key}

@@ -4,8 +4,6 @@ import { parties, sessions, userPreferences, users } from '../schema/index.ts';
 import { policyColumns } from './policies.ts';
 import { partyPredicate } from './scope.ts';
 
-export type SessionRow = typeof sessions.$inferSelect;
-
 export async function insert(tx: Tx, row: typeof sessions.$inferInsert) {
   await tx.db.insert(sessions).values(row);
 }
@@ -46,20 +44,10 @@ export async function getWithUser(tx: Tx, id: string) {
   return row;
 }
 
-export type SessionWithUser = NonNullable<Awaited<ReturnType<typeof getWithUser>>>;
-
 export async function touch(tx: Tx, id: string, idleExpiresAt: Date, lastSeenAt: Date) {
   await tx.db
     .update(sessions)
     .set({ lastSeenAt, idleExpiresAt })
-    .where(and(eq(sessions.id, id), partyPredicate(tx, sessions.partyId)));
-}
-
-/** Marks the password as just proven in this session (re-authentication for sensitive actions). */
-export async function setRecentAuth(tx: Tx, id: string, at: Date) {
-  await tx.db
-    .update(sessions)
-    .set({ recentAuthAt: at })
     .where(and(eq(sessions.id, id), partyPredicate(tx, sessions.partyId)));
 }
 

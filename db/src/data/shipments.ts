@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import { orderLines, orders, shipmentLines, shipments } from '../schema/index.ts';
 import { afterCursor, newestFirst, orderOf, page } from './paging.ts';
@@ -70,14 +70,6 @@ export async function list(tx: Tx, q: ListShipments) {
     .orderBy(...orderOf(NEWEST))
     .limit(q.limit + 1);
   return page(rows, q.limit, NEWEST, (r) => [r.shippedOn, r.id]);
-}
-
-export async function forOrder(tx: Tx, partyId: string, orderId: string) {
-  return tx.db
-    .select(summary)
-    .from(shipments)
-    .where(and(eq(shipments.partyId, partyId), carries(orderId), partyPredicate(tx, shipments.partyId)))
-    .orderBy(desc(shipments.shippedOn), desc(shipments.id));
 }
 
 export async function get(tx: Tx, id: string) {

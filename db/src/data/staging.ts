@@ -21,6 +21,7 @@ import {
  */
 
 type Entity = keyof typeof STAGING_TABLES;
+type BatchResultRow = typeof stagingBatchResults.$inferSelect;
 const TABLE = {
   parties: stagedParties,
   'master-data': stagedMasterData,
@@ -99,8 +100,8 @@ export async function finish(
     outcome: 'merged' | 'rejected' | 'failed';
     message: string | null;
     stagedCount: number;
-    counts: Record<string, number>;
-    errors: unknown[];
+    counts: BatchResultRow['counts'];
+    errors: BatchResultRow['errors'];
     now: Date;
   },
 ) {

@@ -11,7 +11,8 @@ export const alerts = pgTable('alerts', {
   rule: text('rule').notNull(),
   severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
   title: text('title').notNull(),
-  details: jsonb('details'),
+  /** Free-form per rule (counts, names, ids): what the alert's text does not say. */
+  details: jsonb('details').$type<Record<string, unknown>>(),
   acknowledgedBy: uuid('acknowledged_by').references(() => users.id),
   acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
 });

@@ -1,3 +1,4 @@
+import type { BankDetails } from '@gatehouse/contract';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -17,6 +18,34 @@ import { users } from './users.ts';
 // Approval workflows. Policies and approver limits are configuration (internal, not party data);
 // requests and their steps belong to the party they concern and sit under RLS like other party data.
 
+/** One level of an approval policy (amounts in minor units, as strings). */
+export interface PolicyLevel {
+  minMinor: string | null;
+  maxMinor: string | null;
+  roles: string[];
+  approvalsRequired: number;
+  escalateTo: string[];
+}
+
+/**
+ * The change a request holds, as its form sent it: for a bank-detail change the details (normalised, as a
+ * change request stores them); for a credit limit or credit note the currency, amount and what else the
+ * form carries.
+ */
+export interface ApprovalPayload {
+  bankDetails?: BankDetails;
+  [field: string]: unknown;
+}
+
+/** The rule a request was submitted under: a snapshot, untouched by later policy edits. */
+export interface Rule {
+  policyVersion: number;
+  /** Every level of the policy at submission. */
+  levels: PolicyLevel[];
+  /** How many of them this request goes through (from level 1). */
+  needed: number;
+}
+
 export const approvalPolicies = pgTable(
   'approval_policies',
   {
@@ -27,7 +56,7 @@ export const approvalPolicies = pgTable(
     /** Bumped on every change; a request records the version it was submitted under. */
     version: integer('version').notNull().default(1),
     /** [{ minMinor, maxMinor, roles, approvalsRequired, escalateTo }] in level order (amounts as strings). */
-    levels: jsonb('levels').notNull(),
+    levels: jsonb('levels').$type<PolicyLevel[]>().notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     updatedBy: uuid('updated_by').references(() => users.id),
   },
@@ -65,10 +94,11 @@ export const approvalRequests = pgTable(
       enum: ['pending', 'changes-requested', 'approved', 'rejected', 'withdrawn'],
     }).notNull(),
     /** The rule at submission: { policyVersion, levels: [...] } (later policy edits do not touch it). */
-    rule: jsonb('rule').notNull(),
+    rule: jsonb('rule').$type<Rule>().notNull(),
     /** The held change, applied on final approval in the same transaction. */
-    payload: jsonb('payload').notNull(),
-    previous: jsonb('previous'),
+    payload: jsonb('payload').$type<ApprovalPayload>().notNull(),
+    /** What the held change replaces, shown beside it (null: nothing to compare). */
+    previous: jsonb('previous').$type<Record<string, unknown>>(),
     /** What the request is about, e.g. ('change_request', id). */
     subjectType: text('subject_type'),
     subjectId: uuid('subject_id'),

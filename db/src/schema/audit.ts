@@ -36,7 +36,7 @@ export const auditEvents = pgTable(
     requestId: text('request_id'),
     ip: text('ip'),
     userAgent: text('user_agent'),
-    details: jsonb('details'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
     // Tamper evidence (migration 0010, docs/adr/0002-audit-hash-chain.md): one chain per party (and one
     // for events outside any party), each entry hashing its content and its predecessor's hash. Set by a
     // trigger, never by the app.

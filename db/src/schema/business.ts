@@ -21,7 +21,7 @@ import { parties } from './parties.ts';
 // revision: an upsert applies only a higher one, so replays and late pages are harmless) and `synced_at`.
 // Lines have no key of their own: they are replaced with their header (parent + line number).
 
-/** The columns every mirrored header and party carries (see server/src/services/mirror/). */
+/** The columns every mirrored header and party carries (see server/src/integration/mirror.ts). */
 export const erpColumns = () => ({
   erpKey: text('erp_key'),
   erpRev: bigint('erp_rev', { mode: 'bigint' }),

@@ -12,6 +12,23 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
+/** A job's outcome counts so far; `applied` once it finished (false: an atomic job refused, or a dry run). */
+export interface ImportCounts {
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+  rejected?: number;
+  applied?: boolean;
+}
+
+/** One row of a job's error report (line 0: the file as a whole). */
+export interface ImportReportRow {
+  line: number;
+  column: string;
+  value: string;
+  message: string;
+}
+
 /**
  * CSV import jobs (issue 15, docs/csv-import.md): one row per uploaded file, with its phase and live counts
  * for the progress bar and, at the end, the row errors (at most 1,000) the report CSV is made from. The
@@ -43,10 +60,10 @@ export const importJobs = pgTable(
     recordsTotal: integer('records_total'),
     recordsChecked: integer('records_checked').notNull().default(0),
     recordsApplied: integer('records_applied').notNull().default(0),
-    counts: jsonb('counts').notNull().default({}),
+    counts: jsonb('counts').$type<ImportCounts>().notNull().default({}),
     /** Refused before or while reading: the reason (a bad header, an encoding, a limit, a crash). */
     message: text('message'),
-    errors: jsonb('errors').notNull().default([]),
+    errors: jsonb('errors').$type<ImportReportRow[]>().notNull().default([]),
     errorsTotal: integer('errors_total').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

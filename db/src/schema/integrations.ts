@@ -1,3 +1,4 @@
+import type { BatchResult, IntegrationEvent } from '@gatehouse/contract';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -100,8 +101,8 @@ export const integrationEvents = pgTable(
     partyId: uuid('party_id')
       .notNull()
       .references(() => parties.id),
-    subject: jsonb('subject').notNull(),
-    payload: jsonb('payload').notNull(),
+    subject: jsonb('subject').$type<IntegrationEvent['subject']>().notNull(),
+    payload: jsonb('payload').$type<IntegrationEvent['payload']>().notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [index('integration_events_party_idx').on(t.partyId, t.id)],
@@ -123,7 +124,7 @@ export const idempotencyKeys = pgTable(
     key: text('key').notNull(),
     requestSha256: text('request_sha256').notNull(),
     status: smallint('status').notNull(),
-    response: jsonb('response').notNull(),
+    response: jsonb('response').$type<BatchResult>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
   },

@@ -46,7 +46,8 @@ export const kineticWritebacks = pgTable(
     route: text('route', { enum: ['efx', 'ud', 'skip'] }).notNull(),
     /** The function (`AcknowledgePO`) or the UD table (`UD40`). */
     target: text('target'),
-    request: jsonb('request'),
+    /** The body sent (the function's parameters or the UD row). */
+    request: jsonb('request').$type<Record<string, unknown>>(),
     state: text('state', { enum: ['pending', 'sent', 'confirmed', 'dead', 'skipped', 'overridden'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),

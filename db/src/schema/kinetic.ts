@@ -2,6 +2,17 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users.ts';
 
+/** Where a stream's sync stands (see server/src/integration/kinetic/sync.ts for how the marks move). */
+export interface KineticCursor {
+  phase?: 'initial' | 'incremental';
+  h0?: number;
+  lastKey?: number;
+  rev?: number;
+  read?: number;
+  inRun?: boolean;
+  pending?: { rev: number; since: number } | null;
+}
+
 /**
  * The Epicor Kinetic connector (issue 16, design note §6): one connection (a singleton row, id 'default'),
  * its streams with their cursors, and the rows it could not apply yet. System data like webhook endpoints:
@@ -53,7 +64,7 @@ export const kineticStreams = pgTable(
       .notNull()
       .default('bo'),
     pollSeconds: integer('poll_seconds').notNull().default(60),
-    cursor: jsonb('cursor').notNull().default(sql`'{}'::jsonb`),
+    cursor: jsonb('cursor').$type<KineticCursor>().notNull().default(sql`'{}'::jsonb`),
     lastRunAt: timestamp('last_run_at', { withTimezone: true, mode: 'date' }),
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true, mode: 'date' }),
     lastError: text('last_error'),
@@ -74,7 +85,7 @@ export const kineticRejects = pgTable(
     erpKey: text('erp_key').notNull(),
     reason: text('reason').notNull(),
     /** The row as the mirror writer takes it (ERP references only, no secrets). */
-    row: jsonb('row').notNull(),
+    row: jsonb('row').$type<Record<string, unknown>>().notNull(),
     rev: bigint('rev', { mode: 'bigint' }).notNull(),
     firstSeen: timestamp('first_seen', { withTimezone: true, mode: 'date' }).notNull(),
     lastSeen: timestamp('last_seen', { withTimezone: true, mode: 'date' }).notNull(),

@@ -1,3 +1,4 @@
+import type { BatchResult } from '@gatehouse/contract';
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
@@ -11,6 +12,13 @@ import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp } from 'dr
  * grants and the forced RLS policies are in the migration (0029_sql-staging).
  */
 export const erpStaging = pgSchema('erp_staging');
+
+/** A rejected row of a batch: its seq (from 1), its key when it had one, and why. */
+export interface StagingRowErrors {
+  seq: number;
+  key: string | null;
+  errors: { path: string; message: string }[];
+}
 
 /** The loaders made for this database (roles are cluster-wide; only these are merged here). */
 export const stagingLoaders = erpStaging.table('loaders', {
@@ -39,7 +47,7 @@ const stagingTable = (name: string) =>
       loader: text('loader').notNull().default(sql`current_user`),
       batchId: text('batch_id').notNull(),
       seq: integer('seq').notNull(),
-      row: jsonb('row').notNull(),
+      row: jsonb('row').$type<Record<string, unknown>>().notNull(),
       createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     },
     (t) => [primaryKey({ columns: [t.loader, t.batchId, t.seq] }), index(`${name}_created_idx`).on(t.createdAt)],
@@ -84,9 +92,9 @@ export const stagingBatchResults = erpStaging.table(
     message: text('message'),
     rowCount: integer('row_count').notNull(),
     stagedCount: integer('staged_count').notNull(),
-    counts: jsonb('counts').notNull(),
+    counts: jsonb('counts').$type<BatchResult['counts']>().notNull(),
     /** [{ seq, key, errors: [{ path, message }] }] for every rejected row. */
-    errors: jsonb('errors').notNull(),
+    errors: jsonb('errors').$type<StagingRowErrors[]>().notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.loader, t.batchId] }), index('batch_results_finished_idx').on(t.finishedAt)],

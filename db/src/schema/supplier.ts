@@ -1,3 +1,4 @@
+import type { BankDetails, PostalAddress } from '@gatehouse/contract';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -140,8 +141,8 @@ export const partyMasterData = pgTable('party_master_data', {
   partyId: uuid('party_id')
     .primaryKey()
     .references(() => parties.id),
-  address: jsonb('address'),
-  bankDetails: jsonb('bank_details'),
+  address: jsonb('address').$type<PostalAddress>(),
+  bankDetails: jsonb('bank_details').$type<BankDetails>(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   /** The change request that made the current values (null: loaded from the ERP). */
   changeRequestId: uuid('change_request_id'),
@@ -149,6 +150,14 @@ export const partyMasterData = pgTable('party_master_data', {
   erpRev: bigint('erp_rev', { mode: 'bigint' }),
   syncedAt: timestamp('synced_at', { withTimezone: true }),
 });
+
+/** A credit limit as an echo compares it (minor units as a string; nulls: no limit set). */
+export interface CreditLimitValue {
+  currency: string | null;
+  amountMinor: string | null;
+}
+/** The value of the field an echo is about: an address, bank details or a credit limit. */
+export type EchoValue = PostalAddress | BankDetails | CreditLimitValue;
 
 /**
  * Portal decisions the ERP has yet to echo (design note §6.5): an accepted address, an approved bank
@@ -164,8 +173,8 @@ export const erpPendingEchoes = pgTable(
       .notNull()
       .references(() => parties.id),
     field: text('field', { enum: ['address', 'bank_details', 'credit_limit'] }).notNull(),
-    value: jsonb('value').notNull(),
-    previous: jsonb('previous'),
+    value: jsonb('value').$type<EchoValue>().notNull(),
+    previous: jsonb('previous').$type<EchoValue>(),
     eventId: uuid('event_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     settledAt: timestamp('settled_at', { withTimezone: true }),
@@ -183,9 +192,9 @@ export const changeRequests = pgTable(
       .references(() => parties.id),
     kind: text('kind', { enum: ['bank-details', 'address'] }).notNull(),
     status: text('status', { enum: ['pending', 'accepted', 'rejected', 'withdrawn'] }).notNull(),
-    proposed: jsonb('proposed').notNull(),
+    proposed: jsonb('proposed').$type<BankDetails | PostalAddress>().notNull(),
     /** The values current when the request was made, so a reviewer sees what changes. */
-    previous: jsonb('previous'),
+    previous: jsonb('previous').$type<BankDetails | PostalAddress>(),
     note: text('note'),
     requestedBy: uuid('requested_by')
       .notNull()

@@ -170,7 +170,6 @@ export type CsvExportEntity = (typeof CSV_EXPORT_ENTITIES)[number];
 
 /** The phases of an import job, in order; `done` and `failed` end it. */
 export const IMPORT_PHASES = ['upload', 'parse', 'validate', 'apply', 'done', 'failed'] as const;
-export type ImportPhase = (typeof IMPORT_PHASES)[number];
 export const IMPORT_ENCODINGS = ['utf-8', 'latin1'] as const;
 export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
 

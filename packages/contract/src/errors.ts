@@ -12,8 +12,6 @@ export const ERROR_CODES = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
-
 /** Identical for unknown user, wrong password, deactivated user and locked account. */
 export const LOGIN_FAILED_MESSAGE = 'Email or password is incorrect.';
 

@@ -149,6 +149,7 @@ export const integrationEvent = z
       .meta({ description: 'The decision’s values; never bank details (fetch those through an audited call).' }),
   })
   .meta({ id: 'IntegrationEvent' });
+export type IntegrationEvent = z.infer<typeof integrationEvent>;
 export const eventsPage = z
   .object({
     events: z.array(integrationEvent),

@@ -25,7 +25,6 @@ export const INVOICE_QUERY_REASON_LABELS: Record<InvoiceQueryReason, string> = {
   other: 'Other',
 };
 export const INVOICE_QUERY_STATUSES = ['open', 'resolved', 'rejected'] as const;
-export type InvoiceQueryStatus = (typeof INVOICE_QUERY_STATUSES)[number];
 /** Files per query (customer and staff together): a thread, not a document store. */
 export const INVOICE_QUERY_ATTACHMENTS_MAX = 10;
 

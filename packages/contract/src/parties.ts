@@ -2,7 +2,6 @@ export const PARTY_KINDS = ['internal', 'customer', 'supplier'] as const;
 export type PartyKind = (typeof PARTY_KINDS)[number];
 
 export const PARTY_STATUSES = ['active', 'suspended'] as const;
-export type PartyStatus = (typeof PARTY_STATUSES)[number];
 
 export const USER_STATUSES = ['invited', 'active', 'suspended', 'deactivated'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];

@@ -65,7 +65,6 @@ export const DOCUMENT_STATUSES = [
 export const VERSION_STATUSES = ['submitted', 'under-review', 'approved', 'rejected', 'superseded'] as const;
 /** Files a supplier may upload, decided from the file's content (magic bytes), never its name. */
 export const UPLOAD_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
-export const UPLOAD_MAX_BYTES_DEFAULT = 20 * 1024 * 1024;
 
 export const documentVersion = z.object({
   id: uuid,
@@ -118,7 +117,6 @@ export const documentVersionDetail = documentVersion.extend({
 });
 /** What the upload route takes besides the file (query string of POST /files/documents). */
 export const documentUploadFields = z.object({ typeId: uuid, expiresOn: isoDate.optional() });
-export const documentUploadOutput = z.object({ id: uuid, versionNo: z.number().int(), status: z.literal('submitted') });
 export const documentsQueueInput = pageInput.extend({
   status: z.enum(['submitted', 'under-review']).optional(),
   partyId: uuid.optional(),

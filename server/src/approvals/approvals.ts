@@ -18,6 +18,7 @@ import {
   usersRepo,
 } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
@@ -100,7 +101,7 @@ export async function policies(ctx: Context, actor: Actor) {
       policies: rows.map((p) => ({
         ...p,
         type: p.type as ApprovalType,
-        levels: (p.levels as PolicyLevel[]).map(levelOut),
+        levels: p.levels.map(levelOut),
       })),
       deciderRoles: await approvalsRepo.deciderRoles(tx),
     };
@@ -141,15 +142,13 @@ export async function setPolicy(ctx: Context, actor: Actor, input: z.output<type
       at: new Date(ctx.clock.now()),
     });
     const warnings = policyWarnings(input.type, input.currency, levels, await approvalsRepo.approvers(tx));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'approval_policy.changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'approval_policy',
       entityId: `${input.type}${input.currency ? `:${input.currency}` : ''}`,
       details: { before: before?.levels ?? null, after: levels, version, ...(warnings.length ? { warnings } : {}) },
-      ...requestFields(ctx),
     });
     return { ok: true as const, version, warnings };
   });
@@ -207,11 +206,10 @@ export async function setLimit(
       actor.userId,
       new Date(ctx.clock.now()),
     );
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'approver_limit.changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: input.userId,
       details: {
@@ -219,7 +217,6 @@ export async function setLimit(
         before: before?.toString() ?? null,
         after: input.maxMinor?.toString() ?? null,
       },
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });
@@ -259,7 +256,7 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, origin: strin
       'CONFLICT',
       `No approval policy is configured for ${TYPE_NAME[s.type].toLowerCase()}s${s.currency ? ` in ${s.currency}` : ''}; a system admin must set one first.`,
     );
-  const levels = policy.levels as PolicyLevel[];
+  const levels = policy.levels;
   const rule: Rule = { policyVersion: policy.version, levels, needed: levelsNeeded(levels, s.amountMinor) };
   const id = await approvalsRepo.insert(tx, {
     partyId: s.partyId,
@@ -346,12 +343,12 @@ export async function notifySubmitted(db: Database, id: string, origin: string) 
 
 async function notifyLevel(
   tx: Tx,
-  r: { id: string; title: string; rule: unknown; currentLevel: number },
+  r: { id: string; title: string; rule: Rule; currentLevel: number },
   origin: string,
   what: string,
   roles?: string[],
 ) {
-  const level = (r.rule as Rule).levels[r.currentLevel - 1];
+  const level = r.rule.levels[r.currentLevel - 1];
   const to = await approvalsRepo.emailsWithRoles(tx, roles ?? level?.roles ?? []);
   for (const address of to) {
     await mailRepo.enqueue(tx, {
@@ -359,7 +356,7 @@ async function notifyLevel(
       kind: 'approval-waiting',
       subject: `Approval: ${r.title} ${what}`,
       bodyText: [
-        `${r.title} ${what} (level ${r.currentLevel} of ${(r.rule as Rule).needed}).`,
+        `${r.title} ${what} (level ${r.currentLevel} of ${r.rule.needed}).`,
         '',
         `Open it in Gatehouse: ${origin}/approvals/${r.id}`,
       ].join('\n'),
@@ -426,8 +423,11 @@ export async function submit(
 
 // ---- reading
 
-function present(r: NonNullable<Awaited<ReturnType<typeof approvalsRepo.get>>>) {
-  const rule = r.rule as Rule;
+type FullRequest = NonNullable<Awaited<ReturnType<typeof approvalsRepo.get>>>;
+type Headless<T> = Omit<T, 'payload' | 'previous'>;
+
+function present(r: Headless<FullRequest>) {
+  const rule = r.rule;
   return {
     id: r.id,
     type: r.type as ApprovalType,
@@ -457,7 +457,7 @@ export async function list(ctx: Context, actor: Actor, input: z.output<typeof ap
     const page = await ctx.db.readOne(scopeFor(actor), (tx) => approvalsRepo.list(tx, input));
     return {
       ...page,
-      items: page.items.map((r) => ({ ...present({ ...r, payload: null, previous: null }), canDecide: null })),
+      items: page.items.map((r) => ({ ...present(r), canDecide: null })),
     };
   }
   return ctx.db.read(scopeFor(actor), async (tx) => {
@@ -474,14 +474,14 @@ export async function list(ctx: Context, actor: Actor, input: z.output<typeof ap
       ...page,
       items: page.items.map((r) => {
         const can = decideCheck(
-          { ...r, payload: null, previous: null },
+          r,
           steps.filter((s) => s.requestId === r.id),
           actor,
           limits,
           escalateHours,
         );
         return {
-          ...present({ ...r, payload: null, previous: null }),
+          ...present(r),
           canDecide: { allowed: can.why === null, why: can.why },
         };
       }),
@@ -489,7 +489,8 @@ export async function list(ctx: Context, actor: Actor, input: z.output<typeof ap
   });
 }
 
-type AnyRequest = RequestRow | NonNullable<Awaited<ReturnType<typeof approvalsRepo.get>>>;
+/** A request as the checks read it: never its held change (the inbox list does not load it). */
+type AnyRequest = Headless<RequestRow> | Headless<FullRequest>;
 type StepRow = { round: number; level: number; decision: string; decidedById: string | null };
 
 /**
@@ -526,7 +527,7 @@ function decideCheck(
   | { why: string; code?: 'FORBIDDEN' | 'CONFLICT' } {
   if (r.status !== 'pending') return { why: `This request is ${r.status}.` };
   const c = caseOf(r, steps);
-  const level = (r.rule as Rule).levels[r.currentLevel - 1] as PolicyLevel;
+  const level = r.rule.levels[r.currentLevel - 1] as PolicyLevel;
   const me: Person = { userId: actor.userId, roles: actor.roles, limits };
   if (c.makers.has(actor.userId) || actor.permissions.has('approvals:decide')) {
     const e = eligibility(me, level, c);
@@ -552,7 +553,7 @@ async function whyNot(tx: Tx, r: AnyRequest, actor: Actor, escalateHours: number
  */
 async function staffing(tx: Tx, r: AnyRequest, steps: readonly StepRow[]): Promise<string[]> {
   if (r.status !== 'pending' || tx.scope.kind !== 'all') return [];
-  const rule = r.rule as Rule;
+  const rule = r.rule;
   const given = steps.filter(
     (s) => s.round === r.round && s.level === r.currentLevel && s.decision === 'approve',
   ).length;
@@ -576,12 +577,12 @@ export async function get(ctx: Context, actor: Actor, id: string) {
   });
   if (!out) throw notFound('That approval request');
   const { r, steps, can, warnings, attachments } = out;
-  const rule = r.rule as Rule;
+  const rule = r.rule;
   return {
     ...present(r),
     rule: { policyVersion: rule.policyVersion, levels: rule.levels.slice(0, rule.needed).map(levelOut) },
-    payload: r.payload as Record<string, unknown>,
-    previous: (r.previous as Record<string, unknown> | null) ?? null,
+    payload: r.payload,
+    previous: r.previous,
     round: r.round,
     steps: steps.map((s) => ({
       level: s.level,
@@ -633,7 +634,7 @@ async function assertBankBaselineCurrent(tx: Tx, r: RequestRow) {
 
 /** What final approval or rejection does to the thing the request holds. */
 async function settle(tx: Tx, r: RequestRow, outcome: 'approved' | 'rejected' | 'withdrawn', by: string, now: Date) {
-  const payload = r.payload as Record<string, unknown>;
+  const { payload } = r;
   if (r.type === 'bank-details-change' && r.subjectType === 'change_request' && r.subjectId) {
     await changeRequestsRepo.close(tx, r.subjectId, {
       status: outcome === 'approved' ? 'accepted' : outcome,
@@ -642,14 +643,17 @@ async function settle(tx: Tx, r: RequestRow, outcome: 'approved' | 'rejected' | 
       reason: null,
     });
     if (outcome === 'approved') {
+      // submit() always holds the details; without them the echo row below could not be written either.
+      const { bankDetails } = payload;
+      if (!bankDetails) throw new Error(`approval ${r.id} holds no bank details`);
       const before = await changeRequestsRepo.masterData(tx, r.partyId);
-      await changeRequestsRepo.applyMasterData(tx, r.partyId, { bankDetails: payload.bankDetails }, now, r.subjectId);
+      await changeRequestsRepo.applyMasterData(tx, r.partyId, { bankDetails }, now, r.subjectId);
       // Thin event: the ERP learns that the bank details changed, never the details themselves.
       await outbox.record(tx, now, {
         type: 'party.bank_details_changed',
         partyId: r.partyId,
         subject: { approvalRequestId: r.id, changeRequestId: r.subjectId },
-        echo: { field: 'bank_details', value: payload.bankDetails, previous: before?.bankDetails ?? null },
+        echo: { field: 'bank_details', value: bankDetails, previous: before?.bankDetails ?? null },
       });
     }
   }
@@ -694,7 +698,7 @@ export async function decide(
     const can = await whyNot(tx, r, actor, ctx.config.approvals.escalateHours);
     if (can.why !== null) throw new DomainError(can.code ?? 'FORBIDDEN', can.why);
     if (input.decision === 'approve') await assertBankBaselineCurrent(tx, r);
-    const rule = r.rule as Rule;
+    const rule = r.rule;
     const level = rule.levels[r.currentLevel - 1] as PolicyLevel;
     const reason = input.reason?.trim() || null;
     await approvalsRepo
@@ -800,7 +804,7 @@ export async function attachmentLink(ctx: Context, actor: Actor, id: string, att
 
 /** Bank details are masked in the audit trail, like change requests' entries. */
 function auditPayload(r: RequestRow) {
-  const p = r.payload as Record<string, unknown>;
+  const p = r.payload;
   if (r.type !== 'bank-details-change') return p;
   return maskedBankDetails(p.bankDetails) ?? {};
 }
@@ -834,7 +838,7 @@ export async function resubmitInTx(
     );
   if (r.version !== input.version)
     throw new DomainError('CONFLICT', 'This request changed since you opened it; reload it.');
-  const rule = r.rule as Rule;
+  const rule = r.rule;
   const amountMinor = input.amountMinor === undefined ? r.amountMinor : input.amountMinor;
   const newRule: Rule = { ...rule, needed: levelsNeeded(rule.levels, amountMinor) };
   await approvalsRepo.update(tx, r.id, {
@@ -860,11 +864,10 @@ export async function resubmitInTx(
     at: now,
     reason: input.reason ?? null,
   });
-  await auditRepo.record(tx, {
+  await audit.record(tx, ctx, actor, {
     action: 'approval.resubmitted',
     outcome: 'success',
     partyId: r.partyId,
-    actorUserId: actor.userId,
     entityType: 'approval_request',
     entityId: r.id,
     crossParty: r.partyId !== actor.partyId,
@@ -874,7 +877,6 @@ export async function resubmitInTx(
       reason: input.reason ?? null,
       ...(input.changes ?? { before: { amountMinor: r.amountMinor?.toString() ?? null } }),
     },
-    ...requestFields(ctx),
   });
   if (tx.scope.kind === 'all')
     await notifyLevel(tx, { ...r, rule: newRule, currentLevel: 1 }, ctx.config.publicOrigin, 'was resubmitted');
@@ -895,7 +897,7 @@ export async function resubmit(
     if (r.submittedBy !== actor.userId)
       throw new DomainError('FORBIDDEN', 'Only whoever submitted this request corrects it.');
     const payload = {
-      ...(r.payload as Record<string, unknown>),
+      ...r.payload,
       ...(input.amountMinor !== undefined ? { amountMinor: input.amountMinor.toString() } : {}),
     };
     // The title names the amount: keep it true.
@@ -927,15 +929,13 @@ export async function withdrawInTx(tx: Tx, ctx: Context, actor: Actor, id: strin
     decidedBy: actor.userId,
     at: now,
   });
-  await auditRepo.record(tx, {
+  await audit.record(tx, ctx, actor, {
     action: 'approval.withdrawn',
     outcome: 'success',
     partyId: r.partyId,
-    actorUserId: actor.userId,
     entityType: 'approval_request',
     entityId: r.id,
     crossParty: r.partyId !== actor.partyId,
-    ...requestFields(ctx),
   });
   return r;
 }
@@ -970,7 +970,7 @@ export async function remindAndEscalate(
     let reminded = 0;
     let escalated = 0;
     for (const r of await approvalsRepo.dueForEscalation(tx, new Date(now.getTime() - hours.escalate * 3_600_000))) {
-      const level = (r.rule as Rule).levels[r.currentLevel - 1] as PolicyLevel;
+      const level = r.rule.levels[r.currentLevel - 1] as PolicyLevel;
       await approvalsRepo.update(tx, r.id, { escalatedAt: now, remindedAt: now });
       await approvalsRepo.insertStep(tx, {
         partyId: r.partyId,

@@ -1,8 +1,9 @@
-import { alertsRepo, auditRepo, type Database, mailRepo, type Tx } from '@gatehouse/db';
+import { alertsRepo, type Database, mailRepo, type Tx } from '@gatehouse/db';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import * as audit from './audit.ts';
 
 /**
  * Security alerts: raised inside the transaction of the event that causes them (so an alert exists
@@ -98,14 +99,12 @@ export async function acknowledge(ctx: Context, actor: Actor, id: string) {
   await ctx.db.tx(scope, async (tx) => {
     if (!(await alertsRepo.acknowledge(tx, id, actor.userId, new Date(ctx.clock.now()))))
       throw notFound('That open alert');
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'alert.acknowledged',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'alert',
       entityId: id,
-      ...requestFields(ctx),
     });
   });
   return { ok: true as const };

@@ -5,8 +5,9 @@ import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
-import { requestFields, scopeFor } from '../parties/scope.ts';
+import { scopeFor } from '../parties/scope.ts';
 import { LARGE_EXPORT_ROWS, raiseAlert } from './alerts.ts';
+import * as audit from './audit.ts';
 import { verifyCheckpoints } from './checkpoints.ts';
 import { verifyAuditChains } from './verify.ts';
 
@@ -157,15 +158,13 @@ export async function exportCsv(ctx: Context, actor: Actor, input: ExportFilters
         details: { by: actor.email, rows: rows.length, filters: query },
       });
     }
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'audit.exported',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'audit_export',
       crossParty: scope.kind === 'all',
       details: { filters: query, count: rows.length },
-      ...requestFields(ctx),
     });
     return {
       filename: `gatehouse-audit-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.csv`,

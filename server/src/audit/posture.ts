@@ -166,9 +166,7 @@ async function backupItem(ctx: Context, now: Date, scope: ReturnType<typeof scop
       value: `${when(v.finishedAt)} of ${v.backupId || '(no backup)'}, ${(v.durationMs / 1000).toFixed(1)} s: ${v.ok ? 'passed' : `FAILED: ${v.error ?? ''}`}`,
       status: v.ok ? (fresh(v.finishedAt) ? 'good' : 'warn') : 'bad',
     });
-    const checks = ((v.details as { checks?: { name: string; ok: boolean; detail: string }[] }).checks ?? []).filter(
-      (c) => c.ok,
-    );
+    const checks = (v.details.checks ?? []).filter((c) => c.ok);
     for (const c of checks) rows.push({ label: `Checked: ${c.name}`, value: c.detail, status: 'good' });
   }
   const failed = (b && !b.ok) || (v && !v.ok);

@@ -1,8 +1,9 @@
-import { type AuditEntry, auditRepo, policiesRepo, type Tx } from '@gatehouse/db';
+import { type AuditEntry, policiesRepo, type Tx } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
+import * as audit from '../audit/audit.ts';
 import type { Context } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
-import { requestFields, scopeFor } from '../parties/scope.ts';
+import { scopeFor } from '../parties/scope.ts';
 import { listAdmits } from './policy.ts';
 import type { Actor } from './sessions.ts';
 
@@ -133,12 +134,10 @@ async function savePolicy<T extends PolicyValues>(
     };
     await target.save(tx, after);
     await alertIfWeakened(tx, ctx, actor, before.label, before.values, after);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       ...target.audit,
       outcome: 'success',
-      actorUserId: actor.userId,
       details: { before: before.values, after },
-      ...requestFields(ctx),
     });
   });
   return { ok: true as const };

@@ -1,8 +1,9 @@
 import { REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
-import { auditRepo, policiesRepo, sessionsRepo, type Tx } from '@gatehouse/db';
+import { policiesRepo, sessionsRepo, type Tx } from '@gatehouse/db';
 import { stringifySetCookie } from 'cookie';
+import * as audit from '../audit/audit.ts';
 import type { Context } from '../context.ts';
-import { ownScope, requestFields } from '../parties/scope.ts';
+import { ownScope } from '../parties/scope.ts';
 import { effectivePolicy } from './policy.ts';
 import { type Actor, createSession } from './sessions.ts';
 
@@ -57,13 +58,11 @@ export async function rotateSession(ctx: Context, actor: Actor, tx: Tx) {
 export async function reauthenticated(ctx: Context, actor: Actor) {
   const setCookie = await ctx.db.tx(ownScope(actor), async (tx) => {
     const set = await rotateSession(ctx, actor, tx);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'auth.reauthenticated',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'session',
-      ...requestFields(ctx),
     });
     return set;
   });

@@ -10,7 +10,7 @@ import {
   usersRepo,
 } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
-import { recordIpDenial } from '../audit/audit.ts';
+import * as audit from '../audit/audit.ts';
 import type { Context } from '../context.ts';
 import { DomainError, ipNotAllowed, notFound } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
@@ -172,7 +172,7 @@ export async function requireAllowedAddress(
   path: string,
 ): Promise<void> {
   if (ipAllowed(effectivePolicy(ctx.sessionPolicy, policy).allowlists, ctx.req.ip)) return;
-  await recordIpDenial(ctx, { userId: user.id, partyId: user.partyId }, path);
+  await audit.recordIpDenial(ctx, { userId: user.id, partyId: user.partyId }, path);
   throw ipNotAllowed(ctx.req.ip);
 }
 
@@ -260,13 +260,11 @@ function lockoutMail(user: { email: string; displayName: string }, lock: Lockout
 export async function logout(ctx: Context, actor: Actor): Promise<void> {
   await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, async (tx) => {
     await sessionsRepo.remove(tx, actor.sessionId);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'auth.logged_out',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'session',
-      ...requestFields(ctx),
     });
   });
   clearSessionCookie(ctx);
@@ -288,14 +286,12 @@ export async function revokeSessions(ctx: Context, actor: Actor, input: { id: st
         ? Number(await sessionsRepo.removeForUser(tx, actor.userId, input.id))
         : await sessionsRepo.removeAllForUser(tx, actor.userId, actor.sessionId);
     if ('id' in input && n === 0) throw notFound('That session');
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'session.revoked',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'session',
       details: { scope: 'id' in input ? (input.id === actor.sessionId ? 'current' : 'one') : 'all-others', ended: n },
-      ...requestFields(ctx),
     });
     return n;
   });
@@ -351,15 +347,13 @@ export async function changePassword(
     await usersRepo.setPasswordHash(tx, actor.userId, hash);
     const ended = await sessionsRepo.removeAllForUser(tx, actor.userId);
     const s = await issueSession(ctx, tx, { id: actor.userId, partyId: actor.partyId });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'auth.password_changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: actor.userId,
       details: { sessionsEnded: ended },
-      ...requestFields(ctx),
     });
     return s;
   });

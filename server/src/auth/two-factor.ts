@@ -1,10 +1,11 @@
 import { getRandomValues } from 'node:crypto';
-import { auditRepo, mfaRepo } from '@gatehouse/db';
+import { mfaRepo } from '@gatehouse/db';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import * as audit from '../audit/audit.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
-import { ownScope, requestFields } from '../parties/scope.ts';
+import { ownScope } from '../parties/scope.ts';
 import { confirmPassword } from './reauth.ts';
 import { seal, unseal } from './seal.ts';
 import { rotateSession } from './session-issue.ts';
@@ -32,14 +33,12 @@ export async function beginTotp(ctx: Context, actor: Actor, password: string) {
   const stored = await ctx.db.tx(ownScope(actor), async (tx) => {
     const ok = await mfaRepo.putPendingTotp(tx, actor.userId, actor.partyId, seal(totpSealKey(ctx.config.secret), key));
     if (ok) {
-      await auditRepo.record(tx, {
+      await audit.record(tx, ctx, actor, {
         action: 'mfa.totp_enrolment_started',
         outcome: 'success',
         partyId: actor.partyId,
-        actorUserId: actor.userId,
         entityType: 'user',
         entityId: actor.userId,
-        ...requestFields(ctx),
       });
     }
     return ok;
@@ -72,14 +71,12 @@ export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
       );
     }
     await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'mfa.totp_enabled',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: actor.userId,
-      ...requestFields(ctx),
     });
     // A privilege change (the session now counts as two-factor): the session id rotates.
     return rotateSession(ctx, actor, tx);
@@ -96,12 +93,10 @@ export async function regenerateRecoveryCodes(ctx: Context, actor: Actor, passwo
       throw new DomainError('CONFLICT', 'Turn on two-factor authentication first.');
     }
     await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'mfa.recovery_codes_regenerated',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
-      ...requestFields(ctx),
     });
   });
   return { recoveryCodes: codes };

@@ -1,10 +1,11 @@
 import type { AuditAction } from '@gatehouse/contract';
-import { auditRepo, type Tx } from '@gatehouse/db';
+import type { Tx } from '@gatehouse/db';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { type LinkKind, verifyLink } from '../files/links.ts';
-import { requestFields, scopeFor } from '../parties/scope.ts';
+import { scopeFor } from '../parties/scope.ts';
 
 /** An attached file as its table keeps it: whose it is and which blob holds it. */
 export interface AttachedFile {
@@ -38,16 +39,14 @@ export async function openAttachment<T extends AttachedFile>(
     const found = await o.find(tx, claims.v);
     if (!found) throw notFound('That file');
     const entity = o.entity(found);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: o.action,
       outcome: 'success',
       partyId: found.partyId,
-      actorUserId: actor.userId,
       entityType: entity.type,
       entityId: entity.id,
       crossParty: found.partyId !== actor.partyId,
       details: { attachmentId: found.id, fileName: found.fileName, sha256: found.sha256 },
-      ...requestFields(ctx),
     });
     return found;
   });

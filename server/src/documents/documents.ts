@@ -1,17 +1,18 @@
 import type { DOCUMENT_STATUSES, documentsQueueInput } from '@gatehouse/contract';
 import { auditRepo, type Database, documentsRepo, mailRepo, partiesRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink, verifyLink } from '../files/links.ts';
-import { ownScope, requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { ownScope, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 
 /**
  * Compliance documents: which types a supplier must keep (by its category), the versions it uploaded,
  * their review by an operator who is never the uploader, download links, and the expiry job. The upload
- * itself (streaming, limits, content sniffing) is server/src/files/upload.ts; it ends in `recordUpload`.
+ * itself (streaming, limits, content sniffing) is in server/src/files/routes.ts; it ends in `recordUpload`.
  */
 
 type VersionRow = Awaited<ReturnType<typeof documentsRepo.versionsOf>>[number];
@@ -158,15 +159,13 @@ export async function recordUpload(ctx: Context, actor: Actor, f: StoredFile) {
       uploadedBy: actor.userId,
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'document.uploaded',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'document_version',
       entityId: id,
       details: { ...f, versionNo },
-      ...requestFields(ctx),
     });
     return { id, versionNo, status: 'submitted' as const };
   });
@@ -180,15 +179,13 @@ export async function recordRefusedUpload(
   details: Record<string, unknown>,
 ) {
   await ctx.db.tx(ownScope(actor), (tx) =>
-    auditRepo.record(tx, {
+    audit.record(tx, ctx, actor, {
       action: 'document.upload_refused',
       outcome: 'denied',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'document_type',
       ...(typeof details.typeId === 'string' ? { entityId: details.typeId } : {}),
       details: { reason, ...details },
-      ...requestFields(ctx),
     }),
   );
 }
@@ -215,15 +212,13 @@ export async function startReview(ctx: Context, actor: Actor, versionId: string)
           : `This document is already ${v.status}.`,
       );
     await documentsRepo.startReview(tx, v.id, actor.userId, new Date(ctx.clock.now()));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'document.review_started',
       outcome: 'success',
       partyId: v.partyId,
-      actorUserId: actor.userId,
       entityType: 'document_version',
       entityId: v.id,
       crossParty: v.partyId !== actor.partyId,
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });
@@ -267,16 +262,14 @@ export async function decide(
     await documentsRepo.decide(tx, v.id, { status, reviewerId: actor.userId, at: now, reason });
     if (status === 'approved') await documentsRepo.supersedeApproved(tx, v.partyId, v.typeId, v.id);
     const type = (await documentsRepo.type(tx, v.typeId)) as TypeRow;
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: status === 'approved' ? 'document.approved' : 'document.rejected',
       outcome: 'success',
       partyId: v.partyId,
-      actorUserId: actor.userId,
       entityType: 'document_version',
       entityId: v.id,
       crossParty: v.partyId !== actor.partyId,
       details: { type: type.key, versionNo: v.versionNo, before: { status: v.status }, after: { status }, reason },
-      ...requestFields(ctx),
     });
     // The supplier sees the outcome on its documents page; the uploader is also told by mail.
     const to = await usersRepo.activeEmail(tx, v.uploadedBy);
@@ -318,16 +311,14 @@ export async function openDownload(ctx: Context, actor: Actor, token: string) {
   const v = await ctx.db.tx(scopeFor(actor), async (tx) => {
     const found = await documentsRepo.get(tx, claims.v);
     if (!found) throw notFound('That document');
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'document.downloaded',
       outcome: 'success',
       partyId: found.partyId,
-      actorUserId: actor.userId,
       entityType: 'document_version',
       entityId: found.id,
       crossParty: found.partyId !== actor.partyId,
       details: { fileName: found.fileName, sha256: found.sha256, sizeBytes: found.sizeBytes },
-      ...requestFields(ctx),
     });
     return found;
   });

@@ -1,14 +1,15 @@
 import type { Writable } from 'node:stream';
 import { EXPORTS_PER_USER_PER_HOUR, type ExportFormat, type ExportList, exportRequest } from '@gatehouse/contract';
-import { auditRepo, createLimiter, type Database, type Limiter, RateLimiterRes } from '@gatehouse/db';
+import { createLimiter, type Database, type Limiter, RateLimiterRes } from '@gatehouse/db';
 import ExcelJS from 'exceljs';
 import { ZodError } from 'zod';
 import { LARGE_EXPORT_ROWS, raiseAlert } from '../audit/alerts.ts';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { csvRecords, neutralise } from '../integration/csv/csv.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 import { EXPORT_CATALOGUE } from './export-lists.ts';
 
 /**
@@ -216,15 +217,13 @@ export async function startExport(ctx: Context, actor: Actor, list: ExportList, 
   const details = { list, format, filters: kept };
   const scope = scopeFor(actor);
   await ctx.db.tx(scope, (tx) =>
-    auditRepo.record(tx, {
+    audit.record(tx, ctx, actor, {
       action: 'list.export_started',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'list_export',
       crossParty: scope.kind === 'all',
       details,
-      ...requestFields(ctx),
     }),
   );
   const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);
@@ -245,11 +244,10 @@ export async function finishExport(
 ) {
   const now = new Date(ctx.clock.now());
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'list.exported',
       outcome: result.complete ? 'success' : 'failure',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'list_export',
       crossParty: scopeFor(actor).kind === 'all',
       details: {
@@ -258,7 +256,6 @@ export async function finishExport(
         complete: result.complete,
         ...(result.error ? { error: result.error } : {}),
       },
-      ...requestFields(ctx),
     });
     if (result.rows > LARGE_EXPORT_ROWS) {
       await raiseAlert(tx, now, {

@@ -8,7 +8,6 @@ import {
   type statementInput,
 } from '@gatehouse/contract';
 import {
-  auditRepo,
   invoicesRepo,
   ordersRepo,
   printingRepo,
@@ -18,12 +17,13 @@ import {
   type Tx,
 } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { invalidField, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
-import { ownScope, requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { ownScope, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 import { type PrintDoc, renderPdf } from './pdf.ts';
 
 /**
@@ -288,16 +288,14 @@ export async function documentPdf(ctx: Context, actor: Actor, kind: Kind, id: st
             : await loadPurchaseOrder(tx, id);
     if (!found) return null;
     const erpPdf = await printingRepo.erpPdf(tx, kind, id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'business_document.downloaded',
       outcome: 'success',
       partyId: found.partyId,
-      actorUserId: actor.userId,
       entityType: ENTITY_TYPE[kind],
       entityId: found.id,
       crossParty: found.partyId !== actor.partyId,
       details: { kind, number: found.number, source: erpPdf ? 'erp' : 'rendered', format: 'pdf' },
-      ...requestFields(ctx),
     });
     return { ...found, erpPdf, seller };
   });
@@ -467,15 +465,13 @@ export async function statementDownload(
 ): Promise<DownloadedFile> {
   const s = await statement(ctx, actor, { from: input.from, to: input.to });
   const { seller, party } = await ctx.db.tx(ownScope(actor), async (tx) => {
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'statement.downloaded',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'party',
       entityId: actor.partyId,
       details: { from: s.from, to: s.to, format: input.format, lines: s.lines.length },
-      ...requestFields(ctx),
     });
     return { seller: await printingRepo.seller(tx), party: await printingRepo.addressee(tx, actor.partyId) };
   });
@@ -554,15 +550,13 @@ export async function updateSeller(ctx: Context, actor: Actor, input: z.output<t
         paymentTerms: r.paymentTerms,
         logoBytes: r.logoBase64 ? Buffer.from(r.logoBase64, 'base64').length : null,
       };
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'seller_profile.updated',
       outcome: 'success',
       partyId: null,
-      actorUserId: actor.userId,
       entityType: 'seller_profile',
       entityId: '1',
       details: { before: shown(before) ?? null, after: shown(values) },
-      ...requestFields(ctx),
     });
   });
   return getSeller(ctx);

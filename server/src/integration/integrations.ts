@@ -10,12 +10,13 @@ import {
 import { auditRepo, integrationsRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
 import { raiseAlert } from '../audit/alerts.ts';
+import { record as recordAudit } from '../audit/audit.ts';
 import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { AppServices, Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 
 /**
  * Integration keys: the credentials of non-human principals (an ERP). A token is `ghk_<id>_<secret>`:
@@ -194,15 +195,13 @@ function audit(
   entityId: string,
   details: Record<string, unknown>,
 ) {
-  return auditRepo.record(tx, {
+  return recordAudit(tx, ctx, actor, {
     action,
     outcome: 'success',
     partyId: actor.partyId,
-    actorUserId: actor.userId,
     entityType: action.startsWith('integration_key') ? 'integration_key' : 'integration',
     entityId,
     details,
-    ...requestFields(ctx),
   });
 }
 

@@ -178,8 +178,8 @@ export async function masterDataForErp(
     const updated = p.updatedAt ? new Date(p.updatedAt) : null;
     return {
       party: { kind: q.kind, ref: q.ref, name: p.name },
-      address: (p.address ?? null) as PostalAddress | null,
-      bankDetails: (p.bankDetails ?? null) as BankDetails | null,
+      address: p.address ?? null,
+      bankDetails: p.bankDetails ?? null,
       updatedAt: updated ? updated.toISOString() : null,
     };
   });

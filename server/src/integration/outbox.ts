@@ -21,7 +21,11 @@ export async function record(
      * The decision changes a value the ERP owns once it echoes it (an address, bank details, a credit
      * limit): the new value and the one the ERP still has are kept until a sync brings the new one back.
      */
-    echo?: { field: 'address' | 'bank_details' | 'credit_limit'; value: unknown; previous: unknown };
+    echo?: {
+      field: 'address' | 'bank_details' | 'credit_limit';
+      value: integrationsRepo.EchoValue;
+      previous: integrationsRepo.EchoValue | null;
+    };
   },
 ) {
   const eventId = await integrationsRepo.recordEvent(tx, { ...e, payload: e.payload ?? {}, at: now });

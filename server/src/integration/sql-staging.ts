@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { BATCH_ENTITIES, type BatchEntity } from '@gatehouse/contract';
 import { auditRepo, type Database, stagingRepo, type Tx } from '@gatehouse/db';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -23,10 +22,6 @@ export const MERGE_CHUNK = 1_000;
 /** Staged rows without a merged manifest go after a day; results (and manifests) after 30 days. */
 export const STAGED_ROWS_RETENTION_MS = 24 * 3_600_000;
 export const RESULTS_RETENTION_MS = 30 * 24 * 3_600_000;
-
-export const STAGING_TABLE: Record<BatchEntity, string> = Object.fromEntries(
-  BATCH_ENTITIES.map((e) => [e, e.replaceAll('-', '_')]),
-) as Record<BatchEntity, string>;
 
 // ---- loaders (the CLI: run as the database owner, which made gatehouse_loaders and may make roles)
 

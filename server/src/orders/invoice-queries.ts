@@ -5,15 +5,16 @@ import {
   type invoiceQueriesListInput,
   type raiseInvoiceQueryInput,
 } from '@gatehouse/contract';
-import { auditRepo, invoiceQueriesRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { invoiceQueriesRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../documents/attachments.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
-import { ownScope, requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { ownScope, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 
 /**
  * Invoice queries (disputes): a customer's accounts clerk raises a query on an invoice or one of its lines,
@@ -55,15 +56,13 @@ export async function raise(ctx: Context, actor: Actor, input: z.output<typeof r
       message: input.message,
       at: now,
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'invoice_query.raised',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'invoice_query',
       entityId: id,
       details: { invoiceId: inv.id, invoiceNumber: inv.number, lineNo: input.lineNo ?? null, reason: input.reason },
-      ...requestFields(ctx),
     });
     const subject = subjectOf({ invoiceNumber: inv.number, lineNo: input.lineNo ?? null });
     const to = await usersRepo.activeEmail(tx, actor.userId);
@@ -183,16 +182,14 @@ export async function reply(
         body: input.message,
         at: now,
       });
-      await auditRepo.record(tx, {
+      await audit.record(tx, ctx, actor, {
         action: 'invoice_query.replied',
         outcome: 'success',
         partyId: q.partyId,
-        actorUserId: actor.userId,
         entityType: 'invoice_query',
         entityId: q.id,
         crossParty: q.partyId !== actor.partyId,
         details: { side, invoiceNumber: q.invoiceNumber },
-        ...requestFields(ctx),
       });
       if (side === 'customer') return { subject: subjectOf(q), id: q.id };
       const to = await usersRepo.activeEmail(tx, q.raisedById);
@@ -252,16 +249,14 @@ export async function close(ctx: Context, actor: Actor, input: z.output<typeof c
       subject: { invoiceQueryId: q.id, invoiceId: q.invoiceId, invoiceNumber: q.invoiceNumber, lineNo: q.lineNo },
       payload: { reason: q.reason, outcome: input.outcome, resolution: input.reason },
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: input.outcome === 'resolved' ? 'invoice_query.resolved' : 'invoice_query.rejected',
       outcome: 'success',
       partyId: q.partyId,
-      actorUserId: actor.userId,
       entityType: 'invoice_query',
       entityId: q.id,
       crossParty: q.partyId !== actor.partyId,
       details: { invoiceNumber: q.invoiceNumber, lineNo: q.lineNo, reason: input.reason },
-      ...requestFields(ctx),
     });
     const to = await usersRepo.activeEmail(tx, q.raisedById);
     if (to)
@@ -319,11 +314,10 @@ export async function recordUpload(
       uploadedBy: actor.userId,
       at: new Date(ctx.clock.now()),
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'invoice_query.attachment_added',
       outcome: 'success',
       partyId: q.partyId,
-      actorUserId: actor.userId,
       entityType: 'invoice_query',
       entityId: q.id,
       details: {
@@ -333,7 +327,6 @@ export async function recordUpload(
         sizeBytes: f.sizeBytes,
         sha256: f.sha256,
       },
-      ...requestFields(ctx),
     });
     return { id };
   });
@@ -359,15 +352,13 @@ export function openAttachment(ctx: Context, actor: Actor, token: string) {
 /** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
 export async function recordRefusedUpload(ctx: Context, actor: Actor, reason: string, fields: { queryId: string }) {
   await ctx.db.tx(ownScope(actor), (tx) =>
-    auditRepo.record(tx, {
+    audit.record(tx, ctx, actor, {
       action: 'invoice_query.attachment_refused',
       outcome: 'denied',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'invoice_query',
       entityId: fields.queryId,
       details: { reason },
-      ...requestFields(ctx),
     }),
   );
 }

@@ -4,13 +4,14 @@ import {
   REMITTANCE_ITEMS_MAX,
   type remittancesListInput,
 } from '@gatehouse/contract';
-import { auditRepo, mailRepo, remittancesRepo, usersRepo } from '@gatehouse/db';
+import { mailRepo, remittancesRepo, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
-import { ownScope, requestFields } from '../parties/scope.ts';
+import { ownScope } from '../parties/scope.ts';
 
 /**
  * Remittance advice: a customer says which open invoices and credit notes one payment settles. Nothing is
@@ -108,11 +109,10 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
         ...(input.note?.trim() ? { note: input.note.trim() } : {}),
       },
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'remittance.advised',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'remittance',
       entityId: id,
       details: {
@@ -122,7 +122,6 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
         totalMinor: input.totalMinor.toString(),
         items,
       },
-      ...requestFields(ctx),
     });
     const to = await usersRepo.activeEmail(tx, actor.userId);
     if (to)

@@ -1,8 +1,9 @@
-import { auditRepo, partiesRepo, sessionsRepo } from '@gatehouse/db';
+import { partiesRepo, sessionsRepo } from '@gatehouse/db';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { requestFields, scopeFor } from './scope.ts';
+import { scopeFor } from './scope.ts';
 
 /**
  * Customer and supplier accounts, managed by internal staff (parties:read / parties:manage). Every write
@@ -37,16 +38,14 @@ export async function create(
       name: input.name,
       ...(input.erpRef ? { erpRef: input.erpRef } : {}),
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'party.created',
       outcome: 'success',
       partyId: party.id,
-      actorUserId: actor.userId,
       entityType: 'party',
       entityId: party.id,
       crossParty: true,
       details: { after: { kind: input.kind, name: input.name, erpRef: input.erpRef ?? null } },
-      ...requestFields(ctx),
     });
     return { id: party.id };
   });
@@ -80,11 +79,10 @@ export async function update(
       input.status === 'suspended' && before.status !== 'suspended'
         ? await sessionsRepo.removeAllForParty(tx, input.partyId)
         : 0;
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'party.updated',
       outcome: 'success',
       partyId: input.partyId,
-      actorUserId: actor.userId,
       entityType: 'party',
       entityId: input.partyId,
       crossParty: input.partyId !== actor.partyId,
@@ -93,7 +91,6 @@ export async function update(
         after: change,
         sessionsEnded: ended,
       },
-      ...requestFields(ctx),
     });
   });
   return { ok: true as const };

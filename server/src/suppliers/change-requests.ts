@@ -3,11 +3,11 @@ import {
   CHANGE_REQUEST_ATTACHMENTS_MAX,
   type changeRequestsListInput,
   type createChangeRequestInput,
-  type PostalAddress,
 } from '@gatehouse/contract';
-import { approvalsRepo, auditRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { approvalsRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as approvals from '../approvals/approvals.ts';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../documents/attachments.ts';
@@ -35,8 +35,8 @@ function auditView(kind: 'bank-details' | 'address', v: unknown) {
 export async function masterData(ctx: Context, actor: Actor) {
   const row = await ctx.db.readOne(ownScope(actor), (tx) => changeRequestsRepo.masterData(tx, actor.partyId));
   return {
-    address: (row?.address as PostalAddress | null) ?? null,
-    bankDetails: (row?.bankDetails as BankDetails | null) ?? null,
+    address: row?.address ?? null,
+    bankDetails: row?.bankDetails ?? null,
     updatedAt: row?.updatedAt ?? null,
   };
 }
@@ -45,8 +45,8 @@ function present(r: NonNullable<Awaited<ReturnType<typeof changeRequestsRepo.get
   const { requestedById: _r, ...rest } = r;
   return {
     ...rest,
-    proposed: r.proposed as BankDetails | PostalAddress,
-    previous: (r.previous as BankDetails | PostalAddress | null) ?? null,
+    proposed: r.proposed,
+    previous: r.previous,
     requestedBy: r.requestedBy ?? 'Former user',
     approvalStatus: r.approvalStatus as 'pending' | 'changes-requested' | 'approved' | 'rejected' | 'withdrawn' | null,
     decidedBy: r.decidedAt ? (r.decidedBy ?? 'Gatehouse staff') : null,
@@ -80,15 +80,13 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
           );
         throw e;
       });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'change_request.created',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: id,
       details: { kind: input.kind, before: auditView(input.kind, previous), after: auditView(input.kind, proposed) },
-      ...requestFields(ctx),
     });
     // Bank details are a fraud target: they go through approval (two approvers by the shipped policy).
     const approvalId =
@@ -165,15 +163,13 @@ export async function withdraw(ctx: Context, actor: Actor, id: string) {
       at: new Date(ctx.clock.now()),
       reason: null,
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'change_request.withdrawn',
       outcome: 'success',
       partyId: r.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: r.id,
       details: { kind: r.kind },
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });
@@ -199,6 +195,8 @@ export async function decide(
     const reason = input.reason?.trim() || null;
     await changeRequestsRepo.close(tx, r.id, { status, decidedBy: actor.userId, at: now, reason });
     if (status === 'accepted') {
+      // An address request holds an address; the check tells the compiler, which cannot tie kind to shape.
+      if (!('street' in r.proposed)) throw new DomainError('CONFLICT', 'This request holds no address.');
       const before = await changeRequestsRepo.masterData(tx, r.partyId);
       await changeRequestsRepo.applyMasterData(tx, r.partyId, { address: r.proposed }, now, r.id);
       await outbox.record(tx, now, {
@@ -209,11 +207,10 @@ export async function decide(
         echo: { field: 'address', value: r.proposed, previous: before?.address ?? null },
       });
     }
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: status === 'accepted' ? 'change_request.accepted' : 'change_request.rejected',
       outcome: 'success',
       partyId: r.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: r.id,
       crossParty: r.partyId !== actor.partyId,
@@ -224,7 +221,6 @@ export async function decide(
           ? { before: auditView(r.kind, r.previous), after: auditView(r.kind, r.proposed) }
           : {}),
       },
-      ...requestFields(ctx),
     });
     const to = await usersRepo.activeEmail(tx, r.requestedBy);
     if (to) {
@@ -317,11 +313,10 @@ export async function recordUpload(
       uploadedBy: actor.userId,
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'change_request.attachment_added',
       outcome: 'success',
       partyId: r.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: r.id,
       details: {
@@ -331,7 +326,6 @@ export async function recordUpload(
         sizeBytes: f.sizeBytes,
         sha256: f.sha256,
       },
-      ...requestFields(ctx),
     });
     return { id };
   });
@@ -345,15 +339,13 @@ export async function recordRefusedUpload(
   fields: { changeRequestId: string },
 ) {
   await ctx.db.tx(ownScope(actor), (tx) =>
-    auditRepo.record(tx, {
+    audit.record(tx, ctx, actor, {
       action: 'change_request.attachment_refused',
       outcome: 'denied',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'change_request',
       entityId: fields.changeRequestId,
       details: { reason },
-      ...requestFields(ctx),
     }),
   );
 }

@@ -4,15 +4,16 @@ import {
   type postPoMessageInput,
   type resolvePoThreadInput,
 } from '@gatehouse/contract';
-import { auditRepo, mailRepo, poThreadsRepo, purchaseOrdersRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { mailRepo, poThreadsRepo, purchaseOrdersRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../documents/attachments.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 
 /**
  * Message threads on purchase orders: the supplier (purchase-orders:acknowledge) and the buyer's operators
@@ -150,16 +151,14 @@ export async function post(ctx: Context, actor: Actor, input: z.output<typeof po
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.purchaseOrderId);
     if (!po) throw notFound(PO);
     const w = await writeInTx(ctx, tx, actor, po, { kind: 'message', body: input.message, at: now });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'po_thread.message_posted',
       outcome: 'success',
       partyId: po.partyId,
-      actorUserId: actor.userId,
       entityType: 'purchase_order',
       entityId: po.id,
       crossParty: po.partyId !== actor.partyId,
       details: { number: po.number, threadId: w.threadId, side, reopened: w.opened, length: input.message.length },
-      ...requestFields(ctx),
     });
     return w;
   });
@@ -191,11 +190,10 @@ export async function resolve(ctx: Context, actor: Actor, input: z.output<typeof
       subject: { purchaseOrderNumber: po.number },
       payload: { resolution: input.resolution, status: after },
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'po_thread.resolved',
       outcome: 'success',
       partyId: po.partyId,
-      actorUserId: actor.userId,
       entityType: 'purchase_order',
       entityId: po.id,
       crossParty: po.partyId !== actor.partyId,
@@ -206,7 +204,6 @@ export async function resolve(ctx: Context, actor: Actor, input: z.output<typeof
         before: { status: po.status },
         after: { status: after },
       },
-      ...requestFields(ctx),
     });
     await tellOtherSide(ctx, tx, actor, po, 'staff', { kind: 'resolved', body: input.resolution });
     return { ok: true as const, status: after };
@@ -222,16 +219,14 @@ export async function markRead(ctx: Context, actor: Actor, purchaseOrderId: stri
     const t = await poThreadsRepo.forPo(tx, purchaseOrderId, reader(actor));
     if (!t) throw notFound('A thread on that purchase order');
     await poThreadsRepo.markRead(tx, { partyId: t.partyId, threadId: t.id, userId: actor.userId, at: now });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'po_thread.read',
       outcome: 'success',
       partyId: t.partyId,
-      actorUserId: actor.userId,
       entityType: 'purchase_order',
       entityId: purchaseOrderId,
       crossParty: t.partyId !== actor.partyId,
       details: { threadId: t.id, unread: t.unread },
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });
@@ -287,11 +282,10 @@ export async function recordUpload(
       uploaderSide: sideOf(actor),
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'po_thread.attachment_added',
       outcome: 'success',
       partyId: t.partyId,
-      actorUserId: actor.userId,
       entityType: 'purchase_order',
       entityId: f.purchaseOrderId,
       crossParty: t.partyId !== actor.partyId,
@@ -303,7 +297,6 @@ export async function recordUpload(
         sizeBytes: f.sizeBytes,
         sha256: f.sha256,
       },
-      ...requestFields(ctx),
     });
     return { id };
   });
@@ -317,15 +310,13 @@ export async function recordRefusedUpload(
   fields: { purchaseOrderId: string },
 ) {
   await ctx.db.tx(scopeFor(actor), (tx) =>
-    auditRepo.record(tx, {
+    audit.record(tx, ctx, actor, {
       action: 'po_thread.attachment_refused',
       outcome: 'denied',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'purchase_order',
       entityId: fields.purchaseOrderId,
       details: { reason },
-      ...requestFields(ctx),
     }),
   );
 }

@@ -1,12 +1,13 @@
 import type { purchaseOrdersListInput } from '@gatehouse/contract';
-import { auditRepo, purchaseOrdersRepo } from '@gatehouse/db';
+import { purchaseOrdersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
-import { requestFields, scopeFor } from '../parties/scope.ts';
+import { scopeFor } from '../parties/scope.ts';
 import * as poThreads from './po-threads.ts';
 
 /** How far ahead a promised delivery date may lie (a typo like 2062 is refused). */
@@ -47,11 +48,10 @@ export async function acknowledge(ctx: Context, actor: Actor, input: { id: strin
       subject: { purchaseOrderNumber: po.number },
       payload: { promisedDate: input.promisedDate },
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'purchase_order.acknowledged',
       outcome: 'success',
       partyId: po.partyId,
-      actorUserId: actor.userId,
       entityType: 'purchase_order',
       entityId: po.id,
       crossParty: po.partyId !== actor.partyId,
@@ -60,7 +60,6 @@ export async function acknowledge(ctx: Context, actor: Actor, input: { id: strin
         before: { status: po.status, promisedDate: po.promisedDate },
         after: { status: 'acknowledged', promisedDate: input.promisedDate },
       },
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });
@@ -85,11 +84,10 @@ export async function flagProblem(ctx: Context, actor: Actor, input: { id: strin
       subject: { purchaseOrderNumber: po.number },
       payload: { note: input.note },
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'purchase_order.problem_flagged',
       outcome: 'success',
       partyId: po.partyId,
-      actorUserId: actor.userId,
       entityType: 'purchase_order',
       entityId: po.id,
       crossParty: po.partyId !== actor.partyId,
@@ -100,7 +98,6 @@ export async function flagProblem(ctx: Context, actor: Actor, input: { id: strin
         note: input.note,
         threadId: thread.threadId,
       },
-      ...requestFields(ctx),
     });
     return thread.staffMail;
   });

@@ -17,12 +17,13 @@ import {
 } from '@gatehouse/contract';
 import { auditRepo, purchaseOrdersRepo, supplierCollabRepo as repo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
+import { record as recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { AppServices, Context } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 
 // Supplier collaboration on purchase orders (issue 19): per-line confirmations, ship notices (ASN) and
 // supplier invoices. Every verb is one transaction: the change, its outbox event and its audit entry.
@@ -47,16 +48,14 @@ function audit(
     details: object;
   },
 ) {
-  return auditRepo.record(tx, {
+  return recordAudit(tx, ctx, actor, {
     action: e.action,
     outcome: 'success',
     partyId: e.partyId,
-    actorUserId: actor.userId,
     entityType: e.type,
     entityId: e.id,
     crossParty: e.partyId !== actor.partyId,
     details: e.details as Record<string, unknown>,
-    ...requestFields(ctx),
   });
 }
 

@@ -1,4 +1,5 @@
 import { auditRepo, type Database, reviewsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
+import * as audit from '../audit/audit.ts';
 import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
@@ -31,15 +32,13 @@ export async function start(
       deadline,
     });
     const items = await reviewsRepo.snapshotItems(tx, id, input.partyIds);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'access_review.started',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'access_review',
       entityId: id,
       details: { name: input.name, deadline: deadline.toISOString(), items, partyIds: input.partyIds ?? 'all' },
-      ...requestFields(ctx),
     });
     return { id, items };
   });
@@ -173,15 +172,13 @@ export async function exportCsv(ctx: Context, actor: Actor, reviewId: string) {
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'access_review.exported',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'access_review',
       entityId: reviewId,
       details: { rows: rows.length },
-      ...requestFields(ctx),
     });
     const csv = toCsv(['party', 'email', 'name', 'role', 'decision', 'decided_by', 'decided_at'], rows);
     const slug =

@@ -10,6 +10,7 @@ import {
   usersRepo,
 } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
+import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import { mintSplitToken } from '../auth/tokens.ts';
@@ -173,16 +174,14 @@ export async function invite(
         details: { roles: roleKeys, resent: false },
         ...acting(ctx, actor, { id: result.userId, partyId }),
       });
-      await auditRepo.record(tx, {
+      await audit.record(tx, ctx, actor, {
         action: 'invitation.address_taken',
         outcome: 'failure',
         partyId: existing.partyId,
-        actorUserId: actor.userId,
         entityType: 'user',
         entityId: existing.id,
         crossParty: true,
         details: { invitingPartyId: partyId, roles: roleKeys },
-        ...requestFields(ctx),
       });
       await mailRepo.enqueue(tx, {
         to: input.email,

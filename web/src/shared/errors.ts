@@ -36,7 +36,6 @@ export function issueFields(err: unknown): string[] {
 
 export const isUnauthorized = (err: unknown) => errorCode(err) === 'UNAUTHORIZED';
 export const isNotFound = (err: unknown) => errorCode(err) === 'NOT_FOUND';
-export const isTooManyRequests = (err: unknown) => errorCode(err) === 'TOO_MANY_REQUESTS';
 
 /** Said when an IP allowlist refuses the user's address and the server sent no words of its own. */
 export const IP_NOT_ALLOWED = 'Your organisation does not allow access from the network you are using.';

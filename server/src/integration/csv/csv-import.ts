@@ -42,12 +42,7 @@ export interface ImportLimits {
   maxCellChars: number;
 }
 
-export interface ReportRow {
-  line: number;
-  column: string;
-  value: string;
-  message: string;
-}
+export type ReportRow = importsRepo.ImportReportRow;
 
 /** A whole-file refusal: the reason, and the line it was found on when there is one. */
 export class ImportRefused extends Error {

@@ -8,7 +8,7 @@ import { importsRepo } from '@gatehouse/db';
 import type { AppServices } from '../../context.ts';
 import { SYSTEM_SCOPE } from '../../parties/scope.ts';
 import { toCsv } from './csv.ts';
-import { ImportRefused, type ReportRow, runImport } from './csv-import.ts';
+import { ImportRefused, runImport } from './csv-import.ts';
 
 /**
  * CSV import jobs (docs/csv-import.md): receiving the upload, one job per source at a time, the job's view
@@ -166,9 +166,7 @@ export async function getJob(app: AppServices, id: string, source?: string) {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   const j = await app.db.tx(SYSTEM_SCOPE, (tx) => importsRepo.get(tx, id, source));
   if (!j) return null;
-  const counts = j.counts as Partial<Record<'created' | 'updated' | 'unchanged' | 'rejected', number>> & {
-    applied?: boolean;
-  };
+  const { counts } = j;
   return {
     id: j.id,
     entity: j.entity as BatchEntity,
@@ -194,7 +192,7 @@ export async function getJob(app: AppServices, id: string, source?: string) {
     },
     message: j.message,
     errorsTotal: j.errorsTotal,
-    errors: (j.errors as ReportRow[]).slice(0, 100),
+    errors: j.errors.slice(0, 100),
     createdAt: j.createdAt.toISOString(),
     finishedAt: j.finishedAt ? j.finishedAt.toISOString() : null,
   };
@@ -220,7 +218,7 @@ export async function reportCsv(app: AppServices, id: string, source?: string): 
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   const j = await app.db.tx(SYSTEM_SCOPE, (tx) => importsRepo.get(tx, id, source));
   if (!j) return null;
-  const rows = (j.errors as ReportRow[]).map((e) => [e.line || '', e.column, e.value, e.message]);
+  const rows = j.errors.map((e) => [e.line || '', e.column, e.value, e.message]);
   if (j.errorsTotal > rows.length)
     rows.push(['', '', '', `… and ${j.errorsTotal - rows.length} more error(s) not listed (the report keeps 1,000).`]);
   return toCsv(['line', 'column', 'value', 'message'], rows);

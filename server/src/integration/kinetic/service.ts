@@ -6,14 +6,15 @@ import {
   type kineticTestOutput,
   type kineticWritebackInput,
 } from '@gatehouse/contract';
-import { auditRepo, kineticRepo, kineticWritebackRepo } from '@gatehouse/db';
+import { kineticRepo, kineticWritebackRepo } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../../audit/audit.ts';
 import { seal } from '../../auth/seal.ts';
 import type { Actor } from '../../auth/sessions.ts';
 import type { Context } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
 import { integrationSealKey } from '../../keys.ts';
-import { requestFields, scopeFor } from '../../parties/scope.ts';
+import { scopeFor } from '../../parties/scope.ts';
 import { refusal } from '../webhooks/ssrf.ts';
 import { KineticClient, KineticError } from './client.ts';
 import { loadConnection } from './sync.ts';
@@ -146,11 +147,10 @@ export async function save(ctx: Context, actor: Actor, input: z.output<typeof ki
       updatedAt: now,
     });
     await kineticRepo.ensureStreams(tx, KINETIC_STREAMS);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'kinetic.connection_saved',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'kinetic_connection',
       entityId: kineticRepo.CONNECTION_ID,
       details: {
@@ -165,7 +165,6 @@ export async function save(ctx: Context, actor: Actor, input: z.output<typeof ki
         allowedCidrs: input.allowedCidrs,
         wasAuthFailed: prior?.state === 'auth_failed',
       },
-      ...requestFields(ctx),
     });
   });
   return { ok: true as const };
@@ -183,18 +182,16 @@ export async function setStream(ctx: Context, actor: Actor, input: z.output<type
       mode: input.mode,
       pollSeconds: input.pollSeconds,
     });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'kinetic.stream_changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'kinetic_stream',
       entityId: input.stream,
       details: {
         before: before ? { enabled: before.enabled, mode: before.mode, pollSeconds: before.pollSeconds } : null,
         after: { enabled: input.enabled, mode: input.mode, pollSeconds: input.pollSeconds },
       },
-      ...requestFields(ctx),
     });
   });
   return { ok: true as const };
@@ -212,11 +209,10 @@ export async function setWriteback(ctx: Context, actor: Actor, input: z.output<t
       throw new DomainError('BAD_REQUEST', 'Save the connection before switching write-back on.');
     const confirmTimeoutMs = input.confirmTimeoutHours * 3_600_000;
     const before = await kineticWritebackRepo.saveSettings(tx, { mode: input.mode, confirmTimeoutMs });
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'kinetic.writeback_changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'kinetic_connection',
       entityId: kineticRepo.CONNECTION_ID,
       details: {
@@ -225,7 +221,6 @@ export async function setWriteback(ctx: Context, actor: Actor, input: z.output<t
           : null,
         after: { mode: input.mode, confirmTimeoutHours: input.confirmTimeoutHours },
       },
-      ...requestFields(ctx),
     });
   });
   return { ok: true as const };
@@ -264,15 +259,13 @@ export async function test(ctx: Context, actor: Actor): Promise<z.infer<typeof k
     if (result.outcome === 'ok' && c?.state !== 'ok') await kineticRepo.setConnectionState(tx, 'ok', null, now);
     if (result.outcome === 'auth' && c?.state !== 'auth_failed')
       await kineticRepo.setConnectionState(tx, 'auth_failed', result.message, now);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, actor, {
       action: 'kinetic.connection_tested',
       outcome: result.outcome === 'ok' ? 'success' : 'failure',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'kinetic_connection',
       entityId: kineticRepo.CONNECTION_ID,
       details: { outcome: result.outcome, message: result.message },
-      ...requestFields(ctx),
     });
   });
   return result;

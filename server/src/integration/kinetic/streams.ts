@@ -36,7 +36,7 @@ export interface StreamDef {
   /** The mirrored table reconciliation compares against (documents only). */
   table?: 'orders' | 'invoices' | 'purchase_orders';
   /**
-   * The value a write-back expects to read back for this row (write-back.ts, `echo_value`), keyed by the
+   * The value a write-back expects to read back for this row (writeback.ts, `echo_value`), keyed by the
    * row's ERP key: a PO's promised date confirms its acknowledgement.
    */
   echo?: (row: Record<string, unknown>) => string | null;

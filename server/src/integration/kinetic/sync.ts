@@ -38,15 +38,7 @@ export interface SyncDeps {
   onPage?: (n: number, where: 'inside' | 'after') => void;
 }
 
-export interface Cursor {
-  phase?: 'initial' | 'incremental';
-  h0?: number;
-  lastKey?: number;
-  rev?: number;
-  read?: number;
-  inRun?: boolean;
-  pending?: { rev: number; since: number } | null;
-}
+export type Cursor = kineticRepo.KineticCursor;
 
 export interface RunResult {
   stream: string;
@@ -276,7 +268,7 @@ class PageRunner {
     const s = await this.deps.syncDb.read(SYSTEM_SCOPE, (tx) => kineticRepo.listStreams(tx));
     const row = s.find((x) => x.stream === this.def.name);
     if (!row) throw new Error(`stream ${this.def.name} has no row`);
-    this.cursor = row.cursor as Cursor;
+    this.cursor = row.cursor;
     this.mode = row.mode;
   }
 
@@ -284,7 +276,7 @@ class PageRunner {
     const s = await this.deps.syncDb.read(SYSTEM_SCOPE, (tx) => kineticRepo.listStreams(tx));
     const row = s.find((x) => x.stream === stream);
     if (!row) throw new Error(`stream ${stream} has no row`);
-    return row.cursor as Cursor;
+    return row.cursor;
   }
 
   /** Rows of this stream refused earlier (an unknown party…): written again; those that apply leave the list. */
@@ -296,7 +288,7 @@ class PageRunner {
       if (rejects.length === 0) return;
       await this.write(
         tx,
-        rejects.map((r) => ({ key: r.erpKey, row: r.row as Record<string, unknown>, rev: r.rev })),
+        rejects.map((r) => ({ key: r.erpKey, row: r.row, rev: r.rev })),
       );
     });
   }

@@ -8,14 +8,15 @@ import {
   type webhookReplayInput,
   type webhookRotateInput,
 } from '@gatehouse/contract';
-import { auditRepo, type Tx, webhooksRepo } from '@gatehouse/db';
+import { type Tx, webhooksRepo } from '@gatehouse/db';
 import type { z } from 'zod';
+import { record as recordAudit } from '../../audit/audit.ts';
 import { seal } from '../../auth/seal.ts';
 import type { Actor } from '../../auth/sessions.ts';
 import type { Context } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { integrationSealKey } from '../../keys.ts';
-import { requestFields, scopeFor } from '../../parties/scope.ts';
+import { scopeFor } from '../../parties/scope.ts';
 import { refusal } from './ssrf.ts';
 
 /**
@@ -46,15 +47,13 @@ function audit(
   entityId: string,
   details: Record<string, unknown>,
 ) {
-  return auditRepo.record(tx, {
+  return recordAudit(tx, ctx, actor, {
     action,
     outcome: 'success',
     partyId: actor.partyId,
-    actorUserId: actor.userId,
     entityType: 'webhook_endpoint',
     entityId,
     details,
-    ...requestFields(ctx),
   });
 }
 
