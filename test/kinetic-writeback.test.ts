@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { check, deliverKineticWritebacks, runOne, SYSTEM_SCOPE, type SyncDeps, UD_KEY1, type WritebackDeps, writeRows } from '@gatehouse/server/testing';
+import {
+  check,
+  deliverKineticWritebacks,
+  runOne,
+  SYSTEM_SCOPE,
+  type SyncDeps,
+  UD_KEY1,
+  type WritebackDeps,
+  writeRows,
+} from '@gatehouse/server/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeKinetic, startFakeKinetic } from './support/fake-kinetic.ts';
 import { client, createPartyWithUser, errorOf, useTestServer } from './support/harness.ts';

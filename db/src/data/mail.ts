@@ -6,10 +6,17 @@ import { partyPredicate, writeParty } from './scope.ts';
 export type OutboxRow = typeof mailOutbox.$inferSelect;
 
 /** Queues a mail inside the caller's transaction: it goes out only if the change commits. */
-export async function enqueue(tx: Tx, mail: { to: string; subject: string; bodyText: string; kind: string }) {
-  await tx.db
-    .insert(mailOutbox)
-    .values({ toAddress: mail.to, subject: mail.subject, bodyText: mail.bodyText, kind: mail.kind });
+export async function enqueue(
+  tx: Tx,
+  mail: { to: string; subject: string; bodyText: string; kind: string; headers?: Record<string, string> },
+) {
+  await tx.db.insert(mailOutbox).values({
+    toAddress: mail.to,
+    subject: mail.subject,
+    bodyText: mail.bodyText,
+    kind: mail.kind,
+    headers: mail.headers ?? null,
+  });
 }
 
 /**

@@ -14,6 +14,7 @@ export * from './ip.ts';
 export * from './issues.ts';
 export * from './kinetic.ts';
 export * from './money.ts';
+export * from './notifications.ts';
 export * from './parties.ts';
 export * from './password-rules.ts';
 export * from './permissions.ts';
