@@ -11,12 +11,14 @@ export type Audience = { userIds: string[] } | { permission: string } | { roles:
 
 /**
  * The recipients of an event: active users of exactly `partyId` (the event's own party) in the audience,
- * with their choice for `type`. The one place the isolation rule of notifications lives: a user of another
+ * (or, for 'staff', of the internal organisation) with their choice for `type`. The one place the isolation rule of notifications lives: a user of another
  * party is never a recipient, whatever the audience names.
  */
-export async function recipients(tx: Tx, partyId: string, type: string, audience: Audience) {
+export async function recipients(tx: Tx, partyId: string | 'staff', type: string, audience: Audience) {
   const where: (SQL | undefined)[] = [
-    eq(users.partyId, partyId),
+    partyId === 'staff'
+      ? sql`${users.partyId} in (select p.id from ${parties} p where p.kind = 'internal')`
+      : eq(users.partyId, partyId),
     partyPredicate(tx, users.partyId),
     eq(users.status, 'active'),
   ];
@@ -167,8 +169,3 @@ export async function markDigested(tx: Tx, ids: string[], at: Date) {
   await tx.db.update(notifications).set({ digestedAt: at }).where(inArray(notifications.id, ids));
 }
 
-/** The internal organisation's party (the buyer's staff), read under the system scope. */
-export async function internalPartyId(tx: Tx): Promise<string | undefined> {
-  const [row] = await tx.db.select({ id: parties.id }).from(parties).where(eq(parties.kind, 'internal')).limit(1);
-  return row?.id;
-}

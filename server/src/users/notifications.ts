@@ -89,9 +89,7 @@ export const unsubscribeUrl = (env: NotifyEnv, c: { u: string; p: string; t: str
  */
 export async function notify(env: NotifyEnv, tx: Tx, e: NotificationEvent): Promise<number> {
   const now = new Date(env.clock.now());
-  const partyId = e.partyId === 'staff' ? await notificationsRepo.internalPartyId(tx) : e.partyId;
-  if (!partyId) return 0;
-  const people = (await notificationsRepo.recipients(tx, partyId, e.type, e.to)).filter(
+  const people = (await notificationsRepo.recipients(tx, e.partyId, e.type, e.to)).filter(
     (p) => p.userId !== e.exceptUserId,
   );
   for (const p of people) {
