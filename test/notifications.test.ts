@@ -149,7 +149,11 @@ describe('notifications', () => {
     const flipped = `${payload}.${mac?.slice(0, -2)}${mac?.endsWith('AA') ? 'BB' : 'AA'}`;
     expect((await post(`/unsubscribe/${flipped}`)).status).toBe(400);
     // Forged: another user's id in a payload signed with a wrong key.
-    const forged = unsubscribeToken(Buffer.from('not the secret'), { u: op.userId, p: op.partyId, t: 'po.thread_message' });
+    const forged = unsubscribeToken(Buffer.from('not the secret'), {
+      u: op.userId,
+      p: op.partyId,
+      t: 'po.thread_message',
+    });
     expect((await post(`/unsubscribe/${forged}`)).status).toBe(400);
     expect(await unsubscribed()).toEqual([]);
 

@@ -15,6 +15,7 @@ import {
 } from './auth.ts';
 import { ErrorPanel, usePageTitle } from './shared/data.tsx';
 import { IP_NOT_ALLOWED_HELP } from './shared/errors.ts';
+import { refreshUnread, unread } from './shared/notifications.ts';
 import { ReauthDialog } from './shared/reauth.tsx';
 import type { Me, Permission } from './trpc.ts';
 
@@ -279,6 +280,16 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
   const [signOutError, setSignOutError] = createSignal<string | null>(null);
   const [signingOut, setSigningOut] = createSignal(false);
 
+  // The unread badge follows each page change (and the notification centre refreshes it itself).
+  createEffect(
+    on(
+      () => location.pathname,
+      () => {
+        if (!props.restricted) void refreshUnread();
+      },
+    ),
+  );
+
   // After moving to another page, start keyboard and screen reader users at its content.
   createEffect(
     on(
@@ -350,6 +361,18 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                 </A>
               </Show>
             </p>
+            <Show when={!props.restricted}>
+              <A href="/notifications" class="notifications-link" data-testid="nav-notifications">
+                Notifications
+                <Show when={unread() > 0}>
+                  {' '}
+                  <span class="badge badge-count" data-testid="notifications-badge">
+                    {unread()}
+                  </span>
+                  <span class="visually-hidden"> unread</span>
+                </Show>
+              </A>
+            </Show>
             <button
               type="button"
               class="button button-quiet"

@@ -168,4 +168,3 @@ export async function markDigested(tx: Tx, ids: string[], at: Date) {
   if (ids.length === 0) return;
   await tx.db.update(notifications).set({ digestedAt: at }).where(inArray(notifications.id, ids));
 }
-
