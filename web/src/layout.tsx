@@ -362,7 +362,7 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               </Show>
             </p>
             <Show when={!props.restricted}>
-              <A href="/notifications" class="notifications-link" data-testid="nav-notifications">
+              <A href="/notifications" class="who-user notifications-link" data-testid="nav-notifications">
                 Notifications
                 <Show when={unread() > 0}>
                   {' '}

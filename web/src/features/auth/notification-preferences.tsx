@@ -53,7 +53,7 @@ export function NotificationPreferences() {
                   <legend>{item.label}</legend>
                   <For each={MODES}>
                     {(m) => (
-                      <label>
+                      <label class="checkbox">
                         <input
                           type="radio"
                           name={`pref-${item.type}`}

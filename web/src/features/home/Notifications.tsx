@@ -46,16 +46,17 @@ export default function Notifications() {
         What happened on your account. Choose which of these also come by mail, or in a daily digest, on your{' '}
         <A href="/profile">Profile</A>.
       </p>
-      <div class="toolbar">
-        <label>
+      <div class="notifications-toolbar">
+        <div class="checkbox filter-checkbox">
           <input
             type="checkbox"
+            id="notifications-unread"
             data-testid="notifications-unread-only"
             checked={unreadOnly()}
             onChange={(e) => setUnreadOnly(e.currentTarget.checked)}
-          />{' '}
-          Unread only
-        </label>
+          />
+          <label for="notifications-unread">Unread only</label>
+        </div>
         <button
           type="button"
           class="button"
@@ -100,7 +101,7 @@ export default function Notifications() {
                     {' '}
                     <button
                       type="button"
-                      class="button button-quiet"
+                      class="link-button"
                       data-testid="notification-mark-read"
                       onClick={() => void markRead([n.id])}
                     >
