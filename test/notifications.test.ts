@@ -110,6 +110,37 @@ describe('notifications', () => {
     expect((await mailsTo(digest.email)).length).toBe(1);
   });
 
+  it('a PO confirmation decision goes through notify: the supplier’s handlers, by their own choice', async () => {
+    const quiet = await signIn('supplier', 'supplier-user');
+    const colleague = await signIn('supplier', 'supplier-user', quiet.partyId);
+    const stranger = await signIn('supplier', 'supplier-user');
+    const op = await signIn('internal', 'operator');
+    await quiet.c.notifications.setPreference.mutate({ type: 'confirmation.decided', mode: 'off' });
+    const po = await newPo(quiet.partyId);
+    const round = await quiet.c.purchaseOrders.confirm.mutate({
+      id: po,
+      lines: [{ lineNo: 1, decision: 'change', schedules: [{ quantity: '8', date: day(10) }], reason: 'Short.' }],
+    });
+    await op.c.purchaseOrders.decideConfirmation.mutate({
+      id: round.id,
+      decision: 'reject',
+      reason: 'We need all 10.',
+    });
+
+    const decided = (m: { kind: string }) => m.kind === 'confirmation-decided';
+    const [mail, ...more] = (await mailsTo(colleague.email)).filter(decided);
+    expect(more).toEqual([]);
+    expect(mail?.subject).toMatch(/rejected your confirmation of purchase order PO-/);
+    expect(mail?.body_text).toContain('We need all 10.');
+    expect((await mailsTo(quiet.email)).filter(decided)).toEqual([]);
+    for (const who of [quiet, colleague]) {
+      const [n] = (await who.c.notifications.list.query({})).items;
+      expect(n).toMatchObject({ type: 'confirmation.decided', link: `/purchase-orders/${po}` });
+    }
+    expect((await stranger.c.notifications.list.query({})).items).toEqual([]);
+    expect((await mailsTo(stranger.email)).filter(decided)).toEqual([]);
+  });
+
   it('security mail cannot be turned off, and unknown types are refused', async () => {
     const u = await signIn('supplier', 'supplier-user');
     for (const type of ['lockout', 'security-alert', 'mfa-reset', 'password-reset', 'new-sign-in']) {
