@@ -48,6 +48,10 @@ describe('notifications in the browser', () => {
     await page.click('[data-testid="nav-profile"]');
     await page.waitForSelector('[data-testid="notification-preferences"] [data-testid="security-mail"]');
     expect(await page.isChecked('[data-testid="pref-po.thread_message-immediate"]')).toBe(true);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await overflows(page)).toBe(false);
+    await shot(page, 'notification-preferences-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.check('[data-testid="pref-po.thread_message-digest"]');
     await page.waitForSelector('[data-testid="notification-prefs-saved"] .notice');
     expect(await page.textContent('[data-testid="notification-prefs-saved"]')).toContain('daily digest');

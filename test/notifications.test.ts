@@ -82,6 +82,12 @@ describe('notifications', () => {
     const prefs = await digest.c.notifications.preferences.query();
     expect(prefs.items.find((p) => p.type === 'po.thread_message')?.mode).toBe('digest');
     expect(prefs.items.find((p) => p.type === 'document.decided')?.mode).toBe('immediate');
+    // Only the types a supplier ever receives are offered; operators see theirs.
+    expect(prefs.items.map((p) => p.type)).not.toContain('approval.waiting');
+    expect((await op.c.notifications.preferences.query()).items.map((p) => p.type)).toEqual([
+      'po.thread_message',
+      'approval.waiting',
+    ]);
 
     const po = await newPo(now.partyId);
     await op.c.poThreads.reply.mutate({ purchaseOrderId: po, message: 'Can you ship early?' });

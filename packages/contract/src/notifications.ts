@@ -15,6 +15,15 @@ export const NOTIFICATION_TYPES = {
   'confirmation.decided': 'PO confirmations accepted or rejected',
 } as const;
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;
+/** Which kinds of party ever receive each type (the Profile offers only those). */
+export const NOTIFICATION_TYPE_PARTIES: Record<NotificationType, readonly ('internal' | 'customer' | 'supplier')[]> = {
+  'po.thread_message': ['supplier', 'internal'],
+  'invoice_query.replied': ['customer'],
+  'change_request.decided': ['supplier', 'customer'],
+  'document.decided': ['supplier'],
+  'approval.waiting': ['internal'],
+  'confirmation.decided': ['supplier'],
+};
 export const NOTIFICATION_TYPE_KEYS = Object.keys(NOTIFICATION_TYPES) as [NotificationType, ...NotificationType[]];
 
 /**

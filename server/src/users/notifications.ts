@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   DEFAULT_NOTIFICATION_MODE,
+  NOTIFICATION_TYPE_PARTIES,
   NOTIFICATION_TYPES,
   type NotificationMode,
   type NotificationType,
@@ -164,11 +165,13 @@ export async function preferences(ctx: Context, actor: Actor) {
   const stored = await ctx.db.read(scopeFor(actor), (tx) => notificationsRepo.preferences(tx, actor.userId));
   const byType = new Map(stored.map((s) => [s.type, s.mode]));
   return {
-    items: (Object.keys(NOTIFICATION_TYPES) as NotificationType[]).map((type) => ({
-      type,
-      label: NOTIFICATION_TYPES[type],
-      mode: byType.get(type) ?? DEFAULT_NOTIFICATION_MODE,
-    })),
+    items: (Object.keys(NOTIFICATION_TYPES) as NotificationType[])
+      .filter((type) => NOTIFICATION_TYPE_PARTIES[type].includes(actor.partyKind))
+      .map((type) => ({
+        type,
+        label: NOTIFICATION_TYPES[type],
+        mode: byType.get(type) ?? DEFAULT_NOTIFICATION_MODE,
+      })),
     security: [
       'Account locked after failed sign-ins',
       'Sign-in from a new network',
