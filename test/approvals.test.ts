@@ -425,7 +425,13 @@ describe('reminders and escalation', () => {
     expect((await director.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide?.why).toMatch(
       /Waiting for escalation/,
     );
-    const run = () => remindAndEscalate(t.srv.services.db, t.srv.clock, { remind: 24, escalate: 72 }, t.srv.origin);
+    const run = () =>
+      remindAndEscalate(
+        t.srv.services.db,
+        t.srv.clock,
+        { remind: 24, escalate: 72 },
+        { config: t.srv.services.config, clock: t.srv.clock },
+      );
     expect(await run()).toEqual({ reminded: 0, escalated: 0 });
     t.srv.clock.advance(25 * 3_600_000);
     expect((await run()).reminded).toBeGreaterThanOrEqual(1);

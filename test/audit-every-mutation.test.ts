@@ -389,6 +389,19 @@ describe('every mutation writes exactly its audit entry', () => {
         resolution: 'Agreed.',
       }),
     );
+    // Notifications: the supplier was told of the answers above; it reads one, then all, and picks a digest.
+    const mine = await sc.notifications.list.query({});
+    await audited(
+      'notifications.markRead',
+      sc,
+      sc.notifications.markRead.mutate({ ids: [mine.items[0]?.id ?? crypto.randomUUID()] }),
+    );
+    await audited('notifications.markAllRead', sc, sc.notifications.markAllRead.mutate());
+    await audited(
+      'notifications.setPreference',
+      sc,
+      sc.notifications.setPreference.mutate({ type: 'po.thread_message', mode: 'digest' }),
+    );
     const notice = { carrier: 'DHL', trackingRef: 'W1', shipDate: promised, packages: 1 };
     const asn = await audited(
       'shipNotices.create',

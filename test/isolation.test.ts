@@ -106,6 +106,11 @@ beforeAll(async () => {
               select party_id, thread_id, author_id, now() from po_thread_messages`;
     await sql`insert into change_request_attachments (party_id, change_request_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
               select party_id, id, 'letter.pdf', 'application/pdf', 1, repeat('0', 64), requested_by, now() from change_requests`;
+    // Notifications (issue 19 item 6): one per user, and a mail preference per user.
+    await sql`insert into notifications (party_id, user_id, type, title, body, created_at, mail)
+              select party_id, id, 'po.thread_message', 'x', 'x', now(), 'immediate' from users`;
+    await sql`insert into notification_preferences (party_id, user_id, type, mode, updated_at)
+              select party_id, id, 'po.thread_message', 'digest', now() from users`;
   });
   tables = (await owner`
     select c.relname as table, a.attname as column
@@ -229,6 +234,8 @@ const SCOPED = [
   'po_thread_attachments',
   'po_thread_reads',
   'user_preferences',
+  'notifications',
+  'notification_preferences',
 ];
 
 /** Tables the app role may not delete from at all (evidence, history, ERP mirrors it only reads and updates). */
@@ -263,6 +270,8 @@ const NO_DELETE = [
   'po_thread_attachments',
   'po_thread_reads',
   'user_preferences',
+  'notifications',
+  'notification_preferences',
 ];
 
 /** Trails the app role may only append to. */

@@ -66,6 +66,9 @@ describe('procedure catalogue', () => {
         'kinetic.status',
         'kinetic.test',
         'home.summary',
+        'notifications.unreadCount',
+        'notifications.markAllRead',
+        'notifications.preferences',
       ].includes(_name)
     )
       expect(def.inputs.length).toBeGreaterThan(0);

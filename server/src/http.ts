@@ -26,6 +26,7 @@ import {
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
 import { precompressedAssets } from './static-assets.ts';
+import { unsubscribe } from './users/notifications.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 /** Largest request body tRPC will read. Files go through their own streaming route (/files). */
@@ -38,6 +39,10 @@ export const MAX_BATCH = 10;
  * security headers -> request id -> trusted-proxy client IP -> CORS (configured origins only)
  * -> /trpc: body limit, JSON-only and same-origin mutations -> tRPC -> static SPA.
  */
+/** A minimal page for the routes that answer a person outside the SPA (no script, no outside resource). */
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title} · Gatehouse</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
+
 export function createHttpApp(app: AppServices) {
   const { config, log, metrics } = app;
   const server = express();
@@ -174,6 +179,45 @@ export function createHttpApp(app: AppServices) {
     importCsv(makeContext),
   );
   server.get('/files/exports/:entity', exportCsv(makeContext));
+
+  // One-click unsubscribe (RFC 8058, docs/notifications.md): the signed token is the only credential, no
+  // session and no CORS. GET shows a confirm button (link scanners must not unsubscribe anyone); POST acts.
+  server.get('/unsubscribe/:token', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res
+      .type('html')
+      .send(
+        page(
+          'Stop these mails?',
+          '<form method="post"><p>You will no longer get mail for this kind of notification. You can turn it back on from your Profile page.</p><button type="submit">Stop these mails</button></form>',
+        ),
+      );
+  });
+  server.post('/unsubscribe/:token', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      const out = await unsubscribe(
+        app,
+        { ip: clientIp(req), requestId: String(res.locals.requestId), userAgent: req.get('user-agent') },
+        String(req.params.token),
+      );
+      if (out === 'invalid')
+        res.status(400).type('html').send(page('Link not valid', '<p>This unsubscribe link is not valid.</p>'));
+      else
+        res
+          .type('html')
+          .send(
+            page(
+              'Unsubscribed',
+              '<p>You will no longer get these mails. Security mail about your account is always sent.</p>',
+            ),
+          );
+    } catch (e) {
+      log.error({ err: e }, 'unsubscribe failed');
+      if (!res.headersSent)
+        res.status(500).type('html').send(page('Try again', '<p>Something went wrong on our side.</p>'));
+    }
+  });
 
   // The integration API: keys only, no cookies, no CORS (server/src/api/v1.ts).
   server.use('/api/v1', metrics.timed('api_v1'), apiV1(app));

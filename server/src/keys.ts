@@ -19,3 +19,5 @@ export const syncRolePassword = (secret: Buffer) => deriveKey(secret, 'db-sync-r
 export const downloadLinkKey = (secret: Buffer) => deriveKey(secret, 'download-link-v1');
 /** Seals integration secrets the server must sign with (webhook secrets). */
 export const integrationSealKey = (secret: Buffer) => deriveKey(secret, 'integration-secrets-v1');
+/** Signs one-click unsubscribe links in notification mail (RFC 8058). */
+export const unsubscribeKey = (secret: Buffer) => deriveKey(secret, 'notification-unsubscribe-v1');

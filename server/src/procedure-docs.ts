@@ -194,6 +194,14 @@ export const PROCEDURE_DOCS: Record<string, string> = {
     'operators: accept a confirmation round, or reject it with a reason (the PO reopens); never below what was already shipped or invoiced',
   'purchaseOrders.flagProblem': 'flag a problem with a PO, with a note; open, acknowledged or problem POs only',
   'purchaseOrders.get': 'one purchase order with its lines, requested and promised dates, acknowledgement and problem',
+  'notifications.list': "the caller's own notifications, newest first (keyset paging, unread only on request)",
+  'notifications.unreadCount': "how many of the caller's notifications are unread (the navigation badge)",
+  'notifications.markRead': "marks some of the caller's own notifications read",
+  'notifications.markAllRead': "marks all of the caller's notifications read",
+  'notifications.preferences':
+    "the caller's mail choice per event type (immediate, daily digest, off) and the security mail that is always sent",
+  'notifications.setPreference':
+    "sets the caller's mail choice for one event type; security mail cannot be turned off and is refused",
   'poThreads.get':
     "a PO's message thread with its messages, files and the caller's unread count (null while nobody has written)",
   'poThreads.post': "the supplier writes on its PO's thread, opening or reopening it; the buyer's operators are mailed",

@@ -14,6 +14,7 @@ import { invoiceQueriesRouter } from './routers/invoice-queries.ts';
 import { invoicesRouter } from './routers/invoices.ts';
 import { kineticRouter } from './routers/kinetic.ts';
 import { masterDataRouter } from './routers/master-data.ts';
+import { notificationsRouter } from './routers/notifications.ts';
 import { ordersRouter } from './routers/orders.ts';
 import { partiesRouter } from './routers/parties.ts';
 import { poThreadsRouter } from './routers/po-threads.ts';
@@ -51,6 +52,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   parties: partiesRouter,
   purchaseOrders: purchaseOrdersRouter,
+  notifications: notificationsRouter,
   poThreads: poThreadsRouter,
   documents: documentsRouter,
   masterData: masterDataRouter,

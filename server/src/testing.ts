@@ -70,3 +70,4 @@ export { appRouter } from './router.ts';
 export type { ProcedureMeta } from './trpc.ts';
 export { closeOverdue } from './users/access-reviews.ts';
 export { suspendDormant } from './users/dormant.ts';
+export { sendDigests, unsubscribeToken } from './users/notifications.ts';

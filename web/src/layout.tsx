@@ -16,6 +16,7 @@ import {
 import { type MessageKey, t } from './i18n.ts';
 import { ErrorPanel, usePageTitle } from './shared/data.tsx';
 import { IP_NOT_ALLOWED_HELP } from './shared/errors.ts';
+import { refreshUnread, unread } from './shared/notifications.ts';
 import { ReauthDialog } from './shared/reauth.tsx';
 import type { Me, Permission } from './trpc.ts';
 
@@ -290,6 +291,16 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
   const [signOutError, setSignOutError] = createSignal<string | null>(null);
   const [signingOut, setSigningOut] = createSignal(false);
 
+  // The unread badge follows each page change (and the notification centre refreshes it itself).
+  createEffect(
+    on(
+      () => location.pathname,
+      () => {
+        if (!props.restricted) void refreshUnread();
+      },
+    ),
+  );
+
   // After moving to another page, start keyboard and screen reader users at its content.
   createEffect(
     on(
@@ -361,6 +372,18 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
                 </A>
               </Show>
             </p>
+            <Show when={!props.restricted}>
+              <A href="/notifications" class="who-user notifications-link" data-testid="nav-notifications">
+                Notifications
+                <Show when={unread() > 0}>
+                  {' '}
+                  <span class="badge badge-count" data-testid="notifications-badge">
+                    {unread()}
+                  </span>
+                  <span class="visually-hidden"> unread</span>
+                </Show>
+              </A>
+            </Show>
             <button
               type="button"
               class="button button-quiet"

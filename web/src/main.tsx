@@ -31,6 +31,7 @@ const Integrations = lazy(() => import('./features/integration/Integrations.tsx'
 const InvoiceDetail = lazy(() => import('./features/orders/InvoiceDetail.tsx'));
 const Invoices = lazy(() => import('./features/orders/Invoices.tsx'));
 const NotFound = lazy(() => import('./features/home/NotFound.tsx'));
+const Notifications = lazy(() => import('./features/home/Notifications.tsx'));
 const OrderDetail = lazy(() => import('./features/orders/OrderDetail.tsx'));
 const Orders = lazy(() => import('./features/orders/Orders.tsx'));
 const Policies = lazy(() => import('./features/admin/Policies.tsx'));
@@ -141,6 +142,7 @@ render(
         <Route path="/audit" component={requires('audit:read', AuditLog)} />
         <Route path="/audit/:id" component={requires('audit:read', AuditEntry)} />
         <Route path="/profile" component={Profile} />
+        <Route path="/notifications" component={Notifications} />
         <Route path="/security" component={requires('security-posture:read', Posture)} />
         <Route path="/security/two-factor" component={TwoFactor} />
         <Route path="/alerts" component={requires('security-posture:read', Alerts)} />

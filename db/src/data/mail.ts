@@ -4,10 +4,17 @@ import { mailOutbox, passwordResets } from '../schema/index.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
 /** Queues a mail inside the caller's transaction: it goes out only if the change commits. */
-export async function enqueue(tx: Tx, mail: { to: string; subject: string; bodyText: string; kind: string }) {
-  await tx.db
-    .insert(mailOutbox)
-    .values({ toAddress: mail.to, subject: mail.subject, bodyText: mail.bodyText, kind: mail.kind });
+export async function enqueue(
+  tx: Tx,
+  mail: { to: string; subject: string; bodyText: string; kind: string; headers?: Record<string, string> },
+) {
+  await tx.db.insert(mailOutbox).values({
+    toAddress: mail.to,
+    subject: mail.subject,
+    bodyText: mail.bodyText,
+    kind: mail.kind,
+    headers: mail.headers ?? null,
+  });
 }
 
 /**

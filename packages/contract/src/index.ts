@@ -17,6 +17,7 @@ export * from './issues.ts';
 export * from './kinetic.ts';
 export * from './locales.ts';
 export * from './money.ts';
+export * from './notifications.ts';
 export * from './orders-schemas.ts';
 export * from './paging.ts';
 export * from './parties.ts';

@@ -26,6 +26,7 @@ import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
 import { maskedBankDetails } from '../parties/bank.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { type NotifyEnv, notify } from '../users/notifications.ts';
 import {
   type Case,
   DECIDING_STEPS,
@@ -249,7 +250,7 @@ export interface Submission {
  * Submits inside the caller's transaction (which must see the policy and may write the party's rows):
  * snapshots the rule, writes the request, its first step and the audit entry, and tells level 1.
  */
-export async function submitInTx(tx: Tx, now: Date, s: Submission, origin: string) {
+export async function submitInTx(tx: Tx, now: Date, s: Submission, env: NotifyEnv) {
   const policy = await approvalsRepo.policyFor(tx, s.type, AMOUNT_BASED[s.type] ? s.currency : null);
   if (!policy)
     throw new DomainError(
@@ -303,7 +304,7 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, origin: strin
   // Approvers are internal users: a party-scoped transaction cannot see them (RLS), so its caller
   // notifies after commit (notifySubmitted) under the system scope.
   if (tx.scope.kind === 'all')
-    await notifyLevel(tx, { id, title: s.title, rule, currentLevel: 1 }, origin, 'waits for your decision');
+    await notifyLevel(tx, { id, title: s.title, rule, currentLevel: 1 }, env, 'waits for your decision');
   return id;
 }
 
@@ -312,14 +313,14 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, origin: strin
  * submitter is a customer or supplier, who is not told about the portal's staffing; when nobody could
  * decide a level, the system admins (who fix roles and limits) are told instead.
  */
-export async function notifySubmitted(db: Database, id: string, origin: string) {
+export async function notifySubmitted(db: Database, id: string, env: NotifyEnv) {
   await db.tx(SYSTEM_SCOPE, async (tx) => {
     const r = await approvalsRepo.get(tx, id);
     if (!r) return;
     await notifyLevel(
       tx,
       { id, title: r.title, rule: r.rule, currentLevel: r.currentLevel },
-      origin,
+      env,
       'waits for your decision',
     );
     const warnings = await staffing(tx, r, await approvalsRepo.steps(tx, r.partyId, r.id));
@@ -335,33 +336,30 @@ export async function notifySubmitted(db: Database, id: string, origin: string) 
           ...warnings.map((w) => `- ${w}`),
           '',
           'Give the deciding roles to more people (Users) or set approver limits (Approval policies).',
-          `Open it in Gatehouse: ${origin}/approvals/${r.id}`,
+          `Open it in Gatehouse: ${env.config.publicOrigin}/approvals/${r.id}`,
         ].join('\n'),
       });
   });
 }
 
+/** Tells the deciding roles of the request's current level (or `roles`) that it waits: through notify. */
 async function notifyLevel(
   tx: Tx,
   r: { id: string; title: string; rule: Rule; currentLevel: number },
-  origin: string,
+  env: NotifyEnv,
   what: string,
   roles?: string[],
 ) {
   const level = r.rule.levels[r.currentLevel - 1];
-  const to = await approvalsRepo.emailsWithRoles(tx, roles ?? level?.roles ?? []);
-  for (const address of to) {
-    await mailRepo.enqueue(tx, {
-      to: address,
-      kind: 'approval-waiting',
-      subject: `Approval: ${r.title} ${what}`,
-      bodyText: [
-        `${r.title} ${what} (level ${r.currentLevel} of ${r.rule.needed}).`,
-        '',
-        `Open it in Gatehouse: ${origin}/approvals/${r.id}`,
-      ].join('\n'),
-    });
-  }
+  await notify(env, tx, {
+    type: 'approval.waiting',
+    partyId: 'staff',
+    to: { roles: roles ?? level?.roles ?? [] },
+    title: `Approval: ${r.title} ${what}`,
+    body: `${r.title} ${what} (level ${r.currentLevel} of ${r.rule.needed}).`,
+    link: `/approvals/${r.id}`,
+    mailKind: 'approval-waiting',
+  });
 }
 
 /** Staff submit credit-limit changes and credit notes for a customer. */
@@ -411,7 +409,7 @@ export async function submit(
         submittedBy: actor.userId,
         request: requestFields(ctx),
       },
-      ctx.config.publicOrigin,
+      ctx,
     );
     // Submitted all the same (staff may fix the staffing next), but the submitter is told at once.
     const r = await approvalsRepo.get(tx, id);
@@ -771,8 +769,7 @@ export async function decide(
           details: { type: r.type, payload: auditPayload(r) },
         });
     }
-    if (next !== r.currentLevel)
-      await notifyLevel(tx, { ...r, currentLevel: next }, ctx.config.publicOrigin, 'waits for your decision');
+    if (next !== r.currentLevel) await notifyLevel(tx, { ...r, currentLevel: next }, ctx, 'waits for your decision');
     if (status !== 'pending') {
       const to = await usersRepo.activeEmail(tx, r.lastEditedBy);
       if (to)
@@ -878,8 +875,7 @@ export async function resubmitInTx(
       ...(input.changes ?? { before: { amountMinor: r.amountMinor?.toString() ?? null } }),
     },
   });
-  if (tx.scope.kind === 'all')
-    await notifyLevel(tx, { ...r, rule: newRule, currentLevel: 1 }, ctx.config.publicOrigin, 'was resubmitted');
+  if (tx.scope.kind === 'all') await notifyLevel(tx, { ...r, rule: newRule, currentLevel: 1 }, ctx, 'was resubmitted');
   return r;
 }
 
@@ -963,7 +959,7 @@ export async function remindAndEscalate(
   db: Database,
   clock: Clock,
   hours: { remind: number; escalate: number },
-  origin: string,
+  env: NotifyEnv,
 ) {
   const now = new Date(clock.now());
   return db.tx(SYSTEM_SCOPE, async (tx) => {
@@ -990,7 +986,7 @@ export async function remindAndEscalate(
         entityId: r.id,
         details: { level: r.currentLevel, to: level.escalateTo, waitingHours: hours.escalate },
       });
-      await notifyLevel(tx, r, origin, `was escalated to you after ${hours.escalate} hours`, level.escalateTo);
+      await notifyLevel(tx, r, env, `was escalated to you after ${hours.escalate} hours`, level.escalateTo);
       escalated += 1;
     }
     for (const r of await approvalsRepo.dueForReminder(tx, new Date(now.getTime() - hours.remind * 3_600_000))) {
@@ -1012,7 +1008,7 @@ export async function remindAndEscalate(
         entityId: r.id,
         details: { level: r.currentLevel, waitingHours: hours.remind },
       });
-      await notifyLevel(tx, r, origin, `still waits for your decision (${hours.remind} hours)`);
+      await notifyLevel(tx, r, env, `still waits for your decision (${hours.remind} hours)`);
       reminded += 1;
     }
     return { reminded, escalated };

@@ -8,6 +8,7 @@ import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink, verifyLink } from '../files/links.ts';
 import { ownScope, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { notify } from '../users/notifications.ts';
 
 /**
  * Compliance documents: which types a supplier must keep (by its category), the versions it uploaded,
@@ -272,20 +273,18 @@ export async function decide(
       details: { type: type.key, versionNo: v.versionNo, before: { status: v.status }, after: { status }, reason },
     });
     // The supplier sees the outcome on its documents page; the uploader is also told by mail.
-    const to = await usersRepo.activeEmail(tx, v.uploadedBy);
-    if (to) {
-      await mailRepo.enqueue(tx, {
-        to,
-        kind: 'document-decided',
-        subject: `Your ${type.name} (version ${v.versionNo}) was ${status}`,
-        bodyText: [
-          `Your ${type.name}, version ${v.versionNo} (${v.fileName}), was ${status}.`,
-          ...(reason ? ['', `Reason: ${reason}`] : []),
-          '',
-          `See Documents in Gatehouse: ${ctx.config.publicOrigin}/documents`,
-        ].join('\n'),
-      });
-    }
+    await notify(ctx, tx, {
+      type: 'document.decided',
+      partyId: v.partyId,
+      to: { userIds: [v.uploadedBy] },
+      title: `Your ${type.name} (version ${v.versionNo}) was ${status}`,
+      body: [
+        `Your ${type.name}, version ${v.versionNo} (${v.fileName}), was ${status}.`,
+        ...(reason ? ['', `Reason: ${reason}`] : []),
+      ].join('\n'),
+      link: '/documents',
+      mailKind: 'document-decided',
+    });
     return { ok: true as const, status };
   });
   ctx.mail.kick();

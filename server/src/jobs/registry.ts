@@ -11,6 +11,7 @@ import { reconcile, runDue } from '../integration/kinetic/sync.ts';
 import { mergeStaged, purgeStaging } from '../integration/sql-staging.ts';
 import { closeOverdue } from '../users/access-reviews.ts';
 import { suspendDormant } from '../users/dormant.ts';
+import { sendDigests } from '../users/notifications.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -60,6 +61,18 @@ export function scheduledJobs({ services, ownerUrl }: JobDeps): ScheduledJob[] {
         if (n > 0) log.info({ suspended: n, days: config.dormantDays }, 'dormant accounts suspended');
       },
     }),
+    // The daily notification digest (docs/notifications.md): claimed, so once a day across instances.
+    job({
+      name: 'notification-digest',
+      everyMs: DAY,
+      run: async () => {
+        const n = await sendDigests(db, { config, clock });
+        if (n > 0) {
+          log.info({ digests: n }, 'notification digests queued');
+          services.mail.kick();
+        }
+      },
+    }),
     job({ name: 'close-access-reviews', everyMs: MINUTE, run: () => closeOverdue(db, clock) }),
     // audit
     job({ name: 'sign-in-spike', everyMs: 5 * MINUTE, run: () => checkSignInSpike(db, clock) }),
@@ -87,7 +100,7 @@ export function scheduledJobs({ services, ownerUrl }: JobDeps): ScheduledJob[] {
           db,
           clock,
           { remind: config.approvals.remindHours, escalate: config.approvals.escalateHours },
-          config.publicOrigin,
+          { config, clock },
         ),
     }),
     // integration

@@ -7,6 +7,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers (List-Unsubscribe and List-Unsubscribe-Post on notification mail). */
+  headers?: Record<string, string>;
 }
 
 /** Where mail goes: SMTP (nodemailer) when SMTP_URL is set, else files a self-hoster can open. */
@@ -26,6 +28,7 @@ export function smtpTransport(url: string, from: string): MailTransport {
         subject: mail.subject,
         text: mail.text,
         messageId: `<${mail.id}@gatehouse>`,
+        ...(mail.headers ? { headers: mail.headers } : {}),
       });
     },
   };
@@ -48,6 +51,7 @@ export function fileTransport(dir: string, from: string): MailTransport {
         subject: mail.subject,
         text: mail.text,
         messageId: `<${mail.id}@gatehouse>`,
+        ...(mail.headers ? { headers: mail.headers } : {}),
       });
       await writeFile(path.join(dir, `${mail.id}.eml`), info.message as Buffer, { mode: 0o600 });
     },

@@ -20,7 +20,13 @@ export async function deliverDue(db: Database, transport: MailTransport, clock: 
     let sent = 0;
     for (const m of due) {
       try {
-        await transport.send({ id: m.id, to: m.toAddress, subject: m.subject, text: m.bodyText });
+        await transport.send({
+          id: m.id,
+          to: m.toAddress,
+          subject: m.subject,
+          text: m.bodyText,
+          ...(m.headers ? { headers: m.headers } : {}),
+        });
         await mailRepo.markSent(tx, m.id, new Date(clock.now()));
         sent += 1;
       } catch (e) {

@@ -15,6 +15,7 @@ import { DomainError, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
 import { ownScope, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { notify } from '../users/notifications.ts';
 
 /**
  * Invoice queries (disputes): a customer's accounts clerk raises a query on an invoice or one of its lines,
@@ -192,20 +193,15 @@ export async function reply(
         details: { side, invoiceNumber: q.invoiceNumber },
       });
       if (side === 'customer') return { subject: subjectOf(q), id: q.id };
-      const to = await usersRepo.activeEmail(tx, q.raisedById);
-      if (to)
-        await mailRepo.enqueue(tx, {
-          to,
-          kind: 'invoice-query-answered',
-          subject: `Your query on ${subjectOf(q)} was answered`,
-          bodyText: [
-            `${actor.displayName} answered your query on ${subjectOf(q)}:`,
-            '',
-            input.message,
-            '',
-            `Read the thread in Gatehouse: ${ctx.config.publicOrigin}/invoices/${q.invoiceId}`,
-          ].join('\n'),
-        });
+      await notify(ctx, tx, {
+        type: 'invoice_query.replied',
+        partyId: q.partyId,
+        to: { userIds: [q.raisedById] },
+        title: `Your query on ${subjectOf(q)} was answered`,
+        body: [`${actor.displayName} answered your query on ${subjectOf(q)}:`, '', input.message].join('\n'),
+        link: `/invoices/${q.invoiceId}`,
+        mailKind: 'invoice-query-answered',
+      });
       return undefined;
     },
   );

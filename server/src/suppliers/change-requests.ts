@@ -4,7 +4,7 @@ import {
   type changeRequestsListInput,
   type createChangeRequestInput,
 } from '@gatehouse/contract';
-import { approvalsRepo, changeRequestsRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { approvalsRepo, changeRequestsRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as approvals from '../approvals/approvals.ts';
 import * as audit from '../audit/audit.ts';
@@ -16,6 +16,7 @@ import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
 import { maskedBankDetails, normaliseBankDetails } from '../parties/bank.ts';
 import { ownScope, requestFields, scopeFor } from '../parties/scope.ts';
+import { notify } from '../users/notifications.ts';
 
 /**
  * Master-data change requests: a supplier admin asks for new bank details or a new address; the request
@@ -106,13 +107,13 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
               submittedBy: actor.userId,
               request: requestFields(ctx),
             },
-            ctx.config.publicOrigin,
+            ctx,
           )
         : null;
     return { id, approvalId };
   });
   if (out.approvalId) {
-    await approvals.notifySubmitted(ctx.db, out.approvalId, ctx.config.publicOrigin);
+    await approvals.notifySubmitted(ctx.db, out.approvalId, ctx);
     ctx.mail.kick();
   }
   return { id: out.id };
@@ -222,20 +223,17 @@ export async function decide(
           : {}),
       },
     });
-    const to = await usersRepo.activeEmail(tx, r.requestedBy);
-    if (to) {
-      await mailRepo.enqueue(tx, {
-        to,
-        kind: 'change-request-decided',
-        subject: `Your ${KIND_NAME[r.kind]} was ${status}`,
-        bodyText: [
-          `Your ${KIND_NAME[r.kind]} request was ${status}.`,
-          ...(reason ? ['', `Reason: ${reason}`] : []),
-          '',
-          `See Company details in Gatehouse: ${ctx.config.publicOrigin}/company`,
-        ].join('\n'),
-      });
-    }
+    await notify(ctx, tx, {
+      type: 'change_request.decided',
+      partyId: r.partyId,
+      to: { userIds: [r.requestedBy] },
+      title: `Your ${KIND_NAME[r.kind]} was ${status}`,
+      body: [`Your ${KIND_NAME[r.kind]} request was ${status}.`, ...(reason ? ['', `Reason: ${reason}`] : [])].join(
+        '\n',
+      ),
+      link: '/company',
+      mailKind: 'change-request-decided',
+    });
     return { ok: true as const, status };
   });
   ctx.mail.kick();
@@ -269,7 +267,7 @@ export async function resubmit(
     });
     return approval.id;
   });
-  await approvals.notifySubmitted(ctx.db, approvalId, ctx.config.publicOrigin);
+  await approvals.notifySubmitted(ctx.db, approvalId, ctx);
   ctx.mail.kick();
   return { ok: true as const };
 }

@@ -4,7 +4,7 @@ import {
   type postPoMessageInput,
   type resolvePoThreadInput,
 } from '@gatehouse/contract';
-import { mailRepo, poThreadsRepo, purchaseOrdersRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { poThreadsRepo, purchaseOrdersRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
@@ -13,7 +13,8 @@ import * as attachments from '../documents/attachments.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
-import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { scopeFor } from '../parties/scope.ts';
+import { type NotificationEvent, notify, notifyAsSystem } from '../users/notifications.ts';
 
 /**
  * Message threads on purchase orders: the supplier (purchase-orders:acknowledge) and the buyer's operators
@@ -32,13 +33,14 @@ export function sideOf(actor: Actor): PoThreadSide {
 
 const reader = (actor: Actor) => ({ userId: actor.userId, side: sideOf(actor) });
 
-/** A mail for the operators, sent once the supplier's change committed (staff are another party). */
-type StaffMail = { subject: string; bodyText: string };
+/** The operators' notification, sent once the supplier's change committed (staff are another party). */
+type StaffMail = NotificationEvent;
 
 /**
- * The one rule for who is told of a thread message, and how: a message from staff goes to the supplier's
- * users who handle POs (in the same transaction); one from the supplier goes to the operators who review
- * POs, returned here to be queued by `tellStaff` after the commit.
+ * The one rule for who is told of a thread message, and how (through notify, so each person's mail
+ * preference holds): a message from staff goes to the supplier's users who handle POs (in the same
+ * transaction); one from the supplier goes to the operators who review POs, returned here to be told by
+ * `tellStaff` after the commit.
  */
 async function tellOtherSide(
   ctx: Context,
@@ -48,45 +50,42 @@ async function tellOtherSide(
   side: PoThreadSide,
   what: { kind: 'message' | 'problem' | 'resolved'; body: string },
 ): Promise<StaffMail | undefined> {
-  const link = `${ctx.config.publicOrigin}/purchase-orders/${po.id}`;
+  const link = `/purchase-orders/${po.id}`;
   if (side === 'supplier') {
-    const subject =
+    const title =
       what.kind === 'problem'
         ? `${actor.partyName} flagged a problem with purchase order ${po.number}`
         : `${actor.partyName} wrote about purchase order ${po.number}`;
     return {
-      subject,
-      bodyText: [
-        `${actor.displayName} (${actor.partyName}) wrote:`,
-        '',
-        what.body,
-        '',
-        `Answer it in Gatehouse: ${link}`,
-      ].join('\n'),
+      type: 'po.thread_message',
+      partyId: 'staff',
+      to: { permission: 'purchase-orders:review' },
+      title,
+      body: [`${actor.displayName} (${actor.partyName}) wrote:`, '', what.body].join('\n'),
+      link,
+      mailKind: 'po-thread-message',
     };
   }
-  const subject =
+  const title =
     what.kind === 'resolved'
       ? `The buyer resolved the thread on purchase order ${po.number}`
       : `The buyer wrote about purchase order ${po.number}`;
   const intro = what.kind === 'resolved' ? `${actor.displayName} resolved it:` : `${actor.displayName} wrote:`;
-  for (const to of await usersRepo.emailsWithPermission(tx, po.partyId, 'purchase-orders:acknowledge'))
-    await mailRepo.enqueue(tx, {
-      to,
-      kind: what.kind === 'resolved' ? 'po-thread-resolved' : 'po-thread-message',
-      subject,
-      bodyText: [intro, '', what.body, '', `Read the thread in Gatehouse: ${link}`].join('\n'),
-    });
+  await notify(ctx, tx, {
+    type: 'po.thread_message',
+    partyId: po.partyId,
+    to: { permission: 'purchase-orders:acknowledge' },
+    title,
+    body: [intro, '', what.body].join('\n'),
+    link,
+    mailKind: what.kind === 'resolved' ? 'po-thread-resolved' : 'po-thread-message',
+  });
   return undefined;
 }
 
-/** Queues the operators' mail under the system scope, after the supplier's own transaction committed. */
+/** Tells the operators under the system scope, after the supplier's own transaction committed. */
 export async function tellStaff(ctx: Context, mail: StaffMail | undefined) {
-  if (mail)
-    await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-      for (const to of await usersRepo.staffEmailsWithPermission(tx, 'purchase-orders:review'))
-        await mailRepo.enqueue(tx, { to, kind: 'po-thread-message', ...mail });
-    });
+  if (mail) await notifyAsSystem(ctx.db, ctx, mail);
   ctx.mail.kick();
 }
 

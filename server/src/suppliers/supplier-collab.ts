@@ -24,6 +24,7 @@ import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
 import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { notify } from '../users/notifications.ts';
 
 // Supplier collaboration on purchase orders (issue 19): per-line confirmations, ship notices (ASN) and
 // supplier invoices. Every verb is one transaction: the change, its outbox event and its audit entry.
@@ -215,7 +216,7 @@ const purchaseOrdersHorizonDays = 2 * 366;
 
 /** Operators accept or reject the differences of a waiting round. Rejected: the PO is open again. */
 export async function decideConfirmation(ctx: Context, actor: Actor, input: z.output<typeof decideConfirmationInput>) {
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
     // Lock order as in confirm(): the PO, its lines, then the round (a plain read first finds the PO).
     const [peek] = await repo.confirmationRow(tx, input.id);
     if (!peek) throw notFound('That confirmation');
@@ -273,8 +274,24 @@ export async function decideConfirmation(ctx: Context, actor: Actor, input: z.ou
         reason: input.reason?.trim() || null,
       },
     });
+    const reason = input.reason?.trim();
+    await notify(ctx, tx, {
+      type: 'confirmation.decided',
+      partyId: c.partyId,
+      to: { permission: 'purchase-orders:acknowledge' },
+      title: `The buyer ${accept ? 'accepted' : 'rejected'} your confirmation of purchase order ${po.number}`,
+      body: [
+        `${actor.displayName} ${accept ? 'accepted' : 'rejected'} round ${c.round} of your confirmation of purchase order ${po.number}.`,
+        ...(reason ? ['', `Reason: ${reason}`] : []),
+        ...(accept ? [] : ['', 'Confirm the purchase order again.']),
+      ].join('\n'),
+      link: `/purchase-orders/${po.id}`,
+      mailKind: 'confirmation-decided',
+    });
     return { ok: true as const, status: accept ? ('accepted' as const) : ('rejected' as const) };
   });
+  ctx.mail.kick();
+  return out;
 }
 
 export async function confirmationQueue(ctx: Context, actor: Actor, limit: number) {

@@ -7,6 +7,7 @@ import { errorMessage, isNotFound } from '../../shared/errors.ts';
 import { describeDevice, formatDateTime, formatTimeAgo, label } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
+import { NotificationPreferences } from './notification-preferences.tsx';
 import { TwoFactorPanel } from './two-factor.tsx';
 
 type Session = Awaited<ReturnType<typeof trpc.auth.sessions.list.query>>[number];
@@ -44,6 +45,7 @@ export default function Profile() {
         <ChangePassword onChanged={sessions.reload} />
         <TwoFactorPanel />
       </div>
+      <NotificationPreferences />
       <Sessions sessions={sessions} />
     </section>
   );
