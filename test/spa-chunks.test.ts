@@ -69,10 +69,12 @@ const NOT_FOR_CUSTOMERS = [
 
 describe("a customer's first screen", () => {
   it('sign-in loads the entry and the sign-in screen (with the public frame it shares with the shell)', () => {
+    // shared:notifications is the header's unread-count signal (a few lines; the shell imports it).
     expect(SIGN_IN.map(nameOf).sort()).toEqual(
       [
         'index.html',
         'shared:forms',
+        'shared:notifications',
         'shared:reauth',
         'src/i18n/en.ts',
         'src/layout.tsx',
@@ -91,6 +93,7 @@ describe("a customer's first screen", () => {
         'shared:dialog',
         'shared:download',
         'shared:forms',
+        'shared:notifications',
         'shared:reauth',
         'src/i18n/en.ts',
         'src/layout.tsx',
