@@ -374,13 +374,13 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
             </p>
             <Show when={!props.restricted}>
               <A href="/notifications" class="who-user notifications-link" data-testid="nav-notifications">
-                Notifications
+                {t('nav.notifications')}
                 <Show when={unread() > 0}>
                   {' '}
                   <span class="badge badge-count" data-testid="notifications-badge">
                     {unread()}
                   </span>
-                  <span class="visually-hidden"> unread</span>
+                  <span class="visually-hidden"> {t('shell.unread')}</span>
                 </Show>
               </A>
             </Show>

@@ -275,7 +275,7 @@ function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
             <Stat
               id="supplier-po-messages"
               value={count(p().unreadThreads, props.cap)}
-              label="purchase orders with unread messages"
+              label={t('home.poUnreadMessages')}
               href="/purchase-orders?unread=1"
               attention={p().unreadThreads > 0}
             />
