@@ -308,6 +308,11 @@ const REFUSED_BY_DESIGN: Record<string, { code: string; message: string }> = {
     code: 'CONFLICT',
     message: 'This query changed since you opened it; reload it and decide again.',
   },
+  // The fixture thread has more messages than version 1 by the time staff try: the stale-version guard answers.
+  'poThreads.resolve': {
+    code: 'CONFLICT',
+    message: 'Someone wrote on this thread since you opened it; read it and resolve again.',
+  },
   'purchaseOrders.decideConfirmation': {
     code: 'CONFLICT',
     message: 'This confirmation is rejected; only a waiting one can be decided.',
