@@ -103,9 +103,24 @@ export async function signIn(page: Page, origin: string, email: string, password
   if (opts.wait) await page.waitForSelector('[data-testid="sign-out"]');
 }
 
-/** No horizontal scrolling at the page's current width. */
-export const overflows = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+/**
+ * Horizontal scrolling at the page's current width: false when there is none, otherwise the widest elements
+ * that reach past the viewport (tag, test id or class, right edge), so a failing `toBe(false)` names them.
+ */
+export const overflows = (page: Page): Promise<false | string> =>
+  page.evaluate(() => {
+    if (document.documentElement.scrollWidth <= window.innerWidth + 1) return false;
+    const past = [...document.querySelectorAll('body *')]
+      .map((el) => ({ el, right: el.getBoundingClientRect().right }))
+      .filter((x) => x.right > window.innerWidth + 1)
+      .sort((a, b) => b.right - a.right)
+      .slice(0, 5)
+      .map(({ el, right }) => {
+        const id = el.getAttribute('data-testid') ?? el.getAttribute('class') ?? '';
+        return `${el.tagName.toLowerCase()}[${id}] to ${Math.round(right)}px`;
+      });
+    return `page ${document.documentElement.scrollWidth}px wide at ${window.innerWidth}px: ${past.join('; ')}`;
+  });
 
 /** A screenshot to test-results/<name>.png, of the full page unless `fullPage: false`. */
 export const shot = (page: Page, name: string, opts = { fullPage: true }) =>
