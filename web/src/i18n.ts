@@ -1,6 +1,7 @@
 import { DEFAULT_LOCALE, type Locale, pickLocale } from '@gatehouse/contract';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { createSignal } from 'solid-js';
+import type adminEn from './i18n/admin.en.ts';
 import type en from './i18n/en.ts';
 
 /*
@@ -9,16 +10,35 @@ import type en from './i18n/en.ts';
  * so an English user never downloads German. Messages are ICU MessageFormat ({name}, {count, plural, ...}),
  * formatted by intl-messageformat (formatjs). Keys are typed from the English catalogue, and the other
  * catalogues must have exactly its keys (`satisfies Catalogue`), so `pnpm run typecheck` fails on a key
- * missing from either; test/i18n-catalogue.test.ts checks placeholders and every t() call besides.
+ * missing from either; web/src/i18n/catalogue.test.ts checks placeholders and every t() call besides.
+ *
+ * The catalogue comes in two parts, so the first screen stays small: 'portal' (the shell, signed-out pages,
+ * the customer's and supplier's screens: web/src/i18n/<locale>.ts) loads at start; 'admin' (staff and
+ * administration screens: web/src/i18n/admin.<locale>.ts, keys 'admin.*') loads with the first page that
+ * needs it, through withCatalogue() on its route.
  */
-export type MessageKey = keyof typeof en;
-export type Catalogue = Record<MessageKey, string>;
+export type PortalKey = keyof typeof en;
+export type AdminKey = keyof typeof adminEn;
+export type MessageKey = PortalKey | AdminKey;
+/** The portal part: every language has exactly English's keys. */
+export type Catalogue = Record<PortalKey, string>;
+/** The admin part: every language has exactly English's keys. */
+export type AdminCatalogue = Record<AdminKey, string>;
 export type MessageValues = Record<string, string | number>;
+export type CataloguePart = 'portal' | 'admin';
 
-const LOADERS: Record<Locale, () => Promise<{ default: Catalogue }>> = {
-  en: () => import('./i18n/en.ts'),
-  de: () => import('./i18n/de.ts'),
+type Messages = Readonly<Record<string, string>>;
+const LOADERS: Record<CataloguePart, Record<Locale, () => Promise<{ default: Messages }>>> = {
+  portal: { en: () => import('./i18n/en.ts'), de: () => import('./i18n/de.ts') },
+  admin: { en: () => import('./i18n/admin.en.ts'), de: () => import('./i18n/admin.de.ts') },
 };
+/** The parts the screens shown so far need: a language switch loads all of them before it takes effect. */
+const parts = new Set<CataloguePart>(['portal']);
+
+async function loadParts(locale: Locale, wantedParts: CataloguePart[]): Promise<Messages> {
+  const loaded = await Promise.all(wantedParts.map((part) => LOADERS[part][locale]()));
+  return Object.assign({}, ...loaded.map((m) => m.default));
+}
 
 const STORED = 'gatehouse.locale';
 
@@ -38,7 +58,11 @@ const initial = (): Locale => {
 
 const [language, setLanguageSignal] = createSignal<Locale>(initial());
 const [timeZone, setTimeZone] = createSignal<string>(browserTimeZone());
-const [catalogue, setCatalogue] = createSignal<{ locale: Locale; messages: Catalogue } | null>(null);
+const [catalogue, setCatalogue] = createSignal<{
+  locale: Locale;
+  messages: Messages;
+  parts: ReadonlySet<CataloguePart>;
+} | null>(null);
 
 /** The user's language ('en', 'de'). */
 export { language, timeZone };
@@ -65,10 +89,11 @@ export async function setLanguage(locale: Locale): Promise<void> {
     setLanguageSignal(locale);
     return;
   }
-  const { default: messages } = await LOADERS[locale]();
+  const withParts = [...parts];
+  const messages = await loadParts(locale, withParts);
   if (wanted !== locale) return; // a later choice won the race
   compiled.clear();
-  setCatalogue({ locale, messages });
+  setCatalogue({ locale, messages, parts: new Set(withParts) });
   setLanguageSignal(locale);
   if (typeof document !== 'undefined') document.documentElement.lang = formatLocale();
   try {
@@ -88,6 +113,29 @@ export function applyPreferences(prefs: { locale: Locale; timeZone: string } | n
 export function startI18n(): Promise<void> {
   loading ??= setLanguage(language());
   return loading;
+}
+
+/** Loads a catalogue part (once per language) and adds it to the current catalogue. */
+export async function loadCataloguePart(part: CataloguePart): Promise<void> {
+  parts.add(part);
+  await startI18n();
+  for (;;) {
+    const current = catalogue();
+    if (!current || current.parts.has(part)) return;
+    const { default: extra } = await LOADERS[part][current.locale]();
+    // A language switch meanwhile loaded every part itself (parts already lists this one).
+    if (catalogue() !== current) continue;
+    setCatalogue({ ...current, messages: { ...current.messages, ...extra }, parts: new Set([...current.parts, part]) });
+    return;
+  }
+}
+
+/**
+ * A route's lazy loader that also loads the catalogue part its page needs: the page's chunk and the part
+ * download in parallel, and the page renders only once both are in (so no key ever shows).
+ */
+export function withCatalogue<T>(part: CataloguePart, load: () => Promise<T>): () => Promise<T> {
+  return () => Promise.all([load(), loadCataloguePart(part)]).then(([page]) => page);
 }
 
 const compiled = new Map<string, IntlMessageFormat>();

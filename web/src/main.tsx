@@ -4,59 +4,63 @@ import { lazy, type ParentProps, Show } from 'solid-js';
 import { render } from 'solid-js/web';
 import { loadMe } from './auth.ts';
 import { requires } from './features/home/NoAccess.tsx';
-import { catalogueReady, startI18n } from './i18n.ts';
+import { catalogueReady, startI18n, withCatalogue } from './i18n.ts';
 
 // Every screen is its own chunk, loaded when its route is opened (the router preloads a route's chunks all at
 // once: the shell's and the page's in parallel). A customer signing in downloads the sign-in screen and the
 // router, never the admin, audit or approval screens; test/spa-chunks.test.ts holds the first screens' chunk
-// lists to that.
+// lists to that. Staff and administration screens also bring the catalogue's admin part (withCatalogue).
 const Shell = lazy(() => import('./layout.tsx').then((m) => ({ default: m.Shell })));
 const AcceptInvitation = lazy(() => import('./features/auth/AcceptInvitation.tsx'));
-const AccessReviewDetail = lazy(() => import('./features/users/AccessReviewDetail.tsx'));
-const AccessReviews = lazy(() => import('./features/users/AccessReviews.tsx'));
-const Accounts = lazy(() => import('./features/admin/Accounts.tsx'));
-const Alerts = lazy(() => import('./features/audit/Alerts.tsx'));
-const ApprovalDetail = lazy(() => import('./features/approvals/ApprovalDetail.tsx'));
-const ApprovalPolicies = lazy(() => import('./features/approvals/ApprovalPolicies.tsx'));
-const Approvals = lazy(() => import('./features/approvals/Approvals.tsx'));
-const AuditEntry = lazy(() => import('./features/audit/AuditEntry.tsx'));
-const AuditLog = lazy(() => import('./features/audit/AuditLog.tsx'));
+const AccessReviewDetail = lazy(withCatalogue('admin', () => import('./features/users/AccessReviewDetail.tsx')));
+const AccessReviews = lazy(withCatalogue('admin', () => import('./features/users/AccessReviews.tsx')));
+const Accounts = lazy(withCatalogue('admin', () => import('./features/admin/Accounts.tsx')));
+const Alerts = lazy(withCatalogue('admin', () => import('./features/audit/Alerts.tsx')));
+const ApprovalDetail = lazy(withCatalogue('admin', () => import('./features/approvals/ApprovalDetail.tsx')));
+const ApprovalPolicies = lazy(withCatalogue('admin', () => import('./features/approvals/ApprovalPolicies.tsx')));
+const Approvals = lazy(withCatalogue('admin', () => import('./features/approvals/Approvals.tsx')));
+const AuditEntry = lazy(withCatalogue('admin', () => import('./features/audit/AuditEntry.tsx')));
+const AuditLog = lazy(withCatalogue('admin', () => import('./features/audit/AuditLog.tsx')));
 const CompanyDetails = lazy(() => import('./features/suppliers/CompanyDetails.tsx'));
 const DocumentHistory = lazy(() => import('./features/suppliers/DocumentHistory.tsx'));
 const Documents = lazy(() => import('./features/suppliers/Documents.tsx'));
 const ForgotPassword = lazy(() => import('./features/auth/ForgotPassword.tsx'));
 const Home = lazy(() => import('./features/home/Home.tsx'));
-const Imports = lazy(() => import('./features/integration/Imports.tsx'));
-const Integrations = lazy(() => import('./features/integration/Integrations.tsx'));
+const Imports = lazy(withCatalogue('admin', () => import('./features/integration/Imports.tsx')));
+const Integrations = lazy(withCatalogue('admin', () => import('./features/integration/Integrations.tsx')));
 const InvoiceDetail = lazy(() => import('./features/orders/InvoiceDetail.tsx'));
 const Invoices = lazy(() => import('./features/orders/Invoices.tsx'));
 const NotFound = lazy(() => import('./features/home/NotFound.tsx'));
 const Notifications = lazy(() => import('./features/home/Notifications.tsx'));
 const OrderDetail = lazy(() => import('./features/orders/OrderDetail.tsx'));
 const Orders = lazy(() => import('./features/orders/Orders.tsx'));
-const Policies = lazy(() => import('./features/admin/Policies.tsx'));
-const Posture = lazy(() => import('./features/admin/Posture.tsx'));
+const Policies = lazy(withCatalogue('admin', () => import('./features/admin/Policies.tsx')));
+const Posture = lazy(withCatalogue('admin', () => import('./features/admin/Posture.tsx')));
 const Profile = lazy(() => import('./features/auth/Profile.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./features/suppliers/PurchaseOrderDetail.tsx'));
 const PurchaseOrders = lazy(() => import('./features/suppliers/PurchaseOrders.tsx'));
 const ResetPassword = lazy(() => import('./features/auth/ResetPassword.tsx'));
-const Roles = lazy(() => import('./features/users/Roles.tsx'));
+const Roles = lazy(withCatalogue('admin', () => import('./features/users/Roles.tsx')));
 const Setup = lazy(() => import('./features/auth/Setup.tsx'));
 const ShipmentDetail = lazy(() => import('./features/orders/ShipmentDetail.tsx'));
 const Shipments = lazy(() => import('./features/orders/Shipments.tsx'));
 const SignIn = lazy(() => import('./features/auth/SignIn.tsx'));
 const Statement = lazy(() => import('./features/orders/Statement.tsx'));
 const TwoFactor = lazy(() => import('./features/auth/TwoFactor.tsx'));
-const UserDetail = lazy(() => import('./features/users/UserDetail.tsx'));
-const Users = lazy(() => import('./features/users/Users.tsx'));
-const WorkQueue = lazy(() => import('./features/approvals/WorkQueue.tsx'));
-const WorkQueueChangeRequest = lazy(() => import('./features/approvals/WorkQueueChangeRequest.tsx'));
-const WorkQueueDocument = lazy(() => import('./features/approvals/WorkQueueDocument.tsx'));
+const UserDetail = lazy(withCatalogue('admin', () => import('./features/users/UserDetail.tsx')));
+const Users = lazy(withCatalogue('admin', () => import('./features/users/Users.tsx')));
+const WorkQueue = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueue.tsx')));
+const WorkQueueChangeRequest = lazy(
+  withCatalogue('admin', () => import('./features/approvals/WorkQueueChangeRequest.tsx')),
+);
+const WorkQueueDocument = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueueDocument.tsx')));
 const Remittances = lazy(() => import('./features/orders/Remittances.tsx'));
 const RemittanceNew = lazy(() =>
   import('./features/orders/Remittances.tsx').then((m) => ({ default: m.RemittanceNew })),
 );
-const WorkQueueInvoiceQuery = lazy(() => import('./features/approvals/WorkQueueInvoiceQuery.tsx'));
+const WorkQueueInvoiceQuery = lazy(
+  withCatalogue('admin', () => import('./features/approvals/WorkQueueInvoiceQuery.tsx')),
+);
 const ShipNotices = lazy(() => import('./features/suppliers/ShipNotices.tsx'));
 const NewShipNotice = lazy(() =>
   import('./features/suppliers/ShipNotices.tsx').then((m) => ({ default: m.NewShipNotice })),

@@ -2,6 +2,7 @@ import { LIMITS, USER_STATUSES } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, createSignal, Show } from 'solid-js';
 import { can } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ExportButton } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -22,7 +23,7 @@ import { InviteDialog, LastSignIn, TwoFactorBadge } from './user-pieces.tsx';
 const PAGE_SIZE = 50;
 
 export default function Users() {
-  usePageTitle(() => 'Users');
+  usePageTitle(() => t('admin.users.title'));
   const [params, setParams] = useSearchParams();
   // Filters live in the URL, so Back from a user and a reload keep them.
   const status = () => USER_STATUSES.find((s) => s === params.status);
@@ -60,7 +61,7 @@ export default function Users() {
   return (
     <section aria-labelledby="users-title">
       <div class="detail-header list-header">
-        <h1 id="users-title">Users</h1>
+        <h1 id="users-title">{t('admin.users.title')}</h1>
         <Show when={can('users:manage')}>
           <button
             type="button"
