@@ -61,6 +61,16 @@ describe('service tier: createCaller inside one rolled-back transaction', () => 
         });
       expect(await count(false)).toBeGreaterThanOrEqual(4);
       expect(await count(true)).toBe(0);
+      // And the context each transaction sets is its own scope's: a party-scoped transaction's unfiltered
+      // SQL sees that party's orders only (RLS, not the data layer's filter).
+      const seen = await s.db.read({ kind: 'party', partyId: mine.partyId }, async (tx) => {
+        const [row] = await tx.db.execute<{ n: number; parties: number }>(
+          sql`select count(*)::int as n, count(distinct party_id)::int as parties from orders`,
+        );
+        return row;
+      });
+      expect(seen?.n).toBeGreaterThan(0);
+      expect(seen?.parties).toBe(1);
     });
   });
 
