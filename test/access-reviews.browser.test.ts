@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Access review campaigns in the built SPA (pnpm test builds it first), Debian's chromium against the real
@@ -33,6 +34,8 @@ const row = (page: Page, email: string) => page.locator(`[data-testid="review-it
 
 describe('access reviews in the browser', () => {
   it('a system admin starts a review, a customer admin attests its own party, the admin exports and closes it', async () => {
+    const step = steps();
+    step('the system admin starts a campaign');
     // The system admin starts a campaign from the list page.
     const admin = await newPage(s, { acceptDownloads: true });
     await signIn(admin, s.srv.origin, sysAdmin.email, sysAdmin.password);
@@ -54,6 +57,7 @@ describe('access reviews in the browser', () => {
     await admin.waitForSelector('[data-testid="review-item"]');
     expect(await admin.textContent('h1')).toBe('Q1 access review');
 
+    step('the customer admin sees its own party');
     // The customer admin, at another computer, sees only its own party's access.
     const customer = await newPage(s, { acceptDownloads: true });
     await signIn(customer, s.srv.origin, customerAdmin.email, customerAdmin.password);
@@ -78,6 +82,7 @@ describe('access reviews in the browser', () => {
     expect(await customer.locator('[data-testid="review-export"]').count()).toBe(0);
     expect(await customer.locator('[data-testid="review-close"]').count()).toBe(0);
 
+    step('keep one, revoke another');
     // Keep one user.
     await row(customer, keepUser.email).locator('[data-testid="review-keep"]').click();
     await expect
@@ -97,6 +102,7 @@ describe('access reviews in the browser', () => {
       .toBe('Revoked');
     expect(await customer.textContent('[data-testid="review-progress"]')).toBe('2 of 3 decided');
 
+    step("one's own access, pending only, phone");
     // One's own access is not one's to attest: the server says so on the row.
     await row(customer, customerAdmin.email).locator('[data-testid="review-keep"]').click();
     const ownError = row(customer, customerAdmin.email).locator('[data-testid="review-item-error"]');
@@ -119,6 +125,7 @@ describe('access reviews in the browser', () => {
     expect(await overflows(customer)).toBe(false);
     await shot(customer, 'access-review-detail-390');
 
+    step('the system admin exports and closes');
     // The system admin exports the evidence, then closes the review.
     await admin.reload();
     await admin.waitForSelector('[data-testid="review-item"]');

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Approvals in the built SPA (Debian's chromium against the real server): a supplier's bank-detail change
@@ -49,6 +50,8 @@ const focusShown = (page: Page) =>
 
 describe('approvals in the browser', () => {
   it('a bank-detail change: two approvers from their inboxes, then current, with its audit trail', async () => {
+    const step = steps();
+    step('the supplier admin requests the change');
     // The supplier admin requests the change on Company details.
     const sup = await newPage(s);
     await signIn(sup, s.srv.origin, supplier.email, supplier.password);
@@ -60,6 +63,7 @@ describe('approvals in the browser', () => {
     await sup.click('[data-testid="bank-submit"]');
     await sup.waitForSelector('[data-testid="change-request-row"][data-status="pending"]');
 
+    step('level 1 approver');
     // Level 1: the first approver finds it in the inbox, oldest first, and approves it.
     const a1 = await newPage(s);
     await signIn(a1, s.srv.origin, approver1.email, approver1.password);
@@ -112,6 +116,7 @@ describe('approvals in the browser', () => {
     expect(await a1.locator('[data-testid="approval-approve"]').count()).toBe(0);
     expect(await a1.textContent('[data-testid="approval-level"]')).toBe('2 of 2');
 
+    step('level 2 approver');
     // Level 2: a second approver, in another browser, from the inbox.
     const a2 = await newPage(s, { width: 390, height: 844 });
     await signIn(a2, s.srv.origin, approver2.email, approver2.password);
@@ -141,12 +146,14 @@ describe('approvals in the browser', () => {
     );
     await shot(a2, 'approval-approved-390');
 
+    step('the new IBAN is current');
     // The supplier's company details show the new IBAN as current.
     await sup.reload();
     await sup.waitForSelector('[data-testid="company-iban"]');
     expect(await sup.textContent('[data-testid="company-iban"]')).toBe('DE89 3704 0044 0532 0130 00');
     await shot(sup, 'approvals-supplier-company-current');
 
+    step('the audit log');
     // The audit log holds submitted, approved twice and applied for it.
     const aud = await newPage(s);
     await signIn(aud, s.srv.origin, auditor.email, auditor.password);

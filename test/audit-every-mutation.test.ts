@@ -7,6 +7,7 @@ import { generateHOTP } from '@oslojs/otp';
 import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { client, createPartyWithUser, lastRequestIdOf, SYSTEM, signedInMe, useTestServer } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Every mutating procedure writes exactly one audit entry with the action it declares (`meta.audit`),
@@ -61,6 +62,8 @@ describe('every mutation writes exactly its audit entry', () => {
   });
 
   it('writes it, once, for a successful call of each', async () => {
+    const step = steps();
+    step('setup and first sign-in');
     // First run: the one-time setup link makes the first system admin.
     const token = /#token=(.+)$/.exec(t.srv.setupLink ?? '')?.[1] ?? '';
     const anon = client(t.srv.origin);
@@ -73,6 +76,7 @@ describe('every mutation writes exactly its audit entry', () => {
     const sys = client(t.srv.origin);
     await audited('auth.login', sys, sys.auth.login.mutate(admin));
 
+    step('accounts and policies');
     // Accounts and policies.
     const { id: partyId } = await audited(
       'parties.create',
@@ -99,6 +103,7 @@ describe('every mutation writes exactly its audit entry', () => {
       }),
     );
 
+    step('invitations');
     // Invitations: staff invites a customer admin, who invites a user.
     const cadminEmail = 'walk-admin@customer.test';
     await audited(
@@ -140,6 +145,7 @@ describe('every mutation writes exactly its audit entry', () => {
     );
     const userId = me.user.id;
 
+    step('the customer admin administers the user');
     // The customer admin administers the user.
     await audited(
       'users.setRoles',
@@ -151,6 +157,7 @@ describe('every mutation writes exactly its audit entry', () => {
     await u.auth.login.mutate({ email: userEmail, password: userPassword });
     await audited('users.signOutEverywhere', ca, ca.users.signOutEverywhere.mutate({ userId }));
 
+    step("the user's own security");
     // The user's own security.
     await u.auth.login.mutate({ email: userEmail, password: userPassword });
     const newPassword = 'cobalt meadow tractor 58';
@@ -177,15 +184,16 @@ describe('every mutation writes exactly its audit entry', () => {
       u.auth.twoFactor.regenerateRecoveryCodes.mutate({ password: userPassword }),
     );
     await audited('auth.logout', u, u.auth.logout.mutate());
-    const step = await u.auth.login.mutate({ email: userEmail, password: userPassword });
-    if (step.status !== 'second-factor') throw new Error('expected a second-factor step');
+    const login = await u.auth.login.mutate({ email: userEmail, password: userPassword });
+    if (login.status !== 'second-factor') throw new Error('expected a second-factor step');
     await audited(
       'auth.verifySecondFactor',
       u,
-      u.auth.verifySecondFactor.mutate({ challenge: step.challenge, code: code(secret) }),
+      u.auth.verifySecondFactor.mutate({ challenge: login.challenge, code: code(secret) }),
       ['auth.login_succeeded'],
     );
 
+    step('admin help for a stuck user');
     // Admin help for a stuck user.
     await audited('users.resetTwoFactor', ca, ca.users.resetTwoFactor.mutate({ userId }));
     await audited('users.unlock', ca, ca.users.unlock.mutate({ userId }));
@@ -199,6 +207,7 @@ describe('every mutation writes exactly its audit entry', () => {
       }),
     );
 
+    step('roles, reviews, exports, alerts');
     // Roles, reviews, exports, alerts.
     await audited(
       'roles.create',
@@ -237,6 +246,7 @@ describe('every mutation writes exactly its audit entry', () => {
     const [alert] = (await sys.alerts.list.query({})).items;
     await audited('alerts.acknowledge', sys, sys.alerts.acknowledge.mutate({ id: alert?.id ?? '' }));
 
+    step('integration keys');
     // Integration keys: minted (with its integration, the first time), rotated, revoked.
     const key = await audited(
       'integrations.createKey',
@@ -262,6 +272,7 @@ describe('every mutation writes exactly its audit entry', () => {
       sys.integrations.setSuspendInactive.mutate({ integrationId: walkErp?.id ?? '', suspendInactive: false }),
     );
 
+    step('webhook endpoints');
     // Webhook endpoints: created (secret shown once), rotated, disabled, enabled, replayed.
     const hook = await audited(
       'webhooks.create',
@@ -281,6 +292,7 @@ describe('every mutation writes exactly its audit entry', () => {
       sys.webhooks.replay.mutate({ by: 'range', endpointId: hook.endpointId, fromCursor: '1', toCursor: '10' }),
     );
 
+    step('the Kinetic connection');
     // The Kinetic connection: saved (secrets sealed), tested (here: the name does not resolve), a stream changed.
     await audited(
       'kinetic.save',
@@ -307,6 +319,7 @@ describe('every mutation writes exactly its audit entry', () => {
       sys.kinetic.setWriteback.mutate({ mode: 'ud', confirmTimeoutHours: 12 }),
     );
 
+    step('the supplier side');
     // The supplier side: a PO acknowledged and flagged, a document reviewed, change requests.
     const sup = await createPartyWithUser(t.srv.db, 'supplier', ['supplier-admin']);
     const sc = client(t.srv.origin);
@@ -315,6 +328,7 @@ describe('every mutation writes exactly its audit entry', () => {
                                values (${sup.partyId}, 'PO-WALK', 'open', current_date, 'EUR', 100) returning id`;
     const promised = new Date(t.srv.clock.now() + 7 * 86_400_000).toISOString().slice(0, 10);
     await audited('purchaseOrders.pdf', sc, sc.purchaseOrders.pdf.mutate({ id: po?.id }));
+    step("the customer side's documents and statement");
     // The customer side's printed documents and its statement.
     const cust = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     await t.srv.db.tx(SYSTEM, (tx) => demoRepo.generateOrders(tx, cust.partyId, 6, 'EUR'));
@@ -351,6 +365,7 @@ describe('every mutation writes exactly its audit entry', () => {
     await op.auth.login.mutate(await createPartyWithUser(t.srv.db, 'internal', ['operator']));
     await audited('documents.startReview', op, op.documents.startReview.mutate({ versionId: version?.id }));
     await audited('documents.decide', op, op.documents.decide.mutate({ versionId: version?.id, decision: 'approve' }));
+    step('confirmations, ship notices, supplier invoices');
     // Per-line confirmations, ship notices and supplier invoices (issue 19).
     const [po2] =
       await t.owner`insert into purchase_orders (party_id, number, status, order_date, requested_date, currency, total_minor)
@@ -371,6 +386,7 @@ describe('every mutation writes exactly its audit entry', () => {
       op,
       op.purchaseOrders.decideConfirmation.mutate({ id: round.id, decision: 'accept' }),
     );
+    step('PO message threads');
     // PO message threads: the supplier writes (the problem flagged above opened it), staff read, answer, resolve.
     await audited(
       'poThreads.post',
@@ -389,6 +405,7 @@ describe('every mutation writes exactly its audit entry', () => {
         resolution: 'Agreed.',
       }),
     );
+    step('notifications');
     // Notifications: the supplier was told of the answers above; it reads one, then all, and picks a digest.
     const mine = await sc.notifications.list.query({});
     await audited(
@@ -433,6 +450,7 @@ describe('every mutation writes exactly its audit entry', () => {
       op.changeRequests.decide.mutate({ id: second.id, version: 1, decision: 'accept' }),
     );
 
+    step('approvals');
     // Approvals: policy and limits (system admin), a credit note (operator), decisions (approver).
     const ap = client(t.srv.origin);
     const apUser = await createPartyWithUser(t.srv.db, 'internal', ['approver']);
@@ -481,6 +499,7 @@ describe('every mutation writes exactly its audit entry', () => {
       }),
     );
 
+    step('accounts payable');
     // Accounts payable: an invoice query (raised, added to, answered, closed) and a remittance advice.
     const ap2 = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
     const cu = client(t.srv.origin);
@@ -516,6 +535,7 @@ describe('every mutation writes exactly its audit entry', () => {
       }),
     );
 
+    step('every mutation covered');
     expect(mutations.map((m) => m.path).filter((p) => !covered.has(p))).toEqual([]);
   }, 90_000);
 });

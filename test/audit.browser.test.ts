@@ -5,6 +5,7 @@ import type { Download, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * The audit log in the built SPA (pnpm test builds it first), Debian's chromium against the real server: a
@@ -58,6 +59,8 @@ const actions = (page: Page) =>
 
 describe('audit log in the browser', () => {
   it('a customer admin reviews, filters and verifies its own party’s trail', async () => {
+    const step = steps();
+    step('entries to review');
     // Entries: the member signs in twice and mistypes once; a user of another party signs in too.
     await client(s.srv.origin).auth.login.mutate({ email: member.email, password: member.password });
     await client(s.srv.origin).auth.login.mutate({ email: member.email, password: member.password });
@@ -87,6 +90,7 @@ describe('audit log in the browser', () => {
     expect(await change.locator('[data-testid="audit-cross-party"]').count()).toBe(1);
     await shot(page, 'audit-list');
 
+    step('failures only, shared link');
     // Failures only: the mistyped password, and the filter is in the address.
     await page.selectOption('#audit-outcome', 'failure');
     await page.waitForURL(/outcome=failure/);
@@ -104,6 +108,7 @@ describe('audit log in the browser', () => {
     expect(await actions(second)).toEqual(['auth.login_failed']);
     expect(await second.inputValue('#audit-outcome')).toBe('failure');
 
+    step('the entry and its chain');
     // The entry: its fields and its place in an intact chain.
     await page.click('[data-testid="audit-link"]');
     await page.waitForURL(/\/audit\/\d+$/);
@@ -117,6 +122,7 @@ describe('audit log in the browser', () => {
     expect(await page.textContent('[data-testid="audit-chain-status"]')).toBe('Intact');
     expect(await page.locator('[data-testid="audit-diff"]').count()).toBe(0);
 
+    step('back keeps the filter; the role change');
     // Back keeps the filter; then the role change shows what changed.
     await page.click('text=← Back to audit log');
     await page.waitForURL(/outcome=failure/);
@@ -136,6 +142,7 @@ describe('audit log in the browser', () => {
     expect(await page.textContent('[data-testid="audit-chain-status"]')).toBe('Intact');
     await shot(page, 'audit-entry-diff');
 
+    step('another party, verify, phone');
     // An entry of another party is as absent as one that never was.
     await page.goto(`${s.srv.origin}/audit/999999999`);
     await page.waitForSelector('[data-testid="audit-entry-not-found"]');
@@ -199,6 +206,8 @@ describe('audit log in the browser', () => {
   }, 60_000);
 
   it('an auditor picks the actor and organisation by typing, and exports the filtered trail with its manifest', async () => {
+    const step = steps();
+    step('the auditor opens the trail');
     const target = await createPartyWithUser(s.srv.db, 'supplier', ['supplier-admin']);
     const sys = client(s.srv.origin);
     await sys.auth.login.mutate({ email: sysAdmin.email, password: sysAdmin.password });
@@ -211,6 +220,7 @@ describe('audit log in the browser', () => {
     await page.goto(`${s.srv.origin}/audit`);
     await page.waitForSelector('[data-testid="audit-row"]');
 
+    step('the actor picker');
     // The actor picker: a combobox, searched on the server, chosen with the keyboard.
     const actorBox = page.locator('#audit-actor');
     expect(await actorBox.getAttribute('role')).toBe('combobox');
@@ -231,6 +241,7 @@ describe('audit log in the browser', () => {
     const actors = await page.locator('[data-testid="audit-row"] [data-testid="audit-actor"]').allTextContents();
     expect(new Set(actors)).toEqual(new Set([target.email]));
 
+    step('the organisation picker');
     // No match says so; the organisation picker finds by name.
     const partyBox = page.locator('#audit-party');
     await partyBox.fill('no such organisation');
@@ -243,6 +254,7 @@ describe('audit log in the browser', () => {
     expect(await page.textContent('[data-testid="audit-party-chosen"]')).toContain('Picker Parts Ltd');
     await shot(page, 'audit-pickers');
 
+    step('export with its manifest');
     // Export: the count first, then the CSV and its signed manifest as two downloads.
     await page.click('[data-testid="audit-export"]');
     await page.waitForSelector('[data-testid="audit-export-count"]');
@@ -301,6 +313,7 @@ describe('audit log in the browser', () => {
     expect(await page.textContent('[data-testid="audit-export-done"]')).toContain(csvName);
     await shot(page, 'audit-export-done');
 
+    step('clearing the picker');
     // Clearing the picker (keyboard reachable) removes the filter.
     await page.click('[data-testid="audit-export-close"]');
     await page.click('[data-testid="audit-actor-chosen"] button');

@@ -28,6 +28,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfBytes, uploadDocument } from './support/files.ts';
 import { client, createPartyWithUser, SYSTEM, startTestServer, TestClock, testConfig } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Backups of a running installation on the embedded PostgreSQL (its own cluster, not the shared test
@@ -89,6 +90,8 @@ const uploaded: { sha256: string; bytes: Buffer }[] = [];
 
 describe('backup and restore', () => {
   it('backs up while writes continue; the restore holds everything committed before the consistency point', async () => {
+    const step = steps();
+    step('seed and upload documents');
     const { db } = server.services;
     await seedDemo(db);
     // Documents: a supplier uploads two files.
@@ -116,6 +119,7 @@ describe('backup and restore', () => {
     }
     await createCheckpoint(db, server.services.auditSigner, clock);
 
+    step('back up while a writer writes');
     // A writer keeps creating organisations (each with its audit entry) through the whole backup.
     const writes: { name: string; begun: number; committed: number }[] = [];
     let writing = true;
@@ -165,9 +169,11 @@ describe('backup and restore', () => {
     expect(archive.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
     expect(archive.includes(Buffer.from('during-0'))).toBe(false);
 
+    step('write more after the backup');
     // 2. Write more after the backup.
     await db.tx(SYSTEM, (tx) => partiesRepo.create(tx, { kind: 'customer', name: 'after-backup' }));
 
+    step('restore and start a server on it');
     // 3. Restore into a new directory and start a server on it.
     const target = path.join(root, 'restored');
     await restoreBackup({ backup: result.path, identity, target });
@@ -207,6 +213,7 @@ describe('backup and restore', () => {
       await restored.s.stop();
     }
 
+    step('backup verify passes');
     // ... and `backup verify` passes, recorded for the posture page.
     const report = await runVerify(deps);
     expect(report.failure).toBeNull();

@@ -8,6 +8,7 @@ import { appRolePassword, contextKey } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { client, createPartyWithUser } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * A CSV import killed mid-apply (SIGKILL of the built server, as production runs it): nothing of it is
@@ -82,6 +83,8 @@ afterAll(async () => {
 
 describe('a CSV import killed mid-apply', () => {
   it('commits nothing, and its job shows as failed after a restart', async () => {
+    const step = steps();
+    step('a server, a key and a large import');
     const first = spawnServer();
     await ready(first);
     owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
@@ -120,6 +123,7 @@ describe('a CSV import killed mid-apply', () => {
     const res = await post('orders', `${rows.join('\n')}\n`);
     expect(res.status).toBe(202);
     const jobId = ((await res.json()) as { id: string }).id;
+    step('kill the server while it applies');
     // Wait until it is applying and has written some records (inside its transaction), then kill it.
     let applying = false;
     for (let i = 0; i < 1200 && !applying; i++) {
@@ -135,6 +139,7 @@ describe('a CSV import killed mid-apply', () => {
     first.child.kill('SIGKILL');
     await first.exited;
 
+    step('nothing committed; the job fails after a restart');
     const [n] = await owner`select count(*)::int as n from orders where erp_key like 'CR-%'`;
     expect(n?.n).toBe(0);
     const [stuck] = await owner`select phase from import_jobs where id = ${jobId}`;
@@ -153,6 +158,7 @@ describe('a CSV import killed mid-apply', () => {
     expect(((await view.json()) as { phase: string }).phase).toBe('failed');
     const [m] = await owner`select count(*)::int as n from orders where erp_key like 'CR-%'`;
     expect(m?.n).toBe(0);
+    step('the source is free again');
     // The source is free again: a new import runs.
     const again = await post(
       'orders',

@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser, SYSTEM } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * A customer user in the built SPA (Debian's chromium against the real server): orders narrowed to a date
@@ -67,6 +68,8 @@ const settled = (page: Page) =>
 
 describe('customer portal in the browser', () => {
   it('orders by date range and sort, an order, then its overdue invoice as a printable page', async () => {
+    const step = steps();
+    step('sign in, orders');
     const page = await newPage(s);
     await signIn(page, s.srv.origin, customer.email, customer.password);
     await navTo(page, 'nav-orders');
@@ -75,6 +78,7 @@ describe('customer portal in the browser', () => {
     expect(await page.textContent('h1')).toBe('Orders');
     expect(await page.locator('#orders-sort').inputValue()).toBe('newest');
 
+    step('a date range');
     // A date range: every row inside it, both ends inclusive; the range lives in the URL.
     const today = new Date(s.srv.clock.now());
     const iso = (days: number) => new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10);
@@ -91,6 +95,7 @@ describe('customer portal in the browser', () => {
     expect(rows.map((r) => r.date)).toEqual([...rows.map((r) => r.date)].sort().reverse());
     expect(rows.map((r) => r.date)).toContain(to);
 
+    step('sorted by total');
     // Sorted by total, highest first: amounts compared as bigint minor units.
     await page.selectOption('#orders-sort', 'total-desc');
     await page.waitForURL(/sort=total-desc/);
@@ -101,6 +106,7 @@ describe('customer portal in the browser', () => {
     expect(rows.every((r) => r.date >= from && r.date <= to)).toBe(true);
     await shot(page, 'customer-orders-range-sorted');
 
+    step('keyboard: search to date field');
     // Keyboard: Tab from the search field reaches the date field, and focus is visible on it.
     await page.focus('#orders-search');
     await page.keyboard.press('Tab');
@@ -118,6 +124,7 @@ describe('customer portal in the browser', () => {
     expect(focus.width).not.toBe('0px');
     await shot(page, 'customer-orders-focus', { fullPage: false });
 
+    step('an end before the start');
     // An end before the start: the form says so in words, and nothing is listed.
     await page.fill('#orders-from', iso(1));
     await page.waitForSelector('[data-testid="orders-range-error"]');
@@ -127,6 +134,7 @@ describe('customer portal in the browser', () => {
     expect(await page.getAttribute('#orders-to', 'aria-invalid')).toBe('true');
     await page.waitForSelector('[data-testid="list-empty"]');
 
+    step('one day: open the order');
     // One day: the target order; open it.
     await page.fill('#orders-from', to);
     await page.waitForURL(new RegExp(`from=${to}`));
@@ -142,12 +150,14 @@ describe('customer portal in the browser', () => {
     const orderTotal = await page.textContent('[data-testid="order-total"]');
     await shot(page, 'customer-order-detail');
 
+    step('back keeps the filters');
     // Back keeps the filters (they live in the URL).
     await page.goBack();
     await page.waitForSelector('[data-testid="order-row"]');
     expect(await page.locator('#orders-sort').inputValue()).toBe('total-desc');
     expect(await page.locator('#orders-from').inputValue()).toBe(to);
 
+    step('invoices: overdue only');
     // Invoices: overdue ones say so in words and are marked; "Overdue only" narrows to them.
     await navTo(page, 'nav-invoices');
     await page.waitForURL(/\/invoices$/);
@@ -186,6 +196,7 @@ describe('customer portal in the browser', () => {
     expect(await page.textContent('[data-testid="invoice-print"]')).toBe('Print');
     await shot(page, 'customer-invoice');
 
+    step('printed invoice');
     // Printed: no navigation, no buttons; the invoice itself stays.
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.site-header').isVisible()).toBe(false);
@@ -196,6 +207,7 @@ describe('customer portal in the browser', () => {
     await shot(page, 'customer-invoice-print');
     await page.emulateMedia({ media: 'screen' });
 
+    step('on a phone');
     // On a phone: no horizontal scrolling on the invoice, the invoices and the filtered orders.
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflows(page)).toBe(false);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { client, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Printed documents and the true statement (issue 18): the invoice PDF carries the seller, the tax ids, the
@@ -167,6 +168,8 @@ async function post(token: string, entity: string, rows: unknown[], mode: 'atomi
 
 describe('payments from the ERP', () => {
   it('are applied with their allocations, refused for an unknown invoice, and show on the statement', async () => {
+    const step = steps();
+    step('a party, an invoice and payments');
     const token = await erpKey();
     const ref = `C-${uid()}`;
     expect((await post(token, 'parties', [{ kind: 'customer', ref, name: 'Pay Co', taxId: 'NL001' }])).status).toBe(
@@ -210,6 +213,7 @@ describe('payments from the ERP', () => {
                                    where p.erp_key = ${pay.key}`;
     expect(alloc?.amount_minor).toBe('6000');
 
+    step('the statement');
     const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: String(party?.id) });
     const c = client(t.srv.origin);
     await c.auth.login.mutate(u);
@@ -222,6 +226,7 @@ describe('payments from the ERP', () => {
       ['invoice', '10000', '10000'],
       ['payment', '-6000', '4000'],
     ]);
+    step('the CSV');
     // The CSV: opening, both lines, closing; the payment reference is formula-neutralised.
     const csv = await c.statements.download.mutate({ from: '2026-10-01', to: '2026-10-31', format: 'csv' });
     const rows = parse(Buffer.from(csv.base64, 'base64').toString('utf8')) as string[][];
@@ -238,6 +243,7 @@ describe('payments from the ERP', () => {
                                     where action = 'statement.downloaded' and party_id = ${party?.id}`;
     expect(audits?.n).toBe(2);
 
+    step("the ERP's own PDF");
     // The ERP sends its own PDF of the invoice: from then on that file is served instead of the rendered one.
     const [invRow] = await t.owner`select id from invoices where erp_key = ${inv.key}`;
     const rendered = await c.invoices.pdf.mutate({ id: String(invRow?.id) });

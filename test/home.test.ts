@@ -4,6 +4,7 @@ import { BUILT_IN_ROLES } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { client, createPartyWithUser, errorOf, SYSTEM, signedInMe, useTestServer } from './support/harness.ts';
+import { inRollback } from './support/service-tier.ts';
 
 /**
  * home.summary: each section only for a caller holding its permission, counted in the caller's scope by
@@ -11,6 +12,8 @@ import { client, createPartyWithUser, errorOf, SYSTEM, signedInMe, useTestServer
  * the browser test (no SMTP_URL) sees the opposite.
  */
 const t = useTestServer({ SMTP_URL: 'smtp://127.0.0.1:9' });
+// The sections per role need no committed data: they run in the service tier (test/support/service-tier.ts),
+// one rolled-back transaction each, with no sign-in; the counts below read committed data over HTTP.
 
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let customer: Seeded;
@@ -46,28 +49,26 @@ beforeAll(async () => {
 });
 
 describe('home.summary', () => {
-  it.each(BUILT_IN_ROLES.map((r) => [r.key, r] as const))(
-    'as %s: exactly the sections of its job',
-    async (key, role) => {
-      const u = await createPartyWithUser(t.srv.db, role.partyKind, [role.key]);
-      const home = await (await signedIn(u)).home.summary.query();
+  it.each(BUILT_IN_ROLES.map((r) => [r.key, r] as const))('as %s: exactly the sections of its job', (key, role) =>
+    inRollback(t.srv.services, async (st) => {
+      const home = await (await st.as(role.partyKind, [role.key])).caller.home.summary();
       const shown = SECTIONS.filter((s) => home[s as keyof typeof home] !== null);
       expect(shown).toEqual(EXPECTED[key]);
-    },
+    }),
   );
 
-  it('a user with several roles sees the sections of each', async () => {
-    const u = await createPartyWithUser(t.srv.db, 'internal', ['operator', 'approver', 'auditor']);
-    const home = await (await signedIn(u)).home.summary.query();
-    expect(SECTIONS.filter((s) => home[s as keyof typeof home] !== null)).toEqual([
-      'queue',
-      'approvals',
-      'audit',
-      'alerts',
-      'people',
-      'posture',
-    ]);
-  });
+  it('a user with several roles sees the sections of each', () =>
+    inRollback(t.srv.services, async (st) => {
+      const home = await (await st.as('internal', ['operator', 'approver', 'auditor'])).caller.home.summary();
+      expect(SECTIONS.filter((s) => home[s as keyof typeof home] !== null)).toEqual([
+        'queue',
+        'approvals',
+        'audit',
+        'alerts',
+        'people',
+        'posture',
+      ]);
+    }));
 
   it('a customer counts only its own orders, overdue invoices and shipments, as its lists filter them', async () => {
     const home = await (await signedIn(customer)).home.summary.query();
@@ -138,15 +139,15 @@ describe('home.summary', () => {
     expect(Date.parse(home.approvals?.items[0]?.waitingSince ?? '')).toBeLessThanOrEqual(Date.now());
   });
 
-  it('the system admin checklist reports mail as configured when SMTP_URL is set', async () => {
-    const admin = await createPartyWithUser(t.srv.db, 'internal', ['system-admin']);
-    const home = await (await signedIn(admin)).home.summary.query();
-    expect(home.checklist?.find((i) => i.key === 'mail')).toMatchObject({ done: true });
-    expect(home.checklist?.find((i) => i.key === 'two-factor')).toMatchObject({
-      done: false,
-      fixAt: '/security/two-factor',
-    });
-  });
+  it('the system admin checklist reports mail as configured when SMTP_URL is set', () =>
+    inRollback(t.srv.services, async (st) => {
+      const home = await (await st.as('internal', ['system-admin'])).caller.home.summary();
+      expect(home.checklist?.find((i) => i.key === 'mail')).toMatchObject({ done: true });
+      expect(home.checklist?.find((i) => i.key === 'two-factor')).toMatchObject({
+        done: false,
+        fixAt: '/security/two-factor',
+      });
+    }));
 
   it('the web app promises nothing it does not have: no "coming soon" or "on its way" placeholders', async () => {
     const dir = path.resolve(import.meta.dirname, '../web/src');

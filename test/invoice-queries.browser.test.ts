@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { pdfBytes } from './support/files.ts';
 import { createPartyWithUser } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Accounts payable in the built SPA: a customer raises a query on an invoice line with a file, an operator
@@ -52,6 +53,8 @@ const mailsTo = (to: string) =>
 
 describe('invoice queries and remittance advice in the browser', () => {
   it('a customer queries a line with a file; an operator answers and resolves it; the customer sees the outcome', async () => {
+    const step = steps();
+    step('the customer queries a line');
     const page = await newPage(s, { timeout: 30_000 });
     await signIn(page, s.srv.origin, customer.email, customer.password);
     await page.goto(`${s.srv.origin}/invoices/${ids.invoice}`);
@@ -83,6 +86,7 @@ describe('invoice queries and remittance advice in the browser', () => {
     await row.locator('[data-testid="query-badge"]').waitFor();
     await shot(page, 'invoice-list-query-badge');
 
+    step('the operator answers and resolves');
     // The operator: the work queue's Invoice queries tab, the query, a reply, then Resolve with a reason.
     const op = await newPage(s, { timeout: 30_000 });
     await signIn(op, s.srv.origin, operator.email, operator.password);
@@ -115,6 +119,7 @@ describe('invoice queries and remittance advice in the browser', () => {
     expect(await overflows(op)).toBe(false);
     await shot(op, 'operator-invoice-query-resolved-390');
 
+    step('the customer sees the outcome');
     // The customer sees the thread and the outcome; the badge is gone.
     await page.goto(`${s.srv.origin}/invoices/${ids.invoice}`);
     await page.waitForSelector('[data-testid="query-outcome"]');
@@ -126,6 +131,7 @@ describe('invoice queries and remittance advice in the browser', () => {
     expect(await overflows(page)).toBe(false);
     await shot(page, 'invoice-query-resolved-390');
 
+    step('the mail outbox');
     // What the screens said was told is in the mail outbox.
     const mails = await mailsTo(customer.email);
     expect(mails.map((m) => m.kind)).toEqual([

@@ -16,6 +16,7 @@ import {
   SYSTEM,
   testConfig,
 } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /** PostgreSQL goes away under a running server: 503s, no crash, and recovery when it returns. */
 let dir: string;
@@ -73,6 +74,8 @@ describe('database outage', () => {
   });
 
   it('under a load of list calls and sign-ins: every request answers 503 with Retry-After within 10 s, and service resumes within 2 s', async () => {
+    const step = steps();
+    step('users, sessions and the load');
     const users = await Promise.all(
       [0, 1, 2].map(() => createPartyWithUser(server.services.db, 'customer', ['customer-user'])),
     );
@@ -109,6 +112,7 @@ describe('database outage', () => {
       });
     };
     let load = true;
+    step('PostgreSQL stops under load');
     // 24 clients on a pool of 4: many requests wait for a connection when PostgreSQL goes.
     const clients = Array.from({ length: 24 }, async (_, i) => {
       while (load) await call(i % 4 === 0 ? 'login' : 'list', i);
@@ -122,6 +126,7 @@ describe('database outage', () => {
     load = false;
     await Promise.all(clients);
 
+    step('every answer within 10 s, 503 with Retry-After');
     expect(answers.filter((a) => a.ms >= 10_000)).toEqual([]);
     expect(answers.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
     expect(answers.filter((a) => a.status === 503 && a.retryAfter !== '5')).toEqual([]);
@@ -132,6 +137,7 @@ describe('database outage', () => {
     expect(answers.filter((a) => a.started < stopping && a.status === 200).length).toBeGreaterThan(0);
     expect((await fetch(`${origin}/healthz`)).status).toBe(200); // the process is still up
 
+    step('PostgreSQL back: service resumes');
     pg = await startEmbedded({ dataDir: path.join(dir, 'pg'), database: 'outage', port: pgPort });
     const back = Date.now();
     let resumedAfter = -1;

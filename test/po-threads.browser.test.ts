@@ -4,6 +4,7 @@ import { newPage, overflows, shot, signIn, useBrowserSuite } from './support/bro
 import { pdfBytes } from './support/files.ts';
 import { createPartyWithUser } from './support/harness.ts';
 import { makePurchaseOrder } from './support/purchase-orders.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * A problem thread round trip in the built SPA (issue 19 item 4): the supplier flags a problem (a mail to
@@ -32,12 +33,15 @@ const mailsTo = (to: string, kind: string) =>
 
 describe('PO message threads in the browser', () => {
   it('a problem thread round trip, with a mail in the outbox at each step', async () => {
+    const step = steps();
+    step('a PO');
     const id = await makePurchaseOrder(s.srv.db, supplier.partyId, {
       number: 'PO-THREAD-1',
       requestedDate: new Date(s.srv.clock.now() + 10 * 86_400_000).toISOString().slice(0, 10),
       lines: [{ quantity: '10', unitPrice: '5.00' }],
     });
 
+    step('the supplier flags a problem');
     // The supplier flags a problem: the page says the buyer was told, and the mail is in the outbox.
     const sp = await newPage(s);
     await signIn(sp, s.srv.origin, supplier.email, supplier.password);
@@ -56,6 +60,7 @@ describe('PO message threads in the browser', () => {
     expect(flagged?.subject).toMatch(/flagged a problem with purchase order PO-THREAD-1/);
     expect(flagged?.body_text).toContain('The housing is on back-order until March.');
 
+    step('the operator reads it');
     // The operator: the home counts the unread thread and opens the list of POs with unread messages.
     const op = await newPage(s);
     await signIn(op, s.srv.origin, operator.email, operator.password);
@@ -72,6 +77,7 @@ describe('PO message threads in the browser', () => {
       .poll(async () => (await owner`select 1 from po_thread_reads where user_id = ${operator.userId}`).length)
       .toBe(1);
 
+    step('the operator answers with a file');
     // The operator answers with a file; the supplier is mailed.
     await op.click('[data-testid="po-thread-write"]');
     await op.waitForSelector('[data-testid="po-thread-dialog"][open]');
@@ -91,6 +97,7 @@ describe('PO message threads in the browser', () => {
     expect(answered?.body_text).toContain('Please ship the 6 you have now');
     await shot(op, 'po-thread-operator');
 
+    step('the supplier reads the answer');
     // The supplier's list shows the unread answer; opening the PO shows it and clears the badge.
     await sp.goto(`${s.srv.origin}/purchase-orders`);
     await sp.waitForSelector('[data-testid="purchase-order-row"] [data-testid="po-unread"]');
@@ -105,6 +112,7 @@ describe('PO message threads in the browser', () => {
     await sp.waitForSelector('[data-testid="purchase-order-row"]');
     expect(await sp.$('[data-testid="purchase-order-row"] [data-testid="po-unread"]')).toBeNull();
 
+    step('the operator resolves');
     // The operator resolves: the PO leaves "problem", the supplier is mailed the resolution.
     await op.click('[data-testid="po-thread-resolve"]');
     await op.waitForSelector('[data-testid="po-thread-resolve-dialog"][open]');

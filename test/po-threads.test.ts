@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cookieOf, exeBytes, pdfBytes } from './support/files.ts';
 import { client, codeOf, createPartyWithUser, errorOf, useTestServer } from './support/harness.ts';
 import { makePurchaseOrder } from './support/purchase-orders.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Message threads on purchase orders (issue 19 item 4), through the public procedures: "Flag a problem"
@@ -36,6 +37,8 @@ const rowOf = async (c: ReturnType<typeof client>, poId: string) =>
 
 describe('PO message threads', () => {
   it('a problem round trip: flag, mail to the operators, reply, mail to the supplier, unread counts, resolve', async () => {
+    const step = steps();
+    step('a PO');
     const s = await signIn('supplier', 'supplier-user');
     const colleague = await signIn('supplier', 'supplier-user', s.partyId);
     const op = await signIn('internal', 'operator');
@@ -43,6 +46,7 @@ describe('PO message threads', () => {
     expect(await s.c.poThreads.get.query({ purchaseOrderId: po })).toBeNull();
     expect((await rowOf(s.c, po))?.thread).toBeNull();
 
+    step('flag a problem');
     // Flagging a problem writes the note as the thread's first message and mails the operators.
     await s.c.purchaseOrders.flagProblem.mutate({ id: po, note: 'Line 1 cannot ship before March.' });
     const opened = await s.c.poThreads.get.query({ purchaseOrderId: po });
@@ -57,6 +61,7 @@ describe('PO message threads', () => {
     const [flagAudit] = await auditsOn('purchase_order.problem_flagged', po);
     expect(flagAudit?.details).toMatchObject({ threadId: opened?.id });
 
+    step('the operator reads it');
     // The operator sees one unread message on the list and the home; reading it clears both.
     expect((await rowOf(op.c, po))?.thread).toEqual({ status: 'open', unread: 1 });
     const opHome = await op.c.home.summary.query();
@@ -70,6 +75,7 @@ describe('PO message threads', () => {
     expect((await op.c.home.summary.query()).queue?.poThreads?.unreadThreads).toBe(before - 1);
     expect(await auditsOn('po_thread.read', po)).toHaveLength(1);
 
+    step('the operator answers');
     // The operator answers: every supplier user handling POs is mailed, and it is unread for each of them.
     await op.c.poThreads.reply.mutate({ purchaseOrderId: po, message: 'Can you ship half now?' });
     for (const who of [s, colleague]) {
@@ -87,6 +93,7 @@ describe('PO message threads', () => {
     expect(posted.map((a) => (a.details as { side: string }).side)).toEqual(['staff', 'supplier']);
     expect(posted.every((a) => a.party_id === s.partyId)).toBe(true);
 
+    step('resolve names the version seen');
     // Resolving names the version seen: a message since makes it a CONFLICT.
     const seen = await op.c.poThreads.get.query({ purchaseOrderId: po });
     expect(seen?.unread).toBe(1);
@@ -117,6 +124,7 @@ describe('PO message threads', () => {
       'CONFLICT',
     );
 
+    step('writing on a resolved thread');
     // Writing on a resolved thread opens it again.
     await s.c.poThreads.post.mutate({ purchaseOrderId: po, message: 'One more question.' });
     expect(await s.c.poThreads.get.query({ purchaseOrderId: po })).toMatchObject({ status: 'open', resolution: null });

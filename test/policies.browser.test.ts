@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Security policies in the built SPA (pnpm test builds it first), Debian's chromium against the real server: a
@@ -28,6 +29,8 @@ const dialog = '[data-testid="policy-dialog"]';
 
 describe('security policies in the browser', () => {
   it('a system admin edits role and organisation policies', async () => {
+    const step = steps();
+    step('open the policies');
     const page = await newPage(s);
     await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
     await navTo(page, 'nav-policies');
@@ -40,6 +43,7 @@ describe('security policies in the browser', () => {
     expect(await page.textContent('[data-testid="role-idle-system-admin"]')).toBe('15 minutes');
     await shot(page, 'policies-page');
 
+    step('customer user: idle timeout');
     // Customer user: 20 minutes idle. Signed in just now, so no password prompt.
     await page.click('[data-testid="role-policy-edit-customer-user"]');
     await page.waitForSelector(`${dialog}[open]`);
@@ -55,6 +59,7 @@ describe('security policies in the browser', () => {
     const [cu] = await owner`select session_idle_minutes from roles where key = 'customer-user'`;
     expect(cu?.session_idle_minutes).toBe(20);
 
+    step('an invalid network');
     // An invalid network: the server's field message, the form stays open.
     await page.click('[data-testid="role-policy-edit-customer-user"]');
     await page.waitForSelector(`${dialog}[open]`);
@@ -72,6 +77,7 @@ describe('security policies in the browser', () => {
     await page.click('[data-testid="policy-cancel"]');
     await page.waitForSelector(dialog, { state: 'detached' });
 
+    step("the admin's own role");
     // System admin (the caller's own role): 10.0.0.0/8 would lock it out; warned, cancelled, nothing saved.
     await page.click('[data-testid="role-policy-edit-system-admin"]');
     await page.waitForSelector(`${dialog}[open]`);
@@ -88,6 +94,7 @@ describe('security policies in the browser', () => {
     expect(sa?.ip_allowlist).toBeNull();
     expect(await page.textContent('[data-testid="role-allowlist-system-admin"]')).toBe('Any address');
 
+    step('a customer organisation');
     // A customer organisation: found by name, 127.0.0.0/8 and a second factor for everyone.
     const [party] = await owner`select name from parties where id = ${customer.partyId}`;
     const partyName = String(party?.name);
@@ -119,6 +126,7 @@ describe('security policies in the browser', () => {
     expect(p?.ip_allowlist).toEqual(['127.0.0.0/8']);
     await shot(page, 'policies-party');
 
+    step('on a phone');
     // On a phone: no sideways scrolling; the dialog fits.
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await overflows(page)).toBe(false);

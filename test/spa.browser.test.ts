@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { client, codeOf, createPartyWithUser, SYSTEM, signedInMe } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * The built SPA (pnpm test builds it first) in Debian's chromium against the real server.
@@ -189,6 +190,8 @@ describe('the SPA in a real browser', () => {
   });
 
   it('the profile lists sessions, signs out another one and changes the password', async () => {
+    const step = steps();
+    step('sign in and a second session');
     const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     const page = await plainPage();
     await submitSignIn(page, user.email, user.password);
@@ -219,6 +222,7 @@ describe('the SPA in a real browser', () => {
     expect(await codeOf(second.auth.me.query())).toBe('UNAUTHORIZED');
     expect(await page.locator('[data-testid="revoke-others"]').isDisabled()).toBe(true);
 
+    step('change the password: rules and refusals');
     // Rules are checked before anything is sent.
     await page.fill('input[name="currentPassword"]', user.password);
     await page.fill('input[name="newPassword"]', 'short');
@@ -251,6 +255,7 @@ describe('the SPA in a real browser', () => {
     await expect.poll(() => rows.count()).toBe(1);
     await shot(page, 'profile');
 
+    step('only the new password works');
     // Only the new password works; this browser stayed signed in (a new session cookie).
     const third = client(s.srv.origin);
     expect(await codeOf(third.auth.login.mutate({ email: user.email, password: user.password }))).toBe('UNAUTHORIZED');
@@ -271,6 +276,8 @@ describe('the SPA in a real browser', () => {
   });
 
   it('forgot password by keyboard only: the mailed link sets a new password, which then signs in', async () => {
+    const step = steps();
+    step('sign-in tab order');
     const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     const page = await plainPage();
     await page.goto(`${s.srv.origin}/sign-in`);
@@ -286,6 +293,7 @@ describe('the SPA in a real browser', () => {
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('input#forgot-email[email]');
     await shot(page, 'forgot-password');
+    step('ask for a reset link');
     // A malformed address is caught before anything is sent.
     await page.keyboard.type('not-an-address');
     await page.keyboard.press('Enter');
@@ -316,6 +324,7 @@ describe('the SPA in a real browser', () => {
     expect(link.startsWith(`${s.srv.origin}/reset-password#token=`)).toBe(true);
     await page.goto(link);
     await page.locator('[data-testid="reset-form"]').waitFor();
+    step('the mailed link sets a new password');
     // The token leaves the address bar (and so the history) at once.
     await expect.poll(() => page.url()).toBe(`${s.srv.origin}/reset-password`);
     await page.keyboard.press('Tab');
@@ -345,6 +354,7 @@ describe('the SPA in a real browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/$/); // home: what waits for this user
 
+    step('the link was single use');
     // The link was single use: opening it again says so at once (no form to fill in first), with a way
     // to ask for a new one, and without a failed request in the console.
     await page.goto(link);
@@ -361,6 +371,8 @@ describe('the SPA in a real browser', () => {
   });
 
   it('sets up two-factor authentication from the profile with the QR code, then signs in with a code', async () => {
+    const step = steps();
+    step('sign in and open the enrolment');
     const user = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     const page = await plainPage();
     await submitSignIn(page, user.email, user.password);
@@ -386,6 +398,7 @@ describe('the SPA in a real browser', () => {
     await panel.scrollIntoViewIfNeeded();
     await shot(page, 'two-factor-scan');
 
+    step('a wrong code, then the right one');
     // A wrong code is refused with the server's words; the right one turns it on.
     const logged = s.problems.length;
     const wrong = String((Number(totpNow(secret)) + 1) % 1_000_000).padStart(6, '0');
@@ -412,6 +425,7 @@ describe('the SPA in a real browser', () => {
     for (const code of recovery) expect(file).toContain(code);
     expect(file).toContain(user.email);
 
+    step('leaving before saving the codes');
     // Leaving before "I have saved them" asks first; declining keeps the codes on screen.
     let asked = '';
     page.once('dialog', (d) => {
@@ -429,6 +443,7 @@ describe('the SPA in a real browser', () => {
     await expect.poll(() => panel.locator('[data-testid="recovery-left"]').textContent()).toContain('10 of 10');
     await shot(page, 'two-factor-on');
 
+    step('sign in with a code');
     // Sign out, and back in: the password now asks for a code from the app.
     s.srv.clock.advance(30_000); // the enrolment code's time step is spent
     await page.locator('[data-testid="sign-out"]').click();
@@ -441,6 +456,7 @@ describe('the SPA in a real browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/$/); // home: what waits for this user
 
+    step('new recovery codes');
     // New recovery codes need the password; the old ones stop working.
     await page.goto(`${s.srv.origin}/security/two-factor`);
     await page.getByRole('button', { name: 'Create new recovery codes' }).click();
@@ -619,6 +635,8 @@ describe('the SPA in a real browser', () => {
 
 describe('user administration in a real browser', () => {
   it("a customer admin lists its party's users, invites one, and deactivates another", async () => {
+    const step = steps();
+    step('the admin lists its users');
     const admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
     const member = await createPartyWithUser(s.srv.db, 'customer', ['customer-user'], { partyId: admin.partyId });
     const outsider = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
@@ -646,6 +664,7 @@ describe('user administration in a real browser', () => {
     expect(await overflows(page)).toBe(false);
     await page.setViewportSize({ width: 1280, height: 800 });
 
+    step('the invitation dialog');
     // The invitation dialog: focus moves in, Escape closes it and gives focus back to its button.
     await page.locator('[data-testid="invite-open"]').click();
     const dialog = page.locator('[data-testid="invite-dialog"]');
@@ -693,6 +712,7 @@ describe('user administration in a real browser', () => {
     await dialog.waitFor({ state: 'detached' });
     allowFailedLoads(logged, 409);
 
+    step("the member's page and deactivation");
     // The member's page: details, their session, then deactivation after a confirmation.
     await page.locator('[data-testid="user-row"]', { hasText: member.email }).locator('a').click();
     await page.waitForURL(new RegExp(`/users/${member.userId}$`));
@@ -713,6 +733,7 @@ describe('user administration in a real browser', () => {
     await shot(page, 'user-detail-deactivated');
     expect(await codeOf(memberApi.auth.me.query())).toBe('UNAUTHORIZED');
 
+    step('not its own account, nor another party');
     // Not its own account: the server's words are shown.
     await page.goto(`${s.srv.origin}/users/${admin.userId}`);
     await page.locator('[data-testid="deactivate"]').click();
@@ -736,6 +757,8 @@ describe('user administration in a real browser', () => {
 
 describe('delegated administration, end to end in a real browser', () => {
   it('a customer admin invites a user, who joins, sees only its own orders, and is cut off on deactivation', async () => {
+    const step = steps();
+    step('two parties with orders');
     const admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
     const stranger = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
     await s.srv.db.tx(SYSTEM, async (tx) => {
@@ -753,6 +776,7 @@ describe('delegated administration, end to end in a real browser', () => {
     expect(theirOnly).toBeDefined();
     const logged = s.problems.length;
 
+    step('the admin invites a colleague');
     // The admin, in the first browser context, invites a colleague through the dialog.
     const adminPage = await newPage(s);
     await submitSignIn(adminPage, admin.email, admin.password);
@@ -774,6 +798,7 @@ describe('delegated administration, end to end in a real browser', () => {
       .toContain(`Invitation sent to ${email}`);
     await expect.poll(() => adminPage.locator('[data-testid="user-row"]').count()).toBe(2);
 
+    step('the mailed link');
     // The link, as mailed (the outbox holds the rendered body).
     const owner = postgres(s.srv.ownerUrl, { max: 1, onnotice: () => {} });
     let link = '';
@@ -791,6 +816,7 @@ describe('delegated administration, end to end in a real browser', () => {
     }
     expect(link.startsWith(`${s.srv.origin}/accept-invitation#token=`)).toBe(true);
 
+    step('the invitee joins');
     // The invitee, in a second context (its own cookies), joins and sees only its party's orders.
     const inviteePage = await newPage(s);
     await inviteePage.goto(link);
@@ -811,6 +837,7 @@ describe('delegated administration, end to end in a real browser', () => {
     expect(await inviteePage.locator('[data-testid="nav-users"]').count()).toBe(0); // a user, not an admin
     await shot(inviteePage, 'journey-3-invitee-orders');
 
+    step('the admin deactivates the new user');
     // The admin deactivates the new user from its detail page.
     await adminPage.locator('[data-testid="user-row"]', { hasText: email }).locator('a').click();
     await adminPage.waitForURL(/\/users\/[0-9a-f-]{36}$/);

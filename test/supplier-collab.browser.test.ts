@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { createPartyWithUser } from './support/harness.ts';
 import { makePurchaseOrder } from './support/purchase-orders.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Supplier collaboration in the built SPA (issue 19): a supplier confirms a 3-line PO with one line split
@@ -34,6 +35,8 @@ afterAll(async () => {
 
 describe('supplier collaboration in the browser', () => {
   it('a 3-line PO: one line split, one rejected; the operator sees the differences and accepts; the outbox holds it', async () => {
+    const step = steps();
+    step('a 3-line PO');
     const requested = isoIn(10);
     const id = await makePurchaseOrder(s.srv.db, supplier.partyId, {
       number: 'PO-CONF-1',
@@ -52,6 +55,7 @@ describe('supplier collaboration in the browser', () => {
     await page.click('[data-testid="po-confirm"]');
     await page.waitForSelector('[data-testid="confirm-lines-dialog"][open]');
 
+    step('line 2 split, line 3 rejected');
     // Line 2: split into 60 on the requested date and 40 ten days later; line 3 rejected.
     await page.selectOption('#confirm-line-2-decision', 'change');
     await page.click('#confirm-line-2-split');
@@ -75,6 +79,7 @@ describe('supplier collaboration in the browser', () => {
     expect(await overflows(page)).toBe(false);
     await page.context().close();
 
+    step('the operator sees and accepts');
     // The operator: the home counts it, the work queue lists it, the PO marks the differences.
     const op = await newPage(s);
     await signIn(op, s.srv.origin, operator.email, operator.password);
@@ -96,6 +101,7 @@ describe('supplier collaboration in the browser', () => {
     await shot(op, 'collab-operator-differences');
     await op.click('[data-testid="po-round-accept"]');
     await op.waitForSelector('[data-testid="po-round"][data-status="accepted"]');
+    step('committed quantities');
     // Committed quantities follow the accepted round.
     await op.waitForFunction(
       () =>

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cookieOf, exeBytes, pdfBytes } from './support/files.ts';
 import { client, codeOf, createPartyWithUser, errorOf, useTestServer } from './support/harness.ts';
 import { makePurchaseOrder } from './support/purchase-orders.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * Supplier collaboration on POs (issue 19): per-line confirmations, ship notices and supplier invoices,
@@ -28,6 +29,8 @@ const audits = async (action: string, partyId: string) =>
 
 describe('per-line confirmations', () => {
   it('split, changed and rejected lines need reasons, wait for an operator, keep their history and reach the outbox', async () => {
+    const step = steps();
+    step('a confirmation round');
     const s = await signIn('supplier', 'supplier-user');
     const op = await signIn('internal', 'operator');
     const requested = day(10);
@@ -53,6 +56,7 @@ describe('per-line confirmations', () => {
       split,
       { lineNo: 3, decision: 'reject' as const, schedules: [] },
     ];
+    step('refused answers');
     // A later date and a rejection without a reason are refused; so is an unanswered line.
     expect((await errorOf(s.c.purchaseOrders.confirm.mutate({ id, lines: base }))).message).toMatch(
       /Line 2: A date later than requested needs a reason/,
@@ -73,6 +77,7 @@ describe('per-line confirmations', () => {
     const lines = [base[0], { ...split, reason: 'Capacity' }, { ...base[2], reason: 'Discontinued' }];
     const first = await s.c.purchaseOrders.confirm.mutate({ id, lines: lines as never });
     expect(first).toMatchObject({ round: 1, status: 'submitted' });
+    step('re-confirmation');
     // Re-confirmation: a second round supersedes the first, which stays as history.
     const second = await s.c.purchaseOrders.confirm.mutate({ id, lines: lines as never });
     expect(second).toMatchObject({ round: 2, status: 'submitted' });
@@ -86,6 +91,7 @@ describe('per-line confirmations', () => {
     expect([l2?.quantityChanged, l2?.dateChanged]).toEqual([true, true]);
     expect(l3).toMatchObject({ decision: 'reject', quantityChanged: true, reason: 'Discontinued' });
 
+    step("the operator's queue");
     // The operator's queue holds it; another supplier cannot see or decide it.
     const queue = await op.c.purchaseOrders.confirmationQueue.query({});
     expect(queue.items.find((q) => q.id === second.id)).toMatchObject({ round: 2, changedLines: 2 });
@@ -99,6 +105,7 @@ describe('per-line confirmations', () => {
       ok: true,
       status: 'accepted',
     });
+    step('committed quantities');
     // Committed quantities follow the accepted round: line 3 rejected, nothing open.
     const progress = await s.c.purchaseOrders.progress.query({ id });
     expect(progress.lines.map((l) => [l.lineNo, l.committed, l.open])).toEqual([
@@ -243,6 +250,8 @@ describe('ship notices', () => {
 
 describe('supplier invoices', () => {
   it('flags a price off the PO beyond the tolerance; operators see it; other suppliers never do; the ERP reports status', async () => {
+    const step = steps();
+    step('a PO and its confirmation');
     const s = await signIn('supplier', 'supplier-admin');
     const op = await signIn('internal', 'operator');
     const id = await makePurchaseOrder(t.srv.db, s.partyId, {
@@ -264,6 +273,7 @@ describe('supplier invoices', () => {
       ],
     });
     const number = num('INV');
+    step('invoice prices: flagged beyond tolerance');
     // Line 1 at 2.02 (1% off: within 2%), line 2 at 11.00 (10% off): flagged.
     const inv = await s.c.supplierInvoices.submit.mutate({
       purchaseOrderId: id,
@@ -291,6 +301,7 @@ describe('supplier invoices', () => {
         }),
       ),
     ).toBe('CONFLICT');
+    step('invoicing more than ordered');
     // Invoicing more than ordered is refused outright.
     expect(
       (
@@ -312,6 +323,7 @@ describe('supplier invoices', () => {
     expect((await stranger.c.supplierInvoices.list.query({})).items).toEqual([]);
     expect(await events('supplier_invoice.submitted', s.partyId)).toHaveLength(1);
 
+    step('the PDF copy through the upload checks');
     // The PDF copy goes through the upload route's checks: an executable is refused, a PDF attached.
     const upload = async (who: object, bytes: Buffer, name: string, invoiceId = inv.id) => {
       const form = new FormData();
@@ -328,6 +340,7 @@ describe('supplier invoices', () => {
     expect((await upload(s.c, pdfBytes(), 'invoice.pdf')).status).toBe(201);
     expect((await s.c.supplierInvoices.get.query({ id: inv.id })).file).toMatchObject({ fileName: 'invoice.pdf' });
 
+    step('the ERP reports status');
     // The ERP reports status through /api/v1/supplier-invoices/status.
     const [ref] = await t.owner`update parties set erp_ref = ${num('V')} where id = ${s.partyId} returning erp_ref`;
     const admin = await signIn('internal', 'system-admin');

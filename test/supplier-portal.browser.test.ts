@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { navTo, newPage, overflows, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { pdfBytes } from './support/files.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * The supplier side in the built SPA (Debian's chromium against the real server): a supplier admin uploads
@@ -63,6 +64,8 @@ const isoRow = '[data-testid="document-row"][data-type-key="iso-9001"]';
 
 describe('supplier portal in the browser', () => {
   it('a certificate: uploaded by the supplier, downloaded, reviewed and approved by an operator', async () => {
+    const step = steps();
+    step('the supplier uploads a certificate');
     const page = await newPage(s);
     await signIn(page, s.srv.origin, supplier.email, supplier.password);
     await navTo(page, 'nav-documents');
@@ -105,6 +108,7 @@ describe('supplier portal in the browser', () => {
     await shot(page, 'supplier-documents-390');
     await page.setViewportSize({ width: 1280, height: 800 });
 
+    step('the operator reviews it');
     // The operator, at another computer: the work queue, the document, its file, review and approval.
     const op = await newPage(s, { acceptDownloads: true });
     await signIn(op, s.srv.origin, operator.email, operator.password);
@@ -154,6 +158,7 @@ describe('supplier portal in the browser', () => {
     expect(await op.locator('[data-testid="queue-document-start"]').count()).toBe(0);
     await shot(op, 'operator-document-review');
 
+    step('reject needs a reason; approve');
     // Reject needs a reason: the dialog says so; then Cancel (Escape) and approve instead.
     await op.click('[data-testid="queue-document-reject"]');
     await op.waitForSelector('[data-testid="reject-dialog"][open]');
@@ -171,6 +176,7 @@ describe('supplier portal in the browser', () => {
     );
     expect(await op.textContent('[data-testid="queue-document-announcement"]')).toMatch(/approved/);
 
+    step('the supplier sees it approved');
     // The supplier sees it approved, in force until the date given.
     await page.reload();
     await page.waitForSelector(isoRow);
@@ -191,6 +197,8 @@ describe('supplier portal in the browser', () => {
   }, 120_000);
 
   it('purchase orders: confirms one line by line (no Acknowledge left behind) and flags a problem on another', async () => {
+    const step = steps();
+    step('purchase orders: list and search');
     const page = await newPage(s);
     await signIn(page, s.srv.origin, supplier.email, supplier.password);
     await navTo(page, 'nav-purchase-orders');
@@ -222,6 +230,7 @@ describe('supplier portal in the browser', () => {
     expect(await page.locator('[data-testid="purchase-order-line"]').count()).toBeGreaterThan(0);
     await shot(page, 'supplier-purchase-order');
 
+    step('per-line confirmation');
     // Per-line confirmation (issue 19) replaced the whole-PO "Acknowledge": a past date is refused in words;
     // every line confirmed as ordered by the requested date is accepted at once.
     expect(await page.textContent('[data-testid="po-confirm"]')).toBe('Confirm lines');
@@ -249,6 +258,7 @@ describe('supplier portal in the browser', () => {
     );
     expect(await page.getAttribute('[data-testid="po-round"]', 'data-status')).toBe('accepted');
 
+    step('flag a problem');
     // Another: flag a problem.
     await page.goto(`${s.srv.origin}/purchase-orders?status=open`);
     await page.waitForSelector(`[data-testid="purchase-order-row"] th a:text-is("${second}")`);
@@ -276,6 +286,8 @@ describe('supplier portal in the browser', () => {
   }, 90_000);
 
   it('company details: refused IBAN, then a bank change via approvals and an address change accepted in the queue', async () => {
+    const step = steps();
+    step('a refused IBAN, then a bank change');
     const page = await newPage(s);
     await signIn(page, s.srv.origin, supplier.email, supplier.password);
     await navTo(page, 'nav-company');
@@ -302,6 +314,7 @@ describe('supplier portal in the browser', () => {
     expect(await page.textContent('[data-testid="change-request-row"]')).toContain('DE89 3704 0044 0532 0130 00');
     expect(await page.locator('[data-testid="change-request-withdraw"]').count()).toBe(1);
 
+    step('a new address');
     // And a new address.
     await page.fill('#address-street', 'Hafenstraße 1');
     await page.fill('#address-postalCode', '20457');
@@ -315,6 +328,7 @@ describe('supplier portal in the browser', () => {
     await shot(page, 'supplier-company-390');
     await page.setViewportSize({ width: 1280, height: 800 });
 
+    step("the operator's queue");
     // The operator's queue holds both; the bank change shows old and new side by side and says it is
     // decided through approvals (two approvers), so it offers no Accept of its own.
     const op = await newPage(s);
@@ -334,6 +348,7 @@ describe('supplier portal in the browser', () => {
     expect(await op.locator('[data-testid="change-request-accept"]').count()).toBe(0);
     await shot(op, 'operator-change-request-bank');
 
+    step('the address change accepted');
     // The address change: accepted in the queue (the password may be asked again: a sensitive action).
     await op.goBack();
     await rows.first().waitFor();
@@ -363,6 +378,7 @@ describe('supplier portal in the browser', () => {
     expect(await op.locator('[data-testid="change-request-accept"]').count()).toBe(0);
     await shot(op, 'operator-change-request-accepted');
 
+    step('two approvers approve the bank change');
     // Two approvers approve the bank change (four eyes; their inbox is another screen's job).
     for (const n of [1, 2]) {
       const approver = await createPartyWithUser(s.srv.db, 'internal', ['approver']);
@@ -375,6 +391,7 @@ describe('supplier portal in the browser', () => {
       await c.approvals.decide.mutate({ id: waiting.id, version: waiting.version, decision: 'approve' });
     }
 
+    step('the supplier sees the new details');
     // The supplier's company details now show the new IBAN, grouped in fours, and the new address.
     await page.reload();
     await page.waitForSelector('[data-testid="company-iban"]');

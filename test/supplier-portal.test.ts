@@ -4,6 +4,7 @@ import { markExpiries } from '@gatehouse/server/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cookieOf, exeBytes, pdfBytes, uploadDocument } from './support/files.ts';
 import { client, codeOf, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
+import { steps } from './support/steps.ts';
 
 /** The supplier side: purchase orders, compliance documents (upload, review, download, expiry), change requests. */
 const t = useTestServer({ UPLOAD_MAX_MB: '0.25' });
@@ -110,6 +111,8 @@ describe('purchase orders', () => {
 
 describe('compliance documents', () => {
   it('lists what a supplier must keep by its category, from missing through review to approved', async () => {
+    const step = steps();
+    step('requirements by category, first uploads');
     const me = await supplier('manufacturing');
     const pack = await supplier('packaging');
     const req = await me.c.documents.requirements.query({});
@@ -171,6 +174,7 @@ describe('compliance documents', () => {
     const after = await me.c.documents.requirements.query({});
     expect(after.items.find((i) => i.type.key === 'iso-9001')).toMatchObject({ status: 'submitted', current: null });
 
+    step('the operator reviews and approves');
     // The operator's queue shows it; review, approve; the supplier sees the outcome.
     const op = await staff();
     const q = await op.c.documents.queue.query({ partyId: me.partyId });
@@ -201,6 +205,7 @@ describe('compliance documents', () => {
       ),
     ).toBe('CONFLICT');
 
+    step('version 2 rejected');
     // Version 2 rejected with a reason: version 1 stays in force, the rejection is shown.
     const v2 = await uploadDocument(
       t.srv.origin,
@@ -219,6 +224,7 @@ describe('compliance documents', () => {
       status: 'approved',
       latest: { status: 'rejected', reason: 'The scan is cut off at page 2.' },
     });
+    step('version 3 supersedes version 1');
     // Version 3 approved supersedes version 1.
     const v3 = await uploadDocument(
       t.srv.origin,
@@ -233,6 +239,7 @@ describe('compliance documents', () => {
       [2, 'rejected'],
       [1, 'superseded'],
     ]);
+    step('an older version after a newer one');
     // Approving an older version after a newer one is refused: the newer one stays in force.
     const v4 = await uploadDocument(
       t.srv.origin,
@@ -258,6 +265,7 @@ describe('compliance documents', () => {
     expect(
       (await me.c.documents.requirements.query({})).items.find((i) => i.type.key === 'iso-9001')?.current?.id,
     ).toBe(v5.body.id);
+    step('mails and audit trail of the outcomes');
     // The uploader was told each outcome by mail.
     const mails =
       await t.owner`select subject from mail_outbox where kind = 'document-decided' and to_address = ${me.email} order by id`;
@@ -285,6 +293,7 @@ describe('compliance documents', () => {
     ]);
     expect(audit.filter((r) => r.action !== 'document.uploaded').every((r) => r.cross_party)).toBe(true);
 
+    step('another supplier sees none of it');
     // Another supplier sees none of it.
     expect(await codeOf(pack.c.documents.get.query({ versionId: v3.body.id as string }))).toBe('NOT_FOUND');
     expect(await codeOf(pack.c.documents.downloadLink.query({ versionId: v3.body.id as string }))).toBe('NOT_FOUND');
@@ -357,6 +366,8 @@ describe('compliance documents', () => {
   });
 
   it('refuses bad uploads with a clear error and leaves nothing behind', async () => {
+    const step = steps();
+    step('refused uploads, case by case');
     const me = await supplier();
     const tax = types.get('tax-form') as string;
     const before = await counts();
@@ -430,6 +441,7 @@ describe('compliance documents', () => {
       expect({ what, status: res.status }).toEqual({ what, status });
       expect(res.body.error?.message, what).toMatch(message);
     }
+    step('not multipart, or from another site');
     // Not multipart; and a form posted from another site.
     const plain = await fetch(`${t.srv.origin}/files/documents?typeId=${tax}`, {
       method: 'POST',
@@ -446,6 +458,7 @@ describe('compliance documents', () => {
     });
     expect(cross.status).toBe(403);
 
+    step('an interrupted upload');
     // Interrupted: the connection drops halfway through the file.
     await new Promise<void>((resolve) => {
       const boundary = 'gh-boundary';
@@ -471,6 +484,7 @@ describe('compliance documents', () => {
         resolve();
       }, 300);
     });
+    step('a body cut off before its boundary');
     // A body cut off before its closing boundary, sent whole: refused, and the server lives on.
     const cut = await fetch(`${t.srv.origin}/files/documents?typeId=${tax}`, {
       method: 'POST',
@@ -486,6 +500,7 @@ describe('compliance documents', () => {
     });
     expect(cut.status).toBe(400);
     expect((await fetch(`${t.srv.origin}/healthz`)).status).toBe(200);
+    step('too many parts, chunked');
     // A valid file followed by more parts than allowed, chunked (no declared length): refused past the limit.
     const chunked = await new Promise<number | null>((resolve) => {
       const req = request(`${t.srv.origin}/files/documents?typeId=${tax}`, {
@@ -517,6 +532,7 @@ describe('compliance documents', () => {
     });
     expect([400, 413, null]).toContain(chunked);
     expect(chunked).not.toBe(201);
+    step('refused before reading: no session');
     // Refused before reading (no session): the server answers 401 and stops reading after about one
     // upload's worth, closing the connection rather than swallowing an endless body.
     const unread = await new Promise<{ status: number | null; sent: number }>((resolve) => {
@@ -555,6 +571,7 @@ describe('compliance documents', () => {
     const refused =
       await t.owner`select details->>'reason' reason from audit_events where action = 'document.upload_refused' and party_id = ${me.partyId}`;
     expect(refused.length).toBeGreaterThanOrEqual(4);
+    step('the same bytes twice share one blob');
     // The same bytes uploaded twice share one blob.
     const once = await uploadDocument(
       t.srv.origin,
@@ -615,6 +632,8 @@ describe('compliance documents', () => {
 
 describe('master-data change requests', () => {
   it('holds a bank-detail change as pending until a handler accepts the version it saw', async () => {
+    const step = steps();
+    step('a recent password before a change');
     const me = await supplier();
     const op = await staff();
     expect(await me.c.masterData.get.query()).toEqual({ address: null, bankDetails: null, updatedAt: null });
@@ -655,6 +674,7 @@ describe('master-data change requests', () => {
         )
       ).code,
     ).toBe('CONFLICT');
+    step('pending: nothing current changed');
     // Pending: nothing current changed.
     expect((await me.c.masterData.get.query()).bankDetails).toBeNull();
     const mine = await me.c.changeRequests.list.query({});
@@ -666,6 +686,7 @@ describe('master-data change requests', () => {
 
     const queued = await op.c.changeRequests.queue.query({ partyId: me.partyId });
     expect(queued.items.map((r) => r.id)).toEqual([id]);
+    step('bank details go through approvals');
     // Bank details are decided through approvals (test/approvals.test.ts), never by one handler.
     expect(queued.items[0]?.approvalId).toBeTruthy();
     const seen = queued.items[0]?.version as number;
@@ -678,6 +699,7 @@ describe('master-data change requests', () => {
     expect(JSON.stringify(audit?.details)).not.toContain('370400440532013000');
     expect(JSON.stringify(audit?.details)).toContain('DE89');
 
+    step('address: withdraw, other parties');
     // Address: withdraw; another supplier cannot see or withdraw it; customers cannot ask.
     const addr = await me.c.changeRequests.create.mutate({
       kind: 'address',
@@ -697,6 +719,7 @@ describe('master-data change requests', () => {
         }),
       ),
     ).toBe('FORBIDDEN');
+    step('an address change decided by handlers');
     // An address change: a stale version, a reject without reason, two handlers at once.
     const moved = await me.c.changeRequests.create.mutate({
       kind: 'address',
