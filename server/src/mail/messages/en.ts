@@ -1,0 +1,44 @@
+/**
+ * The server's English mail and notification texts (docs/i18n.md, "Mail"): ICU MessageFormat, one key per
+ * whole sentence. Dates, amounts and times arrive formatted for the recipient (mail/i18n.ts). Keys sorted;
+ * German (de.ts) must have exactly these keys (typecheck and mail/i18n.test.ts).
+ */
+const en = {
+  'digest.footer': 'You get this digest because you chose "Daily digest" for these notifications on your Profile page.',
+  'digest.intro': 'What happened in Gatehouse since your last digest:',
+  'digest.subject': '{count, plural, one {Gatehouse: # notification today} other {Gatehouse: # notifications today}}',
+  'event.credit_note.new.body': 'Credit note {number} of {date} for {amount} is in Gatehouse.',
+  'event.credit_note.new.title': 'New credit note {number}',
+  'event.document.expiring.body':
+    '{days, plural, one {The {document} expires in # day, on {date}.} other {The {document} expires in # days, on {date}.}} Upload a current version in Gatehouse, under Documents, so it can be reviewed in time.',
+  'event.document.expiring.title': 'Expiring soon: {document}',
+  'event.invoice.new.body': 'Invoice {number} of {date} for {amount} is due on {due}.',
+  'event.invoice.new.title': 'New invoice {number}',
+  'event.po.changed.body':
+    'The buyer changed purchase order {number}: it now totals {amount}, requested delivery {requested}. Please check it.',
+  'event.po.changed.title': 'Purchase order {number} changed',
+  'event.po.issued.body':
+    'The buyer issued purchase order {number} of {date} for {amount}, requested delivery {requested}. Please confirm it.',
+  'event.po.issued.title': 'New purchase order {number}',
+  'event.shipment.new.body': 'Shipment {number} left on {date} with {carrier}. Tracking reference: {tracking}.',
+  'event.shipment.new.title': 'Shipment {number} is on its way',
+  'notify.footer':
+    'You get this mail for "{type}". Choose a daily digest or no mail on your Profile page,\nor stop these mails with one click: {url}',
+  'notify.open': 'Open it in Gatehouse: {url}',
+  'notify.sent': 'sent {time}',
+  'type.approval.waiting': 'Approvals waiting for you',
+  'type.change_request.decided': 'Change requests decided',
+  'type.confirmation.decided': 'PO confirmations accepted or rejected',
+  'type.credit_note.new': 'New credit notes',
+  'type.document.decided': 'Documents approved or rejected',
+  'type.document.expiring': 'Documents about to expire',
+  'type.invoice.new': 'New invoices',
+  'type.invoice_query.replied': 'Answers to invoice queries',
+  'type.po.changed': 'Purchase orders changed',
+  'type.po.issued': 'New purchase orders',
+  'type.po.thread_message': 'Messages on purchase orders',
+  'type.shipment.new': 'New shipments',
+  'value.none': 'not given',
+} as const;
+
+export default en;
