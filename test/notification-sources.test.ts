@@ -346,3 +346,32 @@ describe('the daily digest at each user’s own hour', () => {
     expect((await digests(tokyo)).length).toBe(1);
   });
 });
+
+describe('security mail in the recipient’s language', () => {
+  it('a German user gets the password reset and lockout mail in German, an English one in English', async () => {
+    const de = await person('customer', { locale: 'de', timeZone: 'Europe/Berlin' });
+    const en = await person('customer', { partyId: de.partyId }); // no preferences: English
+    const c = client(t.srv.origin);
+    for (const who of [de, en])
+      expect(await c.auth.requestPasswordReset.mutate({ email: who.email })).toEqual({ ok: true });
+    const [deReset] = (await mailsTo(de.email)).filter((m) => m.kind === 'password-reset');
+    expect(deReset?.subject).toBe('Ihr Gatehouse-Passwort zurücksetzen');
+    expect(deReset?.body_text).toContain('Öffnen Sie diesen Link innerhalb von 30 Minuten');
+    expect(deReset?.body_text).toMatch(/reset-password#token=/);
+    const [enReset] = (await mailsTo(en.email)).filter((m) => m.kind === 'password-reset');
+    expect(enReset?.subject).toBe('Reset your Gatehouse password');
+    expect(enReset?.body_text).toContain('Open this link within 30 minutes');
+
+    for (const who of [de, en]) {
+      const attacker = client(t.srv.origin, { headers: { 'x-forwarded-for': '192.0.2.77' } });
+      for (let i = 0; i < 5; i++)
+        await attacker.auth.login.mutate({ ...who, password: `wrong-${i}-password` }).catch(() => null);
+    }
+    const [deLock] = (await mailsTo(de.email)).filter((m) => m.kind === 'lockout');
+    expect(deLock?.subject).toBe('Die Anmeldung an Ihrem Gatehouse-Konto wurde gesperrt');
+    expect(deLock?.body_text).toMatch(/aus dem Netz 192\.0\.2\.77 für \d+ Minuten? gesperrt/);
+    const [enLock] = (await mailsTo(en.email)).filter((m) => m.kind === 'lockout');
+    expect(enLock?.subject).toBe('Sign-in to your Gatehouse account was blocked');
+    expect(enLock?.body_text).toMatch(/from the network 192\.0\.2\.77 for \d+ minutes?/);
+  });
+});

@@ -197,3 +197,12 @@ export async function markDigested(tx: Tx, ids: string[], at: Date) {
   if (ids.length === 0) return;
   await tx.db.update(notifications).set({ digestedAt: at }).where(inArray(notifications.id, ids));
 }
+
+/** A user's language and time zone for mail (system scope; null: none chosen yet, English and UTC apply). */
+export async function readerPreferences(tx: Tx, userId: string) {
+  const [row] = await tx.db
+    .select({ locale: userPreferences.locale, timeZone: userPreferences.timeZone })
+    .from(userPreferences)
+    .where(and(eq(userPreferences.userId, userId), partyPredicate(tx, userPreferences.partyId)));
+  return row ?? null;
+}

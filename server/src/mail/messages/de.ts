@@ -39,6 +39,12 @@ const de = {
   'type.po.thread_message': 'Nachrichten zu Bestellungen',
   'type.shipment.new': 'Neue Lieferungen',
   'value.none': 'nicht angegeben',
+  'reset.body':
+    'Hallo {name},\n\njemand (hoffentlich Sie) hat angefordert, das Passwort Ihres Gatehouse-Kontos zurückzusetzen.\nÖffnen Sie diesen Link innerhalb von {minutes} Minuten, um ein neues Passwort zu wählen:\n\n{link}\n\nWenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht: Ihr Passwort bleibt unverändert.',
+  'reset.subject': 'Ihr Gatehouse-Passwort zurücksetzen',
+  'lockout.subject': 'Die Anmeldung an Ihrem Gatehouse-Konto wurde gesperrt',
+  'lockout.body':
+    'Hallo {name},\n\nnach wiederholten Anmeldeversuchen mit falschem Passwort {scope, select, account {haben wir die Anmeldung an Ihrem Konto für den Rest des Tages aus allen Netzen gesperrt} other {haben wir die Anmeldung an Ihrem Konto aus dem Netz {ip} für {minutes, plural, one {# Minute} other {# Minuten}} gesperrt}}.\n\nWenn Sie das waren, warten Sie und versuchen Sie es erneut, oder setzen Sie Ihr Passwort auf der Anmeldeseite zurück.\nWenn nicht, versucht vielleicht jemand, Ihr Passwort zu erraten: Ändern Sie es und informieren Sie Ihre Administration,\ndie die Sperre auch aufheben kann.',
 } as const satisfies MailCatalogue;
 
 export default de;

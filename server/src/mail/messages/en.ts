@@ -39,6 +39,12 @@ const en = {
   'type.po.thread_message': 'Messages on purchase orders',
   'type.shipment.new': 'New shipments',
   'value.none': 'not given',
+  'reset.body':
+    'Hello {name},\n\nSomeone (we hope you) asked to reset the password of your Gatehouse account.\nOpen this link within {minutes} minutes to choose a new password:\n\n{link}\n\nIf you did not ask for this, ignore this message: your password stays as it is.',
+  'reset.subject': 'Reset your Gatehouse password',
+  'lockout.subject': 'Sign-in to your Gatehouse account was blocked',
+  'lockout.body':
+    'Hello {name},\n\nAfter repeated sign-in attempts with a wrong password, {scope, select, account {we have blocked sign-in to your account from every network for the rest of the day} other {we have blocked sign-in to your account from the network {ip} for {minutes, plural, one {# minute} other {# minutes}}}}.\n\nIf this was you, wait and try again, or reset your password from the sign-in page.\nIf it was not you, someone may be guessing your password: change it, and tell your administrator,\nwho can also lift the block.',
 } as const;
 
 export default en;
