@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { announceExpiring, announceMirrored, sendDigests } from '@gatehouse/server/testing';
 import { describe, expect, it } from 'vitest';
 import { client, createPartyWithUser, useTestServer } from './support/harness.ts';
+import { makePurchaseOrder } from './support/purchase-orders.ts';
 
 /**
  * Events no user action causes (docs/notifications.md, ADR 0019): rows the ERP mirror writer created or
@@ -373,5 +374,46 @@ describe('security mail in the recipient’s language', () => {
     const [enLock] = (await mailsTo(en.email)).filter((m) => m.kind === 'lockout');
     expect(enLock?.subject).toBe('Sign-in to your Gatehouse account was blocked');
     expect(enLock?.body_text).toMatch(/from the network 192\.0\.2\.77 for \d+ minutes?/);
+  });
+});
+
+describe('more mail in the recipient’s language', () => {
+  it('a buyer’s PO thread message reaches a German supplier in German and an English one in English', async () => {
+    const de = await person('supplier', { locale: 'de', timeZone: 'Europe/Berlin' });
+    const en = await person('supplier', { partyId: de.partyId });
+    const op = await createPartyWithUser(t.srv.db, 'internal', ['operator']);
+    const opc = client(t.srv.origin);
+    await opc.auth.login.mutate(op);
+    const number = `PO-${uid()}`;
+    const po = await makePurchaseOrder(t.srv.db, de.partyId, {
+      number,
+      requestedDate: '2027-01-10',
+      lines: [{ quantity: '10', unitPrice: '5.00' }],
+    });
+    await opc.poThreads.reply.mutate({ purchaseOrderId: po, message: 'Können Sie früher liefern?' });
+    const [deMail] = (await mailsTo(de.email)).filter((m) => m.kind === 'po-thread-message');
+    expect(deMail?.subject).toBe(`Der Einkauf hat zur Bestellung ${number} geschrieben`);
+    expect(deMail?.body_text).toContain('schrieb:\n\nKönnen Sie früher liefern?');
+    expect(deMail?.body_text).toContain('In Gatehouse öffnen:');
+    const [enMail] = (await mailsTo(en.email)).filter((m) => m.kind === 'po-thread-message');
+    expect(enMail?.subject).toBe(`The buyer wrote about purchase order ${number}`);
+    expect(enMail?.body_text).toContain('wrote:\n\nKönnen Sie früher liefern?');
+    // In-app too, each in their own language.
+    expect((await de.c.notifications.list.query({})).items[0]?.title).toBe(
+      `Der Einkauf hat zur Bestellung ${number} geschrieben`,
+    );
+  });
+
+  it('a second-factor reset by an admin is mailed in the user’s language', async () => {
+    const de = await person('customer', { locale: 'de', timeZone: 'Europe/Berlin' });
+    const admin = await createPartyWithUser(t.srv.db, 'customer', ['customer-admin'], { partyId: de.partyId });
+    const ac = client(t.srv.origin);
+    await ac.auth.login.mutate(admin);
+    await t.owner`insert into mfa_totp (user_id, party_id, secret_sealed, confirmed_at)
+                  values (${de.userId}, ${de.partyId}, 'sealed', now())`;
+    await ac.users.resetTwoFactor.mutate({ userId: de.userId });
+    const [mail] = (await mailsTo(de.email)).filter((m) => m.kind === 'mfa-reset');
+    expect(mail?.subject).toBe('Die Zwei-Faktor-Authentifizierung Ihres Gatehouse-Kontos wurde zurückgesetzt');
+    expect(mail?.body_text).toContain('hat die Zwei-Faktor-Authentifizierung Ihres Kontos ausgeschaltet');
   });
 });

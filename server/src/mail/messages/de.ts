@@ -45,6 +45,16 @@ const de = {
   'lockout.subject': 'Die Anmeldung an Ihrem Gatehouse-Konto wurde gesperrt',
   'lockout.body':
     'Hallo {name},\n\nnach wiederholten Anmeldeversuchen mit falschem Passwort {scope, select, account {haben wir die Anmeldung an Ihrem Konto für den Rest des Tages aus allen Netzen gesperrt} other {haben wir die Anmeldung an Ihrem Konto aus dem Netz {ip} für {minutes, plural, one {# Minute} other {# Minuten}} gesperrt}}.\n\nWenn Sie das waren, warten Sie und versuchen Sie es erneut, oder setzen Sie Ihr Passwort auf der Anmeldeseite zurück.\nWenn nicht, versucht vielleicht jemand, Ihr Passwort zu erraten: Ändern Sie es und informieren Sie Ihre Administration,\ndie die Sperre auch aufheben kann.',
+  'mfa_reset.subject': 'Die Zwei-Faktor-Authentifizierung Ihres Gatehouse-Kontos wurde zurückgesetzt',
+  'mfa_reset.body':
+    'Hallo {name},\n\n{admin} hat die Zwei-Faktor-Authentifizierung Ihres Kontos ausgeschaltet und Sie überall\nabgemeldet. Melden Sie sich erneut an und richten Sie sie neu ein (Ihre Organisation verlangt das eventuell).\n\nWenn Sie das nicht veranlasst haben, wenden Sie sich sofort an Ihre Administration.',
+  'event.po.thread.problem.title': '{party} hat ein Problem mit der Bestellung {number} gemeldet',
+  'event.po.thread.supplier_wrote.title': '{party} hat zur Bestellung {number} geschrieben',
+  'event.po.thread.supplier_wrote.body': '{name} ({party}) schrieb:\n\n{message}',
+  'event.po.thread.buyer_wrote.title': 'Der Einkauf hat zur Bestellung {number} geschrieben',
+  'event.po.thread.buyer_resolved.title': 'Der Einkauf hat den Verlauf zur Bestellung {number} erledigt',
+  'event.po.thread.buyer_wrote.body': '{name} schrieb:\n\n{message}',
+  'event.po.thread.buyer_resolved.body': '{name} hat ihn erledigt:\n\n{message}',
 } as const satisfies MailCatalogue;
 
 export default de;

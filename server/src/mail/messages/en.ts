@@ -45,6 +45,16 @@ const en = {
   'lockout.subject': 'Sign-in to your Gatehouse account was blocked',
   'lockout.body':
     'Hello {name},\n\nAfter repeated sign-in attempts with a wrong password, {scope, select, account {we have blocked sign-in to your account from every network for the rest of the day} other {we have blocked sign-in to your account from the network {ip} for {minutes, plural, one {# minute} other {# minutes}}}}.\n\nIf this was you, wait and try again, or reset your password from the sign-in page.\nIf it was not you, someone may be guessing your password: change it, and tell your administrator,\nwho can also lift the block.',
+  'mfa_reset.subject': 'Two-factor authentication on your Gatehouse account was reset',
+  'mfa_reset.body':
+    'Hello {name},\n\n{admin} has turned off two-factor authentication on your account and signed you out\neverywhere. Sign in again and set it up anew (your organisation may require it).\n\nIf you did not ask for this, contact your administrator at once.',
+  'event.po.thread.problem.title': '{party} flagged a problem with purchase order {number}',
+  'event.po.thread.supplier_wrote.title': '{party} wrote about purchase order {number}',
+  'event.po.thread.supplier_wrote.body': '{name} ({party}) wrote:\n\n{message}',
+  'event.po.thread.buyer_wrote.title': 'The buyer wrote about purchase order {number}',
+  'event.po.thread.buyer_resolved.title': 'The buyer resolved the thread on purchase order {number}',
+  'event.po.thread.buyer_wrote.body': '{name} wrote:\n\n{message}',
+  'event.po.thread.buyer_resolved.body': '{name} resolved it:\n\n{message}',
 } as const;
 
 export default en;
