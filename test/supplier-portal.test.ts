@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { demoRepo } from '@gatehouse/db';
-import { markExpiries } from '@gatehouse/server/testing';
+import { announceExpiring, markExpiries } from '@gatehouse/server/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cookieOf, exeBytes, pdfBytes, uploadDocument } from './support/files.ts';
 import { client, codeOf, createPartyWithUser, errorOf, SYSTEM, useTestServer } from './support/harness.ts';
@@ -600,7 +600,11 @@ describe('compliance documents', () => {
       { name: 'insurance.pdf', bytes: pdfBytes(1200, 'ins') },
     );
     await op.c.documents.decide.mutate({ versionId: up.body.id as string, decision: 'approve' });
-    const run = () => markExpiries(t.srv.services.db, t.srv.clock, 30, t.srv.origin);
+    // As the document-expiry job does: states (and the reviewer's mail), then the supplier's notices.
+    const run = async () => {
+      await markExpiries(t.srv.services.db, t.srv.clock, 30, t.srv.origin);
+      await announceExpiring(t.srv.services.db, { config: t.srv.services.config, clock: t.srv.clock }, [30, 7]);
+    };
     // Days pass between the runs: sign in again each time (the session would have timed out).
     const mine = async () => {
       await me.c.auth.login.mutate(me);

@@ -29,6 +29,7 @@ export * as kineticWritebackRepo from './data/kinetic-writeback.ts';
 export * as mailRepo from './data/mail.ts';
 export * as mfaRepo from './data/mfa.ts';
 export * as mirrorRepo from './data/mirror.ts';
+export * as notificationSourcesRepo from './data/notification-sources.ts';
 export * as notificationsRepo from './data/notifications.ts';
 export * as ordersRepo from './data/orders.ts';
 export { BadCursor } from './data/paging.ts';

@@ -22,6 +22,7 @@ import { createLogger } from './logger.ts';
 import { seedDemo } from './parties/demo.ts';
 import { SYSTEM_SCOPE } from './parties/scope.ts';
 import { suspendDormant } from './users/dormant.ts';
+import { announceExpiring } from './users/notification-sources.ts';
 
 const HELP = `Usage: pnpm gatehouse <command>
 
@@ -239,7 +240,13 @@ async function run(argv: string[]): Promise<number> {
       console.log(`Suspended ${n} account(s) unused for ${config.dormantDays} days.`);
     } else if (command === 'document-expiry') {
       const n = await markExpiries(database.db, systemClock, config.files.expiryWarningDays, config.publicOrigin);
-      console.log(`Marked ${n.expiring} document(s) expiring and ${n.expired} expired; the mail is in the outbox.`);
+      const told = await announceExpiring(database.db, { config, clock: systemClock }, [
+        config.files.expiryWarningDays,
+        7,
+      ]);
+      console.log(
+        `Marked ${n.expiring} document(s) expiring and ${n.expired} expired, announced ${told} expiring; the mail is in the outbox.`,
+      );
     } else if (command === 'mail') {
       const rows = await database.db.read(SYSTEM_SCOPE, (tx) => mailRepo.recent(tx, 50));
       if (rows.length === 0) console.log('The outbox is empty.');

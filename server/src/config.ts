@@ -73,6 +73,8 @@ export const envSchema = z.object({
     .default(30),
   /** Accounts unused this many days are suspended by a daily job; 0 turns the job off. */
   DORMANT_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  /** The local hour (0-23, in each user's own time zone) from which their daily notification digest is sent. */
+  NOTIFICATION_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   /** How often the webhook worker looks for due deliveries, in ms (0: no worker in this instance). */
   WEBHOOK_WORKER_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
   /** How often the Kinetic sync looks for due streams, in ms (0: this instance runs no Kinetic sync). */
@@ -190,6 +192,8 @@ export interface Config {
   passwordMinLength: number;
   /** DORMANT_DAYS: suspend accounts unused this long (0: never). */
   dormantDays: number;
+  /** NOTIFICATION_DIGEST_HOUR: each user's digest goes out from this hour of their own local day. */
+  digestHour: number;
   /** WEBHOOK_WORKER_MS: the webhook delivery worker's tick (0: this instance runs no worker). */
   webhookWorkerMs: number;
   /** KINETIC_SYNC_MS: the Kinetic sync job's tick (0: off in this instance); each stream has its own poll interval. */
@@ -309,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     dormantDays: e.DORMANT_DAYS,
+    digestHour: e.NOTIFICATION_DIGEST_HOUR,
     webhookWorkerMs: e.WEBHOOK_WORKER_MS,
     kineticSyncMs: e.KINETIC_SYNC_MS,
     dbPoolMax: e.DB_POOL_MAX,

@@ -73,4 +73,5 @@ export type { ProcedureMeta } from './trpc.ts';
 export { createCallerFactory } from './trpc.ts';
 export { closeOverdue } from './users/access-reviews.ts';
 export { suspendDormant } from './users/dormant.ts';
+export { announceExpiring, announceMirrored } from './users/notification-sources.ts';
 export { sendDigests, unsubscribeToken } from './users/notifications.ts';

@@ -1,6 +1,14 @@
 import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { notificationPreferences, notifications, parties, roles, userRoles, users } from '../schema/index.ts';
+import {
+  notificationPreferences,
+  notifications,
+  parties,
+  roles,
+  userPreferences,
+  userRoles,
+  users,
+} from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate, writeParty } from './scope.ts';
 
@@ -40,8 +48,12 @@ export async function recipients(tx: Tx, partyId: string | 'staff', type: string
       email: users.email,
       mode: sql<Mode | null>`(select np.mode from ${notificationPreferences} np
         where np.party_id = ${users.partyId} and np.user_id = ${users.id} and np.type = ${type})`,
+      // The recipient's language and time zone (mail is written in them; null: none chosen yet).
+      locale: userPreferences.locale,
+      timeZone: userPreferences.timeZone,
     })
     .from(users)
+    .leftJoin(userPreferences, and(eq(userPreferences.userId, users.id), eq(userPreferences.partyId, users.partyId)))
     .where(and(...where));
 }
 
@@ -140,16 +152,22 @@ export async function setPreference(
 }
 
 /**
- * Digest rows waiting (system scope), created before `before`, with their recipient's address; locked so
- * two instances never mail the same line.
+ * Digest rows waiting (system scope), created before `now`, with their recipient's address, language and
+ * time zone; locked so two instances never mail the same line. Only recipients whose local clock (their
+ * user_preferences time zone, UTC without one) reads `hour` o'clock or later and who got no digest yet on
+ * that local day: each user gets at most one digest per local day, at their own morning.
  */
-export async function digestDue(tx: Tx, before: Date, limit: number) {
+export async function digestDue(tx: Tx, now: Date, hour: number, limit: number) {
+  const zone = sql`coalesce(${userPreferences.timeZone}, 'UTC')`;
+  const local = sql`(${now.toISOString()}::timestamptz at time zone ${zone})`;
   return tx.db
     .select({
       id: notifications.id,
       partyId: notifications.partyId,
       userId: notifications.userId,
       email: users.email,
+      locale: userPreferences.locale,
+      timeZone: userPreferences.timeZone,
       type: notifications.type,
       title: notifications.title,
       body: notifications.body,
@@ -158,7 +176,18 @@ export async function digestDue(tx: Tx, before: Date, limit: number) {
     })
     .from(notifications)
     .innerJoin(users, and(eq(users.id, notifications.userId), eq(users.status, 'active')))
-    .where(and(eq(notifications.mail, 'digest'), isNull(notifications.digestedAt), lt(notifications.createdAt, before)))
+    .leftJoin(userPreferences, and(eq(userPreferences.userId, users.id), eq(userPreferences.partyId, users.partyId)))
+    .where(
+      and(
+        eq(notifications.mail, 'digest'),
+        isNull(notifications.digestedAt),
+        lt(notifications.createdAt, now),
+        sql`extract(hour from ${local}) >= ${hour}`,
+        sql`coalesce((select (max(d.digested_at) at time zone ${zone})::date from ${notifications} d
+                      where d.party_id = ${notifications.partyId} and d.user_id = ${notifications.userId}),
+                     '-infinity'::date) < ${local}::date`,
+      ),
+    )
     .orderBy(asc(notifications.userId), asc(notifications.createdAt))
     .limit(limit)
     .for('update', { of: notifications, skipLocked: true });
@@ -167,4 +196,13 @@ export async function digestDue(tx: Tx, before: Date, limit: number) {
 export async function markDigested(tx: Tx, ids: string[], at: Date) {
   if (ids.length === 0) return;
   await tx.db.update(notifications).set({ digestedAt: at }).where(inArray(notifications.id, ids));
+}
+
+/** A user's language and time zone for mail (system scope; null: none chosen yet, English and UTC apply). */
+export async function readerPreferences(tx: Tx, userId: string) {
+  const [row] = await tx.db
+    .select({ locale: userPreferences.locale, timeZone: userPreferences.timeZone })
+    .from(userPreferences)
+    .where(and(eq(userPreferences.userId, userId), partyPredicate(tx, userPreferences.partyId)));
+  return row ?? null;
 }

@@ -120,6 +120,8 @@ export const invoices = pgTable(
     index('invoices_party_date_idx').on(t.partyId, t.issueDate.desc(), t.id.desc()),
     // Open items by due date: the overdue filter and the statement read a party's open invoices this way.
     index('invoices_party_open_due_idx').on(t.partyId, t.dueDate, t.id).where(sql`status = 'open'`),
+    // The notification-sources job reads what the mirror wrote since its cursor (docs/notifications.md).
+    index('invoices_synced_idx').on(t.syncedAt).where(sql`synced_at is not null`),
   ],
 );
 
@@ -177,6 +179,7 @@ export const shipments = pgTable(
     uniqueIndex('shipments_erp_key').on(t.erpKey),
     index('shipments_party_date_idx').on(t.partyId, t.shippedOn.desc(), t.id.desc()),
     index('shipments_party_order_idx').on(t.partyId, t.orderId),
+    index('shipments_synced_idx').on(t.syncedAt).where(sql`synced_at is not null`),
   ],
 );
 

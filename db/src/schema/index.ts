@@ -14,6 +14,7 @@ export * from './kinetic.ts';
 export * from './kinetic-writeback.ts';
 export * from './mail.ts';
 export * from './mfa.ts';
+export * from './notification-sources.ts';
 export * from './notifications.ts';
 export * from './parties.ts';
 export * from './po-threads.ts';

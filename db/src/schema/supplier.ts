@@ -50,6 +50,7 @@ export const purchaseOrders = pgTable(
     uniqueIndex('purchase_orders_party_number_key').on(t.partyId, t.number),
     uniqueIndex('purchase_orders_erp_key').on(t.erpKey),
     index('purchase_orders_party_date_idx').on(t.partyId, t.orderDate.desc(), t.id.desc()),
+    index('purchase_orders_synced_idx').on(t.syncedAt).where(sql`synced_at is not null`),
   ],
 );
 

@@ -14,6 +14,12 @@ export const NOTIFICATION_TYPES = {
   'document.decided': 'Documents approved or rejected',
   'approval.waiting': 'Approvals waiting for you',
   'confirmation.decided': 'PO confirmations accepted or rejected',
+  'invoice.new': 'New invoices',
+  'credit_note.new': 'New credit notes',
+  'shipment.new': 'New shipments',
+  'po.issued': 'New purchase orders',
+  'po.changed': 'Purchase orders changed',
+  'document.expiring': 'Documents about to expire',
 } as const;
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;
 /** Which kinds of party ever receive each type (the Profile offers only those). */
@@ -24,6 +30,12 @@ export const NOTIFICATION_TYPE_PARTIES: Record<NotificationType, readonly ('inte
   'document.decided': ['supplier'],
   'approval.waiting': ['internal'],
   'confirmation.decided': ['supplier'],
+  'invoice.new': ['customer'],
+  'credit_note.new': ['customer'],
+  'shipment.new': ['customer'],
+  'po.issued': ['supplier'],
+  'po.changed': ['supplier'],
+  'document.expiring': ['supplier'],
 };
 export const NOTIFICATION_TYPE_KEYS = Object.keys(NOTIFICATION_TYPES) as [NotificationType, ...NotificationType[]];
 

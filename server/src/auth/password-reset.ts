@@ -1,6 +1,7 @@
-import { auditRepo, mailRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
+import { auditRepo, mailRepo, notificationsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { readerOf, text } from '../mail/i18n.ts';
 import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { hashPassword } from './password.ts';
 import { newPasswordProblem } from './password-policy.ts';
@@ -28,20 +29,16 @@ export async function requestPasswordReset(ctx: Context, input: { email: string 
         secretHash,
         expiresAt: new Date(ctx.clock.now() + RESET_TTL_MS),
       });
+      // In the user's own language (docs/i18n.md, "Mail"); English when they have chosen none.
+      const reader = readerOf(await notificationsRepo.readerPreferences(tx, user.id));
       await mailRepo.enqueue(tx, {
         to: input.email,
         kind: 'password-reset',
-        subject: 'Reset your Gatehouse password',
-        bodyText: [
-          `Hello ${user.displayName},`,
-          '',
-          'Someone (we hope you) asked to reset the password of your Gatehouse account.',
-          `Open this link within 30 minutes to choose a new password:`,
-          '',
-          link,
-          '',
-          'If you did not ask for this, ignore this message: your password stays as it is.',
-        ].join('\n'),
+        subject: text(reader, { key: 'reset.subject' }),
+        bodyText: text(reader, {
+          key: 'reset.body',
+          values: { name: user.displayName, link, minutes: RESET_TTL_MS / 60_000 },
+        }),
       });
       await auditRepo.record(tx, {
         action: 'auth.password_reset_requested',

@@ -3,6 +3,7 @@ import {
   auditRepo,
   mailRepo,
   mfaRepo,
+  notificationsRepo,
   type PolicyInputs,
   policiesRepo,
   sessionsRepo,
@@ -14,6 +15,7 @@ import * as audit from '../audit/audit.ts';
 import type { Context } from '../context.ts';
 import { DomainError, ipNotAllowed, notFound } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
+import { type Reader, readerOf, text } from '../mail/i18n.ts';
 import { ownScope, requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { newPasswordProblem } from './password-policy.ts';
@@ -222,7 +224,11 @@ async function recordFailure(
     await auditRepo.record(tx, { action: 'auth.login_failed', outcome: 'failure', details, ...who });
     if (lock) {
       await auditRepo.record(tx, { action: 'auth.locked_out', outcome: 'failure', details: lock, ...who });
-      if (user) await mailRepo.enqueue(tx, lockoutMail(user, lock, ctx.req.ip));
+      if (user)
+        await mailRepo.enqueue(
+          tx,
+          lockoutMail(user, lock, ctx.req.ip, readerOf(await notificationsRepo.readerPreferences(tx, user.id))),
+        );
       if (user && lock.scope === 'account') {
         await raiseAlert(tx, new Date(ctx.clock.now()), {
           rule: 'account-locked',
@@ -236,24 +242,21 @@ async function recordFailure(
   if (lock && user) ctx.mail.kick();
 }
 
-function lockoutMail(user: { email: string; displayName: string }, lock: Lockout, ip: string) {
-  const what =
-    lock.scope === 'account'
-      ? 'we have blocked sign-in to your account from every network for the rest of the day'
-      : `we have blocked sign-in to your account from the network ${ip} for ${Math.ceil(lock.seconds / 60)} minute(s)`;
+/** The lockout mail, in the user's language (docs/i18n.md, "Mail"). */
+function lockoutMail(user: { email: string; displayName: string }, lock: Lockout, ip: string, reader: Reader) {
   return {
     to: user.email,
     kind: 'lockout',
-    subject: 'Sign-in to your Gatehouse account was blocked',
-    bodyText: [
-      `Hello ${user.displayName},`,
-      '',
-      `After repeated sign-in attempts with a wrong password, ${what}.`,
-      '',
-      'If this was you, wait and try again, or reset your password from the sign-in page.',
-      'If it was not you, someone may be guessing your password: change it, and tell your administrator,',
-      'who can also lift the block.',
-    ].join('\n'),
+    subject: text(reader, { key: 'lockout.subject' }),
+    bodyText: text(reader, {
+      key: 'lockout.body',
+      values: {
+        name: user.displayName,
+        scope: lock.scope,
+        ip,
+        minutes: lock.scope === 'account' ? 0 : Math.ceil(lock.seconds / 60),
+      },
+    }),
   };
 }
 

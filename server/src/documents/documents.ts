@@ -348,7 +348,10 @@ export async function markExpiries(db: Database, clock: Clock, warningDays: numb
       const what = `${type?.name ?? 'document'} of ${party?.name ?? 'a supplier'}`;
       const headline =
         c.state === 'expired' ? `The ${what} expired on ${c.expiresOn}.` : `The ${what} expires on ${c.expiresOn}.`;
-      const supplier = await usersRepo.emailsWithPermission(tx, c.partyId, 'documents:upload');
+      // An expiring document reaches the supplier through notify() (users/notification-sources.ts,
+      // announceExpiring: their choice of mail, their language, once per threshold); expiry is mailed here.
+      const supplier =
+        c.state === 'expired' ? await usersRepo.emailsWithPermission(tx, c.partyId, 'documents:upload') : [];
       const operator = c.reviewerId ? await usersRepo.activeEmail(tx, c.reviewerId) : undefined;
       for (const to of new Set([...supplier, ...(operator ? [operator] : [])])) {
         await mailRepo.enqueue(tx, {

@@ -11,6 +11,7 @@ import { reconcile, runDue } from '../integration/kinetic/sync.ts';
 import { mergeStaged, purgeStaging } from '../integration/sql-staging.ts';
 import { closeOverdue } from '../users/access-reviews.ts';
 import { suspendDormant } from '../users/dormant.ts';
+import { announceExpiring, announceMirrored } from '../users/notification-sources.ts';
 import { sendDigests } from '../users/notifications.ts';
 
 const MINUTE = 60_000;
@@ -61,14 +62,27 @@ export function scheduledJobs({ services, ownerUrl }: JobDeps): ScheduledJob[] {
         if (n > 0) log.info({ suspended: n, days: config.dormantDays }, 'dormant accounts suspended');
       },
     }),
-    // The daily notification digest (docs/notifications.md): claimed, so once a day across instances.
+    // The daily notification digest (docs/notifications.md): checked every 15 minutes (claimed), each user's
+    // sent once per local day from NOTIFICATION_DIGEST_HOUR in their own time zone.
     job({
       name: 'notification-digest',
-      everyMs: DAY,
+      everyMs: 15 * MINUTE,
       run: async () => {
-        const n = await sendDigests(db, { config, clock });
+        const n = await sendDigests(db, { config, clock }, config.digestHour);
         if (n > 0) {
           log.info({ digests: n }, 'notification digests queued');
+          services.mail.kick();
+        }
+      },
+    }),
+    // What the ERP mirror wrote, announced to the owning party (ADR 0019): each row version exactly once.
+    job({
+      name: 'notification-sources',
+      everyMs: MINUTE,
+      run: async () => {
+        const n = await announceMirrored(db, { config, clock });
+        if (n.invoice + n.shipment + n['purchase-order'] > 0) {
+          log.info(n, 'mirrored rows announced');
           services.mail.kick();
         }
       },
@@ -89,6 +103,9 @@ export function scheduledJobs({ services, ownerUrl }: JobDeps): ScheduledJob[] {
       run: async () => {
         const n = await markExpiries(db, clock, config.files.expiryWarningDays, config.publicOrigin);
         if (n.expiring + n.expired > 0) log.info(n, 'compliance documents marked expiring or expired');
+        // Once per document and threshold (the warning window, and 7 days): through notify().
+        const told = await announceExpiring(db, { config, clock }, [config.files.expiryWarningDays, 7]);
+        if (told > 0) log.info({ documents: told }, 'expiring compliance documents announced');
       },
     }),
     // approvals

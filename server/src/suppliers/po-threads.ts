@@ -64,6 +64,17 @@ async function tellOtherSide(
       body: [`${actor.displayName} (${actor.partyName}) wrote:`, '', what.body].join('\n'),
       link,
       mailKind: 'po-thread-message',
+      // Each operator reads it in their own language (English title and body above are the fallback).
+      text: {
+        title: {
+          key: what.kind === 'problem' ? 'event.po.thread.problem.title' : 'event.po.thread.supplier_wrote.title',
+          values: { party: actor.partyName, number: po.number },
+        },
+        body: {
+          key: 'event.po.thread.supplier_wrote.body',
+          values: { name: actor.displayName, party: actor.partyName, message: what.body },
+        },
+      },
     };
   }
   const title =
@@ -79,6 +90,16 @@ async function tellOtherSide(
     body: [intro, '', what.body].join('\n'),
     link,
     mailKind: what.kind === 'resolved' ? 'po-thread-resolved' : 'po-thread-message',
+    text: {
+      title: {
+        key: what.kind === 'resolved' ? 'event.po.thread.buyer_resolved.title' : 'event.po.thread.buyer_wrote.title',
+        values: { number: po.number },
+      },
+      body: {
+        key: what.kind === 'resolved' ? 'event.po.thread.buyer_resolved.body' : 'event.po.thread.buyer_wrote.body',
+        values: { name: actor.displayName, message: what.body },
+      },
+    },
   });
   return undefined;
 }

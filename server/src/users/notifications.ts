@@ -15,6 +15,7 @@ import type { Actor, Clock } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { unsubscribeKey } from '../keys.ts';
+import { type MailText, readerOf, text } from '../mail/i18n.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 
 /**
@@ -49,6 +50,11 @@ export interface NotificationEvent {
   mailKind: string;
   /** Someone not to tell (the author of a message). */
   exceptUserId?: string;
+  /**
+   * The title and body from the server's catalogue (mail/i18n.ts), written for each recipient in their own
+   * language and time zone; `title` and `body` are then the English fallback only.
+   */
+  text?: { title: MailText; body: MailText };
 }
 
 // ---- one-click unsubscribe tokens: HMAC-signed "user, party, type", no session needed
@@ -95,12 +101,15 @@ export async function notify(env: NotifyEnv, tx: Tx, e: NotificationEvent): Prom
   );
   for (const p of people) {
     const mode: NotificationMode = p.mode ?? DEFAULT_NOTIFICATION_MODE;
+    const reader = readerOf(p);
+    const title = e.text ? text(reader, e.text.title) : e.title;
+    const body = e.text ? text(reader, e.text.body) : e.body;
     await notificationsRepo.insert(tx, {
       partyId: p.partyId,
       userId: p.userId,
       type: e.type,
-      title: e.title,
-      body: e.body,
+      title,
+      body,
       link: e.link ?? null,
       createdAt: now,
       mail: mode,
@@ -110,14 +119,15 @@ export async function notify(env: NotifyEnv, tx: Tx, e: NotificationEvent): Prom
     await mailRepo.enqueue(tx, {
       to: p.email,
       kind: e.mailKind,
-      subject: e.title,
+      subject: title,
       bodyText: [
-        e.body,
-        ...(e.link ? ['', `Open it in Gatehouse: ${env.config.publicOrigin}${e.link}`] : []),
+        body,
+        ...(e.link
+          ? ['', text(reader, { key: 'notify.open', values: { url: `${env.config.publicOrigin}${e.link}` } })]
+          : []),
         '',
         '--',
-        `You get this mail for "${NOTIFICATION_TYPES[e.type]}". Choose a daily digest or no mail on your Profile page,`,
-        `or stop these mails with one click: ${url}`,
+        text(reader, { key: 'notify.footer', values: { type: { text: `type.${e.type}` }, url } }),
       ].join('\n'),
       headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
@@ -266,30 +276,35 @@ export async function unsubscribe(
 
 /**
  * Mails each user one digest of their notifications waiting for it (preference "digest") created before
- * now, and marks them digested in the same transaction. Answers how many digests were queued.
+ * now, in their language, once per local day from `hour` o'clock in their own time zone (UTC without a
+ * stored one); marks them digested in the same transaction. Answers how many digests were queued.
  */
-export async function sendDigests(db: Database, env: NotifyEnv): Promise<number> {
+export async function sendDigests(db: Database, env: NotifyEnv, hour = 0): Promise<number> {
   const now = new Date(env.clock.now());
   let mails = 0;
   for (;;) {
     const n = await db.tx(SYSTEM_SCOPE, async (tx) => {
-      const due = await notificationsRepo.digestDue(tx, now, 500);
+      const due = await notificationsRepo.digestDue(tx, now, hour, 500);
       const byUser = new Map<string, typeof due>();
       for (const r of due) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r]);
       for (const rows of byUser.values()) {
         const first = rows[0];
         if (!first) continue;
+        const reader = readerOf(first);
         await mailRepo.enqueue(tx, {
           to: first.email,
           kind: 'notification-digest',
-          subject: `Gatehouse: ${rows.length} notification${rows.length === 1 ? '' : 's'} today`,
+          subject: text(reader, { key: 'digest.subject', values: { count: rows.length } }),
           bodyText: [
-            'What happened in Gatehouse since your last digest:',
+            text(reader, { key: 'digest.intro' }),
             '',
-            ...rows.flatMap((r) => [`- ${r.title}`, ...(r.link ? [`  ${env.config.publicOrigin}${r.link}`] : [])]),
+            ...rows.flatMap((r) => [
+              `- ${r.title} (${text(reader, { key: 'notify.sent', values: { time: { instant: r.createdAt } } })})`,
+              ...(r.link ? [`  ${env.config.publicOrigin}${r.link}`] : []),
+            ]),
             '',
             '--',
-            'You get this digest because you chose "Daily digest" for these notifications on your Profile page.',
+            text(reader, { key: 'digest.footer' }),
           ].join('\n'),
         });
         mails += 1;

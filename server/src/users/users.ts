@@ -4,6 +4,7 @@ import {
   invitationsRepo,
   mailRepo,
   mfaRepo,
+  notificationsRepo,
   partiesRepo,
   sessionsRepo,
   type Tx,
@@ -16,6 +17,7 @@ import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import { mintSplitToken } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
+import { readerOf, text } from '../mail/i18n.ts';
 import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 import { administerProblem, grantProblem, isAdminRole } from './grant-rules.ts';
 
@@ -292,18 +294,14 @@ export async function resetTwoFactor(ctx: Context, actor: Actor, userId: string)
       details: { sessionsEnded: ended },
       ...acting(ctx, actor, target),
     });
+    // Security mail, in the user's own language (docs/i18n.md, "Mail").
+    const reader = readerOf(await notificationsRepo.readerPreferences(tx, target.id));
+    const values = { name: target.displayName, admin: actor.displayName };
     await mailRepo.enqueue(tx, {
       to: target.email,
       kind: 'mfa-reset',
-      subject: 'Two-factor authentication on your Gatehouse account was reset',
-      bodyText: [
-        `Hello ${target.displayName},`,
-        '',
-        `${actor.displayName} has turned off two-factor authentication on your account and signed you out`,
-        'everywhere. Sign in again and set it up anew (your organisation may require it).',
-        '',
-        'If you did not ask for this, contact your administrator at once.',
-      ].join('\n'),
+      subject: text(reader, { key: 'mfa_reset.subject' }),
+      bodyText: text(reader, { key: 'mfa_reset.body', values }),
     });
   });
   ctx.mail.kick();
