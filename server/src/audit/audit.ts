@@ -1,7 +1,7 @@
 import type { Permission } from '@gatehouse/contract';
 import { type AuditEntry, auditRepo, type Tx } from '@gatehouse/db';
 import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { requestFields } from '../parties/scope.ts';
 
 /** An entry as a verb states it: what happened to what. The actor and the request fill in the rest. */
@@ -17,7 +17,8 @@ export function record(tx: Tx, ctx: Pick<Context, 'req'>, actor: Pick<Actor, 'us
 }
 
 /** A denied call is itself an event: who, which procedure, which permission was missing. */
-export async function recordDenial(ctx: Context, actor: Actor, missing: Permission, path: string) {
+export async function recordDenial(ctx: ServiceContext, missing: Permission, path: string) {
+  const { actor } = ctx;
   await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, (tx) =>
     record(tx, ctx, actor, {
       action: 'access.denied',

@@ -11,7 +11,7 @@ import {
 } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { DomainError, ipNotAllowed, notFound } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
 import { ownScope, requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
@@ -257,7 +257,8 @@ function lockoutMail(user: { email: string; displayName: string }, lock: Lockout
   };
 }
 
-export async function logout(ctx: Context, actor: Actor): Promise<void> {
+export async function logout(ctx: ServiceContext): Promise<void> {
+  const { actor } = ctx;
   await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, async (tx) => {
     await sessionsRepo.remove(tx, actor.sessionId);
     await audit.record(tx, ctx, actor, {
@@ -271,7 +272,8 @@ export async function logout(ctx: Context, actor: Actor): Promise<void> {
 }
 
 /** The signed-in user's live sessions (device, IP, last seen), the current one marked. */
-export async function listSessions(ctx: Context, actor: Actor) {
+export async function listSessions(ctx: ServiceContext) {
+  const { actor } = ctx;
   const rows = await ctx.db.readOne(ownScope(actor), (tx) =>
     sessionsRepo.listForUser(tx, actor.userId, new Date(ctx.clock.now())),
   );
@@ -279,7 +281,8 @@ export async function listSessions(ctx: Context, actor: Actor) {
 }
 
 /** Ends one of the user's own sessions, or all the others. Another user's session id is NOT_FOUND. */
-export async function revokeSessions(ctx: Context, actor: Actor, input: { id: string } | { allOthers: true }) {
+export async function revokeSessions(ctx: ServiceContext, input: { id: string } | { allOthers: true }) {
+  const { actor } = ctx;
   const ended = await ctx.db.tx(ownScope(actor), async (tx) => {
     const n =
       'id' in input
@@ -303,7 +306,8 @@ export async function revokeSessions(ctx: Context, actor: Actor, input: { id: st
  * The signed-in user's own language and time zone (docs/i18n.md): set by the SPA from the browser at first
  * sign-in, then from the Profile page. Only ever the caller's own row; audited with before and after.
  */
-export async function setPreferences(ctx: Context, actor: Actor, input: Preferences): Promise<Me> {
+export async function setPreferences(ctx: ServiceContext, input: Preferences): Promise<Me> {
+  const { actor } = ctx;
   await ctx.db.tx(ownScope(actor), async (tx) => {
     const before = (await usersRepo.getPreferences(tx, actor.userId)) ?? null;
     await usersRepo.putPreferences(tx, actor.userId, actor.partyId, input);
@@ -325,12 +329,9 @@ export async function setPreferences(ctx: Context, actor: Actor, input: Preferen
  * Re-checks the current password (throttled like a sign-in), applies the password rules, then in one
  * transaction: the new hash, every session of the user ended, a fresh session for this browser, the audit.
  */
-export async function changePassword(
-  ctx: Context,
-  actor: Actor,
-  input: { currentPassword: string; newPassword: string },
-) {
-  await confirmPassword(ctx, actor, input.currentPassword);
+export async function changePassword(ctx: ServiceContext, input: { currentPassword: string; newPassword: string }) {
+  const { actor } = ctx;
+  await confirmPassword(ctx, input.currentPassword);
   const problem =
     (await newPasswordProblem(
       input.newPassword,

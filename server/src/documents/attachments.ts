@@ -1,11 +1,9 @@
 import type { AuditAction } from '@gatehouse/contract';
 import type { Tx } from '@gatehouse/db';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { type LinkKind, verifyLink } from '../files/links.ts';
-import { scopeFor } from '../parties/scope.ts';
 
 /** An attached file as its table keeps it: whose it is and which blob holds it. */
 export interface AttachedFile {
@@ -22,8 +20,7 @@ export interface AttachedFile {
  * the download is audited on the file's party (across parties when staff open it) before a byte is sent.
  */
 export async function openAttachment<T extends AttachedFile>(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   token: string,
   o: {
     kind: LinkKind;
@@ -33,9 +30,10 @@ export async function openAttachment<T extends AttachedFile>(
     entity: (file: T) => { type: string; id: string };
   },
 ) {
-  const claims = verifyLink(ctx, actor, token);
+  const { actor } = ctx;
+  const claims = verifyLink(ctx, token);
   if (claims.k !== o.kind) throw new DomainError('NOT_FOUND', 'This download link is not valid.');
-  const file = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const file = await ctx.db.tx(ctx.scope, async (tx) => {
     const found = await o.find(tx, claims.v);
     if (!found) throw notFound('That file');
     const entity = o.entity(found);

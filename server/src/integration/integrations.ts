@@ -13,10 +13,10 @@ import { raiseAlert } from '../audit/alerts.ts';
 import { record as recordAudit } from '../audit/audit.ts';
 import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
-import type { AppServices, Context } from '../context.ts';
+import type { AppServices, Context, ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
-import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
  * Integration keys: the credentials of non-human principals (an ERP). A token is `ghk_<id>_<secret>`:
@@ -50,12 +50,13 @@ function requireInternal(actor: Actor) {
   if (actor.partyKind !== 'internal') throw new DomainError('FORBIDDEN', 'Only internal staff manage integrations.');
 }
 
-export async function createKey(ctx: Context, actor: Actor, input: z.output<typeof integrationKeyCreateInput>) {
+export async function createKey(ctx: ServiceContext, input: z.output<typeof integrationKeyCreateInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = new Date(ctx.clock.now());
   const key = mint(ctx);
   const expiresAt = new Date(now.getTime() + input.expiresInDays * DAY);
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const integration = await integrationsRepo.findOrCreateIntegration(tx, input.integrationName, actor.userId);
     if (integration.created)
       await audit(ctx, tx, actor, 'integration.created', integration.id, { name: input.integrationName });
@@ -87,13 +88,14 @@ export async function createKey(ctx: Context, actor: Actor, input: z.output<type
  * A new key with the same integration, scopes, networks and budget; the old one keeps working for the
  * overlap (at most 7 days, never past its own expiry), so the ERP side can switch without downtime.
  */
-export async function rotateKey(ctx: Context, actor: Actor, input: z.output<typeof integrationKeyRotateInput>) {
+export async function rotateKey(ctx: ServiceContext, input: z.output<typeof integrationKeyRotateInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = new Date(ctx.clock.now());
   const key = mint(ctx);
   const expiresAt = new Date(now.getTime() + input.expiresInDays * DAY);
   const overlapUntil = new Date(now.getTime() + Math.min(input.overlapDays, INTEGRATION_KEY_OVERLAP_DAYS) * DAY);
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const old = await integrationsRepo.getKeyForUpdate(tx, input.keyId);
     if (!old) throw notFound('That key');
     if (old.revokedAt || old.expiresAt <= now)
@@ -122,10 +124,11 @@ export async function rotateKey(ctx: Context, actor: Actor, input: z.output<type
   return { keyId: key.id, token: key.token, expiresAt };
 }
 
-export async function revokeKey(ctx: Context, actor: Actor, keyId: string) {
+export async function revokeKey(ctx: ServiceContext, keyId: string) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = new Date(ctx.clock.now());
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const key = await integrationsRepo.getKeyForUpdate(tx, keyId);
     if (!key) throw notFound('That key');
     if (!(await integrationsRepo.revokeKey(tx, keyId, actor.userId, now)))
@@ -142,12 +145,12 @@ export async function revokeKey(ctx: Context, actor: Actor, keyId: string) {
  * that sets the value it already has: the entry then says so).
  */
 export async function setSuspendInactive(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: z.output<typeof integrationSetSuspendInactiveInput>,
 ) {
+  const { actor } = ctx;
   requireInternal(actor);
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const integration = await integrationsRepo.getIntegrationForUpdate(tx, input.integrationId);
     if (!integration) throw notFound('That integration');
     await integrationsRepo.setSuspendInactive(tx, integration.id, input.suspendInactive);
@@ -172,9 +175,10 @@ export function keyStatus(k: { revokedAt: Date | null; expiresAt: Date }, now: n
   return 'active';
 }
 
-export async function listKeys(ctx: Context, actor: Actor) {
+export async function listKeys(ctx: ServiceContext) {
+  const { actor } = ctx;
   requireInternal(actor);
-  const [sources, rows] = await ctx.db.read(scopeFor(actor), async (tx) => [
+  const [sources, rows] = await ctx.db.read(ctx.scope, async (tx) => [
     await integrationsRepo.listIntegrations(tx),
     await integrationsRepo.listKeys(tx),
   ]);

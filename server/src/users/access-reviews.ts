@@ -1,10 +1,10 @@
 import { auditRepo, type Database, reviewsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import * as audit from '../audit/audit.ts';
 import type { Actor, Clock } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { acting, administrable, applyRoles } from './users.ts';
 
 /**
@@ -18,13 +18,13 @@ import { acting, administrable, applyRoles } from './users.ts';
  */
 
 export async function start(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { name: string; deadline: string; partyIds?: string[] | undefined },
 ) {
+  const { actor } = ctx;
   const deadline = new Date(input.deadline);
   if (deadline.getTime() <= ctx.clock.now()) throw invalidField(['deadline'], 'Choose a time in the future.');
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const id = await reviewsRepo.insert(tx, {
       name: input.name,
       startedBy: actor.userId,
@@ -44,16 +44,15 @@ export async function start(
   });
 }
 
-export function list(ctx: Context, actor: Actor) {
-  return ctx.db.read(scopeFor(actor), (tx) => reviewsRepo.list(tx));
+export function list(ctx: ServiceContext) {
+  return ctx.db.read(ctx.scope, (tx) => reviewsRepo.list(tx));
 }
 
 export async function items(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { reviewId: string; pendingOnly: boolean; cursor?: string | undefined; limit: number },
 ) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+  return ctx.db.read(ctx.scope, async (tx) => {
     if (!(await reviewsRepo.get(tx, input.reviewId)) || (await reviewsRepo.itemCount(tx, input.reviewId)) === 0) {
       throw notFound('That review');
     }
@@ -62,8 +61,9 @@ export async function items(
 }
 
 /** Keep or revoke one item. Race-safe: an item is decided once; a second decision is a CONFLICT. */
-export async function decide(ctx: Context, actor: Actor, input: { itemId: string; decision: 'keep' | 'revoke' }) {
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function decide(ctx: ServiceContext, input: { itemId: string; decision: 'keep' | 'revoke' }) {
+  const { actor } = ctx;
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const item = await reviewsRepo.getItemForUpdate(tx, input.itemId);
     if (!item) throw notFound('That review item');
     const review = await reviewsRepo.get(tx, item.reviewId);
@@ -72,7 +72,7 @@ export async function decide(ctx: Context, actor: Actor, input: { itemId: string
     if (item.decision) throw new DomainError('CONFLICT', 'This item has already been decided.');
     const target = await administrable(tx, actor, item.userId);
     if (input.decision === 'revoke') {
-      await applyRoles(ctx, tx, actor, target, (current) => current.filter((k) => k !== item.roleKey), {
+      await applyRoles({ ...ctx, tx }, target, (current) => current.filter((k) => k !== item.roleKey), {
         accessReview: review.id,
       });
     }
@@ -81,7 +81,7 @@ export async function decide(ctx: Context, actor: Actor, input: { itemId: string
       action: 'access_review.decided',
       outcome: 'success',
       details: { review: review.id, item: item.id, role: item.roleKey, decision: input.decision },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
   });
   return { ok: true as const };
@@ -131,7 +131,8 @@ export async function closeReview(db: Database, clock: Clock, reviewId: string, 
   });
 }
 
-export function close(ctx: Context, actor: Actor, reviewId: string) {
+export function close(ctx: ServiceContext, reviewId: string) {
+  const { actor } = ctx;
   return closeReview(ctx.db, ctx.clock, reviewId, actor, requestFields(ctx));
 }
 
@@ -151,8 +152,9 @@ export async function closeOverdue(db: Database, clock: Clock): Promise<number> 
 }
 
 /** The campaign as evidence: one row per item with who decided what and when. The export is audited. */
-export async function exportCsv(ctx: Context, actor: Actor, reviewId: string) {
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function exportCsv(ctx: ServiceContext, reviewId: string) {
+  const { actor } = ctx;
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const review = await reviewsRepo.get(tx, reviewId);
     if (!review) throw notFound('That review');
     const rows: unknown[][] = [];
