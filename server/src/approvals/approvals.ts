@@ -144,7 +144,7 @@ export async function setPolicy(ctx: ServiceContext, input: z.output<typeof setA
       at: new Date(ctx.clock.now()),
     });
     const warnings = policyWarnings(input.type, input.currency, levels, await approvalsRepo.approvers(tx));
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'approval_policy.changed',
       outcome: 'success',
       partyId: actor.partyId,
@@ -208,7 +208,7 @@ export async function setLimit(
       actor.userId,
       new Date(ctx.clock.now()),
     );
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'approver_limit.changed',
       outcome: 'success',
       partyId: actor.partyId,
@@ -863,7 +863,7 @@ export async function resubmitInTx(
     at: now,
     reason: input.reason ?? null,
   });
-  await audit.record(tx, ctx, actor, {
+  await audit.record(tx, ctx, {
     action: 'approval.resubmitted',
     outcome: 'success',
     partyId: r.partyId,
@@ -928,7 +928,7 @@ export async function withdrawInTx(ctx: TxContext, id: string) {
     decidedBy: actor.userId,
     at: now,
   });
-  await audit.record(tx, ctx, actor, {
+  await audit.record(tx, ctx, {
     action: 'approval.withdrawn',
     outcome: 'success',
     partyId: r.partyId,

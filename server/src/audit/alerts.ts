@@ -99,7 +99,7 @@ export async function acknowledge(ctx: ServiceContext, id: string) {
   await ctx.db.tx(scope, async (tx) => {
     if (!(await alertsRepo.acknowledge(tx, id, actor.userId, new Date(ctx.clock.now()))))
       throw notFound('That open alert');
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'alert.acknowledged',
       outcome: 'success',
       partyId: actor.partyId,

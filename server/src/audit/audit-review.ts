@@ -160,7 +160,7 @@ export async function exportCsv(ctx: ServiceContext, input: ExportFilters) {
         details: { by: actor.email, rows: rows.length, filters: query },
       });
     }
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'audit.exported',
       outcome: 'success',
       partyId: actor.partyId,

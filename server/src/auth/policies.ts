@@ -112,7 +112,6 @@ async function savePolicy<T extends PolicyValues>(
     missing: string;
   },
 ) {
-  const { actor } = ctx;
   checkList(input.ipAllowlist);
   checkOwnLockout(ctx, target.appliesToCaller, input);
   await ctx.db.tx(ctx.scope, async (tx) => {
@@ -126,7 +125,7 @@ async function savePolicy<T extends PolicyValues>(
     };
     await target.save(tx, after);
     await alertIfWeakened({ ...ctx, tx }, before.label, before.values, after);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       ...target.audit,
       outcome: 'success',
       details: { before: before.values, after },

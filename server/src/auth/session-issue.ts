@@ -60,7 +60,7 @@ export async function reauthenticated(ctx: ServiceContext) {
   const { actor } = ctx;
   const setCookie = await ctx.db.tx(ownScope(actor), async (tx) => {
     const set = await rotateSession(ctx, tx);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'auth.reauthenticated',
       outcome: 'success',
       partyId: actor.partyId,

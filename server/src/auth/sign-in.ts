@@ -261,7 +261,7 @@ export async function logout(ctx: ServiceContext): Promise<void> {
   const { actor } = ctx;
   await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, async (tx) => {
     await sessionsRepo.remove(tx, actor.sessionId);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'auth.logged_out',
       outcome: 'success',
       partyId: actor.partyId,
@@ -289,7 +289,7 @@ export async function revokeSessions(ctx: ServiceContext, input: { id: string } 
         ? Number(await sessionsRepo.removeForUser(tx, actor.userId, input.id))
         : await sessionsRepo.removeAllForUser(tx, actor.userId, actor.sessionId);
     if ('id' in input && n === 0) throw notFound('That session');
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'session.revoked',
       outcome: 'success',
       partyId: actor.partyId,
@@ -348,7 +348,7 @@ export async function changePassword(ctx: ServiceContext, input: { currentPasswo
     await usersRepo.setPasswordHash(tx, actor.userId, hash);
     const ended = await sessionsRepo.removeAllForUser(tx, actor.userId);
     const s = await issueSession(ctx, tx, { id: actor.userId, partyId: actor.partyId });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'auth.password_changed',
       outcome: 'success',
       partyId: actor.partyId,

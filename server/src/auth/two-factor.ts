@@ -34,7 +34,7 @@ export async function beginTotp(ctx: ServiceContext, password: string) {
   const stored = await ctx.db.tx(ownScope(actor), async (tx) => {
     const ok = await mfaRepo.putPendingTotp(tx, actor.userId, actor.partyId, seal(totpSealKey(ctx.config.secret), key));
     if (ok) {
-      await audit.record(tx, ctx, actor, {
+      await audit.record(tx, ctx, {
         action: 'mfa.totp_enrolment_started',
         outcome: 'success',
         partyId: actor.partyId,
@@ -73,7 +73,7 @@ export async function confirmTotp(ctx: ServiceContext, code: string) {
       );
     }
     await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'mfa.totp_enabled',
       outcome: 'success',
       partyId: actor.partyId,
@@ -96,7 +96,7 @@ export async function regenerateRecoveryCodes(ctx: ServiceContext, password: str
       throw new DomainError('CONFLICT', 'Turn on two-factor authentication first.');
     }
     await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'mfa.recovery_codes_regenerated',
       outcome: 'success',
       partyId: actor.partyId,

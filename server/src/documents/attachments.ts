@@ -37,7 +37,7 @@ export async function openAttachment<T extends AttachedFile>(
     const found = await o.find(tx, claims.v);
     if (!found) throw notFound('That file');
     const entity = o.entity(found);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: o.action,
       outcome: 'success',
       partyId: found.partyId,

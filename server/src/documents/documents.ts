@@ -160,7 +160,7 @@ export async function recordUpload(ctx: ServiceContext, f: StoredFile) {
       uploadedBy: actor.userId,
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'document.uploaded',
       outcome: 'success',
       partyId: actor.partyId,
@@ -176,7 +176,7 @@ export async function recordUpload(ctx: ServiceContext, f: StoredFile) {
 export async function recordRefusedUpload(ctx: ServiceContext, reason: string, details: Record<string, unknown>) {
   const { actor } = ctx;
   await ctx.db.tx(ownScope(actor), (tx) =>
-    audit.record(tx, ctx, actor, {
+    audit.record(tx, ctx, {
       action: 'document.upload_refused',
       outcome: 'denied',
       partyId: actor.partyId,
@@ -210,7 +210,7 @@ export async function startReview(ctx: ServiceContext, versionId: string) {
           : `This document is already ${v.status}.`,
       );
     await documentsRepo.startReview(tx, v.id, actor.userId, new Date(ctx.clock.now()));
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'document.review_started',
       outcome: 'success',
       partyId: v.partyId,
@@ -260,7 +260,7 @@ export async function decide(
     await documentsRepo.decide(tx, v.id, { status, reviewerId: actor.userId, at: now, reason });
     if (status === 'approved') await documentsRepo.supersedeApproved(tx, v.partyId, v.typeId, v.id);
     const type = (await documentsRepo.type(tx, v.typeId)) as TypeRow;
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: status === 'approved' ? 'document.approved' : 'document.rejected',
       outcome: 'success',
       partyId: v.partyId,
@@ -308,7 +308,7 @@ export async function openDownload(ctx: ServiceContext, token: string) {
   const v = await ctx.db.tx(ctx.scope, async (tx) => {
     const found = await documentsRepo.get(tx, claims.v);
     if (!found) throw notFound('That document');
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'document.downloaded',
       outcome: 'success',
       partyId: found.partyId,

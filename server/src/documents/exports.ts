@@ -217,7 +217,7 @@ export async function startExport(ctx: ServiceContext, list: ExportList, body: u
   const details = { list, format, filters: kept };
   const scope = ctx.scope;
   await ctx.db.tx(scope, (tx) =>
-    audit.record(tx, ctx, actor, {
+    audit.record(tx, ctx, {
       action: 'list.export_started',
       outcome: 'success',
       partyId: actor.partyId,
@@ -244,7 +244,7 @@ export async function finishExport(
   const { actor } = ctx;
   const now = new Date(ctx.clock.now());
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'list.exported',
       outcome: result.complete ? 'success' : 'failure',
       partyId: actor.partyId,

@@ -288,7 +288,7 @@ export async function documentPdf(ctx: ServiceContext, kind: Kind, id: string): 
             : await loadPurchaseOrder(tx, id);
     if (!found) return null;
     const erpPdf = await printingRepo.erpPdf(tx, kind, id);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'business_document.downloaded',
       outcome: 'success',
       partyId: found.partyId,
@@ -466,7 +466,7 @@ export async function statementDownload(
   const { actor } = ctx;
   const s = await statement(ctx, { from: input.from, to: input.to });
   const { seller, party } = await ctx.db.tx(ownScope(actor), async (tx) => {
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'statement.downloaded',
       outcome: 'success',
       partyId: actor.partyId,
@@ -552,7 +552,7 @@ export async function updateSeller(ctx: ServiceContext, input: z.output<typeof s
         paymentTerms: r.paymentTerms,
         logoBytes: r.logoBase64 ? Buffer.from(r.logoBase64, 'base64').length : null,
       };
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'seller_profile.updated',
       outcome: 'success',
       partyId: null,

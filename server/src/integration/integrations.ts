@@ -7,13 +7,13 @@ import {
   type integrationSetSuspendInactiveInput,
   normaliseIp,
 } from '@gatehouse/contract';
-import { auditRepo, integrationsRepo, type Tx } from '@gatehouse/db';
+import { auditRepo, integrationsRepo, } from '@gatehouse/db';
 import type { z } from 'zod';
 import { raiseAlert } from '../audit/alerts.ts';
 import { record as recordAudit } from '../audit/audit.ts';
 import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
-import type { AppServices, Context, ServiceContext } from '../context.ts';
+import type { AppServices, ServiceContext, TxContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
@@ -59,7 +59,7 @@ export async function createKey(ctx: ServiceContext, input: z.output<typeof inte
   await ctx.db.tx(ctx.scope, async (tx) => {
     const integration = await integrationsRepo.findOrCreateIntegration(tx, input.integrationName, actor.userId);
     if (integration.created)
-      await audit(ctx, tx, actor, 'integration.created', integration.id, { name: input.integrationName });
+      await audit({ ...ctx, tx }, 'integration.created', integration.id, { name: input.integrationName });
     await integrationsRepo.insertKey(tx, {
       id: key.id,
       integrationId: integration.id,
@@ -72,7 +72,7 @@ export async function createKey(ctx: ServiceContext, input: z.output<typeof inte
       createdBy: actor.userId,
       createdAt: now,
     });
-    await audit(ctx, tx, actor, 'integration_key.created', key.id, {
+    await audit({ ...ctx, tx }, 'integration_key.created', key.id, {
       integration: input.integrationName,
       scopes: input.scopes,
       ipAllowlist: input.ipAllowlist,
@@ -115,7 +115,7 @@ export async function rotateKey(ctx: ServiceContext, input: z.output<typeof inte
     });
     if (input.overlapDays === 0) await integrationsRepo.revokeKey(tx, old.id, actor.userId, now);
     else await integrationsRepo.expireKeyBy(tx, old.id, overlapUntil);
-    await audit(ctx, tx, actor, 'integration_key.rotated', key.id, {
+    await audit({ ...ctx, tx }, 'integration_key.rotated', key.id, {
       replaces: old.id,
       oldKeyValidUntil: input.overlapDays === 0 ? now.toISOString() : overlapUntil.toISOString(),
       expiresAt: expiresAt.toISOString(),
@@ -133,7 +133,7 @@ export async function revokeKey(ctx: ServiceContext, keyId: string) {
     if (!key) throw notFound('That key');
     if (!(await integrationsRepo.revokeKey(tx, keyId, actor.userId, now)))
       throw new DomainError('CONFLICT', 'That key is already revoked.');
-    await audit(ctx, tx, actor, 'integration_key.revoked', keyId, {});
+    await audit({ ...ctx, tx }, 'integration_key.revoked', keyId, {});
     return { ok: true as const };
   });
 }
@@ -154,7 +154,7 @@ export async function setSuspendInactive(
     const integration = await integrationsRepo.getIntegrationForUpdate(tx, input.integrationId);
     if (!integration) throw notFound('That integration');
     await integrationsRepo.setSuspendInactive(tx, integration.id, input.suspendInactive);
-    await audit(ctx, tx, actor, 'integration.source_settings_changed', integration.id, {
+    await audit({ ...ctx, tx }, 'integration.source_settings_changed', integration.id, {
       integration: integration.name,
       before: { suspendInactive: integration.suspendInactive },
       after: { suspendInactive: input.suspendInactive },
@@ -187,9 +187,7 @@ export async function listKeys(ctx: ServiceContext) {
 }
 
 function audit(
-  ctx: Context,
-  tx: Tx,
-  actor: Actor,
+  ctx: TxContext,
   action:
     | 'integration.created'
     | 'integration.source_settings_changed'
@@ -199,7 +197,8 @@ function audit(
   entityId: string,
   details: Record<string, unknown>,
 ) {
-  return recordAudit(tx, ctx, actor, {
+  const { tx, actor } = ctx;
+  return recordAudit(tx, ctx, {
     action,
     outcome: 'success',
     partyId: actor.partyId,

@@ -57,7 +57,7 @@ export async function raise(ctx: ServiceContext, input: z.output<typeof raiseInv
       message: input.message,
       at: now,
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'invoice_query.raised',
       outcome: 'success',
       partyId: actor.partyId,
@@ -179,7 +179,7 @@ export async function reply(ctx: ServiceContext, input: { id: string; message: s
         body: input.message,
         at: now,
       });
-      await audit.record(tx, ctx, actor, {
+      await audit.record(tx, ctx, {
         action: 'invoice_query.replied',
         outcome: 'success',
         partyId: q.partyId,
@@ -242,7 +242,7 @@ export async function close(ctx: ServiceContext, input: z.output<typeof closeInv
       subject: { invoiceQueryId: q.id, invoiceId: q.invoiceId, invoiceNumber: q.invoiceNumber, lineNo: q.lineNo },
       payload: { reason: q.reason, outcome: input.outcome, resolution: input.reason },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: input.outcome === 'resolved' ? 'invoice_query.resolved' : 'invoice_query.rejected',
       outcome: 'success',
       partyId: q.partyId,
@@ -308,7 +308,7 @@ export async function recordUpload(
       uploadedBy: actor.userId,
       at: new Date(ctx.clock.now()),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'invoice_query.attachment_added',
       outcome: 'success',
       partyId: q.partyId,
@@ -347,7 +347,7 @@ export function openAttachment(ctx: ServiceContext, token: string) {
 export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { queryId: string }) {
   const { actor } = ctx;
   await ctx.db.tx(ownScope(actor), (tx) =>
-    audit.record(tx, ctx, actor, {
+    audit.record(tx, ctx, {
       action: 'invoice_query.attachment_refused',
       outcome: 'denied',
       partyId: actor.partyId,

@@ -109,7 +109,7 @@ export async function create(ctx: ServiceContext, input: z.output<typeof createR
         ...(input.note?.trim() ? { note: input.note.trim() } : {}),
       },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'remittance.advised',
       outcome: 'success',
       partyId: actor.partyId,

@@ -26,7 +26,6 @@ export async function create(
   ctx: ServiceContext,
   input: { kind: 'customer' | 'supplier'; name: string; erpRef?: string | undefined },
 ) {
-  const { actor } = ctx;
   const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff create accounts.');
   return ctx.db.tx(scope, async (tx) => {
@@ -35,7 +34,7 @@ export async function create(
       name: input.name,
       ...(input.erpRef ? { erpRef: input.erpRef } : {}),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'party.created',
       outcome: 'success',
       partyId: party.id,
@@ -76,7 +75,7 @@ export async function update(
       input.status === 'suspended' && before.status !== 'suspended'
         ? await sessionsRepo.removeAllForParty(tx, input.partyId)
         : 0;
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'party.updated',
       outcome: 'success',
       partyId: input.partyId,

@@ -82,7 +82,7 @@ export async function create(ctx: ServiceContext, input: z.output<typeof createC
           );
         throw e;
       });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'change_request.created',
       outcome: 'success',
       partyId: actor.partyId,
@@ -167,7 +167,7 @@ export async function withdraw(ctx: ServiceContext, id: string) {
       at: new Date(ctx.clock.now()),
       reason: null,
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'change_request.withdrawn',
       outcome: 'success',
       partyId: r.partyId,
@@ -211,7 +211,7 @@ export async function decide(
         echo: { field: 'address', value: r.proposed, previous: before?.address ?? null },
       });
     }
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: status === 'accepted' ? 'change_request.accepted' : 'change_request.rejected',
       outcome: 'success',
       partyId: r.partyId,
@@ -318,7 +318,7 @@ export async function recordUpload(
       uploadedBy: actor.userId,
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'change_request.attachment_added',
       outcome: 'success',
       partyId: r.partyId,
@@ -340,7 +340,7 @@ export async function recordUpload(
 export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { changeRequestId: string }) {
   const { actor } = ctx;
   await ctx.db.tx(ownScope(actor), (tx) =>
-    audit.record(tx, ctx, actor, {
+    audit.record(tx, ctx, {
       action: 'change_request.attachment_refused',
       outcome: 'denied',
       partyId: actor.partyId,

@@ -151,7 +151,7 @@ export async function post(ctx: ServiceContext, input: z.output<typeof postPoMes
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.purchaseOrderId);
     if (!po) throw notFound(PO);
     const w = await writeInTx(ctx, tx, actor, po, { kind: 'message', body: input.message, at: now });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'po_thread.message_posted',
       outcome: 'success',
       partyId: po.partyId,
@@ -191,7 +191,7 @@ export async function resolve(ctx: ServiceContext, input: z.output<typeof resolv
       subject: { purchaseOrderNumber: po.number },
       payload: { resolution: input.resolution, status: after },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'po_thread.resolved',
       outcome: 'success',
       partyId: po.partyId,
@@ -221,7 +221,7 @@ export async function markRead(ctx: ServiceContext, purchaseOrderId: string) {
     const t = await poThreadsRepo.forPo(tx, purchaseOrderId, reader(actor));
     if (!t) throw notFound('A thread on that purchase order');
     await poThreadsRepo.markRead(tx, { partyId: t.partyId, threadId: t.id, userId: actor.userId, at: now });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'po_thread.read',
       outcome: 'success',
       partyId: t.partyId,
@@ -285,7 +285,7 @@ export async function recordUpload(
       uploaderSide: sideOf(actor),
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'po_thread.attachment_added',
       outcome: 'success',
       partyId: t.partyId,
@@ -309,7 +309,7 @@ export async function recordUpload(
 export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { purchaseOrderId: string }) {
   const { actor } = ctx;
   await ctx.db.tx(ctx.scope, (tx) =>
-    audit.record(tx, ctx, actor, {
+    audit.record(tx, ctx, {
       action: 'po_thread.attachment_refused',
       outcome: 'denied',
       partyId: actor.partyId,

@@ -48,7 +48,7 @@ export async function acknowledge(ctx: ServiceContext, input: { id: string; prom
       subject: { purchaseOrderNumber: po.number },
       payload: { promisedDate: input.promisedDate },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'purchase_order.acknowledged',
       outcome: 'success',
       partyId: po.partyId,
@@ -85,7 +85,7 @@ export async function flagProblem(ctx: ServiceContext, input: { id: string; note
       subject: { purchaseOrderNumber: po.number },
       payload: { note: input.note },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'purchase_order.problem_flagged',
       outcome: 'success',
       partyId: po.partyId,

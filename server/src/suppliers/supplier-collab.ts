@@ -47,7 +47,7 @@ function audit(
   },
 ) {
   const { tx, actor } = ctx;
-  return recordAudit(tx, ctx, actor, {
+  return recordAudit(tx, ctx, {
     action: e.action,
     outcome: 'success',
     partyId: e.partyId,

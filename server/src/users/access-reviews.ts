@@ -32,7 +32,7 @@ export async function start(
       deadline,
     });
     const items = await reviewsRepo.snapshotItems(tx, id, input.partyIds);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'access_review.started',
       outcome: 'success',
       partyId: actor.partyId,
@@ -174,7 +174,7 @@ export async function exportCsv(ctx: ServiceContext, reviewId: string) {
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'access_review.exported',
       outcome: 'success',
       partyId: actor.partyId,

@@ -175,7 +175,7 @@ export async function invite(
         details: { roles: roleKeys, resent: false },
         ...acting(ctx, { id: result.userId, partyId }),
       });
-      await audit.record(tx, ctx, actor, {
+      await audit.record(tx, ctx, {
         action: 'invitation.address_taken',
         outcome: 'failure',
         partyId: existing.partyId,

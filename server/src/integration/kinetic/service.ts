@@ -148,7 +148,7 @@ export async function save(ctx: ServiceContext, input: z.output<typeof kineticSa
       updatedAt: now,
     });
     await kineticRepo.ensureStreams(tx, KINETIC_STREAMS);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'kinetic.connection_saved',
       outcome: 'success',
       partyId: actor.partyId,
@@ -184,7 +184,7 @@ export async function setStream(ctx: ServiceContext, input: z.output<typeof kine
       mode: input.mode,
       pollSeconds: input.pollSeconds,
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'kinetic.stream_changed',
       outcome: 'success',
       partyId: actor.partyId,
@@ -212,7 +212,7 @@ export async function setWriteback(ctx: ServiceContext, input: z.output<typeof k
       throw new DomainError('BAD_REQUEST', 'Save the connection before switching write-back on.');
     const confirmTimeoutMs = input.confirmTimeoutHours * 3_600_000;
     const before = await kineticWritebackRepo.saveSettings(tx, { mode: input.mode, confirmTimeoutMs });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'kinetic.writeback_changed',
       outcome: 'success',
       partyId: actor.partyId,
@@ -263,7 +263,7 @@ export async function test(ctx: ServiceContext): Promise<z.infer<typeof kineticT
     if (result.outcome === 'ok' && c?.state !== 'ok') await kineticRepo.setConnectionState(tx, 'ok', null, now);
     if (result.outcome === 'auth' && c?.state !== 'auth_failed')
       await kineticRepo.setConnectionState(tx, 'auth_failed', result.message, now);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'kinetic.connection_tested',
       outcome: result.outcome === 'ok' ? 'success' : 'failure',
       partyId: actor.partyId,

@@ -8,12 +8,12 @@ import {
   type webhookReplayInput,
   type webhookRotateInput,
 } from '@gatehouse/contract';
-import { type Tx, webhooksRepo } from '@gatehouse/db';
+import { webhooksRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import { record as recordAudit } from '../../audit/audit.ts';
 import { seal } from '../../auth/seal.ts';
 import type { Actor } from '../../auth/sessions.ts';
-import type { Context, ServiceContext } from '../../context.ts';
+import type { Context, ServiceContext, TxContext } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { integrationSealKey } from '../../keys.ts';
 import { refusal } from './ssrf.ts';
@@ -34,9 +34,7 @@ function mintSecret(ctx: Context) {
 }
 
 function audit(
-  ctx: Context,
-  tx: Tx,
-  actor: Actor,
+  ctx: TxContext,
   action:
     | 'webhook_endpoint.created'
     | 'webhook_endpoint.secret_rotated'
@@ -46,7 +44,8 @@ function audit(
   entityId: string,
   details: Record<string, unknown>,
 ) {
-  return recordAudit(tx, ctx, actor, {
+  const { tx, actor } = ctx;
+  return recordAudit(tx, ctx, {
     action,
     outcome: 'success',
     partyId: actor.partyId,
@@ -83,7 +82,7 @@ export async function create(ctx: ServiceContext, input: z.output<typeof webhook
       createdBy: actor.userId,
       createdAt: now,
     });
-    await audit(ctx, tx, actor, 'webhook_endpoint.created', id, {
+    await audit({ ...ctx, tx }, 'webhook_endpoint.created', id, {
       url: input.url,
       description: input.description,
       eventTypes: input.eventTypes,
@@ -110,7 +109,7 @@ export async function rotateSecret(ctx: ServiceContext, input: z.output<typeof w
       previousUntil,
       secretRotatedAt: now,
     });
-    await audit(ctx, tx, actor, 'webhook_endpoint.secret_rotated', ep.id, {
+    await audit({ ...ctx, tx }, 'webhook_endpoint.secret_rotated', ep.id, {
       url: ep.url,
       oldSecretSignsUntil: (previousUntil ?? now).toISOString(),
     });
@@ -136,9 +135,7 @@ export async function setStatus(
       disabledReason: status === 'disabled' ? reason : null,
     });
     await audit(
-      ctx,
-      tx,
-      actor,
+      { ...ctx, tx },
       status === 'active' ? 'webhook_endpoint.enabled' : 'webhook_endpoint.disabled',
       ep.id,
       status === 'active' ? { url: ep.url, wasDisabledFor: ep.disabledReason } : { url: ep.url, reason },
@@ -177,7 +174,7 @@ export async function replay(ctx: ServiceContext, input: z.output<typeof webhook
       actor.userId,
       now,
     );
-    await audit(ctx, tx, actor, 'webhook.replayed', ep.id, {
+    await audit({ ...ctx, tx }, 'webhook.replayed', ep.id, {
       url: ep.url,
       ...(input.by === 'event'
         ? { eventId: input.eventId }
