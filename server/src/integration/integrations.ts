@@ -7,7 +7,7 @@ import {
   type integrationSetSuspendInactiveInput,
   normaliseIp,
 } from '@gatehouse/contract';
-import { auditRepo, integrationsRepo, } from '@gatehouse/db';
+import { auditRepo, integrationsRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import { raiseAlert } from '../audit/alerts.ts';
 import { record as recordAudit } from '../audit/audit.ts';
