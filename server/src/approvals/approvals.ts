@@ -9,7 +9,6 @@ import {
   type approvalsRepo as ApprovalsRepo,
   alertsRepo,
   approvalsRepo,
-  auditRepo,
   changeRequestsRepo,
   type Database,
   mailRepo,
@@ -285,11 +284,10 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, env: NotifyEn
     decidedBy: s.submittedBy,
     at: now,
   });
-  await auditRepo.record(tx, {
+  await audit.record(tx, audit.byUser(null, s.submittedBy), {
     action: 'approval.submitted',
     outcome: 'success',
     partyId: s.partyId,
-    actorUserId: s.submittedBy,
     entityType: 'approval_request',
     entityId: id,
     details: {
@@ -740,11 +738,9 @@ export async function decide(
     const base = {
       outcome: 'success' as const,
       partyId: r.partyId,
-      actorUserId: actor.userId,
       entityType: 'approval_request',
       entityId: r.id,
       crossParty: r.partyId !== actor.partyId,
-      ...requestFields(ctx),
     };
     const details = {
       level: r.currentLevel,
@@ -762,11 +758,11 @@ export async function decide(
         : input.decision === 'reject'
           ? ('approval.rejected' as const)
           : ('approval.changes_requested' as const);
-    await auditRepo.record(tx, { ...base, action, details });
+    await audit.record(tx, ctx, { ...base, action, details });
     if (status === 'approved' || status === 'rejected') {
       await settle(tx, r, status, actor.userId, now);
       if (status === 'approved')
-        await auditRepo.record(tx, {
+        await audit.record(tx, ctx, {
           ...base,
           action: 'approval.applied',
           details: { type: r.type, payload: auditPayload(r) },
@@ -981,11 +977,10 @@ export async function remindAndEscalate(
         at: now,
         role: level.escalateTo.join(','),
       });
-      await auditRepo.record(tx, {
+      await audit.record(tx, audit.SYSTEM, {
         action: 'approval.escalated',
         outcome: 'success',
         partyId: r.partyId,
-        actorUserId: null,
         entityType: 'approval_request',
         entityId: r.id,
         details: { level: r.currentLevel, to: level.escalateTo, waitingHours: hours.escalate },
@@ -1003,11 +998,10 @@ export async function remindAndEscalate(
         decision: 'reminded',
         at: now,
       });
-      await auditRepo.record(tx, {
+      await audit.record(tx, audit.SYSTEM, {
         action: 'approval.reminded',
         outcome: 'success',
         partyId: r.partyId,
-        actorUserId: null,
         entityType: 'approval_request',
         entityId: r.id,
         details: { level: r.currentLevel, waitingHours: hours.remind },

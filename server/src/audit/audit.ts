@@ -29,8 +29,8 @@ export function record(tx: Tx, ctx: AuditOrigin, entry: VerbEntry) {
 }
 
 /** The origin of an entry about `userId` in a request before (or without) a session: sign-in, setup, resets. */
-export function byUser(ctx: { req: AuditOrigin['req'] }, userId: string | null): AuditOrigin {
-  return { req: ctx.req, actor: userId === null ? null : { userId } };
+export function byUser(req: AuditOrigin['req'], userId: string | null): AuditOrigin {
+  return { req, actor: userId === null ? null : { userId } };
 }
 
 /** The origin of a job's, the mirror's or the ERP API's entries: no user, no browser request. */
@@ -54,7 +54,7 @@ export async function recordDenial(ctx: ServiceContext, missing: Permission, pat
 /** A request from an address an IP allowlist of the user's party or roles does not admit. */
 export async function recordIpDenial(ctx: Context, actor: Pick<Actor, 'userId' | 'partyId'>, path: string) {
   await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, (tx) =>
-    record(tx, byUser(ctx, actor.userId), {
+    record(tx, byUser(ctx.req, actor.userId), {
       action: 'auth.ip_denied',
       outcome: 'denied',
       partyId: actor.partyId,

@@ -1,20 +1,11 @@
 import { LOGIN_FAILED_MESSAGE, type Me, type Preferences, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
-import {
-  auditRepo,
-  mailRepo,
-  mfaRepo,
-  type PolicyInputs,
-  policiesRepo,
-  sessionsRepo,
-  type Tx,
-  usersRepo,
-} from '@gatehouse/db';
+import { mailRepo, mfaRepo, type PolicyInputs, policiesRepo, sessionsRepo, type Tx, usersRepo } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
 import type { Context, ServiceContext } from '../context.ts';
 import { DomainError, ipNotAllowed, notFound } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
-import { ownScope, requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { newPasswordProblem } from './password-policy.ts';
 import { effectivePolicy, ipAllowed } from './policy.ts';
@@ -145,13 +136,11 @@ export async function verifySecondFactor(
     }
     if (ok && !(await mfaRepo.spendChallenge(tx, id))) throw expired; // a concurrent request won
     // Same transaction as the spent step or recovery code: no code is ever used without its trail.
-    await auditRepo.record(tx, {
+    await audit.record(tx, audit.byUser(ctx.req, user.id), {
       action: ok ? 'auth.second_factor_succeeded' : 'auth.second_factor_failed',
       outcome: ok ? 'success' : 'failure',
       partyId: user.partyId,
-      actorUserId: user.id,
       details: { method },
-      ...requestFields(ctx),
     });
     return ok;
   });
@@ -189,13 +178,11 @@ export async function startSession(
     await inTx?.(tx);
     await usersRepo.markSignedIn(tx, user.id);
     const s = await issueSession(ctx, tx, user);
-    await auditRepo.record(tx, {
+    await audit.record(tx, audit.byUser(ctx.req, user.id), {
       action: 'auth.login_succeeded',
       outcome: 'success',
       partyId: user.partyId,
-      actorUserId: user.id,
       entityType: 'session',
-      ...requestFields(ctx),
     });
     return s;
   });
@@ -218,10 +205,11 @@ async function recordFailure(
   lock: Lockout | null = null,
 ) {
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-    const who = { partyId: user?.partyId ?? null, actorUserId: user?.id ?? null, ...requestFields(ctx) };
-    await auditRepo.record(tx, { action: 'auth.login_failed', outcome: 'failure', details, ...who });
+    const who = audit.byUser(ctx.req, user?.id ?? null);
+    const partyId = user?.partyId ?? null;
+    await audit.record(tx, who, { action: 'auth.login_failed', outcome: 'failure', details, partyId });
     if (lock) {
-      await auditRepo.record(tx, { action: 'auth.locked_out', outcome: 'failure', details: lock, ...who });
+      await audit.record(tx, who, { action: 'auth.locked_out', outcome: 'failure', details: lock, partyId });
       if (user) await mailRepo.enqueue(tx, lockoutMail(user, lock, ctx.req.ip));
       if (user && lock.scope === 'account') {
         await raiseAlert(tx, new Date(ctx.clock.now()), {
@@ -311,15 +299,13 @@ export async function setPreferences(ctx: ServiceContext, input: Preferences): P
   await ctx.db.tx(ownScope(actor), async (tx) => {
     const before = (await usersRepo.getPreferences(tx, actor.userId)) ?? null;
     await usersRepo.putPreferences(tx, actor.userId, actor.partyId, input);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'user.preferences_changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: actor.userId,
       details: { before, after: input },
-      ...requestFields(ctx),
     });
   });
   return toMe({ ...actor, preferences: input }, ctx.clock.now());

@@ -1,5 +1,5 @@
 import type { DOCUMENT_STATUSES, documentsQueueInput } from '@gatehouse/contract';
-import { auditRepo, type Database, documentsRepo, mailRepo, partiesRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { type Database, documentsRepo, mailRepo, partiesRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { Actor, Clock } from '../auth/sessions.ts';
@@ -361,11 +361,10 @@ export async function markExpiries(db: Database, clock: Clock, warningDays: numb
           ].join('\n'),
         });
       }
-      await auditRepo.record(tx, {
+      await audit.record(tx, audit.SYSTEM, {
         action: c.state === 'expired' ? 'document.expired' : 'document.expiring',
         outcome: 'success',
         partyId: c.partyId,
-        actorUserId: null,
         entityType: 'document_version',
         entityId: c.id,
         details: { type: type?.key, expiresOn: c.expiresOn, notified: supplier.length + (operator ? 1 : 0) },

@@ -1,10 +1,10 @@
-import { auditRepo, type Database, reviewsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
+import { type Database, reviewsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import * as audit from '../audit/audit.ts';
-import type { Actor, Clock } from '../auth/sessions.ts';
+import type { Clock } from '../auth/sessions.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
-import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { acting, administrable, applyRoles } from './users.ts';
 
 /**
@@ -77,7 +77,7 @@ export async function decide(ctx: ServiceContext, input: { itemId: string; decis
       });
     }
     await reviewsRepo.decide(tx, item.id, input.decision, actor.userId, new Date(ctx.clock.now()));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'access_review.decided',
       outcome: 'success',
       details: { review: review.id, item: item.id, role: item.roleKey, decision: input.decision },
@@ -91,7 +91,8 @@ export async function decide(ctx: ServiceContext, input: { itemId: string; decis
  * Closes a campaign: every item nobody attested expires, and its user is suspended (sessions ended, one
  * audit entry each), all in one transaction. Called by a system admin, or by the job at the deadline.
  */
-export async function closeReview(db: Database, clock: Clock, reviewId: string, by: Actor | null, meta = {}) {
+export async function closeReview(db: Database, clock: Clock, reviewId: string, by: ServiceContext | null) {
+  const origin = by ?? audit.SYSTEM;
   return db.tx(SYSTEM_SCOPE, async (tx) => {
     const review = await reviewsRepo.get(tx, reviewId, true);
     if (!review) throw notFound('That review');
@@ -105,35 +106,30 @@ export async function closeReview(db: Database, clock: Clock, reviewId: string, 
       await usersRepo.setStatus(tx, u.userId, 'suspended');
       const ended = await sessionsRepo.removeAllForUser(tx, u.userId);
       usersSuspended += 1;
-      await auditRepo.record(tx, {
+      await audit.record(tx, origin, {
         action: 'user.suspended_unattested',
         outcome: 'success',
         partyId: u.partyId,
-        actorUserId: by?.userId ?? null,
         entityType: 'user',
         entityId: u.userId,
         details: { review: reviewId, sessionsEnded: ended },
-        ...meta,
       });
     }
     await reviewsRepo.close(tx, reviewId, now);
-    await auditRepo.record(tx, {
+    await audit.record(tx, origin, {
       action: 'access_review.closed',
       outcome: 'success',
-      partyId: by?.partyId ?? null,
-      actorUserId: by?.userId ?? null,
+      partyId: by?.actor.partyId ?? null,
       entityType: 'access_review',
       entityId: reviewId,
       details: { expired, usersSuspended, by: by ? 'admin' : 'deadline' },
-      ...meta,
     });
     return { expired, usersSuspended };
   });
 }
 
 export function close(ctx: ServiceContext, reviewId: string) {
-  const { actor } = ctx;
-  return closeReview(ctx.db, ctx.clock, reviewId, actor, requestFields(ctx));
+  return closeReview(ctx.db, ctx.clock, reviewId, ctx);
 }
 
 /** The job: closes every open campaign past its deadline. */

@@ -11,11 +11,12 @@ import {
 } from '@gatehouse/contract';
 import { auditRepo, type Database, mailRepo, notificationsRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
+import { record as recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../auth/sessions.ts';
 import type { Context, ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { unsubscribeKey } from '../keys.ts';
-import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
  * Notifications (docs/notifications.md). Every event source calls `notify` inside the transaction of its
@@ -148,15 +149,13 @@ export async function markRead(ctx: ServiceContext, ids?: string[]) {
   const now = new Date(ctx.clock.now());
   return ctx.db.tx(ctx.scope, async (tx) => {
     const marked = await notificationsRepo.markRead(tx, actor.userId, now, ids);
-    await auditRepo.record(tx, {
+    await recordAudit(tx, ctx, {
       action: 'notification.read',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: actor.userId,
       details: { marked, all: ids === undefined },
-      ...requestFields(ctx),
     });
     return { marked };
   });
@@ -209,15 +208,13 @@ export async function setPreference(ctx: ServiceContext, input: z.output<typeof 
       mode: input.mode,
       at: now,
     });
-    await auditRepo.record(tx, {
+    await recordAudit(tx, ctx, {
       action: 'notification.preference_changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: actor.userId,
       details: { type, before: { mode: before }, after: { mode: input.mode } },
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });

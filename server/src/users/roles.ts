@@ -1,9 +1,10 @@
 import { isPermission, type PartyKind, PERMISSIONS_FOR_KIND, type Permission } from '@gatehouse/contract';
-import { auditRepo, rolesRepo, sessionsRepo, type Tx } from '@gatehouse/db';
+import { rolesRepo, sessionsRepo, type Tx } from '@gatehouse/db';
+import { record as recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
-import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
  * Roles are data. System admins create custom roles from the catalogue, scoped to a party kind, and mark
@@ -51,11 +52,9 @@ const audit = (
   action,
   outcome: 'success' as const,
   partyId: ctx.actor.partyId,
-  actorUserId: ctx.actor.userId,
   entityType: 'role',
   entityId: key,
   details,
-  ...requestFields(ctx),
 });
 
 export async function create(
@@ -70,7 +69,7 @@ export async function create(
     if (await rolesRepo.getForUpdate(tx, input.key))
       throw new DomainError('CONFLICT', `A role ${input.key} already exists.`);
     await rolesRepo.insert(tx, { ...input, permissions });
-    await auditRepo.record(tx, audit(ctx, 'role.created', input.key, { ...input, permissions }));
+    await recordAudit(tx, ctx, audit(ctx, 'role.created', input.key, { ...input, permissions }));
   });
   return { ok: true as const };
 }
@@ -115,8 +114,9 @@ export async function update(
     if (Object.keys(change).length === 0) return;
     await rolesRepo.update(tx, input.key, change);
     const ended = permissionsChanged ? await endHolderSessions(tx, before.id) : 0;
-    await auditRepo.record(
+    await recordAudit(
       tx,
+      ctx,
       audit(ctx, 'role.updated', input.key, {
         before: { name: before.name, delegable: before.delegable, permissions: before.permissions },
         after: change,
@@ -135,7 +135,7 @@ export async function remove(ctx: ServiceContext, key: string) {
     const n = await rolesRepo.holderCount(tx, role.id);
     if (n > 0) throw new DomainError('CONFLICT', `${n} user(s) still hold this role; take it from them first.`);
     await rolesRepo.remove(tx, key);
-    await auditRepo.record(tx, audit(ctx, 'role.deleted', key, { name: role.name }));
+    await recordAudit(tx, ctx, audit(ctx, 'role.deleted', key, { name: role.name }));
   });
   return { ok: true as const };
 }

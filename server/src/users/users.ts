@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  auditRepo,
-  invitationsRepo,
-  mailRepo,
-  mfaRepo,
-  partiesRepo,
-  sessionsRepo,
-  type Tx,
-  usersRepo,
-} from '@gatehouse/db';
+import { invitationsRepo, mailRepo, mfaRepo, partiesRepo, sessionsRepo, type Tx, usersRepo } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
@@ -16,7 +7,7 @@ import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import { mintSplitToken } from '../auth/tokens.ts';
 import type { Context, ServiceContext, TxContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
-import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { administerProblem, grantProblem, isAdminRole } from './grant-rules.ts';
 
 /**
@@ -43,11 +34,9 @@ export async function administrable(tx: Tx, actor: Actor, userId: string) {
 
 export const acting = (ctx: ServiceContext, target: { id: string; partyId: string }) => ({
   partyId: target.partyId,
-  actorUserId: ctx.actor.userId,
   entityType: 'user',
   entityId: target.id,
   crossParty: target.partyId !== ctx.actor.partyId,
-  ...requestFields(ctx),
 });
 
 /** The invitation mail: the link is the only credential, so it goes only to the invitee's address. */
@@ -153,7 +142,7 @@ export async function invite(
       ? await newSystemAdminAlert({ ...ctx, tx }, input.email, found.filter(isAdminRole))
       : null;
     await mailRepo.enqueue(tx, invitationMail(actor, input, party.name, issued.link));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'invitation.created',
       outcome: 'success',
       details: {
@@ -169,7 +158,7 @@ export async function invite(
     // Under the system scope: the attempt is recorded in the owner's party too, which the caller's own
     // scope cannot write to. The caller's trail gets the entry a fresh invitation would have written.
     await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-      await auditRepo.record(tx, {
+      await audit.record(tx, ctx, {
         action: 'invitation.created',
         outcome: 'success',
         details: { roles: roleKeys, resent: false },
@@ -226,7 +215,7 @@ export async function resendInvitation(ctx: ServiceContext, input: { userId: str
     if (party?.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
     const fresh = await issueInvitation({ ...ctx, tx }, target);
     if (input.delivery === 'mail') await mailRepo.enqueue(tx, invitationMail(actor, target, party.name, fresh.link));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'invitation.resent',
       outcome: 'success',
       details: { delivery: input.delivery, invitationsReplaced: fresh.revoked },
@@ -248,7 +237,7 @@ export async function revokeInvitation(ctx: ServiceContext, userId: string) {
     const target = await pendingInvitee(tx, actor, userId);
     const revoked = await invitationsRepo.revokePendingForUser(tx, target.id);
     await usersRepo.setStatus(tx, target.id, 'deactivated');
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'invitation.revoked',
       outcome: 'success',
       details: { invitationsRevoked: revoked },
@@ -266,7 +255,7 @@ export async function unlock(ctx: ServiceContext, userId: string) {
     // The counters live outside the transaction (they must hold across instances); the audit entry is
     // written only once they are cleared, so no unlock is recorded that did not happen.
     const cleared = await ctx.throttle.unlock(target.email, target.id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'auth.unlocked',
       outcome: 'success',
       details: { countersCleared: cleared },
@@ -287,7 +276,7 @@ export async function resetTwoFactor(ctx: ServiceContext, userId: string) {
     const had = await mfaRepo.removeAll(tx, target.id);
     if (!had) throw new DomainError('CONFLICT', 'This user has no second factor to reset.');
     const ended = await sessionsRepo.removeAllForUser(tx, target.id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'mfa.reset_by_admin',
       outcome: 'success',
       details: { sessionsEnded: ended },
@@ -424,7 +413,7 @@ export async function applyRoles(
   const adminRoles = found.filter((r) => isAdminRole(r) && wanted.includes(r.key));
   const adminGrant = adminRoles.length > 0 ? await newSystemAdminAlert(ctx, target.email, adminRoles) : null;
   const ended = await sessionsRepo.removeAllForUser(tx, target.id);
-  await auditRepo.record(tx, {
+  await audit.record(tx, ctx, {
     action: 'user.roles_changed',
     outcome: 'success',
     details: {
@@ -449,7 +438,7 @@ export async function deactivate(ctx: ServiceContext, userId: string) {
     await usersRepo.setStatus(tx, target.id, 'deactivated');
     const ended = await sessionsRepo.removeAllForUser(tx, target.id);
     const invitations = await invitationsRepo.revokePendingForUser(tx, target.id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'user.deactivated',
       outcome: 'success',
       details: { before: target.status, sessionsEnded: ended, invitationsRevoked: invitations },
@@ -467,7 +456,7 @@ export async function reactivate(ctx: ServiceContext, userId: string) {
     if (target.status === 'invited')
       throw new DomainError('CONFLICT', 'This user has not accepted the invitation yet; invite them again instead.');
     await usersRepo.setStatus(tx, target.id, 'active');
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'user.reactivated',
       outcome: 'success',
       details: { before: target.status },
@@ -482,7 +471,7 @@ export async function signOutEverywhere(ctx: ServiceContext, userId: string) {
   const ended = await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, userId);
     const n = await sessionsRepo.removeAllForUser(tx, target.id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'user.signed_out_everywhere',
       outcome: 'success',
       details: { sessionsEnded: n },
