@@ -4,6 +4,7 @@ import * as audit from '../audit/audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { type LinkKind, verifyLink } from '../files/links.ts';
+import { ownScope } from '../parties/scope.ts';
 
 /** An attached file as its table keeps it: whose it is and which blob holds it. */
 export interface AttachedFile {
@@ -51,4 +52,26 @@ export async function openAttachment<T extends AttachedFile>(
   const blob = await ctx.files.open(file.sha256);
   if (!blob) throw new Error(`blob ${file.sha256} of ${o.kind} ${file.id} is missing from the store`);
   return { ...blob, fileName: file.fileName, contentType: file.contentType };
+}
+
+/**
+ * An upload the file route refused for its content (a disguised executable, a path in the name): audited
+ * as denied on what the file was meant for, in the caller's own party (the entry is about its own user).
+ */
+export async function recordRefusedAttachment(
+  ctx: ServiceContext,
+  reason: string,
+  o: { action: AuditAction; entityType: string; entityId: string },
+) {
+  const { actor } = ctx;
+  await ctx.db.tx(ownScope(actor), (tx) =>
+    audit.record(tx, ctx, {
+      action: o.action,
+      outcome: 'denied',
+      partyId: actor.partyId,
+      entityType: o.entityType,
+      entityId: o.entityId,
+      details: { reason },
+    }),
+  );
 }

@@ -345,15 +345,9 @@ export function openAttachment(ctx: ServiceContext, token: string) {
 
 /** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
 export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { queryId: string }) {
-  const { actor } = ctx;
-  await ctx.db.tx(ownScope(actor), (tx) =>
-    audit.record(tx, ctx, {
-      action: 'invoice_query.attachment_refused',
-      outcome: 'denied',
-      partyId: actor.partyId,
-      entityType: 'invoice_query',
-      entityId: fields.queryId,
-      details: { reason },
-    }),
-  );
+  await attachments.recordRefusedAttachment(ctx, reason, {
+    action: 'invoice_query.attachment_refused',
+    entityType: 'invoice_query',
+    entityId: fields.queryId,
+  });
 }

@@ -338,17 +338,11 @@ export async function recordUpload(
 
 /** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
 export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { changeRequestId: string }) {
-  const { actor } = ctx;
-  await ctx.db.tx(ownScope(actor), (tx) =>
-    audit.record(tx, ctx, {
-      action: 'change_request.attachment_refused',
-      outcome: 'denied',
-      partyId: actor.partyId,
-      entityType: 'change_request',
-      entityId: fields.changeRequestId,
-      details: { reason },
-    }),
-  );
+  await attachments.recordRefusedAttachment(ctx, reason, {
+    action: 'change_request.attachment_refused',
+    entityType: 'change_request',
+    entityId: fields.changeRequestId,
+  });
 }
 
 /**

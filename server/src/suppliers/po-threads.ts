@@ -307,17 +307,11 @@ export async function recordUpload(
 
 /** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
 export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { purchaseOrderId: string }) {
-  const { actor } = ctx;
-  await ctx.db.tx(ctx.scope, (tx) =>
-    audit.record(tx, ctx, {
-      action: 'po_thread.attachment_refused',
-      outcome: 'denied',
-      partyId: actor.partyId,
-      entityType: 'purchase_order',
-      entityId: fields.purchaseOrderId,
-      details: { reason },
-    }),
-  );
+  await attachments.recordRefusedAttachment(ctx, reason, {
+    action: 'po_thread.attachment_refused',
+    entityType: 'purchase_order',
+    entityId: fields.purchaseOrderId,
+  });
 }
 
 /** A short-lived link to one file, after the same read check as poThreads.get. */
