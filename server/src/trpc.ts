@@ -2,7 +2,7 @@ import { type AuditAction, describeIssuePath, type Permission, REAUTH_WINDOW_MIN
 import { initTRPC, type TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { authenticate, requireEnrolled, requirePermission } from './auth/guard.ts';
-import type { Context } from './context.ts';
+import { type Context, serviceContext } from './context.ts';
 import { DomainError, fieldOf, reasonOf, toTRPCError } from './errors.ts';
 
 /**
@@ -66,10 +66,11 @@ export const publicProcedure = t.procedure.use(mapErrors);
  * Requires a live session (idle and absolute expiry by the user's effective policy, user and party
  * active) used from an address every IP allowlist of the user's party and roles admits. The allowlist is
  * checked on every request, not only at sign-in: a session carried to another network stops working.
+ * Narrows the context once: every procedure built on it hands its verb a ServiceContext (actor and scope).
  */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
   const actor = await authenticate(ctx, path);
-  return next({ ctx: { ...ctx, actor } });
+  return next({ ctx: serviceContext(ctx, actor) });
 });
 
 /** Requires an active party (checked with the session) and the second factor its policy requires. */
@@ -91,7 +92,7 @@ export const enrolledProcedure = partyProcedure.meta({ signedIn: true });
 /** Requires `perm` among the caller's role permissions. Denials are audited with the missing permission. */
 export const permission = (perm: Permission) =>
   partyProcedure.meta({ permission: perm }).use(async ({ ctx, next, path }) => {
-    await requirePermission(ctx, ctx.actor, perm, path);
+    await requirePermission(ctx, perm, path);
     return next();
   });
 

@@ -29,7 +29,7 @@ import {
   signContext,
   startEmbedded,
 } from '@gatehouse/db';
-import type { Actor, Context } from '@gatehouse/server/testing';
+import type { Actor, ServiceContext } from '@gatehouse/server/testing';
 import { appRolePassword, contextKey, EXPORT_CATALOGUE, writeExport } from '@gatehouse/server/testing';
 import postgres from 'postgres';
 import { env, f, median, SECRET } from './common.ts';
@@ -105,7 +105,13 @@ async function main() {
 
     const actorOf = (id: string) =>
       ({ partyId: id, partyKind: 'customer', permissions: new Set(['orders:read']), userId: id }) as unknown as Actor;
-    const ctx = { db: database, clock: { now: () => Date.now() } } as unknown as Context;
+    const ctxOf = (id: string) =>
+      ({
+        db: database,
+        clock: { now: () => Date.now() },
+        actor: actorOf(id),
+        scope: { kind: 'party', partyId: id },
+      }) as unknown as ServiceContext;
 
     // COPY of the same rows, same order, through the app role with the party's context (RLS on).
     const copyRows = async () => {
@@ -130,7 +136,7 @@ async function main() {
 
     const exportRows = async (format: ExportFormat, id: string) => {
       const s = sink();
-      const spec = EXPORT_CATALOGUE.orders.open(ctx, actorOf(id), {});
+      const spec = EXPORT_CATALOGUE.orders.open(ctxOf(id), {});
       const rows = await writeExport(s.out, format, spec);
       return { rows, bytes: s.bytes() };
     };

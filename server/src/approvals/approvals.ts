@@ -9,7 +9,6 @@ import {
   type approvalsRepo as ApprovalsRepo,
   alertsRepo,
   approvalsRepo,
-  auditRepo,
   changeRequestsRepo,
   type Database,
   mailRepo,
@@ -20,12 +19,12 @@ import {
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { Actor, Clock } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext, TxContext } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
 import { maskedBankDetails } from '../parties/bank.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { type NotifyEnv, notify } from '../users/notifications.ts';
 import {
   type Case,
@@ -95,8 +94,8 @@ export function policyProblem(
   return null;
 }
 
-export async function policies(ctx: Context, actor: Actor) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+export async function policies(ctx: ServiceContext) {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const rows = await approvalsRepo.policies(tx);
     return {
       policies: rows.map((p) => ({
@@ -120,8 +119,9 @@ function levelOut(l: PolicyLevel, i: number) {
   };
 }
 
-export async function setPolicy(ctx: Context, actor: Actor, input: z.output<typeof setApprovalPolicyInput>) {
-  const scope = scopeFor(actor);
+export async function setPolicy(ctx: ServiceContext, input: z.output<typeof setApprovalPolicyInput>) {
+  const { actor } = ctx;
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff configure approvals.');
   return ctx.db.tx(scope, async (tx) => {
     const deciders = new Set((await approvalsRepo.deciderRoles(tx)).map((r) => r.key));
@@ -143,7 +143,7 @@ export async function setPolicy(ctx: Context, actor: Actor, input: z.output<type
       at: new Date(ctx.clock.now()),
     });
     const warnings = policyWarnings(input.type, input.currency, levels, await approvalsRepo.approvers(tx));
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'approval_policy.changed',
       outcome: 'success',
       partyId: actor.partyId,
@@ -182,17 +182,17 @@ export function policyWarnings(
   return out;
 }
 
-export async function approvers(ctx: Context, actor: Actor) {
-  return { items: await ctx.db.read(scopeFor(actor), (tx) => approvalsRepo.approvers(tx)) };
+export async function approvers(ctx: ServiceContext) {
+  return { items: await ctx.db.read(ctx.scope, (tx) => approvalsRepo.approvers(tx)) };
 }
 
 /** Sets (or with null removes) an approver's limit. Never one's own: nobody raises their own authority. */
 export async function setLimit(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { userId: string; currency: string; maxMinor: bigint | null },
 ) {
-  const scope = scopeFor(actor);
+  const { actor } = ctx;
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff set approval limits.');
   if (input.userId === actor.userId) throw new DomainError('FORBIDDEN', 'You cannot set your own approval limit.');
   return ctx.db.tx(scope, async (tx) => {
@@ -207,7 +207,7 @@ export async function setLimit(
       actor.userId,
       new Date(ctx.clock.now()),
     );
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'approver_limit.changed',
       outcome: 'success',
       partyId: actor.partyId,
@@ -284,11 +284,10 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, env: NotifyEn
     decidedBy: s.submittedBy,
     at: now,
   });
-  await auditRepo.record(tx, {
+  await audit.record(tx, audit.byUser(null, s.submittedBy), {
     action: 'approval.submitted',
     outcome: 'success',
     partyId: s.partyId,
-    actorUserId: s.submittedBy,
     entityType: 'approval_request',
     entityId: id,
     details: {
@@ -364,8 +363,7 @@ async function notifyLevel(
 
 /** Staff submit credit-limit changes and credit notes for a customer. */
 export async function submit(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: {
     type: 'credit-limit-change' | 'credit-note';
     partyId: string;
@@ -375,7 +373,8 @@ export async function submit(
     invoiceNumber?: string | undefined;
   },
 ) {
-  const scope = scopeFor(actor);
+  const { actor } = ctx;
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff submit these requests.');
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(scope, async (tx) => {
@@ -448,17 +447,18 @@ function present(r: Headless<FullRequest>) {
  * The inbox. View 'mine': every pending request whose current level one of my roles decides (or decides
  * once escalated), each saying whether I may decide it now or why not (the same check decide() makes).
  */
-export async function list(ctx: Context, actor: Actor, input: z.output<typeof approvalsListInput>) {
+export async function list(ctx: ServiceContext, input: z.output<typeof approvalsListInput>) {
+  const { actor } = ctx;
   const escalateHours = ctx.config.approvals.escalateHours;
   if (input.view !== 'mine') {
     // One statement, one round trip: the list page's hot path.
-    const page = await ctx.db.readOne(scopeFor(actor), (tx) => approvalsRepo.list(tx, input));
+    const page = await ctx.db.readOne(ctx.scope, (tx) => approvalsRepo.list(tx, input));
     return {
       ...page,
       items: page.items.map((r) => ({ ...present(r), canDecide: null })),
     };
   }
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const page = await approvalsRepo.list(tx, {
       ...input,
       waitingFor: { userId: actor.userId, roleKeys: actor.roles },
@@ -563,8 +563,9 @@ async function staffing(tx: Tx, r: AnyRequest, steps: readonly StepRow[]): Promi
   return staffingProblems(levels, caseOf(r, steps), await approvalsRepo.approvers(tx));
 }
 
-export async function get(ctx: Context, actor: Actor, id: string) {
-  const out = await ctx.db.read(scopeFor(actor), async (tx) => {
+export async function get(ctx: ServiceContext, id: string) {
+  const { actor } = ctx;
+  const out = await ctx.db.read(ctx.scope, async (tx) => {
     const r = await approvalsRepo.get(tx, id);
     if (!r) return undefined;
     const steps = await approvalsRepo.steps(tx, r.partyId, r.id);
@@ -677,8 +678,7 @@ async function settle(tx: Tx, r: RequestRow, outcome: 'approved' | 'rejected' | 
 }
 
 export async function decide(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: {
     id: string;
     version: number;
@@ -686,8 +686,9 @@ export async function decide(
     reason?: string | undefined;
   },
 ) {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
-  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const out = await ctx.db.tx(ctx.scope, async (tx) => {
     const r = await approvalsRepo.getForUpdate(tx, input.id);
     if (!r) throw notFound('That approval request');
     if (r.status !== 'pending') throw new DomainError('CONFLICT', `This request was already ${r.status}.`);
@@ -737,11 +738,9 @@ export async function decide(
     const base = {
       outcome: 'success' as const,
       partyId: r.partyId,
-      actorUserId: actor.userId,
       entityType: 'approval_request',
       entityId: r.id,
       crossParty: r.partyId !== actor.partyId,
-      ...requestFields(ctx),
     };
     const details = {
       level: r.currentLevel,
@@ -759,11 +758,11 @@ export async function decide(
         : input.decision === 'reject'
           ? ('approval.rejected' as const)
           : ('approval.changes_requested' as const);
-    await auditRepo.record(tx, { ...base, action, details });
+    await audit.record(tx, ctx, { ...base, action, details });
     if (status === 'approved' || status === 'rejected') {
       await settle(tx, r, status, actor.userId, now);
       if (status === 'approved')
-        await auditRepo.record(tx, {
+        await audit.record(tx, ctx, {
           ...base,
           action: 'approval.applied',
           details: { type: r.type, payload: auditPayload(r) },
@@ -789,14 +788,14 @@ export async function decide(
 }
 
 /** A link to a file attached to the request's subject (a bank letter), for whoever may read the request. */
-export async function attachmentLink(ctx: Context, actor: Actor, id: string, attachmentId: string) {
-  const ok = await ctx.db.read(scopeFor(actor), async (tx) => {
+export async function attachmentLink(ctx: ServiceContext, id: string, attachmentId: string) {
+  const ok = await ctx.db.read(ctx.scope, async (tx) => {
     const of = await approvalsRepo.subjectOf(tx, id);
     const file = await changeRequestsRepo.attachment(tx, attachmentId);
     return !!of && !!file && of.type === 'change_request' && of.id === file.changeRequestId;
   });
   if (!ok) throw notFound('That file');
-  return mintLink(ctx, actor, 'change-request-attachment', attachmentId);
+  return mintLink(ctx, 'change-request-attachment', attachmentId);
 }
 
 /** Bank details are masked in the audit trail, like change requests' entries. */
@@ -811,9 +810,7 @@ function auditPayload(r: RequestRow) {
  * a new round at level 1 and the editor becomes its maker for segregation of duties.
  */
 export async function resubmitInTx(
-  tx: Tx,
-  ctx: Context,
-  actor: Actor,
+  ctx: TxContext,
   input: {
     id: string;
     version: number;
@@ -825,6 +822,7 @@ export async function resubmitInTx(
     changes?: { before: unknown; after: unknown };
   },
 ) {
+  const { tx, actor } = ctx;
   const now = new Date(ctx.clock.now());
   const r = await approvalsRepo.getForUpdate(tx, input.id);
   if (!r) throw notFound('That approval request');
@@ -861,7 +859,7 @@ export async function resubmitInTx(
     at: now,
     reason: input.reason ?? null,
   });
-  await audit.record(tx, ctx, actor, {
+  await audit.record(tx, ctx, {
     action: 'approval.resubmitted',
     outcome: 'success',
     partyId: r.partyId,
@@ -881,11 +879,11 @@ export async function resubmitInTx(
 
 /** Staff correct a credit-limit change or credit note sent back to them. */
 export async function resubmit(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { id: string; version: number; amountMinor?: bigint | undefined; reason?: string | undefined },
 ) {
-  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const { actor } = ctx;
+  const out = await ctx.db.tx(ctx.scope, async (tx) => {
     const r = await approvalsRepo.getForUpdate(tx, input.id);
     if (!r) throw notFound('That approval request');
     if (r.type !== 'credit-limit-change' && r.type !== 'credit-note')
@@ -901,7 +899,7 @@ export async function resubmit(
       input.amountMinor !== undefined && r.currency
         ? r.title.replace(money(r.amountMinor ?? 0n, r.currency), money(input.amountMinor, r.currency))
         : r.title;
-    await resubmitInTx(tx, ctx, actor, { ...input, payload, amountMinor: input.amountMinor ?? r.amountMinor, title });
+    await resubmitInTx({ ...ctx, tx }, { ...input, payload, amountMinor: input.amountMinor ?? r.amountMinor, title });
     return { ok: true as const };
   });
   ctx.mail.kick();
@@ -909,7 +907,8 @@ export async function resubmit(
 }
 
 /** Withdraws a pending (or sent-back) request; the held change is dropped. */
-export async function withdrawInTx(tx: Tx, ctx: Context, actor: Actor, id: string) {
+export async function withdrawInTx(ctx: TxContext, id: string) {
+  const { tx, actor } = ctx;
   const now = new Date(ctx.clock.now());
   const r = await approvalsRepo.getForUpdate(tx, id);
   if (!r) throw notFound('That approval request');
@@ -925,7 +924,7 @@ export async function withdrawInTx(tx: Tx, ctx: Context, actor: Actor, id: strin
     decidedBy: actor.userId,
     at: now,
   });
-  await audit.record(tx, ctx, actor, {
+  await audit.record(tx, ctx, {
     action: 'approval.withdrawn',
     outcome: 'success',
     partyId: r.partyId,
@@ -936,15 +935,16 @@ export async function withdrawInTx(tx: Tx, ctx: Context, actor: Actor, id: strin
   return r;
 }
 
-export async function withdraw(ctx: Context, actor: Actor, id: string) {
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function withdraw(ctx: ServiceContext, id: string) {
+  const { actor } = ctx;
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const r = await approvalsRepo.getForUpdate(tx, id);
     if (!r) throw notFound('That approval request');
     if (r.type === 'bank-details-change')
       throw new DomainError('BAD_REQUEST', 'The supplier withdraws its bank-detail change (Company details).');
     if (r.submittedBy !== actor.userId)
       throw new DomainError('FORBIDDEN', 'Only whoever submitted this request withdraws it.');
-    await withdrawInTx(tx, ctx, actor, id);
+    await withdrawInTx({ ...ctx, tx }, id);
     return { ok: true as const };
   });
 }
@@ -977,11 +977,10 @@ export async function remindAndEscalate(
         at: now,
         role: level.escalateTo.join(','),
       });
-      await auditRepo.record(tx, {
+      await audit.record(tx, audit.SYSTEM, {
         action: 'approval.escalated',
         outcome: 'success',
         partyId: r.partyId,
-        actorUserId: null,
         entityType: 'approval_request',
         entityId: r.id,
         details: { level: r.currentLevel, to: level.escalateTo, waitingHours: hours.escalate },
@@ -999,11 +998,10 @@ export async function remindAndEscalate(
         decision: 'reminded',
         at: now,
       });
-      await auditRepo.record(tx, {
+      await audit.record(tx, audit.SYSTEM, {
         action: 'approval.reminded',
         outcome: 'success',
         partyId: r.partyId,
-        actorUserId: null,
         entityType: 'approval_request',
         entityId: r.id,
         details: { level: r.currentLevel, waitingHours: hours.remind },

@@ -1,8 +1,8 @@
 import { alertsRepo, type Database, mailRepo, type Tx } from '@gatehouse/db';
-import type { Actor, Clock } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { Clock } from '../auth/sessions.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import * as audit from './audit.ts';
 
 /**
@@ -78,11 +78,10 @@ export async function checkSignInSpike(db: Database, clock: Clock): Promise<bool
 }
 
 export async function list(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { openOnly: boolean; cursor?: string | undefined; limit: number },
 ) {
-  const scope = scopeFor(actor);
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Alerts are for internal staff.');
   return ctx.db.read(scope, (tx) =>
     alertsRepo.list(tx, {
@@ -93,13 +92,14 @@ export async function list(
   );
 }
 
-export async function acknowledge(ctx: Context, actor: Actor, id: string) {
-  const scope = scopeFor(actor);
+export async function acknowledge(ctx: ServiceContext, id: string) {
+  const { actor } = ctx;
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Alerts are for internal staff.');
   await ctx.db.tx(scope, async (tx) => {
     if (!(await alertsRepo.acknowledge(tx, id, actor.userId, new Date(ctx.clock.now()))))
       throw notFound('That open alert');
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'alert.acknowledged',
       outcome: 'success',
       partyId: actor.partyId,

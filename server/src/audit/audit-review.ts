@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AUDIT_EXPORT_MAX_ROWS } from '@gatehouse/contract';
 import { auditRepo, partiesRepo, usersRepo } from '@gatehouse/db';
 import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
 import { scopeFor } from '../parties/scope.ts';
@@ -16,19 +16,18 @@ import { verifyAuditChains } from './verify.ts';
  * RLS); internal auditors and system admins see every party's, and may narrow to one.
  */
 export function search(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: Omit<auditRepo.AuditSearch, 'partyId'> & { partyId?: string | undefined },
 ) {
-  const scope = scopeFor(actor);
+  const scope = ctx.scope;
   const { partyId, ...rest } = input;
   return ctx.db.read(scope, (tx) =>
     auditRepo.search(tx, { ...rest, ...(scope.kind === 'all' && partyId ? { partyId } : {}) }),
   );
 }
 
-export async function get(ctx: Context, actor: Actor, id: string) {
-  const row = await ctx.db.readOne(scopeFor(actor), (tx) => auditRepo.getEntry(tx, id));
+export async function get(ctx: ServiceContext, id: string) {
+  const row = await ctx.db.readOne(ctx.scope, (tx) => auditRepo.getEntry(tx, id));
   if (!row) throw notFound('That audit entry');
   const { chainKey, chainSeq, hash, prevHash, intact, ...entry } = row;
   return { ...entry, chain: { key: chainKey, seq: chainSeq, hash, prevHash, intact } };
@@ -38,8 +37,9 @@ export async function get(ctx: Context, actor: Actor, id: string) {
  * Checks the hash chains the caller may see: staff every chain, a party admin its own party's. (The same
  * walk as `pnpm gatehouse audit verify`; it reveals positions and hashes, never another party's content.)
  */
-export async function verify(ctx: Context, actor: Actor) {
-  const scope = scopeFor(actor);
+export async function verify(ctx: ServiceContext) {
+  const { actor } = ctx;
+  const scope = ctx.scope;
   const chains = await verifyAuditChains(ctx.db, scope.kind === 'all' ? {} : { chainKey: actor.partyId });
   if (scope.kind !== 'all') return { ...chains, checkpoints: { checked: 0, problem: null } };
   const cps = await verifyCheckpoints(ctx.db, ctx.auditSigner.publicKeyPem);
@@ -60,7 +60,8 @@ function exportQuery(actor: Actor, input: ExportFilters) {
 }
 
 /** How many entries an export of these filters would hold (counted up to the limit plus one). */
-export async function countForExport(ctx: Context, actor: Actor, input: ExportFilters) {
+export async function countForExport(ctx: ServiceContext, input: ExportFilters) {
+  const { actor } = ctx;
   const { scope, query } = exportQuery(actor, input);
   const count = await ctx.db.read(scope, (tx) => auditRepo.countUpTo(tx, query, AUDIT_EXPORT_MAX_ROWS + 1));
   return { count, overLimit: count > AUDIT_EXPORT_MAX_ROWS, limit: AUDIT_EXPORT_MAX_ROWS };
@@ -70,16 +71,16 @@ export async function countForExport(ctx: Context, actor: Actor, input: ExportFi
  * The actor picker: users in the caller's scope whose address or name contains the text (a party admin
  * finds its own party's users only; staff every party's).
  */
-export async function findActors(ctx: Context, actor: Actor, input: { search: string; limit: number }) {
-  const { items } = await ctx.db.read(scopeFor(actor), (tx) =>
+export async function findActors(ctx: ServiceContext, input: { search: string; limit: number }) {
+  const { items } = await ctx.db.read(ctx.scope, (tx) =>
     usersRepo.listForAdmin(tx, { search: input.search, limit: input.limit }),
   );
   return items.map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, partyName: u.partyName }));
 }
 
 /** The organisation picker: organisations in the caller's scope whose name or ERP reference contains the text. */
-export async function findParties(ctx: Context, actor: Actor, input: { search: string; limit: number }) {
-  const { items } = await ctx.db.read(scopeFor(actor), (tx) =>
+export async function findParties(ctx: ServiceContext, input: { search: string; limit: number }) {
+  const { items } = await ctx.db.read(ctx.scope, (tx) =>
     partiesRepo.list(tx, { search: input.search, limit: input.limit }),
   );
   return items.map((p) => ({ id: p.id, name: p.name, kind: p.kind }));
@@ -90,7 +91,8 @@ export async function findParties(ctx: Context, actor: Actor, input: { search: s
  * the filters, the row count, the first and last time, the SHA-256 of the CSV and the chain heads at the
  * time of export. The export is itself audited, in the transaction that read the rows.
  */
-export async function exportCsv(ctx: Context, actor: Actor, input: ExportFilters) {
+export async function exportCsv(ctx: ServiceContext, input: ExportFilters) {
+  const { actor } = ctx;
   const { scope, query } = exportQuery(actor, input);
   return ctx.db.tx(scope, async (tx) => {
     const rows: auditRepo.AuditRow[] = [];
@@ -158,7 +160,7 @@ export async function exportCsv(ctx: Context, actor: Actor, input: ExportFilters
         details: { by: actor.email, rows: rows.length, filters: query },
       });
     }
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'audit.exported',
       outcome: 'success',
       partyId: actor.partyId,

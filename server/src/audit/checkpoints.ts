@@ -1,6 +1,7 @@
 import { auditRepo, type Database } from '@gatehouse/db';
 import type { Clock } from '../auth/sessions.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from './audit.ts';
 import { type AuditSigner, signatureValid } from './signing.ts';
 
 /**
@@ -25,11 +26,10 @@ export async function createCheckpoint(db: Database, signer: AuditSigner, clock:
       publicKey: signer.publicKeyPem,
       heads: list,
     });
-    await auditRepo.record(tx, {
+    await recordAudit(tx, SYSTEM_ORIGIN, {
       action: 'audit.checkpointed',
       outcome: 'success',
       partyId: null,
-      actorUserId: null,
       entityType: 'audit_checkpoint',
       entityId: id,
       details: { chains: list.length },

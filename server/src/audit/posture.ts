@@ -1,9 +1,8 @@
 import { backupsRepo, postureRepo } from '@gatehouse/db';
-import type { Actor } from '../auth/sessions.ts';
 import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { scopeFor } from '../parties/scope.ts';
+import type { scopeFor } from '../parties/scope.ts';
 
 /**
  * The security posture page: the ERP security checklists (ERPNext's, Optiwise's) turned into live
@@ -21,8 +20,8 @@ export interface PostureItem {
   rows: { label: string; value: string; status: Status }[];
 }
 
-export async function posture(ctx: Context, actor: Actor): Promise<{ generatedAt: Date; items: PostureItem[] }> {
-  const scope = scopeFor(actor);
+export async function posture(ctx: ServiceContext): Promise<{ generatedAt: Date; items: PostureItem[] }> {
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'The security posture is for internal staff.');
   const now = new Date(ctx.clock.now());
   const dormantDays = ctx.config.dormantDays > 0 ? Math.min(60, ctx.config.dormantDays) : 60;

@@ -1,6 +1,6 @@
 import type { Permission } from '@gatehouse/contract';
 import { recordDenial, recordIpDenial } from '../audit/audit.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { DomainError, ipNotAllowed } from '../errors.ts';
 import { ipAllowed } from './policy.ts';
 import { type Actor, validateSession } from './sessions.ts';
@@ -44,9 +44,10 @@ export function requireEnrolled(actor: Actor) {
 }
 
 /** `perm` among the caller's role permissions; a denial is audited with the missing permission. */
-export async function requirePermission(ctx: Context, actor: Actor, perm: Permission, path: string) {
+export async function requirePermission(ctx: ServiceContext, perm: Permission, path: string) {
+  const { actor } = ctx;
   if (!actor.permissions.has(perm)) {
-    await recordDenial(ctx, actor, perm, path);
+    await recordDenial(ctx, perm, path);
     throw new DomainError('FORBIDDEN', 'You do not have permission to do that.');
   }
 }

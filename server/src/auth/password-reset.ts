@@ -1,8 +1,9 @@
-import { auditRepo, mailRepo, notificationsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
+import { mailRepo, notificationsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
+import { byUser, record as recordAudit } from '../audit/audit.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { readerOf, text } from '../mail/i18n.ts';
-import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { hashPassword } from './password.ts';
 import { newPasswordProblem } from './password-policy.ts';
 import { tooManyAttempts } from './reauth.ts';
@@ -40,14 +41,12 @@ export async function requestPasswordReset(ctx: Context, input: { email: string 
           values: { name: user.displayName, link, minutes: RESET_TTL_MS / 60_000 },
         }),
       });
-      await auditRepo.record(tx, {
+      await recordAudit(tx, byUser(ctx.req, user.id), {
         action: 'auth.password_reset_requested',
         outcome: 'success',
         partyId: user.partyId,
-        actorUserId: user.id,
         entityType: 'user',
         entityId: user.id,
-        ...requestFields(ctx),
       });
     });
     ctx.mail.kick();
@@ -106,15 +105,13 @@ export async function resetPassword(ctx: Context, input: { token: string; newPas
     if (!(await mailRepo.spendReset(tx, id, new Date(ctx.clock.now())))) throw invalid;
     await usersRepo.setPasswordHash(tx, reset.userId, hash);
     const ended = await sessionsRepo.removeAllForUser(tx, reset.userId);
-    await auditRepo.record(tx, {
+    await recordAudit(tx, byUser(ctx.req, reset.userId), {
       action: 'auth.password_reset',
       outcome: 'success',
       partyId: reset.partyId,
-      actorUserId: reset.userId,
       entityType: 'user',
       entityId: reset.userId,
       details: { sessionsEnded: ended },
-      ...requestFields(ctx),
     });
   });
   return { ok: true as const };

@@ -1,11 +1,9 @@
 import { type AuditEntry, policiesRepo, type Tx } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext, TxContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
-import { scopeFor } from '../parties/scope.ts';
 import { listAdmits } from './policy.ts';
-import type { Actor } from './sessions.ts';
 
 /**
  * Security policies: per role (system admins) and per party, where a party may only tighten. The
@@ -17,8 +15,8 @@ const globalMinutes = (ctx: Context) => ({
   sessionAbsoluteHours: Math.round(ctx.sessionPolicy.absoluteMs / 3_600_000),
 });
 
-export async function get(ctx: Context, actor: Actor, input: { partyId?: string | undefined }) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+export async function get(ctx: ServiceContext, input: { partyId?: string | undefined }) {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const roles = await policiesRepo.listRoles(tx);
     let party = null;
     if (input.partyId) {
@@ -86,14 +84,8 @@ export function weakenings(before: PolicyValues, after: PolicyValues): string[] 
   return out;
 }
 
-async function alertIfWeakened(
-  tx: Tx,
-  ctx: Context,
-  actor: Actor,
-  what: string,
-  before: PolicyValues,
-  after: PolicyValues,
-) {
+async function alertIfWeakened(ctx: TxContext, what: string, before: PolicyValues, after: PolicyValues) {
+  const { tx, actor } = ctx;
   const changes = weakenings(before, after);
   if (changes.length === 0) return;
   await raiseAlert(tx, new Date(ctx.clock.now()), {
@@ -110,8 +102,7 @@ async function alertIfWeakened(
  * loosened, and the audit entry with before and after.
  */
 async function savePolicy<T extends PolicyValues>(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: PolicyChange & { requireTotp: T['requireTotp'] },
   target: {
     appliesToCaller: boolean;
@@ -123,7 +114,7 @@ async function savePolicy<T extends PolicyValues>(
 ) {
   checkList(input.ipAllowlist);
   checkOwnLockout(ctx, target.appliesToCaller, input);
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const before = await target.load(tx);
     if (!before) throw notFound(target.missing);
     const after = {
@@ -133,8 +124,8 @@ async function savePolicy<T extends PolicyValues>(
       ipAllowlist: dedupe(input.ipAllowlist),
     };
     await target.save(tx, after);
-    await alertIfWeakened(tx, ctx, actor, before.label, before.values, after);
-    await audit.record(tx, ctx, actor, {
+    await alertIfWeakened({ ...ctx, tx }, before.label, before.values, after);
+    await audit.record(tx, ctx, {
       ...target.audit,
       outcome: 'success',
       details: { before: before.values, after },
@@ -150,8 +141,9 @@ const valuesOf = (row: PolicyValues): PolicyValues => ({
   ipAllowlist: row.ipAllowlist,
 });
 
-export function setRole(ctx: Context, actor: Actor, input: PolicyChange & { roleKey: string; requireTotp: boolean }) {
-  return savePolicy(ctx, actor, input, {
+export function setRole(ctx: ServiceContext, input: PolicyChange & { roleKey: string; requireTotp: boolean }) {
+  const { actor } = ctx;
+  return savePolicy(ctx, input, {
     appliesToCaller: actor.roles.includes(input.roleKey),
     load: async (tx) => {
       const row = await policiesRepo.getRole(tx, input.roleKey);
@@ -165,11 +157,8 @@ export function setRole(ctx: Context, actor: Actor, input: PolicyChange & { role
 }
 
 /** A party's policy may only tighten the global one: longer timeouts than the global are refused. */
-export function setParty(
-  ctx: Context,
-  actor: Actor,
-  input: PolicyChange & { partyId: string; requireTotp: true | null },
-) {
+export function setParty(ctx: ServiceContext, input: PolicyChange & { partyId: string; requireTotp: true | null }) {
+  const { actor } = ctx;
   const global = globalMinutes(ctx);
   if (input.sessionIdleMinutes !== null && input.sessionIdleMinutes > global.sessionIdleMinutes)
     throw invalidField(
@@ -181,7 +170,7 @@ export function setParty(
       ['sessionAbsoluteHours'],
       `An organisation can only tighten the global ${global.sessionAbsoluteHours} hours.`,
     );
-  return savePolicy(ctx, actor, input, {
+  return savePolicy(ctx, input, {
     appliesToCaller: input.partyId === actor.partyId,
     load: async (tx) => {
       const row = await policiesRepo.getParty(tx, input.partyId, true);

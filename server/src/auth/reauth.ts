@@ -1,9 +1,8 @@
 import { usersRepo } from '@gatehouse/db';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { ownScope } from '../parties/scope.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
-import type { Actor } from './sessions.ts';
 
 /** A throttled request: 429 with Retry-After and a message that says how long to wait. */
 export function tooManyAttempts(ctx: Context, what: string, retryAfterSeconds: number): DomainError {
@@ -15,7 +14,8 @@ export function tooManyAttempts(ctx: Context, what: string, retryAfterSeconds: n
  * Re-entering the password guards every sensitive change (password, 2FA); it is throttled on the same
  * counters as a sign-in, so a stolen session cannot be used to guess the password.
  */
-export async function confirmPassword(ctx: Context, actor: Actor, password: string) {
+export async function confirmPassword(ctx: ServiceContext, password: string) {
+  const { actor } = ctx;
   const verdict = await ctx.throttle.attempt(actor.email, ctx.req.ip);
   if (!verdict.ok) throw tooManyAttempts(ctx, 'Too many attempts.', verdict.retryAfterSeconds);
   const stored = await ctx.db.readOne(ownScope(actor), (tx) => usersRepo.passwordHash(tx, actor.userId));

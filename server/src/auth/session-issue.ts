@@ -2,10 +2,10 @@ import { REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import { policiesRepo, sessionsRepo, type Tx } from '@gatehouse/db';
 import { stringifySetCookie } from 'cookie';
 import * as audit from '../audit/audit.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { ownScope } from '../parties/scope.ts';
 import { effectivePolicy } from './policy.ts';
-import { type Actor, createSession } from './sessions.ts';
+import { createSession } from './sessions.ts';
 
 /**
  * Issuing session cookies: at sign-in, and when the session id rotates (re-authentication, enrolling a
@@ -48,17 +48,19 @@ export async function issueSession(ctx: Context, tx: Tx, user: { id: string; par
  * Rotates the caller's session id at a privilege change: a new session (password proven now), the old
  * one ended, in the caller's transaction when given. The cookie is replaced once the change commits.
  */
-export async function rotateSession(ctx: Context, actor: Actor, tx: Tx) {
+export async function rotateSession(ctx: ServiceContext, tx: Tx) {
+  const { actor } = ctx;
   const issued = await issueSession(ctx, tx, { id: actor.userId, partyId: actor.partyId });
   await sessionsRepo.remove(tx, actor.sessionId);
   return () => setSessionCookie(ctx, issued.token, issued.maxAgeMs);
 }
 
 /** The password was proven again: a fresh session id, valid for sensitive actions for the next window. */
-export async function reauthenticated(ctx: Context, actor: Actor) {
+export async function reauthenticated(ctx: ServiceContext) {
+  const { actor } = ctx;
   const setCookie = await ctx.db.tx(ownScope(actor), async (tx) => {
-    const set = await rotateSession(ctx, actor, tx);
-    await audit.record(tx, ctx, actor, {
+    const set = await rotateSession(ctx, tx);
+    await audit.record(tx, ctx, {
       action: 'auth.reauthenticated',
       outcome: 'success',
       partyId: actor.partyId,

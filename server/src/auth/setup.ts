@@ -1,4 +1,5 @@
-import { auditRepo, type Database, partiesRepo, setupRepo, usersRepo } from '@gatehouse/db';
+import { type Database, partiesRepo, setupRepo, usersRepo } from '@gatehouse/db';
+import { byUser, record as recordAudit } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { hashPassword } from './password.ts';
@@ -68,11 +69,10 @@ export async function createFirstAdmin(
         throw e;
       });
     await usersRepo.grantRoles(tx, user.id, party.id, ['system-admin']);
-    await auditRepo.record(tx, {
+    await recordAudit(tx, byUser(null, user.id), {
       action: 'setup.completed',
       outcome: 'success',
       partyId: party.id,
-      actorUserId: user.id,
       entityType: 'user',
       entityId: user.id,
       details: { via: 'token' in how ? 'setup-link' : 'cli', email: input.email },

@@ -1,6 +1,5 @@
 import { LOGIN_FAILED_MESSAGE, type Me, type Preferences, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import {
-  auditRepo,
   mailRepo,
   mfaRepo,
   notificationsRepo,
@@ -12,11 +11,11 @@ import {
 } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { DomainError, ipNotAllowed, notFound } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
 import { type Reader, readerOf, text } from '../mail/i18n.ts';
-import { ownScope, requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { newPasswordProblem } from './password-policy.ts';
 import { effectivePolicy, ipAllowed } from './policy.ts';
@@ -147,13 +146,11 @@ export async function verifySecondFactor(
     }
     if (ok && !(await mfaRepo.spendChallenge(tx, id))) throw expired; // a concurrent request won
     // Same transaction as the spent step or recovery code: no code is ever used without its trail.
-    await auditRepo.record(tx, {
+    await audit.record(tx, audit.byUser(ctx.req, user.id), {
       action: ok ? 'auth.second_factor_succeeded' : 'auth.second_factor_failed',
       outcome: ok ? 'success' : 'failure',
       partyId: user.partyId,
-      actorUserId: user.id,
       details: { method },
-      ...requestFields(ctx),
     });
     return ok;
   });
@@ -191,13 +188,11 @@ export async function startSession(
     await inTx?.(tx);
     await usersRepo.markSignedIn(tx, user.id);
     const s = await issueSession(ctx, tx, user);
-    await auditRepo.record(tx, {
+    await audit.record(tx, audit.byUser(ctx.req, user.id), {
       action: 'auth.login_succeeded',
       outcome: 'success',
       partyId: user.partyId,
-      actorUserId: user.id,
       entityType: 'session',
-      ...requestFields(ctx),
     });
     return s;
   });
@@ -220,10 +215,11 @@ async function recordFailure(
   lock: Lockout | null = null,
 ) {
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-    const who = { partyId: user?.partyId ?? null, actorUserId: user?.id ?? null, ...requestFields(ctx) };
-    await auditRepo.record(tx, { action: 'auth.login_failed', outcome: 'failure', details, ...who });
+    const who = audit.byUser(ctx.req, user?.id ?? null);
+    const partyId = user?.partyId ?? null;
+    await audit.record(tx, who, { action: 'auth.login_failed', outcome: 'failure', details, partyId });
     if (lock) {
-      await auditRepo.record(tx, { action: 'auth.locked_out', outcome: 'failure', details: lock, ...who });
+      await audit.record(tx, who, { action: 'auth.locked_out', outcome: 'failure', details: lock, partyId });
       if (user)
         await mailRepo.enqueue(
           tx,
@@ -260,10 +256,11 @@ function lockoutMail(user: { email: string; displayName: string }, lock: Lockout
   };
 }
 
-export async function logout(ctx: Context, actor: Actor): Promise<void> {
+export async function logout(ctx: ServiceContext): Promise<void> {
+  const { actor } = ctx;
   await ctx.db.tx({ kind: 'party', partyId: actor.partyId }, async (tx) => {
     await sessionsRepo.remove(tx, actor.sessionId);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'auth.logged_out',
       outcome: 'success',
       partyId: actor.partyId,
@@ -274,7 +271,8 @@ export async function logout(ctx: Context, actor: Actor): Promise<void> {
 }
 
 /** The signed-in user's live sessions (device, IP, last seen), the current one marked. */
-export async function listSessions(ctx: Context, actor: Actor) {
+export async function listSessions(ctx: ServiceContext) {
+  const { actor } = ctx;
   const rows = await ctx.db.readOne(ownScope(actor), (tx) =>
     sessionsRepo.listForUser(tx, actor.userId, new Date(ctx.clock.now())),
   );
@@ -282,14 +280,15 @@ export async function listSessions(ctx: Context, actor: Actor) {
 }
 
 /** Ends one of the user's own sessions, or all the others. Another user's session id is NOT_FOUND. */
-export async function revokeSessions(ctx: Context, actor: Actor, input: { id: string } | { allOthers: true }) {
+export async function revokeSessions(ctx: ServiceContext, input: { id: string } | { allOthers: true }) {
+  const { actor } = ctx;
   const ended = await ctx.db.tx(ownScope(actor), async (tx) => {
     const n =
       'id' in input
         ? Number(await sessionsRepo.removeForUser(tx, actor.userId, input.id))
         : await sessionsRepo.removeAllForUser(tx, actor.userId, actor.sessionId);
     if ('id' in input && n === 0) throw notFound('That session');
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'session.revoked',
       outcome: 'success',
       partyId: actor.partyId,
@@ -306,19 +305,18 @@ export async function revokeSessions(ctx: Context, actor: Actor, input: { id: st
  * The signed-in user's own language and time zone (docs/i18n.md): set by the SPA from the browser at first
  * sign-in, then from the Profile page. Only ever the caller's own row; audited with before and after.
  */
-export async function setPreferences(ctx: Context, actor: Actor, input: Preferences): Promise<Me> {
+export async function setPreferences(ctx: ServiceContext, input: Preferences): Promise<Me> {
+  const { actor } = ctx;
   await ctx.db.tx(ownScope(actor), async (tx) => {
     const before = (await usersRepo.getPreferences(tx, actor.userId)) ?? null;
     await usersRepo.putPreferences(tx, actor.userId, actor.partyId, input);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'user.preferences_changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: actor.userId,
       details: { before, after: input },
-      ...requestFields(ctx),
     });
   });
   return toMe({ ...actor, preferences: input }, ctx.clock.now());
@@ -328,12 +326,9 @@ export async function setPreferences(ctx: Context, actor: Actor, input: Preferen
  * Re-checks the current password (throttled like a sign-in), applies the password rules, then in one
  * transaction: the new hash, every session of the user ended, a fresh session for this browser, the audit.
  */
-export async function changePassword(
-  ctx: Context,
-  actor: Actor,
-  input: { currentPassword: string; newPassword: string },
-) {
-  await confirmPassword(ctx, actor, input.currentPassword);
+export async function changePassword(ctx: ServiceContext, input: { currentPassword: string; newPassword: string }) {
+  const { actor } = ctx;
+  await confirmPassword(ctx, input.currentPassword);
   const problem =
     (await newPasswordProblem(
       input.newPassword,
@@ -350,7 +345,7 @@ export async function changePassword(
     await usersRepo.setPasswordHash(tx, actor.userId, hash);
     const ended = await sessionsRepo.removeAllForUser(tx, actor.userId);
     const s = await issueSession(ctx, tx, { id: actor.userId, partyId: actor.partyId });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'auth.password_changed',
       outcome: 'success',
       partyId: actor.partyId,

@@ -2,20 +2,20 @@ import { getRandomValues } from 'node:crypto';
 import { mfaRepo } from '@gatehouse/db';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import * as audit from '../audit/audit.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { totpSealKey } from '../keys.ts';
 import { ownScope } from '../parties/scope.ts';
 import { confirmPassword } from './reauth.ts';
 import { seal, unseal } from './seal.ts';
 import { rotateSession } from './session-issue.ts';
-import type { Actor } from './sessions.ts';
 import { hashSecret, mintSplitToken, randomToken } from './tokens.ts';
 import { matchingStep, totpUri } from './totp.ts';
 
 const RECOVERY_CODES = 10;
 
-export async function status(ctx: Context, actor: Actor) {
+export async function status(ctx: ServiceContext) {
+  const { actor } = ctx;
   return ctx.db.read(ownScope(actor), async (tx) => {
     const totp = await mfaRepo.getTotp(tx, actor.userId);
     return {
@@ -27,13 +27,14 @@ export async function status(ctx: Context, actor: Actor) {
 }
 
 /** Starts enrolment: a fresh secret, sealed at rest, shown once (as text and as an otpauth URI for the QR). */
-export async function beginTotp(ctx: Context, actor: Actor, password: string) {
-  await confirmPassword(ctx, actor, password);
+export async function beginTotp(ctx: ServiceContext, password: string) {
+  const { actor } = ctx;
+  await confirmPassword(ctx, password);
   const key = getRandomValues(new Uint8Array(20));
   const stored = await ctx.db.tx(ownScope(actor), async (tx) => {
     const ok = await mfaRepo.putPendingTotp(tx, actor.userId, actor.partyId, seal(totpSealKey(ctx.config.secret), key));
     if (ok) {
-      await audit.record(tx, ctx, actor, {
+      await audit.record(tx, ctx, {
         action: 'mfa.totp_enrolment_started',
         outcome: 'success',
         partyId: actor.partyId,
@@ -57,7 +58,8 @@ function newRecoveryCodes() {
 const hashRecoveryCode = (code: string) => hashSecret(code.toLowerCase().replace(/[^a-z2-7]/g, ''));
 
 /** Turns TOTP on once the user proves the app produces codes; returns the recovery codes, once. */
-export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
+export async function confirmTotp(ctx: ServiceContext, code: string) {
+  const { actor } = ctx;
   const { codes, hashes } = newRecoveryCodes();
   const setCookie = await ctx.db.tx(ownScope(actor), async (tx) => {
     const totp = await mfaRepo.getTotp(tx, actor.userId);
@@ -71,7 +73,7 @@ export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
       );
     }
     await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'mfa.totp_enabled',
       outcome: 'success',
       partyId: actor.partyId,
@@ -79,21 +81,22 @@ export async function confirmTotp(ctx: Context, actor: Actor, code: string) {
       entityId: actor.userId,
     });
     // A privilege change (the session now counts as two-factor): the session id rotates.
-    return rotateSession(ctx, actor, tx);
+    return rotateSession(ctx, tx);
   });
   setCookie();
   return { recoveryCodes: codes };
 }
 
-export async function regenerateRecoveryCodes(ctx: Context, actor: Actor, password: string) {
-  await confirmPassword(ctx, actor, password);
+export async function regenerateRecoveryCodes(ctx: ServiceContext, password: string) {
+  const { actor } = ctx;
+  await confirmPassword(ctx, password);
   const { codes, hashes } = newRecoveryCodes();
   await ctx.db.tx(ownScope(actor), async (tx) => {
     if (!(await mfaRepo.getTotp(tx, actor.userId))?.confirmedAt) {
       throw new DomainError('CONFLICT', 'Turn on two-factor authentication first.');
     }
     await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'mfa.recovery_codes_regenerated',
       outcome: 'success',
       partyId: actor.partyId,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { alertsRepo, auditRepo, backupsRepo, type Database } from '@gatehouse/db';
+import { alertsRepo, backupsRepo, type Database } from '@gatehouse/db';
 import postgres from 'postgres';
 import { raiseAlert } from '../audit/alerts.ts';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
 import type { AuditSigner } from '../audit/signing.ts';
 import type { Clock } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
@@ -55,11 +56,10 @@ async function recordRun(
       finishedAt,
       durationMs: Math.max(0, finishedAt.getTime() - run.startedAt.getTime()),
     });
-    await auditRepo.record(tx, {
+    await recordAudit(tx, SYSTEM_ORIGIN, {
       action: run.kind === 'backup' ? 'backup.created' : 'backup.verified',
       outcome: run.ok ? 'success' : 'failure',
       partyId: null,
-      actorUserId: null,
       entityType: 'backup_run',
       entityId: id,
       details: { backup: run.backupId, bytes: run.bytes, ...(run.error ? { error: run.error } : {}) },

@@ -1,11 +1,10 @@
 import type { AuditAction } from '@gatehouse/contract';
 import type { Tx } from '@gatehouse/db';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { type LinkKind, verifyLink } from '../files/links.ts';
-import { scopeFor } from '../parties/scope.ts';
+import { ownScope } from '../parties/scope.ts';
 
 /** An attached file as its table keeps it: whose it is and which blob holds it. */
 export interface AttachedFile {
@@ -22,8 +21,7 @@ export interface AttachedFile {
  * the download is audited on the file's party (across parties when staff open it) before a byte is sent.
  */
 export async function openAttachment<T extends AttachedFile>(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   token: string,
   o: {
     kind: LinkKind;
@@ -33,13 +31,14 @@ export async function openAttachment<T extends AttachedFile>(
     entity: (file: T) => { type: string; id: string };
   },
 ) {
-  const claims = verifyLink(ctx, actor, token);
+  const { actor } = ctx;
+  const claims = verifyLink(ctx, token);
   if (claims.k !== o.kind) throw new DomainError('NOT_FOUND', 'This download link is not valid.');
-  const file = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const file = await ctx.db.tx(ctx.scope, async (tx) => {
     const found = await o.find(tx, claims.v);
     if (!found) throw notFound('That file');
     const entity = o.entity(found);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: o.action,
       outcome: 'success',
       partyId: found.partyId,
@@ -53,4 +52,26 @@ export async function openAttachment<T extends AttachedFile>(
   const blob = await ctx.files.open(file.sha256);
   if (!blob) throw new Error(`blob ${file.sha256} of ${o.kind} ${file.id} is missing from the store`);
   return { ...blob, fileName: file.fileName, contentType: file.contentType };
+}
+
+/**
+ * An upload the file route refused for its content (a disguised executable, a path in the name): audited
+ * as denied on what the file was meant for, in the caller's own party (the entry is about its own user).
+ */
+export async function recordRefusedAttachment(
+  ctx: ServiceContext,
+  reason: string,
+  o: { action: AuditAction; entityType: string; entityId: string },
+) {
+  const { actor } = ctx;
+  await ctx.db.tx(ownScope(actor), (tx) =>
+    audit.record(tx, ctx, {
+      action: o.action,
+      outcome: 'denied',
+      partyId: actor.partyId,
+      entityType: o.entityType,
+      entityId: o.entityId,
+      details: { reason },
+    }),
+  );
 }

@@ -1,9 +1,9 @@
 import type { DOCUMENT_STATUSES, documentsQueueInput } from '@gatehouse/contract';
-import { auditRepo, type Database, documentsRepo, mailRepo, partiesRepo, type Tx, usersRepo } from '@gatehouse/db';
+import { type Database, documentsRepo, mailRepo, partiesRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { Actor, Clock } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink, verifyLink } from '../files/links.ts';
@@ -66,9 +66,10 @@ const typeOut = (t: TypeRow) => ({
   requiresExpiry: t.requiresExpiry,
 });
 
-export async function requirements(ctx: Context, actor: Actor, input: { partyId?: string | undefined }) {
+export async function requirements(ctx: ServiceContext, input: { partyId?: string | undefined }) {
+  const { actor } = ctx;
   const partyId = targetParty(actor, input.partyId);
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const party = await supplierOf(tx, partyId);
     const [types, versions] = [await documentsRepo.types(tx), await documentsRepo.versionsOf(tx, partyId)];
     const items = types
@@ -86,9 +87,10 @@ export async function requirements(ctx: Context, actor: Actor, input: { partyId?
   });
 }
 
-export async function history(ctx: Context, actor: Actor, input: { typeId: string; partyId?: string | undefined }) {
+export async function history(ctx: ServiceContext, input: { typeId: string; partyId?: string | undefined }) {
+  const { actor } = ctx;
   const partyId = targetParty(actor, input.partyId);
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+  return ctx.db.read(ctx.scope, async (tx) => {
     await supplierOf(tx, partyId);
     const type = await documentsRepo.type(tx, input.typeId);
     if (!type) throw notFound('That document type');
@@ -97,8 +99,8 @@ export async function history(ctx: Context, actor: Actor, input: { typeId: strin
   });
 }
 
-export async function getVersion(ctx: Context, actor: Actor, versionId: string) {
-  const found = await ctx.db.read(scopeFor(actor), async (tx) => {
+export async function getVersion(ctx: ServiceContext, versionId: string) {
+  const found = await ctx.db.read(ctx.scope, async (tx) => {
     const v = await documentsRepo.get(tx, versionId);
     if (!v) return undefined;
     return { v, type: (await documentsRepo.type(tx, v.typeId)) as TypeRow };
@@ -107,19 +109,16 @@ export async function getVersion(ctx: Context, actor: Actor, versionId: string) 
   return { ...present(found.v), partyName: found.v.partyName, type: typeOut(found.type) };
 }
 
-export async function queue(ctx: Context, actor: Actor, input: z.output<typeof documentsQueueInput>) {
-  const page = await ctx.db.readOne(scopeFor(actor), (tx) => documentsRepo.queue(tx, input));
+export async function queue(ctx: ServiceContext, input: z.output<typeof documentsQueueInput>) {
+  const page = await ctx.db.readOne(ctx.scope, (tx) => documentsRepo.queue(tx, input));
   return { ...page, items: page.items.map((v) => ({ ...present(v), partyName: v.partyName, typeName: v.typeName })) };
 }
 
 // ---- upload (the route streams and checks the bytes; these are its two database steps)
 
 /** Before any byte is read: the caller is a supplier, the type applies to it, the expiry date makes sense. */
-export async function checkUpload(
-  ctx: Context,
-  actor: Actor,
-  input: { typeId: string; expiresOn?: string | undefined },
-) {
+export async function checkUpload(ctx: ServiceContext, input: { typeId: string; expiresOn?: string | undefined }) {
+  const { actor } = ctx;
   if (actor.partyKind !== 'supplier') throw new DomainError('FORBIDDEN', 'Only suppliers upload compliance documents.');
   const type = await ctx.db.read(ownScope(actor), async (tx) => {
     const party = await supplierOf(tx, actor.partyId);
@@ -144,7 +143,8 @@ export interface StoredFile {
 }
 
 /** The new version, in quarantine ('submitted') until an operator decides it; audited in the same transaction. */
-export async function recordUpload(ctx: Context, actor: Actor, f: StoredFile) {
+export async function recordUpload(ctx: ServiceContext, f: StoredFile) {
+  const { actor } = ctx;
   return ctx.db.tx(ownScope(actor), async (tx) => {
     const versionNo = await documentsRepo.nextVersionNo(tx, actor.partyId, f.typeId);
     const id = await documentsRepo.insert(tx, {
@@ -160,7 +160,7 @@ export async function recordUpload(ctx: Context, actor: Actor, f: StoredFile) {
       uploadedBy: actor.userId,
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'document.uploaded',
       outcome: 'success',
       partyId: actor.partyId,
@@ -173,14 +173,10 @@ export async function recordUpload(ctx: Context, actor: Actor, f: StoredFile) {
 }
 
 /** A refused upload is a security-relevant event (a disguised executable, say): audited, nothing stored. */
-export async function recordRefusedUpload(
-  ctx: Context,
-  actor: Actor,
-  reason: string,
-  details: Record<string, unknown>,
-) {
+export async function recordRefusedUpload(ctx: ServiceContext, reason: string, details: Record<string, unknown>) {
+  const { actor } = ctx;
   await ctx.db.tx(ownScope(actor), (tx) =>
-    audit.record(tx, ctx, actor, {
+    audit.record(tx, ctx, {
       action: 'document.upload_refused',
       outcome: 'denied',
       partyId: actor.partyId,
@@ -199,8 +195,9 @@ function mustNotBeUploader(v: { uploadedBy: string }, actor: Actor) {
 }
 
 /** An operator takes a submitted version for review (status 'under-review', visible to the supplier). */
-export async function startReview(ctx: Context, actor: Actor, versionId: string) {
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function startReview(ctx: ServiceContext, versionId: string) {
+  const { actor } = ctx;
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const v = await documentsRepo.getForUpdate(tx, versionId);
     if (!v) throw notFound('That document');
     mustNotBeUploader(v, actor);
@@ -213,7 +210,7 @@ export async function startReview(ctx: Context, actor: Actor, versionId: string)
           : `This document is already ${v.status}.`,
       );
     await documentsRepo.startReview(tx, v.id, actor.userId, new Date(ctx.clock.now()));
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'document.review_started',
       outcome: 'success',
       partyId: v.partyId,
@@ -231,12 +228,12 @@ export async function startReview(ctx: Context, actor: Actor, versionId: string)
  * other gets CONFLICT, because the row is locked). An approval supersedes the version in force.
  */
 export async function decide(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { versionId: string; decision: 'approve' | 'reject'; reason?: string | undefined },
 ) {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
-  const outcome = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const outcome = await ctx.db.tx(ctx.scope, async (tx) => {
     const found = await documentsRepo.get(tx, input.versionId);
     if (!found) throw notFound('That document');
     // Two approvals of one type at once (versions 2 and 3, say) are taken one after the other.
@@ -263,7 +260,7 @@ export async function decide(
     await documentsRepo.decide(tx, v.id, { status, reviewerId: actor.userId, at: now, reason });
     if (status === 'approved') await documentsRepo.supersedeApproved(tx, v.partyId, v.typeId, v.id);
     const type = (await documentsRepo.type(tx, v.typeId)) as TypeRow;
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: status === 'approved' ? 'document.approved' : 'document.rejected',
       outcome: 'success',
       partyId: v.partyId,
@@ -294,23 +291,24 @@ export async function decide(
 // ---- download links (minted and checked in files/links.ts)
 
 /** A link to one version's file, after the same read check as documents.get, for this user only. */
-export async function downloadLink(ctx: Context, actor: Actor, versionId: string) {
-  const found = await ctx.db.readOne(scopeFor(actor), (tx) => documentsRepo.get(tx, versionId));
+export async function downloadLink(ctx: ServiceContext, versionId: string) {
+  const found = await ctx.db.readOne(ctx.scope, (tx) => documentsRepo.get(tx, versionId));
   if (!found) throw notFound('That document');
-  return mintLink(ctx, actor, 'document', versionId);
+  return mintLink(ctx, 'document', versionId);
 }
 
 /**
  * Serves a link: valid, unexpired, minted for this very user, and the version still readable in the
  * user's scope (another party's answers NOT_FOUND). The download is audited before a byte is sent.
  */
-export async function openDownload(ctx: Context, actor: Actor, token: string) {
-  const claims = verifyLink(ctx, actor, token);
+export async function openDownload(ctx: ServiceContext, token: string) {
+  const { actor } = ctx;
+  const claims = verifyLink(ctx, token);
   if (claims.k !== 'document') throw new DomainError('NOT_FOUND', 'This download link is not valid.');
-  const v = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const v = await ctx.db.tx(ctx.scope, async (tx) => {
     const found = await documentsRepo.get(tx, claims.v);
     if (!found) throw notFound('That document');
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'document.downloaded',
       outcome: 'success',
       partyId: found.partyId,
@@ -366,11 +364,10 @@ export async function markExpiries(db: Database, clock: Clock, warningDays: numb
           ].join('\n'),
         });
       }
-      await auditRepo.record(tx, {
+      await audit.record(tx, audit.SYSTEM, {
         action: c.state === 'expired' ? 'document.expired' : 'document.expiring',
         outcome: 'success',
         partyId: c.partyId,
-        actorUserId: null,
         entityType: 'document_version',
         entityId: c.id,
         details: { type: type?.key, expiresOn: c.expiresOn, notified: supplier.length + (operator ? 1 : 0) },

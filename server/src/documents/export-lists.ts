@@ -14,7 +14,7 @@ import {
 } from '@gatehouse/contract';
 import type { z } from 'zod';
 import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import * as orders from '../orders/orders.ts';
 import * as parties from '../parties/parties.ts';
 import { scopeFor } from '../parties/scope.ts';
@@ -34,7 +34,7 @@ export interface ExportListDef {
   /** The file name's and the worksheet's name. */
   title: string;
   /** Parses the filters as the list procedure would (throws ZodError) and opens the export. */
-  open(ctx: Context, actor: Actor, filters: Record<string, unknown>): ExportSpec<never>;
+  open(ctx: ServiceContext, filters: Record<string, unknown>): ExportSpec<never>;
 }
 
 /** Rows per page: large enough that a round trip is cheap per row, small enough to hold in memory. */
@@ -49,26 +49,22 @@ function list<S extends z.ZodType, T>(def: {
   permission: Permission;
   title: string;
   input: S;
-  page: (
-    ctx: Context,
-    actor: Actor,
-    input: z.output<S>,
-  ) => Promise<{ items: readonly T[]; nextCursor?: string | null }>;
+  page: (ctx: ServiceContext, input: z.output<S>) => Promise<{ items: readonly T[]; nextCursor?: string | null }>;
   columns: (actor: Actor) => (ExportColumn<T> | false)[];
 }): ExportListDef {
   return {
     permission: def.permission,
     title: def.title,
-    open(ctx, actor, filters) {
+    open(ctx, filters) {
       const { cursor: _c, limit: _l, ...rest } = filters;
       // The procedure's own schema, with a page size it accepts; the export then pages by EXPORT_PAGE_ROWS.
       const parsed = def.input.parse({ ...rest, limit: 1 }) as object;
       return {
         sheet: def.title,
-        columns: def.columns(actor).filter((c): c is ExportColumn<T> => c !== false),
+        columns: def.columns(ctx.actor).filter((c): c is ExportColumn<T> => c !== false),
         source: async (cursor) => {
           const input = { ...parsed, limit: EXPORT_PAGE_ROWS, cursor } as z.output<S>;
-          const page = await def.page(ctx, actor, input);
+          const page = await def.page(ctx, input);
           return { items: page.items, nextCursor: page.nextCursor ?? null };
         },
       } as ExportSpec<T> as unknown as ExportSpec<never>;
@@ -149,7 +145,7 @@ export const EXPORT_CATALOGUE: Record<ExportList, ExportListDef> = {
     permission: 'documents:read',
     title: 'Documents',
     input: documentsRequirementsInput,
-    page: async (ctx, actor, input) => ({ items: (await documents.requirements(ctx, actor, input)).items }),
+    page: async (ctx, input) => ({ items: (await documents.requirements(ctx, input)).items }),
     columns: () => [
       { header: 'Document', value: (d) => d.type.name },
       { header: 'Status', value: (d) => d.status },

@@ -5,11 +5,10 @@ import ExcelJS from 'exceljs';
 import { ZodError } from 'zod';
 import { LARGE_EXPORT_ROWS, raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { csvRecords, neutralise } from '../integration/csv/csv.ts';
-import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { EXPORT_CATALOGUE } from './export-lists.ts';
 
 /**
@@ -185,14 +184,15 @@ export interface StartedExport {
  * try again), then the "started" audit entry, written before the first row leaves: should the process die
  * mid-stream, the trail still shows that an export of these filters began.
  */
-export async function startExport(ctx: Context, actor: Actor, list: ExportList, body: unknown): Promise<StartedExport> {
+export async function startExport(ctx: ServiceContext, list: ExportList, body: unknown): Promise<StartedExport> {
+  const { actor } = ctx;
   const request = exportRequest.safeParse(body);
   if (!request.success) throw new DomainError('BAD_REQUEST', 'Send { "format": "csv" | "xlsx", "filters": {…} }.');
   const { format, filters } = request.data;
   const def = EXPORT_CATALOGUE[list];
   let spec: ExportSpec<never>;
   try {
-    spec = def.open(ctx, actor, filters);
+    spec = def.open(ctx, filters);
   } catch (err) {
     if (err instanceof ZodError)
       throw new DomainError('BAD_REQUEST', err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -215,9 +215,9 @@ export async function startExport(ctx: Context, actor: Actor, list: ExportList, 
   spec = { ...spec, source: (cursor) => (cursor === undefined ? Promise.resolve(first) : rest(cursor)) };
   const { cursor: _c, limit: _l, ...kept } = filters;
   const details = { list, format, filters: kept };
-  const scope = scopeFor(actor);
+  const scope = ctx.scope;
   await ctx.db.tx(scope, (tx) =>
-    audit.record(tx, ctx, actor, {
+    audit.record(tx, ctx, {
       action: 'list.export_started',
       outcome: 'success',
       partyId: actor.partyId,
@@ -237,19 +237,19 @@ export async function startExport(ctx: Context, actor: Actor, list: ExportList, 
  * transaction (an aborted export counts what it sent).
  */
 export async function finishExport(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   started: StartedExport,
   result: { rows: number; complete: boolean; error?: string },
 ) {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'list.exported',
       outcome: result.complete ? 'success' : 'failure',
       partyId: actor.partyId,
       entityType: 'list_export',
-      crossParty: scopeFor(actor).kind === 'all',
+      crossParty: ctx.scope.kind === 'all',
       details: {
         ...started.details,
         rows: result.rows,

@@ -18,12 +18,11 @@ import {
 } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { invalidField, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
-import { ownScope, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { type PrintDoc, renderPdf } from './pdf.ts';
 
 /**
@@ -274,9 +273,10 @@ async function loadPurchaseOrder(tx: Tx, id: string) {
  * One document as a PDF for the caller: the ERP's own file when it sent one, else rendered. Read and
  * audited in one transaction in the caller's scope; another party's id is NOT_FOUND.
  */
-export async function documentPdf(ctx: Context, actor: Actor, kind: Kind, id: string): Promise<DownloadedFile> {
+export async function documentPdf(ctx: ServiceContext, kind: Kind, id: string): Promise<DownloadedFile> {
+  const { actor } = ctx;
   const asOf = today(ctx);
-  const loaded = await ctx.db.tx(scopeFor(actor), async (tx): Promise<(Loaded & { seller?: unknown }) | null> => {
+  const loaded = await ctx.db.tx(ctx.scope, async (tx): Promise<(Loaded & { seller?: unknown }) | null> => {
     const seller = await printingRepo.seller(tx);
     const found =
       kind === 'invoice'
@@ -288,7 +288,7 @@ export async function documentPdf(ctx: Context, actor: Actor, kind: Kind, id: st
             : await loadPurchaseOrder(tx, id);
     if (!found) return null;
     const erpPdf = await printingRepo.erpPdf(tx, kind, id);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'business_document.downloaded',
       outcome: 'success',
       partyId: found.partyId,
@@ -322,7 +322,8 @@ export function defaultPeriod(ctx: Context) {
  * credit note and payment with the running balance, and the closing balance; as of today, the open items,
  * their ageing, and the credit limit with what is left of it. Always the caller's own party.
  */
-export async function statement(ctx: Context, actor: Actor, input: z.output<typeof statementInput>) {
+export async function statement(ctx: ServiceContext, input: z.output<typeof statementInput>) {
+  const { actor } = ctx;
   const asOf = today(ctx);
   const { from, to } = input ?? defaultPeriod(ctx);
   return ctx.db.read(ownScope(actor), async (tx) => {
@@ -459,13 +460,13 @@ function statementDoc(s: StatementReport, party: Awaited<ReturnType<typeof print
 
 /** The statement for a period as a PDF or CSV file, audited as `statement.downloaded`. */
 export async function statementDownload(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: z.output<typeof statementDownloadInput>,
 ): Promise<DownloadedFile> {
-  const s = await statement(ctx, actor, { from: input.from, to: input.to });
+  const { actor } = ctx;
+  const s = await statement(ctx, { from: input.from, to: input.to });
   const { seller, party } = await ctx.db.tx(ownScope(actor), async (tx) => {
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'statement.downloaded',
       outcome: 'success',
       partyId: actor.partyId,
@@ -520,7 +521,8 @@ function logoMatches(type: 'image/png' | 'image/jpeg', base64: string) {
  * A system admin sets the seller's identity printed on every document. Audited with before and after
  * (the logo by size only).
  */
-export async function updateSeller(ctx: Context, actor: Actor, input: z.output<typeof sellerProfileInput>) {
+export async function updateSeller(ctx: ServiceContext, input: z.output<typeof sellerProfileInput>) {
+  const { actor } = ctx;
   if (input.logo && !logoMatches(input.logo.type, input.logo.base64)) {
     throw invalidField(['logo'], `The logo is not a ${input.logo.type === 'image/png' ? 'PNG' : 'JPEG'} image.`);
   }
@@ -550,7 +552,7 @@ export async function updateSeller(ctx: Context, actor: Actor, input: z.output<t
         paymentTerms: r.paymentTerms,
         logoBytes: r.logoBase64 ? Buffer.from(r.logoBase64, 'base64').length : null,
       };
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'seller_profile.updated',
       outcome: 'success',
       partyId: null,

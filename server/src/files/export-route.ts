@@ -2,7 +2,7 @@ import { EXPORT_LISTS, type ExportList } from '@gatehouse/contract';
 import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.ts';
-import type { Context } from '../context.ts';
+import { type Context, type ServiceContext, serviceContext } from '../context.ts';
 import { EXPORT_CATALOGUE } from '../documents/export-lists.ts';
 import {
   EXPORT_CONTENT_TYPES,
@@ -28,17 +28,17 @@ export function exportList(makeContext: (req: Request, res: Response) => Context
     const ctx = makeContext(req, res);
     const list = EXPORT_LISTS.find((l) => l === req.params.list) as ExportList | undefined;
     let started: Awaited<ReturnType<typeof startExport>>;
-    let actor: Awaited<ReturnType<typeof authenticate>>;
+    let svc: ServiceContext;
     try {
       const path = `files.export.${list ?? 'unknown'}`;
-      actor = await authenticate(ctx, path);
-      requireEnrolled(actor);
+      svc = serviceContext(ctx, await authenticate(ctx, path));
+      requireEnrolled(svc.actor);
       if (!list) {
         res.status(404).json({ error: { message: 'There is no such list to export.', code: 'NOT_FOUND' } });
         return;
       }
-      await requirePermission(ctx, actor, EXPORT_CATALOGUE[list].permission, path);
-      started = await startExport(ctx, actor, list, req.body);
+      await requirePermission(svc, EXPORT_CATALOGUE[list].permission, path);
+      started = await startExport(svc, list, req.body);
     } catch (err) {
       sendMapped(ctx, res, err);
       return;
@@ -65,7 +65,7 @@ export function exportList(makeContext: (req: Request, res: Response) => Context
       // Cut the connection: the client sees a failed download, not a short file that looks whole.
       res.destroy();
     }
-    await finishExport(ctx, actor, started, { rows: progress.rows, complete, ...(error ? { error } : {}) }).catch(
+    await finishExport(svc, started, { rows: progress.rows, complete, ...(error ? { error } : {}) }).catch(
       (err: unknown) => ctx.log.error({ err, requestId: ctx.req.requestId }, 'export not audited at its end'),
     );
   };

@@ -16,7 +16,7 @@ export function importCsv(makeContext: (req: Request, res: Response) => Context)
     const ctx = makeContext(req, res);
     const limit = ctx.config.imports.maxBytes;
     try {
-      const actor = await guard(ctx, 'files.importCsv', 'imports:run');
+      const { actor } = await guard(ctx, 'files.importCsv', 'imports:run');
       const entity = req.params.entity as BatchEntity;
       if (!BATCH_ENTITIES.includes(entity)) {
         drain(req, res, limit);
@@ -62,7 +62,7 @@ export function exportCsv(makeContext: (req: Request, res: Response) => Context)
   return async (req: Request, res: Response) => {
     const ctx = makeContext(req, res);
     try {
-      const actor = await guard(ctx, 'files.exportCsv', 'imports:run');
+      const { actor } = await guard(ctx, 'files.exportCsv', 'imports:run');
       const entity = String(req.params.entity) as CsvExportEntity;
       if (!CSV_EXPORT_ENTITIES.includes(entity)) return sendError(res, 404, `No export "${entity}".`, 'NOT_FOUND');
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { downloadLinkKey } from '../keys.ts';
 
@@ -31,7 +30,8 @@ function sign(key: Buffer, payload: string) {
   return createHmac('sha256', key).update(payload).digest('base64url');
 }
 
-export function mintLink(ctx: Context, actor: Actor, kind: LinkKind, id: string) {
+export function mintLink(ctx: ServiceContext, kind: LinkKind, id: string) {
+  const { actor } = ctx;
   const e = ctx.clock.now() + DOWNLOAD_LINK_SECONDS * 1000;
   const claims: LinkClaims = { v: id, u: actor.userId, e, ...(kind === 'document' ? {} : { k: kind }) };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
@@ -40,7 +40,8 @@ export function mintLink(ctx: Context, actor: Actor, kind: LinkKind, id: string)
 }
 
 /** A valid, unexpired link minted for this very user, else NOT_FOUND; what it opens and which kind. */
-export function verifyLink(ctx: Context, actor: Actor, token: string): { v: string; k: LinkKind } {
+export function verifyLink(ctx: ServiceContext, token: string): { v: string; k: LinkKind } {
+  const { actor } = ctx;
   const invalid = () => new DomainError('NOT_FOUND', 'This download link is not valid.');
   const [payload, mac, ...rest] = token.split('.');
   if (!payload || !mac || rest.length > 0 || token.length > 1000) throw invalid();

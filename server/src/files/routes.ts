@@ -16,7 +16,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { z } from 'zod';
 import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.ts';
 import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import { type Context, type ServiceContext, serviceContext } from '../context.ts';
 import * as documents from '../documents/documents.ts';
 import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
 import * as invoiceQueries from '../orders/invoice-queries.ts';
@@ -104,11 +104,12 @@ export function sendMapped(ctx: Context, res: Response, err: unknown) {
     .json({ error: { message: e.message, code: e.code, ...(reason ? { reason } : {}) } });
 }
 
-export async function guard(ctx: Context, path: string, perm: Permission): Promise<Actor> {
-  const actor = await authenticate(ctx, path);
-  requireEnrolled(actor);
-  await requirePermission(ctx, actor, perm, path);
-  return actor;
+/** The tRPC procedures' checks for a file route; answers the narrowed context its service verbs take. */
+export async function guard(ctx: Context, path: string, perm: Permission): Promise<ServiceContext> {
+  const svc = serviceContext(ctx, await authenticate(ctx, path));
+  requireEnrolled(svc.actor);
+  await requirePermission(svc, perm, path);
+  return svc;
 }
 
 /**
@@ -121,20 +122,20 @@ export interface UploadSpec<F> {
   path: string;
   permission: Permission;
   fields: z.ZodType<F>;
-  check(ctx: Context, actor: Actor, fields: F): Promise<unknown>;
-  record(ctx: Context, actor: Actor, file: F & Received): Promise<object>;
+  check(ctx: ServiceContext, fields: F): Promise<unknown>;
+  record(ctx: ServiceContext, file: F & Received): Promise<object>;
   /** Audits a content-based refusal (a disguised executable, a path in the name). */
-  refused?(ctx: Context, actor: Actor, reason: string, fields: F): Promise<void>;
+  refused?(ctx: ServiceContext, reason: string, fields: F): Promise<void>;
 }
 
 export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Context, spec: UploadSpec<F>) {
   return async (req: Request, res: Response, _next: NextFunction) => {
     const ctx = makeContext(req, res);
     const maxBytes = ctx.config.files.maxBytes;
-    let actor: Actor;
+    let svc: ServiceContext;
     let fields: F;
     try {
-      actor = await guard(ctx, spec.path, spec.permission);
+      svc = await guard(ctx, spec.path, spec.permission);
       const parsed = spec.fields.safeParse(req.query);
       if (!parsed.success) {
         const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -149,7 +150,7 @@ export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Con
         drain(req, res, maxBytes);
         return sendError(res, 413, tooLarge(maxBytes), 'PAYLOAD_TOO_LARGE');
       }
-      await spec.check(ctx, actor, fields);
+      await spec.check(svc, fields);
     } catch (err) {
       drain(req, res, maxBytes);
       return sendMapped(ctx, res, err);
@@ -162,7 +163,7 @@ export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Con
       staged = received.blob;
       const { created } = await staged.commit(file.sha256);
       try {
-        const out = await spec.record(ctx, actor, { ...fields, ...file });
+        const out = await spec.record(svc, { ...fields, ...file });
         res.status(201).json(out);
       } catch (err) {
         // No row, no file: a blob this upload created goes again (one shared with an earlier upload stays).
@@ -174,7 +175,7 @@ export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Con
       if (err instanceof UploadRefused) {
         if (err.audit && spec.refused)
           await spec
-            .refused(ctx, actor, err.message, fields)
+            .refused(svc, err.message, fields)
             .catch((e: unknown) => ctx.log.warn({ err: e }, 'refused upload not audited'));
         drain(req, res, maxBytes);
         return sendError(res, err.status, err.message, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
@@ -191,8 +192,8 @@ export const uploadDocument = (makeContext: (req: Request, res: Response) => Con
     permission: 'documents:upload',
     fields: documentUploadFields,
     check: documents.checkUpload,
-    record: (ctx, actor, f) => documents.recordUpload(ctx, actor, { ...f, expiresOn: f.expiresOn }),
-    refused: (ctx, actor, reason, f) => documents.recordRefusedUpload(ctx, actor, reason, { typeId: f.typeId }),
+    record: (ctx, f) => documents.recordUpload(ctx, { ...f, expiresOn: f.expiresOn }),
+    refused: (ctx, reason, f) => documents.recordRefusedUpload(ctx, reason, { typeId: f.typeId }),
   });
 
 /** POST /files/invoice-query-attachments?queryId=…: a file on the caller's own open invoice query. */
@@ -236,9 +237,9 @@ export const uploadSupplierInvoice = (makeContext: (req: Request, res: Response)
     path: 'files.uploadSupplierInvoice',
     permission: 'supplier-invoices:submit',
     fields: supplierInvoiceUploadFields,
-    check: (ctx, actor, fields) => supplierCollab.checkInvoiceUpload(ctx, actor, fields),
-    record: async (ctx, actor, file) => {
-      const out = await supplierCollab.recordInvoiceFile(ctx, actor, file);
+    check: (ctx, fields) => supplierCollab.checkInvoiceUpload(ctx, fields),
+    record: async (ctx, file) => {
+      const out = await supplierCollab.recordInvoiceFile(ctx, file);
       return { ...out, sizeBytes: file.sizeBytes };
     },
   });
@@ -416,18 +417,18 @@ export function downloadDocument(makeContext: (req: Request, res: Response) => C
     const ctx = makeContext(req, res);
     try {
       const token = String(req.params.token ?? '');
-      const actor = await authenticate(ctx, 'files.download');
-      requireEnrolled(actor);
-      const { k } = verifyLink(ctx, actor, token);
-      await requirePermission(ctx, actor, downloadPermission(k, actor), 'files.download');
+      const svc = serviceContext(ctx, await authenticate(ctx, 'files.download'));
+      requireEnrolled(svc.actor);
+      const { k } = verifyLink(svc, token);
+      await requirePermission(svc, downloadPermission(k, svc.actor), 'files.download');
       const file =
         k === 'document'
-          ? await documents.openDownload(ctx, actor, token)
+          ? await documents.openDownload(svc, token)
           : k === 'change-request-attachment'
-            ? await changeRequests.openAttachment(ctx, actor, token)
+            ? await changeRequests.openAttachment(svc, token)
             : k === 'po-thread-attachment'
-              ? await poThreads.openAttachment(ctx, actor, token)
-              : await invoiceQueries.openAttachment(ctx, actor, token);
+              ? await poThreads.openAttachment(svc, token)
+              : await invoiceQueries.openAttachment(svc, token);
       res.setHeader('Content-Type', file.contentType);
       res.setHeader('Content-Length', String(file.size));
       res.setHeader('Content-Disposition', contentDisposition(file.fileName, { type: 'attachment' }));

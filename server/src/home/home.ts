@@ -3,11 +3,9 @@ import { homeRepo, poThreadsRepo, shipmentsRepo, supplierCollabRepo } from '@gat
 import type { z } from 'zod';
 import * as approvals from '../approvals/approvals.ts';
 import * as posture from '../audit/posture.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { today } from '../dates.ts';
 import * as documents from '../documents/documents.ts';
-import { scopeFor } from '../parties/scope.ts';
 import { lockedRule } from '../users/users.ts';
 
 type Out = z.input<typeof homeSummaryOutput>;
@@ -22,9 +20,10 @@ const APPROVALS_COUNTED = 50;
  * scope (its own party, or every party for staff with parties:cross), by the same rules as the lists the
  * counts link to. A user with several roles gets the sections of each. Reads only; nothing is audited.
  */
-export async function summary(ctx: Context, actor: Actor): Promise<Out> {
+export async function summary(ctx: ServiceContext): Promise<Out> {
+  const { actor } = ctx;
   const has = (p: Permission) => actor.permissions.has(p);
-  const scope = scopeFor(actor);
+  const scope = ctx.scope;
   const staff = scope.kind === 'all';
   const now = new Date(ctx.clock.now());
 
@@ -63,7 +62,7 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
         : null,
     }));
     // The documents page's own statuses (missing, expiring...), so the home and that page agree.
-    const docs = has('documents:read') ? (await documents.requirements(ctx, actor, {})).items : null;
+    const docs = has('documents:read') ? (await documents.requirements(ctx, {})).items : null;
     const countOf = (s: string) => docs?.filter((d) => d.status === s).length ?? 0;
     return {
       ...counts,
@@ -101,7 +100,7 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
   const waiting = async (): Promise<Out['approvals']> => {
     if (!has('approvals:decide')) return null;
     // The inbox's own query ("waiting for me"), so the home never promises what the inbox does not show.
-    const page = await approvals.list(ctx, actor, { view: 'mine', limit: APPROVALS_COUNTED });
+    const page = await approvals.list(ctx, { view: 'mine', limit: APPROVALS_COUNTED });
     return {
       count: page.items.length,
       more: page.nextCursor !== null,
@@ -136,7 +135,7 @@ export async function summary(ctx: Context, actor: Actor): Promise<Out> {
 
   // The posture is shared by its summary and the checklist (allowlists): computed once, for staff only.
   const needsPosture = staff && (has('security-posture:read') || has('policies:manage'));
-  const live = needsPosture ? await posture.posture(ctx, actor) : null;
+  const live = needsPosture ? await posture.posture(ctx) : null;
 
   const checklist = async (): Promise<Out['checklist']> => {
     if (!staff || !has('policies:manage') || !live) return null;

@@ -7,16 +7,16 @@ import {
   type integrationSetSuspendInactiveInput,
   normaliseIp,
 } from '@gatehouse/contract';
-import { auditRepo, integrationsRepo, type Tx } from '@gatehouse/db';
+import { auditRepo, integrationsRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import { raiseAlert } from '../audit/alerts.ts';
 import { record as recordAudit } from '../audit/audit.ts';
 import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
-import type { AppServices, Context } from '../context.ts';
+import type { AppServices, ServiceContext, TxContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { deriveKey } from '../keys.ts';
-import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
  * Integration keys: the credentials of non-human principals (an ERP). A token is `ghk_<id>_<secret>`:
@@ -50,15 +50,16 @@ function requireInternal(actor: Actor) {
   if (actor.partyKind !== 'internal') throw new DomainError('FORBIDDEN', 'Only internal staff manage integrations.');
 }
 
-export async function createKey(ctx: Context, actor: Actor, input: z.output<typeof integrationKeyCreateInput>) {
+export async function createKey(ctx: ServiceContext, input: z.output<typeof integrationKeyCreateInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = new Date(ctx.clock.now());
   const key = mint(ctx);
   const expiresAt = new Date(now.getTime() + input.expiresInDays * DAY);
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const integration = await integrationsRepo.findOrCreateIntegration(tx, input.integrationName, actor.userId);
     if (integration.created)
-      await audit(ctx, tx, actor, 'integration.created', integration.id, { name: input.integrationName });
+      await audit({ ...ctx, tx }, 'integration.created', integration.id, { name: input.integrationName });
     await integrationsRepo.insertKey(tx, {
       id: key.id,
       integrationId: integration.id,
@@ -71,7 +72,7 @@ export async function createKey(ctx: Context, actor: Actor, input: z.output<type
       createdBy: actor.userId,
       createdAt: now,
     });
-    await audit(ctx, tx, actor, 'integration_key.created', key.id, {
+    await audit({ ...ctx, tx }, 'integration_key.created', key.id, {
       integration: input.integrationName,
       scopes: input.scopes,
       ipAllowlist: input.ipAllowlist,
@@ -87,13 +88,14 @@ export async function createKey(ctx: Context, actor: Actor, input: z.output<type
  * A new key with the same integration, scopes, networks and budget; the old one keeps working for the
  * overlap (at most 7 days, never past its own expiry), so the ERP side can switch without downtime.
  */
-export async function rotateKey(ctx: Context, actor: Actor, input: z.output<typeof integrationKeyRotateInput>) {
+export async function rotateKey(ctx: ServiceContext, input: z.output<typeof integrationKeyRotateInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = new Date(ctx.clock.now());
   const key = mint(ctx);
   const expiresAt = new Date(now.getTime() + input.expiresInDays * DAY);
   const overlapUntil = new Date(now.getTime() + Math.min(input.overlapDays, INTEGRATION_KEY_OVERLAP_DAYS) * DAY);
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const old = await integrationsRepo.getKeyForUpdate(tx, input.keyId);
     if (!old) throw notFound('That key');
     if (old.revokedAt || old.expiresAt <= now)
@@ -113,7 +115,7 @@ export async function rotateKey(ctx: Context, actor: Actor, input: z.output<type
     });
     if (input.overlapDays === 0) await integrationsRepo.revokeKey(tx, old.id, actor.userId, now);
     else await integrationsRepo.expireKeyBy(tx, old.id, overlapUntil);
-    await audit(ctx, tx, actor, 'integration_key.rotated', key.id, {
+    await audit({ ...ctx, tx }, 'integration_key.rotated', key.id, {
       replaces: old.id,
       oldKeyValidUntil: input.overlapDays === 0 ? now.toISOString() : overlapUntil.toISOString(),
       expiresAt: expiresAt.toISOString(),
@@ -122,15 +124,16 @@ export async function rotateKey(ctx: Context, actor: Actor, input: z.output<type
   return { keyId: key.id, token: key.token, expiresAt };
 }
 
-export async function revokeKey(ctx: Context, actor: Actor, keyId: string) {
+export async function revokeKey(ctx: ServiceContext, keyId: string) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = new Date(ctx.clock.now());
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const key = await integrationsRepo.getKeyForUpdate(tx, keyId);
     if (!key) throw notFound('That key');
     if (!(await integrationsRepo.revokeKey(tx, keyId, actor.userId, now)))
       throw new DomainError('CONFLICT', 'That key is already revoked.');
-    await audit(ctx, tx, actor, 'integration_key.revoked', keyId, {});
+    await audit({ ...ctx, tx }, 'integration_key.revoked', keyId, {});
     return { ok: true as const };
   });
 }
@@ -142,16 +145,16 @@ export async function revokeKey(ctx: Context, actor: Actor, keyId: string) {
  * that sets the value it already has: the entry then says so).
  */
 export async function setSuspendInactive(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: z.output<typeof integrationSetSuspendInactiveInput>,
 ) {
+  const { actor } = ctx;
   requireInternal(actor);
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const integration = await integrationsRepo.getIntegrationForUpdate(tx, input.integrationId);
     if (!integration) throw notFound('That integration');
     await integrationsRepo.setSuspendInactive(tx, integration.id, input.suspendInactive);
-    await audit(ctx, tx, actor, 'integration.source_settings_changed', integration.id, {
+    await audit({ ...ctx, tx }, 'integration.source_settings_changed', integration.id, {
       integration: integration.name,
       before: { suspendInactive: integration.suspendInactive },
       after: { suspendInactive: input.suspendInactive },
@@ -172,9 +175,10 @@ export function keyStatus(k: { revokedAt: Date | null; expiresAt: Date }, now: n
   return 'active';
 }
 
-export async function listKeys(ctx: Context, actor: Actor) {
+export async function listKeys(ctx: ServiceContext) {
+  const { actor } = ctx;
   requireInternal(actor);
-  const [sources, rows] = await ctx.db.read(scopeFor(actor), async (tx) => [
+  const [sources, rows] = await ctx.db.read(ctx.scope, async (tx) => [
     await integrationsRepo.listIntegrations(tx),
     await integrationsRepo.listKeys(tx),
   ]);
@@ -183,9 +187,7 @@ export async function listKeys(ctx: Context, actor: Actor) {
 }
 
 function audit(
-  ctx: Context,
-  tx: Tx,
-  actor: Actor,
+  ctx: TxContext,
   action:
     | 'integration.created'
     | 'integration.source_settings_changed'
@@ -195,7 +197,8 @@ function audit(
   entityId: string,
   details: Record<string, unknown>,
 ) {
-  return recordAudit(tx, ctx, actor, {
+  const { tx, actor } = ctx;
+  return recordAudit(tx, ctx, {
     action,
     outcome: 'success',
     partyId: actor.partyId,

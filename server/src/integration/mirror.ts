@@ -11,6 +11,7 @@ import {
 } from '@gatehouse/contract';
 import { auditRepo, mirrorRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
 import type { AppServices } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { describeBankDetails, maskedBankDetails, normaliseBankDetails } from '../parties/bank.ts';
@@ -502,11 +503,10 @@ async function auditMoves(
     const was = before.get(a.key);
     if (a.outcome !== 'updated' || !was || was.partyId === a.partyId) continue;
     for (const partyId of [was.partyId, a.partyId])
-      await auditRepo.record(tx, {
+      await recordAudit(tx, SYSTEM_ORIGIN, {
         action: 'document.moved_by_erp',
         outcome: 'success',
         partyId,
-        actorUserId: null,
         entityType: table,
         entityId: a.id,
         details: { integration, erpKey: a.key, number: was.number, fromParty: was.partyId, toParty: a.partyId },

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { auditRepo, type Database, stagingRepo, type Tx } from '@gatehouse/db';
+import { type Database, stagingRepo, type Tx } from '@gatehouse/db';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { type Checked, check, type RowError, writeRows } from './mirror.ts';
@@ -55,11 +56,10 @@ async function audited(
   ddl: (sql: postgres.TransactionSql) => Promise<void>,
 ) {
   await o.db.tx(SYSTEM_SCOPE, async (tx) => {
-    await auditRepo.record(tx, {
+    await recordAudit(tx, SYSTEM_ORIGIN, {
       action: entry.action,
       outcome: 'success',
       partyId: null,
-      actorUserId: null,
       entityType: 'sql_loader',
       entityId: entry.name,
       details: { ...entry.details, via: 'cli' },
@@ -260,11 +260,10 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
 }
 
 function auditBatch(tx: Tx, m: stagingRepo.Manifest, outcome: Outcome, counts: Record<string, number>, staged: number) {
-  return auditRepo.record(tx, {
+  return recordAudit(tx, SYSTEM_ORIGIN, {
     action: outcome === 'merged' ? 'integration.staging_batch_applied' : 'integration.staging_batch_rejected',
     outcome: outcome === 'merged' ? 'success' : 'failure',
     partyId: null,
-    actorUserId: null,
     entityType: 'sql_loader',
     entityId: m.name,
     details: {

@@ -8,13 +8,12 @@ import {
 import { invoiceQueriesRepo, mailRepo, type Tx, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import * as attachments from '../documents/attachments.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
-import { ownScope, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { notify } from '../users/notifications.ts';
 
 /**
@@ -37,7 +36,8 @@ const subjectOf = (q: { invoiceNumber: string; lineNo: number | null }) =>
   `invoice ${q.invoiceNumber}${q.lineNo !== null ? `, line ${q.lineNo}` : ''}`;
 
 /** A customer raises a query; the raiser gets a receipt and the handlers are told (after the commit). */
-export async function raise(ctx: Context, actor: Actor, input: z.output<typeof raiseInvoiceQueryInput>) {
+export async function raise(ctx: ServiceContext, input: z.output<typeof raiseInvoiceQueryInput>) {
+  const { actor } = ctx;
   if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only customers raise invoice queries.');
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(ownScope(actor), async (tx) => {
@@ -57,7 +57,7 @@ export async function raise(ctx: Context, actor: Actor, input: z.output<typeof r
       message: input.message,
       at: now,
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'invoice_query.raised',
       outcome: 'success',
       partyId: actor.partyId,
@@ -112,8 +112,8 @@ async function detail(tx: Tx, q: Summary) {
 }
 
 /** One query with its thread: the customer's own, or any for staff (another party's answers NOT_FOUND). */
-export async function get(ctx: Context, actor: Actor, id: string) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+export async function get(ctx: ServiceContext, id: string) {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const q = await invoiceQueriesRepo.get(tx, id);
     if (!q) throw notFound(WHAT);
     return detail(tx, q);
@@ -121,8 +121,8 @@ export async function get(ctx: Context, actor: Actor, id: string) {
 }
 
 /** The queries on one invoice with their threads, newest first (the invoice page shows them). */
-export async function forInvoice(ctx: Context, actor: Actor, invoiceId: string) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+export async function forInvoice(ctx: ServiceContext, invoiceId: string) {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const inv = await invoiceQueriesRepo.invoiceForQuery(tx, invoiceId);
     if (!inv) throw notFound('That invoice');
     const rows = await invoiceQueriesRepo.forInvoice(tx, invoiceId);
@@ -133,16 +133,16 @@ export async function forInvoice(ctx: Context, actor: Actor, invoiceId: string) 
 }
 
 /** The caller's queries (a customer: its own party's, newest first). */
-export function list(ctx: Context, actor: Actor, input: z.output<typeof invoiceQueriesListInput>) {
+export function list(ctx: ServiceContext, input: z.output<typeof invoiceQueriesListInput>) {
   return ctx.db
-    .readOne(scopeFor(actor), (tx) => invoiceQueriesRepo.list(tx, input))
+    .readOne(ctx.scope, (tx) => invoiceQueriesRepo.list(tx, input))
     .then((p) => ({ ...p, items: p.items.map(present) }));
 }
 
 /** Staff: queries across parties, oldest first (open unless a status is given). */
-export function queue(ctx: Context, actor: Actor, input: z.output<typeof invoiceQueriesListInput>) {
+export function queue(ctx: ServiceContext, input: z.output<typeof invoiceQueriesListInput>) {
   return ctx.db
-    .readOne(scopeFor(actor), (tx) =>
+    .readOne(ctx.scope, (tx) =>
       invoiceQueriesRepo.list(tx, { ...input, status: input.status ?? 'open', oldestFirst: true }),
     )
     .then((p) => ({ ...p, items: p.items.map(present) }));
@@ -161,17 +161,13 @@ async function openForUpdate(tx: Tx, id: string, version?: number) {
  * A message in the thread: from the customer (invoice-queries:create) or from staff (invoice-queries:handle),
  * each side told by mail of the other's.
  */
-export async function reply(
-  ctx: Context,
-  actor: Actor,
-  input: { id: string; message: string },
-  side: 'customer' | 'staff',
-) {
+export async function reply(ctx: ServiceContext, input: { id: string; message: string }, side: 'customer' | 'staff') {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
   if (side === 'customer' && actor.partyKind !== 'customer')
     throw new DomainError('FORBIDDEN', 'Only the customer adds to its query here.');
   const staffMails: { subject: string; id: string } | undefined = await ctx.db.tx(
-    side === 'customer' ? ownScope(actor) : scopeFor(actor),
+    side === 'customer' ? ownScope(actor) : ctx.scope,
     async (tx) => {
       await openForUpdate(tx, input.id);
       const q = (await invoiceQueriesRepo.get(tx, input.id)) as Summary;
@@ -183,7 +179,7 @@ export async function reply(
         body: input.message,
         at: now,
       });
-      await audit.record(tx, ctx, actor, {
+      await audit.record(tx, ctx, {
         action: 'invoice_query.replied',
         outcome: 'success',
         partyId: q.partyId,
@@ -228,9 +224,10 @@ export async function reply(
  * handlers closing at once take turns, and the second finds it closed (CONFLICT). The ERP is told through
  * the outbox in the same transaction; the customer by mail.
  */
-export async function close(ctx: Context, actor: Actor, input: z.output<typeof closeInvoiceQueryInput>) {
+export async function close(ctx: ServiceContext, input: z.output<typeof closeInvoiceQueryInput>) {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
-  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const out = await ctx.db.tx(ctx.scope, async (tx) => {
     await openForUpdate(tx, input.id, input.version);
     const q = (await invoiceQueriesRepo.get(tx, input.id)) as Summary;
     await invoiceQueriesRepo.close(tx, q.id, {
@@ -245,7 +242,7 @@ export async function close(ctx: Context, actor: Actor, input: z.output<typeof c
       subject: { invoiceQueryId: q.id, invoiceId: q.invoiceId, invoiceNumber: q.invoiceNumber, lineNo: q.lineNo },
       payload: { reason: q.reason, outcome: input.outcome, resolution: input.reason },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: input.outcome === 'resolved' ? 'invoice_query.resolved' : 'invoice_query.rejected',
       outcome: 'success',
       partyId: q.partyId,
@@ -277,7 +274,8 @@ export async function close(ctx: Context, actor: Actor, input: z.output<typeof c
 // ---- attachments (files arrive through POST /files/invoice-query-attachments, server/src/files/routes.ts)
 
 /** Before a byte is read: the query is the caller's own, still open, and has room for another file. */
-export async function checkUpload(ctx: Context, actor: Actor, fields: { queryId: string }) {
+export async function checkUpload(ctx: ServiceContext, fields: { queryId: string }) {
+  const { actor } = ctx;
   if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only the customer adds files to its query.');
   await ctx.db.read(ownScope(actor), async (tx) => {
     const q = await invoiceQueriesRepo.get(tx, fields.queryId);
@@ -291,10 +289,10 @@ export async function checkUpload(ctx: Context, actor: Actor, fields: { queryId:
 
 /** The checked file, recorded on the query; audited in the same transaction. */
 export async function recordUpload(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   f: { queryId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
 ) {
+  const { actor } = ctx;
   return ctx.db.tx(ownScope(actor), async (tx) => {
     // Checked again under the lock: the query may have closed while the file streamed in.
     const q = await openForUpdate(tx, f.queryId);
@@ -310,7 +308,7 @@ export async function recordUpload(
       uploadedBy: actor.userId,
       at: new Date(ctx.clock.now()),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'invoice_query.attachment_added',
       outcome: 'success',
       partyId: q.partyId,
@@ -329,15 +327,15 @@ export async function recordUpload(
 }
 
 /** A short-lived link to one file, after the same read check as invoiceQueries.get. */
-export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: string) {
-  const found = await ctx.db.readOne(scopeFor(actor), (tx) => invoiceQueriesRepo.attachment(tx, attachmentId));
+export async function attachmentLink(ctx: ServiceContext, attachmentId: string) {
+  const found = await ctx.db.readOne(ctx.scope, (tx) => invoiceQueriesRepo.attachment(tx, attachmentId));
   if (!found) throw notFound('That file');
-  return mintLink(ctx, actor, 'invoice-query-attachment', attachmentId);
+  return mintLink(ctx, 'invoice-query-attachment', attachmentId);
 }
 
 /** Serves a link minted by attachmentLink: audited before a byte is sent. */
-export function openAttachment(ctx: Context, actor: Actor, token: string) {
-  return attachments.openAttachment(ctx, actor, token, {
+export function openAttachment(ctx: ServiceContext, token: string) {
+  return attachments.openAttachment(ctx, token, {
     kind: 'invoice-query-attachment',
     find: invoiceQueriesRepo.attachment,
     action: 'invoice_query.attachment_downloaded',
@@ -346,15 +344,10 @@ export function openAttachment(ctx: Context, actor: Actor, token: string) {
 }
 
 /** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
-export async function recordRefusedUpload(ctx: Context, actor: Actor, reason: string, fields: { queryId: string }) {
-  await ctx.db.tx(ownScope(actor), (tx) =>
-    audit.record(tx, ctx, actor, {
-      action: 'invoice_query.attachment_refused',
-      outcome: 'denied',
-      partyId: actor.partyId,
-      entityType: 'invoice_query',
-      entityId: fields.queryId,
-      details: { reason },
-    }),
-  );
+export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { queryId: string }) {
+  await attachments.recordRefusedAttachment(ctx, reason, {
+    action: 'invoice_query.attachment_refused',
+    entityType: 'invoice_query',
+    entityId: fields.queryId,
+  });
 }

@@ -7,8 +7,7 @@ import {
 import { mailRepo, remittancesRepo, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
 import { ownScope } from '../parties/scope.ts';
@@ -26,7 +25,8 @@ import { ownScope } from '../parties/scope.ts';
  * - the allocations sum to the stated total, and the total is above zero (credit notes cannot exceed what
  *   the invoices settle: that would be a refund, not a payment).
  */
-export async function create(ctx: Context, actor: Actor, input: z.output<typeof createRemittanceInput>) {
+export async function create(ctx: ServiceContext, input: z.output<typeof createRemittanceInput>) {
+  const { actor } = ctx;
   if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only customers send remittance advice.');
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(ownScope(actor), async (tx) => {
@@ -109,7 +109,7 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
         ...(input.note?.trim() ? { note: input.note.trim() } : {}),
       },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'remittance.advised',
       outcome: 'success',
       partyId: actor.partyId,
@@ -148,7 +148,8 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
 }
 
 /** What the caller's party may still advise: open invoices and credit notes, oldest due first. */
-export async function openItems(ctx: Context, actor: Actor) {
+export async function openItems(ctx: ServiceContext) {
+  const { actor } = ctx;
   const rows = await ctx.db.readOne(ownScope(actor), (tx) => remittancesRepo.openItems(tx, REMITTANCE_ITEMS_MAX + 1));
   return {
     items: rows.slice(0, REMITTANCE_ITEMS_MAX).map(({ advisedMinor, partyId: _p, ...r }) => ({
@@ -159,7 +160,8 @@ export async function openItems(ctx: Context, actor: Actor) {
   };
 }
 
-export function list(ctx: Context, actor: Actor, input: z.output<typeof remittancesListInput>) {
+export function list(ctx: ServiceContext, input: z.output<typeof remittancesListInput>) {
+  const { actor } = ctx;
   return ctx.db
     .read(ownScope(actor), (tx) => remittancesRepo.list(tx, input))
     .then((p) => ({ ...p, items: p.items.map((r) => ({ ...r, submittedBy: r.submittedBy ?? 'Former user' })) }));

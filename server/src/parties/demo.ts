@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BuiltInRoleKey } from '@gatehouse/contract';
-import { auditRepo, type Database, demoRepo, partiesRepo, usersRepo } from '@gatehouse/db';
+import { type Database, demoRepo, partiesRepo, usersRepo } from '@gatehouse/db';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from './scope.ts';
@@ -97,11 +98,10 @@ export async function seedDemo(db: Database): Promise<DemoSignIn[]> {
       });
       await usersRepo.grantRoles(tx, user.id, partyId, [s.role]);
     }
-    await auditRepo.record(tx, {
+    await recordAudit(tx, SYSTEM_ORIGIN, {
       action: 'demo.seeded',
       outcome: 'success',
       partyId: null,
-      actorUserId: null,
       details: { parties: partyIds.size, users: signIns.length },
     });
     return signIns.map(({ party, role, email, password }) => ({ party, role, email, password }));

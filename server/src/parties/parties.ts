@@ -1,9 +1,7 @@
 import { partiesRepo, sessionsRepo } from '@gatehouse/db';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { scopeFor } from './scope.ts';
 
 /**
  * Customer and supplier accounts, managed by internal staff (parties:read / parties:manage). Every write
@@ -12,8 +10,7 @@ import { scopeFor } from './scope.ts';
  * is never suspended here.
  */
 export function list(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: {
     kind?: 'internal' | 'customer' | 'supplier' | undefined;
     status?: 'active' | 'suspended' | undefined;
@@ -22,15 +19,14 @@ export function list(
     limit: number;
   },
 ) {
-  return ctx.db.readOne(scopeFor(actor), (tx) => partiesRepo.list(tx, input));
+  return ctx.db.readOne(ctx.scope, (tx) => partiesRepo.list(tx, input));
 }
 
 export async function create(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { kind: 'customer' | 'supplier'; name: string; erpRef?: string | undefined },
 ) {
-  const scope = scopeFor(actor);
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff create accounts.');
   return ctx.db.tx(scope, async (tx) => {
     const party = await partiesRepo.create(tx, {
@@ -38,7 +34,7 @@ export async function create(
       name: input.name,
       ...(input.erpRef ? { erpRef: input.erpRef } : {}),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'party.created',
       outcome: 'success',
       partyId: party.id,
@@ -52,8 +48,7 @@ export async function create(
 }
 
 export async function update(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: {
     partyId: string;
     name?: string | undefined;
@@ -61,7 +56,8 @@ export async function update(
     status?: 'active' | 'suspended' | undefined;
   },
 ) {
-  const scope = scopeFor(actor);
+  const { actor } = ctx;
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff change accounts.');
   await ctx.db.tx(scope, async (tx) => {
     const before = await partiesRepo.getForUpdate(tx, input.partyId);
@@ -79,7 +75,7 @@ export async function update(
       input.status === 'suspended' && before.status !== 'suspended'
         ? await sessionsRepo.removeAllForParty(tx, input.partyId)
         : 0;
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'party.updated',
       outcome: 'success',
       partyId: input.partyId,
@@ -100,8 +96,8 @@ export async function update(
  * What a credit-limit request is measured against: the customer's limit in force, its open invoice
  * balance and its open orders not yet invoiced, per currency. Staff only, like submitting the request.
  */
-export async function creditExposure(ctx: Context, actor: Actor, input: { partyId: string }) {
-  const scope = scopeFor(actor);
+export async function creditExposure(ctx: ServiceContext, input: { partyId: string }) {
+  const scope = ctx.scope;
   if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff see credit exposure.');
   const found = await ctx.db.read(scope, (tx) => partiesRepo.creditExposure(tx, input.partyId));
   if (!found) throw notFound('That customer');

@@ -7,10 +7,10 @@ export const alertsRouter = router({
   list: permission('security-posture:read')
     .input(alertsListInput)
     .output(alertsListOutput)
-    .query(({ ctx, input }) => alerts.list(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => alerts.list(ctx, input)),
   acknowledge: permission('security-posture:read')
     .meta({ audit: 'alert.acknowledged' })
     .input(alertIdInput)
     .output(ok)
-    .mutation(({ ctx, input }) => alerts.acknowledge(ctx, ctx.actor, input.id)),
+    .mutation(({ ctx, input }) => alerts.acknowledge(ctx, input.id)),
 });

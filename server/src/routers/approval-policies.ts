@@ -11,19 +11,19 @@ import { ok, permission, router, sensitive } from '../trpc.ts';
 export const approvalPoliciesRouter = router({
   list: permission('approval-policies:manage')
     .output(approvalPoliciesOutput)
-    .query(({ ctx }) => approvals.policies(ctx, ctx.actor)),
+    .query(({ ctx }) => approvals.policies(ctx)),
   /** Replaces a type's (and currency's) levels; validated: deciding roles, no gaps or overlaps in amounts. */
   set: sensitive('approval-policies:manage')
     .meta({ audit: 'approval_policy.changed' })
     .input(setApprovalPolicyInput)
     .output(ok.extend({ version: z.number().int(), warnings: z.array(z.string()) }))
-    .mutation(({ ctx, input }) => approvals.setPolicy(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => approvals.setPolicy(ctx, input)),
   approvers: permission('approval-policies:manage')
     .output(approverLimitsOutput)
-    .query(({ ctx }) => approvals.approvers(ctx, ctx.actor)),
+    .query(({ ctx }) => approvals.approvers(ctx)),
   setLimit: sensitive('approval-policies:manage')
     .meta({ audit: 'approver_limit.changed' })
     .input(setApproverLimitInput)
     .output(ok)
-    .mutation(({ ctx, input }) => approvals.setLimit(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => approvals.setLimit(ctx, input)),
 });

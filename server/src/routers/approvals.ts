@@ -18,17 +18,17 @@ export const approvalsRouter = router({
   list: permission('approvals:read')
     .input(approvalsListInput)
     .output(approvalsListOutput)
-    .query(({ ctx, input }) => approvals.list(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => approvals.list(ctx, input)),
   /** One request with its rule snapshot, held change, full trail, and whether the caller may decide it. */
   get: permission('approvals:read')
     .input(approvalIdInput)
     .output(approvalDetail)
-    .query(({ ctx, input }) => approvals.get(ctx, ctx.actor, input.id)),
+    .query(({ ctx, input }) => approvals.get(ctx, input.id)),
   /** A short-lived link to a file the maker attached (a bank letter), after the same check as get. */
   attachmentLink: permission('approvals:read')
     .input(approvalAttachmentInput)
     .output(downloadLinkOutput)
-    .query(({ ctx, input }) => approvals.attachmentLink(ctx, ctx.actor, input.id, input.attachmentId)),
+    .query(({ ctx, input }) => approvals.attachmentLink(ctx, input.id, input.attachmentId)),
   /** Approve, reject (reason) or request changes (reason) on the version seen. Writes the matching action. */
   decide: permission('approvals:decide')
     .meta({ audit: 'approval.approved' })
@@ -39,7 +39,7 @@ export const approvalsRouter = router({
         currentLevel: z.number().int(),
       }),
     )
-    .mutation(({ ctx, input }) => approvals.decide(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => approvals.decide(ctx, input)),
   /** Staff: a credit-limit change or a credit note for a customer. */
   submit: permission('parties:manage')
     .meta({ audit: 'approval.submitted' })
@@ -51,15 +51,15 @@ export const approvalsRouter = router({
         warnings: z.array(z.string()),
       }),
     )
-    .mutation(({ ctx, input }) => approvals.submit(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => approvals.submit(ctx, input)),
   resubmit: permission('parties:manage')
     .meta({ audit: 'approval.resubmitted' })
     .input(resubmitApprovalInput)
     .output(ok)
-    .mutation(({ ctx, input }) => approvals.resubmit(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => approvals.resubmit(ctx, input)),
   withdraw: permission('parties:manage')
     .meta({ audit: 'approval.withdrawn' })
     .input(approvalIdInput)
     .output(ok)
-    .mutation(({ ctx, input }) => approvals.withdraw(ctx, ctx.actor, input.id)),
+    .mutation(({ ctx, input }) => approvals.withdraw(ctx, input.id)),
 });

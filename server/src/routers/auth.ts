@@ -46,7 +46,7 @@ export const authRouter = router({
     .meta({ audit: 'auth.logged_out' })
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx }) => {
-      await auth.logout(ctx, ctx.actor);
+      await auth.logout(ctx);
       return { ok: true as const };
     }),
   me: signedInProcedure.output(meOutput).query(({ ctx }) => auth.toMe(ctx.actor, ctx.clock.now())),
@@ -62,21 +62,21 @@ export const authRouter = router({
     .meta({ audit: 'auth.password_changed' })
     .input(changePasswordInput)
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(({ ctx, input }) => auth.changePassword(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => auth.changePassword(ctx, input)),
   /** The caller's own language and time zone (no permission: every user sets their own). */
   setPreferences: signedInProcedure
     .meta({ audit: 'user.preferences_changed' })
     .input(preferencesInput)
     .output(meOutput)
-    .mutation(({ ctx, input }) => auth.setPreferences(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => auth.setPreferences(ctx, input)),
   /** Proves the password again: sensitive actions are allowed for the next 10 minutes; the id rotates. */
   reauthenticate: signedInProcedure
     .meta({ audit: 'auth.reauthenticated' })
     .input(passwordConfirmInput)
     .output(reauthenticateOutput)
     .mutation(async ({ ctx, input }) => {
-      await confirmPassword(ctx, ctx.actor, input.password);
-      return reauthenticated(ctx, ctx.actor);
+      await confirmPassword(ctx, input.password);
+      return reauthenticated(ctx);
     }),
   invitationInfo: explicitlyPublic
     .input(invitationTokenInput)
@@ -88,22 +88,22 @@ export const authRouter = router({
     .output(loginOutput)
     .mutation(({ ctx, input }) => invitations.acceptInvitation(ctx, input)),
   twoFactor: router({
-    status: signedInProcedure.output(twoFactorStatusOutput).query(({ ctx }) => twoFactor.status(ctx, ctx.actor)),
+    status: signedInProcedure.output(twoFactorStatusOutput).query(({ ctx }) => twoFactor.status(ctx)),
     beginTotp: signedInProcedure
       .meta({ audit: 'mfa.totp_enrolment_started' })
       .input(passwordConfirmInput)
       .output(beginTotpOutput)
-      .mutation(({ ctx, input }) => twoFactor.beginTotp(ctx, ctx.actor, input.password)),
+      .mutation(({ ctx, input }) => twoFactor.beginTotp(ctx, input.password)),
     confirmTotp: signedInProcedure
       .meta({ audit: 'mfa.totp_enabled' })
       .input(confirmTotpInput)
       .output(recoveryCodesOutput)
-      .mutation(({ ctx, input }) => twoFactor.confirmTotp(ctx, ctx.actor, input.code)),
+      .mutation(({ ctx, input }) => twoFactor.confirmTotp(ctx, input.code)),
     regenerateRecoveryCodes: signedInProcedure
       .meta({ audit: 'mfa.recovery_codes_regenerated' })
       .input(passwordConfirmInput)
       .output(recoveryCodesOutput)
-      .mutation(({ ctx, input }) => twoFactor.regenerateRecoveryCodes(ctx, ctx.actor, input.password)),
+      .mutation(({ ctx, input }) => twoFactor.regenerateRecoveryCodes(ctx, input.password)),
   }),
   requestPasswordReset: explicitlyPublic
     .meta({ audit: 'auth.password_reset_requested' })
@@ -121,11 +121,11 @@ export const authRouter = router({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx, input }) => reset.resetPassword(ctx, input)),
   sessions: router({
-    list: signedInProcedure.output(sessionsListOutput).query(({ ctx }) => auth.listSessions(ctx, ctx.actor)),
+    list: signedInProcedure.output(sessionsListOutput).query(({ ctx }) => auth.listSessions(ctx)),
     revoke: signedInProcedure
       .meta({ audit: 'session.revoked' })
       .input(sessionsRevokeInput)
       .output(z.object({ ended: z.number().int() }))
-      .mutation(({ ctx, input }) => auth.revokeSessions(ctx, ctx.actor, input)),
+      .mutation(({ ctx, input }) => auth.revokeSessions(ctx, input)),
   }),
 });

@@ -20,34 +20,34 @@ export const documentsRouter = router({
   requirements: permission('documents:read')
     .input(documentsRequirementsInput)
     .output(documentsRequirementsOutput)
-    .query(({ ctx, input }) => documents.requirements(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => documents.requirements(ctx, input)),
   history: permission('documents:read')
     .input(documentsHistoryInput)
     .output(documentsHistoryOutput)
-    .query(({ ctx, input }) => documents.history(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => documents.history(ctx, input)),
   get: permission('documents:read')
     .input(documentVersionInput)
     .output(documentVersionDetail)
-    .query(({ ctx, input }) => documents.getVersion(ctx, ctx.actor, input.versionId)),
+    .query(({ ctx, input }) => documents.getVersion(ctx, input.versionId)),
   /** A short-lived link (GET /files/download/…) for this user, after the same check as documents.get. */
   downloadLink: permission('documents:read')
     .input(documentVersionInput)
     .output(downloadLinkOutput)
-    .query(({ ctx, input }) => documents.downloadLink(ctx, ctx.actor, input.versionId)),
+    .query(({ ctx, input }) => documents.downloadLink(ctx, input.versionId)),
   /** Operators: versions awaiting review across suppliers, oldest first. */
   queue: permission('documents:review')
     .input(documentsQueueInput)
     .output(documentsQueueOutput)
-    .query(({ ctx, input }) => documents.queue(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => documents.queue(ctx, input)),
   startReview: permission('documents:review')
     .meta({ audit: 'document.review_started' })
     .input(documentVersionInput)
     .output(ok)
-    .mutation(({ ctx, input }) => documents.startReview(ctx, ctx.actor, input.versionId)),
+    .mutation(({ ctx, input }) => documents.startReview(ctx, input.versionId)),
   /** Approve, or reject with a reason; never by the uploader. (Writes document.rejected on a rejection.) */
   decide: permission('documents:review')
     .meta({ audit: 'document.approved' })
     .input(decideDocumentInput)
     .output(ok.extend({ status: z.enum(['approved', 'rejected']) }))
-    .mutation(({ ctx, input }) => documents.decide(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => documents.decide(ctx, input)),
 });

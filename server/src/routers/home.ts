@@ -4,5 +4,5 @@ import { enrolledProcedure, router } from '../trpc.ts';
 
 /** The home page: what waits for the caller, one section per permission it holds (see home/home.ts). */
 export const homeRouter = router({
-  summary: enrolledProcedure.output(homeSummaryOutput).query(({ ctx }) => home.summary(ctx, ctx.actor)),
+  summary: enrolledProcedure.output(homeSummaryOutput).query(({ ctx }) => home.summary(ctx)),
 });

@@ -12,10 +12,10 @@ export const invitationsRouter = router({
     .meta({ audit: 'invitation.resent' })
     .input(resendInvitationInput)
     .output(resendInvitationOutput)
-    .mutation(({ ctx, input }) => users.resendInvitation(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => users.resendInvitation(ctx, input)),
   revoke: permission('users:manage')
     .meta({ audit: 'invitation.revoked' })
     .input(userIdInput)
     .output(ok)
-    .mutation(({ ctx, input }) => users.revokeInvitation(ctx, ctx.actor, input.userId)),
+    .mutation(({ ctx, input }) => users.revokeInvitation(ctx, input.userId)),
 });

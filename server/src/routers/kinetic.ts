@@ -16,24 +16,24 @@ import { permission, router, sensitive } from '../trpc.ts';
 export const kineticRouter = router({
   status: permission('integrations:manage')
     .output(kineticStatusOutput)
-    .query(({ ctx }) => kinetic.status(ctx, ctx.actor)),
+    .query(({ ctx }) => kinetic.status(ctx)),
   save: sensitive('integrations:manage')
     .meta({ audit: 'kinetic.connection_saved' })
     .input(kineticSaveInput)
     .output(kineticOkOutput)
-    .mutation(({ ctx, input }) => kinetic.save(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => kinetic.save(ctx, input)),
   test: sensitive('integrations:manage')
     .meta({ audit: 'kinetic.connection_tested' })
     .output(kineticTestOutput)
-    .mutation(({ ctx }) => kinetic.test(ctx, ctx.actor)),
+    .mutation(({ ctx }) => kinetic.test(ctx)),
   setStream: sensitive('integrations:manage')
     .meta({ audit: 'kinetic.stream_changed' })
     .input(kineticStreamInput)
     .output(kineticOkOutput)
-    .mutation(({ ctx, input }) => kinetic.setStream(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => kinetic.setStream(ctx, input)),
   setWriteback: sensitive('integrations:manage')
     .meta({ audit: 'kinetic.writeback_changed' })
     .input(kineticWritebackInput)
     .output(kineticOkOutput)
-    .mutation(({ ctx, input }) => kinetic.setWriteback(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => kinetic.setWriteback(ctx, input)),
 });

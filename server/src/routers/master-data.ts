@@ -6,5 +6,5 @@ export const masterDataRouter = router({
   /** The caller's own party's current (accepted) address and bank details. */
   get: permission('change-requests:create')
     .output(masterDataOutput)
-    .query(({ ctx }) => changeRequests.masterData(ctx, ctx.actor)),
+    .query(({ ctx }) => changeRequests.masterData(ctx)),
 });

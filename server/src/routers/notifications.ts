@@ -19,30 +19,28 @@ export const notificationsRouter = router({
   list: enrolledProcedure
     .input(notificationsListInput)
     .output(notificationsListOutput)
-    .query(({ ctx, input }) => notifications.list(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => notifications.list(ctx, input)),
   /** How many of the caller's notifications are unread (the navigation badge). */
-  unreadCount: enrolledProcedure
-    .output(notificationsUnreadOutput)
-    .query(({ ctx }) => notifications.unread(ctx, ctx.actor)),
+  unreadCount: enrolledProcedure.output(notificationsUnreadOutput).query(({ ctx }) => notifications.unread(ctx)),
   /** Marks some of the caller's notifications read. */
   markRead: enrolledProcedure
     .meta({ audit: 'notification.read' })
     .input(notificationsMarkReadInput)
     .output(notificationsMarkedOutput)
-    .mutation(({ ctx, input }) => notifications.markRead(ctx, ctx.actor, input.ids)),
+    .mutation(({ ctx, input }) => notifications.markRead(ctx, input.ids)),
   /** Marks all of the caller's notifications read. */
   markAllRead: enrolledProcedure
     .meta({ audit: 'notification.read' })
     .output(notificationsMarkedOutput)
-    .mutation(({ ctx }) => notifications.markRead(ctx, ctx.actor)),
+    .mutation(({ ctx }) => notifications.markRead(ctx)),
   /** The caller's mail choice per event type, and the security mail that cannot be turned off. */
   preferences: enrolledProcedure
     .output(notificationPreferencesOutput)
-    .query(({ ctx }) => notifications.preferences(ctx, ctx.actor)),
+    .query(({ ctx }) => notifications.preferences(ctx)),
   /** Sets the caller's choice for one event type: immediate mail, daily digest or off (security mail refused). */
   setPreference: enrolledProcedure
     .meta({ audit: 'notification.preference_changed' })
     .input(notificationSetPreferenceInput)
     .output(ok)
-    .mutation(({ ctx, input }) => notifications.setPreference(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => notifications.setPreference(ctx, input)),
 });

@@ -19,34 +19,34 @@ export const poThreadsRouter = router({
   get: permission('purchase-orders:read')
     .input(poThreadInput)
     .output(poThreadOutput)
-    .query(({ ctx, input }) => poThreads.get(ctx, ctx.actor, input.purchaseOrderId)),
+    .query(({ ctx, input }) => poThreads.get(ctx, input.purchaseOrderId)),
   /** The supplier writes on its PO's thread (opening or reopening it); the operators are mailed. */
   post: permission('purchase-orders:acknowledge')
     .meta({ audit: 'po_thread.message_posted' })
     .input(postPoMessageInput)
     .output(ok.extend({ threadId: z.uuid() }))
-    .mutation(({ ctx, input }) => poThreads.post(ctx, ctx.actor, input, 'supplier')),
+    .mutation(({ ctx, input }) => poThreads.post(ctx, input, 'supplier')),
   /** An operator answers on a PO's thread; the supplier's users who handle POs are mailed. */
   reply: permission('purchase-orders:review')
     .meta({ audit: 'po_thread.message_posted' })
     .input(postPoMessageInput)
     .output(ok.extend({ threadId: z.uuid() }))
-    .mutation(({ ctx, input }) => poThreads.post(ctx, ctx.actor, input, 'staff')),
+    .mutation(({ ctx, input }) => poThreads.post(ctx, input, 'staff')),
   /** An operator resolves the thread (a PO marked "problem" goes back to acknowledged or open). */
   resolve: permission('purchase-orders:review')
     .meta({ audit: 'po_thread.resolved' })
     .input(resolvePoThreadInput)
     .output(ok.extend({ status: z.string() }))
-    .mutation(({ ctx, input }) => poThreads.resolve(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => poThreads.resolve(ctx, input)),
   /** The caller has read the thread: its unread count drops to zero. */
   markRead: permission('purchase-orders:read')
     .meta({ audit: 'po_thread.read' })
     .input(poThreadInput)
     .output(ok)
-    .mutation(({ ctx, input }) => poThreads.markRead(ctx, ctx.actor, input.purchaseOrderId)),
+    .mutation(({ ctx, input }) => poThreads.markRead(ctx, input.purchaseOrderId)),
   /** A short-lived link (GET /files/download/…) to one file of a thread, after the same check as get. */
   attachmentLink: permission('purchase-orders:read')
     .input(poThreadAttachmentInput)
     .output(downloadLinkOutput)
-    .query(({ ctx, input }) => poThreads.attachmentLink(ctx, ctx.actor, input.attachmentId)),
+    .query(({ ctx, input }) => poThreads.attachmentLink(ctx, input.attachmentId)),
 });

@@ -7,15 +7,15 @@ export const policiesRouter = router({
   get: permission('policies:manage')
     .input(policiesGetInput)
     .output(policiesGetOutput)
-    .query(({ ctx, input }) => policies.get(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => policies.get(ctx, input)),
   setRole: sensitive('policies:manage')
     .meta({ audit: 'policy.role_changed' })
     .input(setRolePolicyInput)
     .output(ok)
-    .mutation(({ ctx, input }) => policies.setRole(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => policies.setRole(ctx, input)),
   setParty: sensitive('policies:manage')
     .meta({ audit: 'policy.party_changed' })
     .input(setPartyPolicyInput)
     .output(ok)
-    .mutation(({ ctx, input }) => policies.setParty(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => policies.setParty(ctx, input)),
 });

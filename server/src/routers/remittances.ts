@@ -14,13 +14,13 @@ export const remittancesRouter = router({
     .meta({ audit: 'remittance.advised' })
     .input(createRemittanceInput)
     .output(z.object({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => remittances.create(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => remittances.create(ctx, input)),
   /** The caller's open invoices and credit notes, with what is still available to advise. */
   openItems: permission('remittances:create')
     .output(remittanceOpenItemsOutput)
-    .query(({ ctx }) => remittances.openItems(ctx, ctx.actor)),
+    .query(({ ctx }) => remittances.openItems(ctx)),
   list: permission('remittances:create')
     .input(remittancesListInput)
     .output(remittancesListOutput)
-    .query(({ ctx, input }) => remittances.list(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => remittances.list(ctx, input)),
 });

@@ -6,20 +6,20 @@ import * as roles from '../users/roles.ts';
 export const rolesRouter = router({
   list: permission('roles:read')
     .output(rolesListOutput)
-    .query(({ ctx }) => roles.list(ctx, ctx.actor)),
+    .query(({ ctx }) => roles.list(ctx)),
   create: sensitive('roles:manage')
     .meta({ audit: 'role.created' })
     .input(createRoleInput)
     .output(ok)
-    .mutation(({ ctx, input }) => roles.create(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => roles.create(ctx, input)),
   update: sensitive('roles:manage')
     .meta({ audit: 'role.updated' })
     .input(updateRoleInput)
     .output(ok)
-    .mutation(({ ctx, input }) => roles.update(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => roles.update(ctx, input)),
   delete: sensitive('roles:manage')
     .meta({ audit: 'role.deleted' })
     .input(roleKeyInput)
     .output(ok)
-    .mutation(({ ctx, input }) => roles.remove(ctx, ctx.actor, input.key)),
+    .mutation(({ ctx, input }) => roles.remove(ctx, input.key)),
 });

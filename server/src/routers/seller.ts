@@ -15,5 +15,5 @@ export const sellerRouter = router({
     .meta({ audit: 'seller_profile.updated' })
     .input(sellerProfileInput)
     .output(sellerProfileOutput)
-    .mutation(({ ctx, input }) => printing.updateSeller(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => printing.updateSeller(ctx, input)),
 });

@@ -14,19 +14,19 @@ export const shipNoticesRouter = router({
   list: permission('purchase-orders:read')
     .input(shipNoticesListInput)
     .output(shipNoticesListOutput)
-    .query(({ ctx, input }) => collab.listShipNotices(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => collab.listShipNotices(ctx, input)),
   get: permission('purchase-orders:read')
     .input(idInput)
     .output(shipNoticeDetail)
-    .query(({ ctx, input }) => collab.getShipNotice(ctx, ctx.actor, input.id)),
+    .query(({ ctx, input }) => collab.getShipNotice(ctx, input.id)),
   create: permission('ship-notices:manage')
     .meta({ audit: 'ship_notice.created' })
     .input(createShipNoticeInput)
     .output(z.object({ id: z.uuid(), number: z.string() }))
-    .mutation(({ ctx, input }) => collab.createShipNotice(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => collab.createShipNotice(ctx, input)),
   cancel: permission('ship-notices:manage')
     .meta({ audit: 'ship_notice.cancelled' })
     .input(cancelShipNoticeInput)
     .output(ok)
-    .mutation(({ ctx, input }) => collab.cancelShipNotice(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => collab.cancelShipNotice(ctx, input)),
 });

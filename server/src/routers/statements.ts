@@ -11,11 +11,11 @@ export const statementsRouter = router({
   get: permission('statements:read')
     .input(statementInput)
     .output(statementReport)
-    .query(({ ctx, input }) => printing.statement(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => printing.statement(ctx, input)),
   /** The statement for a period as a PDF or CSV file (formula-safe cells); audited as a download. */
   download: permission('statements:read')
     .meta({ audit: 'statement.downloaded' })
     .input(statementDownloadInput)
     .output(downloadedFile)
-    .mutation(({ ctx, input }) => printing.statementDownload(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => printing.statementDownload(ctx, input)),
 });

@@ -21,34 +21,34 @@ import { permission, router, sensitive } from '../trpc.ts';
 export const webhooksRouter = router({
   list: permission('integrations:manage')
     .output(webhookEndpointsOutput)
-    .query(({ ctx }) => webhooks.list(ctx, ctx.actor)),
+    .query(({ ctx }) => webhooks.list(ctx)),
   deliveries: permission('integrations:manage')
     .input(webhookDeliveriesInput)
     .output(webhookDeliveriesOutput)
-    .query(({ ctx, input }) => webhooks.deliveries(ctx, ctx.actor, input)),
+    .query(({ ctx, input }) => webhooks.deliveries(ctx, input)),
   create: sensitive('integrations:manage')
     .meta({ audit: 'webhook_endpoint.created' })
     .input(webhookCreateInput)
     .output(webhookSecretOutput)
-    .mutation(({ ctx, input }) => webhooks.create(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => webhooks.create(ctx, input)),
   rotateSecret: sensitive('integrations:manage')
     .meta({ audit: 'webhook_endpoint.secret_rotated' })
     .input(webhookRotateInput)
     .output(webhookSecretOutput)
-    .mutation(({ ctx, input }) => webhooks.rotateSecret(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => webhooks.rotateSecret(ctx, input)),
   disable: sensitive('integrations:manage')
     .meta({ audit: 'webhook_endpoint.disabled' })
     .input(webhookDisableInput)
     .output(webhookOkOutput)
-    .mutation(({ ctx, input }) => webhooks.setStatus(ctx, ctx.actor, input, 'disabled')),
+    .mutation(({ ctx, input }) => webhooks.setStatus(ctx, input, 'disabled')),
   enable: sensitive('integrations:manage')
     .meta({ audit: 'webhook_endpoint.enabled' })
     .input(webhookIdInput)
     .output(webhookOkOutput)
-    .mutation(({ ctx, input }) => webhooks.setStatus(ctx, ctx.actor, input, 'active')),
+    .mutation(({ ctx, input }) => webhooks.setStatus(ctx, input, 'active')),
   replay: sensitive('integrations:manage')
     .meta({ audit: 'webhook.replayed' })
     .input(webhookReplayInput)
     .output(webhookReplayOutput)
-    .mutation(({ ctx, input }) => webhooks.replay(ctx, ctx.actor, input)),
+    .mutation(({ ctx, input }) => webhooks.replay(ctx, input)),
 });

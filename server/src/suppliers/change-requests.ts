@@ -8,14 +8,13 @@ import { approvalsRepo, changeRequestsRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as approvals from '../approvals/approvals.ts';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import * as attachments from '../documents/attachments.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
 import { maskedBankDetails, normaliseBankDetails } from '../parties/bank.ts';
-import { ownScope, requestFields, scopeFor } from '../parties/scope.ts';
+import { ownScope, requestFields } from '../parties/scope.ts';
 import { notify } from '../users/notifications.ts';
 
 /**
@@ -33,7 +32,8 @@ function auditView(kind: 'bank-details' | 'address', v: unknown) {
   return kind === 'address' ? v : maskedBankDetails(v);
 }
 
-export async function masterData(ctx: Context, actor: Actor) {
+export async function masterData(ctx: ServiceContext) {
+  const { actor } = ctx;
   const row = await ctx.db.readOne(ownScope(actor), (tx) => changeRequestsRepo.masterData(tx, actor.partyId));
   return {
     address: row?.address ?? null,
@@ -54,7 +54,8 @@ function present(r: NonNullable<Awaited<ReturnType<typeof changeRequestsRepo.get
   };
 }
 
-export async function create(ctx: Context, actor: Actor, input: z.output<typeof createChangeRequestInput>) {
+export async function create(ctx: ServiceContext, input: z.output<typeof createChangeRequestInput>) {
+  const { actor } = ctx;
   if (actor.partyKind !== 'supplier')
     throw new DomainError('FORBIDDEN', 'Only suppliers request master-data changes here.');
   const proposed = input.kind === 'bank-details' ? normaliseBankDetails(input.bankDetails) : input.address;
@@ -81,7 +82,7 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
           );
         throw e;
       });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'change_request.created',
       outcome: 'success',
       partyId: actor.partyId,
@@ -120,23 +121,24 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
 }
 
 /** The caller's own party's requests, newest first. */
-export function listOwn(ctx: Context, actor: Actor, input: z.output<typeof changeRequestsListInput>) {
+export function listOwn(ctx: ServiceContext, input: z.output<typeof changeRequestsListInput>) {
+  const { actor } = ctx;
   return ctx.db
     .readOne(ownScope(actor), (tx) => changeRequestsRepo.list(tx, { ...input, partyId: undefined }))
     .then((p) => ({ ...p, items: p.items.map(present) }));
 }
 
 /** The handlers' queue across parties, oldest first (pending by default). */
-export function queue(ctx: Context, actor: Actor, input: z.output<typeof changeRequestsListInput>) {
+export function queue(ctx: ServiceContext, input: z.output<typeof changeRequestsListInput>) {
   return ctx.db
-    .readOne(scopeFor(actor), (tx) =>
+    .readOne(ctx.scope, (tx) =>
       changeRequestsRepo.list(tx, { ...input, status: input.status ?? 'pending', oldestFirst: true }),
     )
     .then((p) => ({ ...p, items: p.items.map(present) }));
 }
 
-export async function get(ctx: Context, actor: Actor, id: string) {
-  const r = await ctx.db.readOne(scopeFor(actor), (tx) => changeRequestsRepo.get(tx, id));
+export async function get(ctx: ServiceContext, id: string) {
+  const r = await ctx.db.readOne(ctx.scope, (tx) => changeRequestsRepo.get(tx, id));
   if (!r) throw notFound('That change request');
   return present(r);
 }
@@ -151,20 +153,21 @@ async function pendingForUpdate(tx: Tx, id: string, version?: number) {
 }
 
 /** The requesting party takes its pending request back. */
-export async function withdraw(ctx: Context, actor: Actor, id: string) {
+export async function withdraw(ctx: ServiceContext, id: string) {
+  const { actor } = ctx;
   return ctx.db.tx(ownScope(actor), async (tx) => {
     // Lock order: the approval before its change request, as a deciding approver does (else a deadlock).
     const approvalId = await approvalsRepo.forSubject(tx, 'change_request', id);
     if (approvalId) await approvalsRepo.getForUpdate(tx, approvalId);
     const r = await pendingForUpdate(tx, id);
-    if (approvalId) await approvals.withdrawInTx(tx, ctx, actor, approvalId);
+    if (approvalId) await approvals.withdrawInTx({ ...ctx, tx }, approvalId);
     await changeRequestsRepo.close(tx, r.id, {
       status: 'withdrawn',
       decidedBy: actor.userId,
       at: new Date(ctx.clock.now()),
       reason: null,
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'change_request.withdrawn',
       outcome: 'success',
       partyId: r.partyId,
@@ -182,12 +185,12 @@ export async function withdraw(ctx: Context, actor: Actor, id: string) {
  * Address changes only: bank-detail changes go through approvals (approvals.ts), which settles them.
  */
 export async function decide(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { id: string; version: number; decision: 'accept' | 'reject'; reason?: string | undefined },
 ) {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
-  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const out = await ctx.db.tx(ctx.scope, async (tx) => {
     const r = await pendingForUpdate(tx, input.id, input.version);
     if (r.kind === 'bank-details')
       throw new DomainError('CONFLICT', 'Bank-detail changes are decided through approvals (Approvals inbox).');
@@ -208,7 +211,7 @@ export async function decide(
         echo: { field: 'address', value: r.proposed, previous: before?.address ?? null },
       });
     }
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: status === 'accepted' ? 'change_request.accepted' : 'change_request.rejected',
       outcome: 'success',
       partyId: r.partyId,
@@ -245,10 +248,10 @@ export async function decide(
  * and the approval starts a new round at level 1 with this user as its maker.
  */
 export async function resubmit(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { id: string; bankDetails: BankDetails; note?: string | undefined },
 ) {
+  const { actor } = ctx;
   const proposed = normaliseBankDetails(input.bankDetails);
   const approvalId = await ctx.db.tx(ownScope(actor), async (tx) => {
     // Lock order: the approval before its change request, as a deciding approver does (else a deadlock).
@@ -258,13 +261,16 @@ export async function resubmit(
     if (r.kind !== 'bank-details') throw new DomainError('BAD_REQUEST', 'Only bank-detail changes are resubmitted.');
     if (!approval) throw notFound('That approval request');
     await changeRequestsRepo.updateProposed(tx, r.id, proposed, input.note?.trim() || null);
-    await approvals.resubmitInTx(tx, ctx, actor, {
-      id: approval.id,
-      version: approval.version,
-      payload: { bankDetails: proposed },
-      reason: input.note?.trim() || null,
-      changes: { before: auditView('bank-details', r.proposed), after: auditView('bank-details', proposed) },
-    });
+    await approvals.resubmitInTx(
+      { ...ctx, tx },
+      {
+        id: approval.id,
+        version: approval.version,
+        payload: { bankDetails: proposed },
+        reason: input.note?.trim() || null,
+        changes: { before: auditView('bank-details', r.proposed), after: auditView('bank-details', proposed) },
+      },
+    );
     return approval.id;
   });
   await approvals.notifySubmitted(ctx.db, approvalId, ctx);
@@ -288,16 +294,17 @@ async function openBankRequest(tx: Tx, id: string, forUpdate: boolean) {
 }
 
 /** Before a byte is read: the request is the caller's own pending bank-detail change with room for a file. */
-export async function checkUpload(ctx: Context, actor: Actor, fields: { changeRequestId: string }) {
+export async function checkUpload(ctx: ServiceContext, fields: { changeRequestId: string }) {
+  const { actor } = ctx;
   await ctx.db.read(ownScope(actor), (tx) => openBankRequest(tx, fields.changeRequestId, false));
 }
 
 /** The checked file, recorded on the request; audited in the same transaction. */
 export async function recordUpload(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   f: { changeRequestId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
 ) {
+  const { actor } = ctx;
   return ctx.db.tx(ownScope(actor), async (tx) => {
     // Checked again under the lock: the request may have been decided while the file streamed in.
     const r = await openBankRequest(tx, f.changeRequestId, true);
@@ -311,7 +318,7 @@ export async function recordUpload(
       uploadedBy: actor.userId,
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'change_request.attachment_added',
       outcome: 'success',
       partyId: r.partyId,
@@ -330,37 +337,27 @@ export async function recordUpload(
 }
 
 /** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
-export async function recordRefusedUpload(
-  ctx: Context,
-  actor: Actor,
-  reason: string,
-  fields: { changeRequestId: string },
-) {
-  await ctx.db.tx(ownScope(actor), (tx) =>
-    audit.record(tx, ctx, actor, {
-      action: 'change_request.attachment_refused',
-      outcome: 'denied',
-      partyId: actor.partyId,
-      entityType: 'change_request',
-      entityId: fields.changeRequestId,
-      details: { reason },
-    }),
-  );
+export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { changeRequestId: string }) {
+  await attachments.recordRefusedAttachment(ctx, reason, {
+    action: 'change_request.attachment_refused',
+    entityType: 'change_request',
+    entityId: fields.changeRequestId,
+  });
 }
 
 /**
  * A short-lived link to one file: for the supplier (its own requests) and for staff who read the request
  * (approvers through approvals.attachmentLink); another party's file is NOT_FOUND.
  */
-export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: string) {
-  const found = await ctx.db.readOne(scopeFor(actor), (tx) => changeRequestsRepo.attachment(tx, attachmentId));
+export async function attachmentLink(ctx: ServiceContext, attachmentId: string) {
+  const found = await ctx.db.readOne(ctx.scope, (tx) => changeRequestsRepo.attachment(tx, attachmentId));
   if (!found) throw notFound('That file');
-  return mintLink(ctx, actor, 'change-request-attachment', attachmentId);
+  return mintLink(ctx, 'change-request-attachment', attachmentId);
 }
 
 /** Serves a link minted by attachmentLink: audited (across parties when staff open it) before a byte is sent. */
-export function openAttachment(ctx: Context, actor: Actor, token: string) {
-  return attachments.openAttachment(ctx, actor, token, {
+export function openAttachment(ctx: ServiceContext, token: string) {
+  return attachments.openAttachment(ctx, token, {
     kind: 'change-request-attachment',
     find: changeRequestsRepo.attachment,
     action: 'change_request.attachment_downloaded',

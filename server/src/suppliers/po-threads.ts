@@ -8,12 +8,11 @@ import { poThreadsRepo, purchaseOrdersRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import * as attachments from '../documents/attachments.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
-import { scopeFor } from '../parties/scope.ts';
 import { type NotificationEvent, notify, notifyAsSystem } from '../users/notifications.ts';
 
 /**
@@ -136,8 +135,9 @@ export async function writeInTx(
 }
 
 /** The PO's thread with its messages and files (null while nobody wrote); another party's PO: NOT_FOUND. */
-export async function get(ctx: Context, actor: Actor, purchaseOrderId: string) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+export async function get(ctx: ServiceContext, purchaseOrderId: string) {
+  const { actor } = ctx;
+  return ctx.db.read(ctx.scope, async (tx) => {
     const t = await poThreadsRepo.forPo(tx, purchaseOrderId, reader(actor));
     if (!t) {
       if (!(await purchaseOrdersRepo.get(tx, purchaseOrderId))) throw notFound(PO);
@@ -160,18 +160,19 @@ export async function get(ctx: Context, actor: Actor, purchaseOrderId: string) {
  * A message from the supplier (`side` supplier, its own PO) or from an operator (`side` staff); the
  * router decides the side by the procedure, and the caller's party kind must match it.
  */
-export async function post(ctx: Context, actor: Actor, input: z.output<typeof postPoMessageInput>, side: PoThreadSide) {
+export async function post(ctx: ServiceContext, input: z.output<typeof postPoMessageInput>, side: PoThreadSide) {
+  const { actor } = ctx;
   if (sideOf(actor) !== side || (side === 'staff' && actor.partyKind !== 'internal'))
     throw new DomainError(
       'FORBIDDEN',
       side === 'supplier' ? 'Only the supplier writes here.' : 'Only the buyer answers here.',
     );
   const now = new Date(ctx.clock.now());
-  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const out = await ctx.db.tx(ctx.scope, async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.purchaseOrderId);
     if (!po) throw notFound(PO);
     const w = await writeInTx(ctx, tx, actor, po, { kind: 'message', body: input.message, at: now });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'po_thread.message_posted',
       outcome: 'success',
       partyId: po.partyId,
@@ -191,9 +192,10 @@ export async function post(ctx: Context, actor: Actor, input: z.output<typeof po
  * was resolved. A PO marked "problem" goes back to acknowledged or open; the ERP is told through the
  * outbox and the supplier by mail, in the same transaction.
  */
-export async function resolve(ctx: Context, actor: Actor, input: z.output<typeof resolvePoThreadInput>) {
+export async function resolve(ctx: ServiceContext, input: z.output<typeof resolvePoThreadInput>) {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
-  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const out = await ctx.db.tx(ctx.scope, async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.purchaseOrderId);
     if (!po) throw notFound(PO);
     const t = await poThreadsRepo.forPoForUpdate(tx, po.id);
@@ -210,7 +212,7 @@ export async function resolve(ctx: Context, actor: Actor, input: z.output<typeof
       subject: { purchaseOrderNumber: po.number },
       payload: { resolution: input.resolution, status: after },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'po_thread.resolved',
       outcome: 'success',
       partyId: po.partyId,
@@ -233,13 +235,14 @@ export async function resolve(ctx: Context, actor: Actor, input: z.output<typeof
 }
 
 /** The caller has read the thread up to now: its unread count drops to zero (home, list, page). */
-export async function markRead(ctx: Context, actor: Actor, purchaseOrderId: string) {
+export async function markRead(ctx: ServiceContext, purchaseOrderId: string) {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const t = await poThreadsRepo.forPo(tx, purchaseOrderId, reader(actor));
     if (!t) throw notFound('A thread on that purchase order');
     await poThreadsRepo.markRead(tx, { partyId: t.partyId, threadId: t.id, userId: actor.userId, at: now });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'po_thread.read',
       outcome: 'success',
       partyId: t.partyId,
@@ -276,19 +279,20 @@ async function openThreadForFiles(tx: Tx, actor: Actor, purchaseOrderId: string,
 }
 
 /** Before a byte is read: a writer on this side, an open thread on a PO in scope, room for a file. */
-export async function checkUpload(ctx: Context, actor: Actor, fields: { purchaseOrderId: string }) {
+export async function checkUpload(ctx: ServiceContext, fields: { purchaseOrderId: string }) {
+  const { actor } = ctx;
   requireWriter(actor);
-  await ctx.db.read(scopeFor(actor), (tx) => openThreadForFiles(tx, actor, fields.purchaseOrderId, false));
+  await ctx.db.read(ctx.scope, (tx) => openThreadForFiles(tx, actor, fields.purchaseOrderId, false));
 }
 
 /** The checked file, recorded on the thread; audited in the same transaction. */
 export async function recordUpload(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   f: { purchaseOrderId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
 ) {
+  const { actor } = ctx;
   requireWriter(actor);
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     // Checked again under the lock: the thread may have been resolved while the file streamed in.
     const t = await openThreadForFiles(tx, actor, f.purchaseOrderId, true);
     const id = await poThreadsRepo.addAttachment(tx, {
@@ -302,7 +306,7 @@ export async function recordUpload(
       uploaderSide: sideOf(actor),
       uploadedAt: new Date(ctx.clock.now()),
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'po_thread.attachment_added',
       outcome: 'success',
       partyId: t.partyId,
@@ -323,34 +327,24 @@ export async function recordUpload(
 }
 
 /** A refused file (a disguised executable, a path in its name) is security-relevant: audited, nothing stored. */
-export async function recordRefusedUpload(
-  ctx: Context,
-  actor: Actor,
-  reason: string,
-  fields: { purchaseOrderId: string },
-) {
-  await ctx.db.tx(scopeFor(actor), (tx) =>
-    audit.record(tx, ctx, actor, {
-      action: 'po_thread.attachment_refused',
-      outcome: 'denied',
-      partyId: actor.partyId,
-      entityType: 'purchase_order',
-      entityId: fields.purchaseOrderId,
-      details: { reason },
-    }),
-  );
+export async function recordRefusedUpload(ctx: ServiceContext, reason: string, fields: { purchaseOrderId: string }) {
+  await attachments.recordRefusedAttachment(ctx, reason, {
+    action: 'po_thread.attachment_refused',
+    entityType: 'purchase_order',
+    entityId: fields.purchaseOrderId,
+  });
 }
 
 /** A short-lived link to one file, after the same read check as poThreads.get. */
-export async function attachmentLink(ctx: Context, actor: Actor, attachmentId: string) {
-  const found = await ctx.db.readOne(scopeFor(actor), (tx) => poThreadsRepo.attachment(tx, attachmentId));
+export async function attachmentLink(ctx: ServiceContext, attachmentId: string) {
+  const found = await ctx.db.readOne(ctx.scope, (tx) => poThreadsRepo.attachment(tx, attachmentId));
   if (!found) throw notFound('That file');
-  return mintLink(ctx, actor, 'po-thread-attachment', attachmentId);
+  return mintLink(ctx, 'po-thread-attachment', attachmentId);
 }
 
 /** Serves a link minted by attachmentLink: audited before a byte is sent. */
-export function openAttachment(ctx: Context, actor: Actor, token: string) {
-  return attachments.openAttachment(ctx, actor, token, {
+export function openAttachment(ctx: ServiceContext, token: string) {
+  return attachments.openAttachment(ctx, token, {
     kind: 'po-thread-attachment',
     find: poThreadsRepo.attachment,
     action: 'po_thread.attachment_downloaded',

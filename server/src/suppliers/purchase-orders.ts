@@ -2,25 +2,24 @@ import type { purchaseOrdersListInput } from '@gatehouse/contract';
 import { purchaseOrdersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
-import { scopeFor } from '../parties/scope.ts';
 import * as poThreads from './po-threads.ts';
 
 /** How far ahead a promised delivery date may lie (a typo like 2062 is refused). */
 export const PROMISE_HORIZON_DAYS = 2 * 366;
 
-export function list(ctx: Context, actor: Actor, input: z.output<typeof purchaseOrdersListInput>) {
-  return ctx.db.readOne(scopeFor(actor), (tx) =>
+export function list(ctx: ServiceContext, input: z.output<typeof purchaseOrdersListInput>) {
+  const { actor } = ctx;
+  return ctx.db.readOne(ctx.scope, (tx) =>
     purchaseOrdersRepo.list(tx, input, { userId: actor.userId, side: poThreads.sideOf(actor) }),
   );
 }
 
-export async function get(ctx: Context, actor: Actor, id: string) {
-  const po = await ctx.db.read(scopeFor(actor), (tx) => purchaseOrdersRepo.get(tx, id));
+export async function get(ctx: ServiceContext, id: string) {
+  const po = await ctx.db.read(ctx.scope, (tx) => purchaseOrdersRepo.get(tx, id));
   if (!po) throw notFound('That purchase order');
   return po;
 }
@@ -30,12 +29,13 @@ export async function get(ctx: Context, actor: Actor, id: string) {
  * problem flagged, or one already acknowledged (a new date) may be acknowledged; received or cancelled
  * ones may not. The row is locked, so two people acknowledging at once are applied one after the other.
  */
-export async function acknowledge(ctx: Context, actor: Actor, input: { id: string; promisedDate: string }) {
+export async function acknowledge(ctx: ServiceContext, input: { id: string; promisedDate: string }) {
+  const { actor } = ctx;
   const day = today(ctx);
   if (input.promisedDate < day) throw new DomainError('BAD_REQUEST', 'The promised date cannot be in the past.');
   if (input.promisedDate > addDays(day, PROMISE_HORIZON_DAYS))
     throw new DomainError('BAD_REQUEST', 'The promised date is more than two years away; check the year.');
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
@@ -48,7 +48,7 @@ export async function acknowledge(ctx: Context, actor: Actor, input: { id: strin
       subject: { purchaseOrderNumber: po.number },
       payload: { promisedDate: input.promisedDate },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'purchase_order.acknowledged',
       outcome: 'success',
       partyId: po.partyId,
@@ -69,8 +69,9 @@ export async function acknowledge(ctx: Context, actor: Actor, input: { id: strin
  * The supplier cannot deliver as ordered: the PO is marked 'problem' with a note for the buyer, and the
  * note opens (or reopens) the PO's message thread, whose operators are mailed once this commits.
  */
-export async function flagProblem(ctx: Context, actor: Actor, input: { id: string; note: string }) {
-  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function flagProblem(ctx: ServiceContext, input: { id: string; note: string }) {
+  const { actor } = ctx;
+  const out = await ctx.db.tx(ctx.scope, async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
@@ -84,7 +85,7 @@ export async function flagProblem(ctx: Context, actor: Actor, input: { id: strin
       subject: { purchaseOrderNumber: po.number },
       payload: { note: input.note },
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'purchase_order.problem_flagged',
       outcome: 'success',
       partyId: po.partyId,

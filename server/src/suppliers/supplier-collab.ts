@@ -15,15 +15,14 @@ import {
   type submitSupplierInvoiceInput,
   type supplierInvoicesListInput,
 } from '@gatehouse/contract';
-import { auditRepo, purchaseOrdersRepo, supplierCollabRepo as repo, type Tx } from '@gatehouse/db';
+import { auditRepo, purchaseOrdersRepo, supplierCollabRepo as repo } from '@gatehouse/db';
 import type { z } from 'zod';
 import { record as recordAudit } from '../audit/audit.ts';
-import type { Actor } from '../auth/sessions.ts';
-import type { AppServices, Context } from '../context.ts';
+import type { AppServices, Context, ServiceContext, TxContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
-import { SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { notify } from '../users/notifications.ts';
 
 // Supplier collaboration on purchase orders (issue 19): per-line confirmations, ship notices (ASN) and
@@ -38,9 +37,7 @@ const now = (ctx: Context) => new Date(ctx.clock.now());
 const lineKey = (poId: string, lineNo: number) => `${poId}#${lineNo}`;
 
 function audit(
-  tx: Tx,
-  ctx: Context,
-  actor: Actor,
+  ctx: TxContext,
   e: {
     action: Parameters<typeof auditRepo.record>[1]['action'];
     partyId: string;
@@ -49,7 +46,8 @@ function audit(
     details: object;
   },
 ) {
-  return recordAudit(tx, ctx, actor, {
+  const { tx, actor } = ctx;
+  return recordAudit(tx, ctx, {
     action: e.action,
     outcome: 'success',
     partyId: e.partyId,
@@ -62,8 +60,8 @@ function audit(
 
 // ---- confirmations
 
-export async function confirmations(ctx: Context, actor: Actor, purchaseOrderId: string) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+export async function confirmations(ctx: ServiceContext, purchaseOrderId: string) {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const [po] = await repo.purchaseOrdersOf(tx, [purchaseOrderId], false);
     if (!po) throw notFound('That purchase order');
     const rounds = await repo.confirmations(tx, po.id);
@@ -89,8 +87,8 @@ export async function confirmations(ctx: Context, actor: Actor, purchaseOrderId:
 }
 
 /** Per line: ordered, committed, shipped, invoiced and open quantities. */
-export async function progress(ctx: Context, actor: Actor, purchaseOrderId: string) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+export async function progress(ctx: ServiceContext, purchaseOrderId: string) {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const [po] = await repo.purchaseOrdersOf(tx, [purchaseOrderId], false);
     if (!po) throw notFound('That purchase order');
     const lines = await repo.lineProgress(tx, po.partyId, [po.id], false);
@@ -113,10 +111,11 @@ export async function progress(ctx: Context, actor: Actor, purchaseOrderId: stri
  * differences is accepted at once; one with differences waits for an operator. A new round supersedes a
  * round still waiting; earlier rounds stay as history.
  */
-export async function confirm(ctx: Context, actor: Actor, input: z.output<typeof confirmPurchaseOrderInput>) {
+export async function confirm(ctx: ServiceContext, input: z.output<typeof confirmPurchaseOrderInput>) {
+  const { actor } = ctx;
   const day = today(ctx);
   const horizon = addDays(day, purchaseOrdersHorizonDays);
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
@@ -195,28 +194,32 @@ export async function confirm(ctx: Context, actor: Actor, input: z.output<typeof
       subject: { purchaseOrderNumber: po.number, round },
       payload: { status, hasDifferences, lines: eventLines },
     });
-    await audit(tx, ctx, actor, {
-      action: 'purchase_order.confirmation_submitted',
-      partyId: po.partyId,
-      type: 'purchase_order',
-      id: po.id,
-      details: {
-        number: po.number,
-        round,
-        status,
-        before: { status: po.status, promisedDate: po.promisedDate },
-        after: { status: 'acknowledged', promisedDate: dates.at(-1) ?? null },
-        lines: eventLines,
+    await audit(
+      { ...ctx, tx },
+      {
+        action: 'purchase_order.confirmation_submitted',
+        partyId: po.partyId,
+        type: 'purchase_order',
+        id: po.id,
+        details: {
+          number: po.number,
+          round,
+          status,
+          before: { status: po.status, promisedDate: po.promisedDate },
+          after: { status: 'acknowledged', promisedDate: dates.at(-1) ?? null },
+          lines: eventLines,
+        },
       },
-    });
+    );
     return { id, round, status };
   });
 }
 const purchaseOrdersHorizonDays = 2 * 366;
 
 /** Operators accept or reject the differences of a waiting round. Rejected: the PO is open again. */
-export async function decideConfirmation(ctx: Context, actor: Actor, input: z.output<typeof decideConfirmationInput>) {
-  const out = await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function decideConfirmation(ctx: ServiceContext, input: z.output<typeof decideConfirmationInput>) {
+  const { actor } = ctx;
+  const out = await ctx.db.tx(ctx.scope, async (tx) => {
     // Lock order as in confirm(): the PO, its lines, then the round (a plain read first finds the PO).
     const [peek] = await repo.confirmationRow(tx, input.id);
     if (!peek) throw notFound('That confirmation');
@@ -261,19 +264,22 @@ export async function decideConfirmation(ctx: Context, actor: Actor, input: z.ou
       subject: { purchaseOrderNumber: po.number, round: c.round },
       payload: { reason: input.reason?.trim() || null },
     });
-    await audit(tx, ctx, actor, {
-      action,
-      partyId: c.partyId,
-      type: 'purchase_order',
-      id: po.id,
-      details: {
-        number: po.number,
-        round: c.round,
-        before: { status: 'submitted' },
-        after: { status: accept ? 'accepted' : 'rejected' },
-        reason: input.reason?.trim() || null,
+    await audit(
+      { ...ctx, tx },
+      {
+        action,
+        partyId: c.partyId,
+        type: 'purchase_order',
+        id: po.id,
+        details: {
+          number: po.number,
+          round: c.round,
+          before: { status: 'submitted' },
+          after: { status: accept ? 'accepted' : 'rejected' },
+          reason: input.reason?.trim() || null,
+        },
       },
-    });
+    );
     const reason = input.reason?.trim();
     await notify(ctx, tx, {
       type: 'confirmation.decided',
@@ -294,8 +300,8 @@ export async function decideConfirmation(ctx: Context, actor: Actor, input: z.ou
   return out;
 }
 
-export async function confirmationQueue(ctx: Context, actor: Actor, limit: number) {
-  const items = await ctx.db.read(scopeFor(actor), (tx) => repo.confirmationQueue(tx, limit));
+export async function confirmationQueue(ctx: ServiceContext, limit: number) {
+  const items = await ctx.db.read(ctx.scope, (tx) => repo.confirmationQueue(tx, limit));
   return { items };
 }
 
@@ -306,13 +312,14 @@ export async function confirmationQueue(ctx: Context, actor: Actor, limit: numbe
  * quantity, checked under the PO and line locks, so two notices sent at once can never together ship
  * more than is open: the second waits for the first and sees its quantities.
  */
-export async function createShipNotice(ctx: Context, actor: Actor, input: z.output<typeof createShipNoticeInput>) {
+export async function createShipNotice(ctx: ServiceContext, input: z.output<typeof createShipNoticeInput>) {
+  const { actor } = ctx;
   const day = today(ctx);
   if (input.shipDate < addDays(day, -SHIP_DATE_WINDOW_DAYS) || input.shipDate > addDays(day, SHIP_DATE_WINDOW_DAYS))
     throw new DomainError('BAD_REQUEST', `The ship date must be within ${SHIP_DATE_WINDOW_DAYS} days of today.`);
   const keys = new Set(input.lines.map((l) => lineKey(l.purchaseOrderId, l.lineNo)));
   if (keys.size !== input.lines.length) throw new DomainError('BAD_REQUEST', 'Each PO line may appear once.');
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const poIds = [...new Set(input.lines.map((l) => l.purchaseOrderId))];
     const pos = await repo.purchaseOrdersOf(tx, poIds, true);
     if (pos.length !== poIds.length) throw notFound('That purchase order');
@@ -378,20 +385,24 @@ export async function createShipNotice(ctx: Context, actor: Actor, input: z.outp
       subject: { shipNoticeNumber: notice.number },
       payload,
     });
-    await audit(tx, ctx, actor, {
-      action: 'ship_notice.created',
-      partyId,
-      type: 'ship_notice',
-      id: notice.id,
-      details: { number: notice.number, ...payload },
-    });
+    await audit(
+      { ...ctx, tx },
+      {
+        action: 'ship_notice.created',
+        partyId,
+        type: 'ship_notice',
+        id: notice.id,
+        details: { number: notice.number, ...payload },
+      },
+    );
     return notice;
   });
 }
 
 /** A notice not yet received may be cancelled; its quantities are open again. */
-export async function cancelShipNotice(ctx: Context, actor: Actor, input: z.output<typeof cancelShipNoticeInput>) {
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function cancelShipNotice(ctx: ServiceContext, input: z.output<typeof cancelShipNoticeInput>) {
+  const { actor } = ctx;
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const [peek] = await repo.noticeRow(tx, input.id);
     if (!peek) throw notFound('That ship notice');
     // Lock order as in createShipNotice: the POs, their lines, then the notice.
@@ -409,23 +420,31 @@ export async function cancelShipNotice(ctx: Context, actor: Actor, input: z.outp
       subject: { shipNoticeNumber: n.number },
       payload: { reason: input.reason },
     });
-    await audit(tx, ctx, actor, {
-      action: 'ship_notice.cancelled',
-      partyId: n.partyId,
-      type: 'ship_notice',
-      id: n.id,
-      details: { number: n.number, before: { status: n.status }, after: { status: 'cancelled' }, reason: input.reason },
-    });
+    await audit(
+      { ...ctx, tx },
+      {
+        action: 'ship_notice.cancelled',
+        partyId: n.partyId,
+        type: 'ship_notice',
+        id: n.id,
+        details: {
+          number: n.number,
+          before: { status: n.status },
+          after: { status: 'cancelled' },
+          reason: input.reason,
+        },
+      },
+    );
     return { ok: true as const };
   });
 }
 
-export function listShipNotices(ctx: Context, actor: Actor, input: z.output<typeof shipNoticesListInput>) {
-  return ctx.db.readOne(scopeFor(actor), (tx) => repo.listNotices(tx, input));
+export function listShipNotices(ctx: ServiceContext, input: z.output<typeof shipNoticesListInput>) {
+  return ctx.db.readOne(ctx.scope, (tx) => repo.listNotices(tx, input));
 }
 
-export async function getShipNotice(ctx: Context, actor: Actor, id: string) {
-  const n = await ctx.db.read(scopeFor(actor), (tx) => repo.getNotice(tx, id));
+export async function getShipNotice(ctx: ServiceContext, id: string) {
+  const n = await ctx.db.read(ctx.scope, (tx) => repo.getNotice(tx, id));
   if (!n) throw notFound('That ship notice');
   return n;
 }
@@ -455,13 +474,14 @@ function amountMinor(qty: bigint, priceMicro: bigint, currency: string): bigint 
  * above the shipped quantity by more than the quantity tolerance, flags the line and the invoice for the
  * buyer. Invoicing more than the line commits to is refused outright.
  */
-export async function submitInvoice(ctx: Context, actor: Actor, input: z.output<typeof submitSupplierInvoiceInput>) {
+export async function submitInvoice(ctx: ServiceContext, input: z.output<typeof submitSupplierInvoiceInput>) {
+  const { actor } = ctx;
   const day = today(ctx);
   if (input.invoiceDate > day) throw new DomainError('BAD_REQUEST', 'The invoice date cannot be in the future.');
   if (new Set(input.lines.map((l) => l.lineNo)).size !== input.lines.length)
     throw new DomainError('BAD_REQUEST', 'Each PO line may appear once.');
   const tolerance = ctx.config.supplierInvoices;
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.purchaseOrderId);
     if (!po) throw notFound('That purchase order');
     if (po.status === 'cancelled') throw new DomainError('CONFLICT', 'This purchase order is cancelled.');
@@ -539,37 +559,40 @@ export async function submitInvoice(ctx: Context, actor: Actor, input: z.output<
         lines: summary,
       },
     });
-    await audit(tx, ctx, actor, {
-      action: 'supplier_invoice.submitted',
-      partyId: po.partyId,
-      type: 'supplier_invoice',
-      id,
-      details: {
-        number: input.number,
-        purchaseOrder: po.number,
-        totalMinor: total.toString(),
-        mismatch,
-        lines: summary,
+    await audit(
+      { ...ctx, tx },
+      {
+        action: 'supplier_invoice.submitted',
+        partyId: po.partyId,
+        type: 'supplier_invoice',
+        id,
+        details: {
+          number: input.number,
+          purchaseOrder: po.number,
+          totalMinor: total.toString(),
+          mismatch,
+          lines: summary,
+        },
       },
-    });
+    );
     return { id, mismatch };
   });
 }
 
-export function listInvoices(ctx: Context, actor: Actor, input: z.output<typeof supplierInvoicesListInput>) {
-  return ctx.db.readOne(scopeFor(actor), (tx) => repo.listInvoices(tx, input));
+export function listInvoices(ctx: ServiceContext, input: z.output<typeof supplierInvoicesListInput>) {
+  return ctx.db.readOne(ctx.scope, (tx) => repo.listInvoices(tx, input));
 }
 
-export async function getInvoice(ctx: Context, actor: Actor, id: string) {
-  const inv = await ctx.db.read(scopeFor(actor), (tx) => repo.getInvoice(tx, id));
+export async function getInvoice(ctx: ServiceContext, id: string) {
+  const inv = await ctx.db.read(ctx.scope, (tx) => repo.getInvoice(tx, id));
   if (!inv) throw notFound('That invoice');
   const { fileName, fileSizeBytes, ...rest } = inv;
   return { ...rest, file: fileName ? { fileName, sizeBytes: fileSizeBytes ?? 0 } : null };
 }
 
 /** Before a PDF is read: the invoice is the caller's and still the supplier's to change. */
-export async function checkInvoiceUpload(ctx: Context, actor: Actor, fields: { invoiceId: string }) {
-  await ctx.db.read(scopeFor(actor), async (tx) => {
+export async function checkInvoiceUpload(ctx: ServiceContext, fields: { invoiceId: string }) {
+  await ctx.db.read(ctx.scope, async (tx) => {
     const inv = await repo.getInvoice(tx, fields.invoiceId);
     if (!inv) throw notFound('That invoice');
   });
@@ -577,22 +600,24 @@ export async function checkInvoiceUpload(ctx: Context, actor: Actor, fields: { i
 
 /** After the upload route's checks passed: the PDF copy belongs to the invoice (a new one replaces it). */
 export async function recordInvoiceFile(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   f: { invoiceId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
 ) {
   if (f.contentType !== 'application/pdf') throw new DomainError('BAD_REQUEST', 'Attach the invoice as a PDF.');
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const inv = await repo.invoiceForUpdate(tx, f.invoiceId);
     if (!inv) throw notFound('That invoice');
     await repo.attachInvoiceFile(tx, inv.id, inv.partyId, f);
-    await audit(tx, ctx, actor, {
-      action: 'supplier_invoice.file_attached',
-      partyId: inv.partyId,
-      type: 'supplier_invoice',
-      id: inv.id,
-      details: { number: inv.number, fileName: f.fileName, sizeBytes: f.sizeBytes, sha256: f.sha256 },
-    });
+    await audit(
+      { ...ctx, tx },
+      {
+        action: 'supplier_invoice.file_attached',
+        partyId: inv.partyId,
+        type: 'supplier_invoice',
+        id: inv.id,
+        details: { number: inv.number, fileName: f.fileName, sizeBytes: f.sizeBytes, sha256: f.sha256 },
+      },
+    );
     return { id: inv.id, fileName: f.fileName };
   });
 }

@@ -1,10 +1,10 @@
-import { auditRepo, type Database, reviewsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
+import { type Database, reviewsRepo, sessionsRepo, usersRepo } from '@gatehouse/db';
 import * as audit from '../audit/audit.ts';
-import type { Actor, Clock } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { Clock } from '../auth/sessions.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { acting, administrable, applyRoles } from './users.ts';
 
 /**
@@ -18,13 +18,13 @@ import { acting, administrable, applyRoles } from './users.ts';
  */
 
 export async function start(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { name: string; deadline: string; partyIds?: string[] | undefined },
 ) {
+  const { actor } = ctx;
   const deadline = new Date(input.deadline);
   if (deadline.getTime() <= ctx.clock.now()) throw invalidField(['deadline'], 'Choose a time in the future.');
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const id = await reviewsRepo.insert(tx, {
       name: input.name,
       startedBy: actor.userId,
@@ -32,7 +32,7 @@ export async function start(
       deadline,
     });
     const items = await reviewsRepo.snapshotItems(tx, id, input.partyIds);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'access_review.started',
       outcome: 'success',
       partyId: actor.partyId,
@@ -44,16 +44,15 @@ export async function start(
   });
 }
 
-export function list(ctx: Context, actor: Actor) {
-  return ctx.db.read(scopeFor(actor), (tx) => reviewsRepo.list(tx));
+export function list(ctx: ServiceContext) {
+  return ctx.db.read(ctx.scope, (tx) => reviewsRepo.list(tx));
 }
 
 export async function items(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { reviewId: string; pendingOnly: boolean; cursor?: string | undefined; limit: number },
 ) {
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+  return ctx.db.read(ctx.scope, async (tx) => {
     if (!(await reviewsRepo.get(tx, input.reviewId)) || (await reviewsRepo.itemCount(tx, input.reviewId)) === 0) {
       throw notFound('That review');
     }
@@ -62,8 +61,9 @@ export async function items(
 }
 
 /** Keep or revoke one item. Race-safe: an item is decided once; a second decision is a CONFLICT. */
-export async function decide(ctx: Context, actor: Actor, input: { itemId: string; decision: 'keep' | 'revoke' }) {
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function decide(ctx: ServiceContext, input: { itemId: string; decision: 'keep' | 'revoke' }) {
+  const { actor } = ctx;
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const item = await reviewsRepo.getItemForUpdate(tx, input.itemId);
     if (!item) throw notFound('That review item');
     const review = await reviewsRepo.get(tx, item.reviewId);
@@ -72,16 +72,16 @@ export async function decide(ctx: Context, actor: Actor, input: { itemId: string
     if (item.decision) throw new DomainError('CONFLICT', 'This item has already been decided.');
     const target = await administrable(tx, actor, item.userId);
     if (input.decision === 'revoke') {
-      await applyRoles(ctx, tx, actor, target, (current) => current.filter((k) => k !== item.roleKey), {
+      await applyRoles({ ...ctx, tx }, target, (current) => current.filter((k) => k !== item.roleKey), {
         accessReview: review.id,
       });
     }
     await reviewsRepo.decide(tx, item.id, input.decision, actor.userId, new Date(ctx.clock.now()));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'access_review.decided',
       outcome: 'success',
       details: { review: review.id, item: item.id, role: item.roleKey, decision: input.decision },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
   });
   return { ok: true as const };
@@ -91,7 +91,8 @@ export async function decide(ctx: Context, actor: Actor, input: { itemId: string
  * Closes a campaign: every item nobody attested expires, and its user is suspended (sessions ended, one
  * audit entry each), all in one transaction. Called by a system admin, or by the job at the deadline.
  */
-export async function closeReview(db: Database, clock: Clock, reviewId: string, by: Actor | null, meta = {}) {
+export async function closeReview(db: Database, clock: Clock, reviewId: string, by: ServiceContext | null) {
+  const origin = by ?? audit.SYSTEM;
   return db.tx(SYSTEM_SCOPE, async (tx) => {
     const review = await reviewsRepo.get(tx, reviewId, true);
     if (!review) throw notFound('That review');
@@ -105,34 +106,30 @@ export async function closeReview(db: Database, clock: Clock, reviewId: string, 
       await usersRepo.setStatus(tx, u.userId, 'suspended');
       const ended = await sessionsRepo.removeAllForUser(tx, u.userId);
       usersSuspended += 1;
-      await auditRepo.record(tx, {
+      await audit.record(tx, origin, {
         action: 'user.suspended_unattested',
         outcome: 'success',
         partyId: u.partyId,
-        actorUserId: by?.userId ?? null,
         entityType: 'user',
         entityId: u.userId,
         details: { review: reviewId, sessionsEnded: ended },
-        ...meta,
       });
     }
     await reviewsRepo.close(tx, reviewId, now);
-    await auditRepo.record(tx, {
+    await audit.record(tx, origin, {
       action: 'access_review.closed',
       outcome: 'success',
-      partyId: by?.partyId ?? null,
-      actorUserId: by?.userId ?? null,
+      partyId: by?.actor.partyId ?? null,
       entityType: 'access_review',
       entityId: reviewId,
       details: { expired, usersSuspended, by: by ? 'admin' : 'deadline' },
-      ...meta,
     });
     return { expired, usersSuspended };
   });
 }
 
-export function close(ctx: Context, actor: Actor, reviewId: string) {
-  return closeReview(ctx.db, ctx.clock, reviewId, actor, requestFields(ctx));
+export function close(ctx: ServiceContext, reviewId: string) {
+  return closeReview(ctx.db, ctx.clock, reviewId, ctx);
 }
 
 /** The job: closes every open campaign past its deadline. */
@@ -151,8 +148,9 @@ export async function closeOverdue(db: Database, clock: Clock): Promise<number> 
 }
 
 /** The campaign as evidence: one row per item with who decided what and when. The export is audited. */
-export async function exportCsv(ctx: Context, actor: Actor, reviewId: string) {
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function exportCsv(ctx: ServiceContext, reviewId: string) {
+  const { actor } = ctx;
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const review = await reviewsRepo.get(tx, reviewId);
     if (!review) throw notFound('That review');
     const rows: unknown[][] = [];
@@ -172,7 +170,7 @@ export async function exportCsv(ctx: Context, actor: Actor, reviewId: string) {
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'access_review.exported',
       outcome: 'success',
       partyId: actor.partyId,

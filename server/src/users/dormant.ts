@@ -1,4 +1,5 @@
-import { auditRepo, type Database, sessionsRepo, usersRepo } from '@gatehouse/db';
+import { type Database, sessionsRepo, usersRepo } from '@gatehouse/db';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
 import type { Clock } from '../auth/sessions.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
@@ -19,11 +20,10 @@ export async function suspendDormant(db: Database, clock: Clock, days: number): 
       if (!suspended) return 0;
       for (const u of suspended) {
         const ended = await sessionsRepo.removeAllForUser(tx, u.id);
-        await auditRepo.record(tx, {
+        await recordAudit(tx, SYSTEM_ORIGIN, {
           action: 'user.suspended_dormant',
           outcome: 'success',
           partyId: u.partyId,
-          actorUserId: null,
           entityType: 'user',
           entityId: u.id,
           details: { days, lastSignInAt: u.lastSignInAt?.toISOString() ?? null, sessionsEnded: ended },

@@ -1,11 +1,12 @@
-import { auditRepo, invitationsRepo, policiesRepo, usersRepo } from '@gatehouse/db';
+import { invitationsRepo, policiesRepo, usersRepo } from '@gatehouse/db';
+import { byUser, record as recordAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { newPasswordProblem } from '../auth/password-policy.ts';
 import { requireAllowedAddress, startSession } from '../auth/sign-in.ts';
 import { parseSplitToken, secretMatches } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 const invalid = () =>
   new DomainError('BAD_REQUEST', 'This invitation is not valid any more. Ask your administrator for a new one.');
@@ -61,14 +62,12 @@ export async function acceptInvitation(ctx: Context, input: { token: string; pas
   const me = await startSession(ctx, { id: inv.userId, partyId: inv.partyId }, async (tx) => {
     if (!(await invitationsRepo.spend(tx, inv.id, new Date(ctx.clock.now())))) throw invalid();
     if (!(await usersRepo.activate(tx, inv.userId, hash))) throw invalid();
-    await auditRepo.record(tx, {
+    await recordAudit(tx, byUser(ctx.req, inv.userId), {
       action: 'invitation.accepted',
       outcome: 'success',
       partyId: inv.partyId,
-      actorUserId: inv.userId,
       entityType: 'user',
       entityId: inv.userId,
-      ...requestFields(ctx),
     });
   });
   return { status: 'signed-in' as const, me };

@@ -11,12 +11,13 @@ import {
 } from '@gatehouse/contract';
 import { auditRepo, type Database, mailRepo, notificationsRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
-import type { Actor, Clock } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import { record as recordAudit } from '../audit/audit.ts';
+import type { Clock } from '../auth/sessions.ts';
+import type { Context, ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { unsubscribeKey } from '../keys.ts';
 import { type MailText, readerOf, text } from '../mail/i18n.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
  * Notifications (docs/notifications.md). Every event source calls `notify` inside the transaction of its
@@ -142,28 +143,29 @@ export async function notifyAsSystem(db: Database, env: NotifyEnv, e: Notificati
 
 // ---- the notification centre
 
-export async function list(ctx: Context, actor: Actor, q: z.output<typeof notificationsListInput>) {
-  return ctx.db.read(scopeFor(actor), (tx) => notificationsRepo.list(tx, actor.userId, q));
+export async function list(ctx: ServiceContext, q: z.output<typeof notificationsListInput>) {
+  const { actor } = ctx;
+  return ctx.db.read(ctx.scope, (tx) => notificationsRepo.list(tx, actor.userId, q));
 }
 
-export async function unread(ctx: Context, actor: Actor) {
-  return { unread: await ctx.db.read(scopeFor(actor), (tx) => notificationsRepo.unreadCount(tx, actor.userId)) };
+export async function unread(ctx: ServiceContext) {
+  const { actor } = ctx;
+  return { unread: await ctx.db.read(ctx.scope, (tx) => notificationsRepo.unreadCount(tx, actor.userId)) };
 }
 
 /** Marks the caller's own notifications read (others' ids simply match nothing); audited. */
-export async function markRead(ctx: Context, actor: Actor, ids?: string[]) {
+export async function markRead(ctx: ServiceContext, ids?: string[]) {
+  const { actor } = ctx;
   const now = new Date(ctx.clock.now());
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const marked = await notificationsRepo.markRead(tx, actor.userId, now, ids);
-    await auditRepo.record(tx, {
+    await recordAudit(tx, ctx, {
       action: 'notification.read',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: actor.userId,
       details: { marked, all: ids === undefined },
-      ...requestFields(ctx),
     });
     return { marked };
   });
@@ -171,8 +173,9 @@ export async function markRead(ctx: Context, actor: Actor, ids?: string[]) {
 
 // ---- preferences
 
-export async function preferences(ctx: Context, actor: Actor) {
-  const stored = await ctx.db.read(scopeFor(actor), (tx) => notificationsRepo.preferences(tx, actor.userId));
+export async function preferences(ctx: ServiceContext) {
+  const { actor } = ctx;
+  const stored = await ctx.db.read(ctx.scope, (tx) => notificationsRepo.preferences(tx, actor.userId));
   const byType = new Map(stored.map((s) => [s.type, s.mode]));
   return {
     items: (Object.keys(NOTIFICATION_TYPES) as NotificationType[])
@@ -202,14 +205,11 @@ function checkType(type: string): NotificationType {
   return type as NotificationType;
 }
 
-export async function setPreference(
-  ctx: Context,
-  actor: Actor,
-  input: z.output<typeof notificationSetPreferenceInput>,
-) {
+export async function setPreference(ctx: ServiceContext, input: z.output<typeof notificationSetPreferenceInput>) {
+  const { actor } = ctx;
   const type = checkType(input.type);
   const now = new Date(ctx.clock.now());
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const before = (await notificationsRepo.preference(tx, actor.userId, type)) ?? DEFAULT_NOTIFICATION_MODE;
     await notificationsRepo.setPreference(tx, {
       partyId: actor.partyId,
@@ -218,15 +218,13 @@ export async function setPreference(
       mode: input.mode,
       at: now,
     });
-    await auditRepo.record(tx, {
+    await recordAudit(tx, ctx, {
       action: 'notification.preference_changed',
       outcome: 'success',
       partyId: actor.partyId,
-      actorUserId: actor.userId,
       entityType: 'user',
       entityId: actor.userId,
       details: { type, before: { mode: before }, after: { mode: input.mode } },
-      ...requestFields(ctx),
     });
     return { ok: true as const };
   });

@@ -1,9 +1,10 @@
 import { isPermission, type PartyKind, PERMISSIONS_FOR_KIND, type Permission } from '@gatehouse/contract';
-import { auditRepo, rolesRepo, sessionsRepo, type Tx } from '@gatehouse/db';
+import { rolesRepo, sessionsRepo, type Tx } from '@gatehouse/db';
+import { record as recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
-import type { Context } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
  * Roles are data. System admins create custom roles from the catalogue, scoped to a party kind, and mark
@@ -17,8 +18,8 @@ import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
  *  - a role is deleted only when custom and held by nobody.
  */
 
-export async function list(ctx: Context, actor: Actor) {
-  const rows = await ctx.db.read(scopeFor(actor), (tx) => rolesRepo.list(tx));
+export async function list(ctx: ServiceContext) {
+  const rows = await ctx.db.read(ctx.scope, (tx) => rolesRepo.list(tx));
   // The catalogue is the allowlist: a stored name that is not a permission (there should be none) is dropped.
   return rows.map((r) => ({ ...r, permissions: r.permissions.filter((p): p is Permission => isPermission(p)) }));
 }
@@ -43,27 +44,24 @@ function checkDelegable(partyKind: PartyKind, delegable: boolean) {
 }
 
 const audit = (
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   action: 'role.created' | 'role.updated' | 'role.deleted',
   key: string,
   details: Record<string, unknown>,
 ) => ({
   action,
   outcome: 'success' as const,
-  partyId: actor.partyId,
-  actorUserId: actor.userId,
+  partyId: ctx.actor.partyId,
   entityType: 'role',
   entityId: key,
   details,
-  ...requestFields(ctx),
 });
 
 export async function create(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { key: string; name: string; partyKind: PartyKind; delegable: boolean; permissions: string[] },
 ) {
+  const { actor } = ctx;
   const permissions = [...new Set(input.permissions)].sort();
   checkPermissions(actor, input.partyKind, permissions);
   checkDelegable(input.partyKind, input.delegable);
@@ -71,7 +69,7 @@ export async function create(
     if (await rolesRepo.getForUpdate(tx, input.key))
       throw new DomainError('CONFLICT', `A role ${input.key} already exists.`);
     await rolesRepo.insert(tx, { ...input, permissions });
-    await auditRepo.record(tx, audit(ctx, actor, 'role.created', input.key, { ...input, permissions }));
+    await recordAudit(tx, ctx, audit(ctx, 'role.created', input.key, { ...input, permissions }));
   });
   return { ok: true as const };
 }
@@ -84,8 +82,7 @@ async function endHolderSessions(tx: Tx, roleId: string) {
 }
 
 export async function update(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: {
     key: string;
     name?: string | undefined;
@@ -93,6 +90,7 @@ export async function update(
     permissions?: string[] | undefined;
   },
 ) {
+  const { actor } = ctx;
   // System scope: the role's holders in every party must lose their sessions with the change.
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
     const before = await rolesRepo.getForUpdate(tx, input.key);
@@ -116,9 +114,10 @@ export async function update(
     if (Object.keys(change).length === 0) return;
     await rolesRepo.update(tx, input.key, change);
     const ended = permissionsChanged ? await endHolderSessions(tx, before.id) : 0;
-    await auditRepo.record(
+    await recordAudit(
       tx,
-      audit(ctx, actor, 'role.updated', input.key, {
+      ctx,
+      audit(ctx, 'role.updated', input.key, {
         before: { name: before.name, delegable: before.delegable, permissions: before.permissions },
         after: change,
         sessionsEnded: ended,
@@ -128,7 +127,7 @@ export async function update(
   return { ok: true as const };
 }
 
-export async function remove(ctx: Context, actor: Actor, key: string) {
+export async function remove(ctx: ServiceContext, key: string) {
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
     const role = await rolesRepo.getForUpdate(tx, key);
     if (!role) throw notFound('That role');
@@ -136,7 +135,7 @@ export async function remove(ctx: Context, actor: Actor, key: string) {
     const n = await rolesRepo.holderCount(tx, role.id);
     if (n > 0) throw new DomainError('CONFLICT', `${n} user(s) still hold this role; take it from them first.`);
     await rolesRepo.remove(tx, key);
-    await auditRepo.record(tx, audit(ctx, actor, 'role.deleted', key, { name: role.name }));
+    await recordAudit(tx, ctx, audit(ctx, 'role.deleted', key, { name: role.name }));
   });
   return { ok: true as const };
 }

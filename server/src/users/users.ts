@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  auditRepo,
   invitationsRepo,
   mailRepo,
   mfaRepo,
@@ -15,10 +14,10 @@ import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import { mintSplitToken } from '../auth/tokens.ts';
-import type { Context } from '../context.ts';
+import type { Context, ServiceContext, TxContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
 import { readerOf, text } from '../mail/i18n.ts';
-import { requestFields, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
+import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { administerProblem, grantProblem, isAdminRole } from './grant-rules.ts';
 
 /**
@@ -43,13 +42,11 @@ export async function administrable(tx: Tx, actor: Actor, userId: string) {
   return target;
 }
 
-export const acting = (ctx: Context, actor: Actor, target: { id: string; partyId: string }) => ({
+export const acting = (ctx: ServiceContext, target: { id: string; partyId: string }) => ({
   partyId: target.partyId,
-  actorUserId: actor.userId,
   entityType: 'user',
   entityId: target.id,
-  crossParty: target.partyId !== actor.partyId,
-  ...requestFields(ctx),
+  crossParty: target.partyId !== ctx.actor.partyId,
 });
 
 /** The invitation mail: the link is the only credential, so it goes only to the invitee's address. */
@@ -72,7 +69,8 @@ function invitationMail(actor: Actor, to: { email: string; displayName: string }
 }
 
 /** A new single-use link for `userId`, replacing every pending one (the old links stop working at once). */
-async function issueInvitation(tx: Tx, ctx: Context, actor: Actor, user: { id: string; partyId: string }) {
+async function issueInvitation(ctx: TxContext, user: { id: string; partyId: string }) {
+  const { tx, actor } = ctx;
   const { id, token, secretHash } = mintSplitToken();
   const expiresAt = new Date(ctx.clock.now() + INVITATION_TTL_MS);
   const revoked = await invitationsRepo.revokePendingForUser(tx, user.id);
@@ -102,11 +100,11 @@ async function issueInvitation(tx: Tx, ctx: Context, actor: Actor, user: { id: s
  * see every party anyway, an existing address is a plain CONFLICT.
  */
 export async function invite(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: { email: string; displayName: string; roles: string[]; partyId?: string | undefined },
 ) {
-  const scope = scopeFor(actor);
+  const { actor } = ctx;
+  const scope = ctx.scope;
   const partyId = scope.kind === 'all' ? (input.partyId ?? actor.partyId) : actor.partyId;
   if (scope.kind === 'party' && input.partyId && input.partyId !== actor.partyId) throw notFound('That party');
   const roleKeys = [...new Set(input.roles)];
@@ -149,12 +147,12 @@ export async function invite(
       });
       await usersRepo.grantRoles(tx, user.id, partyId, roleKeys);
     }
-    const issued = await issueInvitation(tx, ctx, actor, user);
+    const issued = await issueInvitation({ ...ctx, tx }, user);
     const adminGrant = found.some(isAdminRole)
-      ? await newSystemAdminAlert(tx, ctx, actor, input.email, found.filter(isAdminRole))
+      ? await newSystemAdminAlert({ ...ctx, tx }, input.email, found.filter(isAdminRole))
       : null;
     await mailRepo.enqueue(tx, invitationMail(actor, input, party.name, issued.link));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'invitation.created',
       outcome: 'success',
       details: {
@@ -162,7 +160,7 @@ export async function invite(
         resent: Boolean(existing),
         ...(adminGrant ? { systemAdminGranted: adminGrant } : {}),
       },
-      ...acting(ctx, actor, user),
+      ...acting(ctx, user),
     });
     return { userId: user.id, expiresAt: issued.expiresAt, party };
   });
@@ -170,13 +168,13 @@ export async function invite(
     // Under the system scope: the attempt is recorded in the owner's party too, which the caller's own
     // scope cannot write to. The caller's trail gets the entry a fresh invitation would have written.
     await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-      await auditRepo.record(tx, {
+      await audit.record(tx, ctx, {
         action: 'invitation.created',
         outcome: 'success',
         details: { roles: roleKeys, resent: false },
-        ...acting(ctx, actor, { id: result.userId, partyId }),
+        ...acting(ctx, { id: result.userId, partyId }),
       });
-      await audit.record(tx, ctx, actor, {
+      await audit.record(tx, ctx, {
         action: 'invitation.address_taken',
         outcome: 'failure',
         partyId: existing.partyId,
@@ -219,22 +217,19 @@ async function pendingInvitee(tx: Tx, actor: Actor, userId: string) {
  * transaction. Only a link's hash is stored, so "copy link" cannot show the old one: it mints a new one
  * and hands it to the admin once (`delivery: 'link'`) instead of mailing it.
  */
-export async function resendInvitation(
-  ctx: Context,
-  actor: Actor,
-  input: { userId: string; delivery: 'mail' | 'link' },
-) {
-  const issued = await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function resendInvitation(ctx: ServiceContext, input: { userId: string; delivery: 'mail' | 'link' }) {
+  const { actor } = ctx;
+  const issued = await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await pendingInvitee(tx, actor, input.userId);
     const party = await partiesRepo.get(tx, target.partyId);
     if (party?.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
-    const fresh = await issueInvitation(tx, ctx, actor, target);
+    const fresh = await issueInvitation({ ...ctx, tx }, target);
     if (input.delivery === 'mail') await mailRepo.enqueue(tx, invitationMail(actor, target, party.name, fresh.link));
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'invitation.resent',
       outcome: 'success',
       details: { delivery: input.delivery, invitationsReplaced: fresh.revoked },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
     return fresh;
   });
@@ -246,33 +241,35 @@ export async function resendInvitation(
  * Revokes a pending invitation: every link of it stops working and the never-activated user is
  * deactivated (it stays listed, as any deactivated user). Inviting the address again reopens it.
  */
-export async function revokeInvitation(ctx: Context, actor: Actor, userId: string) {
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function revokeInvitation(ctx: ServiceContext, userId: string) {
+  const { actor } = ctx;
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await pendingInvitee(tx, actor, userId);
     const revoked = await invitationsRepo.revokePendingForUser(tx, target.id);
     await usersRepo.setStatus(tx, target.id, 'deactivated');
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'invitation.revoked',
       outcome: 'success',
       details: { invitationsRevoked: revoked },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
   });
   return { ok: true as const };
 }
 
 /** Lifts every sign-in block on a user's account (account, account + IP, second-factor codes). */
-export async function unlock(ctx: Context, actor: Actor, userId: string) {
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function unlock(ctx: ServiceContext, userId: string) {
+  const { actor } = ctx;
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, userId);
     // The counters live outside the transaction (they must hold across instances); the audit entry is
     // written only once they are cleared, so no unlock is recorded that did not happen.
     const cleared = await ctx.throttle.unlock(target.email, target.id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'auth.unlocked',
       outcome: 'success',
       details: { countersCleared: cleared },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
   });
   return { ok: true as const };
@@ -282,17 +279,18 @@ export async function unlock(ctx: Context, actor: Actor, userId: string) {
  * Turns a user's second factor off (lost phone): TOTP and recovery codes removed, every session ended,
  * audited, and the user told by mail. If policy requires 2FA, the next sign-in goes to enrolment.
  */
-export async function resetTwoFactor(ctx: Context, actor: Actor, userId: string) {
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function resetTwoFactor(ctx: ServiceContext, userId: string) {
+  const { actor } = ctx;
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, userId);
     const had = await mfaRepo.removeAll(tx, target.id);
     if (!had) throw new DomainError('CONFLICT', 'This user has no second factor to reset.');
     const ended = await sessionsRepo.removeAllForUser(tx, target.id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'mfa.reset_by_admin',
       outcome: 'success',
       details: { sessionsEnded: ended },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
     // Security mail, in the user's own language (docs/i18n.md, "Mail").
     const reader = readerOf(await notificationsRepo.readerPreferences(tx, target.id));
@@ -324,14 +322,13 @@ export const lockedRule = (ctx: Context): usersRepo.LockedRule => ({
 });
 
 export function list(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: Omit<usersRepo.ListUsers, 'partyId' | 'locked'> & {
     partyId?: string | undefined;
     locked?: boolean | undefined;
   },
 ) {
-  const scope = scopeFor(actor);
+  const scope = ctx.scope;
   // Only staff may narrow to a party; for everyone else the scope already is their party.
   const { partyId, locked, ...rest } = input;
   return ctx.db.readOne(scope, (tx) =>
@@ -343,8 +340,8 @@ export function list(
   );
 }
 
-export async function get(ctx: Context, actor: Actor, userId: string) {
-  const detail = await ctx.db.read(scopeFor(actor), async (tx) => {
+export async function get(ctx: ServiceContext, userId: string) {
+  const detail = await ctx.db.read(ctx.scope, async (tx) => {
     const user = await usersRepo.summaryById(tx, userId);
     if (!user) return undefined;
     const sessions = await sessionsRepo.listForUser(tx, userId, new Date(ctx.clock.now()));
@@ -356,8 +353,9 @@ export async function get(ctx: Context, actor: Actor, userId: string) {
 }
 
 /** Roles the actor may grant to users of `partyId` (its own party when absent). */
-export async function grantableRoles(ctx: Context, actor: Actor, partyId?: string) {
-  const scope = scopeFor(actor);
+export async function grantableRoles(ctx: ServiceContext, partyId?: string) {
+  const { actor } = ctx;
+  const scope = ctx.scope;
   if (scope.kind === 'party' && partyId && partyId !== actor.partyId) throw notFound('That party');
   return ctx.db.read(scope, async (tx) => {
     const party = await partiesRepo.get(tx, partyId ?? actor.partyId);
@@ -382,10 +380,11 @@ async function keepLastAdmin(tx: Tx, target: { id: string; partyId: string; perm
  * customer admin cannot strip a role it could not have given); the last admin stays; the user's sessions
  * end (a privilege change), and the audit entry has before and after.
  */
-export async function setRoles(ctx: Context, actor: Actor, input: { userId: string; roles: string[] }) {
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function setRoles(ctx: ServiceContext, input: { userId: string; roles: string[] }) {
+  const { actor } = ctx;
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, input.userId);
-    await applyRoles(ctx, tx, actor, target, () => input.roles, {});
+    await applyRoles({ ...ctx, tx }, target, () => input.roles, {});
   });
   return { ok: true as const };
 }
@@ -396,13 +395,12 @@ export async function setRoles(ctx: Context, actor: Actor, input: { userId: stri
  * `target` comes from administrable() in the same transaction.
  */
 export async function applyRoles(
-  ctx: Context,
-  tx: Tx,
-  actor: Actor,
+  ctx: TxContext,
   target: Administrable,
   next: (current: string[]) => string[],
   details: Record<string, unknown>,
 ) {
+  const { tx, actor } = ctx;
   await usersRepo.lockPartyAdmins(tx, target.partyId);
   const current = (await usersRepo.summaryById(tx, target.id))?.roles ?? [];
   const wanted = [...new Set(next(current))].sort();
@@ -419,9 +417,9 @@ export async function applyRoles(
   await keepLastAdmin(tx, target, !after.some((r) => r.permissions.includes('users:manage')));
   await usersRepo.setRoles(tx, target.id, target.partyId, wanted);
   const adminRoles = found.filter((r) => isAdminRole(r) && wanted.includes(r.key));
-  const adminGrant = adminRoles.length > 0 ? await newSystemAdminAlert(tx, ctx, actor, target.email, adminRoles) : null;
+  const adminGrant = adminRoles.length > 0 ? await newSystemAdminAlert(ctx, target.email, adminRoles) : null;
   const ended = await sessionsRepo.removeAllForUser(tx, target.id);
-  await auditRepo.record(tx, {
+  await audit.record(tx, ctx, {
     action: 'user.roles_changed',
     outcome: 'success',
     details: {
@@ -431,13 +429,14 @@ export async function applyRoles(
       ...(adminGrant ? { systemAdminGranted: adminGrant } : {}),
       ...details,
     },
-    ...acting(ctx, actor, target),
+    ...acting(ctx, target),
   });
 }
 
 /** Deactivation: at once, every session and pending invitation of the user ends. The last admin stays. */
-export async function deactivate(ctx: Context, actor: Actor, userId: string) {
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function deactivate(ctx: ServiceContext, userId: string) {
+  const { actor } = ctx;
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, userId);
     if (target.status === 'deactivated') return;
     await usersRepo.lockPartyAdmins(tx, target.partyId);
@@ -445,42 +444,44 @@ export async function deactivate(ctx: Context, actor: Actor, userId: string) {
     await usersRepo.setStatus(tx, target.id, 'deactivated');
     const ended = await sessionsRepo.removeAllForUser(tx, target.id);
     const invitations = await invitationsRepo.revokePendingForUser(tx, target.id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'user.deactivated',
       outcome: 'success',
       details: { before: target.status, sessionsEnded: ended, invitationsRevoked: invitations },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
   });
   return { ok: true as const };
 }
 
-export async function reactivate(ctx: Context, actor: Actor, userId: string) {
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function reactivate(ctx: ServiceContext, userId: string) {
+  const { actor } = ctx;
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, userId);
     if (target.status === 'active') return;
     if (target.status === 'invited')
       throw new DomainError('CONFLICT', 'This user has not accepted the invitation yet; invite them again instead.');
     await usersRepo.setStatus(tx, target.id, 'active');
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'user.reactivated',
       outcome: 'success',
       details: { before: target.status },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
   });
   return { ok: true as const };
 }
 
-export async function signOutEverywhere(ctx: Context, actor: Actor, userId: string) {
-  const ended = await ctx.db.tx(scopeFor(actor), async (tx) => {
+export async function signOutEverywhere(ctx: ServiceContext, userId: string) {
+  const { actor } = ctx;
+  const ended = await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, userId);
     const n = await sessionsRepo.removeAllForUser(tx, target.id);
-    await auditRepo.record(tx, {
+    await audit.record(tx, ctx, {
       action: 'user.signed_out_everywhere',
       outcome: 'success',
       details: { sessionsEnded: n },
-      ...acting(ctx, actor, target),
+      ...acting(ctx, target),
     });
     return n;
   });
@@ -491,13 +492,8 @@ export async function signOutEverywhere(ctx: Context, actor: Actor, userId: stri
  * Rule: a new system admin (any role carrying the internal administrator permissions) is always worth a
  * second look. Returns what the grant's audit entry carries to mark it: the roles and the alert raised.
  */
-async function newSystemAdminAlert(
-  tx: Tx,
-  ctx: Context,
-  actor: Actor,
-  email: string,
-  roles: readonly { key: string }[],
-) {
+async function newSystemAdminAlert(ctx: TxContext, email: string, roles: readonly { key: string }[]) {
+  const { tx, actor } = ctx;
   const keys = roles.map((r) => r.key);
   const alertId = await raiseAlert(tx, new Date(ctx.clock.now()), {
     rule: 'new-system-admin',

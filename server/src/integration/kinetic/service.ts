@@ -11,10 +11,9 @@ import type { z } from 'zod';
 import * as audit from '../../audit/audit.ts';
 import { seal } from '../../auth/seal.ts';
 import type { Actor } from '../../auth/sessions.ts';
-import type { Context } from '../../context.ts';
+import type { ServiceContext } from '../../context.ts';
 import { DomainError } from '../../errors.ts';
 import { integrationSealKey } from '../../keys.ts';
-import { scopeFor } from '../../parties/scope.ts';
 import { refusal } from '../webhooks/ssrf.ts';
 import { KineticClient, KineticError } from './client.ts';
 import { loadConnection } from './sync.ts';
@@ -31,10 +30,11 @@ function requireInternal(actor: Actor) {
     throw new DomainError('FORBIDDEN', 'Only internal staff manage the Kinetic connection.');
 }
 
-export async function status(ctx: Context, actor: Actor) {
+export async function status(ctx: ServiceContext) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = ctx.clock.now();
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const c = await kineticRepo.getConnection(tx);
     const streams = await kineticRepo.listStreams(tx);
     const counts = await kineticRepo.rejectCounts(tx);
@@ -108,7 +108,8 @@ export async function status(ctx: Context, actor: Actor) {
   });
 }
 
-export async function save(ctx: Context, actor: Actor, input: z.output<typeof kineticSaveInput>) {
+export async function save(ctx: ServiceContext, input: z.output<typeof kineticSaveInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
   const url = new URL(input.baseUrl);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -120,7 +121,7 @@ export async function save(ctx: Context, actor: Actor, input: z.output<typeof ki
   }
   const key = integrationSealKey(ctx.config.secret);
   const now = new Date(ctx.clock.now());
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const prior = await kineticRepo.getConnectionForUpdate(tx);
     const apiKey = input.apiKey ? seal(key, Buffer.from(input.apiKey)) : prior?.apiKeySealed;
     const password = input.password ? seal(key, Buffer.from(input.password)) : prior?.passwordSealed;
@@ -147,7 +148,7 @@ export async function save(ctx: Context, actor: Actor, input: z.output<typeof ki
       updatedAt: now,
     });
     await kineticRepo.ensureStreams(tx, KINETIC_STREAMS);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'kinetic.connection_saved',
       outcome: 'success',
       partyId: actor.partyId,
@@ -170,9 +171,10 @@ export async function save(ctx: Context, actor: Actor, input: z.output<typeof ki
   return { ok: true as const };
 }
 
-export async function setStream(ctx: Context, actor: Actor, input: z.output<typeof kineticStreamInput>) {
+export async function setStream(ctx: ServiceContext, input: z.output<typeof kineticStreamInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     if (!(await kineticRepo.getConnection(tx)))
       throw new DomainError('BAD_REQUEST', 'Save the connection before changing its streams.');
     await kineticRepo.ensureStreams(tx, KINETIC_STREAMS);
@@ -182,7 +184,7 @@ export async function setStream(ctx: Context, actor: Actor, input: z.output<type
       mode: input.mode,
       pollSeconds: input.pollSeconds,
     });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'kinetic.stream_changed',
       outcome: 'success',
       partyId: actor.partyId,
@@ -202,14 +204,15 @@ export async function setStream(ctx: Context, actor: Actor, input: z.output<type
  * long a sent write-back may wait for its echo before an alert. Switching it on starts at the newest
  * outbox event: decisions made while it was off are not written afterwards.
  */
-export async function setWriteback(ctx: Context, actor: Actor, input: z.output<typeof kineticWritebackInput>) {
+export async function setWriteback(ctx: ServiceContext, input: z.output<typeof kineticWritebackInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     if (!(await kineticRepo.getConnection(tx)))
       throw new DomainError('BAD_REQUEST', 'Save the connection before switching write-back on.');
     const confirmTimeoutMs = input.confirmTimeoutHours * 3_600_000;
     const before = await kineticWritebackRepo.saveSettings(tx, { mode: input.mode, confirmTimeoutMs });
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'kinetic.writeback_changed',
       outcome: 'success',
       partyId: actor.partyId,
@@ -239,7 +242,8 @@ const OUTCOME_OF: Record<string, z.infer<typeof kineticTestOutput>['outcome']> =
  * modes it met: DNS or TLS, authentication (API key or credentials), licence or access scope, not found
  * (instance, company or service), or unreachable. No retries: the admin is waiting.
  */
-export async function test(ctx: Context, actor: Actor): Promise<z.infer<typeof kineticTestOutput>> {
+export async function test(ctx: ServiceContext): Promise<z.infer<typeof kineticTestOutput>> {
+  const { actor } = ctx;
   requireInternal(actor);
   // Read on the app pool (the sync pool may not be configured on this instance).
   const loaded = await loadConnection(ctx.db, ctx.config.secret);
@@ -254,12 +258,12 @@ export async function test(ctx: Context, actor: Actor): Promise<z.infer<typeof k
     result = { outcome: OUTCOME_OF[e.kind] ?? 'unreachable', message: e.message.slice(0, 500) };
   }
   const now = new Date(ctx.clock.now());
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const c = await kineticRepo.getConnectionForUpdate(tx);
     if (result.outcome === 'ok' && c?.state !== 'ok') await kineticRepo.setConnectionState(tx, 'ok', null, now);
     if (result.outcome === 'auth' && c?.state !== 'auth_failed')
       await kineticRepo.setConnectionState(tx, 'auth_failed', result.message, now);
-    await audit.record(tx, ctx, actor, {
+    await audit.record(tx, ctx, {
       action: 'kinetic.connection_tested',
       outcome: result.outcome === 'ok' ? 'success' : 'failure',
       partyId: actor.partyId,

@@ -1,5 +1,6 @@
-import { auditRepo, type Database, kineticRepo, kineticWritebackRepo, type Tx } from '@gatehouse/db';
+import { type Database, kineticRepo, kineticWritebackRepo, type Tx } from '@gatehouse/db';
 import { raiseAlert } from '../../audit/alerts.ts';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../../audit/audit.ts';
 import { unseal } from '../../auth/seal.ts';
 import type { Clock } from '../../auth/sessions.ts';
 import { integrationSealKey } from '../../keys.ts';
@@ -354,11 +355,10 @@ class PageRunner {
         ...(finished ? { lastSuccessAt: now, lastError: null } : {}),
       });
       if (counts && counts.created + counts.updated + counts.rejected > 0)
-        await auditRepo.record(tx, {
+        await recordAudit(tx, SYSTEM_ORIGIN, {
           action: 'kinetic.sync_page_applied',
           outcome: counts.rejected > 0 ? 'failure' : 'success',
           partyId: null,
-          actorUserId: null,
           entityType: 'kinetic_stream',
           entityId: this.def.name,
           details: {
@@ -417,11 +417,10 @@ export async function markAuthFailed(deps: SyncDeps, message: string) {
     const conn = await kineticRepo.getConnectionForUpdate(tx);
     if (!conn || conn.state === 'auth_failed') return;
     await kineticRepo.setConnectionState(tx, 'auth_failed', message.slice(0, 500), now);
-    await auditRepo.record(tx, {
+    await recordAudit(tx, SYSTEM_ORIGIN, {
       action: 'kinetic.auth_failed',
       outcome: 'failure',
       partyId: null,
-      actorUserId: null,
       entityType: 'kinetic_connection',
       entityId: conn.id,
       details: { baseUrl: conn.baseUrl, company: conn.company, reason: message.slice(0, 500) },
@@ -475,11 +474,10 @@ export async function reconcile(deps: SyncDeps): Promise<{ checked: number; miss
       const marked = await kineticRepo.markMissing(tx, table, gone, new Date(deps.clock.now()));
       for (const m of marked) {
         missing.push(m.erpKey);
-        await auditRepo.record(tx, {
+        await recordAudit(tx, SYSTEM_ORIGIN, {
           action: 'kinetic.reconciled',
           outcome: 'success',
           partyId: m.partyId,
-          actorUserId: null,
           entityType: table,
           entityId: m.id,
           details: { erpKey: m.erpKey, number: m.number, change: 'missing in Kinetic: marked cancelled' },

@@ -1,6 +1,7 @@
 import { type IntegrationEventType, minorToDecimal } from '@gatehouse/contract';
-import { auditRepo, type Database, kineticWritebackRepo, type Tx } from '@gatehouse/db';
+import { type Database, kineticWritebackRepo, type Tx } from '@gatehouse/db';
 import { raiseAlert } from '../../audit/alerts.ts';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../../audit/audit.ts';
 import type { Clock } from '../../auth/sessions.ts';
 import { startPeriodic } from '../../jobs/periodic.ts';
 import type { Logger } from '../../logger.ts';
@@ -289,11 +290,10 @@ async function dead(
   error: string,
   refused: boolean,
 ) {
-  await auditRepo.record(tx, {
+  await recordAudit(tx, SYSTEM_ORIGIN, {
     action: 'kinetic.writeback_dead',
     outcome: 'failure',
     partyId: null,
-    actorUserId: null,
     entityType: 'kinetic_writeback',
     entityId: w.eventId,
     details: { type: w.type, route: w.route, target: w.target, attempts, error, refusedByKinetic: refused },

@@ -8,15 +8,14 @@ import {
   type webhookReplayInput,
   type webhookRotateInput,
 } from '@gatehouse/contract';
-import { type Tx, webhooksRepo } from '@gatehouse/db';
+import { webhooksRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import { record as recordAudit } from '../../audit/audit.ts';
 import { seal } from '../../auth/seal.ts';
 import type { Actor } from '../../auth/sessions.ts';
-import type { Context } from '../../context.ts';
+import type { Context, ServiceContext, TxContext } from '../../context.ts';
 import { DomainError, notFound } from '../../errors.ts';
 import { integrationSealKey } from '../../keys.ts';
-import { scopeFor } from '../../parties/scope.ts';
 import { refusal } from './ssrf.ts';
 
 /**
@@ -35,9 +34,7 @@ function mintSecret(ctx: Context) {
 }
 
 function audit(
-  ctx: Context,
-  tx: Tx,
-  actor: Actor,
+  ctx: TxContext,
   action:
     | 'webhook_endpoint.created'
     | 'webhook_endpoint.secret_rotated'
@@ -47,7 +44,8 @@ function audit(
   entityId: string,
   details: Record<string, unknown>,
 ) {
-  return recordAudit(tx, ctx, actor, {
+  const { tx, actor } = ctx;
+  return recordAudit(tx, ctx, {
     action,
     outcome: 'success',
     partyId: actor.partyId,
@@ -57,7 +55,8 @@ function audit(
   });
 }
 
-export async function create(ctx: Context, actor: Actor, input: z.output<typeof webhookCreateInput>) {
+export async function create(ctx: ServiceContext, input: z.output<typeof webhookCreateInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
   const url = new URL(input.url);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -73,7 +72,7 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
   }
   const now = new Date(ctx.clock.now());
   const secret = mintSecret(ctx);
-  const endpointId = await ctx.db.tx(scopeFor(actor), async (tx) => {
+  const endpointId = await ctx.db.tx(ctx.scope, async (tx) => {
     const id = await webhooksRepo.insertEndpoint(tx, {
       url: input.url,
       description: input.description,
@@ -83,7 +82,7 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
       createdBy: actor.userId,
       createdAt: now,
     });
-    await audit(ctx, tx, actor, 'webhook_endpoint.created', id, {
+    await audit({ ...ctx, tx }, 'webhook_endpoint.created', id, {
       url: input.url,
       description: input.description,
       eventTypes: input.eventTypes,
@@ -95,12 +94,13 @@ export async function create(ctx: Context, actor: Actor, input: z.output<typeof 
 }
 
 /** A new secret; the old one keeps signing beside it for the overlap, so the receiver can switch over. */
-export async function rotateSecret(ctx: Context, actor: Actor, input: z.output<typeof webhookRotateInput>) {
+export async function rotateSecret(ctx: ServiceContext, input: z.output<typeof webhookRotateInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = new Date(ctx.clock.now());
   const secret = mintSecret(ctx);
   const previousUntil = input.overlapHours > 0 ? new Date(now.getTime() + input.overlapHours * 3_600_000) : null;
-  await ctx.db.tx(scopeFor(actor), async (tx) => {
+  await ctx.db.tx(ctx.scope, async (tx) => {
     const ep = await webhooksRepo.getEndpointForUpdate(tx, input.endpointId);
     if (!ep) throw notFound('That webhook endpoint');
     await webhooksRepo.updateEndpoint(tx, ep.id, {
@@ -109,7 +109,7 @@ export async function rotateSecret(ctx: Context, actor: Actor, input: z.output<t
       previousUntil,
       secretRotatedAt: now,
     });
-    await audit(ctx, tx, actor, 'webhook_endpoint.secret_rotated', ep.id, {
+    await audit({ ...ctx, tx }, 'webhook_endpoint.secret_rotated', ep.id, {
       url: ep.url,
       oldSecretSignsUntil: (previousUntil ?? now).toISOString(),
     });
@@ -118,13 +118,13 @@ export async function rotateSecret(ctx: Context, actor: Actor, input: z.output<t
 }
 
 export async function setStatus(
-  ctx: Context,
-  actor: Actor,
+  ctx: ServiceContext,
   input: z.output<typeof webhookDisableInput> | { endpointId: string },
   status: 'active' | 'disabled',
 ) {
+  const { actor } = ctx;
   requireInternal(actor);
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const ep = await webhooksRepo.getEndpointForUpdate(tx, input.endpointId);
     if (!ep) throw notFound('That webhook endpoint');
     if (ep.status === status)
@@ -135,9 +135,7 @@ export async function setStatus(
       disabledReason: status === 'disabled' ? reason : null,
     });
     await audit(
-      ctx,
-      tx,
-      actor,
+      { ...ctx, tx },
       status === 'active' ? 'webhook_endpoint.enabled' : 'webhook_endpoint.disabled',
       ep.id,
       status === 'active' ? { url: ep.url, wasDisabledFor: ep.disabledReason } : { url: ep.url, reason },
@@ -150,10 +148,11 @@ export async function setStatus(
  * Queues the event(s) again for the endpoint: new deliveries with the same `webhook-id`, so a receiver
  * that deduplicates by it applies each event once. A range replays the endpoint's event types only.
  */
-export async function replay(ctx: Context, actor: Actor, input: z.output<typeof webhookReplayInput>) {
+export async function replay(ctx: ServiceContext, input: z.output<typeof webhookReplayInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
   const now = new Date(ctx.clock.now());
-  return ctx.db.tx(scopeFor(actor), async (tx) => {
+  return ctx.db.tx(ctx.scope, async (tx) => {
     const ep = await webhooksRepo.getEndpointForUpdate(tx, input.endpointId);
     if (!ep) throw notFound('That webhook endpoint');
     let events: { eventId: string; cursor: string }[];
@@ -175,7 +174,7 @@ export async function replay(ctx: Context, actor: Actor, input: z.output<typeof 
       actor.userId,
       now,
     );
-    await audit(ctx, tx, actor, 'webhook.replayed', ep.id, {
+    await audit({ ...ctx, tx }, 'webhook.replayed', ep.id, {
       url: ep.url,
       ...(input.by === 'event'
         ? { eventId: input.eventId }
@@ -186,14 +185,16 @@ export async function replay(ctx: Context, actor: Actor, input: z.output<typeof 
   });
 }
 
-export async function list(ctx: Context, actor: Actor) {
+export async function list(ctx: ServiceContext) {
+  const { actor } = ctx;
   requireInternal(actor);
-  return { endpoints: await ctx.db.read(scopeFor(actor), (tx) => webhooksRepo.listEndpoints(tx)) };
+  return { endpoints: await ctx.db.read(ctx.scope, (tx) => webhooksRepo.listEndpoints(tx)) };
 }
 
-export async function deliveries(ctx: Context, actor: Actor, input: z.output<typeof webhookDeliveriesInput>) {
+export async function deliveries(ctx: ServiceContext, input: z.output<typeof webhookDeliveriesInput>) {
+  const { actor } = ctx;
   requireInternal(actor);
-  return ctx.db.read(scopeFor(actor), async (tx) => {
+  return ctx.db.read(ctx.scope, async (tx) => {
     const ep = await webhooksRepo.getEndpoints(tx, [input.endpointId]);
     if (ep.length === 0) throw notFound('That webhook endpoint');
     const items = await webhooksRepo.listDeliveries(tx, {

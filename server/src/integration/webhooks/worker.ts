@@ -1,5 +1,6 @@
-import { auditRepo, type Database, type Tx, webhooksRepo } from '@gatehouse/db';
+import { type Database, type Tx, webhooksRepo } from '@gatehouse/db';
 import { raiseAlert } from '../../audit/alerts.ts';
+import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../../audit/audit.ts';
 import { unseal } from '../../auth/seal.ts';
 import type { Clock } from '../../auth/sessions.ts';
 import { startPeriodic } from '../../jobs/periodic.ts';
@@ -226,11 +227,10 @@ function systemAudit(
   entityId: string,
   details: Record<string, unknown>,
 ) {
-  return auditRepo.record(tx, {
+  return recordAudit(tx, SYSTEM_ORIGIN, {
     action,
     outcome: 'success',
     partyId: null,
-    actorUserId: null,
     entityType,
     entityId,
     details,
