@@ -2,6 +2,7 @@ import { DEFAULT_LOCALE, type Locale, pickLocale } from '@gatehouse/contract';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { createSignal } from 'solid-js';
 import type en from './i18n/en.ts';
+import type enForms from './i18n/en-forms.ts';
 
 /*
  * The portal's language (docs/i18n.md, ADR 0018). Every string a customer or supplier reads goes through
@@ -9,15 +10,26 @@ import type en from './i18n/en.ts';
  * so an English user never downloads German. Messages are ICU MessageFormat ({name}, {count, plural, ...}),
  * formatted by intl-messageformat (formatjs). Keys are typed from the English catalogue, and the other
  * catalogues must have exactly its keys (`satisfies Catalogue`), so `pnpm run typecheck` fails on a key
- * missing from either; test/i18n-catalogue.test.ts checks placeholders and every t() call besides.
+ * missing from either; web/src/i18n/catalogue.test.ts checks placeholders and every t() call besides.
+ *
+ * A language's catalogue comes in two parts, each its own chunk: `main` (<locale>.ts: the first screens, sign-in
+ * and the lists) and `forms` (<locale>-forms.ts: the signed-in dialogs and forms, the Profile page's panels,
+ * the other signed-out pages). Sign-in loads `main` only, so its budget (test/spa-chunks.test.ts) does not
+ * grow with every form; the screens that need `forms` ask for it (needPart in main.tsx) and render once it
+ * is in. A language change loads every part asked for so far.
  */
-export type MessageKey = keyof typeof en;
-export type Catalogue = Record<MessageKey, string>;
+export type MainKey = keyof typeof en;
+export type FormsKey = keyof typeof enForms;
+export type MessageKey = MainKey | FormsKey;
+export type Catalogue = Record<MainKey, string>;
+export type FormsCatalogue = Record<FormsKey, string>;
 export type MessageValues = Record<string, string | number>;
+export type Part = 'main' | 'forms';
 
-const LOADERS: Record<Locale, () => Promise<{ default: Catalogue }>> = {
-  en: () => import('./i18n/en.ts'),
-  de: () => import('./i18n/de.ts'),
+type Loaded = { default: Record<string, string> };
+const LOADERS: Record<Locale, Record<Part, () => Promise<Loaded>>> = {
+  en: { main: () => import('./i18n/en.ts'), forms: () => import('./i18n/en-forms.ts') },
+  de: { main: () => import('./i18n/de.ts'), forms: () => import('./i18n/de-forms.ts') },
 };
 
 const STORED = 'gatehouse.locale';
@@ -38,7 +50,13 @@ const initial = (): Locale => {
 
 const [language, setLanguageSignal] = createSignal<Locale>(initial());
 const [timeZone, setTimeZone] = createSignal<string>(browserTimeZone());
-const [catalogue, setCatalogue] = createSignal<{ locale: Locale; messages: Catalogue } | null>(null);
+const [catalogue, setCatalogue] = createSignal<{
+  locale: Locale;
+  messages: Partial<Record<MessageKey, string>>;
+  parts: ReadonlySet<Part>;
+} | null>(null);
+/** The parts screens have asked for so far: a language change loads all of them. */
+const needed = new Set<Part>(['main']);
 
 /** The user's language ('en', 'de'). */
 export { language, timeZone };
@@ -55,20 +73,45 @@ export function formatLocale(): string {
 /** True once the current language's catalogue is loaded (the app renders after that). */
 export const catalogueReady = () => catalogue() !== null;
 
+/** True once `part` of the current language's catalogue is loaded. */
+export const partReady = (part: Part) => catalogue()?.parts.has(part) ?? false;
+
+/** Asks for a part of the catalogue (for this and every later language); resolves once it is loaded. */
+export function needPart(part: Part): Promise<void> {
+  if (needed.has(part) && hasParts([part])) return Promise.resolve();
+  needed.add(part);
+  return setLanguage(wanted);
+}
+
 let loading: Promise<void> | null = null;
 let wanted: Locale = language();
 
-/** Switches language: loads its catalogue (once), then every t() on screen follows. */
+const hasParts = (parts: Iterable<Part>) => {
+  const current = catalogue();
+  return current !== null && current.locale === wanted && [...parts].every((p) => current.parts.has(p));
+};
+
+/** Switches language: loads its catalogue parts (once), then every t() on screen follows. */
 export async function setLanguage(locale: Locale): Promise<void> {
   wanted = locale;
-  if (catalogue()?.locale === locale) {
+  if (hasParts(needed)) {
     setLanguageSignal(locale);
     return;
   }
-  const { default: messages } = await LOADERS[locale]();
+  const current = catalogue();
+  const have = current?.locale === locale ? current : null;
+  const missing = [...needed].filter((p) => !have?.parts.has(p));
+  const loaded = await Promise.all(missing.map((p) => LOADERS[locale][p]()));
   if (wanted !== locale) return; // a later choice won the race
+  // Merged with what is there by now (another part may have arrived meanwhile).
+  const now = catalogue();
+  const base = now?.locale === locale ? now : null;
   compiled.clear();
-  setCatalogue({ locale, messages });
+  setCatalogue({
+    locale,
+    messages: Object.assign({}, base?.messages, ...loaded.map((m) => m.default)),
+    parts: new Set([...(base?.parts ?? []), ...missing]),
+  });
   setLanguageSignal(locale);
   if (typeof document !== 'undefined') document.documentElement.lang = formatLocale();
   try {

@@ -4,14 +4,18 @@ import { lazy, type ParentProps, Show } from 'solid-js';
 import { render } from 'solid-js/web';
 import { loadMe } from './auth.ts';
 import { requires } from './features/home/NoAccess.tsx';
-import { catalogueReady, startI18n } from './i18n.ts';
+import { catalogueReady, needPart, startI18n } from './i18n.ts';
 
 // Every screen is its own chunk, loaded when its route is opened (the router preloads a route's chunks all at
 // once: the shell's and the page's in parallel). A customer signing in downloads the sign-in screen and the
 // router, never the admin, audit or approval screens; test/spa-chunks.test.ts holds the first screens' chunk
 // lists to that.
-const Shell = lazy(() => import('./layout.tsx').then((m) => ({ default: m.Shell })));
-const AcceptInvitation = lazy(() => import('./features/auth/AcceptInvitation.tsx'));
+//
+// The signed-in shell and the signed-out pages other than sign-in also wait for the second part of the
+// catalogue (the forms and dialogs, docs/i18n.md), loaded in parallel with their chunks: `withForms`.
+const withForms = <T,>(chunk: Promise<T>): Promise<T> => Promise.all([chunk, needPart('forms')]).then(([m]) => m);
+const Shell = lazy(() => withForms(import('./layout.tsx')).then((m) => ({ default: m.Shell })));
+const AcceptInvitation = lazy(() => withForms(import('./features/auth/AcceptInvitation.tsx')));
 const AccessReviewDetail = lazy(() => import('./features/users/AccessReviewDetail.tsx'));
 const AccessReviews = lazy(() => import('./features/users/AccessReviews.tsx'));
 const Accounts = lazy(() => import('./features/admin/Accounts.tsx'));
@@ -24,7 +28,7 @@ const AuditLog = lazy(() => import('./features/audit/AuditLog.tsx'));
 const CompanyDetails = lazy(() => import('./features/suppliers/CompanyDetails.tsx'));
 const DocumentHistory = lazy(() => import('./features/suppliers/DocumentHistory.tsx'));
 const Documents = lazy(() => import('./features/suppliers/Documents.tsx'));
-const ForgotPassword = lazy(() => import('./features/auth/ForgotPassword.tsx'));
+const ForgotPassword = lazy(() => withForms(import('./features/auth/ForgotPassword.tsx')));
 const Home = lazy(() => import('./features/home/Home.tsx'));
 const Imports = lazy(() => import('./features/integration/Imports.tsx'));
 const Integrations = lazy(() => import('./features/integration/Integrations.tsx'));
@@ -39,9 +43,9 @@ const Posture = lazy(() => import('./features/admin/Posture.tsx'));
 const Profile = lazy(() => import('./features/auth/Profile.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./features/suppliers/PurchaseOrderDetail.tsx'));
 const PurchaseOrders = lazy(() => import('./features/suppliers/PurchaseOrders.tsx'));
-const ResetPassword = lazy(() => import('./features/auth/ResetPassword.tsx'));
+const ResetPassword = lazy(() => withForms(import('./features/auth/ResetPassword.tsx')));
 const Roles = lazy(() => import('./features/users/Roles.tsx'));
-const Setup = lazy(() => import('./features/auth/Setup.tsx'));
+const Setup = lazy(() => withForms(import('./features/auth/Setup.tsx')));
 const ShipmentDetail = lazy(() => import('./features/orders/ShipmentDetail.tsx'));
 const Shipments = lazy(() => import('./features/orders/Shipments.tsx'));
 const SignIn = lazy(() => import('./features/auth/SignIn.tsx'));

@@ -14,7 +14,9 @@ import {
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import de from './de.ts';
+import deForms from './de-forms.ts';
 import en from './en.ts';
+import enForms from './en-forms.ts';
 
 /**
  * The catalogue check (docs/i18n.md): part of `pnpm test`, beside the typecheck, which already refuses a
@@ -24,7 +26,9 @@ import en from './en.ts';
  * statuses the screens show have their words.
  */
 type Catalogue = Record<string, string>;
-const CATALOGUES: Record<string, Catalogue> = { en, de };
+/** A language's whole catalogue: its parts (web/src/i18n.ts: main, forms) together. */
+const CATALOGUES: Record<string, Catalogue> = { en: { ...en, ...enForms }, de: { ...de, ...deForms } };
+const PARTS: Record<string, Catalogue[]> = { en: [en, enForms], de: [de, deForms] };
 const WEB = path.resolve(import.meta.dirname, '..');
 /** Node types of the ICU parser's AST (@formatjs/icu-messageformat-parser TYPE): text, #, plural, select. */
 const LITERAL = 0;
@@ -95,6 +99,16 @@ describe('message catalogues', () => {
     expect(Object.keys(CATALOGUES).sort()).toEqual([...LOCALES].sort());
     expect(catalogueProblems(CATALOGUES, usedKeys())).toEqual([]);
     expect(usedKeys().size).toBeGreaterThan(100);
+  });
+
+  it('splits each language into the same parts, the same keys in each part, no key in two parts', () => {
+    for (const [locale, parts] of Object.entries(PARTS)) {
+      const keys = parts.flatMap((p) => Object.keys(p));
+      expect(new Set(keys).size, `${locale}: a key in two parts`).toBe(keys.length);
+      for (const [i, part] of parts.entries()) {
+        expect(Object.keys(part).sort(), `${locale}: part ${i} keys`).toEqual(Object.keys(PARTS.en?.[i] ?? {}).sort());
+      }
+    }
   });
 
   it('fails on a key missing in either catalogue, a broken message, a stray placeholder, an unknown t() key', () => {
