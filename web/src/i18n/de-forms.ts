@@ -13,7 +13,8 @@ export default {
   'address.enterStreet': 'Geben Sie die Straße ein.',
   'address.kind': 'Anschrift',
   'address.postalCode': 'Postleitzahl',
-  'address.requested': 'Die Änderung Ihrer Anschrift wurde beantragt. Sie gilt, sobald unsere Mitarbeiter sie geprüft haben.',
+  'address.requested':
+    'Die Änderung Ihrer Anschrift wurde beantragt. Sie gilt, sobald unsere Mitarbeiter sie geprüft haben.',
   'address.street': 'Straße',
   'address.streetNumber': 'Straße und Hausnummer',
   'address.withdrawn': 'Ihr Antrag zur Anschrift wurde zurückgezogen.',
@@ -37,8 +38,10 @@ export default {
   'bank.kind': 'Bankverbindung',
   'bank.letter': 'Bankbestätigung oder entwerteter Scheck',
   'bank.letterFailed': 'Ihr Antrag wurde gesendet, aber {name} wurde nicht angehängt: {message}',
-  'bank.letterHint': 'Ein Schreiben Ihrer Bank oder ein entwerteter Scheck mit dem Konto hilft unseren Freigebenden bei der Prüfung (PDF, PNG oder JPEG).',
-  'bank.requested': 'Die Änderung Ihrer Bankverbindung wurde beantragt. Sie gilt, sobald unsere Mitarbeiter sie geprüft haben.',
+  'bank.letterHint':
+    'Ein Schreiben Ihrer Bank oder ein entwerteter Scheck mit dem Konto hilft unseren Freigebenden bei der Prüfung (PDF, PNG oder JPEG).',
+  'bank.requested':
+    'Die Änderung Ihrer Bankverbindung wurde beantragt. Sie gilt, sobald unsere Mitarbeiter sie geprüft haben.',
   'bank.resubmit': 'Änderung erneut einreichen',
   'bank.resubmitTitle': 'Korrigieren und erneut einreichen',
   'bank.resubmitted': 'Ihre korrigierte Bankverbindung wurde erneut eingereicht. Sie gilt nach der Freigabe.',
@@ -54,7 +57,8 @@ export default {
   'bank.withdrawn': 'Ihr Antrag zur Bankverbindung wurde zurückgezogen.',
   'codes.copied': 'Die 10 Codes wurden in die Zwischenablage kopiert.',
   'codes.copy': 'Kopieren',
-  'codes.copyFailed': 'Kopieren hat hier nicht funktioniert: Markieren und kopieren Sie die Codes oder laden Sie sie herunter.',
+  'codes.copyFailed':
+    'Kopieren hat hier nicht funktioniert: Markieren und kopieren Sie die Codes oder laden Sie sie herunter.',
   'codes.download': 'Als .txt herunterladen',
   'codes.downloaded': 'gatehouse-recovery-codes.txt wurde heruntergeladen.',
   'codes.fileAccount': 'Konto: {email} ({party})',
@@ -62,7 +66,8 @@ export default {
   'codes.fileEach': 'Jeder Code meldet Sie einmal an, wenn Sie Ihre Authenticator-App nicht verwenden können.',
   'codes.fileKeep': 'Bewahren Sie sie sicher auf, getrennt von Ihrem Passwort.',
   'codes.fileTitle': 'Gatehouse-Wiederherstellungscodes',
-  'codes.intro': 'Wenn Sie Ihr Telefon verlieren oder Ihre Authenticator-App nicht verwenden können, melden Sie sich stattdessen mit einem dieser Codes an.',
+  'codes.intro':
+    'Wenn Sie Ihr Telefon verlieren oder Ihre Authenticator-App nicht verwenden können, melden Sie sich stattdessen mit einem dieser Codes an.',
   'codes.keep': 'Bewahren Sie sie sicher auf, etwa in einem Passwort-Manager.',
   'codes.label': 'Wiederherstellungscodes',
   'codes.leaveWarning': 'Ihre Wiederherstellungscodes werden nur jetzt angezeigt. Ohne Speichern verlassen?',
@@ -80,7 +85,8 @@ export default {
   'company.change': 'Änderung',
   'company.correctField': 'Bitte korrigieren Sie das markierte Feld.',
   'company.evidence': 'Nachweis',
-  'company.intro': 'Die Anschrift und Bankverbindung, die wir für Ihr Unternehmen führen. Änderungen beantragen Sie hier; sie gelten, sobald unsere Mitarbeiter sie geprüft haben.',
+  'company.intro':
+    'Die Anschrift und Bankverbindung, die wir für Ihr Unternehmen führen. Änderungen beantragen Sie hier; sie gelten, sobald unsere Mitarbeiter sie geprüft haben.',
   'company.lastChanged': 'Zuletzt geändert am',
   'company.loading': 'Firmendaten werden geladen …',
   'company.noAddress': 'Keine Anschrift hinterlegt',
@@ -106,11 +112,13 @@ export default {
   'confirm.addDelivery': 'Lieferung hinzufügen (aufteilen)',
   'confirm.dateOf': 'Datum (Lieferung {delivery})',
   'confirm.heading': 'Bestellung {number} bestätigen',
-  'confirm.intro': 'Beantworten Sie jede Position. Ändern Sie eine Position, um eine andere Menge, an einem anderen Datum oder in mehreren Lieferungen zu liefern; ein späteres Datum als gewünscht, eine andere Menge oder eine Ablehnung braucht einen Grund.',
+  'confirm.intro':
+    'Beantworten Sie jede Position. Ändern Sie eine Position, um eine andere Menge, an einem anderen Datum oder in mehreren Lieferungen zu liefern; ein späteres Datum als gewünscht, eine andere Menge oder eine Ablehnung braucht einen Grund.',
   'confirm.legend': 'Position {line}: {item} · bestellt {ordered}',
   'confirm.lineProblem': 'Position {line}: {problem}',
   'confirm.lineQuantity': 'Position {line}: Geben Sie Mengen wie 12 oder {example} ein.',
-  'confirm.problemConfirmOne': 'Bestätigen heißt eine Lieferung der bestellten Menge; wählen Sie „Ändern“, um sie aufzuteilen oder zu ändern.',
+  'confirm.problemConfirmOne':
+    'Bestätigen heißt eine Lieferung der bestellten Menge; wählen Sie „Ändern“, um sie aufzuteilen oder zu ändern.',
   'confirm.problemLateReason': 'Ein späteres Datum als gewünscht braucht einen Grund.',
   'confirm.problemNoDelivery': 'Geben Sie mindestens eine Lieferung an (Menge und Datum).',
   'confirm.problemPast': 'Ein Lieferdatum darf nicht in der Vergangenheit liegen.',
@@ -140,7 +148,8 @@ export default {
   'invite.greetingAfter': 'auf Gatehouse bei',
   'invite.greetingBefore': 'Treten Sie',
   'invite.join': '{party} beitreten',
-  'invite.needsLink': 'Diese Seite braucht den Link aus Ihrer Einladungs-E-Mail. Öffnen Sie den Link aus der E-Mail erneut.',
+  'invite.needsLink':
+    'Diese Seite braucht den Link aus Ihrer Einladungs-E-Mail. Öffnen Sie den Link aus der E-Mail erneut.',
   'invite.ready': 'Ihr Konto ist bereit. Melden Sie sich mit Ihrem neuen Passwort an.',
   'invite.signIn': 'Anmelden',
   'invite.title': 'Einladung annehmen',
@@ -148,7 +157,8 @@ export default {
   'invite.welcome': 'Willkommen, {name}. Sie treten bei als',
   'notify.alwaysSent': 'Wird immer gesendet und lässt sich nicht abschalten (Sicherheits-E-Mails zu Ihrem Konto):',
   'notify.empty': 'Noch keine Benachrichtigungen.',
-  'notify.intro': 'Was in Ihrem Konto geschehen ist. Welche davon auch per E-Mail oder als tägliche Zusammenfassung kommen, wählen Sie auf Ihrer Seite',
+  'notify.intro':
+    'Was in Ihrem Konto geschehen ist. Welche davon auch per E-Mail oder als tägliche Zusammenfassung kommen, wählen Sie auf Ihrer Seite',
   'notify.markAllRead': 'Alle als gelesen markieren',
   'notify.markRead': 'Als gelesen markieren',
   'notify.marked': '{count, plural, one {# Benachrichtigung} other {# Benachrichtigungen}} als gelesen markiert.',
@@ -182,7 +192,8 @@ export default {
   'password.current': 'Aktuelles Passwort',
   'password.different': 'Wählen Sie ein anderes Passwort als das aktuelle.',
   'password.enterCurrent': 'Geben Sie Ihr aktuelles Passwort ein.',
-  'password.hint': 'Mindestens {count} Zeichen. Eine Passphrase aus mehreren Wörtern ist leicht zu merken und schwer zu erraten.',
+  'password.hint':
+    'Mindestens {count} Zeichen. Eine Passphrase aus mehreren Wörtern ist leicht zu merken und schwer zu erraten.',
   'password.hintShort': 'Mindestens {count} Zeichen. Eine lange Passphrase ist am besten.',
   'password.mismatch': 'Die beiden Passwörter stimmen nicht überein.',
   'password.new': 'Neues Passwort',
@@ -217,11 +228,13 @@ export default {
   'remit.empty': 'Sie haben noch kein Zahlungsavis gesendet.',
   'remit.giveReference': 'Geben Sie die Zahlungsreferenz an.',
   'remit.giveTotal': 'Geben Sie den Gesamtbetrag der Zahlung an, z. B. {example}.',
-  'remit.intro': 'Teilen Sie uns mit, welche Rechnungen und Gutschriften eine Zahlung begleicht, damit sie auf die richtigen Posten gebucht wird. Hier wird nichts bezahlt.',
+  'remit.intro':
+    'Teilen Sie uns mit, welche Rechnungen und Gutschriften eine Zahlung begleicht, damit sie auf die richtigen Posten gebucht wird. Hier wird nichts bezahlt.',
   'remit.items': 'Posten',
   'remit.loading': 'Offene Posten werden geladen …',
   'remit.new': 'Neues Zahlungsavis',
-  'remit.newIntro': 'Wählen Sie die Rechnungen und Gutschriften, die Ihre Zahlung begleicht, und was Sie jeweils zahlen. Gutschriften werden abgezogen (negative Beträge). Hier wird nichts bezahlt.',
+  'remit.newIntro':
+    'Wählen Sie die Rechnungen und Gutschriften, die Ihre Zahlung begleicht, und was Sie jeweils zahlen. Gutschriften werden abgezogen (negative Beträge). Hier wird nichts bezahlt.',
   'remit.notAdvised': '{amount} noch nicht avisiert',
   'remit.notNumber': 'Der Betrag für {number} ist keine Zahl.',
   'remit.nothingOpen': 'Sie haben keine offenen Rechnungen oder Gutschriften.',
@@ -234,7 +247,8 @@ export default {
   'remit.pending': '{count} warten auf die Buchung Ihrer Zahlung',
   'remit.reference': 'Referenz',
   'remit.send': 'Zahlungsavis senden',
-  'remit.sent': 'Das Zahlungsavis {reference} wurde an unsere Buchhaltung gesendet; eine Bestätigung ging Ihnen per E-Mail zu. Die Posten zeigen „Zahlung avisiert“, bis Ihre Zahlung gebucht ist.',
+  'remit.sent':
+    'Das Zahlungsavis {reference} wurde an unsere Buchhaltung gesendet; eine Bestätigung ging Ihnen per E-Mail zu. Die Posten zeigen „Zahlung avisiert“, bis Ihre Zahlung gebucht ist.',
   'remit.sum': 'Die gewählten Posten ergeben {amount}',
   'remit.title': 'Zahlungsavis',
   'remit.total': 'Gesamtbetrag der Zahlung ({currency})',
@@ -248,13 +262,16 @@ export default {
   'reset.done': 'Passwort geändert. Melden Sie sich mit Ihrem neuen Passwort an.',
   'reset.email': 'E-Mail',
   'reset.enterEmail': 'Geben Sie die E-Mail-Adresse ein, mit der Sie sich anmelden.',
-  'reset.intro': 'Geben Sie die E-Mail-Adresse ein, mit der Sie sich anmelden. Wir senden Ihnen einen Link, mit dem Sie ein neues Passwort wählen.',
+  'reset.intro':
+    'Geben Sie die E-Mail-Adresse ein, mit der Sie sich anmelden. Wir senden Ihnen einen Link, mit dem Sie ein neues Passwort wählen.',
   'reset.linkSpent': 'Dieser Link wurde bereits verwendet oder ist abgelaufen.',
-  'reset.needsLink': 'Diese Seite braucht den Link aus der E-Mail zum Zurücksetzen des Passworts. Öffnen Sie den Link aus der E-Mail erneut oder fordern Sie einen neuen an.',
+  'reset.needsLink':
+    'Diese Seite braucht den Link aus der E-Mail zum Zurücksetzen des Passworts. Öffnen Sie den Link aus der E-Mail erneut oder fordern Sie einen neuen an.',
   'reset.nothingThere': 'Nach einigen Minuten nichts angekommen? Sehen Sie im Spam-Ordner nach, oder',
   'reset.send': 'Link zum Zurücksetzen senden',
   'reset.sending': 'Wird gesendet …',
-  'reset.sent': 'Falls zu dieser Adresse ein Konto besteht, haben wir einen Link dorthin gesendet. Der Link gilt einmal, für 30 Minuten.',
+  'reset.sent':
+    'Falls zu dieser Adresse ein Konto besteht, haben wir einen Link dorthin gesendet. Der Link gilt einmal, für 30 Minuten.',
   'reset.setPassword': 'Neues Passwort setzen',
   'reset.title': 'Passwort zurücksetzen',
   'reset.tryAnother': 'versuchen Sie eine andere Adresse',
@@ -298,7 +315,8 @@ export default {
   'tfa.app': 'Authenticator-App',
   'tfa.backToProfile': 'Zurück zu Ihrem Profil',
   'tfa.cancelled': 'Einrichtung abgebrochen. Die Zwei-Faktor-Authentifizierung ist weiterhin aus.',
-  'tfa.cannotScan': 'Scannen klappt nicht? Geben Sie stattdessen diesen Schlüssel in der App ein (zeitbasiert, 6 Ziffern):',
+  'tfa.cannotScan':
+    'Scannen klappt nicht? Geben Sie stattdessen diesen Schlüssel in der App ein (zeitbasiert, 6 Ziffern):',
   'tfa.code': '6-stelliger Code',
   'tfa.codesLeft': 'Sie haben noch {count} von 10 Wiederherstellungscodes.',
   'tfa.continue': 'Weiter',
@@ -309,18 +327,24 @@ export default {
   'tfa.enterCode': 'Geben Sie den 6-stelligen Code ein, den Ihre Authenticator-App für Gatehouse anzeigt.',
   'tfa.enterPassword': 'Geben Sie Ihr Passwort ein.',
   'tfa.fewLeft': 'Nur noch wenige Wiederherstellungscodes: Erstellen Sie neue, damit Sie sich nicht aussperren.',
-  'tfa.keyOnce': 'Der Schlüssel wird nur jetzt angezeigt. Gatehouse bewahrt ihn versiegelt auf und kann ihn nicht erneut zeigen; geht er vor dem Abschluss verloren, beginnen Sie von vorn.',
-  'tfa.later': 'Geht es gerade nicht? Melden Sie sich mit der Schaltfläche oben auf der Seite ab und kommen Sie später wieder.',
+  'tfa.keyOnce':
+    'Der Schlüssel wird nur jetzt angezeigt. Gatehouse bewahrt ihn versiegelt auf und kann ihn nicht erneut zeigen; geht er vor dem Abschluss verloren, beginnen Sie von vorn.',
+  'tfa.later':
+    'Geht es gerade nicht? Melden Sie sich mit der Schaltfläche oben auf der Seite ab und kommen Sie später wieder.',
   'tfa.newCodes': 'Neue Wiederherstellungscodes erstellen',
-  'tfa.newCodesHint': 'Ihre bisherigen Wiederherstellungscodes verlieren ihre Gültigkeit, sobald die neuen erstellt sind. Geben Sie zum Fortfahren Ihr Passwort ein.',
+  'tfa.newCodesHint':
+    'Ihre bisherigen Wiederherstellungscodes verlieren ihre Gültigkeit, sobald die neuen erstellt sind. Geben Sie zum Fortfahren Ihr Passwort ein.',
   'tfa.notSetUp': 'Nicht eingerichtet',
   'tfa.off': 'Aus',
-  'tfa.offIntro': 'Ergänzen Sie die Anmeldung um einen zweiten Schritt: nach Ihrem Passwort ein 6-stelliger Code aus einer Authenticator-App auf Ihrem Telefon. Wer Ihr Passwort erfährt, kann sich trotzdem nicht anmelden.',
+  'tfa.offIntro':
+    'Ergänzen Sie die Anmeldung um einen zweiten Schritt: nach Ihrem Passwort ein 6-stelliger Code aus einer Authenticator-App auf Ihrem Telefon. Wer Ihr Passwort erfährt, kann sich trotzdem nicht anmelden.',
   'tfa.on': 'Ein',
   'tfa.onIntro': 'Bei der Anmeldung wird ein Code aus Ihrer Authenticator-App abgefragt.',
-  'tfa.pending': 'Sie haben die Einrichtung früher begonnen, aber nicht abgeschlossen. Beginnen Sie erneut, um einen neuen Schlüssel zu erhalten.',
+  'tfa.pending':
+    'Sie haben die Einrichtung früher begonnen, aber nicht abgeschlossen. Beginnen Sie erneut, um einen neuen Schlüssel zu erhalten.',
   'tfa.qrLabel': 'QR-Code, um Gatehouse zu Ihrer Authenticator-App hinzuzufügen',
-  'tfa.required': 'Ihre Organisation verlangt für Ihr Konto die Zwei-Faktor-Authentifizierung. Richten Sie sie jetzt ein, um fortzufahren: Sie brauchen Ihr Passwort und eine Authenticator-App auf Ihrem Telefon (zum Beispiel Google Authenticator, Microsoft Authenticator, 1Password oder Aegis).',
+  'tfa.required':
+    'Ihre Organisation verlangt für Ihr Konto die Zwei-Faktor-Authentifizierung. Richten Sie sie jetzt ein, um fortzufahren: Sie brauchen Ihr Passwort und eine Authenticator-App auf Ihrem Telefon (zum Beispiel Google Authenticator, Microsoft Authenticator, 1Password oder Aegis).',
   'tfa.scan': 'Öffnen Sie Ihre Authenticator-App, wählen Sie „Konto hinzufügen“ und scannen Sie diesen Code.',
   'tfa.setUp': 'Zwei-Faktor-Authentifizierung einrichten',
   'tfa.step1': 'Schritt 1 von 3: Bestätigen Sie, dass Sie es sind',
@@ -329,7 +353,8 @@ export default {
   'tfa.step3': 'Schritt 3 von 3: Geben Sie den Code aus der App ein',
   'tfa.title': 'Zwei-Faktor-Authentifizierung',
   'tfa.turnOn': 'Zwei-Faktor-Authentifizierung einschalten',
-  'tfa.turnedOn': 'Die Zwei-Faktor-Authentifizierung ist eingeschaltet. Bewahren Sie Ihre Wiederherstellungscodes sicher auf.',
+  'tfa.turnedOn':
+    'Die Zwei-Faktor-Authentifizierung ist eingeschaltet. Bewahren Sie Ihre Wiederherstellungscodes sicher auf.',
   'thread.buyer': 'Einkäufer',
   'thread.buyerTold': 'Der Einkäufer wird per E-Mail benachrichtigt.',
   'thread.fewWords': 'Schreiben Sie wenigstens ein paar Worte.',
@@ -347,7 +372,8 @@ export default {
   'thread.resolveLabel': 'Wie wurde es gelöst?',
   'thread.resolveMissing': 'Sagen Sie in wenigen Worten, wie es gelöst wurde.',
   'thread.resolveTitle': 'Unterhaltung als gelöst markieren',
-  'thread.resolveWhat': 'Der Lieferant wird per E-Mail benachrichtigt. Eine als Problem markierte Bestellung wird wieder offen oder bestätigt.',
+  'thread.resolveWhat':
+    'Der Lieferant wird per E-Mail benachrichtigt. Eine als Problem markierte Bestellung wird wieder offen oder bestätigt.',
   'thread.resolved': 'Gelöst',
   'thread.resolvedSaid': 'Die Unterhaltung wurde gelöst; der Lieferant wurde per E-Mail benachrichtigt.',
   'thread.send': 'Senden',

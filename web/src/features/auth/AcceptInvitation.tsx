@@ -31,11 +31,7 @@ export default function AcceptInvitation() {
 
   const problem = () =>
     tokenProblem() ??
-    (token() === null
-      ? t('invite.needsLink')
-      : info.state === 'errored'
-        ? errorMessage(info.error)
-        : null);
+    (token() === null ? t('invite.needsLink') : info.state === 'errored' ? errorMessage(info.error) : null);
 
   const fail = (message: string, field: 'new' | 'confirm') => {
     setError(message);
@@ -112,8 +108,7 @@ export default function AcceptInvitation() {
               </h1>
               <p>
                 {t('invite.welcome', { name: who().displayName })} <strong class="break">{who().email}</strong>.{' '}
-                {t('invite.validUntil')}{' '}
-                <time datetime={who().expiresAt}>{formatDateTime(who().expiresAt)}</time>.
+                {t('invite.validUntil')} <time datetime={who().expiresAt}>{formatDateTime(who().expiresAt)}</time>.
               </p>
               <form
                 class="form"

@@ -1,11 +1,11 @@
 import { LIMITS } from '@gatehouse/contract';
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { PublicFrame } from '../../layout.tsx';
 import { usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
-import { t } from '../../i18n.ts';
 import { trpc } from '../../trpc.ts';
 
 /** Said for every address, known or not, so the page cannot be used to find out who has an account. */

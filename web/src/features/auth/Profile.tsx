@@ -5,8 +5,8 @@ import { browserTimeZone, language, t, timeZone } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage, isNotFound } from '../../shared/errors.ts';
 import { describeDevice, formatDateTime, formatTimeAgo, label } from '../../shared/format.ts';
-import { withReauth } from '../../shared/reauth.tsx';
 import { passwordProblemText } from '../../shared/forms.tsx';
+import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
 import { NotificationPreferences } from './notification-preferences.tsx';
 import { TwoFactorPanel } from './two-factor.tsx';
@@ -318,9 +318,7 @@ function Sessions(props: { sessions: SessionsState }) {
     try {
       const { ended } = await withReauth(() => trpc.auth.sessions.revoke.mutate(input));
       setAnnouncement(
-        device
-          ? t('sessions.signedOutOne', { device })
-          : t('sessions.signedOutOthers', { count: ended }),
+        device ? t('sessions.signedOutOne', { device }) : t('sessions.signedOutOthers', { count: ended }),
       );
     } catch (err) {
       if (isNotFound(err)) setAnnouncement(t('sessions.alreadyEnded'));

@@ -2,11 +2,11 @@ import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { signedOutBecause } from '../../auth.ts';
 import { useHashToken } from '../../hash-token.ts';
+import { t } from '../../i18n.ts';
 import { PublicFrame } from '../../layout.tsx';
 import { usePageTitle } from '../../shared/data.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
 import { FormError, NewPasswordFields, passwordProblemText } from '../../shared/forms.tsx';
-import { t } from '../../i18n.ts';
 import { trpc } from '../../trpc.ts';
 
 export const PASSWORD_RESET_DONE = () => t('reset.done');

@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
-import { usePageTitle } from '../../shared/data.tsx';
 import { t } from '../../i18n.ts';
+import { usePageTitle } from '../../shared/data.tsx';
 import { TwoFactorSetup } from './two-factor.tsx';
 
 /** /security/two-factor: status, enrolment and new recovery codes on a page of their own. */

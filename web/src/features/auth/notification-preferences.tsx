@@ -1,8 +1,8 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { has, type MessageKey, t } from '../../i18n.ts';
 import { ErrorPanel } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { has, type MessageKey, t } from '../../i18n.ts';
 import { trpc } from '../../trpc.ts';
 
 type Mode = 'immediate' | 'digest' | 'off';

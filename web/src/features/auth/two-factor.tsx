@@ -3,6 +3,7 @@ import { useNavigate, useSearchParams } from '@solidjs/router';
 import { batch, createEffect, createSignal, type JSX, Match, on, onMount, Show, Switch } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import { guard, refreshMe, safeNext, signedIn } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
@@ -10,7 +11,6 @@ import { QrCode } from '../../shared/qr.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { RecoveryCodes } from '../../shared/recovery-codes.tsx';
 import { trpc } from '../../trpc.ts';
-import { t } from '../../i18n.ts';
 
 export type Status = Awaited<ReturnType<typeof trpc.auth.twoFactor.status.query>>;
 
@@ -68,9 +68,7 @@ export function EnrolmentRequired() {
       <div class="panel panel-medium">
         <TwoFactorSetup level={2} forced onFinished={() => void finish()} />
       </div>
-      <p class="hint after-panel">
-        {t('tfa.later')}
-      </p>
+      <p class="hint after-panel">{t('tfa.later')}</p>
     </section>
   );
 }
@@ -229,9 +227,7 @@ export function StatusView(props: {
           <H>
             <span class="badge badge-off">{t('tfa.off')}</span> {t('tfa.notSetUp')}
           </H>
-          <p>
-            {t('tfa.offIntro')}
-          </p>
+          <p>{t('tfa.offIntro')}</p>
           <Show when={props.status.pending}>
             <p class="hint">{t('tfa.pending')}</p>
           </Show>
@@ -313,11 +309,7 @@ export function PasswordStep(props: {
       aria-describedby={error() ? 'two-factor-password-error' : undefined}
     >
       <H>{props.purpose === 'enrol' ? t('tfa.step1') : t('tfa.newCodes')}</H>
-      <p class="hint">
-        {props.purpose === 'enrol'
-          ? t('tfa.step1Hint')
-          : t('tfa.newCodesHint')}
-      </p>
+      <p class="hint">{props.purpose === 'enrol' ? t('tfa.step1Hint') : t('tfa.newCodesHint')}</p>
       <FormError id="two-factor-password-error" message={error()} />
       <div class="field">
         <label for="two-factor-password">{t('password.password')}</label>
@@ -413,9 +405,7 @@ export function ScanStep(props: {
           <p class="status-line" role="status">
             {copied()}
           </p>
-          <p class="hint">
-            {t('tfa.keyOnce')}
-          </p>
+          <p class="hint">{t('tfa.keyOnce')}</p>
         </div>
       </div>
       <form

@@ -1,12 +1,12 @@
 import { A } from '@solidjs/router';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement } from '../../shared/components.tsx';
 import { createPagedList, ListStates, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
 import { refreshUnread, unread } from '../../shared/notifications.ts';
-import { t } from '../../i18n.ts';
 import { trpc } from '../../trpc.ts';
 
 type Item = Awaited<ReturnType<typeof trpc.notifications.list.query>>['items'][number];

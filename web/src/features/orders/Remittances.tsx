@@ -1,10 +1,17 @@
 import { MoneyError, minorToDecimal, toMinor } from '@gatehouse/contract';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { createPagedList, ErrorPanel, ListTable, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { t } from '../../i18n.ts';
-import { formatDate, formatDateTime, formatMinor, formatQuantity, parseDecimalInput, todayIso } from '../../shared/format.ts';
+import {
+  formatDate,
+  formatDateTime,
+  formatMinor,
+  formatQuantity,
+  parseDecimalInput,
+  todayIso,
+} from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
 import { kindLabel } from './invoice-badges.tsx';
@@ -35,9 +42,7 @@ export default function Remittances() {
           </p>
         )}
       </Show>
-      <p class="hint">
-        {t('remit.intro')}
-      </p>
+      <p class="hint">{t('remit.intro')}</p>
       <ListTable
         list={list}
         noun={t('remit.noun')}
@@ -146,7 +151,8 @@ export function RemittanceNew() {
     if (entries.length === 0) return setError(t('remit.chooseOne'));
     if (!reference().trim()) return setError(t('remit.giveReference'));
     const stated = parseAmount(total(), c);
-    if (stated === null) return setError(t('remit.giveTotal', { example: formatQuantity('1250.5').replace(/5$/, '50') }));
+    if (stated === null)
+      return setError(t('remit.giveTotal', { example: formatQuantity('1250.5').replace(/5$/, '50') }));
     const allocations: { invoiceId: string; amountMinor: string }[] = [];
     for (const [invoiceId, text] of entries) {
       const v = parseAmount(text, c);
@@ -177,9 +183,7 @@ export function RemittanceNew() {
         <A href="/remittances">{t('remit.back')}</A>
       </p>
       <h1 id="remittance-new-title">{t('remit.new')}</h1>
-      <p class="hint">
-        {t('remit.newIntro')}
-      </p>
+      <p class="hint">{t('remit.newIntro')}</p>
       <Show when={!open.error} fallback={<ErrorPanel message={errorMessage(open.error)} onRetry={refetch} />}>
         <Show when={open()} fallback={<p class="muted">{t('remit.loading')}</p>}>
           {(o) => (

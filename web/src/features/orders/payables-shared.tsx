@@ -268,9 +268,7 @@ function QueryDialog(props: {
       heading={raising() ? t('query.raiseHeading') : t('query.addHeading')}
       intro={
         <p class="hint" id="query-dialog-what">
-          {raising()
-            ? t('query.raiseIntro')
-            : t('query.addIntro')}
+          {raising() ? t('query.raiseIntro') : t('query.addIntro')}
         </p>
       }
       wide

@@ -78,9 +78,7 @@ export default function CompanyDetails() {
   return (
     <section aria-labelledby="company-title">
       <h1 id="company-title">{t('company.title')}</h1>
-      <p class="documents-intro">
-        {t('company.intro')}
-      </p>
+      <p class="documents-intro">{t('company.intro')}</p>
       <Announcement testId="company-announcement" message={announcement()} />
 
       <h2 id="company-current-title">{t('compare.onRecord')}</h2>
@@ -709,7 +707,8 @@ function ResubmitForm(props: {
       }
     >
       <p class="hint">
-        {t('company.requested')} <time datetime={props.request.requestedAt}>{formatDateTime(props.request.requestedAt)}</time>.{' '}
+        {t('company.requested')}{' '}
+        <time datetime={props.request.requestedAt}>{formatDateTime(props.request.requestedAt)}</time>.{' '}
         {t('bank.approverAsked')}
       </p>
       <p class="notice" data-testid="resubmit-approval-note">

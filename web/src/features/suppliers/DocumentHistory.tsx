@@ -1,13 +1,13 @@
 import { useSearchParams } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { can } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { DetailPage, NoValue, uuidParam } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { type DocumentType, UploadDialog } from './document-upload.tsx';
 import { Badge, downloadVersion, formatBytes } from './supplier-shared.tsx';
-import { t } from '../../i18n.ts';
 
 type History = Awaited<ReturnType<typeof trpc.documents.history.query>>;
 
@@ -138,7 +138,9 @@ function HistoryView(props: { history: History; refresh: () => void }) {
                         {(at) => (
                           <>
                             <time datetime={at()}>{formatDateTime(at())}</time>
-                            <Show when={v.reviewer}>{(r) => <span class="muted"> {t('history.by', { name: r() })}</span>}</Show>
+                            <Show when={v.reviewer}>
+                              {(r) => <span class="muted"> {t('history.by', { name: r() })}</span>}
+                            </Show>
                             <Show when={v.reason}>{(reason) => <span class="version-reason">{reason()}</span>}</Show>
                           </>
                         )}

@@ -19,7 +19,14 @@ import {
   uuidParam,
 } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDate, formatDateTime, formatMinor, formatQuantity, parseDecimalInput, todayIso } from '../../shared/format.ts';
+import {
+  formatDate,
+  formatDateTime,
+  formatMinor,
+  formatQuantity,
+  parseDecimalInput,
+  todayIso,
+} from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
 import { sendFile } from './document-upload.tsx';
@@ -377,7 +384,10 @@ export function NewSupplierInvoice() {
       </p>
       <h1 id="new-invoice-title">{t('si.new')}</h1>
       <Show when={poId()} fallback={<p>{t('si.openPoFirst')}</p>}>
-        <Show when={data()} fallback={<p class="list-message">{data.error ? errorMessage(data.error) : t('common.loading')}</p>}>
+        <Show
+          when={data()}
+          fallback={<p class="list-message">{data.error ? errorMessage(data.error) : t('common.loading')}</p>}
+        >
           {(d) => (
             <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="invoice-form">
               <p>
@@ -437,7 +447,11 @@ export function NewSupplierInvoice() {
                                 id={`invoice-qty-${l.lineNo}`}
                                 class="input input-narrow"
                                 inputmode="decimal"
-                                value={value(l.lineNo, 'quantity', toInvoice() ? formatQuantity(String(toInvoice())) : '')}
+                                value={value(
+                                  l.lineNo,
+                                  'quantity',
+                                  toInvoice() ? formatQuantity(String(toInvoice())) : '',
+                                )}
                                 onInput={(e) =>
                                   setLines(l.lineNo, {
                                     quantity: e.currentTarget.value,
@@ -457,7 +471,11 @@ export function NewSupplierInvoice() {
                                 value={value(l.lineNo, 'unitPrice', price)}
                                 onInput={(e) =>
                                   setLines(l.lineNo, {
-                                    quantity: value(l.lineNo, 'quantity', toInvoice() ? formatQuantity(String(toInvoice())) : ''),
+                                    quantity: value(
+                                      l.lineNo,
+                                      'quantity',
+                                      toInvoice() ? formatQuantity(String(toInvoice())) : '',
+                                    ),
                                     unitPrice: e.currentTarget.value,
                                   })
                                 }

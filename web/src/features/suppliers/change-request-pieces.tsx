@@ -49,7 +49,10 @@ export const KIND_LABELS: Record<ChangeRequest['kind'], string> = {
   address: 'Address',
 };
 /** The kinds for the supplier's own screens, in the user's language (staff screens use KIND_LABELS for now). */
-export const KIND_KEYS: Record<ChangeRequest['kind'], { name: MessageKey; withdrawn: MessageKey; requested: MessageKey }> = {
+export const KIND_KEYS: Record<
+  ChangeRequest['kind'],
+  { name: MessageKey; withdrawn: MessageKey; requested: MessageKey }
+> = {
   'bank-details': { name: 'bank.kind', withdrawn: 'bank.withdrawn', requested: 'bank.requested' },
   address: { name: 'address.kind', withdrawn: 'address.withdrawn', requested: 'address.requested' },
 };

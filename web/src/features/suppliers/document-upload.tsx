@@ -1,12 +1,12 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { refreshMe } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ModalDialog } from '../../shared/dialog.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
 import type { trpc } from '../../trpc.ts';
 import { tomorrowIso } from './supplier-shared.tsx';
-import { t } from '../../i18n.ts';
 
 export type Requirements = Awaited<ReturnType<typeof trpc.documents.requirements.query>>;
 

@@ -86,7 +86,10 @@ export function ConfirmLinesDialog(props: {
     lines.map((l) => ({
       lineNo: l.lineNo,
       decision: l.decision,
-      schedules: l.decision === 'reject' ? [] : l.schedules.map((s) => ({ quantity: parseDecimalInput(s.quantity), date: s.date })),
+      schedules:
+        l.decision === 'reject'
+          ? []
+          : l.schedules.map((s) => ({ quantity: parseDecimalInput(s.quantity), date: s.date })),
       reason: l.reason.trim() || undefined,
     }));
   const check = () => {

@@ -1,6 +1,7 @@
 import { createEffect, createResource, createSignal, on, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { can, currentMe } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, FormDialog, ReasonDialog } from '../../shared/components.tsx';
 import { ErrorPanel } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -8,7 +9,6 @@ import { formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { attachFiles, MessageThread } from '../orders/payables-shared.tsx';
 import { Badge } from './supplier-shared.tsx';
-import { t } from '../../i18n.ts';
 
 // A purchase order's message thread (issue 19 item 4): the supplier and the buyer's operators write,
 // with files; "Flag a problem" opens it; an operator resolves it. Opening the page marks it read.
@@ -44,7 +44,7 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
   const [announcement, setAnnouncement] = createSignal<string | null>(null);
   const staff = () => currentMe()?.party.kind === 'internal';
   const mayWrite = () => (staff() ? can('purchase-orders:review') : can('purchase-orders:acknowledge'));
-    // Seen on screen: marked read once per load that shows unread messages (the list and home follow).
+  // Seen on screen: marked read once per load that shows unread messages (the list and home follow).
   createEffect(
     on(thread, (th) => {
       if (th && th.unread > 0) void trpc.poThreads.markRead.mutate({ purchaseOrderId: props.purchaseOrderId });
