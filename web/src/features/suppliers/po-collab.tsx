@@ -113,7 +113,7 @@ export function ConfirmLinesDialog(props: {
       title={t('confirm.title')}
       testId="confirm-lines-dialog"
       wide
-      heading={<>{t('confirm.heading', { number: props.po.number })}</>}
+      heading={t('confirm.heading', { number: props.po.number })}
       intro={
         <p class="hint" id="confirm-lines-why">
           {t('confirm.intro')}

@@ -145,7 +145,7 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
             id="po-thread-resolve"
             title={t('thread.resolveTitle')}
             testId="po-thread-resolve-dialog"
-            heading={<>{t('thread.resolveHeading', { number: props.poNumber })}</>}
+            heading={t('thread.resolveHeading', { number: props.poNumber })}
             what={t('thread.resolveWhat')}
             label={t('thread.resolveLabel')}
             name="resolution"
