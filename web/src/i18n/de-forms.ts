@@ -171,7 +171,8 @@ export default {
   'notify.prefsLoading': 'Ihre Auswahl wird geladen …',
   'notify.prefsTitle': 'Benachrichtigungen per E-Mail',
   'notify.profile': 'Profil',
-  'notify.saved': 'Gespeichert. {type}: {mode}.',
+  'notify.saved':
+    'Gespeichert. {type}: {mode, select, immediate {sofort per E-Mail} digest {tägliche Zusammenfassung} other {keine E-Mail}}.',
   'notify.securityLockout': 'Konto nach fehlgeschlagenen Anmeldungen gesperrt',
   'notify.securityNewNetwork': 'Anmeldung aus einem neuen Netzwerk',
   'notify.securityPasswordReset': 'Passwort zurückgesetzt',

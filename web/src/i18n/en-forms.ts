@@ -168,7 +168,7 @@ export default {
   'notify.prefsLoading': 'Loading your choices…',
   'notify.prefsTitle': 'Notification mail',
   'notify.profile': 'Profile',
-  'notify.saved': 'Saved. {type}: {mode}.',
+  'notify.saved': 'Saved. {type}: {mode, select, immediate {mail at once} digest {daily digest} other {no mail}}.',
   'notify.securityLockout': 'Account locked after failed sign-ins',
   'notify.securityNewNetwork': 'Sign-in from a new network',
   'notify.securityPasswordReset': 'Password reset',

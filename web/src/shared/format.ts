@@ -110,6 +110,11 @@ export function parseDecimalInput(text: string): string {
   return /^-?\d+(\.\d+)?$/.test(plain) ? plain : text.trim();
 }
 
+/** An API decimal ('-150.00') as an input's start value in the user's signs, ungrouped: '-150,00' in German. */
+export function decimalInput(decimal: string): string {
+  return language() === 'de' ? decimal.replace('.', ',') : decimal;
+}
+
 /** A quantity with its unit of measure when there is one: '12 EA', '2.5 KG', or just '12'. */
 export function formatQuantityUom(quantity: string, uom: string | null | undefined): string {
   const q = formatQuantity(quantity);

@@ -42,8 +42,7 @@ export function NotificationPreferences() {
     if (before) mutate({ ...before, items: before.items.map((i) => (i.type === type ? { ...i, mode } : i)) });
     try {
       await guard(trpc.notifications.setPreference.mutate({ type, mode }));
-      const chosen = MODES.find((m) => m.value === mode);
-      setSaved(t('notify.saved', { type: label, mode: chosen ? t(chosen.label) : mode }));
+      setSaved(t('notify.saved', { type: label, mode }));
     } catch (err) {
       if (before) mutate(before);
       setError(errorMessage(err));
@@ -100,7 +99,7 @@ export function NotificationPreferences() {
         )}
       </Show>
       <div role="status" aria-live="polite" data-testid="notification-prefs-saved">
-        <Show when={saved()}>{(m) => <p class="notice">Saved. {m()}</p>}</Show>
+        <Show when={saved()}>{(m) => <p class="notice">{m()}</p>}</Show>
       </div>
     </section>
   );

@@ -5,6 +5,7 @@ import { t } from '../../i18n.ts';
 import { createPagedList, ErrorPanel, ListTable, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import {
+  decimalInput,
   formatDate,
   formatDateTime,
   formatMinor,
@@ -126,7 +127,7 @@ export function RemittanceNew() {
 
   const toggle = (item: Item, on: boolean) => {
     const next = { ...chosen() };
-    if (on) next[item.id] = formatQuantity(minorToDecimal(BigInt(item.availableMinor), item.currency));
+    if (on) next[item.id] = decimalInput(minorToDecimal(BigInt(item.availableMinor), item.currency));
     else delete next[item.id];
     setChosen(next);
   };
@@ -151,8 +152,7 @@ export function RemittanceNew() {
     if (entries.length === 0) return setError(t('remit.chooseOne'));
     if (!reference().trim()) return setError(t('remit.giveReference'));
     const stated = parseAmount(total(), c);
-    if (stated === null)
-      return setError(t('remit.giveTotal', { example: formatQuantity('1250.5').replace(/5$/, '50') }));
+    if (stated === null) return setError(t('remit.giveTotal', { example: decimalInput('1250.00') }));
     const allocations: { invoiceId: string; amountMinor: string }[] = [];
     for (const [invoiceId, text] of entries) {
       const v = parseAmount(text, c);
