@@ -101,6 +101,36 @@ describe('invoice PDF', () => {
     expect(audit?.details).toMatchObject({ kind: 'invoice', source: 'rendered' });
   });
 
+  it("a German user's invoice PDF speaks German: labels, 05.12.2026 dates, 1.234,56 € amounts (docs/i18n.md)", async () => {
+    await setSeller();
+    const cu = await customer();
+    await cu.c.auth.setPreferences.mutate({ locale: 'de', timeZone: 'Europe/Berlin' });
+    const inv = await taxedInvoice(cu.partyId);
+    const text = await pdfText((await cu.c.invoices.pdf.mutate({ id: inv.id })).base64);
+    const [row] = await t.owner`select total_minor::text, open_minor::text,
+                                  (select sum(tax_minor)::text from invoice_lines l where l.invoice_id = i.id) as tax
+                                from invoices i where i.id = ${inv.id}`;
+    const euro = (minor: string) =>
+      new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(Number(minor) / 100);
+    // pdfText() folds every white space (the no-break space before € too) into one space.
+    const printed = (minor: string) => euro(minor).replace(/\s/g, ' ');
+    for (const label of ['Rechnung', 'Rechnungsdatum', 'Fälligkeitsdatum', 'Zahlungsbedingungen', 'RECHNUNGSEMPFÄNGER'])
+      expect(text).toContain(label);
+    for (const label of ['Beschreibung', 'Menge', 'Einzelpreis', 'Nettosumme', 'Offener Betrag', 'Seite 1 von 1'])
+      expect(text).toContain(label);
+    expect(text).toContain('01.11.2026'); // the issue date, de-DE
+    expect(text).toContain('01.12.2026');
+    expect(text).toContain(`Steuer gesamt ${printed(String(row?.tax))}`);
+    expect(text).toContain(`Summe ${printed(String(row?.total_minor))}`);
+    expect(euro(String(row?.total_minor))).toMatch(/^\d{1,3}(\.\d{3})*,\d{2}\u00a0€$/);
+    expect(text).toContain('USt. 19 % auf');
+    expect(text).toContain('12,3456 €'); // the exact unit price, German decimal sign
+    // None of the English labels it replaced.
+    for (const english of ['Issue date', 'Due date', 'Unit price', 'Open balance', 'Bill to', 'page 1 of'])
+      expect(text).not.toContain(english);
+    expect(text).not.toMatch(/\d\.\d{2} EUR/);
+  });
+
   it('prints amounts with the currency exponent: KWD with three decimals, JPY with none', async () => {
     const cu = await customer();
     const kwd = await taxedInvoice(cu.partyId, 'KWD');

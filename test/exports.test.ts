@@ -88,6 +88,41 @@ beforeAll(async () => {
 });
 
 describe('exports: scope and filters', () => {
+  it("a German user's export has German headers and sheet name; values stay machine-readable (docs/i18n.md)", async () => {
+    const de = await signedIn('customer', ['customer-user']);
+    await t.srv.db.tx(SYSTEM, (tx) => demoRepo.generateOrders(tx, de.partyId, 3, 'EUR'));
+    await de.c.auth.setPreferences.mutate({ locale: 'de', timeZone: 'Europe/Berlin' });
+    const rows = await csvOf(await exportOf(de, 'orders', { format: 'csv', filters: {} }));
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      'Auftrag',
+      'Ihre Referenz',
+      'Auftragsdatum',
+      'Status',
+      'Währung',
+      'Summe',
+    ]);
+    expect(rows[0]?.Summe).toMatch(/^-?\d+\.\d{2}$/);
+    expect(rows[0]?.Auftragsdatum).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const invoices = await csvOf(await exportOf(de, 'invoices', { format: 'csv', filters: {} }));
+    expect(Object.keys(invoices[0] ?? {})).toContain('Fälligkeitsdatum');
+    expect(invoices.every((r) => ['Rechnung', 'Gutschrift'].includes(r.Art ?? ''))).toBe(true);
+    const res = await exportOf(de, 'orders', { format: 'xlsx', filters: {} });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    expect(wb.worksheets[0]?.name).toBe('Aufträge');
+    // An English user's export of the same list keeps the English headers.
+    const english = await csvOf(await exportOf(alpha, 'orders', { format: 'csv', filters: {} }));
+    expect(Object.keys(english[0] ?? {})).toEqual([
+      'Order',
+      'Your reference',
+      'Order date',
+      'Status',
+      'Currency',
+      'Total',
+    ]);
+  });
+
   it("a customer's export holds its own orders only, exactly the rows the list shows", async () => {
     const rows = await csvOf(await exportOf(alpha, 'orders', { format: 'csv', filters: {} }));
     const own = await t.owner<{ number: string }[]>`select number from orders where party_id = ${alpha.partyId}`;

@@ -22,6 +22,7 @@ let ids: {
   shipmentId: string | null;
   shipNoticeId: string;
   supplierInvoiceId: string;
+  poId: string;
 };
 let owner: postgres.Sql;
 
@@ -71,6 +72,7 @@ beforeAll(async () => {
     shipmentId: shipment?.id ?? null,
     shipNoticeId: notice.id,
     supplierInvoiceId: invoice.id,
+    poId,
   };
 });
 
@@ -126,6 +128,50 @@ const ENGLISH = [
   'ship notices',
   'Raise a query',
   'No queries',
+  // The dialogs, forms and pages of the second catalogue part (web/src/i18n/en-forms.ts).
+  'Confirm lines',
+  'Send confirmation',
+  'Add a delivery',
+  'Tracking reference',
+  'Ship now',
+  'Send the ship notice',
+  'Add a purchase order',
+  'Submit the invoice',
+  'Invoice number',
+  'Invoiced',
+  'Upload a new version',
+  'Versions',
+  'Expires on',
+  'Company details',
+  'Bank details',
+  'Account holder',
+  'Routing number',
+  'Account number',
+  'Request the change',
+  'Change address',
+  'Your change requests',
+  'Raise query',
+  'The whole invoice',
+  'Message',
+  'Remittance advice',
+  'Payment reference',
+  'Notifications',
+  'Mark all read',
+  'Unread only',
+  'Change password',
+  'Current password',
+  'New password',
+  'Two-factor authentication',
+  'Sign out all other sessions',
+  'This device',
+  'Notification mail',
+  'Daily digest',
+  'Reset your password',
+  'Send reset link',
+  'Back to sign in',
+  'Choose a new password',
+  'Accept invitation',
+  'Write a message',
 ];
 
 /** The page's visible text once its screen has loaded (no "… geladen …" left). */
@@ -229,8 +275,42 @@ describe('the German UI walk', () => {
     const statement = await expectGerman(page, 'statement');
     expect(statement.text).toContain('Offene Posten');
     expect(await page.textContent('[data-testid="ageing-total"]')).toMatch(EURO);
+
+    // The second catalogue part: the invoice query dialog, remittance advice, notifications, the Profile panels.
+    await page.goto(`${s.srv.origin}/invoices/${ids.invoiceId}`);
+    await page.click('[data-testid="query-raise"]');
+    await page.waitForSelector('[data-testid="query-dialog"]');
+    const query = await expectGerman(page, 'query dialog');
+    expect(query.text).toContain('Rückfrage zu dieser Rechnung stellen');
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${s.srv.origin}/remittances`);
+    await page.waitForSelector('[data-testid="remittance-new"]');
+    expect((await expectGerman(page, 'remittances')).text).toContain('Zahlungsavis');
+    await page.goto(`${s.srv.origin}/remittances/new`);
+    await page.waitForSelector('[data-testid="remittance-sum"]');
+    await expectGerman(page, 'new remittance advice');
+    // A chosen item's amount is prefilled with the German decimal sign (1234,56), and read back as such.
+    await page.locator('input[type="checkbox"]:not([disabled])').first().check();
+    expect(await page.locator('.remittance-amount').first().inputValue()).toMatch(/^-?\d+,\d{2}$/);
+    expect(await page.textContent('[data-testid="remittance-sum"]')).toMatch(/\d,\d{2}\u00a0€/);
+
+    for (const [screen, path, ready] of [
+      ['notifications', '/notifications', '[data-testid="notifications-mark-all"]'],
+      ['profile', '/profile', '[data-testid="session-row"]'],
+    ] as const) {
+      await page.goto(`${s.srv.origin}${path}`);
+      await page.waitForSelector(ready);
+      if (screen === 'profile') await page.waitForSelector('[data-testid="notification-preferences"] fieldset');
+      const shown = await expectGerman(page, screen);
+      if (screen === 'profile') {
+        for (const heading of ['Passwort ändern', 'Zwei-Faktor-Authentifizierung', 'Wo Sie angemeldet sind'])
+          expect(shown.text).toContain(heading);
+        expect(shown.text).toContain('Antworten auf Rechnungsrückfragen');
+      }
+    }
     expect(s.problems).toEqual([]);
-  });
+  }, 180_000);
 
   it('a German-speaking supplier signs in to German and walks home, purchase orders, notices, invoices, documents', async () => {
     const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
@@ -272,6 +352,69 @@ describe('the German UI walk', () => {
         expect(await page.textContent('[data-testid="supplier-invoice-total"]')).toBe('3.012,00\u00a0€');
       }
     }
+
+    // The second catalogue part: the supplier's dialogs and forms.
+    await page.goto(`${s.srv.origin}/documents`);
+    await page.locator('[data-testid="document-upload"]').first().click();
+    await page.waitForSelector('[data-testid="upload-dialog"]');
+    await expectGerman(page, 'upload dialog');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="document-link"]').first().click();
+    await page.waitForSelector('[data-testid="document-history-title"]');
+    await expectGerman(page, 'document history');
+
+    await page.goto(`${s.srv.origin}/ship-notices/new?po=${ids.poId}`);
+    await page.waitForSelector('[data-testid="asn-line"]');
+    const asn = await expectGerman(page, 'new ship notice');
+    expect(asn.text).toContain('Lieferavis senden');
+
+    await page.goto(`${s.srv.origin}/supplier-invoices/new?po=${ids.poId}`);
+    await page.waitForSelector('[data-testid="invoice-line"]');
+    await expectGerman(page, 'new supplier invoice');
+    // The prefilled unit price is German (2,5), and 800 more pieces are left to invoice: 800, not 800.0.
+    expect(await page.locator('#invoice-price-1').inputValue()).toBe('2,5');
+
+    await page.goto(`${s.srv.origin}/purchase-orders/${ids.poId}`);
+    await page.click('[data-testid="po-confirm"]');
+    await page.waitForSelector('[data-testid="confirm-lines-dialog"]');
+    const confirm = await expectGerman(page, 'confirm lines dialog');
+    expect(confirm.text).toMatch(/Position 1: .* · bestellt 2\.000/);
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${s.srv.origin}/company`);
+    await page.waitForSelector('[data-testid="bank-form"]');
+    await page.fill('#bank-country', 'US');
+    await page.waitForSelector('#bank-routingNumber');
+    const company = await expectGerman(page, 'company details (US bank)');
+    for (const label of ['Firmendaten', 'Routing-Nummer (ABA)', 'Kontonummer', 'Anschrift ändern'])
+      expect(company.text).toContain(label);
+    // A refused request names the missing field in German.
+    await page.click('[data-testid="bank-submit"]');
+    await page.waitForSelector('#bank-error');
+    expect(await page.textContent('#bank-error')).toBe('Bitte korrigieren Sie das markierte Feld.');
+
+    await page.goto(`${s.srv.origin}/notifications`);
+    await page.waitForSelector('[data-testid="notifications-mark-all"]');
+    await expectGerman(page, 'supplier notifications');
+    expect(s.problems).toEqual([]);
+  }, 180_000);
+
+  it('the signed-out pages other than sign-in are German too: password reset, new password, invitation', async () => {
+    const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await page.goto(`${s.srv.origin}/forgot-password`);
+    await page.waitForSelector('[data-testid="forgot-form"]');
+    expect((await expectGerman(page, 'forgot password')).text).toContain('Passwort zurücksetzen');
+    await page.fill('#forgot-email', 'nobody');
+    await page.click('[data-testid="forgot-form"] button[type="submit"]');
+    expect(await page.textContent('#forgot-error')).toBe(
+      'Geben Sie die E-Mail-Adresse ein, mit der Sie sich anmelden.',
+    );
+    await page.goto(`${s.srv.origin}/reset-password`);
+    await page.waitForSelector('[data-testid="reset-link-problem"]');
+    expect((await expectGerman(page, 'reset password')).text).toContain('Neues Passwort wählen');
+    await page.goto(`${s.srv.origin}/accept-invitation`);
+    await page.waitForSelector('[data-testid="invitation-problem"]');
+    expect((await expectGerman(page, 'accept invitation')).text).toContain('Einladung annehmen');
     expect(s.problems).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { createSignal } from 'solid-js';
 import type adminEn from './i18n/admin.en.ts';
 import type en from './i18n/en.ts';
+import type enForms from './i18n/en-forms.ts';
 
 /*
  * The portal's language (docs/i18n.md, ADR 0018). Every string a customer or supplier reads goes through
@@ -12,33 +13,36 @@ import type en from './i18n/en.ts';
  * catalogues must have exactly its keys (`satisfies Catalogue`), so `pnpm run typecheck` fails on a key
  * missing from either; web/src/i18n/catalogue.test.ts checks placeholders and every t() call besides.
  *
- * The catalogue comes in two parts, so the first screen stays small: 'portal' (the shell, signed-out pages,
- * the customer's and supplier's screens: web/src/i18n/<locale>.ts) loads at start; 'admin' (staff and
- * administration screens: web/src/i18n/admin.<locale>.ts, keys 'admin.*') loads with the first page that
- * needs it, through withCatalogue() on its route.
+ * A language's catalogue comes in three parts, each its own chunk: `main` (<locale>.ts: the first screens,
+ * sign-in and the lists), `forms` (<locale>-forms.ts: the signed-in dialogs and forms, the Profile page's
+ * panels, the other signed-out pages) and `admin` (admin.<locale>.ts, keys 'admin.*': the staff and
+ * administration screens). Sign-in loads `main` only, so its budget (test/spa-chunks.test.ts) does not grow
+ * with every form or staff screen; the screens that need another part ask for it (needPart, withCatalogue
+ * in main.tsx) and render once it is in. A language change loads every part asked for so far.
  */
-export type PortalKey = keyof typeof en;
+export type MainKey = keyof typeof en;
+export type FormsKey = keyof typeof enForms;
 export type AdminKey = keyof typeof adminEn;
-export type MessageKey = PortalKey | AdminKey;
-/** The portal part: every language has exactly English's keys. */
-export type Catalogue = Record<PortalKey, string>;
-/** The admin part: every language has exactly English's keys. */
+export type MessageKey = MainKey | FormsKey | AdminKey;
+export type Catalogue = Record<MainKey, string>;
+export type FormsCatalogue = Record<FormsKey, string>;
 export type AdminCatalogue = Record<AdminKey, string>;
 export type MessageValues = Record<string, string | number>;
-export type CataloguePart = 'portal' | 'admin';
+export type Part = 'main' | 'forms' | 'admin';
 
-type Messages = Readonly<Record<string, string>>;
-const LOADERS: Record<CataloguePart, Record<Locale, () => Promise<{ default: Messages }>>> = {
-  portal: { en: () => import('./i18n/en.ts'), de: () => import('./i18n/de.ts') },
-  admin: { en: () => import('./i18n/admin.en.ts'), de: () => import('./i18n/admin.de.ts') },
+type Loaded = { default: Record<string, string> };
+const LOADERS: Record<Locale, Record<Part, () => Promise<Loaded>>> = {
+  en: {
+    main: () => import('./i18n/en.ts'),
+    forms: () => import('./i18n/en-forms.ts'),
+    admin: () => import('./i18n/admin.en.ts'),
+  },
+  de: {
+    main: () => import('./i18n/de.ts'),
+    forms: () => import('./i18n/de-forms.ts'),
+    admin: () => import('./i18n/admin.de.ts'),
+  },
 };
-/** The parts the screens shown so far need: a language switch loads all of them before it takes effect. */
-const parts = new Set<CataloguePart>(['portal']);
-
-async function loadParts(locale: Locale, wantedParts: CataloguePart[]): Promise<Messages> {
-  const loaded = await Promise.all(wantedParts.map((part) => LOADERS[part][locale]()));
-  return Object.assign({}, ...loaded.map((m) => m.default));
-}
 
 const STORED = 'gatehouse.locale';
 
@@ -60,9 +64,11 @@ const [language, setLanguageSignal] = createSignal<Locale>(initial());
 const [timeZone, setTimeZone] = createSignal<string>(browserTimeZone());
 const [catalogue, setCatalogue] = createSignal<{
   locale: Locale;
-  messages: Messages;
-  parts: ReadonlySet<CataloguePart>;
+  messages: Partial<Record<MessageKey, string>>;
+  parts: ReadonlySet<Part>;
 } | null>(null);
+/** The parts screens have asked for so far: a language change loads all of them. */
+const needed = new Set<Part>(['main']);
 
 /** The user's language ('en', 'de'). */
 export { language, timeZone };
@@ -79,21 +85,53 @@ export function formatLocale(): string {
 /** True once the current language's catalogue is loaded (the app renders after that). */
 export const catalogueReady = () => catalogue() !== null;
 
+/** True once `part` of the current language's catalogue is loaded. */
+export const partReady = (part: Part) => catalogue()?.parts.has(part) ?? false;
+
+/** Asks for a part of the catalogue (for this and every later language); resolves once it is loaded. */
+export function needPart(part: Part): Promise<void> {
+  if (needed.has(part) && hasParts([part])) return Promise.resolve();
+  needed.add(part);
+  return setLanguage(wanted);
+}
+
+/**
+ * A route's lazy loader that also asks for the catalogue part its page needs: the page's chunk and the part
+ * download in parallel, and the page renders only once both are in (so no key ever shows).
+ */
+export function withCatalogue<T>(part: Part, load: () => Promise<T>): () => Promise<T> {
+  return () => Promise.all([load(), needPart(part)]).then(([page]) => page);
+}
+
 let loading: Promise<void> | null = null;
 let wanted: Locale = language();
 
-/** Switches language: loads its catalogue (once), then every t() on screen follows. */
+const hasParts = (parts: Iterable<Part>) => {
+  const current = catalogue();
+  return current !== null && current.locale === wanted && [...parts].every((p) => current.parts.has(p));
+};
+
+/** Switches language: loads its catalogue parts (once), then every t() on screen follows. */
 export async function setLanguage(locale: Locale): Promise<void> {
   wanted = locale;
-  if (catalogue()?.locale === locale) {
+  if (hasParts(needed)) {
     setLanguageSignal(locale);
     return;
   }
-  const withParts = [...parts];
-  const messages = await loadParts(locale, withParts);
+  const current = catalogue();
+  const have = current?.locale === locale ? current : null;
+  const missing = [...needed].filter((p) => !have?.parts.has(p));
+  const loaded = await Promise.all(missing.map((p) => LOADERS[locale][p]()));
   if (wanted !== locale) return; // a later choice won the race
+  // Merged with what is there by now (another part may have arrived meanwhile).
+  const now = catalogue();
+  const base = now?.locale === locale ? now : null;
   compiled.clear();
-  setCatalogue({ locale, messages, parts: new Set(withParts) });
+  setCatalogue({
+    locale,
+    messages: Object.assign({}, base?.messages, ...loaded.map((m) => m.default)),
+    parts: new Set([...(base?.parts ?? []), ...missing]),
+  });
   setLanguageSignal(locale);
   if (typeof document !== 'undefined') document.documentElement.lang = formatLocale();
   try {
@@ -113,29 +151,6 @@ export function applyPreferences(prefs: { locale: Locale; timeZone: string } | n
 export function startI18n(): Promise<void> {
   loading ??= setLanguage(language());
   return loading;
-}
-
-/** Loads a catalogue part (once per language) and adds it to the current catalogue. */
-export async function loadCataloguePart(part: CataloguePart): Promise<void> {
-  parts.add(part);
-  await startI18n();
-  for (;;) {
-    const current = catalogue();
-    if (!current || current.parts.has(part)) return;
-    const { default: extra } = await LOADERS[part][current.locale]();
-    // A language switch meanwhile loaded every part itself (parts already lists this one).
-    if (catalogue() !== current) continue;
-    setCatalogue({ ...current, messages: { ...current.messages, ...extra }, parts: new Set([...current.parts, part]) });
-    return;
-  }
-}
-
-/**
- * A route's lazy loader that also loads the catalogue part its page needs: the page's chunk and the part
- * download in parallel, and the page renders only once both are in (so no key ever shows).
- */
-export function withCatalogue<T>(part: CataloguePart, load: () => Promise<T>): () => Promise<T> {
-  return () => Promise.all([load(), loadCataloguePart(part)]).then(([page]) => page);
 }
 
 const compiled = new Map<string, IntlMessageFormat>();

@@ -4,14 +4,19 @@ import { lazy, type ParentProps, Show } from 'solid-js';
 import { render } from 'solid-js/web';
 import { loadMe } from './auth.ts';
 import { requires } from './features/home/NoAccess.tsx';
-import { catalogueReady, startI18n, withCatalogue } from './i18n.ts';
+import { catalogueReady, needPart, startI18n, withCatalogue } from './i18n.ts';
 
 // Every screen is its own chunk, loaded when its route is opened (the router preloads a route's chunks all at
 // once: the shell's and the page's in parallel). A customer signing in downloads the sign-in screen and the
 // router, never the admin, audit or approval screens; test/spa-chunks.test.ts holds the first screens' chunk
-// lists to that. Staff and administration screens also bring the catalogue's admin part (withCatalogue).
-const Shell = lazy(() => import('./layout.tsx').then((m) => ({ default: m.Shell })));
-const AcceptInvitation = lazy(() => import('./features/auth/AcceptInvitation.tsx'));
+// lists to that.
+//
+// The signed-in shell and the signed-out pages other than sign-in also wait for the second part of the
+// catalogue (the forms and dialogs, docs/i18n.md), loaded in parallel with their chunks: `withForms`. Staff
+// and administration screens bring the catalogue's admin part the same way (withCatalogue).
+const withForms = <T,>(chunk: Promise<T>): Promise<T> => Promise.all([chunk, needPart('forms')]).then(([m]) => m);
+const Shell = lazy(() => withForms(import('./layout.tsx')).then((m) => ({ default: m.Shell })));
+const AcceptInvitation = lazy(() => withForms(import('./features/auth/AcceptInvitation.tsx')));
 const AccessReviewDetail = lazy(withCatalogue('admin', () => import('./features/users/AccessReviewDetail.tsx')));
 const AccessReviews = lazy(withCatalogue('admin', () => import('./features/users/AccessReviews.tsx')));
 const Accounts = lazy(withCatalogue('admin', () => import('./features/admin/Accounts.tsx')));
@@ -24,7 +29,7 @@ const AuditLog = lazy(withCatalogue('admin', () => import('./features/audit/Audi
 const CompanyDetails = lazy(() => import('./features/suppliers/CompanyDetails.tsx'));
 const DocumentHistory = lazy(() => import('./features/suppliers/DocumentHistory.tsx'));
 const Documents = lazy(() => import('./features/suppliers/Documents.tsx'));
-const ForgotPassword = lazy(() => import('./features/auth/ForgotPassword.tsx'));
+const ForgotPassword = lazy(() => withForms(import('./features/auth/ForgotPassword.tsx')));
 const Home = lazy(() => import('./features/home/Home.tsx'));
 const Imports = lazy(withCatalogue('admin', () => import('./features/integration/Imports.tsx')));
 const Integrations = lazy(withCatalogue('admin', () => import('./features/integration/Integrations.tsx')));
@@ -39,9 +44,9 @@ const Posture = lazy(withCatalogue('admin', () => import('./features/admin/Postu
 const Profile = lazy(() => import('./features/auth/Profile.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./features/suppliers/PurchaseOrderDetail.tsx'));
 const PurchaseOrders = lazy(() => import('./features/suppliers/PurchaseOrders.tsx'));
-const ResetPassword = lazy(() => import('./features/auth/ResetPassword.tsx'));
+const ResetPassword = lazy(() => withForms(import('./features/auth/ResetPassword.tsx')));
 const Roles = lazy(withCatalogue('admin', () => import('./features/users/Roles.tsx')));
-const Setup = lazy(() => import('./features/auth/Setup.tsx'));
+const Setup = lazy(() => withForms(import('./features/auth/Setup.tsx')));
 const ShipmentDetail = lazy(() => import('./features/orders/ShipmentDetail.tsx'));
 const Shipments = lazy(() => import('./features/orders/Shipments.tsx'));
 const SignIn = lazy(() => import('./features/auth/SignIn.tsx'));
@@ -50,17 +55,13 @@ const TwoFactor = lazy(() => import('./features/auth/TwoFactor.tsx'));
 const UserDetail = lazy(withCatalogue('admin', () => import('./features/users/UserDetail.tsx')));
 const Users = lazy(withCatalogue('admin', () => import('./features/users/Users.tsx')));
 const WorkQueue = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueue.tsx')));
-const WorkQueueChangeRequest = lazy(
-  withCatalogue('admin', () => import('./features/approvals/WorkQueueChangeRequest.tsx')),
-);
+const WorkQueueChangeRequest = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueueChangeRequest.tsx')));
 const WorkQueueDocument = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueueDocument.tsx')));
 const Remittances = lazy(() => import('./features/orders/Remittances.tsx'));
 const RemittanceNew = lazy(() =>
   import('./features/orders/Remittances.tsx').then((m) => ({ default: m.RemittanceNew })),
 );
-const WorkQueueInvoiceQuery = lazy(
-  withCatalogue('admin', () => import('./features/approvals/WorkQueueInvoiceQuery.tsx')),
-);
+const WorkQueueInvoiceQuery = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueueInvoiceQuery.tsx')));
 const ShipNotices = lazy(() => import('./features/suppliers/ShipNotices.tsx'));
 const NewShipNotice = lazy(() =>
   import('./features/suppliers/ShipNotices.tsx').then((m) => ({ default: m.NewShipNotice })),

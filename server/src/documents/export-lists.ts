@@ -22,6 +22,7 @@ import * as purchaseOrders from '../suppliers/purchase-orders.ts';
 import * as users from '../users/users.ts';
 import * as documents from './documents.ts';
 import type { ExportColumn, ExportSpec } from './exports.ts';
+import { type DocumentKey, type DocumentText, documentText } from './i18n.ts';
 
 /**
  * Every exportable list: the permission its screen needs, its filters (the list procedure's own input
@@ -50,7 +51,10 @@ function list<S extends z.ZodType, T>(def: {
   title: string;
   input: S;
   page: (ctx: ServiceContext, input: z.output<S>) => Promise<{ items: readonly T[]; nextCursor?: string | null }>;
-  columns: (actor: Actor) => (ExportColumn<T> | false)[];
+  /** The worksheet's name in the reader's language (customer and supplier lists); else `title`. */
+  sheet?: DocumentKey;
+  /** `t`: the requesting user's language (docs/i18n.md): customer and supplier lists translate their headers. */
+  columns: (actor: Actor, t: DocumentText['t']) => (ExportColumn<T> | false)[];
 }): ExportListDef {
   return {
     permission: def.permission,
@@ -59,9 +63,10 @@ function list<S extends z.ZodType, T>(def: {
       const { cursor: _c, limit: _l, ...rest } = filters;
       // The procedure's own schema, with a page size it accepts; the export then pages by EXPORT_PAGE_ROWS.
       const parsed = def.input.parse({ ...rest, limit: 1 }) as object;
+      const { t } = documentText(ctx.actor.preferences);
       return {
-        sheet: def.title,
-        columns: def.columns(ctx.actor).filter((c): c is ExportColumn<T> => c !== false),
+        sheet: def.sheet ? t(def.sheet) : def.title,
+        columns: def.columns(ctx.actor, t).filter((c): c is ExportColumn<T> => c !== false),
         source: async (cursor) => {
           const input = { ...parsed, limit: EXPORT_PAGE_ROWS, cursor } as z.output<S>;
           const page = await def.page(ctx, input);
@@ -76,84 +81,89 @@ export const EXPORT_CATALOGUE: Record<ExportList, ExportListDef> = {
   orders: list({
     permission: 'orders:read',
     title: 'Orders',
+    sheet: 'sheet.orders',
     input: ordersListInput,
     page: orders.listOrders,
-    columns: (actor) => [
-      { header: 'Order', value: (o) => o.number },
-      staff(actor) && { header: 'Customer', value: (o) => o.partyName },
-      { header: 'Your reference', value: (o) => o.customerReference },
-      { header: 'Order date', value: (o) => o.orderDate },
-      { header: 'Status', value: (o) => o.status },
-      { header: 'Currency', value: (o) => o.currency },
-      { header: 'Total', value: (o) => money(o.totalMinor, o.currency), kind: 'number' },
+    columns: (actor, t) => [
+      { header: t('export.order'), value: (o) => o.number },
+      staff(actor) && { header: t('export.customer'), value: (o) => o.partyName },
+      { header: t('export.yourReference'), value: (o) => o.customerReference },
+      { header: t('export.orderDate'), value: (o) => o.orderDate },
+      { header: t('export.status'), value: (o) => o.status },
+      { header: t('export.currency'), value: (o) => o.currency },
+      { header: t('export.total'), value: (o) => money(o.totalMinor, o.currency), kind: 'number' },
     ],
   }),
   invoices: list({
     permission: 'invoices:read',
     title: 'Invoices',
+    sheet: 'sheet.invoices',
     input: invoicesListInput,
     page: orders.listInvoices,
-    columns: (actor) => [
-      { header: 'Invoice', value: (i) => i.legalNumber ?? i.number },
-      { header: 'Reference', value: (i) => i.number },
-      staff(actor) && { header: 'Customer', value: (i) => i.partyName },
-      { header: 'Kind', value: (i) => (i.kind === 'credit-note' ? 'Credit note' : 'Invoice') },
-      { header: 'Issue date', value: (i) => i.issueDate },
-      { header: 'Due date', value: (i) => i.dueDate },
-      { header: 'Days overdue', value: (i) => i.daysOverdue, kind: 'number' },
-      { header: 'Status', value: (i) => i.status },
-      { header: 'Currency', value: (i) => i.currency },
-      { header: 'Total', value: (i) => money(i.totalMinor, i.currency), kind: 'number' },
-      { header: 'Open', value: (i) => money(i.openMinor, i.currency), kind: 'number' },
+    columns: (actor, t) => [
+      { header: t('export.invoice'), value: (i) => i.legalNumber ?? i.number },
+      { header: t('export.reference'), value: (i) => i.number },
+      staff(actor) && { header: t('export.customer'), value: (i) => i.partyName },
+      { header: t('export.kind'), value: (i) => t(i.kind === 'credit-note' ? 'export.creditNote' : 'export.invoice') },
+      { header: t('export.issueDate'), value: (i) => i.issueDate },
+      { header: t('export.dueDate'), value: (i) => i.dueDate },
+      { header: t('export.daysOverdue'), value: (i) => i.daysOverdue, kind: 'number' },
+      { header: t('export.status'), value: (i) => i.status },
+      { header: t('export.currency'), value: (i) => i.currency },
+      { header: t('export.total'), value: (i) => money(i.totalMinor, i.currency), kind: 'number' },
+      { header: t('export.open'), value: (i) => money(i.openMinor, i.currency), kind: 'number' },
     ],
   }),
   shipments: list({
     permission: 'shipments:read',
     title: 'Shipments',
+    sheet: 'sheet.shipments',
     input: shipmentsListInput,
     page: orders.listShipments,
-    columns: (actor) => [
-      { header: 'Delivery note', value: (s) => s.number },
-      staff(actor) && { header: 'Customer', value: (s) => s.partyName },
-      { header: 'Orders', value: (s) => s.orders.map((o) => o.number).join(' ') },
-      { header: 'Carrier', value: (s) => s.carrier },
-      { header: 'Tracking reference', value: (s) => s.trackingRef },
-      { header: 'Tracking page', value: (s) => trackingUrl(s.carrier, s.trackingRef) },
-      { header: 'Status', value: (s) => s.status },
-      { header: 'Shipped on', value: (s) => s.shippedOn },
-      { header: 'Delivered on', value: (s) => s.deliveredOn },
+    columns: (actor, t) => [
+      { header: t('export.deliveryNote'), value: (s) => s.number },
+      staff(actor) && { header: t('export.customer'), value: (s) => s.partyName },
+      { header: t('export.orders'), value: (s) => s.orders.map((o) => o.number).join(' ') },
+      { header: t('export.carrier'), value: (s) => s.carrier },
+      { header: t('export.trackingReference'), value: (s) => s.trackingRef },
+      { header: t('export.trackingPage'), value: (s) => trackingUrl(s.carrier, s.trackingRef) },
+      { header: t('export.status'), value: (s) => s.status },
+      { header: t('export.shippedOn'), value: (s) => s.shippedOn },
+      { header: t('export.deliveredOn'), value: (s) => s.deliveredOn },
     ],
   }),
   'purchase-orders': list({
     permission: 'purchase-orders:read',
     title: 'Purchase orders',
+    sheet: 'sheet.purchaseOrders',
     input: purchaseOrdersListInput,
     page: purchaseOrders.list,
-    columns: (actor) => [
-      { header: 'Purchase order', value: (p) => p.number },
-      staff(actor) && { header: 'Supplier', value: (p) => p.partyName },
-      { header: 'Status', value: (p) => p.status },
-      { header: 'Order date', value: (p) => p.orderDate },
-      { header: 'Requested', value: (p) => p.requestedDate },
-      { header: 'Promised', value: (p) => p.promisedDate },
-      { header: 'Currency', value: (p) => p.currency },
-      { header: 'Total', value: (p) => money(p.totalMinor, p.currency), kind: 'number' },
+    columns: (actor, t) => [
+      { header: t('export.purchaseOrder'), value: (p) => p.number },
+      staff(actor) && { header: t('export.supplier'), value: (p) => p.partyName },
+      { header: t('export.status'), value: (p) => p.status },
+      { header: t('export.orderDate'), value: (p) => p.orderDate },
+      { header: t('export.requested'), value: (p) => p.requestedDate },
+      { header: t('export.promised'), value: (p) => p.promisedDate },
+      { header: t('export.currency'), value: (p) => p.currency },
+      { header: t('export.total'), value: (p) => money(p.totalMinor, p.currency), kind: 'number' },
     ],
   }),
   /** A supplier's compliance documents: one row per document type it must keep (one page: few types). */
   documents: list({
     permission: 'documents:read',
     title: 'Documents',
+    sheet: 'sheet.documents',
     input: documentsRequirementsInput,
     page: async (ctx, input) => ({ items: (await documents.requirements(ctx, input)).items }),
-    columns: () => [
-      { header: 'Document', value: (d) => d.type.name },
-      { header: 'Status', value: (d) => d.status },
-      { header: 'File in force', value: (d) => d.current?.fileName ?? null },
-      { header: 'Version', value: (d) => d.current?.versionNo ?? null, kind: 'number' },
-      { header: 'Expires on', value: (d) => d.current?.expiresOn ?? null },
-      { header: 'Newest upload', value: (d) => d.latest?.fileName ?? null },
-      { header: 'Newest upload status', value: (d) => d.latest?.status ?? null },
+    columns: (_actor, t) => [
+      { header: t('export.document'), value: (d) => d.type.name },
+      { header: t('export.status'), value: (d) => d.status },
+      { header: t('export.fileInForce'), value: (d) => d.current?.fileName ?? null },
+      { header: t('export.version'), value: (d) => d.current?.versionNo ?? null, kind: 'number' },
+      { header: t('export.expiresOn'), value: (d) => d.current?.expiresOn ?? null },
+      { header: t('export.newestUpload'), value: (d) => d.latest?.fileName ?? null },
+      { header: t('export.newestUploadStatus'), value: (d) => d.latest?.status ?? null },
     ],
   }),
   /** Staff: the documents awaiting review. */

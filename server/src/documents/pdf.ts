@@ -1,5 +1,6 @@
 import type { printingRepo } from '@gatehouse/db';
 import PDFDocument from 'pdfkit';
+import { type DocumentText, documentText } from './i18n.ts';
 
 /**
  * The one PDF layout for every document Gatehouse prints (invoices, credit notes, order confirmations,
@@ -44,7 +45,11 @@ const SIZE = { title: 18, body: 9, small: 8 };
 const GREY = '#555555';
 
 /** Renders `doc` as the seller issues it. Resolves with the whole file (documents are small). */
-export function renderPdf(doc: PrintDoc, seller: printingRepo.SellerProfile | undefined): Promise<Buffer> {
+export function renderPdf(
+  doc: PrintDoc,
+  seller: printingRepo.SellerProfile | undefined,
+  tr: DocumentText = documentText(null),
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const pdf = new PDFDocument({
       size: 'A4',
@@ -57,7 +62,7 @@ export function renderPdf(doc: PrintDoc, seller: printingRepo.SellerProfile | un
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
     try {
-      layout(pdf, doc, seller);
+      layout(pdf, doc, seller, tr);
       pdf.end();
     } catch (err) {
       reject(err);
@@ -65,7 +70,12 @@ export function renderPdf(doc: PrintDoc, seller: printingRepo.SellerProfile | un
   });
 }
 
-function layout(pdf: PDFKit.PDFDocument, doc: PrintDoc, seller: printingRepo.SellerProfile | undefined) {
+function layout(
+  pdf: PDFKit.PDFDocument,
+  doc: PrintDoc,
+  seller: printingRepo.SellerProfile | undefined,
+  tr: DocumentText,
+) {
   const left = MARGIN;
   const width = pdf.page.width - 2 * MARGIN;
   const right = left + width;
@@ -82,10 +92,10 @@ function layout(pdf: PDFKit.PDFDocument, doc: PrintDoc, seller: printingRepo.Sel
   }
   const sellerLines = [
     ...(seller?.address ? seller.address.split(/\r?\n/) : []),
-    ...(seller?.taxId ? [`Tax ID: ${seller.taxId}`] : []),
+    ...(seller?.taxId ? [tr.t('doc.taxId', { id: seller.taxId })] : []),
   ].filter((l) => l.trim() !== '');
   pdf.font('Helvetica-Bold').fontSize(SIZE.body + 1);
-  pdf.text(seller?.legalName || 'Seller details not configured', left + width / 2, MARGIN, {
+  pdf.text(seller?.legalName || tr.t('doc.sellerMissing'), left + width / 2, MARGIN, {
     width: width / 2,
     align: 'right',
   });
@@ -115,7 +125,8 @@ function layout(pdf: PDFKit.PDFDocument, doc: PrintDoc, seller: printingRepo.Sel
     });
   pdf.font('Helvetica');
   for (const l of doc.addressee.lines) pdf.text(l, left, pdf.y, { width: width / 2 - 10 });
-  if (doc.addressee.taxId) pdf.text(`Tax ID: ${doc.addressee.taxId}`, left, pdf.y, { width: width / 2 - 10 });
+  if (doc.addressee.taxId)
+    pdf.text(tr.t('doc.taxId', { id: doc.addressee.taxId }), left, pdf.y, { width: width / 2 - 10 });
   const leftBottom = pdf.y;
   let fy = top;
   for (const [label, value] of doc.facts) {
@@ -129,12 +140,12 @@ function layout(pdf: PDFKit.PDFDocument, doc: PrintDoc, seller: printingRepo.Sel
   }
   y = Math.max(leftBottom, fy) + 16;
 
-  for (const section of doc.sections) y = table(pdf, section, y, left, width);
+  for (const section of doc.sections) y = table(pdf, section, y, left, width, tr);
 
   const notes = [...(doc.notes ?? [])];
   if (doc.paymentDetails && seller) {
     if (seller.paymentInstructions) notes.push(seller.paymentInstructions);
-    if (seller.bankDetails) notes.push(`Bank details:\n${seller.bankDetails}`);
+    if (seller.bankDetails) notes.push(`${tr.t('doc.bankDetails')}\n${seller.bankDetails}`);
   }
   pdf.font('Helvetica').fontSize(SIZE.body);
   for (const n of notes) {
@@ -149,7 +160,11 @@ function layout(pdf: PDFKit.PDFDocument, doc: PrintDoc, seller: printingRepo.Sel
   for (let i = range.start; i < range.start + range.count; i++) {
     pdf.switchToPage(i);
     pdf.font('Helvetica').fontSize(SIZE.small).fillColor(GREY);
-    const label = `${[doc.title, doc.number].filter(Boolean).join(' ')} · page ${i + 1} of ${range.count}`;
+    const label = tr.t('doc.page', {
+      document: [doc.title, doc.number].filter(Boolean).join(' '),
+      page: i + 1,
+      pages: range.count,
+    });
     pdf.text(label, left, pdf.page.height - MARGIN, { width: right - left, align: 'right', lineBreak: false });
     pdf.fillColor('black');
   }
@@ -161,7 +176,7 @@ function newPage(pdf: PDFKit.PDFDocument) {
 }
 
 /** One table with a header row (repeated on every page it spans), wrapped cells, and totals. Returns the y after it. */
-function table(pdf: PDFKit.PDFDocument, s: PrintSection, y0: number, left: number, width: number) {
+function table(pdf: PDFKit.PDFDocument, s: PrintSection, y0: number, left: number, width: number, tr: DocumentText) {
   const bottom = pdf.page.height - MARGIN - 20;
   const share = s.columns.reduce((a, c) => a + c.width, 0);
   const widths = s.columns.map((c) => (c.width / share) * width);
@@ -212,7 +227,7 @@ function table(pdf: PDFKit.PDFDocument, s: PrintSection, y0: number, left: numbe
     y += h + 3;
   }
   if (s.rows.length === 0) {
-    pdf.fillColor(GREY).text('None.', left + pad, y, { width });
+    pdf.fillColor(GREY).text(tr.t('doc.none'), left + pad, y, { width });
     pdf.fillColor('black');
     y = pdf.y + 3;
   }

@@ -1,6 +1,5 @@
 import {
   formatMinor,
-  formatUnitPrice,
   STATEMENT_ITEMS_MAX,
   STATEMENT_LINES_MAX,
   type sellerProfileInput,
@@ -23,6 +22,7 @@ import { addDays, today } from '../dates.ts';
 import { invalidField, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
 import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
+import { type DocumentText, documentText } from './i18n.ts';
 import { type PrintDoc, renderPdf } from './pdf.ts';
 
 /**
@@ -46,6 +46,12 @@ const TITLES: Record<Kind, string> = {
   shipment: 'Delivery note',
   'purchase-order': 'Purchase order',
 };
+const TITLE_KEYS = {
+  invoice: 'doc.invoice',
+  order: 'doc.orderConfirmation',
+  shipment: 'doc.deliveryNote',
+  'purchase-order': 'doc.purchaseOrder',
+} as const;
 const ENTITY_TYPE: Record<Kind, string> = {
   invoice: 'invoice',
   order: 'order',
@@ -109,104 +115,130 @@ interface Loaded {
   erpPdf: string | null;
 }
 
-async function loadInvoice(tx: Tx, id: string, asOf: string, seller: printingRepo.SellerProfile | undefined) {
+async function loadInvoice(
+  tx: Tx,
+  id: string,
+  asOf: string,
+  seller: printingRepo.SellerProfile | undefined,
+  tr: DocumentText,
+) {
   const inv = await invoicesRepo.get(tx, id, asOf);
   if (!inv) return undefined;
   const to = await printingRepo.addressee(tx, inv.partyId);
   const cur = inv.currency;
-  const m = (v: bigint) => formatMinor(v, cur);
+  const m = (v: bigint) => tr.money(v, cur);
+  const { t, date } = tr;
   const credit = inv.kind === 'credit-note';
   const net = inv.lines.reduce((a, l) => a + l.amountMinor, 0n);
   const taxes = taxBreakdown(inv.lines);
   const itemisedTax = taxes.reduce((a, t) => a + t.taxMinor, 0n);
   const rest = inv.totalMinor - net - itemisedTax;
-  const terms = seller?.paymentTerms || `${daysBetween(inv.issueDate, inv.dueDate)} days net`;
+  const terms = seller?.paymentTerms || t('doc.daysNet', { days: daysBetween(inv.issueDate, inv.dueDate) });
   const printed = inv.legalNumber ?? inv.number;
   const doc: PrintDoc = {
-    title: credit ? 'Credit note' : 'Invoice',
+    title: t(credit ? 'doc.creditNote' : 'doc.invoice'),
     number: printed,
     facts: [
-      ['Issue date', inv.issueDate],
-      ...(credit ? [] : ([['Due date', inv.dueDate]] as [string, string][])),
-      ...(credit ? [] : ([['Payment terms', terms]] as [string, string][])),
-      ...(inv.legalNumber && inv.legalNumber !== inv.number ? ([['Reference', inv.number]] as [string, string][]) : []),
-      ...(inv.orderNumber ? ([['Order', inv.orderNumber]] as [string, string][]) : []),
-      ...(to?.erpRef ? ([['Customer account', to.erpRef]] as [string, string][]) : []),
-      ['Currency', cur],
+      [t('doc.issueDate'), date(inv.issueDate)],
+      ...(credit ? [] : ([[t('doc.dueDate'), date(inv.dueDate)]] as [string, string][])),
+      ...(credit ? [] : ([[t('doc.paymentTerms'), terms]] as [string, string][])),
+      ...(inv.legalNumber && inv.legalNumber !== inv.number
+        ? ([[t('doc.reference'), inv.number]] as [string, string][])
+        : []),
+      ...(inv.orderNumber ? ([[t('doc.order'), inv.orderNumber]] as [string, string][]) : []),
+      ...(to?.erpRef ? ([[t('doc.customerAccount'), to.erpRef]] as [string, string][]) : []),
+      [t('doc.currency'), cur],
     ],
-    addressee: { label: 'Bill to', name: to?.name ?? '', lines: addressLines(to?.address), taxId: to?.taxId ?? null },
+    addressee: {
+      label: t('doc.billTo'),
+      name: to?.name ?? '',
+      lines: addressLines(to?.address),
+      taxId: to?.taxId ?? null,
+    },
     sections: [
       {
         columns: [
           { header: '#', width: 4 },
-          { header: 'Item', width: 12 },
-          { header: 'Description', width: 30 },
-          { header: 'Quantity', width: 11, align: 'right' },
-          { header: 'Unit price', width: 15, align: 'right' },
-          { header: 'Tax', width: 12, align: 'right' },
-          { header: 'Amount', width: 16, align: 'right' },
+          { header: t('doc.item'), width: 12 },
+          { header: t('doc.description'), width: 30 },
+          { header: t('doc.quantity'), width: 11, align: 'right' },
+          { header: t('doc.unitPrice'), width: 15, align: 'right' },
+          { header: t('doc.tax'), width: 12, align: 'right' },
+          { header: t('doc.amount'), width: 16, align: 'right' },
         ],
         rows: inv.lines.map((l) => [
           String(l.lineNo),
           l.sku ?? '',
           l.description,
-          quantity(l.quantity, l.uom),
-          formatUnitPrice(l.unitPrice, l.unitPriceMinor, cur),
+          tr.quantity(l.quantity, l.uom),
+          tr.unitPrice(l.unitPrice, l.unitPriceMinor, cur),
           l.taxMinor === null ? '' : m(l.taxMinor),
           m(l.amountMinor),
         ]),
         totals: [
-          ...(inv.lines.length > 0 ? [{ label: 'Net total', value: m(net) }] : []),
-          ...taxes.map((t) => ({ label: `Tax ${t.rate}% on ${m(t.netMinor)}`, value: m(t.taxMinor) })),
-          ...(taxes.length > 0 ? [{ label: 'Total tax', value: m(itemisedTax) }] : []),
+          ...(inv.lines.length > 0 ? [{ label: t('doc.netTotal'), value: m(net) }] : []),
+          ...taxes.map((x) => ({
+            label: t('doc.taxRate', {
+              rate: tr.locale === 'en' ? x.rate : x.rate.replace('.', ','),
+              net: m(x.netMinor),
+            }),
+            value: m(x.taxMinor),
+          })),
+          ...(taxes.length > 0 ? [{ label: t('doc.totalTax'), value: m(itemisedTax) }] : []),
           ...(inv.lines.length > 0 && rest !== 0n
-            ? [{ label: taxes.length > 0 ? 'Other tax and charges' : 'Tax and charges', value: m(rest) }]
+            ? [{ label: t(taxes.length > 0 ? 'doc.otherTaxAndCharges' : 'doc.taxAndCharges'), value: m(rest) }]
             : []),
-          { label: credit ? 'Total credit' : 'Total', value: m(inv.totalMinor), strong: true },
+          { label: t(credit ? 'doc.totalCredit' : 'doc.total'), value: m(inv.totalMinor), strong: true },
           ...(inv.status === 'cancelled'
             ? []
             : [
-                { label: credit ? 'Applied' : 'Paid or credited', value: m(inv.totalMinor - inv.openMinor) },
-                { label: 'Open balance', value: m(inv.openMinor), strong: true },
+                { label: t(credit ? 'doc.applied' : 'doc.paidOrCredited'), value: m(inv.totalMinor - inv.openMinor) },
+                { label: t('doc.openBalance'), value: m(inv.openMinor), strong: true },
               ]),
         ],
       },
     ],
     notes: [
-      ...(credit ? ['This credit note lowers your balance; it is not a request for payment.'] : []),
-      ...(inv.status === 'cancelled' ? ['This invoice was cancelled.'] : []),
-      ...(inv.status === 'paid' ? ['Paid in full. Thank you.'] : []),
+      ...(credit ? [t('doc.creditNoteNote')] : []),
+      ...(inv.status === 'cancelled' ? [t('doc.invoiceCancelled')] : []),
+      ...(inv.status === 'paid' ? [t('doc.paidInFull')] : []),
     ],
     paymentDetails: !credit && inv.status === 'open',
   };
   return { partyId: inv.partyId, id: inv.id, number: printed, doc };
 }
 
-async function loadOrder(tx: Tx, id: string) {
+async function loadOrder(tx: Tx, id: string, tr: DocumentText) {
   const o = await ordersRepo.get(tx, id);
   if (!o) return undefined;
   const to = await printingRepo.addressee(tx, o.partyId);
-  const m = (v: bigint) => formatMinor(v, o.currency);
+  const m = (v: bigint) => tr.money(v, o.currency);
+  const { t, date } = tr;
   const net = o.lines.reduce((a, l) => a + l.amountMinor, 0n);
   const doc: PrintDoc = {
-    title: TITLES.order,
+    title: t(TITLE_KEYS.order),
     number: o.number,
     facts: [
-      ['Order date', o.orderDate],
-      ...(o.customerReference ? ([['Your reference', o.customerReference]] as [string, string][]) : []),
-      ['Status', o.status],
-      ['Currency', o.currency],
+      [t('doc.orderDate'), date(o.orderDate)],
+      ...(o.customerReference ? ([[t('doc.yourReference'), o.customerReference]] as [string, string][]) : []),
+      [t('doc.status'), o.status],
+      [t('doc.currency'), o.currency],
     ],
-    addressee: { label: 'Customer', name: to?.name ?? '', lines: addressLines(to?.address), taxId: to?.taxId ?? null },
+    addressee: {
+      label: t('doc.customer'),
+      name: to?.name ?? '',
+      lines: addressLines(to?.address),
+      taxId: to?.taxId ?? null,
+    },
     sections: [
       {
-        ...pricedLines(o.lines, o.currency, m),
+        ...pricedLines(o.lines, o.currency, m, tr),
         totals: [
-          { label: 'Net total', value: m(o.netMinor ?? net) },
+          { label: t('doc.netTotal'), value: m(o.netMinor ?? net) },
           ...(o.totalMinor !== (o.netMinor ?? net)
-            ? [{ label: 'Tax and charges', value: m(o.totalMinor - (o.netMinor ?? net)) }]
+            ? [{ label: t('doc.taxAndCharges'), value: m(o.totalMinor - (o.netMinor ?? net)) }]
             : []),
-          { label: 'Total', value: m(o.totalMinor), strong: true },
+          { label: t('doc.total'), value: m(o.totalMinor), strong: true },
         ],
       },
     ],
@@ -214,55 +246,62 @@ async function loadOrder(tx: Tx, id: string) {
   return { partyId: o.partyId, id: o.id, number: o.number, doc };
 }
 
-async function loadShipment(tx: Tx, id: string) {
+async function loadShipment(tx: Tx, id: string, tr: DocumentText) {
   const s = await shipmentsRepo.get(tx, id);
   if (!s) return undefined;
   const to = await printingRepo.addressee(tx, s.partyId);
+  const { t, date } = tr;
   const doc: PrintDoc = {
-    title: TITLES.shipment,
+    title: t(TITLE_KEYS.shipment),
     number: s.number,
     facts: [
-      ['Shipped on', s.shippedOn],
-      ...(s.deliveredOn ? ([['Delivered on', s.deliveredOn]] as [string, string][]) : []),
-      ['Carrier', s.carrier],
-      ...(s.trackingRef ? ([['Tracking', s.trackingRef]] as [string, string][]) : []),
+      [t('doc.shippedOn'), date(s.shippedOn)],
+      ...(s.deliveredOn ? ([[t('doc.deliveredOn'), date(s.deliveredOn)]] as [string, string][]) : []),
+      [t('doc.carrier'), s.carrier],
+      ...(s.trackingRef ? ([[t('doc.tracking'), s.trackingRef]] as [string, string][]) : []),
     ],
-    addressee: { label: 'Deliver to', name: to?.name ?? '', lines: addressLines(to?.address), taxId: null },
+    addressee: { label: t('doc.deliverTo'), name: to?.name ?? '', lines: addressLines(to?.address), taxId: null },
     sections: [
       {
         columns: [
-          { header: 'Order', width: 16 },
-          { header: 'Line', width: 7 },
-          { header: 'Item', width: 15 },
-          { header: 'Description', width: 44 },
-          { header: 'Quantity', width: 18, align: 'right' },
+          { header: t('doc.order'), width: 16 },
+          { header: t('doc.line'), width: 7 },
+          { header: t('doc.item'), width: 15 },
+          { header: t('doc.description'), width: 44 },
+          { header: t('doc.quantity'), width: 18, align: 'right' },
         ],
-        rows: s.lines.map((l) => [l.orderNumber, String(l.lineNo), l.sku, l.description, quantity(l.quantity, null)]),
+        rows: s.lines.map((l) => [l.orderNumber, String(l.lineNo), l.sku, l.description, tr.quantity(l.quantity)]),
       },
     ],
   };
   return { partyId: s.partyId, id: s.id, number: s.number, doc };
 }
 
-async function loadPurchaseOrder(tx: Tx, id: string) {
+async function loadPurchaseOrder(tx: Tx, id: string, tr: DocumentText) {
   const po = await purchaseOrdersRepo.get(tx, id);
   if (!po) return undefined;
   const to = await printingRepo.addressee(tx, po.partyId);
-  const m = (v: bigint) => formatMinor(v, po.currency);
+  const m = (v: bigint) => tr.money(v, po.currency);
+  const { t, date } = tr;
   const doc: PrintDoc = {
-    title: TITLES['purchase-order'],
+    title: t(TITLE_KEYS['purchase-order']),
     number: po.number,
     facts: [
-      ['Order date', po.orderDate],
-      ...(po.requestedDate ? ([['Requested by', po.requestedDate]] as [string, string][]) : []),
-      ...(po.promisedDate ? ([['Promised for', po.promisedDate]] as [string, string][]) : []),
-      ['Currency', po.currency],
+      [t('doc.orderDate'), date(po.orderDate)],
+      ...(po.requestedDate ? ([[t('doc.requestedBy'), date(po.requestedDate)]] as [string, string][]) : []),
+      ...(po.promisedDate ? ([[t('doc.promisedFor'), date(po.promisedDate)]] as [string, string][]) : []),
+      [t('doc.currency'), po.currency],
     ],
-    addressee: { label: 'Supplier', name: to?.name ?? '', lines: addressLines(to?.address), taxId: to?.taxId ?? null },
+    addressee: {
+      label: t('doc.supplier'),
+      name: to?.name ?? '',
+      lines: addressLines(to?.address),
+      taxId: to?.taxId ?? null,
+    },
     sections: [
       {
-        ...pricedLines(po.lines, po.currency, m),
-        totals: [{ label: 'Total', value: m(po.totalMinor), strong: true }],
+        ...pricedLines(po.lines, po.currency, m, tr),
+        totals: [{ label: t('doc.total'), value: m(po.totalMinor), strong: true }],
       },
     ],
   };
@@ -276,16 +315,17 @@ async function loadPurchaseOrder(tx: Tx, id: string) {
 export async function documentPdf(ctx: ServiceContext, kind: Kind, id: string): Promise<DownloadedFile> {
   const { actor } = ctx;
   const asOf = today(ctx);
+  const tr = documentText(actor.preferences);
   const loaded = await ctx.db.tx(ctx.scope, async (tx): Promise<(Loaded & { seller?: unknown }) | null> => {
     const seller = await printingRepo.seller(tx);
     const found =
       kind === 'invoice'
-        ? await loadInvoice(tx, id, asOf, seller)
+        ? await loadInvoice(tx, id, asOf, seller, tr)
         : kind === 'order'
-          ? await loadOrder(tx, id)
+          ? await loadOrder(tx, id, tr)
           : kind === 'shipment'
-            ? await loadShipment(tx, id)
-            : await loadPurchaseOrder(tx, id);
+            ? await loadShipment(tx, id, tr)
+            : await loadPurchaseOrder(tx, id, tr);
     if (!found) return null;
     const erpPdf = await printingRepo.erpPdf(tx, kind, id);
     await audit.record(tx, ctx, {
@@ -305,7 +345,7 @@ export async function documentPdf(ctx: ServiceContext, kind: Kind, id: string): 
     const bytes = await fileFromStore(ctx, loaded.erpPdf);
     return { fileName, contentType: 'application/pdf', base64: bytes.toString('base64'), source: 'erp' };
   }
-  const bytes = await renderPdf(loaded.doc, loaded.seller as printingRepo.SellerProfile | undefined);
+  const bytes = await renderPdf(loaded.doc, loaded.seller as printingRepo.SellerProfile | undefined, tr);
   return { fileName, contentType: 'application/pdf', base64: bytes.toString('base64'), source: 'rendered' };
 }
 
@@ -349,6 +389,7 @@ export async function statement(ctx: ServiceContext, input: z.output<typeof stat
 export type StatementReport = Awaited<ReturnType<typeof statement>>;
 
 const TYPE_LABEL = { invoice: 'Invoice', 'credit-note': 'Credit note', payment: 'Payment' } as const;
+const TYPE_KEY = { invoice: 'doc.invoice', 'credit-note': 'doc.creditNote', payment: 'doc.payment' } as const;
 
 /** The statement as CSV: one row per line with its currency, and an opening and a closing row per currency. */
 export function statementCsv(s: StatementReport): string {
@@ -375,9 +416,15 @@ export function statementCsv(s: StatementReport): string {
   return toCsv(['currency', 'date', 'type', 'number', 'reference', 'due_date', 'amount', 'balance'], rows);
 }
 
-function statementDoc(s: StatementReport, party: Awaited<ReturnType<typeof printingRepo.addressee>>): PrintDoc {
+function statementDoc(
+  s: StatementReport,
+  party: Awaited<ReturnType<typeof printingRepo.addressee>>,
+  tr: DocumentText,
+): PrintDoc {
+  const { t, date } = tr;
+  const period = t('doc.periodRange', { from: date(s.from), to: date(s.to) });
   const ageingRows = s.currencies.map((c) => {
-    const m = (v: bigint) => formatMinor(v, c.currency);
+    const m = (v: bigint) => tr.money(v, c.currency);
     return [
       c.currency,
       m(c.ageing.current),
@@ -389,71 +436,69 @@ function statementDoc(s: StatementReport, party: Awaited<ReturnType<typeof print
     ];
   });
   return {
-    title: 'Account statement',
-    number: `${s.from} to ${s.to}`,
+    title: t('doc.accountStatement'),
+    number: period,
     facts: [
-      ['Period', `${s.from} to ${s.to}`],
-      ['Ageing as of', s.asOf],
-      ...(party?.erpRef ? ([['Customer account', party.erpRef]] as [string, string][]) : []),
+      [t('doc.period'), period],
+      [t('doc.ageingAsOf'), date(s.asOf)],
+      ...(party?.erpRef ? ([[t('doc.customerAccount'), party.erpRef]] as [string, string][]) : []),
       ...(s.credit
         ? ([
-            ['Credit limit', formatMinor(s.credit.limitMinor, s.credit.currency)],
-            ['Available credit', formatMinor(s.credit.availableMinor, s.credit.currency)],
+            [t('doc.creditLimit'), tr.money(s.credit.limitMinor, s.credit.currency)],
+            [t('doc.availableCredit'), tr.money(s.credit.availableMinor, s.credit.currency)],
           ] as [string, string][])
         : []),
     ],
     addressee: {
-      label: 'Account',
+      label: t('doc.account'),
       name: party?.name ?? '',
       lines: addressLines(party?.address),
       taxId: party?.taxId ?? null,
     },
     sections: [
       ...s.balances.map((b) => {
-        const m = (v: bigint) => formatMinor(v, b.currency);
+        const m = (v: bigint) => tr.money(v, b.currency);
         return {
           heading: `${b.currency}`,
           columns: [
-            { header: 'Date', width: 14 },
-            { header: 'Type', width: 14 },
-            { header: 'Number', width: 22 },
-            { header: 'Due', width: 14 },
-            { header: 'Amount', width: 18, align: 'right' as const },
-            { header: 'Balance', width: 18, align: 'right' as const },
+            { header: t('doc.date'), width: 14 },
+            { header: t('doc.type'), width: 14 },
+            { header: t('doc.number'), width: 22 },
+            { header: t('doc.due'), width: 14 },
+            { header: t('doc.amount'), width: 18, align: 'right' as const },
+            { header: t('doc.balance'), width: 18, align: 'right' as const },
           ],
           rows: [
-            [s.from, 'Opening balance', '', '', '', m(b.openingMinor)],
+            [date(s.from), t('doc.openingBalance'), '', '', '', m(b.openingMinor)],
             ...s.lines
               .filter((l) => l.currency === b.currency)
               .map((l) => [
-                l.date,
-                TYPE_LABEL[l.type],
+                date(l.date),
+                t(TYPE_KEY[l.type]),
                 l.legalNumber ?? l.number,
-                l.dueDate ?? '',
+                l.dueDate ? date(l.dueDate) : '',
                 m(l.amountMinor),
                 m(l.balanceMinor),
               ]),
           ],
-          totals: [{ label: `Closing balance on ${s.to}`, value: m(b.closingMinor), strong: true }],
+          totals: [{ label: t('doc.closingBalanceOn', { date: date(s.to) }), value: m(b.closingMinor), strong: true }],
         };
       }),
       {
-        heading: `Ageing of open items as of ${s.asOf}`,
+        heading: t('doc.ageingHeading', { date: date(s.asOf) }),
         columns: [
-          { header: 'Currency', width: 10 },
-          { header: 'Current', width: 15, align: 'right' as const },
+          { header: t('doc.currency'), width: 10 },
+          { header: t('doc.current'), width: 15, align: 'right' as const },
           { header: '1-30', width: 15, align: 'right' as const },
           { header: '31-60', width: 15, align: 'right' as const },
           { header: '61-90', width: 15, align: 'right' as const },
-          { header: 'Over 90', width: 15, align: 'right' as const },
-          { header: 'Open', width: 15, align: 'right' as const },
+          { header: t('doc.over90'), width: 15, align: 'right' as const },
+          { header: t('doc.open'), width: 15, align: 'right' as const },
         ],
         rows: ageingRows,
       },
     ],
-    notes: s.linesTruncated
-      ? [`Only the first ${STATEMENT_LINES_MAX} lines of this period are listed; the balances include every line.`]
-      : [],
+    notes: s.linesTruncated ? [t('doc.linesTruncated', { count: STATEMENT_LINES_MAX })] : [],
     paymentDetails: true,
   };
 }
@@ -484,7 +529,8 @@ export async function statementDownload(
       base64: Buffer.from(statementCsv(s), 'utf8').toString('base64'),
       source: 'rendered',
     };
-  const bytes = await renderPdf(statementDoc(s, party), seller);
+  const tr = documentText(actor.preferences);
+  const bytes = await renderPdf(statementDoc(s, party, tr), seller, tr);
   return {
     fileName: `${base}.pdf`,
     contentType: 'application/pdf',
@@ -578,22 +624,23 @@ function pricedLines(
   }[],
   currency: string,
   m: (minor: bigint) => string,
+  { t, ...tr }: DocumentText,
 ) {
   return {
     columns: [
       { header: '#', width: 4 },
-      { header: 'Item', width: 13 },
-      { header: 'Description', width: 37 },
-      { header: 'Quantity', width: 12, align: 'right' as const },
-      { header: 'Unit price', width: 16, align: 'right' as const },
-      { header: 'Amount', width: 16, align: 'right' as const },
+      { header: t('doc.item'), width: 13 },
+      { header: t('doc.description'), width: 37 },
+      { header: t('doc.quantity'), width: 12, align: 'right' as const },
+      { header: t('doc.unitPrice'), width: 16, align: 'right' as const },
+      { header: t('doc.amount'), width: 16, align: 'right' as const },
     ],
     rows: lines.map((l) => [
       String(l.lineNo),
       l.sku,
       l.description,
-      quantity(l.quantity, l.uom),
-      formatUnitPrice(l.unitPrice, l.unitPriceMinor, currency),
+      tr.quantity(l.quantity, l.uom),
+      tr.unitPrice(l.unitPrice, l.unitPriceMinor, currency),
       m(l.amountMinor),
     ]),
   };

@@ -16,7 +16,9 @@ import { describe, expect, it } from 'vitest';
 import adminDe from './admin.de.ts';
 import adminEn from './admin.en.ts';
 import de from './de.ts';
+import deForms from './de-forms.ts';
 import en from './en.ts';
+import enForms from './en-forms.ts';
 
 /**
  * The catalogue check (docs/i18n.md): part of `pnpm test`, beside the typecheck, which already refuses a
@@ -26,9 +28,12 @@ import en from './en.ts';
  * statuses the screens show have their words.
  */
 type Catalogue = Record<string, string>;
-/** The portal part (first screen) and the admin part (staff and administration screens), per language. */
-const CATALOGUES: Record<string, Catalogue> = { en, de };
-const ADMIN_CATALOGUES: Record<string, Catalogue> = { en: adminEn, de: adminDe };
+/** A language's whole catalogue: its parts (web/src/i18n.ts: main, forms, admin) together. */
+const CATALOGUES: Record<string, Catalogue> = {
+  en: { ...en, ...enForms, ...adminEn },
+  de: { ...de, ...deForms, ...adminDe },
+};
+const PARTS: Record<string, Catalogue[]> = { en: [en, enForms, adminEn], de: [de, deForms, adminDe] };
 const WEB = path.resolve(import.meta.dirname, '..');
 /** Node types of the ICU parser's AST (@formatjs/icu-messageformat-parser TYPE): text, #, plural, select. */
 const LITERAL = 0;
@@ -97,26 +102,24 @@ function usedKeys(): Set<string> {
 describe('message catalogues', () => {
   it('ships a complete catalogue for every language the contract lists', () => {
     expect(Object.keys(CATALOGUES).sort()).toEqual([...LOCALES].sort());
-    expect(Object.keys(ADMIN_CATALOGUES).sort()).toEqual([...LOCALES].sort());
     const used = [...usedKeys()];
-    expect(
-      catalogueProblems(
-        CATALOGUES,
-        used.filter((key) => !key.startsWith('admin.')),
-      ),
-    ).toEqual([]);
-    expect(
-      catalogueProblems(
-        ADMIN_CATALOGUES,
-        used.filter((key) => key.startsWith('admin.')),
-      ),
-    ).toEqual([]);
+    expect(catalogueProblems(CATALOGUES, used)).toEqual([]);
     expect(used.length).toBeGreaterThan(100);
   });
 
   it('keeps the admin part to admin.* keys and the portal part free of them', () => {
     expect(Object.keys(adminEn).filter((key) => !key.startsWith('admin.'))).toEqual([]);
     expect(Object.keys(en).filter((key) => key.startsWith('admin.'))).toEqual([]);
+  });
+
+  it('splits each language into the same parts, the same keys in each part, no key in two parts', () => {
+    for (const [locale, parts] of Object.entries(PARTS)) {
+      const keys = parts.flatMap((p) => Object.keys(p));
+      expect(new Set(keys).size, `${locale}: a key in two parts`).toBe(keys.length);
+      for (const [i, part] of parts.entries()) {
+        expect(Object.keys(part).sort(), `${locale}: part ${i} keys`).toEqual(Object.keys(PARTS.en?.[i] ?? {}).sort());
+      }
+    }
   });
 
   it('fails on a key missing in either catalogue, a broken message, a stray placeholder, an unknown t() key', () => {

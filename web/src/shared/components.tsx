@@ -498,7 +498,7 @@ export function ExportButton(props: { list: ExportList; filters: () => Record<st
       if (!res.ok || !res.body) {
         const body: unknown = await res.json().catch(() => null);
         if (res.status === 401) void refreshMe();
-        throw new UserFacingError(serverMessage(body) ?? `The export failed (status ${res.status}). Please try again.`);
+        throw new UserFacingError(serverMessage(body) ?? t('export.failed', { status: res.status }));
       }
       const reader = res.body.getReader();
       const chunks: Uint8Array<ArrayBuffer>[] = [];

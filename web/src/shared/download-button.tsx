@@ -1,4 +1,5 @@
 import { createSignal, Show } from 'solid-js';
+import { t } from '../i18n.ts';
 import { saveBase64File } from './download.ts';
 import { errorMessage } from './errors.ts';
 
@@ -35,7 +36,7 @@ export function DownloadButton(props: {
         aria-busy={busy()}
         onClick={run}
       >
-        {busy() ? 'Preparing…' : props.label}
+        {busy() ? t('common.preparing') : props.label}
       </button>
       <Show when={error()}>
         <span class="error" role="alert" data-testid={`${props.testId}-error`}>

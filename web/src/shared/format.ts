@@ -98,6 +98,23 @@ export function formatQuantity(quantity: string): string {
   return formatDecimal(quantity.trim(), 0, fraction.length);
 }
 
+/**
+ * A number the user typed, in their language's signs, as the API's decimal string: '1.200,5' (German) and
+ * '1,200.5' (English) are both '1200.5'. Text that is not a number comes back trimmed, for the server to
+ * refuse with its reason. A prefilled input shows formatQuantity()'s form, which this reads back.
+ */
+export function parseDecimalInput(text: string): string {
+  const trimmed = text.trim().replace(/[\s\u00a0\u202f]/g, '');
+  const [group, point] = language() === 'de' ? ['.', ','] : [',', '.'];
+  const plain = trimmed.split(group).join('').replace(point, '.');
+  return /^-?\d+(\.\d+)?$/.test(plain) ? plain : text.trim();
+}
+
+/** An API decimal ('-150.00') as an input's start value in the user's signs, ungrouped: '-150,00' in German. */
+export function decimalInput(decimal: string): string {
+  return language() === 'de' ? decimal.replace('.', ',') : decimal;
+}
+
 /** A quantity with its unit of measure when there is one: '12 EA', '2.5 KG', or just '12'. */
 export function formatQuantityUom(quantity: string, uom: string | null | undefined): string {
   const q = formatQuantity(quantity);

@@ -7,11 +7,11 @@ import { errorMessage, errorReason, isUnauthorized, UserFacingError } from './er
 import { FormError } from './forms.tsx';
 
 /** What a call that needed a password re-entry says when the user closed the dialog instead. */
-export const REAUTH_CANCELLED = 'Nothing was changed: the action needs your password, which you did not confirm.';
+export const REAUTH_CANCELLED = () => t('reauth.cancelled');
 
 export class ReauthCancelled extends UserFacingError {
   constructor() {
-    super(REAUTH_CANCELLED);
+    super(REAUTH_CANCELLED());
   }
 }
 

@@ -1,8 +1,9 @@
 import { useBeforeLeave } from '@solidjs/router';
 import { createSignal, For, onCleanup, onMount } from 'solid-js';
 import { auth, currentMe } from '../auth.ts';
+import { t } from '../i18n.ts';
 
-const LEAVE_WARNING = 'Your recovery codes are shown only now. Leave without saving them?';
+const LEAVE_WARNING = () => t('codes.leaveWarning');
 
 /**
  * The 10 recovery codes, shown once: copy, download as .txt, and "I have saved them", which is the way
@@ -16,12 +17,12 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; hea
   const text = () => {
     const me = currentMe();
     return [
-      'Gatehouse recovery codes',
-      ...(me ? [`Account: ${me.user.email} (${me.party.name})`] : []),
-      `Created: ${new Date().toISOString().slice(0, 10)}`,
+      t('codes.fileTitle'),
+      ...(me ? [t('codes.fileAccount', { email: me.user.email, party: me.party.name })] : []),
+      t('codes.fileCreated', { date: new Date().toISOString().slice(0, 10) }),
       '',
-      'Each code signs you in once when you cannot use your authenticator app.',
-      'Keep them somewhere safe, apart from your password.',
+      t('codes.fileEach'),
+      t('codes.fileKeep'),
       '',
       ...props.codes,
       '',
@@ -31,9 +32,9 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; hea
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(props.codes.join('\n'));
-      setStatus('Copied the 10 codes to the clipboard.');
+      setStatus(t('codes.copied'));
     } catch {
-      setStatus('Copying did not work here: select the codes and copy them, or download them.');
+      setStatus(t('codes.copyFailed'));
     }
   };
 
@@ -46,7 +47,7 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; hea
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    setStatus('Downloaded gatehouse-recovery-codes.txt.');
+    setStatus(t('codes.downloaded'));
   };
 
   const warnOnUnload = (event: BeforeUnloadEvent) => {
@@ -61,7 +62,7 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; hea
     // Signing out (or a session that ended) leaves regardless; anything else asks.
     if (saved || auth().status !== 'signed-in' || event.defaultPrevented) return;
     event.preventDefault();
-    if (window.confirm(LEAVE_WARNING)) {
+    if (window.confirm(LEAVE_WARNING())) {
       saved = true;
       event.retry(true);
     }
@@ -80,13 +81,11 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; hea
 
   return (
     <div class="recovery" data-testid="recovery-codes">
-      <Heading>Save your recovery codes</Heading>
+      <Heading>{t('codes.save')}</Heading>
       <p>
-        If you lose your phone or cannot use your authenticator app, sign in with one of these codes instead.{' '}
-        <strong>Each works once, and they are shown only now.</strong> Keep them somewhere safe, such as a password
-        manager.
+        {t('codes.intro')} <strong>{t('codes.once')}</strong> {t('codes.keep')}
       </p>
-      <ol class="codes" aria-label="Recovery codes">
+      <ol class="codes" aria-label={t('codes.label')}>
         <For each={props.codes}>
           {(code) => (
             <li>
@@ -97,10 +96,10 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; hea
       </ol>
       <div class="button-row">
         <button type="button" class="button" onClick={() => void copy()}>
-          Copy
+          {t('codes.copy')}
         </button>
         <button type="button" class="button" onClick={download} data-testid="download-codes">
-          Download as .txt
+          {t('codes.download')}
         </button>
       </div>
       <p class="status-line" role="status">
@@ -115,7 +114,7 @@ export function RecoveryCodes(props: { codes: string[]; onSaved: () => void; hea
           props.onSaved();
         }}
       >
-        I have saved them
+        {t('codes.saved')}
       </button>
     </div>
   );

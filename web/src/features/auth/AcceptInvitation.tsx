@@ -1,16 +1,16 @@
-import { passwordProblem } from '@gatehouse/contract';
 import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import { ENROL_PATH, setNotice, signedIn } from '../../auth.ts';
 import { useHashToken } from '../../hash-token.ts';
+import { t } from '../../i18n.ts';
 import { PublicFrame } from '../../layout.tsx';
 import { usePageTitle } from '../../shared/data.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
-import { FormError, NewPasswordFields } from '../../shared/forms.tsx';
+import { FormError, NewPasswordFields, passwordProblemText } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
 
-const ASK_AGAIN = 'Ask your administrator for a new invitation.';
+const ASK_AGAIN = () => t('invite.askAgain');
 
 /** Accepts an invitation from its mailed link (`/accept-invitation#token=...`): choose a password, signed in. */
 export default function AcceptInvitation() {
@@ -26,16 +26,12 @@ export default function AcceptInvitation() {
   let confirmInput: HTMLInputElement | undefined;
   usePageTitle(() => {
     const i = info.state === 'ready' ? info() : undefined;
-    return i ? `Join ${i.partyName}` : 'Accept invitation';
+    return i ? t('invite.join', { party: i.partyName }) : t('invite.title');
   });
 
   const problem = () =>
     tokenProblem() ??
-    (token() === null
-      ? 'This page needs the link from your invitation email. Open the link from the email again.'
-      : info.state === 'errored'
-        ? errorMessage(info.error)
-        : null);
+    (token() === null ? t('invite.needsLink') : info.state === 'errored' ? errorMessage(info.error) : null);
 
   const fail = (message: string, field: 'new' | 'confirm') => {
     setError(message);
@@ -53,9 +49,9 @@ export default function AcceptInvitation() {
     const data = new FormData(event.currentTarget as HTMLFormElement);
     const password = String(data.get('newPassword') ?? '');
     const confirm = String(data.get('confirmPassword') ?? '');
-    const rule = passwordProblem(password, { email: who.email, name: who.displayName, company: who.partyName });
+    const rule = passwordProblemText(password, { email: who.email, name: who.displayName, company: who.partyName });
     if (rule) return fail(rule, 'new');
-    if (password !== confirm) return fail('The two passwords do not match.', 'confirm');
+    if (password !== confirm) return fail(t('password.mismatch'), 'confirm');
     setSubmitting(true);
     setError(null);
     setInvalid(null);
@@ -65,7 +61,7 @@ export default function AcceptInvitation() {
         signedIn(result.me);
         navigate(result.me.security.mustEnrolTotp ? ENROL_PATH : '/', { replace: true });
       } else {
-        setNotice('Your account is ready. Sign in with your new password.');
+        setNotice(t('invite.ready'));
         navigate('/sign-in', { replace: true });
       }
     } catch (err) {
@@ -85,35 +81,34 @@ export default function AcceptInvitation() {
         <Match when={problem()}>
           {(message) => (
             <div data-testid="invitation-problem">
-              <h1>Accept invitation</h1>
+              <h1>{t('invite.title')}</h1>
               <p class="form-error" role="alert">
                 {message()}
               </p>
               <Show when={!/administrator/i.test(message())}>
-                <p>{ASK_AGAIN}</p>
+                <p>{ASK_AGAIN()}</p>
               </Show>
               <p class="form-links">
-                <A href="/sign-in">Sign in</A>
+                <A href="/sign-in">{t('invite.signIn')}</A>
               </p>
             </div>
           )}
         </Match>
         <Match when={info.loading}>
-          <h1>Accept invitation</h1>
+          <h1>{t('invite.title')}</h1>
           <p class="list-message" role="status">
-            Checking your invitation…
+            {t('invite.checking')}
           </p>
         </Match>
         <Match when={info.state === 'ready' && info()}>
           {(who) => (
             <>
               <h1 data-testid="invitation-greeting">
-                Join <span class="break">{who().partyName}</span> on Gatehouse
+                {t('invite.greetingBefore')} <span class="break">{who().partyName}</span> {t('invite.greetingAfter')}
               </h1>
               <p>
-                Welcome, {who().displayName}. You are joining as <strong class="break">{who().email}</strong>. Choose a
-                password to finish; the invitation is valid until{' '}
-                <time datetime={who().expiresAt}>{formatDateTime(who().expiresAt)}</time>.
+                {t('invite.welcome', { name: who().displayName })} <strong class="break">{who().email}</strong>.{' '}
+                {t('invite.validUntil')} <time datetime={who().expiresAt}>{formatDateTime(who().expiresAt)}</time>.
               </p>
               <form
                 class="form"
@@ -125,7 +120,7 @@ export default function AcceptInvitation() {
                 <FormError id="invitation-error" message={error()} />
                 {/* For password managers: the account the new password belongs to. */}
                 <div class="field">
-                  <label for="invitation-email">Email</label>
+                  <label for="invitation-email">{t('reset.email')}</label>
                   <input
                     id="invitation-email"
                     name="email"
@@ -137,7 +132,8 @@ export default function AcceptInvitation() {
                 </div>
                 <NewPasswordFields
                   idPrefix="invitation"
-                  label="Password"
+                  label={t('password.password')}
+                  confirmLabel={t('password.confirm')}
                   invalid={invalid()}
                   newRef={(el) => {
                     newInput = el;
@@ -147,7 +143,7 @@ export default function AcceptInvitation() {
                   }}
                 />
                 <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-                  Join {who().partyName}
+                  {t('invite.join', { party: who().partyName })}
                 </button>
               </form>
             </>

@@ -1,6 +1,7 @@
 import { LIMITS } from '@gatehouse/contract';
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { PublicFrame } from '../../layout.tsx';
 import { usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -8,12 +9,11 @@ import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
 
 /** Said for every address, known or not, so the page cannot be used to find out who has an account. */
-export const RESET_SENT =
-  'If an account exists for that address, we have sent a link to it. The link works once, for 30 minutes.';
+export const RESET_SENT = () => t('reset.sent');
 
 /** "Forgot your password?": asks for a reset link by mail. */
 export default function ForgotPassword() {
-  usePageTitle(() => 'Reset your password');
+  usePageTitle(() => t('reset.title'));
   const [error, setError] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
   const [sentTo, setSentTo] = createSignal<string | null>(null);
@@ -25,7 +25,7 @@ export default function ForgotPassword() {
     if (submitting()) return;
     const email = String(new FormData(event.currentTarget as HTMLFormElement).get('email') ?? '').trim();
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
-      setError('Enter the email address you sign in with.');
+      setError(t('reset.enterEmail'));
       emailInput?.focus();
       return;
     }
@@ -50,8 +50,8 @@ export default function ForgotPassword() {
         when={sentTo()}
         fallback={
           <>
-            <h1>Reset your password</h1>
-            <p>Enter the email address you sign in with. We will send you a link to choose a new password.</p>
+            <h1>{t('reset.title')}</h1>
+            <p>{t('reset.intro')}</p>
             <form
               class="form"
               onSubmit={onSubmit}
@@ -61,7 +61,7 @@ export default function ForgotPassword() {
             >
               <FormError id="forgot-error" message={error()} />
               <div class="field">
-                <label for="forgot-email">Email</label>
+                <label for="forgot-email">{t('reset.email')}</label>
                 <input
                   id="forgot-email"
                   name="email"
@@ -76,11 +76,11 @@ export default function ForgotPassword() {
                 />
               </div>
               <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-                {submitting() ? 'Sending…' : 'Send reset link'}
+                {submitting() ? t('reset.sending') : t('reset.send')}
               </button>
             </form>
             <p class="form-links">
-              <A href="/sign-in">Back to sign in</A>
+              <A href="/sign-in">{t('reset.backToSignIn')}</A>
             </p>
           </>
         }
@@ -88,14 +88,13 @@ export default function ForgotPassword() {
         {(email) => (
           <>
             <h1 class="focus-target" tabindex="-1" ref={sentHeading}>
-              Check your email
+              {t('reset.checkEmail')}
             </h1>
             <p class="notice" role="status" data-testid="forgot-sent">
-              {RESET_SENT}
+              {RESET_SENT()}
             </p>
             <p>
-              We used <strong class="break">{email()}</strong>. Nothing there after a few minutes? Check your spam
-              folder, or{' '}
+              {t('reset.usedBefore')} <strong class="break">{email()}</strong>. {t('reset.nothingThere')}{' '}
               <button
                 type="button"
                 class="link-button"
@@ -104,12 +103,12 @@ export default function ForgotPassword() {
                   emailInput?.focus();
                 }}
               >
-                try another address
+                {t('reset.tryAnother')}
               </button>
               .
             </p>
             <p class="form-links">
-              <A href="/sign-in">Back to sign in</A>
+              <A href="/sign-in">{t('reset.backToSignIn')}</A>
             </p>
           </>
         )}

@@ -1,10 +1,11 @@
-import { LIMITS, LOCALES, type Locale, passwordProblem, pickLocale } from '@gatehouse/contract';
+import { LIMITS, LOCALES, type Locale, pickLocale } from '@gatehouse/contract';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { currentMe, guard, preferencesChanged } from '../../auth.ts';
 import { browserTimeZone, language, t, timeZone } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage, isNotFound } from '../../shared/errors.ts';
 import { describeDevice, formatDateTime, formatTimeAgo, label } from '../../shared/format.ts';
+import { passwordProblemText } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
 import { NotificationPreferences } from './notification-preferences.tsx';
@@ -171,23 +172,23 @@ function ChangePassword(props: { onChanged: () => void }) {
     const newPassword = String(data.get('newPassword') ?? '');
     const confirmPassword = String(data.get('confirmPassword') ?? '');
     setDone(null);
-    if (!currentPassword) return fail('Enter your current password.', currentInput);
+    if (!currentPassword) return fail(t('password.enterCurrent'), currentInput);
     const me = currentMe();
-    const problem = passwordProblem(newPassword, {
+    const problem = passwordProblemText(newPassword, {
       email: me?.user.email,
       name: me?.user.displayName,
       company: me?.party.name,
     });
     if (problem) return fail(problem, newInput);
-    if (newPassword === currentPassword) return fail('Choose a password different from the current one.', newInput);
-    if (newPassword !== confirmPassword) return fail('The new passwords do not match.', confirmInput);
+    if (newPassword === currentPassword) return fail(t('password.different'), newInput);
+    if (newPassword !== confirmPassword) return fail(t('password.newMismatch'), confirmInput);
 
     setSubmitting(true);
     setError(null);
     try {
       await withReauth(() => trpc.auth.changePassword.mutate({ currentPassword, newPassword }));
       form.reset();
-      setDone('Password changed. You were signed out everywhere else.');
+      setDone(t('password.changed'));
       props.onChanged();
     } catch (err) {
       const message = errorMessage(err);
@@ -199,7 +200,7 @@ function ChangePassword(props: { onChanged: () => void }) {
 
   return (
     <section class="panel" aria-labelledby="password-title">
-      <h2 id="password-title">Change password</h2>
+      <h2 id="password-title">{t('password.change')}</h2>
       <form
         class="form"
         onSubmit={onSubmit}
@@ -218,7 +219,7 @@ function ChangePassword(props: { onChanged: () => void }) {
           <Show when={done()}>{(message) => <p class="notice">{message()}</p>}</Show>
         </div>
         <div class="field">
-          <label for="profile-current-password">Current password</label>
+          <label for="profile-current-password">{t('password.current')}</label>
           <input
             id="profile-current-password"
             name="currentPassword"
@@ -230,7 +231,7 @@ function ChangePassword(props: { onChanged: () => void }) {
           />
         </div>
         <div class="field">
-          <label for="profile-new-password">New password</label>
+          <label for="profile-new-password">{t('password.new')}</label>
           <input
             id="profile-new-password"
             name="newPassword"
@@ -243,11 +244,11 @@ function ChangePassword(props: { onChanged: () => void }) {
             ref={newInput}
           />
           <p class="hint" id="profile-new-password-hint">
-            At least {LIMITS.passwordMin} characters. A long passphrase is best.
+            {t('password.hintShort', { count: LIMITS.passwordMin })}
           </p>
         </div>
         <div class="field">
-          <label for="profile-confirm-password">Confirm new password</label>
+          <label for="profile-confirm-password">{t('password.confirmNew')}</label>
           <input
             id="profile-confirm-password"
             name="confirmPassword"
@@ -259,7 +260,7 @@ function ChangePassword(props: { onChanged: () => void }) {
           />
         </div>
         <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-          Change password
+          {t('password.change')}
         </button>
       </form>
     </section>
@@ -317,12 +318,10 @@ function Sessions(props: { sessions: SessionsState }) {
     try {
       const { ended } = await withReauth(() => trpc.auth.sessions.revoke.mutate(input));
       setAnnouncement(
-        device
-          ? `Signed out the session from ${device}.`
-          : `Signed out ${ended} other ${ended === 1 ? 'session' : 'sessions'}.`,
+        device ? t('sessions.signedOutOne', { device }) : t('sessions.signedOutOthers', { count: ended }),
       );
     } catch (err) {
-      if (isNotFound(err)) setAnnouncement('That session had already ended.');
+      if (isNotFound(err)) setAnnouncement(t('sessions.alreadyEnded'));
       else setRevokeError(errorMessage(err));
     } finally {
       setBusy(null);
@@ -335,7 +334,7 @@ function Sessions(props: { sessions: SessionsState }) {
   return (
     <section class="panel panel-wide" aria-labelledby="sessions-title">
       <h2 id="sessions-title" class="focus-target" tabindex="-1" ref={heading}>
-        Where you're signed in
+        {t('sessions.title')}
       </h2>
       <div role="status" data-testid="sessions-status">
         <Show when={announcement()}>{(message) => <p class="notice">{message()}</p>}</Show>
@@ -343,7 +342,7 @@ function Sessions(props: { sessions: SessionsState }) {
       <Show when={revokeError()}>
         {(message) => (
           <p class="form-error" role="alert" data-testid="sessions-error">
-            Signing out the session failed: {message()}
+            {t('sessions.failed', { message: message() })}
           </p>
         )}
       </Show>
@@ -352,26 +351,26 @@ function Sessions(props: { sessions: SessionsState }) {
       </Show>
       <Show when={sessions.phase() === 'loading' && sessions.items().length === 0}>
         <p class="list-message" role="status">
-          Loading sessions…
+          {t('sessions.loading')}
         </p>
       </Show>
       <Show when={sessions.phase() === 'ready' && sessions.items().length === 0}>
         <p class="list-message" data-testid="sessions-empty">
-          No active sessions.
+          {t('sessions.none')}
         </p>
       </Show>
       <Show when={sessions.phase() !== 'error' && sessions.items().length > 0}>
         <div class="table-wrap stack">
           <table class="data-table" data-testid="sessions-table" aria-busy={sessions.phase() === 'loading'}>
-            <caption class="visually-hidden">Sessions</caption>
+            <caption class="visually-hidden">{t('sessions.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Device</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last active</th>
+                <th scope="col">{t('sessions.device')}</th>
+                <th scope="col">{t('sessions.ip')}</th>
+                <th scope="col">{t('sessions.signedIn')}</th>
+                <th scope="col">{t('sessions.lastActive')}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{t('sessions.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -386,20 +385,20 @@ function Sessions(props: { sessions: SessionsState }) {
                           {device}
                           <Show when={session.current}>
                             <span class="badge badge-current" data-testid="this-device">
-                              This device
+                              {t('sessions.thisDevice')}
                             </span>
                           </Show>
                         </span>
                       </th>
-                      <td data-label="IP address">
-                        <span class="mono">{session.ip ?? 'Unknown'}</span>
+                      <td data-label={t('sessions.ip')}>
+                        <span class="mono">{session.ip ?? t('sessions.unknown')}</span>
                       </td>
-                      <td data-label="Signed in">
+                      <td data-label={t('sessions.signedIn')}>
                         <time datetime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
                       </td>
-                      <td data-label="Last active">
+                      <td data-label={t('sessions.lastActive')}>
                         <time datetime={session.lastSeenAt} title={formatDateTime(session.lastSeenAt)}>
-                          {session.current ? 'Now' : formatTimeAgo(session.lastSeenAt)}
+                          {session.current ? t('sessions.now') : formatTimeAgo(session.lastSeenAt)}
                         </time>
                       </td>
                       <td class="actions">
@@ -407,12 +406,12 @@ function Sessions(props: { sessions: SessionsState }) {
                           <button
                             type="button"
                             class="button button-small"
-                            aria-label={`Sign out session from ${device}`}
+                            aria-label={t('sessions.signOutFrom', { device })}
                             disabled={busy() !== null}
                             aria-busy={busy() === session.id}
                             onClick={() => void revoke({ id: session.id }, device)}
                           >
-                            Sign out
+                            {t('sessions.signOut')}
                           </button>
                         </Show>
                       </td>
@@ -432,10 +431,10 @@ function Sessions(props: { sessions: SessionsState }) {
             aria-busy={busy() === 'others'}
             onClick={() => void revoke({ allOthers: true })}
           >
-            Sign out all other sessions
+            {t('sessions.signOutOthers')}
           </button>
           <Show when={others().length === 0 && sessions.phase() === 'ready'}>
-            <p class="hint">You are not signed in anywhere else.</p>
+            <p class="hint">{t('sessions.nowhereElse')}</p>
           </Show>
         </div>
       </Show>

@@ -1,21 +1,21 @@
-import { passwordProblem } from '@gatehouse/contract';
 import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { signedOutBecause } from '../../auth.ts';
 import { useHashToken } from '../../hash-token.ts';
+import { t } from '../../i18n.ts';
 import { PublicFrame } from '../../layout.tsx';
 import { usePageTitle } from '../../shared/data.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
-import { FormError, NewPasswordFields } from '../../shared/forms.tsx';
+import { FormError, NewPasswordFields, passwordProblemText } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
 
-export const PASSWORD_RESET_DONE = 'Password changed. Sign in with your new password.';
+export const PASSWORD_RESET_DONE = () => t('reset.done');
 /** Said as soon as the page opens with a spent, expired or damaged link: before anyone types a password. */
-export const RESET_LINK_SPENT = 'This link has been used or has expired.';
+export const RESET_LINK_SPENT = () => t('reset.linkSpent');
 
 /** Chooses a new password from the mailed link (`/reset-password#token=...`). */
 export default function ResetPassword() {
-  usePageTitle(() => 'Choose a new password');
+  usePageTitle(() => t('reset.chooseTitle'));
   const navigate = useNavigate();
   const token = useHashToken();
   const [error, setError] = createSignal<string | null>(null);
@@ -32,7 +32,7 @@ export default function ResetPassword() {
       return { valid: true, error: errorMessage(err) };
     }
   });
-  const problem = () => linkProblem() ?? (check()?.valid === false ? RESET_LINK_SPENT : null);
+  const problem = () => linkProblem() ?? (check()?.valid === false ? RESET_LINK_SPENT() : null);
   let newInput: HTMLInputElement | undefined;
   let confirmInput: HTMLInputElement | undefined;
 
@@ -51,16 +51,16 @@ export default function ResetPassword() {
     const data = new FormData(event.currentTarget as HTMLFormElement);
     const newPassword = String(data.get('newPassword') ?? '');
     const confirmPassword = String(data.get('confirmPassword') ?? '');
-    const problem = passwordProblem(newPassword);
+    const problem = passwordProblemText(newPassword);
     if (problem) return fail(problem, 'new');
-    if (newPassword !== confirmPassword) return fail('The two passwords do not match.', 'confirm');
+    if (newPassword !== confirmPassword) return fail(t('password.mismatch'), 'confirm');
     setSubmitting(true);
     setError(null);
     setInvalid(null);
     try {
       await trpc.auth.resetPassword.mutate({ token: resetToken, newPassword });
       // Every session of the account has ended, this browser's included.
-      signedOutBecause(PASSWORD_RESET_DONE);
+      signedOutBecause(PASSWORD_RESET_DONE());
       navigate('/sign-in', { replace: true });
     } catch (err) {
       setSubmitting(false);
@@ -73,24 +73,23 @@ export default function ResetPassword() {
 
   return (
     <PublicFrame>
-      <h1>Choose a new password</h1>
-      <Show when={!(token() && check.loading)} fallback={<p aria-busy="true">Checking the link…</p>}>
+      <h1>{t('reset.chooseTitle')}</h1>
+      <Show when={!(token() && check.loading)} fallback={<p aria-busy="true">{t('reset.checking')}</p>}>
         <Show
           when={token() && !problem()}
           fallback={
             <div data-testid="reset-link-problem">
               <p class="form-error" role="alert">
-                {problem() ??
-                  'This page needs the link from the password reset email. Open the link from the email again, or ask for a new one.'}
+                {problem() ?? t('reset.needsLink')}
               </p>
               <p class="form-links">
-                <A href="/forgot-password">Ask for a new link</A>
-                <A href="/sign-in">Back to sign in</A>
+                <A href="/forgot-password">{t('reset.askNewLink')}</A>
+                <A href="/sign-in">{t('reset.backToSignIn')}</A>
               </p>
             </div>
           }
         >
-          <p>Choose a new password for your account. Every device signed in to it will be signed out.</p>
+          <p>{t('reset.chooseIntro')}</p>
           <form
             class="form"
             onSubmit={onSubmit}
@@ -110,7 +109,7 @@ export default function ResetPassword() {
               }}
             />
             <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-              Set new password
+              {t('reset.setPassword')}
             </button>
           </form>
         </Show>

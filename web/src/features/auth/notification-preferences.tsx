@@ -1,15 +1,30 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { has, type MessageKey, t } from '../../i18n.ts';
 import { ErrorPanel } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { trpc } from '../../trpc.ts';
 
 type Mode = 'immediate' | 'digest' | 'off';
-const MODES: { value: Mode; label: string }[] = [
-  { value: 'immediate', label: 'Mail at once' },
-  { value: 'digest', label: 'Daily digest' },
-  { value: 'off', label: 'No mail' },
+const MODES: { value: Mode; label: MessageKey }[] = [
+  { value: 'immediate', label: 'notify.modeImmediate' },
+  { value: 'digest', label: 'notify.modeDigest' },
+  { value: 'off', label: 'notify.modeOff' },
 ];
+
+/** An event type's name in the user's language (`notify.type.<type>`), else the server's English label. */
+const typeLabel = (type: string, english: string) => {
+  const key = `notify.type.${type}`;
+  return has(key) ? t(key as MessageKey) : english;
+};
+
+/** The server's security mail kinds (English, server/src/users/notifications.ts), in the user's language. */
+const SECURITY: Record<string, MessageKey> = {
+  'Account locked after failed sign-ins': 'notify.securityLockout',
+  'Sign-in from a new network': 'notify.securityNewNetwork',
+  'Two-factor authentication turned on, off or reset': 'notify.securityTwoFactor',
+  'Password reset': 'notify.securityPasswordReset',
+};
 
 /**
  * The Profile's notification mail choices: per event type, a mail at once, a daily digest, or none (it
@@ -27,7 +42,7 @@ export function NotificationPreferences() {
     if (before) mutate({ ...before, items: before.items.map((i) => (i.type === type ? { ...i, mode } : i)) });
     try {
       await guard(trpc.notifications.setPreference.mutate({ type, mode }));
-      setSaved(`${label}: ${MODES.find((m) => m.value === mode)?.label.toLowerCase()}.`);
+      setSaved(t('notify.saved', { type: label, mode }));
     } catch (err) {
       if (before) mutate(before);
       setError(errorMessage(err));
@@ -36,13 +51,13 @@ export function NotificationPreferences() {
 
   return (
     <section class="panel panel-wide" aria-labelledby="notification-prefs-title" data-testid="notification-preferences">
-      <h2 id="notification-prefs-title">Notification mail</h2>
-      <p>Everything shows in Notifications. Choose what also comes by mail.</p>
+      <h2 id="notification-prefs-title">{t('notify.prefsTitle')}</h2>
+      <p>{t('notify.prefsIntro')}</p>
       <Show when={prefs.error}>
         <ErrorPanel message={errorMessage(prefs.error)} onRetry={() => void refetch()} />
       </Show>
       <Show when={prefs.loading && !prefs.latest}>
-        <p role="status">Loading your choices…</p>
+        <p role="status">{t('notify.prefsLoading')}</p>
       </Show>
       <Show when={prefs.latest}>
         {(p) => (
@@ -50,7 +65,7 @@ export function NotificationPreferences() {
             <For each={p().items}>
               {(item) => (
                 <fieldset class="choice-row" data-testid={`pref-${item.type}`}>
-                  <legend>{item.label}</legend>
+                  <legend>{typeLabel(item.type, item.label)}</legend>
                   <For each={MODES}>
                     {(m) => (
                       <label class="checkbox">
@@ -60,18 +75,18 @@ export function NotificationPreferences() {
                           value={m.value}
                           checked={item.mode === m.value}
                           data-testid={`pref-${item.type}-${m.value}`}
-                          onChange={() => void choose(item.type, item.label, m.value)}
+                          onChange={() => void choose(item.type, typeLabel(item.type, item.label), m.value)}
                         />{' '}
-                        {m.label}
+                        {t(m.label)}
                       </label>
                     )}
                   </For>
                 </fieldset>
               )}
             </For>
-            <p>Always sent, cannot be turned off (security mail about your account):</p>
+            <p>{t('notify.alwaysSent')}</p>
             <ul data-testid="security-mail">
-              <For each={p().security}>{(s) => <li>{s}</li>}</For>
+              <For each={p().security}>{(s) => <li>{SECURITY[s] ? t(SECURITY[s]) : s}</li>}</For>
             </ul>
           </>
         )}
@@ -84,7 +99,7 @@ export function NotificationPreferences() {
         )}
       </Show>
       <div role="status" aria-live="polite" data-testid="notification-prefs-saved">
-        <Show when={saved()}>{(m) => <p class="notice">Saved. {m()}</p>}</Show>
+        <Show when={saved()}>{(m) => <p class="notice">{m()}</p>}</Show>
       </div>
     </section>
   );

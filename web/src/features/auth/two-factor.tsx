@@ -3,6 +3,7 @@ import { useNavigate, useSearchParams } from '@solidjs/router';
 import { batch, createEffect, createSignal, type JSX, Match, on, onMount, Show, Switch } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import { guard, refreshMe, safeNext, signedIn } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
@@ -26,7 +27,7 @@ export const groupSecret = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$
 export function TwoFactorPanel() {
   return (
     <section class="panel" aria-labelledby="two-factor-title" data-testid="two-factor-panel">
-      <h2 id="two-factor-title">Two-factor authentication</h2>
+      <h2 id="two-factor-title">{t('tfa.title')}</h2>
       <TwoFactorSetup level={3} />
     </section>
   );
@@ -38,7 +39,7 @@ export function TwoFactorPanel() {
  * going.
  */
 export function EnrolmentRequired() {
-  usePageTitle(() => 'Set up two-factor authentication');
+  usePageTitle(() => t('tfa.setUp'));
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [error, setError] = createSignal<string | null>(null);
@@ -59,19 +60,15 @@ export function EnrolmentRequired() {
 
   return (
     <section class="profile" aria-labelledby="enrol-title" data-testid="enrolment-required">
-      <h1 id="enrol-title">Set up two-factor authentication</h1>
+      <h1 id="enrol-title">{t('tfa.setUp')}</h1>
       <p class="notice" data-testid="enrolment-reason">
-        Your organisation requires two-factor authentication for your account. Set it up now to continue: you need your
-        password and an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator,
-        1Password or Aegis).
+        {t('tfa.required')}
       </p>
       <Show when={error()}>{(message) => <ErrorPanel message={message()} onRetry={() => void finish()} />}</Show>
       <div class="panel panel-medium">
         <TwoFactorSetup level={2} forced onFinished={() => void finish()} />
       </div>
-      <p class="hint after-panel">
-        Cannot do this now? Sign out with the button at the top of the page and come back later.
-      </p>
+      <p class="hint after-panel">{t('tfa.later')}</p>
     </section>
   );
 }
@@ -186,7 +183,7 @@ export function TwoFactorSetup(props: { level: 2 | 3; forced?: boolean; onFinish
                 uri={uri}
                 heading={Heading}
                 forced={props.forced ?? false}
-                onCancel={() => backToStatus('Set-up cancelled. Two-factor authentication is still off.')}
+                onCancel={() => backToStatus(t('tfa.cancelled'))}
                 onConfirmed={(codes) => go({ kind: 'codes', codes })}
               />
             );
@@ -201,7 +198,7 @@ export function TwoFactorSetup(props: { level: 2 | 3; forced?: boolean; onFinish
                 if (props.onFinished) {
                   props.onFinished();
                 } else {
-                  backToStatus('Two-factor authentication is on. Keep your recovery codes safe.');
+                  backToStatus(t('tfa.turnedOn'));
                   void refreshMe();
                 }
               }}
@@ -228,34 +225,31 @@ export function StatusView(props: {
       fallback={
         <div data-testid="two-factor-off">
           <H>
-            <span class="badge badge-off">Off</span> Not set up
+            <span class="badge badge-off">{t('tfa.off')}</span> {t('tfa.notSetUp')}
           </H>
-          <p>
-            Add a second step to signing in: after your password, a 6-digit code from an authenticator app on your
-            phone. Someone who learns your password still cannot sign in.
-          </p>
+          <p>{t('tfa.offIntro')}</p>
           <Show when={props.status.pending}>
-            <p class="hint">You started setting this up earlier but did not finish. Start again to get a new key.</p>
+            <p class="hint">{t('tfa.pending')}</p>
           </Show>
           <button type="button" class="button" onClick={props.onSetUp} data-testid="two-factor-set-up">
-            Set up two-factor authentication
+            {t('tfa.setUp')}
           </button>
         </div>
       }
     >
       <div data-testid="two-factor-on">
         <H>
-          <span class="badge badge-on">On</span> Authenticator app
+          <span class="badge badge-on">{t('tfa.on')}</span> {t('tfa.app')}
         </H>
         <p>
-          Signing in asks for a code from your authenticator app.{' '}
-          <span data-testid="recovery-left">You have {props.status.recoveryCodesLeft} of 10 recovery codes left.</span>
+          {t('tfa.onIntro')}{' '}
+          <span data-testid="recovery-left">{t('tfa.codesLeft', { count: props.status.recoveryCodesLeft })}</span>
         </p>
         <Show when={props.status.recoveryCodesLeft <= 3}>
-          <p class="form-error">Few recovery codes left: create new ones so you do not get locked out.</p>
+          <p class="form-error">{t('tfa.fewLeft')}</p>
         </Show>
         <button type="button" class="button" onClick={props.onRegenerate} data-testid="regenerate-codes">
-          Create new recovery codes
+          {t('tfa.newCodes')}
         </button>
       </div>
     </Show>
@@ -281,7 +275,7 @@ export function PasswordStep(props: {
     if (submitting()) return;
     const password = String(new FormData(event.currentTarget as HTMLFormElement).get('password') ?? '');
     if (!password) {
-      setError('Enter your password.');
+      setError(t('tfa.enterPassword'));
       passwordInput?.focus();
       return;
     }
@@ -314,15 +308,11 @@ export function PasswordStep(props: {
       data-testid="two-factor-password-form"
       aria-describedby={error() ? 'two-factor-password-error' : undefined}
     >
-      <H>{props.purpose === 'enrol' ? 'Step 1 of 3: confirm it is you' : 'Create new recovery codes'}</H>
-      <p class="hint">
-        {props.purpose === 'enrol'
-          ? 'Enter your password. Next you scan a QR code with your authenticator app.'
-          : 'Your current recovery codes stop working once the new ones are made. Enter your password to continue.'}
-      </p>
+      <H>{props.purpose === 'enrol' ? t('tfa.step1') : t('tfa.newCodes')}</H>
+      <p class="hint">{props.purpose === 'enrol' ? t('tfa.step1Hint') : t('tfa.newCodesHint')}</p>
       <FormError id="two-factor-password-error" message={error()} />
       <div class="field">
-        <label for="two-factor-password">Password</label>
+        <label for="two-factor-password">{t('password.password')}</label>
         <input
           id="two-factor-password"
           name="password"
@@ -335,11 +325,11 @@ export function PasswordStep(props: {
       </div>
       <div class="button-row">
         <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-          {props.purpose === 'enrol' ? 'Continue' : 'Create new codes'}
+          {props.purpose === 'enrol' ? t('tfa.continue') : t('tfa.createCodes')}
         </button>
         <Show when={!props.forced}>
           <button type="button" class="button" onClick={props.onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </Show>
       </div>
@@ -365,9 +355,9 @@ export function ScanStep(props: {
   const copySecret = async () => {
     try {
       await navigator.clipboard.writeText(props.secret);
-      setCopied('Key copied.');
+      setCopied(t('tfa.copied'));
     } catch {
-      setCopied('Copying did not work here: select the key and copy it.');
+      setCopied(t('tfa.copyFailed'));
     }
   };
 
@@ -376,7 +366,7 @@ export function ScanStep(props: {
     if (submitting()) return;
     const code = String(new FormData(event.currentTarget as HTMLFormElement).get('code') ?? '').replace(/\s+/g, '');
     if (!/^\d{6}$/.test(code)) {
-      setError('Enter the 6-digit code your authenticator app shows for Gatehouse.');
+      setError(t('tfa.enterCode'));
       codeInput?.select();
       codeInput?.focus();
       return;
@@ -396,29 +386,26 @@ export function ScanStep(props: {
 
   return (
     <div class="scan" data-testid="two-factor-scan">
-      <H>Step 2 of 3: add Gatehouse to your authenticator app</H>
+      <H>{t('tfa.step2')}</H>
       <div class="scan-grid">
         <div>
-          <p>Open your authenticator app, choose to add an account, and scan this code.</p>
-          <QrCode value={props.uri} label="QR code to add Gatehouse to your authenticator app" testId="totp-qr" />
+          <p>{t('tfa.scan')}</p>
+          <QrCode value={props.uri} label={t('tfa.qrLabel')} testId="totp-qr" />
         </div>
         <div>
-          <p>Cannot scan it? Enter this key in the app instead (time-based, 6 digits):</p>
+          <p>{t('tfa.cannotScan')}</p>
           <p class="secret">
             <code data-testid="totp-secret">{groupSecret(props.secret)}</code>
           </p>
           <div class="button-row">
             <button type="button" class="button button-small" onClick={() => void copySecret()}>
-              Copy key
+              {t('tfa.copyKey')}
             </button>
           </div>
           <p class="status-line" role="status">
             {copied()}
           </p>
-          <p class="hint">
-            The key is shown only now. Gatehouse keeps it sealed and cannot show it again; if you lose it before
-            finishing, start again.
-          </p>
+          <p class="hint">{t('tfa.keyOnce')}</p>
         </div>
       </div>
       <form
@@ -429,11 +416,11 @@ export function ScanStep(props: {
         aria-describedby={error() ? 'totp-code-error' : undefined}
       >
         <Dynamic component={`h${props.level + 1}`} class="step-title">
-          Step 3 of 3: enter the code from the app
+          {t('tfa.step3')}
         </Dynamic>
         <FormError id="totp-code-error" message={error()} />
         <div class="field field-narrow">
-          <label for="totp-code">6-digit code</label>
+          <label for="totp-code">{t('tfa.code')}</label>
           <input
             id="totp-code"
             name="code"
@@ -449,11 +436,11 @@ export function ScanStep(props: {
         </div>
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            Turn on two-factor authentication
+            {t('tfa.turnOn')}
           </button>
           <Show when={!props.forced}>
             <button type="button" class="button" onClick={props.onCancel}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </Show>
         </div>

@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement } from '../../shared/components.tsx';
 import { createPagedList, ListStates, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -12,7 +13,7 @@ type Item = Awaited<ReturnType<typeof trpc.notifications.list.query>>['items'][n
 
 /** The notification centre: the caller's notifications, newest first, with mark read and mark all read. */
 export default function Notifications() {
-  usePageTitle(() => 'Notifications');
+  usePageTitle(() => t('notify.title'));
   const [unreadOnly, setUnreadOnly] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [said, setSaid] = createSignal<string | null>(null);
@@ -32,7 +33,7 @@ export default function Notifications() {
       );
       if (ids) setReadIds((s) => new Set([...s, ...ids]));
       else setReadIds(new Set(list.items().map((n) => n.id)));
-      setSaid(out.marked === 1 ? 'Marked 1 notification read.' : `Marked ${out.marked} notifications read.`);
+      setSaid(t('notify.marked', { count: out.marked }));
       await refreshUnread();
     } catch (err) {
       setError(errorMessage(err));
@@ -41,10 +42,9 @@ export default function Notifications() {
 
   return (
     <section class="stack" aria-labelledby="notifications-title">
-      <h1 id="notifications-title">Notifications</h1>
+      <h1 id="notifications-title">{t('notify.title')}</h1>
       <p>
-        What happened on your account. Choose which of these also come by mail, or in a daily digest, on your{' '}
-        <A href="/profile">Profile</A>.
+        {t('notify.intro')} <A href="/profile">{t('notify.profile')}</A>.
       </p>
       <div class="notifications-toolbar">
         <div class="checkbox filter-checkbox">
@@ -55,7 +55,7 @@ export default function Notifications() {
             checked={unreadOnly()}
             onChange={(e) => setUnreadOnly(e.currentTarget.checked)}
           />
-          <label for="notifications-unread">Unread only</label>
+          <label for="notifications-unread">{t('notify.unreadOnly')}</label>
         </div>
         <button
           type="button"
@@ -64,7 +64,7 @@ export default function Notifications() {
           aria-disabled={unread() === 0}
           onClick={() => unread() > 0 && void markRead()}
         >
-          Mark all read
+          {t('notify.markAllRead')}
         </button>
       </div>
       <Show when={error()}>
@@ -75,7 +75,7 @@ export default function Notifications() {
         )}
       </Show>
       <Announcement testId="notifications-said" message={said()} />
-      <ListStates list={list} noun="notifications" emptyText="No notifications yet.">
+      <ListStates list={list} noun={t('notify.noun')} emptyText={t('notify.empty')}>
         <ul class="notification-list" data-testid="notifications-list">
           <For each={list.items()}>
             {(n) => (
@@ -83,7 +83,7 @@ export default function Notifications() {
                 <p class="notification-title">
                   <Show when={!isRead(n)}>
                     <span class="badge" data-testid="notification-unread">
-                      New
+                      {t('notify.new')}
                     </span>{' '}
                   </Show>
                   <Show when={n.link} fallback={<strong>{n.title}</strong>}>
@@ -105,7 +105,7 @@ export default function Notifications() {
                       data-testid="notification-mark-read"
                       onClick={() => void markRead([n.id])}
                     >
-                      Mark read
+                      {t('notify.markRead')}
                     </button>
                   </Show>
                 </p>

@@ -1,9 +1,18 @@
 import { MoneyError, minorToDecimal, toMinor } from '@gatehouse/contract';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { createPagedList, ErrorPanel, ListTable, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDate, formatDateTime, formatMinor, todayIso } from '../../shared/format.ts';
+import {
+  decimalInput,
+  formatDate,
+  formatDateTime,
+  formatMinor,
+  formatQuantity,
+  parseDecimalInput,
+  todayIso,
+} from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
 import { kindLabel } from './invoice-badges.tsx';
@@ -13,7 +22,7 @@ import { kindLabel } from './invoice-badges.tsx';
  * is paid here; the ERP is told, and each item shows "Payment advised" until the payment is booked.
  */
 export default function Remittances() {
-  usePageTitle(() => 'Remittance advice');
+  usePageTitle(() => t('remit.title'));
   const [params] = useSearchParams();
   const list = createPagedList(
     () => ({}),
@@ -22,38 +31,34 @@ export default function Remittances() {
   return (
     <section aria-labelledby="remittances-title">
       <div class="detail-header">
-        <h1 id="remittances-title">Remittance advice</h1>
+        <h1 id="remittances-title">{t('remit.title')}</h1>
         <A href="/remittances/new" class="button button-primary" data-testid="remittance-new">
-          New remittance advice
+          {t('remit.new')}
         </A>
       </div>
       <Show when={typeof params.sent === 'string' ? params.sent : undefined}>
         {(ref) => (
           <p class="notice" role="status" data-testid="remittance-sent">
-            Remittance advice {ref()} was sent to our accounts team; a confirmation was mailed to you. The items show
-            “Payment advised” until your payment is booked.
+            {t('remit.sent', { reference: ref() })}
           </p>
         )}
       </Show>
-      <p class="hint">
-        Tell us which invoices and credit notes a payment settles, so it is booked against the right items. No payment
-        is made here.
-      </p>
+      <p class="hint">{t('remit.intro')}</p>
       <ListTable
         list={list}
-        noun="remittance advices"
-        emptyText="You have not sent remittance advice yet."
+        noun={t('remit.noun')}
+        emptyText={t('remit.empty')}
         testId="remittances-table"
-        caption="Remittance advice sent, newest first"
+        caption={t('remit.caption')}
         head={
           <>
-            <th scope="col">Reference</th>
-            <th scope="col">Paid on</th>
-            <th scope="col">Items</th>
+            <th scope="col">{t('remit.reference')}</th>
+            <th scope="col">{t('remit.paidOn')}</th>
+            <th scope="col">{t('remit.items')}</th>
             <th scope="col" class="num">
-              Total
+              {t('col.total')}
             </th>
-            <th scope="col">Sent</th>
+            <th scope="col">{t('sn.sent')}</th>
           </>
         }
       >
@@ -62,10 +67,10 @@ export default function Remittances() {
             <th scope="row" class="wrap">
               {r.reference}
             </th>
-            <td data-label="Paid on">
+            <td data-label={t('remit.paidOn')}>
               <time datetime={r.paymentDate}>{formatDate(r.paymentDate)}</time>
             </td>
-            <td class="wrap" data-label="Items">
+            <td class="wrap" data-label={t('remit.items')}>
               <For each={r.lines}>
                 {(l, i) => (
                   <>
@@ -75,14 +80,15 @@ export default function Remittances() {
                 )}
               </For>
               <Show when={r.pendingCount > 0}>
-                <div class="hint">{r.pendingCount} awaiting your payment’s booking</div>
+                <div class="hint">{t('remit.pending', { count: r.pendingCount })}</div>
               </Show>
             </td>
-            <td class="num" data-label="Total">
+            <td class="num" data-label={t('col.total')}>
               {formatMinor(r.totalMinor, r.currency)}
             </td>
-            <td data-label="Sent">
-              <time datetime={r.submittedAt}>{formatDateTime(r.submittedAt)}</time> by {r.submittedBy}
+            <td data-label={t('sn.sent')}>
+              <time datetime={r.submittedAt}>{formatDateTime(r.submittedAt)}</time>{' '}
+              {t('history.by', { name: r.submittedBy })}
             </td>
           </tr>
         )}
@@ -96,7 +102,7 @@ type Item = Awaited<ReturnType<typeof trpc.remittances.openItems.query>>['items'
 /** Amount typed in the currency's own units ("1,250.00"), as exact minor units; null when not a number. */
 function parseAmount(text: string, currency: string): bigint | null {
   try {
-    return toMinor(text.replace(/[,\s]/g, ''), currency);
+    return toMinor(parseDecimalInput(text), currency);
   } catch (e) {
     if (e instanceof MoneyError) return null;
     throw e;
@@ -104,7 +110,7 @@ function parseAmount(text: string, currency: string): bigint | null {
 }
 
 export function RemittanceNew() {
-  usePageTitle(() => 'New remittance advice');
+  usePageTitle(() => t('remit.new'));
   const navigate = useNavigate();
   const [open, { refetch }] = createResource(() => trpc.remittances.openItems.query());
   const currencies = createMemo(() => [...new Set((open()?.items ?? []).map((i) => i.currency))].sort());
@@ -121,7 +127,7 @@ export function RemittanceNew() {
 
   const toggle = (item: Item, on: boolean) => {
     const next = { ...chosen() };
-    if (on) next[item.id] = minorToDecimal(BigInt(item.availableMinor), item.currency);
+    if (on) next[item.id] = decimalInput(minorToDecimal(BigInt(item.availableMinor), item.currency));
     else delete next[item.id];
     setChosen(next);
   };
@@ -143,15 +149,15 @@ export function RemittanceNew() {
     if (!c || sending()) return;
     setError(null);
     const entries = Object.entries(chosen());
-    if (entries.length === 0) return setError('Choose at least one invoice.');
-    if (!reference().trim()) return setError('Give the payment reference.');
+    if (entries.length === 0) return setError(t('remit.chooseOne'));
+    if (!reference().trim()) return setError(t('remit.giveReference'));
     const stated = parseAmount(total(), c);
-    if (stated === null) return setError('Give the total of the payment, e.g. 1250.00.');
+    if (stated === null) return setError(t('remit.giveTotal', { example: decimalInput('1250.00') }));
     const allocations: { invoiceId: string; amountMinor: string }[] = [];
     for (const [invoiceId, text] of entries) {
       const v = parseAmount(text, c);
       const item = items().find((i) => i.id === invoiceId);
-      if (v === null) return setError(`The amount for ${item?.legalNumber ?? item?.number} is not a number.`);
+      if (v === null) return setError(t('remit.notNumber', { number: item?.legalNumber ?? item?.number ?? '' }));
       allocations.push({ invoiceId, amountMinor: v.toString() });
     }
     setSending(true);
@@ -174,25 +180,22 @@ export function RemittanceNew() {
   return (
     <section aria-labelledby="remittance-new-title">
       <p class="back">
-        <A href="/remittances">Back to remittance advice</A>
+        <A href="/remittances">{t('remit.back')}</A>
       </p>
-      <h1 id="remittance-new-title">New remittance advice</h1>
-      <p class="hint">
-        Choose the invoices and credit notes your payment settles and what you pay of each. Credit notes are taken off
-        (negative amounts). No payment is made here.
-      </p>
+      <h1 id="remittance-new-title">{t('remit.new')}</h1>
+      <p class="hint">{t('remit.newIntro')}</p>
       <Show when={!open.error} fallback={<ErrorPanel message={errorMessage(open.error)} onRetry={refetch} />}>
-        <Show when={open()} fallback={<p class="muted">Loading open items…</p>}>
+        <Show when={open()} fallback={<p class="muted">{t('remit.loading')}</p>}>
           {(o) => (
             <Show
               when={o().items.length > 0}
-              fallback={<p data-testid="remittance-nothing-open">You have no open invoices or credit notes.</p>}
+              fallback={<p data-testid="remittance-nothing-open">{t('remit.nothingOpen')}</p>}
             >
               <form class="form" onSubmit={(e) => void submit(e)} novalidate aria-describedby="remittance-error">
                 <FormError id="remittance-error" message={error()} />
                 <Show when={currencies().length > 1}>
                   <div class="field">
-                    <label for="remittance-currency">Currency</label>
+                    <label for="remittance-currency">{t('remit.currency')}</label>
                     <select
                       id="remittance-currency"
                       value={shownCurrency()}
@@ -207,17 +210,17 @@ export function RemittanceNew() {
                 </Show>
                 <div class="table-wrap">
                   <table class="data-table" data-testid="remittance-items">
-                    <caption class="visually-hidden">Open invoices and credit notes</caption>
+                    <caption class="visually-hidden">{t('remit.openCaption')}</caption>
                     <thead>
                       <tr>
-                        <th scope="col">Pay</th>
-                        <th scope="col">Number</th>
-                        <th scope="col">Due</th>
+                        <th scope="col">{t('remit.pay')}</th>
+                        <th scope="col">{t('col.number')}</th>
+                        <th scope="col">{t('remit.due')}</th>
                         <th scope="col" class="num">
-                          Open
+                          {t('col.open')}
                         </th>
                         <th scope="col" class="num">
-                          Amount
+                          {t('lines.amount')}
                         </th>
                       </tr>
                     </thead>
@@ -228,7 +231,7 @@ export function RemittanceNew() {
                           const on = () => item.id in chosen();
                           return (
                             <tr data-testid="remittance-item">
-                              <td data-label="Pay">
+                              <td data-label={t('remit.pay')}>
                                 <input
                                   type="checkbox"
                                   id={id}
@@ -243,23 +246,23 @@ export function RemittanceNew() {
                                   {kindLabel(item.kind)} {item.legalNumber ?? item.number}
                                 </label>
                               </th>
-                              <td data-label="Due">
+                              <td data-label={t('remit.due')}>
                                 <time datetime={item.dueDate}>{formatDate(item.dueDate)}</time>
                               </td>
-                              <td class="num" data-label="Open">
+                              <td class="num" data-label={t('col.open')}>
                                 {formatMinor(item.openMinor, item.currency)}
                                 <Show when={item.availableMinor !== item.openMinor}>
                                   <div class="hint">
-                                    {formatMinor(item.availableMinor, item.currency)} not yet advised
+                                    {t('remit.notAdvised', { amount: formatMinor(item.availableMinor, item.currency) })}
                                   </div>
                                 </Show>
                               </td>
-                              <td class="num" data-label="Amount">
+                              <td class="num" data-label={t('lines.amount')}>
                                 <input
                                   type="text"
                                   inputmode="decimal"
                                   class="remittance-amount"
-                                  aria-label={`Amount for ${item.legalNumber ?? item.number}`}
+                                  aria-label={t('remit.amountFor', { number: item.legalNumber ?? item.number })}
                                   data-testid="remittance-item-amount"
                                   disabled={!on()}
                                   value={chosen()[item.id] ?? ''}
@@ -274,13 +277,13 @@ export function RemittanceNew() {
                   </table>
                 </div>
                 <Show when={o().truncated}>
-                  <p class="hint">Only the 200 oldest open items are shown; send several advices for more.</p>
+                  <p class="hint">{t('remit.truncated', { count: 200 })}</p>
                 </Show>
                 <p class="remittance-total" data-testid="remittance-sum" aria-live="polite">
-                  Chosen items add up to {sum() === null ? '—' : formatMinor(sum() ?? 0n, shownCurrency() ?? '')}
+                  {t('remit.sum', { amount: sum() === null ? '—' : formatMinor(sum() ?? 0n, shownCurrency() ?? '') })}
                 </p>
                 <div class="field">
-                  <label for="remittance-total">Total of the payment ({shownCurrency()})</label>
+                  <label for="remittance-total">{t('remit.total', { currency: shownCurrency() ?? '' })}</label>
                   <input
                     id="remittance-total"
                     type="text"
@@ -291,7 +294,7 @@ export function RemittanceNew() {
                   />
                 </div>
                 <div class="field">
-                  <label for="remittance-reference">Payment reference</label>
+                  <label for="remittance-reference">{t('remit.paymentReference')}</label>
                   <input
                     id="remittance-reference"
                     type="text"
@@ -302,7 +305,7 @@ export function RemittanceNew() {
                   />
                 </div>
                 <div class="field">
-                  <label for="remittance-date">Payment date</label>
+                  <label for="remittance-date">{t('remit.paymentDate')}</label>
                   <input
                     id="remittance-date"
                     type="date"
@@ -319,7 +322,7 @@ export function RemittanceNew() {
                     disabled={sending()}
                     aria-busy={sending()}
                   >
-                    Send remittance advice
+                    {t('remit.send')}
                   </button>
                 </div>
               </form>

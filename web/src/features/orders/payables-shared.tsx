@@ -71,7 +71,7 @@ export function MessageThread(props: {
   const [downloadError, setDownloadError] = createSignal<string | null>(null);
   return (
     <div class="query-thread" data-testid="query-thread">
-      <ol class="query-messages" aria-label="Messages">
+      <ol class="query-messages" aria-label={t('thread.messages')}>
         <For each={props.messages}>
           {(m) => (
             <li class={`query-message query-message-${m.authorSide}`} data-testid="query-message" data-kind={m.kind}>
@@ -86,7 +86,7 @@ export function MessageThread(props: {
         </For>
       </ol>
       <Show when={props.attachments.length > 0}>
-        <h4 class="query-files-title">Files</h4>
+        <h4 class="query-files-title">{t('thread.files')}</h4>
         <ul class="query-files" data-testid="query-files">
           <For each={props.attachments}>
             {(a) => (
@@ -130,18 +130,18 @@ export function QueryThread(props: { query: InvoiceQuery }) {
     <MessageThread
       messages={q().messages}
       attachments={q().attachments}
-      sideLabel={(m) => (m.authorSide === 'staff' ? 'Gatehouse staff' : 'Customer')}
+      sideLabel={(m) => (m.authorSide === 'staff' ? t('query.staffSide') : t('query.customerSide'))}
       download={downloadAttachment}
     >
       <Show when={q().status !== 'open' && q().resolution}>
         <p class="notice" role="note" data-testid="query-outcome">
-          <strong>{q().status === 'resolved' ? 'Resolved' : 'Rejected'}</strong>
-          <Show when={q().closedBy}>{(by) => <> by {by()}</>}</Show>
+          <strong>{q().status === 'resolved' ? t('thread.resolved') : t('query.rejected')}</strong>
+          <Show when={q().closedBy}>{(by) => <> {t('history.by', { name: by() })}</>}</Show>
           <Show when={q().closedAt}>
             {(at) => (
               <>
                 {' '}
-                on <time datetime={at()}>{formatDateTime(at())}</time>
+                {t('thread.on')} <time datetime={at()}>{formatDateTime(at())}</time>
               </>
             )}
           </Show>
@@ -263,24 +263,22 @@ function QueryDialog(props: {
   return (
     <FormDialog
       id="query-dialog"
-      title={raising() ? 'Raise a query' : 'Add to the query'}
+      title={raising() ? t('query.raiseTitle') : t('query.addTitle')}
       testId="query-dialog"
-      heading={raising() ? 'Raise a query on this invoice' : 'Add a message or file'}
+      heading={raising() ? t('query.raiseHeading') : t('query.addHeading')}
       intro={
         <p class="hint" id="query-dialog-what">
-          {raising()
-            ? 'Our accounts team answers here and by mail. Files: PDF, PNG or JPEG.'
-            : 'Our accounts team is told by mail.'}
+          {raising() ? t('query.raiseIntro') : t('query.addIntro')}
         </p>
       }
       wide
       initialFocus={() => (raising() ? lineSelect : message)}
       onClose={props.onClose}
-      submitLabel={raising() ? 'Raise query' : 'Send'}
+      submitLabel={raising() ? t('query.raiseSubmit') : t('thread.send')}
       submitTestId="query-submit"
       check={() => {
-        if (raising() && !reason()) return 'Choose a reason.';
-        if (text().length < 3) return 'Write at least a few words.';
+        if (raising() && !reason()) return t('query.chooseReason');
+        if (text().length < 3) return t('thread.fewWords');
         return null;
       }}
       send={async () => {
@@ -301,8 +299,8 @@ function QueryDialog(props: {
         }
         const refused = await attachFiles(`/files/invoice-query-attachments?queryId=${id}`, chosen);
         props.onDone(
-          (raising() ? 'Your query was sent; our accounts team was told by mail.' : 'Your message was sent.') +
-            (refused ? ` A file was not added: ${refused}` : ''),
+          (raising() ? t('query.sent') : t('thread.sentPlain')) +
+            (refused ? ` ${t('thread.fileRefused', { reason: refused })}` : ''),
         );
       }}
     >
@@ -310,7 +308,7 @@ function QueryDialog(props: {
         <>
           <Show when={raising()}>
             <div class="field">
-              <label for="query-line">About</label>
+              <label for="query-line">{t('query.about')}</label>
               <select
                 id="query-line"
                 name="line"
@@ -319,18 +317,18 @@ function QueryDialog(props: {
                 value={line()}
                 onChange={(e) => setLine(e.currentTarget.value)}
               >
-                <option value="">The whole invoice</option>
+                <option value="">{t('query.wholeInvoice')}</option>
                 <For each={props.lines}>
                   {(l) => (
                     <option value={String(l.lineNo)}>
-                      Line {l.lineNo}: {l.description}
+                      {t('query.lineOption', { line: l.lineNo, description: l.description })}
                     </option>
                   )}
                 </For>
               </select>
             </div>
             <div class="field">
-              <label for="query-reason">Reason</label>
+              <label for="query-reason">{t('query.reason')}</label>
               <select
                 id="query-reason"
                 name="reason"
@@ -339,14 +337,14 @@ function QueryDialog(props: {
                 onChange={(e) => setReason(e.currentTarget.value as InvoiceQueryReason)}
               >
                 <option value="" disabled>
-                  Choose…
+                  {t('common.choose')}
                 </option>
                 <For each={INVOICE_QUERY_REASONS}>{(r) => <option value={r}>{reasonLabel(r)}</option>}</For>
               </select>
             </div>
           </Show>
           <div class="field">
-            <label for="query-message">Message</label>
+            <label for="query-message">{t('thread.message')}</label>
             <textarea
               id="query-message"
               name="message"
@@ -358,7 +356,7 @@ function QueryDialog(props: {
           </div>
           <div class="field">
             <label for="query-files">
-              Files <span class="muted">(optional)</span>
+              {t('thread.files')} <span class="muted">{t('common.optional')}</span>
             </label>
             <input
               id="query-files"

@@ -1,13 +1,8 @@
-import {
-  BANK_SCHEME_NAMES,
-  type BankDetails,
-  type BankScheme,
-  bankSchemeOf,
-  bankSchemesFor,
-} from '@gatehouse/contract';
+import { type BankDetails, type BankScheme, bankSchemeOf, bankSchemesFor } from '@gatehouse/contract';
 import { createEffect, createResource, createSignal, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { guard } from '../../auth.ts';
+import { type MessageKey, t } from '../../i18n.ts';
 import { Announcement } from '../../shared/components.tsx';
 import { createPagedList, ErrorPanel, ListStates, NoValue, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -19,9 +14,9 @@ import {
   ADDRESS_FIELDS,
   BANK_FIELDS,
   type ChangeRequest,
-  FIELD_LABELS,
+  fieldLabel,
   fieldValue,
-  KIND_LABELS,
+  KIND_KEYS,
   MONO_FIELDS,
 } from './change-request-pieces.tsx';
 import { sendFile } from './document-upload.tsx';
@@ -30,12 +25,12 @@ import { AttachedFiles, Badge, type FieldIssue, fieldIssues } from './supplier-s
 const PAGE_SIZE = 20;
 
 /** Where a bank-detail request stands in approvals, in words. */
-const APPROVAL_STATUS_WORDS: Record<NonNullable<ChangeRequest['approvalStatus']>, string> = {
-  pending: 'Waiting for approval',
-  'changes-requested': 'Changes requested',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
+const APPROVAL_STATUS_WORDS: Record<NonNullable<ChangeRequest['approvalStatus']>, MessageKey> = {
+  pending: 'company.approvalPending',
+  'changes-requested': 'company.approvalChanges',
+  approved: 'company.approvalApproved',
+  rejected: 'company.approvalRejected',
+  withdrawn: 'company.approvalWithdrawn',
 };
 
 /**
@@ -43,7 +38,7 @@ const APPROVAL_STATUS_WORDS: Record<NonNullable<ChangeRequest['approvalStatus']>
  * (with Withdraw while pending), and the two request forms. Nothing changes until staff accept a request.
  */
 export default function CompanyDetails() {
-  usePageTitle(() => 'Company details');
+  usePageTitle(() => t('company.title'));
   const [data, { refetch }] = createResource(() => guard(trpc.masterData.get.query()));
   const list = createPagedList(
     () => ({}),
@@ -59,7 +54,7 @@ export default function CompanyDetails() {
     setAnnouncement(null);
     try {
       await guard(trpc.changeRequests.withdraw.mutate({ id: r.id }));
-      setAnnouncement(`Your ${KIND_LABELS[r.kind].toLowerCase()} request was withdrawn.`);
+      setAnnouncement(t(KIND_KEYS[r.kind].withdrawn));
       list.reload();
     } catch (err) {
       setListError(errorMessage(err));
@@ -69,46 +64,41 @@ export default function CompanyDetails() {
   };
 
   const sent = (kind: ChangeRequest['kind']) => {
-    setAnnouncement(
-      `Your ${KIND_LABELS[kind].toLowerCase()} change was requested. It takes effect once our staff have checked it.`,
-    );
+    setAnnouncement(t(KIND_KEYS[kind].requested));
     list.reload();
     void refetch();
   };
 
   const resent = () => {
-    setAnnouncement('Your corrected bank details were resubmitted. They take effect once approved.');
+    setAnnouncement(t('bank.resubmitted'));
     list.reload();
     void refetch();
   };
 
   return (
     <section aria-labelledby="company-title">
-      <h1 id="company-title">Company details</h1>
-      <p class="documents-intro">
-        The address and bank details we hold for your company. Changes are requested here and take effect once our staff
-        have checked them.
-      </p>
+      <h1 id="company-title">{t('company.title')}</h1>
+      <p class="documents-intro">{t('company.intro')}</p>
       <Announcement testId="company-announcement" message={announcement()} />
 
-      <h2 id="company-current-title">On record</h2>
+      <h2 id="company-current-title">{t('compare.onRecord')}</h2>
       <Switch>
         <Match when={data.state === 'errored'}>
           <ErrorPanel message={errorMessage(data.error)} onRetry={() => void refetch()} />
         </Match>
         <Match when={data.state === 'pending' || data.state === 'unresolved'}>
           <p class="list-message" role="status">
-            Loading company details…
+            {t('company.loading')}
           </p>
         </Match>
         <Match when={data.state === 'ready' || data.state === 'refreshing' ? data() : undefined}>
           {(d) => (
             <div class="company-current">
-              <dl class="summary" data-testid="company-address" aria-label="Address on record">
+              <dl class="summary" data-testid="company-address" aria-label={t('company.addressOnRecord')}>
                 <div>
-                  <dt>Address</dt>
+                  <dt>{t('address.kind')}</dt>
                   <dd>
-                    <Show when={d().address} fallback={<span class="muted">No address on record</span>}>
+                    <Show when={d().address} fallback={<span class="muted">{t('company.noAddress')}</span>}>
                       {(a) => (
                         <address class="plain-address">
                           {a().street}
@@ -122,14 +112,14 @@ export default function CompanyDetails() {
                   </dd>
                 </div>
               </dl>
-              <dl class="summary" data-testid="company-bank" aria-label="Bank details on record">
+              <dl class="summary" data-testid="company-bank" aria-label={t('company.bankOnRecord')}>
                 <Show
                   when={d().bankDetails}
                   fallback={
                     <div>
-                      <dt>Bank details</dt>
+                      <dt>{t('bank.kind')}</dt>
                       <dd>
-                        <span class="muted">No bank details on record</span>
+                        <span class="muted">{t('company.noBank')}</span>
                       </dd>
                     </div>
                   }
@@ -138,7 +128,7 @@ export default function CompanyDetails() {
                     <For each={BANK_FIELDS.filter((f) => fieldValue(b(), f))}>
                       {(f) => (
                         <div>
-                          <dt>{f === 'country' ? "Bank's country" : FIELD_LABELS[f]}</dt>
+                          <dt>{f === 'country' ? t('bank.country') : fieldLabel(f)}</dt>
                           <dd class={MONO_FIELDS.has(f) ? 'mono' : undefined} data-testid={`company-${f}`}>
                             {fieldValue(b(), f)}
                           </dd>
@@ -151,7 +141,7 @@ export default function CompanyDetails() {
               <Show when={d().updatedAt}>
                 {(at) => (
                   <p class="hint">
-                    Last changed <time datetime={at()}>{formatDateTime(at())}</time>.
+                    {t('company.lastChanged')} <time datetime={at()}>{formatDateTime(at())}</time>.
                   </p>
                 )}
               </Show>
@@ -170,7 +160,7 @@ export default function CompanyDetails() {
         <AddressForm onSent={() => sent('address')} />
       </div>
 
-      <h2 id="company-requests-title">Your change requests</h2>
+      <h2 id="company-requests-title">{t('company.requests')}</h2>
       <Show when={listError()}>
         {(message) => (
           <p class="form-error" role="alert" data-testid="requests-error">
@@ -178,18 +168,18 @@ export default function CompanyDetails() {
           </p>
         )}
       </Show>
-      <ListStates list={list} noun="requests" emptyText="You have not requested any changes.">
+      <ListStates list={list} noun={t('company.requestsNoun')} emptyText={t('company.requestsEmpty')}>
         <div class="table-wrap stack">
           <table class="data-table" data-testid="change-requests-table" aria-labelledby="company-requests-title">
             <thead>
               <tr>
-                <th scope="col">Change</th>
-                <th scope="col">Status</th>
-                <th scope="col">Proposed</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Outcome</th>
+                <th scope="col">{t('company.change')}</th>
+                <th scope="col">{t('history.status')}</th>
+                <th scope="col">{t('company.proposed')}</th>
+                <th scope="col">{t('company.requested')}</th>
+                <th scope="col">{t('company.outcome')}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{t('docs.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -197,25 +187,25 @@ export default function CompanyDetails() {
               <For each={list.items()}>
                 {(r) => (
                   <tr data-testid="change-request-row" data-status={r.status}>
-                    <th scope="row">{KIND_LABELS[r.kind]}</th>
-                    <td data-label="Status">
+                    <th scope="row">{t(KIND_KEYS[r.kind].name)}</th>
+                    <td data-label={t('history.status')}>
                       <Badge status={r.status} testId="change-request-status" />
                       <Show when={r.approvalStatus}>
                         {(status) => (
                           <span class="approval-state" data-testid="change-request-approval-status">
-                            {APPROVAL_STATUS_WORDS[status()]}
+                            {t(APPROVAL_STATUS_WORDS[status()])}
                           </span>
                         )}
                       </Show>
                     </td>
-                    <td class="wrap" data-label="Proposed">
+                    <td class="wrap" data-label={t('company.proposed')}>
                       <ProposedValues request={r} />
                     </td>
-                    <td class="wrap" data-label="Requested">
+                    <td class="wrap" data-label={t('company.requested')}>
                       <time datetime={r.requestedAt}>{formatDateTime(r.requestedAt)}</time>
-                      <span class="muted"> by {r.requestedBy}</span>
+                      <span class="muted"> {t('history.by', { name: r.requestedBy })}</span>
                     </td>
-                    <td class="wrap" data-label="Outcome">
+                    <td class="wrap" data-label={t('company.outcome')}>
                       <Show when={r.decidedAt} fallback={<NoValue />}>
                         {(at) => (
                           <>
@@ -226,7 +216,7 @@ export default function CompanyDetails() {
                       </Show>
                       <Show when={!r.decidedAt && r.approvalStatus === 'changes-requested'}>
                         <span class="version-reason" data-testid="change-request-approval-note">
-                          {r.approvalNote ?? 'No reason was given.'}
+                          {r.approvalNote ?? t('company.noReason')}
                         </span>
                       </Show>
                     </td>
@@ -240,7 +230,8 @@ export default function CompanyDetails() {
                           aria-busy={withdrawing() === r.id}
                           onClick={() => void withdraw(r)}
                         >
-                          Withdraw<span class="visually-hidden"> the {KIND_LABELS[r.kind].toLowerCase()} request</span>
+                          {t('company.withdraw')}
+                          <span class="visually-hidden"> {t(KIND_KEYS[r.kind].name)}</span>
                         </button>
                       </Show>
                     </td>
@@ -265,7 +256,7 @@ function ProposedValues(props: { request: ChangeRequest }) {
       <For each={fields().filter((f) => fieldValue(props.request.proposed, f))}>
         {(f) => (
           <div>
-            <dt>{FIELD_LABELS[f]}</dt>
+            <dt>{fieldLabel(f)}</dt>
             <dd class={MONO_FIELDS.has(f) ? 'mono' : undefined}>{fieldValue(props.request.proposed, f)}</dd>
           </div>
         )}
@@ -273,14 +264,14 @@ function ProposedValues(props: { request: ChangeRequest }) {
       <Show when={props.request.note}>
         {(note) => (
           <div>
-            <dt>Note</dt>
+            <dt>{t('company.note')}</dt>
             <dd>{note()}</dd>
           </div>
         )}
       </Show>
       <Show when={props.request.attachments.length > 0}>
         <div>
-          <dt>Evidence</dt>
+          <dt>{t('company.evidence')}</dt>
           <dd>
             <AttachedFiles
               files={props.request.attachments}
@@ -321,7 +312,7 @@ function createFormState(prefix: string, fields: readonly string[]) {
     const call = read(new FormData(form));
     if (typeof call !== 'function') {
       setIssues([{ path: call.missing, message: call.message }]);
-      setGeneral('Please correct the marked field.');
+      setGeneral(t('company.correctField'));
       focus(form, call.missing);
       return;
     }
@@ -365,7 +356,8 @@ function RequestForm(props: {
         {props.children}
         <div class="field">
           <label for={`${s().prefix}-note`}>
-            Note for our staff<span class="muted"> (optional)</span>
+            {t('company.noteForStaff')}
+            <span class="muted"> {t('common.optional')}</span>
           </label>
           <textarea id={`${s().prefix}-note`} name="note" class="textarea" rows={3} maxlength={2000} />
         </div>
@@ -408,7 +400,7 @@ function Field(props: {
       <label for={id()}>
         {props.label}
         <Show when={props.optional}>
-          <span class="muted"> (optional)</span>
+          <span class="muted"> {t('common.optional')}</span>
         </Show>
       </label>
       <input
@@ -468,17 +460,17 @@ function BankFields(props: { state: FormState; defaultCountry: string; defaultSc
   const p = () => props.state.prefix;
   return (
     <>
-      <Field state={props.state} name="accountHolder" label="Account holder" maxlength={140} />
+      <Field state={props.state} name="accountHolder" label={t('bank.accountHolder')} maxlength={140} />
       <Field
         state={props.state}
         name="country"
-        label="Bank's country"
+        label={t('bank.country')}
         maxlength={2}
         class="field-narrow"
         inputClass="mono"
         optional={scheme() === 'iban'}
         value={props.defaultCountry}
-        hint="Two letters, e.g. DE, GB or US. It decides which details are asked for."
+        hint={t('bank.countryHint')}
         onInput={(v) => setTyped(v.trim().toUpperCase())}
       />
       <input
@@ -496,7 +488,7 @@ function BankFields(props: { state: FormState; defaultCountry: string; defaultSc
       />
       <Show when={schemes().length > 1}>
         <fieldset class="field" data-testid={`${p()}-scheme`}>
-          <legend>How is the account given?</legend>
+          <legend>{t('bank.schemeLegend')}</legend>
           <For each={schemes()}>
             {(s) => (
               <label class="choice">
@@ -507,7 +499,7 @@ function BankFields(props: { state: FormState; defaultCountry: string; defaultSc
                   checked={scheme() === s}
                   onChange={() => setChosen(s)}
                 />{' '}
-                {BANK_SCHEME_NAMES[s]}
+                {t(SCHEME_KEYS[s])}
               </label>
             )}
           </For>
@@ -518,48 +510,54 @@ function BankFields(props: { state: FormState; defaultCountry: string; defaultSc
           <Field
             state={props.state}
             name="iban"
-            label="IBAN"
+            label={t('bank.iban')}
             maxlength={42}
             inputClass="mono"
-            hint="With or without spaces, e.g. DE89 3704 0044 0532 0130 00."
+            hint={t('bank.ibanHint')}
           />
         </Match>
         <Match when={scheme() === 'us-aba'}>
           <Field
             state={props.state}
             name="routingNumber"
-            label="Routing number (ABA)"
+            label={t('bank.routingLabel')}
             maxlength={11}
             inputClass="mono"
             class="field-narrow"
-            hint="Nine digits, printed bottom left on a cheque."
+            hint={t('bank.routingHint')}
           />
-          <Field state={props.state} name="accountNumber" label="Account number" maxlength={20} inputClass="mono" />
+          <Field
+            state={props.state}
+            name="accountNumber"
+            label={t('bank.accountNumber')}
+            maxlength={20}
+            inputClass="mono"
+          />
         </Match>
         <Match when={scheme() === 'gb-sort-code'}>
           <Field
             state={props.state}
             name="sortCode"
-            label="Sort code"
+            label={t('bank.sortCode')}
             maxlength={8}
             inputClass="mono"
             class="field-narrow"
-            hint="Six digits, e.g. 40-47-84."
+            hint={t('bank.sortCodeHint')}
           />
           <Field
             state={props.state}
             name="accountNumber"
-            label="Account number"
+            label={t('bank.accountNumber')}
             maxlength={20}
             inputClass="mono"
-            hint="Eight digits."
+            hint={t('bank.accountNumberHint')}
           />
         </Match>
       </Switch>
       <Field
         state={props.state}
         name="bic"
-        label={scheme() === 'iban' ? 'BIC' : 'BIC (SWIFT), for payments from abroad'}
+        label={scheme() === 'iban' ? t('bank.bic') : t('bank.bicAbroad')}
         maxlength={11}
         optional
         inputClass="mono"
@@ -567,7 +565,8 @@ function BankFields(props: { state: FormState; defaultCountry: string; defaultSc
       />
       <div class="field">
         <label for={`${p()}-letter`}>
-          Bank letter or voided cheque<span class="muted"> (optional)</span>
+          {t('bank.letter')}
+          <span class="muted"> {t('common.optional')}</span>
         </label>
         <input
           id={`${p()}-letter`}
@@ -577,8 +576,7 @@ function BankFields(props: { state: FormState; defaultCountry: string; defaultSc
           aria-describedby={`${p()}-letter-hint`}
         />
         <p class="hint" id={`${p()}-letter-hint`}>
-          A letter from your bank or a voided cheque showing the account helps our approvers check it (PDF, PNG or
-          JPEG).
+          {t('bank.letterHint')}
         </p>
       </div>
     </>
@@ -586,16 +584,23 @@ function BankFields(props: { state: FormState; defaultCountry: string; defaultSc
 }
 
 /** The fields each kind of account needs, with what to say when one is left empty. */
-const SCHEME_FIELDS: Record<BankScheme, readonly (readonly [string, string])[]> = {
-  iban: [['iban', 'Enter the IBAN.']],
+const SCHEME_FIELDS: Record<BankScheme, readonly (readonly [string, MessageKey])[]> = {
+  iban: [['iban', 'bank.enterIban']],
   'us-aba': [
-    ['routingNumber', 'Enter the routing number.'],
-    ['accountNumber', 'Enter the account number.'],
+    ['routingNumber', 'bank.enterRouting'],
+    ['accountNumber', 'bank.enterAccountNumber'],
   ],
   'gb-sort-code': [
-    ['sortCode', 'Enter the sort code.'],
-    ['accountNumber', 'Enter the account number.'],
+    ['sortCode', 'bank.enterSortCode'],
+    ['accountNumber', 'bank.enterAccountNumber'],
   ],
+};
+
+/** How each kind of account is given, in the user's language (the contract's BANK_SCHEME_NAMES, translated). */
+const SCHEME_KEYS: Record<BankScheme, MessageKey> = {
+  iban: 'bank.schemeIban',
+  'us-aba': 'bank.schemeAba',
+  'gb-sort-code': 'bank.schemeSortCode',
 };
 
 /** The bank details and note typed, or the required field left empty. */
@@ -607,13 +612,13 @@ function readBank(
   const country = text(data, 'country').toUpperCase();
   const scheme = (text(data, 'scheme') || 'iban') as BankScheme;
   const note = text(data, 'note');
-  if (!accountHolder) return { missing: 'accountHolder', message: 'Enter the account holder.' };
+  if (!accountHolder) return { missing: 'accountHolder', message: t('bank.enterHolder') };
   // An IBAN carries its country; every other kind of account needs it said.
-  if (!country && scheme !== 'iban') return { missing: 'country', message: "Enter the bank's country." };
+  if (!country && scheme !== 'iban') return { missing: 'country', message: t('bank.enterCountry') };
   const details: BankDetails = { accountHolder, scheme, ...(country ? { country } : {}) };
   for (const [name, message] of SCHEME_FIELDS[scheme]) {
     const value = text(data, name);
-    if (!value) return { missing: name, message };
+    if (!value) return { missing: name, message: t(message) };
     Object.assign(details, { [name]: value });
   }
   const bic = text(data, 'bic');
@@ -636,7 +641,7 @@ async function attachLetter(changeRequestId: string, letter: File, onFailed: (me
       {},
     );
   } catch (err) {
-    onFailed(`Your request was sent, but ${letter.name} was not attached: ${errorMessage(err)}`);
+    onFailed(t('bank.letterFailed', { name: letter.name, message: errorMessage(err) }));
   }
 }
 
@@ -650,10 +655,10 @@ function BankForm(props: {
   return (
     <RequestForm
       state={s}
-      title="Change bank details"
+      title={t('bank.changeTitle')}
       testId="bank-form"
       submitTestId="bank-submit"
-      submitLabel="Request the change"
+      submitLabel={t('company.requestChange')}
       onSubmit={(e) =>
         void s.submit(
           e,
@@ -683,10 +688,10 @@ function ResubmitForm(props: {
   return (
     <RequestForm
       state={s}
-      title="Correct and resubmit"
+      title={t('bank.resubmitTitle')}
       testId="resubmit-form"
       submitTestId="resubmit-submit"
-      submitLabel="Resubmit the change"
+      submitLabel={t('bank.resubmit')}
       onSubmit={(e) =>
         void s.submit(
           e,
@@ -702,11 +707,12 @@ function ResubmitForm(props: {
       }
     >
       <p class="hint">
-        Requested <time datetime={props.request.requestedAt}>{formatDateTime(props.request.requestedAt)}</time>. The
-        approver asked for changes:
+        {t('company.requested')}{' '}
+        <time datetime={props.request.requestedAt}>{formatDateTime(props.request.requestedAt)}</time>.{' '}
+        {t('bank.approverAsked')}
       </p>
       <p class="notice" data-testid="resubmit-approval-note">
-        {props.request.approvalNote ?? 'No reason was given.'}
+        {props.request.approvalNote ?? t('company.noReason')}
       </p>
       <BankFields
         state={s}
@@ -716,6 +722,14 @@ function ResubmitForm(props: {
     </RequestForm>
   );
 }
+
+/** What to say when an address field is left empty. */
+const ADDRESS_MISSING: Record<(typeof ADDRESS_FIELDS)[number], MessageKey> = {
+  street: 'address.enterStreet',
+  postalCode: 'address.enterPostalCode',
+  city: 'address.enterCity',
+  country: 'address.enterCountry',
+};
 
 function AddressForm(props: { onSent: () => void }) {
   const s = createFormState('address', ADDRESS_FIELDS);
@@ -728,32 +742,32 @@ function AddressForm(props: { onSent: () => void }) {
     };
     const note = text(data, 'note');
     const missing = ADDRESS_FIELDS.find((f) => !address[f]);
-    if (missing) return { missing, message: `Enter the ${FIELD_LABELS[missing]?.toLowerCase()}.` };
+    if (missing) return { missing, message: t(ADDRESS_MISSING[missing]) };
     return () =>
       withReauth(() => trpc.changeRequests.create.mutate({ kind: 'address', address, ...(note ? { note } : {}) }));
   };
   return (
     <RequestForm
       state={s}
-      title="Change address"
+      title={t('address.changeTitle')}
       testId="address-form"
       submitTestId="address-submit"
-      submitLabel="Request the change"
+      submitLabel={t('company.requestChange')}
       onSubmit={(e) => void s.submit(e, read, props.onSent)}
     >
-      <Field state={s} name="street" label="Street and number" maxlength={200} autocomplete="street-address" />
+      <Field state={s} name="street" label={t('address.streetNumber')} maxlength={200} autocomplete="street-address" />
       <div class="field-pair">
-        <Field state={s} name="postalCode" label="Postal code" maxlength={20} autocomplete="postal-code" />
-        <Field state={s} name="city" label="City" maxlength={100} autocomplete="address-level2" />
+        <Field state={s} name="postalCode" label={t('address.postalCode')} maxlength={20} autocomplete="postal-code" />
+        <Field state={s} name="city" label={t('address.city')} maxlength={100} autocomplete="address-level2" />
       </div>
       <Field
         state={s}
         name="country"
-        label="Country code"
+        label={t('address.countryCode')}
         maxlength={2}
         class="field-narrow"
         autocomplete="country"
-        hint="Two letters: DE, FR, GB…"
+        hint={t('address.countryHint')}
       />
     </RequestForm>
   );

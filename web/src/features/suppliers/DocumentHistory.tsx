@@ -1,6 +1,7 @@
 import { useSearchParams } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { can } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { DetailPage, NoValue, uuidParam } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
@@ -17,8 +18,8 @@ export default function DocumentHistory() {
   return (
     <DetailPage
       id="document-history"
-      noun="Document"
-      back={{ href: '/documents', label: 'Back to documents' }}
+      noun={t('docs.document')}
+      back={{ href: '/documents', label: t('history.back') }}
       fetch={(typeId) => trpc.documents.history.query({ typeId, partyId: partyId() })}
       pageTitle={(h) => h.type.name}
     >
@@ -63,7 +64,7 @@ function HistoryView(props: { history: History; refresh: () => void }) {
               setUploading(props.history.type);
             }}
           >
-            Upload a new version
+            {t('history.uploadNew')}
           </button>
         </Show>
       </div>
@@ -78,12 +79,12 @@ function HistoryView(props: { history: History; refresh: () => void }) {
           </p>
         )}
       </Show>
-      <h2 id="document-versions-title">Versions</h2>
+      <h2 id="document-versions-title">{t('history.versions')}</h2>
       <Show
         when={props.history.versions.length > 0}
         fallback={
           <p class="list-message" data-testid="list-empty">
-            Nothing has been uploaded yet.
+            {t('history.none')}
           </p>
         }
       >
@@ -91,17 +92,17 @@ function HistoryView(props: { history: History; refresh: () => void }) {
           <table class="data-table" data-testid="document-versions" aria-labelledby="document-versions-title">
             <thead>
               <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Status</th>
-                <th scope="col">File</th>
+                <th scope="col">{t('history.version')}</th>
+                <th scope="col">{t('history.status')}</th>
+                <th scope="col">{t('upload.file')}</th>
                 <th scope="col" class="num">
-                  Size
+                  {t('history.size')}
                 </th>
-                <th scope="col">Expires</th>
-                <th scope="col">Uploaded</th>
-                <th scope="col">Decision</th>
+                <th scope="col">{t('docs.expires')}</th>
+                <th scope="col">{t('history.uploaded')}</th>
+                <th scope="col">{t('history.decision')}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{t('docs.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -109,35 +110,37 @@ function HistoryView(props: { history: History; refresh: () => void }) {
               <For each={props.history.versions}>
                 {(v) => (
                   <tr data-testid="document-version-row">
-                    <th scope="row">Version {v.versionNo}</th>
-                    <td data-label="Status">
+                    <th scope="row">{t('docs.version', { version: v.versionNo })}</th>
+                    <td data-label={t('history.status')}>
                       <Badge status={v.status} testId="version-status" />
                       <Show when={v.status === 'approved' && v.expiryState !== 'current'}>
                         {' '}
                         <Badge status={v.expiryState} />
                       </Show>
                     </td>
-                    <td class="wrap" data-label="File">
+                    <td class="wrap" data-label={t('upload.file')}>
                       <span class="break">{v.fileName}</span>
                     </td>
-                    <td class="num" data-label="Size">
+                    <td class="num" data-label={t('history.size')}>
                       {formatBytes(v.sizeBytes)}
                     </td>
-                    <td data-label="Expires">
+                    <td data-label={t('docs.expires')}>
                       <Show when={v.expiresOn} fallback={<NoValue />}>
                         {(d) => <time datetime={d()}>{formatDate(d())}</time>}
                       </Show>
                     </td>
-                    <td class="wrap" data-label="Uploaded">
+                    <td class="wrap" data-label={t('history.uploaded')}>
                       <time datetime={v.uploadedAt}>{formatDateTime(v.uploadedAt)}</time>
-                      <span class="muted"> by {v.uploadedBy}</span>
+                      <span class="muted"> {t('history.by', { name: v.uploadedBy })}</span>
                     </td>
-                    <td class="wrap" data-label="Decision" data-testid="version-decision">
+                    <td class="wrap" data-label={t('history.decision')} data-testid="version-decision">
                       <Show when={v.decidedAt} fallback={<NoValue />}>
                         {(at) => (
                           <>
                             <time datetime={at()}>{formatDateTime(at())}</time>
-                            <Show when={v.reviewer}>{(r) => <span class="muted"> by {r()}</span>}</Show>
+                            <Show when={v.reviewer}>
+                              {(r) => <span class="muted"> {t('history.by', { name: r() })}</span>}
+                            </Show>
                             <Show when={v.reason}>{(reason) => <span class="version-reason">{reason()}</span>}</Show>
                           </>
                         )}
@@ -152,7 +155,8 @@ function HistoryView(props: { history: History; refresh: () => void }) {
                         aria-busy={busy() === v.id}
                         onClick={() => void download(v.id)}
                       >
-                        Download<span class="visually-hidden"> version {v.versionNo}</span>
+                        {t('history.download')}
+                        <span class="visually-hidden"> {t('docs.version', { version: v.versionNo })}</span>
                       </button>
                     </td>
                   </tr>
@@ -171,7 +175,7 @@ function HistoryView(props: { history: History; refresh: () => void }) {
               uploadButton?.focus();
             }}
             onUploaded={(versionNo) => {
-              setAnnouncement(`Version ${versionNo} uploaded. It is now waiting for review.`);
+              setAnnouncement(t('history.uploadedOne', { version: versionNo }));
               props.refresh();
             }}
           />

@@ -17,7 +17,7 @@ import {
   uuidParam,
 } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDate, formatDateTime, formatQuantity, todayIso } from '../../shared/format.ts';
+import { formatDate, formatDateTime, formatQuantity, parseDecimalInput, todayIso } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
 import { Badge, words } from './supplier-shared.tsx';
@@ -276,12 +276,13 @@ export function NewShipNotice() {
     e.preventDefault();
     setError(null);
     const lines = Object.entries(quantities)
-      .filter(([, q]) => q.trim() !== '' && Number(q) !== 0)
+      .map(([k, q]) => [k, parseDecimalInput(q)] as const)
+      .filter(([, q]) => q !== '' && Number(q) !== 0)
       .map(([k, quantity]) => {
         const [purchaseOrderId = '', lineNo = '0'] = k.split(':');
-        return { purchaseOrderId, lineNo: Number(lineNo), quantity: quantity.trim() };
+        return { purchaseOrderId, lineNo: Number(lineNo), quantity };
       });
-    if (lines.length === 0) return setError('Enter a quantity to ship on at least one line.');
+    if (lines.length === 0) return setError(t('sn.enterQuantity'));
     setBusy(true);
     try {
       const made = await guard(
@@ -305,7 +306,7 @@ export function NewShipNotice() {
   return (
     <section aria-labelledby="new-ship-notice-title" class="detail">
       <p class="back">
-        <A href="/ship-notices">← Back to ship notices</A>
+        <A href="/ship-notices">← {t('sn.back')}</A>
       </p>
       <h1 id="new-ship-notice-title">{t('sn.new')}</h1>
       <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="ship-notice-form">
@@ -316,7 +317,7 @@ export function NewShipNotice() {
             <input id="asn-carrier" class="input" maxlength={100} required ref={carrier} />
           </div>
           <div class="field">
-            <label for="asn-tracking">Tracking reference</label>
+            <label for="asn-tracking">{t('col.trackingRef')}</label>
             <input id="asn-tracking" class="input" maxlength={100} required ref={tracking} />
           </div>
           <div class="field field-narrow">
@@ -329,7 +330,7 @@ export function NewShipNotice() {
           </div>
         </div>
         <div class="field">
-          <label for="asn-add-po">Add a purchase order</label>
+          <label for="asn-add-po">{t('sn.addPo')}</label>
           <select
             id="asn-add-po"
             class="select"
@@ -338,7 +339,7 @@ export function NewShipNotice() {
               e.currentTarget.value = '';
             }}
           >
-            <option value="">Choose…</option>
+            <option value="">{t('common.choose')}</option>
             <For each={openPos()?.filter((p) => !chosen.some((c) => c.po.id === p.id)) ?? []}>
               {(p) => <option value={p.id}>{p.number}</option>}
             </For>
@@ -348,15 +349,15 @@ export function NewShipNotice() {
           {(c) => (
             <div class="table-wrap stack">
               <table class="data-table" data-testid="asn-po" data-po-number={c.po.number}>
-                <caption>Purchase order {c.po.number}</caption>
+                <caption>{t('sn.poCaption', { number: c.po.number })}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('lines.line')}</th>
                     <th scope="col">{t('sn.item')}</th>
                     <th scope="col" class="num">
-                      Open
+                      {t('col.open')}
                     </th>
-                    <th scope="col">Ship now</th>
+                    <th scope="col">{t('sn.shipNow')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -370,12 +371,12 @@ export function NewShipNotice() {
                           <td class="wrap" data-label={t('sn.item')}>
                             {l.sku} · {l.description}
                           </td>
-                          <td class="num" data-label="Open">
+                          <td class="num" data-label={t('col.open')}>
                             {formatQuantity(open())}
                           </td>
-                          <td data-label="Ship now">
+                          <td data-label={t('sn.shipNow')}>
                             <label class="visually-hidden" for={id}>
-                              Quantity to ship, line {l.lineNo} of {c.po.number}
+                              {t('sn.quantityLabel', { line: l.lineNo, number: c.po.number })}
                             </label>
                             <input
                               id={id}
@@ -397,7 +398,7 @@ export function NewShipNotice() {
         </For>
         <div class="button-row">
           <button type="submit" class="button button-primary" data-testid="ship-notice-submit" disabled={busy()}>
-            Send the ship notice
+            {t('sn.send')}
           </button>
         </div>
       </form>

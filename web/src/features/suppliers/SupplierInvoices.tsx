@@ -19,7 +19,14 @@ import {
   uuidParam,
 } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDate, formatDateTime, formatMinor, formatQuantity, todayIso } from '../../shared/format.ts';
+import {
+  formatDate,
+  formatDateTime,
+  formatMinor,
+  formatQuantity,
+  parseDecimalInput,
+  todayIso,
+} from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { trpc } from '../../trpc.ts';
 import { sendFile } from './document-upload.tsx';
@@ -151,7 +158,7 @@ export function SupplierInvoiceDetail() {
           if (!f) return setUploadError(t('si.choosePdf'));
           try {
             await sendFile(await apiUrl(`/files/supplier-invoices?invoiceId=${inv().id}`), f, () => {}, {});
-            setAnnouncement('The PDF copy is attached.');
+            setAnnouncement(t('si.pdfAttached'));
             refetch();
           } catch (err) {
             setUploadError(errorMessage(err));
@@ -321,7 +328,7 @@ export function SupplierInvoiceDetail() {
 
 /** A new invoice against one PO: per line the quantity and unit price, prefilled from what shipped. */
 export function NewSupplierInvoice() {
-  usePageTitle(() => 'New invoice');
+  usePageTitle(() => t('si.new'));
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const poId = () => uuidParam(params.po);
@@ -346,12 +353,12 @@ export function NewSupplierInvoice() {
         const toInvoice = Math.max(0, Number(p?.shipped ?? 0) - Number(p?.invoiced ?? 0));
         return {
           lineNo: l.lineNo,
-          quantity: value(l.lineNo, 'quantity', toInvoice ? String(toInvoice) : '').trim(),
-          unitPrice: value(l.lineNo, 'unitPrice', formatQuantity(l.unitPrice ?? '0').replace(/,/g, '')).trim(),
+          quantity: parseDecimalInput(value(l.lineNo, 'quantity', toInvoice ? formatQuantity(String(toInvoice)) : '')),
+          unitPrice: parseDecimalInput(value(l.lineNo, 'unitPrice', formatQuantity(l.unitPrice ?? '0'))),
         };
       })
       .filter((l) => l.quantity !== '' && Number(l.quantity) !== 0);
-    if (out.length === 0) return setError('Enter a quantity on at least one line.');
+    if (out.length === 0) return setError(t('si.enterQuantity'));
     setBusy(true);
     setError(null);
     try {
@@ -373,30 +380,33 @@ export function NewSupplierInvoice() {
   return (
     <section aria-labelledby="new-invoice-title" class="detail">
       <p class="back">
-        <A href="/supplier-invoices">← Back to supplier invoices</A>
+        <A href="/supplier-invoices">← {t('si.back')}</A>
       </p>
-      <h1 id="new-invoice-title">New invoice</h1>
-      <Show when={poId()} fallback={<p>Open a purchase order and choose "Submit an invoice".</p>}>
-        <Show when={data()} fallback={<p class="list-message">{data.error ? errorMessage(data.error) : 'Loading…'}</p>}>
+      <h1 id="new-invoice-title">{t('si.new')}</h1>
+      <Show when={poId()} fallback={<p>{t('si.openPoFirst')}</p>}>
+        <Show
+          when={data()}
+          fallback={<p class="list-message">{data.error ? errorMessage(data.error) : t('common.loading')}</p>}
+        >
           {(d) => (
             <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="invoice-form">
               <p>
-                Against purchase order <A href={`/purchase-orders/${d()[0].id}`}>{d()[0].number}</A> ({d()[0].currency})
+                {t('si.againstPo')} <A href={`/purchase-orders/${d()[0].id}`}>{d()[0].number}</A> ({d()[0].currency})
               </p>
               <FormError id="invoice-error" message={error()} testId="invoice-error" />
               <div class="field-row">
                 <div class="field">
-                  <label for="invoice-number">Invoice number</label>
+                  <label for="invoice-number">{t('si.invoiceNumber')}</label>
                   <input id="invoice-number" class="input" maxlength={50} required ref={number} />
                 </div>
                 <div class="field field-narrow">
-                  <label for="invoice-date">Invoice date</label>
+                  <label for="invoice-date">{t('si.invoiceDate')}</label>
                   <input id="invoice-date" type="date" class="input" value={todayIso()} required ref={date} />
                 </div>
               </div>
               <div class="table-wrap stack">
                 <table class="data-table">
-                  <caption>Lines</caption>
+                  <caption>{t('lines.title')}</caption>
                   <thead>
                     <tr>
                       <th scope="col">{t('lines.line')}</th>
@@ -405,7 +415,7 @@ export function NewSupplierInvoice() {
                         {t('col.shipped')}
                       </th>
                       <th scope="col" class="num">
-                        Invoiced
+                        {t('si.invoiced')}
                       </th>
                       <th scope="col">{t('lines.quantity')}</th>
                       <th scope="col">{t('lines.unitPrice')}</th>
@@ -416,7 +426,7 @@ export function NewSupplierInvoice() {
                       {(l) => {
                         const p = () => d()[1].lines.find((x) => x.lineNo === l.lineNo);
                         const toInvoice = () => Math.max(0, Number(p()?.shipped ?? 0) - Number(p()?.invoiced ?? 0));
-                        const price = formatQuantity(l.unitPrice ?? '0').replace(/,/g, '');
+                        const price = formatQuantity(l.unitPrice ?? '0');
                         return (
                           <tr data-testid="invoice-line" data-line={l.lineNo}>
                             <th scope="row">{l.lineNo}</th>
@@ -426,18 +436,22 @@ export function NewSupplierInvoice() {
                             <td class="num" data-label={t('col.shipped')}>
                               {formatQuantity(p()?.shipped ?? '0')}
                             </td>
-                            <td class="num" data-label="Invoiced">
+                            <td class="num" data-label={t('si.invoiced')}>
                               {formatQuantity(p()?.invoiced ?? '0')}
                             </td>
                             <td data-label={t('lines.quantity')}>
                               <label class="visually-hidden" for={`invoice-qty-${l.lineNo}`}>
-                                Quantity, line {l.lineNo}
+                                {t('si.quantityLabel', { line: l.lineNo })}
                               </label>
                               <input
                                 id={`invoice-qty-${l.lineNo}`}
                                 class="input input-narrow"
                                 inputmode="decimal"
-                                value={value(l.lineNo, 'quantity', toInvoice() ? String(toInvoice()) : '')}
+                                value={value(
+                                  l.lineNo,
+                                  'quantity',
+                                  toInvoice() ? formatQuantity(String(toInvoice())) : '',
+                                )}
                                 onInput={(e) =>
                                   setLines(l.lineNo, {
                                     quantity: e.currentTarget.value,
@@ -448,7 +462,7 @@ export function NewSupplierInvoice() {
                             </td>
                             <td data-label={t('lines.unitPrice')}>
                               <label class="visually-hidden" for={`invoice-price-${l.lineNo}`}>
-                                Unit price, line {l.lineNo}
+                                {t('si.priceLabel', { line: l.lineNo })}
                               </label>
                               <input
                                 id={`invoice-price-${l.lineNo}`}
@@ -457,7 +471,11 @@ export function NewSupplierInvoice() {
                                 value={value(l.lineNo, 'unitPrice', price)}
                                 onInput={(e) =>
                                   setLines(l.lineNo, {
-                                    quantity: value(l.lineNo, 'quantity', toInvoice() ? String(toInvoice()) : ''),
+                                    quantity: value(
+                                      l.lineNo,
+                                      'quantity',
+                                      toInvoice() ? formatQuantity(String(toInvoice())) : '',
+                                    ),
                                     unitPrice: e.currentTarget.value,
                                   })
                                 }
@@ -471,7 +489,7 @@ export function NewSupplierInvoice() {
                 </table>
               </div>
               <button type="submit" class="button button-primary" data-testid="invoice-submit" disabled={busy()}>
-                Submit the invoice
+                {t('si.submit')}
               </button>
             </form>
           )}

@@ -1,4 +1,5 @@
 import { For, Show } from 'solid-js';
+import { type MessageKey, t } from '../../i18n.ts';
 import { NoValue } from '../../shared/data.tsx';
 import type { trpc } from '../../trpc.ts';
 import { formatIban } from './supplier-shared.tsx';
@@ -7,18 +8,24 @@ export type ChangeRequest = Awaited<ReturnType<typeof trpc.changeRequests.list.q
 
 export type Values = ChangeRequest['proposed'];
 
-/** Field names as people read them, in the order shown. */
-export const FIELD_LABELS: Record<string, string> = {
-  accountHolder: 'Account holder',
-  iban: 'IBAN',
-  routingNumber: 'Routing number',
-  sortCode: 'Sort code',
-  accountNumber: 'Account number',
-  bic: 'BIC',
-  street: 'Street',
-  postalCode: 'Postal code',
-  city: 'City',
-  country: 'Country',
+/** Field names as people read them (catalogue keys: fieldLabel() says them), in the order shown. */
+export const FIELD_KEYS: Record<string, MessageKey> = {
+  accountHolder: 'bank.accountHolder',
+  iban: 'bank.iban',
+  routingNumber: 'bank.routingNumber',
+  sortCode: 'bank.sortCode',
+  accountNumber: 'bank.accountNumber',
+  bic: 'bank.bic',
+  street: 'address.street',
+  postalCode: 'address.postalCode',
+  city: 'address.city',
+  country: 'address.country',
+};
+
+/** A field's name in the user's language. */
+export const fieldLabel = (field: string): string => {
+  const key = FIELD_KEYS[field];
+  return key ? t(key) : field;
 };
 
 /** Every field any kind of account has; a comparison shows those set on either side. */
@@ -40,6 +47,14 @@ export const ADDRESS_FIELDS = ['street', 'postalCode', 'city', 'country'] as con
 export const KIND_LABELS: Record<ChangeRequest['kind'], string> = {
   'bank-details': 'Bank details',
   address: 'Address',
+};
+/** The kinds for the supplier's own screens, in the user's language (staff screens use KIND_LABELS for now). */
+export const KIND_KEYS: Record<
+  ChangeRequest['kind'],
+  { name: MessageKey; withdrawn: MessageKey; requested: MessageKey }
+> = {
+  'bank-details': { name: 'bank.kind', withdrawn: 'bank.withdrawn', requested: 'bank.requested' },
+  address: { name: 'address.kind', withdrawn: 'address.withdrawn', requested: 'address.requested' },
 };
 
 /**
@@ -76,16 +91,16 @@ export function ComparisonTable(props: {
   const shown = () => props.fields.filter((f) => fieldValue(props.previous, f) || fieldValue(props.proposed, f));
   return (
     <>
-      <p class="hint comparison-hint">Changed fields are marked “Changed” and highlighted.</p>
+      <p class="hint comparison-hint">{t('compare.hint')}</p>
       <div class="table-wrap stack">
         <table class="data-table comparison" data-testid={props.testId} aria-labelledby={props.labelledBy}>
           <thead>
             <tr>
-              <th scope="col">Field</th>
-              <th scope="col">On record</th>
+              <th scope="col">{t('compare.field')}</th>
+              <th scope="col">{t('compare.onRecord')}</th>
               <th scope="col">{props.proposedLabel}</th>
               <th scope="col">
-                <span class="visually-hidden">Changed?</span>
+                <span class="visually-hidden">{t('compare.changedQ')}</span>
               </th>
             </tr>
           </thead>
@@ -93,8 +108,8 @@ export function ComparisonTable(props: {
             <For each={shown()}>
               {(f) => (
                 <tr classList={{ 'comparison-changed': changed(f) }} data-testid="comparison-row" data-field={f}>
-                  <th scope="row">{FIELD_LABELS[f]}</th>
-                  <td data-label="On record" class="wrap">
+                  <th scope="row">{fieldLabel(f)}</th>
+                  <td data-label={t('compare.onRecord')} class="wrap">
                     <span classList={{ mono: mono(f, props.previous) }}>
                       {fieldValue(props.previous, f) || <NoValue />}
                     </span>
@@ -107,9 +122,9 @@ export function ComparisonTable(props: {
                     </Show>
                   </td>
                   <td class="actions">
-                    <Show when={changed(f)} fallback={<span class="visually-hidden">Unchanged</span>}>
+                    <Show when={changed(f)} fallback={<span class="visually-hidden">{t('compare.unchanged')}</span>}>
                       <span class="badge badge-changed" data-testid="comparison-changed">
-                        Changed
+                        {t('compare.changed')}
                       </span>
                     </Show>
                   </td>

@@ -1,6 +1,7 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { refreshMe } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ModalDialog } from '../../shared/dialog.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
@@ -55,8 +56,8 @@ export function sendFile(
       if (xhr.status === 401) void refreshMe(); // the session ended: the shell sends the user to sign in
       reject(new Error(serverMessage(body) ?? fallbackMessage(xhr.status)));
     };
-    xhr.onerror = () => reject(new Error('The upload failed: Gatehouse could not be reached. Check your connection.'));
-    xhr.onabort = () => reject(new Error('The upload was cancelled.'));
+    xhr.onerror = () => reject(new Error(t('upload.unreachable')));
+    xhr.onabort = () => reject(new Error(t('upload.cancelled')));
     const form = new FormData();
     form.append('file', file, file.name);
     xhr.send(form);
@@ -71,11 +72,11 @@ export function serverMessage(body: unknown): string | undefined {
 }
 
 export function fallbackMessage(status: number): string {
-  if (status === 413) return 'The file is too large.';
-  if (status === 415) return 'This type of file is not accepted. Upload a PDF, PNG or JPEG.';
-  if (status === 401) return 'Your session has ended. Please sign in again.';
-  if (status === 403) return 'You may not upload this document.';
-  return `The upload failed (status ${status}). Please try again.`;
+  if (status === 413) return t('upload.tooLarge');
+  if (status === 415) return t('upload.wrongType');
+  if (status === 401) return t('upload.sessionEnded');
+  if (status === 403) return t('upload.forbidden');
+  return t('upload.failed', { status });
 }
 
 /**
@@ -106,13 +107,13 @@ export function UploadDialog(props: {
     event.preventDefault();
     if (progress() !== null) return;
     const file = fileInput?.files?.[0];
-    if (!file) return fail('Choose the file to upload.', 'file');
-    if (file.size === 0) return fail('The file is empty.', 'file');
+    if (!file) return fail(t('upload.chooseFile'), 'file');
+    if (file.size === 0) return fail(t('upload.empty'), 'file');
     const expiresOn = expiryInput?.value ?? '';
     if (props.type.requiresExpiry) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(expiresOn))
-        return fail(`Give the date the ${props.type.name} expires.`, 'expiry');
-      if (expiresOn < minExpiry) return fail('That expiry date has passed; upload a current document.', 'expiry');
+        return fail(t('upload.giveExpiry', { name: props.type.name }), 'expiry');
+      if (expiresOn < minExpiry) return fail(t('upload.expired'), 'expiry');
     }
     const query = new URLSearchParams({ typeId: props.type.id });
     if (props.type.requiresExpiry && expiresOn) query.set('expiresOn', expiresOn);
@@ -135,18 +136,18 @@ export function UploadDialog(props: {
   return (
     <ModalDialog
       id="upload"
-      title="Upload"
+      title={t('docs.upload')}
       testId="upload-dialog"
       initialFocus={() => fileInput}
       onClose={props.onClose}
     >
       {(close) => (
         <form class="form" onSubmit={(e) => void submit(e, close)} novalidate>
-          <h2 id="upload-title">Upload {props.type.name}</h2>
+          <h2 id="upload-title">{t('upload.heading', { name: props.type.name })}</h2>
           <p class="hint">{props.type.description}</p>
           <FormError id="upload-error" message={error()} />
           <div class="field">
-            <label for="upload-file">File</label>
+            <label for="upload-file">{t('upload.file')}</label>
             <input
               id="upload-file"
               name="file"
@@ -159,12 +160,12 @@ export function UploadDialog(props: {
               ref={fileInput}
             />
             <p class="hint" id="upload-file-hint">
-              A PDF, PNG or JPEG.
+              {t('upload.fileHint')}
             </p>
           </div>
           <Show when={props.type.requiresExpiry}>
             <div class="field field-narrow">
-              <label for="upload-expiry">Expires on</label>
+              <label for="upload-expiry">{t('upload.expiresOn')}</label>
               <input
                 id="upload-expiry"
                 name="expiresOn"
@@ -177,13 +178,13 @@ export function UploadDialog(props: {
                 ref={expiryInput}
               />
               <p class="hint" id="upload-expiry-hint">
-                The last day the document is valid, as printed on it.
+                {t('upload.expiryHint')}
               </p>
             </div>
           </Show>
           <Show when={progress() !== null}>
             <div class="upload-progress" data-testid="upload-progress">
-              <label for="upload-progress-bar">Uploading…</label>
+              <label for="upload-progress-bar">{t('upload.uploading')}</label>
               <progress id="upload-progress-bar" max="100" value={percent()}>
                 {percent()}%
               </progress>
@@ -198,7 +199,7 @@ export function UploadDialog(props: {
               disabled={progress() !== null}
               aria-busy={progress() !== null}
             >
-              Upload
+              {t('docs.upload')}
             </button>
             <button
               type="button"
@@ -208,7 +209,7 @@ export function UploadDialog(props: {
                 else close();
               }}
             >
-              {progress() !== null ? 'Cancel upload' : 'Cancel'}
+              {progress() !== null ? t('upload.cancelUpload') : t('common.cancel')}
             </button>
           </div>
         </form>

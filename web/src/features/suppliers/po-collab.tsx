@@ -7,7 +7,7 @@ import { type MessageKey, t } from '../../i18n.ts';
 import { FormDialog, ReasonDialog } from '../../shared/components.tsx';
 import { ErrorPanel, NoValue } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDate, formatDateTime, formatQuantity, todayIso } from '../../shared/format.ts';
+import { formatDate, formatDateTime, formatQuantity, parseDecimalInput, todayIso } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { Badge, words } from './supplier-shared.tsx';
 
@@ -37,6 +37,23 @@ export function createCollab(id: () => string) {
   };
 }
 
+/** The contract's confirmation rule (checkConfirmationLine, English as the server says it) in the user's language. */
+const CONFIRM_PROBLEMS: Record<string, MessageKey> = {
+  'A rejected line has no deliveries.': 'confirm.problemRejectedDeliveries',
+  'Say why the line is rejected.': 'confirm.problemRejectReason',
+  'Give at least one delivery (quantity and date).': 'confirm.problemNoDelivery',
+  'Each delivery needs a quantity above zero.': 'confirm.problemZero',
+  'A delivery date cannot be in the past.': 'confirm.problemPast',
+  'Confirming means one delivery of the ordered quantity; choose "Change" to split or change it.':
+    'confirm.problemConfirmOne',
+  'A date later than requested needs a reason.': 'confirm.problemLateReason',
+  'A changed quantity needs a reason.': 'confirm.problemQuantityReason',
+};
+const confirmProblem = (problem: string) => {
+  const key = CONFIRM_PROBLEMS[problem];
+  return key ? t(key) : problem;
+};
+
 /**
  * The supplier answers every line: confirm as ordered, change (quantity, date, or several deliveries),
  * or reject. The same rule as the server (checkConfirmationLine) says what is missing before sending.
@@ -57,8 +74,8 @@ export function ConfirmLinesDialog(props: {
         lineNo: l.lineNo,
         decision: (before?.decision ?? 'confirm') as Decision,
         schedules: before?.schedules.length
-          ? before.schedules.map((s) => ({ ...s }))
-          : [{ quantity: formatQty(parseQty(l.quantity)), date: defaultDate }],
+          ? before.schedules.map((s) => ({ ...s, quantity: formatQuantity(s.quantity) }))
+          : [{ quantity: formatQuantity(formatQty(parseQty(l.quantity))), date: defaultDate }],
         reason: before?.reason ?? '',
       };
     }),
@@ -69,7 +86,10 @@ export function ConfirmLinesDialog(props: {
     lines.map((l) => ({
       lineNo: l.lineNo,
       decision: l.decision,
-      schedules: l.decision === 'reject' ? [] : l.schedules.map((s) => ({ quantity: s.quantity.trim(), date: s.date })),
+      schedules:
+        l.decision === 'reject'
+          ? []
+          : l.schedules.map((s) => ({ quantity: parseDecimalInput(s.quantity), date: s.date })),
       reason: l.reason.trim() || undefined,
     }));
   const check = () => {
@@ -80,9 +100,9 @@ export function ConfirmLinesDialog(props: {
           l,
           today,
         );
-        if (problem) return `Line ${l.lineNo}: ${problem}`;
+        if (problem) return t('confirm.lineProblem', { line: l.lineNo, problem: confirmProblem(problem) });
       } catch {
-        return `Line ${l.lineNo}: enter quantities such as 12 or 12.5.`;
+        return t('confirm.lineQuantity', { line: l.lineNo, example: formatQuantity('12.5') });
       }
     }
     return null;
@@ -90,20 +110,19 @@ export function ConfirmLinesDialog(props: {
   return (
     <FormDialog
       id="confirm-lines"
-      title="Confirm lines"
+      title={t('confirm.title')}
       testId="confirm-lines-dialog"
       wide
-      heading={<>Confirm purchase order {props.po.number}</>}
+      heading={t('confirm.heading', { number: props.po.number })}
       intro={
         <p class="hint" id="confirm-lines-why">
-          Answer every line. Change a line to deliver another quantity, on another date or in several deliveries; a date
-          later than requested, another quantity or a rejection needs a reason.
-          <Show when={requested}>{(d) => <> The buyer asked for delivery by {formatDate(d())}.</>}</Show>
+          {t('confirm.intro')}
+          <Show when={requested}>{(d) => <> {t('confirm.requested', { date: formatDate(d()) })}</>}</Show>
         </p>
       }
       initialFocus={() => first}
       onClose={props.onClose}
-      submitLabel="Send confirmation"
+      submitLabel={t('confirm.send')}
       submitTestId="confirm-lines-submit"
       check={check}
       send={async () => {
@@ -119,8 +138,11 @@ export function ConfirmLinesDialog(props: {
             return (
               <fieldset class="confirm-line" data-testid="confirm-line" data-line={line().lineNo}>
                 <legend>
-                  Line {line().lineNo}: {item()?.sku} · {item()?.description} · ordered{' '}
-                  {formatQuantity(item()?.quantity ?? '0')}
+                  {t('confirm.legend', {
+                    line: line().lineNo,
+                    item: `${item()?.sku} · ${item()?.description}`,
+                    ordered: formatQuantity(item()?.quantity ?? '0'),
+                  })}
                   <Show when={item()?.uom}>{(u) => <> {u()}</>}</Show>
                 </legend>
                 <div class="field field-narrow">
@@ -143,7 +165,9 @@ export function ConfirmLinesDialog(props: {
                       <div class="confirm-schedule" data-testid="confirm-schedule">
                         <div class="field field-narrow">
                           <label for={id(`qty-${j}`)}>
-                            Quantity{line().schedules.length > 1 ? ` (delivery ${j + 1})` : ''}
+                            {line().schedules.length > 1
+                              ? t('confirm.quantityOf', { delivery: j + 1 })
+                              : t('lines.quantity')}
                           </label>
                           <input
                             id={id(`qty-${j}`)}
@@ -156,7 +180,7 @@ export function ConfirmLinesDialog(props: {
                         </div>
                         <div class="field field-narrow">
                           <label for={id(`date-${j}`)}>
-                            Date{line().schedules.length > 1 ? ` (delivery ${j + 1})` : ''}
+                            {line().schedules.length > 1 ? t('confirm.dateOf', { delivery: j + 1 }) : t('col.date')}
                           </label>
                           <input
                             id={id(`date-${j}`)}
@@ -174,7 +198,7 @@ export function ConfirmLinesDialog(props: {
                             data-testid="confirm-remove-delivery"
                             onClick={() => setLines(i, 'schedules', (list) => list.filter((_, k) => k !== j))}
                           >
-                            Remove delivery {j + 1}
+                            {t('confirm.removeDelivery', { delivery: j + 1 })}
                           </button>
                         </Show>
                       </div>
@@ -188,7 +212,7 @@ export function ConfirmLinesDialog(props: {
                       data-testid="confirm-split"
                       onClick={() => setLines(i, 'schedules', (list) => [...list, { quantity: '', date: defaultDate }])}
                     >
-                      Add a delivery (split)
+                      {t('confirm.addDelivery')}
                     </button>
                   </Show>
                 </Show>

@@ -1,6 +1,7 @@
 import { createEffect, createResource, createSignal, on, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { can, currentMe } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, FormDialog, ReasonDialog } from '../../shared/components.tsx';
 import { ErrorPanel } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -43,11 +44,10 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
   const [announcement, setAnnouncement] = createSignal<string | null>(null);
   const staff = () => currentMe()?.party.kind === 'internal';
   const mayWrite = () => (staff() ? can('purchase-orders:review') : can('purchase-orders:acknowledge'));
-  const otherSide = () => (staff() ? 'The supplier' : 'The buyer');
   // Seen on screen: marked read once per load that shows unread messages (the list and home follow).
   createEffect(
-    on(thread, (t) => {
-      if (t && t.unread > 0) void trpc.poThreads.markRead.mutate({ purchaseOrderId: props.purchaseOrderId });
+    on(thread, (th) => {
+      if (th && th.unread > 0) void trpc.poThreads.markRead.mutate({ purchaseOrderId: props.purchaseOrderId });
     }),
   );
   const changed = (message: string) => {
@@ -58,12 +58,12 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
   return (
     <section class="after-panel po-thread" aria-labelledby="po-thread-title" data-testid="po-thread">
       <div class="detail-header">
-        <h2 id="po-thread-title">Messages</h2>
+        <h2 id="po-thread-title">{t('thread.messages')}</h2>
         <Show when={thread()}>
-          {(t) => (
+          {(th) => (
             <>
-              <Badge status={t().status} testId="po-thread-status" />
-              <UnreadBadge count={t().unread} />
+              <Badge status={th().status} testId="po-thread-status" />
+              <UnreadBadge count={th().unread} />
             </>
           )}
         </Show>
@@ -78,7 +78,7 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
                 setDialog('write');
               }}
             >
-              Write a message
+              {t('thread.write')}
             </button>
           </Show>
           <Show when={staff() && can('purchase-orders:review') && thread()?.status === 'open'}>
@@ -91,7 +91,7 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
                 setDialog('resolve');
               }}
             >
-              Resolve
+              {t('thread.resolve')}
             </button>
           </Show>
         </div>
@@ -100,27 +100,27 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
       <Show when={!thread.error} fallback={<ErrorPanel message={errorMessage(thread.error)} onRetry={refetch} />}>
         <Show
           when={thread.state !== 'unresolved' && thread.state !== 'pending'}
-          fallback={<p class="muted">Loading messages…</p>}
+          fallback={<p class="muted">{t('thread.loading')}</p>}
         >
           <Show
             when={thread()}
             fallback={
               <p class="muted" data-testid="po-thread-empty">
-                No messages on this purchase order yet.
+                {t('thread.none')}
               </p>
             }
           >
-            {(t) => (
+            {(th) => (
               <MessageThread
-                messages={t().messages}
-                attachments={t().attachments}
+                messages={th().messages}
+                attachments={th().attachments}
                 sideLabel={(m) =>
-                  (m.authorSide === 'staff' ? 'Buyer' : 'Supplier') +
-                  (m.kind === 'problem' ? ' · problem reported' : '')
+                  (m.authorSide === 'staff' ? t('thread.buyer') : t('thread.supplier')) +
+                  (m.kind === 'problem' ? ` · ${t('thread.problemReported')}` : '')
                 }
                 download={downloadFile}
               >
-                <Resolution thread={t()} />
+                <Resolution thread={th()} />
               </MessageThread>
             )}
           </Show>
@@ -133,7 +133,8 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
           onClose={() => setDialog(null)}
           onDone={(refused) =>
             changed(
-              `Your message was sent; ${otherSide().toLowerCase()} was told by mail.${refused ? ` A file was not added: ${refused}` : ''}`,
+              (staff() ? t('thread.sentToSupplier') : t('thread.sentToBuyer')) +
+                (refused ? ` ${t('thread.fileRefused', { reason: refused })}` : ''),
             )
           }
         />
@@ -142,14 +143,14 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
         {(_) => (
           <ReasonDialog
             id="po-thread-resolve"
-            title="Resolve the thread"
+            title={t('thread.resolveTitle')}
             testId="po-thread-resolve-dialog"
-            heading={<>Resolve the thread on {props.poNumber}</>}
-            what="The supplier is told by mail. A purchase order marked as a problem goes back to open or acknowledged."
-            label="How was it resolved?"
+            heading={t('thread.resolveHeading', { number: props.poNumber })}
+            what={t('thread.resolveWhat')}
+            label={t('thread.resolveLabel')}
             name="resolution"
-            missing="Say in a few words how it was resolved."
-            submitLabel="Resolve"
+            missing={t('thread.resolveMissing')}
+            submitLabel={t('thread.resolve')}
             submitTestId="po-thread-resolve-submit"
             send={async (resolution) => {
               await trpc.poThreads.resolve.mutate({
@@ -157,7 +158,7 @@ export function PoThread(props: { purchaseOrderId: string; poNumber: string; ver
                 version: thread()?.version ?? 0,
                 resolution,
               });
-              changed('The thread was resolved; the supplier was told by mail.');
+              changed(t('thread.resolvedSaid'));
             }}
             onClose={() => setDialog(null)}
           />
@@ -171,13 +172,13 @@ function Resolution(props: { thread: Thread }) {
   return (
     <Show when={props.thread.status === 'resolved' && props.thread.resolution}>
       <p class="notice" role="note" data-testid="po-thread-outcome">
-        <strong>Resolved</strong>
-        <Show when={props.thread.resolvedBy}>{(by) => <> by {by()}</>}</Show>
+        <strong>{t('thread.resolved')}</strong>
+        <Show when={props.thread.resolvedBy}>{(by) => <> {t('history.by', { name: by() })}</>}</Show>
         <Show when={props.thread.resolvedAt}>
           {(at) => (
             <>
               {' '}
-              on <time datetime={at()}>{formatDateTime(at())}</time>
+              {t('thread.on')} <time datetime={at()}>{formatDateTime(at())}</time>
             </>
           )}
         </Show>
@@ -199,20 +200,20 @@ function WriteDialog(props: {
   return (
     <FormDialog
       id="po-thread-dialog"
-      title="Write a message"
+      title={t('thread.write')}
       testId="po-thread-dialog"
-      heading="Write a message"
+      heading={t('thread.write')}
       intro={
         <p class="hint">
-          {props.staff ? 'The supplier is told by mail.' : 'The buyer is told by mail.'} Files: PDF, PNG or JPEG.
+          {props.staff ? t('thread.supplierTold') : t('thread.buyerTold')} {t('thread.fileTypes')}
         </p>
       }
       wide
       initialFocus={() => message}
       onClose={props.onClose}
-      submitLabel="Send"
+      submitLabel={t('thread.send')}
       submitTestId="po-thread-submit"
-      check={() => (text().length < 3 ? 'Write at least a few words.' : null)}
+      check={() => (text().length < 3 ? t('thread.fewWords') : null)}
       send={async () => {
         const chosen = [...(files?.files ?? [])];
         const input = { purchaseOrderId: props.purchaseOrderId, message: text() };
@@ -225,7 +226,7 @@ function WriteDialog(props: {
       {() => (
         <>
           <div class="field">
-            <label for="po-thread-message">Message</label>
+            <label for="po-thread-message">{t('thread.message')}</label>
             <textarea
               id="po-thread-message"
               name="message"
@@ -238,7 +239,7 @@ function WriteDialog(props: {
           </div>
           <div class="field">
             <label for="po-thread-files">
-              Files <span class="muted">(optional)</span>
+              {t('thread.files')} <span class="muted">{t('common.optional')}</span>
             </label>
             <input
               id="po-thread-files"
