@@ -1,13 +1,20 @@
-import { CHANGE_REQUEST_KINDS, CHANGE_REQUEST_STATUSES, INVOICE_QUERY_STATUSES } from '@gatehouse/contract';
+import {
+  CHANGE_REQUEST_KINDS,
+  CHANGE_REQUEST_STATUSES,
+  type ExportList,
+  INVOICE_QUERY_STATUSES,
+} from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
-import { createMemo, Show } from 'solid-js';
+import { createMemo, type JSX, Show } from 'solid-js';
 import { can } from '../../auth.ts';
 import { ExportButton, Tabs } from '../../shared/components.tsx';
 import {
+  ColumnHeads,
   createPagedList,
   FilterSelect,
   ListTable,
   NoValue,
+  type Page,
   PartyFilter,
   usePageTitle,
   useRememberedList,
@@ -91,20 +98,70 @@ export default function WorkQueue() {
   );
 }
 
+/** Filters compared field by field: a parameter of another tab changing does not reload this one. */
+const sameFilters = <F extends Record<string, string | undefined>>(a: F, b: F) =>
+  Object.keys(a).every((k) => a[k] === b[k]);
+
+/**
+ * One tab of the queue: its filters (read from the URL, `partyId` shared between tabs) feeding a paged list,
+ * the filter form with the party filter last, an export where the list has one, and the table.
+ */
+function QueueTab<F extends Record<string, string | undefined> & { partyId: string | undefined }, T>(props: {
+  read: () => F;
+  fetch: (filters: F, cursor: string | undefined) => Promise<Page<T & { partyName: string }>>;
+  filterLabel: string;
+  filters: JSX.Element;
+  party: { id: string; kind: 'customer' | 'supplier'; label: string };
+  exportAs?: { list: ExportList; noun: string };
+  noun: string;
+  emptyText: string;
+  testId: string;
+  caption: string;
+  columns: readonly string[];
+  children: (item: T & { partyName: string }) => JSX.Element;
+}) {
+  const filters = createMemo(() => props.read(), undefined, { equals: sameFilters });
+  const list = createPagedList(filters, (f, cursor) => props.fetch(f, cursor));
+  return (
+    <>
+      <form class="filters" aria-label={props.filterLabel} onSubmit={(e) => e.preventDefault()}>
+        {props.filters}
+        <PartyFilter
+          id={props.party.id}
+          kind={props.party.kind}
+          label={props.party.label}
+          chosenName={filters().partyId ? list.items()[0]?.partyName : undefined}
+        />
+      </form>
+      <Show when={props.exportAs}>
+        {(exportAs) => <ExportButton list={exportAs().list} filters={filters} noun={exportAs().noun} />}
+      </Show>
+      <ListTable
+        list={list}
+        noun={props.noun}
+        emptyText={props.emptyText}
+        testId={props.testId}
+        caption={props.caption}
+        head={<ColumnHeads names={props.columns} />}
+      >
+        {props.children}
+      </ListTable>
+    </>
+  );
+}
+
 function DocumentsQueue() {
   const [params] = useSearchParams();
   const status = () => DOCUMENT_QUEUE_STATUSES.find((s) => s === params.docStatus);
-  // One supplier's documents (`?partyId=`, shared with the change-request tab).
-  const partyId = () => uuidParam(params.partyId);
-  const filters = createMemo(() => ({ status: status(), partyId: partyId() }), undefined, {
-    equals: (a, b) => a.status === b.status && a.partyId === b.partyId,
-  });
-  const list = createPagedList(filters, (f, cursor) =>
-    trpc.documents.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId }),
-  );
   return (
-    <>
-      <form class="filters" aria-label="Filter documents" onSubmit={(e) => e.preventDefault()}>
+    <QueueTab
+      // One supplier's documents (`?partyId=`, shared with the change-request tab).
+      read={() => ({ status: status(), partyId: uuidParam(params.partyId) })}
+      fetch={(f, cursor) =>
+        trpc.documents.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId })
+      }
+      filterLabel="Filter documents"
+      filters={
         <FilterSelect
           id="queue-doc-status"
           label="Status"
@@ -115,56 +172,39 @@ function DocumentsQueue() {
           allLabel="Submitted and under review"
           value={status()}
         />
-        <PartyFilter
-          id="queue-doc-party"
-          kind="supplier"
-          label="Supplier"
-          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
-        />
-      </form>
-      <ExportButton list="documents-queue" filters={filters} noun="documents to review" />
-      <ListTable
-        list={list}
-        noun="documents"
-        emptyText="No documents are waiting for review."
-        testId="documents-queue"
-        caption="Documents to review, oldest first"
-        head={
-          <>
-            <th scope="col">Document</th>
-            <th scope="col">Supplier</th>
-            <th scope="col">File</th>
-            <th scope="col">Uploaded</th>
-            <th scope="col">Status</th>
-            <th scope="col">Waiting</th>
-          </>
-        }
-      >
-        {(v) => (
-          <tr data-testid="queue-document-row">
-            <th scope="row" class="wrap">
-              <A href={`/work-queue/documents/${v.id}`} data-testid="queue-document-link">
-                {v.typeName}
-              </A>
-              <span class="muted"> · version {v.versionNo}</span>
-            </th>
-            <td class="wrap" data-label="Supplier" data-testid="row-party">
-              {v.partyName}
-            </td>
-            <td class="wrap" data-label="File">
-              <span class="break">{v.fileName}</span>
-            </td>
-            <td data-label="Uploaded">
-              <time datetime={v.uploadedAt}>{formatDateTime(v.uploadedAt)}</time>
-            </td>
-            <td data-label="Status">
-              <Badge status={v.status} />
-            </td>
-            <td data-label="Waiting">{formatAge(v.uploadedAt)}</td>
-          </tr>
-        )}
-      </ListTable>
-    </>
+      }
+      party={{ id: 'queue-doc-party', kind: 'supplier', label: 'Supplier' }}
+      exportAs={{ list: 'documents-queue', noun: 'documents to review' }}
+      noun="documents"
+      emptyText="No documents are waiting for review."
+      testId="documents-queue"
+      caption="Documents to review, oldest first"
+      columns={['Document', 'Supplier', 'File', 'Uploaded', 'Status', 'Waiting']}
+    >
+      {(v) => (
+        <tr data-testid="queue-document-row">
+          <th scope="row" class="wrap">
+            <A href={`/work-queue/documents/${v.id}`} data-testid="queue-document-link">
+              {v.typeName}
+            </A>
+            <span class="muted"> · version {v.versionNo}</span>
+          </th>
+          <td class="wrap" data-label="Supplier" data-testid="row-party">
+            {v.partyName}
+          </td>
+          <td class="wrap" data-label="File">
+            <span class="break">{v.fileName}</span>
+          </td>
+          <td data-label="Uploaded">
+            <time datetime={v.uploadedAt}>{formatDateTime(v.uploadedAt)}</time>
+          </td>
+          <td data-label="Status">
+            <Badge status={v.status} />
+          </td>
+          <td data-label="Waiting">{formatAge(v.uploadedAt)}</td>
+        </tr>
+      )}
+    </QueueTab>
   );
 }
 
@@ -172,99 +212,86 @@ function ChangeRequestsQueue() {
   const [params] = useSearchParams();
   const kind = () => CHANGE_REQUEST_KINDS.find((k) => k === params.kind);
   const status = () => CHANGE_REQUEST_STATUSES.find((s) => s === params.crStatus);
-  const partyId = () => uuidParam(params.partyId);
-  const filters = createMemo(() => ({ kind: kind(), status: status(), partyId: partyId() }), undefined, {
-    equals: (a, b) => a.kind === b.kind && a.status === b.status && a.partyId === b.partyId,
-  });
-  const list = createPagedList(filters, (f, cursor) =>
-    trpc.changeRequests.queue.query({ limit: PAGE_SIZE, cursor, kind: f.kind, status: f.status, partyId: f.partyId }),
-  );
   return (
-    <>
-      <form class="filters" aria-label="Filter change requests" onSubmit={(e) => e.preventDefault()}>
-        <FilterSelect
-          id="queue-cr-kind"
-          label="Change"
-          param="kind"
-          options={CHANGE_REQUEST_KINDS}
-          optionLabel={(k) => KIND_LABELS[k]}
-          allLabel="All changes"
-          value={kind()}
-        />
-        <FilterSelect
-          id="queue-cr-status"
-          label="Status"
-          param="crStatus"
-          name="status"
-          options={CHANGE_REQUEST_STATUSES.filter((s) => s !== 'pending')}
-          optionLabel={words}
-          allLabel="Pending"
-          value={status()}
-        />
-        <PartyFilter
-          id="queue-cr-party"
-          kind="supplier"
-          label="Supplier"
-          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
-        />
-      </form>
-      <ListTable
-        list={list}
-        noun="requests"
-        emptyText="No change requests match."
-        testId="change-requests-queue"
-        caption="Change requests, oldest first"
-        head={
-          <>
-            <th scope="col">Change</th>
-            <th scope="col">Supplier</th>
-            <th scope="col">Status</th>
-            <th scope="col">Requested by</th>
-            <th scope="col">Requested</th>
-            <th scope="col">Waiting</th>
-          </>
-        }
-      >
-        {(r) => (
-          <tr data-testid="queue-change-request-row">
-            <th scope="row">
-              <A href={`/work-queue/change-requests/${r.id}`} data-testid="queue-change-request-link">
-                {KIND_LABELS[r.kind]}
-              </A>
-            </th>
-            <td class="wrap" data-label="Supplier" data-testid="row-party">
-              {r.partyName}
-            </td>
-            <td data-label="Status">
-              <Badge status={r.status} />
-            </td>
-            <td class="wrap" data-label="Requested by">
-              {r.requestedBy}
-            </td>
-            <td data-label="Requested">
-              <time datetime={r.requestedAt}>{formatDateTime(r.requestedAt)}</time>
-            </td>
-            <td data-label="Waiting">{r.status === 'pending' ? formatAge(r.requestedAt) : <NoValue />}</td>
-          </tr>
-        )}
-      </ListTable>
-    </>
+    <QueueTab
+      read={() => ({ kind: kind(), status: status(), partyId: uuidParam(params.partyId) })}
+      fetch={(f, cursor) =>
+        trpc.changeRequests.queue.query({
+          limit: PAGE_SIZE,
+          cursor,
+          kind: f.kind,
+          status: f.status,
+          partyId: f.partyId,
+        })
+      }
+      filterLabel="Filter change requests"
+      filters={
+        <>
+          <FilterSelect
+            id="queue-cr-kind"
+            label="Change"
+            param="kind"
+            options={CHANGE_REQUEST_KINDS}
+            optionLabel={(k) => KIND_LABELS[k]}
+            allLabel="All changes"
+            value={kind()}
+          />
+          <FilterSelect
+            id="queue-cr-status"
+            label="Status"
+            param="crStatus"
+            name="status"
+            options={CHANGE_REQUEST_STATUSES.filter((s) => s !== 'pending')}
+            optionLabel={words}
+            allLabel="Pending"
+            value={status()}
+          />
+        </>
+      }
+      party={{ id: 'queue-cr-party', kind: 'supplier', label: 'Supplier' }}
+      noun="requests"
+      emptyText="No change requests match."
+      testId="change-requests-queue"
+      caption="Change requests, oldest first"
+      columns={['Change', 'Supplier', 'Status', 'Requested by', 'Requested', 'Waiting']}
+    >
+      {(r) => (
+        <tr data-testid="queue-change-request-row">
+          <th scope="row">
+            <A href={`/work-queue/change-requests/${r.id}`} data-testid="queue-change-request-link">
+              {KIND_LABELS[r.kind]}
+            </A>
+          </th>
+          <td class="wrap" data-label="Supplier" data-testid="row-party">
+            {r.partyName}
+          </td>
+          <td data-label="Status">
+            <Badge status={r.status} />
+          </td>
+          <td class="wrap" data-label="Requested by">
+            {r.requestedBy}
+          </td>
+          <td data-label="Requested">
+            <time datetime={r.requestedAt}>{formatDateTime(r.requestedAt)}</time>
+          </td>
+          <td data-label="Waiting">{r.status === 'pending' ? formatAge(r.requestedAt) : <NoValue />}</td>
+        </tr>
+      )}
+    </QueueTab>
   );
 }
 
 function InvoiceQueriesQueue() {
   const [params] = useSearchParams();
   const status = () => INVOICE_QUERY_STATUSES.find((s) => s === params.iqStatus);
-  const partyId = () => uuidParam(params.partyId);
-  const filters = createMemo(() => ({ status: status(), partyId: partyId() }), undefined, {
-    equals: (a, b) => a.status === b.status && a.partyId === b.partyId,
-  });
-  const list = createPagedList(filters, (f, cursor) =>
-    trpc.invoiceQueries.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId }),
-  );
   return (
-    <>
-      <form class="filters" aria-label="Filter invoice queries" onSubmit={(e) => e.preventDefault()}>
+    <QueueTab
+      read={() => ({ status: status(), partyId: uuidParam(params.partyId) })}
+      fetch={(f, cursor) =>
+        trpc.invoiceQueries.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId })
+      }
+      filterLabel="Filter invoice queries"
+      filters={
         <FilterSelect
           id="queue-iq-status"
           label="Status"
@@ -275,55 +302,38 @@ function InvoiceQueriesQueue() {
           allLabel="Open"
           value={status()}
         />
-        <PartyFilter
-          id="queue-iq-party"
-          kind="customer"
-          label="Customer"
-          chosenName={partyId() ? list.items()[0]?.partyName : undefined}
-        />
-      </form>
-      <ListTable
-        list={list}
-        noun="queries"
-        emptyText="No invoice queries match."
-        testId="invoice-queries-queue"
-        caption="Invoice queries, oldest first"
-        head={
-          <>
-            <th scope="col">Invoice</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Status</th>
-            <th scope="col">Raised</th>
-            <th scope="col">Waiting</th>
-          </>
-        }
-      >
-        {(q) => (
-          <tr data-testid="queue-invoice-query-row">
-            <th scope="row" class="wrap">
-              <A href={`/work-queue/invoice-queries/${q.id}`} data-testid="queue-invoice-query-link">
-                {q.invoiceNumber}
-                {q.lineNo !== null ? `, line ${q.lineNo}` : ''}
-              </A>
-            </th>
-            <td class="wrap" data-label="Customer" data-testid="row-party">
-              {q.partyName}
-            </td>
-            <td data-label="Reason">{reasonLabel(q.reason)}</td>
-            <td data-label="Status">
-              <Badge status={q.status} />
-              <Show when={q.status === 'open' && q.lastAuthorSide === 'staff'}>
-                <span class="muted"> · answered</span>
-              </Show>
-            </td>
-            <td data-label="Raised">
-              <time datetime={q.raisedAt}>{formatDateTime(q.raisedAt)}</time> by {q.raisedBy}
-            </td>
-            <td data-label="Waiting">{q.status === 'open' ? formatAge(q.lastMessageAt) : <NoValue />}</td>
-          </tr>
-        )}
-      </ListTable>
-    </>
+      }
+      party={{ id: 'queue-iq-party', kind: 'customer', label: 'Customer' }}
+      noun="queries"
+      emptyText="No invoice queries match."
+      testId="invoice-queries-queue"
+      caption="Invoice queries, oldest first"
+      columns={['Invoice', 'Customer', 'Reason', 'Status', 'Raised', 'Waiting']}
+    >
+      {(q) => (
+        <tr data-testid="queue-invoice-query-row">
+          <th scope="row" class="wrap">
+            <A href={`/work-queue/invoice-queries/${q.id}`} data-testid="queue-invoice-query-link">
+              {q.invoiceNumber}
+              {q.lineNo !== null ? `, line ${q.lineNo}` : ''}
+            </A>
+          </th>
+          <td class="wrap" data-label="Customer" data-testid="row-party">
+            {q.partyName}
+          </td>
+          <td data-label="Reason">{reasonLabel(q.reason)}</td>
+          <td data-label="Status">
+            <Badge status={q.status} />
+            <Show when={q.status === 'open' && q.lastAuthorSide === 'staff'}>
+              <span class="muted"> · answered</span>
+            </Show>
+          </td>
+          <td data-label="Raised">
+            <time datetime={q.raisedAt}>{formatDateTime(q.raisedAt)}</time> by {q.raisedBy}
+          </td>
+          <td data-label="Waiting">{q.status === 'open' ? formatAge(q.lastMessageAt) : <NoValue />}</td>
+        </tr>
+      )}
+    </QueueTab>
   );
 }

@@ -7,11 +7,13 @@ import {
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
 import { Announcement, createDialogs, FormDialog } from '../../shared/components.tsx';
-import { ErrorPanel, NoValue, StatusBadge, usePageTitle } from '../../shared/data.tsx';
+import { ColumnHeads, NoValue, StatusBadge, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
+import { Loaded } from '../../shared/loaded.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
+import { Field, lines, RowAction, SecretPanel } from './integration-pieces.tsx';
 import { KineticSection } from './kinetic-section.tsx';
 import { WebhooksSection } from './webhooks-section.tsx';
 
@@ -36,13 +38,6 @@ const SCOPE_TEXT: Record<IntegrationScope, string> = {
     'Read the event feed (acknowledged POs, approved bank, address and credit-limit changes, credit notes)',
 };
 
-/** One CIDR per line (or comma-separated); blank lines ignored. */
-const networksOf = (text: string) =>
-  text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-
 /**
  * Integrations (needs `integrations:manage`): the API keys an ERP uses on /api/v1. A new or rotated key is
  * shown once, here, and never again; creating, rotating and revoking ask for the password when it was not
@@ -58,7 +53,6 @@ export default function Integrations() {
   const [notice, setNotice] = createSignal<string | null>(null);
   const [minted, setMinted] = createSignal<Minted | null>(null);
   const [target, setTarget] = createSignal<Key | null>(null);
-  const [copied, setCopied] = createSignal(false);
   let heading: HTMLHeadingElement | undefined;
   const dialogs = createDialogs<'create' | 'rotate' | 'revoke'>(() => heading);
 
@@ -75,7 +69,6 @@ export default function Integrations() {
   onMount(() => void load());
 
   const show = (m: Minted) => {
-    setCopied(false);
     setMinted(m);
     setNotice(m.what);
     void load();
@@ -151,157 +144,120 @@ export default function Integrations() {
 
       <Show when={minted()}>
         {(m) => (
-          <section class="panel panel-wide key-secret" data-testid="key-secret" aria-labelledby="key-secret-title">
-            <h2 id="key-secret-title">Copy key {m().keyId} now</h2>
-            <p>
-              This is the only time the key is shown: Gatehouse keeps only a fingerprint of it. Put it in your ERP's
-              configuration; it expires on {formatDate(m().expiresAt.slice(0, 10))}.
-            </p>
-            <div class="key-secret-line">
-              <label class="visually-hidden" for="key-secret-value">
-                The new key
-              </label>
-              <input
-                id="key-secret-value"
-                class="input mono"
-                readOnly
-                value={m().token}
-                data-testid="key-secret-value"
-                onFocus={(e) => e.currentTarget.select()}
-              />
-              <button
-                type="button"
-                class="button"
-                data-testid="key-secret-copy"
-                onClick={async () => {
-                  try {
-                    await navigator.clipboard.writeText(m().token);
-                    setCopied(true);
-                  } catch {
-                    setCopied(false);
-                    setNotice('Copying was not allowed by the browser: select the key and copy it yourself.');
-                  }
-                }}
-              >
-                {copied() ? 'Copied' : 'Copy'}
-              </button>
-            </div>
-            <button
-              type="button"
-              class="button"
-              data-testid="key-secret-done"
-              onClick={() => {
-                setMinted(null);
-                heading?.focus();
-              }}
-            >
-              I have stored it
-            </button>
-          </section>
+          <SecretPanel
+            id="key-secret"
+            testId="key-secret"
+            title={<>Copy key {m().keyId} now</>}
+            label="The new key"
+            value={m().token}
+            done="I have stored it"
+            onDone={() => {
+              setMinted(null);
+              heading?.focus();
+            }}
+            copy={{
+              copy: 'Copy',
+              copied: 'Copied',
+              onRefused: () =>
+                setNotice('Copying was not allowed by the browser: select the key and copy it yourself.'),
+            }}
+          >
+            This is the only time the key is shown: Gatehouse keeps only a fingerprint of it. Put it in your ERP's
+            configuration; it expires on {formatDate(m().expiresAt.slice(0, 10))}.
+          </SecretPanel>
         )}
       </Show>
 
-      <Show when={loadError()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
-      <Show when={!loadError()}>
-        <Show when={keys()} fallback={<p aria-busy="true">Loading keys…</p>}>
-          {(list) => (
-            <Show
-              when={list().length > 0}
-              fallback={
-                <p class="empty" data-testid="keys-empty">
-                  No integration keys yet. Create one for your ERP with “New key”.
-                </p>
-              }
-            >
-              <div class="table-wrap stack">
-                <table class="data-table keys-table" data-testid="keys-table">
-                  <caption class="visually-hidden">Integration keys</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Key</th>
-                      <th scope="col">Integration</th>
-                      <th scope="col">Scopes</th>
-                      <th scope="col">Networks</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Expires</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">
-                        <span class="visually-hidden">Actions</span>
-                      </th>
+      <Loaded
+        error={loadError()}
+        onRetry={() => void load()}
+        value={keys()}
+        loading="Loading keys…"
+        empty={
+          <p class="empty" data-testid="keys-empty">
+            No integration keys yet. Create one for your ERP with “New key”.
+          </p>
+        }
+      >
+        {(list) => (
+          <div class="table-wrap stack">
+            <table class="data-table keys-table" data-testid="keys-table">
+              <caption class="visually-hidden">Integration keys</caption>
+              <thead>
+                <tr>
+                  <ColumnHeads
+                    names={['Key', 'Integration', 'Scopes', 'Networks', 'Status', 'Expires', 'Last used']}
+                    actions="Actions"
+                  />
+                </tr>
+              </thead>
+              <tbody>
+                <For each={list()}>
+                  {(k) => (
+                    <tr data-testid="key-row" data-key={k.keyId} data-status={k.status}>
+                      <td data-label="Key" class="mono">
+                        {k.keyId}
+                        <Show when={k.replaces}>{(r) => <div class="hint">replaces {r()}</div>}</Show>
+                      </td>
+                      <td data-label="Integration">
+                        {k.integrationName}
+                        <div class="hint">by {k.createdByEmail}</div>
+                      </td>
+                      <td data-label="Scopes">{k.scopes.join(', ')}</td>
+                      <td data-label="Networks" class="mono">
+                        {k.ipAllowlist.join(', ')}
+                      </td>
+                      <td data-label="Status">
+                        <StatusBadge status={k.status} />
+                      </td>
+                      <td data-label="Expires">{formatDateTime(k.expiresAt)}</td>
+                      <td data-label="Last used">
+                        <Show when={k.lastUsedAt} fallback={<NoValue />}>
+                          {(at) => (
+                            <>
+                              {formatDateTime(at())}
+                              <div class="hint mono">{k.lastUsedIp}</div>
+                            </>
+                          )}
+                        </Show>
+                      </td>
+                      <td data-label="Actions" class="actions">
+                        <Show when={k.status === 'active' || k.status === 'expiring'}>
+                          <RowAction
+                            testId="key-rotate"
+                            label={`Rotate key ${k.keyId}`}
+                            ref={dialogs.opener('rotate')}
+                            onClick={() => {
+                              setTarget(k);
+                              setRotateDays('90');
+                              setOverlap('1');
+                              dialogs.show('rotate');
+                            }}
+                          >
+                            Rotate
+                          </RowAction>{' '}
+                          <RowAction
+                            danger
+                            testId="key-revoke"
+                            label={`Revoke key ${k.keyId}`}
+                            ref={dialogs.opener('revoke')}
+                            onClick={() => {
+                              setTarget(k);
+                              dialogs.show('revoke');
+                            }}
+                          >
+                            Revoke
+                          </RowAction>
+                        </Show>
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    <For each={list()}>
-                      {(k) => (
-                        <tr data-testid="key-row" data-key={k.keyId} data-status={k.status}>
-                          <td data-label="Key" class="mono">
-                            {k.keyId}
-                            <Show when={k.replaces}>{(r) => <div class="hint">replaces {r()}</div>}</Show>
-                          </td>
-                          <td data-label="Integration">
-                            {k.integrationName}
-                            <div class="hint">by {k.createdByEmail}</div>
-                          </td>
-                          <td data-label="Scopes">{k.scopes.join(', ')}</td>
-                          <td data-label="Networks" class="mono">
-                            {k.ipAllowlist.join(', ')}
-                          </td>
-                          <td data-label="Status">
-                            <StatusBadge status={k.status} />
-                          </td>
-                          <td data-label="Expires">{formatDateTime(k.expiresAt)}</td>
-                          <td data-label="Last used">
-                            <Show when={k.lastUsedAt} fallback={<NoValue />}>
-                              {(at) => (
-                                <>
-                                  {formatDateTime(at())}
-                                  <div class="hint mono">{k.lastUsedIp}</div>
-                                </>
-                              )}
-                            </Show>
-                          </td>
-                          <td data-label="Actions" class="actions">
-                            <Show when={k.status === 'active' || k.status === 'expiring'}>
-                              <button
-                                type="button"
-                                class="button"
-                                data-testid="key-rotate"
-                                aria-label={`Rotate key ${k.keyId}`}
-                                ref={dialogs.opener('rotate')}
-                                onClick={() => {
-                                  setTarget(k);
-                                  setRotateDays('90');
-                                  setOverlap('1');
-                                  dialogs.show('rotate');
-                                }}
-                              >
-                                Rotate
-                              </button>{' '}
-                              <button
-                                type="button"
-                                class="button button-danger"
-                                data-testid="key-revoke"
-                                aria-label={`Revoke key ${k.keyId}`}
-                                ref={dialogs.opener('revoke')}
-                                onClick={() => {
-                                  setTarget(k);
-                                  dialogs.show('revoke');
-                                }}
-                              >
-                                Revoke
-                              </button>
-                            </Show>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-            </Show>
-          )}
-        </Show>
-      </Show>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
 
       <Show when={!loadError() && sources().length > 0}>
         <section class="stack" aria-labelledby="sources-title" data-testid="sources">
@@ -360,7 +316,7 @@ export default function Integrations() {
           check={() => {
             if (!name().trim()) return 'Give the integration a name, e.g. “Kinetic production”.';
             if (scopes().length === 0) return 'Choose at least one scope.';
-            if (networksOf(networks()).length === 0)
+            if (lines(networks()).length === 0)
               return 'List at least one network the ERP calls from (0.0.0.0/0 means anywhere).';
             return (
               wholeNumber(days(), 1, INTEGRATION_KEY_MAX_DAYS, 'Days until it expires') ??
@@ -373,7 +329,7 @@ export default function Integrations() {
               trpc.integrations.createKey.mutate({
                 integrationName: name().trim(),
                 scopes: scopes(),
-                ipAllowlist: networksOf(networks()),
+                ipAllowlist: lines(networks()),
                 expiresInDays: Number(days()),
                 requestsPerMinute: Number(perMinute()),
                 rowsPerMinute: Number(rowsPerMinute()),
@@ -384,22 +340,18 @@ export default function Integrations() {
         >
           {() => (
             <>
-              <div class="field">
-                <label for="key-name">Integration</label>
-                <input
-                  id="key-name"
-                  class="input"
-                  ref={nameInput}
-                  maxLength={100}
-                  value={name()}
-                  onInput={(e) => setName(e.currentTarget.value)}
-                  data-testid="key-name"
-                  aria-describedby="key-name-hint"
-                />
-                <p class="hint" id="key-name-hint">
-                  Which system uses the key. A new name makes a new integration; an existing one adds a key to it.
-                </p>
-              </div>
+              <Field
+                id="key-name"
+                label="Integration"
+                inputRef={(el) => {
+                  nameInput = el;
+                }}
+                maxLength={100}
+                value={name()}
+                onInput={setName}
+                testId="key-name"
+                hint="Which system uses the key. A new name makes a new integration; an existing one adds a key to it."
+              />
               <fieldset class="field">
                 <legend>Scopes</legend>
                 <For each={[...INTEGRATION_SCOPES]}>
@@ -418,39 +370,37 @@ export default function Integrations() {
                   )}
                 </For>
               </fieldset>
-              <div class="field">
-                <label for="key-networks">Networks it may call from</label>
-                <textarea
-                  id="key-networks"
-                  class="input mono"
-                  rows={3}
-                  value={networks()}
-                  onInput={(e) => setNetworks(e.currentTarget.value)}
-                  data-testid="key-networks"
-                  aria-describedby="key-networks-hint"
-                />
-                <p class="hint" id="key-networks-hint">
-                  One network per line in CIDR form, e.g. 203.0.113.0/24. Write 0.0.0.0/0 and ::/0 to allow any address.
-                </p>
-              </div>
+              <Field
+                id="key-networks"
+                label="Networks it may call from"
+                mono
+                rows={3}
+                value={networks()}
+                onInput={setNetworks}
+                testId="key-networks"
+                hint="One network per line in CIDR form, e.g. 203.0.113.0/24. Write 0.0.0.0/0 and ::/0 to allow any address."
+              />
               <div class="field-pair">
-                <WholeNumberField
+                <Field
                   id="key-days"
                   label="Expires in (days)"
+                  inputMode="numeric"
                   testId="key-days"
                   value={days()}
                   onInput={setDays}
                 />
-                <WholeNumberField
+                <Field
                   id="key-rate"
                   label="Requests per minute"
+                  inputMode="numeric"
                   testId="key-rate"
                   value={perMinute()}
                   onInput={setPerMinute}
                 />
-                <WholeNumberField
+                <Field
                   id="key-rows"
                   label="Batch rows per minute"
+                  inputMode="numeric"
                   testId="key-rows"
                   value={rowsPerMinute()}
                   onInput={setRowsPerMinute}
@@ -501,9 +451,10 @@ export default function Integrations() {
           >
             {() => (
               <div class="field-pair">
-                <WholeNumberField
+                <Field
                   id="rotate-days"
                   label="New key expires in (days)"
+                  inputMode="numeric"
                   testId="rotate-days"
                   value={rotateDays()}
                   onInput={setRotateDays}
@@ -511,9 +462,10 @@ export default function Integrations() {
                     rotateInput = el;
                   }}
                 />
-                <WholeNumberField
+                <Field
                   id="rotate-overlap"
                   label="Old key keeps working (days)"
+                  inputMode="numeric"
                   testId="rotate-overlap"
                   value={overlap()}
                   onInput={setOverlap}
@@ -551,30 +503,5 @@ export default function Integrations() {
         )}
       </Show>
     </section>
-  );
-}
-
-/** A labelled whole-number input whose text the form checks on submit (wholeNumber), with a test id. */
-function WholeNumberField(props: {
-  id: string;
-  label: string;
-  testId: string;
-  value: string;
-  onInput: (value: string) => void;
-  inputRef?: (el: HTMLInputElement) => void;
-}) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        class="input"
-        inputMode="numeric"
-        ref={(el) => props.inputRef?.(el)}
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-        data-testid={props.testId}
-      />
-    </div>
   );
 }
