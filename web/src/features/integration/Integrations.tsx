@@ -6,6 +6,7 @@ import {
 } from '@gatehouse/contract';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { Announcement, createDialogs, FormDialog } from '../../shared/components.tsx';
 import { ColumnHeads, NoValue, StatusBadge, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -21,21 +22,19 @@ type Key = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['keys'][numb
 type Source = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['integrations'][number];
 type Minted = { keyId: string; token: string; expiresAt: string; what: string };
 
-const SCOPE_TEXT: Record<IntegrationScope, string> = {
-  'master-data:read': 'read a customer’s or supplier’s current address and bank details (each read is audited).',
-  'parties:write': 'create and update customers and suppliers, and suspend those the ERP marks inactive.',
-  'master-data:write': 'send addresses and bank details (changes to bank details are mailed to the supplier’s admins).',
-  'credit-limits:write': 'send customers’ credit limits.',
-  'orders:write': 'send sales orders with their lines.',
-  'invoices:write': 'send invoices and credit notes with their lines.',
-  'payments:write': 'send customer payments and the invoices they settle.',
-  'shipments:write': 'send shipments (delivery notes) with their lines.',
-  'purchase-orders:write': 'send purchase orders with their lines.',
-  'supplier-invoices:write': 'report supplier invoices’ status (received, approved, scheduled, paid with the date).',
-  'exports:read':
-    'download CSV exports of ERP data (parties, orders, invoices, shipments, purchase orders, credit limits).',
-  'events:read':
-    'Read the event feed (acknowledged POs, approved bank, address and credit-limit changes, credit notes)',
+const SCOPE_TEXT: Record<IntegrationScope, AdminKey> = {
+  'master-data:read': 'admin.integrations.scopeMasterDataRead',
+  'parties:write': 'admin.integrations.scopePartiesWrite',
+  'master-data:write': 'admin.integrations.scopeMasterDataWrite',
+  'credit-limits:write': 'admin.integrations.scopeCreditLimitsWrite',
+  'orders:write': 'admin.integrations.scopeOrdersWrite',
+  'invoices:write': 'admin.integrations.scopeInvoicesWrite',
+  'payments:write': 'admin.integrations.scopePaymentsWrite',
+  'shipments:write': 'admin.integrations.scopeShipmentsWrite',
+  'purchase-orders:write': 'admin.integrations.scopePurchaseOrdersWrite',
+  'supplier-invoices:write': 'admin.integrations.scopeSupplierInvoicesWrite',
+  'exports:read': 'admin.integrations.scopeExportsRead',
+  'events:read': 'admin.integrations.scopeEventsRead',
 };
 
 /**
@@ -44,7 +43,7 @@ const SCOPE_TEXT: Record<IntegrationScope, string> = {
  * entered in the last few minutes.
  */
 export default function Integrations() {
-  usePageTitle(() => 'Integrations');
+  usePageTitle(() => t('admin.integrations.title'));
   const [keys, setKeys] = createSignal<Key[] | null>(null);
   const [sources, setSources] = createSignal<Source[]>([]);
   /** The source whose setting is being saved (its checkbox is disabled meanwhile). */
@@ -97,8 +96,8 @@ export default function Integrations() {
       setSources((all) => all.map((s) => (s.id === source.id ? { ...s, suspendInactive } : s)));
       setNotice(
         suspendInactive
-          ? `${source.name}: customers and suppliers the ERP marks inactive are now suspended.`
-          : `${source.name}: customers and suppliers the ERP marks inactive now keep their access.`,
+          ? t('admin.integrations.sourceSuspended', { name: source.name })
+          : t('admin.integrations.sourceKept', { name: source.name }),
       );
     } catch (err) {
       setNotice(`${source.name}: ${errorMessage(err)}`);
@@ -107,16 +106,18 @@ export default function Integrations() {
     }
   };
 
-  const wholeNumber = (raw: string, min: number, max: number, what: string) => {
+  const wholeNumber = (raw: string, min: number, max: number, what: AdminKey) => {
     const n = Number(raw);
-    return Number.isInteger(n) && n >= min && n <= max ? null : `${what} must be a whole number from ${min} to ${max}.`;
+    return Number.isInteger(n) && n >= min && n <= max
+      ? null
+      : t('admin.integrations.wholeNumber', { what: t(what), min, max });
   };
 
   return (
     <section aria-labelledby="integrations-title">
       <div class="detail-header list-header">
         <h1 id="integrations-title" class="focus-target" tabindex="-1" ref={heading}>
-          Integrations
+          {t('admin.integrations.title')}
         </h1>
         <button
           type="button"
@@ -132,13 +133,15 @@ export default function Integrations() {
             dialogs.show('create');
           }}
         >
-          New key
+          {t('admin.integrations.newKey')}
         </button>
       </div>
       <p class="hint">
-        Your ERP (or the middleware in front of it) calls Gatehouse's integration API at <code>/api/v1</code> with one
-        of these keys in the <code>Authorization: Bearer</code> header. Each key has scopes, the networks it may call
-        from, a request budget and an expiry of at most {INTEGRATION_KEY_MAX_DAYS} days. Keys never open the web app.
+        {t('admin.integrations.intro', {
+          path: '/api/v1',
+          header: 'Authorization: Bearer',
+          days: INTEGRATION_KEY_MAX_DAYS,
+        })}
       </p>
       <Announcement testId="keys-status" message={notice()} />
 
@@ -147,23 +150,23 @@ export default function Integrations() {
           <SecretPanel
             id="key-secret"
             testId="key-secret"
-            title={<>Copy key {m().keyId} now</>}
-            label="The new key"
+            title={t('admin.integrations.secretTitle', { keyId: m().keyId })}
+            label={t('admin.integrations.secretLabel')}
             value={m().token}
-            done="I have stored it"
+            done={t('admin.integrations.secretDone')}
             onDone={() => {
               setMinted(null);
               heading?.focus();
             }}
             copy={{
-              copy: 'Copy',
-              copied: 'Copied',
-              onRefused: () =>
-                setNotice('Copying was not allowed by the browser: select the key and copy it yourself.'),
+              copy: t('admin.integrations.copy'),
+              copied: t('admin.integrations.copied'),
+              onRefused: () => setNotice(t('admin.integrations.copyRefused')),
             }}
           >
-            This is the only time the key is shown: Gatehouse keeps only a fingerprint of it. Put it in your ERP's
-            configuration; it expires on {formatDate(m().expiresAt.slice(0, 10))}.
+            {t('admin.integrations.secretText', {
+              date: formatDate(m().expiresAt.slice(0, 10)),
+            })}
           </SecretPanel>
         )}
       </Show>
@@ -172,22 +175,30 @@ export default function Integrations() {
         error={loadError()}
         onRetry={() => void load()}
         value={keys()}
-        loading="Loading keys…"
+        loading={t('admin.integrations.loading')}
         empty={
           <p class="empty" data-testid="keys-empty">
-            No integration keys yet. Create one for your ERP with “New key”.
+            {t('admin.integrations.empty')}
           </p>
         }
       >
         {(list) => (
           <div class="table-wrap stack">
             <table class="data-table keys-table" data-testid="keys-table">
-              <caption class="visually-hidden">Integration keys</caption>
+              <caption class="visually-hidden">{t('admin.integrations.caption')}</caption>
               <thead>
                 <tr>
                   <ColumnHeads
-                    names={['Key', 'Integration', 'Scopes', 'Networks', 'Status', 'Expires', 'Last used']}
-                    actions="Actions"
+                    names={[
+                      t('admin.integrations.colKey'),
+                      t('admin.integrations.colIntegration'),
+                      t('admin.integrations.colScopes'),
+                      t('admin.integrations.colNetworks'),
+                      t('admin.integrations.colStatus'),
+                      t('admin.integrations.colExpires'),
+                      t('admin.integrations.colLastUsed'),
+                    ]}
+                    actions={t('admin.integrations.actions')}
                   />
                 </tr>
               </thead>
@@ -195,23 +206,25 @@ export default function Integrations() {
                 <For each={list()}>
                   {(k) => (
                     <tr data-testid="key-row" data-key={k.keyId} data-status={k.status}>
-                      <td data-label="Key" class="mono">
+                      <td data-label={t('admin.integrations.colKey')} class="mono">
                         {k.keyId}
-                        <Show when={k.replaces}>{(r) => <div class="hint">replaces {r()}</div>}</Show>
+                        <Show when={k.replaces}>
+                          {(r) => <div class="hint">{t('admin.integrations.replaces', { keyId: r() })}</div>}
+                        </Show>
                       </td>
-                      <td data-label="Integration">
+                      <td data-label={t('admin.integrations.colIntegration')}>
                         {k.integrationName}
-                        <div class="hint">by {k.createdByEmail}</div>
+                        <div class="hint">{t('admin.integrations.createdBy', { email: k.createdByEmail })}</div>
                       </td>
-                      <td data-label="Scopes">{k.scopes.join(', ')}</td>
-                      <td data-label="Networks" class="mono">
+                      <td data-label={t('admin.integrations.colScopes')}>{k.scopes.join(', ')}</td>
+                      <td data-label={t('admin.integrations.colNetworks')} class="mono">
                         {k.ipAllowlist.join(', ')}
                       </td>
-                      <td data-label="Status">
+                      <td data-label={t('admin.integrations.colStatus')}>
                         <StatusBadge status={k.status} />
                       </td>
-                      <td data-label="Expires">{formatDateTime(k.expiresAt)}</td>
-                      <td data-label="Last used">
+                      <td data-label={t('admin.integrations.colExpires')}>{formatDateTime(k.expiresAt)}</td>
+                      <td data-label={t('admin.integrations.colLastUsed')}>
                         <Show when={k.lastUsedAt} fallback={<NoValue />}>
                           {(at) => (
                             <>
@@ -221,11 +234,11 @@ export default function Integrations() {
                           )}
                         </Show>
                       </td>
-                      <td data-label="Actions" class="actions">
+                      <td data-label={t('admin.integrations.actions')} class="actions">
                         <Show when={k.status === 'active' || k.status === 'expiring'}>
                           <RowAction
                             testId="key-rotate"
-                            label={`Rotate key ${k.keyId}`}
+                            label={t('admin.integrations.rotateKeyLabel', { keyId: k.keyId })}
                             ref={dialogs.opener('rotate')}
                             onClick={() => {
                               setTarget(k);
@@ -234,19 +247,19 @@ export default function Integrations() {
                               dialogs.show('rotate');
                             }}
                           >
-                            Rotate
+                            {t('admin.integrations.rotate')}
                           </RowAction>{' '}
                           <RowAction
                             danger
                             testId="key-revoke"
-                            label={`Revoke key ${k.keyId}`}
+                            label={t('admin.integrations.revokeKeyLabel', { keyId: k.keyId })}
                             ref={dialogs.opener('revoke')}
                             onClick={() => {
                               setTarget(k);
                               dialogs.show('revoke');
                             }}
                           >
-                            Revoke
+                            {t('admin.integrations.revoke')}
                           </RowAction>
                         </Show>
                       </td>
@@ -261,12 +274,9 @@ export default function Integrations() {
 
       <Show when={!loadError() && sources().length > 0}>
         <section class="stack" aria-labelledby="sources-title" data-testid="sources">
-          <h2 id="sources-title">Sources</h2>
+          <h2 id="sources-title">{t('admin.integrations.sources')}</h2>
           <p class="hint" id="sources-hint">
-            When the ERP marks a customer or supplier inactive, Gatehouse suspends that account's portal access: its
-            users can no longer sign in until the ERP marks it active again. Turn this off for a source whose “inactive”
-            means something else (e.g. no new orders), so its accounts keep their access. Changing it asks for your
-            password and is recorded in the audit log.
+            {t('admin.integrations.sourcesHint')}
           </p>
           <ul class="plain-list">
             <For each={sources()}>
@@ -288,7 +298,7 @@ export default function Integrations() {
                       }}
                     />
                     <label for={`source-suspend-${source.id}`}>
-                      <strong>{source.name}</strong>: suspend customers and suppliers the ERP marks inactive
+                      <strong>{source.name}</strong>: {t('admin.integrations.suspendInactive')}
                     </label>
                   </div>
                 </li>
@@ -305,23 +315,22 @@ export default function Integrations() {
       <Show when={dialogs.open() === 'create'}>
         <FormDialog
           id="key-create"
-          title="New integration key"
+          title={t('admin.integrations.createTitle')}
           testId="key-create-dialog"
-          heading="New integration key"
+          heading={t('admin.integrations.createTitle')}
           wide
           initialFocus={() => nameInput}
           onClose={dialogs.close}
-          submitLabel="Create key"
+          submitLabel={t('admin.integrations.createSubmit')}
           submitTestId="key-create-submit"
           check={() => {
-            if (!name().trim()) return 'Give the integration a name, e.g. “Kinetic production”.';
-            if (scopes().length === 0) return 'Choose at least one scope.';
-            if (lines(networks()).length === 0)
-              return 'List at least one network the ERP calls from (0.0.0.0/0 means anywhere).';
+            if (!name().trim()) return t('admin.integrations.nameMissing');
+            if (scopes().length === 0) return t('admin.integrations.scopesMissing');
+            if (lines(networks()).length === 0) return t('admin.integrations.networksMissing');
             return (
-              wholeNumber(days(), 1, INTEGRATION_KEY_MAX_DAYS, 'Days until it expires') ??
-              wholeNumber(perMinute(), 1, 6000, 'Requests per minute') ??
-              wholeNumber(rowsPerMinute(), 1000, 5_000_000, 'Rows per minute')
+              wholeNumber(days(), 1, INTEGRATION_KEY_MAX_DAYS, 'admin.integrations.daysWhat') ??
+              wholeNumber(perMinute(), 1, 6000, 'admin.integrations.rateWhat') ??
+              wholeNumber(rowsPerMinute(), 1000, 5_000_000, 'admin.integrations.rowsWhat')
             );
           }}
           send={async () => {
@@ -335,14 +344,14 @@ export default function Integrations() {
                 rowsPerMinute: Number(rowsPerMinute()),
               }),
             );
-            show({ ...m, what: `Key ${m.keyId} was created for ${name().trim()}.` });
+            show({ ...m, what: t('admin.integrations.created', { keyId: m.keyId, name: name().trim() }) });
           }}
         >
           {() => (
             <>
               <Field
                 id="key-name"
-                label="Integration"
+                label={t('admin.integrations.colIntegration')}
                 inputRef={(el) => {
                   nameInput = el;
                 }}
@@ -350,10 +359,10 @@ export default function Integrations() {
                 value={name()}
                 onInput={setName}
                 testId="key-name"
-                hint="Which system uses the key. A new name makes a new integration; an existing one adds a key to it."
+                hint={t('admin.integrations.nameHint')}
               />
               <fieldset class="field">
-                <legend>Scopes</legend>
+                <legend>{t('admin.integrations.colScopes')}</legend>
                 <For each={[...INTEGRATION_SCOPES]}>
                   {(scope) => (
                     <label class="checkbox">
@@ -365,25 +374,25 @@ export default function Integrations() {
                           setScopes((s) => (e.currentTarget.checked ? [...s, scope] : s.filter((x) => x !== scope)))
                         }
                       />{' '}
-                      <code>{scope}</code>: {SCOPE_TEXT[scope]}
+                      <code>{scope}</code>: {t(SCOPE_TEXT[scope])}
                     </label>
                   )}
                 </For>
               </fieldset>
               <Field
                 id="key-networks"
-                label="Networks it may call from"
+                label={t('admin.integrations.networksLabel')}
                 mono
                 rows={3}
                 value={networks()}
                 onInput={setNetworks}
                 testId="key-networks"
-                hint="One network per line in CIDR form, e.g. 203.0.113.0/24. Write 0.0.0.0/0 and ::/0 to allow any address."
+                hint={t('admin.integrations.networksHint')}
               />
               <div class="field-pair">
                 <Field
                   id="key-days"
-                  label="Expires in (days)"
+                  label={t('admin.integrations.daysLabel')}
                   inputMode="numeric"
                   testId="key-days"
                   value={days()}
@@ -391,7 +400,7 @@ export default function Integrations() {
                 />
                 <Field
                   id="key-rate"
-                  label="Requests per minute"
+                  label={t('admin.integrations.rateWhat')}
                   inputMode="numeric"
                   testId="key-rate"
                   value={perMinute()}
@@ -399,7 +408,7 @@ export default function Integrations() {
                 />
                 <Field
                   id="key-rows"
-                  label="Batch rows per minute"
+                  label={t('admin.integrations.rowsLabel')}
                   inputMode="numeric"
                   testId="key-rows"
                   value={rowsPerMinute()}
@@ -415,22 +424,24 @@ export default function Integrations() {
         {(k) => (
           <FormDialog
             id="key-rotate"
-            title="Rotate key"
+            title={t('admin.integrations.rotateTitle')}
             testId="key-rotate-dialog"
-            heading={`Rotate key ${k().keyId}`}
+            heading={t('admin.integrations.rotateKeyLabel', { keyId: k().keyId })}
             intro={
               <p class="hint">
-                A new key with the same scopes, networks and budget is made for {k().integrationName}. The old key keeps
-                working for the overlap (0 to {INTEGRATION_KEY_OVERLAP_DAYS} days) while the ERP switches over.
+                {t('admin.integrations.rotateIntro', {
+                  name: k().integrationName,
+                  max: INTEGRATION_KEY_OVERLAP_DAYS,
+                })}
               </p>
             }
             initialFocus={() => rotateInput}
             onClose={dialogs.close}
-            submitLabel="Rotate"
+            submitLabel={t('admin.integrations.rotate')}
             submitTestId="key-rotate-submit"
             check={() =>
-              wholeNumber(rotateDays(), 1, INTEGRATION_KEY_MAX_DAYS, 'Days until the new key expires') ??
-              wholeNumber(overlap(), 0, INTEGRATION_KEY_OVERLAP_DAYS, 'Overlap days')
+              wholeNumber(rotateDays(), 1, INTEGRATION_KEY_MAX_DAYS, 'admin.integrations.rotateDaysWhat') ??
+              wholeNumber(overlap(), 0, INTEGRATION_KEY_OVERLAP_DAYS, 'admin.integrations.overlapWhat')
             }
             send={async () => {
               const m = await withReauth(() =>
@@ -444,8 +455,12 @@ export default function Integrations() {
                 ...m,
                 what:
                   Number(overlap()) === 0
-                    ? `Key ${m.keyId} replaces ${k().keyId}, which no longer works.`
-                    : `Key ${m.keyId} replaces ${k().keyId}, which works for ${overlap()} more day(s).`,
+                    ? t('admin.integrations.rotatedNow', { keyId: m.keyId, old: k().keyId })
+                    : t('admin.integrations.rotatedOverlap', {
+                        keyId: m.keyId,
+                        old: k().keyId,
+                        days: Number(overlap()),
+                      }),
               });
             }}
           >
@@ -453,7 +468,7 @@ export default function Integrations() {
               <div class="field-pair">
                 <Field
                   id="rotate-days"
-                  label="New key expires in (days)"
+                  label={t('admin.integrations.rotateDaysLabel')}
                   inputMode="numeric"
                   testId="rotate-days"
                   value={rotateDays()}
@@ -464,7 +479,7 @@ export default function Integrations() {
                 />
                 <Field
                   id="rotate-overlap"
-                  label="Old key keeps working (days)"
+                  label={t('admin.integrations.overlapLabel')}
                   inputMode="numeric"
                   testId="rotate-overlap"
                   value={overlap()}
@@ -480,23 +495,18 @@ export default function Integrations() {
         {(k) => (
           <FormDialog
             id="key-revoke"
-            title="Revoke key"
+            title={t('admin.integrations.revokeTitle')}
             testId="key-revoke-dialog"
-            heading={`Revoke key ${k().keyId}?`}
-            intro={
-              <p>
-                {k().integrationName} can no longer call Gatehouse with this key, from the next request on. This cannot
-                be undone.
-              </p>
-            }
+            heading={t('admin.integrations.revokeHeading', { keyId: k().keyId })}
+            intro={<p>{t('admin.integrations.revokeIntro', { name: k().integrationName })}</p>}
             onClose={dialogs.close}
-            submitLabel="Revoke key"
+            submitLabel={t('admin.integrations.revokeTitle')}
             submitClass="button button-danger"
             submitTestId="key-revoke-submit"
             send={async () => {
               await withReauth(() => trpc.integrations.revokeKey.mutate({ keyId: k().keyId }));
               setMinted(null);
-              setNotice(`Key ${k().keyId} is revoked.`);
+              setNotice(t('admin.integrations.revoked', { keyId: k().keyId }));
               await load();
             }}
           />
