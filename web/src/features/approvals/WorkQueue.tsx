@@ -7,6 +7,7 @@ import {
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, type JSX, Show } from 'solid-js';
 import { can } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { ExportButton, Tabs } from '../../shared/components.tsx';
 import {
   ColumnHeads,
@@ -31,11 +32,11 @@ const PAGE_SIZE = 50;
 const DOCUMENT_QUEUE_STATUSES = ['submitted', 'under-review'] as const;
 
 type Tab = 'documents' | 'change-requests' | 'invoice-queries' | 'confirmations';
-const TABS: { key: Tab; label: string; allowed: () => boolean }[] = [
-  { key: 'documents', label: 'Documents to review', allowed: () => can('documents:review') },
-  { key: 'change-requests', label: 'Change requests', allowed: () => can('change-requests:handle') },
-  { key: 'invoice-queries', label: 'Invoice queries', allowed: () => can('invoice-queries:handle') },
-  { key: 'confirmations', label: 'PO confirmations', allowed: () => can('purchase-orders:review') },
+const TABS: { key: Tab; label: AdminKey; allowed: () => boolean }[] = [
+  { key: 'documents', label: 'admin.workQueue.tabDocuments', allowed: () => can('documents:review') },
+  { key: 'change-requests', label: 'admin.workQueue.tabChangeRequests', allowed: () => can('change-requests:handle') },
+  { key: 'invoice-queries', label: 'admin.workQueue.tabInvoiceQueries', allowed: () => can('invoice-queries:handle') },
+  { key: 'confirmations', label: 'admin.workQueue.tabConfirmations', allowed: () => can('purchase-orders:review') },
 ];
 
 /**
@@ -44,7 +45,7 @@ const TABS: { key: Tab; label: string; allowed: () => boolean }[] = [
  * tab (arrow keys move between them), oldest first, with filters in the URL and "Load more".
  */
 export default function WorkQueue() {
-  usePageTitle(() => 'Work queue');
+  usePageTitle(() => t('admin.workQueue.title'));
   const [params, setParams] = useSearchParams();
   useRememberedList('/work-queue');
   const tabs = () => TABS.filter((t) => t.allowed());
@@ -56,18 +57,18 @@ export default function WorkQueue() {
 
   return (
     <section aria-labelledby="work-queue-title">
-      <h1 id="work-queue-title">Work queue</h1>
+      <h1 id="work-queue-title">{t('admin.workQueue.title')}</h1>
       <Show
         when={tabs().length > 0}
         fallback={
           <p class="form-error" role="alert">
-            The work queue is for staff who review supplier documents, handle change requests or answer invoice queries.
+            {t('admin.workQueue.noTabs')}
           </p>
         }
       >
         <Tabs
-          label="Work queue"
-          tabs={tabs()}
+          label={t('admin.workQueue.title')}
+          tabs={tabs().map((tab) => ({ ...tab, label: t(tab.label) }))}
           active={active()}
           onSelect={select}
           idPrefix="tab-"
@@ -160,26 +161,33 @@ function DocumentsQueue() {
       fetch={(f, cursor) =>
         trpc.documents.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId })
       }
-      filterLabel="Filter documents"
+      filterLabel={t('admin.workQueue.filterDocuments')}
       filters={
         <FilterSelect
           id="queue-doc-status"
-          label="Status"
+          label={t('list.status')}
           param="docStatus"
           name="status"
           options={DOCUMENT_QUEUE_STATUSES}
           optionLabel={words}
-          allLabel="Submitted and under review"
+          allLabel={t('admin.workQueue.docAll')}
           value={status()}
         />
       }
-      party={{ id: 'queue-doc-party', kind: 'supplier', label: 'Supplier' }}
-      exportAs={{ list: 'documents-queue', noun: 'documents to review' }}
-      noun="documents"
-      emptyText="No documents are waiting for review."
+      party={{ id: 'queue-doc-party', kind: 'supplier', label: t('col.supplier') }}
+      exportAs={{ list: 'documents-queue', noun: t('admin.workQueue.docExportNoun') }}
+      noun={t('docs.noun')}
+      emptyText={t('admin.workQueue.docEmpty')}
       testId="documents-queue"
-      caption="Documents to review, oldest first"
-      columns={['Document', 'Supplier', 'File', 'Uploaded', 'Status', 'Waiting']}
+      caption={t('admin.workQueue.docCaption')}
+      columns={[
+        t('admin.workQueue.colDocument'),
+        t('col.supplier'),
+        t('admin.workQueue.colFile'),
+        t('admin.workQueue.colUploaded'),
+        t('list.status'),
+        t('admin.workQueue.colWaiting'),
+      ]}
     >
       {(v) => (
         <tr data-testid="queue-document-row">
@@ -187,21 +195,21 @@ function DocumentsQueue() {
             <A href={`/work-queue/documents/${v.id}`} data-testid="queue-document-link">
               {v.typeName}
             </A>
-            <span class="muted"> · version {v.versionNo}</span>
+            <span class="muted"> · {t('docs.version', { version: v.versionNo })}</span>
           </th>
-          <td class="wrap" data-label="Supplier" data-testid="row-party">
+          <td class="wrap" data-label={t('col.supplier')} data-testid="row-party">
             {v.partyName}
           </td>
-          <td class="wrap" data-label="File">
+          <td class="wrap" data-label={t('admin.workQueue.colFile')}>
             <span class="break">{v.fileName}</span>
           </td>
-          <td data-label="Uploaded">
+          <td data-label={t('admin.workQueue.colUploaded')}>
             <time datetime={v.uploadedAt}>{formatDateTime(v.uploadedAt)}</time>
           </td>
-          <td data-label="Status">
+          <td data-label={t('list.status')}>
             <Badge status={v.status} />
           </td>
-          <td data-label="Waiting">{formatAge(v.uploadedAt)}</td>
+          <td data-label={t('admin.workQueue.colWaiting')}>{formatAge(v.uploadedAt)}</td>
         </tr>
       )}
     </QueueTab>
@@ -224,36 +232,43 @@ function ChangeRequestsQueue() {
           partyId: f.partyId,
         })
       }
-      filterLabel="Filter change requests"
+      filterLabel={t('admin.workQueue.filterChangeRequests')}
       filters={
         <>
           <FilterSelect
             id="queue-cr-kind"
-            label="Change"
+            label={t('admin.workQueue.colChange')}
             param="kind"
             options={CHANGE_REQUEST_KINDS}
             optionLabel={(k) => KIND_LABELS[k]}
-            allLabel="All changes"
+            allLabel={t('admin.workQueue.crAll')}
             value={kind()}
           />
           <FilterSelect
             id="queue-cr-status"
-            label="Status"
+            label={t('list.status')}
             param="crStatus"
             name="status"
             options={CHANGE_REQUEST_STATUSES.filter((s) => s !== 'pending')}
             optionLabel={words}
-            allLabel="Pending"
+            allLabel={t('status.pending')}
             value={status()}
           />
         </>
       }
-      party={{ id: 'queue-cr-party', kind: 'supplier', label: 'Supplier' }}
-      noun="requests"
-      emptyText="No change requests match."
+      party={{ id: 'queue-cr-party', kind: 'supplier', label: t('col.supplier') }}
+      noun={t('admin.workQueue.crNoun')}
+      emptyText={t('admin.workQueue.crEmpty')}
       testId="change-requests-queue"
-      caption="Change requests, oldest first"
-      columns={['Change', 'Supplier', 'Status', 'Requested by', 'Requested', 'Waiting']}
+      caption={t('admin.workQueue.crCaption')}
+      columns={[
+        t('admin.workQueue.colChange'),
+        t('col.supplier'),
+        t('list.status'),
+        t('admin.workQueue.colRequestedBy'),
+        t('admin.workQueue.colRequested'),
+        t('admin.workQueue.colWaiting'),
+      ]}
     >
       {(r) => (
         <tr data-testid="queue-change-request-row">
@@ -262,19 +277,21 @@ function ChangeRequestsQueue() {
               {KIND_LABELS[r.kind]}
             </A>
           </th>
-          <td class="wrap" data-label="Supplier" data-testid="row-party">
+          <td class="wrap" data-label={t('col.supplier')} data-testid="row-party">
             {r.partyName}
           </td>
-          <td data-label="Status">
+          <td data-label={t('list.status')}>
             <Badge status={r.status} />
           </td>
-          <td class="wrap" data-label="Requested by">
+          <td class="wrap" data-label={t('admin.workQueue.colRequestedBy')}>
             {r.requestedBy}
           </td>
-          <td data-label="Requested">
+          <td data-label={t('admin.workQueue.colRequested')}>
             <time datetime={r.requestedAt}>{formatDateTime(r.requestedAt)}</time>
           </td>
-          <td data-label="Waiting">{r.status === 'pending' ? formatAge(r.requestedAt) : <NoValue />}</td>
+          <td data-label={t('admin.workQueue.colWaiting')}>
+            {r.status === 'pending' ? formatAge(r.requestedAt) : <NoValue />}
+          </td>
         </tr>
       )}
     </QueueTab>
@@ -290,48 +307,58 @@ function InvoiceQueriesQueue() {
       fetch={(f, cursor) =>
         trpc.invoiceQueries.queue.query({ limit: PAGE_SIZE, cursor, status: f.status, partyId: f.partyId })
       }
-      filterLabel="Filter invoice queries"
+      filterLabel={t('admin.workQueue.filterInvoiceQueries')}
       filters={
         <FilterSelect
           id="queue-iq-status"
-          label="Status"
+          label={t('list.status')}
           param="iqStatus"
           name="status"
           options={INVOICE_QUERY_STATUSES.filter((s) => s !== 'open')}
           optionLabel={words}
-          allLabel="Open"
+          allLabel={t('status.open')}
           value={status()}
         />
       }
-      party={{ id: 'queue-iq-party', kind: 'customer', label: 'Customer' }}
-      noun="queries"
-      emptyText="No invoice queries match."
+      party={{ id: 'queue-iq-party', kind: 'customer', label: t('col.customer') }}
+      noun={t('admin.workQueue.iqNoun')}
+      emptyText={t('admin.workQueue.iqEmpty')}
       testId="invoice-queries-queue"
-      caption="Invoice queries, oldest first"
-      columns={['Invoice', 'Customer', 'Reason', 'Status', 'Raised', 'Waiting']}
+      caption={t('admin.workQueue.iqCaption')}
+      columns={[
+        t('admin.workQueue.colInvoice'),
+        t('col.customer'),
+        t('admin.workQueue.colReason'),
+        t('list.status'),
+        t('admin.workQueue.colRaised'),
+        t('admin.workQueue.colWaiting'),
+      ]}
     >
       {(q) => (
         <tr data-testid="queue-invoice-query-row">
           <th scope="row" class="wrap">
             <A href={`/work-queue/invoice-queries/${q.id}`} data-testid="queue-invoice-query-link">
               {q.invoiceNumber}
-              {q.lineNo !== null ? `, line ${q.lineNo}` : ''}
+              {q.lineNo !== null ? t('admin.workQueue.iqLine', { line: q.lineNo }) : ''}
             </A>
           </th>
-          <td class="wrap" data-label="Customer" data-testid="row-party">
+          <td class="wrap" data-label={t('col.customer')} data-testid="row-party">
             {q.partyName}
           </td>
-          <td data-label="Reason">{reasonLabel(q.reason)}</td>
-          <td data-label="Status">
+          <td data-label={t('admin.workQueue.colReason')}>{reasonLabel(q.reason)}</td>
+          <td data-label={t('list.status')}>
             <Badge status={q.status} />
             <Show when={q.status === 'open' && q.lastAuthorSide === 'staff'}>
-              <span class="muted"> · answered</span>
+              <span class="muted"> · {t('admin.workQueue.iqAnswered')}</span>
             </Show>
           </td>
-          <td data-label="Raised">
-            <time datetime={q.raisedAt}>{formatDateTime(q.raisedAt)}</time> by {q.raisedBy}
+          <td data-label={t('admin.workQueue.colRaised')}>
+            <time datetime={q.raisedAt}>{formatDateTime(q.raisedAt)}</time>{' '}
+            {t('admin.workQueue.by', { name: q.raisedBy })}
           </td>
-          <td data-label="Waiting">{q.status === 'open' ? formatAge(q.lastMessageAt) : <NoValue />}</td>
+          <td data-label={t('admin.workQueue.colWaiting')}>
+            {q.status === 'open' ? formatAge(q.lastMessageAt) : <NoValue />}
+          </td>
         </tr>
       )}
     </QueueTab>
