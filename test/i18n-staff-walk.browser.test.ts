@@ -9,9 +9,9 @@ import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
  * The German staff walk (issue 19, docs/i18n.md): the staff screens' strings come from the catalogue's admin
- * part. A German-speaking operator walks the work queue (one item waiting in each of its own tabs) and the
- * approvals inbox; a German-speaking system admin opens Integrations (keys, webhooks, Epicor Kinetic) and
- * Imports. No screen shows a catalogue key or one of the English words the catalogue replaced, and dates
+ * part. A German-speaking operator walks the work queue (one item waiting in each of its three list tabs);
+ * a German-speaking system admin opens Integrations (its keys and sources; the webhooks and Kinetic sections
+ * are not translated yet: docs/i18n.md). No screen shows a catalogue key or one of the English words the catalogue replaced, and dates
  * and times read the German way.
  */
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
@@ -111,7 +111,7 @@ async function expectGerman(page: Page, screen: string) {
 }
 
 describe('the German staff walk', () => {
-  it('a German-speaking operator walks the work queue’s tabs and the approvals inbox', async () => {
+  it('a German-speaking operator walks the work queue’s documents, change-request and invoice-query tabs', async () => {
     const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
     await signIn(page, s.srv.origin, operator.email, operator.password);
 
@@ -135,7 +135,7 @@ describe('the German staff walk', () => {
     await page.close();
   });
 
-  it('a German-speaking system admin opens Integrations (keys, webhooks, Kinetic)', async () => {
+  it('a German-speaking system admin opens Integrations: its keys part is German', async () => {
     const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
     await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
 

@@ -23,7 +23,7 @@ export default {
   'admin.integrations.daysWhat': 'Tage bis zum Ablauf',
   'admin.integrations.empty': 'Noch keine Integrationsschlüssel. Legen Sie mit „Neuer Schlüssel“ einen für Ihr ERP an.',
   'admin.integrations.intro':
-    'Ihr ERP (oder die vorgeschaltete Middleware) ruft die Integrations-API von Gatehouse unter {path} mit einem dieser Schlüssel im Header {header} auf. Jeder Schlüssel hat Berechtigungen, die Netze, aus denen er aufrufen darf, ein Anfragebudget und läuft nach höchstens {days} Tagen ab. Mit Schlüsseln lässt sich die Web-App nie öffnen.',
+    'Ihr ERP (oder die vorgeschaltete Middleware) ruft die Integrationsschnittstelle von Gatehouse unter {path} mit einem dieser Schlüssel im Header {header} auf. Jeder Schlüssel hat Berechtigungen, die Netze, aus denen er aufrufen darf, ein Anfragebudget und läuft nach höchstens {days} Tagen ab. Mit Schlüsseln lässt sich die Web-App nie öffnen.',
   'admin.integrations.loading': 'Schlüssel werden geladen …',
   'admin.integrations.nameHint':
     'Welches System den Schlüssel nutzt. Ein neuer Name legt eine neue Integration an; ein vorhandener fügt ihr einen Schlüssel hinzu.',
