@@ -436,6 +436,25 @@ export function ListTable<T>(props: {
   );
 }
 
+/**
+ * A table's column heads (scope="col"), in a ListTable's `head` or a <thead><tr>; `actions` adds the last,
+ * unnamed column of row buttons, named for screen readers only.
+ */
+export function ColumnHeads(props: { names: readonly string[]; actions?: string }) {
+  return (
+    <>
+      <For each={props.names}>{(name) => <th scope="col">{name}</th>}</For>
+      <Show when={props.actions}>
+        {(actions) => (
+          <th scope="col">
+            <span class="visually-hidden">{actions()}</span>
+          </th>
+        )}
+      </Show>
+    </>
+  );
+}
+
 function ListFooter<T>(props: { list: PagedList<T>; noun: string }) {
   const { list } = props;
   const count = () => list.items().length;

@@ -6,12 +6,15 @@ import {
 } from '@gatehouse/contract';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { Announcement, createDialogs, FormDialog } from '../../shared/components.tsx';
-import { ErrorPanel, NoValue, StatusBadge, usePageTitle } from '../../shared/data.tsx';
+import { ColumnHeads, NoValue, StatusBadge, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
+import { Loaded } from '../../shared/loaded.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
+import { Field, lines, RowAction, SecretPanel } from './integration-pieces.tsx';
 import { KineticSection } from './kinetic-section.tsx';
 import { WebhooksSection } from './webhooks-section.tsx';
 
@@ -19,29 +22,20 @@ type Key = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['keys'][numb
 type Source = Awaited<ReturnType<typeof trpc.integrations.keys.query>>['integrations'][number];
 type Minted = { keyId: string; token: string; expiresAt: string; what: string };
 
-const SCOPE_TEXT: Record<IntegrationScope, string> = {
-  'master-data:read': 'read a customer’s or supplier’s current address and bank details (each read is audited).',
-  'parties:write': 'create and update customers and suppliers, and suspend those the ERP marks inactive.',
-  'master-data:write': 'send addresses and bank details (changes to bank details are mailed to the supplier’s admins).',
-  'credit-limits:write': 'send customers’ credit limits.',
-  'orders:write': 'send sales orders with their lines.',
-  'invoices:write': 'send invoices and credit notes with their lines.',
-  'payments:write': 'send customer payments and the invoices they settle.',
-  'shipments:write': 'send shipments (delivery notes) with their lines.',
-  'purchase-orders:write': 'send purchase orders with their lines.',
-  'supplier-invoices:write': 'report supplier invoices’ status (received, approved, scheduled, paid with the date).',
-  'exports:read':
-    'download CSV exports of ERP data (parties, orders, invoices, shipments, purchase orders, credit limits).',
-  'events:read':
-    'Read the event feed (acknowledged POs, approved bank, address and credit-limit changes, credit notes)',
+const SCOPE_TEXT: Record<IntegrationScope, AdminKey> = {
+  'master-data:read': 'admin.integrations.scopeMasterDataRead',
+  'parties:write': 'admin.integrations.scopePartiesWrite',
+  'master-data:write': 'admin.integrations.scopeMasterDataWrite',
+  'credit-limits:write': 'admin.integrations.scopeCreditLimitsWrite',
+  'orders:write': 'admin.integrations.scopeOrdersWrite',
+  'invoices:write': 'admin.integrations.scopeInvoicesWrite',
+  'payments:write': 'admin.integrations.scopePaymentsWrite',
+  'shipments:write': 'admin.integrations.scopeShipmentsWrite',
+  'purchase-orders:write': 'admin.integrations.scopePurchaseOrdersWrite',
+  'supplier-invoices:write': 'admin.integrations.scopeSupplierInvoicesWrite',
+  'exports:read': 'admin.integrations.scopeExportsRead',
+  'events:read': 'admin.integrations.scopeEventsRead',
 };
-
-/** One CIDR per line (or comma-separated); blank lines ignored. */
-const networksOf = (text: string) =>
-  text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /**
  * Integrations (needs `integrations:manage`): the API keys an ERP uses on /api/v1. A new or rotated key is
@@ -49,7 +43,7 @@ const networksOf = (text: string) =>
  * entered in the last few minutes.
  */
 export default function Integrations() {
-  usePageTitle(() => 'Integrations');
+  usePageTitle(() => t('admin.integrations.title'));
   const [keys, setKeys] = createSignal<Key[] | null>(null);
   const [sources, setSources] = createSignal<Source[]>([]);
   /** The source whose setting is being saved (its checkbox is disabled meanwhile). */
@@ -58,7 +52,6 @@ export default function Integrations() {
   const [notice, setNotice] = createSignal<string | null>(null);
   const [minted, setMinted] = createSignal<Minted | null>(null);
   const [target, setTarget] = createSignal<Key | null>(null);
-  const [copied, setCopied] = createSignal(false);
   let heading: HTMLHeadingElement | undefined;
   const dialogs = createDialogs<'create' | 'rotate' | 'revoke'>(() => heading);
 
@@ -75,7 +68,6 @@ export default function Integrations() {
   onMount(() => void load());
 
   const show = (m: Minted) => {
-    setCopied(false);
     setMinted(m);
     setNotice(m.what);
     void load();
@@ -104,8 +96,8 @@ export default function Integrations() {
       setSources((all) => all.map((s) => (s.id === source.id ? { ...s, suspendInactive } : s)));
       setNotice(
         suspendInactive
-          ? `${source.name}: customers and suppliers the ERP marks inactive are now suspended.`
-          : `${source.name}: customers and suppliers the ERP marks inactive now keep their access.`,
+          ? t('admin.integrations.sourceSuspended', { name: source.name })
+          : t('admin.integrations.sourceKept', { name: source.name }),
       );
     } catch (err) {
       setNotice(`${source.name}: ${errorMessage(err)}`);
@@ -114,16 +106,18 @@ export default function Integrations() {
     }
   };
 
-  const wholeNumber = (raw: string, min: number, max: number, what: string) => {
+  const wholeNumber = (raw: string, min: number, max: number, what: AdminKey) => {
     const n = Number(raw);
-    return Number.isInteger(n) && n >= min && n <= max ? null : `${what} must be a whole number from ${min} to ${max}.`;
+    return Number.isInteger(n) && n >= min && n <= max
+      ? null
+      : t('admin.integrations.wholeNumber', { what: t(what), min, max });
   };
 
   return (
     <section aria-labelledby="integrations-title">
       <div class="detail-header list-header">
         <h1 id="integrations-title" class="focus-target" tabindex="-1" ref={heading}>
-          Integrations
+          {t('admin.integrations.title')}
         </h1>
         <button
           type="button"
@@ -139,178 +133,150 @@ export default function Integrations() {
             dialogs.show('create');
           }}
         >
-          New key
+          {t('admin.integrations.newKey')}
         </button>
       </div>
       <p class="hint">
-        Your ERP (or the middleware in front of it) calls Gatehouse's integration API at <code>/api/v1</code> with one
-        of these keys in the <code>Authorization: Bearer</code> header. Each key has scopes, the networks it may call
-        from, a request budget and an expiry of at most {INTEGRATION_KEY_MAX_DAYS} days. Keys never open the web app.
+        {t('admin.integrations.intro', {
+          path: '/api/v1',
+          header: 'Authorization: Bearer',
+          days: INTEGRATION_KEY_MAX_DAYS,
+        })}
       </p>
       <Announcement testId="keys-status" message={notice()} />
 
       <Show when={minted()}>
         {(m) => (
-          <section class="panel panel-wide key-secret" data-testid="key-secret" aria-labelledby="key-secret-title">
-            <h2 id="key-secret-title">Copy key {m().keyId} now</h2>
-            <p>
-              This is the only time the key is shown: Gatehouse keeps only a fingerprint of it. Put it in your ERP's
-              configuration; it expires on {formatDate(m().expiresAt.slice(0, 10))}.
-            </p>
-            <div class="key-secret-line">
-              <label class="visually-hidden" for="key-secret-value">
-                The new key
-              </label>
-              <input
-                id="key-secret-value"
-                class="input mono"
-                readOnly
-                value={m().token}
-                data-testid="key-secret-value"
-                onFocus={(e) => e.currentTarget.select()}
-              />
-              <button
-                type="button"
-                class="button"
-                data-testid="key-secret-copy"
-                onClick={async () => {
-                  try {
-                    await navigator.clipboard.writeText(m().token);
-                    setCopied(true);
-                  } catch {
-                    setCopied(false);
-                    setNotice('Copying was not allowed by the browser: select the key and copy it yourself.');
-                  }
-                }}
-              >
-                {copied() ? 'Copied' : 'Copy'}
-              </button>
-            </div>
-            <button
-              type="button"
-              class="button"
-              data-testid="key-secret-done"
-              onClick={() => {
-                setMinted(null);
-                heading?.focus();
-              }}
-            >
-              I have stored it
-            </button>
-          </section>
+          <SecretPanel
+            id="key-secret"
+            testId="key-secret"
+            title={t('admin.integrations.secretTitle', { keyId: m().keyId })}
+            label={t('admin.integrations.secretLabel')}
+            value={m().token}
+            done={t('admin.integrations.secretDone')}
+            onDone={() => {
+              setMinted(null);
+              heading?.focus();
+            }}
+            copy={{
+              copy: t('admin.integrations.copy'),
+              copied: t('admin.integrations.copied'),
+              onRefused: () => setNotice(t('admin.integrations.copyRefused')),
+            }}
+          >
+            {t('admin.integrations.secretText', {
+              date: formatDate(m().expiresAt.slice(0, 10)),
+            })}
+          </SecretPanel>
         )}
       </Show>
 
-      <Show when={loadError()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
-      <Show when={!loadError()}>
-        <Show when={keys()} fallback={<p aria-busy="true">Loading keys…</p>}>
-          {(list) => (
-            <Show
-              when={list().length > 0}
-              fallback={
-                <p class="empty" data-testid="keys-empty">
-                  No integration keys yet. Create one for your ERP with “New key”.
-                </p>
-              }
-            >
-              <div class="table-wrap stack">
-                <table class="data-table keys-table" data-testid="keys-table">
-                  <caption class="visually-hidden">Integration keys</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Key</th>
-                      <th scope="col">Integration</th>
-                      <th scope="col">Scopes</th>
-                      <th scope="col">Networks</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Expires</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">
-                        <span class="visually-hidden">Actions</span>
-                      </th>
+      <Loaded
+        error={loadError()}
+        onRetry={() => void load()}
+        value={keys()}
+        loading={t('admin.integrations.loading')}
+        empty={
+          <p class="empty" data-testid="keys-empty">
+            {t('admin.integrations.empty')}
+          </p>
+        }
+      >
+        {(list) => (
+          <div class="table-wrap stack">
+            <table class="data-table keys-table" data-testid="keys-table">
+              <caption class="visually-hidden">{t('admin.integrations.caption')}</caption>
+              <thead>
+                <tr>
+                  <ColumnHeads
+                    names={[
+                      t('admin.integrations.colKey'),
+                      t('admin.integrations.colIntegration'),
+                      t('admin.integrations.colScopes'),
+                      t('admin.integrations.colNetworks'),
+                      t('admin.integrations.colStatus'),
+                      t('admin.integrations.colExpires'),
+                      t('admin.integrations.colLastUsed'),
+                    ]}
+                    actions={t('admin.integrations.actions')}
+                  />
+                </tr>
+              </thead>
+              <tbody>
+                <For each={list()}>
+                  {(k) => (
+                    <tr data-testid="key-row" data-key={k.keyId} data-status={k.status}>
+                      <td data-label={t('admin.integrations.colKey')} class="mono">
+                        {k.keyId}
+                        <Show when={k.replaces}>
+                          {(r) => <div class="hint">{t('admin.integrations.replaces', { keyId: r() })}</div>}
+                        </Show>
+                      </td>
+                      <td data-label={t('admin.integrations.colIntegration')}>
+                        {k.integrationName}
+                        <div class="hint">{t('admin.integrations.createdBy', { email: k.createdByEmail })}</div>
+                      </td>
+                      <td data-label={t('admin.integrations.colScopes')}>{k.scopes.join(', ')}</td>
+                      <td data-label={t('admin.integrations.colNetworks')} class="mono">
+                        {k.ipAllowlist.join(', ')}
+                      </td>
+                      <td data-label={t('admin.integrations.colStatus')}>
+                        <StatusBadge status={k.status} />
+                      </td>
+                      <td data-label={t('admin.integrations.colExpires')}>{formatDateTime(k.expiresAt)}</td>
+                      <td data-label={t('admin.integrations.colLastUsed')}>
+                        <Show when={k.lastUsedAt} fallback={<NoValue />}>
+                          {(at) => (
+                            <>
+                              {formatDateTime(at())}
+                              <div class="hint mono">{k.lastUsedIp}</div>
+                            </>
+                          )}
+                        </Show>
+                      </td>
+                      <td data-label={t('admin.integrations.actions')} class="actions">
+                        <Show when={k.status === 'active' || k.status === 'expiring'}>
+                          <RowAction
+                            testId="key-rotate"
+                            label={t('admin.integrations.rotateKeyLabel', { keyId: k.keyId })}
+                            ref={dialogs.opener('rotate')}
+                            onClick={() => {
+                              setTarget(k);
+                              setRotateDays('90');
+                              setOverlap('1');
+                              dialogs.show('rotate');
+                            }}
+                          >
+                            {t('admin.integrations.rotate')}
+                          </RowAction>{' '}
+                          <RowAction
+                            danger
+                            testId="key-revoke"
+                            label={t('admin.integrations.revokeKeyLabel', { keyId: k.keyId })}
+                            ref={dialogs.opener('revoke')}
+                            onClick={() => {
+                              setTarget(k);
+                              dialogs.show('revoke');
+                            }}
+                          >
+                            {t('admin.integrations.revoke')}
+                          </RowAction>
+                        </Show>
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    <For each={list()}>
-                      {(k) => (
-                        <tr data-testid="key-row" data-key={k.keyId} data-status={k.status}>
-                          <td data-label="Key" class="mono">
-                            {k.keyId}
-                            <Show when={k.replaces}>{(r) => <div class="hint">replaces {r()}</div>}</Show>
-                          </td>
-                          <td data-label="Integration">
-                            {k.integrationName}
-                            <div class="hint">by {k.createdByEmail}</div>
-                          </td>
-                          <td data-label="Scopes">{k.scopes.join(', ')}</td>
-                          <td data-label="Networks" class="mono">
-                            {k.ipAllowlist.join(', ')}
-                          </td>
-                          <td data-label="Status">
-                            <StatusBadge status={k.status} />
-                          </td>
-                          <td data-label="Expires">{formatDateTime(k.expiresAt)}</td>
-                          <td data-label="Last used">
-                            <Show when={k.lastUsedAt} fallback={<NoValue />}>
-                              {(at) => (
-                                <>
-                                  {formatDateTime(at())}
-                                  <div class="hint mono">{k.lastUsedIp}</div>
-                                </>
-                              )}
-                            </Show>
-                          </td>
-                          <td data-label="Actions" class="actions">
-                            <Show when={k.status === 'active' || k.status === 'expiring'}>
-                              <button
-                                type="button"
-                                class="button"
-                                data-testid="key-rotate"
-                                aria-label={`Rotate key ${k.keyId}`}
-                                ref={dialogs.opener('rotate')}
-                                onClick={() => {
-                                  setTarget(k);
-                                  setRotateDays('90');
-                                  setOverlap('1');
-                                  dialogs.show('rotate');
-                                }}
-                              >
-                                Rotate
-                              </button>{' '}
-                              <button
-                                type="button"
-                                class="button button-danger"
-                                data-testid="key-revoke"
-                                aria-label={`Revoke key ${k.keyId}`}
-                                ref={dialogs.opener('revoke')}
-                                onClick={() => {
-                                  setTarget(k);
-                                  dialogs.show('revoke');
-                                }}
-                              >
-                                Revoke
-                              </button>
-                            </Show>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-            </Show>
-          )}
-        </Show>
-      </Show>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
 
       <Show when={!loadError() && sources().length > 0}>
         <section class="stack" aria-labelledby="sources-title" data-testid="sources">
-          <h2 id="sources-title">Sources</h2>
+          <h2 id="sources-title">{t('admin.integrations.sources')}</h2>
           <p class="hint" id="sources-hint">
-            When the ERP marks a customer or supplier inactive, Gatehouse suspends that account's portal access: its
-            users can no longer sign in until the ERP marks it active again. Turn this off for a source whose “inactive”
-            means something else (e.g. no new orders), so its accounts keep their access. Changing it asks for your
-            password and is recorded in the audit log.
+            {t('admin.integrations.sourcesHint')}
           </p>
           <ul class="plain-list">
             <For each={sources()}>
@@ -332,7 +298,7 @@ export default function Integrations() {
                       }}
                     />
                     <label for={`source-suspend-${source.id}`}>
-                      <strong>{source.name}</strong>: suspend customers and suppliers the ERP marks inactive
+                      <strong>{source.name}</strong>: {t('admin.integrations.suspendInactive')}
                     </label>
                   </div>
                 </li>
@@ -349,23 +315,22 @@ export default function Integrations() {
       <Show when={dialogs.open() === 'create'}>
         <FormDialog
           id="key-create"
-          title="New integration key"
+          title={t('admin.integrations.createTitle')}
           testId="key-create-dialog"
-          heading="New integration key"
+          heading={t('admin.integrations.createTitle')}
           wide
           initialFocus={() => nameInput}
           onClose={dialogs.close}
-          submitLabel="Create key"
+          submitLabel={t('admin.integrations.createSubmit')}
           submitTestId="key-create-submit"
           check={() => {
-            if (!name().trim()) return 'Give the integration a name, e.g. “Kinetic production”.';
-            if (scopes().length === 0) return 'Choose at least one scope.';
-            if (networksOf(networks()).length === 0)
-              return 'List at least one network the ERP calls from (0.0.0.0/0 means anywhere).';
+            if (!name().trim()) return t('admin.integrations.nameMissing');
+            if (scopes().length === 0) return t('admin.integrations.scopesMissing');
+            if (lines(networks()).length === 0) return t('admin.integrations.networksMissing');
             return (
-              wholeNumber(days(), 1, INTEGRATION_KEY_MAX_DAYS, 'Days until it expires') ??
-              wholeNumber(perMinute(), 1, 6000, 'Requests per minute') ??
-              wholeNumber(rowsPerMinute(), 1000, 5_000_000, 'Rows per minute')
+              wholeNumber(days(), 1, INTEGRATION_KEY_MAX_DAYS, 'admin.integrations.daysWhat') ??
+              wholeNumber(perMinute(), 1, 6000, 'admin.integrations.rateWhat') ??
+              wholeNumber(rowsPerMinute(), 1000, 5_000_000, 'admin.integrations.rowsWhat')
             );
           }}
           send={async () => {
@@ -373,35 +338,31 @@ export default function Integrations() {
               trpc.integrations.createKey.mutate({
                 integrationName: name().trim(),
                 scopes: scopes(),
-                ipAllowlist: networksOf(networks()),
+                ipAllowlist: lines(networks()),
                 expiresInDays: Number(days()),
                 requestsPerMinute: Number(perMinute()),
                 rowsPerMinute: Number(rowsPerMinute()),
               }),
             );
-            show({ ...m, what: `Key ${m.keyId} was created for ${name().trim()}.` });
+            show({ ...m, what: t('admin.integrations.created', { keyId: m.keyId, name: name().trim() }) });
           }}
         >
           {() => (
             <>
-              <div class="field">
-                <label for="key-name">Integration</label>
-                <input
-                  id="key-name"
-                  class="input"
-                  ref={nameInput}
-                  maxLength={100}
-                  value={name()}
-                  onInput={(e) => setName(e.currentTarget.value)}
-                  data-testid="key-name"
-                  aria-describedby="key-name-hint"
-                />
-                <p class="hint" id="key-name-hint">
-                  Which system uses the key. A new name makes a new integration; an existing one adds a key to it.
-                </p>
-              </div>
+              <Field
+                id="key-name"
+                label={t('admin.integrations.colIntegration')}
+                inputRef={(el) => {
+                  nameInput = el;
+                }}
+                maxLength={100}
+                value={name()}
+                onInput={setName}
+                testId="key-name"
+                hint={t('admin.integrations.nameHint')}
+              />
               <fieldset class="field">
-                <legend>Scopes</legend>
+                <legend>{t('admin.integrations.colScopes')}</legend>
                 <For each={[...INTEGRATION_SCOPES]}>
                   {(scope) => (
                     <label class="checkbox">
@@ -413,44 +374,42 @@ export default function Integrations() {
                           setScopes((s) => (e.currentTarget.checked ? [...s, scope] : s.filter((x) => x !== scope)))
                         }
                       />{' '}
-                      <code>{scope}</code>: {SCOPE_TEXT[scope]}
+                      <code>{scope}</code>: {t(SCOPE_TEXT[scope])}
                     </label>
                   )}
                 </For>
               </fieldset>
-              <div class="field">
-                <label for="key-networks">Networks it may call from</label>
-                <textarea
-                  id="key-networks"
-                  class="input mono"
-                  rows={3}
-                  value={networks()}
-                  onInput={(e) => setNetworks(e.currentTarget.value)}
-                  data-testid="key-networks"
-                  aria-describedby="key-networks-hint"
-                />
-                <p class="hint" id="key-networks-hint">
-                  One network per line in CIDR form, e.g. 203.0.113.0/24. Write 0.0.0.0/0 and ::/0 to allow any address.
-                </p>
-              </div>
+              <Field
+                id="key-networks"
+                label={t('admin.integrations.networksLabel')}
+                mono
+                rows={3}
+                value={networks()}
+                onInput={setNetworks}
+                testId="key-networks"
+                hint={t('admin.integrations.networksHint')}
+              />
               <div class="field-pair">
-                <WholeNumberField
+                <Field
                   id="key-days"
-                  label="Expires in (days)"
+                  label={t('admin.integrations.daysLabel')}
+                  inputMode="numeric"
                   testId="key-days"
                   value={days()}
                   onInput={setDays}
                 />
-                <WholeNumberField
+                <Field
                   id="key-rate"
-                  label="Requests per minute"
+                  label={t('admin.integrations.rateWhat')}
+                  inputMode="numeric"
                   testId="key-rate"
                   value={perMinute()}
                   onInput={setPerMinute}
                 />
-                <WholeNumberField
+                <Field
                   id="key-rows"
-                  label="Batch rows per minute"
+                  label={t('admin.integrations.rowsLabel')}
+                  inputMode="numeric"
                   testId="key-rows"
                   value={rowsPerMinute()}
                   onInput={setRowsPerMinute}
@@ -465,22 +424,24 @@ export default function Integrations() {
         {(k) => (
           <FormDialog
             id="key-rotate"
-            title="Rotate key"
+            title={t('admin.integrations.rotateTitle')}
             testId="key-rotate-dialog"
-            heading={`Rotate key ${k().keyId}`}
+            heading={t('admin.integrations.rotateKeyLabel', { keyId: k().keyId })}
             intro={
               <p class="hint">
-                A new key with the same scopes, networks and budget is made for {k().integrationName}. The old key keeps
-                working for the overlap (0 to {INTEGRATION_KEY_OVERLAP_DAYS} days) while the ERP switches over.
+                {t('admin.integrations.rotateIntro', {
+                  name: k().integrationName,
+                  max: INTEGRATION_KEY_OVERLAP_DAYS,
+                })}
               </p>
             }
             initialFocus={() => rotateInput}
             onClose={dialogs.close}
-            submitLabel="Rotate"
+            submitLabel={t('admin.integrations.rotate')}
             submitTestId="key-rotate-submit"
             check={() =>
-              wholeNumber(rotateDays(), 1, INTEGRATION_KEY_MAX_DAYS, 'Days until the new key expires') ??
-              wholeNumber(overlap(), 0, INTEGRATION_KEY_OVERLAP_DAYS, 'Overlap days')
+              wholeNumber(rotateDays(), 1, INTEGRATION_KEY_MAX_DAYS, 'admin.integrations.rotateDaysWhat') ??
+              wholeNumber(overlap(), 0, INTEGRATION_KEY_OVERLAP_DAYS, 'admin.integrations.overlapWhat')
             }
             send={async () => {
               const m = await withReauth(() =>
@@ -494,16 +455,21 @@ export default function Integrations() {
                 ...m,
                 what:
                   Number(overlap()) === 0
-                    ? `Key ${m.keyId} replaces ${k().keyId}, which no longer works.`
-                    : `Key ${m.keyId} replaces ${k().keyId}, which works for ${overlap()} more day(s).`,
+                    ? t('admin.integrations.rotatedNow', { keyId: m.keyId, old: k().keyId })
+                    : t('admin.integrations.rotatedOverlap', {
+                        keyId: m.keyId,
+                        old: k().keyId,
+                        days: Number(overlap()),
+                      }),
               });
             }}
           >
             {() => (
               <div class="field-pair">
-                <WholeNumberField
+                <Field
                   id="rotate-days"
-                  label="New key expires in (days)"
+                  label={t('admin.integrations.rotateDaysLabel')}
+                  inputMode="numeric"
                   testId="rotate-days"
                   value={rotateDays()}
                   onInput={setRotateDays}
@@ -511,9 +477,10 @@ export default function Integrations() {
                     rotateInput = el;
                   }}
                 />
-                <WholeNumberField
+                <Field
                   id="rotate-overlap"
-                  label="Old key keeps working (days)"
+                  label={t('admin.integrations.overlapLabel')}
+                  inputMode="numeric"
                   testId="rotate-overlap"
                   value={overlap()}
                   onInput={setOverlap}
@@ -528,53 +495,23 @@ export default function Integrations() {
         {(k) => (
           <FormDialog
             id="key-revoke"
-            title="Revoke key"
+            title={t('admin.integrations.revokeTitle')}
             testId="key-revoke-dialog"
-            heading={`Revoke key ${k().keyId}?`}
-            intro={
-              <p>
-                {k().integrationName} can no longer call Gatehouse with this key, from the next request on. This cannot
-                be undone.
-              </p>
-            }
+            heading={t('admin.integrations.revokeHeading', { keyId: k().keyId })}
+            intro={<p>{t('admin.integrations.revokeIntro', { name: k().integrationName })}</p>}
             onClose={dialogs.close}
-            submitLabel="Revoke key"
+            submitLabel={t('admin.integrations.revokeTitle')}
             submitClass="button button-danger"
             submitTestId="key-revoke-submit"
             send={async () => {
               await withReauth(() => trpc.integrations.revokeKey.mutate({ keyId: k().keyId }));
               setMinted(null);
-              setNotice(`Key ${k().keyId} is revoked.`);
+              setNotice(t('admin.integrations.revoked', { keyId: k().keyId }));
               await load();
             }}
           />
         )}
       </Show>
     </section>
-  );
-}
-
-/** A labelled whole-number input whose text the form checks on submit (wholeNumber), with a test id. */
-function WholeNumberField(props: {
-  id: string;
-  label: string;
-  testId: string;
-  value: string;
-  onInput: (value: string) => void;
-  inputRef?: (el: HTMLInputElement) => void;
-}) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        class="input"
-        inputMode="numeric"
-        ref={(el) => props.inputRef?.(el)}
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-        data-testid={props.testId}
-      />
-    </div>
   );
 }

@@ -2,11 +2,14 @@ import type { KINETIC_STREAMS, KINETIC_WRITEBACK_MODES, KINETIC_WRITEBACK_STATES
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
 import { Announcement } from '../../shared/components.tsx';
-import { ErrorPanel, NoValue, StatusBadge } from '../../shared/data.tsx';
+import { ColumnHeads, NoValue, StatusBadge } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
+import { FormError } from '../../shared/forms.tsx';
+import { Loaded } from '../../shared/loaded.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
+import { Field, lines } from './integration-pieces.tsx';
 
 type Status = Awaited<ReturnType<typeof trpc.kinetic.status.query>>;
 type Stream = Status['streams'][number];
@@ -45,12 +48,6 @@ const TEST_LABEL: Record<TestResult['outcome'], string> = {
   not_found: 'Not found',
   unreachable: 'Unreachable',
 };
-
-const lines = (text: string) =>
-  text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 const lag = (s: number | null) =>
   s === null ? null : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
@@ -205,450 +202,394 @@ export function KineticSection() {
         (docs/kinetic.md).
       </p>
       <Announcement testId="kinetic-status-message" message={notice()} />
-      <Show when={loadError()}>{(m) => <ErrorPanel message={m()} onRetry={() => void load()} />}</Show>
-      <Show when={!loadError()}>
-        <Show when={status()} fallback={<p aria-busy="true">Loading the Kinetic connection…</p>}>
-          {(s) => (
-            <>
-              <Show when={s().connection?.state === 'auth_failed'}>
-                <p class="form-error" role="alert" data-testid="kinetic-auth-failed">
-                  Kinetic refused the connector’s credentials; sync is paused until you save or test the connection
-                  again. {s().connection?.stateReason}
-                </p>
-              </Show>
-              <form
-                class="panel panel-wide stack"
-                onSubmit={(e) => void save(e)}
-                aria-labelledby="kinetic-conn-title"
-                novalidate
-              >
-                <h3 id="kinetic-conn-title">Connection</h3>
-                <div class="field">
-                  <label for="kin-url">Server address</label>
+      <Loaded
+        error={loadError()}
+        onRetry={() => void load()}
+        value={status()}
+        loading="Loading the Kinetic connection…"
+      >
+        {(s) => (
+          <>
+            <Show when={s().connection?.state === 'auth_failed'}>
+              <p class="form-error" role="alert" data-testid="kinetic-auth-failed">
+                Kinetic refused the connector’s credentials; sync is paused until you save or test the connection again.{' '}
+                {s().connection?.stateReason}
+              </p>
+            </Show>
+            <form
+              class="panel panel-wide stack"
+              onSubmit={(e) => void save(e)}
+              aria-labelledby="kinetic-conn-title"
+              novalidate
+            >
+              <h3 id="kinetic-conn-title">Connection</h3>
+              <Field
+                id="kin-url"
+                label="Server address"
+                mono
+                inputMode="url"
+                maxLength={500}
+                value={baseUrl()}
+                onInput={setBaseUrl}
+                testId="kinetic-url"
+                hint="https (http only to an allowlisted network), without the instance, e.g. https://erp.example.com."
+              />
+              <Field
+                id="kin-instance"
+                label="Instance"
+                maxLength={100}
+                value={instance()}
+                onInput={setInstance}
+                testId="kinetic-instance"
+              />
+              <Field
+                id="kin-company"
+                label="Company"
+                maxLength={50}
+                value={company()}
+                onInput={setCompany}
+                testId="kinetic-company"
+              />
+              <fieldset class="field">
+                <legend>Sign-in</legend>
+                <label class="checkbox">
                   <input
-                    id="kin-url"
-                    class="input mono"
-                    inputMode="url"
-                    maxLength={500}
-                    value={baseUrl()}
-                    onInput={(e) => setBaseUrl(e.currentTarget.value)}
-                    data-testid="kinetic-url"
-                    aria-describedby="kin-url-hint"
-                  />
-                  <p class="hint" id="kin-url-hint">
-                    https (http only to an allowlisted network), without the instance, e.g. https://erp.example.com.
-                  </p>
-                </div>
-                <div class="field">
-                  <label for="kin-instance">Instance</label>
+                    type="radio"
+                    name="kin-auth"
+                    checked={authMode() === 'basic'}
+                    onChange={() => setAuthMode('basic')}
+                    data-testid="kinetic-auth-basic"
+                  />{' '}
+                  Basic (service account)
+                </label>
+                <label class="checkbox">
                   <input
-                    id="kin-instance"
-                    class="input"
-                    maxLength={100}
-                    value={instance()}
-                    onInput={(e) => setInstance(e.currentTarget.value)}
-                    data-testid="kinetic-instance"
-                  />
-                </div>
-                <div class="field">
-                  <label for="kin-company">Company</label>
-                  <input
-                    id="kin-company"
-                    class="input"
-                    maxLength={50}
-                    value={company()}
-                    onInput={(e) => setCompany(e.currentTarget.value)}
-                    data-testid="kinetic-company"
-                  />
-                </div>
-                <fieldset class="field">
-                  <legend>Sign-in</legend>
-                  <label class="checkbox">
-                    <input
-                      type="radio"
-                      name="kin-auth"
-                      checked={authMode() === 'basic'}
-                      onChange={() => setAuthMode('basic')}
-                      data-testid="kinetic-auth-basic"
-                    />{' '}
-                    Basic (service account)
-                  </label>
-                  <label class="checkbox">
-                    <input
-                      type="radio"
-                      name="kin-auth"
-                      checked={authMode() === 'bearer'}
-                      onChange={() => setAuthMode('bearer')}
-                      data-testid="kinetic-auth-bearer"
-                    />{' '}
-                    Bearer token (TokenResource)
-                  </label>
-                </fieldset>
-                <div class="field">
-                  <label for="kin-user">Service account</label>
-                  <input
-                    id="kin-user"
-                    class="input"
-                    autocomplete="off"
-                    maxLength={200}
-                    value={username()}
-                    onInput={(e) => setUsername(e.currentTarget.value)}
-                    data-testid="kinetic-username"
-                  />
-                </div>
-                <div class="field">
-                  <label for="kin-password">Password</label>
-                  <input
-                    id="kin-password"
-                    class="input"
-                    type="password"
-                    autocomplete="new-password"
-                    maxLength={2000}
-                    value={password()}
-                    onInput={(e) => setPassword(e.currentTarget.value)}
-                    data-testid="kinetic-password"
-                    aria-describedby="kin-password-hint"
-                  />
-                  <p class="hint" id="kin-password-hint" data-testid="kinetic-password-stored">
-                    {s().connection?.hasPassword
-                      ? 'A password is stored (sealed). Leave empty to keep it.'
-                      : 'Not stored yet.'}
-                  </p>
-                </div>
-                <div class="field">
-                  <label for="kin-key">API key</label>
-                  <input
-                    id="kin-key"
-                    class="input mono"
-                    type="password"
-                    autocomplete="off"
-                    maxLength={2000}
-                    value={apiKey()}
-                    onInput={(e) => setApiKey(e.currentTarget.value)}
-                    data-testid="kinetic-api-key"
-                    aria-describedby="kin-key-hint"
-                  />
-                  <p class="hint" id="kin-key-hint" data-testid="kinetic-key-stored">
-                    {s().connection?.hasApiKey
-                      ? 'An API key is stored (sealed). Leave empty to keep it.'
-                      : 'Not stored yet. Sent as the x-api-key header only.'}
-                  </p>
-                </div>
-                <div class="field">
-                  <label for="kin-ca">CA bundle (optional)</label>
-                  <textarea
-                    id="kin-ca"
-                    class="input mono"
-                    rows={3}
-                    value={caBundle()}
-                    onInput={(e) => setCaBundle(e.currentTarget.value)}
-                    data-testid="kinetic-ca"
-                    aria-describedby="kin-ca-hint"
-                  />
-                  <p class="hint" id="kin-ca-hint">
-                    PEM certificates of an on-premises CA; TLS is always verified.
-                  </p>
-                </div>
-                <div class="field">
-                  <label for="kin-cidrs">Allowlisted networks (optional)</label>
-                  <textarea
-                    id="kin-cidrs"
-                    class="input mono"
-                    rows={2}
-                    value={cidrs()}
-                    onInput={(e) => setCidrs(e.currentTarget.value)}
-                    data-testid="kinetic-cidrs"
-                    aria-describedby="kin-cidrs-hint"
-                  />
-                  <p class="hint" id="kin-cidrs-hint">
-                    Private, loopback or link-local addresses are refused unless their network is listed here (one per
-                    line).
-                  </p>
-                </div>
-                <Show when={formError()}>
-                  {(m) => (
-                    <p class="form-error" role="alert" id="kinetic-form-error" data-testid="kinetic-form-error">
-                      {m()}
-                    </p>
-                  )}
-                </Show>
-                <div class="actions">
-                  <button type="submit" class="button button-primary" disabled={busy()} data-testid="kinetic-save">
-                    Save connection
-                  </button>
-                  <button
-                    type="button"
-                    class="button"
-                    disabled={busy() || !s().connection}
-                    data-testid="kinetic-test"
-                    onClick={() => void runTest()}
+                    type="radio"
+                    name="kin-auth"
+                    checked={authMode() === 'bearer'}
+                    onChange={() => setAuthMode('bearer')}
+                    data-testid="kinetic-auth-bearer"
+                  />{' '}
+                  Bearer token (TokenResource)
+                </label>
+              </fieldset>
+              <Field
+                id="kin-user"
+                label="Service account"
+                autocomplete="off"
+                maxLength={200}
+                value={username()}
+                onInput={setUsername}
+                testId="kinetic-username"
+              />
+              <Field
+                id="kin-password"
+                label="Password"
+                type="password"
+                autocomplete="new-password"
+                maxLength={2000}
+                value={password()}
+                onInput={setPassword}
+                testId="kinetic-password"
+                hintTestId="kinetic-password-stored"
+                hint={
+                  s().connection?.hasPassword
+                    ? 'A password is stored (sealed). Leave empty to keep it.'
+                    : 'Not stored yet.'
+                }
+              />
+              <Field
+                id="kin-key"
+                label="API key"
+                mono
+                type="password"
+                autocomplete="off"
+                maxLength={2000}
+                value={apiKey()}
+                onInput={setApiKey}
+                testId="kinetic-api-key"
+                hintTestId="kinetic-key-stored"
+                hint={
+                  s().connection?.hasApiKey
+                    ? 'An API key is stored (sealed). Leave empty to keep it.'
+                    : 'Not stored yet. Sent as the x-api-key header only.'
+                }
+              />
+              <Field
+                id="kin-ca"
+                label="CA bundle (optional)"
+                mono
+                rows={3}
+                value={caBundle()}
+                onInput={setCaBundle}
+                testId="kinetic-ca"
+                hint="PEM certificates of an on-premises CA; TLS is always verified."
+              />
+              <Field
+                id="kin-cidrs"
+                label="Allowlisted networks (optional)"
+                mono
+                rows={2}
+                value={cidrs()}
+                onInput={setCidrs}
+                testId="kinetic-cidrs"
+                hint="Private, loopback or link-local addresses are refused unless their network is listed here (one per line)."
+              />
+              <FormError id="kinetic-form-error" message={formError()} />
+              <div class="actions">
+                <button type="submit" class="button button-primary" disabled={busy()} data-testid="kinetic-save">
+                  Save connection
+                </button>
+                <button
+                  type="button"
+                  class="button"
+                  disabled={busy() || !s().connection}
+                  data-testid="kinetic-test"
+                  onClick={() => void runTest()}
+                >
+                  Test connection
+                </button>
+              </div>
+              <Show when={test()}>
+                {(r) => (
+                  <p
+                    class={r().outcome === 'ok' ? 'notice' : 'form-error'}
+                    role="status"
+                    data-testid="kinetic-test-result"
+                    data-outcome={r().outcome}
                   >
-                    Test connection
-                  </button>
-                </div>
-                <Show when={test()}>
-                  {(r) => (
-                    <p
-                      class={r().outcome === 'ok' ? 'notice' : 'form-error'}
-                      role="status"
-                      data-testid="kinetic-test-result"
-                      data-outcome={r().outcome}
-                    >
-                      <strong>{TEST_LABEL[r().outcome]}</strong>: {r().message}
-                    </p>
-                  )}
-                </Show>
-              </form>
+                    <strong>{TEST_LABEL[r().outcome]}</strong>: {r().message}
+                  </p>
+                )}
+              </Show>
+            </form>
 
-              <Show when={s().connection}>
+            <Show when={s().connection}>
+              <div class="table-wrap">
+                <table class="data-table" data-testid="kinetic-streams">
+                  <caption>Streams</caption>
+                  <thead>
+                    <tr>
+                      <ColumnHeads names={['Stream', 'On', 'Mode', 'Poll (s)', 'Last run', 'Lag', 'Rows', 'Rejects']} />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={s().streams}>
+                      {(st) => (
+                        <tr data-testid="kinetic-stream-row" data-stream={st.stream}>
+                          <th scope="row" data-label="Stream">
+                            {STREAM_LABEL[st.stream]}
+                            <Show when={st.lastError}>
+                              {(err) => (
+                                <div class="hint webhook-error" data-testid="kinetic-stream-error">
+                                  {err()}
+                                </div>
+                              )}
+                            </Show>
+                          </th>
+                          <td data-label="On">
+                            <input
+                              type="checkbox"
+                              checked={st.enabled}
+                              aria-label={`Sync ${STREAM_LABEL[st.stream]}`}
+                              data-testid="kinetic-stream-enabled"
+                              onChange={(e) => void saveStream(st, { enabled: e.currentTarget.checked })}
+                            />
+                          </td>
+                          <td data-label="Mode">
+                            <select
+                              class="input"
+                              aria-label={`Mode of ${STREAM_LABEL[st.stream]}`}
+                              value={st.mode}
+                              data-testid="kinetic-stream-mode"
+                              onChange={(e) =>
+                                void saveStream(st, { mode: e.currentTarget.value === 'baq' ? 'baq' : 'bo' })
+                              }
+                            >
+                              <option value="bo">Business object</option>
+                              <option value="baq">BAQ</option>
+                            </select>
+                          </td>
+                          <td data-label="Poll (s)">
+                            <input
+                              class="input"
+                              type="number"
+                              min={15}
+                              max={900}
+                              aria-label={`Poll interval of ${STREAM_LABEL[st.stream]} in seconds`}
+                              value={st.pollSeconds}
+                              data-testid="kinetic-stream-poll"
+                              onChange={(e) => {
+                                const n = Number(e.currentTarget.value);
+                                if (Number.isInteger(n) && n >= 15 && n <= 900) void saveStream(st, { pollSeconds: n });
+                                else setNotice('A poll interval is 15 to 900 seconds.');
+                              }}
+                            />
+                          </td>
+                          <td data-label="Last run">
+                            <Show when={st.lastRunAt} fallback={<NoValue />}>
+                              {(at) => formatDateTime(at())}
+                            </Show>
+                          </td>
+                          <td data-label="Lag">{lag(st.lagSeconds) ?? <NoValue />}</td>
+                          <td data-label="Rows">
+                            {st.rowsTotal}
+                            <div class="hint">last run: {st.lastRunRows}</div>
+                          </td>
+                          <td data-label="Rejects">{st.rejects}</td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+              <Show when={s().rejects.length > 0}>
                 <div class="table-wrap">
-                  <table class="data-table" data-testid="kinetic-streams">
-                    <caption>Streams</caption>
+                  <table class="data-table" data-testid="kinetic-rejects">
+                    <caption>Rows not applied yet (retried every run)</caption>
                     <thead>
                       <tr>
-                        <th scope="col">Stream</th>
-                        <th scope="col">On</th>
-                        <th scope="col">Mode</th>
-                        <th scope="col">Poll (s)</th>
-                        <th scope="col">Last run</th>
-                        <th scope="col">Lag</th>
-                        <th scope="col">Rows</th>
-                        <th scope="col">Rejects</th>
+                        <ColumnHeads names={['Record', 'Reason', 'Since']} />
                       </tr>
                     </thead>
                     <tbody>
-                      <For each={s().streams}>
-                        {(st) => (
-                          <tr data-testid="kinetic-stream-row" data-stream={st.stream}>
-                            <th scope="row" data-label="Stream">
-                              {STREAM_LABEL[st.stream]}
-                              <Show when={st.lastError}>
-                                {(err) => (
-                                  <div class="hint webhook-error" data-testid="kinetic-stream-error">
-                                    {err()}
-                                  </div>
-                                )}
-                              </Show>
-                            </th>
-                            <td data-label="On">
-                              <input
-                                type="checkbox"
-                                checked={st.enabled}
-                                aria-label={`Sync ${STREAM_LABEL[st.stream]}`}
-                                data-testid="kinetic-stream-enabled"
-                                onChange={(e) => void saveStream(st, { enabled: e.currentTarget.checked })}
-                              />
+                      <For each={s().rejects}>
+                        {(r) => (
+                          <tr data-testid="kinetic-reject-row">
+                            <td data-label="Record" class="mono">
+                              {r.erpKey}
+                              <div class="hint">{STREAM_LABEL[r.stream as Stream['stream']] ?? r.stream}</div>
                             </td>
-                            <td data-label="Mode">
-                              <select
-                                class="input"
-                                aria-label={`Mode of ${STREAM_LABEL[st.stream]}`}
-                                value={st.mode}
-                                data-testid="kinetic-stream-mode"
-                                onChange={(e) =>
-                                  void saveStream(st, { mode: e.currentTarget.value === 'baq' ? 'baq' : 'bo' })
-                                }
-                              >
-                                <option value="bo">Business object</option>
-                                <option value="baq">BAQ</option>
-                              </select>
+                            <td data-label="Reason">{r.reason}</td>
+                            <td data-label="Since">
+                              {formatDateTime(r.firstSeen)}
+                              <div class="hint">{r.attempts} attempts</div>
                             </td>
-                            <td data-label="Poll (s)">
-                              <input
-                                class="input"
-                                type="number"
-                                min={15}
-                                max={900}
-                                aria-label={`Poll interval of ${STREAM_LABEL[st.stream]} in seconds`}
-                                value={st.pollSeconds}
-                                data-testid="kinetic-stream-poll"
-                                onChange={(e) => {
-                                  const n = Number(e.currentTarget.value);
-                                  if (Number.isInteger(n) && n >= 15 && n <= 900)
-                                    void saveStream(st, { pollSeconds: n });
-                                  else setNotice('A poll interval is 15 to 900 seconds.');
-                                }}
-                              />
-                            </td>
-                            <td data-label="Last run">
-                              <Show when={st.lastRunAt} fallback={<NoValue />}>
-                                {(at) => formatDateTime(at())}
-                              </Show>
-                            </td>
-                            <td data-label="Lag">{lag(st.lagSeconds) ?? <NoValue />}</td>
-                            <td data-label="Rows">
-                              {st.rowsTotal}
-                              <div class="hint">last run: {st.lastRunRows}</div>
-                            </td>
-                            <td data-label="Rejects">{st.rejects}</td>
                           </tr>
                         )}
                       </For>
                     </tbody>
                   </table>
                 </div>
-                <Show when={s().rejects.length > 0}>
-                  <div class="table-wrap">
-                    <table class="data-table" data-testid="kinetic-rejects">
-                      <caption>Rows not applied yet (retried every run)</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">Record</th>
-                          <th scope="col">Reason</th>
-                          <th scope="col">Since</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        <For each={s().rejects}>
-                          {(r) => (
-                            <tr data-testid="kinetic-reject-row">
-                              <td data-label="Record" class="mono">
-                                {r.erpKey}
-                                <div class="hint">{STREAM_LABEL[r.stream as Stream['stream']] ?? r.stream}</div>
-                              </td>
-                              <td data-label="Reason">{r.reason}</td>
-                              <td data-label="Since">
-                                {formatDateTime(r.firstSeen)}
-                                <div class="hint">{r.attempts} attempts</div>
-                              </td>
-                            </tr>
-                          )}
-                        </For>
-                      </tbody>
-                    </table>
-                  </div>
-                </Show>
-                <p class="hint">
-                  Connection state: <StatusBadge status={s().connection?.state ?? 'ok'} />
-                </p>
-                <form
-                  class="panel panel-wide stack"
-                  onSubmit={(e) => void saveWriteback(e)}
-                  aria-labelledby="kinetic-wb-title"
-                  data-testid="kinetic-writeback"
-                  novalidate
-                >
-                  <h3 id="kinetic-wb-title">Write-back</h3>
-                  <p class="hint">
-                    Acknowledgements, problem flags, addresses and credit limits decided in the portal are written into
-                    Kinetic; a sync that reads the value back confirms them. Bank details and credit memos are never
-                    written: ERP staff enter those themselves.
-                  </p>
-                  <div class="field">
-                    <label for="kin-wb-mode">Mode</label>
-                    <select
-                      id="kin-wb-mode"
-                      class="input"
-                      value={wbMode()}
-                      data-testid="kinetic-writeback-mode"
-                      onChange={(e) => setWbMode(e.currentTarget.value as (typeof KINETIC_WRITEBACK_MODES)[number])}
-                    >
-                      <option value="off">{WRITEBACK_MODE_LABEL.off}</option>
-                      <option value="efx">{WRITEBACK_MODE_LABEL.efx}</option>
-                      <option value="ud">{WRITEBACK_MODE_LABEL.ud}</option>
-                    </select>
-                  </div>
-                  <div class="field">
-                    <label for="kin-wb-hours">Alert when not confirmed after (hours)</label>
-                    <input
-                      id="kin-wb-hours"
-                      class="input"
-                      type="number"
-                      min={1}
-                      max={720}
-                      value={wbHours()}
-                      onInput={(e) => setWbHours(e.currentTarget.value)}
-                      data-testid="kinetic-writeback-hours"
-                    />
-                  </div>
-                  <Show when={wbError()}>
-                    {(m) => (
-                      <p class="form-error" role="alert" data-testid="kinetic-writeback-error">
-                        {m()}
-                      </p>
-                    )}
-                  </Show>
-                  <div class="actions">
-                    <button
-                      type="submit"
-                      class="button button-primary"
-                      disabled={busy()}
-                      data-testid="kinetic-writeback-save"
-                    >
-                      Save write-back
-                    </button>
-                  </div>
-                  <p class="hint" data-testid="kinetic-writeback-counts">
-                    {(Object.keys(WRITEBACK_STATE_LABEL) as (typeof KINETIC_WRITEBACK_STATES)[number][])
-                      .map((k) => `${WRITEBACK_STATE_LABEL[k]}: ${s().writeback.counts[k] ?? 0}`)
-                      .join(' · ')}
-                  </p>
-                </form>
-                <Show
-                  when={s().writeback.recent.length > 0}
-                  fallback={
-                    <p class="hint" data-testid="kinetic-writeback-empty">
-                      Nothing has been written back yet.
-                    </p>
-                  }
-                >
-                  <div class="table-wrap">
-                    <table class="data-table" data-testid="kinetic-writebacks">
-                      <caption>Latest write-backs</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">Event</th>
-                          <th scope="col">Target</th>
-                          <th scope="col">State</th>
-                          <th scope="col">Recorded</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        <For each={s().writeback.recent}>
-                          {(w) => (
-                            <tr data-testid="kinetic-writeback-row" data-state={w.state} data-event={w.eventId}>
-                              <td data-label="Event">
-                                {w.type}
-                                <div class="hint mono">{w.eventId}</div>
-                              </td>
-                              <td data-label="Target">
-                                {w.route === 'efx'
-                                  ? `Function ${w.target ?? ''}`
-                                  : w.route === 'ud'
-                                    ? `UD queue ${w.target ?? ''}`
-                                    : 'None'}
-                              </td>
-                              <td data-label="State">
-                                {WRITEBACK_STATE_LABEL[w.state]}
-                                <Show when={w.attempts > 1}>
-                                  <div class="hint">{w.attempts} attempts</div>
-                                </Show>
-                                <Show when={w.lastError}>
-                                  {(err) => (
-                                    <div class="hint webhook-error" data-testid="kinetic-writeback-reason">
-                                      {err()}
-                                    </div>
-                                  )}
-                                </Show>
-                              </td>
-                              <td data-label="Recorded">
-                                {formatDateTime(w.createdAt)}
-                                <Show when={w.confirmedAt}>
-                                  {(at) => <div class="hint">confirmed {formatDateTime(at())}</div>}
-                                </Show>
-                              </td>
-                            </tr>
-                          )}
-                        </For>
-                      </tbody>
-                    </table>
-                  </div>
-                </Show>
               </Show>
-            </>
-          )}
-        </Show>
-      </Show>
+              <p class="hint">
+                Connection state: <StatusBadge status={s().connection?.state ?? 'ok'} />
+              </p>
+              <form
+                class="panel panel-wide stack"
+                onSubmit={(e) => void saveWriteback(e)}
+                aria-labelledby="kinetic-wb-title"
+                data-testid="kinetic-writeback"
+                novalidate
+              >
+                <h3 id="kinetic-wb-title">Write-back</h3>
+                <p class="hint">
+                  Acknowledgements, problem flags, addresses and credit limits decided in the portal are written into
+                  Kinetic; a sync that reads the value back confirms them. Bank details and credit memos are never
+                  written: ERP staff enter those themselves.
+                </p>
+                <div class="field">
+                  <label for="kin-wb-mode">Mode</label>
+                  <select
+                    id="kin-wb-mode"
+                    class="input"
+                    value={wbMode()}
+                    data-testid="kinetic-writeback-mode"
+                    onChange={(e) => setWbMode(e.currentTarget.value as (typeof KINETIC_WRITEBACK_MODES)[number])}
+                  >
+                    <option value="off">{WRITEBACK_MODE_LABEL.off}</option>
+                    <option value="efx">{WRITEBACK_MODE_LABEL.efx}</option>
+                    <option value="ud">{WRITEBACK_MODE_LABEL.ud}</option>
+                  </select>
+                </div>
+                <Field
+                  id="kin-wb-hours"
+                  label="Alert when not confirmed after (hours)"
+                  type="number"
+                  min={1}
+                  max={720}
+                  value={wbHours()}
+                  onInput={setWbHours}
+                  testId="kinetic-writeback-hours"
+                />
+                <FormError id="kinetic-writeback-error" message={wbError()} />
+                <div class="actions">
+                  <button
+                    type="submit"
+                    class="button button-primary"
+                    disabled={busy()}
+                    data-testid="kinetic-writeback-save"
+                  >
+                    Save write-back
+                  </button>
+                </div>
+                <p class="hint" data-testid="kinetic-writeback-counts">
+                  {(Object.keys(WRITEBACK_STATE_LABEL) as (typeof KINETIC_WRITEBACK_STATES)[number][])
+                    .map((k) => `${WRITEBACK_STATE_LABEL[k]}: ${s().writeback.counts[k] ?? 0}`)
+                    .join(' · ')}
+                </p>
+              </form>
+              <Show
+                when={s().writeback.recent.length > 0}
+                fallback={
+                  <p class="hint" data-testid="kinetic-writeback-empty">
+                    Nothing has been written back yet.
+                  </p>
+                }
+              >
+                <div class="table-wrap">
+                  <table class="data-table" data-testid="kinetic-writebacks">
+                    <caption>Latest write-backs</caption>
+                    <thead>
+                      <tr>
+                        <ColumnHeads names={['Event', 'Target', 'State', 'Recorded']} />
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={s().writeback.recent}>
+                        {(w) => (
+                          <tr data-testid="kinetic-writeback-row" data-state={w.state} data-event={w.eventId}>
+                            <td data-label="Event">
+                              {w.type}
+                              <div class="hint mono">{w.eventId}</div>
+                            </td>
+                            <td data-label="Target">
+                              {w.route === 'efx'
+                                ? `Function ${w.target ?? ''}`
+                                : w.route === 'ud'
+                                  ? `UD queue ${w.target ?? ''}`
+                                  : 'None'}
+                            </td>
+                            <td data-label="State">
+                              {WRITEBACK_STATE_LABEL[w.state]}
+                              <Show when={w.attempts > 1}>
+                                <div class="hint">{w.attempts} attempts</div>
+                              </Show>
+                              <Show when={w.lastError}>
+                                {(err) => (
+                                  <div class="hint webhook-error" data-testid="kinetic-writeback-reason">
+                                    {err()}
+                                  </div>
+                                )}
+                              </Show>
+                            </td>
+                            <td data-label="Recorded">
+                              {formatDateTime(w.createdAt)}
+                              <Show when={w.confirmedAt}>
+                                {(at) => <div class="hint">confirmed {formatDateTime(at())}</div>}
+                              </Show>
+                            </td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              </Show>
+            </Show>
+          </>
+        )}
+      </Loaded>
     </section>
   );
 }

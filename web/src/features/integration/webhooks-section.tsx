@@ -2,21 +2,17 @@ import { INTEGRATION_EVENT_TYPES, WEBHOOK_REPLAY_MAX, WEBHOOK_SECRET_OVERLAP_MAX
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
 import { Announcement, createDialogs, FormDialog } from '../../shared/components.tsx';
-import { ErrorPanel, NoValue, StatusBadge } from '../../shared/data.tsx';
+import { ColumnHeads, NoValue, StatusBadge } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
+import { Loaded } from '../../shared/loaded.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
+import { Field, lines, RowAction, SecretPanel } from './integration-pieces.tsx';
 
 type Endpoint = Awaited<ReturnType<typeof trpc.webhooks.list.query>>['endpoints'][number];
 type Delivery = Awaited<ReturnType<typeof trpc.webhooks.deliveries.query>>['items'][number];
 type EventType = (typeof INTEGRATION_EVENT_TYPES)[number];
-
-const lines = (text: string) =>
-  text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /**
  * The Webhooks section of the Integrations screen: endpoints that receive the outbox signed (Standard
@@ -111,185 +107,152 @@ export function WebhooksSection() {
       <Announcement testId="webhooks-status" message={notice()} />
 
       <Show when={secret()}>
-        {(s) => (
-          <section class="panel panel-wide key-secret" data-testid="webhook-secret" aria-labelledby="wh-secret-title">
-            <h2 id="wh-secret-title">Copy the signing secret now</h2>
-            <p>
-              This is the only time the secret for <span class="webhook-url">{s().url}</span> is shown. Give it to the
-              receiver to verify signatures.
-            </p>
-            <div class="key-secret-line">
-              <label class="visually-hidden" for="wh-secret-value">
-                The signing secret
-              </label>
-              <input
-                id="wh-secret-value"
-                class="input mono"
-                readOnly
-                value={s().secret}
-                data-testid="webhook-secret-value"
-                onFocus={(e) => e.currentTarget.select()}
-              />
-            </div>
-            <button
-              type="button"
-              class="button"
-              data-testid="webhook-secret-done"
-              onClick={() => {
-                setSecret(null);
-                heading?.focus();
-              }}
-            >
-              I have stored it
-            </button>
-          </section>
+        {(sec) => (
+          <SecretPanel
+            id="wh-secret"
+            testId="webhook-secret"
+            title="Copy the signing secret now"
+            label="The signing secret"
+            value={sec().secret}
+            done="I have stored it"
+            onDone={() => {
+              setSecret(null);
+              heading?.focus();
+            }}
+          >
+            This is the only time the secret for <span class="webhook-url">{sec().url}</span> is shown. Give it to the
+            receiver to verify signatures.
+          </SecretPanel>
         )}
       </Show>
 
-      <Show when={loadError()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
-      <Show when={!loadError()}>
-        <Show when={endpoints()} fallback={<p aria-busy="true">Loading webhook endpoints…</p>}>
-          {(list) => (
-            <Show
-              when={list().length > 0}
-              fallback={
-                <p class="empty" data-testid="webhooks-empty">
-                  No webhook endpoints yet. Add one with “New endpoint”, or let the ERP read the event feed.
-                </p>
-              }
-            >
-              <div class="table-wrap">
-                <table class="data-table webhooks-table" data-testid="webhooks-table">
-                  <caption class="visually-hidden">Webhook endpoints</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Endpoint</th>
-                      <th scope="col">Events</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Deliveries</th>
-                      <th scope="col">
-                        <span class="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={list()}>
-                      {(e) => (
-                        <tr data-testid="webhook-row" data-status={e.status}>
-                          <td data-label="Endpoint">
-                            <span class="mono webhook-url">{e.url}</span>
-                            <Show when={e.description}>{(d) => <div class="hint">{d()}</div>}</Show>
-                            <Show when={e.allowedCidrs.length > 0}>
-                              <div class="hint mono">allowlisted: {e.allowedCidrs.join(', ')}</div>
-                            </Show>
-                          </td>
-                          <td data-label="Events">{e.eventTypes.length === 0 ? 'All' : e.eventTypes.join(', ')}</td>
-                          <td data-label="Status">
-                            <StatusBadge status={e.status} />
-                            <Show when={e.disabledReason}>{(r) => <div class="hint">{r()}</div>}</Show>
-                            <Show when={e.previousUntil}>
-                              {(u) => <div class="hint">old secret signs until {formatDateTime(u())}</div>}
-                            </Show>
-                          </td>
-                          <td data-label="Deliveries">
-                            {e.pending} pending, {e.dead} failed
-                            <div class="hint">
-                              last delivered:{' '}
-                              <Show when={e.lastDeliveredAt} fallback={<NoValue />}>
-                                {(at) => formatDateTime(at())}
-                              </Show>
-                            </div>
-                          </td>
-                          <td data-label="Actions" class="actions">
-                            <button
-                              type="button"
-                              class="button"
-                              data-testid="webhook-deliveries"
-                              aria-expanded={open() === e.id}
-                              aria-label={`Deliveries to ${e.url}`}
-                              onClick={() => {
-                                if (open() === e.id) return setOpen(null);
-                                setOpen(e.id);
-                                // The counts beside it are refreshed too, so both say the same.
-                                void load();
-                                void loadDeliveries(e.id);
-                              }}
-                            >
-                              Deliveries
-                            </button>{' '}
-                            <button
-                              type="button"
-                              class="button"
-                              data-testid="webhook-rotate"
-                              aria-label={`Rotate the secret of ${e.url}`}
-                              ref={dialogs.opener('rotate')}
-                              onClick={() => {
-                                setTarget(e);
-                                setOverlap('24');
-                                dialogs.show('rotate');
-                              }}
-                            >
-                              Rotate secret
-                            </button>{' '}
-                            <button
-                              type="button"
-                              class="button"
-                              data-testid="webhook-replay-range"
-                              aria-label={`Replay events to ${e.url}`}
-                              ref={dialogs.opener('range')}
-                              onClick={() => {
-                                setTarget(e);
-                                setFrom('');
-                                setTo('');
-                                dialogs.show('range');
-                              }}
-                            >
-                              Replay…
-                            </button>{' '}
-                            <Show
-                              when={e.status === 'active'}
-                              fallback={
-                                <button
-                                  type="button"
-                                  class="button"
-                                  data-testid="webhook-enable"
-                                  aria-label={`Enable ${e.url}`}
-                                  onClick={() =>
-                                    void act(
-                                      () => trpc.webhooks.enable.mutate({ endpointId: e.id }),
-                                      `${e.url} is enabled again; pending deliveries resume.`,
-                                    )
-                                  }
-                                >
-                                  Enable
-                                </button>
+      <Loaded
+        error={loadError()}
+        onRetry={() => void load()}
+        value={endpoints()}
+        loading="Loading webhook endpoints…"
+        empty={
+          <p class="empty" data-testid="webhooks-empty">
+            No webhook endpoints yet. Add one with “New endpoint”, or let the ERP read the event feed.
+          </p>
+        }
+      >
+        {(list) => (
+          <div class="table-wrap">
+            <table class="data-table webhooks-table" data-testid="webhooks-table">
+              <caption class="visually-hidden">Webhook endpoints</caption>
+              <thead>
+                <tr>
+                  <ColumnHeads names={['Endpoint', 'Events', 'Status', 'Deliveries']} actions="Actions" />
+                </tr>
+              </thead>
+              <tbody>
+                <For each={list()}>
+                  {(e) => (
+                    <tr data-testid="webhook-row" data-status={e.status}>
+                      <td data-label="Endpoint">
+                        <span class="mono webhook-url">{e.url}</span>
+                        <Show when={e.description}>{(d) => <div class="hint">{d()}</div>}</Show>
+                        <Show when={e.allowedCidrs.length > 0}>
+                          <div class="hint mono">allowlisted: {e.allowedCidrs.join(', ')}</div>
+                        </Show>
+                      </td>
+                      <td data-label="Events">{e.eventTypes.length === 0 ? 'All' : e.eventTypes.join(', ')}</td>
+                      <td data-label="Status">
+                        <StatusBadge status={e.status} />
+                        <Show when={e.disabledReason}>{(r) => <div class="hint">{r()}</div>}</Show>
+                        <Show when={e.previousUntil}>
+                          {(u) => <div class="hint">old secret signs until {formatDateTime(u())}</div>}
+                        </Show>
+                      </td>
+                      <td data-label="Deliveries">
+                        {e.pending} pending, {e.dead} failed
+                        <div class="hint">
+                          last delivered:{' '}
+                          <Show when={e.lastDeliveredAt} fallback={<NoValue />}>
+                            {(at) => formatDateTime(at())}
+                          </Show>
+                        </div>
+                      </td>
+                      <td data-label="Actions" class="actions">
+                        <RowAction
+                          testId="webhook-deliveries"
+                          expanded={open() === e.id}
+                          label={`Deliveries to ${e.url}`}
+                          onClick={() => {
+                            if (open() === e.id) return setOpen(null);
+                            setOpen(e.id);
+                            // The counts beside it are refreshed too, so both say the same.
+                            void load();
+                            void loadDeliveries(e.id);
+                          }}
+                        >
+                          Deliveries
+                        </RowAction>{' '}
+                        <RowAction
+                          testId="webhook-rotate"
+                          label={`Rotate the secret of ${e.url}`}
+                          ref={dialogs.opener('rotate')}
+                          onClick={() => {
+                            setTarget(e);
+                            setOverlap('24');
+                            dialogs.show('rotate');
+                          }}
+                        >
+                          Rotate secret
+                        </RowAction>{' '}
+                        <RowAction
+                          testId="webhook-replay-range"
+                          label={`Replay events to ${e.url}`}
+                          ref={dialogs.opener('range')}
+                          onClick={() => {
+                            setTarget(e);
+                            setFrom('');
+                            setTo('');
+                            dialogs.show('range');
+                          }}
+                        >
+                          Replay…
+                        </RowAction>{' '}
+                        <Show
+                          when={e.status === 'active'}
+                          fallback={
+                            <RowAction
+                              testId="webhook-enable"
+                              label={`Enable ${e.url}`}
+                              onClick={() =>
+                                void act(
+                                  () => trpc.webhooks.enable.mutate({ endpointId: e.id }),
+                                  `${e.url} is enabled again; pending deliveries resume.`,
+                                )
                               }
                             >
-                              <button
-                                type="button"
-                                class="button button-danger"
-                                data-testid="webhook-disable"
-                                aria-label={`Disable ${e.url}`}
-                                ref={dialogs.opener('disable')}
-                                onClick={() => {
-                                  setTarget(e);
-                                  dialogs.show('disable');
-                                }}
-                              >
-                                Disable
-                              </button>
-                            </Show>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-            </Show>
-          )}
-        </Show>
-      </Show>
+                              Enable
+                            </RowAction>
+                          }
+                        >
+                          <RowAction
+                            testId="webhook-disable"
+                            danger
+                            label={`Disable ${e.url}`}
+                            ref={dialogs.opener('disable')}
+                            onClick={() => {
+                              setTarget(e);
+                              dialogs.show('disable');
+                            }}
+                          >
+                            Disable
+                          </RowAction>
+                        </Show>
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
 
       <Show when={open()}>
         {(endpointId) => (
@@ -298,88 +261,79 @@ export function WebhooksSection() {
               Recent deliveries to{' '}
               <span class="mono webhook-url">{endpoints()?.find((e) => e.id === endpointId())?.url}</span>
             </h3>
-            <Show when={deliveriesError()}>
-              {(m) => <ErrorPanel message={m()} onRetry={() => void loadDeliveries(endpointId())} />}
-            </Show>
-            <Show when={!deliveriesError()}>
-              <Show when={deliveries()} fallback={<p aria-busy="true">Loading deliveries…</p>}>
-                {(items) => (
-                  <Show when={items().length > 0} fallback={<p class="empty">Nothing sent to this endpoint yet.</p>}>
-                    <div class="table-wrap">
-                      <table class="data-table" data-testid="webhook-deliveries-table">
-                        <caption class="visually-hidden">Recent deliveries</caption>
-                        <thead>
-                          <tr>
-                            <th scope="col">Event</th>
-                            <th scope="col">State</th>
-                            <th scope="col">Attempts</th>
-                            <th scope="col">Last answer</th>
-                            <th scope="col">
-                              <span class="visually-hidden">Actions</span>
-                            </th>
+            <Loaded
+              error={deliveriesError()}
+              onRetry={() => void loadDeliveries(endpointId())}
+              value={deliveries()}
+              loading="Loading deliveries…"
+              empty={<p class="empty">Nothing sent to this endpoint yet.</p>}
+            >
+              {(items) => (
+                <div class="table-wrap">
+                  <table class="data-table" data-testid="webhook-deliveries-table">
+                    <caption class="visually-hidden">Recent deliveries</caption>
+                    <thead>
+                      <tr>
+                        <ColumnHeads names={['Event', 'State', 'Attempts', 'Last answer']} actions="Actions" />
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={items()}>
+                        {(d) => (
+                          <tr data-testid="webhook-delivery-row" data-state={d.state} data-event={d.eventId}>
+                            <td data-label="Event">
+                              {d.type}
+                              <div class="hint mono">
+                                #{d.cursor} · {d.eventId}
+                                {d.replay ? ' · replay' : ''}
+                              </div>
+                            </td>
+                            <td data-label="State">
+                              <StatusBadge status={d.state} />
+                              <Show when={d.state === 'pending' && d.attempts > 0}>
+                                <div class="hint">next try {formatDateTime(d.nextAttemptAt)}</div>
+                              </Show>
+                            </td>
+                            <td data-label="Attempts">{d.attempts}</td>
+                            <td data-label="Last answer">
+                              <Show when={d.lastError} fallback={d.lastStatus ?? <NoValue />}>
+                                {(err) => (
+                                  <span class="webhook-error" data-testid="webhook-delivery-error">
+                                    {err()}
+                                  </span>
+                                )}
+                              </Show>
+                              <Show when={d.lastAttemptAt}>
+                                {(at) => <div class="hint">{formatDateTime(at())}</div>}
+                              </Show>
+                            </td>
+                            <td data-label="Actions" class="actions">
+                              <RowAction
+                                testId="webhook-replay"
+                                label={`Replay event ${d.cursor}`}
+                                onClick={() =>
+                                  void act(
+                                    () =>
+                                      trpc.webhooks.replay.mutate({
+                                        by: 'event',
+                                        endpointId: endpointId(),
+                                        eventId: d.eventId,
+                                      }),
+                                    `Event #${d.cursor} is queued again (same webhook-id).`,
+                                  )
+                                }
+                              >
+                                Replay
+                              </RowAction>
+                            </td>
                           </tr>
-                        </thead>
-                        <tbody>
-                          <For each={items()}>
-                            {(d) => (
-                              <tr data-testid="webhook-delivery-row" data-state={d.state} data-event={d.eventId}>
-                                <td data-label="Event">
-                                  {d.type}
-                                  <div class="hint mono">
-                                    #{d.cursor} · {d.eventId}
-                                    {d.replay ? ' · replay' : ''}
-                                  </div>
-                                </td>
-                                <td data-label="State">
-                                  <StatusBadge status={d.state} />
-                                  <Show when={d.state === 'pending' && d.attempts > 0}>
-                                    <div class="hint">next try {formatDateTime(d.nextAttemptAt)}</div>
-                                  </Show>
-                                </td>
-                                <td data-label="Attempts">{d.attempts}</td>
-                                <td data-label="Last answer">
-                                  <Show when={d.lastError} fallback={d.lastStatus ?? <NoValue />}>
-                                    {(err) => (
-                                      <span class="webhook-error" data-testid="webhook-delivery-error">
-                                        {err()}
-                                      </span>
-                                    )}
-                                  </Show>
-                                  <Show when={d.lastAttemptAt}>
-                                    {(at) => <div class="hint">{formatDateTime(at())}</div>}
-                                  </Show>
-                                </td>
-                                <td data-label="Actions" class="actions">
-                                  <button
-                                    type="button"
-                                    class="button"
-                                    data-testid="webhook-replay"
-                                    aria-label={`Replay event ${d.cursor}`}
-                                    onClick={() =>
-                                      void act(
-                                        () =>
-                                          trpc.webhooks.replay.mutate({
-                                            by: 'event',
-                                            endpointId: endpointId(),
-                                            eventId: d.eventId,
-                                          }),
-                                        `Event #${d.cursor} is queued again (same webhook-id).`,
-                                      )
-                                    }
-                                  >
-                                    Replay
-                                  </button>
-                                </td>
-                              </tr>
-                            )}
-                          </For>
-                        </tbody>
-                      </table>
-                    </div>
-                  </Show>
-                )}
-              </Show>
-            </Show>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </Loaded>
           </section>
         )}
       </Show>
@@ -416,34 +370,28 @@ export function WebhooksSection() {
         >
           {() => (
             <>
-              <div class="field">
-                <label for="wh-url">URL</label>
-                <input
-                  id="wh-url"
-                  class="input mono"
-                  ref={urlInput}
-                  maxLength={2000}
-                  inputMode="url"
-                  value={url()}
-                  onInput={(e) => setUrl(e.currentTarget.value)}
-                  data-testid="webhook-url"
-                  aria-describedby="wh-url-hint"
-                />
-                <p class="hint" id="wh-url-hint">
-                  https, or http only to an address in an allowlisted network. Redirects are not followed.
-                </p>
-              </div>
-              <div class="field">
-                <label for="wh-description">Description (optional)</label>
-                <input
-                  id="wh-description"
-                  class="input"
-                  maxLength={200}
-                  value={description()}
-                  onInput={(e) => setDescription(e.currentTarget.value)}
-                  data-testid="webhook-description"
-                />
-              </div>
+              <Field
+                id="wh-url"
+                label="URL"
+                mono
+                inputRef={(el) => {
+                  urlInput = el;
+                }}
+                maxLength={2000}
+                inputMode="url"
+                value={url()}
+                onInput={setUrl}
+                testId="webhook-url"
+                hint="https, or http only to an address in an allowlisted network. Redirects are not followed."
+              />
+              <Field
+                id="wh-description"
+                label="Description (optional)"
+                maxLength={200}
+                value={description()}
+                onInput={setDescription}
+                testId="webhook-description"
+              />
               <fieldset class="field">
                 <legend>Events (none ticked: all)</legend>
                 <For each={[...INTEGRATION_EVENT_TYPES]}>
@@ -461,22 +409,16 @@ export function WebhooksSection() {
                   )}
                 </For>
               </fieldset>
-              <div class="field">
-                <label for="wh-cidrs">Allowlisted internal networks (optional)</label>
-                <textarea
-                  id="wh-cidrs"
-                  class="input mono"
-                  rows={2}
-                  value={cidrs()}
-                  onInput={(e) => setCidrs(e.currentTarget.value)}
-                  data-testid="webhook-cidrs"
-                  aria-describedby="wh-cidrs-hint"
-                />
-                <p class="hint" id="wh-cidrs-hint">
-                  One CIDR per line, e.g. 10.20.0.0/16, when the receiver sits on a private network. Leave empty for a
-                  public https receiver.
-                </p>
-              </div>
+              <Field
+                id="wh-cidrs"
+                label="Allowlisted internal networks (optional)"
+                mono
+                rows={2}
+                value={cidrs()}
+                onInput={setCidrs}
+                testId="webhook-cidrs"
+                hint="One CIDR per line, e.g. 10.20.0.0/16, when the receiver sits on a private network. Leave empty for a public https receiver."
+              />
             </>
           )}
         </FormDialog>
@@ -515,18 +457,17 @@ export function WebhooksSection() {
             }}
           >
             {() => (
-              <div class="field">
-                <label for="wh-overlap">Old secret keeps signing (hours)</label>
-                <input
-                  id="wh-overlap"
-                  class="input"
-                  inputMode="numeric"
-                  ref={overlapInput}
-                  value={overlap()}
-                  onInput={(ev) => setOverlap(ev.currentTarget.value)}
-                  data-testid="webhook-overlap"
-                />
-              </div>
+              <Field
+                id="wh-overlap"
+                label="Old secret keeps signing (hours)"
+                inputMode="numeric"
+                inputRef={(el) => {
+                  overlapInput = el;
+                }}
+                value={overlap()}
+                onInput={setOverlap}
+                testId="webhook-overlap"
+              />
             )}
           </FormDialog>
         )}
@@ -595,27 +536,17 @@ export function WebhooksSection() {
           >
             {() => (
               <div class="field-pair">
-                <div class="field">
-                  <label for="wh-from">From feed id</label>
-                  <input
-                    id="wh-from"
-                    class="input"
-                    inputMode="numeric"
-                    ref={fromInput}
-                    value={from()}
-                    onInput={(ev) => setFrom(ev.currentTarget.value)}
-                  />
-                </div>
-                <div class="field">
-                  <label for="wh-to">To feed id</label>
-                  <input
-                    id="wh-to"
-                    class="input"
-                    inputMode="numeric"
-                    value={to()}
-                    onInput={(ev) => setTo(ev.currentTarget.value)}
-                  />
-                </div>
+                <Field
+                  id="wh-from"
+                  label="From feed id"
+                  inputMode="numeric"
+                  inputRef={(el) => {
+                    fromInput = el;
+                  }}
+                  value={from()}
+                  onInput={setFrom}
+                />
+                <Field id="wh-to" label="To feed id" inputMode="numeric" value={to()} onInput={setTo} />
               </div>
             )}
           </FormDialog>
