@@ -130,6 +130,36 @@ function Stat(props: {
   );
 }
 
+/**
+ * A card's figures, in order: one Stat each, skipping those whose count the summary left out (null or
+ * undefined: the caller lacks the permission, or the section is off). `attend`: a non-zero count wants action;
+ * `cap`: the server caps this count ("1,000+").
+ */
+type StatSpec = {
+  id: string;
+  n: number | null | undefined;
+  label: string;
+  href: string;
+  attend?: boolean;
+  cap?: number;
+};
+
+function Stats(props: { items: StatSpec[] }) {
+  return (
+    <For each={props.items.filter((i): i is StatSpec & { n: number } => i.n !== null && i.n !== undefined)}>
+      {(i) => (
+        <Stat
+          id={i.id}
+          value={count(i.n, i.cap)}
+          label={i.label}
+          href={i.href}
+          attention={i.attend === true && i.n > 0}
+        />
+      )}
+    </For>
+  );
+}
+
 /** How long something has waited: "less than a minute", "40 minutes", "5 hours", "3 days". */
 function age(since: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
@@ -168,24 +198,24 @@ function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
             </Show>
           )}
         </Show>
-        <Show when={props.c.openOrders !== null}>
-          <Stat
-            id="open-orders"
-            value={count(props.c.openOrders ?? 0, props.cap)}
-            label={t('home.openOrders')}
-            href="/orders?status=open"
-          />
-        </Show>
-        <Show when={props.c.shipments}>
-          {(sh) => (
-            <Stat
-              id="in-transit"
-              value={count(sh().inTransit, props.cap)}
-              label={t('home.inTransit')}
-              href="/shipments?status=in-transit"
-            />
-          )}
-        </Show>
+        <Stats
+          items={[
+            {
+              id: 'open-orders',
+              n: props.c.openOrders,
+              label: t('home.openOrders'),
+              href: '/orders?status=open',
+              cap: props.cap,
+            },
+            {
+              id: 'in-transit',
+              n: props.c.shipments?.inTransit,
+              label: t('home.inTransit'),
+              href: '/shipments?status=in-transit',
+              cap: props.cap,
+            },
+          ]}
+        />
       </ul>
       <Show when={props.c.shipments?.latest.length}>
         <h3 class="home-subtitle">{t('home.recentShipments')}</h3>
@@ -211,157 +241,142 @@ function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
 
 function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
   const docs = () => props.s.documents;
+  const collab = () => props.s.collab;
   return (
     <Card id="supplier" title={t('home.supplierTitle')}>
       <ul class="home-stats">
-        <Show when={props.s.toAcknowledge !== null}>
-          <Stat
-            id="to-acknowledge"
-            value={count(props.s.toAcknowledge ?? 0, props.cap)}
-            label={t('home.toAcknowledge')}
-            href="/purchase-orders?status=open"
-            attention={(props.s.toAcknowledge ?? 0) > 0}
-          />
-        </Show>
-        <Show when={docs()}>
-          {(d) => (
-            <>
-              <Stat
-                id="documents-missing"
-                value={count(d().missing + d().rejected)}
-                label={t('home.docsMissing')}
-                href="/documents"
-                attention={d().missing + d().rejected > 0}
-              />
-              <Stat
-                id="documents-expiring"
-                value={count(d().expiring + d().expired)}
-                label={t('home.docsExpiring')}
-                href="/documents"
-                attention={d().expiring + d().expired > 0}
-              />
-            </>
-          )}
-        </Show>
-        <Show when={props.s.collab}>
-          {(c) => (
-            <>
-              <Stat
-                id="supplier-confirmations"
-                value={count(c().confirmationsToReview, props.cap)}
-                label={t('home.confirmationsReviewing')}
-                href="/purchase-orders?status=acknowledged"
-              />
-              <Stat
-                id="supplier-shipments"
-                value={count(c().shipmentsIncoming, props.cap)}
-                label={t('home.shipNoticesOnWay')}
-                href="/ship-notices?status=shipped"
-              />
-              <Show when={can('supplier-invoices:read')}>
-                <Stat
-                  id="supplier-invoices-flagged"
-                  value={count(c().invoicesFlagged, props.cap)}
-                  label={t('home.invoicesFlagged')}
-                  href="/supplier-invoices?flagged=1"
-                  attention={c().invoicesFlagged > 0}
-                />
-              </Show>
-            </>
-          )}
-        </Show>
-        <Show when={props.s.poThreads}>
-          {(p) => (
-            <Stat
-              id="supplier-po-messages"
-              value={count(p().unreadThreads, props.cap)}
-              label={t('home.poUnreadMessages')}
-              href="/purchase-orders?unread=1"
-              attention={p().unreadThreads > 0}
-            />
-          )}
-        </Show>
-        <Show when={props.s.pendingChangeRequests !== null}>
-          <Stat
-            id="pending-change-requests"
-            value={count(props.s.pendingChangeRequests ?? 0, props.cap)}
-            label={t('home.changeRequestsPending')}
-            href="/company"
-          />
-        </Show>
+        <Stats
+          items={[
+            {
+              id: 'to-acknowledge',
+              n: props.s.toAcknowledge,
+              label: t('home.toAcknowledge'),
+              href: '/purchase-orders?status=open',
+              attend: true,
+              cap: props.cap,
+            },
+            {
+              id: 'documents-missing',
+              n: docs() && (docs()?.missing ?? 0) + (docs()?.rejected ?? 0),
+              label: t('home.docsMissing'),
+              href: '/documents',
+              attend: true,
+            },
+            {
+              id: 'documents-expiring',
+              n: docs() && (docs()?.expiring ?? 0) + (docs()?.expired ?? 0),
+              label: t('home.docsExpiring'),
+              href: '/documents',
+              attend: true,
+            },
+            {
+              id: 'supplier-confirmations',
+              n: collab()?.confirmationsToReview,
+              label: t('home.confirmationsReviewing'),
+              href: '/purchase-orders?status=acknowledged',
+              cap: props.cap,
+            },
+            {
+              id: 'supplier-shipments',
+              n: collab()?.shipmentsIncoming,
+              label: t('home.shipNoticesOnWay'),
+              href: '/ship-notices?status=shipped',
+              cap: props.cap,
+            },
+            {
+              id: 'supplier-invoices-flagged',
+              n: can('supplier-invoices:read') ? collab()?.invoicesFlagged : null,
+              label: t('home.invoicesFlagged'),
+              href: '/supplier-invoices?flagged=1',
+              attend: true,
+              cap: props.cap,
+            },
+            {
+              id: 'supplier-po-messages',
+              n: props.s.poThreads?.unreadThreads,
+              label: t('home.poUnreadMessages'),
+              href: '/purchase-orders?unread=1',
+              attend: true,
+              cap: props.cap,
+            },
+            {
+              id: 'pending-change-requests',
+              n: props.s.pendingChangeRequests,
+              label: t('home.changeRequestsPending'),
+              href: '/company',
+              cap: props.cap,
+            },
+          ]}
+        />
       </ul>
     </Card>
   );
 }
 
 function QueueCard(props: { q: Section<'queue'>; cap: number }) {
+  const cap = () => props.cap;
   return (
     <Card id="queue" title="Work queue">
       <ul class="home-stats">
-        <Show when={props.q.documents !== null}>
-          <Stat
-            id="queue-documents"
-            value={count(props.q.documents ?? 0, props.cap)}
-            label="documents to review"
-            href="/work-queue"
-            attention={(props.q.documents ?? 0) > 0}
-          />
-        </Show>
-        <Show when={props.q.changeRequests !== null}>
-          <Stat
-            id="queue-change-requests"
-            value={count(props.q.changeRequests ?? 0, props.cap)}
-            label="change requests to handle"
-            href="/work-queue?tab=change-requests"
-            attention={(props.q.changeRequests ?? 0) > 0}
-          />
-        </Show>
-        <Show when={props.q.invoiceQueries !== null}>
-          <Stat
-            id="queue-invoice-queries"
-            value={count(props.q.invoiceQueries ?? 0, props.cap)}
-            label="invoice queries to answer"
-            href="/work-queue?tab=invoice-queries"
-            attention={(props.q.invoiceQueries ?? 0) > 0}
-          />
-        </Show>
-        <Show when={props.q.collab}>
-          {(c) => (
-            <>
-              <Stat
-                id="queue-confirmations"
-                value={count(c().confirmationsToReview, props.cap)}
-                label="PO confirmations with changes to review"
-                href="/work-queue?tab=confirmations"
-                attention={c().confirmationsToReview > 0}
-              />
-              <Stat
-                id="queue-shipments"
-                value={count(c().shipmentsIncoming, props.cap)}
-                label="incoming shipments"
-                href="/ship-notices?status=shipped"
-              />
-              <Stat
-                id="queue-invoices-flagged"
-                value={count(c().invoicesFlagged, props.cap)}
-                label="supplier invoices flagged"
-                href="/supplier-invoices?flagged=1"
-                attention={c().invoicesFlagged > 0}
-              />
-            </>
-          )}
-        </Show>
-        <Show when={props.q.poThreads}>
-          {(p) => (
-            <Stat
-              id="queue-po-messages"
-              value={count(p().unreadThreads, props.cap)}
-              label="purchase orders with unread supplier messages"
-              href="/purchase-orders?unread=1"
-              attention={p().unreadThreads > 0}
-            />
-          )}
-        </Show>
+        <Stats
+          items={[
+            {
+              id: 'queue-documents',
+              n: props.q.documents,
+              label: 'documents to review',
+              href: '/work-queue',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-change-requests',
+              n: props.q.changeRequests,
+              label: 'change requests to handle',
+              href: '/work-queue?tab=change-requests',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-invoice-queries',
+              n: props.q.invoiceQueries,
+              label: 'invoice queries to answer',
+              href: '/work-queue?tab=invoice-queries',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-confirmations',
+              n: props.q.collab?.confirmationsToReview,
+              label: 'PO confirmations with changes to review',
+              href: '/work-queue?tab=confirmations',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-shipments',
+              n: props.q.collab?.shipmentsIncoming,
+              label: 'incoming shipments',
+              href: '/ship-notices?status=shipped',
+              cap: cap(),
+            },
+            {
+              id: 'queue-invoices-flagged',
+              n: props.q.collab?.invoicesFlagged,
+              label: 'supplier invoices flagged',
+              href: '/supplier-invoices?flagged=1',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-po-messages',
+              n: props.q.poThreads?.unreadThreads,
+              label: 'purchase orders with unread supplier messages',
+              href: '/purchase-orders?unread=1',
+              attend: true,
+              cap: cap(),
+            },
+          ]}
+        />
       </ul>
     </Card>
   );
@@ -405,28 +420,19 @@ function PeopleCard(props: { p: Section<'people'> }) {
   return (
     <Card id="people" title={can('parties:cross') ? 'Users (all organisations)' : 'Your users'}>
       <ul class="home-stats">
-        <Stat id="users-active" value={count(props.p.active)} label="active users" href="/users?status=active" />
-        <Stat
-          id="users-invited"
-          value={count(props.p.invited)}
-          label="pending invitations"
-          href="/users?status=invited"
+        <Stats
+          items={[
+            { id: 'users-active', n: props.p.active, label: 'active users', href: '/users?status=active' },
+            { id: 'users-invited', n: props.p.invited, label: 'pending invitations', href: '/users?status=invited' },
+            { id: 'users-locked', n: props.p.locked, label: 'locked accounts', href: '/users?locked=1', attend: true },
+            {
+              id: 'users-suspended',
+              n: props.p.suspended > 0 ? props.p.suspended : null,
+              label: 'suspended',
+              href: '/users?status=suspended',
+            },
+          ]}
         />
-        <Stat
-          id="users-locked"
-          value={count(props.p.locked)}
-          label="locked accounts"
-          href="/users?locked=1"
-          attention={props.p.locked > 0}
-        />
-        <Show when={props.p.suspended > 0}>
-          <Stat
-            id="users-suspended"
-            value={count(props.p.suspended)}
-            label="suspended"
-            href="/users?status=suspended"
-          />
-        </Show>
       </ul>
     </Card>
   );
@@ -464,24 +470,24 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
             />
           )}
         </Show>
-        <Show when={props.audit}>
-          {(au) => (
-            <>
-              <Stat
-                id="denials"
-                value={count(au().deniedLast7Days, props.cap)}
-                label="denied requests, last 7 days"
-                href="/audit?action=access.denied&range=7d"
-              />
-              <Stat
-                id="failed-sign-ins"
-                value={count(au().failedSignInsLast24Hours, props.cap)}
-                label="failed sign-ins, last 24 hours"
-                href="/audit?action=auth.login_failed&range=24h"
-              />
-            </>
-          )}
-        </Show>
+        <Stats
+          items={[
+            {
+              id: 'denials',
+              n: props.audit?.deniedLast7Days,
+              label: 'denied requests, last 7 days',
+              href: '/audit?action=access.denied&range=7d',
+              cap: props.cap,
+            },
+            {
+              id: 'failed-sign-ins',
+              n: props.audit?.failedSignInsLast24Hours,
+              label: 'failed sign-ins, last 24 hours',
+              href: '/audit?action=auth.login_failed&range=24h',
+              cap: props.cap,
+            },
+          ]}
+        />
       </ul>
       <Show when={props.audit}>
         <p class="home-chain" role="status" data-testid="home-chain">

@@ -7,6 +7,7 @@ import { describeDevice, formatDateTime } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { createGrantableRoles, RoleCheckboxes, roleName } from '../../shared/roles.tsx';
 import { trpc, type UserDetail as User } from '../../trpc.ts';
+import { ActionButton, ConfirmBox } from './user-actions.tsx';
 import { LastSignIn, TwoFactorBadge } from './user-pieces.tsx';
 
 type Confirming = 'deactivate' | 'reset-two-factor' | 'revoke-invitation' | null;
@@ -213,60 +214,37 @@ function UserView(props: { user: User; refresh: () => void }) {
             when={confirming() === 'revoke-invitation'}
             fallback={
               <div class="panel-actions">
-                <button
-                  type="button"
-                  class="button"
-                  data-testid="resend-invitation"
-                  disabled={busy() !== null}
-                  aria-busy={busy() === 'resend-invitation'}
+                <ActionButton
+                  testId="resend-invitation"
+                  busy={busy()}
+                  name="resend-invitation"
                   onClick={() => void resendInvitation()}
                 >
                   Send a new link by mail
-                </button>
-                <button
-                  type="button"
-                  class="button"
-                  data-testid="copy-invitation"
-                  disabled={busy() !== null}
-                  aria-busy={busy() === 'copy-invitation'}
+                </ActionButton>
+                <ActionButton
+                  testId="copy-invitation"
+                  busy={busy()}
+                  name="copy-invitation"
                   onClick={() => void newInvitationLink()}
                 >
                   Make a new link to copy
-                </button>
-                <button
-                  type="button"
-                  class="button"
-                  data-testid="revoke-invitation"
-                  disabled={busy() !== null}
-                  onClick={() => ask('revoke-invitation')}
-                >
+                </ActionButton>
+                <ActionButton testId="revoke-invitation" busy={busy()} onClick={() => ask('revoke-invitation')}>
                   Revoke invitation
-                </button>
+                </ActionButton>
               </div>
             }
           >
-            <div class="confirm" data-testid="confirm">
-              <p id="confirm-revoke-text" class="confirm-text">
-                Revoke the invitation of {props.user.displayName}? Its link stops working and the user is deactivated.
-                You can invite the address again later.
-              </p>
-              <div class="button-row">
-                <button
-                  type="button"
-                  id="confirm-yes"
-                  class="button button-danger"
-                  aria-describedby="confirm-revoke-text"
-                  disabled={busy() !== null}
-                  aria-busy={busy() !== null}
-                  onClick={() => void revokeInvitation()}
-                >
-                  Yes, revoke
-                </button>
-                <button type="button" class="button" onClick={() => setConfirming(null)}>
-                  Cancel
-                </button>
-              </div>
-            </div>
+            <ConfirmBox
+              textId="confirm-revoke-text"
+              text={`Revoke the invitation of ${props.user.displayName}? Its link stops working and the user is deactivated. You can invite the address again later.`}
+              yes="Yes, revoke"
+              cancel="Cancel"
+              busy={busy() !== null}
+              onYes={() => void revokeInvitation()}
+              onCancel={() => setConfirming(null)}
+            />
           </Show>
           <Show when={copiedLink()}>
             {(link) => (
@@ -347,93 +325,51 @@ function UserView(props: { user: User; refresh: () => void }) {
                   <Show
                     when={props.user.status === 'deactivated'}
                     fallback={
-                      <button
-                        type="button"
-                        class="button"
-                        data-testid="deactivate"
-                        disabled={busy() !== null}
-                        onClick={() => ask('deactivate')}
-                      >
+                      <ActionButton testId="deactivate" busy={busy()} onClick={() => ask('deactivate')}>
                         Deactivate
-                      </button>
+                      </ActionButton>
                     }
                   >
-                    <button
-                      type="button"
-                      class="button"
-                      data-testid="reactivate"
-                      disabled={busy() !== null}
-                      aria-busy={busy() === 'reactivate'}
-                      onClick={() => void reactivate()}
-                    >
+                    <ActionButton testId="reactivate" busy={busy()} name="reactivate" onClick={() => void reactivate()}>
                       Reactivate
-                    </button>
+                    </ActionButton>
                   </Show>
-                  <button
-                    type="button"
-                    class="button"
-                    data-testid="sign-out-everywhere"
-                    disabled={busy() !== null}
-                    aria-busy={busy() === 'sign-out'}
+                  <ActionButton
+                    testId="sign-out-everywhere"
+                    busy={busy()}
+                    name="sign-out"
                     onClick={() => void signOutEverywhere()}
                   >
                     Sign out everywhere
-                  </button>
-                  <button
-                    type="button"
-                    class="button"
-                    data-testid="unlock"
-                    disabled={busy() !== null}
-                    aria-busy={busy() === 'unlock'}
-                    onClick={() => void unlock()}
-                  >
+                  </ActionButton>
+                  <ActionButton testId="unlock" busy={busy()} name="unlock" onClick={() => void unlock()}>
                     Unlock sign-in
-                  </button>
+                  </ActionButton>
                   <Show when={props.user.totp}>
-                    <button
-                      type="button"
-                      class="button"
-                      data-testid="reset-two-factor"
-                      disabled={busy() !== null}
-                      onClick={() => ask('reset-two-factor')}
-                    >
+                    <ActionButton testId="reset-two-factor" busy={busy()} onClick={() => ask('reset-two-factor')}>
                       Reset two-factor
-                    </button>
+                    </ActionButton>
                   </Show>
                 </div>
               }
             >
               {(what) => (
-                <div class="confirm" data-testid="confirm">
-                  <p id="confirm-text" class="confirm-text">
-                    {what() === 'deactivate'
+                <ConfirmBox
+                  textId="confirm-text"
+                  text={
+                    what() === 'deactivate'
                       ? `Deactivate ${props.user.displayName}? They are signed out everywhere and can no longer sign in until reactivated.`
-                      : `Reset two-factor authentication of ${props.user.displayName}? Their authenticator app and recovery codes stop working; they set up a new one at their next sign-in.`}
-                  </p>
-                  <div class="button-row">
-                    <button
-                      type="button"
-                      id="confirm-yes"
-                      class="button button-danger"
-                      aria-describedby="confirm-text"
-                      disabled={busy() !== null}
-                      aria-busy={busy() !== null}
-                      onClick={() => void (what() === 'deactivate' ? deactivate() : resetTwoFactor())}
-                    >
-                      {what() === 'deactivate' ? 'Yes, deactivate' : 'Yes, reset two-factor'}
-                    </button>
-                    <button
-                      type="button"
-                      class="button"
-                      onClick={() => {
-                        setConfirming(null);
-                        heading?.focus();
-                      }}
-                    >
-                      Cancel
-                    </button>
-                  </div>
-                </div>
+                      : `Reset two-factor authentication of ${props.user.displayName}? Their authenticator app and recovery codes stop working; they set up a new one at their next sign-in.`
+                  }
+                  yes={what() === 'deactivate' ? 'Yes, deactivate' : 'Yes, reset two-factor'}
+                  cancel="Cancel"
+                  busy={busy() !== null}
+                  onYes={() => void (what() === 'deactivate' ? deactivate() : resetTwoFactor())}
+                  onCancel={() => {
+                    setConfirming(null);
+                    heading?.focus();
+                  }}
+                />
               )}
             </Show>
           </section>
