@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../../auth.ts';
-import { t } from '../../i18n.ts';
+import { formatLocale, t, timeZone } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatMinor, formatNumber } from '../../shared/format.ts';
@@ -169,6 +169,17 @@ function age(since: string, now = Date.now()): string {
   return t('age.days', { count: Math.floor(minutes / 1440) });
 }
 
+/** ", waiting for 5 minutes" after an approval's party and amount. */
+function waited(since: string, now = Date.now()): string {
+  return now - Date.parse(since) < 60_000
+    ? t('home.approvalWaitedMoments')
+    : t('home.approvalWaited', { age: age(since, now) });
+}
+
+/** A time of day in the user's language and zone: '14:05', '2:05 PM'. */
+const clock = (at: Date) =>
+  at.toLocaleTimeString(formatLocale(), { hour: '2-digit', minute: '2-digit', timeZone: timeZone() });
+
 function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
   return (
     <Card
@@ -316,14 +327,14 @@ function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
 function QueueCard(props: { q: Section<'queue'>; cap: number }) {
   const cap = () => props.cap;
   return (
-    <Card id="queue" title="Work queue">
+    <Card id="queue" title={t('home.queueTitle')}>
       <ul class="home-stats">
         <Stats
           items={[
             {
               id: 'queue-documents',
               n: props.q.documents,
-              label: 'documents to review',
+              label: t('home.queueDocuments'),
               href: '/work-queue',
               attend: true,
               cap: cap(),
@@ -331,7 +342,7 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
             {
               id: 'queue-change-requests',
               n: props.q.changeRequests,
-              label: 'change requests to handle',
+              label: t('home.queueChangeRequests'),
               href: '/work-queue?tab=change-requests',
               attend: true,
               cap: cap(),
@@ -339,7 +350,7 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
             {
               id: 'queue-invoice-queries',
               n: props.q.invoiceQueries,
-              label: 'invoice queries to answer',
+              label: t('home.queueInvoiceQueries'),
               href: '/work-queue?tab=invoice-queries',
               attend: true,
               cap: cap(),
@@ -347,7 +358,7 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
             {
               id: 'queue-confirmations',
               n: props.q.collab?.confirmationsToReview,
-              label: 'PO confirmations with changes to review',
+              label: t('home.queueConfirmations'),
               href: '/work-queue?tab=confirmations',
               attend: true,
               cap: cap(),
@@ -355,14 +366,14 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
             {
               id: 'queue-shipments',
               n: props.q.collab?.shipmentsIncoming,
-              label: 'incoming shipments',
+              label: t('home.queueShipments'),
               href: '/ship-notices?status=shipped',
               cap: cap(),
             },
             {
               id: 'queue-invoices-flagged',
               n: props.q.collab?.invoicesFlagged,
-              label: 'supplier invoices flagged',
+              label: t('home.queueInvoicesFlagged'),
               href: '/supplier-invoices?flagged=1',
               attend: true,
               cap: cap(),
@@ -370,7 +381,7 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
             {
               id: 'queue-po-messages',
               n: props.q.poThreads?.unreadThreads,
-              label: 'purchase orders with unread supplier messages',
+              label: t('home.queuePoMessages'),
               href: '/purchase-orders?unread=1',
               attend: true,
               cap: cap(),
@@ -384,17 +395,17 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
 
 function ApprovalsCard(props: { a: Section<'approvals'> }) {
   return (
-    <Card id="approvals" title="Waiting for your decision">
+    <Card id="approvals" title={t('home.approvalsTitle')}>
       <ul class="home-stats">
         <Stat
           id="approvals-waiting"
           value={`${props.a.count}${props.a.more ? '+' : ''}`}
-          label={props.a.count === 1 ? 'request waits for you' : 'requests wait for you'}
+          label={t('home.approvalsWaiting', { count: props.a.count })}
           href="/approvals"
           attention={props.a.count > 0}
         />
       </ul>
-      <Show when={props.a.items.length > 0} fallback={<p class="hint">Nothing waits for your decision.</p>}>
+      <Show when={props.a.items.length > 0} fallback={<p class="hint">{t('home.approvalsNone')}</p>}>
         <ul class="home-list" data-testid="home-approvals-list">
           <For each={props.a.items}>
             {(r) => (
@@ -405,7 +416,7 @@ function ApprovalsCard(props: { a: Section<'approvals'> }) {
                   <Show when={r.amountMinor !== null && r.currency}>
                     , <strong>{formatMinor(r.amountMinor ?? '0', r.currency ?? '')}</strong>
                   </Show>
-                  , waiting for {age(r.waitingSince)}
+                  {waited(r.waitingSince)}
                 </span>
               </li>
             )}
@@ -418,17 +429,23 @@ function ApprovalsCard(props: { a: Section<'approvals'> }) {
 
 function PeopleCard(props: { p: Section<'people'> }) {
   return (
-    <Card id="people" title={can('parties:cross') ? 'Users (all organisations)' : 'Your users'}>
+    <Card id="people" title={t(can('parties:cross') ? 'home.peopleAllTitle' : 'home.peopleTitle')}>
       <ul class="home-stats">
         <Stats
           items={[
-            { id: 'users-active', n: props.p.active, label: 'active users', href: '/users?status=active' },
-            { id: 'users-invited', n: props.p.invited, label: 'pending invitations', href: '/users?status=invited' },
-            { id: 'users-locked', n: props.p.locked, label: 'locked accounts', href: '/users?locked=1', attend: true },
+            { id: 'users-active', n: props.p.active, label: t('home.usersActive'), href: '/users?status=active' },
+            { id: 'users-invited', n: props.p.invited, label: t('home.usersInvited'), href: '/users?status=invited' },
+            {
+              id: 'users-locked',
+              n: props.p.locked,
+              label: t('home.usersLocked'),
+              href: '/users?locked=1',
+              attend: true,
+            },
             {
               id: 'users-suspended',
               n: props.p.suspended > 0 ? props.p.suspended : null,
-              label: 'suspended',
+              label: t('home.usersSuspended'),
               href: '/users?status=suspended',
             },
           ]}
@@ -457,14 +474,14 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
     },
   );
   return (
-    <Card id="audit" title="Audit and alerts" more={{ href: '/audit', label: 'Open the audit log' }}>
+    <Card id="audit" title={t('home.auditTitle')} more={{ href: '/audit', label: t('home.auditOpen') }}>
       <ul class="home-stats">
         <Show when={props.alerts}>
           {(a) => (
             <Stat
               id="open-alerts"
               value={count(a().open)}
-              label={a().critical > 0 ? `open alerts (${a().critical} critical)` : 'open alerts'}
+              label={a().critical > 0 ? t('home.alertsOpenCritical', { critical: a().critical }) : t('home.alertsOpen')}
               href="/alerts"
               attention={a().open > 0}
             />
@@ -475,14 +492,14 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
             {
               id: 'denials',
               n: props.audit?.deniedLast7Days,
-              label: 'denied requests, last 7 days',
+              label: t('home.denials'),
               href: '/audit?action=access.denied&range=7d',
               cap: props.cap,
             },
             {
               id: 'failed-sign-ins',
               n: props.audit?.failedSignInsLast24Hours,
-              label: 'failed sign-ins, last 24 hours',
+              label: t('home.failedSignIns'),
               href: '/audit?action=auth.login_failed&range=24h',
               cap: props.cap,
             },
@@ -495,14 +512,14 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
             <Match when={chain.error as unknown}>
               {(err) => (
                 <span class="form-error">
-                  Could not check the audit chain: {errorMessage(err())}{' '}
+                  {t('home.chainError', { error: errorMessage(err()) })}{' '}
                   <button type="button" class="button home-chain-again" onClick={() => void refetch()}>
-                    Retry
+                    {t('common.retry')}
                   </button>
                 </span>
               )}
             </Match>
-            <Match when={chain.loading}>Checking the audit chain…</Match>
+            <Match when={chain.loading}>{t('home.chainChecking')}</Match>
             <Match when={chain()}>
               {(checked) => (
                 <>
@@ -510,27 +527,25 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
                     when={checked().v.ok}
                     fallback={
                       <strong class="home-chain-bad" data-testid="home-chain-status" data-ok="false">
-                        Audit chain broken:{' '}
-                        {checked().v.problem?.message ?? checked().v.checkpoints.problem ?? 'see the audit log'}
+                        {t('home.chainBroken', {
+                          problem:
+                            checked().v.problem?.message ?? checked().v.checkpoints.problem ?? t('home.chainSeeLog'),
+                        })}
                       </strong>
                     }
                   >
                     <span class="home-chain-ok" data-testid="home-chain-status" data-ok="true">
-                      ✓ Audit chain intact: {checked().v.entries.toLocaleString('en-GB')} entries in{' '}
-                      {checked().v.chains} chain{checked().v.chains === 1 ? '' : 's'}
+                      {t('home.chainIntact', { count: checked().v.entries, chains: checked().v.chains })}
                     </span>
                   </Show>
-                  <span class="hint">
-                    {' '}
-                    (checked {checked().at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}){' '}
-                  </span>
+                  <span class="hint"> {t('home.chainChecked', { time: clock(checked().at) })} </span>
                   <button
                     type="button"
                     class="button home-chain-again"
                     data-testid="home-chain-again"
                     onClick={() => void refetch()}
                   >
-                    Check again
+                    {t('home.chainAgain')}
                   </button>
                 </>
               )}
@@ -545,11 +560,11 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
 function ChecklistCard(props: { items: Section<'checklist'> }) {
   const open = () => props.items.filter((i) => !i.done).length;
   return (
-    <Card id="checklist" title="First-run checklist">
+    <Card id="checklist" title={t('home.checklistTitle')}>
       <p class="hint" data-testid="checklist-progress">
         {open() === 0
-          ? 'Everything is set up.'
-          : `${props.items.length - open()} of ${props.items.length} done. Until every item is, some roles cannot do their job.`}
+          ? t('home.checklistDone')
+          : t('home.checklistProgress', { done: props.items.length - open(), total: props.items.length })}
       </p>
       <ol class="checklist">
         <For each={props.items}>
@@ -567,13 +582,15 @@ function ChecklistCard(props: { items: Section<'checklist'> }) {
               <div>
                 <p class="checklist-title">
                   {item.title}
-                  <span class="visually-hidden">{item.done ? ' (done)' : ' (to do)'}</span>
+                  <span class="visually-hidden">
+                    {t(item.done ? 'home.checklistItemDone' : 'home.checklistItemOpen')}
+                  </span>
                 </p>
                 <p class="hint checklist-detail">{item.detail}</p>
                 <Show when={!item.done && item.fixAt}>
                   {(href) => (
                     <A href={href()} data-testid="checklist-fix">
-                      {item.fixLabel ?? 'Fix'}
+                      {item.fixLabel ?? t('home.checklistFix')}
                     </A>
                   )}
                 </Show>
@@ -590,9 +607,9 @@ function PostureCard(props: { p: Section<'posture'> }) {
   const of = (status: string) => props.p.items.filter((i) => i.status === status).length;
   const attention = () => props.p.items.filter((i) => i.status === 'bad' || i.status === 'warn');
   return (
-    <Card id="posture" title="Security posture" more={{ href: '/security', label: 'Open the security posture' }}>
+    <Card id="posture" title={t('home.postureTitle')} more={{ href: '/security', label: t('home.postureOpen') }}>
       <p data-testid="home-posture-counts">
-        {of('bad')} need action, {of('warn')} warning{of('warn') === 1 ? '' : 's'}, {of('good')} good
+        {t('home.postureCounts', { bad: of('bad'), warn: of('warn'), good: of('good') })}
       </p>
       <Show when={attention().length > 0}>
         <ul class="home-list">
