@@ -281,6 +281,21 @@ export default {
   'admin.posture.refreshing': 'Wird aktualisiert …',
   'admin.posture.title': 'Sicherheitslage',
   'admin.posture.value': 'Wert',
+  'admin.reviews.deadline': 'Frist',
+  'admin.reviews.decidedOf': '{decided} von {total} entschieden',
+  'admin.reviews.enterDeadline': 'Geben Sie die Frist ein (Datum und Uhrzeit).',
+  'admin.reviews.enterName': 'Geben Sie einen Namen für die Prüfung ein.',
+  'admin.reviews.futureDeadline': 'Wählen Sie eine Frist in der Zukunft.',
+  'admin.reviews.intro':
+    'Die Administratoren jeder Organisation bestätigen, wer welche Rolle behält. Zugriffe, die bis zur Frist niemand bestätigt, verfallen, und die betroffenen Benutzer werden gesperrt.',
+  'admin.reviews.loading': 'Zugriffsprüfungen werden geladen …',
+  'admin.reviews.none': 'Noch keine Zugriffsprüfungen.',
+  'admin.reviews.progress': 'Fortschritt',
+  'admin.reviews.start': 'Prüfung starten',
+  'admin.reviews.startHint':
+    'Die Rollen aller aktiven Benutzer in allen Organisationen werden ihren Administratoren zum Behalten oder Entziehen vorgelegt.',
+  'admin.reviews.startTitle': 'Zugriffsprüfung starten',
+  'admin.reviews.title': 'Zugriffsprüfungen',
   'admin.user.account': 'Konto',
   'admin.user.back': 'Zurück zu den Benutzern',
   'admin.user.confirmDeactivate':

@@ -278,6 +278,21 @@ export default {
   'admin.posture.refreshing': 'Refreshing…',
   'admin.posture.title': 'Security posture',
   'admin.posture.value': 'Value',
+  'admin.reviews.deadline': 'Deadline',
+  'admin.reviews.decidedOf': '{decided} of {total} decided',
+  'admin.reviews.enterDeadline': 'Enter the deadline (date and time).',
+  'admin.reviews.enterName': 'Enter a name for the review.',
+  'admin.reviews.futureDeadline': 'Choose a deadline in the future.',
+  'admin.reviews.intro':
+    "Each organisation's administrators confirm who keeps which role. Access nobody confirms by the deadline expires, and those users are suspended.",
+  'admin.reviews.loading': 'Loading access reviews…',
+  'admin.reviews.none': 'No access reviews yet.',
+  'admin.reviews.progress': 'Progress',
+  'admin.reviews.start': 'Start review',
+  'admin.reviews.startHint':
+    "Every active user's roles in every organisation are listed for their administrators to keep or revoke.",
+  'admin.reviews.startTitle': 'Start access review',
+  'admin.reviews.title': 'Access reviews',
   'admin.user.account': 'Account',
   'admin.user.back': 'Back to users',
   'admin.user.confirmDeactivate':
