@@ -96,6 +96,9 @@ const ENGLISH = [
   'denied requests',
   'active users',
   'Showing',
+  'Access reviews',
+  'Start review',
+  'Deadline',
   'Loading',
   'users',
   'events',
@@ -201,6 +204,11 @@ describe('the German admin walk', () => {
     await page.waitForSelector('[data-testid="confirm"]', { state: 'detached' });
     const [row] = await owner`select status from users where id = ${invitee.userId}`;
     expect(row?.status).toBe('invited');
+
+    await page.goto(`${s.srv.origin}/access-reviews`);
+    await page.waitForSelector('[data-testid="reviews-table"], [data-testid="list-empty"]');
+    const reviews = await expectGerman(page, 'access reviews');
+    expect(reviews.text).toContain('Zugriffsprüfungen');
     await page.close();
   });
 
@@ -238,7 +246,7 @@ describe('the German admin walk', () => {
     await page.close();
   });
 
-  it('a German-speaking system admin walks the posture and the staff home', async () => {
+  it('a German-speaking system admin walks the posture, access reviews (start dialog cancelled) and the staff home', async () => {
     const page = await germanPage(sysAdmin);
     await page.waitForSelector('[data-testid="home-sections"]');
     await page.waitForSelector('[data-testid="home-chain-status"]');
@@ -252,6 +260,16 @@ describe('the German admin walk', () => {
     const posture = await expectGerman(page, 'posture');
     expect(posture.text).toContain('Ermittelt am');
     expect(posture.text).toContain('Handlungsbedarf');
+
+    await page.goto(`${s.srv.origin}/access-reviews`);
+    await page.waitForSelector('[data-testid="review-start-open"]');
+    await expectGerman(page, 'access reviews (staff)');
+    await page.click('[data-testid="review-start-open"]');
+    await page.waitForSelector('[data-testid="review-start-dialog"]');
+    const start = await expectGerman(page, 'start review dialog');
+    expect(start.text).toContain('Zugriffsprüfung starten');
+    await page.click('[data-testid="review-start-dialog"] button[type="button"]');
+    await page.waitForSelector('[data-testid="review-start-dialog"]', { state: 'detached' });
     await page.close();
   });
 });

@@ -2,6 +2,33 @@ import type { AdminCatalogue } from '../i18n.ts';
 
 /** German, the admin part: exactly the English admin part's keys (the typecheck refuses a missing or extra one). */
 export default {
+  'admin.accounts.actions': 'Aktionen',
+  'admin.accounts.allKinds': 'Kunden und Lieferanten',
+  'admin.accounts.caption': 'Kunden- und Lieferantenkonten',
+  'admin.accounts.enterName': 'Geben Sie den Namen der Organisation ein.',
+  'admin.accounts.erpRef': 'ERP-Referenz',
+  'admin.accounts.erpRefHint':
+    'Die Kunden- oder Lieferantennummer in Ihrem ERP, z. B. C100. Die ERP-Integration findet das Konto darüber.',
+  'admin.accounts.erpRefOptional': 'ERP-Referenz (optional)',
+  'admin.accounts.filter': 'Konten filtern',
+  'admin.accounts.intro':
+    'Ihre Kunden und Lieferanten (und Ihre eigene Organisation, deren Personen Sie unter „Benutzer“ verwalten). Legen Sie hier ein Konto an und laden Sie seinen Administrator ein; dieser lädt seine Kollegen selbst ein. Sobald Ihr ERP Gatehouse beliefert, kommen die Konten mit ihrer ERP-Referenz von dort.',
+  'admin.accounts.kind': 'Art',
+  'admin.accounts.new': 'Neues Konto',
+  'admin.accounts.none': 'Noch keine Kunden- oder Lieferantenkonten. Legen Sie eines mit „Neues Konto“ an.',
+  'admin.accounts.noneMatch': 'Kein Konto passt zu diesen Filtern.',
+  'admin.accounts.noun': 'Konten',
+  'admin.accounts.open': 'Konto anlegen',
+  'admin.accounts.opened': 'Angelegt',
+  'admin.accounts.openedNotice': '{name} ist angelegt. Laden Sie den Administrator mit „Benutzer einladen“ ein.',
+  'admin.accounts.organisations': 'Organisationen',
+  'admin.accounts.reactivateName': '{name} reaktivieren',
+  'admin.accounts.reactivated': '{name} ist wieder aktiv.',
+  'admin.accounts.search': 'Name oder ERP-Referenz',
+  'admin.accounts.suspend': 'Sperren',
+  'admin.accounts.suspendName': '{name} sperren',
+  'admin.accounts.suspended': '{name} ist gesperrt: Die Benutzer sind abgemeldet und können sich nicht anmelden.',
+  'admin.accounts.title': 'Konten',
   'admin.alerts.acknowledge': 'Bestätigen',
   'admin.alerts.acknowledged': 'Bestätigt: {title}',
   'admin.alerts.acknowledgedBy': 'Bestätigt von',
@@ -282,6 +309,8 @@ export default {
   'admin.posture.title': 'Sicherheitslage',
   'admin.posture.value': 'Wert',
   'admin.reviews.deadline': 'Frist',
+  'admin.reviews.deadlineHint':
+    'In Ihrer Zeitzone. Benutzer, deren Zugriff bis dahin nicht bestätigt ist, werden gesperrt.',
   'admin.reviews.decidedOf': '{decided} von {total} entschieden',
   'admin.reviews.enterDeadline': 'Geben Sie die Frist ein (Datum und Uhrzeit).',
   'admin.reviews.enterName': 'Geben Sie einen Namen für die Prüfung ein.',

@@ -197,7 +197,7 @@ function StartReviewDialog(props: { onClose: () => void; onStarted: (id: string)
             required
           />
           <p id="review-deadline-hint" class="hint">
-            In your time zone. Users whose access is not confirmed by then are suspended.
+            {t('admin.reviews.deadlineHint')}
           </p>
         </div>
         <div class="button-row">
