@@ -99,6 +99,10 @@ const ENGLISH = [
   'Access reviews',
   'Start review',
   'Deadline',
+  'New account',
+  'ERP reference',
+  'Customers and suppliers',
+  'Kind',
   'Loading',
   'users',
   'events',
@@ -246,7 +250,7 @@ describe('the German admin walk', () => {
     await page.close();
   });
 
-  it('a German-speaking system admin walks the posture, access reviews (start dialog cancelled) and the staff home', async () => {
+  it('a German-speaking system admin walks the posture, accounts (new-account dialog cancelled), access reviews (start dialog cancelled) and the staff home', async () => {
     const page = await germanPage(sysAdmin);
     await page.waitForSelector('[data-testid="home-sections"]');
     await page.waitForSelector('[data-testid="home-chain-status"]');
@@ -260,6 +264,17 @@ describe('the German admin walk', () => {
     const posture = await expectGerman(page, 'posture');
     expect(posture.text).toContain('Ermittelt am');
     expect(posture.text).toContain('Handlungsbedarf');
+
+    await page.goto(`${s.srv.origin}/accounts`);
+    await page.waitForSelector('[data-testid="accounts-table"], [data-testid="list-empty"]');
+    const accounts = await expectGerman(page, 'accounts');
+    expect(accounts.text).toContain('Neues Konto');
+    await page.click('[data-testid="account-new"]');
+    await page.waitForSelector('[data-testid="account-create-dialog"]');
+    const create = await expectGerman(page, 'new account dialog');
+    expect(create.text).toContain('ERP-Referenz (optional)');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="account-create-dialog"]', { state: 'detached' });
 
     await page.goto(`${s.srv.origin}/access-reviews`);
     await page.waitForSelector('[data-testid="review-start-open"]');
