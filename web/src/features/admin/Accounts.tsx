@@ -1,8 +1,8 @@
 import { LIMITS } from '@gatehouse/contract';
 import { useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, Show } from 'solid-js';
-import { t } from '../../i18n.ts';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, ExportButton, FormDialog } from '../../shared/components.tsx';
 import {
   createPagedList,

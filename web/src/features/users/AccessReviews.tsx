@@ -1,8 +1,8 @@
 import { LIMITS } from '@gatehouse/contract';
 import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { t } from '../../i18n.ts';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ErrorPanel, StatusBadge, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
