@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
+  AUDIT_ACTION_INFO,
+  AUDIT_ACTIONS,
+  AUDIT_AREAS,
   CONFIRMATION_STATUSES,
   DOCUMENT_STATUSES,
   INVOICE_KINDS,
@@ -154,6 +157,22 @@ describe('message catalogues', () => {
         locale,
       ).toEqual([]);
     }
+  });
+
+  it('has a label for every audit action and area the audit screens show, English as the contract writes it', () => {
+    for (const [locale, messages] of Object.entries(ADMIN_CATALOGUES)) {
+      expect(
+        AUDIT_ACTIONS.filter((a) => !(`admin.audit.action.${a}` in messages)),
+        locale,
+      ).toEqual([]);
+      expect(Object.keys(messages).filter((k) => k.startsWith('admin.audit.area.')).length, locale).toBe(
+        AUDIT_AREAS.length,
+      );
+    }
+    // The contract's label is the English one (one place for it): the catalogue repeats it exactly.
+    expect(
+      AUDIT_ACTIONS.filter((a) => (adminEn as Catalogue)[`admin.audit.action.${a}`] !== AUDIT_ACTION_INFO[a].label),
+    ).toEqual([]);
   });
 
   it('formats plurals by each language: one and other', () => {

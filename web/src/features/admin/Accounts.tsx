@@ -2,6 +2,7 @@ import { LIMITS } from '@gatehouse/contract';
 import { useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, Show } from 'solid-js';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, ExportButton, FormDialog } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -31,7 +32,7 @@ const PAGE_SIZE = 50;
  * its first customers and suppliers.
  */
 export default function Accounts() {
-  usePageTitle(() => 'Accounts');
+  usePageTitle(() => t('admin.accounts.title'));
   const [params] = useSearchParams();
   const kind = () => KINDS.find((k) => k === params.kind);
   const status = () => STATUSES.find((s) => s === params.status);
@@ -71,8 +72,8 @@ export default function Accounts() {
       await withReauth(() => trpc.parties.update.mutate({ partyId: a.id, status: next }));
       setNotice(
         next === 'suspended'
-          ? `${a.name} is suspended: its users are signed out and cannot sign in.`
-          : `${a.name} is active again.`,
+          ? t('admin.accounts.suspended', { name: a.name })
+          : t('admin.accounts.reactivated', { name: a.name }),
       );
       list.reload();
     } catch (err) {
@@ -92,7 +93,7 @@ export default function Accounts() {
     <section aria-labelledby="accounts-title">
       <div class="detail-header list-header">
         <h1 id="accounts-title" class="focus-target" tabindex="-1" ref={heading}>
-          Accounts
+          {t('admin.accounts.title')}
         </h1>
         <Show when={manage()}>
           <button
@@ -107,59 +108,51 @@ export default function Accounts() {
               setCreating(true);
             }}
           >
-            New account
+            {t('admin.accounts.new')}
           </button>
         </Show>
       </div>
-      <p class="hint">
-        Your customers and suppliers (and your own organisation, whose people you manage on Users). Open an account here
-        and invite its administrator; they invite their own colleagues. Once your ERP feeds Gatehouse, accounts arrive
-        from it with their ERP reference.
-      </p>
+      <p class="hint">{t('admin.accounts.intro')}</p>
       <Announcement testId="accounts-status" message={notice()} />
-      <form class="filters" aria-label="Filter accounts" onSubmit={(e) => e.preventDefault()}>
+      <form class="filters" aria-label={t('admin.accounts.filter')} onSubmit={(e) => e.preventDefault()}>
         <FilterSelect
           id="accounts-kind"
-          label="Kind"
+          label={t('admin.accounts.kind')}
           param="kind"
           options={KINDS}
           optionLabel={(k) => label(k)}
-          allLabel="Customers and suppliers"
+          allLabel={t('admin.accounts.allKinds')}
           value={kind()}
         />
         <FilterSelect
           id="accounts-status"
-          label="Status"
+          label={t('list.status')}
           param="status"
           options={STATUSES}
           optionLabel={(s) => label(s)}
-          allLabel="Any status"
+          allLabel={t('list.allStatuses')}
           value={status()}
         />
-        <SearchField id="accounts-search" placeholder="Name or ERP reference" />
+        <SearchField id="accounts-search" placeholder={t('admin.accounts.search')} />
       </form>
-      <ExportButton list="parties" filters={filters} noun="organisations" />
+      <ExportButton list="parties" filters={filters} noun={t('admin.accounts.organisations')} />
       <ListTable
         list={list}
-        noun="accounts"
-        emptyText={
-          search() || kind() || status()
-            ? 'No account matches these filters.'
-            : 'No customer or supplier accounts yet. Open one with “New account”.'
-        }
+        noun={t('admin.accounts.noun')}
+        emptyText={search() || kind() || status() ? t('admin.accounts.noneMatch') : t('admin.accounts.none')}
         testId="accounts-table"
-        caption="Customer and supplier accounts"
+        caption={t('admin.accounts.caption')}
         head={
           <>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">ERP reference</th>
-            <th scope="col">Status</th>
-            <th scope="col">Users</th>
-            <th scope="col">Opened</th>
+            <th scope="col">{t('admin.users.name')}</th>
+            <th scope="col">{t('admin.accounts.kind')}</th>
+            <th scope="col">{t('admin.accounts.erpRef')}</th>
+            <th scope="col">{t('list.status')}</th>
+            <th scope="col">{t('admin.users.title')}</th>
+            <th scope="col">{t('admin.accounts.opened')}</th>
             <Show when={manage()}>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span class="visually-hidden">{t('admin.accounts.actions')}</span>
               </th>
             </Show>
           </>
@@ -168,39 +161,39 @@ export default function Accounts() {
         {(a) => (
           <>
             <tr data-testid="account-row" data-id={a.id} data-status={a.status}>
-              <td data-label="Name">
+              <td data-label={t('admin.users.name')}>
                 {a.name}
                 <Show when={a.isDemo}>
                   {' '}
                   <span class="badge">demo</span>
                 </Show>
               </td>
-              <td data-label="Kind">{label(a.kind)}</td>
-              <td data-label="ERP reference">
+              <td data-label={t('admin.accounts.kind')}>{label(a.kind)}</td>
+              <td data-label={t('admin.accounts.erpRef')}>
                 <Show when={a.erpRef} fallback={<NoValue />}>
                   {(ref) => <span class="mono">{ref()}</span>}
                 </Show>
               </td>
-              <td data-label="Status">
+              <td data-label={t('list.status')}>
                 <StatusBadge status={a.status} />
               </td>
-              <td data-label="Users">{a.users}</td>
-              <td data-label="Opened">{formatDateTime(a.createdAt)}</td>
+              <td data-label={t('admin.users.title')}>{a.users}</td>
+              <td data-label={t('admin.accounts.opened')}>{formatDateTime(a.createdAt)}</td>
               <Show when={manage()}>
-                <td data-label="Actions" class="actions">
+                <td data-label={t('admin.accounts.actions')} class="actions">
                   {/* The internal organisation's own people are managed on Users. */}
                   <Show when={a.kind !== 'internal' && a.status === 'active'}>
                     <button
                       type="button"
                       class="button"
                       data-testid="account-invite"
-                      aria-label={`Invite a user to ${a.name}`}
+                      aria-label={t('admin.invite.titleTo', { party: a.name })}
                       onClick={() => {
                         setNotice(null);
                         setInviteTo(a);
                       }}
                     >
-                      Invite user
+                      {t('admin.users.invite')}
                     </button>{' '}
                   </Show>
                   <Show when={a.kind !== 'internal'}>
@@ -208,11 +201,16 @@ export default function Accounts() {
                       type="button"
                       class="button"
                       data-testid="account-status-toggle"
-                      aria-label={`${a.status === 'active' ? 'Suspend' : 'Reactivate'} ${a.name}`}
+                      aria-label={t(
+                        a.status === 'active' ? 'admin.accounts.suspendName' : 'admin.accounts.reactivateName',
+                        {
+                          name: a.name,
+                        },
+                      )}
                       aria-disabled={busy() === a.id}
                       onClick={() => void setStatus(a, a.status === 'active' ? 'suspended' : 'active')}
                     >
-                      {a.status === 'active' ? 'Suspend' : 'Reactivate'}
+                      {t(a.status === 'active' ? 'admin.accounts.suspend' : 'admin.user.reactivate')}
                     </button>
                   </Show>
                 </td>
@@ -225,17 +223,17 @@ export default function Accounts() {
       <Show when={creating()}>
         <FormDialog
           id="account-create"
-          title="New account"
+          title={t('admin.accounts.new')}
           testId="account-create-dialog"
-          heading="New account"
+          heading={t('admin.accounts.new')}
           initialFocus={() => nameInput}
           onClose={() => {
             setCreating(false);
             newButton?.focus();
           }}
-          submitLabel="Open account"
+          submitLabel={t('admin.accounts.open')}
           submitTestId="account-create-submit"
-          check={() => (newName().trim() ? null : 'Enter the organisation’s name.')}
+          check={() => (newName().trim() ? null : t('admin.accounts.enterName'))}
           send={async () => {
             const name = newName().trim();
             await withReauth(() =>
@@ -245,14 +243,14 @@ export default function Accounts() {
                 ...(newRef().trim() ? { erpRef: newRef().trim() } : {}),
               }),
             );
-            setNotice(`${name} is open. Invite its administrator with “Invite user”.`);
+            setNotice(t('admin.accounts.openedNotice', { name }));
             list.reload();
           }}
         >
           {() => (
             <>
               <fieldset class="field">
-                <legend>Kind</legend>
+                <legend>{t('admin.accounts.kind')}</legend>
                 {KINDS.map((k) => (
                   <label class="checkbox">
                     <input
@@ -268,7 +266,7 @@ export default function Accounts() {
                 ))}
               </fieldset>
               <div class="field">
-                <label for="account-name">Name</label>
+                <label for="account-name">{t('admin.users.name')}</label>
                 <input
                   id="account-name"
                   class="input"
@@ -280,7 +278,7 @@ export default function Accounts() {
                 />
               </div>
               <div class="field">
-                <label for="account-ref">ERP reference (optional)</label>
+                <label for="account-ref">{t('admin.accounts.erpRefOptional')}</label>
                 <input
                   id="account-ref"
                   class="input mono"
@@ -291,7 +289,7 @@ export default function Accounts() {
                   aria-describedby="account-ref-hint"
                 />
                 <p class="hint" id="account-ref-hint">
-                  The customer or vendor id in your ERP, e.g. C100. The ERP integration finds the account by it.
+                  {t('admin.accounts.erpRefHint')}
                 </p>
               </div>
             </>
@@ -310,7 +308,7 @@ export default function Accounts() {
               heading?.focus();
             }}
             onInvited={(email, expiresAt) => {
-              setNotice(`Invitation sent to ${email}; the link is valid until ${formatDateTime(expiresAt)}.`);
+              setNotice(t('admin.users.invited', { email, until: formatDateTime(expiresAt) }));
               list.reload();
             }}
           />

@@ -2,6 +2,7 @@ import { LIMITS } from '@gatehouse/contract';
 import { A } from '@solidjs/router';
 import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { trpc } from '../../trpc.ts';
@@ -35,22 +36,22 @@ function PostureCard(props: { item: PostureItem }) {
           {props.item.summary}
         </p>
         <p class="posture-good">
-          <strong>What good looks like:</strong> {props.item.good}
+          <strong>{t('admin.posture.goodLooksLike')}</strong> {props.item.good}
         </p>
         <Show when={props.item.rows.length > 0}>
           <div class="posture-rows-wrap">
             <table class="data-table posture-rows" data-testid="posture-rows">
-              <caption class="visually-hidden">Details of {props.item.title}</caption>
+              <caption class="visually-hidden">{t('admin.posture.detailsOf', { title: props.item.title })}</caption>
               <thead>
                 <tr>
                   <th scope="col" class="posture-cell">
-                    Check
+                    {t('admin.posture.check')}
                   </th>
                   <th scope="col" class="posture-cell">
-                    Value
+                    {t('admin.posture.value')}
                   </th>
                   <th scope="col" class="posture-cell posture-row-status">
-                    Status
+                    {t('list.status')}
                   </th>
                 </tr>
               </thead>
@@ -76,7 +77,8 @@ function PostureCard(props: { item: PostureItem }) {
           {(href) => (
             <p class="posture-fix">
               <A href={href()} class="button" data-testid="posture-fix">
-                Fix<span class="visually-hidden">: {props.item.title}</span>
+                {t('admin.posture.fix')}
+                <span class="visually-hidden">: {props.item.title}</span>
               </A>
             </p>
           )}
@@ -91,7 +93,7 @@ function PostureCard(props: { item: PostureItem }) {
  * most urgent first, each with what good looks like and where to fix it.
  */
 export default function PosturePage() {
-  usePageTitle(() => 'Security posture');
+  usePageTitle(() => t('admin.posture.title'));
   const [posture, setPosture] = createSignal<Posture | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
@@ -138,19 +140,20 @@ export default function PosturePage() {
               classList={{ 'posture-alerts-link-some': count() !== '0' }}
               data-testid="posture-open-alerts"
             >
-              Open alerts: <span data-testid="posture-open-alerts-count">{count()}</span>
+              {t('admin.posture.openAlerts')} <span data-testid="posture-open-alerts-count">{count()}</span>
             </A>
           </p>
         )}
       </Show>
       <div class="detail-header list-header posture-header">
         <div>
-          <h1 id="posture-title">Security posture</h1>
+          <h1 id="posture-title">{t('admin.posture.title')}</h1>
           <p class="hint posture-computed" data-testid="posture-computed">
-            <Show when={posture()} fallback={loading() ? 'Computing…' : 'Not computed yet'}>
+            <Show when={posture()} fallback={t(loading() ? 'admin.posture.computing' : 'admin.posture.notComputed')}>
               {(p) => (
                 <>
-                  Computed at <time datetime={p().generatedAt}>{formatAuditTime(p().generatedAt)}</time>
+                  {t('admin.posture.computedAt')}{' '}
+                  <time datetime={p().generatedAt}>{formatAuditTime(p().generatedAt)}</time>
                 </>
               )}
             </Show>
@@ -167,19 +170,19 @@ export default function PosturePage() {
           aria-disabled={loading()}
           aria-busy={loading()}
         >
-          {loading() ? 'Refreshing…' : 'Refresh'}
+          {t(loading() ? 'admin.posture.refreshing' : 'admin.posture.refresh')}
         </button>
       </div>
 
       <Show when={error()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
       <Show when={loading() && !posture()}>
         <p class="list-message" role="status">
-          Computing the security posture…
+          {t('admin.posture.computingLong')}
         </p>
       </Show>
 
       <Show when={posture()}>
-        <ul class="posture-counts" aria-label="Checks by status" data-testid="posture-counts">
+        <ul class="posture-counts" aria-label={t('admin.posture.byStatus')} data-testid="posture-counts">
           <For each={ORDER}>
             {(status) => (
               <li class={`posture-count posture-count-${status}`} data-testid={`posture-count-${status}`}>
@@ -192,7 +195,7 @@ export default function PosturePage() {
           when={items().length > 0}
           fallback={
             <p class="list-message" data-testid="list-empty">
-              No checks to show.
+              {t('admin.posture.none')}
             </p>
           }
         >

@@ -1,3 +1,4 @@
+import { type PortalKey, t } from '../../i18n.ts';
 import type { trpc } from '../../trpc.ts';
 
 export type Posture = Awaited<ReturnType<typeof trpc.audit.posture.query>>;
@@ -6,12 +7,15 @@ export type PostureItem = Posture['items'][number];
 
 export type PostureStatus = PostureItem['status'];
 
-/** Word and icon for each status: colour is only a second cue. */
-export const STATUS: Record<PostureStatus, { text: string; icon: string }> = {
-  bad: { text: 'Needs action', icon: '✕' },
-  warn: { text: 'Warning', icon: '!' },
-  info: { text: 'Info', icon: 'i' },
-  good: { text: 'Good', icon: '✓' },
+/**
+ * Word and icon for each status: colour is only a second cue. The words are in the portal part of the
+ * catalogue (posture.*), since the home page, everyone's first screen, shows the badge too.
+ */
+export const STATUS: Record<PostureStatus, { text: PortalKey; icon: string }> = {
+  bad: { text: 'posture.bad', icon: '✕' },
+  warn: { text: 'posture.warn', icon: '!' },
+  info: { text: 'posture.info', icon: 'i' },
+  good: { text: 'posture.good', icon: '✓' },
 };
 
 export function PostureBadge(props: { status: PostureStatus; small?: boolean }) {
@@ -25,7 +29,7 @@ export function PostureBadge(props: { status: PostureStatus; small?: boolean }) 
       <span class="posture-icon" aria-hidden="true">
         {STATUS[props.status].icon}
       </span>
-      {STATUS[props.status].text}
+      {t(STATUS[props.status].text)}
     </span>
   );
 }

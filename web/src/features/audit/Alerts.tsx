@@ -1,12 +1,12 @@
-import { auditActionLabel } from '@gatehouse/contract';
 import { useSearchParams } from '@solidjs/router';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { currentMe, guard } from '../../auth.ts';
+import { type AdminKey, has, t } from '../../i18n.ts';
 import { createPagedList, ListStates, usePageTitle } from '../../shared/data.tsx';
 import { BeforeAfterDiff, hasBeforeAfter } from '../../shared/diff.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
 import { trpc } from '../../trpc.ts';
-import { formatAuditTime } from './audit-pieces.tsx';
+import { actionLabel, formatAuditTime } from './audit-pieces.tsx';
 
 const PAGE_SIZE = 25;
 
@@ -14,26 +14,16 @@ export type AlertItem = Awaited<ReturnType<typeof trpc.alerts.list.query>>['item
 export type AlertSeverity = AlertItem['severity'];
 
 /** Word and icon for each severity: colour is only a second cue. */
-const SEVERITY: Record<AlertSeverity, { text: string; icon: string }> = {
-  critical: { text: 'Critical', icon: '✕' },
-  warning: { text: 'Warning', icon: '!' },
-  info: { text: 'Info', icon: 'i' },
+const SEVERITY: Record<AlertSeverity, { text: AdminKey; icon: string }> = {
+  critical: { text: 'admin.alerts.critical', icon: '✕' },
+  warning: { text: 'admin.alerts.warning', icon: '!' },
+  info: { text: 'admin.alerts.info', icon: 'i' },
 };
 
-const RULES: Record<string, string> = {
-  'sign-in-spike': 'Sign-in spike',
-  'account-locked': 'Account locked',
-  'new-system-admin': 'New system admin',
-  'policy-weakened': 'Policy weakened',
-  'large-export': 'Large export',
-  'integration-key-new-ip': 'Integration key from a new address',
-  'backup-failed': 'Backup or restore drill failed',
-  'backup-stale': 'Backups overdue',
-  'webhook-endpoint-gone': 'Webhook endpoint gone (410)',
-  'webhook-delivery-dead': 'Webhook delivery given up',
-  'kinetic-auth-failed': 'Kinetic refused the connector’s credentials',
-  'kinetic-writeback-dead': 'Kinetic write-back given up',
-  'kinetic-writeback-unconfirmed': 'Kinetic write-back not confirmed in time',
+/** A rule's name (admin.alerts.rule.<rule>); a rule this version does not know shows as its key. */
+const ruleName = (rule: string): string => {
+  const key = `admin.alerts.rule.${rule}`;
+  return has(key) ? t(key as AdminKey) : rule;
 };
 
 /** A details key as words: 'windowMinutes' -> 'Window minutes', 'user_id' -> 'User id'. */
@@ -48,7 +38,7 @@ function keyLabel(key: string): string {
 
 function valueText(value: unknown, key?: string): string {
   if (value === null || value === undefined) return '—';
-  if (key === 'action' && typeof value === 'string') return auditActionLabel(value);
+  if (key === 'action' && typeof value === 'string') return actionLabel(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
@@ -56,7 +46,7 @@ function valueText(value: unknown, key?: string): string {
   // An object (an export's filters): its fields as words, an audit action by its label.
   if (typeof value === 'object' && !Array.isArray(value)) {
     const fields = Object.entries(value as Record<string, unknown>);
-    if (fields.length === 0) return 'none';
+    if (fields.length === 0) return t('admin.alerts.none');
     return fields.map(([k, v]) => `${keyLabel(k)}: ${valueText(v, k)}`).join(' · ');
   }
   return JSON.stringify(value);
@@ -72,7 +62,7 @@ export function SeverityBadge(props: { severity: AlertSeverity }) {
       <span class="alert-icon" aria-hidden="true">
         {SEVERITY[props.severity].icon}
       </span>
-      {SEVERITY[props.severity].text}
+      {t(SEVERITY[props.severity].text)}
     </span>
   );
 }
@@ -89,7 +79,7 @@ function AlertCard(props: {
   const ack = (): Acknowledgement | null =>
     props.acknowledged ??
     (props.alert.acknowledgedAt
-      ? { at: props.alert.acknowledgedAt, by: props.alert.acknowledgedBy ?? 'a removed account' }
+      ? { at: props.alert.acknowledgedAt, by: props.alert.acknowledgedBy ?? t('admin.alerts.removedAccount') }
       : null);
   // A change (a weakened policy) shows as the audit entry's diff does; the rest as label and value.
   const diff = () => (hasBeforeAfter(props.alert.details) ? (props.alert.details ?? {}) : null);
@@ -108,7 +98,7 @@ function AlertCard(props: {
       >
         <div class="alert-card-head">
           <SeverityBadge severity={props.alert.severity} />
-          <span class="alert-rule">{RULES[props.alert.rule] ?? props.alert.rule}</span>
+          <span class="alert-rule">{ruleName(props.alert.rule)}</span>
           <time class="alert-time" datetime={props.alert.at}>
             {formatAuditTime(props.alert.at)}
           </time>
@@ -130,8 +120,8 @@ function AlertCard(props: {
         </Show>
         <Show when={diff()}>
           {(d) => (
-            <section class="alert-diff" aria-label="What changed" data-testid="alert-diff">
-              <h3 class="alert-diff-title">What changed</h3>
+            <section class="alert-diff" aria-label={t('admin.auditEntry.whatChanged')} data-testid="alert-diff">
+              <h3 class="alert-diff-title">{t('admin.auditEntry.whatChanged')}</h3>
               <BeforeAfterDiff before={d().before} after={d().after} />
             </section>
           )}
@@ -148,7 +138,7 @@ function AlertCard(props: {
                 aria-disabled={props.busy}
                 aria-busy={props.busy}
               >
-                {props.busy ? 'Acknowledging…' : 'Acknowledge'}
+                {t(props.busy ? 'admin.alerts.acknowledging' : 'admin.alerts.acknowledge')}
                 <span class="visually-hidden">: {props.alert.title}</span>
               </button>
             </p>
@@ -159,8 +149,8 @@ function AlertCard(props: {
               <span class="alert-icon alert-icon-done" aria-hidden="true">
                 ✓
               </span>
-              Acknowledged by <strong data-testid="alert-acknowledged-by">{a().by}</strong> on{' '}
-              <time datetime={a().at}>{formatAuditTime(a().at)}</time>
+              {t('admin.alerts.acknowledgedBy')} <strong data-testid="alert-acknowledged-by">{a().by}</strong>{' '}
+              {t('admin.alerts.acknowledgedOn')} <time datetime={a().at}>{formatAuditTime(a().at)}</time>
             </p>
           )}
         </Show>
@@ -174,7 +164,7 @@ function AlertCard(props: {
  * first; open ones are acknowledged here once handled.
  */
 export default function AlertsPage() {
-  usePageTitle(() => 'Alerts');
+  usePageTitle(() => t('admin.alerts.title'));
   const [params, setParams] = useSearchParams();
   const showAll = () => params.show === 'all';
   const filters = createMemo(() => ({ openOnly: !showAll() }));
@@ -196,14 +186,14 @@ export default function AlertsPage() {
     setAnnouncement('');
     try {
       await guard(trpc.alerts.acknowledge.mutate({ id: alert.id }));
-      const by = currentMe()?.user.email ?? 'you';
+      const by = currentMe()?.user.email ?? t('admin.alerts.you');
       setAcknowledged((prev) => ({ ...prev, [alert.id]: { at: new Date().toISOString(), by } }));
-      setAnnouncement(`Acknowledged: ${alert.title}`);
+      setAnnouncement(t('admin.alerts.acknowledged', { title: alert.title }));
     } catch (err) {
       if (errorCode(err) === 'NOT_FOUND') {
-        setAckError(`Someone else acknowledged “${alert.title}” already. Reload to see who.`);
+        setAckError(t('admin.alerts.alreadyAcknowledged', { title: alert.title }));
       } else {
-        setAckError(`Acknowledging failed: ${errorMessage(err)}`);
+        setAckError(t('admin.alerts.failed', { error: errorMessage(err) }));
       }
     } finally {
       setBusyId(null);
@@ -221,11 +211,11 @@ export default function AlertsPage() {
     <section aria-labelledby="alerts-title" class="alerts">
       <div class="detail-header list-header">
         <div>
-          <h1 id="alerts-title">Alerts</h1>
-          <p class="hint">Raised by the security rules and mailed to every system administrator. Newest first.</p>
+          <h1 id="alerts-title">{t('admin.alerts.title')}</h1>
+          <p class="hint">{t('admin.alerts.hint')}</p>
         </div>
         <fieldset class="alerts-toggle" data-testid="alerts-toggle">
-          <legend class="visually-hidden">Show</legend>
+          <legend class="visually-hidden">{t('admin.alerts.show')}</legend>
           <button
             type="button"
             class="button alerts-toggle-button"
@@ -233,7 +223,7 @@ export default function AlertsPage() {
             data-testid="alerts-show-open"
             onClick={() => choose(false)}
           >
-            Open
+            {t('admin.alerts.open')}
           </button>
           <button
             type="button"
@@ -242,7 +232,7 @@ export default function AlertsPage() {
             data-testid="alerts-show-all"
             onClick={() => choose(true)}
           >
-            All
+            {t('admin.alerts.all')}
           </button>
         </fieldset>
       </div>
@@ -258,7 +248,11 @@ export default function AlertsPage() {
         )}
       </Show>
 
-      <ListStates list={list} noun="alerts" emptyText={showAll() ? 'No alerts yet.' : 'No open alerts — good.'}>
+      <ListStates
+        list={list}
+        noun={t('admin.alerts.noun')}
+        emptyText={t(showAll() ? 'admin.alerts.noneYet' : 'admin.alerts.noneOpen')}
+      >
         <ol class="alerts-list" aria-busy={list.phase() === 'loading'} data-testid="alerts-list">
           <For each={list.items()}>
             {(alert) => (

@@ -1,11 +1,11 @@
-import { auditActionLabel } from '@gatehouse/contract';
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { DetailPage, NoValue } from '../../shared/data.tsx';
 import { BeforeAfterDiff, hasBeforeAfter, showValue } from '../../shared/diff.tsx';
 import { describeDevice } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
-import { CrossPartyBadge, formatAuditTime, OutcomeBadge } from './audit-pieces.tsx';
+import { actionLabel, CrossPartyBadge, formatAuditTime, OutcomeBadge } from './audit-pieces.tsx';
 
 type Entry = Awaited<ReturnType<typeof trpc.audit.get.query>>;
 
@@ -13,10 +13,10 @@ export default function AuditEntry() {
   return (
     <DetailPage
       id="audit-entry"
-      noun="Audit entry"
-      back={{ href: '/audit', label: 'Back to audit log' }}
+      noun={t('admin.auditEntry.noun')}
+      back={{ href: '/audit', label: t('admin.auditEntry.back') }}
       fetch={(id) => trpc.audit.get.query({ id })}
-      pageTitle={(e) => `${auditActionLabel(e.action)} · audit entry`}
+      pageTitle={(e) => t('admin.auditEntry.pageTitle', { action: actionLabel(e.action) })}
     >
       {(e) => <EntryView entry={e()} />}
     </DetailPage>
@@ -34,7 +34,7 @@ function EntryView(props: { entry: Entry }) {
     <>
       <div class="detail-header">
         <h1 id="audit-entry-title" class="audit-entry-title">
-          {auditActionLabel(e().action)}
+          {actionLabel(e().action)}
         </h1>
         <span class="mono muted" data-testid="audit-entry-action-key">
           {e().action}
@@ -47,27 +47,27 @@ function EntryView(props: { entry: Entry }) {
 
       <dl class="summary" data-testid="audit-entry-summary">
         <div>
-          <dt>Time</dt>
+          <dt>{t('admin.audit.time')}</dt>
           <dd>
             <time datetime={e().at}>{formatAuditTime(e().at)}</time>
           </dd>
         </div>
         <div>
-          <dt>Actor</dt>
+          <dt>{t('admin.audit.actor')}</dt>
           <dd data-testid="audit-entry-actor">
-            <Show when={e().actorEmail || e().actorUserId} fallback="system">
+            <Show when={e().actorEmail || e().actorUserId} fallback={t('admin.audit.system')}>
               <Show when={e().actorEmail} fallback={<span class="mono break">{e().actorUserId}</span>}>
                 {e().actorEmail}
                 <span class="mono muted audit-sub">{e().actorUserId}</span>
               </Show>
               <A class="audit-sub" href={`/audit?actor=${e().actorUserId}`} data-testid="audit-entry-actor-filter">
-                Everything this user did
+                {t('admin.auditEntry.everythingByActor')}
               </A>
             </Show>
           </dd>
         </div>
         <div>
-          <dt>Organisation</dt>
+          <dt>{t('admin.users.organisation')}</dt>
           <dd>
             <Show when={e().partyName || e().partyId} fallback={<NoValue />}>
               {e().partyName ?? ''}
@@ -76,7 +76,7 @@ function EntryView(props: { entry: Entry }) {
           </dd>
         </div>
         <div>
-          <dt>Entity</dt>
+          <dt>{t('admin.audit.entity')}</dt>
           <dd>
             <Show when={e().entityType || e().entityId} fallback={<NoValue />}>
               {e().entityType ?? ''}
@@ -85,11 +85,11 @@ function EntryView(props: { entry: Entry }) {
           </dd>
         </div>
         <div>
-          <dt>IP address</dt>
+          <dt>{t('admin.user.ip')}</dt>
           <dd class="mono">{e().ip ?? <NoValue />}</dd>
         </div>
         <div>
-          <dt>Device</dt>
+          <dt>{t('admin.user.device')}</dt>
           <dd>
             <Show when={e().userAgent} fallback={<NoValue />}>
               {(ua) => (
@@ -102,25 +102,25 @@ function EntryView(props: { entry: Entry }) {
           </dd>
         </div>
         <div>
-          <dt>Request id</dt>
+          <dt>{t('admin.auditEntry.requestId')}</dt>
           <dd class="mono">{e().requestId ?? <NoValue />}</dd>
         </div>
         <div>
-          <dt>Entry id</dt>
+          <dt>{t('admin.auditEntry.entryId')}</dt>
           <dd class="mono">{e().id}</dd>
         </div>
       </dl>
 
       <Show when={hasDiff()}>
         <section class="panel panel-wide audit-panel" aria-labelledby="audit-diff-title" data-testid="audit-diff">
-          <h2 id="audit-diff-title">What changed</h2>
+          <h2 id="audit-diff-title">{t('admin.auditEntry.whatChanged')}</h2>
           <BeforeAfterDiff before={details().before} after={details().after} />
         </section>
       </Show>
 
       <section class="panel panel-wide audit-panel" aria-labelledby="audit-details-title" data-testid="audit-details">
-        <h2 id="audit-details-title">{hasDiff() ? 'Other details' : 'Details'}</h2>
-        <Show when={otherDetails().length > 0} fallback={<p class="muted">No further details.</p>}>
+        <h2 id="audit-details-title">{t(hasDiff() ? 'admin.auditEntry.otherDetails' : 'admin.auditEntry.details')}</h2>
+        <Show when={otherDetails().length > 0} fallback={<p class="muted">{t('admin.auditEntry.noDetails')}</p>}>
           <dl class="audit-details">
             <For each={otherDetails()}>
               {([key, value]) => (
@@ -141,42 +141,42 @@ function EntryView(props: { entry: Entry }) {
       <section class="panel panel-wide audit-panel" aria-labelledby="audit-chain-title" data-testid="audit-chain">
         <div class="audit-chain-head">
           <h2 id="audit-chain-title" class="audit-chain-title">
-            Hash chain
+            {t('admin.auditEntry.hashChain')}
           </h2>
           <Show
             when={e().chain.intact}
             fallback={
               <span class="badge badge-chain-changed" data-testid="audit-chain-status">
-                Changed
+                {t('admin.auditEntry.chainChanged')}
               </span>
             }
           >
             <span class="badge badge-chain-intact" data-testid="audit-chain-status">
-              Intact
+              {t('admin.auditEntry.chainIntact')}
             </span>
           </Show>
         </div>
         <p class={`audit-chain-note ${e().chain.intact ? 'hint' : 'form-error'}`}>
-          {e().chain.intact
-            ? 'This entry’s hash matches its content and the entry before it.'
-            : 'This entry’s content no longer matches its recorded hash: it was changed after it was written.'}
+          {e().chain.intact ? t('admin.auditEntry.chainIntactNote') : t('admin.auditEntry.chainChangedNote')}
         </p>
         <dl class="audit-chain">
           <div>
-            <dt>Chain</dt>
+            <dt>{t('admin.auditEntry.chain')}</dt>
             <dd class="mono">{e().chain.key}</dd>
           </div>
           <div>
-            <dt>Sequence</dt>
+            <dt>{t('admin.auditEntry.sequence')}</dt>
             <dd class="mono">{e().chain.seq}</dd>
           </div>
           <div>
-            <dt>Hash</dt>
+            <dt>{t('admin.auditEntry.hash')}</dt>
             <dd class="mono audit-hash">{e().chain.hash}</dd>
           </div>
           <div>
-            <dt>Previous hash</dt>
-            <dd class="mono audit-hash">{e().chain.prevHash ?? <span class="muted">none (first in chain)</span>}</dd>
+            <dt>{t('admin.auditEntry.previousHash')}</dt>
+            <dd class="mono audit-hash">
+              {e().chain.prevHash ?? <span class="muted">{t('admin.auditEntry.firstInChain')}</span>}
+            </dd>
           </div>
         </dl>
       </section>

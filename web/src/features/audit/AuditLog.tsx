@@ -1,7 +1,8 @@
-import { type AuditAction, auditActionLabel, auditActionsByArea } from '@gatehouse/contract';
+import { type AuditAction, auditActionsByArea } from '@gatehouse/contract';
 import { A, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../../auth.ts';
+import { language, t } from '../../i18n.ts';
 import { Combobox } from '../../shared/combobox.tsx';
 import {
   createPagedList,
@@ -17,23 +18,35 @@ import { errorMessage } from '../../shared/errors.ts';
 import { label } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { actorText, BreakableText, CrossPartyBadge, formatAuditTime, OUTCOMES, OutcomeBadge } from './audit-pieces.tsx';
+import {
+  actionLabel,
+  actorText,
+  areaLabel,
+  BreakableText,
+  CrossPartyBadge,
+  formatAuditTime,
+  OUTCOMES,
+  OutcomeBadge,
+} from './audit-pieces.tsx';
 
 const PAGE_SIZE = 50;
 
 const RANGES = [
-  { key: '24h', label: 'Last 24 hours', ms: 86_400_000 },
-  { key: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
-  { key: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
+  { key: '24h', label: 'admin.audit.last24h', ms: 86_400_000 },
+  { key: '7d', label: 'admin.audit.last7d', ms: 7 * 86_400_000 },
+  { key: '30d', label: 'admin.audit.last30d', ms: 30 * 86_400_000 },
 ] as const;
 
 type RangeKey = (typeof RANGES)[number]['key'] | 'custom';
 
-/** The action filter: readable labels in `<optgroup>`s by area. */
-const ACTION_GROUPS = auditActionsByArea().map((g) => ({
-  label: g.area,
-  options: g.actions.map((a): AuditAction => a.key),
-}));
+/** The action filter: readable labels in `<optgroup>`s by area, in the user's language and sorted by it. */
+const actionGroups = () =>
+  auditActionsByArea().map((g) => ({
+    label: areaLabel(g.area),
+    options: g.actions
+      .map((a): AuditAction => a.key)
+      .sort((x, y) => actionLabel(x).localeCompare(actionLabel(y), language())),
+  }));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -64,7 +77,7 @@ const textParam = (value: unknown, max: number) =>
   typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : undefined;
 
 export default function AuditLog() {
-  usePageTitle(() => 'Audit log');
+  usePageTitle(() => t('admin.audit.title'));
   const [params, setParams] = useSearchParams();
   const staff = () => currentMe()?.party.kind === 'internal';
 
@@ -205,20 +218,20 @@ export default function AuditLog() {
     const preset = RANGES.find((r) => r.key === range());
     const out: [string, string][] = [
       [
-        'Time',
+        t('admin.audit.time'),
         preset
-          ? preset.label
+          ? t(preset.label)
           : f.from || f.to
             ? `${f.from ? formatAuditTime(f.from) : 'the start'} to ${f.to ? formatAuditTime(f.to) : 'now'}`
             : 'Any time',
       ],
     ];
-    if (f.action) out.push(['Action', auditActionLabel(f.action)]);
-    if (f.outcome) out.push(['Outcome', label(f.outcome)]);
-    if (f.actorUserId) out.push(['Actor', actorLabel() ?? f.actorUserId]);
-    if (f.partyId) out.push(['Organisation', partyLabel() ?? f.partyId]);
-    if (f.ip) out.push(['IP address', f.ip]);
-    if (f.entityId) out.push(['Entity id', f.entityId]);
+    if (f.action) out.push([t('admin.audit.action'), actionLabel(f.action)]);
+    if (f.outcome) out.push([t('admin.audit.outcome'), label(f.outcome)]);
+    if (f.actorUserId) out.push([t('admin.audit.actor'), actorLabel() ?? f.actorUserId]);
+    if (f.partyId) out.push([t('admin.users.organisation'), partyLabel() ?? f.partyId]);
+    if (f.ip) out.push([t('admin.user.ip'), f.ip]);
+    if (f.entityId) out.push([t('admin.audit.entityId'), f.entityId]);
     return out;
   };
   const releaseExport = () => {
@@ -300,7 +313,7 @@ export default function AuditLog() {
   return (
     <section aria-labelledby="audit-title">
       <div class="detail-header list-header">
-        <h1 id="audit-title">Audit log</h1>
+        <h1 id="audit-title">{t('admin.audit.title')}</h1>
         <div class="button-row audit-header-actions">
           <Show when={can('audit:export')}>
             <button
@@ -311,7 +324,7 @@ export default function AuditLog() {
               aria-controls="audit-export-panel"
               onClick={() => void startExport()}
             >
-              Export…
+              {t('admin.audit.export')}
             </button>
           </Show>
           <button
@@ -322,30 +335,32 @@ export default function AuditLog() {
             aria-disabled={verifying()}
             aria-busy={verifying()}
           >
-            {verifying() ? 'Verifying…' : 'Verify integrity'}
+            {t(verifying() ? 'admin.audit.verifying' : 'admin.audit.verify')}
           </button>
         </div>
       </div>
       <div role="status" data-testid="audit-verify-status" class="audit-verify-status">
         <Switch>
-          <Match when={verifyError()}>{(message) => <p class="form-error">Verifying failed: {message()}</p>}</Match>
+          <Match when={verifyError()}>
+            {(message) => <p class="form-error">{t('admin.audit.verifyFailed', { error: message() })}</p>}
+          </Match>
           <Match when={verification()}>
             {(v) => (
               <Show
                 when={v().ok}
                 fallback={
                   <div class="audit-verify-problem" data-testid="audit-verify-problem">
-                    <p class="audit-verify-title">Integrity problem: the audit trail was altered.</p>
-                    <p class="audit-verify-line">{v().problem?.message ?? 'A hash chain does not verify.'}</p>
+                    <p class="audit-verify-title">{t('admin.audit.integrityProblem')}</p>
+                    <p class="audit-verify-line">{v().problem?.message ?? t('admin.audit.chainDoesNotVerify')}</p>
                     <Show when={v().problem}>
                       {(p) => (
                         <p class="audit-verify-line mono break">
-                          Chain {p().chainKey}, sequence {p().seq}
+                          {t('admin.audit.chainAt', { chain: p().chainKey, seq: p().seq })}
                           <Show when={p().entryId}>
                             {(id) => (
                               <>
                                 {' · '}
-                                <A href={`/audit/${id()}`}>Open entry {id()}</A>
+                                <A href={`/audit/${id()}`}>{t('admin.audit.openEntry', { id: id() })}</A>
                               </>
                             )}
                           </Show>
@@ -356,8 +371,7 @@ export default function AuditLog() {
                 }
               >
                 <p class="notice audit-verify-ok" data-testid="audit-verify-ok">
-                  Intact: {v().entries} {v().entries === 1 ? 'entry' : 'entries'} in {v().chains}{' '}
-                  {v().chains === 1 ? 'chain' : 'chains'}.
+                  {t('admin.audit.intact', { count: v().entries, chains: v().chains })}
                 </p>
               </Show>
             )}
@@ -469,18 +483,18 @@ export default function AuditLog() {
         </section>
       </Show>
 
-      <form class="filters audit-filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+      <form class="filters audit-filters" aria-label={t('admin.audit.filter')} onSubmit={(e) => e.preventDefault()}>
         <div class="field">
-          <label for="audit-range">Time</label>
+          <label for="audit-range">{t('admin.audit.time')}</label>
           <select id="audit-range" name="range" value={range() ?? ''} onChange={(e) => setRange(e.currentTarget.value)}>
-            <option value="">Any time</option>
-            <For each={RANGES}>{(r) => <option value={r.key}>{r.label}</option>}</For>
-            <option value="custom">Custom…</option>
+            <option value="">{t('admin.audit.anyTime')}</option>
+            <For each={RANGES}>{(r) => <option value={r.key}>{t(r.label)}</option>}</For>
+            <option value="custom">{t('admin.audit.custom')}</option>
           </select>
         </div>
         <Show when={range() === 'custom'}>
           <div class="field">
-            <label for="audit-from">From</label>
+            <label for="audit-from">{t('list.from')}</label>
             <input
               id="audit-from"
               name="from"
@@ -490,7 +504,7 @@ export default function AuditLog() {
             />
           </div>
           <div class="field">
-            <label for="audit-to">To</label>
+            <label for="audit-to">{t('list.to')}</label>
             <input
               id="audit-to"
               name="to"
@@ -502,25 +516,25 @@ export default function AuditLog() {
         </Show>
         <FilterSelect
           id="audit-action"
-          label="Action"
+          label={t('admin.audit.action')}
           param="action"
           options={[]}
-          groups={ACTION_GROUPS}
-          optionLabel={auditActionLabel}
-          allLabel="All actions"
+          groups={actionGroups()}
+          optionLabel={actionLabel}
+          allLabel={t('admin.audit.allActions')}
           value={action()}
         />
         <FilterSelect
           id="audit-outcome"
-          label="Outcome"
+          label={t('admin.audit.outcome')}
           param="outcome"
           options={OUTCOMES}
           optionLabel={label}
-          allLabel="All outcomes"
+          allLabel={t('admin.audit.allOutcomes')}
           value={outcome()}
         />
         <div class="field">
-          <label for="audit-ip">IP address</label>
+          <label for="audit-ip">{t('admin.user.ip')}</label>
           <input
             id="audit-ip"
             name="ip"
@@ -535,7 +549,7 @@ export default function AuditLog() {
           />
         </div>
         <div class="field">
-          <label for="audit-entity">Entity id</label>
+          <label for="audit-entity">{t('admin.audit.entityId')}</label>
           <input
             id="audit-entity"
             name="entity"
@@ -551,8 +565,8 @@ export default function AuditLog() {
         </div>
         <Combobox
           id="audit-actor"
-          label="Actor"
-          hint={staff() ? 'Email or name, in any organisation' : 'Email or name of a user of your organisation'}
+          label={t('admin.audit.actor')}
+          hint={t(staff() ? 'admin.audit.actorHintStaff' : 'admin.audit.actorHint')}
           search={(text) =>
             trpc.audit.actors
               .query({ search: text })
@@ -569,8 +583,8 @@ export default function AuditLog() {
         <Show when={staff()}>
           <Combobox
             id="audit-party"
-            label="Organisation"
-            hint="Organisation name"
+            label={t('admin.users.organisation')}
+            hint={t('admin.audit.organisationHint')}
             search={(text) =>
               trpc.audit.parties
                 .query({ search: text })
@@ -585,20 +599,20 @@ export default function AuditLog() {
         </Show>
       </form>
 
-      <ListStates list={list} noun="events" emptyText="No audit events match.">
+      <ListStates list={list} noun={t('admin.audit.noun')} emptyText={t('admin.audit.none')}>
         <div class="table-wrap stack">
           <table class="data-table audit-table" data-testid="audit-table" aria-busy={list.phase() === 'loading'}>
-            <caption class="visually-hidden">Audit entries, newest first</caption>
+            <caption class="visually-hidden">{t('admin.audit.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Actor</th>
+                <th scope="col">{t('admin.audit.time')}</th>
+                <th scope="col">{t('admin.audit.actor')}</th>
                 <Show when={showParty()}>
-                  <th scope="col">Organisation</th>
+                  <th scope="col">{t('admin.users.organisation')}</th>
                 </Show>
-                <th scope="col">Action</th>
-                <th scope="col">Entity</th>
-                <th scope="col">Outcome</th>
+                <th scope="col">{t('admin.audit.action')}</th>
+                <th scope="col">{t('admin.audit.entity')}</th>
+                <th scope="col">{t('admin.audit.outcome')}</th>
                 <th scope="col">IP address</th>
               </tr>
             </thead>
@@ -615,27 +629,27 @@ export default function AuditLog() {
                         <time datetime={entry.at}>{formatAuditTime(entry.at)}</time>
                       </A>
                     </th>
-                    <td class="wrap audit-actor-cell" data-label="Actor" data-testid="audit-actor">
+                    <td class="wrap audit-actor-cell" data-label={t('admin.audit.actor')} data-testid="audit-actor">
                       <Show when={entry.actorEmail || entry.actorUserId} fallback={<span class="muted">system</span>}>
                         <BreakableText text={actorText(entry)} />
                       </Show>
                     </td>
                     <Show when={showParty()}>
-                      <td class="wrap" data-label="Organisation">
+                      <td class="wrap" data-label={t('admin.users.organisation')}>
                         {entry.partyName ?? <NoValue />}
                       </td>
                     </Show>
-                    <td class="wrap" data-label="Action">
+                    <td class="wrap" data-label={t('admin.audit.action')}>
                       <span class="audit-action">
                         <span data-testid="audit-action" title={entry.action}>
-                          {auditActionLabel(entry.action)}
+                          {actionLabel(entry.action)}
                         </span>
                         <Show when={entry.crossParty}>
                           <CrossPartyBadge />
                         </Show>
                       </span>
                     </td>
-                    <td class="wrap" data-label="Entity">
+                    <td class="wrap" data-label={t('admin.audit.entity')}>
                       <Show when={entry.entityType || entry.entityId} fallback={<NoValue />}>
                         <span class="audit-entity">
                           <span>{entry.entityType ?? ''}</span>{' '}
@@ -649,7 +663,7 @@ export default function AuditLog() {
                         </span>
                       </Show>
                     </td>
-                    <td data-label="Outcome">
+                    <td data-label={t('admin.audit.outcome')}>
                       <OutcomeBadge outcome={entry.outcome} />
                     </td>
                     <td data-label="IP address">

@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../../auth.ts';
-import { t } from '../../i18n.ts';
+import { formatLocale, t, timeZone } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatMinor, formatNumber } from '../../shared/format.ts';
@@ -130,6 +130,36 @@ function Stat(props: {
   );
 }
 
+/**
+ * A card's figures, in order: one Stat each, skipping those whose count the summary left out (null or
+ * undefined: the caller lacks the permission, or the section is off). `attend`: a non-zero count wants action;
+ * `cap`: the server caps this count ("1,000+").
+ */
+type StatSpec = {
+  id: string;
+  n: number | null | undefined;
+  label: string;
+  href: string;
+  attend?: boolean;
+  cap?: number;
+};
+
+function Stats(props: { items: StatSpec[] }) {
+  return (
+    <For each={props.items.filter((i): i is StatSpec & { n: number } => i.n !== null && i.n !== undefined)}>
+      {(i) => (
+        <Stat
+          id={i.id}
+          value={count(i.n, i.cap)}
+          label={i.label}
+          href={i.href}
+          attention={i.attend === true && i.n > 0}
+        />
+      )}
+    </For>
+  );
+}
+
 /** How long something has waited: "less than a minute", "40 minutes", "5 hours", "3 days". */
 function age(since: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
@@ -138,6 +168,17 @@ function age(since: string, now = Date.now()): string {
   if (minutes < 48 * 60) return t('age.hours', { count: Math.floor(minutes / 60) });
   return t('age.days', { count: Math.floor(minutes / 1440) });
 }
+
+/** ", waiting for 5 minutes" after an approval's party and amount. */
+function waited(since: string, now = Date.now()): string {
+  return now - Date.parse(since) < 60_000
+    ? t('home.approvalWaitedMoments')
+    : t('home.approvalWaited', { age: age(since, now) });
+}
+
+/** A time of day in the user's language and zone: '14:05', '2:05 PM'. */
+const clock = (at: Date) =>
+  at.toLocaleTimeString(formatLocale(), { hour: '2-digit', minute: '2-digit', timeZone: timeZone() });
 
 function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
   return (
@@ -168,24 +209,24 @@ function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
             </Show>
           )}
         </Show>
-        <Show when={props.c.openOrders !== null}>
-          <Stat
-            id="open-orders"
-            value={count(props.c.openOrders ?? 0, props.cap)}
-            label={t('home.openOrders')}
-            href="/orders?status=open"
-          />
-        </Show>
-        <Show when={props.c.shipments}>
-          {(sh) => (
-            <Stat
-              id="in-transit"
-              value={count(sh().inTransit, props.cap)}
-              label={t('home.inTransit')}
-              href="/shipments?status=in-transit"
-            />
-          )}
-        </Show>
+        <Stats
+          items={[
+            {
+              id: 'open-orders',
+              n: props.c.openOrders,
+              label: t('home.openOrders'),
+              href: '/orders?status=open',
+              cap: props.cap,
+            },
+            {
+              id: 'in-transit',
+              n: props.c.shipments?.inTransit,
+              label: t('home.inTransit'),
+              href: '/shipments?status=in-transit',
+              cap: props.cap,
+            },
+          ]}
+        />
       </ul>
       <Show when={props.c.shipments?.latest.length}>
         <h3 class="home-subtitle">{t('home.recentShipments')}</h3>
@@ -211,157 +252,142 @@ function CustomerCard(props: { c: Section<'customer'>; cap: number }) {
 
 function SupplierCard(props: { s: Section<'supplier'>; cap: number }) {
   const docs = () => props.s.documents;
+  const collab = () => props.s.collab;
   return (
     <Card id="supplier" title={t('home.supplierTitle')}>
       <ul class="home-stats">
-        <Show when={props.s.toAcknowledge !== null}>
-          <Stat
-            id="to-acknowledge"
-            value={count(props.s.toAcknowledge ?? 0, props.cap)}
-            label={t('home.toAcknowledge')}
-            href="/purchase-orders?status=open"
-            attention={(props.s.toAcknowledge ?? 0) > 0}
-          />
-        </Show>
-        <Show when={docs()}>
-          {(d) => (
-            <>
-              <Stat
-                id="documents-missing"
-                value={count(d().missing + d().rejected)}
-                label={t('home.docsMissing')}
-                href="/documents"
-                attention={d().missing + d().rejected > 0}
-              />
-              <Stat
-                id="documents-expiring"
-                value={count(d().expiring + d().expired)}
-                label={t('home.docsExpiring')}
-                href="/documents"
-                attention={d().expiring + d().expired > 0}
-              />
-            </>
-          )}
-        </Show>
-        <Show when={props.s.collab}>
-          {(c) => (
-            <>
-              <Stat
-                id="supplier-confirmations"
-                value={count(c().confirmationsToReview, props.cap)}
-                label={t('home.confirmationsReviewing')}
-                href="/purchase-orders?status=acknowledged"
-              />
-              <Stat
-                id="supplier-shipments"
-                value={count(c().shipmentsIncoming, props.cap)}
-                label={t('home.shipNoticesOnWay')}
-                href="/ship-notices?status=shipped"
-              />
-              <Show when={can('supplier-invoices:read')}>
-                <Stat
-                  id="supplier-invoices-flagged"
-                  value={count(c().invoicesFlagged, props.cap)}
-                  label={t('home.invoicesFlagged')}
-                  href="/supplier-invoices?flagged=1"
-                  attention={c().invoicesFlagged > 0}
-                />
-              </Show>
-            </>
-          )}
-        </Show>
-        <Show when={props.s.poThreads}>
-          {(p) => (
-            <Stat
-              id="supplier-po-messages"
-              value={count(p().unreadThreads, props.cap)}
-              label={t('home.poUnreadMessages')}
-              href="/purchase-orders?unread=1"
-              attention={p().unreadThreads > 0}
-            />
-          )}
-        </Show>
-        <Show when={props.s.pendingChangeRequests !== null}>
-          <Stat
-            id="pending-change-requests"
-            value={count(props.s.pendingChangeRequests ?? 0, props.cap)}
-            label={t('home.changeRequestsPending')}
-            href="/company"
-          />
-        </Show>
+        <Stats
+          items={[
+            {
+              id: 'to-acknowledge',
+              n: props.s.toAcknowledge,
+              label: t('home.toAcknowledge'),
+              href: '/purchase-orders?status=open',
+              attend: true,
+              cap: props.cap,
+            },
+            {
+              id: 'documents-missing',
+              n: docs() && (docs()?.missing ?? 0) + (docs()?.rejected ?? 0),
+              label: t('home.docsMissing'),
+              href: '/documents',
+              attend: true,
+            },
+            {
+              id: 'documents-expiring',
+              n: docs() && (docs()?.expiring ?? 0) + (docs()?.expired ?? 0),
+              label: t('home.docsExpiring'),
+              href: '/documents',
+              attend: true,
+            },
+            {
+              id: 'supplier-confirmations',
+              n: collab()?.confirmationsToReview,
+              label: t('home.confirmationsReviewing'),
+              href: '/purchase-orders?status=acknowledged',
+              cap: props.cap,
+            },
+            {
+              id: 'supplier-shipments',
+              n: collab()?.shipmentsIncoming,
+              label: t('home.shipNoticesOnWay'),
+              href: '/ship-notices?status=shipped',
+              cap: props.cap,
+            },
+            {
+              id: 'supplier-invoices-flagged',
+              n: can('supplier-invoices:read') ? collab()?.invoicesFlagged : null,
+              label: t('home.invoicesFlagged'),
+              href: '/supplier-invoices?flagged=1',
+              attend: true,
+              cap: props.cap,
+            },
+            {
+              id: 'supplier-po-messages',
+              n: props.s.poThreads?.unreadThreads,
+              label: t('home.poUnreadMessages'),
+              href: '/purchase-orders?unread=1',
+              attend: true,
+              cap: props.cap,
+            },
+            {
+              id: 'pending-change-requests',
+              n: props.s.pendingChangeRequests,
+              label: t('home.changeRequestsPending'),
+              href: '/company',
+              cap: props.cap,
+            },
+          ]}
+        />
       </ul>
     </Card>
   );
 }
 
 function QueueCard(props: { q: Section<'queue'>; cap: number }) {
+  const cap = () => props.cap;
   return (
-    <Card id="queue" title="Work queue">
+    <Card id="queue" title={t('home.queueTitle')}>
       <ul class="home-stats">
-        <Show when={props.q.documents !== null}>
-          <Stat
-            id="queue-documents"
-            value={count(props.q.documents ?? 0, props.cap)}
-            label="documents to review"
-            href="/work-queue"
-            attention={(props.q.documents ?? 0) > 0}
-          />
-        </Show>
-        <Show when={props.q.changeRequests !== null}>
-          <Stat
-            id="queue-change-requests"
-            value={count(props.q.changeRequests ?? 0, props.cap)}
-            label="change requests to handle"
-            href="/work-queue?tab=change-requests"
-            attention={(props.q.changeRequests ?? 0) > 0}
-          />
-        </Show>
-        <Show when={props.q.invoiceQueries !== null}>
-          <Stat
-            id="queue-invoice-queries"
-            value={count(props.q.invoiceQueries ?? 0, props.cap)}
-            label="invoice queries to answer"
-            href="/work-queue?tab=invoice-queries"
-            attention={(props.q.invoiceQueries ?? 0) > 0}
-          />
-        </Show>
-        <Show when={props.q.collab}>
-          {(c) => (
-            <>
-              <Stat
-                id="queue-confirmations"
-                value={count(c().confirmationsToReview, props.cap)}
-                label="PO confirmations with changes to review"
-                href="/work-queue?tab=confirmations"
-                attention={c().confirmationsToReview > 0}
-              />
-              <Stat
-                id="queue-shipments"
-                value={count(c().shipmentsIncoming, props.cap)}
-                label="incoming shipments"
-                href="/ship-notices?status=shipped"
-              />
-              <Stat
-                id="queue-invoices-flagged"
-                value={count(c().invoicesFlagged, props.cap)}
-                label="supplier invoices flagged"
-                href="/supplier-invoices?flagged=1"
-                attention={c().invoicesFlagged > 0}
-              />
-            </>
-          )}
-        </Show>
-        <Show when={props.q.poThreads}>
-          {(p) => (
-            <Stat
-              id="queue-po-messages"
-              value={count(p().unreadThreads, props.cap)}
-              label="purchase orders with unread supplier messages"
-              href="/purchase-orders?unread=1"
-              attention={p().unreadThreads > 0}
-            />
-          )}
-        </Show>
+        <Stats
+          items={[
+            {
+              id: 'queue-documents',
+              n: props.q.documents,
+              label: t('home.queueDocuments'),
+              href: '/work-queue',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-change-requests',
+              n: props.q.changeRequests,
+              label: t('home.queueChangeRequests'),
+              href: '/work-queue?tab=change-requests',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-invoice-queries',
+              n: props.q.invoiceQueries,
+              label: t('home.queueInvoiceQueries'),
+              href: '/work-queue?tab=invoice-queries',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-confirmations',
+              n: props.q.collab?.confirmationsToReview,
+              label: t('home.queueConfirmations'),
+              href: '/work-queue?tab=confirmations',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-shipments',
+              n: props.q.collab?.shipmentsIncoming,
+              label: t('home.queueShipments'),
+              href: '/ship-notices?status=shipped',
+              cap: cap(),
+            },
+            {
+              id: 'queue-invoices-flagged',
+              n: props.q.collab?.invoicesFlagged,
+              label: t('home.queueInvoicesFlagged'),
+              href: '/supplier-invoices?flagged=1',
+              attend: true,
+              cap: cap(),
+            },
+            {
+              id: 'queue-po-messages',
+              n: props.q.poThreads?.unreadThreads,
+              label: t('home.queuePoMessages'),
+              href: '/purchase-orders?unread=1',
+              attend: true,
+              cap: cap(),
+            },
+          ]}
+        />
       </ul>
     </Card>
   );
@@ -369,17 +395,17 @@ function QueueCard(props: { q: Section<'queue'>; cap: number }) {
 
 function ApprovalsCard(props: { a: Section<'approvals'> }) {
   return (
-    <Card id="approvals" title="Waiting for your decision">
+    <Card id="approvals" title={t('home.approvalsTitle')}>
       <ul class="home-stats">
         <Stat
           id="approvals-waiting"
           value={`${props.a.count}${props.a.more ? '+' : ''}`}
-          label={props.a.count === 1 ? 'request waits for you' : 'requests wait for you'}
+          label={t('home.approvalsWaiting', { count: props.a.count })}
           href="/approvals"
           attention={props.a.count > 0}
         />
       </ul>
-      <Show when={props.a.items.length > 0} fallback={<p class="hint">Nothing waits for your decision.</p>}>
+      <Show when={props.a.items.length > 0} fallback={<p class="hint">{t('home.approvalsNone')}</p>}>
         <ul class="home-list" data-testid="home-approvals-list">
           <For each={props.a.items}>
             {(r) => (
@@ -390,7 +416,7 @@ function ApprovalsCard(props: { a: Section<'approvals'> }) {
                   <Show when={r.amountMinor !== null && r.currency}>
                     , <strong>{formatMinor(r.amountMinor ?? '0', r.currency ?? '')}</strong>
                   </Show>
-                  , waiting for {age(r.waitingSince)}
+                  {waited(r.waitingSince)}
                 </span>
               </li>
             )}
@@ -403,30 +429,27 @@ function ApprovalsCard(props: { a: Section<'approvals'> }) {
 
 function PeopleCard(props: { p: Section<'people'> }) {
   return (
-    <Card id="people" title={can('parties:cross') ? 'Users (all organisations)' : 'Your users'}>
+    <Card id="people" title={t(can('parties:cross') ? 'home.peopleAllTitle' : 'home.peopleTitle')}>
       <ul class="home-stats">
-        <Stat id="users-active" value={count(props.p.active)} label="active users" href="/users?status=active" />
-        <Stat
-          id="users-invited"
-          value={count(props.p.invited)}
-          label="pending invitations"
-          href="/users?status=invited"
+        <Stats
+          items={[
+            { id: 'users-active', n: props.p.active, label: t('home.usersActive'), href: '/users?status=active' },
+            { id: 'users-invited', n: props.p.invited, label: t('home.usersInvited'), href: '/users?status=invited' },
+            {
+              id: 'users-locked',
+              n: props.p.locked,
+              label: t('home.usersLocked'),
+              href: '/users?locked=1',
+              attend: true,
+            },
+            {
+              id: 'users-suspended',
+              n: props.p.suspended > 0 ? props.p.suspended : null,
+              label: t('home.usersSuspended'),
+              href: '/users?status=suspended',
+            },
+          ]}
         />
-        <Stat
-          id="users-locked"
-          value={count(props.p.locked)}
-          label="locked accounts"
-          href="/users?locked=1"
-          attention={props.p.locked > 0}
-        />
-        <Show when={props.p.suspended > 0}>
-          <Stat
-            id="users-suspended"
-            value={count(props.p.suspended)}
-            label="suspended"
-            href="/users?status=suspended"
-          />
-        </Show>
       </ul>
     </Card>
   );
@@ -451,37 +474,37 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
     },
   );
   return (
-    <Card id="audit" title="Audit and alerts" more={{ href: '/audit', label: 'Open the audit log' }}>
+    <Card id="audit" title={t('home.auditTitle')} more={{ href: '/audit', label: t('home.auditOpen') }}>
       <ul class="home-stats">
         <Show when={props.alerts}>
           {(a) => (
             <Stat
               id="open-alerts"
               value={count(a().open)}
-              label={a().critical > 0 ? `open alerts (${a().critical} critical)` : 'open alerts'}
+              label={a().critical > 0 ? t('home.alertsOpenCritical', { critical: a().critical }) : t('home.alertsOpen')}
               href="/alerts"
               attention={a().open > 0}
             />
           )}
         </Show>
-        <Show when={props.audit}>
-          {(au) => (
-            <>
-              <Stat
-                id="denials"
-                value={count(au().deniedLast7Days, props.cap)}
-                label="denied requests, last 7 days"
-                href="/audit?action=access.denied&range=7d"
-              />
-              <Stat
-                id="failed-sign-ins"
-                value={count(au().failedSignInsLast24Hours, props.cap)}
-                label="failed sign-ins, last 24 hours"
-                href="/audit?action=auth.login_failed&range=24h"
-              />
-            </>
-          )}
-        </Show>
+        <Stats
+          items={[
+            {
+              id: 'denials',
+              n: props.audit?.deniedLast7Days,
+              label: t('home.denials'),
+              href: '/audit?action=access.denied&range=7d',
+              cap: props.cap,
+            },
+            {
+              id: 'failed-sign-ins',
+              n: props.audit?.failedSignInsLast24Hours,
+              label: t('home.failedSignIns'),
+              href: '/audit?action=auth.login_failed&range=24h',
+              cap: props.cap,
+            },
+          ]}
+        />
       </ul>
       <Show when={props.audit}>
         <p class="home-chain" role="status" data-testid="home-chain">
@@ -489,14 +512,14 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
             <Match when={chain.error as unknown}>
               {(err) => (
                 <span class="form-error">
-                  Could not check the audit chain: {errorMessage(err())}{' '}
+                  {t('home.chainError', { error: errorMessage(err()) })}{' '}
                   <button type="button" class="button home-chain-again" onClick={() => void refetch()}>
-                    Retry
+                    {t('common.retry')}
                   </button>
                 </span>
               )}
             </Match>
-            <Match when={chain.loading}>Checking the audit chain…</Match>
+            <Match when={chain.loading}>{t('home.chainChecking')}</Match>
             <Match when={chain()}>
               {(checked) => (
                 <>
@@ -504,27 +527,25 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
                     when={checked().v.ok}
                     fallback={
                       <strong class="home-chain-bad" data-testid="home-chain-status" data-ok="false">
-                        Audit chain broken:{' '}
-                        {checked().v.problem?.message ?? checked().v.checkpoints.problem ?? 'see the audit log'}
+                        {t('home.chainBroken', {
+                          problem:
+                            checked().v.problem?.message ?? checked().v.checkpoints.problem ?? t('home.chainSeeLog'),
+                        })}
                       </strong>
                     }
                   >
                     <span class="home-chain-ok" data-testid="home-chain-status" data-ok="true">
-                      ✓ Audit chain intact: {checked().v.entries.toLocaleString('en-GB')} entries in{' '}
-                      {checked().v.chains} chain{checked().v.chains === 1 ? '' : 's'}
+                      {t('home.chainIntact', { count: checked().v.entries, chains: checked().v.chains })}
                     </span>
                   </Show>
-                  <span class="hint">
-                    {' '}
-                    (checked {checked().at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}){' '}
-                  </span>
+                  <span class="hint"> {t('home.chainChecked', { time: clock(checked().at) })} </span>
                   <button
                     type="button"
                     class="button home-chain-again"
                     data-testid="home-chain-again"
                     onClick={() => void refetch()}
                   >
-                    Check again
+                    {t('home.chainAgain')}
                   </button>
                 </>
               )}
@@ -539,11 +560,11 @@ function AuditCard(props: { alerts: HomeSummary['alerts']; audit: HomeSummary['a
 function ChecklistCard(props: { items: Section<'checklist'> }) {
   const open = () => props.items.filter((i) => !i.done).length;
   return (
-    <Card id="checklist" title="First-run checklist">
+    <Card id="checklist" title={t('home.checklistTitle')}>
       <p class="hint" data-testid="checklist-progress">
         {open() === 0
-          ? 'Everything is set up.'
-          : `${props.items.length - open()} of ${props.items.length} done. Until every item is, some roles cannot do their job.`}
+          ? t('home.checklistDone')
+          : t('home.checklistProgress', { done: props.items.length - open(), total: props.items.length })}
       </p>
       <ol class="checklist">
         <For each={props.items}>
@@ -561,13 +582,15 @@ function ChecklistCard(props: { items: Section<'checklist'> }) {
               <div>
                 <p class="checklist-title">
                   {item.title}
-                  <span class="visually-hidden">{item.done ? ' (done)' : ' (to do)'}</span>
+                  <span class="visually-hidden">
+                    {t(item.done ? 'home.checklistItemDone' : 'home.checklistItemOpen')}
+                  </span>
                 </p>
                 <p class="hint checklist-detail">{item.detail}</p>
                 <Show when={!item.done && item.fixAt}>
                   {(href) => (
                     <A href={href()} data-testid="checklist-fix">
-                      {item.fixLabel ?? 'Fix'}
+                      {item.fixLabel ?? t('home.checklistFix')}
                     </A>
                   )}
                 </Show>
@@ -584,9 +607,9 @@ function PostureCard(props: { p: Section<'posture'> }) {
   const of = (status: string) => props.p.items.filter((i) => i.status === status).length;
   const attention = () => props.p.items.filter((i) => i.status === 'bad' || i.status === 'warn');
   return (
-    <Card id="posture" title="Security posture" more={{ href: '/security', label: 'Open the security posture' }}>
+    <Card id="posture" title={t('home.postureTitle')} more={{ href: '/security', label: t('home.postureOpen') }}>
       <p data-testid="home-posture-counts">
-        {of('bad')} need action, {of('warn')} warning{of('warn') === 1 ? '' : 's'}, {of('good')} good
+        {t('home.postureCounts', { bad: of('bad'), warn: of('warn'), good: of('good') })}
       </p>
       <Show when={attention().length > 0}>
         <ul class="home-list">

@@ -2,6 +2,7 @@ import { LIMITS } from '@gatehouse/contract';
 import { A, useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ErrorPanel, StatusBadge, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
@@ -10,7 +11,7 @@ import { trpc } from '../../trpc.ts';
 import { DAY, Deadline, ReviewProgress } from './access-review-pieces.tsx';
 
 export default function AccessReviews() {
-  usePageTitle(() => 'Access reviews');
+  usePageTitle(() => t('admin.reviews.title'));
   const navigate = useNavigate();
   const [reviews, { refetch }] = createResource(() => guard(trpc.accessReviews.list.query()));
   const [starting, setStarting] = createSignal(false);
@@ -19,7 +20,7 @@ export default function AccessReviews() {
   return (
     <section aria-labelledby="reviews-title">
       <div class="detail-header list-header">
-        <h1 id="reviews-title">Access reviews</h1>
+        <h1 id="reviews-title">{t('admin.reviews.title')}</h1>
         <Show when={can('access-reviews:manage')}>
           <button
             type="button"
@@ -28,18 +29,15 @@ export default function AccessReviews() {
             ref={startButton}
             onClick={() => setStarting(true)}
           >
-            Start review
+            {t('admin.reviews.start')}
           </button>
         </Show>
       </div>
-      <p class="hint reviews-intro">
-        Each organisation's administrators confirm who keeps which role. Access nobody confirms by the deadline expires,
-        and those users are suspended.
-      </p>
+      <p class="hint reviews-intro">{t('admin.reviews.intro')}</p>
       <Switch>
         <Match when={reviews.state === 'pending' || reviews.state === 'unresolved'}>
           <p class="list-message" role="status">
-            Loading access reviews…
+            {t('admin.reviews.loading')}
           </p>
         </Match>
         <Match when={reviews.state === 'errored'}>
@@ -47,19 +45,19 @@ export default function AccessReviews() {
         </Match>
         <Match when={(reviews.state === 'ready' || reviews.state === 'refreshing') && reviews()?.length === 0}>
           <p class="list-message" data-testid="list-empty">
-            No access reviews yet.
+            {t('admin.reviews.none')}
           </p>
         </Match>
         <Match when={reviews.state === 'ready' || reviews.state === 'refreshing'}>
           <div class="table-wrap stack">
             <table class="data-table" data-testid="reviews-table">
-              <caption class="visually-hidden">Access reviews</caption>
+              <caption class="visually-hidden">{t('admin.reviews.title')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Deadline</th>
-                  <th scope="col">Progress</th>
+                  <th scope="col">{t('admin.users.name')}</th>
+                  <th scope="col">{t('list.status')}</th>
+                  <th scope="col">{t('admin.reviews.deadline')}</th>
+                  <th scope="col">{t('admin.reviews.progress')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -69,13 +67,13 @@ export default function AccessReviews() {
                       <th scope="row" class="wrap">
                         <A href={`/access-reviews/${review.id}`}>{review.name}</A>
                       </th>
-                      <td data-label="Status">
+                      <td data-label={t('list.status')}>
                         <StatusBadge status={review.status} />
                       </td>
-                      <td data-label="Deadline">
+                      <td data-label={t('admin.reviews.deadline')}>
                         <Deadline review={review} />
                       </td>
-                      <td data-label="Progress">
+                      <td data-label={t('admin.reviews.progress')}>
                         <ReviewProgress id={`progress-${review.id}`} decided={review.decided} total={review.total} />
                       </td>
                     </tr>
@@ -133,16 +131,16 @@ function StartReviewDialog(props: { onClose: () => void; onStarted: (id: string)
     const deadlineText = String(data.get('deadline') ?? '');
     const deadline = new Date(deadlineText); // no offset: read in the user's time zone
     if (!name) {
-      setError('Enter a name for the review.');
+      setError(t('admin.reviews.enterName'));
       nameInput?.focus();
       return;
     }
     if (!deadlineText || Number.isNaN(deadline.getTime())) {
-      setError('Enter the deadline (date and time).');
+      setError(t('admin.reviews.enterDeadline'));
       return;
     }
     if (deadline.getTime() <= Date.now()) {
-      setError('Choose a deadline in the future.');
+      setError(t('admin.reviews.futureDeadline'));
       return;
     }
     setSubmitting(true);
@@ -172,13 +170,11 @@ function StartReviewDialog(props: { onClose: () => void; onStarted: (id: string)
       }}
     >
       <form class="form" onSubmit={onSubmit} novalidate>
-        <h2 id="review-start-title">Start access review</h2>
-        <p class="hint">
-          Every active user's roles in every organisation are listed for their administrators to keep or revoke.
-        </p>
+        <h2 id="review-start-title">{t('admin.reviews.startTitle')}</h2>
+        <p class="hint">{t('admin.reviews.startHint')}</p>
         <FormError id="review-start-error" message={error()} />
         <div class="field">
-          <label for="review-name">Name</label>
+          <label for="review-name">{t('admin.users.name')}</label>
           <input
             id="review-name"
             name="name"
@@ -191,7 +187,7 @@ function StartReviewDialog(props: { onClose: () => void; onStarted: (id: string)
           />
         </div>
         <div class="field">
-          <label for="review-deadline">Deadline</label>
+          <label for="review-deadline">{t('admin.reviews.deadline')}</label>
           <input
             id="review-deadline"
             name="deadline"
@@ -201,15 +197,15 @@ function StartReviewDialog(props: { onClose: () => void; onStarted: (id: string)
             required
           />
           <p id="review-deadline-hint" class="hint">
-            In your time zone. Users whose access is not confirmed by then are suspended.
+            {t('admin.reviews.deadlineHint')}
           </p>
         </div>
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            Start review
+            {t('admin.reviews.start')}
           </button>
           <button type="button" class="button" onClick={close}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>

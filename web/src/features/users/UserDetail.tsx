@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { can } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement } from '../../shared/components.tsx';
 import { DetailPage, StatusBadge } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
@@ -7,6 +8,7 @@ import { describeDevice, formatDateTime } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { createGrantableRoles, RoleCheckboxes, roleName } from '../../shared/roles.tsx';
 import { trpc, type UserDetail as User } from '../../trpc.ts';
+import { ActionButton, ConfirmBox } from './user-actions.tsx';
 import { LastSignIn, TwoFactorBadge } from './user-pieces.tsx';
 
 type Confirming = 'deactivate' | 'reset-two-factor' | 'revoke-invitation' | null;
@@ -15,8 +17,8 @@ export default function UserDetail() {
   return (
     <DetailPage
       id="user"
-      noun="User"
-      back={{ href: '/users', label: 'Back to users' }}
+      noun={t('admin.user.noun')}
+      back={{ href: '/users', label: t('admin.user.back') }}
       fetch={(userId) => trpc.users.get.query({ userId })}
       pageTitle={(u) => u.displayName}
     >
@@ -70,38 +72,38 @@ function UserView(props: { user: User; refresh: () => void }) {
     void run(
       'roles',
       () => trpc.users.setRoles.mutate({ userId: userId(), roles: selected() }),
-      () => `Roles of ${name()} saved.`,
+      () => t('admin.user.rolesSaved', { name: name() }),
     );
   };
   const deactivate = () =>
     run(
       'deactivate',
       () => trpc.users.deactivate.mutate({ userId: userId() }),
-      () => `${name()} is deactivated and signed out everywhere.`,
+      () => t('admin.user.deactivated', { name: name() }),
     ).then(() => heading?.focus());
   const reactivate = () =>
     run(
       'reactivate',
       () => trpc.users.reactivate.mutate({ userId: userId() }),
-      () => `${name()} is active again.`,
+      () => t('admin.user.reactivated', { name: name() }),
     );
   const signOutEverywhere = () =>
     run(
       'sign-out',
       () => trpc.users.signOutEverywhere.mutate({ userId: userId() }),
-      ({ ended }) => (ended === 1 ? 'Ended 1 session.' : `Ended ${ended} sessions.`),
+      ({ ended }) => t('admin.user.sessionsEnded', { count: ended }),
     );
   const unlock = () =>
     run(
       'unlock',
       () => trpc.users.unlock.mutate({ userId: userId() }),
-      () => `Sign-in for ${name()} is unlocked.`,
+      () => t('admin.user.unlocked', { name: name() }),
     );
   const resetTwoFactor = () =>
     run(
       'reset-two-factor',
       () => trpc.users.resetTwoFactor.mutate({ userId: userId() }),
-      () => `Two-factor authentication of ${name()} is reset; they set it up again at their next sign-in.`,
+      () => t('admin.user.twoFactorReset', { name: name() }),
     ).then(() => heading?.focus());
 
   // A fresh invitation link handed to the admin once ("copy link"): only its hash is stored, so it can
@@ -111,7 +113,7 @@ function UserView(props: { user: User; refresh: () => void }) {
     run(
       'resend-invitation',
       () => trpc.invitations.resend.mutate({ userId: userId(), delivery: 'mail' }),
-      () => `A new invitation was mailed to ${props.user.email}; the earlier link no longer works.`,
+      () => t('admin.user.invitationMailed', { email: props.user.email }),
     ).then(() => setCopiedLink(null));
   const newInvitationLink = () =>
     run(
@@ -120,7 +122,7 @@ function UserView(props: { user: User; refresh: () => void }) {
       (r) => {
         setCopiedLink(r.link);
         if (r.link) void navigator.clipboard?.writeText(r.link).catch(() => {});
-        return `A new invitation link for ${name()} is below; the earlier link no longer works. Nothing was mailed.`;
+        return t('admin.user.invitationLinkMade', { name: name() });
       },
     ).then(() =>
       queueMicrotask(() => (document.getElementById('invitation-link') as HTMLInputElement | null)?.select()),
@@ -129,7 +131,7 @@ function UserView(props: { user: User; refresh: () => void }) {
     run(
       'revoke-invitation',
       () => trpc.invitations.revoke.mutate({ userId: userId() }),
-      () => `The invitation of ${name()} is revoked; its link no longer works.`,
+      () => t('admin.user.invitationRevoked', { name: name() }),
     ).then(() => {
       setCopiedLink(null);
       heading?.focus();
@@ -162,27 +164,27 @@ function UserView(props: { user: User; refresh: () => void }) {
       </Show>
       <dl class="summary" data-testid="user-summary">
         <div>
-          <dt>Email</dt>
+          <dt>{t('admin.users.email')}</dt>
           <dd>{props.user.email}</dd>
         </div>
         <div>
-          <dt>Organisation</dt>
+          <dt>{t('admin.users.organisation')}</dt>
           <dd>{props.user.partyName}</dd>
         </div>
         <div>
-          <dt>Two-factor</dt>
+          <dt>{t('admin.users.twoFactor')}</dt>
           <dd>
             <TwoFactorBadge on={props.user.totp} />
           </dd>
         </div>
         <div>
-          <dt>Last sign-in</dt>
+          <dt>{t('admin.users.lastSignIn')}</dt>
           <dd>
             <LastSignIn at={props.user.lastSignInAt} />
           </dd>
         </div>
         <div>
-          <dt>Created</dt>
+          <dt>{t('admin.user.created')}</dt>
           <dd>
             <time datetime={props.user.createdAt}>{formatDateTime(props.user.createdAt)}</time>
           </dd>
@@ -190,7 +192,7 @@ function UserView(props: { user: User; refresh: () => void }) {
         <Show when={props.user.invitationExpiresAt}>
           {(at) => (
             <div>
-              <dt>{invitationExpired() ? 'Invitation expired' : 'Invitation valid until'}</dt>
+              <dt>{t(invitationExpired() ? 'admin.user.invitationExpired' : 'admin.user.invitationValidUntil')}</dt>
               <dd data-testid="invitation-expiry">
                 <time datetime={at()}>{formatDateTime(at())}</time>
               </dd>
@@ -201,77 +203,54 @@ function UserView(props: { user: User; refresh: () => void }) {
 
       <Show when={manage() && props.user.status === 'invited'}>
         <section class="panel panel-wide" aria-labelledby="user-invitation-title" data-testid="invitation-panel">
-          <h2 id="user-invitation-title">Invitation</h2>
+          <h2 id="user-invitation-title">{t('admin.user.invitation')}</h2>
           <p class="list-message">
             {props.user.invitationExpiresAt === null
-              ? `${name()} has no live invitation link. Send a new one.`
+              ? t('admin.user.invitationNone', { name: name() })
               : invitationExpired()
-                ? `The invitation link expired; ${name()} cannot accept it any more. Send a new one.`
-                : `${name()} has not accepted yet. A new link replaces the old one, which stops working at once.`}
+                ? t('admin.user.invitationLapsed', { name: name() })
+                : t('admin.user.invitationPending', { name: name() })}
           </p>
           <Show
             when={confirming() === 'revoke-invitation'}
             fallback={
               <div class="panel-actions">
-                <button
-                  type="button"
-                  class="button"
-                  data-testid="resend-invitation"
-                  disabled={busy() !== null}
-                  aria-busy={busy() === 'resend-invitation'}
+                <ActionButton
+                  testId="resend-invitation"
+                  busy={busy()}
+                  name="resend-invitation"
                   onClick={() => void resendInvitation()}
                 >
-                  Send a new link by mail
-                </button>
-                <button
-                  type="button"
-                  class="button"
-                  data-testid="copy-invitation"
-                  disabled={busy() !== null}
-                  aria-busy={busy() === 'copy-invitation'}
+                  {t('admin.user.resendInvitation')}
+                </ActionButton>
+                <ActionButton
+                  testId="copy-invitation"
+                  busy={busy()}
+                  name="copy-invitation"
                   onClick={() => void newInvitationLink()}
                 >
-                  Make a new link to copy
-                </button>
-                <button
-                  type="button"
-                  class="button"
-                  data-testid="revoke-invitation"
-                  disabled={busy() !== null}
-                  onClick={() => ask('revoke-invitation')}
-                >
-                  Revoke invitation
-                </button>
+                  {t('admin.user.copyInvitation')}
+                </ActionButton>
+                <ActionButton testId="revoke-invitation" busy={busy()} onClick={() => ask('revoke-invitation')}>
+                  {t('admin.user.revokeInvitation')}
+                </ActionButton>
               </div>
             }
           >
-            <div class="confirm" data-testid="confirm">
-              <p id="confirm-revoke-text" class="confirm-text">
-                Revoke the invitation of {props.user.displayName}? Its link stops working and the user is deactivated.
-                You can invite the address again later.
-              </p>
-              <div class="button-row">
-                <button
-                  type="button"
-                  id="confirm-yes"
-                  class="button button-danger"
-                  aria-describedby="confirm-revoke-text"
-                  disabled={busy() !== null}
-                  aria-busy={busy() !== null}
-                  onClick={() => void revokeInvitation()}
-                >
-                  Yes, revoke
-                </button>
-                <button type="button" class="button" onClick={() => setConfirming(null)}>
-                  Cancel
-                </button>
-              </div>
-            </div>
+            <ConfirmBox
+              textId="confirm-revoke-text"
+              text={t('admin.user.confirmRevoke', { name: props.user.displayName })}
+              yes={t('admin.user.yesRevoke')}
+              cancel={t('common.cancel')}
+              busy={busy() !== null}
+              onYes={() => void revokeInvitation()}
+              onCancel={() => setConfirming(null)}
+            />
           </Show>
           <Show when={copiedLink()}>
             {(link) => (
               <div class="form invitation-link">
-                <label for="invitation-link">Invitation link (shown once; pass it on privately)</label>
+                <label for="invitation-link">{t('admin.user.invitationLink')}</label>
                 <input
                   id="invitation-link"
                   data-testid="invitation-link"
@@ -289,11 +268,11 @@ function UserView(props: { user: User; refresh: () => void }) {
                     onClick={() => {
                       void navigator.clipboard
                         ?.writeText(link())
-                        .then(() => setAnnouncement('Invitation link copied.'))
-                        .catch(() => setAnnouncement('Copying was refused; select the link and copy it.'));
+                        .then(() => setAnnouncement(t('admin.user.linkCopied')))
+                        .catch(() => setAnnouncement(t('admin.user.copyRefused')));
                     }}
                   >
-                    Copy link
+                    {t('admin.user.copyLink')}
                   </button>
                 </div>
               </div>
@@ -304,19 +283,19 @@ function UserView(props: { user: User; refresh: () => void }) {
 
       <div class="panel-grid">
         <section class="panel" aria-labelledby="user-roles-title">
-          <h2 id="user-roles-title">Roles</h2>
+          <h2 id="user-roles-title">{t('admin.users.roles')}</h2>
           <Show
             when={manage()}
             fallback={
               <p data-testid="user-roles">
-                {props.user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || 'No roles'}
+                {props.user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || t('admin.user.noRoles')}
               </p>
             }
           >
             <form class="form" onSubmit={saveRoles} data-testid="roles-form">
               <RoleCheckboxes
                 idPrefix="user"
-                legend={`Roles of ${props.user.displayName}`}
+                legend={t('admin.user.rolesOf', { name: props.user.displayName })}
                 hideLegend
                 roles={roleOptions()}
                 selected={selected()}
@@ -330,7 +309,7 @@ function UserView(props: { user: User; refresh: () => void }) {
                   disabled={busy() !== null || !rolesChanged()}
                   aria-busy={busy() === 'roles'}
                 >
-                  Save roles
+                  {t('admin.user.saveRoles')}
                 </button>
               </div>
             </form>
@@ -339,7 +318,7 @@ function UserView(props: { user: User; refresh: () => void }) {
 
         <Show when={manage()}>
           <section class="panel" aria-labelledby="user-actions-title">
-            <h2 id="user-actions-title">Account</h2>
+            <h2 id="user-actions-title">{t('admin.user.account')}</h2>
             <Show
               when={confirming() !== 'revoke-invitation' && confirming()}
               fallback={
@@ -347,93 +326,51 @@ function UserView(props: { user: User; refresh: () => void }) {
                   <Show
                     when={props.user.status === 'deactivated'}
                     fallback={
-                      <button
-                        type="button"
-                        class="button"
-                        data-testid="deactivate"
-                        disabled={busy() !== null}
-                        onClick={() => ask('deactivate')}
-                      >
-                        Deactivate
-                      </button>
+                      <ActionButton testId="deactivate" busy={busy()} onClick={() => ask('deactivate')}>
+                        {t('admin.user.deactivate')}
+                      </ActionButton>
                     }
                   >
-                    <button
-                      type="button"
-                      class="button"
-                      data-testid="reactivate"
-                      disabled={busy() !== null}
-                      aria-busy={busy() === 'reactivate'}
-                      onClick={() => void reactivate()}
-                    >
-                      Reactivate
-                    </button>
+                    <ActionButton testId="reactivate" busy={busy()} name="reactivate" onClick={() => void reactivate()}>
+                      {t('admin.user.reactivate')}
+                    </ActionButton>
                   </Show>
-                  <button
-                    type="button"
-                    class="button"
-                    data-testid="sign-out-everywhere"
-                    disabled={busy() !== null}
-                    aria-busy={busy() === 'sign-out'}
+                  <ActionButton
+                    testId="sign-out-everywhere"
+                    busy={busy()}
+                    name="sign-out"
                     onClick={() => void signOutEverywhere()}
                   >
-                    Sign out everywhere
-                  </button>
-                  <button
-                    type="button"
-                    class="button"
-                    data-testid="unlock"
-                    disabled={busy() !== null}
-                    aria-busy={busy() === 'unlock'}
-                    onClick={() => void unlock()}
-                  >
-                    Unlock sign-in
-                  </button>
+                    {t('admin.user.signOutEverywhere')}
+                  </ActionButton>
+                  <ActionButton testId="unlock" busy={busy()} name="unlock" onClick={() => void unlock()}>
+                    {t('admin.user.unlock')}
+                  </ActionButton>
                   <Show when={props.user.totp}>
-                    <button
-                      type="button"
-                      class="button"
-                      data-testid="reset-two-factor"
-                      disabled={busy() !== null}
-                      onClick={() => ask('reset-two-factor')}
-                    >
-                      Reset two-factor
-                    </button>
+                    <ActionButton testId="reset-two-factor" busy={busy()} onClick={() => ask('reset-two-factor')}>
+                      {t('admin.user.resetTwoFactor')}
+                    </ActionButton>
                   </Show>
                 </div>
               }
             >
               {(what) => (
-                <div class="confirm" data-testid="confirm">
-                  <p id="confirm-text" class="confirm-text">
-                    {what() === 'deactivate'
-                      ? `Deactivate ${props.user.displayName}? They are signed out everywhere and can no longer sign in until reactivated.`
-                      : `Reset two-factor authentication of ${props.user.displayName}? Their authenticator app and recovery codes stop working; they set up a new one at their next sign-in.`}
-                  </p>
-                  <div class="button-row">
-                    <button
-                      type="button"
-                      id="confirm-yes"
-                      class="button button-danger"
-                      aria-describedby="confirm-text"
-                      disabled={busy() !== null}
-                      aria-busy={busy() !== null}
-                      onClick={() => void (what() === 'deactivate' ? deactivate() : resetTwoFactor())}
-                    >
-                      {what() === 'deactivate' ? 'Yes, deactivate' : 'Yes, reset two-factor'}
-                    </button>
-                    <button
-                      type="button"
-                      class="button"
-                      onClick={() => {
-                        setConfirming(null);
-                        heading?.focus();
-                      }}
-                    >
-                      Cancel
-                    </button>
-                  </div>
-                </div>
+                <ConfirmBox
+                  textId="confirm-text"
+                  text={
+                    what() === 'deactivate'
+                      ? t('admin.user.confirmDeactivate', { name: props.user.displayName })
+                      : t('admin.user.confirmResetTwoFactor', { name: props.user.displayName })
+                  }
+                  yes={t(what() === 'deactivate' ? 'admin.user.yesDeactivate' : 'admin.user.yesResetTwoFactor')}
+                  cancel={t('common.cancel')}
+                  busy={busy() !== null}
+                  onYes={() => void (what() === 'deactivate' ? deactivate() : resetTwoFactor())}
+                  onCancel={() => {
+                    setConfirming(null);
+                    heading?.focus();
+                  }}
+                />
               )}
             </Show>
           </section>
@@ -441,24 +378,24 @@ function UserView(props: { user: User; refresh: () => void }) {
       </div>
 
       <section class="panel panel-wide" aria-labelledby="user-sessions-title">
-        <h2 id="user-sessions-title">Sessions</h2>
+        <h2 id="user-sessions-title">{t('admin.user.sessions')}</h2>
         <Show
           when={props.user.sessions.length > 0}
           fallback={
             <p class="list-message" data-testid="user-sessions-empty">
-              No active sessions.
+              {t('admin.user.noSessions')}
             </p>
           }
         >
           <div class="table-wrap stack">
             <table class="data-table" data-testid="user-sessions">
-              <caption class="visually-hidden">Sessions of {props.user.displayName}</caption>
+              <caption class="visually-hidden">{t('admin.user.sessionsOf', { name: props.user.displayName })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">IP address</th>
-                  <th scope="col">Signed in</th>
-                  <th scope="col">Last active</th>
+                  <th scope="col">{t('admin.user.device')}</th>
+                  <th scope="col">{t('admin.user.ip')}</th>
+                  <th scope="col">{t('admin.user.signedIn')}</th>
+                  <th scope="col">{t('admin.user.lastActive')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -468,13 +405,13 @@ function UserView(props: { user: User; refresh: () => void }) {
                       <th scope="row" class="wrap">
                         {describeDevice(session.userAgent)}
                       </th>
-                      <td data-label="IP address">
-                        <span class="mono">{session.ip ?? 'Unknown'}</span>
+                      <td data-label={t('admin.user.ip')}>
+                        <span class="mono">{session.ip ?? t('admin.user.unknown')}</span>
                       </td>
-                      <td data-label="Signed in">
+                      <td data-label={t('admin.user.signedIn')}>
                         <time datetime={session.createdAt}>{formatDateTime(session.createdAt)}</time>
                       </td>
-                      <td data-label="Last active">
+                      <td data-label={t('admin.user.lastActive')}>
                         <time datetime={session.lastSeenAt}>{formatDateTime(session.lastSeenAt)}</time>
                       </td>
                     </tr>

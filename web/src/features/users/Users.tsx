@@ -73,23 +73,23 @@ export default function Users() {
               setInviting(true);
             }}
           >
-            Invite user
+            {t('admin.users.invite')}
           </button>
         </Show>
       </div>
       <div role="status" data-testid="users-status">
         <Show when={invited()}>{(message) => <p class="notice">{message()}</p>}</Show>
       </div>
-      <form class="filters" aria-label="Filter users" onSubmit={(e) => e.preventDefault()}>
+      <form class="filters" aria-label={t('admin.users.filter')} onSubmit={(e) => e.preventDefault()}>
         <StatusFilter id="users-status-filter" statuses={USER_STATUSES} value={status()} />
         <Show when={roleOptions().length > 0}>
           <FilterSelect
             id="users-role"
-            label="Role"
+            label={t('admin.users.role')}
             param="role"
             options={roleOptions().map((r) => r.key)}
             optionLabel={(key) => roleOptions().find((r) => r.key === key)?.name ?? key}
-            allLabel="All roles"
+            allLabel={t('admin.users.allRoles')}
             value={role()}
           />
         </Show>
@@ -102,29 +102,29 @@ export default function Users() {
             checked={lockedOnly()}
             onChange={(e) => setParams({ locked: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
           />
-          <label for="users-locked">Locked only</label>
+          <label for="users-locked">{t('admin.users.lockedOnly')}</label>
         </div>
-        <SearchField id="users-search" placeholder="Email or name" />
+        <SearchField id="users-search" placeholder={t('admin.users.search')} />
       </form>
-      <ExportButton list="users" filters={filters} noun="users" />
+      <ExportButton list="users" filters={filters} noun={t('admin.users.noun')} />
 
       <ListTable
         list={list}
-        noun="users"
-        emptyText={lockedOnly() ? 'No sign-in is blocked.' : 'No users match.'}
+        noun={t('admin.users.noun')}
+        emptyText={t(lockedOnly() ? 'admin.users.noneLocked' : 'admin.users.none')}
         testId="users-table"
-        caption="Users"
+        caption={t('admin.users.title')}
         head={
           <>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
+            <th scope="col">{t('admin.users.name')}</th>
+            <th scope="col">{t('admin.users.email')}</th>
             <Show when={manyParties()}>
-              <th scope="col">Organisation</th>
+              <th scope="col">{t('admin.users.organisation')}</th>
             </Show>
-            <th scope="col">Status</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Two-factor</th>
-            <th scope="col">Last sign-in</th>
+            <th scope="col">{t('list.status')}</th>
+            <th scope="col">{t('admin.users.roles')}</th>
+            <th scope="col">{t('admin.users.twoFactor')}</th>
+            <th scope="col">{t('admin.users.lastSignIn')}</th>
           </>
         }
       >
@@ -133,24 +133,24 @@ export default function Users() {
             <th scope="row" class="wrap">
               <A href={`/users/${user.id}`}>{user.displayName}</A>
             </th>
-            <td class="wrap" data-label="Email">
+            <td class="wrap" data-label={t('admin.users.email')}>
               {user.email}
             </td>
             <Show when={manyParties()}>
-              <td class="wrap" data-label="Organisation">
+              <td class="wrap" data-label={t('admin.users.organisation')}>
                 {user.partyName}
               </td>
             </Show>
-            <td data-label="Status">
+            <td data-label={t('list.status')}>
               <StatusBadge status={user.status} />
             </td>
-            <td class="wrap" data-label="Roles">
-              {user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || 'None'}
+            <td class="wrap" data-label={t('admin.users.roles')}>
+              {user.roles.map((key) => roleName(roleOptions(), key)).join(', ') || t('admin.users.noRoles')}
             </td>
-            <td data-label="Two-factor">
+            <td data-label={t('admin.users.twoFactor')}>
               <TwoFactorBadge on={user.totp} />
             </td>
-            <td data-label="Last sign-in">
+            <td data-label={t('admin.users.lastSignIn')}>
               <LastSignIn at={user.lastSignInAt} />
             </td>
           </tr>
@@ -166,7 +166,7 @@ export default function Users() {
             inviteButton?.focus();
           }}
           onInvited={(email, expiresAt) => {
-            setInvited(`Invitation sent to ${email}; the link is valid until ${formatDateTime(expiresAt)}.`);
+            setInvited(t('admin.users.invited', { email, until: formatDateTime(expiresAt) }));
             list.reload();
           }}
         />

@@ -1,4 +1,5 @@
 import { Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { deadlineLeft, formatDateTime } from '../../shared/format.ts';
 import type { trpc } from '../../trpc.ts';
 
@@ -38,7 +39,7 @@ export function ReviewProgress(props: { decided: number; total: number; id: stri
         {percent()}%
       </progress>
       <label for={props.id} class="review-progress-text" data-testid="review-progress">
-        {props.decided} of {props.total} decided
+        {t('admin.reviews.decidedOf', { decided: props.decided, total: props.total })}
       </label>
     </span>
   );

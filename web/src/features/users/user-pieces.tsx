@@ -1,5 +1,6 @@
 import { LIMITS } from '@gatehouse/contract';
 import { createSignal, Show } from 'solid-js';
+import { t } from '../../i18n.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDateTime, formatTimeAgo } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
@@ -8,12 +9,16 @@ import { RoleCheckboxes } from '../../shared/roles.tsx';
 import { type GrantableRole, trpc } from '../../trpc.ts';
 
 export function TwoFactorBadge(props: { on: boolean }) {
-  return <span class={`badge ${props.on ? 'badge-on' : 'badge-off'}`}>{props.on ? 'On' : 'Off'}</span>;
+  return (
+    <span class={`badge ${props.on ? 'badge-on' : 'badge-off'}`}>
+      {t(props.on ? 'admin.users.twoFactorOn' : 'admin.users.twoFactorOff')}
+    </span>
+  );
 }
 
 export function LastSignIn(props: { at: string | null }) {
   return (
-    <Show when={props.at} fallback={<span class="muted">never</span>}>
+    <Show when={props.at} fallback={<span class="muted">{t('admin.users.never')}</span>}>
       {(at) => (
         <time datetime={at()} title={formatDateTime(at())}>
           {formatTimeAgo(at())}
@@ -60,11 +65,11 @@ export function InviteDialog(props: {
     const email = String(data.get('email') ?? '').trim();
     const displayName = String(data.get('displayName') ?? '').trim();
     if (!email || !displayName) {
-      setError(!email ? 'Enter the email address.' : 'Enter the name.');
+      setError(t(!email ? 'admin.invite.enterEmail' : 'admin.invite.enterName'));
       return;
     }
     if (selected().length === 0) {
-      setError('Choose at least one role.');
+      setError(t('admin.invite.chooseRole'));
       return;
     }
     setSubmitting(true);
@@ -99,13 +104,15 @@ export function InviteDialog(props: {
       }}
     >
       <form class="form" onSubmit={onSubmit} novalidate>
-        <h2 id="invite-title">{props.party ? `Invite a user to ${props.party.name}` : 'Invite user'}</h2>
+        <h2 id="invite-title">
+          {props.party ? t('admin.invite.titleTo', { party: props.party.name }) : t('admin.users.invite')}
+        </h2>
         <p class="hint">
-          We email them a link to choose a password and join {props.party ? props.party.name : 'your organisation'}.
+          {props.party ? t('admin.invite.hintTo', { party: props.party.name }) : t('admin.invite.hint')}
         </p>
         <FormError id="invite-error" message={error() ?? props.rolesError} />
         <div class="field">
-          <label for="invite-email">Email</label>
+          <label for="invite-email">{t('admin.users.email')}</label>
           <input
             id="invite-email"
             name="email"
@@ -117,7 +124,7 @@ export function InviteDialog(props: {
           />
         </div>
         <div class="field">
-          <label for="invite-name">Name</label>
+          <label for="invite-name">{t('admin.users.name')}</label>
           <input
             id="invite-name"
             name="displayName"
@@ -129,7 +136,7 @@ export function InviteDialog(props: {
         </div>
         <RoleCheckboxes
           idPrefix="invite"
-          legend="Roles"
+          legend={t('admin.users.roles')}
           roles={props.roles}
           selected={selected()}
           onChange={setSelected}
@@ -137,10 +144,10 @@ export function InviteDialog(props: {
         />
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            Send invitation
+            {t('admin.invite.send')}
           </button>
           <button type="button" class="button" onClick={close}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>
