@@ -55,13 +55,17 @@ const TwoFactor = lazy(() => import('./features/auth/TwoFactor.tsx'));
 const UserDetail = lazy(withCatalogue('admin', () => import('./features/users/UserDetail.tsx')));
 const Users = lazy(withCatalogue('admin', () => import('./features/users/Users.tsx')));
 const WorkQueue = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueue.tsx')));
-const WorkQueueChangeRequest = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueueChangeRequest.tsx')));
+const WorkQueueChangeRequest = lazy(
+  withCatalogue('admin', () => import('./features/approvals/WorkQueueChangeRequest.tsx')),
+);
 const WorkQueueDocument = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueueDocument.tsx')));
 const Remittances = lazy(() => import('./features/orders/Remittances.tsx'));
 const RemittanceNew = lazy(() =>
   import('./features/orders/Remittances.tsx').then((m) => ({ default: m.RemittanceNew })),
 );
-const WorkQueueInvoiceQuery = lazy(withCatalogue('admin', () => import('./features/approvals/WorkQueueInvoiceQuery.tsx')));
+const WorkQueueInvoiceQuery = lazy(
+  withCatalogue('admin', () => import('./features/approvals/WorkQueueInvoiceQuery.tsx')),
+);
 const ShipNotices = lazy(() => import('./features/suppliers/ShipNotices.tsx'));
 const NewShipNotice = lazy(() =>
   import('./features/suppliers/ShipNotices.tsx').then((m) => ({ default: m.NewShipNotice })),

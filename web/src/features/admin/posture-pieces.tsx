@@ -1,4 +1,4 @@
-import { type PortalKey, t } from '../../i18n.ts';
+import { type MainKey, t } from '../../i18n.ts';
 import type { trpc } from '../../trpc.ts';
 
 export type Posture = Awaited<ReturnType<typeof trpc.audit.posture.query>>;
@@ -11,7 +11,7 @@ export type PostureStatus = PostureItem['status'];
  * Word and icon for each status: colour is only a second cue. The words are in the portal part of the
  * catalogue (posture.*), since the home page, everyone's first screen, shows the badge too.
  */
-export const STATUS: Record<PostureStatus, { text: PortalKey; icon: string }> = {
+export const STATUS: Record<PostureStatus, { text: MainKey; icon: string }> = {
   bad: { text: 'posture.bad', icon: '✕' },
   warn: { text: 'posture.warn', icon: '!' },
   info: { text: 'posture.info', icon: 'i' },

@@ -9,7 +9,6 @@ import {
   formatDate,
   formatDateTime,
   formatMinor,
-  formatQuantity,
   parseDecimalInput,
   todayIso,
 } from '../../shared/format.ts';
