@@ -5,7 +5,7 @@
  */
 export { API_FAILURES_PER_IP } from './api/v1.ts';
 export { breaksSegregation, makersOf } from './approvals/approval-eligibility.ts';
-export { remindAndEscalate } from './approvals/approvals.ts';
+export { remindAndEscalate } from './approvals/reminders.ts';
 export { checkSignInSpike, raiseAlert } from './audit/alerts.ts';
 export { createCheckpoint, verifyCheckpoints } from './audit/checkpoints.ts';
 export { loadAuditSigner, signatureValid } from './audit/signing.ts';

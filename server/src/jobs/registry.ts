@@ -1,4 +1,4 @@
-import { remindAndEscalate } from '../approvals/approvals.ts';
+import { remindAndEscalate } from '../approvals/reminders.ts';
 import { checkSignInSpike } from '../audit/alerts.ts';
 import { createCheckpoint } from '../audit/checkpoints.ts';
 import { scheduledBackup } from '../backup/service.ts';

@@ -5,7 +5,7 @@ import {
   setApproverLimitInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
-import * as approvals from '../approvals/approvals.ts';
+import * as approvals from '../approvals/policies.ts';
 import { ok, permission, router, sensitive } from '../trpc.ts';
 
 export const approvalPoliciesRouter = router({
