@@ -13,9 +13,10 @@ import {
   masterDataParams,
   supplierInvoiceStatusBody,
 } from '@gatehouse/contract';
-import { auditRepo, createLimiter, type Limiter, mirrorRepo, RateLimiterRes } from '@gatehouse/db';
+import { createLimiter, type Limiter, mirrorRepo, RateLimiterRes } from '@gatehouse/db';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import { clientIp } from '../client-ip.ts';
 import type { AppServices } from '../context.ts';
 import { DomainError, isDatabaseUnavailable } from '../errors.ts';
@@ -74,13 +75,10 @@ export function apiV1(app: AppServices) {
       const leaked = KEY_PARAMS.filter((p) => p in req.query);
       if (leaked.length === 0) return next();
       await app.db.tx(SYSTEM_SCOPE, (tx) =>
-        auditRepo.record(tx, {
+        audit.record(tx, audit.fromRequest({ requestId: String(res.locals.requestId), ip: clientIp(req) }), {
           action: 'integration.key_in_url_refused',
           outcome: 'denied',
           partyId: null,
-          actorUserId: null,
-          ip: clientIp(req),
-          requestId: String(res.locals.requestId),
           details: { path: req.path, parameters: leaked },
         }),
       );
@@ -105,15 +103,12 @@ export function apiV1(app: AppServices) {
         // One audit entry when an address starts failing and one when it is blocked, not one per guess.
         if (res2 && (res2.consumedPoints === 1 || res2.consumedPoints === API_FAILURES_PER_IP.points)) {
           await app.db.tx(SYSTEM_SCOPE, (tx) =>
-            auditRepo.record(tx, {
+            audit.record(tx, audit.fromRequest({ requestId: String(res.locals.requestId), ip }), {
               action: 'integration.auth_failed',
               outcome: 'failure',
               partyId: null,
-              actorUserId: null,
               entityType: check.keyId ? 'integration_key' : undefined,
               entityId: check.keyId ?? undefined,
-              ip,
-              requestId: String(res.locals.requestId),
               details: {
                 failuresInWindow: res2.consumedPoints,
                 blocked: res2.consumedPoints >= API_FAILURES_PER_IP.points,
@@ -331,15 +326,12 @@ export function apiV1(app: AppServices) {
       const doc = await syncDb.tx(SYSTEM_SCOPE, async (tx) => {
         const found = await mirrorRepo.setErpPdf(tx, entity, key, sha256);
         if (!found) return undefined;
-        await auditRepo.record(tx, {
+        await audit.record(tx, audit.fromRequest({ requestId: String(res.locals.requestId), ip }), {
           action: 'integration.document_pdf_received',
           outcome: 'success',
           partyId: found.party_id,
-          actorUserId: null,
           entityType: entity,
           entityId: found.id,
-          requestId: String(res.locals.requestId),
-          ip,
           details: {
             key,
             sha256,

@@ -1,7 +1,7 @@
 import type { Permission } from '@gatehouse/contract';
 import { type AuditEntry, auditRepo, type Tx } from '@gatehouse/db';
 import type { Actor } from '../auth/sessions.ts';
-import type { Context, RequestMeta, ServiceContext } from '../context.ts';
+import type { Context, ServiceContext } from '../context.ts';
 
 /** An entry as a verb states it: what happened to what. The context fills in who and which request. */
 export type VerbEntry = Omit<AuditEntry, 'actorUserId' | 'requestId' | 'ip' | 'userAgent'>;
@@ -12,7 +12,7 @@ export type VerbEntry = Omit<AuditEntry, 'actorUserId' | 'requestId' | 'ip' | 'u
  */
 export interface AuditOrigin {
   actor: Pick<Actor, 'userId'> | null;
-  req: Pick<RequestMeta, 'requestId' | 'ip' | 'userAgent'> | null;
+  req: { requestId?: string | undefined; ip: string; userAgent?: string | undefined } | null;
 }
 
 /**
@@ -31,6 +31,20 @@ export function record(tx: Tx, ctx: AuditOrigin, entry: VerbEntry) {
 /** The origin of an entry about `userId` in a request before (or without) a session: sign-in, setup, resets. */
 export function byUser(req: AuditOrigin['req'], userId: string | null): AuditOrigin {
   return { req, actor: userId === null ? null : { userId } };
+}
+
+/**
+ * The origin of an entry in a request that has no session: the ERP API (an integration key), a background
+ * import or export recorded with the request it started in. `userId`: the user behind it, if any.
+ */
+export function fromRequest(
+  r: { requestId?: string | undefined; ip: string; userAgent?: string | undefined },
+  userId: string | null = null,
+): AuditOrigin {
+  return {
+    req: { requestId: r.requestId, ip: r.ip, userAgent: r.userAgent },
+    actor: userId === null ? null : { userId },
+  };
 }
 
 /** The origin of a job's, the mirror's or the ERP API's entries: no user, no browser request. */

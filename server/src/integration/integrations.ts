@@ -7,9 +7,10 @@ import {
   type integrationSetSuspendInactiveInput,
   normaliseIp,
 } from '@gatehouse/contract';
-import { auditRepo, integrationsRepo } from '@gatehouse/db';
+import { integrationsRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import { raiseAlert } from '../audit/alerts.ts';
+import * as auditLog from '../audit/audit.ts';
 import { record as recordAudit } from '../audit/audit.ts';
 import { listAdmits } from '../auth/policy.ts';
 import type { Actor } from '../auth/sessions.ts';
@@ -249,14 +250,12 @@ export async function checkKey(app: AppServices, token: string, ip: string): Pro
     await app.db.tx(SYSTEM_SCOPE, async (tx) => {
       await integrationsRepo.touchKey(tx, id, new Date(now), address);
       if (newIp) {
-        await auditRepo.record(tx, {
+        await auditLog.record(tx, auditLog.fromRequest({ requestId: undefined, ip: address }), {
           action: 'integration_key.used_from_new_ip',
           outcome: 'success',
           partyId: null,
-          actorUserId: null,
           entityType: 'integration_key',
           entityId: id,
-          ip: address,
           details: { integration: row.integrationName, previousIp: row.lastUsedIp },
         });
         await raiseAlert(tx, new Date(now), {

@@ -9,9 +9,9 @@ import {
   type PostalAddress,
   toMinor,
 } from '@gatehouse/contract';
-import { auditRepo, mirrorRepo, type Tx } from '@gatehouse/db';
+import { mirrorRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
-import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
+import * as audit from '../audit/audit.ts';
 import type { AppServices } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { describeBankDetails, maskedBankDetails, normaliseBankDetails } from '../parties/bank.ts';
@@ -118,15 +118,12 @@ export async function applyBatch(
     const status = applied ? 200 : 422;
     // One entry per batch, written last: the per-party entries above come first, so no chain head is held
     // from the start of a long batch.
-    await auditRepo.record(tx, {
+    await audit.record(tx, audit.fromRequest({ requestId: req.requestId, ip: req.ip }), {
       action: applied ? 'integration.batch_applied' : 'integration.batch_rejected',
       outcome: applied ? 'success' : 'failure',
       partyId: null,
-      actorUserId: null,
       entityType: 'integration',
       entityId: principal.integrationId,
-      requestId: req.requestId,
-      ip: req.ip,
       details: {
         batchId,
         entity,
@@ -165,15 +162,12 @@ export async function masterDataForErp(
   return app.db.tx(SYSTEM_SCOPE, async (tx) => {
     const p = await mirrorRepo.partyByRef(tx, q.kind, q.ref);
     if (!p) return null;
-    await auditRepo.record(tx, {
+    await audit.record(tx, audit.fromRequest({ requestId: q.requestId, ip: q.ip }), {
       action: 'integration.master_data_read',
       outcome: 'success',
       partyId: p.id,
-      actorUserId: null,
       entityType: 'party',
       entityId: p.id,
-      requestId: q.requestId,
-      ip: q.ip,
       details: { integration: principal.integrationName, keyId: principal.keyId },
     });
     const updated = p.updatedAt ? new Date(p.updatedAt) : null;
@@ -503,7 +497,7 @@ async function auditMoves(
     const was = before.get(a.key);
     if (a.outcome !== 'updated' || !was || was.partyId === a.partyId) continue;
     for (const partyId of [was.partyId, a.partyId])
-      await recordAudit(tx, SYSTEM_ORIGIN, {
+      await audit.record(tx, audit.SYSTEM, {
         action: 'document.moved_by_erp',
         outcome: 'success',
         partyId,
@@ -594,7 +588,7 @@ const writeParties: Writer<PartyIn> = async (tx, rows, o) => {
       results: rows.map((r) => results.get(r.idx) ?? { index: r.idx, key: r.key, outcome: 'unchanged' }),
       mails: 0,
     };
-  const audits: Parameters<typeof auditRepo.record>[1][] = [];
+  const audits: audit.VerbEntry[] = [];
   for (const { r, v, target } of plans) {
     const suspend = v.inactive && o.source.suspendInactive;
     if (!target) {
@@ -621,7 +615,6 @@ const writeParties: Writer<PartyIn> = async (tx, rows, o) => {
         action: status === 'suspended' ? 'party.suspended_by_erp' : 'party.reactivated_by_erp',
         outcome: 'success',
         partyId: target.id,
-        actorUserId: null,
         entityType: 'party',
         entityId: target.id,
         details: {
@@ -640,7 +633,7 @@ const writeParties: Writer<PartyIn> = async (tx, rows, o) => {
       target.taxId === v.taxId;
     results.set(r.idx, { index: r.idx, key: v.key, outcome: same ? 'unchanged' : 'updated' });
   }
-  for (const a of audits) await auditRepo.record(tx, a);
+  for (const a of audits) await audit.record(tx, audit.SYSTEM, a);
   return { results: rows.map((r) => results.get(r.idx) as RowResult), mails: 0 };
 };
 
@@ -730,7 +723,7 @@ const writeMasterData: Writer<MasterIn> = async (tx, rows, o) => {
       mails: 0,
     };
   let mails = 0;
-  const audits: Parameters<typeof auditRepo.record>[1][] = [];
+  const audits: audit.VerbEntry[] = [];
   for (const r of rows) {
     if (results.has(r.idx) || !r.value) continue;
     const v = r.value;
@@ -754,7 +747,6 @@ const writeMasterData: Writer<MasterIn> = async (tx, rows, o) => {
         action: 'master_data.changed_by_erp',
         outcome: 'success',
         partyId: now.partyId,
-        actorUserId: null,
         entityType: 'party',
         entityId: now.partyId,
         details: {
@@ -781,7 +773,7 @@ const writeMasterData: Writer<MasterIn> = async (tx, rows, o) => {
     else await mirrorRepo.touchMasterData(tx, now.partyId, v.rev, o.now);
     results.set(r.idx, { index: r.idx, key: r.key, outcome: changed ? 'updated' : 'unchanged' });
   }
-  for (const a of audits) await auditRepo.record(tx, a);
+  for (const a of audits) await audit.record(tx, audit.SYSTEM, a);
   return { results: rows.map((r) => results.get(r.idx) as RowResult), mails };
 };
 
@@ -813,7 +805,7 @@ const writeCreditLimits: Writer<CreditIn> = async (tx, rows, o) => {
       results: rows.map((r) => results.get(r.idx) ?? { index: r.idx, key: r.key, outcome: 'unchanged' }),
       mails: 0,
     };
-  const audits: Parameters<typeof auditRepo.record>[1][] = [];
+  const audits: audit.VerbEntry[] = [];
   for (const r of rows) {
     if (results.has(r.idx) || !r.value) continue;
     const v = r.value;
@@ -831,7 +823,6 @@ const writeCreditLimits: Writer<CreditIn> = async (tx, rows, o) => {
       action: 'party.credit_limit_changed_by_erp',
       outcome: 'success',
       partyId: now.partyId,
-      actorUserId: null,
       entityType: 'party',
       entityId: now.partyId,
       details: {
@@ -843,7 +834,7 @@ const writeCreditLimits: Writer<CreditIn> = async (tx, rows, o) => {
     });
     results.set(r.idx, { index: r.idx, key: r.key, outcome: 'updated' });
   }
-  for (const a of audits) await auditRepo.record(tx, a);
+  for (const a of audits) await audit.record(tx, audit.SYSTEM, a);
   return { results: rows.map((r) => results.get(r.idx) as RowResult), mails: 0 };
 };
 

@@ -15,8 +15,9 @@ import {
   type submitSupplierInvoiceInput,
   type supplierInvoicesListInput,
 } from '@gatehouse/contract';
-import { auditRepo, purchaseOrdersRepo, supplierCollabRepo as repo } from '@gatehouse/db';
+import { type auditRepo, purchaseOrdersRepo, supplierCollabRepo as repo } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as auditLog from '../audit/audit.ts';
 import { record as recordAudit } from '../audit/audit.ts';
 import type { AppServices, Context, ServiceContext, TxContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
@@ -651,15 +652,12 @@ export async function setInvoiceStatusFromErp(
       erpNote: input.note ?? null,
       at: new Date(app.clock.now()),
     });
-    await auditRepo.record(tx, {
+    await auditLog.record(tx, auditLog.fromRequest({ requestId: who.requestId, ip: who.ip }), {
       action: 'supplier_invoice.status_changed',
       outcome: 'success',
       partyId: inv.partyId,
-      actorUserId: null,
       entityType: 'supplier_invoice',
       entityId: inv.id,
-      requestId: who.requestId,
-      ip: who.ip,
       details: {
         number: input.number,
         before: { status: inv.status, paymentDate: inv.paymentDate },

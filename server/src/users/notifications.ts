@@ -9,8 +9,9 @@ import {
   type notificationsListInput,
   SECURITY_MAIL_KINDS,
 } from '@gatehouse/contract';
-import { auditRepo, type Database, mailRepo, notificationsRepo, type Tx } from '@gatehouse/db';
+import { type Database, mailRepo, notificationsRepo, type Tx } from '@gatehouse/db';
 import type { z } from 'zod';
+import * as audit from '../audit/audit.ts';
 import { record as recordAudit } from '../audit/audit.ts';
 import type { Clock } from '../auth/sessions.ts';
 import type { Context, ServiceContext } from '../context.ts';
@@ -249,23 +250,23 @@ export async function unsubscribe(
     const known = await notificationsRepo.recipients(tx, c.p, c.t, { userIds: [c.u] });
     if (known.length === 0) return 'invalid';
     await notificationsRepo.setPreference(tx, { partyId: c.p, userId: c.u, type: c.t, mode: 'off', at: now });
-    await auditRepo.record(tx, {
-      action: 'notification.unsubscribed',
-      outcome: 'success',
-      partyId: c.p,
-      actorUserId: c.u,
-      entityType: 'user',
-      entityId: c.u,
-      details: {
-        type: c.t,
-        before: { mode: before ?? DEFAULT_NOTIFICATION_MODE },
-        after: { mode: 'off' },
-        via: 'one-click',
+    await audit.record(
+      tx,
+      audit.fromRequest({ requestId: meta.requestId, ip: meta.ip, userAgent: meta.userAgent }, c.u),
+      {
+        action: 'notification.unsubscribed',
+        outcome: 'success',
+        partyId: c.p,
+        entityType: 'user',
+        entityId: c.u,
+        details: {
+          type: c.t,
+          before: { mode: before ?? DEFAULT_NOTIFICATION_MODE },
+          after: { mode: 'off' },
+          via: 'one-click',
+        },
       },
-      ip: meta.ip,
-      requestId: meta.requestId,
-      userAgent: meta.userAgent,
-    });
+    );
     return 'unsubscribed';
   });
 }

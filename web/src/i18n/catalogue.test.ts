@@ -9,6 +9,7 @@ import {
   INVOICE_KINDS,
   INVOICE_STATUSES,
   LOCALES,
+  NOTIFICATION_TYPE_KEYS,
   ORDER_STATUSES,
   PURCHASE_ORDER_STATUSES,
   SHIP_NOTICE_STATUSES,
@@ -173,6 +174,14 @@ describe('message catalogues', () => {
     expect(
       AUDIT_ACTIONS.filter((a) => (adminEn as Catalogue)[`admin.audit.action.${a}`] !== AUDIT_ACTION_INFO[a].label),
     ).toEqual([]);
+  });
+
+  it('names every notification type the Profile page offers, in every language', () => {
+    for (const [locale, messages] of Object.entries(CATALOGUES))
+      expect(
+        NOTIFICATION_TYPE_KEYS.filter((type) => !(`notify.type.${type}` in messages)),
+        locale,
+      ).toEqual([]);
   });
 
   it('formats plurals by each language: one and other', () => {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { CSV_COLUMNS, type CsvExportEntity, minorToDecimal } from '@gatehouse/contract';
-import { auditRepo, exportsRepo, type Tx } from '@gatehouse/db';
+import { exportsRepo, type Tx } from '@gatehouse/db';
 import { stringify } from 'csv-stringify/sync';
+import * as audit from '../../audit/audit.ts';
 import type { AppServices } from '../../context.ts';
 import { SYSTEM_SCOPE } from '../../parties/scope.ts';
 import { neutralise } from './csv.ts';
@@ -87,15 +88,12 @@ export async function streamExport(app: AppServices, entity: CsvExportEntity, ou
   });
   const manifest = { payload, signature: app.auditSigner.sign(payload), publicKey: app.auditSigner.publicKeyPem };
   await app.db.tx(SYSTEM_SCOPE, (tx) =>
-    auditRepo.record(tx, {
+    audit.record(tx, audit.fromRequest({ requestId: who.requestId, ip: who.ip }, who.userId), {
       action: 'integration.exported',
       outcome: 'success',
       partyId: null,
-      actorUserId: who.userId,
       entityType: 'csv_export',
       entityId: entity,
-      requestId: who.requestId,
-      ip: who.ip,
       details: {
         entity,
         rows,

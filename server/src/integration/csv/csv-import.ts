@@ -9,9 +9,10 @@ import {
   hasLines,
   type ImportEncoding,
 } from '@gatehouse/contract';
-import { auditRepo, importsRepo, type Tx } from '@gatehouse/db';
+import { importsRepo, type Tx } from '@gatehouse/db';
 import { CsvError, type Options, parse } from 'csv-parse';
 import { sql } from 'drizzle-orm';
+import * as auditLog from '../../audit/audit.ts';
 import type { AppServices } from '../../context.ts';
 import { SYSTEM_SCOPE } from '../../parties/scope.ts';
 import { type Checked, check, type RowError, writeRows } from '../mirror.ts';
@@ -587,15 +588,12 @@ function audit(
   action: 'integration.import_applied' | 'integration.import_dry_run' | 'integration.import_failed',
   d: { counts: Counts; message?: string | null; rows?: number; records?: number },
 ) {
-  return auditRepo.record(tx, {
+  return auditLog.record(tx, auditLog.fromRequest({ requestId: job.requestId, ip: job.ip }, job.actor.userId), {
     action,
     outcome: action === 'integration.import_failed' ? 'failure' : 'success',
     partyId: null,
-    actorUserId: job.actor.userId,
     entityType: 'import_job',
     entityId: job.jobId,
-    requestId: job.requestId,
-    ip: job.ip,
     details: {
       entity: job.entity,
       mode: job.mode,
