@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import adminEn from '../web/src/i18n/admin.en.ts';
 import en from '../web/src/i18n/en.ts';
 import { newPage, signIn, useBrowserSuite } from './support/browser.ts';
+import { germanWalk } from './support/german-walk.ts';
 import { client, createPartyWithUser } from './support/harness.ts';
 
 /**
@@ -127,39 +128,7 @@ const SERVER_WRITTEN = [
   '[data-testid="home-who"]',
 ];
 
-/** The page's visible text once its screen has loaded, without what the server writes. */
-async function settledText(page: Page): Promise<string> {
-  await page.waitForSelector('h1');
-  await page.waitForFunction(
-    () => !/geladen …|aktualisiert …|ermittelt …|geprüft …/.test(document.body.textContent ?? ''),
-  );
-  return page.evaluate((skip) => {
-    const body = document.body.cloneNode(true) as HTMLElement;
-    for (const el of body.querySelectorAll(skip.join(','))) el.remove();
-    // Options of a <select> count too (the action filter's labels and groups).
-    const groups = [...document.querySelectorAll('optgroup')].map((g) => g.getAttribute('label') ?? '');
-    return `${body.textContent ?? ''} ${groups.join(' ')} ${document.title}`;
-  }, SERVER_WRITTEN);
-}
-
-/** Asserts the screen is German: no key, no replaced English word, German date-times. */
-async function expectGerman(page: Page, screen: string) {
-  const text = await settledText(page);
-  if (process.env.I19_DUMP) console.log(`=== ${screen}\n${text}`);
-  expect(
-    KEYS.filter((k) => text.includes(k)),
-    `${screen}: catalogue keys shown`,
-  ).toEqual([]);
-  expect(
-    ENGLISH.filter((w) => new RegExp(`\\b${w}\\b`).test(text)),
-    `${screen}: English words shown`,
-  ).toEqual([]);
-  // Instants that show a year read 05.12.2026 (relative times, "vor 5 Minuten", have none).
-  const times = await page.$$eval('time[datetime]', (els) => els.map((e) => e.textContent ?? ''));
-  for (const t of times.filter((x) => /\d{4}/.test(x)))
-    expect(t, `${screen}: date-time`).toMatch(/\d{2}\.\d{2}\.\d{4}/);
-  return { text, times: times.length };
-}
+const expectGerman = germanWalk({ keys: KEYS, english: ENGLISH, serverWritten: SERVER_WRITTEN });
 
 async function germanPage(who: Seeded): Promise<Page> {
   const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });

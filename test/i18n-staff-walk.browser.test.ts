@@ -1,10 +1,10 @@
 import { demoRepo } from '@gatehouse/db';
-import type { Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import adminEn from '../web/src/i18n/admin.en.ts';
 import en from '../web/src/i18n/en.ts';
 import { newPage, signIn, useBrowserSuite } from './support/browser.ts';
+import { germanWalk } from './support/german-walk.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 
 /**
@@ -84,31 +84,7 @@ const ENGLISH = [
   'suspend customers',
 ];
 
-/** The page's visible text once its screen has loaded (no "… geladen …" left). */
-async function settledText(page: Page): Promise<string> {
-  await page.waitForSelector('h1');
-  await page.waitForFunction(() => !/geladen …|aktualisiert …/.test(document.body.textContent ?? ''));
-  return page.evaluate(() => document.body.textContent ?? '');
-}
-
-/** Asserts the screen is German: no key, no replaced English word, German dates and times. */
-async function expectGerman(page: Page, screen: string) {
-  const text = await settledText(page);
-  if (process.env.I19_DUMP) console.log(`=== ${screen}\n${text}`);
-  expect(
-    KEYS.filter((k) => text.includes(k)),
-    `${screen}: catalogue keys shown`,
-  ).toEqual([]);
-  expect(
-    ENGLISH.filter((w) => new RegExp(`\\b${w}\\b`).test(text)),
-    `${screen}: English words shown`,
-  ).toEqual([]);
-  // Times (<time datetime="…T…">) read 05.12.2026, 14:05 …, never 5 Dec 2026 or Dec 5, 2026.
-  const times = await page.$$eval('time[datetime]', (els) => els.map((e) => e.textContent ?? ''));
-  for (const time of times) expect(time, `${screen}: date`).toMatch(/^\d{2}\.\d{2}\.\d{4}/);
-  expect(text, `${screen}: English amounts`).not.toMatch(/\d\.\d{2} EUR/);
-  return { text, times: times.length };
-}
+const expectGerman = germanWalk({ keys: KEYS, english: ENGLISH });
 
 describe('the German staff walk', () => {
   it('a German-speaking operator walks the work queue’s documents, change-request and invoice-query tabs', async () => {

@@ -1,9 +1,9 @@
 import { demoRepo } from '@gatehouse/db';
-import type { Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../web/src/i18n/en.ts';
 import { newPage, shot, useBrowserSuite } from './support/browser.ts';
+import { germanWalk } from './support/german-walk.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 import { makePurchaseOrder } from './support/purchase-orders.ts';
 
@@ -174,37 +174,7 @@ const ENGLISH = [
   'Write a message',
 ];
 
-/** The page's visible text once its screen has loaded (no "… geladen …" left). */
-async function settledText(page: Page): Promise<string> {
-  await page.waitForSelector('h1');
-  await page.waitForFunction(() => !/geladen …|aktualisiert …/.test(document.body.textContent ?? ''));
-  return page.evaluate(() => document.body.textContent ?? '');
-}
-
-/** Asserts the screen is German: no key, no replaced English word, German dates and amounts. */
-async function expectGerman(page: Page, screen: string) {
-  const text = await settledText(page);
-  if (process.env.I19_DUMP) console.log(`=== ${screen}\n${text}`);
-  expect(
-    KEYS.filter((k) => text.includes(k)),
-    `${screen}: catalogue keys shown`,
-  ).toEqual([]);
-  expect(
-    ENGLISH.filter((w) => new RegExp(`\\b${w}\\b`).test(text)),
-    `${screen}: English words shown`,
-  ).toEqual([]);
-  // Calendar dates: the <time datetime="YYYY-MM-DD"> elements read DD.MM.YYYY, the same day.
-  const dates = await page.$$eval('time[datetime]', (els) =>
-    els.map((e) => ({ iso: e.getAttribute('datetime') ?? '', text: e.textContent ?? '' })),
-  );
-  for (const d of dates.filter((x) => /^\d{4}-\d{2}-\d{2}$/.test(x.iso))) {
-    const [y, m, day] = d.iso.split('-');
-    expect(d.text, `${screen}: date ${d.iso}`).toBe(`${day}.${m}.${y}`);
-  }
-  // Amounts in euros: 1.234,56 € (a no-break space before the sign), never 1,234.56 EUR.
-  expect(text, `${screen}: English amounts`).not.toMatch(/\d\.\d{2} EUR/);
-  return { text, dates: dates.length };
-}
+const expectGerman = germanWalk({ keys: KEYS, english: ENGLISH });
 
 const EURO = /^-?\d{1,3}(\.\d{3})*,\d{2}\u00a0€$/;
 
