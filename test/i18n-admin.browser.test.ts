@@ -63,4 +63,26 @@ describe("the catalogue's admin part", () => {
     expect(fetched.filter((name) => name.startsWith('admin.'))).toEqual([]);
     await page.close();
   });
+
+  it('a menu the user opened stays open when their record is replaced (a language saved, the first sign-in)', async () => {
+    // The shell rebuilt its navigation whenever the user's record was replaced, remounting every menu: a
+    // menu opened just after the first sign-in (which stores the browser's language) closed under the click.
+    const admin = await createPartyWithUser(s.srv.db, 'customer', ['customer-admin']);
+    const page = await newPage(s);
+    await signIn(page, s.srv.origin, admin.email, admin.password);
+    await page.goto(`${s.srv.origin}/profile`);
+    await page.waitForSelector('[data-testid="language-form"]');
+    await page.click('[data-testid="nav-group-admin"]');
+    await page.locator('[data-testid="nav-users"]').waitFor({ state: 'visible' });
+    // Saved without a click (a click outside would close the menu by design): the record is replaced.
+    await page.evaluate(() => {
+      const select = document.querySelector<HTMLSelectElement>('[data-testid="profile-locale"]');
+      if (select) select.value = 'de';
+      document.querySelector<HTMLFormElement>('[data-testid="language-form"]')?.requestSubmit();
+    });
+    await page.waitForFunction(() => document.documentElement.lang.startsWith('de'));
+    expect(await page.locator('[data-testid="nav-users"]').isVisible()).toBe(true);
+    expect(await page.getAttribute('[data-testid="nav-group-admin"]', 'aria-expanded')).toBe('true');
+    await page.close();
+  });
 });

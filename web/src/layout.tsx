@@ -1,5 +1,17 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
-import { createEffect, createSignal, For, lazy, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
+import {
+  createEffect,
+  createMemo,
+  createSignal,
+  For,
+  lazy,
+  Match,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+  Switch,
+} from 'solid-js';
 import {
   auth,
   authError,
@@ -141,6 +153,19 @@ function navEntries(): NavEntry[] {
       : [{ kind: 'menu', group: g }],
   );
 }
+
+/** What the navigation shows, as text: two lists of entries showing the same links are the same navigation. */
+const navShape = (entries: NavEntry[]) =>
+  entries
+    .map((e) => (e.kind === 'menu' ? `${e.group.key}:${e.group.items.map((i) => i.href).join(',')}` : e.item.href))
+    .join('|');
+
+/**
+ * The entries as a memo that changes only when the links do: the user's record is replaced after sign-in
+ * (the first sign-in stores the browser's language), and rebuilding the entries then would remount every
+ * menu, closing one the user had just opened.
+ */
+const createNavEntries = () => createMemo(navEntries, [], { equals: (a, b) => navShape(a) === navShape(b) });
 
 /** Is `href` the current page or a page under it (menus mark the group holding the current page)? */
 const within = (pathname: string, href: string) => pathname === href || pathname.startsWith(`${href}/`);
@@ -290,6 +315,7 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
   let main: HTMLElement | undefined;
   const [signOutError, setSignOutError] = createSignal<string | null>(null);
   const [signingOut, setSigningOut] = createSignal(false);
+  const entries = createNavEntries();
 
   // The unread badge follows each page change (and the notification centre refreshes it itself).
   createEffect(
@@ -334,10 +360,10 @@ function Frame(props: { me: Me; restricted: boolean; children: RouteSectionProps
               Gatehouse
             </A>
           </Show>
-          <Show when={!props.restricted && navEntries().length > 0}>
+          <Show when={!props.restricted && entries().length > 0}>
             <nav class="site-nav" aria-label={t('nav.label')} data-testid="site-nav">
               <ul class="nav-top">
-                <For each={navEntries()}>
+                <For each={entries()}>
                   {(entry) =>
                     entry.kind === 'menu' ? (
                       <NavMenu group={entry.group} />
