@@ -202,6 +202,18 @@ describe('the German admin walk', () => {
     await page.waitForSelector('[data-testid="audit-verify-ok"]');
     expect(await page.textContent('[data-testid="audit-verify-ok"]')).toMatch(/^Intakt: [\d.]+ Einträge/);
     await expectGerman(page, 'audit log, verified');
+    // The export panel: what it will export, counted, in German (then closed unexported).
+    await page.click('[data-testid="audit-export"]');
+    await page.waitForSelector('[data-testid="audit-export-count"]');
+    const panel = await expectGerman(page, 'audit export panel');
+    expect(panel.text).toContain('Audit-Protokoll exportieren');
+    expect(await page.textContent('[data-testid="audit-export-count"]')).toMatch(
+      /^[\d.]+ Einträge werden als zwei Dateien/,
+    );
+    expect(await page.textContent('[data-testid="audit-export-confirm"]')).toMatch(/^[\d.]+ Einträge exportieren$/);
+    expect(panel.text).not.toMatch(/Export the audit log|will be exported|Any time/);
+    await page.click('[data-testid="audit-export-close"]');
+    await page.waitForSelector('[data-testid="audit-export-panel"]', { state: 'detached' });
 
     await page.click('[data-testid="audit-row"] a');
     await page.waitForSelector('[data-testid="audit-chain"]');

@@ -10,9 +10,9 @@ import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 /**
  * The German staff walk (issue 19, docs/i18n.md): the staff screens' strings come from the catalogue's admin
  * part. A German-speaking operator walks the work queue (one item waiting in each of its three list tabs);
- * a German-speaking system admin opens Integrations (its keys and sources; the webhooks and Kinetic sections
- * are not translated yet: docs/i18n.md). No screen shows a catalogue key or one of the English words the catalogue replaced, and dates
- * and times read the German way.
+ * a German-speaking system admin opens Integrations (its keys and sources), then walks its Kinetic and
+ * webhooks sections, Imports with a dry run, and the seller details. No screen shows a catalogue key or one of
+ * the English words the catalogue replaced, and dates and times read the German way.
  */
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let operator: Seeded;
@@ -126,4 +126,146 @@ describe('the German staff walk', () => {
     expect(s.problems).toEqual([]);
     await page.close();
   });
+
+  it('a German-speaking system admin walks Integrations’ Kinetic and webhooks sections (a dialog cancelled), Imports with a dry run, and the seller details', async () => {
+    // A Kinetic connection (its name never resolves) and a webhook endpoint an administrator disabled.
+    const api = client(s.srv.origin);
+    await api.auth.login.mutate({ email: sysAdmin.email, password: sysAdmin.password });
+    await api.kinetic.save.mutate({
+      baseUrl: 'https://kinetic.walk.invalid',
+      instance: 'KineticLive',
+      company: 'EPIC06',
+      authMode: 'basic',
+      username: 'svc-gatehouse',
+      apiKey: 'walk-key',
+      password: 'walk-password',
+    });
+    const hook = await api.webhooks.create.mutate({ url: 'https://erp.walk.invalid/hook', eventTypes: [] });
+    await api.webhooks.disable.mutate({ endpointId: hook.endpointId });
+
+    const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await signIn(page, s.srv.origin, sysAdmin.email, sysAdmin.password);
+    await page.goto(`${s.srv.origin}/integrations`);
+    await page.waitForSelector('[data-testid="kinetic-streams"]');
+    await page.waitForSelector('[data-testid="webhook-row"]');
+    const sections = await expectIntegrations(page, 'integrations: Kinetic and webhooks');
+    for (const german of [
+      'Verbindung speichern',
+      'Ein Passwort ist hinterlegt (versiegelt).',
+      'Ein API-Schlüssel ist hinterlegt (versiegelt).',
+      'Datenströme',
+      'Kundenaufträge',
+      'Rückschreiben',
+      'Neuer Endpunkt',
+      'Deaktiviert',
+      'Von einem Administrator deaktiviert.', // the server's own reason, mapped to the catalogue
+      '0 ausstehend, 0 fehlgeschlagen',
+    ])
+      expect(sections.text).toContain(german);
+    // "Test connection": the outcome's code is worded from the catalogue; its detail is the resolver's text.
+    await page.click('[data-testid="kinetic-test"]');
+    await page.waitForSelector('[data-testid="kinetic-test-result"]', { timeout: 30_000 });
+    const outcome = await page.getAttribute('[data-testid="kinetic-test-result"]', 'data-outcome');
+    expect(outcome).not.toBe('ok');
+    const worded = { dns_tls: 'DNS- oder TLS-Problem', unreachable: 'Nicht erreichbar' } as Record<string, string>;
+    expect(await page.textContent('[data-testid="kinetic-test-result"] strong')).toBe(worded[outcome ?? '']);
+    await expectIntegrations(page, 'integrations: connection tested');
+    // One dialog opened and cancelled: a new endpoint.
+    await page.click('[data-testid="webhook-new"]');
+    await page.waitForSelector('[data-testid="webhook-create-dialog"]');
+    const dialog = await expectIntegrations(page, 'new webhook endpoint dialog');
+    expect(dialog.text).toContain('Neuer Webhook-Endpunkt');
+    expect(dialog.text).toContain('Ereignisse (keines angekreuzt: alle)');
+    await page.click('[data-testid="webhook-create-dialog"] button[type="button"]');
+    await page.waitForSelector('[data-testid="webhook-create-dialog"]', { state: 'detached' });
+
+    await page.goto(`${s.srv.origin}/imports`);
+    await page.waitForSelector('[data-testid="import-start"]');
+    const imports = await expectIntegrations(page, 'imports');
+    expect(await page.textContent('h1')).toBe('CSV-Import und -Export');
+    expect(imports.text).toContain('Kunden und Lieferanten');
+    // Nothing chosen: refused in German; then a dry run of one row for a customer nobody knows.
+    await page.click('[data-testid="import-start"]');
+    await page.waitForSelector('[data-testid="import-error"]:has-text("Wählen Sie zuerst eine CSV-Datei.")');
+    await page.selectOption('[data-testid="import-entity"]', 'credit-limits');
+    await page.setInputFiles('[data-testid="import-file"]', {
+      name: 'kreditlimits.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('customer,limit,currency\nNIEMAND-1,1000.00,EUR\n'),
+    });
+    await page.click('[data-testid="import-start"]');
+    await page.waitForSelector('[data-testid="import-phase"]:has-text("Abgeschlossen")', { timeout: 30_000 });
+    const dryRun = await expectIntegrations(page, 'imports: dry run');
+    expect(dryRun.text).toContain('kreditlimits.csv: Probelauf');
+    expect(await page.textContent('[data-testid="import-counts"]')).toContain('1 Zeilen gelesen');
+    expect(await page.textContent('[data-testid="import-message"]')).toBe(
+      'Probelauf: 1 Fehler; es wurde nichts geändert.',
+    );
+    expect(dryRun.text).toContain('Fehlerbericht herunterladen (CSV)');
+
+    // The seller details (a section of the policies page, whose own frame is not moved yet).
+    await page.goto(`${s.srv.origin}/policies`);
+    await page.waitForSelector('[data-testid="seller-save"]');
+    const seller = (await page.textContent('[data-testid="seller-details"]')) ?? '';
+    expect(seller).toContain('Absenderangaben auf Dokumenten');
+    expect(seller).toContain('Zahlungsbedingungen');
+    expect(seller).not.toMatch(/Seller details|Legal name|Payment terms|Save seller details/);
+    expect(s.problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
+
+/** The integration screens' check: the staff walk's, with the words these screens replaced. */
+const expectIntegrations = germanWalk({
+  keys: KEYS,
+  english: [
+    ...ENGLISH,
+    'Connection',
+    'Test connection',
+    'Server address',
+    'Service account',
+    'Password',
+    'API key',
+    'Streams',
+    'Last run',
+    'Write-back',
+    'Sales orders',
+    'Customers',
+    'Not stored yet',
+    'Never written',
+    'Waiting to send',
+    'New endpoint',
+    'Endpoint',
+    'Deliveries',
+    'Disabled',
+    'Enable',
+    'Replay',
+    'Rotate secret',
+    'Events',
+    'Description',
+    'pending',
+    'failed',
+    'CSV import and export',
+    'Import a file',
+    'What the file holds',
+    'Encoding',
+    'Dry run',
+    'Check file',
+    'rows read',
+    'would be created',
+    'Finished',
+    'Download the error report',
+    'What to export',
+    'Download CSV',
+    'Columns',
+    'Credit limits',
+  ],
+  // What the server writes: a stream's last error, the resolver's detail, a refused row's problem.
+  serverWritten: [
+    '[data-testid="kinetic-stream-error"]',
+    '[data-testid="kinetic-auth-failed-reason"]',
+    '[data-testid="kinetic-test-detail"]',
+    '[data-testid="kinetic-reject-reason"]',
+    '[data-testid="import-errors"] tbody',
+  ],
 });

@@ -2,6 +2,7 @@ import { demoRepo } from '@gatehouse/db';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../web/src/i18n/en.ts';
+import enForms from '../web/src/i18n/en-forms.ts';
 import { newPage, shot, useBrowserSuite } from './support/browser.ts';
 import { germanWalk } from './support/german-walk.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
@@ -416,6 +417,47 @@ describe('the German UI walk', () => {
     await again.waitForSelector('[data-testid="order-row"]');
     expect(await again.textContent('h1')).toBe('Orders');
     expect(await again.textContent('[data-testid="order-row"] td.num')).toMatch(/^-?\d{1,3}(,\d{3})*\.\d{2} EUR$/);
+    expect(s.problems).toEqual([]);
+  });
+
+  it('the first-run setup page is German on a fresh server: no link, the form, its checks, and the sign-in after', async () => {
+    // This file's server has no system admin: its one-time setup link still works.
+    expect(s.srv.setupLink).toBeTruthy();
+    const expectSetup = germanWalk({
+      keys: [...KEYS, ...Object.keys(enForms)],
+      english: ['Set up Gatehouse', 'Organisation name', 'Your name', 'Password', 'Create administrator', 'Sign in'],
+    });
+    const bare = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await bare.goto(`${s.srv.origin}/setup`);
+    await bare.waitForSelector('[data-testid="setup-no-token"]');
+    const noLink = await expectSetup(bare, 'setup without its link');
+    expect(noLink.text).toContain('Diese Seite braucht den einmaligen Einrichtungslink');
+    expect(noLink.text).toContain('Bereits eingerichtet?');
+    await bare.context().close();
+
+    const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await page.goto(s.srv.setupLink as string);
+    await page.waitForSelector('#setup-organisation');
+    const form = await expectSetup(page, 'setup form');
+    expect(await page.textContent('h1')).toBe('Gatehouse einrichten');
+    expect(form.text).toContain('Name der Organisation');
+    expect(await page.title()).toMatch(/^Gatehouse einrichten/);
+    await page.click('button[type="submit"]');
+    expect(await page.textContent('[data-testid="setup-error"]')).toBe('Geben Sie den Namen Ihrer Organisation ein.');
+    await page.fill('#setup-organisation', 'Nordwind Fertigung');
+    await page.fill('#setup-name', 'Erste Administratorin');
+    await page.fill('#setup-email', 'erste.admin@nordwind.example');
+    await page.fill('#setup-password', 'stille Hafenlaterne 58');
+    await page.fill('#setup-confirm', 'stille Hafenlaterne 59');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="setup-error"]:has-text("Passwörter")');
+    expect(await page.textContent('[data-testid="setup-error"]')).toBe('Die beiden Passwörter stimmen nicht überein.');
+    await page.fill('#setup-confirm', 'stille Hafenlaterne 58');
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/\/sign-in/);
+    expect(await page.textContent('[data-testid="sign-in-notice"]')).toBe(
+      'Administrator angelegt, bitte melden Sie sich an.',
+    );
     expect(s.problems).toEqual([]);
   });
 });

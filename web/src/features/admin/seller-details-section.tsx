@@ -1,8 +1,10 @@
 import { SELLER_LOGO_MAX_BYTES } from '@gatehouse/contract';
 import { createResource, createSignal, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { ErrorPanel } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
+import { formatDateTime } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
 
@@ -24,9 +26,9 @@ export function SellerDetailsSection() {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];
     setError(null);
     if (!file) return;
-    if (file.type !== 'image/png' && file.type !== 'image/jpeg') return setError('The logo must be a PNG or JPEG.');
+    if (file.type !== 'image/png' && file.type !== 'image/jpeg') return setError(t('admin.seller.logoType'));
     if (file.size > SELLER_LOGO_MAX_BYTES)
-      return setError(`The logo must be at most ${SELLER_LOGO_MAX_BYTES / 1024} kB.`);
+      return setError(t('admin.seller.logoSize', { kb: SELLER_LOGO_MAX_BYTES / 1024 }));
     const bytes = new Uint8Array(await file.arrayBuffer());
     let bin = '';
     for (const b of bytes) bin += String.fromCharCode(b);
@@ -53,7 +55,7 @@ export function SellerDetailsSection() {
         }),
       );
       setLogo(undefined);
-      setNotice('Saved. New documents print these details.');
+      setNotice(t('admin.seller.saved'));
       void refetch();
     } catch (err) {
       setError(errorMessage(err));
@@ -64,11 +66,8 @@ export function SellerDetailsSection() {
 
   return (
     <section class="panel seller-details" aria-labelledby="seller-title" data-testid="seller-details">
-      <h2 id="seller-title">Seller details on documents</h2>
-      <p class="hint">
-        Printed at the top of every invoice, credit note, order confirmation, delivery note, purchase order and
-        statement. Bank details and payment instructions are printed on invoices and statements.
-      </p>
+      <h2 id="seller-title">{t('admin.seller.title')}</h2>
+      <p class="hint">{t('admin.seller.intro')}</p>
       <Show when={seller.state === 'errored'}>
         <ErrorPanel message={errorMessage(seller.error)} onRetry={() => void refetch()} />
       </Show>
@@ -76,50 +75,50 @@ export function SellerDetailsSection() {
         {(s) => (
           <form class="stack" onSubmit={save}>
             <label>
-              Legal name
+              {t('admin.seller.legalName')}
               <input name="legalName" value={s().legalName} required maxLength={200} data-testid="seller-name" />
             </label>
             <label>
-              Address (one line per line)
+              {t('admin.seller.address')}
               <textarea name="address" rows={3} maxLength={1000} data-testid="seller-address">
                 {s().address}
               </textarea>
             </label>
             <label>
-              Tax / VAT ID
+              {t('admin.seller.taxId')}
               <input name="taxId" value={s().taxId} maxLength={50} data-testid="seller-tax-id" />
             </label>
             <label>
-              Bank details (bank, IBAN, BIC…)
+              {t('admin.seller.bank')}
               <textarea name="bankDetails" rows={3} maxLength={1000} data-testid="seller-bank">
                 {s().bankDetails}
               </textarea>
             </label>
             <label>
-              Payment instructions
+              {t('admin.seller.instructions')}
               <textarea name="paymentInstructions" rows={2} maxLength={1000} data-testid="seller-instructions">
                 {s().paymentInstructions}
               </textarea>
             </label>
             <label>
-              Payment terms (when the ERP sends none, e.g. “30 days net”)
+              {t('admin.seller.terms')}
               <input name="paymentTerms" value={s().paymentTerms} maxLength={200} data-testid="seller-terms" />
             </label>
             <label>
-              Logo (PNG or JPEG, at most {SELLER_LOGO_MAX_BYTES / 1024} kB)
+              {t('admin.seller.logo', { kb: SELLER_LOGO_MAX_BYTES / 1024 })}
               <input type="file" accept="image/png,image/jpeg" onChange={pickLogo} data-testid="seller-logo" />
             </label>
             <Show when={s().logo && logo() === undefined}>
               <button type="button" class="button" onClick={() => setLogo(null)} data-testid="seller-logo-remove">
-                Remove the logo
+                {t('admin.seller.logoRemove')}
               </button>
             </Show>
             <Show when={s().updatedAt}>
-              {(at) => <p class="hint">Last changed {new Date(at()).toLocaleString()}.</p>}
+              {(at) => <p class="hint">{t('admin.seller.changed', { at: formatDateTime(at()) })}</p>}
             </Show>
             <div class="button-row">
               <button type="submit" class="button button-primary" disabled={busy()} data-testid="seller-save">
-                {busy() ? 'Saving…' : 'Save seller details'}
+                {busy() ? t('admin.seller.saving') : t('admin.seller.save')}
               </button>
             </div>
             <div role="status">

@@ -76,6 +76,10 @@ const isoParam = (value: unknown) =>
 const textParam = (value: unknown, max: number) =>
   typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : undefined;
 
+/** Where the export's finished message puts its two download links (private-use characters no text contains). */
+const CSV_LINK = '\uE000';
+const MANIFEST_LINK = '\uE001';
+
 export default function AuditLog() {
   usePageTitle(() => t('admin.audit.title'));
   const [params, setParams] = useSearchParams();
@@ -222,8 +226,11 @@ export default function AuditLog() {
         preset
           ? t(preset.label)
           : f.from || f.to
-            ? `${f.from ? formatAuditTime(f.from) : 'the start'} to ${f.to ? formatAuditTime(f.to) : 'now'}`
-            : 'Any time',
+            ? t('admin.auditExport.range', {
+                from: f.from ? formatAuditTime(f.from) : t('admin.auditExport.rangeStart'),
+                to: f.to ? formatAuditTime(f.to) : t('admin.auditExport.rangeNow'),
+              })
+            : t('admin.audit.anyTime'),
       ],
     ];
     if (f.action) out.push([t('admin.audit.action'), actionLabel(f.action)]);
@@ -258,7 +265,7 @@ export default function AuditLog() {
       setExportPhase('confirm');
       if (filters().key !== key) void startExport(); // a filter changed while counting: count those
     } catch (err) {
-      setExportError(`Counting failed: ${errorMessage(err)}`);
+      setExportError(t('admin.auditExport.countFailed', { error: errorMessage(err) }));
       setExportPhase('error');
     }
   };
@@ -290,7 +297,7 @@ export default function AuditLog() {
       saveTextFile(out.filename, out.csv, 'text/csv;charset=utf-8');
       saveTextFile(manifestName, manifest, 'application/json');
     } catch (err) {
-      setExportError(`Export failed: ${errorMessage(err)}`);
+      setExportError(t('admin.auditExport.failed', { error: errorMessage(err) }));
       setExportPhase('error');
     }
   };
@@ -388,7 +395,7 @@ export default function AuditLog() {
           data-phase={exportPhase()}
         >
           <h2 id="audit-export-title" class="audit-export-title">
-            Export the audit log
+            {t('admin.auditExport.title')}
           </h2>
           <dl class="audit-export-filters" data-testid="audit-export-filters">
             <For each={filterSummary()}>
@@ -403,50 +410,64 @@ export default function AuditLog() {
           <div role="status" aria-live="polite" class="audit-export-status" data-testid="audit-export-status">
             <Switch>
               <Match when={exportPhase() === 'counting'}>
-                <p>Counting the matching entries…</p>
-                <progress class="audit-export-progress" aria-label="Counting" />
+                <p>{t('admin.auditExport.counting')}</p>
+                <progress class="audit-export-progress" aria-label={t('admin.auditExport.countingLabel')} />
               </Match>
               <Match when={exportPhase() === 'confirm' && exportCount()}>
                 {(c) => (
                   <Switch>
                     <Match when={c().overLimit}>
-                      <p class="form-error">
-                        More than {c().limit.toLocaleString()} entries match. Narrow the time range or the filters, then
-                        export again.
-                      </p>
+                      <p class="form-error">{t('admin.auditExport.overLimit', { limit: c().limit })}</p>
                     </Match>
                     <Match when={c().count === 0}>
-                      <p>No entries match these filters: there is nothing to export.</p>
+                      <p>{t('admin.auditExport.none')}</p>
                     </Match>
                     <Match when={true}>
-                      <p data-testid="audit-export-count">
-                        {c().count.toLocaleString()} {c().count === 1 ? 'entry' : 'entries'} will be exported as two
-                        files: the CSV, and its manifest signed with the audit key (the filters, the count, the CSV’s
-                        SHA-256 and the chain heads). Keep them together.
-                      </p>
+                      <p data-testid="audit-export-count">{t('admin.auditExport.confirm', { count: c().count })}</p>
                     </Match>
                   </Switch>
                 )}
               </Match>
               <Match when={exportPhase() === 'exporting'}>
                 <p>
-                  Preparing {(exportCount()?.count ?? 0).toLocaleString()} entries
-                  {(exportCount()?.count ?? 0) > 10_000 ? '; a large range takes up to a minute' : ''}…
+                  {t(
+                    (exportCount()?.count ?? 0) > 10_000
+                      ? 'admin.auditExport.preparingLarge'
+                      : 'admin.auditExport.preparing',
+                    {
+                      count: exportCount()?.count ?? 0,
+                    },
+                  )}
                 </p>
-                <progress class="audit-export-progress" aria-label="Exporting" data-testid="audit-export-progress" />
+                <progress
+                  class="audit-export-progress"
+                  aria-label={t('admin.auditExport.exportingLabel')}
+                  data-testid="audit-export-progress"
+                />
               </Match>
               <Match when={exportPhase() === 'done' && exported()}>
                 {(x) => (
                   <p class="notice" data-testid="audit-export-done">
-                    Downloaded {x().count.toLocaleString()} {x().count === 1 ? 'entry' : 'entries'}:{' '}
-                    <a href={x().csvUrl} download={x().csvName} data-testid="audit-export-csv">
-                      {x().csvName}
-                    </a>{' '}
-                    and{' '}
-                    <a href={x().manifestUrl} download={x().manifestName} data-testid="audit-export-manifest">
-                      {x().manifestName}
-                    </a>
-                    .
+                    {/* One sentence with the two links in it: the catalogue's message, split where they go. */}
+                    <For
+                      each={t('admin.auditExport.done', { count: x().count, csv: CSV_LINK, manifest: MANIFEST_LINK })
+                        .split(/(\uE000|\uE001)/)
+                        .filter(Boolean)}
+                    >
+                      {(part) =>
+                        part === CSV_LINK ? (
+                          <a href={x().csvUrl} download={x().csvName} data-testid="audit-export-csv">
+                            {x().csvName}
+                          </a>
+                        ) : part === MANIFEST_LINK ? (
+                          <a href={x().manifestUrl} download={x().manifestName} data-testid="audit-export-manifest">
+                            {x().manifestName}
+                          </a>
+                        ) : (
+                          part
+                        )
+                      }
+                    </For>
                   </p>
                 )}
               </Match>
@@ -467,7 +488,7 @@ export default function AuditLog() {
                 data-testid="audit-export-confirm"
                 onClick={() => void runExport()}
               >
-                Export {(exportCount()?.count ?? 0).toLocaleString()} {exportCount()?.count === 1 ? 'entry' : 'entries'}
+                {t('admin.auditExport.submit', { count: exportCount()?.count ?? 0 })}
               </button>
             </Show>
             <button
@@ -477,7 +498,7 @@ export default function AuditLog() {
               disabled={exportPhase() === 'exporting'}
               onClick={closeExport}
             >
-              {exportPhase() === 'done' ? 'Close' : 'Cancel'}
+              {exportPhase() === 'done' ? t('admin.auditExport.close') : t('admin.auditExport.cancel')}
             </button>
           </div>
         </section>

@@ -3,9 +3,10 @@ import { A, useNavigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { setNotice } from '../../auth.ts';
 import { useHashToken } from '../../hash-token.ts';
+import { t } from '../../i18n.ts';
 import { PublicFrame } from '../../layout.tsx';
 import { usePageTitle } from '../../shared/data.tsx';
-import { errorMessage } from '../../shared/errors.ts';
+import { errorCode, errorMessage } from '../../shared/errors.ts';
 import { trpc } from '../../trpc.ts';
 
 export default function Setup() {
@@ -13,7 +14,7 @@ export default function Setup() {
   const token = useHashToken();
   const [error, setError] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
-  usePageTitle(() => 'Set up Gatehouse');
+  usePageTitle(() => t('setup.title'));
 
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -37,31 +38,33 @@ export default function Setup() {
     setError(null);
     try {
       await trpc.setup.complete.mutate(input);
-      setNotice('Administrator created, sign in.');
+      setNotice(t('setup.done'));
       navigate('/sign-in', { replace: true });
     } catch (err) {
-      setError(errorMessage(err));
+      // A spent or replaced link is refused as FORBIDDEN (its only refusal of that kind): worded here. The
+      // other refusals (password rules, an address in use) are the server's sentences, shown as sent.
+      setError(errorCode(err) === 'FORBIDDEN' ? t('setup.linkInvalid') : errorMessage(err));
       setSubmitting(false);
     }
   };
 
   return (
     <PublicFrame>
-      <h1>Set up Gatehouse</h1>
+      <h1>{t('setup.title')}</h1>
       <Show
         when={token()}
         fallback={
           <>
             <p role="alert" class="form-error" data-testid="setup-no-token">
-              This page needs the one-time setup link that the server prints when it starts.
+              {t('setup.needsLink')}
             </p>
             <p>
-              Already set up? <A href="/sign-in">Sign in</A>
+              {t('setup.alreadySetUp')} <A href="/sign-in">{t('setup.signIn')}</A>
             </p>
           </>
         }
       >
-        <p>Create your organisation and its first administrator.</p>
+        <p>{t('setup.intro')}</p>
         <form class="form" onSubmit={onSubmit} novalidate>
           <Show when={error()}>
             {(message) => (
@@ -71,7 +74,7 @@ export default function Setup() {
             )}
           </Show>
           <div class="field">
-            <label for="setup-organisation">Organisation name</label>
+            <label for="setup-organisation">{t('setup.organisation')}</label>
             <input
               id="setup-organisation"
               name="organisationName"
@@ -81,11 +84,11 @@ export default function Setup() {
             />
           </div>
           <div class="field">
-            <label for="setup-name">Your name</label>
+            <label for="setup-name">{t('setup.name')}</label>
             <input id="setup-name" name="displayName" autocomplete="name" maxlength={LIMITS.nameMax} required />
           </div>
           <div class="field">
-            <label for="setup-email">Email</label>
+            <label for="setup-email">{t('setup.email')}</label>
             <input
               id="setup-email"
               name="email"
@@ -98,7 +101,7 @@ export default function Setup() {
             />
           </div>
           <div class="field">
-            <label for="setup-password">Password</label>
+            <label for="setup-password">{t('password.password')}</label>
             <input
               id="setup-password"
               name="password"
@@ -110,11 +113,11 @@ export default function Setup() {
               required
             />
             <p class="hint" id="setup-password-hint">
-              At least {LIMITS.passwordMin} characters. A passphrase of several words is easy to remember.
+              {t('password.hint', { count: LIMITS.passwordMin })}
             </p>
           </div>
           <div class="field">
-            <label for="setup-confirm">Confirm password</label>
+            <label for="setup-confirm">{t('password.confirm')}</label>
             <input
               id="setup-confirm"
               name="confirmPassword"
@@ -125,7 +128,7 @@ export default function Setup() {
             />
           </div>
           <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            Create administrator
+            {t('setup.submit')}
           </button>
         </form>
       </Show>
@@ -137,11 +140,11 @@ function validate(
   input: { organisationName: string; displayName: string; email: string; password: string },
   confirm: string,
 ): string | null {
-  if (!input.organisationName) return 'Enter the name of your organisation.';
-  if (!input.displayName) return 'Enter your name.';
-  if (!/^[^\s@]+@[^\s@]+$/.test(input.email)) return 'Enter a valid email address.';
-  if (input.password.length < LIMITS.passwordMin) return `Use at least ${LIMITS.passwordMin} characters.`;
-  if (input.password.length > LIMITS.passwordMax) return `Use at most ${LIMITS.passwordMax} characters.`;
-  if (input.password !== confirm) return 'The two passwords do not match.';
+  if (!input.organisationName) return t('setup.organisationMissing');
+  if (!input.displayName) return t('setup.nameMissing');
+  if (!/^[^\s@]+@[^\s@]+$/.test(input.email)) return t('setup.emailInvalid');
+  if (input.password.length < LIMITS.passwordMin) return t('password.tooShort', { count: LIMITS.passwordMin });
+  if (input.password.length > LIMITS.passwordMax) return t('password.tooLong', { count: LIMITS.passwordMax });
+  if (input.password !== confirm) return t('password.mismatch');
   return null;
 }

@@ -9,6 +9,7 @@ import {
 import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { apiUrl } from '../../api-origin.ts';
 import { guard, refreshMe } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { Announcement } from '../../shared/components.tsx';
 import { usePageTitle } from '../../shared/data.tsx';
 import { saveTextFile } from '../../shared/download.ts';
@@ -17,31 +18,49 @@ import { trpc } from '../../trpc.ts';
 
 type Job = Awaited<ReturnType<typeof trpc.imports.get.query>>;
 
-const ENTITY_LABEL: Record<BatchEntity, string> = {
-  parties: 'Customers and suppliers',
-  'master-data': 'Addresses and bank details',
-  'credit-limits': 'Credit limits',
-  orders: 'Sales orders (one row per line)',
-  invoices: 'Invoices and credit notes (one row per line)',
-  shipments: 'Shipments (one row per line)',
-  'purchase-orders': 'Purchase orders (one row per line)',
-  payments: 'Customer payments (one row per invoice settled)',
+const ENTITY_LABEL: Record<BatchEntity, AdminKey> = {
+  parties: 'admin.imports.entity.parties',
+  'master-data': 'admin.imports.entity.masterData',
+  'credit-limits': 'admin.imports.entity.creditLimits',
+  orders: 'admin.imports.entity.orders',
+  invoices: 'admin.imports.entity.invoices',
+  shipments: 'admin.imports.entity.shipments',
+  'purchase-orders': 'admin.imports.entity.purchaseOrders',
+  payments: 'admin.imports.entity.payments',
 };
-const PHASE_LABEL: Record<Job['phase'], string> = {
-  upload: 'Uploading',
-  parse: 'Reading',
-  validate: 'Checking rows',
-  apply: 'Applying',
-  done: 'Finished',
-  failed: 'Refused',
+const PHASE_LABEL: Record<Job['phase'], AdminKey> = {
+  upload: 'admin.imports.phase.upload',
+  parse: 'admin.imports.phase.parse',
+  validate: 'admin.imports.phase.validate',
+  apply: 'admin.imports.phase.apply',
+  done: 'admin.imports.phase.done',
+  failed: 'admin.imports.phase.failed',
 };
+/** Refusals the upload route names with a stable code (other refusals name the file's problem: shown as sent). */
+const START_REFUSED: Partial<Record<string, AdminKey>> = {
+  SYNC_NOT_CONFIGURED: 'admin.imports.syncNotConfigured',
+  IMPORT_RUNNING: 'admin.imports.running',
+};
+
+/**
+ * A finished job's outcome in the user's language, from its counts (the server's summary is the same in
+ * English); a refused job's message names the file's problem as the server wrote it.
+ */
+function outcome(j: Job): string | null {
+  if (j.phase !== 'done') return j.message;
+  if (j.dryRun) return t('admin.imports.outcomeDryRun', { errors: j.errorsTotal });
+  if (!j.applied) return t('admin.imports.outcomeRefused', { errors: j.errorsTotal });
+  return j.errorsTotal > 0
+    ? t('admin.imports.outcomePartial', { skipped: j.counts.rejected })
+    : t('admin.imports.outcomeApplied');
+}
 
 /**
  * CSV import and export of ERP data for staff (`imports:run`), docs/csv-import.md. The file goes to
  * POST /files/imports/{entity} as the request body; the job's phase and counts are polled until it ends.
  */
 export default function Imports() {
-  usePageTitle(() => 'CSV import and export');
+  usePageTitle(() => t('admin.imports.title'));
   const [entity, setEntity] = createSignal<BatchEntity>('orders');
   const [file, setFile] = createSignal<File | null>(null);
   const [dryRun, setDryRun] = createSignal(true);
@@ -74,7 +93,7 @@ export default function Imports() {
     e.preventDefault();
     const f = file();
     if (!f) {
-      setError('Choose a CSV file first.');
+      setError(t('admin.imports.chooseFile'));
       return;
     }
     setError(null);
@@ -94,7 +113,7 @@ export default function Imports() {
         body: f,
       });
       const body = (await res.json().catch(() => null)) as
-        | (Job & { error?: { message?: string }; job?: Job | null })
+        | (Job & { error?: { message?: string; code?: string }; job?: Job | null })
         | null;
       if (res.status === 401) void refreshMe();
       if (res.status === 202 && body) {
@@ -104,10 +123,11 @@ export default function Imports() {
       }
       setBusy(false);
       if (body?.job) setJob(body.job);
-      setError(body?.error?.message ?? `The import could not start (status ${res.status}).`);
+      const known = START_REFUSED[body?.error?.code ?? ''];
+      setError(known ? t(known) : (body?.error?.message ?? t('admin.imports.couldNotStart', { status: res.status })));
     } catch {
       setBusy(false);
-      setError('Gatehouse could not be reached. Check your connection.');
+      setError(t('admin.imports.unreachable'));
     }
   };
 
@@ -123,16 +143,13 @@ export default function Imports() {
   return (
     <section aria-labelledby="imports-title">
       <h1 id="imports-title" class="focus-target" tabindex="-1">
-        CSV import and export
+        {t('admin.imports.title')}
       </h1>
-      <p class="hint">
-        Files go through the same checks and the same write path as the ERP's API. An import is all or nothing unless
-        you choose partial mode; a dry run checks every row and changes nothing. One import runs at a time.
-      </p>
+      <p class="hint">{t('admin.imports.intro')}</p>
       <form class="panel panel-wide" aria-labelledby="import-form-title" onSubmit={(e) => void start(e)}>
-        <h2 id="import-form-title">Import a file</h2>
+        <h2 id="import-form-title">{t('admin.imports.formTitle')}</h2>
         <div class="field">
-          <label for="import-entity">What the file holds</label>
+          <label for="import-entity">{t('admin.imports.entityLabel')}</label>
           <select
             id="import-entity"
             class="input"
@@ -140,14 +157,15 @@ export default function Imports() {
             value={entity()}
             onChange={(e) => setEntity(e.currentTarget.value as BatchEntity)}
           >
-            <For each={BATCH_ENTITIES}>{(k) => <option value={k}>{ENTITY_LABEL[k]}</option>}</For>
+            <For each={BATCH_ENTITIES}>{(k) => <option value={k}>{t(ENTITY_LABEL[k])}</option>}</For>
           </select>
           <p class="hint" id="import-columns">
-            Columns: <code class="break">{CSV_COLUMNS[entity()].map((c) => c.name).join(', ')}</code>
+            {t('admin.imports.columns')}{' '}
+            <code class="break">{CSV_COLUMNS[entity()].map((c) => c.name).join(', ')}</code>
           </p>
         </div>
         <div class="field">
-          <label for="import-file">CSV file</label>
+          <label for="import-file">{t('admin.imports.file')}</label>
           <input
             id="import-file"
             type="file"
@@ -157,7 +175,7 @@ export default function Imports() {
           />
         </div>
         <div class="field">
-          <label for="import-encoding">Encoding</label>
+          <label for="import-encoding">{t('admin.imports.encoding')}</label>
           <select
             id="import-encoding"
             class="input"
@@ -165,8 +183,8 @@ export default function Imports() {
             value={encoding()}
             onChange={(e) => setEncoding(e.currentTarget.value as ImportEncoding)}
           >
-            <option value="utf-8">UTF-8 (with or without BOM)</option>
-            <option value="latin1">Latin-1 (ISO 8859-1)</option>
+            <option value="utf-8">{t('admin.imports.encodingUtf8')}</option>
+            <option value="latin1">{t('admin.imports.encodingLatin1')}</option>
           </select>
         </div>
         <div class="field">
@@ -177,7 +195,7 @@ export default function Imports() {
               checked={dryRun()}
               onChange={(e) => setDryRun(e.currentTarget.checked)}
             />{' '}
-            Dry run: check every row, change nothing
+            {t('admin.imports.dryRun')}
           </label>
           <label>
             <input
@@ -186,11 +204,15 @@ export default function Imports() {
               checked={partial()}
               onChange={(e) => setPartial(e.currentTarget.checked)}
             />{' '}
-            Partial: apply the good rows and skip the bad ones (listed in the report)
+            {t('admin.imports.partial')}
           </label>
         </div>
         <button type="submit" class="button button-primary" data-testid="import-start" disabled={busy()}>
-          {busy() ? 'Importing…' : dryRun() ? 'Check file' : 'Import file'}
+          {busy()
+            ? t('admin.imports.importing')
+            : dryRun()
+              ? t('admin.imports.checkFile')
+              : t('admin.imports.importFile')}
         </button>
         <Announcement testId="import-error" message={error()} />
       </form>
@@ -199,36 +221,41 @@ export default function Imports() {
         {(j) => (
           <section class="panel panel-wide" aria-labelledby="import-job-title" data-testid="import-job">
             <h2 id="import-job-title">
-              {j().fileName ?? 'Import'}:{' '}
-              {j().dryRun ? 'dry run' : j().mode === 'partial' ? 'partial' : 'all or nothing'}
+              {t('admin.imports.jobTitle', {
+                file: j().fileName ?? t('admin.imports.jobUnnamed'),
+                mode: j().dryRun ? 'dryRun' : j().mode,
+              })}
             </h2>
             <div class="upload-progress">
               <label for="import-progress">
-                <span data-testid="import-phase">{PHASE_LABEL[j().phase]}</span> ·{' '}
-                <span data-testid="import-percent">{j().percent} %</span>
+                <span data-testid="import-phase">{t(PHASE_LABEL[j().phase])}</span> ·{' '}
+                <span data-testid="import-percent">{t('admin.imports.percent', { percent: j().percent })}</span>
               </label>
               <progress id="import-progress" data-testid="import-progress" max="100" value={j().percent} />
             </div>
             <p data-testid="import-counts" aria-live="polite">
-              {j().rowsRead} rows read · {j().counts.created} {j().dryRun ? 'would be created' : 'created'} ·{' '}
-              {j().counts.updated} {j().dryRun ? 'would be updated' : 'updated'} · {j().counts.unchanged} unchanged ·{' '}
-              {j().counts.rejected} rejected
+              {t(j().dryRun ? 'admin.imports.countsDryRun' : 'admin.imports.counts', {
+                rows: j().rowsRead,
+                ...j().counts,
+              })}
             </p>
-            <Show when={j().message}>
-              <p data-testid="import-message" role="status">
-                {j().message}
-              </p>
+            <Show when={outcome(j())}>
+              {(text) => (
+                <p data-testid="import-message" role="status">
+                  {text()}
+                </p>
+              )}
             </Show>
             <Show when={j().errors.length > 0}>
               <div class="table-wrap">
                 <table class="data-table" data-testid="import-errors">
-                  <caption class="visually-hidden">Errors by line</caption>
+                  <caption class="visually-hidden">{t('admin.imports.errorsCaption')}</caption>
                   <thead>
                     <tr>
-                      <th scope="col">Line</th>
-                      <th scope="col">Column</th>
-                      <th scope="col">Value</th>
-                      <th scope="col">Problem</th>
+                      <th scope="col">{t('admin.imports.colLine')}</th>
+                      <th scope="col">{t('admin.imports.colColumn')}</th>
+                      <th scope="col">{t('admin.imports.colValue')}</th>
+                      <th scope="col">{t('admin.imports.colProblem')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -246,14 +273,14 @@ export default function Imports() {
                 </table>
               </div>
               <p>
-                {j().errorsTotal} error(s).{' '}
+                {t('admin.imports.errorsTotal', { count: j().errorsTotal })}{' '}
                 <button
                   type="button"
                   class="button"
                   data-testid="import-report"
                   onClick={() => void downloadReport(j().id)}
                 >
-                  Download the error report (CSV)
+                  {t('admin.imports.report')}
                 </button>
               </p>
             </Show>
@@ -262,13 +289,10 @@ export default function Imports() {
       </Show>
 
       <section class="panel panel-wide" aria-labelledby="export-title">
-        <h2 id="export-title">Export</h2>
-        <p class="hint">
-          The same columns as the import, so an exported file imports unchanged. Cells that a spreadsheet would run as a
-          formula are neutralised. Every export is audited with a signed manifest.
-        </p>
+        <h2 id="export-title">{t('admin.imports.exportTitle')}</h2>
+        <p class="hint">{t('admin.imports.exportHint')}</p>
         <div class="field">
-          <label for="export-entity">What to export</label>
+          <label for="export-entity">{t('admin.imports.exportEntity')}</label>
           <select
             id="export-entity"
             class="input"
@@ -276,7 +300,7 @@ export default function Imports() {
             value={exportEntity()}
             onChange={(e) => setExportEntity(e.currentTarget.value as CsvExportEntity)}
           >
-            <For each={CSV_EXPORT_ENTITIES}>{(k) => <option value={k}>{ENTITY_LABEL[k]}</option>}</For>
+            <For each={CSV_EXPORT_ENTITIES}>{(k) => <option value={k}>{t(ENTITY_LABEL[k])}</option>}</For>
           </select>
         </div>
         <button
@@ -291,7 +315,7 @@ export default function Imports() {
             }
           }}
         >
-          Download CSV
+          {t('admin.imports.exportDownload')}
         </button>
       </section>
     </section>

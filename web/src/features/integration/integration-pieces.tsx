@@ -171,3 +171,12 @@ export function SecretPanel(props: {
     </section>
   );
 }
+
+/**
+ * A state as a badge, styled like the shared StatusBadge (`badge-<state>`) but worded by the caller: the
+ * integration sections' states (a webhook delivery's, the Kinetic connection's) have words of their own in
+ * the admin part of the catalogue.
+ */
+export function StateBadge(props: { state: string; text: string }) {
+  return <span class={`badge badge-${props.state}`}>{props.text}</span>;
+}

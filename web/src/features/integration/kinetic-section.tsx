@@ -1,56 +1,92 @@
 import type { KINETIC_STREAMS, KINETIC_WRITEBACK_MODES, KINETIC_WRITEBACK_STATES } from '@gatehouse/contract';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { Announcement } from '../../shared/components.tsx';
-import { ColumnHeads, NoValue, StatusBadge } from '../../shared/data.tsx';
+import { ColumnHeads, NoValue } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDateTime } from '../../shared/format.ts';
+import { formatDateTime, formatNumber } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { Loaded } from '../../shared/loaded.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { Field, lines } from './integration-pieces.tsx';
+import { Field, lines, StateBadge } from './integration-pieces.tsx';
 
 type Status = Awaited<ReturnType<typeof trpc.kinetic.status.query>>;
 type Stream = Status['streams'][number];
 type TestResult = Awaited<ReturnType<typeof trpc.kinetic.test.mutate>>;
 
-const STREAM_LABEL: Record<(typeof KINETIC_STREAMS)[number], string> = {
-  customers: 'Customers',
-  suppliers: 'Suppliers (vendors)',
-  orders: 'Sales orders',
-  'order-lines': 'Sales order lines',
-  invoices: 'AR invoices',
-  shipments: 'Shipments',
-  'purchase-orders': 'Purchase orders',
+type StreamKey = (typeof KINETIC_STREAMS)[number];
+const STREAM_LABEL: Record<StreamKey, AdminKey> = {
+  customers: 'admin.integrations.kinetic.stream.customers',
+  suppliers: 'admin.integrations.kinetic.stream.suppliers',
+  orders: 'admin.integrations.kinetic.stream.orders',
+  'order-lines': 'admin.integrations.kinetic.stream.orderLines',
+  invoices: 'admin.integrations.kinetic.stream.invoices',
+  shipments: 'admin.integrations.kinetic.stream.shipments',
+  'purchase-orders': 'admin.integrations.kinetic.stream.purchaseOrders',
+};
+/** A stream's name; one a newer server reports is shown as it is named. */
+const streamName = (stream: string) => (stream in STREAM_LABEL ? t(STREAM_LABEL[stream as StreamKey]) : stream);
+
+const WRITEBACK_MODE_LABEL: Record<(typeof KINETIC_WRITEBACK_MODES)[number], AdminKey> = {
+  off: 'admin.integrations.kinetic.wbMode.off',
+  efx: 'admin.integrations.kinetic.wbMode.efx',
+  ud: 'admin.integrations.kinetic.wbMode.ud',
 };
 
-const WRITEBACK_MODE_LABEL: Record<(typeof KINETIC_WRITEBACK_MODES)[number], string> = {
-  off: 'Off',
-  efx: 'Gatehouse functions (UD queue where no function exists)',
-  ud: 'UD queue only (UD40)',
+const WRITEBACK_STATE_LABEL: Record<(typeof KINETIC_WRITEBACK_STATES)[number], AdminKey> = {
+  pending: 'admin.integrations.kinetic.wbState.pending',
+  sent: 'admin.integrations.kinetic.wbState.sent',
+  confirmed: 'admin.integrations.kinetic.wbState.confirmed',
+  dead: 'admin.integrations.kinetic.wbState.dead',
+  skipped: 'admin.integrations.kinetic.wbState.skipped',
+  overridden: 'admin.integrations.kinetic.wbState.overridden',
 };
 
-const WRITEBACK_STATE_LABEL: Record<(typeof KINETIC_WRITEBACK_STATES)[number], string> = {
-  pending: 'Waiting to send',
-  sent: 'Sent, awaiting echo',
-  confirmed: 'Confirmed by echo',
-  dead: 'Given up',
-  skipped: 'Never written',
-  overridden: 'Overridden by the ERP',
+/** "Test connection"'s outcome codes; the detail beside it is Kinetic's (or the network's) own text. */
+const TEST_LABEL: Record<TestResult['outcome'], AdminKey> = {
+  ok: 'admin.integrations.kinetic.test.ok',
+  dns_tls: 'admin.integrations.kinetic.test.dnsTls',
+  auth: 'admin.integrations.kinetic.test.auth',
+  scope: 'admin.integrations.kinetic.test.scope',
+  not_found: 'admin.integrations.kinetic.test.notFound',
+  unreachable: 'admin.integrations.kinetic.test.unreachable',
 };
 
-const TEST_LABEL: Record<TestResult['outcome'], string> = {
-  ok: 'Connected',
-  dns_tls: 'DNS or TLS problem',
-  auth: 'Authentication failed',
-  scope: 'Licence or access scope refused',
-  not_found: 'Not found',
-  unreachable: 'Unreachable',
+const CONNECTION_STATE: Record<NonNullable<Status['connection']>['state'], AdminKey> = {
+  ok: 'admin.integrations.kinetic.state.ok',
+  auth_failed: 'admin.integrations.kinetic.state.authFailed',
+  error: 'admin.integrations.kinetic.state.error',
 };
 
 const lag = (s: number | null) =>
-  s === null ? null : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+  s === null
+    ? null
+    : s < 120
+      ? t('admin.integrations.kinetic.lagSeconds', { n: s })
+      : s < 7200
+        ? t('admin.integrations.kinetic.lagMinutes', { n: Math.round(s / 60) })
+        : t('admin.integrations.kinetic.lagHours', { n: Math.round(s / 3600) });
+
+type Connection = NonNullable<Status['connection']>;
+/**
+ * The connection's write-only secrets: each a field that says whether one is stored (sealed) and is left
+ * empty to keep it. One description each, rendered by one piece in the form.
+ */
+interface SecretField {
+  id: string;
+  label: AdminKey;
+  testId: string;
+  hintTestId: string;
+  mono: boolean;
+  autocomplete: string;
+  stored: (c: Connection | null | undefined) => boolean;
+  storedHint: AdminKey;
+  emptyHint: AdminKey;
+  value: () => string;
+  set: (v: string) => void;
+}
 
 /**
  * The Epicor Kinetic section of the Integrations screen: the connection (secrets are write-only: the
@@ -74,6 +110,34 @@ export function KineticSection() {
   const [apiKey, setApiKey] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [caBundle, setCaBundle] = createSignal('');
+  const secretFields: SecretField[] = [
+    {
+      id: 'kin-password',
+      label: 'admin.integrations.kinetic.password',
+      testId: 'kinetic-password',
+      hintTestId: 'kinetic-password-stored',
+      mono: false,
+      autocomplete: 'new-password',
+      stored: (c) => c?.hasPassword === true,
+      storedHint: 'admin.integrations.kinetic.passwordStored',
+      emptyHint: 'admin.integrations.kinetic.passwordNotStored',
+      value: password,
+      set: setPassword,
+    },
+    {
+      id: 'kin-key',
+      label: 'admin.integrations.kinetic.apiKey',
+      testId: 'kinetic-api-key',
+      hintTestId: 'kinetic-key-stored',
+      mono: true,
+      autocomplete: 'off',
+      stored: (c) => c?.hasApiKey === true,
+      storedHint: 'admin.integrations.kinetic.apiKeyStored',
+      emptyHint: 'admin.integrations.kinetic.apiKeyNotStored',
+      value: apiKey,
+      set: setApiKey,
+    },
+  ];
   const [cidrs, setCidrs] = createSignal('');
   const [wbMode, setWbMode] = createSignal<(typeof KINETIC_WRITEBACK_MODES)[number]>('off');
   const [wbHours, setWbHours] = createSignal('24');
@@ -108,12 +172,11 @@ export function KineticSection() {
     setFormError(null);
     setNotice(null);
     const has = status()?.connection;
-    if (!/^https?:\/\/\S+$/.test(baseUrl().trim()))
-      return setFormError('Give the server’s address, e.g. https://erp.example.com.');
+    if (!/^https?:\/\/\S+$/.test(baseUrl().trim())) return setFormError(t('admin.integrations.kinetic.urlMissing'));
     if (!instance().trim() || !company().trim() || !username().trim())
-      return setFormError('Instance, company and user name are required.');
-    if (!has?.hasApiKey && !apiKey()) return setFormError('Enter the API key.');
-    if (!has?.hasPassword && !password()) return setFormError('Enter the service account’s password.');
+      return setFormError(t('admin.integrations.kinetic.required'));
+    if (!has?.hasApiKey && !apiKey()) return setFormError(t('admin.integrations.kinetic.apiKeyMissing'));
+    if (!has?.hasPassword && !password()) return setFormError(t('admin.integrations.kinetic.passwordMissing'));
     setBusy(true);
     try {
       await withReauth(() =>
@@ -133,7 +196,7 @@ export function KineticSection() {
       setPassword('');
       setTest(null);
       await load();
-      setNotice('The Kinetic connection was saved. Secrets are stored sealed and will not be shown again.');
+      setNotice(t('admin.integrations.kinetic.saved'));
     } catch (err) {
       setFormError(errorMessage(err));
     } finally {
@@ -162,7 +225,12 @@ export function KineticSection() {
     try {
       await withReauth(() => trpc.kinetic.setStream.mutate({ stream: s.stream, ...next }));
       setNotice(
-        `${STREAM_LABEL[s.stream]}: ${next.enabled ? 'on' : 'off'}, ${next.mode === 'bo' ? 'business objects' : 'BAQ'}, every ${next.pollSeconds} s.`,
+        t('admin.integrations.kinetic.streamSaved', {
+          stream: streamName(s.stream),
+          enabled: next.enabled ? 'on' : 'off',
+          mode: next.mode,
+          seconds: next.pollSeconds,
+        }),
       );
       await load();
     } catch (err) {
@@ -178,12 +246,12 @@ export function KineticSection() {
     setNotice(null);
     const hours = Number(wbHours());
     if (!Number.isInteger(hours) || hours < 1 || hours > 720)
-      return setWbError('The confirmation timeout is 1 to 720 hours.');
+      return setWbError(t('admin.integrations.kinetic.wbHoursRange'));
     setBusy(true);
     try {
       await withReauth(() => trpc.kinetic.setWriteback.mutate({ mode: wbMode(), confirmTimeoutHours: hours }));
       await load();
-      setNotice(`Write-back: ${WRITEBACK_MODE_LABEL[wbMode()]}; alert after ${hours} h without confirmation.`);
+      setNotice(t('admin.integrations.kinetic.wbSaved', { mode: t(WRITEBACK_MODE_LABEL[wbMode()]), hours }));
     } catch (err) {
       setWbError(errorMessage(err));
     } finally {
@@ -196,24 +264,20 @@ export function KineticSection() {
       <h2 id="kinetic-title" class="focus-target" tabindex="-1" ref={heading}>
         Epicor Kinetic
       </h2>
-      <p class="hint">
-        Gatehouse reads customers, suppliers, sales orders, invoices, shipments and purchase orders from Kinetic’s REST
-        API v2 with a read-only service account. The Kinetic side is set up as in the administrator’s checklist
-        (docs/kinetic.md).
-      </p>
+      <p class="hint">{t('admin.integrations.kinetic.intro')}</p>
       <Announcement testId="kinetic-status-message" message={notice()} />
       <Loaded
         error={loadError()}
         onRetry={() => void load()}
         value={status()}
-        loading="Loading the Kinetic connection…"
+        loading={t('admin.integrations.kinetic.loading')}
       >
         {(s) => (
           <>
             <Show when={s().connection?.state === 'auth_failed'}>
               <p class="form-error" role="alert" data-testid="kinetic-auth-failed">
-                Kinetic refused the connector’s credentials; sync is paused until you save or test the connection again.{' '}
-                {s().connection?.stateReason}
+                {t('admin.integrations.kinetic.authFailed')}{' '}
+                <span data-testid="kinetic-auth-failed-reason">{s().connection?.stateReason}</span>
               </p>
             </Show>
             <form
@@ -222,21 +286,21 @@ export function KineticSection() {
               aria-labelledby="kinetic-conn-title"
               novalidate
             >
-              <h3 id="kinetic-conn-title">Connection</h3>
+              <h3 id="kinetic-conn-title">{t('admin.integrations.kinetic.connection')}</h3>
               <Field
                 id="kin-url"
-                label="Server address"
+                label={t('admin.integrations.kinetic.url')}
                 mono
                 inputMode="url"
                 maxLength={500}
                 value={baseUrl()}
                 onInput={setBaseUrl}
                 testId="kinetic-url"
-                hint="https (http only to an allowlisted network), without the instance, e.g. https://erp.example.com."
+                hint={t('admin.integrations.kinetic.urlHint')}
               />
               <Field
                 id="kin-instance"
-                label="Instance"
+                label={t('admin.integrations.kinetic.instance')}
                 maxLength={100}
                 value={instance()}
                 onInput={setInstance}
@@ -244,14 +308,14 @@ export function KineticSection() {
               />
               <Field
                 id="kin-company"
-                label="Company"
+                label={t('admin.integrations.kinetic.company')}
                 maxLength={50}
                 value={company()}
                 onInput={setCompany}
                 testId="kinetic-company"
               />
               <fieldset class="field">
-                <legend>Sign-in</legend>
+                <legend>{t('admin.integrations.kinetic.signIn')}</legend>
                 <label class="checkbox">
                   <input
                     type="radio"
@@ -260,7 +324,7 @@ export function KineticSection() {
                     onChange={() => setAuthMode('basic')}
                     data-testid="kinetic-auth-basic"
                   />{' '}
-                  Basic (service account)
+                  {t('admin.integrations.kinetic.authBasic')}
                 </label>
                 <label class="checkbox">
                   <input
@@ -270,75 +334,59 @@ export function KineticSection() {
                     onChange={() => setAuthMode('bearer')}
                     data-testid="kinetic-auth-bearer"
                   />{' '}
-                  Bearer token (TokenResource)
+                  {t('admin.integrations.kinetic.authBearer')}
                 </label>
               </fieldset>
               <Field
                 id="kin-user"
-                label="Service account"
+                label={t('admin.integrations.kinetic.username')}
                 autocomplete="off"
                 maxLength={200}
                 value={username()}
                 onInput={setUsername}
                 testId="kinetic-username"
               />
-              <Field
-                id="kin-password"
-                label="Password"
-                type="password"
-                autocomplete="new-password"
-                maxLength={2000}
-                value={password()}
-                onInput={setPassword}
-                testId="kinetic-password"
-                hintTestId="kinetic-password-stored"
-                hint={
-                  s().connection?.hasPassword
-                    ? 'A password is stored (sealed). Leave empty to keep it.'
-                    : 'Not stored yet.'
-                }
-              />
-              <Field
-                id="kin-key"
-                label="API key"
-                mono
-                type="password"
-                autocomplete="off"
-                maxLength={2000}
-                value={apiKey()}
-                onInput={setApiKey}
-                testId="kinetic-api-key"
-                hintTestId="kinetic-key-stored"
-                hint={
-                  s().connection?.hasApiKey
-                    ? 'An API key is stored (sealed). Leave empty to keep it.'
-                    : 'Not stored yet. Sent as the x-api-key header only.'
-                }
-              />
+              <For each={secretFields}>
+                {(f) => (
+                  <Field
+                    id={f.id}
+                    label={t(f.label)}
+                    mono={f.mono}
+                    type="password"
+                    autocomplete={f.autocomplete}
+                    maxLength={2000}
+                    value={f.value()}
+                    onInput={f.set}
+                    testId={f.testId}
+                    hintTestId={f.hintTestId}
+                    hint={t(f.stored(s().connection) ? f.storedHint : f.emptyHint)}
+                  />
+                )}
+              </For>
               <Field
                 id="kin-ca"
-                label="CA bundle (optional)"
+                label={t('admin.integrations.kinetic.ca')}
                 mono
                 rows={3}
                 value={caBundle()}
                 onInput={setCaBundle}
                 testId="kinetic-ca"
-                hint="PEM certificates of an on-premises CA; TLS is always verified."
+                hint={t('admin.integrations.kinetic.caHint')}
               />
               <Field
                 id="kin-cidrs"
-                label="Allowlisted networks (optional)"
+                label={t('admin.integrations.kinetic.cidrs')}
                 mono
                 rows={2}
                 value={cidrs()}
                 onInput={setCidrs}
                 testId="kinetic-cidrs"
-                hint="Private, loopback or link-local addresses are refused unless their network is listed here (one per line)."
+                hint={t('admin.integrations.kinetic.cidrsHint')}
               />
               <FormError id="kinetic-form-error" message={formError()} />
               <div class="actions">
                 <button type="submit" class="button button-primary" disabled={busy()} data-testid="kinetic-save">
-                  Save connection
+                  {t('admin.integrations.kinetic.save')}
                 </button>
                 <button
                   type="button"
@@ -347,7 +395,7 @@ export function KineticSection() {
                   data-testid="kinetic-test"
                   onClick={() => void runTest()}
                 >
-                  Test connection
+                  {t('admin.integrations.kinetic.test')}
                 </button>
               </div>
               <Show when={test()}>
@@ -358,7 +406,8 @@ export function KineticSection() {
                     data-testid="kinetic-test-result"
                     data-outcome={r().outcome}
                   >
-                    <strong>{TEST_LABEL[r().outcome]}</strong>: {r().message}
+                    <strong>{t(TEST_LABEL[r().outcome])}</strong>:{' '}
+                    <span data-testid="kinetic-test-detail">{r().message}</span>
                   </p>
                 )}
               </Show>
@@ -367,18 +416,29 @@ export function KineticSection() {
             <Show when={s().connection}>
               <div class="table-wrap">
                 <table class="data-table" data-testid="kinetic-streams">
-                  <caption>Streams</caption>
+                  <caption>{t('admin.integrations.kinetic.streams')}</caption>
                   <thead>
                     <tr>
-                      <ColumnHeads names={['Stream', 'On', 'Mode', 'Poll (s)', 'Last run', 'Lag', 'Rows', 'Rejects']} />
+                      <ColumnHeads
+                        names={[
+                          t('admin.integrations.kinetic.colStream'),
+                          t('admin.integrations.kinetic.colOn'),
+                          t('admin.integrations.kinetic.colMode'),
+                          t('admin.integrations.kinetic.colPoll'),
+                          t('admin.integrations.kinetic.colLastRun'),
+                          t('admin.integrations.kinetic.colLag'),
+                          t('admin.integrations.kinetic.colRows'),
+                          t('admin.integrations.kinetic.colRejects'),
+                        ]}
+                      />
                     </tr>
                   </thead>
                   <tbody>
                     <For each={s().streams}>
                       {(st) => (
                         <tr data-testid="kinetic-stream-row" data-stream={st.stream}>
-                          <th scope="row" data-label="Stream">
-                            {STREAM_LABEL[st.stream]}
+                          <th scope="row" data-label={t('admin.integrations.kinetic.colStream')}>
+                            {streamName(st.stream)}
                             <Show when={st.lastError}>
                               {(err) => (
                                 <div class="hint webhook-error" data-testid="kinetic-stream-error">
@@ -387,56 +447,60 @@ export function KineticSection() {
                               )}
                             </Show>
                           </th>
-                          <td data-label="On">
+                          <td data-label={t('admin.integrations.kinetic.colOn')}>
                             <input
                               type="checkbox"
                               checked={st.enabled}
-                              aria-label={`Sync ${STREAM_LABEL[st.stream]}`}
+                              aria-label={t('admin.integrations.kinetic.syncLabel', { stream: streamName(st.stream) })}
                               data-testid="kinetic-stream-enabled"
                               onChange={(e) => void saveStream(st, { enabled: e.currentTarget.checked })}
                             />
                           </td>
-                          <td data-label="Mode">
+                          <td data-label={t('admin.integrations.kinetic.colMode')}>
                             <select
                               class="input"
-                              aria-label={`Mode of ${STREAM_LABEL[st.stream]}`}
+                              aria-label={t('admin.integrations.kinetic.modeLabel', { stream: streamName(st.stream) })}
                               value={st.mode}
                               data-testid="kinetic-stream-mode"
                               onChange={(e) =>
                                 void saveStream(st, { mode: e.currentTarget.value === 'baq' ? 'baq' : 'bo' })
                               }
                             >
-                              <option value="bo">Business object</option>
-                              <option value="baq">BAQ</option>
+                              <option value="bo">{t('admin.integrations.kinetic.modeBo')}</option>
+                              <option value="baq">{t('admin.integrations.kinetic.modeBaq')}</option>
                             </select>
                           </td>
-                          <td data-label="Poll (s)">
+                          <td data-label={t('admin.integrations.kinetic.colPoll')}>
                             <input
                               class="input"
                               type="number"
                               min={15}
                               max={900}
-                              aria-label={`Poll interval of ${STREAM_LABEL[st.stream]} in seconds`}
+                              aria-label={t('admin.integrations.kinetic.pollLabel', { stream: streamName(st.stream) })}
                               value={st.pollSeconds}
                               data-testid="kinetic-stream-poll"
                               onChange={(e) => {
                                 const n = Number(e.currentTarget.value);
                                 if (Number.isInteger(n) && n >= 15 && n <= 900) void saveStream(st, { pollSeconds: n });
-                                else setNotice('A poll interval is 15 to 900 seconds.');
+                                else setNotice(t('admin.integrations.kinetic.pollRange'));
                               }}
                             />
                           </td>
-                          <td data-label="Last run">
+                          <td data-label={t('admin.integrations.kinetic.colLastRun')}>
                             <Show when={st.lastRunAt} fallback={<NoValue />}>
                               {(at) => formatDateTime(at())}
                             </Show>
                           </td>
-                          <td data-label="Lag">{lag(st.lagSeconds) ?? <NoValue />}</td>
-                          <td data-label="Rows">
-                            {st.rowsTotal}
-                            <div class="hint">last run: {st.lastRunRows}</div>
+                          <td data-label={t('admin.integrations.kinetic.colLag')}>
+                            {lag(st.lagSeconds) ?? <NoValue />}
                           </td>
-                          <td data-label="Rejects">{st.rejects}</td>
+                          <td data-label={t('admin.integrations.kinetic.colRows')}>
+                            {formatNumber(st.rowsTotal)}
+                            <div class="hint">
+                              {t('admin.integrations.kinetic.lastRunRows', { rows: st.lastRunRows })}
+                            </div>
+                          </td>
+                          <td data-label={t('admin.integrations.kinetic.colRejects')}>{formatNumber(st.rejects)}</td>
                         </tr>
                       )}
                     </For>
@@ -446,24 +510,35 @@ export function KineticSection() {
               <Show when={s().rejects.length > 0}>
                 <div class="table-wrap">
                   <table class="data-table" data-testid="kinetic-rejects">
-                    <caption>Rows not applied yet (retried every run)</caption>
+                    <caption>{t('admin.integrations.kinetic.rejects')}</caption>
                     <thead>
                       <tr>
-                        <ColumnHeads names={['Record', 'Reason', 'Since']} />
+                        <ColumnHeads
+                          names={[
+                            t('admin.integrations.kinetic.colRecord'),
+                            t('admin.integrations.kinetic.colReason'),
+                            t('admin.integrations.kinetic.colSince'),
+                          ]}
+                        />
                       </tr>
                     </thead>
                     <tbody>
                       <For each={s().rejects}>
                         {(r) => (
                           <tr data-testid="kinetic-reject-row">
-                            <td data-label="Record" class="mono">
+                            <td data-label={t('admin.integrations.kinetic.colRecord')} class="mono">
                               {r.erpKey}
-                              <div class="hint">{STREAM_LABEL[r.stream as Stream['stream']] ?? r.stream}</div>
+                              <div class="hint">{streamName(r.stream)}</div>
                             </td>
-                            <td data-label="Reason">{r.reason}</td>
-                            <td data-label="Since">
+                            <td
+                              data-label={t('admin.integrations.kinetic.colReason')}
+                              data-testid="kinetic-reject-reason"
+                            >
+                              {r.reason}
+                            </td>
+                            <td data-label={t('admin.integrations.kinetic.colSince')}>
                               {formatDateTime(r.firstSeen)}
-                              <div class="hint">{r.attempts} attempts</div>
+                              <div class="hint">{t('admin.integrations.kinetic.attempts', { count: r.attempts })}</div>
                             </td>
                           </tr>
                         )}
@@ -473,7 +548,11 @@ export function KineticSection() {
                 </div>
               </Show>
               <p class="hint">
-                Connection state: <StatusBadge status={s().connection?.state ?? 'ok'} />
+                {t('admin.integrations.kinetic.state')}{' '}
+                <StateBadge
+                  state={s().connection?.state ?? 'ok'}
+                  text={t(CONNECTION_STATE[s().connection?.state ?? 'ok'])}
+                />
               </p>
               <form
                 class="panel panel-wide stack"
@@ -482,14 +561,10 @@ export function KineticSection() {
                 data-testid="kinetic-writeback"
                 novalidate
               >
-                <h3 id="kinetic-wb-title">Write-back</h3>
-                <p class="hint">
-                  Acknowledgements, problem flags, addresses and credit limits decided in the portal are written into
-                  Kinetic; a sync that reads the value back confirms them. Bank details and credit memos are never
-                  written: ERP staff enter those themselves.
-                </p>
+                <h3 id="kinetic-wb-title">{t('admin.integrations.kinetic.writeback')}</h3>
+                <p class="hint">{t('admin.integrations.kinetic.writebackHint')}</p>
                 <div class="field">
-                  <label for="kin-wb-mode">Mode</label>
+                  <label for="kin-wb-mode">{t('admin.integrations.kinetic.colMode')}</label>
                   <select
                     id="kin-wb-mode"
                     class="input"
@@ -497,14 +572,14 @@ export function KineticSection() {
                     data-testid="kinetic-writeback-mode"
                     onChange={(e) => setWbMode(e.currentTarget.value as (typeof KINETIC_WRITEBACK_MODES)[number])}
                   >
-                    <option value="off">{WRITEBACK_MODE_LABEL.off}</option>
-                    <option value="efx">{WRITEBACK_MODE_LABEL.efx}</option>
-                    <option value="ud">{WRITEBACK_MODE_LABEL.ud}</option>
+                    <option value="off">{t(WRITEBACK_MODE_LABEL.off)}</option>
+                    <option value="efx">{t(WRITEBACK_MODE_LABEL.efx)}</option>
+                    <option value="ud">{t(WRITEBACK_MODE_LABEL.ud)}</option>
                   </select>
                 </div>
                 <Field
                   id="kin-wb-hours"
-                  label="Alert when not confirmed after (hours)"
+                  label={t('admin.integrations.kinetic.wbHours')}
                   type="number"
                   min={1}
                   max={720}
@@ -520,12 +595,17 @@ export function KineticSection() {
                     disabled={busy()}
                     data-testid="kinetic-writeback-save"
                   >
-                    Save write-back
+                    {t('admin.integrations.kinetic.wbSave')}
                   </button>
                 </div>
                 <p class="hint" data-testid="kinetic-writeback-counts">
                   {(Object.keys(WRITEBACK_STATE_LABEL) as (typeof KINETIC_WRITEBACK_STATES)[number][])
-                    .map((k) => `${WRITEBACK_STATE_LABEL[k]}: ${s().writeback.counts[k] ?? 0}`)
+                    .map((k) =>
+                      t('admin.integrations.kinetic.wbCount', {
+                        state: t(WRITEBACK_STATE_LABEL[k]),
+                        count: s().writeback.counts[k] ?? 0,
+                      }),
+                    )
                     .join(' · ')}
                 </p>
               </form>
@@ -533,37 +613,46 @@ export function KineticSection() {
                 when={s().writeback.recent.length > 0}
                 fallback={
                   <p class="hint" data-testid="kinetic-writeback-empty">
-                    Nothing has been written back yet.
+                    {t('admin.integrations.kinetic.wbEmpty')}
                   </p>
                 }
               >
                 <div class="table-wrap">
                   <table class="data-table" data-testid="kinetic-writebacks">
-                    <caption>Latest write-backs</caption>
+                    <caption>{t('admin.integrations.kinetic.wbLatest')}</caption>
                     <thead>
                       <tr>
-                        <ColumnHeads names={['Event', 'Target', 'State', 'Recorded']} />
+                        <ColumnHeads
+                          names={[
+                            t('admin.integrations.kinetic.colEvent'),
+                            t('admin.integrations.kinetic.colTarget'),
+                            t('admin.integrations.kinetic.colState'),
+                            t('admin.integrations.kinetic.colRecorded'),
+                          ]}
+                        />
                       </tr>
                     </thead>
                     <tbody>
                       <For each={s().writeback.recent}>
                         {(w) => (
                           <tr data-testid="kinetic-writeback-row" data-state={w.state} data-event={w.eventId}>
-                            <td data-label="Event">
+                            <td data-label={t('admin.integrations.kinetic.colEvent')}>
                               {w.type}
                               <div class="hint mono">{w.eventId}</div>
                             </td>
-                            <td data-label="Target">
+                            <td data-label={t('admin.integrations.kinetic.colTarget')}>
                               {w.route === 'efx'
-                                ? `Function ${w.target ?? ''}`
+                                ? t('admin.integrations.kinetic.targetFunction', { target: w.target ?? '' })
                                 : w.route === 'ud'
-                                  ? `UD queue ${w.target ?? ''}`
-                                  : 'None'}
+                                  ? t('admin.integrations.kinetic.targetUd', { target: w.target ?? '' })
+                                  : t('admin.integrations.kinetic.targetNone')}
                             </td>
-                            <td data-label="State">
-                              {WRITEBACK_STATE_LABEL[w.state]}
+                            <td data-label={t('admin.integrations.kinetic.colState')}>
+                              {t(WRITEBACK_STATE_LABEL[w.state])}
                               <Show when={w.attempts > 1}>
-                                <div class="hint">{w.attempts} attempts</div>
+                                <div class="hint">
+                                  {t('admin.integrations.kinetic.attempts', { count: w.attempts })}
+                                </div>
                               </Show>
                               <Show when={w.lastError}>
                                 {(err) => (
@@ -573,10 +662,14 @@ export function KineticSection() {
                                 )}
                               </Show>
                             </td>
-                            <td data-label="Recorded">
+                            <td data-label={t('admin.integrations.kinetic.colRecorded')}>
                               {formatDateTime(w.createdAt)}
                               <Show when={w.confirmedAt}>
-                                {(at) => <div class="hint">confirmed {formatDateTime(at())}</div>}
+                                {(at) => (
+                                  <div class="hint">
+                                    {t('admin.integrations.kinetic.confirmedAt', { at: formatDateTime(at()) })}
+                                  </div>
+                                )}
                               </Show>
                             </td>
                           </tr>

@@ -1,18 +1,41 @@
 import { INTEGRATION_EVENT_TYPES, WEBHOOK_REPLAY_MAX, WEBHOOK_SECRET_OVERLAP_MAX_HOURS } from '@gatehouse/contract';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { Announcement, createDialogs, FormDialog } from '../../shared/components.tsx';
-import { ColumnHeads, NoValue, StatusBadge } from '../../shared/data.tsx';
+import { ColumnHeads, NoValue } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
 import { Loaded } from '../../shared/loaded.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { Field, lines, RowAction, SecretPanel } from './integration-pieces.tsx';
+import { Field, lines, RowAction, SecretPanel, StateBadge } from './integration-pieces.tsx';
 
 type Endpoint = Awaited<ReturnType<typeof trpc.webhooks.list.query>>['endpoints'][number];
 type Delivery = Awaited<ReturnType<typeof trpc.webhooks.deliveries.query>>['items'][number];
 type EventType = (typeof INTEGRATION_EVENT_TYPES)[number];
+
+const ENDPOINT_STATUS: Record<Endpoint['status'], AdminKey> = {
+  active: 'admin.integrations.webhooks.status.active',
+  disabled: 'admin.integrations.webhooks.status.disabled',
+};
+const DELIVERY_STATE: Record<Delivery['state'], AdminKey> = {
+  pending: 'admin.integrations.webhooks.state.pending',
+  delivered: 'admin.integrations.webhooks.state.delivered',
+  dead: 'admin.integrations.webhooks.state.dead',
+};
+/**
+ * The reasons the server itself writes when it disables an endpoint (fixed sentences: a code in effect), in
+ * the user's language; a reason an administrator gave is shown as written.
+ */
+const DISABLED_REASON: Partial<Record<string, AdminKey>> = {
+  'The receiver answered 410 Gone.': 'admin.integrations.webhooks.reason410',
+  'Disabled by an administrator.': 'admin.integrations.webhooks.reasonAdmin',
+};
+const disabledReason = (reason: string) => {
+  const key = DISABLED_REASON[reason];
+  return key ? t(key) : reason;
+};
 
 /**
  * The Webhooks section of the Integrations screen: endpoints that receive the outbox signed (Standard
@@ -80,7 +103,7 @@ export function WebhooksSection() {
     <section class="stack" aria-labelledby="webhooks-title" data-testid="webhooks">
       <div class="detail-header list-header">
         <h2 id="webhooks-title" class="focus-target" tabindex="-1" ref={heading}>
-          Webhooks
+          {t('admin.integrations.webhooks.title')}
         </h2>
         <button
           type="button"
@@ -95,14 +118,13 @@ export function WebhooksSection() {
             dialogs.show('create');
           }}
         >
-          New endpoint
+          {t('admin.integrations.webhooks.new')}
         </button>
       </div>
       <p class="hint">
-        Gatehouse pushes each event of the feed to these URLs, signed the Standard Webhooks way (<code>webhook-id</code>
-        , <code>webhook-timestamp</code>, <code>webhook-signature</code>). Failed deliveries are retried for about four
-        days; an endpoint answering 410 is disabled. Addresses inside private, loopback or link-local networks are
-        refused unless you allowlist their network on the endpoint.
+        {t('admin.integrations.webhooks.intro', {
+          headers: 'webhook-id, webhook-timestamp, webhook-signature',
+        })}
       </p>
       <Announcement testId="webhooks-status" message={notice()} />
 
@@ -111,17 +133,16 @@ export function WebhooksSection() {
           <SecretPanel
             id="wh-secret"
             testId="webhook-secret"
-            title="Copy the signing secret now"
-            label="The signing secret"
+            title={t('admin.integrations.webhooks.secretTitle')}
+            label={t('admin.integrations.webhooks.secretLabel')}
             value={sec().secret}
-            done="I have stored it"
+            done={t('admin.integrations.secretDone')}
             onDone={() => {
               setSecret(null);
               heading?.focus();
             }}
           >
-            This is the only time the secret for <span class="webhook-url">{sec().url}</span> is shown. Give it to the
-            receiver to verify signatures.
+            <span class="webhook-url">{t('admin.integrations.webhooks.secretText', { url: sec().url })}</span>
           </SecretPanel>
         )}
       </Show>
@@ -130,55 +151,79 @@ export function WebhooksSection() {
         error={loadError()}
         onRetry={() => void load()}
         value={endpoints()}
-        loading="Loading webhook endpoints…"
+        loading={t('admin.integrations.webhooks.loading')}
         empty={
           <p class="empty" data-testid="webhooks-empty">
-            No webhook endpoints yet. Add one with “New endpoint”, or let the ERP read the event feed.
+            {t('admin.integrations.webhooks.empty')}
           </p>
         }
       >
         {(list) => (
           <div class="table-wrap">
             <table class="data-table webhooks-table" data-testid="webhooks-table">
-              <caption class="visually-hidden">Webhook endpoints</caption>
+              <caption class="visually-hidden">{t('admin.integrations.webhooks.caption')}</caption>
               <thead>
                 <tr>
-                  <ColumnHeads names={['Endpoint', 'Events', 'Status', 'Deliveries']} actions="Actions" />
+                  <ColumnHeads
+                    names={[
+                      t('admin.integrations.webhooks.colEndpoint'),
+                      t('admin.integrations.webhooks.colEvents'),
+                      t('admin.integrations.colStatus'),
+                      t('admin.integrations.webhooks.colDeliveries'),
+                    ]}
+                    actions={t('admin.integrations.actions')}
+                  />
                 </tr>
               </thead>
               <tbody>
                 <For each={list()}>
                   {(e) => (
                     <tr data-testid="webhook-row" data-status={e.status}>
-                      <td data-label="Endpoint">
+                      <td data-label={t('admin.integrations.webhooks.colEndpoint')}>
                         <span class="mono webhook-url">{e.url}</span>
                         <Show when={e.description}>{(d) => <div class="hint">{d()}</div>}</Show>
                         <Show when={e.allowedCidrs.length > 0}>
-                          <div class="hint mono">allowlisted: {e.allowedCidrs.join(', ')}</div>
+                          <div class="hint mono">
+                            {t('admin.integrations.webhooks.allowlisted', { cidrs: e.allowedCidrs.join(', ') })}
+                          </div>
                         </Show>
                       </td>
-                      <td data-label="Events">{e.eventTypes.length === 0 ? 'All' : e.eventTypes.join(', ')}</td>
-                      <td data-label="Status">
-                        <StatusBadge status={e.status} />
-                        <Show when={e.disabledReason}>{(r) => <div class="hint">{r()}</div>}</Show>
+                      <td data-label={t('admin.integrations.webhooks.colEvents')}>
+                        {e.eventTypes.length === 0
+                          ? t('admin.integrations.webhooks.allEvents')
+                          : e.eventTypes.join(', ')}
+                      </td>
+                      <td data-label={t('admin.integrations.colStatus')}>
+                        <StateBadge state={e.status} text={t(ENDPOINT_STATUS[e.status])} />
+                        <Show when={e.disabledReason}>
+                          {(r) => (
+                            <div class="hint" data-testid="webhook-disabled-reason">
+                              {disabledReason(r())}
+                            </div>
+                          )}
+                        </Show>
                         <Show when={e.previousUntil}>
-                          {(u) => <div class="hint">old secret signs until {formatDateTime(u())}</div>}
+                          {(u) => (
+                            <div class="hint">
+                              {t('admin.integrations.webhooks.oldSecretUntil', { at: formatDateTime(u()) })}
+                            </div>
+                          )}
                         </Show>
                       </td>
-                      <td data-label="Deliveries">
-                        {e.pending} pending, {e.dead} failed
+                      <td data-label={t('admin.integrations.webhooks.colDeliveries')}>
+                        {t('admin.integrations.webhooks.counts', { pending: e.pending, dead: e.dead })}
                         <div class="hint">
-                          last delivered:{' '}
+                          {t('admin.integrations.webhooks.lastDelivered')}{' '}
                           <Show when={e.lastDeliveredAt} fallback={<NoValue />}>
                             {(at) => formatDateTime(at())}
                           </Show>
                         </div>
                       </td>
-                      <td data-label="Actions" class="actions">
+                      <td data-label={t('admin.integrations.actions')} class="actions">
                         <RowAction
                           testId="webhook-deliveries"
                           expanded={open() === e.id}
-                          label={`Deliveries to ${e.url}`}
+                          label={t('admin.integrations.webhooks.deliveriesLabel', { url: e.url })}
                           onClick={() => {
                             if (open() === e.id) return setOpen(null);
                             setOpen(e.id);
@@ -187,11 +232,11 @@ export function WebhooksSection() {
                             void loadDeliveries(e.id);
                           }}
                         >
-                          Deliveries
+                          {t('admin.integrations.webhooks.colDeliveries')}
                         </RowAction>{' '}
                         <RowAction
                           testId="webhook-rotate"
-                          label={`Rotate the secret of ${e.url}`}
+                          label={t('admin.integrations.webhooks.rotateLabel', { url: e.url })}
                           ref={dialogs.opener('rotate')}
                           onClick={() => {
                             setTarget(e);
@@ -199,11 +244,11 @@ export function WebhooksSection() {
                             dialogs.show('rotate');
                           }}
                         >
-                          Rotate secret
+                          {t('admin.integrations.webhooks.rotate')}
                         </RowAction>{' '}
                         <RowAction
                           testId="webhook-replay-range"
-                          label={`Replay events to ${e.url}`}
+                          label={t('admin.integrations.webhooks.replayRangeLabel', { url: e.url })}
                           ref={dialogs.opener('range')}
                           onClick={() => {
                             setTarget(e);
@@ -212,36 +257,36 @@ export function WebhooksSection() {
                             dialogs.show('range');
                           }}
                         >
-                          Replay…
+                          {t('admin.integrations.webhooks.replayRange')}
                         </RowAction>{' '}
                         <Show
                           when={e.status === 'active'}
                           fallback={
                             <RowAction
                               testId="webhook-enable"
-                              label={`Enable ${e.url}`}
+                              label={t('admin.integrations.webhooks.enableLabel', { url: e.url })}
                               onClick={() =>
                                 void act(
                                   () => trpc.webhooks.enable.mutate({ endpointId: e.id }),
-                                  `${e.url} is enabled again; pending deliveries resume.`,
+                                  t('admin.integrations.webhooks.enabled', { url: e.url }),
                                 )
                               }
                             >
-                              Enable
+                              {t('admin.integrations.webhooks.enable')}
                             </RowAction>
                           }
                         >
                           <RowAction
                             testId="webhook-disable"
                             danger
-                            label={`Disable ${e.url}`}
+                            label={t('admin.integrations.webhooks.disableLabel', { url: e.url })}
                             ref={dialogs.opener('disable')}
                             onClick={() => {
                               setTarget(e);
                               dialogs.show('disable');
                             }}
                           >
-                            Disable
+                            {t('admin.integrations.webhooks.disable')}
                           </RowAction>
                         </Show>
                       </td>
@@ -258,44 +303,54 @@ export function WebhooksSection() {
         {(endpointId) => (
           <section class="stack" aria-labelledby="wh-deliveries-title" data-testid="webhook-deliveries-panel">
             <h3 id="wh-deliveries-title">
-              Recent deliveries to{' '}
+              {t('admin.integrations.webhooks.recentTo')}{' '}
               <span class="mono webhook-url">{endpoints()?.find((e) => e.id === endpointId())?.url}</span>
             </h3>
             <Loaded
               error={deliveriesError()}
               onRetry={() => void loadDeliveries(endpointId())}
               value={deliveries()}
-              loading="Loading deliveries…"
-              empty={<p class="empty">Nothing sent to this endpoint yet.</p>}
+              loading={t('admin.integrations.webhooks.deliveriesLoading')}
+              empty={<p class="empty">{t('admin.integrations.webhooks.deliveriesEmpty')}</p>}
             >
               {(items) => (
                 <div class="table-wrap">
                   <table class="data-table" data-testid="webhook-deliveries-table">
-                    <caption class="visually-hidden">Recent deliveries</caption>
+                    <caption class="visually-hidden">{t('admin.integrations.webhooks.deliveriesCaption')}</caption>
                     <thead>
                       <tr>
-                        <ColumnHeads names={['Event', 'State', 'Attempts', 'Last answer']} actions="Actions" />
+                        <ColumnHeads
+                          names={[
+                            t('admin.integrations.kinetic.colEvent'),
+                            t('admin.integrations.kinetic.colState'),
+                            t('admin.integrations.webhooks.colAttempts'),
+                            t('admin.integrations.webhooks.colLastAnswer'),
+                          ]}
+                          actions={t('admin.integrations.actions')}
+                        />
                       </tr>
                     </thead>
                     <tbody>
                       <For each={items()}>
                         {(d) => (
                           <tr data-testid="webhook-delivery-row" data-state={d.state} data-event={d.eventId}>
-                            <td data-label="Event">
+                            <td data-label={t('admin.integrations.kinetic.colEvent')}>
                               {d.type}
                               <div class="hint mono">
                                 #{d.cursor} · {d.eventId}
-                                {d.replay ? ' · replay' : ''}
+                                {d.replay ? ` · ${t('admin.integrations.webhooks.replayMark')}` : ''}
                               </div>
                             </td>
-                            <td data-label="State">
-                              <StatusBadge status={d.state} />
+                            <td data-label={t('admin.integrations.kinetic.colState')}>
+                              <StateBadge state={d.state} text={t(DELIVERY_STATE[d.state])} />
                               <Show when={d.state === 'pending' && d.attempts > 0}>
-                                <div class="hint">next try {formatDateTime(d.nextAttemptAt)}</div>
+                                <div class="hint">
+                                  {t('admin.integrations.webhooks.nextTry', { at: formatDateTime(d.nextAttemptAt) })}
+                                </div>
                               </Show>
                             </td>
-                            <td data-label="Attempts">{d.attempts}</td>
-                            <td data-label="Last answer">
+                            <td data-label={t('admin.integrations.webhooks.colAttempts')}>{d.attempts}</td>
+                            <td data-label={t('admin.integrations.webhooks.colLastAnswer')}>
                               <Show when={d.lastError} fallback={d.lastStatus ?? <NoValue />}>
                                 {(err) => (
                                   <span class="webhook-error" data-testid="webhook-delivery-error">
@@ -307,10 +362,10 @@ export function WebhooksSection() {
                                 {(at) => <div class="hint">{formatDateTime(at())}</div>}
                               </Show>
                             </td>
-                            <td data-label="Actions" class="actions">
+                            <td data-label={t('admin.integrations.actions')} class="actions">
                               <RowAction
                                 testId="webhook-replay"
-                                label={`Replay event ${d.cursor}`}
+                                label={t('admin.integrations.webhooks.replayLabel', { cursor: d.cursor })}
                                 onClick={() =>
                                   void act(
                                     () =>
@@ -319,11 +374,11 @@ export function WebhooksSection() {
                                         endpointId: endpointId(),
                                         eventId: d.eventId,
                                       }),
-                                    `Event #${d.cursor} is queued again (same webhook-id).`,
+                                    t('admin.integrations.webhooks.replayed', { cursor: d.cursor }),
                                   )
                                 }
                               >
-                                Replay
+                                {t('admin.integrations.webhooks.replay')}
                               </RowAction>
                             </td>
                           </tr>
@@ -341,17 +396,16 @@ export function WebhooksSection() {
       <Show when={dialogs.open() === 'create'}>
         <FormDialog
           id="webhook-create"
-          title="New webhook endpoint"
+          title={t('admin.integrations.webhooks.createTitle')}
           testId="webhook-create-dialog"
-          heading="New webhook endpoint"
+          heading={t('admin.integrations.webhooks.createTitle')}
           wide
           initialFocus={() => urlInput}
           onClose={dialogs.close}
-          submitLabel="Create endpoint"
+          submitLabel={t('admin.integrations.webhooks.createSubmit')}
           submitTestId="webhook-create-submit"
           check={() => {
-            if (!/^https?:\/\/\S+$/.test(url().trim()))
-              return 'Give the receiver’s URL, e.g. https://erp.example.com/hooks.';
+            if (!/^https?:\/\/\S+$/.test(url().trim())) return t('admin.integrations.webhooks.urlMissing');
             return null;
           }}
           send={async () => {
@@ -364,7 +418,7 @@ export function WebhooksSection() {
               }),
             );
             setSecret({ url: url().trim(), secret: made.secret });
-            setNotice(`Endpoint ${url().trim()} was created.`);
+            setNotice(t('admin.integrations.webhooks.created', { url: url().trim() }));
             await load();
           }}
         >
@@ -372,7 +426,7 @@ export function WebhooksSection() {
             <>
               <Field
                 id="wh-url"
-                label="URL"
+                label={t('admin.integrations.webhooks.url')}
                 mono
                 inputRef={(el) => {
                   urlInput = el;
@@ -382,18 +436,18 @@ export function WebhooksSection() {
                 value={url()}
                 onInput={setUrl}
                 testId="webhook-url"
-                hint="https, or http only to an address in an allowlisted network. Redirects are not followed."
+                hint={t('admin.integrations.webhooks.urlHint')}
               />
               <Field
                 id="wh-description"
-                label="Description (optional)"
+                label={t('admin.integrations.webhooks.description')}
                 maxLength={200}
                 value={description()}
                 onInput={setDescription}
                 testId="webhook-description"
               />
               <fieldset class="field">
-                <legend>Events (none ticked: all)</legend>
+                <legend>{t('admin.integrations.webhooks.events')}</legend>
                 <For each={[...INTEGRATION_EVENT_TYPES]}>
                   {(type) => (
                     <label class="checkbox">
@@ -411,13 +465,13 @@ export function WebhooksSection() {
               </fieldset>
               <Field
                 id="wh-cidrs"
-                label="Allowlisted internal networks (optional)"
+                label={t('admin.integrations.webhooks.cidrs')}
                 mono
                 rows={2}
                 value={cidrs()}
                 onInput={setCidrs}
                 testId="webhook-cidrs"
-                hint="One CIDR per line, e.g. 10.20.0.0/16, when the receiver sits on a private network. Leave empty for a public https receiver."
+                hint={t('admin.integrations.webhooks.cidrsHint')}
               />
             </>
           )}
@@ -428,38 +482,37 @@ export function WebhooksSection() {
         {(e) => (
           <FormDialog
             id="webhook-rotate"
-            title="Rotate signing secret"
+            title={t('admin.integrations.webhooks.rotateTitle')}
             testId="webhook-rotate-dialog"
-            heading="Rotate signing secret"
+            heading={t('admin.integrations.webhooks.rotateTitle')}
             intro={
               <p class="hint">
-                A new secret signs from now on. The old one keeps signing beside it (two signatures per request) for the
-                overlap, 0 to {WEBHOOK_SECRET_OVERLAP_MAX_HOURS} hours, while the receiver switches over.
+                {t('admin.integrations.webhooks.rotateIntro', { max: WEBHOOK_SECRET_OVERLAP_MAX_HOURS })}
               </p>
             }
             initialFocus={() => overlapInput}
             onClose={dialogs.close}
-            submitLabel="Rotate"
+            submitLabel={t('admin.integrations.rotate')}
             submitTestId="webhook-rotate-submit"
             check={() => {
               const n = Number(overlap());
               return Number.isInteger(n) && n >= 0 && n <= WEBHOOK_SECRET_OVERLAP_MAX_HOURS
                 ? null
-                : `Overlap hours must be a whole number from 0 to ${WEBHOOK_SECRET_OVERLAP_MAX_HOURS}.`;
+                : t('admin.integrations.webhooks.overlapRange', { max: WEBHOOK_SECRET_OVERLAP_MAX_HOURS });
             }}
             send={async () => {
               const made = await withReauth(() =>
                 trpc.webhooks.rotateSecret.mutate({ endpointId: e().id, overlapHours: Number(overlap()) }),
               );
               setSecret({ url: e().url, secret: made.secret });
-              setNotice(`The secret of ${e().url} was rotated.`);
+              setNotice(t('admin.integrations.webhooks.rotated', { url: e().url }));
               await load();
             }}
           >
             {() => (
               <Field
                 id="wh-overlap"
-                label="Old secret keeps signing (hours)"
+                label={t('admin.integrations.webhooks.overlap')}
                 inputMode="numeric"
                 inputRef={(el) => {
                   overlapInput = el;
@@ -477,22 +530,17 @@ export function WebhooksSection() {
         {(e) => (
           <FormDialog
             id="webhook-disable"
-            title="Disable endpoint"
+            title={t('admin.integrations.webhooks.disableTitle')}
             testId="webhook-disable-dialog"
-            heading="Disable this endpoint?"
-            intro={
-              <p>
-                Nothing more is sent to <span class="mono webhook-url">{e().url}</span> until it is enabled again;
-                events are kept and delivered then.
-              </p>
-            }
+            heading={t('admin.integrations.webhooks.disableHeading')}
+            intro={<p class="webhook-url">{t('admin.integrations.webhooks.disableIntro', { url: e().url })}</p>}
             onClose={dialogs.close}
-            submitLabel="Disable"
+            submitLabel={t('admin.integrations.webhooks.disable')}
             submitClass="button button-danger"
             submitTestId="webhook-disable-submit"
             send={async () => {
               await withReauth(() => trpc.webhooks.disable.mutate({ endpointId: e().id }));
-              setNotice(`${e().url} is disabled.`);
+              setNotice(t('admin.integrations.webhooks.disabled', { url: e().url }));
               await load();
             }}
           />
@@ -503,23 +551,18 @@ export function WebhooksSection() {
         {(e) => (
           <FormDialog
             id="webhook-range"
-            title="Replay events"
+            title={t('admin.integrations.webhooks.rangeTitle')}
             testId="webhook-range-dialog"
-            heading="Replay events"
-            intro={
-              <p class="hint">
-                Sends the endpoint’s events with feed ids from … to (inclusive, at most {WEBHOOK_REPLAY_MAX}) again,
-                with their original webhook-id, so a receiver that deduplicates applies each once.
-              </p>
-            }
+            heading={t('admin.integrations.webhooks.rangeTitle')}
+            intro={<p class="hint">{t('admin.integrations.webhooks.rangeIntro', { max: WEBHOOK_REPLAY_MAX })}</p>}
             initialFocus={() => fromInput}
             onClose={dialogs.close}
-            submitLabel="Replay"
+            submitLabel={t('admin.integrations.webhooks.replay')}
             submitTestId="webhook-range-submit"
             check={() =>
               /^\d{1,18}$/.test(from().trim()) && /^\d{1,18}$/.test(to().trim())
                 ? null
-                : 'Give the first and last feed id (numbers, shown as #id beside each delivery).'
+                : t('admin.integrations.webhooks.rangeMissing')
             }
             send={async () => {
               const r = await withReauth(() =>
@@ -530,7 +573,7 @@ export function WebhooksSection() {
                   toCursor: to().trim(),
                 }),
               );
-              setNotice(`${r.queued} event(s) are queued again for ${e().url}.`);
+              setNotice(t('admin.integrations.webhooks.rangeQueued', { count: r.queued, url: e().url }));
               await load();
             }}
           >
@@ -538,7 +581,7 @@ export function WebhooksSection() {
               <div class="field-pair">
                 <Field
                   id="wh-from"
-                  label="From feed id"
+                  label={t('admin.integrations.webhooks.from')}
                   inputMode="numeric"
                   inputRef={(el) => {
                     fromInput = el;
@@ -546,7 +589,13 @@ export function WebhooksSection() {
                   value={from()}
                   onInput={setFrom}
                 />
-                <Field id="wh-to" label="To feed id" inputMode="numeric" value={to()} onInput={setTo} />
+                <Field
+                  id="wh-to"
+                  label={t('admin.integrations.webhooks.to')}
+                  inputMode="numeric"
+                  value={to()}
+                  onInput={setTo}
+                />
               </div>
             )}
           </FormDialog>
