@@ -250,6 +250,15 @@ describe('the German staff walk', () => {
     expect(editor.text).toContain('Neue Richtlinie, noch nicht gespeichert');
     // The new level starts at zero, written the German way.
     expect(await admin.inputValue('[data-policy$=":USD"] [data-testid="level-from"]')).toBe('0,00');
+    // Amounts are read the German way: 10.000,00 ends level 1, and level 2 starts there with no problem.
+    await admin.fill('[data-policy$=":USD"] [data-testid="level-to"]', '10.000,00');
+    await admin.click('[data-policy$=":USD"] [data-testid="level-add"]');
+    await admin.waitForSelector('[data-policy$=":USD"] [data-testid="approval-level-row"][data-level="2"]');
+    expect(await admin.inputValue('[data-policy$=":USD"] [data-level="2"] [data-testid="level-from"]')).toBe(
+      '10.000,00',
+    );
+    expect(await admin.locator('[data-policy$=":USD"] [data-testid="policy-problem"]').count()).toBe(0);
+    expect(await admin.isEnabled('[data-policy$=":USD"] [data-testid="policy-save"]')).toBe(true);
     await admin.click('[data-policy$=":USD"] [data-testid="policy-discard"]');
     await admin.waitForSelector('[data-testid="approval-policy"][data-policy$=":USD"]', { state: 'detached' });
     expect(await admin.locator('[data-testid="approval-policy"]').count()).toBe(editors);
