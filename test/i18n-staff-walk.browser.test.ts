@@ -6,6 +6,9 @@ import en from '../web/src/i18n/en.ts';
 import { newPage, signIn, useBrowserSuite } from './support/browser.ts';
 import { germanWalk } from './support/german-walk.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
+import enForms from '../web/src/i18n/en-forms.ts';
+import { makePurchaseOrder } from './support/purchase-orders.ts';
+import { steps } from './support/steps.ts';
 
 /**
  * The German staff walk (issue 19, docs/i18n.md): the staff screens' strings come from the catalogue's admin
@@ -17,6 +20,7 @@ import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 type Seeded = Awaited<ReturnType<typeof createPartyWithUser>>;
 let operator: Seeded;
 let sysAdmin: Seeded;
+let supplier: Seeded;
 let owner: postgres.Sql;
 
 const s = useBrowserSuite();
@@ -25,7 +29,7 @@ beforeAll(async () => {
   operator = await createPartyWithUser(s.srv.db, 'internal', ['operator']);
   sysAdmin = await createPartyWithUser(s.srv.db, 'internal', ['system-admin']);
   const customer = await createPartyWithUser(s.srv.db, 'customer', ['customer-user']);
-  const supplier = await createPartyWithUser(s.srv.db, 'supplier', ['supplier-admin']);
+  supplier = await createPartyWithUser(s.srv.db, 'supplier', ['supplier-admin']);
   await s.srv.db.tx(SYSTEM, async (tx) => {
     await demoRepo.generateOrders(tx, customer.partyId, 3, 'EUR');
   });
@@ -212,6 +216,173 @@ describe('the German staff walk', () => {
     expect(seller).not.toMatch(/Seller details|Legal name|Payment terms|Save seller details/);
     expect(s.problems).toEqual([]);
     await page.close();
+  }, 120_000);
+
+  it('a German-speaking approver and operator walk approvals, the policies, the work queue’s detail pages and PO confirmations', async () => {
+    const step = steps();
+    step('seeding');
+    // An approver for the bank-detail change waiting in approvals (beforeAll), and a PO whose supplier
+    // changed a line, waiting in the operator's confirmations tab.
+    const approver = await createPartyWithUser(s.srv.db, 'internal', ['approver']);
+    const day = (days: number) => new Date(s.srv.clock.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const poId = await makePurchaseOrder(s.srv.db, supplier.partyId, {
+      number: 'PO-DE-1',
+      requestedDate: day(10),
+      lines: [{ quantity: '10', unitPrice: '1234.56' }],
+    });
+    const sup = client(s.srv.origin);
+    await sup.auth.login.mutate({ email: supplier.email, password: supplier.password });
+    await sup.purchaseOrders.confirm.mutate({
+      id: poId,
+      lines: [{ lineNo: 1, decision: 'change', schedules: [{ quantity: '8', date: day(14) }], reason: 'Knapp.' }],
+    });
+    const [address] = await owner`select id::text from change_requests
+                                  where party_id = ${supplier.partyId} and kind = 'address'`;
+    const [document] = await owner`select id::text from document_versions where party_id = ${supplier.partyId}`;
+
+    // What the server writes stays as it comes (docs/i18n.md): a request's title, why one cannot decide,
+    // role names; document type names are data.
+    const walk = germanWalk({
+      keys: [...KEYS, ...Object.keys(enForms)],
+      english: [
+        'Approvals',
+        'Waiting for me',
+        'All requests',
+        'Your decision',
+        'Level',
+        'Trail',
+        'Approve',
+        'Reject',
+        'Request changes',
+        'The change',
+        'The rule that applies',
+        'Requested',
+        'Submitted',
+        'Approval policies',
+        'Approver limits',
+        'Add level',
+        'Add policy',
+        'Discard',
+        'Set limit',
+        'Deciding roles',
+        'Approvals required',
+        'Escalate to',
+        'Bank-detail change',
+        'Credit-limit change',
+        'Credit note',
+        'Proposed',
+        'On record',
+        'Accept',
+        'Note from the supplier',
+        'Back to',
+        'Download',
+        'Start review',
+        'Document type',
+        'All versions',
+        'Purchase order',
+        'Lines changed',
+        'Round',
+        'Sent',
+        'Accept the changes',
+        'Reject the changes',
+        'Address',
+        'change',
+        'Loading',
+      ],
+      serverWritten: ['.server-text', '[data-testid="approval-title"]', '[data-testid="approval-link"]'],
+    });
+    const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    step('the approvals inbox');
+    await signIn(page, s.srv.origin, approver.email, approver.password);
+
+    await page.goto(`${s.srv.origin}/approvals`);
+    await page.waitForSelector('[data-testid="approval-row"][data-type="bank-details-change"]');
+    const inbox = await walk(page, 'approvals: inbox');
+    expect(await page.textContent('h1')).toBe('Freigaben');
+    expect(inbox.text).toContain('Wartet auf mich');
+    expect(await page.textContent('[data-testid="approval-level"]')).toBe('1 von 2');
+
+    step('a request');
+    await page.click('[data-testid="approval-link"]');
+    await page.waitForSelector('[data-testid="approval-trail"]');
+    const request = await walk(page, 'approvals: a request');
+    expect(request.text).toContain('Die geltende Regel');
+    expect(request.text).toContain('Änderung der Bankverbindung');
+    expect(request.times).toBeGreaterThan(0);
+    step('the approve dialog');
+    await page.click('[data-testid="approval-approve"]');
+    await page.waitForSelector('[data-testid="approval-approve-dialog"][open]');
+    const dialog = await walk(page, 'approvals: the approve dialog');
+    expect(dialog.text).toContain('Ihre Genehmigung zählt für die aktuelle Stufe.');
+    await page.click('[data-testid="approval-approve-dialog"] button:has-text("Abbrechen")');
+    await page.waitForSelector('[data-testid="approval-approve-dialog"]', { state: 'detached' });
+    expect(await page.getAttribute('[data-testid="approval-status"]', 'class')).toContain('badge-pending');
+    await page.close();
+
+    // A system admin's approval policies: a new currency's policy opens in the editor and is discarded.
+    step('the approval policies');
+    const admin = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await signIn(admin, s.srv.origin, sysAdmin.email, sysAdmin.password);
+    await admin.goto(`${s.srv.origin}/approvals/policies`);
+    await admin.waitForSelector('[data-testid="approver-limits"]');
+    const policies = await walk(admin, 'approvals: policies');
+    expect(await admin.textContent('h1')).toBe('Freigaberegeln');
+    expect(policies.text).toContain('Freigabelimits');
+    const editors = await admin.locator('[data-testid="approval-policy"]').count();
+    step('a new policy in the editor');
+    await admin.fill('#add-currency-code', 'USD');
+    await admin.click('[data-testid="add-currency-submit"]');
+    await admin.waitForSelector('[data-testid="approval-policy"][data-policy$=":USD"]');
+    const editor = await walk(admin, 'approvals: a new policy');
+    expect(editor.text).toContain('Neue Richtlinie, noch nicht gespeichert');
+    // The new level starts at zero, written the German way.
+    expect(await admin.inputValue('[data-policy$=":USD"] [data-testid="level-from"]')).toBe('0,00');
+    // Amounts are read the German way: 10.000,00 ends level 1, and level 2 starts there with no problem.
+    await admin.fill('[data-policy$=":USD"] [data-testid="level-to"]', '10.000,00');
+    await admin.click('[data-policy$=":USD"] [data-testid="level-add"]');
+    await admin.waitForSelector('[data-policy$=":USD"] [data-testid="approval-level-row"][data-level="2"]');
+    expect(await admin.inputValue('[data-policy$=":USD"] [data-level="2"] [data-testid="level-from"]')).toBe(
+      '10.000,00',
+    );
+    expect(await admin.locator('[data-policy$=":USD"] [data-testid="policy-problem"]').count()).toBe(0);
+    expect(await admin.isEnabled('[data-policy$=":USD"] [data-testid="policy-save"]')).toBe(true);
+    await admin.click('[data-policy$=":USD"] [data-testid="policy-discard"]');
+    await admin.waitForSelector('[data-testid="approval-policy"][data-policy$=":USD"]', { state: 'detached' });
+    expect(await admin.locator('[data-testid="approval-policy"]').count()).toBe(editors);
+    await admin.close();
+
+    // The operator: a change request's and a document's page, the PO confirmations tab and the PO's round.
+    step('a change request');
+    const op = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await signIn(op, s.srv.origin, operator.email, operator.password);
+    await op.goto(`${s.srv.origin}/work-queue/change-requests/${address?.id}`);
+    await op.waitForSelector('[data-testid="comparison"]');
+    const change = await walk(op, 'work queue: a change request');
+    expect(await op.textContent('h1')).toBe('Änderungsantrag: Anschrift');
+    expect(change.text).toContain('Hinterlegt und vorgeschlagen');
+
+    step('a document');
+    await op.goto(`${s.srv.origin}/work-queue/documents/${document?.id}`);
+    await op.waitForSelector('[data-testid="queue-document-summary"]');
+    const doc = await walk(op, 'work queue: a document');
+    expect(doc.text).toContain('Prüfung beginnen');
+    expect(doc.text).toContain('Format und Größe');
+
+    step('the PO confirmations tab');
+    await op.goto(`${s.srv.origin}/work-queue?tab=confirmations`);
+    await op.waitForSelector('[data-testid="confirmations-queue-row"]');
+    const confirmations = await walk(op, 'work queue: PO confirmations');
+    expect(confirmations.text).toContain('Bestellbestätigungen mit Änderungen, älteste zuerst');
+    expect(confirmations.times).toBeGreaterThan(0);
+    step('a round with changes');
+    await op.click('[data-testid="confirmations-queue-row"] th a');
+    await op.waitForSelector('[data-testid="po-round-accept"]');
+    const round = await walk(op, 'purchase order: a round with changes');
+    expect(await op.textContent('[data-testid="po-round-accept"]')).toBe('Änderungen annehmen');
+    // A no-break space before the sign.
+    expect(round.text).toMatch(/1\.234,56\s€/);
+    expect(s.problems).toEqual([]);
+    await op.close();
   }, 120_000);
 });
 

@@ -69,6 +69,22 @@ export function formatNumber(value: number | bigint | string, maxFraction = 2): 
 }
 
 /**
+ * A file's size in the user's locale, with Intl's unit words: '10 bytes' / '10 Byte', '3.9 kB' / '3,9 kB',
+ * '1.2 MB' / '1,2 MB' (binary steps of 1024, one decimal above a kilobyte).
+ */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024) return numberFormat({ style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
+  const mega = bytes >= 1024 * 1024;
+  return numberFormat({
+    style: 'unit',
+    unit: mega ? 'megabyte' : 'kilobyte',
+    unitDisplay: 'short',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(mega ? bytes / 1024 / 1024 : bytes / 1024);
+}
+
+/**
  * 'YYYY-MM-DD' (a calendar date, no time zone) in the user's locale: '3 Mar 2025' (en-GB), 'Mar 3, 2025'
  * (en-US), '03.03.2025' (de). Unparseable input is shown as is.
  */

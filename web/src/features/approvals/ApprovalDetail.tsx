@@ -1,54 +1,57 @@
 import { createSignal, For, type JSX, Show } from 'solid-js';
 import { can, guard } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { Announcement, createDialogs, FormDialog, ReasonDialog } from '../../shared/components.tsx';
 import { DetailPage, NoValue } from '../../shared/data.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
-import { formatDateTime } from '../../shared/format.ts';
+import { formatDateTime, formatMinor } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { BANK_FIELDS, ComparisonTable } from '../suppliers/change-request-pieces.tsx';
-import { AttachedFiles, Badge } from '../suppliers/supplier-shared.tsx';
+import { AttachedFiles, words } from '../suppliers/supplier-shared.tsx';
 import {
   amountExample,
-  DECISION_LABELS,
   decimalsWord,
+  decisionLabel,
   formatMajor,
   formatWait,
   Money,
   parseMajor,
-  TYPE_LABELS,
+  StatusHeading,
+  typeLabel,
   waitWords,
 } from './approvals-shared.tsx';
 
 type Request = Awaited<ReturnType<typeof trpc.approvals.get.query>>;
 type Decision = 'approve' | 'reject' | 'request-changes';
 
+/** Each decision's words (catalogue keys; the heading takes the request's {title}). */
 const DECISION_TEXT: Record<
   Decision,
-  { button: string; title: string; submit: string; submitClass: string; what: string; label: string }
+  { button: AdminKey; heading: AdminKey; submit: AdminKey; submitClass: string; what: AdminKey; label: AdminKey }
 > = {
   approve: {
-    button: 'Approve',
-    title: 'Approve',
-    submit: 'Approve request',
+    button: 'admin.approvals.approve',
+    heading: 'admin.approvals.approveHeading',
+    submit: 'admin.approvals.approveSubmit',
     submitClass: 'button button-primary',
-    label: 'Note',
-    what: 'Your approval counts for the current level. On the last level the change applies at once.',
+    label: 'admin.approvals.note',
+    what: 'admin.approvals.approveWhat',
   },
   reject: {
-    button: 'Reject',
-    title: 'Reject',
-    submit: 'Reject request',
+    button: 'admin.approvals.reject',
+    heading: 'admin.approvals.rejectHeading',
+    submit: 'admin.approvals.rejectSubmit',
     submitClass: 'button button-danger',
-    label: 'Reason',
-    what: 'Nothing changes; the request ends and whoever made it reads your reason.',
+    label: 'admin.workQueue.colReason',
+    what: 'admin.approvals.rejectWhat',
   },
   'request-changes': {
-    button: 'Request changes',
-    title: 'Request changes to',
-    submit: 'Send back',
+    button: 'admin.approvals.requestChanges',
+    heading: 'admin.approvals.requestChangesHeading',
+    submit: 'admin.approvals.requestChangesSubmit',
     submitClass: 'button',
-    label: 'What should change',
-    what: 'The request goes back to whoever made it, with your reason, to correct and resubmit.',
+    label: 'admin.approvals.requestChangesLabel',
+    what: 'admin.approvals.requestChangesWhat',
   },
 };
 
@@ -61,8 +64,8 @@ export default function ApprovalDetail() {
   return (
     <DetailPage
       id="approval"
-      noun="Approval request"
-      back={{ href: '/approvals', label: 'Back to approvals' }}
+      noun={t('admin.approvals.requestNoun')}
+      back={{ href: '/approvals', label: t('admin.approvals.back') }}
       fetch={(id) => trpc.approvals.get.query({ id })}
       pageTitle={(r) => r.title}
     >
@@ -98,51 +101,49 @@ function RequestView(props: { request: Request; refresh: () => void }) {
 
   return (
     <>
-      <div class="detail-header">
-        <h1 id="approval-title" data-testid="approval-title" class="focus-target" tabindex="-1" ref={heading}>
-          {r().title}
-        </h1>
-        <Badge status={r().status} testId="approval-status" />
-      </div>
+      <StatusHeading id="approval-title" status={r().status} statusTestId="approval-status" ref={heading}>
+        {r().title}
+      </StatusHeading>
       <Announcement testId="approval-announcement" message={announcement()} />
       <Show when={conflict()}>
         {(message) => (
           <p class="form-error" role="alert" data-testid="approval-conflict">
-            {message()} The request has been loaded again.
+            <span class="server-text">{message()}</span> {t('admin.approvals.reloaded')}
           </p>
         )}
       </Show>
 
       <dl class="summary" data-testid="approval-summary">
         <div>
-          <dt>Party</dt>
+          <dt>{t('admin.approvals.colParty')}</dt>
           <dd>{r().partyName}</dd>
         </div>
         <div>
-          <dt>Type</dt>
-          <dd>{TYPE_LABELS[r().type]}</dd>
+          <dt>{t('admin.approvals.colType')}</dt>
+          <dd>{typeLabel(r().type)}</dd>
         </div>
         <div>
-          <dt>Amount</dt>
+          <dt>{t('admin.approvals.colAmount')}</dt>
           <dd data-testid="approval-amount">
             <Money minor={r().amountMinor} currency={r().currency} />
           </dd>
         </div>
         <div>
-          <dt>Level</dt>
+          <dt>{t('admin.approvals.colLevel')}</dt>
           <dd data-testid="approval-level">
-            {r().currentLevel} of {r().levels}
+            {t('admin.approvals.levelOf', { level: r().currentLevel, levels: r().levels })}
           </dd>
         </div>
         <div>
-          <dt>Submitted</dt>
+          <dt>{t('admin.approvals.submitted')}</dt>
           <dd>
-            <time datetime={r().submittedAt}>{formatDateTime(r().submittedAt)}</time> by {r().submittedBy}
+            <time datetime={r().submittedAt}>{formatDateTime(r().submittedAt)}</time>{' '}
+            {t('admin.workQueue.by', { name: r().submittedBy })}
           </dd>
         </div>
         <Show when={open()}>
           <div>
-            <dt>Waiting</dt>
+            <dt>{t('admin.workQueue.colWaiting')}</dt>
             <dd>
               <time datetime={r().waitingSince} title={formatDateTime(r().waitingSince)}>
                 <span aria-hidden="true">{formatWait(r().waitingSince)}</span>
@@ -159,14 +160,11 @@ function RequestView(props: { request: Request; refresh: () => void }) {
           aria-labelledby="approval-staffing-title"
           data-testid="approval-staffing"
         >
-          <h2 id="approval-staffing-title">Nobody can complete this request yet</h2>
-          <ul>
+          <h2 id="approval-staffing-title">{t('admin.approvals.staffingTitle')}</h2>
+          <ul class="server-text">
             <For each={r().staffing}>{(w) => <li>{w}</li>}</For>
           </ul>
-          <p class="hint">
-            A system admin fixes this under Users (roles) and Approval policies (approver limits); the request waits
-            until then.
-          </p>
+          <p class="hint">{t('admin.approvals.staffingHint')}</p>
         </section>
       </Show>
 
@@ -175,18 +173,16 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         aria-labelledby="approval-decision-title"
         data-testid="approval-decision"
       >
-        <h2 id="approval-decision-title">Your decision</h2>
+        <h2 id="approval-decision-title">{t('admin.approvals.yourDecision')}</h2>
         <Show
           when={r().canDecide.allowed}
           fallback={
-            <p class="hint" data-testid="approval-why-not">
-              {r().canDecide.why ?? 'You cannot decide this request.'}
+            <p class="hint server-text" data-testid="approval-why-not">
+              {r().canDecide.why ?? t('admin.approvals.cannotDecide')}
             </p>
           }
         >
-          <p class="hint">
-            Level {r().currentLevel} of {r().levels} waits for your decision.
-          </p>
+          <p class="hint">{t('admin.approvals.levelWaits', { level: r().currentLevel, levels: r().levels })}</p>
           <div class="button-row">
             <For each={['approve', 'reject', 'request-changes'] as Decision[]}>
               {(d) => (
@@ -197,7 +193,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
                   ref={dialogs.opener(d)}
                   onClick={() => start(d)}
                 >
-                  {DECISION_TEXT[d].button}
+                  {t(DECISION_TEXT[d].button)}
                 </button>
               )}
             </For>
@@ -207,11 +203,9 @@ function RequestView(props: { request: Request; refresh: () => void }) {
 
       <Show when={maker() && open()}>
         <section class="panel approval-decision" aria-labelledby="approval-maker-title" data-testid="approval-maker">
-          <h2 id="approval-maker-title">Your request</h2>
+          <h2 id="approval-maker-title">{t('admin.approvals.yourRequest')}</h2>
           <p class="hint">
-            {r().status === 'changes-requested'
-              ? 'An approver sent this request back. Correct the amount and resubmit it, or withdraw it.'
-              : 'While it waits for approval you may withdraw it.'}
+            {r().status === 'changes-requested' ? t('admin.approvals.sentBackHint') : t('admin.approvals.withdrawHint')}
           </p>
           <div class="button-row">
             <Show when={r().status === 'changes-requested'}>
@@ -222,7 +216,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
                 ref={dialogs.opener('resubmit')}
                 onClick={() => start('resubmit')}
               >
-                Correct and resubmit
+                {t('admin.approvals.resubmitTitle')}
               </button>
             </Show>
             <button
@@ -232,33 +226,33 @@ function RequestView(props: { request: Request; refresh: () => void }) {
               ref={dialogs.opener('withdraw')}
               onClick={() => start('withdraw')}
             >
-              Withdraw
+              {t('admin.approvals.withdraw')}
             </button>
           </div>
         </section>
       </Show>
 
-      <h2 id="approval-change-title">The change</h2>
+      <h2 id="approval-change-title">{t('admin.approvals.theChange')}</h2>
       <HeldChange request={r()} />
 
-      <h2 id="approval-rule-title">The rule that applies</h2>
+      <h2 id="approval-rule-title">{t('admin.approvals.theRule')}</h2>
       <p class="approval-rule-why" data-testid="approval-rule-why">
         {ruleWhy(r())}
       </p>
       <p class="hint" data-testid="approval-policy-version">
-        Policy version {r().rule.policyVersion}, as it stood when the request was made.
+        {t('admin.approvals.policyVersion', { version: r().rule.policyVersion })}
       </p>
       <div class="table-wrap stack">
         <table class="data-table" data-testid="approval-rule" aria-labelledby="approval-rule-title">
           <thead>
             <tr>
-              <th scope="col">Level</th>
+              <th scope="col">{t('admin.approvals.colLevel')}</th>
               <Show when={r().amountMinor !== null}>
-                <th scope="col">Requests that stop here</th>
+                <th scope="col">{t('admin.approvals.colStopHere')}</th>
               </Show>
-              <th scope="col">Decided by</th>
-              <th scope="col">Approvals required</th>
-              <th scope="col">Escalates to</th>
+              <th scope="col">{t('admin.approvals.colDecidedBy')}</th>
+              <th scope="col">{t('admin.approvals.colRequired')}</th>
+              <th scope="col">{t('admin.approvals.colEscalatesTo')}</th>
             </tr>
           </thead>
           <tbody>
@@ -266,28 +260,28 @@ function RequestView(props: { request: Request; refresh: () => void }) {
               {(l) => (
                 <tr classList={{ 'approval-current-level': open() && l.level === r().currentLevel }}>
                   <th scope="row">
-                    Level {l.level}
+                    {t('admin.approvals.level', { level: l.level })}
                     <Show when={open() && l.level === r().currentLevel}>
-                      <span class="muted"> (current)</span>
+                      <span class="muted"> {t('admin.approvals.current')}</span>
                     </Show>
                   </th>
                   <Show when={r().amountMinor !== null}>
-                    <td data-label="Requests that stop here" class="wrap">
+                    <td data-label={t('admin.approvals.colStopHere')} class="wrap">
                       <div>
                         {range(l.minMinor, l.maxMinor, r().currency ?? '')}
                         <Show when={l.level === r().levels}>
                           <span class="muted approval-stop-level" data-testid="approval-stop-level">
-                            this request’s amount
+                            {t('admin.approvals.thisAmount')}
                           </span>
                         </Show>
                       </div>
                     </td>
                   </Show>
-                  <td data-label="Decided by" class="wrap">
+                  <td data-label={t('admin.approvals.colDecidedBy')} class="wrap">
                     {l.roles.join(', ')}
                   </td>
-                  <td data-label="Approvals required">{l.approvalsRequired}</td>
-                  <td data-label="Escalates to" class="wrap">
+                  <td data-label={t('admin.approvals.colRequired')}>{l.approvalsRequired}</td>
+                  <td data-label={t('admin.approvals.colEscalatesTo')} class="wrap">
                     {l.escalateTo.length > 0 ? l.escalateTo.join(', ') : <NoValue />}
                   </td>
                 </tr>
@@ -297,7 +291,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         </table>
       </div>
 
-      <h2 id="approval-trail-title">Trail</h2>
+      <h2 id="approval-trail-title">{t('admin.approvals.trail')}</h2>
       <ol class="approval-trail" data-testid="approval-trail" aria-labelledby="approval-trail-title">
         <For each={r().steps}>
           {(s) => (
@@ -307,21 +301,24 @@ function RequestView(props: { request: Request; refresh: () => void }) {
               data-decision={s.decision}
             >
               <p class="approval-step-head">
-                <strong>{DECISION_LABELS[s.decision] ?? s.decision}</strong>
-                <span> · level {s.level}</span>
+                <strong>{decisionLabel(s.decision)}</strong>
+                <span> · {t('admin.approvals.stepLevel', { level: s.level })}</span>
                 <Show when={s.round > 1}>
-                  <span> · round {s.round}</span>
+                  <span> · {t('admin.approvals.stepRound', { round: s.round })}</span>
                 </Show>
               </p>
               <p class="approval-step-meta">
                 <time datetime={s.at}>{formatDateTime(s.at)}</time>
-                <Show when={s.by}>{(by) => <> by {by()}</>}</Show>
-                <Show when={s.role}>{(role) => <> as {role()}</>}</Show>
+                <Show when={s.by}>{(by) => <> {t('admin.workQueue.by', { name: by() })}</>}</Show>
+                <Show when={s.role}>{(role) => <> {t('admin.approvals.asRole', { role: role() })}</>}</Show>
                 <Show when={s.limit}>
                   {(limit) => (
                     <>
                       {' '}
-                      · limit {formatMajor(limit().maxMinor, limit().currency)} {limit().currency}
+                      ·{' '}
+                      {t('admin.approvals.stepLimit', {
+                        amount: formatMinor(limit().maxMinor, limit().currency),
+                      })}
                     </>
                   )}
                 </Show>
@@ -335,17 +332,17 @@ function RequestView(props: { request: Request; refresh: () => void }) {
       <Show when={dialogs.open() === 'withdraw'}>
         <FormDialog
           id="approval-withdraw"
-          title="Withdraw"
+          title={t('admin.approvals.withdraw')}
           testId="approval-withdraw-dialog"
-          heading={<>Withdraw “{r().title}”?</>}
-          intro={<p class="hint">The request ends and nothing changes. Approvers no longer see it waiting.</p>}
+          heading={t('admin.approvals.withdrawHeading', { title: r().title })}
+          intro={<p class="hint">{t('admin.approvals.withdrawWhat')}</p>}
           onClose={dialogs.close}
-          submitLabel="Withdraw request"
+          submitLabel={t('admin.approvals.withdrawSubmit')}
           submitClass="button button-danger"
           submitTestId="approval-withdraw-submit"
           send={async () => {
             await guard(trpc.approvals.withdraw.mutate({ id: r().id }));
-            setAnnouncement('Withdrawn: the request ends and nothing changes.');
+            setAnnouncement(t('admin.approvals.withdrawn'));
             props.refresh();
           }}
           onRefused={conflicted}
@@ -356,7 +353,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
           request={r()}
           onClose={dialogs.close}
           onDone={() => {
-            setAnnouncement('Resubmitted: the corrected request goes through approval again.');
+            setAnnouncement(t('admin.approvals.resubmitted'));
             props.refresh();
           }}
           onRefused={conflicted}
@@ -385,11 +382,11 @@ function RequestView(props: { request: Request; refresh: () => void }) {
 }
 
 function outcome(status: string, level: number, levels: number): string {
-  if (status === 'approved') return 'Approved: every level has approved and the change now applies.';
-  if (status === 'pending') return `Your approval is recorded. The request now waits at level ${level} of ${levels}.`;
-  if (status === 'rejected') return 'Rejected: nothing changes, and the maker is told why.';
-  if (status === 'changes-requested') return 'Sent back: the maker is asked to change it and resubmit.';
-  return `The request is now ${status}.`;
+  if (status === 'approved') return t('admin.approvals.outcomeApproved');
+  if (status === 'pending') return t('admin.approvals.outcomePending', { level, levels });
+  if (status === 'rejected') return t('admin.approvals.outcomeRejected');
+  if (status === 'changes-requested') return t('admin.approvals.outcomeSentBack');
+  return t('admin.approvals.outcomeOther', { status: words(status) });
 }
 
 /**
@@ -399,19 +396,19 @@ function outcome(status: string, level: number, levels: number): string {
  */
 function ruleWhy(r: Request): string {
   const n = r.levels;
-  const levels = n === 1 ? 'level 1 only' : `levels 1–${n}`;
-  if (r.amountMinor === null || !r.currency)
-    return `This request passes ${n === 1 ? 'its one level' : `all ${n} levels of its policy, in order`}.`;
-  const amount = `${formatMajor(r.amountMinor, r.currency)} ${r.currency}`;
+  if (r.amountMinor === null || !r.currency) return t('admin.approvals.ruleWhyPlain', { levels: n });
+  const amount = formatMinor(r.amountMinor, r.currency);
   const last = r.rule.levels[n - 1];
   const where = last ? range(last.minMinor, last.maxMinor, r.currency) : '';
-  return `This ${amount} request passes ${levels}: every level up to the one whose range holds its amount (level ${n}: ${where}). Whoever approves it, at any level, needs a ${r.currency} limit of at least ${amount}.`;
+  return t('admin.approvals.ruleWhyAmount', { amount, levels: n, where, currency: r.currency });
 }
 
-/** 0 - 10,000.00 EUR; 10,000.00 EUR and above. */
+/** 0.00 to under 10,000.00 EUR; 10,000.00 EUR and above. */
 function range(min: string | null, max: string | null, currency: string): string {
   const from = formatMajor(min ?? '0', currency);
-  return max === null ? `${from} ${currency} and above` : `${from} to under ${formatMajor(max, currency)} ${currency}`;
+  return max === null
+    ? t('admin.approvals.rangeAbove', { from, currency })
+    : t('admin.approvals.range', { from, to: formatMajor(max, currency), currency });
 }
 
 const str = (v: unknown): string =>
@@ -430,11 +427,11 @@ function HeldChange(props: { request: Request }) {
         fields={BANK_FIELDS}
         proposed={record(r().payload.bankDetails)}
         previous={record(r().previous?.bankDetails ?? null)}
-        proposedLabel="Requested"
+        proposedLabel={t('admin.approvals.requested')}
       />
       <Show when={r().attachments.length > 0}>
-        <h3 class="subheading">Evidence from the supplier</h3>
-        <p class="hint">Check the new account against the letter, and the letter against what you already know.</p>
+        <h3 class="subheading">{t('admin.approvals.evidence')}</h3>
+        <p class="hint">{t('admin.approvals.evidenceHint')}</p>
         <AttachedFiles
           files={r().attachments}
           link={(attachmentId) => trpc.approvals.attachmentLink.query({ id: r().id, attachmentId })}
@@ -450,38 +447,43 @@ function AmountChange(props: { request: Request }) {
   const p = () => props.request.payload;
   const prev = () => props.request.previous;
   const known = new Set(['amountMinor', 'currency', 'reason', 'invoiceNumber']);
-  const rows = (): [string, JSX.Element][] => {
-    const out: [string, JSX.Element][] = [];
-    const t = props.request.type;
-    if (t === 'credit-limit-change') {
+  // [label, value, wide]: the reason takes the whole width.
+  const rows = (): [string, JSX.Element, boolean?][] => {
+    const out: [string, JSX.Element, boolean?][] = [];
+    const type = props.request.type;
+    if (type === 'credit-limit-change') {
       out.push([
-        'Credit limit now',
+        t('admin.approvals.limitNow'),
         <Show
           when={prev() && str(prev()?.creditLimitMinor) ? prev() : null}
-          fallback={<span class="muted">No credit limit on record</span>}
+          fallback={<span class="muted">{t('admin.approvals.noCreditLimit')}</span>}
         >
           {(v) => <Money minor={str(v().creditLimitMinor)} currency={str(v().currency)} />}
         </Show>,
       ]);
       out.push([
-        'Requested credit limit',
+        t('admin.approvals.requestedLimit'),
         <strong>
           <Money minor={props.request.amountMinor} currency={props.request.currency} />
         </strong>,
       ]);
     } else {
-      out.push(['Amount', <Money minor={props.request.amountMinor} currency={props.request.currency} />]);
+      out.push([
+        t('admin.approvals.colAmount'),
+        <Money minor={props.request.amountMinor} currency={props.request.currency} />,
+      ]);
     }
-    if (p().invoiceNumber) out.push(['Invoice', <span class="mono">{str(p().invoiceNumber)}</span>]);
-    if (p().reason) out.push(['Reason', <span>{str(p().reason)}</span>]);
+    if (p().invoiceNumber)
+      out.push([t('admin.workQueue.colInvoice'), <span class="mono">{str(p().invoiceNumber)}</span>]);
+    if (p().reason) out.push([t('admin.workQueue.colReason'), <span>{str(p().reason)}</span>, true]);
     for (const [k, v] of Object.entries(p())) if (!known.has(k)) out.push([k, <span class="break">{str(v)}</span>]);
     return out;
   };
   return (
     <dl class="summary" data-testid="approval-payload">
       <For each={rows()}>
-        {([label, value]) => (
-          <div classList={{ 'summary-wide': label === 'Reason' }}>
+        {([label, value, wide]) => (
+          <div classList={{ 'summary-wide': wide === true }}>
             <dt>{label}</dt>
             <dd>{value}</dd>
           </div>
@@ -503,22 +505,16 @@ function DecideDialog(props: {
   return (
     <ReasonDialog
       id="approval-decide"
-      title={text().title}
+      title={t(text().button)}
       testId={`approval-${props.decision}-dialog`}
-      heading={
-        <>
-          {text().title} “{props.request.title}”
-        </>
-      }
-      what={text().what}
-      label={text().label}
+      heading={t(text().heading, { title: props.request.title })}
+      what={t(text().what)}
+      label={t(text().label)}
       optional={props.decision === 'approve'}
       missing={
-        props.decision === 'reject'
-          ? 'Give a reason for the rejection (at least three characters).'
-          : 'Say what should change (at least three characters).'
+        props.decision === 'reject' ? t('admin.approvals.rejectMissing') : t('admin.approvals.requestChangesMissing')
       }
-      submitLabel={text().submit}
+      submitLabel={t(text().submit)}
       submitClass={text().submitClass}
       submitTestId="approval-decide-submit"
       send={async (reason) => {
@@ -550,25 +546,29 @@ function ResubmitDialog(props: {
   let amountInput: HTMLInputElement | undefined;
   let noteInput: HTMLTextAreaElement | undefined;
   const amount = () => parseMajor(amountInput?.value ?? '', props.request.currency ?? '');
-  const label = () => (props.request.type === 'credit-limit-change' ? 'New credit limit' : 'Amount');
+  const label = () =>
+    props.request.type === 'credit-limit-change' ? t('admin.approvals.newLimit') : t('admin.approvals.colAmount');
   return (
     <FormDialog
       id="approval-resubmit"
-      title="Correct and resubmit"
+      title={t('admin.approvals.resubmitTitle')}
       testId="approval-resubmit-dialog"
-      heading={<>Correct and resubmit “{props.request.title}”</>}
+      heading={t('admin.approvals.resubmitHeading', { title: props.request.title })}
       intro={
         <p class="hint" id="approval-resubmit-what">
-          The corrected request goes through approval again from the first level.
+          {t('admin.approvals.resubmitWhat')}
         </p>
       }
       initialFocus={() => amountInput}
       onClose={props.onClose}
-      submitLabel="Resubmit"
+      submitLabel={t('admin.approvals.resubmit')}
       submitTestId="approval-resubmit-submit"
       check={() =>
         amount() === null
-          ? `Enter the amount as a number with at most ${decimalsWord(props.request.currency ?? '')}, e.g. ${amountExample(props.request.currency ?? '')}.`
+          ? t('admin.approvals.resubmitAmount', {
+              decimals: decimalsWord(props.request.currency ?? ''),
+              example: amountExample(props.request.currency ?? ''),
+            })
           : null
       }
       send={async () => {
@@ -606,7 +606,8 @@ function ResubmitDialog(props: {
           </div>
           <div class="field">
             <label for="approval-resubmit-note">
-              What you changed<span class="muted"> (optional)</span>
+              {t('admin.approvals.whatChanged')}
+              <span class="muted"> {t('common.optional')}</span>
             </label>
             <textarea
               id="approval-resubmit-note"

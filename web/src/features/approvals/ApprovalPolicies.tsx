@@ -1,14 +1,15 @@
 import { AMOUNT_BASED, APPROVAL_TYPES } from '@gatehouse/contract';
 import { createMemo, createSignal, For, Index, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement } from '../../shared/components.tsx';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDateTime } from '../../shared/format.ts';
+import { formatDateTime, formatMinor } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { type ApprovalType, amountExample, formatMajor, parseMajor, TYPE_LABELS } from './approvals-shared.tsx';
+import { type ApprovalType, amountExample, formatMajor, parseMajor, typeLabel } from './approvals-shared.tsx';
 
 type Loaded = Awaited<ReturnType<typeof trpc.approvalPolicies.list.query>>;
 type Policy = Loaded['policies'][number];
@@ -33,7 +34,7 @@ interface Draft {
 const policyKey = (type: string, currency: string | null) => `${type}:${currency ?? ''}`;
 const AMOUNT_TYPES = APPROVAL_TYPES.filter((t) => AMOUNT_BASED[t]);
 
-/** The first problem with the levels, worded as the server words it, with where it is (for focus). */
+/** The first problem with the levels, in the user's language (the server's rules), with where it is (for focus). */
 export function levelsProblem(
   amountBased: boolean,
   levels: DraftLevel[],
@@ -43,39 +44,47 @@ export function levelsProblem(
   for (const [i, l] of levels.entries()) {
     const n = i + 1;
     if (l.roles.length === 0)
-      return { message: `Level ${n}: choose at least one deciding role.`, level: n, field: 'roles' };
+      return { message: t('admin.approvalPolicies.problemRoles', { level: n }), level: n, field: 'roles' };
     if (!/^[1-5]$/.test(l.approvalsRequired.trim()))
-      return { message: `Level ${n}: approvals required is a whole number from 1 to 5.`, level: n, field: 'required' };
+      return { message: t('admin.approvalPolicies.problemRequired', { level: n }), level: n, field: 'required' };
     if (!amountBased) continue;
     const min = parseMajor(l.from, currency);
     if (min === null)
-      return { message: `Level ${n}: give the lower amount like ${amountExample(currency)}.`, level: n, field: 'from' };
+      return {
+        message: t('admin.approvalPolicies.problemFrom', { level: n, example: amountExample(currency) }),
+        level: n,
+        field: 'from',
+      };
     const max = l.to.trim() === '' ? null : parseMajor(l.to, currency);
     if (l.to.trim() !== '' && max === null)
       return {
-        message: `Level ${n}: give the upper amount like ${amountExample(currency)}, or leave it empty.`,
+        message: t('admin.approvalPolicies.problemTo', { level: n, example: amountExample(currency) }),
         level: n,
         field: 'to',
       };
     if (i === 0 && BigInt(min) !== 0n)
-      return { message: 'Level 1 must start at 0, so every amount has a level.', level: n, field: 'from' };
+      return { message: t('admin.approvalPolicies.problemStart'), level: n, field: 'from' };
     if (i > 0 && previousMax === null)
       return {
-        message: `Level ${i} has no upper amount, so level ${n} can never apply; remove it or give level ${i} an upper amount.`,
+        message: t('admin.approvalPolicies.problemUnreachable', { previous: i, level: n }),
         level: i,
         field: 'to',
       };
     if (i > 0 && previousMax !== undefined && previousMax !== null) {
       if (BigInt(min) > BigInt(previousMax))
-        return { message: `There is a gap between level ${i} and level ${n}.`, level: n, field: 'from' };
+        return { message: t('admin.approvalPolicies.problemGap', { previous: i, level: n }), level: n, field: 'from' };
       if (BigInt(min) < BigInt(previousMax))
-        return { message: `Level ${n} overlaps level ${i}.`, level: n, field: 'from' };
+        return {
+          message: t('admin.approvalPolicies.problemOverlap', { previous: i, level: n }),
+          level: n,
+          field: 'from',
+        };
     }
     if (max !== null && BigInt(max) <= BigInt(min))
-      return { message: `Level ${n}: the upper amount must be above the lower.`, level: n, field: 'to' };
+      return { message: t('admin.approvalPolicies.problemOrder', { level: n }), level: n, field: 'to' };
     if (i === levels.length - 1 && max !== null)
       return {
-        message: 'The last level must have no upper amount, so every amount has a level.',
+        message: t('admin.approvalPolicies.problemLast'),
         level: n,
         field: 'to',
       };
@@ -90,7 +99,7 @@ export function levelsProblem(
  * amount ranges as the server does before sending; saving is sensitive (password re-entry).
  */
 export default function ApprovalPolicies() {
-  usePageTitle(() => 'Approval policies');
+  usePageTitle(() => t('admin.approvalPolicies.title'));
   const [data, setData] = createSignal<Loaded | null>(null);
   const [approvers, setApprovers] = createSignal<Approver[] | null>(null);
   const [loadError, setLoadError] = createSignal<string | null>(null);
@@ -130,13 +139,9 @@ export default function ApprovalPolicies() {
 
   return (
     <section aria-labelledby="approval-policies-title" class="approval-policies">
-      <h1 id="approval-policies-title">Approval policies</h1>
+      <h1 id="approval-policies-title">{t('admin.approvalPolicies.title')}</h1>
       <p class="hint policies-intro">
-        Each type of request goes through the levels of its policy, in order. Credit-limit changes and credit notes have
-        a policy per currency: a request passes every level from level 1 up to the one whose range holds its amount, and
-        stops there (a 250,000.00 EUR request passes every level up to the one for 250,000.00 EUR), and each approver on
-        the way needs a limit covering the whole amount. A request keeps the policy it was made under; changes here
-        apply to new requests.
+        {t('admin.approvalPolicies.intro', { example: formatMinor('25000000', 'EUR') })}
       </p>
       <Announcement testId="approval-policies-status" message={notice()} />
       <Show when={warnings()}>
@@ -146,22 +151,19 @@ export default function ApprovalPolicies() {
             aria-labelledby="approval-policies-warnings-title"
             data-testid="policy-warnings"
           >
-            <h2 id="approval-policies-warnings-title">Saved, but some requests could never be decided</h2>
-            <p>With today’s approvers and limits, under the {w().name} policy:</p>
-            <ul>
+            <h2 id="approval-policies-warnings-title">{t('admin.approvalPolicies.warningsTitle')}</h2>
+            <p>{t('admin.approvalPolicies.warningsUnder', { name: w().name })}</p>
+            <ul class="server-text">
               <For each={w().items}>{(item) => <li>{item}</li>}</For>
             </ul>
-            <p class="hint">
-              Give the role to more people (Users), or set approver limits in that currency below. Nobody decides twice
-              in a request, and nobody decides their own.
-            </p>
+            <p class="hint">{t('admin.approvalPolicies.warningsHint')}</p>
           </section>
         )}
       </Show>
       <Show when={loadError()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
       <Show when={!loadError() && data() === null}>
         <p class="list-message" role="status">
-          Loading approval policies…
+          {t('admin.approvalPolicies.loading')}
         </p>
       </Show>
       <Show when={data()}>
@@ -204,9 +206,17 @@ export default function ApprovalPolicies() {
   );
 }
 
-function toDraft(policy: Policy | null, roles: Role[]): DraftLevel[] {
+function toDraft(policy: Policy | null, roles: Role[], currency: string | null): DraftLevel[] {
   if (!policy)
-    return [{ from: '0.00', to: '', roles: roles[0] ? [roles[0].key] : [], approvalsRequired: '1', escalateTo: [] }];
+    return [
+      {
+        from: formatMajor('0', currency ?? 'EUR'),
+        to: '',
+        roles: roles[0] ? [roles[0].key] : [],
+        approvalsRequired: '1',
+        escalateTo: [],
+      },
+    ];
   return policy.levels.map((l) => ({
     from: l.minMinor === null ? '' : formatMajor(l.minMinor, policy.currency ?? ''),
     to: l.maxMinor === null ? '' : formatMajor(l.maxMinor, policy.currency ?? ''),
@@ -225,11 +235,11 @@ function PolicyEditor(props: {
   const d = props.draft;
   const amountBased = AMOUNT_BASED[d.type];
   const prefix = `policy-${d.type}-${d.currency ?? 'any'}`;
-  const [levels, setLevels] = createSignal<DraftLevel[]>(toDraft(d.policy, props.roles));
+  const [levels, setLevels] = createSignal<DraftLevel[]>(toDraft(d.policy, props.roles, d.currency));
   const [serverError, setServerError] = createSignal<string | null>(null);
   const [saving, setSaving] = createSignal(false);
   const problem = createMemo(() => levelsProblem(amountBased, levels(), d.currency ?? 'EUR'));
-  const name = `${TYPE_LABELS[d.type]}${d.currency ? ` · ${d.currency}` : ''}`;
+  const name = () => `${typeLabel(d.type)}${d.currency ? ` · ${d.currency}` : ''}`;
   let section: HTMLElement | undefined;
 
   const update = (i: number, change: Partial<DraftLevel>) => {
@@ -290,8 +300,8 @@ function PolicyEditor(props: {
         }),
       );
       props.onSaved(
-        `Saved the ${name} policy (version ${version}). New requests follow it.`,
-        warnings.length > 0 ? { name, items: warnings } : null,
+        t('admin.approvalPolicies.saved', { name: name(), version }),
+        warnings.length > 0 ? { name: name(), items: warnings } : null,
       );
     } catch (err) {
       setServerError(errorMessage(err));
@@ -309,13 +319,14 @@ function PolicyEditor(props: {
       ref={section}
     >
       <div class="detail-header list-header">
-        <h2 id={`${prefix}-title`}>{name}</h2>
+        <h2 id={`${prefix}-title`}>{name()}</h2>
         <p class="hint approval-policy-version">
-          <Show when={d.policy} fallback="New policy, not saved yet">
+          <Show when={d.policy} fallback={t('admin.approvalPolicies.unsaved')}>
             {(p) => (
               <>
-                Version {p().version}, changed <time datetime={p().updatedAt}>{formatDateTime(p().updatedAt)}</time>
-                <Show when={p().updatedBy}>{(by) => <> by {by()}</>}</Show>
+                {t('admin.approvalPolicies.versionChanged', { version: p().version })}{' '}
+                <time datetime={p().updatedAt}>{formatDateTime(p().updatedAt)}</time>
+                <Show when={p().updatedBy}>{(by) => <> {t('admin.workQueue.by', { name: by() })}</>}</Show>
               </>
             )}
           </Show>
@@ -326,16 +337,16 @@ function PolicyEditor(props: {
           <table class="data-table approval-levels" aria-labelledby={`${prefix}-title`}>
             <thead>
               <tr>
-                <th scope="col">Level</th>
+                <th scope="col">{t('admin.approvals.colLevel')}</th>
                 <Show when={amountBased}>
-                  <th scope="col">From ({d.currency})</th>
-                  <th scope="col">To ({d.currency})</th>
+                  <th scope="col">{t('admin.approvalPolicies.colFrom', { currency: d.currency ?? '' })}</th>
+                  <th scope="col">{t('admin.approvalPolicies.colTo', { currency: d.currency ?? '' })}</th>
                 </Show>
-                <th scope="col">Deciding roles</th>
-                <th scope="col">Approvals required</th>
-                <th scope="col">Escalate to</th>
+                <th scope="col">{t('admin.approvalPolicies.colRoles')}</th>
+                <th scope="col">{t('admin.approvals.colRequired')}</th>
+                <th scope="col">{t('admin.approvalPolicies.colEscalateTo')}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{t('admin.integrations.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -346,11 +357,11 @@ function PolicyEditor(props: {
                   const id = (field: string) => `${prefix}-${n}-${field}`;
                   return (
                     <tr data-testid="approval-level-row" data-level={n}>
-                      <th scope="row">Level {n}</th>
+                      <th scope="row">{t('admin.approvals.level', { level: n })}</th>
                       <Show when={amountBased}>
-                        <td data-label="From">
+                        <td data-label={t('admin.approvalPolicies.from')}>
                           <label class="visually-hidden" for={id('from')}>
-                            Level {n} from
+                            {t('admin.approvalPolicies.levelFrom', { level: n })}
                           </label>
                           <input
                             id={id('from')}
@@ -365,9 +376,9 @@ function PolicyEditor(props: {
                             onInput={(e) => update(i, { from: e.currentTarget.value })}
                           />
                         </td>
-                        <td data-label="To">
+                        <td data-label={t('admin.approvalPolicies.to')}>
                           <label class="visually-hidden" for={id('to')}>
-                            Level {n} to (empty: no upper amount)
+                            {t('admin.approvalPolicies.levelTo', { level: n })}
                           </label>
                           <input
                             id={id('to')}
@@ -375,7 +386,7 @@ function PolicyEditor(props: {
                             type="text"
                             inputmode="decimal"
                             autocomplete="off"
-                            placeholder="and above"
+                            placeholder={t('admin.approvalPolicies.andAbove')}
                             data-testid="level-to"
                             value={l().to}
                             aria-invalid={invalid(n, 'to')}
@@ -384,19 +395,19 @@ function PolicyEditor(props: {
                           />
                         </td>
                       </Show>
-                      <td data-label="Deciding roles">
+                      <td data-label={t('admin.approvalPolicies.colRoles')}>
                         <RoleChecks
                           id={id('roles')}
-                          legend={`Level ${n} deciding roles`}
+                          legend={t('admin.approvalPolicies.levelRoles', { level: n })}
                           roles={props.roles}
                           selected={l().roles}
                           invalid={invalid(n, 'roles') === 'true'}
                           onToggle={(key, on) => update(i, { roles: toggle(l().roles, key, on) })}
                         />
                       </td>
-                      <td data-label="Approvals required">
+                      <td data-label={t('admin.approvals.colRequired')}>
                         <label class="visually-hidden" for={id('required')}>
-                          Level {n} approvals required
+                          {t('admin.approvalPolicies.levelRequired', { level: n })}
                         </label>
                         <input
                           id={id('required')}
@@ -410,10 +421,10 @@ function PolicyEditor(props: {
                           onInput={(e) => update(i, { approvalsRequired: e.currentTarget.value })}
                         />
                       </td>
-                      <td data-label="Escalate to">
+                      <td data-label={t('admin.approvalPolicies.colEscalateTo')}>
                         <RoleChecks
                           id={id('escalate')}
-                          legend={`Level ${n} escalates to`}
+                          legend={t('admin.approvalPolicies.levelEscalates', { level: n })}
                           roles={props.roles}
                           selected={l().escalateTo}
                           invalid={false}
@@ -426,9 +437,10 @@ function PolicyEditor(props: {
                             type="button"
                             class="button button-small"
                             data-testid="level-remove"
+                            aria-label={t('admin.approvalPolicies.removeLevel', { level: n })}
                             onClick={() => remove(i)}
                           >
-                            Remove<span class="visually-hidden"> level {n}</span>
+                            {t('admin.approvalPolicies.remove')}
                           </button>
                         </Show>
                       </td>
@@ -458,7 +470,7 @@ function PolicyEditor(props: {
             disabled={levels().length >= 10}
             onClick={add}
           >
-            Add level
+            {t('admin.approvalPolicies.addLevel')}
           </button>
           <button
             type="submit"
@@ -468,11 +480,11 @@ function PolicyEditor(props: {
             aria-busy={saving()}
             aria-describedby={problem() ? `${prefix}-problem` : undefined}
           >
-            Save {name}
+            {t('admin.approvalPolicies.save', { name: name() })}
           </button>
           <Show when={!d.policy}>
-            <button type="button" class="button button-quiet" onClick={props.onDiscard}>
-              Discard
+            <button type="button" class="button button-quiet" data-testid="policy-discard" onClick={props.onDiscard}>
+              {t('admin.approvalPolicies.discard')}
             </button>
           </Show>
         </div>
@@ -526,12 +538,12 @@ function AddCurrency(props: {
       .toUpperCase();
     if (!type) return;
     if (!/^[A-Z]{3}$/.test(currency)) {
-      setError('Use a three-letter currency code (EUR, USD…).');
+      setError(t('admin.approvals.currencyCode'));
       currencyInput?.focus();
       return;
     }
     if (props.exists(type, currency)) {
-      setError(`There is a ${TYPE_LABELS[type].toLowerCase()} policy for ${currency} already; edit it above.`);
+      setError(t('admin.approvalPolicies.exists', { type: typeLabel(type), currency }));
       currencyInput?.focus();
       return;
     }
@@ -541,17 +553,17 @@ function AddCurrency(props: {
   };
   return (
     <section class="panel panel-wide" aria-labelledby="add-currency-title">
-      <h2 id="add-currency-title">Add a policy for another currency</h2>
+      <h2 id="add-currency-title">{t('admin.approvalPolicies.addTitle')}</h2>
       <FormError id="add-currency-error" message={error()} />
       <form class="filters" onSubmit={submit} novalidate data-testid="add-currency-form">
         <div class="field">
-          <label for="add-currency-type">Type</label>
+          <label for="add-currency-type">{t('admin.approvals.colType')}</label>
           <select id="add-currency-type" name="type">
-            <For each={AMOUNT_TYPES}>{(t) => <option value={t}>{TYPE_LABELS[t]}</option>}</For>
+            <For each={AMOUNT_TYPES}>{(type) => <option value={type}>{typeLabel(type)}</option>}</For>
           </select>
         </div>
         <div class="field">
-          <label for="add-currency-code">Currency</label>
+          <label for="add-currency-code">{t('admin.approvals.currency')}</label>
           <input
             id="add-currency-code"
             name="currency"
@@ -566,8 +578,8 @@ function AddCurrency(props: {
           />
         </div>
         <div class="field field-button">
-          <button type="submit" class="button">
-            Add policy
+          <button type="submit" class="button" data-testid="add-currency-submit">
+            {t('admin.approvalPolicies.addPolicy')}
           </button>
         </div>
       </form>
@@ -591,18 +603,18 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
       .toUpperCase();
     const who = props.approvers.find((a) => a.userId === userId);
     if (!who) {
-      setError('Choose the approver.');
+      setError(t('admin.approvalPolicies.chooseApprover'));
       form.querySelector<HTMLElement>('#limit-user')?.focus();
       return;
     }
     if (!/^[A-Z]{3}$/.test(currency)) {
-      setError('Use a three-letter currency code (EUR, USD…).');
+      setError(t('admin.approvals.currencyCode'));
       form.querySelector<HTMLElement>('#limit-currency')?.focus();
       return;
     }
     const maxMinor = remove ? null : parseMajor(String(data.get('amount') ?? ''), currency);
     if (!remove && maxMinor === null) {
-      setError(`Enter the limit like ${amountExample(currency)}.`);
+      setError(t('admin.approvalPolicies.limitLike', { example: amountExample(currency) }));
       form.querySelector<HTMLElement>('#limit-amount')?.focus();
       return;
     }
@@ -612,8 +624,11 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
       await withReauth(() => trpc.approvalPolicies.setLimit.mutate({ userId, currency, maxMinor }));
       props.onSaved(
         maxMinor === null
-          ? `Removed the ${currency} limit of ${who.displayName}.`
-          : `${who.displayName} may now approve up to ${formatMajor(maxMinor, currency)} ${currency}.`,
+          ? t('admin.approvalPolicies.limitRemoved', { currency, name: who.displayName })
+          : t('admin.approvalPolicies.limitSet', {
+              name: who.displayName,
+              amount: formatMinor(maxMinor, currency),
+            }),
       );
     } catch (err) {
       setError(errorMessage(err));
@@ -624,22 +639,19 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
 
   return (
     <section class="approver-limits" aria-labelledby="approver-limits-title">
-      <h2 id="approver-limits-title">Approver limits</h2>
-      <p class="hint policies-intro">
-        The largest amount each approver may approve, per currency. Without a limit in a currency, an approver decides
-        no amount in it. Bank-detail changes need no limit. Nobody sets their own limit.
-      </p>
+      <h2 id="approver-limits-title">{t('admin.approvalPolicies.limitsTitle')}</h2>
+      <p class="hint policies-intro">{t('admin.approvalPolicies.limitsIntro')}</p>
       <Show
         when={props.approvers.length > 0}
-        fallback={<p class="list-message">Nobody holds a role that decides approvals.</p>}
+        fallback={<p class="list-message">{t('admin.approvalPolicies.noApprovers')}</p>}
       >
         <div class="table-wrap stack">
           <table class="data-table" data-testid="approver-limits" aria-labelledby="approver-limits-title">
             <thead>
               <tr>
-                <th scope="col">Approver</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Limits</th>
+                <th scope="col">{t('admin.approvalPolicies.approver')}</th>
+                <th scope="col">{t('admin.users.roles')}</th>
+                <th scope="col">{t('admin.approvalPolicies.limits')}</th>
               </tr>
             </thead>
             <tbody>
@@ -650,19 +662,16 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
                       {a.displayName}
                       <span class="muted approver-email">{a.email}</span>
                     </th>
-                    <td data-label="Roles" class="wrap">
+                    <td data-label={t('admin.users.roles')} class="wrap">
                       {a.roles.map(roleName).join(', ')}
                     </td>
-                    <td data-label="Limits" class="wrap" data-testid="approver-limits-cell">
-                      <Show when={a.limits.length > 0} fallback={<span class="muted">No limit</span>}>
+                    <td data-label={t('admin.approvalPolicies.limits')} class="wrap" data-testid="approver-limits-cell">
+                      <Show
+                        when={a.limits.length > 0}
+                        fallback={<span class="muted">{t('admin.approvalPolicies.noLimit')}</span>}
+                      >
                         <ul class="plain-list">
-                          <For each={a.limits}>
-                            {(l) => (
-                              <li>
-                                {formatMajor(l.maxMinor, l.currency)} {l.currency}
-                              </li>
-                            )}
-                          </For>
+                          <For each={a.limits}>{(l) => <li>{formatMinor(l.maxMinor, l.currency)}</li>}</For>
                         </ul>
                       </Show>
                     </td>
@@ -673,7 +682,7 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
           </table>
         </div>
         <section class="panel panel-wide" aria-labelledby="limit-form-title">
-          <h3 id="limit-form-title">Set or remove a limit</h3>
+          <h3 id="limit-form-title">{t('admin.approvalPolicies.limitFormTitle')}</h3>
           <FormError id="limit-error" message={error()} />
           <form
             class="filters"
@@ -686,7 +695,7 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
             }}
           >
             <div class="field field-grow">
-              <label for="limit-user">Approver</label>
+              <label for="limit-user">{t('admin.approvalPolicies.approver')}</label>
               <select id="limit-user" name="userId">
                 <For each={props.approvers}>
                   {(a) => (
@@ -698,7 +707,7 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
               </select>
             </div>
             <div class="field">
-              <label for="limit-currency">Currency</label>
+              <label for="limit-currency">{t('admin.approvals.currency')}</label>
               <input
                 id="limit-currency"
                 name="currency"
@@ -710,14 +719,14 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
               />
             </div>
             <div class="field">
-              <label for="limit-amount">Limit</label>
+              <label for="limit-amount">{t('admin.approvalPolicies.limit')}</label>
               <input
                 id="limit-amount"
                 name="amount"
                 type="text"
                 inputmode="decimal"
                 autocomplete="off"
-                placeholder="10,000.00"
+                placeholder={amountExample('EUR')}
               />
             </div>
             <div class="field field-button">
@@ -729,7 +738,7 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
                   disabled={saving()}
                   aria-busy={saving()}
                 >
-                  Set limit
+                  {t('admin.approvalPolicies.setLimit')}
                 </button>
                 <button
                   type="button"
@@ -738,7 +747,7 @@ function ApproverLimits(props: { approvers: Approver[]; roles: Role[]; onSaved: 
                   disabled={saving()}
                   onClick={() => void send(true)}
                 >
-                  Remove limit
+                  {t('admin.approvalPolicies.removeLimit')}
                 </button>
               </div>
             </div>

@@ -2,6 +2,7 @@ import { APPROVAL_STATUSES, APPROVAL_TYPES } from '@gatehouse/contract';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { can, guard } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { Tabs } from '../../shared/components.tsx';
 import {
   createPagedList,
@@ -24,16 +25,16 @@ import {
   formatWait,
   Money,
   parseMajor,
-  TYPE_LABELS,
+  typeLabel,
   waitWords,
 } from './approvals-shared.tsx';
 
 const PAGE_SIZE = 50;
 
 type View = 'mine' | 'all';
-const VIEWS: { key: View; label: string }[] = [
-  { key: 'mine', label: 'Waiting for me' },
-  { key: 'all', label: 'All requests' },
+const VIEWS: { key: View; label: AdminKey }[] = [
+  { key: 'mine', label: 'admin.approvals.tabMine' },
+  { key: 'all', label: 'admin.approvals.tabAll' },
 ];
 
 /**
@@ -41,7 +42,7 @@ const VIEWS: { key: View; label: string }[] = [
  * type filters, all in the URL. Staff who manage customers start a credit-limit change or a credit note here.
  */
 export default function Approvals() {
-  usePageTitle(() => 'Approvals');
+  usePageTitle(() => t('admin.approvals.title'));
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   useRememberedList('/approvals');
@@ -69,7 +70,7 @@ export default function Approvals() {
   return (
     <section aria-labelledby="approvals-title">
       <div class="detail-header list-header">
-        <h1 id="approvals-title">Approvals</h1>
+        <h1 id="approvals-title">{t('admin.approvals.title')}</h1>
         <Show when={can('parties:manage')}>
           <button
             type="button"
@@ -78,70 +79,51 @@ export default function Approvals() {
             ref={newButton}
             onClick={() => setCreating(true)}
           >
-            New request
+            {t('admin.approvals.newRequest')}
           </button>
         </Show>
       </div>
-      <Show
-        when={can('approvals:read')}
-        fallback={
-          <p class="hint">
-            You may start a credit-limit change or a credit note here; approvers decide it in their inbox.
-          </p>
-        }
-      >
+      <Show when={can('approvals:read')} fallback={<p class="hint">{t('admin.approvals.makerHint')}</p>}>
         <Tabs
-          label="Approvals"
-          tabs={VIEWS}
+          label={t('admin.approvals.title')}
+          tabs={VIEWS.map((v) => ({ ...v, label: t(v.label) }))}
           active={view()}
           onSelect={select}
           idPrefix="tab-approvals-"
           controls={() => 'panel-approvals'}
         />
         <div role="tabpanel" id="panel-approvals" aria-labelledby={`tab-approvals-${view()}`} class="tab-panel">
-          <Show
-            when={view() === 'all'}
-            fallback={
-              <p class="hint approvals-intro">
-                Requests waiting at a level your roles decide, the longest waiting first. Those you cannot decide now
-                say why.
-              </p>
-            }
-          >
-            <form class="filters" aria-label="Filter approval requests" onSubmit={(e) => e.preventDefault()}>
+          <Show when={view() === 'all'} fallback={<p class="hint approvals-intro">{t('admin.approvals.mineIntro')}</p>}>
+            <form class="filters" aria-label={t('admin.approvals.filter')} onSubmit={(e) => e.preventDefault()}>
               <StatusFilter id="approvals-status" statuses={APPROVAL_STATUSES} value={status()} optionLabel={words} />
               <FilterSelect
                 id="approvals-type"
-                label="Type"
+                label={t('admin.approvals.colType')}
                 param="type"
                 options={APPROVAL_TYPES}
-                optionLabel={(t) => TYPE_LABELS[t]}
-                allLabel="All types"
+                optionLabel={typeLabel}
+                allLabel={t('admin.approvals.allTypes')}
                 value={type()}
               />
             </form>
           </Show>
           <ListTable
             list={list}
-            noun="requests"
-            emptyText={view() === 'mine' ? 'Nothing waits at your roles.' : 'No approval requests match.'}
+            noun={t('admin.approvals.noun')}
+            emptyText={view() === 'mine' ? t('admin.approvals.mineEmpty') : t('admin.approvals.allEmpty')}
             testId="approvals-table"
-            caption={
-              view() === 'mine'
-                ? 'Requests waiting at your roles, oldest first, with whether you can decide each now'
-                : 'Approval requests'
-            }
+            caption={view() === 'mine' ? t('admin.approvals.mineCaption') : t('admin.approvals.allCaption')}
             head={
               <>
-                <th scope="col">Request</th>
-                <th scope="col">Party</th>
-                <th scope="col">Type</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Level</th>
-                <th scope="col">Status</th>
-                <th scope="col">Waiting</th>
+                <th scope="col">{t('admin.approvals.colRequest')}</th>
+                <th scope="col">{t('admin.approvals.colParty')}</th>
+                <th scope="col">{t('admin.approvals.colType')}</th>
+                <th scope="col">{t('admin.approvals.colAmount')}</th>
+                <th scope="col">{t('admin.approvals.colLevel')}</th>
+                <th scope="col">{t('list.status')}</th>
+                <th scope="col">{t('admin.workQueue.colWaiting')}</th>
                 <Show when={view() === 'mine'}>
-                  <th scope="col">Your decision</th>
+                  <th scope="col">{t('admin.approvals.yourDecision')}</th>
                 </Show>
               </>
             }
@@ -158,22 +140,25 @@ export default function Approvals() {
                     {r.title}
                   </A>
                 </th>
-                <td class="wrap" data-label="Party">
+                <td class="wrap" data-label={t('admin.approvals.colParty')}>
                   {r.partyName}
                 </td>
-                <td data-label="Type">{TYPE_LABELS[r.type]}</td>
-                <td data-label="Amount" class="numeric">
+                <td data-label={t('admin.approvals.colType')}>{typeLabel(r.type)}</td>
+                <td data-label={t('admin.approvals.colAmount')} class="numeric">
                   <Money minor={r.amountMinor} currency={r.currency} />
                 </td>
-                <td data-label="Level" data-testid="approval-level">
-                  {r.currentLevel} of {r.levels}
+                <td data-label={t('admin.approvals.colLevel')} data-testid="approval-level">
+                  {t('admin.approvals.levelOf', { level: r.currentLevel, levels: r.levels })}
                 </td>
-                <td data-label="Status">
+                <td data-label={t('list.status')}>
                   <Badge status={r.status} testId="approval-status" />
                 </td>
-                <td data-label="Waiting">
+                <td data-label={t('admin.workQueue.colWaiting')}>
                   <Show when={r.status === 'pending' || r.status === 'changes-requested'} fallback="—">
-                    <time datetime={r.waitingSince} title={`Waiting ${waitWords(r.waitingSince)}`}>
+                    <time
+                      datetime={r.waitingSince}
+                      title={t('admin.approvals.waitingFor', { wait: waitWords(r.waitingSince) })}
+                    >
                       <span aria-hidden="true">{formatWait(r.waitingSince)}</span>
                       <span class="visually-hidden">{waitWords(r.waitingSince)}</span>
                     </time>
@@ -181,12 +166,16 @@ export default function Approvals() {
                 </td>
                 <Show when={r.canDecide}>
                   {(can) => (
-                    <td data-label="Your decision" class="wrap" data-testid="approval-yours">
+                    <td data-label={t('admin.approvals.yourDecision')} class="wrap" data-testid="approval-yours">
                       <Show
                         when={can().allowed}
-                        fallback={<span class="muted approval-why">Not now: {can().why}</span>}
+                        fallback={
+                          <span class="muted approval-why">
+                            {t('admin.approvals.notNow')} <span class="server-text">{can().why}</span>
+                          </span>
+                        }
                       >
-                        <span class="approval-yours">You can decide now</span>
+                        <span class="approval-yours">{t('admin.approvals.canDecideNow')}</span>
                       </Show>
                     </td>
                   )}
@@ -213,19 +202,21 @@ type Customer = Awaited<ReturnType<typeof trpc.parties.list.query>>['items'][num
 type Exposure = Awaited<ReturnType<typeof trpc.parties.creditExposure.query>>;
 
 /** Amounts per currency as one line: '1,200.00 EUR (2 orders) · 45.00 USD (1 order)'; 'None' when none. */
-function PerCurrency(props: { rows: Exposure['openInvoices']; noun: string; testId: string }) {
+function PerCurrency(props: {
+  rows: Exposure['openInvoices'];
+  /** A plural message with {count}: '{count, plural, one {# order} other {# orders}}'. */
+  noun: AdminKey;
+  testId: string;
+}) {
   return (
     <dd data-testid={props.testId}>
-      <Show when={props.rows.length > 0} fallback={<span class="muted">None</span>}>
+      <Show when={props.rows.length > 0} fallback={<span class="muted">{t('admin.approvals.none')}</span>}>
         <For each={props.rows}>
           {(row, i) => (
             <>
               {i() > 0 ? ' · ' : ''}
               <Money minor={row.amountMinor} currency={row.currency} />
-              <span class="muted">
-                {' '}
-                ({row.count} {row.count === 1 ? props.noun : `${props.noun}s`})
-              </span>
+              <span class="muted"> ({t(props.noun, { count: row.count })})</span>
             </>
           )}
         </For>
@@ -244,29 +235,37 @@ function CreditExposure(props: { customer: Customer }) {
     (partyId) => guard(trpc.parties.creditExposure.query({ partyId })),
   );
   return (
-    <section aria-label={`Credit position of ${props.customer.name}`} aria-live="polite" data-testid="credit-exposure">
+    <section
+      aria-label={t('admin.approvals.creditPosition', { name: props.customer.name })}
+      aria-live="polite"
+      data-testid="credit-exposure"
+    >
       <Show
         when={!exposure.error}
         fallback={<FormError id="credit-exposure-error" message={errorMessage(exposure.error)} />}
       >
-        <Show when={exposure()} fallback={<p class="hint">Loading the credit position…</p>}>
+        <Show when={exposure()} fallback={<p class="hint">{t('admin.approvals.creditLoading')}</p>}>
           {(e) => (
             <dl class="summary">
               <div>
-                <dt>Current credit limit</dt>
+                <dt>{t('admin.approvals.creditLimitNow')}</dt>
                 <dd data-testid="credit-exposure-limit">
-                  <Show when={e().creditLimit} fallback={<span class="muted">None set</span>}>
+                  <Show when={e().creditLimit} fallback={<span class="muted">{t('admin.approvals.noneSet')}</span>}>
                     {(limit) => <Money minor={limit().amountMinor} currency={limit().currency} />}
                   </Show>
                 </dd>
               </div>
               <div>
-                <dt>Open invoices (unpaid)</dt>
-                <PerCurrency rows={e().openInvoices} noun="invoice" testId="credit-exposure-invoices" />
+                <dt>{t('admin.approvals.openInvoices')}</dt>
+                <PerCurrency
+                  rows={e().openInvoices}
+                  noun="admin.approvals.invoiceCount"
+                  testId="credit-exposure-invoices"
+                />
               </div>
               <div>
-                <dt>Open orders, not yet invoiced</dt>
-                <PerCurrency rows={e().openOrders} noun="order" testId="credit-exposure-orders" />
+                <dt>{t('admin.approvals.openOrders')}</dt>
+                <PerCurrency rows={e().openOrders} noun="admin.approvals.orderCount" testId="credit-exposure-orders" />
               </div>
             </dl>
           )}
@@ -326,15 +325,15 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
     const amountMinor = parseMajor(text('amount'), currency);
     const reason = text('reason');
     const invoiceNumber = text('invoiceNumber');
-    if (!picked) return fail('Choose the customer.', 'search', form);
-    if (!/^[A-Z]{3}$/.test(currency)) return fail('Use a three-letter currency code (EUR, USD…).', 'currency', form);
+    if (!picked) return fail(t('admin.approvals.chooseCustomer'), 'search', form);
+    if (!/^[A-Z]{3}$/.test(currency)) return fail(t('admin.approvals.currencyCode'), 'currency', form);
     if (amountMinor === null)
       return fail(
-        `Enter the amount like ${amountExample(currency)} (at most ${decimalsWord(currency)}).`,
+        t('admin.approvals.amountLike', { example: amountExample(currency), decimals: decimalsWord(currency) }),
         'amount',
         form,
       );
-    if (reason.length < 3) return fail('Say why (at least three characters); approvers read this.', 'reason', form);
+    if (reason.length < 3) return fail(t('admin.approvals.sayWhy'), 'reason', form);
     setSubmitting(true);
     setError(null);
     setInvalid(null);
@@ -362,7 +361,7 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
   return (
     <ModalDialog
       id="new-approval"
-      title="New approval request"
+      title={t('admin.approvals.newTitle')}
       testId="new-approval-dialog"
       wide
       initialFocus={() => firstRadio}
@@ -370,11 +369,11 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
     >
       {(close) => (
         <form class="form" onSubmit={(e) => void submit(e)} novalidate>
-          <h2 id="new-approval-title">New approval request</h2>
-          <p class="hint">Approvers decide it in their inbox; it takes effect once every level has approved.</p>
+          <h2 id="new-approval-title">{t('admin.approvals.newTitle')}</h2>
+          <p class="hint">{t('admin.approvals.newHint')}</p>
           <FormError id="new-approval-error" message={error()} />
           <fieldset class="checkboxes">
-            <legend>Request</legend>
+            <legend>{t('admin.approvals.colRequest')}</legend>
             <label class="checkbox">
               <input
                 type="radio"
@@ -384,7 +383,7 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
                 onChange={() => setType('credit-limit-change')}
                 ref={firstRadio}
               />
-              Credit-limit change
+              {typeLabel('credit-limit-change')}
             </label>
             <label class="checkbox">
               <input
@@ -395,16 +394,16 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
                 onChange={() => setType('credit-note')}
                 data-testid="new-approval-type-credit-note"
               />
-              Credit note
+              {typeLabel('credit-note')}
             </label>
           </fieldset>
           <div class="field">
-            <label for="new-approval-search">Customer</label>
+            <label for="new-approval-search">{t('col.customer')}</label>
             <input
               id="new-approval-search"
               type="search"
               autocomplete="off"
-              placeholder="Name or ERP reference"
+              placeholder={t('admin.accounts.search')}
               aria-controls="new-approval-results"
               aria-describedby={described('search') ?? 'new-approval-customer'}
               aria-invalid={invalid() === 'search' ? 'true' : undefined}
@@ -417,14 +416,16 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
               }}
             />
             <p class="hint" id="new-approval-customer" data-testid="new-approval-customer">
-              {customer() ? `Chosen: ${customer()?.name}` : 'Search, then choose a customer below.'}
+              {customer()
+                ? t('admin.approvals.chosen', { name: customer()?.name ?? '' })
+                : t('admin.approvals.searchHint')}
             </p>
           </div>
           <FormError id="new-approval-search-error" message={searchError()} />
           <div id="new-approval-results" aria-live="polite" aria-busy={searching()}>
             <Show when={results()}>
               {(list) => (
-                <Show when={list().length > 0} fallback={<p class="list-message">No customer matches.</p>}>
+                <Show when={list().length > 0} fallback={<p class="list-message">{t('admin.approvals.noCustomer')}</p>}>
                   <ul class="party-results" data-testid="new-approval-results">
                     <For each={list()}>
                       {(party) => (
@@ -457,7 +458,7 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
           <Show when={customer()}>{(picked) => <CreditExposure customer={picked()} />}</Show>
           <div class="approval-amount-fields">
             <div class="field">
-              <label for="new-approval-currency">Currency</label>
+              <label for="new-approval-currency">{t('admin.approvals.currency')}</label>
               <input
                 id="new-approval-currency"
                 name="currency"
@@ -471,26 +472,29 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
               />
             </div>
             <div class="field field-grow">
-              <label for="new-approval-amount">{type() === 'credit-note' ? 'Amount' : 'New credit limit'}</label>
+              <label for="new-approval-amount">
+                {type() === 'credit-note' ? t('admin.approvals.colAmount') : t('admin.approvals.newLimit')}
+              </label>
               <input
                 id="new-approval-amount"
                 name="amount"
                 type="text"
                 inputmode="decimal"
                 autocomplete="off"
-                placeholder="10,000.00"
+                placeholder={amountExample('EUR')}
                 aria-invalid={invalid() === 'amount' ? 'true' : undefined}
                 aria-describedby={described('amount') ?? 'new-approval-amount-hint'}
               />
               <p class="hint" id="new-approval-amount-hint">
-                In units of the currency, e.g. 10,000.00.
+                {t('admin.approvals.amountHint', { example: amountExample('EUR') })}
               </p>
             </div>
           </div>
           <Show when={type() === 'credit-note'}>
             <div class="field">
               <label for="new-approval-invoiceNumber">
-                Invoice number<span class="muted"> (optional)</span>
+                {t('admin.approvals.invoiceNumber')}
+                <span class="muted"> {t('common.optional')}</span>
               </label>
               <input
                 id="new-approval-invoiceNumber"
@@ -502,7 +506,7 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
             </div>
           </Show>
           <div class="field">
-            <label for="new-approval-reason">Reason</label>
+            <label for="new-approval-reason">{t('admin.workQueue.colReason')}</label>
             <textarea
               id="new-approval-reason"
               name="reason"
@@ -522,10 +526,10 @@ function NewRequestDialog(props: { onClose: () => void; onCreated: (id: string) 
               disabled={submitting()}
               aria-busy={submitting()}
             >
-              Send for approval
+              {t('admin.approvals.send')}
             </button>
             <button type="button" class="button" onClick={close}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </form>

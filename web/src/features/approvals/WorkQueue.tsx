@@ -24,7 +24,7 @@ import {
 import { formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { reasonLabel } from '../orders/payables-shared.tsx';
-import { KIND_LABELS } from '../suppliers/change-request-pieces.tsx';
+import { kindLabel } from '../suppliers/change-request-pieces.tsx';
 import { ConfirmationsQueue } from '../suppliers/po-collab.tsx';
 import { Badge, formatAge, words } from '../suppliers/supplier-shared.tsx';
 
@@ -240,7 +240,7 @@ function ChangeRequestsQueue() {
             label={t('admin.workQueue.colChange')}
             param="kind"
             options={CHANGE_REQUEST_KINDS}
-            optionLabel={(k) => KIND_LABELS[k]}
+            optionLabel={kindLabel}
             allLabel={t('admin.workQueue.crAll')}
             value={kind()}
           />
@@ -274,7 +274,7 @@ function ChangeRequestsQueue() {
         <tr data-testid="queue-change-request-row">
           <th scope="row">
             <A href={`/work-queue/change-requests/${r.id}`} data-testid="queue-change-request-link">
-              {KIND_LABELS[r.kind]}
+              {kindLabel(r.kind)}
             </A>
           </th>
           <td class="wrap" data-label={t('col.supplier')} data-testid="row-party">

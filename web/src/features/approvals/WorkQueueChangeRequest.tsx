@@ -1,14 +1,15 @@
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { can } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, createDialogs, ReasonDialog } from '../../shared/components.tsx';
 import { DetailPage, NoValue } from '../../shared/data.tsx';
 import { errorCode } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/format.ts';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { ADDRESS_FIELDS, BANK_FIELDS, ComparisonTable, KIND_LABELS } from '../suppliers/change-request-pieces.tsx';
-import { Badge } from '../suppliers/supplier-shared.tsx';
+import { ADDRESS_FIELDS, BANK_FIELDS, ComparisonTable, kindLabel } from '../suppliers/change-request-pieces.tsx';
+import { StatusHeading } from './approvals-shared.tsx';
 
 type Request = Awaited<ReturnType<typeof trpc.changeRequests.get.query>>;
 type Decision = 'accept' | 'reject';
@@ -22,10 +23,10 @@ export default function WorkQueueChangeRequest() {
   return (
     <DetailPage
       id="queue-change-request"
-      noun="Change request"
-      back={{ href: '/work-queue?tab=change-requests', label: 'Back to the work queue' }}
+      noun={t('admin.workQueue.crTitle')}
+      back={{ href: '/work-queue?tab=change-requests', label: t('admin.workQueue.back') }}
       fetch={(id) => trpc.changeRequests.get.query({ id })}
-      pageTitle={(r) => `${KIND_LABELS[r.kind]} change of ${r.partyName}`}
+      pageTitle={(r) => t('admin.workQueue.crPageTitle', { kind: kindLabel(r.kind), party: r.partyName })}
     >
       {(r, refetch) => <RequestView request={r()} refresh={refetch} />}
     </DetailPage>
@@ -42,42 +43,39 @@ function RequestView(props: { request: Request; refresh: () => void }) {
 
   return (
     <>
-      <div class="detail-header">
-        <h1
-          id="queue-change-request-title"
-          data-testid="queue-change-request-title"
-          class="focus-target"
-          tabindex="-1"
-          ref={heading}
-        >
-          {KIND_LABELS[r().kind]} change
-        </h1>
-        <Badge status={r().status} testId="queue-change-request-status" />
-      </div>
+      <StatusHeading
+        id="queue-change-request-title"
+        status={r().status}
+        statusTestId="queue-change-request-status"
+        ref={heading}
+      >
+        {t('admin.workQueue.crHeading', { kind: kindLabel(r().kind) })}
+      </StatusHeading>
       <Announcement testId="queue-change-request-announcement" message={announcement()} />
 
       <dl class="summary" data-testid="queue-change-request-summary">
         <div>
-          <dt>Supplier</dt>
+          <dt>{t('col.supplier')}</dt>
           <dd>{r().partyName}</dd>
         </div>
         <div>
-          <dt>Change</dt>
-          <dd>{KIND_LABELS[r().kind]}</dd>
+          <dt>{t('admin.workQueue.colChange')}</dt>
+          <dd>{kindLabel(r().kind)}</dd>
         </div>
         <div>
-          <dt>Requested</dt>
+          <dt>{t('admin.workQueue.colRequested')}</dt>
           <dd>
-            <time datetime={r().requestedAt}>{formatDateTime(r().requestedAt)}</time> by {r().requestedBy}
+            <time datetime={r().requestedAt}>{formatDateTime(r().requestedAt)}</time>{' '}
+            {t('admin.workQueue.by', { name: r().requestedBy })}
           </dd>
         </div>
         <Show when={r().decidedAt}>
           {(at) => (
             <div>
-              <dt>Decided</dt>
+              <dt>{t('admin.workQueue.decided')}</dt>
               <dd>
                 <time datetime={at()}>{formatDateTime(at())}</time>
-                <Show when={r().decidedBy}>{(by) => <> by {by()}</>}</Show>
+                <Show when={r().decidedBy}>{(by) => <> {t('admin.workQueue.by', { name: by() })}</>}</Show>
               </dd>
             </div>
           )}
@@ -85,37 +83,36 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         <Show when={r().reason}>
           {(reason) => (
             <div>
-              <dt>Reason</dt>
+              <dt>{t('admin.workQueue.colReason')}</dt>
               <dd>{reason()}</dd>
             </div>
           )}
         </Show>
         <div class="summary-wide">
-          <dt>Note from the supplier</dt>
+          <dt>{t('admin.workQueue.supplierNote')}</dt>
           <dd data-testid="queue-change-request-note">{r().note ?? <NoValue />}</dd>
         </div>
       </dl>
 
-      <h2 id="comparison-title">On record and proposed</h2>
+      <h2 id="comparison-title">{t('admin.workQueue.comparison')}</h2>
       <ComparisonTable
         testId="comparison"
         labelledBy="comparison-title"
         fields={fields()}
         previous={r().previous}
         proposed={r().proposed}
-        proposedLabel="Proposed"
+        proposedLabel={t('admin.workQueue.proposed')}
       />
 
       <Show when={pending() && r().approvalId}>
         <p class="notice after-panel" role="note" data-testid="change-request-via-approvals">
-          Bank-detail changes are decided through approvals: two approvers accept or reject this request in their
-          approvals inbox. It stays pending until then.
+          {t('admin.workQueue.viaApprovals')}
           <Show when={can('approvals:read') ? r().approvalId : null}>
             {(approvalId) => (
               <>
                 {' '}
                 <A href={`/approvals/${approvalId()}`} data-testid="change-request-approval-link">
-                  Open the approval request
+                  {t('admin.workQueue.openApproval')}
                 </A>
               </>
             )}
@@ -134,7 +131,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
               dialogs.show('accept');
             }}
           >
-            Accept
+            {t('admin.workQueue.accept')}
           </button>
           <button
             type="button"
@@ -146,7 +143,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
               dialogs.show('reject');
             }}
           >
-            Reject
+            {t('admin.approvals.reject')}
           </button>
         </div>
       </Show>
@@ -160,8 +157,8 @@ function RequestView(props: { request: Request; refresh: () => void }) {
             onDone={(status) => {
               setAnnouncement(
                 status === 'accepted'
-                  ? `Accepted: what ${r().partyName} proposed is now on record.`
-                  : `Rejected: ${r().partyName} is told why.`,
+                  ? t('admin.workQueue.crAccepted', { party: r().partyName })
+                  : t('admin.workQueue.crRejected', { party: r().partyName }),
               );
               props.refresh();
             }}
@@ -185,25 +182,22 @@ function DecideDialog(props: {
   return (
     <ReasonDialog
       id="cr-decide"
-      title={reject() ? 'Reject' : 'Accept'}
+      title={reject() ? t('admin.approvals.reject') : t('admin.workQueue.accept')}
       testId={reject() ? 'cr-reject-dialog' : 'cr-accept-dialog'}
-      heading={
-        <>
-          {reject() ? 'Reject' : 'Accept'} the {KIND_LABELS[props.request.kind].toLowerCase()} change
-        </>
-      }
+      heading={t(reject() ? 'admin.workQueue.crRejectHeading' : 'admin.workQueue.crAcceptHeading', {
+        kind: props.request.kind === 'bank-details' ? 'bank' : 'address',
+      })}
       what={
-        (reject()
-          ? `${props.request.partyName} keeps what is on record and is told your reason.`
-          : `What ${props.request.partyName} proposed replaces what is on record at once.`) +
-        (props.request.kind === 'bank-details' && !reject()
-          ? ' Confirm the new bank details with the supplier through a known contact first.'
-          : '')
+        reject()
+          ? t('admin.workQueue.crRejectWhat', { party: props.request.partyName })
+          : props.request.kind === 'bank-details'
+            ? t('admin.workQueue.crAcceptBankWhat', { party: props.request.partyName })
+            : t('admin.workQueue.crAcceptWhat', { party: props.request.partyName })
       }
-      label={reject() ? 'Reason for the rejection' : 'Note'}
+      label={reject() ? t('admin.workQueue.rejectReason') : t('admin.approvals.note')}
       optional={!reject()}
-      missing="Say why the request is rejected; the supplier reads this."
-      submitLabel={reject() ? 'Reject request' : 'Accept request'}
+      missing={t('admin.workQueue.crMissing')}
+      submitLabel={reject() ? t('admin.approvals.rejectSubmit') : t('admin.workQueue.crAcceptSubmit')}
       submitClass={reject() ? 'button button-danger' : 'button button-primary'}
       submitTestId="cr-decide-submit"
       send={async (reason) => {

@@ -1,13 +1,15 @@
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { can, guard } from '../../auth.ts';
+import { t } from '../../i18n.ts';
 import { Announcement, createDialogs, ReasonDialog } from '../../shared/components.tsx';
 import { DetailPage, NoValue } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { withParty } from '../suppliers/document-upload.tsx';
-import { Badge, downloadVersion, formatBytes } from '../suppliers/supplier-shared.tsx';
+import { downloadVersion, formatBytes } from '../suppliers/supplier-shared.tsx';
+import { StatusHeading } from './approvals-shared.tsx';
 
 type Version = Awaited<ReturnType<typeof trpc.documents.get.query>>;
 type Decision = 'approve' | 'reject';
@@ -17,10 +19,10 @@ export default function WorkQueueDocument() {
   return (
     <DetailPage
       id="queue-document"
-      noun="Document"
-      back={{ href: '/work-queue', label: 'Back to the work queue' }}
+      noun={t('admin.workQueue.colDocument')}
+      back={{ href: '/work-queue', label: t('admin.workQueue.back') }}
       fetch={(versionId) => trpc.documents.get.query({ versionId })}
-      pageTitle={(v) => `${v.type.name} of ${v.partyName}`}
+      pageTitle={(v) => t('admin.workQueue.docPageTitle', { type: v.type.name, party: v.partyName })}
     >
       {(v, refetch) => <ReviewView version={v()} refresh={refetch} />}
     </DetailPage>
@@ -57,26 +59,17 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
 
   return (
     <>
-      <div class="detail-header">
-        <h1
-          id="queue-document-title"
-          data-testid="queue-document-title"
-          class="focus-target"
-          tabindex="-1"
-          ref={heading}
-        >
-          {v().type.name}
-        </h1>
-        <Badge status={v().status} testId="queue-document-status" />
-      </div>
+      <StatusHeading id="queue-document-title" status={v().status} statusTestId="queue-document-status" ref={heading}>
+        {v().type.name}
+      </StatusHeading>
       <p class="documents-intro">
-        Version {v().versionNo} from <strong>{v().partyName}</strong>.{' '}
+        {t('admin.workQueue.docVersionFrom', { version: v().versionNo, party: v().partyName })}{' '}
         <A href={withParty(`/documents/${v().typeId}`, v().partyId)} data-testid="queue-document-history">
-          All versions
+          {t('admin.workQueue.docAllVersions')}
         </A>{' '}
         ·{' '}
         <A href={withParty('/documents', v().partyId)} data-testid="queue-document-supplier">
-          All documents of this supplier
+          {t('admin.workQueue.docAllOfSupplier')}
         </A>
       </p>
       <Announcement testId="queue-document-announcement" message={announcement()} />
@@ -97,7 +90,7 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
           aria-busy={busy() === 'download'}
           onClick={() => void run('download', () => downloadVersion(v().id))}
         >
-          Download
+          {t('admin.workQueue.download')}
         </button>
         <Show when={reviewer() && v().status === 'submitted'}>
           <button
@@ -110,11 +103,11 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
               void run(
                 'start',
                 () => guard(trpc.documents.startReview.mutate({ versionId: v().id })),
-                'You are reviewing this document; other reviewers see it as under review.',
+                t('admin.workQueue.docReviewing'),
               )
             }
           >
-            Start review
+            {t('admin.workQueue.docStartReview')}
           </button>
         </Show>
         <Show when={reviewer() && open()}>
@@ -130,7 +123,7 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
               dialogs.show('approve');
             }}
           >
-            Approve
+            {t('admin.approvals.approve')}
           </button>
           <button
             type="button"
@@ -144,32 +137,32 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
               dialogs.show('reject');
             }}
           >
-            Reject
+            {t('admin.approvals.reject')}
           </button>
         </Show>
       </div>
 
       <dl class="summary" data-testid="queue-document-summary">
         <div>
-          <dt>Supplier</dt>
+          <dt>{t('col.supplier')}</dt>
           <dd>{v().partyName}</dd>
         </div>
         <div>
-          <dt>Document type</dt>
+          <dt>{t('admin.workQueue.docType')}</dt>
           <dd>{v().type.name}</dd>
         </div>
         <div>
-          <dt>File</dt>
+          <dt>{t('admin.workQueue.colFile')}</dt>
           <dd data-testid="queue-document-file">{v().fileName}</dd>
         </div>
         <div>
-          <dt>Type and size</dt>
+          <dt>{t('admin.workQueue.docTypeSize')}</dt>
           <dd>
             {v().contentType}, {formatBytes(v().sizeBytes)}
           </dd>
         </div>
         <div>
-          <dt>Expires</dt>
+          <dt>{t('admin.workQueue.docExpires')}</dt>
           <dd data-testid="queue-document-expires">
             <Show when={v().expiresOn} fallback={<NoValue />}>
               {(d) => <time datetime={d()}>{formatDate(d())}</time>}
@@ -177,15 +170,16 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
           </dd>
         </div>
         <div>
-          <dt>Uploaded</dt>
+          <dt>{t('admin.workQueue.colUploaded')}</dt>
           <dd>
-            <time datetime={v().uploadedAt}>{formatDateTime(v().uploadedAt)}</time> by {v().uploadedBy}
+            <time datetime={v().uploadedAt}>{formatDateTime(v().uploadedAt)}</time>{' '}
+            {t('admin.workQueue.by', { name: v().uploadedBy })}
           </dd>
         </div>
         <Show when={v().reviewer}>
           {(r) => (
             <div>
-              <dt>Reviewer</dt>
+              <dt>{t('admin.workQueue.docReviewer')}</dt>
               <dd>{r()}</dd>
             </div>
           )}
@@ -193,7 +187,7 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
         <Show when={v().decidedAt}>
           {(at) => (
             <div>
-              <dt>Decided</dt>
+              <dt>{t('admin.workQueue.decided')}</dt>
               <dd>
                 <time datetime={at()}>{formatDateTime(at())}</time>
               </dd>
@@ -203,7 +197,7 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
         <Show when={v().reason}>
           {(reason) => (
             <div>
-              <dt>Reason</dt>
+              <dt>{t('admin.workQueue.colReason')}</dt>
               <dd>{reason()}</dd>
             </div>
           )}
@@ -224,9 +218,10 @@ function ReviewView(props: { version: Version; refresh: () => void }) {
             onClose={dialogs.close}
             onDone={(status) => {
               setAnnouncement(
-                status === 'approved'
-                  ? `${v().type.name} of ${v().partyName} approved; the supplier is told by email.`
-                  : `${v().type.name} of ${v().partyName} rejected; the supplier is told why by email.`,
+                t(status === 'approved' ? 'admin.workQueue.docApproved' : 'admin.workQueue.docRejected', {
+                  type: v().type.name,
+                  party: v().partyName,
+                }),
               );
               props.refresh();
             }}
@@ -247,23 +242,29 @@ function DecideDialog(props: {
   return (
     <ReasonDialog
       id="decide"
-      title={reject() ? 'Reject' : 'Approve'}
+      title={reject() ? t('admin.approvals.reject') : t('admin.approvals.approve')}
       testId={reject() ? 'reject-dialog' : 'approve-dialog'}
-      heading={
-        <>
-          {reject() ? 'Reject' : 'Approve'} {props.version.type.name}
-        </>
-      }
+      heading={t(reject() ? 'admin.workQueue.docRejectHeading' : 'admin.workQueue.docApproveHeading', {
+        type: props.version.type.name,
+      })}
       what={
-        <>
-          Version {props.version.versionNo} from {props.version.partyName}, file {props.version.fileName}
-          {props.version.expiresOn ? `, valid until ${formatDate(props.version.expiresOn)}` : ''}.
-        </>
+        props.version.expiresOn
+          ? t('admin.workQueue.docWhatUntil', {
+              version: props.version.versionNo,
+              party: props.version.partyName,
+              file: props.version.fileName,
+              date: formatDate(props.version.expiresOn),
+            })
+          : t('admin.workQueue.docWhat', {
+              version: props.version.versionNo,
+              party: props.version.partyName,
+              file: props.version.fileName,
+            })
       }
-      label={reject() ? 'Reason for the rejection' : 'Note'}
+      label={reject() ? t('admin.workQueue.rejectReason') : t('admin.approvals.note')}
       optional={!reject()}
-      missing="Say why the document is rejected; the supplier reads this."
-      submitLabel={reject() ? 'Reject document' : 'Approve document'}
+      missing={t('admin.workQueue.docMissing')}
+      submitLabel={reject() ? t('admin.workQueue.docRejectSubmit') : t('admin.workQueue.docApproveSubmit')}
       submitClass={reject() ? 'button button-danger' : 'button button-primary'}
       submitTestId="decide-submit"
       send={async (reason) => {

@@ -1,38 +1,52 @@
 import { type APPROVAL_TYPES, currencyExponent } from '@gatehouse/contract';
-import { Show } from 'solid-js';
+import { type JSX, Show } from 'solid-js';
+import { type AdminKey, language, t } from '../../i18n.ts';
 import { NoValue } from '../../shared/data.tsx';
 import { formatMinor } from '../../shared/format.ts';
+import { Badge } from '../suppliers/supplier-shared.tsx';
 
 /**
  * Pieces shared by the approval pages (inbox, request, policies): type and decision words, money typed
- * in major units and sent in minor units (as strings, never through a float), and the age of a wait.
+ * in major units and sent in minor units (as strings, never through a float), and the age of a wait, all
+ * in the user's language (catalogue keys admin.approvals.*).
  */
 
 export type ApprovalType = (typeof APPROVAL_TYPES)[number];
 
-export const TYPE_LABELS: Record<ApprovalType, string> = {
-  'bank-details-change': 'Bank-detail change',
-  'credit-limit-change': 'Credit-limit change',
-  'credit-note': 'Credit note',
-  'document-approval': 'Document approval',
+const TYPE_KEYS: Record<ApprovalType, AdminKey> = {
+  'bank-details-change': 'admin.approvals.type.bank-details-change',
+  'credit-limit-change': 'admin.approvals.type.credit-limit-change',
+  'credit-note': 'admin.approvals.type.credit-note',
+  'document-approval': 'admin.approvals.type.document-approval',
 };
 
-/** A step of the trail in words: what happened. */
-export const DECISION_LABELS: Record<string, string> = {
-  submitted: 'Submitted',
-  approve: 'Approved',
-  reject: 'Rejected',
-  'request-changes': 'Requested changes',
-  resubmitted: 'Resubmitted',
-  withdrawn: 'Withdrawn',
-  reminded: 'Reminded',
-  escalated: 'Escalated',
+/** A request type in the user's language: 'Bank-detail change' / 'Änderung der Bankverbindung'. */
+export const typeLabel = (type: ApprovalType): string => t(TYPE_KEYS[type]);
+
+const DECISION_KEYS: Record<string, AdminKey> = {
+  submitted: 'admin.approvals.step.submitted',
+  approve: 'admin.approvals.step.approve',
+  reject: 'admin.approvals.step.reject',
+  'request-changes': 'admin.approvals.step.request-changes',
+  resubmitted: 'admin.approvals.step.resubmitted',
+  withdrawn: 'admin.approvals.step.withdrawn',
+  reminded: 'admin.approvals.step.reminded',
+  escalated: 'admin.approvals.step.escalated',
+};
+
+/** A step of the trail in words, what happened (a step the catalogue does not know shows as it comes). */
+export const decisionLabel = (decision: string): string => {
+  const key = DECISION_KEYS[decision];
+  return key ? t(key) : decision;
 };
 
 /** Decimal places of a currency (ISO 4217); 2 while the code is not yet a well-formed one (being typed). */
 const digitsOf = (currency: string) => (/^[A-Z]{3}$/.test(currency) ? currencyExponent(currency) : 2);
 
-/** '1000000', 'EUR' -> '10,000.00'; 'JPY' -> '1,000,000' (major units, grouped, by the currency's exponent). */
+/**
+ * '1000000', 'EUR' -> '10,000.00' (English), '10.000,00' (German); 'JPY' -> '1,000,000' (major units, grouped
+ * in the user's language, by the currency's exponent). parseMajor() reads it back.
+ */
 export function formatMajor(minor: string | bigint, currency: string): string {
   return formatMinor(minor, '', digitsOf(currency)).trim();
 }
@@ -47,21 +61,23 @@ export function Money(props: { minor: string | bigint | null; currency: string |
 }
 
 /** 'two decimals', 'no decimals' (JPY), 'three decimals' (KWD): what the amount may carry, in words. */
-export const decimalsWord = (currency: string) =>
-  ['no decimals', 'one decimal', 'two decimals', 'three decimals', 'four decimals'][digitsOf(currency)] ?? 'decimals';
+export const decimalsWord = (currency: string) => t('admin.approvals.decimals', { count: digitsOf(currency) });
 
-/** How an amount of this currency is written, for messages: '10,000.00 EUR', '10,000 JPY'. */
+/** How an amount of this currency is written, for messages: '10,000.00' ('10.000,00' in German), '10,000' (JPY). */
 export const amountExample = (currency: string) =>
   formatMajor((10_000n * 10n ** BigInt(digitsOf(currency))).toString(), currency);
 
 /**
  * '10,000.00', '10000', '10 000.5' -> '1000000' (minor units, by the currency's ISO exponent: JPY has
- * none, KWD three). Parsed as text, digit by digit: a float would round large amounts. null for anything
- * that is not a non-negative amount with at most that many decimals.
+ * none, KWD three), read in the user's language: German writes '10.000,00' (a point groups, a comma
+ * separates the decimals), as formatMajor() prefills it. Parsed as text, digit by digit: a float would
+ * round large amounts. null for anything that is not a non-negative amount with at most that many decimals.
  */
 export function parseMajor(text: string, currency: string): string | null {
   const digits = digitsOf(currency);
-  const compact = text.trim().replace(/[\s,']/g, '');
+  const german = language() === 'de';
+  const ungrouped = text.trim().replace(german ? /[\s\u00a0\u202f.']/g : /[\s\u00a0\u202f,']/g, '');
+  const compact = german ? ungrouped.replace(',', '.') : ungrouped;
   const match = /^(\d{1,16})(?:\.(\d*))?$/.exec(compact);
   if (!match || (match[2] ?? '').length > digits) return null;
   const whole = match[1] ?? '0';
@@ -69,21 +85,47 @@ export function parseMajor(text: string, currency: string): string | null {
   return (BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction || '0')).toString();
 }
 
-/** How long something has waited, short: '12 min', '3 h', '2 d'. */
-export function formatWait(iso: string, now = Date.now()): string {
+/** A wait counted in its largest whole unit: minutes under an hour, hours under a day, else days. */
+function waited(iso: string, now: number): { count: number; unit: 'minutes' | 'hours' | 'days' } | null {
   const then = new Date(iso).getTime();
-  if (Number.isNaN(then)) return '';
+  if (Number.isNaN(then)) return null;
   const minutes = Math.max(0, Math.floor((now - then) / 60_000));
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return { count: minutes, unit: 'minutes' };
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h`;
-  return `${Math.floor(hours / 24)} d`;
+  if (hours < 24) return { count: hours, unit: 'hours' };
+  return { count: Math.floor(hours / 24), unit: 'days' };
 }
 
-/** The same wait for screen readers: '3 hours', '2 days'. */
+/** How long something has waited, short: '12 min', '3 h', '2 d' ('2 T' in German). */
+export function formatWait(iso: string, now = Date.now()): string {
+  const w = waited(iso, now);
+  return w ? t(`admin.approvals.wait.${w.unit}Short`, { count: w.count }) : '';
+}
+
+/** The same wait for screen readers: '3 hours', '2 days' ('2 Tage'). */
 export function waitWords(iso: string, now = Date.now()): string {
-  const short = formatWait(iso, now);
-  const [n, unit] = short.split(' ');
-  const word = unit === 'min' ? 'minute' : unit === 'h' ? 'hour' : 'day';
-  return `${n} ${word}${n === '1' ? '' : 's'}`;
+  const w = waited(iso, now);
+  return w ? t(`admin.approvals.wait.${w.unit}`, { count: w.count }) : '';
+}
+
+/**
+ * A detail page's heading with its status badge (a request, a change request, a document, a query): the
+ * heading takes focus after a decision (`ref`, createDialogs' return target), the badge says the status.
+ */
+export function StatusHeading(props: {
+  id: string;
+  status: string;
+  /** The badge's test id. */
+  statusTestId: string;
+  ref: HTMLHeadingElement | undefined | ((el: HTMLHeadingElement) => void);
+  children: JSX.Element;
+}) {
+  return (
+    <div class="detail-header">
+      <h1 id={props.id} data-testid={props.id} class="focus-target" tabindex="-1" ref={props.ref}>
+        {props.children}
+      </h1>
+      <Badge status={props.status} testId={props.statusTestId} />
+    </div>
+  );
 }

@@ -44,11 +44,7 @@ export const MONO_FIELDS = new Set(['iban', 'bic', 'routingNumber', 'sortCode', 
 
 export const ADDRESS_FIELDS = ['street', 'postalCode', 'city', 'country'] as const;
 
-export const KIND_LABELS: Record<ChangeRequest['kind'], string> = {
-  'bank-details': 'Bank details',
-  address: 'Address',
-};
-/** The kinds for the supplier's own screens, in the user's language (staff screens use KIND_LABELS for now). */
+/** A change request's kind, its name and the supplier's messages about it (catalogue keys). */
 export const KIND_KEYS: Record<
   ChangeRequest['kind'],
   { name: MessageKey; withdrawn: MessageKey; requested: MessageKey }
@@ -56,6 +52,9 @@ export const KIND_KEYS: Record<
   'bank-details': { name: 'bank.kind', withdrawn: 'bank.withdrawn', requested: 'bank.requested' },
   address: { name: 'address.kind', withdrawn: 'address.withdrawn', requested: 'address.requested' },
 };
+
+/** A change request's kind in the user's language: 'Bank details' / 'Bankverbindung', 'Address' / 'Anschrift'. */
+export const kindLabel = (kind: ChangeRequest['kind']): string => t(KIND_KEYS[kind].name);
 
 /**
  * One field of master data as shown: IBANs grouped in fours, sort codes in pairs, empty as a dash. Bank

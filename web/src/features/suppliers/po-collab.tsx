@@ -249,7 +249,7 @@ export function ConfirmationRounds(props: {
     setError(null);
     try {
       await guard(trpc.purchaseOrders.decideConfirmation.mutate({ id: round.id, decision: 'accept' }));
-      props.onDecided(`Round ${round.round} of ${props.po.number} accepted.`);
+      props.onDecided(t('confirm.roundAccepted', { round: round.round, number: props.po.number }));
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -359,7 +359,7 @@ export function ConfirmationRounds(props: {
                     data-testid="po-round-accept"
                     onClick={() => void accept(round)}
                   >
-                    Accept the changes
+                    {t('confirm.acceptChanges')}
                   </button>
                   <button
                     type="button"
@@ -367,28 +367,24 @@ export function ConfirmationRounds(props: {
                     data-testid="po-round-reject"
                     onClick={() => setDeciding('reject')}
                   >
-                    Reject the changes
+                    {t('confirm.rejectChanges')}
                   </button>
                 </div>
                 <Show when={deciding() === 'reject'}>
                   <ReasonDialog
                     id="reject-round"
-                    title="Reject the changes"
+                    title={t('confirm.rejectChanges')}
                     testId="reject-round-dialog"
-                    heading={
-                      <>
-                        Reject round {round.round} of {props.po.number}
-                      </>
-                    }
-                    label="Why are the changes rejected?"
-                    hint="The supplier sees this and confirms again."
-                    submitLabel="Reject the changes"
+                    heading={t('confirm.rejectHeading', { round: round.round, number: props.po.number })}
+                    label={t('confirm.rejectLabel')}
+                    hint={t('confirm.rejectHint')}
+                    submitLabel={t('confirm.rejectChanges')}
                     submitTestId="reject-round-submit"
                     send={async (reason) => {
                       await guard(
                         trpc.purchaseOrders.decideConfirmation.mutate({ id: round.id, decision: 'reject', reason }),
                       );
-                      props.onDecided(`Round ${round.round} of ${props.po.number} rejected.`);
+                      props.onDecided(t('confirm.roundRejected', { round: round.round, number: props.po.number }));
                     }}
                     onClose={() => setDeciding(null)}
                   />
@@ -488,24 +484,21 @@ export function ConfirmationsQueue() {
       when={!queue.error}
       fallback={<ErrorPanel message={errorMessage(queue.error)} onRetry={() => void refetch()} />}
     >
-      <Show when={queue()} fallback={<p class="list-message">Loading confirmations…</p>}>
+      <Show when={queue()} fallback={<p class="list-message">{t('admin.workQueue.cqLoading')}</p>}>
         {(q) => (
-          <Show
-            when={q().items.length > 0}
-            fallback={<p class="list-message">No confirmations wait for a decision.</p>}
-          >
+          <Show when={q().items.length > 0} fallback={<p class="list-message">{t('admin.workQueue.cqEmpty')}</p>}>
             <div class="table-wrap stack">
               <table class="data-table" data-testid="confirmations-queue">
-                <caption>PO confirmations with changes, oldest first</caption>
+                <caption>{t('admin.workQueue.cqCaption')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Purchase order</th>
-                    <th scope="col">Supplier</th>
-                    <th scope="col">Round</th>
+                    <th scope="col">{t('admin.workQueue.cqOrder')}</th>
+                    <th scope="col">{t('col.supplier')}</th>
+                    <th scope="col">{t('admin.workQueue.cqRound')}</th>
                     <th scope="col" class="num">
-                      Lines changed
+                      {t('admin.workQueue.cqChanged')}
                     </th>
-                    <th scope="col">Sent</th>
+                    <th scope="col">{t('admin.workQueue.cqSent')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -515,12 +508,14 @@ export function ConfirmationsQueue() {
                         <th scope="row">
                           <A href={`/purchase-orders/${c.purchaseOrderId}`}>{c.purchaseOrderNumber}</A>
                         </th>
-                        <td data-label="Supplier">{c.partyName}</td>
-                        <td data-label="Round">{c.round}</td>
-                        <td class="num" data-label="Lines changed">
+                        <td data-label={t('col.supplier')}>{c.partyName}</td>
+                        <td data-label={t('admin.workQueue.cqRound')}>{c.round}</td>
+                        <td class="num" data-label={t('admin.workQueue.cqChanged')}>
                           {c.changedLines}
                         </td>
-                        <td data-label="Sent">{formatDateTime(c.submittedAt)}</td>
+                        <td data-label={t('admin.workQueue.cqSent')}>
+                          <time datetime={c.submittedAt}>{formatDateTime(c.submittedAt)}</time>
+                        </td>
                       </tr>
                     )}
                   </For>

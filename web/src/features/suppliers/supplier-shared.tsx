@@ -4,6 +4,7 @@ import { apiUrl } from '../../api-origin.ts';
 import { guard } from '../../auth.ts';
 import { has, type MessageKey, t } from '../../i18n.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import { formatFileSize } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 
 /**
@@ -30,9 +31,7 @@ export function Badge(props: { status: string; testId?: string }) {
 
 /** 4000 -> '3.9 KB'. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return formatFileSize(bytes);
 }
 
 /** 'DE89370400440532013000' -> 'DE89 3704 0044 0532 0130 00' (how people read and compare IBANs). */
