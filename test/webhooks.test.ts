@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { webhooksRepo } from '@gatehouse/db';
 import {
   deliverWebhooks,
   MAX_ATTEMPTS,
   RETRY_SCHEDULE_MS,
   refusal,
   retryDelay,
+  SYSTEM_SCOPE,
   startWebhookWorker,
 } from '@gatehouse/server/testing';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { client, createPartyWithUser, errorOf, useTestServer } from './support/harness.ts';
@@ -206,6 +209,61 @@ describe('the running worker', () => {
         received.filter((r) => r.headers['webhook-id'] === ev.eventId),
         ev.eventId,
       ).toHaveLength(1);
+  });
+
+  it('a fan-out that started before another instance committed the same events adds no second delivery', async () => {
+    // The race behind a double delivery seen under heavy load: instance B's fan-out statement takes its
+    // snapshot while instance A still holds the endpoint with its new deliveries uncommitted; A commits
+    // before B reaches the endpoint row, so SKIP LOCKED finds it free and B locks its newest version. B's
+    // "not delivered yet" check must not read the snapshot from before A's commit. Forced here: A's
+    // transaction waits on a gate, and B's statement is held right after its snapshot by a lock queued on
+    // the signing key its row-level security check reads (released once A has committed).
+    const a = await admin();
+    const ep = await endpoint(a);
+    const events = [await event(), await event(), await event()];
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let aReady = () => {};
+    const aHolds = new Promise<void>((resolve) => {
+      aReady = resolve;
+    });
+    const now = new Date(t.srv.clock.now());
+    const instanceA = t.srv.db.tx(SYSTEM_SCOPE, async (tx) => {
+      await webhooksRepo.fanOut(tx, now);
+      const claimed = await webhooksRepo.claimDue(tx, now, 20, 120_000);
+      aReady();
+      await gate;
+      return claimed.length;
+    });
+    await aHolds;
+    const locker = postgres(t.srv.ownerUrl, { max: 1, onnotice: () => {} });
+    try {
+      // Queued behind A (whose key read holds a share lock until its commit); every later reader of the
+      // key queues behind this one.
+      const keyLock = locker.begin((s) => s`lock table gh_private.context_key in access exclusive mode`);
+      const waiting = (pattern: string) => async () =>
+        (
+          await t.owner`select count(*)::int as n from pg_stat_activity
+                         where datname = current_database() and wait_event_type = 'Lock' and query like ${pattern}`
+        )[0]?.n;
+      await expect.poll(waiting('lock table gh_private.context_key%'), { timeout: 5_000 }).toBe(1);
+      const instanceB = tick();
+      await expect.poll(waiting('%webhook_endpoints%'), { timeout: 5_000 }).toBe(1);
+      openGate();
+      expect(await instanceA).toBe(events.length);
+      await keyLock;
+      // A's claims are leased: B has nothing to send, and each event has one delivery to the endpoint.
+      expect(await instanceB).toMatchObject({ delivered: 0 });
+    } finally {
+      openGate();
+      await locker.end();
+    }
+    const rows = await t.owner`select event_id::text as id, count(*)::int as n from webhook_deliveries
+                               where endpoint_id = ${ep.endpointId} group by event_id`;
+    expect(rows.map((r) => [r.id, r.n]).sort()).toEqual(events.map((e) => [e.eventId, 1]).sort());
+    expect(received.filter((r) => events.some((e) => e.eventId === r.headers['webhook-id']))).toHaveLength(0);
   });
 });
 

@@ -122,12 +122,28 @@ export async function listDeliveries(
  * LOCKED: another instance fanning out the same endpoint is skipped, not waited for). Looks a little
  * behind the cursor again, so an event whose transaction took an id early but committed late is not lost;
  * an event already delivered to the endpoint is not added twice.
+ *
+ * Two statements on purpose: the endpoints are locked first, and what they already have is read by the
+ * next statement. In one statement the "already there" check read the snapshot taken at its start: when
+ * another instance committed its fan-out of the same events between that snapshot and this statement
+ * reaching the endpoint row, SKIP LOCKED found the row free, READ COMMITTED locked its newest version, and
+ * the check, blind to the other instance's rows, added every event a second time (each one sent twice).
+ * A statement that starts after the lock is held sees everything an earlier holder committed.
  */
 export async function fanOut(tx: Tx, now: Date, limit = 500): Promise<number> {
+  const locked = await tx.db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.status, 'active'))
+    .for('update', { skipLocked: true });
+  if (locked.length === 0) return 0;
   const rows = await tx.db.execute<{ n: number }>(sql`
     with ep as (
       select id, fanout_cursor, start_cursor, event_types from webhook_endpoints
-       where status = 'active' for update skip locked
+       where ${inArray(
+         webhookEndpoints.id,
+         locked.map((e) => e.id),
+       )}
     ), ev as (
       select ep.id as endpoint_id, ep.event_types, e.id as eid, e.event_id, e.type
         from ep cross join lateral (
