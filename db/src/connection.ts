@@ -240,10 +240,13 @@ export function createDatabase(opts: DatabaseOptions): Database {
       return result;
     } finally {
       if (!finished) await conn`rollback`.catch(() => {});
-      // A read's COMMIT is not awaited, but the connection goes back to the pool only once it is done:
-      // postgres.js keeps queries a busy reserved connection cannot take yet in a private queue that
-      // release() drops, so releasing earlier could return a connection still inside this transaction
-      // (read only, with this request's tenant context) to the next user of the pool.
+      // A read's COMMIT is not awaited, but the connection goes back to the pool only once it is done.
+      // postgres.js 4 hands a reserved connection's queries to it one after another, each once the one
+      // before is written; release() waits for queries already written, but one not yet written is
+      // rejected ("The reserve has ended") and a connection left inside a transaction is closed, not
+      // pooled. Releasing earlier would lose the COMMIT and reconnect after such reads (3.4.9 was worse: it
+      // dropped the waiting COMMIT and pooled the connection still inside this read-only transaction, with
+      // this request's tenant context, for the next user; test/connection.test.ts holds that).
       if (unawaitedCommit) void unawaitedCommit.finally(release);
       else release();
     }

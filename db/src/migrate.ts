@@ -56,7 +56,7 @@ export async function migrate(opts: {
       const r: RoleDefinition = role;
       await sql`insert into roles (key, name, party_kind, delegable, built_in, permissions,
                                    require_totp, session_idle_minutes, session_absolute_hours)
-                values (${r.key}, ${r.name}, ${r.partyKind}, ${r.delegable}, true, ${sql.array([...r.permissions])},
+                values (${r.key}, ${r.name}, ${r.partyKind}, ${r.delegable}, true, ${[...r.permissions]}::text[],
                         ${r.requireTotp}, ${r.sessionIdleMinutes ?? null}, ${r.sessionAbsoluteHours ?? null})
                 on conflict (key) do update set name = excluded.name, party_kind = excluded.party_kind,
                   built_in = true, permissions = excluded.permissions`;
