@@ -153,6 +153,34 @@ export default {
   'admin.accounts.suspendName': '{name} sperren',
   'admin.accounts.suspended': '{name} ist gesperrt: Die Benutzer sind abgemeldet und können sich nicht anmelden.',
   'admin.accounts.title': 'Konten',
+  'admin.alert.account-locked': 'Konto {user} nach wiederholt fehlgeschlagenen Anmeldungen für heute gesperrt',
+  'admin.alert.backup-failed.backup': 'Eine Sicherung ist fehlgeschlagen',
+  'admin.alert.backup-failed.drill': 'Eine Wiederherstellungsprobe ist fehlgeschlagen',
+  'admin.alert.backup-stale': 'Sicherungen sind überfällig (alle {hours} h erwartet)',
+  'admin.alert.changes.allowlist-removed': 'IP-Freigabeliste entfernt',
+  'admin.alert.changes.idle-longer': 'längeres Inaktivitätslimit',
+  'admin.alert.changes.lifetime-longer': 'längere Sitzungsdauer',
+  'admin.alert.changes.networks-added': 'Netze zur IP-Freigabeliste hinzugefügt',
+  'admin.alert.changes.totp-dropped': 'zweiter Faktor nicht mehr verlangt',
+  'admin.alert.integration-key-new-ip':
+    'Integrationsschlüssel {key} ({integration}) wurde von einer neuen Adresse benutzt',
+  'admin.alert.kinetic-auth-failed':
+    'Epicor Kinetic hat die Zugangsdaten des Connectors abgelehnt: der ERP-Abgleich ist angehalten',
+  'admin.alert.kinetic-writeback-dead.failed':
+    'Die Rückschreibung von {type} an Kinetic ist {attempts}-mal fehlgeschlagen und wurde aufgegeben',
+  'admin.alert.kinetic-writeback-dead.refused':
+    'Kinetic hat die Rückschreibung von {type} ({target}) abgelehnt: sie wird nicht wiederholt',
+  'admin.alert.kinetic-writeback-unconfirmed':
+    'Kinetic hat {count, plural, one {# Rückschreibung} other {# Rückschreibungen}} nicht innerhalb von {hours} h bestätigt',
+  'admin.alert.large-export.audit': '{by} hat {rows} Audit-Einträge exportiert',
+  'admin.alert.large-export.list': '{by} hat {rows} Zeilen aus {list} exportiert',
+  'admin.alert.new-system-admin': '{user} wurde von {by} zum Systemadministrator gemacht',
+  'admin.alert.policy-weakened.account': 'Sicherheitsrichtlinie des Kontos {name} von {by} gelockert: {changes}',
+  'admin.alert.policy-weakened.role': 'Sicherheitsrichtlinie der Rolle {name} von {by} gelockert: {changes}',
+  'admin.alert.sign-in-spike': '{failures} fehlgeschlagene Anmeldungen in den letzten {minutes} Minuten',
+  'admin.alert.webhook-delivery-dead':
+    'Webhook-Zustellung von {type} an {url} ist {attempts}-mal fehlgeschlagen und wurde aufgegeben',
+  'admin.alert.webhook-endpoint-gone': 'Webhook-Endpunkt {url} hat mit 410 Gone geantwortet und wurde deaktiviert',
   'admin.alerts.acknowledge': 'Bestätigen',
   'admin.alerts.acknowledged': 'Bestätigt: {title}',
   'admin.alerts.acknowledgedBy': 'Bestätigt von',
@@ -417,19 +445,93 @@ export default {
     'Wir senden per E-Mail einen Link, mit dem die Person ein Passwort wählt und {party} beitritt.',
   'admin.invite.send': 'Einladung senden',
   'admin.invite.titleTo': 'Benutzer zu {party} einladen',
+  'admin.posture.allowlists.good': 'Systemadministratoren (mindestens) nur aus den Netzen des Büros oder des VPN.',
+  'admin.posture.allowlists.rowAny': 'jedes Netz, {holders, plural, one {# Inhaber} other {# Inhaber}}',
+  'admin.posture.allowlists.rowListed': 'Freigabeliste gesetzt, {holders, plural, one {# Inhaber} other {# Inhaber}}',
+  'admin.posture.allowlists.summaryAll': 'Jede interne Rolle mit Inhabern ist auf bekannte Netze beschränkt.',
+  'admin.posture.allowlists.summarySome':
+    '{count, plural, one {# interne Rolle} other {# interne Rollen}} mit Inhabern {count, plural, one {kann} other {können}} aus jedem Netz genutzt werden.',
+  'admin.posture.allowlists.title': 'IP-Freigabelisten für privilegierte Rollen',
+  'admin.posture.api-keys.good':
+    'Jeder Schlüssel hat einen Verantwortlichen und ein Ablaufdatum und wurde kürzlich benutzt.',
+  'admin.posture.api-keys.summary': 'Integrationen mit API-Schlüsseln gehören noch nicht zu dieser Installation.',
+  'admin.posture.api-keys.title': 'API-Schlüssel kurz vor Ablauf oder unbenutzt',
+  'admin.posture.backups.checked': 'Geprüft: {name}',
+  'admin.posture.backups.database': 'Datenbank',
+  'admin.posture.backups.databaseExternal':
+    'externes PostgreSQL (DATABASE_URL): mit dessen eigenen Werkzeugen sichern; Gatehouse sichert Dateien und Schlüssel',
+  'admin.posture.backups.good':
+    'Eine Sicherung im Zeitplan (alle {hours} h) und danach eine bestandene Wiederherstellungsprobe.',
+  'admin.posture.backups.instant': '{at}',
+  'admin.posture.backups.lastBackup': 'Letzte Sicherung',
+  'admin.posture.backups.lastBackupFailed': '{at} FEHLGESCHLAGEN: {error}',
+  'admin.posture.backups.lastBackupOk': '{at}, {size, number, ::.0} MB, {seconds, number, ::.0} s ({id})',
+  'admin.posture.backups.lastDrill': 'Letzte Wiederherstellungsprobe',
+  'admin.posture.backups.lastDrillFailed': '{at} von {id}, {seconds, number, ::.0} s: FEHLGESCHLAGEN: {error}',
+  'admin.posture.backups.lastDrillPassed': '{at} von {id}, {seconds, number, ::.0} s: bestanden',
+  'admin.posture.backups.lastGood': 'Letzte erfolgreiche Sicherung',
+  'admin.posture.backups.schedule': 'Zeitplan',
+  'admin.posture.backups.scheduleNone': 'nicht eingerichtet (BACKUP_RECIPIENT nicht gesetzt)',
+  'admin.posture.backups.scheduleValue':
+    'alle {hours} h ab {hour} UTC nach {dir}{copyDir, select, none {} other {, kopiert nach {copyDir}}}{s3, select, none {} other {, kopiert nach {s3}}}; {count} / {days} Tage aufbewahrt{drill, select, here {; Probe nach jeder Sicherung} other {; hier keine Identität, Proben laufen anderswo}}',
+  'admin.posture.backups.summaryBackupFailed': 'Die letzte Sicherung ist fehlgeschlagen: {error}',
+  'admin.posture.backups.summaryDrillFailed': 'Die letzte Wiederherstellungsprobe ist fehlgeschlagen: {error}',
+  'admin.posture.backups.summaryDrillOld':
+    'Gesichert am {at}, aber die letzte bestandene Wiederherstellungsprobe ist vom {drillAt}.',
+  'admin.posture.backups.summaryGood': 'Gesichert am {at}; eine Wiederherstellungsprobe hat am {drillAt} bestanden.',
+  'admin.posture.backups.summaryNoDrill':
+    'Gesichert am {at}, aber noch keine Wiederherstellungsprobe bestanden (pnpm gatehouse backup verify).',
+  'admin.posture.backups.summaryNone': 'Es wurde noch keine Sicherung erstellt.',
+  'admin.posture.backups.summaryNotConfigured':
+    'Sicherungen sind nicht eingerichtet: BACKUP_RECIPIENT setzen (siehe docs/operations.md, Backups and restore).',
+  'admin.posture.backups.summaryStale':
+    'Die letzte erfolgreiche Sicherung ist vom {at}, älter als der Zeitplan erlaubt.',
+  'admin.posture.backups.title': 'Letzte Sicherung und letzte geprüfte Wiederherstellung',
   'admin.posture.byStatus': 'Prüfungen nach Status',
   'admin.posture.check': 'Prüfung',
   'admin.posture.computedAt': 'Ermittelt am',
   'admin.posture.computing': 'Wird ermittelt …',
   'admin.posture.computingLong': 'Die Sicherheitslage wird ermittelt …',
   'admin.posture.detailsOf': 'Details zu {title}',
+  'admin.posture.dormant.good':
+    'Kein aktives Konto ist seit {days} Tagen unbenutzt (Konten, die DORMANT_DAYS lang unbenutzt sind, werden automatisch gesperrt).',
+  'admin.posture.dormant.summary':
+    '{dormant} von {active, plural, one {# aktiven Konto} other {# aktiven Konten}} haben sich seit {days} Tagen nicht angemeldet.',
+  'admin.posture.dormant.title': 'Ruhende Konten',
+  'admin.posture.failed-sign-ins.good':
+    'Eine Handvoll Tippfehler; ein einzelnes Netz mit Dutzenden Fehlversuchen über viele Konten ist Password Spraying.',
+  'admin.posture.failed-sign-ins.rowValue':
+    '{failures, plural, one {# Fehlversuch} other {# Fehlversuche}}, {accounts, plural, one {# bekanntes Konto} other {# bekannte Konten}}',
+  'admin.posture.failed-sign-ins.summaryNone': 'Keine fehlgeschlagenen Anmeldungen in den letzten 24 Stunden.',
+  'admin.posture.failed-sign-ins.summarySome':
+    '{failures, plural, one {# fehlgeschlagene Anmeldung} other {# fehlgeschlagene Anmeldungen}} aus {networks, plural, one {# Netz} other {# Netzen}} (die 10 häufigsten angezeigt).',
+  'admin.posture.failed-sign-ins.title': 'Fehlgeschlagene Anmeldungen der letzten 24 Stunden, nach Netz',
   'admin.posture.fix': 'Beheben',
   'admin.posture.goodLooksLike': 'So sieht es gut aus:',
+  'admin.posture.locked.good':
+    'Keine, oder nur kurze Wartezeiten: wiederholte Sperren bedeuten, dass jemand Passwörter errät.',
+  'admin.posture.locked.summary':
+    '{accounts, plural, one {# Konto} other {# Konten}} für heute gesperrt; {pairs, plural, one {# Paar aus Konto und Netz} other {# Paare aus Konto und Netz}} in Wartezeit.',
+  'admin.posture.locked.title': 'Gesperrte Konten',
   'admin.posture.none': 'Keine Prüfungen anzuzeigen.',
   'admin.posture.notComputed': 'Noch nicht ermittelt',
   'admin.posture.openAlerts': 'Offene Warnungen:',
   'admin.posture.refresh': 'Aktualisieren',
   'admin.posture.refreshing': 'Wird aktualisiert …',
+  'admin.posture.second-factor.good':
+    'Alle Mitarbeitenden sowie Administratoren von Kunden und Lieferanten melden sich mit zweitem Faktor an.',
+  'admin.posture.second-factor.rowRequired': '{name} (verlangt)',
+  'admin.posture.second-factor.rowValue': '{without} von {total} ohne 2FA',
+  'admin.posture.second-factor.summaryAll':
+    'Alle Inhaber einer Rolle, die Zwei-Faktor-Authentifizierung verlangt, haben sie eingerichtet.',
+  'admin.posture.second-factor.summaryMissing':
+    '{count, plural, one {# Benutzer} other {# Benutzer}} in Rollen, die ihn verlangen, {count, plural, one {hat} other {haben}} noch keinen zweiten Faktor (bis dahin können sie ihn nur einrichten).',
+  'admin.posture.second-factor.title': 'Zweiter Faktor, wo die Richtlinie ihn verlangt',
+  'admin.posture.system-admins.good':
+    'Zwei bis fünf: genug für Vertretungen, wenig genug, um sie im Blick zu behalten.',
+  'admin.posture.system-admins.summary':
+    '{count, plural, one {# aktiver Systemadministrator} other {# aktive Systemadministratoren}}.',
+  'admin.posture.system-admins.title': 'Anzahl der Systemadministratoren',
   'admin.posture.title': 'Sicherheitslage',
   'admin.posture.value': 'Wert',
   'admin.reviews.deadline': 'Frist',
