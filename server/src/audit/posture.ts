@@ -94,7 +94,11 @@ export async function posture(ctx: ServiceContext): Promise<{ generatedAt: Date;
       fixAt: '/users?status=active',
       rows: [],
       text: {
-        summary: msg('dormant.summary', { dormant: f.counts.dormant, active: f.counts.active_users, days: dormantDays }),
+        summary: msg('dormant.summary', {
+          dormant: f.counts.dormant,
+          active: f.counts.active_users,
+          days: dormantDays,
+        }),
         good: msg('dormant.good', { days: dormantDays }),
       },
     },

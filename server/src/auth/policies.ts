@@ -194,9 +194,7 @@ export function setParty(ctx: ServiceContext, input: PolicyChange & { partyId: s
     appliesToCaller: input.partyId === actor.partyId,
     load: async (tx) => {
       const row = await policiesRepo.getParty(tx, input.partyId, true);
-      return (
-        row && { label: `account ${row.partyName}`, kind: 'account', name: row.partyName, values: valuesOf(row) }
-      );
+      return row && { label: `account ${row.partyName}`, kind: 'account', name: row.partyName, values: valuesOf(row) };
     },
     save: (tx, values) =>
       policiesRepo.setParty(tx, input.partyId, { ...values, requireTotp: values.requireTotp ? true : null }),

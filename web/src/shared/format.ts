@@ -162,7 +162,9 @@ export function wordServerText(prefix: string, text: ServerText | null | undefin
   const values: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(text.values)) {
     values[name] = Array.isArray(value)
-      ? value.map((code) => (has(`${prefix}${name}.${code}`) ? t(`${prefix}${name}.${code}` as MessageKey) : code)).join(', ')
+      ? value
+          .map((code) => (has(`${prefix}${name}.${code}`) ? t(`${prefix}${name}.${code}` as MessageKey) : code))
+          .join(', ')
       : typeof value === 'string' && /(^at|At)$/.test(name)
         ? formatDateTime(value)
         : value;
