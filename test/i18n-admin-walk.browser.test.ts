@@ -333,6 +333,8 @@ describe('the German admin walk', () => {
         '[data-testid="home-posture-item"]',
         '[data-testid="alert-details"]',
         '[data-testid="seller-details"]',
+        // Role and permission keys (customer-user, users:read): identifiers, shown beside their words.
+        '.matrix-role-key',
       ],
     });
 
@@ -393,7 +395,7 @@ describe('the German admin walk', () => {
     expect(posture.text).toContain('Anzahl der Systemadministratoren');
     expect(posture.text).toContain('So sieht es gut aus');
     expect(await page.textContent('[data-key="system-admins"] [data-testid="posture-summary"]')).toMatch(
-      /^\d+ aktive? Systemadministrator(en)?\.$/,
+      /^\d+ aktiver? Systemadministrator(en)?\.$/,
     );
     await page.close();
 
