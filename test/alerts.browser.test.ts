@@ -123,6 +123,7 @@ describe('security alerts in the browser', () => {
         rule: 'large-export',
         severity: 'info',
         title: 'auditor@example.com exported 12000 audit entries',
+        text: { key: 'large-export.audit', values: { by: 'auditor@example.com', rows: 12000 } },
         details: {
           by: 'auditor@example.com',
           rows: 12000,

@@ -9,6 +9,7 @@ export async function insert(
     rule: string;
     severity: 'info' | 'warning' | 'critical';
     title: string;
+    text: { key: string; values: Record<string, string | number | string[]> };
     details?: Record<string, unknown>;
   },
 ) {
@@ -40,6 +41,7 @@ export async function list(tx: Tx, q: { openOnly: boolean; before?: string; limi
       rule: alerts.rule,
       severity: alerts.severity,
       title: alerts.title,
+      text: sql<{ key: string; values: Record<string, string | number | string[]> } | null>`${alerts.text}`,
       details: sql<Record<string, unknown> | null>`${alerts.details}`,
       acknowledgedAt: alerts.acknowledgedAt,
       acknowledgedBy: sql<string | null>`(select u.email from ${users} u where u.id = ${alerts.acknowledgedBy})`,

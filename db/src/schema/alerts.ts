@@ -11,6 +11,11 @@ export const alerts = pgTable('alerts', {
   rule: text('rule').notNull(),
   severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
   title: text('title').notNull(),
+  /**
+   * The title as a catalogue key and its values ({ key, values }: the SPA words it as admin.alert.<key> in
+   * the reader's language, docs/i18n.md); null for alerts raised before it existed, which show `title`.
+   */
+  text: jsonb('text').$type<{ key: string; values: Record<string, string | number | string[]> }>(),
   /** Free-form per rule (counts, names, ids): what the alert's text does not say. */
   details: jsonb('details').$type<Record<string, unknown>>(),
   acknowledgedBy: uuid('acknowledged_by').references(() => users.id),

@@ -65,6 +65,17 @@ export const auditVerifyOutput = z.object({
     .nullable(),
 });
 
+// ---- words the server sends for the SPA to phrase (docs/i18n.md)
+/**
+ * A text the SPA words from its admin catalogue: a stable key (relative to the screen's namespace, e.g.
+ * 'second-factor.summaryAll' under admin.posture.) and its values. A value named `at` or ending in `At` is an
+ * ISO instant, formatted in the reader's language and zone; a list holds codes worded one by one. The
+ * English text beside it stays as it was, for older clients and for rows stored before keys existed.
+ */
+export const textValue = z.union([z.string(), z.number(), z.array(z.string())]);
+export const serverText = z.object({ key: z.string(), values: z.record(z.string(), textValue) });
+export type ServerText = z.infer<typeof serverText>;
+
 // ---- security posture (staff)
 export const postureStatus = z.enum(['good', 'warn', 'bad', 'info']);
 export const postureOutput = z.object({
@@ -77,7 +88,17 @@ export const postureOutput = z.object({
       summary: z.string(),
       good: z.string(),
       fixAt: z.string().nullable(),
-      rows: z.array(z.object({ label: z.string(), value: z.string(), status: postureStatus })),
+      rows: z.array(
+        z.object({
+          label: z.string(),
+          value: z.string(),
+          status: postureStatus,
+          /** The label and value as keys (admin.posture.<key>); absent where the server shows data as it is. */
+          text: z.object({ label: serverText.optional(), value: serverText.optional() }).optional(),
+        }),
+      ),
+      /** The summary and "what good looks like" as keys (admin.posture.<key>); the title is admin.posture.check.<key>. */
+      text: z.object({ summary: serverText, good: serverText }),
     }),
   ),
 });
@@ -96,6 +117,8 @@ export const alertsListOutput = z.object({
       rule: z.string(),
       severity: z.enum(['info', 'warning', 'critical']),
       title: z.string(),
+      /** The title as a key (admin.alert.<key>) and values; null for alerts stored before it existed. */
+      text: serverText.nullable(),
       details: z.record(z.string(), z.unknown()).nullable(),
       acknowledgedAt: isoTime.nullable(),
       acknowledgedBy: z.string().nullable(),

@@ -26,6 +26,13 @@ export type AlertRule =
   | 'kinetic-writeback-dead'
   | 'kinetic-writeback-unconfirmed';
 
+/**
+ * An alert's title as a catalogue key and values: the SPA words it as admin.alert.<key> in the reader's
+ * language (docs/i18n.md), and the English `title` beside it says the same (mail, API clients, alerts
+ * stored before keys existed). Values named `at`/`…At` are ISO instants; a list holds codes.
+ */
+export type AlertText = { key: string; values: Record<string, string | number | string[]> };
+
 export const LARGE_EXPORT_ROWS = 10_000;
 export const SPIKE = { windowMinutes: 15, failures: 50 };
 
@@ -36,6 +43,7 @@ export async function raiseAlert(
     rule: AlertRule;
     severity: 'info' | 'warning' | 'critical';
     title: string;
+    text: AlertText;
     details?: Record<string, unknown>;
   },
 ) {
@@ -71,6 +79,7 @@ export async function checkSignInSpike(db: Database, clock: Clock): Promise<bool
       rule: 'sign-in-spike',
       severity: 'critical',
       title: `${failures} failed sign-ins in the last ${SPIKE.windowMinutes} minutes`,
+      text: { key: 'sign-in-spike', values: { failures, minutes: SPIKE.windowMinutes } },
       details: { failures, windowMinutes: SPIKE.windowMinutes },
     });
     return true;

@@ -157,6 +157,7 @@ export async function exportCsv(ctx: ServiceContext, input: ExportFilters) {
         rule: 'large-export',
         severity: 'info',
         title: `${actor.email} exported ${rows.length} audit entries`,
+        text: { key: 'large-export.audit', values: { by: actor.email, rows: rows.length } },
         details: { by: actor.email, rows: rows.length, filters: query },
       });
     }

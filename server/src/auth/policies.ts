@@ -71,28 +71,48 @@ type PolicyValues = {
   ipAllowlist: string[] | null;
 };
 
-/** What about a policy change loosens it (empty when nothing does). `null` timeouts mean "the global one". */
-export function weakenings(before: PolicyValues, after: PolicyValues): string[] {
-  const out: string[] = [];
-  if (before.requireTotp && !after.requireTotp) out.push('second factor no longer required');
+/** Each way a policy change can loosen it, by code (the SPA words it as admin.alert.change.<code>). */
+const WEAKENING = {
+  'totp-dropped': 'second factor no longer required',
+  'idle-longer': 'longer idle timeout',
+  'lifetime-longer': 'longer session lifetime',
+  'allowlist-removed': 'IP allowlist removed',
+  'networks-added': 'networks added to the IP allowlist',
+} as const;
+type Weakening = keyof typeof WEAKENING;
+
+/** What about a policy change loosens it, as codes (empty when nothing does). `null` timeouts mean "the global one". */
+function weakeningCodes(before: PolicyValues, after: PolicyValues): Weakening[] {
+  const out: Weakening[] = [];
+  if (before.requireTotp && !after.requireTotp) out.push('totp-dropped');
   const longer = (b: number | null, a: number | null) => b !== null && (a === null || a > b);
-  if (longer(before.sessionIdleMinutes, after.sessionIdleMinutes)) out.push('longer idle timeout');
-  if (longer(before.sessionAbsoluteHours, after.sessionAbsoluteHours)) out.push('longer session lifetime');
-  if (before.ipAllowlist && !after.ipAllowlist) out.push('IP allowlist removed');
+  if (longer(before.sessionIdleMinutes, after.sessionIdleMinutes)) out.push('idle-longer');
+  if (longer(before.sessionAbsoluteHours, after.sessionAbsoluteHours)) out.push('lifetime-longer');
+  if (before.ipAllowlist && !after.ipAllowlist) out.push('allowlist-removed');
   else if (before.ipAllowlist && after.ipAllowlist?.some((c) => !before.ipAllowlist?.includes(c)))
-    out.push('networks added to the IP allowlist');
+    out.push('networks-added');
   return out;
 }
 
-async function alertIfWeakened(ctx: TxContext, what: string, before: PolicyValues, after: PolicyValues) {
+/** What about a policy change loosens it, in English (empty when nothing does). */
+export function weakenings(before: PolicyValues, after: PolicyValues): string[] {
+  return weakeningCodes(before, after).map((code) => WEAKENING[code]);
+}
+
+type PolicyTarget = { label: string; kind: 'role' | 'account'; name: string; values: PolicyValues };
+
+async function alertIfWeakened(ctx: TxContext, target: PolicyTarget, after: PolicyValues) {
   const { tx, actor } = ctx;
-  const changes = weakenings(before, after);
-  if (changes.length === 0) return;
+  const codes = weakeningCodes(target.values, after);
+  if (codes.length === 0) return;
+  const changes = codes.map((code) => WEAKENING[code]);
+  const what = target.label;
   await raiseAlert(tx, new Date(ctx.clock.now()), {
     rule: 'policy-weakened',
     severity: 'warning',
     title: `Security policy of ${what} weakened by ${actor.email}: ${changes.join(', ')}`,
-    details: { policy: what, by: actor.email, changes, before, after },
+    text: { key: `policy-weakened.${target.kind}`, values: { name: target.name, by: actor.email, changes: codes } },
+    details: { policy: what, by: actor.email, changes, before: target.values, after },
   });
 }
 
@@ -106,7 +126,7 @@ async function savePolicy<T extends PolicyValues>(
   input: PolicyChange & { requireTotp: T['requireTotp'] },
   target: {
     appliesToCaller: boolean;
-    load: (tx: Tx) => Promise<{ label: string; values: PolicyValues } | undefined>;
+    load: (tx: Tx) => Promise<PolicyTarget | undefined>;
     save: (tx: Tx, values: PolicyValues & { requireTotp: T['requireTotp'] }) => Promise<void>;
     audit: Pick<AuditEntry, 'action' | 'partyId' | 'entityType' | 'entityId' | 'crossParty'>;
     missing: string;
@@ -124,7 +144,7 @@ async function savePolicy<T extends PolicyValues>(
       ipAllowlist: dedupe(input.ipAllowlist),
     };
     await target.save(tx, after);
-    await alertIfWeakened({ ...ctx, tx }, before.label, before.values, after);
+    await alertIfWeakened({ ...ctx, tx }, before, after);
     await audit.record(tx, ctx, {
       ...target.audit,
       outcome: 'success',
@@ -147,7 +167,7 @@ export function setRole(ctx: ServiceContext, input: PolicyChange & { roleKey: st
     appliesToCaller: actor.roles.includes(input.roleKey),
     load: async (tx) => {
       const row = await policiesRepo.getRole(tx, input.roleKey);
-      return row && { label: `role ${input.roleKey}`, values: valuesOf(row) };
+      return row && { label: `role ${input.roleKey}`, kind: 'role', name: input.roleKey, values: valuesOf(row) };
     },
     save: (tx, values) =>
       policiesRepo.setRole(tx, input.roleKey, { ...values, requireTotp: values.requireTotp === true }),
@@ -174,7 +194,7 @@ export function setParty(ctx: ServiceContext, input: PolicyChange & { partyId: s
     appliesToCaller: input.partyId === actor.partyId,
     load: async (tx) => {
       const row = await policiesRepo.getParty(tx, input.partyId, true);
-      return row && { label: `account ${row.partyName}`, values: valuesOf(row) };
+      return row && { label: `account ${row.partyName}`, kind: 'account', name: row.partyName, values: valuesOf(row) };
     },
     save: (tx, values) =>
       policiesRepo.setParty(tx, input.partyId, { ...values, requireTotp: values.requireTotp ? true : null }),

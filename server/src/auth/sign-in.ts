@@ -230,6 +230,7 @@ async function recordFailure(
           rule: 'account-locked',
           severity: 'warning',
           title: `Account ${user.email} locked for the day after repeated failed sign-ins`,
+          text: { key: 'account-locked', values: { user: user.email } },
           details: { user: user.email, lastIp: ctx.req.ip },
         });
       }

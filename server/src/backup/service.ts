@@ -69,6 +69,7 @@ async function recordRun(
         rule: 'backup-failed',
         severity: 'critical',
         title: run.kind === 'backup' ? 'A backup failed' : 'A backup restore drill failed',
+        text: { key: run.kind === 'backup' ? 'backup-failed.backup' : 'backup-failed.drill', values: {} },
         details: { backup: run.backupId || '(none)', error: run.error ?? '' },
       });
     }
@@ -254,6 +255,7 @@ export async function checkStale(deps: BackupDeps) {
       rule: 'backup-stale',
       severity: 'warning',
       title: `Backups are overdue (every ${config.backup.intervalHours} h expected)`,
+      text: { key: 'backup-stale', values: { hours: config.backup.intervalHours } },
       details: { late: late.join('; ') },
     });
   });

@@ -262,6 +262,7 @@ export async function finishExport(
         rule: 'large-export',
         severity: 'info',
         title: `${actor.email} exported ${result.rows} rows of ${started.list}`,
+        text: { key: 'large-export.list', values: { by: actor.email, rows: result.rows, list: started.list } },
         details: {
           by: actor.email,
           list: started.list,

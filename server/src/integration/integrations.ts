@@ -262,6 +262,7 @@ export async function checkKey(app: AppServices, token: string, ip: string): Pro
           rule: 'integration-key-new-ip',
           severity: 'warning',
           title: `Integration key ${id} (${row.integrationName}) was used from a new address`,
+          text: { key: 'integration-key-new-ip', values: { key: id, integration: row.integrationName } },
           details: { key: id, ip: address, previousIp: row.lastUsedIp },
         });
       }

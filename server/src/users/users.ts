@@ -499,6 +499,7 @@ async function newSystemAdminAlert(ctx: TxContext, email: string, roles: readonl
     rule: 'new-system-admin',
     severity: 'warning',
     title: `${email} was made a system administrator by ${actor.email}`,
+    text: { key: 'new-system-admin', values: { user: email, by: actor.email } },
     details: { user: email, by: actor.email, roles: keys },
   });
   return { roles: keys, alertId };

@@ -11,6 +11,7 @@ import {
   LOCALES,
   NOTIFICATION_TYPE_KEYS,
   ORDER_STATUSES,
+  PERMISSIONS,
   PURCHASE_ORDER_STATUSES,
   SHIP_NOTICE_STATUSES,
   SUPPLIER_INVOICE_STATUSES,
@@ -182,6 +183,28 @@ describe('message catalogues', () => {
         NOTIFICATION_TYPE_KEYS.filter((type) => !(`notify.type.${type}` in messages)),
         locale,
       ).toEqual([]);
+  });
+
+  it('names and describes every permission of the contract’s catalogue, in every language (the Roles page)', () => {
+    for (const [locale, messages] of Object.entries({ en: adminEn as Catalogue, de: adminDe as Catalogue })) {
+      expect(
+        PERMISSIONS.filter((p) => !messages[`admin.permission.${p}.name`]?.trim()),
+        `${locale}: permissions without a name`,
+      ).toEqual([]);
+      expect(
+        PERMISSIONS.filter((p) => !messages[`admin.permission.${p}.description`]?.trim()),
+        `${locale}: permissions without a description`,
+      ).toEqual([]);
+      // And none for a permission the contract no longer has.
+      const known = new Set<string>(PERMISSIONS);
+      expect(
+        Object.keys(messages)
+          .filter((k) => k.startsWith('admin.permission.'))
+          .map((k) => k.replace(/^admin\.permission\./, '').replace(/\.(name|description)$/, ''))
+          .filter((p) => !known.has(p)),
+        locale,
+      ).toEqual([]);
+    }
   });
 
   it('formats plurals by each language: one and other', () => {

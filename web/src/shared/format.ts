@@ -163,6 +163,31 @@ export function label(value: string): string {
   return has(key) ? t(key as MessageKey) : value.charAt(0).toUpperCase() + value.slice(1);
 }
 
+/** A text the server sends as a key and values (posture checks, alert titles: contract `ServerText`). */
+export type ServerText = { key: string; values: Record<string, string | number | string[]> };
+
+/**
+ * A text the server sent as a key and values, worded from the catalogue under `prefix` ('admin.posture.'):
+ * values named `at` or ending in `At` are instants (formatDateTime), a list value `name` holds codes worded
+ * as `<prefix><name>.<code>`. Without a text, or with a key this version's catalogue lacks, the server's
+ * own (English) `fallback` shows.
+ */
+export function wordServerText(prefix: string, text: ServerText | null | undefined, fallback: string): string {
+  const key = text ? `${prefix}${text.key}` : '';
+  if (!text || !has(key)) return fallback;
+  const values: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(text.values)) {
+    values[name] = Array.isArray(value)
+      ? value
+          .map((code) => (has(`${prefix}${name}.${code}`) ? t(`${prefix}${name}.${code}` as MessageKey) : code))
+          .join(', ')
+      : typeof value === 'string' && /(^at|At)$/.test(name)
+        ? formatDateTime(value)
+        : value;
+  }
+  return t(key as MessageKey, values);
+}
+
 /**
  * An instant (ISO 8601) in the user's time zone and locale, with the zone: 'Mar 3, 2025, 2:05 PM CET',
  * '03.03.2025, 14:05 MEZ'. Unparseable input is shown as is.

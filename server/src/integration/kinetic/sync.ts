@@ -429,6 +429,7 @@ export async function markAuthFailed(deps: SyncDeps, message: string) {
       rule: 'kinetic-auth-failed',
       severity: 'critical',
       title: 'Epicor Kinetic refused the connector’s credentials: ERP sync is paused',
+      text: { key: 'kinetic-auth-failed', values: {} },
       details: { baseUrl: conn.baseUrl, company: conn.company, reason: message.slice(0, 300) },
     });
   });

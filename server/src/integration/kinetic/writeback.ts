@@ -223,6 +223,10 @@ export async function deliverKineticWritebacks(deps: WritebackDeps) {
         rule: 'kinetic-writeback-unconfirmed',
         severity: 'warning',
         title: `Kinetic has not confirmed ${late.length} write-back(s) within ${Math.round(settings.confirmTimeoutMs / 3_600_000)} h`,
+        text: {
+          key: 'kinetic-writeback-unconfirmed',
+          values: { count: late.length, hours: Math.round(settings.confirmTimeoutMs / 3_600_000) },
+        },
         details: {
           events: late.slice(0, 20).map((l) => `${l.type} ${l.eventId} (${l.target ?? ''}, sent ${l.sentAt})`),
           hint: 'Kinetic accepted these but no sync has read the value back: check the function or the UD queue.',
@@ -304,6 +308,9 @@ async function dead(
     title: refused
       ? `Kinetic refused the write-back of ${w.type} (${w.target ?? ''}): it will not be retried`
       : `The write-back of ${w.type} to Kinetic failed ${attempts} times and was given up`,
+    text: refused
+      ? { key: 'kinetic-writeback-dead.refused', values: { type: w.type, target: w.target ?? '' } }
+      : { key: 'kinetic-writeback-dead.failed', values: { type: w.type, attempts } },
     details: { eventId: w.eventId, type: w.type, target: w.target, error },
   });
 }

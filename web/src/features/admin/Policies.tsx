@@ -1,8 +1,10 @@
 import { PARTY_KINDS, type PartyKind } from '@gatehouse/contract';
 import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
 import { guard } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { debounce, ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage, errorReason, issueFields } from '../../shared/errors.ts';
+import { label } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
@@ -14,7 +16,16 @@ type PartyPolicy = NonNullable<Policies['party']>;
 type PartySummary = Awaited<ReturnType<typeof trpc.parties.list.query>>['items'][number];
 type Global = Policies['global'];
 
-const KIND_NAMES: Record<PartyKind, string> = { internal: 'Internal', customer: 'Customer', supplier: 'Supplier' };
+const KIND_NAMES: Record<PartyKind, AdminKey> = {
+  internal: 'admin.roles.kind.internal',
+  customer: 'admin.roles.kind.customer',
+  supplier: 'admin.roles.kind.supplier',
+};
+const GROUP_NAMES: Record<PartyKind, AdminKey> = {
+  internal: 'admin.roles.group.internal',
+  customer: 'admin.roles.group.customer',
+  supplier: 'admin.roles.group.supplier',
+};
 
 /** The form's fields, by the server's names: a refused one gets the focus. */
 const POLICY_FIELDS = new Set(['requireTotp', 'sessionIdleMinutes', 'sessionAbsoluteHours', 'ipAllowlist']);
@@ -28,14 +39,17 @@ function policyError(err: unknown): { message: string; field?: string } {
   return { message: errorMessage(err), ...(field && POLICY_FIELDS.has(field) ? { field } : {}) };
 }
 
-const minutes = (n: number) => `${n} minute${n === 1 ? '' : 's'}`;
-const hours = (n: number) => `${n} hour${n === 1 ? '' : 's'}`;
+const minutes = (n: number) => t('admin.policies.minutes', { count: n });
+const hours = (n: number) => t('admin.policies.hours', { count: n });
 
 /** A timeout of a policy: its own value, or the global one it inherits. */
 function Timeout(props: { value: number | null; global: number; unit: (n: number) => string; testId: string }) {
   return (
     <span data-testid={props.testId}>
-      <Show when={props.value !== null} fallback={<span class="muted">Global ({props.unit(props.global)})</span>}>
+      <Show
+        when={props.value !== null}
+        fallback={<span class="muted">{t('admin.policies.global', { value: props.unit(props.global) })}</span>}
+      >
         {props.unit(props.value ?? 0)}
       </Show>
     </span>
@@ -48,7 +62,7 @@ function Allowlist(props: { list: string[] | null; testId: string }) {
       when={props.list}
       fallback={
         <span class="muted" data-testid={props.testId}>
-          Any address
+          {t('admin.policies.anyAddress')}
         </span>
       }
     >
@@ -69,7 +83,7 @@ type Target = { kind: 'role'; role: RolePolicy } | { kind: 'party'; party: Party
  * every rule; the page shows what it says.
  */
 export default function Policies() {
-  usePageTitle(() => 'Security policies');
+  usePageTitle(() => t('admin.policies.title'));
   const [data, setData] = createSignal<Policies | null>(null);
   const [loadError, setLoadError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
@@ -113,14 +127,10 @@ export default function Policies() {
     <section aria-labelledby="policies-title" class="policies">
       <div class="detail-header">
         <h1 id="policies-title" class="focus-target" tabindex="-1" ref={heading}>
-          Security policies
+          {t('admin.policies.title')}
         </h1>
       </div>
-      <p class="hint policies-intro">
-        A user's sessions and sign-in follow the strictest of the global settings, every role they hold and their
-        organisation: the shortest timeouts, a second factor if any requires one, and only addresses every allowlist
-        admits. Changes apply to open sessions at once.
-      </p>
+      <p class="hint policies-intro">{t('admin.policies.intro')}</p>
       <div role="status" data-testid="policies-status">
         <Show when={notice()}>{(message) => <p class="notice">{message()}</p>}</Show>
       </div>
@@ -128,7 +138,7 @@ export default function Policies() {
       <Show when={loadError()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
       <Show when={!loadError() && data() === null}>
         <p class="list-message" role="status">
-          Loading policies…
+          {t('admin.policies.loading')}
         </p>
       </Show>
       <Show when={data()}>
@@ -136,33 +146,33 @@ export default function Policies() {
           <>
             <dl class="summary policies-global" data-testid="policies-global">
               <div>
-                <dt>Global idle timeout</dt>
+                <dt>{t('admin.policies.globalIdle')}</dt>
                 <dd data-testid="global-idle">{minutes(current().global.sessionIdleMinutes)}</dd>
               </div>
               <div>
-                <dt>Global absolute timeout</dt>
+                <dt>{t('admin.policies.globalAbsolute')}</dt>
                 <dd data-testid="global-absolute">{hours(current().global.sessionAbsoluteHours)}</dd>
               </div>
               <div>
-                <dt>Your address as the server sees it</dt>
+                <dt>{t('admin.policies.yourAddress')}</dt>
                 <dd class="mono" data-testid="your-ip">
                   {current().yourIp}
                 </dd>
               </div>
             </dl>
 
-            <h2 id="role-policies-title">Roles</h2>
+            <h2 id="role-policies-title">{t('admin.policies.roles')}</h2>
             <section class="table-wrap stack" aria-labelledby="role-policies-title" tabindex="0">
               <table class="data-table policies-table" data-testid="role-policies">
                 <thead>
                   <tr>
-                    <th scope="col">Role</th>
-                    <th scope="col">Two-factor required</th>
-                    <th scope="col">Idle timeout</th>
-                    <th scope="col">Absolute timeout</th>
-                    <th scope="col">IP allowlist</th>
+                    <th scope="col">{t('admin.policies.role')}</th>
+                    <th scope="col">{t('admin.policies.totpRequired')}</th>
+                    <th scope="col">{t('admin.policies.idle')}</th>
+                    <th scope="col">{t('admin.policies.absolute')}</th>
+                    <th scope="col">{t('admin.policies.allowlist')}</th>
                     <th scope="col">
-                      <span class="visually-hidden">Actions</span>
+                      <span class="visually-hidden">{t('admin.policies.actions')}</span>
                     </th>
                   </tr>
                 </thead>
@@ -171,7 +181,7 @@ export default function Policies() {
                     <tbody>
                       <tr class="policies-group">
                         <th scope="colgroup" colspan="6">
-                          {KIND_NAMES[g.kind]} roles
+                          {t(GROUP_NAMES[g.kind])}
                         </th>
                       </tr>
                       <For each={g.roles}>
@@ -181,10 +191,10 @@ export default function Policies() {
                               <span class="policy-role-name">{role.name}</span>
                               <span class="mono policy-role-key">{role.key}</span>
                             </th>
-                            <td data-label="Two-factor required" data-testid={`role-totp-${role.key}`}>
-                              {role.requireTotp ? 'Yes' : 'No'}
+                            <td data-label={t('admin.policies.totpRequired')} data-testid={`role-totp-${role.key}`}>
+                              {t(role.requireTotp ? 'admin.roles.yes' : 'admin.roles.no')}
                             </td>
-                            <td data-label="Idle timeout">
+                            <td data-label={t('admin.policies.idle')}>
                               <Timeout
                                 value={role.sessionIdleMinutes}
                                 global={current().global.sessionIdleMinutes}
@@ -192,7 +202,7 @@ export default function Policies() {
                                 testId={`role-idle-${role.key}`}
                               />
                             </td>
-                            <td data-label="Absolute timeout">
+                            <td data-label={t('admin.policies.absolute')}>
                               <Timeout
                                 value={role.sessionAbsoluteHours}
                                 global={current().global.sessionAbsoluteHours}
@@ -200,7 +210,7 @@ export default function Policies() {
                                 testId={`role-absolute-${role.key}`}
                               />
                             </td>
-                            <td data-label="IP allowlist">
+                            <td data-label={t('admin.policies.allowlist')}>
                               <Allowlist list={role.ipAllowlist} testId={`role-allowlist-${role.key}`} />
                             </td>
                             <td class="actions">
@@ -209,13 +219,13 @@ export default function Policies() {
                                 class="button button-small"
                                 id={`role-policy-edit-${role.key}`}
                                 data-testid={`role-policy-edit-${role.key}`}
-                                aria-label={`Edit the policy of ${role.name}`}
+                                aria-label={t('admin.policies.editRoleLabel', { name: role.name })}
                                 onClick={() => {
                                   setNotice(null);
                                   setDialog({ kind: 'role', role });
                                 }}
                               >
-                                Edit
+                                {t('admin.roles.edit')}
                               </button>
                             </td>
                           </tr>
@@ -227,11 +237,8 @@ export default function Policies() {
               </table>
             </section>
 
-            <h2 id="party-policy-title">Organisation policy</h2>
-            <p class="hint policies-intro">
-              An organisation's policy applies to everyone in it, on top of their roles. It can only tighten: require a
-              second factor, shorten the timeouts or restrict the addresses.
-            </p>
+            <h2 id="party-policy-title">{t('admin.policies.partyTitle')}</h2>
+            <p class="hint policies-intro">{t('admin.policies.partyIntro')}</p>
             <PartyPicker selected={current().party} onPick={pickParty} />
             <Show when={current().party}>
               {(party) => (
@@ -248,18 +255,18 @@ export default function Policies() {
                         setDialog({ kind: 'party', party: party() });
                       }}
                     >
-                      Edit policy
+                      {t('admin.policies.editPolicy')}
                     </button>
                   </div>
                   <dl class="summary">
                     <div>
-                      <dt>Two-factor required</dt>
+                      <dt>{t('admin.policies.totpRequired')}</dt>
                       <dd data-testid="party-totp">
-                        {party().requireTotp ? 'Yes, for everyone' : 'As the roles require'}
+                        {t(party().requireTotp ? 'admin.policies.totpEveryone' : 'admin.policies.totpByRole')}
                       </dd>
                     </div>
                     <div>
-                      <dt>Idle timeout</dt>
+                      <dt>{t('admin.policies.idle')}</dt>
                       <dd>
                         <Timeout
                           value={party().sessionIdleMinutes}
@@ -270,7 +277,7 @@ export default function Policies() {
                       </dd>
                     </div>
                     <div>
-                      <dt>Absolute timeout</dt>
+                      <dt>{t('admin.policies.absolute')}</dt>
                       <dd>
                         <Timeout
                           value={party().sessionAbsoluteHours}
@@ -281,7 +288,7 @@ export default function Policies() {
                       </dd>
                     </div>
                     <div>
-                      <dt>IP allowlist</dt>
+                      <dt>{t('admin.policies.allowlist')}</dt>
                       <dd>
                         <Allowlist list={party().ipAllowlist} testId="party-allowlist" />
                       </dd>
@@ -353,20 +360,20 @@ function PartyPicker(props: { selected: PartyPolicy | null; onPick: (party: Part
           void search(String(new FormData(e.currentTarget).get('q') ?? ''));
         }}
       >
-        <label for="party-search">Find an organisation</label>
+        <label for="party-search">{t('admin.policies.findParty')}</label>
         <input
           id="party-search"
           name="q"
           type="search"
           autocomplete="off"
-          placeholder="Name or ERP reference"
+          placeholder={t('admin.policies.findPlaceholder')}
           aria-describedby="party-search-hint"
           aria-controls="party-results"
           onInput={(e) => searchSoon(e.currentTarget.value)}
         />
         <p class="hint" id="party-search-hint">
-          <Show when={props.selected} fallback="Choose an organisation to see and edit its policy.">
-            {(p) => <>Showing {p().partyName}. Search to choose another.</>}
+          <Show when={props.selected} fallback={t('admin.policies.chooseParty')}>
+            {(p) => t('admin.policies.showingParty', { name: p().partyName })}
           </Show>
         </p>
       </form>
@@ -374,7 +381,7 @@ function PartyPicker(props: { selected: PartyPolicy | null; onPick: (party: Part
       <div id="party-results" aria-live="polite" aria-busy={searching()}>
         <Show when={results()}>
           {(list) => (
-            <Show when={list().length > 0} fallback={<p class="list-message">No organisation matches.</p>}>
+            <Show when={list().length > 0} fallback={<p class="list-message">{t('admin.policies.noParty')}</p>}>
               <ul class="party-results" data-testid="party-results">
                 <For each={list()}>
                   {(party) => (
@@ -392,9 +399,9 @@ function PartyPicker(props: { selected: PartyPolicy | null; onPick: (party: Part
                       >
                         <span class="party-result-name">{party.name}</span>
                         <span class="party-result-meta">
-                          {KIND_NAMES[party.kind]}
+                          {t(KIND_NAMES[party.kind])}
                           <Show when={party.erpRef}>{(ref) => <span class="mono"> · {ref()}</span>}</Show>
-                          {party.status !== 'active' ? ` · ${party.status}` : ''}
+                          {party.status !== 'active' ? ` · ${label(party.status)}` : ''}
                         </span>
                       </button>
                     </li>
@@ -436,10 +443,10 @@ function PolicyDialog(props: {
   let dialog: HTMLDialogElement | undefined;
   let totpInput: HTMLInputElement | undefined;
   const inputs: Record<string, HTMLElement | undefined> = {};
-  const t = props.target;
-  const policy = t.kind === 'role' ? t.role : t.party;
-  const name = t.kind === 'role' ? t.role.name : t.party.partyName;
-  const isParty = t.kind === 'party';
+  const target = props.target;
+  const policy = target.kind === 'role' ? target.role : target.party;
+  const name = target.kind === 'role' ? target.role.name : target.party.partyName;
+  const isParty = target.kind === 'party';
   const [error, setError] = createSignal<string | null>(null);
   const [invalid, setInvalid] = createSignal<string | null>(null);
   const [lockout, setLockout] = createSignal<string | null>(null);
@@ -462,10 +469,8 @@ function PolicyDialog(props: {
     const data = new FormData(form);
     const idle = parseWhole(String(data.get('sessionIdleMinutes') ?? ''));
     const absolute = parseWhole(String(data.get('sessionAbsoluteHours') ?? ''));
-    if (idle === 'invalid')
-      return fail('Idle timeout: enter a whole number of minutes, or leave it empty.', 'sessionIdleMinutes');
-    if (absolute === 'invalid')
-      return fail('Absolute timeout: enter a whole number of hours, or leave it empty.', 'sessionAbsoluteHours');
+    if (idle === 'invalid') return fail(t('admin.policies.idleInvalid'), 'sessionIdleMinutes');
+    if (absolute === 'invalid') return fail(t('admin.policies.absoluteInvalid'), 'sessionAbsoluteHours');
     const lines = String(data.get('ipAllowlist') ?? '')
       .split(/[\s,]+/)
       .map((l) => l.trim())
@@ -477,18 +482,18 @@ function PolicyDialog(props: {
     setError(null);
     setInvalid(null);
     try {
-      if (t.kind === 'role') {
-        await withReauth(() => trpc.policies.setRole.mutate({ roleKey: t.role.key, requireTotp, ...fields }));
-        props.onSaved(`The policy of the role ${t.role.name} is saved.`);
+      if (target.kind === 'role') {
+        await withReauth(() => trpc.policies.setRole.mutate({ roleKey: target.role.key, requireTotp, ...fields }));
+        props.onSaved(t('admin.policies.savedRole', { name: target.role.name }));
       } else {
         await withReauth(() =>
           trpc.policies.setParty.mutate({
-            partyId: t.party.partyId,
+            partyId: target.party.partyId,
             requireTotp: requireTotp ? true : null,
             ...fields,
           }),
         );
-        props.onSaved(`The policy of ${t.party.partyName} is saved.`);
+        props.onSaved(t('admin.policies.savedParty', { name: target.party.partyName }));
       }
       close();
     } catch (err) {
@@ -530,12 +535,10 @@ function PolicyDialog(props: {
         }}
         onInput={() => setLockout(null)}
       >
-        <h2 id="policy-dialog-title">{isParty ? `Policy of ${name}` : `Policy of the role ${name}`}</h2>
-        <p class="hint">
-          {isParty
-            ? 'Applies to everyone in this organisation, on top of their roles. It can only tighten the global settings.'
-            : 'Applies to everyone holding this role. Empty fields inherit the global settings.'}
-        </p>
+        <h2 id="policy-dialog-title">
+          {t(isParty ? 'admin.policies.dialogParty' : 'admin.policies.dialogRole', { name })}
+        </h2>
+        <p class="hint">{t(isParty ? 'admin.policies.dialogPartyHint' : 'admin.policies.dialogRoleHint')}</p>
         <FormError id="policy-dialog-error" message={error()} />
         <div class="checkbox">
           <input
@@ -551,19 +554,15 @@ function PolicyDialog(props: {
             }}
           />
           <label for="policy-totp">
-            {isParty
-              ? 'Require two-factor authentication for everyone in this account'
-              : 'Require two-factor authentication'}
+            {t(isParty ? 'admin.policies.requireTotpParty' : 'admin.policies.requireTotp')}
           </label>
         </div>
         <p class="hint" id="policy-totp-hint">
-          {isParty
-            ? 'Unticked, each role decides: an organisation can add this requirement, not lift one a role has.'
-            : 'Holders without a second factor must set one up at their next sign-in.'}
+          {t(isParty ? 'admin.policies.requireTotpPartyHint' : 'admin.policies.requireTotpHint')}
         </p>
         <div class="policy-timeouts">
           <div class="field">
-            <label for="policy-idle">Idle timeout (minutes)</label>
+            <label for="policy-idle">{t('admin.policies.idleMinutes')}</label>
             <input
               id="policy-idle"
               name="sessionIdleMinutes"
@@ -571,7 +570,7 @@ function PolicyDialog(props: {
               inputmode="numeric"
               autocomplete="off"
               value={policy.sessionIdleMinutes ?? ''}
-              placeholder={`Global (${props.global.sessionIdleMinutes})`}
+              placeholder={t('admin.policies.global', { value: props.global.sessionIdleMinutes })}
               aria-invalid={invalid() === 'sessionIdleMinutes'}
               aria-describedby={describedBy('sessionIdleMinutes', 'policy-idle-hint')}
               ref={(el) => {
@@ -579,11 +578,13 @@ function PolicyDialog(props: {
               }}
             />
             <p class="hint" id="policy-idle-hint">
-              Empty: the global {minutes(props.global.sessionIdleMinutes)}.{isParty ? ' At most that.' : ''}
+              {t(isParty ? 'admin.policies.emptyGlobalAtMost' : 'admin.policies.emptyGlobal', {
+                value: minutes(props.global.sessionIdleMinutes),
+              })}
             </p>
           </div>
           <div class="field">
-            <label for="policy-absolute">Absolute timeout (hours)</label>
+            <label for="policy-absolute">{t('admin.policies.absoluteHours')}</label>
             <input
               id="policy-absolute"
               name="sessionAbsoluteHours"
@@ -591,7 +592,7 @@ function PolicyDialog(props: {
               inputmode="numeric"
               autocomplete="off"
               value={policy.sessionAbsoluteHours ?? ''}
-              placeholder={`Global (${props.global.sessionAbsoluteHours})`}
+              placeholder={t('admin.policies.global', { value: props.global.sessionAbsoluteHours })}
               aria-invalid={invalid() === 'sessionAbsoluteHours'}
               aria-describedby={describedBy('sessionAbsoluteHours', 'policy-absolute-hint')}
               ref={(el) => {
@@ -599,12 +600,14 @@ function PolicyDialog(props: {
               }}
             />
             <p class="hint" id="policy-absolute-hint">
-              Empty: the global {hours(props.global.sessionAbsoluteHours)}.{isParty ? ' At most that.' : ''}
+              {t(isParty ? 'admin.policies.emptyGlobalAtMost' : 'admin.policies.emptyGlobal', {
+                value: hours(props.global.sessionAbsoluteHours),
+              })}
             </p>
           </div>
         </div>
         <div class="field">
-          <label for="policy-allowlist">IP allowlist</label>
+          <label for="policy-allowlist">{t('admin.policies.allowlist')}</label>
           <textarea
             id="policy-allowlist"
             name="ipAllowlist"
@@ -612,7 +615,7 @@ function PolicyDialog(props: {
             rows="4"
             spellcheck={false}
             autocomplete="off"
-            placeholder="Any address"
+            placeholder={t('admin.policies.anyAddress')}
             value={(policy.ipAllowlist ?? []).join('\n')}
             aria-invalid={invalid() === 'ipAllowlist'}
             aria-describedby={describedBy('ipAllowlist', 'policy-allowlist-hint')}
@@ -621,14 +624,13 @@ function PolicyDialog(props: {
             }}
           />
           <p class="hint" id="policy-allowlist-hint">
-            One network per line in CIDR form (IPv4 or IPv6). Empty: any address. Your address is{' '}
-            <span class="mono">{props.yourIp}</span>.
+            {t('admin.policies.allowlistHint', { ip: props.yourIp })}
           </p>
         </div>
         <Show when={lockout()}>
           {(message) => (
             <div class="policy-lockout" role="alert" data-testid="policy-lockout">
-              <p class="policy-lockout-line policy-lockout-title">This would lock you out</p>
+              <p class="policy-lockout-line policy-lockout-title">{t('admin.policies.lockoutTitle')}</p>
               <p class="policy-lockout-line" data-testid="policy-lockout-message">
                 {message()}
               </p>
@@ -641,7 +643,7 @@ function PolicyDialog(props: {
                   aria-busy={submitting()}
                   onClick={() => void save(true)}
                 >
-                  Save anyway and lock me out
+                  {t('admin.policies.lockoutConfirm')}
                 </button>
                 <button
                   type="button"
@@ -652,7 +654,7 @@ function PolicyDialog(props: {
                     inputs.ipAllowlist?.focus();
                   }}
                 >
-                  Change the list
+                  {t('admin.policies.lockoutEdit')}
                 </button>
               </div>
             </div>
@@ -666,10 +668,10 @@ function PolicyDialog(props: {
             disabled={submitting() || lockout() !== null}
             aria-busy={submitting()}
           >
-            Save policy
+            {t('admin.policies.save')}
           </button>
           <button type="button" class="button" data-testid="policy-cancel" onClick={close}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>

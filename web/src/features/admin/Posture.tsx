@@ -5,6 +5,7 @@ import { guard } from '../../auth.ts';
 import { t } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
+import { type ServerText, wordServerText } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { formatAuditTime } from '../audit/audit-pieces.tsx';
 import { type Posture, PostureBadge, type PostureItem, type PostureStatus } from './posture-pieces.tsx';
@@ -15,8 +16,12 @@ const ORDER: readonly PostureStatus[] = ['bad', 'warn', 'info', 'good'];
 /** Only a path inside the app is followed (never another origin). */
 const appPath = (href: string | null) => (href?.startsWith('/') && !href.startsWith('//') ? href : null);
 
+/** A check's text in the reader's language (admin.posture.<check>.*), else as the server wrote it. */
+const words = (text: ServerText | undefined, fallback: string) => wordServerText('admin.posture.', text, fallback);
+
 function PostureCard(props: { item: PostureItem }) {
   const headingId = () => `posture-${props.item.key}`;
+  const title = () => words({ key: `${props.item.key}.title`, values: {} }, props.item.title);
   return (
     <li>
       <article
@@ -29,19 +34,19 @@ function PostureCard(props: { item: PostureItem }) {
         <div class="posture-card-head">
           <PostureBadge status={props.item.status} />
           <h2 id={headingId()} class="posture-card-title" data-testid="posture-title">
-            {props.item.title}
+            {title()}
           </h2>
         </div>
         <p class="posture-summary-text" data-testid="posture-summary">
-          {props.item.summary}
+          {words(props.item.text.summary, props.item.summary)}
         </p>
         <p class="posture-good">
-          <strong>{t('admin.posture.goodLooksLike')}</strong> {props.item.good}
+          <strong>{t('admin.posture.goodLooksLike')}</strong> {words(props.item.text.good, props.item.good)}
         </p>
         <Show when={props.item.rows.length > 0}>
           <div class="posture-rows-wrap">
             <table class="data-table posture-rows" data-testid="posture-rows">
-              <caption class="visually-hidden">{t('admin.posture.detailsOf', { title: props.item.title })}</caption>
+              <caption class="visually-hidden">{t('admin.posture.detailsOf', { title: title() })}</caption>
               <thead>
                 <tr>
                   <th scope="col" class="posture-cell">
@@ -60,9 +65,9 @@ function PostureCard(props: { item: PostureItem }) {
                   {(row) => (
                     <tr data-testid="posture-row" data-status={row.status}>
                       <th scope="row" class="posture-cell posture-row-label">
-                        {row.label}
+                        {words(row.text?.label, row.label)}
                       </th>
-                      <td class="posture-cell posture-row-value">{row.value}</td>
+                      <td class="posture-cell posture-row-value">{words(row.text?.value, row.value)}</td>
                       <td class="posture-cell posture-row-status">
                         <PostureBadge status={row.status} small />
                       </td>
@@ -78,7 +83,7 @@ function PostureCard(props: { item: PostureItem }) {
             <p class="posture-fix">
               <A href={href()} class="button" data-testid="posture-fix">
                 {t('admin.posture.fix')}
-                <span class="visually-hidden">: {props.item.title}</span>
+                <span class="visually-hidden">: {title()}</span>
               </A>
             </p>
           )}

@@ -5,6 +5,7 @@ import { type AdminKey, has, t } from '../../i18n.ts';
 import { createPagedList, ListStates, usePageTitle } from '../../shared/data.tsx';
 import { BeforeAfterDiff, hasBeforeAfter } from '../../shared/diff.tsx';
 import { errorCode, errorMessage } from '../../shared/errors.ts';
+import { wordServerText } from '../../shared/format.ts';
 import { trpc } from '../../trpc.ts';
 import { actionLabel, formatAuditTime } from './audit-pieces.tsx';
 
@@ -25,6 +26,13 @@ const ruleName = (rule: string): string => {
   const key = `admin.alerts.rule.${rule}`;
   return has(key) ? t(key as AdminKey) : rule;
 };
+
+/**
+ * An alert's title in the reader's language: admin.alert.<key> with the values the server stored beside the
+ * English title; an alert raised before keys existed (or with a key this version lacks) shows its stored title.
+ */
+export const alertTitle = (alert: Pick<AlertItem, 'title' | 'text'>): string =>
+  wordServerText('admin.alert.', alert.text, alert.title);
 
 /** A details key as words: 'windowMinutes' -> 'Window minutes', 'user_id' -> 'User id'. */
 function keyLabel(key: string): string {
@@ -104,7 +112,7 @@ function AlertCard(props: {
           </time>
         </div>
         <h2 id={headingId()} class="alert-title" data-testid="alert-title">
-          {props.alert.title}
+          {alertTitle(props.alert)}
         </h2>
         <Show when={details().length > 0}>
           <dl class="alert-details" data-testid="alert-details">
@@ -139,7 +147,7 @@ function AlertCard(props: {
                 aria-busy={props.busy}
               >
                 {t(props.busy ? 'admin.alerts.acknowledging' : 'admin.alerts.acknowledge')}
-                <span class="visually-hidden">: {props.alert.title}</span>
+                <span class="visually-hidden">: {alertTitle(props.alert)}</span>
               </button>
             </p>
           }
@@ -188,10 +196,10 @@ export default function AlertsPage() {
       await guard(trpc.alerts.acknowledge.mutate({ id: alert.id }));
       const by = currentMe()?.user.email ?? t('admin.alerts.you');
       setAcknowledged((prev) => ({ ...prev, [alert.id]: { at: new Date().toISOString(), by } }));
-      setAnnouncement(t('admin.alerts.acknowledged', { title: alert.title }));
+      setAnnouncement(t('admin.alerts.acknowledged', { title: alertTitle(alert) }));
     } catch (err) {
       if (errorCode(err) === 'NOT_FOUND') {
-        setAckError(t('admin.alerts.alreadyAcknowledged', { title: alert.title }));
+        setAckError(t('admin.alerts.alreadyAcknowledged', { title: alertTitle(alert) }));
       } else {
         setAckError(t('admin.alerts.failed', { error: errorMessage(err) }));
       }

@@ -1,6 +1,7 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../../auth.ts';
+import { type AdminKey, t } from '../../i18n.ts';
 import { createPagedList, ErrorPanel, ListStates, StatusBadge, usePageTitle } from '../../shared/data.tsx';
 import { saveTextFile } from '../../shared/download.ts';
 import { errorMessage } from '../../shared/errors.ts';
@@ -24,29 +25,29 @@ export default function AccessReviewDetail() {
   );
   const review = () => (reviews.state === 'ready' || reviews.state === 'refreshing' ? reviews() : undefined);
   const found = () => review()?.find((r) => r.id === params.id);
-  usePageTitle(() => found()?.name ?? 'Access review');
+  usePageTitle(() => found()?.name ?? t('admin.accessReview.title'));
 
   return (
     <section aria-labelledby="review-title" class="detail">
       <p class="back">
-        <A href="/access-reviews">← Back to access reviews</A>
+        <A href="/access-reviews">← {t('admin.accessReview.back')}</A>
       </p>
       <Switch>
         <Match when={reviews.state === 'pending' || reviews.state === 'unresolved'}>
-          <h1 id="review-title">Access review</h1>
+          <h1 id="review-title">{t('admin.accessReview.title')}</h1>
           <p class="list-message" role="status">
-            Loading the review…
+            {t('admin.accessReview.loading')}
           </p>
         </Match>
         <Match when={reviews.state === 'errored'}>
-          <h1 id="review-title">Access review</h1>
+          <h1 id="review-title">{t('admin.accessReview.title')}</h1>
           <ErrorPanel message={errorMessage(reviews.error)} onRetry={() => void refetch()} />
         </Match>
         <Match when={found()}>{(r) => <ReviewView review={r()} refresh={() => void refetch()} />}</Match>
         <Match when={review()}>
-          <h1 id="review-title">Access review not found</h1>
+          <h1 id="review-title">{t('admin.accessReview.notFoundTitle')}</h1>
           <p role="alert" class="form-error" data-testid="review-not-found">
-            That access review was not found, or it has nothing for you to review.
+            {t('admin.accessReview.notFound')}
           </p>
         </Match>
       </Switch>
@@ -104,7 +105,7 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
       const x = by(a);
       const y = by(b);
       for (let n = 0; n < x.length; n++) {
-        const c = (x[n] ?? '').localeCompare(y[n] ?? '', 'en', { sensitivity: 'base' });
+        const c = (x[n] ?? '').localeCompare(y[n] ?? '', undefined, { sensitivity: 'base' });
         if (c !== 0) return c;
       }
       return 0;
@@ -122,9 +123,10 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
       setExtraDecided((n) => n + 1);
       setConfirmRevoke(null);
       setAnnouncement(
-        decision === 'keep'
-          ? `Kept ${roleName(roleOptions(), item.roleKey)} for ${item.displayName}.`
-          : `Revoked ${roleName(roleOptions(), item.roleKey)} from ${item.displayName}.`,
+        t(decision === 'keep' ? 'admin.accessReview.kept' : 'admin.accessReview.revoked', {
+          role: roleName(roleOptions(), item.roleKey),
+          name: item.displayName,
+        }),
       );
     } catch (err) {
       setRowErrors((e) => ({ ...e, [item.id]: errorMessage(err) }));
@@ -147,9 +149,7 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
       const { expired, usersSuspended } = await withReauth(() =>
         trpc.accessReviews.close.mutate({ reviewId: reviewId() }),
       );
-      setAnnouncement(
-        `Review closed: ${expired} ${expired === 1 ? 'item' : 'items'} expired, ${usersSuspended} ${usersSuspended === 1 ? 'user' : 'users'} suspended.`,
-      );
+      setAnnouncement(t('admin.accessReview.closed', { expired, suspended: usersSuspended }));
       setClosing(null);
       setDecided({});
       setExtraDecided(0);
@@ -168,7 +168,7 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
     try {
       const { filename, csv } = await withReauth(() => trpc.accessReviews.export.mutate({ reviewId: reviewId() }));
       saveTextFile(filename, csv, 'text/csv;charset=utf-8');
-      setAnnouncement(`Downloaded ${filename}.`);
+      setAnnouncement(t('admin.accessReview.downloaded', { filename }));
     } catch (err) {
       setActionError(errorMessage(err));
     } finally {
@@ -184,19 +184,19 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
       </div>
       <dl class="summary review-summary">
         <div>
-          <dt>Progress</dt>
+          <dt>{t('admin.reviews.progress')}</dt>
           <dd>
             <ReviewProgress id="review-progress-bar" decided={decidedCount()} total={props.review.total} />
           </dd>
         </div>
         <div>
-          <dt>Deadline</dt>
+          <dt>{t('admin.reviews.deadline')}</dt>
           <dd>
             <Deadline review={props.review} />
           </dd>
         </div>
         <div>
-          <dt>Started</dt>
+          <dt>{t('admin.accessReview.started')}</dt>
           <dd>
             <time datetime={props.review.startedAt}>{formatDateTime(props.review.startedAt)}</time>
           </dd>
@@ -204,7 +204,7 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
         <Show when={props.review.closedAt}>
           {(at) => (
             <div>
-              <dt>Closed</dt>
+              <dt>{t('admin.accessReview.closedAt')}</dt>
               <dd>
                 <time datetime={at()}>{formatDateTime(at())}</time>
               </dd>
@@ -234,24 +234,21 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
             aria-busy={exporting()}
             onClick={() => void exportCsv()}
           >
-            Export CSV
+            {t('admin.accessReview.export')}
           </button>
           <Show when={props.review.status === 'open' && closing() === null}>
             <button type="button" class="button" data-testid="review-close" onClick={() => setClosing('confirm')}>
-              Close now
+              {t('admin.accessReview.close')}
             </button>
           </Show>
         </div>
         <Show when={closing()}>
           <div class="confirm review-confirm" data-testid="review-close-confirm">
             <p id="review-close-text" class="confirm-text">
-              Close “{props.review.name}” now? Access nobody has decided on expires, and those unattested users will be
-              suspended and signed out.
+              {t('admin.accessReview.closeConfirm', { name: props.review.name })}
               <Show when={ownPending()}>
                 {' '}
-                <strong data-testid="review-close-self">
-                  Your own access is not attested either: you will be suspended and signed out too.
-                </strong>
+                <strong data-testid="review-close-self">{t('admin.accessReview.closeSelf')}</strong>
               </Show>
             </p>
             <div class="button-row">
@@ -264,19 +261,19 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
                 aria-busy={closing() === 'busy'}
                 onClick={() => void closeNow()}
               >
-                Yes, close and suspend
+                {t('admin.accessReview.closeYes')}
               </button>
               <button type="button" class="button" onClick={() => setClosing(null)}>
-                Cancel
+                {t('common.cancel')}
               </button>
             </div>
           </div>
         </Show>
       </Show>
 
-      <form class="filters" aria-label="Filter access" onSubmit={(e) => e.preventDefault()}>
+      <form class="filters" aria-label={t('admin.accessReview.filter')} onSubmit={(e) => e.preventDefault()}>
         <div class="field">
-          <label for="review-sort">Sort by</label>
+          <label for="review-sort">{t('admin.accessReview.sortBy')}</label>
           <select
             id="review-sort"
             name="sort"
@@ -288,9 +285,9 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
               )
             }
           >
-            <option value="party">Organisation</option>
-            <option value="user">User</option>
-            <option value="role">Role</option>
+            <option value="party">{t('admin.accessReview.organisation')}</option>
+            <option value="user">{t('admin.accessReview.user')}</option>
+            <option value="role">{t('admin.accessReview.role')}</option>
           </select>
         </div>
         <div class="checkbox review-pending-filter">
@@ -302,29 +299,29 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
             checked={pendingOnly()}
             onChange={(e) => setParams({ pending: e.currentTarget.checked ? '1' : undefined }, { replace: true })}
           />
-          <label for="review-pending">Pending only</label>
+          <label for="review-pending">{t('admin.accessReview.pendingOnly')}</label>
         </div>
       </form>
 
       <ListStates
         list={list}
-        noun="items"
-        emptyText={pendingOnly() ? 'Nothing left to decide.' : 'Nothing to review here.'}
+        noun={t('admin.accessReview.noun')}
+        emptyText={t(pendingOnly() ? 'admin.accessReview.noneLeft' : 'admin.accessReview.none')}
       >
         <div class="table-wrap stack">
           <table class="data-table review-items" data-testid="review-items" aria-busy={list.phase() === 'loading'}>
-            <caption class="visually-hidden">Access to review</caption>
+            <caption class="visually-hidden">{t('admin.accessReview.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">User</th>
-                <th scope="col">Email</th>
+                <th scope="col">{t('admin.accessReview.user')}</th>
+                <th scope="col">{t('admin.accessReview.email')}</th>
                 <Show when={manyParties()}>
-                  <th scope="col">Organisation</th>
+                  <th scope="col">{t('admin.accessReview.organisation')}</th>
                 </Show>
-                <th scope="col">Role</th>
-                <th scope="col">Decision</th>
+                <th scope="col">{t('admin.accessReview.role')}</th>
+                <th scope="col">{t('admin.accessReview.decision')}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{t('admin.accessReview.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -341,22 +338,22 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
                         <span>
                           {item.displayName}
                           <Show when={item.userId === myId()}>
-                            <span class="muted"> (you)</span>
+                            <span class="muted"> {t('admin.accessReview.you')}</span>
                           </Show>
                         </span>
                       </th>
-                      <td class="wrap" data-label="Email">
+                      <td class="wrap" data-label={t('admin.accessReview.email')}>
                         {item.email}
                       </td>
                       <Show when={manyParties()}>
-                        <td class="wrap" data-label="Organisation">
+                        <td class="wrap" data-label={t('admin.accessReview.organisation')}>
                           {item.partyName}
                         </td>
                       </Show>
-                      <td class="wrap" data-label="Role">
+                      <td class="wrap" data-label={t('admin.accessReview.role')}>
                         {role()}
                       </td>
-                      <td data-label="Decision">
+                      <td data-label={t('admin.accessReview.decision')}>
                         <DecisionBadge decision={decision()} at={decidedAtOf(item)} />
                       </td>
                       <td class="actions review-item-actions">
@@ -371,30 +368,36 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
                                   data-testid="review-keep"
                                   disabled={busyItem() !== null}
                                   aria-busy={busy()}
-                                  aria-label={`Keep ${role()} for ${item.displayName}`}
+                                  aria-label={t('admin.accessReview.keepLabel', {
+                                    role: role(),
+                                    name: item.displayName,
+                                  })}
                                   onClick={() => void decide(item, 'keep')}
                                 >
-                                  Keep
+                                  {t('admin.accessReview.keep')}
                                 </button>
                                 <button
                                   type="button"
                                   class="button button-small"
                                   data-testid="review-revoke"
                                   disabled={busyItem() !== null}
-                                  aria-label={`Revoke ${role()} from ${item.displayName}`}
+                                  aria-label={t('admin.accessReview.revokeLabel', {
+                                    role: role(),
+                                    name: item.displayName,
+                                  })}
                                   onClick={() => {
                                     setRowErrors(({ [item.id]: _, ...rest }) => rest);
                                     setConfirmRevoke(item.id);
                                   }}
                                 >
-                                  Revoke
+                                  {t('admin.accessReview.revoke')}
                                 </button>
                               </span>
                             }
                           >
                             <span class="review-revoke-confirm" data-testid="review-revoke-confirm">
                               <span id={`revoke-text-${item.id}`} class="review-revoke-text">
-                                Revoke {role()} from {item.displayName}? This takes effect immediately.
+                                {t('admin.accessReview.revokeConfirm', { role: role(), name: item.displayName })}
                               </span>
                               <span class="button-row review-buttons">
                                 <button
@@ -406,14 +409,14 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
                                   aria-busy={busy()}
                                   onClick={() => void decide(item, 'revoke')}
                                 >
-                                  Yes, revoke
+                                  {t('admin.accessReview.revokeYes')}
                                 </button>
                                 <button
                                   type="button"
                                   class="button button-small"
                                   onClick={() => setConfirmRevoke(null)}
                                 >
-                                  Cancel
+                                  {t('common.cancel')}
                                 </button>
                               </span>
                             </span>
@@ -439,15 +442,15 @@ function ReviewView(props: { review: ReviewSummary; refresh: () => void }) {
   );
 }
 
+const DECISION_WORDS: Record<NonNullable<ReviewItem['decision']> | 'pending', AdminKey> = {
+  keep: 'admin.accessReview.decisionKept',
+  revoke: 'admin.accessReview.decisionRevoked',
+  expired: 'admin.accessReview.decisionExpired',
+  pending: 'admin.accessReview.decisionPending',
+};
+
 function DecisionBadge(props: { decision: ReviewItem['decision']; at: string | null }) {
-  const word = () =>
-    props.decision === 'keep'
-      ? 'Kept'
-      : props.decision === 'revoke'
-        ? 'Revoked'
-        : props.decision === 'expired'
-          ? 'Expired'
-          : 'Pending';
+  const word = () => t(DECISION_WORDS[props.decision ?? 'pending']);
   return (
     <span class={`badge badge-decision-${props.decision ?? 'pending'}`} data-testid="review-decision">
       <Show when={props.at} fallback={word()}>

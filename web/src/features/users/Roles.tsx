@@ -8,13 +8,37 @@ import {
 } from '@gatehouse/contract';
 import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
 import { can, guard } from '../../auth.ts';
+import { type AdminKey, has, t } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { type RoleSummary, trpc } from '../../trpc.ts';
 
-const KIND_NAMES: Record<PartyKind, string> = { internal: 'Internal', customer: 'Customer', supplier: 'Supplier' };
+/** Kind names and group headings: catalogue keys, worded where rendered (t() never runs at module level). */
+const KIND_NAMES: Record<PartyKind, AdminKey> = {
+  internal: 'admin.roles.kind.internal',
+  customer: 'admin.roles.kind.customer',
+  supplier: 'admin.roles.kind.supplier',
+};
+const GROUP_NAMES: Record<PartyKind, AdminKey> = {
+  internal: 'admin.roles.group.internal',
+  customer: 'admin.roles.group.customer',
+  supplier: 'admin.roles.group.supplier',
+};
+
+/**
+ * A permission's name and description in the reader's language (admin.permission.<permission>.name and
+ * .description; the catalogue test requires both for every permission in the contract's catalogue).
+ */
+export const permissionName = (p: Permission): string => {
+  const key = `admin.permission.${p}.name`;
+  return has(key) ? t(key as AdminKey) : p;
+};
+const permissionDescription = (p: Permission): string => {
+  const key = `admin.permission.${p}.description`;
+  return has(key) ? t(key as AdminKey) : '';
+};
 const ROLE_KEY = /^[a-z][a-z0-9-]{1,49}$/;
 
 type Dialog = { mode: 'create' } | { mode: 'edit'; role: RoleSummary } | { mode: 'delete'; role: RoleSummary } | null;
@@ -28,7 +52,7 @@ const allowedFor = (kind: PartyKind, permission: Permission) => PERMISSIONS_FOR_
  * which customer and supplier roles their admins may delegate.
  */
 export default function Roles() {
-  usePageTitle(() => 'Roles');
+  usePageTitle(() => t('admin.roles.title'));
   const [roles, setRoles] = createSignal<RoleSummary[] | null>(null);
   const [loadError, setLoadError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
@@ -68,9 +92,10 @@ export default function Roles() {
     try {
       await withReauth(() => trpc.roles.update.mutate({ key: role.key, delegable: !role.delegable }));
       setNotice(
-        role.delegable
-          ? `${role.name} is no longer delegable: admins of ${role.partyKind} organisations cannot grant it.`
-          : `${role.name} is delegable: admins of ${role.partyKind} organisations may grant it.`,
+        t(role.delegable ? 'admin.roles.delegableOff' : 'admin.roles.delegableOn', {
+          name: role.name,
+          kind: role.partyKind,
+        }),
       );
       await load();
     } catch (err) {
@@ -94,7 +119,7 @@ export default function Roles() {
     <section aria-labelledby="roles-title">
       <div class="detail-header list-header">
         <h1 id="roles-title" class="focus-target" tabindex="-1" ref={heading}>
-          Roles
+          {t('admin.roles.title')}
         </h1>
         <Show when={manage()}>
           <button
@@ -107,14 +132,12 @@ export default function Roles() {
               setDialog({ mode: 'create' });
             }}
           >
-            New role
+            {t('admin.roles.new')}
           </button>
         </Show>
       </div>
       <p class="hint roles-intro" id="roles-legend">
-        Each column is a role, grouped by the kind of organisation it belongs to; a check mark shows a permission the
-        role holds, a shaded cell one its kind of organisation can never hold. Delegable roles may be granted by the
-        organisation's own admins.
+        {t('admin.roles.intro')}
       </p>
       <div role="status" data-testid="roles-status">
         <Show when={notice()}>{(message) => <p class="notice">{message()}</p>}</Show>
@@ -124,7 +147,7 @@ export default function Roles() {
       <Show when={loadError()}>{(message) => <ErrorPanel message={message()} onRetry={() => void load()} />}</Show>
       <Show when={!loadError() && roles() === null}>
         <p class="list-message" role="status">
-          Loading roles…
+          {t('admin.roles.loading')}
         </p>
       </Show>
       <Show when={!loadError() && roles() !== null}>
@@ -132,7 +155,7 @@ export default function Roles() {
         <section class="table-wrap matrix-wrap" aria-labelledby="roles-caption" tabindex="0">
           <table class="data-table matrix" data-testid="roles-matrix" aria-describedby="roles-legend">
             <caption id="roles-caption" class="visually-hidden">
-              Permissions of each role
+              {t('admin.roles.caption')}
             </caption>
             <colgroup>
               <col />
@@ -141,12 +164,12 @@ export default function Roles() {
             <thead>
               <tr>
                 <th scope="col" rowspan="2" class="matrix-corner">
-                  Permission
+                  {t('admin.roles.permission')}
                 </th>
                 <For each={groups()}>
                   {(g) => (
                     <th scope="colgroup" colspan={g.roles.length} class="matrix-group group-start">
-                      {KIND_NAMES[g.kind]} roles
+                      {t(GROUP_NAMES[g.kind])}
                     </th>
                   )}
                 </For>
@@ -164,34 +187,36 @@ export default function Roles() {
             </thead>
             <tbody class="matrix-meta">
               <tr>
-                <th scope="row">Type</th>
+                <th scope="row">{t('admin.roles.type')}</th>
                 <For each={columns()}>
                   {(role) => (
                     <td class={cellClass(role)} data-testid={`role-type-${role.key}`}>
                       <span class={`badge ${role.builtIn ? 'badge-builtin' : 'badge-custom'}`}>
-                        {role.builtIn ? 'Built-in' : 'Custom'}
+                        {t(role.builtIn ? 'admin.roles.builtIn' : 'admin.roles.custom')}
                       </span>
                     </td>
                   )}
                 </For>
               </tr>
               <tr>
-                <th scope="row">Delegable</th>
+                <th scope="row">{t('admin.roles.delegable')}</th>
                 <For each={columns()}>
                   {(role) => (
                     <td class={cellClass(role)} data-testid={`role-delegable-${role.key}`}>
-                      <span class="matrix-yes-no">{role.delegable ? 'Yes' : 'No'}</span>
+                      <span class="matrix-yes-no">{t(role.delegable ? 'admin.roles.yes' : 'admin.roles.no')}</span>
                       <Show when={manage() && role.partyKind !== 'internal'}>
                         <button
                           type="button"
                           class="link-button matrix-action"
                           data-testid={`role-toggle-delegable-${role.key}`}
-                          aria-label={`${role.delegable ? 'Turn off' : 'Turn on'} delegation of ${role.name}`}
+                          aria-label={t(role.delegable ? 'admin.roles.turnOffLabel' : 'admin.roles.turnOnLabel', {
+                            name: role.name,
+                          })}
                           aria-busy={busyKey() === role.key}
                           disabled={busyKey() !== null}
                           onClick={() => void toggleDelegable(role)}
                         >
-                          {role.delegable ? 'Turn off' : 'Turn on'}
+                          {t(role.delegable ? 'admin.roles.turnOff' : 'admin.roles.turnOn')}
                         </button>
                       </Show>
                     </td>
@@ -199,7 +224,7 @@ export default function Roles() {
                 </For>
               </tr>
               <tr>
-                <th scope="row">Holders</th>
+                <th scope="row">{t('admin.roles.holders')}</th>
                 <For each={columns()}>
                   {(role) => (
                     <td class={cellClass(role)} data-testid={`role-holders-${role.key}`}>
@@ -210,37 +235,37 @@ export default function Roles() {
               </tr>
               <Show when={manage()}>
                 <tr>
-                  <th scope="row">Actions</th>
+                  <th scope="row">{t('admin.roles.actions')}</th>
                   <For each={columns()}>
                     {(role) => (
                       <td class={cellClass(role)}>
-                        <Show when={!role.builtIn} fallback={<span class="muted">Fixed</span>}>
+                        <Show when={!role.builtIn} fallback={<span class="muted">{t('admin.roles.fixed')}</span>}>
                           <span class="matrix-actions">
                             <button
                               type="button"
                               class="button button-small"
                               id={`role-edit-${role.key}`}
                               data-testid={`role-edit-${role.key}`}
-                              aria-label={`Edit ${role.name}`}
+                              aria-label={t('admin.roles.editLabel', { name: role.name })}
                               onClick={() => {
                                 setNotice(null);
                                 setDialog({ mode: 'edit', role });
                               }}
                             >
-                              Edit
+                              {t('admin.roles.edit')}
                             </button>
                             <button
                               type="button"
                               class="button button-small"
                               id={`role-delete-${role.key}`}
                               data-testid={`role-delete-${role.key}`}
-                              aria-label={`Delete ${role.name}`}
+                              aria-label={t('admin.roles.deleteLabel', { name: role.name })}
                               onClick={() => {
                                 setNotice(null);
                                 setDialog({ mode: 'delete', role });
                               }}
                             >
-                              Delete
+                              {t('admin.roles.delete')}
                             </button>
                           </span>
                         </Show>
@@ -256,9 +281,12 @@ export default function Roles() {
                   const [resource, action] = permission.split(':');
                   return (
                     <tr data-testid="permission-row">
-                      <th scope="row" class="mono matrix-permission">
-                        {resource}:<wbr />
-                        {action}
+                      <th scope="row" class="matrix-permission" title={permissionDescription(permission)}>
+                        <span class="matrix-permission-name">{permissionName(permission)}</span>{' '}
+                        <span class="mono matrix-role-key">
+                          {resource}:<wbr />
+                          {action}
+                        </span>
                       </th>
                       <For each={columns()}>
                         {(role) => (
@@ -270,7 +298,9 @@ export default function Roles() {
                                 data-testid={`cell-${role.key}-${permission}`}
                               >
                                 <span class="visually-hidden">
-                                  {allowedFor(role.partyKind, permission) ? 'No' : `Not for ${role.partyKind} roles`}
+                                  {allowedFor(role.partyKind, permission)
+                                    ? t('admin.roles.no')
+                                    : t('admin.roles.notFor', { kind: role.partyKind })}
                                 </span>
                               </td>
                             }
@@ -281,7 +311,7 @@ export default function Roles() {
                               data-held="true"
                             >
                               <span aria-hidden="true">✓</span>
-                              <span class="visually-hidden">Yes</span>
+                              <span class="visually-hidden">{t('admin.roles.yes')}</span>
                             </td>
                           </Show>
                         )}
@@ -303,7 +333,7 @@ export default function Roles() {
               <DeleteRoleDialog
                 role={d.role}
                 onClose={() => closeDialog(() => document.getElementById(`role-delete-${d.role.key}`))}
-                onDeleted={() => saved(`Role ${d.role.name} deleted.`)}
+                onDeleted={() => saved(t('admin.roles.deleted', { name: d.role.name }))}
               />
             );
           return (
@@ -368,16 +398,16 @@ function RoleDialog(props: {
     const key = String(data.get('key') ?? '').trim();
     const name = String(data.get('name') ?? '').trim();
     if (!editing && !ROLE_KEY.test(key)) {
-      setError('Key: use 2 to 50 lower-case letters, digits and dashes, starting with a letter.');
+      setError(t('admin.roles.keyInvalid'));
       return;
     }
     if (!name) {
-      setError('Enter the name.');
+      setError(t('admin.roles.enterName'));
       return;
     }
     const permissions = PERMISSIONS.filter((p) => selected().includes(p) && allowedFor(kind(), p));
     if (permissions.length === 0) {
-      setError('Choose at least one permission.');
+      setError(t('admin.roles.choosePermission'));
       return;
     }
     const isDelegable = kind() !== 'internal' && delegable();
@@ -393,12 +423,12 @@ function RoleDialog(props: {
             ...(editing.partyKind !== 'internal' ? { delegable: isDelegable } : {}),
           }),
         );
-        props.onSaved(`Role ${name} saved.`);
+        props.onSaved(t('admin.roles.saved', { name }));
       } else {
         await withReauth(() =>
           trpc.roles.create.mutate({ key, name, partyKind: kind(), delegable: isDelegable, permissions }),
         );
-        props.onSaved(`Role ${name} created.`);
+        props.onSaved(t('admin.roles.created', { name }));
       }
       close();
     } catch (err) {
@@ -423,19 +453,16 @@ function RoleDialog(props: {
       }}
     >
       <form class="form" onSubmit={onSubmit} novalidate>
-        <h2 id="role-dialog-title">{editing ? `Edit ${editing.name}` : 'New role'}</h2>
+        <h2 id="role-dialog-title">
+          {editing ? t('admin.roles.editTitle', { name: editing.name }) : t('admin.roles.new')}
+        </h2>
         <Show when={editing}>
-          {(role) => (
-            <p class="hint">
-              {KIND_NAMES[role().partyKind]} role <span class="mono">{role().key}</span>. Changing its permissions signs
-              out everyone who holds it.
-            </p>
-          )}
+          {(role) => <p class="hint">{t('admin.roles.editHint', { kind: role().partyKind, key: role().key })}</p>}
         </Show>
         <FormError id="role-dialog-error" message={error()} />
         <Show when={!editing}>
           <div class="field">
-            <label for="role-key">Key</label>
+            <label for="role-key">{t('admin.roles.key')}</label>
             <input
               id="role-key"
               name="key"
@@ -448,13 +475,12 @@ function RoleDialog(props: {
               ref={firstInput}
             />
             <p class="hint" id="role-key-hint">
-              Lower-case letters, digits and dashes, e.g. <span class="mono">customer-buyer</span>. Cannot be changed
-              later.
+              {t('admin.roles.keyHint', { example: 'customer-buyer' })}
             </p>
           </div>
         </Show>
         <div class="field">
-          <label for="role-name">Name</label>
+          <label for="role-name">{t('admin.roles.name')}</label>
           <input
             id="role-name"
             name="name"
@@ -470,7 +496,7 @@ function RoleDialog(props: {
         </div>
         <Show when={!editing}>
           <div class="field">
-            <label for="role-kind">Kind of organisation</label>
+            <label for="role-kind">{t('admin.roles.kindLabel')}</label>
             <select
               id="role-kind"
               name="partyKind"
@@ -478,7 +504,7 @@ function RoleDialog(props: {
               onChange={(e) => changeKind(e.currentTarget.value as PartyKind)}
             >
               <For each={['customer', 'supplier', 'internal'] as const}>
-                {(k) => <option value={k}>{KIND_NAMES[k]}</option>}
+                {(k) => <option value={k}>{t(KIND_NAMES[k])}</option>}
               </For>
             </select>
           </div>
@@ -493,15 +519,13 @@ function RoleDialog(props: {
             aria-describedby="role-delegable-hint"
             onChange={(e) => setDelegable(e.currentTarget.checked)}
           />
-          <label for="role-delegable">Delegable</label>
+          <label for="role-delegable">{t('admin.roles.delegable')}</label>
         </div>
         <p class="hint" id="role-delegable-hint">
-          {kind() === 'internal'
-            ? 'Internal roles are never delegated.'
-            : `The admins of ${kind()} organisations may grant it to their own users.`}
+          {kind() === 'internal' ? t('admin.roles.delegableNever') : t('admin.roles.delegableHint', { kind: kind() })}
         </p>
         <fieldset class="checkboxes checkbox-grid" data-testid="role-permissions">
-          <legend>Permissions</legend>
+          <legend>{t('admin.roles.permissions')}</legend>
           <For each={allowed()}>
             {(permission) => (
               <div class="checkbox">
@@ -514,8 +538,8 @@ function RoleDialog(props: {
                   disabled={submitting()}
                   onChange={(e) => toggle(permission, e.currentTarget.checked)}
                 />
-                <label for={`role-permission-${permission.replace(':', '-')}`} class="mono">
-                  {permission}
+                <label for={`role-permission-${permission.replace(':', '-')}`}>
+                  {permissionName(permission)} <span class="mono matrix-role-key">{permission}</span>
                 </label>
               </div>
             )}
@@ -523,10 +547,10 @@ function RoleDialog(props: {
         </fieldset>
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={submitting()} aria-busy={submitting()}>
-            {editing ? 'Save role' : 'Create role'}
+            {t(editing ? 'admin.roles.save' : 'admin.roles.create')}
           </button>
           <button type="button" class="button" onClick={close}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>
@@ -574,11 +598,8 @@ function DeleteRoleDialog(props: { role: RoleSummary; onClose: () => void; onDel
       }}
     >
       <div class="form">
-        <h2 id="role-delete-title">Delete {props.role.name}?</h2>
-        <p id="role-delete-text">
-          The custom role <span class="mono">{props.role.key}</span> is removed for good. Only a role nobody holds can
-          be deleted.
-        </p>
+        <h2 id="role-delete-title">{t('admin.roles.deleteTitle', { name: props.role.name })}</h2>
+        <p id="role-delete-text">{t('admin.roles.deleteText', { key: props.role.key })}</p>
         <FormError id="role-delete-error" message={error()} />
         <div class="button-row">
           <button
@@ -589,10 +610,10 @@ function DeleteRoleDialog(props: { role: RoleSummary; onClose: () => void; onDel
             aria-busy={submitting()}
             onClick={() => void onConfirm()}
           >
-            Yes, delete
+            {t('admin.roles.deleteYes')}
           </button>
           <button type="button" class="button" onClick={close} ref={cancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </div>
