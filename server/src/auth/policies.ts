@@ -91,7 +91,7 @@ async function alertIfWeakened(ctx: TxContext, what: string, before: PolicyValue
   await raiseAlert(tx, new Date(ctx.clock.now()), {
     rule: 'policy-weakened',
     severity: 'warning',
-    title: `Security policy of ${what} weakened by ${actor.email}: ${changes.join(', ')}`,
+    text: { key: 'alert.policy_weakened', values: { policy: what, by: actor.email, changes: changes.join(', ') } },
     details: { policy: what, by: actor.email, changes, before, after },
   });
 }

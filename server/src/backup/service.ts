@@ -68,7 +68,7 @@ async function recordRun(
       await raiseAlert(tx, finishedAt, {
         rule: 'backup-failed',
         severity: 'critical',
-        title: run.kind === 'backup' ? 'A backup failed' : 'A backup restore drill failed',
+        text: { key: run.kind === 'backup' ? 'alert.backup_failed' : 'alert.drill_failed' },
         details: { backup: run.backupId || '(none)', error: run.error ?? '' },
       });
     }
@@ -253,7 +253,7 @@ export async function checkStale(deps: BackupDeps) {
     await raiseAlert(tx, now, {
       rule: 'backup-stale',
       severity: 'warning',
-      title: `Backups are overdue (every ${config.backup.intervalHours} h expected)`,
+      text: { key: 'alert.backup_stale', values: { hours: config.backup.intervalHours } },
       details: { late: late.join('; ') },
     });
   });
