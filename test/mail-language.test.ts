@@ -31,6 +31,17 @@ async function only(to: string, kind: string): Promise<Mail> {
   expect(found.length, `${kind} to ${to}`).toBe(1);
   return found[0] as Mail;
 }
+/** An open invoice of 1,000.00 EUR with one line. */
+async function openInvoice(partyId: string) {
+  const number = `INV-${Math.random().toString(36).slice(2, 10)}`;
+  const [inv] = await t.owner`insert into invoices (party_id, number, kind, status, issue_date, due_date, currency,
+                                                   total_minor, open_minor)
+                              values (${partyId}, ${number}, 'invoice', 'open', '2026-01-01', '2026-02-01', 'EUR',
+                                      100000, 100000) returning id`;
+  await t.owner`insert into invoice_lines (party_id, invoice_id, line_no, sku, description, quantity, unit_price_minor, amount_minor)
+                values (${partyId}, ${inv?.id}, 1, 'BOLT-8', 'Hex bolt M8', 100, 1000, 100000)`;
+  return { id: String(inv?.id), number };
+}
 const day = (offset: number) => new Date(t.srv.clock.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const germanDate = (iso: string) => iso.split('-').reverse().join('.');
 
@@ -162,15 +173,9 @@ describe('mail in the recipient’s language', () => {
     const me = await person('customer', ['customer-user'], { locale: 'de' });
     const op1 = await person('internal', ['operator'], { locale: 'de' });
     const op2 = await person('internal', ['operator'], { locale: 'en' });
-    const number = `INV-${Math.random().toString(36).slice(2, 10)}`;
-    const [inv] = await t.owner`insert into invoices (party_id, number, kind, status, issue_date, due_date, currency,
-                                                     total_minor, open_minor)
-                                values (${me.partyId}, ${number}, 'invoice', 'open', '2026-01-01', '2026-02-01', 'EUR',
-                                        100000, 100000) returning id`;
-    await t.owner`insert into invoice_lines (party_id, invoice_id, line_no, sku, description, quantity, unit_price_minor, amount_minor)
-                  values (${me.partyId}, ${inv?.id}, 1, 'BOLT-8', 'Hex bolt M8', 100, 1000, 100000)`;
+    const { id: invoiceId, number } = await openInvoice(me.partyId);
     const { id } = await me.c.invoiceQueries.raise.mutate({
-      invoiceId: String(inv?.id),
+      invoiceId,
       lineNo: 1,
       reason: 'price',
       message: 'Der Preis stimmt nicht.',
@@ -205,5 +210,35 @@ describe('mail in the recipient’s language', () => {
     const closed = await only(me.email, 'invoice-query-closed');
     expect(closed.subject).toBe(`Ihre Rückfrage zu Rechnung ${number}, Position 1 wurde geklärt`);
     expect(closed.body_text).toContain('Begründung: Gutschrift folgt.');
+  });
+
+  it('a remittance advice: the German customer reads amounts and the payment date the German way', async () => {
+    const me = await person('customer', ['customer-user'], { locale: 'de' });
+    const inv = await openInvoice(me.partyId);
+    await me.c.remittances.create.mutate({
+      reference: 'PAY-DE-1',
+      paymentDate: '2026-03-01',
+      currency: 'EUR',
+      totalMinor: '100000',
+      allocations: [{ invoiceId: inv.id, amountMinor: '100000' }],
+    });
+    const mail = await only(me.email, 'remittance-advised');
+    expect(mail.subject).toBe('Zahlungsavis PAY-DE-1 gesendet');
+    expect(mail.body_text).toContain(
+      'Ihr Zahlungsavis PAY-DE-1 über 1.000,00\u00a0€, bezahlt am 01.03.2026, wurde weitergegeben:',
+    );
+    expect(mail.body_text).toContain(`- Rechnung ${inv.number}: 1.000,00\u00a0€`);
+    const en = await person('customer', ['customer-user'], { locale: 'en' });
+    const other = await openInvoice(en.partyId);
+    await en.c.remittances.create.mutate({
+      reference: 'PAY-EN-1',
+      paymentDate: '2026-03-01',
+      currency: 'EUR',
+      totalMinor: '100000',
+      allocations: [{ invoiceId: other.id, amountMinor: '100000' }],
+    });
+    const english = await only(en.email, 'remittance-advised');
+    expect(english.subject).toBe('Remittance advice PAY-EN-1 sent');
+    expect(english.body_text).toContain('for 1,000.00 EUR, paid on 1 Mar 2026, was passed on:');
   });
 });
