@@ -241,4 +241,42 @@ describe('mail in the recipient’s language', () => {
     expect(english.subject).toBe('Remittance advice PAY-EN-1 sent');
     expect(english.body_text).toContain('for 1,000.00 EUR, paid on 1 Mar 2026, was passed on:');
   });
+
+  it('the ERP changing a supplier’s bank details: each of its admins is warned in their language', async () => {
+    const de = await person('supplier', ['supplier-admin'], { locale: 'de' });
+    const en = await person('supplier', ['supplier-admin'], { partyId: de.partyId, locale: 'en' });
+    const ref = `V-${Math.random().toString(36).slice(2, 10)}`;
+    await t.owner`update parties set erp_ref = ${ref} where id = ${de.partyId}`;
+    const admin = await person('internal', ['system-admin']);
+    const { token } = await admin.c.integrations.createKey.mutate({
+      integrationName: 'ERP Bank',
+      scopes: ['master-data:write'],
+      ipAllowlist: ['0.0.0.0/0', '::/0'],
+      expiresInDays: 30,
+    });
+    const post = async (bankDetails: unknown, rev: number) => {
+      const res = await fetch(`${t.srv.origin}/api/v1/batches/master-data`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': `k-${ref}-${rev}`,
+        },
+        body: JSON.stringify({ rows: [{ party: { kind: 'supplier', ref }, bankDetails, rev }] }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await post({ accountHolder: 'Castor Metals GmbH', iban: 'DE89370400440532013000' }, 1); // first load: no mail
+    await post({ accountHolder: 'Somebody Else Ltd', iban: 'FR1420041010050500013M02606' }, 2);
+    const german = await only(de.email, 'bank-details-changed-by-erp');
+    expect(german.subject).toBe('Ihre Bankverbindung wurde in unserem ERP geändert');
+    expect(german.body_text).toMatch(
+      /^Die Bankverbindung, die wir für .+ führen, wurde in unserem ERP-System geändert\./,
+    );
+    expect(german.body_text).toContain('Nachher: Somebody Else Ltd');
+    expect(german.body_text).not.toContain('FR1420041010050500013M02606');
+    const english = await only(en.email, 'bank-details-changed-by-erp');
+    expect(english.subject).toBe('Your bank details were changed in our ERP');
+    expect(english.body_text).toContain('After:  Somebody Else Ltd');
+  });
 });

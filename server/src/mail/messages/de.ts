@@ -97,6 +97,9 @@ const de = {
   'approval.unstaffed.subject': 'Freigabe: {title} kann von niemandem abgeschlossen werden',
   'approval.waiting.body': '{title} wartet auf Ihre Entscheidung (Stufe {level} von {levels}).',
   'approval.waiting.title': 'Freigabe: {title} wartet auf Ihre Entscheidung',
+  'bank_changed_by_erp.body':
+    'Die Bankverbindung, die wir für {name} führen, wurde in unserem ERP-System geändert.\n\nVorher:  {before}\nNachher: {after}\n\nWenn Sie diese Änderung nicht veranlasst haben, wenden Sie sich sofort über einen Weg an uns, dem Sie bereits\nvertrauen (nicht durch eine Antwort auf diese E-Mail): geänderte Bankverbindungen sind ein häufiger Betrug.',
+  'bank_changed_by_erp.subject': 'Ihre Bankverbindung wurde in unserem ERP geändert',
   'change_request.decided.body':
     'Ihr Antrag auf {kind, select, address {Adressänderung} other {Änderung der Bankverbindung}} wurde {status, select, accepted {angenommen} other {abgelehnt}}.',
   'change_request.decided.title':

@@ -97,6 +97,10 @@ const en = {
   'approval.waiting.body': '{title} waits for your decision (level {level} of {levels}).',
   'approval.waiting.title': 'Approval: {title} waits for your decision',
   // Change requests and PO confirmations decided (suppliers/).
+  // The ERP changed a party's bank details (integration/mirror.ts), to its admins.
+  'bank_changed_by_erp.body':
+    'The bank details we hold for {name} were changed in our ERP system.\n\nBefore: {before}\nAfter:  {after}\n\nIf you did not ask for this change, contact us at once by a channel you already trust (not by replying to\nthis mail): changed bank details are a common fraud.',
+  'bank_changed_by_erp.subject': 'Your bank details were changed in our ERP',
   'change_request.decided.body':
     'Your {kind, select, address {address change} other {bank-detail change}} request was {status, select, accepted {accepted} other {rejected}}.',
   'change_request.decided.title':
