@@ -2,6 +2,7 @@ import { markExpiries, raiseAlert, warnAboutKeys } from '@gatehouse/server/testi
 import { describe, expect, it } from 'vitest';
 import { pdfBytes, uploadDocument } from './support/files.ts';
 import { client, createPartyWithUser, SYSTEM, useTestServer } from './support/harness.ts';
+import { makePurchaseOrder } from './support/purchase-orders.ts';
 
 /**
  * Mail in the recipient's language (docs/i18n.md, "Mail"): each mail below is triggered through the product
@@ -278,5 +279,29 @@ describe('mail in the recipient’s language', () => {
     const english = await only(en.email, 'bank-details-changed-by-erp');
     expect(english.subject).toBe('Your bank details were changed in our ERP');
     expect(english.body_text).toContain('After:  Somebody Else Ltd');
+  });
+
+  it('a PO confirmation rejected: each of the supplier’s handlers reads it in their language', async () => {
+    const de = await person('supplier', ['supplier-user'], { locale: 'de' });
+    const en = await person('supplier', ['supplier-user'], { partyId: de.partyId, locale: 'en' });
+    const op = await person('internal', ['operator'], { locale: 'de' });
+    const number = `PO-${Math.random().toString(36).slice(2, 10)}`;
+    const po = await makePurchaseOrder(t.srv.db, de.partyId, {
+      number,
+      requestedDate: day(10),
+      lines: [{ quantity: '10', unitPrice: '5' }],
+    });
+    const round = await de.c.purchaseOrders.confirm.mutate({
+      id: po,
+      lines: [{ lineNo: 1, decision: 'change', schedules: [{ quantity: '8', date: day(10) }], reason: 'Knapp.' }],
+    });
+    await op.c.purchaseOrders.decideConfirmation.mutate({ id: round.id, decision: 'reject', reason: 'Alle 10.' });
+    const german = await only(de.email, 'confirmation-decided');
+    expect(german.subject).toBe(`Der Einkauf hat Ihre Bestätigung der Bestellung ${number} abgelehnt`);
+    expect(german.body_text).toContain(`hat Runde 1 Ihrer Bestätigung der Bestellung ${number} abgelehnt.`);
+    expect(german.body_text).toContain('Begründung: Alle 10.\n\nBestätigen Sie die Bestellung erneut.');
+    const english = await only(en.email, 'confirmation-decided');
+    expect(english.subject).toBe(`The buyer rejected your confirmation of purchase order ${number}`);
+    expect(english.body_text).toContain('Confirm the purchase order again.');
   });
 });
