@@ -122,7 +122,7 @@ describe('security alerts in the browser', () => {
       raiseAlert(tx, new Date(), {
         rule: 'large-export',
         severity: 'info',
-        title: 'auditor@example.com exported 12000 audit entries',
+        mail: { key: 'alert.audit_export', values: { by: 'auditor@example.com', rows: '12000' } },
         text: { key: 'large-export.audit', values: { by: 'auditor@example.com', rows: 12000 } },
         details: {
           by: 'auditor@example.com',

@@ -285,14 +285,17 @@ describe('the German admin walk', () => {
       await raiseAlert(tx, new Date(), {
         rule: 'new-system-admin',
         severity: 'warning',
-        title: `neu@example.com was made a system administrator by ${sysAdmin.email}`,
+        mail: { key: 'alert.new_system_admin', values: { user: 'neu@example.com', by: sysAdmin.email } },
         text: { key: 'new-system-admin', values: { user: 'neu@example.com', by: sysAdmin.email } },
         details: { user: 'neu@example.com', by: sysAdmin.email },
       });
       await raiseAlert(tx, new Date(), {
         rule: 'policy-weakened',
         severity: 'warning',
-        title: `Security policy of role customer-user weakened by ${sysAdmin.email}: second factor no longer required`,
+        mail: {
+          key: 'alert.policy_weakened',
+          values: { policy: 'role customer-user', by: sysAdmin.email, changes: 'second factor no longer required' },
+        },
         text: {
           key: 'policy-weakened.role',
           values: { name: 'customer-user', by: sysAdmin.email, changes: ['totp-dropped'] },

@@ -126,16 +126,16 @@ describe('gatehouse_sync', () => {
     const queued = await asSync(
       all(),
       (sql) =>
-        sql`select gh_mail_party_admins(${supplier.partyId}, 'Subject', 'Body', 'bank-details-changed-by-erp') as n`,
+        sql`select gh_mail_party_admins(${supplier.partyId}, ${sql.json({ en: { subject: 'Subject', body: 'Body' } })}, 'bank-details-changed-by-erp') as n`,
     );
     expect(queued[0]?.n).toBe(1);
-    const [mail] = await owner`select to_address from mail_outbox where kind = 'bank-details-changed-by-erp'`;
-    expect(mail?.to_address).toBe(supplier.email);
+    const [mail] = await owner`select to_address, subject from mail_outbox where kind = 'bank-details-changed-by-erp'`;
+    expect(mail).toMatchObject({ to_address: supplier.email, subject: 'Subject' });
     // Not without the signed all-parties context, and not for the app role at all.
     await expect(
-      asSync(null, (sql) => sql`select gh_mail_party_admins(${supplier.partyId}, 's', 'b', 'k')`),
+      asSync(null, (sql) => sql`select gh_mail_party_admins(${supplier.partyId}, '{}'::jsonb, 'k')`),
     ).rejects.toThrow(/all-parties context/);
-    await expect(t.db.appSql`select gh_mail_party_admins(${supplier.partyId}, 's', 'b', 'k')`).rejects.toThrow(
+    await expect(t.db.appSql`select gh_mail_party_admins(${supplier.partyId}, '{}'::jsonb, 'k')`).rejects.toThrow(
       /permission denied/,
     );
   });

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
-import { alerts, roles, userRoles, users } from '../schema/index.ts';
+import { alerts, users } from '../schema/index.ts';
+import { type MailRecipient, recipientsWithRole } from './users.ts';
 
 export async function insert(
   tx: Tx,
@@ -64,15 +65,9 @@ export async function acknowledge(tx: Tx, id: string, by: string, at: Date): Pro
   return rows.length === 1;
 }
 
-/** Addresses of every active system admin: who is told about alerts. */
-export async function systemAdminEmails(tx: Tx): Promise<string[]> {
-  const rows = await tx.db
-    .selectDistinct({ email: users.email })
-    .from(users)
-    .innerJoin(userRoles, eq(userRoles.userId, users.id))
-    .innerJoin(roles, eq(roles.id, userRoles.roleId))
-    .where(and(eq(users.status, 'active'), eq(roles.key, 'system-admin')));
-  return rows.map((r) => r.email);
+/** Every active system admin, with the language their mail is written in: who is told about alerts. */
+export function systemAdminRecipients(tx: Tx): Promise<MailRecipient[]> {
+  return recipientsWithRole(tx, 'system-admin');
 }
 
 /** Failed sign-ins since `since` (the spike rule). */

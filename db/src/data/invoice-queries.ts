@@ -12,7 +12,7 @@ import {
 } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyPredicate, writeParty } from './scope.ts';
-import { staffEmailsWithPermission } from './users.ts';
+import { type MailRecipient, staffRecipientsWithPermission } from './users.ts';
 
 export type InvoiceQueryRow = typeof invoiceQueries.$inferSelect;
 type Side = InvoiceQueryRow['lastAuthorSide'];
@@ -325,6 +325,6 @@ export async function forInvoice(tx: Tx, invoiceId: string) {
 }
 
 /** Active internal staff who handle invoice queries (read under the system scope, after the customer's commit). */
-export function handlerEmails(tx: Tx): Promise<string[]> {
-  return staffEmailsWithPermission(tx, 'invoice-queries:handle');
+export function handlerRecipients(tx: Tx): Promise<MailRecipient[]> {
+  return staffRecipientsWithPermission(tx, 'invoice-queries:handle');
 }

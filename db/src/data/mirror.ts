@@ -751,10 +751,16 @@ export async function settleEcho(tx: Tx, id: string, outcome: 'confirmed' | 'ove
 }
 
 /** Queues a mail to each active admin of the party (a SECURITY DEFINER function: the writer cannot read users). */
-export async function mailPartyAdmins(tx: Tx, partyId: string, subject: string, body: string, kind: string) {
+export async function mailPartyAdmins(
+  tx: Tx,
+  partyId: string,
+  /** One rendering per language: each admin gets their user_preferences.locale's, English without one. */
+  mail: Record<string, { subject: string; body: string }>,
+  kind: string,
+) {
   const [r] = await rows<{ n: number }>(
     tx,
-    sql`select gh_mail_party_admins(${partyId}, ${subject}, ${body}, ${kind}) as n`,
+    sql`select gh_mail_party_admins(${partyId}, ${JSON.stringify(mail)}::jsonb, ${kind}) as n`,
   );
   return Number(r?.n ?? 0);
 }

@@ -331,11 +331,29 @@ export async function suspendDormant(tx: Tx, cutoff: Date, limit: number) {
     .returning({ id: users.id, partyId: users.partyId, lastSignInAt: users.lastSignInAt });
 }
 
-/** Addresses of a party's active users holding `permission` through any role (who to tell about its documents). */
-export async function emailsWithPermission(tx: Tx, partyId: string, permission: string): Promise<string[]> {
-  const rows = await tx.db
-    .select({ email: users.email })
+/**
+ * Who a mail goes to: the address and the language and time zone it is written in (user_preferences; null
+ * before the user first chose them: English and UTC, docs/i18n.md "Mail").
+ */
+export interface MailRecipient {
+  email: string;
+  locale: string | null;
+  timeZone: string | null;
+}
+
+const recipientColumns = {
+  email: users.email,
+  locale: userPreferences.locale,
+  timeZone: userPreferences.timeZone,
+};
+const preferencesOf = and(eq(userPreferences.userId, users.id), eq(userPreferences.partyId, users.partyId));
+
+/** A party's active users holding `permission` through any role (who to tell about its documents). */
+export async function recipientsWithPermission(tx: Tx, partyId: string, permission: string): Promise<MailRecipient[]> {
+  return tx.db
+    .select(recipientColumns)
     .from(users)
+    .leftJoin(userPreferences, preferencesOf)
     .where(
       and(
         eq(users.partyId, partyId),
@@ -345,18 +363,18 @@ export async function emailsWithPermission(tx: Tx, partyId: string, permission: 
                     where ur.user_id = ${users.id} and ur.party_id = ${users.partyId} and ${permission} = any(r.permissions))`,
       ),
     );
-  return rows.map((r) => r.email);
 }
 
 /**
- * Addresses of the internal organisation's active users holding `permission` (the staff to tell about a
- * party's request). Read under the system scope: staff are another party than the one that acted.
+ * The internal organisation's active users holding `permission` (the staff to tell about a party's
+ * request). Read under the system scope: staff are another party than the one that acted.
  */
-export async function staffEmailsWithPermission(tx: Tx, permission: string): Promise<string[]> {
-  const rows = await tx.db
-    .selectDistinct({ email: users.email })
+export async function staffRecipientsWithPermission(tx: Tx, permission: string): Promise<MailRecipient[]> {
+  return tx.db
+    .select(recipientColumns)
     .from(users)
     .innerJoin(parties, and(eq(parties.id, users.partyId), eq(parties.kind, 'internal')))
+    .leftJoin(userPreferences, preferencesOf)
     .where(
       and(
         eq(users.status, 'active'),
@@ -364,16 +382,32 @@ export async function staffEmailsWithPermission(tx: Tx, permission: string): Pro
                     where ur.user_id = ${users.id} and ur.party_id = ${users.partyId} and ${permission} = any(r.permissions))`,
       ),
     );
-  return rows.map((r) => r.email);
 }
 
-/** An active user's address, or undefined (suspended, deactivated, or outside the scope). */
-export async function activeEmail(tx: Tx, userId: string): Promise<string | undefined> {
-  const [row] = await tx.db
-    .select({ email: users.email })
+/** Every active user holding the role `roleKey` (under the system scope: the system admins, told about alerts). */
+export async function recipientsWithRole(tx: Tx, roleKey: string): Promise<MailRecipient[]> {
+  return tx.db
+    .select(recipientColumns)
     .from(users)
+    .leftJoin(userPreferences, preferencesOf)
+    .where(
+      and(
+        eq(users.status, 'active'),
+        partyPredicate(tx, users.partyId),
+        sql`exists (select 1 from ${userRoles} ur join ${roles} r on r.id = ur.role_id
+                    where ur.user_id = ${users.id} and r.key = ${roleKey})`,
+      ),
+    );
+}
+
+/** An active user as a mail recipient, or undefined (suspended, deactivated, or outside the scope). */
+export async function activeRecipient(tx: Tx, userId: string): Promise<MailRecipient | undefined> {
+  const [row] = await tx.db
+    .select(recipientColumns)
+    .from(users)
+    .leftJoin(userPreferences, preferencesOf)
     .where(and(eq(users.id, userId), eq(users.status, 'active'), partyPredicate(tx, users.partyId)));
-  return row?.email;
+  return row;
 }
 
 /** The user's language and time zone, or undefined before they were first set (docs/i18n.md). */

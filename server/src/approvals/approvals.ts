@@ -11,6 +11,7 @@ import {
 import * as audit from '../audit/audit.ts';
 import type { ServiceContext, TxContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { type MailText, mailFor } from '../mail/i18n.ts';
 import { requestFields, SYSTEM_SCOPE } from '../parties/scope.ts';
 import type { NotifyEnv } from '../users/notifications.ts';
 import { notifyLevel } from './common.ts';
@@ -100,7 +101,7 @@ export async function submitInTx(tx: Tx, now: Date, s: Submission, env: NotifyEn
   // Approvers are internal users: a party-scoped transaction cannot see them (RLS), so its caller
   // notifies after commit (notifySubmitted) under the system scope.
   if (tx.scope.kind === 'all')
-    await notifyLevel(tx, { id, title: s.title, rule, currentLevel: 1 }, env, 'waits for your decision');
+    await notifyLevel(tx, { id, title: s.title, rule, currentLevel: 1 }, env, { stage: 'waiting' });
   return id;
 }
 
@@ -113,28 +114,24 @@ export async function notifySubmitted(db: Database, id: string, env: NotifyEnv) 
   await db.tx(SYSTEM_SCOPE, async (tx) => {
     const r = await approvalsRepo.get(tx, id);
     if (!r) return;
-    await notifyLevel(
-      tx,
-      { id, title: r.title, rule: r.rule, currentLevel: r.currentLevel },
-      env,
-      'waits for your decision',
-    );
+    await notifyLevel(tx, { id, title: r.title, rule: r.rule, currentLevel: r.currentLevel }, env, {
+      stage: 'waiting',
+    });
     const warnings = await staffing(tx, r, await approvalsRepo.steps(tx, r.partyId, r.id));
     if (warnings.length === 0) return;
-    for (const to of await alertsRepo.systemAdminEmails(tx))
-      await mailRepo.enqueue(tx, {
-        to,
-        kind: 'approval-unstaffed',
-        subject: `Approval: nobody can complete ${r.title}`,
-        bodyText: [
-          `${r.title} (from ${r.partyName}) waits for approval, but with today's approvers and limits it can never complete:`,
+    const values = { title: r.title, party: r.partyName, url: `${env.config.publicOrigin}/approvals/${r.id}` };
+    for (const to of await alertsRepo.systemAdminRecipients(tx))
+      await mailRepo.enqueue(
+        tx,
+        mailFor(to, 'approval-unstaffed', { key: 'approval.unstaffed.subject', values }, [
+          { key: 'approval.unstaffed.intro', values },
           '',
-          ...warnings.map((w) => `- ${w}`),
+          ...warnings.map((w): MailText => ({ key: 'mail.item', values: { item: w } })),
           '',
-          'Give the deciding roles to more people (Users) or set approver limits (Approval policies).',
-          `Open it in Gatehouse: ${env.config.publicOrigin}/approvals/${r.id}`,
-        ].join('\n'),
-      });
+          { key: 'approval.unstaffed.fix' },
+          { key: 'notify.open', values },
+        ]),
+      );
   });
 }
 
@@ -265,7 +262,8 @@ export async function resubmitInTx(
       ...(input.changes ?? { before: { amountMinor: r.amountMinor?.toString() ?? null } }),
     },
   });
-  if (tx.scope.kind === 'all') await notifyLevel(tx, { ...r, rule: newRule, currentLevel: 1 }, ctx, 'was resubmitted');
+  if (tx.scope.kind === 'all')
+    await notifyLevel(tx, { ...r, rule: newRule, currentLevel: 1 }, ctx, { stage: 'resubmitted' });
   return r;
 }
 

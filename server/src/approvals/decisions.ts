@@ -14,6 +14,7 @@ import type { ServiceContext } from '../context.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
+import { mailFor, reasonLines } from '../mail/i18n.ts';
 import {
   type Case,
   DECIDING_STEPS,
@@ -385,18 +386,19 @@ export async function decide(
           details: { type: r.type, payload: auditPayload(r) },
         });
     }
-    if (next !== r.currentLevel) await notifyLevel(tx, { ...r, currentLevel: next }, ctx, 'waits for your decision');
+    if (next !== r.currentLevel) await notifyLevel(tx, { ...r, currentLevel: next }, ctx, { stage: 'waiting' });
     if (status !== 'pending') {
-      const to = await usersRepo.activeEmail(tx, r.lastEditedBy);
+      // The maker, in their own language (docs/i18n.md, "Mail").
+      const to = await usersRepo.activeRecipient(tx, r.lastEditedBy);
+      const values = { title: r.title, status };
       if (to)
-        await mailRepo.enqueue(tx, {
-          to,
-          kind: 'approval-decided',
-          subject: `${r.title}: ${status.replace('-', ' ')}`,
-          bodyText: [`${r.title} was ${status.replace('-', ' ')}.`, ...(reason ? ['', `Reason: ${reason}`] : [])].join(
-            '\n',
-          ),
-        });
+        await mailRepo.enqueue(
+          tx,
+          mailFor(to, 'approval-decided', { key: 'approval.decided.subject', values }, [
+            { key: 'approval.decided.body', values },
+            ...reasonLines(reason),
+          ]),
+        );
     }
     return { ok: true as const, status, currentLevel: next };
   });

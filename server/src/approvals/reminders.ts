@@ -41,7 +41,7 @@ export async function remindAndEscalate(
         entityId: r.id,
         details: { level: r.currentLevel, to: level.escalateTo, waitingHours: hours.escalate },
       });
-      await notifyLevel(tx, r, env, `was escalated to you after ${hours.escalate} hours`, level.escalateTo);
+      await notifyLevel(tx, r, env, { stage: 'escalated', hours: hours.escalate }, level.escalateTo);
       escalated += 1;
     }
     for (const r of await approvalsRepo.dueForReminder(tx, new Date(now.getTime() - hours.remind * 3_600_000))) {
@@ -62,7 +62,7 @@ export async function remindAndEscalate(
         entityId: r.id,
         details: { level: r.currentLevel, waitingHours: hours.remind },
       });
-      await notifyLevel(tx, r, env, `still waits for your decision (${hours.remind} hours)`);
+      await notifyLevel(tx, r, env, { stage: 'reminder', hours: hours.remind });
       reminded += 1;
     }
     return { reminded, escalated };

@@ -2,6 +2,7 @@ import { alertsRepo, type Database, mailRepo, type Tx } from '@gatehouse/db';
 import type { Clock } from '../auth/sessions.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { DEFAULT_READER, type MailText, mailFor, text } from '../mail/i18n.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import * as audit from './audit.ts';
 
@@ -42,28 +43,38 @@ export async function raiseAlert(
   alert: {
     rule: AlertRule;
     severity: 'info' | 'warning' | 'critical';
-    title: string;
+    /** The alert's title from the mail catalogue: stored in English, mailed in each admin's language. */
+    mail: MailText;
+    /** The same title for the SPA, worded as admin.alert.<key> in the reader's language. */
     text: AlertText;
     details?: Record<string, unknown>;
   },
 ) {
   if (tx.scope.kind !== 'all') throw new Error(`alert ${alert.rule} raised outside an all-parties transaction`);
-  const id = await alertsRepo.insert(tx, { at: now, ...alert });
-  for (const to of await alertsRepo.systemAdminEmails(tx)) {
-    await mailRepo.enqueue(tx, {
-      to,
-      kind: 'security-alert',
-      subject: `[Gatehouse ${alert.severity}] ${alert.title}`,
-      bodyText: [
-        alert.title,
-        '',
-        ...Object.entries(alert.details ?? {}).map(
-          ([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`,
-        ),
-        '',
-        'See Security posture and Alerts in Gatehouse; acknowledge the alert there once handled.',
-      ].join('\n'),
-    });
+  const { mail: title, ...rest } = alert;
+  const id = await alertsRepo.insert(tx, { at: now, ...rest, title: text(DEFAULT_READER, title) });
+  const details = Object.entries(alert.details ?? {}).map(
+    ([name, v]): MailText => ({
+      key: 'alert.detail',
+      values: { name, value: typeof v === 'string' ? v : JSON.stringify(v) },
+    }),
+  );
+  for (const to of await alertsRepo.systemAdminRecipients(tx)) {
+    await mailRepo.enqueue(
+      tx,
+      mailFor(
+        to,
+        'security-alert',
+        {
+          key: 'alert.subject',
+          values: {
+            severity: alert.severity,
+            title: { text: title.key, ...(title.values ? { values: title.values } : {}) },
+          },
+        },
+        [title, '', ...details, '', { key: 'alert.footer' }],
+      ),
+    );
   }
   return id;
 }
@@ -78,7 +89,7 @@ export async function checkSignInSpike(db: Database, clock: Clock): Promise<bool
     await raiseAlert(tx, now, {
       rule: 'sign-in-spike',
       severity: 'critical',
-      title: `${failures} failed sign-ins in the last ${SPIKE.windowMinutes} minutes`,
+      mail: { key: 'alert.sign_in_spike', values: { failures: String(failures), minutes: SPIKE.windowMinutes } },
       text: { key: 'sign-in-spike', values: { failures, minutes: SPIKE.windowMinutes } },
       details: { failures, windowMinutes: SPIKE.windowMinutes },
     });

@@ -156,7 +156,7 @@ export async function exportCsv(ctx: ServiceContext, input: ExportFilters) {
       await raiseAlert(tx, new Date(ctx.clock.now()), {
         rule: 'large-export',
         severity: 'info',
-        title: `${actor.email} exported ${rows.length} audit entries`,
+        mail: { key: 'alert.audit_export', values: { by: actor.email, rows: String(rows.length) } },
         text: { key: 'large-export.audit', values: { by: actor.email, rows: rows.length } },
         details: { by: actor.email, rows: rows.length, filters: query },
       });

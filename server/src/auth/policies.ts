@@ -110,7 +110,7 @@ async function alertIfWeakened(ctx: TxContext, target: PolicyTarget, after: Poli
   await raiseAlert(tx, new Date(ctx.clock.now()), {
     rule: 'policy-weakened',
     severity: 'warning',
-    title: `Security policy of ${what} weakened by ${actor.email}: ${changes.join(', ')}`,
+    mail: { key: 'alert.policy_weakened', values: { policy: what, by: actor.email, changes: changes.join(', ') } },
     text: { key: `policy-weakened.${target.kind}`, values: { name: target.name, by: actor.email, changes: codes } },
     details: { policy: what, by: actor.email, changes, before: target.values, after },
   });

@@ -229,7 +229,7 @@ async function recordFailure(
         await raiseAlert(tx, new Date(ctx.clock.now()), {
           rule: 'account-locked',
           severity: 'warning',
-          title: `Account ${user.email} locked for the day after repeated failed sign-ins`,
+          mail: { key: 'alert.account_locked', values: { user: user.email } },
           text: { key: 'account-locked', values: { user: user.email } },
           details: { user: user.email, lastIp: ctx.req.ip },
         });

@@ -68,7 +68,7 @@ async function recordRun(
       await raiseAlert(tx, finishedAt, {
         rule: 'backup-failed',
         severity: 'critical',
-        title: run.kind === 'backup' ? 'A backup failed' : 'A backup restore drill failed',
+        mail: { key: run.kind === 'backup' ? 'alert.backup_failed' : 'alert.drill_failed' },
         text: { key: run.kind === 'backup' ? 'backup-failed.backup' : 'backup-failed.drill', values: {} },
         details: { backup: run.backupId || '(none)', error: run.error ?? '' },
       });
@@ -254,7 +254,7 @@ export async function checkStale(deps: BackupDeps) {
     await raiseAlert(tx, now, {
       rule: 'backup-stale',
       severity: 'warning',
-      title: `Backups are overdue (every ${config.backup.intervalHours} h expected)`,
+      mail: { key: 'alert.backup_stale', values: { hours: config.backup.intervalHours } },
       text: { key: 'backup-stale', values: { hours: config.backup.intervalHours } },
       details: { late: late.join('; ') },
     });

@@ -7,6 +7,7 @@ import type { ServiceContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink, verifyLink } from '../files/links.ts';
+import { mailFor, reasonLines } from '../mail/i18n.ts';
 import { ownScope, SYSTEM_SCOPE, scopeFor } from '../parties/scope.ts';
 import { notify } from '../users/notifications.ts';
 
@@ -274,11 +275,16 @@ export async function decide(
       type: 'document.decided',
       partyId: v.partyId,
       to: { userIds: [v.uploadedBy] },
-      title: `Your ${type.name} (version ${v.versionNo}) was ${status}`,
-      body: [
-        `Your ${type.name}, version ${v.versionNo} (${v.fileName}), was ${status}.`,
-        ...(reason ? ['', `Reason: ${reason}`] : []),
-      ].join('\n'),
+      text: {
+        title: { key: 'document.decided.title', values: { type: type.name, version: v.versionNo, status } },
+        body: [
+          {
+            key: 'document.decided.body',
+            values: { type: type.name, version: v.versionNo, file: v.fileName, status },
+          },
+          ...reasonLines(reason),
+        ],
+      },
       link: '/documents',
       mailKind: 'document-decided',
     });
@@ -343,26 +349,28 @@ export async function markExpiries(db: Database, clock: Clock, warningDays: numb
     for (const c of changes) {
       const type = types.get(c.typeId);
       const party = await partiesRepo.get(tx, c.partyId);
-      const what = `${type?.name ?? 'document'} of ${party?.name ?? 'a supplier'}`;
-      const headline =
-        c.state === 'expired' ? `The ${what} expired on ${c.expiresOn}.` : `The ${what} expires on ${c.expiresOn}.`;
+      const values = {
+        type: type?.name ?? { text: 'value.document' as const },
+        party: party?.name ?? { text: 'value.a_supplier' as const },
+        date: { date: c.expiresOn },
+        url: `${publicOrigin}/documents`,
+      };
       // An expiring document reaches the supplier through notify() (users/notification-sources.ts,
       // announceExpiring: their choice of mail, their language, once per threshold); expiry is mailed here.
+      // Each person in their own language (docs/i18n.md, "Mail"); one mail per address.
       const supplier =
-        c.state === 'expired' ? await usersRepo.emailsWithPermission(tx, c.partyId, 'documents:upload') : [];
-      const operator = c.reviewerId ? await usersRepo.activeEmail(tx, c.reviewerId) : undefined;
-      for (const to of new Set([...supplier, ...(operator ? [operator] : [])])) {
-        await mailRepo.enqueue(tx, {
-          to,
-          kind: `document-${c.state}`,
-          subject: c.state === 'expired' ? `Expired: ${what}` : `Expiring soon: ${what}`,
-          bodyText: [
-            headline,
+        c.state === 'expired' ? await usersRepo.recipientsWithPermission(tx, c.partyId, 'documents:upload') : [];
+      const operator = c.reviewerId ? await usersRepo.activeRecipient(tx, c.reviewerId) : undefined;
+      const recipients = new Map([...supplier, ...(operator ? [operator] : [])].map((r) => [r.email, r]));
+      for (const to of recipients.values()) {
+        await mailRepo.enqueue(
+          tx,
+          mailFor(to, `document-${c.state}`, { key: `document.${c.state}.subject`, values }, [
+            { key: `document.${c.state}.body`, values },
             '',
-            'Upload a current version in Gatehouse, under Documents, so it can be reviewed in time.',
-            `${publicOrigin}/documents`,
-          ].join('\n'),
-        });
+            { key: 'document.expiry.upload', values },
+          ]),
+        );
       }
       await audit.record(tx, audit.SYSTEM, {
         action: c.state === 'expired' ? 'document.expired' : 'document.expiring',

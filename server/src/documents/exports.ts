@@ -261,7 +261,7 @@ export async function finishExport(
       await raiseAlert(tx, now, {
         rule: 'large-export',
         severity: 'info',
-        title: `${actor.email} exported ${result.rows} rows of ${started.list}`,
+        mail: { key: 'alert.list_export', values: { by: actor.email, rows: String(result.rows), list: started.list } },
         text: { key: 'large-export.list', values: { by: actor.email, rows: result.rows, list: started.list } },
         details: {
           by: actor.email,

@@ -261,7 +261,7 @@ export async function checkKey(app: AppServices, token: string, ip: string): Pro
         await raiseAlert(tx, new Date(now), {
           rule: 'integration-key-new-ip',
           severity: 'warning',
-          title: `Integration key ${id} (${row.integrationName}) was used from a new address`,
+          mail: { key: 'alert.key_new_ip', values: { key: id, integration: row.integrationName } },
           text: { key: 'integration-key-new-ip', values: { key: id, integration: row.integrationName } },
           details: { key: id, ip: address, previousIp: row.lastUsedIp },
         });

@@ -1,5 +1,6 @@
 import { alertsRepo, type Database, integrationsRepo, mailRepo } from '@gatehouse/db';
 import type { Clock } from '../auth/sessions.ts';
+import { type MailText, mailFor } from '../mail/i18n.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { EXPIRY_WARNING_DAYS, UNUSED_WARNING_DAYS } from './integrations.ts';
 
@@ -23,28 +24,29 @@ export async function warnAboutKeys(db: Database, clock: Clock, publicOrigin: st
     if (keys.length === 0) return { expiring: 0, unused: 0 };
     const expiring = keys.filter((k) => k.expiring);
     const unused = keys.filter((k) => k.unused);
-    const lines = [
-      ...expiring.map(
-        (k) => `- ${k.keyId} (${k.integrationName}) expires on ${k.expiresAt.toISOString().slice(0, 10)}: rotate it.`,
-      ),
-      ...unused.map(
-        (k) =>
-          `- ${k.keyId} (${k.integrationName}) has not been used ${k.lastUsedAt ? `since ${k.lastUsedAt.toISOString().slice(0, 10)}` : 'at all'}: revoke it if nothing needs it.`,
-      ),
+    // Each admin reads the list in their own language, its dates in their format (docs/i18n.md, "Mail").
+    const day = (d: Date) => ({ date: d.toISOString().slice(0, 10) });
+    const lines: MailText[] = [
+      ...expiring.map((k) => ({
+        key: 'key_warning.expiring' as const,
+        values: { key: k.keyId, integration: k.integrationName, date: day(k.expiresAt) },
+      })),
+      ...unused.map((k) => ({
+        key: k.lastUsedAt ? ('key_warning.unused' as const) : ('key_warning.never_used' as const),
+        values: { key: k.keyId, integration: k.integrationName, date: k.lastUsedAt ? day(k.lastUsedAt) : null },
+      })),
     ];
-    for (const to of await alertsRepo.systemAdminEmails(tx)) {
-      await mailRepo.enqueue(tx, {
-        to,
-        kind: 'integration-keys',
-        subject: `Gatehouse: ${keys.length} integration key${keys.length === 1 ? '' : 's'} need${keys.length === 1 ? 's' : ''} attention`,
-        bodyText: [
-          'These integration keys need attention:',
+    for (const to of await alertsRepo.systemAdminRecipients(tx)) {
+      await mailRepo.enqueue(
+        tx,
+        mailFor(to, 'integration-keys', { key: 'key_warning.subject', values: { count: keys.length } }, [
+          { key: 'key_warning.intro' },
           '',
           ...lines,
           '',
-          `Manage them under Integrations: ${publicOrigin}/integrations`,
-        ].join('\n'),
-      });
+          { key: 'key_warning.footer', values: { url: `${publicOrigin}/integrations` } },
+        ]),
+      );
     }
     await integrationsRepo.markWarned(
       tx,

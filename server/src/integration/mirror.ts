@@ -5,6 +5,7 @@ import {
   type BatchEntity,
   type BatchResult,
   batchBody,
+  LOCALES,
   MoneyError,
   type PostalAddress,
   toMinor,
@@ -14,6 +15,7 @@ import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { AppServices } from '../context.ts';
 import { DomainError } from '../errors.ts';
+import { readerOf, text } from '../mail/i18n.ts';
 import { describeBankDetails, maskedBankDetails, normaliseBankDetails } from '../parties/bank.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import type { IntegrationPrincipal } from './integrations.ts';
@@ -682,17 +684,25 @@ type MasterIn = {
   rev: bigint;
 };
 
-const BANK_MAIL_SUBJECT = 'Your bank details were changed in our ERP';
-const bankMailBody = (name: string, before: unknown, after: unknown) =>
-  [
-    `The bank details we hold for ${name} were changed in our ERP system.`,
-    '',
-    `Before: ${describeBankDetails(before)}`,
-    `After:  ${describeBankDetails(after)}`,
-    '',
-    'If you did not ask for this change, contact us at once by a channel you already trust (not by replying to',
-    'this mail): changed bank details are a common fraud.',
-  ].join('\n');
+/**
+ * The anti-fraud mail in every language: the sync role may not read users' preferences, so the database
+ * function (gh_mail_party_admins) gives each admin the rendering for their language.
+ */
+const bankMail = (name: string, before: unknown, after: unknown) => {
+  const values = { name, before: describeBankDetails(before), after: describeBankDetails(after) };
+  return Object.fromEntries(
+    LOCALES.map((locale) => {
+      const reader = readerOf({ locale });
+      return [
+        locale,
+        {
+          subject: text(reader, { key: 'bank_changed_by_erp.subject' }),
+          body: text(reader, { key: 'bank_changed_by_erp.body', values }),
+        },
+      ];
+    }),
+  );
+};
 /** Addresses and bank details, per party, under the ownership rule. */
 const writeMasterData: Writer<MasterIn> = async (tx, rows, o) => {
   const valid = rows.filter((r) => r.value !== null).map((r) => r.value as MasterIn);
@@ -762,8 +772,7 @@ const writeMasterData: Writer<MasterIn> = async (tx, rows, o) => {
         mails += await mirrorRepo.mailPartyAdmins(
           tx,
           now.partyId,
-          BANK_MAIL_SUBJECT,
-          bankMailBody(now.name, currentValue, incoming),
+          bankMail(now.name, currentValue, incoming),
           'bank-details-changed-by-erp',
         );
     }

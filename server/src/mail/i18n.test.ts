@@ -1,7 +1,17 @@
 import { LOCALES, NOTIFICATION_TYPES } from '@gatehouse/contract';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatInstant, formatMoney, MAIL_CATALOGUES, readerOf, text } from './i18n.ts';
+import {
+  formatDate,
+  formatInstant,
+  formatMoney,
+  MAIL_CATALOGUES,
+  mailFor,
+  readerOf,
+  reasonLines,
+  text,
+  textLines,
+} from './i18n.ts';
 
 /**
  * The server's mail catalogue check (docs/i18n.md, "Mail"): beside the typecheck (de.ts `satisfies` the
@@ -84,5 +94,39 @@ describe('mail catalogues', () => {
         values: { number: 'S1', date: { date: '2026-12-05' }, carrier: 'DHL', tracking: null },
       }),
     ).toBe('Shipment S1 left on 5 Dec 2026 with DHL. Tracking reference: not given.');
+  });
+
+  it('renders a mail per recipient: lines from the catalogue, blank lines, optional parts, nested messages', () => {
+    const de = readerOf({ locale: 'de', timeZone: 'Europe/Berlin' });
+    const values = { title: 'X', status: 'rejected' };
+    expect(
+      textLines(de, [{ key: 'approval.decided.body', values }, ...reasonLines('Zu hoch.'), ...reasonLines(null)]),
+    ).toBe('X wurde abgelehnt.\n\nBegründung: Zu hoch.');
+    // A value may be another catalogue message with its own values, written for the same reader.
+    const title = { text: 'alert.backup_stale' as const, values: { hours: 24 } };
+    expect(text(de, { key: 'alert.subject', values: { severity: 'critical', title } })).toBe(
+      '[Gatehouse kritisch] Sicherungen sind überfällig (erwartet alle 24 h)',
+    );
+    const q = { number: 'INV-1', line: 'none' };
+    const mail = (locale: string | null) =>
+      mailFor(
+        { email: 'a@example.com', locale, timeZone: null },
+        'invoice-query-closed',
+        {
+          key: 'invoice_query.closed.subject',
+          values: { ...q, outcome: 'resolved' },
+        },
+        { key: 'invoice_query.reason.price' },
+      );
+    expect(mail('de')).toEqual({
+      to: 'a@example.com',
+      kind: 'invoice-query-closed',
+      subject: 'Ihre Rückfrage zu Rechnung INV-1 wurde geklärt',
+      bodyText: 'Preis',
+    });
+    expect(mail(null).subject).toBe('Your query on invoice INV-1 was resolved');
+    expect(text(readerOf(null), { key: 'invoice_query.answered.title', values: { number: 'INV-1', line: '2' } })).toBe(
+      'Your query on invoice INV-1, line 2 was answered',
+    );
   });
 });

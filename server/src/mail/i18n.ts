@@ -31,8 +31,8 @@ export function readerOf(p: { locale?: string | null; timeZone?: string | null }
 
 /**
  * A value formatted for the reader when the text is rendered: a calendar date ('YYYY-MM-DD'), an amount in
- * minor units with its currency, an instant (shown in the reader's zone, with the zone), or a catalogue
- * word (`{ text: key }`). Plain strings and numbers pass through.
+ * minor units with its currency, an instant (shown in the reader's zone, with the zone), or another catalogue
+ * message (`{ text: key, values }`). Plain strings and numbers pass through.
  */
 export type MailValue =
   | string
@@ -41,7 +41,7 @@ export type MailValue =
   | { date: string | null }
   | { minor: string | bigint; currency: string }
   | { instant: Date }
-  | { text: MailKey };
+  | { text: MailKey; values?: Record<string, MailValue> };
 export interface MailText {
   key: MailKey;
   values?: Record<string, MailValue>;
@@ -110,7 +110,7 @@ function valueFor(r: Reader, v: MailValue): string | number {
   if ('date' in v) return v.date ? formatDate(r, v.date) : text(r, { key: 'value.none' });
   if ('minor' in v) return formatMoney(r, v.minor, v.currency);
   if ('instant' in v) return formatInstant(r, v.instant);
-  return text(r, { key: v.text });
+  return text(r, { key: v.text, ...(v.values ? { values: v.values } : {}) });
 }
 
 /** One catalogue message for the reader, its values formatted in the reader's locale and zone. */
@@ -119,3 +119,39 @@ export function text(r: Reader, m: MailText): string {
   for (const [k, v] of Object.entries(m.values ?? {})) values[k] = valueFor(r, v);
   return String(formatter(r.locale, m.key).format(values));
 }
+
+/**
+ * A text of several lines, each a catalogue message; '' is a blank line and a falsy part is left out (an
+ * optional reason). There is no place for a literal sentence: whatever a reader sees comes from the catalogue,
+ * and data (a link, a quoted message, a number) goes in as a value.
+ */
+export type MailLines = (MailText | '' | false | null | undefined)[];
+
+/** The lines for the reader, joined by newlines. */
+export function textLines(r: Reader, lines: MailText | MailLines): string {
+  if (!Array.isArray(lines)) return text(r, lines);
+  return lines
+    .filter((l): l is MailText | '' => l === '' || Boolean(l))
+    .map((l) => (l === '' ? '' : text(r, l)))
+    .join('\n');
+}
+
+/** Someone a mail is written for: an address with their stored language and time zone (either may be null). */
+export interface MailRecipient {
+  email: string;
+  locale?: string | null;
+  timeZone?: string | null;
+}
+
+/**
+ * One recipient's mail for the outbox (mailRepo.enqueue), subject and body in the recipient's language. A
+ * mail to several people is one of these each: each reads it in their own language and zone.
+ */
+export function mailFor(to: MailRecipient, kind: string, subject: MailText, body: MailText | MailLines) {
+  const reader = readerOf(to);
+  return { to: to.email, kind, subject: text(reader, subject), bodyText: textLines(reader, body) };
+}
+
+/** An optional reason after a blank line ("Reason: …"), or nothing. */
+export const reasonLines = (reason: string | null | undefined): MailLines =>
+  reason ? ['', { key: 'mail.reason', values: { reason } }] : [];

@@ -1,7 +1,7 @@
 import {
   type closeInvoiceQueryInput,
   INVOICE_QUERY_ATTACHMENTS_MAX,
-  INVOICE_QUERY_REASON_LABELS,
+  type INVOICE_QUERY_REASON_LABELS,
   type invoiceQueriesListInput,
   type raiseInvoiceQueryInput,
 } from '@gatehouse/contract';
@@ -13,6 +13,7 @@ import * as attachments from '../documents/attachments.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
+import { mailFor } from '../mail/i18n.ts';
 import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { notify } from '../users/notifications.ts';
 
@@ -32,8 +33,12 @@ function present(q: Summary) {
   return { ...rest, raisedBy: q.raisedBy ?? 'Former user' };
 }
 
-const subjectOf = (q: { invoiceNumber: string; lineNo: number | null }) =>
-  `invoice ${q.invoiceNumber}${q.lineNo !== null ? `, line ${q.lineNo}` : ''}`;
+/** What a query is about, as the catalogue's messages take it: the invoice, and its line ('none': all of it). */
+const about = (q: { invoiceNumber: string; lineNo: number | null }) => ({
+  number: q.invoiceNumber,
+  line: q.lineNo === null ? 'none' : String(q.lineNo),
+});
+const reasonOf = (r: keyof typeof INVOICE_QUERY_REASON_LABELS) => ({ text: `invoice_query.reason.${r}` as const });
 
 /** A customer raises a query; the raiser gets a receipt and the handlers are told (after the commit). */
 export async function raise(ctx: ServiceContext, input: z.output<typeof raiseInvoiceQueryInput>) {
@@ -65,35 +70,43 @@ export async function raise(ctx: ServiceContext, input: z.output<typeof raiseInv
       entityId: id,
       details: { invoiceId: inv.id, invoiceNumber: inv.number, lineNo: input.lineNo ?? null, reason: input.reason },
     });
-    const subject = subjectOf({ invoiceNumber: inv.number, lineNo: input.lineNo ?? null });
-    const to = await usersRepo.activeEmail(tx, actor.userId);
+    const subject = about({ invoiceNumber: inv.number, lineNo: input.lineNo ?? null });
+    const to = await usersRepo.activeRecipient(tx, actor.userId);
+    const values = {
+      ...subject,
+      reason: reasonOf(input.reason),
+      url: `${ctx.config.publicOrigin}/invoices/${inv.id}`,
+    };
     if (to)
-      await mailRepo.enqueue(tx, {
-        to,
-        kind: 'invoice-query-raised',
-        subject: `We received your query on ${subject}`,
-        bodyText: [
-          `Your query on ${subject} (${INVOICE_QUERY_REASON_LABELS[input.reason]}) is with our team.`,
-          'You will get a mail when someone answers it.',
-          '',
-          `Follow it in Gatehouse: ${ctx.config.publicOrigin}/invoices/${inv.id}`,
-        ].join('\n'),
-      });
+      await mailRepo.enqueue(
+        tx,
+        mailFor(
+          to,
+          'invoice-query-raised',
+          { key: 'invoice_query.received.subject', values },
+          { key: 'invoice_query.received.body', values },
+        ),
+      );
     return { id, subject };
   });
   // Staff are another party: their addresses are read under the system scope once the query exists.
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-    for (const to of await invoiceQueriesRepo.handlerEmails(tx))
-      await mailRepo.enqueue(tx, {
-        to,
-        kind: 'invoice-query-waiting',
-        subject: `New invoice query from ${actor.partyName}: ${out.subject}`,
-        bodyText: [
-          `${actor.partyName} raised a query on ${out.subject} (${INVOICE_QUERY_REASON_LABELS[input.reason]}).`,
-          '',
-          `Answer it in the work queue: ${ctx.config.publicOrigin}/work-queue/invoice-queries/${out.id}`,
-        ].join('\n'),
-      });
+    const values = {
+      ...out.subject,
+      party: actor.partyName,
+      reason: reasonOf(input.reason),
+      url: `${ctx.config.publicOrigin}/work-queue/invoice-queries/${out.id}`,
+    };
+    for (const to of await invoiceQueriesRepo.handlerRecipients(tx))
+      await mailRepo.enqueue(
+        tx,
+        mailFor(
+          to,
+          'invoice-query-waiting',
+          { key: 'invoice_query.waiting.subject', values },
+          { key: 'invoice_query.waiting.body', values },
+        ),
+      );
   });
   ctx.mail.kick();
   return { id: out.id };
@@ -166,7 +179,7 @@ export async function reply(ctx: ServiceContext, input: { id: string; message: s
   const now = new Date(ctx.clock.now());
   if (side === 'customer' && actor.partyKind !== 'customer')
     throw new DomainError('FORBIDDEN', 'Only the customer adds to its query here.');
-  const staffMails: { subject: string; id: string } | undefined = await ctx.db.tx(
+  const staffMails: { subject: ReturnType<typeof about>; id: string } | undefined = await ctx.db.tx(
     side === 'customer' ? ownScope(actor) : ctx.scope,
     async (tx) => {
       await openForUpdate(tx, input.id);
@@ -188,13 +201,18 @@ export async function reply(ctx: ServiceContext, input: { id: string; message: s
         crossParty: q.partyId !== actor.partyId,
         details: { side, invoiceNumber: q.invoiceNumber },
       });
-      if (side === 'customer') return { subject: subjectOf(q), id: q.id };
+      if (side === 'customer') return { subject: about(q), id: q.id };
       await notify(ctx, tx, {
         type: 'invoice_query.replied',
         partyId: q.partyId,
         to: { userIds: [q.raisedById] },
-        title: `Your query on ${subjectOf(q)} was answered`,
-        body: [`${actor.displayName} answered your query on ${subjectOf(q)}:`, '', input.message].join('\n'),
+        text: {
+          title: { key: 'invoice_query.answered.title', values: about(q) },
+          body: {
+            key: 'invoice_query.answered.body',
+            values: { ...about(q), name: actor.displayName, message: input.message },
+          },
+        },
         link: `/invoices/${q.invoiceId}`,
         mailKind: 'invoice-query-answered',
       });
@@ -203,17 +221,21 @@ export async function reply(ctx: ServiceContext, input: { id: string; message: s
   );
   if (staffMails)
     await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-      for (const to of await invoiceQueriesRepo.handlerEmails(tx))
-        await mailRepo.enqueue(tx, {
-          to,
-          kind: 'invoice-query-waiting',
-          subject: `${actor.partyName} added to its query on ${staffMails.subject}`,
-          bodyText: [
-            `${actor.partyName} added a message to its query on ${staffMails.subject}.`,
-            '',
-            `Answer it in the work queue: ${ctx.config.publicOrigin}/work-queue/invoice-queries/${staffMails.id}`,
-          ].join('\n'),
-        });
+      const values = {
+        ...staffMails.subject,
+        party: actor.partyName,
+        url: `${ctx.config.publicOrigin}/work-queue/invoice-queries/${staffMails.id}`,
+      };
+      for (const to of await invoiceQueriesRepo.handlerRecipients(tx))
+        await mailRepo.enqueue(
+          tx,
+          mailFor(
+            to,
+            'invoice-query-waiting',
+            { key: 'invoice_query.added.subject', values },
+            { key: 'invoice_query.added.body', values },
+          ),
+        );
     });
   ctx.mail.kick();
   return { ok: true as const };
@@ -251,20 +273,23 @@ export async function close(ctx: ServiceContext, input: z.output<typeof closeInv
       crossParty: q.partyId !== actor.partyId,
       details: { invoiceNumber: q.invoiceNumber, lineNo: q.lineNo, reason: input.reason },
     });
-    const to = await usersRepo.activeEmail(tx, q.raisedById);
+    const to = await usersRepo.activeRecipient(tx, q.raisedById);
+    const values = {
+      ...about(q),
+      outcome: input.outcome,
+      reason: input.reason,
+      url: `${ctx.config.publicOrigin}/invoices/${q.invoiceId}`,
+    };
     if (to)
-      await mailRepo.enqueue(tx, {
-        to,
-        kind: 'invoice-query-closed',
-        subject: `Your query on ${subjectOf(q)} was ${input.outcome}`,
-        bodyText: [
-          `Your query on ${subjectOf(q)} was ${input.outcome}.`,
-          '',
-          `Reason: ${input.reason}`,
-          '',
-          `See it in Gatehouse: ${ctx.config.publicOrigin}/invoices/${q.invoiceId}`,
-        ].join('\n'),
-      });
+      await mailRepo.enqueue(
+        tx,
+        mailFor(
+          to,
+          'invoice-query-closed',
+          { key: 'invoice_query.closed.subject', values },
+          { key: 'invoice_query.closed.body', values },
+        ),
+      );
     return { ok: true as const, status: input.outcome };
   });
   ctx.mail.kick();

@@ -10,6 +10,7 @@ import * as audit from '../audit/audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
+import { type MailText, mailFor } from '../mail/i18n.ts';
 import { ownScope } from '../parties/scope.ts';
 
 /**
@@ -123,24 +124,34 @@ export async function create(ctx: ServiceContext, input: z.output<typeof createR
         items,
       },
     });
-    const to = await usersRepo.activeEmail(tx, actor.userId);
+    // In the customer's own language, amounts and the payment date in their format (docs/i18n.md, "Mail").
+    const to = await usersRepo.activeRecipient(tx, actor.userId);
+    const values = {
+      reference: input.reference,
+      amount: { minor: input.totalMinor, currency: input.currency },
+      date: { date: input.paymentDate },
+      url: `${ctx.config.publicOrigin}/remittances`,
+    };
     if (to)
-      await mailRepo.enqueue(tx, {
-        to,
-        kind: 'remittance-advised',
-        subject: `Remittance advice ${input.reference} sent`,
-        bodyText: [
-          `Your remittance advice ${input.reference} for ${formatMinor(input.totalMinor, input.currency)}, paid on ${input.paymentDate}, was passed on:`,
+      await mailRepo.enqueue(
+        tx,
+        mailFor(to, 'remittance-advised', { key: 'remittance.subject', values }, [
+          { key: 'remittance.body', values },
           '',
           ...lines.map(
-            (l) =>
-              `- ${l.kind === 'credit-note' ? 'Credit note' : 'Invoice'} ${l.number}: ${formatMinor(l.amountMinor, input.currency)}`,
+            (l): MailText => ({
+              key: 'remittance.line',
+              values: {
+                kind: l.kind === 'credit-note' ? 'credit_note' : 'invoice',
+                number: l.number,
+                amount: { minor: l.amountMinor, currency: input.currency },
+              },
+            }),
           ),
           '',
-          'The items show "payment advised" until your payment is booked.',
-          `See them in Gatehouse: ${ctx.config.publicOrigin}/remittances`,
-        ].join('\n'),
-      });
+          { key: 'remittance.footer', values },
+        ]),
+      );
     return { id };
   });
   ctx.mail.kick();

@@ -13,6 +13,7 @@ import * as attachments from '../documents/attachments.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
+import { reasonLines } from '../mail/i18n.ts';
 import { maskedBankDetails, normaliseBankDetails } from '../parties/bank.ts';
 import { ownScope, requestFields } from '../parties/scope.ts';
 import { notify } from '../users/notifications.ts';
@@ -230,10 +231,10 @@ export async function decide(
       type: 'change_request.decided',
       partyId: r.partyId,
       to: { userIds: [r.requestedBy] },
-      title: `Your ${KIND_NAME[r.kind]} was ${status}`,
-      body: [`Your ${KIND_NAME[r.kind]} request was ${status}.`, ...(reason ? ['', `Reason: ${reason}`] : [])].join(
-        '\n',
-      ),
+      text: {
+        title: { key: 'change_request.decided.title', values: { kind: r.kind, status } },
+        body: [{ key: 'change_request.decided.body', values: { kind: r.kind, status } }, ...reasonLines(reason)],
+      },
       link: '/company',
       mailKind: 'change-request-decided',
     });

@@ -51,19 +51,13 @@ async function tellOtherSide(
 ): Promise<StaffMail | undefined> {
   const link = `/purchase-orders/${po.id}`;
   if (side === 'supplier') {
-    const title =
-      what.kind === 'problem'
-        ? `${actor.partyName} flagged a problem with purchase order ${po.number}`
-        : `${actor.partyName} wrote about purchase order ${po.number}`;
     return {
       type: 'po.thread_message',
       partyId: 'staff',
       to: { permission: 'purchase-orders:review' },
-      title,
-      body: [`${actor.displayName} (${actor.partyName}) wrote:`, '', what.body].join('\n'),
       link,
       mailKind: 'po-thread-message',
-      // Each operator reads it in their own language (English title and body above are the fallback).
+      // Each operator reads it in their own language.
       text: {
         title: {
           key: what.kind === 'problem' ? 'event.po.thread.problem.title' : 'event.po.thread.supplier_wrote.title',
@@ -76,17 +70,10 @@ async function tellOtherSide(
       },
     };
   }
-  const title =
-    what.kind === 'resolved'
-      ? `The buyer resolved the thread on purchase order ${po.number}`
-      : `The buyer wrote about purchase order ${po.number}`;
-  const intro = what.kind === 'resolved' ? `${actor.displayName} resolved it:` : `${actor.displayName} wrote:`;
   await notify(ctx, tx, {
     type: 'po.thread_message',
     partyId: po.partyId,
     to: { permission: 'purchase-orders:acknowledge' },
-    title,
-    body: [intro, '', what.body].join('\n'),
     link,
     mailKind: what.kind === 'resolved' ? 'po-thread-resolved' : 'po-thread-message',
     text: {

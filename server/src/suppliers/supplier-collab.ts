@@ -23,6 +23,7 @@ import type { AppServices, Context, ServiceContext, TxContext } from '../context
 import { addDays, today } from '../dates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import * as outbox from '../integration/outbox.ts';
+import { type MailLines, reasonLines } from '../mail/i18n.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { notify } from '../users/notifications.ts';
 
@@ -282,16 +283,24 @@ export async function decideConfirmation(ctx: ServiceContext, input: z.output<ty
       },
     );
     const reason = input.reason?.trim();
+    const values = {
+      status: accept ? 'accepted' : 'rejected',
+      name: actor.displayName,
+      round: c.round,
+      number: po.number,
+    };
     await notify(ctx, tx, {
       type: 'confirmation.decided',
       partyId: c.partyId,
       to: { permission: 'purchase-orders:acknowledge' },
-      title: `The buyer ${accept ? 'accepted' : 'rejected'} your confirmation of purchase order ${po.number}`,
-      body: [
-        `${actor.displayName} ${accept ? 'accepted' : 'rejected'} round ${c.round} of your confirmation of purchase order ${po.number}.`,
-        ...(reason ? ['', `Reason: ${reason}`] : []),
-        ...(accept ? [] : ['', 'Confirm the purchase order again.']),
-      ].join('\n'),
+      text: {
+        title: { key: 'confirmation.decided.title', values },
+        body: [
+          { key: 'confirmation.decided.body', values },
+          ...reasonLines(reason),
+          ...(accept ? [] : (['', { key: 'confirmation.decided.again' }] as MailLines)),
+        ],
+      },
       link: `/purchase-orders/${po.id}`,
       mailKind: 'confirmation-decided',
     });

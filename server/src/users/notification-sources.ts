@@ -1,7 +1,7 @@
 import type { NotificationType } from '@gatehouse/contract';
 import { type Database, notificationSourcesRepo } from '@gatehouse/db';
 import { addDays, today } from '../dates.ts';
-import { DEFAULT_READER, type MailText, text } from '../mail/i18n.ts';
+import type { MailText } from '../mail/i18n.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { type NotificationEvent, type NotifyEnv, notify } from './notifications.ts';
 
@@ -25,7 +25,7 @@ export const MIRROR_LOOKBACK_MS = 3_600_000;
 const BATCH = 200;
 
 type Candidate = notificationSourcesRepo.MirrorCandidate;
-type Event = Omit<NotificationEvent, 'title' | 'body'> & { text: { title: MailText; body: MailText } };
+type Event = NotificationEvent;
 
 /** The event for a claimed row version, or null when that version is no news (a changed invoice). */
 function eventFor(source: notificationSourcesRepo.MirrorSource, claim: 'new' | 'changed', r: Candidate): Event | null {
@@ -84,11 +84,7 @@ export async function announceMirrored(db: Database, env: NotifyEnv) {
           if (!claim) continue;
           const e = eventFor(source, claim, r);
           if (!e) continue;
-          await notify(env, tx, {
-            ...e,
-            title: text(DEFAULT_READER, e.text.title),
-            body: text(DEFAULT_READER, e.text.body),
-          });
+          await notify(env, tx, e);
           announced[source] += 1;
         }
         return rows.length;
@@ -129,8 +125,6 @@ export async function announceExpiring(db: Database, env: NotifyEnv, thresholds:
         type: 'document.expiring',
         partyId: d.partyId,
         to: { permission: 'documents:upload' },
-        title: text(DEFAULT_READER, title),
-        body: text(DEFAULT_READER, body),
         link: '/documents',
         mailKind: 'document-expiring',
         text: { title, body },

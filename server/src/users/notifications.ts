@@ -17,7 +17,7 @@ import type { Clock } from '../auth/sessions.ts';
 import type { Context, ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { unsubscribeKey } from '../keys.ts';
-import { type MailText, readerOf, text } from '../mail/i18n.ts';
+import { type MailLines, type MailText, readerOf, text, textLines } from '../mail/i18n.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
 /**
@@ -42,10 +42,6 @@ export interface NotificationEvent {
   /** The party whose users are told: the recipients' own party, or 'staff' for the buyer's operators. */
   partyId: string | 'staff';
   to: Audience;
-  /** The notification's title and the mail's subject. */
-  title: string;
-  /** Plain text, a few lines: the notification's text and the mail's body. */
-  body: string;
   /** A path inside the portal (`/purchase-orders/<id>`). */
   link?: string;
   /** The mail outbox kind (kept from before notifications, so operators' mail filters still match). */
@@ -53,10 +49,10 @@ export interface NotificationEvent {
   /** Someone not to tell (the author of a message). */
   exceptUserId?: string;
   /**
-   * The title and body from the server's catalogue (mail/i18n.ts), written for each recipient in their own
-   * language and time zone; `title` and `body` are then the English fallback only.
+   * The notification's title (the mail's subject) and its text of a few lines (the mail's body), from the
+   * server's catalogue (mail/i18n.ts): written for each recipient in their own language and time zone.
    */
-  text?: { title: MailText; body: MailText };
+  text: { title: MailText; body: MailText | MailLines };
 }
 
 // ---- one-click unsubscribe tokens: HMAC-signed "user, party, type", no session needed
@@ -104,8 +100,8 @@ export async function notify(env: NotifyEnv, tx: Tx, e: NotificationEvent): Prom
   for (const p of people) {
     const mode: NotificationMode = p.mode ?? DEFAULT_NOTIFICATION_MODE;
     const reader = readerOf(p);
-    const title = e.text ? text(reader, e.text.title) : e.title;
-    const body = e.text ? text(reader, e.text.body) : e.body;
+    const title = text(reader, e.text.title);
+    const body = textLines(reader, e.text.body);
     await notificationsRepo.insert(tx, {
       partyId: p.partyId,
       userId: p.userId,

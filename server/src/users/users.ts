@@ -16,7 +16,7 @@ import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import { mintSplitToken } from '../auth/tokens.ts';
 import type { Context, ServiceContext, TxContext } from '../context.ts';
 import { DomainError, invalidField, notFound } from '../errors.ts';
-import { readerOf, text } from '../mail/i18n.ts';
+import { mailFor, readerOf, text } from '../mail/i18n.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { administerProblem, grantProblem, isAdminRole } from './grant-rules.ts';
 
@@ -26,7 +26,8 @@ import { administerProblem, grantProblem, isAdminRole } from './grant-rules.ts';
  * acts, writes its audit entry there, and tells the affected user by mail.
  */
 
-export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;
+const INVITATION_DAYS = 7;
+export const INVITATION_TTL_MS = INVITATION_DAYS * 24 * 3_600_000;
 
 export type Administrable = NonNullable<Awaited<ReturnType<typeof usersRepo.getForAdmin>>>;
 
@@ -49,23 +50,18 @@ export const acting = (ctx: ServiceContext, target: { id: string; partyId: strin
   crossParty: target.partyId !== ctx.actor.partyId,
 });
 
-/** The invitation mail: the link is the only credential, so it goes only to the invitee's address. */
+/**
+ * The invitation mail: the link is the only credential, so it goes only to the invitee's address. The
+ * invitee has chosen no language yet, so it is written in the inviting user's (docs/i18n.md, "Mail").
+ */
 function invitationMail(actor: Actor, to: { email: string; displayName: string }, partyName: string, link: string) {
-  return {
-    to: to.email,
-    kind: 'invitation',
-    subject: `You are invited to ${partyName} on Gatehouse`,
-    bodyText: [
-      `Hello ${to.displayName},`,
-      '',
-      `${actor.displayName} has invited you to use Gatehouse for ${partyName}.`,
-      'Open this link within 7 days to choose your password and sign in:',
-      '',
-      link,
-      '',
-      'If you did not expect this, ignore this message.',
-    ].join('\n'),
-  };
+  const values = { name: to.displayName, inviter: actor.displayName, party: partyName, link, days: INVITATION_DAYS };
+  return mailFor(
+    { email: to.email, ...actor.preferences },
+    'invitation',
+    { key: 'invitation.subject', values },
+    { key: 'invitation.body', values },
+  );
 }
 
 /** A new single-use link for `userId`, replacing every pending one (the old links stop working at once). */
@@ -183,20 +179,17 @@ export async function invite(
         crossParty: true,
         details: { invitingPartyId: partyId, roles: roleKeys },
       });
-      await mailRepo.enqueue(tx, {
-        to: input.email,
-        kind: 'invitation-address-taken',
-        subject: 'Someone tried to invite you to Gatehouse',
-        bodyText: [
-          `Hello ${existing.displayName},`,
-          '',
-          `${actor.displayName} of ${result.party.name} tried to invite this address to Gatehouse. You already`,
-          'have an account here, so nothing was created and nothing changed on your account. If you expected to',
-          `work for ${result.party.name} in Gatehouse, ask them to invite another address of yours.`,
-          '',
-          'If you do not know why, you can ignore this message.',
-        ].join('\n'),
-      });
+      // The address is an existing user's: written in their language.
+      const values = { name: existing.displayName, inviter: actor.displayName, party: result.party.name };
+      await mailRepo.enqueue(
+        tx,
+        mailFor(
+          { email: input.email, ...(await notificationsRepo.readerPreferences(tx, existing.id)) },
+          'invitation-address-taken',
+          { key: 'invitation.address_taken.subject', values },
+          { key: 'invitation.address_taken.body', values },
+        ),
+      );
     });
   }
   ctx.mail.kick();
@@ -498,7 +491,7 @@ async function newSystemAdminAlert(ctx: TxContext, email: string, roles: readonl
   const alertId = await raiseAlert(tx, new Date(ctx.clock.now()), {
     rule: 'new-system-admin',
     severity: 'warning',
-    title: `${email} was made a system administrator by ${actor.email}`,
+    mail: { key: 'alert.new_system_admin', values: { user: email, by: actor.email } },
     text: { key: 'new-system-admin', values: { user: email, by: actor.email } },
     details: { user: email, by: actor.email, roles: keys },
   });

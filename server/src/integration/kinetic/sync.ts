@@ -428,7 +428,7 @@ export async function markAuthFailed(deps: SyncDeps, message: string) {
     await raiseAlert(tx, now, {
       rule: 'kinetic-auth-failed',
       severity: 'critical',
-      title: 'Epicor Kinetic refused the connector’s credentials: ERP sync is paused',
+      mail: { key: 'alert.kinetic_auth' },
       text: { key: 'kinetic-auth-failed', values: {} },
       details: { baseUrl: conn.baseUrl, company: conn.company, reason: message.slice(0, 300) },
     });

@@ -222,7 +222,10 @@ export async function deliverKineticWritebacks(deps: WritebackDeps) {
       await raiseAlert(tx, now, {
         rule: 'kinetic-writeback-unconfirmed',
         severity: 'warning',
-        title: `Kinetic has not confirmed ${late.length} write-back(s) within ${Math.round(settings.confirmTimeoutMs / 3_600_000)} h`,
+        mail: {
+          key: 'alert.kinetic_unconfirmed',
+          values: { count: late.length, hours: Math.round(settings.confirmTimeoutMs / 3_600_000) },
+        },
         text: {
           key: 'kinetic-writeback-unconfirmed',
           values: { count: late.length, hours: Math.round(settings.confirmTimeoutMs / 3_600_000) },
@@ -305,9 +308,9 @@ async function dead(
   await raiseAlert(tx, at, {
     rule: 'kinetic-writeback-dead',
     severity: 'warning',
-    title: refused
-      ? `Kinetic refused the write-back of ${w.type} (${w.target ?? ''}): it will not be retried`
-      : `The write-back of ${w.type} to Kinetic failed ${attempts} times and was given up`,
+    mail: refused
+      ? { key: 'alert.kinetic_refused', values: { type: w.type, target: w.target ?? '' } }
+      : { key: 'alert.kinetic_dead', values: { type: w.type, attempts } },
     text: refused
       ? { key: 'kinetic-writeback-dead.refused', values: { type: w.type, target: w.target ?? '' } }
       : { key: 'kinetic-writeback-dead.failed', values: { type: w.type, attempts } },

@@ -159,7 +159,7 @@ export async function deliverWebhooks(app: WebhookDeps, opts: WebhookOptions = {
               await raiseAlert(tx, at, {
                 rule: 'webhook-endpoint-gone',
                 severity: 'warning',
-                title: `Webhook endpoint ${ep.url} answered 410 Gone and was disabled`,
+                mail: { key: 'alert.webhook_gone', values: { url: ep.url } },
                 text: { key: 'webhook-endpoint-gone', values: { url: ep.url } },
                 details: { endpoint: ep.id, url: ep.url, eventId: d.eventId },
               });
@@ -188,7 +188,7 @@ export async function deliverWebhooks(app: WebhookDeps, opts: WebhookOptions = {
             await raiseAlert(tx, at, {
               rule: 'webhook-delivery-dead',
               severity: 'warning',
-              title: `Webhook delivery of ${d.type} to ${ep.url} failed ${attempts} times and was given up`,
+              mail: { key: 'alert.webhook_dead', values: { type: d.type, url: ep.url, attempts } },
               text: { key: 'webhook-delivery-dead', values: { type: d.type, url: ep.url, attempts } },
               details: { endpoint: ep.id, url: ep.url, eventId: d.eventId, cursor: d.cursor, lastError: error },
             });
