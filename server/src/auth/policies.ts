@@ -2,7 +2,7 @@ import { type AuditEntry, policiesRepo, type Tx } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
 import type { Context, ServiceContext, TxContext } from '../context.ts';
-import { DomainError, invalidField, notFound } from '../errors.ts';
+import { DomainError, invalidField, type NotFoundWhat, notFound } from '../errors.ts';
 import { listAdmits } from './policy.ts';
 
 /**
@@ -109,7 +109,7 @@ async function savePolicy<T extends PolicyValues>(
     load: (tx: Tx) => Promise<{ label: string; values: PolicyValues } | undefined>;
     save: (tx: Tx, values: PolicyValues & { requireTotp: T['requireTotp'] }) => Promise<void>;
     audit: Pick<AuditEntry, 'action' | 'partyId' | 'entityType' | 'entityId' | 'crossParty'>;
-    missing: string;
+    missing: NotFoundWhat;
   },
 ) {
   checkList(input.ipAllowlist);

@@ -115,7 +115,7 @@ export async function invite(
   const result = await ctx.db.tx(scope, async (tx) => {
     const party = await partiesRepo.get(tx, partyId);
     if (!party) throw notFound('That party');
-    if (party.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
+    if (party.status !== 'active') throw new DomainError('CONFLICT', { key: 'user.suspended' });
     const found = await usersRepo.rolesByKeys(tx, roleKeys);
     for (const key of roleKeys) {
       const role = found.find((r) => r.key === key);
@@ -222,7 +222,7 @@ export async function resendInvitation(ctx: ServiceContext, input: { userId: str
   const issued = await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await pendingInvitee(tx, actor, input.userId);
     const party = await partiesRepo.get(tx, target.partyId);
-    if (party?.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
+    if (party?.status !== 'active') throw new DomainError('CONFLICT', { key: 'user.suspended' });
     const fresh = await issueInvitation({ ...ctx, tx }, target);
     if (input.delivery === 'mail') await mailRepo.enqueue(tx, invitationMail(actor, target, party.name, fresh.link));
     await audit.record(tx, ctx, {
