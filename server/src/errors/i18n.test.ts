@@ -83,15 +83,16 @@ describe('the error catalogue', () => {
     expect(errorLocale(undefined, undefined)).toBe('en');
   });
 
-  it("zod's own messages get German words; a schema's own message stays as written", () => {
+  it("zod's own messages and the contract's own (catalogue schema.*) get German words; others stay as written", () => {
     const schema = z.object({
       name: z.string().min(1),
       email: z.email(),
       note: z.string().max(3),
-      country: z.string().regex(/^[A-Z]{2}$/, 'Use the two-letter country code.'),
+      country: z.string().regex(/^[A-Z]{2}$/, 'Use the two-letter country code (DE, FR, GB…).'),
+      subject: z.string().min(2, 'Needs a subject.'),
       lines: z.array(z.object({ quantity: z.number().min(1) })),
     });
-    const r = schema.safeParse({ email: 'nope', note: 'long', country: 'de', lines: [{ quantity: 0 }] });
+    const r = schema.safeParse({ email: 'nope', note: 'long', country: 'de', subject: 'x', lines: [{ quantity: 0 }] });
     expect(r.success).toBe(false);
     const issues = r.error?.issues ?? [];
     const de = wordIssues('de', issues).map((i) => `${i.label}: ${i.message}`);
@@ -99,11 +100,16 @@ describe('the error catalogue', () => {
       'Name: Bitte ausfüllen.',
       'E-Mail-Adresse: Keine gültige E-Mail-Adresse.',
       'Notiz: Höchstens 3 Zeichen.',
-      'Land: Use the two-letter country code.',
+      'Land: Verwenden Sie den zweibuchstabigen Ländercode (DE, FR, GB…).',
+      'Betreff: Needs a subject.',
       'Positionen, Eintrag 1, Menge: Mindestens 1.',
     ]);
     // English stays zod's words, exactly as before.
     expect(wordIssues('en', issues).map((i) => i.message)).toEqual(issues.map((i) => i.message));
     expect(issueMessage('de', { code: 'too_small', message: 'Too small', path: [] })).toBe('Too small');
+    expect(issueMessage('de', { code: 'too_small', message: 'Required.', path: [] })).toBe('Bitte ausfüllen.');
+    expect(errorText('en', { key: 'schema.bankCountry' })).toBe(
+      "Use the bank's two-letter country code (US, GB, DE…).",
+    );
   });
 });

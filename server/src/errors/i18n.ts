@@ -95,6 +95,9 @@ type ZodIssueLike = { code?: string; message?: string; path?: readonly PropertyK
  */
 export function issueMessage(locale: Locale, issue: ZodIssueLike): string {
   const message = String(issue.message ?? 'Invalid value');
+  if (locale === DEFAULT_LOCALE) return message;
+  const own = SCHEMA_MESSAGES.get(message);
+  if (own) return errorText(locale, { key: own });
   if (locale !== 'de' || !isZodDefault(issue, message)) return message;
   const i = issue as Record<string, unknown>;
   const n = Number(i.minimum ?? i.maximum);
@@ -123,6 +126,14 @@ export function issueMessage(locale: Locale, issue: ZodIssueLike): string {
   const german = zodGerman(issue as never);
   return typeof german === 'string' ? german : (german?.message ?? message);
 }
+
+/**
+ * The schemas' own messages (packages/contract: `.min(1, 'Required.')`) are catalogue keys `schema.*`, found
+ * by their English text.
+ */
+const SCHEMA_MESSAGES = new Map(
+  (Object.entries(en) as [ErrorKey, string][]).filter(([k]) => k.startsWith('schema.')).map(([k, v]) => [v, k]),
+);
 
 /** zod's own English message (not one the schema set): only those are re-worded. */
 function isZodDefault(issue: ZodIssueLike, message: string): boolean {
