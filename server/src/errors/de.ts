@@ -135,6 +135,9 @@ const de = {
   'notFound.thread': 'Zu dieser Bestellung wurde keine Unterhaltung gefunden.',
   'notFound.user': 'Dieser Benutzer wurde nicht gefunden.',
   'notFound.webhookEndpoint': 'Dieser Webhook-Endpunkt wurde nicht gefunden.',
+  'notification.noSuchType': 'Diese Art von Benachrichtigung gibt es nicht.',
+  'notification.securityMail':
+    'Sicherheits-Mails lassen sich nicht abschalten: Sie sagen Ihnen, wenn Ihr Konto in Gefahr ist.',
   'password.common':
     'Dieses Passwort ist zu verbreitet (es steht in Listen geleakter Passwörter). Wählen Sie etwas weniger Vorhersehbares.',
   'password.maxLength': 'Verwenden Sie höchstens {max} Zeichen.',
@@ -161,6 +164,10 @@ const de = {
   'remittance.sumMismatch': 'Die Posten ergeben {sum}, nicht die angegebenen {total}.',
   'remittance.totalPositive':
     'Die Zahlung muss über null liegen: Die Gutschriften dürfen die Rechnungen nicht übersteigen.',
+  'review.alreadyClosed': 'Diese Überprüfung ist bereits abgeschlossen.',
+  'review.closed': 'Diese Überprüfung ist abgeschlossen.',
+  'review.futureDeadline': 'Wählen Sie einen Zeitpunkt in der Zukunft.',
+  'review.itemDecided': 'Über diesen Eintrag wurde bereits entschieden.',
   'schema.atLeastOnePackage': 'Mindestens ein Packstück.',
   'schema.bankCountry': 'Verwenden Sie den zweibuchstabigen Ländercode der Bank (US, GB, DE…).',
   'schema.chooseInvoice': 'Wählen Sie mindestens eine Rechnung.',
@@ -223,6 +230,12 @@ const de = {
   'upload.tooLarge': 'Die Datei ist größer als {mb} MB.',
   'upload.typeNotAccepted': 'Diese Dateiart nehmen wir nicht an. Laden Sie ein PDF, PNG oder JPEG hoch.',
   'upload.wrongType': 'Diese Datei ist eine {ext}-Datei ({mime}). Laden Sie ein PDF, PNG oder JPEG hoch.',
+  'user.exists': 'Ein Benutzer mit dieser E-Mail-Adresse existiert bereits.',
+  'user.lastAdmin': 'Dies ist der letzte Administrator des Kontos; ernennen Sie zuerst jemand anderen.',
+  'user.noInvitation': 'Für diesen Benutzer ist keine Einladung offen (bereits angenommen oder widerrufen).',
+  'user.noRole': 'Es gibt keine Rolle {role}.',
+  'user.noSecondFactor': 'Dieser Benutzer hat keinen zweiten Faktor, der zurückgesetzt werden könnte.',
+  'user.notAccepted': 'Dieser Benutzer hat die Einladung noch nicht angenommen; laden Sie ihn stattdessen erneut ein.',
   'user.suspended': 'Dieses Konto ist gesperrt.',
 } satisfies Record<keyof typeof en, string>;
 

@@ -119,6 +119,8 @@ const en = {
   'notFound.thread': 'A thread on that purchase order was not found.',
   'notFound.user': 'That user was not found.',
   'notFound.webhookEndpoint': 'That webhook endpoint was not found.',
+  'notification.noSuchType': 'There is no such notification type.',
+  'notification.securityMail': 'Security mail cannot be turned off: it tells you when your account is at risk.',
   'password.common':
     'This password is too common (it appears in lists of leaked passwords). Choose something less predictable.',
   'password.maxLength': 'Use at most {max} characters.',
@@ -144,6 +146,10 @@ const en = {
   'remittance.positive': 'The amount for invoice {number} must be above zero.',
   'remittance.sumMismatch': 'The items add up to {sum}, not the {total} stated.',
   'remittance.totalPositive': 'The payment must be above zero: the credit notes cannot exceed the invoices.',
+  'review.alreadyClosed': 'This review is already closed.',
+  'review.closed': 'This review is closed.',
+  'review.futureDeadline': 'Choose a time in the future.',
+  'review.itemDecided': 'This item has already been decided.',
   'schema.atLeastOnePackage': 'At least one package.',
   'schema.bankCountry': "Use the bank's two-letter country code (US, GB, DE…).",
   'schema.chooseInvoice': 'Choose at least one invoice.',
@@ -204,6 +210,12 @@ const en = {
   'upload.tooLarge': 'The file is larger than {mb} MB.',
   'upload.typeNotAccepted': 'This file is not a file type we accept. Upload a PDF, PNG or JPEG.',
   'upload.wrongType': 'This file is a {ext} file ({mime}). Upload a PDF, PNG or JPEG.',
+  'user.exists': 'A user with that email address already exists.',
+  'user.lastAdmin': 'This is the last administrator of the account; make someone else one first.',
+  'user.noInvitation': 'This user has no pending invitation (already accepted, or revoked).',
+  'user.noRole': 'There is no role {role}.',
+  'user.noSecondFactor': 'This user has no second factor to reset.',
+  'user.notAccepted': 'This user has not accepted the invitation yet; invite them again instead.',
   'user.suspended': 'That account is suspended.',
 } as const;
 
