@@ -6,6 +6,20 @@ const STATUS =
 
 /** The server's error messages in German: exactly the English keys (en.ts). */
 const de = {
+  'approval.alreadyDecidedByYou': 'Sie haben über diesen Antrag bereits entschieden.',
+  'approval.alreadyStatus': `Dieser Antrag ist bereits ${STATUS}.`,
+  'approval.bankCorrectedBySupplier': 'Änderungen der Bankverbindung korrigiert der Lieferant (Firmendaten).',
+  'approval.bankWithdrawnBySupplier': 'Der Lieferant zieht seine Änderung der Bankverbindung zurück (Firmendaten).',
+  'approval.decidedSince':
+    'Jemand hat über diesen Antrag entschieden oder ihn geändert, seit Sie ihn geöffnet haben; laden Sie ihn neu.',
+  'approval.onlyStaffConfigure': 'Nur interne Mitarbeitende richten Freigaben ein.',
+  'approval.onlyStaffLimits': 'Nur interne Mitarbeitende legen Freigabegrenzen fest.',
+  'approval.onlyStaffSubmit': 'Nur interne Mitarbeitende reichen diese Anträge ein.',
+  'approval.onlySubmitterCorrects': 'Nur wer diesen Antrag eingereicht hat, korrigiert ihn.',
+  'approval.onlySubmitterWithdraws': 'Nur wer diesen Antrag eingereicht hat, zieht ihn zurück.',
+  'approval.ownLimit': 'Sie können Ihre eigene Freigabegrenze nicht festlegen.',
+  'approval.resubmitOnlyChanges': `Nur ein zur Überarbeitung zurückgegebener Antrag kann erneut eingereicht werden; dieser ist ${STATUS}.`,
+  'approval.staleReload': 'Dieser Antrag hat sich geändert, seit Sie ihn geöffnet haben; laden Sie ihn neu.',
   'auth.codeWrong': 'Dieser Code ist nicht korrekt.',
   'auth.currentPasswordWrong': 'Ihr aktuelles Passwort ist nicht korrekt.',
   'auth.forbidden': 'Dazu haben Sie keine Berechtigung.',
@@ -138,6 +152,10 @@ const de = {
   'notification.noSuchType': 'Diese Art von Benachrichtigung gibt es nicht.',
   'notification.securityMail':
     'Sicherheits-Mails lassen sich nicht abschalten: Sie sagen Ihnen, wenn Ihr Konto in Gefahr ist.',
+  'party.internalNotSuspended': 'Die interne Organisation kann nicht gesperrt werden.',
+  'party.onlyStaffChange': 'Nur interne Mitarbeitende ändern Konten.',
+  'party.onlyStaffCreate': 'Nur interne Mitarbeitende legen Konten an.',
+  'party.onlyStaffExposure': 'Nur interne Mitarbeitende sehen das Kreditrisiko.',
   'password.common':
     'Dieses Passwort ist zu verbreitet (es steht in Listen geleakter Passwörter). Wählen Sie etwas weniger Vorhersehbares.',
   'password.maxLength': 'Verwenden Sie höchstens {max} Zeichen.',
@@ -168,6 +186,13 @@ const de = {
   'review.closed': 'Diese Überprüfung ist abgeschlossen.',
   'review.futureDeadline': 'Wählen Sie einen Zeitpunkt in der Zukunft.',
   'review.itemDecided': 'Über diesen Eintrag wurde bereits entschieden.',
+  'role.builtInDelete': 'Eingebaute Rollen können nicht gelöscht werden.',
+  'role.builtInFixed':
+    'Die Berechtigungen einer eingebauten Rolle sind fest; legen Sie stattdessen eine eigene Rolle an.',
+  'role.exists': 'Eine Rolle {role} gibt es bereits.',
+  'role.neverDelegated': 'Interne Rollen werden nie delegiert.',
+  'role.stillHeld':
+    '{count, plural, one {# Benutzer hat} other {# Benutzer haben}} diese Rolle noch; entziehen Sie sie zuerst.',
   'schema.atLeastOnePackage': 'Mindestens ein Packstück.',
   'schema.bankCountry': 'Verwenden Sie den zweibuchstabigen Ländercode der Bank (US, GB, DE…).',
   'schema.chooseInvoice': 'Wählen Sie mindestens eine Rechnung.',
