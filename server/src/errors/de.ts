@@ -171,6 +171,11 @@ const de = {
   'po.noLine': 'Diese Bestellung hat keine Position {line}.',
   'po.promisedPast': 'Das zugesagte Datum kann nicht in der Vergangenheit liegen.',
   'po.promisedTooFar': 'Das zugesagte Datum liegt mehr als zwei Jahre entfernt; prüfen Sie das Jahr.',
+  'policy.emptyList': 'Eine leere Liste lässt niemanden zu; verwenden Sie keine Liste (null) für jede Adresse.',
+  'policy.ownIpExcluded':
+    'Diese Liste enthält Ihre aktuelle Adresse ({ip}) nicht: Speichern würde Sie aussperren. Fügen Sie Ihr Netzwerk hinzu oder bestätigen Sie, dass trotzdem gespeichert werden soll.',
+  'policy.tightenAbsolute': 'Eine Organisation kann die globalen {hours} Stunden nur verschärfen.',
+  'policy.tightenIdle': 'Eine Organisation kann die globalen {minutes} Minuten nur verschärfen.',
   'remittance.creditExceeds': '{amount} ist mehr, als die Gutschrift {number} noch übrig hat ({available}).',
   'remittance.creditNegative': 'Eine Gutschrift wird von der Zahlung abgezogen: Ihr Betrag für {number} ist negativ.',
   'remittance.currency': '{number} ist in {currency}; diese Zahlung ist in {paymentCurrency}.',

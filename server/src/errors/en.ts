@@ -153,6 +153,11 @@ const en = {
   'po.noLine': 'This purchase order has no line {line}.',
   'po.promisedPast': 'The promised date cannot be in the past.',
   'po.promisedTooFar': 'The promised date is more than two years away; check the year.',
+  'policy.emptyList': 'An empty list admits nobody; use none (null) for any address.',
+  'policy.ownIpExcluded':
+    'This list does not include your current address ({ip}): saving it would lock you out. Add your network, or confirm to save anyway.',
+  'policy.tightenAbsolute': 'An organisation can only tighten the global {hours} hours.',
+  'policy.tightenIdle': 'An organisation can only tighten the global {minutes} minutes.',
   'remittance.creditExceeds': '{amount} is more than credit note {number} has left ({available}).',
   'remittance.creditNegative': 'A credit note is taken off the payment: its amount for {number} is negative.',
   'remittance.currency': '{number} is in {currency}; this payment is in {paymentCurrency}.',
