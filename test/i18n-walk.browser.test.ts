@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../web/src/i18n/en.ts';
 import enForms from '../web/src/i18n/en-forms.ts';
-import { newPage, shot, useBrowserSuite } from './support/browser.ts';
+import { newPage, shot, signIn, useBrowserSuite } from './support/browser.ts';
 import { germanWalk } from './support/german-walk.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
 import { makePurchaseOrder } from './support/purchase-orders.ts';
@@ -459,5 +459,32 @@ describe('the German UI walk', () => {
       'Administrator angelegt, bitte melden Sie sich an.',
     );
     expect(s.problems).toEqual([]);
+  });
+
+  it('a server refusal in a dialog reads German: the upload dialog words the upload route’s check for a German user', async () => {
+    const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await signIn(page, s.srv.origin, supplier.email, supplier.password);
+    await page.goto(`${s.srv.origin}/documents`);
+    await page.locator('[data-testid="document-upload"]').first().click();
+    await page.waitForSelector('[data-testid="upload-dialog"]');
+    // Text dressed up as a PDF: only the server's sniffing finds out, and says so in the user's language.
+    await page.setInputFiles('#upload-file', {
+      name: 'zertifikat.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('just some text, not a PDF at all\n'.repeat(20)),
+    });
+    if ((await page.locator('#upload-expiry').count()) > 0) {
+      const next = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
+      await page.fill('#upload-expiry', next);
+    }
+    await page.click('[data-testid="upload-submit"]');
+    await page.waitForFunction(() => document.querySelector('#upload-error')?.textContent?.trim());
+    expect(await page.textContent('#upload-error')).toBe(
+      'Diese Dateiart nehmen wir nicht an. Laden Sie ein PDF, PNG oder JPEG hoch.',
+    );
+    await shot(page, 'i18n-upload-refused-de');
+    // The refusal (415) is the one console line this journey provokes on purpose.
+    expect(s.problems.filter((p) => !/status of 415/.test(p))).toEqual([]);
+    s.problems.length = 0;
   });
 });

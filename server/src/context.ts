@@ -36,6 +36,8 @@ export interface RequestMeta {
   userAgent: string | undefined;
   /** Session token from the cookie (undefined when none). */
   sessionToken: string | undefined;
+  /** The Accept-Language header: errors to a signed-out visitor are worded in it (the SPA sends its language). */
+  acceptLanguage?: string;
   setCookie(value: string): void;
   setHeader(name: string, value: string): void;
 }
@@ -73,7 +75,7 @@ export interface TxContext extends ServiceContext {
  * the actor (never from input).
  */
 export function serviceContext(ctx: AppServices & { req: RequestMeta }, actor: Actor | null): ServiceContext {
-  if (!actor) throw new DomainError('UNAUTHORIZED', 'Please sign in.');
+  if (!actor) throw new DomainError('UNAUTHORIZED', { key: 'auth.signIn' });
   return { ...ctx, req: ctx.req, actor, scope: scopeFor(actor) };
 }
 

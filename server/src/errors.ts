@@ -1,30 +1,83 @@
 import type { ErrorReason } from '@gatehouse/contract';
 import { BadCursor, DatabaseUnavailable, EmbeddedStartError, MigrationError } from '@gatehouse/db';
 import { TRPCError } from '@trpc/server';
+import { type ErrorText, errorText } from './errors/i18n.ts';
 
-/** Domain errors thrown by services. Mapped to tRPC codes in exactly one place (toTRPCError). */
+/**
+ * Domain errors thrown by services. Mapped to tRPC codes in exactly one place (toTRPCError). The message is
+ * a catalogue text (errors/en.ts: `{ key, values }`), worded in the reader's language on its way out
+ * (errors/i18n.ts `wordError`); `message` is always its English form. A plain string stays English for
+ * everyone (the staff screens' messages not yet in the catalogue, docs/i18n.md).
+ */
 export class DomainError extends Error {
+  /** The catalogue text, when the message has one. */
+  public readonly text?: ErrorText;
   constructor(
     public readonly code: 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'CONFLICT' | 'TOO_MANY_REQUESTS',
-    message: string,
+    message: string | ErrorText,
     /** What the SPA can do about it (sent as `data.reason`), see ERROR_REASONS. */
     public readonly reason?: ErrorReason,
     /** The input field it is about (a zod-style path): worded and sent as `data.issues` like a validation error. */
     public readonly field?: readonly (string | number)[],
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : errorText('en', message));
+    if (typeof message !== 'string') this.text = message;
   }
 }
 /** A service's own check of one input field refused it: "IBAN: That IBAN is not valid", never `bankDetails.iban`. */
-export const invalidField = (field: readonly (string | number)[], message: string) =>
+export const invalidField = (field: readonly (string | number)[], message: string | ErrorText) =>
   new DomainError('BAD_REQUEST', message, undefined, field);
-export const notFound = (what = 'That item') => new DomainError('NOT_FOUND', `${what} was not found.`);
+
+/** What notFound names ('That invoice'), each with its whole sentence in the catalogue. */
+const NOT_FOUND = {
+  'That item': 'notFound.item',
+  'A thread on that purchase order': 'notFound.thread',
+  'That account': 'notFound.account',
+  'That approval request': 'notFound.approvalRequest',
+  'That approver': 'notFound.approver',
+  'That audit entry': 'notFound.auditEntry',
+  'That change request': 'notFound.changeRequest',
+  'That confirmation': 'notFound.confirmation',
+  'That customer': 'notFound.customer',
+  'That delivery note': 'notFound.deliveryNote',
+  'That document type': 'notFound.documentType',
+  'That document': 'notFound.document',
+  'That event': 'notFound.event',
+  'That file': 'notFound.file',
+  'That integration': 'notFound.integration',
+  'That invoice': 'notFound.invoice',
+  'That invoice query': 'notFound.invoiceQuery',
+  'That key': 'notFound.key',
+  'That open alert': 'notFound.openAlert',
+  'That order': 'notFound.order',
+  'That order confirmation': 'notFound.orderConfirmation',
+  'That party': 'notFound.party',
+  'That purchase order': 'notFound.purchaseOrder',
+  'That review item': 'notFound.reviewItem',
+  'That review': 'notFound.review',
+  'That role': 'notFound.role',
+  'That session': 'notFound.session',
+  'That ship notice': 'notFound.shipNotice',
+  'That shipment': 'notFound.shipment',
+  'That supplier': 'notFound.supplier',
+  'That user': 'notFound.user',
+  'That webhook endpoint': 'notFound.webhookEndpoint',
+} as const satisfies Record<string, ErrorText['key']>;
+export type NotFoundWhat = keyof typeof NOT_FOUND;
+export const notFound = (what: NotFoundWhat = 'That item') => new DomainError('NOT_FOUND', { key: NOT_FOUND[what] });
 export const ipNotAllowed = (ip: string) =>
-  new DomainError(
-    'FORBIDDEN',
-    `Your organisation does not allow access from your current network (${ip}).`,
-    'ip-not-allowed',
-  );
+  new DomainError('FORBIDDEN', { key: 'auth.ipNotAllowed', values: { ip } }, 'ip-not-allowed');
+
+/** A tRPC error of toTRPCError's own, with its catalogue text (the formatter words it like a DomainError's). */
+export class WordedTRPCError extends TRPCError {
+  constructor(
+    code: TRPCError['code'],
+    public readonly text: ErrorText,
+    cause?: unknown,
+  ) {
+    super({ code, message: errorText('en', text), cause });
+  }
+}
 
 /** PostgreSQL or the network is down: 503, and the server keeps running. */
 export class ServiceUnavailable extends Error {}
@@ -80,28 +133,17 @@ export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof TRPCError) return err;
   // The DomainError rides along as `cause` so the error formatter can send its `reason` (and nothing else).
   if (err instanceof DomainError) return new TRPCError({ code: err.code, message: err.message, cause: err });
-  if (err instanceof BadCursor)
-    return new TRPCError({ code: 'BAD_REQUEST', message: 'That page link is not valid; start from the first page.' });
+  if (err instanceof BadCursor) return new WordedTRPCError('BAD_REQUEST', { key: 'error.badCursor' });
   // A unique constraint lost to a concurrent request (two invitations of one address at once).
-  if (isUniqueViolation(err))
-    return new TRPCError({
-      code: 'CONFLICT',
-      message: 'That already exists (it was just created by another request).',
-    });
+  if (isUniqueViolation(err)) return new WordedTRPCError('CONFLICT', { key: 'error.duplicate' });
   // Two transactions that met head-on (deadlock, serialization failure): one lost; trying again works.
   const code =
     (err as { code?: unknown; cause?: { code?: unknown } } | null)?.code ??
     (err as { cause?: { code?: unknown } })?.cause?.code;
-  if (code === '40P01' || code === '40001')
-    return new TRPCError({ code: 'CONFLICT', message: 'Someone changed this at the same moment; please try again.' });
-  if (isDatabaseUnavailable(err)) {
-    return new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'The service is temporarily unavailable. Please try again shortly.',
-    });
-  }
+  if (code === '40P01' || code === '40001') return new WordedTRPCError('CONFLICT', { key: 'error.concurrent' });
+  if (isDatabaseUnavailable(err)) return new WordedTRPCError('SERVICE_UNAVAILABLE', { key: 'error.unavailable' });
   // Unknown: generic message out, cause kept for the log only.
-  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.', cause: err });
+  return new WordedTRPCError('INTERNAL_SERVER_ERROR', { key: 'error.internal' }, err);
 }
 
 export { EmbeddedStartError, MigrationError };
@@ -110,6 +152,13 @@ export { EmbeddedStartError, MigrationError };
 export function fieldOf(err: unknown): readonly (string | number)[] | undefined {
   const cause = (err as { cause?: unknown } | null)?.cause;
   return cause instanceof DomainError ? cause.field : undefined;
+}
+
+/** The catalogue text of an error on its way out (a DomainError's, or one of toTRPCError's own). */
+export function textOf(err: unknown): ErrorText | undefined {
+  if (err instanceof WordedTRPCError) return err.text;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause instanceof DomainError ? cause.text : undefined;
 }
 
 /** The `data.reason` of an error on its way out, if a DomainError gave one. */

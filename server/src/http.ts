@@ -278,6 +278,7 @@ function requestMeta(req: Request, res: Response, cookieName: string): RequestMe
     ip: clientIp(req),
     userAgent: req.headers['user-agent'],
     sessionToken: cookies[cookieName],
+    acceptLanguage: req.headers['accept-language'],
     setCookie: (value) => res.append('Set-Cookie', value),
     setHeader: (name, value) => res.setHeader(name, value),
   };

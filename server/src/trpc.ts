@@ -1,9 +1,16 @@
-import { type AuditAction, describeIssuePath, type Permission, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
+import {
+  type AuditAction,
+  describeIssuePath,
+  type Locale,
+  type Permission,
+  REAUTH_WINDOW_MINUTES,
+} from '@gatehouse/contract';
 import { initTRPC, type TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { authenticate, requireEnrolled, requirePermission } from './auth/guard.ts';
 import { type Context, serviceContext } from './context.ts';
-import { DomainError, fieldOf, reasonOf, toTRPCError } from './errors.ts';
+import { requestLocale, wordError, wordIssues } from './errors/i18n.ts';
+import { DomainError, fieldOf, reasonOf, textOf, toTRPCError } from './errors.ts';
 
 /**
  * tRPC, initialised once. Procedure builders read in order of strength:
@@ -15,8 +22,12 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     // Never send stacks or causes: the client gets code + message, the log gets the rest.
-    errorFormatter({ shape, error }) {
+    // Messages are worded in the reader's language (docs/i18n.md, "Error messages"): the signed-in user's,
+    // else the request's Accept-Language; English for everyone else.
+    errorFormatter({ shape, error, ctx }) {
       const { stack: _stack, ...data } = shape.data;
+      const locale = requestLocale(ctx?.req);
+      const message = wordError(locale, { message: error.message, text: textOf(error) });
       // Input validation: a message in words ("IP allowlist, line 2: …", never `ipAllowlist.1`) and the
       // issues by field (`path` for programs, `label` for people), instead of zod's raw JSON dump.
       const field = fieldOf(error);
@@ -24,26 +35,22 @@ const t = initTRPC
         error.code !== 'BAD_REQUEST'
           ? null
           : field
-            ? [{ path: field.map(String).join('.'), label: describeIssuePath(field), message: error.message }]
-            : validationIssues(error.cause);
+            ? [{ path: field.map(String).join('.'), label: describeIssuePath(field, locale), message }]
+            : validationIssues(locale, error.cause);
       if (issues) {
-        const message = issues.map((i) => (i.label ? `${i.label}: ${i.message}` : i.message)).join('; ');
-        return { ...shape, message, data: { ...data, issues } };
+        const worded = issues.map((i) => (i.label ? `${i.label}: ${i.message}` : i.message)).join('; ');
+        return { ...shape, message: worded, data: { ...data, issues } };
       }
       const reason = reasonOf(error);
-      return { ...shape, data: reason ? { ...data, reason } : data };
+      return { ...shape, message, data: reason ? { ...data, reason } : data };
     },
     isDev: false,
   });
 
-function validationIssues(cause: unknown): { path: string; label: string; message: string }[] | null {
+function validationIssues(locale: Locale, cause: unknown): { path: string; label: string; message: string }[] | null {
   const issues = (cause as { issues?: unknown } | undefined)?.issues;
   if (!Array.isArray(issues)) return null;
-  return issues.slice(0, 20).map((i: { path?: PropertyKey[]; message?: string }) => ({
-    path: (i.path ?? []).map(String).join('.'),
-    label: describeIssuePath(i.path ?? []),
-    message: String(i.message ?? 'Invalid value'),
-  }));
+  return wordIssues(locale, issues);
 }
 
 export const router = t.router;
@@ -106,7 +113,7 @@ export const sensitive = (perm: Permission) =>
     .meta({ reauth: true })
     .use(({ ctx, next }) => {
       if (ctx.clock.now() - ctx.actor.recentAuthAt > REAUTH_WINDOW_MINUTES * 60_000) {
-        throw new DomainError('FORBIDDEN', 'Please confirm your password to continue.', 'reauth-required');
+        throw new DomainError('FORBIDDEN', { key: 'auth.reauthRequired' }, 'reauth-required');
       }
       return next();
     });

@@ -149,7 +149,7 @@ export async function submit(
 ) {
   const { actor } = ctx;
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff submit these requests.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'approval.onlyStaffSubmit' });
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(scope, async (tx) => {
     const party = await partiesRepo.get(tx, input.partyId);
@@ -216,12 +216,8 @@ export async function resubmitInTx(
   const r = await approvalsRepo.getForUpdate(tx, input.id);
   if (!r) throw notFound('That approval request');
   if (r.status !== 'changes-requested')
-    throw new DomainError(
-      'CONFLICT',
-      `Only a request sent back for changes can be resubmitted; this one is ${r.status}.`,
-    );
-  if (r.version !== input.version)
-    throw new DomainError('CONFLICT', 'This request changed since you opened it; reload it.');
+    throw new DomainError('CONFLICT', { key: 'approval.resubmitOnlyChanges', values: { status: r.status } });
+  if (r.version !== input.version) throw new DomainError('CONFLICT', { key: 'approval.staleReload' });
   const rule = r.rule;
   const amountMinor = input.amountMinor === undefined ? r.amountMinor : input.amountMinor;
   const newRule: Rule = { ...rule, needed: levelsNeeded(rule.levels, amountMinor) };
@@ -277,9 +273,8 @@ export async function resubmit(
     const r = await approvalsRepo.getForUpdate(tx, input.id);
     if (!r) throw notFound('That approval request');
     if (r.type !== 'credit-limit-change' && r.type !== 'credit-note')
-      throw new DomainError('BAD_REQUEST', 'Bank-detail changes are corrected by the supplier (Company details).');
-    if (r.submittedBy !== actor.userId)
-      throw new DomainError('FORBIDDEN', 'Only whoever submitted this request corrects it.');
+      throw new DomainError('BAD_REQUEST', { key: 'approval.bankCorrectedBySupplier' });
+    if (r.submittedBy !== actor.userId) throw new DomainError('FORBIDDEN', { key: 'approval.onlySubmitterCorrects' });
     const payload = {
       ...r.payload,
       ...(input.amountMinor !== undefined ? { amountMinor: input.amountMinor.toString() } : {}),
@@ -303,7 +298,7 @@ export async function withdrawInTx(ctx: TxContext, id: string) {
   const r = await approvalsRepo.getForUpdate(tx, id);
   if (!r) throw notFound('That approval request');
   if (r.status !== 'pending' && r.status !== 'changes-requested')
-    throw new DomainError('CONFLICT', `This request was already ${r.status}.`);
+    throw new DomainError('CONFLICT', { key: 'approval.alreadyStatus', values: { status: r.status } });
   await approvalsRepo.update(tx, r.id, { status: 'withdrawn', decidedAt: now });
   await approvalsRepo.insertStep(tx, {
     partyId: r.partyId,
@@ -331,9 +326,8 @@ export async function withdraw(ctx: ServiceContext, id: string) {
     const r = await approvalsRepo.getForUpdate(tx, id);
     if (!r) throw notFound('That approval request');
     if (r.type === 'bank-details-change')
-      throw new DomainError('BAD_REQUEST', 'The supplier withdraws its bank-detail change (Company details).');
-    if (r.submittedBy !== actor.userId)
-      throw new DomainError('FORBIDDEN', 'Only whoever submitted this request withdraws it.');
+      throw new DomainError('BAD_REQUEST', { key: 'approval.bankWithdrawnBySupplier' });
+    if (r.submittedBy !== actor.userId) throw new DomainError('FORBIDDEN', { key: 'approval.onlySubmitterWithdraws' });
     await withdrawInTx({ ...ctx, tx }, id);
     return { ok: true as const };
   });

@@ -309,9 +309,9 @@ export async function decide(
   const out = await ctx.db.tx(ctx.scope, async (tx) => {
     const r = await approvalsRepo.getForUpdate(tx, input.id);
     if (!r) throw notFound('That approval request');
-    if (r.status !== 'pending') throw new DomainError('CONFLICT', `This request was already ${r.status}.`);
-    if (r.version !== input.version)
-      throw new DomainError('CONFLICT', 'Someone decided or changed this request since you opened it; reload it.');
+    if (r.status !== 'pending')
+      throw new DomainError('CONFLICT', { key: 'approval.alreadyStatus', values: { status: r.status } });
+    if (r.version !== input.version) throw new DomainError('CONFLICT', { key: 'approval.decidedSince' });
     const can = await whyNot(tx, r, actor, ctx.config.approvals.escalateHours);
     if (can.why !== null) throw new DomainError(can.code ?? 'FORBIDDEN', can.why);
     if (input.decision === 'approve') await assertBankBaselineCurrent(tx, r);
@@ -333,7 +333,7 @@ export async function decide(
         role: can.role ?? null,
       })
       .catch((e: unknown) => {
-        if (isUniqueViolation(e)) throw new DomainError('CONFLICT', 'You already decided this request.');
+        if (isUniqueViolation(e)) throw new DomainError('CONFLICT', { key: 'approval.alreadyDecidedByYou' });
         throw e;
       });
     let status: RequestRow['status'] = 'pending';

@@ -80,7 +80,7 @@ export function levelOut(l: PolicyLevel, i: number) {
 export async function setPolicy(ctx: ServiceContext, input: z.output<typeof setApprovalPolicyInput>) {
   const { actor } = ctx;
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff configure approvals.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'approval.onlyStaffConfigure' });
   return ctx.db.tx(scope, async (tx) => {
     const deciders = new Set((await approvalsRepo.deciderRoles(tx)).map((r) => r.key));
     const problem = policyProblem(input.type, input.currency, input.levels, deciders);
@@ -151,8 +151,8 @@ export async function setLimit(
 ) {
   const { actor } = ctx;
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff set approval limits.');
-  if (input.userId === actor.userId) throw new DomainError('FORBIDDEN', 'You cannot set your own approval limit.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'approval.onlyStaffLimits' });
+  if (input.userId === actor.userId) throw new DomainError('FORBIDDEN', { key: 'approval.ownLimit' });
   return ctx.db.tx(scope, async (tx) => {
     const approver = (await approvalsRepo.approvers(tx)).find((a) => a.userId === input.userId);
     if (!approver) throw notFound('That approver');

@@ -1,6 +1,7 @@
 import type { Permission } from '@gatehouse/contract';
 import { recordDenial, recordIpDenial } from '../audit/audit.ts';
 import type { Context, ServiceContext } from '../context.ts';
+import { rememberUserLocale } from '../errors/i18n.ts';
 import { DomainError, ipNotAllowed } from '../errors.ts';
 import { ipAllowed } from './policy.ts';
 import { type Actor, validateSession } from './sessions.ts';
@@ -12,7 +13,9 @@ import { type Actor, validateSession } from './sessions.ts';
  */
 export async function authenticate(ctx: Context, path: string): Promise<Actor> {
   const actor = await currentActor(ctx, path);
-  if (!actor) throw new DomainError('UNAUTHORIZED', 'Please sign in.');
+  if (!actor) throw new DomainError('UNAUTHORIZED', { key: 'auth.signIn' });
+  // Its errors are worded in the user's language from here on (errors/i18n.ts).
+  rememberUserLocale(ctx.req, actor.preferences?.locale);
   return actor;
 }
 
@@ -35,11 +38,7 @@ export async function currentActor(ctx: Context, path: string): Promise<Actor | 
 
 export function requireEnrolled(actor: Actor) {
   if (actor.mustEnrolTotp) {
-    throw new DomainError(
-      'FORBIDDEN',
-      'Your organisation requires two-factor authentication. Set it up to continue.',
-      'totp-enrolment-required',
-    );
+    throw new DomainError('FORBIDDEN', { key: 'auth.totpRequired' }, 'totp-enrolment-required');
   }
 }
 
@@ -48,6 +47,6 @@ export async function requirePermission(ctx: ServiceContext, perm: Permission, p
   const { actor } = ctx;
   if (!actor.permissions.has(perm)) {
     await recordDenial(ctx, perm, path);
-    throw new DomainError('FORBIDDEN', 'You do not have permission to do that.');
+    throw new DomainError('FORBIDDEN', { key: 'auth.forbidden' });
   }
 }

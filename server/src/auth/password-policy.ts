@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { passwordProblem } from '@gatehouse/contract';
+import type { ErrorKey, ErrorText } from '../errors/i18n.ts';
+import { DomainError } from '../errors.ts';
 
 /**
  * The server's password policy (NIST SP 800-63B 5.1.1.2): the contract's rules first (length 12-128,
@@ -20,6 +22,31 @@ export const COMMON_PASSWORD_MESSAGE =
   'This password is too common (it appears in lists of leaked passwords). Choose something less predictable.';
 
 export const SHORT_PATTERN_MESSAGE = 'Do not use a short pattern repeated.';
+
+/**
+ * A password rule's refusal as an error, in the reader's language (errors/i18n.ts): the rules answer in
+ * English words, each of which has its catalogue key here.
+ */
+export function passwordRefused(problem: string): DomainError {
+  const min = /^Use at least (\d+) characters\.$/.exec(problem);
+  const max = /^Use at most (\d+) characters\.$/.exec(problem);
+  const fixed: Record<string, ErrorKey> = {
+    [COMMON_PASSWORD_MESSAGE]: 'password.common',
+    [SHORT_PATTERN_MESSAGE]: 'password.shortPattern',
+    'Do not use your email address, name or company name in the password.': 'password.personal',
+    'Do not use one character repeated.': 'password.repeated',
+    'Choose a password different from the current one.': 'password.sameAsCurrent',
+  };
+  const key = fixed[problem];
+  const text: string | ErrorText = min
+    ? { key: 'password.minLength', values: { min: Number(min[1]) } }
+    : max
+      ? { key: 'password.maxLength', values: { max: Number(max[1]) } }
+      : key
+        ? { key }
+        : problem;
+  return new DomainError('BAD_REQUEST', text);
+}
 
 export type PasswordAbout = { email?: string; name?: string; company?: string };
 

@@ -5,7 +5,7 @@ import { DomainError } from '../errors.ts';
 import { readerOf, text } from '../mail/i18n.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { hashPassword } from './password.ts';
-import { newPasswordProblem } from './password-policy.ts';
+import { newPasswordProblem, passwordRefused } from './password-policy.ts';
 import { tooManyAttempts } from './reauth.ts';
 import { mintSplitToken, parseSplitToken, secretMatches } from './tokens.ts';
 
@@ -54,7 +54,7 @@ export async function requestPasswordReset(ctx: Context, input: { email: string 
   return { ok: true as const };
 }
 
-const invalidLink = () => new DomainError('BAD_REQUEST', 'This reset link is not valid any more. Ask for a new one.');
+const invalidLink = () => new DomainError('BAD_REQUEST', { key: 'auth.resetLinkInvalid' });
 
 /**
  * The reset and its user when the link can still set a password: known, unused, unexpired, the secret
@@ -83,7 +83,7 @@ async function liveReset(ctx: Context, token: string) {
  */
 export async function passwordResetInfo(ctx: Context, input: { token: string }) {
   const verdict = await ctx.throttle.tokenCheck(ctx.req.ip);
-  if (!verdict.ok) throw tooManyAttempts(ctx, 'Too many links checked from your network.', verdict.retryAfterSeconds);
+  if (!verdict.ok) throw tooManyAttempts(ctx, 'auth.tooManyResetLinks', verdict.retryAfterSeconds);
   return { valid: (await liveReset(ctx, input.token)) !== null };
 }
 
@@ -99,7 +99,7 @@ export async function resetPassword(ctx: Context, input: { token: string; newPas
     { email: user.email, name: user.displayName },
     ctx.config.passwordMinLength,
   );
-  if (problem) throw new DomainError('BAD_REQUEST', problem);
+  if (problem) throw passwordRefused(problem);
   const hash = await hashPassword(input.newPassword);
   await ctx.db.tx(scope, async (tx) => {
     if (!(await mailRepo.spendReset(tx, id, new Date(ctx.clock.now())))) throw invalid;

@@ -2,7 +2,7 @@ import { type AuditEntry, policiesRepo, type Tx } from '@gatehouse/db';
 import { raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
 import type { Context, ServiceContext, TxContext } from '../context.ts';
-import { DomainError, invalidField, notFound } from '../errors.ts';
+import { DomainError, invalidField, type NotFoundWhat, notFound } from '../errors.ts';
 import { listAdmits } from './policy.ts';
 
 /**
@@ -49,17 +49,11 @@ interface PolicyChange {
 function checkOwnLockout(ctx: Context, appliesToCaller: boolean, change: PolicyChange) {
   if (!appliesToCaller || !change.ipAllowlist || change.confirmOwnLockout) return;
   if (listAdmits(change.ipAllowlist, ctx.req.ip)) return;
-  throw new DomainError(
-    'CONFLICT',
-    `This list does not include your current address (${ctx.req.ip}): saving it would lock you out. ` +
-      'Add your network, or confirm to save anyway.',
-    'own-ip-excluded',
-  );
+  throw new DomainError('CONFLICT', { key: 'policy.ownIpExcluded', values: { ip: ctx.req.ip } }, 'own-ip-excluded');
 }
 
 function checkList(list: string[] | null) {
-  if (list && list.length === 0)
-    throw invalidField(['ipAllowlist'], 'An empty list admits nobody; use none (null) for any address.');
+  if (list && list.length === 0) throw invalidField(['ipAllowlist'], { key: 'policy.emptyList' });
 }
 
 const dedupe = (list: string[] | null) => (list ? [...new Set(list)] : null);
@@ -129,7 +123,7 @@ async function savePolicy<T extends PolicyValues>(
     load: (tx: Tx) => Promise<PolicyTarget | undefined>;
     save: (tx: Tx, values: PolicyValues & { requireTotp: T['requireTotp'] }) => Promise<void>;
     audit: Pick<AuditEntry, 'action' | 'partyId' | 'entityType' | 'entityId' | 'crossParty'>;
-    missing: string;
+    missing: NotFoundWhat;
   },
 ) {
   checkList(input.ipAllowlist);
@@ -181,15 +175,15 @@ export function setParty(ctx: ServiceContext, input: PolicyChange & { partyId: s
   const { actor } = ctx;
   const global = globalMinutes(ctx);
   if (input.sessionIdleMinutes !== null && input.sessionIdleMinutes > global.sessionIdleMinutes)
-    throw invalidField(
-      ['sessionIdleMinutes'],
-      `An organisation can only tighten the global ${global.sessionIdleMinutes} minutes.`,
-    );
+    throw invalidField(['sessionIdleMinutes'], {
+      key: 'policy.tightenIdle',
+      values: { minutes: String(global.sessionIdleMinutes) },
+    });
   if (input.sessionAbsoluteHours !== null && input.sessionAbsoluteHours > global.sessionAbsoluteHours)
-    throw invalidField(
-      ['sessionAbsoluteHours'],
-      `An organisation can only tighten the global ${global.sessionAbsoluteHours} hours.`,
-    );
+    throw invalidField(['sessionAbsoluteHours'], {
+      key: 'policy.tightenAbsolute',
+      values: { hours: String(global.sessionAbsoluteHours) },
+    });
   return savePolicy(ctx, input, {
     appliesToCaller: input.partyId === actor.partyId,
     load: async (tx) => {

@@ -5,9 +5,13 @@ import { ownScope } from '../parties/scope.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
 
 /** A throttled request: 429 with Retry-After and a message that says how long to wait. */
-export function tooManyAttempts(ctx: Context, what: string, retryAfterSeconds: number): DomainError {
+export function tooManyAttempts(
+  ctx: Context,
+  what: 'auth.tooManyAttempts' | 'auth.tooManySignIns' | 'auth.tooManyCodes' | 'auth.tooManyResetLinks',
+  retryAfterSeconds: number,
+): DomainError {
   ctx.req.setHeader('Retry-After', String(retryAfterSeconds));
-  return new DomainError('TOO_MANY_REQUESTS', `${what} Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`);
+  return new DomainError('TOO_MANY_REQUESTS', { key: what, values: { minutes: Math.ceil(retryAfterSeconds / 60) } });
 }
 
 /**
@@ -17,11 +21,11 @@ export function tooManyAttempts(ctx: Context, what: string, retryAfterSeconds: n
 export async function confirmPassword(ctx: ServiceContext, password: string) {
   const { actor } = ctx;
   const verdict = await ctx.throttle.attempt(actor.email, ctx.req.ip);
-  if (!verdict.ok) throw tooManyAttempts(ctx, 'Too many attempts.', verdict.retryAfterSeconds);
+  if (!verdict.ok) throw tooManyAttempts(ctx, 'auth.tooManyAttempts', verdict.retryAfterSeconds);
   const stored = await ctx.db.readOne(ownScope(actor), (tx) => usersRepo.passwordHash(tx, actor.userId));
   if (!(await verifyPassword(stored ?? (await dummyPasswordHash()), password))) {
     await ctx.throttle.failed(actor.email, ctx.req.ip);
-    throw new DomainError('BAD_REQUEST', 'Your current password is not correct.');
+    throw new DomainError('BAD_REQUEST', { key: 'auth.currentPasswordWrong' });
   }
   await ctx.throttle.succeeded(actor.email, ctx.req.ip);
 }

@@ -3,7 +3,7 @@ import { byUser, record as recordAudit } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { hashPassword } from './password.ts';
-import { newPasswordProblem } from './password-policy.ts';
+import { newPasswordProblem, passwordRefused } from './password-policy.ts';
 import { hashSecret, randomToken } from './tokens.ts';
 
 const SETUP_LINK_TTL_MS = 24 * 3_600_000;
@@ -41,7 +41,7 @@ export async function createFirstAdmin(
     { email: input.email, name: input.displayName, company: input.organisationName },
     passwordMinLength,
   );
-  if (problem) throw new DomainError('BAD_REQUEST', problem);
+  if (problem) throw passwordRefused(problem);
   const passwordHash = await hashPassword(input.password);
   return db.tx(SYSTEM_SCOPE, async (tx) => {
     if ('token' in how) {

@@ -1,4 +1,4 @@
-import { LOGIN_FAILED_MESSAGE, type Me, type Preferences, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
+import { type Me, type Preferences, REAUTH_WINDOW_MINUTES } from '@gatehouse/contract';
 import {
   mailRepo,
   mfaRepo,
@@ -17,7 +17,7 @@ import { totpSealKey } from '../keys.ts';
 import { type Reader, readerOf, text } from '../mail/i18n.ts';
 import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
-import { newPasswordProblem } from './password-policy.ts';
+import { newPasswordProblem, passwordRefused } from './password-policy.ts';
 import { effectivePolicy, ipAllowed } from './policy.ts';
 import { confirmPassword, tooManyAttempts } from './reauth.ts';
 import { unseal } from './seal.ts';
@@ -58,7 +58,7 @@ export async function login(ctx: Context, input: { email: string; password: stri
   if (!verdict.ok && verdict.reason === 'ip') {
     ctx.metrics.signInFailed();
     await recordFailure(ctx, null, { reason: 'throttled-ip' });
-    throw tooManyAttempts(ctx, 'Too many sign-in attempts from your network.', verdict.retryAfterSeconds);
+    throw tooManyAttempts(ctx, 'auth.tooManySignIns', verdict.retryAfterSeconds);
   }
   const user = await ctx.db.readOne(SYSTEM_SCOPE, (tx) => usersRepo.findForLogin(tx, input.email));
   // Always the same argon2 work, locked or not, known or not: timing tells nothing.
@@ -82,7 +82,7 @@ export async function login(ctx: Context, input: { email: string; password: stri
       { reason },
       lock ? { scope: 'account-ip', seconds: lock.lockedForSeconds } : accountLock ? { scope: 'account' } : null,
     );
-    throw new DomainError('UNAUTHORIZED', LOGIN_FAILED_MESSAGE);
+    throw new DomainError('UNAUTHORIZED', { key: 'auth.loginFailed' });
   }
   await ctx.throttle.succeeded(input.email, ip);
   // The password was right, so saying why is safe; the attempt is audited like any other denial.
@@ -107,7 +107,7 @@ export async function verifySecondFactor(
   ctx: Context,
   input: { challenge: string; code: string } | { challenge: string; recoveryCode: string },
 ): Promise<LoginResult> {
-  const expired = new DomainError('UNAUTHORIZED', 'This sign-in has expired. Please sign in again.');
+  const expired = new DomainError('UNAUTHORIZED', { key: 'auth.signInExpired' });
   const parsed = parseSplitToken(input.challenge);
   if (!parsed) throw expired;
   const { id, secret } = parsed;
@@ -130,7 +130,7 @@ export async function verifySecondFactor(
   if (!policy) throw expired;
   await requireAllowedAddress(ctx, user, policy, 'auth.verifySecondFactor');
   const verdict = await ctx.throttle.codeAttempt(user.id);
-  if (!verdict.ok) throw tooManyAttempts(ctx, 'Too many codes tried.', verdict.retryAfterSeconds);
+  if (!verdict.ok) throw tooManyAttempts(ctx, 'auth.tooManyCodes', verdict.retryAfterSeconds);
   const scope = { kind: 'party', partyId: user.partyId } as const;
   const method = 'code' in input ? 'totp' : 'recovery-code';
   const accepted = await ctx.db.tx(scope, async (tx) => {
@@ -154,7 +154,7 @@ export async function verifySecondFactor(
     });
     return ok;
   });
-  if (!accepted) throw new DomainError('UNAUTHORIZED', 'That code is not correct.');
+  if (!accepted) throw new DomainError('UNAUTHORIZED', { key: 'auth.codeWrong' });
   await ctx.throttle.codeSucceeded(user.id);
   return { status: 'signed-in', me: await startSession(ctx, user) };
 }
@@ -340,7 +340,7 @@ export async function changePassword(ctx: ServiceContext, input: { currentPasswo
       },
       ctx.config.passwordMinLength,
     )) ?? (input.newPassword === input.currentPassword ? 'Choose a password different from the current one.' : null);
-  if (problem) throw new DomainError('BAD_REQUEST', problem);
+  if (problem) throw passwordRefused(problem);
   const hash = await hashPassword(input.newPassword);
   const session = await ctx.db.tx(ownScope(actor), async (tx) => {
     await usersRepo.setPasswordHash(tx, actor.userId, hash);

@@ -44,7 +44,7 @@ export async function beginTotp(ctx: ServiceContext, password: string) {
     }
     return ok;
   });
-  if (!stored) throw new DomainError('CONFLICT', 'Two-factor authentication is already on.');
+  if (!stored) throw new DomainError('CONFLICT', { key: 'auth.totpAlreadyOn' });
   return { secret: encodeBase32UpperCaseNoPadding(key), uri: totpUri(actor.email, key) };
 }
 
@@ -63,14 +63,10 @@ export async function confirmTotp(ctx: ServiceContext, code: string) {
   const { codes, hashes } = newRecoveryCodes();
   const setCookie = await ctx.db.tx(ownScope(actor), async (tx) => {
     const totp = await mfaRepo.getTotp(tx, actor.userId);
-    if (!totp || totp.confirmedAt)
-      throw new DomainError('CONFLICT', 'Start setting up two-factor authentication first.');
+    if (!totp || totp.confirmedAt) throw new DomainError('CONFLICT', { key: 'auth.totpStartFirst' });
     const step = matchingStep(unseal(totpSealKey(ctx.config.secret), totp.secretSealed), code, ctx.clock.now());
     if (step === null || !(await mfaRepo.spendStep(tx, actor.userId, step, true))) {
-      throw new DomainError(
-        'BAD_REQUEST',
-        'That code is not correct. Check the time on your device and try the next code.',
-      );
+      throw new DomainError('BAD_REQUEST', { key: 'auth.totpCodeWrong' });
     }
     await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
     await audit.record(tx, ctx, {
@@ -93,7 +89,7 @@ export async function regenerateRecoveryCodes(ctx: ServiceContext, password: str
   const { codes, hashes } = newRecoveryCodes();
   await ctx.db.tx(ownScope(actor), async (tx) => {
     if (!(await mfaRepo.getTotp(tx, actor.userId))?.confirmedAt) {
-      throw new DomainError('CONFLICT', 'Turn on two-factor authentication first.');
+      throw new DomainError('CONFLICT', { key: 'auth.totpTurnOnFirst' });
     }
     await mfaRepo.replaceRecoveryCodes(tx, actor.userId, actor.partyId, hashes);
     await audit.record(tx, ctx, {

@@ -33,7 +33,7 @@ export async function openAttachment<T extends AttachedFile>(
 ) {
   const { actor } = ctx;
   const claims = verifyLink(ctx, token);
-  if (claims.k !== o.kind) throw new DomainError('NOT_FOUND', 'This download link is not valid.');
+  if (claims.k !== o.kind) throw new DomainError('NOT_FOUND', { key: 'download.linkInvalid' });
   const file = await ctx.db.tx(ctx.scope, async (tx) => {
     const found = await o.find(tx, claims.v);
     if (!found) throw notFound('That file');

@@ -49,7 +49,7 @@ function statusOf(versions: VersionRow[]) {
 function targetParty(actor: Actor, partyId: string | undefined) {
   const scope = scopeFor(actor);
   if (scope.kind === 'party') return actor.partyId;
-  if (!partyId) throw new DomainError('BAD_REQUEST', 'Choose a supplier.');
+  if (!partyId) throw new DomainError('BAD_REQUEST', { key: 'document.chooseSupplier' });
   return partyId;
 }
 
@@ -120,7 +120,7 @@ export async function queue(ctx: ServiceContext, input: z.output<typeof document
 /** Before any byte is read: the caller is a supplier, the type applies to it, the expiry date makes sense. */
 export async function checkUpload(ctx: ServiceContext, input: { typeId: string; expiresOn?: string | undefined }) {
   const { actor } = ctx;
-  if (actor.partyKind !== 'supplier') throw new DomainError('FORBIDDEN', 'Only suppliers upload compliance documents.');
+  if (actor.partyKind !== 'supplier') throw new DomainError('FORBIDDEN', { key: 'document.onlySuppliers' });
   const type = await ctx.db.read(ownScope(actor), async (tx) => {
     const party = await supplierOf(tx, actor.partyId);
     const t = await documentsRepo.type(tx, input.typeId);
@@ -128,9 +128,9 @@ export async function checkUpload(ctx: ServiceContext, input: { typeId: string; 
   });
   if (!type) throw notFound('That document type');
   if (type.requiresExpiry && !input.expiresOn)
-    throw new DomainError('BAD_REQUEST', `Give the date the ${type.name} expires.`);
+    throw new DomainError('BAD_REQUEST', { key: 'document.giveExpiry', values: { type: type.name } });
   if (input.expiresOn && input.expiresOn <= today(ctx))
-    throw new DomainError('BAD_REQUEST', 'That expiry date has passed; upload a current document.');
+    throw new DomainError('BAD_REQUEST', { key: 'document.expiryPassed' });
   return typeOut(type);
 }
 
@@ -191,8 +191,7 @@ export async function recordRefusedUpload(ctx: ServiceContext, reason: string, d
 // ---- review
 
 function mustNotBeUploader(v: { uploadedBy: string }, actor: Actor) {
-  if (v.uploadedBy === actor.userId)
-    throw new DomainError('FORBIDDEN', 'You uploaded this document; someone else must review it.');
+  if (v.uploadedBy === actor.userId) throw new DomainError('FORBIDDEN', { key: 'document.ownUpload' });
 }
 
 /** An operator takes a submitted version for review (status 'under-review', visible to the supplier). */
@@ -207,8 +206,8 @@ export async function startReview(ctx: ServiceContext, versionId: string) {
       throw new DomainError(
         'CONFLICT',
         v.status === 'under-review'
-          ? 'Another reviewer is already reviewing this document.'
-          : `This document is already ${v.status}.`,
+          ? { key: 'document.anotherReviewerAlready' }
+          : { key: 'document.alreadyStatus', values: { status: v.status } },
       );
     await documentsRepo.startReview(tx, v.id, actor.userId, new Date(ctx.clock.now()));
     await audit.record(tx, ctx, {
@@ -243,19 +242,16 @@ export async function decide(
     if (!v) throw notFound('That document');
     mustNotBeUploader(v, actor);
     if (v.status !== 'submitted' && v.status !== 'under-review')
-      throw new DomainError(
-        'CONFLICT',
-        `This document was already ${v.status === 'superseded' ? 'replaced' : v.status}.`,
-      );
+      throw new DomainError('CONFLICT', {
+        key: 'document.alreadyDecided',
+        values: { status: v.status === 'superseded' ? 'replaced' : v.status },
+      });
     if (v.status === 'under-review' && v.reviewerId !== actor.userId)
-      throw new DomainError('CONFLICT', 'Another reviewer is reviewing this document.');
+      throw new DomainError('CONFLICT', { key: 'document.anotherReviewer' });
     if (input.decision === 'approve' && v.expiresOn && v.expiresOn <= today(ctx))
-      throw new DomainError(
-        'CONFLICT',
-        'This document has expired since it was uploaded; reject it and ask for a current one.',
-      );
+      throw new DomainError('CONFLICT', { key: 'document.expiredSince' });
     if (input.decision === 'approve' && (await documentsRepo.newerApproved(tx, v.partyId, v.typeId, v.versionNo)))
-      throw new DomainError('CONFLICT', 'A newer version of this document is already in force; reject this one.');
+      throw new DomainError('CONFLICT', { key: 'document.newerInForce' });
     const status = input.decision === 'approve' ? ('approved' as const) : ('rejected' as const);
     const reason = input.reason?.trim() || null;
     await documentsRepo.decide(tx, v.id, { status, reviewerId: actor.userId, at: now, reason });
@@ -310,7 +306,7 @@ export async function downloadLink(ctx: ServiceContext, versionId: string) {
 export async function openDownload(ctx: ServiceContext, token: string) {
   const { actor } = ctx;
   const claims = verifyLink(ctx, token);
-  if (claims.k !== 'document') throw new DomainError('NOT_FOUND', 'This download link is not valid.');
+  if (claims.k !== 'document') throw new DomainError('NOT_FOUND', { key: 'download.linkInvalid' });
   const v = await ctx.db.tx(ctx.scope, async (tx) => {
     const found = await documentsRepo.get(tx, claims.v);
     if (!found) throw notFound('That document');

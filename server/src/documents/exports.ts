@@ -203,10 +203,10 @@ export async function startExport(ctx: ServiceContext, list: ExportList, body: u
   } catch (e) {
     if (!(e instanceof RateLimiterRes)) throw e;
     const minutes = Math.max(1, Math.ceil(e.msBeforeNext / 60_000));
-    throw new DomainError(
-      'TOO_MANY_REQUESTS',
-      `You have started ${EXPORTS_PER_USER_PER_HOUR} exports in the last hour, the most allowed. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-    );
+    throw new DomainError('TOO_MANY_REQUESTS', {
+      key: 'export.tooMany',
+      values: { max: EXPORTS_PER_USER_PER_HOUR, minutes },
+    });
   }
   // The first page before any byte is sent: a refusal the list makes (another party's supplier, a missing
   // choice) still answers with its status and message rather than a cut connection.

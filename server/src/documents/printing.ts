@@ -19,7 +19,7 @@ import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { Context, ServiceContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
-import { invalidField, notFound } from '../errors.ts';
+import { invalidField, type NotFoundWhat, notFound } from '../errors.ts';
 import { toCsv } from '../integration/csv/csv.ts';
 import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { type DocumentText, documentText } from './i18n.ts';
@@ -40,11 +40,11 @@ export interface DownloadedFile {
   source: 'erp' | 'rendered';
 }
 
-const TITLES: Record<Kind, string> = {
-  invoice: 'Invoice',
-  order: 'Order confirmation',
-  shipment: 'Delivery note',
-  'purchase-order': 'Purchase order',
+const MISSING: Record<Kind, NotFoundWhat> = {
+  invoice: 'That invoice',
+  order: 'That order confirmation',
+  shipment: 'That delivery note',
+  'purchase-order': 'That purchase order',
 };
 const TITLE_KEYS = {
   invoice: 'doc.invoice',
@@ -339,7 +339,7 @@ export async function documentPdf(ctx: ServiceContext, kind: Kind, id: string): 
     });
     return { ...found, erpPdf, seller };
   });
-  if (!loaded) throw notFound(`That ${TITLES[kind].toLowerCase()}`);
+  if (!loaded) throw notFound(MISSING[kind]);
   const fileName = `${safeName(`${kind}-${loaded.number}`)}.pdf`;
   if (loaded.erpPdf) {
     const bytes = await fileFromStore(ctx, loaded.erpPdf);

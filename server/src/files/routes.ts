@@ -18,7 +18,8 @@ import { authenticate, requireEnrolled, requirePermission } from '../auth/guard.
 import type { Actor } from '../auth/sessions.ts';
 import { type Context, type ServiceContext, serviceContext } from '../context.ts';
 import * as documents from '../documents/documents.ts';
-import { DomainError, RETRY_AFTER_SECONDS, toTRPCError } from '../errors.ts';
+import { type ErrorText, errorText, requestLocale, wordError, wordIssues } from '../errors/i18n.ts';
+import { DomainError, RETRY_AFTER_SECONDS, textOf, toTRPCError } from '../errors.ts';
 import * as invoiceQueries from '../orders/invoice-queries.ts';
 import * as changeRequests from '../suppliers/change-requests.ts';
 import * as poThreads from '../suppliers/po-threads.ts';
@@ -47,11 +48,12 @@ const NAME_MAX = 200;
 class UploadRefused extends Error {
   constructor(
     public readonly status: number,
-    message: string,
+    /** Worded for the uploader like a DomainError (errors/i18n.ts); `message` is the English form (audited). */
+    public readonly text: ErrorText,
     /** Audited by the route's `refused` (content-based refusals; a plain malformed request is not). */
     public readonly audit = false,
   ) {
-    super(message);
+    super(errorText('en', text));
   }
 }
 
@@ -62,12 +64,12 @@ class UploadRefused extends Error {
  */
 export function checkFileName(raw: string | undefined): string {
   const name = (raw ?? '').normalize('NFC').trim();
-  if (name === '') throw new UploadRefused(400, 'The file has no name.');
+  if (name === '') throw new UploadRefused(400, { key: 'upload.nameEmpty' });
   if (/[/\\]/.test(name) || name === '.' || name === '..' || name.startsWith('..'))
-    throw new UploadRefused(400, 'The file name must not contain a path (no "/", "\\" or "..").', true);
+    throw new UploadRefused(400, { key: 'upload.namePath' }, true);
   // C0/C1 controls, DEL, and the Unicode bidi overrides that make "exe.pdf" display as "fdp.exe".
-  if ([...name].some(isControl)) throw new UploadRefused(400, 'The file name contains control characters.', true);
-  if (name.length > NAME_MAX) throw new UploadRefused(400, `The file name is longer than ${NAME_MAX} characters.`);
+  if ([...name].some(isControl)) throw new UploadRefused(400, { key: 'upload.nameControl' }, true);
+  if (name.length > NAME_MAX) throw new UploadRefused(400, { key: 'upload.nameLong', values: { max: NAME_MAX } });
   return name;
 }
 
@@ -99,9 +101,8 @@ export function sendMapped(ctx: Context, res: Response, err: unknown) {
   const reason = err instanceof DomainError ? err.reason : undefined;
   if (res.headersSent) return;
   if (e.code === 'SERVICE_UNAVAILABLE') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-  res
-    .status(STATUS[e.code] ?? 500)
-    .json({ error: { message: e.message, code: e.code, ...(reason ? { reason } : {}) } });
+  const message = wordError(requestLocale(ctx.req), { message: e.message, text: textOf(e) });
+  res.status(STATUS[e.code] ?? 500).json({ error: { message, code: e.code, ...(reason ? { reason } : {}) } });
 }
 
 /** The tRPC procedures' checks for a file route; answers the narrowed context its service verbs take. */
@@ -138,17 +139,19 @@ export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Con
       svc = await guard(ctx, spec.path, spec.permission);
       const parsed = spec.fields.safeParse(req.query);
       if (!parsed.success) {
-        const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+        const message = wordIssues(requestLocale(ctx.req), parsed.error.issues)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; ');
         return sendError(res, 400, message, 'BAD_REQUEST');
       }
       fields = parsed.data;
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       if (type !== 'multipart/form-data')
-        return sendError(res, 415, 'Send the file as multipart/form-data.', 'UNSUPPORTED_MEDIA_TYPE');
+        return sendError(res, 415, word(ctx, { key: 'upload.multipart' }), 'UNSUPPORTED_MEDIA_TYPE');
       // A declared body far over the limit is refused before a byte is read (multipart adds a little).
       if (Number(req.headers['content-length'] ?? 0) > maxBytes + 64 * 1024) {
         drain(req, res, maxBytes);
-        return sendError(res, 413, tooLarge(maxBytes), 'PAYLOAD_TOO_LARGE');
+        return sendError(res, 413, word(ctx, tooLarge(maxBytes)), 'PAYLOAD_TOO_LARGE');
       }
       await spec.check(svc, fields);
     } catch (err) {
@@ -178,7 +181,8 @@ export function uploadRoute<F>(makeContext: (req: Request, res: Response) => Con
             .refused(svc, err.message, fields)
             .catch((e: unknown) => ctx.log.warn({ err: e }, 'refused upload not audited'));
         drain(req, res, maxBytes);
-        return sendError(res, err.status, err.message, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
+        const message = word(ctx, err.text);
+        return sendError(res, err.status, message, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
       }
       return sendMapped(ctx, res, err);
     }
@@ -271,7 +275,12 @@ export function drain(req: Request, res: Response, maxBytes: number) {
 }
 const LINGER_MS = 2_000;
 
-const tooLarge = (max: number) => `The file is larger than ${Math.round((max / 1024 / 1024) * 10) / 10} MB.`;
+const tooLarge = (max: number): ErrorText => ({
+  key: 'upload.tooLarge',
+  values: { mb: Math.round((max / 1024 / 1024) * 10) / 10 },
+});
+/** A refusal in the uploader's language (errors/i18n.ts). */
+const word = (ctx: Context, text: ErrorText) => errorText(requestLocale(ctx.req), text);
 
 export type Received = { fileName: string; contentType: string; sizeBytes: number; sha256: string };
 
@@ -304,7 +313,7 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
         preservePath: true,
       });
     } catch {
-      return reject(new UploadRefused(400, 'The upload is not valid multipart/form-data.'));
+      return reject(new UploadRefused(400, { key: 'upload.notMultipart' }));
     }
     let bodyBytes = 0;
     req.on('data', (chunk: Buffer) => {
@@ -320,7 +329,7 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
       let truncated = false;
       stream.on('error', (e) => {
         streamError = e;
-        fail(new UploadRefused(400, 'The upload was interrupted or is not valid multipart/form-data.'));
+        fail(new UploadRefused(400, { key: 'upload.interruptedOrInvalid' }));
       });
       stream.on('limit', () => {
         truncated = true;
@@ -328,7 +337,7 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
       stream.pause();
       if (field !== 'file' || sawFile) {
         stream.resume();
-        return fail(new UploadRefused(400, 'Send exactly one file, in a part named "file".'));
+        return fail(new UploadRefused(400, { key: 'upload.onePart' }));
       }
       sawFile = true;
       let fileName: string;
@@ -365,11 +374,16 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
           stream.resume();
         });
         if (truncated) throw new UploadRefused(413, tooLarge(maxBytes));
-        if (size === 0) throw new UploadRefused(400, 'The file is empty.');
+        if (size === 0) throw new UploadRefused(400, { key: 'upload.empty' });
         const sniffed = await fileTypeFromBuffer(Buffer.concat(head).subarray(0, SNIFF_BYTES));
         if (!sniffed || !(UPLOAD_TYPES as readonly string[]).includes(sniffed.mime)) {
-          const what = sniffed ? `a ${sniffed.ext.toUpperCase()} file (${sniffed.mime})` : 'not a file type we accept';
-          throw new UploadRefused(415, `This file is ${what}. Upload a PDF, PNG or JPEG.`, true);
+          throw new UploadRefused(
+            415,
+            sniffed
+              ? { key: 'upload.wrongType', values: { ext: sniffed.ext.toUpperCase(), mime: sniffed.mime } }
+              : { key: 'upload.typeNotAccepted' },
+            true,
+          );
         }
         return { file: { fileName, contentType: sniffed.mime, sizeBytes: size, sha256: hash.digest('hex') }, blob };
       })();
@@ -377,12 +391,10 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
     });
     // busboy emits partsLimit on reaching the limit (the one allowed part), not on exceeding it: parts after
     // it are skipped (and the body is bounded above). A second file is refused.
-    bb.on('filesLimit', () => fail(new UploadRefused(400, 'Send exactly one file.')));
-    bb.on('error', () =>
-      fail(new UploadRefused(400, 'The upload was interrupted or is not valid multipart/form-data.')),
-    );
+    bb.on('filesLimit', () => fail(new UploadRefused(400, { key: 'upload.oneFile' })));
+    bb.on('error', () => fail(new UploadRefused(400, { key: 'upload.interruptedOrInvalid' })));
     bb.on('close', () => {
-      if (!sawFile) return fail(new UploadRefused(400, 'The upload carries no file.'));
+      if (!sawFile) return fail(new UploadRefused(400, { key: 'upload.noFile' }));
       result?.then((r) => {
         if (!settled) {
           settled = true;
@@ -390,8 +402,8 @@ function receive(ctx: Context, req: Request, maxBytes: number): Promise<{ file: 
         } else void r.blob.discard().catch(() => undefined);
       }, fail);
     });
-    req.on('aborted', () => fail(new UploadRefused(400, 'The upload was interrupted.')));
-    req.on('error', () => fail(new UploadRefused(400, 'The upload was interrupted.')));
+    req.on('aborted', () => fail(new UploadRefused(400, { key: 'upload.interrupted' })));
+    req.on('error', () => fail(new UploadRefused(400, { key: 'upload.interrupted' })));
     ctx.log.debug({ requestId: ctx.req.requestId }, 'upload started');
     req.pipe(bb);
   });

@@ -25,7 +25,7 @@ import { notify } from '../users/notifications.ts';
  * changes an amount: a credit note, if one follows, comes from the ERP like any other.
  */
 
-const WHAT = 'That invoice query';
+const WHAT = 'That invoice query' as const;
 type Summary = NonNullable<Awaited<ReturnType<typeof invoiceQueriesRepo.get>>>;
 
 function present(q: Summary) {
@@ -43,16 +43,15 @@ const reasonOf = (r: keyof typeof INVOICE_QUERY_REASON_LABELS) => ({ text: `invo
 /** A customer raises a query; the raiser gets a receipt and the handlers are told (after the commit). */
 export async function raise(ctx: ServiceContext, input: z.output<typeof raiseInvoiceQueryInput>) {
   const { actor } = ctx;
-  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only customers raise invoice queries.');
+  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', { key: 'invoiceQuery.onlyCustomers' });
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(ownScope(actor), async (tx) => {
     const inv = await invoiceQueriesRepo.invoiceForQuery(tx, input.invoiceId);
     if (!inv) throw notFound('That invoice');
-    if (inv.status === 'cancelled')
-      throw new DomainError('BAD_REQUEST', 'This invoice was cancelled; there is nothing to query.');
+    if (inv.status === 'cancelled') throw new DomainError('BAD_REQUEST', { key: 'invoiceQuery.cancelledInvoice' });
     const line = input.lineNo !== undefined ? await invoiceQueriesRepo.lineOf(tx, inv, input.lineNo) : undefined;
     if (input.lineNo !== undefined && !line)
-      throw new DomainError('BAD_REQUEST', `This invoice has no line ${input.lineNo}.`);
+      throw new DomainError('BAD_REQUEST', { key: 'invoiceQuery.noLine', values: { line: String(input.lineNo) } });
     const id = await invoiceQueriesRepo.insert(tx, {
       partyId: actor.partyId,
       invoiceId: inv.id,
@@ -164,9 +163,9 @@ export function queue(ctx: ServiceContext, input: z.output<typeof invoiceQueries
 async function openForUpdate(tx: Tx, id: string, version?: number) {
   const q = await invoiceQueriesRepo.getForUpdate(tx, id);
   if (!q) throw notFound(WHAT);
-  if (q.status !== 'open') throw new DomainError('CONFLICT', `This query was already ${q.status}.`);
-  if (version !== undefined && q.version !== version)
-    throw new DomainError('CONFLICT', 'This query changed since you opened it; reload it and decide again.');
+  if (q.status !== 'open')
+    throw new DomainError('CONFLICT', { key: 'invoiceQuery.alreadyClosed', values: { status: q.status } });
+  if (version !== undefined && q.version !== version) throw new DomainError('CONFLICT', { key: 'invoiceQuery.stale' });
   return q;
 }
 
@@ -178,7 +177,7 @@ export async function reply(ctx: ServiceContext, input: { id: string; message: s
   const { actor } = ctx;
   const now = new Date(ctx.clock.now());
   if (side === 'customer' && actor.partyKind !== 'customer')
-    throw new DomainError('FORBIDDEN', 'Only the customer adds to its query here.');
+    throw new DomainError('FORBIDDEN', { key: 'invoiceQuery.onlyCustomerAdds' });
   const staffMails: { subject: ReturnType<typeof about>; id: string } | undefined = await ctx.db.tx(
     side === 'customer' ? ownScope(actor) : ctx.scope,
     async (tx) => {
@@ -301,14 +300,17 @@ export async function close(ctx: ServiceContext, input: z.output<typeof closeInv
 /** Before a byte is read: the query is the caller's own, still open, and has room for another file. */
 export async function checkUpload(ctx: ServiceContext, fields: { queryId: string }) {
   const { actor } = ctx;
-  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only the customer adds files to its query.');
+  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', { key: 'invoiceQuery.onlyCustomerFiles' });
   await ctx.db.read(ownScope(actor), async (tx) => {
     const q = await invoiceQueriesRepo.get(tx, fields.queryId);
     if (!q) throw notFound(WHAT);
     if (q.status !== 'open')
-      throw new DomainError('CONFLICT', `This query was already ${q.status}; files go on open queries.`);
+      throw new DomainError('CONFLICT', { key: 'invoiceQuery.filesOnOpen', values: { status: q.status } });
     if ((await invoiceQueriesRepo.attachmentCount(tx, q.partyId, q.id)) >= INVOICE_QUERY_ATTACHMENTS_MAX)
-      throw new DomainError('BAD_REQUEST', `A query carries at most ${INVOICE_QUERY_ATTACHMENTS_MAX} files.`);
+      throw new DomainError('BAD_REQUEST', {
+        key: 'invoiceQuery.attachmentsMax',
+        values: { max: INVOICE_QUERY_ATTACHMENTS_MAX },
+      });
   });
 }
 
@@ -322,7 +324,10 @@ export async function recordUpload(
     // Checked again under the lock: the query may have closed while the file streamed in.
     const q = await openForUpdate(tx, f.queryId);
     if ((await invoiceQueriesRepo.attachmentCount(tx, q.partyId, q.id)) >= INVOICE_QUERY_ATTACHMENTS_MAX)
-      throw new DomainError('BAD_REQUEST', `A query carries at most ${INVOICE_QUERY_ATTACHMENTS_MAX} files.`);
+      throw new DomainError('BAD_REQUEST', {
+        key: 'invoiceQuery.attachmentsMax',
+        values: { max: INVOICE_QUERY_ATTACHMENTS_MAX },
+      });
     const id = await invoiceQueriesRepo.addAttachment(tx, {
       partyId: q.partyId,
       queryId: q.id,

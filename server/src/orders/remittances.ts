@@ -28,7 +28,7 @@ import { ownScope } from '../parties/scope.ts';
  */
 export async function create(ctx: ServiceContext, input: z.output<typeof createRemittanceInput>) {
   const { actor } = ctx;
-  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', 'Only customers send remittance advice.');
+  if (actor.partyKind !== 'customer') throw new DomainError('FORBIDDEN', { key: 'remittance.onlyCustomers' });
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(ownScope(actor), async (tx) => {
     const ids = input.allocations.map((a) => a.invoiceId);
@@ -38,29 +38,38 @@ export async function create(ctx: ServiceContext, input: z.output<typeof createR
       if (!inv) throw notFound('That invoice');
       const field = ['allocations', index, 'amountMinor'];
       if (inv.status !== 'open')
-        throw invalidField(field, `${inv.number} is ${inv.status}; only open items can be paid.`);
+        throw invalidField(field, { key: 'remittance.notOpen', values: { number: inv.number, status: inv.status } });
       if (inv.currency !== input.currency)
-        throw invalidField(field, `${inv.number} is in ${inv.currency}; this payment is in ${input.currency}.`);
+        throw invalidField(field, {
+          key: 'remittance.currency',
+          values: { number: inv.number, currency: inv.currency, paymentCurrency: input.currency },
+        });
       const available = inv.openMinor - inv.advisedMinor;
       if (inv.kind === 'invoice') {
-        if (a.amountMinor <= 0n) throw invalidField(field, `The amount for invoice ${inv.number} must be above zero.`);
+        if (a.amountMinor <= 0n)
+          throw invalidField(field, { key: 'remittance.positive', values: { number: inv.number } });
         if (a.amountMinor > available)
-          throw invalidField(
-            field,
-            `${formatMinor(a.amountMinor, inv.currency)} is more than the ${formatMinor(available, inv.currency)} still open on ${inv.number}` +
-              (inv.advisedMinor > 0n ? ' after earlier advice.' : '.'),
-          );
+          throw invalidField(field, {
+            key: 'remittance.exceedsOpen',
+            values: {
+              amount: { minor: a.amountMinor, currency: inv.currency },
+              available: { minor: available, currency: inv.currency },
+              number: inv.number,
+              advised: inv.advisedMinor > 0n ? 'yes' : 'no',
+            },
+          });
       } else {
         if (a.amountMinor >= 0n)
-          throw invalidField(
-            field,
-            `A credit note is taken off the payment: its amount for ${inv.number} is negative.`,
-          );
+          throw invalidField(field, { key: 'remittance.creditNegative', values: { number: inv.number } });
         if (a.amountMinor < available)
-          throw invalidField(
-            field,
-            `${formatMinor(a.amountMinor, inv.currency)} is more than credit note ${inv.number} has left (${formatMinor(available, inv.currency)}).`,
-          );
+          throw invalidField(field, {
+            key: 'remittance.creditExceeds',
+            values: {
+              amount: { minor: a.amountMinor, currency: inv.currency },
+              number: inv.number,
+              available: { minor: available, currency: inv.currency },
+            },
+          });
       }
       return {
         invoiceId: inv.id,
@@ -72,15 +81,14 @@ export async function create(ctx: ServiceContext, input: z.output<typeof createR
     });
     const sum = lines.reduce((s, l) => s + l.amountMinor, 0n);
     if (sum !== input.totalMinor)
-      throw invalidField(
-        ['totalMinor'],
-        `The items add up to ${formatMinor(sum, input.currency)}, not the ${formatMinor(input.totalMinor, input.currency)} stated.`,
-      );
-    if (sum <= 0n)
-      throw invalidField(
-        ['totalMinor'],
-        'The payment must be above zero: the credit notes cannot exceed the invoices.',
-      );
+      throw invalidField(['totalMinor'], {
+        key: 'remittance.sumMismatch',
+        values: {
+          sum: { minor: sum, currency: input.currency },
+          total: { minor: input.totalMinor, currency: input.currency },
+        },
+      });
+    if (sum <= 0n) throw invalidField(['totalMinor'], { key: 'remittance.totalPositive' });
     const id = await remittancesRepo.insert(tx, {
       partyId: actor.partyId,
       reference: input.reference,

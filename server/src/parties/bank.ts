@@ -6,6 +6,7 @@ import {
   bankSchemesFor,
 } from '@gatehouse/contract';
 import { electronicFormatIBAN, getCountrySpecifications, isValidBIC, isValidIBAN } from 'ibantools';
+import type { ErrorKey, ErrorText } from '../errors/i18n.ts';
 import { invalidField } from '../errors.ts';
 
 /**
@@ -14,7 +15,8 @@ import { invalidField } from '../errors.ts';
  * and the scheme follows the bank's country (`bankSchemesFor` in the contract, which the form uses too).
  */
 
-const field = (name: string, message: string) => invalidField(['bankDetails', name], message);
+const field = (name: string, key: ErrorKey, values?: ErrorText['values']) =>
+  invalidField(['bankDetails', name], { key, values });
 const digits = (s: string | undefined) => (s ?? '').replace(/[\s-]+/g, '');
 
 /**
@@ -31,7 +33,7 @@ export function isValidAbaRouting(routing: string): boolean {
 
 function normaliseBic(bic: string | undefined) {
   const b = bic ? bic.replace(/\s+/g, '').toUpperCase() : undefined;
-  if (b && !isValidBIC(b)) throw field('bic', 'That BIC is not valid.');
+  if (b && !isValidBIC(b)) throw field('bic', 'bank.bicInvalid');
   return b ? { bic: b } : {};
 }
 
@@ -41,41 +43,37 @@ export function normaliseBankDetails(b: BankDetails): BankDetails {
   // The country decides the scheme; details without one (older clients, the ERP) are IBANs by default.
   const scheme: BankScheme = b.scheme ?? (b.country ? (bankSchemesFor(b.country)[0] as BankScheme) : 'iban');
   if (b.country && !bankSchemesFor(b.country).includes(scheme))
-    throw field(
-      'scheme',
-      `Banks in ${b.country} are given as ${BANK_SCHEME_NAMES[bankSchemesFor(b.country)[0] as BankScheme]}.`,
-    );
+    throw field('scheme', 'bank.schemeForCountry', {
+      country: b.country,
+      scheme: BANK_SCHEME_NAMES[bankSchemesFor(b.country)[0] as BankScheme],
+    });
   if (scheme === 'iban') {
-    if (!b.iban) throw field('iban', 'Enter the IBAN.');
+    if (!b.iban) throw field('iban', 'bank.ibanMissing');
     const iban = electronicFormatIBAN(b.iban) ?? '';
     const ibanCountry = iban.slice(0, 2);
     if (b.country && b.country !== ibanCountry && getCountrySpecifications()[b.country]?.IBANRegistry !== true)
-      throw field(
-        'country',
-        `Banks in ${b.country} have no IBAN. Ask your contact at the buyer how to give this account.`,
-      );
-    if (!isValidIBAN(iban)) throw field('iban', 'That IBAN is not valid; check it.');
+      throw field('country', 'bank.noIban', { country: b.country });
+    if (!isValidIBAN(iban)) throw field('iban', 'bank.ibanInvalid');
     if (b.country && b.country !== ibanCountry)
-      throw field('iban', `That IBAN is for a bank in ${ibanCountry}, not ${b.country}.`);
+      throw field('iban', 'bank.ibanCountry', { ibanCountry, country: b.country });
     return { accountHolder, scheme, country: ibanCountry, iban, ...normaliseBic(b.bic) };
   }
   if (scheme === 'us-aba') {
     const routingNumber = digits(b.routingNumber);
-    if (!routingNumber) throw field('routingNumber', 'Enter the routing number.');
-    if (!/^\d{9}$/.test(routingNumber)) throw field('routingNumber', 'A routing number has nine digits.');
-    if (!isValidAbaRouting(routingNumber))
-      throw field('routingNumber', 'That routing number is not valid (its check digit does not match); check it.');
+    if (!routingNumber) throw field('routingNumber', 'bank.routingMissing');
+    if (!/^\d{9}$/.test(routingNumber)) throw field('routingNumber', 'bank.routingDigits');
+    if (!isValidAbaRouting(routingNumber)) throw field('routingNumber', 'bank.routingChecksum');
     const accountNumber = digits(b.accountNumber);
-    if (!accountNumber) throw field('accountNumber', 'Enter the account number.');
-    if (!/^\d{4,17}$/.test(accountNumber)) throw field('accountNumber', 'A US account number has 4 to 17 digits.');
+    if (!accountNumber) throw field('accountNumber', 'bank.accountMissing');
+    if (!/^\d{4,17}$/.test(accountNumber)) throw field('accountNumber', 'bank.usAccountDigits');
     return { accountHolder, scheme, country: 'US', routingNumber, accountNumber, ...normaliseBic(b.bic) };
   }
   const sortCode = digits(b.sortCode);
-  if (!sortCode) throw field('sortCode', 'Enter the sort code.');
-  if (!/^\d{6}$/.test(sortCode)) throw field('sortCode', 'A sort code has six digits, e.g. 40-47-84.');
+  if (!sortCode) throw field('sortCode', 'bank.sortCodeMissing');
+  if (!/^\d{6}$/.test(sortCode)) throw field('sortCode', 'bank.sortCodeDigits');
   const accountNumber = digits(b.accountNumber);
-  if (!accountNumber) throw field('accountNumber', 'Enter the account number.');
-  if (!/^\d{8}$/.test(accountNumber)) throw field('accountNumber', 'A UK account number has eight digits.');
+  if (!accountNumber) throw field('accountNumber', 'bank.accountMissing');
+  if (!/^\d{8}$/.test(accountNumber)) throw field('accountNumber', 'bank.ukAccountDigits');
   return { accountHolder, scheme, country: 'GB', sortCode, accountNumber, ...normaliseBic(b.bic) };
 }
 

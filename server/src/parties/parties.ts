@@ -27,7 +27,7 @@ export async function create(
   input: { kind: 'customer' | 'supplier'; name: string; erpRef?: string | undefined },
 ) {
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff create accounts.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'party.onlyStaffCreate' });
   return ctx.db.tx(scope, async (tx) => {
     const party = await partiesRepo.create(tx, {
       kind: input.kind,
@@ -58,12 +58,12 @@ export async function update(
 ) {
   const { actor } = ctx;
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff change accounts.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'party.onlyStaffChange' });
   await ctx.db.tx(scope, async (tx) => {
     const before = await partiesRepo.getForUpdate(tx, input.partyId);
     if (!before) throw notFound('That account');
     if (input.status === 'suspended' && before.kind === 'internal')
-      throw new DomainError('CONFLICT', 'The internal organisation cannot be suspended.');
+      throw new DomainError('CONFLICT', { key: 'party.internalNotSuspended' });
     const change = {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.erpRef !== undefined ? { erpRef: input.erpRef } : {}),
@@ -98,7 +98,7 @@ export async function update(
  */
 export async function creditExposure(ctx: ServiceContext, input: { partyId: string }) {
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Only internal staff see credit exposure.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'party.onlyStaffExposure' });
   const found = await ctx.db.read(scope, (tx) => partiesRepo.creditExposure(tx, input.partyId));
   if (!found) throw notFound('That customer');
   const { party, openInvoices, openOrders } = found;

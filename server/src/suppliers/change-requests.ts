@@ -57,14 +57,13 @@ function present(r: NonNullable<Awaited<ReturnType<typeof changeRequestsRepo.get
 
 export async function create(ctx: ServiceContext, input: z.output<typeof createChangeRequestInput>) {
   const { actor } = ctx;
-  if (actor.partyKind !== 'supplier')
-    throw new DomainError('FORBIDDEN', 'Only suppliers request master-data changes here.');
+  if (actor.partyKind !== 'supplier') throw new DomainError('FORBIDDEN', { key: 'changeRequest.onlySuppliers' });
   const proposed = input.kind === 'bank-details' ? normaliseBankDetails(input.bankDetails) : input.address;
   const out = await ctx.db.tx(ownScope(actor), async (tx) => {
     const current = await changeRequestsRepo.masterData(tx, actor.partyId);
     const previous = (input.kind === 'bank-details' ? current?.bankDetails : current?.address) ?? null;
     if (previous && JSON.stringify(previous) === JSON.stringify(proposed))
-      throw new DomainError('BAD_REQUEST', 'That is what is already recorded; nothing would change.');
+      throw new DomainError('BAD_REQUEST', { key: 'changeRequest.nothingChanges' });
     const id = await changeRequestsRepo
       .insert(tx, {
         partyId: actor.partyId,
@@ -77,10 +76,7 @@ export async function create(ctx: ServiceContext, input: z.output<typeof createC
       })
       .catch((e: unknown) => {
         if (isUniqueViolation(e))
-          throw new DomainError(
-            'CONFLICT',
-            `A ${KIND_NAME[input.kind]} is already pending. Withdraw it first, or wait for its decision.`,
-          );
+          throw new DomainError('CONFLICT', { key: 'changeRequest.pending', values: { kind: input.kind } });
         throw e;
       });
     await audit.record(tx, ctx, {
@@ -147,9 +143,9 @@ export async function get(ctx: ServiceContext, id: string) {
 async function pendingForUpdate(tx: Tx, id: string, version?: number) {
   const r = await changeRequestsRepo.getForUpdate(tx, id);
   if (!r) throw notFound('That change request');
-  if (r.status !== 'pending') throw new DomainError('CONFLICT', `This request was already ${r.status}.`);
-  if (version !== undefined && r.version !== version)
-    throw new DomainError('CONFLICT', 'This request changed since you opened it; reload it and decide again.');
+  if (r.status !== 'pending')
+    throw new DomainError('CONFLICT', { key: 'changeRequest.alreadyDecided', values: { status: r.status } });
+  if (version !== undefined && r.version !== version) throw new DomainError('CONFLICT', { key: 'changeRequest.stale' });
   return r;
 }
 
@@ -193,15 +189,14 @@ export async function decide(
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(ctx.scope, async (tx) => {
     const r = await pendingForUpdate(tx, input.id, input.version);
-    if (r.kind === 'bank-details')
-      throw new DomainError('CONFLICT', 'Bank-detail changes are decided through approvals (Approvals inbox).');
-    if (r.requestedBy === actor.userId) throw new DomainError('FORBIDDEN', 'You cannot decide your own request.');
+    if (r.kind === 'bank-details') throw new DomainError('CONFLICT', { key: 'changeRequest.bankViaApprovals' });
+    if (r.requestedBy === actor.userId) throw new DomainError('FORBIDDEN', { key: 'changeRequest.ownRequest' });
     const status = input.decision === 'accept' ? ('accepted' as const) : ('rejected' as const);
     const reason = input.reason?.trim() || null;
     await changeRequestsRepo.close(tx, r.id, { status, decidedBy: actor.userId, at: now, reason });
     if (status === 'accepted') {
       // An address request holds an address; the check tells the compiler, which cannot tie kind to shape.
-      if (!('street' in r.proposed)) throw new DomainError('CONFLICT', 'This request holds no address.');
+      if (!('street' in r.proposed)) throw new DomainError('CONFLICT', { key: 'changeRequest.noAddress' });
       const before = await changeRequestsRepo.masterData(tx, r.partyId);
       await changeRequestsRepo.applyMasterData(tx, r.partyId, { address: r.proposed }, now, r.id);
       await outbox.record(tx, now, {
@@ -259,7 +254,7 @@ export async function resubmit(
     const id = await approvalsRepo.forSubject(tx, 'change_request', input.id);
     const approval = id ? await approvalsRepo.getForUpdate(tx, id) : undefined;
     const r = await pendingForUpdate(tx, input.id);
-    if (r.kind !== 'bank-details') throw new DomainError('BAD_REQUEST', 'Only bank-detail changes are resubmitted.');
+    if (r.kind !== 'bank-details') throw new DomainError('BAD_REQUEST', { key: 'changeRequest.onlyBankResubmitted' });
     if (!approval) throw notFound('That approval request');
     await changeRequestsRepo.updateProposed(tx, r.id, proposed, input.note?.trim() || null);
     await approvals.resubmitInTx(
@@ -285,12 +280,14 @@ export async function resubmit(
 async function openBankRequest(tx: Tx, id: string, forUpdate: boolean) {
   const r = forUpdate ? await changeRequestsRepo.getForUpdate(tx, id) : await changeRequestsRepo.get(tx, id);
   if (!r) throw notFound('That change request');
-  if (r.kind !== 'bank-details')
-    throw new DomainError('BAD_REQUEST', 'A bank letter goes on a bank-detail change, not an address change.');
+  if (r.kind !== 'bank-details') throw new DomainError('BAD_REQUEST', { key: 'changeRequest.letterOnBankOnly' });
   if (r.status !== 'pending')
-    throw new DomainError('CONFLICT', `This change was already ${r.status}; a letter goes on a pending one.`);
+    throw new DomainError('CONFLICT', { key: 'changeRequest.letterNotPending', values: { status: r.status } });
   if ((await changeRequestsRepo.attachmentCount(tx, r.id)) >= CHANGE_REQUEST_ATTACHMENTS_MAX)
-    throw new DomainError('BAD_REQUEST', `A change request carries at most ${CHANGE_REQUEST_ATTACHMENTS_MAX} files.`);
+    throw new DomainError('BAD_REQUEST', {
+      key: 'changeRequest.attachmentsMax',
+      values: { max: CHANGE_REQUEST_ATTACHMENTS_MAX },
+    });
   return r;
 }
 

@@ -22,7 +22,7 @@ import { type NotificationEvent, notify, notifyAsSystem } from '../users/notific
  * in its transaction and mailed to the other side: the supplier's users who handle POs, or the operators.
  */
 
-const PO = 'That purchase order';
+const PO = 'That purchase order' as const;
 type PoRow = NonNullable<Awaited<ReturnType<typeof purchaseOrdersRepo.getForUpdate>>>;
 
 /** Which side of the conversation a caller writes on; only a supplier or internal staff have one. */
@@ -152,7 +152,7 @@ export async function post(ctx: ServiceContext, input: z.output<typeof postPoMes
   if (sideOf(actor) !== side || (side === 'staff' && actor.partyKind !== 'internal'))
     throw new DomainError(
       'FORBIDDEN',
-      side === 'supplier' ? 'Only the supplier writes here.' : 'Only the buyer answers here.',
+      side === 'supplier' ? { key: 'thread.onlySupplier' } : { key: 'thread.onlyBuyer' },
     );
   const now = new Date(ctx.clock.now());
   const out = await ctx.db.tx(ctx.scope, async (tx) => {
@@ -187,9 +187,8 @@ export async function resolve(ctx: ServiceContext, input: z.output<typeof resolv
     if (!po) throw notFound(PO);
     const t = await poThreadsRepo.forPoForUpdate(tx, po.id);
     if (!t) throw notFound('A thread on that purchase order');
-    if (t.status === 'resolved') throw new DomainError('CONFLICT', 'This thread was already resolved.');
-    if (t.version !== input.version)
-      throw new DomainError('CONFLICT', 'Someone wrote on this thread since you opened it; read it and resolve again.');
+    if (t.status === 'resolved') throw new DomainError('CONFLICT', { key: 'thread.alreadyResolved' });
+    if (t.version !== input.version) throw new DomainError('CONFLICT', { key: 'thread.stale' });
     await poThreadsRepo.resolve(tx, t.id, { by: actor.userId, at: now, resolution: input.resolution });
     const after = po.status === 'problem' ? (po.acknowledgedAt ? 'acknowledged' : 'open') : po.status;
     if (po.status === 'problem') await purchaseOrdersRepo.clearProblem(tx, po.id, after as 'open' | 'acknowledged');
@@ -250,7 +249,7 @@ function requireWriter(actor: Actor) {
     actor.partyKind === 'supplier'
       ? actor.permissions.has('purchase-orders:acknowledge')
       : actor.partyKind === 'internal' && actor.permissions.has('purchase-orders:review');
-  if (!ok) throw new DomainError('FORBIDDEN', 'You do not have permission to do that.');
+  if (!ok) throw new DomainError('FORBIDDEN', { key: 'auth.forbidden' });
 }
 
 async function openThreadForFiles(tx: Tx, actor: Actor, purchaseOrderId: string, lock: boolean) {
@@ -258,10 +257,9 @@ async function openThreadForFiles(tx: Tx, actor: Actor, purchaseOrderId: string,
     ? await poThreadsRepo.forPoForUpdate(tx, purchaseOrderId)
     : await poThreadsRepo.forPo(tx, purchaseOrderId, reader(actor));
   if (!t) throw notFound('A thread on that purchase order');
-  if (t.status !== 'open')
-    throw new DomainError('CONFLICT', 'This thread was resolved; write a message to reopen it first.');
+  if (t.status !== 'open') throw new DomainError('CONFLICT', { key: 'thread.resolvedReopen' });
   if ((await poThreadsRepo.attachmentCount(tx, t.partyId, t.id)) >= PO_THREAD_ATTACHMENTS_MAX)
-    throw new DomainError('BAD_REQUEST', `A thread carries at most ${PO_THREAD_ATTACHMENTS_MAX} files.`);
+    throw new DomainError('BAD_REQUEST', { key: 'thread.attachmentsMax', values: { max: PO_THREAD_ATTACHMENTS_MAX } });
   return t;
 }
 

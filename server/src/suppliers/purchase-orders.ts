@@ -32,14 +32,14 @@ export async function get(ctx: ServiceContext, id: string) {
 export async function acknowledge(ctx: ServiceContext, input: { id: string; promisedDate: string }) {
   const { actor } = ctx;
   const day = today(ctx);
-  if (input.promisedDate < day) throw new DomainError('BAD_REQUEST', 'The promised date cannot be in the past.');
+  if (input.promisedDate < day) throw new DomainError('BAD_REQUEST', { key: 'po.promisedPast' });
   if (input.promisedDate > addDays(day, PROMISE_HORIZON_DAYS))
-    throw new DomainError('BAD_REQUEST', 'The promised date is more than two years away; check the year.');
+    throw new DomainError('BAD_REQUEST', { key: 'po.promisedTooFar' });
   return ctx.db.tx(ctx.scope, async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
-      throw new DomainError('CONFLICT', `This purchase order is ${po.status} and can no longer be acknowledged.`);
+      throw new DomainError('CONFLICT', { key: 'po.cannotAcknowledge', values: { status: po.status } });
     const now = new Date(ctx.clock.now());
     await purchaseOrdersRepo.acknowledge(tx, po.id, input.promisedDate, actor.userId, now);
     await outbox.record(tx, now, {
@@ -75,7 +75,7 @@ export async function flagProblem(ctx: ServiceContext, input: { id: string; note
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
-      throw new DomainError('CONFLICT', `This purchase order is ${po.status}; a problem can no longer be flagged.`);
+      throw new DomainError('CONFLICT', { key: 'po.cannotFlag', values: { status: po.status } });
     const now = new Date(ctx.clock.now());
     await purchaseOrdersRepo.flagProblem(tx, po.id, input.note, actor.userId, now);
     const thread = await poThreads.writeInTx(ctx, tx, actor, po, { kind: 'problem', body: input.note, at: now });

@@ -121,34 +121,40 @@ export async function confirm(ctx: ServiceContext, input: z.output<typeof confir
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.id);
     if (!po) throw notFound('That purchase order');
     if (!purchaseOrdersRepo.isOpen(po.status))
-      throw new DomainError('CONFLICT', `This purchase order is ${po.status} and can no longer be confirmed.`);
+      throw new DomainError('CONFLICT', { key: 'po.cannotConfirm', values: { status: po.status } });
     const lines = await repo.lineProgress(tx, po.partyId, [po.id], true);
     const given = new Map(input.lines.map((l) => [l.lineNo, l]));
-    if (given.size !== input.lines.length) throw new DomainError('BAD_REQUEST', 'Each line may be answered once.');
+    if (given.size !== input.lines.length) throw new DomainError('BAD_REQUEST', { key: 'confirm.eachLineOnce' });
     const missing = lines.filter((l) => !given.has(l.lineNo)).map((l) => l.lineNo);
-    if (missing.length > 0) throw new DomainError('BAD_REQUEST', `Answer every line (missing: ${missing.join(', ')}).`);
+    if (missing.length > 0)
+      throw new DomainError('BAD_REQUEST', { key: 'confirm.answerEveryLine', values: { lines: missing.join(', ') } });
     const unknown = input.lines.filter((l) => !lines.some((x) => x.lineNo === l.lineNo)).map((l) => l.lineNo);
-    if (unknown.length > 0) throw new DomainError('BAD_REQUEST', `This purchase order has no line ${unknown[0]}.`);
+    if (unknown.length > 0)
+      throw new DomainError('BAD_REQUEST', { key: 'po.noLine', values: { line: String(unknown[0]) } });
     const rows = lines.map((l) => {
       const answer = given.get(l.lineNo) as z.output<typeof confirmPurchaseOrderInput>['lines'][number];
       const ordered = parseQty(l.ordered);
       const problem = checkConfirmationLine({ quantity: ordered, requestedDate: po.requestedDate }, answer, day);
-      if (problem) throw new DomainError('BAD_REQUEST', `Line ${l.lineNo}: ${problem}`);
+      if (problem)
+        throw new DomainError('BAD_REQUEST', {
+          key: 'confirm.lineProblem',
+          values: { line: String(l.lineNo), problem },
+        });
       if (answer.schedules.some((s) => s.date > horizon))
-        throw new DomainError('BAD_REQUEST', `Line ${l.lineNo}: a date is more than two years away; check the year.`);
+        throw new DomainError('BAD_REQUEST', { key: 'confirm.dateTooFar', values: { line: String(l.lineNo) } });
       const committed = committedOf(answer);
       const shipped = parseQty(l.shipped);
       const invoiced = parseQty(l.invoiced);
       if (committed < shipped)
-        throw new DomainError(
-          'BAD_REQUEST',
-          `Line ${l.lineNo}: ${formatQty(shipped)} already shipped; the quantity cannot go below that.`,
-        );
+        throw new DomainError('BAD_REQUEST', {
+          key: 'confirm.alreadyShipped',
+          values: { line: String(l.lineNo), quantity: formatQty(shipped) },
+        });
       if (committed < invoiced)
-        throw new DomainError(
-          'BAD_REQUEST',
-          `Line ${l.lineNo}: ${formatQty(invoiced)} already invoiced; the quantity cannot go below that.`,
-        );
+        throw new DomainError('BAD_REQUEST', {
+          key: 'confirm.alreadyInvoiced',
+          values: { line: String(l.lineNo), quantity: formatQty(invoiced) },
+        });
       const later = po.requestedDate !== null && answer.schedules.some((s) => s.date > (po.requestedDate as string));
       return {
         lineNo: l.lineNo,
@@ -231,7 +237,7 @@ export async function decideConfirmation(ctx: ServiceContext, input: z.output<ty
     const c = await repo.confirmationForUpdate(tx, input.id);
     if (!c) throw notFound('That confirmation');
     if (c.status !== 'submitted')
-      throw new DomainError('CONFLICT', `This confirmation is ${c.status}; only a waiting one can be decided.`);
+      throw new DomainError('CONFLICT', { key: 'confirm.notWaiting', values: { status: c.status } });
     const at = now(ctx);
     const accept = input.decision === 'accept';
     if (accept) {
@@ -241,15 +247,15 @@ export async function decideConfirmation(ctx: ServiceContext, input: z.output<ty
         const shipped = parseQty(line?.shipped ?? '0');
         const invoiced = parseQty(line?.invoiced ?? '0');
         if (parseQty(a.committedQuantity) < shipped)
-          throw new DomainError(
-            'CONFLICT',
-            `Line ${a.lineNo}: ${formatQty(shipped)} has shipped since; the supplier must confirm again.`,
-          );
+          throw new DomainError('CONFLICT', {
+            key: 'confirm.shippedSince',
+            values: { line: String(a.lineNo), quantity: formatQty(shipped) },
+          });
         if (parseQty(a.committedQuantity) < invoiced)
-          throw new DomainError(
-            'CONFLICT',
-            `Line ${a.lineNo}: ${formatQty(invoiced)} has been invoiced since; the supplier must confirm again.`,
-          );
+          throw new DomainError('CONFLICT', {
+            key: 'confirm.invoicedSince',
+            values: { line: String(a.lineNo), quantity: formatQty(invoiced) },
+          });
       }
     }
     await repo.setConfirmationStatus(tx, c.id, c.partyId, {
@@ -326,19 +332,21 @@ export async function createShipNotice(ctx: ServiceContext, input: z.output<type
   const { actor } = ctx;
   const day = today(ctx);
   if (input.shipDate < addDays(day, -SHIP_DATE_WINDOW_DAYS) || input.shipDate > addDays(day, SHIP_DATE_WINDOW_DAYS))
-    throw new DomainError('BAD_REQUEST', `The ship date must be within ${SHIP_DATE_WINDOW_DAYS} days of today.`);
+    throw new DomainError('BAD_REQUEST', { key: 'shipNotice.shipDateWindow', values: { days: SHIP_DATE_WINDOW_DAYS } });
   const keys = new Set(input.lines.map((l) => lineKey(l.purchaseOrderId, l.lineNo)));
-  if (keys.size !== input.lines.length) throw new DomainError('BAD_REQUEST', 'Each PO line may appear once.');
+  if (keys.size !== input.lines.length) throw new DomainError('BAD_REQUEST', { key: 'shipNotice.lineOnce' });
   return ctx.db.tx(ctx.scope, async (tx) => {
     const poIds = [...new Set(input.lines.map((l) => l.purchaseOrderId))];
     const pos = await repo.purchaseOrdersOf(tx, poIds, true);
     if (pos.length !== poIds.length) throw notFound('That purchase order');
     const partyId = (pos[0] as (typeof pos)[number]).partyId;
-    if (pos.some((p) => p.partyId !== partyId))
-      throw new DomainError('BAD_REQUEST', 'A ship notice covers purchase orders of one supplier.');
+    if (pos.some((p) => p.partyId !== partyId)) throw new DomainError('BAD_REQUEST', { key: 'shipNotice.oneSupplier' });
     for (const p of pos)
       if (!purchaseOrdersRepo.isOpen(p.status))
-        throw new DomainError('CONFLICT', `Purchase order ${p.number} is ${p.status}; nothing more can ship on it.`);
+        throw new DomainError('CONFLICT', {
+          key: 'shipNotice.poClosed',
+          values: { number: p.number, status: p.status },
+        });
     const lines = await repo.lineProgress(tx, partyId, poIds, true);
     // A retry of a create that committed (same key, so the same POs, whose locks we now hold): its notice.
     if (input.idempotencyKey) {
@@ -350,15 +358,23 @@ export async function createShipNotice(ctx: ServiceContext, input: z.output<type
     const out = input.lines.map((l) => {
       const line = byKey.get(lineKey(l.purchaseOrderId, l.lineNo));
       const poNumber = numberOf.get(l.purchaseOrderId) as string;
-      if (!line) throw new DomainError('BAD_REQUEST', `Purchase order ${poNumber} has no line ${l.lineNo}.`);
+      if (!line)
+        throw new DomainError('BAD_REQUEST', {
+          key: 'shipNotice.noLine',
+          values: { number: poNumber, line: String(l.lineNo) },
+        });
       const q = parseQty(l.quantity);
-      if (q <= 0n) throw new DomainError('BAD_REQUEST', `Line ${l.lineNo} of ${poNumber}: ship a quantity above zero.`);
+      if (q <= 0n)
+        throw new DomainError('BAD_REQUEST', {
+          key: 'shipNotice.positive',
+          values: { line: String(l.lineNo), number: poNumber },
+        });
       const open = openQuantity(parseQty(line.committed), parseQty(line.shipped));
       if (q > open)
-        throw new DomainError(
-          'CONFLICT',
-          `Line ${l.lineNo} of ${poNumber}: only ${formatQty(open)} is open; ${formatQty(q)} cannot ship.`,
-        );
+        throw new DomainError('CONFLICT', {
+          key: 'shipNotice.onlyOpen',
+          values: { line: String(l.lineNo), number: poNumber, open: formatQty(open), quantity: formatQty(q) },
+        });
       return {
         purchaseOrderId: l.purchaseOrderId,
         purchaseOrderNumber: poNumber,
@@ -421,7 +437,7 @@ export async function cancelShipNotice(ctx: ServiceContext, input: z.output<type
     const n = await repo.noticeForUpdate(tx, input.id);
     if (!n) throw notFound('That ship notice');
     if (n.status !== 'shipped')
-      throw new DomainError('CONFLICT', `This ship notice is ${n.status} and can no longer be cancelled.`);
+      throw new DomainError('CONFLICT', { key: 'shipNotice.cannotCancel', values: { status: n.status } });
     const at = now(ctx);
     await repo.cancelNotice(tx, n.id, n.partyId, actor.userId, at, input.reason);
     await outbox.record(tx, at, {
@@ -487,30 +503,35 @@ function amountMinor(qty: bigint, priceMicro: bigint, currency: string): bigint 
 export async function submitInvoice(ctx: ServiceContext, input: z.output<typeof submitSupplierInvoiceInput>) {
   const { actor } = ctx;
   const day = today(ctx);
-  if (input.invoiceDate > day) throw new DomainError('BAD_REQUEST', 'The invoice date cannot be in the future.');
+  if (input.invoiceDate > day) throw new DomainError('BAD_REQUEST', { key: 'supplierInvoice.dateFuture' });
   if (new Set(input.lines.map((l) => l.lineNo)).size !== input.lines.length)
-    throw new DomainError('BAD_REQUEST', 'Each PO line may appear once.');
+    throw new DomainError('BAD_REQUEST', { key: 'shipNotice.lineOnce' });
   const tolerance = ctx.config.supplierInvoices;
   return ctx.db.tx(ctx.scope, async (tx) => {
     const po = await purchaseOrdersRepo.getForUpdate(tx, input.purchaseOrderId);
     if (!po) throw notFound('That purchase order');
-    if (po.status === 'cancelled') throw new DomainError('CONFLICT', 'This purchase order is cancelled.');
+    if (po.status === 'cancelled') throw new DomainError('CONFLICT', { key: 'po.cancelled' });
     if (await repo.invoiceNumberTaken(tx, po.partyId, input.number))
-      throw new DomainError('CONFLICT', `You already submitted an invoice numbered ${input.number}.`);
+      throw new DomainError('CONFLICT', { key: 'supplierInvoice.numberTaken', values: { number: input.number } });
     const lines = await repo.lineProgress(tx, po.partyId, [po.id], true);
     let total = 0n;
     const rows = input.lines.map((l) => {
       const line = lines.find((x) => x.lineNo === l.lineNo);
-      if (!line) throw new DomainError('BAD_REQUEST', `This purchase order has no line ${l.lineNo}.`);
+      if (!line) throw new DomainError('BAD_REQUEST', { key: 'po.noLine', values: { line: String(l.lineNo) } });
       const qty = parseQty(l.quantity);
-      if (qty <= 0n) throw new DomainError('BAD_REQUEST', `Line ${l.lineNo}: invoice a quantity above zero.`);
+      if (qty <= 0n)
+        throw new DomainError('BAD_REQUEST', { key: 'supplierInvoice.positive', values: { line: String(l.lineNo) } });
       const invoicedBefore = parseQty(line.invoiced);
       const committed = parseQty(line.committed);
       if (invoicedBefore + qty > committed)
-        throw new DomainError(
-          'BAD_REQUEST',
-          `Line ${l.lineNo}: ${formatQty(invoicedBefore + qty)} would be invoiced, more than the ${formatQty(committed)} ordered.`,
-        );
+        throw new DomainError('BAD_REQUEST', {
+          key: 'supplierInvoice.overCommitted',
+          values: {
+            line: String(l.lineNo),
+            quantity: formatQty(invoicedBefore + qty),
+            committed: formatQty(committed),
+          },
+        });
       const price = parseMicro(l.unitPrice);
       const poPrice = parseMicro(line.unitPrice);
       const shipped = parseQty(line.shipped);
@@ -613,7 +634,7 @@ export async function recordInvoiceFile(
   ctx: ServiceContext,
   f: { invoiceId: string; fileName: string; contentType: string; sizeBytes: number; sha256: string },
 ) {
-  if (f.contentType !== 'application/pdf') throw new DomainError('BAD_REQUEST', 'Attach the invoice as a PDF.');
+  if (f.contentType !== 'application/pdf') throw new DomainError('BAD_REQUEST', { key: 'supplierInvoice.pdfOnly' });
   return ctx.db.tx(ctx.scope, async (tx) => {
     const inv = await repo.invoiceForUpdate(tx, f.invoiceId);
     if (!inv) throw notFound('That invoice');

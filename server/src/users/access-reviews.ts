@@ -23,7 +23,7 @@ export async function start(
 ) {
   const { actor } = ctx;
   const deadline = new Date(input.deadline);
-  if (deadline.getTime() <= ctx.clock.now()) throw invalidField(['deadline'], 'Choose a time in the future.');
+  if (deadline.getTime() <= ctx.clock.now()) throw invalidField(['deadline'], { key: 'review.futureDeadline' });
   return ctx.db.tx(ctx.scope, async (tx) => {
     const id = await reviewsRepo.insert(tx, {
       name: input.name,
@@ -68,8 +68,8 @@ export async function decide(ctx: ServiceContext, input: { itemId: string; decis
     if (!item) throw notFound('That review item');
     const review = await reviewsRepo.get(tx, item.reviewId);
     if (review?.status !== 'open' || review.deadline.getTime() <= ctx.clock.now())
-      throw new DomainError('CONFLICT', 'This review is closed.');
-    if (item.decision) throw new DomainError('CONFLICT', 'This item has already been decided.');
+      throw new DomainError('CONFLICT', { key: 'review.closed' });
+    if (item.decision) throw new DomainError('CONFLICT', { key: 'review.itemDecided' });
     const target = await administrable(tx, actor, item.userId);
     if (input.decision === 'revoke') {
       await applyRoles({ ...ctx, tx }, target, (current) => current.filter((k) => k !== item.roleKey), {
@@ -96,7 +96,7 @@ export async function closeReview(db: Database, clock: Clock, reviewId: string, 
   return db.tx(SYSTEM_SCOPE, async (tx) => {
     const review = await reviewsRepo.get(tx, reviewId, true);
     if (!review) throw notFound('That review');
-    if (review.status === 'closed') throw new DomainError('CONFLICT', 'This review is already closed.');
+    if (review.status === 'closed') throw new DomainError('CONFLICT', { key: 'review.alreadyClosed' });
     const now = new Date(clock.now());
     const { expired, users } = await reviewsRepo.expirePending(tx, reviewId, now);
     let usersSuspended = 0;

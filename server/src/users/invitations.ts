@@ -1,15 +1,14 @@
 import { invitationsRepo, policiesRepo, usersRepo } from '@gatehouse/db';
 import { byUser, record as recordAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
-import { newPasswordProblem } from '../auth/password-policy.ts';
+import { newPasswordProblem, passwordRefused } from '../auth/password-policy.ts';
 import { requireAllowedAddress, startSession } from '../auth/sign-in.ts';
 import { parseSplitToken, secretMatches } from '../auth/tokens.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 
-const invalid = () =>
-  new DomainError('BAD_REQUEST', 'This invitation is not valid any more. Ask your administrator for a new one.');
+const invalid = () => new DomainError('BAD_REQUEST', { key: 'auth.invitationInvalid' });
 
 /** A live invitation for the token, or the one "not valid" answer (unknown, used, expired, wrong secret). */
 async function liveInvitation(ctx: Context, token: string) {
@@ -51,7 +50,7 @@ export async function acceptInvitation(ctx: Context, input: { token: string; pas
     },
     ctx.config.passwordMinLength,
   );
-  if (problem) throw new DomainError('BAD_REQUEST', problem);
+  if (problem) throw passwordRefused(problem);
   // No session from a network the new user's allowlists refuse; the invitation stays unspent meanwhile.
   const policy = await ctx.db.readOne({ kind: 'party', partyId: inv.partyId }, (tx) =>
     policiesRepo.forUser(tx, inv.userId),

@@ -194,11 +194,8 @@ export async function preferences(ctx: ServiceContext) {
 /** Security mail is not a preference: asking to change it is refused with a reason. */
 function checkType(type: string): NotificationType {
   if ((SECURITY_MAIL_KINDS as readonly string[]).includes(type) || type.startsWith('security'))
-    throw new DomainError(
-      'BAD_REQUEST',
-      'Security mail cannot be turned off: it tells you when your account is at risk.',
-    );
-  if (!(type in NOTIFICATION_TYPES)) throw new DomainError('BAD_REQUEST', 'There is no such notification type.');
+    throw new DomainError('BAD_REQUEST', { key: 'notification.securityMail' });
+  if (!(type in NOTIFICATION_TYPES)) throw new DomainError('BAD_REQUEST', { key: 'notification.noSuchType' });
   return type as NotificationType;
 }
 

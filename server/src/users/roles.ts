@@ -40,7 +40,7 @@ function checkPermissions(actor: Actor, partyKind: PartyKind, permissions: strin
 }
 
 function checkDelegable(partyKind: PartyKind, delegable: boolean) {
-  if (partyKind === 'internal' && delegable) throw invalidField(['delegable'], 'Internal roles are never delegated.');
+  if (partyKind === 'internal' && delegable) throw invalidField(['delegable'], { key: 'role.neverDelegated' });
 }
 
 const audit = (
@@ -67,7 +67,7 @@ export async function create(
   checkDelegable(input.partyKind, input.delegable);
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
     if (await rolesRepo.getForUpdate(tx, input.key))
-      throw new DomainError('CONFLICT', `A role ${input.key} already exists.`);
+      throw new DomainError('CONFLICT', { key: 'role.exists', values: { role: input.key } });
     await rolesRepo.insert(tx, { ...input, permissions });
     await recordAudit(tx, ctx, audit(ctx, 'role.created', input.key, { ...input, permissions }));
   });
@@ -98,11 +98,7 @@ export async function update(
     const permissions = input.permissions ? [...new Set(input.permissions)].sort() : undefined;
     const permissionsChanged = permissions && permissions.join() !== [...before.permissions].sort().join();
     if (permissionsChanged) {
-      if (before.builtIn)
-        throw new DomainError(
-          'CONFLICT',
-          'The permissions of a built-in role are fixed; create a custom role instead.',
-        );
+      if (before.builtIn) throw new DomainError('CONFLICT', { key: 'role.builtInFixed' });
       checkPermissions(actor, before.partyKind, permissions);
     }
     if (input.delegable !== undefined) checkDelegable(before.partyKind, input.delegable);
@@ -131,9 +127,9 @@ export async function remove(ctx: ServiceContext, key: string) {
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
     const role = await rolesRepo.getForUpdate(tx, key);
     if (!role) throw notFound('That role');
-    if (role.builtIn) throw new DomainError('CONFLICT', 'Built-in roles cannot be deleted.');
+    if (role.builtIn) throw new DomainError('CONFLICT', { key: 'role.builtInDelete' });
     const n = await rolesRepo.holderCount(tx, role.id);
-    if (n > 0) throw new DomainError('CONFLICT', `${n} user(s) still hold this role; take it from them first.`);
+    if (n > 0) throw new DomainError('CONFLICT', { key: 'role.stillHeld', values: { count: n } });
     await rolesRepo.remove(tx, key);
     await recordAudit(tx, ctx, audit(ctx, 'role.deleted', key, { name: role.name }));
   });

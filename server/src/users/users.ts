@@ -111,11 +111,11 @@ export async function invite(
   const result = await ctx.db.tx(scope, async (tx) => {
     const party = await partiesRepo.get(tx, partyId);
     if (!party) throw notFound('That party');
-    if (party.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
+    if (party.status !== 'active') throw new DomainError('CONFLICT', { key: 'user.suspended' });
     const found = await usersRepo.rolesByKeys(tx, roleKeys);
     for (const key of roleKeys) {
       const role = found.find((r) => r.key === key);
-      if (!role) throw invalidField(['roles'], `There is no role ${key}.`);
+      if (!role) throw invalidField(['roles'], { key: 'user.noRole', values: { role: key } });
       const problem = grantProblem(
         { userId: actor.userId, partyKind: actor.partyKind, permissions: actor.permissions },
         role,
@@ -128,7 +128,7 @@ export async function invite(
     if (existing) {
       const reopen = existing.status === 'invited' || (existing.status === 'deactivated' && existing.neverActivated);
       if (!reopen || existing.partyId !== partyId) {
-        throw new DomainError('CONFLICT', 'A user with that email address already exists.');
+        throw new DomainError('CONFLICT', { key: 'user.exists' });
       }
       user = { id: existing.id, partyId };
       if (existing.status !== 'invited') await usersRepo.setStatus(tx, user.id, 'invited');
@@ -200,7 +200,7 @@ export async function invite(
 async function pendingInvitee(tx: Tx, actor: Actor, userId: string) {
   const target = await administrable(tx, actor, userId);
   if (target.status !== 'invited') {
-    throw new DomainError('CONFLICT', 'This user has no pending invitation (already accepted, or revoked).');
+    throw new DomainError('CONFLICT', { key: 'user.noInvitation' });
   }
   return target;
 }
@@ -215,7 +215,7 @@ export async function resendInvitation(ctx: ServiceContext, input: { userId: str
   const issued = await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await pendingInvitee(tx, actor, input.userId);
     const party = await partiesRepo.get(tx, target.partyId);
-    if (party?.status !== 'active') throw new DomainError('CONFLICT', 'That account is suspended.');
+    if (party?.status !== 'active') throw new DomainError('CONFLICT', { key: 'user.suspended' });
     const fresh = await issueInvitation({ ...ctx, tx }, target);
     if (input.delivery === 'mail') await mailRepo.enqueue(tx, invitationMail(actor, target, party.name, fresh.link));
     await audit.record(tx, ctx, {
@@ -277,7 +277,7 @@ export async function resetTwoFactor(ctx: ServiceContext, userId: string) {
   await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, userId);
     const had = await mfaRepo.removeAll(tx, target.id);
-    if (!had) throw new DomainError('CONFLICT', 'This user has no second factor to reset.');
+    if (!had) throw new DomainError('CONFLICT', { key: 'user.noSecondFactor' });
     const ended = await sessionsRepo.removeAllForUser(tx, target.id);
     await audit.record(tx, ctx, {
       action: 'mfa.reset_by_admin',
@@ -364,7 +364,7 @@ export async function grantableRoles(ctx: ServiceContext, partyId?: string) {
 async function keepLastAdmin(tx: Tx, target: { id: string; partyId: string; permissions: string[] }, losing: boolean) {
   if (!losing || !target.permissions.includes('users:manage')) return;
   if ((await usersRepo.countOthersWith(tx, target.partyId, 'users:manage', target.id)) === 0) {
-    throw new DomainError('CONFLICT', 'This is the last administrator of the account; make someone else one first.');
+    throw new DomainError('CONFLICT', { key: 'user.lastAdmin' });
   }
 }
 
@@ -402,7 +402,7 @@ export async function applyRoles(
   const found = await usersRepo.rolesByKeys(tx, changed);
   for (const key of changed) {
     const role = found.find((r) => r.key === key);
-    if (!role) throw invalidField(['roles'], `There is no role ${key}.`);
+    if (!role) throw invalidField(['roles'], { key: 'user.noRole', values: { role: key } });
     const problem = grantProblem(principal(actor), role, target.partyKind);
     if (problem) throw new DomainError('FORBIDDEN', problem);
   }
@@ -452,8 +452,7 @@ export async function reactivate(ctx: ServiceContext, userId: string) {
   await ctx.db.tx(ctx.scope, async (tx) => {
     const target = await administrable(tx, actor, userId);
     if (target.status === 'active') return;
-    if (target.status === 'invited')
-      throw new DomainError('CONFLICT', 'This user has not accepted the invitation yet; invite them again instead.');
+    if (target.status === 'invited') throw new DomainError('CONFLICT', { key: 'user.notAccepted' });
     await usersRepo.setStatus(tx, target.id, 'active');
     await audit.record(tx, ctx, {
       action: 'user.reactivated',
