@@ -49,10 +49,13 @@ export function buildServer() {
   execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** A node process: TypeScript through tsx, a built .mjs as is. */
+/** BENCH_NODE_ARGS (e.g. "--max-old-space-size=256") go to the Gatehouse server only (docs/benchmarks.md, memory). */
+export const ghNodeArgs = () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** A node process: TypeScript through tsx, a built .mjs as production runs it; `nodeArgs` come last (they win). */
 export function startNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
-  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
+  const child = spawn(process.execPath, [...loader, ...nodeArgs, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

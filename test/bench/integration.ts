@@ -55,6 +55,7 @@ import {
   fig,
   GATEHOUSE,
   ghEnv,
+  ghNodeArgs,
   machineBusyTicks,
   median,
   quantile,
@@ -692,7 +693,7 @@ async function csvMain() {
       `   file: ${CSV_ORDERS.toLocaleString('en')} orders, ${lines.toLocaleString('en')} lines (CSV rows), ${f(size / 1024 / 1024)} MB, generated in ${f((performance.now() - t0) / 1000, 1)} s`,
     );
     const port = await freeLoopbackPort();
-    child = startNode(GATEHOUSE, { ...ghEnv(pg.ownerUrl, port), IMPORT_MAX_MB: '10240' });
+    child = startNode(GATEHOUSE, { ...ghEnv(pg.ownerUrl, port), IMPORT_MAX_MB: '10240' }, ghNodeArgs());
     await waitReady(`http://127.0.0.1:${port}/readyz`, child);
     const pid = child.pid as number;
     const rssBefore = await rssMb(pid);

@@ -40,6 +40,7 @@ import {
   GATEHOUSE,
   type GoalRow,
   ghEnv,
+  ghNodeArgs,
   median,
   ratio,
   reportGoals,
@@ -188,6 +189,8 @@ function pathFor(target: TargetName, proc: Proc, s: Session): string {
 
 interface Target {
   name: TargetName;
+  /** Which server answers: the raw one's paths, or Gatehouse's (also for the anchor of BENCH_AB_NODE_ARGS). */
+  api: TargetName;
   pid: number;
   base: string;
 }
@@ -225,7 +228,7 @@ async function runLoad(
           const s = pickSession();
           return {
             ...req,
-            path: pathFor(t.name, proc === 'mixed' ? pickOf([...PROCS]) : proc, s),
+            path: pathFor(t.api, proc === 'mixed' ? pickOf([...PROCS]) : proc, s),
             headers: { ...req.headers, cookie: `gh_session=${s.token}` },
           };
         },
@@ -286,7 +289,7 @@ async function runRate(
           agent,
           host: url.hostname,
           port: url.port,
-          path: pathFor(t.name, proc === 'mixed' ? pickOf([...PROCS]) : proc, s),
+          path: pathFor(t.api, proc === 'mixed' ? pickOf([...PROCS]) : proc, s),
           headers: { cookie: `gh_session=${s.token}` },
         },
         (res) => {
@@ -350,16 +353,16 @@ async function sanity(targets: Target[], sessions: { heavy: Session[]; light: Se
   for (const t of targets) {
     const expect: Record<Proc, string> = {
       'orders.list': 'SO-',
-      'orders.get': t.name === 'raw' ? '"line_no"' : '"lineNo"',
+      'orders.get': t.api === 'raw' ? '"line_no"' : '"lineNo"',
       'invoices.list': 'INV-',
     };
     for (const proc of PROCS) {
-      const res = await fetch(t.base + pathFor(t.name, proc, a), { headers: { cookie: `gh_session=${a.token}` } });
+      const res = await fetch(t.base + pathFor(t.api, proc, a), { headers: { cookie: `gh_session=${a.token}` } });
       const text = await res.text();
       if (res.status !== 200 || !text.includes(expect[proc]) || !text.includes(a.partyId))
         throw new Error(`${t.name} ${proc} answered ${res.status}: ${text.slice(0, 300)}`);
     }
-    const foreign = await fetch(t.base + pathFor(t.name, 'orders.get', b), {
+    const foreign = await fetch(t.base + pathFor(t.api, 'orders.get', b), {
       headers: { cookie: `gh_session=${a.token}` },
     });
     if (foreign.status === 200) throw new Error(`${t.name} orders.get served another party's order`);
@@ -367,8 +370,7 @@ async function sanity(targets: Target[], sessions: { heavy: Session[]; light: Se
   }
 }
 
-/** BENCH_NODE_ARGS (e.g. "--max-semi-space-size=8") go to the Gatehouse server only. */
-const ghNodeArgs = () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const AB_ARGS = process.env.BENCH_AB_NODE_ARGS;
 
 async function main() {
   buildServer(); // what `pnpm start` runs
@@ -391,20 +393,29 @@ async function main() {
 
     const ports = { raw: await freeLoopbackPort(), gh: await freeLoopbackPort() };
     const specs = [
-      {
-        name: 'raw' as const,
-        script: 'test/bench/raw-server.ts',
-        env: { RAW_DATABASE_URL: pg.ownerUrl, PORT: String(ports.raw) },
-      },
+      // BENCH_AB_NODE_ARGS: the anchor is a second Gatehouse with these node flags instead of the raw server
+      // (flags side by side in one run, e.g. "--max-semi-space-size=64"); its column is still labelled raw.
+      AB_ARGS === undefined
+        ? {
+            name: 'raw' as const,
+            script: 'test/bench/raw-server.ts',
+            env: { RAW_DATABASE_URL: pg.ownerUrl, PORT: String(ports.raw) },
+          }
+        : { name: 'raw' as const, script: GATEHOUSE, env: ghEnv(pg.ownerUrl, ports.raw) },
       { name: 'gh' as const, script: GATEHOUSE, env: ghEnv(pg.ownerUrl, ports.gh) },
     ];
     const targets: Target[] = [];
     for (const spec of specs) {
-      const args = spec.name === 'gh' ? ghNodeArgs() : [];
+      const args = spec.name === 'gh' ? ghNodeArgs() : (AB_ARGS ?? '').split(' ').filter(Boolean);
       const child = startNode(spec.script, spec.env, args);
       children.push(child);
       await waitReady(`http://127.0.0.1:${ports[spec.name]}/readyz`, child);
-      targets.push({ name: spec.name, pid: child.pid as number, base: `http://127.0.0.1:${ports[spec.name]}` });
+      targets.push({
+        name: spec.name,
+        api: spec.script === GATEHOUSE ? 'gh' : 'raw',
+        pid: child.pid as number,
+        base: `http://127.0.0.1:${ports[spec.name]}`,
+      });
     }
     const gh = targets.find((t) => t.name === 'gh') as Target;
     const ghSpec = specs.find((x) => x.name === 'gh') as (typeof specs)[number];
