@@ -3,10 +3,10 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import adminEn from '../web/src/i18n/admin.en.ts';
 import en from '../web/src/i18n/en.ts';
+import enForms from '../web/src/i18n/en-forms.ts';
 import { newPage, signIn, useBrowserSuite } from './support/browser.ts';
 import { germanWalk } from './support/german-walk.ts';
 import { client, createPartyWithUser, SYSTEM } from './support/harness.ts';
-import enForms from '../web/src/i18n/en-forms.ts';
 import { makePurchaseOrder } from './support/purchase-orders.ts';
 import { steps } from './support/steps.ts';
 

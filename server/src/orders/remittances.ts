@@ -1,9 +1,4 @@
-import {
-  type createRemittanceInput,
-  formatMinor,
-  REMITTANCE_ITEMS_MAX,
-  type remittancesListInput,
-} from '@gatehouse/contract';
+import { type createRemittanceInput, REMITTANCE_ITEMS_MAX, type remittancesListInput } from '@gatehouse/contract';
 import { mailRepo, remittancesRepo, usersRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';

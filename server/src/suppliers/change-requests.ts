@@ -26,7 +26,7 @@ import { notify } from '../users/notifications.ts';
  * per kind and party.
  */
 
-const KIND_NAME = { 'bank-details': 'bank-detail change', address: 'address change' } as const;
+const _KIND_NAME = { 'bank-details': 'bank-detail change', address: 'address change' } as const;
 
 function auditView(kind: 'bank-details' | 'address', v: unknown) {
   if (!v) return null;
