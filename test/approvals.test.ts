@@ -73,12 +73,12 @@ describe('a supplier bank-detail change', () => {
     expect((await errorOf(a1.c.approvals.decide.mutate({ id, version: v2, decision: 'approve' }))).message).toMatch(
       /already decided/,
     );
-    expect((await a1.c.approvals.get.query({ id })).canDecide).toEqual({
+    expect((await a1.c.approvals.get.query({ id })).canDecide).toMatchObject({
       allowed: false,
       why: 'You already decided this request.',
     });
     // It stays in a1's inbox, saying why a1 cannot decide it now.
-    expect((await a1.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toEqual({
+    expect((await a1.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toMatchObject({
       allowed: false,
       why: 'You already decided this request.',
     });
@@ -223,11 +223,14 @@ describe('segregation of duties', () => {
     const other = await approver();
     const { id } = await creditLimit(5_000, both);
     const mine = await both.c.approvals.get.query({ id });
-    expect(mine.canDecide).toEqual({ allowed: false, why: 'You made this request; someone else must decide it.' });
+    expect(mine.canDecide).toMatchObject({
+      allowed: false,
+      why: 'You made this request; someone else must decide it.',
+    });
     expect(await codeOf(both.c.approvals.decide.mutate({ id, version: mine.version, decision: 'approve' }))).toBe(
       'FORBIDDEN',
     );
-    expect((await both.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toEqual({
+    expect((await both.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toMatchObject({
       allowed: false,
       why: 'You made this request; someone else must decide it.',
     });
@@ -446,7 +449,7 @@ describe('reminders and escalation', () => {
     expect(trail.map((r) => r.action)).toEqual(['approval.submitted', 'approval.reminded', 'approval.escalated']);
     await director.c.auth.login.mutate(director); // days passed: a new session
     const r = await director.c.approvals.get.query({ id });
-    expect(r.canDecide).toEqual({ allowed: true, why: null });
+    expect(r.canDecide).toEqual({ allowed: true, why: null, text: null });
     await director.c.approvals.decide.mutate({ id, version: r.version, decision: 'approve' });
     const mails = await t.owner`select subject from mail_outbox where subject like ${'%Credit note of 800.00 EUR%'}`;
     expect(mails.some((m) => /still waits/.test(m.subject) || /escalated/.test(m.subject))).toBe(true);
@@ -482,11 +485,16 @@ describe('requests nobody can decide', () => {
     expect(saved.warnings).toEqual([
       'Requests of 0.00 CHF and above: Level 1: no approver has an approval limit in CHF.',
     ]);
-    const { id, warnings } = await creditNote('CHF', 500);
+    // Each sentence carries its key and values too (docs/i18n.md): the SPA words them in the reader's language.
+    expect(saved.warningTexts).toEqual([
+      { key: 'noLimit', values: { level: 1, roles: 'approver', currency: 'CHF', fromMinor: '0' } },
+    ]);
+    const { id, warnings, warningTexts } = await creditNote('CHF', 500);
     expect(warnings).toEqual(['Level 1: no approver has an approval limit in CHF.']);
+    expect(warningTexts).toEqual([{ key: 'noLimit', values: { level: 1, roles: 'approver', currency: 'CHF' } }]);
     // Submitted all the same; the approver sees it waiting at its role, and why it cannot decide it.
     const mine = (await a.c.approvals.list.query({})).items.find((r) => r.id === id);
-    expect(mine?.canDecide).toEqual({
+    expect(mine?.canDecide).toMatchObject({
       allowed: false,
       why: 'You have no approval limit in CHF; a system admin sets limits.',
     });
@@ -494,14 +502,22 @@ describe('requests nobody can decide', () => {
     expect((await a.c.approvals.get.query({ id })).staffing).toEqual([
       'Level 1: no approver may approve 500.00 CHF (the highest CHF limit is 100.00 CHF).',
     ]);
-    expect((await a.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide?.why).toBe(
-      'This request (500.00 CHF) is above your approval limit (100.00 CHF).',
-    );
+    expect((await a.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toEqual({
+      allowed: false,
+      why: 'This request (500.00 CHF) is above your approval limit (100.00 CHF).',
+      text: { key: 'aboveLimit', values: { currency: 'CHF', amountMinor: '50000', limitMinor: '10000' } },
+    });
+    expect((await a.c.approvals.get.query({ id })).staffingText).toEqual([
+      {
+        key: 'aboveLimit',
+        values: { level: 1, roles: 'approver', currency: 'CHF', amountMinor: '50000', limitMinor: '10000' },
+      },
+    ]);
     await limit(a, 1_000, 'CHF');
     const now = await a.c.approvals.get.query({ id });
     expect(now.staffing).toEqual([]);
-    expect(now.canDecide).toEqual({ allowed: true, why: null });
-    expect((await a.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toEqual({
+    expect(now.canDecide).toEqual({ allowed: true, why: null, text: null });
+    expect((await a.c.approvals.list.query({})).items.find((r) => r.id === id)?.canDecide).toMatchObject({
       allowed: true,
       why: null,
     });

@@ -239,9 +239,12 @@ describe('the German staff walk', () => {
     const [address] = await owner`select id::text from change_requests
                                   where party_id = ${supplier.partyId} and kind = 'address'`;
     const [document] = await owner`select id::text from document_versions where party_id = ${supplier.partyId}`;
+    const [bank] = await owner`select id::text from approval_requests where party_id = ${supplier.partyId}`;
+    const [party] = await owner`select name from parties where id = ${supplier.partyId}`;
+    const supplierName = String(party?.name);
 
-    // What the server writes stays as it comes (docs/i18n.md): a request's title, why one cannot decide,
-    // role names; document type names are data.
+    // What the server writes stays as it comes (docs/i18n.md): role names and a refused decision's message;
+    // document type names are data. A request's title and why one cannot decide are worded (checked below).
     const walk = germanWalk({
       keys: [...KEYS, ...Object.keys(enForms)],
       english: [
@@ -288,8 +291,10 @@ describe('the German staff walk', () => {
         'Address',
         'change',
         'Loading',
+        'New bank details for',
+        'permission to decide',
       ],
-      serverWritten: ['.server-text', '[data-testid="approval-title"]', '[data-testid="approval-link"]'],
+      serverWritten: ['.server-text'],
     });
     const page = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
     step('the approvals inbox');
@@ -308,6 +313,8 @@ describe('the German staff walk', () => {
     const request = await walk(page, 'approvals: a request');
     expect(request.text).toContain('Die geltende Regel');
     expect(request.text).toContain('Änderung der Bankverbindung');
+    // The stored English title, worded from the request's type and party.
+    expect(await page.textContent('#approval-title')).toContain(`Neue Bankverbindung für ${supplierName}`);
     expect(request.times).toBeGreaterThan(0);
     step('the approve dialog');
     await page.click('[data-testid="approval-approve"]');
@@ -351,10 +358,19 @@ describe('the German staff walk', () => {
     expect(await admin.locator('[data-testid="approval-policy"]').count()).toBe(editors);
     await admin.close();
 
-    // The operator: a change request's and a document's page, the PO confirmations tab and the PO's round.
-    step('a change request');
+    // The operator: a request's page (read, not decide: why not, in German), a change request's and a
+    // document's page, the PO confirmations tab and the PO's round.
+    step('a request the operator cannot decide');
     const op = await newPage(s, { locale: 'de-DE', timeZone: 'Europe/Berlin' });
     await signIn(op, s.srv.origin, operator.email, operator.password);
+    await op.goto(`${s.srv.origin}/approvals/${bank?.id}`);
+    await op.waitForSelector('[data-testid="approval-why-not"]');
+    await walk(op, 'approvals: a request the operator cannot decide');
+    expect(await op.textContent('[data-testid="approval-why-not"]')).toBe(
+      'Sie haben keine Berechtigung, über Freigaben zu entscheiden.',
+    );
+
+    step('a change request');
     await op.goto(`${s.srv.origin}/work-queue/change-requests/${address?.id}`);
     await op.waitForSelector('[data-testid="comparison"]');
     const change = await walk(op, 'work queue: a change request');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverText } from './audit-schemas.ts';
 import { isoTime } from './auth-schemas.ts';
 import { minorUnits, pageInput, uuid } from './paging.ts';
 import { bankDetails } from './supplier.ts';
@@ -143,7 +144,8 @@ export const approvalsListInput = pageInput.extend({
   status: z.enum(APPROVAL_STATUSES).optional(),
   type: z.enum(APPROVAL_TYPES).optional(),
 });
-const canDecide = z.object({ allowed: z.boolean(), why: z.string().nullable() });
+/** `why` in English; `text` its key and values (admin.approvals.why.<key>, docs/i18n.md), null when allowed. */
+const canDecide = z.object({ allowed: z.boolean(), why: z.string().nullable(), text: serverText.nullable() });
 export const approvalsListOutput = z.object({
   items: z.array(
     approvalSummary.extend({
@@ -166,6 +168,8 @@ export const approvalDetail = approvalSummary.extend({
   canDecide,
   /** Pending: why the levels still ahead can never all be decided by today's approvers (empty when they can). */
   staffing: z.array(z.string()),
+  /** The same problems as keys and values (admin.approvals.staffing.<key>), one per `staffing` entry. */
+  staffingText: z.array(serverText),
   /** Evidence the maker attached to the subject (a bank letter for a bank-detail change), oldest first. */
   attachments: z.array(
     z.object({ id: uuid, fileName: z.string(), sizeBytes: z.number().int(), uploadedAt: z.string() }),

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type Case, eligibility, type Person, staffingProblems } from './approval-eligibility.ts';
+import { errorText } from '../errors/i18n.ts';
+import {
+  type Case,
+  eligibility,
+  type Ineligible,
+  type Person,
+  staffingProblems,
+  whyNotForYou,
+} from './approval-eligibility.ts';
+import { whyNotError } from './decisions.ts';
 
 const person = (userId: string, roles: string[], eur?: bigint): Person => ({
   userId,
@@ -56,6 +65,35 @@ describe('approval eligibility', () => {
     // Once escalated, the escalation role decides it.
     expect(staffingProblems([level(['treasurer'], 1, 1, ['director'])], { ...none, escalated: true }, people)).toEqual(
       [],
+    );
+  });
+});
+
+describe("why not, as an error in the reader's language", () => {
+  const cases: Ineligible[] = [
+    { reason: 'maker' },
+    { reason: 'role', roles: ['approver'], escalateTo: ['director'], escalated: true },
+    { reason: 'role', roles: ['approver', 'treasurer'], escalateTo: [], escalated: false },
+    { reason: 'escalation', escalateTo: ['director'] },
+    { reason: 'decided' },
+    { reason: 'no-limit', currency: 'CHF' },
+    { reason: 'above-limit', currency: 'EUR', maxMinor: 100_000n },
+  ];
+  it('words every reason in English exactly as the server always wrote it, and in German', () => {
+    for (const why of cases) {
+      const out = whyNotForYou(why, { level: 2, amountMinor: 123_456n, escalateHours: 48 });
+      const err = whyNotError({ why: out.message, text: out.text, code: out.code });
+      expect(err.message, why.reason).toBe(out.message);
+      expect(err.code).toBe(out.code);
+      const german = errorText('de', err.text as NonNullable<typeof err.text>);
+      expect(german, why.reason).not.toBe(out.message);
+      expect(german).not.toMatch(/[{}]/);
+    }
+    const above = whyNotForYou(cases[6] as Ineligible, { level: 1, amountMinor: 123_456n, escalateHours: 48 });
+    expect(above.message).toBe('This request (1,234.56 EUR) is above your approval limit (1,000.00 EUR).');
+    const err = whyNotError({ why: above.message, text: above.text, code: above.code });
+    expect(errorText('de', err.text as NonNullable<typeof err.text>)).toMatch(
+      /^Dieser Antrag \(1\.234,56\s€\) liegt über Ihrem Freigabelimit \(1\.000,00\s€\)\.$/,
     );
   });
 });

@@ -95,34 +95,71 @@ export function eligibility(person: Person, level: Level, c: Case): Eligibility 
   return { ok: true, role, limit: { currency: c.currency, maxMinor: limit.maxMinor } };
 }
 
+/**
+ * A sentence the server writes beside its codes (docs/i18n.md, "Texts the server writes"): `key` and
+ * `values` word it in the reader's language (the SPA's `admin.approvals.why.*` / `.staffing.*`, the error
+ * catalogue's `approvals.why.*`); `message` is the English text, unchanged. Values named `…Minor` are
+ * amounts in minor units of the value `currency`.
+ */
+export interface Worded {
+  message: string;
+  text: { key: string; values: Record<string, string | number> };
+}
+
 /** Why not, said to the person concerned ("you"). */
 export function whyNotForYou(
   why: Ineligible,
   at: { level: number; amountMinor: bigint | null; escalateHours: number },
-): { message: string; code: 'FORBIDDEN' | 'CONFLICT' } {
+): Worded & { code: 'FORBIDDEN' | 'CONFLICT' } {
+  const { level } = at;
   switch (why.reason) {
     case 'maker':
-      return { message: 'You made this request; someone else must decide it.', code: 'FORBIDDEN' };
-    case 'role':
       return {
-        message: `Level ${at.level} is decided by ${why.roles.join(', ')}${why.escalated && why.escalateTo.length ? ` or ${why.escalateTo.join(', ')}` : ''}.`,
+        message: 'You made this request; someone else must decide it.',
+        text: { key: 'maker', values: {} },
         code: 'FORBIDDEN',
       };
+    case 'role': {
+      const also = why.escalated && why.escalateTo.length > 0;
+      return {
+        message: `Level ${level} is decided by ${why.roles.join(', ')}${also ? ` or ${why.escalateTo.join(', ')}` : ''}.`,
+        text: {
+          key: 'role',
+          values: {
+            level,
+            roles: why.roles.join(', '),
+            also: also ? 'yes' : 'no',
+            escalateTo: why.escalateTo.join(', '),
+          },
+        },
+        code: 'FORBIDDEN',
+      };
+    }
     case 'escalation':
       return {
-        message: `Waiting for escalation: you decide level ${at.level} only once it has waited ${at.escalateHours} hours.`,
+        message: `Waiting for escalation: you decide level ${level} only once it has waited ${at.escalateHours} hours.`,
+        text: { key: 'escalation', values: { level, hours: at.escalateHours } },
         code: 'FORBIDDEN',
       };
     case 'decided':
-      return { message: 'You already decided this request.', code: 'CONFLICT' };
+      return { message: 'You already decided this request.', text: { key: 'decided', values: {} }, code: 'CONFLICT' };
     case 'no-limit':
       return {
         message: `You have no approval limit in ${why.currency}; a system admin sets limits.`,
+        text: { key: 'noLimit', values: { currency: why.currency } },
         code: 'FORBIDDEN',
       };
     case 'above-limit':
       return {
         message: `This request (${formatMinor(at.amountMinor ?? 0n, why.currency)}) is above your approval limit (${formatMinor(why.maxMinor, why.currency)}).`,
+        text: {
+          key: 'aboveLimit',
+          values: {
+            currency: why.currency,
+            amountMinor: (at.amountMinor ?? 0n).toString(),
+            limitMinor: why.maxMinor.toString(),
+          },
+        },
         code: 'FORBIDDEN',
       };
   }
@@ -140,8 +177,19 @@ export function staffingProblems(
   c: Case,
   people: readonly Person[],
 ): string[] {
+  return staffingWorded(levels, c, people).map((p) => p.message);
+}
+
+/** staffingProblems with each problem's key and values beside its English words. */
+export function staffingWorded(
+  levels: readonly (Level & { level: number; remaining: number })[],
+  c: Case,
+  people: readonly Person[],
+): Worded[] {
   const money = (m: bigint) => formatMinor(m, c.currency ?? '');
-  const problems: string[] = [];
+  const problems: Worded[] = [];
+  const say = (message: string, key: string, values: Worded['text']['values']) =>
+    problems.push({ message, text: { key, values } });
   const eligible: Set<string>[] = [];
   for (const [i, l] of levels.entries()) {
     // Only the first level (the current one) may have escalated already.
@@ -157,22 +205,43 @@ export function staffingProblems(
     const why = new Set(others.map((r) => (r.e.ok ? '' : r.e.why.reason)));
     if (!people.some((p) => l.roles.some((k) => p.roles.includes(k)))) {
       const later = l.escalateTo.filter((k) => people.some((p) => p.roles.includes(k)));
-      problems.push(
+      say(
         `Level ${l.level}: nobody active holds ${roles}.${later.length > 0 ? ` It waits until it escalates to ${later.join(' or ')}.` : ''}`,
+        later.length > 0 ? 'nobodyUntilEscalation' : 'nobody',
+        { level: l.level, roles, later: later.join(' or ') },
       );
     } else if (others.length === 0)
-      problems.push(`Level ${l.level}: the only ${roles} who could decide it made the request.`);
+      say(`Level ${l.level}: the only ${roles} who could decide it made the request.`, 'onlyMaker', {
+        level: l.level,
+        roles,
+      });
     else if (why.has('decided'))
-      problems.push(`Level ${l.level}: every ${roles} who could decide it has decided this request already.`);
+      say(`Level ${l.level}: every ${roles} who could decide it has decided this request already.`, 'allDecided', {
+        level: l.level,
+        roles,
+      });
     else if (why.has('above-limit')) {
       const max = others
         .flatMap((r) => r.p.limits.filter((x) => x.currency === c.currency).map((x) => x.maxMinor))
         // biome-ignore lint/complexity/useMathMinMax: bigint amounts, which Math.max does not take
         .reduce((a, b) => (b > a ? b : a), 0n);
-      problems.push(
+      say(
         `Level ${l.level}: no ${roles} may approve ${money(c.amountMinor ?? 0n)} (the highest ${c.currency} limit is ${money(max)}).`,
+        'aboveLimit',
+        {
+          level: l.level,
+          roles,
+          currency: c.currency ?? '',
+          amountMinor: (c.amountMinor ?? 0n).toString(),
+          limitMinor: max.toString(),
+        },
       );
-    } else problems.push(`Level ${l.level}: no ${roles} has an approval limit in ${c.currency}.`);
+    } else
+      say(`Level ${l.level}: no ${roles} has an approval limit in ${c.currency}.`, 'noLimit', {
+        level: l.level,
+        roles,
+        currency: c.currency ?? '',
+      });
   }
   if (problems.length > 0) return problems;
   // Every level has someone; but nobody decides twice, so the levels together need enough different people.
@@ -184,8 +253,17 @@ export function staffingProblems(
         ? `Level ${levels[0]?.level}`
         : `Levels ${levels[0]?.level}–${levels[levels.length - 1]?.level}`;
     const distinct = new Set(eligible.flatMap((s) => [...s])).size;
-    problems.push(
-      `${span} ${levels.length === 1 ? 'needs' : 'need'} ${slots.length} different ${slots.length === 1 ? 'person' : 'people'} (nobody decides twice in a request${c.makers.size > 0 ? ', and whoever made it decides none' : ''}), but only ${Math.min(distinct, assigned)} eligible ${Math.min(distinct, assigned) === 1 ? 'person is' : 'people are'} there.`,
+    const there = Math.min(distinct, assigned);
+    say(
+      `${span} ${levels.length === 1 ? 'needs' : 'need'} ${slots.length} different ${slots.length === 1 ? 'person' : 'people'} (nobody decides twice in a request${c.makers.size > 0 ? ', and whoever made it decides none' : ''}), but only ${there} eligible ${there === 1 ? 'person is' : 'people are'} there.`,
+      levels.length === 1 ? 'tooFewOne' : 'tooFew',
+      {
+        from: levels[0]?.level ?? 1,
+        to: levels[levels.length - 1]?.level ?? 1,
+        needed: slots.length,
+        makers: c.makers.size > 0 ? 'yes' : 'no',
+        there,
+      },
     );
   }
   return problems;

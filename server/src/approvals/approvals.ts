@@ -126,7 +126,7 @@ export async function notifySubmitted(db: Database, id: string, env: NotifyEnv) 
         mailFor(to, 'approval-unstaffed', { key: 'approval.unstaffed.subject', values }, [
           { key: 'approval.unstaffed.intro', values },
           '',
-          ...warnings.map((w): MailText => ({ key: 'mail.item', values: { item: w } })),
+          ...warnings.map((w): MailText => ({ key: 'mail.item', values: { item: w.message } })),
           '',
           { key: 'approval.unstaffed.fix' },
           { key: 'notify.open', values },
@@ -186,7 +186,8 @@ export async function submit(
     );
     // Submitted all the same (staff may fix the staffing next), but the submitter is told at once.
     const r = await approvalsRepo.get(tx, id);
-    return { id, warnings: r ? await staffing(tx, r, await approvalsRepo.steps(tx, r.partyId, id)) : [] };
+    const warnings = r ? await staffing(tx, r, await approvalsRepo.steps(tx, r.partyId, id)) : [];
+    return { id, warnings: warnings.map((w) => w.message), warningTexts: warnings.map((w) => w.text) };
   });
   ctx.mail.kick();
   return out;

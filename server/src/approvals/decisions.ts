@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { Actor } from '../auth/sessions.ts';
 import type { ServiceContext } from '../context.ts';
+import type { ErrorKey, ErrorValue } from '../errors/i18n.ts';
 import { DomainError, isUniqueViolation, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
@@ -21,7 +22,8 @@ import {
   eligibility,
   makersOf,
   type Person,
-  staffingProblems,
+  staffingWorded,
+  type Worded,
   whyNotForYou,
 } from './approval-eligibility.ts';
 import { auditPayload, notifyLevel } from './common.ts';
@@ -91,7 +93,7 @@ export async function list(ctx: ServiceContext, input: z.output<typeof approvals
         );
         return {
           ...present(r),
-          canDecide: { allowed: can.why === null, why: can.why },
+          canDecide: { allowed: can.why === null, why: can.why, text: can.text ?? null },
         };
       }),
     };
@@ -133,9 +135,16 @@ export function decideCheck(
   limits: Person['limits'],
   escalateHours: number,
 ):
-  | { why: null; role: string; limit: { currency: string; maxMinor: bigint } | null; code?: undefined }
-  | { why: string; code?: 'FORBIDDEN' | 'CONFLICT' } {
-  if (r.status !== 'pending') return { why: `This request is ${r.status}.` };
+  | {
+      why: null;
+      role: string;
+      limit: { currency: string; maxMinor: bigint } | null;
+      code?: undefined;
+      text?: undefined;
+    }
+  | { why: string; text: Worded['text']; code?: 'FORBIDDEN' | 'CONFLICT' } {
+  if (r.status !== 'pending')
+    return { why: `This request is ${r.status}.`, text: { key: 'status', values: { status: r.status } } };
   const c = caseOf(r, steps);
   const level = r.rule.levels[r.currentLevel - 1] as PolicyLevel;
   const me: Person = { userId: actor.userId, roles: actor.roles, limits };
@@ -143,9 +152,22 @@ export function decideCheck(
     const e = eligibility(me, level, c);
     if (e.ok) return { why: null, role: e.role, limit: e.limit };
     const out = whyNotForYou(e.why, { level: r.currentLevel, amountMinor: r.amountMinor, escalateHours });
-    return { why: out.message, code: out.code };
+    return { why: out.message, text: out.text, code: out.code };
   }
-  return { why: 'You do not have permission to decide approvals.', code: 'FORBIDDEN' };
+  return {
+    why: 'You do not have permission to decide approvals.',
+    text: { key: 'permission', values: {} },
+    code: 'FORBIDDEN',
+  };
+}
+
+/** Why one cannot decide, as an error in the reader's language (errors catalogue `approvals.why.*`). */
+export function whyNotError(can: { why: string; text: Worded['text']; code?: 'FORBIDDEN' | 'CONFLICT' }) {
+  const values: Record<string, ErrorValue> = {};
+  const currency = String(can.text.values.currency ?? '');
+  for (const [k, v] of Object.entries(can.text.values))
+    values[k] = k.endsWith('Minor') ? { minor: BigInt(v), currency } : v;
+  return new DomainError(can.code ?? 'FORBIDDEN', { key: `approvals.why.${can.text.key}` as ErrorKey, values });
 }
 
 export async function whyNot(tx: Tx, r: AnyRequest, actor: Actor, escalateHours: number) {
@@ -161,7 +183,7 @@ export async function whyNot(tx: Tx, r: AnyRequest, actor: Actor, escalateHours:
  * the maker and earlier deciders are left out); empty when they can. Needs an all-parties transaction
  * (approvers are internal users).
  */
-export async function staffing(tx: Tx, r: AnyRequest, steps: readonly StepRow[]): Promise<string[]> {
+export async function staffing(tx: Tx, r: AnyRequest, steps: readonly StepRow[]): Promise<Worded[]> {
   if (r.status !== 'pending' || tx.scope.kind !== 'all') return [];
   const rule = r.rule;
   const given = steps.filter(
@@ -172,7 +194,7 @@ export async function staffing(tx: Tx, r: AnyRequest, steps: readonly StepRow[])
     level: r.currentLevel + i,
     remaining: i === 0 ? l.approvalsRequired - given : l.approvalsRequired,
   }));
-  return staffingProblems(levels, caseOf(r, steps), await approvalsRepo.approvers(tx));
+  return staffingWorded(levels, caseOf(r, steps), await approvalsRepo.approvers(tx));
 }
 
 export async function get(ctx: ServiceContext, id: string) {
@@ -205,8 +227,9 @@ export async function get(ctx: ServiceContext, id: string) {
       limit: s.limitCurrency && s.limitMinor !== null ? { currency: s.limitCurrency, maxMinor: s.limitMinor } : null,
       role: s.role,
     })),
-    canDecide: { allowed: can.why === null, why: can.why },
-    staffing: warnings,
+    canDecide: { allowed: can.why === null, why: can.why, text: can.text ?? null },
+    staffing: warnings.map((w) => w.message),
+    staffingText: warnings.map((w) => w.text),
     attachments,
   };
 }
@@ -313,7 +336,7 @@ export async function decide(
       throw new DomainError('CONFLICT', { key: 'approval.alreadyStatus', values: { status: r.status } });
     if (r.version !== input.version) throw new DomainError('CONFLICT', { key: 'approval.decidedSince' });
     const can = await whyNot(tx, r, actor, ctx.config.approvals.escalateHours);
-    if (can.why !== null) throw new DomainError(can.code ?? 'FORBIDDEN', can.why);
+    if (can.why !== null) throw whyNotError(can);
     if (input.decision === 'approve') await assertBankBaselineCurrent(tx, r);
     const rule = r.rule;
     const level = rule.levels[r.currentLevel - 1] as PolicyLevel;

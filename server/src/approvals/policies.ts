@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import * as audit from '../audit/audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { type Person, staffingProblems } from './approval-eligibility.ts';
+import { type Person, staffingWorded, type Worded } from './approval-eligibility.ts';
 
 type PolicyLevel = ApprovalsRepo.PolicyLevel;
 
@@ -107,9 +107,19 @@ export async function setPolicy(ctx: ServiceContext, input: z.output<typeof setA
       partyId: actor.partyId,
       entityType: 'approval_policy',
       entityId: `${input.type}${input.currency ? `:${input.currency}` : ''}`,
-      details: { before: before?.levels ?? null, after: levels, version, ...(warnings.length ? { warnings } : {}) },
+      details: {
+        before: before?.levels ?? null,
+        after: levels,
+        version,
+        ...(warnings.length ? { warnings: warnings.map((w) => w.message) } : {}),
+      },
     });
-    return { ok: true as const, version, warnings };
+    return {
+      ok: true as const,
+      version,
+      warnings: warnings.map((w) => w.message),
+      warningTexts: warnings.map((w) => w.text),
+    };
   });
 }
 
@@ -123,19 +133,25 @@ export function policyWarnings(
   currency: string | null,
   levels: PolicyLevel[],
   people: Person[],
-): string[] {
+): Worded[] {
   const base = { currency, makers: new Set<string>(), decided: new Set<string>(), escalated: false };
   const all = levels.map((l, i) => ({ ...l, level: i + 1, remaining: l.approvalsRequired }));
-  if (!AMOUNT_BASED[type] || !currency) return staffingProblems(all, { ...base, amountMinor: null }, people);
-  const out: string[] = [];
+  if (!AMOUNT_BASED[type] || !currency) return staffingWorded(all, { ...base, amountMinor: null }, people);
+  const out: Worded[] = [];
   for (const [i, l] of levels.entries()) {
     const from = BigInt(l.minMinor ?? '0');
     const range =
       l.maxMinor === null
         ? `${money(from, currency)} and above`
         : `${money(from, currency)} to under ${money(BigInt(l.maxMinor), currency)}`;
-    for (const p of staffingProblems(all.slice(0, i + 1), { ...base, amountMinor: from }, people))
-      if (!out.some((o) => o.endsWith(p))) out.push(`Requests of ${range}: ${p}`);
+    // The range rides along as values (fromMinor, toMinor): the SPA words it as admin.approvals.staffing.range*.
+    const bounds = { currency, fromMinor: from.toString(), ...(l.maxMinor === null ? {} : { toMinor: l.maxMinor }) };
+    for (const p of staffingWorded(all.slice(0, i + 1), { ...base, amountMinor: from }, people))
+      if (!out.some((o) => o.message.endsWith(p.message)))
+        out.push({
+          message: `Requests of ${range}: ${p.message}`,
+          text: { key: p.text.key, values: { ...p.text.values, ...bounds } },
+        });
   }
   return out;
 }

@@ -20,6 +20,16 @@ const de = {
   'approval.ownLimit': 'Sie können Ihre eigene Freigabegrenze nicht festlegen.',
   'approval.resubmitOnlyChanges': `Nur ein zur Überarbeitung zurückgegebener Antrag kann erneut eingereicht werden; dieser ist ${STATUS}.`,
   'approval.staleReload': 'Dieser Antrag hat sich geändert, seit Sie ihn geöffnet haben; laden Sie ihn neu.',
+  'approvals.why.aboveLimit': 'Dieser Antrag ({amountMinor}) liegt über Ihrem Freigabelimit ({limitMinor}).',
+  'approvals.why.decided': 'Sie haben über diesen Antrag bereits entschieden.',
+  'approvals.why.escalation':
+    'Wartet auf Eskalation: Sie entscheiden Stufe {level} erst, wenn sie {hours} Stunden gewartet hat.',
+  'approvals.why.maker': 'Sie haben diesen Antrag gestellt; jemand anderes muss ihn entscheiden.',
+  'approvals.why.noLimit': 'Sie haben kein Freigabelimit in {currency}; Limits setzt ein Systemadministrator.',
+  'approvals.why.permission': 'Sie haben keine Berechtigung, über Freigaben zu entscheiden.',
+  'approvals.why.role': 'Stufe {level} entscheidet {roles}{also, select, yes { oder {escalateTo}} other {}}.',
+  'approvals.why.status':
+    'Dieser Antrag ist {status, select, approved {freigegeben} rejected {abgelehnt} withdrawn {zurückgezogen} other {zur Überarbeitung zurückgegeben}}.',
   'auth.codeWrong': 'Dieser Code ist nicht korrekt.',
   'auth.currentPasswordWrong': 'Ihr aktuelles Passwort ist nicht korrekt.',
   'auth.forbidden': 'Dazu haben Sie keine Berechtigung.',

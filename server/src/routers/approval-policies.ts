@@ -1,6 +1,7 @@
 import {
   approvalPoliciesOutput,
   approverLimitsOutput,
+  serverText,
   setApprovalPolicyInput,
   setApproverLimitInput,
 } from '@gatehouse/contract';
@@ -16,7 +17,7 @@ export const approvalPoliciesRouter = router({
   set: sensitive('approval-policies:manage')
     .meta({ audit: 'approval_policy.changed' })
     .input(setApprovalPolicyInput)
-    .output(ok.extend({ version: z.number().int(), warnings: z.array(z.string()) }))
+    .output(ok.extend({ version: z.number().int(), warnings: z.array(z.string()), warningTexts: z.array(serverText) }))
     .mutation(({ ctx, input }) => approvals.setPolicy(ctx, input)),
   approvers: permission('approval-policies:manage')
     .output(approverLimitsOutput)

@@ -7,6 +7,7 @@ import {
   decideApprovalInput,
   downloadLinkOutput,
   resubmitApprovalInput,
+  serverText,
   submitApprovalInput,
 } from '@gatehouse/contract';
 import { z } from 'zod';
@@ -49,6 +50,8 @@ export const approvalsRouter = router({
         id: z.uuid(),
         /** Levels nobody could decide today (the request is submitted all the same). */
         warnings: z.array(z.string()),
+        /** The same as keys and values (admin.approvals.staffing.<key>). */
+        warningTexts: z.array(serverText),
       }),
     )
     .mutation(({ ctx, input }) => approvals.submit(ctx, input)),

@@ -738,6 +738,9 @@ export default {
   'admin.approvals.requestChangesWhat':
     'Der Antrag geht mit Ihrer Begründung an den Antragsteller zurück, der ihn korrigiert und erneut einreicht.',
   'admin.approvals.requestNoun': 'Freigabeantrag',
+  'admin.approvals.requestTitle.bank-details-change': 'Neue Bankverbindung für {party}',
+  'admin.approvals.requestTitle.credit-limit-change': 'Kreditlimit von {party} auf {amount}',
+  'admin.approvals.requestTitle.credit-note': 'Gutschrift über {amount} für {party}',
   'admin.approvals.requested': 'Beantragt',
   'admin.approvals.requestedLimit': 'Beantragtes Kreditlimit',
   'admin.approvals.resubmit': 'Erneut einreichen',
@@ -755,6 +758,22 @@ export default {
   'admin.approvals.send': 'Zur Freigabe senden',
   'admin.approvals.sentBackHint':
     'Eine freigebende Person hat diesen Antrag zurückgesendet. Korrigieren Sie den Betrag und reichen Sie ihn erneut ein, oder ziehen Sie ihn zurück.',
+  'admin.approvals.staffing.aboveLimit':
+    'Stufe {level}: Niemand mit {roles} darf {amountMinor} freigeben (das höchste Limit in {currency} ist {limitMinor}).',
+  'admin.approvals.staffing.allDecided':
+    'Stufe {level}: Alle mit {roles}, die sie entscheiden könnten, haben über diesen Antrag bereits entschieden.',
+  'admin.approvals.staffing.noLimit': 'Stufe {level}: Niemand mit {roles} hat ein Freigabelimit in {currency}.',
+  'admin.approvals.staffing.nobody': 'Stufe {level}: Keine aktive Person hat {roles}.',
+  'admin.approvals.staffing.nobodyUntilEscalation':
+    'Stufe {level}: Keine aktive Person hat {roles}. Sie wartet, bis sie an {later} eskaliert.',
+  'admin.approvals.staffing.onlyMaker':
+    'Stufe {level}: Die einzige Person mit {roles}, die sie entscheiden könnte, hat den Antrag gestellt.',
+  'admin.approvals.staffing.range': 'Anträge von {fromMinor} bis unter {toMinor}: {problem}',
+  'admin.approvals.staffing.rangeUp': 'Anträge ab {fromMinor}: {problem}',
+  'admin.approvals.staffing.tooFew':
+    'Die Stufen {from}–{to} brauchen {needed} verschiedene {needed, plural, one {Person} other {Personen}} (niemand entscheidet in einem Antrag zweimal{makers, select, yes {, und wer ihn gestellt hat, gar nicht} other {}}), aber nur {there, plural, one {# berechtigte Person ist} other {# berechtigte Personen sind}} da.',
+  'admin.approvals.staffing.tooFewOne':
+    'Stufe {from} braucht {needed} verschiedene {needed, plural, one {Person} other {Personen}} (niemand entscheidet in einem Antrag zweimal{makers, select, yes {, und wer ihn gestellt hat, gar nicht} other {}}), aber nur {there, plural, one {# berechtigte Person ist} other {# berechtigte Personen sind}} da.',
   'admin.approvals.staffingHint':
     'Ein Systemadministrator behebt das unter Benutzer (Rollen) und Freigaberegeln (Freigabelimits); bis dahin wartet der Antrag.',
   'admin.approvals.staffingTitle': 'Noch kann niemand diesen Antrag abschließen',
@@ -789,6 +808,16 @@ export default {
   'admin.approvals.wait.minutesShort': '{count} Min.',
   'admin.approvals.waitingFor': 'Wartezeit: {wait}',
   'admin.approvals.whatChanged': 'Was Sie geändert haben',
+  'admin.approvals.why.aboveLimit': 'Dieser Antrag ({amountMinor}) liegt über Ihrem Freigabelimit ({limitMinor}).',
+  'admin.approvals.why.decided': 'Sie haben über diesen Antrag bereits entschieden.',
+  'admin.approvals.why.escalation':
+    'Wartet auf Eskalation: Sie entscheiden Stufe {level} erst, wenn sie {hours} Stunden gewartet hat.',
+  'admin.approvals.why.maker': 'Sie haben diesen Antrag gestellt; jemand anderes muss ihn entscheiden.',
+  'admin.approvals.why.noLimit': 'Sie haben kein Freigabelimit in {currency}; Limits setzt ein Systemadministrator.',
+  'admin.approvals.why.permission': 'Sie haben keine Berechtigung, über Freigaben zu entscheiden.',
+  'admin.approvals.why.role': 'Stufe {level} entscheidet {roles}{also, select, yes { oder {escalateTo}} other {}}.',
+  'admin.approvals.why.status':
+    'Dieser Antrag ist {status, select, approved {freigegeben} rejected {abgelehnt} withdrawn {zurückgezogen} other {zur Überarbeitung zurückgegeben}}.',
   'admin.approvals.withdraw': 'Zurückziehen',
   'admin.approvals.withdrawHeading': '„{title}“ zurückziehen?',
   'admin.approvals.withdrawHint': 'Solange er auf die Freigabe wartet, können Sie ihn zurückziehen.',

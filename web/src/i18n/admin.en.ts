@@ -714,6 +714,9 @@ export default {
   'admin.approvals.requestChangesWhat':
     'The request goes back to whoever made it, with your reason, to correct and resubmit.',
   'admin.approvals.requestNoun': 'Approval request',
+  'admin.approvals.requestTitle.bank-details-change': 'New bank details for {party}',
+  'admin.approvals.requestTitle.credit-limit-change': 'Credit limit of {party} to {amount}',
+  'admin.approvals.requestTitle.credit-note': 'Credit note of {amount} for {party}',
   'admin.approvals.requested': 'Requested',
   'admin.approvals.requestedLimit': 'Requested credit limit',
   'admin.approvals.resubmit': 'Resubmit',
@@ -731,6 +734,21 @@ export default {
   'admin.approvals.send': 'Send for approval',
   'admin.approvals.sentBackHint':
     'An approver sent this request back. Correct the amount and resubmit it, or withdraw it.',
+  'admin.approvals.staffing.aboveLimit':
+    'Level {level}: no {roles} may approve {amountMinor} (the highest {currency} limit is {limitMinor}).',
+  'admin.approvals.staffing.allDecided':
+    'Level {level}: every {roles} who could decide it has decided this request already.',
+  'admin.approvals.staffing.noLimit': 'Level {level}: no {roles} has an approval limit in {currency}.',
+  'admin.approvals.staffing.nobody': 'Level {level}: nobody active holds {roles}.',
+  'admin.approvals.staffing.nobodyUntilEscalation':
+    'Level {level}: nobody active holds {roles}. It waits until it escalates to {later}.',
+  'admin.approvals.staffing.onlyMaker': 'Level {level}: the only {roles} who could decide it made the request.',
+  'admin.approvals.staffing.range': 'Requests of {fromMinor} to under {toMinor}: {problem}',
+  'admin.approvals.staffing.rangeUp': 'Requests of {fromMinor} and above: {problem}',
+  'admin.approvals.staffing.tooFew':
+    'Levels {from}–{to} need {needed} different {needed, plural, one {person} other {people}} (nobody decides twice in a request{makers, select, yes {, and whoever made it decides none} other {}}), but only {there} eligible {there, plural, one {person is} other {people are}} there.',
+  'admin.approvals.staffing.tooFewOne':
+    'Level {from} needs {needed} different {needed, plural, one {person} other {people}} (nobody decides twice in a request{makers, select, yes {, and whoever made it decides none} other {}}), but only {there} eligible {there, plural, one {person is} other {people are}} there.',
   'admin.approvals.staffingHint':
     'A system admin fixes this under Users (roles) and Approval policies (approver limits); the request waits until then.',
   'admin.approvals.staffingTitle': 'Nobody can complete this request yet',
@@ -765,6 +783,15 @@ export default {
   'admin.approvals.wait.minutesShort': '{count} min',
   'admin.approvals.waitingFor': 'Waiting {wait}',
   'admin.approvals.whatChanged': 'What you changed',
+  'admin.approvals.why.aboveLimit': 'This request ({amountMinor}) is above your approval limit ({limitMinor}).',
+  'admin.approvals.why.decided': 'You already decided this request.',
+  'admin.approvals.why.escalation':
+    'Waiting for escalation: you decide level {level} only once it has waited {hours} hours.',
+  'admin.approvals.why.maker': 'You made this request; someone else must decide it.',
+  'admin.approvals.why.noLimit': 'You have no approval limit in {currency}; a system admin sets limits.',
+  'admin.approvals.why.permission': 'You do not have permission to decide approvals.',
+  'admin.approvals.why.role': 'Level {level} is decided by {roles}{also, select, yes { or {escalateTo}} other {}}.',
+  'admin.approvals.why.status': 'This request is {status}.',
   'admin.approvals.withdraw': 'Withdraw',
   'admin.approvals.withdrawHeading': 'Withdraw “{title}”?',
   'admin.approvals.withdrawHint': 'While it waits for approval you may withdraw it.',

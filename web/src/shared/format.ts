@@ -168,8 +168,9 @@ export type ServerText = { key: string; values: Record<string, string | number |
 
 /**
  * A text the server sent as a key and values, worded from the catalogue under `prefix` ('admin.posture.'):
- * values named `at` or ending in `At` are instants (formatDateTime), a list value `name` holds codes worded
- * as `<prefix><name>.<code>`. Without a text, or with a key this version's catalogue lacks, the server's
+ * values named `at` or ending in `At` are instants (formatDateTime), values ending in `Minor` amounts in
+ * minor units of the value `currency` (formatMinor), a list value `name` holds codes worded as
+ * `<prefix><name>.<code>`. Without a text, or with a key this version's catalogue lacks, the server's
  * own (English) `fallback` shows.
  */
 export function wordServerText(prefix: string, text: ServerText | null | undefined, fallback: string): string {
@@ -183,7 +184,9 @@ export function wordServerText(prefix: string, text: ServerText | null | undefin
           .join(', ')
       : typeof value === 'string' && /(^at|At)$/.test(name)
         ? formatDateTime(value)
-        : value;
+        : typeof value === 'string' && name.endsWith('Minor') && typeof text.values.currency === 'string'
+          ? formatMinor(value, text.values.currency)
+          : value;
   }
   return t(key as MessageKey, values);
 }

@@ -16,9 +16,12 @@ import {
   formatWait,
   Money,
   parseMajor,
+  requestTitle,
   StatusHeading,
   typeLabel,
   waitWords,
+  wordStaffing,
+  wordWhy,
 } from './approvals-shared.tsx';
 
 type Request = Awaited<ReturnType<typeof trpc.approvals.get.query>>;
@@ -67,7 +70,7 @@ export default function ApprovalDetail() {
       noun={t('admin.approvals.requestNoun')}
       back={{ href: '/approvals', label: t('admin.approvals.back') }}
       fetch={(id) => trpc.approvals.get.query({ id })}
-      pageTitle={(r) => r.title}
+      pageTitle={(r) => requestTitle(r)}
     >
       {(r, refetch) => <RequestView request={r()} refresh={refetch} />}
     </DetailPage>
@@ -102,7 +105,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
   return (
     <>
       <StatusHeading id="approval-title" status={r().status} statusTestId="approval-status" ref={heading}>
-        {r().title}
+        {requestTitle(r())}
       </StatusHeading>
       <Announcement testId="approval-announcement" message={announcement()} />
       <Show when={conflict()}>
@@ -161,8 +164,8 @@ function RequestView(props: { request: Request; refresh: () => void }) {
           data-testid="approval-staffing"
         >
           <h2 id="approval-staffing-title">{t('admin.approvals.staffingTitle')}</h2>
-          <ul class="server-text">
-            <For each={r().staffing}>{(w) => <li>{w}</li>}</For>
+          <ul>
+            <For each={r().staffing}>{(w, i) => <li>{wordStaffing(r().staffingText[i()], w)}</li>}</For>
           </ul>
           <p class="hint">{t('admin.approvals.staffingHint')}</p>
         </section>
@@ -177,8 +180,8 @@ function RequestView(props: { request: Request; refresh: () => void }) {
         <Show
           when={r().canDecide.allowed}
           fallback={
-            <p class="hint server-text" data-testid="approval-why-not">
-              {r().canDecide.why ?? t('admin.approvals.cannotDecide')}
+            <p class="hint" data-testid="approval-why-not">
+              {wordWhy(r().canDecide, t('admin.approvals.cannotDecide'))}
             </p>
           }
         >
@@ -334,7 +337,7 @@ function RequestView(props: { request: Request; refresh: () => void }) {
           id="approval-withdraw"
           title={t('admin.approvals.withdraw')}
           testId="approval-withdraw-dialog"
-          heading={t('admin.approvals.withdrawHeading', { title: r().title })}
+          heading={t('admin.approvals.withdrawHeading', { title: requestTitle(r()) })}
           intro={<p class="hint">{t('admin.approvals.withdrawWhat')}</p>}
           onClose={dialogs.close}
           submitLabel={t('admin.approvals.withdrawSubmit')}
@@ -507,7 +510,7 @@ function DecideDialog(props: {
       id="approval-decide"
       title={t(text().button)}
       testId={`approval-${props.decision}-dialog`}
-      heading={t(text().heading, { title: props.request.title })}
+      heading={t(text().heading, { title: requestTitle(props.request) })}
       what={t(text().what)}
       label={t(text().label)}
       optional={props.decision === 'approve'}
@@ -553,7 +556,7 @@ function ResubmitDialog(props: {
       id="approval-resubmit"
       title={t('admin.approvals.resubmitTitle')}
       testId="approval-resubmit-dialog"
-      heading={t('admin.approvals.resubmitHeading', { title: props.request.title })}
+      heading={t('admin.approvals.resubmitHeading', { title: requestTitle(props.request) })}
       intro={
         <p class="hint" id="approval-resubmit-what">
           {t('admin.approvals.resubmitWhat')}

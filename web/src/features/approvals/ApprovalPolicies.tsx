@@ -9,7 +9,14 @@ import { formatDateTime, formatMinor } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
-import { type ApprovalType, amountExample, formatMajor, parseMajor, typeLabel } from './approvals-shared.tsx';
+import {
+  type ApprovalType,
+  amountExample,
+  formatMajor,
+  parseMajor,
+  typeLabel,
+  wordStaffing,
+} from './approvals-shared.tsx';
 
 type Loaded = Awaited<ReturnType<typeof trpc.approvalPolicies.list.query>>;
 type Policy = Loaded['policies'][number];
@@ -153,7 +160,7 @@ export default function ApprovalPolicies() {
           >
             <h2 id="approval-policies-warnings-title">{t('admin.approvalPolicies.warningsTitle')}</h2>
             <p>{t('admin.approvalPolicies.warningsUnder', { name: w().name })}</p>
-            <ul class="server-text">
+            <ul>
               <For each={w().items}>{(item) => <li>{item}</li>}</For>
             </ul>
             <p class="hint">{t('admin.approvalPolicies.warningsHint')}</p>
@@ -286,7 +293,7 @@ function PolicyEditor(props: {
     setSaving(true);
     setServerError(null);
     try {
-      const { version, warnings } = await withReauth(() =>
+      const { version, warnings, warningTexts } = await withReauth(() =>
         trpc.approvalPolicies.set.mutate({
           type: d.type,
           currency: d.currency,
@@ -301,7 +308,7 @@ function PolicyEditor(props: {
       );
       props.onSaved(
         t('admin.approvalPolicies.saved', { name: name(), version }),
-        warnings.length > 0 ? { name: name(), items: warnings } : null,
+        warnings.length > 0 ? { name: name(), items: warnings.map((w, i) => wordStaffing(warningTexts[i], w)) } : null,
       );
     } catch (err) {
       setServerError(errorMessage(err));

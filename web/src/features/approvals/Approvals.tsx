@@ -25,8 +25,10 @@ import {
   formatWait,
   Money,
   parseMajor,
+  requestTitle,
   typeLabel,
   waitWords,
+  wordWhy,
 } from './approvals-shared.tsx';
 
 const PAGE_SIZE = 50;
@@ -137,7 +139,7 @@ export default function Approvals() {
               >
                 <th scope="row" class="wrap">
                   <A href={`/approvals/${r.id}`} data-testid="approval-link">
-                    {r.title}
+                    {requestTitle(r)}
                   </A>
                 </th>
                 <td class="wrap" data-label={t('admin.approvals.colParty')}>
@@ -171,7 +173,7 @@ export default function Approvals() {
                         when={can().allowed}
                         fallback={
                           <span class="muted approval-why">
-                            {t('admin.approvals.notNow')} <span class="server-text">{can().why}</span>
+                            {t('admin.approvals.notNow')} <span>{wordWhy(can(), '')}</span>
                           </span>
                         }
                       >

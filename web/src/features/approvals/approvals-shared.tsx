@@ -1,8 +1,8 @@
-import { type APPROVAL_TYPES, currencyExponent } from '@gatehouse/contract';
+import { type APPROVAL_TYPES, currencyExponent, formatMinor as englishMinor } from '@gatehouse/contract';
 import { type JSX, Show } from 'solid-js';
 import { type AdminKey, language, t } from '../../i18n.ts';
 import { NoValue } from '../../shared/data.tsx';
-import { formatMinor } from '../../shared/format.ts';
+import { formatMinor, type ServerText, wordServerText } from '../../shared/format.ts';
 import { Badge } from '../suppliers/supplier-shared.tsx';
 
 /**
@@ -128,4 +128,51 @@ export function StatusHeading(props: {
       <Badge status={props.status} testId={props.statusTestId} />
     </div>
   );
+}
+
+/**
+ * A request's title in the user's language, from its type, party and amount (docs/i18n.md): the server
+ * stores an English title at submission ("New bank details for Acme"); where that title is exactly what
+ * the type's English words make of this request, the catalogue's words for it show, otherwise (a credit
+ * note naming its invoice, a title written otherwise) the stored title as it is.
+ */
+export function requestTitle(r: {
+  type: ApprovalType;
+  title: string;
+  partyName: string;
+  amountMinor: string | null;
+  currency: string | null;
+}): string {
+  const party = r.partyName;
+  const money = r.amountMinor !== null && r.currency ? { minor: r.amountMinor, currency: r.currency } : null;
+  const english =
+    r.type === 'bank-details-change'
+      ? `New bank details for ${party}`
+      : r.type === 'credit-limit-change' && money
+        ? `Credit limit of ${party} to ${englishMinor(money.minor, money.currency)}`
+        : r.type === 'credit-note' && money
+          ? `Credit note of ${englishMinor(money.minor, money.currency)} for ${party}`
+          : null;
+  if (english !== r.title) return r.title;
+  const amount = money ? formatMinor(money.minor, money.currency) : '';
+  if (r.type === 'bank-details-change') return t('admin.approvals.requestTitle.bank-details-change', { party });
+  if (r.type === 'credit-limit-change') return t('admin.approvals.requestTitle.credit-limit-change', { party, amount });
+  return t('admin.approvals.requestTitle.credit-note', { party, amount });
+}
+
+/** Why I cannot decide a request now (contract canDecide: `why` in English, `text` its key and values). */
+export const wordWhy = (can: { why: string | null; text?: ServerText | null }, fallback: string): string =>
+  wordServerText('admin.approvals.why.', can.text, can.why ?? fallback);
+
+/**
+ * Why nobody can complete a request (staffing, a policy save's warnings): `admin.approvals.staffing.<key>`;
+ * a policy's amount range (values fromMinor, toMinor) wraps it in `staffing.range` / `staffing.rangeUp`.
+ */
+export function wordStaffing(text: ServerText | undefined, fallback: string): string {
+  const prefix = 'admin.approvals.staffing.';
+  if (!text || !('fromMinor' in text.values)) return wordServerText(prefix, text, fallback);
+  const problem = wordServerText(prefix, text, '');
+  if (!problem) return fallback;
+  const key = 'toMinor' in text.values ? 'range' : 'rangeUp';
+  return wordServerText(prefix, { key, values: { ...text.values, problem } }, fallback);
 }
