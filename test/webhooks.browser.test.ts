@@ -82,7 +82,10 @@ describe('webhooks in the browser', () => {
     await page.click(`${row}[data-state="pending"] [data-testid="webhook-replay"]`);
     await page.waitForSelector('[data-testid="webhooks-status"]:has-text("queued again")');
     await tick();
-    expect(received.map((r) => r.id)).toEqual([eventId, eventId]);
+    // The replay went out with the event's own webhook-id. On a slow machine the failed delivery's first
+    // retry (due ~2.5 s after the 500) may fall due by this tick too: a third receipt, with the same id.
+    expect(received.length).toBeGreaterThanOrEqual(2);
+    expect(received.map((r) => r.id)).toEqual(received.map(() => eventId));
     await page.click('[data-testid="webhook-deliveries"]'); // close
     await page.click('[data-testid="webhook-deliveries"]'); // and open again: reloaded
     await page.waitForSelector(`${row}[data-state="delivered"]`);
