@@ -307,6 +307,8 @@ export default {
   'role.supplier-admin': 'Lieferanten-Administrator',
   'role.supplier-user': 'Lieferantenbenutzer',
   'role.system-admin': 'Systemadministrator',
+  'roles.alsoHolds': 'Hat außerdem, was Sie nicht ändern können: {roles}',
+  'roles.noneGrantable': 'Es gibt keine Rollen, die Sie vergeben dürfen.',
   'shell.loading': 'Gatehouse wird geladen …',
   'shell.networkHeading': 'Ihr Netzwerk ist nicht zugelassen',
   'shell.networkTitle': 'Netzwerk nicht zugelassen',

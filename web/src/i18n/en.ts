@@ -301,6 +301,8 @@ export default {
   'role.supplier-admin': 'Supplier admin',
   'role.supplier-user': 'Supplier user',
   'role.system-admin': 'System admin',
+  'roles.alsoHolds': 'Also holds, which you cannot change: {roles}',
+  'roles.noneGrantable': 'There are no roles you may grant.',
   'shell.loading': 'Loading Gatehouse…',
   'shell.networkHeading': 'Your network is not allowed',
   'shell.networkTitle': 'Network not allowed',

@@ -1,5 +1,6 @@
 import { createResource, For, type Resource, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
+import { t } from '../i18n.ts';
 import { type GrantableRole, trpc } from '../trpc.ts';
 import { roleName as wordRole } from './format.ts';
 
@@ -44,7 +45,7 @@ export function RoleCheckboxes(props: {
   return (
     <fieldset class="checkboxes" aria-describedby={props.describedBy} data-testid={`${props.idPrefix}-roles`}>
       <legend class={props.hideLegend ? 'visually-hidden' : undefined}>{props.legend}</legend>
-      <For each={props.roles} fallback={<p class="hint">There are no roles you may grant.</p>}>
+      <For each={props.roles} fallback={<p class="hint">{t('roles.noneGrantable')}</p>}>
         {(role) => (
           <div class="checkbox">
             <input
@@ -62,10 +63,11 @@ export function RoleCheckboxes(props: {
       </For>
       <Show when={others().length > 0}>
         <p class="hint">
-          Also holds, which you cannot change:{' '}
-          {others()
-            .map((k) => wordRole(k))
-            .join(', ')}
+          {t('roles.alsoHolds', {
+            roles: others()
+              .map((k) => wordRole(k))
+              .join(', '),
+          })}
         </p>
       </Show>
     </fieldset>
