@@ -9,7 +9,11 @@ import { client, createPartyWithUser, errorOf, useTestServer } from './support/h
  */
 const t = useTestServer();
 
-async function signIn(kind: 'customer' | 'supplier', roles: Parameters<typeof createPartyWithUser>[2], locale?: 'de') {
+async function signIn(
+  kind: 'customer' | 'supplier' | 'internal',
+  roles: Parameters<typeof createPartyWithUser>[2],
+  locale?: 'de',
+) {
   const u = await createPartyWithUser(t.srv.db, kind, roles);
   const c = client(t.srv.origin);
   await c.auth.login.mutate({ email: u.email, password: u.password });
@@ -58,6 +62,17 @@ describe('error messages in the user’s language', () => {
     expect((await create(de, { ...usAccount, accountHolder: '' })).message).toBe(
       'Bankverbindung, Kontoinhaber: Bitte ausfüllen.',
     );
+  });
+
+  it('a staff refusal from the staff block (an unknown import job) reaches a German system admin in German', async () => {
+    const de = await signIn('internal', ['system-admin'], 'de');
+    const en = await signIn('internal', ['system-admin']);
+    const missing = { id: randomUUID() };
+    expect(await errorOf(de.imports.get.query(missing))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Diesen Importauftrag gibt es nicht.',
+    });
+    expect((await errorOf(en.imports.report.query(missing))).message).toBe('No such import job.');
   });
 
   it('signed out, Accept-Language decides: a German sign-in page reads German, anyone else English', async () => {

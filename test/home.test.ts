@@ -3,6 +3,7 @@ import path from 'node:path';
 import { BUILT_IN_ROLES } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
 import { beforeAll, describe, expect, it } from 'vitest';
+import adminEn from '../web/src/i18n/admin.en.ts';
 import { client, createPartyWithUser, errorOf, SYSTEM, signedInMe, useTestServer } from './support/harness.ts';
 import { inRollback } from './support/service-tier.ts';
 
@@ -147,6 +148,14 @@ describe('home.summary', () => {
         done: false,
         fixAt: '/security/two-factor',
       });
+      // Each item's texts come as keys too (docs/i18n.md): the SPA's English says what the server writes.
+      const english = (text: { key: string } | null) =>
+        text ? adminEn[`admin.${text.key}` as keyof typeof adminEn] : null;
+      for (const item of home.checklist ?? []) {
+        expect(english(item.text.title), item.key).toBe(item.title);
+        if (item.text.detail) expect(english(item.text.detail), item.key).toBeTruthy();
+        expect(english(item.text.fixLabel), item.key).toBe(item.fixLabel);
+      }
     }));
 
   it('the web app promises nothing it does not have: no "coming soon" or "on its way" placeholders', async () => {

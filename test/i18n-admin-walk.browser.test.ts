@@ -341,12 +341,16 @@ describe('the German admin walk', () => {
         'was made a system administrator',
         'weakened by',
         'second factor no longer required',
+        'Customer admin',
+        'Supplier user',
+        'An approver exists',
+        'Invite an approver',
+        'Mail is configured',
+        'Two-factor authentication is enrolled',
       ],
       serverWritten: [
-        '.checklist-title',
-        '.checklist-detail',
-        '[data-testid="checklist-fix"]',
-        '[data-testid="home-posture-item"]',
+        // The party's name is data; the roles beside it are checked below.
+        '[data-testid="home-who"]',
         '[data-testid="alert-details"]',
         '[data-testid="seller-details"]',
         // Role and permission keys (customer-user, users:read): identifiers, shown beside their words.
@@ -361,6 +365,9 @@ describe('the German admin walk', () => {
     expect(roles.text).toContain('Neue Rolle');
     expect(roles.text).toContain('Aufträge lesen');
     expect(roles.text).toContain('Lieferantenrollen');
+    // Built-in roles by their German names (role.<key>), the stored English name nowhere.
+    expect(roles.text).toContain('Kunden-Administrator');
+    expect(roles.text).toContain('Systemadministrator');
     await page.click('[data-testid="role-new"]');
     await page.waitForSelector('[data-testid="role-dialog"]');
     const create = await walk(page, 'new role dialog');
@@ -413,6 +420,19 @@ describe('the German admin walk', () => {
     expect(await page.textContent('[data-key="system-admins"] [data-testid="posture-summary"]')).toMatch(
       /^\d+ aktiver? Systemadministrator(en)?\.$/,
     );
+
+    // The staff home: the first-run checklist's items and the posture summary worded in German too.
+    await page.goto(`${s.srv.origin}/`);
+    await page.waitForSelector('[data-testid="checklist-item"]');
+    await page.waitForSelector('[data-testid="home-chain-status"]');
+    await page.waitForFunction(() => document.querySelector('.checklist-title')?.textContent?.startsWith('Es gibt'));
+    const home = await walk(page, 'staff home, worded');
+    expect(home.text).toContain('Es gibt einen Genehmiger');
+    expect(home.text).toContain('E-Mail ist eingerichtet');
+    expect(await page.textContent('[data-testid="home-who"]')).toContain('Systemadministrator');
+    const postureItems = await page.$$eval('[data-testid="home-posture-item"]', (els) => els.map((e) => e.textContent));
+    expect(postureItems.length).toBeGreaterThan(0);
+    expect(postureItems.join(' ')).not.toMatch(/Dormant accounts|Locked accounts|Second factor where/);
     await page.close();
 
     const auditorPage = await germanPage(auditor);

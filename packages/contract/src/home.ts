@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { approvalSummary } from './approvals.ts';
+import { serverText } from './audit-schemas.ts';
 import { isoTime } from './auth-schemas.ts';
 import { minorUnits, uuid } from './paging.ts';
 
@@ -115,6 +116,8 @@ export const homeSummaryOutput = z.object({
         detail: z.string(),
         fixAt: z.string().nullable(),
         fixLabel: z.string().nullable(),
+        /** The same texts as keys relative to admin. (the SPA words them; docs/i18n.md); detail null: as sent. */
+        text: z.object({ title: serverText, detail: serverText.nullable(), fixLabel: serverText.nullable() }),
       }),
     )
     .nullable(),

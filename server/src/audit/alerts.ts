@@ -102,7 +102,7 @@ export async function list(
   input: { openOnly: boolean; cursor?: string | undefined; limit: number },
 ) {
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Alerts are for internal staff.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'staff.alertsStaffOnly', values: {} });
   return ctx.db.read(scope, (tx) =>
     alertsRepo.list(tx, {
       openOnly: input.openOnly,
@@ -115,7 +115,7 @@ export async function list(
 export async function acknowledge(ctx: ServiceContext, id: string) {
   const { actor } = ctx;
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'Alerts are for internal staff.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'staff.alertsStaffOnly', values: {} });
   await ctx.db.tx(scope, async (tx) => {
     if (!(await alertsRepo.acknowledge(tx, id, actor.userId, new Date(ctx.clock.now()))))
       throw notFound('That open alert');

@@ -32,7 +32,7 @@ const msg = (key: string, values: ServerText['values'] = {}): ServerText => ({ k
 
 export async function posture(ctx: ServiceContext): Promise<{ generatedAt: Date; items: PostureItem[] }> {
   const scope = ctx.scope;
-  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', 'The security posture is for internal staff.');
+  if (scope.kind !== 'all') throw new DomainError('FORBIDDEN', { key: 'staff.postureStaffOnly', values: {} });
   const now = new Date(ctx.clock.now());
   const dormantDays = ctx.config.dormantDays > 0 ? Math.min(60, ctx.config.dormantDays) : 60;
   const f = await ctx.db.read(scope, (tx) =>

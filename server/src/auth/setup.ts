@@ -46,14 +46,11 @@ export async function createFirstAdmin(
   return db.tx(SYSTEM_SCOPE, async (tx) => {
     if ('token' in how) {
       if (!(await setupRepo.consume(tx, hashSecret(how.token)))) {
-        throw new DomainError(
-          'FORBIDDEN',
-          'This setup link is not valid any more. Restart Gatehouse to print a new one.',
-        );
+        throw new DomainError('FORBIDDEN', { key: 'staff.setupLinkSpent', values: {} });
       }
     }
     if ((await usersRepo.countWithRole(tx, 'system-admin')) > 0) {
-      throw new DomainError('CONFLICT', 'A system administrator already exists.');
+      throw new DomainError('CONFLICT', { key: 'staff.setupAdminExists', values: {} });
     }
     const party = await partiesRepo.create(tx, { kind: 'internal', name: input.organisationName });
     const user = await usersRepo
@@ -65,7 +62,7 @@ export async function createFirstAdmin(
         status: 'active',
       })
       .catch((e: { code?: string }) => {
-        if (e.code === '23505') throw new DomainError('CONFLICT', 'That email address is already in use.');
+        if (e.code === '23505') throw new DomainError('CONFLICT', { key: 'staff.setupEmailInUse', values: {} });
         throw e;
       });
     await usersRepo.grantRoles(tx, user.id, party.id, ['system-admin']);

@@ -570,7 +570,10 @@ function logoMatches(type: 'image/png' | 'image/jpeg', base64: string) {
 export async function updateSeller(ctx: ServiceContext, input: z.output<typeof sellerProfileInput>) {
   const { actor } = ctx;
   if (input.logo && !logoMatches(input.logo.type, input.logo.base64)) {
-    throw invalidField(['logo'], `The logo is not a ${input.logo.type === 'image/png' ? 'PNG' : 'JPEG'} image.`);
+    throw invalidField(['logo'], {
+      key: 'staff.logoNotImage',
+      values: { type: input.logo.type === 'image/png' ? 'PNG' : 'JPEG' },
+    });
   }
   await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
     const current = await printingRepo.seller(tx);

@@ -1,4 +1,4 @@
-import type { homeSummaryOutput, Permission } from '@gatehouse/contract';
+import type { homeSummaryOutput, Permission, ServerText } from '@gatehouse/contract';
 import { homeRepo, poThreadsRepo, shipmentsRepo, supplierCollabRepo } from '@gatehouse/db';
 import type { z } from 'zod';
 import * as approvals from '../approvals/approvals.ts';
@@ -9,6 +9,12 @@ import * as documents from '../documents/documents.ts';
 import { lockedRule } from '../users/users.ts';
 
 type Out = z.input<typeof homeSummaryOutput>;
+
+/**
+ * A checklist text by key, relative to admin. (the SPA's admin catalogue: admin.checklist.<item>.*), sent
+ * beside the English (docs/i18n.md, "Texts the server writes, worded by the SPA").
+ */
+const msg = (key: string, values: ServerText['values'] = {}): ServerText => ({ key: `checklist.${key}`, values });
 
 /** How many waiting approvals the home lists (the rest are behind "Waiting for me"). */
 const APPROVALS_SHOWN = 5;
@@ -144,6 +150,9 @@ export async function summary(ctx: ServiceContext): Promise<Out> {
     return firstRunChecklist(f, {
       allowlistsGood: allowlists?.status === 'good',
       allowlistsSummary: allowlists?.summary ?? '',
+      allowlistsText: allowlists
+        ? { key: `posture.${allowlists.text.summary.key}`, values: allowlists.text.summary.values }
+        : null,
       mailConfigured: Boolean(ctx.config.mail.smtpUrl),
     });
   };
@@ -187,8 +196,27 @@ export async function summary(ctx: ServiceContext): Promise<Out> {
  */
 export function firstRunChecklist(
   f: Awaited<ReturnType<typeof homeRepo.firstRunFigures>>,
-  o: { allowlistsGood: boolean; allowlistsSummary: string; mailConfigured: boolean },
+  o: {
+    allowlistsGood: boolean;
+    allowlistsSummary: string;
+    /** The posture's allowlists summary as a key relative to admin. (the SPA's catalogue). */
+    allowlistsText?: ServerText | null;
+    mailConfigured: boolean;
+  },
 ): NonNullable<Out['checklist']> {
+  const approverDetail =
+    f.approvers > 0 ? msg('approver.detailSome', { count: f.approvers }) : msg('approver.detailNone');
+  const limitsDetail =
+    f.approvers === 0
+      ? msg('approval-limits.detailNoApprover')
+      : f.approversWithoutLimit === 0
+        ? msg('approval-limits.detailAll')
+        : msg('approval-limits.detailSome', { count: f.approversWithoutLimit });
+  const totpDetail = !f.selfHasTotp
+    ? msg('two-factor.detailSelf')
+    : f.staffWithoutTotp === 0
+      ? msg('two-factor.detailAll')
+      : msg('two-factor.detailSome', { count: f.staffWithoutTotp, staff: f.staff });
   return [
     {
       key: 'approver',
@@ -200,6 +228,7 @@ export function firstRunChecklist(
           : 'Nobody can decide approval requests (bank-detail changes, credit notes) yet.',
       fixAt: '/users',
       fixLabel: 'Invite an approver',
+      text: { title: msg('approver.title'), detail: approverDetail, fixLabel: msg('approver.fix') },
     },
     {
       key: 'auditor',
@@ -208,6 +237,11 @@ export function firstRunChecklist(
       detail: f.auditors > 0 ? `${f.auditors} active auditor(s).` : 'Nobody can review and export the audit log yet.',
       fixAt: '/users',
       fixLabel: 'Invite an auditor',
+      text: {
+        title: msg('auditor.title'),
+        detail: f.auditors > 0 ? msg('auditor.detailSome', { count: f.auditors }) : msg('auditor.detailNone'),
+        fixLabel: msg('auditor.fix'),
+      },
     },
     {
       key: 'approval-limits',
@@ -221,6 +255,7 @@ export function firstRunChecklist(
             : `${f.approversWithoutLimit} approver(s) have no limit in any currency.`,
       fixAt: '/approvals/policies',
       fixLabel: 'Set approval limits',
+      text: { title: msg('approval-limits.title'), detail: limitsDetail, fixLabel: msg('approval-limits.fix') },
     },
     {
       key: 'two-factor',
@@ -233,6 +268,11 @@ export function firstRunChecklist(
           : `${f.staffWithoutTotp} of ${f.staff} staff member(s) have no second factor.`,
       fixAt: f.selfHasTotp ? '/policies' : '/security/two-factor',
       fixLabel: f.selfHasTotp ? 'Require it by role' : 'Set up your second factor',
+      text: {
+        title: msg('two-factor.title'),
+        detail: totpDetail,
+        fixLabel: msg(f.selfHasTotp ? 'two-factor.fixByRole' : 'two-factor.fixSelf'),
+      },
     },
     {
       key: 'allowlists',
@@ -241,6 +281,7 @@ export function firstRunChecklist(
       detail: o.allowlistsSummary,
       fixAt: '/policies',
       fixLabel: 'Set allowlists',
+      text: { title: msg('allowlists.title'), detail: o.allowlistsText ?? null, fixLabel: msg('allowlists.fix') },
     },
     {
       key: 'mail',
@@ -251,6 +292,11 @@ export function firstRunChecklist(
         : 'SMTP_URL is not set: invitations and password resets are only written as .eml files in the data directory. Set SMTP_URL and restart the server.',
       fixAt: null,
       fixLabel: null,
+      text: {
+        title: msg('mail.title'),
+        detail: msg(o.mailConfigured ? 'mail.detailOn' : 'mail.detailOff'),
+        fixLabel: null,
+      },
     },
   ];
 }

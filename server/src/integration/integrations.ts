@@ -48,7 +48,8 @@ function mint(app: Pick<AppServices, 'config'>) {
 function requireInternal(actor: Actor) {
   // integrations:manage exists only in internal roles (the catalogue), but the party kind is checked too:
   // keys act for the whole installation, so no customer or supplier may ever hold one.
-  if (actor.partyKind !== 'internal') throw new DomainError('FORBIDDEN', 'Only internal staff manage integrations.');
+  if (actor.partyKind !== 'internal')
+    throw new DomainError('FORBIDDEN', { key: 'staff.integrationsStaffOnly', values: {} });
 }
 
 export async function createKey(ctx: ServiceContext, input: z.output<typeof integrationKeyCreateInput>) {
@@ -100,7 +101,7 @@ export async function rotateKey(ctx: ServiceContext, input: z.output<typeof inte
     const old = await integrationsRepo.getKeyForUpdate(tx, input.keyId);
     if (!old) throw notFound('That key');
     if (old.revokedAt || old.expiresAt <= now)
-      throw new DomainError('CONFLICT', 'That key is revoked or expired; create a new key instead.');
+      throw new DomainError('CONFLICT', { key: 'staff.apiKeyRevokedOrExpired', values: {} });
     await integrationsRepo.insertKey(tx, {
       id: key.id,
       integrationId: old.integrationId,
@@ -133,7 +134,7 @@ export async function revokeKey(ctx: ServiceContext, keyId: string) {
     const key = await integrationsRepo.getKeyForUpdate(tx, keyId);
     if (!key) throw notFound('That key');
     if (!(await integrationsRepo.revokeKey(tx, keyId, actor.userId, now)))
-      throw new DomainError('CONFLICT', 'That key is already revoked.');
+      throw new DomainError('CONFLICT', { key: 'staff.apiKeyAlreadyRevoked', values: {} });
     await audit({ ...ctx, tx }, 'integration_key.revoked', keyId, {});
     return { ok: true as const };
   });

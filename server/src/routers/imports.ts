@@ -16,7 +16,7 @@ export const importsRouter = router({
     .output(importJobOutput)
     .query(async ({ ctx, input }) => {
       const job = await imports.getJob(ctx, input.id);
-      if (!job) throw new DomainError('NOT_FOUND', 'No such import job.');
+      if (!job) throw new DomainError('NOT_FOUND', { key: 'staff.importNotFound', values: {} });
       return job;
     }),
   report: permission('imports:run')
@@ -24,7 +24,7 @@ export const importsRouter = router({
     .output(importReportOutput)
     .query(async ({ ctx, input }) => {
       const csv = await imports.reportCsv(ctx, input.id);
-      if (csv === null) throw new DomainError('NOT_FOUND', 'No such import job.');
+      if (csv === null) throw new DomainError('NOT_FOUND', { key: 'staff.importNotFound', values: {} });
       return { fileName: `import-${input.id}-report.csv`, csv };
     }),
 });

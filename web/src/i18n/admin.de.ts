@@ -2,6 +2,35 @@ import type { AdminCatalogue } from '../i18n.ts';
 
 /** German, the admin part: exactly the English admin part's keys (the typecheck refuses a missing or extra one). */
 export default {
+  'admin.checklist.allowlists.fix': 'IP-Freigabelisten festlegen',
+  'admin.checklist.allowlists.title': 'IP-Freigabelisten für privilegierte Rollen sind festgelegt',
+  'admin.checklist.approval-limits.detailAll': 'Jeder Genehmiger hat ein Limit.',
+  'admin.checklist.approval-limits.detailNoApprover':
+    'Sobald es einen Genehmiger gibt, geben Sie ihm ein Limit je Währung: Ohne Limit kann er über keine Beträge entscheiden.',
+  'admin.checklist.approval-limits.detailSome':
+    '{count, plural, one {# Genehmiger hat} other {# Genehmiger haben}} in keiner Währung ein Limit.',
+  'admin.checklist.approval-limits.fix': 'Genehmigungslimits festlegen',
+  'admin.checklist.approval-limits.title': 'Genehmigungslimits sind festgelegt',
+  'admin.checklist.approver.detailNone':
+    'Noch kann niemand über Genehmigungsanträge (Änderungen der Bankverbindung, Gutschriften) entscheiden.',
+  'admin.checklist.approver.detailSome': '{count, plural, one {# aktiver Genehmiger} other {# aktive Genehmiger}}.',
+  'admin.checklist.approver.fix': 'Einen Genehmiger einladen',
+  'admin.checklist.approver.title': 'Es gibt einen Genehmiger',
+  'admin.checklist.auditor.detailNone': 'Noch kann niemand das Prüfprotokoll einsehen und exportieren.',
+  'admin.checklist.auditor.detailSome': '{count, plural, one {# aktiver Prüfer} other {# aktive Prüfer}}.',
+  'admin.checklist.auditor.fix': 'Einen Prüfer einladen',
+  'admin.checklist.auditor.title': 'Es gibt einen Prüfer',
+  'admin.checklist.mail.detailOff':
+    'SMTP_URL ist nicht gesetzt: Einladungen und Passwort-Zurücksetzungen werden nur als .eml-Dateien im Datenverzeichnis abgelegt. Setzen Sie SMTP_URL und starten Sie den Server neu.',
+  'admin.checklist.mail.detailOn': 'E-Mails werden über den SMTP-Server in SMTP_URL versandt.',
+  'admin.checklist.mail.title': 'E-Mail ist eingerichtet',
+  'admin.checklist.two-factor.detailAll': 'Alle Mitarbeitenden melden sich mit einem zweiten Faktor an.',
+  'admin.checklist.two-factor.detailSelf': 'Sie haben noch keinen zweiten Faktor.',
+  'admin.checklist.two-factor.detailSome':
+    '{count} von {staff, plural, one {# Mitarbeitenden} other {# Mitarbeitenden}} {count, plural, one {hat} other {haben}} keinen zweiten Faktor.',
+  'admin.checklist.two-factor.fixByRole': 'Je Rolle verlangen',
+  'admin.checklist.two-factor.fixSelf': 'Ihren zweiten Faktor einrichten',
+  'admin.checklist.two-factor.title': 'Zwei-Faktor-Anmeldung ist eingerichtet',
   'admin.imports.checkFile': 'Datei prüfen',
   'admin.imports.chooseFile': 'Wählen Sie zuerst eine CSV-Datei.',
   'admin.imports.colColumn': 'Spalte',

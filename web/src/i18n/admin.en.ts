@@ -3,6 +3,34 @@
  * first page that needs it (withCatalogue in main.tsx), never on a customer's or supplier's first screen.
  */
 export default {
+  'admin.checklist.allowlists.fix': 'Set allowlists',
+  'admin.checklist.allowlists.title': 'IP allowlists are set on privileged roles',
+  'admin.checklist.approval-limits.detailAll': 'Every approver has a limit.',
+  'admin.checklist.approval-limits.detailNoApprover':
+    'Once an approver exists, give them a limit per currency: without one they cannot decide amounts.',
+  'admin.checklist.approval-limits.detailSome':
+    '{count, plural, one {# approver has} other {# approvers have}} no limit in any currency.',
+  'admin.checklist.approval-limits.fix': 'Set approval limits',
+  'admin.checklist.approval-limits.title': 'Approval limits are set',
+  'admin.checklist.approver.detailNone': 'Nobody can decide approval requests (bank-detail changes, credit notes) yet.',
+  'admin.checklist.approver.detailSome': '{count, plural, one {# active approver} other {# active approvers}}.',
+  'admin.checklist.approver.fix': 'Invite an approver',
+  'admin.checklist.approver.title': 'An approver exists',
+  'admin.checklist.auditor.detailNone': 'Nobody can review and export the audit log yet.',
+  'admin.checklist.auditor.detailSome': '{count, plural, one {# active auditor} other {# active auditors}}.',
+  'admin.checklist.auditor.fix': 'Invite an auditor',
+  'admin.checklist.auditor.title': 'An auditor exists',
+  'admin.checklist.mail.detailOff':
+    'SMTP_URL is not set: invitations and password resets are only written as .eml files in the data directory. Set SMTP_URL and restart the server.',
+  'admin.checklist.mail.detailOn': 'Mail is sent through the SMTP server in SMTP_URL.',
+  'admin.checklist.mail.title': 'Mail is configured',
+  'admin.checklist.two-factor.detailAll': 'Every staff member signs in with a second factor.',
+  'admin.checklist.two-factor.detailSelf': 'You have no second factor yet.',
+  'admin.checklist.two-factor.detailSome':
+    '{count} of {staff, plural, one {# staff member} other {# staff members}} {count, plural, one {has} other {have}} no second factor.',
+  'admin.checklist.two-factor.fixByRole': 'Require it by role',
+  'admin.checklist.two-factor.fixSelf': 'Set up your second factor',
+  'admin.checklist.two-factor.title': 'Two-factor authentication is enrolled',
   'admin.imports.checkFile': 'Check file',
   'admin.imports.chooseFile': 'Choose a CSV file first.',
   'admin.imports.colColumn': 'Column',

@@ -4,6 +4,7 @@ import {
   AUDIT_ACTION_INFO,
   AUDIT_ACTIONS,
   AUDIT_AREAS,
+  BUILT_IN_ROLES,
   CONFIRMATION_STATUSES,
   DOCUMENT_STATUSES,
   INVOICE_KINDS,
@@ -205,6 +206,24 @@ describe('message catalogues', () => {
         locale,
       ).toEqual([]);
     }
+  });
+
+  it('names every built-in role of the contract in the main part, in every language (Users, Roles, the home)', () => {
+    for (const [locale, messages] of Object.entries({ en: en as Catalogue, de: de as Catalogue })) {
+      expect(
+        BUILT_IN_ROLES.filter((r) => !messages[`role.${r.key}`]?.trim()).map((r) => r.key),
+        `${locale}: built-in roles without a name`,
+      ).toEqual([]);
+      const known = new Set<string>(BUILT_IN_ROLES.map((r) => r.key));
+      expect(
+        Object.keys(messages)
+          .filter((k) => k.startsWith('role.'))
+          .filter((k) => !known.has(k.slice('role.'.length))),
+        locale,
+      ).toEqual([]);
+    }
+    // English says what the contract (and the database) stores.
+    for (const r of BUILT_IN_ROLES) expect(en[`role.${r.key}` as keyof typeof en]).toBe(r.name);
   });
 
   it('formats plurals by each language: one and other', () => {

@@ -1,4 +1,4 @@
-import { currencyExponent } from '@gatehouse/contract';
+import { BUILT_IN_ROLES, currencyExponent } from '@gatehouse/contract';
 import { formatLocale, has, language, type MessageKey, t, timeZone } from '../i18n.ts';
 
 /*
@@ -161,6 +161,18 @@ export function formatUnitPrice(
 export function label(value: string): string {
   const key = `status.${value}`;
   return has(key) ? t(key as MessageKey) : value.charAt(0).toUpperCase() + value.slice(1);
+}
+
+/**
+ * A role's name for the reader: a built-in role (the contract's BUILT_IN_ROLES) is worded from the
+ * catalogue (`role.<key>`) while it keeps its built-in name; a custom role, or a built-in one renamed,
+ * shows its stored name; without a stored name, the key.
+ */
+export function roleName(key: string, storedName?: string | null): string {
+  const builtIn = BUILT_IN_ROLES.find((r) => r.key === key);
+  if (builtIn && (!storedName || storedName === builtIn.name) && has(`role.${key}`))
+    return t(`role.${key}` as MessageKey);
+  return storedName || key;
 }
 
 /** A text the server sends as a key and values (posture checks, alert titles: contract `ServerText`). */

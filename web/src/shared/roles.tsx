@@ -1,6 +1,8 @@
 import { createResource, For, type Resource, Show } from 'solid-js';
 import { can, guard } from '../auth.ts';
+import { t } from '../i18n.ts';
 import { type GrantableRole, trpc } from '../trpc.ts';
+import { roleName as wordRole } from './format.ts';
 
 /**
  * The roles the signed-in user may grant in their own party (`users.grantableRoles`), for the role
@@ -15,9 +17,9 @@ export function createGrantableRoles(): Resource<GrantableRole[]> {
   return roles;
 }
 
-/** A role's name when we know it, else its key ('customer-admin'). */
+/** A role's name for the reader (format.ts roleName) from the loaded roles, else from its key alone. */
 export function roleName(roles: readonly GrantableRole[] | undefined, key: string): string {
-  return roles?.find((r) => r.key === key)?.name ?? key;
+  return wordRole(key, roles?.find((r) => r.key === key)?.name);
 }
 
 /**
@@ -43,7 +45,7 @@ export function RoleCheckboxes(props: {
   return (
     <fieldset class="checkboxes" aria-describedby={props.describedBy} data-testid={`${props.idPrefix}-roles`}>
       <legend class={props.hideLegend ? 'visually-hidden' : undefined}>{props.legend}</legend>
-      <For each={props.roles} fallback={<p class="hint">There are no roles you may grant.</p>}>
+      <For each={props.roles} fallback={<p class="hint">{t('roles.noneGrantable')}</p>}>
         {(role) => (
           <div class="checkbox">
             <input
@@ -55,12 +57,18 @@ export function RoleCheckboxes(props: {
               disabled={props.disabled}
               onChange={(e) => toggle(role.key, e.currentTarget.checked)}
             />
-            <label for={`${props.idPrefix}-role-${role.key}`}>{role.name}</label>
+            <label for={`${props.idPrefix}-role-${role.key}`}>{wordRole(role.key, role.name)}</label>
           </div>
         )}
       </For>
       <Show when={others().length > 0}>
-        <p class="hint">Also holds, which you cannot change: {others().join(', ')}</p>
+        <p class="hint">
+          {t('roles.alsoHolds', {
+            roles: others()
+              .map((k) => wordRole(k))
+              .join(', '),
+          })}
+        </p>
       </Show>
     </fieldset>
   );

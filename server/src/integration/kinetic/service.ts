@@ -26,8 +26,7 @@ import { settingsOf } from './writeback.ts';
  * sync resumes.
  */
 function requireInternal(actor: Actor) {
-  if (actor.partyKind !== 'internal')
-    throw new DomainError('FORBIDDEN', 'Only internal staff manage the Kinetic connection.');
+  if (actor.partyKind !== 'internal') throw new DomainError('FORBIDDEN', { key: 'staff.kineticStaffOnly', values: {} });
 }
 
 export async function status(ctx: ServiceContext) {
@@ -114,10 +113,10 @@ export async function save(ctx: ServiceContext, input: z.output<typeof kineticSa
   const url = new URL(input.baseUrl);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (url.protocol === 'http:' && input.allowedCidrs.length === 0)
-    throw new DomainError('BAD_REQUEST', 'Use an https URL. Plain http is allowed only to a network you allowlist.');
+    throw new DomainError('BAD_REQUEST', { key: 'staff.kineticHttpsOnly', values: {} });
   if (isIP(host)) {
     const why = refusal(host, { allowedCidrs: input.allowedCidrs, plainHttp: url.protocol === 'http:' });
-    if (why) throw new DomainError('BAD_REQUEST', `Gatehouse will not call ${host}: ${why}.`);
+    if (why) throw new DomainError('BAD_REQUEST', { key: 'staff.willNotCall', values: { host, why } });
   }
   const key = integrationSealKey(ctx.config.secret);
   const now = new Date(ctx.clock.now());
@@ -125,9 +124,8 @@ export async function save(ctx: ServiceContext, input: z.output<typeof kineticSa
     const prior = await kineticRepo.getConnectionForUpdate(tx);
     const apiKey = input.apiKey ? seal(key, Buffer.from(input.apiKey)) : prior?.apiKeySealed;
     const password = input.password ? seal(key, Buffer.from(input.password)) : prior?.passwordSealed;
-    if (!apiKey)
-      throw new DomainError('BAD_REQUEST', 'Enter the API key (Kinetic shows it once, in API Key Maintenance).');
-    if (!password) throw new DomainError('BAD_REQUEST', 'Enter the service account’s password.');
+    if (!apiKey) throw new DomainError('BAD_REQUEST', { key: 'staff.kineticApiKeyRequired', values: {} });
+    if (!password) throw new DomainError('BAD_REQUEST', { key: 'staff.kineticPasswordRequired', values: {} });
     await kineticRepo.upsertConnection(tx, {
       baseUrl: input.baseUrl,
       instance: input.instance,
@@ -176,7 +174,7 @@ export async function setStream(ctx: ServiceContext, input: z.output<typeof kine
   requireInternal(actor);
   await ctx.db.tx(ctx.scope, async (tx) => {
     if (!(await kineticRepo.getConnection(tx)))
-      throw new DomainError('BAD_REQUEST', 'Save the connection before changing its streams.');
+      throw new DomainError('BAD_REQUEST', { key: 'staff.kineticSaveBeforeStreams', values: {} });
     await kineticRepo.ensureStreams(tx, KINETIC_STREAMS);
     const before = await kineticRepo.streamForUpdate(tx, input.stream);
     await kineticRepo.updateStream(tx, input.stream, {
@@ -209,7 +207,7 @@ export async function setWriteback(ctx: ServiceContext, input: z.output<typeof k
   requireInternal(actor);
   await ctx.db.tx(ctx.scope, async (tx) => {
     if (!(await kineticRepo.getConnection(tx)))
-      throw new DomainError('BAD_REQUEST', 'Save the connection before switching write-back on.');
+      throw new DomainError('BAD_REQUEST', { key: 'staff.kineticSaveBeforeWriteBack', values: {} });
     const confirmTimeoutMs = input.confirmTimeoutHours * 3_600_000;
     const before = await kineticWritebackRepo.saveSettings(tx, { mode: input.mode, confirmTimeoutMs });
     await audit.record(tx, ctx, {
@@ -247,7 +245,7 @@ export async function test(ctx: ServiceContext): Promise<z.infer<typeof kineticT
   requireInternal(actor);
   // Read on the app pool (the sync pool may not be configured on this instance).
   const loaded = await loadConnection(ctx.db, ctx.config.secret);
-  if (!loaded) throw new DomainError('BAD_REQUEST', 'Save the connection first.');
+  if (!loaded) throw new DomainError('BAD_REQUEST', { key: 'staff.kineticSaveFirst', values: {} });
   const client = new KineticClient(loaded.settings, { maxTries: 1, timeoutMs: 15_000 });
   let result: z.infer<typeof kineticTestOutput>;
   try {

@@ -25,7 +25,8 @@ import { refusal } from './ssrf.ts';
  * sealed at rest (AES-256-GCM under its own derived key); it cannot be hashed because we sign with it.
  */
 function requireInternal(actor: Actor) {
-  if (actor.partyKind !== 'internal') throw new DomainError('FORBIDDEN', 'Only internal staff manage webhooks.');
+  if (actor.partyKind !== 'internal')
+    throw new DomainError('FORBIDDEN', { key: 'staff.webhooksStaffOnly', values: {} });
 }
 
 function mintSecret(ctx: Context) {
@@ -62,13 +63,10 @@ export async function create(ctx: ServiceContext, input: z.output<typeof webhook
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   // Said now rather than at the first delivery; the same rule is enforced again on every connect.
   if (url.protocol === 'http:' && input.allowedCidrs.length === 0)
-    throw new DomainError(
-      'BAD_REQUEST',
-      'Use an https URL. Plain http is allowed only to a network you allowlist for this endpoint.',
-    );
+    throw new DomainError('BAD_REQUEST', { key: 'staff.webhookHttpsOnly', values: {} });
   if (isIP(host)) {
     const why = refusal(host, { allowedCidrs: input.allowedCidrs, plainHttp: url.protocol === 'http:' });
-    if (why) throw new DomainError('BAD_REQUEST', `Gatehouse will not call ${host}: ${why}.`);
+    if (why) throw new DomainError('BAD_REQUEST', { key: 'staff.willNotCall', values: { host, why } });
   }
   const now = new Date(ctx.clock.now());
   const secret = mintSecret(ctx);
@@ -128,7 +126,10 @@ export async function setStatus(
     const ep = await webhooksRepo.getEndpointForUpdate(tx, input.endpointId);
     if (!ep) throw notFound('That webhook endpoint');
     if (ep.status === status)
-      throw new DomainError('CONFLICT', `That endpoint is already ${status === 'active' ? 'enabled' : 'disabled'}.`);
+      throw new DomainError('CONFLICT', {
+        key: 'staff.webhookAlready',
+        values: { state: status === 'active' ? 'enabled' : 'disabled' },
+      });
     const reason = 'reason' in input && input.reason ? input.reason : 'Disabled by an administrator.';
     await webhooksRepo.updateEndpoint(tx, ep.id, {
       status,
@@ -162,9 +163,12 @@ export async function replay(ctx: ServiceContext, input: z.output<typeof webhook
     } else {
       const from = BigInt(input.fromCursor);
       const to = BigInt(input.toCursor);
-      if (to < from) throw new DomainError('BAD_REQUEST', 'The range ends before it starts.');
+      if (to < from) throw new DomainError('BAD_REQUEST', { key: 'staff.webhookRangeReversed', values: {} });
       if (to - from >= BigInt(WEBHOOK_REPLAY_MAX))
-        throw new DomainError('BAD_REQUEST', `Replay at most ${WEBHOOK_REPLAY_MAX} events at once.`);
+        throw new DomainError('BAD_REQUEST', {
+          key: 'staff.webhookReplayMax',
+          values: { max: String(WEBHOOK_REPLAY_MAX) },
+        });
       events = await webhooksRepo.eventsForReplay(tx, { from, to, types: ep.eventTypes, limit: WEBHOOK_REPLAY_MAX });
     }
     await webhooksRepo.insertReplays(

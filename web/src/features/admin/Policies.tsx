@@ -4,7 +4,7 @@ import { guard } from '../../auth.ts';
 import { type AdminKey, t } from '../../i18n.ts';
 import { debounce, ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage, errorReason, issueFields } from '../../shared/errors.ts';
-import { label } from '../../shared/format.ts';
+import { label, roleName } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { trpc } from '../../trpc.ts';
@@ -188,7 +188,7 @@ export default function Policies() {
                         {(role) => (
                           <tr data-testid={`role-policy-${role.key}`}>
                             <th scope="row">
-                              <span class="policy-role-name">{role.name}</span>
+                              <span class="policy-role-name">{roleName(role.key, role.name)}</span>
                               <span class="mono policy-role-key">{role.key}</span>
                             </th>
                             <td data-label={t('admin.policies.totpRequired')} data-testid={`role-totp-${role.key}`}>
@@ -219,7 +219,7 @@ export default function Policies() {
                                 class="button button-small"
                                 id={`role-policy-edit-${role.key}`}
                                 data-testid={`role-policy-edit-${role.key}`}
-                                aria-label={t('admin.policies.editRoleLabel', { name: role.name })}
+                                aria-label={t('admin.policies.editRoleLabel', { name: roleName(role.key, role.name) })}
                                 onClick={() => {
                                   setNotice(null);
                                   setDialog({ kind: 'role', role });
@@ -445,7 +445,7 @@ function PolicyDialog(props: {
   const inputs: Record<string, HTMLElement | undefined> = {};
   const target = props.target;
   const policy = target.kind === 'role' ? target.role : target.party;
-  const name = target.kind === 'role' ? target.role.name : target.party.partyName;
+  const name = target.kind === 'role' ? roleName(target.role.key, target.role.name) : target.party.partyName;
   const isParty = target.kind === 'party';
   const [error, setError] = createSignal<string | null>(null);
   const [invalid, setInvalid] = createSignal<string | null>(null);
@@ -484,7 +484,7 @@ function PolicyDialog(props: {
     try {
       if (target.kind === 'role') {
         await withReauth(() => trpc.policies.setRole.mutate({ roleKey: target.role.key, requireTotp, ...fields }));
-        props.onSaved(t('admin.policies.savedRole', { name: target.role.name }));
+        props.onSaved(t('admin.policies.savedRole', { name: roleName(target.role.key, target.role.name) }));
       } else {
         await withReauth(() =>
           trpc.policies.setParty.mutate({

@@ -1,10 +1,10 @@
 import { A } from '@solidjs/router';
 import { createResource, For, type JSX, Match, Show, Switch } from 'solid-js';
 import { can, currentMe, guard } from '../../auth.ts';
-import { formatLocale, t, timeZone } from '../../i18n.ts';
+import { formatLocale, has, type MessageKey, needPart, t, timeZone } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
-import { formatDate, formatMinor, formatNumber } from '../../shared/format.ts';
+import { formatDate, formatMinor, formatNumber, roleName, wordServerText } from '../../shared/format.ts';
 import { type HomeSummary, trpc } from '../../trpc.ts';
 import { PostureBadge } from '../admin/posture-pieces.tsx';
 
@@ -28,7 +28,12 @@ const SECTIONS = [
  */
 export default function Home() {
   usePageTitle(() => t('home.title'));
-  const [summary, { refetch }] = createResource(() => guard(trpc.home.summary.query()));
+  // Staff sections (the checklist, the posture) are worded from the admin part: loaded only when they show.
+  const [summary, { refetch }] = createResource(async () => {
+    const s = await guard(trpc.home.summary.query());
+    if (s.checklist || s.posture) await needPart('admin');
+    return s;
+  });
   const hasWork = (s: HomeSummary) => SECTIONS.some((k) => s[k] !== null);
 
   return (
@@ -39,7 +44,13 @@ export default function Home() {
             <h1 id="home-title">{t('home.welcome', { name: me().user.displayName })}</h1>
             <p class="hint" data-testid="home-who">
               {me().party.name}
-              <Show when={me().roles.length > 0}> · {me().roles.join(', ')}</Show>
+              <Show when={me().roles.length > 0}>
+                {' '}
+                ·{' '}
+                {me()
+                  .roles.map((key) => roleName(key))
+                  .join(', ')}
+              </Show>
             </p>
           </div>
         )}
@@ -581,16 +592,18 @@ function ChecklistCard(props: { items: Section<'checklist'> }) {
               </span>
               <div>
                 <p class="checklist-title">
-                  {item.title}
+                  {wordServerText('admin.', item.text.title, item.title)}
                   <span class="visually-hidden">
                     {t(item.done ? 'home.checklistItemDone' : 'home.checklistItemOpen')}
                   </span>
                 </p>
-                <p class="hint checklist-detail">{item.detail}</p>
+                <p class="hint checklist-detail">{wordServerText('admin.', item.text.detail, item.detail)}</p>
                 <Show when={!item.done && item.fixAt}>
                   {(href) => (
                     <A href={href()} data-testid="checklist-fix">
-                      {item.fixLabel ?? t('home.checklistFix')}
+                      {item.fixLabel
+                        ? wordServerText('admin.', item.text.fixLabel, item.fixLabel)
+                        : t('home.checklistFix')}
                     </A>
                   )}
                 </Show>
@@ -601,6 +614,12 @@ function ChecklistCard(props: { items: Section<'checklist'> }) {
       </ol>
     </Card>
   );
+}
+
+/** A posture check's title, worded as on the posture page (admin.posture.<check>.title), else as sent. */
+function postureTitle(i: { key: string; title: string }): string {
+  const key = `admin.posture.${i.key}.title`;
+  return has(key) ? t(key as MessageKey) : i.title;
 }
 
 function PostureCard(props: { p: Section<'posture'> }) {
@@ -617,8 +636,8 @@ function PostureCard(props: { p: Section<'posture'> }) {
             {(i) => (
               <li class="home-posture-item" data-testid="home-posture-item" data-key={i.key}>
                 <PostureBadge status={i.status} small />{' '}
-                <Show when={i.fixAt?.startsWith('/') && i.fixAt} fallback={i.title}>
-                  {(href) => <A href={href()}>{i.title}</A>}
+                <Show when={i.fixAt?.startsWith('/') && i.fixAt} fallback={postureTitle(i)}>
+                  {(href) => <A href={href()}>{postureTitle(i)}</A>}
                 </Show>
               </li>
             )}

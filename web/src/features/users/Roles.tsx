@@ -11,6 +11,7 @@ import { can, guard } from '../../auth.ts';
 import { type AdminKey, has, t } from '../../i18n.ts';
 import { ErrorPanel, usePageTitle } from '../../shared/data.tsx';
 import { errorMessage } from '../../shared/errors.ts';
+import { roleName } from '../../shared/format.ts';
 import { FormError } from '../../shared/forms.tsx';
 import { withReauth } from '../../shared/reauth.tsx';
 import { type RoleSummary, trpc } from '../../trpc.ts';
@@ -93,7 +94,7 @@ export default function Roles() {
       await withReauth(() => trpc.roles.update.mutate({ key: role.key, delegable: !role.delegable }));
       setNotice(
         t(role.delegable ? 'admin.roles.delegableOff' : 'admin.roles.delegableOn', {
-          name: role.name,
+          name: roleName(role.key, role.name),
           kind: role.partyKind,
         }),
       );
@@ -178,7 +179,7 @@ export default function Roles() {
                 <For each={columns()}>
                   {(role) => (
                     <th scope="col" class={cellClass(role, 'matrix-role')} data-testid={`role-col-${role.key}`}>
-                      <span class="matrix-role-name">{role.name}</span>
+                      <span class="matrix-role-name">{roleName(role.key, role.name)}</span>
                       <span class="mono matrix-role-key">{role.key}</span>
                     </th>
                   )}
@@ -210,7 +211,7 @@ export default function Roles() {
                           class="link-button matrix-action"
                           data-testid={`role-toggle-delegable-${role.key}`}
                           aria-label={t(role.delegable ? 'admin.roles.turnOffLabel' : 'admin.roles.turnOnLabel', {
-                            name: role.name,
+                            name: roleName(role.key, role.name),
                           })}
                           aria-busy={busyKey() === role.key}
                           disabled={busyKey() !== null}
@@ -246,7 +247,7 @@ export default function Roles() {
                               class="button button-small"
                               id={`role-edit-${role.key}`}
                               data-testid={`role-edit-${role.key}`}
-                              aria-label={t('admin.roles.editLabel', { name: role.name })}
+                              aria-label={t('admin.roles.editLabel', { name: roleName(role.key, role.name) })}
                               onClick={() => {
                                 setNotice(null);
                                 setDialog({ mode: 'edit', role });
@@ -259,7 +260,7 @@ export default function Roles() {
                               class="button button-small"
                               id={`role-delete-${role.key}`}
                               data-testid={`role-delete-${role.key}`}
-                              aria-label={t('admin.roles.deleteLabel', { name: role.name })}
+                              aria-label={t('admin.roles.deleteLabel', { name: roleName(role.key, role.name) })}
                               onClick={() => {
                                 setNotice(null);
                                 setDialog({ mode: 'delete', role });
@@ -333,7 +334,7 @@ export default function Roles() {
               <DeleteRoleDialog
                 role={d.role}
                 onClose={() => closeDialog(() => document.getElementById(`role-delete-${d.role.key}`))}
-                onDeleted={() => saved(t('admin.roles.deleted', { name: d.role.name }))}
+                onDeleted={() => saved(t('admin.roles.deleted', { name: roleName(d.role.key, d.role.name) }))}
               />
             );
           return (
@@ -598,7 +599,9 @@ function DeleteRoleDialog(props: { role: RoleSummary; onClose: () => void; onDel
       }}
     >
       <div class="form">
-        <h2 id="role-delete-title">{t('admin.roles.deleteTitle', { name: props.role.name })}</h2>
+        <h2 id="role-delete-title">
+          {t('admin.roles.deleteTitle', { name: roleName(props.role.key, props.role.name) })}
+        </h2>
         <p id="role-delete-text">{t('admin.roles.deleteText', { key: props.role.key })}</p>
         <FormError id="role-delete-error" message={error()} />
         <div class="button-row">

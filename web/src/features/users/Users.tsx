@@ -88,7 +88,7 @@ export default function Users() {
             label={t('admin.users.role')}
             param="role"
             options={roleOptions().map((r) => r.key)}
-            optionLabel={(key) => roleOptions().find((r) => r.key === key)?.name ?? key}
+            optionLabel={(key) => roleName(roleOptions(), key)}
             allLabel={t('admin.users.allRoles')}
             value={role()}
           />
