@@ -1,6 +1,6 @@
 import { LOCALES, NOTIFICATION_TYPES } from '@gatehouse/contract';
-import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
+import { type Catalogue, catalogueProblems } from '../catalogue-check.ts';
 import {
   formatDate,
   formatInstant,
@@ -19,37 +19,9 @@ import {
  * translation uses only the placeholders English offers, and every notification type has its name. The
  * check is shown to catch a missing key.
  */
-type Catalogue = Record<string, string>;
-
-function placeholders(message: string, locale: string): Set<string> {
-  const names = new Set<string>();
-  const walk = (nodes: ReturnType<IntlMessageFormat['getAst']>) => {
-    for (const node of nodes) {
-      if (!('value' in node) || typeof node.value !== 'string' || node.type === 0) continue;
-      names.add(node.value);
-      if ('options' in node) for (const option of Object.values(node.options)) walk(option.value);
-    }
-  };
-  walk(new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }).getAst());
-  return names;
-}
-
 function problems(catalogues: Record<string, Catalogue>): string[] {
-  const out: string[] = [];
+  const out = catalogueProblems(catalogues);
   const source = catalogues.en ?? {};
-  for (const [locale, messages] of Object.entries(catalogues)) {
-    for (const key of Object.keys(source)) if (!(key in messages)) out.push(`${locale}: missing ${key}`);
-    for (const key of Object.keys(messages)) if (!(key in source)) out.push(`${locale}: unknown ${key}`);
-    for (const [key, message] of Object.entries(messages)) {
-      try {
-        const allowed = placeholders(source[key] ?? '', 'en');
-        for (const name of placeholders(message, locale))
-          if (!allowed.has(name)) out.push(`${locale}: ${key} uses {${name}}, which English does not offer`);
-      } catch (err) {
-        out.push(`${locale}: ${key} is not ICU MessageFormat (${(err as Error).message})`);
-      }
-    }
-  }
   for (const type of Object.keys(NOTIFICATION_TYPES))
     if (!(`type.${type}` in source)) out.push(`en: missing type.${type}`);
   return out;

@@ -1,6 +1,6 @@
 /**
  * The server's English mail and notification texts (docs/i18n.md, "Mail"): ICU MessageFormat, one key per
- * whole sentence. Dates, amounts and times arrive formatted for the recipient (mail/i18n.ts). Keys sorted;
+ * whole sentence. Dates, amounts and times arrive formatted for the recipient (mail/i18n.ts). Keys grouped by subject (not sorted);
  * German (de.ts) must have exactly these keys (typecheck and mail/i18n.test.ts).
  */
 /** An invoice query's subject: the invoice, and its line ('none' for the whole invoice). */
