@@ -13,7 +13,7 @@ import * as attachments from '../documents/attachments.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { mintLink } from '../files/links.ts';
 import * as outbox from '../integration/outbox.ts';
-import { mailFor } from '../mail/i18n.ts';
+import { type MailValue, mailFor } from '../mail/i18n.ts';
 import { ownScope, SYSTEM_SCOPE } from '../parties/scope.ts';
 import { notify } from '../users/notifications.ts';
 
@@ -88,24 +88,10 @@ export async function raise(ctx: ServiceContext, input: z.output<typeof raiseInv
       );
     return { id, subject };
   });
-  // Staff are another party: their addresses are read under the system scope once the query exists.
-  await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-    const values = {
-      ...out.subject,
-      party: actor.partyName,
-      reason: reasonOf(input.reason),
-      url: `${ctx.config.publicOrigin}/work-queue/invoice-queries/${out.id}`,
-    };
-    for (const to of await invoiceQueriesRepo.handlerRecipients(tx))
-      await mailRepo.enqueue(
-        tx,
-        mailFor(
-          to,
-          'invoice-query-waiting',
-          { key: 'invoice_query.waiting.subject', values },
-          { key: 'invoice_query.waiting.body', values },
-        ),
-      );
+  await mailHandlers(ctx, out.id, 'waiting', {
+    ...out.subject,
+    party: actor.partyName,
+    reason: reasonOf(input.reason),
   });
   ctx.mail.kick();
   return { id: out.id };
@@ -218,24 +204,7 @@ export async function reply(ctx: ServiceContext, input: { id: string; message: s
       return undefined;
     },
   );
-  if (staffMails)
-    await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
-      const values = {
-        ...staffMails.subject,
-        party: actor.partyName,
-        url: `${ctx.config.publicOrigin}/work-queue/invoice-queries/${staffMails.id}`,
-      };
-      for (const to of await invoiceQueriesRepo.handlerRecipients(tx))
-        await mailRepo.enqueue(
-          tx,
-          mailFor(
-            to,
-            'invoice-query-waiting',
-            { key: 'invoice_query.added.subject', values },
-            { key: 'invoice_query.added.body', values },
-          ),
-        );
-    });
+  if (staffMails) await mailHandlers(ctx, staffMails.id, 'added', { ...staffMails.subject, party: actor.partyName });
   ctx.mail.kick();
   return { ok: true as const };
 }
@@ -293,6 +262,32 @@ export async function close(ctx: ServiceContext, input: z.output<typeof closeInv
   });
   ctx.mail.kick();
   return out;
+}
+
+/**
+ * Mails every invoice-query handler, each in their own language, about query `id`: a new query (`waiting`) or
+ * the customer adding to one (`added`). Staff are another party, so their addresses are read under the
+ * system scope, once the query exists.
+ */
+async function mailHandlers(
+  ctx: ServiceContext,
+  id: string,
+  message: 'waiting' | 'added',
+  fields: Record<string, MailValue>,
+) {
+  const values = { ...fields, url: `${ctx.config.publicOrigin}/work-queue/invoice-queries/${id}` };
+  await ctx.db.tx(SYSTEM_SCOPE, async (tx) => {
+    for (const to of await invoiceQueriesRepo.handlerRecipients(tx))
+      await mailRepo.enqueue(
+        tx,
+        mailFor(
+          to,
+          'invoice-query-waiting',
+          { key: `invoice_query.${message}.subject`, values },
+          { key: `invoice_query.${message}.body`, values },
+        ),
+      );
+  });
 }
 
 // ---- attachments (files arrive through POST /files/invoice-query-attachments, server/src/files/routes.ts)
