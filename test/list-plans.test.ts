@@ -138,6 +138,7 @@ async function capture(scope: TenantScope, fn: (tx: Tx) => Promise<unknown>): Pr
 interface PlanNode {
   'Node Type': string;
   'Index Name'?: string;
+  'Relation Name'?: string;
   'Parent Relationship'?: string;
   Plans?: PlanNode[];
 }
@@ -153,6 +154,11 @@ const nodes = (n: PlanNode): PlanNode[] => [
 
 /** EXPLAINs the list's one SELECT as the app role, under the scope's signed context. */
 async function planOf(scope: TenantScope, fn: (tx: Tx) => Promise<unknown>) {
+  return nodes(await planRoot(scope, fn));
+}
+
+/** The whole plan of the data layer call's one SELECT (see planOf). */
+async function planRoot(scope: TenantScope, fn: (tx: Tx) => Promise<unknown>) {
   const seen = await capture(scope, fn);
   // `set local` planner settings a list makes for itself (audit search) apply to its EXPLAIN too.
   const settings = seen.filter((s) => /^\s*set local/i.test(s.query));
@@ -169,7 +175,7 @@ async function planOf(scope: TenantScope, fn: (tx: Tx) => Promise<unknown>) {
     const [row] = await c.unsafe(`explain (format json) ${stmt.query}`, stmt.params as never[]);
     return (row as unknown as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan;
   });
-  return nodes(plan);
+  return plan;
 }
 
 async function expectIndexWalk(scope: TenantScope, index: string, fn: (tx: Tx) => Promise<unknown>) {
@@ -248,5 +254,34 @@ describe('keyset lists walk their index (no sort) for a party with many rows', (
   });
   it("a party's audit trail", async () => {
     await expectIndexWalk(party(customer), 'audit_party_at_idx', (tx) => auditRepo.search(tx, { limit }));
+  });
+});
+
+/** Every node of a plan, its subplans included. */
+const everyNode = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(everyNode)];
+
+describe("the order page reads its own order's rows, not the party's", () => {
+  it('orders.get: lines, shipments and invoices by the order, through their (party, order) indexes', async () => {
+    const page = await db.read(party(customer), (tx) => ordersRepo.list(tx, { limit: 1 }));
+    const id = (page.items[0] as { id: string }).id;
+    const all = everyNode(
+      await planRoot(party(customer), (tx) => ordersRepo.get(tx, id, { withShipments: true, withInvoices: true })),
+    );
+    const summary = all
+      .map(
+        (n) =>
+          `${n['Node Type']}${n['Relation Name'] ? ` ${n['Relation Name']}` : ''}${n['Index Name'] ? ` on ${n['Index Name']}` : ''}`,
+      )
+      .join(' > ');
+    // Without invoices_party_order_idx the invoices came from invoices_party_date_idx: the party's every invoice.
+    const indexes = new Set(all.map((n) => n['Index Name']).filter(Boolean));
+    for (const index of ['invoices_party_order_idx', 'shipments_party_order_idx', 'shipment_lines_order_idx'])
+      expect(indexes.has(index), summary).toBe(true);
+    expect(indexes.has('invoices_party_date_idx'), summary).toBe(false);
+    expect(indexes.has('shipments_party_date_idx'), summary).toBe(false);
+    expect(
+      all.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']),
+      summary,
+    ).toEqual([]);
   });
 });

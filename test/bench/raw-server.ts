@@ -2,7 +2,7 @@
  * Benchmark-only "raw floor": node:http + postgres.js running the same session lookup and the same
  * queries as Gatehouse, with nothing else (no tRPC, no Express, no RLS, no transaction).
  *   GET /orders         orders.list, first page of 50 (foundation.ts, portal.ts)
- *   GET /orders/<uuid>  orders.get: the order within the session's party, its lines and shipments (portal.ts)
+ *   GET /orders/<uuid>  orders.get: the order within the session's party, its lines, shipments and invoices (portal.ts)
  *   GET /invoices       invoices.list, first page of 50, newest first (portal.ts)
  * Usage: RAW_DATABASE_URL=... PORT=... node --import tsx test/bench/raw-server.ts
  */
@@ -61,8 +61,14 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
           from shipments s
           where s.party_id = ${order.party_id} and s.order_id = ${order.id} order by s.shipped_on desc, s.id desc`
       : [];
+    // The order page lists the order's invoices too (orders.get, issue 18), through invoices_party_order_idx.
+    const invoices = session.permissions.includes('invoices:read')
+      ? await sql`
+          select id, number, legal_number, kind, status, issue_date, due_date, currency, total_minor, open_minor
+          from invoices where party_id = ${order.party_id} and order_id = ${order.id} order by issue_date, id`
+      : [];
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ...order, lines, shipments }));
+    res.end(JSON.stringify({ ...order, lines, shipments, invoices }));
     return;
   }
   // The nulls placement of the (party_id, date DESC NULLS LAST, id DESC NULLS LAST) indexes, as Gatehouse's

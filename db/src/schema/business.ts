@@ -120,6 +120,8 @@ export const invoices = pgTable(
     index('invoices_party_date_idx').on(t.partyId, t.issueDate.desc(), t.id.desc()),
     // Open items by due date: the overdue filter and the statement read a party's open invoices this way.
     index('invoices_party_open_due_idx').on(t.partyId, t.dueDate, t.id).where(sql`status = 'open'`),
+    // An order's invoices (the order page lists them): without it orders.get read a party's every invoice.
+    index('invoices_party_order_idx').on(t.partyId, t.orderId),
     // The notification-sources job reads what the mirror wrote since its cursor (docs/notifications.md).
     index('invoices_synced_idx').on(t.syncedAt).where(sql`synced_at is not null`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "invoices_party_order_idx" ON "invoices" USING btree ("party_id","order_id");
