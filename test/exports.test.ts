@@ -1,6 +1,7 @@
+import { Writable } from 'node:stream';
 import { BUILT_IN_ROLES, EXPORT_LISTS, EXPORTS_PER_USER_PER_HOUR } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
-import { EXPORT_CATALOGUE } from '@gatehouse/server/testing';
+import { EXPORT_CATALOGUE, writeExport } from '@gatehouse/server/testing';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -277,5 +278,44 @@ describe('export route x role', () => {
         ).toContain(res.status);
       }
     }
+  });
+});
+
+/** The writer itself (documents/exports.ts), from a made-up row source: no server, no database. */
+describe('export writer', () => {
+  type Row = { cells: (string | number | null)[] };
+  const columns = ['A', 'B', 'C', 'D'].map((header, i) => ({
+    header,
+    value: (r: Row) => r.cells[i],
+    ...(i === 3 ? { kind: 'number' as const } : {}),
+  }));
+
+  it('CSV: quotes what RFC 4180 needs (a comma, a quote, a bare CR) and parses back to the neutralised cells', async () => {
+    const chunks: Buffer[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await writeExport(out, 'csv', {
+      sheet: 'x',
+      columns,
+      source: async () => ({
+        items: [
+          { cells: ['a,b', 'say "hi"', 'one\rtwo', '-3'] },
+          { cells: [EVIL, null, '@x', 4] },
+          { cells: ['line\n+1', '\tlead', '', 'x'] },
+        ],
+        nextCursor: null,
+      }),
+    });
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(parse(text, { bom: true })).toEqual([
+      ['A', 'B', 'C', 'D'],
+      ['a,b', 'say "hi"', 'one\rtwo', '-3'],
+      [`'${EVIL}`, '', "'@x", '4'],
+      ["line\n'+1", "'\tlead", '', 'x'],
+    ]);
   });
 });

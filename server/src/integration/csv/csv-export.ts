@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { CSV_COLUMNS, type CsvExportEntity, minorToDecimal } from '@gatehouse/contract';
 import { exportsRepo, type Tx } from '@gatehouse/db';
-import { stringify } from 'csv-stringify/sync';
 import * as audit from '../../audit/audit.ts';
 import type { AppServices } from '../../context.ts';
 import { SYSTEM_SCOPE } from '../../parties/scope.ts';
-import { neutralise } from './csv.ts';
+import { csvRecords } from './csv.ts';
 
 /**
  * CSV export of ERP-mirrored data (docs/csv-import.md): the import's own columns, so an exported file imports
@@ -43,12 +42,6 @@ function cellsOf(entity: CsvExportEntity, r: exportsRepo.ExportRow): string[] {
 }
 const trimZeros = (d: string) => (d.includes('.') ? d.replace(/\.?0+$/, '') : d);
 
-const csvOf = (rows: string[][]) =>
-  stringify(
-    rows.map((r) => r.map(neutralise)),
-    { record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
-  );
-
 export interface ExportWho {
   userId: string | null;
   keyId: string | null;
@@ -64,14 +57,14 @@ export async function streamExport(app: AppServices, entity: CsvExportEntity, ou
     hash.update(text);
     if (!out.write(text)) await new Promise((r) => out.once('drain', r));
   };
-  await write(csvOf([CSV_COLUMNS[entity].map((c) => c.name)]));
+  await write(csvRecords([CSV_COLUMNS[entity].map((c) => c.name)]));
   let after = '';
   let rows = 0;
   let records = 0;
   for (;;) {
     const page = await app.db.tx(SYSTEM_SCOPE, (tx) => PAGES[entity](tx, after, PAGE));
     if (page.length === 0) break;
-    await write(csvOf(page.map((r) => cellsOf(entity, r))));
+    await write(csvRecords(page.map((r) => cellsOf(entity, r))));
     rows += page.length;
     records += new Set(page.map((r) => r.key)).size;
     after = String(page[page.length - 1]?.key);

@@ -1,5 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
-
 /**
  * A spreadsheet runs a cell as a formula when it starts with = + - @ (and, after trimming, a tab or a
  * carriage return). OWASP: CSV injection.
@@ -21,29 +19,53 @@ const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
  * and XLSX, documents/exports.ts) writes its text cells through this one function.
  */
 export function neutralise(value: unknown): string {
-  const s = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
-  // The common case first (one line, no formula start): no regex replace, no copy.
-  if (!s.includes('\n') && !s.includes('\r')) return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+  const s =
+    typeof value === 'string'
+      ? value
+      : value === null || value === undefined
+        ? ''
+        : value instanceof Date
+          ? value.toISOString()
+          : String(value);
+  // The common case first, by character codes (an export runs this for every cell): no formula start, one line.
+  if (s.length === 0 || (!FORMULA_CODES.has(s.charCodeAt(0)) && !s.includes('\n') && !s.includes('\r'))) return s;
   if (PLAIN_NUMBER.test(s)) return s;
+  if (!s.includes('\n') && !s.includes('\r')) return `'${s}`;
   const inner = s.replace(AFTER_BREAK, "$1'");
   return FORMULA_START.test(inner) ? `'${inner}` : inner;
 }
 
+/** The first characters FORMULA_START matches (= + - @ tab CR LF), as character codes. */
+const FORMULA_CODES = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x0a]);
+
 /**
- * CSV for exports (RFC 4180, CRLF between records). Every cell holding a CR or an LF is quoted: csv-stringify
- * quotes only cells that contain the record delimiter itself (CRLF), and a bare CR or LF left unquoted is a
- * new row to a spreadsheet or any CSV parser, so the file would hold more rows than its manifest counts.
+ * CSV for exports (RFC 4180, CRLF between records). Every cell holding a comma, a quote, a CR or an LF is
+ * quoted (a bare CR or LF left unquoted is a new row to a spreadsheet or any CSV parser, so the file would
+ * hold more rows than its manifest counts). Written here rather than through csv-stringify, which quoted
+ * only cells holding CRLF itself and, per cell, cost a list export a third of its throughput
+ * (docs/benchmarks.md, "Export benchmark"); the tests read every export back with csv-parse.
  */
 export function toCsv(header: string[], rows: unknown[][]): string {
   return csvRecords([header, ...rows]);
 }
 
+/** A cell RFC 4180 must quote: a comma, a quote, or any line break (CR or LF, not only CRLF). */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One neutralised cell as CSV: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+export function csvCell(value: unknown): string {
+  const s = neutralise(value);
+  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
 /** Records as CSV text, cells neutralised (the same rules as toCsv): one page of a streamed export. */
-export function csvRecords(rows: unknown[][]): string {
-  return stringify(
-    rows.map((r) => r.map(neutralise)),
-    { record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
-  );
+export function csvRecords(rows: readonly (readonly unknown[])[]): string {
+  let text = '';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) text += i === 0 ? csvCell(row[i]) : `,${csvCell(row[i])}`;
+    text += '\r\n';
+  }
+  return text;
 }
 
 /**
