@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import { LOGIN_FAILED_MESSAGE } from '@gatehouse/contract';
 import { auditRepo, demoRepo, ordersRepo } from '@gatehouse/db';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, codeOf, createPartyWithUser, jarOf, SYSTEM, signedInMe, startTestServer } from './support/harness.ts';
+import {
+  client,
+  codeOf,
+  createPartyWithUser,
+  jarOf,
+  ownerConnection,
+  SYSTEM,
+  signedInMe,
+  startTestServer,
+} from './support/harness.ts';
 
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 let acme: Awaited<ReturnType<typeof createPartyWithUser>>;
@@ -14,7 +23,7 @@ let owner: postgres.Sql;
 
 beforeAll(async () => {
   srv = await startTestServer({ CORS_ORIGINS: 'https://cdn.example.com' });
-  owner = postgres(srv.ownerUrl, { max: 1, onnotice: () => {} });
+  owner = await ownerConnection(srv);
   acme = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
   borealis = await createPartyWithUser(srv.db, 'customer', ['customer-user']);
   supplier = await createPartyWithUser(srv.db, 'supplier', ['supplier-user']);

@@ -121,8 +121,35 @@ export interface Database {
    */
   poolStats(): { inUse: number; waiting: number; max: number };
   close(): Promise<void>;
+  /**
+   * Every connection of this pool that runs a write transaction LISTENs on `channel` (once), so that a
+   * transaction's own notifications reach `onNotify` before its `tx()` returns: PostgreSQL delivers a
+   * session's notifications to itself ahead of the COMMIT's ReadyForQuery, and postgres.js resolves the
+   * COMMIT only then. At most one channel per Database.
+   */
+  hear(channel: string, onNotify: (payload: string) => void): void;
+  /**
+   * `hear`, and LISTEN on a dedicated connection of its own for everyone else's notifications, re-established
+   * with backoff after it drops. `onUp` follows each LISTEN of it that succeeded (notifications sent while it
+   * was not listening are lost, so a cache must start over there); `onDown` follows its loss.
+   */
+  listen(channel: string, handlers: ListenHandlers): Listener;
   /** Raw pool as the app role, for tests and benchmarks that must prove what the app role can do. */
   readonly appSql: Sql;
+}
+
+export interface ListenHandlers {
+  onNotify(payload: string): void;
+  onUp(): void;
+  onDown(): void;
+}
+
+export interface Listener {
+  /** Whether the dedicated connection is listening right now. */
+  listening(): boolean;
+  /** Its backend's process id while it is listening (pg_stat_activity.pid), else null. */
+  pid(): number | null;
+  stop(): Promise<void>;
 }
 
 type Mode = 'write' | 'read' | 'one';
@@ -154,8 +181,15 @@ function transactionClient(conn: ReservedSql, options: Sql['options'], mode: Mod
   };
 }
 
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
 export function createDatabase(opts: DatabaseOptions): Database {
   const acquireTimeoutMs = opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
+  /** Set by listen(): the channel every write transaction's connection listens on, and its handler. */
+  let notify: { channel: string; onNotify(payload: string): void } | undefined;
+  /** The connections (postgres.js's per-connection backend object) already listening on that channel. */
+  const listeningBackends = new WeakSet<object>();
+  const listeners = new Set<Listener>();
   const sql = postgres(opts.appUrl, {
     max: opts.maxConnections ?? 20, // poolStats().max says the same
     idle_timeout: 60,
@@ -163,6 +197,9 @@ export function createDatabase(opts: DatabaseOptions): Database {
     connect_timeout: Math.max(1, Math.floor(acquireTimeoutMs / 1000)),
     backoff: reconnectBackoff,
     onnotice: () => {},
+    onnotify: (channel, payload) => {
+      if (notify && channel === notify.channel) notify.onNotify(payload);
+    },
     connection: { application_name: opts.applicationName ?? 'gatehouse' },
   });
   for (const t of TRANSPARENT_TYPES) {
@@ -196,6 +233,11 @@ export function createDatabase(opts: DatabaseOptions): Database {
     }
   }
   const reserve = () => withDeadline(sql.reserve(), (late) => late.release());
+  function hear(channel: string, onNotify: (payload: string) => void) {
+    if (!IDENTIFIER.test(channel)) throw new Error('hear: not a channel name');
+    if (notify) throw new Error('hear: this database already hears a channel');
+    notify = { channel, onNotify };
+  }
   const max = opts.maxConnections ?? 20;
   let inUse = 0;
   let waiting = 0;
@@ -233,9 +275,16 @@ export function createDatabase(opts: DatabaseOptions): Database {
           await copyRows(conn, table, columns, rows);
         },
       });
-      await preamble;
-      if (mode === 'write') await conn`commit`;
-      else unawaitedCommit = client.queuedCommit() ?? conn`commit`.execute().catch(() => {});
+      const [begun] = await preamble;
+      if (mode === 'write') {
+        // Once per connection (one round trip in its life): from this commit on, the connection hears its own
+        // transactions' notifications before their COMMIT answers (see `listen`). Awaited before the COMMIT,
+        // so a failed LISTEN rolls the transaction back with an error instead of a silent ROLLBACK.
+        const listen = notify && !listeningBackends.has(begun.state);
+        if (listen) await conn.unsafe(`listen ${notify?.channel}`);
+        await conn`commit`;
+        if (listen) listeningBackends.add(begun.state);
+      } else unawaitedCommit = client.queuedCommit() ?? conn`commit`.execute().catch(() => {});
       finished = true;
       return result;
     } finally {
@@ -268,6 +317,106 @@ export function createDatabase(opts: DatabaseOptions): Database {
         return false;
       }
     },
-    close: () => sql.end({ timeout: 5 }),
+    hear,
+    listen(channel, handlers) {
+      hear(channel, handlers.onNotify);
+      const listener = dedicatedListener(opts, channel, handlers);
+      listeners.add(listener);
+      return listener;
+    },
+    async close() {
+      await Promise.all([...listeners].map((l) => l.stop()));
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+/**
+ * One connection that only listens. postgres.js's own sql.listen() re-listens after a drop but does not say
+ * when the connection was lost, and a cache must know that at once (it cannot trust itself until it hears
+ * again); so this keeps a one-connection client of its own per attempt and watches its close. A connection
+ * that dies silently (a firewall dropping it without a reset) would not close for minutes: a `select 1`
+ * every HEARTBEAT_MS that is not answered within as long counts as a drop.
+ */
+const HEARTBEAT_MS = 5_000;
+
+function dedicatedListener(opts: DatabaseOptions, channel: string, handlers: ListenHandlers): Listener {
+  let stopped = false;
+  let pid: number | null = null;
+  let retries = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let client: Sql | null = null;
+  const down = () => {
+    if (pid === null) return;
+    pid = null;
+    handlers.onDown();
+  };
+  /** Gives up on `c` (closed, failed or silent): down at once, a fresh client after a backoff. */
+  const drop = (c: Sql) => {
+    if (client !== c) return;
+    client = null;
+    down();
+    c.end({ timeout: 0 }).catch(() => undefined);
+    schedule();
+  };
+  const schedule = () => {
+    if (stopped || timer) return;
+    retries += 1;
+    timer = setTimeout(attempt, reconnectBackoff(retries) * 1000);
+  };
+  async function attempt() {
+    timer = undefined;
+    if (stopped) return;
+    const c: Sql = postgres(opts.appUrl, {
+      max: 1,
+      idle_timeout: null,
+      max_lifetime: null,
+      connect_timeout: Math.max(1, Math.floor((opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS) / 1000)),
+      fetch_types: false,
+      onnotice: () => {},
+      onnotify: (ch, payload) => {
+        if (client === c && pid !== null && ch === channel) handlers.onNotify(payload);
+      },
+      onclose: () => drop(c),
+      connection: { application_name: `${opts.applicationName ?? 'gatehouse'}-listen` },
+    });
+    client = c;
+    try {
+      const result = await c.unsafe(`listen ${channel}`);
+      if (stopped || client !== c) return;
+      retries = 0;
+      pid = result.state.pid;
+      handlers.onUp();
+    } catch (err) {
+      opts.onError?.(err);
+      drop(c);
+    }
+  }
+  const heartbeat = setInterval(() => {
+    const c = client;
+    if (!c || pid === null) return;
+    let answered = false;
+    c`select 1`.then(
+      () => {
+        answered = true;
+      },
+      () => drop(c),
+    );
+    setTimeout(() => answered || drop(c), HEARTBEAT_MS).unref();
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  void attempt();
+  return {
+    listening: () => pid !== null,
+    pid: () => pid,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+      down();
+      const c = client;
+      client = null;
+      await c?.end({ timeout: 0 }).catch(() => undefined);
+    },
   };
 }

@@ -4,6 +4,8 @@ export {
   type DatabaseOptions,
   DatabaseUnavailable,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
+  type Listener,
+  type ListenHandlers,
   type Tx,
 } from './connection.ts';
 export { keyPads, signContext, type TenantScope } from './context.ts';
@@ -44,6 +46,7 @@ export * as remittancesRepo from './data/remittances.ts';
 export * as reviewsRepo from './data/reviews.ts';
 export * as rolesRepo from './data/roles.ts';
 export * as sessionsRepo from './data/sessions.ts';
+export { SESSION_CHANGES_CHANNEL } from './data/sessions.ts';
 export * as setupRepo from './data/setup.ts';
 export * as shipmentsRepo from './data/shipments.ts';
 export * as stagingRepo from './data/staging.ts';

@@ -12,6 +12,7 @@ import {
 } from '@gatehouse/db';
 import { loadAuditSigner } from './audit/signing.ts';
 import { loadCommonPasswords } from './auth/password-policy.ts';
+import { startSessionCache } from './auth/session-cache.ts';
 import { type Clock, systemClock } from './auth/sessions.ts';
 import { setupLinkIfNeeded } from './auth/setup.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './auth/throttle.ts';
@@ -138,8 +139,15 @@ export async function startServer(
   const database = await openDatabase(config, log);
   const clock = opts.clock ?? systemClock;
   const transport = mailTransport(config);
+  // Off: every request reads its session from the database. On: it is bypassed until the listener listens.
+  const sessionCache = config.sessionCache.enabled ? startSessionCache(database.db, config.sessionCache) : null;
   // One registry per server instance (tests start several in one process); procedure names from the router.
-  const metrics = createMetrics({ procedures: Object.keys(appRouter._def.procedures), db: database.db, log });
+  const metrics = createMetrics({
+    procedures: Object.keys(appRouter._def.procedures),
+    db: database.db,
+    log,
+    sessionCache,
+  });
   const mailWorker = startMailWorker(database.db, transport, clock, log, undefined, metrics);
   const auditSigner = loadAuditSigner(config.auditKeyFile);
   const files = openBlobStore(config, database.db);
@@ -158,6 +166,7 @@ export async function startServer(
     log,
     clock,
     sessionPolicy: config.session,
+    sessionCache,
     throttle: createLoginThrottle(database.db, opts.throttle),
     mail: mailWorker,
     auditSigner,

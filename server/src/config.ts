@@ -87,6 +87,13 @@ export const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  /**
+   * The per-instance cache of session lookups, invalidated across instances by PostgreSQL notifications
+   * (docs/security.md, "Session cache"): on by default; off sends every request's lookup to the database.
+   */
+  GATEHOUSE_SESSION_CACHE: z.enum(['on', 'off']).default('on'),
+  SESSION_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  SESSION_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(20),
   /** How long a request waits for a database connection before it answers 503 (also the connect timeout). */
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
@@ -188,6 +195,12 @@ export interface Config {
   allowedOrigins: string[];
   logLevel: Env['LOG_LEVEL'];
   session: { idleMs: number; absoluteMs: number };
+  /**
+   * The session cache (GATEHOUSE_SESSION_CACHE, SESSION_CACHE_MAX_ENTRIES, SESSION_CACHE_MAX_AGE_SECONDS): whether
+   * it is on, how many sessions it holds at most, and how old a cached row may get before it is read again
+   * even though no notification said it changed.
+   */
+  sessionCache: { enabled: boolean; maxEntries: number; maxAgeMs: number };
   /** Minimum length of a new password (PASSWORD_MIN_LENGTH, 12 to 64). */
   passwordMinLength: number;
   /** DORMANT_DAYS: suspend accounts unused this long (0: never). */
@@ -311,6 +324,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: [...new Set([publicOrigin, ...e.CORS_ORIGINS])],
     logLevel: e.LOG_LEVEL,
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
+    sessionCache: {
+      enabled: e.GATEHOUSE_SESSION_CACHE === 'on',
+      maxEntries: e.SESSION_CACHE_MAX_ENTRIES,
+      maxAgeMs: e.SESSION_CACHE_MAX_AGE_SECONDS * 1000,
+    },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     dormantDays: e.DORMANT_DAYS,
     digestHour: e.NOTIFICATION_DIGEST_HOUR,

@@ -1,5 +1,6 @@
 import type { Database, TenantScope, Tx } from '@gatehouse/db';
 import type { AuditSigner } from './audit/signing.ts';
+import type { SessionCache } from './auth/session-cache.ts';
 import type { Actor, Clock, SessionPolicy } from './auth/sessions.ts';
 import type { LoginThrottle } from './auth/throttle.ts';
 import type { Config } from './config.ts';
@@ -18,6 +19,8 @@ export interface AppServices {
   log: Logger;
   clock: Clock;
   sessionPolicy: SessionPolicy;
+  /** This instance's cache of session lookups (null: off, or a context whose writes never commit). */
+  sessionCache: SessionCache | null;
   throttle: LoginThrottle;
   /** Signs audit checkpoints and export manifests (key outside the database). */
   auditSigner: AuditSigner;

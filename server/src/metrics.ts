@@ -3,6 +3,7 @@ import { backupsRepo, type Database, mailRepo } from '@gatehouse/db';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { SessionCache } from './auth/session-cache.ts';
 import type { Logger } from './logger.ts';
 import { SYSTEM_SCOPE } from './parties/scope.ts';
 
@@ -18,7 +19,12 @@ export type MeteredRoute = 'trpc' | 'api_v1' | 'files';
  * Label values come only from fixed sets: procedure names the router knows (else 'unknown'), a fixed
  * route name, HTTP status codes and job names from the code, so no request can add a time series.
  */
-export function createMetrics(opts: { procedures: Iterable<string>; db: Database; log: Logger }) {
+export function createMetrics(opts: {
+  procedures: Iterable<string>;
+  db: Database;
+  log: Logger;
+  sessionCache?: SessionCache | null;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const known = new Set(opts.procedures);
@@ -77,6 +83,47 @@ export function createMetrics(opts: { procedures: Iterable<string>; db: Database
       this.set(opts.db.poolStats().max);
     },
   });
+  const cache = opts.sessionCache;
+  if (cache) {
+    // Read from the cache's own tallies on scrape (the hot path only adds to plain numbers).
+    new Counter({
+      name: 'gatehouse_session_cache_lookups_total',
+      help: 'Session lookups by the session cache: hit, miss (read from the database), bypass (not listening)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, cache.stats.hits);
+        this.inc({ result: 'miss' }, cache.stats.misses);
+        this.inc({ result: 'bypass' }, cache.stats.bypassed);
+      },
+    });
+    new Counter({
+      name: 'gatehouse_session_cache_notifications_total',
+      help: 'Change notifications the session cache heard (each may drop several sessions)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(cache.stats.notifications);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_session_cache_listening',
+      help: '1 while the session cache hears change notifications and is used; 0 while it is bypassed',
+      registers: [registry],
+      collect() {
+        this.set(cache.listening ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_session_cache_entries',
+      help: 'Sessions held in the session cache',
+      registers: [registry],
+      collect() {
+        this.set(cache.size);
+      },
+    });
+  }
   /**
    * A gauge read from the database on scrape. A scrape must not fail because the database is slow or
    * away: past the limit (or on an error) the gauge has no sample rather than a stale one (reset() alone

@@ -371,6 +371,15 @@ async function sanity(targets: Target[], sessions: { heavy: Session[]; light: Se
 }
 
 const AB_ARGS = process.env.BENCH_AB_NODE_ARGS;
+/** BENCH_AB_ENV: "NAME=value NAME2=value2" for the anchor Gatehouse (e.g. GATEHOUSE_SESSION_CACHE=off). */
+const AB_ENV = process.env.BENCH_AB_ENV;
+const abEnv = () =>
+  Object.fromEntries(
+    (AB_ENV ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
 
 async function main() {
   buildServer(); // what `pnpm start` runs
@@ -392,21 +401,25 @@ async function main() {
     );
 
     const ports = { raw: await freeLoopbackPort(), gh: await freeLoopbackPort() };
-    const specs = [
-      // BENCH_AB_NODE_ARGS: the anchor is a second Gatehouse with these node flags instead of the raw server
-      // (flags side by side in one run, e.g. "--max-semi-space-size=64"); its column is still labelled raw.
-      AB_ARGS === undefined
+    const specs: { name: TargetName; script: string; env: Record<string, string> }[] = [
+      // BENCH_AB_NODE_ARGS / BENCH_AB_ENV: the anchor is a second Gatehouse with these node flags and/or this
+      // environment instead of the raw server (flags or settings side by side in one run, e.g.
+      // "--max-semi-space-size=64" or "GATEHOUSE_SESSION_CACHE=off"); its column is still labelled raw.
+      AB_ARGS === undefined && AB_ENV === undefined
         ? {
             name: 'raw' as const,
             script: 'test/bench/raw-server.ts',
             env: { RAW_DATABASE_URL: pg.ownerUrl, PORT: String(ports.raw) },
           }
-        : { name: 'raw' as const, script: GATEHOUSE, env: ghEnv(pg.ownerUrl, ports.raw) },
+        : { name: 'raw' as const, script: GATEHOUSE, env: { ...ghEnv(pg.ownerUrl, ports.raw), ...abEnv() } },
       { name: 'gh' as const, script: GATEHOUSE, env: ghEnv(pg.ownerUrl, ports.gh) },
     ];
     const targets: Target[] = [];
     for (const spec of specs) {
-      const args = spec.name === 'gh' ? ghNodeArgs() : (AB_ARGS ?? '').split(' ').filter(Boolean);
+      const args =
+        spec.name === 'gh' || (AB_ARGS === undefined && AB_ENV !== undefined)
+          ? ghNodeArgs()
+          : (AB_ARGS ?? '').split(' ').filter(Boolean);
       const child = startNode(spec.script, spec.env, args);
       children.push(child);
       await waitReady(`http://127.0.0.1:${ports[spec.name]}/readyz`, child);

@@ -10,10 +10,11 @@ import {
   freeLoopbackPort,
   migrate,
   partiesRepo,
+  SESSION_CHANGES_CHANNEL,
   usersRepo,
 } from '@gatehouse/db';
 import type { AppRouter } from '@gatehouse/server';
-import type { Clock, ThrottlePolicy } from '@gatehouse/server/testing';
+import type { Clock, SessionCache, ThrottlePolicy } from '@gatehouse/server/testing';
 import {
   appRolePassword,
   type Config,
@@ -113,6 +114,11 @@ export async function startTestServer(
   });
   const log = opts.logTo ? createLogger('info', opts.logTo) : createLogger('silent');
   const server = await startServer(config, log, { clock, throttle: opts.throttle });
+  // The fixtures' writes reach the server's session cache before they return, as the server's own writes do
+  // (docs/security.md, "Session cache"): a test that suspends a user through them and asks the server next
+  // tests what the server does with a change, not how fast another connection's notification travels.
+  const cache = server.services.sessionCache;
+  if (cache) fixturesDb.hear(SESSION_CHANGES_CHANNEL, (p) => cache.heard(p));
   return {
     ...server,
     origin: `http://localhost:${port}`,
@@ -221,13 +227,31 @@ export function useTestServer(env: Record<string, string> = {}, opts: Parameters
   const t = {} as { srv: Awaited<ReturnType<typeof startTestServer>>; owner: postgres.Sql };
   beforeAll(async () => {
     t.srv = await startTestServer(env, opts);
-    t.owner = postgres(t.srv.ownerUrl, { max: 1, onnotice: () => {} });
+    t.owner = await ownerConnection(t.srv);
   });
   afterAll(async () => {
     await t.owner?.end();
     await t.srv?.close();
   });
   return t;
+}
+
+/**
+ * One owner connection to a test server's database whose writes reach the server's session cache before
+ * they return, like the fixtures' (see startTestServer): it listens on the cache's channel, and PostgreSQL
+ * hands a session its own notifications before its COMMIT answers.
+ */
+export async function ownerConnection(srv: { ownerUrl: string; services: { sessionCache: SessionCache | null } }) {
+  const cache = srv.services.sessionCache;
+  const owner = postgres(srv.ownerUrl, {
+    max: 1,
+    onnotice: () => {},
+    onnotify: (channel, payload) => {
+      if (channel === SESSION_CHANGES_CHANNEL) cache?.heard(payload);
+    },
+  });
+  if (cache) await owner.unsafe(`listen ${SESSION_CHANGES_CHANNEL}`);
+  return owner;
 }
 
 /** Code, `data.reason` and message of a rejected call ('OK' when it succeeded). */

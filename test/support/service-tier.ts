@@ -66,7 +66,8 @@ export async function inRollback<T>(services: AppServices, fn: (s: ServiceTier) 
   const conn = await pool.reserve();
   await conn`begin`;
   const db = rollbackDatabase(conn, pool, key);
-  const services2: AppServices = { ...services, db };
+  // No session cache: what happens in here never commits, so it never notifies the cache of a change.
+  const services2: AppServices = { ...services, db, sessionCache: null };
   const callerWith = (token: string | undefined): Caller => {
     let sessionToken = token;
     return createCaller(() =>
@@ -185,6 +186,12 @@ function rollbackDatabase(conn: ReservedSql, pool: Sql, key: Buffer): Database {
     withDeadline: (work) => Promise.resolve(work),
     poolStats: () => ({ inUse: 1, waiting: 0, max: 1 }),
     close: async () => {},
+    hear: () => {
+      throw new Error('hear is not available in the service tier (nothing in it commits)');
+    },
+    listen: () => {
+      throw new Error('listen is not available in the service tier (nothing in it commits)');
+    },
     appSql: pool,
   };
 }

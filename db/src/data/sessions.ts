@@ -4,6 +4,12 @@ import { parties, sessions, userPreferences, users } from '../schema/index.ts';
 import { policyColumns } from './policies.ts';
 import { partyPredicate } from './scope.ts';
 
+/**
+ * The channel on which the database says, at commit, that something `getWithUser` reads has changed
+ * (migration `auth-cache-notify`; payloads in server/src/auth/session-cache.ts).
+ */
+export const SESSION_CHANGES_CHANNEL = 'gatehouse_auth';
+
 export async function insert(tx: Tx, row: typeof sessions.$inferInsert) {
   await tx.db.insert(sessions).values(row);
 }
@@ -44,11 +50,14 @@ export async function getWithUser(tx: Tx, id: string) {
   return row;
 }
 
-export async function touch(tx: Tx, id: string, idleExpiresAt: Date, lastSeenAt: Date) {
-  await tx.db
+/** Moves the sliding expiry; false when the session is no longer there (ended meanwhile). */
+export async function touch(tx: Tx, id: string, idleExpiresAt: Date, lastSeenAt: Date): Promise<boolean> {
+  const rows = await tx.db
     .update(sessions)
     .set({ lastSeenAt, idleExpiresAt })
-    .where(and(eq(sessions.id, id), partyPredicate(tx, sessions.partyId)));
+    .where(and(eq(sessions.id, id), partyPredicate(tx, sessions.partyId)))
+    .returning({ id: sessions.id });
+  return rows.length === 1;
 }
 
 export async function remove(tx: Tx, id: string) {

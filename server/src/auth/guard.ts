@@ -26,7 +26,7 @@ export async function authenticate(ctx: Context, path: string): Promise<Actor> {
  */
 export async function currentActor(ctx: Context, path: string): Promise<Actor | null> {
   const token = ctx.req.sessionToken;
-  const actor = token ? await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, token) : null;
+  const actor = token ? await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, token, ctx.sessionCache) : null;
   if (!actor) return null;
   // The allowlist is checked on every request, not only at sign-in: a session carried to another network stops.
   if (!ipAllowed(actor.policy.allowlists, ctx.req.ip)) {

@@ -1,6 +1,7 @@
 import { type Locale, type Permission, pickLocale } from '@gatehouse/contract';
 import { type Database, sessionsRepo, type TenantScope, type Tx } from '@gatehouse/db';
 import { type EffectivePolicy, effectivePolicy } from './policy.ts';
+import type { SessionCache, SessionRow } from './session-cache.ts';
 import { mintSplitToken, parseSplitToken, secretMatches } from './tokens.ts';
 
 /**
@@ -73,18 +74,53 @@ export async function createSession(
   return { token, expiresAt: absoluteExpiresAt };
 }
 
-/** The actor behind a token, or null for anything not a live session of an active user and party. */
+/**
+ * The actor behind a token, or null for anything not a live session of an active user and party.
+ *
+ * With a cache (docs/security.md, "Session cache") a cached row saves the database round trip, but only a
+ * positive verdict is taken from it: the secret, the expiries (computed from the clock now) and the statuses
+ * all pass. Anything else (wrong secret, expired, suspended, or a sliding-expiry write that finds the session
+ * gone) is decided again from a fresh database read, so a stale row can neither refuse a session another
+ * instance kept alive nor delete it.
+ */
 export async function validateSession(
   db: Database,
   clock: Clock,
   policy: SessionPolicy,
   token: string,
+  cache?: SessionCache | null,
 ): Promise<Actor | null> {
   const parsed = parseSplitToken(token);
   if (!parsed) return null;
   const { id, secret } = parsed;
+  const cached = cache?.lookup(id);
+  if (cache && cached) {
+    const live = await verdict(db, clock, policy, id, secret, cached, cache);
+    if (live) return live.actor;
+    cache.drop(id);
+  }
+  const ticket = cache?.ticket() ?? 0;
   const s = await db.readOne(SYSTEM, (tx) => sessionsRepo.getWithUser(tx, id));
-  if (!s || !secretMatches(secret, s.secretHash)) return null;
+  if (!s) return null;
+  const live = await verdict(db, clock, policy, id, secret, s, null);
+  if (live && cache) cache.store(id, live.row, ticket);
+  return live?.actor ?? null;
+}
+
+/**
+ * The actor of a session row, or null. `cache` is set when the row came from it: then nothing is deleted and
+ * null only means "ask the database"; a row from the database is authoritative (an expired one is deleted).
+ */
+async function verdict(
+  db: Database,
+  clock: Clock,
+  policy: SessionPolicy,
+  id: string,
+  secret: string,
+  s: SessionRow,
+  cache: SessionCache | null,
+): Promise<{ actor: Actor; row: SessionRow } | null> {
+  if (!secretMatches(secret, s.secretHash)) return null;
   const now = clock.now();
   const scope: TenantScope = { kind: 'party', partyId: s.partyId };
   // The stored expiries, or sooner if the policy was tightened since the session began.
@@ -92,16 +128,21 @@ export async function validateSession(
   const absoluteAt = Math.min(s.absoluteExpiresAt.getTime(), s.createdAt.getTime() + effective.absoluteMs);
   const idleAt = Math.min(s.idleExpiresAt.getTime(), s.lastSeenAt.getTime() + effective.idleMs);
   if (now >= absoluteAt || now >= idleAt) {
-    await db.tx(scope, (tx) => sessionsRepo.remove(tx, id));
+    if (!cache) await db.tx(scope, (tx) => sessionsRepo.remove(tx, id));
     return null;
   }
   if (s.userStatus !== 'active' || s.partyStatus !== 'active') return null;
+  let row = s;
   // Sliding idle expiry, written at most once a minute per session: most requests only read.
   if (now - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    const idle = Math.min(now + effective.idleMs, absoluteAt);
-    await db.tx(scope, (tx) => sessionsRepo.touch(tx, id, new Date(idle), new Date(now)));
+    const lastSeenAt = new Date(now);
+    const idleExpiresAt = new Date(Math.min(now + effective.idleMs, absoluteAt));
+    // Not there any more: ended since it was read (here or on another instance).
+    if (!(await db.tx(scope, (tx) => sessionsRepo.touch(tx, id, idleExpiresAt, lastSeenAt)))) return null;
+    row = { ...s, lastSeenAt, idleExpiresAt };
+    cache?.touched(id, lastSeenAt, idleExpiresAt);
   }
-  return {
+  const actor: Actor = {
     sessionId: id,
     userId: s.userId,
     email: s.email,
@@ -117,4 +158,5 @@ export async function validateSession(
     recentAuthAt: s.recentAuthAt.getTime(),
     preferences: s.locale && s.timeZone ? { locale: pickLocale(s.locale), timeZone: s.timeZone } : null,
   };
+  return { actor, row };
 }

@@ -197,7 +197,7 @@ export async function startSession(
     return s;
   });
   setSessionCookie(ctx, session.token, session.maxAgeMs);
-  const actor = await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, session.token);
+  const actor = await validateSession(ctx.db, ctx.clock, ctx.sessionPolicy, session.token, ctx.sessionCache);
   if (!actor) throw new Error('a session just created did not validate');
   return toMe(actor, ctx.clock.now());
 }
