@@ -560,7 +560,7 @@ function sameLines(what: string, gh: string[], pg: string[]) {
   const i = at === -1 ? Math.min(gh.length, pg.length) : at;
   throw new Error(
     `PostGraphile and Gatehouse differ on ${what} (${gh.length} vs ${pg.length} rows), first at row ${i + 1}:\n` +
-      `     Gatehouse:   ${gh[i] ?? '(none)'}\n     PostGraphile: ${pg[i] ?? '(none)'}\n` +
+      `     Gatehouse:    ${gh[i] ?? '(none)'}\n     PostGraphile: ${pg[i] ?? '(none)'}\n` +
       '   The bench stops here: comparing their speed means nothing unless they return the same rows.',
   );
 }
