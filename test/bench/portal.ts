@@ -6,16 +6,25 @@
  * the rest share the remainder evenly. Each order has 1-3 lines and one invoice (open or paid; due 30
  * days after issue, so older open ones are overdue). One user and one session per party. All set-based SQL.
  *
- * Targets, both over the same database:
+ * Targets, all over the same database:
  *   raw   test/bench/raw-server.ts: node:http + postgres.js, same session lookup and the same SQL per
  *         procedure, as the cluster superuser (RLS bypassed), no transaction, no tRPC, no Express
  *   gh    Gatehouse as shipped (server/dist/main.mjs as `pnpm start` builds it, or BENCH_GH_SCRIPT: Express + tRPC + signed tenant context + forced RLS)
+ *   pg    PostGraphile 4 (test/bench/postgraphile-server.ts), orders.list and orders.get only: a non-owner
+ *         login role made here with SELECT on orders, order_lines, invoices and shipments and policies `TO`
+ *         it alone (party_id = the verified JWT's party_id claim) on those already FORCE RLS tables; each
+ *         request sends an HS256 JWT for its session's party. BENCH_POSTGRAPHILE=0 leaves it out (its goal
+ *         rows then say "not run"); BENCH_PG_NULLS_LAST=0 drops its orderByNullsLast option (see the header
+ *         of postgraphile-server.ts). Before anything is measured, checkSameRows() compares its answers with
+ *         Gatehouse's for a few parties and stops the bench if they differ.
  * Requests come from a random session; BENCH_HEAVY_SHARE (0.1) of them from the heavy parties' sessions.
  * orders.get asks for one of BENCH_IDS_PER_PARTY (20) random orders of the session's own party.
+ * Every target gets the same choice of session (and so party) per request.
  *
  * A) Max throughput per procedure (orders.list, orders.get, invoices.list), BENCH_CONNECTIONS (50)
  *    connections, BENCH_ROUNDS (3) interleaved rounds of BENCH_SECONDS (10) after BENCH_WARMUP_SECONDS (10)
- *    per target: req/s, p50/p99, server CPU per request, medians. Goal: gh >= 0.7x raw.
+ *    per target: req/s, p50/p99, server CPU per request, PostgreSQL CPU per request (the whole cluster's),
+ *    medians. Goals: gh >= 0.7x raw; gh >= 1.2x pg (orders.list, orders.get).
  * B) Fixed offered rate per procedure: half the raw server's median max from A, open loop (wrk2-like:
  *    latency from each request's due time, at most BENCH_CONNECTIONS keep-alive connections), same rounds
  *    and duration: p50/p99, medians. Goal: gh p99 < 20 ms.
@@ -23,7 +32,8 @@
  *    BENCH_MEMORY_RATE req/s (open loop as in B; default: half gh's mean max from A), VmRSS sampled every
  *    BENCH_RSS_INTERVAL (5) s. Goal: RSS at the end <= 250 MB.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +44,7 @@ import postgres from 'postgres';
 import {
   buildServer,
   CLK_TCK,
+  clusterTicks,
   cpuTicks,
   createSessions,
   fig,
@@ -64,22 +75,53 @@ const HEAVY_SHARE = env('BENCH_HEAVY_SHARE', 0.1);
 const IDS_PER_PARTY = env('BENCH_IDS_PER_PARTY', 20);
 const MEMORY_SECONDS = env('BENCH_MEMORY_SECONDS', 300);
 const RSS_INTERVAL = env('BENCH_RSS_INTERVAL', 5);
+const WITH_PG = process.env.BENCH_POSTGRAPHILE !== '0';
 
 const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 20;
 const GOAL_CPU_RATIO = 1.5;
 const GOAL_RSS_MB = 250;
+const GOAL_PG_RATIO = 1.2;
 
 const PROCS = ['orders.list', 'orders.get', 'invoices.list'] as const;
 type Proc = (typeof PROCS)[number];
-type TargetName = 'raw' | 'gh';
+/** What PostGraphile is compared on: the orders list and detail (the issue's list / get). */
+const PG_PROCS: readonly Proc[] = ['orders.list', 'orders.get'];
+type TargetName = 'raw' | 'gh' | 'pg';
 
 interface Session {
   token: string;
   partyId: string;
+  orderIds: string[];
   rawGet: string[];
   ghGet: string[];
+  /** PostGraphile's bearer token for this session's party. */
+  jwt: string;
 }
+
+/**
+ * PostGraphile's side of the security shape: the login role it connects as (no ownership, no BYPASSRLS)
+ * and the secret its JWTs are signed with (HS256), both new per run.
+ */
+const PG_ROLE = 'gh_bench_postgraphile';
+const PG_JWT_SECRET = randomBytes(32).toString('base64url');
+
+/** An HS256 JWT as PostGraphile 4 verifies it (jsonwebtoken: audience "postgraphile"). */
+function signJwt(claims: Record<string, unknown>, secret = PG_JWT_SECRET): string {
+  const b64 = (x: string) => Buffer.from(x).toString('base64url');
+  const head = `${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}`;
+  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+}
+const jwtFor = (partyId: string, secret?: string) =>
+  signJwt(
+    {
+      aud: 'postgraphile',
+      party_id: partyId,
+      iat: Math.floor(Date.now() / 1000),
+      exp: Math.floor(Date.now() / 1000) + 86_400,
+    },
+    secret,
+  );
 
 /** Orders per party: HEAVY parties with 20k..50k (scaled), the others the remainder, spread evenly. */
 function allocation() {
@@ -166,6 +208,8 @@ async function loadData(ownerUrl: string) {
     const orderIds = ids.get(s.partyId) ?? [];
     return {
       ...s,
+      orderIds,
+      jwt: jwtFor(s.partyId),
       rawGet: orderIds.map((id) => `/orders/${id}`),
       ghGet: orderIds.map((id) => `/trpc/orders.get?input=${encodeURIComponent(JSON.stringify({ id }))}`),
     };
@@ -181,16 +225,69 @@ async function loadData(ownerUrl: string) {
 const LIST_INPUT = encodeURIComponent(JSON.stringify({ limit: 50 }));
 const pickOf = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)] as T;
 
-function pathFor(target: TargetName, proc: Proc, s: Session): string {
+function pathFor(target: 'raw' | 'gh', proc: Proc, s: Session): string {
   if (proc === 'orders.get') return pickOf(target === 'raw' ? s.rawGet : s.ghGet);
   if (target === 'raw') return proc === 'orders.list' ? '/orders' : '/invoices';
   return `/trpc/${proc}?input=${LIST_INPUT}`;
 }
 
+/**
+ * PostGraphile's orders.list: the party's newest 50 by (order_date desc, id desc), as Gatehouse's first page,
+ * with what a pager needs next (Gatehouse's nextCursor). The condition names the party the client is;
+ * RLS decides what it may see.
+ */
+const PG_LIST = `query OrdersList($party: UUID!) {
+  allOrders(first: 50, orderBy: [ORDER_DATE_DESC, ID_DESC], condition: { partyId: $party }) {
+    nodes { id partyId number customerReference status orderDate currency totalMinor }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+/** PostGraphile's orders.get: the order with its lines, invoices and shipments, as orders.get returns it. */
+const PG_GET = `query OrderGet($id: UUID!) {
+  orderById(id: $id) {
+    id partyId number customerReference status orderDate currency totalMinor netMinor
+    orderLinesByOrderId(orderBy: LINE_NO_ASC) {
+      nodes { lineNo sku description quantity uom unitPriceMinor unitPrice amountMinor }
+    }
+    invoicesByOrderId(orderBy: [ISSUE_DATE_ASC, ID_ASC]) {
+      nodes { id number legalNumber kind status issueDate dueDate currency totalMinor openMinor }
+    }
+    shipmentsByOrderId(orderBy: [SHIPPED_ON_DESC, ID_DESC]) {
+      nodes { id partyId number carrier trackingRef status shippedOn deliveredOn }
+    }
+  }
+}`;
+const pgBody = (query: string, variables: Record<string, string>) => JSON.stringify({ query, variables });
+
+interface Req {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** The request a target's API answers `proc` with, as session `s` (an order of its own for orders.get). */
+function requestFor(api: TargetName, proc: Proc, s: Session, jwt = s.jwt): Req {
+  if (api !== 'pg') return { method: 'GET', path: pathFor(api, proc, s), headers: { cookie: `gh_session=${s.token}` } };
+  return {
+    method: 'POST',
+    path: '/graphql',
+    headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+    body: proc === 'orders.get' ? pgBody(PG_GET, { id: pickOf(s.orderIds) }) : pgBody(PG_LIST, { party: s.partyId }),
+  };
+}
+
+async function send(t: Target, r: Req): Promise<{ status: number; text: string }> {
+  const res = await fetch(t.base + r.path, { method: r.method, headers: r.headers, body: r.body });
+  return { status: res.status, text: await res.text() };
+}
+
 interface Target {
   name: TargetName;
-  /** Which server answers: the raw one's paths, or Gatehouse's (also for the anchor of BENCH_AB_NODE_ARGS). */
+  /** Which server answers: the raw one's paths, Gatehouse's (also for the anchor of BENCH_AB_NODE_ARGS), or PostGraphile's. */
   api: TargetName;
+  /** The procedures it serves (PostGraphile: the orders list and detail). */
+  procs: readonly Proc[];
   pid: number;
   base: string;
 }
@@ -200,12 +297,26 @@ interface LoadResult {
   p50: number;
   p99: number;
   cpuMsPerReq: number;
+  /** CPU of the whole PostgreSQL cluster per request (only the target under load uses it meanwhile). */
+  dbCpuMsPerReq: number;
   non2xx: number;
   /** Counts of non-2xx status codes, e.g. { 500: 3 }. */
   statuses: Record<string, number>;
   errors: number;
   timeouts: number;
 }
+
+/** The PostgreSQL postmaster, whose cluster's CPU each run reports per request (set in main). */
+let postmasterPid = 0;
+const dbTicks = () => clusterTicks(postmasterPid);
+/** A random session's, BENCH_HEAVY_SHARE of them a heavy party's: the same choice for every target. */
+const sessionPicker = (sessions: { heavy: Session[]; light: Session[] }) => () =>
+  sessions.heavy.length > 0 && Math.random() < HEAVY_SHARE ? pickOf(sessions.heavy) : pickOf(sessions.light);
+/** The procedure of one request: `proc`, or one of the target's at random for 'mixed'. */
+const procOf = (t: Target, proc: Proc | 'mixed') => (proc === 'mixed' ? pickOf([...t.procs]) : proc);
+
+/** A GraphQL answer with errors (the bench's own data holds no such text). */
+const isGqlError = (body: string) => body.includes('"errors":[');
 
 /** Closed loop at full speed: CONNECTIONS connections, each sending its next request on a response. */
 async function runLoad(
@@ -214,9 +325,9 @@ async function runLoad(
   sessions: { heavy: Session[]; light: Session[] },
   opts: { seconds: number },
 ): Promise<LoadResult> {
-  const pickSession = () =>
-    sessions.heavy.length > 0 && Math.random() < HEAVY_SHARE ? pickOf(sessions.heavy) : pickOf(sessions.light);
-  const before = await cpuTicks(t.pid);
+  const pickSession = sessionPicker(sessions);
+  let gqlErrors = 0;
+  const [before, dbBefore] = [await cpuTicks(t.pid), await dbTicks()];
   const result = await autocannon({
     url: t.base,
     connections: CONNECTIONS,
@@ -225,29 +336,30 @@ async function runLoad(
       {
         method: 'GET',
         setupRequest: (req: autocannon.Request) => {
-          const s = pickSession();
-          return {
-            ...req,
-            path: pathFor(t.api, proc === 'mixed' ? pickOf([...PROCS]) : proc, s),
-            headers: { ...req.headers, cookie: `gh_session=${s.token}` },
-          };
+          const r = requestFor(t.api, procOf(t, proc), pickSession());
+          return { ...req, method: r.method, path: r.path, headers: { ...req.headers, ...r.headers }, body: r.body };
         },
+        // GraphQL answers its errors with 200: count them as errors, not as served requests.
+        onResponse:
+          t.api === 'pg' ? (_status: number, body: string) => void (isGqlError(body) && gqlErrors++) : undefined,
       },
     ],
   } as autocannon.Options);
-  const after = await cpuTicks(t.pid);
+  const [after, dbAfter] = [await cpuTicks(t.pid), await dbTicks()];
+  const perReq = (ticks: number) => ((ticks / CLK_TCK) * 1000) / Math.max(1, result.requests.total);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    cpuMsPerReq: (((after - before) / CLK_TCK) * 1000) / Math.max(1, result.requests.total),
+    cpuMsPerReq: perReq(after - before),
+    dbCpuMsPerReq: perReq(dbAfter - dbBefore),
     non2xx: result.non2xx,
     statuses: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {})
         .filter(([code]) => !code.startsWith('2'))
         .map(([code, v]) => [code, (v as { count: number }).count]),
     ),
-    errors: result.errors,
+    errors: result.errors + gqlErrors,
     timeouts: result.timeouts,
   };
 }
@@ -264,8 +376,7 @@ async function runRate(
   sessions: { heavy: Session[]; light: Session[] },
   opts: { seconds: number; rate: number },
 ): Promise<LoadResult> {
-  const pickSession = () =>
-    sessions.heavy.length > 0 && Math.random() < HEAVY_SHARE ? pickOf(sessions.heavy) : pickOf(sessions.light);
+  const pickSession = sessionPicker(sessions);
   const url = new URL(t.base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
@@ -275,7 +386,7 @@ async function runRate(
   let done = 0;
   const total = Math.max(1, Math.floor(opts.seconds * opts.rate));
   const interval = 1000 / opts.rate;
-  const before = await cpuTicks(t.pid);
+  const [before, dbBefore] = [await cpuTicks(t.pid), await dbTicks()];
   const start = performance.now();
   await new Promise<void>((resolve) => {
     let sent = 0;
@@ -283,19 +394,24 @@ async function runRate(
       if (++done === total) resolve();
     };
     const fire = (due: number) => {
-      const s = pickSession();
-      const req = http.get(
+      const r = requestFor(t.api, procOf(t, proc), pickSession());
+      const req = http.request(
         {
           agent,
           host: url.hostname,
           port: url.port,
-          path: pathFor(t.api, proc === 'mixed' ? pickOf([...PROCS]) : proc, s),
-          headers: { cookie: `gh_session=${s.token}` },
+          method: r.method,
+          path: r.path,
+          headers: r.body === undefined ? r.headers : { ...r.headers, 'content-length': Buffer.byteLength(r.body) },
         },
         (res) => {
-          res.resume();
+          let body = '';
+          if (t.api === 'pg') res.on('data', (chunk: Buffer) => (body += chunk));
+          else res.resume();
           res.on('end', () => {
-            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) latencies.push(performance.now() - due);
+            if (isGqlError(body)) errors++;
+            else if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300)
+              latencies.push(performance.now() - due);
             else {
               non2xx++;
               statuses[String(res.statusCode)] = (statuses[String(res.statusCode)] ?? 0) + 1;
@@ -309,6 +425,7 @@ async function runRate(
         errors++;
         finish();
       });
+      req.end(r.body);
     };
     const tick = () => {
       const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
@@ -318,7 +435,7 @@ async function runRate(
     tick();
   });
   const elapsed = (performance.now() - start) / 1000;
-  const after = await cpuTicks(t.pid);
+  const [after, dbAfter] = [await cpuTicks(t.pid), await dbTicks()];
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (q: number) =>
@@ -328,6 +445,7 @@ async function runRate(
     p50: pct(0.5),
     p99: pct(0.99),
     cpuMsPerReq: (((after - before) / CLK_TCK) * 1000) / Math.max(1, done),
+    dbCpuMsPerReq: (((dbAfter - dbBefore) / CLK_TCK) * 1000) / Math.max(1, done),
     non2xx,
     statuses,
     errors,
@@ -336,13 +454,14 @@ async function runRate(
 }
 
 const fmt = (r: LoadResult) =>
-  `${fig(r.rps).padStart(6)} req/s  p50 ${fig(r.p50).padStart(3)} ms  p99 ${fig(r.p99).padStart(4)} ms  cpu ${fig(r.cpuMsPerReq)} ms/req${r.non2xx || r.errors ? `  non2xx ${r.non2xx} ${JSON.stringify(r.statuses)} errors ${r.errors} timeouts ${r.timeouts}` : ''}`;
+  `${fig(r.rps).padStart(6)} req/s  p50 ${fig(r.p50).padStart(3)} ms  p99 ${fig(r.p99).padStart(4)} ms  cpu ${fig(r.cpuMsPerReq)} ms/req  db ${fig(r.dbCpuMsPerReq)} ms/req${r.non2xx || r.errors ? `  non2xx ${r.non2xx} ${JSON.stringify(r.statuses)} errors ${r.errors} timeouts ${r.timeouts}` : ''}`;
 
 const medians = (rs: LoadResult[]) => ({
   rps: median(rs.map((x) => x.rps)),
   p50: median(rs.map((x) => x.p50)),
   p99: median(rs.map((x) => x.p99)),
   cpu: median(rs.map((x) => x.cpuMsPerReq)),
+  db: median(rs.map((x) => x.dbCpuMsPerReq)),
   bad: rs.reduce((a, x) => a + x.non2xx + x.errors, 0),
 });
 
@@ -356,17 +475,217 @@ async function sanity(targets: Target[], sessions: { heavy: Session[]; light: Se
       'orders.get': t.api === 'raw' ? '"line_no"' : '"lineNo"',
       'invoices.list': 'INV-',
     };
-    for (const proc of PROCS) {
-      const res = await fetch(t.base + pathFor(t.api, proc, a), { headers: { cookie: `gh_session=${a.token}` } });
-      const text = await res.text();
-      if (res.status !== 200 || !text.includes(expect[proc]) || !text.includes(a.partyId))
-        throw new Error(`${t.name} ${proc} answered ${res.status}: ${text.slice(0, 300)}`);
+    for (const proc of t.procs) {
+      const res = await send(t, requestFor(t.api, proc, a));
+      if (res.status !== 200 || !res.text.includes(expect[proc]) || !res.text.includes(a.partyId))
+        throw new Error(`${t.name} ${proc} answered ${res.status}: ${res.text.slice(0, 300)}`);
     }
-    const foreign = await fetch(t.base + pathFor(t.api, 'orders.get', b), {
-      headers: { cookie: `gh_session=${a.token}` },
+    // b's order asked for with a's credentials: refused (PostGraphile: no such row under a's JWT).
+    const foreign = await send(t, {
+      ...requestFor(t.api, 'orders.get', b),
+      headers: requestFor(t.api, 'orders.get', a).headers,
     });
-    if (foreign.status === 200) throw new Error(`${t.name} orders.get served another party's order`);
-    await foreign.text();
+    if (foreign.status === 200 && (t.api !== 'pg' || !foreign.text.includes('"orderById":null')))
+      throw new Error(`${t.name} orders.get served another party's order: ${foreign.text.slice(0, 300)}`);
+    if (t.api === 'pg') {
+      // No token: RLS shows nothing. A token signed with another secret: refused before any SQL.
+      const { authorization: _, ...anonymous } = requestFor('pg', 'orders.list', a).headers;
+      const none = await send(t, { ...requestFor('pg', 'orders.list', a), headers: anonymous });
+      if (none.status !== 200 || !none.text.includes('"nodes":[]'))
+        throw new Error(`pg orders.list without a token answered ${none.status}: ${none.text.slice(0, 300)}`);
+      const forged = await send(t, requestFor('pg', 'orders.list', a, jwtFor(a.partyId, 'another-secret')));
+      if (forged.text.includes('SO-')) throw new Error('pg served rows for a token signed with another secret');
+    }
+  }
+}
+
+/**
+ * The benchmark-only side of PostGraphile's security shape: a login role that owns nothing, may not bypass
+ * RLS, may SELECT the four tables orders.get and orders.list read, and sees a row only when its party_id is
+ * the verified JWT's party_id claim (PostGraphile's `jwt.claims.party_id`, transaction-local). Those
+ * tables already have FORCE ROW LEVEL SECURITY (Gatehouse's migrations); this checks it, it does not add it.
+ * Returns the role's connection URL.
+ */
+const PG_TABLES = ['orders', 'order_lines', 'invoices', 'shipments'];
+async function setUpPostGraphileRole(ownerUrl: string): Promise<string> {
+  const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  const password = randomBytes(18).toString('hex');
+  try {
+    const forced = await sql`select relname from pg_class
+      where relname = any(${PG_TABLES}::text[]) and relnamespace = 'public'::regnamespace
+        and relrowsecurity and relforcerowsecurity`;
+    if (forced.length !== PG_TABLES.length)
+      throw new Error(
+        `RLS is not forced on every one of ${PG_TABLES.join(', ')}: ${forced.map((r) => r.relname).join(', ')}`,
+      );
+    await sql.unsafe(
+      `create role ${PG_ROLE} login password '${password}' nosuperuser nocreatedb nocreaterole nobypassrls`,
+    );
+    await sql.unsafe(`grant usage on schema public to ${PG_ROLE}`);
+    await sql.unsafe(`grant select on ${PG_TABLES.join(', ')} to ${PG_ROLE}`);
+    for (const table of PG_TABLES)
+      await sql.unsafe(`create policy bench_postgraphile on ${table} as permissive for select to ${PG_ROLE}
+        using (party_id = nullif(current_setting('jwt.claims.party_id', true), '')::uuid)`);
+  } finally {
+    await sql.end();
+  }
+  const url = new URL(ownerUrl);
+  url.username = PG_ROLE;
+  url.password = password;
+  return url.toString();
+}
+
+/** The fields both answers share, one line per row, so a difference prints as the first line that differs. */
+type Json = Record<string, unknown>;
+const line = (row: Json, keys: string[]) => keys.map((k) => String(row[k] ?? null)).join(' | ');
+const ORDER_KEYS = ['id', 'partyId', 'number', 'customerReference', 'status', 'orderDate', 'currency', 'totalMinor'];
+const LINE_KEYS = ['lineNo', 'sku', 'description', 'quantity', 'uom', 'unitPriceMinor', 'unitPrice', 'amountMinor'];
+const INVOICE_KEYS = [
+  'id',
+  'number',
+  'legalNumber',
+  'kind',
+  'status',
+  'issueDate',
+  'dueDate',
+  'currency',
+  'totalMinor',
+  'openMinor',
+];
+const SHIPMENT_KEYS = ['id', 'number', 'carrier', 'trackingRef', 'status', 'shippedOn', 'deliveredOn'];
+
+function sameLines(what: string, gh: string[], pg: string[]) {
+  const at = gh.findIndex((x, i) => x !== pg[i]);
+  if (at === -1 && gh.length === pg.length) return;
+  const i = at === -1 ? Math.min(gh.length, pg.length) : at;
+  throw new Error(
+    `PostGraphile and Gatehouse differ on ${what} (${gh.length} vs ${pg.length} rows), first at row ${i + 1}:\n` +
+      `     Gatehouse:    ${gh[i] ?? '(none)'}\n     PostGraphile: ${pg[i] ?? '(none)'}\n` +
+      '   The bench stops here: comparing their speed means nothing unless they return the same rows.',
+  );
+}
+
+/**
+ * Before any measuring: PostGraphile returns what Gatehouse returns for the same parties. For two heavy
+ * and three light parties, the list's 50 rows (ids, numbers, totals, ... in the same order) and whether
+ * there is a next page, and three orders each with their lines, invoices and shipments. Stops the bench
+ * with the first difference. With `explain`, also prints PostgreSQL's plan of PostGraphile's list SQL for a
+ * heavy party (PostGraphile's allowExplain) and says whether it walks the list index or sorts.
+ */
+async function checkSameRows(gh: Target, pg: Target, sessions: { heavy: Session[]; light: Session[] }) {
+  const parties = [...sessions.heavy.slice(0, 2), ...sessions.light.slice(0, 3)];
+  const data = (what: string, res: { status: number; text: string }, pick: (body: Json) => unknown) => {
+    if (res.status !== 200) throw new Error(`${what} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    const body = JSON.parse(res.text) as Json;
+    if (body.errors) throw new Error(`${what} answered errors: ${JSON.stringify(body.errors).slice(0, 300)}`);
+    return pick(body);
+  };
+  let orders = 0;
+  for (const s of parties) {
+    const ghList = data(
+      `gh orders.list`,
+      await send(gh, requestFor('gh', 'orders.list', s)),
+      (b) => (b.result as Json).data,
+    ) as {
+      items: Json[];
+      nextCursor: string | null;
+    };
+    const pgList = data(
+      `pg orders.list`,
+      await send(pg, requestFor('pg', 'orders.list', s)),
+      (b) => (b.data as Json).allOrders,
+    ) as {
+      nodes: Json[];
+      pageInfo: { hasNextPage: boolean };
+    };
+    const what = `orders.list of party ${s.partyId}`;
+    sameLines(
+      what,
+      ghList.items.map((r) => line(r, ORDER_KEYS)),
+      pgList.nodes.map((r) => line(r, ORDER_KEYS)),
+    );
+    sameLines(`${what}, next page`, [String(ghList.nextCursor !== null)], [String(pgList.pageInfo.hasNextPage)]);
+    if (ghList.items.length === 0) throw new Error(`${what} is empty: nothing was compared`);
+    for (const id of s.orderIds.slice(0, 3)) {
+      const get = (api: 'gh' | 'pg') => ({
+        ...requestFor(api, 'orders.get', s),
+        ...(api === 'gh'
+          ? { path: `/trpc/orders.get?input=${encodeURIComponent(JSON.stringify({ id }))}` }
+          : { body: pgBody(PG_GET, { id }) }),
+      });
+      const g = data(`gh orders.get`, await send(gh, get('gh')), (b) => (b.result as Json).data) as Json & {
+        lines: Json[];
+        invoices: Json[];
+        shipments: Json[];
+      };
+      const p = data(`pg orders.get`, await send(pg, get('pg')), (b) => (b.data as Json).orderById) as Json & {
+        orderLinesByOrderId: { nodes: Json[] };
+        invoicesByOrderId: { nodes: Json[] };
+        shipmentsByOrderId: { nodes: Json[] };
+      };
+      const w = `orders.get ${id} of party ${s.partyId}`;
+      sameLines(w, [line(g, [...ORDER_KEYS, 'netMinor'])], [line(p, [...ORDER_KEYS, 'netMinor'])]);
+      sameLines(
+        `${w}, lines`,
+        g.lines.map((r) => line(r, LINE_KEYS)),
+        p.orderLinesByOrderId.nodes.map((r) => line(r, LINE_KEYS)),
+      );
+      sameLines(
+        `${w}, invoices`,
+        g.invoices.map((r) => line(r, INVOICE_KEYS)),
+        p.invoicesByOrderId.nodes.map((r) => line(r, INVOICE_KEYS)),
+      );
+      sameLines(
+        `${w}, shipments`,
+        g.shipments.map((r) => line(r, SHIPMENT_KEYS)),
+        p.shipmentsByOrderId.nodes.map((r) => line(r, SHIPMENT_KEYS)),
+      );
+      if (g.lines.length === 0) throw new Error(`${w} has no lines: nothing was compared`);
+      orders++;
+    }
+  }
+  console.log(
+    `   PostGraphile returns Gatehouse's rows: ${parties.length} parties' lists (in order, next page too), ${orders} orders with lines, invoices and shipments`,
+  );
+}
+
+/**
+ * Does PostGraphile's list SQL walk the list index? Asks a PostGraphile of its own (allowExplain wraps every
+ * query, so the measured one runs without it) for the plan of a heavy party's list, and prints its ORDER BY,
+ * whether the plan uses orders_party_date_idx without a Sort node, and the plan's top lines.
+ */
+async function explainPgList(env: Record<string, string>, s: Session) {
+  const port = await freeLoopbackPort();
+  const child = startNode('test/bench/postgraphile-server.ts', { ...env, PORT: String(port), PG_ALLOW_EXPLAIN: '1' });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitReady(`${base}/readyz`, child);
+    const r = requestFor('pg', 'orders.list', s);
+    const res = await fetch(base + r.path, {
+      method: 'POST',
+      headers: { ...r.headers, 'x-postgraphile-explain': 'on' },
+      body: r.body,
+    });
+    const body = (await res.json()) as { explain?: { query: string; plan: string }[] };
+    const list = body.explain?.find((e) => e.query.includes('"orders"'));
+    if (!list) {
+      console.log(`   no plan came back for the list: ${JSON.stringify(body).slice(0, 300)}`);
+      return;
+    }
+    const orderBy = /order by\s+(.*?)\s+limit/is.exec(list.query)?.[1]?.replace(/\s+/g, ' ') ?? '?';
+    const walks = list.plan.includes('orders_party_date_idx') && !/\bSort\b/.test(list.plan);
+    console.log(
+      `   list SQL orders by ${orderBy}: ${walks ? 'walks orders_party_date_idx in order, no Sort node' : 'does NOT walk the list index in order (a Sort node or another index)'}`,
+    );
+    console.log(
+      list.plan
+        .split('\n')
+        .slice(0, 8)
+        .map((l) => `     ${l}`)
+        .join('\n'),
+    );
+  } finally {
+    await stopChild(child);
   }
 }
 
@@ -387,8 +706,14 @@ async function main() {
   console.log(
     `   ${ORDERS.toLocaleString('en')} orders and invoices, ${PARTIES} parties (${HEAVY} heavy, ${HEAVY_SHARE * 100}% of requests), ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s, memory ${MEMORY_SECONDS} s`,
   );
+  console.log(
+    `   targets: raw, gh${WITH_PG ? `, pg (PostGraphile 4, orderByNullsLast ${process.env.BENCH_PG_NULLS_LAST === '0' ? 'off' : 'on'})` : ' (BENCH_POSTGRAPHILE=0: no PostGraphile)'}`,
+  );
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-portal-'));
   const pg = await startEmbedded({ dataDir: path.join(dir, 'postgres'), database: 'bench' });
+  postmasterPid = Number(
+    (await readFile(path.join(dir, 'postgres', 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0],
+  );
   const children: ReturnType<typeof startNode>[] = [];
   try {
     const secret = Buffer.from(SECRET);
@@ -400,7 +725,8 @@ async function main() {
       `   loaded in ${data.loadSeconds.toFixed(1)} s: ${s.orders} orders, ${s.lines} lines, ${s.invoices} invoices (${s.open} open, ${s.overdue} overdue); orders per party ${s.min_n}..${s.max_n}, heavy parties hold ${s.heavy_n}`,
     );
 
-    const ports = { raw: await freeLoopbackPort(), gh: await freeLoopbackPort() };
+    const pgUrl = WITH_PG ? await setUpPostGraphileRole(pg.ownerUrl) : '';
+    const ports = { raw: await freeLoopbackPort(), gh: await freeLoopbackPort(), pg: await freeLoopbackPort() };
     const specs: { name: TargetName; script: string; env: Record<string, string> }[] = [
       // BENCH_AB_NODE_ARGS / BENCH_AB_ENV: the anchor is a second Gatehouse with these node flags and/or this
       // environment instead of the raw server (flags or settings side by side in one run, e.g.
@@ -414,18 +740,33 @@ async function main() {
         : { name: 'raw' as const, script: GATEHOUSE, env: { ...ghEnv(pg.ownerUrl, ports.raw), ...abEnv() } },
       { name: 'gh' as const, script: GATEHOUSE, env: ghEnv(pg.ownerUrl, ports.gh) },
     ];
+    if (WITH_PG)
+      specs.push({
+        name: 'pg',
+        script: 'test/bench/postgraphile-server.ts',
+        env: {
+          NODE_ENV: 'production',
+          PG_DATABASE_URL: pgUrl,
+          JWT_SECRET: PG_JWT_SECRET,
+          PORT: String(ports.pg),
+          PG_NULLS_LAST: process.env.BENCH_PG_NULLS_LAST ?? '1',
+        },
+      });
     const targets: Target[] = [];
     for (const spec of specs) {
       const args =
-        spec.name === 'gh' || (AB_ARGS === undefined && AB_ENV !== undefined)
+        spec.name === 'gh' || (spec.name === 'raw' && AB_ARGS === undefined && AB_ENV !== undefined)
           ? ghNodeArgs()
-          : (AB_ARGS ?? '').split(' ').filter(Boolean);
+          : spec.name === 'raw'
+            ? (AB_ARGS ?? '').split(' ').filter(Boolean)
+            : [];
       const child = startNode(spec.script, spec.env, args);
       children.push(child);
       await waitReady(`http://127.0.0.1:${ports[spec.name]}/readyz`, child);
       targets.push({
         name: spec.name,
-        api: spec.script === GATEHOUSE ? 'gh' : 'raw',
+        api: spec.name === 'pg' ? 'pg' : spec.script === GATEHOUSE ? 'gh' : 'raw',
+        procs: spec.name === 'pg' ? PG_PROCS : PROCS,
         pid: child.pid as number,
         base: `http://127.0.0.1:${ports[spec.name]}`,
       });
@@ -434,6 +775,20 @@ async function main() {
     const ghSpec = specs.find((x) => x.name === 'gh') as (typeof specs)[number];
     const ghArgs = ghNodeArgs();
     await sanity(targets, data);
+    const pgTarget = targets.find((t) => t.name === 'pg');
+    if (pgTarget) {
+      console.log('\nPostGraphile check (before measuring)');
+      await checkSameRows(gh, pgTarget, data);
+      await explainPgList(
+        (specs.find((x) => x.name === 'pg') as (typeof specs)[number]).env,
+        data.heavy[0] ?? (data.light[0] as Session),
+      );
+    }
+    /** The targets that serve `proc`, rotated by round so each takes every position in turn. */
+    const roundOrder = (proc: Proc, r: number) => {
+      const serving = targets.filter((t) => t.procs.includes(proc));
+      return serving.map((_, i) => serving[(i + r) % serving.length] as Target);
+    };
 
     // A) max throughput
     console.log(`\nA) Max throughput, ${CONNECTIONS} connections (warm-up ${WARMUP} s per target, mixed)`);
@@ -441,8 +796,7 @@ async function main() {
     const maxRuns = new Map<string, LoadResult[]>();
     for (let r = 0; r < ROUNDS; r++) {
       for (const proc of PROCS) {
-        const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target);
-        for (const t of order) {
+        for (const t of roundOrder(proc, r)) {
           const res = await runLoad(t, proc, data, { seconds: SECONDS });
           maxRuns.set(`${proc}|${t.name}`, [...(maxRuns.get(`${proc}|${t.name}`) ?? []), res]);
           console.log(`   round ${r + 1} ${proc.padEnd(13)} ${t.name.padEnd(3)} ${fmt(res)}`);
@@ -450,13 +804,14 @@ async function main() {
       }
     }
     const maxOf = (proc: Proc, t: TargetName) => medians(maxRuns.get(`${proc}|${t}`) ?? []);
-    console.log('\n   medians                 req/s   p50 ms   p99 ms  CPU ms/req   gh/raw');
+    console.log('\n   medians                 req/s   p50 ms   p99 ms  CPU ms/req  DB ms/req   gh/raw    gh/pg');
     for (const proc of PROCS) {
-      for (const t of ['raw', 'gh'] as const) {
+      for (const t of roundOrder(proc, 0).map((x) => x.name)) {
         const m = maxOf(proc, t);
-        const r = t === 'gh' ? ratio(m.rps / maxOf(proc, 'raw').rps) : '';
+        const vs = (other: TargetName) =>
+          t === 'gh' && maxRuns.has(`${proc}|${other}`) ? ratio(m.rps / maxOf(proc, other).rps) : '';
         console.log(
-          `   ${proc.padEnd(13)} ${t.padEnd(3)} ${fig(m.rps).padStart(8)} ${fig(m.p50).padStart(8)} ${fig(m.p99).padStart(8)} ${fig(m.cpu).padStart(11)} ${r.padStart(8)}`,
+          `   ${proc.padEnd(13)} ${t.padEnd(3)} ${fig(m.rps).padStart(8)} ${fig(m.p50).padStart(8)} ${fig(m.p99).padStart(8)} ${fig(m.cpu).padStart(11)} ${fig(m.db).padStart(10)} ${vs('raw').padStart(8)} ${vs('pg').padStart(8)}`,
         );
       }
     }
@@ -470,8 +825,7 @@ async function main() {
     >;
     for (let r = 0; r < ROUNDS; r++) {
       for (const proc of PROCS) {
-        const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target);
-        for (const t of order) {
+        for (const t of roundOrder(proc, r)) {
           const res = await runRate(t, proc, data, { seconds: SECONDS, rate: rates[proc] });
           rateRuns.set(`${proc}|${t.name}`, [...(rateRuns.get(`${proc}|${t.name}`) ?? []), res]);
           console.log(`   round ${r + 1} ${proc.padEnd(13)} ${t.name.padEnd(3)} @ ${rates[proc]} req/s: ${fmt(res)}`);
@@ -481,7 +835,7 @@ async function main() {
     const rateOf = (proc: Proc, t: TargetName) => medians(rateRuns.get(`${proc}|${t}`) ?? []);
     console.log('\n   medians                 offered  achieved   p50 ms   p99 ms');
     for (const proc of PROCS) {
-      for (const t of ['raw', 'gh'] as const) {
+      for (const t of roundOrder(proc, 0).map((x) => x.name)) {
         const m = rateOf(proc, t);
         console.log(
           `   ${proc.padEnd(13)} ${t.padEnd(3)} ${fig(rates[proc]).padStart(10)} ${fig(m.rps).padStart(9)} ${fig(m.p50).padStart(8)} ${fig(m.p99).padStart(8)}`,
@@ -543,6 +897,18 @@ async function main() {
         met: gh.rps / raw.rps >= GOAL_RATIO,
       });
     }
+    // The peer a team would pick instead, same security shape (the "raw anchor" column holds its figure).
+    for (const proc of PG_PROCS) {
+      const [peer, gh] = [maxOf(proc, 'pg'), maxOf(proc, 'gh')];
+      rows.push({
+        measure: `${proc} req/s vs PostGraphile 4 (JWT + forced RLS)`,
+        goal: `>= ${GOAL_PG_RATIO.toFixed(2)}x PostGraphile`,
+        raw: pgTarget ? fig(peer.rps) : '',
+        gatehouse: fig(gh.rps),
+        ratio: pgTarget ? ratio(gh.rps / peer.rps) : '',
+        met: pgTarget ? gh.rps / peer.rps >= GOAL_PG_RATIO : null,
+      });
+    }
     for (const proc of PROCS) {
       const [raw, gh] = [maxOf(proc, 'raw'), maxOf(proc, 'gh')];
       rows.push({
@@ -575,10 +941,7 @@ async function main() {
     });
     await reportGoals('portal', rows);
     const bad =
-      PROCS.reduce(
-        (a, p) => a + maxOf(p, 'gh').bad + rateOf(p, 'gh').bad + maxOf(p, 'raw').bad + rateOf(p, 'raw').bad,
-        0,
-      ) +
+      PROCS.reduce((a, p) => a + targets.reduce((b, t) => b + maxOf(p, t.name).bad + rateOf(p, t.name).bad, 0), 0) +
       mem.non2xx +
       mem.errors;
     if (bad > 0) console.log(`   WARNING: ${bad} non-2xx responses or errors across the runs (see above)`);

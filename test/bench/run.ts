@@ -6,7 +6,8 @@
  *   pnpm bench                    every benchmark (about an hour on 2 cores)
  *   pnpm bench portal auth        a chosen subset, in that order
  *
- * Each benchmark's environment variables (BENCH_ROUNDS, BENCH_SECONDS, ...) pass through to all of them.
+ * Each benchmark's environment variables (BENCH_ROUNDS, BENCH_SECONDS, ...) pass through to all of them;
+ * BENCH_POSTGRAPHILE=0 leaves the portal benchmark's PostGraphile target out (its goal rows say "not run").
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
