@@ -30,7 +30,8 @@ beforeAll(async () => {
   b = await startTestServer({}, { ownerUrl: t.srv.ownerUrl });
   // Both listen before any test starts (a cache that does not listen is bypassed).
   const until = Date.now() + 10_000;
-  while (![A(), B()].every((s) => cacheOf(s).listening) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  while (![A(), B()].every((s) => cacheOf(s).listening) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 20));
 });
 afterAll(async () => {
   await b?.close();
