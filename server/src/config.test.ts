@@ -24,6 +24,21 @@ describe('configuration', () => {
     }
   });
 
+  it('has the session cache on by default, off when asked, and refuses anything but on/off', () => {
+    const base = { GATEHOUSE_SECRET: secret, GATEHOUSE_DATA_DIR: '/tmp/gh-config-test' };
+    expect(loadConfig(base).sessionCache).toEqual({ enabled: true, maxEntries: 10_000, maxAgeMs: 60_000 });
+    expect(
+      loadConfig({
+        ...base,
+        GATEHOUSE_SESSION_CACHE: 'off',
+        SESSION_CACHE_MAX_ENTRIES: '500',
+        SESSION_CACHE_MAX_AGE_SECONDS: '5',
+      }).sessionCache,
+    ).toEqual({ enabled: false, maxEntries: 500, maxAgeMs: 5_000 });
+    expect(() => loadConfig({ ...base, GATEHOUSE_SESSION_CACHE: 'false' })).toThrow(/GATEHOUSE_SESSION_CACHE/);
+    expect(() => loadConfig({ ...base, SESSION_CACHE_MAX_AGE_SECONDS: '0' })).toThrow(/SESSION_CACHE_MAX_AGE_SECONDS/);
+  });
+
   it('has no secret default: an external database requires GATEHOUSE_SECRET', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db/gatehouse' })).toThrow(/GATEHOUSE_SECRET: required/);
   });

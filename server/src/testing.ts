@@ -14,7 +14,7 @@ export { ARGON2_CONCURRENCY, hashPassword, verifyPassword } from './auth/passwor
 export { loadCommonPasswords, newPasswordProblem } from './auth/password-policy.ts';
 export { weakenings } from './auth/policies.ts';
 export { seal } from './auth/seal.ts';
-export { SessionCache, type SessionRow } from './auth/session-cache.ts';
+export { SessionCache, type SessionRow, startSessionCache } from './auth/session-cache.ts';
 export { issueSession } from './auth/session-issue.ts';
 export type { Actor, Clock } from './auth/sessions.ts';
 export { systemClock, validateSession } from './auth/sessions.ts';

@@ -78,6 +78,25 @@ describe('the session cache', () => {
     expect(cache.size).toBe(1);
   });
 
+  it('drops by user and party through its indexes, which follow evictions, expiry and replacement', () => {
+    const { cache, clock, put } = listeningCache({ maxEntries: 2, maxAgeMs: 1_000 });
+    put(row('s1', 'u1', 'p1'));
+    put(row('s2', 'u2', 'p1'));
+    put(row('s3', 'u1', 'p2')); // evicts s1
+    cache.heard('u:u1');
+    expect(cache.stats.dropped).toBe(1); // s3 only: s1 was evicted, and left the index with it
+    expect([cache.holds('s2'), cache.holds('s3')]).toEqual([true, false]);
+    put(row('s2', 'u2', 'p1')); // stored again: one index entry, not two
+    cache.heard('p:p1');
+    expect(cache.stats.dropped).toBe(2);
+    put(row('s4', 'u4', 'p4'));
+    clock.t = 1_001;
+    expect(cache.lookup('s4')).toBeUndefined(); // too old: gone, index too
+    cache.heard('u:u4,p4');
+    expect(cache.stats.dropped).toBe(2);
+    expect(cache.size).toBe(0);
+  });
+
   it('records this instance’s own sliding-expiry write on the cached row', () => {
     const { cache, put } = listeningCache();
     put(row('a'));

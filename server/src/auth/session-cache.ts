@@ -36,6 +36,10 @@ interface Entry {
 export class SessionCache {
   readonly stats = { hits: 0, misses: 0, bypassed: 0, notifications: 0, dropped: 0, resets: 0 };
   private readonly entries = new Map<string, Entry>();
+  // Session ids by user and by party, so a `u:`/`p:` notification costs its ids, not a scan of the cache
+  // (every listening connection of the pool hears each notification, so it is handled several times).
+  private readonly byUser = new Map<string, Set<string>>();
+  private readonly byParty = new Map<string, Set<string>>();
   private version = 0;
   private up = false;
   private readonly now: () => number;
@@ -85,7 +89,7 @@ export class SessionCache {
     }
     const entry = this.entries.get(id);
     if (!entry || this.now() - entry.storedAt > this.opts.maxAgeMs) {
-      if (entry) this.entries.delete(id);
+      if (entry) this.remove(id);
       this.stats.misses += 1;
       return undefined;
     }
@@ -104,23 +108,25 @@ export class SessionCache {
   /** Keeps a row read from the database, unless a notification was heard since `ticket` (or none can be). */
   store(id: string, row: SessionRow, ticket: number) {
     if (!this.up || ticket !== this.version) return;
-    this.entries.delete(id);
+    this.remove(id);
     this.entries.set(id, { row, storedAt: this.now() });
+    index(this.byUser, row.userId, id);
+    index(this.byParty, row.partyId, id);
     while (this.entries.size > this.opts.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      this.remove(oldest);
     }
   }
 
-  /** This instance moved the session's sliding expiry (a change that notifies nobody). */
+  /** This instance moved the session's sliding expiry (a change that notifies nobody; same user and party). */
   touched(id: string, lastSeenAt: Date, idleExpiresAt: Date) {
     const entry = this.entries.get(id);
     if (entry) entry.row = { ...entry.row, lastSeenAt, idleExpiresAt };
   }
 
   drop(id: string) {
-    this.entries.delete(id);
+    this.remove(id);
   }
 
   /**
@@ -131,29 +137,51 @@ export class SessionCache {
     this.version += 1;
     this.stats.notifications += 1;
     const kind = payload.slice(0, 2);
-    const ids = new Set(payload.slice(2).split(','));
+    const ids = payload.slice(2).split(',');
     if (kind === 's:') {
-      for (const id of ids) if (this.entries.delete(id)) this.stats.dropped += 1;
+      for (const id of ids) if (this.remove(id)) this.stats.dropped += 1;
       return;
     }
-    const field = kind === 'u:' ? 'userId' : kind === 'p:' ? 'partyId' : null;
-    if (!field) {
+    const by = kind === 'u:' ? this.byUser : kind === 'p:' ? this.byParty : null;
+    if (!by) {
       this.reset();
       return;
     }
-    for (const [id, entry] of this.entries) {
-      if (ids.has(entry.row[field])) {
-        this.entries.delete(id);
-        this.stats.dropped += 1;
-      }
+    for (const owner of ids) {
+      for (const id of [...(by.get(owner) ?? [])]) if (this.remove(id)) this.stats.dropped += 1;
     }
+  }
+
+  /** The one way out of the cache (eviction, expiry, invalidation), keeping the indexes in step. */
+  private remove(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    this.entries.delete(id);
+    unindex(this.byUser, entry.row.userId, id);
+    unindex(this.byParty, entry.row.partyId, id);
+    return true;
   }
 
   private reset() {
     this.version += 1;
     this.stats.resets += 1;
     this.entries.clear();
+    this.byUser.clear();
+    this.byParty.clear();
   }
+}
+
+function index(map: Map<string, Set<string>>, key: string, id: string) {
+  const set = map.get(key);
+  if (set) set.add(id);
+  else map.set(key, new Set([id]));
+}
+
+function unindex(map: Map<string, Set<string>>, key: string, id: string) {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(id);
+  if (set.size === 0) map.delete(key);
 }
 
 /**
