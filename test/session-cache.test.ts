@@ -80,6 +80,17 @@ async function cachedOnB(u: { email: string; password: string }) {
 
 const sysAdmin = async () => signedIn(A(), await createPartyWithUser(t.srv.db, 'internal', ['system-admin']));
 
+/** A new customer role (orders:read) made by a system admin, given through A to a new user of a new customer. */
+async function holderOfNewRole(prefix: string, name: string) {
+  const sys = await sysAdmin();
+  const key = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await sys.roles.create.mutate({ key, name, partyKind: 'customer', delegable: true, permissions: ['orders:read'] });
+  const admin = await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']);
+  const holder = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: admin.partyId });
+  await (await signedIn(A(), admin)).users.setRoles.mutate({ userId: holder.userId, roles: [key] });
+  return { sys, key, holder };
+}
+
 describe('two instances, one database: what A changes, B does not serve from its cache', () => {
   it('a session revoked through A is refused by B on its next request', async () => {
     const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
@@ -94,18 +105,7 @@ describe('two instances, one database: what A changes, B does not serve from its
   });
 
   it('a role’s permissions changed through A: its holders are refused by B (their sessions end)', async () => {
-    const sys = await sysAdmin();
-    const key = `cache-viewer-${randomUUID().slice(0, 8)}`;
-    await sys.roles.create.mutate({
-      key,
-      name: 'Cache viewer',
-      partyKind: 'customer',
-      delegable: true,
-      permissions: ['orders:read'],
-    });
-    const admin = await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']);
-    const holder = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: admin.partyId });
-    await (await signedIn(A(), admin)).users.setRoles.mutate({ userId: holder.userId, roles: [key] });
+    const { sys, key, holder } = await holderOfNewRole('cache-viewer', 'Cache viewer');
     const { onB } = await cachedOnB(holder);
     expect((await onB.auth.me.query()).permissions).toEqual(['orders:read']);
     await sys.roles.update.mutate({ key, permissions: ['orders:read', 'invoices:read'] });
@@ -114,18 +114,7 @@ describe('two instances, one database: what A changes, B does not serve from its
   });
 
   it('a role’s policy tightened through A applies on B at once (the session stays, its limit moves)', async () => {
-    const sys = await sysAdmin();
-    const key = `cache-short-${randomUUID().slice(0, 8)}`;
-    await sys.roles.create.mutate({
-      key,
-      name: 'Short sessions',
-      partyKind: 'customer',
-      delegable: true,
-      permissions: ['orders:read'],
-    });
-    const admin = await createPartyWithUser(t.srv.db, 'customer', ['customer-admin']);
-    const holder = await createPartyWithUser(t.srv.db, 'customer', ['customer-user'], { partyId: admin.partyId });
-    await (await signedIn(A(), admin)).users.setRoles.mutate({ userId: holder.userId, roles: [key] });
+    const { sys, key, holder } = await holderOfNewRole('cache-short', 'Short sessions');
     const { onB } = await cachedOnB(holder);
     await sys.policies.setRole.mutate({
       roleKey: key,
