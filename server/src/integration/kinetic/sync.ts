@@ -7,7 +7,14 @@ import { integrationSealKey } from '../../keys.ts';
 import type { Logger } from '../../logger.ts';
 import { SYSTEM_SCOPE } from '../../parties/scope.ts';
 import { check, type RowSource, writeRows } from '../mirror.ts';
-import { type ClientOptions, KineticClient, KineticError, type KineticSettings, type ODataRow } from './client.ts';
+import {
+  type ClientOptions,
+  KineticClient,
+  KineticError,
+  type KineticSettings,
+  type ODataPage,
+  type ODataRow,
+} from './client.ts';
 import { erpKey, STREAM_NAMES, STREAMS, type StreamDef, streamDef } from './streams.ts';
 
 /**
@@ -135,15 +142,17 @@ export async function runStream(
       await runner.commit([], cursor, 0);
     }
     if (cursor.phase === 'initial') {
-      let url: URL | null = null;
+      const keyset = (c: Cursor) =>
+        client.odataUrl(def.path, query(def, `${def.key} gt ${c.lastKey ?? 0}`, def.key, pageSize));
+      let ahead = readAhead(client, keyset(cursor));
       for (;;) {
-        url ??= client.odataUrl(def.path, query(def, `${def.key} gt ${cursor.lastKey ?? 0}`, def.key, pageSize));
-        const page = await client.page(url);
+        const page = await ahead;
         if (page.value.length === 0) break;
         const last = Math.max(...page.value.map((r) => Number(r[def.key])));
         cursor = { ...cursor, lastKey: Math.max(cursor.lastKey ?? 0, last) };
+        // The next page is read while this one is written (its URL depends only on this page's rows).
+        ahead = readAhead(client, followable(page.nextLink) ?? keyset(cursor));
         await runner.apply(client, page.value, cursor);
-        url = followable(page.nextLink);
       }
       cursor = {
         phase: 'incremental',
@@ -161,24 +170,22 @@ export async function runStream(
     if (cursor.pending && now - cursor.pending.since >= conn.settleMs)
       cursor = { ...cursor, rev: Math.max(cursor.rev ?? 0, cursor.pending.rev), pending: null };
     let from = cursor.inRun ? (cursor.read ?? 0) : (cursor.rev ?? 0);
-    let url: URL | null = null;
     const baq = runner.mode === 'baq';
+    // BAQ mode: the GH_* BAQ filters by revision in the database and names the changed keys; the rows are
+    // then read whole through the business object, by key.
+    const since = (rev: number) =>
+      baq
+        ? client.odataUrl(`BaqSvc/${def.baq.id}/Data`, { SinceRev: String(rev), $top: String(Math.min(pageSize, 100)) })
+        : client.odataUrl(def.path, query(def, `SysRevID gt ${rev}`, 'SysRevID', pageSize));
+    let ahead = readAhead(client, since(from));
     for (;;) {
-      // BAQ mode: the GH_* BAQ filters by revision in the database and names the changed keys; the rows are
-      // then read whole through the business object, by key.
-      url ??= baq
-        ? client.odataUrl(`BaqSvc/${def.baq.id}/Data`, {
-            SinceRev: String(from),
-            $top: String(Math.min(pageSize, 100)),
-          })
-        : client.odataUrl(def.path, query(def, `SysRevID gt ${from}`, 'SysRevID', pageSize));
-      const page = await client.page(url);
+      const page = await ahead;
       if (page.value.length === 0) break;
       const last = Math.max(...page.value.map((r) => Number((baq ? r.Calculated_GH_Rev : r.SysRevID) ?? 0)));
       from = Math.max(from, last);
       cursor = { ...cursor, read: Math.max(cursor.read ?? 0, last), inRun: true };
+      ahead = readAhead(client, followable(page.nextLink) ?? since(from));
       await runner.apply(client, page.value, cursor);
-      url = followable(page.nextLink);
     }
     const read = cursor.read ?? 0;
     cursor = {
@@ -204,6 +211,17 @@ export async function runStream(
     deps.log?.warn({ stream: def.name, err: result.error }, 'kinetic stream run failed');
   }
   return result;
+}
+
+/**
+ * A page requested now and awaited later: the next page is read while the current one is written, so
+ * Kinetic's answer time and the database's overlap. If the run fails first, the read is dropped (its
+ * failure, handled here, is never reported: the run already failed, and its cursor says where to resume).
+ */
+function readAhead(client: KineticClient, url: URL): Promise<ODataPage> {
+  const page = client.page(url);
+  page.catch(() => undefined);
+  return page;
 }
 
 /**
