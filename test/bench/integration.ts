@@ -534,7 +534,7 @@ async function main() {
     for (const t of targets) console.log(`   ${t.padEnd(11)} ${fmt(await run(ctx, t, WARMUP))}`);
 
     const results = new Map<TargetName, RunResult[]>();
-    await resetStatements(owner);
+    await resetStatements(pg.ownerUrl);
     console.log(`\nRounds (${ROUNDS} x ${SECONDS} s, order rotated each round)`);
     for (let r = 0; r < ROUNDS; r++) {
       const order = targets.map((_, i) => targets[(i + r) % targets.length] as TargetName);
@@ -544,7 +544,7 @@ async function main() {
         console.log(`   round ${r + 1} ${t.padEnd(11)} ${fmt(res)}`);
       }
     }
-    await printStatements(owner, 'the rounds (rest-insert and rest-update)');
+    await printStatements(pg.ownerUrl, 'the rounds (rest-insert and rest-update)');
 
     const med = (t: TargetName) => {
       const rs = results.get(t) ?? [];
@@ -815,15 +815,19 @@ async function startPostgres(dataDir: string) {
   return startEmbedded({ dataDir, database: 'bench', ...(pgLog ? { log: pgLog } : {}) });
 }
 
-async function resetStatements(owner: postgres.Sql) {
+/** On a connection of its own (the REST bench's owner pool is all reserved by the COPY clients). */
+async function resetStatements(ownerUrl: string) {
   if (!STATEMENTS) return;
+  const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
   await owner`create extension if not exists pg_stat_statements`;
   await owner`select pg_stat_statements_reset()`;
+  await owner.end();
 }
 
 /** The statements that took the most time since the reset (the sync role's only: the writer's). */
-async function printStatements(owner: postgres.Sql, what: string) {
+async function printStatements(ownerUrl: string, what: string) {
   if (!STATEMENTS) return;
+  const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
   const top = await owner.unsafe(`select calls, round(total_exec_time::numeric, 0)::text as ms,
       round((total_exec_time / calls)::numeric, 3)::text as mean, rows,
       regexp_replace(left(query, 120), '\\s+', ' ', 'g') as query
@@ -833,6 +837,7 @@ async function printStatements(owner: postgres.Sql, what: string) {
     console.log(
       `     ${String(t.ms).padStart(7)} ${String(t.calls).padStart(6)} ${String(t.mean).padStart(9)} ${String(t.rows).padStart(8)}  ${t.query}`,
     );
+  await owner.end();
 }
 
 async function kineticMain() {
@@ -862,7 +867,6 @@ async function kineticMain() {
   const postmasterPid = Number(
     (await readFile(path.join(pgDataDir, 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0],
   );
-  const owner = postgres(pg.ownerUrl, { max: 1, onnotice: () => {} });
   const secret = Buffer.from(SECRET);
   const system = { kind: 'all', reason: 'system' } as const;
   await migrate({
@@ -909,7 +913,7 @@ async function kineticMain() {
     const deps = { db, syncDb, clock: { now: () => Date.now() }, config: { secret } };
     await runOne(deps, 'customers');
     const lines = fake.rows('OrderDtls').length;
-    await resetStatements(owner);
+    await resetStatements(pg.ownerUrl);
     // BENCH_CPU_PROF=file.cpuprofile: a CPU profile of this process (sync + fake) over the initial load.
     const profiler = process.env.BENCH_CPU_PROF ? new (await import('node:inspector/promises')).Session() : null;
     if (profiler) {
@@ -939,7 +943,7 @@ async function kineticMain() {
     console.log(
       `   CPU of the initial load: Gatehouse ${f(ghMs / 1000, 1)} s (this process ${f((cpu.user + cpu.system) / 1e6, 1)} s less the fake's ${f(fakeMs / 1000, 1)} s), PostgreSQL ${f(pgMs / 1000, 1)} s; ${f(rows / ((ghMs + pgMs) / 1000))} rows (${f(initial.rows / ((ghMs + pgMs) / 1000))} orders) per CPU-second, ${f(initial.rows / Math.max(1, initial.pages))} orders a page; machine load ${load()}`,
     );
-    await printStatements(owner, 'the initial load');
+    await printStatements(pg.ownerUrl, 'the initial load');
 
     // orders.list as the portal runs it: one customer's newest 50, app pool, RLS.
     const parties = (await db.read(system, (tx) =>
@@ -1034,7 +1038,6 @@ async function kineticMain() {
     await fake.close();
     await syncDb.close();
     await db.close();
-    await owner.end();
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   }
