@@ -195,6 +195,30 @@ describe('initial load and incremental sync', () => {
     expect(orderPages.length).toBeGreaterThan(30 / 7);
   });
 
+  it('reads the next page while it writes the current one, and commits the pages in order, each with its cursor', async () => {
+    const f = await connect({ maxRows: 10, capMode: 'silent' }, { pageSize: 10 });
+    await runOne(deps(f), 'customers');
+    let committed = 0;
+    let committedWhenSecondServed = -1;
+    // Pages served from now on: the stream's max(SysRevID) probe, then its pages.
+    f.between(3, () => {
+      committedWhenSecondServed = committed;
+    });
+    const r = await runOne(
+      deps(f, {
+        onPage: (_n, where) => {
+          if (where === 'after') committed += 1;
+        },
+      }),
+      'orders',
+    );
+    expect(r).toMatchObject({ outcome: 'ok', pages: 3, rows: 30 });
+    // The second page was answered before the first page's transaction had committed: it was read ahead.
+    expect(committedWhenSecondServed).toBe(0);
+    expect(committed).toBe(3);
+    await expectOrdersEqual(f);
+  });
+
   it('a page capped with an offset @odata.nextLink continues by keyset, never by $skip', async () => {
     const f = await connect({ maxRows: 8, capMode: 'nextLink' });
     await runOne(deps(f), 'customers');

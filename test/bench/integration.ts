@@ -37,7 +37,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -487,7 +487,7 @@ async function main() {
   );
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-integration-'));
   const pgDataDir = path.join(dir, 'postgres');
-  const pg = await startEmbedded({ dataDir: pgDataDir, database: 'bench' });
+  const pg = await startPostgres(pgDataDir);
   let child: ReturnType<typeof startNode> | null = null;
   const owner = postgres(pg.ownerUrl, { max: CLIENTS, onnotice: () => {} });
   try {
@@ -534,6 +534,7 @@ async function main() {
     for (const t of targets) console.log(`   ${t.padEnd(11)} ${fmt(await run(ctx, t, WARMUP))}`);
 
     const results = new Map<TargetName, RunResult[]>();
+    await resetStatements(pg.ownerUrl);
     console.log(`\nRounds (${ROUNDS} x ${SECONDS} s, order rotated each round)`);
     for (let r = 0; r < ROUNDS; r++) {
       const order = targets.map((_, i) => targets[(i + r) % targets.length] as TargetName);
@@ -543,6 +544,7 @@ async function main() {
         console.log(`   round ${r + 1} ${t.padEnd(11)} ${fmt(res)}`);
       }
     }
+    await printStatements(pg.ownerUrl, 'the rounds (rest-insert and rest-update)');
 
     const med = (t: TargetName) => {
       const rs = results.get(t) ?? [];
@@ -778,6 +780,66 @@ async function csvMain() {
   }
 }
 
+// ---- BENCH_PG_STATEMENTS=1: pg_stat_statements (preloaded, so the cluster starts twice), printed per phase
+
+const STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+/**
+ * BENCH_PG_SETTINGS="name=value;name=value": server settings for a what-if or a closer look, e.g.
+ * `shared_preload_libraries=pg_stat_statements,auto_explain;auto_explain.log_min_duration=20;
+ * auto_explain.log_analyze=on` with BENCH_PG_LOG (plans of slow statements).
+ */
+const PG_SETTINGS = (process.env.BENCH_PG_SETTINGS ?? '')
+  .split(';')
+  .map((x) => x.trim())
+  .filter(Boolean)
+  .map((x) => [x.slice(0, x.indexOf('=')).trim(), x.slice(x.indexOf('=') + 1).trim()] as const);
+
+/** BENCH_PG_LOG=file: the server's log (auto_explain's plans among it) appended to that file. */
+const pgLog = process.env.BENCH_PG_LOG
+  ? (line: string) => void appendFile(process.env.BENCH_PG_LOG as string, `${line}\n`)
+  : undefined;
+
+async function startPostgres(dataDir: string) {
+  const pg = await startEmbedded({ dataDir, database: 'bench', ...(pgLog ? { log: pgLog } : {}) });
+  if (!STATEMENTS && PG_SETTINGS.length === 0) return pg;
+  const o = postgres(pg.ownerUrl, { max: 1, onnotice: () => {} });
+  if (STATEMENTS) await o.unsafe(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
+  for (const [name, value] of PG_SETTINGS) {
+    if (!/^[a-z_][a-z0-9_.]*$/.test(name)) throw new Error(`BENCH_PG_SETTINGS: not a setting name: ${name}`);
+    // A list setting (shared_preload_libraries) takes its items quoted one by one.
+    const items = name === 'shared_preload_libraries' ? value.split(',') : [value];
+    await o.unsafe(`alter system set ${name} = ${items.map((v) => `'${v.trim().replaceAll("'", "''")}'`).join(', ')}`);
+  }
+  await o.end();
+  await pg.stop();
+  return startEmbedded({ dataDir, database: 'bench', ...(pgLog ? { log: pgLog } : {}) });
+}
+
+/** On a connection of its own (the REST bench's owner pool is all reserved by the COPY clients). */
+async function resetStatements(ownerUrl: string) {
+  if (!STATEMENTS) return;
+  const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  await owner`create extension if not exists pg_stat_statements`;
+  await owner`select pg_stat_statements_reset()`;
+  await owner.end();
+}
+
+/** The statements that took the most time since the reset (the sync role's only: the writer's). */
+async function printStatements(ownerUrl: string, what: string) {
+  if (!STATEMENTS) return;
+  const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  const top = await owner.unsafe(`select calls, round(total_exec_time::numeric, 0)::text as ms,
+      round((total_exec_time / calls)::numeric, 3)::text as mean, rows,
+      regexp_replace(left(query, 120), '\\s+', ' ', 'g') as query
+    from pg_stat_statements where userid = 'gatehouse_sync'::regrole order by total_exec_time desc limit 25`);
+  console.log(`   pg_stat_statements over ${what} (exec ms, calls, mean ms, rows, statement):`);
+  for (const t of top)
+    console.log(
+      `     ${String(t.ms).padStart(7)} ${String(t.calls).padStart(6)} ${String(t.mean).padStart(9)} ${String(t.rows).padStart(8)}  ${t.query}`,
+    );
+  await owner.end();
+}
+
 async function kineticMain() {
   const { createDatabase, appUrlFrom, kineticRepo, ordersRepo, partiesRepo, usersRepo, webhooksRepo } = await import(
     '@gatehouse/db'
@@ -800,7 +862,11 @@ async function kineticMain() {
     `Gatehouse Kinetic connector benchmark — ${os.cpus().length} cores, node ${process.version}, load ${load()}`,
   );
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-kinetic-'));
-  const pg = await startEmbedded({ dataDir: path.join(dir, 'postgres'), database: 'bench' });
+  const pgDataDir = path.join(dir, 'postgres');
+  const pg = await startPostgres(pgDataDir);
+  const postmasterPid = Number(
+    (await readFile(path.join(pgDataDir, 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0],
+  );
   const secret = Buffer.from(SECRET);
   const system = { kind: 'all', reason: 'system' } as const;
   await migrate({
@@ -847,13 +913,37 @@ async function kineticMain() {
     const deps = { db, syncDb, clock: { now: () => Date.now() }, config: { secret } };
     await runOne(deps, 'customers');
     const lines = fake.rows('OrderDtls').length;
+    await resetStatements(pg.ownerUrl);
+    // BENCH_CPU_PROF=file.cpuprofile: a CPU profile of this process (sync + fake) over the initial load.
+    const profiler = process.env.BENCH_CPU_PROF ? new (await import('node:inspector/promises')).Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const [cpu0, pg0, fake0] = [process.cpuUsage(), await clusterTicks(postmasterPid), fake.busyMs];
     const i0 = performance.now();
     const initial = await runOne(deps, 'orders');
     const initialS = (performance.now() - i0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const pgMs = ((await clusterTicks(postmasterPid)) - pg0) * (1000 / CLK_TCK);
+    const fakeMs = fake.busyMs - fake0;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(process.env.BENCH_CPU_PROF as string, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     if (initial.outcome !== 'ok') throw new Error(`initial load failed: ${initial.error}`);
+    const rows = initial.rows + lines;
     console.log(
-      `   initial load: ${initial.rows.toLocaleString('en')} orders (+ ${lines.toLocaleString('en')} lines) in ${f(initialS, 1)} s = ${f(initial.rows / initialS)} orders/s, ${f((initial.rows + lines) / initialS)} rows/s incl. lines (goal >= 10,000 rows/s)`,
+      `   initial load: ${initial.rows.toLocaleString('en')} orders (+ ${lines.toLocaleString('en')} lines) in ${f(initialS, 1)} s = ${f(initial.rows / initialS)} orders/s, ${f(rows / initialS)} rows/s incl. lines (goal >= 10,000 rows/s)`,
     );
+    // The fake shares this process: its request handlers' time is taken off this process's CPU.
+    const ghMs = (cpu.user + cpu.system) / 1000 - fakeMs;
+    console.log(
+      `   CPU of the initial load: Gatehouse ${f(ghMs / 1000, 1)} s (this process ${f((cpu.user + cpu.system) / 1e6, 1)} s less the fake's ${f(fakeMs / 1000, 1)} s), PostgreSQL ${f(pgMs / 1000, 1)} s; ${f(rows / ((ghMs + pgMs) / 1000))} rows (${f(initial.rows / ((ghMs + pgMs) / 1000))} orders) per CPU-second, ${f(initial.rows / Math.max(1, initial.pages))} orders a page; machine load ${load()}`,
+    );
+    await printStatements(pg.ownerUrl, 'the initial load');
 
     // orders.list as the portal runs it: one customer's newest 50, app pool, RLS.
     const parties = (await db.read(system, (tx) =>

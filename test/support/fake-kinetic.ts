@@ -136,6 +136,8 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
   const violations: string[] = [];
   let pagesServed = 0;
   let tokenCalls = 0;
+  /** Wall time spent answering requests (filtering, serialising): the fake's share of a shared process. */
+  let busyMs = 0;
   /** Epicor Functions: every call, and the stored result per event id (the functions' idempotency). */
   const efxCalls: EfxCall[] = [];
   const efxResults = new Map<string, Row>();
@@ -146,16 +148,33 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
   const changeDate = () => `${new Date(state.now).toISOString().slice(0, 10)}T00:00:00`;
   const changeTime = () => Math.floor((state.now % 86_400_000) / 1000);
   const money = (cents: number) => (state.decimalsAsStrings ? (cents / 100).toFixed(2) : cents / 100);
+  /**
+   * Bumped by every write (insert, update, remove): the orderings and child lists below are cached until the
+   * next write, so a page costs a binary search and its own rows, not a scan and sort of the whole set (the
+   * benchmark serves a million orders). Rows change only through this object.
+   */
+  let version = 0;
   const stamp = (r: Row) => {
+    version += 1;
     state.rev += 1;
     r.SysRevID = state.rev;
     r.ChangeDate = changeDate();
     r.ChangeTime = changeTime();
     return r;
   };
+  /** Rows by their key fields (after Company), kept as rows are inserted and removed. */
+  const byKey = Object.fromEntries(Object.keys(SETS).map((k) => [k, new Map<string, Row[]>()])) as Record<
+    SetName,
+    Map<string, Row[]>
+  >;
+  const keyOf = (set: SetName, r: Row) => SETS[set].keys.map((k) => String(r[k])).join('\u0001');
   const insert = (set: SetName, r: Row) => {
     const row = stamp({ Company: company, ...r });
     data[set].push(row);
+    const k = keyOf(set, row);
+    const same = byKey[set].get(k);
+    if (same) same.push(row);
+    else byKey[set].set(k, [row]);
     return row;
   };
 
@@ -291,8 +310,25 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
   // ---- OData: the subset of $filter the connector uses
   type Pred = (r: Row) => boolean;
   class Unsupported extends Error {}
-  function parseFilter(src: string): Pred {
+  /**
+   * The predicate, and the lower bound a leading `Field gt|ge number` puts on every matching row when the
+   * filter is one chain of `and` (a keyset page: `OrderNum gt 1000 and …`), so a page sorted by that field
+   * can start at it.
+   */
+  function parseFilter(src: string): { pred: Pred; from: { field: string; op: 'gt' | 'ge'; value: number } | null } {
     const toks = src.match(/'(?:[^']|'')*'|\(|\)|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|\S+/g) ?? [];
+    let depth = 0;
+    let topLevelOr = false;
+    for (const t of toks) {
+      if (t === '(') depth += 1;
+      else if (t === ')') depth -= 1;
+      else if (t === 'or' && depth === 0) topLevelOr = true;
+    }
+    const [f0, op0, v0] = toks;
+    const from =
+      !topLevelOr && f0 && /^[A-Za-z_]\w*$/.test(f0) && (op0 === 'gt' || op0 === 'ge') && v0 && /^-?\d/.test(v0)
+        ? { field: f0, op: op0 as 'gt' | 'ge', value: Number(v0) }
+        : null;
     let i = 0;
     const peek = () => toks[i];
     const next = () => toks[i++];
@@ -356,7 +392,53 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
     }
     const p = or();
     if (i !== toks.length) throw new Unsupported(`unexpected ${toks[i]}`);
-    return p;
+    return { pred: p, from };
+  }
+
+  /** A set in `$orderby` order (stable: ties keep insertion order), cached until the next write. */
+  const sorted = new Map<string, { version: number; rows: Row[] }>();
+  function sortedRows(setName: SetName, orderby: [string, string?][]) {
+    const id = `${setName} ${JSON.stringify(orderby)}`;
+    const hit = sorted.get(id);
+    if (hit && hit.version === version) return hit.rows;
+    const rows = [...data[setName]].sort((a, b) => {
+      for (const [f, dir] of orderby) {
+        const x = a[f] as number | string;
+        const y = b[f] as number | string;
+        if (x !== y) return (x < y ? -1 : 1) * (dir === 'desc' ? -1 : 1);
+      }
+      return 0;
+    });
+    sorted.set(id, { version, rows });
+    return rows;
+  }
+  /** The first index of `rows` (sorted ascending by the bound's field) that can satisfy the bound. */
+  function lowerBound(rows: Row[], b: { field: string; op: 'gt' | 'ge'; value: number }) {
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = (rows[mid] as Row)[b.field] as number;
+      if (b.op === 'gt' ? x <= b.value : x < b.value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  /** A child set's rows by their parent's key, in insertion order, cached until the next write. */
+  const children = new Map<SetName, { version: number; byParent: Map<unknown, Row[]> }>();
+  function childrenOf(set: SetName, parentKey: string, parent: unknown): Row[] {
+    let hit = children.get(set);
+    if (!hit || hit.version !== version) {
+      const byParent = new Map<unknown, Row[]>();
+      for (const c of data[set]) {
+        const list = byParent.get(c[parentKey]);
+        if (list) list.push(c);
+        else byParent.set(c[parentKey], [c]);
+      }
+      hit = { version, byParent };
+      children.set(set, hit);
+    }
+    return hit.byParent.get(parent) ?? [];
   }
 
   const errorBody = (status: number, reason: string, message: string, errorType?: string) => ({
@@ -435,13 +517,10 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
   function serveSet(url: URL, setName: SetName, send: (s: number, b: unknown) => void) {
     const q = url.searchParams;
     const meta = SETS[setName];
-    let rows = data[setName].filter(visible);
+    let filter: ReturnType<typeof parseFilter> | null = null;
     try {
       const f = q.get('$filter');
-      if (f) {
-        const p = parseFilter(f);
-        rows = rows.filter(p);
-      }
+      if (f) filter = parseFilter(f);
     } catch (e) {
       if (e instanceof Unsupported) return send(400, errorBody(400, 'Bad Request', `$filter: ${e.message}`));
       throw e;
@@ -450,19 +529,30 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
       .split(',')
       .map((s) => s.trim().split(/\s+/) as [string, string?]);
     if (orderby.length > 2) return send(400, errorBody(400, 'Bad Request', '$orderby: at most two keys.'));
-    rows = [...rows].sort((a, b) => {
-      for (const [f, dir] of orderby) {
-        const x = a[f] as number | string;
-        const y = b[f] as number | string;
-        if (x !== y) return (x < y ? -1 : 1) * (dir === 'desc' ? -1 : 1);
-      }
-      return 0;
-    });
+    const all = sortedRows(setName, orderby);
+    const [first, dir] = orderby[0] as [string, string?];
+    const bound = filter?.from;
+    const start = bound && bound.field === first && dir !== 'desc' ? lowerBound(all, bound) : 0;
     const skip = Number(q.get('$skip') ?? 0);
     const top = q.has('$top') ? Number(q.get('$top')) : Number.POSITIVE_INFINITY;
-    const want = Math.min(top, rows.length - skip);
-    const served = Math.max(0, Math.min(want, state.maxRows));
-    const page = rows.slice(skip, skip + served);
+    // Rows matching after the skip: as many as a page holds, and one more to know whether it was capped.
+    const need = Math.min(top, state.maxRows);
+    const page: Row[] = [];
+    let skipped = 0;
+    let more = false;
+    for (let k = start; k < all.length; k++) {
+      const r = all[k] as Row;
+      if (!visible(r) || (filter && !filter.pred(r))) continue;
+      if (skipped < skip) {
+        skipped += 1;
+        continue;
+      }
+      if (page.length >= need) {
+        more = true;
+        break;
+      }
+      page.push(r);
+    }
     const select =
       q
         .get('$select')
@@ -475,17 +565,18 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
         const out = project(r, select);
         if (expand && meta.child === expand) {
           const parentKey = meta.keys[0] as string;
-          out[expand] = data[expand as SetName]
-            .filter((c) => visible(c) && c[parentKey] === r[parentKey])
+          out[expand] = childrenOf(expand as SetName, parentKey, r[parentKey])
+            .filter(visible)
             .map((c) => ({ ...c }));
         }
         return out;
       }),
     };
-    if (served < want && state.capMode === 'nextLink') {
+    // Capped below `$top` by the server's page limit.
+    if (more && state.maxRows < top && state.capMode === 'nextLink') {
       const nextQ = new URLSearchParams(q);
-      nextQ.set('$skip', String(skip + served));
-      if (Number.isFinite(top)) nextQ.set('$top', String(top - served));
+      nextQ.set('$skip', String(skip + page.length));
+      if (Number.isFinite(top)) nextQ.set('$top', String(top - page.length));
       body['@odata.nextLink'] = `${url.origin}${url.pathname}?${nextQ.toString()}`;
     }
     pagesServed += 1;
@@ -613,6 +704,14 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const t0 = performance.now();
+      try {
+        handle();
+      } finally {
+        busyMs += performance.now() - t0;
+      }
+    });
+    function handle() {
       const parts = url.pathname.split('/').filter(Boolean);
       if (parts[0] !== INSTANCE) return send(404, errorBody(404, 'Not Found', 'No such instance.'));
       if (applyFault(req, res, url.pathname)) {
@@ -656,13 +755,21 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
         return send(404, errorBody(404, 'Not Found', `Resource not found: ${parts.slice(5).join('/')}`));
       if (req.method === 'POST') return insertUd(setName, Buffer.concat(chunks).toString('utf8'), send);
       serveSet(url, setName, send);
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const find = (set: SetName, key: Record<string, unknown>) =>
-    data[set].find((r) => Object.entries(key).every(([k, v]) => r[k] === v));
+  const matches = (key: Record<string, unknown>) => (r: Row) => Object.entries(key).every(([k, v]) => r[k] === v);
+  /** By the key index when `key` names exactly the set's key fields (still checked: a patch may change them). */
+  const find = (set: SetName, key: Record<string, unknown>) => {
+    const fields = SETS[set].keys;
+    if (Object.keys(key).length === fields.length && fields.every((k) => k in key)) {
+      const hit = byKey[set].get(keyOf(set, key))?.find(matches(key));
+      if (hit) return hit;
+    }
+    return data[set].find(matches(key));
+  };
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -678,6 +785,10 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
     violations,
     get tokenCalls() {
       return tokenCalls;
+    },
+    /** Milliseconds spent in request handlers so far (the benchmark subtracts it: the fake shares its process). */
+    get busyMs() {
+      return busyMs;
     },
     get maxRev() {
       return state.rev;
@@ -721,7 +832,13 @@ export async function startFakeKinetic(o: FakeKineticOptions = {}) {
     },
     remove(set: SetName, key: Record<string, unknown>) {
       const r = find(set, key);
-      if (r) data[set].splice(data[set].indexOf(r), 1);
+      if (!r) return;
+      data[set].splice(data[set].indexOf(r), 1);
+      const k = keyOf(set, r);
+      const same = byKey[set].get(k)?.filter((x) => x !== r) ?? [];
+      if (same.length > 0) byKey[set].set(k, same);
+      else byKey[set].delete(k);
+      version += 1;
     },
     /**
      * A row written now (its SysRevID is taken now) by a transaction that commits `afterMs` later: until

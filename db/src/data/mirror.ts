@@ -18,12 +18,17 @@ type MasterData = typeof partyMasterData.$inferSelect;
  */
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
+/** A staged document the upsert created or updated (a staged key not among them was unchanged). */
 export interface Applied {
   key: string;
   id: string;
   partyId: string;
-  outcome: Outcome;
+  outcome: 'created' | 'updated';
+  /** An updated document's party and number before this write (documents that can move), else null. */
+  before: { partyId: string; number: string } | null;
 }
+/** The documents that can move to another customer or supplier (one ERP key); their moves are audited. */
+export type DocumentTable = 'orders' | 'invoices' | 'shipments' | 'purchase_orders';
 /** A staged row the database refused before anything was applied (index = the row's index in the batch). */
 export interface StageProblem {
   idx: number;
@@ -111,14 +116,20 @@ async function unknownParties(tx: Tx, stage: string, refColumn: string, kind: 'c
   return r.map((x) => ({ idx: x.idx, message: `No ${kind} has the ERP reference "${x.ref}".` }));
 }
 
-/** Rows whose document number another record of the same party holds (a different ERP key, or none). */
+/**
+ * Rows whose document number another record of the same party holds (a different ERP key, or none). Each
+ * staged row probes the (party, number) index (a LATERAL … LIMIT 1 cannot become a hash join over the whole
+ * table: the sync role's RLS qual makes the planner think the table is 200 times smaller than it is, so a
+ * plain join chose to hash every document of every party once the table had tens of thousands of rows).
+ */
 async function numberTaken(tx: Tx, stage: string, table: string, refColumn: string, kind: string, noun: string) {
   const r = await rows<{ idx: number; number: string }>(
     tx,
     sql.raw(`select s.idx, s.number from ${stage} s
                join parties p on p.kind = '${kind}' and p.erp_ref = s.${refColumn}
-               join ${table} t on t.party_id = p.id and t.number = s.number
-              where t.erp_key is distinct from s.key`),
+               cross join lateral (select 1 from ${table} t
+                                    where t.party_id = p.id and t.number = s.number and t.erp_key is distinct from s.key
+                                    limit 1) t`),
   );
   return r.map((x) => ({
     idx: x.idx,
@@ -134,11 +145,27 @@ async function dropStaged(tx: Tx, stages: string[], idxs: number[]) {
     );
 }
 
-/** Replaces the lines of every created or updated header from the stage; returns nothing. */
-async function replaceLines(tx: Tx, o: { table: string; parentColumn: string; stage: string; withTax: boolean }) {
+/**
+ * Deletes the children (lines, allocations) of the headers this upsert updated, by the parent index (an
+ * `= ANY` of the updated ids); nothing to do, no statement (an initial load creates only).
+ */
+async function deleteChildrenOfUpdated(tx: Tx, applied: Applied[], table: string, parentColumn: string) {
+  if (!applied.some((a) => a.outcome === 'updated')) return;
   await tx.db.execute(
-    sql.raw(`delete from ${o.table} l using applied a where a.outcome = 'updated' and l.${o.parentColumn} = a.id`),
+    sql.raw(
+      `delete from ${table} where ${parentColumn} = any(array(select id from applied where outcome = 'updated'))`,
+    ),
   );
+}
+
+/** Replaces the lines of every created or updated header from the stage; returns nothing. */
+async function replaceLines(
+  tx: Tx,
+  applied: Applied[],
+  o: { table: string; parentColumn: string; stage: string; withTax: boolean },
+) {
+  await deleteChildrenOfUpdated(tx, applied, o.table, o.parentColumn);
+  if (applied.length === 0) return;
   const cols = o.withTax
     ? 'party_id, PARENT, line_no, sku, description, quantity, uom, unit_price_minor, unit_price, amount_minor, tax_minor'
     : 'party_id, PARENT, line_no, sku, description, quantity, uom, unit_price_minor, unit_price, amount_minor';
@@ -147,31 +174,51 @@ async function replaceLines(tx: Tx, o: { table: string; parentColumn: string; st
     : 'a.party_id, a.id, l.line_no, l.sku, l.description, l.quantity, l.uom, l.unit_price_minor, l.unit_price, l.amount_minor';
   await tx.db.execute(
     sql.raw(`insert into ${o.table} (${cols.replace('PARENT', o.parentColumn)})
-             select ${vals} from ${o.stage} l join applied a on a.idx = l.idx where a.outcome <> 'unchanged'`),
+             select ${vals} from ${o.stage} l join applied a on a.idx = l.idx`),
   );
 }
 
 /**
- * Runs one upsert (`insertSql`: an INSERT … ON CONFLICT … RETURNING id, erp_key, party_id, (xmax = 0)
- * AS created) and records which staged rows it created or updated in the temp table `applied`; every
- * staged key it did not return was unchanged (its revision was not above the stored one).
+ * Runs one upsert (`insert`: an INSERT … ON CONFLICT … DO UPDATE … WHERE newer, without RETURNING) and
+ * records the staged rows it created or updated in the temp table `applied` (every other staged row was
+ * unchanged: its revision was not above the stored one), in one statement. For an updated document of a
+ * table that can move between parties, the party and number it had before come along: the WITH's
+ * sub-statements share one snapshot, so the main query's read of `table` sees the rows as they were.
  */
-async function upsert(tx: Tx, stage: string, table: string, insertSql: string): Promise<Applied[]> {
+async function upsert(
+  tx: Tx,
+  stage: string,
+  table: DocumentTable | null,
+  insert: ReturnType<typeof sql>,
+): Promise<Applied[]> {
   await tx.db.execute(
-    sql.raw(`create temp table applied (idx int, id uuid, key text, party_id uuid, outcome text) on commit drop`),
+    sql.raw(`create temp table applied (idx int, id uuid, key text, party_id uuid, outcome text,
+                                        was_party uuid, was_number text) on commit drop`),
   );
-  await tx.db.execute(
-    sql.raw(`with up as (${insertSql} returning id, erp_key, party_id, (xmax = 0) as created)
-             insert into applied select s.idx, up.id, up.erp_key, up.party_id,
-                                        case when up.created then 'created' else 'updated' end
-               from up join ${stage} s on s.key = up.erp_key`),
+  const before = table
+    ? sql.raw(`left join lateral (select t.party_id, t.number from ${table} t
+                                   where not up.created and t.erp_key = up.erp_key limit 1) b on true`)
+    : sql.raw(`left join lateral (select null::uuid as party_id, null::text as number) b on true`);
+  const applied = await rows<{
+    key: string;
+    id: string;
+    partyId: string;
+    outcome: 'created' | 'updated';
+    wasParty: string | null;
+    wasNumber: string | null;
+  }>(
+    tx,
+    sql`with up as (${insert} returning id, erp_key, party_id, (xmax = 0) as created)
+        insert into applied
+        select s.idx, up.id, up.erp_key, up.party_id, case when up.created then 'created' else 'updated' end,
+               b.party_id, b.number
+          from up join ${sql.raw(stage)} s on s.key = up.erp_key ${before}
+        returning key, id, party_id as "partyId", outcome, was_party as "wasParty", was_number as "wasNumber"`,
   );
-  await tx.db.execute(
-    sql.raw(`insert into applied select s.idx, t.id, s.key, t.party_id, 'unchanged'
-               from ${stage} s join ${table} t on t.erp_key = s.key
-              where not exists (select 1 from applied a where a.key = s.key)`),
-  );
-  return rows<Applied>(tx, sql.raw(`select key, id, party_id as "partyId", outcome from applied`));
+  return applied.map(({ wasParty, wasNumber, ...a }) => ({
+    ...a,
+    before: wasParty === null ? null : { partyId: wasParty, number: wasNumber ?? '' },
+  }));
 }
 
 // ---- orders
@@ -210,15 +257,14 @@ const ORDER_STAGE: readonly Column<OrderIn>[] = [
 
 export async function applyOrders(tx: Tx, skip: number[], now: Date): Promise<Applied[]> {
   await dropStaged(tx, ['stage_orders', 'stage_order_lines'], skip);
-  const at = now.toISOString();
   const applied = await upsert(
     tx,
     'stage_orders',
     'orders',
-    `insert into orders as t (party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
+    sql`insert into orders as t (party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
                               erp_key, erp_rev, synced_at)
      select p.id, s.number, s.customer_reference, s.status, s.order_date, s.currency, s.total_minor, s.net_minor,
-            s.key, s.rev, '${at}'::timestamptz
+            s.key, s.rev, ${now.toISOString()}::timestamptz
        from stage_orders s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
      on conflict (erp_key) do update set party_id = excluded.party_id, number = excluded.number,
         customer_reference = excluded.customer_reference, status = excluded.status, order_date = excluded.order_date,
@@ -226,7 +272,7 @@ export async function applyOrders(tx: Tx, skip: number[], now: Date): Promise<Ap
         erp_rev = excluded.erp_rev, synced_at = excluded.synced_at
       where excluded.erp_rev > t.erp_rev`,
   );
-  await replaceLines(tx, {
+  await replaceLines(tx, applied, {
     table: 'order_lines',
     parentColumn: 'order_id',
     stage: 'stage_order_lines',
@@ -262,8 +308,9 @@ export async function stageInvoices(tx: Tx, docs: InvoiceIn[]): Promise<StagePro
     tx,
     sql.raw(`select s.idx, s.order_key from stage_invoices s
                join parties p on p.kind = 'customer' and p.erp_ref = s.customer
-              where s.order_key is not null
-                and not exists (select 1 from orders o where o.erp_key = s.order_key and o.party_id = p.id)`),
+               left join lateral (select 1 as known from orders o
+                                   where o.erp_key = s.order_key and o.party_id = p.id limit 1) o on true
+              where s.order_key is not null and o.known is null`),
   );
   return [
     ...(await headerProblems(tx, { stage: 'stage_invoices', table: 'invoices', ref: 'customer', noun: 'Invoice' })),
@@ -294,12 +341,12 @@ export async function applyInvoices(tx: Tx, skip: number[], now: Date): Promise<
     tx,
     'stage_invoices',
     'invoices',
-    `insert into invoices as t (party_id, order_id, number, kind, legal_number, status, issue_date, due_date, currency,
+    sql`insert into invoices as t (party_id, order_id, number, kind, legal_number, status, issue_date, due_date, currency,
                                 total_minor, open_minor, erp_key, erp_rev, synced_at)
-     select p.id, o.id, s.number, s.kind, s.legal_number, s.status, s.issue_date, s.due_date, s.currency,
-            s.total_minor, s.open_minor, s.key, s.rev, '${now.toISOString()}'::timestamptz
+     select p.id, (select o.id from orders o where o.erp_key = s.order_key and o.party_id = p.id limit 1),
+            s.number, s.kind, s.legal_number, s.status, s.issue_date, s.due_date, s.currency,
+            s.total_minor, s.open_minor, s.key, s.rev, ${now.toISOString()}::timestamptz
        from stage_invoices s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
-       left join orders o on o.erp_key = s.order_key and o.party_id = p.id
      on conflict (erp_key) do update set party_id = excluded.party_id, order_id = excluded.order_id,
         number = excluded.number, kind = excluded.kind, legal_number = excluded.legal_number, status = excluded.status,
         issue_date = excluded.issue_date, due_date = excluded.due_date, currency = excluded.currency,
@@ -307,7 +354,7 @@ export async function applyInvoices(tx: Tx, skip: number[], now: Date): Promise<
         synced_at = excluded.synced_at
       where excluded.erp_rev > t.erp_rev`,
   );
-  await replaceLines(tx, {
+  await replaceLines(tx, applied, {
     table: 'invoice_lines',
     parentColumn: 'invoice_id',
     stage: 'stage_invoice_lines',
@@ -357,7 +404,8 @@ export async function stagePayments(tx: Tx, docs: PaymentIn[]): Promise<StagePro
     sql.raw(`select a.idx, a.invoice_key, i.currency from stage_payment_allocations a
                join stage_payments s on s.idx = a.idx
                join parties p on p.kind = 'customer' and p.erp_ref = s.customer
-               left join invoices i on i.erp_key = a.invoice_key and i.party_id = p.id
+               left join lateral (select i.id, i.currency from invoices i
+                                   where i.erp_key = a.invoice_key and i.party_id = p.id limit 1) i on true
               where i.id is null or i.currency <> s.currency`),
   );
   return [
@@ -377,9 +425,9 @@ export async function applyPayments(tx: Tx, skip: number[], now: Date): Promise<
   const applied = await upsert(
     tx,
     'stage_payments',
-    'payments',
-    `insert into payments as t (party_id, payment_date, currency, amount_minor, reference, erp_key, erp_rev, synced_at)
-     select p.id, s.payment_date, s.currency, s.amount_minor, s.reference, s.key, s.rev, '${now.toISOString()}'::timestamptz
+    null,
+    sql`insert into payments as t (party_id, payment_date, currency, amount_minor, reference, erp_key, erp_rev, synced_at)
+     select p.id, s.payment_date, s.currency, s.amount_minor, s.reference, s.key, s.rev, ${now.toISOString()}::timestamptz
        from stage_payments s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
      on conflict (erp_key) do update set party_id = excluded.party_id, payment_date = excluded.payment_date,
         currency = excluded.currency, amount_minor = excluded.amount_minor, reference = excluded.reference,
@@ -387,16 +435,15 @@ export async function applyPayments(tx: Tx, skip: number[], now: Date): Promise<
       where excluded.erp_rev > t.erp_rev`,
   );
   // Allocations are replaced with their payment, like lines with their header.
-  await tx.db.execute(
-    sql.raw(`delete from payment_allocations l using applied a where a.outcome = 'updated' and l.payment_id = a.id`),
-  );
-  await tx.db.execute(
-    sql.raw(`insert into payment_allocations (party_id, payment_id, invoice_id, amount_minor)
-             select a.party_id, a.id, i.id, l.amount_minor
-               from stage_payment_allocations l join applied a on a.idx = l.idx
-               join invoices i on i.erp_key = l.invoice_key and i.party_id = a.party_id
-              where a.outcome <> 'unchanged'`),
-  );
+  await deleteChildrenOfUpdated(tx, applied, 'payment_allocations', 'payment_id');
+  if (applied.length > 0)
+    await tx.db.execute(
+      sql.raw(`insert into payment_allocations (party_id, payment_id, invoice_id, amount_minor)
+               select a.party_id, a.id, i.id, l.amount_minor
+                 from stage_payment_allocations l join applied a on a.idx = l.idx
+                 cross join lateral (select i.id from invoices i
+                                      where i.erp_key = l.invoice_key and i.party_id = a.party_id limit 1) i`),
+    );
   return applied;
 }
 
@@ -451,10 +498,12 @@ export async function stageShipments(tx: Tx, docs: ShipmentIn[]): Promise<StageP
                from stage_shipment_lines l
                join stage_shipments s on s.idx = l.idx
                join parties p on p.kind = 'customer' and p.erp_ref = s.customer
-               left join orders o on o.erp_key = l.order_key and o.party_id = p.id
-              where o.id is null
-                 or not exists (select 1 from order_lines ol where ol.party_id = o.party_id and ol.order_id = o.id
-                                   and ol.line_no = l.line_no)`),
+               left join lateral (select o.id, o.party_id from orders o
+                                   where o.erp_key = l.order_key and o.party_id = p.id limit 1) o on true
+               left join lateral (select 1 as known from order_lines ol
+                                   where ol.party_id = o.party_id and ol.order_id = o.id and ol.line_no = l.line_no
+                                   limit 1) ol on true
+              where o.id is null or ol.known is null`),
   );
   return [
     ...(await headerProblems(tx, { stage: 'stage_shipments', table: 'shipments', ref: 'customer', noun: 'Shipment' })),
@@ -491,13 +540,13 @@ export async function applyShipments(tx: Tx, skip: number[], now: Date): Promise
     tx,
     'stage_shipments',
     'shipments',
-    `insert into shipments as t (party_id, order_id, number, carrier, tracking_ref, status, shipped_on, delivered_on,
+    sql`insert into shipments as t (party_id, order_id, number, carrier, tracking_ref, status, shipped_on, delivered_on,
                                  erp_key, erp_rev, synced_at)
      select p.id,
             (select o.id from stage_shipment_lines l join orders o on o.erp_key = l.order_key and o.party_id = p.id
               where l.idx = s.idx order by o.number limit 1),
             s.number, s.carrier, s.tracking_ref, s.status, s.shipped_on, s.delivered_on, s.key, s.rev,
-            '${now.toISOString()}'::timestamptz
+            ${now.toISOString()}::timestamptz
        from stage_shipments s join parties p on p.kind = 'customer' and p.erp_ref = s.customer
      on conflict (erp_key) do update set party_id = excluded.party_id, order_id = excluded.order_id,
         number = excluded.number, carrier = excluded.carrier, tracking_ref = excluded.tracking_ref,
@@ -505,17 +554,16 @@ export async function applyShipments(tx: Tx, skip: number[], now: Date): Promise
         erp_rev = excluded.erp_rev, synced_at = excluded.synced_at
       where excluded.erp_rev > t.erp_rev`,
   );
-  await tx.db.execute(
-    sql.raw(`delete from shipment_lines l using applied a where a.outcome = 'updated' and l.shipment_id = a.id`),
-  );
-  await tx.db.execute(
-    sql.raw(`insert into shipment_lines (party_id, shipment_id, order_id, order_line_no, quantity)
-             select a.party_id, a.id, o.id, l.line_no, sum(l.quantity)
-               from stage_shipment_lines l join applied a on a.idx = l.idx
-               join orders o on o.erp_key = l.order_key and o.party_id = a.party_id
-              where a.outcome <> 'unchanged'
-              group by a.party_id, a.id, o.id, l.line_no`),
-  );
+  await deleteChildrenOfUpdated(tx, applied, 'shipment_lines', 'shipment_id');
+  if (applied.length > 0)
+    await tx.db.execute(
+      sql.raw(`insert into shipment_lines (party_id, shipment_id, order_id, order_line_no, quantity)
+               select a.party_id, a.id, o.id, l.line_no, sum(l.quantity)
+                 from stage_shipment_lines l join applied a on a.idx = l.idx
+                 cross join lateral (select o.id from orders o
+                                      where o.erp_key = l.order_key and o.party_id = a.party_id limit 1) o
+                group by a.party_id, a.id, o.id, l.line_no`),
+    );
   return applied;
 }
 
@@ -569,10 +617,10 @@ export async function applyPurchaseOrders(tx: Tx, skip: number[], now: Date): Pr
     tx,
     'stage_purchase_orders',
     'purchase_orders',
-    `insert into purchase_orders as t (party_id, number, status, order_date, requested_date, promised_date, currency,
+    sql`insert into purchase_orders as t (party_id, number, status, order_date, requested_date, promised_date, currency,
                                        total_minor, erp_key, erp_rev, synced_at)
      select p.id, s.number, s.status, s.order_date, s.requested_date, s.promised_date, s.currency, s.total_minor,
-            s.key, s.rev, '${now.toISOString()}'::timestamptz
+            s.key, s.rev, ${now.toISOString()}::timestamptz
        from stage_purchase_orders s join parties p on p.kind = 'supplier' and p.erp_ref = s.supplier
      on conflict (erp_key) do update set party_id = excluded.party_id, number = excluded.number,
         status = case when excluded.status = 'open' and t.status in ('acknowledged', 'problem') then t.status
@@ -583,7 +631,7 @@ export async function applyPurchaseOrders(tx: Tx, skip: number[], now: Date): Pr
         synced_at = excluded.synced_at
       where excluded.erp_rev > t.erp_rev`,
   );
-  await replaceLines(tx, {
+  await replaceLines(tx, applied, {
     table: 'purchase_order_lines',
     parentColumn: 'purchase_order_id',
     stage: 'stage_purchase_order_lines',
@@ -841,20 +889,3 @@ export async function pruneIdempotencyKeys(tx: Tx, now: Date) {
 /** (kind, ref) pairs as a subquery over one JSON parameter (drizzle binds no arrays of tuples). */
 const pairs = (refs: { kind: string; ref: string }[]) =>
   sql`select x->>0, x->>1 from jsonb_array_elements(${JSON.stringify(refs.map((r) => [r.kind, r.ref]))}::jsonb) x`;
-
-const DOCUMENT_TABLES = ['orders', 'invoices', 'shipments', 'purchase_orders'] as const;
-/** The party each of these documents belongs to now (before an upsert may move it). */
-export async function partiesOfDocuments(
-  tx: Tx,
-  table: (typeof DOCUMENT_TABLES)[number],
-  keys: string[],
-): Promise<Map<string, { partyId: string; number: string }>> {
-  if (!DOCUMENT_TABLES.includes(table)) throw new Error('partiesOfDocuments: unknown table');
-  if (keys.length === 0) return new Map();
-  const r = await rows<{ key: string; partyId: string; number: string }>(
-    tx,
-    sql`select erp_key as key, party_id as "partyId", number from ${sql.raw(table)}
-         where erp_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`,
-  );
-  return new Map(r.map((x) => [x.key, { partyId: x.partyId, number: x.number }]));
-}

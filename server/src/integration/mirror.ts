@@ -456,7 +456,7 @@ const rejected = (c: { idx: number; key: string | null }, errors: RowError[]): R
  */
 function documentWriter<T extends { idx: number; key: string }>(
   /** The table whose documents can move between parties (audited on both); null: rows that never move. */
-  table: Parameters<typeof mirrorRepo.partiesOfDocuments>[1] | null,
+  table: mirrorRepo.DocumentTable | null,
   stage: (tx: Tx, docs: T[]) => Promise<mirrorRepo.StageProblem[]>,
   apply: (tx: Tx, skip: number[], now: Date) => Promise<mirrorRepo.Applied[]>,
 ): Writer<Omit<T, 'idx'>> {
@@ -471,16 +471,9 @@ function documentWriter<T extends { idx: number; key: string }>(
     for (const p of problems) errorsOf.set(p.idx, [...(errorsOf.get(p.idx) ?? []), { path: '', message: p.message }]);
     if (o.mode === 'atomic' && errorsOf.size > 0)
       return { results: rows.map((r) => resultOf(r, errorsOf, undefined)), mails: 0 };
-    const before = table
-      ? await mirrorRepo.partiesOfDocuments(
-          tx,
-          table,
-          valid.filter((r) => !errorsOf.has(r.idx) && r.key !== null).map((r) => r.key as string),
-        )
-      : new Map();
     const applied = await apply(tx, [...errorsOf.keys()], o.now);
-    if (table) await auditMoves(tx, table, before, applied, o.source.name);
-    const byKey = new Map(applied.map((a) => [a.key, a.outcome]));
+    if (table) await auditMoves(tx, table, applied, o.source.name);
+    const byKey = new Map<string, mirrorRepo.Outcome>(applied.map((a) => [a.key, a.outcome]));
     return { results: rows.map((r) => resultOf(r, errorsOf, byKey)), mails: 0 };
   };
 }
@@ -488,15 +481,9 @@ function documentWriter<T extends { idx: number; key: string }>(
  * A document the ERP gave to another customer or supplier moves with it (one erp_key), and both accounts'
  * audit trails say so: the one it left and the one it joined.
  */
-async function auditMoves(
-  tx: Tx,
-  table: string,
-  before: Map<string, { partyId: string; number: string }>,
-  applied: mirrorRepo.Applied[],
-  integration: string,
-) {
+async function auditMoves(tx: Tx, table: string, applied: mirrorRepo.Applied[], integration: string) {
   for (const a of applied) {
-    const was = before.get(a.key);
+    const was = a.before;
     if (a.outcome !== 'updated' || !was || was.partyId === a.partyId) continue;
     for (const partyId of [was.partyId, a.partyId])
       await audit.record(tx, audit.SYSTEM, {

@@ -6,8 +6,15 @@ import type { Clock } from '../../auth/sessions.ts';
 import { integrationSealKey } from '../../keys.ts';
 import type { Logger } from '../../logger.ts';
 import { SYSTEM_SCOPE } from '../../parties/scope.ts';
-import { check, type RowSource, writeRows } from '../mirror.ts';
-import { type ClientOptions, KineticClient, KineticError, type KineticSettings, type ODataRow } from './client.ts';
+import { type Checked, check, type RowSource, writeRows } from '../mirror.ts';
+import {
+  type ClientOptions,
+  KineticClient,
+  KineticError,
+  type KineticSettings,
+  type ODataPage,
+  type ODataRow,
+} from './client.ts';
 import { erpKey, STREAM_NAMES, STREAMS, type StreamDef, streamDef } from './streams.ts';
 
 /**
@@ -135,15 +142,19 @@ export async function runStream(
       await runner.commit([], cursor, 0);
     }
     if (cursor.phase === 'initial') {
-      let url: URL | null = null;
+      const keyset = (c: Cursor) =>
+        client.odataUrl(def.path, query(def, `${def.key} gt ${c.lastKey ?? 0}`, def.key, pageSize));
+      const prepare = (rows: ODataRow[]) => runner.prepare(rows, client.settings.company, 'initial');
+      let ahead = readAhead(client, keyset(cursor), prepare);
       for (;;) {
-        url ??= client.odataUrl(def.path, query(def, `${def.key} gt ${cursor.lastKey ?? 0}`, def.key, pageSize));
-        const page = await client.page(url);
+        const { page, prepared } = await ahead;
         if (page.value.length === 0) break;
         const last = Math.max(...page.value.map((r) => Number(r[def.key])));
         cursor = { ...cursor, lastKey: Math.max(cursor.lastKey ?? 0, last) };
-        await runner.apply(client, page.value, cursor);
-        url = followable(page.nextLink);
+        // The next page is read (and mapped and checked as it arrives) while this one is written: its URL
+        // depends only on this page's rows.
+        ahead = readAhead(client, followable(page.nextLink) ?? keyset(cursor), prepare);
+        await runner.apply(client, page.value, cursor, prepared);
       }
       cursor = {
         phase: 'incremental',
@@ -161,24 +172,23 @@ export async function runStream(
     if (cursor.pending && now - cursor.pending.since >= conn.settleMs)
       cursor = { ...cursor, rev: Math.max(cursor.rev ?? 0, cursor.pending.rev), pending: null };
     let from = cursor.inRun ? (cursor.read ?? 0) : (cursor.rev ?? 0);
-    let url: URL | null = null;
     const baq = runner.mode === 'baq';
+    // BAQ mode: the GH_* BAQ filters by revision in the database and names the changed keys; the rows are
+    // then read whole through the business object, by key.
+    const since = (rev: number) =>
+      baq
+        ? client.odataUrl(`BaqSvc/${def.baq.id}/Data`, { SinceRev: String(rev), $top: String(Math.min(pageSize, 100)) })
+        : client.odataUrl(def.path, query(def, `SysRevID gt ${rev}`, 'SysRevID', pageSize));
+    const prepare = (rows: ODataRow[]) => runner.prepare(rows, client.settings.company, 'incremental');
+    let ahead = readAhead(client, since(from), prepare);
     for (;;) {
-      // BAQ mode: the GH_* BAQ filters by revision in the database and names the changed keys; the rows are
-      // then read whole through the business object, by key.
-      url ??= baq
-        ? client.odataUrl(`BaqSvc/${def.baq.id}/Data`, {
-            SinceRev: String(from),
-            $top: String(Math.min(pageSize, 100)),
-          })
-        : client.odataUrl(def.path, query(def, `SysRevID gt ${from}`, 'SysRevID', pageSize));
-      const page = await client.page(url);
+      const { page, prepared } = await ahead;
       if (page.value.length === 0) break;
       const last = Math.max(...page.value.map((r) => Number((baq ? r.Calculated_GH_Rev : r.SysRevID) ?? 0)));
       from = Math.max(from, last);
       cursor = { ...cursor, read: Math.max(cursor.read ?? 0, last), inRun: true };
-      await runner.apply(client, page.value, cursor);
-      url = followable(page.nextLink);
+      ahead = readAhead(client, followable(page.nextLink) ?? since(from), prepare);
+      await runner.apply(client, page.value, cursor, prepared);
     }
     const read = cursor.read ?? 0;
     cursor = {
@@ -204,6 +214,23 @@ export async function runStream(
     deps.log?.warn({ stream: def.name, err: result.error }, 'kinetic stream run failed');
   }
   return result;
+}
+
+/**
+ * A page requested now and awaited later: the next page is read while the current one is written, so
+ * Kinetic's answer time and the database's overlap, and it is mapped and checked (`prepare`, no database)
+ * as soon as it arrives, while that transaction waits on PostgreSQL. If the run fails first, the read is
+ * dropped (its failure, handled here, is never reported: the run already failed, and its cursor says where to
+ * resume).
+ */
+function readAhead(
+  client: KineticClient,
+  url: URL,
+  prepare: (rows: ODataRow[]) => Prepared | null,
+): Promise<{ page: ODataPage; prepared: Prepared | null }> {
+  const ahead = client.page(url).then((page) => ({ page, prepared: prepare(page.value) }));
+  ahead.catch(() => undefined);
+  return ahead;
 }
 
 /**
@@ -252,6 +279,11 @@ interface Mapped {
   row: Record<string, unknown>;
   rev: bigint;
 }
+/** A page's rows mapped to mirror-writer rows and checked by the writer's first half. */
+interface Prepared {
+  mapped: Mapped[];
+  checked: Checked<unknown>[];
+}
 
 class PageRunner {
   cursor: Cursor = {};
@@ -294,8 +326,22 @@ class PageRunner {
     });
   }
 
-  /** Maps one page of Kinetic rows (reading whole parents for a child stream) and commits it with `cursor`. */
-  async apply(client: KineticClient, rows: ODataRow[], cursor: Cursor) {
+  /**
+   * A page mapped and checked without the database, when its rows map on their own; null for a child stream
+   * or a BAQ page (their rows are read again whole, by key, in `apply`).
+   */
+  prepare(rows: ODataRow[], company: string, phase: 'initial' | 'incremental'): Prepared | null {
+    if (this.def.parent || (this.mode === 'baq' && phase === 'incremental')) return null;
+    const mapped = rows.map((r) => this.def.map?.(r, company)).filter((m): m is Mapped => Boolean(m));
+    return { mapped, checked: this.check(mapped) };
+  }
+
+  /**
+   * Maps one page of Kinetic rows (reading whole parents for a child stream), unless `prepare` did, and
+   * commits it with `cursor`.
+   */
+  async apply(client: KineticClient, rows: ODataRow[], cursor: Cursor, prepared: Prepared | null = null) {
+    if (prepared) return this.commit(prepared.mapped, cursor, rows.length, false, prepared.checked);
     let mapped: Mapped[];
     const parent = this.def.parent;
     // Read again whole, by key: the parents of changed lines, and in BAQ mode the rows the BAQ named.
@@ -328,7 +374,7 @@ class PageRunner {
   }
 
   /** One transaction: the rows, their rejects, the cursor (checked unchanged since loaded), one audit entry. */
-  async commit(mapped: Mapped[], cursor: Cursor, read: number, finished = false) {
+  async commit(mapped: Mapped[], cursor: Cursor, read: number, finished = false, checked?: Checked<unknown>[]) {
     const n = ++this.pages;
     const now = new Date(this.deps.clock.now());
     await this.deps.syncDb.tx(SYSTEM_SCOPE, async (tx) => {
@@ -337,7 +383,7 @@ class PageRunner {
       // Another run of this stream (another instance) moved the cursor: stop rather than interleave.
       if (canonical(s.cursor) !== canonical(this.cursor))
         throw new Error(`stream ${this.def.name} was advanced by another run`);
-      const counts = mapped.length > 0 ? await this.write(tx, mapped) : null;
+      const counts = mapped.length > 0 ? await this.write(tx, mapped, checked) : null;
       // Write-backs this page echoes (a PO's promised date as acknowledged) are confirmed with the page.
       const echoOf = (streamDef(this.def.parent?.stream ?? this.def.name) as StreamDef).echo;
       if (echoOf && mapped.length > 0)
@@ -377,16 +423,25 @@ class PageRunner {
     }
   }
 
+  /** The entity the mirror writer writes for this stream (a child stream's: its parent's). */
+  private get entity() {
+    return this.def.parent ? (streamDef(this.def.parent.stream) as StreamDef).entity : this.def.entity;
+  }
+
+  /** The mirror writer's first half (validation, no database). */
+  private check(mapped: Mapped[]) {
+    return check(
+      this.entity,
+      mapped.map((m) => m.row),
+      new Date(this.deps.clock.now()),
+    );
+  }
+
   /** The mirror writer (check + writeRows, partial mode), then the reject list kept in step with it. */
-  private async write(tx: Tx, mapped: Mapped[]) {
-    const entity = this.def.parent ? (streamDef(this.def.parent.stream) as StreamDef).entity : this.def.entity;
+  private async write(tx: Tx, mapped: Mapped[], checked = this.check(mapped)) {
+    const entity = this.entity;
     const rejectStream = this.def.parent ? this.def.parent.stream : this.def.name;
     const now = new Date(this.deps.clock.now());
-    const checked = check(
-      entity,
-      mapped.map((m) => m.row),
-      now,
-    );
     const written = await writeRows(tx, entity, checked, { mode: 'partial', now, source: this.source });
     const applied: string[] = [];
     for (const r of written.results) {
