@@ -256,6 +256,27 @@ describe('CSV import', () => {
       if (c.line !== null) expect(text).toContain(`\r\n${c.line},`);
     });
 
+  it('a duplicate key in a later chunk of the file names the first line: atomic refuses, partial skips only it', async () => {
+    const token = await keyFor();
+    const cust = await customer(token);
+    const p = `dup${uid()}`;
+    // More records than one chunk (IMPORT_CHUNK, 1,000): the duplicate is found across chunks.
+    const n = 1_200;
+    const file = `${ordersCsv(p, cust, n)}${p}-1,${cust},SO-X-${p},open,2026-01-05,EUR,10.00,1,S,D,1,10.00,10.00\n`;
+    const line = 2 * n + 2;
+    const atomic = await importFile(token, 'orders', file);
+    expect(atomic.job?.applied).toBe(false);
+    expect(atomic.job?.errors.map((e) => [e.line, e.column, e.message])).toEqual([
+      [line, 'key', 'The same key is already on line 2.'],
+    ]);
+    expect(await ordersWithPrefix(p)).toEqual({ orders: 0, lines: 0 });
+    const partial = await importFile(token, 'orders', file, 'mode=partial');
+    expect(partial.job?.applied).toBe(true);
+    expect(partial.job?.counts).toMatchObject({ created: n, rejected: 1 });
+    expect(partial.job?.errors.map((e) => [e.line, e.message])).toEqual([[line, 'The same key is already on line 2.']]);
+    expect(await ordersWithPrefix(p)).toEqual({ orders: n, lines: 2 * n });
+  }, 120_000);
+
   it('declared Latin-1 is read as Latin-1', async () => {
     const token = await keyFor();
     const cust = await customer(token);

@@ -302,6 +302,25 @@ describe('merge, page by page', () => {
     ]);
   }, 60_000);
 
+  it('a bulk load as the loader: COPY FROM is refused (row-level security), INSERT … SELECT of a JSON array works', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => order(`SO:${run}:bulk${i}`));
+    await expect(
+      (async () => {
+        const w = await asB`copy erp_staging.orders (batch_id, seq, row) from stdin`.writable();
+        await new Promise<void>((resolve, reject) => {
+          w.once('error', reject);
+          w.end(`bulk-0\t1\t${JSON.stringify(rows[0])}\n`, () => resolve());
+        });
+      })(),
+    ).rejects.toThrow(/COPY FROM not supported with row-level security/);
+    // The way docs/sql-staging.md shows: one statement per page of rows, seq from the array's order.
+    await asB`insert into erp_staging.orders (batch_id, seq, row)
+              select 'bulk-1', x.n, x.r from jsonb_array_elements(${asB.json(rows as never)}) with ordinality as x(r, n)`;
+    await asB`insert into erp_staging.manifests (batch_id, entity, row_count) values ('bulk-1', 'orders', 3)`;
+    expect(await mergeStaged(syncDb, now)).toEqual({ merged: 1, rejected: 0, failed: 0 });
+    expect(await ordersOf()).toEqual(expect.arrayContaining(rows.map((r) => r.key)));
+  });
+
   it('rows not numbered 1 to row_count fail as a count mismatch does', async () => {
     await asB`insert into erp_staging.orders (batch_id, seq, row) values
                 ('gap-1', 1, ${asB.json(order(`SO:${run}:gap1`) as never)}),

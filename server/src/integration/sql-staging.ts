@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
+import { KeyIndex } from './key-index.ts';
 import { type Checked, check, type RowError, writeRows } from './mirror.ts';
 
 /**
@@ -199,9 +200,9 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
     await auditBatch(tx, m, 'failed', zero, staged.n);
     return { outcome: 'failed', mails: 0 };
   }
-  // Page by page: only the keys seen (for duplicates across pages), the counts and the rejected rows stay in
-  // memory, so a batch of millions of rows does not.
-  const seen = new Map<string, number>();
+  // Page by page: only the keys seen (for duplicates across pages, in a compact KeyIndex), the counts and the
+  // rejected rows stay in memory, so a batch of millions of rows does not.
+  const keys = new KeyIndex();
   const counts = { ...zero };
   const errors: { seq: number; key: string | null; errors: RowError[] }[] = [];
   let mails = 0;
@@ -215,8 +216,16 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
       m.entity,
       page.map((r) => r.row),
       now,
-      { offset: after, seen },
+      { offset: after, seen: new Map() },
     );
+    // `check` finds duplicates inside the page; the index those across pages (the same message: row = idx).
+    for (const c of checked)
+      if (c.value !== null && c.key !== null) {
+        const first = keys.add(c.key, c.idx);
+        if (first === undefined) continue;
+        c.errors.push({ path: 'key', message: `The same record is already in row ${first}.` });
+        c.value = null;
+      }
     const written = await writeRows(tx, m.entity, checked, {
       mode: m.mode,
       now,
