@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
+import { HeapBound } from './heap-bound.ts';
 import { KeyIndex } from './key-index.ts';
 import { type Checked, check, type RowError, writeRows } from './mirror.ts';
 
@@ -207,14 +208,14 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
   const errors: { seq: number; key: string | null; errors: RowError[] }[] = [];
   let mails = 0;
   await tx.db.execute(sql`savepoint staging_merge`);
-  for (let after = 0; after < m.rowCount; ) {
-    const page = await stagingRepo.stagedRows(tx, m, after, MERGE_CHUNK);
-    if (page.length === 0) break;
-    // The mirror writer's temporary stages are ON COMMIT DROP; the next page makes them afresh.
-    if (after > 0) await tx.db.execute(sql`discard temp`);
+  /** The page after `after`, read and checked (no writes), or null at the end. */
+  const page = async (after: number) => {
+    if (after >= m.rowCount) return null;
+    const rows = await stagingRepo.stagedRows(tx, m, after, MERGE_CHUNK);
+    if (rows.length === 0) return null;
     const checked: Checked<unknown>[] = check(
       m.entity,
-      page.map((r) => r.row),
+      rows.map((r) => r.row),
       now,
       { offset: after, seen: new Map() },
     );
@@ -226,6 +227,13 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
         c.errors.push({ path: 'key', message: `The same record is already in row ${first}.` });
         c.value = null;
       }
+    return { checked, last: rows[rows.length - 1]?.seq ?? m.rowCount };
+  };
+  let wrote = false;
+  const write = async (checked: Checked<unknown>[]) => {
+    // The mirror writer's temporary stages are ON COMMIT DROP; the next page makes them afresh.
+    if (wrote) await tx.db.execute(sql`discard temp`);
+    wrote = true;
     const written = await writeRows(tx, m.entity, checked, {
       mode: m.mode,
       now,
@@ -245,7 +253,16 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
         });
     }
     mails += written.mails;
-    after = page[page.length - 1]?.seq ?? m.rowCount;
+  };
+  // Each page is read and checked while the writer applies the one before it (the CSV import's pipeline);
+  // both finish before either's error is thrown, so nothing runs on this transaction as it rolls back.
+  const heap = new HeapBound();
+  for (let cur = await page(0); cur; ) {
+    heap.afterPage();
+    const [w, n] = await Promise.allSettled([write(cur.checked), page(cur.last)]);
+    if (w.status === 'rejected') throw w.reason;
+    if (n.status === 'rejected') throw n.reason;
+    cur = n.value;
   }
   await tx.db.execute(sql`discard temp`);
   const refused = m.mode === 'atomic' && counts.rejected > 0;

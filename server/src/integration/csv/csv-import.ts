@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import * as auditLog from '../../audit/audit.ts';
 import type { AppServices } from '../../context.ts';
 import { SYSTEM_SCOPE } from '../../parties/scope.ts';
+import { HeapBound } from '../heap-bound.ts';
 import { KeyIndex } from '../key-index.ts';
 import { type Checked, check, type RowError, writeRows } from '../mirror.ts';
 import { neutralise, unneutralise } from './csv.ts';
@@ -775,9 +776,11 @@ async function importFile(app: AppServices, job: ImportJobInput, headerChecked: 
       recordsApplied += ch.recs.length;
     };
     let lastProgress = Date.now();
+    const heap = new HeapBound();
     try {
       let ch = await next();
       while (ch) {
+        heap.afterPage();
         if (refusedByValidation()) {
           phase = 'validate';
           ch = await next();
