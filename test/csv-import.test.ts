@@ -277,6 +277,25 @@ describe('CSV import', () => {
     expect(await ordersWithPrefix(p)).toEqual({ orders: n, lines: 2 * n });
   }, 120_000);
 
+  it('an atomic import whose file fails validation in a later chunk reports what validation found, and applies nothing', async () => {
+    const token = await keyFor();
+    const cust = await customer(token);
+    const p = `late${uid()}`;
+    const n = 1_200;
+    const rows = ordersCsv(p, cust, n).split('\n');
+    // Order 5 (chunk 1, written before the bad record is read) names an unknown customer: only the database
+    // can tell. Order 1,100 (chunk 2) has an amount that is not a number: validation can.
+    rows[9] = (rows[9] as string).replace(`,${cust},`, ',NO-SUCH-CUSTOMER,');
+    rows[10] = (rows[10] as string).replace(`,${cust},`, ',NO-SUCH-CUSTOMER,');
+    rows[2200] = (rows[2200] as string).replace(/,20\.00$/, ',2O.00');
+    const r = await importFile(token, 'orders', rows.join('\n'));
+    expect(r.job?.applied).toBe(false);
+    expect(r.job?.counts).toMatchObject({ created: 0, updated: 0, rejected: 1, unchanged: n - 1 });
+    expect(r.job?.errors.map((e) => e.line)).toEqual([2201]);
+    expect(r.job?.errors[0]?.column).toBe('line.amount');
+    expect(await ordersWithPrefix(p)).toEqual({ orders: 0, lines: 0 });
+  }, 120_000);
+
   it('declared Latin-1 is read as Latin-1', async () => {
     const token = await keyFor();
     const cust = await customer(token);
