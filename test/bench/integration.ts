@@ -834,11 +834,6 @@ async function csvMain() {
       );
     const copySeconds = (performance.now() - c0) / 1000;
     conn.release();
-    // The server stops first: its merge job (every 10 s) would otherwise take the batch.
-    await stopChild(child);
-    child = null;
-    const staging = STAGING ? await stagingPhase(pg.ownerUrl, owner, CSV_ORDERS) : null;
-
     const perS = CSV_ORDERS / seconds;
     const copyPerS = CSV_ORDERS / copySeconds;
     console.log('\n   CSV import (upload + parse + validate + apply, one transaction) vs raw COPY');
@@ -847,15 +842,6 @@ async function csvMain() {
     );
     console.log(`   COPY  ${f(copyPerS)} orders/s (${f(lines / copySeconds)} lines/s), ${f(copySeconds, 1)} s`);
     console.log(`   ratio ${f(perS / copyPerS, 2)}x COPY (goal >= 0.5x)`);
-    if (staging) {
-      const mergePerS = CSV_ORDERS / staging.mergeSeconds;
-      console.log(
-        `   SQL staging: loader inserted ${f(CSV_ORDERS / staging.loadSeconds)} orders/s (${f(staging.loadSeconds, 1)} s); merge ${JSON.stringify(staging.summary)} ${staging.result?.outcome} ${JSON.stringify(staging.result?.counts)}${staging.result?.message ? ` (${staging.result.message})` : ''}`,
-      );
-      console.log(
-        `   merge ${f(mergePerS)} orders/s (${f(lines / staging.mergeSeconds)} lines/s), ${f(staging.mergeSeconds, 1)} s = ${f(mergePerS / perS, 2)}x the CSV import (goal >= 0.90x: within 10 %), ${f(mergePerS / copyPerS, 2)}x COPY; bench process RSS +${f(staging.rssGrowth)} MB during the merge`,
-      );
-    }
     const per1M = (1_000_000 / perS).toFixed(0);
     console.log(`   1M order headers would take ~${per1M} s at this rate (goal < 30 s)`);
     console.log(
@@ -866,6 +852,19 @@ async function csvMain() {
         .map(([k, v]) => `${k} ${f((heapBefore.get(k) ?? 0) / 1024 / 1024)} -> ${f(v / 1024 / 1024)}`)
         .join(', ')}`,
     );
+    // The server stops first: its merge job (every 10 s) would otherwise take the batch.
+    await stopChild(child);
+    child = null;
+    const staging = STAGING ? await stagingPhase(pg.ownerUrl, owner, CSV_ORDERS) : null;
+    if (staging) {
+      const mergePerS = CSV_ORDERS / staging.mergeSeconds;
+      console.log(
+        `   SQL staging: loader inserted ${f(CSV_ORDERS / staging.loadSeconds)} orders/s (${f(staging.loadSeconds, 1)} s); merge ${JSON.stringify(staging.summary)} ${staging.result?.outcome} ${JSON.stringify(staging.result?.counts)}${staging.result?.message ? ` (${staging.result.message})` : ''}`,
+      );
+      console.log(
+        `   merge ${f(mergePerS)} orders/s (${f(lines / staging.mergeSeconds)} lines/s), ${f(staging.mergeSeconds, 1)} s = ${f(mergePerS / perS, 2)}x the CSV import (goal >= 0.90x: within 10 %), ${f(mergePerS / copyPerS, 2)}x COPY; bench process RSS +${f(staging.rssGrowth)} MB during the merge`,
+      );
+    }
     console.log(
       `   load average at the end ${os
         .loadavg()

@@ -20,8 +20,12 @@ import { type Checked, check, type RowError, writeRows } from './mirror.ts';
 export const LOADER_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 export const loaderRole = (name: string) => `gh_loader_${name}`;
 export const LOADER_DEFAULTS = { connectionLimit: 4, statementTimeout: '120s' } as const;
-/** Rows per writeRows call: the mirror writer's own batch size. */
-export const MERGE_CHUNK = 1_000;
+/**
+ * Rows per writeRows call: as for a CSV import (IMPORT_CHUNK), 5,000, because each call's temporary tables
+ * hold their locks until the batch's one transaction ends (about 21 per call; PostgreSQL's shared lock table
+ * has 64 per connection slot).
+ */
+export const MERGE_CHUNK = 5_000;
 /** Staged rows without a merged manifest go after a day; results (and manifests) after 30 days. */
 export const STAGED_ROWS_RETENTION_MS = 24 * 3_600_000;
 export const RESULTS_RETENTION_MS = 30 * 24 * 3_600_000;

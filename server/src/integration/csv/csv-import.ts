@@ -33,8 +33,14 @@ import { neutralise, unneutralise } from './csv.ts';
  * Progress is written to `import_jobs` (app pool, outside that transaction) so the SPA's bar moves live.
  */
 
-/** Records per `check`/`writeRows` call: the REST batch size, so the writer works as it was measured. */
-export const IMPORT_CHUNK = 1_000;
+/**
+ * Records per `check`/`writeRows` call. Not the REST batch size (1,000): the writer makes three temporary
+ * tables per call, and in the import's one transaction each holds its locks (about 21 per call) until the
+ * end; at 1,000 records a call a 1,000,000-order file ran out of PostgreSQL's shared lock table (64 per
+ * connection slot: 12,800 here, 6,400 with the default 100 connections) after 806 calls. 5,000 keeps a
+ * 1,000,000-order file at 200 calls (docs/benchmarks.md, "CSV import benchmark").
+ */
+export const IMPORT_CHUNK = 5_000;
 /** At most this many row errors are kept for the report; the total is still counted. */
 export const MAX_REPORTED_ERRORS = 1_000;
 /** The job row is updated at least this often while a phase runs (the orphan sweep reads its age). */
