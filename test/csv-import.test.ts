@@ -256,6 +256,46 @@ describe('CSV import', () => {
       if (c.line !== null) expect(text).toContain(`\r\n${c.line},`);
     });
 
+  it('a duplicate key in a later chunk of the file names the first line: atomic refuses, partial skips only it', async () => {
+    const token = await keyFor();
+    const cust = await customer(token);
+    const p = `dup${uid()}`;
+    // More records than one chunk (IMPORT_CHUNK, 5,000): the duplicate is found across chunks.
+    const n = 5_200;
+    const file = `${ordersCsv(p, cust, n)}${p}-1,${cust},SO-X-${p},open,2026-01-05,EUR,10.00,1,S,D,1,10.00,10.00\n`;
+    const line = 2 * n + 2;
+    const atomic = await importFile(token, 'orders', file);
+    expect(atomic.job?.applied).toBe(false);
+    expect(atomic.job?.errors.map((e) => [e.line, e.column, e.message])).toEqual([
+      [line, 'key', 'The same key is already on line 2.'],
+    ]);
+    expect(await ordersWithPrefix(p)).toEqual({ orders: 0, lines: 0 });
+    const partial = await importFile(token, 'orders', file, 'mode=partial');
+    expect(partial.job?.applied).toBe(true);
+    expect(partial.job?.counts).toMatchObject({ created: n, rejected: 1 });
+    expect(partial.job?.errors.map((e) => [e.line, e.message])).toEqual([[line, 'The same key is already on line 2.']]);
+    expect(await ordersWithPrefix(p)).toEqual({ orders: n, lines: 2 * n });
+  }, 120_000);
+
+  it('an atomic import whose file fails validation in a later chunk reports what validation found, and applies nothing', async () => {
+    const token = await keyFor();
+    const cust = await customer(token);
+    const p = `late${uid()}`;
+    const n = 5_200;
+    const rows = ordersCsv(p, cust, n).split('\n');
+    // Order 5 (chunk 1, written before the bad record is read) names an unknown customer: only the database
+    // can tell. Order 5,100 (chunk 2) has an amount that is not a number: validation can.
+    rows[9] = (rows[9] as string).replace(`,${cust},`, ',NO-SUCH-CUSTOMER,');
+    rows[10] = (rows[10] as string).replace(`,${cust},`, ',NO-SUCH-CUSTOMER,');
+    rows[10200] = (rows[10200] as string).replace(/,20\.00$/, ',2O.00');
+    const r = await importFile(token, 'orders', rows.join('\n'));
+    expect(r.job?.applied).toBe(false);
+    expect(r.job?.counts).toMatchObject({ created: 0, updated: 0, rejected: 1, unchanged: n - 1 });
+    expect(r.job?.errors.map((e) => e.line)).toEqual([10201]);
+    expect(r.job?.errors[0]?.column).toBe('line.amount');
+    expect(await ordersWithPrefix(p)).toEqual({ orders: 0, lines: 0 });
+  }, 120_000);
+
   it('declared Latin-1 is read as Latin-1', async () => {
     const token = await keyFor();
     const cust = await customer(token);

@@ -267,40 +267,59 @@ describe('merge', () => {
     expect(await ordersOf()).not.toContain(`SO:${run}:at2`);
   });
 
-  it('a batch over 1,000 rows is written in chunks and stays atomic across them', async () => {
-    const many = Array.from({ length: 1_001 }, (_, i) => order(`SO:${run}:m${String(i).padStart(4, '0')}`));
+  it('a batch over 5,000 rows is written in chunks and stays atomic across them', async () => {
+    const many = Array.from({ length: 5_001 }, (_, i) => order(`SO:${run}:m${String(i).padStart(4, '0')}`));
     // The last row, in the second chunk, names a customer nobody has: the first chunk must not stay.
-    many[1_000] = order(`SO:${run}:m1000`, { customer: 'NOBODY' });
+    many[5_000] = order(`SO:${run}:m5000`, { customer: 'NOBODY' });
     await owner.begin(async (tx) => {
       await tx`set local role ${tx(`gh_loader_${B}`)}`;
       await tx`insert into erp_staging.orders (batch_id, seq, row)
                select 'big-1', i, r from jsonb_array_elements(${tx.json(many as never)}) with ordinality as x(r, i)`;
     });
-    await asB`insert into erp_staging.manifests (batch_id, entity, row_count) values ('big-1', 'orders', 1001)`;
+    await asB`insert into erp_staging.manifests (batch_id, entity, row_count) values ('big-1', 'orders', 5001)`;
     expect(await mergeStaged(syncDb, now)).toEqual({ merged: 0, rejected: 1, failed: 0 });
     expect(await ordersOf()).not.toContain(`SO:${run}:m0000`);
     const [r] = await asB`select errors from erp_staging.batch_results where batch_id = 'big-1'`;
-    expect(r?.errors).toEqual([expect.objectContaining({ seq: 1001 })]);
+    expect(r?.errors).toEqual([expect.objectContaining({ seq: 5001 })]);
   });
 });
 
 describe('merge, page by page', () => {
   it('a duplicate key across pages is found (partial mode skips only it), named by seq', async () => {
-    const many = Array.from({ length: 1_001 }, (_, i) => order(`SO:${run}:p${String(i).padStart(4, '0')}`));
-    many[1_000] = order(`SO:${run}:p0000`, { number: 'SO-dup' });
+    const many = Array.from({ length: 5_001 }, (_, i) => order(`SO:${run}:p${String(i).padStart(4, '0')}`));
+    many[5_000] = order(`SO:${run}:p0000`, { number: 'SO-dup' });
     await owner.begin(async (tx) => {
       await tx`set local role ${tx(`gh_loader_${B}`)}`;
       await tx`insert into erp_staging.orders (batch_id, seq, row)
                select 'big-2', i, r from jsonb_array_elements(${tx.json(many as never)}) with ordinality as x(r, i)`;
     });
-    await asB`insert into erp_staging.manifests (batch_id, entity, row_count, mode) values ('big-2', 'orders', 1001, 'partial')`;
+    await asB`insert into erp_staging.manifests (batch_id, entity, row_count, mode) values ('big-2', 'orders', 5001, 'partial')`;
     expect(await mergeStaged(syncDb, now)).toEqual({ merged: 1, rejected: 0, failed: 0 });
     const [r] = await asB`select counts, errors from erp_staging.batch_results where batch_id = 'big-2'`;
-    expect(r?.counts).toEqual({ created: 1_000, updated: 0, unchanged: 0, rejected: 1 });
+    expect(r?.counts).toEqual({ created: 5_000, updated: 0, unchanged: 0, rejected: 1 });
     expect(r?.errors).toEqual([
-      { seq: 1001, key: `SO:${run}:p0000`, errors: [{ path: 'key', message: 'The same record is already at seq 1.' }] },
+      { seq: 5001, key: `SO:${run}:p0000`, errors: [{ path: 'key', message: 'The same record is already at seq 1.' }] },
     ]);
   }, 60_000);
+
+  it('a bulk load as the loader: COPY FROM is refused (row-level security), INSERT … SELECT of a JSON array works', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => order(`SO:${run}:bulk${i}`));
+    await expect(
+      (async () => {
+        const w = await asB`copy erp_staging.orders (batch_id, seq, row) from stdin`.writable();
+        await new Promise<void>((resolve, reject) => {
+          w.once('error', reject);
+          w.end(`bulk-0\t1\t${JSON.stringify(rows[0])}\n`, () => resolve());
+        });
+      })(),
+    ).rejects.toThrow(/COPY FROM not supported with row-level security/);
+    // The way docs/sql-staging.md shows: one statement per page of rows, seq from the array's order.
+    await asB`insert into erp_staging.orders (batch_id, seq, row)
+              select 'bulk-1', x.n, x.r from jsonb_array_elements(${asB.json(rows as never)}) with ordinality as x(r, n)`;
+    await asB`insert into erp_staging.manifests (batch_id, entity, row_count) values ('bulk-1', 'orders', 3)`;
+    expect(await mergeStaged(syncDb, now)).toEqual({ merged: 1, rejected: 0, failed: 0 });
+    expect(await ordersOf()).toEqual(expect.arrayContaining(rows.map((r) => r.key)));
+  });
 
   it('rows not numbered 1 to row_count fail as a count mismatch does', async () => {
     await asB`insert into erp_staging.orders (batch_id, seq, row) values

@@ -26,7 +26,9 @@
  * `pnpm bench:integration csv` (issue 15): one generated CSV file of BENCH_CSV_ORDERS (1,000,000) orders with
  * their 2-3 lines (one CSV row per line) through POST /api/v1/imports/orders (upload, parse, validate, apply in
  * one transaction), timed from the upload to the job's end; then raw COPY of as many orders into the same
- * tables in the same run; and the server's RSS growth (VmRSS sampled every 200 ms) during the import.
+ * tables in the same run; and the server's RSS growth (VmRSS sampled every 200 ms) during the import. Then (unless
+ * BENCH_STAGING=0) the same number of orders through SQL staging: a loader role stages them with their manifest
+ * and one run of the merge job merges them, timed beside the CSV import (goal: within 10 % of its throughput).
  *
  * `pnpm bench:integration kinetic` (issue 16): in process, against the fake Kinetic (test/support) serving
  * BENCH_KINETIC_ORDERS (50,000; the goal is stated for 1,000,000) orders with their lines: the initial load of
@@ -41,8 +43,15 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
-import { appRolePassword, contextKey, keySecretHmacKey } from '@gatehouse/server/testing';
+import { appUrlFrom, createDatabase, freeLoopbackPort, migrate, startEmbedded } from '@gatehouse/db';
+import {
+  appRolePassword,
+  contextKey,
+  createLoader,
+  keySecretHmacKey,
+  mergeStaged,
+  syncRolePassword,
+} from '@gatehouse/server/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import {
@@ -627,6 +636,8 @@ async function main() {
 // ---- `pnpm bench:integration csv`: one CSV file of generated orders through POST /api/v1/imports/orders
 
 const CSV_ORDERS = env('BENCH_CSV_ORDERS', 1_000_000);
+/** BENCH_STAGING=0 skips the SQL staging merge of the same number of orders. */
+const STAGING = (process.env.BENCH_STAGING ?? '1') !== '0';
 const CSV_HEADER =
   'key,customer,number,customerReference,status,orderDate,currency,total,net,rev,line.lineNo,line.sku,line.description,line.quantity,line.uom,line.unitPrice,line.amount';
 const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
@@ -667,6 +678,53 @@ async function writeOrdersCsv(file: string, n: number) {
 const rssMb = async (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
+/**
+ * The same number of orders through SQL staging (docs/sql-staging.md), in this process as the merge job runs
+ * them: a loader role (made as `pnpm gatehouse sql-loader create` makes it) stages the rows (INSERT … SELECT of
+ * 1,000 JSON rows a statement) and the manifest, then one `mergeStaged` merges the batch (one transaction, the
+ * mirror writer page by page). Timed apart: the loader's inserts, and the merge.
+ */
+async function stagingPhase(ownerUrl: string, owner: postgres.Sql, n: number) {
+  const secret = Buffer.from(SECRET);
+  const db = createDatabase({ appUrl: appUrlFrom(ownerUrl, appRolePassword(secret)), contextKey: contextKey(secret) });
+  const syncDb = createDatabase({
+    appUrl: appUrlFrom(ownerUrl, syncRolePassword(secret), 'gatehouse_sync'),
+    contextKey: contextKey(secret),
+    maxConnections: 2,
+  });
+  const loader = await createLoader({ db, ownerUrl }, 'bench');
+  const as = postgres(appUrlFrom(ownerUrl, loader.password, loader.role), { max: 1, onnotice: () => {} });
+  try {
+    const batchId = 'bench-orders-1';
+    const l0 = performance.now();
+    for (let b = 0; b * BATCH < n; b++) {
+      const rows = batchOf(8_000_000 + b, 1).slice(0, Math.min(BATCH, n - b * BATCH));
+      await as`insert into erp_staging.orders (batch_id, seq, row)
+               select ${batchId}, ${b * BATCH} + x.n, x.r
+                 from jsonb_array_elements(${as.json(rows as never)}) with ordinality as x(r, n)`;
+    }
+    await as`insert into erp_staging.manifests (batch_id, entity, row_count, mode)
+             values (${batchId}, 'orders', ${n}, 'atomic')`;
+    const loadSeconds = (performance.now() - l0) / 1000;
+    const rss0 = process.memoryUsage.rss() / 1024 / 1024;
+    let rssPeak = rss0;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage.rss() / 1024 / 1024);
+    }, 200);
+    const m0 = performance.now();
+    const summary = await mergeStaged(syncDb, () => new Date(), { maxBatches: 1 });
+    const mergeSeconds = (performance.now() - m0) / 1000;
+    clearInterval(sampler);
+    const [result] = await owner`select outcome, message, counts from erp_staging.batch_results
+                                 where batch_id = ${batchId}`;
+    return { summary, result, loadSeconds, mergeSeconds, rssGrowth: rssPeak - rss0 };
+  } finally {
+    await as.end();
+    await syncDb.close();
+    await db.close();
+  }
+}
+
 async function csvMain() {
   buildServer();
   console.log(
@@ -695,7 +753,12 @@ async function csvMain() {
       `   file: ${CSV_ORDERS.toLocaleString('en')} orders, ${lines.toLocaleString('en')} lines (CSV rows), ${f(size / 1024 / 1024)} MB, generated in ${f((performance.now() - t0) / 1000, 1)} s`,
     );
     const port = await freeLoopbackPort();
-    child = startNode(GATEHOUSE, { ...ghEnv(pg.ownerUrl, port), IMPORT_MAX_MB: '10240' }, ghNodeArgs());
+    const metricsPort = await freeLoopbackPort();
+    child = startNode(
+      GATEHOUSE,
+      { ...ghEnv(pg.ownerUrl, port), IMPORT_MAX_MB: '10240', METRICS_PORT: String(metricsPort) },
+      ghNodeArgs(),
+    );
     await waitReady(`http://127.0.0.1:${port}/readyz`, child);
     const pid = child.pid as number;
     const rssBefore = await rssMb(pid);
@@ -708,6 +771,21 @@ async function csvMain() {
         () => undefined,
       );
     }, 200);
+    // Where the memory is (the server's Prometheus metrics, once a second): V8's heap spaces and external memory.
+    const heapBefore = await heapSpaces(metricsPort);
+    const heapPeak = new Map<string, number>();
+    const heapSampler = setInterval(() => {
+      void heapSpaces(metricsPort).then(
+        (m) => {
+          for (const [k, v] of m) heapPeak.set(k, Math.max(heapPeak.get(k) ?? 0, v));
+        },
+        () => undefined,
+      );
+    }, 1000);
+    const postmasterPid = Number(
+      (await readFile(path.join(pgDataDir, 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    const [gh0, pg0] = [await cpuTicks(pid), await clusterTicks(postmasterPid)];
     const started = performance.now();
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/imports/orders?fileName=bench.csv`, {
       method: 'POST',
@@ -730,13 +808,19 @@ async function csvMain() {
       await new Promise((r2) => setTimeout(r2, 250));
     }
     clearInterval(sampler);
+    clearInterval(heapSampler);
     const seconds = (performance.now() - started) / 1000;
+    const [gh1, pg1] = [await cpuTicks(pid), await clusterTicks(postmasterPid)];
     const applyAt = phases.get('apply');
     console.log(
       `   import: ${job.phase}, ${JSON.stringify(job.counts)}, ${job.errorsTotal} errors; ${job.message ?? ''}`,
     );
     console.log(
       `   phases (first seen, s from upload): ${[...phases].map(([k, v]) => `${k} ${f((v - started) / 1000, 1)}`).join(', ')}`,
+    );
+    // Who worked: the server's JavaScript (upload, parse, validate, the writer's side) vs PostgreSQL.
+    console.log(
+      `   CPU during the import: Gatehouse ${f((gh1 - gh0) / CLK_TCK, 1)} s, PostgreSQL ${f((pg1 - pg0) / CLK_TCK, 1)} s, over ${f(seconds, 1)} s`,
     );
 
     // The anchor: raw COPY of the same number of orders (new keys) into the same tables, same run.
@@ -752,12 +836,11 @@ async function csvMain() {
       );
     const copySeconds = (performance.now() - c0) / 1000;
     conn.release();
-
     const perS = CSV_ORDERS / seconds;
     const copyPerS = CSV_ORDERS / copySeconds;
     console.log('\n   CSV import (upload + parse + validate + apply, one transaction) vs raw COPY');
     console.log(
-      `   CSV   ${f(perS)} orders/s (${f(lines / seconds)} lines/s), ${f(seconds, 1)} s for ${CSV_ORDERS.toLocaleString('en')} orders${applyAt ? `; apply phase ${f(seconds - (applyAt - started) / 1000, 1)} s` : ''}`,
+      `   CSV   ${f(perS)} orders/s (${f(lines / seconds)} lines/s), ${f(seconds, 1)} s for ${CSV_ORDERS.toLocaleString('en')} orders${applyAt ? `; apply phase (reading goes on beside it) ${f(seconds - (applyAt - started) / 1000, 1)} s` : ''}`,
     );
     console.log(`   COPY  ${f(copyPerS)} orders/s (${f(lines / copySeconds)} lines/s), ${f(copySeconds, 1)} s`);
     console.log(`   ratio ${f(perS / copyPerS, 2)}x COPY (goal >= 0.5x)`);
@@ -766,6 +849,24 @@ async function csvMain() {
     console.log(
       `   RSS of the server: ${f(rssBefore)} MB before, ${f(rssPeak)} MB peak, growth ${f(rssPeak - rssBefore)} MB (goal < 100 MB)`,
     );
+    console.log(
+      `   the server's heap, MB before -> largest during the import: ${[...heapPeak]
+        .map(([k, v]) => `${k} ${f((heapBefore.get(k) ?? 0) / 1024 / 1024)} -> ${f(v / 1024 / 1024)}`)
+        .join(', ')}`,
+    );
+    // The server stops first: its merge job (every 10 s) would otherwise take the batch.
+    await stopChild(child);
+    child = null;
+    const staging = STAGING ? await stagingPhase(pg.ownerUrl, owner, CSV_ORDERS) : null;
+    if (staging) {
+      const mergePerS = CSV_ORDERS / staging.mergeSeconds;
+      console.log(
+        `   SQL staging: loader inserted ${f(CSV_ORDERS / staging.loadSeconds)} orders/s (${f(staging.loadSeconds, 1)} s); merge ${JSON.stringify(staging.summary)} ${staging.result?.outcome} ${JSON.stringify(staging.result?.counts)}${staging.result?.message ? ` (${staging.result.message})` : ''}`,
+      );
+      console.log(
+        `   merge ${f(mergePerS)} orders/s (${f(lines / staging.mergeSeconds)} lines/s), ${f(staging.mergeSeconds, 1)} s = ${f(mergePerS / perS, 2)}x the CSV import (goal >= 0.90x: within 10 %), ${f(mergePerS / copyPerS, 2)}x COPY; bench process RSS +${f(staging.rssGrowth)} MB during the merge`,
+      );
+    }
     console.log(
       `   load average at the end ${os
         .loadavg()
@@ -838,6 +939,17 @@ async function printStatements(ownerUrl: string, what: string) {
       `     ${String(t.ms).padStart(7)} ${String(t.calls).padStart(6)} ${String(t.mean).padStart(9)} ${String(t.rows).padStart(8)}  ${t.query}`,
     );
   await owner.end();
+}
+
+/** V8's heap spaces (committed bytes) and external memory of a server, from its metrics listener. */
+async function heapSpaces(metricsPort: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="([a-z_]+)"\} (\d+)/gm))
+    if (Number(m[2]) >= 1024 * 1024) out.set(m[1] as string, Number(m[2]));
+  const ext = /^nodejs_external_memory_bytes (\d+)/m.exec(text);
+  if (ext) out.set('external', Number(ext[1]));
+  return out;
 }
 
 async function kineticMain() {

@@ -5,6 +5,8 @@ import postgres from 'postgres';
 import { record as recordAudit, SYSTEM as SYSTEM_ORIGIN } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
+import { HeapBound } from './heap-bound.ts';
+import { KeyIndex } from './key-index.ts';
 import { type Checked, check, type RowError, writeRows } from './mirror.ts';
 
 /**
@@ -18,8 +20,12 @@ import { type Checked, check, type RowError, writeRows } from './mirror.ts';
 export const LOADER_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 export const loaderRole = (name: string) => `gh_loader_${name}`;
 export const LOADER_DEFAULTS = { connectionLimit: 4, statementTimeout: '120s' } as const;
-/** Rows per writeRows call: the mirror writer's own batch size. */
-export const MERGE_CHUNK = 1_000;
+/**
+ * Rows per writeRows call: as for a CSV import (IMPORT_CHUNK), 5,000, because each call's temporary tables
+ * hold their locks until the batch's one transaction ends (about 21 per call; PostgreSQL's shared lock table
+ * has 64 per connection slot).
+ */
+export const MERGE_CHUNK = 5_000;
 /** Staged rows without a merged manifest go after a day; results (and manifests) after 30 days. */
 export const STAGED_ROWS_RETENTION_MS = 24 * 3_600_000;
 export const RESULTS_RETENTION_MS = 30 * 24 * 3_600_000;
@@ -199,24 +205,39 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
     await auditBatch(tx, m, 'failed', zero, staged.n);
     return { outcome: 'failed', mails: 0 };
   }
-  // Page by page: only the keys seen (for duplicates across pages), the counts and the rejected rows stay in
-  // memory, so a batch of millions of rows does not.
-  const seen = new Map<string, number>();
+  // Page by page: only the keys seen (for duplicates across pages, in a compact KeyIndex), the counts and the
+  // rejected rows stay in memory, so a batch of millions of rows does not.
+  const keys = new KeyIndex();
   const counts = { ...zero };
   const errors: { seq: number; key: string | null; errors: RowError[] }[] = [];
   let mails = 0;
   await tx.db.execute(sql`savepoint staging_merge`);
-  for (let after = 0; after < m.rowCount; ) {
-    const page = await stagingRepo.stagedRows(tx, m, after, MERGE_CHUNK);
-    if (page.length === 0) break;
-    // The mirror writer's temporary stages are ON COMMIT DROP; the next page makes them afresh.
-    if (after > 0) await tx.db.execute(sql`discard temp`);
+  /** The page after `after`, read and checked (no writes), or null at the end. */
+  const page = async (after: number) => {
+    if (after >= m.rowCount) return null;
+    const rows = await stagingRepo.stagedRows(tx, m, after, MERGE_CHUNK);
+    if (rows.length === 0) return null;
     const checked: Checked<unknown>[] = check(
       m.entity,
-      page.map((r) => r.row),
+      rows.map((r) => r.row),
       now,
-      { offset: after, seen },
+      { offset: after, seen: new Map() },
     );
+    // `check` finds duplicates inside the page; the index those across pages (the same message: row = idx).
+    for (const c of checked)
+      if (c.value !== null && c.key !== null) {
+        const first = keys.add(c.key, c.idx);
+        if (first === undefined) continue;
+        c.errors.push({ path: 'key', message: `The same record is already in row ${first}.` });
+        c.value = null;
+      }
+    return { checked, last: rows[rows.length - 1]?.seq ?? m.rowCount };
+  };
+  let wrote = false;
+  const write = async (checked: Checked<unknown>[]) => {
+    // The mirror writer's temporary stages are ON COMMIT DROP; the next page makes them afresh.
+    if (wrote) await tx.db.execute(sql`discard temp`);
+    wrote = true;
     const written = await writeRows(tx, m.entity, checked, {
       mode: m.mode,
       now,
@@ -236,7 +257,16 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
         });
     }
     mails += written.mails;
-    after = page[page.length - 1]?.seq ?? m.rowCount;
+  };
+  // Each page is read and checked while the writer applies the one before it (the CSV import's pipeline);
+  // both finish before either's error is thrown, so nothing runs on this transaction as it rolls back.
+  const heap = new HeapBound();
+  for (let cur = await page(0); cur; ) {
+    heap.afterPage();
+    const [w, n] = await Promise.allSettled([write(cur.checked), page(cur.last)]);
+    if (w.status === 'rejected') throw w.reason;
+    if (n.status === 'rejected') throw n.reason;
+    cur = n.value;
   }
   await tx.db.execute(sql`discard temp`);
   const refused = m.mode === 'atomic' && counts.rejected > 0;

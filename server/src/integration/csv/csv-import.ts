@@ -15,6 +15,8 @@ import { sql } from 'drizzle-orm';
 import * as auditLog from '../../audit/audit.ts';
 import type { AppServices } from '../../context.ts';
 import { SYSTEM_SCOPE } from '../../parties/scope.ts';
+import { HeapBound } from '../heap-bound.ts';
+import { KeyIndex } from '../key-index.ts';
 import { type Checked, check, type RowError, writeRows } from '../mirror.ts';
 import { neutralise, unneutralise } from './csv.ts';
 
@@ -22,17 +24,23 @@ import { neutralise, unneutralise } from './csv.ts';
  * CSV import (issue 15, docs/csv-import.md): a file of one entity's batch rows in the flat form of
  * CSV_COLUMNS goes through the mirror writer (`check` + `writeRows`), the one write path for ERP data.
  *
- * The uploaded file is on disk (the route streamed it there, hashing it); it is read twice, never held whole:
- *  - parse + validate: decoded strictly (UTF-8, or Latin-1 only when declared), header refused before any row
- *    when a column is unknown or forbidden, rows grouped into records (a document and its lines), each record
- *    checked by the contract's zod schema (no database);
- *  - apply: read again and written chunk by chunk in ONE transaction on the sync pool; rolled back (to a
- *    savepoint, so the audit entry still commits) when it is a dry run, or atomic with any rejected record.
+ * The uploaded file is on disk (the route streamed it there, hashing it); it is read once, never held whole:
+ * decoded strictly (UTF-8, or Latin-1 only when declared), the header refused before any row when a column is
+ * unknown or forbidden, rows grouped into records (a document and its lines), each chunk of records checked by
+ * the contract's zod schema (no database) while the chunk before it is written, all in ONE transaction on the
+ * sync pool; rolled back (to a savepoint, so the audit entry still commits) when it is a dry run, or atomic
+ * with any rejected record. Duplicate keys across the file are found in a compact index (KeyIndex).
  * Progress is written to `import_jobs` (app pool, outside that transaction) so the SPA's bar moves live.
  */
 
-/** Records per `check`/`writeRows` call: the REST batch size, so the writer works as it was measured. */
-export const IMPORT_CHUNK = 1_000;
+/**
+ * Records per `check`/`writeRows` call. Not the REST batch size (1,000): the writer makes three temporary
+ * tables per call, and in the import's one transaction each holds its locks (about 21 per call) until the
+ * end; at 1,000 records a call a 1,000,000-order file ran out of PostgreSQL's shared lock table (64 per
+ * connection slot: 12,800 here, 6,400 with the default 100 connections) after 806 calls. 5,000 keeps a
+ * 1,000,000-order file at 200 calls (docs/benchmarks.md, "CSV import benchmark").
+ */
+export const IMPORT_CHUNK = 5_000;
 /** At most this many row errors are kept for the report; the total is still counted. */
 export const MAX_REPORTED_ERRORS = 1_000;
 /** The job row is updated at least this often while a phase runs (the orphan sweep reads its age). */
@@ -202,10 +210,10 @@ export interface CsvRecord {
   errors: RowError[];
 }
 
-function setPath(o: Record<string, unknown>, path: string, v: unknown) {
-  const parts = path.split('.');
+function setPath(o: Record<string, unknown>, parts: string[], v: unknown) {
   let at = o;
-  for (const p of parts.slice(0, -1)) {
+  for (let k = 0; k < parts.length - 1; k++) {
+    const p = parts[k] as string;
     if (typeof at[p] !== 'object' || at[p] === null) at[p] = {};
     at = at[p] as Record<string, unknown>;
   }
@@ -244,9 +252,10 @@ export class RecordBuilder {
   private readonly headerIdx: number[];
   private readonly lineIdx: number[];
   private readonly keyIdx: number;
+  /** Each column's path in the batch row (`address.city` is ['address', 'city']), split once. */
+  private readonly paths: string[][];
   private current: CsvRecord | null = null;
   private currentKey = '';
-  private currentHeader = '';
 
   constructor(
     private readonly entity: BatchEntity,
@@ -258,18 +267,18 @@ export class RecordBuilder {
     this.headerIdx = idx.filter((i) => !header.columns[i]?.name.startsWith('line.'));
     this.lineIdx = idx.filter((i) => header.columns[i]?.name.startsWith('line.'));
     this.keyIdx = header.columns.findIndex((c) => c.name === 'key');
+    this.paths = header.columns.map((c) => c.name.split('.'));
   }
 
   /** Adds a row; returns the record it completed, if any. */
   push(r: SourceRow): CsvRecord | null {
     if (!this.lines) return this.build(r);
     const key = this.keyIdx >= 0 ? (r.cells[this.keyIdx] ?? '').trim() : '';
-    const headerCells = this.headerIdx.map((i) => (r.cells[i] ?? '').trim()).join('\u0000');
     let done: CsvRecord | null = null;
     let rec = this.current;
     if (rec && key !== '' && key === this.currentKey) {
       rec.rows.push(r);
-      if (headerCells !== this.currentHeader)
+      if (!this.sameDocument((rec.rows[0] as SourceRow).cells, r.cells))
         rec.errors.push({
           path: `@${rec.rows.length - 1}`,
           message: `The document fields differ from line ${rec.rows[0]?.line} (same key); repeat them unchanged on each line.`,
@@ -280,7 +289,6 @@ export class RecordBuilder {
       rec.row[this.child] = [];
       this.current = rec;
       this.currentKey = key;
-      this.currentHeader = headerCells;
     }
     const at = rec.rows.length - 1;
     const lines = rec.row[this.child] as unknown[];
@@ -301,6 +309,12 @@ export class RecordBuilder {
     return done;
   }
 
+  /** Whether two rows hold the same document cells (trimmed). */
+  private sameDocument(a: string[], b: string[]): boolean {
+    for (const i of this.headerIdx) if ((a[i] ?? '').trim() !== (b[i] ?? '').trim()) return false;
+    return true;
+  }
+
   /** The record in progress (call at the end of the file). */
   flush(): CsvRecord | null {
     const r = this.current;
@@ -314,7 +328,7 @@ export class RecordBuilder {
     for (const i of this.headerIdx) {
       const col = this.header.columns[i] as CsvColumn;
       const v = cellValue(col, r.cells[i] ?? '', errors, col.name);
-      if (v !== undefined) setPath(row, col.name, v);
+      if (v !== undefined) setPath(row, this.paths[i] as string[], v);
     }
     if (this.entity === 'master-data') {
       // An address or bank details with every cell empty is not sent at all.
@@ -620,46 +634,99 @@ class ErrorLog {
   }
 }
 
+/** `check`'s message for a duplicate inside one call: it names the row's index in the file. */
+const SAME_ROW = /^The same record is already in row (\d+)\.$/;
+
 /**
- * `check` over one chunk of records, with the records' own cell errors added. `seen` (keys of earlier
- * records, for duplicates across chunks) holds the first line of each key, so a duplicate names its line.
+ * `check` over one chunk of records, with the records' own cell errors added and duplicate keys found across
+ * the whole file: `keys` holds the first line of every valid record's key (compactly, see KeyIndex), so a
+ * duplicate names that line. Inside the chunk `check` finds them itself (by index; named by line here).
  */
 function checkChunk(
   entity: BatchEntity,
   recs: CsvRecord[],
   now: Date,
   offset: number,
-  seen: Map<string, number>,
+  keys: KeyIndex,
 ): Checked<unknown>[] {
   const checked = check(
     entity,
     recs.map((r) => r.row),
     now,
-    { offset, seen },
+    { offset, seen: new Map() },
   );
+  /** The line each record's key was first seen on (its own, or the earlier one it duplicates). */
+  const firstLine: number[] = [];
   checked.forEach((c, i) => {
     const rec = recs[i] as CsvRecord;
+    const line = rec.rows[0]?.line ?? 0;
+    firstLine[i] = line;
     if (rec.errors.length > 0) {
-      if (c.value !== null && c.key !== null && seen.get(c.key) === c.idx) seen.delete(c.key);
       c.errors = [...rec.errors, ...c.errors];
       c.value = null;
     }
-    if (c.value !== null && c.key !== null) seen.set(c.key, rec.rows[0]?.line ?? 0);
-    c.errors = c.errors.map((e) =>
-      e.message.startsWith('The same record is already in row')
-        ? { ...e, message: `The same key is already on line ${seen.get(c.key ?? '') ?? '?'}.` }
-        : e,
-    );
+    c.errors = c.errors.map((e) => {
+      const same = SAME_ROW.exec(e.message);
+      return same
+        ? { ...e, message: `The same key is already on line ${firstLine[Number(same[1]) - offset] ?? '?'}.` }
+        : e;
+    });
+    if (c.value !== null && c.key !== null) {
+      const first = keys.add(c.key, line);
+      if (first !== undefined) {
+        c.errors.push({ path: 'key', message: `The same key is already on line ${first}.` });
+        c.value = null;
+        firstLine[i] = first;
+      }
+    }
   });
   return checked;
 }
 
+/**
+ * One pass over the file, in ONE transaction on the sync pool: each chunk of records is read and checked (no
+ * database) while the mirror writer applies the one before it, so parsing and validation run beside the
+ * database's work instead of before it. Nothing is committed before the end: a dry run, or an atomic import
+ * with any rejected record, is rolled back to a savepoint (the audit entry still commits). An atomic import
+ * (not a dry run) whose file fails validation stops writing at that record and only validates the rest; its
+ * report is what validation found, as if nothing had been written.
+ */
 async function importFile(app: AppServices, job: ImportJobInput, headerChecked: () => void): Promise<ImportOutcome> {
   const limits: ImportLimits = { maxBytes: app.config.imports.maxBytes, maxCellChars: app.config.imports.maxCellChars };
   const now = new Date(app.clock.now());
+  const syncDb = app.syncDb;
+  if (!syncDb) throw new ImportRefused('ERP writes are not configured on this server (SYNC_DATABASE_URL).');
   let header: Header | null = null;
-  const read = (onRows?: ReadOpts['onRows']) =>
-    readRecords({
+  await progress(app, job.jobId, { phase: 'parse', bytesTotal: job.size, sha256: job.sha256 });
+
+  const keys = new KeyIndex();
+  /** What validation found (cells, the schema, duplicate keys): the report of an import refused by it. */
+  const invalid = new ErrorLog();
+  /** Every record the writer rejected (validation's and the database's reasons): the report otherwise. */
+  const rejected = new ErrorLog();
+  let invalidRecords = 0;
+  let records = 0;
+  let recordsApplied = 0;
+  const read = { rows: 0, bytes: 0 };
+  let counts = zero();
+  let mails = 0;
+  let applied = false;
+  let phase: 'parse' | 'validate' | 'apply' = 'parse';
+  const refusedByValidation = () => job.mode === 'atomic' && !job.dryRun && invalid.total > 0;
+  const report = () =>
+    progress(app, job.jobId, {
+      phase,
+      rowsRead: read.rows,
+      bytesRead: read.bytes,
+      recordsChecked: records,
+      recordsApplied,
+      counts,
+      errorsTotal: phase === 'validate' ? invalid.total : rejected.total,
+    });
+
+  await syncDb.tx(SYSTEM_SCOPE, async (tx) => {
+    await tx.db.execute(sql`savepoint csv_import`);
+    const chunks = readRecords({
       file: job.file,
       entity: job.entity,
       encoding: job.encoding,
@@ -668,119 +735,103 @@ async function importFile(app: AppServices, job: ImportJobInput, headerChecked: 
         header = h;
         headerChecked();
       },
-      onRows,
-    });
-
-  // Pass 1: parse and validate, no database.
-  await progress(app, job.jobId, { phase: 'parse', bytesTotal: job.size, sha256: job.sha256 });
-  const errors1 = new ErrorLog();
-  const seen = new Map<string, number>();
-  let records = 0;
-  let rowsRead = 0;
-  let rejected1 = 0;
-  let phase1: 'parse' | 'validate' = 'parse';
-  for await (const recs of read(async (rows, bytes) => {
-    rowsRead = rows;
-    await progress(app, job.jobId, { phase: phase1, rowsRead: rows, bytesRead: bytes, recordsChecked: records });
-  })) {
-    if (phase1 === 'parse') phase1 = 'validate';
-    const checked = checkChunk(job.entity, recs, now, records, seen);
-    checked.forEach((c, i) => {
-      if (c.errors.length > 0) rejected1++;
-      if (c.errors.length > 0)
-        errors1.add(reportRows(job.entity, header as unknown as Header, recs[i] as CsvRecord, c.errors));
-    });
-    records += recs.length;
-  }
-  seen.clear();
-  await progress(app, job.jobId, {
-    phase: 'validate',
-    bytesRead: job.size,
-    recordsTotal: records,
-    recordsChecked: records,
-    errorsTotal: errors1.total,
-  });
-  const rowsTotal = rowsRead;
-
-  const syncDb = app.syncDb;
-  if (!syncDb) throw new ImportRefused('ERP writes are not configured on this server (SYNC_DATABASE_URL).');
-
-  // Atomic and already refused by validation: no need to touch the database (a dry run goes on, to also
-  // report what only the database can tell: unknown references, conflicts).
-  const skipApply = job.mode === 'atomic' && errors1.total > 0 && !job.dryRun;
-  let counts = zero();
-  let errors = errors1;
-  let applied = false;
-  let mails = 0;
-  if (!skipApply) {
-    await progress(app, job.jobId, { phase: 'apply', recordsApplied: 0 });
-    const errors2 = new ErrorLog();
-    const seen2 = new Map<string, number>();
-    counts = zero();
-    let done = 0;
+      onRows: async (rows, bytes) => {
+        read.rows = rows;
+        read.bytes = bytes;
+      },
+    })[Symbol.asyncIterator]();
+    /** The next chunk, read and checked. */
+    const next = async () => {
+      const r = await chunks.next();
+      if (r.done) return null;
+      const recs = r.value;
+      const offset = records;
+      const checked = checkChunk(job.entity, recs, now, offset, keys);
+      records += recs.length;
+      checked.forEach((c, i) => {
+        if (c.errors.length === 0) return;
+        invalidRecords++;
+        invalid.add(reportRows(job.entity, header as unknown as Header, recs[i] as CsvRecord, c.errors));
+      });
+      return { recs, checked, offset };
+    };
+    let wrote = false;
+    const write = async (ch: { recs: CsvRecord[]; checked: Checked<unknown>[]; offset: number }) => {
+      // The mirror writer's temporary stages are ON COMMIT DROP; each chunk makes them afresh.
+      if (wrote) await tx.db.execute(sql`discard temp`);
+      wrote = true;
+      const written = await writeRows(tx, job.entity, ch.checked, {
+        // A dry run applies whatever it can (then rolls back) so its counts say what would happen.
+        mode: job.dryRun ? 'partial' : job.mode,
+        now,
+        source: { name: job.actor.sourceName, suspendInactive: job.actor.suspendInactive },
+      });
+      mails += written.mails;
+      for (const r of written.results) {
+        counts[r.outcome] += 1;
+        if (r.outcome === 'rejected')
+          rejected.add(
+            reportRows(
+              job.entity,
+              header as unknown as Header,
+              ch.recs[r.index - ch.offset] as CsvRecord,
+              r.errors ?? [{ path: '', message: 'Rejected.' }],
+            ),
+          );
+      }
+      recordsApplied += ch.recs.length;
+    };
     let lastProgress = Date.now();
-    await syncDb.tx(SYSTEM_SCOPE, async (tx) => {
-      await tx.db.execute(sql`savepoint csv_import`);
-      for await (const recs of read()) {
-        // The mirror writer's temporary stages are ON COMMIT DROP; each chunk makes them afresh.
-        if (done > 0) await tx.db.execute(sql`discard temp`);
-        const checked = checkChunk(job.entity, recs, now, done, seen2);
-        const written = await writeRows(tx, job.entity, checked, {
-          // A dry run applies whatever it can (then rolls back) so its counts say what would happen.
-          mode: job.dryRun ? 'partial' : job.mode,
-          now,
-          source: { name: job.actor.sourceName, suspendInactive: job.actor.suspendInactive },
-        });
-        mails += written.mails;
-        for (const r of written.results) {
-          counts[r.outcome] += 1;
-          if (r.outcome === 'rejected')
-            errors2.add(
-              reportRows(
-                job.entity,
-                header as unknown as Header,
-                recs[r.index - done] as CsvRecord,
-                r.errors ?? [{ path: '', message: 'Rejected.' }],
-              ),
-            );
+    const heap = new HeapBound();
+    try {
+      let ch = await next();
+      while (ch) {
+        heap.afterPage();
+        if (refusedByValidation()) {
+          phase = 'validate';
+          ch = await next();
+        } else {
+          if (phase !== 'apply') {
+            phase = 'apply';
+            await report();
+          }
+          // Both run to their end before either's error is thrown: the writer must not be left running on
+          // this transaction while it rolls back.
+          const [w, n] = await Promise.allSettled([write(ch), next()]);
+          if (w.status === 'rejected') throw w.reason;
+          if (n.status === 'rejected') throw n.reason;
+          ch = n.value;
         }
-        done += recs.length;
         if (Date.now() - lastProgress >= PROGRESS_MS) {
           lastProgress = Date.now();
-          await progress(app, job.jobId, { recordsApplied: done, counts, errorsTotal: errors2.total });
+          await report();
         }
       }
-      await tx.db.execute(sql`discard temp`);
-      const refused = job.mode === 'atomic' && counts.rejected > 0;
-      if (job.dryRun || refused) {
-        await tx.db.execute(sql`rollback to savepoint csv_import`);
-        mails = 0;
-        if (refused && !job.dryRun) {
-          counts.unchanged += counts.created + counts.updated;
-          counts.created = 0;
-          counts.updated = 0;
-        }
-      } else applied = true;
-      await audit(tx, job, job.dryRun ? 'integration.import_dry_run' : 'integration.import_applied', {
-        counts,
-        rows: rowsTotal,
-        records,
-        message: refused ? 'Rejected rows: nothing was applied (atomic).' : null,
-      });
+    } finally {
+      await chunks.return(undefined);
+    }
+    if (wrote) await tx.db.execute(sql`discard temp`);
+
+    const early = refusedByValidation();
+    const refused = job.mode === 'atomic' && (early || counts.rejected > 0);
+    if (job.dryRun || refused) {
+      await tx.db.execute(sql`rollback to savepoint csv_import`);
+      mails = 0;
+    } else applied = true;
+    if (early) counts = { created: 0, updated: 0, unchanged: records - invalidRecords, rejected: invalidRecords };
+    else if (refused && !job.dryRun) {
+      counts.unchanged += counts.created + counts.updated;
+      counts.created = 0;
+      counts.updated = 0;
+    }
+    await audit(tx, job, job.dryRun ? 'integration.import_dry_run' : 'integration.import_applied', {
+      counts,
+      rows: read.rows,
+      records,
+      message: refused ? 'Rejected rows: nothing was applied (atomic).' : null,
     });
-    errors = errors2;
-  } else {
-    counts.rejected = rejected1;
-    counts.unchanged = records - counts.rejected;
-    await app.syncDb?.tx(SYSTEM_SCOPE, (tx) =>
-      audit(tx, job, 'integration.import_applied', {
-        counts,
-        rows: rowsTotal,
-        records,
-        message: 'Rejected rows: nothing was applied (atomic).',
-      }),
-    );
-  }
+  });
+  const errors = refusedByValidation() ? invalid : rejected;
   if (mails > 0) app.mail.kick();
   const message = job.dryRun
     ? `Dry run: ${errors.total === 0 ? 'no errors' : `${errors.total} error(s)`}; nothing was changed.`
@@ -791,6 +842,9 @@ async function importFile(app: AppServices, job: ImportJobInput, headerChecked: 
       : `${errors.total} error(s): nothing was applied (all or nothing). Fix the file and import it again.`;
   await progress(app, job.jobId, {
     phase: 'done',
+    rowsRead: read.rows,
+    bytesRead: job.size,
+    recordsTotal: records,
     recordsApplied: records,
     recordsChecked: records,
     counts: { ...counts, applied },

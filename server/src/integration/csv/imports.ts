@@ -150,15 +150,15 @@ function receive(app: AppServices, jobId: string, body: Readable, file: string, 
 
 export type JobView = NonNullable<Awaited<ReturnType<typeof getJob>>>;
 
-/** Percent done for the bar: reading is the first half (by bytes), applying the second (by records). */
+/**
+ * Percent done for the bar: the file is read, checked and applied in one pass (csv-import.ts), so by the bytes
+ * read, up to 99 until the job is done.
+ */
 function percentOf(j: importsRepo.ImportJob): number {
   if (j.phase === 'done') return 100;
   const total = j.bytesTotal ?? 0;
-  if (j.phase === 'upload' || j.phase === 'failed') return 0;
-  const read = total > 0 ? Math.min(1, j.bytesRead / total) : 0;
-  if (j.phase === 'parse' || j.phase === 'validate') return Math.floor(read * 50);
-  const recs = j.recordsTotal ?? 0;
-  return 50 + (recs > 0 ? Math.floor((Math.min(j.recordsApplied, recs) / recs) * 49) : 0);
+  if (j.phase === 'upload' || j.phase === 'failed' || total <= 0) return 0;
+  return Math.floor(Math.min(1, j.bytesRead / total) * 99);
 }
 
 /** One job as the SPA and the API show it; `source` limits it to one source's jobs (an integration's). */

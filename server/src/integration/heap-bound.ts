@@ -1,0 +1,49 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+/**
+ * Bounds what one long batch (a CSV import, a staged batch merge: millions of rows, page by page) adds to the
+ * process's memory. Each page's working set (parsed rows, checked values, the writer's COPY text) is alive
+ * when the young generation is collected, so V8 promotes it to the old space, where it is garbage a moment
+ * later; V8 collects the old space only when it reaches a limit of up to four times the live heap (with the
+ * default heap limit of several GB), so a long import grew the server's RSS by about 300 MB of garbage
+ * (docs/benchmarks.md, "CSV import benchmark"). `afterPage()` asks for a full collection whenever the heap has
+ * grown by `allowance` bytes since the batch started (or since the last collection left it): a pause of some
+ * tens of ms every few tens of thousands of rows, instead of the growth.
+ *
+ * The collection is `gc()`: the global one when Node runs with --expose-gc, otherwise the same function
+ * exposed for this purpose (the --expose-gc flag set at run time, which V8 applies to new contexts only; the
+ * process's own globals are unchanged). When neither is possible, afterPage() does nothing.
+ */
+export class HeapBound {
+  private next: number;
+
+  constructor(private readonly allowance = 64 * 1024 * 1024) {
+    this.next = used() + allowance;
+  }
+
+  afterPage() {
+    if (used() < this.next) return;
+    collect()?.();
+    // What is still live after a full collection is not garbage: the next one waits for as much growth again.
+    this.next = used() + this.allowance;
+  }
+}
+
+const used = () => v8.getHeapStatistics().used_heap_size;
+
+let gcFn: (() => void) | null | undefined;
+function collect(): (() => void) | null {
+  if (gcFn !== undefined) return gcFn;
+  const own = (globalThis as { gc?: unknown }).gc;
+  if (typeof own === 'function') gcFn = own as () => void;
+  else
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      const fn: unknown = vm.runInNewContext('gc');
+      gcFn = typeof fn === 'function' ? (fn as () => void) : null;
+    } catch {
+      gcFn = null;
+    }
+  return gcFn;
+}
