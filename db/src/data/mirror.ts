@@ -47,10 +47,20 @@ async function rows<T>(tx: Tx, q: ReturnType<typeof sql>): Promise<T[]> {
 /** One column of a stage table: its name, its SQL type, and how a document gives its value. */
 type Column<T> = readonly [name: string, type: string, value: (d: T) => Cell];
 
+/**
+ * A temporary table (dropped at commit) for one writer call, empty: made by the transaction's first call and
+ * emptied by the next ones. A table made and dropped per call kept its ~7 locks until the transaction ended,
+ * so one transaction of many calls (a CSV import of a million orders, a staged batch) ran out of
+ * PostgreSQL's lock table ("out of shared memory") after a few hundred thousand rows.
+ */
+async function tempTable(tx: Tx, table: string, ddl: string) {
+  await tx.db.execute(sql.raw(`create temp table if not exists ${table} (${ddl}) on commit drop`));
+  await tx.db.execute(sql.raw(`truncate ${table}`));
+}
+
 /** A temporary stage table (dropped at commit) of these columns, filled by COPY from the documents. */
 async function stage<T>(tx: Tx, table: string, columns: readonly Column<T>[], docs: readonly T[]) {
-  const ddl = columns.map(([name, type]) => `${name} ${type}`).join(', ');
-  await tx.db.execute(sql.raw(`create temp table ${table} (${ddl}) on commit drop`));
+  await tempTable(tx, table, columns.map(([name, type]) => `${name} ${type}`).join(', '));
   await tx.copyIn(
     table,
     columns.map(([name]) => name),
@@ -191,9 +201,10 @@ async function upsert(
   table: DocumentTable | null,
   insert: ReturnType<typeof sql>,
 ): Promise<Applied[]> {
-  await tx.db.execute(
-    sql.raw(`create temp table applied (idx int, id uuid, key text, party_id uuid, outcome text,
-                                        was_party uuid, was_number text) on commit drop`),
+  await tempTable(
+    tx,
+    'applied',
+    'idx int, id uuid, key text, party_id uuid, outcome text, was_party uuid, was_number text',
   );
   const before = table
     ? sql.raw(`left join lateral (select t.party_id, t.number from ${table} t

@@ -21,9 +21,9 @@ export const LOADER_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 export const loaderRole = (name: string) => `gh_loader_${name}`;
 export const LOADER_DEFAULTS = { connectionLimit: 4, statementTimeout: '120s' } as const;
 /**
- * Rows per writeRows call: as for a CSV import (IMPORT_CHUNK), 5,000, because each call's temporary tables
- * hold their locks until the batch's one transaction ends (about 21 per call; PostgreSQL's shared lock table
- * has 64 per connection slot).
+ * Rows per writeRows call: as for a CSV import (IMPORT_CHUNK), 5,000 (fewer statements per record than
+ * 1,000). The writer's temporary tables are made once per transaction and emptied per call, so the count
+ * of calls in the batch's one transaction is not bounded by PostgreSQL's lock table any more.
  */
 export const MERGE_CHUNK = 5_000;
 /** Staged rows without a merged manifest go after a day; results (and manifests) after 30 days. */
@@ -233,11 +233,7 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
       }
     return { checked, last: rows[rows.length - 1]?.seq ?? m.rowCount };
   };
-  let wrote = false;
   const write = async (checked: Checked<unknown>[]) => {
-    // The mirror writer's temporary stages are ON COMMIT DROP; the next page makes them afresh.
-    if (wrote) await tx.db.execute(sql`discard temp`);
-    wrote = true;
     const written = await writeRows(tx, m.entity, checked, {
       mode: m.mode,
       now,
@@ -268,7 +264,6 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
     if (n.status === 'rejected') throw n.reason;
     cur = n.value;
   }
-  await tx.db.execute(sql`discard temp`);
   const refused = m.mode === 'atomic' && counts.rejected > 0;
   if (refused) {
     // Nothing of an atomic batch stays when any row is rejected, whichever page it was on.

@@ -34,11 +34,11 @@ import { neutralise, unneutralise } from './csv.ts';
  */
 
 /**
- * Records per `check`/`writeRows` call. Not the REST batch size (1,000): the writer makes three temporary
- * tables per call, and in the import's one transaction each holds its locks (about 21 per call) until the
- * end; at 1,000 records a call a 1,000,000-order file ran out of PostgreSQL's shared lock table (64 per
- * connection slot: 12,800 here, 6,400 with the default 100 connections) after 806 calls. 5,000 keeps a
- * 1,000,000-order file at 200 calls (docs/benchmarks.md, "CSV import benchmark").
+ * Records per `check`/`writeRows` call: 5,000, fewer statements per record than the REST batch size (1,000).
+ * (At 1,000 a call a 1,000,000-order file once ran out of PostgreSQL's shared lock table after 806 calls,
+ * when the writer made and dropped its temporary tables per call and each kept its locks to the end of the
+ * import's one transaction; it now makes them once per transaction and empties them per call:
+ * docs/benchmarks.md, "CSV import benchmark".)
  */
 export const IMPORT_CHUNK = 5_000;
 /** At most this many row errors are kept for the report; the total is still counted. */
@@ -755,11 +755,7 @@ async function importFile(app: AppServices, job: ImportJobInput, headerChecked: 
       });
       return { recs, checked, offset };
     };
-    let wrote = false;
     const write = async (ch: { recs: CsvRecord[]; checked: Checked<unknown>[]; offset: number }) => {
-      // The mirror writer's temporary stages are ON COMMIT DROP; each chunk makes them afresh.
-      if (wrote) await tx.db.execute(sql`discard temp`);
-      wrote = true;
       const written = await writeRows(tx, job.entity, ch.checked, {
         // A dry run applies whatever it can (then rolls back) so its counts say what would happen.
         mode: job.dryRun ? 'partial' : job.mode,
@@ -810,8 +806,6 @@ async function importFile(app: AppServices, job: ImportJobInput, headerChecked: 
     } finally {
       await chunks.return(undefined);
     }
-    if (wrote) await tx.db.execute(sql`discard temp`);
-
     const early = refusedByValidation();
     const refused = job.mode === 'atomic' && (early || counts.rejected > 0);
     if (job.dryRun || refused) {
