@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { webhooksRepo } from '@gatehouse/db';
 import {
   deliverWebhooks,
+  drainWebhooks,
   MAX_ATTEMPTS,
   RETRY_SCHEDULE_MS,
   refusal,
@@ -568,5 +569,22 @@ describe('SSRF guard', () => {
       expect((await errorOf(c.webhooks.list.query())).code).toBe('FORBIDDEN');
       expect((await errorOf(c.webhooks.create.mutate({ url: 'https://erp.example.com/h' }))).code).toBe('FORBIDDEN');
     }
+  });
+});
+
+describe('a burst of events', () => {
+  it('goes out in one drain of the worker (batches of 20 back to back), not one batch per tick', async () => {
+    const a = await admin();
+    const url = `http://127.0.0.1:${port}/hooks/burst-${randomBytes(3).toString('hex')}`;
+    await endpoint(a, { url });
+    const events = [];
+    for (let i = 0; i < 45; i++) events.push(await event());
+    const before = forPath(url).length;
+    const drained = await drainWebhooks(t.srv.services, { resolve, random: () => 0.5 });
+    expect(drained).toMatchObject({ claimed: 45, delivered: 45, failed: 0, runs: 3 });
+    const got = forPath(url).slice(before);
+    expect(new Set(got.map((r) => r.headers['webhook-id']))).toEqual(new Set(events.map((e) => e.eventId)));
+    // Nothing is left for the next tick.
+    expect(await tick()).toMatchObject({ claimed: 0, delivered: 0 });
   });
 });

@@ -56,6 +56,7 @@ export { createLoader, dropLoader, mergeStaged, rotateLoader } from './integrati
 export { refusal } from './integration/webhooks/ssrf.ts';
 export {
   deliverWebhooks,
+  drainWebhooks,
   MAX_ATTEMPTS,
   RETRY_SCHEDULE_MS,
   retryDelay,

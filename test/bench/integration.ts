@@ -960,7 +960,7 @@ async function kineticMain() {
   const { runOne } = await import('@gatehouse/server/testing');
   const { seal } = await import('@gatehouse/server/testing');
   const { integrationSealKey, syncRolePassword } = await import('@gatehouse/server/testing');
-  const { deliverWebhooks } = await import('@gatehouse/server/testing');
+  const { drainWebhooks } = await import('@gatehouse/server/testing');
   const http = await import('node:http');
   const N = env('BENCH_KINETIC_ORDERS', 50_000);
   const CHANGES = Math.min(N, env('BENCH_KINETIC_CHANGES', 10_000));
@@ -1128,7 +1128,7 @@ async function kineticMain() {
       });
     });
     const wdeps = { db, clock: { now: () => Date.now() }, config: { secret } };
-    const ticker = setInterval(() => void deliverWebhooks(wdeps).catch(() => undefined), 2_000);
+    const ticker = setInterval(() => void drainWebhooks(wdeps).catch(() => undefined), 2_000);
     const party = (parties[0] as { id: string }).id;
     for (let i = 0; i < EVENTS; i++) {
       const [row] = (await db.tx(system, (tx) =>
