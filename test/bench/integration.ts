@@ -963,6 +963,8 @@ async function kineticMain() {
   const { drainWebhooks } = await import('@gatehouse/server/testing');
   const http = await import('node:http');
   const N = env('BENCH_KINETIC_ORDERS', 50_000);
+  /** BENCH_KINETIC_PAGE: orders per Kinetic page ($top; the connection's setting, 500 by default in the product). */
+  const PAGE = env('BENCH_KINETIC_PAGE', 500);
   const CHANGES = Math.min(N, env('BENCH_KINETIC_CHANGES', 10_000));
   const EVENTS = env('BENCH_WEBHOOK_EVENTS', 100);
   const load = () =>
@@ -1018,7 +1020,7 @@ async function kineticMain() {
         state: 'ok',
         stateReason: null,
         settleMs: 120_000,
-        pageSize: 1000,
+        pageSize: PAGE,
         suspendInactive: true,
       }),
     );
