@@ -91,6 +91,19 @@ async function holderOfNewRole(prefix: string, name: string) {
   return { sys, key, holder };
 }
 
+/** An app-role pool of its own that hears the session channel, and a user signed in on A. */
+async function hearingUser() {
+  const secret = Buffer.from(inject('testSecret'));
+  const db = createDatabase({
+    appUrl: appUrlFrom(t.srv.ownerUrl, appRolePassword(secret)),
+    contextKey: contextKey(secret),
+  });
+  const heard: string[] = [];
+  db.hear(SESSION_CHANGES_CHANNEL, (p) => heard.push(p));
+  const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
+  return { db, heard, u, id: sessionIdOf(await signedIn(A(), u)) };
+}
+
 describe('two instances, one database: what A changes, B does not serve from its cache', () => {
   it('a session revoked through A is refused by B on its next request', async () => {
     const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
@@ -211,17 +224,8 @@ describe('the instance that made the change', () => {
   });
 
   it('a write transaction hears its own notifications before it returns (no listening connection needed)', async () => {
-    const secret = Buffer.from(inject('testSecret'));
-    const db = createDatabase({
-      appUrl: appUrlFrom(t.srv.ownerUrl, appRolePassword(secret)),
-      contextKey: contextKey(secret),
-    });
+    const { db, heard, u, id } = await hearingUser();
     try {
-      const heard: string[] = [];
-      db.hear(SESSION_CHANGES_CHANNEL, (p) => heard.push(p));
-      const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
-      const c = await signedIn(A(), u);
-      const id = sessionIdOf(c);
       // (The connection hears everyone's notifications once it listens: only this user's count here.)
       const about = () => heard.filter((p) => p.includes(u.userId) || p.includes(id));
       // The first write on a connection is the one that also starts its LISTEN; the second reuses it.
@@ -318,17 +322,8 @@ describe('while B does not listen', () => {
 
 describe('the notifications', () => {
   it('name what changed, and stay silent about a session’s sliding expiry, new sessions and sign-in times', async () => {
-    const secret = Buffer.from(inject('testSecret'));
-    const db = createDatabase({
-      appUrl: appUrlFrom(t.srv.ownerUrl, appRolePassword(secret)),
-      contextKey: contextKey(secret),
-    });
+    const { db, heard, u, id } = await hearingUser();
     try {
-      const heard: string[] = [];
-      db.hear(SESSION_CHANGES_CHANNEL, (p) => heard.push(p));
-      const u = await createPartyWithUser(t.srv.db, 'customer', ['customer-user']);
-      const c = await signedIn(A(), u);
-      const id = sessionIdOf(c);
       // The connection hears everyone's notifications once it listens: only those about this user count.
       const run = async (statement: string) => {
         heard.length = 0;
