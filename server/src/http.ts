@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { parseCookie } from 'cookie';
 import cors from 'cors';
@@ -10,7 +11,7 @@ import helmet from 'helmet';
 import { apiV1 } from './api/v1.ts';
 import { sessionCookieName } from './auth/session-issue.ts';
 import { clientIp } from './client-ip.ts';
-import type { AppServices, RequestMeta } from './context.ts';
+import type { AppServices, Context, RequestMeta } from './context.ts';
 import { createContextInner } from './context.ts';
 import { RETRY_AFTER_SECONDS } from './errors.ts';
 import { exportList } from './files/export-route.ts';
@@ -26,6 +27,7 @@ import {
 import { bearerMatches, sendMetrics } from './metrics.ts';
 import { appRouter } from './router.ts';
 import { precompressedAssets } from './static-assets.ts';
+import { trpcQueryHandler } from './trpc-queries.ts';
 import { unsubscribe } from './users/notifications.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -43,7 +45,11 @@ export const MAX_BATCH = 10;
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title} · Gatehouse</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
 
-export function createHttpApp(app: AppServices) {
+/**
+ * `queries: 'adapter'` sends GET calls through tRPC's adapter too: only for the test that holds the direct
+ * query path to the adapter's wire format (test/trpc-queries.test.ts).
+ */
+export function createHttpApp(app: AppServices, opts: { queries?: 'direct' | 'adapter' } = {}) {
   const { config, log, metrics } = app;
   const server = express();
   server.disable('x-powered-by');
@@ -232,28 +238,41 @@ export function createHttpApp(app: AppServices) {
       next();
     },
   );
+  // Queries (GET) go straight to their procedure; the rest (mutations, streamed batches) through tRPC's
+  // adapter. One set of options serves both (server/src/trpc-queries.ts says why).
+  const trpcOptions = {
+    router: appRouter,
+    maxBatchSize: MAX_BATCH,
+    createContext: ({ req, res }: { req: Request; res: Response }) =>
+      createContextInner(app, requestMeta(req, res, sessionCookieName(app))),
+    // The database is away: tell clients (and load balancers) when to try again.
+    responseMeta: ({ errors }: { errors: TRPCError[] }) =>
+      errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')
+        ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } }
+        : {},
+    onError: ({
+      error,
+      path: procedure,
+      ctx,
+      req,
+    }: {
+      error: TRPCError;
+      path: string | undefined;
+      ctx?: Context | undefined;
+      req: Request;
+    }) => {
+      metrics.trpcFailed(req.res as Response, procedure, error);
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        log.error({ err: error.cause ?? error, procedure, requestId: ctx?.req.requestId }, 'procedure failed');
+      } else if (error.code === 'SERVICE_UNAVAILABLE') {
+        log.warn({ procedure }, 'database unavailable');
+      }
+    },
+  };
+  if (opts.queries !== 'adapter') server.use('/trpc', trpcQueryHandler(trpcOptions));
   server.use(
     '/trpc',
-    createExpressMiddleware({
-      router: appRouter,
-      maxBatchSize: MAX_BATCH,
-      maxBodySize: MAX_BODY_BYTES,
-      allowMethodOverride: false,
-      createContext: ({ req, res }) => createContextInner(app, requestMeta(req, res, sessionCookieName(app))),
-      // The database is away: tell clients (and load balancers) when to try again.
-      responseMeta: ({ errors }) =>
-        errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')
-          ? { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } }
-          : {},
-      onError: ({ error, path: procedure, ctx, req }) => {
-        metrics.trpcFailed(req.res as Response, procedure, error);
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          log.error({ err: error.cause ?? error, procedure, requestId: ctx?.req.requestId }, 'procedure failed');
-        } else if (error.code === 'SERVICE_UNAVAILABLE') {
-          log.warn({ procedure }, 'database unavailable');
-        }
-      },
-    }),
+    createExpressMiddleware({ ...trpcOptions, maxBodySize: MAX_BODY_BYTES, allowMethodOverride: false }),
   );
 
   serveSpa(server);

@@ -692,6 +692,12 @@ async function explainPgList(env: Record<string, string>, s: Session) {
 const AB_ARGS = process.env.BENCH_AB_NODE_ARGS;
 /** BENCH_AB_ENV: "NAME=value NAME2=value2" for the anchor Gatehouse (e.g. GATEHOUSE_SESSION_CACHE=off). */
 const AB_ENV = process.env.BENCH_AB_ENV;
+/**
+ * BENCH_AB_SCRIPT: the anchor Gatehouse runs this bundle instead (a build of another commit copied next to
+ * server/dist/main.mjs, e.g. server/dist/main-before.mjs, so its packages resolve): two commits in one run.
+ */
+const AB_SCRIPT = process.env.BENCH_AB_SCRIPT;
+const abMode = AB_ARGS !== undefined || AB_ENV !== undefined || AB_SCRIPT !== undefined;
 const abEnv = () =>
   Object.fromEntries(
     (AB_ENV ?? '')
@@ -731,13 +737,17 @@ async function main() {
       // BENCH_AB_NODE_ARGS / BENCH_AB_ENV: the anchor is a second Gatehouse with these node flags and/or this
       // environment instead of the raw server (flags or settings side by side in one run, e.g.
       // "--max-semi-space-size=64" or "GATEHOUSE_SESSION_CACHE=off"); its column is still labelled raw.
-      AB_ARGS === undefined && AB_ENV === undefined
+      !abMode
         ? {
             name: 'raw' as const,
             script: 'test/bench/raw-server.ts',
             env: { RAW_DATABASE_URL: pg.ownerUrl, PORT: String(ports.raw) },
           }
-        : { name: 'raw' as const, script: GATEHOUSE, env: { ...ghEnv(pg.ownerUrl, ports.raw), ...abEnv() } },
+        : {
+            name: 'raw' as const,
+            script: AB_SCRIPT ?? GATEHOUSE,
+            env: { ...ghEnv(pg.ownerUrl, ports.raw), ...abEnv() },
+          },
       { name: 'gh' as const, script: GATEHOUSE, env: ghEnv(pg.ownerUrl, ports.gh) },
     ];
     if (WITH_PG)
@@ -755,7 +765,7 @@ async function main() {
     const targets: Target[] = [];
     for (const spec of specs) {
       const args =
-        spec.name === 'gh' || (spec.name === 'raw' && AB_ARGS === undefined && AB_ENV !== undefined)
+        spec.name === 'gh' || (spec.name === 'raw' && abMode && AB_ARGS === undefined)
           ? ghNodeArgs()
           : spec.name === 'raw'
             ? (AB_ARGS ?? '').split(' ').filter(Boolean)
@@ -765,7 +775,7 @@ async function main() {
       await waitReady(`http://127.0.0.1:${ports[spec.name]}/readyz`, child);
       targets.push({
         name: spec.name,
-        api: spec.name === 'pg' ? 'pg' : spec.script === GATEHOUSE ? 'gh' : 'raw',
+        api: spec.name === 'pg' ? 'pg' : spec.name === 'gh' || abMode ? 'gh' : 'raw',
         procs: spec.name === 'pg' ? PG_PROCS : PROCS,
         pid: child.pid as number,
         base: `http://127.0.0.1:${ports[spec.name]}`,
