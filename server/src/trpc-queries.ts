@@ -149,7 +149,9 @@ export function trpcQueryHandler<TContext>(opts: QueryHandlerOptions<TContext>) 
       // Before any call ran (a malformed path or batch): one error for the whole request, as tRPC answers it.
       const error = getTRPCErrorFromUnknown(cause);
       opts.onError?.({ error, path: undefined, input: undefined, ctx, type: 'unknown', req });
-      const body = { error: getTRPCErrorShape({ config, error, type: 'unknown', path: undefined, input: undefined, ctx }) };
+      const body = {
+        error: getTRPCErrorShape({ config, error, type: 'unknown', path: undefined, input: undefined, ctx }),
+      };
       // tRPC's adapter sends this one as a bare string body, which the Fetch API labels text/plain.
       send(res, headers, body, [error], { ctx, paths }, 'text/plain;charset=UTF-8');
       return;
