@@ -3,7 +3,7 @@
  * queries as Gatehouse, with nothing else (no tRPC, no Express, no RLS, no transaction).
  *   GET /orders         orders.list, first page of 50 (foundation.ts, portal.ts)
  *   GET /orders/<uuid>  orders.get: the order within the session's party, its lines, shipments and invoices (portal.ts)
- *   GET /invoices       invoices.list, first page of 50, newest first (portal.ts)
+ *   GET /invoices       invoices.list, first page of 50, newest first, with its overdue, query and advice marks (portal.ts)
  * Usage: RAW_DATABASE_URL=... PORT=... node --import tsx test/bench/raw-server.ts
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -75,9 +75,19 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   // lists write it (db/src/data/paging.ts orderOf): plain DESC would read and sort a heavy party's every row.
   const rows =
     route === 'invoices'
-      ? await sql`
-          select id, party_id, order_id, number, status, issue_date, due_date, currency, total_minor, open_minor
-          from invoices where party_id = ${session.party_id} order by issue_date desc nulls last, id desc nulls last limit 51`
+      ? // As invoices.list: overdue and days overdue on today, the open queries and a pending remittance advice.
+        await sql`
+          select i.id, i.party_id, i.order_id, i.kind, i.number, i.legal_number, i.status, i.issue_date, i.due_date,
+                 i.currency, i.total_minor, i.open_minor,
+                 (i.status = 'open' and i.open_minor > 0 and i.due_date < current_date) as overdue,
+                 (case when i.status = 'open' and i.open_minor > 0 and i.due_date < current_date
+                       then current_date - i.due_date end)::int as days_overdue,
+                 (select count(*)::int from invoice_queries q
+                   where q.invoice_id = i.id and q.party_id = i.party_id and q.status = 'open') as open_queries,
+                 exists (select 1 from remittance_lines rl where rl.invoice_id = i.id and i.status = 'open'
+                   and i.open_minor = rl.open_minor_at_advice and i.party_id = rl.party_id) as payment_advised
+          from invoices i where i.party_id = ${session.party_id}
+          order by i.issue_date desc nulls last, i.id desc nulls last limit 51`
       : await sql`
           select id, party_id, number, customer_reference, status, order_date, currency, total_minor
           from orders where party_id = ${session.party_id} order by order_date desc nulls last, id desc nulls last limit 51`;
