@@ -96,11 +96,17 @@ export const signedInProcedure = authedProcedure.meta({ signedIn: true });
  */
 export const enrolledProcedure = partyProcedure.meta({ signedIn: true });
 
-/** Requires `perm` among the caller's role permissions. Denials are audited with the missing permission. */
+/**
+ * Requires `perm` among the caller's role permissions. Denials are audited with the missing permission.
+ * The same checks as `partyProcedure` and then the permission, in one middleware instead of three: each
+ * tRPC middleware copies the call's options and context again, and nearly every call goes through here.
+ */
 export const permission = (perm: Permission) =>
-  partyProcedure.meta({ permission: perm }).use(async ({ ctx, next, path }) => {
-    await requirePermission(ctx, perm, path);
-    return next();
+  publicProcedure.meta({ permission: perm }).use(async ({ ctx, next, path }) => {
+    const service = serviceContext(ctx, await authenticate(ctx, path));
+    requireEnrolled(service.actor);
+    await requirePermission(service, perm, path);
+    return next({ ctx: service });
   });
 
 /**
