@@ -4,6 +4,7 @@ import type { Tx } from '../connection.ts';
 import { invoices, orderLines, orders, shipmentLines, shipments } from '../schema/index.ts';
 import { afterCursor, type Keyset, orderOf, page } from './paging.ts';
 import { partyNameIfCross, partyPredicate } from './scope.ts';
+import { shipmentOrdersOf } from './shipments.ts';
 
 const summary = {
   id: orders.id,
@@ -112,9 +113,7 @@ export async function get(tx: Tx, id: string, opts: { withShipments?: boolean; w
   const shipmentsJson = opts.withShipments
     ? sql<ShipmentJson[]>`(select coalesce(json_agg(json_build_object(
         'id', s.id, 'partyId', s.party_id, 'number', s.number,
-        'orders', (select json_agg(json_build_object('id', x.id, 'number', x.number) order by x.number)
-                     from ${orders} x where x.party_id = s.party_id and (x.id = s.order_id or x.id in
-                       (select sl.order_id from ${shipmentLines} sl where sl.party_id = s.party_id and sl.shipment_id = s.id))),
+        'orders', ${shipmentOrdersOf('s')},
         'carrier', s.carrier, 'trackingRef', s.tracking_ref, 'status', s.status, 'shippedOn', s.shipped_on::text,
         'deliveredOn', s.delivered_on::text) order by s.shipped_on desc, s.id desc), '[]')
       from ${shipments} s where s.party_id = o.party_id and s.id in (

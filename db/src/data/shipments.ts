@@ -7,20 +7,25 @@ import { partyNameIfCross, partyPredicate } from './scope.ts';
 /**
  * The orders a shipment carries: a pack may hold lines of several orders (each line names its order), so
  * this is every order its lines name, by number; a shipment with no lines yet shows its header's order.
- * Qualified by hand: in a one-table select Drizzle leaves columns unqualified, and a bare "party_id" or
- * "id" inside the subquery is the subquery's own (o.party_id = o.party_id: every party's orders scanned
- * for each shipment, 8 s for a page of 1,000 with 24,000 orders; and lines of a second order missed). The
- * ids as one small set, so each order is one primary-key lookup (an OR read the party's every order).
+ * `s` names the shipment row of the outer query (`"shipments"` in a list, an alias in orders.get), qualified
+ * by hand: in a one-table select Drizzle leaves columns unqualified, and a bare "party_id" or "id" inside the
+ * subquery is the subquery's own (every party's orders scanned for each shipment, 8 s for a page of 1,000
+ * with 24,000 orders; and lines of a second order missed). The ids as one small set, so each order is one
+ * primary-key lookup: an OR of the header's order and the lines' read the whole orders table per shipment
+ * (orders.get had its own copy of it; test/list-plans.test.ts holds the order page's plan).
  */
-const shipmentOrders = sql<{ id: string; number: string }[]>`coalesce(
-  (select json_agg(json_build_object('id', o.id, 'number', o.number) order by o.number)
-     from ${orders} o
-    where o.party_id = "shipments"."party_id"
-      and o.id in (select "shipments"."order_id"
-                   union
-                   select sl.order_id from ${shipmentLines} sl
-                    where sl.party_id = "shipments"."party_id" and sl.shipment_id = "shipments"."id")),
+export const shipmentOrdersOf = (s: '"shipments"' | 's') => {
+  const row = sql.raw(s);
+  return sql<{ id: string; number: string }[]>`coalesce(
+  (select json_agg(json_build_object('id', so.id, 'number', so.number) order by so.number)
+     from ${orders} so
+    where so.party_id = ${row}."party_id"
+      and so.id in (select ${row}."order_id"
+                    union
+                    select sl.order_id from ${shipmentLines} sl
+                     where sl.party_id = ${row}."party_id" and sl.shipment_id = ${row}."id")),
   '[]'::json)`;
+};
 
 /** Shipments carrying (lines of) an order. */
 const carries = (orderId: string) =>
@@ -33,7 +38,7 @@ const carries = (orderId: string) =>
 const summary = {
   id: shipments.id,
   partyId: shipments.partyId,
-  orders: shipmentOrders,
+  orders: shipmentOrdersOf('"shipments"'),
   number: shipments.number,
   carrier: shipments.carrier,
   trackingRef: shipments.trackingRef,
