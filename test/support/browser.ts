@@ -122,9 +122,13 @@ export const overflows = (page: Page): Promise<false | string> =>
     return `page ${document.documentElement.scrollWidth}px wide at ${window.innerWidth}px: ${past.join('; ')}`;
   });
 
-/** A screenshot to test-results/<name>.png, of the full page unless `fullPage: false`. */
+/**
+ * A screenshot to test-results/<name>.jpg, of the full page unless `fullPage: false`. JPEG at quality 85, not
+ * PNG: the browser tier takes about 200 of them, nothing compares their pixels, and a PNG took about 1.5x as
+ * long (docs/testing.md, "Where the suite's time goes").
+ */
 export const shot = (page: Page, name: string, opts = { fullPage: true }) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: opts.fullPage });
+  page.screenshot({ path: path.join(SHOTS, `${name}.jpg`), quality: 85, fullPage: opts.fullPage });
 
 /**
  * Follows a main-navigation link by its test id. With many links the navigation groups them into menus:
