@@ -31,9 +31,36 @@ export type BrowserSuite = {
 };
 
 /**
- * Registers beforeAll/afterAll that start the test server, launch chromium (CHROMIUM_PATH overrides the
- * Debian path) and close both after. The fields of the returned object are set by the hook: read them
- * inside tests and hooks. A file's own seeding goes in a beforeAll registered after this call.
+ * One chromium per test worker (CHROMIUM_PATH overrides the Debian path), launched by the worker's first
+ * browser file and used by the ones after it: with `isolate: false` this module, and so the browser, lives as
+ * long as the worker, and chromium is killed with it (Playwright's exit handler; the pipe it talks through
+ * closes too). A launch and a close took about 1.1 s per file at load 12 (docs/testing.md, "Where the
+ * suite's time goes"). A file sees nothing of another's: every page is in a browser context of its own
+ * (cookies, storage, cache), and a file's contexts are closed when it ends. A browser that went away is
+ * launched again.
+ */
+let sharedBrowser: Promise<Browser> | undefined;
+function workerBrowser(): Promise<Browser> {
+  sharedBrowser ??= chromium
+    .launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    .then((b) => {
+      b.once('disconnected', () => {
+        sharedBrowser = undefined;
+      });
+      return b;
+    })
+    .catch((e: unknown) => {
+      sharedBrowser = undefined;
+      throw e;
+    });
+  return sharedBrowser;
+}
+
+/**
+ * Registers beforeAll/afterAll that start the test server and take the worker's chromium (above), and after
+ * the file stop the server and close every browser context the file opened. The fields of the returned
+ * object are set by the hook: read them inside tests and hooks. A file's own seeding goes in a beforeAll
+ * registered after this call.
  */
 export function useBrowserSuite(
   env: Record<string, string> = {},
@@ -43,13 +70,11 @@ export function useBrowserSuite(
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     s.srv = await startTestServer(env, opts.server);
-    s.browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    s.browser = await workerBrowser();
   });
   afterAll(async () => {
-    await s.browser?.close();
+    // Files run one after another in a worker, so every context open now is this file's.
+    if (s.browser?.isConnected()) await Promise.all(s.browser.contexts().map((c) => c.close()));
     await s.srv?.close();
   });
   return s;
