@@ -247,13 +247,20 @@ describe('pnpm start and signals', { timeout: 120_000 }, () => {
     return watch(child);
   }
 
+  /**
+   * The installation the tests above made (a new one when these run alone), started again by each test below
+   * as after any restart: each stops its server and PostgreSQL before it ends, and what they test is the
+   * stop, not the first start. A fresh directory per test cost an initdb and every migration each.
+   */
+  const signalsData = () => path.join(dir, 'data');
+
   afterAll(() => {
     // Only when a test failed: a PostgreSQL left behind under this file's directory.
     for (const pid of processesUsing(dir)) process.kill(pid, 'SIGKILL');
   });
 
   it('at a terminal the bundle logs readable lines (pino-pretty), and METRICS_PORT serves /metrics there only', async () => {
-    const dataDir = path.join(dir, 'tty');
+    const dataDir = signalsData();
     const metricsPort = await freeLoopbackPort();
     // script(1) gives the server a pseudo-terminal as stdout; exec, so its child is the server itself.
     const child = spawn('script', ['-qec', `exec ${process.execPath} ${SERVER}`, '/dev/null'], {
@@ -287,7 +294,7 @@ describe('pnpm start and signals', { timeout: 120_000 }, () => {
 
   for (const target of ['the process pnpm starts', 'pnpm itself'] as const) {
     it(`SIGTERM to ${target} stops the server and its PostgreSQL within 10 s`, async () => {
-      const dataDir = path.join(dir, `signals-${target === 'pnpm itself' ? 'pnpm' : 'server'}`);
+      const dataDir = signalsData();
       const p = pnpmStart(dataDir);
       await ready(p, 120_000);
       expect(processesUsing(path.join(dataDir, 'postgres')).length).toBeGreaterThan(0); // PostgreSQL runs
