@@ -124,3 +124,30 @@ describe('many writer calls in one transaction (a CSV import, a staged batch)', 
     expect(held[24]).toBe(held[1]);
   });
 });
+
+describe('ids of mirrored documents (migration 0048)', () => {
+  it('are time-ordered (UUID v7): a later batch’s orders sort after an earlier one’s, so they append to the indexes', async () => {
+    const batch = (n: number) =>
+      orders(1)
+        .slice(0, 50)
+        .map((o, i) => ({ ...o, key: `v7:${n}:${i}`, number: `V7-${n}-${i}` }));
+    await write(batch(1));
+    await new Promise((r) => setTimeout(r, 5));
+    await write(batch(2));
+    const [r] = await owner`
+      select bool_and(substr(id::text, 15, 1) = '7') as v7,
+             max(id::text) filter (where erp_key like 'v7:1:%') as first_max,
+             min(id::text) filter (where erp_key like 'v7:2:%') as second_min
+        from orders where erp_key like 'v7:%'`;
+    expect(r?.v7).toBe(true);
+    expect(String(r?.first_max) < String(r?.second_min)).toBe(true);
+    // The same default on every document table the writer fills in bulk.
+    const defaults = await owner`
+      select table_name, column_default from information_schema.columns
+       where table_schema = 'public' and column_name = 'id'
+         and table_name in ('orders', 'invoices', 'shipments', 'purchase_orders', 'payments') order by table_name`;
+    expect(defaults.map((d) => [d.table_name, d.column_default])).toEqual(
+      ['invoices', 'orders', 'payments', 'purchase_orders', 'shipments'].map((t) => [t, 'gh_uuid_v7()']),
+    );
+  });
+});

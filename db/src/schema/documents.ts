@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { erpColumns, invoices } from './business.ts';
+import { erpColumns, invoices, mirroredId } from './business.ts';
 import { parties } from './parties.ts';
 import { users } from './users.ts';
 
@@ -38,7 +38,7 @@ export const sellerProfile = pgTable(
 export const payments = pgTable(
   'payments',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: mirroredId(),
     partyId: uuid('party_id')
       .notNull()
       .references(() => parties.id),

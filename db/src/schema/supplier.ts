@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { erpColumns, erpPdfColumn } from './business.ts';
+import { erpColumns, erpPdfColumn, mirroredId } from './business.ts';
 import { parties } from './parties.ts';
 import { users } from './users.ts';
 
@@ -25,7 +25,7 @@ import { users } from './users.ts';
 export const purchaseOrders = pgTable(
   'purchase_orders',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: mirroredId(),
     partyId: uuid('party_id')
       .notNull()
       .references(() => parties.id),
