@@ -281,6 +281,8 @@ describe('merge', () => {
     expect(await ordersOf()).not.toContain(`SO:${run}:m0000`);
     const [r] = await asB`select errors from erp_staging.batch_results where batch_id = 'big-1'`;
     expect(r?.errors).toEqual([expect.objectContaining({ seq: 5001 })]);
+    // Its pages were taken out of the inbox as they were read; the rollback put them back, and they go too.
+    expect(await stagedRows(`gh_loader_${B}`, 'big-1')).toBe(0);
   });
 });
 
@@ -300,6 +302,7 @@ describe('merge, page by page', () => {
     expect(r?.errors).toEqual([
       { seq: 5001, key: `SO:${run}:p0000`, errors: [{ path: 'key', message: 'The same record is already at seq 1.' }] },
     ]);
+    expect(await stagedRows(`gh_loader_${B}`, 'big-2')).toBe(0);
   }, 60_000);
 
   it('a bulk load as the loader: COPY FROM is refused (row-level security), INSERT … SELECT of a JSON array works', async () => {

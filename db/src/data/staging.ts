@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../connection.ts';
 import {
   type STAGING_TABLES,
@@ -72,25 +72,33 @@ export async function stagedCount(tx: Tx, m: Pick<Manifest, 'loader' | 'batchId'
   return { n: r?.n ?? 0, maxSeq: r?.maxSeq ?? null };
 }
 
-/** The batch's rows in `seq` order, `limit` after `afterSeq` (keyset pages). */
-export async function stagedRows(
+/**
+ * Takes the batch's rows `afterSeq` < seq <= `upToSeq` out of the inbox: deleted and returned, in `seq` order. The
+ * merge reads each page this way, so its rows are deleted while their pages are in memory (one pass over the
+ * inbox instead of a read and, at the end, a second pass to delete); the merge's transaction decides whether the
+ * deletes stand (an atomic batch rolled back to before its first page gets its rows back, and finish() deletes
+ * them).
+ */
+export async function takeStagedRows(
   tx: Tx,
   m: Pick<Manifest, 'loader' | 'batchId' | 'entity'>,
   afterSeq: number,
-  limit: number,
+  upToSeq: number,
 ) {
   const t = TABLE[m.entity];
-  return tx.db
-    .select({ seq: t.seq, row: t.row })
-    .from(t)
-    .where(and(eq(t.loader, m.loader), eq(t.batchId, m.batchId), sql`${t.seq} > ${afterSeq}`))
-    .orderBy(asc(t.seq))
-    .limit(limit);
+  const rows = await tx.db
+    .delete(t)
+    .where(
+      and(eq(t.loader, m.loader), eq(t.batchId, m.batchId), sql`${t.seq} > ${afterSeq}`, sql`${t.seq} <= ${upToSeq}`),
+    )
+    .returning({ seq: t.seq, row: t.row });
+  return rows.sort((a, b) => a.seq - b.seq);
 }
 
-export async function deleteStaged(tx: Tx, m: Pick<Manifest, 'loader' | 'batchId' | 'entity'>) {
+/** Deletes the batch's staged rows with a seq above `aboveSeq` (all of them by default). */
+export async function deleteStaged(tx: Tx, m: Pick<Manifest, 'loader' | 'batchId' | 'entity'>, aboveSeq = 0) {
   const t = TABLE[m.entity];
-  await tx.db.delete(t).where(and(eq(t.loader, m.loader), eq(t.batchId, m.batchId)));
+  await tx.db.delete(t).where(and(eq(t.loader, m.loader), eq(t.batchId, m.batchId), sql`${t.seq} > ${aboveSeq}`));
 }
 
 export async function finish(
@@ -103,6 +111,8 @@ export async function finish(
     counts: BatchResultRow['counts'];
     errors: BatchResultRow['errors'];
     now: Date;
+    /** The rows up to this seq were already taken (takeStagedRows) in this transaction; 0: none were. */
+    takenUpTo?: number;
   },
 ) {
   await tx.db.insert(stagingBatchResults).values({
@@ -122,7 +132,7 @@ export async function finish(
     .update(stagingManifests)
     .set({ state: r.outcome })
     .where(and(eq(stagingManifests.loader, m.loader), eq(stagingManifests.batchId, m.batchId)));
-  await deleteStaged(tx, m);
+  await deleteStaged(tx, m, r.takenUpTo ?? 0);
 }
 
 /**

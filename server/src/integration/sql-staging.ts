@@ -157,7 +157,8 @@ export interface MergeSummary {
 
 /**
  * Merges every ready batch, one transaction each, until none is left (or `maxBatches`): the rows are read
- * in `seq` order 1,000 at a time, checked (a duplicate across pages is caught) and written, and,
+ * in `seq` order MERGE_CHUNK at a time (taken out of the inbox as they are read), checked (a duplicate across
+ * pages is caught) and written, and,
  * for an atomic batch with any rejected row, rolled back to before the first chunk. One audit entry per
  * batch, written last. `kickMail` runs after a commit that queued mail.
  */
@@ -212,10 +213,11 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
   const errors: { seq: number; key: string | null; errors: RowError[] }[] = [];
   let mails = 0;
   await tx.db.execute(sql`savepoint staging_merge`);
-  /** The page after `after`, read and checked (no writes), or null at the end. */
+  /** The page after `after`, taken out of the inbox and checked (the writer's tables untouched), or null at the end. */
   const page = async (after: number) => {
     if (after >= m.rowCount) return null;
-    const rows = await stagingRepo.stagedRows(tx, m, after, MERGE_CHUNK);
+    // seq is exactly 1..row_count (checked above), so a page is a range of seq.
+    const rows = await stagingRepo.takeStagedRows(tx, m, after, Math.min(after + MERGE_CHUNK, m.rowCount));
     if (rows.length === 0) return null;
     const checked: Checked<unknown>[] = check(
       m.entity,
@@ -231,7 +233,7 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
         c.errors.push({ path: 'key', message: `The same record is already in row ${first}.` });
         c.value = null;
       }
-    return { checked, last: rows[rows.length - 1]?.seq ?? m.rowCount };
+    return { checked, last: Math.min(after + MERGE_CHUNK, m.rowCount) };
   };
   const write = async (checked: Checked<unknown>[]) => {
     const written = await writeRows(tx, m.entity, checked, {
@@ -279,7 +281,16 @@ async function mergeOne(tx: Tx, m: stagingRepo.Manifest, now: Date): Promise<{ o
     : counts.rejected > 0
       ? `${counts.rejected} row(s) rejected and skipped (partial mode).`
       : null;
-  await stagingRepo.finish(tx, m, { outcome, message, stagedCount: staged.n, counts, errors, now });
+  // A merged batch's rows went page by page; a refused one's came back with the rollback.
+  await stagingRepo.finish(tx, m, {
+    outcome,
+    message,
+    stagedCount: staged.n,
+    counts,
+    errors,
+    now,
+    takenUpTo: refused ? 0 : m.rowCount,
+  });
   await auditBatch(tx, m, outcome, counts, staged.n);
   return { outcome, mails };
 }
