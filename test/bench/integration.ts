@@ -84,6 +84,11 @@ const BATCH = env('BENCH_BATCH_ROWS', 1000);
 const CUSTOMERS = env('BENCH_CUSTOMERS', 50);
 const PRELOAD = env('BENCH_PRELOAD', 200_000);
 const UPDATES = (process.env.BENCH_UPDATES ?? '1') !== '0';
+/**
+ * BENCH_RANDOM_IDS=1: documents get random ids (gen_random_uuid(), the default before migration 0048) and the COPY
+ * anchors too, to measure what the time-ordered ids changed.
+ */
+const RANDOM_IDS = process.env.BENCH_RANDOM_IDS === '1';
 /** SQL run as the owner after seeding, to measure a what-if (an index, a setting) without editing the schema. */
 const SETUP_SQL = process.env.BENCH_SETUP_SQL ?? '';
 
@@ -259,14 +264,25 @@ async function copyStage(conn: postgres.ReservedSql, orders: Order[], at: string
   }
 }
 
-/** Straight into the tables: ids and party ids from the client. */
-async function copyDirect(conn: postgres.ReservedSql, orders: Order[], partyOf: Map<string, string>, at: string) {
-  const ids = orders.map(() => crypto.randomUUID());
+/**
+ * Straight into the tables: ids and party ids from the client. `into` (the copy-costs phase) names other
+ * tables, another kind of id, or no lines.
+ */
+async function copyDirect(
+  conn: postgres.ReservedSql,
+  orders: Order[],
+  partyOf: Map<string, string>,
+  at: string,
+  into: { orders?: string; lines?: string | null; newId?: () => string } = {},
+) {
+  // Time-ordered, as the tables' own default makes them since migration 0048 (gh_uuid_v7).
+  const ids = orders.map(into.newId ?? (RANDOM_IDS ? () => crypto.randomUUID() : uuidV7));
+  const linesTable = into.lines === undefined ? 'order_lines' : into.lines;
   await conn`begin`;
   try {
     await copyInto(
       conn,
-      `orders (id, party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
+      `${into.orders ?? 'orders'} (id, party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
                erp_key, erp_rev, synced_at)`,
       copyText(
         orders.map((o, i) => [
@@ -285,27 +301,28 @@ async function copyDirect(conn: postgres.ReservedSql, orders: Order[], partyOf: 
         ]),
       ),
     );
-    await copyInto(
-      conn,
-      `order_lines (party_id, order_id, line_no, sku, description, quantity, uom, unit_price_minor, unit_price,
-                    amount_minor)`,
-      copyText(
-        orders.flatMap((o, i) =>
-          o.lines.map((l) => [
-            partyOf.get(o.customer) as string,
-            ids[i] as string,
-            String(l.lineNo),
-            l.sku,
-            l.description,
-            l.quantity,
-            l.uom,
-            String(Math.round(Number(l.unitPrice) * 100)),
-            l.unitPrice,
-            toMinor(l.amount),
-          ]),
+    if (linesTable)
+      await copyInto(
+        conn,
+        `${linesTable} (party_id, order_id, line_no, sku, description, quantity, uom, unit_price_minor, unit_price,
+                        amount_minor)`,
+        copyText(
+          orders.flatMap((o, i) =>
+            o.lines.map((l) => [
+              partyOf.get(o.customer) as string,
+              ids[i] as string,
+              String(l.lineNo),
+              l.sku,
+              l.description,
+              l.quantity,
+              l.uom,
+              String(Math.round(Number(l.unitPrice) * 100)),
+              l.unitPrice,
+              toMinor(l.amount),
+            ]),
+          ),
         ),
-      ),
-    );
+      );
     await conn`commit`;
   } catch (err) {
     await conn`rollback`;
@@ -451,18 +468,10 @@ async function seed(ownerUrl: string) {
   await sql`insert into parties (kind, name, erp_ref, erp_key)
             select 'customer', 'Bench customer ' || g, 'BC-' || lpad(g::text, 4, '0'), 'customer:BC-' || lpad(g::text, 4, '0')
               from generate_series(1, ${CUSTOMERS}::int) g`;
-  // The preload: the same shape as the batches, set-based (keys PRE:n, so they never meet the batches').
-  await sql`insert into orders (party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
-                                erp_key, erp_rev, synced_at)
-            select p.id, 'PRE-' || lpad(g::text, 9, '0'), 'PO-' || g, (array['open','confirmed','shipped','delivered'])[1 + g % 4],
-                   date '2026-01-01' + g % 330, 'EUR', 11900 + g % 100000, 10000 + g % 84000, 'PRE:' || g, 1, now()
-              from generate_series(1, ${PRELOAD}::int) g
-              join parties p on p.kind = 'customer' and p.erp_ref = 'BC-' || lpad((1 + g % ${CUSTOMERS}::int)::text, 4, '0')`;
-  await sql`insert into order_lines (party_id, order_id, line_no, sku, description, quantity, uom, unit_price_minor,
-                                     unit_price, amount_minor)
-            select o.party_id, o.id, l, 'BLT-M8-040', 'Hex head bolt M8 x 40, DIN 933, 8.8, zinc plated', 10, 'EA', 512,
-                   5.12345, 5120
-              from orders o, generate_series(1, 2 + (o.total_minor % 2)::int) l`;
+  if (RANDOM_IDS)
+    for (const t of ['orders', 'invoices', 'shipments', 'purchase_orders', 'payments'])
+      await sql.unsafe(`alter table ${t} alter column id set default gen_random_uuid()`);
+  await preload(sql);
   if (SETUP_SQL) await sql.unsafe(SETUP_SQL);
   await sql`vacuum analyze`;
   const partyOf = new Map<string, string>(
@@ -485,6 +494,41 @@ async function seed(ownerUrl: string) {
     await sql`select (select count(*) from orders)::int as orders, (select count(*) from order_lines)::int as lines`;
   await sql.end();
   return { token: `ghk_${id}_${secret}`, partyOf, seconds: (performance.now() - t0) / 1000, counts: n };
+}
+
+/**
+ * Back to the preload alone (the CSV bench, between its phases): each channel then writes into tables of the
+ * same size, not into the rows the phase before it added.
+ */
+async function resetToPreload(ownerUrl: string) {
+  // A fresh connection: on the one that had just COPYed, the lines' preload after the truncate ran for more than
+  // seven minutes (instead of seconds) at 100,000 orders; its foreign-key checks' cached plans, made for the old
+  // tables, are the likely reason.
+  const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`truncate orders, order_lines cascade`;
+    await preload(sql);
+    await sql`vacuum analyze orders, order_lines`;
+    await sql`checkpoint`;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** The preload: the same shape as the batches, set-based (keys PRE:n, so they never meet the batches'). */
+async function preload(sql: postgres.Sql) {
+  await sql`insert into orders (party_id, number, customer_reference, status, order_date, currency, total_minor, net_minor,
+                                erp_key, erp_rev, synced_at)
+            select p.id, 'PRE-' || lpad(g::text, 9, '0'), 'PO-' || g, (array['open','confirmed','shipped','delivered'])[1 + g % 4],
+                   date '2026-01-01' + g % 330, 'EUR', 11900 + g % 100000, 10000 + g % 84000, 'PRE:' || g, 1, now()
+              from generate_series(1, ${PRELOAD}::int) g
+              join parties p on p.kind = 'customer' and p.erp_ref = 'BC-' || lpad((1 + g % ${CUSTOMERS}::int)::text, 4, '0')`;
+  await sql`analyze orders`;
+  await sql`insert into order_lines (party_id, order_id, line_no, sku, description, quantity, uom, unit_price_minor,
+                                     unit_price, amount_minor)
+            select o.party_id, o.id, l, 'BLT-M8-040', 'Hex head bolt M8 x 40, DIN 933, 8.8, zinc plated', 10, 'EA', 512,
+                   5.12345, 5120
+              from orders o, generate_series(1, 2 + (o.total_minor % 2)::int) l`;
 }
 
 async function main() {
@@ -638,6 +682,8 @@ async function main() {
 const CSV_ORDERS = env('BENCH_CSV_ORDERS', 1_000_000);
 /** BENCH_STAGING=0 skips the SQL staging merge of the same number of orders. */
 const STAGING = (process.env.BENCH_STAGING ?? '1') !== '0';
+/** Each phase (import, COPY, staging) starts from the preload alone; BENCH_CSV_RESET=0 lets the rows pile up. */
+const RESET = (process.env.BENCH_CSV_RESET ?? '1') !== '0';
 const CSV_HEADER =
   'key,customer,number,customerReference,status,orderDate,currency,total,net,rev,line.lineNo,line.sku,line.description,line.quantity,line.uom,line.unitPrice,line.amount';
 const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
@@ -711,9 +757,11 @@ async function stagingPhase(ownerUrl: string, owner: postgres.Sql, n: number) {
     const sampler = setInterval(() => {
       rssPeak = Math.max(rssPeak, process.memoryUsage.rss() / 1024 / 1024);
     }, 200);
+    await resetStatements(ownerUrl);
     const m0 = performance.now();
     const summary = await mergeStaged(syncDb, () => new Date(), { maxBatches: 1 });
     const mergeSeconds = (performance.now() - m0) / 1000;
+    await printStatements(ownerUrl, 'the staging merge');
     clearInterval(sampler);
     const [result] = await owner`select outcome, message, counts from erp_staging.batch_results
                                  where batch_id = ${batchId}`;
@@ -735,7 +783,7 @@ async function csvMain() {
   );
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-csv-'));
   const pgDataDir = path.join(dir, 'postgres');
-  const pg = await startEmbedded({ dataDir: pgDataDir, database: 'bench' });
+  const pg = await startPostgres(pgDataDir);
   let child: ReturnType<typeof startNode> | null = null;
   const owner = postgres(pg.ownerUrl, { max: 1, onnotice: () => {} });
   try {
@@ -785,6 +833,7 @@ async function csvMain() {
     const postmasterPid = Number(
       (await readFile(path.join(pgDataDir, 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0],
     );
+    await resetStatements(pg.ownerUrl);
     const [gh0, pg0] = [await cpuTicks(pid), await clusterTicks(postmasterPid)];
     const started = performance.now();
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/imports/orders?fileName=bench.csv`, {
@@ -823,7 +872,11 @@ async function csvMain() {
       `   CPU during the import: Gatehouse ${f((gh1 - gh0) / CLK_TCK, 1)} s, PostgreSQL ${f((pg1 - pg0) / CLK_TCK, 1)} s, over ${f(seconds, 1)} s`,
     );
 
-    // The anchor: raw COPY of the same number of orders (new keys) into the same tables, same run.
+    await printStatements(pg.ownerUrl, 'the CSV import');
+
+    // The anchor: raw COPY of the same number of orders (new keys) into the same tables, same run, from the
+    // same start: the preload alone (BENCH_CSV_RESET=0 keeps the imported rows, as runs before 2026-12-06 did).
+    if (RESET) await resetToPreload(pg.ownerUrl);
     const conn = await owner.reserve();
     const c0 = performance.now();
     const at = new Date().toISOString();
@@ -857,6 +910,7 @@ async function csvMain() {
     // The server stops first: its merge job (every 10 s) would otherwise take the batch.
     await stopChild(child);
     child = null;
+    if (STAGING && RESET) await resetToPreload(pg.ownerUrl);
     const staging = STAGING ? await stagingPhase(pg.ownerUrl, owner, CSV_ORDERS) : null;
     if (staging) {
       const mergePerS = CSV_ORDERS / staging.mergeSeconds;
@@ -875,6 +929,199 @@ async function csvMain() {
     );
   } finally {
     if (child) await stopChild(child);
+    await owner.end();
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- `pnpm bench:integration copy-costs`: what the target tables cost raw COPY per row, one cost removed at a time
+
+/** Orders (with their 2-3 lines) COPYed per variant and round. */
+const COST_ORDERS = env('BENCH_COPY_ORDERS', 50_000);
+/** BENCH_COPY_VARIANTS="shipped,no-fks,…": a subset of COPY_VARIANTS (all by default). */
+const COST_VARIANTS = (process.env.BENCH_COPY_VARIANTS ?? '').split(',').filter(Boolean);
+
+/** A time-ordered id (UUID version 7: 48 bits of milliseconds, then random), as PostgreSQL 18's uuidv7(). */
+function uuidV7(): string {
+  const b = randomBytes(16);
+  const ms = Date.now();
+  b.writeUIntBE(ms, 0, 6);
+  b[6] = ((b[6] as number) & 0x0f) | 0x70;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+interface CopyVariant {
+  name: string;
+  what: string;
+  /** Index names of orders / order_lines (as shipped) left out. */
+  dropIndexes?: string[];
+  noFks?: boolean;
+  /** Foreign keys left out, as `table.column`. */
+  dropFks?: string[];
+  v4?: boolean;
+  headersOnly?: boolean;
+}
+const ORDER_SECONDARY = [
+  'orders_party_number_key',
+  'orders_erp_key',
+  'orders_party_date_idx',
+  'orders_party_total_idx',
+];
+const COPY_VARIANTS: CopyVariant[] = [
+  { name: 'shipped', what: 'the tables as shipped (every index, every foreign key, time-ordered ids)' },
+  { name: 'no-fks', what: 'without the 3 foreign keys', noFks: true },
+  {
+    name: 'no-fk-lines-order',
+    what: 'without order_lines.order_id -> orders',
+    dropFks: ['order_lines.order_id'],
+  },
+  {
+    name: 'no-fk-lines-party',
+    what: 'without order_lines.party_id -> parties',
+    dropFks: ['order_lines.party_id'],
+  },
+  { name: 'no-fk-orders-party', what: 'without orders.party_id -> parties', dropFks: ['orders.party_id'] },
+  { name: 'orders-pkey-only', what: 'orders without its 4 secondary indexes', dropIndexes: ORDER_SECONDARY },
+  ...ORDER_SECONDARY.map((i) => ({ name: `no-${i}`, what: `without ${i}`, dropIndexes: [i] })),
+  { name: 'no-order_lines_order_idx', what: 'without order_lines_order_idx', dropIndexes: ['order_lines_order_idx'] },
+  { name: 'no-order_lines_key', what: 'without order_lines_key', dropIndexes: ['order_lines_key'] },
+  {
+    name: 'random-ids',
+    what: 'random ids (UUID v4, gen_random_uuid(): the default before migration 0048)',
+    v4: true,
+  },
+  {
+    name: 'bare',
+    what: 'no index but the primary key, no foreign key',
+    noFks: true,
+    dropIndexes: [...ORDER_SECONDARY, 'order_lines_order_idx', 'order_lines_key'],
+  },
+  { name: 'headers-only', what: 'order headers only (no lines), every index', headersOnly: true },
+];
+
+async function copyCostsMain() {
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
+  console.log(
+    `Gatehouse COPY cost benchmark — ${os.cpus().length} cores, node ${process.version}, load ${load()}; ${COST_ORDERS.toLocaleString('en')} orders a variant, ${ROUNDS} rounds, preload ${PRELOAD.toLocaleString('en')}`,
+  );
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-bench-copycost-'));
+  const pgDataDir = path.join(dir, 'postgres');
+  const pg = await startPostgres(pgDataDir);
+  const owner = postgres(pg.ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    const secret = Buffer.from(SECRET);
+    await migrate({ ownerUrl: pg.ownerUrl, contextKey: contextKey(secret), appPassword: appRolePassword(secret) });
+    const postmasterPid = Number(
+      (await readFile(path.join(pgDataDir, 'cluster', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    const seeded = await seed(pg.ownerUrl);
+    console.log(
+      `   seeded in ${f(seeded.seconds, 1)} s: ${seeded.counts?.orders} orders, ${seeded.counts?.lines} lines`,
+    );
+    const settings = await owner`select name, setting, unit from pg_settings where name in ('shared_buffers',
+      'max_wal_size', 'checkpoint_timeout', 'wal_level', 'fsync', 'synchronous_commit', 'full_page_writes',
+      'wal_compression', 'wal_buffers', 'work_mem', 'maintenance_work_mem') order by name`;
+    console.log(`   settings: ${settings.map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ')}`);
+    const indexes = await owner`select tablename, indexname, indexdef from pg_indexes
+                                where schemaname = 'public' and tablename in ('orders', 'order_lines')`;
+    const fks = await owner`select conrelid::regclass::text as t, pg_get_constraintdef(oid) as def from pg_constraint
+                            where contype = 'f' and conrelid in ('orders'::regclass, 'order_lines'::regclass)`;
+    const triggers = await owner`select tgrelid::regclass::text as t, tgname from pg_trigger
+                                 where tgrelid in ('orders'::regclass, 'order_lines'::regclass) and not tgisinternal`;
+    const checks = await owner`select conrelid::regclass::text as t, conname from pg_constraint
+                               where contype = 'c' and conrelid in ('orders'::regclass, 'order_lines'::regclass)`;
+    console.log(
+      `   orders/order_lines: ${indexes.length} indexes (${indexes.map((i) => i.indexname).join(', ')}), ${fks.length} foreign keys, ${triggers.length} user triggers${triggers.length ? ` (${triggers.map((t) => t.tgname).join(', ')})` : ''}, ${checks.length} CHECK constraints; RLS does not apply to the owner's COPY`,
+    );
+    const conn = await owner.reserve();
+    const variants = COST_VARIANTS.length ? COPY_VARIANTS.filter((v) => COST_VARIANTS.includes(v.name)) : COPY_VARIANTS;
+    const results = new Map<string, { s: number; pgS: number; walMb: number; fpi: number; ckpt: number }[]>();
+    let batchSeq = 20_000_000;
+    for (let round = 0; round < ROUNDS; round++)
+      for (const v of variants) {
+        // A fresh copy of the two tables with the preload, then the variant's indexes and foreign keys.
+        await conn.unsafe('drop table if exists c_order_lines, c_orders');
+        await conn.unsafe('create table c_orders (like orders including defaults including constraints)');
+        await conn.unsafe('create table c_order_lines (like order_lines including defaults including constraints)');
+        await conn.unsafe('insert into c_orders select * from orders');
+        await conn.unsafe('insert into c_order_lines select * from order_lines');
+        for (const i of indexes) {
+          if (v.dropIndexes?.includes(i.indexname)) continue;
+          await conn.unsafe(
+            (i.indexdef as string).replace(/INDEX (\S+) ON public\.(orders|order_lines) /, 'INDEX c_$1 ON c_$2 '),
+          );
+        }
+        if (!v.noFks)
+          for (const k of fks) {
+            const column = /FOREIGN KEY \((\w+)\)/.exec(k.def as string)?.[1];
+            if (v.dropFks?.includes(`${k.t}.${column}`)) continue;
+            await conn.unsafe(
+              `alter table c_${k.t} add ${(k.def as string).replace('REFERENCES orders(', 'REFERENCES c_orders(')}`,
+            );
+          }
+        await conn.unsafe('vacuum analyze c_orders, c_order_lines');
+        await conn.unsafe('checkpoint');
+        const stat = async () => {
+          await conn`select pg_stat_force_next_flush()`;
+          const [w] =
+            await conn`select pg_current_wal_lsn()::text as lsn, (select wal_fpi from pg_stat_wal)::bigint as fpi,
+            (select num_timed + num_requested from pg_stat_checkpointer)::int as ckpt`;
+          return w as unknown as { lsn: string; fpi: string; ckpt: number };
+        };
+        const before = await stat();
+        const pg0 = await clusterTicks(postmasterPid);
+        const t0 = performance.now();
+        const at = new Date().toISOString();
+        for (let n = 0; n < COST_ORDERS; n += BATCH)
+          await copyDirect(
+            conn,
+            batchOf(batchSeq++, 1).slice(0, Math.min(BATCH, COST_ORDERS - n)),
+            seeded.partyOf,
+            at,
+            {
+              orders: 'c_orders',
+              lines: v.headersOnly ? null : 'c_order_lines',
+              ...(v.v4 ? { newId: () => crypto.randomUUID() } : {}),
+            },
+          );
+        const s = (performance.now() - t0) / 1000;
+        const pgS = ((await clusterTicks(postmasterPid)) - pg0) / CLK_TCK;
+        const after = await stat();
+        const [d] = await conn`select pg_wal_lsn_diff(${after.lsn}, ${before.lsn})::float8 as bytes`;
+        const r = {
+          s,
+          pgS,
+          walMb: Number(d?.bytes) / 1024 / 1024,
+          fpi: Number(after.fpi) - Number(before.fpi),
+          ckpt: after.ckpt - before.ckpt,
+        };
+        results.set(v.name, [...(results.get(v.name) ?? []), r]);
+        console.log(
+          `   round ${round + 1} ${v.name.padEnd(32)} ${f(COST_ORDERS / s).padStart(7)} orders/s  ${f(s, 1).padStart(6)} s  PostgreSQL CPU ${f(pgS, 1).padStart(5)} s  WAL ${f(r.walMb).padStart(5)} MB (${r.fpi} full-page images)  checkpoints ${r.ckpt}  load ${load()}`,
+        );
+      }
+    await conn.unsafe('drop table if exists c_order_lines, c_orders');
+    conn.release();
+    const shipped = median((results.get('shipped') ?? []).map((r) => r.pgS));
+    console.log(
+      `\n   medians over ${ROUNDS} round(s): variant, orders/s, PostgreSQL CPU-s per ${COST_ORDERS.toLocaleString('en')} orders (x shipped), orders per CPU-s, WAL MB, full-page images`,
+    );
+    for (const v of variants) {
+      const rs = results.get(v.name) ?? [];
+      const pgS = median(rs.map((r) => r.pgS));
+      console.log(
+        `   ${v.name.padEnd(32)} ${f(median(rs.map((r) => COST_ORDERS / r.s))).padStart(7)}  ${f(pgS, 1).padStart(5)} s (${ratio(pgS / shipped)})  ${f(COST_ORDERS / pgS).padStart(7)}  ${f(median(rs.map((r) => r.walMb))).padStart(5)}  ${f(median(rs.map((r) => r.fpi))).padStart(7)}   ${v.what}`,
+      );
+    }
+    console.log(`   load average at the end ${load()}`);
+  } finally {
     await owner.end();
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
@@ -1158,5 +1405,6 @@ async function kineticMain() {
 }
 
 if (process.argv[2] === 'csv') await csvMain();
+else if (process.argv[2] === 'copy-costs') await copyCostsMain();
 else if (process.argv[2] === 'kinetic') await kineticMain();
 else await main();
