@@ -104,9 +104,12 @@ export function toMinor(value: string | number, currency: string, mode: 'exact' 
 /** Minor units as the plain decimal string an ERP sends: -123450n EUR -> "-1234.50", 5n JPY -> "5". */
 export function minorToDecimal(minor: bigint, currency: string): string {
   const exp = currencyExponent(currency);
+  // By the digits, not by bigint division: a list export runs this for every amount of up to a million
+  // rows, and two bigint divisions and a power cost several times the string work.
   const negative = minor < 0n;
-  const abs = negative ? -minor : minor;
-  const scale = 10n ** BigInt(exp);
-  const frac = exp > 0 ? `.${(abs % scale).toString().padStart(exp, '0')}` : '';
-  return `${negative ? '-' : ''}${abs / scale}${frac}`;
+  const digits = (negative ? -minor : minor).toString();
+  if (exp === 0) return negative ? `-${digits}` : digits;
+  const padded = digits.length > exp ? digits : digits.padStart(exp + 1, '0');
+  const cut = padded.length - exp;
+  return `${negative ? '-' : ''}${padded.slice(0, cut)}.${padded.slice(cut)}`;
 }

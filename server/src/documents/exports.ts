@@ -1,15 +1,15 @@
 import type { Writable } from 'node:stream';
 import { EXPORTS_PER_USER_PER_HOUR, type ExportFormat, type ExportList, exportRequest } from '@gatehouse/contract';
 import { createLimiter, type Database, type Limiter, RateLimiterRes } from '@gatehouse/db';
-import ExcelJS from 'exceljs';
 import { ZodError } from 'zod';
 import { LARGE_EXPORT_ROWS, raiseAlert } from '../audit/alerts.ts';
 import * as audit from '../audit/audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { csvRecords, neutralise } from '../integration/csv/csv.ts';
+import { csvRecords, csvRows, neutralise } from '../integration/csv/csv.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
 import { EXPORT_CATALOGUE } from './export-lists.ts';
+import { type XlsxCell, xlsxWriter } from './xlsx.ts';
 
 /**
  * The export engine: one function, `writeExport`, streams any list as CSV or XLSX from a row source and
@@ -65,7 +65,7 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** A cell for XLSX: a number column's plain decimal as a number (when exact in a double), else neutral text. */
-function xlsxCell(value: CellValue, kind: 'text' | 'number' | undefined): string | number | null {
+function xlsxCell(value: CellValue, kind: 'text' | 'number' | undefined): XlsxCell {
   if (value === null || value === undefined) return null;
   if (kind === 'number') {
     const s = String(value);
@@ -77,24 +77,35 @@ function xlsxCell(value: CellValue, kind: 'text' | 'number' | undefined): string
 }
 
 /**
- * Waits until `out` takes more (its buffer drained), or throws ExportAborted when it is closed first.
- * Listeners are removed either way, so a long export does not pile them up.
+ * Resolves with `ready`, or throws ExportAborted when `out` closes first (the client went away).
+ * Its listener is removed either way, so a long export does not pile them up.
  */
+function unlessClosed(out: Writable, ready: Promise<void>): Promise<void> {
+  if (out.destroyed || out.writableEnded) return Promise.reject(new ExportAborted());
+  return new Promise((resolve, reject) => {
+    // Closed after finishing is the normal end of a stream: `ready` settles it.
+    const onClose = () => {
+      if (!out.writableFinished) reject(new ExportAborted());
+    };
+    out.once('close', onClose);
+    ready.then(
+      () => {
+        out.off('close', onClose);
+        resolve();
+      },
+      (err: unknown) => {
+        out.off('close', onClose);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** Waits until `out` takes more (its buffer drained), or throws ExportAborted when it is closed first. */
 function drained(out: Writable): Promise<void> {
   if (out.destroyed || out.writableEnded) return Promise.reject(new ExportAborted());
   if (!out.writableNeedDrain) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      out.off('drain', onDrain);
-      out.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onClose = () => done(new ExportAborted());
-    out.on('drain', onDrain);
-    out.on('close', onClose);
-  });
+  return unlessClosed(out, new Promise((resolve) => out.once('drain', () => resolve())));
 }
 
 /**
@@ -109,9 +120,10 @@ export async function writeExport<T>(
   progress: ExportProgress = { rows: 0 },
 ): Promise<number> {
   const { columns, source } = spec;
+  const values = columns.map((c) => c.value);
   // The next page is read while this one is formatted and written (PostgreSQL and Node work side by side),
   // so at most two pages are in memory; none is read before the client has taken the one before.
-  const pages = async (each: (items: readonly T[]) => void) => {
+  const pages = async (each: (items: readonly T[]) => void, taken: () => Promise<void>) => {
     let next: ReturnType<RowSource<T>> | undefined = source(undefined);
     while (next) {
       const page = await next;
@@ -125,16 +137,19 @@ export async function writeExport<T>(
       }
       each(page.items);
       progress.rows += page.items.length;
-      await drained(out);
+      await taken();
     }
   };
 
   if (format === 'csv') {
     // A byte-order mark, so a spreadsheet opens the UTF-8 file as UTF-8 (names with accents intact).
     out.write(`\uFEFF${csvRecords([columns.map((c) => c.header)])}`);
-    await pages((items) => {
-      if (items.length > 0) out.write(csvRecords(items.map((row) => columns.map((c) => c.value(row)))));
-    });
+    await pages(
+      (items) => {
+        if (items.length > 0) out.write(csvRows(items, values));
+      },
+      () => drained(out),
+    );
     await new Promise<void>((resolve, reject) => {
       out.once('error', reject);
       out.end(() => resolve());
@@ -142,17 +157,21 @@ export async function writeExport<T>(
     return progress.rows;
   }
 
-  // XLSX through exceljs's streaming writer: each committed row is written out and forgotten; inline
-  // strings (no shared-strings table, which would hold every distinct text until the end).
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(spec.sheet.slice(0, 31));
-  sheet.addRow(columns.map((c) => c.header)).commit();
-  await pages((items) => {
-    for (const row of items) sheet.addRow(columns.map((c) => xlsxCell(c.value(row), c.kind))).commit();
-  });
-  sheet.commit();
-  await workbook.commit();
-  if (out.destroyed && !out.writableFinished) throw new ExportAborted();
+  // XLSX: the worksheet written by documents/xlsx.ts (inline strings, so nothing is held to the end).
+  const sheet = xlsxWriter(out, spec.sheet, columns.length);
+  try {
+    sheet.write([columns.map((c) => neutralise(c.header))]);
+    await pages(
+      (items) => {
+        sheet.write(items.map((row) => columns.map((c) => xlsxCell(c.value(row), c.kind))));
+      },
+      () => unlessClosed(out, sheet.drained()),
+    );
+    await unlessClosed(out, sheet.end());
+  } catch (err) {
+    sheet.destroy();
+    throw err;
+  }
   return progress.rows;
 }
 
