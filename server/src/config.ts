@@ -156,6 +156,9 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "letters, digits and !_.*'()/- only")
     .default('gatehouse-backups/'),
   BACKUP_SCRATCH_DIR: z.string().optional(),
+  /** How gentle a backup is on the live portal (docs/operations.md, Backups and restore). */
+  BACKUP_CHECKPOINT: z.enum(['spread', 'fast']).default('spread'),
+  BACKUP_READ_MB_PER_SECOND: z.coerce.number().min(0).max(100_000).default(25),
   /** Supplier invoices: how far (percent) a line's unit price / quantity may be off the PO before it is flagged. */
   SUPPLIER_INVOICE_PRICE_TOLERANCE_PCT: z.coerce.number().min(0).max(100).default(2),
   SUPPLIER_INVOICE_QUANTITY_TOLERANCE_PCT: z.coerce.number().min(0).max(100).default(0),
@@ -259,6 +262,9 @@ export interface Config {
     /** The bucket of the off-host copy, with the S3_* connection settings. */
     s3: S3Settings | undefined;
     scratchDir: string | undefined;
+    /** The checkpoint pg_backup_start asks for, and the read-rate limit in bytes per second (0: none). */
+    checkpoint: 'spread' | 'fast';
+    readBytesPerSecond: number;
   };
 }
 
@@ -366,6 +372,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       copyDir: e.BACKUP_COPY_DIR ? path.resolve(e.BACKUP_COPY_DIR) : undefined,
       s3: e.BACKUP_S3_BUCKET ? s3Settings(e, e.BACKUP_S3_BUCKET, e.BACKUP_S3_PREFIX) : undefined,
       scratchDir: e.BACKUP_SCRATCH_DIR ? path.resolve(e.BACKUP_SCRATCH_DIR) : undefined,
+      checkpoint: e.BACKUP_CHECKPOINT,
+      readBytesPerSecond: Math.round(e.BACKUP_READ_MB_PER_SECOND * 1_048_576),
     },
   };
 }

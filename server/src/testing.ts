@@ -23,7 +23,7 @@ export type { ThrottlePolicy } from './auth/throttle.ts';
 export { DEFAULT_THROTTLE } from './auth/throttle.ts';
 export { hashSecret, randomToken } from './auth/tokens.ts';
 export type { Manifest } from './backup/backup.ts';
-export { listBackups, MANIFEST, sha256File } from './backup/backup.ts';
+export { BACKUP_APPLICATION_NAME, listBackups, MANIFEST, sha256File } from './backup/backup.ts';
 export { generateBackupKey, readIdentity, readManifest, restoreBackup, verifyBackup } from './backup/restore.ts';
 export { fetchFromS3, listS3Backups } from './backup/s3-copy.ts';
 export type { BackupDeps } from './backup/service.ts';

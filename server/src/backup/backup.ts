@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { cp, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { cp, type FileHandle, lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Encrypter } from 'age-encryption';
 import postgres from 'postgres';
 import type { AuditSigner } from '../audit/signing.ts';
 import type { BlobStore } from '../files/store.ts';
+import { lowerPriority, Pacer } from './pace.ts';
 import { applyS3Retention, copyToS3, type S3Target } from './s3-copy.ts';
 import { pullStream, TarWriter } from './tar.ts';
 
@@ -24,6 +25,8 @@ import { pullStream, TarWriter } from './tar.ts';
 export const BACKUP_NAME = /^gatehouse-(\d{8}T\d{9}Z)$/;
 export const MANIFEST = 'manifest.json';
 export const MANIFEST_SIG = 'manifest.sig';
+/** The application_name of the backup's PostgreSQL sessions. */
+export const BACKUP_APPLICATION_NAME = 'gatehouse backup';
 
 export interface PartInfo {
   name: string;
@@ -36,6 +39,9 @@ export interface PartInfo {
 export interface DatabaseManifest {
   included: true;
   serverVersion: string;
+  /** The checkpoint pg_backup_start asked for (BACKUP_CHECKPOINT) and how long it took, in ms. */
+  checkpoint?: BackupCheckpoint;
+  checkpointMs?: number;
   startLsn: string;
   stopLsn: string;
   walSegments: string[];
@@ -60,6 +66,13 @@ export interface Manifest {
   parts: PartInfo[];
 }
 
+/**
+ * `spread`: pg_backup_start waits for a checkpoint paced like a scheduled one (checkpoint_completion_target
+ * of checkpoint_timeout at most: 4.5 min with PostgreSQL's defaults), which writes the dirty pages without
+ * a burst; `fast`: an immediate checkpoint, at full speed.
+ */
+export type BackupCheckpoint = 'spread' | 'fast';
+
 export interface BackupOptions {
   dir: string;
   recipient: string;
@@ -73,10 +86,18 @@ export interface BackupOptions {
   /** The off-host copy in a bucket (s3-copy.ts). */
   s3?: S3Target | undefined;
   retain: { count: number; days: number };
+  /** Default `spread`. */
+  checkpoint?: BackupCheckpoint;
+  /** Read-rate limit of the files archived (data directory, WAL, blobs), bytes per second; 0 or undefined: none. */
+  readBytesPerSecond?: number;
   now?: () => Date;
   /** Tests: called while writes are held at the consistency point. */
   onConsistencyPoint?: () => void | Promise<void>;
+  /** Tests: called after writes resumed, as the row counts begin. */
+  onCounting?: () => void | Promise<void>;
 }
+
+type Hooks = Pick<BackupOptions, 'onConsistencyPoint' | 'onCounting'>;
 
 export interface BackupResult {
   id: string;
@@ -104,12 +125,14 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
       reason:
         'DATABASE_URL: an external PostgreSQL is backed up with its own tools (see docs/operations.md, Backups and restore)',
     };
+    // One pace for the whole backup: database and files share the read-rate limit.
+    const pacer = new Pacer(o.readBytesPerSecond ?? 0);
     if (o.embedded) {
       const { embedded } = o;
       let db: DatabaseManifest | undefined;
       parts.push(
-        await encryptedPart(path.join(partial, 'database.tar.age'), o.recipient, async (tar) => {
-          db = await archiveCluster(tar, embedded.ownerUrl, o.onConsistencyPoint);
+        await encryptedPart(path.join(partial, 'database.tar.age'), o.recipient, pacer, async (tar) => {
+          db = await archiveCluster(tar, embedded.ownerUrl, o.checkpoint ?? 'spread', o);
           const pw = path.join(embedded.dataDir, 'superuser-password');
           if (existsSync(pw)) await tar.buffer('postgres/superuser-password', await readFile(pw));
         }),
@@ -122,7 +145,7 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     const blobs: { sha256: string; bytes: number }[] = [];
     const keys: string[] = [];
     parts.push(
-      await encryptedPart(path.join(partial, 'files.tar.age'), o.recipient, async (tar) => {
+      await encryptedPart(path.join(partial, 'files.tar.age'), o.recipient, pacer, async (tar) => {
         for (const [name, file] of Object.entries(o.keyFiles)) {
           if (!existsSync(file)) continue;
           await tar.buffer(`keys/${name}`, await readFile(file));
@@ -176,7 +199,12 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
 }
 
 /** Streams what `produce` writes through tar and age into `file`; returns its size and SHA-256. */
-async function encryptedPart(file: string, recipient: string, produce: (tar: TarWriter) => Promise<void>) {
+async function encryptedPart(
+  file: string,
+  recipient: string,
+  pacer: Pacer,
+  produce: (tar: TarWriter) => Promise<void>,
+) {
   const plain = new PassThrough({ highWaterMark: 1 << 20 });
   const encrypter = new Encrypter();
   encrypter.addRecipient(recipient);
@@ -193,10 +221,10 @@ async function encryptedPart(file: string, recipient: string, produce: (tar: Tar
   const written = pipeline(
     Readable.fromWeb(encrypted as import('node:stream/web').ReadableStream<Uint8Array>),
     count,
-    createWriteStream(file, { flags: 'wx', mode: 0o600 }),
+    syncedFile(file),
   );
   written.catch(() => {}); // awaited below; a failure of produce() must not leave it unhandled
-  const tar = new TarWriter(plain);
+  const tar = new TarWriter(plain, (n) => pacer.take(n));
   try {
     await produce(tar);
     await tar.finish();
@@ -207,6 +235,63 @@ async function encryptedPart(file: string, recipient: string, produce: (tar: Tar
   }
   await written;
   return { name: path.basename(file), bytes, sha256: hash.digest('hex'), plainBytes: tar.bytes };
+}
+
+/** Dirty archive bytes at most before they are written to disk (see syncedFile). */
+const SYNC_EVERY = 8 << 20;
+
+/**
+ * A new file (mode 0600, refused if it exists) that is flushed to disk every SYNC_EVERY bytes and at the
+ * end. Left to the kernel, a backup's gigabyte of written pages goes out in bursts of writeback that
+ * stall the fsyncs PostgreSQL commits with; flushed as it goes, the disk sees a steady stream. The
+ * flush at the end also makes the archive durable before the backup's directory is renamed complete.
+ */
+function syncedFile(file: string): Writable {
+  let fh: FileHandle | undefined;
+  let unsynced = 0;
+  let closed = false;
+  const close = async () => {
+    if (fh && !closed) {
+      closed = true;
+      await fh.close();
+    }
+  };
+  const writeAll = async (chunk: Buffer) => {
+    const handle = fh as FileHandle;
+    for (let off = 0; off < chunk.length; ) {
+      const { bytesWritten } = await handle.write(chunk, off, chunk.length - off);
+      off += bytesWritten;
+    }
+    unsynced += chunk.length;
+    if (unsynced >= SYNC_EVERY) {
+      unsynced = 0;
+      await handle.datasync();
+    }
+  };
+  return new Writable({
+    highWaterMark: 1 << 20,
+    construct(cb) {
+      open(file, 'wx', 0o600).then((h) => {
+        fh = h;
+        cb();
+      }, cb);
+    },
+    write(chunk: Buffer, _enc, cb) {
+      writeAll(chunk).then(() => cb(), cb);
+    },
+    final(cb) {
+      (fh as FileHandle)
+        .datasync()
+        .then(close)
+        .then(() => cb(), cb);
+    },
+    destroy(err, cb) {
+      close().then(
+        () => cb(err),
+        () => cb(err),
+      );
+    },
+  });
 }
 
 /**
@@ -231,20 +316,30 @@ const WAL_SEGMENT = /^[0-9A-F]{24}$/;
  * A base backup of the running cluster through the low-level API, on one held connection:
  *  1. a temporary physical replication slot (dropped with the session) keeps checkpoints from recycling
  *     the WAL the copy needs, since no WAL archiving is configured;
- *  2. pg_backup_start (non-exclusive, fast checkpoint), copy the data directory;
+ *  2. pg_backup_start (non-exclusive; a spread checkpoint unless BACKUP_CHECKPOINT=fast), copy the data
+ *     directory (paced: BACKUP_READ_MB_PER_SECOND);
  *  3. the consistency point: writes to every table are held (LOCK ... IN SHARE MODE waits for writers in
  *     flight and blocks new ones, bounded by a lock timeout and retried), a snapshot is exported and
  *     pg_backup_stop + pg_switch_wal run, then writes resume. The restored cluster replays WAL up to that
  *     switch, so it holds exactly what the exported snapshot saw: row counts taken in that snapshot
- *     (after writes resumed) are what a restore must show;
+ *     (after writes resumed) are what a restore must show. Counting reads every table: its backend runs
+ *     at the lowest CPU and I/O priority and without parallel workers (which would run at normal priority
+ *     on other cores), so the portal's queries go first;
  *  4. the WAL segments from start to stop, and the backup_label pg_backup_stop returned.
  */
 async function archiveCluster(
   tar: TarWriter,
   ownerUrl: string,
-  onConsistencyPoint?: () => void | Promise<void>,
+  checkpoint: BackupCheckpoint,
+  hooks: Hooks,
 ): Promise<DatabaseManifest> {
-  const sql = postgres(ownerUrl, { max: 3, onnotice: () => {}, idle_timeout: 5 });
+  // Named, so that pg_stat_activity shows the backup's sessions (and a test can find them).
+  const sql = postgres(ownerUrl, {
+    max: 3,
+    onnotice: () => {},
+    idle_timeout: 5,
+    connection: { application_name: BACKUP_APPLICATION_NAME },
+  });
   try {
     const a = await sql.reserve();
     try {
@@ -252,9 +347,12 @@ async function archiveCluster(
       const pgdata = String(info?.dir);
       const slot = `gatehouse_backup_${randomBytes(6).toString('hex')}`;
       await a`select pg_create_physical_replication_slot(${slot}, true, true)`;
-      const [start] = await a`select pg_backup_start(${`gatehouse ${new Date().toISOString()}`}, true)::text as lsn`;
+      const c0 = performance.now();
+      const [start] =
+        await a`select pg_backup_start(${`gatehouse ${new Date().toISOString()}`}, ${checkpoint === 'fast'})::text as lsn`;
+      const checkpointMs = Math.round(performance.now() - c0);
       await archiveTree(tar, pgdata, '', 'postgres/cluster');
-      const held = await holdWritesAndStop(sql, a, onConsistencyPoint);
+      const held = await holdWritesAndStop(sql, a, hooks);
       const [names] = await a`select pg_walfile_name(${start?.lsn}::pg_lsn) as first,
                                      pg_walfile_name(${held.stopLsn}::pg_lsn) as last`;
       const first = String(names?.first);
@@ -274,6 +372,8 @@ async function archiveCluster(
       return {
         included: true,
         serverVersion: String(info?.v),
+        checkpoint,
+        checkpointMs,
         startLsn: String(start?.lsn),
         stopLsn: held.stopLsn,
         walSegments: segments,
@@ -352,11 +452,7 @@ interface Held {
 const LOCK_TIMEOUT_MS = 200;
 const LOCK_ATTEMPTS = 50;
 
-async function holdWritesAndStop(
-  sql: postgres.Sql,
-  a: postgres.ReservedSql,
-  onConsistencyPoint?: () => void | Promise<void>,
-): Promise<Held> {
+async function holdWritesAndStop(sql: postgres.Sql, a: postgres.ReservedSql, hooks: Hooks): Promise<Held> {
   const tables = (
     await sql`select format('%I.%I', n.nspname, c.relname) as name
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -367,6 +463,7 @@ async function holdWritesAndStop(
   const t = await sql.reserve();
   const c = await sql.reserve();
   try {
+    const [backend] = await c`select pg_backend_pid() as pid`;
     let snapshot: string | null = null;
     let heldAt = 0;
     // The lock timeout stays well under deadlock_timeout (1 s): if a writer holding one table waits for
@@ -398,11 +495,15 @@ async function holdWritesAndStop(
       consistentAt = new Date(now?.at as Date).toISOString();
       await c`begin isolation level repeatable read read only`;
       await c.unsafe(`set transaction snapshot '${snapshot.replace(/'/g, '')}'`);
-      await onConsistencyPoint?.();
+      await hooks.onConsistencyPoint?.();
     } finally {
       await t`commit`.catch(() => undefined);
     }
     const heldMs = Math.round(performance.now() - heldAt);
+    // Only now that writes flow again (a backend this low could be kept waiting while it holds them).
+    await lowerPriority(Number(backend?.pid));
+    await c`set local max_parallel_workers_per_gather = 0`;
+    await hooks.onCounting?.();
     const rowCounts: Record<string, number> = {};
     for (const table of tables) {
       const [r] = await c.unsafe(`select count(*)::bigint::text as n from ${table}`);

@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import { s3Client } from '../files/s3-store.ts';
 import type { BlobStore } from '../files/store.ts';
 import { SYSTEM_SCOPE } from '../parties/scope.ts';
-import { type BackupResult, createBackup } from './backup.ts';
+import { type BackupOptions, type BackupResult, createBackup } from './backup.ts';
 import { BackupNotConfigured } from './errors.ts';
 import { readIdentity, resolveBackup, type VerifyReport, verifyBackup } from './restore.ts';
 import type { S3Target } from './s3-copy.ts';
@@ -79,7 +79,7 @@ async function recordRun(
 /** `gatehouse backup` and the schedule: takes a backup, records it, and alerts if it failed. */
 export async function runBackup(
   deps: BackupDeps,
-  opts: { onConsistencyPoint?: () => void } = {},
+  opts: Pick<BackupOptions, 'onConsistencyPoint' | 'onCounting'> = {},
 ): Promise<BackupResult> {
   const { config } = deps;
   if (!config.backup.recipient)
@@ -102,8 +102,11 @@ export async function runBackup(
       copyDir: config.backup.copyDir,
       s3: backupBucket(config),
       retain: config.backup.retain,
+      checkpoint: config.backup.checkpoint,
+      readBytesPerSecond: config.backup.readBytesPerSecond,
       now: () => new Date(deps.clock.now()),
       onConsistencyPoint: opts.onConsistencyPoint,
+      onCounting: opts.onCounting,
     });
     const m = result.manifest;
     await recordRun(deps, {

@@ -46,7 +46,11 @@ function header(name: string, size: number, mode: number, type: '0' | '5', mtime
 
 export class TarWriter {
   bytes = 0;
-  constructor(private readonly out: Writable) {}
+  /** `pace` is awaited with each chunk read from a file or stream (pace.ts: the read-rate limit). */
+  constructor(
+    private readonly out: Writable,
+    private readonly pace?: (bytes: number) => Promise<void>,
+  ) {}
 
   private async write(chunk: Buffer) {
     this.bytes += chunk.length;
@@ -83,6 +87,7 @@ export class TarWriter {
       left -= part.length;
       onData?.(part);
       await this.write(part);
+      await this.pace?.(part.length);
     }
     stream.destroy();
     while (left > 0) {
