@@ -5,20 +5,27 @@
  * invoice each, in an embedded PostgreSQL laid out as a Gatehouse data directory. Gatehouse as shipped
  * (server/dist/main.mjs) serves it.
  *
- * Measures, in BENCH_ROUNDS (2) interleaved rounds:
- *  - orders.list at a fixed open-loop rate of BENCH_RATE req/s (50; latency from each request's due
- *    time), idle (for as long as the last backup took; BENCH_IDLE_SECONDS, 30, the first time) and while
- *    `pnpm gatehouse backup` runs, each with a fresh load generator: p50/p99.
- *    Goal: p99 during a backup at most 2x idle.
+ * Measures, in BENCH_ROUNDS (3) rounds, each variant of the backup (see VARIANTS) as a pair of windows
+ * side by side: orders.list at a fixed open-loop rate of BENCH_RATE req/s (50; latency from each request's
+ * due time) idle, for as long as that variant's last backup took (BENCH_IDLE_SECONDS, 30, the first
+ * time), then while `pnpm gatehouse backup` runs, each window with a fresh load generator. The variants'
+ * order alternates from round to round, so drift in the machine's other load falls on both. Per pair:
+ * p50/p99 idle and during, their ratio, and the load average; then per variant the median ratio and the
+ * medians of p99. Goal: p99 during a backup at most 2x idle (the median of the default variant's ratios).
  *  - backup throughput: the database archive's bytes (before encryption) per second of the whole
- *    `pnpm gatehouse backup` process (start, copy, WAL, encryption, counts, files), and how long writes
- *    were held;
- *  - restore throughput: the same bytes per second of `restoreBackup` (checksum, decrypt, unpack), and
- *    the restore drill (`verifyBackup`: recovery, counts, audit chains) in seconds.
+ *    `pnpm gatehouse backup` process (start, checkpoint, copy, WAL, encryption, counts, files), the
+ *    checkpoint's time and how long writes were held;
+ *  - restore throughput (once, on the first backup of the default variant): the same bytes per second of
+ *    `restoreBackup` (checksum, decrypt, unpack), and the restore drill (`verifyBackup`) in seconds.
+ *
+ * VARIANTS: `before` is the backup as it was (fast checkpoint, no read limit): BENCH_BACKUP_BASELINE names a
+ * checkout of an earlier commit (dependencies installed) whose `server/src/cli.ts` is run instead, else this
+ * code with BACKUP_CHECKPOINT=fast and BACKUP_READ_MB_PER_SECOND=0. `after` is this code as configured by
+ * default (BENCH_READ_MB overrides its BACKUP_READ_MB_PER_SECOND). BENCH_VARIANTS=after measures one.
  */
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,8 +65,42 @@ const ORDERS = env('BENCH_ORDERS', 1_000_000);
 const PARTIES = env('BENCH_PARTIES', 2_000);
 const RATE = env('BENCH_RATE', 50);
 const IDLE_SECONDS = env('BENCH_IDLE_SECONDS', 30);
-const ROUNDS = env('BENCH_ROUNDS', 2);
+const ROUNDS = env('BENCH_ROUNDS', 3);
 const GOAL_P99_RATIO = 2;
+
+interface Variant {
+  name: string;
+  what: string;
+  root: string;
+  env: Record<string, string>;
+}
+const BASELINE = process.env.BENCH_BACKUP_BASELINE;
+const ALL_VARIANTS: Variant[] = [
+  BASELINE
+    ? { name: 'before', what: `the CLI of ${BASELINE}`, root: path.resolve(BASELINE), env: {} }
+    : {
+        name: 'before',
+        what: 'BACKUP_CHECKPOINT=fast, BACKUP_READ_MB_PER_SECOND=0',
+        root: ROOT,
+        env: { BACKUP_CHECKPOINT: 'fast', BACKUP_READ_MB_PER_SECOND: '0' },
+      },
+  {
+    name: 'after',
+    what: process.env.BENCH_READ_MB ? `BACKUP_READ_MB_PER_SECOND=${process.env.BENCH_READ_MB}` : 'the defaults',
+    root: ROOT,
+    env: process.env.BENCH_READ_MB ? { BACKUP_READ_MB_PER_SECOND: process.env.BENCH_READ_MB } : {},
+  },
+];
+const VARIANTS = ALL_VARIANTS.filter((v) => (process.env.BENCH_VARIANTS ?? 'before,after').split(',').includes(v.name));
+const load1 = () => os.loadavg()[0] ?? Number.NaN;
+
+/** What `pnpm gatehouse` runs in the checkout `root` (its package.json script): node's arguments. */
+async function gatehouseArgs(root: string): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+  const [node, ...args] = String(pkg.scripts.gatehouse).split(' ');
+  if (node !== 'node') throw new Error(`unexpected gatehouse script in ${root}: ${pkg.scripts.gatehouse}`);
+  return args;
+}
 
 async function loadData(ownerUrl: string) {
   const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
@@ -178,128 +219,162 @@ async function main() {
     await new Promise((r) => setTimeout(r, 5_000));
     await warm.stop();
 
-    const rows: {
+    type Row = {
+      variant: string;
+      round: number;
       idle: ReturnType<typeof pcts>;
       during: ReturnType<typeof pcts>;
+      loadIdle: number;
+      loadDuring: number;
       backupS: number;
       plainMb: number;
       encMb: number;
+      checkpoint: string;
+      checkpointMs: number;
       heldMs: number;
-      restoreS: number;
-      verifyS: number;
-      verifyOk: boolean;
-    }[] = [];
+      bad: number;
+    };
+    const rows: Row[] = [];
+    let restoreLine = '';
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    for (const v of VARIANTS) console.log(`   variant ${v.name}: ${v.what}`);
+    console.log(
+      `   load average at start: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     for (let round = 1; round <= ROUNDS; round++) {
-      const backupDir = path.join(dir, `backups-${round}`);
-      // Idle: the fixed-rate load alone, for as long as the last backup took (BENCH_IDLE_SECONDS the first time).
-      const idleMs = rows.at(-1)?.backupS ? (rows.at(-1)?.backupS ?? 0) * 1000 : IDLE_SECONDS * 1000;
-      const idleLoad = openLoop(base, data.sessions);
-      await new Promise((r) => setTimeout(r, 1_000));
-      const i0 = performance.now();
-      await new Promise((r) => setTimeout(r, idleMs));
-      const i1 = performance.now();
-      const idleRun = await idleLoad.stop();
-      await new Promise((r) => setTimeout(r, 3_000));
-      // The backup, under the same load (a fresh generator: no backlog carried over).
-      const load = openLoop(base, data.sessions);
-      await new Promise((r) => setTimeout(r, 1_000));
-      const b0 = performance.now();
-      // As an operator runs it (cron or a timer): `pnpm gatehouse backup`, a process of its own at low priority.
-      const cli = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'backup'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          GATEHOUSE_DATA_DIR: path.join(dir, 'data'),
-          GATEHOUSE_SECRET: SECRET,
-          BACKUP_DIR: backupDir,
-          BACKUP_RECIPIENT: recipient,
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      const code = await new Promise((r) => cli.once('exit', r));
-      const b1 = performance.now();
-      const duringRun = await load.stop();
-      if (code !== 0) throw new Error(`pnpm gatehouse backup exited with ${code}`);
-      const [made] = await listBackups(backupDir);
-      if (!made) throw new Error('no backup written');
-      const result = { path: made.path, manifest: (await readManifest(made.path)).manifest };
-      const bad = idleRun.bad + duringRun.bad;
-      const m = result.manifest;
-      const dbPart = m.parts.find((p) => p.name === 'database.tar.age');
-      const plainMb = (dbPart?.plainBytes ?? 0) / 1_048_576;
-      const target = path.join(dir, `restored-${round}`);
-      const r0 = performance.now();
-      await restoreBackup({ backup: result.path, identity, target });
-      const r1 = performance.now();
-      await rm(target, { recursive: true, force: true });
-      const v0 = performance.now();
-      const report = await verifyBackup({ backup: result.path, identity, publicKeyPem: undefined, secret });
-      // (no public key given: the drill checks the checkpoints with the audit key restored from the backup)
-      const v1 = performance.now();
-      await rm(backupDir, { recursive: true, force: true });
-      const row = {
-        idle: pcts(idleRun.samples, i0, i1),
-        during: pcts(duringRun.samples, b0, b1),
-        backupS: (b1 - b0) / 1000,
-        plainMb,
-        encMb: (dbPart?.bytes ?? 0) / 1_048_576,
-        heldMs: m.database.included ? m.database.writesHeldMs : 0,
-        restoreS: (r1 - r0) / 1000,
-        verifyS: (v1 - v0) / 1000,
-        verifyOk: report.ok,
-      };
-      rows.push(row);
-      console.log(
-        `   round ${round}: backup ${f(row.plainMb)} MB in ${f(row.backupS, 1)} s (${f(row.plainMb / row.backupS, 1)} MB/s, writes held ${row.heldMs} ms); ` +
-          `restore ${f(row.plainMb / row.restoreS, 1)} MB/s; drill ${f(row.verifyS, 1)} s ${row.verifyOk ? 'passed' : `FAILED: ${report.failure}`}; ` +
-          `orders.list @ ${RATE}/s p50/p99 idle ${f(row.idle.p50, 1)}/${f(row.idle.p99, 1)} ms (${row.idle.n}), during backup ${f(row.during.p50, 1)}/${f(row.during.p99, 1)} ms (${row.during.n})${bad ? `, ${bad} failed` : ''}`,
-      );
+      const order = round % 2 === 1 ? VARIANTS : [...VARIANTS].reverse();
+      for (const v of order) {
+        const backupDir = path.join(dir, `backups-${v.name}-${round}`);
+        // Idle: the fixed-rate load alone, for as long as this variant's last backup took.
+        const last = rows.filter((r) => r.variant === v.name).at(-1);
+        const idleMs = last ? last.backupS * 1000 : IDLE_SECONDS * 1000;
+        const idleLoad = openLoop(base, data.sessions);
+        await sleep(1_000);
+        const i0 = performance.now();
+        const loadIdle0 = load1();
+        await sleep(idleMs);
+        const i1 = performance.now();
+        const loadIdle = (loadIdle0 + load1()) / 2;
+        const idleRun = await idleLoad.stop();
+        await sleep(3_000);
+        // The backup, under the same load (a fresh generator: no backlog carried over).
+        const load = openLoop(base, data.sessions);
+        await sleep(1_000);
+        const b0 = performance.now();
+        const loadDuring0 = load1();
+        // As an operator runs it (cron or a timer): `pnpm gatehouse backup`, a process of its own (the
+        // checkout's own script, so a preload that lowers its priority before tsx compiles counts).
+        const cli = spawn(process.execPath, [...(await gatehouseArgs(v.root)), 'backup'], {
+          cwd: v.root,
+          env: {
+            ...process.env,
+            GATEHOUSE_DATA_DIR: path.join(dir, 'data'),
+            GATEHOUSE_SECRET: SECRET,
+            BACKUP_DIR: backupDir,
+            BACKUP_RECIPIENT: recipient,
+            LOG_LEVEL: 'warn',
+            ...v.env,
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        const code = await new Promise((r) => cli.once('exit', r));
+        const b1 = performance.now();
+        const loadDuring = (loadDuring0 + load1()) / 2;
+        const duringRun = await load.stop();
+        if (code !== 0) throw new Error(`pnpm gatehouse backup (${v.name}) exited with ${code}`);
+        const [made] = await listBackups(backupDir);
+        if (!made) throw new Error('no backup written');
+        const result = { path: made.path, manifest: (await readManifest(made.path)).manifest };
+        const m = result.manifest;
+        const dbPart = m.parts.find((p) => p.name === 'database.tar.age');
+        const row: Row = {
+          variant: v.name,
+          round,
+          idle: pcts(idleRun.samples, i0, i1),
+          during: pcts(duringRun.samples, b0, b1),
+          loadIdle,
+          loadDuring,
+          backupS: (b1 - b0) / 1000,
+          plainMb: (dbPart?.plainBytes ?? 0) / 1_048_576,
+          encMb: (dbPart?.bytes ?? 0) / 1_048_576,
+          checkpoint: m.database.included ? (m.database.checkpoint ?? 'fast') : '-',
+          checkpointMs: m.database.included ? (m.database.checkpointMs ?? Number.NaN) : Number.NaN,
+          heldMs: m.database.included ? m.database.writesHeldMs : 0,
+          bad: idleRun.bad + duringRun.bad,
+        };
+        rows.push(row);
+        console.log(
+          `   round ${round} ${v.name.padEnd(6)}: backup ${f(row.plainMb)} MB in ${f(row.backupS, 1)} s (${f(row.plainMb / row.backupS, 1)} MB/s; ` +
+            `${row.checkpoint} checkpoint ${f(row.checkpointMs)} ms; writes held ${row.heldMs} ms); orders.list @ ${RATE}/s p50/p99 ` +
+            `idle ${f(row.idle.p50, 1)}/${f(row.idle.p99, 1)} ms (${row.idle.n}, load ${f(row.loadIdle, 2)}), ` +
+            `during ${f(row.during.p50, 1)}/${f(row.during.p99, 1)} ms (${row.during.n}, load ${f(row.loadDuring, 2)}): ` +
+            `${ratio(row.during.p99 / row.idle.p99)}${row.bad ? `, ${row.bad} failed` : ''}`,
+        );
+        if (v.name === 'after' && !restoreLine) {
+          const target = path.join(dir, `restored-${round}`);
+          const r0 = performance.now();
+          await restoreBackup({ backup: result.path, identity, target });
+          const r1 = performance.now();
+          await rm(target, { recursive: true, force: true });
+          const v0 = performance.now();
+          // (no public key given: the drill checks the checkpoints with the audit key restored from the backup)
+          const report = await verifyBackup({ backup: result.path, identity, publicKeyPem: undefined, secret });
+          const v1 = performance.now();
+          restoreLine = `restore ${f(row.plainMb / ((r1 - r0) / 1000), 1)} MB/s (${f((r1 - r0) / 1000, 1)} s); drill ${f((v1 - v0) / 1000, 1)} s ${report.ok ? 'passed' : `FAILED: ${report.failure}`}`;
+          console.log(`   ${restoreLine}`);
+          await sleep(3_000);
+        }
+        await rm(backupDir, { recursive: true, force: true });
+      }
     }
-    const med = (g: (r: (typeof rows)[number]) => number) => median(rows.map(g));
-    const idleP99 = med((r) => r.idle.p99);
-    const duringP99 = med((r) => r.during.p99);
-    console.log('\n   medians');
+    console.log('\n   medians per variant');
+    const summary = VARIANTS.map((v) => {
+      const rs = rows.filter((r) => r.variant === v.name);
+      const med = (g: (r: Row) => number) => median(rs.map(g));
+      const s = {
+        name: v.name,
+        idleP99: med((r) => r.idle.p99),
+        duringP99: med((r) => r.during.p99),
+        ratio: med((r) => r.during.p99 / r.idle.p99),
+        ratios: rs.map((r) => ratio(r.during.p99 / r.idle.p99)).join(', '),
+      };
+      console.log(
+        `   ${v.name.padEnd(6)}: backup ${f(
+          med((r) => r.plainMb / r.backupS),
+          1,
+        )} MB/s (${f(
+          med((r) => r.backupS),
+          1,
+        )} s; checkpoint ${f(med((r) => r.checkpointMs))} ms; writes held ${f(med((r) => r.heldMs))} ms); ` +
+          `orders.list p99 idle ${f(s.idleP99, 1)} ms, during ${f(s.duringP99, 1)} ms; ratio per round ${s.ratios}; median ratio ${ratio(s.ratio)}`,
+      );
+      return s;
+    });
     console.log(
-      `   database archive           ${f(med((r) => r.plainMb))} MB (${f(med((r) => r.encMb))} MB encrypted)`,
+      `   load average at end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
     );
-    console.log(
-      `   backup                     ${f(
-        med((r) => r.plainMb / r.backupS),
-        1,
-      )} MB/s (${f(
-        med((r) => r.backupS),
-        1,
-      )} s; writes held ${f(med((r) => r.heldMs))} ms)`,
-    );
-    console.log(
-      `   restore (unpack)           ${f(
-        med((r) => r.plainMb / r.restoreS),
-        1,
-      )} MB/s (${f(
-        med((r) => r.restoreS),
-        1,
-      )} s)`,
-    );
-    console.log(
-      `   restore drill (verify)     ${f(
-        med((r) => r.verifyS),
-        1,
-      )} s`,
-    );
-    console.log(
-      `   orders.list p99 @ ${RATE}/s    idle ${f(idleP99, 1)} ms, during backup ${f(duringP99, 1)} ms: ${f(duringP99 / idleP99, 2)}x (goal <= ${GOAL_P99_RATIO}x: ${duringP99 / idleP99 <= GOAL_P99_RATIO ? 'met' : 'NOT met'})`,
-    );
-    await reportGoals('backup', [
-      {
-        measure: `orders.list p99 at ${RATE}/s during a backup (anchor: idle)`,
-        goal: `<= ${GOAL_P99_RATIO}x idle`,
-        raw: fig(idleP99, 'ms'),
-        gatehouse: fig(duringP99, 'ms'),
-        ratio: ratio(duringP99 / idleP99),
-        met: duringP99 / idleP99 <= GOAL_P99_RATIO,
-      },
-    ]);
+    const after = summary.find((s) => s.name === 'after') ?? summary[0];
+    if (after) {
+      console.log(
+        `   orders.list p99 @ ${RATE}/s during a backup (${after.name}): median ratio ${ratio(after.ratio)} (goal <= ${GOAL_P99_RATIO}x: ${after.ratio <= GOAL_P99_RATIO ? 'met' : 'NOT met'})`,
+      );
+      await reportGoals('backup', [
+        {
+          measure: `orders.list p99 at ${RATE}/s during a backup (anchor: idle; median of per-round ratios)`,
+          goal: `<= ${GOAL_P99_RATIO}x idle`,
+          raw: fig(after.idleP99, 'ms'),
+          gatehouse: fig(after.duringP99, 'ms'),
+          ratio: ratio(after.ratio),
+          met: after.ratio <= GOAL_P99_RATIO,
+        },
+      ]);
+    }
   } finally {
     if (child) await stopChild(child);
     await pg.stop();
