@@ -347,6 +347,33 @@ describe.each(SCOPED)('%s', (table) => {
     await asApp(null, async (sql) => expect(await count(sql, table)).toBe(0));
   });
 
+  it('gh_ctx() names the signed party, the nil UUID for all parties, nothing for a bad context; verified_context() agrees', async () => {
+    const good = partyCtx(a.partyId);
+    const parts = good.split('.');
+    const nil = '00000000-0000-0000-0000-000000000000';
+    const cases: [string, string | null][] = [
+      [good, a.partyId],
+      [signContext(contextKeyOf(), { kind: 'all', reason: 'system' }), nil],
+      [[parts[0], parts[1], b.partyId, parts[3], parts[4], parts[5]].join('.'), null],
+      [[parts[0], 'all', '-', parts[3], parts[4], parts[5]].join('.'), null],
+      [signContext(key(), { kind: 'party', partyId: a.partyId }), null],
+      [signContext(contextKeyOf(), { kind: 'party', partyId: a.partyId }, Date.now() - 11 * 60_000), null],
+      [`${good}.x`, null],
+      ['', null],
+    ];
+    for (const [ctx, expected] of cases) {
+      expect(await asApp(ctx, async (sql) => (await sql`select public.gh_ctx() as c`)[0]?.c), ctx).toBe(expected);
+      const [v] = await owner.begin(async (sql) => {
+        await sql`select set_config('app.ctx', ${ctx}, true)`;
+        return sql`select all_parties, party_id from gh_private.verified_context()`;
+      });
+      expect(v, ctx).toEqual({
+        all_parties: expected === nil,
+        party_id: expected === nil ? null : expected,
+      });
+    }
+  });
+
   it('SQL injected into a party-A transaction cannot switch to another party with set_config', async () => {
     await asApp(partyCtx(a.partyId), async (sql) => {
       await sql`select set_config('app.ctx', ${`v1.party.${b.partyId}.${Date.now() + 60_000}.x.${'a'.repeat(64)}`}, true)`;
