@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHttpApp } from '@gatehouse/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../server/src/http.ts';
 import { client, createPartyWithUser, jarOf, useTestServer } from './support/harness.ts';
 
 const t = useTestServer();

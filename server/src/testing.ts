@@ -43,7 +43,7 @@ export { pgBlobStore } from './files/pg-store.ts';
 export { s3BlobStore } from './files/s3-store.ts';
 export type { BlobStore } from './files/store.ts';
 export { fsBlobStore } from './files/store.ts';
-export { WEB_DIST } from './http.ts';
+export { createHttpApp, WEB_DIST } from './http.ts';
 export { pruneIdempotencyKeys } from './integration/idempotency.ts';
 export { keySecretHmacKey } from './integration/integrations.ts';
 export { warnAboutKeys } from './integration/key-warnings.ts';
