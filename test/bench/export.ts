@@ -50,7 +50,8 @@ const ROUNDS = env('BENCH_ROUNDS', 3);
 const SIZES = (process.env.BENCH_EXPORT_SIZES ?? '100000,300000,1000000').split(',').filter(Boolean).map(Number);
 const WAYS = (process.env.BENCH_EXPORT_WAYS ?? 'copy,csv,xlsx,exceljs').split(',').filter(Boolean) as Way[];
 const SYSTEM = { kind: 'all', reason: 'system' } as const;
-type Way = 'copy' | 'csv' | 'xlsx' | 'exceljs' | 'pages' | 'select';
+const EVERY_WAY = ['copy', 'csv', 'xlsx', 'exceljs', 'pages', 'select'] as const;
+type Way = (typeof EVERY_WAY)[number];
 
 /** A sink that takes bytes like a fast socket: counts them, asks for a drain past its high-water mark. */
 function sink() {
@@ -279,23 +280,10 @@ async function main() {
       xlsx: () => exportRows('xlsx'),
       exceljs: exceljsRows,
     };
-    const rates: Record<Way, number[]> = {
-      copy: [],
-      csv: [],
-      xlsx: [],
-      exceljs: [],
-      pages: [],
-      select: [],
-    };
+    const perWay = () => Object.fromEntries(EVERY_WAY.map((w) => [w, [] as number[]])) as Record<Way, number[]>;
+    const rates = perWay();
     const bytesOf: Partial<Record<Way, number>> = {};
-    const lags: Record<Way, number[]> = {
-      copy: [],
-      csv: [],
-      xlsx: [],
-      exceljs: [],
-      pages: [],
-      select: [],
-    };
+    const lags = perWay();
     for (let round = 0; round < ROUNDS; round++) {
       const order = [...WAYS.slice(round % WAYS.length), ...WAYS.slice(0, round % WAYS.length)];
       for (const way of order) {

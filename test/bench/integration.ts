@@ -195,6 +195,18 @@ const toMinor = (money: string) => {
   return String(BigInt(whole) * 100n + BigInt(`${frac}00`.slice(0, 2)));
 };
 
+/** A line's columns for COPY from line_no on, as both COPY anchors write them. */
+const lineCells = (l: Line) => [
+  String(l.lineNo),
+  l.sku,
+  l.description,
+  l.quantity,
+  l.uom,
+  String(Math.round(Number(l.unitPrice) * 100)),
+  l.unitPrice,
+  toMinor(l.amount),
+];
+
 /** Staged like the writer: temp stages, then one INSERT … SELECT per table (no conflict handling). */
 async function copyStage(conn: postgres.ReservedSql, orders: Order[], at: string) {
   await conn`begin`;
@@ -227,21 +239,7 @@ async function copyStage(conn: postgres.ReservedSql, orders: Order[], at: string
     await copyInto(
       conn,
       's_lines',
-      copyText(
-        orders.flatMap((o, idx) =>
-          o.lines.map((l) => [
-            String(idx),
-            String(l.lineNo),
-            l.sku,
-            l.description,
-            l.quantity,
-            l.uom,
-            String(Math.round(Number(l.unitPrice) * 100)),
-            l.unitPrice,
-            toMinor(l.amount),
-          ]),
-        ),
-      ),
+      copyText(orders.flatMap((o, idx) => o.lines.map((l) => [String(idx), ...lineCells(l)]))),
     );
     await conn.unsafe(`create temp table s_ids on commit drop as
       with ins as (
@@ -308,18 +306,7 @@ async function copyDirect(
                         amount_minor)`,
         copyText(
           orders.flatMap((o, i) =>
-            o.lines.map((l) => [
-              partyOf.get(o.customer) as string,
-              ids[i] as string,
-              String(l.lineNo),
-              l.sku,
-              l.description,
-              l.quantity,
-              l.uom,
-              String(Math.round(Number(l.unitPrice) * 100)),
-              l.unitPrice,
-              toMinor(l.amount),
-            ]),
+            o.lines.map((l) => [partyOf.get(o.customer) as string, ids[i] as string, ...lineCells(l)]),
           ),
         ),
       );
