@@ -70,21 +70,35 @@ const mapErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.use(mapErrors);
 
 /**
- * Requires a live session (idle and absolute expiry by the user's effective policy, user and party
- * active) used from an address every IP allowlist of the user's party and roles admits. The allowlist is
- * checked on every request, not only at sign-in: a session carried to another network stops working.
- * Narrows the context once: every procedure built on it hands its verb a ServiceContext (actor and scope).
+ * A live session (idle and absolute expiry by the user's effective policy, user and party active) used from
+ * an address every IP allowlist of the user's party and roles admits, as the verb's ServiceContext (actor
+ * and scope). The allowlist is checked on every request, not only at sign-in: a session carried to another
+ * network stops working.
  */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
-  const actor = await authenticate(ctx, path);
-  return next({ ctx: serviceContext(ctx, actor) });
-});
+async function signedIn(ctx: Context, path: string) {
+  return serviceContext(ctx, await authenticate(ctx, path));
+}
 
-/** Requires an active party (checked with the session) and the second factor its policy requires. */
-export const partyProcedure = authedProcedure.use(({ ctx, next }) => {
-  requireEnrolled(ctx.actor);
-  return next();
-});
+/** `signedIn`, and an active party (checked with the session) with the second factor its policy requires. */
+async function enrolled(ctx: Context, path: string) {
+  const service = await signedIn(ctx, path);
+  requireEnrolled(service.actor);
+  return service;
+}
+
+/**
+ * Requires `signedIn`. Narrows the context once: every procedure built on it hands its verb a ServiceContext.
+ * Each builder below makes its checks in one middleware: every tRPC middleware copies the call's options and
+ * context again, and nearly every call goes through one of them.
+ */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) =>
+  next({ ctx: await signedIn(ctx, path) }),
+);
+
+/** Requires `enrolled`. */
+export const partyProcedure = publicProcedure.use(async ({ ctx, next, path }) =>
+  next({ ctx: await enrolled(ctx, path) }),
+);
 
 /** For procedures any signed-in user may call about themselves (auth.me, auth.logout). */
 export const signedInProcedure = authedProcedure.meta({ signedIn: true });
@@ -96,15 +110,10 @@ export const signedInProcedure = authedProcedure.meta({ signedIn: true });
  */
 export const enrolledProcedure = partyProcedure.meta({ signedIn: true });
 
-/**
- * Requires `perm` among the caller's role permissions. Denials are audited with the missing permission.
- * The same checks as `partyProcedure` and then the permission, in one middleware instead of three: each
- * tRPC middleware copies the call's options and context again, and nearly every call goes through here.
- */
+/** Requires `enrolled` and `perm` among the caller's role permissions. Denials are audited with the missing permission. */
 export const permission = (perm: Permission) =>
   publicProcedure.meta({ permission: perm }).use(async ({ ctx, next, path }) => {
-    const service = serviceContext(ctx, await authenticate(ctx, path));
-    requireEnrolled(service.actor);
+    const service = await enrolled(ctx, path);
     await requirePermission(service, perm, path);
     return next({ ctx: service });
   });
