@@ -394,10 +394,22 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   // error belongs to the record that starts on the next line (where an unclosed quote opened).
   let parsedEnd = 0;
   let headerCells: number | undefined;
-  const onRecord = (record: unknown, context: { lines: number }) => {
-    parsedEnd = context.lines;
+  // csv-parse's own count is not the line a record starts on: it counts a CRLF inside a quoted cell as two
+  // lines, and a record after skipped empty lines starts below them. So each record's first line is the
+  // last one's end plus the empty lines between, and its end adds the line breaks inside its cells (counted
+  // only when csv-parse says the record spans more than one line).
+  let parserLines = 0;
+  let emptyLines = 0;
+  const onRecord = (record: unknown, context: { lines: number; empty_lines: number }) => {
     // With `info`, the record arrives here already wrapped as { info, record }.
-    headerCells ??= (Array.isArray(record) ? record : (record as { record: string[] }).record).length;
+    const cells = (Array.isArray(record) ? record : (record as { record: string[] }).record) as string[];
+    headerCells ??= cells.length;
+    const skipped = context.empty_lines - emptyLines;
+    const start = parsedEnd + 1 + skipped;
+    parsedEnd = context.lines - parserLines - skipped > 1 ? start + lineBreaks(cells) : start;
+    parserLines = context.lines;
+    emptyLines = context.empty_lines;
+    (record as { start?: number }).start = start;
     return record;
   };
   const parser = parse({
@@ -433,23 +445,19 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   })();
   let header: Header | null = null;
   let builder: RecordBuilder | null = null;
-  let lastLine = 0;
   let rows = 0;
   let chunk: CsvRecord[] = [];
   let lastProgress = Date.now();
   let failure: unknown = null;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const { record, info } = item;
+    for await (const item of parser as AsyncIterable<{ record: string[]; start: number }>) {
+      const { record, start: line } = item;
       if (!header) {
         header = checkHeader(o.entity, record);
         builder = new RecordBuilder(o.entity, header);
         o.onHeader?.(header);
-        lastLine = info.lines;
         continue;
       }
-      const line = lastLine + 1;
-      lastLine = info.lines;
       rows++;
       const long = record.findIndex((c) => c.length > o.limits.maxCellChars);
       if (long >= 0)
@@ -487,6 +495,19 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   if (rows === 0) throw new ImportRefused('The file has a header but no rows.', null);
   if (chunk.length > 0) yield chunk;
   await o.onRows?.(rows, bytes);
+}
+
+/** Line breaks inside a record's cells (CRLF, CR or LF: each one line). */
+function lineBreaks(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) {
+    if (!c.includes('\n') && !c.includes('\r')) continue;
+    for (let i = 0; i < c.length; i++) {
+      const ch = c.charCodeAt(i);
+      if (ch === 0x0a || (ch === 0x0d && c.charCodeAt(i + 1) !== 0x0a)) n++;
+    }
+  }
+  return n;
 }
 
 function csvRefusal(e: CsvError, line: number, limits: ImportLimits, columns: number | undefined): ImportRefused {
