@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import {
@@ -71,9 +72,12 @@ const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, rejected: 0 
 /**
  * Decodes a byte stream as the file declares: UTF-8 (a BOM is dropped) where every byte sequence must be
  * valid, or Latin-1 when the caller said so. Undeclared Latin-1 (or any invalid UTF-8) is refused with the
- * line it is on; nothing is guessed.
+ * line it is on; nothing is guessed. Yields UTF-8 bytes, cut only between characters: csv-parse reads bytes,
+ * so the text is never made a string whole (each cell becomes one when the parser ends it). Valid UTF-8 is
+ * checked natively (`isUtf8`, the WHATWG decoder's rules: no overlong forms, surrogates or code points above
+ * U+10FFFF); only a chunk that fails it is walked byte by byte, to name the first bad byte and its line.
  */
-export async function* decode(chunks: AsyncIterable<Buffer>, encoding: ImportEncoding): AsyncGenerator<string> {
+export async function* decode(chunks: AsyncIterable<Buffer>, encoding: ImportEncoding): AsyncGenerator<Buffer> {
   let line = 1;
   let carry: Buffer = Buffer.alloc(0);
   let first = true;
@@ -88,31 +92,57 @@ export async function* decode(chunks: AsyncIterable<Buffer>, encoding: ImportEnc
     }
     if (encoding === 'latin1') {
       carry = Buffer.alloc(0);
-      yield buf.toString('latin1');
+      yield Buffer.from(buf.toString('latin1'), 'utf8');
       continue;
     }
-    const { valid, bad } = utf8Prefix(buf);
-    if (bad !== null) {
-      line += countNewlines(buf, bad);
-      throw new ImportRefused(
-        `Line ${line} is not valid UTF-8 (byte 0x${(buf[bad] ?? 0).toString(16).padStart(2, '0')}). Save the file as UTF-8, or declare encoding=latin1 if it is Latin-1 (ISO 8859-1).`,
-        line,
-      );
+    const whole = completeEnd(buf);
+    let valid = whole;
+    if (!isUtf8(buf.subarray(0, whole))) {
+      const found = utf8Prefix(buf);
+      if (found.bad !== null) throw notUtf8(buf, found.bad, line);
+      valid = found.valid;
     }
     line += countNewlines(buf, valid);
     carry = Buffer.from(buf.subarray(valid));
-    if (valid > 0) yield buf.toString('utf8', 0, valid);
+    if (valid > 0) yield buf.subarray(0, valid);
   }
   if (first && carry.length > 0) {
     // A file of one or two bytes: no room for a BOM.
     const { valid, bad } = utf8Prefix(carry);
     if (bad !== null || valid !== carry.length)
       throw new ImportRefused('Line 1 is not valid UTF-8. Save the file as UTF-8, or declare encoding=latin1.', 1);
-    yield carry.toString('utf8');
+    yield carry;
     return;
   }
-  if (carry.length > 0)
+  if (carry.length > 0) {
+    const { bad } = utf8Prefix(carry);
+    if (bad !== null) throw notUtf8(carry, bad, line);
     throw new ImportRefused(`Line ${line} ends in the middle of a UTF-8 character: the file is cut short.`, line);
+  }
+}
+
+const notUtf8 = (buf: Buffer, bad: number, line: number) => {
+  const at = line + countNewlines(buf, bad);
+  return new ImportRefused(
+    `Line ${at} is not valid UTF-8 (byte 0x${(buf[bad] ?? 0).toString(16).padStart(2, '0')}). Save the file as UTF-8, or declare encoding=latin1 if it is Latin-1 (ISO 8859-1).`,
+    at,
+  );
+};
+
+/**
+ * Where the last whole character of `buf` ends: before a lead byte at the end whose sequence needs more
+ * bytes than follow it (the rest of that character is in the next chunk). Anything that is not a lead byte
+ * of a longer sequence ends here, and validation judges it.
+ */
+function completeEnd(buf: Buffer): number {
+  const n = buf.length;
+  for (let k = 1; k <= 3 && k <= n; k++) {
+    const b = buf[n - k] as number;
+    if ((b & 0xc0) === 0x80) continue;
+    const need = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 1;
+    return need > k ? n - k : n;
+  }
+  return n;
 }
 
 function countNewlines(buf: Buffer, end: number) {
@@ -380,7 +410,14 @@ interface ReadOpts {
 
 const MAX_COLUMNS = 64;
 
-/** The records of a file, `IMPORT_CHUNK` at a time. Throws ImportRefused for anything that is not CSV. */
+/**
+ * The records of a file, `IMPORT_CHUNK` at a time. Throws ImportRefused for anything that is not CSV.
+ *
+ * csv-parse is used as a parser, not as a stream of records: each chunk of decoded bytes is written to it, its
+ * `on_record` hook queues the row (cells and first line) and drops it from the stream, and the rows are grouped
+ * here once the write returns (a write parses its whole chunk at once). An async iteration per row, and the
+ * parser's per-record `info` objects, cost more than the parsing itself.
+ */
 export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   let bytes = 0;
   const source = createReadStream(o.file, { highWaterMark: 256 * 1024 });
@@ -390,8 +427,8 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
       yield chunk;
     }
   })();
-  // The last line of the last record the parser completed (ahead of what this loop has consumed): a parse
-  // error belongs to the record that starts on the next line (where an unclosed quote opened).
+  // The last line of the last record the parser completed: a parse error belongs to the record that starts
+  // on the next line (where an unclosed quote opened).
   let parsedEnd = 0;
   let headerCells: number | undefined;
   // csv-parse's own count is not the line a record starts on: it counts a CRLF inside a quoted cell as two
@@ -400,17 +437,19 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   // only when csv-parse says the record spans more than one line).
   let parserLines = 0;
   let emptyLines = 0;
-  const onRecord = (record: unknown, context: { lines: number; empty_lines: number }) => {
-    // With `info`, the record arrives here already wrapped as { info, record }.
-    const cells = (Array.isArray(record) ? record : (record as { record: string[] }).record) as string[];
+  /** Rows the parser completed and this loop has not grouped yet, with their first lines. */
+  const queued: string[][] = [];
+  const starts: number[] = [];
+  const onRecord = (cells: string[], context: { lines: number; empty_lines: number }) => {
     headerCells ??= cells.length;
     const skipped = context.empty_lines - emptyLines;
     const start = parsedEnd + 1 + skipped;
     parsedEnd = context.lines - parserLines - skipped > 1 ? start + lineBreaks(cells) : start;
     parserLines = context.lines;
     emptyLines = context.empty_lines;
-    (record as { start?: number }).start = start;
-    return record;
+    queued.push(cells);
+    starts.push(start);
+    return null;
   };
   const parser = parse({
     on_record: onRecord as Options['on_record'],
@@ -418,40 +457,20 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
     relax_column_count: false,
     skip_empty_lines: true,
     max_record_size: o.limits.maxCellChars * MAX_COLUMNS,
-    info: true,
   });
-  // Text in, records out; a decode error ends the parser with our refusal.
-  let decodeError: unknown = null;
-  const feeding = (async () => {
-    try {
-      for await (const text of decode(counted, o.encoding)) {
-        if (parser.destroyed) return;
-        if (!parser.write(text))
-          await new Promise<void>((r) => {
-            const done = () => {
-              parser.off('drain', done);
-              parser.off('close', done);
-              r();
-            };
-            parser.once('drain', done);
-            parser.once('close', done);
-          });
-      }
-      if (!parser.destroyed) parser.end();
-    } catch (e) {
-      decodeError = e;
-      if (!parser.destroyed) parser.destroy(e instanceof Error ? e : new Error(String(e)));
-    }
-  })();
+  parser.on('error', () => undefined); // read from `parser.errored` after each write
   let header: Header | null = null;
   let builder: RecordBuilder | null = null;
   let rows = 0;
   let chunk: CsvRecord[] = [];
   let lastProgress = Date.now();
-  let failure: unknown = null;
-  try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; start: number }>) {
-      const { record, start: line } = item;
+  const max = o.limits.maxCellChars;
+  /** Groups the queued rows; the chunks it completes are yielded by the caller. */
+  const ready: CsvRecord[][] = [];
+  const drain = () => {
+    for (let q = 0; q < queued.length; q++) {
+      const record = queued[q] as string[];
+      const line = starts[q] as number;
       if (!header) {
         header = checkHeader(o.entity, record);
         builder = new RecordBuilder(o.entity, header);
@@ -459,38 +478,55 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
         continue;
       }
       rows++;
-      const long = record.findIndex((c) => c.length > o.limits.maxCellChars);
-      if (long >= 0)
-        throw new ImportRefused(
-          `Line ${line}: the ${header.columns[long]?.name} cell is longer than ${o.limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS).`,
-          line,
-        );
-      const done = (builder as RecordBuilder).push({ line, cells: record });
+      for (let c = 0; c < record.length; c++)
+        if ((record[c] as string).length > max)
+          throw new ImportRefused(
+            `Line ${line}: the ${header.columns[c]?.name} cell is longer than ${max} characters (IMPORT_MAX_CELL_CHARS).`,
+            line,
+          );
+      const done = (builder as unknown as RecordBuilder).push({ line, cells: record });
       if (done) chunk.push(done);
       if (chunk.length >= IMPORT_CHUNK) {
-        yield chunk;
+        ready.push(chunk);
         chunk = [];
       }
+    }
+    queued.length = 0;
+    starts.length = 0;
+  };
+  /** The parser's refusal (after the rows it completed before it), if it has one. */
+  const parseFailure = () => {
+    const e = parser.errored;
+    return e instanceof CsvError ? csvRefusal(e, parsedEnd + 1, o.limits, headerCells) : e;
+  };
+  try {
+    for await (const bytesIn of decode(counted, o.encoding)) {
+      parser.write(bytesIn);
+      drain();
+      const failed = parseFailure();
+      if (failed) throw failed;
+      for (const c of ready) yield c;
+      ready.length = 0;
       if (o.onRows && Date.now() - lastProgress >= PROGRESS_MS) {
         lastProgress = Date.now();
         await o.onRows(rows, bytes);
       }
     }
-  } catch (e) {
-    failure = e;
+    await new Promise<void>((resolve) => {
+      parser.once('finish', resolve);
+      parser.once('close', resolve);
+      parser.end();
+    });
+    drain();
+    const failed = parseFailure();
+    if (failed) throw failed;
   } finally {
-    if (!parser.destroyed && (failure !== null || !parser.writableEnded)) parser.destroy();
+    parser.destroy();
     source.destroy();
-    await feeding;
   }
-  // A refused byte ends the parser too: the decoder's reason comes first. Otherwise the parser's (stopping
-  // early destroys the file stream, which the decoder then sees as an abort: not the reason).
-  if (decodeError instanceof ImportRefused) throw decodeError;
-  if (failure instanceof CsvError) throw csvRefusal(failure, parsedEnd + 1, o.limits, headerCells);
-  if (failure) throw failure;
-  if (decodeError) throw decodeError;
+  for (const c of ready) yield c;
   if (!header) throw new ImportRefused('The file is empty: it has no header row.', null);
-  const last = (builder as RecordBuilder).flush();
+  const last = (builder as unknown as RecordBuilder).flush();
   if (last) chunk.push(last);
   if (rows === 0) throw new ImportRefused('The file has a header but no rows.', null);
   if (chunk.length > 0) yield chunk;
