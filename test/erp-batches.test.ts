@@ -218,6 +218,39 @@ describe('orders through the mirror writer', () => {
     expect((await other.c.orders.list.query({})).items.map((o) => o.number)).not.toContain(`SO-${key.slice(-6)}`);
   });
 
+  it('text reaches the tables as sent through the COPY stage: tabs, line breaks, backslashes, a literal \\N, null', async () => {
+    const token = await keyFor();
+    const c = await customer(token);
+    const key = `SO:${uid()}`;
+    const odd = 'Bolt\tM8\\N\nline two\r\nthree\\';
+    const base = order(c.ref, key);
+    const r = await post(
+      'orders',
+      {
+        rows: [
+          {
+            ...base,
+            customerReference: 'PO\\4711\t\\N',
+            lines: [
+              { ...base.lines[0], description: odd, uom: null },
+              { ...base.lines[1], uom: '\\N' },
+            ],
+          },
+        ],
+      },
+      { token },
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const [o] = await t.owner`select customer_reference from orders where erp_key = ${key}`;
+    expect(o?.customer_reference).toBe('PO\\4711\t\\N');
+    const lines = await t.owner`select description, uom from order_lines l join orders o on o.id = l.order_id
+      where o.erp_key = ${key} order by line_no`;
+    expect(lines.map((l) => [l.description, l.uom])).toEqual([
+      [odd, null],
+      ['Nut M8', '\\N'],
+    ]);
+  });
+
   it('applies a newer revision (lines replaced), skips an older or equal one, and a late page changes nothing', async () => {
     const token = await keyFor();
     const c = await customer(token);

@@ -24,9 +24,10 @@ export interface Tx {
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 /** One value in COPY's text format: backslash, tab, newline and carriage return escaped; null is \N. */
 const copyValue = (v: string | null) =>
-  v === null
-    ? '\\N'
-    : v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string);
+  v === null ? '\\N' : COPY_SPECIAL.test(v) ? v.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c] as string) : v;
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 async function copyRows(
   conn: ReservedSql,
@@ -36,20 +37,19 @@ async function copyRows(
 ) {
   if (!IDENT.test(table) || !columns.every((c) => IDENT.test(c))) throw new Error('copyIn: not an identifier');
   const writable = await conn.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable();
-  const chunks: string[] = [];
-  let size = 0;
+  // One string per 64 kB sent, built cell by cell: no array per row (a CSV import COPYs millions of rows).
+  let data = '';
   const flush = async () => {
-    if (chunks.length === 0) return;
-    const data = chunks.join('');
-    chunks.length = 0;
-    size = 0;
-    if (!writable.write(data)) await new Promise<void>((resolve) => writable.once('drain', () => resolve()));
+    if (data.length === 0) return;
+    const out = data;
+    data = '';
+    if (!writable.write(out)) await new Promise<void>((resolve) => writable.once('drain', () => resolve()));
   };
   for (const row of rows) {
-    const line = `${row.map(copyValue).join('\t')}\n`;
-    chunks.push(line);
-    size += line.length;
-    if (size > 64 * 1024) await flush();
+    let line = copyValue(row[0] ?? null);
+    for (let i = 1; i < row.length; i++) line += `\t${copyValue(row[i] ?? null)}`;
+    data += `${line}\n`;
+    if (data.length > 64 * 1024) await flush();
   }
   await flush();
   await new Promise<void>((resolve, reject) => {

@@ -59,13 +59,26 @@ async function tempTable(tx: Tx, table: string, ddl: string) {
 }
 
 /** A temporary stage table (dropped at commit) of these columns, filled by COPY from the documents. */
-async function stage<T>(tx: Tx, table: string, columns: readonly Column<T>[], docs: readonly T[]) {
+async function stage<T>(tx: Tx, table: string, columns: readonly Column<T>[], docs: Iterable<T>) {
   await tempTable(tx, table, columns.map(([name, type]) => `${name} ${type}`).join(', '));
   await tx.copyIn(
     table,
     columns.map(([name]) => name),
-    docs.map((d) => columns.map(([, , value]) => value(d))),
+    cellsOf(columns, docs),
   );
+}
+
+/**
+ * The COPY rows of `docs`, made one at a time as the COPY takes them: a page of 5,000 documents no longer
+ * holds an array of every row's cells (which lived long enough to be promoted to the old space).
+ */
+function* cellsOf<T>(columns: readonly Column<T>[], docs: Iterable<T>) {
+  const n = columns.length;
+  for (const d of docs) {
+    const cells: Cell[] = new Array(n);
+    for (let i = 0; i < n; i++) cells[i] = (columns[i] as Column<T>)[2](d);
+    yield cells;
+  }
 }
 
 /** The checks every document header gets: its party is known and of its kind, its number is its own. */
@@ -112,8 +125,11 @@ const LINE_STAGE: readonly Column<{ idx: number; l: LineIn }>[] = [
   ['tax_minor', 'bigint', (r) => s(r.l.taxMinor)],
 ];
 async function stageLines(tx: Tx, table: string, docs: { idx: number; lines: LineIn[] }[]) {
-  const rows = docs.flatMap((d) => d.lines.map((l) => ({ idx: d.idx, l })));
-  await stage(tx, table, LINE_STAGE, rows);
+  await stage(tx, table, LINE_STAGE, linesOf(docs));
+}
+/** Each line of each document with its document's index, one at a time (see `cellsOf`). */
+function* linesOf<L>(docs: readonly { idx: number; lines: readonly L[] }[]) {
+  for (const d of docs) for (const l of d.lines) yield { idx: d.idx, l };
 }
 
 /** Rows whose party reference is unknown (or names a party of the other kind). */
@@ -496,12 +512,7 @@ export interface ShipmentIn {
 
 export async function stageShipments(tx: Tx, docs: ShipmentIn[]): Promise<StageProblem[]> {
   await stage(tx, 'stage_shipments', SHIPMENT_STAGE, docs);
-  await stage(
-    tx,
-    'stage_shipment_lines',
-    SHIPMENT_LINE_STAGE,
-    docs.flatMap((d) => d.lines.map((l) => ({ idx: d.idx, l }))),
-  );
+  await stage(tx, 'stage_shipment_lines', SHIPMENT_LINE_STAGE, linesOf(docs));
   const badLines = await rows<{ idx: number; order_key: string; line_no: number; why: string }>(
     tx,
     sql.raw(`select l.idx, l.order_key, l.line_no,
