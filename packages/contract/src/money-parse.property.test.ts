@@ -36,6 +36,30 @@ describe('toMinor', () => {
     );
   });
 
+  it('reads leading zeros, a plus sign and fewer decimals than the currency has as the plain value', () => {
+    expect(toMinor('+007.5', 'EUR')).toBe(750n);
+    expect(toMinor('-0.00', 'EUR')).toBe(0n);
+    expect(toMinor('0', 'KWD')).toBe(0n);
+    fc.assert(
+      fc.property(
+        currency,
+        fc.constantFrom('', '+', '-'),
+        fc.integer({ min: 0, max: 3 }),
+        fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        fc.nat({ max: 3 }),
+        fc.nat({ max: 999 }),
+        (c, sign, zeros, whole, places, digits) => {
+          const exp = currencyExponent(c);
+          const n = Math.min(places, exp);
+          const fraction = String(digits).padStart(3, '0').slice(0, n);
+          const text = `${sign}${'0'.repeat(zeros)}${whole}${n > 0 ? `.${fraction}` : ''}`;
+          const value = whole * 10n ** BigInt(exp) + BigInt(fraction.padEnd(exp, '0') || '0');
+          expect(toMinor(text, c)).toBe(sign === '-' ? -value : value);
+        },
+      ),
+    );
+  });
+
   it('refuses more decimals than the currency has (exact mode), whatever the digits', () => {
     expect(() => toMinor('100.5', 'JPY')).toThrow(/no decimal places/);
     expect(() => toMinor('1.2345', 'KWD')).toThrow(/3 decimal places/);

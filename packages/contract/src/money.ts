@@ -77,7 +77,12 @@ export function toMinor(value: string | number, currency: string, mode: 'exact' 
   } else text = value.trim();
   const m = DECIMAL.exec(text);
   if (!m) throw new MoneyError(`"${String(value).slice(0, 40)}" is not a decimal amount like 1234.50.`);
-  const [, sign = '', whole = '0', rawFraction = ''] = m;
+  const sign = m[1] ?? '';
+  const whole = m[2] ?? '0';
+  const rawFraction = m[3] ?? '';
+  // The common case, no more decimals than the currency has: the digits are the minor units, one BigInt
+  // (an import converts millions of amounts; the general path below makes three BigInts and a power).
+  if (rawFraction.length <= exp) return bounded(sign, BigInt(whole + rawFraction.padEnd(exp, '0')));
   const fraction = rawFraction.replace(/0+$/, '');
   let minor = BigInt(whole) * 10n ** BigInt(exp);
   if (fraction.length <= exp) {
@@ -96,6 +101,11 @@ export function toMinor(value: string | number, currency: string, mode: 'exact' 
     const half = `5${'0'.repeat(rest.length - 1)}`;
     if (rest > half || (rest === half && minor % 2n === 1n)) minor += 1n;
   }
+  return bounded(sign, minor);
+}
+
+/** Minor units with their sign, refused beyond what a bigint column holds. */
+function bounded(sign: string, minor: bigint): bigint {
   const signed = sign === '-' ? -minor : minor;
   if (signed > MAX_MINOR || signed < -MAX_MINOR) throw new MoneyError('This amount is beyond what can be stored.');
   return signed === 0n ? 0n : signed;
