@@ -1,19 +1,62 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { HeapBound } from './heap-bound.ts';
 
-const used = () => v8.getHeapStatistics().used_heap_size;
+/** The old generation's use, as HeapBound counts it (every space but the young one). */
+const old = () =>
+  v8
+    .getHeapSpaceStatistics()
+    .filter((s) => s.space_name !== 'new_space' && s.space_name !== 'new_large_object_space')
+    .reduce((n, s) => n + s.space_used_size, 0);
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as (o?: { type: 'minor' | 'major' }) => void;
+
+/** Full collections during `f` (forced or V8's own). */
+async function majorsDuring(f: () => void) {
+  let n = 0;
+  const obs = new PerformanceObserver((l) => {
+    for (const e of l.getEntries())
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) n++;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  f();
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  return n;
+}
+
+const rows = (n: number) => Array.from({ length: n }, (_, i) => [`SO:${i}`, `row ${i}`.repeat(4)]);
 
 describe('HeapBound (a long batch collects its own garbage)', () => {
-  it('collects once the heap has grown by the allowance', () => {
+  it('collects once the old generation has grown by the allowance', async () => {
+    gc();
     const heap = new HeapBound(16 * 1024 * 1024);
-    // Garbage the size of a few pages of parsed rows, kept alive until the check so no scavenge frees it first.
-    let garbage: string[][] | null = Array.from({ length: 200_000 }, (_, i) => [`SO:${i}`, `row ${i}`.repeat(4)]);
-    const grown = used();
+    // Garbage the size of a few pages of parsed rows, alive across two scavenges (so promoted to the old space,
+    // as a page being parsed while the one before it is written is), then dropped.
+    let garbage: string[][] | null = rows(300_000);
+    gc({ type: 'minor' });
+    gc({ type: 'minor' });
+    const grown = old();
     garbage = null;
-    heap.afterPage();
+    expect(await majorsDuring(() => heap.afterPage())).toBe(1);
     expect(garbage).toBeNull();
-    // A full collection ran: the heap is back well below where the garbage took it.
-    expect(used()).toBeLessThan(grown - 8 * 1024 * 1024);
+    // A full collection ran: the old space is back well below where the garbage took it.
+    expect(old()).toBeLessThan(grown - 8 * 1024 * 1024);
+  });
+
+  it('leaves garbage still in the young generation to the scavenger', async () => {
+    gc();
+    const heap = new HeapBound(256 * 1024);
+    // More than the allowance, dropped before any scavenge: the whole heap grew by it, the old space did not.
+    const before = v8.getHeapStatistics().used_heap_size;
+    let garbage: string[][] | null = rows(4_000);
+    const grew = v8.getHeapStatistics().used_heap_size - before;
+    garbage = null;
+    expect(garbage).toBeNull();
+    expect(grew).toBeGreaterThan(256 * 1024);
+    expect(await majorsDuring(() => heap.afterPage())).toBe(0);
   });
 });
