@@ -11,7 +11,6 @@ import {
   type ImportEncoding,
 } from '@gatehouse/contract';
 import { importsRepo, type Tx } from '@gatehouse/db';
-import { CsvError, type Options, parse } from 'csv-parse';
 import { sql } from 'drizzle-orm';
 import * as auditLog from '../../audit/audit.ts';
 import type { AppServices } from '../../context.ts';
@@ -20,6 +19,7 @@ import { HeapBound } from '../heap-bound.ts';
 import { KeyIndex } from '../key-index.ts';
 import { type Checked, check, type RowError, writeRows } from '../mirror.ts';
 import { neutralise, unneutralise } from './csv.ts';
+import { CsvReader, CsvSyntaxError } from './csv-reader.ts';
 
 /**
  * CSV import (issue 15, docs/csv-import.md): a file of one entity's batch rows in the flat form of
@@ -72,12 +72,11 @@ const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, rejected: 0 
 /**
  * Decodes a byte stream as the file declares: UTF-8 (a BOM is dropped) where every byte sequence must be
  * valid, or Latin-1 when the caller said so. Undeclared Latin-1 (or any invalid UTF-8) is refused with the
- * line it is on; nothing is guessed. Yields UTF-8 bytes, cut only between characters: csv-parse reads bytes,
- * so the text is never made a string whole (each cell becomes one when the parser ends it). Valid UTF-8 is
+ * line it is on; nothing is guessed. Yields the text chunk by chunk, cut only between characters. Valid UTF-8 is
  * checked natively (`isUtf8`, the WHATWG decoder's rules: no overlong forms, surrogates or code points above
  * U+10FFFF); only a chunk that fails it is walked byte by byte, to name the first bad byte and its line.
  */
-export async function* decode(chunks: AsyncIterable<Buffer>, encoding: ImportEncoding): AsyncGenerator<Buffer> {
+export async function* decode(chunks: AsyncIterable<Buffer>, encoding: ImportEncoding): AsyncGenerator<string> {
   let line = 1;
   let carry: Buffer = Buffer.alloc(0);
   let first = true;
@@ -92,7 +91,7 @@ export async function* decode(chunks: AsyncIterable<Buffer>, encoding: ImportEnc
     }
     if (encoding === 'latin1') {
       carry = Buffer.alloc(0);
-      yield Buffer.from(buf.toString('latin1'), 'utf8');
+      yield buf.toString('latin1');
       continue;
     }
     const whole = completeEnd(buf);
@@ -104,14 +103,14 @@ export async function* decode(chunks: AsyncIterable<Buffer>, encoding: ImportEnc
     }
     line += countNewlines(buf, valid);
     carry = Buffer.from(buf.subarray(valid));
-    if (valid > 0) yield buf.subarray(0, valid);
+    if (valid > 0) yield buf.toString('utf8', 0, valid);
   }
   if (first && carry.length > 0) {
     // A file of one or two bytes: no room for a BOM.
     const { valid, bad } = utf8Prefix(carry);
     if (bad !== null || valid !== carry.length)
       throw new ImportRefused('Line 1 is not valid UTF-8. Save the file as UTF-8, or declare encoding=latin1.', 1);
-    yield carry;
+    yield carry.toString('utf8');
     return;
   }
   if (carry.length > 0) {
@@ -413,10 +412,9 @@ const MAX_COLUMNS = 64;
 /**
  * The records of a file, `IMPORT_CHUNK` at a time. Throws ImportRefused for anything that is not CSV.
  *
- * csv-parse is used as a parser, not as a stream of records: each chunk of decoded bytes is written to it, its
- * `on_record` hook queues the row (cells and first line) and drops it from the stream, and the rows are grouped
- * here once the write returns (a write parses its whole chunk at once). An async iteration per row, and the
- * parser's per-record `info` objects, cost more than the parsing itself.
+ * Each decoded chunk goes through the reader (csv-reader.ts), which queues its rows with their first lines;
+ * they are grouped into records once the chunk is read, and the chunks of records they complete are yielded.
+ * A fault the reader finds in a chunk is reported after the rows before it (the earliest line's problem first).
  */
 export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   let bytes = 0;
@@ -427,84 +425,66 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
       yield chunk;
     }
   })();
-  // The last line of the last record the parser completed: a parse error belongs to the record that starts
-  // on the next line (where an unclosed quote opened).
-  let parsedEnd = 0;
-  let headerCells: number | undefined;
-  // csv-parse's own count is not the line a record starts on: it counts a CRLF inside a quoted cell as two
-  // lines, and a record after skipped empty lines starts below them. So each record's first line is the
-  // last one's end plus the empty lines between, and its end adds the line breaks inside its cells (counted
-  // only when csv-parse says the record spans more than one line).
-  let parserLines = 0;
-  let emptyLines = 0;
-  /** Rows the parser completed and this loop has not grouped yet, with their first lines. */
+  /** Rows the reader completed and this loop has not grouped yet, with their first lines. */
   const queued: string[][] = [];
   const starts: number[] = [];
-  const onRecord = (cells: string[], context: { lines: number; empty_lines: number }) => {
-    headerCells ??= cells.length;
-    const skipped = context.empty_lines - emptyLines;
-    const start = parsedEnd + 1 + skipped;
-    parsedEnd = context.lines - parserLines - skipped > 1 ? start + lineBreaks(cells) : start;
-    parserLines = context.lines;
-    emptyLines = context.empty_lines;
+  const reader = new CsvReader(o.limits.maxCellChars, MAX_COLUMNS, (cells, line) => {
     queued.push(cells);
-    starts.push(start);
-    return null;
-  };
-  const parser = parse({
-    on_record: onRecord as Options['on_record'],
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: false,
-    skip_empty_lines: true,
-    max_record_size: o.limits.maxCellChars * MAX_COLUMNS,
+    starts.push(line);
   });
-  parser.on('error', () => undefined); // read from `parser.errored` after each write
   let header: Header | null = null;
   let builder: RecordBuilder | null = null;
+  let headerCells = 0;
   let rows = 0;
   let chunk: CsvRecord[] = [];
   let lastProgress = Date.now();
-  const max = o.limits.maxCellChars;
-  /** Groups the queued rows; the chunks it completes are yielded by the caller. */
+  /** Chunks of records completed by the last read, for the caller to yield. */
   const ready: CsvRecord[][] = [];
-  const drain = () => {
-    for (let q = 0; q < queued.length; q++) {
-      const record = queued[q] as string[];
-      const line = starts[q] as number;
-      if (!header) {
-        header = checkHeader(o.entity, record);
-        builder = new RecordBuilder(o.entity, header);
-        o.onHeader?.(header);
-        continue;
-      }
-      rows++;
-      for (let c = 0; c < record.length; c++)
-        if ((record[c] as string).length > max)
+  const group = () => {
+    try {
+      for (let q = 0; q < queued.length; q++) {
+        const cells = queued[q] as string[];
+        const line = starts[q] as number;
+        if (!header) {
+          header = checkHeader(o.entity, cells);
+          headerCells = cells.length;
+          builder = new RecordBuilder(o.entity, header);
+          o.onHeader?.(header);
+          continue;
+        }
+        if (cells.length !== headerCells)
           throw new ImportRefused(
-            `Line ${line}: the ${header.columns[c]?.name} cell is longer than ${max} characters (IMPORT_MAX_CELL_CHARS).`,
+            `Line ${line} has ${cells.length} cells; the header has ${headerCells}. Quote cells that contain commas.`,
             line,
           );
-      const done = (builder as unknown as RecordBuilder).push({ line, cells: record });
-      if (done) chunk.push(done);
-      if (chunk.length >= IMPORT_CHUNK) {
-        ready.push(chunk);
-        chunk = [];
+        rows++;
+        const done = (builder as unknown as RecordBuilder).push({ line, cells });
+        if (done) chunk.push(done);
+        if (chunk.length >= IMPORT_CHUNK) {
+          ready.push(chunk);
+          chunk = [];
+        }
       }
+    } finally {
+      queued.length = 0;
+      starts.length = 0;
     }
-    queued.length = 0;
-    starts.length = 0;
   };
-  /** The parser's refusal (after the rows it completed before it), if it has one. */
-  const parseFailure = () => {
-    const e = parser.errored;
-    return e instanceof CsvError ? csvRefusal(e, parsedEnd + 1, o.limits, headerCells) : e;
+  /** Reads with `f`, groups the rows it completed, then throws its fault (as the refusal it is), if any. */
+  const read = (f: () => void) => {
+    let fault: unknown = null;
+    try {
+      f();
+    } catch (e) {
+      fault = e;
+    }
+    group();
+    if (fault instanceof CsvSyntaxError) throw syntaxRefusal(fault, header, headerCells, o.limits);
+    if (fault) throw fault;
   };
   try {
-    for await (const bytesIn of decode(counted, o.encoding)) {
-      parser.write(bytesIn);
-      drain();
-      const failed = parseFailure();
-      if (failed) throw failed;
+    for await (const text of decode(counted, o.encoding)) {
+      read(() => reader.write(text));
       for (const c of ready) yield c;
       ready.length = 0;
       if (o.onRows && Date.now() - lastProgress >= PROGRESS_MS) {
@@ -512,16 +492,8 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
         await o.onRows(rows, bytes);
       }
     }
-    await new Promise<void>((resolve) => {
-      parser.once('finish', resolve);
-      parser.once('close', resolve);
-      parser.end();
-    });
-    drain();
-    const failed = parseFailure();
-    if (failed) throw failed;
+    read(() => reader.end());
   } finally {
-    parser.destroy();
     source.destroy();
   }
   for (const c of ready) yield c;
@@ -533,46 +505,30 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
   await o.onRows?.(rows, bytes);
 }
 
-/** Line breaks inside a record's cells (CRLF, CR or LF: each one line). */
-function lineBreaks(cells: string[]): number {
-  let n = 0;
-  for (const c of cells) {
-    if (!c.includes('\n') && !c.includes('\r')) continue;
-    for (let i = 0; i < c.length; i++) {
-      const ch = c.charCodeAt(i);
-      if (ch === 0x0a || (ch === 0x0d && c.charCodeAt(i + 1) !== 0x0a)) n++;
-    }
-  }
-  return n;
-}
-
-function csvRefusal(e: CsvError, line: number, limits: ImportLimits, columns: number | undefined): ImportRefused {
-  switch (e.code) {
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
-      return new ImportRefused(
-        `Line ${line} has ${(e as unknown as { record?: unknown[] }).record?.length ?? 'a different number of'} cells; the header has ${
-          columns ?? 'another number'
-        }. Quote cells that contain commas.`,
-        line,
-      );
-    case 'CSV_QUOTE_NOT_CLOSED':
+function syntaxRefusal(e: CsvSyntaxError, header: Header | null, headerCells: number, limits: ImportLimits) {
+  const line = e.line;
+  switch (e.kind) {
+    case 'unclosed-quote':
       return new ImportRefused(`Line ${line}: a quoted cell is never closed (a missing ").`, line);
-    case 'CSV_MAX_RECORD_SIZE':
-      return new ImportRefused(
-        `Line ${line}: a cell is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS).`,
-        line,
-      );
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+    case 'after-closing-quote':
       return new ImportRefused(
         `Line ${line}: a quote inside a quoted cell must be doubled (""), and nothing may follow the closing quote.`,
         line,
       );
-    case 'CSV_QUOTE_UNEXPECTED' as string:
-    case 'INVALID_OPENING_QUOTE':
+    case 'quote-in-unquoted':
       return new ImportRefused(`Line ${line}: a quote in the middle of an unquoted cell. Quote the whole cell.`, line);
-    default:
-      return new ImportRefused(`Line ${line}: this is not valid CSV (${e.message.split(':')[0]}).`, line);
+    case 'cell-too-long': {
+      const name = header?.columns[e.cell]?.name;
+      return new ImportRefused(
+        `Line ${line}: ${name ? `the ${name} cell` : 'a cell'} is longer than ${limits.maxCellChars} characters (IMPORT_MAX_CELL_CHARS).`,
+        line,
+      );
+    }
+    case 'too-many-cells':
+      return new ImportRefused(
+        `Line ${line} has more than ${MAX_COLUMNS} cells${headerCells ? `; the header has ${headerCells}` : ''}. Quote cells that contain commas.`,
+        line,
+      );
   }
 }
 
