@@ -678,12 +678,13 @@ function checkChunk(
       c.errors = [...rec.errors, ...c.errors];
       c.value = null;
     }
-    c.errors = c.errors.map((e) => {
-      const same = SAME_ROW.exec(e.message);
-      return same
-        ? { ...e, message: `The same key is already on line ${firstLine[Number(same[1]) - offset] ?? '?'}.` }
-        : e;
-    });
+    if (c.errors.length > 0)
+      c.errors = c.errors.map((e) => {
+        const same = SAME_ROW.exec(e.message);
+        return same
+          ? { ...e, message: `The same key is already on line ${firstLine[Number(same[1]) - offset] ?? '?'}.` }
+          : e;
+      });
     if (c.value !== null && c.key !== null) {
       const first = keys.add(c.key, line);
       if (first !== undefined) {
