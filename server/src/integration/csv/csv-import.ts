@@ -407,6 +407,7 @@ interface ReadOpts {
   onRows?: (rowsRead: number, bytesRead: number) => Promise<void>;
 }
 
+/** A record of more cells is refused while it is read (no entity has more than 20 columns). */
 const MAX_COLUMNS = 64;
 
 /**
@@ -432,8 +433,9 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
     queued.push(cells);
     starts.push(line);
   });
-  let header: Header | null = null;
-  let builder: RecordBuilder | null = null;
+  // Set by group(), a closure: typed so that the control flow does not narrow them to null out here.
+  let header = null as Header | null;
+  let builder = null as RecordBuilder | null;
   let headerCells = 0;
   let rows = 0;
   let chunk: CsvRecord[] = [];
@@ -458,7 +460,7 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
             line,
           );
         rows++;
-        const done = (builder as unknown as RecordBuilder).push({ line, cells });
+        const done = (builder as RecordBuilder).push({ line, cells });
         if (done) chunk.push(done);
         if (chunk.length >= IMPORT_CHUNK) {
           ready.push(chunk);
@@ -497,8 +499,8 @@ export async function* readRecords(o: ReadOpts): AsyncGenerator<CsvRecord[]> {
     source.destroy();
   }
   for (const c of ready) yield c;
-  if (!header) throw new ImportRefused('The file is empty: it has no header row.', null);
-  const last = (builder as unknown as RecordBuilder).flush();
+  if (!builder) throw new ImportRefused('The file is empty: it has no header row.', null);
+  const last = builder.flush();
   if (last) chunk.push(last);
   if (rows === 0) throw new ImportRefused('The file has a header but no rows.', null);
   if (chunk.length > 0) yield chunk;
