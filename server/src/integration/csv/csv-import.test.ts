@@ -129,6 +129,20 @@ describe('readRecords (rows to records, with their lines)', () => {
     expect(all.every((r) => r.errors.length === 0)).toBe(true);
   });
 
+  it("holds a document's repeated fields to its first row (surrounding spaces aside)", async () => {
+    const csv = [
+      HEADER,
+      row('A', 1),
+      row('A', 2).replace(',C1,', ', C1 ,'),
+      row('A', 3).replace(',open,', ',shipped,'),
+    ];
+    const { all } = await records(csv.join('\n'));
+    expect(all).toHaveLength(1);
+    expect(all[0]?.errors).toEqual([
+      { path: '@2', message: 'The document fields differ from line 2 (same key); repeat them unchanged on each line.' },
+    ]);
+  });
+
   it('counts the lines of a quoted cell over several lines, in any line ending', async () => {
     const csv = `${HEADER}\n${row('A', 1, '"two\nlines"')}\r${row('B', 1, '"three\r\nline\rcell"')}\n${row('C', 1)}\n`;
     const { all } = await records(csv);

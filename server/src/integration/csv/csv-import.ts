@@ -340,7 +340,12 @@ export class RecordBuilder {
 
   /** Whether two rows hold the same document cells (trimmed). */
   private sameDocument(a: string[], b: string[]): boolean {
-    for (const i of this.headerIdx) if ((a[i] ?? '').trim() !== (b[i] ?? '').trim()) return false;
+    for (const i of this.headerIdx) {
+      const x = a[i] ?? '';
+      const y = b[i] ?? '';
+      // Equal cells (the common case: the document's fields repeated as they were) need no trimming.
+      if (x !== y && x.trim() !== y.trim()) return false;
+    }
     return true;
   }
 
