@@ -26,11 +26,13 @@ export class HeapBound {
     this.next = used() + allowance;
   }
 
-  afterPage() {
-    if (used() < this.next) return;
+  /** Collects when the old generation has grown by the allowance; says whether it did. */
+  afterPage(): boolean {
+    if (used() < this.next) return false;
     collect()?.();
     // What is still live after a full collection is not garbage: the next one waits for as much growth again.
     this.next = used() + this.allowance;
+    return true;
   }
 }
 
