@@ -75,14 +75,13 @@ export function toMinor(value: string | number, currency: string, mode: 'exact' 
     text = String(value);
     if (/e/i.test(text)) throw new MoneyError('Send this amount as a decimal string, e.g. "0.0000001".');
   } else text = value.trim();
+  const plain = plainMinor(text, exp);
+  if (plain !== null) return plain;
   const m = DECIMAL.exec(text);
   if (!m) throw new MoneyError(`"${String(value).slice(0, 40)}" is not a decimal amount like 1234.50.`);
   const sign = m[1] ?? '';
   const whole = m[2] ?? '0';
   const rawFraction = m[3] ?? '';
-  // The common case, no more decimals than the currency has: the digits are the minor units, one BigInt
-  // (an import converts millions of amounts; the general path below makes three BigInts and a power).
-  if (rawFraction.length <= exp) return bounded(sign, BigInt(whole + rawFraction.padEnd(exp, '0')));
   const fraction = rawFraction.replace(/0+$/, '');
   let minor = BigInt(whole) * 10n ** BigInt(exp);
   if (fraction.length <= exp) {
@@ -102,6 +101,29 @@ export function toMinor(value: string | number, currency: string, mode: 'exact' 
     if (rest > half || (rest === half && minor % 2n === 1n)) minor += 1n;
   }
   return bounded(sign, minor);
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * The common case, read without a regular expression: a plain decimal (DECIMAL's form) with no more decimals
+ * than the currency has, whose digits are its minor units: one BigInt (an import converts millions of amounts;
+ * the general path makes a match, three BigInts and a power). Anything else is null, for the general path.
+ */
+function plainMinor(text: string, exp: number): bigint | null {
+  const n = text.length;
+  const first = text.charCodeAt(0);
+  let i = first === 0x2d || first === 0x2b ? 1 : 0;
+  const start = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  if (i === start) return null;
+  const whole = text.slice(start, i);
+  if (i === n) return bounded(first === 0x2d ? '-' : '', BigInt(whole + '0'.repeat(exp)));
+  if (text.charCodeAt(i) !== 0x2e) return null;
+  const from = ++i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  if (i !== n || i === from || i - from > exp) return null;
+  return bounded(first === 0x2d ? '-' : '', BigInt(whole + text.slice(from).padEnd(exp, '0')));
 }
 
 /** Minor units with their sign, refused beyond what a bigint column holds. */
