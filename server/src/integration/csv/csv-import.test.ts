@@ -143,6 +143,16 @@ describe('readRecords (rows to records, with their lines)', () => {
     ]);
   });
 
+  it('names a line cell that is not what its column takes by the line and the field', async () => {
+    const { all } = await records([HEADER, row('A', 1), row('A', 2).replace(',2,SKU,', ',two,SKU,')].join('\n'));
+    expect(all[0]?.errors).toEqual([{ path: 'lines.1.lineNo', message: 'A whole number is expected.' }]);
+    expect(all[0]?.row.lines).toEqual([
+      { lineNo: 1, sku: 'SKU', description: 'Bolt', amount: '10.00' },
+      { sku: 'SKU', description: 'Bolt', amount: '10.00' },
+    ]);
+    expect(all[0]?.lineRows).toEqual([0, 1]);
+  });
+
   it('counts the lines of a quoted cell over several lines, in any line ending', async () => {
     const csv = `${HEADER}\n${row('A', 1, '"two\nlines"')}\r${row('B', 1, '"three\r\nline\rcell"')}\n${row('C', 1)}\n`;
     const { all } = await records(csv);

@@ -283,6 +283,8 @@ export class RecordBuilder {
   private readonly keyIdx: number;
   /** Each column's path in the batch row (`address.city` is ['address', 'city']), split once. */
   private readonly paths: string[][];
+  /** The field of a line each `line.*` column fills (`line.amount` is `amount`), in `lineIdx` order. */
+  private readonly lineFields: string[];
   private current: CsvRecord | null = null;
   private currentKey = '';
 
@@ -297,6 +299,7 @@ export class RecordBuilder {
     this.lineIdx = idx.filter((i) => header.columns[i]?.name.startsWith('line.'));
     this.keyIdx = header.columns.findIndex((c) => c.name === 'key');
     this.paths = header.columns.map((c) => c.name.split('.'));
+    this.lineFields = this.lineIdx.map((i) => (header.columns[i] as CsvColumn).name.slice('line.'.length));
   }
 
   /** Adds a row; returns the record it completed, if any. */
@@ -323,13 +326,17 @@ export class RecordBuilder {
     const lines = rec.row[this.child] as unknown[];
     const line: Record<string, unknown> = {};
     let any = false;
-    for (const i of this.lineIdx) {
+    for (let k = 0; k < this.lineIdx.length; k++) {
+      const i = this.lineIdx[k] as number;
       const col = this.header.columns[i] as CsvColumn;
       const raw = r.cells[i] ?? '';
       if (raw.trim() === '') continue;
       any = true;
-      const v = cellValue(col, raw, rec.errors, `${this.child}.${lines.length}.${col.name.slice(5)}`);
-      if (v !== undefined) line[col.name.slice(5)] = v;
+      const field = this.lineFields[k] as string;
+      // Only a number or a yes/no cell can be wrong here: the error path is made for those alone.
+      const path = col.type === 'text' ? '' : `${this.child}.${lines.length}.${field}`;
+      const v = cellValue(col, raw, rec.errors, path);
+      if (v !== undefined) line[field] = v;
     }
     if (any) {
       lines.push(line);
