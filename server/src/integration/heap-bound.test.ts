@@ -49,19 +49,20 @@ describe('HeapBound (a long batch collects its own garbage)', () => {
     expect(old()).toBeLessThan(grown - 8 * 1024 * 1024);
   });
 
-  it('leaves garbage still in the young generation to the scavenger', () => {
+  it('decides by the old generation: garbage still in the young one does not force a collection', () => {
     gc();
-    const heap = new HeapBound(256 * 1024);
-    // More than the allowance, dropped before any scavenge: the whole heap grew by it, the old space did not.
+    const allowance = 256 * 1024;
+    const oldAtStart = old();
+    const heap = new HeapBound(allowance);
+    // More than the allowance, dropped before it could be promoted: the whole heap grew by it.
     const before = v8.getHeapStatistics().used_heap_size;
-    const oldBefore = old();
     let garbage: string[][] | null = rows(4_000);
     const grew = v8.getHeapStatistics().used_heap_size - before;
-    const oldGrew = old() - oldBefore;
     garbage = null;
     expect(garbage).toBeNull();
-    expect(grew).toBeGreaterThan(256 * 1024);
-    expect(oldGrew).toBeLessThan(256 * 1024);
-    expect(heap.afterPage()).toBe(false);
+    expect(grew).toBeGreaterThan(allowance);
+    // What the old generation did meanwhile (the worker's own objects may be promoted) decides, nothing else.
+    const oldGrew = old() - oldAtStart;
+    expect(heap.afterPage()).toBe(oldGrew >= allowance);
   });
 });
