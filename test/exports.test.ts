@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { inflateRawSync } from 'node:zlib';
 import { BUILT_IN_ROLES, EXPORT_LISTS, EXPORTS_PER_USER_PER_HOUR } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
-import { EXPORT_CATALOGUE, writeExport } from '@gatehouse/server/testing';
+import { EXPORT_CATALOGUE, EXPORT_SLICE_ROWS, writeExport } from '@gatehouse/server/testing';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -403,6 +403,70 @@ describe('export writer', () => {
       // Back-pressure held it: it stopped reading pages soon after the client stopped taking them.
       expect(pages).toBeGreaterThan(0);
       expect(pages).toBeLessThan(50);
+    },
+  );
+
+  it.each(['csv', 'xlsx'] as const)(
+    '%s: a page of many rows is written in slices, and other callbacks run between them',
+    async (format) => {
+      const chunks: Buffer[] = [];
+      const out = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          chunks.push(chunk);
+          done();
+        },
+      });
+      const page = Array.from({ length: 5 * EXPORT_SLICE_ROWS }, (_, i): Row => ({ cells: [`r${i}`, null, 'z', i] }));
+      // What another request's callback would see: how many rows had been formatted when it ran, once
+      // scheduled as the first row was formatted. A page written in one stretch would make it wait for all.
+      let formatted = 0;
+      let seenAt = -1;
+      const counted = columns.map((c, i) =>
+        i !== 0
+          ? c
+          : {
+              ...c,
+              value: (r: Row) => {
+                if (formatted++ === 0)
+                  setImmediate(() => {
+                    seenAt = formatted;
+                  });
+                return c.value(r);
+              },
+            },
+      );
+      const rows = await writeExport(out, format, {
+        sheet: 'x',
+        columns: counted,
+        source: async () => ({ items: page, nextCursor: null }),
+      });
+      expect(rows).toBe(page.length);
+      expect(seenAt).toBe(EXPORT_SLICE_ROWS);
+      // The slices join up into the one file: every row once, in order, numbered on across slices.
+      const file = Buffer.concat(chunks);
+      if (format === 'csv') {
+        const records = parse(file.toString('utf8'), { bom: true }) as string[][];
+        expect(records.map((r) => r[0])).toEqual(['A', ...page.map((r) => r.cells[0])]);
+      } else {
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(file as unknown as ArrayBuffer);
+        const sheet = wb.worksheets[0];
+        expect(sheet?.rowCount).toBe(page.length + 1);
+        expect(sheet?.getRow(EXPORT_SLICE_ROWS + 2).values).toEqual([
+          undefined,
+          `r${EXPORT_SLICE_ROWS}`,
+          undefined,
+          'z',
+          EXPORT_SLICE_ROWS,
+        ]);
+        expect(sheet?.getRow(page.length + 1).values).toEqual([
+          undefined,
+          `r${page.length - 1}`,
+          undefined,
+          'z',
+          page.length - 1,
+        ]);
+      }
     },
   );
 

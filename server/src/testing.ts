@@ -36,7 +36,7 @@ export type { AppServices, Context, ServiceContext } from './context.ts';
 export { createContextInner, serviceContext } from './context.ts';
 export { markExpiries } from './documents/documents.ts';
 export { EXPORT_CATALOGUE } from './documents/export-lists.ts';
-export { writeExport } from './documents/exports.ts';
+export { EXPORT_SLICE_ROWS, writeExport } from './documents/exports.ts';
 export { renderPdf } from './documents/pdf.ts';
 export { quantity, taxBreakdown } from './documents/printing.ts';
 export { pgBlobStore } from './files/pg-store.ts';

@@ -5,15 +5,19 @@
  * many orders (loaded set-based by the owner: benchmark-only). Two parts:
  *
  * 1. Throughput, at BENCH_EXPORT_ROWS (default 1,000,000), in interleaved rounds (the order rotates), the
- *    same rows in the same order four ways:
+ *    same rows in the same order several ways:
  *    - COPY: `COPY (select … where party_id = … order by order_date desc, id desc) TO STDOUT (FORMAT csv)`
  *      through postgres.js as the app role with the party's tenant context (RLS on), bytes counted;
  *    - CSV and XLSX: the real export path (EXPORT_CATALOGUE.orders + writeExport: the orders.list service
  *      verb, keyset pages of 1,000 doubling to 10,000 in their own read transactions, neutralised cells)
  *      into a sink that counts bytes and drains like a socket;
  *    - XLSX through exceljs's streaming WorkbookWriter from the same pages (what writeExport used before),
- *      for comparison.
- *    Prints rows/s per way (median of the rounds) and each one's ratio to COPY (goal >= 0.5x).
+ *      for comparison;
+ *    - csv-unsliced, xlsx-unsliced: writeExport with each page formatted in one stretch (sliceRows
+ *      Infinity), as before pages were written in slices of EXPORT_SLICE_ROWS with a turn of the event
+ *      loop between: what the slices cost in rows/s and gain in event-loop delay, side by side.
+ *    Prints rows/s per way (median of the rounds), each one's ratio to COPY (goal >= 0.5x) and the event
+ *    loop's delay (p99 and max) while it ran.
  * 2. Memory, per size in BENCH_EXPORT_SIZES (default 100,000, 300,000 and 1,000,000) and format: a fresh
  *    Node process (--expose-gc) runs one export and, each time the export asks for its next page (the
  *    page before it written), forces a full collection and records the heap in use and the RSS. Prints
@@ -21,7 +25,7 @@
  *    against the smallest.
  *
  * Environment: BENCH_EXPORT_ROWS (1000000), BENCH_EXPORT_SIZES (100000,300000,1000000; empty skips part 2),
- * BENCH_EXPORT_WAYS (copy,csv,xlsx,exceljs), BENCH_ROUNDS (3).
+ * BENCH_EXPORT_WAYS (copy,csv,xlsx,exceljs; also pages, select, csv-unsliced, xlsx-unsliced), BENCH_ROUNDS (3).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -40,7 +44,13 @@ import {
   startEmbedded,
 } from '@gatehouse/db';
 import type { Actor, ServiceContext } from '@gatehouse/server/testing';
-import { appRolePassword, contextKey, EXPORT_CATALOGUE, writeExport } from '@gatehouse/server/testing';
+import {
+  appRolePassword,
+  contextKey,
+  EXPORT_CATALOGUE,
+  EXPORT_SLICE_ROWS,
+  writeExport,
+} from '@gatehouse/server/testing';
 import ExcelJS from 'exceljs';
 import postgres from 'postgres';
 import { env, f, median, ROOT, SECRET } from './common.ts';
@@ -50,7 +60,7 @@ const ROUNDS = env('BENCH_ROUNDS', 3);
 const SIZES = (process.env.BENCH_EXPORT_SIZES ?? '100000,300000,1000000').split(',').filter(Boolean).map(Number);
 const WAYS = (process.env.BENCH_EXPORT_WAYS ?? 'copy,csv,xlsx,exceljs').split(',').filter(Boolean) as Way[];
 const SYSTEM = { kind: 'all', reason: 'system' } as const;
-const EVERY_WAY = ['copy', 'csv', 'xlsx', 'exceljs', 'pages', 'select'] as const;
+const EVERY_WAY = ['copy', 'csv', 'xlsx', 'exceljs', 'pages', 'select', 'csv-unsliced', 'xlsx-unsliced'] as const;
 type Way = (typeof EVERY_WAY)[number];
 
 /** A sink that takes bytes like a fast socket: counts them, asks for a drain past its high-water mark. */
@@ -201,9 +211,10 @@ async function main() {
       return { rows: ROWS, bytes };
     };
 
-    const exportRows = async (format: ExportFormat) => {
+    const exportRows = async (format: ExportFormat, sliceRows?: number) => {
       const s = sink();
-      const rows = await writeExport(s.out, format, EXPORT_CATALOGUE.orders.open(ctxOf(database, partyId), {}));
+      const spec = EXPORT_CATALOGUE.orders.open(ctxOf(database, partyId), {});
+      const rows = await writeExport(s.out, format, spec, { rows: 0 }, sliceRows ? { sliceRows } : {});
       return { rows, bytes: s.bytes() };
     };
 
@@ -278,12 +289,15 @@ async function main() {
       copy: copyRows,
       csv: () => exportRows('csv'),
       xlsx: () => exportRows('xlsx'),
+      'csv-unsliced': () => exportRows('csv', Number.POSITIVE_INFINITY),
+      'xlsx-unsliced': () => exportRows('xlsx', Number.POSITIVE_INFINITY),
       exceljs: exceljsRows,
     };
     const perWay = () => Object.fromEntries(EVERY_WAY.map((w) => [w, [] as number[]])) as Record<Way, number[]>;
     const rates = perWay();
     const bytesOf: Partial<Record<Way, number>> = {};
     const lags = perWay();
+    const lagMax = perWay();
     for (let round = 0; round < ROUNDS; round++) {
       const order = [...WAYS.slice(round % WAYS.length), ...WAYS.slice(0, round % WAYS.length)];
       for (const way of order) {
@@ -294,6 +308,7 @@ async function main() {
         const result = await run[way]();
         lag.disable();
         lags[way].push(lag.percentile(99) / 1e6);
+        lagMax[way].push(lag.max / 1e6);
         if (result.rows !== ROWS) throw new Error(`${way}: ${result.rows} rows, expected ${ROWS}`);
         rates[way].push(ROWS / ((performance.now() - started) / 1000));
         bytesOf[way] = result.bytes;
@@ -302,8 +317,10 @@ async function main() {
     const copy = median(rates.copy);
     const label: Record<Way, string> = {
       copy: 'COPY ... TO STDOUT (csv)',
-      csv: 'export CSV',
-      xlsx: 'export XLSX (documents/xlsx.ts + yazl)',
+      csv: `export CSV (slices of ${EXPORT_SLICE_ROWS.toLocaleString('en')} rows)`,
+      xlsx: `export XLSX (documents/xlsx.ts + yazl, slices of ${EXPORT_SLICE_ROWS.toLocaleString('en')} rows)`,
+      'csv-unsliced': 'export CSV, each page in one stretch',
+      'xlsx-unsliced': 'export XLSX, each page in one stretch',
       exceljs: 'XLSX through exceljs WorkbookWriter',
       pages: "the export's pages only (read, not written)",
       select: 'the same select, one statement, rows as arrays',
@@ -317,13 +334,13 @@ async function main() {
     );
     console.log('');
     console.log(
-      '| way | rows/s (median) | rounds | vs COPY | per round vs COPY | event-loop delay p99 (ms) | file (MB) |',
+      '| way | rows/s (median) | rounds | vs COPY | per round vs COPY | event-loop delay p99 / max (ms) | file (MB) |',
     );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const way of WAYS) {
       const r = median(rates[way]);
       console.log(
-        `| ${label[way]} | ${f(r)} | ${rates[way].map((x) => f(x)).join(', ')} | ${f(r / copy, 2)}x${way === 'copy' ? '' : r / copy >= 0.5 ? ' (>= 0.5x met)' : ' (>= 0.5x not met)'} | ${rates[way].map((x, i) => `${f(x / (rates.copy[i] ?? Number.NaN), 2)}x`).join(', ')} | ${f(median(lags[way]), 1)} | ${f((bytesOf[way] ?? 0) / 1024 / 1024, 1)} |`,
+        `| ${label[way]} | ${f(r)} | ${rates[way].map((x) => f(x)).join(', ')} | ${f(r / copy, 2)}x${way === 'copy' ? '' : r / copy >= 0.5 ? ' (>= 0.5x met)' : ' (>= 0.5x not met)'} | ${rates[way].map((x, i) => `${f(x / (rates.copy[i] ?? Number.NaN), 2)}x`).join(', ')} | ${f(median(lags[way]), 1)} / ${f(median(lagMax[way]), 1)} | ${f((bytesOf[way] ?? 0) / 1024 / 1024, 1)} |`,
       );
     }
 

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { EXPORTS_PER_USER_PER_HOUR, type ExportFormat, type ExportList, exportRequest } from '@gatehouse/contract';
 import { createLimiter, type Database, type Limiter, RateLimiterRes } from '@gatehouse/db';
 import { ZodError } from 'zod';
@@ -77,11 +78,50 @@ function xlsxCell(value: CellValue, kind: 'text' | 'number' | undefined): XlsxCe
 }
 
 /**
- * Resolves with `ready`, or throws ExportAborted when `out` closes first (the client went away).
+ * Rows formatted in one synchronous stretch. Between two slices of a page the export gives the event loop
+ * a turn, so the other requests the process serves (and the next page's rows arriving) wait behind at
+ * most this many rows, not a whole page of 10,000 (a few milliseconds of XLSX on a quiet core, against
+ * tens for a page; an event-loop delay p99 of 288 ms during an XLSX export on a loaded machine:
+ * docs/benchmarks.md, "Export benchmark").
+ */
+export const EXPORT_SLICE_ROWS = 1_000;
+
+export interface ExportOptions {
+  /** Rows per slice (EXPORT_SLICE_ROWS); Infinity writes each page in one stretch (the benchmark's "before"). */
+  sliceRows?: number;
+}
+
+/** What writeExport needs of a format: `items[from, to)` written (false once its buffers are full), the rest. */
+interface FormatWriter<T> {
+  write(items: readonly T[], from: number, to: number): boolean;
+  /** Resolves once what was written has been taken. */
+  drained(): Promise<void>;
+  /** Writes what closes the file and ends `out`; resolves when `out` has finished. */
+  end(): Promise<void>;
+  /** Stops after an error or an abort. */
+  destroy(): void;
+}
+
+/** CSV straight onto `out`, a byte-order mark first (a spreadsheet then opens the UTF-8 file as UTF-8). */
+function csvWriter<T>(out: Writable, columns: readonly ExportColumn<T>[]): FormatWriter<T> {
+  const values = columns.map((c) => c.value);
+  out.write(`\uFEFF${csvRecords([columns.map((c) => c.header)])}`);
+  return {
+    write: (items, from, to) => out.write(csvRows(items, values, from, to)),
+    drained: () =>
+      out.writableNeedDrain ? new Promise((resolve) => out.once('drain', () => resolve())) : Promise.resolve(),
+    end: () => new Promise((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve()))),
+    destroy: () => undefined,
+  };
+}
+
+/**
+ * Resolves with `wait()`, or throws ExportAborted when `out` is closed first (the client went away).
  * Its listener is removed either way, so a long export does not pile them up.
  */
-function unlessClosed(out: Writable, ready: Promise<void>): Promise<void> {
+function unlessClosed(out: Writable, wait: () => Promise<void>): Promise<void> {
   if (out.destroyed || out.writableEnded) return Promise.reject(new ExportAborted());
+  const ready = wait();
   return new Promise((resolve, reject) => {
     // Closed after finishing is the normal end of a stream: `ready` settles it.
     const onClose = () => {
@@ -101,29 +141,37 @@ function unlessClosed(out: Writable, ready: Promise<void>): Promise<void> {
   });
 }
 
-/** Waits until `out` takes more (its buffer drained), or throws ExportAborted when it is closed first. */
-function drained(out: Writable): Promise<void> {
-  if (out.destroyed || out.writableEnded) return Promise.reject(new ExportAborted());
-  if (!out.writableNeedDrain) return Promise.resolve();
-  return unlessClosed(out, new Promise((resolve) => out.once('drain', () => resolve())));
-}
-
 /**
  * Streams every row of `spec.source` to `out` in `format`, page by page, and ends `out`. Resolves with the
  * row count; rejects with ExportAborted when `out` closes first (the client went away), or with the
  * source's error. `progress.rows` counts the rows handed to `out` so far, also when it rejects.
+ *
+ * A page is formatted in slices of `options.sliceRows` rows: after each, the export waits for `out` to
+ * drain if its buffers are full, then yields a turn of the event loop (`setImmediate`), so no other
+ * callback waits behind more than one slice.
  */
 export async function writeExport<T>(
   out: Writable,
   format: ExportFormat,
   spec: ExportSpec<T>,
   progress: ExportProgress = { rows: 0 },
+  options: ExportOptions = {},
 ): Promise<number> {
   const { columns, source } = spec;
-  const values = columns.map((c) => c.value);
-  // The next page is read while this one is formatted and written (PostgreSQL and Node work side by side),
-  // so at most two pages are in memory; none is read before the client has taken the one before.
-  const pages = async (each: (items: readonly T[]) => void, taken: () => Promise<void>) => {
+  const slice = options.sliceRows ?? EXPORT_SLICE_ROWS;
+  const writer: FormatWriter<T> =
+    format === 'csv'
+      ? csvWriter(out, columns)
+      : // XLSX: the worksheet written by documents/xlsx.ts (inline strings, so nothing is held to the end).
+        xlsxWriter(
+          out,
+          spec.sheet,
+          columns.map((c) => neutralise(c.header)),
+          columns.map((c) => (row: T) => xlsxCell(c.value(row), c.kind)),
+        );
+  try {
+    // The next page is read while this one is formatted and written (PostgreSQL and Node work side by
+    // side), so at most two pages are in memory; none is read before the client has taken the one before.
     let next: ReturnType<RowSource<T>> | undefined = source(undefined);
     while (next) {
       const page = await next;
@@ -135,41 +183,22 @@ export async function writeExport<T>(
         // Settled here if the export stops before awaiting it (the client went away).
         next.catch(() => undefined);
       }
-      each(page.items);
-      progress.rows += page.items.length;
-      await taken();
+      const { items } = page;
+      for (let from = 0; from < items.length; ) {
+        const to = Math.min(from + slice, items.length);
+        const more = writer.write(items, from, to);
+        progress.rows += to - from;
+        from = to;
+        if (!more) await unlessClosed(out, writer.drained);
+        // A turn of the event loop after every slice, also when the drain came at once (a nextTick) and
+        // after a page's last slice (the next page may be read already).
+        await nextTurn();
+        if (out.destroyed) throw new ExportAborted();
+      }
     }
-  };
-
-  if (format === 'csv') {
-    // A byte-order mark, so a spreadsheet opens the UTF-8 file as UTF-8 (names with accents intact).
-    out.write(`\uFEFF${csvRecords([columns.map((c) => c.header)])}`);
-    await pages(
-      (items) => {
-        if (items.length > 0) out.write(csvRows(items, values));
-      },
-      () => drained(out),
-    );
-    await new Promise<void>((resolve, reject) => {
-      out.once('error', reject);
-      out.end(() => resolve());
-    });
-    return progress.rows;
-  }
-
-  // XLSX: the worksheet written by documents/xlsx.ts (inline strings, so nothing is held to the end).
-  const sheet = xlsxWriter(out, spec.sheet, columns.length);
-  try {
-    sheet.write([columns.map((c) => neutralise(c.header))]);
-    await pages(
-      (items) => {
-        sheet.write(items.map((row) => columns.map((c) => xlsxCell(c.value(row), c.kind))));
-      },
-      () => unlessClosed(out, sheet.drained()),
-    );
-    await unlessClosed(out, sheet.end());
+    await unlessClosed(out, writer.end);
   } catch (err) {
-    sheet.destroy();
+    writer.destroy();
     throw err;
   }
   return progress.rows;

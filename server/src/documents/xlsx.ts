@@ -89,28 +89,21 @@ export function columnLetters(index: number): string {
   return s;
 }
 
-/** One row of the worksheet (1-based `r`) as XML. */
-function rowXml(r: number, letters: readonly string[], cells: readonly XlsxCell[]): string {
-  const n = String(r);
-  let xml = `<row r="${n}">`;
-  for (let i = 0; i < cells.length; i++) {
-    const t = cells[i];
-    if (typeof t === 'number') xml += `<c r="${letters[i]}${n}"><v>${t}</v></c>`;
-    else if (t) {
-      xml += needsPreserve(t)
-        ? `<c r="${letters[i]}${n}" t="inlineStr"><is><t xml:space="preserve">${xmlText(t)}</t></is></c>`
-        : `<c r="${letters[i]}${n}" t="inlineStr"><is><t>${xmlText(t)}</t></is></c>`;
-    }
-  }
-  return `${xml}</row>`;
+/** A cell's XML at reference `ref` (empty text and null: no cell). */
+function cellXml(ref: string, t: XlsxCell): string {
+  if (typeof t === 'number') return `<c r="${ref}"><v>${t}</v></c>`;
+  if (!t) return '';
+  return needsPreserve(t)
+    ? `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlText(t)}</t></is></c>`
+    : `<c r="${ref}" t="inlineStr"><is><t>${xmlText(t)}</t></is></c>`;
 }
 
-export interface XlsxWriter {
+export interface XlsxWriter<T> {
   /**
-   * Appends rows; false when the zip's buffers are full (wait for `drained()` before the next page).
-   * Rows are numbered on from the last one written.
+   * Appends `items[from, to)` as rows, numbered on from the last one written, cell i of a row from
+   * `cells[i]`; false when the zip's buffers are full (wait for `drained()` before writing more).
    */
-  write(rows: readonly (readonly XlsxCell[])[]): boolean;
+  write(items: readonly T[], from: number, to: number): boolean;
   /** Resolves once the rows written so far have been taken (the zip and `out` drained). */
   drained(): Promise<void>;
   /** Closes the sheet and the zip; resolves when `out` has finished. */
@@ -119,14 +112,21 @@ export interface XlsxWriter {
   destroy(): void;
 }
 
-/** Opens the workbook on `out` (which it ends); `columns` cells a row at most. */
-export function xlsxWriter(out: Writable, sheet: string, columns: number): XlsxWriter {
+/**
+ * Opens the workbook on `out` (which it ends) with `header` as its first row; each item written is a row
+ * whose cells `cells` give (called once per cell, no array per row: an export writes up to a million rows).
+ */
+export function xlsxWriter<T>(
+  out: Writable,
+  sheet: string,
+  header: readonly string[],
+  cells: readonly ((item: T) => XlsxCell)[],
+): XlsxWriter<T> {
   const zip = new yazl.ZipFile();
   // The worksheet's bytes pass through here into yazl's CRC, deflate and output: back-pressure from `out`
   // reaches this stream's write().
   const sheetXml = new PassThrough({ highWaterMark: 256 * 1024 });
-  const letters = Array.from({ length: columns }, (_, i) => columnLetters(i));
-  let row = 0;
+  const letters = Array.from({ length: Math.max(header.length, cells.length) }, (_, i) => columnLetters(i));
   zip.outputStream.pipe(out);
   zip.addBuffer(Buffer.from(CONTENT_TYPES), '[Content_Types].xml', ENTRY);
   zip.addBuffer(Buffer.from(ROOT_RELS), '_rels/.rels', ENTRY);
@@ -134,11 +134,21 @@ export function xlsxWriter(out: Writable, sheet: string, columns: number): XlsxW
   zip.addBuffer(Buffer.from(WORKBOOK_RELS), 'xl/_rels/workbook.xml.rels', ENTRY);
   zip.addBuffer(Buffer.from(STYLES), 'xl/styles.xml', ENTRY);
   zip.addReadStream(sheetXml, 'xl/worksheets/sheet1.xml', ENTRY);
-  sheetXml.write(SHEET_HEAD);
+  let head = '<row r="1">';
+  for (let i = 0; i < header.length; i++) head += cellXml(`${letters[i]}1`, header[i] ?? null);
+  sheetXml.write(`${SHEET_HEAD}${head}</row>`);
+  let row = 1;
   return {
-    write(rows) {
+    write(items, from, to) {
       let xml = '';
-      for (const cells of rows) xml += rowXml(++row, letters, cells);
+      for (let k = from; k < to; k++) {
+        const item = items[k] as T;
+        const n = String(++row);
+        xml += `<row r="${n}">`;
+        for (let i = 0; i < cells.length; i++)
+          xml += cellXml(`${letters[i]}${n}`, (cells[i] as (item: T) => XlsxCell)(item));
+        xml += '</row>';
+      }
       return sheetXml.write(xml);
     },
     drained() {

@@ -72,13 +72,19 @@ export function csvRecords(rows: readonly (readonly unknown[])[]): string {
 }
 
 /**
- * `csvRecords` of `values` applied to each item, without an array per record: one page of a list
- * export, where this runs for every cell of up to a million rows.
+ * `csvRecords` of `values` applied to each of `items[from, to)`, without an array per record: a slice of
+ * a list export's page, where this runs for every cell of up to a million rows.
  */
-export function csvRows<T>(items: readonly T[], values: readonly ((item: T) => unknown)[]): string {
+export function csvRows<T>(
+  items: readonly T[],
+  values: readonly ((item: T) => unknown)[],
+  from = 0,
+  to = items.length,
+): string {
   let text = '';
   const last = values.length - 1;
-  for (const item of items) {
+  for (let k = from; k < to; k++) {
+    const item = items[k] as T;
     for (let i = 0; i < last; i++) text += `${csvCell((values[i] as (item: T) => unknown)(item))},`;
     text += `${csvCell((values[last] as (item: T) => unknown)(item))}\r\n`;
   }
