@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { inflateRawSync } from 'node:zlib';
 import { BUILT_IN_ROLES, EXPORT_LISTS, EXPORTS_PER_USER_PER_HOUR } from '@gatehouse/contract';
 import { demoRepo } from '@gatehouse/db';
@@ -467,6 +469,36 @@ describe('export writer', () => {
           page.length - 1,
         ]);
       }
+    },
+  );
+
+  it.each(['csv', 'xlsx'] as const)(
+    '%s: when the next page is asked for, only the page about to be written is still held',
+    async (format) => {
+      // A full collection on demand (the flag set at run time holds for contexts made after it).
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const out = new Writable({
+        write(_chunk: Buffer, _enc, done) {
+          done();
+        },
+      });
+      const made: WeakRef<Row[]>[] = [];
+      const held: number[] = [];
+      const source = async () => {
+        gc();
+        held.push(made.filter((page) => page.deref() !== undefined).length);
+        const items = Array.from(
+          { length: 3 * EXPORT_SLICE_ROWS },
+          (_, i): Row => ({ cells: [`r${i}`, null, 'z', i] }),
+        );
+        made.push(new WeakRef(items));
+        return { items, nextCursor: made.length < 5 ? 'more' : null };
+      };
+      expect(await writeExport(out, format, { sheet: 'x', columns, source })).toBe(5 * 3 * EXPORT_SLICE_ROWS);
+      // Asked for page k + 1, the export holds page k (written meanwhile) and none before it: with the one
+      // being read, two pages at most, whatever the row count.
+      expect(held).toEqual([0, 1, 1, 1, 1]);
     },
   );
 

@@ -174,16 +174,17 @@ export async function writeExport<T>(
     // side), so at most two pages are in memory; none is read before the client has taken the one before.
     let next: ReturnType<RowSource<T>> | undefined = source(undefined);
     while (next) {
-      const page = await next;
+      // `items` is taken before the next page is asked for: it lives across the slices' awaits, so until
+      // assigned again it would hold the page before this one (three pages in memory instead of two).
+      const { items, nextCursor } = await next;
       next = undefined;
       if (out.destroyed) throw new ExportAborted();
-      const cursor = page.nextCursor ?? undefined;
+      const cursor = nextCursor ?? undefined;
       if (cursor) {
         next = source(cursor);
         // Settled here if the export stops before awaiting it (the client went away).
         next.catch(() => undefined);
       }
-      const { items } = page;
       for (let from = 0; from < items.length; ) {
         const to = Math.min(from + slice, items.length);
         const more = writer.write(items, from, to);
